@@ -1,0 +1,3 @@
+package dev.interstice.abi.schema;
+
+public record ModuleDependency(String moduleName, Version version) {}

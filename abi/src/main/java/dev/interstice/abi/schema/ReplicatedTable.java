@@ -1,0 +1,3 @@
+package dev.interstice.abi.schema;
+
+public record ReplicatedTable(String node, String module, String table) {}

@@ -1,0 +1,284 @@
+package dev.interstice.runtime.exec;
+
+import dev.interstice.abi.codec.Abi;
+import dev.interstice.abi.codec.AbiDecodeException;
+import dev.interstice.abi.codec.PostcardWriter;
+import dev.interstice.abi.host.CallContext;
+import dev.interstice.abi.schema.QuerySchema;
+import dev.interstice.abi.schema.ReducerSchema;
+import dev.interstice.abi.schema.SubscriptionEvent;
+import dev.interstice.abi.value.IntersticeValue;
+import dev.interstice.runtime.engine.GuestInstance;
+import dev.interstice.runtime.engine.GuestMemoryException;
+import dev.interstice.runtime.engine.GuestTrapException;
+import dev.interstice.runtime.host.GuestHost;
+import dev.interstice.runtime.module.LoadedModule;
+import dev.interstice.runtime.tx.RowChange;
+import dev.interstice.runtime.tx.Transaction;
+import dev.interstice.storage.Change;
+import dev.interstice.storage.TxRecord;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs every transaction of a node, one at a time, in one total order (the order callers acquire the execution
+ * lock). A call runs its reducer as a transaction, commits it, then runs the subscribers its changes triggered, each
+ * as its own transaction, before the lock is released: the same sequence of calls therefore always produces the
+ * same transactions, ids and tables.
+ */
+public final class Executor {
+    private static final Logger log = LoggerFactory.getLogger(Executor.class);
+    /** Bound on subscriber transactions one call may trigger, so a subscription cycle cannot wedge the node. */
+    static final int MAX_CASCADE = 100_000;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ModuleRegistry modules;
+    private final Durability durability;
+    private final NodeServices services;
+    private final PostcardWriter argWriter = new PostcardWriter(1024);
+    private final ArrayDeque<Job> jobs = new ArrayDeque<>();
+    private long lastTxId;
+    private long lastTimestamp;
+
+    /** A reducer to run as its own transaction: a subscriber, an init/load hook or a due schedule. */
+    public record Job(String module, String reducer, List<IntersticeValue> args, CallContext caller, String why) {}
+
+    public Executor(ModuleRegistry modules, Durability durability, NodeServices services, long lastTxId) {
+        this.modules = modules;
+        this.durability = durability;
+        this.services = services;
+        this.lastTxId = lastTxId;
+    }
+
+    public ModuleRegistry modules() { return modules; }
+
+    public NodeServices services() { return services; }
+
+    public long lastTxId() {
+        lock.lock();
+        try { return lastTxId; } finally { lock.unlock(); }
+    }
+
+    /** Runs {@code body} with no transaction executing (module loads, reads of committed tables). */
+    public <T> T exclusive(Supplier<T> body) {
+        lock.lock();
+        try { return body.get(); } finally { lock.unlock(); }
+    }
+
+    /** Calls a reducer from outside any module (CLI, API, network): one transaction, then its subscribers. */
+    public CallResult callReducer(String moduleName, String reducer, List<IntersticeValue> args, CallContext caller) {
+        lock.lock();
+        try {
+            LoadedModule m = modules.require(moduleName);
+            ReducerSchema r = m.schema().reducer(reducer).orElseThrow(() -> new CallException(CallException.Kind.NOT_FOUND,
+                    "module '" + moduleName + "' has no reducer '" + reducer + "'"));
+            if (m.schema().isSubscriptionHandler(reducer))
+                throw new CallException(CallException.Kind.REFUSED, "reducer '" + reducer + "' of module '" + moduleName
+                        + "' handles a subscription and cannot be called directly");
+            checkArgs(m, "reducer '" + reducer + "'", args, r.arguments());
+            CallResult result = runTransaction(m, r, args, caller);
+            drainJobs();
+            return result;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs a query against committed state; it cannot write. */
+    public IntersticeValue callQuery(String moduleName, String query, List<IntersticeValue> args, CallContext caller) {
+        lock.lock();
+        try {
+            LoadedModule m = modules.require(moduleName);
+            QuerySchema q = m.schema().query(query).orElseThrow(() -> new CallException(CallException.Kind.NOT_FOUND,
+                    "module '" + moduleName + "' has no query '" + query + "'"));
+            checkArgs(m, "query '" + query + "'", args, q.arguments());
+            var inv = new Invocation(new Transaction(0, timestamp(), 0));
+            var frame = new Frame(inv, m, query, true, Access.of(q, m.name()), caller, null);
+            return invokeQuery(frame, q, args);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs queued jobs (e.g. a due schedule or a lifecycle hook) as their own transactions. */
+    public void runJob(Job job) {
+        lock.lock();
+        try {
+            jobs.add(job);
+            drainJobs();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- nested calls (from host functions, on the executing thread, lock held) ----
+
+    /** A local reducer call from a running reducer: joins the caller's transaction. */
+    public void nestedReducer(Frame caller, String moduleName, String reducer, List<IntersticeValue> args) {
+        LoadedModule m = modules.require(moduleName);
+        ReducerSchema r = m.schema().reducer(reducer).orElseThrow(() -> new CallException(CallException.Kind.NOT_FOUND,
+                "module '" + moduleName + "' has no reducer '" + reducer + "'"));
+        if (m.schema().isSubscriptionHandler(reducer))
+            throw new CallException(CallException.Kind.REFUSED, "reducer '" + reducer + "' handles a subscription and cannot be called");
+        if (caller.onStack(moduleName))
+            throw new CallException(CallException.Kind.REFUSED, "module '" + moduleName
+                    + "' is already executing in this transaction; re-entrant calls are not allowed");
+        checkArgs(m, "reducer '" + reducer + "'", args, r.arguments());
+        var frame = new Frame(caller.invocation(), m, reducer, false, Access.of(r, m.name()),
+                new CallContext(services.nodeId(), caller.module().name()), caller);
+        invokeReducer(frame, args);
+    }
+
+    /** A local query call from a running reducer or query: sees the caller's uncommitted writes. */
+    public IntersticeValue nestedQuery(Frame caller, String moduleName, String query, List<IntersticeValue> args) {
+        LoadedModule m = modules.require(moduleName);
+        QuerySchema q = m.schema().query(query).orElseThrow(() -> new CallException(CallException.Kind.NOT_FOUND,
+                "module '" + moduleName + "' has no query '" + query + "'"));
+        if (caller.onStack(moduleName))
+            throw new CallException(CallException.Kind.REFUSED, "module '" + moduleName
+                    + "' is already executing in this transaction; re-entrant calls are not allowed");
+        checkArgs(m, "query '" + query + "'", args, q.arguments());
+        var frame = new Frame(caller.invocation(), m, query, true, Access.of(q, m.name()),
+                new CallContext(services.nodeId(), caller.module().name()), caller);
+        return invokeQuery(frame, q, args);
+    }
+
+    // ---- transactions ----
+
+    private CallResult runTransaction(LoadedModule m, ReducerSchema r, List<IntersticeValue> args, CallContext caller) {
+        long txId = lastTxId + 1;
+        var tx = new Transaction(txId, timestamp(), services.randomSeed(txId));
+        var inv = new Invocation(tx);
+        var frame = new Frame(inv, m, r.name(), false, Access.of(r, m.name()), caller, null);
+        invokeReducer(frame, args); // throws: nothing was applied, the transaction is simply dropped
+        lastTxId = txId;
+        return commit(inv);
+    }
+
+    private CallResult commit(Invocation inv) {
+        Transaction tx = inv.tx();
+        List<RowChange> changes = tx.netChanges();
+        long lsn = 0;
+        var persistent = new ArrayList<Change>();
+        for (RowChange c : changes) {
+            if (c.table().schema().persistence() == dev.interstice.abi.schema.Persistence.EPHEMERAL) continue;
+            var id = c.table().id();
+            persistent.add(c.after() == null
+                    ? new Change.Delete(id, Abi.encodeIndexKey(c.before().pk()))
+                    : new Change.Put(id, Abi.encodeIndexKey(c.after().pk()), c.after().encoded()));
+        }
+        if (!persistent.isEmpty()) lsn = durability.append(new TxRecord(tx.id(), tx.timestampMs(), persistent));
+        tx.apply(changes);
+        for (var s : inv.schedules()) services.schedule(s);
+        enqueueSubscribers(changes);
+        return new CallResult(tx.id(), lsn);
+    }
+
+    private void enqueueSubscribers(List<RowChange> changes) {
+        for (RowChange c : changes) {
+            var kind = c.isInsert() ? SubscriptionEvent.TableEventKind.INSERT
+                    : c.isDelete() ? SubscriptionEvent.TableEventKind.DELETE : SubscriptionEvent.TableEventKind.UPDATE;
+            var table = c.table().id();
+            List<IntersticeValue> args = switch (kind) {
+                case INSERT -> List.of(c.after().row().toValue());
+                case DELETE -> List.of(c.before().row().toValue());
+                case UPDATE -> List.of(c.before().row().toValue(), c.after().row().toValue());
+            };
+            for (var sub : modules.tableSubscribers(table.module(), table.table(), kind))
+                jobs.add(new Job(sub.module(), sub.reducer(), args, new CallContext(services.nodeId(), table.module()),
+                        table.module() + "." + table.table() + "." + kind.name().toLowerCase()));
+        }
+    }
+
+    private void drainJobs() {
+        int ran = 0;
+        while (!jobs.isEmpty()) {
+            Job job = jobs.poll();
+            if (++ran > MAX_CASCADE) {
+                log.error("dropping {} queued subscriber transactions: more than {} triggered by one call (a subscription cycle?)",
+                        jobs.size() + 1, MAX_CASCADE);
+                jobs.clear();
+                return;
+            }
+            LoadedModule m = modules.get(job.module());
+            if (m == null) continue; // removed meanwhile
+            ReducerSchema r = m.schema().reducer(job.reducer()).orElse(null);
+            if (r == null) continue;
+            try {
+                runTransaction(m, r, job.args(), job.caller());
+            } catch (CallException e) {
+                log.warn("reducer {}.{} ({}) failed: {}", job.module(), job.reducer(), job.why(), e.getMessage());
+            }
+        }
+    }
+
+    private long timestamp() {
+        lastTimestamp = Math.max(lastTimestamp, services.clockMillis());
+        return lastTimestamp;
+    }
+
+    private static void checkArgs(LoadedModule m, String what, List<IntersticeValue> args, List<dev.interstice.abi.schema.FieldDef> params) {
+        String r = m.types().checkArguments(args, params);
+        if (r != null) throw new CallException(CallException.Kind.BAD_ARGUMENTS, what + " of module '" + m.name() + "': " + r);
+    }
+
+    // ---- guest invocation ----
+
+    private void invokeReducer(Frame frame, List<IntersticeValue> args) {
+        call(frame, "__interstice_reducer_wrapper_" + frame.function(), args, false);
+    }
+
+    private IntersticeValue invokeQuery(Frame frame, QuerySchema q, List<IntersticeValue> args) {
+        IntersticeValue v = call(frame, "__interstice_query_wrapper_" + q.name(), args, true);
+        String r = frame.module().types().check(v, q.returnType());
+        if (r != null)
+            throw new CallException(CallException.Kind.TRAP, "query '" + q.name() + "' of module '" + frame.module().name()
+                    + "' returned a value that does not fit its declared type: " + r);
+        return v;
+    }
+
+    /** Runs one wrapper export; returns the decoded result for queries, null for reducers. */
+    private IntersticeValue call(Frame frame, String export, List<IntersticeValue> args, boolean query) {
+        LoadedModule m = frame.module();
+        LoadedModule.Pooled p = m.acquire();
+        GuestInstance g = p.instance();
+        GuestHost host = (GuestHost) p.host();
+        Frame saved = host.frame();
+        host.enter(frame);
+        try {
+            argWriter.reset();
+            Abi.writeCallInput(argWriter, frame.caller(), args);
+            int len = argWriter.size();
+            int ptr = host.scratch(g, len);
+            g.write(ptr, argWriter.buffer(), 0, len);
+            long result = g.export(export).call(ptr, len);
+            return query ? readQueryResult(m, export, g, result) : null;
+        } catch (GuestTrapException e) {
+            throw new CallException(e.kind() == GuestTrapException.Kind.DEADLINE ? CallException.Kind.DEADLINE : CallException.Kind.TRAP,
+                    "module '" + m.name() + "' " + (query ? "query '" : "reducer '") + frame.function() + "' failed: " + e.getMessage(), e);
+        } catch (GuestMemoryException e) {
+            throw new CallException(CallException.Kind.TRAP, "module '" + m.name() + "' " + frame.function()
+                    + ": bad guest memory access: " + e.getMessage(), e);
+        } finally {
+            host.leave(saved);
+            m.release(p);
+        }
+    }
+
+    private static IntersticeValue readQueryResult(LoadedModule m, String export, GuestInstance g, long packed) {
+        int ptr = (int) (packed >>> 32), len = (int) packed;
+        if (len < 0) throw new CallException(CallException.Kind.TRAP, "module '" + m.name() + "' " + export + " returned a negative length");
+        byte[] bytes = g.read(ptr, len);
+        g.dealloc(ptr, len);
+        try {
+            return Abi.decodeValue(bytes);
+        } catch (AbiDecodeException e) {
+            throw new CallException(CallException.Kind.TRAP, "module '" + m.name() + "' " + export + " returned bytes that do not decode: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package dev.interstice.runtime.exec;
+
+import dev.interstice.abi.host.CallContext;
+import dev.interstice.runtime.module.LoadedModule;
+
+/** One guest call on the stack of an invocation: which module runs what, with which rights. */
+public record Frame(Invocation invocation, LoadedModule module, String function, boolean readOnly, Access access,
+                    CallContext caller, Frame parent) {
+
+    public boolean onStack(String moduleName) {
+        for (Frame f = this; f != null; f = f.parent) if (f.module.name().equals(moduleName)) return true;
+        return false;
+    }
+}

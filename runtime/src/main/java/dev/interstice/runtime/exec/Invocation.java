@@ -1,0 +1,23 @@
+package dev.interstice.runtime.exec;
+
+import dev.interstice.runtime.tx.Transaction;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A transaction plus the effects that wait for its commit (schedules). */
+public final class Invocation {
+    public record ScheduleRequest(String module, String reducer, long delayMs) {}
+
+    private final Transaction tx;
+    private final List<ScheduleRequest> schedules = new ArrayList<>();
+
+    Invocation(Transaction tx) {
+        this.tx = tx;
+    }
+
+    public Transaction tx() { return tx; }
+
+    public void schedule(ScheduleRequest r) { schedules.add(r); }
+
+    List<ScheduleRequest> schedules() { return schedules; }
+}

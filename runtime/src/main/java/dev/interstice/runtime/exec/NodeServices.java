@@ -1,0 +1,15 @@
+package dev.interstice.runtime.exec;
+
+/** What the executor needs from its node: identity, time, randomness, logging and the scheduler. */
+public interface NodeServices {
+    String nodeId();
+
+    long clockMillis();
+
+    /** Seed of transaction {@code txId}'s random numbers: a function of the node id and the transaction id only. */
+    long randomSeed(long txId);
+
+    void schedule(Invocation.ScheduleRequest request);
+
+    void guestLog(String module, String message);
+}

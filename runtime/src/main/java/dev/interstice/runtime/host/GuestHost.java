@@ -1,0 +1,316 @@
+package dev.interstice.runtime.host;
+
+import dev.interstice.abi.codec.Abi;
+import dev.interstice.abi.codec.AbiDecodeException;
+import dev.interstice.abi.codec.PostcardReader;
+import dev.interstice.abi.codec.PostcardWriter;
+import dev.interstice.abi.codec.Responses;
+import dev.interstice.abi.host.HostCall;
+import dev.interstice.abi.schema.Selection;
+import dev.interstice.abi.value.IndexKey;
+import dev.interstice.abi.value.IntersticeValue;
+import dev.interstice.abi.value.Row;
+import dev.interstice.runtime.engine.GuestInstance;
+import dev.interstice.runtime.engine.GuestMemoryException;
+import dev.interstice.runtime.engine.HostFunctions;
+import dev.interstice.runtime.exec.Access;
+import dev.interstice.runtime.exec.CallException;
+import dev.interstice.runtime.exec.Executor;
+import dev.interstice.runtime.exec.Frame;
+import dev.interstice.runtime.exec.Invocation;
+import dev.interstice.runtime.module.LoadedModule;
+import dev.interstice.runtime.table.StoredRow;
+import dev.interstice.runtime.table.Table;
+import dev.interstice.runtime.tx.TxException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ABI-6 imports for one guest instance. Each call acts on the frame the executor entered before calling the
+ * guest: its transaction, its module and its declared access. Refused operations answer errors the guest can
+ * handle; only malformed requests and failures of nested calls abort the transaction.
+ */
+public final class GuestHost implements HostFunctions {
+    private static final Logger log = LoggerFactory.getLogger(GuestHost.class);
+
+    private final Executor executor;
+    private final LoadedModule module;
+    private final PostcardWriter out = new PostcardWriter(256);
+    private Frame frame;
+    /** upstream protocol: an insert whose response did not fit is applied once; the immediate retry gets these bytes */
+    private byte[] pendingInsertResponse;
+    private int scratchPtr, scratchCap;
+
+    public GuestHost(Executor executor, LoadedModule module) {
+        this.executor = executor;
+        this.module = module;
+    }
+
+    public Frame frame() { return frame; }
+
+    public void enter(Frame f) {
+        frame = f;
+        pendingInsertResponse = null;
+    }
+
+    public void leave(Frame previous) {
+        frame = previous;
+        pendingInsertResponse = null;
+    }
+
+    /** A guest buffer of at least {@code len} bytes owned by the host, reused across calls. */
+    public int scratch(GuestInstance g, int len) {
+        if (len > scratchCap) {
+            if (scratchCap > 0) g.dealloc(scratchPtr, scratchCap);
+            int cap = Math.max(4096, Integer.highestOneBit(Math.max(len, 1) - 1) << 1);
+            scratchCap = 0;
+            scratchPtr = g.alloc(cap);
+            scratchCap = cap;
+        }
+        return scratchPtr;
+    }
+
+    private Frame requireFrame() {
+        if (frame == null) throw new CallException(CallException.Kind.REFUSED, "a module"
+                + " made a host call outside of a reducer or query (e.g. while describing itself)");
+        return frame;
+    }
+
+    // ---- plain imports ----
+
+    @Override
+    public void log(GuestInstance g, int ptr, int len) {
+        executor.services().guestLog(module == null ? "(describe)" : module.name(), new String(g.read(ptr, len), StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public long time(GuestInstance g) {
+        return frame == null ? executor.services().clockMillis() : frame.invocation().tx().timestampMs();
+    }
+
+    @Override
+    public long random(GuestInstance g) {
+        return requireFrame().invocation().tx().nextRandom();
+    }
+
+    // ---- direct table imports (current module's tables) ----
+
+    @Override
+    public int insertRow(GuestInstance g, int tablePtr, int tableLen, int rowPtr, int rowLen, int respPtr, int respCap) {
+        if (pendingInsertResponse != null) {
+            byte[] pending = pendingInsertResponse;
+            if (pending.length > respCap) return -pending.length;
+            pendingInsertResponse = null;
+            g.write(respPtr, pending);
+            return pending.length;
+        }
+        byte[] response;
+        try {
+            Table t = ownTable(g, tablePtr, tableLen, Access.Kind.INSERT);
+            byte[] rowBytes = g.read(rowPtr, rowLen);
+            Row row = Abi.decodeRow(rowBytes);
+            StoredRow stored = frame.invocation().tx().insert(t, row, rowBytes);
+            // Ok(None) tells the guest its own row is what was stored
+            response = stored.row().equals(row) ? Responses.optionalRowOk(null) : Responses.optionalRowOk(stored.encoded());
+        } catch (TxException | AbiDecodeException e) {
+            response = Responses.err(refused("insert", e));
+        } catch (GuestMemoryException e) {
+            return -1;
+        }
+        if (response.length > respCap) {
+            pendingInsertResponse = response;
+            return -response.length;
+        }
+        g.write(respPtr, response);
+        return response.length;
+    }
+
+    @Override
+    public int updateRow(GuestInstance g, int tablePtr, int tableLen, int rowPtr, int rowLen) {
+        try {
+            Table t = ownTable(g, tablePtr, tableLen, Access.Kind.UPDATE);
+            byte[] rowBytes = g.read(rowPtr, rowLen);
+            frame.invocation().tx().update(t, Abi.decodeRow(rowBytes), rowBytes);
+            return 0;
+        } catch (TxException | AbiDecodeException e) {
+            refused("update", e);
+            return -1;
+        } catch (GuestMemoryException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public int deleteRow(GuestInstance g, int tablePtr, int tableLen, int pkPtr, int pkLen) {
+        try {
+            Table t = ownTable(g, tablePtr, tableLen, Access.Kind.DELETE);
+            frame.invocation().tx().delete(t, Abi.decodeIndexKey(g.read(pkPtr, pkLen)));
+            return 0;
+        } catch (TxException | AbiDecodeException e) {
+            refused("delete", e);
+            return -1;
+        } catch (GuestMemoryException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public int clearTable(GuestInstance g, int tablePtr, int tableLen) {
+        try {
+            Table t = ownTable(g, tablePtr, tableLen, Access.Kind.DELETE);
+            frame.invocation().tx().clear(t);
+            return 0;
+        } catch (TxException e) {
+            refused("clear", e);
+            return -1;
+        } catch (GuestMemoryException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public int getByPk(GuestInstance g, int tablePtr, int tableLen, int pkPtr, int pkLen, int respPtr, int respCap) {
+        byte[] response;
+        try {
+            Table t = ownTable(g, tablePtr, tableLen, Access.Kind.READ);
+            StoredRow r = frame.invocation().tx().get(t, Abi.decodeIndexKey(g.read(pkPtr, pkLen)));
+            response = Responses.optionalRowOk(r == null ? null : r.encoded());
+        } catch (TxException | AbiDecodeException e) {
+            response = Responses.err(refused("get", e));
+        } catch (GuestMemoryException e) {
+            return -1;
+        }
+        if (response.length > respCap) return -response.length; // read-only: the retry simply reads again
+        g.write(respPtr, response);
+        return response.length;
+    }
+
+    // ---- interstice_host_call ----
+
+    @Override
+    public long hostCall(GuestInstance g, int ptr, int len) {
+        Frame f = requireFrame();
+        HostCall call;
+        try {
+            call = Abi.readHostCall(new PostcardReader(g.read(ptr, len)));
+        } catch (AbiDecodeException e) {
+            throw new CallException(CallException.Kind.TRAP, "module '" + module.name() + "' sent a malformed host call: " + e.getMessage());
+        }
+        byte[] response = handle(f, call);
+        int dst = g.alloc(response.length);
+        g.write(dst, response);
+        return ((long) dst << 32) | (response.length & 0xFFFF_FFFFL);
+    }
+
+    private byte[] handle(Frame f, HostCall call) {
+        return switch (call) {
+            case HostCall.CallReducer c -> {
+                if (f.readOnly()) yield Responses.err("a query cannot call reducers");
+                if (!c.node().isCurrent()) yield Responses.err(noNetwork(c.node()));
+                List<IntersticeValue> args = argsOf(c.input());
+                if (args == null) yield Responses.err("reducer input must be a Vec of arguments");
+                try {
+                    executor.nestedReducer(f, c.module().resolve(module.name()), c.reducer(), args);
+                } catch (CallException e) {
+                    // failures before the callee ran leave the transaction intact: report them to the caller
+                    if (e.kind() == CallException.Kind.TRAP || e.kind() == CallException.Kind.DEADLINE) throw e;
+                    yield Responses.err(e.getMessage());
+                }
+                yield Responses.ok();
+            }
+            case HostCall.CallQuery c -> {
+                if (!c.node().isCurrent()) yield Responses.err(noNetwork(c.node()));
+                List<IntersticeValue> args = argsOf(c.input());
+                if (args == null) yield Responses.err("query input must be a Vec of arguments");
+                try {
+                    yield Responses.queryOk(executor.nestedQuery(f, c.module().resolve(module.name()), c.query(), args));
+                } catch (CallException e) {
+                    if (e.kind() == CallException.Kind.TRAP || e.kind() == CallException.Kind.DEADLINE) throw e;
+                    yield Responses.err(e.getMessage());
+                }
+            }
+            case HostCall.Schedule s -> schedule(f, s);
+            case HostCall.TableScan s -> rows(() -> f.invocation().tx().scan(table(f, s.module(), s.table(), Access.Kind.READ)));
+            case HostCall.TableIndexScan s ->
+                    rows(() -> f.invocation().tx().indexScan(table(f, s.module(), s.table(), Access.Kind.READ), s.field(), s.query()));
+            case HostCall.TableGetByPrimaryKey s -> {
+                try {
+                    StoredRow r = f.invocation().tx().get(table(f, s.module(), s.table(), Access.Kind.READ), s.primaryKey());
+                    yield Responses.optionalRowOk(r == null ? null : r.encoded());
+                } catch (TxException e) {
+                    yield Responses.err(e.getMessage());
+                }
+            }
+            case HostCall.CurrentNodeId c -> Responses.nodeId(executor.services().nodeId());
+            case HostCall.Privileged p -> Responses.privilegedError(p.authority(), "the " + p.authority().name().charAt(0)
+                    + p.authority().name().substring(1).toLowerCase() + " authority is not available on this node");
+        };
+    }
+
+    private byte[] schedule(Frame f, HostCall.Schedule s) {
+        if (f.readOnly()) return Responses.err("a query cannot schedule reducers");
+        var r = f.module().schema().reducer(s.reducer());
+        if (r.isEmpty()) return Responses.err("module '" + f.module().name() + "' has no reducer '" + s.reducer() + "' to schedule");
+        if (!r.get().arguments().isEmpty())
+            return Responses.err("reducer '" + s.reducer() + "' takes arguments; only zero-argument reducers can be scheduled");
+        if (s.delayMs() < 0) return Responses.err("delay_ms is out of range");
+        f.invocation().schedule(new Invocation.ScheduleRequest(f.module().name(), s.reducer(), s.delayMs()));
+        return Responses.ok();
+    }
+
+    private interface RowSource { List<StoredRow> get(); }
+
+    private byte[] rows(RowSource source) {
+        try {
+            List<StoredRow> rows = source.get();
+            var encoded = new java.util.ArrayList<byte[]>(rows.size());
+            for (StoredRow r : rows) encoded.add(r.encoded());
+            out.reset();
+            Responses.rowsOk(out, encoded);
+            return out.toByteArray();
+        } catch (TxException e) {
+            return Responses.err(e.getMessage());
+        }
+    }
+
+    // ---- table resolution and access ----
+
+    private Table ownTable(GuestInstance g, int ptr, int len, Access.Kind kind) {
+        Frame f = requireFrame();
+        String name = new String(g.read(ptr, len), StandardCharsets.UTF_8);
+        return table(f, Selection.CURRENT, name, kind);
+    }
+
+    private Table table(Frame f, Selection moduleSel, String tableName, Access.Kind kind) {
+        String owner = moduleSel.resolve(f.module().name());
+        if (f.readOnly() && kind != Access.Kind.READ)
+            throw new TxException("queries cannot write (table '" + tableName + "')");
+        if (kind != Access.Kind.READ && !owner.equals(f.module().name()))
+            throw new TxException("module '" + f.module().name() + "' cannot write to tables of module '" + owner + "'");
+        LoadedModule m = executor.modules().get(owner);
+        Table t = m == null ? null : m.table(tableName);
+        boolean hidden = t != null && m != f.module()
+                && t.schema().visibility() == dev.interstice.abi.schema.Visibility.PRIVATE;
+        if (t == null || hidden) throw new TxException("no table '" + tableName + "' in module '" + owner + "'");
+        if (!f.access().allows(kind, owner, tableName))
+            throw new TxException((f.readOnly() ? "query '" : "reducer '") + f.function() + "' of module '" + f.module().name()
+                    + "' did not declare " + kind.name().toLowerCase() + " access to table '" + owner + "." + tableName + "'");
+        return t;
+    }
+
+    private String refused(String op, Exception e) {
+        String msg = e.getMessage();
+        log.debug("module '{}' {} refused: {}", module.name(), op, msg);
+        return msg;
+    }
+
+    private static List<IntersticeValue> argsOf(IntersticeValue input) {
+        return input instanceof IntersticeValue.Vec v ? v.items() : null;
+    }
+
+    private static String noNetwork(Selection node) {
+        return "node '" + node.other() + "' is not reachable: this node has no peer connections";
+    }
+}

@@ -1,0 +1,76 @@
+package dev.interstice.runtime.module;
+
+import dev.interstice.abi.schema.ModuleSchema;
+import dev.interstice.abi.schema.TableSchema;
+import dev.interstice.runtime.engine.CompiledModule;
+import dev.interstice.runtime.engine.GuestInstance;
+import dev.interstice.runtime.engine.HostFunctions;
+import dev.interstice.runtime.table.Table;
+import dev.interstice.runtime.table.TypeChecker;
+import dev.interstice.storage.TableId;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A module running on this node: its validated schema, compiled code, committed tables and a pool of instances.
+ * Instances are reused across calls and thrown away after any trap, so a broken guest state never leaks into the
+ * next transaction.
+ */
+public final class LoadedModule {
+    private final ModuleSchema schema;
+    private final CompiledModule code;
+    private final byte[] wasm;
+    private final TypeChecker types;
+    private final Map<String, Table> tables;
+    private final ArrayDeque<Pooled> idle = new ArrayDeque<>();
+    private final Function<LoadedModule, HostFunctions> hostFactory;
+
+    /** An instance together with the host functions bound to it (they carry per-instance call state). */
+    public record Pooled(GuestInstance instance, HostFunctions host) {}
+
+    public LoadedModule(ModuleSchema schema, CompiledModule code, byte[] wasm, Function<LoadedModule, HostFunctions> hostFactory) {
+        this.schema = schema;
+        this.code = code;
+        this.wasm = wasm;
+        this.types = new TypeChecker(schema.typeDefinitions());
+        this.hostFactory = hostFactory;
+        var t = new LinkedHashMap<String, Table>();
+        for (TableSchema ts : schema.tables()) t.put(ts.name(), new Table(new TableId(schema.name(), ts.name()), ts, types));
+        this.tables = Collections.unmodifiableMap(t);
+    }
+
+    public String name() { return schema.name(); }
+
+    public ModuleSchema schema() { return schema; }
+
+    public byte[] wasm() { return wasm; }
+
+    public TypeChecker types() { return types; }
+
+    public Map<String, Table> tables() { return tables; }
+
+    public Table table(String name) { return tables.get(name); }
+
+    public CompiledModule code() { return code; }
+
+    /** An instance for the calling thread; create one if none is idle. */
+    public Pooled acquire() {
+        synchronized (idle) {
+            Pooled p = idle.pollFirst();
+            if (p != null) return p;
+        }
+        HostFunctions host = hostFactory.apply(this);
+        return new Pooled(code.instantiate(host), host);
+    }
+
+    /** Returns an instance to the pool unless its call broke it. */
+    public void release(Pooled p) {
+        if (p.instance().isBroken()) return;
+        synchronized (idle) {
+            if (idle.size() < 8) idle.addFirst(p);
+        }
+    }
+}

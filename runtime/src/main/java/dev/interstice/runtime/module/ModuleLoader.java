@@ -1,0 +1,75 @@
+package dev.interstice.runtime.module;
+
+import dev.interstice.abi.codec.Abi;
+import dev.interstice.abi.codec.AbiDecodeException;
+import dev.interstice.abi.schema.ModuleSchema;
+import dev.interstice.abi.schema.QuerySchema;
+import dev.interstice.abi.schema.ReducerSchema;
+import dev.interstice.runtime.engine.CompiledModule;
+import dev.interstice.runtime.engine.GuestInstance;
+import dev.interstice.runtime.engine.GuestMemoryException;
+import dev.interstice.runtime.engine.GuestTrapException;
+import dev.interstice.runtime.engine.HostFunctions;
+import dev.interstice.runtime.engine.ModuleLoadException;
+import dev.interstice.runtime.engine.WasmEngine;
+import dev.interstice.runtime.engine.WasmType;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Turns WebAssembly bytes into a {@link LoadedModule}: compile, check the ABI exports, ask the module to describe
+ * itself, validate that schema, and check every reducer and query has its wrapper export. Touches no node state.
+ */
+public final class ModuleLoader {
+    private static final List<WasmType> I32 = List.of(WasmType.I32);
+    private static final List<WasmType> I32_I32 = List.of(WasmType.I32, WasmType.I32);
+    private static final List<WasmType> I64 = List.of(WasmType.I64);
+
+    private final WasmEngine engine;
+
+    public ModuleLoader(WasmEngine engine) {
+        this.engine = engine;
+    }
+
+    public LoadedModule load(String label, byte[] wasm, Function<LoadedModule, HostFunctions> hostFactory,
+                             HostFunctions describeHost) {
+        try {
+            CompiledModule code = engine.compile(label, wasm);
+            code.requireFunction("alloc", I32, I32);
+            code.requireFunction("interstice_describe", List.of(), I64);
+            if (code.exportsFunction("dealloc")) code.requireFunction("dealloc", I32_I32, List.of());
+            ModuleSchema schema = describe(label, code, describeHost);
+            SchemaValidator.validate(schema);
+            for (ReducerSchema r : schema.reducers())
+                code.requireFunction("__interstice_reducer_wrapper_" + r.name(), I32_I32, List.of());
+            for (QuerySchema q : schema.queries())
+                code.requireFunction("__interstice_query_wrapper_" + q.name(), I32_I32, I64);
+            return new LoadedModule(schema, code, wasm, hostFactory);
+        } catch (ModuleLoadException e) {
+            throw new ModuleException(e.getMessage(), e);
+        }
+    }
+
+    private static ModuleSchema describe(String label, CompiledModule code, HostFunctions host) {
+        GuestInstance g = code.instantiate(host);
+        long packed;
+        try {
+            packed = g.export("interstice_describe").call();
+        } catch (GuestTrapException e) {
+            throw new ModuleException("module '" + label + "': interstice_describe failed: " + e.getMessage(), e);
+        }
+        int ptr = (int) (packed >>> 32), len = (int) packed;
+        if (len <= 0) throw new ModuleException("module '" + label + "': interstice_describe returned an empty schema");
+        byte[] bytes;
+        try {
+            bytes = g.read(ptr, len);
+        } catch (GuestMemoryException e) {
+            throw new ModuleException("module '" + label + "': interstice_describe returned a buffer outside its memory: " + e.getMessage());
+        }
+        try {
+            return Abi.decodeModuleSchema(bytes);
+        } catch (AbiDecodeException e) {
+            throw new ModuleException("module '" + label + "': its schema (interstice_describe) does not decode as ABI 6: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.interstice.runtime.schedule;
+
+import dev.interstice.abi.host.CallContext;
+import dev.interstice.runtime.exec.Executor;
+import dev.interstice.runtime.exec.Invocation;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs reducers at the time {@code ctx.schedule} asked for, each as its own transaction, on one daemon thread.
+ * Entries due at the same millisecond run in the order they were committed.
+ */
+public final class Scheduler implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
+
+    private record Entry(long dueMs, long seq, String module, String reducer) implements Comparable<Entry> {
+        public int compareTo(Entry o) {
+            int c = Long.compare(dueMs, o.dueMs);
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
+    }
+
+    private final PriorityQueue<Entry> queue = new PriorityQueue<>();
+    private final LongSupplier clock;
+    private final String nodeId;
+    private Executor executor;
+    private Thread thread;
+    private long seq;
+    private boolean closed;
+
+    public Scheduler(LongSupplier clock, String nodeId) {
+        this.clock = clock;
+        this.nodeId = nodeId;
+    }
+
+    public synchronized void start(Executor executor) {
+        this.executor = executor;
+        thread = Thread.ofPlatform().daemon().name("interstice-scheduler").start(this::run);
+    }
+
+    /** Called when the transaction that asked for it commits. */
+    public synchronized void add(Invocation.ScheduleRequest r) {
+        queue.add(new Entry(clock.getAsLong() + r.delayMs(), ++seq, r.module(), r.reducer()));
+        notifyAll();
+    }
+
+    public synchronized int pending() { return queue.size(); }
+
+    private void run() {
+        while (true) {
+            Entry due;
+            synchronized (this) {
+                while (!closed && (queue.isEmpty() || queue.peek().dueMs() > clock.getAsLong())) {
+                    long wait = queue.isEmpty() ? 0 : Math.max(1, queue.peek().dueMs() - clock.getAsLong());
+                    try {
+                        wait(wait);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (closed) return;
+                due = queue.poll();
+            }
+            try {
+                executor.runJob(new Executor.Job(due.module(), due.reducer(), List.of(), new CallContext(nodeId, due.module()), "schedule"));
+            } catch (RuntimeException e) {
+                log.warn("scheduled reducer {}.{} failed: {}", due.module(), due.reducer(), e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (this) {
+            closed = true;
+            notifyAll();
+            t = thread;
+        }
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

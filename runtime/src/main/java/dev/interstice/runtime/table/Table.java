@@ -1,0 +1,99 @@
+package dev.interstice.runtime.table;
+
+import dev.interstice.abi.schema.IndexSchema;
+import dev.interstice.abi.schema.IntersticeType;
+import dev.interstice.abi.schema.TableSchema;
+import dev.interstice.abi.value.IndexKey;
+import dev.interstice.abi.value.IntersticeValue;
+import dev.interstice.abi.value.Row;
+import dev.interstice.storage.TableId;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The committed state of one table: rows in primary-key order (so scans are deterministic whatever the history),
+ * secondary indexes and auto-increment counters. Only the transaction executor mutates it, at commit.
+ */
+public final class Table {
+    private final TableId id;
+    private final TableSchema schema;
+    private final TypeChecker types;
+    private final TreeMap<IndexKey, StoredRow> rows = new TreeMap<>();
+    private final Map<String, SecondaryIndex> indexes = new LinkedHashMap<>();
+    /** Next value per auto-increment column (-1 = primary key). */
+    private final Map<Integer, Long> autoInc = new TreeMap<>();
+
+    public Table(TableId id, TableSchema schema, TypeChecker types) {
+        this.id = id;
+        this.schema = schema;
+        this.types = types;
+        if (schema.primaryKeyAutoInc()) autoInc.put(-1, 0L);
+        for (IndexSchema is : schema.indexes()) {
+            int column = column(is.field());
+            indexes.put(is.field(), new SecondaryIndex(is, column));
+            if (is.autoInc()) autoInc.put(column, 0L);
+        }
+    }
+
+    public TableId id() { return id; }
+
+    public TableSchema schema() { return schema; }
+
+    public TypeChecker types() { return types; }
+
+    public int size() { return rows.size(); }
+
+    public StoredRow get(IndexKey pk) { return rows.get(pk); }
+
+    /** Committed rows in primary-key order; a live view, valid until the next commit. */
+    public Collection<StoredRow> scan() { return rows.values(); }
+
+    public TreeMap<IndexKey, StoredRow> rowMap() { return rows; }
+
+    public SecondaryIndex index(String field) { return indexes.get(field); }
+
+    public Collection<SecondaryIndex> indexes() { return indexes.values(); }
+
+    public Map<Integer, Long> autoIncCounters() { return autoInc; }
+
+    /** Column position among non-key entries, -1 for the primary key. */
+    public int column(String field) {
+        if (field.equals(schema.primaryKey().name())) return -1;
+        int c = schema.fieldIndex(field);
+        if (c < 0) throw new IllegalArgumentException("table '" + schema.name() + "' has no field '" + field + "'");
+        return c;
+    }
+
+    public IntersticeType columnType(int column) {
+        return column < 0 ? schema.primaryKey().type() : schema.fields().get(column).type();
+    }
+
+    public static IntersticeValue columnValue(Row row, int column) {
+        return column < 0 ? row.primaryKey() : row.entries().get(column);
+    }
+
+    /** Applies one committed change: {@code before} and/or {@code after} may be null (insert / delete). */
+    public void apply(StoredRow before, StoredRow after) {
+        if (before != null) {
+            rows.remove(before.pk());
+            for (SecondaryIndex ix : indexes.values())
+                ix.remove(new IndexKey(columnValue(before.row(), ix.column())), before.pk());
+        }
+        if (after != null) {
+            rows.put(after.pk(), after);
+            for (SecondaryIndex ix : indexes.values())
+                ix.add(new IndexKey(columnValue(after.row(), ix.column())), after.pk());
+        }
+    }
+
+    /** Loads a recovered row (no events, no validation beyond decoding). */
+    public void load(StoredRow row) {
+        apply(rows.get(row.pk()), row);
+        for (var e : autoInc.entrySet()) {
+            long v = AutoInc.asLong(columnValue(row.row(), e.getKey()));
+            if (v >= e.getValue()) e.setValue(v + 1);
+        }
+    }
+}

@@ -1,0 +1,243 @@
+package dev.interstice.runtime.tx;
+
+import dev.interstice.abi.codec.Abi;
+import dev.interstice.abi.host.IndexQuery;
+import dev.interstice.abi.value.IndexKey;
+import dev.interstice.abi.value.IntersticeValue;
+import dev.interstice.abi.value.Row;
+import dev.interstice.runtime.table.AutoInc;
+import dev.interstice.runtime.table.SecondaryIndex;
+import dev.interstice.runtime.table.StoredRow;
+import dev.interstice.runtime.table.Table;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * One reducer invocation's view of the tables: reads see committed state plus this transaction's own writes; every
+ * write is validated when it is made (types, primary key, unique indexes) against that same view, so commit cannot
+ * fail and applies everything at once. Nested local reducer calls share the caller's transaction.
+ * Not thread-safe: a transaction lives on the executing thread under the node's execution lock.
+ */
+public final class Transaction {
+    private final long id;
+    private final long timestampMs;
+    private final SplittableRandom random;
+    private final LinkedHashMap<Table, TableWrites> writes = new LinkedHashMap<>();
+    private final Map<Table, Map<Integer, Long>> counters = new HashMap<>();
+
+    public Transaction(long id, long timestampMs, long randomSeed) {
+        this.id = id;
+        this.timestampMs = timestampMs;
+        this.random = new SplittableRandom(randomSeed);
+    }
+
+    public long id() { return id; }
+
+    public long timestampMs() { return timestampMs; }
+
+    public long nextRandom() { return random.nextLong(); }
+
+    public boolean hasWrites() { return !writes.isEmpty(); }
+
+    // ---- reads ----
+
+    public StoredRow get(Table t, IndexKey pk) {
+        TableWrites w = writes.get(t);
+        if (w != null) {
+            TableWrites.Entry e = w.entry(pk);
+            if (e != null) return e.after;
+        }
+        return t.get(pk);
+    }
+
+    /** All rows in primary-key order. */
+    public List<StoredRow> scan(Table t) {
+        TableWrites w = writes.get(t);
+        if (w == null) return new ArrayList<>(t.scan());
+        var out = new ArrayList<StoredRow>(t.size() + w.entries.size());
+        var inserted = new ArrayList<StoredRow>();
+        for (TableWrites.Entry e : w.entries.values())
+            if (e.before == null && e.after != null) inserted.add(e.after);
+        inserted.sort(Comparator.comparing(StoredRow::pk));
+        int i = 0;
+        for (StoredRow committed : t.scan()) {
+            while (i < inserted.size() && inserted.get(i).pk().compareTo(committed.pk()) < 0) out.add(inserted.get(i++));
+            TableWrites.Entry e = w.entry(committed.pk());
+            StoredRow current = e == null ? committed : e.after;
+            if (current != null) out.add(current);
+        }
+        while (i < inserted.size()) out.add(inserted.get(i++));
+        return out;
+    }
+
+    /** Rows whose indexed column matches, ordered by that column then primary key. */
+    public List<StoredRow> indexScan(Table t, String field, IndexQuery q) {
+        SecondaryIndex ix = t.index(field);
+        if (ix == null) throw new TxException("table '" + t.schema().name() + "' has no index on '" + field + "'");
+        var pks = new ArrayList<IndexKey>();
+        try {
+            ix.collect(q, pks);
+        } catch (IllegalArgumentException e) {
+            throw new TxException(e.getMessage() + " (table '" + t.schema().name() + "', field '" + field + "')");
+        }
+        TableWrites w = writes.get(t);
+        var out = new ArrayList<StoredRow>(pks.size());
+        if (w == null) {
+            for (IndexKey pk : pks) out.add(t.get(pk));
+            return out;
+        }
+        for (IndexKey pk : pks) if (w.entry(pk) == null) out.add(t.get(pk));
+        for (TableWrites.Entry e : w.entries.values())
+            if (e.after != null && matches(q, keyOf(e.after, ix))) out.add(e.after);
+        out.sort(Comparator.<StoredRow, IndexKey>comparing(r -> keyOf(r, ix)).thenComparing(StoredRow::pk));
+        return out;
+    }
+
+    // ---- writes ----
+
+    /** Inserts a row, assigning auto-increment columns; returns the stored row. */
+    public StoredRow insert(Table t, Row row, byte[] encoded) {
+        validateShape(t, row, !t.schema().primaryKeyAutoInc());
+        Map<Integer, Long> next = countersFor(t);
+        boolean changed = false;
+        for (var c : next.entrySet()) {
+            IntersticeValue v = AutoInc.valueOf(t.columnType(c.getKey()), c.getValue());
+            if (v == null) throw new TxException("auto_inc column '" + columnName(t, c.getKey()) + "' of table '"
+                    + t.schema().name() + "' is exhausted");
+            row = c.getKey() < 0 ? row.withPrimaryKey(v) : row.withEntry(c.getKey(), v);
+            changed = true;
+        }
+        IndexKey pk = keyOf(row);
+        if (get(t, pk) != null)
+            throw new TxException("duplicate primary key " + show(pk) + " in table '" + t.schema().name() + "'");
+        StoredRow stored = new StoredRow(pk, row, changed || encoded == null ? Abi.encodeRow(row) : encoded);
+        checkUnique(t, stored);
+        next.replaceAll((col, n) -> n + 1);
+        writesFor(t).put(pk, stored);
+        return stored;
+    }
+
+    /** Replaces the row with the same primary key; it must exist. */
+    public StoredRow update(Table t, Row row, byte[] encoded) {
+        validateShape(t, row, true);
+        IndexKey pk = keyOf(row);
+        if (get(t, pk) == null)
+            throw new TxException("no row with primary key " + show(pk) + " in table '" + t.schema().name() + "' to update");
+        StoredRow stored = new StoredRow(pk, row, encoded == null ? Abi.encodeRow(row) : encoded);
+        checkUnique(t, stored);
+        writesFor(t).put(pk, stored);
+        return stored;
+    }
+
+    public void delete(Table t, IndexKey pk) {
+        if (get(t, pk) == null)
+            throw new TxException("no row with primary key " + show(pk) + " in table '" + t.schema().name() + "' to delete");
+        writesFor(t).put(pk, null);
+    }
+
+    public void clear(Table t) {
+        TableWrites w = writesFor(t);
+        for (StoredRow committed : t.scan()) if (w.entry(committed.pk()) == null) w.put(committed.pk(), null);
+        for (IndexKey pk : new ArrayList<>(w.entries.keySet())) w.put(pk, null);
+    }
+
+    // ---- commit ----
+
+    /**
+     * Applies every write to the committed tables and returns the net row changes in first-touch order. Called
+     * only after the log accepted the transaction; cannot fail.
+     */
+    public List<RowChange> netChanges() {
+        var out = new ArrayList<RowChange>();
+        for (TableWrites w : writes.values())
+            for (TableWrites.Entry e : w.entries.values())
+                if (e.before != e.after) out.add(new RowChange(w.table, e.before, e.after));
+        return out;
+    }
+
+    /** Auto-increment counters this transaction advanced, per table. */
+    public Map<Table, Map<Integer, Long>> counters() { return counters; }
+
+    public void apply(List<RowChange> changes) {
+        for (RowChange c : changes) c.table().apply(c.before(), c.after());
+        for (var e : counters.entrySet()) e.getKey().autoIncCounters().putAll(e.getValue());
+    }
+
+    // ---- helpers ----
+
+    private TableWrites writesFor(Table t) {
+        return writes.computeIfAbsent(t, TableWrites::new);
+    }
+
+    private Map<Integer, Long> countersFor(Table t) {
+        return counters.computeIfAbsent(t, k -> new LinkedHashMap<>(k.autoIncCounters()));
+    }
+
+    private static void validateShape(Table t, Row row, boolean checkPk) {
+        var schema = t.schema();
+        if (checkPk) {
+            String r = t.types().check(row.primaryKey(), schema.primaryKey().type());
+            if (r != null) throw new TxException("table '" + schema.name() + "': primary key '" + schema.primaryKey().name() + "': " + r);
+        }
+        if (row.entries().size() != schema.fields().size())
+            throw new TxException("table '" + schema.name() + "': expected " + schema.fields().size()
+                    + " field(s) besides the primary key, got " + row.entries().size());
+        for (int i = 0; i < row.entries().size(); i++) {
+            String r = t.types().check(row.entries().get(i), schema.fields().get(i).type());
+            if (r != null) throw new TxException("table '" + schema.name() + "': field '" + schema.fields().get(i).name() + "': " + r);
+        }
+    }
+
+    private void checkUnique(Table t, StoredRow row) {
+        TableWrites w = writes.get(t);
+        for (SecondaryIndex ix : t.indexes()) {
+            if (!ix.unique()) continue;
+            IndexKey key = keyOf(row, ix);
+            IndexKey owner = w == null ? null : w.writtenOwner(ix, key);
+            if (owner == null) {
+                IndexKey committedOwner = ix.owner(key);
+                if (committedOwner != null && (w == null || w.entry(committedOwner) == null)) owner = committedOwner;
+            }
+            if (owner != null && !owner.equals(row.pk()))
+                throw new TxException("unique index '" + ix.schema().field() + "' of table '" + t.schema().name()
+                        + "' already has " + show(key) + " (row " + show(owner) + ")");
+        }
+    }
+
+    private static IndexKey keyOf(Row row) {
+        String r = IndexKey.unsupported(row.primaryKey());
+        if (r != null) throw new TxException("primary key: " + r);
+        return new IndexKey(row.primaryKey());
+    }
+
+    private static IndexKey keyOf(StoredRow row, SecondaryIndex ix) {
+        return new IndexKey(Table.columnValue(row.row(), ix.column()));
+    }
+
+    private static boolean matches(IndexQuery q, IndexKey k) {
+        return switch (q) {
+            case IndexQuery.Eq x -> k.equals(x.key());
+            case IndexQuery.Lt x -> k.compareTo(x.key()) < 0;
+            case IndexQuery.Lte x -> k.compareTo(x.key()) <= 0;
+            case IndexQuery.Gt x -> k.compareTo(x.key()) > 0;
+            case IndexQuery.Gte x -> k.compareTo(x.key()) >= 0;
+            case IndexQuery.Range r -> {
+                int lo = k.compareTo(r.min()), hi = k.compareTo(r.max());
+                yield (r.includeMin() ? lo >= 0 : lo > 0) && (r.includeMax() ? hi <= 0 : hi < 0);
+            }
+        };
+    }
+
+    private static String columnName(Table t, int column) {
+        return column < 0 ? t.schema().primaryKey().name() : t.schema().fields().get(column).name();
+    }
+
+    static String show(IndexKey k) {
+        return String.valueOf(k.value());
+    }
+}

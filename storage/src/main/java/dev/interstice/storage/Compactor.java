@@ -1,0 +1,539 @@
+package dev.interstice.storage;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Background compaction: merges the current snapshot with sealed log segments into a new snapshot as of the last
+ * sealed LSN, materialises stateful tables into row files, then deletes what the new snapshot covers. Reads only
+ * files (never the live state), so appends never wait for it.
+ */
+final class Compactor {
+  private static final Logger log = LoggerFactory.getLogger(Compactor.class);
+
+  /** Upper bound on the log bytes merged in one run (the delta is held in memory). */
+  static final long MAX_RUN_BYTES = 256L << 20;
+  private static final long MAX_LOG_BEFORE_COMPACTION = 1L << 30;
+  private static final byte[] TOMBSTONE = new byte[0];
+
+  private final Path root;
+  private final Path walDir;
+  private final Path rowsDir;
+  private final long segmentBytes;
+  private final IoHooks hooks;
+  private final ExecutorService exec;
+  private final AtomicBoolean autoQueued = new AtomicBoolean();
+  private volatile boolean aborting;
+  private Wal wal;
+
+  // compactor thread state
+  private SnapshotFile.OnDisk snapshot;
+
+  // stats
+  private volatile long snapshotBytes;
+  private volatile long snapshotsTaken;
+  private volatile long lastSnapshotLsn;
+  private volatile long lastMillis;
+  private volatile long totalMillis;
+  private volatile long rowFilesWritten;
+
+  Compactor(Path root, Path walDir, Path rowsDir, long segmentBytes, IoHooks hooks, SnapshotFile.OnDisk snapshot,
+      long snapshotBytes) {
+    this.root = root;
+    this.walDir = walDir;
+    this.rowsDir = rowsDir;
+    this.segmentBytes = segmentBytes;
+    this.hooks = hooks;
+    this.snapshot = snapshot;
+    this.snapshotBytes = snapshotBytes;
+    this.lastSnapshotLsn = snapshot == null ? 0 : snapshot.lsn();
+    this.exec = Executors.newSingleThreadExecutor(
+        r -> Thread.ofPlatform().name("interstice-compactor").daemon(true).priority(Thread.NORM_PRIORITY - 1)
+            .unstarted(r));
+  }
+
+  void attach(Wal wal) {
+    this.wal = wal;
+  }
+
+  /** Log bytes in sealed segments that trigger a background compaction. */
+  long threshold() {
+    return Math.max(2 * segmentBytes, Math.min(snapshotBytes / 2, MAX_LOG_BEFORE_COMPACTION));
+  }
+
+  /** Called by the WAL writer after sealing a segment (and at open): schedules a run when enough log piled up. */
+  void maybeTrigger() {
+    Wal w = wal;
+    if (w == null || aborting || w.sealedBytes() < threshold()) return;
+    if (!autoQueued.compareAndSet(false, true)) return;
+    try {
+      exec.execute(() -> {
+        autoQueued.set(false);
+        try {
+          runOnce(false);
+        } catch (Aborted e) {
+          // closing
+        } catch (Exception e) {
+          log.error("background compaction failed (the log keeps growing until it succeeds): {}", e.toString(), e);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      autoQueued.set(false);
+    }
+  }
+
+  /** Compacts every sealed segment; returns when done. */
+  void compactNow() {
+    Future<?> f;
+    try {
+      f = exec.submit(() -> {
+        runOnce(true);
+        return null;
+      });
+    } catch (RejectedExecutionException e) {
+      throw new StorageException("storage is closed");
+    }
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          f.get();
+          return;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          Throwable c = e.getCause();
+          if (c instanceof StorageException se) throw se;
+          if (c instanceof Aborted) throw new StorageException("storage closed during compaction");
+          if (c instanceof IOException io) throw new StorageException("compaction failed: " + io, io);
+          throw new StorageException("compaction failed: " + c, c);
+        }
+      }
+    } finally {
+      if (interrupted) Thread.currentThread().interrupt();
+    }
+  }
+
+  void close() {
+    aborting = true;
+    exec.shutdown();
+    try {
+      if (!exec.awaitTermination(60, TimeUnit.SECONDS)) log.warn("compactor did not stop within 60 s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  long snapshotBytes() {
+    return snapshotBytes;
+  }
+
+  long snapshotsTaken() {
+    return snapshotsTaken;
+  }
+
+  long lastSnapshotLsn() {
+    return lastSnapshotLsn;
+  }
+
+  long lastMillis() {
+    return lastMillis;
+  }
+
+  long totalMillis() {
+    return totalMillis;
+  }
+
+  long rowFilesWritten() {
+    return rowFilesWritten;
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+
+  private static final class Aborted extends RuntimeException {
+    Aborted() {
+      super("compaction aborted", null, false, false);
+    }
+  }
+
+  private void checkAbort() {
+    if (aborting) throw new Aborted();
+  }
+
+  private void runOnce(boolean all) throws IOException {
+    while (true) {
+      checkAbort();
+      long covered = snapshot == null ? 0 : snapshot.lsn();
+      List<Segments.Sealed> stale = new ArrayList<>();
+      List<Segments.Sealed> run = new ArrayList<>();
+      long bytes = 0;
+      for (Segments.Sealed s : wal.sealedSegments()) {
+        if (s.lastLsn() <= covered) {
+          stale.add(s);
+        } else if (run.isEmpty() || bytes + s.bytes() <= MAX_RUN_BYTES) {
+          run.add(s);
+          bytes += s.bytes();
+        }
+      }
+      if (!stale.isEmpty()) deleteSegments(stale);
+      if (run.isEmpty()) return;
+      compact(run);
+      if (!all && wal.sealedBytes() < threshold()) return;
+      if (all && run.size() == wal.sealedSegments().size()) return;
+    }
+  }
+
+  /** Changes of one table instance collected from the log. */
+  private static final class Delta {
+    boolean baseDiscarded;
+    TreeMap<ByteKey, byte[]> changes = new TreeMap<>();
+  }
+
+  private void compact(List<Segments.Sealed> segs) throws IOException {
+    long t0 = System.nanoTime();
+    long oldLsn = snapshot == null ? 0 : snapshot.lsn();
+    long newLsn = segs.getLast().lastLsn();
+
+    // ---- old snapshot's registry
+    Registry oldReg = new Registry();
+    long lastTxId = 0;
+    if (snapshot != null) {
+      try (SnapshotFile.Reader r = new SnapshotFile.Reader(snapshot.path())) {
+        r.tables.forEach(oldReg::put);
+        oldReg.raiseNextNo(r.nextTableNo);
+        lastTxId = r.lastTxId;
+      }
+    }
+
+    // ---- delta from the sealed segments
+    Registry reg = oldReg.copy();
+    Map<Integer, Delta> deltas = new HashMap<>();
+    long[] maxTx = {lastTxId};
+    WalFormat.Visitor collect = new WalFormat.Visitor() {
+      boolean skip;
+
+      @Override
+      public void begin(long lsn, boolean userTx, long txId, long timestampMs) {
+        skip = lsn <= oldLsn;
+        if (!skip && userTx && txId > maxTx[0]) maxTx[0] = txId;
+      }
+
+      private Delta d(int no) {
+        return deltas.computeIfAbsent(no, k -> new Delta());
+      }
+
+      @Override
+      public void put(int no, byte[] buf, int keyOff, int keyLen, int rowOff, int rowLen) {
+        if (!skip)
+          d(no).changes.put(new ByteKey(SnapshotFile.copy(buf, keyOff, keyLen)), SnapshotFile.copy(buf, rowOff, rowLen));
+      }
+
+      @Override
+      public void delete(int no, byte[] buf, int keyOff, int keyLen) {
+        if (!skip) d(no).changes.put(new ByteKey(SnapshotFile.copy(buf, keyOff, keyLen)), TOMBSTONE);
+      }
+
+      @Override
+      public void clear(int no) {
+        if (skip) return;
+        Delta d = d(no);
+        d.baseDiscarded = true;
+        d.changes = new TreeMap<>();
+      }
+
+      @Override
+      public void declare(int no, PersistenceMode mode, TableId id) {
+        if (skip) return;
+        if (reg.byNo(no) == null) d(no).baseDiscarded = true;
+        reg.put(new Registry.Meta(no, id, mode));
+      }
+
+      @Override
+      public void drop(int no) {
+        if (skip) return;
+        reg.remove(no);
+        deltas.remove(no);
+      }
+    };
+    WalFormat.Visitor check = new WalFormat.Visitor() {
+      boolean skip;
+
+      @Override
+      public void begin(long lsn, boolean userTx, long txId, long timestampMs) {
+        skip = lsn <= oldLsn;
+      }
+
+      @Override
+      public void put(int no, byte[] b, int ko, int kl, int ro, int rl) throws Bytes.FormatException {
+        if (!skip) reg.checker.put(no, b, ko, kl, ro, rl);
+      }
+
+      @Override
+      public void delete(int no, byte[] b, int ko, int kl) throws Bytes.FormatException {
+        if (!skip) reg.checker.delete(no, b, ko, kl);
+      }
+
+      @Override
+      public void clear(int no) throws Bytes.FormatException {
+        if (!skip) reg.checker.clear(no);
+      }
+
+      @Override
+      public void declare(int no, PersistenceMode mode, TableId id) throws Bytes.FormatException {
+        if (!skip) reg.checker.declare(no, mode, id);
+      }
+
+      @Override
+      public void drop(int no) throws Bytes.FormatException {
+        if (!skip) reg.checker.drop(no);
+      }
+    };
+    for (Segments.Sealed s : segs) {
+      checkAbort();
+      byte[] data = Files.readAllBytes(s.path());
+      Segments.Scan scan = Segments.scan(data, data.length, s.firstLsn(), check, collect);
+      if (!scan.clean())
+        throw new StorageCorruptionException(s.path(), scan.validEnd(), "sealed segment damaged: " + scan.badReason());
+      if (scan.nextLsn() - 1 != s.lastLsn())
+        throw new StorageCorruptionException(s.path(), data.length,
+            "sealed segment ends at LSN " + (scan.nextLsn() - 1) + ", expected " + s.lastLsn());
+    }
+    long newTxId = maxTx[0];
+
+    // ---- phase 1: stateful tables -> row files (fsynced) before the snapshot that vouches for them
+    long files = 0;
+    for (Registry.Meta m : reg.all()) {
+      if (m.mode() != PersistenceMode.STATEFUL) continue;
+      checkAbort();
+      files += materialise(m, oldReg.byNo(m.no()), deltas.get(m.no()));
+    }
+    hooks.compactionPoint("rows-written");
+
+    // ---- phase 2: the new snapshot
+    Path fin = root.resolve(SnapshotFile.name(newLsn));
+    Path tmp = root.resolve(SnapshotFile.name(newLsn) + ".tmp");
+    long size;
+    try {
+      size = writeSnapshot(tmp, newLsn, newTxId, reg, oldReg, deltas);
+      hooks.compactionPoint("snapshot-written");
+      AtomicFiles.move(tmp, fin);
+    } catch (IOException | RuntimeException e) {
+      try {
+        AtomicFiles.deleteIfExists(tmp);
+      } catch (IOException ignored) {
+        // best effort; recovery deletes *.tmp
+      }
+      throw e;
+    }
+    AtomicFiles.fsyncDirectory(root);
+    hooks.compactionPoint("snapshot-installed");
+
+    // ---- phase 3: drop what the new snapshot covers
+    SnapshotFile.OnDisk old = snapshot;
+    snapshot = new SnapshotFile.OnDisk(fin, newLsn);
+    snapshotBytes = size;
+    if (old != null) {
+      AtomicFiles.deleteIfExists(old.path());
+      AtomicFiles.fsyncDirectory(root);
+    }
+    deleteSegments(segs);
+    Set<Path> statefulDirs = new HashSet<>();
+    for (Registry.Meta m : reg.all())
+      if (m.mode() == PersistenceMode.STATEFUL) statefulDirs.add(RowFiles.tableDir(rowsDir, m.id()));
+    for (Registry.Meta m : oldReg.all()) {
+      Path dir = RowFiles.tableDir(rowsDir, m.id());
+      if (m.mode() == PersistenceMode.STATEFUL && !statefulDirs.contains(dir) && Files.exists(dir)) {
+        RowFiles.deleteTree(dir);
+        AtomicFiles.fsyncDirectory(dir.getParent());
+      }
+    }
+
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    rowFilesWritten += files;
+    lastMillis = ms;
+    totalMillis += ms;
+    lastSnapshotLsn = newLsn;
+    snapshotsTaken++;
+    log.debug("snapshot at LSN {} written in {} ms ({} bytes, {} segments merged, {} row files written)", newLsn, ms,
+        size, segs.size(), files);
+  }
+
+  private void deleteSegments(List<Segments.Sealed> segs) throws IOException {
+    for (Segments.Sealed s : segs) AtomicFiles.deleteIfExists(s.path());
+    AtomicFiles.fsyncDirectory(walDir);
+    wal.removeSealed(segs);
+  }
+
+  /** Brings a stateful table's row files to the state as of the new snapshot; returns the number of files written. */
+  private long materialise(Registry.Meta m, Registry.Meta old, Delta d) throws IOException {
+    Path dir = RowFiles.tableDir(rowsDir, m.id());
+    long written = 0;
+    if (old != null && old.mode() == PersistenceMode.STATEFUL) {
+      // Incremental: the directory holds the state as of the old snapshot.
+      if (d == null) return 0;
+      AtomicFiles.createDirectoriesDurably(dir);
+      if (d.baseDiscarded) {
+        Set<String> keep = new HashSet<>();
+        for (Map.Entry<ByteKey, byte[]> e : d.changes.entrySet())
+          if (e.getValue() != TOMBSTONE) keep.add(RowFiles.fileName(e.getKey().bytes()));
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+          for (Path p : ds) if (!keep.contains(p.getFileName().toString())) AtomicFiles.deleteIfExists(p);
+        }
+      }
+      for (Map.Entry<ByteKey, byte[]> e : d.changes.entrySet()) {
+        checkAbort();
+        if (e.getValue() == TOMBSTONE) {
+          RowFiles.delete(dir, e.getKey().bytes());
+        } else {
+          RowFiles.write(dir, e.getKey().bytes(), e.getValue());
+          written++;
+        }
+      }
+    } else {
+      // A new table instance or a LOGGED -> STATEFUL switch: whatever the directory holds is not state.
+      RowFiles.deleteTree(dir);
+      AtomicFiles.createDirectoriesDurably(dir);
+      TreeMap<ByteKey, byte[]> full = new TreeMap<>();
+      if (old != null && (d == null || !d.baseDiscarded)) full.putAll(readSnapshotSection(old.no()));
+      if (d != null) {
+        for (Map.Entry<ByteKey, byte[]> e : d.changes.entrySet()) {
+          if (e.getValue() == TOMBSTONE) full.remove(e.getKey());
+          else full.put(e.getKey(), e.getValue());
+        }
+      }
+      for (Map.Entry<ByteKey, byte[]> e : full.entrySet()) {
+        checkAbort();
+        RowFiles.write(dir, e.getKey().bytes(), e.getValue());
+        written++;
+      }
+    }
+    AtomicFiles.fsyncDirectory(dir);
+    return written;
+  }
+
+  private TreeMap<ByteKey, byte[]> readSnapshotSection(int no) throws IOException {
+    TreeMap<ByteKey, byte[]> out = new TreeMap<>();
+    if (snapshot == null) return out;
+    try (SnapshotFile.Reader r = new SnapshotFile.Reader(snapshot.path())) {
+      int s;
+      while ((s = r.nextSection()) >= 0) {
+        if (s != no) continue;
+        while (r.nextRow()) out.put(new ByteKey(r.key()), r.row());
+        break;
+      }
+    }
+    return out;
+  }
+
+  private TreeMap<ByteKey, byte[]> readRowFiles(TableId id) throws IOException {
+    TreeMap<ByteKey, byte[]> out = new TreeMap<>();
+    Path dir = RowFiles.tableDir(rowsDir, id);
+    if (!Files.isDirectory(dir)) return out;
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + RowFiles.SUFFIX)) {
+      for (Path p : ds) {
+        byte[][] kv = RowFiles.decode(p, Files.readAllBytes(p));
+        out.put(new ByteKey(kv[0]), kv[1]);
+      }
+    }
+    return out;
+  }
+
+  private long writeSnapshot(Path tmp, long lsn, long lastTxId, Registry reg, Registry oldReg,
+      Map<Integer, Delta> deltas) throws IOException {
+    SnapshotFile.Reader oldReader = snapshot == null ? null : new SnapshotFile.Reader(snapshot.path());
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      SnapshotFile.Writer w = new SnapshotFile.Writer(ch);
+      w.header(lsn, lastTxId, reg.nextNo(), List.copyOf(reg.all()));
+      int oldSection = oldReader == null ? -1 : oldReader.nextSection();
+      for (Registry.Meta m : reg.all()) {
+        if (m.mode() != PersistenceMode.LOGGED) continue;
+        checkAbort();
+        w.section(m.no());
+        Registry.Meta old = oldReg.byNo(m.no());
+        Delta d = deltas.get(m.no());
+        boolean useBase = old != null && (d == null || !d.baseDiscarded);
+        Iterator<Map.Entry<ByteKey, byte[]>> changes = d == null ? null : d.changes.entrySet().iterator();
+        if (useBase && old.mode() == PersistenceMode.LOGGED) {
+          while (oldSection >= 0 && oldSection < m.no()) oldSection = oldReader.nextSection();
+          if (oldSection == m.no()) {
+            mergeStream(w, oldReader, changes);
+            oldSection = oldReader.nextSection();
+            continue;
+          }
+          useBase = false;
+        }
+        TreeMap<ByteKey, byte[]> base = useBase ? readRowFiles(m.id()) : new TreeMap<>();
+        mergeMaps(w, base.entrySet().iterator(), changes);
+      }
+      long size = w.finish();
+      ch.force(true);
+      return size;
+    } finally {
+      if (oldReader != null) oldReader.close();
+    }
+  }
+
+  /** Merges the old snapshot's current section (sorted) with sorted changes (changes win, tombstones drop). */
+  private void mergeStream(SnapshotFile.Writer w, SnapshotFile.Reader base,
+      Iterator<Map.Entry<ByteKey, byte[]>> changes) throws IOException {
+    Map.Entry<ByteKey, byte[]> c = changes != null && changes.hasNext() ? changes.next() : null;
+    long n = 0;
+    while (base.nextRow()) {
+      if ((++n & 0xFFF) == 0) checkAbort();
+      byte[] k = base.key();
+      while (c != null && java.util.Arrays.compareUnsigned(c.getKey().bytes(), k) < 0) {
+        if (c.getValue() != TOMBSTONE) w.row(c.getKey().bytes(), c.getValue());
+        c = changes.hasNext() ? changes.next() : null;
+      }
+      if (c != null && java.util.Arrays.equals(c.getKey().bytes(), k)) {
+        if (c.getValue() != TOMBSTONE) w.row(k, c.getValue());
+        c = changes.hasNext() ? changes.next() : null;
+      } else {
+        w.row(k, base.row());
+      }
+    }
+    while (c != null) {
+      if (c.getValue() != TOMBSTONE) w.row(c.getKey().bytes(), c.getValue());
+      c = changes.hasNext() ? changes.next() : null;
+    }
+  }
+
+  private void mergeMaps(SnapshotFile.Writer w, Iterator<Map.Entry<ByteKey, byte[]>> base,
+      Iterator<Map.Entry<ByteKey, byte[]>> changes) throws IOException {
+    TreeMap<ByteKey, byte[]> merged = new TreeMap<>();
+    while (base.hasNext()) {
+      Map.Entry<ByteKey, byte[]> e = base.next();
+      merged.put(e.getKey(), e.getValue());
+    }
+    if (changes != null) {
+      while (changes.hasNext()) {
+        Map.Entry<ByteKey, byte[]> e = changes.next();
+        if (e.getValue() == TOMBSTONE) merged.remove(e.getKey());
+        else merged.put(e.getKey(), e.getValue());
+      }
+    }
+    for (Map.Entry<ByteKey, byte[]> e : merged.entrySet()) w.row(e.getKey().bytes(), e.getValue());
+  }
+}

@@ -1,0 +1,22 @@
+package dev.interstice.storage;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Test seam: called before the storage's I/O operations; an implementation may throw to simulate disk errors. */
+interface IoHooks {
+  IoHooks NONE = new IoHooks() {};
+
+  default void beforeWalWrite(Path segment, long position, int bytes) throws IOException {}
+
+  default void beforeWalForce(Path segment) throws IOException {}
+
+  default void beforeSegmentCreate(Path segment) throws IOException {}
+
+  /**
+   * Named points of a compaction: "rows-written" (row files and their directories fsynced), "snapshot-written"
+   * (tmp snapshot fsynced, not renamed), "snapshot-installed" (renamed and directory fsynced, old files not yet
+   * deleted).
+   */
+  default void compactionPoint(String point) throws IOException {}
+}
