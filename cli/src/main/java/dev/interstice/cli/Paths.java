@@ -1,0 +1,32 @@
+package dev.interstice.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where the CLI keeps its data and finds the repository it runs from. */
+final class Paths {
+    private Paths() {}
+
+    /** {@code INTERSTICE_HOME}, else the OS data directory ({@code $XDG_DATA_HOME/interstice} or ~/.local/share/interstice). */
+    static Path home() {
+        String env = System.getenv("INTERSTICE_HOME");
+        if (env != null && !env.isBlank()) return Path.of(env);
+        String xdg = System.getenv("XDG_DATA_HOME");
+        if (xdg != null && !xdg.isBlank()) return Path.of(xdg, "interstice");
+        String os = System.getProperty("os.name", "").toLowerCase();
+        Path user = Path.of(System.getProperty("user.home"));
+        if (os.contains("mac")) return user.resolve("Library/Application Support/interstice");
+        if (os.contains("win") && System.getenv("APPDATA") != null) return Path.of(System.getenv("APPDATA"), "interstice");
+        return user.resolve(".local/share/interstice");
+    }
+
+    /** The repository root the launcher runs from (holds sdk/ and modules/), from -Dinterstice.repo. */
+    static Path repo() {
+        String r = System.getProperty("interstice.repo");
+        if (r != null) return Path.of(r);
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !Files.exists(p.resolve("sdk/assemblyscript/package.json"))) p = p.getParent();
+        if (p == null) throw new IllegalStateException("cannot find the Interstice repository (sdk/assemblyscript); run through the ./interstice launcher");
+        return p;
+    }
+}
