@@ -108,7 +108,8 @@ final class Wal {
 
   /**
    * Appends one record. {@code payload} is called under the append lock (so it can validate against state that
-   * only changes under this lock) and returns the encoded payload. Returns the record's LSN.
+   * only changes under this lock) and returns the encoded payload, or null to append nothing (then -1 is returned).
+   * Returns the record's LSN.
    */
   long append(Supplier<Bytes.Sink> payload) {
     lock.lock();
@@ -119,6 +120,7 @@ final class Wal {
       }
       checkUsable();
       Bytes.Sink p = payload.get();
+      if (p == null) return -1;
       int len = p.len;
       if (len > WalFormat.MAX_PAYLOAD)
         throw new IllegalArgumentException("record too large: " + len + " bytes (max " + WalFormat.MAX_PAYLOAD + ")");

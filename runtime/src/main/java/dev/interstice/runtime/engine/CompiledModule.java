@@ -156,7 +156,7 @@ public final class CompiledModule {
                 throw new ModuleLoadException(label, "export '" + name + "' is a " + kindName(other)
                         + ", expected a function " + expected);
             }
-            throw new ModuleLoadException(label, "does not export function '" + name + "' " + expected);
+            throw new ModuleLoadException(label, "does not export function '" + name + "' (expected " + expected + ")");
         }
         if (!f.matches(params, results)) {
             throw new ModuleLoadException(label, "export '" + name + "' has signature " + f.signature()

@@ -112,11 +112,12 @@ public final class GuestInstance {
         int ptr = (int) a.call(size);
         if (ptr == 0 && size > 0) {
             broken = true;
-            String what = "alloc(" + size + ") returned 0: the guest is out of memory";
+            String what = "alloc(" + size + ") returned 0";
             if (m != null && m.refusals != refusalsBefore) {
                 throw memoryLimit("alloc", what, m, null);
             }
-            throw new GuestTrapException(Kind.TRAP, label, "alloc", prefix() + what, null);
+            throw new GuestTrapException(Kind.TRAP, label, "alloc", prefix() + what + ": the guest is out of memory",
+                    null);
         }
         return ptr;
     }
@@ -275,7 +276,7 @@ public final class GuestInstance {
         boolean growRefused = m != null && m.refusals != refusalsBefore;
         if (t instanceof AbortSignal a) {
             if (growRefused) {
-                return memoryLimit(what, "aborted: " + a.getMessage(), m, null);
+                return memoryLimit(what, "it aborted: " + a.getMessage(), m, null);
             }
             return new GuestTrapException(Kind.ABORT, label, what, prefix() + "'" + what + "' aborted: " + a.getMessage(),
                     null);
@@ -299,7 +300,7 @@ public final class GuestInstance {
         }
         String reason = t instanceof ChicoryException ? t.getMessage() : t.toString();
         if (growRefused) {
-            return memoryLimit(what, "trapped: " + reason, m, t);
+            return memoryLimit(what, "it trapped: " + reason, m, t);
         }
         return new GuestTrapException(Kind.TRAP, label, what, prefix() + "'" + what + "' trapped: " + reason, t);
     }
@@ -309,11 +310,12 @@ public final class GuestInstance {
                 && (t.getCause() instanceof StackOverflowError || "call stack exhausted".equals(t.getMessage()));
     }
 
+    /** @param failure what the guest did after the refused grow, e.g. "it trapped: ..." */
     private GuestTrapException memoryLimit(String what, String failure, CappedMemory m, Throwable cause) {
         long cap = (long) m.capPages() * Memory.PAGE_SIZE;
-        return new GuestTrapException(Kind.MEMORY_LIMIT, label, what, prefix() + "'" + what + "' " + failure
-                + " after memory.grow was refused by the memory cap of " + cap + " bytes (" + m.capPages()
-                + " pages; it asked for " + m.lastRefusedPages + " pages)", cause);
+        return new GuestTrapException(Kind.MEMORY_LIMIT, label, what, prefix() + "'" + what + "' hit the memory cap of "
+                + cap + " bytes (" + m.capPages() + " pages): memory.grow to " + m.lastRefusedPages
+                + " pages was refused, then " + failure, cause);
     }
 
     private String prefix() {
@@ -366,8 +368,8 @@ public final class GuestInstance {
     }
 
     /**
-     * One class for every host import, so Chicory's single host-call site stays monomorphic and the JIT
-     * can inline straight into the switch.
+     * One class for every host import, so Chicory's host-call site sees a single receiver class. apply() stays
+     * small (each case is a call) so the JIT inlines it, and with it the result array usually disappears.
      */
     private final class HostDispatch implements WasmFunctionHandle {
         private final int op;
@@ -379,38 +381,52 @@ public final class GuestInstance {
         @Override
         public long[] apply(Instance unused, long... a) {
             try {
-                switch (op) {
-                    case HostImport.OP_HOST_CALL:
-                        return new long[] {host.hostCall(GuestInstance.this, (int) a[0], (int) a[1])};
-                    case HostImport.OP_LOG:
-                        host.log(GuestInstance.this, (int) a[0], (int) a[1]);
-                        return null;
-                    case HostImport.OP_TIME:
-                        return new long[] {host.time(GuestInstance.this)};
-                    case HostImport.OP_RANDOM:
-                        return new long[] {host.random(GuestInstance.this)};
-                    case HostImport.OP_INSERT_ROW:
-                        return new long[] {host.insertRow(GuestInstance.this, (int) a[0], (int) a[1], (int) a[2],
-                                (int) a[3], (int) a[4], (int) a[5])};
-                    case HostImport.OP_UPDATE_ROW:
-                        return new long[] {host.updateRow(GuestInstance.this, (int) a[0], (int) a[1], (int) a[2],
-                                (int) a[3])};
-                    case HostImport.OP_DELETE_ROW:
-                        return new long[] {host.deleteRow(GuestInstance.this, (int) a[0], (int) a[1], (int) a[2],
-                                (int) a[3])};
-                    case HostImport.OP_CLEAR_TABLE:
-                        return new long[] {host.clearTable(GuestInstance.this, (int) a[0], (int) a[1])};
-                    case HostImport.OP_GET_BY_PK:
-                        return new long[] {host.getByPk(GuestInstance.this, (int) a[0], (int) a[1], (int) a[2],
-                                (int) a[3], (int) a[4], (int) a[5])};
-                    default:
-                        throw new AssertionError("unknown host op " + op);
-                }
+                return switch (op) {
+                    case HostImport.OP_HOST_CALL -> hostCall(a);
+                    case HostImport.OP_LOG -> log(a);
+                    case HostImport.OP_TIME -> new long[] {host.time(GuestInstance.this)};
+                    case HostImport.OP_RANDOM -> new long[] {host.random(GuestInstance.this)};
+                    case HostImport.OP_INSERT_ROW -> insertRow(a);
+                    case HostImport.OP_UPDATE_ROW -> updateRow(a);
+                    case HostImport.OP_DELETE_ROW -> deleteRow(a);
+                    case HostImport.OP_CLEAR_TABLE -> clearTable(a);
+                    case HostImport.OP_GET_BY_PK -> getByPk(a);
+                    default -> throw new AssertionError("unknown host op " + op);
+                };
             } catch (RuntimeException e) {
                 hostFailure = e;
                 throw e;
             }
         }
+    }
+
+    private long[] hostCall(long[] a) {
+        return new long[] {host.hostCall(this, (int) a[0], (int) a[1])};
+    }
+
+    private long[] log(long[] a) {
+        host.log(this, (int) a[0], (int) a[1]);
+        return null;
+    }
+
+    private long[] insertRow(long[] a) {
+        return new long[] {host.insertRow(this, (int) a[0], (int) a[1], (int) a[2], (int) a[3], (int) a[4], (int) a[5])};
+    }
+
+    private long[] updateRow(long[] a) {
+        return new long[] {host.updateRow(this, (int) a[0], (int) a[1], (int) a[2], (int) a[3])};
+    }
+
+    private long[] deleteRow(long[] a) {
+        return new long[] {host.deleteRow(this, (int) a[0], (int) a[1], (int) a[2], (int) a[3])};
+    }
+
+    private long[] clearTable(long[] a) {
+        return new long[] {host.clearTable(this, (int) a[0], (int) a[1])};
+    }
+
+    private long[] getByPk(long[] a) {
+        return new long[] {host.getByPk(this, (int) a[0], (int) a[1], (int) a[2], (int) a[3], (int) a[4], (int) a[5])};
     }
 
     /** {@code env.abort(msg, file, line, col)}: AssemblyScript's assertion/abort hook. */
