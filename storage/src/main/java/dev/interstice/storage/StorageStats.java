@@ -9,6 +9,7 @@ package dev.interstice.storage;
  * @param durableLsn               every record up to this LSN is fsynced
  * @param writes                   batches written (one write call per batch)
  * @param fsyncs                   {@code FileChannel.force} calls on log segments
+ * @param fsyncMicros              total time spent in those calls (they may overlap), for the mean fsync latency
  * @param maxBatchRecords          largest number of records covered by one fsync
  * @param segmentsSealed           log segments rolled over
  * @param snapshotsTaken           successful compactions (each writes one snapshot file)
@@ -27,6 +28,7 @@ public record StorageStats(
     long durableLsn,
     long writes,
     long fsyncs,
+    long fsyncMicros,
     long maxBatchRecords,
     long segmentsSealed,
     long snapshotsTaken,

@@ -5,10 +5,16 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -17,17 +23,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The write-ahead log: appenders frame records into a shared pending buffer under a short lock; one writer thread
- * swaps the buffer out, writes it with one write call and makes it durable with one {@code force(false)}. Every
- * record appended while an fsync runs rides the next one (group commit).
+ * The write-ahead log. Appenders frame records into a shared pending buffer under a short lock. One writer thread
+ * swaps the buffer out and writes it with one write call; the fsync ({@code force(false)}) of that batch runs on one
+ * of up to {@link #MAX_SYNCS_IN_FLIGHT} syncer threads, so the next batch can be written and fsynced while the
+ * previous fsync is still running (pipelined group commit). Every record appended while fsyncs run rides the next
+ * batch.
+ *
+ * <p>Each syncer fsyncs through its own file descriptor: Linux reports a writeback error once per open file, so with
+ * a shared descriptor one of two overlapping fsyncs could miss an error that concerns its data.
  */
 final class Wal {
   private static final Logger log = LoggerFactory.getLogger(Wal.class);
 
+  /** Concurrent fsyncs of the active segment (they overlap well on SSD/virtio disks). */
+  static final int MAX_SYNCS_IN_FLIGHT = Integer.getInteger("interstice.wal.syncs", 3);
   /** Once this much is pending the writer flushes without waiting for a durability waiter or the timer. */
   static final int EAGER_BYTES = 1 << 20;
-  /** Appenders wait (backpressure) while this much is pending. */
-  static final int MAX_PENDING = 64 << 20;
+  /** Appenders wait (backpressure) while this much is pending, which bounds the lag of fast-mode appends. */
+  static final int MAX_PENDING = 8 << 20;
   private static final int INITIAL_BUFFER = 1 << 20;
 
   private final Path walDir;
@@ -35,7 +48,6 @@ final class Wal {
   private final long fastFlushNanos;
   private final IoHooks hooks;
   private final Consumer<Segments.Sealed> onSealed;
-  private final Completer completer;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
@@ -48,6 +60,10 @@ final class Wal {
   private long pendingSince;
   private long lastLsn;
   private final WaiterHeap waiters = new WaiterHeap();
+  private long maxWaiterLsn;
+  private long submittedLsn; // highest LSN handed to an fsync
+  private int inFlight;
+  private final ArrayDeque<FileChannel> idleSyncChannels = new ArrayDeque<>();
   private boolean writerWaiting;
   private boolean closing;
   private CompletableFuture<Long> rollRequest;
@@ -56,6 +72,7 @@ final class Wal {
 
   // ---- owned by the writer thread
   private FileChannel active;
+  private final List<FileChannel> syncChannels = new ArrayList<>();
   private Path activePath;
   private long activeFirstLsn;
   private long activeSize;
@@ -66,12 +83,14 @@ final class Wal {
   private volatile long durableLsn;
   private volatile StorageException failure;
   private volatile long writes;
-  private volatile long fsyncs;
+  private final AtomicLong fsyncs = new AtomicLong();
+  private final AtomicLong fsyncNanos = new AtomicLong();
   private volatile long maxBatchRecords;
   private volatile long segmentsSealed;
   private final List<Segments.Sealed> sealed = new ArrayList<>(); // guarded by itself
 
   private final Thread writer;
+  private final ExecutorService syncers;
 
   Wal(
       Path walDir,
@@ -96,12 +115,46 @@ final class Wal {
     this.lastLsn = lastLsn;
     this.writtenLsn = lastLsn;
     this.durableLsn = lastLsn;
+    this.submittedLsn = lastLsn;
     this.sealed.addAll(sealedSegments);
     this.active = FileChannel.open(activePath, StandardOpenOption.WRITE);
-    this.active.position(activeSize);
-    this.completer = new Completer();
+    try {
+      this.active.position(activeSize);
+      openSyncChannels(activePath);
+    } catch (IOException e) {
+      closeChannels();
+      throw e;
+    }
+    AtomicInteger n = new AtomicInteger();
+    this.syncers = Executors.newFixedThreadPool(MAX_SYNCS_IN_FLIGHT,
+        r -> Thread.ofPlatform().name("interstice-wal-sync-" + n.incrementAndGet()).daemon(true).unstarted(r));
     this.writer = Thread.ofPlatform().name("interstice-wal-writer").daemon(true).unstarted(this::run);
     this.writer.start();
+  }
+
+  private void openSyncChannels(Path p) throws IOException {
+    for (int i = 0; i < MAX_SYNCS_IN_FLIGHT; i++) syncChannels.add(FileChannel.open(p, StandardOpenOption.WRITE));
+    lock.lock();
+    try {
+      idleSyncChannels.clear();
+      idleSyncChannels.addAll(syncChannels);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void closeChannels() {
+    for (FileChannel ch : syncChannels) closeQuietly(ch);
+    syncChannels.clear();
+    closeQuietly(active);
+  }
+
+  private void closeQuietly(FileChannel ch) {
+    try {
+      if (ch != null) ch.close();
+    } catch (IOException e) {
+      log.warn("closing {} failed", activePath, e);
+    }
   }
 
   // ------------------------------------------------------------------------------------------------ append side
@@ -149,9 +202,9 @@ final class Wal {
 
   private void grow(int frame) {
     long need = (long) pendingLen + frame;
-    long cap = Math.max(need, Math.min((long) Integer.MAX_VALUE - 16, pending.length * 2L));
     if (need > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("pending log data too large");
-    pending = java.util.Arrays.copyOf(pending, (int) cap);
+    long cap = Math.max(need, Math.min((long) Integer.MAX_VALUE - 16, pending.length * 2L));
+    pending = Arrays.copyOf(pending, (int) cap);
   }
 
   private void checkUsable() {
@@ -171,7 +224,8 @@ final class Wal {
         throw new IllegalArgumentException("LSN " + lsn + " has not been appended (last LSN is " + lastLsn + ")");
       CompletableFuture<Void> cf = new CompletableFuture<>();
       waiters.add(lsn, cf);
-      if (writerWaiting) work.signal();
+      if (lsn > maxWaiterLsn) maxWaiterLsn = lsn;
+      if (writerWaiting && lsn > submittedLsn) work.signal();
       return cf;
     } finally {
       lock.unlock();
@@ -201,15 +255,6 @@ final class Wal {
     return durableLsn;
   }
 
-  long lastLsn() {
-    lock.lock();
-    try {
-      return lastLsn;
-    } finally {
-      lock.unlock();
-    }
-  }
-
   StorageException failure() {
     return failure;
   }
@@ -227,11 +272,7 @@ final class Wal {
   }
 
   long logBytes() {
-    long n = activeSize;
-    synchronized (sealed) {
-      for (Segments.Sealed s : sealed) n += s.bytes();
-    }
-    return n;
+    return activeSize + sealedBytes();
   }
 
   long sealedBytes() {
@@ -243,19 +284,19 @@ final class Wal {
   }
 
   record Counters(long appendedRecords, long appendedBytes, long lastLsn, long durableLsn, long writes, long fsyncs,
-      long maxBatchRecords, long segmentsSealed) {}
+      long fsyncMicros, long maxBatchRecords, long segmentsSealed) {}
 
   Counters counters() {
     lock.lock();
     try {
-      return new Counters(appendedRecords, appendedBytes, lastLsn, durableLsn, writes, fsyncs, maxBatchRecords,
-          segmentsSealed);
+      return new Counters(appendedRecords, appendedBytes, lastLsn, durableLsn, writes, fsyncs.get(),
+          fsyncNanos.get() / 1000, maxBatchRecords, segmentsSealed);
     } finally {
       lock.unlock();
     }
   }
 
-  /** Flushes and fsyncs everything appended, stops the writer. Throws if appended records could not be made durable. */
+  /** Flushes and fsyncs everything appended, stops the threads. Throws if appended records could not be made durable. */
   void close() {
     lock.lock();
     try {
@@ -274,16 +315,27 @@ final class Wal {
         interrupted = true;
       }
     }
-    completer.shutdown();
-    try {
-      active.close();
-    } catch (IOException e) {
-      log.warn("closing {} failed", activePath, e);
+    syncers.shutdown();
+    while (true) {
+      try {
+        if (!syncers.awaitTermination(60, TimeUnit.SECONDS)) log.warn("WAL fsync threads did not stop within 60 s");
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
     }
+    closeChannels();
     if (interrupted) Thread.currentThread().interrupt();
     StorageException f = failure;
-    if (f != null && lastLsn > durableLsn)
-      throw new StorageException("records " + (durableLsn + 1) + ".." + lastLsn + " were not made durable: "
+    long last;
+    lock.lock();
+    try {
+      last = lastLsn;
+    } finally {
+      lock.unlock();
+    }
+    if (f != null && last > durableLsn)
+      throw new StorageException("records " + (durableLsn + 1) + ".." + last + " were not made durable: "
           + f.getMessage(), f);
   }
 
@@ -300,19 +352,24 @@ final class Wal {
         lock.lock();
         try {
           while (true) {
-            if (pendingLen > 0) {
+            if (failure != null) return;
+            if (pendingLen > 0 && inFlight < MAX_SYNCS_IN_FLIGHT) {
               long waited = System.nanoTime() - pendingSince;
-              if (!waiters.isEmpty() || closing || rollRequest != null || pendingLen >= EAGER_BYTES
+              if (maxWaiterLsn > submittedLsn || closing || rollRequest != null || pendingLen >= EAGER_BYTES
                   || waited >= fastFlushNanos) break;
               awaitWork(fastFlushNanos - waited);
-            } else if (rollRequest != null) {
-              roll = rollRequest;
-              rollRequest = null;
-              break;
-            } else if (closing) {
-              return;
+            } else if (pendingLen == 0 && (rollRequest != null || closing)) {
+              if (inFlight > 0) {
+                awaitWork(-1); // a finishing fsync signals
+              } else if (rollRequest != null) {
+                roll = rollRequest;
+                rollRequest = null;
+                break;
+              } else {
+                return; // closing, everything written and fsynced
+              }
             } else {
-              awaitWork(-1);
+              awaitWork(-1); // nothing pending, or every fsync slot busy (a finishing fsync signals)
             }
           }
           if (roll == null) {
@@ -324,19 +381,25 @@ final class Wal {
             pendingLen = 0;
             pendingRecords = 0;
             space.signalAll();
+            roll = rollRequest;
+            rollRequest = null;
           }
         } finally {
           lock.unlock();
         }
-        if (roll != null) {
+        if (batch == null) {
           if (activeSize > 0) roll();
           roll.complete(activeFirstLsn - 1);
           continue;
         }
         writeBatch(batch, len, records, last);
         spare = batch.length > 16 * INITIAL_BUFFER ? new byte[INITIAL_BUFFER] : batch;
-        if (activeSize >= segmentBytes) {
+        if (roll != null || activeSize >= segmentBytes) {
+          syncInline(last);
           roll();
+          if (roll != null) roll.complete(activeFirstLsn - 1);
+        } else {
+          submitSync(last);
         }
       }
     } catch (Throwable t) {
@@ -357,7 +420,7 @@ final class Wal {
   }
 
   private void writeBatch(byte[] batch, int len, int records, long last) throws IOException {
-    long synced = writtenLsn; // every earlier write has been forced: writtenLsn == durableLsn here
+    long synced = durableLsn; // every record up to here was fsynced before this write
     for (int pos = 0; pos < len; ) pos += WalFormat.seal(batch, pos, synced);
     hooks.beforeWalWrite(activePath, activeSize, len);
     ByteBuffer bb = ByteBuffer.wrap(batch, 0, len);
@@ -365,37 +428,75 @@ final class Wal {
     activeSize += len;
     writtenLsn = last;
     writes++;
-    hooks.beforeWalForce(activePath);
-    active.force(false);
-    fsyncs++;
     if (records > maxBatchRecords) maxBatchRecords = records;
-    CompletableFuture<?>[] done;
-    lock.lock();
-    try {
-      durableLsn = last;
-      done = waiters.pollUpTo(last);
-    } finally {
-      lock.unlock();
-    }
-    if (done != null) completer.complete(done);
-    // A roll requested while appends keep coming must not starve.
-    CompletableFuture<Long> roll = null;
-    lock.lock();
-    try {
-      if (rollRequest != null && !closing) {
-        roll = rollRequest;
-        rollRequest = null;
-      }
-    } finally {
-      lock.unlock();
-    }
-    if (roll != null) {
-      roll();
-      roll.complete(activeFirstLsn - 1);
-    }
   }
 
-  /** Seals the active segment (already fully forced) and starts a new one named by the next LSN. */
+  private void submitSync(long last) {
+    FileChannel ch;
+    Path path = activePath;
+    lock.lock();
+    try {
+      inFlight++;
+      submittedLsn = last;
+      ch = idleSyncChannels.poll();
+    } finally {
+      lock.unlock();
+    }
+    syncers.execute(() -> sync(ch, path, last));
+  }
+
+  /** Runs on a syncer thread. */
+  private void sync(FileChannel ch, Path path, long last) {
+    Throwable err = null;
+    try {
+      hooks.beforeWalForce(path);
+      long t0 = System.nanoTime();
+      ch.force(false);
+      fsyncNanos.addAndGet(System.nanoTime() - t0);
+      fsyncs.incrementAndGet();
+    } catch (Throwable t) {
+      err = t;
+    }
+    CompletableFuture<?>[] done = null;
+    lock.lock();
+    try {
+      inFlight--;
+      idleSyncChannels.add(ch);
+      if (err == null && failure == null && last > durableLsn) {
+        durableLsn = last; // an fsync covers everything written before it was called
+        done = waiters.pollUpTo(last);
+      }
+      if (writerWaiting) work.signal();
+    } finally {
+      lock.unlock();
+    }
+    if (err != null) fail(err);
+    if (done != null) for (CompletableFuture<?> cf : done) cf.complete(null);
+  }
+
+  /** Writer thread: waits for in-flight fsyncs, then fsyncs the active segment itself (before sealing it). */
+  private void syncInline(long last) throws IOException {
+    lock.lock();
+    try {
+      while (inFlight > 0 && failure == null) awaitWork(-1);
+      if (failure != null) throw new IOException("an fsync failed", failure);
+      inFlight++;
+      submittedLsn = last;
+    } finally {
+      lock.unlock();
+    }
+    FileChannel ch = syncChannels.getFirst();
+    lock.lock();
+    try {
+      idleSyncChannels.remove(ch);
+    } finally {
+      lock.unlock();
+    }
+    sync(ch, activePath, last);
+    if (failure != null) throw new IOException("fsync failed", failure);
+  }
+
+  /** Seals the active segment (fully written and fsynced) and starts a new one named by the next LSN. */
   private void roll() throws IOException {
     long next = writtenLsn + 1;
     Path p = walDir.resolve(Segments.name(next));
@@ -408,11 +509,12 @@ final class Wal {
       throw e;
     }
     Segments.Sealed s = new Segments.Sealed(activePath, activeFirstLsn, writtenLsn, activeSize);
-    active.close();
+    closeChannels(); // no fsync is in flight here
     active = ch;
     activePath = p;
     activeFirstLsn = next;
     activeSize = 0;
+    openSyncChannels(p);
     synchronized (sealed) {
       sealed.add(s);
     }
@@ -425,55 +527,29 @@ final class Wal {
   }
 
   private void fail(Throwable t) {
-    StorageException f = new StorageException(
-        "log write/fsync failed on " + activePath + " (durable up to LSN " + durableLsn
-            + "); the log refuses further appends, reopen the storage to recover: " + t,
-        t);
-    log.error("WAL failure: {}", f.getMessage(), t);
+    StorageException f;
     CompletableFuture<?>[] dead;
     CompletableFuture<Long> roll;
     lock.lock();
     try {
+      if (failure != null) return;
+      f = new StorageException(
+          "log write/fsync failed on " + activePath + " (durable up to LSN " + durableLsn
+              + "); the log refuses further appends, reopen the storage to recover: " + t,
+          t);
       failure = f;
       dead = waiters.pollUpTo(Long.MAX_VALUE);
       roll = rollRequest;
       rollRequest = null;
       space.signalAll();
+      work.signalAll();
     } finally {
       lock.unlock();
     }
+    log.error("WAL failure: {}", f.getMessage(), t);
     if (roll != null) roll.completeExceptionally(f);
     if (dead != null) {
       for (CompletableFuture<?> cf : dead) cf.completeExceptionally(notDurable(durableLsn + 1, f));
-    }
-  }
-
-  /** Completes durability futures off the writer thread, so waking many waiters overlaps the next fsync. */
-  private static final class Completer {
-    private final java.util.concurrent.ExecutorService exec;
-
-    Completer() {
-      exec = java.util.concurrent.Executors.newSingleThreadExecutor(
-          r -> Thread.ofPlatform().name("interstice-wal-completer").daemon(true).unstarted(r));
-    }
-
-    void complete(CompletableFuture<?>[] done) {
-      try {
-        exec.execute(() -> {
-          for (CompletableFuture<?> cf : done) cf.complete(null);
-        });
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        for (CompletableFuture<?> cf : done) cf.complete(null);
-      }
-    }
-
-    void shutdown() {
-      exec.shutdown();
-      try {
-        exec.awaitTermination(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 

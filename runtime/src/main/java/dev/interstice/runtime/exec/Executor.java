@@ -4,6 +4,7 @@ import dev.interstice.abi.codec.Abi;
 import dev.interstice.abi.codec.AbiDecodeException;
 import dev.interstice.abi.codec.PostcardWriter;
 import dev.interstice.abi.host.CallContext;
+import dev.interstice.abi.schema.Persistence;
 import dev.interstice.abi.schema.QuerySchema;
 import dev.interstice.abi.schema.ReducerSchema;
 import dev.interstice.abi.schema.SubscriptionEvent;
@@ -44,15 +45,21 @@ public final class Executor {
     private final ArrayDeque<Job> jobs = new ArrayDeque<>();
     private long lastTxId;
     private long lastTimestamp;
+    private long lastScheduleSeq;
 
     /** A reducer to run as its own transaction: a subscriber, an init/load hook or a due schedule. */
-    public record Job(String module, String reducer, List<IntersticeValue> args, CallContext caller, String why) {}
+    public record Job(String module, String reducer, List<IntersticeValue> args, CallContext caller, String why, long scheduleSeq) {
+        public Job(String module, String reducer, List<IntersticeValue> args, CallContext caller, String why) {
+            this(module, reducer, args, caller, why, 0);
+        }
+    }
 
-    public Executor(ModuleRegistry modules, Durability durability, NodeServices services, long lastTxId) {
+    public Executor(ModuleRegistry modules, Durability durability, NodeServices services, long lastTxId, long lastScheduleSeq) {
         this.modules = modules;
         this.durability = durability;
         this.services = services;
         this.lastTxId = lastTxId;
+        this.lastScheduleSeq = lastScheduleSeq;
     }
 
     public ModuleRegistry modules() { return modules; }
@@ -81,7 +88,7 @@ public final class Executor {
                 throw new CallException(CallException.Kind.REFUSED, "reducer '" + reducer + "' of module '" + moduleName
                         + "' handles a subscription and cannot be called directly");
             checkArgs(m, "reducer '" + reducer + "'", args, r.arguments());
-            CallResult result = runTransaction(m, r, args, caller);
+            CallResult result = runTransaction(m, r, args, caller, 0);
             drainJobs();
             return result;
         } finally {
@@ -150,31 +157,56 @@ public final class Executor {
 
     // ---- transactions ----
 
-    private CallResult runTransaction(LoadedModule m, ReducerSchema r, List<IntersticeValue> args, CallContext caller) {
+    /**
+     * Runs one reducer as a transaction and commits it. {@code scheduleSeq} non-zero: the run of a persisted schedule,
+     * whose entry is removed in the same log record (or in its own record if the reducer fails).
+     */
+    private CallResult runTransaction(LoadedModule m, ReducerSchema r, List<IntersticeValue> args, CallContext caller, long scheduleSeq) {
         long txId = lastTxId + 1;
         var tx = new Transaction(txId, timestamp(), services.randomSeed(txId));
         var inv = new Invocation(tx);
         var frame = new Frame(inv, m, r.name(), false, Access.of(r, m.name()), caller, null);
-        invokeReducer(frame, args); // throws: nothing was applied, the transaction is simply dropped
+        try {
+            invokeReducer(frame, args); // throws: nothing was applied, the transaction is simply dropped
+        } catch (CallException e) {
+            if (scheduleSeq != 0) {
+                lastTxId = txId;
+                commit(new Invocation(new Transaction(txId, tx.timestampMs(), 0)), scheduleSeq);
+            }
+            throw e;
+        }
         lastTxId = txId;
-        return commit(inv);
+        return commit(inv, scheduleSeq);
     }
 
-    private CallResult commit(Invocation inv) {
+    private CallResult commit(Invocation inv, long doneScheduleSeq) {
         Transaction tx = inv.tx();
         List<RowChange> changes = tx.netChanges();
-        long lsn = 0;
         var persistent = new ArrayList<Change>();
         for (RowChange c : changes) {
-            if (c.table().schema().persistence() == dev.interstice.abi.schema.Persistence.EPHEMERAL) continue;
+            if (c.table().schema().persistence() == Persistence.EPHEMERAL) continue;
             var id = c.table().id();
             persistent.add(c.after() == null
                     ? new Change.Delete(id, Abi.encodeIndexKey(c.before().pk()))
                     : new Change.Put(id, Abi.encodeIndexKey(c.after().pk()), c.after().encoded()));
         }
-        if (!persistent.isEmpty()) lsn = durability.append(new TxRecord(tx.id(), tx.timestampMs(), persistent));
+        for (var e : tx.counters().entrySet()) {
+            if (e.getKey().schema().persistence() == Persistence.EPHEMERAL) continue;
+            for (var col : e.getValue().entrySet())
+                if (!col.getValue().equals(e.getKey().autoIncCounters().get(col.getKey())))
+                    persistent.add(new Change.Put(SystemTables.SEQUENCES, SystemTables.sequenceKey(e.getKey().id(), col.getKey()),
+                            SystemTables.longBytes(col.getValue())));
+        }
+        var schedules = new ArrayList<SystemTables.Schedule>();
+        for (var s : inv.schedules()) {
+            var entry = new SystemTables.Schedule(++lastScheduleSeq, s.module(), s.reducer(), services.clockMillis() + s.delayMs());
+            schedules.add(entry);
+            persistent.add(new Change.Put(SystemTables.SCHEDULES, SystemTables.longBytes(entry.seq()), SystemTables.encodeSchedule(entry)));
+        }
+        if (doneScheduleSeq != 0) persistent.add(new Change.Delete(SystemTables.SCHEDULES, SystemTables.longBytes(doneScheduleSeq)));
+        long lsn = persistent.isEmpty() ? 0 : durability.append(new TxRecord(tx.id(), tx.timestampMs(), persistent));
         tx.apply(changes);
-        for (var s : inv.schedules()) services.schedule(s);
+        for (var s : schedules) services.schedule(s);
         enqueueSubscribers(changes);
         return new CallResult(tx.id(), lsn);
     }
@@ -206,11 +238,16 @@ public final class Executor {
                 return;
             }
             LoadedModule m = modules.get(job.module());
-            if (m == null) continue; // removed meanwhile
-            ReducerSchema r = m.schema().reducer(job.reducer()).orElse(null);
-            if (r == null) continue;
+            ReducerSchema r = m == null ? null : m.schema().reducer(job.reducer()).orElse(null);
+            if (r == null) { // module removed or replaced meanwhile
+                if (job.scheduleSeq() != 0) {
+                    lastTxId++;
+                    commit(new Invocation(new Transaction(lastTxId, timestamp(), 0)), job.scheduleSeq());
+                }
+                continue;
+            }
             try {
-                runTransaction(m, r, job.args(), job.caller());
+                runTransaction(m, r, job.args(), job.caller(), job.scheduleSeq());
             } catch (CallException e) {
                 log.warn("reducer {}.{} ({}) failed: {}", job.module(), job.reducer(), job.why(), e.getMessage());
             }

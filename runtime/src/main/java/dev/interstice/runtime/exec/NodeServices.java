@@ -9,7 +9,8 @@ public interface NodeServices {
     /** Seed of transaction {@code txId}'s random numbers: a function of the node id and the transaction id only. */
     long randomSeed(long txId);
 
-    void schedule(Invocation.ScheduleRequest request);
+    /** A committed schedule entry: run {@code reducer} at {@code dueMs}. */
+    void schedule(SystemTables.Schedule entry);
 
     void guestLog(String module, String message);
 }

@@ -55,7 +55,7 @@ public final class ModuleLoader {
         long packed;
         try {
             packed = g.export("interstice_describe").call();
-        } catch (GuestTrapException e) {
+        } catch (GuestTrapException | IllegalStateException e) {
             throw new ModuleException("module '" + label + "': interstice_describe failed: " + e.getMessage(), e);
         }
         int ptr = (int) (packed >>> 32), len = (int) packed;

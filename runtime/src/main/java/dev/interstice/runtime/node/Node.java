@@ -11,7 +11,13 @@ import dev.interstice.runtime.engine.WasmEngine;
 import dev.interstice.runtime.exec.CallResult;
 import dev.interstice.runtime.exec.Durability;
 import dev.interstice.runtime.exec.Executor;
-import dev.interstice.runtime.exec.Invocation;
+import dev.interstice.runtime.exec.Ack;
+import dev.interstice.runtime.exec.CallException;
+import dev.interstice.runtime.exec.StorageDurability;
+import dev.interstice.runtime.exec.SystemTables;
+import dev.interstice.runtime.host.DescribeHost;
+import dev.interstice.storage.Storage;
+import dev.interstice.storage.StorageConfig;
 import dev.interstice.runtime.exec.ModuleRegistry;
 import dev.interstice.runtime.exec.NodeServices;
 import dev.interstice.runtime.host.GuestHost;
@@ -41,33 +47,69 @@ public final class Node implements AutoCloseable {
     private final WasmEngine engine;
     private final ModuleLoader loader;
     private final ModuleRegistry registry = new ModuleRegistry();
+    private final Storage storage;
     private final Durability durability;
     private final Scheduler scheduler;
     private final Executor executor;
     private final long idHash;
     private volatile boolean closed;
 
-    private Node(NodeConfig config) {
+    private Node(NodeConfig config, NodeMetadata meta, WasmEngine engine, List<LoadedModule> restored, Storage storage) {
         this.config = config;
-        this.meta = NodeMetadata.open(config.dataDir(), config.nodeId());
+        this.meta = meta;
         this.idHash = mix(meta.nodeId().hashCode() * 0x9E3779B97F4A7C15L ^ meta.nodeId().length());
-        this.engine = new WasmEngine(config.engine());
+        this.engine = engine;
         this.loader = new ModuleLoader(engine);
-        this.durability = Durability.none();
+        this.storage = storage;
+        this.durability = storage == null ? Durability.none() : new StorageDurability(storage);
         this.scheduler = new Scheduler(config.clock(), meta.nodeId());
-        this.executor = new Executor(registry, durability, new Services(), 0);
+        var recovered = storage == null ? null : storage.recovered();
+        var schedules = recovered == null ? List.<SystemTables.Schedule>of() : Recovery.schedules(recovered);
+        this.executor = new Executor(registry, durability, new Services(), recovered == null ? 0 : recovered.lastTxId(),
+                schedules.stream().mapToLong(SystemTables.Schedule::seq).max().orElse(0));
+        if (recovered != null) {
+            Recovery.loadTables(recovered, restored);
+            recovered.warnings().forEach(w -> log.warn("storage recovery: {}", w));
+        }
+        for (LoadedModule m : restored) registry.add(m);
+        schedules.forEach(scheduler::add);
     }
 
+    /**
+     * Opens a node. With a data directory: recovers its identity, every module it had loaded (same code, load order),
+     * their logged and stateful tables, auto_inc counters and pending schedules, then runs the modules' {@code load}
+     * hooks ({@code init} does not run again).
+     */
     public static Node open(NodeConfig config) {
-        Node n = new Node(config);
+        NodeMetadata meta = NodeMetadata.open(config.dataDir(), config.nodeId());
+        WasmEngine engine = new WasmEngine(config.engine());
+        Storage storage = null;
+        Node n = null;
         try {
-            n.restoreModules();
+            var restored = new ArrayList<LoadedModule>();
+            var loader = new ModuleLoader(engine);
+            var hostRef = new Node[1];
+            for (String name : meta.loadedModules()) {
+                restored.add(loader.load(name, meta.moduleCode(name), lm -> new GuestHost(hostRef[0].executor, lm),
+                        new DescribeHost(name, config.logSink()::log)));
+            }
+            if (config.dataDir() != null) {
+                storage = Storage.open(StorageConfig.defaults(config.dataDir().resolve("storage")).withSalvage(config.salvage()),
+                        Recovery.declaredTables(restored));
+            }
+            n = new Node(config, meta, engine, restored, storage);
+            hostRef[0] = n;
             n.scheduler.start(n.executor);
+            for (LoadedModule m : restored) n.fireLifecycle(m, false);
+            return n;
         } catch (RuntimeException e) {
-            n.close();
+            if (n != null) n.close();
+            else {
+                if (storage != null) storage.close();
+                engine.close();
+            }
             throw e;
         }
-        return n;
     }
 
     public String id() { return meta.nodeId(); }
@@ -83,9 +125,11 @@ public final class Node implements AutoCloseable {
     /** As {@link #load(byte[])}; {@code label} (e.g. the file name) names the module in errors until its schema is read. */
     public ModuleSchema load(String label, byte[] wasm) {
         ensureOpen();
-        LoadedModule m = loader.load(label, wasm, lm -> new GuestHost(executor, lm), new GuestHost(executor, null));
+        LoadedModule m = loader.load(label, wasm, lm -> new GuestHost(executor, lm), new DescribeHost(label, config.logSink()::log));
         boolean first = executor.exclusive(() -> {
-            register(m);
+            checkRegistrable(m);
+            if (storage != null) Recovery.declaredTables(m).forEach(storage::declareTable);
+            registry.add(m);
             boolean init = !meta.wasInitialised(m.name());
             meta.moduleLoaded(m.name(), wasm);
             return init;
@@ -100,7 +144,9 @@ public final class Node implements AutoCloseable {
     public void remove(String module) {
         ensureOpen();
         executor.exclusive(() -> {
-            if (registry.remove(module) == null) throw new ModuleException("no module '" + module + "' is loaded on this node");
+            LoadedModule m = registry.remove(module);
+            if (m == null) throw new ModuleException("no module '" + module + "' is loaded on this node");
+            if (storage != null) Recovery.declaredTables(m).keySet().forEach(storage::dropTable);
             meta.moduleRemoved(module);
             return null;
         });
@@ -111,8 +157,35 @@ public final class Node implements AutoCloseable {
     }
 
     public CallResult call(String module, String reducer, List<IntersticeValue> args, CallContext caller) {
+        return call(module, reducer, args, caller, config.ack());
+    }
+
+    /** Calls a reducer; with {@link Ack#DURABLE} returns only once its transaction survives a crash. */
+    public CallResult call(String module, String reducer, List<IntersticeValue> args, CallContext caller, Ack ack) {
         ensureOpen();
-        return executor.callReducer(module, reducer, args, caller);
+        CallResult r = executor.callReducer(module, reducer, args, caller);
+        if (ack == Ack.DURABLE && r.lsn() > 0) awaitDurable(r.lsn());
+        return r;
+    }
+
+    /** Waits until the transaction at {@code lsn} is durable (a no-op without a data directory). */
+    public void awaitDurable(long lsn) {
+        try {
+            durability.whenDurable(lsn).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw new CallException(CallException.Kind.STORAGE, "the transaction committed but could not be made durable: "
+                    + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** Forces a snapshot of every logged table and compaction of the log (also runs in the background). */
+    public void snapshot() {
+        if (storage != null) storage.snapshotNow();
+    }
+
+    /** Storage counters (appends, fsyncs, snapshots), or null without a data directory. */
+    public dev.interstice.storage.StorageStats storageStats() {
+        return storage == null ? null : storage.stats();
     }
 
     public IntersticeValue query(String module, String query, List<IntersticeValue> args) {
@@ -159,12 +232,16 @@ public final class Node implements AutoCloseable {
         if (closed) return;
         closed = true;
         scheduler.close();
+        executor.exclusive(() -> {
+            if (storage != null) storage.close();
+            return null;
+        });
         engine.close();
     }
 
     // ---- internals ----
 
-    private void register(LoadedModule m) {
+    private void checkRegistrable(LoadedModule m) {
         if (registry.get(m.name()) != null)
             throw new ModuleException("module '" + m.name() + "' is already loaded on this node; remove it first");
         for (Authority a : m.schema().authorities())
@@ -181,7 +258,6 @@ public final class Node implements AutoCloseable {
                 throw new ModuleException("module '" + m.name() + "' subscribes to " + t.module() + "." + t.table()
                         + ", which is not a public table of module '" + t.module() + "'");
         }
-        registry.add(m);
     }
 
     private void fireLifecycle(LoadedModule m, boolean first) {
@@ -191,18 +267,6 @@ public final class Node implements AutoCloseable {
                 executor.runJob(new Executor.Job(s.module(), s.reducer(), List.of(), ctx, "init"));
         for (var s : registry.coreSubscribers(m, SubscriptionEvent.Simple.LOAD))
             executor.runJob(new Executor.Job(s.module(), s.reducer(), List.of(), ctx, "load"));
-    }
-
-    private void restoreModules() {
-        for (String name : meta.loadedModules()) {
-            byte[] wasm = meta.moduleCode(name);
-            LoadedModule m = loader.load(name, wasm, lm -> new GuestHost(executor, lm), new GuestHost(executor, null));
-            executor.exclusive(() -> {
-                register(m);
-                return null;
-            });
-            fireLifecycle(m, false);
-        }
     }
 
     private Table requireTable(String module, String table) {
@@ -231,7 +295,7 @@ public final class Node implements AutoCloseable {
 
         @Override public long randomSeed(long txId) { return mix(idHash ^ mix(txId)); }
 
-        @Override public void schedule(Invocation.ScheduleRequest request) { scheduler.add(request); }
+        @Override public void schedule(SystemTables.Schedule entry) { scheduler.add(entry); }
 
         @Override public void guestLog(String module, String message) { config.logSink().log(module, message); }
     }

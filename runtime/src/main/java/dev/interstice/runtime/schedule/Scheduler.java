@@ -2,7 +2,7 @@ package dev.interstice.runtime.schedule;
 
 import dev.interstice.abi.host.CallContext;
 import dev.interstice.runtime.exec.Executor;
-import dev.interstice.runtime.exec.Invocation;
+import dev.interstice.runtime.exec.SystemTables;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.function.LongSupplier;
@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs reducers at the time {@code ctx.schedule} asked for, each as its own transaction, on one daemon thread.
- * Entries due at the same millisecond run in the order they were committed.
+ * Entries due at the same millisecond run in the order they were committed (their sequence numbers).
  */
 public final class Scheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
@@ -28,7 +28,6 @@ public final class Scheduler implements AutoCloseable {
     private final String nodeId;
     private Executor executor;
     private Thread thread;
-    private long seq;
     private boolean closed;
 
     public Scheduler(LongSupplier clock, String nodeId) {
@@ -41,9 +40,9 @@ public final class Scheduler implements AutoCloseable {
         thread = Thread.ofPlatform().daemon().name("interstice-scheduler").start(this::run);
     }
 
-    /** Called when the transaction that asked for it commits. */
-    public synchronized void add(Invocation.ScheduleRequest r) {
-        queue.add(new Entry(clock.getAsLong() + r.delayMs(), ++seq, r.module(), r.reducer()));
+    /** Called when the transaction that asked for it commits, and for schedules recovered at start. */
+    public synchronized void add(SystemTables.Schedule s) {
+        queue.add(new Entry(s.dueMs(), s.seq(), s.module(), s.reducer()));
         notifyAll();
     }
 
@@ -65,7 +64,7 @@ public final class Scheduler implements AutoCloseable {
                 due = queue.poll();
             }
             try {
-                executor.runJob(new Executor.Job(due.module(), due.reducer(), List.of(), new CallContext(nodeId, due.module()), "schedule"));
+                executor.runJob(new Executor.Job(due.module(), due.reducer(), List.of(), new CallContext(nodeId, due.module()), "schedule", due.seq()));
             } catch (RuntimeException e) {
                 log.warn("scheduled reducer {}.{} failed: {}", due.module(), due.reducer(), e.getMessage());
             }

@@ -1,0 +1,18 @@
+package dev.interstice.runtime.exec;
+
+import dev.interstice.storage.Storage;
+import dev.interstice.storage.TxRecord;
+import java.util.concurrent.CompletableFuture;
+
+/** The durable storage behind the seam: the write-ahead log with group commit. */
+public record StorageDurability(Storage storage) implements Durability {
+    @Override
+    public long append(TxRecord record) {
+        return storage.append(record);
+    }
+
+    @Override
+    public CompletableFuture<Void> whenDurable(long lsn) {
+        return storage.whenDurable(lsn);
+    }
+}

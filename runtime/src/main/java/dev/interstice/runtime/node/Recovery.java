@@ -1,0 +1,65 @@
+package dev.interstice.runtime.node;
+
+import dev.interstice.abi.codec.Abi;
+import dev.interstice.abi.schema.Persistence;
+import dev.interstice.abi.value.Row;
+import dev.interstice.runtime.exec.SystemTables;
+import dev.interstice.runtime.module.LoadedModule;
+import dev.interstice.runtime.table.StoredRow;
+import dev.interstice.runtime.table.Table;
+import dev.interstice.storage.ByteKey;
+import dev.interstice.storage.PersistenceMode;
+import dev.interstice.storage.RecoveredState;
+import dev.interstice.storage.TableId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Maps modules' tables to storage tables, and recovered storage state back into tables, counters and schedules. */
+final class Recovery {
+    private Recovery() {}
+
+    static Map<TableId, PersistenceMode> declaredTables(Collection<LoadedModule> modules) {
+        var out = new LinkedHashMap<TableId, PersistenceMode>();
+        out.put(SystemTables.SEQUENCES, PersistenceMode.LOGGED);
+        out.put(SystemTables.SCHEDULES, PersistenceMode.LOGGED);
+        for (LoadedModule m : modules) out.putAll(declaredTables(m));
+        return out;
+    }
+
+    static Map<TableId, PersistenceMode> declaredTables(LoadedModule m) {
+        var out = new LinkedHashMap<TableId, PersistenceMode>();
+        for (Table t : m.tables().values()) {
+            Persistence p = t.schema().persistence();
+            if (p != Persistence.EPHEMERAL) out.put(t.id(), p == Persistence.STATEFUL ? PersistenceMode.STATEFUL : PersistenceMode.LOGGED);
+        }
+        return out;
+    }
+
+    /** Loads recovered rows and auto_inc counters into the modules' tables. */
+    static void loadTables(RecoveredState state, Collection<LoadedModule> modules) {
+        Map<ByteKey, byte[]> sequences = state.rows(SystemTables.SEQUENCES);
+        for (LoadedModule m : modules) {
+            for (Table t : m.tables().values()) {
+                if (t.schema().persistence() == Persistence.EPHEMERAL) continue;
+                for (byte[] bytes : state.rows(t.id()).values()) {
+                    Row row = Abi.decodeRow(bytes);
+                    t.load(new StoredRow(new dev.interstice.abi.value.IndexKey(row.primaryKey()), row, bytes));
+                }
+                for (var col : t.autoIncCounters().entrySet()) {
+                    byte[] v = sequences.get(new ByteKey(SystemTables.sequenceKey(t.id(), col.getKey())));
+                    if (v != null) col.setValue(Math.max(col.getValue(), SystemTables.longOf(v)));
+                }
+            }
+        }
+    }
+
+    static List<SystemTables.Schedule> schedules(RecoveredState state) {
+        var out = new ArrayList<SystemTables.Schedule>();
+        for (var e : state.rows(SystemTables.SCHEDULES).entrySet()) out.add(SystemTables.decodeSchedule(e.getKey().bytes(), e.getValue()));
+        out.sort(java.util.Comparator.comparingLong(SystemTables.Schedule::seq));
+        return out;
+    }
+}
