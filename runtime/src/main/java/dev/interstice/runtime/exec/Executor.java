@@ -46,6 +46,8 @@ public final class Executor {
     private long lastTxId;
     private long lastTimestamp;
     private long lastScheduleSeq;
+    private volatile Peers peers = Peers.NONE;
+    private final List<CommitListener> commitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** A reducer to run as its own transaction: a subscriber, an init/load hook or a due schedule. */
     public record Job(String module, String reducer, List<IntersticeValue> args, CallContext caller, String why, long scheduleSeq) {
@@ -64,6 +66,12 @@ public final class Executor {
 
     public ModuleRegistry modules() { return modules; }
 
+    public Peers peers() { return peers; }
+
+    public void setPeers(Peers p) { peers = p == null ? Peers.NONE : p; }
+
+    public void addCommitListener(CommitListener l) { commitListeners.add(l); }
+
     public NodeServices services() { return services; }
 
     public long lastTxId() {
@@ -77,11 +85,14 @@ public final class Executor {
         try { return body.get(); } finally { lock.unlock(); }
     }
 
-    /** Calls a reducer from outside any module (CLI, API, network): one transaction, then its subscribers. */
-    public CallResult callReducer(String moduleName, String reducer, List<IntersticeValue> args, CallContext caller) {
+    /**
+     * Calls a reducer from outside any module (CLI, API, network): one transaction, then its subscribers.
+     * {@code fromPeer}: the caller is another node, which sees only public modules.
+     */
+    public CallResult callReducer(String moduleName, String reducer, List<IntersticeValue> args, CallContext caller, boolean fromPeer) {
         lock.lock();
         try {
-            LoadedModule m = modules.require(moduleName);
+            LoadedModule m = fromPeer ? modules.requirePublic(moduleName) : modules.require(moduleName);
             ReducerSchema r = m.schema().reducer(reducer).orElseThrow(() -> new CallException(CallException.Kind.NOT_FOUND,
                     "module '" + moduleName + "' has no reducer '" + reducer + "'"));
             if (m.schema().isSubscriptionHandler(reducer))
@@ -96,11 +107,11 @@ public final class Executor {
         }
     }
 
-    /** Runs a query against committed state; it cannot write. */
-    public IntersticeValue callQuery(String moduleName, String query, List<IntersticeValue> args, CallContext caller) {
+    /** Runs a query against committed state; it cannot write. {@code fromPeer}: only public modules. */
+    public IntersticeValue callQuery(String moduleName, String query, List<IntersticeValue> args, CallContext caller, boolean fromPeer) {
         lock.lock();
         try {
-            LoadedModule m = modules.require(moduleName);
+            LoadedModule m = fromPeer ? modules.requirePublic(moduleName) : modules.require(moduleName);
             QuerySchema q = m.schema().query(query).orElseThrow(() -> new CallException(CallException.Kind.NOT_FOUND,
                     "module '" + moduleName + "' has no query '" + query + "'"));
             checkArgs(m, "query '" + query + "'", args, q.arguments());
@@ -114,9 +125,14 @@ public final class Executor {
 
     /** Runs queued jobs (e.g. a due schedule or a lifecycle hook) as their own transactions. */
     public void runJob(Job job) {
+        runJobs(List.of(job));
+    }
+
+    /** Runs jobs in order, each as its own transaction, then whatever they trigger. */
+    public void runJobs(List<Job> batch) {
         lock.lock();
         try {
-            jobs.add(job);
+            jobs.addAll(batch);
             drainJobs();
         } finally {
             lock.unlock();
@@ -208,6 +224,20 @@ public final class Executor {
         tx.apply(changes);
         for (var s : schedules) services.schedule(s);
         enqueueSubscribers(changes);
+        if (!commitListeners.isEmpty() && !changes.isEmpty()) {
+            var events = new ArrayList<CommitListener.RowEvent>(changes.size());
+            for (RowChange c : changes)
+                events.add(new CommitListener.RowEvent(c.table().id().module(), c.table().id().table(),
+                        c.before() == null ? null : c.before().encoded(), c.after() == null ? null : c.after().encoded()));
+            for (CommitListener l : commitListeners) l.committed(tx.id(), events);
+        }
+        for (RemoteCall rc : inv.remoteCalls()) {
+            try {
+                peers.callReducer(rc.node(), rc.module(), rc.reducer(), rc.args(), new CallContext(services.nodeId(), rc.callerModule()));
+            } catch (RuntimeException e) {
+                log.warn("call to {}.{}.{} from module {} not sent: {}", rc.node(), rc.module(), rc.reducer(), rc.callerModule(), e.getMessage());
+            }
+        }
         return new CallResult(tx.id(), lsn);
     }
 

@@ -4,12 +4,13 @@ import dev.interstice.runtime.tx.Transaction;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A transaction plus the effects that wait for its commit (schedules). */
+/** A transaction plus the effects that wait for its commit (schedules, calls to other nodes). */
 public final class Invocation {
     public record ScheduleRequest(String module, String reducer, long delayMs) {}
 
     private final Transaction tx;
     private final List<ScheduleRequest> schedules = new ArrayList<>();
+    private final List<RemoteCall> remoteCalls = new ArrayList<>();
 
     Invocation(Transaction tx) {
         this.tx = tx;
@@ -20,4 +21,8 @@ public final class Invocation {
     public void schedule(ScheduleRequest r) { schedules.add(r); }
 
     List<ScheduleRequest> schedules() { return schedules; }
+
+    public void remoteCall(RemoteCall c) { remoteCalls.add(c); }
+
+    List<RemoteCall> remoteCalls() { return remoteCalls; }
 }

@@ -31,6 +31,25 @@ public final class ModuleRegistry {
         return m;
     }
 
+    /** A module another node may use: public modules only; private ones answer exactly like missing ones. */
+    public LoadedModule requirePublic(String name) {
+        LoadedModule m = modules.get(name);
+        if (m == null || m.schema().visibility() != Visibility.PUBLIC)
+            throw new CallException(CallException.Kind.NOT_FOUND, "no module '" + name + "' is loaded on this node");
+        return m;
+    }
+
+    /** Local subscribers of another node's table events: subscriptions {@code <node>.<module>.<table>.<event>}. */
+    public List<Subscriber> remoteSubscribers(String node, String module, String table, SubscriptionEvent.TableEventKind kind) {
+        var out = new ArrayList<Subscriber>();
+        for (LoadedModule m : modules.values())
+            for (SubscriptionSchema s : m.schema().subscriptions())
+                if (s.event() instanceof SubscriptionEvent.Table t && !t.node().isCurrent() && t.node().other().equals(node)
+                        && t.module().equals(module) && t.table().equals(table) && t.kind() == kind)
+                    out.add(new Subscriber(m.name(), s.reducer()));
+        return out;
+    }
+
     public Collection<LoadedModule> all() { return Collections.unmodifiableCollection(modules.values()); }
 
     public void add(LoadedModule m) {

@@ -18,6 +18,7 @@ import dev.interstice.runtime.exec.CallException;
 import dev.interstice.runtime.exec.Executor;
 import dev.interstice.runtime.exec.Frame;
 import dev.interstice.runtime.exec.Invocation;
+import dev.interstice.runtime.exec.RemoteCall;
 import dev.interstice.runtime.module.LoadedModule;
 import dev.interstice.runtime.table.StoredRow;
 import dev.interstice.runtime.table.Table;
@@ -208,9 +209,14 @@ public final class GuestHost implements HostFunctions {
         return switch (call) {
             case HostCall.CallReducer c -> {
                 if (f.readOnly()) yield Responses.err("a query cannot call reducers");
-                if (!c.node().isCurrent()) yield Responses.err(noNetwork(c.node()));
                 List<IntersticeValue> args = argsOf(c.input());
                 if (args == null) yield Responses.err("reducer input must be a Vec of arguments");
+                if (!c.node().isCurrent()) {
+                    if (c.module().isCurrent()) yield Responses.err("a call to another node must name the module");
+                    // sent after commit; the answer "Ok" means "will be sent", as upstream
+                    f.invocation().remoteCall(new RemoteCall(c.node().other(), c.module().other(), c.reducer(), args, f.module().name()));
+                    yield Responses.ok();
+                }
                 try {
                     executor.nestedReducer(f, c.module().resolve(module.name()), c.reducer(), args);
                 } catch (CallException e) {
@@ -221,10 +227,18 @@ public final class GuestHost implements HostFunctions {
                 yield Responses.ok();
             }
             case HostCall.CallQuery c -> {
-                if (!c.node().isCurrent()) yield Responses.err(noNetwork(c.node()));
                 List<IntersticeValue> args = argsOf(c.input());
                 if (args == null) yield Responses.err("query input must be a Vec of arguments");
                 try {
+                    if (!c.node().isCurrent()) {
+                        if (c.module().isCurrent()) yield Responses.err("a query to another node must name the module");
+                        try {
+                            yield Responses.queryOk(executor.peers().query(c.node().other(), c.module().other(), c.query(), args,
+                                    new dev.interstice.abi.host.CallContext(executor.services().nodeId(), f.module().name())));
+                        } catch (CallException remote) {
+                            yield Responses.err(remote.getMessage()); // a remote failure never aborts this transaction
+                        }
+                    }
                     yield Responses.queryOk(executor.nestedQuery(f, c.module().resolve(module.name()), c.query(), args));
                 } catch (CallException e) {
                     if (e.kind() == CallException.Kind.TRAP || e.kind() == CallException.Kind.DEADLINE) throw e;
@@ -310,7 +324,4 @@ public final class GuestHost implements HostFunctions {
         return input instanceof IntersticeValue.Vec v ? v.items() : null;
     }
 
-    private static String noNetwork(Selection node) {
-        return "node '" + node.other() + "' is not reachable: this node has no peer connections";
-    }
 }

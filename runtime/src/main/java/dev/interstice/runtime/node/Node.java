@@ -163,7 +163,7 @@ public final class Node implements AutoCloseable {
     /** Calls a reducer; with {@link Ack#DURABLE} returns only once its transaction survives a crash. */
     public CallResult call(String module, String reducer, List<IntersticeValue> args, CallContext caller, Ack ack) {
         ensureOpen();
-        CallResult r = executor.callReducer(module, reducer, args, caller);
+        CallResult r = executor.callReducer(module, reducer, args, caller, false);
         if (ack == Ack.DURABLE && r.lsn() > 0) awaitDurable(r.lsn());
         return r;
     }
@@ -194,7 +194,90 @@ public final class Node implements AutoCloseable {
 
     public IntersticeValue query(String module, String query, List<IntersticeValue> args, CallContext caller) {
         ensureOpen();
-        return executor.callQuery(module, query, args, caller);
+        return executor.callQuery(module, query, args, caller, false);
+    }
+
+    // ---- the network layer's view: what another node may do ----
+
+    /** A reducer call from another node: public modules only, acknowledged per {@code ack}. */
+    public CallResult callFromPeer(String module, String reducer, List<IntersticeValue> args, CallContext caller, Ack ack) {
+        ensureOpen();
+        CallResult r = executor.callReducer(module, reducer, args, caller, true);
+        if (ack == Ack.DURABLE && r.lsn() > 0) awaitDurable(r.lsn());
+        return r;
+    }
+
+    /** A query from another node: public modules only. */
+    public IntersticeValue queryFromPeer(String module, String query, List<IntersticeValue> args, CallContext caller) {
+        ensureOpen();
+        return executor.callQuery(module, query, args, caller, true);
+    }
+
+    /** The rows another node may read: a public table of a public module, else NOT_FOUND. */
+    public List<byte[]> publicRows(String module, String table) {
+        ensureOpen();
+        return executor.exclusive(() -> {
+            LoadedModule m = registry.requirePublic(module);
+            Table t = m.table(table);
+            if (t == null || t.schema().visibility() != Visibility.PUBLIC)
+                throw new CallException(CallException.Kind.NOT_FOUND, "module '" + module + "' has no table '" + table + "'");
+            return t.scan().stream().map(StoredRow::encoded).toList();
+        });
+    }
+
+    /** This node's schema as another node sees it (public modules, public views). */
+    public dev.interstice.abi.schema.NodeSchema publicSchema(String name, String address) {
+        return new dev.interstice.abi.schema.NodeSchema(name, address, modules()).toPublic();
+    }
+
+    /** Connects the network layer: remote calls made by modules go through it. */
+    public void setPeers(dev.interstice.runtime.exec.Peers peers) { executor.setPeers(peers); }
+
+    /** Streams committed row changes (e.g. to subscribed peers). */
+    public void addCommitListener(dev.interstice.runtime.exec.CommitListener l) { executor.addCommitListener(l); }
+
+    /** Runs the {@code connect} (or {@code disconnect}) hooks of every module with the peer's node id. */
+    public void peerConnected(String peerNodeId, boolean connected) {
+        ensureOpen();
+        var kind = connected ? SubscriptionEvent.Simple.CONNECT : SubscriptionEvent.Simple.DISCONNECT;
+        var jobs = new ArrayList<Executor.Job>();
+        for (var s : executor.exclusive(() -> registry.coreSubscribers(null, kind)))
+            jobs.add(new Executor.Job(s.module(), s.reducer(), List.of(IntersticeValue.str(peerNodeId)), new CallContext(peerNodeId, ""),
+                    kind.name().toLowerCase()));
+        executor.runJobs(jobs);
+    }
+
+    /**
+     * Delivers a table event of another node to the local subscribers of {@code <node>.<module>.<table>.<kind>};
+     * rows are postcard-encoded (update: before then after).
+     */
+    public void deliverRemoteEvent(String nodeName, String peerNodeId, String module, String table, SubscriptionEvent.TableEventKind kind,
+                                   List<byte[]> rows) {
+        ensureOpen();
+        List<IntersticeValue> args = rows.stream().<IntersticeValue>map(b -> dev.interstice.abi.codec.Abi.decodeRow(b).toValue()).toList();
+        var jobs = new ArrayList<Executor.Job>();
+        for (var s : executor.exclusive(() -> registry.remoteSubscribers(nodeName, module, table, kind)))
+            jobs.add(new Executor.Job(s.module(), s.reducer(), args, new CallContext(peerNodeId, module),
+                    nodeName + "." + module + "." + table + "." + kind.name().toLowerCase()));
+        executor.runJobs(jobs);
+    }
+
+    /** What this node's modules subscribe to on other nodes, with those nodes' addresses from the modules' dependencies. */
+    public record RemoteSubscription(String node, String address, String module, String table, SubscriptionEvent.TableEventKind kind) {}
+
+    public List<RemoteSubscription> remoteSubscriptions() {
+        return executor.exclusive(() -> {
+            var out = new ArrayList<RemoteSubscription>();
+            for (LoadedModule m : registry.all())
+                for (var s : m.schema().subscriptions())
+                    if (s.event() instanceof SubscriptionEvent.Table t && !t.node().isCurrent()) {
+                        String address = m.schema().nodeDependencies().stream().filter(d -> d.name().equals(t.node().other()))
+                                .map(dev.interstice.abi.schema.NodeDependency::address).findFirst().orElse(null);
+                        var rs = new RemoteSubscription(t.node().other(), address, t.module(), t.table(), t.kind());
+                        if (!out.contains(rs)) out.add(rs);
+                    }
+            return out;
+        });
     }
 
     /** The committed rows of a table, in primary-key order. */
