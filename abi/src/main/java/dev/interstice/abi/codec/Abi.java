@@ -72,7 +72,8 @@ public final class Abi {
     }
 
     private static AbiDecodeException unknownTag(PostcardReader r, int at, String type, int tag) {
-        return r.errorAt("a " + type + " discriminant, found unknown discriminant " + Integer.toUnsignedString(tag), at);
+        String article = "AEIOU".indexOf(type.charAt(0)) >= 0 ? "an " : "a ";
+        return r.errorAt(article + type + " discriminant, found unknown discriminant " + Integer.toUnsignedString(tag), at);
     }
 
     /** Reads an enum discriminant and checks it is at most {@code max}. */
@@ -129,34 +130,22 @@ public final class Abi {
     /** Upstream {@code IntersticeValue}: Void 0, U8 1, U32 2, U64 3, I32 4, I64 5, F32 6, F64 7, Bool 8, String 9,
      *  Vec 10, Option 11, Tuple 12, Struct{name, fields} 13, Enum{name, variant, value} 14. */
     public static void writeValue(PostcardWriter w, IntersticeValue v) {
-        int tag = v.tag();
-        w.writeU8(tag); // all discriminants < 128: a one-byte varint
-        switch (tag) {
-            case 0 -> { }
-            case 1 -> w.writeU8(((IntersticeValue.U8) v).value());
-            case 2 -> w.writeVarU32(((IntersticeValue.U32) v).value());
-            case 3 -> w.writeVarU64(((IntersticeValue.U64) v).value());
-            case 4 -> w.writeI32(((IntersticeValue.I32) v).value());
-            case 5 -> w.writeI64(((IntersticeValue.I64) v).value());
-            case 6 -> w.writeF32(((IntersticeValue.F32) v).value());
-            case 7 -> w.writeF64(((IntersticeValue.F64) v).value());
-            case 8 -> w.writeBool(((IntersticeValue.Bool) v).value());
-            case 9 -> w.writeString(((IntersticeValue.Str) v).value());
-            case 10 -> writeValues(w, ((IntersticeValue.Vec) v).items());
-            case 11 -> {
-                IntersticeValue inner = ((IntersticeValue.Option) v).value();
-                if (inner == null) {
-                    w.writeU8(0);
-                } else {
-                    w.writeU8(1);
-                    writeValue(w, inner);
-                }
-            }
-            case 12 -> writeValues(w, ((IntersticeValue.Tuple) v).items());
-            case 13 -> {
-                var s = (IntersticeValue.Struct) v;
-                w.writeString(s.name());
-                List<IntersticeValue.Field> fields = s.fields();
+        // A type switch (instanceof tests, most frequent kinds first) rather than the megamorphic tag() call.
+        // Every discriminant is below 128, so it is a one-byte varint.
+        switch (v) {
+            case IntersticeValue.U64 x -> { w.writeU8(3); w.writeVarU64(x.value()); }
+            case IntersticeValue.Str x -> { w.writeU8(9); w.writeString(x.value()); }
+            case IntersticeValue.I32 x -> { w.writeU8(4); w.writeI32(x.value()); }
+            case IntersticeValue.U32 x -> { w.writeU8(2); w.writeVarU32(x.value()); }
+            case IntersticeValue.I64 x -> { w.writeU8(5); w.writeI64(x.value()); }
+            case IntersticeValue.Bool x -> { w.writeU8(8); w.writeBool(x.value()); }
+            case IntersticeValue.F64 x -> { w.writeU8(7); w.writeF64(x.value()); }
+            case IntersticeValue.F32 x -> { w.writeU8(6); w.writeF32(x.value()); }
+            case IntersticeValue.U8 x -> { w.writeU8(1); w.writeU8(x.value()); }
+            case IntersticeValue.Struct x -> {
+                w.writeU8(13);
+                w.writeString(x.name());
+                List<IntersticeValue.Field> fields = x.fields();
                 int n = fields.size();
                 w.writeVarUsize(n);
                 for (int i = 0; i < n; i++) {
@@ -165,13 +154,25 @@ public final class Abi {
                     writeValue(w, f.value());
                 }
             }
-            case 14 -> {
-                var e = (IntersticeValue.Enum) v;
-                w.writeString(e.name());
-                w.writeString(e.variant());
-                writeValue(w, e.value());
+            case IntersticeValue.Vec x -> { w.writeU8(10); writeValues(w, x.items()); }
+            case IntersticeValue.Option x -> {
+                w.writeU8(11);
+                IntersticeValue inner = x.value();
+                if (inner == null) {
+                    w.writeU8(0);
+                } else {
+                    w.writeU8(1);
+                    writeValue(w, inner);
+                }
             }
-            default -> throw new IllegalStateException("unknown IntersticeValue tag " + tag);
+            case IntersticeValue.Tuple x -> { w.writeU8(12); writeValues(w, x.items()); }
+            case IntersticeValue.Enum x -> {
+                w.writeU8(14);
+                w.writeString(x.name());
+                w.writeString(x.variant());
+                writeValue(w, x.value());
+            }
+            case IntersticeValue.Void x -> w.writeU8(0);
         }
     }
 

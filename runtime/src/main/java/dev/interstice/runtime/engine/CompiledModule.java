@@ -76,7 +76,7 @@ public final class CompiledModule {
             String qualified = imp.module() + "." + imp.name();
             if (imp.importType() != ExternalType.FUNCTION) {
                 problems.add("imports " + kindName(imp.importType()) + " " + qualified
-                        + ", which this node does not provide (modules must define their own memory, tables and globals)");
+                        + ", which this node does not provide (a module defines its own memory, tables and globals)");
                 continue;
             }
             FunctionType type = wasm.typeSection().getType(((FunctionImport) imp).typeIndex());

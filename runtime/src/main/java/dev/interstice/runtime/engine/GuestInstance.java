@@ -278,8 +278,8 @@ public final class GuestInstance {
             if (growRefused) {
                 return memoryLimit(what, "it aborted: " + a.getMessage(), m, null);
             }
-            return new GuestTrapException(Kind.ABORT, label, what, prefix() + "'" + what + "' aborted: " + a.getMessage(),
-                    null);
+            return new GuestTrapException(Kind.ABORT, label, what,
+                    prefix() + "'" + what + "' aborted: " + a.getMessage(), null);
         }
         if (t instanceof ChicoryInterruptedException) {
             if (s.deadlineFired()) {
@@ -335,8 +335,9 @@ public final class GuestInstance {
     private void checkRange(String op, int ptr, int len) {
         int size = memorySize();
         if (ptr < 0 || len < 0 || ptr > size - len) {
-            throw new GuestMemoryException(prefix() + op + " of " + len + " bytes at ptr " + Integer.toUnsignedString(ptr)
-                    + " is outside guest memory (len " + len + ", size " + size + " bytes)");
+            throw new GuestMemoryException(prefix() + op + " of " + len + " bytes at ptr "
+                    + Integer.toUnsignedString(ptr) + " is outside guest memory (len " + len + ", size " + size
+                    + " bytes)");
         }
     }
 
@@ -410,7 +411,9 @@ public final class GuestInstance {
     }
 
     private long[] insertRow(long[] a) {
-        return new long[] {host.insertRow(this, (int) a[0], (int) a[1], (int) a[2], (int) a[3], (int) a[4], (int) a[5])};
+        return new long[] {
+            host.insertRow(this, (int) a[0], (int) a[1], (int) a[2], (int) a[3], (int) a[4], (int) a[5])
+        };
     }
 
     private long[] updateRow(long[] a) {
@@ -426,7 +429,9 @@ public final class GuestInstance {
     }
 
     private long[] getByPk(long[] a) {
-        return new long[] {host.getByPk(this, (int) a[0], (int) a[1], (int) a[2], (int) a[3], (int) a[4], (int) a[5])};
+        return new long[] {
+            host.getByPk(this, (int) a[0], (int) a[1], (int) a[2], (int) a[3], (int) a[4], (int) a[5])
+        };
     }
 
     /** {@code env.abort(msg, file, line, col)}: AssemblyScript's assertion/abort hook. */
@@ -436,8 +441,9 @@ public final class GuestInstance {
             String msg = asString((int) a[0]);
             String file = asString((int) a[1]);
             StringBuilder sb = new StringBuilder(msg == null ? "abort called" : msg);
-            sb.append(" at ").append(file == null ? "<unknown>" : file).append(':')
-                    .append(Integer.toUnsignedString((int) a[2])).append(':').append(Integer.toUnsignedString((int) a[3]));
+            sb.append(" at ").append(file == null ? "<unknown>" : file)
+                    .append(':').append(Integer.toUnsignedString((int) a[2]))
+                    .append(':').append(Integer.toUnsignedString((int) a[3]));
             throw new AbortSignal(sb.toString());
         }
     }

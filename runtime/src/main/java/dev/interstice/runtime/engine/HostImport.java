@@ -82,7 +82,9 @@ enum HostImport {
     }
 
     static {
-        HostImport[] byOp = {HOST_CALL, LOG, TIME, RANDOM, INSERT_ROW, UPDATE_ROW, DELETE_ROW, CLEAR_TABLE, GET_BY_PK, ABORT};
+        HostImport[] byOp = {
+            HOST_CALL, LOG, TIME, RANDOM, INSERT_ROW, UPDATE_ROW, DELETE_ROW, CLEAR_TABLE, GET_BY_PK, ABORT
+        };
         int[] ops = {OP_HOST_CALL, OP_LOG, OP_TIME, OP_RANDOM, OP_INSERT_ROW, OP_UPDATE_ROW, OP_DELETE_ROW,
             OP_CLEAR_TABLE, OP_GET_BY_PK, OP_ABORT};
         for (int i = 0; i < ops.length; i++) {

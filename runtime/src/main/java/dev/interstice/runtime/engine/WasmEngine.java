@@ -26,7 +26,13 @@ public final class WasmEngine implements AutoCloseable {
 
     public WasmEngine(EngineConfig config) {
         this.config = Objects.requireNonNull(config, "config");
-        this.budgetNanos = config.callDeadline().toNanos();
+        long nanos;
+        try {
+            nanos = config.callDeadline().toNanos();
+        } catch (ArithmeticException e) {
+            nanos = Long.MAX_VALUE; // a deadline of centuries: effectively none
+        }
+        this.budgetNanos = nanos;
         this.capPages = (int) Math.min(config.maxMemoryBytes() / Memory.PAGE_SIZE, Memory.RUNTIME_MAX_PAGES);
         Watchdog.acquire();
     }
@@ -71,7 +77,11 @@ public final class WasmEngine implements AutoCloseable {
         return new CompiledModule(this, label, module, factory);
     }
 
-    /** Stops this engine's use of the deadline watchdog (its thread ends when the last open engine closes). */
+    /**
+     * Refuses further compiles and instantiations and releases the deadline watchdog, whose thread ends when
+     * the last open engine closes. Instances still in use keep running, but once no engine is open their calls
+     * have no deadline.
+     */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {

@@ -62,8 +62,12 @@ final class Watchdog {
             gen = g + 1; // volatile: ordered against the watchdog's interrupting-store/gen-load (Dekker)
             if (interrupting == g) {
                 // The watchdog saw this call still running and may be inside Thread.interrupt(): wait for it.
-                while (interrupting == g) {
-                    Thread.onSpinWait();
+                for (int spins = 0; interrupting == g; spins++) {
+                    if (spins < 1_000) {
+                        Thread.onSpinWait();
+                    } else {
+                        Thread.yield(); // the watchdog may have been descheduled mid-fire
+                    }
                 }
             }
             if (fired == g) {

@@ -213,6 +213,8 @@ public final class GuestHost implements HostFunctions {
                 if (args == null) yield Responses.err("reducer input must be a Vec of arguments");
                 if (!c.node().isCurrent()) {
                     if (c.module().isCurrent()) yield Responses.err("a call to another node must name the module");
+                    if (executor.peers() == dev.interstice.runtime.exec.Peers.NONE)
+                        yield Responses.err("node '" + c.node().other() + "' is not reachable: this node has no network");
                     // sent after commit; the answer "Ok" means "will be sent", as upstream
                     f.invocation().remoteCall(new RemoteCall(c.node().other(), c.module().other(), c.reducer(), args, f.module().name()));
                     yield Responses.ok();

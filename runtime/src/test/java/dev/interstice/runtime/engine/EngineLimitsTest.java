@@ -8,6 +8,7 @@ import dev.interstice.runtime.engine.GuestTrapException.Kind;
 import dev.interstice.runtime.testing.StubHost;
 import dev.interstice.runtime.testing.Wat;
 import java.time.Duration;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -148,18 +149,26 @@ class EngineLimitsTest {
         try (WasmEngine fast = new WasmEngine(EngineConfig.defaults().withCallDeadline(Duration.ofMillis(15)))) {
             CompiledModule m = fast.compile("busy", Wat.resource("engine/guest.wat"));
             onWorker(20_000, () -> {
+                // Warm up the JIT, then calibrate on the fastest of a few runs (a pause must not make calls too short).
+                // Cold runs may themselves hit the short deadline: that only costs a fresh instance.
                 GuestInstance probe = m.instantiate(new StubHost());
-                for (int i = 0; i < 200; i++) {
-                    probe.export("busy").call(20_000); // warm up the JIT before calibrating
-                }
-                long best = Long.MAX_VALUE; // fastest of a few runs: a pause must not make later calls too short
-                for (int i = 0; i < 5; i++) {
+                long best = Long.MAX_VALUE;
+                for (int i = 0; i < 205; i++) {
+                    if (probe.isBroken()) {
+                        probe = m.instantiate(new StubHost());
+                    }
                     long t0 = System.nanoTime();
-                    probe.export("busy").call(200_000);
-                    best = Math.min(best, System.nanoTime() - t0);
+                    try {
+                        probe.export("busy").call(i < 200 ? 20_000 : 200_000);
+                    } catch (GuestTrapException e) {
+                        continue;
+                    }
+                    if (i >= 200) {
+                        best = Math.min(best, System.nanoTime() - t0);
+                    }
                 }
                 double perMs = 200_000 / Math.max(0.001, best / 1e6);
-                java.util.Random random = new java.util.Random(7);
+                Random random = new Random(7);
                 int deadlines = 0;
                 for (int i = 0; i < 40; i++) {
                     GuestInstance g = m.instantiate(new StubHost());
@@ -180,7 +189,7 @@ class EngineLimitsTest {
 
     @Test
     void nestedCallRunsUnderTheOutermostDeadline() throws Exception {
-        long hostWorkMs = 130;
+        long hostWorkMs = 150;
         GuestInstance inner = guest.instantiate(new StubHost());
         onWorker(3_000, () -> {
             GuestInstance o = outer.instantiate(new StubHost() {
@@ -200,13 +209,36 @@ class EngineLimitsTest {
 
             assertThat(e.kind()).isEqualTo(Kind.DEADLINE);
             assertThat(e.label()).as("reported where the runaway code was").isEqualTo("guest");
-            // A deadline restarted by the nested entry would end at hostWorkMs + DEADLINE_MS = 330 ms.
-            assertThat(elapsedMs).isBetween(DEADLINE_MS, hostWorkMs + DEADLINE_MS - 40);
+            // A deadline restarted by the nested entry could not end before hostWorkMs + DEADLINE_MS = 350 ms.
+            assertThat(elapsedMs).isBetween(DEADLINE_MS, hostWorkMs + DEADLINE_MS - 5);
             assertThat(inner.isBroken()).isTrue();
             assertThat(o.isBroken()).isTrue();
             assertThat(Thread.currentThread().isInterrupted()).isFalse();
             return null;
         });
+    }
+
+    @Test
+    void nestedCallIntoAnotherEngineKeepsTheOutermostDeadline() throws Exception {
+        try (WasmEngine lenient = new WasmEngine(EngineConfig.defaults().withCallDeadline(Duration.ofSeconds(30)))) {
+            GuestInstance inner = lenient.compile("lenient", Wat.resource("engine/guest.wat")).instantiate(new StubHost());
+            onWorker(3_000, () -> {
+                GuestInstance o = outer.instantiate(new StubHost() {
+                    @Override
+                    public long hostCall(GuestInstance g, int ptr, int len) {
+                        return inner.export("spin").call();
+                    }
+                });
+                long start = System.nanoTime();
+                GuestTrapException e = catchThrowableOfType(GuestTrapException.class,
+                        () -> o.export("call_host").call());
+                long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertThat(e.kind()).isEqualTo(Kind.DEADLINE);
+                assertThat(e).hasMessageContaining("deadline of 200 ms");
+                assertThat(elapsedMs).isBetween(DEADLINE_MS, 1_500L);
+                return null;
+            });
+        }
     }
 
     @Test
