@@ -166,9 +166,10 @@ public final class GuestInstance {
         }
 
         /**
-         * Calls the export with i32/i64 arguments (f32/f64 as raw bits) under the engine's deadline.
+         * Calls the export under the engine's deadline. Arguments and result are i32/i64 values; f32/f64 travel
+         * as raw bits ({@link Float#floatToRawIntBits}, {@link Double#doubleToRawLongBits}).
          *
-         * @return the first result (i32 sign-extended), or 0 if the function returns nothing
+         * @return the first result (an i32 sign-extended), or 0 if the function returns nothing
          * @throws GuestTrapException if the guest fails; the instance is then broken
          * @throws IllegalStateException if the instance is already broken
          */

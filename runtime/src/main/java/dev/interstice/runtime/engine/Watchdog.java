@@ -107,8 +107,7 @@ final class Watchdog {
 
     private static final Object LOCK = new Object();
     private static int users;
-    private static Thread worker;
-    private static volatile boolean running;
+    private static Worker worker;
 
     private Watchdog() {}
 
@@ -119,49 +118,48 @@ final class Watchdog {
     static void acquire() {
         synchronized (LOCK) {
             if (users++ == 0) {
-                running = true;
-                Thread t = Thread.ofPlatform().daemon().name("interstice-wasm-watchdog").unstarted(Watchdog::run);
-                t.setPriority(Thread.MAX_PRIORITY);
-                worker = t;
-                t.start();
+                Worker w = new Worker();
+                w.thread = Thread.ofPlatform().daemon().name("interstice-wasm-watchdog").unstarted(w);
+                w.thread.setPriority(Thread.MAX_PRIORITY);
+                worker = w;
+                w.thread.start();
             }
         }
     }
 
     static void release() {
-        Thread stopping = null;
+        Worker stopping = null;
         synchronized (LOCK) {
             if (users > 0 && --users == 0) {
-                running = false;
                 stopping = worker;
                 worker = null;
             }
         }
         if (stopping != null) {
-            LockSupport.unpark(stopping);
+            stopping.stop = true; // its own flag: a worker started meanwhile by acquire() keeps running
+            LockSupport.unpark(stopping.thread);
             try {
-                stopping.join(TimeUnit.SECONDS.toMillis(2));
+                stopping.thread.join(TimeUnit.SECONDS.toMillis(2));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
     }
 
-    /** For tests and diagnostics. */
-    static boolean isRunning() {
-        synchronized (LOCK) {
-            return worker != null && worker.isAlive();
-        }
-    }
+    private static final class Worker implements Runnable {
+        Thread thread;
+        volatile boolean stop;
 
-    private static void run() {
-        while (running) {
-            LockSupport.parkNanos(TICK_NANOS);
-            if (!running) {
-                break;
+        @Override
+        public void run() {
+            while (!stop) {
+                LockSupport.parkNanos(TICK_NANOS);
+                if (stop) {
+                    break;
+                }
+                scan(System.nanoTime());
+                Thread.interrupted(); // a stray interrupt would turn parkNanos into a busy loop
             }
-            scan(System.nanoTime());
-            Thread.interrupted(); // a stray interrupt would turn parkNanos into a busy loop
         }
     }
 

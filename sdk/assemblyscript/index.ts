@@ -1,0 +1,8 @@
+// @interstice/sdk — AssemblyScript guest SDK for Interstice modules (ABI 6).
+// Decorators (@table, @primaryKey, @index, @type, @enumType, @reducer, @query, @module) need no
+// import: the transform (`--transform @interstice/sdk/transform`) reads and removes them.
+
+export { ReducerContext, QueryContext } from "./assembly/context";
+export { Value, Field } from "./assembly/value";
+export { Option, some, none, Unit, Tuple2, Tuple3, Tuple4, Result } from "./assembly/types";
+export { log } from "./assembly/host";

@@ -1,0 +1,385 @@
+// Postcard encoding of the Interstice ABI 6 schema types, in JavaScript (used at build time to embed
+// the module schema, and by the tests' fake host). Byte-exact with the Rust `postcard` crate.
+
+export class PostcardWriter {
+  constructor() {
+    this.bytes = [];
+  }
+  u8(v) {
+    this.bytes.push(v & 0xff);
+  }
+  bool(v) {
+    this.u8(v ? 1 : 0);
+  }
+  varint(v) {
+    let n = BigInt(v);
+    if (n < 0n) throw new Error("varint of a negative number");
+    while (n >= 0x80n) {
+      this.bytes.push(Number((n & 0x7fn) | 0x80n));
+      n >>= 7n;
+    }
+    this.bytes.push(Number(n));
+  }
+  tag(t) {
+    this.varint(t);
+  }
+  u16(v) {
+    this.varint(v);
+  }
+  u32(v) {
+    this.varint(v);
+  }
+  u64(v) {
+    this.varint(v);
+  }
+  i32(v) {
+    const n = BigInt(v);
+    this.varint(n >= 0n ? n << 1n : ((-n) << 1n) - 1n);
+  }
+  i64(v) {
+    this.i32(v);
+  }
+  f32(v) {
+    const b = Buffer.alloc(4);
+    b.writeFloatLE(v);
+    this.bytes.push(...b);
+  }
+  f64(v) {
+    const b = Buffer.alloc(8);
+    b.writeDoubleLE(v);
+    this.bytes.push(...b);
+  }
+  str(s) {
+    const b = Buffer.from(s, "utf8");
+    this.varint(b.length);
+    this.bytes.push(...b);
+  }
+  seq(items, fn) {
+    this.varint(items.length);
+    for (const it of items) fn(this, it);
+  }
+  option(v, fn) {
+    if (v === null || v === undefined) this.u8(0);
+    else {
+      this.u8(1);
+      fn(this, v);
+    }
+  }
+  toBuffer() {
+    return Buffer.from(this.bytes);
+  }
+}
+
+// ---- IntersticeType ---------------------------------------------------------------------------
+// JS representation: "Void" | "U8" | ... | "String" | { Vec: T } | { Option: T } | { Tuple: [T] } | { Named: "X" }
+// (the same shape serde/TOML uses, so binding files map 1:1).
+
+export const TYPE_TAGS = { Void: 0, U8: 1, U32: 2, U64: 3, I32: 4, I64: 5, F32: 6, F64: 7, Bool: 8, String: 9, Vec: 10, Option: 11, Tuple: 12, Named: 13 };
+
+export function writeType(w, t) {
+  if (typeof t === "string") {
+    if (!(t in TYPE_TAGS) || t === "Vec" || t === "Option" || t === "Tuple" || t === "Named") throw new Error("bad IntersticeType " + t);
+    w.tag(TYPE_TAGS[t]);
+    return;
+  }
+  const [k] = Object.keys(t);
+  w.tag(TYPE_TAGS[k]);
+  if (k === "Vec" || k === "Option") writeType(w, t[k]);
+  else if (k === "Tuple") w.seq(t[k], writeType);
+  else if (k === "Named") w.str(t[k]);
+  else throw new Error("bad IntersticeType " + JSON.stringify(t));
+}
+
+export function typeToString(t) {
+  if (typeof t === "string") return t === "Void" ? "()" : t === "String" ? "String" : t.toLowerCase();
+  const [k] = Object.keys(t);
+  if (k === "Vec" || k === "Option") return `${k}<${typeToString(t[k])}>`;
+  if (k === "Tuple") return `(${t[k].map(typeToString).join(", ")})`;
+  return t[k];
+}
+
+function writeFieldDef(w, f) {
+  w.str(f.name);
+  writeType(w, f.field_type);
+}
+
+function writeSelection(w, s) {
+  // "Current" | { Other: "name" }
+  if (s === "Current") w.tag(0);
+  else {
+    w.tag(1);
+    w.str(s.Other);
+  }
+}
+
+function writeTableRef(w, r) {
+  writeSelection(w, r.node_selection);
+  writeSelection(w, r.module_selection);
+  w.str(r.table_name);
+}
+
+const EVENT_TAGS = {
+  Insert: 0, Update: 1, Delete: 2, ReplicaSync: 3, Init: 4, Load: 5, Input: 6, AudioOutput: 7, AudioInput: 8,
+  Render: 9, Network: 10, File: 11, ModuleLoad: 12, ModuleRemove: 13, Connect: 14, Disconnect: 15,
+};
+
+function writeEvent(w, e) {
+  if (typeof e === "string") {
+    w.tag(EVENT_TAGS[e]);
+    return;
+  }
+  const [k] = Object.keys(e);
+  const v = e[k];
+  w.tag(EVENT_TAGS[k]);
+  if (k === "Insert" || k === "Update" || k === "Delete") {
+    writeSelection(w, v.node_selection);
+    w.str(v.module_name);
+    w.str(v.table_name);
+  } else if (k === "ReplicaSync") {
+    w.str(v.node_name);
+    w.str(v.module_name);
+    w.str(v.table_name);
+  } else if (k === "File") {
+    w.str(v.path);
+    w.bool(v.recursive);
+  } else throw new Error("bad event " + k);
+}
+
+const VISIBILITY = { Public: 0, Private: 1 };
+const INDEX_TYPE = { Hash: 0, BTree: 1 };
+const PERSISTENCE = { Logged: 0, Stateful: 1, Ephemeral: 2 };
+export const AUTHORITIES = ["Gpu", "Audio", "Input", "File", "Module", "Network"];
+
+/** Encodes a ModuleSchema (serde field names, as in the TOML binding files). */
+export function encodeModuleSchema(s) {
+  const w = new PostcardWriter();
+  w.u16(s.abi_version);
+  w.str(s.name);
+  w.u16(s.version.major);
+  w.u16(s.version.minor);
+  w.u16(s.version.patch);
+  w.tag(VISIBILITY[s.visibility]);
+  w.seq(s.reducers, (w, r) => {
+    w.str(r.name);
+    w.seq(r.arguments, writeFieldDef);
+    w.seq(r.reads, writeTableRef);
+    w.seq(r.inserts, writeTableRef);
+    w.seq(r.updates, writeTableRef);
+    w.seq(r.deletes, writeTableRef);
+  });
+  w.seq(s.queries, (w, q) => {
+    w.str(q.name);
+    w.seq(q.arguments, writeFieldDef);
+    writeType(w, q.return_type);
+    w.seq(q.reads, writeTableRef);
+  });
+  w.seq(s.tables, (w, t) => {
+    w.str(t.name);
+    w.str(t.type_name);
+    w.tag(VISIBILITY[t.visibility]);
+    w.seq(t.fields, writeFieldDef);
+    writeFieldDef(w, t.primary_key);
+    w.bool(t.primary_key_auto_inc);
+    w.seq(t.indexes, (w, i) => {
+      w.str(i.field_name);
+      w.tag(INDEX_TYPE[i.index_type]);
+      w.bool(i.unique);
+      w.bool(i.auto_inc);
+    });
+    w.tag(PERSISTENCE[t.persistence]);
+  });
+  w.seq(s.subscriptions, (w, sub) => {
+    w.str(sub.reducer_name);
+    writeEvent(w, sub.event);
+  });
+  // HashMap<String, IntersticeTypeDef>: written in sorted key order (any order is valid postcard).
+  const defs = Object.keys(s.type_definitions).sort();
+  w.varint(defs.length);
+  for (const k of defs) {
+    w.str(k);
+    const d = s.type_definitions[k];
+    if (d.Struct) {
+      w.tag(0);
+      w.str(d.Struct.name);
+      w.seq(d.Struct.fields, writeFieldDef);
+    } else {
+      w.tag(1);
+      w.str(d.Enum.name);
+      w.seq(d.Enum.variants, writeFieldDef);
+    }
+  }
+  w.seq(s.authorities, (w, a) => {
+    const i = AUTHORITIES.indexOf(a);
+    if (i < 0) throw new Error("unknown authority " + a);
+    w.tag(i);
+  });
+  w.seq(s.module_dependencies, (w, d) => {
+    w.str(d.module_name);
+    w.u16(d.version.major);
+    w.u16(d.version.minor);
+    w.u16(d.version.patch);
+  });
+  w.seq(s.node_dependencies, (w, d) => {
+    w.str(d.name);
+    w.str(d.address);
+  });
+  w.seq(s.replicated_tables, (w, r) => {
+    w.str(r.node_name);
+    w.str(r.module_name);
+    w.str(r.table_name);
+  });
+  return w.toBuffer();
+}
+
+// ---- Decoding (tests, and a self-check of the embedded schema) --------------------------------
+
+export class PostcardReader {
+  constructor(buf) {
+    this.buf = buf;
+    this.pos = 0;
+  }
+  u8() {
+    if (this.pos >= this.buf.length) throw new Error("truncated");
+    return this.buf[this.pos++];
+  }
+  bool() {
+    const b = this.u8();
+    if (b > 1) throw new Error("bad bool " + b);
+    return b === 1;
+  }
+  varintBig() {
+    let r = 0n;
+    let shift = 0n;
+    for (;;) {
+      const b = BigInt(this.u8());
+      r |= (b & 0x7fn) << shift;
+      if (!(b & 0x80n)) return r;
+      shift += 7n;
+    }
+  }
+  varint() {
+    return Number(this.varintBig());
+  }
+  tag() {
+    return this.varint();
+  }
+  u64() {
+    return this.varintBig();
+  }
+  i64() {
+    const v = this.varintBig();
+    return v & 1n ? -((v + 1n) >> 1n) : v >> 1n;
+  }
+  i32() {
+    return Number(this.i64());
+  }
+  f32() {
+    const v = this.buf.readFloatLE(this.pos);
+    this.pos += 4;
+    return v;
+  }
+  f64() {
+    const v = this.buf.readDoubleLE(this.pos);
+    this.pos += 8;
+    return v;
+  }
+  str() {
+    const n = this.varint();
+    if (this.pos + n > this.buf.length) throw new Error("truncated string");
+    const s = this.buf.toString("utf8", this.pos, this.pos + n);
+    this.pos += n;
+    return s;
+  }
+  seq(fn) {
+    const n = this.varint();
+    const out = [];
+    for (let i = 0; i < n; i++) out.push(fn(this));
+    return out;
+  }
+  option(fn) {
+    return this.bool() ? fn(this) : null;
+  }
+  done() {
+    return this.pos === this.buf.length;
+  }
+}
+
+const TYPE_NAMES = Object.fromEntries(Object.entries(TYPE_TAGS).map(([k, v]) => [v, k]));
+
+export function readType(r) {
+  const k = TYPE_NAMES[r.tag()];
+  if (k === "Vec" || k === "Option") return { [k]: readType(r) };
+  if (k === "Tuple") return { Tuple: r.seq(readType) };
+  if (k === "Named") return { Named: r.str() };
+  if (!k) throw new Error("bad IntersticeType tag");
+  return k;
+}
+
+function readFieldDef(r) {
+  return { name: r.str(), field_type: readType(r) };
+}
+
+function readSelection(r) {
+  return r.tag() === 0 ? "Current" : { Other: r.str() };
+}
+
+function readTableRef(r) {
+  return { node_selection: readSelection(r), module_selection: readSelection(r), table_name: r.str() };
+}
+
+const EVENT_NAMES = Object.fromEntries(Object.entries(EVENT_TAGS).map(([k, v]) => [v, k]));
+
+function readEvent(r) {
+  const k = EVENT_NAMES[r.tag()];
+  if (k === "Insert" || k === "Update" || k === "Delete") return { [k]: { node_selection: readSelection(r), module_name: r.str(), table_name: r.str() } };
+  if (k === "ReplicaSync") return { ReplicaSync: { node_name: r.str(), module_name: r.str(), table_name: r.str() } };
+  if (k === "File") return { File: { path: r.str(), recursive: r.bool() } };
+  if (!k) throw new Error("bad event tag");
+  return k;
+}
+
+const pick = (obj, i) => Object.keys(obj).find((k) => obj[k] === i);
+
+export function decodeModuleSchema(buf) {
+  const r = new PostcardReader(buf);
+  const s = {};
+  s.abi_version = r.varint();
+  s.name = r.str();
+  s.version = { major: r.varint(), minor: r.varint(), patch: r.varint() };
+  s.visibility = pick(VISIBILITY, r.tag());
+  s.reducers = r.seq((r) => ({
+    name: r.str(),
+    arguments: r.seq(readFieldDef),
+    reads: r.seq(readTableRef),
+    inserts: r.seq(readTableRef),
+    updates: r.seq(readTableRef),
+    deletes: r.seq(readTableRef),
+  }));
+  s.queries = r.seq((r) => ({ name: r.str(), arguments: r.seq(readFieldDef), return_type: readType(r), reads: r.seq(readTableRef) }));
+  s.tables = r.seq((r) => ({
+    name: r.str(),
+    type_name: r.str(),
+    visibility: pick(VISIBILITY, r.tag()),
+    fields: r.seq(readFieldDef),
+    primary_key: readFieldDef(r),
+    primary_key_auto_inc: r.bool(),
+    indexes: r.seq((r) => ({ field_name: r.str(), index_type: pick(INDEX_TYPE, r.tag()), unique: r.bool(), auto_inc: r.bool() })),
+    persistence: pick(PERSISTENCE, r.tag()),
+  }));
+  s.subscriptions = r.seq((r) => ({ reducer_name: r.str(), event: readEvent(r) }));
+  s.type_definitions = {};
+  const n = r.varint();
+  for (let i = 0; i < n; i++) {
+    const key = r.str();
+    const t = r.tag();
+    if (t === 0) s.type_definitions[key] = { Struct: { name: r.str(), fields: r.seq(readFieldDef) } };
+    else if (t === 1) s.type_definitions[key] = { Enum: { name: r.str(), variants: r.seq(readFieldDef) } };
+    else throw new Error("bad IntersticeTypeDef tag");
+  }
+  s.authorities = r.seq((r) => AUTHORITIES[r.tag()]);
+  s.module_dependencies = r.seq((r) => ({ module_name: r.str(), version: { major: r.varint(), minor: r.varint(), patch: r.varint() } }));
+  s.node_dependencies = r.seq((r) => ({ name: r.str(), address: r.str() }));
+  s.replicated_tables = r.seq((r) => ({ node_name: r.str(), module_name: r.str(), table_name: r.str() }));
+  if (!r.done()) throw new Error("trailing bytes after ModuleSchema");
+  return s;
+}
