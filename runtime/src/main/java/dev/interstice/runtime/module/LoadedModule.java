@@ -56,6 +56,13 @@ public final class LoadedModule {
 
     public CompiledModule code() { return code; }
 
+    /** The largest linear memory among the idle instances (bytes): how much the module's guests hold. */
+    public long memoryBytes() {
+        synchronized (idle) {
+            return idle.stream().mapToLong(p -> p.instance().memorySize()).max().orElse(0);
+        }
+    }
+
     /** An instance for the calling thread; create one if none is idle. */
     public Pooled acquire() {
         synchronized (idle) {

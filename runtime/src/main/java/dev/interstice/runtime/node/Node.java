@@ -305,6 +305,11 @@ public final class Node implements AutoCloseable {
         return executor.exclusive(() -> registry.all().stream().map(LoadedModule::schema).toList());
     }
 
+    /** Linear memory held by a module's guest instances, in bytes (for leak checks and monitoring). */
+    public long guestMemoryBytes(String module) {
+        return executor.exclusive(() -> registry.require(module).memoryBytes());
+    }
+
     /** Number of reducers waiting for their scheduled time. */
     public int pendingSchedules() { return scheduler.pending(); }
 
