@@ -62,6 +62,12 @@ class CrossModuleTest {
                 .subscribe("on_item", new SubscriptionEvent.Table(SubscriptionEvent.TableEventKind.INSERT, Selection.CURRENT, "shop", "items"))
                 .reducer("on_item", List.of(new FieldDef("row", new IntersticeType.Named("items"))), List.of(),
                         "(call $log_hex (local.get $ptr) (local.get $len))")
+                .subscribe("on_item_update", new SubscriptionEvent.Table(SubscriptionEvent.TableEventKind.UPDATE, Selection.CURRENT, "shop", "items"))
+                .reducer("on_item_update", List.of(new FieldDef("old", new IntersticeType.Named("items")), new FieldDef("new", new IntersticeType.Named("items"))),
+                        List.of(), "(call $log_hex (local.get $ptr) (local.get $len))")
+                .subscribe("on_item_delete", new SubscriptionEvent.Table(SubscriptionEvent.TableEventKind.DELETE, Selection.CURRENT, "shop", "items"))
+                .reducer("on_item_delete", List.of(new FieldDef("row", new IntersticeType.Named("items"))), List.of(),
+                        "(call $log_hex (local.get $ptr) (local.get $len))")
                 .type(new dev.interstice.abi.schema.TypeDef.Struct("items", List.of(new FieldDef("id", IntersticeType.U64),
                         new FieldDef("name", IntersticeType.STRING), new FieldDef("qty", IntersticeType.U32))));
     }
@@ -134,6 +140,19 @@ class CrossModuleTest {
         assertThat(first.context().callerModuleName()).isEqualTo("shop");
         assertThat(first.args()).containsExactly(IntersticeValue.vec(u64(0), str("apple"), u32(3)));
         assertThat(second.args()).containsExactly(IntersticeValue.vec(u64(1), str("pear"), u32(3)));
+    }
+
+    @Test
+    void updateAndDeleteEventsCarryOldAndNewRows() {
+        t.node.call("shop", "add_apple", List.of());
+        t.node.call("shop", "rename_0_to_pear", List.of());
+        t.node.call("shop", "delete_0", List.of());
+        List<byte[]> h = t.hexLogsOf("bank");
+        assertThat(h).hasSize(3);
+        var update = Abi.readCallInput(new PostcardReader(h.get(1)));
+        assertThat(update.args()).containsExactly(IntersticeValue.vec(u64(0), str("apple"), u32(3)), IntersticeValue.vec(u64(0), str("pear"), u32(9)));
+        var delete = Abi.readCallInput(new PostcardReader(h.get(2)));
+        assertThat(delete.args()).containsExactly(IntersticeValue.vec(u64(0), str("pear"), u32(9)));
     }
 
     @Test
