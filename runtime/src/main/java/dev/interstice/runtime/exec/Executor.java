@@ -1,5 +1,7 @@
 package dev.interstice.runtime.exec;
 
+import dev.interstice.runtime.module.Access;
+
 import dev.interstice.abi.codec.Abi;
 import dev.interstice.abi.codec.AbiDecodeException;
 import dev.interstice.abi.codec.PostcardWriter;
@@ -116,7 +118,7 @@ public final class Executor {
                     "module '" + moduleName + "' has no query '" + query + "'"));
             checkArgs(m, "query '" + query + "'", args, q.arguments());
             var inv = new Invocation(new Transaction(0, timestamp(), 0));
-            var frame = new Frame(inv, m, query, true, Access.of(q, m.name()), caller, null);
+            var frame = new Frame(inv, m, query, true, m.access(q), caller, null);
             return invokeQuery(frame, q, args);
         } finally {
             lock.unlock();
@@ -152,7 +154,7 @@ public final class Executor {
             throw new CallException(CallException.Kind.REFUSED, "module '" + moduleName
                     + "' is already executing in this transaction; re-entrant calls are not allowed");
         checkArgs(m, "reducer '" + reducer + "'", args, r.arguments());
-        var frame = new Frame(caller.invocation(), m, reducer, false, Access.of(r, m.name()),
+        var frame = new Frame(caller.invocation(), m, reducer, false, m.access(r),
                 new CallContext(services.nodeId(), caller.module().name()), caller);
         invokeReducer(frame, args);
     }
@@ -166,7 +168,7 @@ public final class Executor {
             throw new CallException(CallException.Kind.REFUSED, "module '" + moduleName
                     + "' is already executing in this transaction; re-entrant calls are not allowed");
         checkArgs(m, "query '" + query + "'", args, q.arguments());
-        var frame = new Frame(caller.invocation(), m, query, true, Access.of(q, m.name()),
+        var frame = new Frame(caller.invocation(), m, query, true, m.access(q),
                 new CallContext(services.nodeId(), caller.module().name()), caller);
         return invokeQuery(frame, q, args);
     }
@@ -181,7 +183,7 @@ public final class Executor {
         long txId = lastTxId + 1;
         var tx = new Transaction(txId, timestamp(), services.randomSeed(txId));
         var inv = new Invocation(tx);
-        var frame = new Frame(inv, m, r.name(), false, Access.of(r, m.name()), caller, null);
+        var frame = new Frame(inv, m, r.name(), false, m.access(r), caller, null);
         try {
             invokeReducer(frame, args); // throws: nothing was applied, the transaction is simply dropped
         } catch (CallException e) {

@@ -1,5 +1,7 @@
 package dev.interstice.runtime.exec;
 
+import dev.interstice.runtime.module.Access;
+
 import dev.interstice.abi.host.CallContext;
 import dev.interstice.runtime.module.LoadedModule;
 

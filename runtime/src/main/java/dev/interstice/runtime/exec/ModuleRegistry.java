@@ -21,7 +21,9 @@ public final class ModuleRegistry {
     public record Subscriber(String module, String reducer) {}
 
     private final LinkedHashMap<String, LoadedModule> modules = new LinkedHashMap<>();
-    private final Map<String, List<Subscriber>> tableSubscribers = new HashMap<>();
+    private record EventKey(String module, String table, SubscriptionEvent.TableEventKind kind) {}
+
+    private final Map<EventKey, List<Subscriber>> tableSubscribers = new HashMap<>();
 
     public LoadedModule get(String name) { return modules.get(name); }
 
@@ -64,7 +66,7 @@ public final class ModuleRegistry {
     }
 
     public List<Subscriber> tableSubscribers(String module, String table, SubscriptionEvent.TableEventKind kind) {
-        return tableSubscribers.getOrDefault(key(module, table, kind), List.of());
+        return tableSubscribers.getOrDefault(new EventKey(module, table, kind), List.of());
     }
 
     /** Subscribers of a core event (init, load, connect, ...) in load order. */
@@ -85,13 +87,9 @@ public final class ModuleRegistry {
                 // another module's private table is not observable; the load-time check reports it when the owner exists
                 if (owner != null && owner != m && owner.table(t.table()) != null
                         && owner.table(t.table()).schema().visibility() == Visibility.PRIVATE) continue;
-                tableSubscribers.computeIfAbsent(key(t.module(), t.table(), t.kind()), k -> new ArrayList<>())
+                tableSubscribers.computeIfAbsent(new EventKey(t.module(), t.table(), t.kind()), k -> new ArrayList<>())
                         .add(new Subscriber(m.name(), s.reducer()));
             }
         }
-    }
-
-    private static String key(String module, String table, SubscriptionEvent.TableEventKind kind) {
-        return module + '\u0000' + table + '\u0000' + kind;
     }
 }

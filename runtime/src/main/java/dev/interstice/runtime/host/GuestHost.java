@@ -13,7 +13,7 @@ import dev.interstice.abi.value.Row;
 import dev.interstice.runtime.engine.GuestInstance;
 import dev.interstice.runtime.engine.GuestMemoryException;
 import dev.interstice.runtime.engine.HostFunctions;
-import dev.interstice.runtime.exec.Access;
+import dev.interstice.runtime.module.Access;
 import dev.interstice.runtime.exec.CallException;
 import dev.interstice.runtime.exec.Executor;
 import dev.interstice.runtime.exec.Frame;

@@ -27,6 +27,7 @@ public final class LoadedModule {
     private final Map<String, Table> tables;
     private final ArrayDeque<Pooled> idle = new ArrayDeque<>();
     private final Function<LoadedModule, HostFunctions> hostFactory;
+    private final Map<Object, Access> access = new java.util.IdentityHashMap<>();
 
     /** An instance together with the host functions bound to it (they carry per-instance call state). */
     public record Pooled(GuestInstance instance, HostFunctions host) {}
@@ -40,7 +41,14 @@ public final class LoadedModule {
         var t = new LinkedHashMap<String, Table>();
         for (TableSchema ts : schema.tables()) t.put(ts.name(), new Table(new TableId(schema.name(), ts.name()), ts, types));
         this.tables = Collections.unmodifiableMap(t);
+        for (var r : schema.reducers()) access.put(r, Access.of(r, schema.name()));
+        for (var q : schema.queries()) access.put(q, Access.of(q, schema.name()));
     }
+
+    /** The declared table access of one of this module's reducers (computed once at load). */
+    public Access access(dev.interstice.abi.schema.ReducerSchema r) { return access.get(r); }
+
+    public Access access(dev.interstice.abi.schema.QuerySchema q) { return access.get(q); }
 
     public String name() { return schema.name(); }
 

@@ -1,4 +1,4 @@
-package dev.interstice.runtime.exec;
+package dev.interstice.runtime.module;
 
 import dev.interstice.abi.schema.QuerySchema;
 import dev.interstice.abi.schema.ReducerSchema;
