@@ -11,5 +11,9 @@ public interface CommitListener {
     /** {@code before}/{@code after} are postcard-encoded rows; null for inserts/deletes respectively. */
     record RowEvent(String module, String table, byte[] before, byte[] after) {}
 
-    void committed(long txId, List<RowEvent> events);
+    /**
+     * {@code horizonLsn}: the log position that covers this transaction (and all before it); a listener that sends
+     * these events off the node must wait for it to be durable first (Node.awaitDurable / whenDurable).
+     */
+    void committed(long txId, long horizonLsn, List<RowEvent> events);
 }

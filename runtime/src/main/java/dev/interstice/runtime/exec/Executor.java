@@ -48,6 +48,8 @@ public final class Executor {
     private long lastTxId;
     private long lastTimestamp;
     private long lastScheduleSeq;
+    /** Log position of the last committed transaction that wrote anything persistent: what readers have seen. */
+    private volatile long horizonLsn;
     private volatile Peers peers = Peers.NONE;
     private final List<CommitListener> commitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -75,6 +77,9 @@ public final class Executor {
     public void addCommitListener(CommitListener l) { commitListeners.add(l); }
 
     public NodeServices services() { return services; }
+
+    /** Log position covering everything committed so far: a reader that saw the current state waits for it. */
+    public long horizonLsn() { return horizonLsn; }
 
     public long lastTxId() {
         lock.lock();
@@ -223,6 +228,7 @@ public final class Executor {
         }
         if (doneScheduleSeq != 0) persistent.add(new Change.Delete(SystemTables.SCHEDULES, SystemTables.longBytes(doneScheduleSeq)));
         long lsn = persistent.isEmpty() ? 0 : durability.append(new TxRecord(tx.id(), tx.timestampMs(), persistent));
+        if (lsn != 0) horizonLsn = lsn;
         tx.apply(changes);
         for (var s : schedules) services.schedule(s);
         enqueueSubscribers(changes);
@@ -231,14 +237,19 @@ public final class Executor {
             for (RowChange c : changes)
                 events.add(new CommitListener.RowEvent(c.table().id().module(), c.table().id().table(),
                         c.before() == null ? null : c.before().encoded(), c.after() == null ? null : c.after().encoded()));
-            for (CommitListener l : commitListeners) l.committed(tx.id(), events);
+            for (CommitListener l : commitListeners) l.committed(tx.id(), horizonLsn, events);
         }
+        // another node must never see an effect a crash here could take back: send once this state is durable
         for (RemoteCall rc : inv.remoteCalls()) {
-            try {
-                peers.callReducer(rc.node(), rc.module(), rc.reducer(), rc.args(), new CallContext(services.nodeId(), rc.callerModule()));
-            } catch (RuntimeException e) {
-                log.warn("call to {}.{}.{} from module {} not sent: {}", rc.node(), rc.module(), rc.reducer(), rc.callerModule(), e.getMessage());
-            }
+            var ctx = new CallContext(services.nodeId(), rc.callerModule());
+            durability.whenDurable(horizonLsn).whenComplete((ok, failure) -> {
+                try {
+                    if (failure != null) throw new CallException(CallException.Kind.STORAGE, "not durable: " + failure.getMessage());
+                    peers.callReducer(rc.node(), rc.module(), rc.reducer(), rc.args(), ctx);
+                } catch (RuntimeException e) {
+                    log.warn("call to {}.{}.{} from module {} not sent: {}", rc.node(), rc.module(), rc.reducer(), rc.callerModule(), e.getMessage());
+                }
+            });
         }
         return new CallResult(tx.id(), lsn);
     }

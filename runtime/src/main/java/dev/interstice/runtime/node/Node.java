@@ -170,6 +170,7 @@ public final class Node implements AutoCloseable {
 
     /** Waits until the transaction at {@code lsn} is durable (a no-op without a data directory). */
     public void awaitDurable(long lsn) {
+        if (lsn <= 0) return;
         try {
             durability.whenDurable(lsn).join();
         } catch (java.util.concurrent.CompletionException e) {
@@ -192,9 +193,17 @@ public final class Node implements AutoCloseable {
         return query(module, query, args, new CallContext(id(), HOST_CALLER));
     }
 
+    /** Runs a query; with a durable node the answer waits until the state it read survives a crash. */
     public IntersticeValue query(String module, String query, List<IntersticeValue> args, CallContext caller) {
         ensureOpen();
-        return executor.callQuery(module, query, args, caller, false);
+        IntersticeValue v = executor.callQuery(module, query, args, caller, false);
+        if (config.ack() == Ack.DURABLE) awaitDurable(executor.horizonLsn());
+        return v;
+    }
+
+    /** Completes when the transaction at {@code lsn} is durable (immediately without a data directory). */
+    public java.util.concurrent.CompletableFuture<Void> whenDurable(long lsn) {
+        return durability.whenDurable(lsn);
     }
 
     // ---- the network layer's view: what another node may do ----
@@ -210,7 +219,9 @@ public final class Node implements AutoCloseable {
     /** A query from another node: public modules only. */
     public IntersticeValue queryFromPeer(String module, String query, List<IntersticeValue> args, CallContext caller) {
         ensureOpen();
-        return executor.callQuery(module, query, args, caller, true);
+        IntersticeValue v = executor.callQuery(module, query, args, caller, true);
+        if (config.ack() == Ack.DURABLE) awaitDurable(executor.horizonLsn());
+        return v;
     }
 
     /** The rows another node may read: a public table of a public module, else NOT_FOUND. */
