@@ -100,12 +100,7 @@ public final class Executor {
         lock.lock();
         try {
             LoadedModule m = fromPeer ? modules.requirePublic(moduleName) : modules.require(moduleName);
-            ReducerSchema r = m.schema().reducer(reducer).orElseThrow(() -> new CallException(CallException.Kind.NOT_FOUND,
-                    "module '" + moduleName + "' has no reducer '" + reducer + "'"));
-            if (m.schema().isSubscriptionHandler(reducer))
-                throw new CallException(CallException.Kind.REFUSED, "reducer '" + reducer + "' of module '" + moduleName
-                        + "' handles a subscription and cannot be called directly");
-            checkArgs(m, "reducer '" + reducer + "'", args, r.arguments());
+            ReducerSchema r = callableReducer(m, reducer, args);
             CallResult result = runTransaction(m, r, args, caller, 0);
             drainJobs();
             return result;
@@ -119,9 +114,7 @@ public final class Executor {
         lock.lock();
         try {
             LoadedModule m = fromPeer ? modules.requirePublic(moduleName) : modules.require(moduleName);
-            QuerySchema q = m.schema().query(query).orElseThrow(() -> new CallException(CallException.Kind.NOT_FOUND,
-                    "module '" + moduleName + "' has no query '" + query + "'"));
-            checkArgs(m, "query '" + query + "'", args, q.arguments());
+            QuerySchema q = callableQuery(m, query, args);
             var inv = new Invocation(new Transaction(0, timestamp(), 0));
             var frame = new Frame(inv, m, query, true, m.access(q), caller, null);
             return invokeQuery(frame, q, args);
@@ -151,14 +144,8 @@ public final class Executor {
     /** A local reducer call from a running reducer: joins the caller's transaction. */
     public void nestedReducer(Frame caller, String moduleName, String reducer, List<IntersticeValue> args) {
         LoadedModule m = modules.require(moduleName);
-        ReducerSchema r = m.schema().reducer(reducer).orElseThrow(() -> new CallException(CallException.Kind.NOT_FOUND,
-                "module '" + moduleName + "' has no reducer '" + reducer + "'"));
-        if (m.schema().isSubscriptionHandler(reducer))
-            throw new CallException(CallException.Kind.REFUSED, "reducer '" + reducer + "' handles a subscription and cannot be called");
-        if (caller.onStack(moduleName))
-            throw new CallException(CallException.Kind.REFUSED, "module '" + moduleName
-                    + "' is already executing in this transaction; re-entrant calls are not allowed");
-        checkArgs(m, "reducer '" + reducer + "'", args, r.arguments());
+        refuseReentry(caller, moduleName);
+        ReducerSchema r = callableReducer(m, reducer, args);
         var frame = new Frame(caller.invocation(), m, reducer, false, m.access(r),
                 new CallContext(services.nodeId(), caller.module().name()), caller);
         invokeReducer(frame, args);
@@ -167,12 +154,8 @@ public final class Executor {
     /** A local query call from a running reducer or query: sees the caller's uncommitted writes. */
     public IntersticeValue nestedQuery(Frame caller, String moduleName, String query, List<IntersticeValue> args) {
         LoadedModule m = modules.require(moduleName);
-        QuerySchema q = m.schema().query(query).orElseThrow(() -> new CallException(CallException.Kind.NOT_FOUND,
-                "module '" + moduleName + "' has no query '" + query + "'"));
-        if (caller.onStack(moduleName))
-            throw new CallException(CallException.Kind.REFUSED, "module '" + moduleName
-                    + "' is already executing in this transaction; re-entrant calls are not allowed");
-        checkArgs(m, "query '" + query + "'", args, q.arguments());
+        refuseReentry(caller, moduleName);
+        QuerySchema q = callableQuery(m, query, args);
         var frame = new Frame(caller.invocation(), m, query, true, m.access(q),
                 new CallContext(services.nodeId(), caller.module().name()), caller);
         return invokeQuery(frame, q, args);
@@ -300,6 +283,30 @@ public final class Executor {
     private long timestamp() {
         lastTimestamp = Math.max(lastTimestamp, services.clockMillis());
         return lastTimestamp;
+    }
+
+    /** A reducer callers may invoke with these arguments, else the reason (checked before any guest code runs). */
+    private static ReducerSchema callableReducer(LoadedModule m, String reducer, List<IntersticeValue> args) {
+        ReducerSchema r = m.schema().reducer(reducer).orElseThrow(() -> new CallException(CallException.Kind.NOT_FOUND,
+                "module '" + m.name() + "' has no reducer '" + reducer + "'"));
+        if (m.schema().isSubscriptionHandler(reducer))
+            throw new CallException(CallException.Kind.REFUSED, "reducer '" + reducer + "' of module '" + m.name()
+                    + "' handles a subscription and cannot be called directly");
+        checkArgs(m, "reducer '" + reducer + "'", args, r.arguments());
+        return r;
+    }
+
+    private static QuerySchema callableQuery(LoadedModule m, String query, List<IntersticeValue> args) {
+        QuerySchema q = m.schema().query(query).orElseThrow(() -> new CallException(CallException.Kind.NOT_FOUND,
+                "module '" + m.name() + "' has no query '" + query + "'"));
+        checkArgs(m, "query '" + query + "'", args, q.arguments());
+        return q;
+    }
+
+    private static void refuseReentry(Frame caller, String moduleName) {
+        if (caller.onStack(moduleName))
+            throw new CallException(CallException.Kind.REFUSED, "module '" + moduleName
+                    + "' is already executing in this transaction; re-entrant calls are not allowed");
     }
 
     private static void checkArgs(LoadedModule m, String what, List<IntersticeValue> args, List<dev.interstice.abi.schema.FieldDef> params) {
