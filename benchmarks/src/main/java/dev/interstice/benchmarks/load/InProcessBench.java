@@ -1,0 +1,349 @@
+package dev.interstice.benchmarks.load;
+
+import dev.interstice.abi.schema.ModuleSchema;
+import dev.interstice.abi.schema.ReducerSchema;
+import dev.interstice.runtime.exec.Ack;
+import dev.interstice.runtime.node.Node;
+import dev.interstice.runtime.node.NodeConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Load profiles against the benchmark-workload module on a node in this process, in a fresh temporary data directory.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar dev.interstice.benchmarks.load.InProcessBench PROFILE [options]
+ * </pre>
+ * Run with {@code --help} for the profiles and options. Exit status: 0, 1 on a usage or setup error, 2 if a
+ * verification failed.
+ */
+public final class InProcessBench {
+
+    record Profile(String name, String description, Ack ack) {}
+
+    static final List<Profile> PROFILES = List.of(
+            new Profile("noop", "empty reducer (noop): the cost of a call and an empty transaction", Ack.DURABLE),
+            new Profile("insert-ephemeral", "tx_insert_ephemeral: one in-memory row + its progress row per call", Ack.DURABLE),
+            new Profile("insert-stateful", "tx_insert_stateful: one stateful row + progress row, durable acknowledgement", Ack.DURABLE),
+            new Profile("insert-logged-durable", "tx_insert_logged: one logged row + progress row, acknowledged after fsync", Ack.DURABLE),
+            new Profile("insert-logged-fast", "tx_insert_logged: acknowledged after the in-memory commit (fsync within ~10 ms)", Ack.FAST),
+            new Profile("fanout", "emit_event: one insert, " + BenchmarkWorkload.FANOUT + " subscriber transactions per call", Ack.DURABLE),
+            new Profile("scheduler", "tx_insert_ephemeral calls while tick reschedules itself with delay 0", Ack.DURABLE),
+            new Profile("transfer-uniform", "transfer between 2 of N logged accounts drawn uniformly, durable", Ack.DURABLE),
+            new Profile("transfer-skewed", "transfer between 2 of N logged accounts drawn from Zipf(alpha), durable", Ack.DURABLE),
+            new Profile("custom", "--reducer R --args-json '[...]' (placeholders $seq $worker $op $client $now_ms ...)", Ack.DURABLE));
+
+    /** Parsed command line. */
+    static final class Options {
+        String profile;
+        int connections = 4;
+        int inflight = 1;
+        long durationMs = 10_000;
+        long warmupMs = 2_000;
+        long sampleMs = 1_000;
+        double rate;
+        Ack ack; // null: the profile's
+        int payloadBytes = 64;
+        int accounts = 100_000;
+        long initialBalance = 1_000_000;
+        long maxAmount = 100;
+        double zipfAlpha = 1.5;
+        long seed = 42;
+        String reducer;
+        String argsJson;
+        Path output, html, outputDir, dataDir;
+        boolean keepData, quiet;
+    }
+
+    public static void main(String[] argv) throws Exception {
+        quietLogging();
+        Options o;
+        try {
+            o = parse(argv);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            System.err.println("run with --help for usage");
+            System.exit(1);
+            return;
+        }
+        if (o == null) return;
+        List<String> profiles = o.profile.equals("all")
+                ? PROFILES.stream().map(Profile::name).filter(n -> !n.equals("custom")).toList() : List.of(o.profile);
+        var results = new LinkedHashMap<String, LoadResult>();
+        boolean failed = false;
+        for (String p : profiles) {
+            LoadResult r;
+            try {
+                r = run(p, o, System.err);
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                System.err.println("error: " + p + ": " + e.getMessage());
+                System.exit(1);
+                return;
+            }
+            results.put(p, r);
+            System.out.println(Reports.summary(r));
+            Path json = o.output, html = o.html;
+            if (o.outputDir != null) {
+                json = o.outputDir.resolve(p + ".json");
+                html = o.outputDir.resolve(p + ".html");
+            }
+            if (json != null) {
+                Reports.writeJson(r, json);
+                System.out.println("wrote " + json);
+            }
+            if (html != null) {
+                Reports.writeHtml(r, html);
+                System.out.println("wrote " + html);
+            }
+            failed |= !r.verified();
+        }
+        if (results.size() > 1) System.out.println(table(results));
+        if (failed) System.exit(2);
+    }
+
+    /** Runs one profile on a fresh node. */
+    static LoadResult run(String profileName, Options o, PrintStream progress) throws Exception {
+        Profile profile = PROFILES.stream().filter(p -> p.name().equals(profileName)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown profile '" + profileName + "' (--help lists them)"));
+        Ack ack = o.ack != null ? o.ack : profile.ack();
+        boolean tempDir = o.dataDir == null;
+        Path dir = tempDir ? Files.createTempDirectory("interstice-bench-") : o.dataDir.resolve(profileName);
+        Files.createDirectories(dir);
+        try (Node node = Node.open(NodeConfig.at(dir).withAck(ack).withLogSink((m, msg) -> { }))) {
+            node.load(BenchmarkWorkload.MODULE + ".wasm", BenchmarkWorkload.wasm());
+            var connector = new InProcessConnector(node, ack, "in-process node (data dir " + dir + ")");
+            var cfg = new LoadConfig().name(profileName).connections(o.connections).inflight(o.inflight)
+                    .durationMs(o.durationMs).warmupMs(o.warmupMs).rate(o.rate).sampleMs(o.sampleMs).progress(!o.quiet)
+                    .module(BenchmarkWorkload.MODULE);
+            ModuleSchema schema = node.schema(BenchmarkWorkload.MODULE).orElseThrow();
+            Probe txIds = control -> node.lastTxId();
+            try (CallTarget control = connector.connect(-1, 1)) {
+                switch (profileName) {
+                    case "noop" -> {
+                        cfg.reducer("noop");
+                        cfg.verify(Verification.deltaEqualsAcks("transactions (in process: node.lastTxId)", txIds, 1));
+                    }
+                    case "insert-ephemeral", "insert-stateful", "insert-logged-durable", "insert-logged-fast" -> {
+                        String mode = profileName.split("-")[1];
+                        template(cfg, schema, "tx_insert_" + mode, BenchmarkWorkload.workloadArgs(o.payloadBytes));
+                        cfg.verify(BenchmarkWorkload.committedMatchesAcks());
+                        cfg.verify(Verification.deltaEqualsAcks("transactions (in process: node.lastTxId)", txIds, 1));
+                        cfg.note("payload_bytes", o.payloadBytes);
+                    }
+                    case "fanout" -> {
+                        template(cfg, schema, "emit_event", BenchmarkWorkload.workloadArgs(o.payloadBytes));
+                        cfg.verify(BenchmarkWorkload.committedMatchesAcks());
+                        cfg.verify(BenchmarkWorkload.fanoutMatchesAcks());
+                        cfg.verify(Verification.deltaEqualsAcks("transactions (in process: node.lastTxId)", txIds,
+                                1 + BenchmarkWorkload.FANOUT));
+                        cfg.measureRate("subscriber_transactions", BenchmarkWorkload.fanoutSeen());
+                        cfg.note("fanout_subscribers", BenchmarkWorkload.FANOUT);
+                        cfg.note("payload_bytes", o.payloadBytes);
+                    }
+                    case "scheduler" -> {
+                        template(cfg, schema, "tx_insert_ephemeral", BenchmarkWorkload.workloadArgs(o.payloadBytes));
+                        cfg.verify(BenchmarkWorkload.committedMatchesAcks());
+                        cfg.measureRate("ticks", BenchmarkWorkload.tickCount());
+                        cfg.note("tick_ms", 0);
+                    }
+                    case "transfer-uniform", "transfer-skewed" -> {
+                        long t = System.nanoTime();
+                        int calls = BenchmarkWorkload.seedAccounts(control, o.accounts, o.initialBalance);
+                        long seedMs = (System.nanoTime() - t) / 1_000_000;
+                        progress.printf("seeded %,d accounts in %,d ms (%d seed_accounts transactions)%n", o.accounts, seedMs, calls);
+                        var args = profileName.equals("transfer-uniform")
+                                ? TransferArgs.uniform(o.accounts, o.maxAmount, o.seed)
+                                : TransferArgs.zipf(o.accounts, o.zipfAlpha, o.maxAmount, o.seed);
+                        cfg.reducer("transfer").args(args, args.describe());
+                        cfg.verify(BenchmarkWorkload.balanceUnchanged());
+                        cfg.verify(Verification.deltaEqualsAcks("transactions (in process: node.lastTxId)", txIds, 1));
+                        cfg.note("accounts", o.accounts);
+                        cfg.note("initial_balance", o.initialBalance);
+                        cfg.note("seed_ms", seedMs);
+                        cfg.note("seed_transactions", calls);
+                        cfg.note("insufficient_funds", "a refused transfer commits as an empty transaction (counted as acknowledged)");
+                    }
+                    case "custom" -> {
+                        if (o.reducer == null) throw new IllegalArgumentException("custom needs --reducer");
+                        template(cfg, schema, o.reducer, o.argsJson == null ? "[]" : o.argsJson);
+                        cfg.verify(Verification.deltaEqualsAcks("transactions (in process: node.lastTxId)", txIds, 1));
+                    }
+                    default -> throw new IllegalArgumentException("unknown profile " + profileName);
+                }
+                if (o.reducer != null && !profileName.equals("custom")) {
+                    if (o.argsJson == null) throw new IllegalArgumentException("--reducer on a built-in profile needs --args-json too");
+                    template(cfg, schema, o.reducer, o.argsJson);
+                }
+                cfg.note("profile", profile.description());
+                cfg.note("data_dir", dir.toString());
+                if (profileName.equals("scheduler")) BenchmarkWorkload.call(control, "start_tick", BenchmarkWorkload.tickArg(0));
+                LoadResult r;
+                try {
+                    r = new LoadDriver(progress).run(connector, cfg);
+                } finally {
+                    if (profileName.equals("scheduler")) BenchmarkWorkload.call(control, "stop_tick");
+                }
+                var storage = node.storageStats();
+                if (storage != null) cfg.note("storage_stats", storage.toString());
+                return r;
+            }
+        } finally {
+            if (tempDir && !o.keepData) deleteTree(dir);
+            else progress.println("data kept in " + dir);
+        }
+    }
+
+    private static void template(LoadConfig cfg, ModuleSchema schema, String reducer, String json) {
+        ReducerSchema r = schema.reducer(reducer)
+                .orElseThrow(() -> new IllegalArgumentException("module " + schema.name() + " has no reducer " + reducer));
+        cfg.reducer(reducer).args(ArgTemplate.parse(json, r.arguments(), schema.typeDefinitions()), json);
+    }
+
+    static String table(Map<String, LoadResult> results) {
+        var sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%-22s %-8s %12s %10s %10s %10s %10s %7s  %s%n",
+                "profile", "ack", "tx/s", "p50", "p90", "p99", "max", "errors", "verified"));
+        for (var e : results.entrySet()) {
+            var r = e.getValue();
+            sb.append(String.format(Locale.ROOT, "%-22s %-8s %,12.0f %10s %10s %10s %10s %7d  %s%s%n", e.getKey(), r.ack(),
+                    r.throughputTps(), Reports.us(r.latencyUs(50)), Reports.us(r.latencyUs(90)), Reports.us(r.latencyUs(99)),
+                    Reports.us(r.latency().getMaxValue()), r.errors(), r.verified() ? "yes" : "NO",
+                    r.rates().isEmpty() ? "" : "  " + r.rates().entrySet().stream()
+                            .map(x -> String.format(Locale.ROOT, "%s %,.0f/s", x.getKey(), x.getValue().perSecond())).toList()));
+        }
+        return sb.toString();
+    }
+
+    static Options parse(String[] argv) {
+        var o = new Options();
+        var rest = new ArrayList<String>();
+        for (int i = 0; i < argv.length; i++) {
+            String a = argv[i];
+            if (a.equals("-h") || a.equals("--help")) {
+                usage(System.out);
+                return null;
+            }
+            if (!a.startsWith("--")) {
+                rest.add(a);
+                continue;
+            }
+            String key = a, val;
+            int eq = a.indexOf('=');
+            if (eq > 0) {
+                key = a.substring(0, eq);
+                val = a.substring(eq + 1);
+            } else if (a.equals("--keep-data") || a.equals("--quiet")) {
+                val = "true";
+            } else {
+                if (i + 1 >= argv.length) throw new IllegalArgumentException(a + " needs a value");
+                val = argv[++i];
+            }
+            try {
+                switch (key) {
+                    case "--connections" -> o.connections = Integer.parseInt(val);
+                    case "--inflight" -> o.inflight = Integer.parseInt(val);
+                    case "--duration-ms" -> o.durationMs = Long.parseLong(val);
+                    case "--warmup-ms" -> o.warmupMs = Long.parseLong(val);
+                    case "--sample-ms" -> o.sampleMs = Long.parseLong(val);
+                    case "--rate" -> o.rate = Double.parseDouble(val);
+                    case "--ack" -> o.ack = Ack.valueOf(val.toUpperCase(Locale.ROOT));
+                    case "--payload-bytes" -> o.payloadBytes = Integer.parseInt(val);
+                    case "--accounts" -> o.accounts = Integer.parseInt(val);
+                    case "--initial-balance" -> o.initialBalance = Long.parseLong(val);
+                    case "--max-amount" -> o.maxAmount = Long.parseLong(val);
+                    case "--zipf-alpha" -> o.zipfAlpha = Double.parseDouble(val);
+                    case "--seed" -> o.seed = Long.parseLong(val);
+                    case "--reducer" -> o.reducer = val;
+                    case "--args-json" -> o.argsJson = val;
+                    case "--output" -> o.output = Path.of(val);
+                    case "--html" -> o.html = Path.of(val);
+                    case "--output-dir" -> o.outputDir = Path.of(val);
+                    case "--data-dir" -> o.dataDir = Path.of(val);
+                    case "--keep-data" -> o.keepData = Boolean.parseBoolean(val);
+                    case "--quiet" -> o.quiet = Boolean.parseBoolean(val);
+                    default -> throw new IllegalArgumentException("unknown option " + key);
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + ": not a number: " + val);
+            }
+        }
+        if (rest.isEmpty()) {
+            usage(System.out);
+            return null;
+        }
+        if (rest.size() > 1) throw new IllegalArgumentException("one profile at a time (or 'all'), got " + rest);
+        o.profile = rest.getFirst();
+        if (o.profile.equals("list")) {
+            for (Profile p : PROFILES) System.out.printf("%-22s %s (default ack %s)%n", p.name(), p.description(), p.ack().name().toLowerCase());
+            return null;
+        }
+        if (!o.profile.equals("all") && PROFILES.stream().noneMatch(p -> p.name().equals(o.profile)))
+            throw new IllegalArgumentException("unknown profile '" + o.profile + "'");
+        if (o.profile.equals("all") && (o.output != null || o.html != null))
+            throw new IllegalArgumentException("with 'all' use --output-dir (one JSON and HTML file per profile)");
+        if (o.connections < 1 || o.inflight < 1) throw new IllegalArgumentException("--connections and --inflight must be >= 1");
+        if (o.accounts < 2) throw new IllegalArgumentException("--accounts must be >= 2");
+        return o;
+    }
+
+    static void usage(PrintStream out) {
+        out.println("""
+                usage: java -cp benchmarks/target/benchmarks.jar dev.interstice.benchmarks.load.InProcessBench PROFILE [options]
+
+                Runs a load profile against the benchmark-workload module on a node in this process (fresh temporary
+                data directory, deleted afterwards). Only acknowledged commits count; errors are counted apart; the
+                node's state is verified after the run (exit status 2 if a check fails).
+
+                PROFILE: list | all | one of""");
+        for (Profile p : PROFILES) out.printf("  %-22s %s%n", p.name(), p.description());
+        out.println("""
+
+                options:
+                  --connections N       connections (sender threads) (4)
+                  --inflight K          calls in flight per connection; in process K > 1 means K threads per connection (1)
+                  --duration-ms MS      measured window (10000)        --warmup-ms MS   warmup before it (2000)
+                  --rate R              open loop at R calls/s in total, latency from the intended send time (0: closed loop)
+                  --ack durable|fast    acknowledgement mode (default: the profile's)
+                  --payload-bytes B     payload of insert/emit rows (64)
+                  --accounts N          transfer: accounts (100000)    --initial-balance X (1000000)   --max-amount A (100)
+                  --zipf-alpha A        transfer-skewed: Zipf exponent (1.5)       --seed S  argument generator seed (42)
+                  --reducer R --args-json JSON   custom profile (or override a profile's call)
+                  --output F.json --html F.html  reports (one profile);  --output-dir D  (with 'all': D/PROFILE.json|html)
+                  --sample-ms MS        timeline interval (1000)       --quiet  no progress lines
+                  --data-dir D          run in D/PROFILE instead of a temporary directory (kept)   --keep-data
+                """);
+    }
+
+    private static void quietLogging() {
+        // No logback.xml in this jar: without this, logback prints every DEBUG line of the runtime.
+        if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext ctx)
+            ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.WARN);
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

@@ -1,0 +1,39 @@
+package dev.interstice.benchmarks.load;
+
+import dev.interstice.abi.value.IntersticeValue;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Reads one number from the node through the control connection (a query, or a runtime counter in process). */
+@FunctionalInterface
+public interface Probe {
+    long read(CallTarget control) throws Exception;
+
+    /** A query returning an integer (u8/u32/u64/i32/i64). */
+    static Probe query(String module, String query, List<IntersticeValue> args) {
+        return control -> asLong(control.query(module, query, args).get(60, TimeUnit.SECONDS), module + "." + query);
+    }
+
+    /** A query returning a struct; the integer field {@code field} of it. */
+    static Probe queryField(String module, String query, List<IntersticeValue> args, String field) {
+        return control -> {
+            var v = control.query(module, query, args).get(60, TimeUnit.SECONDS);
+            if (!(v instanceof IntersticeValue.Struct s))
+                throw new IllegalStateException(module + "." + query + " did not return a struct: " + v);
+            var f = s.fields().stream().filter(x -> x.name().equals(field)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException(module + "." + query + " has no field " + field));
+            return asLong(f.value(), module + "." + query + "." + field);
+        };
+    }
+
+    static long asLong(IntersticeValue v, String what) {
+        return switch (v) {
+            case IntersticeValue.U8 x -> x.value();
+            case IntersticeValue.U32 x -> x.value();
+            case IntersticeValue.U64 x -> x.value();
+            case IntersticeValue.I32 x -> x.value();
+            case IntersticeValue.I64 x -> x.value();
+            default -> throw new IllegalStateException(what + " returned " + v + ", not an integer");
+        };
+    }
+}

@@ -1,0 +1,61 @@
+package dev.interstice.benchmarks.load;
+
+/**
+ * A check of the node's state around a run: read before the first call, read again once every call has completed,
+ * compared with what the driver counted.
+ */
+public final class Verification {
+
+    /** What the driver counted over the whole run (warmup and drain included). */
+    public record Counts(long sent, long acknowledged, long errors, long unfinished) {}
+
+    /** The outcome of one check. */
+    public record Check(String name, boolean passed, long before, long after, long expectedDelta, String detail) {}
+
+    private enum Kind { DELTA_EQUALS_ACKS, UNCHANGED }
+
+    private final String name;
+    private final Probe probe;
+    private final Kind kind;
+    private final long perAck;
+    private long before;
+
+    private Verification(String name, Probe probe, Kind kind, long perAck) {
+        this.name = name;
+        this.probe = probe;
+        this.kind = kind;
+        this.perAck = perAck;
+    }
+
+    /** {@code after - before == perAck * acknowledged}: e.g. total_committed (1 per call), fanout_seen (N per call). */
+    public static Verification deltaEqualsAcks(String name, Probe probe, long perAck) {
+        return new Verification(name, probe, Kind.DELTA_EQUALS_ACKS, perAck);
+    }
+
+    /** {@code after == before}: e.g. total_balance under transfers. */
+    public static Verification unchanged(String name, Probe probe) {
+        return new Verification(name, probe, Kind.UNCHANGED, 0);
+    }
+
+    public String name() { return name; }
+
+    void before(CallTarget control) throws Exception {
+        before = probe.read(control);
+    }
+
+    Check after(CallTarget control, Counts counts) throws Exception {
+        long after = probe.read(control);
+        long delta = after - before;
+        return switch (kind) {
+            case UNCHANGED -> new Check(name, delta == 0, before, after, 0,
+                    delta == 0 ? "unchanged" : "changed by " + delta);
+            case DELTA_EQUALS_ACKS -> {
+                long expected = perAck * counts.acknowledged();
+                String detail = delta == expected ? "delta " + delta + " == " + perAck + " x " + counts.acknowledged() + " acknowledged"
+                        : "delta " + delta + " != " + perAck + " x " + counts.acknowledged() + " acknowledged (errors " + counts.errors()
+                        + ", unfinished " + counts.unfinished() + ")";
+                yield new Check(name, delta == expected, before, after, expected, detail);
+            }
+        };
+    }
+}
