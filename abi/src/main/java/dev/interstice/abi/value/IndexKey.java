@@ -61,7 +61,14 @@ public record IndexKey(IntersticeValue value) implements Comparable<IndexKey> {
 
     @Override
     public int compareTo(IndexKey other) {
-        return compare(value, other.value);
+        // fast paths for the usual key types: this sits under every primary-key tree lookup
+        IntersticeValue a = value, b = other.value;
+        if (a instanceof IntersticeValue.U64 x && b instanceof IntersticeValue.U64 y) return Long.compareUnsigned(x.value(), y.value());
+        if (a instanceof IntersticeValue.U32 x && b instanceof IntersticeValue.U32 y) return Long.compare(x.value(), y.value());
+        if (a instanceof IntersticeValue.I64 x && b instanceof IntersticeValue.I64 y) return Long.compare(x.value(), y.value());
+        if (a instanceof IntersticeValue.I32 x && b instanceof IntersticeValue.I32 y) return Integer.compare(x.value(), y.value());
+        if (a instanceof IntersticeValue.Str x && b instanceof IntersticeValue.Str y) return compareUtf8(x.value(), y.value());
+        return compare(a, b);
     }
 
     static int compare(IntersticeValue a, IntersticeValue b) {

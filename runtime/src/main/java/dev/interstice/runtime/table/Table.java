@@ -7,7 +7,10 @@ import dev.interstice.abi.value.IndexKey;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
 import dev.interstice.storage.TableId;
+import java.util.AbstractCollection;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,7 +23,27 @@ public final class Table {
     private final TableId id;
     private final TableSchema schema;
     private final TypeChecker types;
-    private final TreeMap<IndexKey, StoredRow> rows = new TreeMap<>();
+    /** A row's place: shared by both maps so that an update replaces the row without touching the tree. */
+    private static final class Slot {
+        StoredRow row;
+
+        Slot(StoredRow row) { this.row = row; }
+    }
+
+    private final HashMap<IndexKey, Slot> byKey = new HashMap<>();
+    private final TreeMap<IndexKey, Slot> ordered = new TreeMap<>();
+    private final Collection<StoredRow> scanView = new AbstractCollection<>() {
+        @Override public Iterator<StoredRow> iterator() {
+            Iterator<Slot> it = ordered.values().iterator();
+            return new Iterator<>() {
+                @Override public boolean hasNext() { return it.hasNext(); }
+
+                @Override public StoredRow next() { return it.next().row; }
+            };
+        }
+
+        @Override public int size() { return ordered.size(); }
+    };
     private final Map<String, SecondaryIndex> indexes = new LinkedHashMap<>();
     /** Next value per auto-increment column (-1 = primary key). */
     private final Map<Integer, Long> autoInc = new TreeMap<>();
@@ -43,14 +66,15 @@ public final class Table {
 
     public TypeChecker types() { return types; }
 
-    public int size() { return rows.size(); }
+    public int size() { return byKey.size(); }
 
-    public StoredRow get(IndexKey pk) { return rows.get(pk); }
+    public StoredRow get(IndexKey pk) {
+        Slot s = byKey.get(pk);
+        return s == null ? null : s.row;
+    }
 
     /** Committed rows in primary-key order; a live view, valid until the next commit. */
-    public Collection<StoredRow> scan() { return rows.values(); }
-
-    public TreeMap<IndexKey, StoredRow> rowMap() { return rows; }
+    public Collection<StoredRow> scan() { return scanView; }
 
     public SecondaryIndex index(String field) { return indexes.get(field); }
 
@@ -77,12 +101,22 @@ public final class Table {
     /** Applies one committed change: {@code before} and/or {@code after} may be null (insert / delete). */
     public void apply(StoredRow before, StoredRow after) {
         if (before != null) {
-            rows.remove(before.pk());
             for (SecondaryIndex ix : indexes.values())
                 ix.remove(new IndexKey(columnValue(before.row(), ix.column())), before.pk());
+            if (after == null || !after.pk().equals(before.pk())) {
+                byKey.remove(before.pk());
+                ordered.remove(before.pk());
+            }
         }
         if (after != null) {
-            rows.put(after.pk(), after);
+            Slot s = byKey.get(after.pk());
+            if (s != null) {
+                s.row = after;
+            } else {
+                s = new Slot(after);
+                byKey.put(after.pk(), s);
+                ordered.put(after.pk(), s);
+            }
             for (SecondaryIndex ix : indexes.values())
                 ix.add(new IndexKey(columnValue(after.row(), ix.column())), after.pk());
         }
@@ -90,7 +124,7 @@ public final class Table {
 
     /** Loads a recovered row (no events, no validation beyond decoding). */
     public void load(StoredRow row) {
-        apply(rows.get(row.pk()), row);
+        apply(get(row.pk()), row);
         for (var e : autoInc.entrySet()) {
             long v = AutoInc.asLong(columnValue(row.row(), e.getKey()));
             if (v >= e.getValue()) e.setValue(v + 1);
