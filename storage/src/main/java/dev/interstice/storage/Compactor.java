@@ -19,8 +19,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,13 +39,16 @@ final class Compactor {
   static final long MAX_RUN_BYTES = 256L << 20;
   private static final long MAX_LOG_BEFORE_COMPACTION = 1L << 30;
   private static final byte[] TOMBSTONE = new byte[0];
+  /** Row files are written by this many threads (each write ends with an fsync; fsyncs overlap well). */
+  static final int ROW_WRITERS = 4;
 
   private final Path root;
   private final Path walDir;
   private final Path rowsDir;
   private final long segmentBytes;
   private final IoHooks hooks;
-  private final ExecutorService exec;
+  private final ScheduledExecutorService exec;
+  private ExecutorService rowWriters; // created on first use
   private final AtomicBoolean autoQueued = new AtomicBoolean();
   private volatile boolean aborting;
   private Wal wal;
@@ -68,9 +74,39 @@ final class Compactor {
     this.snapshot = snapshot;
     this.snapshotBytes = snapshotBytes;
     this.lastSnapshotLsn = snapshot == null ? 0 : snapshot.lsn();
-    this.exec = Executors.newSingleThreadExecutor(
+    ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1,
         r -> Thread.ofPlatform().name("interstice-compactor").daemon(true).priority(Thread.NORM_PRIORITY - 1)
             .unstarted(r));
+    e.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    this.exec = e;
+    this.lastRunNanos = System.nanoTime();
+    // With little traffic segments seal rarely: compact anyway once the last compaction is this old.
+    this.periodicNanos = hooks.periodicSnapshotNanos();
+    long period = Math.max(1_000_000, periodicNanos / 4);
+    exec.scheduleWithFixedDelay(this::periodic, period, period, TimeUnit.NANOSECONDS);
+  }
+
+  private volatile long lastRunNanos;
+  private final long periodicNanos;
+
+  /** Compactor thread: seal and compact a quiet log so that stateful row files do not lag far behind. */
+  private void periodic() {
+    Wal w = wal;
+    if (w == null || aborting || !hooks.autoCompaction()) return;
+    if (System.nanoTime() - lastRunNanos < periodicNanos) return;
+    if (w.durableLsn() <= lastSnapshotLsn) {
+      lastRunNanos = System.nanoTime();
+      return; // nothing new
+    }
+    try {
+      w.requestRoll().join();
+      runOnce(true);
+    } catch (Aborted e) {
+      // closing
+    } catch (Exception e) {
+      if (!aborting) log.error("periodic compaction failed: {}", e.toString(), e);
+    }
+    lastRunNanos = System.nanoTime();
   }
 
   void attach(Wal wal) {
@@ -85,7 +121,7 @@ final class Compactor {
   /** Called by the WAL writer after sealing a segment (and at open): schedules a run when enough log piled up. */
   void maybeTrigger() {
     Wal w = wal;
-    if (w == null || aborting || w.sealedBytes() < threshold()) return;
+    if (w == null || aborting || !hooks.autoCompaction() || w.sealedBytes() < threshold()) return;
     if (!autoQueued.compareAndSet(false, true)) return;
     try {
       exec.execute(() -> {
@@ -143,6 +179,11 @@ final class Compactor {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    ExecutorService rw;
+    synchronized (this) {
+      rw = rowWriters;
+    }
+    if (rw != null) rw.shutdownNow();
   }
 
   long snapshotBytes() {
@@ -181,7 +222,13 @@ final class Compactor {
     if (aborting) throw new Aborted();
   }
 
+  /**
+   * Compacts sealed segments, at most {@link #MAX_RUN_BYTES} of log per snapshot. {@code all}: until the snapshot
+   * covers every segment sealed when the call started; otherwise until the sealed log is below the threshold.
+   */
   private void runOnce(boolean all) throws IOException {
+    long target = 0;
+    for (Segments.Sealed s : wal.sealedSegments()) target = Math.max(target, s.lastLsn());
     while (true) {
       checkAbort();
       long covered = snapshot == null ? 0 : snapshot.lsn();
@@ -192,22 +239,32 @@ final class Compactor {
         if (s.lastLsn() <= covered) {
           stale.add(s);
         } else if (run.isEmpty() || bytes + s.bytes() <= MAX_RUN_BYTES) {
+          if (!run.isEmpty() && s.firstLsn() != run.getLast().lastLsn() + 1) break;
           run.add(s);
           bytes += s.bytes();
         }
       }
       if (!stale.isEmpty()) deleteSegments(stale);
       if (run.isEmpty()) return;
+      if (run.getFirst().firstLsn() > covered + 1)
+        throw new IllegalStateException("log segments do not continue the snapshot at LSN " + covered + ": "
+            + run.getFirst().path());
       compact(run);
-      if (!all && wal.sealedBytes() < threshold()) return;
-      if (all && run.size() == wal.sealedSegments().size()) return;
+      lastRunNanos = System.nanoTime();
+      if (all ? snapshot.lsn() >= target : wal.sealedBytes() < threshold()) return;
     }
   }
 
-  /** Changes of one table instance collected from the log. */
+  /** Changes of one table instance collected from the log (last change per key; sorted once when merged). */
   private static final class Delta {
     boolean baseDiscarded;
-    TreeMap<ByteKey, byte[]> changes = new TreeMap<>();
+    HashMap<ByteKey, byte[]> changes = new HashMap<>();
+
+    List<Map.Entry<ByteKey, byte[]>> sorted() {
+      List<Map.Entry<ByteKey, byte[]>> l = new ArrayList<>(changes.entrySet());
+      l.sort(Map.Entry.comparingByKey());
+      return l;
+    }
   }
 
   private void compact(List<Segments.Sealed> segs) throws IOException {
@@ -259,7 +316,7 @@ final class Compactor {
         if (skip) return;
         Delta d = d(no);
         d.baseDiscarded = true;
-        d.changes = new TreeMap<>();
+        d.changes = new HashMap<>();
       }
 
       @Override
@@ -401,15 +458,12 @@ final class Compactor {
           for (Path p : ds) if (!keep.contains(p.getFileName().toString())) AtomicFiles.deleteIfExists(p);
         }
       }
+      List<Map.Entry<ByteKey, byte[]>> puts = new ArrayList<>();
       for (Map.Entry<ByteKey, byte[]> e : d.changes.entrySet()) {
-        checkAbort();
-        if (e.getValue() == TOMBSTONE) {
-          RowFiles.delete(dir, e.getKey().bytes());
-        } else {
-          RowFiles.write(dir, e.getKey().bytes(), e.getValue());
-          written++;
-        }
+        if (e.getValue() == TOMBSTONE) RowFiles.delete(dir, e.getKey().bytes());
+        else puts.add(e);
       }
+      written += writeRows(dir, puts);
     } else {
       // A new table instance or a LOGGED -> STATEFUL switch: whatever the directory holds is not state.
       RowFiles.deleteTree(dir);
@@ -422,14 +476,59 @@ final class Compactor {
           else full.put(e.getKey(), e.getValue());
         }
       }
-      for (Map.Entry<ByteKey, byte[]> e : full.entrySet()) {
-        checkAbort();
-        RowFiles.write(dir, e.getKey().bytes(), e.getValue());
-        written++;
-      }
+      written += writeRows(dir, new ArrayList<>(full.entrySet()));
     }
     AtomicFiles.fsyncDirectory(dir);
     return written;
+  }
+
+  /** Writes row files (each atomically: tmp, fsync, rename), in parallel when there are many. */
+  private long writeRows(Path dir, List<Map.Entry<ByteKey, byte[]>> rows) throws IOException {
+    if (rows.size() < 16) {
+      for (Map.Entry<ByteKey, byte[]> e : rows) {
+        checkAbort();
+        RowFiles.write(dir, e.getKey().bytes(), e.getValue());
+      }
+      return rows.size();
+    }
+    ExecutorService pool;
+    synchronized (this) {
+      if (rowWriters == null) {
+        AtomicInteger n = new AtomicInteger();
+        rowWriters = Executors.newFixedThreadPool(ROW_WRITERS,
+            r -> Thread.ofPlatform().name("interstice-row-writer-" + n.incrementAndGet()).daemon(true).unstarted(r));
+      }
+      pool = rowWriters;
+    }
+    AtomicInteger next = new AtomicInteger();
+    List<Future<?>> fs = new ArrayList<>();
+    for (int t = 0; t < ROW_WRITERS; t++) {
+      fs.add(pool.submit(() -> {
+        int i;
+        while ((i = next.getAndIncrement()) < rows.size()) {
+          if (aborting) throw new Aborted();
+          Map.Entry<ByteKey, byte[]> e = rows.get(i);
+          RowFiles.write(dir, e.getKey().bytes(), e.getValue());
+        }
+        return null;
+      }));
+    }
+    Throwable first = null;
+    for (Future<?> f : fs) {
+      try {
+        f.get();
+      } catch (ExecutionException e) {
+        if (first == null) first = e.getCause();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        if (first == null) first = e;
+      }
+    }
+    if (first instanceof IOException io) throw io;
+    if (first instanceof RuntimeException re) throw re;
+    if (first instanceof Error err) throw err;
+    if (first != null) throw new IOException("row file write interrupted", first);
+    return rows.size();
   }
 
   private TreeMap<ByteKey, byte[]> readSnapshotSection(int no) throws IOException {
@@ -466,6 +565,7 @@ final class Compactor {
         StandardOpenOption.TRUNCATE_EXISTING)) {
       SnapshotFile.Writer w = new SnapshotFile.Writer(ch);
       w.header(lsn, lastTxId, reg.nextNo(), List.copyOf(reg.all()));
+      hooks.compactionPoint("snapshot-started");
       int oldSection = oldReader == null ? -1 : oldReader.nextSection();
       for (Registry.Meta m : reg.all()) {
         if (m.mode() != PersistenceMode.LOGGED) continue;
@@ -474,7 +574,7 @@ final class Compactor {
         Registry.Meta old = oldReg.byNo(m.no());
         Delta d = deltas.get(m.no());
         boolean useBase = old != null && (d == null || !d.baseDiscarded);
-        Iterator<Map.Entry<ByteKey, byte[]>> changes = d == null ? null : d.changes.entrySet().iterator();
+        Iterator<Map.Entry<ByteKey, byte[]>> changes = d == null ? null : d.sorted().iterator();
         if (useBase && old.mode() == PersistenceMode.LOGGED) {
           while (oldSection >= 0 && oldSection < m.no()) oldSection = oldReader.nextSection();
           if (oldSection == m.no()) {

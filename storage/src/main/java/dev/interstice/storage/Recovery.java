@@ -58,6 +58,7 @@ final class Recovery {
 
   Result run() throws IOException {
     deleteTmpFiles(root);
+    deleteTmpFiles(walDir); // unused preallocated segments
 
     // 1. snapshot
     List<SnapshotFile.OnDisk> snaps = SnapshotFile.list(root);
@@ -284,9 +285,7 @@ final class Recovery {
     }
     if (segs.isEmpty()) {
       Path p = walDir.resolve(Segments.name(snapLsn + 1));
-      try (FileChannel ignored = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-        // empty active segment
-      }
+      FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close(); // empty active segment
       AtomicFiles.fsyncDirectory(walDir);
       return new SegmentResult(snapLsn, p, snapLsn + 1, 0, List.of());
     }
@@ -315,8 +314,9 @@ final class Recovery {
       Segments.Scan scan = Segments.scan(data, n, next, checker, applier);
       if (scan.clean()) {
         next = scan.nextLsn();
-        if (!last) sealed.add(new Segments.Sealed(seg.path(), seg.firstLsn(), next - 1, n));
-        else return finish(new SegmentResult(next - 1, seg.path(), seg.firstLsn(), n, sealed), snapLsn, dirChanged);
+        int end = scan.validEnd(); // < n if the segment ends with preallocated zeros
+        if (!last) sealed.add(new Segments.Sealed(seg.path(), seg.firstLsn(), next - 1, end));
+        else return finish(new SegmentResult(next - 1, seg.path(), seg.firstLsn(), end, sealed), snapLsn, dirChanged);
         continue;
       }
       // Damage at scan.validEnd.

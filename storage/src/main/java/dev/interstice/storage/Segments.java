@@ -37,7 +37,7 @@ final class Segments {
     return out;
   }
 
-  /** Result of reading the frames of one segment from its start. */
+  /** Result of reading the frames of one segment from its start; validEnd excludes a zero-filled tail. */
   record Scan(int validEnd, long nextLsn, String badReason, boolean certainCorruption) {
     boolean clean() {
       return badReason == null;
@@ -53,7 +53,11 @@ final class Segments {
     long expected = firstLsn;
     while (pos < size) {
       int n = WalFormat.check(data, pos, size);
-      if (n < 0) return new Scan(pos, expected, WalFormat.whyBad(data, pos, size), false);
+      if (n < 0) {
+        // Zeros after the last record: the unused part of a preallocated segment (a clean end).
+        if (Bytes.allZero(data, pos, size)) return new Scan(pos, expected, null, false);
+        return new Scan(pos, expected, WalFormat.whyBad(data, pos, size), false);
+      }
       long lsn = WalFormat.lsn(data, pos);
       if (lsn != expected)
         return new Scan(pos, expected, "record has LSN " + lsn + " but LSN " + expected + " was expected", true);

@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * {@link RecoveredState#lastTxId()}.
  *
  * <p>Thread-safety: every method may be called from any thread. {@link #append} is cheap (encode and copy into a
- * buffer under a lock held for well under a microsecond; it only blocks when more than 64 MiB of log data is waiting
- * for the writer — backpressure).
+ * buffer under a lock held for well under a microsecond; it only blocks when 8 MiB of log data are already waiting
+ * for the writer — backpressure). Durability futures complete on internal threads: do not block in their dependent
+ * actions.
  */
 public final class Storage implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Storage.class);
@@ -225,7 +226,7 @@ public final class Storage implements AutoCloseable {
     Wal.Counters c = wal.counters();
     StorageException f = wal.failure();
     return new StorageStats(c.appendedRecords(), c.appendedBytes(), c.lastLsn(), c.durableLsn(), c.writes(), c.fsyncs(),
-        c.fsyncMicros(), c.maxBatchRecords(), c.segmentsSealed(), compactor.snapshotsTaken(), compactor.lastSnapshotLsn(),
+        c.fsyncMicros(), c.maxBatchRecords(), c.segmentsSealed(), c.backpressureWaits(), compactor.snapshotsTaken(), compactor.lastSnapshotLsn(),
         compactor.lastMillis(), compactor.totalMillis(), wal.logBytes(), compactor.snapshotBytes(),
         compactor.rowFilesWritten(), f == null ? null : f.getMessage());
   }

@@ -15,11 +15,13 @@ import java.util.Objects;
 public record StorageConfig(Path directory, long segmentBytes, Duration fastFlushInterval, boolean salvage) {
   public static final long DEFAULT_SEGMENT_BYTES = 32L << 20;
   public static final Duration DEFAULT_FAST_FLUSH_INTERVAL = Duration.ofMillis(10);
+  public static final long MAX_SEGMENT_BYTES = 1L << 30;
 
   public StorageConfig {
     Objects.requireNonNull(directory, "directory");
     Objects.requireNonNull(fastFlushInterval, "fastFlushInterval");
-    if (segmentBytes < 4096) throw new IllegalArgumentException("segmentBytes must be >= 4096: " + segmentBytes);
+    if (segmentBytes < 4096 || segmentBytes > MAX_SEGMENT_BYTES)
+      throw new IllegalArgumentException("segmentBytes must be in [4096, 1 GiB]: " + segmentBytes);
     if (fastFlushInterval.isNegative() || fastFlushInterval.isZero())
       throw new IllegalArgumentException("fastFlushInterval must be positive: " + fastFlushInterval);
   }

@@ -12,6 +12,8 @@ package dev.interstice.storage;
  * @param fsyncMicros              total time spent in those calls (they may overlap), for the mean fsync latency
  * @param maxBatchRecords          largest number of records covered by one fsync
  * @param segmentsSealed           log segments rolled over
+ * @param backpressureWaits        appends that had to wait because 8 MiB of log data were already waiting for the
+ *                                 writer (appends outpacing the disk)
  * @param snapshotsTaken           successful compactions (each writes one snapshot file)
  * @param lastSnapshotLsn          LSN covered by the newest snapshot
  * @param lastSnapshotMillis       wall time of the last compaction
@@ -31,6 +33,7 @@ public record StorageStats(
     long fsyncMicros,
     long maxBatchRecords,
     long segmentsSealed,
+    long backpressureWaits,
     long snapshotsTaken,
     long lastSnapshotLsn,
     long lastSnapshotMillis,

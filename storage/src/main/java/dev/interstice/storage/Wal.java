@@ -36,7 +36,11 @@ final class Wal {
   private static final Logger log = LoggerFactory.getLogger(Wal.class);
 
   /** Concurrent fsyncs of the active segment (they overlap well on SSD/virtio disks). */
-  static final int MAX_SYNCS_IN_FLIGHT = Integer.getInteger("interstice.wal.syncs", 3);
+  static final int MAX_SYNCS_IN_FLIGHT = Integer.getInteger("interstice.wal.syncs", 1);
+  /** Linger (see {@link #lingerTarget}) only after batches of at least this many records. */
+  static final int LINGER_MIN_BATCH = 4;
+  /** Upper bound of a linger, whatever the fsync latency. */
+  static final long MAX_LINGER_NANOS = 1_000_000;
   /** Once this much is pending the writer flushes without waiting for a durability waiter or the timer. */
   static final int EAGER_BYTES = 1 << 20;
   /** Appenders wait (backpressure) while this much is pending, which bounds the lag of fast-mode appends. */
@@ -63,19 +67,31 @@ final class Wal {
   private long maxWaiterLsn;
   private long submittedLsn; // highest LSN handed to an fsync
   private int inFlight;
+  /**
+   * Group-commit linger: when an fsync of a batch of n records completes, the writer expects those n waiters to come
+   * back with new records soon (closed-loop callers), so it holds the next batch until it has that many records or
+   * until half the mean fsync latency has passed. This makes one fsync carry all concurrent committers instead of
+   * alternating between two half-sized groups. 0 = no linger.
+   */
+  private int lingerTarget;
+  private long lingerDeadline;
+  private long ewmaFsyncNanos = 200_000;
   private final ArrayDeque<FileChannel> idleSyncChannels = new ArrayDeque<>();
   private boolean writerWaiting;
   private boolean closing;
   private CompletableFuture<Long> rollRequest;
   private long appendedRecords;
   private long appendedBytes;
+  private long backpressureWaits;
 
   // ---- owned by the writer thread
   private FileChannel active;
   private final List<FileChannel> syncChannels = new ArrayList<>();
   private Path activePath;
   private long activeFirstLsn;
-  private long activeSize;
+  private long activeSize; // bytes of records; a preallocated file is longer (zeros)
+  private boolean activePreallocated;
+  private final Preallocator preallocator; // null: disabled
   private long writtenLsn;
   private byte[] spare = new byte[INITIAL_BUFFER];
 
@@ -120,11 +136,13 @@ final class Wal {
     this.active = FileChannel.open(activePath, StandardOpenOption.WRITE);
     try {
       this.active.position(activeSize);
+      this.activePreallocated = active.size() >= segmentBytes; // recovery keeps a zero-filled tail
       openSyncChannels(activePath);
     } catch (IOException e) {
       closeChannels();
       throw e;
     }
+    this.preallocator = hooks.preallocate() ? new Preallocator(walDir, segmentBytes) : null;
     AtomicInteger n = new AtomicInteger();
     this.syncers = Executors.newFixedThreadPool(MAX_SYNCS_IN_FLIGHT,
         r -> Thread.ofPlatform().name("interstice-wal-sync-" + n.incrementAndGet()).daemon(true).unstarted(r));
@@ -167,9 +185,12 @@ final class Wal {
   long append(Supplier<Bytes.Sink> payload) {
     lock.lock();
     try {
-      while (pendingLen >= MAX_PENDING && failure == null && !closing) {
-        if (writerWaiting) work.signal();
-        space.awaitUninterruptibly();
+      if (pendingLen >= MAX_PENDING) {
+        backpressureWaits++;
+        while (pendingLen >= MAX_PENDING && failure == null && !closing) {
+          if (writerWaiting) work.signal();
+          space.awaitUninterruptibly();
+        }
       }
       checkUsable();
       Bytes.Sink p = payload.get();
@@ -193,7 +214,7 @@ final class Wal {
       appendedRecords++;
       appendedBytes += frame;
       if (wasEmpty) pendingSince = System.nanoTime();
-      if (writerWaiting && (wasEmpty || pendingLen >= EAGER_BYTES)) work.signal();
+      if (writerWaiting && ((wasEmpty && inFlight < MAX_SYNCS_IN_FLIGHT) || writerCanFlush())) work.signal();
       return lsn;
     } finally {
       lock.unlock();
@@ -225,11 +246,22 @@ final class Wal {
       CompletableFuture<Void> cf = new CompletableFuture<>();
       waiters.add(lsn, cf);
       if (lsn > maxWaiterLsn) maxWaiterLsn = lsn;
-      if (writerWaiting && lsn > submittedLsn) work.signal();
+      if (writerWaiting && writerCanFlush()) work.signal();
       return cf;
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Under the lock: whether the writer, if woken now, would start a batch. Used to avoid waking it for nothing; its
+   * timers (fast flush, linger deadline) and finishing fsyncs wake it otherwise.
+   */
+  private boolean writerCanFlush() {
+    if (pendingLen == 0 || inFlight >= MAX_SYNCS_IN_FLIGHT) return false;
+    if (pendingLen >= EAGER_BYTES) return true;
+    if (maxWaiterLsn <= submittedLsn) return false;
+    return lingerTarget == 0 || pendingRecords >= lingerTarget;
   }
 
   private static StorageException notDurable(long lsn, StorageException cause) {
@@ -284,13 +316,13 @@ final class Wal {
   }
 
   record Counters(long appendedRecords, long appendedBytes, long lastLsn, long durableLsn, long writes, long fsyncs,
-      long fsyncMicros, long maxBatchRecords, long segmentsSealed) {}
+      long fsyncMicros, long maxBatchRecords, long segmentsSealed, long backpressureWaits) {}
 
   Counters counters() {
     lock.lock();
     try {
       return new Counters(appendedRecords, appendedBytes, lastLsn, durableLsn, writes, fsyncs.get(),
-          fsyncNanos.get() / 1000, maxBatchRecords, segmentsSealed);
+          fsyncNanos.get() / 1000, maxBatchRecords, segmentsSealed, backpressureWaits);
     } finally {
       lock.unlock();
     }
@@ -324,6 +356,15 @@ final class Wal {
         interrupted = true;
       }
     }
+    if (preallocator != null) preallocator.close();
+    if (failure == null && activePreallocated) {
+      try {
+        active.truncate(activeSize); // a cleanly closed log has no zero tail
+        active.force(true);
+      } catch (IOException e) {
+        log.warn("cannot trim the preallocated tail of {} (harmless): {}", activePath, e.toString());
+      }
+    }
     closeChannels();
     if (interrupted) Thread.currentThread().interrupt();
     StorageException f = failure;
@@ -354,10 +395,15 @@ final class Wal {
           while (true) {
             if (failure != null) return;
             if (pendingLen > 0 && inFlight < MAX_SYNCS_IN_FLIGHT) {
-              long waited = System.nanoTime() - pendingSince;
-              if (maxWaiterLsn > submittedLsn || closing || rollRequest != null || pendingLen >= EAGER_BYTES
-                  || waited >= fastFlushNanos) break;
-              awaitWork(fastFlushNanos - waited);
+              long now = System.nanoTime();
+              long waited = now - pendingSince;
+              if (closing || rollRequest != null || pendingLen >= EAGER_BYTES || waited >= fastFlushNanos) break;
+              if (maxWaiterLsn > submittedLsn) {
+                if (lingerTarget == 0 || pendingRecords >= lingerTarget || now >= lingerDeadline) break;
+                awaitWork(Math.min(lingerDeadline - now, fastFlushNanos - waited));
+              } else {
+                awaitWork(fastFlushNanos - waited);
+              }
             } else if (pendingLen == 0 && (rollRequest != null || closing)) {
               if (inFlight > 0) {
                 awaitWork(-1); // a finishing fsync signals
@@ -380,6 +426,7 @@ final class Wal {
             pending = spare;
             pendingLen = 0;
             pendingRecords = 0;
+            lingerTarget = 0;
             space.signalAll();
             roll = rollRequest;
             rollRequest = null;
@@ -394,12 +441,14 @@ final class Wal {
         }
         writeBatch(batch, len, records, last);
         spare = batch.length > 16 * INITIAL_BUFFER ? new byte[INITIAL_BUFFER] : batch;
-        if (roll != null || activeSize >= segmentBytes) {
+        boolean switchToPreallocated = !activePreallocated && preallocator != null && activeSize < segmentBytes / 4
+            && preallocator.isReady();
+        if (roll != null || activeSize >= segmentBytes || switchToPreallocated) {
           syncInline(last);
           roll();
           if (roll != null) roll.complete(activeFirstLsn - 1);
         } else {
-          submitSync(last);
+          submitSync(last, records);
         }
       }
     } catch (Throwable t) {
@@ -431,7 +480,7 @@ final class Wal {
     if (records > maxBatchRecords) maxBatchRecords = records;
   }
 
-  private void submitSync(long last) {
+  private void submitSync(long last, int records) {
     FileChannel ch;
     Path path = activePath;
     lock.lock();
@@ -442,17 +491,19 @@ final class Wal {
     } finally {
       lock.unlock();
     }
-    syncers.execute(() -> sync(ch, path, last));
+    syncers.execute(() -> sync(ch, path, last, records));
   }
 
   /** Runs on a syncer thread. */
-  private void sync(FileChannel ch, Path path, long last) {
+  private void sync(FileChannel ch, Path path, long last, int records) {
     Throwable err = null;
+    long lat = 0;
     try {
       hooks.beforeWalForce(path);
       long t0 = System.nanoTime();
       ch.force(false);
-      fsyncNanos.addAndGet(System.nanoTime() - t0);
+      lat = System.nanoTime() - t0;
+      fsyncNanos.addAndGet(lat);
       fsyncs.incrementAndGet();
     } catch (Throwable t) {
       err = t;
@@ -465,6 +516,13 @@ final class Wal {
       if (err == null && failure == null && last > durableLsn) {
         durableLsn = last; // an fsync covers everything written before it was called
         done = waiters.pollUpTo(last);
+        ewmaFsyncNanos += (lat - ewmaFsyncNanos) / 8;
+        if (done != null && done.length >= LINGER_MIN_BATCH && records >= LINGER_MIN_BATCH) {
+          lingerTarget = done.length + pendingRecords;
+          lingerDeadline = System.nanoTime() + Math.min(ewmaFsyncNanos / 2, MAX_LINGER_NANOS);
+        } else {
+          lingerTarget = 0;
+        }
       }
       if (writerWaiting) work.signal();
     } finally {
@@ -476,6 +534,7 @@ final class Wal {
 
   /** Writer thread: waits for in-flight fsyncs, then fsyncs the active segment itself (before sealing it). */
   private void syncInline(long last) throws IOException {
+    // (records = 0: no linger after a roll)
     lock.lock();
     try {
       while (inFlight > 0 && failure == null) awaitWork(-1);
@@ -492,28 +551,41 @@ final class Wal {
     } finally {
       lock.unlock();
     }
-    sync(ch, activePath, last);
+    sync(ch, activePath, last, 0);
     if (failure != null) throw new IOException("fsync failed", failure);
   }
 
-  /** Seals the active segment (fully written and fsynced) and starts a new one named by the next LSN. */
+  /**
+   * Seals the active segment (fully written and fsynced) and starts a new one named by the next LSN: the
+   * preallocated spare if one is ready, else a new empty file.
+   */
   private void roll() throws IOException {
     long next = writtenLsn + 1;
     Path p = walDir.resolve(Segments.name(next));
     hooks.beforeSegmentCreate(p);
-    FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    Path spare = preallocator == null ? null : preallocator.take();
+    FileChannel ch;
+    if (spare != null) {
+      java.nio.file.Files.move(spare, p, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      ch = FileChannel.open(p, StandardOpenOption.WRITE);
+    } else {
+      ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    }
     try {
       AtomicFiles.fsyncDirectory(walDir);
     } catch (IOException e) {
       ch.close();
       throw e;
     }
+    // A sealed segment holds exactly its records (recovery tolerates the zero tail if this does not persist).
+    if (activePreallocated) active.truncate(activeSize);
     Segments.Sealed s = new Segments.Sealed(activePath, activeFirstLsn, writtenLsn, activeSize);
     closeChannels(); // no fsync is in flight here
     active = ch;
     activePath = p;
     activeFirstLsn = next;
     activeSize = 0;
+    activePreallocated = spare != null;
     openSyncChannels(p);
     synchronized (sealed) {
       sealed.add(s);
@@ -534,7 +606,7 @@ final class Wal {
     try {
       if (failure != null) return;
       f = new StorageException(
-          "log write/fsync failed on " + activePath + " (durable up to LSN " + durableLsn
+          "log I/O failed on " + activePath + " (durable up to LSN " + durableLsn
               + "); the log refuses further appends, reopen the storage to recover: " + t,
           t);
       failure = f;

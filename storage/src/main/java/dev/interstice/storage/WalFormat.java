@@ -114,6 +114,7 @@ final class WalFormat {
 
   /** Describes why {@link #check} rejected the frame at pos (for messages). */
   static String whyBad(byte[] b, int pos, int end) {
+    if (Bytes.allZero(b, pos, end)) return "zero-filled bytes instead of a record";
     if (end - pos < HEADER) return "incomplete record header (" + (end - pos) + " of " + HEADER + " bytes)";
     int len = payloadLen(b, pos);
     if (len < 0 || len > MAX_PAYLOAD) return "implausible record length " + Integer.toUnsignedString(len);
