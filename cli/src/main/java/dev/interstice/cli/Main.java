@@ -1,12 +1,14 @@
 package dev.interstice.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code interstice} command. */
 @Command(name = "interstice", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Run and manage Interstice nodes: sandboxed WebAssembly modules with tables, reducers, queries and subscriptions.",
-        subcommands = {ExampleCommand.class, InitCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {NodeCommand.class, PublishCommand.class, RemoveCommand.class, CallReducerCommand.class, CallQueryCommand.class,
+                RowsCommand.class, BindingsCommand.class, ExampleCommand.class, InitCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -16,17 +18,37 @@ public final class Main implements Runnable {
     }
 
     public static int run(String... args) {
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs a command line with the given output streams; returns the exit code (0 ok, 1 failed, 2 usage). */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
         var cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof CliException c) {
+                cmd.getErr().println("error: " + c.getMessage());
+                return c.exitCode();
+            }
+            if (e instanceof dev.interstice.network.NetworkException n) {
+                cmd.getErr().println("error: " + Cli.explain(n));
+                return 1;
+            }
             cmd.getErr().println("error: " + e.getMessage());
             return 1;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
     }
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -7,8 +7,10 @@ import java.nio.file.Path;
 final class Paths {
     private Paths() {}
 
-    /** {@code INTERSTICE_HOME}, else the OS data directory ({@code $XDG_DATA_HOME/interstice} or ~/.local/share/interstice). */
+    /** {@code -Dinterstice.home}, else {@code INTERSTICE_HOME}, else the OS data directory ({@code $XDG_DATA_HOME/interstice} or ~/.local/share/interstice). */
     static Path home() {
+        String prop = System.getProperty("interstice.home"); // tests (the environment cannot be changed in-process)
+        if (prop != null && !prop.isBlank()) return Path.of(prop);
         String env = System.getenv("INTERSTICE_HOME");
         if (env != null && !env.isBlank()) return Path.of(env);
         String xdg = System.getenv("XDG_DATA_HOME");

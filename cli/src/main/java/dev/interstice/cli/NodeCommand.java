@@ -1,0 +1,307 @@
+package dev.interstice.cli;
+
+import dev.interstice.abi.schema.ModuleSchema;
+import dev.interstice.abi.schema.NodeSchema;
+import dev.interstice.network.AdminToken;
+import dev.interstice.network.Addresses;
+import dev.interstice.network.NetworkConfig;
+import dev.interstice.network.NetworkException;
+import dev.interstice.network.NodeClient;
+import dev.interstice.network.NodeServer;
+import dev.interstice.runtime.node.Node;
+import dev.interstice.runtime.node.NodeConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code interstice node ...}: the registry of known nodes, and running local ones. */
+@Command(name = "node", mixinStandardHelpOptions = true, description = "Manage the nodes this CLI knows (nodes.toml) and run local ones.",
+        subcommands = {NodeCommand.Add.class, NodeCommand.Create.class, NodeCommand.ListNodes.class, NodeCommand.Remove.class,
+                NodeCommand.Rename.class, NodeCommand.Show.class, NodeCommand.Start.class, NodeCommand.Ping.class, NodeCommand.Schema.class})
+final class NodeCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    abstract static class Sub implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        PrintWriter out() { return spec.commandLine().getOut(); }
+
+        static void checkName(String name) {
+            if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*"))
+                throw CliException.usage("'" + name + "' is not a valid node name: use letters, digits, '-', '_' and '.'");
+        }
+
+        static String checkAddress(String address) {
+            try {
+                InetSocketAddress a = Addresses.parse(address);
+                return Addresses.format(a.getHostString(), a.getPort());
+            } catch (IllegalArgumentException e) {
+                throw CliException.usage(e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Register a node running elsewhere.")
+    static final class Add extends Sub {
+        @Parameters(index = "0", paramLabel = "<name>") String name;
+        @Parameters(index = "1", paramLabel = "<address>", description = "host:port") String address;
+        @Option(names = "--token", paramLabel = "<token>", description = "The node's admin token (its data dir's admin.token), to publish and remove.")
+        String token;
+
+        @Override
+        public Integer call() {
+            checkName(name);
+            String addr = checkAddress(address);
+            if (token != null) AdminToken.of(token);
+            var reg = NodeRegistry.load();
+            reg.add(new NodeRegistry.Entry(name, addr, null, false, token, null));
+            reg.save();
+            out().println("added node '" + name + "' at " + addr + (token == null ? "" : " (with its admin token)"));
+            return 0;
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Create a local node: a new node id, its data directory and admin token. Run it with: interstice node start <name>")
+    static final class Create extends Sub {
+        @Parameters(index = "0", paramLabel = "<name>") String name;
+        @Parameters(index = "1", paramLabel = "<port>") int port;
+        @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address other nodes use to reach it (default ${DEFAULT-VALUE}).")
+        String host;
+
+        @Override
+        public Integer call() {
+            checkName(name);
+            if (port < 1 || port > 65535) throw CliException.usage("port " + port + " is out of range 1-65535");
+            var reg = NodeRegistry.load();
+            if (reg.find(name).isPresent()) throw new CliException("a node named '" + name + "' already exists; choose another name or remove it first");
+            String address = checkAddress(Addresses.format(host, port));
+            for (var e : reg.all())
+                if (e.local() && e.address().equals(address))
+                    throw new CliException("local node '" + e.name() + "' already uses " + address + "; choose another port");
+            String id = UUID.randomUUID().toString();
+            var entryWithoutToken = new NodeRegistry.Entry(name, address, id, true, null, null);
+            Path dir = reg.dataDir(entryWithoutToken);
+            AdminToken token = AdminToken.loadOrCreate(dir);
+            Node.open(NodeConfig.at(dir).withNodeId(id)).close(); // lays out the data directory with this id
+            reg.add(new NodeRegistry.Entry(name, address, id, true, token.value(), null));
+            reg.save();
+            out().println("created node '" + name + "' (" + id + ") at " + address);
+            out().println("data: " + dir);
+            out().println("start it with: interstice node start " + name);
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the registered nodes.")
+    static final class ListNodes extends Sub {
+        @Override
+        public Integer call() {
+            var reg = NodeRegistry.load();
+            if (reg.all().isEmpty()) {
+                out().println("no nodes registered (add one with: interstice node add <name> <host:port>, or: interstice node create <name> <port>)");
+                return 0;
+            }
+            var rows = new ArrayList<List<String>>();
+            for (var e : reg.all())
+                rows.add(List.of(e.name(), e.address(), e.nodeId() == null ? "-" : e.nodeId(), e.local() ? "local" : "remote",
+                        e.adminToken() == null ? "no" : "yes", e.lastSeen() == null ? "never" : Instant.ofEpochMilli(e.lastSeen()).toString()));
+            TextTable.print(out(), List.of("NAME", "ADDRESS", "NODE ID", "KIND", "ADMIN", "LAST SEEN"), rows);
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Forget a node (a local node's data is kept unless --delete-data).")
+    static final class Remove extends Sub {
+        @Parameters(index = "0", paramLabel = "<name|id>") String ref;
+        @Option(names = "--delete-data", description = "Also delete a local node's data directory.") boolean deleteData;
+
+        @Override
+        public Integer call() throws IOException {
+            var reg = NodeRegistry.load();
+            var e = reg.require(ref);
+            reg.remove(e);
+            reg.save();
+            out().println("removed node '" + e.name() + "'");
+            if (e.local() && e.nodeId() != null) {
+                Path dir = reg.dataDir(e);
+                if (deleteData) {
+                    ExampleCommand.deleteRecursively(dir);
+                    out().println("deleted its data directory " + dir);
+                } else if (Files.exists(dir)) out().println("its data remains in " + dir + " (use --delete-data to delete it)");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "rename", mixinStandardHelpOptions = true, description = "Rename a registered node.")
+    static final class Rename extends Sub {
+        @Parameters(index = "0", paramLabel = "<old>") String old;
+        @Parameters(index = "1", paramLabel = "<new>") String name;
+
+        @Override
+        public Integer call() {
+            checkName(name);
+            var reg = NodeRegistry.load();
+            var e = reg.require(old);
+            if (reg.find(name).isPresent()) throw new CliException("a node named '" + name + "' already exists");
+            reg.replace(e, e.withName(name));
+            reg.save();
+            out().println("renamed node '" + e.name() + "' to '" + name + "'");
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a node's registration and, if it answers, its modules.")
+    static final class Show extends Sub {
+        @Parameters(index = "0", paramLabel = "<name|id>") String ref;
+
+        @Override
+        public Integer call() {
+            var reg = NodeRegistry.load();
+            var e = reg.require(ref);
+            var o = out();
+            o.println("name:      " + e.name());
+            o.println("address:   " + e.address());
+            o.println("node id:   " + (e.nodeId() == null ? "(unknown until first contact)" : e.nodeId()));
+            o.println("kind:      " + (e.local() ? "local (data in " + reg.dataDir(e) + ")" : "remote"));
+            o.println("admin:     " + (e.adminToken() == null ? "no admin token registered" : "admin token registered"));
+            o.println("last seen: " + (e.lastSeen() == null ? "never" : Instant.ofEpochMilli(e.lastSeen())));
+            var opts = NodeClient.Options.client().withConnectTimeout(Duration.ofSeconds(2)).withRequestTimeout(Duration.ofSeconds(5));
+            if (e.adminToken() != null) opts = opts.withAdminToken(AdminToken.of(e.adminToken()));
+            try (var c = NodeClient.connect(e.address(), opts)) {
+                NodeSchema s = c.schema(c.isAdmin());
+                o.println("status:    online as '" + c.nodeName() + "' (" + c.nodeId() + ")" + (c.isAdmin() ? ", admin" : ""));
+                o.println("modules:   " + (s.modules().isEmpty() ? "none" : ""));
+                for (ModuleSchema m : s.modules())
+                    o.println("  " + m.name() + " " + m.version() + " (" + m.visibility().name().toLowerCase() + "): " + m.reducers().size()
+                            + " reducers, " + m.queries().size() + " queries, tables " + SchemaToml.names(m.tables().stream().map(t -> t.name()).toList()));
+            } catch (NetworkException n) {
+                o.println("status:    offline (" + n.getMessage() + ")");
+            }
+            return 0;
+        }
+    }
+
+    /** Running {@code node start} commands, so tests can stop them (Ctrl+C does in a terminal). */
+    static final List<Runnable> RUNNING = new CopyOnWriteArrayList<>();
+
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "Run a local node in the foreground until Ctrl+C.")
+    static final class Start extends Sub {
+        @Parameters(index = "0", paramLabel = "<name|id>") String ref;
+        @Option(names = "--listen", paramLabel = "<host>", description = "Interface to listen on (default: the host of its address; 0.0.0.0 for all).")
+        String listen;
+
+        @Override
+        public Integer call() throws Exception {
+            var reg = NodeRegistry.load();
+            var e = reg.require(ref);
+            if (!e.local() || e.nodeId() == null)
+                throw new CliException("node '" + e.name() + "' is not a local node (it was registered with 'node add'); start it where it lives, "
+                        + "or create a local one with: interstice node create <name> <port>");
+            Path dir = reg.dataDir(e);
+            if (!Files.isDirectory(dir)) throw new CliException("the data directory of node '" + e.name() + "' is missing: " + dir);
+            InetSocketAddress addr = Addresses.parse(e.address());
+            var stop = new CountDownLatch(1);
+            Node node;
+            try {
+                node = Node.open(NodeConfig.at(dir).withNodeId(e.nodeId()));
+            } catch (RuntimeException ex) {
+                throw new CliException("cannot open node '" + e.name() + "' on " + dir + ": " + ex.getMessage() + " (is it already running?)");
+            }
+            NodeServer server;
+            try {
+                server = NodeServer.start(node, NetworkConfig.defaults().withNodeName(e.name())
+                        .withBindHost(listen != null ? listen : addr.getHostString()).withPort(addr.getPort())
+                        .withAdvertisedAddress(e.address()).withAdminToken(AdminToken.loadOrCreate(dir)));
+            } catch (IOException ex) {
+                node.close();
+                throw new CliException("node '" + e.name() + "' cannot listen on " + e.address() + ": " + ex.getMessage()
+                        + " (is it already running, or is the port taken?)");
+            }
+            Runnable shutdown = () -> {
+                server.close();
+                node.close();
+                stop.countDown();
+            };
+            Thread hook = new Thread(shutdown, "interstice-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            RUNNING.add(shutdown);
+            try {
+                out().println("node '" + e.name() + "' (" + node.id() + ") listening on " + e.address() + " with "
+                        + node.modules().size() + " module(s); press Ctrl+C to stop");
+                out().flush();
+                stop.await();
+            } finally {
+                RUNNING.remove(shutdown);
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running
+                }
+            }
+            out().println("node '" + e.name() + "' stopped");
+            return 0;
+        }
+    }
+
+    @Command(name = "ping", mixinStandardHelpOptions = true, description = "Check that a node answers.")
+    static final class Ping extends Sub {
+        @Parameters(index = "0", paramLabel = "<name|id>") String ref;
+
+        @Override
+        public Integer call() {
+            try (var t = Cli.connect(ref, Duration.ofSeconds(5))) {
+                Duration rtt = t.client().ping();
+                out().printf("pong from node '%s' (%s) at %s in %.1f ms%n", t.client().nodeName(), t.client().nodeId(), t.entry().address(),
+                        rtt.toNanos() / 1e6);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "schema", mixinStandardHelpOptions = true,
+            description = "Print a node's schema as TOML (every module with its admin token, else the public view), or write it to [out].")
+    static final class Schema extends Sub {
+        @Parameters(index = "0", paramLabel = "<name|id>") String ref;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "<out>") Path outFile;
+        @Option(names = "--public", description = "The public view even with the admin token.") boolean publicOnly;
+
+        @Override
+        public Integer call() throws IOException {
+            try (var t = Cli.connect(ref)) {
+                NodeSchema s = t.client().schema(t.client().isAdmin() && !publicOnly);
+                String toml = SchemaToml.node(s);
+                if (outFile == null) out().print(toml);
+                else {
+                    if (outFile.toAbsolutePath().getParent() != null) Files.createDirectories(outFile.toAbsolutePath().getParent());
+                    Files.writeString(outFile, toml, StandardCharsets.UTF_8);
+                    out().println("schema of node '" + t.entry().name() + "' (" + s.modules().size() + " module(s)) written to " + outFile);
+                }
+            }
+            return 0;
+        }
+    }
+}

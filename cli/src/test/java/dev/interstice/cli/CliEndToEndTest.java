@@ -1,0 +1,307 @@
+package dev.interstice.cli;
+
+import static dev.interstice.abi.value.IntersticeValue.str;
+import static dev.interstice.abi.value.IntersticeValue.u64;
+import static dev.interstice.runtime.testing.ModuleFixture.insertOrTrap;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.interstice.abi.codec.Abi;
+import dev.interstice.abi.codec.PostcardReader;
+import dev.interstice.abi.schema.FieldDef;
+import dev.interstice.abi.schema.IntersticeType;
+import dev.interstice.abi.schema.Persistence;
+import dev.interstice.abi.schema.TypeDef;
+import dev.interstice.abi.schema.Visibility;
+import dev.interstice.abi.value.Row;
+import dev.interstice.network.AdminToken;
+import dev.interstice.network.NetworkConfig;
+import dev.interstice.network.NodeServer;
+import dev.interstice.runtime.testing.ModuleFixture;
+import dev.interstice.runtime.testing.TestNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The networked CLI commands through Main.run, against nodes on loopback, with the CLI home in a temp dir. */
+@Timeout(120)
+class CliEndToEndTest {
+    record Result(int exit, String out, String err) {
+        Result ok() {
+            assertThat(exit).as("exit code; stderr: " + err + "; stdout: " + out).isZero();
+            return this;
+        }
+
+        Result fails(int code) {
+            assertThat(exit).as("exit code; stdout: " + out).isEqualTo(code);
+            return this;
+        }
+    }
+
+    static Result run(String... args) {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    static final TypeDef POINT = new TypeDef.Struct("Point", List.of(new FieldDef("x", IntersticeType.I32), new FieldDef("y", IntersticeType.I32)));
+
+    static ModuleFixture bank() {
+        return ModuleFixture.module("bank").type(POINT)
+                .table(ModuleFixture.simpleTable("ledger", true, Persistence.LOGGED, Visibility.PUBLIC,
+                        List.of(new FieldDef("amount", IntersticeType.U64), new FieldDef("note", IntersticeType.STRING)), List.of()))
+                .table(ModuleFixture.simpleTable("vault", true, Persistence.LOGGED, Visibility.PRIVATE, List.of(new FieldDef("amount", IntersticeType.U64)), List.of()))
+                .blob("entry", Abi.encodeRow(new Row(u64(0), List.of(u64(10), str("ten")))))
+                .blob("answer", Abi.encodeValue(u64(42)))
+                .reducer("record", List.of(), List.of("ledger"), insertOrTrap("ledger", "entry"))
+                .reducer("add", List.of(new FieldDef("amount", IntersticeType.U64), new FieldDef("note", IntersticeType.STRING),
+                        new FieldDef("at", new IntersticeType.Named("Point"))), List.of(), "(call $log_hex (local.get $ptr) (local.get $len))")
+                .query("total", List.of(), IntersticeType.U64, List.of(), "(i64.or (i64.shl (i64.const ${answer}) (i64.const 32)) (i64.const ${answer.len}))")
+                .query("greet", List.of(new FieldDef("name", IntersticeType.STRING)), IntersticeType.U64, List.of(),
+                        "(call $log_hex (local.get $ptr) (local.get $len)) (i64.or (i64.shl (i64.const ${answer}) (i64.const 32)) (i64.const ${answer.len}))");
+    }
+
+    static ModuleFixture secret() {
+        return ModuleFixture.module("secret").visibility(Visibility.PRIVATE).reducer("poke", List.of(), List.of(), "");
+    }
+
+    @TempDir
+    Path home;
+    TestNode t;
+    NodeServer server;
+    final AdminToken token = AdminToken.random();
+
+    @BeforeEach
+    void start() throws Exception {
+        System.setProperty("interstice.home", home.toString());
+        t = new TestNode();
+        t.node.load(bank().build());
+        server = NodeServer.start(t.node, NetworkConfig.defaults().withNodeName("bank-node").withAdminToken(token));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        t.close();
+        NodeCommand.RUNNING.forEach(Runnable::run);
+        System.clearProperty("interstice.home");
+    }
+
+    @Test
+    void registryCommands() throws Exception {
+        run("node", "list").ok();
+        assertThat(run("node", "list").out()).contains("no nodes registered");
+        run("node", "add", "bank", server.address()).ok();
+        run("node", "add", "bank", server.address()).fails(1).err().contains("already exists");
+        run("node", "add", "bad", "nohost").fails(2);
+        run("node", "add", "admin", server.address(), "--token", token.value()).ok();
+        assertThat(run("node", "list").ok().out()).contains("bank").contains("admin").contains(server.address());
+        Path registry = home.resolve("nodes.toml");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(registry))).isEqualTo("rw-------");
+        JsonNode toml = new TomlMapper().readTree(Files.readString(registry));
+        assertThat(toml.at("/nodes/1/admin_token").asText()).isEqualTo(token.value());
+
+        Result ping = run("node", "ping", "bank").ok();
+        assertThat(ping.out()).contains("pong from node 'bank-node' (" + t.node.id() + ")");
+        assertThat(run("node", "show", t.node.id()).ok().out()).as("by id once seen").contains("online").contains("bank 0.1.0");
+        run("node", "rename", "bank", "money").ok();
+        run("node", "ping", "money").ok();
+        assertThat(run("node", "ping", "bank").fails(1).err()).contains("unknown node 'bank'").contains("node add");
+        run("node", "remove", "money").ok();
+        assertThat(run("node", "list").out()).doesNotContain("money");
+
+        int dead;
+        try (var s = new ServerSocket(0)) {
+            dead = s.getLocalPort();
+        }
+        run("node", "add", "gone", "127.0.0.1:" + dead).ok();
+        assertThat(run("node", "ping", "gone").fails(1).err()).contains("cannot reach 127.0.0.1:" + dead).contains("node start");
+        assertThat(run("node", "show", "gone").ok().out()).contains("offline");
+    }
+
+    @Test
+    void callsTypeTheirArgumentsBeforeSending() {
+        run("node", "add", "bank", server.address()).ok();
+        Result r = run("call_reducer", "bank", "bank", "add", "18446744073709551615", "plain text note", "{\"x\": -1, \"y\": 2}").ok();
+        assertThat(r.out()).contains("committed as transaction");
+        var input = Abi.readCallInput(new PostcardReader(t.hexLogsOf("bank").getLast()));
+        assertThat(input.args()).containsExactly(u64(-1), str("plain text note"), new dev.interstice.abi.value.IntersticeValue.Struct("Point",
+                List.of(new dev.interstice.abi.value.IntersticeValue.Field("x", dev.interstice.abi.value.IntersticeValue.i32(-1)),
+                        new dev.interstice.abi.value.IntersticeValue.Field("y", dev.interstice.abi.value.IntersticeValue.i32(2)))));
+        int logs = t.logsOf("bank").size();
+        assertThat(run("call_reducer", "bank", "bank", "add", "-3", "x", "{\"x\":1,\"y\":2}").fails(2).err())
+                .contains("argument 1 'amount' of reducer 'add' (u64)").contains("out of range").contains("nothing was sent");
+        assertThat(run("call_reducer", "bank", "bank", "add", "1", "x", "{\"x\":1}").fails(2).err()).contains("missing field 'y'");
+        assertThat(run("call_reducer", "bank", "bank", "add", "1").fails(2).err()).contains("takes 3 argument(s) (amount: u64, note: String, at: Point), got 1");
+        assertThat(t.logsOf("bank")).hasSize(logs);
+        assertThat(run("call_reducer", "bank", "bank", "nope").fails(1).err()).contains("no reducer 'nope'").contains("record, add");
+        assertThat(run("call_reducer", "bank", "ghost", "x").fails(1).err()).contains("has no module 'ghost' visible to you").contains("modules: bank");
+        assertThat(run("call_reducer", "nobody", "bank", "x").fails(1).err()).contains("unknown node 'nobody'");
+
+        assertThat(run("call_query", "bank", "bank", "total").ok().out().strip()).isEqualTo("42");
+        assertThat(run("call_query", "bank", "bank", "greet", "Ada Lovelace").ok().out().strip()).isEqualTo("42");
+        assertThat(Abi.readCallInput(new PostcardReader(t.hexLogsOf("bank").getLast())).args()).containsExactly(str("Ada Lovelace"));
+    }
+
+    @Test
+    void rowsAndVisibility() {
+        run("node", "add", "bank", server.address()).ok();
+        run("call_reducer", "bank", "bank", "record").ok();
+        run("call_reducer", "bank", "bank", "record", "--fast").ok();
+        Result table = run("rows", "bank", "bank", "ledger").ok();
+        assertThat(table.out()).contains("id  amount  note").contains("0   10      ten").contains("1   10      ten").contains("(2 rows)");
+        Result json = run("rows", "bank", "bank", "ledger", "--json").ok();
+        assertThat(json.out()).contains("\"id\" : 1").contains("\"note\" : \"ten\"");
+        assertThat(run("rows", "bank", "bank", "vault").fails(1).err()).contains("no table 'vault' visible to you").contains("tables: ledger");
+        t.node.load(secret().build());
+        assertThat(run("call_reducer", "bank", "secret", "poke").fails(1).err()).contains("no module 'secret'");
+        // with the admin token: everything
+        run("node", "add", "admin", server.address(), "--token", token.value()).ok();
+        assertThat(run("rows", "admin", "bank", "vault").ok().out()).contains("(0 rows)");
+        run("call_reducer", "admin", "secret", "poke").ok();
+        assertThat(run("node", "schema", "admin").ok().out()).contains("name = \"secret\"").contains("name = \"vault\"");
+        assertThat(run("node", "schema", "bank").ok().out()).doesNotContain("secret").doesNotContain("vault");
+    }
+
+    @Test
+    void publishAndRemoveNeedTheToken() throws Exception {
+        Path wasm = home.resolve("secret.wasm");
+        Files.write(wasm, secret().build());
+        run("node", "add", "bank", server.address()).ok();
+        assertThat(run("publish", "bank", wasm.toString()).fails(1).err()).contains("admin credential").contains("--token");
+        assertThat(run("remove", "bank", "bank").fails(1).err()).contains("admin credential");
+        run("node", "add", "admin", server.address(), "--token", token.value()).ok();
+        assertThat(run("publish", "admin", wasm.toString()).ok().out()).contains("published module 'secret' 0.1.0 on node 'admin'");
+        assertThat(t.node.schema("secret")).isPresent();
+        assertThat(run("publish", "admin", wasm.toString()).fails(1).err()).contains("compatible").contains("--reset");
+        assertThat(run("publish", "admin", wasm.toString(), "--reset").ok().out()).contains("replaced module 'secret'");
+        run("remove", "admin", "secret").ok();
+        assertThat(t.node.schema("secret")).isEmpty();
+        assertThat(run("remove", "admin", "secret").fails(1).err()).contains("no module 'secret'");
+        Path junk = home.resolve("junk.wasm");
+        Files.write(junk, new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0, 99});
+        assertThat(run("publish", "admin", junk.toString()).fails(1).err()).contains("cannot publish junk.wasm");
+        assertThat(run("publish", "admin", home.resolve("missing.wasm").toString()).fails(1).err()).contains("no such file");
+    }
+
+    @Test
+    void publishBuildsAProjectDirectory() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("npm", "--version").start().waitFor() == 0, "npm is not installed");
+        Path project = home.resolve("proj");
+        Files.createDirectories(project.resolve("src"));
+        Files.write(project.resolve("src/secret.wasm"), secret().build());
+        Files.writeString(project.resolve("package.json"), "{\"name\":\"p\",\"version\":\"0.0.1\",\"private\":true,"
+                + "\"scripts\":{\"build\":\"node -e \\\"require('fs').mkdirSync('build',{recursive:true});require('fs').copyFileSync('src/secret.wasm','build/module.wasm')\\\"\"}}");
+        Files.writeString(project.resolve("asconfig.json"), "{\"options\":{\"outFile\":\"build/module.wasm\"}}");
+        run("node", "add", "admin", server.address(), "--token", token.value()).ok();
+        Result r = run("publish", "admin", project.toString());
+        r.ok();
+        assertThat(r.out()).contains("published module 'secret'");
+        assertThat(Files.exists(project.resolve("build/module.wasm"))).isTrue();
+    }
+
+    @Test
+    void createStartAndUseALocalNode() throws Exception {
+        int port;
+        try (var s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Result created = run("node", "create", "local", String.valueOf(port)).ok();
+        assertThat(created.out()).contains("created node 'local'");
+        JsonNode entry = new TomlMapper().readTree(Files.readString(home.resolve("nodes.toml"))).at("/nodes/0");
+        String id = entry.get("node_id").asText();
+        Path dir = home.resolve("nodes").resolve(id);
+        assertThat(Files.readString(dir.resolve("admin.token")).strip()).isEqualTo(entry.get("admin_token").asText());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("admin.token")))).isEqualTo("rw-------");
+        run("node", "create", "other", String.valueOf(port)).fails(1);
+
+        var out = new StringWriter();
+        var starter = Thread.startVirtualThread(() -> Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "node", "start", "local"));
+        long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!out.toString().contains("listening") && System.nanoTime() < until) Thread.sleep(20);
+        assertThat(out.toString()).contains("node 'local' (" + id + ") listening on 127.0.0.1:" + port);
+        assertThat(run("node", "start", "local").fails(1).err()).contains("node 'local'").contains("already running");
+
+        Path wasm = home.resolve("bank.wasm");
+        Files.write(wasm, bank().build());
+        run("publish", "local", wasm.toString()).ok();
+        run("call_reducer", "local", "bank", "record").ok();
+        assertThat(run("rows", "local", "bank", "ledger").ok().out()).contains("(1 row)");
+
+        Path project = home.resolve("project");
+        Files.createDirectories(project);
+        assertThat(run("bindings", "add", "module", "local", "bank", project.toString()).ok().out()).contains("bank.toml");
+        assertThat(run("bindings", "add", "node", "local", project.toString()).ok().out()).contains("node_local.toml");
+        JsonNode mod = new TomlMapper().readTree(Files.readString(project.resolve("src/bindings/bank.toml")));
+        assertThat(mod.get("name").asText()).isEqualTo("bank");
+        assertThat(mod.get("tables")).hasSize(1); // the public view: no vault
+        JsonNode node = new TomlMapper().readTree(Files.readString(project.resolve("src/bindings/node_local.toml")));
+        assertThat(node.get("name").asText()).isEqualTo("local");
+        assertThat(node.get("address").asText()).isEqualTo("127.0.0.1:" + port);
+        assertThat(node.at("/modules/0/name").asText()).isEqualTo("bank");
+        assertThat(run("bindings", "add", "module", "local", "nope", project.toString()).fails(1).err()).contains("no public module 'nope'");
+
+        Path schemaFile = home.resolve("out/schema.toml");
+        run("node", "schema", "local", schemaFile.toString()).ok();
+        assertThat(Files.readString(schemaFile)).contains("name = \"local\"").contains("name = \"vault\"");
+
+        NodeCommand.RUNNING.forEach(Runnable::run);
+        starter.join(Duration.ofSeconds(10));
+        assertThat(out.toString()).contains("node 'local' stopped");
+        assertThat(run("node", "ping", "local").fails(1).err()).contains("cannot reach");
+
+        // restarted on the same data: the module and its rows are back
+        starter = Thread.startVirtualThread(() -> Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "node", "start", "local"));
+        while (!out.toString().contains("with 1 module") && System.nanoTime() < until) Thread.sleep(20);
+        assertThat(run("rows", "local", "bank", "ledger").ok().out()).contains("(1 row)");
+        NodeCommand.RUNNING.forEach(Runnable::run);
+        starter.join(Duration.ofSeconds(10));
+        run("node", "remove", "local", "--delete-data").ok();
+        assertThat(Files.exists(dir)).isFalse();
+    }
+
+    @Test
+    void theHelloExampleServesTheNetwork() throws Exception {
+        int port;
+        try (var s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        System.setProperty("interstice.example.port", String.valueOf(port));
+        var out = new StringWriter();
+        Thread example;
+        try {
+            example = Thread.startVirtualThread(() -> Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "example", "hello"));
+            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!out.toString().contains("listening") && System.nanoTime() < until) Thread.sleep(20);
+        } finally {
+            System.clearProperty("interstice.example.port");
+        }
+        assertThat(out.toString()).contains("node 'hello-example'").contains("127.0.0.1:" + port);
+        run("call_reducer", "hello-example", "hello", "hello", "Network").ok();
+        assertThat(run("call_query", "hello-example", "hello", "get_greetings").ok().out()).contains("Hello, Network!");
+        assertThat(run("rows", "hello-example", "hello", "greetings").ok().out()).contains("Hello, Network!");
+        ExampleCommand.RUNNING.forEach(Runnable::run);
+        example.join(Duration.ofSeconds(10));
+        assertThat(run("node", "ping", "hello-example").fails(1).err()).contains("cannot reach");
+    }
+
+    @Test
+    void startingARemoteNodeOrAMissingExampleExplainsWhy() {
+        run("node", "add", "far", "10.1.2.3:9").ok();
+        assertThat(run("node", "start", "far").fails(1).err()).contains("not a local node");
+        assertThat(run("example", "caller").fails(1).err()).contains("'caller' example module is not built").contains("does not exist in this repository yet");
+        assertThat(run("example", "nope").fails(2).err()).contains("unknown example 'nope'").contains("hello, caller, benchmark");
+    }
+}

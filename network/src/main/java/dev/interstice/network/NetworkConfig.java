@@ -1,0 +1,124 @@
+package dev.interstice.network;
+
+import dev.interstice.network.wire.Frames;
+import java.time.Duration;
+
+/**
+ * How a node serves and reaches the network. Immutable: every {@code withX} returns a copy. The defaults suit a node
+ * on a LAN; tests shorten the timeouts.
+ */
+public final class NetworkConfig implements Cloneable {
+    private String nodeName = "node";
+    private String bindHost = "127.0.0.1";
+    private int port = 0;
+    private String advertisedAddress;
+    private AdminToken adminToken;
+    private int maxFrameBytes = Frames.DEFAULT_MAX_FRAME_BYTES;
+    private int maxInFlight = 64;
+    private int maxConnections = 1024;
+    private int eventQueueCapacity = 8192;
+    private int resumeBufferEvents = 4096;
+    private int deliveryQueueCapacity = 8192;
+    private int remoteCallQueueCapacity = 10_000;
+    private Duration handshakeTimeout = Duration.ofSeconds(5);
+    private Duration connectTimeout = Duration.ofSeconds(2);
+    private Duration requestTimeout = Duration.ofSeconds(30);
+    private Duration remoteQueryDeadline = Duration.ofSeconds(2);
+    private Duration remoteCallTtl = Duration.ofSeconds(30);
+    private Duration reconnectInitialDelay = Duration.ofMillis(100);
+    private Duration reconnectMaxDelay = Duration.ofSeconds(5);
+    private Duration subscriptionRefresh = Duration.ofSeconds(1);
+
+    public static NetworkConfig defaults() { return new NetworkConfig(); }
+
+    private NetworkConfig copy() {
+        try {
+            return (NetworkConfig) clone();
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The node's name in handshakes and schemas. */
+    public String nodeName() { return nodeName; }
+    public NetworkConfig withNodeName(String v) { var c = copy(); c.nodeName = v; return c; }
+
+    /** Interface to listen on (default loopback; "0.0.0.0" for every interface). */
+    public String bindHost() { return bindHost; }
+    public NetworkConfig withBindHost(String v) { var c = copy(); c.bindHost = v; return c; }
+
+    /** TCP port; 0 picks a free one. */
+    public int port() { return port; }
+    public NetworkConfig withPort(int v) { var c = copy(); c.port = v; return c; }
+
+    /** The address other nodes should use ("host:port"); null: the bound address. */
+    public String advertisedAddress() { return advertisedAddress; }
+    public NetworkConfig withAdvertisedAddress(String v) { var c = copy(); c.advertisedAddress = v; return c; }
+
+    /** The admin credential; null: a random one nobody knows (no administration over the network). */
+    public AdminToken adminToken() { return adminToken; }
+    public NetworkConfig withAdminToken(AdminToken v) { var c = copy(); c.adminToken = v; return c; }
+
+    /** Largest frame accepted (bigger ones close the connection). */
+    public int maxFrameBytes() { return maxFrameBytes; }
+    public NetworkConfig withMaxFrameBytes(int v) { var c = copy(); c.maxFrameBytes = positive(v); return c; }
+
+    /** Requests read but not yet answered, per connection; at the limit the node stops reading that connection. */
+    public int maxInFlight() { return maxInFlight; }
+    public NetworkConfig withMaxInFlight(int v) { var c = copy(); c.maxInFlight = positive(v); return c; }
+
+    public int maxConnections() { return maxConnections; }
+    public NetworkConfig withMaxConnections(int v) { var c = copy(); c.maxConnections = positive(v); return c; }
+
+    /** Table events queued for one connection before its subscriber counts as too slow and is disconnected. */
+    public int eventQueueCapacity() { return eventQueueCapacity; }
+    public NetworkConfig withEventQueueCapacity(int v) { var c = copy(); c.eventQueueCapacity = positive(v); return c; }
+
+    /** Recent events kept per subscribed table so a reconnecting subscriber can resume without a snapshot. */
+    public int resumeBufferEvents() { return resumeBufferEvents; }
+    public NetworkConfig withResumeBufferEvents(int v) { var c = copy(); c.resumeBufferEvents = positive(v); return c; }
+
+    /** Received events waiting for local delivery, per peer; beyond it the link resynchronises. */
+    public int deliveryQueueCapacity() { return deliveryQueueCapacity; }
+    public NetworkConfig withDeliveryQueueCapacity(int v) { var c = copy(); c.deliveryQueueCapacity = positive(v); return c; }
+
+    /** Remote reducer calls made by modules waiting to be sent, per peer; beyond it new calls are dropped (logged). */
+    public int remoteCallQueueCapacity() { return remoteCallQueueCapacity; }
+    public NetworkConfig withRemoteCallQueueCapacity(int v) { var c = copy(); c.remoteCallQueueCapacity = positive(v); return c; }
+
+    public Duration handshakeTimeout() { return handshakeTimeout; }
+    public NetworkConfig withHandshakeTimeout(Duration v) { var c = copy(); c.handshakeTimeout = v; return c; }
+
+    public Duration connectTimeout() { return connectTimeout; }
+    public NetworkConfig withConnectTimeout(Duration v) { var c = copy(); c.connectTimeout = v; return c; }
+
+    /** Default deadline of a client request (CLI calls). */
+    public Duration requestTimeout() { return requestTimeout; }
+    public NetworkConfig withRequestTimeout(Duration v) { var c = copy(); c.requestTimeout = v; return c; }
+
+    /** How long a module's remote query may wait (the node's execution lock is held meanwhile). */
+    public Duration remoteQueryDeadline() { return remoteQueryDeadline; }
+    public NetworkConfig withRemoteQueryDeadline(Duration v) { var c = copy(); c.remoteQueryDeadline = v; return c; }
+
+    /** How long a module's remote reducer call may wait for an unreachable peer before it is dropped (logged). */
+    public Duration remoteCallTtl() { return remoteCallTtl; }
+    public NetworkConfig withRemoteCallTtl(Duration v) { var c = copy(); c.remoteCallTtl = v; return c; }
+
+    public Duration reconnectInitialDelay() { return reconnectInitialDelay; }
+    public Duration reconnectMaxDelay() { return reconnectMaxDelay; }
+    public NetworkConfig withReconnectDelays(Duration initial, Duration max) {
+        var c = copy();
+        c.reconnectInitialDelay = initial;
+        c.reconnectMaxDelay = max;
+        return c;
+    }
+
+    /** How often the node re-reads its modules' remote subscriptions (also refreshed after each publish/remove). */
+    public Duration subscriptionRefresh() { return subscriptionRefresh; }
+    public NetworkConfig withSubscriptionRefresh(Duration v) { var c = copy(); c.subscriptionRefresh = v; return c; }
+
+    private static int positive(int v) {
+        if (v <= 0) throw new IllegalArgumentException("must be positive: " + v);
+        return v;
+    }
+}

@@ -1,0 +1,347 @@
+package dev.interstice.network;
+
+import dev.interstice.abi.codec.Abi;
+import dev.interstice.abi.schema.NodeSchema;
+import dev.interstice.abi.value.IntersticeValue;
+import dev.interstice.abi.value.Row;
+import dev.interstice.network.wire.Message;
+import dev.interstice.network.wire.MessageCodec;
+import dev.interstice.network.wire.ProtocolException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
+
+/**
+ * A connection to a node, for the CLI or for another node: requests get ids, any number up to the node's in-flight
+ * limit may be outstanding (pipelining), each completes with exactly one reply or fails at its deadline, and every
+ * outstanding request fails when the connection is lost. Thread-safe.
+ */
+public final class NodeClient implements AutoCloseable {
+
+    /** How to connect. {@code listener} sees every message (on the reader thread, in order; it must not block). */
+    public record Options(Message.Role role, String nodeId, String nodeName, AdminToken adminToken, Duration connectTimeout,
+                          Duration handshakeTimeout, Duration requestTimeout, int maxFrameBytes, int maxInFlight,
+                          Consumer<Message> listener, Consumer<String> onClose) {
+
+        /** A CLI client: no node identity. */
+        public static Options client() {
+            var d = NetworkConfig.defaults();
+            return new Options(Message.Role.CLIENT, "", "", null, d.connectTimeout(), d.handshakeTimeout(), d.requestTimeout(),
+                    d.maxFrameBytes(), d.maxInFlight(), null, null);
+        }
+
+        public Options withAdminToken(AdminToken t) {
+            return new Options(role, nodeId, nodeName, t, connectTimeout, handshakeTimeout, requestTimeout, maxFrameBytes, maxInFlight, listener, onClose);
+        }
+
+        public Options withRequestTimeout(Duration d) {
+            return new Options(role, nodeId, nodeName, adminToken, connectTimeout, handshakeTimeout, d, maxFrameBytes, maxInFlight, listener, onClose);
+        }
+
+        public Options withConnectTimeout(Duration d) {
+            return new Options(role, nodeId, nodeName, adminToken, d, d, requestTimeout, maxFrameBytes, maxInFlight, listener, onClose);
+        }
+
+        public Options withMaxInFlight(int n) {
+            return new Options(role, nodeId, nodeName, adminToken, connectTimeout, handshakeTimeout, requestTimeout, maxFrameBytes, n, listener, onClose);
+        }
+
+        public Options asPeer(String id, String name) {
+            return new Options(Message.Role.PEER, id, name, adminToken, connectTimeout, handshakeTimeout, requestTimeout, maxFrameBytes, maxInFlight, listener, onClose);
+        }
+
+        public Options withListener(Consumer<Message> l, Consumer<String> closed) {
+            return new Options(role, nodeId, nodeName, adminToken, connectTimeout, handshakeTimeout, requestTimeout, maxFrameBytes, maxInFlight, l, closed);
+        }
+    }
+
+    private final String address;
+    private final Options options;
+    private final Connection conn;
+    private final Message.Welcome welcome;
+    private final Semaphore permits;
+    private final AtomicLong ids = new AtomicLong();
+    private final ConcurrentHashMap<Long, Pending> pending = new ConcurrentHashMap<>();
+    private volatile boolean admin;
+
+    private static final class Pending {
+        final CompletableFuture<Message.Reply> future = new CompletableFuture<>();
+        final AtomicBoolean released = new AtomicBoolean();
+    }
+
+    private NodeClient(String address, Options options, Connection conn, Message.Welcome welcome) {
+        this.address = address;
+        this.options = options;
+        this.conn = conn;
+        this.welcome = welcome;
+        this.permits = new Semaphore(Math.max(1, Math.min(options.maxInFlight(), welcome.maxInFlight())));
+    }
+
+    /**
+     * Connects, shakes hands and, with an admin token, authenticates.
+     *
+     * @throws NetworkException UNREACHABLE (nothing answers), PROTOCOL (not a node, or another protocol version),
+     *                          UNAUTHORIZED (the token was refused)
+     */
+    public static NodeClient connect(String address, Options options) {
+        InetSocketAddress target;
+        try {
+            target = Addresses.parse(address);
+        } catch (IllegalArgumentException e) {
+            throw new NetworkException(ErrorKind.UNREACHABLE, e.getMessage());
+        }
+        Socket socket = new Socket();
+        Connection conn;
+        Message.Welcome welcome;
+        byte[] nonce = AdminToken.nonce();
+        try {
+            socket.connect(new InetSocketAddress(target.getHostString(), target.getPort()), (int) Math.max(1, options.connectTimeout().toMillis()));
+        } catch (UnknownHostException e) {
+            close(socket);
+            throw new NetworkException(ErrorKind.UNREACHABLE, "cannot reach " + address + ": unknown host '" + target.getHostString() + "'", e);
+        } catch (ConnectException | NoRouteToHostException e) {
+            close(socket);
+            throw new NetworkException(ErrorKind.UNREACHABLE, "cannot reach " + address + ": " + e.getMessage()
+                    + " (is the node running? start it with: interstice node start <name>)", e);
+        } catch (SocketTimeoutException e) {
+            close(socket);
+            throw new NetworkException(ErrorKind.UNREACHABLE, "cannot reach " + address + ": no answer within "
+                    + options.connectTimeout().toMillis() + " ms", e);
+        } catch (IOException e) {
+            close(socket);
+            throw new NetworkException(ErrorKind.UNREACHABLE, "cannot reach " + address + ": " + e.getMessage(), e);
+        }
+        try {
+            conn = new Connection(socket, "client " + address, options.maxFrameBytes(), options.maxInFlight() + 16, 1);
+            conn.send(new Message.Hello(MessageCodec.MAJOR, MessageCodec.MINOR, options.role(), options.nodeId(), options.nodeName(), nonce));
+            socket.setSoTimeout((int) Math.max(1, options.handshakeTimeout().toMillis()));
+            Message first = conn.readMessage();
+            socket.setSoTimeout(0);
+            if (first == null) throw new NetworkException(ErrorKind.PROTOCOL, address + " closed the connection during the handshake (is it an Interstice node?)");
+            if (first instanceof Message.Reject r) throw new NetworkException(ErrorKind.PROTOCOL, address + " refused the connection: " + r.reason());
+            if (!(first instanceof Message.Welcome w))
+                throw new NetworkException(ErrorKind.PROTOCOL, address + " answered the handshake with message type " + first.type());
+            if (w.major() != MessageCodec.MAJOR)
+                throw new NetworkException(ErrorKind.PROTOCOL, address + " speaks protocol version " + w.major() + "." + w.minor()
+                        + " but this client speaks " + MessageCodec.MAJOR + "." + MessageCodec.MINOR + "; use a matching Interstice version");
+            welcome = w;
+        } catch (SocketTimeoutException e) {
+            close(socket);
+            throw new NetworkException(ErrorKind.PROTOCOL, address + " did not complete the handshake within "
+                    + options.handshakeTimeout().toMillis() + " ms (is it an Interstice node?)", e);
+        } catch (ProtocolException e) {
+            close(socket);
+            throw new NetworkException(ErrorKind.PROTOCOL, "what answers at " + address + " is not an Interstice node, or speaks an "
+                    + "incompatible protocol (" + e.getMessage() + "); check the address", e);
+        } catch (IOException e) {
+            close(socket);
+            throw new NetworkException(ErrorKind.PROTOCOL, "handshake with " + address + " failed: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            close(socket);
+            throw e;
+        }
+        var client = new NodeClient(address, options, conn, welcome);
+        Thread.ofVirtual().name("interstice-client " + address).start(client::readLoop);
+        if (options.adminToken() != null) {
+            try {
+                client.expect(client.request(id -> new Message.Authenticate(id,
+                        options.adminToken().proof(welcome.nodeId(), welcome.nonce(), nonce)), options.requestTimeout()), Message.Ok.class);
+                client.admin = true;
+            } catch (RuntimeException e) {
+                client.close();
+                throw e;
+            }
+        }
+        return client;
+    }
+
+    private static void close(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+
+    public String address() { return address; }
+
+    public String nodeId() { return welcome.nodeId(); }
+
+    public String nodeName() { return welcome.nodeName(); }
+
+    /** True once the node accepted the admin credential. */
+    public boolean isAdmin() { return admin; }
+
+    public boolean isOpen() { return !conn.isClosed(); }
+
+    /** Completes with the reason when the connection closes. */
+    public CompletableFuture<String> closed() { return conn.closed(); }
+
+    private void readLoop() {
+        String reason = "closed by the node";
+        try {
+            while (true) {
+                byte[] body = conn.readFrame();
+                if (body == null) break;
+                Message m = MessageCodec.decode(body);
+                if (m instanceof Message.Closing c) reason = "closed by the node: " + c.reason();
+                Consumer<Message> l = options.listener();
+                if (l != null) l.accept(m);
+                if (m instanceof Message.Reply r) {
+                    Pending p = pending.remove(r.id());
+                    if (p != null) p.future.complete(r);
+                }
+            }
+        } catch (ProtocolException e) {
+            reason = "protocol error from " + address + ": " + e.getMessage();
+        } catch (IOException e) {
+            reason = conn.isClosed() && conn.closeReason() != null ? conn.closeReason() : "connection lost: " + e.getMessage();
+        } catch (RuntimeException e) {
+            reason = "client failure: " + e;
+        } finally {
+            conn.close(reason);
+            String lost = "connection to " + address + " closed (" + conn.closeReason()
+                    + ") before the reply arrived; the outcome of a call in flight is unknown";
+            for (Long id : List.copyOf(pending.keySet())) {
+                Pending p = pending.remove(id);
+                if (p != null) p.future.complete(new Message.Error(id, ErrorKind.CONNECTION_LOST, lost));
+            }
+            if (options.onClose() != null) options.onClose().accept(conn.closeReason());
+        }
+    }
+
+    /**
+     * Sends a request built from a fresh id. The future always completes normally, with the node's reply or with a
+     * local {@link Message.Error}: TIMEOUT after {@code timeout}, CONNECTION_LOST if the connection closes first.
+     * Blocks (at most {@code timeout}) while the in-flight limit is reached.
+     */
+    public CompletableFuture<Message.Reply> request(LongFunction<? extends Message.Request> make, Duration timeout) {
+        long nanos = timeout.toNanos();
+        long start = System.nanoTime();
+        try {
+            if (!permits.tryAcquire(nanos, TimeUnit.NANOSECONDS))
+                return CompletableFuture.completedFuture(new Message.Error(0, ErrorKind.TIMEOUT, "no free request slot on the connection to "
+                        + address + " within " + timeout.toMillis() + " ms (" + pending.size() + " requests in flight)"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.completedFuture(new Message.Error(0, ErrorKind.TIMEOUT, "interrupted"));
+        }
+        long id = ids.incrementAndGet();
+        Message.Request req = make.apply(id);
+        var p = new Pending();
+        p.future.whenComplete((r, e) -> {
+            pending.remove(id);
+            if (p.released.compareAndSet(false, true)) permits.release();
+        });
+        pending.put(id, p);
+        if (conn.isClosed() || !conn.send(req)) {
+            p.future.complete(new Message.Error(id, ErrorKind.CONNECTION_LOST, "connection to " + address + " is closed"
+                    + (conn.closeReason() == null ? "" : " (" + conn.closeReason() + ")")));
+            return p.future;
+        }
+        long left = Math.max(1, nanos - (System.nanoTime() - start));
+        p.future.completeOnTimeout(new Message.Error(id, ErrorKind.TIMEOUT, "no reply from node '" + nodeName() + "' at " + address
+                + " to " + describe(req) + " within " + timeout.toMillis() + " ms (the node may be unreachable, overloaded or stuck)"),
+                left, TimeUnit.NANOSECONDS);
+        return p.future;
+    }
+
+    public CompletableFuture<Message.Reply> request(LongFunction<? extends Message.Request> make) {
+        return request(make, options.requestTimeout());
+    }
+
+    private static String describe(Message.Request r) {
+        return switch (r) {
+            case Message.Call c -> "the call of " + c.module() + "." + c.reducer();
+            case Message.Query q -> "the query " + q.module() + "." + q.query();
+            case Message.Publish p -> "the publication of " + p.label();
+            case Message.Subscribe s -> "the subscription to " + s.module() + "." + s.table();
+            default -> "request " + r.getClass().getSimpleName();
+        };
+    }
+
+    /** Waits for a reply of type {@code type}; an Error reply or a failure becomes a {@link NetworkException}. */
+    public <T extends Message.Reply> T expect(CompletableFuture<Message.Reply> f, Class<T> type) {
+        Message.Reply r;
+        try {
+            r = f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NetworkException(ErrorKind.TIMEOUT, "interrupted while waiting for " + address);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof NetworkException n) throw new NetworkException(n.kind(), n.getMessage(), n);
+            throw new NetworkException(ErrorKind.INTERNAL, String.valueOf(e.getCause()), e.getCause());
+        }
+        if (r instanceof Message.Error err) throw new NetworkException(err.kind(), err.message());
+        if (!type.isInstance(r))
+            throw new NetworkException(ErrorKind.PROTOCOL, address + " answered with message type " + r.type() + " instead of " + type.getSimpleName());
+        return type.cast(r);
+    }
+
+    // ---- conveniences ----
+
+    /** Calls a reducer; {@code durable}: the reply waits for the fsync. */
+    public Message.Called call(String module, String reducer, List<IntersticeValue> args, boolean durable) {
+        return expect(request(id -> new Message.Call(id, module, reducer, "", durable, args)), Message.Called.class);
+    }
+
+    public IntersticeValue query(String module, String query, List<IntersticeValue> args) {
+        return expect(request(id -> new Message.Query(id, module, query, "", args)), Message.QueryResult.class).value();
+    }
+
+    /** The node's schema: every module with {@code full} (admin only), else the public view. */
+    public NodeSchema schema(boolean full) {
+        return expect(request(id -> new Message.GetSchema(id, full)), Message.SchemaResult.class).schema();
+    }
+
+    public List<Row> rows(String module, String table) {
+        var out = new ArrayList<Row>();
+        for (byte[] b : expect(request(id -> new Message.GetRows(id, module, table)), Message.RowsResult.class).rows()) out.add(Abi.decodeRow(b));
+        return out;
+    }
+
+    public Message.Published publish(String label, byte[] wasm, boolean reset, Duration timeout) {
+        return expect(request(id -> new Message.Publish(id, label, wasm, reset), timeout), Message.Published.class);
+    }
+
+    public void remove(String module) {
+        expect(request(id -> new Message.Remove(id, module)), Message.Ok.class);
+    }
+
+    /** Round trip time of a ping. */
+    public Duration ping() {
+        long t0 = System.nanoTime();
+        expect(request(Message.Ping::new), Message.Pong.class);
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    /** Requests currently waiting for their reply. */
+    public int inFlight() { return pending.size(); }
+
+    @Override
+    public void close() {
+        conn.close("closed by the client");
+    }
+
+    /** Closes abruptly (tests and link resets). */
+    void abort(String reason) {
+        conn.close(reason);
+    }
+}

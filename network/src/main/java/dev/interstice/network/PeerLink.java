@@ -1,0 +1,424 @@
+package dev.interstice.network;
+
+import dev.interstice.abi.value.IntersticeValue;
+import dev.interstice.network.wire.Message;
+import dev.interstice.runtime.exec.CallException;
+import dev.interstice.runtime.node.Node;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's connection to one other node (one address): remote reducer calls (queued, sent in order), remote
+ * queries (bounded by a deadline) and table subscriptions, over one {@link NodeClient} that is re-established with
+ * exponential backoff (capped) whenever it is lost. Received table events go through a bounded queue to a delivery
+ * thread, so the reader never waits for the node's execution lock (a module's remote query holds it while waiting
+ * for its reply on this very connection).
+ */
+final class PeerLink {
+    private static final Logger log = LoggerFactory.getLogger(PeerLink.class);
+    /** A link reconnects while it has subscriptions, or for this long after its last call or query. */
+    private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    private record OutCall(String nodeName, String module, String reducer, List<IntersticeValue> args, String callerModule, long expiresAt) {}
+
+    private record Delivery(RemoteTable table, Message message) {}
+
+    private final PeerNetwork net;
+    private final NodeServer server;
+    private final Node node;
+    private final NetworkConfig cfg;
+    final String address;
+
+    private final Object monitor = new Object();
+    private NodeClient client; // guarded by monitor
+    private String remoteNodeId = "";
+    private volatile String lastError = "not connected yet";
+    private volatile long lastUsed = System.nanoTime();
+    private volatile boolean closed;
+
+    private final ArrayBlockingQueue<OutCall> calls;
+    private final ArrayBlockingQueue<Delivery> deliveries;
+    private final Map<String, RemoteTable> tables = new ConcurrentHashMap<>();
+    /** Subscription id (on the current connection) to table. */
+    private final Map<Long, RemoteTable> bySubscription = new ConcurrentHashMap<>();
+    private final List<Thread> threads = new ArrayList<>();
+
+    PeerLink(PeerNetwork net, String address) {
+        this.net = net;
+        this.server = net.server();
+        this.node = server.node();
+        this.cfg = server.config();
+        this.address = address;
+        this.calls = new ArrayBlockingQueue<>(cfg.remoteCallQueueCapacity());
+        this.deliveries = new ArrayBlockingQueue<>(cfg.deliveryQueueCapacity());
+        threads.add(Thread.ofVirtual().name("interstice-link " + address).start(this::connectLoop));
+        threads.add(Thread.ofVirtual().name("interstice-calls " + address).start(this::sendLoop));
+        threads.add(Thread.ofVirtual().name("interstice-events " + address).start(this::deliverLoop));
+    }
+
+    // ------------------------------------------------------------------ connection
+
+    private boolean wanted() {
+        return !tables.isEmpty() || !calls.isEmpty() || System.nanoTime() - lastUsed < IDLE_NANOS;
+    }
+
+    private void connectLoop() {
+        long delay = cfg.reconnectInitialDelay().toNanos();
+        while (!closed) {
+            NodeClient c;
+            synchronized (monitor) {
+                c = client;
+                if (c == null && !wanted()) {
+                    waitQuietly(1000);
+                    continue;
+                }
+            }
+            if (c != null) {
+                if (c.isOpen()) {
+                    try {
+                        c.closed().get(); // until this connection ends
+                    } catch (Exception e) {
+                        // interrupted: closing
+                    }
+                } else synchronized (monitor) {
+                    if (client == c) waitQuietly(10); // its reader is finishing
+                }
+                continue;
+            }
+            try {
+                connectOnce();
+                delay = cfg.reconnectInitialDelay().toNanos();
+            } catch (RuntimeException e) {
+                lastError = e.getMessage();
+                log.debug("link to {}: {}", address, e.getMessage());
+                long jittered = delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
+                synchronized (monitor) {
+                    waitQuietly(Math.max(1, TimeUnit.NANOSECONDS.toMillis(jittered)));
+                }
+                delay = Math.min(delay * 2, cfg.reconnectMaxDelay().toNanos());
+            }
+        }
+    }
+
+    /** Waits on the monitor (held by the caller); a kick or a new connection wakes it. */
+    private void waitQuietly(long ms) {
+        try {
+            monitor.wait(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        }
+    }
+
+    private void connectOnce() {
+        var opts = NodeClient.Options.client().asPeer(node.id(), server.nodeName())
+                .withConnectTimeout(cfg.connectTimeout()).withRequestTimeout(cfg.requestTimeout())
+                .withListener(this::onMessage, reason -> onClosed());
+        NodeClient c = NodeClient.connect(address, opts);
+        if (closed) {
+            c.close();
+            return;
+        }
+        String id = c.nodeId();
+        synchronized (monitor) {
+            client = c;
+            remoteNodeId = id;
+            lastError = "connection lost";
+            monitor.notifyAll();
+        }
+        log.info("connected to node '{}' ({}) at {}", c.nodeName(), id, address);
+        server.peerUp(id);
+        c.closed().thenRun(() -> server.peerDown(id));
+        for (RemoteTable t : tables.values()) subscribe(c, t);
+    }
+
+    private void onClosed() {
+        synchronized (monitor) {
+            bySubscription.clear();
+            for (RemoteTable t : tables.values()) {
+                t.subscription.set(0);
+                t.synced = false;
+            }
+            client = null;
+            monitor.notifyAll();
+        }
+        if (!closed) log.info("connection to {} lost; reconnecting", address);
+    }
+
+    /** The live connection, waiting (and hurrying the reconnection) until {@code deadline} (System.nanoTime); null if none. */
+    private NodeClient awaitConnected(long deadline) {
+        lastUsed = System.nanoTime();
+        synchronized (monitor) {
+            while (client == null || !client.isOpen()) {
+                long left = deadline - System.nanoTime();
+                if (closed || left <= 0) return null;
+                monitor.notifyAll(); // wakes the connector from its backoff
+                try {
+                    monitor.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }
+            return client;
+        }
+    }
+
+    String remoteNodeId() {
+        synchronized (monitor) {
+            return remoteNodeId;
+        }
+    }
+
+    boolean isConnected() {
+        synchronized (monitor) {
+            return client != null && client.isOpen();
+        }
+    }
+
+    /** Drops the current connection (tests; resynchronisation). */
+    void dropConnection(String why) {
+        NodeClient c;
+        synchronized (monitor) {
+            c = client;
+        }
+        if (c != null) c.abort(why);
+    }
+
+    // ------------------------------------------------------------------ calls and queries
+
+    /** Queues a reducer call made by a module (never blocks); false if the queue is full. */
+    boolean enqueueCall(String nodeName, String module, String reducer, List<IntersticeValue> args, String callerModule) {
+        lastUsed = System.nanoTime();
+        boolean queued = calls.offer(new OutCall(nodeName, module, reducer, args, callerModule, System.nanoTime() + cfg.remoteCallTtl().toNanos()));
+        if (queued) synchronized (monitor) {
+            monitor.notifyAll();
+        }
+        return queued;
+    }
+
+    private void sendLoop() {
+        while (!closed) {
+            OutCall c;
+            try {
+                c = calls.poll(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (c == null) continue;
+            NodeClient cl = awaitConnected(c.expiresAt());
+            if (cl == null) {
+                if (!closed) log.warn("dropped the call of {}.{} on node '{}' from module {}: {} unreachable for {} s ({})", c.module(), c.reducer(),
+                        c.nodeName(), c.callerModule(), address, cfg.remoteCallTtl().toSeconds(), lastError);
+                continue;
+            }
+            cl.request(id -> new Message.Call(id, c.module(), c.reducer(), c.callerModule(), false, c.args()), cfg.requestTimeout())
+                    .thenAccept(r -> {
+                        if (r instanceof Message.Error e)
+                            log.warn("call of {}.{} on node '{}' from module {} failed: {}", c.module(), c.reducer(), c.nodeName(), c.callerModule(), e.message());
+                    });
+        }
+    }
+
+    /** A module's remote query: waits at most until {@code deadline} (System.nanoTime). */
+    IntersticeValue query(String nodeName, String module, String query, List<IntersticeValue> args, String callerModule, long deadline) {
+        NodeClient c = awaitConnected(deadline);
+        Duration budget = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+        if (c == null)
+            throw new CallException(CallException.Kind.NOT_FOUND, "node '" + nodeName + "' at " + address + " is not reachable: " + lastError);
+        Message.Reply r = c.request(id -> new Message.Query(id, module, query, callerModule, args), budget).join();
+        return switch (r) {
+            case Message.QueryResult q -> q.value();
+            case Message.Error e -> throw new CallException(e.kind() == ErrorKind.NOT_FOUND || e.kind() == ErrorKind.CONNECTION_LOST
+                    ? CallException.Kind.NOT_FOUND : CallException.Kind.REFUSED, "node '" + nodeName + "': " + e.message());
+            default -> throw new CallException(CallException.Kind.REFUSED, "node '" + nodeName + "' answered a query with message type " + r.type());
+        };
+    }
+
+    // ------------------------------------------------------------------ subscriptions
+
+    /** The tables this node's modules subscribe to on this peer, with the names they give it. */
+    void setTables(Map<String, Map.Entry<String, Set<String>>> wanted) {
+        for (var it = tables.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (wanted.containsKey(e.getKey())) continue;
+            RemoteTable t = e.getValue();
+            it.remove();
+            t.removed = true;
+            long sub = t.subscription.get();
+            NodeClient c = currentClient();
+            if (sub > 0 && c != null) c.request(id -> new Message.Unsubscribe(id, sub));
+            log.info("unsubscribed from {} on {}", t.label(), address);
+        }
+        for (var e : wanted.entrySet()) {
+            RemoteTable existing = tables.get(e.getKey());
+            if (existing != null) {
+                existing.nodeNames = e.getValue().getValue();
+                continue;
+            }
+            String[] mt = e.getKey().split("\u0000", 2);
+            var t = new RemoteTable(mt[0], mt[1], e.getValue().getValue());
+            tables.put(e.getKey(), t);
+            NodeClient c = currentClient();
+            if (c != null) subscribe(c, t);
+            else synchronized (monitor) {
+                monitor.notifyAll();
+            }
+        }
+    }
+
+    /** Subscribes tables that have no live or pending subscription (e.g. refused earlier because not yet published). */
+    void retrySubscriptions() {
+        NodeClient c = currentClient();
+        if (c == null) return;
+        for (RemoteTable t : tables.values()) if (t.subscription.get() == 0) subscribe(c, t);
+    }
+
+    private NodeClient currentClient() {
+        synchronized (monitor) {
+            return client != null && client.isOpen() ? client : null;
+        }
+    }
+
+    /** Sends a Subscribe unless one is live or pending for this table. */
+    private void subscribe(NodeClient c, RemoteTable t) {
+        if (!t.subscription.compareAndSet(0, -1)) return;
+        RemoteTable.Position pos = t.position();
+        c.request(id -> {
+            bySubscription.put(id, t);
+            t.subscription.set(id);
+            return new Message.Subscribe(id, t.module, t.table, pos.epoch(), pos.seq());
+        }).thenAccept(r -> {
+            if (r instanceof Message.Error e) {
+                bySubscription.remove(r.id());
+                t.subscription.compareAndSet(r.id(), 0);
+                t.subscription.compareAndSet(-1, 0);
+                if (e.kind() != ErrorKind.CONNECTION_LOST) {
+                    if (!e.message().equals(t.lastFailure))
+                        log.warn("cannot subscribe to {} on {}: {} (retrying every {} ms)", t.label(), address, e.message(),
+                                cfg.subscriptionRefresh().toMillis());
+                    t.lastFailure = e.message();
+                }
+            } else if (r instanceof Message.Subscribed) {
+                t.lastFailure = null;
+            }
+        });
+    }
+
+    /** Reader thread: never blocks; a full delivery queue drops the connection (the subscriptions then resynchronise). */
+    private void onMessage(Message m) {
+        RemoteTable t = switch (m) {
+            case Message.Subscribed s -> bySubscription.get(s.id());
+            case Message.TableEvent e -> bySubscription.get(e.subscription());
+            case Message.Resync r -> bySubscription.get(r.subscription());
+            default -> null;
+        };
+        if (t == null) return;
+        if (!deliveries.offer(new Delivery(t, m))) {
+            log.warn("link to {}: {} received events wait for delivery; dropping the connection to resynchronise", address, deliveries.size());
+            dropConnection("delivery queue full");
+        }
+    }
+
+    private void deliverLoop() {
+        while (!closed) {
+            Delivery d;
+            try {
+                d = deliveries.poll(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (d == null || d.table().removed) continue;
+            try {
+                process(d.table(), d.message());
+            } catch (RuntimeException e) {
+                if (!closed) log.warn("delivering an event of {} from {} failed: {}", d.table().label(), address, e.toString());
+            }
+        }
+    }
+
+    private void process(RemoteTable t, Message m) {
+        switch (m) {
+            case Message.Subscribed s -> {
+                t.synced = true;
+                if (!s.snapshot()) {
+                    t.resumed(s.epoch(), s.seq());
+                    log.debug("subscription to {} on {} resumed after event {}", t.label(), address, s.seq());
+                } else {
+                    var changes = t.snapshot(s.epoch(), s.seq(), s.rows());
+                    log.debug("subscription to {} on {}: snapshot of {} rows at event {} ({} changes to deliver)", t.label(), address,
+                            s.rows().size(), s.seq(), changes.size());
+                    for (RemoteTable.Change c : changes) deliver(t, c, "");
+                }
+            }
+            case Message.TableEvent e -> {
+                switch (t.event(e.seq(), e.kind(), e.before(), e.after())) {
+                    case DELIVER -> deliver(t, new RemoteTable.Change(e.kind(), e.before(), e.after()), e.origin());
+                    case DUPLICATE -> { }
+                    case GAP -> {
+                        log.warn("gap in the events of {} from {} (got {}, expected {}); resubscribing", t.label(), address, e.seq(), t.position().seq() + 1);
+                        resubscribe(t);
+                    }
+                }
+            }
+            case Message.Resync r -> {
+                log.info("{} on {} restarted its stream ({}); resubscribing", t.label(), address, r.reason());
+                resubscribe(t);
+            }
+            default -> { }
+        }
+    }
+
+    private void resubscribe(RemoteTable t) {
+        long old = t.subscription.getAndSet(0);
+        t.synced = false;
+        bySubscription.remove(old);
+        NodeClient c = currentClient();
+        if (c == null) return;
+        if (old > 0) c.request(id -> new Message.Unsubscribe(id, old));
+        subscribe(c, t);
+    }
+
+    private void deliver(RemoteTable t, RemoteTable.Change c, String origin) {
+        String from = remoteNodeId();
+        if (origin.equals(node.id())) return; // our own change coming back: not echoed
+        for (String name : t.nodeNames) {
+            TableStreams.ORIGIN.set(from);
+            try {
+                node.deliverRemoteEvent(name, from, t.module, t.table, c.kind(), c.rows());
+            } finally {
+                TableStreams.ORIGIN.remove();
+            }
+        }
+    }
+
+    /** Pending work (tests and diagnostics). */
+    Map<String, Object> stats() {
+        var m = new HashMap<String, Object>();
+        m.put("connected", isConnected());
+        m.put("queuedCalls", calls.size());
+        m.put("queuedDeliveries", deliveries.size());
+        m.put("tables", tables.size());
+        m.put("synced", (int) tables.values().stream().filter(t -> t.synced).count());
+        return m;
+    }
+
+    void close() {
+        closed = true;
+        dropConnection("node shutting down");
+        synchronized (monitor) {
+            monitor.notifyAll();
+        }
+        for (Thread t : threads) t.interrupt();
+    }
+}

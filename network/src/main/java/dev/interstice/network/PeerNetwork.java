@@ -1,0 +1,174 @@
+package dev.interstice.network;
+
+import dev.interstice.abi.host.CallContext;
+import dev.interstice.abi.schema.ModuleSchema;
+import dev.interstice.abi.schema.NodeDependency;
+import dev.interstice.abi.value.IntersticeValue;
+import dev.interstice.runtime.exec.CallException;
+import dev.interstice.runtime.exec.Peers;
+import dev.interstice.runtime.node.Node;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How this node's modules reach other nodes ({@link Peers}): a node name is resolved through the calling module's
+ * node dependencies (name to address), and each address has one {@link PeerLink}. Reducer calls are queued and sent
+ * after the calling transaction committed; queries wait at most the remote-query deadline. It also keeps the
+ * node's remote table subscriptions ({@link Node#remoteSubscriptions()}) in place, re-reading them periodically and
+ * after every publish or remove.
+ */
+public final class PeerNetwork implements Peers, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PeerNetwork.class);
+
+    private final NodeServer server;
+    private final Node node;
+    private final Map<String, PeerLink> links = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ArrayBlockingQueue<OutCall> outgoing;
+    private final Thread refresher;
+    private final Thread dispatcher;
+    private volatile boolean closed;
+
+    PeerNetwork(NodeServer server) {
+        this.server = server;
+        this.node = server.node();
+        this.outgoing = new java.util.concurrent.ArrayBlockingQueue<>(server.config().remoteCallQueueCapacity());
+        this.refresher = Thread.ofVirtual().name("interstice-subscriptions").start(this::refreshLoop);
+        this.dispatcher = Thread.ofVirtual().name("interstice-remote-calls").start(this::dispatchLoop);
+    }
+
+    NodeServer server() { return server; }
+
+    private record OutCall(String nodeName, String module, String reducer, List<IntersticeValue> args, String callerModule) {}
+
+    /**
+     * Never blocks and takes no lock: the runtime calls it once the calling transaction is durable, possibly from the
+     * storage's completion thread. A dispatcher thread resolves the node name and hands the call to its link, in order.
+     */
+    @Override
+    public void callReducer(String nodeName, String module, String reducer, List<IntersticeValue> args, CallContext caller) {
+        if (closed) throw new CallException(CallException.Kind.NOT_FOUND, "node '" + nodeName + "' is not reachable: the network is stopped");
+        if (!outgoing.offer(new OutCall(nodeName, module, reducer, args, caller.callerModuleName())))
+            throw new CallException(CallException.Kind.REFUSED, "too many remote calls waiting to be sent ("
+                    + server.config().remoteCallQueueCapacity() + "); the call of " + module + "." + reducer + " on node '" + nodeName + "' is dropped");
+    }
+
+    private void dispatchLoop() {
+        while (!closed) {
+            OutCall c;
+            try {
+                c = outgoing.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                String address = resolve(c.nodeName(), c.callerModule());
+                if (!link(address).enqueueCall(c.nodeName(), c.module(), c.reducer(), c.args(), c.callerModule()))
+                    log.warn("dropped the call of {}.{} on node '{}' from module {}: {} calls already wait for {}", c.module(), c.reducer(),
+                            c.nodeName(), c.callerModule(), server.config().remoteCallQueueCapacity(), address);
+            } catch (RuntimeException e) {
+                if (!closed) log.warn("call of {}.{} on node '{}' from module {} not sent: {}", c.module(), c.reducer(), c.nodeName(),
+                        c.callerModule(), e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public IntersticeValue query(String nodeName, String module, String query, List<IntersticeValue> args, CallContext caller) {
+        long deadline = System.nanoTime() + server.config().remoteQueryDeadline().toNanos();
+        String address = resolve(nodeName, caller.callerModuleName());
+        return link(address).query(nodeName, module, query, args, caller.callerModuleName(), deadline);
+    }
+
+    /** The address of {@code nodeName} among the node dependencies of {@code module}. */
+    private String resolve(String nodeName, String module) {
+        if (closed) throw new CallException(CallException.Kind.NOT_FOUND, "node '" + nodeName + "' is not reachable: the network is stopped");
+        ModuleSchema m = node.schema(module).orElse(null);
+        if (m != null)
+            for (NodeDependency d : m.nodeDependencies()) if (d.name().equals(nodeName)) return d.address();
+        throw new CallException(CallException.Kind.NOT_FOUND, "module '" + module + "' has no node dependency named '" + nodeName
+                + "' (add its binding with: interstice bindings add node " + nodeName + ")");
+    }
+
+    private PeerLink link(String address) {
+        if (closed) throw new CallException(CallException.Kind.NOT_FOUND, "the network is stopped");
+        return links.computeIfAbsent(address, a -> new PeerLink(this, a));
+    }
+
+    /** Re-reads the modules' remote subscriptions and (un)subscribes accordingly. */
+    public void refreshSubscriptions() {
+        if (closed) return;
+        // address -> "module\0table" -> (key, local node names)
+        var wanted = new HashMap<String, Map<String, Map.Entry<String, Set<String>>>>();
+        try {
+            for (Node.RemoteSubscription s : node.remoteSubscriptions()) {
+                if (s.address() == null) {
+                    log.warn("a module subscribes to {}.{}.{} but declares no node dependency '{}' (its address is unknown)",
+                            s.node(), s.module(), s.table(), s.node());
+                    continue;
+                }
+                String key = s.module() + '\u0000' + s.table();
+                wanted.computeIfAbsent(s.address(), a -> new HashMap<>())
+                        .computeIfAbsent(key, k -> Map.entry(k, new LinkedHashSet<>())).getValue().add(s.node());
+            }
+        } catch (IllegalStateException e) {
+            return; // node closed
+        }
+        synchronized (this) {
+            for (var e : wanted.entrySet()) link(e.getKey()).setTables(e.getValue());
+            for (var e : links.entrySet()) {
+                if (!wanted.containsKey(e.getKey())) e.getValue().setTables(Map.of());
+                e.getValue().retrySubscriptions();
+            }
+        }
+    }
+
+    private void refreshLoop() {
+        long period = Math.max(10, server.config().subscriptionRefresh().toMillis());
+        while (!closed) {
+            try {
+                refreshSubscriptions();
+            } catch (RuntimeException e) {
+                if (!closed) log.warn("refreshing remote subscriptions failed: {}", e.toString());
+            }
+            try {
+                Thread.sleep(period);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Whether the link to {@code address} currently has a live connection. */
+    public boolean isConnected(String address) {
+        PeerLink l = links.get(address);
+        return l != null && l.isConnected();
+    }
+
+    /** Drops the connection to {@code address} (it reconnects and resynchronises): for tests and diagnostics. */
+    public void dropConnection(String address) {
+        PeerLink l = links.get(address);
+        if (l != null) l.dropConnection("dropped on request");
+    }
+
+    /** Per address: connected, queued calls and deliveries, subscribed tables. */
+    public Map<String, Map<String, Object>> stats() {
+        var out = new HashMap<String, Map<String, Object>>();
+        links.forEach((a, l) -> out.put(a, l.stats()));
+        return out;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        refresher.interrupt();
+        dispatcher.interrupt();
+        for (PeerLink l : links.values()) l.close();
+        links.clear();
+    }
+}

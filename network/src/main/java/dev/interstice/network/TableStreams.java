@@ -1,0 +1,305 @@
+package dev.interstice.network;
+
+import dev.interstice.abi.schema.SubscriptionEvent.TableEventKind;
+import dev.interstice.network.wire.Message;
+import dev.interstice.network.wire.MessageCodec;
+import dev.interstice.runtime.exec.CommitListener;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The serving side of remote subscriptions. Each subscribed table has a stream: every committed change of that table
+ * gets the stream's next sequence number; once the transaction is durable (another node must never see a change a
+ * crash could take back) the change is sent to the subscribers and kept in a bounded buffer of recent events, so a
+ * subscriber that reconnects can resume exactly after the last event it saw; otherwise it gets a snapshot of the
+ * table at a known sequence number. A stream's epoch (random) changes whenever its numbering restarts (node restart,
+ * module replaced or removed), so sequence numbers of different epochs are never confused.
+ *
+ * <p>{@link #committed} runs under the node's execution lock: it only records the change and queues frames on the
+ * subscribers' connections without blocking; a subscriber whose connection queue is full is disconnected.
+ */
+final class TableStreams implements CommitListener {
+    private static final Logger log = LoggerFactory.getLogger(TableStreams.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * The node whose table event is being delivered on this thread (set around {@code Node.deliverRemoteEvent}):
+     * changes committed meanwhile are that node's echo and are not delivered back to it.
+     */
+    static final ThreadLocal<String> ORIGIN = new ThreadLocal<>();
+
+    record Event(long seq, TableEventKind kind, byte[] before, byte[] after, String origin, long lsn) {}
+
+    /** Where a subscription's messages go (a server session). None of these may block. */
+    interface Sink {
+        /** Queues a reply to a request; false if it could not be sent. */
+        boolean reply(Message.Reply r);
+
+        /** Queues a pushed message (Resync). */
+        void push(Message m);
+
+        /** Queues an encoded table event; false if the connection's event queue is full. */
+        boolean offerEvent(byte[] frame);
+
+        /** This sink cannot keep up: disconnect it (asynchronously). */
+        void slowSubscriber(String module, String table);
+    }
+
+    /** One subscription: a session's request id on a stream. */
+    record Subscriber(Sink session, long id) {}
+
+    /** A snapshot subscriber waiting for the state it read to be durable. */
+    private record Pending(Subscriber sub, long seq, long lsn, List<byte[]> rows) {}
+
+    final class Stream {
+        final String module;
+        final String table;
+        final String epoch = newEpoch();
+        /** Last sequence number given; last one released (durable and sent). */
+        long seq;
+        long releasedSeq;
+        volatile long published; // = seq, readable without the monitor
+        final ArrayDeque<Event> unreleased = new ArrayDeque<>();
+        final ArrayDeque<Event> recent = new ArrayDeque<>();
+        final List<Subscriber> subscribers = new ArrayList<>();
+        final List<Pending> pending = new ArrayList<>();
+        long callbackLsn;
+        boolean removed;
+
+        Stream(String module, String table) {
+            this.module = module;
+            this.table = table;
+        }
+
+        synchronized void append(TableEventKind kind, byte[] before, byte[] after, String origin, long lsn) {
+            var e = new Event(++seq, kind, before, after, origin, lsn);
+            published = seq;
+            unreleased.addLast(e);
+            if (unreleased.size() > maxUnreleased) {
+                // storage is not keeping up (or failed): stop holding events for live subscribers; they resynchronise
+                log.warn("{}.{}: {} changes wait for durability; disconnecting its subscribers", module, table, unreleased.size());
+                for (Subscriber s : subscribers) s.session().slowSubscriber(module, table);
+                subscribers.clear();
+            }
+            whenDurable(lsn);
+        }
+
+        /** Releases what is durable now, or arranges to when {@code lsn} is. Holds the monitor. */
+        private void whenDurable(long lsn) {
+            if (lsn <= durableLsn) {
+                release(durableLsn);
+                return;
+            }
+            if (lsn <= callbackLsn) return; // a release covering it is already arranged
+            callbackLsn = lsn;
+            durability.apply(lsn).whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    log.error("{}.{}: the node could not make its changes durable ({}); they are not sent to subscribers", module, table,
+                            failure.getMessage());
+                    return;
+                }
+                advanceDurable(lsn);
+                release(lsn);
+            });
+        }
+
+        synchronized void release(long lsn) {
+            while (!unreleased.isEmpty() && unreleased.peekFirst().lsn() <= lsn) {
+                Event e = unreleased.pollFirst();
+                releasedSeq = e.seq();
+                recent.addLast(e);
+                if (recent.size() > resumeCapacity) recent.pollFirst();
+                for (int i = 0; i < subscribers.size(); i++) {
+                    Subscriber s = subscribers.get(i);
+                    if (!push(s, e)) {
+                        subscribers.remove(i--);
+                        s.session().slowSubscriber(module, table);
+                    }
+                }
+            }
+            for (var it = pending.iterator(); it.hasNext(); ) {
+                Pending p = it.next();
+                if (p.lsn() > lsn) continue;
+                it.remove();
+                activate(p.sub(), p.seq(), p.rows());
+            }
+        }
+
+        /** Sends a snapshot reply, then the released events after it; the subscriber then gets live events. */
+        private void activate(Subscriber sub, long snapshotSeq, List<byte[]> rows) {
+            if (snapshotSeq < releasedSeq && (recent.isEmpty() || recent.peekFirst().seq() > snapshotSeq + 1)) {
+                sub.session().reply(new Message.Error(sub.id(), ErrorKind.UNAVAILABLE, "table " + module + "." + table
+                        + " changed too much while its snapshot was made durable; subscribe again"));
+                return;
+            }
+            if (!sub.session().reply(new Message.Subscribed(sub.id(), true, epoch, snapshotSeq, rows))) return;
+            for (Event e : recent) {
+                if (e.seq() <= snapshotSeq) continue;
+                if (!push(sub, e)) {
+                    sub.session().slowSubscriber(module, table);
+                    return;
+                }
+            }
+            subscribers.add(sub);
+        }
+    }
+
+    private final ConcurrentHashMap<String, Stream> streams = new ConcurrentHashMap<>();
+    private final int resumeCapacity;
+    private final int maxUnreleased;
+    private final LongFunction<CompletableFuture<Void>> durability;
+    /** Highest log position known durable, and highest horizon seen in a commit. */
+    private volatile long durableLsn;
+    private volatile long lastHorizon;
+    private volatile boolean closed;
+
+    /** {@code durability}: completes when the transaction at that log position is durable (Node.whenDurable). */
+    TableStreams(int resumeCapacity, LongFunction<CompletableFuture<Void>> durability) {
+        this.resumeCapacity = resumeCapacity;
+        this.maxUnreleased = Math.max(resumeCapacity, 1024) * 4;
+        this.durability = durability;
+    }
+
+    private static String key(String module, String table) {
+        return module + '\u0000' + table;
+    }
+
+    private static String newEpoch() {
+        byte[] b = new byte[8];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    private synchronized void advanceDurable(long lsn) {
+        if (lsn > durableLsn) durableLsn = lsn;
+    }
+
+    /** The log position covering every commit seen so far: state read now is durable once it is. */
+    long horizon() { return lastHorizon; }
+
+    @Override
+    public void committed(long txId, long horizonLsn, List<RowEvent> events) {
+        if (horizonLsn > lastHorizon) lastHorizon = horizonLsn; // under the execution lock: one writer at a time
+        if (closed || streams.isEmpty()) return;
+        String origin = ORIGIN.get();
+        for (RowEvent ev : events) {
+            Stream s = streams.get(key(ev.module(), ev.table()));
+            if (s == null) continue;
+            TableEventKind kind = ev.before() == null ? TableEventKind.INSERT : ev.after() == null ? TableEventKind.DELETE : TableEventKind.UPDATE;
+            s.append(kind, ev.before(), ev.after(), origin == null ? "" : origin, horizonLsn);
+        }
+    }
+
+    private static boolean push(Subscriber s, Event e) {
+        byte[] frame = MessageCodec.encode(new Message.TableEvent(s.id(), e.seq(), e.kind(), e.before(), e.after(), e.origin()));
+        return s.session().offerEvent(frame);
+    }
+
+    /**
+     * Starts a subscription: resumes after {@code afterSeq} if the stream's epoch matches and its buffer still holds
+     * every later event, else sends a snapshot taken by {@code rows} (once durable). {@code checkVisible} throws
+     * (NOT_FOUND) if the table is not readable by this session. The reply is queued before any event of the
+     * subscription.
+     */
+    void subscribe(Subscriber sub, String module, String table, String epoch, long afterSeq, Runnable checkVisible,
+                   Supplier<List<byte[]>> rows) {
+        checkVisible.run();
+        for (int attempt = 0; ; attempt++) {
+            if (attempt == 1000) throw new NetworkException(ErrorKind.UNAVAILABLE, "table " + module + "." + table
+                    + " changes too fast to take a consistent snapshot; try again");
+            if (start(sub, module, table, epoch, afterSeq, rows)) return;
+            Thread.onSpinWait();
+        }
+    }
+
+    /** One attempt; false if the stream moved while the snapshot was read (or restarted), so try again. */
+    private boolean start(Subscriber sub, String module, String table, String epoch, long afterSeq, Supplier<List<byte[]>> rows) {
+        Stream s = streams.computeIfAbsent(key(module, table), k -> new Stream(module, table));
+        synchronized (s) {
+            if (s.removed) return false;
+            if (!epoch.isEmpty() && epoch.equals(s.epoch) && afterSeq <= s.releasedSeq
+                    && (afterSeq == s.releasedSeq || (!s.recent.isEmpty() && s.recent.peekFirst().seq() <= afterSeq + 1))) {
+                if (!sub.session().reply(new Message.Subscribed(sub.id(), false, s.epoch, afterSeq, List.of()))) return true;
+                for (Event e : s.recent) {
+                    if (e.seq() <= afterSeq) continue;
+                    if (!push(sub, e)) {
+                        sub.session().slowSubscriber(module, table);
+                        return true;
+                    }
+                }
+                s.subscribers.add(sub);
+                return true;
+            }
+        }
+        // Snapshot: the rows must be exactly the table after event `seq`. Reading them takes the execution lock, which
+        // commits (and their append here) also hold: if the stream did not move while the rows were read, they match.
+        long before = s.published;
+        List<byte[]> snapshot = rows.get();
+        long lsn = lastHorizon; // read after the rows: covers every commit they reflect
+        synchronized (s) {
+            if (s.removed || s.seq != before) return false;
+            if (lsn <= durableLsn) {
+                s.release(durableLsn);
+                s.activate(sub, s.seq, snapshot);
+            } else {
+                s.pending.add(new Pending(sub, s.seq, lsn, snapshot));
+                s.whenDurable(lsn);
+            }
+            return true;
+        }
+    }
+
+    void unsubscribe(Sink session, long id) {
+        for (Stream s : streams.values()) synchronized (s) {
+            s.subscribers.removeIf(x -> x.session() == session && x.id() == id);
+            for (var it = s.pending.iterator(); it.hasNext(); ) {
+                Pending p = it.next();
+                if (p.sub().session() != session || p.sub().id() != id) continue;
+                it.remove();
+                session.reply(new Message.Error(id, ErrorKind.UNAVAILABLE, "unsubscribed before the subscription started"));
+            }
+        }
+    }
+
+    void unsubscribeAll(Sink session) {
+        for (Stream s : streams.values()) synchronized (s) {
+            s.subscribers.removeIf(x -> x.session() == session);
+            s.pending.removeIf(x -> x.sub().session() == session);
+        }
+    }
+
+    /** A module was removed or replaced: its streams restart (new epoch); subscribers are told to resynchronise. */
+    void moduleChanged(String module) {
+        for (var it = streams.values().iterator(); it.hasNext(); ) {
+            Stream s = it.next();
+            if (!s.module.equals(module)) continue;
+            it.remove();
+            List<Subscriber> subs;
+            List<Pending> waiting;
+            synchronized (s) {
+                s.removed = true;
+                subs = List.copyOf(s.subscribers);
+                waiting = List.copyOf(s.pending);
+                s.subscribers.clear();
+                s.pending.clear();
+            }
+            String why = "module '" + module + "' was replaced or removed";
+            for (Subscriber sub : subs) sub.session().push(new Message.Resync(sub.id(), why));
+            for (Pending p : waiting) p.sub().session().reply(new Message.Error(p.sub().id(), ErrorKind.UNAVAILABLE, why + "; subscribe again"));
+            log.debug("stream {}.{} restarted ({} subscriber(s) told to resync)", s.module, s.table, subs.size());
+        }
+    }
+
+    void close() {
+        closed = true;
+    }
+}

@@ -1,0 +1,249 @@
+package dev.interstice.network.wire;
+
+import dev.interstice.abi.codec.Abi;
+import dev.interstice.abi.codec.AbiDecodeException;
+import dev.interstice.abi.codec.PostcardReader;
+import dev.interstice.abi.codec.PostcardWriter;
+import dev.interstice.abi.schema.SubscriptionEvent;
+import dev.interstice.abi.schema.Version;
+import dev.interstice.abi.value.IntersticeValue;
+import dev.interstice.network.Durability;
+import dev.interstice.network.ErrorKind;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Encodes and decodes {@link Message}s with the postcard primitives: a type byte, then the fields in declaration
+ * order (ids and sequence numbers are u64 varints, strings and byte strings a varint length then the bytes,
+ * booleans one byte, optional byte strings a 0/1 byte then the bytes, values and schemas as {@link Abi} encodes them).
+ * Decoding is meant for untrusted input: any malformed body raises {@link ProtocolException}.
+ */
+public final class MessageCodec {
+    /** Protocol version spoken by this implementation. A peer with another major version is refused. */
+    public static final int MAJOR = 1;
+    public static final int MINOR = 0;
+    /** First field of {@link Message.Hello}: tells an Interstice node from anything else that connects. */
+    public static final String MAGIC = "interstice-node";
+
+    private static final SubscriptionEvent.TableEventKind[] KINDS = SubscriptionEvent.TableEventKind.values();
+    private static final Message.Role[] ROLES = Message.Role.values();
+    private static final Durability[] DURABILITIES = Durability.values();
+
+    private MessageCodec() {}
+
+    public static byte[] encode(Message m) {
+        var w = new PostcardWriter(64);
+        w.writeU8(m.type());
+        switch (m) {
+            case Message.Hello h -> {
+                w.writeString(MAGIC);
+                w.writeU16(h.major());
+                w.writeU16(h.minor());
+                w.writeU8(h.role().ordinal());
+                w.writeString(h.nodeId());
+                w.writeString(h.nodeName());
+                bytes(w, h.nonce());
+            }
+            case Message.Welcome x -> {
+                w.writeU16(x.major());
+                w.writeU16(x.minor());
+                w.writeString(x.nodeId());
+                w.writeString(x.nodeName());
+                bytes(w, x.nonce());
+                w.writeVarU32(x.maxFrameBytes());
+                w.writeVarU32(x.maxInFlight());
+            }
+            case Message.Reject x -> w.writeString(x.reason());
+            case Message.Authenticate x -> { w.writeVarU64(x.id()); bytes(w, x.proof()); }
+            case Message.Ping x -> w.writeVarU64(x.id());
+            case Message.Call x -> {
+                w.writeVarU64(x.id());
+                w.writeString(x.module());
+                w.writeString(x.reducer());
+                w.writeString(x.callerModule());
+                w.writeBool(x.durable());
+                values(w, x.args());
+            }
+            case Message.Query x -> {
+                w.writeVarU64(x.id());
+                w.writeString(x.module());
+                w.writeString(x.query());
+                w.writeString(x.callerModule());
+                values(w, x.args());
+            }
+            case Message.GetSchema x -> { w.writeVarU64(x.id()); w.writeBool(x.full()); }
+            case Message.GetRows x -> { w.writeVarU64(x.id()); w.writeString(x.module()); w.writeString(x.table()); }
+            case Message.Publish x -> {
+                w.writeVarU64(x.id());
+                w.writeString(x.label());
+                bytes(w, x.wasm());
+                w.writeBool(x.reset());
+            }
+            case Message.Remove x -> { w.writeVarU64(x.id()); w.writeString(x.module()); }
+            case Message.Subscribe x -> {
+                w.writeVarU64(x.id());
+                w.writeString(x.module());
+                w.writeString(x.table());
+                w.writeString(x.epoch());
+                w.writeVarU64(x.afterSeq());
+            }
+            case Message.Unsubscribe x -> { w.writeVarU64(x.id()); w.writeVarU64(x.subscription()); }
+            case Message.Ok x -> w.writeVarU64(x.id());
+            case Message.Error x -> {
+                w.writeVarU64(x.id());
+                w.writeU8(x.kind().remote() ? x.kind().ordinal() : ErrorKind.INTERNAL.ordinal());
+                w.writeString(x.message());
+            }
+            case Message.Pong x -> { w.writeVarU64(x.id()); w.writeI64(x.timeMs()); }
+            case Message.Called x -> {
+                w.writeVarU64(x.id());
+                w.writeVarU64(x.txId());
+                w.writeVarU64(x.lsn());
+                w.writeU8(x.durability().ordinal());
+            }
+            case Message.QueryResult x -> { w.writeVarU64(x.id()); Abi.writeValue(w, x.value()); }
+            case Message.SchemaResult x -> { w.writeVarU64(x.id()); Abi.writeNodeSchema(w, x.schema()); }
+            case Message.RowsResult x -> { w.writeVarU64(x.id()); byteList(w, x.rows()); }
+            case Message.Published x -> {
+                w.writeVarU64(x.id());
+                w.writeString(x.module());
+                w.writeU16(x.version().major());
+                w.writeU16(x.version().minor());
+                w.writeU16(x.version().patch());
+                w.writeBool(x.replaced());
+            }
+            case Message.Subscribed x -> {
+                w.writeVarU64(x.id());
+                w.writeBool(x.snapshot());
+                w.writeString(x.epoch());
+                w.writeVarU64(x.seq());
+                byteList(w, x.rows());
+            }
+            case Message.TableEvent x -> {
+                w.writeVarU64(x.subscription());
+                w.writeVarU64(x.seq());
+                w.writeU8(x.kind().ordinal());
+                optBytes(w, x.before());
+                optBytes(w, x.after());
+                w.writeString(x.origin());
+            }
+            case Message.Resync x -> { w.writeVarU64(x.subscription()); w.writeString(x.reason()); }
+            case Message.Closing x -> w.writeString(x.reason());
+        }
+        return w.toByteArray();
+    }
+
+    public static Message decode(byte[] body) throws ProtocolException {
+        return decode(body, 0, body.length);
+    }
+
+    public static Message decode(byte[] body, int off, int len) throws ProtocolException {
+        if (len == 0) throw new ProtocolException("empty frame");
+        var r = new PostcardReader(body, off, len);
+        int type = r.readU8();
+        try {
+            Message m = switch (type) {
+                case 1 -> {
+                    String magic = r.readString();
+                    if (!magic.equals(MAGIC)) throw new ProtocolException("not an Interstice node handshake (magic '" + clip(magic) + "')");
+                    yield new Message.Hello(r.readU16(), r.readU16(), enumOf(ROLES, r.readU8(), "role"), r.readString(), r.readString(), bytes(r));
+                }
+                case 2 -> new Message.Welcome(r.readU16(), r.readU16(), r.readString(), r.readString(), bytes(r), u32(r), u32(r));
+                case 3 -> new Message.Reject(r.readString());
+                case 10 -> new Message.Authenticate(r.readVarU64(), bytes(r));
+                case 11 -> new Message.Ping(r.readVarU64());
+                case 12 -> new Message.Call(r.readVarU64(), r.readString(), r.readString(), r.readString(), r.readBool(), values(r));
+                case 13 -> new Message.Query(r.readVarU64(), r.readString(), r.readString(), r.readString(), values(r));
+                case 14 -> new Message.GetSchema(r.readVarU64(), r.readBool());
+                case 15 -> new Message.GetRows(r.readVarU64(), r.readString(), r.readString());
+                case 16 -> new Message.Publish(r.readVarU64(), r.readString(), bytes(r), r.readBool());
+                case 17 -> new Message.Remove(r.readVarU64(), r.readString());
+                case 18 -> new Message.Subscribe(r.readVarU64(), r.readString(), r.readString(), r.readString(), r.readVarU64());
+                case 19 -> new Message.Unsubscribe(r.readVarU64(), r.readVarU64());
+                case 30 -> new Message.Ok(r.readVarU64());
+                case 31 -> new Message.Error(r.readVarU64(), ErrorKind.ofWire(r.readU8()), r.readString());
+                case 32 -> new Message.Pong(r.readVarU64(), r.readI64());
+                case 33 -> new Message.Called(r.readVarU64(), r.readVarU64(), r.readVarU64(), enumOf(DURABILITIES, r.readU8(), "durability"));
+                case 34 -> new Message.QueryResult(r.readVarU64(), Abi.readValue(r));
+                case 35 -> new Message.SchemaResult(r.readVarU64(), Abi.readNodeSchema(r));
+                case 36 -> new Message.RowsResult(r.readVarU64(), byteList(r));
+                case 37 -> new Message.Published(r.readVarU64(), r.readString(), new Version(r.readU16(), r.readU16(), r.readU16()), r.readBool());
+                case 38 -> new Message.Subscribed(r.readVarU64(), r.readBool(), r.readString(), r.readVarU64(), byteList(r));
+                case 50 -> new Message.TableEvent(r.readVarU64(), r.readVarU64(), enumOf(KINDS, r.readU8(), "table event kind"),
+                        optBytes(r), optBytes(r), r.readString());
+                case 51 -> new Message.Resync(r.readVarU64(), r.readString());
+                case 52 -> new Message.Closing(r.readString());
+                default -> throw new ProtocolException("unknown message type " + type);
+            };
+            if (!r.atEnd()) throw new ProtocolException("message type " + type + " has " + r.remaining() + " trailing byte(s)");
+            return m;
+        } catch (AbiDecodeException | IllegalArgumentException | NullPointerException e) {
+            throw new ProtocolException("malformed message (type " + type + "): " + e.getMessage(), e);
+        }
+    }
+
+    // ---- helpers ----
+
+    private static void bytes(PostcardWriter w, byte[] b) {
+        w.writeVarUsize(b.length);
+        w.writeRaw(b);
+    }
+
+    private static byte[] bytes(PostcardReader r) {
+        return r.readBytes(r.readVarUsize());
+    }
+
+    private static void optBytes(PostcardWriter w, byte[] b) {
+        if (b == null) w.writeU8(0);
+        else {
+            w.writeU8(1);
+            bytes(w, b);
+        }
+    }
+
+    private static byte[] optBytes(PostcardReader r) throws ProtocolException {
+        int tag = r.readU8();
+        if (tag == 0) return null;
+        if (tag != 1) throw new ProtocolException("bad option tag " + tag);
+        return bytes(r);
+    }
+
+    private static void byteList(PostcardWriter w, List<byte[]> list) {
+        w.writeVarUsize(list.size());
+        for (byte[] b : list) bytes(w, b);
+    }
+
+    private static List<byte[]> byteList(PostcardReader r) {
+        int n = r.readVarUsize();
+        var out = new ArrayList<byte[]>(Math.min(n, 1024));
+        for (int i = 0; i < n; i++) out.add(bytes(r));
+        return out;
+    }
+
+    private static void values(PostcardWriter w, List<IntersticeValue> vs) {
+        w.writeVarUsize(vs.size());
+        for (IntersticeValue v : vs) Abi.writeValue(w, v);
+    }
+
+    private static List<IntersticeValue> values(PostcardReader r) {
+        int n = r.readVarUsize();
+        var out = new ArrayList<IntersticeValue>(Math.min(n, 1024));
+        for (int i = 0; i < n; i++) out.add(Abi.readValue(r));
+        return out;
+    }
+
+    private static int u32(PostcardReader r) throws ProtocolException {
+        long v = r.readVarU32();
+        if (v > Integer.MAX_VALUE) throw new ProtocolException("limit " + v + " out of range");
+        return (int) v;
+    }
+
+    private static <E> E enumOf(E[] values, int code, String what) throws ProtocolException {
+        if (code < 0 || code >= values.length) throw new ProtocolException("unknown " + what + " " + code);
+        return values[code];
+    }
+
+    private static String clip(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+}

@@ -1,0 +1,117 @@
+package dev.interstice.network;
+
+import static dev.interstice.abi.value.IntersticeValue.str;
+import static dev.interstice.abi.value.IntersticeValue.u64;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.interstice.abi.schema.NodeSchema;
+import dev.interstice.abi.schema.SubscriptionEvent;
+import dev.interstice.abi.schema.Version;
+import dev.interstice.network.wire.Frames;
+import dev.interstice.network.wire.Message;
+import dev.interstice.network.wire.MessageCodec;
+import dev.interstice.network.wire.ProtocolException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class MessageCodecTest {
+    static final byte[] B = {1, 2, 3};
+
+    static List<Message> samples() {
+        var schema = new NodeSchema("n", "127.0.0.1:1", List.of(Fixtures.bank().schema()));
+        return List.of(
+                new Message.Hello(1, 0, Message.Role.PEER, "id", "name", B),
+                new Message.Welcome(1, 2, "id", "name", B, 1 << 24, 64),
+                new Message.Reject("no"),
+                new Message.Authenticate(5, B),
+                new Message.Ping(Long.MAX_VALUE),
+                new Message.Call(-1, "m", "r", "caller", true, List.of(u64(-1), str("é"))),
+                new Message.Query(7, "m", "q", "", List.of()),
+                new Message.GetSchema(8, true),
+                new Message.GetRows(9, "m", "t"),
+                new Message.Publish(10, "x.wasm", B, true),
+                new Message.Remove(11, "m"),
+                new Message.Subscribe(12, "m", "t", "abcd", 99),
+                new Message.Unsubscribe(13, 12),
+                new Message.Ok(14),
+                new Message.Error(15, ErrorKind.INCOMPATIBLE, "diff"),
+                new Message.Pong(16, -5),
+                new Message.Called(17, 3, 4, Durability.DURABLE),
+                new Message.QueryResult(18, str("v")),
+                new Message.SchemaResult(19, schema),
+                new Message.RowsResult(20, List.of(B, new byte[0])),
+                new Message.Published(21, "m", new Version(1, 2, 3), true),
+                new Message.Subscribed(22, true, "e", 5, List.of(B)),
+                new Message.TableEvent(22, 6, SubscriptionEvent.TableEventKind.UPDATE, B, B, "origin"),
+                new Message.TableEvent(22, 7, SubscriptionEvent.TableEventKind.INSERT, null, B, ""),
+                new Message.Resync(22, "why"),
+                new Message.Closing("bye"));
+    }
+
+    @Test
+    void everyMessageRoundTrips() throws Exception {
+        for (Message m : samples()) {
+            byte[] body = MessageCodec.encode(m);
+            assertThat(body[0] & 0xFF).isEqualTo(m.type());
+            Message back = MessageCodec.decode(body);
+            assertThat(MessageCodec.encode(back)).as(m.toString()).isEqualTo(body);
+            assertThat(back.getClass()).isEqualTo(m.getClass());
+        }
+        Message.Call c = (Message.Call) MessageCodec.decode(MessageCodec.encode(samples().get(5)));
+        assertThat(c.args()).containsExactly(u64(-1), str("é"));
+        assertThat(c.id()).isEqualTo(-1);
+    }
+
+    @Test
+    void localErrorKindsTravelAsInternal() throws Exception {
+        var e = (Message.Error) MessageCodec.decode(MessageCodec.encode(new Message.Error(1, ErrorKind.TIMEOUT, "x")));
+        assertThat(e.kind()).isEqualTo(ErrorKind.INTERNAL);
+        assertThat(ErrorKind.ofWire(200)).isEqualTo(ErrorKind.INTERNAL);
+    }
+
+    @Test
+    void malformedBodiesAreProtocolErrors() {
+        assertThatThrownBy(() -> MessageCodec.decode(new byte[0])).isInstanceOf(ProtocolException.class);
+        assertThatThrownBy(() -> MessageCodec.decode(new byte[] {(byte) 200})).isInstanceOf(ProtocolException.class).hasMessageContaining("unknown message type");
+        byte[] ok = MessageCodec.encode(new Message.Ping(1));
+        byte[] trailing = java.util.Arrays.copyOf(ok, ok.length + 1);
+        assertThatThrownBy(() -> MessageCodec.decode(trailing)).isInstanceOf(ProtocolException.class).hasMessageContaining("trailing");
+        byte[] hello = MessageCodec.encode(new Message.Hello(1, 0, Message.Role.CLIENT, "", "", B));
+        hello[2] = 'X';
+        assertThatThrownBy(() -> MessageCodec.decode(hello)).isInstanceOf(ProtocolException.class).hasMessageContaining("not an Interstice");
+        // every truncation and random corruption of every sample fails cleanly (never another exception)
+        var random = new Random(7);
+        for (Message m : samples()) {
+            byte[] body = MessageCodec.encode(m);
+            for (int len = 0; len < body.length; len++) {
+                int l = len;
+                assertThatThrownBy(() -> MessageCodec.decode(body, 0, l)).isInstanceOf(ProtocolException.class);
+            }
+            for (int i = 0; i < 200; i++) {
+                byte[] copy = body.clone();
+                copy[random.nextInt(copy.length)] = (byte) random.nextInt(256);
+                try {
+                    MessageCodec.decode(copy);
+                } catch (ProtocolException expected) {
+                    // fine
+                }
+            }
+        }
+    }
+
+    @Test
+    void framesAreLengthPrefixedAndBounded() throws Exception {
+        var out = new ByteArrayOutputStream();
+        Frames.write(out, B);
+        assertThat(out.toByteArray()).containsExactly(0, 0, 0, 3, 1, 2, 3);
+        assertThat(Frames.read(new ByteArrayInputStream(out.toByteArray()), 3)).containsExactly(B);
+        assertThatThrownBy(() -> Frames.read(new ByteArrayInputStream(out.toByteArray()), 2)).isInstanceOf(ProtocolException.class)
+                .hasMessageContaining("exceeds the maximum of 2 bytes");
+        assertThat(Frames.read(new ByteArrayInputStream(new byte[0]), 3)).isNull();
+        assertThatThrownBy(() -> Frames.read(new ByteArrayInputStream(new byte[] {0, 0, 0, 5, 1}), 10)).isInstanceOf(java.io.EOFException.class);
+    }
+}
