@@ -7,10 +7,8 @@ import dev.interstice.runtime.engine.WasmEngine;
 import dev.interstice.runtime.host.DescribeHost;
 import dev.interstice.runtime.module.ModuleException;
 import dev.interstice.runtime.module.ModuleLoader;
+import dev.interstice.runtime.module.SchemaDiff;
 import dev.interstice.runtime.node.Node;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,28 +16,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Publish and remove over the network. Publishing a module whose name is already loaded is a replacement: the two
  * schemas are compared ({@link SchemaDiff}); an incompatible one is refused with the diff unless the publisher asked
- * for a reset. Keeping the tables needs runtime support ({@code Node.replace(byte[] wasm, boolean reset)}); until the
- * node has it, a compatible replacement is refused with that explanation, and a reset removes then loads.
+ * for a reset ({@code Node.replace}).
  */
 final class ModuleInstaller {
     private static final Logger log = LoggerFactory.getLogger(ModuleInstaller.class);
-    /** {@code Node.replace(byte[], boolean)} once the runtime provides it. */
-    private static final MethodHandle NODE_REPLACE = findReplace();
-
     private final NodeServer server;
     private final Node node;
 
     ModuleInstaller(NodeServer server) {
         this.server = server;
         this.node = server.node();
-    }
-
-    private static MethodHandle findReplace() {
-        try {
-            return MethodHandles.publicLookup().findVirtual(Node.class, "replace", MethodType.methodType(ModuleSchema.class, byte[].class, boolean.class));
-        } catch (NoSuchMethodException | IllegalAccessException e) {
-            return null;
-        }
     }
 
     /** Serialised: one publish or remove at a time per node. */
@@ -70,23 +56,10 @@ final class ModuleInstaller {
             throw new NetworkException(ErrorKind.INCOMPATIBLE, diff.describe()
                     + "\nNothing was changed. To replace it anyway and DROP its data, publish again with --reset.");
         ModuleSchema result;
-        if (NODE_REPLACE != null) {
-            try {
-                result = (ModuleSchema) NODE_REPLACE.invoke(node, p.wasm(), p.reset());
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
-            }
-        } else if (p.reset()) {
-            log.warn("replacing module {} with a reset: its data is dropped", current.name());
-            node.remove(current.name());
-            server.moduleChanged(current.name());
-            result = node.load(label, p.wasm());
-        } else {
-            throw new NetworkException(ErrorKind.UNSUPPORTED, diff.describe() + "\nModule '" + current.name()
-                    + "' is already loaded and this node cannot replace a module in place yet (the runtime lacks Node.replace)."
-                    + " Publish with --reset to drop its data and load the new version, or remove it first.");
+        try {
+            result = node.replace(p.wasm(), p.reset());
+        } catch (ModuleException e) {
+            throw new NetworkException(ErrorKind.INCOMPATIBLE, e.getMessage());
         }
         log.info("replaced module {} {} -> {} ({})", current.name(), current.version(), result.version(), p.reset() ? "reset" : "tables kept");
         server.moduleChanged(result.name());

@@ -154,10 +154,10 @@ class ClientServerTest {
     void republishingComparesSchemas() {
         try (var a = n.admin()) {
             a.call("bank", "record", List.of(), false);
-            // same schema: compatible; without runtime support for in-place replacement it is refused, data untouched
-            assertThatThrownBy(() -> a.publish("bank.wasm", Fixtures.bank().build(), false, java.time.Duration.ofSeconds(30)))
-                    .isInstanceOfSatisfying(NetworkException.class, e -> assertThat(e.kind()).isIn(ErrorKind.UNSUPPORTED))
-                    .hasMessageContaining("compatible").hasMessageContaining("--reset");
+            // same schema: compatible, replaced in place with its rows kept
+            Message.Published same = a.publish("bank.wasm", Fixtures.bank().build(), false, java.time.Duration.ofSeconds(30));
+            assertThat(same.replaced()).isTrue();
+            assertThat(n.t.node.rows("bank", "ledger")).hasSize(1);
             // incompatible: a column changes type
             var changed = dev.interstice.runtime.testing.ModuleFixture.module("bank").table(dev.interstice.runtime.testing.ModuleFixture.simpleTable(
                     "ledger", true, dev.interstice.abi.schema.Persistence.LOGGED, dev.interstice.abi.schema.Visibility.PUBLIC,

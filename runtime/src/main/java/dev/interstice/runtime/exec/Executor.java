@@ -76,6 +76,8 @@ public final class Executor {
 
     public void addCommitListener(CommitListener l) { commitListeners.add(l); }
 
+    public void removeCommitListener(CommitListener l) { commitListeners.remove(l); }
+
     public NodeServices services() { return services; }
 
     /** Log position covering everything committed so far: a reader that saw the current state waits for it. */

@@ -24,6 +24,7 @@ import dev.interstice.runtime.host.GuestHost;
 import dev.interstice.runtime.module.LoadedModule;
 import dev.interstice.runtime.module.ModuleException;
 import dev.interstice.runtime.module.ModuleLoader;
+import dev.interstice.runtime.module.SchemaDiff;
 import dev.interstice.runtime.schedule.Scheduler;
 import dev.interstice.runtime.table.StoredRow;
 import dev.interstice.runtime.table.Table;
@@ -140,6 +141,64 @@ public final class Node implements AutoCloseable {
         return m.schema();
     }
 
+    /**
+     * Replaces a loaded module with new code of the same name. Its tables and their rows are kept when the new schema
+     * is compatible ({@link SchemaDiff}: same tables and columns; added tables, indexes, reducers and queries are
+     * fine); otherwise nothing changes and the refusal lists the differences, unless {@code reset} asks to drop the
+     * module's data. The new code's {@code load} hooks run; {@code init} does not.
+     */
+    public ModuleSchema replace(byte[] wasm, boolean reset) {
+        ensureOpen();
+        LoadedModule next = loader.load("(" + wasm.length + " bytes)", wasm, lm -> new GuestHost(executor, lm),
+                new DescribeHost("(replacement)", config.logSink()::log));
+        executor.exclusive(() -> {
+            LoadedModule current = registry.get(next.name());
+            if (current == null) throw new ModuleException("no module '" + next.name() + "' is loaded on this node to replace");
+            if (!reset) {
+                SchemaDiff.Result diff = SchemaDiff.compare(current.schema(), next.schema());
+                if (!diff.compatible()) throw new ModuleException(diff.describe()
+                        + "\nNothing was changed. Replace with a reset to drop the module's data.");
+                carryOver(current, next);
+            }
+            registry.remove(current.name());
+            try {
+                checkRegistrable(next);
+            } catch (ModuleException e) {
+                registry.add(current);
+                throw e;
+            }
+            if (storage != null) {
+                if (reset) Recovery.declaredTables(current).keySet().forEach(storage::dropTable);
+                Recovery.declaredTables(next).forEach(storage::declareTable);
+            }
+            registry.add(next);
+            meta.moduleLoaded(next.name(), wasm);
+            return null;
+        });
+        fireLifecycle(next, false);
+        log.info("replaced module {} with version {} ({})", next.name(), next.schema().version(), reset ? "data reset" : "tables kept");
+        return next.schema();
+    }
+
+    /** Moves committed rows and auto_inc counters into the replacement's tables; checks new unique indexes hold. */
+    private static void carryOver(LoadedModule from, LoadedModule to) {
+        for (Table t : to.tables().values()) {
+            Table old = from.table(t.schema().name());
+            if (old == null) continue;
+            for (StoredRow r : old.scan()) t.load(r);
+            old.autoIncCounters().forEach((col, n) -> t.autoIncCounters().merge(col, n, Math::max));
+            for (var ix : t.indexes()) {
+                if (ix.unique() && old.index(ix.schema().field()) == null) {
+                    var seen = new java.util.HashSet<dev.interstice.abi.value.IndexKey>();
+                    for (StoredRow r : old.scan())
+                        if (!seen.add(new dev.interstice.abi.value.IndexKey(Table.columnValue(r.row(), ix.column()))))
+                            throw new ModuleException("module '" + to.name() + "': the new unique index on " + t.schema().name() + "."
+                                    + ix.schema().field() + " does not hold for the existing rows; nothing was changed");
+                }
+            }
+        }
+    }
+
     /** Removes a module and its data. */
     public void remove(String module) {
         ensureOpen();
@@ -246,6 +305,11 @@ public final class Node implements AutoCloseable {
 
     /** Streams committed row changes (e.g. to subscribed peers). */
     public void addCommitListener(dev.interstice.runtime.exec.CommitListener l) { executor.addCommitListener(l); }
+
+    public void removeCommitListener(dev.interstice.runtime.exec.CommitListener l) { executor.removeCommitListener(l); }
+
+    /** The log position covering every transaction committed so far (what a reader of the current state has seen). */
+    public long horizonLsn() { return executor.horizonLsn(); }
 
     /** Runs the {@code connect} (or {@code disconnect}) hooks of every module with the peer's node id. */
     public void peerConnected(String peerNodeId, boolean connected) {

@@ -1,4 +1,4 @@
-package dev.interstice.network;
+package dev.interstice.runtime.module;
 
 import dev.interstice.abi.schema.FieldDef;
 import dev.interstice.abi.schema.IndexSchema;

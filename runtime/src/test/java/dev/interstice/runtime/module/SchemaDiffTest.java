@@ -1,4 +1,4 @@
-package dev.interstice.network;
+package dev.interstice.runtime.module;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
