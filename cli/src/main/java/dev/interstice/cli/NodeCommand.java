@@ -213,6 +213,10 @@ final class NodeCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "<name|id>") String ref;
         @Option(names = "--listen", paramLabel = "<host>", description = "Interface to listen on (default: the host of its address; 0.0.0.0 for all).")
         String listen;
+        @Option(names = "--ack", defaultValue = "durable", description = "When reducer calls are acknowledged: durable (after fsync, the default) or fast (after commit; fsync within ~10 ms).")
+        String ack;
+        @Option(names = "--salvage", description = "Start even if the log is damaged before its end: drop everything from the damage on and report exactly what was lost.")
+        boolean salvage;
 
         @Override
         public Integer call() throws Exception {
@@ -226,8 +230,14 @@ final class NodeCommand implements Runnable {
             InetSocketAddress addr = Addresses.parse(e.address());
             var stop = new CountDownLatch(1);
             Node node;
+            dev.interstice.runtime.exec.Ack acks;
             try {
-                node = Node.open(NodeConfig.at(dir).withNodeId(e.nodeId()));
+                acks = dev.interstice.runtime.exec.Ack.valueOf(ack.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException ex) {
+                throw new CliException("--ack must be durable or fast, not '" + ack + "'");
+            }
+            try {
+                node = Node.open(NodeConfig.at(dir).withNodeId(e.nodeId()).withAck(acks).withSalvage(salvage));
             } catch (RuntimeException ex) {
                 throw new CliException("cannot open node '" + e.name() + "' on " + dir + ": " + ex.getMessage() + " (is it already running?)");
             }
