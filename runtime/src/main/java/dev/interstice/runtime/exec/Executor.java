@@ -212,7 +212,14 @@ public final class Executor {
             persistent.add(new Change.Put(SystemTables.SCHEDULES, SystemTables.longBytes(entry.seq()), SystemTables.encodeSchedule(entry)));
         }
         if (doneScheduleSeq != 0) persistent.add(new Change.Delete(SystemTables.SCHEDULES, SystemTables.longBytes(doneScheduleSeq)));
-        long lsn = persistent.isEmpty() ? 0 : durability.append(new TxRecord(tx.id(), tx.timestampMs(), persistent));
+        long lsn;
+        try {
+            lsn = persistent.isEmpty() ? 0 : durability.append(new TxRecord(tx.id(), tx.timestampMs(), persistent));
+        } catch (RuntimeException e) {
+            // nothing was applied: the transaction is refused as a whole and the node keeps its last good state
+            throw new CallException(CallException.Kind.STORAGE, "transaction " + tx.id() + " was not committed: the log refused it ("
+                    + e.getMessage() + ")", e);
+        }
         if (lsn != 0) horizonLsn = lsn;
         tx.apply(changes);
         for (var s : schedules) services.schedule(s);
