@@ -1,5 +1,7 @@
 package dev.interstice.cli;
 
+import dev.interstice.abi.schema.ModuleSchema;
+import dev.interstice.abi.schema.NodeDependency;
 import dev.interstice.network.AdminToken;
 import dev.interstice.network.NetworkConfig;
 import dev.interstice.network.NodeServer;
@@ -7,20 +9,26 @@ import dev.interstice.runtime.node.Node;
 import dev.interstice.runtime.node.NodeConfig;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -41,12 +49,26 @@ final class ExampleCommand implements Callable<Integer> {
     }
 
     static final List<String> EXAMPLES = List.copyOf(PORTS.keySet());
+    /** How long a call an example's module makes to another node waits for that node to answer (e.g. caller's hello). */
+    static final Duration REMOTE_CALL_TTL = Duration.ofMinutes(10);
+    /** Examples whose module reaches other nodes while it loads (caller calls hello): their node is on the network first. */
+    static final Set<String> NETWORK_ON_LOAD = Set.of("caller");
+    /** What to try with an example, when it is not calling one of its reducers (caller's reducers are all event handlers). */
+    private static final Map<String, String> TRY = Map.of("caller",
+            "try: interstice call_reducer hello-example hello hello <name>, and see the caller log the new greeting");
+    /** How long a node the example depends on may take to answer before the example says it does not. */
+    private static final Duration DEPENDENCY_GRACE = Duration.ofMillis(1500);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "<name>", description = "The example to run: ${COMPLETION-CANDIDATES}", completionCandidates = Names.class)
     String name;
+
+    @Option(names = "--node-address", paramLabel = "<node>=<host:port>",
+            description = "Reach a node the example's module depends on at another address than its binding's, "
+                    + "e.g. --node-address hello-example=127.0.0.1:9080 for caller (repeatable).")
+    Map<String, String> nodeAddresses = new LinkedHashMap<>();
 
     static final class Names extends java.util.ArrayList<String> {
         Names() { super(EXAMPLES); }
@@ -62,14 +84,33 @@ final class ExampleCommand implements Callable<Integer> {
         byte[] wasm = exampleWasm(name);
         int port = Integer.getInteger("interstice.example.port", PORTS.get(name)); // tests override the fixed port
         String nodeName = name + "-example";
+        NetworkConfig config = NetworkConfig.defaults().withNodeName(nodeName).withPort(port).withRemoteCallTtl(REMOTE_CALL_TTL);
+        for (var e : nodeAddresses.entrySet()) {
+            try {
+                config = config.withNodeAddress(e.getKey(), e.getValue());
+            } catch (IllegalArgumentException bad) {
+                throw CliException.usage("--node-address " + e.getKey() + "=" + e.getValue() + ": " + bad.getMessage());
+            }
+        }
         Path dir = Paths.home().resolve("examples").resolve(name);
         deleteRecursively(dir);
         var stop = new CountDownLatch(1);
         Node node = Node.open(NodeConfig.at(dir));
         NodeServer server;
         AdminToken token = AdminToken.loadOrCreate(dir);
+        // Other nodes must not find the example's node without its module (a call arriving then would be refused and
+        // lost, e.g. caller's hello when caller waits for hello): load first, unless loading needs the network.
+        ModuleSchema loaded = null;
+        if (!NETWORK_ON_LOAD.contains(name)) {
+            try {
+                loaded = node.load(name + ".wasm", wasm);
+            } catch (RuntimeException e) {
+                node.close();
+                throw e;
+            }
+        }
         try {
-            server = NodeServer.start(node, NetworkConfig.defaults().withNodeName(nodeName).withPort(port).withAdminToken(token));
+            server = NodeServer.start(node, config.withAdminToken(token));
         } catch (BindException e) {
             node.close();
             throw new CliException("port " + port + " of the '" + name + "' example is already in use (is the example already running? stop it with Ctrl+C first)");
@@ -90,14 +131,23 @@ final class ExampleCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         RUNNING.add(shutdown);
         try {
-            var schema = node.load(name + ".wasm", wasm);
+            var schema = loaded != null ? loaded : node.load(name + ".wasm", wasm);
             var out = spec.commandLine().getOut();
             out.println("example '" + name + "': node '" + nodeName + "' (" + node.id() + ") listening on " + server.address()
                     + " with module " + schema.name() + " " + schema.version());
             out.println("reducers: " + schema.reducers().stream().map(r -> r.name()).toList() + ", queries: "
                     + schema.queries().stream().map(q -> q.name()).toList());
-            out.println("try: interstice call_reducer " + nodeName + " " + schema.name() + " <reducer> [args...]   (Ctrl+C stops the node)");
+            out.println(TRY.getOrDefault(name, "try: interstice call_reducer " + nodeName + " " + schema.name() + " <reducer> [args...]")
+                    + "   (Ctrl+C stops the node)");
+            if (!schema.nodeDependencies().isEmpty())
+                out.println("node dependencies: " + String.join(", ", schema.nodeDependencies().stream()
+                        .map(d -> d.name() + " at " + server.config().nodeAddress(d.name(), d.address())).toList()));
             out.flush();
+            for (String n : nodeAddresses.keySet())
+                if (schema.nodeDependencies().stream().noneMatch(d -> d.name().equals(n)))
+                    out.println("note: module " + schema.name() + " has no node dependency '" + n + "'; --node-address " + n + " has no effect (its node dependencies: "
+                            + (schema.nodeDependencies().isEmpty() ? "none" : String.join(", ", schema.nodeDependencies().stream().map(NodeDependency::name).toList())) + ")");
+            watchDependencies(schema, server, out, stop);
             if (name.equals("hello")) {
                 node.call("hello", "hello", List.of(dev.interstice.abi.value.IntersticeValue.str("Interstice")));
                 log.info("called hello(\"Interstice\"); greetings now: {}", node.query("hello", "get_greetings", List.of()));
@@ -125,9 +175,50 @@ final class ExampleCommand implements Callable<Integer> {
         }
         var available = EXAMPLES.stream().filter(e -> ExampleCommand.class.getResource("/modules/" + e + ".wasm") != null).toList();
         throw new CliException("the '" + name + "' example module is not built into this CLI (no modules/" + name + ".wasm on the class path; "
-                + (name.equals("hello") ? "run ./mvnw install or use the ./interstice launcher"
+                + (name.equals("hello") || name.equals("caller") ? "run ./mvnw install or use the ./interstice launcher"
                 : "this example module does not exist in this repository yet") + "). Available here: "
                 + (available.isEmpty() ? "none" : String.join(", ", available)));
+    }
+
+    /**
+     * For each node the module depends on (its {@code src/bindings/node_*.toml}), tells whether it answers and when
+     * that changes, until {@code stop}: the network keeps reconnecting meanwhile, so the example waits for a node
+     * started later (e.g. caller started before hello) instead of failing.
+     */
+    static void watchDependencies(ModuleSchema schema, NodeServer server, PrintWriter out, CountDownLatch stop) {
+        List<NodeDependency> deps = schema.nodeDependencies();
+        if (deps.isEmpty()) return;
+        Thread.ofVirtual().name("interstice-example-dependencies").start(() -> {
+            var reported = new HashMap<String, Boolean>(); // node name -> connected, as last printed
+            long since = System.nanoTime();
+            try {
+                do {
+                    for (NodeDependency d : deps) {
+                        String address = server.config().nodeAddress(d.name(), d.address());
+                        if (!server.peers().stats().containsKey(address)) continue; // nothing uses it (yet)
+                        boolean up = server.peers().isConnected(address);
+                        Boolean was = reported.get(d.name());
+                        if (was == null ? !up && System.nanoTime() - since < DEPENDENCY_GRACE.toNanos() : was == up) continue;
+                        reported.put(d.name(), up);
+                        if (up) out.println("connected to node '" + d.name() + "' at " + address);
+                        else out.println((was == null ? "node '" + d.name() + "' does not answer at " + address : "lost node '" + d.name() + "' at " + address)
+                                + " (is it running?" + startHint(d.name()) + "); retrying until it answers, calls to it wait up to "
+                                + REMOTE_CALL_TTL.toMinutes() + " min");
+                        out.flush();
+                    }
+                } while (!stop.await(200, TimeUnit.MILLISECONDS));
+            } catch (InterruptedException e) {
+                // stopping
+            } catch (RuntimeException e) {
+                log.debug("watching the example's node dependencies stopped: {}", e.toString());
+            }
+        });
+    }
+
+    /** " start it with: interstice example hello" for the node of an example ({@code hello-example}), else "". */
+    private static String startHint(String nodeName) {
+        String example = nodeName.endsWith("-example") ? nodeName.substring(0, nodeName.length() - "-example".length()) : "";
+        return PORTS.containsKey(example) ? " start it with: interstice example " + example : "";
     }
 
     static void deleteRecursively(Path dir) throws IOException {

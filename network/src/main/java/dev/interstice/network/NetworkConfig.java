@@ -2,6 +2,9 @@ package dev.interstice.network;
 
 import dev.interstice.network.wire.Frames;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * How a node serves and reaches the network. Immutable: every {@code withX} returns a copy. The defaults suit a node
@@ -28,6 +31,7 @@ public final class NetworkConfig implements Cloneable {
     private Duration reconnectInitialDelay = Duration.ofMillis(100);
     private Duration reconnectMaxDelay = Duration.ofSeconds(5);
     private Duration subscriptionRefresh = Duration.ofSeconds(1);
+    private Map<String, String> nodeAddresses = Map.of();
 
     public static NetworkConfig defaults() { return new NetworkConfig(); }
 
@@ -116,6 +120,26 @@ public final class NetworkConfig implements Cloneable {
     /** How often the node re-reads its modules' remote subscriptions (also refreshed after each publish/remove). */
     public Duration subscriptionRefresh() { return subscriptionRefresh; }
     public NetworkConfig withSubscriptionRefresh(Duration v) { var c = copy(); c.subscriptionRefresh = v; return c; }
+
+    /** Addresses given to node dependencies by name, replacing those of the modules' bindings (see {@link #withNodeAddress}). */
+    public Map<String, String> nodeAddresses() { return nodeAddresses; }
+
+    /**
+     * Reaches the node that modules name {@code nodeName} in their node dependencies at {@code address} ("host:port")
+     * instead of the address written in their bindings, for calls, queries and subscriptions alike: the same node
+     * served elsewhere (another port, a test's ephemeral port). Names that no module depends on are ignored.
+     */
+    public NetworkConfig withNodeAddress(String nodeName, String address) {
+        var a = Addresses.parse(address);
+        var m = new LinkedHashMap<>(nodeAddresses);
+        m.put(nodeName, Addresses.format(a.getHostString(), a.getPort()));
+        var c = copy();
+        c.nodeAddresses = Collections.unmodifiableMap(m);
+        return c;
+    }
+
+    /** The address to use for the node dependency {@code nodeName} whose binding says {@code declared}. */
+    public String nodeAddress(String nodeName, String declared) { return nodeAddresses.getOrDefault(nodeName, declared); }
 
     private static int positive(int v) {
         if (v <= 0) throw new IllegalArgumentException("must be positive: " + v);

@@ -131,15 +131,19 @@ final class PeerLink {
         }
         String id = c.nodeId();
         synchronized (monitor) {
-            client = c;
             remoteNodeId = id;
+            // Subscribe before the connection is handed to waiting calls and queries: the node handles a connection's
+            // requests in order, so the effects of calls queued meanwhile (e.g. a module's call made on load) reach
+            // the subscriptions as events after their snapshot, not inside the snapshot's baseline.
+            for (RemoteTable t : tables.values()) subscribe(c, t);
+            if (!c.isOpen()) throw new IllegalStateException("the connection to " + address + " closed right after the handshake");
+            client = c;
             lastError = "connection lost";
             monitor.notifyAll();
         }
         log.info("connected to node '{}' ({}) at {}", c.nodeName(), id, address);
         server.peerUp(id);
         c.closed().thenRun(() -> server.peerDown(id));
-        for (RemoteTable t : tables.values()) subscribe(c, t);
     }
 
     private void onClosed() {

@@ -68,6 +68,15 @@ public final class PeerNetwork implements Peers, AutoCloseable {
             }
             try {
                 String address = resolve(c.nodeName(), c.callerModule());
+                // A new link first learns the node's subscriptions to that address, so that they are subscribed
+                // before this call is sent (a module calling a node it subscribes to sees its own call's changes).
+                if (!links.containsKey(address)) {
+                    try {
+                        refreshSubscriptions();
+                    } catch (RuntimeException e) {
+                        log.warn("refreshing remote subscriptions failed: {}", e.toString()); // the refresher retries; the call still goes
+                    }
+                }
                 if (!link(address).enqueueCall(c.nodeName(), c.module(), c.reducer(), c.args(), c.callerModule()))
                     log.warn("dropped the call of {}.{} on node '{}' from module {}: {} calls already wait for {}", c.module(), c.reducer(),
                             c.nodeName(), c.callerModule(), server.config().remoteCallQueueCapacity(), address);
@@ -85,12 +94,16 @@ public final class PeerNetwork implements Peers, AutoCloseable {
         return link(address).query(nodeName, module, query, args, caller.callerModuleName(), deadline);
     }
 
-    /** The address of {@code nodeName} among the node dependencies of {@code module}. */
+    /**
+     * The address of {@code nodeName} among the node dependencies of {@code module}, unless the configuration gives
+     * that node another address ({@link NetworkConfig#withNodeAddress}).
+     */
     private String resolve(String nodeName, String module) {
         if (closed) throw new CallException(CallException.Kind.NOT_FOUND, "node '" + nodeName + "' is not reachable: the network is stopped");
         ModuleSchema m = node.schema(module).orElse(null);
         if (m != null)
-            for (NodeDependency d : m.nodeDependencies()) if (d.name().equals(nodeName)) return d.address();
+            for (NodeDependency d : m.nodeDependencies())
+                if (d.name().equals(nodeName)) return server.config().nodeAddress(nodeName, d.address());
         throw new CallException(CallException.Kind.NOT_FOUND, "module '" + module + "' has no node dependency named '" + nodeName
                 + "' (add its binding with: interstice bindings add node " + nodeName + ")");
     }
@@ -113,7 +126,7 @@ public final class PeerNetwork implements Peers, AutoCloseable {
                     continue;
                 }
                 String key = s.module() + '\u0000' + s.table();
-                wanted.computeIfAbsent(s.address(), a -> new HashMap<>())
+                wanted.computeIfAbsent(server.config().nodeAddress(s.node(), s.address()), a -> new HashMap<>())
                         .computeIfAbsent(key, k -> Map.entry(k, new LinkedHashSet<>())).getValue().add(s.node());
             }
         } catch (IllegalStateException e) {

@@ -71,6 +71,9 @@ class PeerTest {
         app.t.node.load(Fixtures.caller(bank.address()));
         app.t.node.call("caller", "pay", List.of());
         NetNode.await("the remote call to commit", () -> bank.t.node.rows("bank", "ledger").size() == 1);
+        // caller subscribes to bank.ledger: the subscription is in place before its first call is sent, so the call's
+        // insert comes back as an event (on_ledger notes it in caller.seen), not as part of the subscription's baseline
+        NetNode.await("the insert event of the caller's own call", () -> app.t.node.rows("caller", "seen").size() == 1);
         app.t.node.call("caller", "ask", List.of());
         assertThat(app.t.hexLogsOf("caller").getLast()).containsExactly(Responses.queryOk(u64(42)));
     }
