@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# The PostgreSQL half of the transfer side-by-side benchmark.
+# The transfer workload side by side: PostgreSQL (pgbench) and Interstice (over the network), in one run, on this machine.
 #
 # Starts a private PostgreSQL cluster (temporary directory, loopback, a free port), loads N accounts, runs the same
 # transfer workload as the Interstice profiles transfer-uniform / transfer-skewed with pgbench (same account law,
 # same from != to rule, same amounts, same refusal rule, durable commits), prints throughput and latency, checks that
-# the total balance did not change, then stops the cluster and deletes it. Installs PostgreSQL from Debian's packages
-# if it is missing (needs root).
+# the total balance did not change. Then, for the same distribution, starts an Interstice benchmark node in its own JVM
+# (`interstice example benchmark`, loopback), loads the same N accounts and runs `interstice benchmark profile
+# transfer-uniform|transfer-skewed` with the same connections, skew, amounts and durable acknowledgement, once per
+# --interstice-inflight value (1 = one transaction in flight per connection, as pgbench; 64 = pipelined), and prints
+# both figures and their ratio. Everything is stopped and deleted at the end. Installs PostgreSQL from Debian's
+# packages if it is missing (needs root); builds the Interstice CLI if cli/target has none.
 #
 # usage: scripts/bench/postgres-transfer.sh [options]
 #   --connections N      client connections (pgbench -c, one thread each) (4)
@@ -20,6 +24,9 @@
 #                        statements: an interactive transaction (BEGIN, lock, check, 2 UPDATEs, END), 5-6 round trips
 #   --json-dir DIR       also write DIR/postgres-transfer-<distribution>.json
 #   --keep               keep the cluster directory (printed) instead of deleting it
+#   --interstice-inflight "K ..."  Interstice runs: requests in flight per connection, one run per value ("1 64")
+#   --interstice-warmup S          Interstice warmup in seconds (5: a fresh JVM compiles its hot paths meanwhile)
+#   --no-interstice      PostgreSQL only
 #   -h | --help
 #
 # Transfer semantics (as benchmark-workload's transfer reducer): from == to, amount <= 0, an unknown account or a
@@ -38,6 +45,9 @@ ZIPF_ALPHA=1.5
 MODE=function
 JSON_DIR=""
 KEEP=0
+INTERSTICE_INFLIGHT="1 64"
+INTERSTICE_WARMUP=5
+INTERSTICE=1
 
 die() { echo "postgres-transfer: $*" >&2; exit 1; }
 
@@ -54,11 +64,14 @@ while [[ $# -gt 0 ]]; do
     --mode) MODE="$2"; shift 2 ;;
     --json-dir) JSON_DIR="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
+    --interstice-inflight) INTERSTICE_INFLIGHT="$2"; shift 2 ;;
+    --interstice-warmup) INTERSTICE_WARMUP="$2"; shift 2 ;;
+    --no-interstice) INTERSTICE=0; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown option $1 (--help)" ;;
   esac
 done
-for v in CONNECTIONS DURATION WARMUP ACCOUNTS INITIAL_BALANCE MAX_AMOUNT; do
+for v in CONNECTIONS DURATION WARMUP ACCOUNTS INITIAL_BALANCE MAX_AMOUNT INTERSTICE_WARMUP; do
   [[ "${!v}" =~ ^[0-9]+$ ]] || die "--${v,,} must be a non-negative integer (got ${!v})"
 done
 [[ "$CONNECTIONS" -ge 1 && "$DURATION" -ge 1 && "$ACCOUNTS" -ge 2 && "$MAX_AMOUNT" -ge 1 ]] || die "bad numbers"
@@ -109,8 +122,13 @@ chmod 755 "$WORK"
 DATA="$WORK/data"
 STARTED=0
 
+# shellcheck source=interstice-node.sh
+source "$(dirname "${BASH_SOURCE[0]}")/interstice-node.sh"
+[[ $INTERSTICE -eq 1 ]] && interstice_build
+
 cleanup() {
   local rc=$?
+  interstice_node_stop
   if [[ $STARTED -eq 1 ]]; then as_pg "$PG_BIN/pg_ctl" -D "$DATA" -m fast -w stop >/dev/null 2>&1 || true; fi
   if [[ $KEEP -eq 1 ]]; then echo "postgres-transfer: cluster kept in $WORK" >&2; else rm -rf "$WORK"; fi
   exit $rc
@@ -225,22 +243,41 @@ percentiles() { # $1 = log prefix
     }'
 }
 
-# =====================================================================================================================
-# >>> LEAD: the Interstice half and the ratio go here. <<<
-# Called once per distribution after the PostgreSQL run, with these variables set:
-#   DIST (uniform|zipf), CONNECTIONS, DURATION, WARMUP, ACCOUNTS, INITIAL_BALANCE, MAX_AMOUNT, ZIPF_ALPHA,
-#   PG_TPS, PG_P50_US, PG_P90_US, PG_P99_US, PG_MAX_US, PG_FAILED, PG_VERIFIED (yes|no)
-# It should run the same workload against Interstice (in process, or over the network once that client exists),
-# print its figures next to PostgreSQL's, and the ratio Interstice tps / PostgreSQL tps.
-# Until then it prints the equivalent in-process command.
-# =====================================================================================================================
+# The Interstice half: called once per distribution after the PostgreSQL run, with DIST, CONNECTIONS, DURATION,
+# ACCOUNTS, INITIAL_BALANCE, MAX_AMOUNT, ZIPF_ALPHA and PG_TPS, PG_P50_US, PG_P99_US, PG_VERIFIED set. The node starts at
+# the first call and serves every distribution (the accounts are created once; a profile creates only missing ones).
 run_interstice_and_compare() {
-  local profile=transfer-uniform
+  [[ $INTERSTICE -eq 1 ]] || return 0
+  local profile=transfer-uniform k out tps p50 p99 ver rc
   [[ "$DIST" == zipf ]] && profile=transfer-skewed
-  echo "interstice: (not run by this script yet) the same workload in process:"
-  echo "  java -cp benchmarks/target/benchmarks.jar dev.interstice.benchmarks.load.InProcessBench $profile \\"
-  echo "    --connections $CONNECTIONS --duration-ms $((DURATION * 1000)) --warmup-ms $((WARMUP * 1000)) \\"
-  echo "    --accounts $ACCOUNTS --initial-balance $INITIAL_BALANCE --max-amount $MAX_AMOUNT --zipf-alpha $ZIPF_ALPHA"
+  [[ -n "$IB_NODE_PID" ]] || interstice_node_start
+  for k in $INTERSTICE_INFLIGHT; do
+    local args=(benchmark profile "$profile" "$IB_NODE" --connections "$CONNECTIONS" --inflight "$k" --ack durable
+                --duration-ms $((DURATION * 1000)) --warmup-ms $((INTERSTICE_WARMUP * 1000)) --accounts "$ACCOUNTS"
+                --initial-balance "$INITIAL_BALANCE" --max-amount "$MAX_AMOUNT" --zipf-alpha "$ZIPF_ALPHA" --quiet)
+    [[ -n "$JSON_DIR" ]] && args+=(--output "$JSON_DIR/interstice-transfer-$DIST-k$k.json")
+    echo "postgres-transfer: $DIST: Interstice, $CONNECTIONS connections x $k in flight, warmup ${INTERSTICE_WARMUP} s, measuring ${DURATION} s..." >&2
+    rc=0
+    out=$(interstice_cli "${args[@]}" 2>&1) || rc=$?
+    [[ $rc -eq 0 ]] || STATUS=2
+    tps=$(echo "$out" | awk '/^throughput/ {gsub(",", "", $2); print $2; exit}')
+    p50=$(echo "$out" | awk '/^latency/ {print $3 " " $4; exit}')
+    p99=$(echo "$out" | awk '/^latency/ {print $9 " " $10; exit}')
+    ver=$(echo "$out" | awk '/^verification/ {print $2 " " $3 " " $4; exit}')
+    echo "== interstice-transfer-$DIST: Interstice over TCP, durable acknowledgement ($CONNECTIONS connections x $k in flight, ${DURATION} s) =="
+    if [[ -z "$tps" ]]; then
+      echo "$out" | tail -20
+      echo "interstice: the run failed (exit $rc)"
+      continue
+    fi
+    printf 'throughput    %s tx/s\n' "$tps"
+    printf 'latency       p50 %s  p99 %s\n' "$p50" "$p99"
+    printf 'verification  %s\n' "$ver"
+    printf 'command       interstice %s\n' "${args[*]}"
+    printf 'ratio         Interstice (%s in flight) / PostgreSQL = %s / %.0f = %s\n' "$k" "$tps" "${PG_TPS:-0}" \
+      "$(awk -v a="$tps" -v b="${PG_TPS:-0}" 'BEGIN {if (b > 0) printf "%.2fx", a / b; else print "n/a"}')"
+  done
+  printf 'machine       %s cores, load average %s\n' "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
 # ---- run ----

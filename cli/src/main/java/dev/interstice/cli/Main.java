@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "interstice", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Run and manage Interstice nodes: sandboxed WebAssembly modules with tables, reducers, queries and subscriptions.",
         subcommands = {NodeCommand.class, PublishCommand.class, RemoveCommand.class, CallReducerCommand.class, CallQueryCommand.class,
-                RowsCommand.class, BindingsCommand.class, ExampleCommand.class, InitCommand.class, CommandLine.HelpCommand.class})
+                RowsCommand.class, BindingsCommand.class, ExampleCommand.class, InitCommand.class, dev.interstice.cli.bench.BenchmarkCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

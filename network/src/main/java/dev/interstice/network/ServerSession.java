@@ -221,17 +221,13 @@ final class ServerSession implements TableStreams.Sink {
                         : node.callFromPeer(c.module(), c.reducer(), c.args(), caller(c.callerModule()), Ack.FAST);
                 if (r.lsn() <= 0 || !persistent) yield new Message.Called(c.id(), r.txId(), r.lsn(), Durability.NOT_PERSISTED);
                 if (!c.durable()) yield new Message.Called(c.id(), r.txId(), r.lsn(), Durability.FAST);
-                // wait for the fsync off the worker, so later requests of this connection are not held up by it
-                Thread.startVirtualThread(() -> {
-                    Message.Reply done;
-                    try {
-                        node.awaitDurable(r.lsn());
-                        done = new Message.Called(c.id(), r.txId(), r.lsn(), Durability.DURABLE);
-                    } catch (RuntimeException e) {
-                        done = error(c.id(), e);
-                    }
-                    reply(done);
-                });
+                // reply when the fsync covering it completes, without holding up this connection's later requests; asking
+                // now (not from another thread later) also tells the log at once that a caller waits for this position
+                node.whenDurable(r.lsn()).whenComplete((ok, failure) -> reply(failure == null
+                        ? new Message.Called(c.id(), r.txId(), r.lsn(), Durability.DURABLE)
+                        : new Message.Error(c.id(), ErrorKind.STORAGE, "the transaction committed but could not be made durable: "
+                                + (failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                                        ? failure.getCause() : failure).getMessage())));
                 yield null;
             }
             case Message.Query q -> new Message.QueryResult(q.id(), admin

@@ -1,7 +1,16 @@
 package dev.interstice.benchmarks.load;
 
 import dev.interstice.abi.schema.ModuleSchema;
-import dev.interstice.abi.schema.ReducerSchema;
+import dev.interstice.cli.bench.BenchmarkWorkload;
+import dev.interstice.cli.bench.CallTarget;
+import dev.interstice.cli.bench.InProcessConnector;
+import dev.interstice.cli.bench.LoadConfig;
+import dev.interstice.cli.bench.LoadDriver;
+import dev.interstice.cli.bench.LoadResult;
+import dev.interstice.cli.bench.Profiles;
+import dev.interstice.cli.bench.Profiles.Profile;
+import dev.interstice.cli.bench.Reports;
+import dev.interstice.cli.bench.Verification;
 import dev.interstice.runtime.exec.Ack;
 import dev.interstice.runtime.node.Node;
 import dev.interstice.runtime.node.NodeConfig;
@@ -29,20 +38,6 @@ import java.util.Map;
  */
 public final class InProcessBench {
 
-    record Profile(String name, String description, Ack ack) {}
-
-    static final List<Profile> PROFILES = List.of(
-            new Profile("noop", "empty reducer (noop): the cost of a call and an empty transaction", Ack.DURABLE),
-            new Profile("insert-ephemeral", "tx_insert_ephemeral: one in-memory row + its progress row per call", Ack.DURABLE),
-            new Profile("insert-stateful", "tx_insert_stateful: one stateful row + progress row, durable acknowledgement", Ack.DURABLE),
-            new Profile("insert-logged-durable", "tx_insert_logged: one logged row + progress row, acknowledged after fsync", Ack.DURABLE),
-            new Profile("insert-logged-fast", "tx_insert_logged: acknowledged after the in-memory commit (fsync within ~10 ms)", Ack.FAST),
-            new Profile("fanout", "emit_event: one insert, " + BenchmarkWorkload.FANOUT + " subscriber transactions per call", Ack.DURABLE),
-            new Profile("scheduler", "tx_insert_ephemeral calls while tick reschedules itself with delay 0", Ack.DURABLE),
-            new Profile("transfer-uniform", "transfer between 2 of N logged accounts drawn uniformly, durable", Ack.DURABLE),
-            new Profile("transfer-skewed", "transfer between 2 of N logged accounts drawn from Zipf(alpha), durable", Ack.DURABLE),
-            new Profile("custom", "--reducer R --args-json '[...]' (placeholders $seq $worker $op $client $now_ms ...)", Ack.DURABLE));
-
     /** Parsed command line. */
     static final class Options {
         String profile;
@@ -53,14 +48,7 @@ public final class InProcessBench {
         long sampleMs = 1_000;
         double rate;
         Ack ack; // null: the profile's
-        int payloadBytes = 64;
-        int accounts = 100_000;
-        long initialBalance = 1_000_000;
-        long maxAmount = 100;
-        double zipfAlpha = 1.5;
-        long seed = 42;
-        String reducer;
-        String argsJson;
+        final Profiles.Workload workload = new Profiles.Workload();
         Path output, html, outputDir, dataDir;
         boolean keepData, quiet;
     }
@@ -78,7 +66,7 @@ public final class InProcessBench {
         }
         if (o == null) return;
         List<String> profiles = o.profile.equals("all")
-                ? PROFILES.stream().map(Profile::name).filter(n -> !n.equals("custom")).toList() : List.of(o.profile);
+                ? Profiles.ALL.stream().map(Profile::name).filter(n -> !n.equals("custom")).toList() : List.of(o.profile);
         var results = new LinkedHashMap<String, LoadResult>();
         boolean failed = false;
         for (String p : profiles) {
@@ -107,91 +95,35 @@ public final class InProcessBench {
             }
             failed |= !r.verified();
         }
-        if (results.size() > 1) System.out.println(table(results));
+        if (results.size() > 1) System.out.println(Reports.table(results));
         if (failed) System.exit(2);
     }
 
     /** Runs one profile on a fresh node. */
     static LoadResult run(String profileName, Options o, PrintStream progress) throws Exception {
-        Profile profile = PROFILES.stream().filter(p -> p.name().equals(profileName)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("unknown profile '" + profileName + "' (--help lists them)"));
-        Ack ack = o.ack != null ? o.ack : profile.ack();
+        Profile profile = Profiles.require(profileName);
+        Ack ack = o.ack != null ? o.ack : Ack.valueOf(profile.ack().toUpperCase(Locale.ROOT));
         boolean tempDir = o.dataDir == null;
         Path dir = tempDir ? Files.createTempDirectory("interstice-bench-") : o.dataDir.resolve(profileName);
         Files.createDirectories(dir);
         try (Node node = Node.open(NodeConfig.at(dir).withAck(ack).withLogSink((m, msg) -> { }))) {
             node.load(BenchmarkWorkload.MODULE + ".wasm", BenchmarkWorkload.wasm());
             var connector = new InProcessConnector(node, ack, "in-process node (data dir " + dir + ")");
-            var cfg = new LoadConfig().name(profileName).connections(o.connections).inflight(o.inflight)
-                    .durationMs(o.durationMs).warmupMs(o.warmupMs).rate(o.rate).sampleMs(o.sampleMs).progress(!o.quiet)
-                    .module(BenchmarkWorkload.MODULE);
+            var cfg = new LoadConfig().connections(o.connections).inflight(o.inflight)
+                    .durationMs(o.durationMs).warmupMs(o.warmupMs).rate(o.rate).sampleMs(o.sampleMs).progress(!o.quiet);
             ModuleSchema schema = node.schema(BenchmarkWorkload.MODULE).orElseThrow();
-            Probe txIds = control -> node.lastTxId();
             try (CallTarget control = connector.connect(-1, 1)) {
-                switch (profileName) {
-                    case "noop" -> {
-                        cfg.reducer("noop");
-                        cfg.verify(Verification.deltaEqualsAcks("transactions (in process: node.lastTxId)", txIds, 1));
-                    }
-                    case "insert-ephemeral", "insert-stateful", "insert-logged-durable", "insert-logged-fast" -> {
-                        String mode = profileName.split("-")[1];
-                        template(cfg, schema, "tx_insert_" + mode, BenchmarkWorkload.workloadArgs(o.payloadBytes));
-                        cfg.verify(BenchmarkWorkload.committedMatchesAcks());
-                        cfg.verify(Verification.deltaEqualsAcks("transactions (in process: node.lastTxId)", txIds, 1));
-                        cfg.note("payload_bytes", o.payloadBytes);
-                    }
-                    case "fanout" -> {
-                        template(cfg, schema, "emit_event", BenchmarkWorkload.workloadArgs(o.payloadBytes));
-                        cfg.verify(BenchmarkWorkload.committedMatchesAcks());
-                        cfg.verify(BenchmarkWorkload.fanoutMatchesAcks());
-                        cfg.verify(Verification.deltaEqualsAcks("transactions (in process: node.lastTxId)", txIds,
-                                1 + BenchmarkWorkload.FANOUT));
-                        cfg.measureRate("subscriber_transactions", BenchmarkWorkload.fanoutSeen());
-                        cfg.note("fanout_subscribers", BenchmarkWorkload.FANOUT);
-                        cfg.note("payload_bytes", o.payloadBytes);
-                    }
-                    case "scheduler" -> {
-                        template(cfg, schema, "tx_insert_ephemeral", BenchmarkWorkload.workloadArgs(o.payloadBytes));
-                        cfg.verify(BenchmarkWorkload.committedMatchesAcks());
-                        cfg.measureRate("ticks", BenchmarkWorkload.tickCount());
-                        cfg.note("tick_ms", 0);
-                    }
-                    case "transfer-uniform", "transfer-skewed" -> {
-                        long t = System.nanoTime();
-                        int calls = BenchmarkWorkload.seedAccounts(control, o.accounts, o.initialBalance);
-                        long seedMs = (System.nanoTime() - t) / 1_000_000;
-                        progress.printf("seeded %,d accounts in %,d ms (%d seed_accounts transactions)%n", o.accounts, seedMs, calls);
-                        var args = profileName.equals("transfer-uniform")
-                                ? TransferArgs.uniform(o.accounts, o.maxAmount, o.seed)
-                                : TransferArgs.zipf(o.accounts, o.zipfAlpha, o.maxAmount, o.seed);
-                        cfg.reducer("transfer").args(args, args.describe());
-                        cfg.verify(BenchmarkWorkload.balanceUnchanged());
-                        cfg.verify(Verification.deltaEqualsAcks("transactions (in process: node.lastTxId)", txIds, 1));
-                        cfg.note("accounts", o.accounts);
-                        cfg.note("initial_balance", o.initialBalance);
-                        cfg.note("seed_ms", seedMs);
-                        cfg.note("seed_transactions", calls);
-                        cfg.note("insufficient_funds", "a refused transfer commits as an empty transaction (counted as acknowledged)");
-                    }
-                    case "custom" -> {
-                        if (o.reducer == null) throw new IllegalArgumentException("custom needs --reducer");
-                        template(cfg, schema, o.reducer, o.argsJson == null ? "[]" : o.argsJson);
-                        cfg.verify(Verification.deltaEqualsAcks("transactions (in process: node.lastTxId)", txIds, 1));
-                    }
-                    default -> throw new IllegalArgumentException("unknown profile " + profileName);
-                }
-                if (o.reducer != null && !profileName.equals("custom")) {
-                    if (o.argsJson == null) throw new IllegalArgumentException("--reducer on a built-in profile needs --args-json too");
-                    template(cfg, schema, o.reducer, o.argsJson);
-                }
-                cfg.note("profile", profile.description());
+                var prepared = Profiles.prepare(profile, o.workload, schema, control, cfg, progress::println);
+                // in process the node's transaction counter is visible too: every acknowledged call committed its transactions
+                if (profile.transactionsPerCall() > 0 && (o.workload.reducer == null || profile.name().equals("custom")))
+                    cfg.verify(Verification.deltaEqualsAcks("transactions (in process: node.lastTxId)", c -> node.lastTxId(),
+                            profile.transactionsPerCall()));
                 cfg.note("data_dir", dir.toString());
-                if (profileName.equals("scheduler")) BenchmarkWorkload.call(control, "start_tick", BenchmarkWorkload.tickArg(0));
                 LoadResult r;
                 try {
                     r = new LoadDriver(progress).run(connector, cfg);
                 } finally {
-                    if (profileName.equals("scheduler")) BenchmarkWorkload.call(control, "stop_tick");
+                    prepared.finish(control);
                 }
                 var storage = node.storageStats();
                 if (storage != null) cfg.note("storage_stats", storage.toString());
@@ -201,27 +133,6 @@ public final class InProcessBench {
             if (tempDir && !o.keepData) deleteTree(dir);
             else progress.println("data kept in " + dir);
         }
-    }
-
-    private static void template(LoadConfig cfg, ModuleSchema schema, String reducer, String json) {
-        ReducerSchema r = schema.reducer(reducer)
-                .orElseThrow(() -> new IllegalArgumentException("module " + schema.name() + " has no reducer " + reducer));
-        cfg.reducer(reducer).args(ArgTemplate.parse(json, r.arguments(), schema.typeDefinitions()), json);
-    }
-
-    static String table(Map<String, LoadResult> results) {
-        var sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-22s %-8s %12s %10s %10s %10s %10s %7s  %s%n",
-                "profile", "ack", "tx/s", "p50", "p90", "p99", "max", "errors", "verified"));
-        for (var e : results.entrySet()) {
-            var r = e.getValue();
-            sb.append(String.format(Locale.ROOT, "%-22s %-8s %,12.0f %10s %10s %10s %10s %7d  %s%s%n", e.getKey(), r.ack(),
-                    r.throughputTps(), Reports.us(r.latencyUs(50)), Reports.us(r.latencyUs(90)), Reports.us(r.latencyUs(99)),
-                    Reports.us(r.latency().getMaxValue()), r.errors(), r.verified() ? "yes" : "NO",
-                    r.rates().isEmpty() ? "" : "  " + r.rates().entrySet().stream()
-                            .map(x -> String.format(Locale.ROOT, "%s %,.0f/s", x.getKey(), x.getValue().perSecond())).toList()));
-        }
-        return sb.toString();
     }
 
     static Options parse(String[] argv) {
@@ -257,14 +168,14 @@ public final class InProcessBench {
                     case "--sample-ms" -> o.sampleMs = Long.parseLong(val);
                     case "--rate" -> o.rate = Double.parseDouble(val);
                     case "--ack" -> o.ack = Ack.valueOf(val.toUpperCase(Locale.ROOT));
-                    case "--payload-bytes" -> o.payloadBytes = Integer.parseInt(val);
-                    case "--accounts" -> o.accounts = Integer.parseInt(val);
-                    case "--initial-balance" -> o.initialBalance = Long.parseLong(val);
-                    case "--max-amount" -> o.maxAmount = Long.parseLong(val);
-                    case "--zipf-alpha" -> o.zipfAlpha = Double.parseDouble(val);
-                    case "--seed" -> o.seed = Long.parseLong(val);
-                    case "--reducer" -> o.reducer = val;
-                    case "--args-json" -> o.argsJson = val;
+                    case "--payload-bytes" -> o.workload.payloadBytes = Integer.parseInt(val);
+                    case "--accounts" -> o.workload.accounts = Integer.parseInt(val);
+                    case "--initial-balance" -> o.workload.initialBalance = Long.parseLong(val);
+                    case "--max-amount" -> o.workload.maxAmount = Long.parseLong(val);
+                    case "--zipf-alpha" -> o.workload.zipfAlpha = Double.parseDouble(val);
+                    case "--seed" -> o.workload.seed = Long.parseLong(val);
+                    case "--reducer" -> o.workload.reducer = val;
+                    case "--args-json" -> o.workload.argsJson = val;
                     case "--output" -> o.output = Path.of(val);
                     case "--html" -> o.html = Path.of(val);
                     case "--output-dir" -> o.outputDir = Path.of(val);
@@ -284,15 +195,15 @@ public final class InProcessBench {
         if (rest.size() > 1) throw new IllegalArgumentException("one profile at a time (or 'all'), got " + rest);
         o.profile = rest.getFirst();
         if (o.profile.equals("list")) {
-            for (Profile p : PROFILES) System.out.printf("%-22s %s (default ack %s)%n", p.name(), p.description(), p.ack().name().toLowerCase());
+            for (Profile p : Profiles.ALL) System.out.printf("%-22s %s (default ack %s)%n", p.name(), p.description(), p.ack());
             return null;
         }
-        if (!o.profile.equals("all") && PROFILES.stream().noneMatch(p -> p.name().equals(o.profile)))
+        if (!o.profile.equals("all") && Profiles.find(o.profile).isEmpty())
             throw new IllegalArgumentException("unknown profile '" + o.profile + "'");
         if (o.profile.equals("all") && (o.output != null || o.html != null))
             throw new IllegalArgumentException("with 'all' use --output-dir (one JSON and HTML file per profile)");
         if (o.connections < 1 || o.inflight < 1) throw new IllegalArgumentException("--connections and --inflight must be >= 1");
-        if (o.accounts < 2) throw new IllegalArgumentException("--accounts must be >= 2");
+        if (o.workload.accounts < 2) throw new IllegalArgumentException("--accounts must be >= 2");
         return o;
     }
 
@@ -305,7 +216,7 @@ public final class InProcessBench {
                 node's state is verified after the run (exit status 2 if a check fails).
 
                 PROFILE: list | all | one of""");
-        for (Profile p : PROFILES) out.printf("  %-22s %s%n", p.name(), p.description());
+        for (Profile p : Profiles.ALL) out.printf("  %-22s %s%n", p.name(), p.description());
         out.println("""
 
                 options:

@@ -1,4 +1,4 @@
-package dev.interstice.benchmarks.load;
+package dev.interstice.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,4 @@
-package dev.interstice.benchmarks.load;
+package dev.interstice.cli.bench;
 
 import dev.interstice.abi.value.IntersticeValue;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.interstice.benchmarks.load;
+package dev.interstice.cli.bench;
 
 import dev.interstice.abi.host.CallContext;
 import dev.interstice.abi.schema.ModuleSchema;

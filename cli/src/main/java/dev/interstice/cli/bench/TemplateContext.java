@@ -1,4 +1,4 @@
-package dev.interstice.benchmarks.load;
+package dev.interstice.cli.bench;
 
 /**
  * The values a call's arguments may refer to (placeholders of {@link ArgTemplate}).

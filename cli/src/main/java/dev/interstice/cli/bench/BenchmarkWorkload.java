@@ -1,13 +1,17 @@
-package dev.interstice.benchmarks.load;
+package dev.interstice.cli.bench;
 
 import static dev.interstice.abi.value.IntersticeValue.i64;
 import static dev.interstice.abi.value.IntersticeValue.u32;
 import static dev.interstice.abi.value.IntersticeValue.u64;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.interstice.abi.schema.FieldDef;
 import dev.interstice.abi.value.IntersticeValue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -87,4 +91,29 @@ public final class BenchmarkWorkload {
     }
 
     static IntersticeValue tickArg(long ms) { return u64(ms); }
+
+    /**
+     * The checks a call of {@code reducer} of this module supports, judged from its argument template: transfer keeps
+     * the total balance; a workload call whose {@code track_progress} argument is the literal {@code true} adds one to
+     * total_committed (emit_event also runs its FANOUT subscribers). Empty for anything else.
+     */
+    public static List<Verification> checksFor(String reducer, List<FieldDef> params, String argsJson) {
+        var out = new ArrayList<Verification>();
+        if (reducer.equals("transfer")) out.add(balanceUnchanged());
+        int track = -1;
+        for (int i = 0; i < params.size(); i++) if (params.get(i).name().equals("track_progress")) track = i;
+        if (track >= 0) {
+            JsonNode args;
+            try {
+                args = new ObjectMapper().readTree(argsJson);
+            } catch (IOException e) {
+                return out; // the template's own parsing reports it
+            }
+            if (args != null && args.isArray() && args.size() == params.size() && args.get(track).isBoolean() && args.get(track).asBoolean()) {
+                out.add(committedMatchesAcks());
+                if (reducer.equals("emit_event")) out.add(fanoutMatchesAcks());
+            }
+        }
+        return out;
+    }
 }

@@ -1,4 +1,4 @@
-package dev.interstice.benchmarks.load;
+package dev.interstice.cli.bench;
 
 import static dev.interstice.abi.value.IntersticeValue.bool;
 import static dev.interstice.abi.value.IntersticeValue.i64;

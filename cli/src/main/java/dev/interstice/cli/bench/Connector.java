@@ -1,4 +1,4 @@
-package dev.interstice.benchmarks.load;
+package dev.interstice.cli.bench;
 
 import dev.interstice.abi.schema.ModuleSchema;
 import java.util.Optional;

@@ -1,9 +1,11 @@
-package dev.interstice.benchmarks.load;
+package dev.interstice.cli.bench;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -14,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
@@ -28,12 +31,20 @@ import org.HdrHistogram.Recorder;
 public final class LoadDriver {
     private static final int MAX_ERROR_SAMPLES = 20;
 
-    private final PrintStream out;
+    private final Consumer<String> out;
 
     public LoadDriver() { this(System.err); }
 
     /** {@code out}: where progress lines go. */
-    public LoadDriver(PrintStream out) { this.out = out; }
+    public LoadDriver(PrintStream out) { this.out = out::println; }
+
+    /** {@code out}: where progress lines go (flushed after each). */
+    public LoadDriver(PrintWriter out) {
+        this.out = line -> {
+            out.println(line);
+            out.flush();
+        };
+    }
 
     public LoadResult run(Connector connector, LoadConfig cfg) throws Exception {
         try (CallTarget control = connector.connect(-1, 1)) {
@@ -55,7 +66,7 @@ public final class LoadDriver {
         final String[] clients;
         final long[] unfinished;
         long t0, warmupEnd, end;
-        long[] gcStart = {0, 0}, gcEnd = {0, 0};
+        long[] gcStart = {0, 0, 0}, gcEnd = {0, 0, 0};
 
         Run(Connector connector, LoadConfig cfg, CallTarget control) {
             this.connector = connector;
@@ -89,7 +100,7 @@ public final class LoadDriver {
                     senders.add(Thread.ofPlatform().name("load-sender-" + i).start(() -> send(idx, target)));
                 }
                 if (cfg.warmupMs() == 0) {
-                    gcStart = gc();
+                    gcStart = jvmCounters();
                     for (var e : cfg.rates().entrySet()) rateStart.put(e.getKey(), e.getValue().read(control));
                 }
                 parkUntil(t0); // nothing is sent before t0
@@ -116,12 +127,12 @@ public final class LoadDriver {
                     }
                     if (cfg.progress()) progress(iv, measuredAcks);
                     if (boundary == warmupEnd && phase == LoadResult.Phase.WARMUP) {
-                        gcStart = gc();
+                        gcStart = jvmCounters();
                         for (var e : cfg.rates().entrySet()) rateStart.put(e.getKey(), e.getValue().read(control));
                     }
                     from = now;
                     if (boundary == end) {
-                        gcEnd = gc();
+                        gcEnd = jvmCounters();
                         break;
                     }
                     if (boundary == nextTick) nextTick += sampleNs;
@@ -151,26 +162,32 @@ public final class LoadDriver {
             for (long u : unfinished) unfinishedTotal += u;
             var counts = new Verification.Counts(sent.get(), acked.get(), failed.get(), unfinishedTotal);
             var checks = new ArrayList<Verification.Check>();
-            for (Verification v : cfg.verifications()) {
-                try {
-                    checks.add(v.after(control, counts));
-                } catch (Exception e) {
-                    checks.add(new Verification.Check(v.name(), false, 0, 0, 0, "could not verify: " + message(e)));
-                }
-            }
             long maxSeq = 0;
             String maxClient = "";
+            int maxWorker = 0;
             for (int i = 0; i < lastSeq.length; i++)
                 if (lastSeq[i] > maxSeq) {
                     maxSeq = lastSeq[i];
                     maxClient = clients[i];
+                    maxWorker = i;
                 }
+            // after the run $max_seq / $max_client name the connection that sent the most (upstream's meaning)
+            var after = new TemplateContext(maxSeq, maxWorker, sent.get(), maxClient, System.currentTimeMillis(), maxSeq, maxClient, sent.get());
+            for (Verification v : cfg.verifications()) {
+                try {
+                    checks.add(v.after(control, counts, after));
+                } catch (Exception e) {
+                    checks.add(new Verification.Check(v.name(), false, 0, 0, 0, "could not verify: " + message(e)));
+                }
+            }
             var samples = new LinkedHashMap<String, Long>();
             errorSamples.forEach((k, v) -> samples.put(k, v.sum()));
             var env = environment();
             // this JVM's collections during the measured window (in process, the node's pauses are in the latencies)
             env.put("gc_collections_measured", gcEnd[0] - gcStart[0]);
             env.put("gc_time_ms_measured", gcEnd[1] - gcStart[1]);
+            // CPU time this JVM (the load generator; in process also the node) used in the measured window
+            if (gcStart[2] >= 0 && gcEnd[2] >= 0) env.put("process_cpu_ms_measured", gcEnd[2] - gcStart[2]);
             return new LoadResult(cfg, connector.describe(), connector.ackMode(), startedAtMs, System.currentTimeMillis(),
                     measuredMs, measuredAcks, measuredErrors, counts, maxSeq, maxClient, measured, timeline, rates, samples,
                     checks, env);
@@ -183,9 +200,9 @@ public final class LoadDriver {
         }
 
         void progress(LoadResult.Interval iv, long measuredAcks) {
-            out.printf("[%7.1fs %-7s] %,10d/s  errors %-6d p50 %9s  p99 %9s  max %9s  acknowledged (measured) %,d%n",
+            out.accept(String.format(Locale.ROOT, "[%7.1fs %-7s] %,10d/s  errors %-6d p50 %9s  p99 %9s  max %9s  acknowledged (measured) %,d",
                     (iv.startMs() + iv.lengthMs()) / 1000.0, iv.phase().name().toLowerCase(), Math.round(iv.tps()), iv.errors(),
-                    Reports.us(iv.p50Us()), Reports.us(iv.p99Us()), Reports.us(iv.maxUs()), measuredAcks);
+                    Reports.us(iv.p50Us()), Reports.us(iv.p99Us()), Reports.us(iv.maxUs()), measuredAcks));
         }
 
         /** The sender of connection {@code idx}. */
@@ -280,14 +297,16 @@ public final class LoadDriver {
         }
     }
 
-    /** Collections and their total time (ms) of this JVM so far. */
-    static long[] gc() {
-        long n = 0, ms = 0;
+    /** Collections, their total time (ms) and the CPU time (ms, all threads; -1 if unknown) of this JVM so far. */
+    static long[] jvmCounters() {
+        long n = 0, ms = 0, cpu = -1;
         for (var b : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
             n += Math.max(0, b.getCollectionCount());
             ms += Math.max(0, b.getCollectionTime());
         }
-        return new long[] {n, ms};
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)
+            cpu = os.getProcessCpuTime() / 1_000_000;
+        return new long[] {n, ms, cpu};
     }
 
     static Map<String, Object> environment() {

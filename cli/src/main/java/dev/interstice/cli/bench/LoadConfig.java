@@ -1,4 +1,4 @@
-package dev.interstice.benchmarks.load;
+package dev.interstice.cli.bench;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.interstice.benchmarks.load;
+package dev.interstice.cli.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** The report of a {@link LoadResult}: a human-readable summary, JSON, and a self-contained HTML page (inline SVG). */
 public final class Reports {
@@ -51,6 +52,22 @@ public final class Reports {
         for (var e : c.notes().entrySet())
             sb.append(String.format(Locale.ROOT, "note          %s: %s%n", e.getKey(), e.getValue()));
         sb.append(String.format(Locale.ROOT, "environment   %s%n", r.environment()));
+        return sb.toString();
+    }
+
+    /** One line per run: name, ack, throughput, latency percentiles, errors, verification, measured rates. */
+    public static String table(Map<String, LoadResult> results) {
+        var sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%-22s %-8s %12s %10s %10s %10s %10s %7s  %s%n",
+                "run", "ack", "tx/s", "p50", "p90", "p99", "max", "errors", "verified"));
+        for (var e : results.entrySet()) {
+            var r = e.getValue();
+            sb.append(String.format(Locale.ROOT, "%-22s %-8s %,12.0f %10s %10s %10s %10s %7d  %s%s%n", e.getKey(), r.ack(),
+                    r.throughputTps(), Reports.us(r.latencyUs(50)), Reports.us(r.latencyUs(90)), Reports.us(r.latencyUs(99)),
+                    Reports.us(r.latency().getMaxValue()), r.errors(), r.verified() ? "yes" : "NO",
+                    r.rates().isEmpty() ? "" : "  " + r.rates().entrySet().stream()
+                            .map(x -> String.format(Locale.ROOT, "%s %,.0f/s", x.getKey(), x.getValue().perSecond())).toList()));
+        }
         return sb.toString();
     }
 
