@@ -17,9 +17,10 @@ import picocli.CommandLine.Parameters;
  * usage, 3 when a run's verification failed.
  */
 @Command(name = "benchmark", mixinStandardHelpOptions = true,
-        description = {"Load a node over the network and measure it: acknowledged calls per second, errors, latency percentiles",
-                "(HdrHistogram; from the intended send time in open-loop runs), a check of the workload's invariants afterwards,",
-                "a JSON report and a self-contained HTML chart. Serve the workload with: interstice example benchmark",
+        description = {"Load a node over the network and measure it: acknowledged calls per second, errors, latency percentiles "
+                + "(HdrHistogram; from the intended send time in open-loop runs), a check of the workload's invariants afterwards, "
+                + "a JSON report and a self-contained HTML chart.",
+                "Serve the workload with: interstice example benchmark (node 'benchmark-example').",
                 "Exit status: 0 ok, 1 failed, 2 bad usage, 3 a verification failed."},
         subcommands = {BenchmarkCommand.ListProfiles.class, BenchmarkCommand.ProfileRun.class, BenchmarkCommand.Run.class,
                 BenchmarkCommand.Scenario.class})
@@ -180,10 +181,12 @@ public final class BenchmarkCommand implements Runnable {
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
-            description = {"Call <reducer> of <module> on <node> under load. --args-json is a JSON array of its arguments with placeholders:",
-                    "$seq (per connection, from 1) $worker (connection index) $op (call number over all connections) $client (<run id>-<worker>)",
-                    "$now_ms $max_seq $max_client $total_sent; values are converted to the declared parameter types.",
-                    "On benchmark-workload, a workload call with track_progress = true is checked against total_committed, transfer against total_balance."})
+            description = {"Call <reducer> of <module> on <node> (a registered node, or host:port) under load.",
+                    "--args-json is a JSON array of its arguments with placeholders: $seq (per connection, from 1), $worker (connection "
+                    + "index), $op (call number over all connections), $client (<run id>-<worker>), $now_ms, $max_seq, $max_client, "
+                    + "$total_sent; values are converted to the declared parameter types.",
+                    "On benchmark-workload, a workload call with track_progress = true is checked against total_committed, and "
+                    + "transfer against total_balance."})
     static final class Run implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -232,10 +235,10 @@ public final class BenchmarkCommand implements Runnable {
     }
 
     @Command(name = "scenario", mixinStandardHelpOptions = true,
-            description = {"Run the scenarios of a TOML file in order: [[scenario]] tables with keys name, node, profile, module_name,",
-                    "reducer_name, args_json, duration_ms, warmup_ms, connections, inflight, rate, ack, output, html, reset_before,",
-                    "verify = {mode, query_name, args_json, expect_json}, verify_committed, verify_balance, throughput_query_name,",
-                    "accounts, zipf_alpha, ... (docs/benchmarks.md)."})
+            description = {"Run the scenarios of a TOML file in order: [[scenario]] tables with keys name, node, profile, module_name, "
+                    + "reducer_name, args_json, duration_ms, warmup_ms, connections, inflight, rate, ack, output, html, reset_before, "
+                    + "verify = {mode, query_name, args_json, expect_json}, verify_committed, verify_balance, throughput_query_name, "
+                    + "accounts, zipf_alpha, ... (scripts/bench/README.md)."})
     static final class Scenario implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
