@@ -18,7 +18,7 @@ import java.util.Optional;
  * friendly name, address, node id, whether the CLI created it (its data then lives in {@code nodes/<id>/}), and the
  * admin token when known.
  */
-final class NodeRegistry {
+public final class NodeRegistry {
     static final String FILE = "nodes.toml";
     private static final TomlMapper TOML = new TomlMapper();
 
@@ -71,6 +71,19 @@ final class NodeRegistry {
         for (Entry e : nodes) if (e.name().equals(ref)) return Optional.of(e);
         for (Entry e : nodes) if (ref.equals(e.nodeId())) return Optional.of(e);
         return Optional.empty();
+    }
+
+    /** What other packages (the benchmark command) need of a registered node. */
+    public record Registered(String name, String address, String adminToken) {}
+
+    /** Looks {@code ref} up (by name, else node id) in the registry at the CLI's data directory. */
+    public static Optional<Registered> lookup(String ref) {
+        return load().find(ref).map(e -> new Registered(e.name(), e.address(), e.adminToken()));
+    }
+
+    /** The registry file, for messages. */
+    public static Path file() {
+        return Paths.home().resolve(FILE);
     }
 
     Entry require(String ref) {
