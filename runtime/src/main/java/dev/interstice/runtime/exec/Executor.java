@@ -177,14 +177,17 @@ public final class Executor {
         try {
             invokeReducer(frame, args); // throws: nothing was applied, the transaction is simply dropped
         } catch (CallException e) {
-            if (scheduleSeq != 0) {
-                lastTxId = txId;
-                commit(new Invocation(new Transaction(txId, tx.timestampMs(), 0)), scheduleSeq);
-            }
+            if (scheduleSeq != 0) dropSchedule(scheduleSeq);
             throw e;
         }
         lastTxId = txId;
         return commit(inv, scheduleSeq);
+    }
+
+    /** Removes a schedule entry whose reducer failed or no longer exists, in a transaction of its own, so it never runs again. */
+    private void dropSchedule(long scheduleSeq) {
+        lastTxId++;
+        commit(new Invocation(new Transaction(lastTxId, timestamp(), 0)), scheduleSeq);
     }
 
     private CallResult commit(Invocation inv, long doneScheduleSeq) {
@@ -275,10 +278,7 @@ public final class Executor {
             LoadedModule m = modules.get(job.module());
             ReducerSchema r = m == null ? null : m.schema().reducer(job.reducer()).orElse(null);
             if (r == null) { // module removed or replaced meanwhile
-                if (job.scheduleSeq() != 0) {
-                    lastTxId++;
-                    commit(new Invocation(new Transaction(lastTxId, timestamp(), 0)), job.scheduleSeq());
-                }
+                if (job.scheduleSeq() != 0) dropSchedule(job.scheduleSeq());
                 continue;
             }
             try {
