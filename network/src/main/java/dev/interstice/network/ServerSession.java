@@ -20,6 +20,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,8 @@ final class ServerSession implements TableStreams.Sink {
     private Message.Hello hello;
     private volatile boolean admin;
     private volatile Thread worker;
+    /** The last call this connection submitted (worker thread only). */
+    private CompletableFuture<?> lastCall = CompletableFuture.completedFuture(null);
 
     ServerSession(NodeServer server, Socket socket) throws IOException {
         this.server = server;
@@ -152,6 +155,7 @@ final class ServerSession implements TableStreams.Sink {
                 Message.Request req = work.take();
                 Message.Reply reply;
                 try {
+                    if (!(req instanceof Message.Call)) awaitCalls();
                     reply = handle(req);
                 } catch (RuntimeException e) {
                     reply = error(req.id(), e);
@@ -217,17 +221,14 @@ final class ServerSession implements TableStreams.Sink {
             }
             case Message.Ping p -> new Message.Pong(p.id(), System.currentTimeMillis());
             case Message.Call c -> {
-                CallResult r = admin ? node.call(c.module(), c.reducer(), c.args(), caller(c.callerModule()), Ack.FAST)
-                        : node.callFromPeer(c.module(), c.reducer(), c.args(), caller(c.callerModule()), Ack.FAST);
-                if (r.lsn() <= 0 || !persistent) yield new Message.Called(c.id(), r.txId(), r.lsn(), Durability.NOT_PERSISTED);
-                if (!c.durable()) yield new Message.Called(c.id(), r.txId(), r.lsn(), Durability.FAST);
-                // reply when the fsync covering it completes, without holding up this connection's later requests; asking
-                // now (not from another thread later) also tells the log at once that a caller waits for this position
-                node.whenDurable(r.lsn()).whenComplete((ok, failure) -> reply(failure == null
-                        ? new Message.Called(c.id(), r.txId(), r.lsn(), Durability.DURABLE)
-                        : new Message.Error(c.id(), ErrorKind.STORAGE, "the transaction committed but could not be made durable: "
-                                + (failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                                        ? failure.getCause() : failure).getMessage())));
+                // submitted without waiting: this connection's next calls queue behind it, in order
+                var committed = admin ? node.callAsync(c.module(), c.reducer(), c.args(), caller(c.callerModule()), Ack.FAST)
+                        : node.callFromPeerAsync(c.module(), c.reducer(), c.args(), caller(c.callerModule()), Ack.FAST);
+                lastCall = committed;
+                committed.whenComplete((r, failure) -> {
+                    if (failure == null) replyCalled(c, r);
+                    else reply(error(c.id(), unwrap(failure)));
+                });
                 yield null;
             }
             case Message.Query q -> new Message.QueryResult(q.id(), admin
@@ -268,6 +269,30 @@ final class ServerSession implements TableStreams.Sink {
                 yield new Message.Ok(u.id());
             }
         };
+    }
+
+    private void replyCalled(Message.Call c, CallResult r) {
+        if (r.lsn() <= 0 || !persistent) {
+            reply(new Message.Called(c.id(), r.txId(), r.lsn(), Durability.NOT_PERSISTED));
+        } else if (!c.durable()) {
+            reply(new Message.Called(c.id(), r.txId(), r.lsn(), Durability.FAST));
+        } else {
+            // reply when the fsync covering it completes, without holding up this connection's later requests
+            node.whenDurable(r.lsn()).whenComplete((ok, failure) -> reply(failure == null
+                    ? new Message.Called(c.id(), r.txId(), r.lsn(), Durability.DURABLE)
+                    : new Message.Error(c.id(), ErrorKind.STORAGE, "the transaction committed but could not be made durable: "
+                            + unwrap(failure).getMessage())));
+        }
+    }
+
+    private static RuntimeException unwrap(Throwable failure) {
+        Throwable t = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return t instanceof RuntimeException r ? r : new IllegalStateException(t.toString(), t);
+    }
+
+    /** Waits until the calls this connection submitted have run: any other request sees their effects. */
+    private void awaitCalls() {
+        lastCall.handle((r, failure) -> null).join();
     }
 
     private void checkReadable(String module, String table) {

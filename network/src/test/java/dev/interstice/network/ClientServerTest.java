@@ -203,6 +203,23 @@ class ClientServerTest {
     }
 
     @Test
+    void aReadPipelinedBehindCallsSeesThemWhileOtherConnectionsKeepTheNodeBusy() throws Exception {
+        try (var busy = n.client(); var c = n.client()) {
+            var flood = new ArrayList<CompletableFuture<Message.Reply>>();
+            for (int i = 0; i < 3000; i++) flood.add(busy.request(id -> new Message.Call(id, "bank", "record", "", false, List.of())));
+            for (int round = 1; round <= 20; round++) {
+                for (int i = 0; i < 10; i++) c.request(id -> new Message.Call(id, "bank", "record", "", false, List.of()));
+                var rows = c.request(id -> new Message.GetRows(id, "bank", "ledger")).get();
+                // the 10 calls sent before the read on this connection ran before it, whatever the other connection did
+                var ledger = ((Message.RowsResult) rows).rows();
+                assertThat(ledger.size()).as("round " + round).isGreaterThanOrEqualTo(10 * round);
+            }
+            CompletableFuture.allOf(flood.toArray(CompletableFuture[]::new)).get();
+            assertThat(n.t.node.rows("bank", "ledger")).hasSize(3000 + 200);
+        }
+    }
+
+    @Test
     void onlyTheHandshakeOpensAConnection() {
         assertThat(n.server.connections()).isZero();
         try (var _ = n.client()) {

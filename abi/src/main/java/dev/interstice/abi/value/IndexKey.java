@@ -60,6 +60,16 @@ public record IndexKey(IntersticeValue value) implements Comparable<IndexKey> {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof IndexKey k && value.equals(k.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return value.hashCode();
+    }
+
+    @Override
     public int compareTo(IndexKey other) {
         // fast paths for the usual key types: this sits under every primary-key tree lookup
         IntersticeValue a = value, b = other.value;

@@ -15,6 +15,9 @@ public sealed interface IntersticeValue {
 
     Void VOID = new Void();
 
+    // The scalar variants spell out equals/hashCode (same results as the generated ones): they sit under every
+    // primary-key hash lookup, where the generated record methods showed up in profiles.
+
     record Void() implements IntersticeValue {
         public int tag() { return 0; }
         @Override public java.lang.String toString() { return "()"; }
@@ -25,6 +28,8 @@ public sealed interface IntersticeValue {
             if (value < 0 || value > 0xFF) throw new IllegalArgumentException("u8 out of range: " + value);
         }
         public int tag() { return 1; }
+        @Override public boolean equals(Object o) { return o instanceof U8 x && x.value == value; }
+        @Override public int hashCode() { return Integer.hashCode(value); }
     }
 
     record U32(long value) implements IntersticeValue {
@@ -32,20 +37,28 @@ public sealed interface IntersticeValue {
             if (value < 0 || value > 0xFFFF_FFFFL) throw new IllegalArgumentException("u32 out of range: " + value);
         }
         public int tag() { return 2; }
+        @Override public boolean equals(Object o) { return o instanceof U32 x && x.value == value; }
+        @Override public int hashCode() { return Long.hashCode(value); }
     }
 
     /** Unsigned 64-bit; {@code value} holds the raw bits (compare with {@link Long#compareUnsigned}). */
     record U64(long value) implements IntersticeValue {
         public int tag() { return 3; }
+        @Override public boolean equals(Object o) { return o instanceof U64 x && x.value == value; }
+        @Override public int hashCode() { return Long.hashCode(value); }
         @Override public java.lang.String toString() { return "U64[" + Long.toUnsignedString(value) + "]"; }
     }
 
     record I32(int value) implements IntersticeValue {
         public int tag() { return 4; }
+        @Override public boolean equals(Object o) { return o instanceof I32 x && x.value == value; }
+        @Override public int hashCode() { return Integer.hashCode(value); }
     }
 
     record I64(long value) implements IntersticeValue {
         public int tag() { return 5; }
+        @Override public boolean equals(Object o) { return o instanceof I64 x && x.value == value; }
+        @Override public int hashCode() { return Long.hashCode(value); }
     }
 
     record F32(float value) implements IntersticeValue {
@@ -58,11 +71,15 @@ public sealed interface IntersticeValue {
 
     record Bool(boolean value) implements IntersticeValue {
         public int tag() { return 8; }
+        @Override public boolean equals(Object o) { return o instanceof Bool x && x.value == value; }
+        @Override public int hashCode() { return Boolean.hashCode(value); }
     }
 
     record Str(java.lang.String value) implements IntersticeValue {
         public Str { Objects.requireNonNull(value); }
         public int tag() { return 9; }
+        @Override public boolean equals(Object o) { return o instanceof Str x && x.value.equals(value); }
+        @Override public int hashCode() { return value.hashCode(); }
     }
 
     record Vec(List<IntersticeValue> items) implements IntersticeValue {

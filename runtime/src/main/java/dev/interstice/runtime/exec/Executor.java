@@ -23,6 +23,7 @@ import dev.interstice.storage.TxRecord;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -40,6 +41,7 @@ public final class Executor {
     static final int MAX_CASCADE = 100_000;
 
     private final ReentrantLock lock = new ReentrantLock();
+    private final CallQueue calls = new CallQueue(lock, "interstice-executor");
     private final ModuleRegistry modules;
     private final Durability durability;
     private final NodeServices services;
@@ -102,7 +104,7 @@ public final class Executor {
         lock.lock();
         try {
             LoadedModule m = fromPeer ? modules.requirePublic(moduleName) : modules.require(moduleName);
-            ReducerSchema r = callableReducer(m, reducer, args);
+            var r = callableReducer(m, reducer, args);
             CallResult result = runTransaction(m, r, args, caller, 0);
             drainJobs();
             return result;
@@ -111,15 +113,29 @@ public final class Executor {
         }
     }
 
+    /**
+     * {@link #callReducer} without waiting for the execution lock: runs at once if the node is idle, else queued behind
+     * the calls submitted before it (in order). The future completes when the transaction has committed (not
+     * necessarily durably) or failed with a {@link CallException}.
+     */
+    public CompletableFuture<CallResult> submitReducer(String moduleName, String reducer, List<IntersticeValue> args, CallContext caller,
+            boolean fromPeer) {
+        return calls.submit(() -> callReducer(moduleName, reducer, args, caller, fromPeer));
+    }
+
+    /** Runs what was submitted, then refuses further submissions. */
+    public void close() {
+        calls.close();
+    }
+
     /** Runs a query against committed state; it cannot write. {@code fromPeer}: only public modules. */
     public IntersticeValue callQuery(String moduleName, String query, List<IntersticeValue> args, CallContext caller, boolean fromPeer) {
         lock.lock();
         try {
             LoadedModule m = fromPeer ? modules.requirePublic(moduleName) : modules.require(moduleName);
-            QuerySchema q = callableQuery(m, query, args);
+            var q = callableQuery(m, query, args);
             var inv = new Invocation(new Transaction(0, timestamp(), 0));
-            var frame = new Frame(inv, m, query, true, m.access(q), caller, null);
-            return invokeQuery(frame, q, args);
+            return invokeQuery(new Frame(inv, m, q, true, caller, null), q.schema(), args);
         } finally {
             lock.unlock();
         }
@@ -147,20 +163,17 @@ public final class Executor {
     public void nestedReducer(Frame caller, String moduleName, String reducer, List<IntersticeValue> args) {
         LoadedModule m = modules.require(moduleName);
         refuseReentry(caller, moduleName);
-        ReducerSchema r = callableReducer(m, reducer, args);
-        var frame = new Frame(caller.invocation(), m, reducer, false, m.access(r),
-                new CallContext(services.nodeId(), caller.module().name()), caller);
-        invokeReducer(frame, args);
+        var r = callableReducer(m, reducer, args);
+        invokeReducer(new Frame(caller.invocation(), m, r, false, new CallContext(services.nodeId(), caller.module().name()), caller), args);
     }
 
     /** A local query call from a running reducer or query: sees the caller's uncommitted writes. */
     public IntersticeValue nestedQuery(Frame caller, String moduleName, String query, List<IntersticeValue> args) {
         LoadedModule m = modules.require(moduleName);
         refuseReentry(caller, moduleName);
-        QuerySchema q = callableQuery(m, query, args);
-        var frame = new Frame(caller.invocation(), m, query, true, m.access(q),
-                new CallContext(services.nodeId(), caller.module().name()), caller);
-        return invokeQuery(frame, q, args);
+        var q = callableQuery(m, query, args);
+        var frame = new Frame(caller.invocation(), m, q, true, new CallContext(services.nodeId(), caller.module().name()), caller);
+        return invokeQuery(frame, q.schema(), args);
     }
 
     // ---- transactions ----
@@ -169,11 +182,12 @@ public final class Executor {
      * Runs one reducer as a transaction and commits it. {@code scheduleSeq} non-zero: the run of a persisted schedule,
      * whose entry is removed in the same log record (or in its own record if the reducer fails).
      */
-    private CallResult runTransaction(LoadedModule m, ReducerSchema r, List<IntersticeValue> args, CallContext caller, long scheduleSeq) {
+    private CallResult runTransaction(LoadedModule m, LoadedModule.Callable<ReducerSchema> r, List<IntersticeValue> args, CallContext caller,
+            long scheduleSeq) {
         long txId = lastTxId + 1;
         var tx = new Transaction(txId, timestamp(), services.randomSeed(txId));
         var inv = new Invocation(tx);
-        var frame = new Frame(inv, m, r.name(), false, m.access(r), caller, null);
+        var frame = new Frame(inv, m, r, false, caller, null);
         try {
             invokeReducer(frame, args); // throws: nothing was applied, the transaction is simply dropped
         } catch (CallException e) {
@@ -254,12 +268,14 @@ public final class Executor {
             var kind = c.isInsert() ? SubscriptionEvent.TableEventKind.INSERT
                     : c.isDelete() ? SubscriptionEvent.TableEventKind.DELETE : SubscriptionEvent.TableEventKind.UPDATE;
             var table = c.table().id();
+            var subscribers = modules.tableSubscribers(table.module(), table.table(), kind);
+            if (subscribers.isEmpty()) continue;
             List<IntersticeValue> args = switch (kind) {
                 case INSERT -> List.of(c.after().row().toValue());
                 case DELETE -> List.of(c.before().row().toValue());
                 case UPDATE -> List.of(c.before().row().toValue(), c.after().row().toValue());
             };
-            for (var sub : modules.tableSubscribers(table.module(), table.table(), kind))
+            for (var sub : subscribers)
                 jobs.add(new Job(sub.module(), sub.reducer(), args, new CallContext(services.nodeId(), table.module()),
                         table.module() + "." + table.table() + "." + kind.name().toLowerCase()));
         }
@@ -276,7 +292,7 @@ public final class Executor {
                 return;
             }
             LoadedModule m = modules.get(job.module());
-            ReducerSchema r = m == null ? null : m.schema().reducer(job.reducer()).orElse(null);
+            var r = m == null ? null : m.reducer(job.reducer());
             if (r == null) { // module removed or replaced meanwhile
                 if (job.scheduleSeq() != 0) dropSchedule(job.scheduleSeq());
                 continue;
@@ -295,20 +311,20 @@ public final class Executor {
     }
 
     /** A reducer callers may invoke with these arguments, else the reason (checked before any guest code runs). */
-    private static ReducerSchema callableReducer(LoadedModule m, String reducer, List<IntersticeValue> args) {
-        ReducerSchema r = m.schema().reducer(reducer).orElseThrow(() -> new CallException(CallException.Kind.NOT_FOUND,
-                "module '" + m.name() + "' has no reducer '" + reducer + "'"));
-        if (m.schema().isSubscriptionHandler(reducer))
+    private static LoadedModule.Callable<ReducerSchema> callableReducer(LoadedModule m, String reducer, List<IntersticeValue> args) {
+        var r = m.reducer(reducer);
+        if (r == null) throw new CallException(CallException.Kind.NOT_FOUND, "module '" + m.name() + "' has no reducer '" + reducer + "'");
+        if (m.isSubscriptionHandler(reducer))
             throw new CallException(CallException.Kind.REFUSED, "reducer '" + reducer + "' of module '" + m.name()
                     + "' handles a subscription and cannot be called directly");
-        checkArgs(m, "reducer '" + reducer + "'", args, r.arguments());
+        checkArgs(m, "reducer '" + reducer + "'", args, r.schema().arguments());
         return r;
     }
 
-    private static QuerySchema callableQuery(LoadedModule m, String query, List<IntersticeValue> args) {
-        QuerySchema q = m.schema().query(query).orElseThrow(() -> new CallException(CallException.Kind.NOT_FOUND,
-                "module '" + m.name() + "' has no query '" + query + "'"));
-        checkArgs(m, "query '" + query + "'", args, q.arguments());
+    private static LoadedModule.Callable<QuerySchema> callableQuery(LoadedModule m, String query, List<IntersticeValue> args) {
+        var q = m.query(query);
+        if (q == null) throw new CallException(CallException.Kind.NOT_FOUND, "module '" + m.name() + "' has no query '" + query + "'");
+        checkArgs(m, "query '" + query + "'", args, q.schema().arguments());
         return q;
     }
 
@@ -326,11 +342,11 @@ public final class Executor {
     // ---- guest invocation ----
 
     private void invokeReducer(Frame frame, List<IntersticeValue> args) {
-        call(frame, "__interstice_reducer_wrapper_" + frame.function(), args, false);
+        call(frame, args, false);
     }
 
     private IntersticeValue invokeQuery(Frame frame, QuerySchema q, List<IntersticeValue> args) {
-        IntersticeValue v = call(frame, "__interstice_query_wrapper_" + q.name(), args, true);
+        IntersticeValue v = call(frame, args, true);
         String r = frame.module().types().check(v, q.returnType());
         if (r != null)
             throw new CallException(CallException.Kind.TRAP, "query '" + q.name() + "' of module '" + frame.module().name()
@@ -339,8 +355,9 @@ public final class Executor {
     }
 
     /** Runs one wrapper export; returns the decoded result for queries, null for reducers. */
-    private IntersticeValue call(Frame frame, String export, List<IntersticeValue> args, boolean query) {
+    private IntersticeValue call(Frame frame, List<IntersticeValue> args, boolean query) {
         LoadedModule m = frame.module();
+        String export = frame.export();
         LoadedModule.Pooled p = m.acquire();
         GuestInstance g = p.instance();
         GuestHost host = (GuestHost) p.host();

@@ -43,6 +43,9 @@ public final class GuestHost implements HostFunctions {
     /** upstream protocol: an insert whose response did not fit is applied once; the immediate retry gets these bytes */
     private byte[] pendingInsertResponse;
     private int scratchPtr, scratchCap;
+    /** This module's tables and their UTF-8 names, for the direct table imports (built on first use). */
+    private Table[] ownTables;
+    private byte[][] ownNames;
 
     public GuestHost(Executor executor, LoadedModule module) {
         this.executor = executor;
@@ -267,9 +270,9 @@ public final class GuestHost implements HostFunctions {
 
     private byte[] schedule(Frame f, HostCall.Schedule s) {
         if (f.readOnly()) return Responses.err("a query cannot schedule reducers");
-        var r = f.module().schema().reducer(s.reducer());
-        if (r.isEmpty()) return Responses.err("module '" + f.module().name() + "' has no reducer '" + s.reducer() + "' to schedule");
-        if (!r.get().arguments().isEmpty())
+        var r = f.module().reducer(s.reducer());
+        if (r == null) return Responses.err("module '" + f.module().name() + "' has no reducer '" + s.reducer() + "' to schedule");
+        if (!r.schema().arguments().isEmpty())
             return Responses.err("reducer '" + s.reducer() + "' takes arguments; only zero-argument reducers can be scheduled");
         if (s.delayMs() < 0) return Responses.err("delay_ms is out of range");
         f.invocation().schedule(new Invocation.ScheduleRequest(f.module().name(), s.reducer(), s.delayMs()));
@@ -295,8 +298,24 @@ public final class GuestHost implements HostFunctions {
 
     private Table ownTable(GuestInstance g, int ptr, int len, Access.Kind kind) {
         Frame f = requireFrame();
-        String name = new String(g.read(ptr, len), StandardCharsets.UTF_8);
-        return table(f, Selection.CURRENT, name, kind);
+        byte[] name = g.read(ptr, len);
+        Table t = ownTableNamed(name);
+        if (t == null || (f.readOnly() && kind != Access.Kind.READ) || !f.access().allows(kind, module.name(), t.schema().name()))
+            return table(f, Selection.CURRENT, new String(name, StandardCharsets.UTF_8), kind); // refusals: one place words them
+        return t;
+    }
+
+    /** This module's table whose UTF-8 name is {@code name}, or null; compared as bytes, no string is decoded. */
+    private Table ownTableNamed(byte[] name) {
+        if (ownNames == null) {
+            var tables = module.tables().values().toArray(new Table[0]);
+            var names = new byte[tables.length][];
+            for (int i = 0; i < tables.length; i++) names[i] = tables[i].schema().name().getBytes(StandardCharsets.UTF_8);
+            ownTables = tables;
+            ownNames = names;
+        }
+        for (int i = 0; i < ownNames.length; i++) if (java.util.Arrays.equals(ownNames[i], name)) return ownTables[i];
+        return null;
     }
 
     private Table table(Frame f, Selection moduleSel, String tableName, Access.Kind kind) {

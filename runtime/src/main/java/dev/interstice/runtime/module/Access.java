@@ -3,41 +3,51 @@ package dev.interstice.runtime.module;
 import dev.interstice.abi.schema.QuerySchema;
 import dev.interstice.abi.schema.ReducerSchema;
 import dev.interstice.abi.schema.TableRef;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
-/** The tables a reducer or query declared it touches, resolved to (module, table), per kind of access. */
-public record Access(Set<String> reads, Set<String> inserts, Set<String> updates, Set<String> deletes) {
+/**
+ * The tables a reducer or query declared it touches, resolved to (module, table), with the kinds of access declared
+ * for each. Checked on every table operation a guest makes, so it is two map lookups and a bit test.
+ */
+public final class Access {
 
     public enum Kind { READ, INSERT, UPDATE, DELETE }
 
+    /** module -> table -> bit set of {@link Kind} ordinals. */
+    private final Map<String, Map<String, Integer>> declared;
+
+    private Access(Map<String, Map<String, Integer>> declared) {
+        this.declared = declared;
+    }
+
     public static Access of(ReducerSchema r, String module) {
-        return new Access(keys(r.reads(), module), keys(r.inserts(), module), keys(r.updates(), module), keys(r.deletes(), module));
+        var m = new HashMap<String, Map<String, Integer>>();
+        declare(m, r.reads(), module, Kind.READ);
+        declare(m, r.inserts(), module, Kind.INSERT);
+        declare(m, r.updates(), module, Kind.UPDATE);
+        declare(m, r.deletes(), module, Kind.DELETE);
+        return new Access(m);
     }
 
     public static Access of(QuerySchema q, String module) {
-        return new Access(keys(q.reads(), module), Set.of(), Set.of(), Set.of());
+        var m = new HashMap<String, Map<String, Integer>>();
+        declare(m, q.reads(), module, Kind.READ);
+        return new Access(m);
     }
 
     public boolean allows(Kind kind, String module, String table) {
-        String k = key(module, table);
-        return switch (kind) {
-            // a table one may write is also one may read: writes need the rows' current state
-            case READ -> reads.contains(k) || inserts.contains(k) || updates.contains(k) || deletes.contains(k);
-            case INSERT -> inserts.contains(k);
-            case UPDATE -> updates.contains(k);
-            case DELETE -> deletes.contains(k);
-        };
+        Map<String, Integer> tables = declared.get(module);
+        Integer bits = tables == null ? null : tables.get(table);
+        if (bits == null) return false;
+        // a table one may write is also one may read: writes need the rows' current state
+        return kind == Kind.READ || (bits & (1 << kind.ordinal())) != 0;
     }
 
-    private static Set<String> keys(List<TableRef> refs, String module) {
-        var out = new HashSet<String>();
-        for (TableRef r : refs) if (r.node().isCurrent()) out.add(key(r.module().resolve(module), r.table()));
-        return Set.copyOf(out);
-    }
-
-    private static String key(String module, String table) {
-        return module + '\u0000' + table;
+    private static void declare(Map<String, Map<String, Integer>> m, List<TableRef> refs, String module, Kind kind) {
+        for (TableRef r : refs)
+            if (r.node().isCurrent())
+                m.computeIfAbsent(r.module().resolve(module), k -> new HashMap<>()).merge(r.table(), 1 << kind.ordinal(), (a, b) -> a | b);
     }
 }

@@ -1,6 +1,8 @@
 package dev.interstice.runtime.module;
 
 import dev.interstice.abi.schema.ModuleSchema;
+import dev.interstice.abi.schema.QuerySchema;
+import dev.interstice.abi.schema.ReducerSchema;
 import dev.interstice.abi.schema.TableSchema;
 import dev.interstice.runtime.engine.CompiledModule;
 import dev.interstice.runtime.engine.GuestInstance;
@@ -10,8 +12,11 @@ import dev.interstice.runtime.table.TypeChecker;
 import dev.interstice.storage.TableId;
 import java.util.ArrayDeque;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -27,7 +32,12 @@ public final class LoadedModule {
     private final Map<String, Table> tables;
     private final ArrayDeque<Pooled> idle = new ArrayDeque<>();
     private final Function<LoadedModule, HostFunctions> hostFactory;
-    private final Map<Object, Access> access = new java.util.IdentityHashMap<>();
+    private final Map<String, Callable<ReducerSchema>> reducers = new HashMap<>();
+    private final Map<String, Callable<QuerySchema>> queries = new HashMap<>();
+    private final Set<String> subscriptionHandlers = new HashSet<>();
+
+    /** A reducer or query resolved once at load: its schema, its declared table access and its wrapper export. */
+    public record Callable<S>(S schema, String name, Access access, String export) {}
 
     /** An instance together with the host functions bound to it (they carry per-instance call state). */
     public record Pooled(GuestInstance instance, HostFunctions host) {}
@@ -41,14 +51,26 @@ public final class LoadedModule {
         var t = new LinkedHashMap<String, Table>();
         for (TableSchema ts : schema.tables()) t.put(ts.name(), new Table(new TableId(schema.name(), ts.name()), ts, types));
         this.tables = Collections.unmodifiableMap(t);
-        for (var r : schema.reducers()) access.put(r, Access.of(r, schema.name()));
-        for (var q : schema.queries()) access.put(q, Access.of(q, schema.name()));
+        for (var r : schema.reducers())
+            reducers.put(r.name(), new Callable<>(r, r.name(), Access.of(r, schema.name()), REDUCER_EXPORT + r.name()));
+        for (var q : schema.queries())
+            queries.put(q.name(), new Callable<>(q, q.name(), Access.of(q, schema.name()), QUERY_EXPORT + q.name()));
+        for (var s : schema.subscriptions()) subscriptionHandlers.add(s.reducer());
     }
 
-    /** The declared table access of one of this module's reducers (computed once at load). */
-    public Access access(dev.interstice.abi.schema.ReducerSchema r) { return access.get(r); }
+    /** The export that runs reducer {@code name} ({@code (ptr, len) -> ()}). */
+    public static final String REDUCER_EXPORT = "__interstice_reducer_wrapper_";
+    /** The export that runs query {@code name} ({@code (ptr, len) -> packed (ptr, len)}). */
+    public static final String QUERY_EXPORT = "__interstice_query_wrapper_";
 
-    public Access access(dev.interstice.abi.schema.QuerySchema q) { return access.get(q); }
+    /** One of this module's reducers, or null. */
+    public Callable<ReducerSchema> reducer(String name) { return reducers.get(name); }
+
+    /** One of this module's queries, or null. */
+    public Callable<QuerySchema> query(String name) { return queries.get(name); }
+
+    /** True when a subscription names this reducer: such reducers cannot be called from outside. */
+    public boolean isSubscriptionHandler(String reducer) { return subscriptionHandlers.contains(reducer); }
 
     public String name() { return schema.name(); }
 

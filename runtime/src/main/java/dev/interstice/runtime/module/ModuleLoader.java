@@ -41,9 +41,9 @@ public final class ModuleLoader {
             ModuleSchema schema = describe(label, code, describeHost);
             SchemaValidator.validate(schema);
             for (ReducerSchema r : schema.reducers())
-                code.requireFunction("__interstice_reducer_wrapper_" + r.name(), I32_I32, List.of());
+                code.requireFunction(LoadedModule.REDUCER_EXPORT + r.name(), I32_I32, List.of());
             for (QuerySchema q : schema.queries())
-                code.requireFunction("__interstice_query_wrapper_" + q.name(), I32_I32, I64);
+                code.requireFunction(LoadedModule.QUERY_EXPORT + q.name(), I32_I32, I64);
             return new LoadedModule(schema, code, wasm, hostFactory);
         } catch (ModuleLoadException e) {
             throw new ModuleException(e.getMessage(), e);
