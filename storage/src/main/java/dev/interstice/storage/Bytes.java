@@ -207,11 +207,6 @@ final class Bytes {
 
     int lastLen;
 
-    byte[] lenBytesCopy() throws FormatException {
-      int off = lenBytes();
-      return Arrays.copyOfRange(buf, off, off + lastLen);
-    }
-
     String string() throws FormatException {
       int off = lenBytes();
       return new String(buf, off, lastLen, StandardCharsets.UTF_8);

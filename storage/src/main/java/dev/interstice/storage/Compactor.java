@@ -9,7 +9,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -38,7 +37,6 @@ final class Compactor {
   /** Upper bound on the log bytes merged in one run (the delta is held in memory). */
   static final long MAX_RUN_BYTES = 256L << 20;
   private static final long MAX_LOG_BEFORE_COMPACTION = 1L << 30;
-  private static final byte[] TOMBSTONE = new byte[0];
   /** Row files are written by this many threads (each write ends with an fsync; fsyncs overlap well). */
   static final int ROW_WRITERS = 4;
 
@@ -255,18 +253,6 @@ final class Compactor {
     }
   }
 
-  /** Changes of one table instance collected from the log (last change per key; sorted once when merged). */
-  private static final class Delta {
-    boolean baseDiscarded;
-    HashMap<ByteKey, byte[]> changes = new HashMap<>();
-
-    List<Map.Entry<ByteKey, byte[]>> sorted() {
-      List<Map.Entry<ByteKey, byte[]>> l = new ArrayList<>(changes.entrySet());
-      l.sort(Map.Entry.comparingByKey());
-      return l;
-    }
-  }
-
   private void compact(List<Segments.Sealed> segs) throws IOException {
     long t0 = System.nanoTime();
     long oldLsn = snapshot == null ? 0 : snapshot.lsn();
@@ -283,12 +269,17 @@ final class Compactor {
       }
     }
 
-    // ---- delta from the sealed segments
+    // ---- delta from the sealed segments (entries point into the segment arrays, kept for the run)
     Registry reg = oldReg.copy();
     Map<Integer, Delta> deltas = new HashMap<>();
     long[] maxTx = {lastTxId};
+    // Checks each op against the registry, then collects it. Equivalent to checking a whole record first: only
+    // DECLARE and DROP change the registry, and they are alone in their record. A record rejected half-way has
+    // collected some ops, but then the run fails and its delta is dropped.
     WalFormat.Visitor collect = new WalFormat.Visitor() {
       boolean skip;
+      int lastNo = -1; // consecutive ops mostly touch the same table
+      Delta last;
 
       @Override
       public void begin(long lsn, boolean userTx, long txId, long timestampMs) {
@@ -297,79 +288,56 @@ final class Compactor {
       }
 
       private Delta d(int no) {
-        return deltas.computeIfAbsent(no, k -> new Delta());
+        if (no != lastNo) {
+          last = deltas.computeIfAbsent(no, k -> new Delta());
+          lastNo = no;
+        }
+        return last;
       }
 
       @Override
-      public void put(int no, byte[] buf, int keyOff, int keyLen, int rowOff, int rowLen) {
-        if (!skip)
-          d(no).changes.put(new ByteKey(SnapshotFile.copy(buf, keyOff, keyLen)), SnapshotFile.copy(buf, rowOff, rowLen));
-      }
-
-      @Override
-      public void delete(int no, byte[] buf, int keyOff, int keyLen) {
-        if (!skip) d(no).changes.put(new ByteKey(SnapshotFile.copy(buf, keyOff, keyLen)), TOMBSTONE);
-      }
-
-      @Override
-      public void clear(int no) {
+      public void put(int no, byte[] buf, int keyOff, int keyLen, int rowOff, int rowLen)
+          throws Bytes.FormatException {
         if (skip) return;
-        Delta d = d(no);
-        d.baseDiscarded = true;
-        d.changes = new HashMap<>();
+        reg.checker.put(no, buf, keyOff, keyLen, rowOff, rowLen);
+        d(no).put(buf, keyOff, keyLen, rowOff, rowLen);
       }
 
       @Override
-      public void declare(int no, PersistenceMode mode, TableId id) {
+      public void delete(int no, byte[] buf, int keyOff, int keyLen) throws Bytes.FormatException {
         if (skip) return;
+        reg.checker.delete(no, buf, keyOff, keyLen);
+        d(no).delete(buf, keyOff, keyLen);
+      }
+
+      @Override
+      public void clear(int no) throws Bytes.FormatException {
+        if (skip) return;
+        reg.checker.clear(no);
+        d(no).clear();
+      }
+
+      @Override
+      public void declare(int no, PersistenceMode mode, TableId id) throws Bytes.FormatException {
+        if (skip) return;
+        reg.checker.declare(no, mode, id);
         if (reg.byNo(no) == null) d(no).baseDiscarded = true;
         reg.put(new Registry.Meta(no, id, mode));
       }
 
       @Override
-      public void drop(int no) {
+      public void drop(int no) throws Bytes.FormatException {
         if (skip) return;
+        reg.checker.drop(no);
         reg.remove(no);
         deltas.remove(no);
-      }
-    };
-    WalFormat.Visitor check = new WalFormat.Visitor() {
-      boolean skip;
-
-      @Override
-      public void begin(long lsn, boolean userTx, long txId, long timestampMs) {
-        skip = lsn <= oldLsn;
-      }
-
-      @Override
-      public void put(int no, byte[] b, int ko, int kl, int ro, int rl) throws Bytes.FormatException {
-        if (!skip) reg.checker.put(no, b, ko, kl, ro, rl);
-      }
-
-      @Override
-      public void delete(int no, byte[] b, int ko, int kl) throws Bytes.FormatException {
-        if (!skip) reg.checker.delete(no, b, ko, kl);
-      }
-
-      @Override
-      public void clear(int no) throws Bytes.FormatException {
-        if (!skip) reg.checker.clear(no);
-      }
-
-      @Override
-      public void declare(int no, PersistenceMode mode, TableId id) throws Bytes.FormatException {
-        if (!skip) reg.checker.declare(no, mode, id);
-      }
-
-      @Override
-      public void drop(int no) throws Bytes.FormatException {
-        if (!skip) reg.checker.drop(no);
+        lastNo = -1;
       }
     };
     for (Segments.Sealed s : segs) {
       checkAbort();
       byte[] data = Files.readAllBytes(s.path());
-      Segments.Scan scan = Segments.scan(data, data.length, s.firstLsn(), check, collect);
+      Segments.Scan scan = Segments.scan(data, data.length, s.firstLsn(), collect, null);
       if (!scan.clean())
         throw new StorageCorruptionException(s.path(), scan.validEnd(), "sealed segment damaged: " + scan.badReason());
       if (scan.nextLsn() - 1 != s.lastLsn())
@@ -452,16 +420,17 @@ final class Compactor {
       AtomicFiles.createDirectoriesDurably(dir);
       if (d.baseDiscarded) {
         Set<String> keep = new HashSet<>();
-        for (Map.Entry<ByteKey, byte[]> e : d.changes.entrySet())
-          if (e.getValue() != TOMBSTONE) keep.add(RowFiles.fileName(e.getKey().bytes()));
+        for (int i = 0; i < d.size(); i++)
+          if (!d.get(i).tombstone()) keep.add(RowFiles.fileName(d.get(i).key()));
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
           for (Path p : ds) if (!keep.contains(p.getFileName().toString())) AtomicFiles.deleteIfExists(p);
         }
       }
       List<Map.Entry<ByteKey, byte[]>> puts = new ArrayList<>();
-      for (Map.Entry<ByteKey, byte[]> e : d.changes.entrySet()) {
-        if (e.getValue() == TOMBSTONE) RowFiles.delete(dir, e.getKey().bytes());
-        else puts.add(e);
+      for (int i = 0; i < d.size(); i++) {
+        Delta.Entry e = d.get(i);
+        if (e.tombstone()) RowFiles.delete(dir, e.key());
+        else puts.add(Map.entry(new ByteKey(e.key()), e.row()));
       }
       written += writeRows(dir, puts);
     } else {
@@ -471,9 +440,10 @@ final class Compactor {
       TreeMap<ByteKey, byte[]> full = new TreeMap<>();
       if (old != null && (d == null || !d.baseDiscarded)) full.putAll(readSnapshotSection(old.no()));
       if (d != null) {
-        for (Map.Entry<ByteKey, byte[]> e : d.changes.entrySet()) {
-          if (e.getValue() == TOMBSTONE) full.remove(e.getKey());
-          else full.put(e.getKey(), e.getValue());
+        for (int i = 0; i < d.size(); i++) {
+          Delta.Entry e = d.get(i);
+          if (e.tombstone()) full.remove(new ByteKey(e.key()));
+          else full.put(new ByteKey(e.key()), e.row());
         }
       }
       written += writeRows(dir, new ArrayList<>(full.entrySet()));
@@ -574,7 +544,7 @@ final class Compactor {
         Registry.Meta old = oldReg.byNo(m.no());
         Delta d = deltas.get(m.no());
         boolean useBase = old != null && (d == null || !d.baseDiscarded);
-        Iterator<Map.Entry<ByteKey, byte[]>> changes = d == null ? null : d.sorted().iterator();
+        Delta.Entry[] changes = d == null ? Delta.NONE : d.sorted();
         if (useBase && old.mode() == PersistenceMode.LOGGED) {
           while (oldSection >= 0 && oldSection < m.no()) oldSection = oldReader.nextSection();
           if (oldSection == m.no()) {
@@ -584,8 +554,16 @@ final class Compactor {
           }
           useBase = false;
         }
-        TreeMap<ByteKey, byte[]> base = useBase ? readRowFiles(m.id()) : new TreeMap<>();
-        mergeMaps(w, base.entrySet().iterator(), changes);
+        int next = 0;
+        if (useBase) {
+          // A STATEFUL -> LOGGED switch: the base is the table's row files.
+          for (Map.Entry<ByteKey, byte[]> e : readRowFiles(m.id()).entrySet()) {
+            byte[] k = e.getKey().bytes();
+            byte[] r = e.getValue();
+            next = mergeRow(w, changes, next, k, 0, k.length, r, 0, r.length);
+          }
+        }
+        writeChanges(w, changes, next);
       }
       long size = w.finish();
       ch.force(true);
@@ -596,44 +574,38 @@ final class Compactor {
   }
 
   /** Merges the old snapshot's current section (sorted) with sorted changes (changes win, tombstones drop). */
-  private void mergeStream(SnapshotFile.Writer w, SnapshotFile.Reader base,
-      Iterator<Map.Entry<ByteKey, byte[]>> changes) throws IOException {
-    Map.Entry<ByteKey, byte[]> c = changes != null && changes.hasNext() ? changes.next() : null;
+  private void mergeStream(SnapshotFile.Writer w, SnapshotFile.Reader base, Delta.Entry[] changes)
+      throws IOException {
+    int next = 0;
     long n = 0;
     while (base.nextRow()) {
       if ((++n & 0xFFF) == 0) checkAbort();
-      byte[] k = base.key();
-      while (c != null && java.util.Arrays.compareUnsigned(c.getKey().bytes(), k) < 0) {
-        if (c.getValue() != TOMBSTONE) w.row(c.getKey().bytes(), c.getValue());
-        c = changes.hasNext() ? changes.next() : null;
-      }
-      if (c != null && java.util.Arrays.equals(c.getKey().bytes(), k)) {
-        if (c.getValue() != TOMBSTONE) w.row(k, c.getValue());
-        c = changes.hasNext() ? changes.next() : null;
-      } else {
-        w.row(k, base.row());
-      }
+      byte[] b = base.buf();
+      next = mergeRow(w, changes, next, b, base.keyOff(), base.keyLen(), b, base.rowOff(), base.rowLen());
     }
-    while (c != null) {
-      if (c.getValue() != TOMBSTONE) w.row(c.getKey().bytes(), c.getValue());
-      c = changes.hasNext() ? changes.next() : null;
-    }
+    writeChanges(w, changes, next);
   }
 
-  private void mergeMaps(SnapshotFile.Writer w, Iterator<Map.Entry<ByteKey, byte[]>> base,
-      Iterator<Map.Entry<ByteKey, byte[]>> changes) throws IOException {
-    TreeMap<ByteKey, byte[]> merged = new TreeMap<>();
-    while (base.hasNext()) {
-      Map.Entry<ByteKey, byte[]> e = base.next();
-      merged.put(e.getKey(), e.getValue());
-    }
-    if (changes != null) {
-      while (changes.hasNext()) {
-        Map.Entry<ByteKey, byte[]> e = changes.next();
-        if (e.getValue() == TOMBSTONE) merged.remove(e.getKey());
-        else merged.put(e.getKey(), e.getValue());
-      }
-    }
-    for (Map.Entry<ByteKey, byte[]> e : merged.entrySet()) w.row(e.getKey().bytes(), e.getValue());
+  /**
+   * Writes the base row {@code kb[keyOff, +keyLen) -> rb[rowOff, +rowLen)} merged with {@code changes[next..]}:
+   * first the changes of smaller keys, then the row itself or the change of its key. Returns the next change.
+   */
+  private static int mergeRow(SnapshotFile.Writer w, Delta.Entry[] changes, int next, byte[] kb, int keyOff,
+      int keyLen, byte[] rb, int rowOff, int rowLen) throws IOException {
+    long prefix = Delta.prefix(kb, keyOff, keyLen);
+    int c = 1;
+    while (next < changes.length && (c = changes[next].compareTo(kb, keyOff, keyLen, prefix)) < 0)
+      write(w, changes[next++]);
+    if (next < changes.length && c == 0) write(w, changes[next++]);
+    else w.row(kb, keyOff, keyLen, rb, rowOff, rowLen);
+    return next;
+  }
+
+  private static void writeChanges(SnapshotFile.Writer w, Delta.Entry[] changes, int from) throws IOException {
+    for (int i = from; i < changes.length; i++) write(w, changes[i]);
+  }
+
+  private static void write(SnapshotFile.Writer w, Delta.Entry e) throws IOException {
+    if (!e.tombstone()) w.row(e.buf, e.keyOff, e.keyLen, e.buf, e.rowOff, e.rowLen);
   }
 }

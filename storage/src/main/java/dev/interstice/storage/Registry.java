@@ -13,6 +13,8 @@ final class Registry {
   private final TreeMap<Integer, Meta> byNo = new TreeMap<>();
   private final Map<TableId, Meta> byId = new HashMap<>();
   private int nextNo = 1;
+  /** A table number known to exist: most ops refer to the previous op's table, this spares a TreeMap lookup each. */
+  private int lastExisting = -1;
 
   Registry copy() {
     Registry r = new Registry();
@@ -29,6 +31,7 @@ final class Registry {
   }
 
   Meta remove(int no) {
+    if (no == lastExisting) lastExisting = -1;
     Meta old = byNo.remove(no);
     if (old != null) byId.remove(old.id());
     return old;
@@ -65,7 +68,9 @@ final class Registry {
     public void begin(long lsn, boolean userTx, long txId, long timestampMs) {}
 
     private void exists(int no) throws FormatException {
+      if (no == lastExisting) return;
       if (!byNo.containsKey(no)) throw new FormatException("record refers to unknown table number " + no);
+      lastExisting = no;
     }
 
     @Override

@@ -96,7 +96,11 @@ final class SnapshotFile {
     }
 
     void row(byte[] key, byte[] row) throws IOException {
-      block.u8(E_ROW).lenBytes(key).lenBytes(row);
+      row(key, 0, key.length, row, 0, row.length);
+    }
+
+    void row(byte[] kb, int keyOff, int keyLen, byte[] rb, int rowOff, int rowLen) throws IOException {
+      block.u8(E_ROW).lenBytes(kb, keyOff, keyLen).lenBytes(rb, rowOff, rowLen);
       rows++;
       maybeFlush();
     }
@@ -166,8 +170,11 @@ final class SnapshotFile {
     final List<Registry.Meta> tables = new ArrayList<>();
     private long rowsSeen;
 
-    private byte[] key;
-    private byte[] row;
+    // the current row, inside src.buf
+    private int keyOff;
+    private int keyLen;
+    private int rowOff;
+    private int rowLen;
 
     Reader(Path path) throws IOException {
       this.path = path;
@@ -234,8 +241,10 @@ final class SnapshotFile {
       try {
         int e = peeked >= 0 ? takePeek() : nextEntry();
         if (e == E_ROW) {
-          key = src.lenBytesCopy();
-          row = src.lenBytesCopy();
+          keyOff = src.lenBytes();
+          keyLen = src.lastLen;
+          rowOff = src.lenBytes();
+          rowLen = src.lastLen;
           rowsSeen++;
           return true;
         }
@@ -247,12 +256,35 @@ final class SnapshotFile {
       }
     }
 
+    /** A copy of the current row's key. */
     byte[] key() {
-      return key;
+      return Arrays.copyOfRange(src.buf, keyOff, keyOff + keyLen);
     }
 
+    /** A copy of the current row. */
     byte[] row() {
-      return row;
+      return Arrays.copyOfRange(src.buf, rowOff, rowOff + rowLen);
+    }
+
+    /** The current row without copying: key and row are ranges of this array, valid until the next read. */
+    byte[] buf() {
+      return src.buf;
+    }
+
+    int keyOff() {
+      return keyOff;
+    }
+
+    int keyLen() {
+      return keyLen;
+    }
+
+    int rowOff() {
+      return rowOff;
+    }
+
+    int rowLen() {
+      return rowLen;
     }
 
     private int takePeek() {

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -216,5 +218,67 @@ class CompactionTest {
     try (var st = Files.list(dir)) {
       assertThat(st.filter(p -> p.toString().endsWith(".snap")).count()).isEqualTo(1);
     }
+  }
+
+  @Test
+  void snapshotRowsAreInUnsignedKeyOrderOnEveryMergePath() throws Exception {
+    SplittableRandom r = new SplittableRandom(7);
+    Map<TableId, TreeMap<ByteKey, byte[]>> model = Map.of(LOG, new TreeMap<>(), STATE, new TreeMap<>());
+    try (Storage s = Storage.open(cfg(dir), BOTH, IoHooks.NO_AUTO_COMPACTION)) {
+      // 0: no snapshot yet; 1: merged into the old snapshot; 2: STATE turns LOGGED, merged into its row files
+      for (int round = 0; round < 3; round++) {
+        if (round == 2) s.declareTable(STATE, PersistenceMode.LOGGED);
+        for (int i = 0; i < 600; i++) {
+          TableId t = i % 6 == 0 ? STATE : LOG;
+          byte[] k = DeltaTest.key(r, r.nextInt(5));
+          if (r.nextInt(4) == 0) {
+            s.append(new TxRecord(i, 0, List.of(new Change.Delete(t, k))));
+            model.get(t).remove(new ByteKey(k));
+          } else {
+            byte[] row = new byte[r.nextInt(20)];
+            r.nextBytes(row);
+            s.append(new TxRecord(i, 0, List.of(new Change.Put(t, k, row))));
+            model.get(t).put(new ByteKey(k), row);
+          }
+        }
+        s.snapshotNow();
+        Map<TableId, List<String>> sections = snapshotSections(dir);
+        assertThat(sections.get(LOG)).isEqualTo(strings(model.get(LOG)));
+        if (round == 2) assertThat(sections.get(STATE)).isEqualTo(strings(model.get(STATE)));
+        else assertThat(sections).doesNotContainKey(STATE);
+      }
+    }
+    try (Storage s = Storage.open(cfg(dir), Map.of())) {
+      for (TableId t : List.of(LOG, STATE))
+        assertThat(strings(new TreeMap<>(s.recovered().rows(t)))).isEqualTo(strings(model.get(t)));
+    }
+  }
+
+  private static List<String> strings(TreeMap<ByteKey, byte[]> rows) {
+    List<String> out = new ArrayList<>();
+    rows.forEach((k, v) -> out.add(k + "=" + new ByteKey(v)));
+    return out;
+  }
+
+  /** Each LOGGED table's rows in the newest snapshot, in file order (checked to be strictly ascending). */
+  private static Map<TableId, List<String>> snapshotSections(Path dir) throws Exception {
+    Map<TableId, List<String>> out = new java.util.HashMap<>();
+    try (SnapshotFile.Reader r = new SnapshotFile.Reader(SnapshotFile.list(dir).getLast().path())) {
+      Map<Integer, TableId> ids = new java.util.HashMap<>();
+      for (Registry.Meta m : r.tables) ids.put(m.no(), m.id());
+      int no;
+      while ((no = r.nextSection()) >= 0) {
+        List<String> rows = new ArrayList<>();
+        byte[] prev = null;
+        while (r.nextRow()) {
+          byte[] k = r.key();
+          if (prev != null) assertThat(Arrays.compareUnsigned(prev, k)).as("key order").isNegative();
+          prev = k;
+          rows.add(new ByteKey(k) + "=" + new ByteKey(r.row()));
+        }
+        out.put(ids.get(no), rows);
+      }
+    }
+    return out;
   }
 }
