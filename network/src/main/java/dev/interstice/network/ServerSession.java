@@ -20,7 +20,6 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,8 +43,6 @@ final class ServerSession implements TableStreams.Sink {
     private Message.Hello hello;
     private volatile boolean admin;
     private volatile Thread worker;
-    /** The last call this connection submitted (worker thread only). */
-    private CompletableFuture<?> lastCall = CompletableFuture.completedFuture(null);
 
     ServerSession(NodeServer server, Socket socket) throws IOException {
         this.server = server;
@@ -155,7 +152,6 @@ final class ServerSession implements TableStreams.Sink {
                 Message.Request req = work.take();
                 Message.Reply reply;
                 try {
-                    if (!(req instanceof Message.Call)) awaitCalls();
                     reply = handle(req);
                 } catch (RuntimeException e) {
                     reply = error(req.id(), e);
@@ -221,14 +217,9 @@ final class ServerSession implements TableStreams.Sink {
             }
             case Message.Ping p -> new Message.Pong(p.id(), System.currentTimeMillis());
             case Message.Call c -> {
-                // submitted without waiting: this connection's next calls queue behind it, in order
-                var committed = admin ? node.callAsync(c.module(), c.reducer(), c.args(), caller(c.callerModule()), Ack.FAST)
-                        : node.callFromPeerAsync(c.module(), c.reducer(), c.args(), caller(c.callerModule()), Ack.FAST);
-                lastCall = committed;
-                committed.whenComplete((r, failure) -> {
-                    if (failure == null) replyCalled(c, r);
-                    else reply(error(c.id(), unwrap(failure)));
-                });
+                CallResult r = admin ? node.call(c.module(), c.reducer(), c.args(), caller(c.callerModule()), Ack.FAST)
+                        : node.callFromPeer(c.module(), c.reducer(), c.args(), caller(c.callerModule()), Ack.FAST);
+                replyCalled(c, r);
                 yield null;
             }
             case Message.Query q -> new Message.QueryResult(q.id(), admin
@@ -288,11 +279,6 @@ final class ServerSession implements TableStreams.Sink {
     private static RuntimeException unwrap(Throwable failure) {
         Throwable t = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         return t instanceof RuntimeException r ? r : new IllegalStateException(t.toString(), t);
-    }
-
-    /** Waits until the calls this connection submitted have run: any other request sees their effects. */
-    private void awaitCalls() {
-        lastCall.handle((r, failure) -> null).join();
     }
 
     private void checkReadable(String module, String table) {

@@ -23,7 +23,6 @@ import dev.interstice.storage.TxRecord;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -41,7 +40,6 @@ public final class Executor {
     static final int MAX_CASCADE = 100_000;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final CallQueue calls = new CallQueue(lock, "interstice-executor");
     private final ModuleRegistry modules;
     private final Durability durability;
     private final NodeServices services;
@@ -111,21 +109,6 @@ public final class Executor {
         } finally {
             lock.unlock();
         }
-    }
-
-    /**
-     * {@link #callReducer} without waiting for the execution lock: runs at once if the node is idle, else queued behind
-     * the calls submitted before it (in order). The future completes when the transaction has committed (not
-     * necessarily durably) or failed with a {@link CallException}.
-     */
-    public CompletableFuture<CallResult> submitReducer(String moduleName, String reducer, List<IntersticeValue> args, CallContext caller,
-            boolean fromPeer) {
-        return calls.submit(() -> callReducer(moduleName, reducer, args, caller, fromPeer));
-    }
-
-    /** Runs what was submitted, then refuses further submissions. */
-    public void close() {
-        calls.close();
     }
 
     /** Runs a query against committed state; it cannot write. {@code fromPeer}: only public modules. */

@@ -223,59 +223,10 @@ public final class Node implements AutoCloseable {
 
     /** Calls a reducer; with {@link Ack#DURABLE} returns only once its transaction survives a crash. */
     public CallResult call(String module, String reducer, List<IntersticeValue> args, CallContext caller, Ack ack) {
-        return call(module, reducer, args, caller, ack, false);
-    }
-
-    /**
-     * A blocking call. Acknowledged {@code FAST}, it takes the execution lock on this thread: a busy caller then runs
-     * call after call in its time slice. Acknowledged {@code DURABLE}, it will sleep until an fsync anyway, so it
-     * hands the call over ({@link #submit}) and sleeps once, instead of also sleeping in the lock's queue.
-     */
-    private CallResult call(String module, String reducer, List<IntersticeValue> args, CallContext caller, Ack ack, boolean fromPeer) {
-        if (ack == Ack.DURABLE) return await(submit(module, reducer, args, caller, ack, fromPeer));
         ensureOpen();
-        return executor.callReducer(module, reducer, args, caller, fromPeer);
-    }
-
-    /**
-     * Calls a reducer without blocking: the future completes once the call is acknowledged per {@code ack}, or fails
-     * with a {@link CallException}. Calls submitted by one thread run in the order submitted.
-     */
-    public CompletableFuture<CallResult> callAsync(String module, String reducer, List<IntersticeValue> args, CallContext caller, Ack ack) {
-        return submit(module, reducer, args, caller, ack, false);
-    }
-
-    private CompletableFuture<CallResult> submit(String module, String reducer, List<IntersticeValue> args, CallContext caller, Ack ack,
-            boolean fromPeer) {
-        ensureOpen();
-        var committed = executor.submitReducer(module, reducer, args, caller, fromPeer);
-        // composed on the executing thread: the caller is woken once, when the fsync covering it completes
-        return ack == Ack.DURABLE ? committed.thenCompose(this::durable) : committed;
-    }
-
-    private CompletableFuture<CallResult> durable(CallResult r) {
-        if (r.lsn() <= 0) return CompletableFuture.completedFuture(r);
-        return durability.whenDurable(r.lsn()).handle((ok, failure) -> {
-            if (failure != null) throw notDurable(failure);
-            return r;
-        });
-    }
-
-    private static CallException notDurable(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        return new CallException(CallException.Kind.STORAGE, "the transaction committed but could not be made durable: "
-                + cause.getMessage(), cause);
-    }
-
-    /** The result of a future, throwing what it failed with (not wrapped). */
-    private static <T> T await(CompletableFuture<T> f) {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            if (e.getCause() instanceof Error err) throw err;
-            throw e;
-        }
+        CallResult r = executor.callReducer(module, reducer, args, caller, false);
+        if (ack == Ack.DURABLE) awaitDurable(r.lsn());
+        return r;
     }
 
     /** Waits until the transaction at {@code lsn} is durable (a no-op without a data directory). */
@@ -284,7 +235,8 @@ public final class Node implements AutoCloseable {
         try {
             durability.whenDurable(lsn).join();
         } catch (CompletionException e) {
-            throw notDurable(e);
+            throw new CallException(CallException.Kind.STORAGE, "the transaction committed but could not be made durable: "
+                    + e.getCause().getMessage(), e.getCause());
         }
     }
 
@@ -319,13 +271,10 @@ public final class Node implements AutoCloseable {
 
     /** A reducer call from another node: public modules only, acknowledged per {@code ack}. */
     public CallResult callFromPeer(String module, String reducer, List<IntersticeValue> args, CallContext caller, Ack ack) {
-        return call(module, reducer, args, caller, ack, true);
-    }
-
-    /** {@link #callFromPeer} without blocking, as {@link #callAsync}. */
-    public CompletableFuture<CallResult> callFromPeerAsync(String module, String reducer, List<IntersticeValue> args, CallContext caller,
-            Ack ack) {
-        return submit(module, reducer, args, caller, ack, true);
+        ensureOpen();
+        CallResult r = executor.callReducer(module, reducer, args, caller, true);
+        if (ack == Ack.DURABLE) awaitDurable(r.lsn());
+        return r;
     }
 
     /** A query from another node: public modules only. */
@@ -448,7 +397,6 @@ public final class Node implements AutoCloseable {
         if (closed) return;
         closed = true;
         scheduler.close();
-        executor.close();
         executor.exclusive(() -> {
             if (storage != null) storage.close();
             return null;
