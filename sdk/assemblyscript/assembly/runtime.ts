@@ -50,7 +50,23 @@ export function __interstice_seed(): f64 {
   return <f64>randomU64();
 }
 
-/** Frees the garbage of the call that just ended (minimal runtime: no automatic collection). */
+/**
+ * Calls whose garbage may wait for one collection. A call's garbage is unreachable once it returns, so collecting
+ * after every COLLECT_EVERY-th call frees the same objects; what it saves is marking the module's live objects (its
+ * globals) after every call, which profiles showed as a sixth of a small reducer's cost.
+ */
+const COLLECT_EVERY: i32 = 64;
+let callsSinceCollect: i32 = 0;
+let pagesAtCollect: i32 = 0;
+
+/**
+ * Runs at the end of every reducer and query call (minimal runtime: no automatic collection). Collects every
+ * COLLECT_EVERY calls, and at once after a call that had to grow the memory: waiting garbage costs at most one
+ * growth step, never a steady climb.
+ */
 export function collect(): void {
+  if (++callsSinceCollect < COLLECT_EVERY && memory.size() == pagesAtCollect) return;
   __collect();
+  callsSinceCollect = 0;
+  pagesAtCollect = memory.size();
 }

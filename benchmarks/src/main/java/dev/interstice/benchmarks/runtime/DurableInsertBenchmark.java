@@ -91,4 +91,11 @@ public class DurableInsertBenchmark {
     public Object insert() {
         return node.call("bench", "insert", List.of(), caller, ack);
     }
+
+    /**
+     * The same 64 callers as virtual threads, as the node's own network sessions are: a caller waiting for the lock or
+     * for its fsync then parks without an OS context switch.
+     */
+    @Fork(value = 1, jvmArgsAppend = {"-XX:+UseG1GC", "-Xmx4g", "-Djmh.executor=VIRTUAL"})
+    public static class VirtualCallers extends DurableInsertBenchmark {}
 }

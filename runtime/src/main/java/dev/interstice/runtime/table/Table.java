@@ -9,7 +9,6 @@ import dev.interstice.abi.value.Row;
 import dev.interstice.storage.TableId;
 import java.util.AbstractCollection;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,7 +29,7 @@ public final class Table {
         Slot(StoredRow row) { this.row = row; }
     }
 
-    private final HashMap<IndexKey, Slot> byKey = new HashMap<>();
+    private final PrimaryIndex<Slot> byKey;
     private final TreeMap<IndexKey, Slot> ordered = new TreeMap<>();
     private final Collection<StoredRow> scanView = new AbstractCollection<>() {
         @Override public Iterator<StoredRow> iterator() {
@@ -52,6 +51,7 @@ public final class Table {
         this.id = id;
         this.schema = schema;
         this.types = types;
+        this.byKey = PrimaryIndex.forType(schema.primaryKey().type());
         if (schema.primaryKeyAutoInc()) autoInc.put(-1, 0L);
         for (IndexSchema is : schema.indexes()) {
             int column = column(is.field());
