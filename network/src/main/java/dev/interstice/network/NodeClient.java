@@ -20,6 +20,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -84,6 +87,31 @@ public final class NodeClient implements AutoCloseable {
     private static final class Pending {
         final CompletableFuture<Message.Reply> future = new CompletableFuture<>();
         final AtomicBoolean released = new AtomicBoolean();
+        volatile Message.Request request;
+        volatile long deadlineNanos;
+        volatile long timeoutMillis;
+    }
+
+    /**
+     * Request deadlines are checked by one shared sweep every {@link #SWEEP_MILLIS} instead of a timer per request:
+     * under load a per-request timer (schedule, then cancel on the reply) cost the client more CPU than its requests.
+     * A timeout therefore fires up to that much late, never early.
+     */
+    private static final long SWEEP_MILLIS = 20;
+    private static final ScheduledExecutorService SWEEPER =
+            Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("interstice-client-timeouts")
+                    .daemon(true).unstarted(r));
+    private ScheduledFuture<?> sweep;
+
+    private void expireOverdue() {
+        long now = System.nanoTime();
+        for (var e : pending.entrySet()) {
+            Pending p = e.getValue();
+            Message.Request req = p.request;
+            if (req == null || now - p.deadlineNanos < 0) continue;
+            p.future.complete(new Message.Error(e.getKey(), ErrorKind.TIMEOUT, "no reply from node '" + nodeName() + "' at " + address
+                    + " to " + describe(req) + " within " + p.timeoutMillis + " ms (the node may be unreachable, overloaded or stuck)"));
+        }
     }
 
     private NodeClient(String address, Options options, Connection conn, Message.Welcome welcome) {
@@ -158,6 +186,8 @@ public final class NodeClient implements AutoCloseable {
             throw e;
         }
         var client = new NodeClient(address, options, conn, welcome);
+        client.sweep = SWEEPER.scheduleWithFixedDelay(client::expireOverdue, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        conn.closed().whenComplete((r, e) -> client.sweep.cancel(false));
         Thread.ofVirtual().name("interstice-client " + address).start(client::readLoop);
         if (options.adminToken() != null) {
             try {
@@ -256,10 +286,9 @@ public final class NodeClient implements AutoCloseable {
                     + (conn.closeReason() == null ? "" : " (" + conn.closeReason() + ")")));
             return p.future;
         }
-        long left = Math.max(1, nanos - (System.nanoTime() - start));
-        p.future.completeOnTimeout(new Message.Error(id, ErrorKind.TIMEOUT, "no reply from node '" + nodeName() + "' at " + address
-                + " to " + describe(req) + " within " + timeout.toMillis() + " ms (the node may be unreachable, overloaded or stuck)"),
-                left, TimeUnit.NANOSECONDS);
+        p.deadlineNanos = start + nanos;
+        p.timeoutMillis = timeout.toMillis();
+        p.request = req; // published last: the sweep skips a request until its deadline is set
         return p.future;
     }
 
