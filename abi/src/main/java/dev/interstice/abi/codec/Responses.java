@@ -72,13 +72,10 @@ public final class Responses {
      * {@code TableGetByPrimaryKeyResponse::Ok(Option<Row>)} and {@code InsertRowResponse::Ok(Option<Row>)}:
      * {@code [0x00, 0x00]} for None (null), {@code [0x00, 0x01, row...]} for Some.
      */
-    /** What precedes the row's bytes in {@code Ok(Some(row))}: callers may write the two parts without joining them. */
-    public static final byte[] OK_SOME_PREFIX = {0, 1};
-
     public static byte[] optionalRowOk(byte[] encodedRowOrNull) {
         if (encodedRowOrNull == null) return OK_NONE.clone();
         byte[] out = new byte[encodedRowOrNull.length + 2];
-        System.arraycopy(OK_SOME_PREFIX, 0, out, 0, 2);
+        out[1] = 1; // Ok(Some(..)): both discriminants, then the row's bytes
         System.arraycopy(encodedRowOrNull, 0, out, 2, encodedRowOrNull.length);
         return out;
     }

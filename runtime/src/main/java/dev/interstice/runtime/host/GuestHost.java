@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class GuestHost implements HostFunctions {
     private static final Logger log = LoggerFactory.getLogger(GuestHost.class);
+    /** What precedes a row's bytes in an {@code Ok(Some(row))} answer: the answer for an empty row is exactly that. */
+    private static final byte[] OK_SOME_PREFIX = Responses.optionalRowOk(new byte[0]);
 
     private final Executor executor;
     private final LoadedModule module;
@@ -181,10 +183,10 @@ public final class GuestHost implements HostFunctions {
             Table t = ownTable(g, tablePtr, tableLen, Access.Kind.READ);
             StoredRow r = frame.invocation().tx().get(t, Abi.decodeIndexKey(g.read(pkPtr, pkLen)));
             if (r != null) { // the hot path: the row's bytes go straight into the guest's buffer
-                int n = Responses.OK_SOME_PREFIX.length + r.encoded().length;
+                int n = OK_SOME_PREFIX.length + r.encoded().length;
                 if (n > respCap) return -n;
-                g.write(respPtr, Responses.OK_SOME_PREFIX);
-                g.write(respPtr + Responses.OK_SOME_PREFIX.length, r.encoded());
+                g.write(respPtr, OK_SOME_PREFIX);
+                g.write(respPtr + OK_SOME_PREFIX.length, r.encoded());
                 return n;
             }
             response = Responses.optionalRowOk(null);
