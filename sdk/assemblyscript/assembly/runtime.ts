@@ -56,16 +56,23 @@ export function __interstice_seed(): f64 {
  * globals) after every call, which profiles showed as a sixth of a small reducer's cost.
  */
 const COLLECT_EVERY: i32 = 64;
+/**
+ * From this memory size on (64 MiB) every call collects again. Deferred garbage can make memory grow (the allocator
+ * doubles it when full) but only while it is below this size, so it never costs more than about twice this much,
+ * well under the node's default memory cap (256 MiB), however much each call allocates.
+ */
+const DEFER_BELOW_PAGES: i32 = 1024;
 let callsSinceCollect: i32 = 0;
 let pagesAtCollect: i32 = 0;
 
 /**
  * Runs at the end of every reducer and query call (minimal runtime: no automatic collection). Collects every
- * COLLECT_EVERY calls, and at once after a call that had to grow the memory: waiting garbage costs at most one
- * growth step, never a steady climb.
+ * COLLECT_EVERY calls, at once after a call that had to grow the memory, and after every call once the memory is
+ * DEFER_BELOW_PAGES or more.
  */
 export function collect(): void {
-  if (++callsSinceCollect < COLLECT_EVERY && memory.size() == pagesAtCollect) return;
+  let pages = memory.size();
+  if (++callsSinceCollect < COLLECT_EVERY && pages == pagesAtCollect && pages < DEFER_BELOW_PAGES) return;
   __collect();
   callsSinceCollect = 0;
   pagesAtCollect = memory.size();

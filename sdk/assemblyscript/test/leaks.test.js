@@ -93,3 +93,32 @@ test(`hello: ${CALLS} hello() calls keep memory flat`, async () => {
   }
   assert.equal(pages(h), before);
 });
+
+const GARBAGE_MODULE = `
+import { ReducerContext } from "@interstice/sdk";
+
+@table
+export class Item {
+  @primaryKey id: u64 = 0;
+}
+
+/** About 'kib' KiB of garbage per call, none of it kept. */
+@reducer
+export function churn(ctx: ReducerContext, kib: u32): void {
+  let total: i32 = 0;
+  for (let i: u32 = 0; i < kib; i++) {
+    const chunk = new Uint8Array(1024);
+    chunk[0] = <u8>i;
+    total += chunk[0];
+  }
+  if (total < 0) abort("unreachable");
+}
+`;
+
+test("garbage waiting for a deferred collection stays bounded however much each call allocates", async () => {
+  const h = await new FakeHost().load(await build({ "src/index.ts": GARBAGE_MODULE }));
+  // 8 MiB of garbage per call: deferring 64 calls of it would need 512 MiB
+  for (let i = 0; i < 200; i++) h.callReducer("churn", [{ U32: 8192 }]);
+  const mib = h.memory.buffer.byteLength / (1024 * 1024);
+  assert.ok(mib <= 2 * 64 + 8, `memory grew to ${mib} MiB`);
+});
