@@ -176,6 +176,12 @@ export class Writer {
     return n;
   }
 
+  /** Raw bytes without a length prefix (static table names for the direct host calls). Returns the byte count. */
+  rawBytes(ptr: usize, n: usize): usize {
+    this.bytes(ptr, n);
+    return n;
+  }
+
   bytes(ptr: usize, n: usize): void {
     this.ensure(n);
     memory.copy(this.buf + this.len, ptr, n);

@@ -1102,12 +1102,15 @@ class Generator {
     const pkT = asType(t.pk.type);
     const id = `${prefix}${t.name}`;
     const N = JSON.stringify(hostTable);
+    // the name's UTF-8 bytes as static data: direct host calls copy them instead of encoding the string every call
+    const nameBytes = [...Buffer.from(hostTable, "utf8")];
+    const NB = `memory.data<u8>([${nameBytes.join(",")}]), ${nameBytes.length}`;
     const M = JSON.stringify(moduleSel);
     const scanRows = `const __n = __r.len(); const __out = new Array<${cls}>(__n); for (let __i = 0; __i < __n; __i++) unchecked(__out[__i] = ${row.dec}(__r)); __g.endHostCall(); return __out;`;
     const reads = [];
     if (moduleSel === "" && writable) {
       reads.push(
-        `get(pk: ${pkT}): ${cls} | null { const w = __g.W; w.reset(); const nl = w.rawStr(${N}); const ks = w.len; ${codec.encKey(t.pk.type, "pk")} const r = __g.getByPk(nl, ks); if (r == null) { abort("Interstice: get on table " + ${N} + " failed"); return null; } const tag = r.tag(); if (tag != 0) { abort("Interstice: get on table " + ${N} + " failed: " + (tag == 1 ? r.str() : "bad response")); return null; } if (r.u8() == 0) return null; return ${row.dec}(r); }`,
+        `get(pk: ${pkT}): ${cls} | null { const w = __g.W; w.reset(); const nl = w.rawBytes(${NB}); const ks = w.len; ${codec.encKey(t.pk.type, "pk")} const r = __g.getByPk(nl, ks); if (r == null) { abort("Interstice: get on table " + ${N} + " failed"); return null; } const tag = r.tag(); if (tag != 0) { abort("Interstice: get on table " + ${N} + " failed: " + (tag == 1 ? r.str() : "bad response")); return null; } if (r.u8() == 0) return null; return ${row.dec}(r); }`,
       );
     } else {
       reads.push(
@@ -1137,11 +1140,11 @@ class Generator {
     const out = [`@global class __InterReadTable_${id} { ${reads.join(" ")} }`];
     if (writable) {
       const writes = [
-        `tryInsert(row: ${cls}): __g.Result<${cls}> { const w = __g.W; w.reset(); const nl = w.rawStr(${N}); const rs = w.len; ${row.enc}(w, row); const r = __g.insertRow(nl, rs); if (r == null) return __g.errResult<${cls}>("insert into " + ${N} + " failed"); const tag = r.tag(); if (tag == 0) { if (r.u8() == 0) return __g.okResult<${cls}>(row); return __g.okResult<${cls}>(${row.dec}(r)); } return __g.errResult<${cls}>(tag == 1 ? r.str() : "bad InsertRowResponse"); }`,
+        `tryInsert(row: ${cls}): __g.Result<${cls}> { const w = __g.W; w.reset(); const nl = w.rawBytes(${NB}); const rs = w.len; ${row.enc}(w, row); const r = __g.insertRow(nl, rs); if (r == null) return __g.errResult<${cls}>("insert into " + ${N} + " failed"); const tag = r.tag(); if (tag == 0) { if (r.u8() == 0) return __g.okResult<${cls}>(row); return __g.okResult<${cls}>(${row.dec}(r)); } return __g.errResult<${cls}>(tag == 1 ? r.str() : "bad InsertRowResponse"); }`,
         `insert(row: ${cls}): ${cls} { const res = this.tryInsert(row); if (!res.ok) abort("Interstice: insert into " + ${N} + " failed: " + res.error); return res.value; }`,
-        `tryUpdate(row: ${cls}): bool { const w = __g.W; w.reset(); const nl = w.rawStr(${N}); const rs = w.len; ${row.enc}(w, row); return __g.updateRow(nl, rs); }`,
+        `tryUpdate(row: ${cls}): bool { const w = __g.W; w.reset(); const nl = w.rawBytes(${NB}); const rs = w.len; ${row.enc}(w, row); return __g.updateRow(nl, rs); }`,
         `update(row: ${cls}): void { if (!this.tryUpdate(row)) abort("Interstice: update of table " + ${N} + " failed"); }`,
-        `tryDelete(pk: ${pkT}): bool { const w = __g.W; w.reset(); const nl = w.rawStr(${N}); const ks = w.len; ${codec.encKey(t.pk.type, "pk")} return __g.deleteRow(nl, ks); }`,
+        `tryDelete(pk: ${pkT}): bool { const w = __g.W; w.reset(); const nl = w.rawBytes(${NB}); const ks = w.len; ${codec.encKey(t.pk.type, "pk")} return __g.deleteRow(nl, ks); }`,
         `delete(pk: ${pkT}): void { if (!this.tryDelete(pk)) abort("Interstice: delete from table " + ${N} + " failed"); }`,
         `tryClear(): bool { return __g.clearTable(${N}); }`,
         `clear(): void { if (!this.tryClear()) abort("Interstice: clear of table " + ${N} + " failed"); }`,
