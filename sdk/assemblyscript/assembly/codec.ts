@@ -196,12 +196,20 @@ export class Writer {
   }
 }
 
-/** Reads postcard data from unmanaged memory. Any malformed input aborts (traps) with a message. */
+/**
+ * Reads postcard data from unmanaged memory. Any malformed input aborts (traps) with a message. Unmanaged like
+ * Writer: the SDK's readers are static and re-pointed with `at` (see host.ts), never allocated per call.
+ */
+@unmanaged
 export class Reader {
-  constructor(public ptr: usize, public end: usize) {}
+  ptr: usize = 0;
+  end: usize = 0;
 
-  @inline static of(ptr: usize, len: usize): Reader {
-    return new Reader(ptr, ptr + len);
+  /** Points this reader at [ptr, ptr + len). */
+  @inline at(ptr: usize, len: usize): Reader {
+    this.ptr = ptr;
+    this.end = ptr + len;
+    return this;
   }
 
   @inline remaining(): usize {

@@ -60,6 +60,19 @@ export const enum IndexQueryTag {
 /** The shared request buffer. Reset before each use; valid until the next request. */
 export const W = changetype<Writer>(memory.data(offsetof<Writer>()));
 
+// Static readers (no allocation per call), one per kind of buffer, each valid exactly as long as its buffer:
+/** the call's input (context and arguments), while the wrapper decodes it */
+const ARGS = changetype<Reader>(memory.data(offsetof<Reader>()));
+/** the response of the last interstice_host_call, until endHostCall */
+const HOST_RESPONSE = changetype<Reader>(memory.data(offsetof<Reader>()));
+/** the response buffer of the direct table calls, until the next one */
+const TABLE_RESPONSE = changetype<Reader>(memory.data(offsetof<Reader>()));
+
+/** A reader over a call's input (the generated wrappers decode their context and arguments with it). */
+export function inputReader(ptr: usize, len: usize): Reader {
+  return ARGS.at(ptr, len);
+}
+
 // Response buffer for the direct (non host_call) table functions.
 let respBuf: usize = 0;
 let respCap: usize = 0;
@@ -108,7 +121,7 @@ export function hostCall(): Reader {
   let len = <usize>(<u32>packed);
   if (ptr == 0) abort("Interstice: host call failed (the host returned no response)");
   pendingResponse = ptr;
-  return Reader.of(ptr, len);
+  return HOST_RESPONSE.at(ptr, len);
 }
 
 export function endHostCall(): void {
@@ -150,7 +163,7 @@ export function insertRow(nameLen: usize, rowStart: usize): Reader | null {
     n = interstice_insert_row(W.buf, nameLen, W.buf + rowStart, W.len - rowStart, respBuf, respCap);
   }
   if (n < 0) return null;
-  return Reader.of(respBuf, <usize>n);
+  return TABLE_RESPONSE.at(respBuf, <usize>n);
 }
 
 export function updateRow(nameLen: usize, rowStart: usize): bool {
@@ -177,7 +190,7 @@ export function getByPk(nameLen: usize, keyStart: usize): Reader | null {
     n = interstice_get_by_pk(W.buf, nameLen, W.buf + keyStart, W.len - keyStart, respBuf, respCap);
   }
   if (n < 0) return null;
-  return Reader.of(respBuf, <usize>n);
+  return TABLE_RESPONSE.at(respBuf, <usize>n);
 }
 
 /** Reads `Err(String)` (after its discriminant was consumed) and aborts. */

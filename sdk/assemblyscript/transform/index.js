@@ -1058,7 +1058,7 @@ class Generator {
     if (this.runtime === "stub") this.errors.push("error: the stub runtime never frees memory; build with --runtime minimal");
 
     const ctxDecode = (kind, name, n) =>
-      `const __r = __g.Reader.of(<usize>ptr, <usize>len); const __node = __r.str(); const __caller = __r.str(); __g.rdArgs(__r, ${JSON.stringify(kind)}, ${JSON.stringify(name)}, ${n});`;
+      `const __r = __g.inputReader(<usize>ptr, <usize>len); const __node = __r.str(); const __caller = __r.str(); __g.rdArgs(__r, ${JSON.stringify(kind)}, ${JSON.stringify(name)}, ${n});`;
     const argDecode = (kind, name, args, rowTable) =>
       args
         .map((a, i) => {
