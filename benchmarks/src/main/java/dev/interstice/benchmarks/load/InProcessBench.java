@@ -1,5 +1,6 @@
 package dev.interstice.benchmarks.load;
 
+import dev.interstice.benchmarks.TempDirs;
 import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.cli.bench.BenchmarkWorkload;
 import dev.interstice.cli.bench.CallTarget;
@@ -16,11 +17,8 @@ import dev.interstice.runtime.node.Node;
 import dev.interstice.runtime.node.NodeConfig;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -130,7 +128,7 @@ public final class InProcessBench {
                 return r;
             }
         } finally {
-            if (tempDir && !o.keepData) deleteTree(dir);
+            if (tempDir && !o.keepData) TempDirs.delete(dir);
             else progress.println("data kept in " + dir);
         }
     }
@@ -239,22 +237,5 @@ public final class InProcessBench {
         // No logback.xml in this jar: without this, logback prints every DEBUG line of the runtime.
         if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext ctx)
             ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(ch.qos.logback.classic.Level.WARN);
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

@@ -1,5 +1,6 @@
 package dev.interstice.benchmarks.runtime;
 
+import dev.interstice.benchmarks.TempDirs;
 import dev.interstice.abi.codec.Abi;
 import dev.interstice.abi.host.CallContext;
 import dev.interstice.abi.schema.FieldDef;
@@ -14,7 +15,6 @@ import dev.interstice.runtime.node.NodeConfig;
 import dev.interstice.runtime.testing.ModuleFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -82,9 +82,7 @@ public class DurableInsertBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
         node.close();
-        try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-        }
+        TempDirs.delete(dir);
     }
 
     @Benchmark

@@ -1,5 +1,6 @@
 package dev.interstice.benchmarks.storage;
 
+import dev.interstice.benchmarks.TempDirs;
 import dev.interstice.storage.Change;
 import dev.interstice.storage.PersistenceMode;
 import dev.interstice.storage.Storage;
@@ -13,12 +14,10 @@ import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -94,7 +93,7 @@ public class CompactionBenchmark {
   public void load() throws IOException {
     if (variant.equals("fresh")) {
       if (storage != null) storage.close();
-      deleteTree(dir);
+      TempDirs.delete(dir);
       nextKey = 0;
       open();
       insert(rows);
@@ -142,7 +141,7 @@ public class CompactionBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() throws IOException {
     storage.close();
-    deleteTree(dir);
+    TempDirs.delete(dir);
   }
 
   private void open() {
@@ -178,10 +177,4 @@ public class CompactionBenchmark {
     return 0;
   }
 
-  private static void deleteTree(Path d) throws IOException {
-    if (!Files.exists(d)) return;
-    try (Stream<Path> st = Files.walk(d)) {
-      for (Path p : st.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-    }
-  }
 }

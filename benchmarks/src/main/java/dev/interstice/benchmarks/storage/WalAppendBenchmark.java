@@ -1,5 +1,6 @@
 package dev.interstice.benchmarks.storage;
 
+import dev.interstice.benchmarks.TempDirs;
 import dev.interstice.storage.Change;
 import dev.interstice.storage.PersistenceMode;
 import dev.interstice.storage.Storage;
@@ -11,12 +12,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -116,8 +115,6 @@ public class WalAppendBenchmark {
     storage.close();
     System.out.printf("%n  [%s] total: %d records, %d fsyncs, %d writes, max %d records per fsync%n", mode,
         s.appendedRecords(), s.fsyncs(), s.writes(), s.maxBatchRecords());
-    try (Stream<Path> st = Files.walk(dir)) {
-      for (Path p : st.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-    }
+    TempDirs.delete(dir);
   }
 }
