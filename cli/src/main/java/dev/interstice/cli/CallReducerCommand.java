@@ -1,9 +1,11 @@
 package dev.interstice.cli;
 
 import dev.interstice.abi.schema.ModuleSchema;
+import dev.interstice.abi.schema.SubscriptionEvent;
 import dev.interstice.abi.schema.ReducerSchema;
 import dev.interstice.network.wire.Message;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,6 +34,9 @@ final class CallReducerCommand implements Callable<Integer> {
             ReducerSchema r = m.reducer(reducer).orElseThrow(() -> new CliException("module '" + module + "' has no reducer '" + reducer
                     + "'; its reducers: " + SchemaToml.names(m.reducers().stream().filter(x -> !m.isSubscriptionHandler(x.name()))
                     .map(ReducerSchema::name).toList())));
+            if (m.isSubscriptionHandler(reducer))
+                throw new CliException("'" + reducer + "' of module '" + module + "' handles a subscription ("
+                        + subscribedTo(m, reducer) + ") and cannot be called; nothing was sent");
             var values = Calls.arguments(m, "reducer '" + reducer + "'", r.arguments(), args);
             Message.Called c = t.client().call(module, reducer, values, !fast);
             spec.commandLine().getOut().println("committed as transaction " + c.txId() + " (" + switch (c.durability()) {
@@ -41,5 +46,19 @@ final class CallReducerCommand implements Callable<Integer> {
             } + ")");
         }
         return 0;
+    }
+
+    private static String subscribedTo(ModuleSchema m, String reducer) {
+        return m.subscriptions().stream().filter(x -> x.reducer().equals(reducer)).map(x -> describe(x.event()))
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    private static String describe(SubscriptionEvent e) {
+        return switch (e) {
+            case SubscriptionEvent.Table t -> t.kind().name().toLowerCase(Locale.ROOT) + " on " + t.module() + "." + t.table();
+            case SubscriptionEvent.ReplicaSync r -> "replica sync of " + r.node() + "." + r.module() + "." + r.table();
+            case SubscriptionEvent.File f -> "file events under " + f.path();
+            case SubscriptionEvent.Core c -> c.kind().name().toLowerCase(Locale.ROOT);
+        };
     }
 }

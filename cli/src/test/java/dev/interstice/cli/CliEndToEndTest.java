@@ -12,6 +12,8 @@ import dev.interstice.abi.codec.PostcardReader;
 import dev.interstice.abi.schema.FieldDef;
 import dev.interstice.abi.schema.IntersticeType;
 import dev.interstice.abi.schema.Persistence;
+import dev.interstice.abi.schema.Selection;
+import dev.interstice.abi.schema.SubscriptionEvent;
 import dev.interstice.abi.schema.TypeDef;
 import dev.interstice.abi.schema.Visibility;
 import dev.interstice.abi.value.Row;
@@ -68,6 +70,8 @@ class CliEndToEndTest {
                 .reducer("record", List.of(), List.of("ledger"), insertOrTrap("ledger", "entry"))
                 .reducer("add", List.of(new FieldDef("amount", IntersticeType.U64), new FieldDef("note", IntersticeType.STRING),
                         new FieldDef("at", new IntersticeType.Named("Point"))), List.of(), "(call $log_hex (local.get $ptr) (local.get $len))")
+                .subscribe("on_entry", new SubscriptionEvent.Table(SubscriptionEvent.TableEventKind.INSERT, Selection.CURRENT, "bank", "ledger"))
+                .reducer("on_entry", List.of(new FieldDef("row", new IntersticeType.Named("ledger"))), List.of(), "")
                 .query("total", List.of(), IntersticeType.U64, List.of(), "(i64.or (i64.shl (i64.const ${answer}) (i64.const 32)) (i64.const ${answer.len}))")
                 .query("greet", List.of(new FieldDef("name", IntersticeType.STRING)), IntersticeType.U64, List.of(),
                         "(call $log_hex (local.get $ptr) (local.get $len)) (i64.or (i64.shl (i64.const ${answer}) (i64.const 32)) (i64.const ${answer.len}))");
@@ -153,6 +157,16 @@ class CliEndToEndTest {
         assertThat(run("call_query", "bank", "bank", "total").ok().out().strip()).isEqualTo("42");
         assertThat(run("call_query", "bank", "bank", "greet", "Ada Lovelace").ok().out().strip()).isEqualTo("42");
         assertThat(Abi.readCallInput(new PostcardReader(t.hexLogsOf("bank").getLast())).args()).containsExactly(str("Ada Lovelace"));
+    }
+
+    @Test
+    void subscriptionHandlersAreNotCallable() {
+        run("node", "add", "bank", server.address(), "--token", token.value()).ok();
+        int logs = t.logsOf("bank").size();
+        assertThat(run("call_reducer", "bank", "bank", "on_entry").fails(1).err())
+                .contains("'on_entry' of module 'bank' handles a subscription (insert on bank.ledger) and cannot be called")
+                .doesNotContain("argument");
+        assertThat(t.logsOf("bank")).hasSize(logs);
     }
 
     @Test
