@@ -1,13 +1,15 @@
 package dev.interstice.cli;
 
+import dev.interstice.abi.value.ValueText;
 import java.io.PrintWriter;
 import java.util.List;
 
-/** Plain text tables with aligned columns. */
+/** Plain text tables with aligned columns; control characters in cells are shown escaped, never sent to the terminal. */
 final class TextTable {
     private TextTable() {}
 
-    static void print(PrintWriter out, List<String> headers, List<List<String>> rows) {
+    static void print(PrintWriter out, List<String> headers, List<List<String>> cells) {
+        List<List<String>> rows = cells.stream().map(r -> r.stream().map(ValueText::visible).toList()).toList();
         int[] w = new int[headers.size()];
         for (int i = 0; i < w.length; i++) w[i] = headers.get(i).length();
         for (List<String> r : rows) for (int i = 0; i < w.length && i < r.size(); i++) w[i] = Math.max(w[i], r.get(i).length());

@@ -67,7 +67,9 @@ class CliEndToEndTest {
                 .table(ModuleFixture.simpleTable("vault", true, Persistence.LOGGED, Visibility.PRIVATE, List.of(new FieldDef("amount", IntersticeType.U64)), List.of()))
                 .blob("entry", Abi.encodeRow(new Row(u64(0), List.of(u64(10), str("ten")))))
                 .blob("answer", Abi.encodeValue(u64(42)))
+                .blob("odd", Abi.encodeRow(new Row(u64(7), List.of(u64(1), str("bell\u0007\u001b[2Jgone\r")))))
                 .reducer("record", List.of(), List.of("ledger"), insertOrTrap("ledger", "entry"))
+                .reducer("record_odd", List.of(), List.of("ledger"), insertOrTrap("ledger", "odd"))
                 .reducer("add", List.of(new FieldDef("amount", IntersticeType.U64), new FieldDef("note", IntersticeType.STRING),
                         new FieldDef("at", new IntersticeType.Named("Point"))), List.of(), "(call $log_hex (local.get $ptr) (local.get $len))")
                 .subscribe("on_entry", new SubscriptionEvent.Table(SubscriptionEvent.TableEventKind.INSERT, Selection.CURRENT, "bank", "ledger"))
@@ -150,7 +152,7 @@ class CliEndToEndTest {
         assertThat(run("call_reducer", "bank", "bank", "add", "1", "x", "{\"x\":1}").fails(2).err()).contains("missing field 'y'");
         assertThat(run("call_reducer", "bank", "bank", "add", "1").fails(2).err()).contains("takes 3 argument(s) (amount: u64, note: String, at: Point), got 1");
         assertThat(t.logsOf("bank")).hasSize(logs);
-        assertThat(run("call_reducer", "bank", "bank", "nope").fails(1).err()).contains("no reducer 'nope'").contains("record, add");
+        assertThat(run("call_reducer", "bank", "bank", "nope").fails(1).err()).contains("no reducer 'nope'").contains("record, record_odd, add");
         assertThat(run("call_reducer", "bank", "ghost", "x").fails(1).err()).contains("has no module 'ghost' visible to you").contains("modules: bank");
         assertThat(run("call_reducer", "nobody", "bank", "x").fails(1).err()).contains("unknown node 'nobody'");
 
@@ -176,6 +178,9 @@ class CliEndToEndTest {
         run("call_reducer", "bank", "bank", "record", "--fast").ok();
         Result table = run("rows", "bank", "bank", "ledger").ok();
         assertThat(table.out()).contains("id  amount  note").contains("0   10      ten").contains("1   10      ten").contains("(2 rows)");
+        run("call_reducer", "bank", "bank", "record_odd").ok();
+        assertThat(run("rows", "bank", "bank", "ledger").ok().out()).as("control characters are shown, not obeyed")
+                .contains("bell\\u0007\\u001b[2Jgone\\r").doesNotContain("\u001b").doesNotContain("\u0007");
         Result json = run("rows", "bank", "bank", "ledger", "--json").ok();
         assertThat(json.out()).contains("\"id\" : 1").contains("\"note\" : \"ten\"");
         assertThat(run("rows", "bank", "bank", "vault").fails(1).err()).contains("no table 'vault' visible to you").contains("tables: ledger");

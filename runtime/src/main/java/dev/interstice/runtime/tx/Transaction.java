@@ -5,6 +5,7 @@ import dev.interstice.abi.host.IndexQuery;
 import dev.interstice.abi.value.IndexKey;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
+import dev.interstice.abi.value.ValueText;
 import dev.interstice.runtime.table.AutoInc;
 import dev.interstice.runtime.table.SecondaryIndex;
 import dev.interstice.runtime.table.StoredRow;
@@ -205,7 +206,7 @@ public final class Transaction {
             }
             if (owner != null && !owner.equals(row.pk()))
                 throw new TxException("unique index '" + ix.schema().field() + "' of table '" + t.schema().name()
-                        + "' already has " + show(key) + " (row " + show(owner) + ")");
+                        + "': " + show(key) + " is already used by the row with primary key " + show(owner));
         }
     }
 
@@ -238,6 +239,6 @@ public final class Transaction {
     }
 
     static String show(IndexKey k) {
-        return String.valueOf(k.value());
+        return ValueText.of(k.value());
     }
 }

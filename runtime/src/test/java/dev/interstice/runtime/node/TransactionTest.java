@@ -133,7 +133,8 @@ class TransactionTest {
         assertThat(items()).hasSize(1);
         byte[] second = hex().get(3);
         assertThat(second[0]).as("Err discriminant").isEqualTo((byte) 1);
-        assertThat(new String(second, java.nio.charset.StandardCharsets.ISO_8859_1)).contains("unique index 'name'");
+        assertThat(new String(second, java.nio.charset.StandardCharsets.ISO_8859_1)).contains("unique index 'name' of table 'items': \"apple\" is already used by the row with primary key 0")
+                .doesNotContain("Str[").doesNotContain("U64[");
     }
 
     @Test
