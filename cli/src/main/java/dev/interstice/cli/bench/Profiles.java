@@ -71,6 +71,7 @@ public final class Profiles {
      */
     public static Prepared prepare(Profile profile, Workload w, ModuleSchema schema, CallTarget control, LoadConfig cfg,
                                    Consumer<String> log) throws Exception {
+        requireWorkload(profile, w, schema);
         cfg.name(profile.name()).module(BenchmarkWorkload.MODULE);
         Prepared nothing = c -> { };
         Prepared prepared = nothing;
@@ -126,6 +127,38 @@ public final class Profiles {
         }
         cfg.note("profile", profile.description());
         return prepared;
+    }
+
+    /** The reducers and queries a profile calls (setup, load, checks); custom profiles name their own reducer. */
+    record Needs(List<String> reducers, List<String> queries) {}
+
+    static Needs needs(Profile profile, Workload w) {
+        return switch (profile.name()) {
+            case "noop" -> new Needs(List.of("noop"), List.of());
+            case "insert-ephemeral", "insert-stateful", "insert-logged-durable", "insert-logged-fast" ->
+                    new Needs(List.of("tx_insert_" + profile.name().split("-")[1]), List.of("total_committed"));
+            case "fanout" -> new Needs(List.of("emit_event"), List.of("total_committed", "fanout_seen"));
+            case "scheduler" -> new Needs(List.of("tx_insert_ephemeral", "start_tick", "stop_tick"), List.of("total_committed", "tick_count"));
+            case "transfer-uniform", "transfer-skewed" -> new Needs(List.of("seed_accounts", "transfer"), List.of("account_count", "total_balance"));
+            default -> new Needs(w.reducer == null ? List.of() : List.of(w.reducer), List.of());
+        };
+    }
+
+    /**
+     * Fails before any call is sent when the module lacks what the profile calls. Upstream's benchmark-workload module
+     * has the reducers of noop, insert-*, fanout and scheduler and the query total_committed, but not our fanout_seen,
+     * tick_count, seed_accounts, transfer and their queries: those profiles need this project's module.
+     */
+    static void requireWorkload(Profile profile, Workload w, ModuleSchema schema) {
+        Needs needs = needs(profile, w);
+        var missing = new java.util.ArrayList<String>();
+        for (String r : needs.reducers()) if (schema.reducer(r).isEmpty() && !profile.name().equals("custom")) missing.add("reducer '" + r + "'");
+        for (String q : needs.queries()) if (schema.query(q).isEmpty()) missing.add("query '" + q + "'");
+        if (missing.isEmpty()) return;
+        throw new IllegalArgumentException("profile '" + profile.name() + "' cannot run against module '" + schema.name() + "': it has no "
+                + String.join(", no ", missing) + "; nothing was sent. The built-in profiles drive this project's benchmark-workload module "
+                + "(serve it with: interstice example benchmark); upstream's benchmark-workload module serves noop and the insert-* profiles"
+                + " only; its reducers: " + schema.reducers().stream().map(ReducerSchema::name).toList());
     }
 
     /** Types {@code json} by the reducer's parameters and makes it the call of {@code cfg}. */

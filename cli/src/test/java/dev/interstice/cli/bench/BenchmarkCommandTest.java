@@ -155,6 +155,20 @@ class BenchmarkCommandTest {
     }
 
     @Test
+    void aProfileChecksTheModuleBeforeSendingAnything() {
+        node.remove(BenchmarkWorkload.MODULE);
+        node.load(dev.interstice.runtime.testing.ModuleFixture.module(BenchmarkWorkload.MODULE).visibility(dev.interstice.abi.schema.Visibility.PUBLIC)
+                .reducer("other", java.util.List.of(), java.util.List.of(), "").build());
+        Result r = run("benchmark", "profile", "noop", server.address(), "--token", token.value(), "--duration-ms", "300", "--warmup-ms", "0");
+        assertThat(r.exit()).as(r.err()).isEqualTo(1);
+        assertThat(r.err()).contains("profile 'noop' cannot run against module 'benchmark-workload': it has no reducer 'noop'", "nothing was sent",
+                "its reducers: [other]");
+        Result scheduler = run("benchmark", "profile", "scheduler", server.address(), "--token", token.value(), "--duration-ms", "300");
+        assertThat(scheduler.err()).contains("no reducer 'tx_insert_ephemeral', no reducer 'start_tick', no reducer 'stop_tick', "
+                + "no query 'total_committed', no query 'tick_count'");
+    }
+
+    @Test
     void listsProfilesAndExplainsMistakes() throws Exception {
         assertThat(ok("benchmark", "list-profiles").out()).contains("noop", "insert-logged-fast", "(ack fast)", "transfer-skewed", "scheduler");
         assertThat(ok("benchmark", "--help").out()).contains("list-profiles", "profile", "run", "scenario");
