@@ -259,7 +259,7 @@ public final class Executor {
                 case UPDATE -> List.of(c.before().row().toValue(), c.after().row().toValue());
             };
             for (var sub : subscribers)
-                jobs.add(new Job(sub.module(), sub.reducer(), args, new CallContext(services.nodeId(), table.module()),
+                jobs.add(new Job(sub.module(), sub.reducer(), args, CallContext.runtime(services.nodeId()),
                         table.module() + "." + table.table() + "." + kind.name().toLowerCase()));
         }
     }

@@ -319,7 +319,7 @@ public final class Node implements AutoCloseable {
         var kind = connected ? SubscriptionEvent.Simple.CONNECT : SubscriptionEvent.Simple.DISCONNECT;
         var jobs = new ArrayList<Executor.Job>();
         for (var s : executor.exclusive(() -> registry.coreSubscribers(null, kind)))
-            jobs.add(new Executor.Job(s.module(), s.reducer(), List.of(IntersticeValue.str(peerNodeId)), new CallContext(peerNodeId, ""),
+            jobs.add(new Executor.Job(s.module(), s.reducer(), List.of(IntersticeValue.str(peerNodeId)), CallContext.runtime(id()),
                     kind.name().toLowerCase()));
         executor.runJobs(jobs);
     }
@@ -334,7 +334,7 @@ public final class Node implements AutoCloseable {
         List<IntersticeValue> args = rows.stream().<IntersticeValue>map(b -> dev.interstice.abi.codec.Abi.decodeRow(b).toValue()).toList();
         var jobs = new ArrayList<Executor.Job>();
         for (var s : executor.exclusive(() -> registry.remoteSubscribers(nodeName, module, table, kind)))
-            jobs.add(new Executor.Job(s.module(), s.reducer(), args, new CallContext(peerNodeId, module),
+            jobs.add(new Executor.Job(s.module(), s.reducer(), args, CallContext.runtime(id()),
                     nodeName + "." + module + "." + table + "." + kind.name().toLowerCase()));
         executor.runJobs(jobs);
     }
@@ -426,7 +426,7 @@ public final class Node implements AutoCloseable {
     }
 
     private void fireLifecycle(LoadedModule m, boolean first) {
-        var ctx = new CallContext(id(), m.name());
+        var ctx = CallContext.runtime(id());
         if (first)
             for (var s : registry.coreSubscribers(m, SubscriptionEvent.Simple.INIT))
                 executor.runJob(new Executor.Job(s.module(), s.reducer(), List.of(), ctx, "init"));

@@ -64,7 +64,7 @@ public final class Scheduler implements AutoCloseable {
                 due = queue.poll();
             }
             try {
-                executor.runJob(new Executor.Job(due.module(), due.reducer(), List.of(), new CallContext(nodeId, due.module()), "schedule", due.seq()));
+                executor.runJob(new Executor.Job(due.module(), due.reducer(), List.of(), CallContext.runtime(nodeId), "schedule", due.seq()));
             } catch (RuntimeException e) {
                 log.warn("scheduled reducer {}.{} failed: {}", due.module(), due.reducer(), e.getMessage());
             }
