@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
  */
 final class ServerSession implements TableStreams.Sink {
     private static final Logger log = LoggerFactory.getLogger(ServerSession.class);
+    /** The caller context of every call and query from a client (protocol.md, "Visibility"). */
+    static final CallContext CLIENT_CALLER = new CallContext("cli", "");
+    /** Longest node id and node name a Hello may carry (UTF-8 bytes); longer ones are refused. */
+    static final int MAX_NODE_ID_BYTES = 128;
+    static final int MAX_NODE_NAME_BYTES = 256;
 
     private final NodeServer server;
     private final Node node;
@@ -136,6 +141,9 @@ final class ServerSession implements TableStreams.Sink {
             return refuse(why);
         }
         if (h.nonce().length < 16 || h.nonce().length > 64) throw new ProtocolException("bad handshake nonce length " + h.nonce().length);
+        String tooLong = tooLong("node id", h.nodeId(), MAX_NODE_ID_BYTES);
+        if (tooLong == null) tooLong = tooLong("node name", h.nodeName(), MAX_NODE_NAME_BYTES);
+        if (tooLong != null) return refuse(tooLong);
         if (h.role() == Message.Role.PEER && (h.nodeId().isEmpty() || h.nodeId().equals(node.id()))) {
             return refuse(h.nodeId().isEmpty() ? "a peer must give its node id" : "this is node " + node.id() + " itself");
         }
@@ -144,6 +152,11 @@ final class ServerSession implements TableStreams.Sink {
         conn.send(new Message.Welcome(MessageCodec.MAJOR, MessageCodec.MINOR, node.id(), server.nodeName(), nonce,
                 server.config().maxFrameBytes(), server.config().maxInFlight()));
         return true;
+    }
+
+    private static String tooLong(String what, String value, int max) {
+        int n = value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        return n <= max ? null : "the " + what + " in the handshake is " + n + " bytes long; at most " + max + " bytes are allowed";
     }
 
     private void workLoop() {
@@ -199,9 +212,13 @@ final class ServerSession implements TableStreams.Sink {
                 + server.config().eventQueueCapacity() + " events queued; reconnect to resynchronise"), "slow subscriber"));
     }
 
+    /**
+     * Who the guest sees calling: a client is {@code ("cli", "")} whatever its Hello and request say (else a client
+     * naming this node's own id and a module would pass for a local module's call); a peer is its self-declared node
+     * id, never this node's own (refused in the handshake), with the module it says is calling.
+     */
     private CallContext caller(String callerModule) {
-        String id = hello.nodeId().isEmpty() ? "cli" : hello.nodeId();
-        return new CallContext(id, callerModule);
+        return isPeer() ? new CallContext(hello.nodeId(), callerModule) : CLIENT_CALLER;
     }
 
     private Message.Reply handle(Message.Request req) {
