@@ -19,6 +19,14 @@ final class RawConnection implements AutoCloseable {
         socket.setSoTimeout(5000);
     }
 
+    /** Connects from {@code localAddress} (e.g. another loopback address). */
+    RawConnection(String localAddress, int port) throws IOException {
+        socket = new Socket();
+        socket.bind(new java.net.InetSocketAddress(localAddress, 0));
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5000);
+        socket.setSoTimeout(5000);
+    }
+
     /** Connects and sends a Hello; does not wait for the answer. */
     static RawConnection hello(int port, Message.Role role, String nodeId, String nodeName) throws IOException {
         var c = new RawConnection(port);
