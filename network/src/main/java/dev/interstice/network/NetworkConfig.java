@@ -19,11 +19,15 @@ public final class NetworkConfig implements Cloneable {
     private int maxFrameBytes = Frames.DEFAULT_MAX_FRAME_BYTES;
     private int maxInFlight = 64;
     private int maxConnections = 1024;
+    private int maxConnectionsPerAddress = 256;
+    private int adminReserve = 16;
     private int eventQueueCapacity = 8192;
     private int resumeBufferEvents = 4096;
     private int deliveryQueueCapacity = 8192;
     private int remoteCallQueueCapacity = 10_000;
     private Duration handshakeTimeout = Duration.ofSeconds(5);
+    private Duration idleTimeout = Duration.ofSeconds(90);
+    private Duration keepAlive = Duration.ofSeconds(20);
     private Duration connectTimeout = Duration.ofSeconds(2);
     private Duration requestTimeout = Duration.ofSeconds(30);
     private Duration remoteQueryDeadline = Duration.ofSeconds(2);
@@ -71,8 +75,25 @@ public final class NetworkConfig implements Cloneable {
     public int maxInFlight() { return maxInFlight; }
     public NetworkConfig withMaxInFlight(int v) { var c = copy(); c.maxInFlight = positive(v); return c; }
 
+    /** Connections open at once (clients and peers), besides the {@link #adminReserve}. */
     public int maxConnections() { return maxConnections; }
     public NetworkConfig withMaxConnections(int v) { var c = copy(); c.maxConnections = positive(v); return c; }
+
+    /** Of the {@link #maxConnections}, how many may come from one remote address. */
+    public int maxConnectionsPerAddress() { return maxConnectionsPerAddress; }
+    public NetworkConfig withMaxConnectionsPerAddress(int v) { var c = copy(); c.maxConnectionsPerAddress = positive(v); return c; }
+
+    /**
+     * Extra connections let in when the node (or the remote address) is at its limit, for the admin only: such a
+     * connection must authenticate as admin within the handshake timeout. 0: none.
+     */
+    public int adminReserve() { return adminReserve; }
+    public NetworkConfig withAdminReserve(int v) {
+        if (v < 0) throw new IllegalArgumentException("must not be negative: " + v);
+        var c = copy();
+        c.adminReserve = v;
+        return c;
+    }
 
     /** Table events queued for one connection before its subscriber counts as too slow and is disconnected. */
     public int eventQueueCapacity() { return eventQueueCapacity; }
@@ -90,8 +111,25 @@ public final class NetworkConfig implements Cloneable {
     public int remoteCallQueueCapacity() { return remoteCallQueueCapacity; }
     public NetworkConfig withRemoteCallQueueCapacity(int v) { var c = copy(); c.remoteCallQueueCapacity = positive(v); return c; }
 
+    /** Time from accepting a connection to its Hello (and, in the admin reserve, its Authenticate). */
     public Duration handshakeTimeout() { return handshakeTimeout; }
     public NetworkConfig withHandshakeTimeout(Duration v) { var c = copy(); c.handshakeTimeout = v; return c; }
+
+    /** A connection with no request in flight and no subscription that sends nothing this long is closed. */
+    public Duration idleTimeout() { return idleTimeout; }
+    public NetworkConfig withIdleTimeout(Duration v) { var c = copy(); c.idleTimeout = positive(v); return c; }
+
+    /**
+     * This node's links to other nodes send a Ping after this long without a request, so that they outlive the other
+     * side's idle timeout (keep it well below that). Zero: no keep-alive.
+     */
+    public Duration keepAlive() { return keepAlive; }
+    public NetworkConfig withKeepAlive(Duration v) {
+        if (v.isNegative()) throw new IllegalArgumentException("must not be negative: " + v);
+        var c = copy();
+        c.keepAlive = v;
+        return c;
+    }
 
     public Duration connectTimeout() { return connectTimeout; }
     public NetworkConfig withConnectTimeout(Duration v) { var c = copy(); c.connectTimeout = v; return c; }
@@ -140,6 +178,16 @@ public final class NetworkConfig implements Cloneable {
 
     /** The address to use for the node dependency {@code nodeName} whose binding says {@code declared}. */
     public String nodeAddress(String nodeName, String declared) { return nodeAddresses.getOrDefault(nodeName, declared); }
+
+    /** A duration for messages: "90 s", or "250 ms" when not whole seconds. */
+    static String describe(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    private static Duration positive(Duration v) {
+        if (v.isNegative() || v.isZero()) throw new IllegalArgumentException("must be positive: " + v);
+        return v;
+    }
 
     private static int positive(int v) {
         if (v <= 0) throw new IllegalArgumentException("must be positive: " + v);

@@ -38,40 +38,48 @@ import java.util.function.LongFunction;
  */
 public final class NodeClient implements AutoCloseable {
 
-    /** How to connect. {@code listener} sees every message (on the reader thread, in order; it must not block). */
+    /**
+     * How to connect. {@code listener} sees every message (on the reader thread, in order; it must not block).
+     * {@code keepAlive}: after this long without a request a Ping is sent, so that the node does not close the
+     * connection as idle (zero: never).
+     */
     public record Options(Message.Role role, String nodeId, String nodeName, AdminToken adminToken, Duration connectTimeout,
                           Duration handshakeTimeout, Duration requestTimeout, int maxFrameBytes, int maxInFlight,
-                          Consumer<Message> listener, Consumer<String> onClose) {
+                          Consumer<Message> listener, Consumer<String> onClose, Duration keepAlive) {
 
         /** A CLI client: no node identity. */
         public static Options client() {
             var d = NetworkConfig.defaults();
             return new Options(Message.Role.CLIENT, "", "", null, d.connectTimeout(), d.handshakeTimeout(), d.requestTimeout(),
-                    d.maxFrameBytes(), d.maxInFlight(), null, null);
+                    d.maxFrameBytes(), d.maxInFlight(), null, null, d.keepAlive());
         }
 
         public Options withAdminToken(AdminToken t) {
-            return new Options(role, nodeId, nodeName, t, connectTimeout, handshakeTimeout, requestTimeout, maxFrameBytes, maxInFlight, listener, onClose);
+            return new Options(role, nodeId, nodeName, t, connectTimeout, handshakeTimeout, requestTimeout, maxFrameBytes, maxInFlight, listener, onClose, keepAlive);
         }
 
         public Options withRequestTimeout(Duration d) {
-            return new Options(role, nodeId, nodeName, adminToken, connectTimeout, handshakeTimeout, d, maxFrameBytes, maxInFlight, listener, onClose);
+            return new Options(role, nodeId, nodeName, adminToken, connectTimeout, handshakeTimeout, d, maxFrameBytes, maxInFlight, listener, onClose, keepAlive);
         }
 
         public Options withConnectTimeout(Duration d) {
-            return new Options(role, nodeId, nodeName, adminToken, d, d, requestTimeout, maxFrameBytes, maxInFlight, listener, onClose);
+            return new Options(role, nodeId, nodeName, adminToken, d, d, requestTimeout, maxFrameBytes, maxInFlight, listener, onClose, keepAlive);
         }
 
         public Options withMaxInFlight(int n) {
-            return new Options(role, nodeId, nodeName, adminToken, connectTimeout, handshakeTimeout, requestTimeout, maxFrameBytes, n, listener, onClose);
+            return new Options(role, nodeId, nodeName, adminToken, connectTimeout, handshakeTimeout, requestTimeout, maxFrameBytes, n, listener, onClose, keepAlive);
         }
 
         public Options asPeer(String id, String name) {
-            return new Options(Message.Role.PEER, id, name, adminToken, connectTimeout, handshakeTimeout, requestTimeout, maxFrameBytes, maxInFlight, listener, onClose);
+            return new Options(Message.Role.PEER, id, name, adminToken, connectTimeout, handshakeTimeout, requestTimeout, maxFrameBytes, maxInFlight, listener, onClose, keepAlive);
         }
 
         public Options withListener(Consumer<Message> l, Consumer<String> closed) {
-            return new Options(role, nodeId, nodeName, adminToken, connectTimeout, handshakeTimeout, requestTimeout, maxFrameBytes, maxInFlight, l, closed);
+            return new Options(role, nodeId, nodeName, adminToken, connectTimeout, handshakeTimeout, requestTimeout, maxFrameBytes, maxInFlight, l, closed, keepAlive);
+        }
+
+        public Options withKeepAlive(Duration d) {
+            return new Options(role, nodeId, nodeName, adminToken, connectTimeout, handshakeTimeout, requestTimeout, maxFrameBytes, maxInFlight, listener, onClose, d);
         }
     }
 
@@ -83,6 +91,8 @@ public final class NodeClient implements AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final ConcurrentHashMap<Long, Pending> pending = new ConcurrentHashMap<>();
     private volatile boolean admin;
+    /** When the last request was sent (System.nanoTime). */
+    private volatile long lastSent = System.nanoTime();
 
     private static final class Pending {
         final CompletableFuture<Message.Reply> future = new CompletableFuture<>();
@@ -105,6 +115,7 @@ public final class NodeClient implements AutoCloseable {
 
     private void expireOverdue() {
         long now = System.nanoTime();
+        keepAlive(now);
         for (var e : pending.entrySet()) {
             Pending p = e.getValue();
             Message.Request req = p.request;
@@ -112,6 +123,16 @@ public final class NodeClient implements AutoCloseable {
             p.future.complete(new Message.Error(e.getKey(), ErrorKind.TIMEOUT, "no reply from node '" + nodeName() + "' at " + address
                     + " to " + describe(req) + " within " + p.timeoutMillis + " ms (the node may be unreachable, overloaded or stuck)"));
         }
+    }
+
+    /**
+     * Pings when nothing was sent for the keep-alive interval (on the sweep thread, so it never waits: without a free
+     * permit requests are in flight and the node does not count the connection idle anyway).
+     */
+    private void keepAlive(long now) {
+        long every = options.keepAlive().toNanos();
+        if (every <= 0 || now - lastSent < every || conn.isClosed() || !permits.tryAcquire()) return;
+        send(Message.Ping::new, options.requestTimeout(), now);
     }
 
     private NodeClient(String address, Options options, Connection conn, Message.Welcome welcome) {
@@ -263,16 +284,22 @@ public final class NodeClient implements AutoCloseable {
      * Blocks (at most {@code timeout}) while the in-flight limit is reached.
      */
     public CompletableFuture<Message.Reply> request(LongFunction<? extends Message.Request> make, Duration timeout) {
-        long nanos = timeout.toNanos();
         long start = System.nanoTime();
         try {
-            if (!permits.tryAcquire(nanos, TimeUnit.NANOSECONDS))
+            if (!permits.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS))
                 return CompletableFuture.completedFuture(new Message.Error(0, ErrorKind.TIMEOUT, "no free request slot on the connection to "
                         + address + " within " + timeout.toMillis() + " ms (" + pending.size() + " requests in flight)"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CompletableFuture.completedFuture(new Message.Error(0, ErrorKind.TIMEOUT, "interrupted"));
         }
+        return send(make, timeout, start);
+    }
+
+    /** Sends a request holding one of the permits; it is released when the request completes. */
+    private CompletableFuture<Message.Reply> send(LongFunction<? extends Message.Request> make, Duration timeout, long start) {
+        long nanos = timeout.toNanos();
+        lastSent = System.nanoTime();
         long id = ids.incrementAndGet();
         Message.Request req = make.apply(id);
         var p = new Pending();

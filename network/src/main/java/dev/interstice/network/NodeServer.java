@@ -1,5 +1,9 @@
 package dev.interstice.network;
 
+import dev.interstice.network.wire.Frames;
+import dev.interstice.network.wire.Message;
+import dev.interstice.network.wire.MessageCodec;
+import dev.interstice.network.wire.ProtocolException;
 import dev.interstice.runtime.node.Node;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -11,8 +15,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeServer.class);
+    /** Connections refused at once with a reason; more are closed silently. */
+    static final int MAX_REFUSING = 64;
 
     private final Node node;
     private final NetworkConfig config;
@@ -33,6 +44,12 @@ public final class NodeServer implements AutoCloseable {
     private final ModuleInstaller installer;
     private final PeerNetwork peers;
     private final Set<ServerSession> sessions = ConcurrentHashMap.newKeySet();
+    private final ConnectionSlots slots;
+    /** Connections being told that no slot is free (each for at most the handshake timeout). */
+    private final AtomicInteger refusing = new AtomicInteger();
+    private volatile long lastRefusalLog;
+    /** Ends connections whose handshake is overdue and idle ones. */
+    private final ScheduledExecutorService sweeper;
     private final Map<String, Integer> peerCounts = new HashMap<>();
     /** Runs connect/disconnect hooks in order, off the network threads. */
     private final ThreadPoolExecutor lifecycle;
@@ -50,12 +67,16 @@ public final class NodeServer implements AutoCloseable {
                 : Addresses.format(config.bindHost(), serverSocket.getLocalPort());
         this.streams = new TableStreams(config.resumeBufferEvents(), node::whenDurable);
         this.installer = new ModuleInstaller(this);
+        this.slots = new ConnectionSlots(config.nodeName(), config.maxConnections(), config.maxConnectionsPerAddress(), config.adminReserve());
         this.lifecycle = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(4096),
                 Thread.ofVirtual().name("interstice-lifecycle").factory(),
                 (r, ex) -> log.warn("dropping a connect/disconnect notification: {} pending", ex.getQueue().size()));
         node.addCommitListener(streams);
         this.peers = new PeerNetwork(this);
         node.setPeers(peers);
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("interstice-sweeper " + serverSocket.getLocalPort()).factory());
+        long period = Math.clamp(Math.min(config.idleTimeout().toMillis(), config.handshakeTimeout().toMillis()) / 4, 10, 1000);
+        sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
         this.acceptor = Thread.ofPlatform().daemon().name("interstice-accept " + serverSocket.getLocalPort()).start(this::acceptLoop);
         log.info("node '{}' ({}) listening on {}", config.nodeName(), node.id(), serverSocket.getLocalSocketAddress());
     }
@@ -98,24 +119,81 @@ public final class NodeServer implements AutoCloseable {
                 if (!closed) log.warn("accept failed on {}: {}", address, e.getMessage());
                 continue;
             }
-            if (sessions.size() >= config.maxConnections()) {
-                log.warn("refusing connection from {}: {} connections already open", s.getRemoteSocketAddress(), sessions.size());
-                try { s.close(); } catch (IOException ignored) { }
+            InetAddress from = ((InetSocketAddress) s.getRemoteSocketAddress()).getAddress();
+            ConnectionSlots.Slot slot = slots.take(from);
+            if (slot == null) {
+                refuse(s, slots.refusal(from));
                 continue;
             }
             try {
-                var session = new ServerSession(this, s);
+                var session = new ServerSession(this, s, slot);
                 sessions.add(session);
                 Thread.ofVirtual().name("interstice-session " + s.getRemoteSocketAddress()).start(session::run);
             } catch (IOException e) {
+                slots.release(slot);
                 log.warn("cannot set up connection from {}: {}", s.getRemoteSocketAddress(), e.getMessage());
                 try { s.close(); } catch (IOException ignored) { }
             }
         }
     }
 
+    /**
+     * No slot, not even in the admin reserve: answers the Hello with a Reject that says why (reading the Hello first,
+     * so that closing does not reset the connection before the client read the reason). At most
+     * {@link #MAX_REFUSING} connections are being refused at once, each for at most the handshake timeout; beyond
+     * that they are closed without a word (a flood must not hold more sockets or threads).
+     */
+    private void refuse(Socket s, String why) {
+        long now = System.nanoTime();
+        if (now - lastRefusalLog > TimeUnit.SECONDS.toNanos(1)) { // at most one line a second under a flood
+            lastRefusalLog = now;
+            log.warn("refusing connection from {}: {}", s.getRemoteSocketAddress(), why);
+        }
+        if (refusing.incrementAndGet() > MAX_REFUSING) {
+            refusing.decrementAndGet();
+            closeQuietly(s);
+            return;
+        }
+        Thread.ofVirtual().name("interstice-refuse " + s.getRemoteSocketAddress()).start(() -> {
+            ScheduledFuture<?> deadline = null;
+            try (s) {
+                // a Hello trickling in byte by byte must not hold the socket past the handshake timeout either
+                deadline = sweeper.schedule(() -> closeQuietly(s), config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                s.setSoTimeout((int) Math.max(1, config.handshakeTimeout().toMillis()));
+                if (Frames.read(s.getInputStream(), 4096) == null) return;
+                Frames.write(s.getOutputStream(), MessageCodec.encode(new Message.Reject(why)));
+                s.getOutputStream().flush();
+                s.shutdownOutput();
+            } catch (IOException | ProtocolException | RejectedExecutionException e) {
+                // gone, silent or not speaking the protocol (or the node is stopping): closed without a reason
+            } finally {
+                if (deadline != null) deadline.cancel(false);
+                refusing.decrementAndGet();
+            }
+        });
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    private void sweep() {
+        long now = System.nanoTime();
+        for (ServerSession s : sessions) {
+            try {
+                s.sweep(now);
+            } catch (RuntimeException e) {
+                log.warn("checking {} failed: {}", s.connection().label(), e.toString());
+            }
+        }
+    }
+
     void sessionEnded(ServerSession s) {
-        sessions.remove(s);
+        if (sessions.remove(s)) slots.release(s.slot());
     }
 
     /** A connection with peer {@code id} opened (incoming or outgoing): the first one runs the connect hooks. */
@@ -177,6 +255,7 @@ public final class NodeServer implements AutoCloseable {
             }
         }
         for (ServerSession s : sessions) s.connection().close("server closed");
+        sweeper.shutdownNow();
         lifecycle.shutdown();
         try {
             acceptor.join(1000);

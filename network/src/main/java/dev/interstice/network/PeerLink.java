@@ -44,6 +44,7 @@ final class PeerLink {
     private String remoteNodeId = "";
     private volatile String lastError = "not connected yet";
     private volatile long lastUsed = System.nanoTime();
+    private final java.util.concurrent.atomic.AtomicInteger connects = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
     private final ArrayBlockingQueue<OutCall> calls;
@@ -122,7 +123,7 @@ final class PeerLink {
 
     private void connectOnce() {
         var opts = NodeClient.Options.client().asPeer(node.id(), server.nodeName())
-                .withConnectTimeout(cfg.connectTimeout()).withRequestTimeout(cfg.requestTimeout())
+                .withConnectTimeout(cfg.connectTimeout()).withRequestTimeout(cfg.requestTimeout()).withKeepAlive(cfg.keepAlive())
                 .withListener(this::onMessage, reason -> onClosed());
         NodeClient c = NodeClient.connect(address, opts);
         if (closed) {
@@ -138,6 +139,7 @@ final class PeerLink {
             for (RemoteTable t : tables.values()) subscribe(c, t);
             if (!c.isOpen()) throw new IllegalStateException("the connection to " + address + " closed right after the handshake");
             client = c;
+            connects.incrementAndGet();
             lastError = "connection lost";
             monitor.notifyAll();
         }
@@ -410,6 +412,7 @@ final class PeerLink {
     Map<String, Object> stats() {
         var m = new HashMap<String, Object>();
         m.put("connected", isConnected());
+        m.put("connects", connects.get());
         m.put("queuedCalls", calls.size());
         m.put("queuedDeliveries", deliveries.size());
         m.put("tables", tables.size());

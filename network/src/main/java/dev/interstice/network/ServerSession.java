@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
  */
 final class ServerSession implements TableStreams.Sink {
     private static final Logger log = LoggerFactory.getLogger(ServerSession.class);
+    /** The caller context of every call and query from a client (protocol.md, "Visibility"). */
+    static final CallContext CLIENT_CALLER = new CallContext("cli", "");
+    /** Longest node id and node name a Hello may carry (UTF-8 bytes); longer ones are refused. */
+    static final int MAX_NODE_ID_BYTES = 128;
+    static final int MAX_NODE_NAME_BYTES = 256;
 
     private final NodeServer server;
     private final Node node;
@@ -40,12 +45,21 @@ final class ServerSession implements TableStreams.Sink {
     private final byte[] nonce = AdminToken.nonce();
     /** Whether the node has a data directory (an in-memory node persists nothing). */
     private final boolean persistent;
+    private final ConnectionSlots.Slot slot;
+    private final long acceptedAt = System.nanoTime();
     private Message.Hello hello;
     private volatile boolean admin;
+    /** Handshake done and, in the admin reserve, authenticated as admin. */
+    private volatile boolean admitted;
+    /** When the last frame was read (System.nanoTime). */
+    private volatile long lastHeard = acceptedAt;
+    /** When this session was told to close for being overdue or idle (0: not yet). */
+    private volatile long closingSince;
     private volatile Thread worker;
 
-    ServerSession(NodeServer server, Socket socket) throws IOException {
+    ServerSession(NodeServer server, Socket socket, ConnectionSlots.Slot slot) throws IOException {
         this.server = server;
+        this.slot = slot;
         this.node = server.node();
         this.persistent = node.storageStats() != null;
         var cfg = server.config();
@@ -57,6 +71,8 @@ final class ServerSession implements TableStreams.Sink {
 
     Connection connection() { return conn; }
 
+    ConnectionSlots.Slot slot() { return slot; }
+
     boolean isPeer() { return hello != null && hello.role() == Message.Role.PEER; }
 
     /** The reader loop (runs on its own thread until the connection ends). */
@@ -65,7 +81,7 @@ final class ServerSession implements TableStreams.Sink {
         boolean peerUp = false;
         try {
             if (!handshake()) return;
-            if (isPeer()) {
+            if (isPeer() && admitted) { // a reserve connection is the admin's, not a peer link
                 server.peerUp(hello.nodeId());
                 peerUp = true;
             }
@@ -76,9 +92,15 @@ final class ServerSession implements TableStreams.Sink {
                     reason = "closed by the other side";
                     break;
                 }
+                lastHeard = System.nanoTime();
                 Message m = MessageCodec.decode(body);
                 if (!(m instanceof Message.Request req))
                     throw new ProtocolException("unexpected message type " + m.type() + " from a client");
+                if (!admitted) {
+                    if (authenticatedThroughReserve(req)) continue;
+                    reason = "not the admin: " + slot.full();
+                    break;
+                }
                 inFlight.acquire(); // full: stop reading this connection until a reply is written
                 work.put(req);
             }
@@ -136,14 +158,79 @@ final class ServerSession implements TableStreams.Sink {
             return refuse(why);
         }
         if (h.nonce().length < 16 || h.nonce().length > 64) throw new ProtocolException("bad handshake nonce length " + h.nonce().length);
+        String tooLong = tooLong("node id", h.nodeId(), MAX_NODE_ID_BYTES);
+        if (tooLong == null) tooLong = tooLong("node name", h.nodeName(), MAX_NODE_NAME_BYTES);
+        if (tooLong != null) return refuse(tooLong);
         if (h.role() == Message.Role.PEER && (h.nodeId().isEmpty() || h.nodeId().equals(node.id()))) {
             return refuse(h.nodeId().isEmpty() ? "a peer must give its node id" : "this is node " + node.id() + " itself");
         }
         hello = h;
+        admitted = !slot.reserve();
         conn.socket().setSoTimeout(0);
         conn.send(new Message.Welcome(MessageCodec.MAJOR, MessageCodec.MINOR, node.id(), server.nodeName(), nonce,
                 server.config().maxFrameBytes(), server.config().maxInFlight()));
         return true;
+    }
+
+    private static String tooLong(String what, String value, int max) {
+        int n = value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        return n <= max ? null : "the " + what + " in the handshake is " + n + " bytes long; at most " + max + " bytes are allowed";
+    }
+
+    /**
+     * The first request of a connection let in through the admin reserve: only a valid Authenticate keeps it open.
+     * Anything else is answered with an error that says why, then the connection closes.
+     */
+    private boolean authenticatedThroughReserve(Message.Request req) {
+        String why = slot.full() + "; only the admin may connect now (authenticating first); try again later";
+        if (req instanceof Message.Authenticate a && server.token().verify(a.proof(), node.id(), nonce, hello.nonce())) {
+            admin = true;
+            admitted = true;
+            conn.send(new Message.Ok(a.id()));
+            return true;
+        }
+        log.warn("{}: let in through the admin reserve but sent {} instead of the admin credential; closing", conn.label(),
+                req instanceof Message.Authenticate ? "a wrong credential" : "a request");
+        conn.send(req instanceof Message.Authenticate
+                ? new Message.Error(req.id(), ErrorKind.UNAUTHORIZED, "the admin credential for node '" + server.nodeName() + "' was refused; " + why)
+                : new Message.Error(req.id(), ErrorKind.UNAVAILABLE, why));
+        closeWith(why);
+        try {
+            conn.closed().get(1, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // closing anyway
+        }
+        return false;
+    }
+
+    /**
+     * Called about every second (and more often for short timeouts): ends this connection if its handshake (and, in
+     * the admin reserve, its authentication) is not done within the handshake timeout of its acceptance, or if it has
+     * no request in flight and no subscription and sent nothing for the idle timeout. It is told why; one that does
+     * not even take that (its writer is stuck) is closed outright a second later.
+     */
+    void sweep(long now) {
+        if (conn.isClosed()) return;
+        var cfg = server.config();
+        if (closingSince != 0) {
+            if (now - closingSince > java.util.concurrent.TimeUnit.SECONDS.toNanos(1)) conn.close("did not take its Closing");
+            return;
+        }
+        if (!admitted) {
+            if (now - acceptedAt > cfg.handshakeTimeout().toNanos())
+                closeWith(slot.reserve() ? slot.full() + "; only the admin may connect now, and did not authenticate within "
+                        + NetworkConfig.describe(cfg.handshakeTimeout()) : "no handshake within " + NetworkConfig.describe(cfg.handshakeTimeout()));
+            return;
+        }
+        if (now - lastHeard > cfg.idleTimeout().toNanos() && inFlight.availablePermits() == cfg.maxInFlight() && !server.streams().hasSubscriptions(this))
+            closeWith("idle for " + NetworkConfig.describe(cfg.idleTimeout()) + " (no request and no subscription); reconnect when needed");
+    }
+
+    /** Tells the other side why, then closes (without waiting). */
+    private void closeWith(String reason) {
+        closingSince = System.nanoTime();
+        log.info("{}: closing: {}", conn.label(), reason);
+        conn.closeAfter(new Message.Closing(reason), reason);
     }
 
     private void workLoop() {
@@ -199,9 +286,13 @@ final class ServerSession implements TableStreams.Sink {
                 + server.config().eventQueueCapacity() + " events queued; reconnect to resynchronise"), "slow subscriber"));
     }
 
+    /**
+     * Who the guest sees calling: a client is {@code ("cli", "")} whatever its Hello and request say (else a client
+     * naming this node's own id and a module would pass for a local module's call); a peer is its self-declared node
+     * id, never this node's own (refused in the handshake), with the module it says is calling.
+     */
     private CallContext caller(String callerModule) {
-        String id = hello.nodeId().isEmpty() ? "cli" : hello.nodeId();
-        return new CallContext(id, callerModule);
+        return isPeer() ? new CallContext(hello.nodeId(), callerModule) : CLIENT_CALLER;
     }
 
     private Message.Reply handle(Message.Request req) {

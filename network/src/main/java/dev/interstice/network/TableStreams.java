@@ -277,6 +277,15 @@ final class TableStreams implements CommitListener {
         }
     }
 
+    /** Whether {@code session} holds a subscription (live, or waiting for its snapshot to be durable). */
+    boolean hasSubscriptions(Sink session) {
+        for (Stream s : streams.values()) synchronized (s) {
+            for (Subscriber x : s.subscribers) if (x.session() == session) return true;
+            for (Pending p : s.pending) if (p.sub().session() == session) return true;
+        }
+        return false;
+    }
+
     /** A module was removed or replaced: its streams restart (new epoch); subscribers are told to resynchronise. */
     void moduleChanged(String module) {
         for (var it = streams.values().iterator(); it.hasNext(); ) {

@@ -98,6 +98,61 @@ class SchemaModelTest {
         assertThat(pub.address()).isEqualTo("a:1");
     }
 
+    /** Module "m" whose reducer, query and dependencies name private tables and modules of its node. */
+    private static NodeSchema nodeWithPrivateReferences() {
+        Map<String, TypeDef> defs = new LinkedHashMap<>();
+        defs.put("Pub", new TypeDef.Struct("Pub", List.of(f("id", IntersticeType.U64))));
+        defs.put("HiddenRow", new TypeDef.Struct("HiddenRow", List.of(f("id", IntersticeType.U64))));
+        var pub = new TableRef(Selection.CURRENT, Selection.CURRENT, "pub");
+        var ownPrivate = new TableRef(Selection.CURRENT, Selection.CURRENT, "hidden_ledger");
+        var ownByName = new TableRef(Selection.CURRENT, Selection.other("m"), "hidden_ledger");
+        var othersPublic = new TableRef(Selection.CURRENT, Selection.other("other"), "open");
+        var othersPrivate = new TableRef(Selection.CURRENT, Selection.other("other"), "other_secret");
+        var privateModules = new TableRef(Selection.CURRENT, Selection.other("priv_mod"), "open");
+        var remote = new TableRef(Selection.other("far"), Selection.other("x"), "remote_t");
+        var refs = List.of(pub, ownPrivate, ownByName, othersPublic, othersPrivate, privateModules, remote);
+        var m = new ModuleSchema(6, "m", new Version(1, 0, 0), Visibility.PUBLIC,
+                List.of(new ReducerSchema("move", List.of(), refs, refs, refs, refs),
+                        new ReducerSchema("on_hidden", List.of(f("row", named("HiddenRow"))), List.of(ownPrivate), List.of(), List.of(), List.of())),
+                List.of(new QuerySchema("q", List.of(), IntersticeType.U64, refs)),
+                List.of(table("pub", "Pub", Visibility.PUBLIC, List.of()), table("hidden_ledger", "HiddenRow", Visibility.PRIVATE, List.of())),
+                List.of(new SubscriptionSchema("on_hidden", new SubscriptionEvent.Table(SubscriptionEvent.TableEventKind.INSERT,
+                        Selection.CURRENT, "m", "hidden_ledger"))),
+                defs, List.of(), List.of(new ModuleDependency("other", new Version(1, 0, 0)), new ModuleDependency("priv_mod", new Version(1, 0, 0))),
+                List.of(), List.of());
+        var other = new ModuleSchema(6, "other", new Version(1, 0, 0), Visibility.PUBLIC, List.of(), List.of(),
+                List.of(table("open", "Pub", Visibility.PUBLIC, List.of()), table("other_secret", "Pub", Visibility.PRIVATE, List.of())),
+                List.of(), Map.of("Pub", defs.get("Pub")), List.of(), List.of(), List.of(), List.of());
+        var priv = new ModuleSchema(6, "priv_mod", new Version(1, 0, 0), Visibility.PRIVATE, List.of(), List.of(),
+                List.of(table("open", "Pub", Visibility.PUBLIC, List.of())), List.of(), Map.of(), List.of(), List.of(), List.of(), List.of());
+        return new NodeSchema("n", "a:1", List.of(m, other, priv));
+    }
+
+    @Test
+    void publicViewNamesNoPrivateTableOrModule() {
+        NodeSchema pub = nodeWithPrivateReferences().toPublic();
+        String encoded = new String(dev.interstice.abi.codec.Abi.encodeNodeSchema(pub), java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (String secret : List.of("hidden_ledger", "HiddenRow", "other_secret", "priv_mod")) {
+            assertThat(encoded).as("encoded public schema").doesNotContain(secret);
+            assertThat(pub.toString()).as("public schema").doesNotContain(secret);
+        }
+        ModuleSchema m = pub.modules().get(0);
+        var kept = List.of(new TableRef(Selection.CURRENT, Selection.CURRENT, "pub"), new TableRef(Selection.CURRENT, Selection.other("other"), "open"),
+                new TableRef(Selection.other("far"), Selection.other("x"), "remote_t"));
+        ReducerSchema move = m.reducers().get(0);
+        for (var list : List.of(move.reads(), move.inserts(), move.updates(), move.deletes(), m.queries().get(0).reads()))
+            assertThat(list).containsExactlyElementsOf(kept);
+        assertThat(m.moduleDependencies()).extracting(ModuleDependency::moduleName).containsExactly("other");
+        assertThat(pub.toPublic()).as("idempotent").isEqualTo(pub);
+    }
+
+    @Test
+    void moduleAloneDropsReferencesToItsOwnPrivateTables() {
+        ModuleSchema m = nodeWithPrivateReferences().modules().get(0).toPublic();
+        assertThat(m.reducers().get(0).reads()).extracting(TableRef::table).containsExactly("pub", "open", "other_secret", "open", "remote_t");
+        assertThat(m.toString()).doesNotContain("hidden_ledger").doesNotContain("HiddenRow");
+    }
+
     @Test
     void typeFormatUsesRustSpelling() {
         assertThat(IntersticeType.format(IntersticeType.VOID)).isEqualTo("()");
