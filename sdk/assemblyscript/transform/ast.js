@@ -68,7 +68,7 @@ export function decoratorName(ctx, d) {
  */
 export function literal(ctx, expr) {
   const K = ctx.K;
-  const L = ctx.as.LiteralKind;
+  const L = ctx.L;
   if (!expr) return undefined;
   switch (expr.kind) {
     case K.True:
@@ -114,7 +114,7 @@ export function options(ctx, d, allowed) {
   const name = decoratorName(ctx, d);
   if (!d.args || d.args.length === 0) return {};
   const arg = d.args[0];
-  if (d.args.length > 1 || arg.kind !== ctx.K.Literal || /** @type {LiteralExpression} */ (arg).literalKind !== ctx.as.LiteralKind.Object) {
+  if (d.args.length > 1 || arg.kind !== ctx.K.Literal || /** @type {LiteralExpression} */ (arg).literalKind !== ctx.L.Object) {
     ctx.error(d, `@${name} takes one object argument, e.g. @${name}({ ... })`);
     return {};
   }
@@ -177,6 +177,6 @@ export function typeNameText(typeNode) {
  */
 export function instanceFields(ctx, cls) {
   const K = ctx.K;
-  const F = ctx.as.CommonFlags;
+  const F = ctx.F;
   return /** @type {FieldDeclaration[]} */ (cls.members.filter((m) => m.kind === K.FieldDeclaration && !(m.flags & F.Static)));
 }

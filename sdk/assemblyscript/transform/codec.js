@@ -41,7 +41,8 @@ export class CodecGen {
   enc(t, expr, w = "w", what = "value") {
     if (t.k === "prim") {
       const p = PRIMS[t.name];
-      if (t.name === "string") return `{ const __s = ${expr}; if (changetype<usize>(__s) == 0) __g.nullValue(${JSON.stringify(what)}); ${w}.u8(${p.tag}); ${w}.str(__s); }`;
+      if (t.name === "string")
+        return `{ const __s = ${expr}; if (changetype<usize>(__s) == 0) __g.nullValue(${JSON.stringify(what)}); ${w}.u8(${p.tag}); ${w}.str(__s); }`;
       return `${w}.u8(${p.tag}); ${w}.${p.w}(${expr});`;
     }
     if (t.k === "unit") return `${w}.u8(0);`;
@@ -104,20 +105,31 @@ export class CodecGen {
         body = `if (changetype<usize>(v) == 0) __g.nullValue("an Array"); w.u8(10); const n = v.length; w.varint32(<u32>n); for (let i = 0; i < n; i++) { ${this.enc(t.el, "unchecked(v[i])", "w", "an Array element")} }`;
         break;
       case "opt":
-        if (t.nullable) body = `w.u8(11); if (v == null) { w.u8(0); } else { w.u8(1); ${this.enc(t.el, `changetype<${asType(t.el)}>(v)`)} }`;
-        else body = `if (changetype<usize>(v) == 0) __g.nullValue("an Option"); w.u8(11); if (!v.has) { w.u8(0); } else { w.u8(1); ${this.enc(t.el, "v.val")} }`;
+        if (t.nullable)
+          body = `w.u8(11); if (v == null) { w.u8(0); } else { w.u8(1); ${this.enc(t.el, `changetype<${asType(t.el)}>(v)`)} }`;
+        else
+          body = `if (changetype<usize>(v) == 0) __g.nullValue("an Option"); w.u8(11); if (!v.has) { w.u8(0); } else { w.u8(1); ${this.enc(t.el, "v.val")} }`;
         break;
       case "tuple":
-        body = `if (changetype<usize>(v) == 0) __g.nullValue("a tuple"); w.u8(12); w.varint32(${t.items.length}); ` + t.items.map((it, i) => this.enc(it, `v._${i}`)).join(" ");
+        body =
+          `if (changetype<usize>(v) == 0) __g.nullValue("a tuple"); w.u8(12); w.varint32(${t.items.length}); ` +
+          t.items.map((it, i) => this.enc(it, `v._${i}`)).join(" ");
         break;
       case "named": {
         const def = this.def(t);
+        const defFields = def.fields || [];
+        const defVariants = def.variants || [];
         if (def.kind === "enum") {
-          const parts = def.variants.map((v) => `if (tag == ${JSON.stringify(v.name)}) { w.str(${JSON.stringify(v.name)}); ${this.enc(v.type, `v.${v.prop}`, "w", `variant ${v.name} of ${def.name}`)} }`);
+          const parts = defVariants.map(
+            (v) =>
+              `if (tag == ${JSON.stringify(v.name)}) { w.str(${JSON.stringify(v.name)}); ${this.enc(v.type, `v.${v.prop}`, "w", `variant ${v.name} of ${def.name}`)} }`,
+          );
           body = `if (changetype<usize>(v) == 0) __g.nullValue("a ${def.name} value"); w.u8(14); w.str(${JSON.stringify(def.name)}); const tag = v.tag; ${parts.join(" else ")} else __g.unknownVariant(${JSON.stringify(def.name)}, tag);`;
         } else {
-          const fields = def.fields.map((f) => `w.str(${JSON.stringify(f.name)}); ${this.enc(f.type, `v.${f.prop}`, "w", `field ${f.name} of ${def.name}`)}`);
-          body = `if (changetype<usize>(v) == 0) __g.nullValue("a ${def.name} value"); w.u8(13); w.str(${JSON.stringify(def.name)}); w.varint32(${def.fields.length}); ${fields.join(" ")}`;
+          const fields = defFields.map(
+            (f) => `w.str(${JSON.stringify(f.name)}); ${this.enc(f.type, `v.${f.prop}`, "w", `field ${f.name} of ${def.name}`)}`,
+          );
+          body = `if (changetype<usize>(v) == 0) __g.nullValue("a ${def.name} value"); w.u8(13); w.str(${JSON.stringify(def.name)}); w.varint32(${defFields.length}); ${fields.join(" ")}`;
         }
         break;
       }
@@ -155,15 +167,22 @@ export class CodecGen {
         break;
       case "named": {
         const def = this.def(t);
+        const defFields = def.fields || [];
+        const defVariants = def.variants || [];
         const namesVar = `__names_${mangle(t)}`;
         if (def.kind === "enum") {
-          this.out.push(`const ${namesVar}: StaticArray<string> = [${def.variants.map((v) => JSON.stringify(v.name)).join(", ")}];`);
-          const cases = def.variants.map((v, i) => `case ${i}: { o.tag = ${JSON.stringify(v.name)}; o.${v.prop} = ${this.dec(v.type)}; break; }`);
+          this.out.push(`const ${namesVar}: StaticArray<string> = [${defVariants.map((v) => JSON.stringify(v.name)).join(", ")}];`);
+          const cases = defVariants.map(
+            (v, i) => `case ${i}: { o.tag = ${JSON.stringify(v.name)}; o.${v.prop} = ${this.dec(v.type)}; break; }`,
+          );
           body = `const i = __g.rdEnum(r, ${JSON.stringify(def.name)}, ${namesVar}); const o = __g.rawNew<${ty}>(); switch (i) { ${cases.join(" ")} } return o;`;
         } else {
-          this.out.push(`const ${namesVar}: StaticArray<string> = [${def.fields.map((f) => JSON.stringify(f.name)).join(", ")}];`);
-          const cases = def.fields.map((f, i) => `case ${i}: { ${def.fields.length <= 64 ? `if (seen & (<u64>1 << ${i})) __g.duplicateField(${JSON.stringify(def.name)}, ${JSON.stringify(f.name)}); seen |= <u64>1 << ${i};` : ""} o.${f.prop} = ${this.dec(f.type)}; break; }`);
-          body = `__g.rdStruct(r, ${JSON.stringify(def.name)}, ${def.fields.length}); const o = __g.rawNew<${ty}>(); let seen: u64 = 0; for (let k = 0; k < ${def.fields.length}; k++) { const i = __g.rdFieldName(r, ${JSON.stringify(def.name)}, ${namesVar}, k); switch (i) { ${cases.join(" ")} } } return o;`;
+          this.out.push(`const ${namesVar}: StaticArray<string> = [${defFields.map((f) => JSON.stringify(f.name)).join(", ")}];`);
+          const cases = defFields.map(
+            (f, i) =>
+              `case ${i}: { ${defFields.length <= 64 ? `if (seen & (<u64>1 << ${i})) __g.duplicateField(${JSON.stringify(def.name)}, ${JSON.stringify(f.name)}); seen |= <u64>1 << ${i};` : ""} o.${f.prop} = ${this.dec(f.type)}; break; }`,
+          );
+          body = `__g.rdStruct(r, ${JSON.stringify(def.name)}, ${defFields.length}); const o = __g.rawNew<${ty}>(); let seen: u64 = 0; for (let k = 0; k < ${defFields.length}; k++) { const i = __g.rdFieldName(r, ${JSON.stringify(def.name)}, ${namesVar}, k); switch (i) { ${cases.join(" ")} } } return o;`;
         }
         break;
       }

@@ -1,7 +1,24 @@
 // @ts-check
 // What every pass shares: the compiler module asc runs (its node kinds and flags) and the diagnostics.
 
-/** @typedef {import("assemblyscript").Node} Node */
+/**
+ * @typedef {import("assemblyscript").Node} Node
+ */
+
+/**
+ * A compiler enum as an object: declared `const enum` in its typings, but a real object in the module asc runs.
+ * @template E
+ * @typedef {{ readonly [P in keyof E]: E[P] }} EnumObject
+ */
+
+/**
+ * @typedef {{
+ *   NodeKind: EnumObject<typeof import("assemblyscript").NodeKind>,
+ *   LiteralKind: EnumObject<typeof import("assemblyscript").LiteralKind>,
+ *   CommonFlags: EnumObject<typeof import("assemblyscript").CommonFlags>,
+ *   SourceKind: EnumObject<typeof import("assemblyscript").SourceKind>,
+ * }} Enums
+ */
 
 export class Context {
   /**
@@ -9,8 +26,15 @@ export class Context {
    * @param {string} baseDir asc's --baseDir (the module project)
    */
   constructor(as, baseDir) {
-    this.as = as;
-    this.K = as.NodeKind;
+    const enums = /** @type {Enums} */ (/** @type {unknown} */ (as));
+    /** node kinds */
+    this.K = enums.NodeKind;
+    /** literal kinds */
+    this.L = enums.LiteralKind;
+    /** declaration flags */
+    this.F = enums.CommonFlags;
+    /** source kinds */
+    this.S = enums.SourceKind;
     this.baseDir = baseDir;
     /** @type {string[]} "file:line:col: error: message", reported (sorted, deduplicated) by the transform */
     this.errors = [];

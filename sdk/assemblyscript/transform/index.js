@@ -113,7 +113,7 @@ export default class IntersticeTransform {
 
     // Make the glue the only entry file; the user's files become ordinary (imported) files, so only the
     // ABI functions are exported from the wasm module.
-    for (const s of model.entries) s.sourceKind = as.SourceKind.User;
+    for (const s of model.entries) s.sourceKind = ctx.S.User;
     const dir = path.posix.dirname(model.entry.normalizedPath);
     parser.parseFile(glue, (dir === "." ? "" : dir + "/") + "__interstice_glue__.ts", true);
 

@@ -6,7 +6,7 @@
 
 /**
  * The primitive types: schema name, IntersticeValue tag, IndexKey tag (-1: not a key), writer method, reader.
- * @type {Record<string, { schema: string, tag: number, key: number, w: string, rd: string }>}
+ * @type {Record<string, { schema: import("./postcard.js").IntersticeType, tag: number, key: number, w: string, rd: string }>}
  */
 
 export const PRIMS = {
@@ -23,10 +23,21 @@ export const PRIMS = {
 
 /** @type {Record<string, string>} */
 export const UNSUPPORTED_HINTS = {
-  i8: "use i32", i16: "use i32", u16: "use u32", isize: "use i32 or i64", usize: "use u32 or u64",
-  number: "use f64", String: "use string", boolean: "use bool", v128: "not supported",
-  Map: "use an Array of a @type struct", Set: "use an Array", ArrayBuffer: "use Array<u8>", Uint8Array: "use Array<u8>",
-  StaticArray: "use Array", Date: "store the unix ms as u64",
+  i8: "use i32",
+  i16: "use i32",
+  u16: "use u32",
+  isize: "use i32 or i64",
+  usize: "use u32 or u64",
+  number: "use f64",
+  String: "use string",
+  boolean: "use bool",
+  v128: "not supported",
+  Map: "use an Array of a @type struct",
+  Set: "use an Array",
+  ArrayBuffer: "use Array<u8>",
+  Uint8Array: "use Array<u8>",
+  StaticArray: "use Array",
+  Date: "store the unix ms as u64",
 };
 
 /**
@@ -43,12 +54,18 @@ export const UNSUPPORTED_HINTS = {
  */
 export function asType(t) {
   switch (t.k) {
-    case "prim": return t.name;
-    case "vec": return `Array<${asType(t.el)}>`;
-    case "opt": return t.nullable ? `${asType(t.el)} | null` : `__g.Option<${asType(t.el)}>`;
-    case "tuple": return `__g.Tuple${t.items.length}<${t.items.map(asType).join(", ")}>`;
-    case "named": return t.as;
-    case "unit": return "__g.Unit";
+    case "prim":
+      return t.name;
+    case "vec":
+      return `Array<${asType(t.el)}>`;
+    case "opt":
+      return t.nullable ? `${asType(t.el)} | null` : `__g.Option<${asType(t.el)}>`;
+    case "tuple":
+      return `__g.Tuple${t.items.length}<${t.items.map(asType).join(", ")}>`;
+    case "named":
+      return t.as;
+    case "unit":
+      return "__g.Unit";
   }
   throw new Error("asType " + /** @type {any} */ (t).k);
 }
@@ -60,12 +77,18 @@ export function asType(t) {
  */
 export function schemaType(t) {
   switch (t.k) {
-    case "prim": return PRIMS[t.name].schema;
-    case "vec": return { Vec: schemaType(t.el) };
-    case "opt": return { Option: schemaType(t.el) };
-    case "tuple": return { Tuple: t.items.map(schemaType) };
-    case "named": return { Named: t.name };
-    case "unit": return "Void";
+    case "prim":
+      return PRIMS[t.name].schema;
+    case "vec":
+      return { Vec: schemaType(t.el) };
+    case "opt":
+      return { Option: schemaType(t.el) };
+    case "tuple":
+      return { Tuple: t.items.map(schemaType) };
+    case "named":
+      return { Named: t.name };
+    case "unit":
+      return "Void";
   }
   throw new Error("schemaType " + /** @type {any} */ (t).k);
 }
@@ -75,7 +98,14 @@ export function schemaType(t) {
  * @param {TypeRef} t
  */
 export function isReference(t) {
-  return t.k === "vec" || t.k === "tuple" || t.k === "named" || t.k === "unit" || (t.k === "prim" && t.name === "string") || (t.k === "opt" && !t.nullable);
+  return (
+    t.k === "vec" ||
+    t.k === "tuple" ||
+    t.k === "named" ||
+    t.k === "unit" ||
+    (t.k === "prim" && t.name === "string") ||
+    (t.k === "opt" && !t.nullable)
+  );
 }
 
 /**
@@ -85,8 +115,10 @@ export function isReference(t) {
  */
 export function keyError(t) {
   switch (t.k) {
-    case "prim": return PRIMS[t.name].key < 0 ? "floats cannot be primary keys or indexed" : null;
-    case "opt": return keyError(t.el);
+    case "prim":
+      return PRIMS[t.name].key < 0 ? "floats cannot be primary keys or indexed" : null;
+    case "opt":
+      return keyError(t.el);
     case "tuple": {
       for (const i of t.items) {
         const e = keyError(i);
@@ -105,12 +137,18 @@ export function keyError(t) {
  */
 export function describe(t) {
   switch (t.k) {
-    case "prim": return t.name;
-    case "vec": return `Array<${describe(t.el)}>`;
-    case "opt": return t.nullable ? `${describe(t.el)} | null` : `Option<${describe(t.el)}>`;
-    case "tuple": return `Tuple${t.items.length}<${t.items.map(describe).join(", ")}>`;
-    case "named": return t.display || t.as;
-    case "unit": return "Unit";
+    case "prim":
+      return t.name;
+    case "vec":
+      return `Array<${describe(t.el)}>`;
+    case "opt":
+      return t.nullable ? `${describe(t.el)} | null` : `Option<${describe(t.el)}>`;
+    case "tuple":
+      return `Tuple${t.items.length}<${t.items.map(describe).join(", ")}>`;
+    case "named":
+      return t.display || t.as;
+    case "unit":
+      return "Unit";
   }
   return "?";
 }
@@ -122,12 +160,18 @@ export function describe(t) {
  */
 export function mangle(t) {
   switch (t.k) {
-    case "prim": return t.name;
-    case "vec": return `vec_${mangle(t.el)}`;
-    case "opt": return `${t.nullable ? "nul" : "opt"}_${mangle(t.el)}`;
-    case "tuple": return `tup${t.items.length}_${t.items.map(mangle).join("_")}_`;
-    case "named": return `n_${t.name}_${t.ns || ""}`.replace(/[^A-Za-z0-9_]/g, "_");
-    case "unit": return "unit";
+    case "prim":
+      return t.name;
+    case "vec":
+      return `vec_${mangle(t.el)}`;
+    case "opt":
+      return `${t.nullable ? "nul" : "opt"}_${mangle(t.el)}`;
+    case "tuple":
+      return `tup${t.items.length}_${t.items.map(mangle).join("_")}_`;
+    case "named":
+      return `n_${t.name}_${t.ns || ""}`.replace(/[^A-Za-z0-9_]/g, "_");
+    case "unit":
+      return "unit";
   }
   throw new Error("mangle");
 }

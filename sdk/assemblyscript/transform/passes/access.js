@@ -139,11 +139,12 @@ export function inferAccess(ctx, m) {
       }
       for (const call of found.schedules) {
         const a = call.args[0];
-        if (a.kind === K.Literal && /** @type {StringLiteralExpression} */ (a).literalKind === ctx.as.LiteralKind.String) {
+        if (a.kind === K.Literal && /** @type {StringLiteralExpression} */ (a).literalKind === ctx.L.String) {
           const target = /** @type {StringLiteralExpression} */ (a).value;
           const r = m.reducersByName.get(target);
           if (!r) ctx.error(a, `schedule: '${target}' is not a reducer of this module`);
-          else if (r.args.length) ctx.error(a, `schedule: reducer '${target}' takes arguments; scheduled reducers must take only the context`);
+          else if (r.args.length)
+            ctx.error(a, `schedule: reducer '${target}' takes arguments; scheduled reducers must take only the context`);
         }
       }
     }
@@ -161,7 +162,8 @@ function accessOwner(ctx, expr) {
   if (expr.kind === K.PropertyAccess) {
     const pa = /** @type {PropertyAccessExpression} */ (expr);
     const a = pa.expression;
-    if (a.kind === K.PropertyAccess && /** @type {PropertyAccessExpression} */ (a).property.text === "modules") return { module: pa.property.text };
+    if (a.kind === K.PropertyAccess && /** @type {PropertyAccessExpression} */ (a).property.text === "modules")
+      return { module: pa.property.text };
     if (a.kind === K.PropertyAccess) {
       const aa = /** @type {PropertyAccessExpression} */ (a).expression;
       if (aa.kind === K.PropertyAccess && /** @type {PropertyAccessExpression} */ (aa).property.text === "nodes") {

@@ -66,8 +66,16 @@ export function analyseFunctions(ctx, m) {
     const sig = fn.signature;
     const params = sig.parameters;
     const ctxType = isReducer ? "ReducerContext" : "QueryContext";
-    if (!params.length || params[0].type.kind !== ctx.K.NamedType || typeNameText(/** @type {NamedTypeNode} */ (params[0].type)) !== ctxType || params[0].type.isNullable) {
-      ctx.error(params.length ? params[0] : fn.name, `the first parameter of ${f.kind} ${name} must be the context: (ctx: ${ctxType}, ...)`);
+    if (
+      !params.length ||
+      params[0].type.kind !== ctx.K.NamedType ||
+      typeNameText(/** @type {NamedTypeNode} */ (params[0].type)) !== ctxType ||
+      params[0].type.isNullable
+    ) {
+      ctx.error(
+        params.length ? params[0] : fn.name,
+        `the first parameter of ${f.kind} ${name} must be the context: (ctx: ${ctxType}, ...)`,
+      );
       continue;
     }
     /** @type {Arg[]} */
@@ -94,12 +102,8 @@ export function analyseFunctions(ctx, m) {
       reducers.push(r);
     } else {
       /** @type {ReturnType | null} */
-      let returnType = null;
-      if (retName === "void") returnType = { k: "void" };
-      else {
-        returnType = resolveType(ctx, m, ret, `the result of query ${name}`);
-        if (!returnType) continue;
-      }
+      const returnType = retName === "void" ? { k: "void" } : resolveType(ctx, m, ret, `the result of query ${name}`);
+      if (!returnType) continue;
       if (queryNames.has(name)) {
         ctx.error(fn.name, `query ${name} is declared twice`);
         continue;
@@ -183,19 +187,18 @@ function tableRef(ctx, m, spec, node) {
  */
 function sameType(a, b) {
   if (a.k !== b.k) return false;
+  const o = /** @type {any} */ (b); // of a's kind
   switch (a.k) {
     case "prim":
-      return a.name === /** @type {typeof a} */ (b).name;
+      return a.name === o.name;
     case "vec":
-      return sameType(a.el, /** @type {typeof a} */ (b).el);
+      return sameType(a.el, o.el);
     case "opt":
-      return a.nullable === /** @type {typeof a} */ (b).nullable && sameType(a.el, /** @type {typeof a} */ (b).el);
-    case "tuple": {
-      const items = /** @type {typeof a} */ (b).items;
-      return a.items.length === items.length && a.items.every((x, i) => sameType(x, items[i]));
-    }
+      return a.nullable === o.nullable && sameType(a.el, o.el);
+    case "tuple":
+      return a.items.length === o.items.length && a.items.every((x, i) => sameType(x, o.items[i]));
     case "named":
-      return a.name === /** @type {typeof a} */ (b).name && (a.ns || "") === (/** @type {typeof a} */ (b).ns || "");
+      return a.name === o.name && (a.ns || "") === (o.ns || "");
     case "unit":
       return true;
   }
@@ -270,14 +273,19 @@ function parseEvent(ctx, m, on, r, d) {
   let rowType;
   /** @type {TableRef["node_selection"]} */
   let nodeSel = "Current";
+  /** @type {string} */
   let moduleName;
+  /** @type {string} */
   let tableName;
   if (segs.length === 2 || (segs.length === 3 && segs[0] === m.module.name)) {
     tableName = segs[segs.length - 2];
     moduleName = m.module.name;
     const t = m.tablesByName.get(tableName);
     if (!t) {
-      ctx.error(node, `unknown table '${tableName}' in '${on}' (tables of this module: ${[...m.tablesByName.keys()].join(", ") || "none"})`);
+      ctx.error(
+        node,
+        `unknown table '${tableName}' in '${on}' (tables of this module: ${[...m.tablesByName.keys()].join(", ") || "none"})`,
+      );
       return null;
     }
     rowType = { k: "named", name: t.typeName, as: t.as, ns: "", table: t, display: t.def.asName };
@@ -285,7 +293,10 @@ function parseEvent(ctx, m, on, r, d) {
     [moduleName, tableName] = segs;
     const mod = m.bindings.modulesByName.get(moduleName);
     if (!mod) {
-      ctx.error(node, `unknown module '${moduleName}' in '${on}': it is neither this module ('${m.module.name}') nor described in src/bindings`);
+      ctx.error(
+        node,
+        `unknown module '${moduleName}' in '${on}': it is neither this module ('${m.module.name}') nor described in src/bindings`,
+      );
       return null;
     }
     const t = mod.tables.find((x) => x.name === tableName);
@@ -313,7 +324,10 @@ function parseEvent(ctx, m, on, r, d) {
       return null;
     }
     if (!m.module.replicated.some((x) => x.node === nodeName && x.module === moduleName && x.table === tableName)) {
-      ctx.error(node, `subscribing to '${on}' needs the table to be replicated: @module({ replicatedTables: ["${nodeName}.${moduleName}.${tableName}"] })`);
+      ctx.error(
+        node,
+        `subscribing to '${on}' needs the table to be replicated: @module({ replicatedTables: ["${nodeName}.${moduleName}.${tableName}"] })`,
+      );
       return null;
     }
     nodeSel = { Other: nodeName };

@@ -98,7 +98,7 @@ export function resolveType(ctx, scope, node, what, allowUnit = false) {
   const def = scope.typesByAs.get(name) || (scope.bindings && scope.bindings.typesByAs.get(name));
   if (def) {
     if (args.length) ctx.error(node, `${name} takes no type arguments`);
-    return wrapNullable({ k: "named", name: def.name, as: def.as, ns: def.ns || "", display: name });
+    return wrapNullable({ k: "named", name: def.name, as: def.as, ns: /** @type {{ ns?: string }} */ (def).ns || "", display: name });
   }
   const hint = UNSUPPORTED_HINTS[name];
   ctx.error(
@@ -122,7 +122,7 @@ export function memberDecorators(c, member) {
 }
 
 /**
- * The classes: every @table, @type and @enumType with its fields or variants.
+ * The classes: every table, type and enum class with its fields or variants.
  * @param {Context} ctx
  * @param {Collected} c
  * @param {Bindings} bindings
@@ -145,12 +145,24 @@ export function analyseTypes(ctx, c, bindings) {
       continue;
     }
     seen.set(name, cls);
-    if (cls.typeParameters && cls.typeParameters.length) ctx.error(cls.name, `${e.kind === "table" ? "a @table" : "an Interstice type"} class cannot be generic`);
-    if (cls.extendsType) ctx.error(cls.extendsType, `${name}: Interstice types cannot extend another class (all fields must be declared in the class)`);
-    if (cls.flags & ctx.as.CommonFlags.Abstract) ctx.error(cls.name, `${name}: Interstice types cannot be abstract`);
+    if (cls.typeParameters && cls.typeParameters.length)
+      ctx.error(cls.name, `${e.kind === "table" ? "a @table" : "an Interstice type"} class cannot be generic`);
+    if (cls.extendsType)
+      ctx.error(cls.extendsType, `${name}: Interstice types cannot extend another class (all fields must be declared in the class)`);
+    if (cls.flags & ctx.F.Abstract) ctx.error(cls.name, `${name}: Interstice types cannot be abstract`);
     const alias = `__u${c.userSources.indexOf(e.file)}_${name}`;
     /** @type {TypeDef} */
-    const def = { kind: e.kind === "enumType" ? "enum" : "struct", name, as: alias, asName: name, decl: cls, file: e.file, entry: e, fields: [], variants: [] };
+    const def = {
+      kind: e.kind === "enumType" ? "enum" : "struct",
+      name,
+      as: alias,
+      asName: name,
+      decl: cls,
+      file: e.file,
+      entry: e,
+      fields: [],
+      variants: [],
+    };
     types.set(name, def);
     typesByAs.set(name, def);
   }
@@ -168,7 +180,8 @@ export function analyseTypes(ctx, c, bindings) {
         const t = resolveType(ctx, scope, f.type, `variant ${def.name}.${f.name.text}`, true);
         if (t) def.variants.push({ name: f.name.text, prop: f.name.text, type: t, decl: f });
       }
-      if (!def.variants.length) ctx.error(def.decl.name, `@enumType ${def.name} has no variants (declare one field per variant besides 'tag')`);
+      if (!def.variants.length)
+        ctx.error(def.decl.name, `@enumType ${def.name} has no variants (declare one field per variant besides 'tag')`);
     } else {
       for (const f of fields) {
         const decs = memberDecorators(c, f);

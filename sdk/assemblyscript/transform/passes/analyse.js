@@ -20,6 +20,8 @@ import { analyseFunctions } from "./analyse-functions.js";
 
 const AUTHORITIES = ["Gpu", "Audio", "Input", "File", "Module", "Network"];
 const INTEGERS = ["u8", "u32", "u64", "i32", "i64"];
+/** @type {Record<string, Table["persistence"]>} */
+const PERSISTENCE = { logged: "Logged", stateful: "Stateful", ephemeral: "Ephemeral" };
 
 /**
  * @param {Context} ctx
@@ -50,7 +52,11 @@ function analyseTables(ctx, c, types) {
   const names = new Set();
   for (const def of types.values()) {
     if (def.entry.kind !== "table") continue;
-    const o = options(ctx, def.entry.d, { name: "string", visibility: ["public", "private"], persistence: ["logged", "stateful", "ephemeral"] });
+    const o = options(ctx, def.entry.d, {
+      name: "string",
+      visibility: ["public", "private"],
+      persistence: ["logged", "stateful", "ephemeral"],
+    });
     const tableName = o.name !== undefined ? o.name : def.name.toLowerCase();
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(tableName)) {
       ctx.error(def.entry.d, `table name '${tableName}' must be an identifier (letters, digits, _)`);
@@ -68,7 +74,7 @@ function analyseTables(ctx, c, types) {
       as: def.as,
       def,
       visibility: o.visibility === "public" ? "Public" : "Private",
-      persistence: /** @type {const} */ ({ logged: "Logged", stateful: "Stateful", ephemeral: "Ephemeral" })[/** @type {"logged"} */ (o.persistence || "logged")],
+      persistence: PERSISTENCE[o.persistence || "logged"],
       pk: null,
       pkAutoInc: false,
       entries: [],
@@ -111,7 +117,12 @@ function analyseTables(ctx, c, types) {
         if (io.autoInc && !(f.type.k === "prim" && INTEGERS.includes(f.type.name))) {
           ctx.error(idx.d, `autoInc is only supported on integer fields (u8, u32, u64, i32, i64)`);
         }
-        table.indexes.push({ field: f, type: io.type === "btree" ? "BTree" : "Hash", unique: !!io.unique || !!io.autoInc, autoInc: !!io.autoInc });
+        table.indexes.push({
+          field: f,
+          type: io.type === "btree" ? "BTree" : "Hash",
+          unique: !!io.unique || !!io.autoInc,
+          autoInc: !!io.autoInc,
+        });
       }
     }
     if (!table.pk) {
@@ -143,7 +154,13 @@ function analyseModule(ctx, c, bindings) {
   if (c.decls.module.length > 1) ctx.error(c.decls.module[1].d, `@module is declared twice (also at ${ctx.where(c.decls.module[0].d)})`);
   const m = c.decls.module[0];
   if (m) {
-    const o = options(ctx, m.d, { name: "string", version: "string", visibility: ["public", "private"], authorities: "string[]", replicatedTables: "string[]" });
+    const o = options(ctx, m.d, {
+      name: "string",
+      version: "string",
+      visibility: ["public", "private"],
+      authorities: "string[]",
+      replicatedTables: "string[]",
+    });
     if (o.name !== undefined) name = o.name;
     if (o.version !== undefined) version = o.version;
     if (o.visibility) visibility = o.visibility === "public" ? "Public" : "Private";

@@ -71,7 +71,8 @@ export function loadBindings(ctx, project) {
       try {
         if (Array.isArray(doc.modules) && typeof doc.address === "string") b.addNode(doc, rel);
         else if (typeof doc.abi_version === "number") b.addModule(doc, rel, null);
-        else ctx.errors.push(`${rel}:1:1: error: not a module schema (abi_version, name, ...) nor a node schema (name, address, [[modules]])`);
+        else
+          ctx.errors.push(`${rel}:1:1: error: not a module schema (abi_version, name, ...) nor a node schema (name, address, [[modules]])`);
       } catch (e) {
         ctx.errors.push(`${rel}:1:1: error: bad binding: ${/** @type {Error} */ (e).message}`);
       }
@@ -79,7 +80,10 @@ export function loadBindings(ctx, project) {
   }
   for (const n of b.nodes) {
     const m = b.modulesByIdent.get(n.ident);
-    if (m) ctx.errors.push(`${n.file}:1:1: error: node '${n.name}' and module '${m.name}' have the same identifier '${n.ident}' in the bindings`);
+    if (m)
+      ctx.errors.push(
+        `${n.file}:1:1: error: node '${n.name}' and module '${m.name}' have the same identifier '${n.ident}' in the bindings`,
+      );
   }
   return b;
 }
@@ -135,7 +139,8 @@ export class Bindings {
       return { k: "opt", el, nullable: isRef };
     }
     if (k === "Tuple") {
-      if (t.Tuple.length < 2 || t.Tuple.length > 4) throw new Error(`${where}: tuples of ${t.Tuple.length} elements are not supported (2 to 4)`);
+      if (t.Tuple.length < 2 || t.Tuple.length > 4)
+        throw new Error(`${where}: tuples of ${t.Tuple.length} elements are not supported (2 to 4)`);
       return { k: "tuple", items: t.Tuple.map((/** @type {any} */ x) => this.ref(x, ns, where)) };
     }
     if (k === "Named") return { k: "named", name: t.Named, as: `${ns}.${t.Named}`, ns, display: `${ns}.${t.Named}` };
@@ -153,15 +158,40 @@ export class Bindings {
     const ident = identOf(name);
     const ns = node ? `bindings.${node.ident}.${ident}` : `bindings.${ident}`;
     /** @type {BoundModule} */
-    const m = { name, ident, ns, file, node, version: s.version || { major: 0, minor: 0, patch: 0 }, tables: [], reducers: [], queries: [], defs: new Map() };
+    const m = {
+      name,
+      ident,
+      ns,
+      file,
+      node,
+      version: s.version || { major: 0, minor: 0, patch: 0 },
+      tables: [],
+      reducers: [],
+      queries: [],
+      defs: new Map(),
+    };
     const where = `${file} (module ${name})`;
     /** @param {any} f @returns {Field} */
     const field = (f) => ({ name: f.name, prop: f.name, type: this.ref(f.field_type, ns, where) });
     for (const [key, d] of Object.entries(s.type_definitions || {})) {
       if (d.Struct) {
-        m.defs.set(key, { kind: "struct", name: d.Struct.name, as: `${ns}.${d.Struct.name}`, ns, schemaDef: d, fields: (d.Struct.fields || []).map(field) });
+        m.defs.set(key, {
+          kind: "struct",
+          name: d.Struct.name,
+          as: `${ns}.${d.Struct.name}`,
+          ns,
+          schemaDef: d,
+          fields: (d.Struct.fields || []).map(field),
+        });
       } else if (d.Enum) {
-        m.defs.set(key, { kind: "enum", name: d.Enum.name, as: `${ns}.${d.Enum.name}`, ns, schemaDef: d, variants: (d.Enum.variants || []).map(field) });
+        m.defs.set(key, {
+          kind: "enum",
+          name: d.Enum.name,
+          as: `${ns}.${d.Enum.name}`,
+          ns,
+          schemaDef: d,
+          variants: (d.Enum.variants || []).map(field),
+        });
       }
     }
     for (const t of s.tables || []) {
@@ -187,7 +217,12 @@ export class Bindings {
         entries,
         indexes: (t.indexes || [])
           .filter((/** @type {any} */ i) => fieldByName.has(i.field_name))
-          .map((/** @type {any} */ i) => ({ field: /** @type {Field} */ (fieldByName.get(i.field_name)), type: i.index_type, unique: !!i.unique, autoInc: !!i.auto_inc })),
+          .map((/** @type {any} */ i) => ({
+            field: /** @type {Field} */ (fieldByName.get(i.field_name)),
+            type: i.index_type,
+            unique: !!i.unique,
+            autoInc: !!i.auto_inc,
+          })),
       });
     }
     const subscribers = new Set((s.subscriptions || []).map((/** @type {any} */ x) => x.reducer_name));

@@ -53,12 +53,17 @@ export function bindingsGlue(b, codec) {
   out.push(`@global class __InterQueryModules { ${modFields("Q")} }`);
   for (const n of b.nodes) {
     /** @param {string} q */
-    const f = (q) => n.modules.map((m) => `${m.ident}: __Inter${q}M_${n.ident}__${m.ident} = new __Inter${q}M_${n.ident}__${m.ident}();`).join(" ");
+    const f = (q) =>
+      n.modules.map((m) => `${m.ident}: __Inter${q}M_${n.ident}__${m.ident} = new __Inter${q}M_${n.ident}__${m.ident}();`).join(" ");
     out.push(`class __InterNode_${n.ident} { ${f("")} }`);
     out.push(`class __InterQNode_${n.ident} { ${f("Q")} }`);
   }
-  out.push(`@global class __InterNodes { ${b.nodes.map((n) => `${n.ident}: __InterNode_${n.ident} = new __InterNode_${n.ident}();`).join(" ")} }`);
-  out.push(`@global class __InterQueryNodes { ${b.nodes.map((n) => `${n.ident}: __InterQNode_${n.ident} = new __InterQNode_${n.ident}();`).join(" ")} }`);
+  out.push(
+    `@global class __InterNodes { ${b.nodes.map((n) => `${n.ident}: __InterNode_${n.ident} = new __InterNode_${n.ident}();`).join(" ")} }`,
+  );
+  out.push(
+    `@global class __InterQueryNodes { ${b.nodes.map((n) => `${n.ident}: __InterQNode_${n.ident} = new __InterQNode_${n.ident}();`).join(" ")} }`,
+  );
   out.push("@global const __interstice_modules = new __InterModules();");
   out.push("@global const __interstice_query_modules = new __InterQueryModules();");
   out.push("@global const __interstice_nodes = new __InterNodes();");

@@ -41,7 +41,9 @@ export function tableHandle(codec, t, moduleSel, hostTable, writable, prefix = "
       `get(pk: ${pkT}): ${cls} | null { __g.beginGet(${M}, ${N}); const w = __g.W; ${codec.encKey(t.pk.type, "pk")} const r = __g.finishGet(${JSON.stringify("get on table " + hostTable)}); if (r.u8() == 0) { __g.endHostCall(); return null; } const o = ${row.dec}(r); __g.endHostCall(); return o; }`,
     );
   }
-  reads.push(`scan(): Array<${cls}> { __g.beginScan(${M}, ${N}); const __r = __g.finishScan(${JSON.stringify("scan of table " + hostTable)}); ${scanRows} }`);
+  reads.push(
+    `scan(): Array<${cls}> { __g.beginScan(${M}, ${N}); const __r = __g.finishScan(${JSON.stringify("scan of table " + hostTable)}); ${scanRows} }`,
+  );
   for (const idx of t.indexes) {
     const f = idx.field;
     const camel = f.name
@@ -64,7 +66,10 @@ export function tableHandle(codec, t, moduleSel, hostTable, writable, prefix = "
         `scanBy${camel}Range(min: ${vt}, max: ${vt}, includeMin: bool = true, includeMax: bool = false): Array<${cls}> { __g.beginIndexScan(${M}, ${N}, ${F}, 5); const w = __g.W; ${codec.encKey(f.type, "min")} ${codec.encKey(f.type, "max")} w.bool(includeMin); w.bool(includeMax); const __r = __g.finishScan(${JSON.stringify("index scan of " + hostTable + "." + f.name)}); ${scanRows} }`,
       );
     }
-    if (idx.unique) reads.push(`getBy${camel}(value: ${vt}): ${cls} | null { const rows = this.scanBy${camel}Eq(value); return rows.length ? rows[0] : null; }`);
+    if (idx.unique)
+      reads.push(
+        `getBy${camel}(value: ${vt}): ${cls} | null { const rows = this.scanBy${camel}Eq(value); return rows.length ? rows[0] : null; }`,
+      );
   }
   const out = [`@global class __InterReadTable_${id} { ${reads.join(" ")} }`];
   if (writable) {

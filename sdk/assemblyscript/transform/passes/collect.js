@@ -36,7 +36,7 @@ export const OUR_DECORATORS = new Set(["module", "table", "primaryKey", "index",
  * @returns {Collected | null} null (with an error) when there is no entry file
  */
 export function collect(ctx, parser) {
-  const { SourceKind } = ctx.as;
+  const SourceKind = ctx.S;
   /** @type {Source[]} */
   const userSources = [];
   for (const s of parser.sources) {
@@ -175,7 +175,7 @@ function collectDeclarations(ctx, c) {
       ctx.error(d, `@${name} must be used on a field of a @table class`);
       return;
     }
-    decl.flags |= ctx.as.CommonFlags.Export;
+    decl.flags |= ctx.F.Export;
     const kind = /** @type {"module" | "table" | "type" | "enumType" | "reducer" | "query"} */ (name);
     if (kind === "module") c.decls.module.push({ kind, d, decl: /** @type {ClassDeclaration} */ (decl), file });
     else if (isClass) c.decls.classes.push({ kind, d, decl: /** @type {ClassDeclaration} */ (decl), file });
