@@ -5,12 +5,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { build, compile, json, SDK_DIR } from "./helpers.js";
 import { FakeHost, str, u64 } from "./fake-host.js";
-import { parseToml } from "../transform/toml.js";
+import { parseBindingToml, BindingSyntaxError } from "../transform/passes/bindings.js";
 
 const DIR = path.join(SDK_DIR, "test/fixtures/caller");
+// The node binding is shared with the CLI's tests (cli SchemaTomlTest): it is exactly what `interstice bindings add node`
+// writes for that node, and node_greeter.json is the tree it reads as.
+const TESTDATA = path.join(SDK_DIR, "../../testdata/bindings");
 const FILES = {
   "src/index.ts": fs.readFileSync(path.join(DIR, "index.ts"), "utf8"),
-  "src/bindings/node_greeter.toml": fs.readFileSync(path.join(DIR, "bindings/node_greeter.toml"), "utf8"),
+  "src/bindings/node_greeter.toml": fs.readFileSync(path.join(TESTDATA, "node_greeter.toml"), "utf8"),
   "src/bindings/store.toml": fs.readFileSync(path.join(DIR, "bindings/store.toml"), "utf8"),
 };
 
@@ -127,19 +130,35 @@ test("bindings: subscriptions need the module/node/table to be in src/bindings",
   );
 });
 
-test("bindings: a broken TOML file is reported with its line", async () => {
-  const r = await compile({ ...FILES, "src/bindings/bad.toml": 'name = "x"\naddress = [1,\n' }, { name: "caller" });
+test("bindings: a broken TOML file is reported with its line, column and reason", async () => {
+  const r = await compile(
+    { ...FILES, "src/bindings/bad.toml": 'name = "x"\naddress = [1,\n', "src/bindings/dup.toml": "a = 1\nb = 2\na = 3\n" },
+    { name: "caller" },
+  );
   assert.equal(r.ok, false);
-  assert.match(r.stderr, /src\/bindings\/bad.toml:\d+:1: error: cannot parse binding/);
+  assert.match(r.stderr, /^src\/bindings\/bad.toml:3:1: error: cannot parse binding: invalid value$/m);
+  assert.match(
+    r.stderr,
+    /^src\/bindings\/dup.toml:3:1: error: cannot parse binding: trying to redefine an already defined table or value$/m,
+  );
 });
 
-test("toml reader: tables, arrays of tables, inline tables, strings, numbers", () => {
-  const d = parseToml(
+test("binding TOML: the shared node binding reads as its tree", () => {
+  const tree = parseBindingToml(fs.readFileSync(path.join(TESTDATA, "node_greeter.toml"), "utf8"));
+  const expected = JSON.parse(fs.readFileSync(path.join(TESTDATA, "node_greeter.json"), "utf8"));
+  assert.deepEqual(JSON.parse(JSON.stringify(tree)), expected);
+});
+
+test("binding TOML: tables, arrays of tables, inline tables, strings, numbers", () => {
+  const d = parseBindingToml(
     `# c\na = { b = [1, 2.5, "x\\u0041"], c.d = true }\n[[x.y]]\nz = 1\n[[x.y]]\nz = -2\n[x.y.w]\nq = 'lit'\n"quoted key" = """multi\nline"""\n`,
   );
-  assert.deepEqual(d, {
+  assert.deepEqual(JSON.parse(JSON.stringify(d)), {
     a: { b: [1, 2.5, "xA"], c: { d: true } },
     x: { y: [{ z: 1 }, { z: -2, w: { q: "lit", "quoted key": "multi\nline" } }] },
   });
-  assert.throws(() => parseToml("a = 1\na = 2\n"), /line 2: duplicate key 'a'/);
+  assert.throws(
+    () => parseBindingToml("a = 1\na = 2\n"),
+    (e) => e instanceof BindingSyntaxError && e.line === 2 && e.column === 1 && /already defined/.test(e.message),
+  );
 });

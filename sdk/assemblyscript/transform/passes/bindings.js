@@ -9,7 +9,7 @@
 
 import fs from "node:fs";
 import path from "node:path";
-import { parseToml } from "../toml.js";
+import { parse as parseToml, TomlError } from "smol-toml";
 
 /**
  * @typedef {import("../context.js").Context} Context
@@ -47,6 +47,36 @@ export function identOf(name) {
 }
 
 /**
+ * Parses a binding file's TOML (TOML 1.1, smol-toml). Throws a BindingSyntaxError saying where it stopped.
+ * @param {string} text
+ * @returns {Record<string, any>}
+ */
+export function parseBindingToml(text) {
+  try {
+    return parseToml(text);
+  } catch (e) {
+    if (!(e instanceof TomlError)) throw e;
+    // the parser's message is "Invalid TOML document: <reason>" followed by an excerpt of the file
+    const reason = e.message.split("\n")[0].replace(/^Invalid TOML document: /, "");
+    throw new BindingSyntaxError(reason, e.line, e.column);
+  }
+}
+
+/** A binding file that is not valid TOML. */
+export class BindingSyntaxError extends Error {
+  /**
+   * @param {string} message
+   * @param {number} line
+   * @param {number} column
+   */
+  constructor(message, line, column) {
+    super(message);
+    this.line = line;
+    this.column = column;
+  }
+}
+
+/**
  * Reads every src/bindings/*.toml of the project (in name order); reports unreadable or malformed files.
  * @param {Context} ctx
  * @param {Project} project
@@ -62,10 +92,10 @@ export function loadBindings(ctx, project) {
       /** @type {any} the document: checked while it is read */
       let doc;
       try {
-        doc = parseToml(fs.readFileSync(file, "utf8"));
+        doc = parseBindingToml(fs.readFileSync(file, "utf8"));
       } catch (e) {
-        const err = /** @type {Error & { line?: number }} */ (e);
-        ctx.errors.push(`${rel}:${err.line || 1}:1: error: cannot parse binding: ${err.message}`);
+        if (e instanceof BindingSyntaxError) ctx.errors.push(`${rel}:${e.line}:${e.column}: error: cannot parse binding: ${e.message}`);
+        else ctx.errors.push(`${rel}:1:1: error: cannot read binding: ${/** @type {Error} */ (e).message}`);
         continue;
       }
       try {
