@@ -115,12 +115,12 @@ export function readKey(r) {
   throw new Error("bad key tag");
 }
 
-function writeRow(w, row) {
+export function writeRow(w, row) {
   writeValue(w, row.primary_key);
   w.seq(row.entries, writeValue);
 }
 
-function readRow(r) {
+export function readRow(r) {
   return { primary_key: readValue(r), entries: r.seq(readValue) };
 }
 

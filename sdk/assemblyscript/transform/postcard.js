@@ -202,7 +202,7 @@ function writeFieldDef(w, f) {
  * @param {PostcardWriter} w
  * @param {Selection} s
  */
-function writeSelection(w, s) {
+export function writeSelection(w, s) {
   // "Current" | { Other: "name" }
   if (s === "Current") w.tag(0);
   else {
@@ -245,7 +245,7 @@ const EVENT_TAGS = {
  * @param {PostcardWriter} w
  * @param {SubscriptionEvent} e
  */
-function writeEvent(w, e) {
+export function writeEvent(w, e) {
   if (typeof e === "string") {
     w.tag(EVENT_TAGS[e]);
     return;
@@ -274,6 +274,23 @@ const INDEX_TYPE = { Hash: 0, BTree: 1 };
 /** @type {Record<string, number>} */
 const PERSISTENCE = { Logged: 0, Stateful: 1, Ephemeral: 2 };
 export const AUTHORITIES = ["Gpu", "Audio", "Input", "File", "Module", "Network"];
+
+/**
+ * @param {PostcardWriter} w
+ * @param {TypeDefValue} def
+ */
+export function writeTypeDef(w, def) {
+  const d = /** @type {any} */ (def);
+  if (d.Struct) {
+    w.tag(0);
+    w.str(d.Struct.name);
+    w.seq(d.Struct.fields, writeFieldDef);
+  } else {
+    w.tag(1);
+    w.str(d.Enum.name);
+    w.seq(d.Enum.variants, writeFieldDef);
+  }
+}
 
 /**
  * Encodes a ModuleSchema (serde field names, as in the TOML binding files).
@@ -325,16 +342,7 @@ export function encodeModuleSchema(s) {
   w.varint(defs.length);
   for (const k of defs) {
     w.str(k);
-    const d = /** @type {any} */ (s.type_definitions[k]);
-    if (d.Struct) {
-      w.tag(0);
-      w.str(d.Struct.name);
-      w.seq(d.Struct.fields, writeFieldDef);
-    } else {
-      w.tag(1);
-      w.str(d.Enum.name);
-      w.seq(d.Enum.variants, writeFieldDef);
-    }
+    writeTypeDef(w, s.type_definitions[k]);
   }
   w.seq(s.authorities, (w, a) => {
     const i = AUTHORITIES.indexOf(a);
@@ -470,7 +478,7 @@ function readFieldDef(r) {
  * @param {PostcardReader} r
  * @returns {Selection}
  */
-function readSelection(r) {
+export function readSelection(r) {
   return r.tag() === 0 ? "Current" : { Other: r.str() };
 }
 
@@ -488,7 +496,7 @@ const EVENT_NAMES = Object.fromEntries(Object.entries(EVENT_TAGS).map(([k, v]) =
  * @param {PostcardReader} r
  * @returns {SubscriptionEvent}
  */
-function readEvent(r) {
+export function readEvent(r) {
   const k = EVENT_NAMES[r.tag()];
   if (k === "Insert" || k === "Update" || k === "Delete") {
     return /** @type {SubscriptionEvent} */ ({ [k]: { node_selection: readSelection(r), module_name: r.str(), table_name: r.str() } });
@@ -506,6 +514,17 @@ function readEvent(r) {
  * @returns {string}
  */
 const pick = (obj, i) => /** @type {string} */ (Object.keys(obj).find((k) => obj[k] === i));
+
+/**
+ * @param {PostcardReader} r
+ * @returns {TypeDefValue}
+ */
+export function readTypeDef(r) {
+  const t = r.tag();
+  if (t === 0) return { Struct: { name: r.str(), fields: r.seq(readFieldDef) } };
+  if (t === 1) return { Enum: { name: r.str(), variants: r.seq(readFieldDef) } };
+  throw new Error("bad IntersticeTypeDef tag");
+}
 
 /**
  * Decodes a ModuleSchema (the whole buffer).
@@ -543,10 +562,7 @@ export function decodeModuleSchema(buf) {
   const n = r.varint();
   for (let i = 0; i < n; i++) {
     const key = r.str();
-    const t = r.tag();
-    if (t === 0) s.type_definitions[key] = { Struct: { name: r.str(), fields: r.seq(readFieldDef) } };
-    else if (t === 1) s.type_definitions[key] = { Enum: { name: r.str(), variants: r.seq(readFieldDef) } };
-    else throw new Error("bad IntersticeTypeDef tag");
+    s.type_definitions[key] = readTypeDef(r);
   }
   s.authorities = r.seq((r) => AUTHORITIES[r.tag()]);
   s.module_dependencies = r.seq((r) => ({ module_name: r.str(), version: { major: r.varint(), minor: r.varint(), patch: r.varint() } }));
