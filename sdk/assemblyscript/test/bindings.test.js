@@ -5,12 +5,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { build, compile, json, SDK_DIR } from "./helpers.js";
 import { FakeHost, str, u64 } from "./fake-host.js";
-import { parseToml } from "../transform/toml.js";
+import { parseBindingToml, BindingSyntaxError } from "../transform/passes/bindings.js";
 
 const DIR = path.join(SDK_DIR, "test/fixtures/caller");
+// The node binding is shared with the CLI's tests (cli SchemaTomlTest): it is exactly what `interstice bindings add node`
+// writes for that node, and node_greeter.json is the tree it reads as.
+const TESTDATA = path.join(SDK_DIR, "../../testdata/bindings");
 const FILES = {
   "src/index.ts": fs.readFileSync(path.join(DIR, "index.ts"), "utf8"),
-  "src/bindings/node_greeter.toml": fs.readFileSync(path.join(DIR, "bindings/node_greeter.toml"), "utf8"),
+  "src/bindings/node_greeter.toml": fs.readFileSync(path.join(TESTDATA, "node_greeter.toml"), "utf8"),
   "src/bindings/store.toml": fs.readFileSync(path.join(DIR, "bindings/store.toml"), "utf8"),
 };
 
@@ -33,21 +36,46 @@ test("bindings: dependencies, replicated tables, remote subscription and access 
   });
   const sub = s.reducers.find((r) => r.name === "on_insert_greetings");
   assert.deepEqual(sub.arguments, [{ name: "inserted_row", field_type: { Named: "Greetings" } }]);
-  assert.deepEqual(sub.reads, [{ node_selection: { Other: "greeter-node" }, module_selection: { Other: "greeter" }, table_name: "greetings" }]);
-  assert.deepEqual(s.queries.find((q) => q.name === "local_items").reads, [{ node_selection: "Current", module_selection: { Other: "store" }, table_name: "items" }]);
+  assert.deepEqual(sub.reads, [
+    { node_selection: { Other: "greeter-node" }, module_selection: { Other: "greeter" }, table_name: "greetings" },
+  ]);
+  assert.deepEqual(s.queries.find((q) => q.name === "local_items").reads, [
+    { node_selection: "Current", module_selection: { Other: "store" }, table_name: "items" },
+  ]);
   assert.ok(s.type_definitions.Greetings && s.type_definitions.Custom, Object.keys(s.type_definitions).join(","));
 });
 
 test("bindings: typed reducer and query calls, remote and local tables", async () => {
   const h = await new FakeHost({
     otherModules: {
-      greeter: { reducers: { hello: () => {} }, queries: { get_greetings: () => ({ Vec: [{ Struct: { name: "Greetings", fields: [{ name: "id", value: u64(3) }, { name: "greeting", value: str("yo") }, { name: "custom", value: custom(1) }] } }] }) } },
+      greeter: {
+        reducers: { hello: () => {} },
+        queries: {
+          get_greetings: () => ({
+            Vec: [
+              {
+                Struct: {
+                  name: "Greetings",
+                  fields: [
+                    { name: "id", value: u64(3) },
+                    { name: "greeting", value: str("yo") },
+                    { name: "custom", value: custom(1) },
+                  ],
+                },
+              },
+            ],
+          }),
+        },
+      },
       store: { reducers: { put: () => {} }, queries: { count: () => u64(5) } },
     },
   }).load(wasm);
   h.callReducer("caller");
   assert.deepEqual(h.logs, ["hello remote called !"]);
-  assert.equal(json(h.calls[0]), json({ kind: "reducer", node: "greeter-node", module: "greeter", name: "hello", input: { Vec: [str("Client !")] } }));
+  assert.equal(
+    json(h.calls[0]),
+    json({ kind: "reducer", node: "greeter-node", module: "greeter", name: "hello", input: { Vec: [str("Client !")] } }),
+  );
 
   h.addTable("__replica__greeter_node__greeter__greetings", [{ primary_key: u64(0), entries: [str("hi"), custom(5)] }]);
   h.logs.length = 0;
@@ -58,8 +86,19 @@ test("bindings: typed reducer and query calls, remote and local tables", async (
   h.logs.length = 0;
   h.callReducer("stock", [str("sku-1"), { U32: 3 }]);
   assert.deepEqual(h.logs, ["put: ok"]);
-  const item = { Struct: { name: "Item", fields: [{ name: "sku", value: str("sku-1") }, { name: "kind", value: { Enum: { name: "Kind", variant: "Sized", value: { U32: 3 } } } }] } };
-  assert.equal(json(h.calls.at(-1)), json({ kind: "reducer", node: null, module: "store", name: "put", input: { Vec: [item, { Option: { Vec: [str("new")] } }] } }));
+  const item = {
+    Struct: {
+      name: "Item",
+      fields: [
+        { name: "sku", value: str("sku-1") },
+        { name: "kind", value: { Enum: { name: "Kind", variant: "Sized", value: { U32: 3 } } } },
+      ],
+    },
+  };
+  assert.equal(
+    json(h.calls.at(-1)),
+    json({ kind: "reducer", node: null, module: "store", name: "put", input: { Vec: [item, { Option: { Vec: [str("new")] } }] } }),
+  );
 
   assert.equal(json(h.callQuery("remote_count")), json(u64(5)));
   assert.equal(json(h.calls.at(-1).input), json({ Vec: [{ Option: { Tuple: [{ U32: 1 }, str("a")] } }] }));
@@ -81,18 +120,45 @@ test("bindings: subscriptions need the module/node/table to be in src/bindings",
   const r = await compile({ ...FILES, "src/index.ts": src }, { name: "caller" });
   assert.equal(r.ok, false);
   assert.match(r.stderr, /src\/index.ts:2:\d+: error: module 'store' has no table 'nope'/);
-  assert.match(r.stderr, /src\/index.ts:3:\d+: error: subscribing to 'greeter-node.greeter.greetings.insert' needs the table to be replicated/);
-  assert.match(r.stderr, /src\/index.ts:4:\d+: error: reducer c subscribes to 'store.items.delete', so it must take \(ctx: ReducerContext, deletedRow: bindings.store.Item\)/);
+  assert.match(
+    r.stderr,
+    /src\/index.ts:3:\d+: error: subscribing to 'greeter-node.greeter.greetings.insert' needs the table to be replicated/,
+  );
+  assert.match(
+    r.stderr,
+    /src\/index.ts:4:\d+: error: reducer c subscribes to 'store.items.delete', so it must take \(ctx: ReducerContext, deletedRow: bindings.store.Item\)/,
+  );
 });
 
-test("bindings: a broken TOML file is reported with its line", async () => {
-  const r = await compile({ ...FILES, "src/bindings/bad.toml": "name = \"x\"\naddress = [1,\n" }, { name: "caller" });
+test("bindings: a broken TOML file is reported with its line, column and reason", async () => {
+  const r = await compile(
+    { ...FILES, "src/bindings/bad.toml": 'name = "x"\naddress = [1,\n', "src/bindings/dup.toml": "a = 1\nb = 2\na = 3\n" },
+    { name: "caller" },
+  );
   assert.equal(r.ok, false);
-  assert.match(r.stderr, /src\/bindings\/bad.toml:\d+:1: error: cannot parse binding/);
+  assert.match(r.stderr, /^src\/bindings\/bad.toml:3:1: error: cannot parse binding: invalid value$/m);
+  assert.match(
+    r.stderr,
+    /^src\/bindings\/dup.toml:3:1: error: cannot parse binding: trying to redefine an already defined table or value$/m,
+  );
 });
 
-test("toml reader: tables, arrays of tables, inline tables, strings, numbers", () => {
-  const d = parseToml(`# c\na = { b = [1, 2.5, "x\\u0041"], c.d = true }\n[[x.y]]\nz = 1\n[[x.y]]\nz = -2\n[x.y.w]\nq = 'lit'\n"quoted key" = """multi\nline"""\n`);
-  assert.deepEqual(d, { a: { b: [1, 2.5, "xA"], c: { d: true } }, x: { y: [{ z: 1 }, { z: -2, w: { q: "lit", "quoted key": "multi\nline" } }] } });
-  assert.throws(() => parseToml("a = 1\na = 2\n"), /line 2: duplicate key 'a'/);
+test("binding TOML: the shared node binding reads as its tree", () => {
+  const tree = parseBindingToml(fs.readFileSync(path.join(TESTDATA, "node_greeter.toml"), "utf8"));
+  const expected = JSON.parse(fs.readFileSync(path.join(TESTDATA, "node_greeter.json"), "utf8"));
+  assert.deepEqual(JSON.parse(JSON.stringify(tree)), expected);
+});
+
+test("binding TOML: tables, arrays of tables, inline tables, strings, numbers", () => {
+  const d = parseBindingToml(
+    `# c\na = { b = [1, 2.5, "x\\u0041"], c.d = true }\n[[x.y]]\nz = 1\n[[x.y]]\nz = -2\n[x.y.w]\nq = 'lit'\n"quoted key" = """multi\nline"""\n`,
+  );
+  assert.deepEqual(JSON.parse(JSON.stringify(d)), {
+    a: { b: [1, 2.5, "xA"], c: { d: true } },
+    x: { y: [{ z: 1 }, { z: -2, w: { q: "lit", "quoted key": "multi\nline" } }] },
+  });
+  assert.throws(
+    () => parseBindingToml("a = 1\na = 2\n"),
+    (e) => e instanceof BindingSyntaxError && e.line === 2 && e.column === 1 && /already defined/.test(e.message),
+  );
 });

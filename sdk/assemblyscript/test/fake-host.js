@@ -16,18 +16,29 @@ export function writeValue(w, v) {
   const x = v[k];
   w.tag(VALUE_TAGS.indexOf(k));
   switch (k) {
-    case "U8": return w.u8(x);
-    case "U32": return w.u32(x);
-    case "U64": return w.u64(x);
-    case "I32": return w.i32(x);
-    case "I64": return w.i64(x);
-    case "F32": return w.f32(x);
-    case "F64": return w.f64(x);
-    case "Bool": return w.bool(x);
-    case "String": return w.str(x);
+    case "U8":
+      return w.u8(x);
+    case "U32":
+      return w.u32(x);
+    case "U64":
+      return w.u64(x);
+    case "I32":
+      return w.i32(x);
+    case "I64":
+      return w.i64(x);
+    case "F32":
+      return w.f32(x);
+    case "F64":
+      return w.f64(x);
+    case "Bool":
+      return w.bool(x);
+    case "String":
+      return w.str(x);
     case "Vec":
-    case "Tuple": return w.seq(x, writeValue);
-    case "Option": return w.option(x, writeValue);
+    case "Tuple":
+      return w.seq(x, writeValue);
+    case "Option":
+      return w.option(x, writeValue);
     case "Struct":
       w.str(x.name);
       return w.seq(x.fields, (w, f) => {
@@ -45,21 +56,36 @@ export function writeValue(w, v) {
 export function readValue(r) {
   const k = VALUE_TAGS[r.tag()];
   switch (k) {
-    case "Void": return "Void";
-    case "U8": return { U8: r.u8() };
-    case "U32": return { U32: r.varint() };
-    case "U64": return { U64: r.u64() };
-    case "I32": return { I32: r.i32() };
-    case "I64": return { I64: r.i64() };
-    case "F32": return { F32: r.f32() };
-    case "F64": return { F64: r.f64() };
-    case "Bool": return { Bool: r.bool() };
-    case "String": return { String: r.str() };
-    case "Vec": return { Vec: r.seq(readValue) };
-    case "Tuple": return { Tuple: r.seq(readValue) };
-    case "Option": return { Option: r.option(readValue) };
-    case "Struct": return { Struct: { name: r.str(), fields: r.seq((r) => ({ name: r.str(), value: readValue(r) })) } };
-    case "Enum": return { Enum: { name: r.str(), variant: r.str(), value: readValue(r) } };
+    case "Void":
+      return "Void";
+    case "U8":
+      return { U8: r.u8() };
+    case "U32":
+      return { U32: r.varint() };
+    case "U64":
+      return { U64: r.u64() };
+    case "I32":
+      return { I32: r.i32() };
+    case "I64":
+      return { I64: r.i64() };
+    case "F32":
+      return { F32: r.f32() };
+    case "F64":
+      return { F64: r.f64() };
+    case "Bool":
+      return { Bool: r.bool() };
+    case "String":
+      return { String: r.str() };
+    case "Vec":
+      return { Vec: r.seq(readValue) };
+    case "Tuple":
+      return { Tuple: r.seq(readValue) };
+    case "Option":
+      return { Option: r.option(readValue) };
+    case "Struct":
+      return { Struct: { name: r.str(), fields: r.seq((r) => ({ name: r.str(), value: readValue(r) })) } };
+    case "Enum":
+      return { Enum: { name: r.str(), variant: r.str(), value: readValue(r) } };
   }
   throw new Error("bad value tag");
 }
@@ -67,25 +93,34 @@ export function readValue(r) {
 export function readKey(r) {
   const k = KEY_TAGS[r.tag()];
   switch (k) {
-    case "U8": return { U8: r.u8() };
-    case "U32": return { U32: r.varint() };
-    case "U64": return { U64: r.u64() };
-    case "I32": return { I32: r.i32() };
-    case "I64": return { I64: r.i64() };
-    case "Bool": return { Bool: r.bool() };
-    case "String": return { String: r.str() };
-    case "Option": return { Option: r.option(readKey) };
-    case "Tuple": return { Tuple: r.seq(readKey) };
+    case "U8":
+      return { U8: r.u8() };
+    case "U32":
+      return { U32: r.varint() };
+    case "U64":
+      return { U64: r.u64() };
+    case "I32":
+      return { I32: r.i32() };
+    case "I64":
+      return { I64: r.i64() };
+    case "Bool":
+      return { Bool: r.bool() };
+    case "String":
+      return { String: r.str() };
+    case "Option":
+      return { Option: r.option(readKey) };
+    case "Tuple":
+      return { Tuple: r.seq(readKey) };
   }
   throw new Error("bad key tag");
 }
 
-function writeRow(w, row) {
+export function writeRow(w, row) {
   writeValue(w, row.primary_key);
   w.seq(row.entries, writeValue);
 }
 
-function readRow(r) {
+export function readRow(r) {
   return { primary_key: readValue(r), entries: r.seq(readValue) };
 }
 
@@ -223,7 +258,10 @@ export class FakeHost {
       for (const sub of this.schema.subscriptions) {
         const e = sub.event[ev.kind];
         if (e && e.table_name === ev.table && e.node_selection === "Current" && e.module_name === this.schema.name) {
-          this.callReducer(sub.reducer_name, ev.rows.map((row) => ({ Vec: [row.primary_key, ...row.entries] })));
+          this.callReducer(
+            sub.reducer_name,
+            ev.rows.map((row) => ({ Vec: [row.primary_key, ...row.entries] })),
+          );
         }
       }
     }
@@ -278,11 +316,16 @@ export class FakeHost {
     return [...t.rows.values()].filter((row) => {
       const c = (k) => compareKeys(toKey(val(row)), k);
       switch (query.kind) {
-        case 0: return c(query.key) === 0;
-        case 1: return c(query.key) < 0;
-        case 2: return c(query.key) <= 0;
-        case 3: return c(query.key) > 0;
-        case 4: return c(query.key) >= 0;
+        case 0:
+          return c(query.key) === 0;
+        case 1:
+          return c(query.key) < 0;
+        case 2:
+          return c(query.key) <= 0;
+        case 3:
+          return c(query.key) > 0;
+        case 4:
+          return c(query.key) >= 0;
         case 5: {
           const lo = c(query.min);
           const hi = c(query.max);

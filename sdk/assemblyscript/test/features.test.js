@@ -4,14 +4,22 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { build, json, SDK_DIR } from "./helpers.js";
-import { FakeHost, str, u64 } from "./fake-host.js";
+import { FakeHost, str } from "./fake-host.js";
 
 let wasm;
 before(async () => {
   wasm = await build({ "src/index.ts": fs.readFileSync(path.join(SDK_DIR, "test/fixtures/features.ts"), "utf8") });
 });
 
-const point = (x, y) => ({ Struct: { name: "Point", fields: [{ name: "x", value: { I32: x } }, { name: "y", value: { I32: y } }] } });
+const point = (x, y) => ({
+  Struct: {
+    name: "Point",
+    fields: [
+      { name: "x", value: { I32: x } },
+      { name: "y", value: { I32: y } },
+    ],
+  },
+});
 const shape = (variant, value) => ({ Enum: { name: "Shape", variant, value } });
 
 function thing(id, kind, score, extra = {}) {
@@ -79,28 +87,63 @@ test("schema: names, types, indexes, persistence, authorities, version", async (
     },
   });
   const bump = s.reducers.find((r) => r.name === "bump");
-  assert.deepEqual(bump.reads.map((x) => x.table_name), ["things"]);
-  assert.deepEqual(bump.updates.map((x) => x.table_name), ["things"]);
+  assert.deepEqual(
+    bump.reads.map((x) => x.table_name),
+    ["things"],
+  );
+  assert.deepEqual(
+    bump.updates.map((x) => x.table_name),
+    ["things"],
+  );
   assert.deepEqual(bump.inserts, []);
   const count = s.reducers.find((r) => r.name === "count");
-  assert.deepEqual([count.reads, count.inserts, count.updates].map((l) => l.map((x) => x.table_name)), [["counter"], ["counter"], ["counter"]]);
-  assert.deepEqual(s.reducers.find((r) => r.name === "wipe").deletes.map((x) => x.table_name), ["things"]);
-  assert.deepEqual(s.reducers.find((r) => r.name === "remove").deletes.map((x) => x.table_name), ["things"]);
-  assert.deepEqual(s.queries.find((q) => q.name === "by_kind").reads.map((x) => x.table_name), ["things"]);
+  assert.deepEqual(
+    [count.reads, count.inserts, count.updates].map((l) => l.map((x) => x.table_name)),
+    [["counter"], ["counter"], ["counter"]],
+  );
+  assert.deepEqual(
+    s.reducers.find((r) => r.name === "wipe").deletes.map((x) => x.table_name),
+    ["things"],
+  );
+  assert.deepEqual(
+    s.reducers.find((r) => r.name === "remove").deletes.map((x) => x.table_name),
+    ["things"],
+  );
+  assert.deepEqual(
+    s.queries.find((q) => q.name === "by_kind").reads.map((x) => x.table_name),
+    ["things"],
+  );
   assert.deepEqual(s.queries.find((q) => q.name === "nothing").return_type, "Void");
-  assert.deepEqual(s.subscriptions.find((x) => x.reducer_name === "on_thing_update").event, { Update: { node_selection: "Current", module_name: "features", table_name: "things" } });
-  assert.deepEqual(s.subscriptions.find((x) => x.reducer_name === "on_thing_delete").event, { Delete: { node_selection: "Current", module_name: "features", table_name: "things" } });
+  assert.deepEqual(s.subscriptions.find((x) => x.reducer_name === "on_thing_update").event, {
+    Update: { node_selection: "Current", module_name: "features", table_name: "things" },
+  });
+  assert.deepEqual(s.subscriptions.find((x) => x.reducer_name === "on_thing_delete").event, {
+    Delete: { node_selection: "Current", module_name: "features", table_name: "things" },
+  });
   const imports = WebAssembly.Module.imports(new WebAssembly.Module(wasm));
-  assert.ok(imports.every((i) => i.module === "interstice"), json(imports));
+  assert.ok(
+    imports.every((i) => i.module === "interstice"),
+    json(imports),
+  );
 });
 
 test("every type round-trips through a query", async () => {
   const h = await new FakeHost().load(wasm);
   const t = thing("x", 1, -5);
   assert.equal(json(h.callQuery("roundtrip", [t])), json(t));
-  const shapes = [shape("Empty", "Void"), shape("Label", str("hi")), shape("Pair", { Tuple: [{ U32: 9 }, str("p")] }), shape("At", point(7, -7)), shape("Circle", { F64: 1 })];
+  const shapes = [
+    shape("Empty", "Void"),
+    shape("Label", str("hi")),
+    shape("Pair", { Tuple: [{ U32: 9 }, str("p")] }),
+    shape("At", point(7, -7)),
+    shape("Circle", { F64: 1 }),
+  ];
   assert.equal(json(h.callQuery("shapes", [{ Vec: shapes }])), json({ Vec: shapes }));
-  const r = h.callQuery("opt", [{ Option: { U64: 41n } }, { Option: { Vec: [{ U8: 1 }, { U8: 2 }] } }, { Tuple: [{ Bool: false }, { F64: 3 }] }]);
+  const r = h.callQuery("opt", [
+    { Option: { U64: 41n } },
+    { Option: { Vec: [{ U8: 1 }, { U8: 2 }] } },
+    { Tuple: [{ Bool: false }, { F64: 3 }] },
+  ]);
   assert.equal(json(r), json({ Tuple: [{ Option: { U64: 42n } }, { Option: { Vec: [{ U8: 1 }, { U8: 2 }] } }] }));
   const r2 = h.callQuery("opt", [{ Option: null }, "Void", { Tuple: [{ Bool: true }, { F64: 0 }] }]);
   assert.equal(json(r2), json({ Tuple: [{ Option: null }, { Option: null }] }));
@@ -113,13 +156,23 @@ test("every type round-trips through a query", async () => {
 
 test("table operations: insert, get, update, delete, clear, index scans, events", async () => {
   const h = await new FakeHost().load(wasm);
-  for (const [id, kind, score] of [["a", 1, 10], ["b", 2, 20], ["c", 1, 30], ["d", 3, -40]]) h.callReducer("put", [thing(id, kind, score)]);
+  for (const [id, kind, score] of [
+    ["a", 1, 10],
+    ["b", 2, 20],
+    ["c", 1, 30],
+    ["d", 3, -40],
+  ])
+    h.callReducer("put", [thing(id, kind, score)]);
   assert.equal(h.rowsOf("things").length, 4);
   assert.equal(json(h.rowsOf("things")[0]), json(rowOf(thing("a", 1, 10))));
   assert.equal(json(h.callQuery("get", [str("b")])), json({ Option: thing("b", 2, 20) }));
   assert.equal(json(h.callQuery("get", [str("zz")])), json({ Option: null }));
   assert.equal(json(h.callQuery("by_kind", [{ U32: 1 }])), json({ Vec: [str("a"), str("c")] }));
-  const ids = (op, lo, hi = 0) => h.callQuery("score_range", [{ I64: BigInt(lo) }, { I64: BigInt(hi) }, str(op)]).Vec.map((v) => v.String).join(",");
+  const ids = (op, lo, hi = 0) =>
+    h
+      .callQuery("score_range", [{ I64: BigInt(lo) }, { I64: BigInt(hi) }, str(op)])
+      .Vec.map((v) => v.String)
+      .join(",");
   assert.equal(ids("range", 10, 30), "a,b");
   assert.equal(ids("lt", 20), "a,d");
   assert.equal(ids("lte", 20), "a,b,d");
@@ -146,7 +199,13 @@ test("auto-increment: insert returns the row with the generated id", async () =>
   h.callReducer("count", [str("x")]);
   assert.deepEqual(h.logs, ["new counter x id=0", "new counter y id=1"]);
   const rows = h.callQuery("counters").Vec.map((s) => s.Struct.fields.map((f) => Object.values(f.value)[0]));
-  assert.equal(json(rows), json([[0, "x", 2n], [1, "y", 1n]]));
+  assert.equal(
+    json(rows),
+    json([
+      [0, "x", 2n],
+      [1, "y", 1n],
+    ]),
+  );
 });
 
 test("insert response larger than the buffer: retried once, applied once", async () => {

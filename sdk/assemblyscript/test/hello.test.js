@@ -15,12 +15,24 @@ test("hello: schema matches upstream modules/hello", async () => {
   assert.equal(s.name, "hello");
   assert.deepEqual(s.version, { major: 0, minor: 0, patch: 1 });
   assert.equal(s.visibility, "Public");
-  assert.deepEqual(s.reducers.map((r) => r.name), ["init", "on_connect", "on_disconnect", "scheduled", "hello", "on_greeting_insert"]);
+  assert.deepEqual(
+    s.reducers.map((r) => r.name),
+    ["init", "on_connect", "on_disconnect", "scheduled", "hello", "on_greeting_insert"],
+  );
   assert.deepEqual(s.reducers.find((r) => r.name === "hello").arguments, [{ name: "name", field_type: "String" }]);
-  assert.deepEqual(s.reducers.find((r) => r.name === "hello").inserts, [{ node_selection: "Current", module_selection: "Current", table_name: "greetings" }]);
-  assert.deepEqual(s.reducers.find((r) => r.name === "on_greeting_insert").arguments, [{ name: "inserted_row", field_type: { Named: "Greetings" } }]);
+  assert.deepEqual(s.reducers.find((r) => r.name === "hello").inserts, [
+    { node_selection: "Current", module_selection: "Current", table_name: "greetings" },
+  ]);
+  assert.deepEqual(s.reducers.find((r) => r.name === "on_greeting_insert").arguments, [
+    { name: "inserted_row", field_type: { Named: "Greetings" } },
+  ]);
   assert.deepEqual(s.queries, [
-    { name: "get_greetings", arguments: [], return_type: { Vec: { Named: "Greetings" } }, reads: [{ node_selection: "Current", module_selection: "Current", table_name: "greetings" }] },
+    {
+      name: "get_greetings",
+      arguments: [],
+      return_type: { Vec: { Named: "Greetings" } },
+      reads: [{ node_selection: "Current", module_selection: "Current", table_name: "greetings" }],
+    },
   ]);
   assert.deepEqual(s.tables, [
     {
@@ -46,19 +58,24 @@ test("hello: schema matches upstream modules/hello", async () => {
   assert.deepEqual(Object.keys(s.type_definitions).sort(), ["Greetings", "TestCustomType"]);
   assert.deepEqual(s.type_definitions.TestCustomType, { Struct: { name: "TestCustomType", fields: [{ name: "val", field_type: "U32" }] } });
   const mod = new WebAssembly.Module(await build({ "src/index.ts": HELLO }, { name: "hello", version: "0.0.1" }));
-  assert.deepEqual(WebAssembly.Module.exports(mod).map((e) => e.name).sort(), [
-    "__interstice_query_wrapper_get_greetings",
-    "__interstice_reducer_wrapper_hello",
-    "__interstice_reducer_wrapper_init",
-    "__interstice_reducer_wrapper_on_connect",
-    "__interstice_reducer_wrapper_on_disconnect",
-    "__interstice_reducer_wrapper_on_greeting_insert",
-    "__interstice_reducer_wrapper_scheduled",
-    "alloc",
-    "dealloc",
-    "interstice_describe",
-    "memory",
-  ]);
+  assert.deepEqual(
+    WebAssembly.Module.exports(mod)
+      .map((e) => e.name)
+      .sort(),
+    [
+      "__interstice_query_wrapper_get_greetings",
+      "__interstice_reducer_wrapper_hello",
+      "__interstice_reducer_wrapper_init",
+      "__interstice_reducer_wrapper_on_connect",
+      "__interstice_reducer_wrapper_on_disconnect",
+      "__interstice_reducer_wrapper_on_greeting_insert",
+      "__interstice_reducer_wrapper_scheduled",
+      "alloc",
+      "dealloc",
+      "interstice_describe",
+      "memory",
+    ],
+  );
   assert.ok(WebAssembly.Module.imports(mod).every((i) => i.module === "interstice"));
 });
 
@@ -113,5 +130,8 @@ test("template: builds and runs", async () => {
   assert.equal(json(h.callQuery("greetings")), json({ Vec: [str("Hello, you!")] }));
   const pkg = JSON.parse(fs.readFileSync(path.join(SDK_DIR, "template/package.json"), "utf8"));
   assert.equal(pkg.dependencies["@interstice/sdk"], "file:__SDK_PATH__");
-  assert.equal(pkg.devDependencies.assemblyscript, JSON.parse(fs.readFileSync(path.join(SDK_DIR, "package.json"), "utf8")).dependencies.assemblyscript);
+  assert.equal(
+    pkg.devDependencies.assemblyscript,
+    JSON.parse(fs.readFileSync(path.join(SDK_DIR, "package.json"), "utf8")).dependencies.assemblyscript,
+  );
 });

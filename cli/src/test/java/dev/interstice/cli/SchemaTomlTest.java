@@ -8,13 +8,24 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.interstice.abi.schema.FieldDef;
 import dev.interstice.abi.schema.IndexSchema;
 import dev.interstice.abi.schema.IntersticeType;
+import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.NodeSchema;
 import dev.interstice.abi.schema.Persistence;
+import dev.interstice.abi.schema.QuerySchema;
+import dev.interstice.abi.schema.ReducerSchema;
 import dev.interstice.abi.schema.Selection;
 import dev.interstice.abi.schema.SubscriptionEvent;
+import dev.interstice.abi.schema.SubscriptionSchema;
+import dev.interstice.abi.schema.TableSchema;
 import dev.interstice.abi.schema.TypeDef;
+import dev.interstice.abi.schema.Version;
 import dev.interstice.abi.schema.Visibility;
 import dev.interstice.runtime.testing.ModuleFixture;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -52,10 +63,51 @@ class SchemaTomlTest {
                 .contains("authorities = []");
         JsonNode parsed = new TomlMapper().readTree(toml);
         JsonNode expected = new ObjectMapper().valueToTree(SchemaToml.moduleTree(hello().schema()));
-        // same tree (key order aside; TOML integers read back as ints)
-        java.util.Comparator<JsonNode> sameValue = (a, b) -> a.isNumber() && b.isNumber() ? Long.compare(a.longValue(), b.longValue())
-                : a.equals(b) ? 0 : 1;
-        assertThat(parsed.equals(sameValue, expected)).as(parsed + "\n" + expected).isTrue();
+        assertThat(parsed.equals(SAME_VALUE, expected)).as(parsed + "\n" + expected).isTrue();
+    }
+
+    /** Same tree, key order aside; TOML integers read back as ints. */
+    static final Comparator<JsonNode> SAME_VALUE = (a, b) -> a.isNumber() && b.isNumber() ? Long.compare(a.longValue(), b.longValue())
+            : a.equals(b) ? 0 : 1;
+
+    /** A file of the top-level testdata/ directory, shared with the SDK's tests (on the test classpath). */
+    static String testdata(String path) throws IOException {
+        try (InputStream in = SchemaTomlTest.class.getResourceAsStream("/testdata/" + path)) {
+            if (in == null) throw new IOException("missing test resource testdata/" + path);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The node the SDK's binding tests compile against: a greeter module with a table, a reducer, a query. */
+    static NodeSchema greeterNode() {
+        var greetingsType = new TypeDef.Struct("Greetings", List.of(new FieldDef("id", IntersticeType.U64),
+                new FieldDef("greeting", IntersticeType.STRING), new FieldDef("custom", new IntersticeType.Named("Custom"))));
+        var types = new LinkedHashMap<String, TypeDef>();
+        types.put("Greetings", greetingsType);
+        types.put("Custom", new TypeDef.Struct("Custom", List.of(new FieldDef("val", IntersticeType.U32))));
+        var greeter = new ModuleSchema(ModuleSchema.ABI_VERSION, "greeter", new Version(0, 0, 1), Visibility.PUBLIC,
+                List.of(new ReducerSchema("hello", List.of(new FieldDef("name", IntersticeType.STRING)), List.of(), List.of(), List.of(), List.of()),
+                        new ReducerSchema("on_insert", List.of(), List.of(), List.of(), List.of(), List.of())),
+                List.of(new QuerySchema("get_greetings", List.of(), new IntersticeType.Vec(new IntersticeType.Named("Greetings")), List.of())),
+                List.of(new TableSchema("greetings", "Greetings", Visibility.PUBLIC,
+                        List.of(new FieldDef("greeting", IntersticeType.STRING), new FieldDef("custom", new IntersticeType.Named("Custom"))),
+                        new FieldDef("id", IntersticeType.U64), true, List.of(new IndexSchema("greeting", IndexSchema.Type.BTREE, true, false)),
+                        Persistence.LOGGED)),
+                List.of(new SubscriptionSchema("on_insert", new SubscriptionEvent.Core(SubscriptionEvent.Simple.INIT))),
+                types, List.of(), List.of(), List.of(), List.of());
+        return new NodeSchema("greeter-node", "127.0.0.1:8080", List.of(greeter));
+    }
+
+    @Test
+    void theSharedNodeBindingFixtureIsWhatTheCliWritesAndReadsAsItsTree() throws Exception {
+        // testdata/bindings/node_greeter.toml is read by the SDK's tests too: the binding the AssemblyScript transform
+        // must accept is exactly what `interstice bindings add node` writes.
+        String fixture = testdata("bindings/node_greeter.toml");
+        assertThat(SchemaToml.node(greeterNode())).isEqualTo(fixture);
+        // node_greeter.json is the tree every TOML reader must produce from it (the SDK's parser is checked against it)
+        JsonNode parsed = new TomlMapper().readTree(fixture);
+        JsonNode expected = new ObjectMapper().readTree(testdata("bindings/node_greeter.json"));
+        assertThat(parsed.equals(SAME_VALUE, expected)).as(parsed + "\n" + expected).isTrue();
     }
 
     @Test

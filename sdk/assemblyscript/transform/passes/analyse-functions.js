@@ -1,0 +1,341 @@
+// @ts-check
+// Pass 3 (continued), analyse: the @reducer and @query functions: their parameters, results, declared table access
+// and the events reducers subscribe to (`on`).
+
+import { options, typeNameText } from "../ast.js";
+import { describe } from "../types.js";
+import { resolveType } from "./analyse-types.js";
+
+/**
+ * @typedef {import("../context.js").Context} Context
+ * @typedef {import("../model.js").Model} Model
+ * @typedef {import("../model.js").TypeRef} TypeRef
+ * @typedef {import("../model.js").ReturnType} ReturnType
+ * @typedef {import("../model.js").Arg} Arg
+ * @typedef {import("../model.js").Access} Access
+ * @typedef {import("../model.js").Reducer} Reducer
+ * @typedef {import("../model.js").Query} Query
+ * @typedef {import("../model.js").TableRef} TableRef
+ * @typedef {import("../model.js").TableShape} TableShape
+ * @typedef {import("../postcard.js").SubscriptionEvent} SubscriptionEvent
+ * @typedef {import("assemblyscript").Node} Node
+ * @typedef {import("assemblyscript").DecoratorNode} DecoratorNode
+ * @typedef {import("assemblyscript").NamedTypeNode} NamedTypeNode
+ * @typedef {import("assemblyscript").ObjectLiteralExpression} ObjectLiteralExpression
+ */
+
+/**
+ * What the reducer/query analysis reads of the model.
+ * @typedef {Pick<Model, "decls" | "bindings" | "typesByAs" | "tablesByName" | "module">} FunctionScope
+ */
+
+const CORE_EVENTS = /** @type {Record<string, string>} */ ({ init: "Init", load: "Load", connect: "Connect", disconnect: "Disconnect" });
+const UNSUPPORTED_EVENTS = new Set(["input", "render", "audio_output", "audio_input", "network", "module_load", "module_remove"]);
+
+/**
+ * The key of a table reference in an access list (one entry per table).
+ * @param {TableRef} r
+ */
+export function refKey(r) {
+  /** @param {TableRef["node_selection"]} s */
+  const sel = (s) => (s === "Current" ? "" : s.Other);
+  return `${sel(r.node_selection)}|${sel(r.module_selection)}|${r.table_name}`;
+}
+
+/**
+ * @param {Context} ctx
+ * @param {FunctionScope} m
+ */
+export function analyseFunctions(ctx, m) {
+  /** @type {Map<string, Reducer>} */
+  const reducerNames = new Map();
+  /** @type {Map<string, Query>} */
+  const queryNames = new Map();
+  /** @type {Reducer[]} */
+  const reducers = [];
+  /** @type {Query[]} */
+  const queries = [];
+  for (const f of m.decls.functions) {
+    const fn = f.decl;
+    const name = fn.name.text;
+    const isReducer = f.kind === "reducer";
+    const o = isReducer
+      ? options(ctx, f.d, { on: "string", reads: "string[]", inserts: "string[]", updates: "string[]", deletes: "string[]" })
+      : options(ctx, f.d, { reads: "string[]" });
+    if (fn.typeParameters && fn.typeParameters.length) ctx.error(fn.name, `${f.kind} ${name} cannot be generic`);
+    const sig = fn.signature;
+    const params = sig.parameters;
+    const ctxType = isReducer ? "ReducerContext" : "QueryContext";
+    if (
+      !params.length ||
+      params[0].type.kind !== ctx.K.NamedType ||
+      typeNameText(/** @type {NamedTypeNode} */ (params[0].type)) !== ctxType ||
+      params[0].type.isNullable
+    ) {
+      ctx.error(
+        params.length ? params[0] : fn.name,
+        `the first parameter of ${f.kind} ${name} must be the context: (ctx: ${ctxType}, ...)`,
+      );
+      continue;
+    }
+    /** @type {Arg[]} */
+    const args = [];
+    for (const p of params.slice(1)) {
+      if (p.initializer) ctx.error(p, `parameters of ${f.kind} ${name} cannot have default values`);
+      if (p.parameterKind !== 0) ctx.error(p, `parameters of ${f.kind} ${name} cannot be optional or rest parameters`);
+      const t = resolveType(ctx, m, p.type, `parameter '${p.name.text}' of ${f.kind} ${name}`);
+      if (t) args.push({ name: p.name.text, type: t, node: p });
+    }
+    if (args.length !== params.length - 1) continue;
+    const ret = sig.returnType;
+    const retName = ret && ret.kind === ctx.K.NamedType ? typeNameText(/** @type {NamedTypeNode} */ (ret)) : "";
+    if (isReducer) {
+      if (retName !== "void" && retName !== "") ctx.error(ret, `reducer ${name} must return void; use @query to return values`);
+      if (reducerNames.has(name)) {
+        ctx.error(fn.name, `reducer ${name} is declared twice`);
+        continue;
+      }
+      /** @type {Reducer} */
+      const r = { name, fn, args, event: null, access: explicitAccess(ctx, m, o, f.d, true), decl: f };
+      if (o.on !== undefined) r.event = parseEvent(ctx, m, o.on, r, f.d);
+      reducerNames.set(name, r);
+      reducers.push(r);
+    } else {
+      /** @type {ReturnType | null} */
+      const returnType = retName === "void" ? { k: "void" } : resolveType(ctx, m, ret, `the result of query ${name}`);
+      if (!returnType) continue;
+      if (queryNames.has(name)) {
+        ctx.error(fn.name, `query ${name} is declared twice`);
+        continue;
+      }
+      /** @type {Query} */
+      const q = { name, fn, args, returnType, access: explicitAccess(ctx, m, o, f.d, false), decl: f };
+      queryNames.set(name, q);
+      queries.push(q);
+    }
+  }
+  return { reducers, reducersByName: reducerNames, queries };
+}
+
+/**
+ * The table access declared in the options (reads, inserts, updates, deletes).
+ * @param {Context} ctx
+ * @param {FunctionScope} m
+ * @param {Record<string, any>} o
+ * @param {DecoratorNode} d
+ * @param {boolean} isReducer
+ * @returns {Access}
+ */
+function explicitAccess(ctx, m, o, d, isReducer) {
+  /** @type {Access} */
+  const acc = { reads: new Map(), inserts: new Map(), updates: new Map(), deletes: new Map() };
+  for (const op of /** @type {(keyof Access)[]} */ (isReducer ? ["reads", "inserts", "updates", "deletes"] : ["reads"])) {
+    for (const spec of o[op] || []) {
+      const ref = tableRef(ctx, m, spec, d);
+      if (ref) acc[op].set(refKey(ref), ref);
+    }
+  }
+  return acc;
+}
+
+/**
+ * "table" | "module.table" | "node.module.table" -> ReducerTableRef
+ * @param {Context} ctx
+ * @param {FunctionScope} m
+ * @param {string} spec
+ * @param {Node} node
+ * @returns {TableRef | null}
+ */
+function tableRef(ctx, m, spec, node) {
+  const parts = spec.split(".");
+  if (parts.length === 1 || (parts.length === 2 && parts[0] === m.module.name)) {
+    const t = parts[parts.length - 1];
+    if (!m.tablesByName.has(t)) {
+      ctx.error(node, `unknown table '${t}' in '${spec}' (tables of this module: ${[...m.tablesByName.keys()].join(", ") || "none"})`);
+      return null;
+    }
+    return { node_selection: "Current", module_selection: "Current", table_name: t };
+  }
+  if (parts.length === 2) {
+    const mod = m.bindings.modulesByName.get(parts[0]);
+    if (!mod) {
+      ctx.error(node, `unknown module '${parts[0]}' in '${spec}' (add its schema to src/bindings)`);
+      return null;
+    }
+    if (!mod.tables.some((t) => t.name === parts[1])) {
+      ctx.error(node, `module '${parts[0]}' has no table '${parts[1]}'`);
+      return null;
+    }
+    return { node_selection: "Current", module_selection: { Other: parts[0] }, table_name: parts[1] };
+  }
+  if (parts.length === 3) {
+    if (!m.module.replicated.some((r) => r.node === parts[0] && r.module === parts[1] && r.table === parts[2])) {
+      ctx.error(node, `'${spec}' is not a replicated table of this module (declare it in @module({ replicatedTables: [...] }))`);
+      return null;
+    }
+    return { node_selection: { Other: parts[0] }, module_selection: { Other: parts[1] }, table_name: parts[2] };
+  }
+  ctx.error(node, `bad table reference '${spec}' (use 'table', 'module.table' or 'node.module.table')`);
+  return null;
+}
+
+/**
+ * Same type?
+ * @param {TypeRef} a
+ * @param {TypeRef} b
+ * @returns {boolean}
+ */
+function sameType(a, b) {
+  if (a.k !== b.k) return false;
+  const o = /** @type {any} */ (b); // of a's kind
+  switch (a.k) {
+    case "prim":
+      return a.name === o.name;
+    case "vec":
+      return sameType(a.el, o.el);
+    case "opt":
+      return a.nullable === o.nullable && sameType(a.el, o.el);
+    case "tuple":
+      return a.items.length === o.items.length && a.items.every((x, i) => sameType(x, o.items[i]));
+    case "named":
+      return a.name === o.name && (a.ns || "") === (o.ns || "");
+    case "unit":
+      return true;
+  }
+  return false;
+}
+
+/**
+ * The event of `@reducer({ on })`, checking that the reducer takes what the event delivers; sets `r.rowTable` for
+ * table events.
+ * @param {Context} ctx
+ * @param {FunctionScope} m
+ * @param {string} on
+ * @param {Reducer} r
+ * @param {DecoratorNode} d
+ * @returns {SubscriptionEvent | null}
+ */
+function parseEvent(ctx, m, on, r, d) {
+  const arg0 = d.args && /** @type {ObjectLiteralExpression} */ (d.args[0]);
+  const node = (arg0 && arg0.values && arg0.values[arg0.names.findIndex((n) => n.text === "on")]) || d;
+  const args = r.args;
+  /**
+   * @param {TypeRef[]} types
+   * @param {string[]} what
+   */
+  const expectArgs = (types, what) => {
+    const ok = args.length === types.length && args.every((a, i) => sameType(a.type, types[i]));
+    if (!ok) {
+      const want = types.length ? types.map((t) => describe(t)).join(", ") : "no parameters besides the context";
+      ctx.error(
+        args.length ? args[0].node : r.fn.name,
+        `reducer ${r.name} subscribes to '${on}', so it must take (ctx: ReducerContext${types.length ? ", " : ""}${types.map((t, i) => `${what[i]}: ${describe(t)}`).join(", ")}); ${types.length ? "expected " + want : want}`,
+      );
+    }
+  };
+  if (on.includes(":")) {
+    ctx.error(node, `event '${on}' (file watches) is not supported by the AssemblyScript SDK yet`);
+    return null;
+  }
+  const segs = on.split(".").map((s) => s.trim());
+  if (segs.some((s) => !s)) {
+    ctx.error(node, `event '${on}' has an empty segment`);
+    return null;
+  }
+  if (segs.length === 1) {
+    const e = segs[0];
+    if (e in CORE_EVENTS) {
+      if (e === "connect" || e === "disconnect") expectArgs([{ k: "prim", name: "string" }], ["nodeId"]);
+      else expectArgs([], []);
+      return /** @type {SubscriptionEvent} */ (CORE_EVENTS[e]);
+    }
+    if (UNSUPPORTED_EVENTS.has(e)) {
+      ctx.error(node, `event '${e}' is not supported by the AssemblyScript SDK yet`);
+      return null;
+    }
+    ctx.error(
+      node,
+      `unknown event '${on}'; expected init, load, connect, disconnect, '<table>.<insert|update|delete>', '<module>.<table>.<event>' or '<node>.<module>.<table>.<event>'`,
+    );
+    return null;
+  }
+  if (segs.length > 4) {
+    ctx.error(node, `unknown event '${on}'`);
+    return null;
+  }
+  const ev = segs[segs.length - 1];
+  if (!["insert", "update", "delete"].includes(ev)) {
+    if (ev === "sync" && segs.length === 4) ctx.error(node, `replica sync events are not supported by the AssemblyScript SDK yet`);
+    else ctx.error(node, `unknown table event '${ev}' in '${on}'; expected insert, update or delete`);
+    return null;
+  }
+  /** @type {TypeRef & { k: "named", table: TableShape }} */
+  let rowType;
+  /** @type {TableRef["node_selection"]} */
+  let nodeSel = "Current";
+  /** @type {string} */
+  let moduleName;
+  /** @type {string} */
+  let tableName;
+  if (segs.length === 2 || (segs.length === 3 && segs[0] === m.module.name)) {
+    tableName = segs[segs.length - 2];
+    moduleName = m.module.name;
+    const t = m.tablesByName.get(tableName);
+    if (!t) {
+      ctx.error(
+        node,
+        `unknown table '${tableName}' in '${on}' (tables of this module: ${[...m.tablesByName.keys()].join(", ") || "none"})`,
+      );
+      return null;
+    }
+    rowType = { k: "named", name: t.typeName, as: t.as, ns: "", table: t, display: t.def.asName };
+  } else if (segs.length === 3) {
+    [moduleName, tableName] = segs;
+    const mod = m.bindings.modulesByName.get(moduleName);
+    if (!mod) {
+      ctx.error(
+        node,
+        `unknown module '${moduleName}' in '${on}': it is neither this module ('${m.module.name}') nor described in src/bindings`,
+      );
+      return null;
+    }
+    const t = mod.tables.find((x) => x.name === tableName);
+    if (!t) {
+      ctx.error(node, `module '${moduleName}' has no table '${tableName}'`);
+      return null;
+    }
+    rowType = { k: "named", name: t.typeName, as: t.as, ns: t.ns, table: t, display: t.display };
+  } else {
+    let nodeName;
+    [nodeName, moduleName, tableName] = segs;
+    const nd = m.bindings.nodesByName.get(nodeName);
+    if (!nd) {
+      ctx.error(node, `unknown node '${nodeName}' in '${on}' (add the node's schema to src/bindings)`);
+      return null;
+    }
+    const mod = nd.modules.find((x) => x.name === moduleName);
+    if (!mod) {
+      ctx.error(node, `node '${nodeName}' has no module '${moduleName}' in its binding`);
+      return null;
+    }
+    const t = mod.tables.find((x) => x.name === tableName);
+    if (!t) {
+      ctx.error(node, `module '${moduleName}' on node '${nodeName}' has no table '${tableName}'`);
+      return null;
+    }
+    if (!m.module.replicated.some((x) => x.node === nodeName && x.module === moduleName && x.table === tableName)) {
+      ctx.error(
+        node,
+        `subscribing to '${on}' needs the table to be replicated: @module({ replicatedTables: ["${nodeName}.${moduleName}.${tableName}"] })`,
+      );
+      return null;
+    }
+    nodeSel = { Other: nodeName };
+    rowType = { k: "named", name: t.typeName, as: t.as, ns: t.ns, table: t, display: t.display };
+  }
+  if (ev === "update") expectArgs([rowType, rowType], ["oldRow", "newRow"]);
+  else expectArgs([rowType], [ev === "insert" ? "insertedRow" : "deletedRow"]);
+  r.rowTable = rowType.table;
+  const kind = ev[0].toUpperCase() + ev.slice(1);
+  return /** @type {SubscriptionEvent} */ ({ [kind]: { node_selection: nodeSel, module_name: moduleName, table_name: tableName } });
+}
