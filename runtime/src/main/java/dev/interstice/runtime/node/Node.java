@@ -103,7 +103,7 @@ public final class Node implements AutoCloseable {
             n = new Node(config, meta, engine, restored, storage);
             hostRef[0] = n;
             n.scheduler.start(n.executor);
-            for (LoadedModule m : restored) n.fireLifecycle(m, false);
+            for (LoadedModule m : restored) n.runLoadHooksAfterRestart(m);
             return n;
         } catch (RuntimeException e) {
             if (n != null) n.close();
@@ -119,7 +119,9 @@ public final class Node implements AutoCloseable {
 
     /**
      * Loads a module: compiles it, checks its schema and exports, registers its tables, then runs its {@code init}
-     * hooks (first load on this node only) and {@code load} hooks. A refused module changes nothing.
+     * hooks (first load on this node only) and {@code load} hooks, together as one transaction. A refused module
+     * changes nothing: an invalid one throws {@link ModuleException}; one whose hook fails is not installed and
+     * throws a {@link CallException} of the hook's kind (TRAP, DEADLINE, ...).
      */
     public ModuleSchema load(byte[] wasm) {
         return load("(" + wasm.length + " bytes)", wasm);
@@ -129,15 +131,15 @@ public final class Node implements AutoCloseable {
     public ModuleSchema load(String label, byte[] wasm) {
         ensureOpen();
         LoadedModule m = loader.load(label, wasm, lm -> new GuestHost(executor, lm), new DescribeHost(label, config.logSink()::log));
-        boolean first = executor.exclusive(() -> {
-            checkRegistrable(m);
-            if (storage != null) Recovery.declaredTables(m).forEach(storage::declareTable);
+        executor.exclusive(() -> {
+            checkRegistrable(m, null);
             registry.add(m);
-            boolean init = !meta.wasInitialised(m.name());
-            meta.moduleLoaded(m.name(), wasm);
-            return init;
+            install(m, lifecycleHooks(m, !meta.wasInitialised(m.name())), () -> {
+                if (storage != null) Recovery.declaredTables(m).forEach(storage::declareTable);
+                meta.moduleLoaded(m.name(), wasm);
+            }, () -> registry.remove(m.name()), "");
+            return null;
         });
-        fireLifecycle(m, first);
         log.info("loaded module {} {} ({} tables, {} reducers, {} queries)", m.name(), m.schema().version(),
                 m.schema().tables().size(), m.schema().reducers().size(), m.schema().queries().size());
         return m.schema();
@@ -147,7 +149,9 @@ public final class Node implements AutoCloseable {
      * Replaces a loaded module with new code of the same name. Its tables and their rows are kept when the new schema
      * is compatible ({@link SchemaDiff}: same tables and columns; added tables, indexes, reducers and queries are
      * fine); otherwise nothing changes and the refusal lists the differences, unless {@code reset} asks to drop the
-     * module's data. The new code's {@code load} hooks run; {@code init} does not.
+     * module's data. The new code's {@code load} hooks run (as one transaction); {@code init} does not. If a hook
+     * fails the replacement is not installed: the previous version stays loaded with its rows, and a
+     * {@link CallException} of the hook's kind says why. The module keeps its place in the load order.
      */
     public ModuleSchema replace(byte[] wasm, boolean reset) {
         ensureOpen();
@@ -162,22 +166,17 @@ public final class Node implements AutoCloseable {
                         + "\nNothing was changed. Replace with a reset to drop the module's data.");
                 carryOver(current, next);
             }
-            registry.remove(current.name());
-            try {
-                checkRegistrable(next);
-            } catch (ModuleException e) {
-                registry.add(current);
-                throw e;
-            }
-            if (storage != null) {
-                if (reset) Recovery.declaredTables(current).keySet().forEach(storage::dropTable);
-                Recovery.declaredTables(next).forEach(storage::declareTable);
-            }
-            registry.add(next);
-            meta.moduleLoaded(next.name(), wasm);
+            checkRegistrable(next, current);
+            registry.add(next); // in the place of the current version
+            install(next, lifecycleHooks(next, false), () -> {
+                if (storage != null) {
+                    if (reset) Recovery.declaredTables(current).keySet().forEach(storage::dropTable);
+                    Recovery.declaredTables(next).forEach(storage::declareTable);
+                }
+                meta.moduleLoaded(next.name(), wasm);
+            }, () -> registry.add(current), " (the previous version stays loaded with its rows)");
             return null;
         });
-        fireLifecycle(next, false);
         log.info("replaced module {} with version {} ({})", next.name(), next.schema().version(), reset ? "data reset" : "tables kept");
         return next.schema();
     }
@@ -406,12 +405,13 @@ public final class Node implements AutoCloseable {
 
     // ---- internals ----
 
-    private void checkRegistrable(LoadedModule m) {
-        if (registry.get(m.name()) != null)
+    /** Refuses a module that cannot join the loaded ones ({@code replacing}: the version it replaces, or null). */
+    private void checkRegistrable(LoadedModule m, LoadedModule replacing) {
+        if (replacing == null && registry.get(m.name()) != null)
             throw new ModuleException("module '" + m.name() + "' is already loaded on this node; remove it first");
         for (Authority a : m.schema().authorities())
             for (LoadedModule other : registry.all())
-                if (other.schema().authorities().contains(a))
+                if (other != replacing && other.schema().authorities().contains(a))
                     throw new ModuleException("module '" + m.name() + "' requests the " + a + " authority, which module '"
                             + other.name() + "' already holds");
         for (var sub : m.schema().subscriptions()) {
@@ -425,13 +425,46 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    private void fireLifecycle(LoadedModule m, boolean first) {
+    /** The module's {@code init} hooks ({@code first} load on this node only), then its {@code load} hooks. */
+    private List<Executor.Job> lifecycleHooks(LoadedModule m, boolean first) {
         var ctx = new CallContext(id(), m.name());
+        var out = new ArrayList<Executor.Job>();
         if (first)
             for (var s : registry.coreSubscribers(m, SubscriptionEvent.Simple.INIT))
-                executor.runJob(new Executor.Job(s.module(), s.reducer(), List.of(), ctx, "init"));
+                out.add(new Executor.Job(s.module(), s.reducer(), List.of(), ctx, "init"));
         for (var s : registry.coreSubscribers(m, SubscriptionEvent.Simple.LOAD))
-            executor.runJob(new Executor.Job(s.module(), s.reducer(), List.of(), ctx, "load"));
+            out.add(new Executor.Job(s.module(), s.reducer(), List.of(), ctx, "load"));
+        return out;
+    }
+
+    /**
+     * Runs a registered module's hooks and, if they succeed, {@code persist}s it (under the execution lock). If they
+     * fail, {@code undo} takes it out of the registry again and the failure is thrown as "module 'x' was not
+     * published: ..." followed by {@code note}.
+     */
+    private void install(LoadedModule m, List<Executor.Job> hooks, Runnable persist, Runnable undo, String note) {
+        boolean[] persisted = {false};
+        try {
+            executor.runHooks(hooks, () -> {
+                persist.run();
+                persisted[0] = true;
+            });
+        } catch (RuntimeException e) {
+            if (persisted[0]) throw e; // installed; only the hooks' commit failed (storage)
+            undo.run();
+            if (e instanceof CallException c)
+                throw new CallException(c.kind(), "module '" + m.name() + "' was not published: " + c.getMessage() + note, c);
+            throw e;
+        }
+    }
+
+    /** A restarted node keeps a module whose load hook fails: its data is there and its reducers may still work. */
+    private void runLoadHooksAfterRestart(LoadedModule m) {
+        try {
+            executor.runHooks(lifecycleHooks(m, false), () -> { });
+        } catch (CallException e) {
+            log.warn("module '{}': {}; it stays loaded with its data (the hook's writes were not applied)", m.name(), e.getMessage());
+        }
     }
 
     private Table requireTable(String module, String table) {

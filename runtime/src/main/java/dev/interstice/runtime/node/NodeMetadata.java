@@ -71,8 +71,7 @@ final class NodeMetadata {
                 throw new UncheckedIOException("cannot store module '" + module + "'", e);
             }
         }
-        loaded.remove(module);
-        loaded.add(module);
+        if (!loaded.contains(module)) loaded.add(module); // a replacement keeps its place in the load order
         initialised.add(module);
         save();
     }
