@@ -88,7 +88,7 @@ final class ModuleInstaller {
         try (var engine = new WasmEngine(EngineConfig.defaults())) {
             return new ModuleLoader(engine).load(label, wasm, lm -> {
                 throw new IllegalStateException("describe only");
-            }, new DescribeHost(label, (m, s) -> { })).schema();
+            }, new DescribeHost(label, (m, s) -> { }, 1)).schema();
         }
     }
 }

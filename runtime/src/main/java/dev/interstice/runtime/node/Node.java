@@ -94,7 +94,7 @@ public final class Node implements AutoCloseable {
             var hostRef = new Node[1];
             for (String name : meta.loadedModules()) {
                 restored.add(loader.load(name, meta.moduleCode(name), lm -> new GuestHost(hostRef[0].executor, lm),
-                        new DescribeHost(name, config.logSink()::log)));
+                        new DescribeHost(name, config.logSink()::log, config.maxLogLineBytes())));
             }
             if (config.dataDir() != null) {
                 storage = Storage.open(StorageConfig.defaults(config.dataDir().resolve("storage")).withSalvage(config.salvage()),
@@ -130,7 +130,7 @@ public final class Node implements AutoCloseable {
     /** As {@link #load(byte[])}; {@code label} (e.g. the file name) names the module in errors until its schema is read. */
     public ModuleSchema load(String label, byte[] wasm) {
         ensureOpen();
-        LoadedModule m = loader.load(label, wasm, lm -> new GuestHost(executor, lm), new DescribeHost(label, config.logSink()::log));
+        LoadedModule m = loader.load(label, wasm, lm -> new GuestHost(executor, lm), new DescribeHost(label, config.logSink()::log, config.maxLogLineBytes()));
         executor.exclusive(() -> {
             checkRegistrable(m, null);
             registry.add(m);
@@ -156,7 +156,7 @@ public final class Node implements AutoCloseable {
     public ModuleSchema replace(byte[] wasm, boolean reset) {
         ensureOpen();
         LoadedModule next = loader.load("(" + wasm.length + " bytes)", wasm, lm -> new GuestHost(executor, lm),
-                new DescribeHost("(replacement)", config.logSink()::log));
+                new DescribeHost("(replacement)", config.logSink()::log, config.maxLogLineBytes()));
         executor.exclusive(() -> {
             LoadedModule current = registry.get(next.name());
             if (current == null) throw new ModuleException("no module '" + next.name() + "' is loaded on this node to replace");
@@ -496,5 +496,7 @@ public final class Node implements AutoCloseable {
         @Override public void schedule(SystemTables.Schedule entry) { scheduler.add(entry); }
 
         @Override public void guestLog(String module, String message) { config.logSink().log(module, message); }
+
+        @Override public int maxLogLineBytes() { return config.maxLogLineBytes(); }
     }
 }
