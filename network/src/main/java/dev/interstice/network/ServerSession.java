@@ -44,6 +44,7 @@ final class ServerSession implements TableStreams.Sink {
     private Message.Hello hello;
     private volatile boolean admin;
     private volatile Thread worker;
+    private final java.util.concurrent.atomic.AtomicBoolean disconnectingSlow = new java.util.concurrent.atomic.AtomicBoolean();
 
     ServerSession(NodeServer server, Socket socket) throws IOException {
         this.server = server;
@@ -191,9 +192,10 @@ final class ServerSession implements TableStreams.Sink {
         return conn.offerEvent(frame);
     }
 
-    /** Called (without blocking) when this session cannot keep up with a table's events. */
+    /** Called (without blocking) when this session cannot keep up with a table's events; acts (and logs) once. */
     @Override
     public void slowSubscriber(String module, String table) {
+        if (!disconnectingSlow.compareAndSet(false, true)) return; // already being disconnected (another table, a later event)
         log.warn("{}: subscriber of {}.{} fell more than {} events behind; disconnecting it (it will resynchronise)",
                 conn.label(), module, table, server.config().eventQueueCapacity());
         Thread.startVirtualThread(() -> conn.closeAfter(new Message.Closing("subscriber too slow: more than "
