@@ -100,7 +100,7 @@ public final class Storage implements AutoCloseable {
       AtomicFiles.createDirectoriesDurably(root);
       AtomicFiles.createDirectoriesDurably(root.resolve("wal"));
       AtomicFiles.createDirectoriesDurably(root.resolve("rows"));
-      lockCh = FileChannel.open(root.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      lockCh = PrivateFiles.open(root.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       try {
         lock = lockCh.tryLock();
       } catch (OverlappingFileLockException e) {

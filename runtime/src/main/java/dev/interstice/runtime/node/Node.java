@@ -16,6 +16,7 @@ import dev.interstice.runtime.exec.CallException;
 import dev.interstice.runtime.exec.StorageDurability;
 import dev.interstice.runtime.exec.SystemTables;
 import dev.interstice.runtime.host.DescribeHost;
+import dev.interstice.storage.PrivateFiles;
 import dev.interstice.storage.Storage;
 import dev.interstice.storage.StorageConfig;
 import dev.interstice.runtime.exec.ModuleRegistry;
@@ -79,11 +80,18 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Opens a node. With a data directory: recovers its identity, every module it had loaded (same code, load order),
-     * their logged and stateful tables, auto_inc counters and pending schedules, then runs the modules' {@code load}
-     * hooks ({@code init} does not run again).
+     * Opens a node. With a data directory: makes it private (directories 700, files 600), recovers its identity,
+     * every module it had loaded (same code, load order), their logged and stateful tables, auto_inc counters and
+     * pending schedules, then runs the modules' {@code load} hooks ({@code init} does not run again).
      */
     public static Node open(NodeConfig config) {
+        if (config.dataDir() != null) {
+            try {
+                PrivateFiles.restrict(config.dataDir()); // a data directory written before (or by hand) becomes private too
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot make the data directory " + config.dataDir() + " private: " + e.getMessage(), e);
+            }
+        }
         NodeMetadata meta = NodeMetadata.open(config.dataDir(), config.nodeId());
         WasmEngine engine = new WasmEngine(config.engine());
         Storage storage = null;
