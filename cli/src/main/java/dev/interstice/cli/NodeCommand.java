@@ -10,6 +10,8 @@ import dev.interstice.network.NodeClient;
 import dev.interstice.network.NodeServer;
 import dev.interstice.runtime.node.Node;
 import dev.interstice.runtime.node.NodeConfig;
+import dev.interstice.storage.StorageCorruptionException;
+import dev.interstice.storage.StorageLockedException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -239,7 +241,7 @@ final class NodeCommand implements Runnable {
             try {
                 node = Node.open(NodeConfig.at(dir).withNodeId(e.nodeId()).withAck(acks).withSalvage(salvage));
             } catch (RuntimeException ex) {
-                throw new CliException("cannot open node '" + e.name() + "' on " + dir + ": " + ex.getMessage() + " (is it already running?)");
+                throw new CliException(cannotOpen(e.name(), dir, ex, salvage));
             }
             NodeServer server;
             try {
@@ -275,6 +277,18 @@ final class NodeCommand implements Runnable {
             out().println("node '" + e.name() + "' stopped");
             return 0;
         }
+    }
+
+    /** Why a local node did not open, with the one remedy that fits the failure. */
+    static String cannotOpen(String name, Path dir, RuntimeException ex, boolean salvaged) {
+        String what = "cannot open node '" + name + "' on " + dir + ": " + ex.getMessage();
+        return switch (ex) {
+            case StorageLockedException locked -> what + " (is it already running?)";
+            case StorageCorruptionException corrupt when !salvaged -> what + "\nThe node's storage is damaged. To start it anyway, dropping"
+                    + " everything from the damage on (the log reports exactly what is lost), run: interstice node start " + name + " --salvage";
+            case StorageCorruptionException corrupt -> what + "\n--salvage cannot repair this damage; restore the data directory from a backup";
+            default -> what;
+        };
     }
 
     @Command(name = "ping", mixinStandardHelpOptions = true, description = "Check that a node answers.")

@@ -110,7 +110,7 @@ public final class NodeRegistry {
     void save() {
         Path file = home.resolve(FILE);
         try {
-            Files.createDirectories(home);
+            dev.interstice.storage.PrivateFiles.createDirectories(home); // it holds the nodes' data directories
             Path tmp = home.resolve(FILE + ".tmp");
             Files.deleteIfExists(tmp);
             try {

@@ -48,7 +48,8 @@ final class PublishCommand implements Callable<Integer> {
                 out.println((p.replaced() ? "replaced" : "published") + " module '" + p.module() + "' " + p.version() + " on " + t.label()
                         + (p.replaced() && reset ? " (reset: its previous data was dropped)" : ""));
             } catch (NetworkException e) {
-                if (e.kind() == ErrorKind.INCOMPATIBLE || e.kind() == ErrorKind.UNSUPPORTED || e.kind() == ErrorKind.INVALID_MODULE)
+                if (e.kind() == ErrorKind.INCOMPATIBLE || e.kind() == ErrorKind.UNSUPPORTED || e.kind() == ErrorKind.INVALID_MODULE
+                        || e.kind() == ErrorKind.TRAP || e.kind() == ErrorKind.DEADLINE)
                     throw new CliException("cannot publish " + wasmFile.getFileName() + " to " + t.label() + ":\n" + e.getMessage());
                 throw e;
             }

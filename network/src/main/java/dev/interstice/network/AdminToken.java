@@ -1,5 +1,6 @@
 package dev.interstice.network;
 
+import dev.interstice.storage.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +47,7 @@ public final class AdminToken {
         Path file = dir.resolve(FILE);
         try {
             if (Files.exists(file)) return of(Files.readString(file, StandardCharsets.US_ASCII));
-            Files.createDirectories(dir);
+            PrivateFiles.createDirectories(dir);
             AdminToken t = random();
             Path tmp = dir.resolve(FILE + ".tmp");
             Files.deleteIfExists(tmp);

@@ -3,6 +3,7 @@ package dev.interstice.network;
 import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.network.wire.Message;
 import dev.interstice.runtime.engine.EngineConfig;
+import dev.interstice.runtime.engine.GuestTrapException;
 import dev.interstice.runtime.engine.WasmEngine;
 import dev.interstice.runtime.host.DescribeHost;
 import dev.interstice.runtime.module.ModuleException;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Publish and remove over the network. Publishing a module whose name is already loaded is a replacement: the two
  * schemas are compared ({@link SchemaDiff}); an incompatible one is refused with the diff unless the publisher asked
- * for a reset ({@code Node.replace}).
+ * for a reset ({@code Node.replace}). A module whose init or load hook fails is not installed: the runtime's
+ * {@code CallException} (TRAP, DEADLINE, ...) reaches the publisher as it is.
  */
 final class ModuleInstaller {
     private static final Logger log = LoggerFactory.getLogger(ModuleInstaller.class);
@@ -39,7 +41,7 @@ final class ModuleInstaller {
             try {
                 incoming = describe(label, p.wasm());
             } catch (ModuleException invalid) {
-                throw new NetworkException(ErrorKind.INVALID_MODULE, refused.getMessage());
+                throw new NetworkException(kindOf(refused), refused.getMessage());
             }
             Optional<ModuleSchema> current = node.schema(incoming.name());
             if (current.isEmpty()) throw new NetworkException(ErrorKind.REFUSED, refused.getMessage());
@@ -74,12 +76,19 @@ final class ModuleInstaller {
         server.moduleChanged(module);
     }
 
+    /** INVALID_MODULE, or TRAP / DEADLINE when the module's own code failed while it was being loaded. */
+    static ErrorKind kindOf(ModuleException e) {
+        if (e.getCause() instanceof GuestTrapException g)
+            return g.kind() == GuestTrapException.Kind.DEADLINE ? ErrorKind.DEADLINE : ErrorKind.TRAP;
+        return ErrorKind.INVALID_MODULE;
+    }
+
     /** The schema a module declares, read without loading it anywhere. */
     static ModuleSchema describe(String label, byte[] wasm) {
         try (var engine = new WasmEngine(EngineConfig.defaults())) {
             return new ModuleLoader(engine).load(label, wasm, lm -> {
                 throw new IllegalStateException("describe only");
-            }, new DescribeHost(label, (m, s) -> { })).schema();
+            }, new DescribeHost(label, (m, s) -> { }, 1)).schema();
         }
     }
 }

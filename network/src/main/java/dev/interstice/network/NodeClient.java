@@ -93,6 +93,8 @@ public final class NodeClient implements AutoCloseable {
     private volatile boolean admin;
     /** When the last request was sent (System.nanoTime). */
     private volatile long lastSent = System.nanoTime();
+    /** The reason the node gave in a {@code Closing} message, if it sent one. */
+    private volatile String closingReason;
 
     private static final class Pending {
         final CompletableFuture<Message.Reply> future = new CompletableFuture<>();
@@ -245,6 +247,15 @@ public final class NodeClient implements AutoCloseable {
     /** Completes with the reason when the connection closes. */
     public CompletableFuture<String> closed() { return conn.closed(); }
 
+    /** Why the connection closed: the node's own reason when it sent one (a failed write may have closed it first). */
+    private String closeReason() {
+        String told = closingReason;
+        return told != null ? "closed by the node: " + told : conn.closeReason();
+    }
+
+    /** The largest frame this connection can carry: the smaller of this client's and the node's (from Welcome) limits. */
+    public int maxFrameBytes() { return Math.min(options.maxFrameBytes(), welcome.maxFrameBytes()); }
+
     private void readLoop() {
         String reason = "closed by the node";
         try {
@@ -252,7 +263,10 @@ public final class NodeClient implements AutoCloseable {
                 byte[] body = conn.readFrame();
                 if (body == null) break;
                 Message m = MessageCodec.decode(body);
-                if (m instanceof Message.Closing c) reason = "closed by the node: " + c.reason();
+                if (m instanceof Message.Closing c) {
+                    closingReason = c.reason();
+                    reason = "closed by the node: " + c.reason();
+                }
                 Consumer<Message> l = options.listener();
                 if (l != null) l.accept(m);
                 if (m instanceof Message.Reply r) {
@@ -268,7 +282,7 @@ public final class NodeClient implements AutoCloseable {
             reason = "client failure: " + e;
         } finally {
             conn.close(reason);
-            String lost = "connection to " + address + " closed (" + conn.closeReason()
+            String lost = "connection to " + address + " closed (" + closeReason()
                     + ") before the reply arrived; the outcome of a call in flight is unknown";
             for (Long id : List.copyOf(pending.keySet())) {
                 Pending p = pending.remove(id);
@@ -308,9 +322,15 @@ public final class NodeClient implements AutoCloseable {
             if (p.released.compareAndSet(false, true)) permits.release();
         });
         pending.put(id, p);
-        if (conn.isClosed() || !conn.send(req)) {
+        byte[] body = MessageCodec.encode(req);
+        if (body.length > maxFrameBytes()) { // the node would hang up on it: refuse it here, the connection stays usable
+            p.future.complete(new Message.Error(id, ErrorKind.UNSUPPORTED, describe(req) + " was not sent: its message has "
+                    + body.length + " bytes, more than node '" + nodeName() + "' accepts (" + maxFrameBytes() + " bytes)"));
+            return p.future;
+        }
+        if (conn.isClosed() || !conn.send(body, null)) {
             p.future.complete(new Message.Error(id, ErrorKind.CONNECTION_LOST, "connection to " + address + " is closed"
-                    + (conn.closeReason() == null ? "" : " (" + conn.closeReason() + ")")));
+                    + (closeReason() == null ? "" : " (" + closeReason() + ")")));
             return p.future;
         }
         p.deadlineNanos = start + nanos;
@@ -373,12 +393,31 @@ public final class NodeClient implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Publishes a module. One that cannot fit in a frame is refused here, before anything is sent, with UNSUPPORTED
+     * ("module too large (N MiB; the limit is M MiB)").
+     */
     public Message.Published publish(String label, byte[] wasm, boolean reset, Duration timeout) {
+        long limit = maxFrameBytes() - PUBLISH_OVERHEAD - (long) label.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (wasm.length > limit)
+            throw new NetworkException(ErrorKind.UNSUPPORTED, "module too large (" + mebibytes(wasm.length, limit)
+                    + ", the largest message node '" + nodeName() + "' accepts)");
         return expect(request(id -> new Message.Publish(id, label, wasm, reset), timeout), Message.Published.class);
     }
 
     public void remove(String module) {
         expect(request(id -> new Message.Remove(id, module)), Message.Ok.class);
+    }
+
+    /** A Publish message's bytes besides its label and code: type, id, two lengths, reset flag (at most). */
+    private static final int PUBLISH_OVERHEAD = 1 + 10 + 5 + 5 + 1;
+
+    /** "N MiB; the limit is M MiB", with the byte counts too when the rounded figures look equal. */
+    static String mebibytes(long size, long limit) {
+        String n = String.format(java.util.Locale.ROOT, "%.1f", size / 1048576.0);
+        String m = String.format(java.util.Locale.ROOT, "%.1f", limit / 1048576.0);
+        return n.equals(m) ? n + " MiB, " + size + " bytes; the limit is " + m + " MiB, " + limit + " bytes"
+                : n + " MiB; the limit is " + m + " MiB";
     }
 
     /** Round trip time of a ping. */

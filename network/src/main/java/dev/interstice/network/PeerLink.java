@@ -149,6 +149,10 @@ final class PeerLink {
     }
 
     private void onClosed() {
+        long refused = refusedDeliveries.getAndSet(0);
+        if (refused > 1)
+            log.warn("link to {}: {} more received messages were dropped after the delivery queue filled (the subscriptions resynchronise)",
+                    address, refused - 1);
         synchronized (monitor) {
             bySubscription.clear();
             for (RemoteTable t : tables.values()) {
@@ -321,6 +325,13 @@ final class PeerLink {
         });
     }
 
+    /**
+     * Events refused by the full delivery queue on the current connection. Frames already buffered keep arriving after
+     * the drop (a 64 KiB read buffer holds some 1,900 small events): only the first refusal is logged, the rest are
+     * counted and summed up once the connection has ended. Touched by that connection's reader thread only.
+     */
+    private final java.util.concurrent.atomic.AtomicLong refusedDeliveries = new java.util.concurrent.atomic.AtomicLong();
+
     /** Reader thread: never blocks; a full delivery queue drops the connection (the subscriptions then resynchronise). */
     private void onMessage(Message m) {
         RemoteTable t = switch (m) {
@@ -330,7 +341,8 @@ final class PeerLink {
             default -> null;
         };
         if (t == null) return;
-        if (!deliveries.offer(new Delivery(t, m))) {
+        // once one message is refused the connection is going away: later ones are refused too, so none skips ahead
+        if ((refusedDeliveries.get() > 0 || !deliveries.offer(new Delivery(t, m))) && refusedDeliveries.getAndIncrement() == 0) {
             log.warn("link to {}: {} received events wait for delivery; dropping the connection to resynchronise", address, deliveries.size());
             dropConnection("delivery queue full");
         }

@@ -11,6 +11,7 @@ import dev.interstice.network.wire.ProtocolException;
 import dev.interstice.runtime.exec.Ack;
 import dev.interstice.runtime.exec.CallException;
 import dev.interstice.runtime.exec.CallResult;
+import dev.interstice.runtime.engine.GuestTrapException;
 import dev.interstice.runtime.module.ModuleException;
 import dev.interstice.runtime.node.Node;
 import java.io.EOFException;
@@ -56,6 +57,7 @@ final class ServerSession implements TableStreams.Sink {
     /** When this session was told to close for being overdue or idle (0: not yet). */
     private volatile long closingSince;
     private volatile Thread worker;
+    private final java.util.concurrent.atomic.AtomicBoolean disconnectingSlow = new java.util.concurrent.atomic.AtomicBoolean();
 
     ServerSession(NodeServer server, Socket socket, ConnectionSlots.Slot slot) throws IOException {
         this.server = server;
@@ -277,9 +279,10 @@ final class ServerSession implements TableStreams.Sink {
         return conn.offerEvent(frame);
     }
 
-    /** Called (without blocking) when this session cannot keep up with a table's events. */
+    /** Called (without blocking) when this session cannot keep up with a table's events; acts (and logs) once. */
     @Override
     public void slowSubscriber(String module, String table) {
+        if (!disconnectingSlow.compareAndSet(false, true)) return; // already being disconnected (another table, a later event)
         log.warn("{}: subscriber of {}.{} fell more than {} events behind; disconnecting it (it will resynchronise)",
                 conn.label(), module, table, server.config().eventQueueCapacity());
         Thread.startVirtualThread(() -> conn.closeAfter(new Message.Closing("subscriber too slow: more than "
@@ -398,11 +401,14 @@ final class ServerSession implements TableStreams.Sink {
                 case STORAGE -> ErrorKind.STORAGE;
             }, c.getMessage());
             case NetworkException n -> new Message.Error(id, n.kind().remote() ? n.kind() : ErrorKind.INTERNAL, n.getMessage());
-            case ModuleException m -> new Message.Error(id, ErrorKind.INVALID_MODULE, m.getMessage());
+            case ModuleException m -> new Message.Error(id, ModuleInstaller.kindOf(m), m.getMessage());
+            case GuestTrapException g -> new Message.Error(id, g.kind() == GuestTrapException.Kind.DEADLINE ? ErrorKind.DEADLINE
+                    : ErrorKind.TRAP, g.getMessage());
             case IllegalStateException s when server.isClosed() || String.valueOf(s.getMessage()).endsWith(" is closed") -> new Message.Error(id, ErrorKind.UNAVAILABLE, "node '" + server.nodeName() + "' is shutting down");
-            default -> {
+            default -> { // the Java details stay in the node's log
                 log.error("{}: request {} failed", conn.label(), id, e);
-                yield new Message.Error(id, ErrorKind.INTERNAL, "internal error on node '" + server.nodeName() + "': " + e);
+                yield new Message.Error(id, ErrorKind.INTERNAL, "internal error on node '" + server.nodeName() + "'"
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + " (details in the node's log)");
             }
         };
     }

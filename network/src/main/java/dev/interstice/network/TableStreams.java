@@ -84,7 +84,7 @@ final class TableStreams implements CommitListener {
             var e = new Event(++seq, kind, before, after, origin, lsn);
             published = seq;
             unreleased.addLast(e);
-            if (unreleased.size() > maxUnreleased) {
+            if (unreleased.size() > maxUnreleased && !subscribers.isEmpty()) { // said once, when there is someone to cut off
                 // storage is not keeping up (or failed): stop holding events for live subscribers; they resynchronise
                 log.warn("{}.{}: {} changes wait for durability; disconnecting its subscribers", module, table, unreleased.size());
                 for (Subscriber s : subscribers) s.session().slowSubscriber(module, table);

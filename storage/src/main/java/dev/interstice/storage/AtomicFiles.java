@@ -21,7 +21,7 @@ public final class AtomicFiles {
    */
   public static void write(Path target, byte[] data) throws IOException {
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-    try (FileChannel ch = FileChannel.open(
+    try (FileChannel ch = PrivateFiles.open(
         tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
       writeFully(ch, ByteBuffer.wrap(data));
       ch.force(true);
@@ -50,14 +50,14 @@ public final class AtomicFiles {
     }
   }
 
-  /** Creates the directory (and missing parents) and fsyncs every parent whose entries changed. */
+  /** Creates the directory (and missing parents, all mode 700) and fsyncs every parent whose entries changed. */
   static void createDirectoriesDurably(Path dir) throws IOException {
     dir = dir.toAbsolutePath();
     if (Files.isDirectory(dir)) return;
     Path parent = dir.getParent();
     if (parent != null) createDirectoriesDurably(parent);
     try {
-      Files.createDirectory(dir);
+      Files.createDirectory(dir, PrivateFiles.dir(dir));
     } catch (java.nio.file.FileAlreadyExistsException e) {
       if (!Files.isDirectory(dir)) throw e;
       return;

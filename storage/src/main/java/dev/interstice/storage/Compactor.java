@@ -531,7 +531,7 @@ final class Compactor {
   private long writeSnapshot(Path tmp, long lsn, long lastTxId, Registry reg, Registry oldReg,
       Map<Integer, Delta> deltas) throws IOException {
     SnapshotFile.Reader oldReader = snapshot == null ? null : new SnapshotFile.Reader(snapshot.path());
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+    try (FileChannel ch = PrivateFiles.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
       SnapshotFile.Writer w = new SnapshotFile.Writer(ch);
       w.header(lsn, lastTxId, reg.nextNo(), List.copyOf(reg.all()));

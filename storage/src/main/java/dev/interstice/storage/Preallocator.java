@@ -85,7 +85,7 @@ final class Preallocator {
   private final ByteBuffer zeros = ByteBuffer.allocateDirect(CHUNK);
 
   private void fill(Path p) throws IOException {
-    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    try (FileChannel ch = PrivateFiles.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       for (long off = 0; off < size; ) {
         synchronized (this) {
           if (stop) return;

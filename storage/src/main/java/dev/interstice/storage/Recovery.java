@@ -285,7 +285,7 @@ final class Recovery {
     }
     if (segs.isEmpty()) {
       Path p = walDir.resolve(Segments.name(snapLsn + 1));
-      FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close(); // empty active segment
+      PrivateFiles.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close(); // empty active segment
       AtomicFiles.fsyncDirectory(walDir);
       return new SegmentResult(snapLsn, p, snapLsn + 1, 0, List.of());
     }

@@ -99,7 +99,7 @@ final class RowFiles {
     String name = fileName(key);
     Path target = dir.resolve(name);
     Path tmp = dir.resolve(name + TMP_SUFFIX);
-    try (FileChannel ch = FileChannel.open(
+    try (FileChannel ch = PrivateFiles.open(
         tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
       AtomicFiles.writeFully(ch, ByteBuffer.wrap(encode(key, row)));
       ch.force(false);

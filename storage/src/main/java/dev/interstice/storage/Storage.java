@@ -100,13 +100,13 @@ public final class Storage implements AutoCloseable {
       AtomicFiles.createDirectoriesDurably(root);
       AtomicFiles.createDirectoriesDurably(root.resolve("wal"));
       AtomicFiles.createDirectoriesDurably(root.resolve("rows"));
-      lockCh = FileChannel.open(root.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      lockCh = PrivateFiles.open(root.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       try {
         lock = lockCh.tryLock();
       } catch (OverlappingFileLockException e) {
-        throw new StorageException("storage " + root + " is already open in this JVM");
+        throw new StorageLockedException("storage " + root + " is already open in this JVM");
       }
-      if (lock == null) throw new StorageException("storage " + root + " is already open by another process");
+      if (lock == null) throw new StorageLockedException("storage " + root + " is already open by another process");
       long t0 = System.nanoTime();
       Recovery.Result r = new Recovery(root, root.resolve("wal"), root.resolve("rows"), cfg.salvage()).run();
       log.info("recovered {} up to LSN {} in {} ms ({} tables{})", root, r.lastLsn(),

@@ -569,7 +569,7 @@ final class Wal {
       java.nio.file.Files.move(spare, p, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       ch = FileChannel.open(p, StandardOpenOption.WRITE);
     } else {
-      ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      ch = PrivateFiles.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     }
     try {
       AtomicFiles.fsyncDirectory(walDir);

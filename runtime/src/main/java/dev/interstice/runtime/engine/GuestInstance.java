@@ -79,6 +79,17 @@ public final class GuestInstance {
     }
 
     /**
+     * Copies the first {@code min(len, max)} bytes of the range {@code [ptr, ptr + len)}, which must lie inside guest
+     * memory as a whole (bounded reads of guest-sized buffers, e.g. log lines).
+     *
+     * @throws GuestMemoryException if the range is not inside guest memory
+     */
+    public byte[] readPrefix(int ptr, int len, int max) {
+        checkRange("read", ptr, len);
+        return read(ptr, Math.min(len, Math.max(0, max)));
+    }
+
+    /**
      * Copies {@code src[off, off+len)} into guest memory at {@code ptr}.
      *
      * @throws GuestMemoryException if the target range is not inside guest memory

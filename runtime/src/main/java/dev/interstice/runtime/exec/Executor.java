@@ -140,6 +140,45 @@ public final class Executor {
         }
     }
 
+    /**
+     * Runs a module's lifecycle hooks (its init, then its load hooks) as one transaction, so installing a module is
+     * all or nothing: if a hook fails, nothing any of them wrote is applied and a {@link CallException} of the hook's
+     * kind (TRAP, DEADLINE, ...) names the hook. Otherwise {@code install} runs (it makes the installation permanent:
+     * storage declarations, stored code), then the transaction commits and the subscribers it triggers run. Without
+     * hooks only {@code install} runs.
+     */
+    public void runHooks(List<Job> hooks, Runnable install) {
+        lock.lock();
+        try {
+            if (hooks.isEmpty()) {
+                install.run();
+                return;
+            }
+            long txId = lastTxId + 1;
+            var inv = new Invocation(new Transaction(txId, timestamp(), services.randomSeed(txId)));
+            for (Job h : hooks) {
+                LoadedModule m = modules.require(h.module());
+                try {
+                    invokeReducer(new Frame(inv, m, m.reducer(h.reducer()), false, h.caller(), null), h.args());
+                } catch (CallException e) {
+                    String outcome = switch (e.kind()) {
+                        case TRAP -> "trapped";
+                        case DEADLINE -> "hit its deadline";
+                        default -> "failed";
+                    };
+                    String detail = e.getCause() instanceof GuestTrapException g ? g.getMessage() : e.getMessage();
+                    throw new CallException(e.kind(), "its " + h.why() + " hook '" + h.reducer() + "' " + outcome + ": " + detail, e);
+                }
+            }
+            install.run();
+            lastTxId = txId;
+            commit(inv, 0);
+            drainJobs();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     // ---- nested calls (from host functions, on the executing thread, lock held) ----
 
     /** A local reducer call from a running reducer: joins the caller's transaction. */
@@ -341,7 +380,13 @@ public final class Executor {
     private IntersticeValue call(Frame frame, List<IntersticeValue> args, boolean query) {
         LoadedModule m = frame.module();
         String export = frame.export();
-        LoadedModule.Pooled p = m.acquire();
+        LoadedModule.Pooled p;
+        try {
+            p = m.acquire(); // may instantiate: a start function can trap too
+        } catch (GuestTrapException e) {
+            throw new CallException(e.kind() == GuestTrapException.Kind.DEADLINE ? CallException.Kind.DEADLINE : CallException.Kind.TRAP,
+                    "module '" + m.name() + "' could not start an instance for " + frame.function() + ": " + e.getMessage(), e);
+        }
         GuestInstance g = p.instance();
         GuestHost host = (GuestHost) p.host();
         Frame saved = host.frame();

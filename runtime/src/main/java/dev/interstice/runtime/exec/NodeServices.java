@@ -13,4 +13,7 @@ public interface NodeServices {
     void schedule(SystemTables.Schedule entry);
 
     void guestLog(String module, String message);
+
+    /** Longest guest log line kept, in bytes (longer ones are cut). */
+    int maxLogLineBytes();
 }

@@ -2,24 +2,26 @@ package dev.interstice.runtime.host;
 
 import dev.interstice.runtime.engine.GuestInstance;
 import dev.interstice.runtime.engine.HostFunctions;
-import java.nio.charset.StandardCharsets;
 import java.util.function.BiConsumer;
 
 /** Imports while a module describes itself: it may log and read the clock; anything else is refused. */
 public final class DescribeHost implements HostFunctions {
     private final BiConsumer<String, String> log;
     private final String label;
+    private final int maxLogLineBytes;
 
-    public DescribeHost(String label, BiConsumer<String, String> log) {
+    /** {@code maxLogLineBytes}: log lines longer than that are cut. */
+    public DescribeHost(String label, BiConsumer<String, String> log, int maxLogLineBytes) {
         this.label = label;
         this.log = log;
+        this.maxLogLineBytes = maxLogLineBytes;
     }
 
     private static IllegalStateException refused(String what) {
         return new IllegalStateException(what + " is not available while a module describes itself");
     }
 
-    @Override public void log(GuestInstance g, int ptr, int len) { log.accept(label, new String(g.read(ptr, len), StandardCharsets.UTF_8)); }
+    @Override public void log(GuestInstance g, int ptr, int len) { log.accept(label, GuestLog.line(g, ptr, len, maxLogLineBytes)); }
 
     @Override public long time(GuestInstance g) { return System.currentTimeMillis(); }
 

@@ -88,7 +88,7 @@ public final class GuestHost implements HostFunctions {
 
     @Override
     public void log(GuestInstance g, int ptr, int len) {
-        executor.services().guestLog(module == null ? "(describe)" : module.name(), new String(g.read(ptr, len), StandardCharsets.UTF_8));
+        executor.services().guestLog(module == null ? "(describe)" : module.name(), GuestLog.line(g, ptr, len, executor.services().maxLogLineBytes()));
     }
 
     @Override

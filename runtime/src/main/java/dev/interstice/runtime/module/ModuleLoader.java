@@ -51,7 +51,12 @@ public final class ModuleLoader {
     }
 
     private static ModuleSchema describe(String label, CompiledModule code, HostFunctions host) {
-        GuestInstance g = code.instantiate(host);
+        GuestInstance g;
+        try {
+            g = code.instantiate(host);
+        } catch (GuestTrapException | IllegalStateException e) { // a start function that traps or calls a refused import
+            throw new ModuleException("module '" + label + "' failed while starting (start function or _initialize): " + e.getMessage(), e);
+        }
         long packed;
         try {
             packed = g.export("interstice_describe").call();

@@ -8,10 +8,12 @@ import dev.interstice.abi.schema.QuerySchema;
 import dev.interstice.abi.schema.ReducerSchema;
 import dev.interstice.abi.schema.SubscriptionEvent;
 import dev.interstice.abi.schema.SubscriptionSchema;
+import dev.interstice.abi.schema.TableRef;
 import dev.interstice.abi.schema.TableSchema;
 import dev.interstice.abi.schema.TypeDef;
 import dev.interstice.runtime.table.AutoInc;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -36,10 +38,14 @@ public final class SchemaValidator {
         }
         // Reducer and query signatures may name types this module does not define: upstream modules receive rows of
         // other modules' (or nodes') tables typed by their bindings. Calls naming such a type fail at call time.
-        for (ReducerSchema r : s.reducers())
+        for (ReducerSchema r : s.reducers()) {
             if (!names.add("reducer:" + r.name())) fail(m, "declares reducer '" + r.name() + "' twice");
-        for (QuerySchema q : s.queries())
+            for (var refs : List.of(r.reads(), r.inserts(), r.updates(), r.deletes())) checkOwnTables(s, "reducer '" + r.name() + "'", refs);
+        }
+        for (QuerySchema q : s.queries()) {
             if (!names.add("query:" + q.name())) fail(m, "declares query '" + q.name() + "' twice");
+            checkOwnTables(s, "query '" + q.name() + "'", q.reads());
+        }
         for (SubscriptionSchema sub : s.subscriptions()) validateSubscription(s, sub);
         for (var e : s.typeDefinitions().entrySet()) {
             TypeDef d = e.getValue();
@@ -99,6 +105,18 @@ public final class SchemaValidator {
             TableSchema ts = s.table(t.table()).orElse(null);
             if (ts == null) fail(m, "reducer '" + sub.reducer() + "' subscribes to unknown table '" + t.table() + "'");
         }
+    }
+
+    /**
+     * An access list may name only tables the module defines, when it names its own module (other modules' tables are
+     * checked when a call touches them: they may be loaded later).
+     */
+    private static void checkOwnTables(ModuleSchema s, String who, List<TableRef> refs) {
+        for (TableRef ref : refs)
+            if (ref.node().isCurrent() && ref.module().resolve(s.name()).equals(s.name()) && s.table(ref.table()).isEmpty())
+                fail(s.name(), who + " declares access to table '" + ref.table() + "', which the module does not define"
+                        + (s.tables().isEmpty() ? " (it defines no tables)" : " (its tables: "
+                        + String.join(", ", s.tables().stream().map(TableSchema::name).toList()) + ")"));
     }
 
     public static String describe(SubscriptionEvent e) {

@@ -16,6 +16,7 @@ import dev.interstice.runtime.exec.CallException;
 import dev.interstice.runtime.exec.StorageDurability;
 import dev.interstice.runtime.exec.SystemTables;
 import dev.interstice.runtime.host.DescribeHost;
+import dev.interstice.storage.PrivateFiles;
 import dev.interstice.storage.Storage;
 import dev.interstice.storage.StorageConfig;
 import dev.interstice.runtime.exec.ModuleRegistry;
@@ -79,11 +80,18 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Opens a node. With a data directory: recovers its identity, every module it had loaded (same code, load order),
-     * their logged and stateful tables, auto_inc counters and pending schedules, then runs the modules' {@code load}
-     * hooks ({@code init} does not run again).
+     * Opens a node. With a data directory: makes it private (directories 700, files 600), recovers its identity,
+     * every module it had loaded (same code, load order), their logged and stateful tables, auto_inc counters and
+     * pending schedules, then runs the modules' {@code load} hooks ({@code init} does not run again).
      */
     public static Node open(NodeConfig config) {
+        if (config.dataDir() != null) {
+            try {
+                PrivateFiles.restrict(config.dataDir()); // a data directory written before (or by hand) becomes private too
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot make the data directory " + config.dataDir() + " private: " + e.getMessage(), e);
+            }
+        }
         NodeMetadata meta = NodeMetadata.open(config.dataDir(), config.nodeId());
         WasmEngine engine = new WasmEngine(config.engine());
         Storage storage = null;
@@ -94,7 +102,7 @@ public final class Node implements AutoCloseable {
             var hostRef = new Node[1];
             for (String name : meta.loadedModules()) {
                 restored.add(loader.load(name, meta.moduleCode(name), lm -> new GuestHost(hostRef[0].executor, lm),
-                        new DescribeHost(name, config.logSink()::log)));
+                        new DescribeHost(name, config.logSink()::log, config.maxLogLineBytes())));
             }
             if (config.dataDir() != null) {
                 storage = Storage.open(StorageConfig.defaults(config.dataDir().resolve("storage")).withSalvage(config.salvage()),
@@ -103,7 +111,7 @@ public final class Node implements AutoCloseable {
             n = new Node(config, meta, engine, restored, storage);
             hostRef[0] = n;
             n.scheduler.start(n.executor);
-            for (LoadedModule m : restored) n.fireLifecycle(m, false);
+            for (LoadedModule m : restored) n.runLoadHooksAfterRestart(m);
             return n;
         } catch (RuntimeException e) {
             if (n != null) n.close();
@@ -119,7 +127,9 @@ public final class Node implements AutoCloseable {
 
     /**
      * Loads a module: compiles it, checks its schema and exports, registers its tables, then runs its {@code init}
-     * hooks (first load on this node only) and {@code load} hooks. A refused module changes nothing.
+     * hooks (first load on this node only) and {@code load} hooks, together as one transaction. A refused module
+     * changes nothing: an invalid one throws {@link ModuleException}; one whose hook fails is not installed and
+     * throws a {@link CallException} of the hook's kind (TRAP, DEADLINE, ...).
      */
     public ModuleSchema load(byte[] wasm) {
         return load("(" + wasm.length + " bytes)", wasm);
@@ -128,16 +138,16 @@ public final class Node implements AutoCloseable {
     /** As {@link #load(byte[])}; {@code label} (e.g. the file name) names the module in errors until its schema is read. */
     public ModuleSchema load(String label, byte[] wasm) {
         ensureOpen();
-        LoadedModule m = loader.load(label, wasm, lm -> new GuestHost(executor, lm), new DescribeHost(label, config.logSink()::log));
-        boolean first = executor.exclusive(() -> {
-            checkRegistrable(m);
-            if (storage != null) Recovery.declaredTables(m).forEach(storage::declareTable);
+        LoadedModule m = loader.load(label, wasm, lm -> new GuestHost(executor, lm), new DescribeHost(label, config.logSink()::log, config.maxLogLineBytes()));
+        executor.exclusive(() -> {
+            checkRegistrable(m, null);
             registry.add(m);
-            boolean init = !meta.wasInitialised(m.name());
-            meta.moduleLoaded(m.name(), wasm);
-            return init;
+            install(m, lifecycleHooks(m, !meta.wasInitialised(m.name())), () -> {
+                if (storage != null) Recovery.declaredTables(m).forEach(storage::declareTable);
+                meta.moduleLoaded(m.name(), wasm);
+            }, () -> registry.remove(m.name()), "");
+            return null;
         });
-        fireLifecycle(m, first);
         log.info("loaded module {} {} ({} tables, {} reducers, {} queries)", m.name(), m.schema().version(),
                 m.schema().tables().size(), m.schema().reducers().size(), m.schema().queries().size());
         return m.schema();
@@ -147,12 +157,14 @@ public final class Node implements AutoCloseable {
      * Replaces a loaded module with new code of the same name. Its tables and their rows are kept when the new schema
      * is compatible ({@link SchemaDiff}: same tables and columns; added tables, indexes, reducers and queries are
      * fine); otherwise nothing changes and the refusal lists the differences, unless {@code reset} asks to drop the
-     * module's data. The new code's {@code load} hooks run; {@code init} does not.
+     * module's data. The new code's {@code load} hooks run (as one transaction); {@code init} does not. If a hook
+     * fails the replacement is not installed: the previous version stays loaded with its rows, and a
+     * {@link CallException} of the hook's kind says why. The module keeps its place in the load order.
      */
     public ModuleSchema replace(byte[] wasm, boolean reset) {
         ensureOpen();
         LoadedModule next = loader.load("(" + wasm.length + " bytes)", wasm, lm -> new GuestHost(executor, lm),
-                new DescribeHost("(replacement)", config.logSink()::log));
+                new DescribeHost("(replacement)", config.logSink()::log, config.maxLogLineBytes()));
         executor.exclusive(() -> {
             LoadedModule current = registry.get(next.name());
             if (current == null) throw new ModuleException("no module '" + next.name() + "' is loaded on this node to replace");
@@ -162,22 +174,17 @@ public final class Node implements AutoCloseable {
                         + "\nNothing was changed. Replace with a reset to drop the module's data.");
                 carryOver(current, next);
             }
-            registry.remove(current.name());
-            try {
-                checkRegistrable(next);
-            } catch (ModuleException e) {
-                registry.add(current);
-                throw e;
-            }
-            if (storage != null) {
-                if (reset) Recovery.declaredTables(current).keySet().forEach(storage::dropTable);
-                Recovery.declaredTables(next).forEach(storage::declareTable);
-            }
-            registry.add(next);
-            meta.moduleLoaded(next.name(), wasm);
+            checkRegistrable(next, current);
+            registry.add(next); // in the place of the current version
+            install(next, lifecycleHooks(next, false), () -> {
+                if (storage != null) {
+                    if (reset) Recovery.declaredTables(current).keySet().forEach(storage::dropTable);
+                    Recovery.declaredTables(next).forEach(storage::declareTable);
+                }
+                meta.moduleLoaded(next.name(), wasm);
+            }, () -> registry.add(current), " (the previous version stays loaded with its rows)");
             return null;
         });
-        fireLifecycle(next, false);
         log.info("replaced module {} with version {} ({})", next.name(), next.schema().version(), reset ? "data reset" : "tables kept");
         return next.schema();
     }
@@ -406,12 +413,13 @@ public final class Node implements AutoCloseable {
 
     // ---- internals ----
 
-    private void checkRegistrable(LoadedModule m) {
-        if (registry.get(m.name()) != null)
+    /** Refuses a module that cannot join the loaded ones ({@code replacing}: the version it replaces, or null). */
+    private void checkRegistrable(LoadedModule m, LoadedModule replacing) {
+        if (replacing == null && registry.get(m.name()) != null)
             throw new ModuleException("module '" + m.name() + "' is already loaded on this node; remove it first");
         for (Authority a : m.schema().authorities())
             for (LoadedModule other : registry.all())
-                if (other.schema().authorities().contains(a))
+                if (other != replacing && other.schema().authorities().contains(a))
                     throw new ModuleException("module '" + m.name() + "' requests the " + a + " authority, which module '"
                             + other.name() + "' already holds");
         for (var sub : m.schema().subscriptions()) {
@@ -425,13 +433,46 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    private void fireLifecycle(LoadedModule m, boolean first) {
+    /** The module's {@code init} hooks ({@code first} load on this node only), then its {@code load} hooks. */
+    private List<Executor.Job> lifecycleHooks(LoadedModule m, boolean first) {
         var ctx = CallContext.runtime(id());
+        var out = new ArrayList<Executor.Job>();
         if (first)
             for (var s : registry.coreSubscribers(m, SubscriptionEvent.Simple.INIT))
-                executor.runJob(new Executor.Job(s.module(), s.reducer(), List.of(), ctx, "init"));
+                out.add(new Executor.Job(s.module(), s.reducer(), List.of(), ctx, "init"));
         for (var s : registry.coreSubscribers(m, SubscriptionEvent.Simple.LOAD))
-            executor.runJob(new Executor.Job(s.module(), s.reducer(), List.of(), ctx, "load"));
+            out.add(new Executor.Job(s.module(), s.reducer(), List.of(), ctx, "load"));
+        return out;
+    }
+
+    /**
+     * Runs a registered module's hooks and, if they succeed, {@code persist}s it (under the execution lock). If they
+     * fail, {@code undo} takes it out of the registry again and the failure is thrown as "module 'x' was not
+     * published: ..." followed by {@code note}.
+     */
+    private void install(LoadedModule m, List<Executor.Job> hooks, Runnable persist, Runnable undo, String note) {
+        boolean[] persisted = {false};
+        try {
+            executor.runHooks(hooks, () -> {
+                persist.run();
+                persisted[0] = true;
+            });
+        } catch (RuntimeException e) {
+            if (persisted[0]) throw e; // installed; only the hooks' commit failed (storage)
+            undo.run();
+            if (e instanceof CallException c)
+                throw new CallException(c.kind(), "module '" + m.name() + "' was not published: " + c.getMessage() + note, c);
+            throw e;
+        }
+    }
+
+    /** A restarted node keeps a module whose load hook fails: its data is there and its reducers may still work. */
+    private void runLoadHooksAfterRestart(LoadedModule m) {
+        try {
+            executor.runHooks(lifecycleHooks(m, false), () -> { });
+        } catch (CallException e) {
+            log.warn("module '{}': {}; it stays loaded with its data (the hook's writes were not applied)", m.name(), e.getMessage());
+        }
     }
 
     private Table requireTable(String module, String table) {
@@ -463,5 +504,7 @@ public final class Node implements AutoCloseable {
         @Override public void schedule(SystemTables.Schedule entry) { scheduler.add(entry); }
 
         @Override public void guestLog(String module, String message) { config.logSink().log(module, message); }
+
+        @Override public int maxLogLineBytes() { return config.maxLogLineBytes(); }
     }
 }

@@ -8,32 +8,43 @@ import java.util.function.LongSupplier;
 /**
  * How to open a node. {@code dataDir} null means nothing is kept on disk. {@code nodeId} null means: the id stored in
  * the data directory, or a new random one. {@code clock} gives transaction timestamps (tests pin it for replay).
- * {@code ack}: when reducer calls are acknowledged by default; {@code salvage}: see {@link #withSalvage}.
+ * {@code ack}: when reducer calls are acknowledged by default; {@code salvage}: see {@link #withSalvage};
+ * {@code maxLogLineBytes}: see {@link #withMaxLogLineBytes}.
  */
 public record NodeConfig(Path dataDir, String nodeId, EngineConfig engine, LongSupplier clock, GuestLogSink logSink,
-                         Ack ack, boolean salvage) {
+                         Ack ack, boolean salvage, int maxLogLineBytes) {
+
+    /** Default bound of one guest log line: longer lines are cut (and say how many bytes were cut). */
+    public static final int DEFAULT_MAX_LOG_LINE_BYTES = 4096;
 
     public static NodeConfig inMemory() {
-        return new NodeConfig(null, null, EngineConfig.defaults(), System::currentTimeMillis, GuestLogSink.slf4j(), Ack.DURABLE, false);
+        return new NodeConfig(null, null, EngineConfig.defaults(), System::currentTimeMillis, GuestLogSink.slf4j(), Ack.DURABLE, false,
+                DEFAULT_MAX_LOG_LINE_BYTES);
     }
 
     public static NodeConfig at(Path dataDir) {
         return inMemory().withDataDir(dataDir);
     }
 
-    public NodeConfig withDataDir(Path dir) { return new NodeConfig(dir, nodeId, engine, clock, logSink, ack, salvage); }
+    public NodeConfig withDataDir(Path dir) { return new NodeConfig(dir, nodeId, engine, clock, logSink, ack, salvage, maxLogLineBytes); }
 
-    public NodeConfig withNodeId(String id) { return new NodeConfig(dataDir, id, engine, clock, logSink, ack, salvage); }
+    public NodeConfig withNodeId(String id) { return new NodeConfig(dataDir, id, engine, clock, logSink, ack, salvage, maxLogLineBytes); }
 
-    public NodeConfig withEngine(EngineConfig e) { return new NodeConfig(dataDir, nodeId, e, clock, logSink, ack, salvage); }
+    public NodeConfig withEngine(EngineConfig e) { return new NodeConfig(dataDir, nodeId, e, clock, logSink, ack, salvage, maxLogLineBytes); }
 
-    public NodeConfig withClock(LongSupplier c) { return new NodeConfig(dataDir, nodeId, engine, c, logSink, ack, salvage); }
+    public NodeConfig withClock(LongSupplier c) { return new NodeConfig(dataDir, nodeId, engine, c, logSink, ack, salvage, maxLogLineBytes); }
 
-    public NodeConfig withLogSink(GuestLogSink s) { return new NodeConfig(dataDir, nodeId, engine, clock, s, ack, salvage); }
+    public NodeConfig withLogSink(GuestLogSink s) { return new NodeConfig(dataDir, nodeId, engine, clock, s, ack, salvage, maxLogLineBytes); }
 
     /** The default acknowledgement of reducer calls (each call may override it). */
-    public NodeConfig withAck(Ack a) { return new NodeConfig(dataDir, nodeId, engine, clock, logSink, a, salvage); }
+    public NodeConfig withAck(Ack a) { return new NodeConfig(dataDir, nodeId, engine, clock, logSink, a, salvage, maxLogLineBytes); }
 
     /** Start even if the log is damaged before its tail, dropping everything from the damage on (reported). */
-    public NodeConfig withSalvage(boolean s) { return new NodeConfig(dataDir, nodeId, engine, clock, logSink, ack, s); }
+    public NodeConfig withSalvage(boolean s) { return new NodeConfig(dataDir, nodeId, engine, clock, logSink, ack, s, maxLogLineBytes); }
+
+    /** Guest log lines longer than this many bytes are cut to it (at a character boundary) and end with how much was cut. */
+    public NodeConfig withMaxLogLineBytes(int n) {
+        if (n < 1) throw new IllegalArgumentException("maxLogLineBytes must be at least 1, not " + n);
+        return new NodeConfig(dataDir, nodeId, engine, clock, logSink, ack, salvage, n);
+    }
 }

@@ -1,6 +1,7 @@
 package dev.interstice.runtime.node;
 
 import dev.interstice.storage.AtomicFiles;
+import dev.interstice.storage.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -65,14 +66,13 @@ final class NodeMetadata {
     void moduleLoaded(String module, byte[] wasm) {
         if (dir != null) {
             try {
-                Files.createDirectories(dir.resolve("modules"));
+                PrivateFiles.createDirectories(dir.resolve("modules"));
                 AtomicFiles.write(dir.resolve("modules").resolve(module + ".wasm"), wasm);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot store module '" + module + "'", e);
             }
         }
-        loaded.remove(module);
-        loaded.add(module);
+        if (!loaded.contains(module)) loaded.add(module); // a replacement keeps its place in the load order
         initialised.add(module);
         save();
     }
@@ -97,7 +97,7 @@ final class NodeMetadata {
         p.append("modules=").append(String.join(",", loaded)).append('\n');
         p.append("initialised=").append(String.join(",", initialised)).append('\n');
         try {
-            Files.createDirectories(dir);
+            PrivateFiles.createDirectories(dir);
             AtomicFiles.write(dir.resolve("node.properties"), p.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write node metadata in " + dir, e);
