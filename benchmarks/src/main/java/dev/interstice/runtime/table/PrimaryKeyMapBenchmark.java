@@ -34,7 +34,7 @@ public class PrimaryKeyMapBenchmark {
         void remove(long k);
     }
 
-    @Param({"ours", "agrona", "fastutil"})
+    @Param({"ours", "agrona", "fastutil", "agrona-half", "fastutil-half"})
     public String impl;
 
     @Param({"1000000"})
@@ -58,16 +58,17 @@ public class PrimaryKeyMapBenchmark {
                     public void remove(long k) { m.remove(k); }
                 };
             }
-            case "agrona" -> {
-                var m = new Long2ObjectHashMap<Object>();
+            case "agrona", "agrona-half" -> {
+                // "-half": the same load limit as ours (1/2), to separate the hash from the load factor
+                var m = impl.endsWith("half") ? new Long2ObjectHashMap<Object>(16, 0.5f) : new Long2ObjectHashMap<Object>();
                 yield new Map() {
                     public Object get(long k) { return m.get(k); }
                     public void put(long k, Object v) { m.put(k, v); }
                     public void remove(long k) { m.remove(k); }
                 };
             }
-            case "fastutil" -> {
-                var m = new Long2ObjectOpenHashMap<Object>();
+            case "fastutil", "fastutil-half" -> {
+                var m = impl.endsWith("half") ? new Long2ObjectOpenHashMap<Object>(16, 0.5f) : new Long2ObjectOpenHashMap<Object>();
                 yield new Map() {
                     public Object get(long k) { return m.get(k); }
                     public void put(long k, Object v) { m.put(k, v); }
