@@ -133,12 +133,13 @@ class LoadDriverTest {
         var slow = new FakeConnector(5_000, 0);
         var open = new LoadConfig().name("co").connections(1).rate(400).durationMs(1_000).warmupMs(0).progress(false);
         LoadResult r = new LoadDriver(SILENT).run(slow, open);
-        assertThat(r.throughputTps()).isBetween(80.0, 220.0);
+        // capped by the service time, far below the 400/s asked for (wide lower bound: a busy machine sleeps longer)
+        assertThat(r.throughputTps()).isBetween(20.0, 220.0);
         assertThat(r.latencyUs(99)).as("p99 from the intended time").isGreaterThan(300_000);
         // the same service time in closed loop: latency is the service time
         var closed = new LoadConfig().name("closed").connections(1).durationMs(500).warmupMs(0).progress(false);
         LoadResult c = new LoadDriver(SILENT).run(new FakeConnector(5_000, 0), closed);
-        assertThat(c.latencyUs(50)).isBetween(4_900L, 60_000L);
+        assertThat(c.latencyUs(50)).isBetween(4_900L, 200_000L);
         assertThat(c.latencyUs(99)).isLessThan(r.latencyUs(99) / 3);
     }
 
