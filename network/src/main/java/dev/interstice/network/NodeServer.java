@@ -106,6 +106,13 @@ public final class NodeServer implements AutoCloseable {
             try {
                 var session = new ServerSession(this, s);
                 sessions.add(session);
+                if (closed) {
+                    // accepted while close() ran (the listening socket lives on until accept returns): close() may
+                    // have gone over the sessions already, so this one would be served by a closed server forever
+                    sessions.remove(session);
+                    session.connection().close("server closed");
+                    break;
+                }
                 Thread.ofVirtual().name("interstice-session " + s.getRemoteSocketAddress()).start(session::run);
             } catch (IOException e) {
                 log.warn("cannot set up connection from {}: {}", s.getRemoteSocketAddress(), e.getMessage());
