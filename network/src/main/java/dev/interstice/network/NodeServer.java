@@ -30,6 +30,7 @@ public final class NodeServer implements AutoCloseable {
     private final ServerSocket serverSocket;
     private final String address;
     private final TableStreams streams;
+    private final MemoryBudget budget;
     private final ModuleInstaller installer;
     private final PeerNetwork peers;
     private final Set<ServerSession> sessions = ConcurrentHashMap.newKeySet();
@@ -49,6 +50,7 @@ public final class NodeServer implements AutoCloseable {
         this.address = config.advertisedAddress() != null ? config.advertisedAddress()
                 : Addresses.format(config.bindHost(), serverSocket.getLocalPort());
         this.streams = new TableStreams(config.resumeBufferEvents(), node::whenDurable);
+        this.budget = new MemoryBudget(config.bufferBytes(), config.connectionBufferBytes());
         this.installer = new ModuleInstaller(this);
         this.lifecycle = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(4096),
                 Thread.ofVirtual().name("interstice-lifecycle").factory(),
@@ -83,6 +85,11 @@ public final class NodeServer implements AutoCloseable {
     TableStreams streams() { return streams; }
 
     ModuleInstaller installer() { return installer; }
+
+    MemoryBudget budget() { return budget; }
+
+    /** Bytes the connections hold now in unfinished incoming frames and queued replies (see {@link NetworkConfig#bufferBytes()}). */
+    public long bufferedBytes() { return budget.used(); }
 
     boolean isClosed() { return closed; }
 
