@@ -2,16 +2,25 @@ package dev.interstice.network;
 
 import dev.interstice.network.wire.Frames;
 import dev.interstice.network.wire.Message;
+import dev.interstice.network.wire.MessageBytes;
 import dev.interstice.network.wire.MessageCodec;
 import dev.interstice.network.wire.ProtocolException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -22,20 +31,51 @@ import org.slf4j.LoggerFactory;
  * One TCP connection: frames are read by the owner's reader thread and written by this connection's single writer
  * thread from one FIFO queue, so frames never interleave and leave in the order they were queued. The queue is
  * bounded two ways: "control" frames (requests, replies) by the owner's in-flight limit (checked here as a safety
- * cap), table events by {@code eventCapacity} — {@link #offerEvent} never blocks and reports a full queue instead.
+ * cap), table events by {@code eventCapacity} and the connection's memory budget — {@link #offerEvent} never blocks
+ * and reports a full queue instead.
+ *
+ * <p>Memory: a frame body above {@link #SMALL_FRAME} is reserved in the {@link MemoryBudget} before it is read (the
+ * owner releases it once the message is handled); queued frames count until written. Each direction has its own
+ * account, so a reply waiting for room never waits for a request that waits for it. A reply
+ * larger than a frame is cut into {@link Message.Part}s; a rows reply is produced {@link #CHUNK} by chunk as it is
+ * written. A connection whose frame body arrives too slowly, or whose writer makes no progress for too long (the other
+ * side does not read), is closed by a shared watch thread.
  */
 final class Connection {
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
 
-    private record Out(byte[] body, boolean event, Runnable afterWrite) {}
+    /** Frames up to this size are read without a reservation; it is also the limit of a handshake message. */
+    static final int SMALL_FRAME = 64 * 1024;
+    /** Pieces in which frames are written (progress is noted after each) and rows replies produced. */
+    static final int CHUNK = 64 * 1024;
+    /** Largest payload of one Part. */
+    static final int MAX_PART = 1 << 20;
+    private static final int PART_OVERHEAD = 32;
+
+    /**
+     * How a connection guards memory: the budget it draws on, how long a large frame waits for node-wide room, and the
+     * body and write-stall timeouts (zero: not watched).
+     */
+    record Limits(int maxFrameBytes, int controlCapacity, int eventCapacity, MemoryBudget budget, Duration bufferWait,
+                  Duration bodyTimeout, Duration stallTimeout) {
+        /** A client's connection: nothing is refused or watched here (what it reads answers its own requests). */
+        static Limits client(int maxFrameBytes, int controlCapacity) {
+            return new Limits(maxFrameBytes, controlCapacity, 1, MemoryBudget.unlimited(), Duration.ZERO, Duration.ZERO, Duration.ZERO);
+        }
+    }
+
+    private record Out(MessageBytes body, long held, boolean event, Runnable afterWrite) {}
 
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
     private final String label;
+    private final Limits limits;
     private final int maxFrameBytes;
-    private final int controlCapacity;
-    private final int eventCapacity;
+    /** Reserved incoming frames; queued outgoing frames (and what the owner reserves for replies). */
+    private final MemoryBudget.Account reading;
+    private final MemoryBudget.Account writing;
+    private final boolean watched;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition nonEmpty = lock.newCondition();
@@ -43,62 +83,130 @@ final class Connection {
     private int queuedControl;
     private int queuedEvents;
 
+    /** System.nanoTime when the body being read was announced; 0 between frames. */
+    private volatile long readingSince;
+    /** System.nanoTime of the writer's last progress while it has frames to write; 0 when idle. */
+    private volatile long writingSince;
+    private final AtomicBoolean expiring = new AtomicBoolean();
+
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String closeReason;
     private final CompletableFuture<String> closedFuture = new CompletableFuture<>();
 
-    Connection(Socket socket, String label, int maxFrameBytes, int controlCapacity, int eventCapacity) throws IOException {
+    Connection(Socket socket, String label, Limits limits) throws IOException {
         this.socket = socket;
         this.label = label;
-        this.maxFrameBytes = maxFrameBytes;
-        this.controlCapacity = controlCapacity;
-        this.eventCapacity = eventCapacity;
+        this.limits = limits;
+        this.maxFrameBytes = limits.maxFrameBytes();
+        this.reading = limits.budget().open();
+        this.writing = limits.budget().open();
         socket.setTcpNoDelay(true);
         socket.setKeepAlive(true);
         this.in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
         this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
         Thread.ofVirtual().name("interstice-writer " + label).start(this::writeLoop);
+        this.watched = limits.bodyTimeout().isPositive() || limits.stallTimeout().isPositive();
+        if (watched) Watch.add(this);
     }
 
     String label() { return label; }
 
     Socket socket() { return socket; }
 
-    /** Reads one frame body (owner's reader thread only); null at a clean end of stream. */
+    /** Bytes this connection holds in the budget (reserved frames, queued replies). */
+    long bufferedBytes() { return reading.held() + writing.held(); }
+
+    /** The account of outgoing frames, where the owner reserves for replies before queuing them. */
+    MemoryBudget.Account replies() { return writing; }
+
+    /**
+     * Reads one frame body (owner's reader thread only); null at a clean end of stream. A body above
+     * {@link #SMALL_FRAME} is reserved first: give it back with {@link #release(int)} once its message is handled.
+     *
+     * @throws BufferShortageException the node had no room for the frame within the buffer wait
+     */
     byte[] readFrame() throws IOException, ProtocolException {
-        return Frames.read(in, maxFrameBytes);
+        return read(maxFrameBytes);
     }
 
-    /** Reads and decodes one message; null at a clean end of stream. */
+    /** Gives back the reservation of a frame of {@code length} bytes returned by {@link #readFrame()}. */
+    void release(int length) {
+        if (length > SMALL_FRAME) reading.release(length);
+    }
+
+    /** Reads and decodes one handshake message (at most {@link #SMALL_FRAME} bytes); null at a clean end of stream. */
     Message readMessage() throws IOException, ProtocolException {
-        byte[] body = readFrame();
+        byte[] body = read(Math.min(maxFrameBytes, SMALL_FRAME));
         return body == null ? null : MessageCodec.decode(body);
+    }
+
+    private byte[] read(int limit) throws IOException, ProtocolException {
+        int len = Frames.readHeader(in, limit);
+        if (len < 0) return null;
+        boolean reserved = len > SMALL_FRAME;
+        if (reserved) reserve(len);
+        readingSince = System.nanoTime() | 1;
+        try {
+            return Frames.readBody(in, len);
+        } catch (IOException | RuntimeException e) {
+            if (reserved) reading.release(len);
+            throw e;
+        } finally {
+            readingSince = 0;
+        }
+    }
+
+    private void reserve(int len) throws IOException {
+        MemoryBudget.Grant g;
+        try {
+            g = reading.reserve(len, limits.bufferWait());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for buffer memory");
+        }
+        switch (g) {
+            case GRANTED -> { }
+            case CLOSED -> throw new SocketException("connection closed");
+            case NODE_SHORT -> throw new BufferShortageException("node is short of buffer memory: a frame of " + len
+                    + " bytes found no room within " + limits.bufferWait().toMillis() + " ms; try again later");
+        }
     }
 
     /** Queues a request or reply; false if the connection is closed or its control queue is over its cap. */
     boolean send(Message m) {
-        return send(MessageCodec.encode(m), null);
+        return send(MessageBytes.of(m), false, null);
     }
 
     /** As {@link #send(Message)}; {@code afterWrite} runs once the frame is written (or the connection closed). */
     boolean send(Message m, Runnable afterWrite) {
-        return send(MessageCodec.encode(m), afterWrite);
+        return send(MessageBytes.of(m), false, afterWrite);
     }
 
     boolean send(byte[] body, Runnable afterWrite) {
-        if (body.length > maxFrameBytes) {
-            log.warn("{}: not sending a {}-byte frame (maximum {} bytes)", label, body.length, maxFrameBytes);
-            if (afterWrite != null) afterWrite.run();
+        return send(MessageBytes.encoded(body), false, afterWrite);
+    }
+
+    /**
+     * Queues a request or reply. A reply larger than a frame goes out as Parts (the owner checks that the other side
+     * reads them). {@code reserved}: the caller already took {@link MessageBytes#heldBytes()} from {@link #replies()};
+     * otherwise they are counted now. They are given back once written or dropped.
+     */
+    boolean send(MessageBytes body, boolean reserved, Runnable afterWrite) {
+        long held = body.heldBytes();
+        if (body.size() > maxFrameBytes && body.id() < 0) {
+            log.warn("{}: not sending a {}-byte frame (maximum {} bytes)", label, body.size(), maxFrameBytes);
+            dropped(held, reserved, afterWrite);
             return false;
         }
         lock.lock();
         try {
-            if (closed.get() || queuedControl >= controlCapacity) {
-                if (afterWrite != null) afterWrite.run();
+            if (closed.get() || queuedControl >= limits.controlCapacity()) {
+                dropped(held, reserved, afterWrite);
                 return false;
             }
+            if (!reserved) writing.take(held);
             queuedControl++;
-            queue.addLast(new Out(body, false, afterWrite));
+            queue.addLast(new Out(body, held, false, afterWrite));
             nonEmpty.signal();
             return true;
         } finally {
@@ -106,13 +214,21 @@ final class Connection {
         }
     }
 
-    /** Queues a table event without blocking; false if closed or {@code eventCapacity} events are already queued. */
+    private void dropped(long held, boolean reserved, Runnable afterWrite) {
+        if (reserved) writing.release(held);
+        if (afterWrite != null) afterWrite.run();
+    }
+
+    /**
+     * Queues a table event without blocking; false if closed, {@code eventCapacity} events are already queued, or the
+     * connection's share of the memory budget is used up.
+     */
     boolean offerEvent(byte[] body) {
         lock.lock();
         try {
-            if (closed.get() || queuedEvents >= eventCapacity) return false;
+            if (closed.get() || queuedEvents >= limits.eventCapacity() || !writing.tryTake(body.length)) return false;
             queuedEvents++;
-            queue.addLast(new Out(body, true, null));
+            queue.addLast(new Out(MessageBytes.encoded(body), body.length, true, null));
             nonEmpty.signal();
             return true;
         } finally {
@@ -122,7 +238,7 @@ final class Connection {
 
     /** Sends {@code last} (e.g. a Reject or Closing) after whatever is queued, then closes. */
     void closeAfter(Message last, String reason) {
-        if (!send(MessageCodec.encode(last), () -> close(reason))) close(reason);
+        if (!send(MessageBytes.of(last), false, () -> close(reason))) close(reason);
     }
 
     boolean isClosed() { return closed.get(); }
@@ -132,10 +248,11 @@ final class Connection {
     /** Completes with the close reason. */
     CompletableFuture<String> closed() { return closedFuture; }
 
-    /** Closes the socket (idempotent); frames still queued are dropped, their callbacks run. */
+    /** Closes the socket (idempotent); frames still queued are dropped, their callbacks run, the budget is given back. */
     void close(String reason) {
         if (!closed.compareAndSet(false, true)) return;
         closeReason = reason;
+        if (watched) Watch.remove(this);
         try {
             socket.close();
         } catch (IOException ignored) {
@@ -152,6 +269,8 @@ final class Connection {
         } finally {
             lock.unlock();
         }
+        reading.close();
+        writing.close();
         for (Out o : dropped) runQuietly(o.afterWrite());
         closedFuture.complete(reason);
     }
@@ -172,10 +291,15 @@ final class Connection {
                 } finally {
                     lock.unlock();
                 }
+                progress();
                 try {
-                    Frames.write(out, o.body());
-                    if (!more) out.flush();
+                    write(o.body());
+                    if (!more) {
+                        out.flush();
+                        writingSince = 0; // idle unless something was queued meanwhile (then the next take resets it)
+                    }
                 } finally {
+                    writing.release(o.held());
                     runQuietly(o.afterWrite());
                 }
             }
@@ -186,12 +310,105 @@ final class Connection {
         }
     }
 
+    private void progress() {
+        writingSince = System.nanoTime() | 1;
+    }
+
+    /** Writes one message: one frame, or Parts of at most {@link #MAX_PART} bytes when it is larger than a frame. */
+    private void write(MessageBytes b) throws IOException {
+        long size = b.size();
+        byte[] whole = b.whole();
+        byte[] chunk = whole == null ? new byte[(int) Math.min(CHUNK, size)] : null;
+        if (size <= maxFrameBytes) {
+            Frames.writeHeader(out, (int) size);
+            copy(b, whole, chunk, 0, (int) size);
+            return;
+        }
+        int partMax = Math.max(1, Math.min(maxFrameBytes - PART_OVERHEAD, MAX_PART));
+        for (long at = 0; at < size; ) {
+            int n = (int) Math.min(size - at, partMax);
+            byte[] head = b.partHead(at + n == size, n);
+            Frames.writeHeader(out, head.length + n);
+            out.write(head);
+            copy(b, whole, chunk, at, n);
+            at += n;
+        }
+    }
+
+    /** Writes the next {@code n} bytes of {@code b} (starting at {@code at} of {@code whole} when it is one array). */
+    private void copy(MessageBytes b, byte[] whole, byte[] chunk, long at, int n) throws IOException {
+        for (int done = 0; done < n; ) {
+            int k = Math.min(CHUNK, n - done);
+            if (whole != null) out.write(whole, (int) at + done, k);
+            else {
+                k = b.read(chunk, 0, Math.min(chunk.length, k));
+                if (k == 0) throw new IllegalStateException("message ended before its announced size");
+                out.write(chunk, 0, k);
+            }
+            done += k;
+            progress();
+        }
+    }
+
+    /** Closes this connection if a frame body is overdue or its writer has been stuck too long. */
+    private void check(long now) {
+        long r = readingSince;
+        long body = limits.bodyTimeout().toNanos();
+        if (r != 0 && body > 0 && now - r > body && expiring.compareAndSet(false, true)) {
+            String why = "a frame's body did not arrive within " + limits.bodyTimeout().toMillis() + " ms of its header";
+            log.warn("{}: closing: {}", label, why);
+            closeAfter(new Message.Closing(why), why);
+        }
+        long w = writingSince;
+        long stall = limits.stallTimeout().toNanos();
+        if (w != 0 && stall > 0 && now - w > stall) {
+            String why = "the other side read nothing for " + limits.stallTimeout().toMillis() + " ms while " + writing.held()
+                    + " bytes were queued for it";
+            log.warn("{}: closing: {}", label, why);
+            close(why);
+        }
+    }
+
     private void runQuietly(Runnable r) {
         if (r == null) return;
         try {
             r.run();
         } catch (RuntimeException e) {
             log.warn("{}: callback failed: {}", label, e.toString());
+        }
+    }
+
+    /** The node had no buffer memory for a frame in time: the owner closes the connection with this reason. */
+    static final class BufferShortageException extends IOException {
+        BufferShortageException(String message) {
+            super(message);
+        }
+    }
+
+    /** One daemon thread checks every watched connection's body and write progress ten times a second. */
+    private static final class Watch {
+        private static final Set<Connection> WATCHED = ConcurrentHashMap.newKeySet();
+        private static final ScheduledExecutorService SWEEPER = Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().name("interstice-connection-watch").daemon(true).unstarted(r));
+
+        static {
+            SWEEPER.scheduleWithFixedDelay(Watch::sweep, 100, 100, TimeUnit.MILLISECONDS);
+        }
+
+        static void add(Connection c) { WATCHED.add(c); }
+
+        static void remove(Connection c) { WATCHED.remove(c); }
+
+        private static void sweep() {
+            long now = System.nanoTime();
+            for (Connection c : WATCHED) {
+                try {
+                    c.check(now);
+                } catch (RuntimeException | Error e) {
+                    // an exception would cancel the schedule: the watch must outlive any one connection (and a full heap)
+                    log.warn("{}: watch check failed: {}", c.label, e.toString());
+                }
+            }
         }
     }
 }

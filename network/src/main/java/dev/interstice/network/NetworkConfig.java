@@ -35,6 +35,12 @@ public final class NetworkConfig implements Cloneable {
     private Duration reconnectInitialDelay = Duration.ofMillis(100);
     private Duration reconnectMaxDelay = Duration.ofSeconds(5);
     private Duration subscriptionRefresh = Duration.ofSeconds(1);
+    private long bufferBytes = Math.max(32L << 20, Runtime.getRuntime().maxMemory() / 4);
+    private long connectionBufferBytes; // 0: one maximum frame plus 1 MiB
+    private Duration bufferWait = Duration.ofSeconds(5);
+    private Duration frameBodyTimeout = Duration.ofSeconds(30);
+    private Duration writeStallTimeout = Duration.ofSeconds(30);
+    private long maxReplyBytes = 1L << 30;
     private Map<String, String> nodeAddresses = Map.of();
 
     public static NetworkConfig defaults() { return new NetworkConfig(); }
@@ -159,6 +165,39 @@ public final class NetworkConfig implements Cloneable {
     public Duration subscriptionRefresh() { return subscriptionRefresh; }
     public NetworkConfig withSubscriptionRefresh(Duration v) { var c = copy(); c.subscriptionRefresh = v; return c; }
 
+    /**
+     * Bytes all connections together may hold in unfinished incoming frames and queued outgoing frames (default a
+     * quarter of the maximum heap, at least 32 MiB). Large frames and replies wait for room (see {@link #bufferWait}).
+     */
+    public long bufferBytes() { return bufferBytes; }
+    public NetworkConfig withBufferBytes(long v) { var c = copy(); c.bufferBytes = positive(v); return c; }
+
+    /**
+     * The share of one connection in each direction (default one maximum frame plus 1 MiB): what its unfinished incoming
+     * frames, and what its queued replies, may hold; one frame larger than it still passes alone.
+     */
+    public long connectionBufferBytes() { return connectionBufferBytes > 0 ? connectionBufferBytes : maxFrameBytes + (1L << 20); }
+    public NetworkConfig withConnectionBufferBytes(long v) { var c = copy(); c.connectionBufferBytes = positive(v); return c; }
+
+    /**
+     * How long a large frame (or reply) waits for buffer memory while the node is at its {@link #bufferBytes} total;
+     * then the connection is closed (a reply is refused) with "node is short of buffer memory".
+     */
+    public Duration bufferWait() { return bufferWait; }
+    public NetworkConfig withBufferWait(Duration v) { var c = copy(); c.bufferWait = v; return c; }
+
+    /** A frame's body must arrive within this time of its header, else the connection is closed (slow senders). */
+    public Duration frameBodyTimeout() { return frameBodyTimeout; }
+    public NetworkConfig withFrameBodyTimeout(Duration v) { var c = copy(); c.frameBodyTimeout = v; return c; }
+
+    /** A connection whose queued frames make no progress for this long (the other side does not read) is closed. */
+    public Duration writeStallTimeout() { return writeStallTimeout; }
+    public NetworkConfig withWriteStallTimeout(Duration v) { var c = copy(); c.writeStallTimeout = v; return c; }
+
+    /** Largest reply this node accepts from another node (a reply larger than a frame arrives in parts). */
+    public long maxReplyBytes() { return maxReplyBytes; }
+    public NetworkConfig withMaxReplyBytes(long v) { var c = copy(); c.maxReplyBytes = positive(v); return c; }
+
     /** Addresses given to node dependencies by name, replacing those of the modules' bindings (see {@link #withNodeAddress}). */
     public Map<String, String> nodeAddresses() { return nodeAddresses; }
 
@@ -190,6 +229,11 @@ public final class NetworkConfig implements Cloneable {
     }
 
     private static int positive(int v) {
+        if (v <= 0) throw new IllegalArgumentException("must be positive: " + v);
+        return v;
+    }
+
+    private static long positive(long v) {
         if (v <= 0) throw new IllegalArgumentException("must be positive: " + v);
         return v;
     }

@@ -41,45 +41,50 @@ public final class NodeClient implements AutoCloseable {
     /**
      * How to connect. {@code listener} sees every message (on the reader thread, in order; it must not block).
      * {@code keepAlive}: after this long without a request a Ping is sent, so that the node does not close the
-     * connection as idle (zero: never).
+     * connection as idle (zero: never). {@code maxReplyBytes}: the largest reply accepted when a node sends one in
+     * parts (larger ones fail that request).
      */
     public record Options(Message.Role role, String nodeId, String nodeName, AdminToken adminToken, Duration connectTimeout,
                           Duration handshakeTimeout, Duration requestTimeout, int maxFrameBytes, int maxInFlight,
-                          Consumer<Message> listener, Consumer<String> onClose, Duration keepAlive) {
+                          Consumer<Message> listener, Consumer<String> onClose, Duration keepAlive, long maxReplyBytes) {
 
         /** A CLI client: no node identity. */
         public static Options client() {
             var d = NetworkConfig.defaults();
             return new Options(Message.Role.CLIENT, "", "", null, d.connectTimeout(), d.handshakeTimeout(), d.requestTimeout(),
-                    d.maxFrameBytes(), d.maxInFlight(), null, null, d.keepAlive());
+                    d.maxFrameBytes(), d.maxInFlight(), null, null, d.keepAlive(), d.maxReplyBytes());
         }
 
         public Options withAdminToken(AdminToken t) {
-            return new Options(role, nodeId, nodeName, t, connectTimeout, handshakeTimeout, requestTimeout, maxFrameBytes, maxInFlight, listener, onClose, keepAlive);
+            return new Options(role, nodeId, nodeName, t, connectTimeout, handshakeTimeout, requestTimeout, maxFrameBytes, maxInFlight, listener, onClose, keepAlive, maxReplyBytes);
         }
 
         public Options withRequestTimeout(Duration d) {
-            return new Options(role, nodeId, nodeName, adminToken, connectTimeout, handshakeTimeout, d, maxFrameBytes, maxInFlight, listener, onClose, keepAlive);
+            return new Options(role, nodeId, nodeName, adminToken, connectTimeout, handshakeTimeout, d, maxFrameBytes, maxInFlight, listener, onClose, keepAlive, maxReplyBytes);
         }
 
         public Options withConnectTimeout(Duration d) {
-            return new Options(role, nodeId, nodeName, adminToken, d, d, requestTimeout, maxFrameBytes, maxInFlight, listener, onClose, keepAlive);
+            return new Options(role, nodeId, nodeName, adminToken, d, d, requestTimeout, maxFrameBytes, maxInFlight, listener, onClose, keepAlive, maxReplyBytes);
         }
 
         public Options withMaxInFlight(int n) {
-            return new Options(role, nodeId, nodeName, adminToken, connectTimeout, handshakeTimeout, requestTimeout, maxFrameBytes, n, listener, onClose, keepAlive);
+            return new Options(role, nodeId, nodeName, adminToken, connectTimeout, handshakeTimeout, requestTimeout, maxFrameBytes, n, listener, onClose, keepAlive, maxReplyBytes);
         }
 
         public Options asPeer(String id, String name) {
-            return new Options(Message.Role.PEER, id, name, adminToken, connectTimeout, handshakeTimeout, requestTimeout, maxFrameBytes, maxInFlight, listener, onClose, keepAlive);
+            return new Options(Message.Role.PEER, id, name, adminToken, connectTimeout, handshakeTimeout, requestTimeout, maxFrameBytes, maxInFlight, listener, onClose, keepAlive, maxReplyBytes);
+        }
+
+        public Options withMaxReplyBytes(long n) {
+            return new Options(role, nodeId, nodeName, adminToken, connectTimeout, handshakeTimeout, requestTimeout, maxFrameBytes, maxInFlight, listener, onClose, keepAlive, n);
         }
 
         public Options withListener(Consumer<Message> l, Consumer<String> closed) {
-            return new Options(role, nodeId, nodeName, adminToken, connectTimeout, handshakeTimeout, requestTimeout, maxFrameBytes, maxInFlight, l, closed, keepAlive);
+            return new Options(role, nodeId, nodeName, adminToken, connectTimeout, handshakeTimeout, requestTimeout, maxFrameBytes, maxInFlight, l, closed, keepAlive, maxReplyBytes);
         }
 
         public Options withKeepAlive(Duration d) {
-            return new Options(role, nodeId, nodeName, adminToken, connectTimeout, handshakeTimeout, requestTimeout, maxFrameBytes, maxInFlight, listener, onClose, d);
+            return new Options(role, nodeId, nodeName, adminToken, connectTimeout, handshakeTimeout, requestTimeout, maxFrameBytes, maxInFlight, listener, onClose, d, maxReplyBytes);
         }
     }
 
@@ -95,6 +100,11 @@ public final class NodeClient implements AutoCloseable {
     private volatile long lastSent = System.nanoTime();
     /** The reason the node gave in a {@code Closing} message, if it sent one. */
     private volatile String closingReason;
+    /** The reply arriving in parts (reader thread only): its id (-1: none), parts so far, and whether it is too large. */
+    private long partsOf = -1;
+    private final List<byte[]> parts = new ArrayList<>();
+    private long partsBytes;
+    private boolean partsRefused;
 
     private static final class Pending {
         final CompletableFuture<Message.Reply> future = new CompletableFuture<>();
@@ -180,7 +190,7 @@ public final class NodeClient implements AutoCloseable {
             throw new NetworkException(ErrorKind.UNREACHABLE, "cannot reach " + address + ": " + e.getMessage(), e);
         }
         try {
-            conn = new Connection(socket, "client " + address, options.maxFrameBytes(), options.maxInFlight() + 16, 1);
+            conn = new Connection(socket, "client " + address, Connection.Limits.client(options.maxFrameBytes(), options.maxInFlight() + 16));
             conn.send(new Message.Hello(MessageCodec.MAJOR, MessageCodec.MINOR, options.role(), options.nodeId(), options.nodeName(), nonce));
             socket.setSoTimeout((int) Math.max(1, options.handshakeTimeout().toMillis()));
             Message first = conn.readMessage();
@@ -263,6 +273,7 @@ public final class NodeClient implements AutoCloseable {
                 byte[] body = conn.readFrame();
                 if (body == null) break;
                 Message m = MessageCodec.decode(body);
+                if (m instanceof Message.Part part && (m = assemble(part)) == null) continue;
                 if (m instanceof Message.Closing c) {
                     closingReason = c.reason();
                     reason = "closed by the node: " + c.reason();
@@ -290,6 +301,44 @@ public final class NodeClient implements AutoCloseable {
             }
             if (options.onClose() != null) options.onClose().accept(conn.closeReason());
         }
+    }
+
+    /**
+     * Collects one part of a reply sent in parts; returns the reply once its last part is in, else null. A reply above
+     * {@code maxReplyBytes} fails its request at once; its remaining parts are dropped as they arrive.
+     */
+    private Message assemble(Message.Part p) throws ProtocolException {
+        if (partsOf != p.id()) {
+            if (partsOf >= 0) throw new ProtocolException("a part of reply " + p.id() + " arrived among the parts of reply " + partsOf);
+            partsOf = p.id();
+        }
+        partsBytes += p.bytes().length;
+        if (!partsRefused && partsBytes > Math.min(options.maxReplyBytes(), Integer.MAX_VALUE - 16)) {
+            partsRefused = true;
+            parts.clear();
+            Pending pending = this.pending.remove(p.id());
+            if (pending != null) pending.future.complete(new Message.Error(p.id(), ErrorKind.UNSUPPORTED, "the reply from " + address
+                    + " to " + (pending.request == null ? "request " + p.id() : describe(pending.request)) + " is larger than this client's maximum of "
+                    + options.maxReplyBytes() + " bytes (NodeClient.Options.withMaxReplyBytes, NetworkConfig.withMaxReplyBytes)"));
+        }
+        if (!partsRefused) parts.add(p.bytes());
+        if (!p.last()) return null;
+        boolean refused = partsRefused;
+        byte[] whole = new byte[refused ? 0 : (int) partsBytes];
+        int at = 0;
+        for (byte[] b : parts) {
+            System.arraycopy(b, 0, whole, at, b.length);
+            at += b.length;
+        }
+        parts.clear();
+        partsOf = -1;
+        partsBytes = 0;
+        partsRefused = false;
+        if (refused) return null;
+        Message m = MessageCodec.decode(whole);
+        if (!(m instanceof Message.Reply r) || r.id() != p.id())
+            throw new ProtocolException("the parts of reply " + p.id() + " hold message type " + m.type() + " instead of that reply");
+        return m;
     }
 
     /**
@@ -321,7 +370,10 @@ public final class NodeClient implements AutoCloseable {
             pending.remove(id);
             if (p.released.compareAndSet(false, true)) permits.release();
         });
-        pending.put(id, p);
+        p.deadlineNanos = start + nanos;
+        p.timeoutMillis = timeout.toMillis();
+        p.request = req; // published last: the sweep skips a request until its deadline is set
+        pending.put(id, p); // before sending: the reply (or its first part) may arrive at once
         byte[] body = MessageCodec.encode(req);
         if (body.length > maxFrameBytes()) { // the node would hang up on it: refuse it here, the connection stays usable
             p.future.complete(new Message.Error(id, ErrorKind.UNSUPPORTED, describe(req) + " was not sent: its message has "
@@ -331,11 +383,7 @@ public final class NodeClient implements AutoCloseable {
         if (conn.isClosed() || !conn.send(body, null)) {
             p.future.complete(new Message.Error(id, ErrorKind.CONNECTION_LOST, "connection to " + address + " is closed"
                     + (closeReason() == null ? "" : " (" + closeReason() + ")")));
-            return p.future;
         }
-        p.deadlineNanos = start + nanos;
-        p.timeoutMillis = timeout.toMillis();
-        p.request = req; // published last: the sweep skips a request until its deadline is set
         return p.future;
     }
 
@@ -349,6 +397,7 @@ public final class NodeClient implements AutoCloseable {
             case Message.Query q -> "the query " + q.module() + "." + q.query();
             case Message.Publish p -> "the publication of " + p.label();
             case Message.Subscribe s -> "the subscription to " + s.module() + "." + s.table();
+            case Message.GetRows g -> "the rows of " + g.module() + "." + g.table();
             default -> "request " + r.getClass().getSimpleName();
         };
     }

@@ -41,6 +41,7 @@ public final class NodeServer implements AutoCloseable {
     private final ServerSocket serverSocket;
     private final String address;
     private final TableStreams streams;
+    private final MemoryBudget budget;
     private final ModuleInstaller installer;
     private final PeerNetwork peers;
     private final Set<ServerSession> sessions = ConcurrentHashMap.newKeySet();
@@ -66,6 +67,7 @@ public final class NodeServer implements AutoCloseable {
         this.address = config.advertisedAddress() != null ? config.advertisedAddress()
                 : Addresses.format(config.bindHost(), serverSocket.getLocalPort());
         this.streams = new TableStreams(config.resumeBufferEvents(), node::whenDurable);
+        this.budget = new MemoryBudget(config.bufferBytes(), config.connectionBufferBytes());
         this.installer = new ModuleInstaller(this);
         this.slots = new ConnectionSlots(config.nodeName(), config.maxConnections(), config.maxConnectionsPerAddress(), config.adminReserve());
         this.lifecycle = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(4096),
@@ -105,6 +107,11 @@ public final class NodeServer implements AutoCloseable {
 
     ModuleInstaller installer() { return installer; }
 
+    MemoryBudget budget() { return budget; }
+
+    /** Bytes the connections hold now in unfinished incoming frames and queued replies (see {@link NetworkConfig#bufferBytes()}). */
+    public long bufferedBytes() { return budget.used(); }
+
     boolean isClosed() { return closed; }
 
     /** Number of open connections (clients and peers). */
@@ -128,6 +135,13 @@ public final class NodeServer implements AutoCloseable {
             try {
                 var session = new ServerSession(this, s, slot);
                 sessions.add(session);
+                if (closed) {
+                    // accepted while close() ran (the listening socket lives on until accept returns): close() may
+                    // have gone over the sessions already, so this one would be served by a closed server forever
+                    sessions.remove(session);
+                    session.connection().close("server closed");
+                    break;
+                }
                 Thread.ofVirtual().name("interstice-session " + s.getRemoteSocketAddress()).start(session::run);
             } catch (IOException e) {
                 slots.release(slot);

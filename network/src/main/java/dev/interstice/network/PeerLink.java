@@ -124,6 +124,7 @@ final class PeerLink {
     private void connectOnce() {
         var opts = NodeClient.Options.client().asPeer(node.id(), server.nodeName())
                 .withConnectTimeout(cfg.connectTimeout()).withRequestTimeout(cfg.requestTimeout()).withKeepAlive(cfg.keepAlive())
+                .withMaxReplyBytes(cfg.maxReplyBytes())
                 .withListener(this::onMessage, reason -> onClosed());
         NodeClient c = NodeClient.connect(address, opts);
         if (closed) {

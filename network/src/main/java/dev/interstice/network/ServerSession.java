@@ -6,6 +6,7 @@ import dev.interstice.abi.schema.NodeSchema;
 import dev.interstice.abi.schema.TableSchema;
 import dev.interstice.abi.schema.Visibility;
 import dev.interstice.network.wire.Message;
+import dev.interstice.network.wire.MessageBytes;
 import dev.interstice.network.wire.MessageCodec;
 import dev.interstice.network.wire.ProtocolException;
 import dev.interstice.runtime.exec.Ack;
@@ -22,6 +23,7 @@ import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * The node's side of one accepted connection: handshake, then requests handled one at a time in arrival order by
  * this session's worker (replies carry the request id). At most {@code maxInFlight} requests are read but not yet
  * answered; at that point the reader stops reading, which pushes back on the sender through TCP.
+ *
+ * <p>Memory: a large request holds its frame's reservation until it is handled; the worker waits for budget room
+ * before queuing a large reply; and a connection streams one rows reply (GetRows, a Subscribe snapshot) at a time:
+ * the worker takes the next one only after the previous one was written, so however many such requests a client
+ * pipelines, the connection holds one list of row references.
  */
 final class ServerSession implements TableStreams.Sink {
     private static final Logger log = LoggerFactory.getLogger(ServerSession.class);
@@ -42,7 +49,7 @@ final class ServerSession implements TableStreams.Sink {
     private final Node node;
     private final Connection conn;
     private final Semaphore inFlight;
-    private final ArrayBlockingQueue<Message.Request> work;
+    private final ArrayBlockingQueue<Received> work;
     private final byte[] nonce = AdminToken.nonce();
     /** Whether the node has a data directory (an in-memory node persists nothing). */
     private final boolean persistent;
@@ -58,6 +65,17 @@ final class ServerSession implements TableStreams.Sink {
     private volatile long closingSince;
     private volatile Thread worker;
     private final java.util.concurrent.atomic.AtomicBoolean disconnectingSlow = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Held from a rows request (GetRows, Subscribe) until its reply is written: one rows reply streams at a time. */
+    private final Semaphore rowStream = new Semaphore(1);
+    /** Which taking of {@link #rowStream} is current (0: free), so that it is given back exactly once. */
+    private final AtomicLong rowStreamTicket = new AtomicLong();
+    private long tickets; // worker only
+    /** The request id holding the rows stream, and the bytes reserved for the row references its reply holds. */
+    private volatile long rowStreamId = -1;
+    private final AtomicLong rowStreamHeld = new AtomicLong();
+
+    /** A request read, with the length of its frame (whose reservation it holds until handled). */
+    private record Received(Message.Request request, int frameLength) {}
 
     ServerSession(NodeServer server, Socket socket, ConnectionSlots.Slot slot) throws IOException {
         this.server = server;
@@ -65,8 +83,9 @@ final class ServerSession implements TableStreams.Sink {
         this.node = server.node();
         this.persistent = node.storageStats() != null;
         var cfg = server.config();
-        this.conn = new Connection(socket, "session " + socket.getRemoteSocketAddress(), cfg.maxFrameBytes(),
-                cfg.maxInFlight() + 16, cfg.eventQueueCapacity());
+        this.conn = new Connection(socket, "session " + socket.getRemoteSocketAddress(), new Connection.Limits(cfg.maxFrameBytes(),
+                cfg.maxInFlight() + 16, cfg.eventQueueCapacity(), server.budget(), cfg.bufferWait(), cfg.frameBodyTimeout(),
+                cfg.writeStallTimeout()));
         this.inFlight = new Semaphore(cfg.maxInFlight());
         this.work = new ArrayBlockingQueue<>(cfg.maxInFlight());
     }
@@ -104,17 +123,17 @@ final class ServerSession implements TableStreams.Sink {
                     break;
                 }
                 inFlight.acquire(); // full: stop reading this connection until a reply is written
-                work.put(req);
+                work.put(new Received(req, body.length));
             }
         } catch (ProtocolException e) {
             reason = "protocol error: " + e.getMessage();
             log.warn("{}: closing the connection: {}", conn.label(), e.getMessage());
-            conn.closeAfter(new Message.Closing(reason), reason); // best effort: tell the other side why
-            try {
-                conn.closed().get(1, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (Exception ignored) {
-                // closing anyway
-            }
+            closeTelling(reason);
+        } catch (Connection.BufferShortageException e) {
+            reason = e.getMessage();
+            log.warn("{}: closing the connection: {} ({} of {} bytes of the node's buffer budget in use)", conn.label(), reason,
+                    server.budget().used(), server.budget().total());
+            closeTelling(reason);
         } catch (EOFException e) {
             reason = "closed by the other side mid-frame";
         } catch (SocketTimeoutException e) {
@@ -134,6 +153,16 @@ final class ServerSession implements TableStreams.Sink {
             if (peerUp) server.peerDown(hello.nodeId());
             server.sessionEnded(this);
             log.debug("{} ended: {}", conn.label(), reason);
+        }
+    }
+
+    /** Sends a Closing with the reason, lets it reach the other side (within a second), and closes. */
+    private void closeTelling(String reason) {
+        conn.closeAfter(new Message.Closing(reason), reason);
+        try {
+            conn.closed().get(1, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+            // closing anyway
         }
     }
 
@@ -238,14 +267,25 @@ final class ServerSession implements TableStreams.Sink {
     private void workLoop() {
         try {
             while (!conn.isClosed()) {
-                Message.Request req = work.take();
+                Received next = work.take();
+                Message.Request req = next.request();
+                Runnable rowsWritten = null;
+                if (req instanceof Message.GetRows || req instanceof Message.Subscribe) {
+                    rowStream.acquire(); // the previous rows reply is written: its row references are gone
+                    long ticket = ++tickets;
+                    rowStreamTicket.set(ticket);
+                    rowStreamId = req.id();
+                    rowsWritten = () -> freeRowStream(ticket);
+                }
                 Message.Reply reply;
                 try {
-                    reply = handle(req);
+                    reply = handle(req, rowsWritten);
                 } catch (RuntimeException e) {
                     reply = error(req.id(), e);
+                } finally {
+                    conn.release(next.frameLength());
                 }
-                if (reply != null) reply(reply);
+                if (reply != null) reply(reply, true, rowsWritten);
             }
         } catch (InterruptedException e) {
             // connection closed
@@ -253,20 +293,89 @@ final class ServerSession implements TableStreams.Sink {
     }
 
     /**
-     * Queues a reply; the in-flight slot of its request frees once it is written. A reply too large for one frame is
-     * replaced by an error (false is returned).
+     * Queues a table stream's reply to a Subscribe (never blocks). The Subscribe being answered holds the rows stream
+     * (a session has one subscription starting at a time), which frees once this reply is written.
      */
     @Override
     public boolean reply(Message.Reply r) {
-        byte[] body = MessageCodec.encode(r);
+        long ticket = rowStreamTicket.get();
+        return reply(r, false, r.id() == rowStreamId ? () -> freeRowStream(ticket) : null);
+    }
+
+    /** Gives back the rows stream and its reservation, once per taking ({@code ticket}). */
+    private void freeRowStream(long ticket) {
+        if (ticket == 0 || !rowStreamTicket.compareAndSet(ticket, 0)) return;
+        conn.replies().release(rowStreamHeld.getAndSet(0));
+        rowStream.release();
+    }
+
+    /**
+     * Queues a reply; the in-flight slot of its request frees once it is written, then {@code alsoAfter} runs. A reply
+     * too large for one frame goes out in parts, or, to a client too old to read parts, is replaced by an error (false
+     * is returned). {@code mayWait} (the worker, with a reply it produced): an encoded reply above the small-frame size
+     * first waits for room in the budget, so a client that does not read cannot make the worker queue reply after
+     * reply; if the node has no room within the buffer wait, the reply is replaced by UNAVAILABLE.
+     */
+    private boolean reply(Message.Reply r, boolean mayWait, Runnable alsoAfter) {
+        MessageBytes body = MessageBytes.of(r);
+        Runnable written = alsoAfter == null ? inFlight::release : () -> {
+            inFlight.release();
+            alsoAfter.run();
+        };
         int max = server.config().maxFrameBytes();
-        if (body.length > max) {
-            conn.send(new Message.Error(r.id(), ErrorKind.UNSUPPORTED, "the answer (" + body.length + " bytes) exceeds the maximum frame size of "
-                    + max + " bytes"), inFlight::release);
+        if (body.size() > max && hello.minor() < MessageCodec.PARTS_SINCE_MINOR) {
+            conn.send(new Message.Error(r.id(), ErrorKind.UNSUPPORTED, "the answer (" + body.size() + " bytes) exceeds the maximum frame size of "
+                    + max + " bytes, and this client (protocol " + hello.major() + "." + hello.minor()
+                    + ") cannot receive it in parts; use a newer Interstice version"), written);
             return false;
         }
-        conn.send(body, inFlight::release);
-        return true;
+        boolean reserved = false;
+        if (mayWait && body.heldBytes() > Connection.SMALL_FRAME) {
+            switch (reserve(body.heldBytes())) {
+                case GRANTED -> reserved = true;
+                case NODE_SHORT -> {
+                    conn.send(new Message.Error(r.id(), ErrorKind.UNAVAILABLE, shortOfMemory("an answer of " + body.size() + " bytes")), written);
+                    return false;
+                }
+                case CLOSED -> {
+                    written.run();
+                    return false;
+                }
+            }
+        }
+        return conn.send(body, reserved, written);
+    }
+
+    /**
+     * Accounts for the row references a rows reply holds until it is written (worker thread, holding the rows stream);
+     * throws UNAVAILABLE if the node has no room for them within the buffer wait.
+     */
+    private List<byte[]> holdRows(List<byte[]> rows) {
+        conn.replies().release(rowStreamHeld.getAndSet(0)); // a snapshot taken again replaces the earlier one
+        long bytes = ROW_REFERENCE_BYTES * rows.size();
+        switch (reserve(bytes)) {
+            case GRANTED -> rowStreamHeld.set(bytes);
+            case NODE_SHORT -> throw new NetworkException(ErrorKind.UNAVAILABLE, shortOfMemory("the rows of a " + rows.size() + "-row table"));
+            case CLOSED -> throw new NetworkException(ErrorKind.UNAVAILABLE, "the connection closed");
+        }
+        return rows;
+    }
+
+    /** Bytes counted per row reference held for a rows reply (the node's row list and the reply's copy of it). */
+    private static final long ROW_REFERENCE_BYTES = 16;
+
+    private MemoryBudget.Grant reserve(long bytes) {
+        try {
+            return conn.replies().reserve(bytes, server.config().bufferWait());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return MemoryBudget.Grant.CLOSED;
+        }
+    }
+
+    private String shortOfMemory(String what) {
+        return "node '" + server.nodeName() + "' is short of buffer memory: no room for " + what + " within "
+                + server.config().bufferWait().toMillis() + " ms; try again later";
     }
 
     @Override
@@ -286,7 +395,8 @@ final class ServerSession implements TableStreams.Sink {
         log.warn("{}: subscriber of {}.{} fell more than {} events behind; disconnecting it (it will resynchronise)",
                 conn.label(), module, table, server.config().eventQueueCapacity());
         Thread.startVirtualThread(() -> conn.closeAfter(new Message.Closing("subscriber too slow: more than "
-                + server.config().eventQueueCapacity() + " events queued; reconnect to resynchronise"), "slow subscriber"));
+                + server.config().eventQueueCapacity() + " events (or " + server.config().connectionBufferBytes()
+                + " bytes) queued; reconnect to resynchronise"), "slow subscriber"));
     }
 
     /**
@@ -298,7 +408,8 @@ final class ServerSession implements TableStreams.Sink {
         return isPeer() ? new CallContext(hello.nodeId(), callerModule) : CLIENT_CALLER;
     }
 
-    private Message.Reply handle(Message.Request req) {
+    /** Handles one request; {@code rowsWritten} (rows requests): to run once their reply is written. */
+    private Message.Reply handle(Message.Request req, Runnable rowsWritten) {
         return switch (req) {
             case Message.Authenticate a -> {
                 if (server.token().verify(a.proof(), node.id(), nonce, hello.nonce())) {
@@ -327,11 +438,12 @@ final class ServerSession implements TableStreams.Sink {
                 yield new Message.SchemaResult(s.id(), node.publicSchema(server.nodeName(), server.address()));
             }
             case Message.GetRows r -> {
-                List<byte[]> rows = admin ? node.encodedRows(r.module(), r.table()) : node.publicRows(r.module(), r.table());
+                List<byte[]> rows = holdRows(admin ? node.encodedRows(r.module(), r.table()) : node.publicRows(r.module(), r.table()));
                 // answer once the state read is durable: a crash must not take back what a reader saw
                 node.whenDurable(server.streams().horizon()).whenComplete((ok, failure) -> reply(failure == null
                         ? new Message.RowsResult(r.id(), rows)
-                        : new Message.Error(r.id(), ErrorKind.STORAGE, "the rows read could not be made durable: " + failure.getMessage())));
+                        : new Message.Error(r.id(), ErrorKind.STORAGE, "the rows read could not be made durable: " + failure.getMessage()),
+                        false, rowsWritten));
                 yield null;
             }
             case Message.Publish p -> {
@@ -346,7 +458,7 @@ final class ServerSession implements TableStreams.Sink {
             case Message.Subscribe s -> {
                 server.streams().subscribe(new TableStreams.Subscriber(this, s.id()), s.module(), s.table(), s.epoch(), s.afterSeq(),
                         () -> checkReadable(s.module(), s.table()),
-                        () -> admin ? node.encodedRows(s.module(), s.table()) : node.publicRows(s.module(), s.table()));
+                        () -> holdRows(admin ? node.encodedRows(s.module(), s.table()) : node.publicRows(s.module(), s.table())));
                 yield null; // the stream queued the reply
             }
             case Message.Unsubscribe u -> {

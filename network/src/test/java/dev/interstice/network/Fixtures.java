@@ -92,6 +92,45 @@ final class Fixtures {
         return withNodeDependency(f, "bank-node", bankAddress);
     }
 
+    static final TableSchema BLOBS = ModuleFixture.simpleTable("blobs", true, Persistence.LOGGED, Visibility.PUBLIC,
+            List.of(new FieldDef("data", IntersticeType.STRING)), List.of());
+    static final TypeDef BLOB_TYPE = new TypeDef.Struct("blob", List.of(new FieldDef("id", IntersticeType.U64),
+            new FieldDef("data", IntersticeType.STRING)));
+    /** Length of the string {@code big.huge} answers. */
+    static final int HUGE = 100_000;
+
+    /**
+     * Public module "big": public table {@code blobs} of 600-byte strings; {@code fill} inserts 100 rows (about 60 KB),
+     * {@code wipe} clears the table, query {@code huge} answers a string of {@link #HUGE} 'x's (built in memory).
+     */
+    static ModuleFixture big() {
+        byte[] huge = Abi.encodeValue(IntersticeValue.str("x".repeat(HUGE)));
+        int at = 131072; // third page: clear of the allocator's start
+        return ModuleFixture.module("big").memory(4, null).table(BLOBS).type(BLOB_TYPE)
+                .blob("row", Abi.encodeRow(new Row(u64(0), List.of(IntersticeValue.str("b".repeat(600))))))
+                .blob("hugehead", java.util.Arrays.copyOf(huge, huge.length - HUGE))
+                .reducer("fill", List.of(), List.of("blobs"), "(local $i i32) (loop $l " + insertOrTrap("blobs", "row")
+                        + " (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 100))))")
+                .reducer("wipe", List.of(), List.of("blobs"), "(drop (call $clear_table (i32.const ${t:blobs}) (i32.const ${t:blobs.len})))")
+                .query("huge", List.of(), IntersticeType.STRING, List.of(),
+                        "(memory.copy (i32.const " + at + ") (i32.const ${hugehead}) (i32.const ${hugehead.len}))"
+                                + "(memory.fill (i32.add (i32.const " + at + ") (i32.const ${hugehead.len})) (i32.const 120) (i32.const " + HUGE + "))"
+                                + "(i64.or (i64.shl (i64.const " + at + ") (i64.const 32)) (i64.extend_i32_u (i32.add (i32.const ${hugehead.len}) (i32.const "
+                                + HUGE + "))))");
+    }
+
+    /** Module "mirror": node dependency "big-node" at {@code bigAddress}; logs every insert into and delete from big.blobs there. */
+    static byte[] mirror(String bigAddress) {
+        var f = ModuleFixture.module("mirror").type(BLOB_TYPE);
+        for (var kind : List.of(SubscriptionEvent.TableEventKind.INSERT, SubscriptionEvent.TableEventKind.DELETE)) {
+            String reducer = "on_" + kind.name().toLowerCase();
+            f.subscribe(reducer, new SubscriptionEvent.Table(kind, Selection.other("big-node"), "big", "blobs"))
+                    .reducer(reducer, List.of(new FieldDef("row", new IntersticeType.Named("blob"))), List.of(),
+                            "(call $log_hex (local.get $ptr) (local.get $len))");
+        }
+        return withNodeDependency(f, "big-node", bigAddress);
+    }
+
     /** Module "watch": node dependency "app-node" at {@code appAddress}; {@code on_seen} logs inserts into caller.seen there. */
     static byte[] watch(String appAddress) {
         var f = ModuleFixture.module("watch").type(LEDGER_TYPE)

@@ -10,6 +10,7 @@ import dev.interstice.abi.schema.SubscriptionEvent;
 import dev.interstice.abi.schema.Version;
 import dev.interstice.network.wire.Frames;
 import dev.interstice.network.wire.Message;
+import dev.interstice.network.wire.MessageBytes;
 import dev.interstice.network.wire.MessageCodec;
 import dev.interstice.network.wire.ProtocolException;
 import java.io.ByteArrayInputStream;
@@ -46,6 +47,7 @@ class MessageCodecTest {
                 new Message.RowsResult(20, List.of(B, new byte[0])),
                 new Message.Published(21, "m", new Version(1, 2, 3), true),
                 new Message.Subscribed(22, true, "e", 5, List.of(B)),
+                new Message.Part(23, true, B),
                 new Message.TableEvent(22, 6, SubscriptionEvent.TableEventKind.UPDATE, B, B, "origin"),
                 new Message.TableEvent(22, 7, SubscriptionEvent.TableEventKind.INSERT, null, B, ""),
                 new Message.Resync(22, "why"),
@@ -64,6 +66,27 @@ class MessageCodecTest {
         Message.Call c = (Message.Call) MessageCodec.decode(MessageCodec.encode(samples().get(5)));
         assertThat(c.args()).containsExactly(u64(-1), str("é"));
         assertThat(c.id()).isEqualTo(-1);
+    }
+
+    /** A rows reply produced piece by piece (any piece size) is byte for byte its encoding; other messages are encoded once. */
+    @Test
+    void lazyRowsRepliesProduceTheirEncoding() {
+        var rows = List.of(new byte[0], B, new byte[200], new byte[70_000], B);
+        for (Message m : List.of(new Message.RowsResult(300, rows), new Message.Subscribed(301, true, "epoch", 9, rows),
+                new Message.Subscribed(302, false, "e", 1, List.of()), new Message.QueryResult(303, str("v")))) {
+            byte[] expected = MessageCodec.encode(m);
+            for (int piece : new int[] {1, 3, 64, 65_536}) {
+                MessageBytes b = MessageBytes.of(m);
+                assertThat(b.size()).isEqualTo(expected.length);
+                var out = new ByteArrayOutputStream();
+                byte[] buf = new byte[piece];
+                int n;
+                while ((n = b.read(buf, 0, piece)) > 0) out.write(buf, 0, n);
+                assertThat(out.toByteArray()).as("%s in pieces of %d", m.getClass().getSimpleName(), piece).isEqualTo(expected);
+            }
+        }
+        assertThat(MessageBytes.of(new Message.RowsResult(1, rows)).whole()).as("rows are not copied into one array").isNull();
+        assertThat(MessageBytes.of(new Message.Ok(1)).whole()).isEqualTo(MessageCodec.encode(new Message.Ok(1)));
     }
 
     @Test

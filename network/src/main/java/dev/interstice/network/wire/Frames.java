@@ -16,22 +16,37 @@ public final class Frames {
 
     /** Reads one frame body; null at a clean end of stream (between frames). */
     public static byte[] read(InputStream in, int maxFrameBytes) throws IOException, ProtocolException {
+        int len = readHeader(in, maxFrameBytes);
+        return len < 0 ? null : readBody(in, len);
+    }
+
+    /** Reads a frame header: the body's length, checked against the maximum; -1 at a clean end of stream. */
+    public static int readHeader(InputStream in, int maxFrameBytes) throws IOException, ProtocolException {
         int b0 = in.read();
-        if (b0 < 0) return null;
+        if (b0 < 0) return -1;
         int b1 = in.read(), b2 = in.read(), b3 = in.read();
         if ((b1 | b2 | b3) < 0) throw new EOFException("connection closed inside a frame header");
         long len = ((long) b0 << 24) | ((long) b1 << 16) | ((long) b2 << 8) | b3;
         if (len == 0) throw new ProtocolException("empty frame");
         if (len > maxFrameBytes)
             throw new ProtocolException("frame of " + len + " bytes exceeds the maximum of " + maxFrameBytes + " bytes");
-        byte[] body = in.readNBytes((int) len);
-        if (body.length != len) throw new EOFException("connection closed inside a frame (" + body.length + " of " + len + " bytes)");
+        return (int) len;
+    }
+
+    /** Reads a body of {@code len} bytes into one array allocated once (no growing copies while it arrives). */
+    public static byte[] readBody(InputStream in, int len) throws IOException {
+        byte[] body = new byte[len];
+        int n = in.readNBytes(body, 0, len);
+        if (n != len) throw new EOFException("connection closed inside a frame (" + n + " of " + len + " bytes)");
         return body;
     }
 
     public static void write(OutputStream out, byte[] body) throws IOException {
-        int n = body.length;
-        out.write(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
+        writeHeader(out, body.length);
         out.write(body);
+    }
+
+    public static void writeHeader(OutputStream out, int length) throws IOException {
+        out.write(new byte[] {(byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length});
     }
 }

@@ -150,6 +150,16 @@ public sealed interface Message {
         public int type() { return 38; }
     }
 
+    /**
+     * One piece of a reply too large for one frame; sent only to connections whose Hello announced minor version 1 or
+     * later. The parts of a reply follow each other with no other frame between them; the receiver concatenates their
+     * bytes up to the one marked {@code last} and decodes the result as the reply (whose id is {@code id}).
+     */
+    record Part(long id, boolean last, byte[] bytes) implements Message {
+        public Part { Objects.requireNonNull(bytes); }
+        public int type() { return 39; }
+    }
+
     // ---------------------------------------------------------------- pushed by the node
 
     /**

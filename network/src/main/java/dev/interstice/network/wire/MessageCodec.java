@@ -21,7 +21,9 @@ import java.util.List;
 public final class MessageCodec {
     /** Protocol version spoken by this implementation. A peer with another major version is refused. */
     public static final int MAJOR = 1;
-    public static final int MINOR = 0;
+    public static final int MINOR = 1;
+    /** The first minor version whose receivers reassemble {@link Message.Part}s. */
+    public static final int PARTS_SINCE_MINOR = 1;
     /** First field of {@link Message.Hello}: tells an Interstice node from anything else that connects. */
     public static final String MAGIC = "interstice-node";
 
@@ -103,7 +105,7 @@ public final class MessageCodec {
             }
             case Message.QueryResult x -> { w.writeVarU64(x.id()); Abi.writeValue(w, x.value()); }
             case Message.SchemaResult x -> { w.writeVarU64(x.id()); Abi.writeNodeSchema(w, x.schema()); }
-            case Message.RowsResult x -> { w.writeVarU64(x.id()); byteList(w, x.rows()); }
+            case Message.RowsResult x -> rows(w, x);
             case Message.Published x -> {
                 w.writeVarU64(x.id());
                 w.writeString(x.module());
@@ -112,13 +114,8 @@ public final class MessageCodec {
                 w.writeU16(x.version().patch());
                 w.writeBool(x.replaced());
             }
-            case Message.Subscribed x -> {
-                w.writeVarU64(x.id());
-                w.writeBool(x.snapshot());
-                w.writeString(x.epoch());
-                w.writeVarU64(x.seq());
-                byteList(w, x.rows());
-            }
+            case Message.Subscribed x -> rows(w, x);
+            case Message.Part x -> { w.writeVarU64(x.id()); w.writeBool(x.last()); bytes(w, x.bytes()); }
             case Message.TableEvent x -> {
                 w.writeVarU64(x.subscription());
                 w.writeVarU64(x.seq());
@@ -169,6 +166,7 @@ public final class MessageCodec {
                 case 36 -> new Message.RowsResult(r.readVarU64(), byteList(r));
                 case 37 -> new Message.Published(r.readVarU64(), r.readString(), new Version(r.readU16(), r.readU16(), r.readU16()), r.readBool());
                 case 38 -> new Message.Subscribed(r.readVarU64(), r.readBool(), r.readString(), r.readVarU64(), byteList(r));
+                case 39 -> new Message.Part(r.readVarU64(), r.readBool(), bytes(r));
                 case 50 -> new Message.TableEvent(r.readVarU64(), r.readVarU64(), enumOf(KINDS, r.readU8(), "table event kind"),
                         optBytes(r), optBytes(r), r.readString());
                 case 51 -> new Message.Resync(r.readVarU64(), r.readString());
@@ -180,6 +178,50 @@ public final class MessageCodec {
         } catch (AbiDecodeException | IllegalArgumentException | NullPointerException e) {
             throw new ProtocolException("malformed message (type " + type + "): " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The encoding of a rows reply ({@link Message.RowsResult}, {@link Message.Subscribed}) up to and including its row
+     * count; each row follows as a byte string. {@link MessageBytes} writes the rows from there without copying them.
+     */
+    static byte[] rowsHead(Message.Reply m) {
+        var w = new PostcardWriter(64);
+        w.writeU8(m.type());
+        rowsFields(w, m);
+        return w.toByteArray();
+    }
+
+    /** A {@link Message.Part} without its bytes: what precedes {@code length} bytes of the reply in the frame. */
+    static byte[] partHead(long id, boolean last, int length) {
+        var w = new PostcardWriter(20);
+        w.writeU8(39);
+        w.writeVarU64(id);
+        w.writeBool(last);
+        w.writeVarUsize(length);
+        return w.toByteArray();
+    }
+
+    private static List<byte[]> rowsFields(PostcardWriter w, Message.Reply m) {
+        List<byte[]> rows = switch (m) {
+            case Message.RowsResult x -> {
+                w.writeVarU64(x.id());
+                yield x.rows();
+            }
+            case Message.Subscribed x -> {
+                w.writeVarU64(x.id());
+                w.writeBool(x.snapshot());
+                w.writeString(x.epoch());
+                w.writeVarU64(x.seq());
+                yield x.rows();
+            }
+            default -> throw new IllegalArgumentException("not a rows reply: type " + m.type());
+        };
+        w.writeVarUsize(rows.size());
+        return rows;
+    }
+
+    private static void rows(PostcardWriter w, Message.Reply m) {
+        for (byte[] b : rowsFields(w, m)) bytes(w, b);
     }
 
     // ---- helpers ----
@@ -206,11 +248,6 @@ public final class MessageCodec {
         if (tag == 0) return null;
         if (tag != 1) throw new ProtocolException("bad option tag " + tag);
         return bytes(r);
-    }
-
-    private static void byteList(PostcardWriter w, List<byte[]> list) {
-        w.writeVarUsize(list.size());
-        for (byte[] b : list) bytes(w, b);
     }
 
     private static List<byte[]> byteList(PostcardReader r) {

@@ -6,6 +6,8 @@ import java.util.Iterator;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Enforces call deadlines by interrupting threads whose outermost guest entry has run too long.
@@ -18,9 +20,11 @@ import java.util.concurrent.locks.LockSupport;
  * never early and at most about two ticks late.
  *
  * <p>One daemon thread serves every open engine; it starts with the first and stops when the last
- * one closes.
+ * one closes. It survives anything thrown inside a tick (an {@code OutOfMemoryError} when the heap is full): a
+ * watchdog that died would leave every later runaway call running forever, holding the node's execution lock.
  */
 final class Watchdog {
+    private static final Logger log = LoggerFactory.getLogger(Watchdog.class);
 
     static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
@@ -109,6 +113,9 @@ final class Watchdog {
     private static int users;
     private static Worker worker;
 
+    /** Test seam: runs at the start of every tick when set (tests make it throw). */
+    static volatile Runnable tickProbe;
+
     private Watchdog() {}
 
     static Slot slot() {
@@ -150,6 +157,9 @@ final class Watchdog {
         Thread thread;
         volatile boolean stop;
 
+        private long failures;
+        private long lastReport;
+
         @Override
         public void run() {
             while (!stop) {
@@ -157,8 +167,31 @@ final class Watchdog {
                 if (stop) {
                     break;
                 }
-                scan(System.nanoTime());
+                try {
+                    Runnable probe = tickProbe;
+                    if (probe != null) {
+                        probe.run();
+                    }
+                    scan(System.nanoTime());
+                } catch (Throwable t) {
+                    failed(t);
+                }
                 Thread.interrupted(); // a stray interrupt would turn parkNanos into a busy loop
+            }
+        }
+
+        /** Reports a failed tick (at most once a minute: it may repeat every tick) and carries on. */
+        private void failed(Throwable t) {
+            failures++;
+            long now = System.nanoTime();
+            if (failures > 1 && now - lastReport < TimeUnit.MINUTES.toNanos(1)) {
+                return;
+            }
+            lastReport = now;
+            try {
+                log.error("deadline watchdog: a tick failed ({} so far); it keeps running: {}", failures, t.toString());
+            } catch (Throwable ignored) {
+                // logging needs memory too; the next report will say how many ticks failed
             }
         }
     }

@@ -109,6 +109,30 @@ class EngineLimitsTest {
     }
 
     @Test
+    void theWatchdogOutlivesAnErrorThrownInsideATick() throws Exception {
+        var thrown = new java.util.concurrent.atomic.AtomicInteger();
+        Watchdog.tickProbe = () -> {
+            if (thrown.getAndIncrement() < 3) {
+                throw new OutOfMemoryError("simulated: the heap is full");
+            }
+        };
+        try {
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (thrown.get() == 0) { // until a tick has failed
+                assertThat(System.nanoTime()).as("the watchdog ticks").isLessThan(until);
+                Thread.sleep(5);
+            }
+            GuestTrapException e = onWorker(2_000, () -> {
+                GuestInstance g = guest.instantiate(new StubHost());
+                return catchThrowableOfType(GuestTrapException.class, () -> g.export("spin").call());
+            });
+            assertThat(e.kind()).as("a runaway call is still stopped").isEqualTo(Kind.DEADLINE);
+        } finally {
+            Watchdog.tickProbe = null;
+        }
+    }
+
+    @Test
     void callsShorterThanTheDeadlineAreNeverInterrupted() throws Exception {
         onWorker(10_000, () -> {
             GuestInstance g = guest.instantiate(new StubHost());
