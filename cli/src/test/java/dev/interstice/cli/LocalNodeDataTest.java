@@ -3,7 +3,6 @@ package dev.interstice.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -27,13 +26,7 @@ class LocalNodeDataTest {
     void aCreatedNodesDataDirectoryAndTokenArePrivate() throws IOException {
         Path home = tmp.resolve("home");
         System.setProperty("interstice.home", home.toString());
-        int port;
-        try (var s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        CliEndToEndTest.run("node", "create", "n1", String.valueOf(port)).ok();
-        var reg = NodeRegistry.load();
-        Path dir = reg.dataDir(reg.require("n1"));
+        Path dir = NodeStartErrorsTest.createLocalNode("n1");
         assertThat(dir.resolve("admin.token")).exists();
         try (Stream<Path> s = Files.walk(home)) {
             assertThat(s.toList()).isNotEmpty().allSatisfy(p -> {

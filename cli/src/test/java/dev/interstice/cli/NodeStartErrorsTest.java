@@ -35,13 +35,18 @@ class NodeStartErrorsTest {
     @BeforeEach
     void create() throws IOException {
         System.setProperty("interstice.home", home.toString());
+        dir = createLocalNode("n1");
+    }
+
+    /** {@code interstice node create <name> <a free port>} in the current CLI home; returns the node's data directory. */
+    static Path createLocalNode(String name) throws IOException {
         int port;
         try (var s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        CliEndToEndTest.run("node", "create", "n1", String.valueOf(port)).ok();
+        CliEndToEndTest.run("node", "create", name, String.valueOf(port)).ok();
         var reg = NodeRegistry.load();
-        dir = reg.dataDir(reg.require("n1"));
+        return reg.dataDir(reg.require(name));
     }
 
     @AfterEach
