@@ -384,7 +384,7 @@ public final class Executor {
         try {
             p = m.acquire(); // may instantiate: a start function can trap too
         } catch (GuestTrapException e) {
-            throw new CallException(e.kind() == GuestTrapException.Kind.DEADLINE ? CallException.Kind.DEADLINE : CallException.Kind.TRAP,
+            throw new CallException(e.callKind(),
                     "module '" + m.name() + "' could not start an instance for " + frame.function() + ": " + e.getMessage(), e);
         }
         GuestInstance g = p.instance();
@@ -400,7 +400,7 @@ public final class Executor {
             long result = g.export(export).call(ptr, len);
             return query ? readQueryResult(m, export, g, result) : null;
         } catch (GuestTrapException e) {
-            throw new CallException(e.kind() == GuestTrapException.Kind.DEADLINE ? CallException.Kind.DEADLINE : CallException.Kind.TRAP,
+            throw new CallException(e.callKind(),
                     "module '" + m.name() + "' " + (query ? "query '" : "reducer '") + frame.function() + "' failed: " + e.getMessage(), e);
         } catch (GuestMemoryException e) {
             throw new CallException(CallException.Kind.TRAP, "module '" + m.name() + "' " + frame.function()
