@@ -14,7 +14,6 @@ import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.runtime.engine.GuestInstance;
 import dev.interstice.runtime.engine.GuestMemoryException;
 import dev.interstice.runtime.engine.GuestTrapException;
-import dev.interstice.runtime.host.GuestHost;
 import dev.interstice.runtime.module.LoadedModule;
 import dev.interstice.runtime.tx.RowChange;
 import dev.interstice.runtime.tx.Transaction;
@@ -388,7 +387,7 @@ public final class Executor {
                     "module '" + m.name() + "' could not start an instance for " + frame.function() + ": " + e.getMessage(), e);
         }
         GuestInstance g = p.instance();
-        GuestHost host = (GuestHost) p.host();
+        FrameHost host = (FrameHost) p.host();
         Frame saved = host.frame();
         host.enter(frame);
         try {
