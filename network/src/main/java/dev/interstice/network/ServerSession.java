@@ -63,7 +63,7 @@ final class ServerSession implements TableStreams.Sink {
         this.server = server;
         this.slot = slot;
         this.node = server.node();
-        this.persistent = node.storageStats() != null;
+        this.persistent = node.storageStats().isPresent();
         var cfg = server.config();
         this.conn = new Connection(socket, "session " + socket.getRemoteSocketAddress(), cfg.maxFrameBytes(),
                 cfg.maxInFlight() + 16, cfg.eventQueueCapacity());

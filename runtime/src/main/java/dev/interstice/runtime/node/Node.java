@@ -317,9 +317,9 @@ public final class Node implements AutoCloseable {
         if (storage != null) storage.snapshotNow();
     }
 
-    /** Storage counters (appends, fsyncs, snapshots), or null without a data directory. */
-    public dev.interstice.storage.StorageStats storageStats() {
-        return storage == null ? null : storage.stats();
+    /** Storage counters (appends, fsyncs, snapshots); empty without a data directory. */
+    public Optional<dev.interstice.storage.StorageStats> storageStats() {
+        return storage == null ? Optional.empty() : Optional.of(storage.stats());
     }
 
     public IntersticeValue query(String module, String query, List<IntersticeValue> args) {
@@ -411,8 +411,11 @@ public final class Node implements AutoCloseable {
         executor.runJobs(jobs);
     }
 
-    /** What this node's modules subscribe to on other nodes, with those nodes' addresses from the modules' dependencies. */
-    public record RemoteSubscription(String node, String address, String module, String table, SubscriptionEvent.TableEventKind kind) {}
+    /**
+     * What this node's modules subscribe to on other nodes, with those nodes' addresses from the modules' dependencies
+     * ({@code address} empty when no module declares the node).
+     */
+    public record RemoteSubscription(String node, Optional<String> address, String module, String table, SubscriptionEvent.TableEventKind kind) {}
 
     public List<RemoteSubscription> remoteSubscriptions() {
         return executor.exclusive(() -> {
@@ -420,8 +423,8 @@ public final class Node implements AutoCloseable {
             for (LoadedModule m : registry.all())
                 for (var s : m.schema().subscriptions())
                     if (s.event() instanceof SubscriptionEvent.Table t && !t.node().isCurrent()) {
-                        String address = m.schema().nodeDependencies().stream().filter(d -> d.name().equals(t.node().other()))
-                                .map(dev.interstice.abi.schema.NodeDependency::address).findFirst().orElse(null);
+                        var address = m.schema().nodeDependencies().stream().filter(d -> d.name().equals(t.node().other()))
+                                .map(dev.interstice.abi.schema.NodeDependency::address).findFirst();
                         var rs = new RemoteSubscription(t.node().other(), address, t.module(), t.table(), t.kind());
                         if (!out.contains(rs)) out.add(rs);
                     }
