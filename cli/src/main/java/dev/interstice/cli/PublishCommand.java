@@ -1,8 +1,8 @@
 package dev.interstice.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.interstice.network.ErrorKind;
 import dev.interstice.network.NetworkException;
+import dev.interstice.runtime.IntersticeException.Kind;
 import dev.interstice.network.wire.Message;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,8 +48,8 @@ final class PublishCommand implements Callable<Integer> {
                 out.println((p.replaced() ? "replaced" : "published") + " module '" + p.module() + "' " + p.version() + " on " + t.label()
                         + (p.replaced() && reset ? " (reset: its previous data was dropped)" : ""));
             } catch (NetworkException e) {
-                if (e.kind() == ErrorKind.INCOMPATIBLE || e.kind() == ErrorKind.UNSUPPORTED || e.kind() == ErrorKind.INVALID_MODULE
-                        || e.kind() == ErrorKind.TRAP || e.kind() == ErrorKind.DEADLINE)
+                if (e.kind() == Kind.INCOMPATIBLE || e.kind() == Kind.UNSUPPORTED || e.kind() == Kind.INVALID
+                        || e.kind() == Kind.TRAP || e.kind() == Kind.DEADLINE)
                     throw new CliException("cannot publish " + wasmFile.getFileName() + " to " + t.label() + ":\n" + e.getMessage());
                 throw e;
             }

@@ -1,8 +1,11 @@
 package dev.interstice.network;
 
+import dev.interstice.runtime.IntersticeException.Kind;
+
 /**
- * Why a request failed. The first group travels on the wire in {@code Error} replies (their ordinal is the wire code:
- * append only); the second group is decided locally by the client.
+ * The wire codes of {@link Kind}: why a request failed. The first group travels on the wire in {@code Error} replies
+ * (their ordinal is the wire code: append only); the second group is decided locally by the client. {@link #of} and
+ * {@link #kind} are the one mapping between the two.
  */
 public enum ErrorKind {
     /** No such module, reducer, query or table, or not visible to this caller (private answers exactly like missing). */
@@ -47,6 +50,34 @@ public enum ErrorKind {
     public boolean remote() { return ordinal() <= INTERNAL.ordinal(); }
 
     static final ErrorKind[] VALUES = values();
+
+    /** The wire code of a kind: INVALID travels as INVALID_MODULE, CONFLICT as REFUSED; the rest by their names. */
+    public static ErrorKind of(Kind kind) {
+        return switch (kind) {
+            case NOT_FOUND -> NOT_FOUND;
+            case BAD_ARGUMENTS -> BAD_ARGUMENTS;
+            case REFUSED, CONFLICT -> REFUSED;
+            case TRAP -> TRAP;
+            case DEADLINE -> DEADLINE;
+            case STORAGE -> STORAGE;
+            case INVALID -> INVALID_MODULE;
+            case INCOMPATIBLE -> INCOMPATIBLE;
+            case UNAUTHORIZED -> UNAUTHORIZED;
+            case UNSUPPORTED -> UNSUPPORTED;
+            case UNAVAILABLE -> UNAVAILABLE;
+            case BAD_REQUEST -> BAD_REQUEST;
+            case INTERNAL -> INTERNAL;
+            case UNREACHABLE -> UNREACHABLE;
+            case TIMEOUT -> TIMEOUT;
+            case CONNECTION_LOST -> CONNECTION_LOST;
+            case PROTOCOL -> PROTOCOL;
+        };
+    }
+
+    /** The kind a receiver sees for this code. */
+    public Kind kind() {
+        return this == INVALID_MODULE ? Kind.INVALID : Kind.valueOf(name());
+    }
 
     /** The kind with this wire code; unknown codes (a newer peer) read as {@link #INTERNAL}. */
     public static ErrorKind ofWire(int code) {

@@ -1,18 +1,21 @@
 package dev.interstice.network;
 
-/** A request to a node failed: {@link #kind()} says why, the message says what to do. */
-public final class NetworkException extends RuntimeException {
-    private final ErrorKind kind;
+import dev.interstice.runtime.IntersticeException;
 
+/** A request to a node failed: {@link #kind()} says why, the message says what to do. */
+public final class NetworkException extends IntersticeException {
     public NetworkException(ErrorKind kind, String message) {
-        super(message);
-        this.kind = kind;
+        this(kind, message, null);
     }
 
     public NetworkException(ErrorKind kind, String message, Throwable cause) {
-        super(message, cause);
-        this.kind = kind;
+        super(kind.kind(), message, cause);
     }
 
-    public ErrorKind kind() { return kind; }
+    public NetworkException(Kind kind, String message, Throwable cause) {
+        super(kind, message, cause);
+    }
+
+    /** The wire code of {@link #kind()}. */
+    public ErrorKind errorKind() { return ErrorKind.of(kind()); }
 }

@@ -120,13 +120,13 @@ public final class PeerNetwork implements Peers, AutoCloseable {
         var wanted = new HashMap<String, Map<String, Map.Entry<String, Set<String>>>>();
         try {
             for (Node.RemoteSubscription s : node.remoteSubscriptions()) {
-                if (s.address() == null) {
+                if (s.address().isEmpty()) {
                     log.warn("a module subscribes to {}.{}.{} but declares no node dependency '{}' (its address is unknown)",
                             s.node(), s.module(), s.table(), s.node());
                     continue;
                 }
                 String key = s.module() + '\u0000' + s.table();
-                wanted.computeIfAbsent(server.config().nodeAddress(s.node(), s.address()), a -> new HashMap<>())
+                wanted.computeIfAbsent(server.config().nodeAddress(s.node(), s.address().get()), a -> new HashMap<>())
                         .computeIfAbsent(key, k -> Map.entry(k, new LinkedHashSet<>())).getValue().add(s.node());
             }
         } catch (IllegalStateException e) {

@@ -10,10 +10,10 @@ import dev.interstice.network.wire.MessageBytes;
 import dev.interstice.network.wire.MessageCodec;
 import dev.interstice.network.wire.ProtocolException;
 import dev.interstice.runtime.exec.Ack;
+import dev.interstice.runtime.IntersticeException;
 import dev.interstice.runtime.exec.CallException;
 import dev.interstice.runtime.exec.CallResult;
 import dev.interstice.runtime.engine.GuestTrapException;
-import dev.interstice.runtime.module.ModuleException;
 import dev.interstice.runtime.node.Node;
 import java.io.EOFException;
 import java.io.IOException;
@@ -81,7 +81,7 @@ final class ServerSession implements TableStreams.Sink {
         this.server = server;
         this.slot = slot;
         this.node = server.node();
-        this.persistent = node.storageStats() != null;
+        this.persistent = node.storageStats().isPresent();
         var cfg = server.config();
         this.conn = new Connection(socket, "session " + socket.getRemoteSocketAddress(), new Connection.Limits(cfg.maxFrameBytes(),
                 cfg.maxInFlight() + 16, cfg.eventQueueCapacity(), server.budget(), cfg.bufferWait(), cfg.frameBodyTimeout(),
@@ -504,18 +504,11 @@ final class ServerSession implements TableStreams.Sink {
 
     private Message.Error error(long id, RuntimeException e) {
         return switch (e) {
-            case CallException c -> new Message.Error(id, switch (c.kind()) {
-                case NOT_FOUND -> ErrorKind.NOT_FOUND;
-                case BAD_ARGUMENTS -> ErrorKind.BAD_ARGUMENTS;
-                case REFUSED -> ErrorKind.REFUSED;
-                case TRAP -> ErrorKind.TRAP;
-                case DEADLINE -> ErrorKind.DEADLINE;
-                case STORAGE -> ErrorKind.STORAGE;
-            }, c.getMessage());
-            case NetworkException n -> new Message.Error(id, n.kind().remote() ? n.kind() : ErrorKind.INTERNAL, n.getMessage());
-            case ModuleException m -> new Message.Error(id, ModuleInstaller.kindOf(m), m.getMessage());
-            case GuestTrapException g -> new Message.Error(id, g.kind() == GuestTrapException.Kind.DEADLINE ? ErrorKind.DEADLINE
-                    : ErrorKind.TRAP, g.getMessage());
+            case IntersticeException x -> {
+                ErrorKind kind = ErrorKind.of(x.kind());
+                yield new Message.Error(id, kind.remote() ? kind : ErrorKind.INTERNAL, x.getMessage());
+            }
+            case GuestTrapException g -> new Message.Error(id, ErrorKind.of(g.callKind()), g.getMessage());
             case IllegalStateException s when server.isClosed() || String.valueOf(s.getMessage()).endsWith(" is closed") -> new Message.Error(id, ErrorKind.UNAVAILABLE, "node '" + server.nodeName() + "' is shutting down");
             default -> { // the Java details stay in the node's log
                 log.error("{}: request {} failed", conn.label(), id, e);

@@ -65,7 +65,7 @@ class AdmissionTest {
 
         // a client let in through the admin reserve is told why at its first request, then closed
         try (var c = NodeClient.connect(n.address(), NodeClient.Options.client())) {
-            assertThatThrownBy(c::ping).isInstanceOfSatisfying(NetworkException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNAVAILABLE))
+            assertThatThrownBy(c::ping).isInstanceOfSatisfying(NetworkException.class, e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.UNAVAILABLE))
                     .hasMessageContaining(full).hasMessageContaining("only the admin may connect now");
             assertThat(c.closed().get(15, java.util.concurrent.TimeUnit.SECONDS)).contains(full);
         }
@@ -84,7 +84,7 @@ class AdmissionTest {
                     m -> assertThat(m.reason()).isEqualTo(full + "; try again later"));
         }
         assertThatThrownBy(() -> NodeClient.connect(n.address(), NodeClient.Options.client().withAdminToken(n.token)))
-                .isInstanceOfSatisfying(NetworkException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.PROTOCOL))
+                .isInstanceOfSatisfying(NetworkException.class, e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.PROTOCOL))
                 .hasMessageContaining("refused the connection: " + full);
 
         // a reserve slot held by someone who never authenticates is freed after the handshake timeout, with the reason

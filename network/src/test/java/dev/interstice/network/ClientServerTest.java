@@ -76,13 +76,13 @@ class ClientServerTest {
     void errorsCarryTheirKindAndAReadableMessage() {
         try (var c = n.client()) {
             assertThatThrownBy(() -> c.call("bank", "nope", List.of(), false)).isInstanceOfSatisfying(NetworkException.class,
-                    e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND)).hasMessageContaining("no reducer 'nope'");
+                    e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.NOT_FOUND)).hasMessageContaining("no reducer 'nope'");
             assertThatThrownBy(() -> c.call("bank", "add", List.of(str("x")), false)).isInstanceOfSatisfying(NetworkException.class,
-                    e -> assertThat(e.kind()).isEqualTo(ErrorKind.BAD_ARGUMENTS));
+                    e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.BAD_ARGUMENTS));
             assertThatThrownBy(() -> c.call("bank", "boom", List.of(), false)).isInstanceOfSatisfying(NetworkException.class,
-                    e -> assertThat(e.kind()).isEqualTo(ErrorKind.TRAP));
+                    e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.TRAP));
             assertThatThrownBy(() -> c.query("bank", "nope", List.of())).isInstanceOfSatisfying(NetworkException.class,
-                    e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
+                    e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.NOT_FOUND));
             // the connection is still fine after errors
             assertThat(c.query("bank", "total", List.of())).isEqualTo(u64(42));
         }
@@ -98,7 +98,7 @@ class ClientServerTest {
             assertThat(messageOf(() -> c.rows("bank", "vault"))).isEqualTo(messageOf(() -> c.rows("bank", "nothing")).replace("nothing", "vault"));
             assertThat(messageOf(() -> c.rows("secret", "notes"))).contains("no module 'secret'");
             assertThatThrownBy(() -> c.schema(true)).isInstanceOfSatisfying(NetworkException.class,
-                    e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNAUTHORIZED));
+                    e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.UNAUTHORIZED));
         }
         try (var a = n.admin()) {
             assertThat(a.isAdmin()).isTrue();
@@ -114,7 +114,7 @@ class ClientServerTest {
         try {
             r.run();
         } catch (NetworkException e) {
-            assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND);
+            assertThat(e.errorKind()).isEqualTo(ErrorKind.NOT_FOUND);
             return e.getMessage();
         }
         throw new AssertionError("expected NOT_FOUND");
@@ -125,27 +125,27 @@ class ClientServerTest {
         byte[] wasm = Fixtures.bank().build();
         try (var c = n.client()) {
             assertThatThrownBy(() -> c.publish("bank.wasm", wasm, false, java.time.Duration.ofSeconds(30)))
-                    .isInstanceOfSatisfying(NetworkException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNAUTHORIZED))
+                    .isInstanceOfSatisfying(NetworkException.class, e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.UNAUTHORIZED))
                     .hasMessageContaining("admin credential");
             assertThatThrownBy(() -> c.remove("bank")).isInstanceOfSatisfying(NetworkException.class,
-                    e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNAUTHORIZED));
+                    e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.UNAUTHORIZED));
         }
         assertThat(n.t.node.schema("bank")).isPresent();
         assertThatThrownBy(() -> NodeClient.connect(n.address(), NodeClient.Options.client().withAdminToken(AdminToken.random())))
-                .isInstanceOfSatisfying(NetworkException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNAUTHORIZED))
+                .isInstanceOfSatisfying(NetworkException.class, e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.UNAUTHORIZED))
                 .hasMessageContaining("refused");
         try (var a = n.admin()) {
             a.remove("bank");
             assertThat(n.t.node.schema("bank")).isEmpty();
             assertThatThrownBy(() -> a.remove("bank")).isInstanceOfSatisfying(NetworkException.class,
-                    e -> assertThat(e.kind()).isEqualTo(ErrorKind.NOT_FOUND));
+                    e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.NOT_FOUND));
             Message.Published p = a.publish("bank.wasm", wasm, false, java.time.Duration.ofSeconds(30));
             assertThat(p.module()).isEqualTo("bank");
             assertThat(p.version().toString()).isEqualTo("0.1.0");
             assertThat(p.replaced()).isFalse();
             assertThat(a.query("bank", "total", List.of())).isEqualTo(u64(42));
             assertThatThrownBy(() -> a.publish("junk.wasm", new byte[] {0, 'a', 's', 'm', 9}, false, java.time.Duration.ofSeconds(30)))
-                    .isInstanceOfSatisfying(NetworkException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_MODULE))
+                    .isInstanceOfSatisfying(NetworkException.class, e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.INVALID_MODULE))
                     .hasMessageContaining("junk.wasm");
         }
     }
@@ -163,7 +163,7 @@ class ClientServerTest {
                     "ledger", true, dev.interstice.abi.schema.Persistence.LOGGED, dev.interstice.abi.schema.Visibility.PUBLIC,
                     List.of(new dev.interstice.abi.schema.FieldDef("amount", dev.interstice.abi.schema.IntersticeType.STRING)), List.of()));
             assertThatThrownBy(() -> a.publish("bank2.wasm", changed.build(), false, java.time.Duration.ofSeconds(30)))
-                    .isInstanceOfSatisfying(NetworkException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.INCOMPATIBLE))
+                    .isInstanceOfSatisfying(NetworkException.class, e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.INCOMPATIBLE))
                     .hasMessageContaining("column 'amount' changed type u64 -> String")
                     .hasMessageContaining("table 'vault' removed");
             assertThat(n.t.node.rows("bank", "ledger")).hasSize(1);

@@ -101,7 +101,7 @@ class ExposureTest {
         }
         var opts = NodeClient.Options.client().asPeer(n.t.node.id(), "me");
         assertThatThrownBy(() -> NodeClient.connect(n.address(), opts)).isInstanceOfSatisfying(NetworkException.class,
-                e -> assertThat(e.kind()).isEqualTo(ErrorKind.PROTOCOL)).hasMessageContaining("refused the connection").hasMessageContaining("itself");
+                e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.PROTOCOL)).hasMessageContaining("refused the connection").hasMessageContaining("itself");
         assertThat(callers()).isEmpty();
     }
 

@@ -160,7 +160,7 @@ class HostileInputTest {
             try (var c = NodeClient.connect("127.0.0.1:" + silent.getLocalPort(), opts)) {
                 long t0 = System.nanoTime();
                 assertThatThrownBy(() -> c.call("bank", "record", List.of(), false)).isInstanceOfSatisfying(NetworkException.class,
-                        e -> assertThat(e.kind()).isEqualTo(ErrorKind.TIMEOUT)).hasMessageContaining("no reply").hasMessageContaining("300 ms");
+                        e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.TIMEOUT)).hasMessageContaining("no reply").hasMessageContaining("300 ms");
                 assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
                 assertThat(c.inFlight()).isZero();
             }
@@ -179,7 +179,7 @@ class HostileInputTest {
             });
             var opts = NodeClient.Options.client().withConnectTimeout(Duration.ofMillis(300));
             assertThatThrownBy(() -> NodeClient.connect("127.0.0.1:" + mute.getLocalPort(), opts)).isInstanceOfSatisfying(NetworkException.class,
-                    e -> assertThat(e.kind()).isEqualTo(ErrorKind.PROTOCOL)).hasMessageContaining("handshake");
+                    e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.PROTOCOL)).hasMessageContaining("handshake");
         }
     }
 
@@ -190,10 +190,10 @@ class HostileInputTest {
             port = s.getLocalPort();
         }
         assertThatThrownBy(() -> NodeClient.connect("127.0.0.1:" + port, NodeClient.Options.client()))
-                .isInstanceOfSatisfying(NetworkException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNREACHABLE))
+                .isInstanceOfSatisfying(NetworkException.class, e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.UNREACHABLE))
                 .hasMessageContaining("cannot reach 127.0.0.1:" + port);
         assertThatThrownBy(() -> NodeClient.connect("nonsense", NodeClient.Options.client()))
-                .isInstanceOfSatisfying(NetworkException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNREACHABLE))
+                .isInstanceOfSatisfying(NetworkException.class, e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.UNREACHABLE))
                 .hasMessageContaining("host:port");
     }
 
@@ -213,7 +213,7 @@ class HostileInputTest {
             });
             try (var c = NodeClient.connect("127.0.0.1:" + silent.getLocalPort(), NodeClient.Options.client())) {
                 assertThatThrownBy(() -> c.call("bank", "record", List.of(), false)).isInstanceOfSatisfying(NetworkException.class,
-                        e -> assertThat(e.kind()).isEqualTo(ErrorKind.CONNECTION_LOST)).hasMessageContaining("outcome");
+                        e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.CONNECTION_LOST)).hasMessageContaining("outcome");
             }
         }
     }

@@ -70,7 +70,7 @@ class LargeRepliesTest {
         var opts = NodeClient.Options.client().withMaxReplyBytes(150_000);
         try (var n = bigNode(NodeConfig.inMemory(), 0); var c = NodeClient.connect(n.address(), opts)) {
             assertThatThrownBy(() -> c.rows("big", "blobs")).isInstanceOfSatisfying(NetworkException.class,
-                    e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNSUPPORTED)).hasMessageContaining("the rows of big.blobs")
+                    e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.UNSUPPORTED)).hasMessageContaining("the rows of big.blobs")
                     .hasMessageContaining("larger than this client's maximum of 150000 bytes");
             assertThat(c.query("big", "huge", List.of())).isEqualTo(IntersticeValue.str("x".repeat(Fixtures.HUGE)));
             assertThat(c.isOpen()).isTrue();

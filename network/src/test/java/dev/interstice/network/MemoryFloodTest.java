@@ -77,7 +77,7 @@ class MemoryFloodTest {
 
     private static void assertSpinStopped(NodeClient client) {
         assertThatThrownBy(() -> client.call("bank", "spin", List.of(), false)).isInstanceOfSatisfying(NetworkException.class,
-                e -> assertThat(e.kind()).isEqualTo(ErrorKind.DEADLINE));
+                e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.DEADLINE));
     }
 
     /** Shakes hands, announces a frame of FRAME bytes, sends all but its last byte, then reads until closed. */

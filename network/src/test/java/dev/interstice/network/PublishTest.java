@@ -42,7 +42,7 @@ class PublishTest {
 
     static void failsWith(ErrorKind kind, ThrowingRunnable r, String... fragments) {
         assertThatThrownBy(r::run).isInstanceOfSatisfying(NetworkException.class, e -> {
-            assertThat(e.kind()).isEqualTo(kind);
+            assertThat(e.errorKind()).isEqualTo(kind);
             for (String f : fragments) assertThat(e.getMessage()).contains(f);
             assertThat(e.getMessage()).doesNotContain("Exception").doesNotContain("dev.interstice");
         });
@@ -67,6 +67,19 @@ class PublishTest {
             failsWith(ErrorKind.TRAP, () -> a.publish("bank.wasm", bank.build(), false, WAIT),
                     "module 'bank' was not published: its load hook 'on_load' trapped: ", "the previous version stays loaded");
             assertThat(n.t.node.schema("bank").orElseThrow().reducer("on_load")).isEmpty();
+            assertThat(a.rows("bank", "ledger")).hasSize(1);
+        }
+    }
+
+    @Test
+    void aReplacingPublishCompilesAndStartsTheModuleOnce() {
+        // the start function logs a marker: it runs once per compilation, when the module describes itself
+        var loud = Fixtures.bank().func("(func $hello (call $log_i32 (i32.const 0x5eed))) (start $hello)");
+        try (var a = n.admin()) {
+            a.call("bank", "record", List.of(), false);
+            Message.Published p = a.publish("bank.wasm", loud.build(), false, WAIT);
+            assertThat(p.replaced()).isTrue();
+            assertThat(n.t.logs.stream().filter(l -> l.message().equals("ed5e0000")).count()).isEqualTo(1);
             assertThat(a.rows("bank", "ledger")).hasSize(1);
         }
     }

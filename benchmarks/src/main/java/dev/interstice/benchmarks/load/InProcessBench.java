@@ -123,8 +123,7 @@ public final class InProcessBench {
                 } finally {
                     prepared.finish(control);
                 }
-                var storage = node.storageStats();
-                if (storage != null) cfg.note("storage_stats", storage.toString());
+                node.storageStats().ifPresent(storage -> cfg.note("storage_stats", storage.toString()));
                 return r;
             }
         } finally {

@@ -70,13 +70,13 @@ public class DurableInsertBenchmark {
     @Setup(Level.Iteration)
     public void mark() {
         startNanos = System.nanoTime();
-        startFsyncs = node.storageStats().fsyncs();
+        startFsyncs = node.storageStats().orElseThrow().fsyncs();
     }
 
     @TearDown(Level.Iteration)
     public void report() {
         double secs = (System.nanoTime() - startNanos) / 1e9;
-        System.out.printf("  [%s] fsyncs/s %.0f%n", ack, (node.storageStats().fsyncs() - startFsyncs) / secs);
+        System.out.printf("  [%s] fsyncs/s %.0f%n", ack, (node.storageStats().orElseThrow().fsyncs() - startFsyncs) / secs);
     }
 
     @TearDown(Level.Trial)

@@ -1,5 +1,6 @@
 package dev.interstice.runtime.engine;
 
+import dev.interstice.runtime.IntersticeException;
 import java.util.Objects;
 
 /**
@@ -37,6 +38,11 @@ public final class GuestTrapException extends RuntimeException {
 
     public Kind kind() {
         return kind;
+    }
+
+    /** What a caller is told: DEADLINE for a deadline, TRAP for every other guest fault. */
+    public IntersticeException.Kind callKind() {
+        return kind == Kind.DEADLINE ? IntersticeException.Kind.DEADLINE : IntersticeException.Kind.TRAP;
     }
 
     /** Label of the module whose guest code failed. */

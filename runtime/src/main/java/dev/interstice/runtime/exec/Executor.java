@@ -14,7 +14,6 @@ import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.runtime.engine.GuestInstance;
 import dev.interstice.runtime.engine.GuestMemoryException;
 import dev.interstice.runtime.engine.GuestTrapException;
-import dev.interstice.runtime.host.GuestHost;
 import dev.interstice.runtime.module.LoadedModule;
 import dev.interstice.runtime.tx.RowChange;
 import dev.interstice.runtime.tx.Transaction;
@@ -384,11 +383,11 @@ public final class Executor {
         try {
             p = m.acquire(); // may instantiate: a start function can trap too
         } catch (GuestTrapException e) {
-            throw new CallException(e.kind() == GuestTrapException.Kind.DEADLINE ? CallException.Kind.DEADLINE : CallException.Kind.TRAP,
+            throw new CallException(e.callKind(),
                     "module '" + m.name() + "' could not start an instance for " + frame.function() + ": " + e.getMessage(), e);
         }
         GuestInstance g = p.instance();
-        GuestHost host = (GuestHost) p.host();
+        FrameHost host = (FrameHost) p.host();
         Frame saved = host.frame();
         host.enter(frame);
         try {
@@ -400,7 +399,7 @@ public final class Executor {
             long result = g.export(export).call(ptr, len);
             return query ? readQueryResult(m, export, g, result) : null;
         } catch (GuestTrapException e) {
-            throw new CallException(e.kind() == GuestTrapException.Kind.DEADLINE ? CallException.Kind.DEADLINE : CallException.Kind.TRAP,
+            throw new CallException(e.callKind(),
                     "module '" + m.name() + "' " + (query ? "query '" : "reducer '") + frame.function() + "' failed: " + e.getMessage(), e);
         } catch (GuestMemoryException e) {
             throw new CallException(CallException.Kind.TRAP, "module '" + m.name() + "' " + frame.function()

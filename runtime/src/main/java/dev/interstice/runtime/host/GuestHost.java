@@ -12,11 +12,11 @@ import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
 import dev.interstice.runtime.engine.GuestInstance;
 import dev.interstice.runtime.engine.GuestMemoryException;
-import dev.interstice.runtime.engine.HostFunctions;
 import dev.interstice.runtime.module.Access;
 import dev.interstice.runtime.exec.CallException;
 import dev.interstice.runtime.exec.Executor;
 import dev.interstice.runtime.exec.Frame;
+import dev.interstice.runtime.exec.FrameHost;
 import dev.interstice.runtime.exec.Invocation;
 import dev.interstice.runtime.exec.RemoteCall;
 import dev.interstice.runtime.module.LoadedModule;
@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * guest: its transaction, its module and its declared access. Refused operations answer errors the guest can
  * handle; only malformed requests and failures of nested calls abort the transaction.
  */
-public final class GuestHost implements HostFunctions {
+public final class GuestHost implements FrameHost {
     private static final Logger log = LoggerFactory.getLogger(GuestHost.class);
     /** What precedes a row's bytes in an {@code Ok(Some(row))} answer: the answer for an empty row is exactly that. */
     private static final byte[] OK_SOME_PREFIX = Responses.optionalRowOk(new byte[0]);
@@ -54,20 +54,19 @@ public final class GuestHost implements HostFunctions {
         this.module = module;
     }
 
-    public Frame frame() { return frame; }
+    @Override public Frame frame() { return frame; }
 
-    public void enter(Frame f) {
+    @Override public void enter(Frame f) {
         frame = f;
         pendingInsertResponse = null;
     }
 
-    public void leave(Frame previous) {
+    @Override public void leave(Frame previous) {
         frame = previous;
         pendingInsertResponse = null;
     }
 
-    /** A guest buffer of at least {@code len} bytes owned by the host, reused across calls. */
-    public int scratch(GuestInstance g, int len) {
+    @Override public int scratch(GuestInstance g, int len) {
         if (len > scratchCap) {
             if (scratchCap > 0) g.dealloc(scratchPtr, scratchCap);
             int cap = Math.max(4096, Integer.highestOneBit(Math.max(len, 1) - 1) << 1);

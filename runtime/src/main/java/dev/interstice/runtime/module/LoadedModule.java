@@ -42,7 +42,7 @@ public final class LoadedModule {
     /** An instance together with the host functions bound to it (they carry per-instance call state). */
     public record Pooled(GuestInstance instance, HostFunctions host) {}
 
-    public LoadedModule(ModuleSchema schema, CompiledModule code, byte[] wasm, Function<LoadedModule, HostFunctions> hostFactory) {
+    LoadedModule(ModuleSchema schema, CompiledModule code, byte[] wasm, Function<LoadedModule, HostFunctions> hostFactory) {
         this.schema = schema;
         this.code = code;
         this.wasm = wasm;

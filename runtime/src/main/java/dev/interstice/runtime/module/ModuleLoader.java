@@ -55,13 +55,13 @@ public final class ModuleLoader {
         try {
             g = code.instantiate(host);
         } catch (GuestTrapException | IllegalStateException e) { // a start function that traps or calls a refused import
-            throw new ModuleException("module '" + label + "' failed while starting (start function or _initialize): " + e.getMessage(), e);
+            throw new ModuleException(kindOf(e), "module '" + label + "' failed while starting (start function or _initialize): " + e.getMessage(), e);
         }
         long packed;
         try {
             packed = g.export("interstice_describe").call();
         } catch (GuestTrapException | IllegalStateException e) {
-            throw new ModuleException("module '" + label + "': interstice_describe failed: " + e.getMessage(), e);
+            throw new ModuleException(kindOf(e), "module '" + label + "': interstice_describe failed: " + e.getMessage(), e);
         }
         int ptr = (int) (packed >>> 32), len = (int) packed;
         if (len <= 0) throw new ModuleException("module '" + label + "': interstice_describe returned an empty schema");
@@ -76,5 +76,10 @@ public final class ModuleLoader {
         } catch (AbiDecodeException e) {
             throw new ModuleException("module '" + label + "': its schema (interstice_describe) does not decode as ABI 6: " + e.getMessage(), e);
         }
+    }
+
+    /** The module's own code failed (TRAP, DEADLINE) or it called an import it may not use while describing (INVALID). */
+    private static ModuleException.Kind kindOf(RuntimeException e) {
+        return e instanceof GuestTrapException g ? g.callKind() : ModuleException.Kind.INVALID;
     }
 }

@@ -19,12 +19,12 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /** Checks a described schema before anything is registered; every refusal names the module and the reason. */
-public final class SchemaValidator {
+final class SchemaValidator {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_\\-]{0,127}");
 
     private SchemaValidator() {}
 
-    public static void validate(ModuleSchema s) {
+    static void validate(ModuleSchema s) {
         String m = s.name();
         if (s.abiVersion() != ModuleSchema.ABI_VERSION)
             throw new ModuleException("module '" + m + "' was built for ABI version " + s.abiVersion()
@@ -119,7 +119,7 @@ public final class SchemaValidator {
                         + String.join(", ", s.tables().stream().map(TableSchema::name).toList()) + ")"));
     }
 
-    public static String describe(SubscriptionEvent e) {
+    static String describe(SubscriptionEvent e) {
         return switch (e) {
             case SubscriptionEvent.Table t -> (t.node().isCurrent() ? "" : t.node().other() + ".") + t.module() + "."
                     + t.table() + "." + t.kind().name().toLowerCase();

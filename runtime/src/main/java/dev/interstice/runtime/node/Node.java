@@ -13,7 +13,6 @@ import dev.interstice.runtime.exec.Durability;
 import dev.interstice.runtime.exec.Executor;
 import dev.interstice.runtime.exec.Ack;
 import dev.interstice.runtime.exec.CallException;
-import dev.interstice.runtime.exec.StorageDurability;
 import dev.interstice.runtime.exec.SystemTables;
 import dev.interstice.runtime.host.DescribeHost;
 import dev.interstice.storage.PrivateFiles;
@@ -26,7 +25,6 @@ import dev.interstice.runtime.module.LoadedModule;
 import dev.interstice.runtime.module.ModuleException;
 import dev.interstice.runtime.module.ModuleLoader;
 import dev.interstice.runtime.module.SchemaDiff;
-import dev.interstice.runtime.schedule.Scheduler;
 import dev.interstice.runtime.table.StoredRow;
 import dev.interstice.runtime.table.Table;
 import java.util.ArrayList;
@@ -125,11 +123,51 @@ public final class Node implements AutoCloseable {
 
     public String id() { return meta.nodeId(); }
 
+    /** What {@link #publish} did: the module now loaded, and whether (and how) it replaced a loaded version. */
+    public record Publication(ModuleSchema schema, boolean replaced, boolean reset, Optional<SchemaDiff.Result> differences) {
+        public String module() { return schema.name(); }
+    }
+
+    /**
+     * Publishes a module: compiles it once, then loads it as {@link #load(String, byte[])} does, or, when a module of
+     * that name is loaded, replaces it as {@link #replace(byte[], boolean)} does (an incompatible version is refused
+     * with the differences unless {@code reset}). All or nothing: a refused module throws {@link ModuleException}
+     * (INVALID, CONFLICT, INCOMPATIBLE, or TRAP/DEADLINE when its code failed while describing itself), a failing
+     * hook a {@link CallException}; either way the node is as it was.
+     *
+     * @param label names the module in errors until its schema is read (e.g. the file name)
+     */
+    public Publication publish(String label, byte[] wasm, boolean reset) {
+        ensureOpen();
+        LoadedModule next = compile(label, wasm);
+        Publication p = executor.exclusive(() -> {
+            LoadedModule current = registry.get(next.name());
+            if (current == null) {
+                install(next, wasm);
+                return new Publication(next.schema(), false, false, Optional.empty());
+            }
+            var diff = replace(current, next, wasm, reset,
+                    "\nNothing was changed. To replace it anyway and DROP its data, publish again with --reset.");
+            return new Publication(next.schema(), true, reset, Optional.of(diff));
+        });
+        logInstalled(next, p.replaced(), reset);
+        return p;
+    }
+
+    /** The schema a module declares, read without loading it (it is compiled and describes itself, nothing else). */
+    public ModuleSchema describe(byte[] wasm) {
+        ensureOpen();
+        String label = "(" + wasm.length + " bytes)";
+        return loader.load(label, wasm, lm -> {
+            throw new IllegalStateException("a described module is not run");
+        }, new DescribeHost(label, config.logSink()::log, config.maxLogLineBytes())).schema();
+    }
+
     /**
      * Loads a module: compiles it, checks its schema and exports, registers its tables, then runs its {@code init}
      * hooks (first load on this node only) and {@code load} hooks, together as one transaction. A refused module
-     * changes nothing: an invalid one throws {@link ModuleException}; one whose hook fails is not installed and
-     * throws a {@link CallException} of the hook's kind (TRAP, DEADLINE, ...).
+     * changes nothing: an invalid one (or one already loaded) throws {@link ModuleException}; one whose hook fails is
+     * not installed and throws a {@link CallException} of the hook's kind (TRAP, DEADLINE, ...).
      */
     public ModuleSchema load(byte[] wasm) {
         return load("(" + wasm.length + " bytes)", wasm);
@@ -138,55 +176,79 @@ public final class Node implements AutoCloseable {
     /** As {@link #load(byte[])}; {@code label} (e.g. the file name) names the module in errors until its schema is read. */
     public ModuleSchema load(String label, byte[] wasm) {
         ensureOpen();
-        LoadedModule m = loader.load(label, wasm, lm -> new GuestHost(executor, lm), new DescribeHost(label, config.logSink()::log, config.maxLogLineBytes()));
+        LoadedModule m = compile(label, wasm);
         executor.exclusive(() -> {
-            checkRegistrable(m, null);
-            registry.add(m);
-            install(m, lifecycleHooks(m, !meta.wasInitialised(m.name())), () -> {
-                if (storage != null) Recovery.declaredTables(m).forEach(storage::declareTable);
-                meta.moduleLoaded(m.name(), wasm);
-            }, () -> registry.remove(m.name()), "");
+            install(m, wasm);
             return null;
         });
-        log.info("loaded module {} {} ({} tables, {} reducers, {} queries)", m.name(), m.schema().version(),
-                m.schema().tables().size(), m.schema().reducers().size(), m.schema().queries().size());
+        logInstalled(m, false, false);
         return m.schema();
     }
 
     /**
      * Replaces a loaded module with new code of the same name. Its tables and their rows are kept when the new schema
      * is compatible ({@link SchemaDiff}: same tables and columns; added tables, indexes, reducers and queries are
-     * fine); otherwise nothing changes and the refusal lists the differences, unless {@code reset} asks to drop the
-     * module's data. The new code's {@code load} hooks run (as one transaction); {@code init} does not. If a hook
-     * fails the replacement is not installed: the previous version stays loaded with its rows, and a
+     * fine); otherwise nothing changes and the refusal (INCOMPATIBLE) lists the differences, unless {@code reset} asks
+     * to drop the module's data. The new code's {@code load} hooks run (as one transaction); {@code init} does not. If
+     * a hook fails the replacement is not installed: the previous version stays loaded with its rows, and a
      * {@link CallException} of the hook's kind says why. The module keeps its place in the load order.
      */
     public ModuleSchema replace(byte[] wasm, boolean reset) {
         ensureOpen();
-        LoadedModule next = loader.load("(" + wasm.length + " bytes)", wasm, lm -> new GuestHost(executor, lm),
-                new DescribeHost("(replacement)", config.logSink()::log, config.maxLogLineBytes()));
+        LoadedModule next = compile("(" + wasm.length + " bytes)", wasm);
         executor.exclusive(() -> {
             LoadedModule current = registry.get(next.name());
-            if (current == null) throw new ModuleException("no module '" + next.name() + "' is loaded on this node to replace");
-            if (!reset) {
-                SchemaDiff.Result diff = SchemaDiff.compare(current.schema(), next.schema());
-                if (!diff.compatible()) throw new ModuleException(diff.describe()
-                        + "\nNothing was changed. Replace with a reset to drop the module's data.");
-                carryOver(current, next);
-            }
-            checkRegistrable(next, current);
-            registry.add(next); // in the place of the current version
-            install(next, lifecycleHooks(next, false), () -> {
-                if (storage != null) {
-                    if (reset) Recovery.declaredTables(current).keySet().forEach(storage::dropTable);
-                    Recovery.declaredTables(next).forEach(storage::declareTable);
-                }
-                meta.moduleLoaded(next.name(), wasm);
-            }, () -> registry.add(current), " (the previous version stays loaded with its rows)");
-            return null;
+            if (current == null)
+                throw new ModuleException(ModuleException.Kind.NOT_FOUND, "no module '" + next.name() + "' is loaded on this node to replace");
+            return replace(current, next, wasm, reset, "\nNothing was changed. Replace with a reset to drop the module's data.");
         });
-        log.info("replaced module {} with version {} ({})", next.name(), next.schema().version(), reset ? "data reset" : "tables kept");
+        logInstalled(next, true, reset);
         return next.schema();
+    }
+
+    /** Compiles a module and reads its schema: the only compilation of a load, replacement or publish. */
+    private LoadedModule compile(String label, byte[] wasm) {
+        return loader.load(label, wasm, lm -> new GuestHost(executor, lm), new DescribeHost(label, config.logSink()::log, config.maxLogLineBytes()));
+    }
+
+    /** Installs a module no other loaded module is named like (under the execution lock). */
+    private void install(LoadedModule m, byte[] wasm) {
+        checkRegistrable(m, null);
+        registry.add(m);
+        runHooks(m, lifecycleHooks(m, !meta.wasInitialised(m.name())), () -> {
+            if (storage != null) Recovery.declaredTables(m).forEach(storage::declareTable);
+            meta.moduleLoaded(m.name(), wasm);
+        }, () -> registry.remove(m.name()), "");
+    }
+
+    /**
+     * Puts {@code next} in the place of {@code current} (under the execution lock), keeping the rows unless
+     * {@code reset}; an incompatible schema without reset is refused with the differences and {@code hint}.
+     */
+    private SchemaDiff.Result replace(LoadedModule current, LoadedModule next, byte[] wasm, boolean reset, String hint) {
+        SchemaDiff.Result diff = SchemaDiff.compare(current.schema(), next.schema());
+        if (!reset) {
+            if (!diff.compatible()) throw new ModuleException(ModuleException.Kind.INCOMPATIBLE, diff.describe() + hint);
+            carryOver(current, next);
+        }
+        checkRegistrable(next, current);
+        registry.add(next); // in the place of the current version
+        runHooks(next, lifecycleHooks(next, false), () -> {
+            if (storage != null) {
+                if (reset) Recovery.declaredTables(current).keySet().forEach(storage::dropTable);
+                Recovery.declaredTables(next).forEach(storage::declareTable);
+            }
+            meta.moduleLoaded(next.name(), wasm);
+        }, () -> registry.add(current), " (the previous version stays loaded with its rows)");
+        return diff;
+    }
+
+    private static void logInstalled(LoadedModule m, boolean replaced, boolean reset) {
+        if (replaced)
+            log.info("replaced module {} with version {} ({})", m.name(), m.schema().version(), reset ? "data reset" : "tables kept");
+        else
+            log.info("loaded module {} {} ({} tables, {} reducers, {} queries)", m.name(), m.schema().version(),
+                    m.schema().tables().size(), m.schema().reducers().size(), m.schema().queries().size());
     }
 
     /** Moves committed rows and auto_inc counters into the replacement's tables; checks new unique indexes hold. */
@@ -201,7 +263,7 @@ public final class Node implements AutoCloseable {
                     var seen = new java.util.HashSet<dev.interstice.abi.value.IndexKey>();
                     for (StoredRow r : old.scan())
                         if (!seen.add(new dev.interstice.abi.value.IndexKey(Table.columnValue(r.row(), ix.column()))))
-                            throw new ModuleException("module '" + to.name() + "': the new unique index on " + t.schema().name() + "."
+                            throw new ModuleException(ModuleException.Kind.INCOMPATIBLE, "module '" + to.name() + "': the new unique index on " + t.schema().name() + "."
                                     + ix.schema().field() + " does not hold for the existing rows; nothing was changed");
                 }
             }
@@ -213,11 +275,12 @@ public final class Node implements AutoCloseable {
         ensureOpen();
         executor.exclusive(() -> {
             LoadedModule m = registry.remove(module);
-            if (m == null) throw new ModuleException("no module '" + module + "' is loaded on this node");
+            if (m == null) throw new ModuleException(ModuleException.Kind.NOT_FOUND, "no module '" + module + "' is loaded on this node");
             if (storage != null) Recovery.declaredTables(m).keySet().forEach(storage::dropTable);
             meta.moduleRemoved(module);
             return null;
         });
+        log.info("removed module {}", module);
     }
 
     public CallResult call(String module, String reducer, List<IntersticeValue> args) {
@@ -252,9 +315,9 @@ public final class Node implements AutoCloseable {
         if (storage != null) storage.snapshotNow();
     }
 
-    /** Storage counters (appends, fsyncs, snapshots), or null without a data directory. */
-    public dev.interstice.storage.StorageStats storageStats() {
-        return storage == null ? null : storage.stats();
+    /** Storage counters (appends, fsyncs, snapshots); empty without a data directory. */
+    public Optional<dev.interstice.storage.StorageStats> storageStats() {
+        return storage == null ? Optional.empty() : Optional.of(storage.stats());
     }
 
     public IntersticeValue query(String module, String query, List<IntersticeValue> args) {
@@ -346,8 +409,11 @@ public final class Node implements AutoCloseable {
         executor.runJobs(jobs);
     }
 
-    /** What this node's modules subscribe to on other nodes, with those nodes' addresses from the modules' dependencies. */
-    public record RemoteSubscription(String node, String address, String module, String table, SubscriptionEvent.TableEventKind kind) {}
+    /**
+     * What this node's modules subscribe to on other nodes, with those nodes' addresses from the modules' dependencies
+     * ({@code address} empty when no module declares the node).
+     */
+    public record RemoteSubscription(String node, Optional<String> address, String module, String table, SubscriptionEvent.TableEventKind kind) {}
 
     public List<RemoteSubscription> remoteSubscriptions() {
         return executor.exclusive(() -> {
@@ -355,8 +421,8 @@ public final class Node implements AutoCloseable {
             for (LoadedModule m : registry.all())
                 for (var s : m.schema().subscriptions())
                     if (s.event() instanceof SubscriptionEvent.Table t && !t.node().isCurrent()) {
-                        String address = m.schema().nodeDependencies().stream().filter(d -> d.name().equals(t.node().other()))
-                                .map(dev.interstice.abi.schema.NodeDependency::address).findFirst().orElse(null);
+                        var address = m.schema().nodeDependencies().stream().filter(d -> d.name().equals(t.node().other()))
+                                .map(dev.interstice.abi.schema.NodeDependency::address).findFirst();
                         var rs = new RemoteSubscription(t.node().other(), address, t.module(), t.table(), t.kind());
                         if (!out.contains(rs)) out.add(rs);
                     }
@@ -416,11 +482,11 @@ public final class Node implements AutoCloseable {
     /** Refuses a module that cannot join the loaded ones ({@code replacing}: the version it replaces, or null). */
     private void checkRegistrable(LoadedModule m, LoadedModule replacing) {
         if (replacing == null && registry.get(m.name()) != null)
-            throw new ModuleException("module '" + m.name() + "' is already loaded on this node; remove it first");
+            throw new ModuleException(ModuleException.Kind.CONFLICT, "module '" + m.name() + "' is already loaded on this node; remove it first");
         for (Authority a : m.schema().authorities())
             for (LoadedModule other : registry.all())
                 if (other != replacing && other.schema().authorities().contains(a))
-                    throw new ModuleException("module '" + m.name() + "' requests the " + a + " authority, which module '"
+                    throw new ModuleException(ModuleException.Kind.CONFLICT, "module '" + m.name() + "' requests the " + a + " authority, which module '"
                             + other.name() + "' already holds");
         for (var sub : m.schema().subscriptions()) {
             if (!(sub.event() instanceof SubscriptionEvent.Table t) || !t.node().isCurrent() || t.module().equals(m.name())) continue;
@@ -428,7 +494,7 @@ public final class Node implements AutoCloseable {
             if (owner == null) continue;
             var table = owner.table(t.table());
             if (table == null || table.schema().visibility() == Visibility.PRIVATE)
-                throw new ModuleException("module '" + m.name() + "' subscribes to " + t.module() + "." + t.table()
+                throw new ModuleException(ModuleException.Kind.CONFLICT, "module '" + m.name() + "' subscribes to " + t.module() + "." + t.table()
                         + ", which is not a public table of module '" + t.module() + "'");
         }
     }
@@ -450,7 +516,7 @@ public final class Node implements AutoCloseable {
      * fail, {@code undo} takes it out of the registry again and the failure is thrown as "module 'x' was not
      * published: ..." followed by {@code note}.
      */
-    private void install(LoadedModule m, List<Executor.Job> hooks, Runnable persist, Runnable undo, String note) {
+    private void runHooks(LoadedModule m, List<Executor.Job> hooks, Runnable persist, Runnable undo, String note) {
         boolean[] persisted = {false};
         try {
             executor.runHooks(hooks, () -> {

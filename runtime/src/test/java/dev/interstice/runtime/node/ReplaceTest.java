@@ -83,4 +83,78 @@ class ReplaceTest {
             assertThat(t.node.rows("shop", "items")).hasSize(2);
         }
     }
+
+    /** A start function that logs a marker: the module starts once per compilation (to describe itself). */
+    static ModuleFixture startsLoudly(ModuleFixture m) {
+        return m.func("(func $hello (call $log_i32 (i32.const 0x5eed))) (start $hello)");
+    }
+
+    static long starts(TestNode t) {
+        return t.logs.stream().filter(l -> l.message().equals("ed5e0000")).count();
+    }
+
+    @Test
+    void publishLoadsOrReplacesAndCompilesTheModuleOnce() {
+        try (var t = new TestNode()) {
+            var first = t.node.publish("shop.wasm", startsLoudly(TransactionTest.shop()).build(), false);
+            assertThat(first.module()).isEqualTo("shop");
+            assertThat(first.replaced()).isFalse();
+            assertThat(first.differences()).isEmpty();
+            assertThat(starts(t)).isEqualTo(1);
+            t.node.call("shop", "add_apple", List.of());
+            long before = starts(t);
+
+            var second = t.node.publish("shop.wasm", startsLoudly(v2WithExtraTableAndIndex()).build(), false);
+            assertThat(starts(t) - before).as("a replacing publish compiles and starts the module once").isEqualTo(1);
+            assertThat(second.replaced()).isTrue();
+            assertThat(second.reset()).isFalse();
+            assertThat(second.differences().orElseThrow().compatible()).isTrue();
+            assertThat(second.schema().reducer("brand_new")).isPresent();
+            assertThat(t.node.rows("shop", "items")).hasSize(1);
+        }
+    }
+
+    @Test
+    void publishRefusesAnIncompatibleVersionUnlessResetAndSaysWhatItDid() {
+        try (var t = new TestNode()) {
+            t.node.publish("shop.wasm", TransactionTest.shop().build(), false);
+            t.node.call("shop", "add_apple", List.of());
+            var changed = ModuleFixture.module("shop").table(ModuleFixture.simpleTable("items", true, Persistence.LOGGED, Visibility.PUBLIC,
+                    List.of(new FieldDef("name", IntersticeType.U64)), List.of()));
+            assertThatThrownBy(() -> t.node.publish("shop2.wasm", changed.build(), false))
+                    .isInstanceOfSatisfying(ModuleException.class, e -> assertThat(e.kind()).isEqualTo(ModuleException.Kind.INCOMPATIBLE))
+                    .hasMessageContaining("column 'name' changed type").hasMessageContaining("Nothing was changed");
+            assertThat(t.node.rows("shop", "items")).hasSize(1);
+
+            var reset = t.node.publish("shop2.wasm", changed.build(), true);
+            assertThat(reset.replaced()).isTrue();
+            assertThat(reset.reset()).isTrue();
+            assertThat(reset.differences().orElseThrow().breaking()).isNotEmpty();
+            assertThat(t.node.rows("shop", "items")).isEmpty();
+        }
+    }
+
+    @Test
+    void refusalsSayWhatKindTheyAre() {
+        try (var t = new TestNode()) {
+            t.node.load(TransactionTest.shop().build());
+            assertThatThrownBy(() -> t.node.load(TransactionTest.shop().build()))
+                    .isInstanceOfSatisfying(ModuleException.class, e -> assertThat(e.kind()).isEqualTo(ModuleException.Kind.CONFLICT));
+            assertThatThrownBy(() -> t.node.publish("junk.wasm", new byte[] {0, 'a', 's', 'm', 9}, false))
+                    .isInstanceOfSatisfying(ModuleException.class, e -> assertThat(e.kind()).isEqualTo(ModuleException.Kind.INVALID))
+                    .hasMessageContaining("junk.wasm");
+            assertThatThrownBy(() -> t.node.remove("nope"))
+                    .isInstanceOfSatisfying(ModuleException.class, e -> assertThat(e.kind()).isEqualTo(ModuleException.Kind.NOT_FOUND));
+        }
+    }
+
+    @Test
+    void describeReadsTheSchemaWithoutLoading() {
+        try (var t = new TestNode()) {
+            var schema = t.node.describe(TransactionTest.shop().build());
+            assertThat(schema.name()).isEqualTo("shop");
+            assertThat(t.node.schema("shop")).isEmpty();
+            assertThat(t.node.modules()).isEmpty();
+        }
+    }
 }

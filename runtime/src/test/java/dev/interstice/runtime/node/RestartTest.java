@@ -112,4 +112,16 @@ class RestartTest {
             assertThat(ids(t, "stateful")).isEmpty();
         }
     }
+
+    @Test
+    void storageStatsArePresentOnlyWithADataDirectory(@TempDir Path dir) {
+        try (var t = new TestNode()) {
+            assertThat(t.node.storageStats()).isEmpty();
+        }
+        try (var t = new TestNode(NodeConfig.at(dir))) {
+            t.node.load(store().build());
+            t.node.call("store", "add_all", List.of());
+            assertThat(t.node.storageStats().orElseThrow().appendedRecords()).isPositive();
+        }
+    }
 }

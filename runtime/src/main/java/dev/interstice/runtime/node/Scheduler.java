@@ -1,4 +1,4 @@
-package dev.interstice.runtime.schedule;
+package dev.interstice.runtime.node;
 
 import dev.interstice.abi.host.CallContext;
 import dev.interstice.runtime.exec.Executor;
@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * Runs reducers at the time {@code ctx.schedule} asked for, each as its own transaction, on one daemon thread.
  * Entries due at the same millisecond run in the order they were committed (their sequence numbers).
  */
-public final class Scheduler implements AutoCloseable {
+final class Scheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
 
     private record Entry(long dueMs, long seq, String module, String reducer) implements Comparable<Entry> {
@@ -30,23 +30,23 @@ public final class Scheduler implements AutoCloseable {
     private Thread thread;
     private boolean closed;
 
-    public Scheduler(LongSupplier clock, String nodeId) {
+    Scheduler(LongSupplier clock, String nodeId) {
         this.clock = clock;
         this.nodeId = nodeId;
     }
 
-    public synchronized void start(Executor executor) {
+    synchronized void start(Executor executor) {
         this.executor = executor;
         thread = Thread.ofPlatform().daemon().name("interstice-scheduler").start(this::run);
     }
 
     /** Called when the transaction that asked for it commits, and for schedules recovered at start. */
-    public synchronized void add(SystemTables.Schedule s) {
+    synchronized void add(SystemTables.Schedule s) {
         queue.add(new Entry(s.dueMs(), s.seq(), s.module(), s.reducer()));
         notifyAll();
     }
 
-    public synchronized int pending() { return queue.size(); }
+    synchronized int pending() { return queue.size(); }
 
     private void run() {
         while (true) {
