@@ -39,7 +39,7 @@ final class CallReducerCommand implements Callable<Integer> {
                         + subscribedTo(m, reducer) + ") and cannot be called; nothing was sent");
             var values = Calls.arguments(m, "reducer '" + reducer + "'", r.arguments(), args);
             Message.Called c = t.client().call(module, reducer, values, !fast);
-            spec.commandLine().getOut().println("committed as transaction " + c.txId() + " (" + switch (c.durability()) {
+            spec.commandLine().getOut().println("committed as transaction " + c.txId() + " (" + switch (c.acknowledged()) {
                 case DURABLE -> "durable";
                 case FAST -> "in memory; fsync pending";
                 case NOT_PERSISTED -> "nothing to persist";

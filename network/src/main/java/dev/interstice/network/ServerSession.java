@@ -470,13 +470,13 @@ final class ServerSession implements TableStreams.Sink {
 
     private void replyCalled(Message.Call c, CallResult r) {
         if (r.lsn() <= 0 || !persistent) {
-            reply(new Message.Called(c.id(), r.txId(), r.lsn(), Durability.NOT_PERSISTED));
+            reply(new Message.Called(c.id(), r.txId(), r.lsn(), Acknowledged.NOT_PERSISTED));
         } else if (!c.durable()) {
-            reply(new Message.Called(c.id(), r.txId(), r.lsn(), Durability.FAST));
+            reply(new Message.Called(c.id(), r.txId(), r.lsn(), Acknowledged.FAST));
         } else {
             // reply when the fsync covering it completes, without holding up this connection's later requests
             node.whenDurable(r.lsn()).whenComplete((ok, failure) -> reply(failure == null
-                    ? new Message.Called(c.id(), r.txId(), r.lsn(), Durability.DURABLE)
+                    ? new Message.Called(c.id(), r.txId(), r.lsn(), Acknowledged.DURABLE)
                     : new Message.Error(c.id(), ErrorKind.STORAGE, "the transaction committed but could not be made durable: "
                             + unwrap(failure).getMessage())));
         }

@@ -42,7 +42,7 @@ class ClientServerTest {
             assertThat(c.nodeName()).isEqualTo("bank-node");
             assertThat(c.isAdmin()).isFalse();
             Message.Called called = c.call("bank", "record", List.of(), true);
-            assertThat(called.durability()).as("in-memory node").isEqualTo(Durability.NOT_PERSISTED);
+            assertThat(called.acknowledged()).as("in-memory node").isEqualTo(Acknowledged.NOT_PERSISTED);
             assertThat(called.txId()).isPositive();
             assertThat(c.query("bank", "total", List.of())).isEqualTo(u64(42));
             assertThat(c.rows("bank", "ledger")).containsExactly(Fixtures.ENTRY);
@@ -63,11 +63,11 @@ class ClientServerTest {
         try (var d = new NetNode("durable", NodeConfig.at(dir), 0, cfg -> cfg)) {
             d.t.node.load(Fixtures.bank().build());
             try (var c = d.client()) {
-                assertThat(c.call("bank", "record", List.of(), true).durability()).isEqualTo(Durability.DURABLE);
+                assertThat(c.call("bank", "record", List.of(), true).acknowledged()).isEqualTo(Acknowledged.DURABLE);
                 Message.Called fast = c.call("bank", "record", List.of(), false);
-                assertThat(fast.durability()).isEqualTo(Durability.FAST);
+                assertThat(fast.acknowledged()).isEqualTo(Acknowledged.FAST);
                 assertThat(fast.lsn()).isPositive();
-                assertThat(c.call("bank", "add", List.of(u64(1), str("x")), true).durability()).isEqualTo(Durability.NOT_PERSISTED);
+                assertThat(c.call("bank", "add", List.of(u64(1), str("x")), true).acknowledged()).isEqualTo(Acknowledged.NOT_PERSISTED);
             }
         }
     }

@@ -41,7 +41,7 @@ class MessageCodecTest {
                 new Message.Ok(14),
                 new Message.Error(15, ErrorKind.INCOMPATIBLE, "diff"),
                 new Message.Pong(16, -5),
-                new Message.Called(17, 3, 4, Durability.DURABLE),
+                new Message.Called(17, 3, 4, Acknowledged.DURABLE),
                 new Message.QueryResult(18, str("v")),
                 new Message.SchemaResult(19, schema),
                 new Message.RowsResult(20, List.of(B, new byte[0])),

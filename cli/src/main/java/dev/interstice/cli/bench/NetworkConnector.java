@@ -3,7 +3,7 @@ package dev.interstice.cli.bench;
 import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.network.AdminToken;
-import dev.interstice.network.Durability;
+import dev.interstice.network.Acknowledged;
 import dev.interstice.network.NetworkException;
 import dev.interstice.network.NodeClient;
 import dev.interstice.network.wire.Message;
@@ -91,7 +91,7 @@ public final class NetworkConnector implements Connector {
 
         private Void acknowledged(Message.Reply r) {
             if (r instanceof Message.Called c) {
-                if (durable && c.durability() == Durability.FAST)
+                if (durable && c.acknowledged() == Acknowledged.FAST)
                     throw new CompletionException(new IllegalStateException("durable acknowledgement requested, the node answered FAST"));
                 return null;
             }

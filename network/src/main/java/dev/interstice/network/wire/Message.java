@@ -4,7 +4,7 @@ import dev.interstice.abi.schema.NodeSchema;
 import dev.interstice.abi.schema.SubscriptionEvent;
 import dev.interstice.abi.schema.Version;
 import dev.interstice.abi.value.IntersticeValue;
-import dev.interstice.network.Durability;
+import dev.interstice.network.Acknowledged;
 import dev.interstice.network.ErrorKind;
 import java.util.List;
 import java.util.Objects;
@@ -117,9 +117,9 @@ public sealed interface Message {
         public int type() { return 32; }
     }
 
-    /** A committed reducer call: transaction id, log position and the durability reached. */
-    record Called(long id, long txId, long lsn, Durability durability) implements Reply {
-        public Called { Objects.requireNonNull(durability); }
+    /** A committed reducer call: transaction id, log position and what its acknowledgement guarantees. */
+    record Called(long id, long txId, long lsn, Acknowledged acknowledged) implements Reply {
+        public Called { Objects.requireNonNull(acknowledged); }
         public int type() { return 33; }
     }
 

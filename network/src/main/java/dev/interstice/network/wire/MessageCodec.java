@@ -7,7 +7,7 @@ import dev.interstice.abi.codec.PostcardWriter;
 import dev.interstice.abi.schema.SubscriptionEvent;
 import dev.interstice.abi.schema.Version;
 import dev.interstice.abi.value.IntersticeValue;
-import dev.interstice.network.Durability;
+import dev.interstice.network.Acknowledged;
 import dev.interstice.network.ErrorKind;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +29,7 @@ public final class MessageCodec {
 
     private static final SubscriptionEvent.TableEventKind[] KINDS = SubscriptionEvent.TableEventKind.values();
     private static final Message.Role[] ROLES = Message.Role.values();
-    private static final Durability[] DURABILITIES = Durability.values();
+    private static final Acknowledged[] ACKNOWLEDGED = Acknowledged.values();
 
     private MessageCodec() {}
 
@@ -101,7 +101,7 @@ public final class MessageCodec {
                 w.writeVarU64(x.id());
                 w.writeVarU64(x.txId());
                 w.writeVarU64(x.lsn());
-                w.writeU8(x.durability().ordinal());
+                w.writeU8(x.acknowledged().ordinal());
             }
             case Message.QueryResult x -> { w.writeVarU64(x.id()); Abi.writeValue(w, x.value()); }
             case Message.SchemaResult x -> { w.writeVarU64(x.id()); Abi.writeNodeSchema(w, x.schema()); }
@@ -160,7 +160,7 @@ public final class MessageCodec {
                 case 30 -> new Message.Ok(r.readVarU64());
                 case 31 -> new Message.Error(r.readVarU64(), ErrorKind.ofWire(r.readU8()), r.readString());
                 case 32 -> new Message.Pong(r.readVarU64(), r.readI64());
-                case 33 -> new Message.Called(r.readVarU64(), r.readVarU64(), r.readVarU64(), enumOf(DURABILITIES, r.readU8(), "durability"));
+                case 33 -> new Message.Called(r.readVarU64(), r.readVarU64(), r.readVarU64(), enumOf(ACKNOWLEDGED, r.readU8(), "acknowledgement"));
                 case 34 -> new Message.QueryResult(r.readVarU64(), Abi.readValue(r));
                 case 35 -> new Message.SchemaResult(r.readVarU64(), Abi.readNodeSchema(r));
                 case 36 -> new Message.RowsResult(r.readVarU64(), byteList(r));

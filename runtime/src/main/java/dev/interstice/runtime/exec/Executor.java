@@ -40,7 +40,7 @@ public final class Executor {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final ModuleRegistry modules;
-    private final Durability durability;
+    private final CommitLog commitLog;
     private final NodeServices services;
     private final PostcardWriter argWriter = new PostcardWriter(1024);
     private final ArrayDeque<Job> jobs = new ArrayDeque<>();
@@ -59,9 +59,9 @@ public final class Executor {
         }
     }
 
-    public Executor(ModuleRegistry modules, Durability durability, NodeServices services, long lastTxId, long lastScheduleSeq) {
+    public Executor(ModuleRegistry modules, CommitLog commitLog, NodeServices services, long lastTxId, long lastScheduleSeq) {
         this.modules = modules;
-        this.durability = durability;
+        this.commitLog = commitLog;
         this.services = services;
         this.lastTxId = lastTxId;
         this.lastScheduleSeq = lastScheduleSeq;
@@ -252,7 +252,7 @@ public final class Executor {
         if (doneScheduleSeq != 0) persistent.add(new Change.Delete(SystemTables.SCHEDULES, SystemTables.longBytes(doneScheduleSeq)));
         long lsn;
         try {
-            lsn = persistent.isEmpty() ? 0 : durability.append(new TxRecord(tx.id(), tx.timestampMs(), persistent));
+            lsn = persistent.isEmpty() ? 0 : commitLog.append(new TxRecord(tx.id(), tx.timestampMs(), persistent));
         } catch (RuntimeException e) {
             // nothing was applied: the transaction is refused as a whole and the node keeps its last good state
             throw new CallException(CallException.Kind.STORAGE, "transaction " + tx.id() + " was not committed: the log refused it ("
@@ -272,7 +272,7 @@ public final class Executor {
         // another node must never see an effect a crash here could take back: send once this state is durable
         for (RemoteCall rc : inv.remoteCalls()) {
             var ctx = new CallContext(services.nodeId(), rc.callerModule());
-            durability.whenDurable(horizonLsn).whenComplete((ok, failure) -> {
+            commitLog.whenDurable(horizonLsn).whenComplete((ok, failure) -> {
                 try {
                     if (failure != null) throw new CallException(CallException.Kind.STORAGE, "not durable: " + failure.getMessage());
                     peers.callReducer(rc.node(), rc.module(), rc.reducer(), rc.args(), ctx);

@@ -9,7 +9,7 @@ import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
 import dev.interstice.runtime.engine.WasmEngine;
 import dev.interstice.runtime.exec.CallResult;
-import dev.interstice.runtime.exec.Durability;
+import dev.interstice.runtime.exec.CommitLog;
 import dev.interstice.runtime.exec.Executor;
 import dev.interstice.runtime.exec.Ack;
 import dev.interstice.runtime.exec.CallException;
@@ -50,7 +50,7 @@ public final class Node implements AutoCloseable {
     private final ModuleLoader loader;
     private final ModuleRegistry registry = new ModuleRegistry();
     private final Storage storage;
-    private final Durability durability;
+    private final CommitLog commitLog;
     private final Scheduler scheduler;
     private final Executor executor;
     private final long idHash;
@@ -63,14 +63,14 @@ public final class Node implements AutoCloseable {
         this.engine = engine;
         this.loader = new ModuleLoader(engine);
         this.storage = storage;
-        this.durability = storage == null ? Durability.none() : new StorageDurability(storage);
+        this.commitLog = storage == null ? CommitLog.none() : new StorageCommitLog(storage);
         this.scheduler = new Scheduler(config.clock(), meta.nodeId());
         var recovered = storage == null ? null : storage.recovered();
-        var schedules = recovered == null ? List.<SystemTables.Schedule>of() : Recovery.schedules(recovered);
-        this.executor = new Executor(registry, durability, new Services(), recovered == null ? 0 : recovered.lastTxId(),
+        var schedules = recovered == null ? List.<SystemTables.Schedule>of() : StorageMapping.schedules(recovered);
+        this.executor = new Executor(registry, commitLog, new Services(), recovered == null ? 0 : recovered.lastTxId(),
                 schedules.stream().mapToLong(SystemTables.Schedule::seq).max().orElse(0));
         if (recovered != null) {
-            Recovery.loadTables(recovered, restored);
+            StorageMapping.loadTables(recovered, restored);
             recovered.warnings().forEach(w -> log.warn("storage recovery: {}", w));
         }
         for (LoadedModule m : restored) registry.add(m);
@@ -104,7 +104,7 @@ public final class Node implements AutoCloseable {
             }
             if (config.dataDir() != null) {
                 storage = Storage.open(StorageConfig.defaults(config.dataDir().resolve("storage")).withSalvage(config.salvage()),
-                        Recovery.declaredTables(restored));
+                        StorageMapping.declaredTables(restored));
             }
             n = new Node(config, meta, engine, restored, storage);
             hostRef[0] = n;
@@ -216,7 +216,7 @@ public final class Node implements AutoCloseable {
         checkRegistrable(m, null);
         registry.add(m);
         runHooks(m, lifecycleHooks(m, !meta.wasInitialised(m.name())), () -> {
-            if (storage != null) Recovery.declaredTables(m).forEach(storage::declareTable);
+            if (storage != null) StorageMapping.declaredTables(m).forEach(storage::declareTable);
             meta.moduleLoaded(m.name(), wasm);
         }, () -> registry.remove(m.name()), "");
     }
@@ -235,8 +235,8 @@ public final class Node implements AutoCloseable {
         registry.add(next); // in the place of the current version
         runHooks(next, lifecycleHooks(next, false), () -> {
             if (storage != null) {
-                if (reset) Recovery.declaredTables(current).keySet().forEach(storage::dropTable);
-                Recovery.declaredTables(next).forEach(storage::declareTable);
+                if (reset) StorageMapping.declaredTables(current).keySet().forEach(storage::dropTable);
+                StorageMapping.declaredTables(next).forEach(storage::declareTable);
             }
             meta.moduleLoaded(next.name(), wasm);
         }, () -> registry.add(current), " (the previous version stays loaded with its rows)");
@@ -276,7 +276,7 @@ public final class Node implements AutoCloseable {
         executor.exclusive(() -> {
             LoadedModule m = registry.remove(module);
             if (m == null) throw new ModuleException(ModuleException.Kind.NOT_FOUND, "no module '" + module + "' is loaded on this node");
-            if (storage != null) Recovery.declaredTables(m).keySet().forEach(storage::dropTable);
+            if (storage != null) StorageMapping.declaredTables(m).keySet().forEach(storage::dropTable);
             meta.moduleRemoved(module);
             return null;
         });
@@ -303,7 +303,7 @@ public final class Node implements AutoCloseable {
     public void awaitDurable(long lsn) {
         if (lsn <= 0) return;
         try {
-            durability.whenDurable(lsn).join();
+            commitLog.whenDurable(lsn).join();
         } catch (CompletionException e) {
             throw new CallException(CallException.Kind.STORAGE, "the transaction committed but could not be made durable: "
                     + e.getCause().getMessage(), e.getCause());
@@ -334,7 +334,7 @@ public final class Node implements AutoCloseable {
 
     /** Completes when the transaction at {@code lsn} is durable (immediately without a data directory). */
     public CompletableFuture<Void> whenDurable(long lsn) {
-        return durability.whenDurable(lsn);
+        return commitLog.whenDurable(lsn);
     }
 
     // ---- the network layer's view: what another node may do ----

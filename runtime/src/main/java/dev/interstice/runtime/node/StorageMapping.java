@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.Map;
 
 /** Maps modules' tables to storage tables, and recovered storage state back into tables, counters and schedules. */
-final class Recovery {
-    private Recovery() {}
+final class StorageMapping {
+    private StorageMapping() {}
 
     static Map<TableId, PersistenceMode> declaredTables(Collection<LoadedModule> modules) {
         var out = new LinkedHashMap<TableId, PersistenceMode>();

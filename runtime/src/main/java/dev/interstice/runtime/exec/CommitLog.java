@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
  * The storage seam: the executor hands every committed transaction's persistent changes here, in commit order,
  * under its execution lock. Implementations must not do I/O on the caller's thread.
  */
-public interface Durability {
+public interface CommitLog {
     /** Accepts a committed transaction; returns its log position. Throws if the log cannot accept writes. */
     long append(TxRecord record);
 
@@ -15,8 +15,8 @@ public interface Durability {
     CompletableFuture<Void> whenDurable(long lsn);
 
     /** Nothing is persisted: every node starts empty (tests, ephemeral nodes). */
-    static Durability none() {
-        return new Durability() {
+    static CommitLog none() {
+        return new CommitLog() {
             private long lsn;
 
             @Override public long append(TxRecord record) { return ++lsn; }

@@ -1,12 +1,12 @@
 package dev.interstice.runtime.node;
 
-import dev.interstice.runtime.exec.Durability;
+import dev.interstice.runtime.exec.CommitLog;
 import dev.interstice.storage.Storage;
 import dev.interstice.storage.TxRecord;
 import java.util.concurrent.CompletableFuture;
 
 /** The durable storage behind the seam: the write-ahead log with group commit. */
-record StorageDurability(Storage storage) implements Durability {
+record StorageCommitLog(Storage storage) implements CommitLog {
     @Override
     public long append(TxRecord record) {
         return storage.append(record);

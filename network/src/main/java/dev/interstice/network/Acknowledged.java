@@ -1,7 +1,7 @@
 package dev.interstice.network;
 
 /** How far a committed reducer call got when it was acknowledged (wire code = ordinal). */
-public enum Durability {
+public enum Acknowledged {
     /** Committed in memory; the log is fsynced shortly after (a crash in between can lose it). */
     FAST,
     /** Committed and fsynced: a crash cannot take it back. */
@@ -9,5 +9,5 @@ public enum Durability {
     /** Committed; it changed nothing that is persisted (ephemeral tables only, or a node without a data directory). */
     NOT_PERSISTED;
 
-    static final Durability[] VALUES = values();
+    static final Acknowledged[] VALUES = values();
 }
