@@ -55,10 +55,10 @@ public final class Storage implements AutoCloseable {
     this.registry = r.registry();
     publishView();
     Path root = config.directory();
-    this.compactor = new Compactor(root, root.resolve("wal"), root.resolve("rows"), config.segmentBytes(), hooks,
-        r.snapshot(), r.snapshotBytes());
+    this.compactor = new Compactor(root, config, hooks, r.snapshot(), r.snapshotBytes());
     this.wal = new Wal(root.resolve("wal"), r.activePath(), r.activeFirstLsn(), r.activeSize(), r.lastLsn(), r.sealed(),
-        config.segmentBytes(), config.fastFlushInterval().toNanos(), hooks, s -> compactor.maybeTrigger());
+        config.segmentBytes(), config.fastFlushInterval().toNanos(), config.preallocateSegments(), hooks,
+        s -> compactor.maybeTrigger());
     compactor.attach(wal);
     try {
       Map<TableId, Map<ByteKey, byte[]>> out = new HashMap<>();
@@ -93,7 +93,7 @@ public final class Storage implements AutoCloseable {
     Objects.requireNonNull(cfg, "cfg");
     Objects.requireNonNull(tables, "tables");
     Path root = cfg.directory().toAbsolutePath();
-    cfg = new StorageConfig(root, cfg.segmentBytes(), cfg.fastFlushInterval(), cfg.salvage());
+    cfg = cfg.withDirectory(root);
     FileChannel lockCh = null;
     FileLock lock = null;
     try {
@@ -224,11 +224,12 @@ public final class Storage implements AutoCloseable {
 
   public StorageStats stats() {
     Wal.Counters c = wal.counters();
+    CompactionStats cs = compactor.stats();
     StorageException f = wal.failure();
     return new StorageStats(c.appendedRecords(), c.appendedBytes(), c.lastLsn(), c.durableLsn(), c.writes(), c.fsyncs(),
-        c.fsyncMicros(), c.maxBatchRecords(), c.segmentsSealed(), c.backpressureWaits(), compactor.snapshotsTaken(), compactor.lastSnapshotLsn(),
-        compactor.lastMillis(), compactor.totalMillis(), wal.logBytes(), compactor.snapshotBytes(),
-        compactor.rowFilesWritten(), f == null ? null : f.getMessage());
+        c.fsyncMicros(), c.maxBatchRecords(), c.segmentsSealed(), c.backpressureWaits(), cs.snapshotsTaken(),
+        cs.lastSnapshotLsn(), cs.lastMillis(), cs.totalMillis(), wal.logBytes(), cs.snapshotBytes(),
+        cs.rowFilesWritten(), f == null ? null : f.getMessage());
   }
 
   /**

@@ -117,6 +117,7 @@ final class Wal {
       List<Segments.Sealed> sealedSegments,
       long segmentBytes,
       long fastFlushNanos,
+      boolean preallocate,
       IoHooks hooks,
       Consumer<Segments.Sealed> onSealed)
       throws IOException {
@@ -142,7 +143,7 @@ final class Wal {
       closeChannels();
       throw e;
     }
-    this.preallocator = hooks.preallocate() ? new Preallocator(walDir, segmentBytes) : null;
+    this.preallocator = preallocate ? new Preallocator(walDir, segmentBytes) : null;
     AtomicInteger n = new AtomicInteger();
     this.syncers = Executors.newFixedThreadPool(MAX_SYNCS_IN_FLIGHT,
         r -> Thread.ofPlatform().name("interstice-wal-sync-" + n.incrementAndGet()).daemon(true).unstarted(r));
@@ -297,7 +298,10 @@ final class Wal {
     }
   }
 
-  void removeSealed(List<Segments.Sealed> gone) {
+  /** Compactor thread: deletes sealed segments that a snapshot covers (files first, then the directory fsync). */
+  void deleteSealed(List<Segments.Sealed> gone) throws IOException {
+    for (Segments.Sealed s : gone) AtomicFiles.deleteIfExists(s.path());
+    AtomicFiles.fsyncDirectory(walDir);
     synchronized (sealed) {
       sealed.removeAll(gone);
     }

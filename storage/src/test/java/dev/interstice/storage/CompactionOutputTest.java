@@ -44,7 +44,7 @@ class CompactionOutputTest {
     SplittableRandom r = new SplittableRandom(11);
     List<String> digests = new ArrayList<>();
     long txId = 0;
-    try (Storage s = Storage.open(cfg(dir), Map.of(), IoHooks.NO_AUTO_COMPACTION)) {
+    try (Storage s = Storage.open(cfg(dir).withAutoCompaction(false), Map.of())) {
       // one by one: table numbers follow declaration order (Map.of iterates in a per-JVM order)
       s.declareTable(A, PersistenceMode.LOGGED);
       s.declareTable(B, PersistenceMode.STATEFUL);
