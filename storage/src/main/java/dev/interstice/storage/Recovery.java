@@ -266,8 +266,39 @@ final class Recovery {
 
   private SegmentResult replayLog(long snapLsn) throws IOException {
     List<Segments.OnDisk> segs = new ArrayList<>(Segments.list(walDir));
+    boolean dirChanged = trimToSnapshot(segs, snapLsn);
+    if (segs.isEmpty()) {
+      Path p = walDir.resolve(Segments.name(snapLsn + 1));
+      PrivateFiles.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close(); // empty active segment
+      AtomicFiles.fsyncDirectory(walDir);
+      return new SegmentResult(snapLsn, p, snapLsn + 1, 0, List.of());
+    }
+    List<Segments.Sealed> sealed = new ArrayList<>();
+    long next = segs.getFirst().firstLsn();
+    for (int i = 0; i < segs.size(); i++) {
+      Segments.OnDisk seg = segs.get(i);
+      if (seg.firstLsn() != next) return cutAtGap(segs, i, next, sealed);
+      long size = Files.size(seg.path());
+      if (size > Integer.MAX_VALUE - 16)
+        throw new StorageCorruptionException(seg.path(), Integer.MAX_VALUE, "segment too large (" + size + " bytes)");
+      byte[] data = Files.readAllBytes(seg.path());
+      Segments.Scan scan = Segments.scan(data, data.length, next, checker, applier);
+      if (!scan.clean()) return cutAtDamage(segs, i, data, scan, sealed, snapLsn, dirChanged);
+      next = scan.nextLsn();
+      int end = scan.validEnd(); // < data.length if the segment ends with preallocated zeros
+      if (i == segs.size() - 1)
+        return finish(new SegmentResult(next - 1, seg.path(), seg.firstLsn(), end, sealed), snapLsn, dirChanged);
+      sealed.add(new Segments.Sealed(seg.path(), seg.firstLsn(), next - 1, end));
+    }
+    throw new IllegalStateException("unreachable");
+  }
+
+  /**
+   * Deletes segments wholly covered by the snapshot (left by a crash before the compactor deleted them); if the log
+   * does not continue the snapshot, fails or (salvage) drops every segment. Returns whether files were deleted.
+   */
+  private boolean trimToSnapshot(List<Segments.OnDisk> segs, long snapLsn) throws IOException {
     boolean dirChanged = false;
-    // Segments wholly covered by the snapshot (left by a crash before the compactor deleted them).
     while (segs.size() > 1 && segs.get(1).firstLsn() <= snapLsn + 1) {
       AtomicFiles.deleteIfExists(segs.removeFirst().path());
       dirChanged = true;
@@ -283,72 +314,59 @@ final class Recovery {
       segs.clear();
       dirChanged = true;
     }
-    if (segs.isEmpty()) {
-      Path p = walDir.resolve(Segments.name(snapLsn + 1));
-      PrivateFiles.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close(); // empty active segment
-      AtomicFiles.fsyncDirectory(walDir);
-      return new SegmentResult(snapLsn, p, snapLsn + 1, 0, List.of());
-    }
+    return dirChanged;
+  }
 
-    List<Segments.Sealed> sealed = new ArrayList<>();
-    long next = segs.getFirst().firstLsn();
-    for (int i = 0; i < segs.size(); i++) {
-      Segments.OnDisk seg = segs.get(i);
-      boolean last = i == segs.size() - 1;
-      if (seg.firstLsn() != next) {
-        String why = "segment starts at LSN " + seg.firstLsn() + " but the previous one ends at LSN " + (next - 1);
-        if (!salvage) throw new StorageCorruptionException(seg.path(), 0, why);
-        // Cut here: the previous segment becomes the active one.
-        long lastLost = Math.max(next - 1, lastLsnOf(segs.subList(i, segs.size())));
-        long dropped = deleteFrom(segs, i);
-        recordLoss(seg.path(), 0, dropped, next, lastLost, true, why);
-        Segments.Sealed prev = sealed.removeLast();
-        AtomicFiles.fsyncDirectory(walDir);
-        return new SegmentResult(next - 1, prev.path(), prev.firstLsn(), prev.bytes(), sealed);
-      }
-      long size = Files.size(seg.path());
-      if (size > Integer.MAX_VALUE - 16)
-        throw new StorageCorruptionException(seg.path(), Integer.MAX_VALUE, "segment too large (" + size + " bytes)");
-      byte[] data = Files.readAllBytes(seg.path());
-      int n = data.length;
-      Segments.Scan scan = Segments.scan(data, n, next, checker, applier);
-      if (scan.clean()) {
-        next = scan.nextLsn();
-        int end = scan.validEnd(); // < n if the segment ends with preallocated zeros
-        if (!last) sealed.add(new Segments.Sealed(seg.path(), seg.firstLsn(), next - 1, end));
-        else return finish(new SegmentResult(next - 1, seg.path(), seg.firstLsn(), end, sealed), snapLsn, dirChanged);
-        continue;
-      }
-      // Damage at scan.validEnd.
-      long badLsn = scan.nextLsn();
-      int off = scan.validEnd();
-      Segments.Later later = Segments.scanLater(data, off, n, badLsn);
-      boolean corrupt = !last || scan.certainCorruption() || later.writtenAfterBadWasDurable();
-      if (!corrupt) {
-        // Torn tail: the last write never completed (so it was never acknowledged).
-        long dropped = n - off;
-        String msg = "torn log tail in " + seg.path() + " at offset " + off + ": " + scan.badReason() + "; truncated "
-            + dropped + " bytes (" + (later.count() == 0 ? "no complete record" : later.count()
-            + " unacknowledged record(s) up to LSN " + later.maxLsn()) + " lost)";
-        truncate(seg.path(), off);
-        truncations.add(new RecoveredState.Truncation(
-            seg.path(), off, dropped, badLsn, later.count() == 0 ? badLsn - 1 : later.maxLsn(), false,
-            scan.badReason()));
-        warn(msg);
-        return finish(new SegmentResult(badLsn - 1, seg.path(), seg.firstLsn(), off, sealed), snapLsn, dirChanged);
-      }
-      String why = scan.badReason()
-          + (!last ? " (in a sealed segment)"
-              : later.count() > 0 ? "; followed by " + later.count() + " valid record(s) up to LSN " + later.maxLsn()
-              : "");
-      if (!salvage) throw new StorageCorruptionException(seg.path(), off, why);
-      long lastLost = Math.max(later.maxLsn(), lastLsnOf(segs.subList(i + 1, segs.size())));
-      long dropped = (n - off) + deleteFrom(segs, i + 1);
+  /** Segment {@code i} does not start at LSN {@code next}: fails, or (salvage) the previous one becomes active. */
+  private SegmentResult cutAtGap(List<Segments.OnDisk> segs, int i, long next, List<Segments.Sealed> sealed)
+      throws IOException {
+    Segments.OnDisk seg = segs.get(i);
+    String why = "segment starts at LSN " + seg.firstLsn() + " but the previous one ends at LSN " + (next - 1);
+    if (!salvage) throw new StorageCorruptionException(seg.path(), 0, why);
+    long lastLost = Math.max(next - 1, lastLsnOf(segs.subList(i, segs.size())));
+    long dropped = deleteFrom(segs, i);
+    recordLoss(seg.path(), 0, dropped, next, lastLost, true, why);
+    Segments.Sealed prev = sealed.removeLast();
+    AtomicFiles.fsyncDirectory(walDir);
+    return new SegmentResult(next - 1, prev.path(), prev.firstLsn(), prev.bytes(), sealed);
+  }
+
+  /**
+   * Segment {@code i} is damaged at {@code scan.validEnd()}: a torn tail is truncated; corruption fails, or (salvage)
+   * is truncated with every later segment.
+   */
+  private SegmentResult cutAtDamage(List<Segments.OnDisk> segs, int i, byte[] data, Segments.Scan scan,
+      List<Segments.Sealed> sealed, long snapLsn, boolean dirChanged) throws IOException {
+    Segments.OnDisk seg = segs.get(i);
+    boolean last = i == segs.size() - 1;
+    int n = data.length;
+    long badLsn = scan.nextLsn();
+    int off = scan.validEnd();
+    Segments.Later later = Segments.scanLater(data, off, n, badLsn);
+    boolean corrupt = !last || scan.certainCorruption() || later.writtenAfterBadWasDurable();
+    if (!corrupt) {
+      // Torn tail: the last write never completed (so it was never acknowledged).
+      long dropped = n - off;
+      String msg = "torn log tail in " + seg.path() + " at offset " + off + ": " + scan.badReason() + "; truncated "
+          + dropped + " bytes (" + (later.count() == 0 ? "no complete record" : later.count()
+          + " unacknowledged record(s) up to LSN " + later.maxLsn()) + " lost)";
       truncate(seg.path(), off);
-      recordLoss(seg.path(), off, dropped, badLsn, Math.max(lastLost, badLsn), true, why);
-      return finish(new SegmentResult(badLsn - 1, seg.path(), seg.firstLsn(), off, sealed), snapLsn, true);
+      truncations.add(new RecoveredState.Truncation(
+          seg.path(), off, dropped, badLsn, later.count() == 0 ? badLsn - 1 : later.maxLsn(), false,
+          scan.badReason()));
+      warn(msg);
+      return finish(new SegmentResult(badLsn - 1, seg.path(), seg.firstLsn(), off, sealed), snapLsn, dirChanged);
     }
-    throw new IllegalStateException("unreachable");
+    String why = scan.badReason()
+        + (!last ? " (in a sealed segment)"
+            : later.count() > 0 ? "; followed by " + later.count() + " valid record(s) up to LSN " + later.maxLsn()
+            : "");
+    if (!salvage) throw new StorageCorruptionException(seg.path(), off, why);
+    long lastLost = Math.max(later.maxLsn(), lastLsnOf(segs.subList(i + 1, segs.size())));
+    long dropped = (n - off) + deleteFrom(segs, i + 1);
+    truncate(seg.path(), off);
+    recordLoss(seg.path(), off, dropped, badLsn, Math.max(lastLost, badLsn), true, why);
+    return finish(new SegmentResult(badLsn - 1, seg.path(), seg.firstLsn(), off, sealed), snapLsn, true);
   }
 
   private SegmentResult finish(SegmentResult r, long snapLsn, boolean dirChanged) throws IOException {

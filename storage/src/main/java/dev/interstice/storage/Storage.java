@@ -26,10 +26,16 @@ import org.slf4j.LoggerFactory;
  * takes one. The runtime's {@link TxRecord#txId()} is stored in the record and reported back by recovery as
  * {@link RecoveredState#lastTxId()}.
  *
+ * <p>Durability model: every log record (transaction, declaration, drop) gets its LSN when it is appended, and LSN
+ * order is the one order of all records. A record is <em>durable</em> once an fsync covers it: then it survives any
+ * crash of the process or the machine. Whatever a crash loses is a suffix of the log: recovery always yields the
+ * state after some prefix of the LSN order that includes every durable record. Each method below says what holds
+ * when it returns.
+ *
  * <p>Thread-safety: every method may be called from any thread. {@link #append} is cheap (encode and copy into a
  * buffer under a lock held for well under a microsecond; it only blocks when 8 MiB of log data are already waiting
  * for the writer — backpressure). Durability futures complete on internal threads: do not block in their dependent
- * actions.
+ * actions, and do not call the blocking methods ({@link #snapshotNow}, {@link #close}) from them.
  */
 public final class Storage implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Storage.class);
@@ -55,10 +61,10 @@ public final class Storage implements AutoCloseable {
     this.registry = r.registry();
     publishView();
     Path root = config.directory();
-    this.compactor = new Compactor(root, root.resolve("wal"), root.resolve("rows"), config.segmentBytes(), hooks,
-        r.snapshot(), r.snapshotBytes());
+    this.compactor = new Compactor(root, config, hooks, r.snapshot(), r.snapshotBytes());
     this.wal = new Wal(root.resolve("wal"), r.activePath(), r.activeFirstLsn(), r.activeSize(), r.lastLsn(), r.sealed(),
-        config.segmentBytes(), config.fastFlushInterval().toNanos(), hooks, s -> compactor.maybeTrigger());
+        config.segmentBytes(), config.fastFlushInterval().toNanos(), config.preallocateSegments(), hooks,
+        s -> compactor.maybeTrigger());
     compactor.attach(wal);
     try {
       Map<TableId, Map<ByteKey, byte[]>> out = new HashMap<>();
@@ -84,6 +90,11 @@ public final class Storage implements AutoCloseable {
    * Opens (creating if needed) the storage in {@code cfg.directory()}, recovers its state and declares
    * {@code tables} (new tables, or a changed mode, are logged). Throws {@link StorageCorruptionException} for damage
    * other than a torn tail unless {@code cfg.salvage()}.
+   *
+   * <p>Blocks the calling thread for recovery. On return the directory is locked against other openers until
+   * {@link #close}, {@link #recovered()} holds every durable record (and possibly later ones that reached the disk),
+   * repairs of the log (torn tail, salvage) are fsynced, and the declarations of {@code tables} are appended but, like
+   * any append, not yet durable.
    */
   public static Storage open(StorageConfig cfg, Map<TableId, PersistenceMode> tables) {
     return open(cfg, tables, IoHooks.NONE);
@@ -93,7 +104,7 @@ public final class Storage implements AutoCloseable {
     Objects.requireNonNull(cfg, "cfg");
     Objects.requireNonNull(tables, "tables");
     Path root = cfg.directory().toAbsolutePath();
-    cfg = new StorageConfig(root, cfg.segmentBytes(), cfg.fastFlushInterval(), cfg.salvage());
+    cfg = cfg.withDirectory(root);
     FileChannel lockCh = null;
     FileLock lock = null;
     try {
@@ -131,18 +142,26 @@ public final class Storage implements AutoCloseable {
     }
   }
 
+  /** The configuration in use (its directory made absolute). No I/O. */
   public StorageConfig config() {
     return config;
   }
 
-  /** What recovery found at open (the maps are read-only views). */
+  /** What recovery found at open (the maps are read-only views). No I/O; fixed for the lifetime of the storage. */
   public RecoveredState recovered() {
     return recovered;
   }
 
   /**
    * Declares a table (a module loaded later). Idempotent; declaring an existing table with another mode keeps its
-   * rows and changes where they are persisted. The declaration is a log record ordered before any later append.
+   * rows and changes where they are persisted.
+   *
+   * <p>Does no I/O (it may block for backpressure like {@link #append}). On return the declaration is a log record
+   * ordered before every later append, which may now refer to the table. It is durable once an fsync covers a later
+   * record ({@link #whenDurable} of any later append), or within about {@link StorageConfig#fastFlushInterval()}; a
+   * crash before that forgets it together with every later record.
+   *
+   * @throws StorageException if the log refuses appends (closed, or after an I/O failure)
    */
   public void declareTable(TableId id, PersistenceMode mode) {
     Objects.requireNonNull(id, "id");
@@ -161,7 +180,13 @@ public final class Storage implements AutoCloseable {
     });
   }
 
-  /** Drops a table and its data (a log record, so crash-consistent with the transactions around it). No-op if unknown. */
+  /**
+   * Drops a table and its data (a log record, so crash-consistent with the transactions around it). No-op if unknown.
+   * Durability as for {@link #declareTable}: on return later appends may no longer refer to the table; the drop is
+   * durable once an fsync covers a later record, and a crash before that loses it with every later record.
+   *
+   * @throws StorageException if the log refuses appends (closed, or after an I/O failure)
+   */
   public void dropTable(TableId id) {
     Objects.requireNonNull(id, "id");
     if (!view.containsKey(id)) return;
@@ -183,9 +208,13 @@ public final class Storage implements AutoCloseable {
   }
 
   /**
-   * Appends one transaction (all its changes, atomically) and returns its LSN. Does no I/O: the record is durable
-   * once {@link #whenDurable} completes; without a waiter the writer fsyncs it within about
-   * {@link StorageConfig#fastFlushInterval()}. Every table must be declared.
+   * Appends one transaction (all its changes, atomically) and returns its LSN. Every table must be declared.
+   *
+   * <p>Does no I/O; blocks only while 8 MiB of appended data wait for the writer (backpressure). On return the record
+   * has its LSN, after every record appended before the call on any thread, and is <em>not</em> durable yet: it is
+   * durable once {@link #whenDurable} of its LSN completes; without a waiter the writer fsyncs it within about
+   * {@link StorageConfig#fastFlushInterval()} (unless appends outrun the disk). A crash before that may lose it, but
+   * then also every later record; its changes are recovered all or none.
    *
    * @throws IllegalArgumentException if a change refers to an undeclared table
    * @throws StorageException         if the log refuses appends (closed, or after an I/O failure)
@@ -213,27 +242,47 @@ public final class Storage implements AutoCloseable {
     return s;
   }
 
-  /** Completes once the record with this LSN (and every earlier one) is fsynced; exceptionally on I/O failure. */
+  /**
+   * Completes once the record with this LSN and every earlier one are fsynced: from then on they survive any crash.
+   * Completes exceptionally with a {@link StorageException} if the log failed before that (the records may or may not
+   * be recovered after a restart). Never blocks; a waiter makes the writer flush soon (at once, or after a linger of
+   * at most 1 ms so that concurrent committers share one fsync). The future completes on the caller's thread if already durable, else on an internal
+   * thread: do not block in its dependent actions.
+   *
+   * @throws IllegalArgumentException if no record with this LSN has been appended
+   */
   public CompletableFuture<Void> whenDurable(long lsn) {
     return wal.whenDurable(lsn);
   }
 
+  /** Every record up to this LSN is fsynced (never decreases). Never blocks. */
   public long durableLsn() {
     return wal.durableLsn();
   }
 
+  /**
+   * Counters since open. Never blocks for I/O; the log's counters are read together, the compaction counters
+   * separately, so the two groups may be a moment apart.
+   */
   public StorageStats stats() {
     Wal.Counters c = wal.counters();
+    CompactionStats cs = compactor.stats();
     StorageException f = wal.failure();
     return new StorageStats(c.appendedRecords(), c.appendedBytes(), c.lastLsn(), c.durableLsn(), c.writes(), c.fsyncs(),
-        c.fsyncMicros(), c.maxBatchRecords(), c.segmentsSealed(), c.backpressureWaits(), compactor.snapshotsTaken(), compactor.lastSnapshotLsn(),
-        compactor.lastMillis(), compactor.totalMillis(), wal.logBytes(), compactor.snapshotBytes(),
-        compactor.rowFilesWritten(), f == null ? null : f.getMessage());
+        c.fsyncMicros(), c.maxBatchRecords(), c.segmentsSealed(), c.backpressureWaits(), cs.snapshotsTaken(),
+        cs.lastSnapshotLsn(), cs.lastMillis(), cs.totalMillis(), wal.logBytes(), cs.snapshotBytes(),
+        cs.rowFilesWritten(), f == null ? null : f.getMessage());
   }
 
   /**
-   * Seals the active log segment and compacts: afterwards a snapshot covers everything appended before the call and
-   * stateful tables' row files reflect it. Appends continue meanwhile. Returns when done.
+   * Seals the active log segment and compacts. Appends continue meanwhile.
+   *
+   * <p>Blocks the caller until done (do not call it from a durability future's dependent action). On return
+   * everything appended before the call is durable, an installed snapshot (fsynced, renamed, directory fsynced)
+   * covers it, stateful tables' row files reflect it, and the segments it covers are deleted.
+   *
+   * @throws StorageException if the storage is closed, the log failed, or the compaction failed (the files on disk
+   *                          still recover to the same state; a later compaction retries)
    */
   public void snapshotNow() {
     try {
@@ -246,7 +295,16 @@ public final class Storage implements AutoCloseable {
     compactor.compactNow();
   }
 
-  /** Flushes and fsyncs everything appended, stops the background threads and releases the directory lock. */
+  /**
+   * Flushes and fsyncs everything appended, stops the background threads and releases the directory lock. Idempotent.
+   *
+   * <p>Blocks until the writer is done. On normal return every record appended before the call is durable (and every
+   * {@link #whenDurable} future has completed); later appends throw. A running compaction is abandoned (safe: the
+   * next open cleans up after it). Call it when no append is in progress on another thread.
+   *
+   * @throws StorageException if appended records could not be made durable (it names the LSN range); the directory
+   *                          lock is released anyway
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) return;

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * swaps the buffer out and writes it with one write call; the fsync ({@code force(false)}) of that batch runs on one
  * of up to {@link #MAX_SYNCS_IN_FLIGHT} syncer threads, so the next batch can be written and fsynced while the
  * previous fsync is still running (pipelined group commit). Every record appended while fsyncs run rides the next
- * batch.
+ * batch. When to take a batch is {@link GroupCommitPolicy}'s decision; the writer asks it and acts.
  *
  * <p>Each syncer fsyncs through its own file descriptor: Linux reports a writeback error once per open file, so with
  * a shared descriptor one of two overlapping fsyncs could miss an error that concerns its data.
@@ -37,19 +37,13 @@ final class Wal {
 
   /** Concurrent fsyncs of the active segment (they overlap well on SSD/virtio disks). */
   static final int MAX_SYNCS_IN_FLIGHT = Integer.getInteger("interstice.wal.syncs", 1);
-  /** Linger (see {@link #lingerTarget}) only after batches of at least this many records. */
-  static final int LINGER_MIN_BATCH = 4;
-  /** Upper bound of a linger, whatever the fsync latency. */
-  static final long MAX_LINGER_NANOS = 1_000_000;
-  /** Once this much is pending the writer flushes without waiting for a durability waiter or the timer. */
-  static final int EAGER_BYTES = 1 << 20;
   /** Appenders wait (backpressure) while this much is pending, which bounds the lag of fast-mode appends. */
   static final int MAX_PENDING = 8 << 20;
   private static final int INITIAL_BUFFER = 1 << 20;
 
   private final Path walDir;
   private final long segmentBytes;
-  private final long fastFlushNanos;
+  private final GroupCommitPolicy policy;
   private final IoHooks hooks;
   private final Consumer<Segments.Sealed> onSealed;
 
@@ -67,15 +61,6 @@ final class Wal {
   private long maxWaiterLsn;
   private long submittedLsn; // highest LSN handed to an fsync
   private int inFlight;
-  /**
-   * Group-commit linger: when an fsync of a batch of n records completes, the writer expects those n waiters to come
-   * back with new records soon (closed-loop callers), so it holds the next batch until it has that many records or
-   * until half the mean fsync latency has passed. This makes one fsync carry all concurrent committers instead of
-   * alternating between two half-sized groups. 0 = no linger.
-   */
-  private int lingerTarget;
-  private long lingerDeadline;
-  private long ewmaFsyncNanos = 200_000;
   private final ArrayDeque<FileChannel> idleSyncChannels = new ArrayDeque<>();
   private boolean writerWaiting;
   private boolean closing;
@@ -117,12 +102,13 @@ final class Wal {
       List<Segments.Sealed> sealedSegments,
       long segmentBytes,
       long fastFlushNanos,
+      boolean preallocate,
       IoHooks hooks,
       Consumer<Segments.Sealed> onSealed)
       throws IOException {
     this.walDir = walDir;
     this.segmentBytes = segmentBytes;
-    this.fastFlushNanos = fastFlushNanos;
+    this.policy = new GroupCommitPolicy(fastFlushNanos, MAX_SYNCS_IN_FLIGHT);
     this.hooks = hooks;
     this.onSealed = onSealed;
     this.activePath = activePath;
@@ -142,7 +128,7 @@ final class Wal {
       closeChannels();
       throw e;
     }
-    this.preallocator = hooks.preallocate() ? new Preallocator(walDir, segmentBytes) : null;
+    this.preallocator = preallocate ? new Preallocator(walDir, segmentBytes) : null;
     AtomicInteger n = new AtomicInteger();
     this.syncers = Executors.newFixedThreadPool(MAX_SYNCS_IN_FLIGHT,
         r -> Thread.ofPlatform().name("interstice-wal-sync-" + n.incrementAndGet()).daemon(true).unstarted(r));
@@ -214,7 +200,7 @@ final class Wal {
       appendedRecords++;
       appendedBytes += frame;
       if (wasEmpty) pendingSince = System.nanoTime();
-      if (writerWaiting && ((wasEmpty && inFlight < MAX_SYNCS_IN_FLIGHT) || writerCanFlush())) work.signal();
+      if (writerWaiting && policy.wakeWriter(state(), wasEmpty)) work.signal();
       return lsn;
     } finally {
       lock.unlock();
@@ -246,22 +232,17 @@ final class Wal {
       CompletableFuture<Void> cf = new CompletableFuture<>();
       waiters.add(lsn, cf);
       if (lsn > maxWaiterLsn) maxWaiterLsn = lsn;
-      if (writerWaiting && writerCanFlush()) work.signal();
+      if (writerWaiting && policy.wakeWriter(state(), false)) work.signal();
       return cf;
     } finally {
       lock.unlock();
     }
   }
 
-  /**
-   * Under the lock: whether the writer, if woken now, would start a batch. Used to avoid waking it for nothing; its
-   * timers (fast flush, linger deadline) and finishing fsyncs wake it otherwise.
-   */
-  private boolean writerCanFlush() {
-    if (pendingLen == 0 || inFlight >= MAX_SYNCS_IN_FLIGHT) return false;
-    if (pendingLen >= EAGER_BYTES) return true;
-    if (maxWaiterLsn <= submittedLsn) return false;
-    return lingerTarget == 0 || pendingRecords >= lingerTarget;
+  /** Under the lock: what the group-commit policy decides on. */
+  private GroupCommitPolicy.State state() {
+    return new GroupCommitPolicy.State(pendingLen, pendingRecords, pendingSince, maxWaiterLsn > submittedLsn, inFlight,
+        closing || rollRequest != null);
   }
 
   private static StorageException notDurable(long lsn, StorageException cause) {
@@ -297,7 +278,10 @@ final class Wal {
     }
   }
 
-  void removeSealed(List<Segments.Sealed> gone) {
+  /** Compactor thread: deletes sealed segments that a snapshot covers (files first, then the directory fsync). */
+  void deleteSealed(List<Segments.Sealed> gone) throws IOException {
+    for (Segments.Sealed s : gone) AtomicFiles.deleteIfExists(s.path());
+    AtomicFiles.fsyncDirectory(walDir);
     synchronized (sealed) {
       sealed.removeAll(gone);
     }
@@ -382,77 +366,77 @@ final class Wal {
 
   // ------------------------------------------------------------------------------------------------ writer thread
 
+  /** A batch taken from the pending buffer (with the roll requested meanwhile, if any), or a bare roll request. */
+  private record Work(byte[] batch, int len, int records, long lastLsn, CompletableFuture<Long> roll) {}
+
   private void run() {
     try {
-      while (true) {
-        byte[] batch = null;
-        int len = 0;
-        int records = 0;
-        long last = 0;
-        CompletableFuture<Long> roll = null;
-        lock.lock();
-        try {
-          while (true) {
-            if (failure != null) return;
-            if (pendingLen > 0 && inFlight < MAX_SYNCS_IN_FLIGHT) {
-              long now = System.nanoTime();
-              long waited = now - pendingSince;
-              if (closing || rollRequest != null || pendingLen >= EAGER_BYTES || waited >= fastFlushNanos) break;
-              if (maxWaiterLsn > submittedLsn) {
-                if (lingerTarget == 0 || pendingRecords >= lingerTarget || now >= lingerDeadline) break;
-                awaitWork(Math.min(lingerDeadline - now, fastFlushNanos - waited));
-              } else {
-                awaitWork(fastFlushNanos - waited);
-              }
-            } else if (pendingLen == 0 && (rollRequest != null || closing)) {
-              if (inFlight > 0) {
-                awaitWork(-1); // a finishing fsync signals
-              } else if (rollRequest != null) {
-                roll = rollRequest;
-                rollRequest = null;
-                break;
-              } else {
-                return; // closing, everything written and fsynced
-              }
-            } else {
-              awaitWork(-1); // nothing pending, or every fsync slot busy (a finishing fsync signals)
-            }
-          }
-          if (roll == null) {
-            batch = pending;
-            len = pendingLen;
-            records = pendingRecords;
-            last = lastLsn;
-            pending = spare;
-            pendingLen = 0;
-            pendingRecords = 0;
-            lingerTarget = 0;
-            space.signalAll();
-            roll = rollRequest;
-            rollRequest = null;
-          }
-        } finally {
-          lock.unlock();
-        }
-        if (batch == null) {
+      Work w;
+      while ((w = nextWork()) != null) {
+        if (w.batch() == null) {
           if (activeSize > 0) roll();
-          roll.complete(activeFirstLsn - 1);
-          continue;
-        }
-        writeBatch(batch, len, records, last);
-        spare = batch.length > 16 * INITIAL_BUFFER ? new byte[INITIAL_BUFFER] : batch;
-        boolean switchToPreallocated = !activePreallocated && preallocator != null && activeSize < segmentBytes / 4
-            && preallocator.isReady();
-        if (roll != null || activeSize >= segmentBytes || switchToPreallocated) {
-          syncInline(last);
-          roll();
-          if (roll != null) roll.complete(activeFirstLsn - 1);
+          w.roll().complete(activeFirstLsn - 1);
         } else {
-          submitSync(last, records);
+          writeAndSync(w);
         }
       }
     } catch (Throwable t) {
       fail(t);
+    }
+  }
+
+  /**
+   * Waits until the group-commit policy says flush (then takes the batch) or a roll or close finds nothing pending;
+   * null: stop (closed with everything written and fsynced, or failed).
+   */
+  private Work nextWork() {
+    lock.lock();
+    try {
+      while (true) {
+        if (failure != null) return null;
+        if (pendingLen == 0 && (rollRequest != null || closing)) {
+          if (inFlight > 0) {
+            awaitWork(-1); // a finishing fsync signals
+            continue;
+          }
+          if (rollRequest == null) return null;
+          CompletableFuture<Long> roll = rollRequest;
+          rollRequest = null;
+          return new Work(null, 0, 0, 0, roll);
+        }
+        long wait = policy.waitNanos(state(), System.nanoTime());
+        if (wait == GroupCommitPolicy.FLUSH) return takeBatch();
+        awaitWork(wait == GroupCommitPolicy.UNTIL_SIGNALLED ? -1 : wait);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Under the lock: swaps the pending buffer for the spare one. */
+  private Work takeBatch() {
+    Work w = new Work(pending, pendingLen, pendingRecords, lastLsn, rollRequest);
+    pending = spare;
+    pendingLen = 0;
+    pendingRecords = 0;
+    rollRequest = null;
+    policy.batchTaken();
+    space.signalAll();
+    return w;
+  }
+
+  /** Writes a batch, then hands its fsync to a syncer, or fsyncs it here and seals the segment. */
+  private void writeAndSync(Work w) throws IOException {
+    writeBatch(w.batch(), w.len(), w.records(), w.lastLsn());
+    spare = w.batch().length > 16 * INITIAL_BUFFER ? new byte[INITIAL_BUFFER] : w.batch();
+    boolean switchToPreallocated = !activePreallocated && preallocator != null && activeSize < segmentBytes / 4
+        && preallocator.isReady();
+    if (w.roll() != null || activeSize >= segmentBytes || switchToPreallocated) {
+      syncInline(w.lastLsn());
+      roll();
+      if (w.roll() != null) w.roll().complete(activeFirstLsn - 1);
+    } else {
+      submitSync(w.lastLsn(), w.records());
     }
   }
 
@@ -516,13 +500,7 @@ final class Wal {
       if (err == null && failure == null && last > durableLsn) {
         durableLsn = last; // an fsync covers everything written before it was called
         done = waiters.pollUpTo(last);
-        ewmaFsyncNanos += (lat - ewmaFsyncNanos) / 8;
-        if (done != null && done.length >= LINGER_MIN_BATCH && records >= LINGER_MIN_BATCH) {
-          lingerTarget = done.length + pendingRecords;
-          lingerDeadline = System.nanoTime() + Math.min(ewmaFsyncNanos / 2, MAX_LINGER_NANOS);
-        } else {
-          lingerTarget = 0;
-        }
+        policy.fsyncCompleted(System.nanoTime(), lat, done == null ? 0 : done.length, records, pendingRecords);
       }
       if (writerWaiting) work.signal();
     } finally {

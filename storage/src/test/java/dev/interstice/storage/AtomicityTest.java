@@ -56,7 +56,7 @@ class AtomicityTest {
   @Test
   void crashAtEveryOffsetOfTheLogAfterASnapshot() {
     Path src = tmp.resolve("src");
-    try (Storage s = Storage.open(cfg(src), BOTH, IoHooks.EXACT_LAYOUT)) {
+    try (Storage s = Storage.open(exactLayout(cfg(src)), BOTH)) {
       for (long i = 1; i <= 20; i++) s.whenDurable(s.append(workload(i))).join();
       s.snapshotNow(); // row files now reflect tx 20
       for (long i = 21; i <= 30; i++) s.whenDurable(s.append(workload(i))).join();
@@ -71,7 +71,7 @@ class AtomicityTest {
       write(dir.resolve("wal").resolve(seg.getFileName()), Arrays.copyOf(full, cut));
       int complete = 0;
       while (complete + 1 < b.size() && b.get(complete + 1) <= cut) complete++;
-      try (Storage s = Storage.open(cfg(dir), BOTH, IoHooks.NO_AUTO_COMPACTION)) {
+      try (Storage s = Storage.open(cfg(dir).withAutoCompaction(false), BOTH)) {
         assertConsistentPrefix(s);
         assertThat(rows(s, LOG).get("counter")).isEqualTo("" + (20 + complete));
       }
@@ -104,7 +104,7 @@ class AtomicityTest {
       f.failCompactionAt = null;
     }
     for (Path p : List.of(image, dir)) {
-      try (Storage s = Storage.open(cfg(p), BOTH, IoHooks.NO_AUTO_COMPACTION)) {
+      try (Storage s = Storage.open(cfg(p).withAutoCompaction(false), BOTH)) {
         assertThat(rows(s, LOG)).isEqualTo(expected(89).get(LOG));
         assertThat(rows(s, STATE)).isEqualTo(expected(89).get(STATE));
         assertThat(rows(s, other)).isEqualTo(otherExpected);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,7 +29,7 @@ class CompactionTest {
     StorageConfig small = cfg(dir).withSegmentBytes(8192);
     TreeMap<String, String> log = new TreeMap<>();
     TreeMap<String, String> st = new TreeMap<>();
-    try (Storage s = Storage.open(small, BOTH, IoHooks.NO_AUTO_COMPACTION)) {
+    try (Storage s = Storage.open(small.withAutoCompaction(false), BOTH)) {
       for (int i = 0; i < 2000; i++) {
         long lsn = s.append(tx(i, put(LOG, "k" + (i % 300), "v" + i), put(STATE, "s" + (i % 40), "v" + i)));
         if (i % 20 == 0) s.whenDurable(lsn).join(); // segments roll between write batches
@@ -171,13 +172,7 @@ class CompactionTest {
 
   @Test
   void aQuietLogIsCompactedPeriodicallySoRowFilesCatchUp() throws Exception {
-    IoHooks fastPeriod = new IoHooks() {
-      @Override
-      public long periodicSnapshotNanos() {
-        return TimeUnit.MILLISECONDS.toNanos(200);
-      }
-    };
-    try (Storage s = Storage.open(StorageConfig.defaults(dir), BOTH, fastPeriod)) {
+    try (Storage s = Storage.open(StorageConfig.defaults(dir).withPeriodicCompaction(Duration.ofMillis(200)), BOTH)) {
       s.whenDurable(s.append(tx(1, put(STATE, "a", "1"), put(LOG, "b", "2")))).get(5, TimeUnit.SECONDS);
       long t0 = System.nanoTime();
       while (s.stats().snapshotsTaken() == 0 && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10)) Thread.sleep(20);
@@ -224,7 +219,7 @@ class CompactionTest {
   void snapshotRowsAreInUnsignedKeyOrderOnEveryMergePath() throws Exception {
     SplittableRandom r = new SplittableRandom(7);
     Map<TableId, TreeMap<ByteKey, byte[]>> model = Map.of(LOG, new TreeMap<>(), STATE, new TreeMap<>());
-    try (Storage s = Storage.open(cfg(dir), BOTH, IoHooks.NO_AUTO_COMPACTION)) {
+    try (Storage s = Storage.open(cfg(dir).withAutoCompaction(false), BOTH)) {
       // 0: no snapshot yet; 1: merged into the old snapshot; 2: STATE turns LOGGED, merged into its row files
       for (int round = 0; round < 3; round++) {
         if (round == 2) s.declareTable(STATE, PersistenceMode.LOGGED);

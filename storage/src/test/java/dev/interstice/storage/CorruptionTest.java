@@ -20,7 +20,7 @@ class CorruptionTest {
   private Path writeLog(String name, int n, StorageConfig base) {
     Path dir = tmp.resolve(name);
     StorageConfig cfg = new StorageConfig(dir, base.segmentBytes(), base.fastFlushInterval(), false);
-    try (Storage s = Storage.open(cfg, BOTH, IoHooks.EXACT_LAYOUT)) {
+    try (Storage s = Storage.open(exactLayout(cfg), BOTH)) {
       for (int i = 1; i <= n; i++) {
         long lsn = s.append(tx(i, put(LOG, "k" + i, "value-" + i + "-".repeat(40)), put(STATE, "counter", "" + i)));
         s.whenDurable(lsn).join();
@@ -99,7 +99,7 @@ class CorruptionTest {
         });
 
     StorageConfig salvage = new StorageConfig(dir, 4096, small.fastFlushInterval(), true);
-    try (Storage s = Storage.open(salvage, BOTH, IoHooks.NO_AUTO_COMPACTION)) {
+    try (Storage s = Storage.open(salvage.withAutoCompaction(false), BOTH)) {
       RecoveredState r = s.recovered();
       int txs = (int) (lostFrom - 1 - 2);
       assertThat(rows(s, LOG)).isEqualTo(expectedLog(txs));

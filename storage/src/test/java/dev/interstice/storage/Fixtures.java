@@ -26,6 +26,11 @@ final class Fixtures {
     return new StorageConfig(dir, 64 << 10, Duration.ofMillis(5), false);
   }
 
+  /** For tests that inspect the exact segment layout: no background compaction, no preallocated segments. */
+  static StorageConfig exactLayout(StorageConfig c) {
+    return c.withAutoCompaction(false).withPreallocateSegments(false);
+  }
+
   static byte[] b(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }

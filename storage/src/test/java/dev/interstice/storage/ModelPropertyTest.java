@@ -157,7 +157,7 @@ class ModelPropertyTest {
   private static synchronized void prepareFlipSource() {
     if (flipSource != null) return;
     flipSource = tempDir("flip-src");
-    try (Storage s = Storage.open(cfg(flipSource), BOTH, IoHooks.EXACT_LAYOUT)) {
+    try (Storage s = Storage.open(exactLayout(cfg(flipSource)), BOTH)) {
       for (int i = 1; i <= FLIP_TXS; i++) {
         long lsn = s.append(tx(i, put(LOG, "k" + i, "v" + i), put(STATE, "counter", "" + i)));
         s.whenDurable(lsn).join(); // acknowledged one by one, like committing sessions

@@ -22,7 +22,7 @@ class PreallocationTest {
     Path image = tmp.resolve("image");
     StorageConfig c = cfg(dir);
     TreeMap<String, String> expected = new TreeMap<>();
-    try (Storage s = Storage.open(c, BOTH, IoHooks.NO_AUTO_COMPACTION)) {
+    try (Storage s = Storage.open(c.withAutoCompaction(false), BOTH)) {
       long lsn = 0;
       for (int i = 0; i < 3000; i++) {
         lsn = s.append(tx(i, put(LOG, "k" + (i % 500), "v" + i), put(STATE, "s" + (i % 10), "v" + i)));
@@ -55,7 +55,7 @@ class PreallocationTest {
 
   @Test
   void sealedSegmentsAreTrimmedAndCompactionReadsThem() throws Exception {
-    try (Storage s = Storage.open(cfg(tmp), BOTH, IoHooks.NO_AUTO_COMPACTION)) {
+    try (Storage s = Storage.open(cfg(tmp).withAutoCompaction(false), BOTH)) {
       for (int i = 0; i < 2000; i++) {
         long lsn = s.append(tx(i, put(LOG, "k" + i, "x".repeat(50))));
         if (i % 100 == 0) s.whenDurable(lsn).get(5, TimeUnit.SECONDS);

@@ -36,7 +36,7 @@ class TornTailTest {
 
   private Path writeLog(String name, int txs, boolean durableEach) {
     Path dir = tmp.resolve(name);
-    try (Storage s = Storage.open(cfg(dir), BOTH, IoHooks.EXACT_LAYOUT)) {
+    try (Storage s = Storage.open(exactLayout(cfg(dir)), BOTH)) {
       for (int i = 1; i <= txs; i++) {
         long lsn = s.append(tx(i, put(LOG, "k" + i, "v" + i), put(STATE, "counter", "" + i)));
         if (durableEach) s.whenDurable(lsn).join();
