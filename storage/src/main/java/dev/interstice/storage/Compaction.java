@@ -1,5 +1,7 @@
 package dev.interstice.storage;
 
+import dev.interstice.abi.schema.Persistence;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,7 +103,7 @@ final class Compaction {
   private long writeRowFiles(Collected c) throws IOException {
     long files = 0;
     for (Registry.Meta m : c.registry().all()) {
-      if (m.mode() != PersistenceMode.STATEFUL) continue;
+      if (m.mode() != Persistence.STATEFUL) continue;
       abort.check();
       files += rowFiles.materialise(m, c.oldRegistry().byNo(m.no()), c.deltas().get(m.no()), base);
     }
@@ -153,10 +155,10 @@ final class Compaction {
     wal.deleteSealed(segments);
     Set<Path> statefulDirs = new HashSet<>();
     for (Registry.Meta m : c.registry().all())
-      if (m.mode() == PersistenceMode.STATEFUL) statefulDirs.add(RowFiles.tableDir(rowsDir, m.id()));
+      if (m.mode() == Persistence.STATEFUL) statefulDirs.add(RowFiles.tableDir(rowsDir, m.id()));
     for (Registry.Meta m : c.oldRegistry().all()) {
       Path dir = RowFiles.tableDir(rowsDir, m.id());
-      if (m.mode() == PersistenceMode.STATEFUL && !statefulDirs.contains(dir) && Files.exists(dir)) {
+      if (m.mode() == Persistence.STATEFUL && !statefulDirs.contains(dir) && Files.exists(dir)) {
         RowFiles.deleteTree(dir);
         AtomicFiles.fsyncDirectory(dir.getParent());
       }

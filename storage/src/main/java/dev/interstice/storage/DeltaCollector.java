@@ -1,5 +1,7 @@
 package dev.interstice.storage;
 
+import dev.interstice.abi.schema.Persistence;
+
 import java.util.HashMap;
 import java.util.Map;
 
@@ -68,7 +70,7 @@ final class DeltaCollector implements WalFormat.Visitor {
   }
 
   @Override
-  public void declare(int no, PersistenceMode mode, TableId id) throws Bytes.FormatException {
+  public void declare(int no, Persistence mode, TableId id) throws Bytes.FormatException {
     if (skip) return;
     registry.checker.declare(no, mode, id);
     if (registry.byNo(no) == null) d(no).baseDiscarded = true;

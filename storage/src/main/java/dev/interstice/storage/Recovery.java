@@ -1,5 +1,7 @@
 package dev.interstice.storage;
 
+import dev.interstice.abi.schema.Persistence;
+
 import dev.interstice.storage.Bytes.FormatException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -113,7 +115,7 @@ final class Recovery {
       int no;
       while ((no = r.nextSection()) >= 0) {
         Registry.Meta m = registry.byNo(no);
-        if (m == null || m.mode() != PersistenceMode.LOGGED)
+        if (m == null || m.mode() != Persistence.LOGGED)
           throw new StorageCorruptionException(snap.path(), 0, "rows for table number " + no + " not listed as LOGGED");
         HashMap<ByteKey, byte[]> t = rows.get(no);
         while (r.nextRow()) t.put(new ByteKey(r.key()), r.row());
@@ -126,7 +128,7 @@ final class Recovery {
   private void loadRowFiles() throws IOException {
     Set<Path> keep = new HashSet<>();
     for (Registry.Meta m : registry.all()) {
-      if (m.mode() != PersistenceMode.STATEFUL) continue;
+      if (m.mode() != Persistence.STATEFUL) continue;
       Path dir = RowFiles.tableDir(rowsDir, m.id());
       keep.add(dir);
       if (!Files.isDirectory(dir)) continue;
@@ -215,7 +217,7 @@ final class Recovery {
     }
 
     @Override
-    public void declare(int tableNo, PersistenceMode mode, TableId id) {
+    public void declare(int tableNo, Persistence mode, TableId id) {
       if (skip) return;
       registry.put(new Registry.Meta(tableNo, id, mode));
       rows.computeIfAbsent(tableNo, k -> new HashMap<>());
@@ -254,7 +256,7 @@ final class Recovery {
     }
 
     @Override
-    public void declare(int tableNo, PersistenceMode mode, TableId id) throws FormatException {
+    public void declare(int tableNo, Persistence mode, TableId id) throws FormatException {
       if (!skip) registry.checker.declare(tableNo, mode, id);
     }
 

@@ -1,5 +1,7 @@
 package dev.interstice.storage;
 
+import dev.interstice.abi.schema.Persistence;
+
 import dev.interstice.storage.Bytes.FormatException;
 import java.util.Collection;
 import java.util.HashMap;
@@ -8,7 +10,7 @@ import java.util.TreeMap;
 
 /** The set of persisted tables: number (used in log records) to table id and mode. Not thread-safe. */
 final class Registry {
-  record Meta(int no, TableId id, PersistenceMode mode) {}
+  record Meta(int no, TableId id, Persistence mode) {}
 
   private final TreeMap<Integer, Meta> byNo = new TreeMap<>();
   private final Map<TableId, Meta> byId = new HashMap<>();
@@ -89,7 +91,7 @@ final class Registry {
     }
 
     @Override
-    public void declare(int tableNo, PersistenceMode mode, TableId id) throws FormatException {
+    public void declare(int tableNo, Persistence mode, TableId id) throws FormatException {
       Meta m = byNo.get(tableNo);
       if (m != null && !m.id().equals(id))
         throw new FormatException("table number " + tableNo + " redeclared as " + id + " (was " + m.id() + ")");

@@ -1,5 +1,7 @@
 package dev.interstice.storage;
 
+import dev.interstice.abi.schema.Persistence;
+
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -40,7 +42,7 @@ final class RowFileWriter {
   long materialise(Registry.Meta m, Registry.Meta old, Delta d, SnapshotFile.OnDisk base) throws IOException {
     Path dir = RowFiles.tableDir(rowsDir, m.id());
     long written;
-    if (old != null && old.mode() == PersistenceMode.STATEFUL) {
+    if (old != null && old.mode() == Persistence.STATEFUL) {
       if (d == null) return 0;
       written = applyDelta(dir, d);
     } else {

@@ -1,5 +1,7 @@
 package dev.interstice.storage;
 
+import dev.interstice.abi.schema.Persistence;
+
 import dev.interstice.storage.Bytes.FormatException;
 import java.io.Closeable;
 import java.io.EOFException;
@@ -198,12 +200,12 @@ final class SnapshotFile {
           if (nextEntry() != E_TABLE) throw corrupt(blockOffset, "missing table entry");
           int no = src.varint(WalFormat.MAX_TABLE_NO);
           int mode = src.u8();
-          if (mode >= PersistenceMode.values().length) throw corrupt(blockOffset, "bad persistence mode " + mode);
+          if (mode > Persistence.STATEFUL.ordinal()) throw corrupt(blockOffset, "bad persistence mode " + mode); // ephemeral tables are never stored
           String module = src.string();
           String table = src.string();
           if (no <= prev) throw corrupt(blockOffset, "table numbers not ascending");
           prev = no;
-          tables.add(new Registry.Meta(no, new TableId(module, table), PersistenceMode.values()[mode]));
+          tables.add(new Registry.Meta(no, new TableId(module, table), Persistence.values()[mode]));
         }
       } catch (FormatException e) {
         ch.close();

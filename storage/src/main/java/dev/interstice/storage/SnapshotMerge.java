@@ -1,5 +1,7 @@
 package dev.interstice.storage;
 
+import dev.interstice.abi.schema.Persistence;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -39,7 +41,7 @@ final class SnapshotMerge {
       hooks.compactionPoint("snapshot-started");
       SnapshotMerge merge = new SnapshotMerge(w, c, new BaseSections(baseReader), rowFiles, abort);
       for (Registry.Meta m : c.registry().all()) {
-        if (m.mode() != PersistenceMode.LOGGED) continue;
+        if (m.mode() != Persistence.LOGGED) continue;
         abort.check();
         w.section(m.no());
         merge.section(m);
@@ -56,7 +58,7 @@ final class SnapshotMerge {
     Delta d = c.deltas().get(m.no());
     boolean useBase = old != null && (d == null || !d.baseDiscarded);
     Delta.Entry[] changes = d == null ? Delta.NONE : d.sorted();
-    if (useBase && old.mode() == PersistenceMode.LOGGED) {
+    if (useBase && old.mode() == Persistence.LOGGED) {
       if (base.seek(m.no())) {
         mergeStream(changes);
         base.next();

@@ -1,5 +1,7 @@
 package dev.interstice.storage;
 
+import dev.interstice.abi.schema.Persistence;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -54,7 +56,7 @@ public final class Storage implements AutoCloseable {
   private volatile Map<TableId, Registry.Meta> view;
 
   private Storage(StorageConfig config, FileChannel lockChannel, FileLock fileLock, Recovery.Result r, IoHooks hooks,
-      Map<TableId, PersistenceMode> tables) throws IOException {
+      Map<TableId, Persistence> tables) throws IOException {
     this.config = config;
     this.lockChannel = lockChannel;
     this.fileLock = fileLock;
@@ -69,7 +71,7 @@ public final class Storage implements AutoCloseable {
     try {
       Map<TableId, Map<ByteKey, byte[]>> out = new HashMap<>();
       for (Registry.Meta m : registry.all()) out.put(m.id(), Collections.unmodifiableMap(r.rows().get(m.no())));
-      for (Map.Entry<TableId, PersistenceMode> e : tables.entrySet()) {
+      for (Map.Entry<TableId, Persistence> e : tables.entrySet()) {
         declareTable(e.getKey(), e.getValue());
         out.putIfAbsent(e.getKey(), Map.of());
       }
@@ -96,11 +98,11 @@ public final class Storage implements AutoCloseable {
    * repairs of the log (torn tail, salvage) are fsynced, and the declarations of {@code tables} are appended but, like
    * any append, not yet durable.
    */
-  public static Storage open(StorageConfig cfg, Map<TableId, PersistenceMode> tables) {
+  public static Storage open(StorageConfig cfg, Map<TableId, Persistence> tables) {
     return open(cfg, tables, IoHooks.NONE);
   }
 
-  static Storage open(StorageConfig cfg, Map<TableId, PersistenceMode> tables, IoHooks hooks) {
+  static Storage open(StorageConfig cfg, Map<TableId, Persistence> tables, IoHooks hooks) {
     Objects.requireNonNull(cfg, "cfg");
     Objects.requireNonNull(tables, "tables");
     Path root = cfg.directory().toAbsolutePath();
@@ -162,10 +164,12 @@ public final class Storage implements AutoCloseable {
    * crash before that forgets it together with every later record.
    *
    * @throws StorageException if the log refuses appends (closed, or after an I/O failure)
+   * @throws IllegalArgumentException for an ephemeral table: those are never stored
    */
-  public void declareTable(TableId id, PersistenceMode mode) {
+  public void declareTable(TableId id, Persistence mode) {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(mode, "mode");
+    if (mode == Persistence.EPHEMERAL) throw new IllegalArgumentException("table " + id + " is ephemeral: it is never stored");
     Registry.Meta cur = view.get(id);
     if (cur != null && cur.mode() == mode) return;
     wal.append(() -> {

@@ -1,5 +1,7 @@
 package dev.interstice.storage;
 
+import dev.interstice.abi.schema.Persistence;
+
 import dev.interstice.storage.Bytes.FormatException;
 import java.util.List;
 import java.util.function.Function;
@@ -44,7 +46,7 @@ final class WalFormat {
 
     void clear(int tableNo) throws FormatException;
 
-    void declare(int tableNo, PersistenceMode mode, TableId id) throws FormatException;
+    void declare(int tableNo, Persistence mode, TableId id) throws FormatException;
 
     void drop(int tableNo) throws FormatException;
 
@@ -70,7 +72,7 @@ final class WalFormat {
     }
   }
 
-  static void encodeDeclare(Bytes.Sink out, int tableNo, PersistenceMode mode, TableId id) {
+  static void encodeDeclare(Bytes.Sink out, int tableNo, Persistence mode, TableId id) {
     out.u8(0).varint(1).u8(OP_DECLARE).varint(tableNo).u8(mode.ordinal()).string(id.module()).string(id.table());
   }
 
@@ -162,10 +164,10 @@ final class WalFormat {
         case OP_DECLARE -> {
           if (user) throw new FormatException("DECLARE in a transaction record");
           int m = in.u8();
-          if (m >= PersistenceMode.values().length) throw new FormatException("unknown persistence mode " + m);
+          if (m > Persistence.STATEFUL.ordinal()) throw new FormatException("unknown persistence mode " + m); // ephemeral tables are never stored
           String module = in.string();
           String table = in.string();
-          if (v != null) v.declare(tableNo, PersistenceMode.values()[m], new TableId(module, table));
+          if (v != null) v.declare(tableNo, Persistence.values()[m], new TableId(module, table));
         }
         case OP_DROP -> {
           if (user) throw new FormatException("DROP in a transaction record");

@@ -1,5 +1,7 @@
 package dev.interstice.storage;
 
+import dev.interstice.abi.schema.Persistence;
+
 import static dev.interstice.storage.Fixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -88,13 +90,13 @@ class AtomicityTest {
     DiskErrorTest.Faults f = new DiskErrorTest.Faults();
     Map<String, String> otherExpected = new HashMap<>();
     try (Storage s = Storage.open(cfg(dir), BOTH, f)) {
-      s.declareTable(other, PersistenceMode.STATEFUL);
+      s.declareTable(other, Persistence.STATEFUL);
       for (long i = 1; i <= 40; i++) s.append(workload(i));
       s.append(tx(41, put(other, "gone", "1")));
       s.snapshotNow();
       for (long i = 42; i <= 90; i++) s.append(workload(i - 1)); // idempotent re-run of 41..89 (counter = i-1)
       s.dropTable(other);
-      s.declareTable(other, PersistenceMode.STATEFUL);
+      s.declareTable(other, Persistence.STATEFUL);
       s.append(tx(91, put(other, "new", "2")));
       otherExpected.put("new", "2");
       s.whenDurable(s.append(workload(89))).join();

@@ -1,5 +1,7 @@
 package dev.interstice.storage;
 
+import dev.interstice.abi.schema.Persistence;
+
 import static dev.interstice.storage.Fixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,18 +48,18 @@ class CompactionOutputTest {
     long txId = 0;
     try (Storage s = Storage.open(cfg(dir).withAutoCompaction(false), Map.of())) {
       // one by one: table numbers follow declaration order (Map.of iterates in a per-JVM order)
-      s.declareTable(A, PersistenceMode.LOGGED);
-      s.declareTable(B, PersistenceMode.STATEFUL);
-      s.declareTable(C, PersistenceMode.LOGGED);
-      s.declareTable(D, PersistenceMode.STATEFUL);
-      s.declareTable(E, PersistenceMode.LOGGED);
+      s.declareTable(A, Persistence.LOGGED);
+      s.declareTable(B, Persistence.STATEFUL);
+      s.declareTable(C, Persistence.LOGGED);
+      s.declareTable(D, Persistence.STATEFUL);
+      s.declareTable(E, Persistence.LOGGED);
       for (int round = 0; round < 4; round++) {
         switch (round) {
           case 1 -> s.dropTable(E);
           case 2 -> {
-            s.declareTable(C, PersistenceMode.STATEFUL);
-            s.declareTable(D, PersistenceMode.LOGGED);
-            s.declareTable(E, PersistenceMode.STATEFUL);
+            s.declareTable(C, Persistence.STATEFUL);
+            s.declareTable(D, Persistence.LOGGED);
+            s.declareTable(E, Persistence.STATEFUL);
           }
           case 3 -> s.append(new TxRecord(++txId, 0, List.of(new Change.Clear(A))));
           default -> {}

@@ -1,5 +1,7 @@
 package dev.interstice.storage;
 
+import dev.interstice.abi.schema.Persistence;
+
 import static dev.interstice.storage.Fixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -87,7 +89,7 @@ class CompactionTest {
   void appendsContinueDuringASnapshotOfALargeTable() throws Exception {
     int rowsCount = 200_000;
     TableId big = new TableId("big", "t");
-    try (Storage s = Storage.open(StorageConfig.defaults(dir), Map.of(big, PersistenceMode.LOGGED))) {
+    try (Storage s = Storage.open(StorageConfig.defaults(dir), Map.of(big, Persistence.LOGGED))) {
       List<Change> batch = new ArrayList<>();
       byte[] row = new byte[64];
       for (int i = 0; i < rowsCount; i++) {
@@ -222,7 +224,7 @@ class CompactionTest {
     try (Storage s = Storage.open(cfg(dir).withAutoCompaction(false), BOTH)) {
       // 0: no snapshot yet; 1: merged into the old snapshot; 2: STATE turns LOGGED, merged into its row files
       for (int round = 0; round < 3; round++) {
-        if (round == 2) s.declareTable(STATE, PersistenceMode.LOGGED);
+        if (round == 2) s.declareTable(STATE, Persistence.LOGGED);
         for (int i = 0; i < 600; i++) {
           TableId t = i % 6 == 0 ? STATE : LOG;
           byte[] k = DeltaTest.key(r, r.nextInt(5));

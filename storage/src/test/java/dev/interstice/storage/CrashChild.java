@@ -1,5 +1,7 @@
 package dev.interstice.storage;
 
+import dev.interstice.abi.schema.Persistence;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,9 +23,9 @@ public final class CrashChild {
   static final TableId STATEFUL = new TableId("crash", "stateful");
   static final TableId HISTORY = new TableId("crash", "history");
   static final TableId CLEARED = new TableId("crash", "cleared");
-  static final Map<TableId, PersistenceMode> TABLES = Map.of(
-      LOGGED, PersistenceMode.LOGGED, STATEFUL, PersistenceMode.STATEFUL,
-      HISTORY, PersistenceMode.LOGGED, CLEARED, PersistenceMode.STATEFUL);
+  static final Map<TableId, Persistence> TABLES = Map.of(
+      LOGGED, Persistence.LOGGED, STATEFUL, Persistence.STATEFUL,
+      HISTORY, Persistence.LOGGED, CLEARED, Persistence.STATEFUL);
 
   static StorageConfig config(Path dir) {
     return new StorageConfig(dir, 16 << 10, Duration.ofMillis(10), false);

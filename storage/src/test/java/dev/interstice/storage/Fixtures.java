@@ -1,5 +1,7 @@
 package dev.interstice.storage;
 
+import dev.interstice.abi.schema.Persistence;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +22,7 @@ final class Fixtures {
 
   static final TableId LOG = new TableId("mod", "logged");
   static final TableId STATE = new TableId("mod", "stateful");
-  static final Map<TableId, PersistenceMode> BOTH = Map.of(LOG, PersistenceMode.LOGGED, STATE, PersistenceMode.STATEFUL);
+  static final Map<TableId, Persistence> BOTH = Map.of(LOG, Persistence.LOGGED, STATE, Persistence.STATEFUL);
 
   static StorageConfig cfg(Path dir) {
     return new StorageConfig(dir, 64 << 10, Duration.ofMillis(5), false);

@@ -1,5 +1,7 @@
 package dev.interstice.storage;
 
+import dev.interstice.abi.schema.Persistence;
+
 import static dev.interstice.storage.Fixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -69,11 +71,11 @@ class ModelPropertyTest {
     Path dir = tempDir("model");
     StorageConfig cfg = new StorageConfig(dir, 4096, Duration.ofMillis(2), false);
     Map<TableId, TreeMap<String, String>> model = new HashMap<>();
-    Map<TableId, PersistenceMode> modes = new HashMap<>();
+    Map<TableId, Persistence> modes = new HashMap<>();
     model.put(TABLES[0], new TreeMap<>());
-    modes.put(TABLES[0], PersistenceMode.LOGGED);
+    modes.put(TABLES[0], Persistence.LOGGED);
     model.put(TABLES[1], new TreeMap<>());
-    modes.put(TABLES[1], PersistenceMode.STATEFUL);
+    modes.put(TABLES[1], Persistence.STATEFUL);
     Storage s = Storage.open(cfg, Map.copyOf(modes));
     try {
       long txId = 0;
@@ -114,7 +116,7 @@ class ModelPropertyTest {
             modes.remove(TABLES[d.table()]);
           }
           case Declare d -> {
-            PersistenceMode m = d.stateful() ? PersistenceMode.STATEFUL : PersistenceMode.LOGGED;
+            Persistence m = d.stateful() ? Persistence.STATEFUL : Persistence.LOGGED;
             s.declareTable(TABLES[d.table()], m);
             model.computeIfAbsent(TABLES[d.table()], k -> new TreeMap<>());
             modes.put(TABLES[d.table()], m);
@@ -129,9 +131,9 @@ class ModelPropertyTest {
       s = Storage.open(cfg, Map.of());
       check(s, model);
       // stateful tables are exactly their row files after a snapshot
-      for (Map.Entry<TableId, PersistenceMode> e : modes.entrySet()) {
+      for (Map.Entry<TableId, Persistence> e : modes.entrySet()) {
         int files = rowFiles(dir, e.getKey()).size();
-        if (e.getValue() == PersistenceMode.STATEFUL) assertThat(files).isEqualTo(model.get(e.getKey()).size());
+        if (e.getValue() == Persistence.STATEFUL) assertThat(files).isEqualTo(model.get(e.getKey()).size());
         else assertThat(files).isZero();
       }
     } finally {

@@ -1,5 +1,7 @@
 package dev.interstice.storage;
 
+import dev.interstice.abi.schema.Persistence;
+
 import static dev.interstice.storage.Fixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,6 +22,14 @@ class RoundTripTest {
       assertThat(s.recovered().tables()).containsOnlyKeys(LOG, STATE);
       assertThat(s.recovered().warnings()).isEmpty();
       assertThat(rows(s, LOG)).isEmpty();
+    }
+  }
+
+  @Test
+  void ephemeralTablesAreNeverStored() {
+    try (Storage s = Storage.open(cfg(dir), BOTH)) {
+      assertThatThrownBy(() -> s.declareTable(new TableId("m", "scratch"), Persistence.EPHEMERAL))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ephemeral");
     }
   }
 
@@ -71,7 +81,7 @@ class RoundTripTest {
   @Test
   void dropTableRemovesDataAndRowFiles() {
     TableId other = new TableId("gone", "t");
-    try (Storage s = Storage.open(cfg(dir), Map.of(LOG, PersistenceMode.LOGGED, other, PersistenceMode.STATEFUL))) {
+    try (Storage s = Storage.open(cfg(dir), Map.of(LOG, Persistence.LOGGED, other, Persistence.STATEFUL))) {
       s.append(tx(1, put(LOG, "a", "1"), put(other, "x", "1")));
       s.snapshotNow();
       assertThat(rowFiles(dir, other)).hasSize(1);
@@ -79,13 +89,13 @@ class RoundTripTest {
       s.dropTable(other); // idempotent
       assertThatThrownBy(() -> s.append(tx(2, put(other, "y", "2")))).isInstanceOf(IllegalArgumentException.class);
     }
-    try (Storage s = Storage.open(cfg(dir), Map.of(LOG, PersistenceMode.LOGGED))) {
+    try (Storage s = Storage.open(cfg(dir), Map.of(LOG, Persistence.LOGGED))) {
       assertThat(s.recovered().tables()).containsOnlyKeys(LOG);
       s.snapshotNow(); // files of the dropped stateful table go away once a snapshot covers the drop
     }
     assertThat(Files.exists(RowFiles.tableDir(dir.resolve("rows"), other))).isFalse();
     // re-creating the table starts empty
-    try (Storage s = Storage.open(cfg(dir), Map.of(other, PersistenceMode.STATEFUL))) {
+    try (Storage s = Storage.open(cfg(dir), Map.of(other, Persistence.STATEFUL))) {
       assertThat(rows(s, other)).isEmpty();
       s.append(tx(3, put(other, "new", "1")));
     }
@@ -101,8 +111,8 @@ class RoundTripTest {
       s.snapshotNow();
       s.dropTable(STATE);
       s.dropTable(LOG);
-      s.declareTable(STATE, PersistenceMode.STATEFUL);
-      s.declareTable(LOG, PersistenceMode.LOGGED);
+      s.declareTable(STATE, Persistence.STATEFUL);
+      s.declareTable(LOG, Persistence.LOGGED);
       s.append(tx(2, put(STATE, "new", "2"), put(LOG, "new", "2")));
       s.snapshotNow();
     }
@@ -120,7 +130,7 @@ class RoundTripTest {
       s.snapshotNow();
     }
     // swap the modes: rows move between the snapshot and row files
-    Map<TableId, PersistenceMode> swapped = Map.of(LOG, PersistenceMode.STATEFUL, STATE, PersistenceMode.LOGGED);
+    Map<TableId, Persistence> swapped = Map.of(LOG, Persistence.STATEFUL, STATE, Persistence.LOGGED);
     try (Storage s = Storage.open(cfg(dir), swapped)) {
       assertThat(rows(s, LOG)).isEqualTo(Map.of("a", "1"));
       s.append(tx(2, put(LOG, "a2", "x"), put(STATE, "b2", "y")));
@@ -139,9 +149,9 @@ class RoundTripTest {
     TableId late = new TableId("late", "t");
     try (Storage s = Storage.open(cfg(dir), BOTH)) {
       long before = s.stats().appendedRecords();
-      s.declareTable(LOG, PersistenceMode.LOGGED);
+      s.declareTable(LOG, Persistence.LOGGED);
       assertThat(s.stats().appendedRecords()).isEqualTo(before);
-      s.declareTable(late, PersistenceMode.STATEFUL);
+      s.declareTable(late, Persistence.STATEFUL);
       s.append(tx(1, put(late, "k", "v")));
     }
     try (Storage s = Storage.open(cfg(dir), BOTH)) {
@@ -155,7 +165,7 @@ class RoundTripTest {
     TableId empty = new TableId("", "");
     byte[] longKey = new byte[500];
     for (int i = 0; i < longKey.length; i++) longKey[i] = (byte) i;
-    try (Storage s = Storage.open(cfg(dir), Map.of(odd, PersistenceMode.STATEFUL, empty, PersistenceMode.STATEFUL))) {
+    try (Storage s = Storage.open(cfg(dir), Map.of(odd, Persistence.STATEFUL, empty, Persistence.STATEFUL))) {
       s.append(new TxRecord(1, 0, java.util.List.of(
           new Change.Put(odd, longKey, new byte[0]),
           new Change.Put(odd, new byte[0], b("empty key")),

@@ -1,8 +1,9 @@
 package dev.interstice.benchmarks.storage;
 
+import dev.interstice.abi.schema.Persistence;
+
 import dev.interstice.benchmarks.TempDirs;
 import dev.interstice.storage.Change;
-import dev.interstice.storage.PersistenceMode;
 import dev.interstice.storage.Storage;
 import dev.interstice.storage.StorageConfig;
 import dev.interstice.storage.StorageStats;
@@ -146,7 +147,7 @@ public class CompactionBenchmark {
 
   private void open() {
     storage = Storage.open(StorageConfig.defaults(dir).withSegmentBytes(SEGMENT_BYTES),
-        Map.of(TABLE, PersistenceMode.LOGGED));
+        Map.of(TABLE, Persistence.LOGGED));
   }
 
   private void insert(int n) {

@@ -1,8 +1,9 @@
 package dev.interstice.benchmarks.storage;
 
+import dev.interstice.abi.schema.Persistence;
+
 import dev.interstice.benchmarks.TempDirs;
 import dev.interstice.storage.Change;
-import dev.interstice.storage.PersistenceMode;
 import dev.interstice.storage.Storage;
 import dev.interstice.storage.StorageConfig;
 import dev.interstice.storage.StorageStats;
@@ -79,7 +80,7 @@ public class WalAppendBenchmark {
   public void setup() throws IOException {
     String base = System.getProperty("interstice.bench.dir");
     dir = base == null ? Files.createTempDirectory("wal-bench") : Files.createTempDirectory(Path.of(base), "wal-bench");
-    storage = Storage.open(StorageConfig.defaults(dir), Map.of(TABLE, PersistenceMode.LOGGED));
+    storage = Storage.open(StorageConfig.defaults(dir), Map.of(TABLE, Persistence.LOGGED));
     durable = mode.equals("durable");
   }
 

@@ -8,7 +8,6 @@ import dev.interstice.runtime.module.LoadedModule;
 import dev.interstice.runtime.table.StoredRow;
 import dev.interstice.runtime.table.Table;
 import dev.interstice.storage.ByteKey;
-import dev.interstice.storage.PersistenceMode;
 import dev.interstice.storage.RecoveredState;
 import dev.interstice.storage.TableId;
 import java.util.ArrayList;
@@ -21,19 +20,19 @@ import java.util.Map;
 final class StorageMapping {
     private StorageMapping() {}
 
-    static Map<TableId, PersistenceMode> declaredTables(Collection<LoadedModule> modules) {
-        var out = new LinkedHashMap<TableId, PersistenceMode>();
-        out.put(SystemTables.SEQUENCES, PersistenceMode.LOGGED);
-        out.put(SystemTables.SCHEDULES, PersistenceMode.LOGGED);
+    static Map<TableId, Persistence> declaredTables(Collection<LoadedModule> modules) {
+        var out = new LinkedHashMap<TableId, Persistence>();
+        out.put(SystemTables.SEQUENCES, Persistence.LOGGED);
+        out.put(SystemTables.SCHEDULES, Persistence.LOGGED);
         for (LoadedModule m : modules) out.putAll(declaredTables(m));
         return out;
     }
 
-    static Map<TableId, PersistenceMode> declaredTables(LoadedModule m) {
-        var out = new LinkedHashMap<TableId, PersistenceMode>();
+    static Map<TableId, Persistence> declaredTables(LoadedModule m) {
+        var out = new LinkedHashMap<TableId, Persistence>();
         for (Table t : m.tables().values()) {
             Persistence p = t.schema().persistence();
-            if (p != Persistence.EPHEMERAL) out.put(t.id(), p == Persistence.STATEFUL ? PersistenceMode.STATEFUL : PersistenceMode.LOGGED);
+            if (p != Persistence.EPHEMERAL) out.put(t.id(), p);
         }
         return out;
     }

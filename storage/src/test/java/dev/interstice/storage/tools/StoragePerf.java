@@ -1,8 +1,9 @@
 package dev.interstice.storage.tools;
 
+import dev.interstice.abi.schema.Persistence;
+
 import dev.interstice.storage.ByteKey;
 import dev.interstice.storage.Change;
-import dev.interstice.storage.PersistenceMode;
 import dev.interstice.storage.Storage;
 import dev.interstice.storage.StorageConfig;
 import dev.interstice.storage.StorageStats;
@@ -70,7 +71,7 @@ public final class StoragePerf {
 
   static void throughput(Path base, int threads, int secs, boolean durable) throws Exception {
     Path dir = fresh(base, "tp");
-    try (Storage s = Storage.open(StorageConfig.defaults(dir), Map.of(T, PersistenceMode.LOGGED))) {
+    try (Storage s = Storage.open(StorageConfig.defaults(dir), Map.of(T, Persistence.LOGGED))) {
       AtomicBoolean stop = new AtomicBoolean();
       AtomicLong ops = new AtomicLong();
       List<Thread> ts = new ArrayList<>();
@@ -117,7 +118,7 @@ public final class StoragePerf {
   static void recovery(Path base, int n) throws Exception {
     Path dir = fresh(base, "rec");
     long t0 = System.nanoTime();
-    try (Storage s = Storage.open(StorageConfig.defaults(dir), Map.of(T, PersistenceMode.LOGGED))) {
+    try (Storage s = Storage.open(StorageConfig.defaults(dir), Map.of(T, Persistence.LOGGED))) {
       byte[] row = new byte[40];
       for (int i = 0; i < n; i++) {
         byte[] key = ("key-" + i).getBytes();
@@ -131,7 +132,7 @@ public final class StoragePerf {
     }
     for (int i = 0; i < 3; i++) {
       long t1 = System.nanoTime();
-      try (Storage s = Storage.open(StorageConfig.defaults(dir), Map.of(T, PersistenceMode.LOGGED))) {
+      try (Storage s = Storage.open(StorageConfig.defaults(dir), Map.of(T, Persistence.LOGGED))) {
         long ms = (System.nanoTime() - t1) / 1_000_000;
         Map<ByteKey, byte[]> rows = s.recovered().rows(T);
         System.out.printf("recovery #%d of %d tx (%d MB of log): %d ms, %d rows, last LSN %d%n", i + 1, n,
@@ -142,7 +143,7 @@ public final class StoragePerf {
 
   static void stall(Path base, int n) throws Exception {
     Path dir = fresh(base, "stall");
-    try (Storage s = Storage.open(StorageConfig.defaults(dir), Map.of(T, PersistenceMode.LOGGED))) {
+    try (Storage s = Storage.open(StorageConfig.defaults(dir), Map.of(T, Persistence.LOGGED))) {
       byte[] row = new byte[64];
       List<Change> batch = new ArrayList<>();
       for (int i = 0; i < n; i++) {
