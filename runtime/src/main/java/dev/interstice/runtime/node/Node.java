@@ -405,7 +405,7 @@ public final class Node implements AutoCloseable {
         var jobs = new ArrayList<Executor.Job>();
         for (var s : executor.exclusive(() -> registry.remoteSubscribers(nodeName, module, table, kind)))
             jobs.add(new Executor.Job(s.module(), s.reducer(), args, CallContext.runtime(id()),
-                    nodeName + "." + module + "." + table + "." + kind.name().toLowerCase()));
+                    nodeName + "." + module + "." + table + "." + kind.name().toLowerCase() + " from " + peerNodeId));
         executor.runJobs(jobs);
     }
 
