@@ -14,20 +14,26 @@ final class Calls {
     static ModuleSchema module(Cli.Target t, String module) {
         var schema = t.client().schema(t.client().isAdmin());
         for (ModuleSchema m : schema.modules()) if (m.name().equals(module)) return m;
-        throw new CliException(t.label() + " has no module '" + module + "'" + (t.client().isAdmin() ? "" : " visible to you")
-                + "; its modules: " + SchemaToml.names(schema.modules().stream().map(ModuleSchema::name).toList()));
+        throw new CliException(t.label() + " has no module '" + module + "'"
+                + (t.client().isAdmin() ? "" : " visible to you") + "; its modules: "
+                + SchemaToml.names(
+                        schema.modules().stream().map(ModuleSchema::name).toList()));
     }
 
     static TableSchema table(Cli.Target t, ModuleSchema m, String table) {
-        return m.table(table).orElseThrow(() -> new CliException("module '" + m.name() + "' on " + t.label() + " has no table '" + table + "'"
-                + (t.client().isAdmin() ? "" : " visible to you") + "; its tables: "
-                + SchemaToml.names(m.tables().stream().map(TableSchema::name).toList())));
+        return m.table(table)
+                .orElseThrow(() -> new CliException("module '" + m.name() + "' on " + t.label() + " has no table '"
+                        + table + "'"
+                        + (t.client().isAdmin() ? "" : " visible to you") + "; its tables: "
+                        + SchemaToml.names(
+                                m.tables().stream().map(TableSchema::name).toList())));
     }
 
     /** Types every argument by its parameter before anything is sent. */
     static List<IntersticeValue> arguments(ModuleSchema m, String what, List<FieldDef> params, List<String> texts) {
         if (texts.size() != params.size())
-            throw CliException.usage(what + " takes " + params.size() + " argument(s) " + signature(params) + ", got " + texts.size());
+            throw CliException.usage(
+                    what + " takes " + params.size() + " argument(s) " + signature(params) + ", got " + texts.size());
         var json = new ValueJson(m.typeDefinitions());
         var out = new ArrayList<IntersticeValue>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
@@ -35,8 +41,8 @@ final class Calls {
             try {
                 out.add(json.parseArgument(texts.get(i), p.type()));
             } catch (ValueJson.TypeMismatch e) {
-                throw CliException.usage("argument " + (i + 1) + " '" + p.name() + "' of " + what + " (" + p.type() + "): "
-                        + e.getMessage() + "; nothing was sent");
+                throw CliException.usage("argument " + (i + 1) + " '" + p.name() + "' of " + what + " (" + p.type()
+                        + "): " + e.getMessage() + "; nothing was sent");
             }
         }
         return out;

@@ -11,9 +11,14 @@ final class Cli {
 
     /** A connection to a registered node, authenticated when the registry holds its admin token. */
     record Target(NodeRegistry registry, NodeRegistry.Entry entry, NodeClient client) implements AutoCloseable {
-        String label() { return "node '" + entry.name() + "' (" + entry.address() + ")"; }
+        String label() {
+            return "node '" + entry.name() + "' (" + entry.address() + ")";
+        }
 
-        @Override public void close() { client.close(); }
+        @Override
+        public void close() {
+            client.close();
+        }
     }
 
     static Target connect(String ref) {
@@ -23,7 +28,9 @@ final class Cli {
     static Target connect(String ref, Duration requestTimeout) {
         NodeRegistry reg = NodeRegistry.load();
         NodeRegistry.Entry e = reg.require(ref);
-        var opts = NodeClient.Options.client().withRequestTimeout(requestTimeout).withConnectTimeout(Duration.ofSeconds(3));
+        var opts = NodeClient.Options.client()
+                .withRequestTimeout(requestTimeout)
+                .withConnectTimeout(Duration.ofSeconds(3));
         if (e.adminToken() != null) opts = opts.withAdminToken(AdminToken.of(e.adminToken()));
         NodeClient c;
         try {
@@ -33,7 +40,8 @@ final class Cli {
         }
         if (e.nodeId() != null && !e.nodeId().equals(c.nodeId())) {
             c.close();
-            throw new CliException("the node at " + e.address() + " is " + c.nodeId() + " ('" + c.nodeName() + "'), not node '" + e.name()
+            throw new CliException("the node at " + e.address() + " is " + c.nodeId() + " ('" + c.nodeName()
+                    + "'), not node '" + e.name()
                     + "' (" + e.nodeId() + ") as registered; another node runs on that address. Fix the address with: "
                     + "interstice node remove " + e.name() + " && interstice node add " + e.name() + " <host:port>");
         }
@@ -53,12 +61,17 @@ final class Cli {
     static String explain(NetworkException n, NodeRegistry.Entry e) {
         String who = e == null ? "" : "node '" + e.name() + "': ";
         String hint = switch (n.kind()) {
-            case UNAUTHORIZED -> e != null && e.adminToken() == null ? " (no admin token is registered for this node: re-add it with --token)"
-                    : e != null ? " (the registered admin token is wrong: re-add the node with the token from its admin.token file)" : "";
-            case TIMEOUT -> " (check that the node is running and not overloaded: interstice node ping " + (e == null ? "<node>" : e.name()) + ")";
+            case UNAUTHORIZED ->
+                e != null && e.adminToken() == null
+                        ? " (no admin token is registered for this node: re-add it with --token)"
+                        : e != null
+                                ? " (the registered admin token is wrong: re-add the node with the token from its admin.token file)"
+                                : "";
+            case TIMEOUT ->
+                " (check that the node is running and not overloaded: interstice node ping "
+                        + (e == null ? "<node>" : e.name()) + ")";
             default -> "";
         };
         return who + n.getMessage() + hint;
     }
-
 }

@@ -17,5 +17,7 @@ final class CliException extends RuntimeException {
         return new CliException(message, 2);
     }
 
-    int exitCode() { return exitCode; }
+    int exitCode() {
+        return exitCode;
+    }
 }

@@ -35,8 +35,11 @@ import picocli.CommandLine.Parameters;
  * {@code interstice example <name>}: a fresh node running an example module on the example's fixed port, registered
  * as {@code <name>-example}, until Ctrl+C.
  */
-@Command(name = "example", mixinStandardHelpOptions = true,
-        description = "Run an example node (recreated from scratch each time) on its fixed port until Ctrl+C: hello (8080), caller (8081), benchmark (8085).")
+@Command(
+        name = "example",
+        mixinStandardHelpOptions = true,
+        description =
+                "Run an example node (recreated from scratch each time) on its fixed port until Ctrl+C: hello (8080), caller (8081), benchmark (8085).")
 final class ExampleCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger("interstice");
     /** Example name to port (upstream's fixed ports). */
@@ -54,7 +57,8 @@ final class ExampleCommand implements Callable<Integer> {
     /** Examples whose module reaches other nodes while it loads (caller calls hello): their node is on the network first. */
     static final Set<String> NETWORK_ON_LOAD = Set.of("caller");
     /** What to try with an example, when it is not calling one of its reducers (caller's reducers are all event handlers). */
-    private static final Map<String, String> TRY = Map.of("caller",
+    private static final Map<String, String> TRY = Map.of(
+            "caller",
             "try: interstice call_reducer hello-example hello hello <name>, and see the caller log the new greeting");
     /** How long a node the example depends on may take to answer before the example says it does not. */
     private static final Duration DEPENDENCY_GRACE = Duration.ofMillis(1500);
@@ -62,16 +66,24 @@ final class ExampleCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "<name>", description = "The example to run: ${COMPLETION-CANDIDATES}", completionCandidates = Names.class)
+    @Parameters(
+            index = "0",
+            paramLabel = "<name>",
+            description = "The example to run: ${COMPLETION-CANDIDATES}",
+            completionCandidates = Names.class)
     String name;
 
-    @Option(names = "--node-address", paramLabel = "<node>=<host:port>",
+    @Option(
+            names = "--node-address",
+            paramLabel = "<node>=<host:port>",
             description = "Reach a node the example's module depends on at another address than its binding's, "
                     + "e.g. --node-address hello-example=127.0.0.1:9080 for caller (repeatable).")
     Map<String, String> nodeAddresses = new LinkedHashMap<>();
 
     static final class Names extends java.util.ArrayList<String> {
-        Names() { super(EXAMPLES); }
+        Names() {
+            super(EXAMPLES);
+        }
     }
 
     /** Running examples, so tests can stop them (Ctrl+C does in a terminal). */
@@ -84,7 +96,8 @@ final class ExampleCommand implements Callable<Integer> {
         byte[] wasm = exampleWasm(name);
         int port = Integer.getInteger("interstice.example.port", PORTS.get(name)); // tests override the fixed port
         String nodeName = name + "-example";
-        NetworkConfig config = NetworkConfig.defaults().withNodeName(nodeName).withPort(port).withRemoteCallTtl(REMOTE_CALL_TTL);
+        NetworkConfig config =
+                NetworkConfig.defaults().withNodeName(nodeName).withPort(port).withRemoteCallTtl(REMOTE_CALL_TTL);
         for (var e : nodeAddresses.entrySet()) {
             try {
                 config = config.withNodeAddress(e.getKey(), e.getValue());
@@ -113,7 +126,8 @@ final class ExampleCommand implements Callable<Integer> {
             server = NodeServer.start(node, config.withAdminToken(token));
         } catch (BindException e) {
             node.close();
-            throw new CliException("port " + port + " of the '" + name + "' example is already in use (is the example already running? stop it with Ctrl+C first)");
+            throw new CliException("port " + port + " of the '" + name
+                    + "' example is already in use (is the example already running? stop it with Ctrl+C first)");
         }
         var reg = NodeRegistry.load();
         reg.find(nodeName).ifPresent(reg::remove);
@@ -124,33 +138,53 @@ final class ExampleCommand implements Callable<Integer> {
             node.close();
             stop.countDown();
         };
-        Thread hook = new Thread(() -> {
-            log.info("stopping node {}", node.id());
-            shutdown.run();
-        }, "interstice-shutdown");
+        Thread hook = new Thread(
+                () -> {
+                    log.info("stopping node {}", node.id());
+                    shutdown.run();
+                },
+                "interstice-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         RUNNING.add(shutdown);
         try {
             var schema = loaded != null ? loaded : node.load(name + ".wasm", wasm);
             var out = spec.commandLine().getOut();
-            out.println("example '" + name + "': node '" + nodeName + "' (" + node.id() + ") listening on " + server.address()
-                    + " with module " + schema.name() + " " + schema.version());
-            out.println("reducers: " + schema.reducers().stream().map(r -> r.name()).toList() + ", queries: "
-                    + schema.queries().stream().map(q -> q.name()).toList());
-            out.println(TRY.getOrDefault(name, "try: interstice call_reducer " + nodeName + " " + schema.name() + " <reducer> [args...]")
+            out.println("example '" + name + "': node '" + nodeName + "' (" + node.id() + ") listening on "
+                    + server.address() + " with module " + schema.name() + " " + schema.version());
+            out.println(
+                    "reducers: " + schema.reducers().stream().map(r -> r.name()).toList() + ", queries: "
+                            + schema.queries().stream().map(q -> q.name()).toList());
+            out.println(TRY.getOrDefault(
+                            name,
+                            "try: interstice call_reducer " + nodeName + " " + schema.name() + " <reducer> [args...]")
                     + "   (Ctrl+C stops the node)");
             if (!schema.nodeDependencies().isEmpty())
-                out.println("node dependencies: " + String.join(", ", schema.nodeDependencies().stream()
-                        .map(d -> d.name() + " at " + server.config().nodeAddress(d.name(), d.address())).toList()));
+                out.println("node dependencies: "
+                        + String.join(
+                                ", ",
+                                schema.nodeDependencies().stream()
+                                        .map(d -> d.name() + " at "
+                                                + server.config().nodeAddress(d.name(), d.address()))
+                                        .toList()));
             out.flush();
             for (String n : nodeAddresses.keySet())
                 if (schema.nodeDependencies().stream().noneMatch(d -> d.name().equals(n)))
-                    out.println("note: module " + schema.name() + " has no node dependency '" + n + "'; --node-address " + n + " has no effect (its node dependencies: "
-                            + (schema.nodeDependencies().isEmpty() ? "none" : String.join(", ", schema.nodeDependencies().stream().map(NodeDependency::name).toList())) + ")");
+                    out.println("note: module " + schema.name() + " has no node dependency '" + n + "'; --node-address "
+                            + n + " has no effect (its node dependencies: "
+                            + (schema.nodeDependencies().isEmpty()
+                                    ? "none"
+                                    : String.join(
+                                            ", ",
+                                            schema.nodeDependencies().stream()
+                                                    .map(NodeDependency::name)
+                                                    .toList()))
+                            + ")");
             watchDependencies(schema, server, out, stop);
             if (name.equals("hello")) {
                 node.call("hello", "hello", List.of(dev.interstice.abi.value.IntersticeValue.str("Interstice")));
-                log.info("called hello(\"Interstice\"); greetings now: {}", node.query("hello", "get_greetings", List.of()));
+                log.info(
+                        "called hello(\"Interstice\"); greetings now: {}",
+                        node.query("hello", "get_greetings", List.of()));
             }
             stop.await();
         } catch (RuntimeException e) {
@@ -173,10 +207,15 @@ final class ExampleCommand implements Callable<Integer> {
                 if (in != null) return in.readAllBytes();
             }
         }
-        var available = EXAMPLES.stream().filter(e -> ExampleCommand.class.getResource("/modules/" + e + ".wasm") != null).toList();
-        throw new CliException("the '" + name + "' example module is not built into this CLI (no modules/" + name + ".wasm on the class path; "
-                + (name.equals("hello") || name.equals("caller") ? "run ./mvnw install or use the ./interstice launcher"
-                : "this example module does not exist in this repository yet") + "). Available here: "
+        var available = EXAMPLES.stream()
+                .filter(e -> ExampleCommand.class.getResource("/modules/" + e + ".wasm") != null)
+                .toList();
+        throw new CliException("the '" + name + "' example module is not built into this CLI (no modules/" + name
+                + ".wasm on the class path; "
+                + (name.equals("hello") || name.equals("caller")
+                        ? "run ./mvnw install or use the ./interstice launcher"
+                        : "this example module does not exist in this repository yet")
+                + "). Available here: "
                 + (available.isEmpty() ? "none" : String.join(", ", available)));
     }
 
@@ -198,12 +237,17 @@ final class ExampleCommand implements Callable<Integer> {
                         if (!server.peers().stats().containsKey(address)) continue; // nothing uses it (yet)
                         boolean up = server.peers().isConnected(address);
                         Boolean was = reported.get(d.name());
-                        if (was == null ? !up && System.nanoTime() - since < DEPENDENCY_GRACE.toNanos() : was == up) continue;
+                        if (was == null ? !up && System.nanoTime() - since < DEPENDENCY_GRACE.toNanos() : was == up)
+                            continue;
                         reported.put(d.name(), up);
                         if (up) out.println("connected to node '" + d.name() + "' at " + address);
-                        else out.println((was == null ? "node '" + d.name() + "' does not answer at " + address : "lost node '" + d.name() + "' at " + address)
-                                + " (is it running?" + startHint(d.name()) + "); retrying until it answers, calls to it wait up to "
-                                + REMOTE_CALL_TTL.toMinutes() + " min");
+                        else
+                            out.println((was == null
+                                            ? "node '" + d.name() + "' does not answer at " + address
+                                            : "lost node '" + d.name() + "' at " + address)
+                                    + " (is it running?" + startHint(d.name())
+                                    + "); retrying until it answers, calls to it wait up to "
+                                    + REMOTE_CALL_TTL.toMinutes() + " min");
                         out.flush();
                     }
                 } while (!stop.await(200, TimeUnit.MILLISECONDS));
@@ -217,7 +261,8 @@ final class ExampleCommand implements Callable<Integer> {
 
     /** " start it with: interstice example hello" for the node of an example ({@code hello-example}), else "". */
     private static String startHint(String nodeName) {
-        String example = nodeName.endsWith("-example") ? nodeName.substring(0, nodeName.length() - "-example".length()) : "";
+        String example =
+                nodeName.endsWith("-example") ? nodeName.substring(0, nodeName.length() - "-example".length()) : "";
         return PORTS.containsKey(example) ? " start it with: interstice example " + example : "";
     }
 

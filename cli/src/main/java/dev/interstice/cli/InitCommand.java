@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code interstice init [path]}: scaffolds an AssemblyScript module project from the SDK's template. */
-@Command(name = "init", mixinStandardHelpOptions = true,
+@Command(
+        name = "init",
+        mixinStandardHelpOptions = true,
         description = "Create a new module project (AssemblyScript) in <path> (default: the current directory). "
                 + "Build it with: npm install && npm run build")
 final class InitCommand implements Callable<Integer> {
@@ -36,8 +38,9 @@ final class InitCommand implements Callable<Integer> {
             System.err.println("error: the SDK template is missing at " + template);
             return 1;
         }
-        String moduleName = target.getFileName() == null ? "my-module" : target.getFileName().toString()
-                .toLowerCase().replaceAll("[^a-z0-9_-]", "-");
+        String moduleName = target.getFileName() == null
+                ? "my-module"
+                : target.getFileName().toString().toLowerCase().replaceAll("[^a-z0-9_-]", "-");
         copy(template, target, sdk.toAbsolutePath().toString(), moduleName);
         System.out.println("Created module project '" + moduleName + "' in " + target);
         System.out.println("Next: cd " + target + " && npm install && npm run build");
@@ -59,7 +62,8 @@ final class InitCommand implements Callable<Integer> {
                 Path dst = to.resolve(from.relativize(file).toString());
                 if (file.getFileName().toString().equals("package-lock.json")) return FileVisitResult.CONTINUE;
                 String text = Files.readString(file, StandardCharsets.UTF_8)
-                        .replace("__SDK_PATH__", sdkPath).replace("__MODULE_NAME__", moduleName);
+                        .replace("__SDK_PATH__", sdkPath)
+                        .replace("__MODULE_NAME__", moduleName);
                 Files.writeString(dst, text, StandardCharsets.UTF_8);
                 return FileVisitResult.CONTINUE;
             }

@@ -5,10 +5,25 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code interstice} command. */
-@Command(name = "interstice", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Run and manage Interstice nodes: sandboxed WebAssembly modules with tables, reducers, queries and subscriptions.",
-        subcommands = {NodeCommand.class, PublishCommand.class, RemoveCommand.class, CallReducerCommand.class, CallQueryCommand.class,
-                RowsCommand.class, BindingsCommand.class, ExampleCommand.class, InitCommand.class, dev.interstice.cli.bench.BenchmarkCommand.class, CommandLine.HelpCommand.class})
+@Command(
+        name = "interstice",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description =
+                "Run and manage Interstice nodes: sandboxed WebAssembly modules with tables, reducers, queries and subscriptions.",
+        subcommands = {
+            NodeCommand.class,
+            PublishCommand.class,
+            RemoveCommand.class,
+            CallReducerCommand.class,
+            CallQueryCommand.class,
+            RowsCommand.class,
+            BindingsCommand.class,
+            ExampleCommand.class,
+            InitCommand.class,
+            dev.interstice.cli.bench.BenchmarkCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -55,7 +70,9 @@ public final class Main implements Runnable {
         @Override
         public String[] getVersion() {
             String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"interstice " + (v == null ? "dev" : v) + " (module ABI 6, Java " + Runtime.version() + ")"};
+            return new String[] {
+                "interstice " + (v == null ? "dev" : v) + " (module ABI 6, Java " + Runtime.version() + ")"
+            };
         }
     }
 }

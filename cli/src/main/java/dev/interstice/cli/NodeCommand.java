@@ -2,8 +2,8 @@ package dev.interstice.cli;
 
 import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.NodeSchema;
-import dev.interstice.network.AdminToken;
 import dev.interstice.network.Addresses;
+import dev.interstice.network.AdminToken;
 import dev.interstice.network.NetworkConfig;
 import dev.interstice.network.NetworkException;
 import dev.interstice.network.NodeClient;
@@ -32,9 +32,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code interstice node ...}: the registry of known nodes, and running local ones. */
-@Command(name = "node", mixinStandardHelpOptions = true, description = "Manage the nodes this CLI knows (nodes.toml) and run local ones.",
-        subcommands = {NodeCommand.Add.class, NodeCommand.Create.class, NodeCommand.ListNodes.class, NodeCommand.Remove.class,
-                NodeCommand.Rename.class, NodeCommand.Show.class, NodeCommand.Start.class, NodeCommand.Ping.class, NodeCommand.Schema.class})
+@Command(
+        name = "node",
+        mixinStandardHelpOptions = true,
+        description = "Manage the nodes this CLI knows (nodes.toml) and run local ones.",
+        subcommands = {
+            NodeCommand.Add.class,
+            NodeCommand.Create.class,
+            NodeCommand.ListNodes.class,
+            NodeCommand.Remove.class,
+            NodeCommand.Rename.class,
+            NodeCommand.Show.class,
+            NodeCommand.Start.class,
+            NodeCommand.Ping.class,
+            NodeCommand.Schema.class
+        })
 final class NodeCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -48,11 +60,14 @@ final class NodeCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        PrintWriter out() { return spec.commandLine().getOut(); }
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
 
         static void checkName(String name) {
             if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*"))
-                throw CliException.usage("'" + name + "' is not a valid node name: use letters, digits, '-', '_' and '.'");
+                throw CliException.usage(
+                        "'" + name + "' is not a valid node name: use letters, digits, '-', '_' and '.'");
         }
 
         static String checkAddress(String address) {
@@ -67,9 +82,16 @@ final class NodeCommand implements Runnable {
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Register a node running elsewhere.")
     static final class Add extends Sub {
-        @Parameters(index = "0", paramLabel = "<name>") String name;
-        @Parameters(index = "1", paramLabel = "<address>", description = "host:port") String address;
-        @Option(names = "--token", paramLabel = "<token>", description = "The node's admin token (its data dir's admin.token), to publish and remove.")
+        @Parameters(index = "0", paramLabel = "<name>")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "<address>", description = "host:port")
+        String address;
+
+        @Option(
+                names = "--token",
+                paramLabel = "<token>",
+                description = "The node's admin token (its data dir's admin.token), to publish and remove.")
         String token;
 
         @Override
@@ -85,12 +107,22 @@ final class NodeCommand implements Runnable {
         }
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true,
-            description = "Create a local node: a new node id, its data directory and admin token. Run it with: interstice node start <name>")
+    @Command(
+            name = "create",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Create a local node: a new node id, its data directory and admin token. Run it with: interstice node start <name>")
     static final class Create extends Sub {
-        @Parameters(index = "0", paramLabel = "<name>") String name;
-        @Parameters(index = "1", paramLabel = "<port>") int port;
-        @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address other nodes use to reach it (default ${DEFAULT-VALUE}).")
+        @Parameters(index = "0", paramLabel = "<name>")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "<port>")
+        int port;
+
+        @Option(
+                names = "--host",
+                defaultValue = "127.0.0.1",
+                description = "Address other nodes use to reach it (default ${DEFAULT-VALUE}).")
         String host;
 
         @Override
@@ -98,11 +130,14 @@ final class NodeCommand implements Runnable {
             checkName(name);
             if (port < 1 || port > 65535) throw CliException.usage("port " + port + " is out of range 1-65535");
             var reg = NodeRegistry.load();
-            if (reg.find(name).isPresent()) throw new CliException("a node named '" + name + "' already exists; choose another name or remove it first");
+            if (reg.find(name).isPresent())
+                throw new CliException(
+                        "a node named '" + name + "' already exists; choose another name or remove it first");
             String address = checkAddress(Addresses.format(host, port));
             for (var e : reg.all())
                 if (e.local() && e.address().equals(address))
-                    throw new CliException("local node '" + e.name() + "' already uses " + address + "; choose another port");
+                    throw new CliException(
+                            "local node '" + e.name() + "' already uses " + address + "; choose another port");
             String id = UUID.randomUUID().toString();
             var entryWithoutToken = new NodeRegistry.Entry(name, address, id, true, null, null);
             Path dir = reg.dataDir(entryWithoutToken);
@@ -123,22 +158,36 @@ final class NodeCommand implements Runnable {
         public Integer call() {
             var reg = NodeRegistry.load();
             if (reg.all().isEmpty()) {
-                out().println("no nodes registered (add one with: interstice node add <name> <host:port>, or: interstice node create <name> <port>)");
+                out().println(
+                                "no nodes registered (add one with: interstice node add <name> <host:port>, or: interstice node create <name> <port>)");
                 return 0;
             }
             var rows = new ArrayList<List<String>>();
             for (var e : reg.all())
-                rows.add(List.of(e.name(), e.address(), e.nodeId() == null ? "-" : e.nodeId(), e.local() ? "local" : "remote",
-                        e.adminToken() == null ? "no" : "yes", e.lastSeen() == null ? "never" : Instant.ofEpochMilli(e.lastSeen()).toString()));
+                rows.add(List.of(
+                        e.name(),
+                        e.address(),
+                        e.nodeId() == null ? "-" : e.nodeId(),
+                        e.local() ? "local" : "remote",
+                        e.adminToken() == null ? "no" : "yes",
+                        e.lastSeen() == null
+                                ? "never"
+                                : Instant.ofEpochMilli(e.lastSeen()).toString()));
             TextTable.print(out(), List.of("NAME", "ADDRESS", "NODE ID", "KIND", "ADMIN", "LAST SEEN"), rows);
             return 0;
         }
     }
 
-    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Forget a node (a local node's data is kept unless --delete-data).")
+    @Command(
+            name = "remove",
+            mixinStandardHelpOptions = true,
+            description = "Forget a node (a local node's data is kept unless --delete-data).")
     static final class Remove extends Sub {
-        @Parameters(index = "0", paramLabel = "<name|id>") String ref;
-        @Option(names = "--delete-data", description = "Also delete a local node's data directory.") boolean deleteData;
+        @Parameters(index = "0", paramLabel = "<name|id>")
+        String ref;
+
+        @Option(names = "--delete-data", description = "Also delete a local node's data directory.")
+        boolean deleteData;
 
         @Override
         public Integer call() throws IOException {
@@ -152,7 +201,8 @@ final class NodeCommand implements Runnable {
                 if (deleteData) {
                     ExampleCommand.deleteRecursively(dir);
                     out().println("deleted its data directory " + dir);
-                } else if (Files.exists(dir)) out().println("its data remains in " + dir + " (use --delete-data to delete it)");
+                } else if (Files.exists(dir))
+                    out().println("its data remains in " + dir + " (use --delete-data to delete it)");
             }
             return 0;
         }
@@ -160,8 +210,11 @@ final class NodeCommand implements Runnable {
 
     @Command(name = "rename", mixinStandardHelpOptions = true, description = "Rename a registered node.")
     static final class Rename extends Sub {
-        @Parameters(index = "0", paramLabel = "<old>") String old;
-        @Parameters(index = "1", paramLabel = "<new>") String name;
+        @Parameters(index = "0", paramLabel = "<old>")
+        String old;
+
+        @Parameters(index = "1", paramLabel = "<new>")
+        String name;
 
         @Override
         public Integer call() {
@@ -176,9 +229,13 @@ final class NodeCommand implements Runnable {
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a node's registration and, if it answers, its modules.")
+    @Command(
+            name = "show",
+            mixinStandardHelpOptions = true,
+            description = "Show a node's registration and, if it answers, its modules.")
     static final class Show extends Sub {
-        @Parameters(index = "0", paramLabel = "<name|id>") String ref;
+        @Parameters(index = "0", paramLabel = "<name|id>")
+        String ref;
 
         @Override
         public Integer call() {
@@ -189,17 +246,24 @@ final class NodeCommand implements Runnable {
             o.println("address:   " + e.address());
             o.println("node id:   " + (e.nodeId() == null ? "(unknown until first contact)" : e.nodeId()));
             o.println("kind:      " + (e.local() ? "local (data in " + reg.dataDir(e) + ")" : "remote"));
-            o.println("admin:     " + (e.adminToken() == null ? "no admin token registered" : "admin token registered"));
+            o.println(
+                    "admin:     " + (e.adminToken() == null ? "no admin token registered" : "admin token registered"));
             o.println("last seen: " + (e.lastSeen() == null ? "never" : Instant.ofEpochMilli(e.lastSeen())));
-            var opts = NodeClient.Options.client().withConnectTimeout(Duration.ofSeconds(2)).withRequestTimeout(Duration.ofSeconds(5));
+            var opts = NodeClient.Options.client()
+                    .withConnectTimeout(Duration.ofSeconds(2))
+                    .withRequestTimeout(Duration.ofSeconds(5));
             if (e.adminToken() != null) opts = opts.withAdminToken(AdminToken.of(e.adminToken()));
             try (var c = NodeClient.connect(e.address(), opts)) {
                 NodeSchema s = c.schema(c.isAdmin());
-                o.println("status:    online as '" + c.nodeName() + "' (" + c.nodeId() + ")" + (c.isAdmin() ? ", admin" : ""));
+                o.println("status:    online as '" + c.nodeName() + "' (" + c.nodeId() + ")"
+                        + (c.isAdmin() ? ", admin" : ""));
                 o.println("modules:   " + (s.modules().isEmpty() ? "none" : ""));
                 for (ModuleSchema m : s.modules())
-                    o.println("  " + m.name() + " " + m.version() + " (" + m.visibility().name().toLowerCase() + "): " + m.reducers().size()
-                            + " reducers, " + m.queries().size() + " queries, tables " + SchemaToml.names(m.tables().stream().map(t -> t.name()).toList()));
+                    o.println("  " + m.name() + " " + m.version() + " ("
+                            + m.visibility().name().toLowerCase() + "): "
+                            + m.reducers().size() + " reducers, " + m.queries().size() + " queries, tables "
+                            + SchemaToml.names(
+                                    m.tables().stream().map(t -> t.name()).toList()));
             } catch (NetworkException n) {
                 o.println("status:    offline (" + n.getMessage() + ")");
             }
@@ -210,14 +274,31 @@ final class NodeCommand implements Runnable {
     /** Running {@code node start} commands, so tests can stop them (Ctrl+C does in a terminal). */
     static final List<Runnable> RUNNING = new CopyOnWriteArrayList<>();
 
-    @Command(name = "start", mixinStandardHelpOptions = true, description = "Run a local node in the foreground until Ctrl+C.")
+    @Command(
+            name = "start",
+            mixinStandardHelpOptions = true,
+            description = "Run a local node in the foreground until Ctrl+C.")
     static final class Start extends Sub {
-        @Parameters(index = "0", paramLabel = "<name|id>") String ref;
-        @Option(names = "--listen", paramLabel = "<host>", description = "Interface to listen on (default: the host of its address; 0.0.0.0 for all).")
+        @Parameters(index = "0", paramLabel = "<name|id>")
+        String ref;
+
+        @Option(
+                names = "--listen",
+                paramLabel = "<host>",
+                description = "Interface to listen on (default: the host of its address; 0.0.0.0 for all).")
         String listen;
-        @Option(names = "--ack", defaultValue = "durable", description = "When reducer calls are acknowledged: durable (after fsync, the default) or fast (after commit; fsync within ~10 ms).")
+
+        @Option(
+                names = "--ack",
+                defaultValue = "durable",
+                description =
+                        "When reducer calls are acknowledged: durable (after fsync, the default) or fast (after commit; fsync within ~10 ms).")
         String ack;
-        @Option(names = "--salvage", description = "Start even if the log is damaged before its end: drop everything from the damage on and report exactly what was lost.")
+
+        @Option(
+                names = "--salvage",
+                description =
+                        "Start even if the log is damaged before its end: drop everything from the damage on and report exactly what was lost.")
         boolean salvage;
 
         @Override
@@ -225,10 +306,12 @@ final class NodeCommand implements Runnable {
             var reg = NodeRegistry.load();
             var e = reg.require(ref);
             if (!e.local() || e.nodeId() == null)
-                throw new CliException("node '" + e.name() + "' is not a local node (it was registered with 'node add'); start it where it lives, "
+                throw new CliException("node '" + e.name()
+                        + "' is not a local node (it was registered with 'node add'); start it where it lives, "
                         + "or create a local one with: interstice node create <name> <port>");
             Path dir = reg.dataDir(e);
-            if (!Files.isDirectory(dir)) throw new CliException("the data directory of node '" + e.name() + "' is missing: " + dir);
+            if (!Files.isDirectory(dir))
+                throw new CliException("the data directory of node '" + e.name() + "' is missing: " + dir);
             InetSocketAddress addr = Addresses.parse(e.address());
             var stop = new CountDownLatch(1);
             Node node;
@@ -239,19 +322,25 @@ final class NodeCommand implements Runnable {
                 throw new CliException("--ack must be durable or fast, not '" + ack + "'");
             }
             try {
-                node = Node.open(NodeConfig.at(dir).withNodeId(e.nodeId()).withAck(acks).withSalvage(salvage));
+                node = Node.open(
+                        NodeConfig.at(dir).withNodeId(e.nodeId()).withAck(acks).withSalvage(salvage));
             } catch (RuntimeException ex) {
                 throw new CliException(cannotOpen(e.name(), dir, ex, salvage));
             }
             NodeServer server;
             try {
-                server = NodeServer.start(node, NetworkConfig.defaults().withNodeName(e.name())
-                        .withBindHost(listen != null ? listen : addr.getHostString()).withPort(addr.getPort())
-                        .withAdvertisedAddress(e.address()).withAdminToken(AdminToken.loadOrCreate(dir)));
+                server = NodeServer.start(
+                        node,
+                        NetworkConfig.defaults()
+                                .withNodeName(e.name())
+                                .withBindHost(listen != null ? listen : addr.getHostString())
+                                .withPort(addr.getPort())
+                                .withAdvertisedAddress(e.address())
+                                .withAdminToken(AdminToken.loadOrCreate(dir)));
             } catch (IOException ex) {
                 node.close();
-                throw new CliException("node '" + e.name() + "' cannot listen on " + e.address() + ": " + ex.getMessage()
-                        + " (is it already running, or is the port taken?)");
+                throw new CliException("node '" + e.name() + "' cannot listen on " + e.address() + ": "
+                        + ex.getMessage() + " (is it already running, or is the port taken?)");
             }
             Runnable shutdown = () -> {
                 server.close();
@@ -284,34 +373,51 @@ final class NodeCommand implements Runnable {
         String what = "cannot open node '" + name + "' on " + dir + ": " + ex.getMessage();
         return switch (ex) {
             case StorageLockedException locked -> what + " (is it already running?)";
-            case StorageCorruptionException corrupt when !salvaged -> what + "\nThe node's storage is damaged. To start it anyway, dropping"
-                    + " everything from the damage on (the log reports exactly what is lost), run: interstice node start " + name + " --salvage";
-            case StorageCorruptionException corrupt -> what + "\n--salvage cannot repair this damage; restore the data directory from a backup";
+            case StorageCorruptionException corrupt
+            when !salvaged ->
+                what + "\nThe node's storage is damaged. To start it anyway, dropping"
+                        + " everything from the damage on (the log reports exactly what is lost), run: interstice node start "
+                        + name + " --salvage";
+            case StorageCorruptionException corrupt ->
+                what + "\n--salvage cannot repair this damage; restore the data directory from a backup";
             default -> what;
         };
     }
 
     @Command(name = "ping", mixinStandardHelpOptions = true, description = "Check that a node answers.")
     static final class Ping extends Sub {
-        @Parameters(index = "0", paramLabel = "<name|id>") String ref;
+        @Parameters(index = "0", paramLabel = "<name|id>")
+        String ref;
 
         @Override
         public Integer call() {
             try (var t = Cli.connect(ref, Duration.ofSeconds(5))) {
                 Duration rtt = t.client().ping();
-                out().printf("pong from node '%s' (%s) at %s in %.1f ms%n", t.client().nodeName(), t.client().nodeId(), t.entry().address(),
-                        rtt.toNanos() / 1e6);
+                out().printf(
+                                "pong from node '%s' (%s) at %s in %.1f ms%n",
+                                t.client().nodeName(),
+                                t.client().nodeId(),
+                                t.entry().address(),
+                                rtt.toNanos() / 1e6);
             }
             return 0;
         }
     }
 
-    @Command(name = "schema", mixinStandardHelpOptions = true,
-            description = "Print a node's schema as TOML (every module with its admin token, else the public view), or write it to [out].")
+    @Command(
+            name = "schema",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Print a node's schema as TOML (every module with its admin token, else the public view), or write it to [out].")
     static final class Schema extends Sub {
-        @Parameters(index = "0", paramLabel = "<name|id>") String ref;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "<out>") Path outFile;
-        @Option(names = "--public", description = "The public view even with the admin token.") boolean publicOnly;
+        @Parameters(index = "0", paramLabel = "<name|id>")
+        String ref;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "<out>")
+        Path outFile;
+
+        @Option(names = "--public", description = "The public view even with the admin token.")
+        boolean publicOnly;
 
         @Override
         public Integer call() throws IOException {
@@ -320,9 +426,11 @@ final class NodeCommand implements Runnable {
                 String toml = SchemaToml.node(s);
                 if (outFile == null) out().print(toml);
                 else {
-                    if (outFile.toAbsolutePath().getParent() != null) Files.createDirectories(outFile.toAbsolutePath().getParent());
+                    if (outFile.toAbsolutePath().getParent() != null)
+                        Files.createDirectories(outFile.toAbsolutePath().getParent());
                     Files.writeString(outFile, toml, StandardCharsets.UTF_8);
-                    out().println("schema of node '" + t.entry().name() + "' (" + s.modules().size() + " module(s)) written to " + outFile);
+                    out().println("schema of node '" + t.entry().name() + "' ("
+                            + s.modules().size() + " module(s)) written to " + outFile);
                 }
             }
             return 0;

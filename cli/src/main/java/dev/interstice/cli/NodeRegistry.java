@@ -23,12 +23,20 @@ public final class NodeRegistry {
     private static final TomlMapper TOML = new TomlMapper();
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Entry(@JsonProperty("name") String name, @JsonProperty("address") String address, @JsonProperty("node_id") String nodeId,
-                 @JsonProperty("local") boolean local, @JsonProperty("admin_token") String adminToken,
-                 @JsonProperty("last_seen") Long lastSeen) {
-        Entry withName(String n) { return new Entry(n, address, nodeId, local, adminToken, lastSeen); }
+    record Entry(
+            @JsonProperty("name") String name,
+            @JsonProperty("address") String address,
+            @JsonProperty("node_id") String nodeId,
+            @JsonProperty("local") boolean local,
+            @JsonProperty("admin_token") String adminToken,
+            @JsonProperty("last_seen") Long lastSeen) {
+        Entry withName(String n) {
+            return new Entry(n, address, nodeId, local, adminToken, lastSeen);
+        }
 
-        Entry seen(String id, long at) { return new Entry(name, address, id, local, adminToken, at); }
+        Entry seen(String id, long at) {
+            return new Entry(name, address, id, local, adminToken, at);
+        }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -55,16 +63,23 @@ public final class NodeRegistry {
             File f = TOML.readValue(text, File.class);
             return new NodeRegistry(home, new ArrayList<>(f.nodes() == null ? List.of() : f.nodes()));
         } catch (IOException e) {
-            throw new CliException("cannot read the node registry " + file + ": " + e.getMessage() + " (fix or delete the file)");
+            throw new CliException(
+                    "cannot read the node registry " + file + ": " + e.getMessage() + " (fix or delete the file)");
         }
     }
 
-    Path home() { return home; }
+    Path home() {
+        return home;
+    }
 
     /** Where a node created by the CLI keeps its data. */
-    Path dataDir(Entry e) { return home.resolve("nodes").resolve(e.nodeId()); }
+    Path dataDir(Entry e) {
+        return home.resolve("nodes").resolve(e.nodeId());
+    }
 
-    List<Entry> all() { return List.copyOf(nodes); }
+    List<Entry> all() {
+        return List.copyOf(nodes);
+    }
 
     /** By name, else by node id. */
     Optional<Entry> find(String ref) {
@@ -87,13 +102,24 @@ public final class NodeRegistry {
     }
 
     Entry require(String ref) {
-        return find(ref).orElseThrow(() -> new CliException("unknown node '" + ref + "'. Known nodes: "
-                + (nodes.isEmpty() ? "none" : String.join(", ", nodes.stream().map(Entry::name).toList()))
-                + ". Register it with: interstice node add <name> <host:port>, or create one with: interstice node create <name> <port>"));
+        return find(ref)
+                .orElseThrow(
+                        () -> new CliException(
+                                "unknown node '" + ref + "'. Known nodes: "
+                                        + (nodes.isEmpty()
+                                                ? "none"
+                                                : String.join(
+                                                        ", ",
+                                                        nodes.stream()
+                                                                .map(Entry::name)
+                                                                .toList()))
+                                        + ". Register it with: interstice node add <name> <host:port>, or create one with: interstice node create <name> <port>"));
     }
 
     void add(Entry e) {
-        if (find(e.name()).isPresent()) throw new CliException("a node named '" + e.name() + "' already exists; choose another name or remove it first");
+        if (find(e.name()).isPresent())
+            throw new CliException(
+                    "a node named '" + e.name() + "' already exists; choose another name or remove it first");
         nodes.add(e);
     }
 
@@ -114,7 +140,8 @@ public final class NodeRegistry {
             Path tmp = home.resolve(FILE + ".tmp");
             Files.deleteIfExists(tmp);
             try {
-                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (UnsupportedOperationException e) {
                 Files.createFile(tmp);
             }
@@ -131,7 +158,10 @@ public final class NodeRegistry {
             }
             var root = new java.util.LinkedHashMap<String, Object>();
             if (!entries.isEmpty()) root.put("nodes", entries);
-            Files.writeString(tmp, "# Interstice node registry (holds admin tokens: keep it private)\n" + SchemaToml.write(root), StandardCharsets.UTF_8);
+            Files.writeString(
+                    tmp,
+                    "# Interstice node registry (holds admin tokens: keep it private)\n" + SchemaToml.write(root),
+                    StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new CliException("cannot write the node registry " + file + ": " + e.getMessage());

@@ -18,7 +18,8 @@ final class Paths {
         String os = System.getProperty("os.name", "").toLowerCase();
         Path user = Path.of(System.getProperty("user.home"));
         if (os.contains("mac")) return user.resolve("Library/Application Support/interstice");
-        if (os.contains("win") && System.getenv("APPDATA") != null) return Path.of(System.getenv("APPDATA"), "interstice");
+        if (os.contains("win") && System.getenv("APPDATA") != null)
+            return Path.of(System.getenv("APPDATA"), "interstice");
         return user.resolve(".local/share/interstice");
     }
 
@@ -28,7 +29,9 @@ final class Paths {
         if (r != null) return Path.of(r);
         Path p = Path.of("").toAbsolutePath();
         while (p != null && !Files.exists(p.resolve("sdk/assemblyscript/package.json"))) p = p.getParent();
-        if (p == null) throw new IllegalStateException("cannot find the Interstice repository (sdk/assemblyscript); run through the ./interstice launcher");
+        if (p == null)
+            throw new IllegalStateException(
+                    "cannot find the Interstice repository (sdk/assemblyscript); run through the ./interstice launcher");
         return p;
     }
 }

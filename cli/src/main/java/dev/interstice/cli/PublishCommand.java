@@ -2,8 +2,8 @@ package dev.interstice.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.interstice.network.NetworkException;
-import dev.interstice.runtime.IntersticeException.Kind;
 import dev.interstice.network.wire.Message;
+import dev.interstice.runtime.IntersticeException.Kind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,19 +19,34 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code interstice publish <node> <path>}: load (or replace) a module on a running node. */
-@Command(name = "publish", mixinStandardHelpOptions = true,
-        description = {"Publish a module to a running node: a .wasm file, or a module project directory (built first with 'npm run build').",
-                "Publishing a module that is already loaded replaces it, keeping its tables if the new schema is compatible;"
-                        + " an incompatible one is refused with the differences unless --reset (which drops its data)."})
+@Command(
+        name = "publish",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Publish a module to a running node: a .wasm file, or a module project directory (built first with 'npm run build').",
+            "Publishing a module that is already loaded replaces it, keeping its tables if the new schema is compatible;"
+                    + " an incompatible one is refused with the differences unless --reset (which drops its data)."
+        })
 final class PublishCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "<node>") String node;
-    @Parameters(index = "1", paramLabel = "<path>", description = "A .wasm file or a module project directory") Path path;
-    @Option(names = "--reset", description = "Replace an incompatible module anyway, dropping its data.") boolean reset;
-    @Option(names = "--no-build", description = "Do not run 'npm run build' in a project directory.") boolean noBuild;
-    @Option(names = "--timeout", defaultValue = "300", description = "Seconds to wait for the node (compiling a module takes a while; default ${DEFAULT-VALUE}).")
+    @Parameters(index = "0", paramLabel = "<node>")
+    String node;
+
+    @Parameters(index = "1", paramLabel = "<path>", description = "A .wasm file or a module project directory")
+    Path path;
+
+    @Option(names = "--reset", description = "Replace an incompatible module anyway, dropping its data.")
+    boolean reset;
+
+    @Option(names = "--no-build", description = "Do not run 'npm run build' in a project directory.")
+    boolean noBuild;
+
+    @Option(
+            names = "--timeout",
+            defaultValue = "300",
+            description = "Seconds to wait for the node (compiling a module takes a while; default ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
     @Override
@@ -41,16 +56,23 @@ final class PublishCommand implements Callable<Integer> {
         byte[] wasm = Files.readAllBytes(wasmFile);
         try (var t = Cli.connect(node, Duration.ofSeconds(timeoutSeconds))) {
             if (!t.client().isAdmin())
-                throw new CliException("publishing needs the admin credential of " + t.label() + ", and none is registered; "
-                        + "re-add the node with its token: interstice node add <name> <address> --token <token> (the token is in the node's admin.token file)");
+                throw new CliException(
+                        "publishing needs the admin credential of " + t.label() + ", and none is registered; "
+                                + "re-add the node with its token: interstice node add <name> <address> --token <token> (the token is in the node's admin.token file)");
             try {
-                Message.Published p = t.client().publish(wasmFile.getFileName().toString(), wasm, reset, Duration.ofSeconds(timeoutSeconds));
-                out.println((p.replaced() ? "replaced" : "published") + " module '" + p.module() + "' " + p.version() + " on " + t.label()
+                Message.Published p = t.client()
+                        .publish(wasmFile.getFileName().toString(), wasm, reset, Duration.ofSeconds(timeoutSeconds));
+                out.println((p.replaced() ? "replaced" : "published") + " module '" + p.module() + "' " + p.version()
+                        + " on " + t.label()
                         + (p.replaced() && reset ? " (reset: its previous data was dropped)" : ""));
             } catch (NetworkException e) {
-                if (e.kind() == Kind.INCOMPATIBLE || e.kind() == Kind.UNSUPPORTED || e.kind() == Kind.INVALID
-                        || e.kind() == Kind.TRAP || e.kind() == Kind.DEADLINE)
-                    throw new CliException("cannot publish " + wasmFile.getFileName() + " to " + t.label() + ":\n" + e.getMessage());
+                if (e.kind() == Kind.INCOMPATIBLE
+                        || e.kind() == Kind.UNSUPPORTED
+                        || e.kind() == Kind.INVALID
+                        || e.kind() == Kind.TRAP
+                        || e.kind() == Kind.DEADLINE)
+                    throw new CliException(
+                            "cannot publish " + wasmFile.getFileName() + " to " + t.label() + ":\n" + e.getMessage());
                 throw e;
             }
         }
@@ -58,24 +80,31 @@ final class PublishCommand implements Callable<Integer> {
     }
 
     /** The .wasm to publish: the file itself, or the build output of a project directory (built unless {@code build} is false). */
-    static Path resolveWasm(Path path, boolean build, java.io.PrintWriter log) throws IOException, InterruptedException {
+    static Path resolveWasm(Path path, boolean build, java.io.PrintWriter log)
+            throws IOException, InterruptedException {
         if (!Files.exists(path)) throw new CliException("no such file or directory: " + path);
         if (Files.isRegularFile(path)) {
             if (!path.getFileName().toString().endsWith(".wasm"))
-                throw CliException.usage(path + " is not a .wasm file; give a .wasm file or a module project directory");
+                throw CliException.usage(
+                        path + " is not a .wasm file; give a .wasm file or a module project directory");
             return path;
         }
         if (!Files.exists(path.resolve("package.json")))
-            throw CliException.usage(path + " is not a module project (no package.json); give a .wasm file or a project directory created with: interstice init");
+            throw CliException.usage(
+                    path
+                            + " is not a module project (no package.json); give a .wasm file or a project directory created with: interstice init");
         if (build) {
             log.println("building " + path.toAbsolutePath().normalize() + " (npm run build)...");
             log.flush();
-            var pb = new ProcessBuilder(List.of("npm", "run", "build")).directory(path.toFile()).redirectErrorStream(true);
+            var pb = new ProcessBuilder(List.of("npm", "run", "build"))
+                    .directory(path.toFile())
+                    .redirectErrorStream(true);
             Process proc;
             try {
                 proc = pb.start();
             } catch (IOException e) {
-                throw new CliException("cannot run npm in " + path + ": " + e.getMessage() + " (install Node.js and npm, or publish the .wasm file directly)");
+                throw new CliException("cannot run npm in " + path + ": " + e.getMessage()
+                        + " (install Node.js and npm, or publish the .wasm file directly)");
             }
             String output = new String(proc.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             if (!proc.waitFor(10, TimeUnit.MINUTES)) {
@@ -83,8 +112,8 @@ final class PublishCommand implements Callable<Integer> {
                 throw new CliException("'npm run build' in " + path + " did not finish within 10 minutes");
             }
             if (proc.exitValue() != 0)
-                throw new CliException("'npm run build' failed in " + path + " (exit " + proc.exitValue() + "):\n" + output.strip()
-                        + "\n(run 'npm install' there first if its dependencies are missing)");
+                throw new CliException("'npm run build' failed in " + path + " (exit " + proc.exitValue() + "):\n"
+                        + output.strip() + "\n(run 'npm install' there first if its dependencies are missing)");
         }
         Path out = declaredOutput(path);
         if (out != null && Files.isRegularFile(out)) return out;
@@ -96,8 +125,9 @@ final class PublishCommand implements Callable<Integer> {
                 if (found.isPresent()) return found.get();
             }
         }
-        throw new CliException("no .wasm found in " + path + (out != null ? " (expected " + out + ")" : " (looked in build/)")
-                + (build ? "" : "; build it first with 'npm run build' or drop --no-build"));
+        throw new CliException(
+                "no .wasm found in " + path + (out != null ? " (expected " + out + ")" : " (looked in build/)")
+                        + (build ? "" : "; build it first with 'npm run build' or drop --no-build"));
     }
 
     /** The outFile of asconfig.json (options.outFile, else targets.release.outFile), if any. */

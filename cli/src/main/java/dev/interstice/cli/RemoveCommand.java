@@ -6,20 +6,27 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code interstice remove <node> <module>}. */
-@Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a module and its data from a running node.")
+@Command(
+        name = "remove",
+        mixinStandardHelpOptions = true,
+        description = "Remove a module and its data from a running node.")
 final class RemoveCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "<node>") String node;
-    @Parameters(index = "1", paramLabel = "<module>") String module;
+    @Parameters(index = "0", paramLabel = "<node>")
+    String node;
+
+    @Parameters(index = "1", paramLabel = "<module>")
+    String module;
 
     @Override
     public Integer call() {
         try (var t = Cli.connect(node)) {
             if (!t.client().isAdmin())
-                throw new CliException("removing a module needs the admin credential of " + t.label() + ", and none is registered; "
-                        + "re-add the node with its token: interstice node add <name> <address> --token <token>");
+                throw new CliException(
+                        "removing a module needs the admin credential of " + t.label() + ", and none is registered; "
+                                + "re-add the node with its token: interstice node add <name> <address> --token <token>");
             t.client().remove(module);
             spec.commandLine().getOut().println("removed module '" + module + "' from " + t.label());
         }

@@ -17,16 +17,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code interstice rows <node> <module> <table>}: a table's rows as a text table or JSON. */
-@Command(name = "rows", mixinStandardHelpOptions = true,
+@Command(
+        name = "rows",
+        mixinStandardHelpOptions = true,
         description = "Print a table's rows (public tables for anyone; every table with the node's admin token).")
 final class RowsCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "<node>") String node;
-    @Parameters(index = "1", paramLabel = "<module>") String module;
-    @Parameters(index = "2", paramLabel = "<table>") String table;
-    @Option(names = "--json", description = "Print a JSON array of objects (one per row).") boolean json;
+    @Parameters(index = "0", paramLabel = "<node>")
+    String node;
+
+    @Parameters(index = "1", paramLabel = "<module>")
+    String module;
+
+    @Parameters(index = "2", paramLabel = "<table>")
+    String table;
+
+    @Option(names = "--json", description = "Print a JSON array of objects (one per row).")
+    boolean json;
 
     @Override
     public Integer call() {
@@ -43,7 +52,8 @@ final class RowsCommand implements Callable<Integer> {
                 for (Row r : rows) {
                     ObjectNode o = a.addObject();
                     List<IntersticeValue> cells = cells(r);
-                    for (int i = 0; i < columns.size() && i < cells.size(); i++) o.set(columns.get(i), ValueJson.toJson(cells.get(i)));
+                    for (int i = 0; i < columns.size() && i < cells.size(); i++)
+                        o.set(columns.get(i), ValueJson.toJson(cells.get(i)));
                 }
                 out.println(ValueJson.pretty(a));
                 return 0;

@@ -38,7 +38,9 @@ final class SchemaToml {
         var m = new LinkedHashMap<String, Object>();
         m.put("name", s.name());
         m.put("address", s.address());
-        m.put("modules", s.modules().stream().<Object>map(SchemaToml::moduleTree).toList());
+        m.put(
+                "modules",
+                s.modules().stream().<Object>map(SchemaToml::moduleTree).toList());
         return write(m);
     }
 
@@ -53,15 +55,31 @@ final class SchemaToml {
         m.put("reducers", s.reducers().stream().<Object>map(SchemaToml::reducer).toList());
         m.put("queries", s.queries().stream().<Object>map(SchemaToml::query).toList());
         m.put("tables", s.tables().stream().<Object>map(SchemaToml::table).toList());
-        m.put("subscriptions", s.subscriptions().stream().<Object>map(SchemaToml::subscription).toList());
+        m.put(
+                "subscriptions",
+                s.subscriptions().stream().<Object>map(SchemaToml::subscription).toList());
         var defs = new LinkedHashMap<String, Object>();
         for (var e : s.typeDefinitions().entrySet()) defs.put(e.getKey(), typeDef(e.getValue()));
         m.put("type_definitions", defs);
-        m.put("authorities", s.authorities().stream().<Object>map(SchemaToml::authority).toList());
-        m.put("module_dependencies", s.moduleDependencies().stream().<Object>map(d -> map("module_name", d.moduleName(), "version", version(d.version()))).toList());
-        m.put("node_dependencies", s.nodeDependencies().stream().<Object>map(d -> map("name", d.name(), "address", d.address())).toList());
-        m.put("replicated_tables", s.replicatedTables().stream().<Object>map(r -> map("node_name", r.node(), "module_name", r.module(),
-                "table_name", r.table())).toList());
+        m.put(
+                "authorities",
+                s.authorities().stream().<Object>map(SchemaToml::authority).toList());
+        m.put(
+                "module_dependencies",
+                s.moduleDependencies().stream()
+                        .<Object>map(d -> map("module_name", d.moduleName(), "version", version(d.version())))
+                        .toList());
+        m.put(
+                "node_dependencies",
+                s.nodeDependencies().stream()
+                        .<Object>map(d -> map("name", d.name(), "address", d.address()))
+                        .toList());
+        m.put(
+                "replicated_tables",
+                s.replicatedTables().stream()
+                        .<Object>map(
+                                r -> map("node_name", r.node(), "module_name", r.module(), "table_name", r.table()))
+                        .toList());
         return m;
     }
 
@@ -95,10 +113,14 @@ final class SchemaToml {
 
     static Object type(IntersticeType t) {
         return switch (t) {
-            case IntersticeType.Primitive p -> p.kind() == IntersticeType.Kind.STRING ? "String" : pascal(p.kind().name());
+            case IntersticeType.Primitive p ->
+                p.kind() == IntersticeType.Kind.STRING
+                        ? "String"
+                        : pascal(p.kind().name());
             case IntersticeType.Vec v -> map("Vec", type(v.element()));
             case IntersticeType.Option o -> map("Option", type(o.inner()));
-            case IntersticeType.Tuple tu -> map("Tuple", tu.elements().stream().map(SchemaToml::type).toList());
+            case IntersticeType.Tuple tu ->
+                map("Tuple", tu.elements().stream().map(SchemaToml::type).toList());
             case IntersticeType.Named n -> map("Named", n.name());
         };
     }
@@ -108,7 +130,13 @@ final class SchemaToml {
     }
 
     private static Map<String, Object> ref(TableRef r) {
-        return map("node_selection", selection(r.node()), "module_selection", selection(r.module()), "table_name", r.table());
+        return map(
+                "node_selection",
+                selection(r.node()),
+                "module_selection",
+                selection(r.module()),
+                "table_name",
+                r.table());
     }
 
     private static List<Object> refs(List<TableRef> rs) {
@@ -116,25 +144,63 @@ final class SchemaToml {
     }
 
     private static Map<String, Object> reducer(ReducerSchema r) {
-        return map("name", r.name(), "arguments", r.arguments().stream().<Object>map(SchemaToml::field).toList(), "reads", refs(r.reads()),
-                "inserts", refs(r.inserts()), "updates", refs(r.updates()), "deletes", refs(r.deletes()));
+        return map(
+                "name",
+                r.name(),
+                "arguments",
+                r.arguments().stream().<Object>map(SchemaToml::field).toList(),
+                "reads",
+                refs(r.reads()),
+                "inserts",
+                refs(r.inserts()),
+                "updates",
+                refs(r.updates()),
+                "deletes",
+                refs(r.deletes()));
     }
 
     private static Map<String, Object> query(QuerySchema q) {
-        return map("name", q.name(), "arguments", q.arguments().stream().<Object>map(SchemaToml::field).toList(),
-                "return_type", type(q.returnType()), "reads", refs(q.reads()));
+        return map(
+                "name",
+                q.name(),
+                "arguments",
+                q.arguments().stream().<Object>map(SchemaToml::field).toList(),
+                "return_type",
+                type(q.returnType()),
+                "reads",
+                refs(q.reads()));
     }
 
     private static Map<String, Object> table(TableSchema t) {
-        return map("name", t.name(), "type_name", t.typeName(), "visibility", pascal(t.visibility().name()),
-                "fields", t.fields().stream().<Object>map(SchemaToml::field).toList(), "primary_key", field(t.primaryKey()),
-                "primary_key_auto_inc", t.primaryKeyAutoInc(), "indexes", t.indexes().stream().<Object>map(SchemaToml::index).toList(),
-                "persistence", pascal(t.persistence().name()));
+        return map(
+                "name",
+                t.name(),
+                "type_name",
+                t.typeName(),
+                "visibility",
+                pascal(t.visibility().name()),
+                "fields",
+                t.fields().stream().<Object>map(SchemaToml::field).toList(),
+                "primary_key",
+                field(t.primaryKey()),
+                "primary_key_auto_inc",
+                t.primaryKeyAutoInc(),
+                "indexes",
+                t.indexes().stream().<Object>map(SchemaToml::index).toList(),
+                "persistence",
+                pascal(t.persistence().name()));
     }
 
     private static Map<String, Object> index(IndexSchema i) {
-        return map("field_name", i.field(), "index_type", i.type() == IndexSchema.Type.BTREE ? "BTree" : "Hash", "unique", i.unique(),
-                "auto_inc", i.autoInc());
+        return map(
+                "field_name",
+                i.field(),
+                "index_type",
+                i.type() == IndexSchema.Type.BTREE ? "BTree" : "Hash",
+                "unique",
+                i.unique(),
+                "auto_inc",
+                i.autoInc());
     }
 
     private static Map<String, Object> subscription(SubscriptionSchema s) {
@@ -143,9 +209,12 @@ final class SchemaToml {
 
     private static Object event(SubscriptionEvent e) {
         return switch (e) {
-            case SubscriptionEvent.Table t -> map(pascal(t.kind().name()), map("node_selection", selection(t.node()), "module_name", t.module(),
-                    "table_name", t.table()));
-            case SubscriptionEvent.ReplicaSync r -> map("ReplicaSync", map("node_name", r.node(), "module_name", r.module(), "table_name", r.table()));
+            case SubscriptionEvent.Table t ->
+                map(
+                        pascal(t.kind().name()),
+                        map("node_selection", selection(t.node()), "module_name", t.module(), "table_name", t.table()));
+            case SubscriptionEvent.ReplicaSync r ->
+                map("ReplicaSync", map("node_name", r.node(), "module_name", r.module(), "table_name", r.table()));
             case SubscriptionEvent.File f -> map("File", map("path", f.path(), "recursive", f.recursive()));
             case SubscriptionEvent.Core c -> pascal(c.kind().name());
         };
@@ -153,8 +222,26 @@ final class SchemaToml {
 
     private static Map<String, Object> typeDef(TypeDef d) {
         return switch (d) {
-            case TypeDef.Struct s -> map("Struct", map("name", s.name(), "fields", s.fields().stream().<Object>map(SchemaToml::field).toList()));
-            case TypeDef.Enum e -> map("Enum", map("name", e.name(), "variants", e.variants().stream().<Object>map(SchemaToml::field).toList()));
+            case TypeDef.Struct s ->
+                map(
+                        "Struct",
+                        map(
+                                "name",
+                                s.name(),
+                                "fields",
+                                s.fields().stream()
+                                        .<Object>map(SchemaToml::field)
+                                        .toList()));
+            case TypeDef.Enum e ->
+                map(
+                        "Enum",
+                        map(
+                                "name",
+                                e.name(),
+                                "variants",
+                                e.variants().stream()
+                                        .<Object>map(SchemaToml::field)
+                                        .toList()));
         };
     }
 
@@ -169,7 +256,9 @@ final class SchemaToml {
     }
 
     private static boolean isTableArray(Object v) {
-        return v instanceof List<?> l && !l.isEmpty() && l.stream().allMatch(x -> x instanceof Map<?, ?> m && !m.isEmpty());
+        return v instanceof List<?> l
+                && !l.isEmpty()
+                && l.stream().allMatch(x -> x instanceof Map<?, ?> m && !m.isEmpty());
     }
 
     private static boolean isSubTable(Object v) {
@@ -190,7 +279,8 @@ final class SchemaToml {
             String p = path.isEmpty() ? key(e.getKey()) : path + "." + key(e.getKey());
             if (isSubTable(v)) {
                 var sub = (Map<String, Object>) v;
-                if (sub.values().stream().anyMatch(x -> !isSubTable(x) && !isTableArray(x))) sb.append('\n').append('[').append(p).append("]\n");
+                if (sub.values().stream().anyMatch(x -> !isSubTable(x) && !isTableArray(x)))
+                    sb.append('\n').append('[').append(p).append("]\n");
                 writeTable(sb, p, sub);
             } else if (isTableArray(v)) {
                 for (Object item : (List<Object>) v) {

@@ -9,10 +9,14 @@ final class TextTable {
     private TextTable() {}
 
     static void print(PrintWriter out, List<String> headers, List<List<String>> cells) {
-        List<List<String>> rows = cells.stream().map(r -> r.stream().map(ValueText::visible).toList()).toList();
+        List<List<String>> rows = cells.stream()
+                .map(r -> r.stream().map(ValueText::visible).toList())
+                .toList();
         int[] w = new int[headers.size()];
         for (int i = 0; i < w.length; i++) w[i] = headers.get(i).length();
-        for (List<String> r : rows) for (int i = 0; i < w.length && i < r.size(); i++) w[i] = Math.max(w[i], r.get(i).length());
+        for (List<String> r : rows)
+            for (int i = 0; i < w.length && i < r.size(); i++)
+                w[i] = Math.max(w[i], r.get(i).length());
         line(out, headers, w);
         var sep = new StringBuilder();
         for (int i = 0; i < w.length; i++) {

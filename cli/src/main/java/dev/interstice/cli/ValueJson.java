@@ -57,8 +57,10 @@ final class ValueJson {
     /** Parses one command-line argument for a parameter of type {@code type}. */
     IntersticeValue parseArgument(String text, IntersticeType type) {
         if (type.equals(IntersticeType.STRING) && !text.startsWith("\"")) return IntersticeValue.str(text);
-        if (type instanceof IntersticeType.Option o && o.inner().equals(IntersticeType.STRING) && !text.startsWith("\"") && !text.equals("null"))
-            return IntersticeValue.some(IntersticeValue.str(text));
+        if (type instanceof IntersticeType.Option o
+                && o.inner().equals(IntersticeType.STRING)
+                && !text.startsWith("\"")
+                && !text.equals("null")) return IntersticeValue.some(IntersticeValue.str(text));
         JsonNode node;
         try {
             node = JSON.readTree(text);
@@ -80,14 +82,17 @@ final class ValueJson {
                 for (int i = 0; i < n.size(); i++) items.add(fromJson(n.get(i), v.element(), path + "[" + i + "]"));
                 yield new IntersticeValue.Vec(items);
             }
-            case IntersticeType.Option o -> n.isNull() ? IntersticeValue.none() : IntersticeValue.some(fromJson(n, o.inner(), path));
+            case IntersticeType.Option o ->
+                n.isNull() ? IntersticeValue.none() : IntersticeValue.some(fromJson(n, o.inner(), path));
             case IntersticeType.Tuple t -> {
                 if (t.elements().isEmpty() && n.isNull()) yield IntersticeValue.VOID;
                 if (!n.isArray()) throw mismatch(path, type, n);
                 if (n.size() != t.elements().size())
-                    throw new TypeMismatch(at(path) + "expects a tuple of " + t.elements().size() + " elements " + type + ", got an array of " + n.size());
+                    throw new TypeMismatch(at(path) + "expects a tuple of "
+                            + t.elements().size() + " elements " + type + ", got an array of " + n.size());
                 var items = new ArrayList<IntersticeValue>(n.size());
-                for (int i = 0; i < n.size(); i++) items.add(fromJson(n.get(i), t.elements().get(i), path + "." + i));
+                for (int i = 0; i < n.size(); i++)
+                    items.add(fromJson(n.get(i), t.elements().get(i), path + "." + i));
                 yield new IntersticeValue.Tuple(items);
             }
             case IntersticeType.Named named -> named(n, named.name(), path);
@@ -99,13 +104,17 @@ final class ValueJson {
         if (def == null) throw new TypeMismatch(at(path) + "has type " + name + ", which the schema does not define");
         return switch (def) {
             case TypeDef.Struct s -> {
-                if (!n.isObject()) throw new TypeMismatch(at(path) + "expects struct " + name + " as a JSON object " + example(s) + ", got " + kind(n));
+                if (!n.isObject())
+                    throw new TypeMismatch(at(path) + "expects struct " + name + " as a JSON object " + example(s)
+                            + ", got " + kind(n));
                 var fields = new ArrayList<IntersticeValue.Field>(s.fields().size());
                 for (FieldDef f : s.fields()) {
                     JsonNode v = n.get(f.name());
                     if (v == null) {
                         if (f.type() instanceof IntersticeType.Option) v = NODES.nullNode();
-                        else throw new TypeMismatch(at(path) + "struct " + name + " is missing field '" + f.name() + "' (" + f.type() + ")");
+                        else
+                            throw new TypeMismatch(at(path) + "struct " + name + " is missing field '" + f.name()
+                                    + "' (" + f.type() + ")");
                     }
                     fields.add(new IntersticeValue.Field(f.name(), fromJson(v, f.type(), path + "." + f.name())));
                 }
@@ -113,7 +122,9 @@ final class ValueJson {
                     String k = it.next();
                     if (s.fields().stream().noneMatch(f -> f.name().equals(k)))
                         throw new TypeMismatch(at(path) + "struct " + name + " has no field '" + k + "' (fields: "
-                                + String.join(", ", s.fields().stream().map(FieldDef::name).toList()) + ")");
+                                + String.join(
+                                        ", ",
+                                        s.fields().stream().map(FieldDef::name).toList()) + ")");
                 }
                 yield new IntersticeValue.Struct(name, fields);
             }
@@ -126,15 +137,23 @@ final class ValueJson {
                 } else if (n.isObject() && n.size() == 1) {
                     variant = n.fieldNames().next();
                     payload = n.get(variant);
-                } else throw new TypeMismatch(at(path) + "expects enum " + name + " as \"Variant\" or {\"Variant\": value} (variants: "
-                        + variants(e) + "), got " + kind(n));
-                FieldDef v = e.variants().stream().filter(x -> x.name().equals(variant)).findFirst()
-                        .orElseThrow(() -> new TypeMismatch(at(path) + "enum " + name + " has no variant '" + variant + "' (variants: " + variants(e) + ")"));
-                boolean unit = v.type().equals(IntersticeType.VOID) || (v.type() instanceof IntersticeType.Tuple t && t.elements().isEmpty());
+                } else
+                    throw new TypeMismatch(
+                            at(path) + "expects enum " + name + " as \"Variant\" or {\"Variant\": value} (variants: "
+                                    + variants(e) + "), got " + kind(n));
+                FieldDef v = e.variants().stream()
+                        .filter(x -> x.name().equals(variant))
+                        .findFirst()
+                        .orElseThrow(() -> new TypeMismatch(at(path) + "enum " + name + " has no variant '" + variant
+                                + "' (variants: " + variants(e) + ")"));
+                boolean unit = v.type().equals(IntersticeType.VOID)
+                        || (v.type() instanceof IntersticeType.Tuple t
+                                && t.elements().isEmpty());
                 IntersticeValue value;
                 if (unit) value = IntersticeValue.VOID;
-                else if (payload == null) throw new TypeMismatch(at(path) + "variant " + name + "::" + variant + " carries a " + v.type()
-                        + ": write {\"" + variant + "\": value}");
+                else if (payload == null)
+                    throw new TypeMismatch(at(path) + "variant " + name + "::" + variant + " carries a " + v.type()
+                            + ": write {\"" + variant + "\": value}");
                 else value = fromJson(payload, v.type(), path + "." + variant);
                 yield new IntersticeValue.Enum(name, variant, value);
             }
@@ -149,7 +168,8 @@ final class ValueJson {
             }
             case BOOL -> {
                 if (n.isBoolean()) yield IntersticeValue.bool(n.booleanValue());
-                if (n.isTextual() && (n.asText().equals("true") || n.asText().equals("false"))) yield IntersticeValue.bool(n.asText().equals("true"));
+                if (n.isTextual() && (n.asText().equals("true") || n.asText().equals("false")))
+                    yield IntersticeValue.bool(n.asText().equals("true"));
                 throw mismatch(path, p, n);
             }
             case STRING -> {
@@ -176,16 +196,33 @@ final class ValueJson {
             }
             case U8, U32, U64, I32, I64 -> {
                 BigInteger v = integer(n, p, path);
-                BigInteger min, max;
+                BigInteger min;
+                BigInteger max;
                 switch (p.kind()) {
-                    case U8 -> { min = BigInteger.ZERO; max = BigInteger.valueOf(255); }
-                    case U32 -> { min = BigInteger.ZERO; max = BigInteger.valueOf(0xFFFF_FFFFL); }
-                    case U64 -> { min = BigInteger.ZERO; max = U64_MAX; }
-                    case I32 -> { min = BigInteger.valueOf(Integer.MIN_VALUE); max = BigInteger.valueOf(Integer.MAX_VALUE); }
-                    default -> { min = BigInteger.valueOf(Long.MIN_VALUE); max = BigInteger.valueOf(Long.MAX_VALUE); }
+                    case U8 -> {
+                        min = BigInteger.ZERO;
+                        max = BigInteger.valueOf(255);
+                    }
+                    case U32 -> {
+                        min = BigInteger.ZERO;
+                        max = BigInteger.valueOf(0xFFFF_FFFFL);
+                    }
+                    case U64 -> {
+                        min = BigInteger.ZERO;
+                        max = U64_MAX;
+                    }
+                    case I32 -> {
+                        min = BigInteger.valueOf(Integer.MIN_VALUE);
+                        max = BigInteger.valueOf(Integer.MAX_VALUE);
+                    }
+                    default -> {
+                        min = BigInteger.valueOf(Long.MIN_VALUE);
+                        max = BigInteger.valueOf(Long.MAX_VALUE);
+                    }
                 }
                 if (v.compareTo(min) < 0 || v.compareTo(max) > 0)
-                    throw new TypeMismatch(at(path) + "expects " + p + ": " + v + " is out of range " + min + ".." + max);
+                    throw new TypeMismatch(
+                            at(path) + "expects " + p + ": " + v + " is out of range " + min + ".." + max);
                 yield switch (p.kind()) {
                     case U8 -> IntersticeValue.u8(v.intValue());
                     case U32 -> IntersticeValue.u32(v.longValue());
@@ -248,11 +285,16 @@ final class ValueJson {
             case IntersticeValue.Void x -> NODES.nullNode();
             case IntersticeValue.U8 x -> NODES.numberNode(x.value());
             case IntersticeValue.U32 x -> NODES.numberNode(x.value());
-            case IntersticeValue.U64 x -> x.value() >= 0 ? NODES.numberNode(x.value()) : NODES.numberNode(new BigInteger(Long.toUnsignedString(x.value())));
+            case IntersticeValue.U64 x ->
+                x.value() >= 0
+                        ? NODES.numberNode(x.value())
+                        : NODES.numberNode(new BigInteger(Long.toUnsignedString(x.value())));
             case IntersticeValue.I32 x -> NODES.numberNode(x.value());
             case IntersticeValue.I64 x -> NODES.numberNode(x.value());
-            case IntersticeValue.F32 x -> Float.isFinite(x.value()) ? NODES.numberNode(x.value()) : NODES.textNode(special(x.value()));
-            case IntersticeValue.F64 x -> Double.isFinite(x.value()) ? NODES.numberNode(x.value()) : NODES.textNode(special(x.value()));
+            case IntersticeValue.F32 x ->
+                Float.isFinite(x.value()) ? NODES.numberNode(x.value()) : NODES.textNode(special(x.value()));
+            case IntersticeValue.F64 x ->
+                Double.isFinite(x.value()) ? NODES.numberNode(x.value()) : NODES.textNode(special(x.value()));
             case IntersticeValue.Bool x -> NODES.booleanNode(x.value());
             case IntersticeValue.Str x -> NODES.textNode(x.value());
             case IntersticeValue.Vec x -> array(x.items());

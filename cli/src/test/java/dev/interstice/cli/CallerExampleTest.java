@@ -70,7 +70,9 @@ class CallerExampleTest {
     }
 
     static List<String> greetings(Node hello) {
-        return hello.rows("hello", "greetings").stream().map(r -> ((IntersticeValue.Str) r.entries().getFirst()).value()).toList();
+        return hello.rows("hello", "greetings").stream()
+                .map(r -> ((IntersticeValue.Str) r.entries().getFirst()).value())
+                .toList();
     }
 
     static void await(String what, BooleanSupplier cond) throws InterruptedException {
@@ -86,7 +88,8 @@ class CallerExampleTest {
     void callerCallsHelloRemotelyAndReceivesTheGreetingItCaused(@TempDir Path dir) throws Exception {
         try (var hello = Served.start(dir.resolve("hello"), "hello-example", NetworkConfig.defaults(), "hello")) {
             hello.node().call("hello", "hello", List.of(str("Interstice"))); // as `interstice example hello` does
-            var callerConfig = NetworkConfig.defaults().withRemoteCallTtl(ExampleCommand.REMOTE_CALL_TTL)
+            var callerConfig = NetworkConfig.defaults()
+                    .withRemoteCallTtl(ExampleCommand.REMOTE_CALL_TTL)
                     .withNodeAddress("hello-example", hello.server().address());
             try (var caller = Served.start(dir.resolve("caller"), "caller-example", callerConfig, "caller")) {
                 // the binding written by `interstice bindings add node hello-example` against the hello example
@@ -94,29 +97,55 @@ class CallerExampleTest {
                         .containsExactly(new NodeDependency("hello-example", "127.0.0.1:8080"));
 
                 // the remote call made on load lands in hello's table...
-                await("the caller's greeting in hello's table", () -> greetings(hello.node()).contains(CALLER_GREETING));
+                await(
+                        "the caller's greeting in hello's table",
+                        () -> greetings(hello.node()).contains(CALLER_GREETING));
                 assertThat(greetings(hello.node())).containsExactly("Hello, Interstice!", CALLER_GREETING);
                 assertThat(hello.logs()).contains("hello: Saying hello to Client !");
                 // both sides' connect hooks ran (on their own thread, in no fixed order with the call)
-                await("hello's connect hook", () -> hello.logs().contains("hello: Node connected: " + caller.node().id()));
-                await("the caller's connect hook", () -> caller.logs().contains("caller: Node connected: " + hello.node().id()));
+                await(
+                        "hello's connect hook",
+                        () -> hello.logs()
+                                .contains("hello: Node connected: "
+                                        + caller.node().id()));
+                await(
+                        "the caller's connect hook",
+                        () -> caller.logs()
+                                .contains("caller: Node connected: "
+                                        + hello.node().id()));
                 // ...and its insert comes back to the caller's subscriber (hello-example.hello.greetings.insert)
                 // a replicated table event is started by the runtime: the handler sees its own node's id (docs/abi.md)
-                String received = "caller: Caller received new greeting: \"" + CALLER_GREETING + "\" (id 1, from node " + caller.node().id() + ")";
+                String received = "caller: Caller received new greeting: \"" + CALLER_GREETING + "\" (id 1, from node "
+                        + caller.node().id() + ")";
                 String lastRow = "caller: Remote greeting row: \"" + CALLER_GREETING + "\"";
-                await("the insert event at the caller", () -> caller.logs().contains(lastRow)); // the handler's last line
-                assertThat(caller.logs()).containsSubsequence("caller: Calling remote hello...", "caller: hello remote called !", received,
-                                "caller: Remote greeting row: \"Hello, Interstice!\"", lastRow)
+                await(
+                        "the insert event at the caller",
+                        () -> caller.logs().contains(lastRow)); // the handler's last line
+                assertThat(caller.logs())
+                        .containsSubsequence(
+                                "caller: Calling remote hello...",
+                                "caller: hello remote called !",
+                                received,
+                                "caller: Remote greeting row: \"Hello, Interstice!\"",
+                                lastRow)
                         .noneMatch(l -> l.contains("Failed") || l.contains("Could not"));
 
                 // a greeting made by someone else reaches the caller too
                 hello.node().call("hello", "hello", List.of(str("Ada")));
-                await("Ada's greeting at the caller", () -> caller.logs().stream().anyMatch(l -> l.startsWith("caller: Caller received new greeting: \"Hello, Ada!\"")));
-                assertThat(caller.logs().stream().filter(l -> l.startsWith("caller: Caller received new greeting:"))).hasSize(2);
+                await(
+                        "Ada's greeting at the caller",
+                        () -> caller.logs().stream()
+                                .anyMatch(l -> l.startsWith("caller: Caller received new greeting: \"Hello, Ada!\"")));
+                assertThat(caller.logs().stream().filter(l -> l.startsWith("caller: Caller received new greeting:")))
+                        .hasSize(2);
 
                 // hello going away is a disconnect, not a crash
                 hello.server().close();
-                await("the caller's disconnect hook", () -> caller.logs().contains("caller: Node disconnected: " + hello.node().id()));
+                await(
+                        "the caller's disconnect hook",
+                        () -> caller.logs()
+                                .contains("caller: Node disconnected: "
+                                        + hello.node().id()));
             }
         }
     }
@@ -143,23 +172,38 @@ class CallerExampleTest {
         String helloAddress = "127.0.0.1:" + helloPort;
         var out = new StringWriter();
         var err = new StringWriter();
-        var example = Thread.startVirtualThread(() -> Main.run(new PrintWriter(out, true), new PrintWriter(err, true),
-                "example", "caller", "--node-address", "hello-example=" + helloAddress));
+        var example = Thread.startVirtualThread(() -> Main.run(
+                new PrintWriter(out, true),
+                new PrintWriter(err, true),
+                "example",
+                "caller",
+                "--node-address",
+                "hello-example=" + helloAddress));
         await("the message that hello is not running", () -> out.toString().contains("does not answer"));
-        assertThat(out.toString()).contains("example 'caller': node 'caller-example'")
+        assertThat(out.toString())
+                .contains("example 'caller': node 'caller-example'")
                 .contains("node dependencies: hello-example at " + helloAddress)
                 .contains("node 'hello-example' does not answer at " + helloAddress
                         + " (is it running? start it with: interstice example hello); retrying until it answers");
 
-        try (var hello = Served.start(home.resolve("hello"), "hello-example", NetworkConfig.defaults().withPort(helloPort), "hello")) {
-            await("the caller to connect", () -> out.toString().contains("connected to node 'hello-example' at " + helloAddress));
+        try (var hello = Served.start(
+                home.resolve("hello"), "hello-example", NetworkConfig.defaults().withPort(helloPort), "hello")) {
+            await(
+                    "the caller to connect",
+                    () -> out.toString().contains("connected to node 'hello-example' at " + helloAddress));
             // the call the caller made on load waited for hello and went through
-            await("the caller's greeting in hello's table", () -> greetings(hello.node()).contains(CALLER_GREETING));
+            await(
+                    "the caller's greeting in hello's table",
+                    () -> greetings(hello.node()).contains(CALLER_GREETING));
             assertThat(hello.logs()).contains("hello: Saying hello to Client !");
             hello.server().close();
-            await("the lost connection to be reported", () -> out.toString().contains("lost node 'hello-example' at " + helloAddress));
+            await(
+                    "the lost connection to be reported",
+                    () -> out.toString().contains("lost node 'hello-example' at " + helloAddress));
         }
-        assertThat(example.isAlive()).as("the caller example keeps running without hello").isTrue();
+        assertThat(example.isAlive())
+                .as("the caller example keeps running without hello")
+                .isTrue();
         ExampleCommand.RUNNING.forEach(Runnable::run);
         example.join(Duration.ofSeconds(10));
         assertThat(example.isAlive()).isFalse();
@@ -170,9 +214,16 @@ class CallerExampleTest {
     void badNodeAddressIsAUsageError() {
         System.setProperty("interstice.home", home.toString());
         var err = new StringWriter();
-        int code = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
-                "example", "caller", "--node-address", "hello-example=nowhere");
+        int code = Main.run(
+                new PrintWriter(new StringWriter(), true),
+                new PrintWriter(err, true),
+                "example",
+                "caller",
+                "--node-address",
+                "hello-example=nowhere");
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("--node-address hello-example=nowhere").contains("host:port");
+        assertThat(err.toString())
+                .contains("--node-address hello-example=nowhere")
+                .contains("host:port");
     }
 }

@@ -41,7 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
 class CliEndToEndTest {
     record Result(int exit, String out, String err) {
         Result ok() {
-            assertThat(exit).as("exit code; stderr: " + err + "; stdout: " + out).isZero();
+            assertThat(exit)
+                    .as("exit code; stderr: " + err + "; stdout: " + out)
+                    .isZero();
             return this;
         }
 
@@ -58,24 +60,57 @@ class CliEndToEndTest {
         return new Result(code, out.toString(), err.toString());
     }
 
-    static final TypeDef POINT = new TypeDef.Struct("Point", List.of(new FieldDef("x", IntersticeType.I32), new FieldDef("y", IntersticeType.I32)));
+    static final TypeDef POINT = new TypeDef.Struct(
+            "Point", List.of(new FieldDef("x", IntersticeType.I32), new FieldDef("y", IntersticeType.I32)));
 
     static ModuleFixture bank() {
-        return ModuleFixture.module("bank").type(POINT)
-                .table(ModuleFixture.simpleTable("ledger", true, Persistence.LOGGED, Visibility.PUBLIC,
-                        List.of(new FieldDef("amount", IntersticeType.U64), new FieldDef("note", IntersticeType.STRING)), List.of()))
-                .table(ModuleFixture.simpleTable("vault", true, Persistence.LOGGED, Visibility.PRIVATE, List.of(new FieldDef("amount", IntersticeType.U64)), List.of()))
+        return ModuleFixture.module("bank")
+                .type(POINT)
+                .table(ModuleFixture.simpleTable(
+                        "ledger",
+                        true,
+                        Persistence.LOGGED,
+                        Visibility.PUBLIC,
+                        List.of(
+                                new FieldDef("amount", IntersticeType.U64),
+                                new FieldDef("note", IntersticeType.STRING)),
+                        List.of()))
+                .table(ModuleFixture.simpleTable(
+                        "vault",
+                        true,
+                        Persistence.LOGGED,
+                        Visibility.PRIVATE,
+                        List.of(new FieldDef("amount", IntersticeType.U64)),
+                        List.of()))
                 .blob("entry", Abi.encodeRow(new Row(u64(0), List.of(u64(10), str("ten")))))
                 .blob("answer", Abi.encodeValue(u64(42)))
                 .blob("odd", Abi.encodeRow(new Row(u64(7), List.of(u64(1), str("bell\u0007\u001b[2Jgone\r")))))
                 .reducer("record", List.of(), List.of("ledger"), insertOrTrap("ledger", "entry"))
                 .reducer("record_odd", List.of(), List.of("ledger"), insertOrTrap("ledger", "odd"))
-                .reducer("add", List.of(new FieldDef("amount", IntersticeType.U64), new FieldDef("note", IntersticeType.STRING),
-                        new FieldDef("at", new IntersticeType.Named("Point"))), List.of(), "(call $log_hex (local.get $ptr) (local.get $len))")
-                .subscribe("on_entry", new SubscriptionEvent.Table(SubscriptionEvent.TableEventKind.INSERT, Selection.CURRENT, "bank", "ledger"))
+                .reducer(
+                        "add",
+                        List.of(
+                                new FieldDef("amount", IntersticeType.U64),
+                                new FieldDef("note", IntersticeType.STRING),
+                                new FieldDef("at", new IntersticeType.Named("Point"))),
+                        List.of(),
+                        "(call $log_hex (local.get $ptr) (local.get $len))")
+                .subscribe(
+                        "on_entry",
+                        new SubscriptionEvent.Table(
+                                SubscriptionEvent.TableEventKind.INSERT, Selection.CURRENT, "bank", "ledger"))
                 .reducer("on_entry", List.of(new FieldDef("row", new IntersticeType.Named("ledger"))), List.of(), "")
-                .query("total", List.of(), IntersticeType.U64, List.of(), "(i64.or (i64.shl (i64.const ${answer}) (i64.const 32)) (i64.const ${answer.len}))")
-                .query("greet", List.of(new FieldDef("name", IntersticeType.STRING)), IntersticeType.U64, List.of(),
+                .query(
+                        "total",
+                        List.of(),
+                        IntersticeType.U64,
+                        List.of(),
+                        "(i64.or (i64.shl (i64.const ${answer}) (i64.const 32)) (i64.const ${answer.len}))")
+                .query(
+                        "greet",
+                        List.of(new FieldDef("name", IntersticeType.STRING)),
+                        IntersticeType.U64,
+                        List.of(),
                         "(call $log_hex (local.get $ptr) (local.get $len)) (i64.or (i64.shl (i64.const ${answer}) (i64.const 32)) (i64.const ${answer.len}))");
     }
 
@@ -85,6 +120,7 @@ class CliEndToEndTest {
 
     @TempDir
     Path home;
+
     TestNode t;
     NodeServer server;
     final AdminToken token = AdminToken.random();
@@ -94,7 +130,8 @@ class CliEndToEndTest {
         System.setProperty("interstice.home", home.toString());
         t = new TestNode();
         t.node.load(bank().build());
-        server = NodeServer.start(t.node, NetworkConfig.defaults().withNodeName("bank-node").withAdminToken(token));
+        server = NodeServer.start(
+                t.node, NetworkConfig.defaults().withNodeName("bank-node").withAdminToken(token));
     }
 
     @AfterEach
@@ -113,18 +150,27 @@ class CliEndToEndTest {
         run("node", "add", "bank", server.address()).fails(1).err().contains("already exists");
         run("node", "add", "bad", "nohost").fails(2);
         run("node", "add", "admin", server.address(), "--token", token.value()).ok();
-        assertThat(run("node", "list").ok().out()).contains("bank").contains("admin").contains(server.address());
+        assertThat(run("node", "list").ok().out())
+                .contains("bank")
+                .contains("admin")
+                .contains(server.address());
         Path registry = home.resolve("nodes.toml");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(registry))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(registry)))
+                .isEqualTo("rw-------");
         JsonNode toml = new TomlMapper().readTree(Files.readString(registry));
         assertThat(toml.at("/nodes/1/admin_token").asText()).isEqualTo(token.value());
 
         Result ping = run("node", "ping", "bank").ok();
         assertThat(ping.out()).contains("pong from node 'bank-node' (" + t.node.id() + ")");
-        assertThat(run("node", "show", t.node.id()).ok().out()).as("by id once seen").contains("online").contains("bank 0.1.0");
+        assertThat(run("node", "show", t.node.id()).ok().out())
+                .as("by id once seen")
+                .contains("online")
+                .contains("bank 0.1.0");
         run("node", "rename", "bank", "money").ok();
         run("node", "ping", "money").ok();
-        assertThat(run("node", "ping", "bank").fails(1).err()).contains("unknown node 'bank'").contains("node add");
+        assertThat(run("node", "ping", "bank").fails(1).err())
+                .contains("unknown node 'bank'")
+                .contains("node add");
         run("node", "remove", "money").ok();
         assertThat(run("node", "list").out()).doesNotContain("money");
 
@@ -133,32 +179,69 @@ class CliEndToEndTest {
             dead = s.getLocalPort();
         }
         run("node", "add", "gone", "127.0.0.1:" + dead).ok();
-        assertThat(run("node", "ping", "gone").fails(1).err()).contains("cannot reach 127.0.0.1:" + dead).contains("node start");
+        assertThat(run("node", "ping", "gone").fails(1).err())
+                .contains("cannot reach 127.0.0.1:" + dead)
+                .contains("node start");
         assertThat(run("node", "show", "gone").ok().out()).contains("offline");
     }
 
     @Test
     void callsTypeTheirArgumentsBeforeSending() {
         run("node", "add", "bank", server.address()).ok();
-        Result r = run("call_reducer", "bank", "bank", "add", "18446744073709551615", "plain text note", "{\"x\": -1, \"y\": 2}").ok();
+        Result r = run(
+                        "call_reducer",
+                        "bank",
+                        "bank",
+                        "add",
+                        "18446744073709551615",
+                        "plain text note",
+                        "{\"x\": -1, \"y\": 2}")
+                .ok();
         assertThat(r.out()).contains("committed as transaction");
         var input = Abi.readCallInput(new PostcardReader(t.hexLogsOf("bank").getLast()));
-        assertThat(input.args()).containsExactly(u64(-1), str("plain text note"), new dev.interstice.abi.value.IntersticeValue.Struct("Point",
-                List.of(new dev.interstice.abi.value.IntersticeValue.Field("x", dev.interstice.abi.value.IntersticeValue.i32(-1)),
-                        new dev.interstice.abi.value.IntersticeValue.Field("y", dev.interstice.abi.value.IntersticeValue.i32(2)))));
+        assertThat(input.args())
+                .containsExactly(
+                        u64(-1),
+                        str("plain text note"),
+                        new dev.interstice.abi.value.IntersticeValue.Struct(
+                                "Point",
+                                List.of(
+                                        new dev.interstice.abi.value.IntersticeValue.Field(
+                                                "x", dev.interstice.abi.value.IntersticeValue.i32(-1)),
+                                        new dev.interstice.abi.value.IntersticeValue.Field(
+                                                "y", dev.interstice.abi.value.IntersticeValue.i32(2)))));
         int logs = t.logsOf("bank").size();
-        assertThat(run("call_reducer", "bank", "bank", "add", "-3", "x", "{\"x\":1,\"y\":2}").fails(2).err())
-                .contains("argument 1 'amount' of reducer 'add' (u64)").contains("out of range").contains("nothing was sent");
-        assertThat(run("call_reducer", "bank", "bank", "add", "1", "x", "{\"x\":1}").fails(2).err()).contains("missing field 'y'");
-        assertThat(run("call_reducer", "bank", "bank", "add", "1").fails(2).err()).contains("takes 3 argument(s) (amount: u64, note: String, at: Point), got 1");
+        assertThat(run("call_reducer", "bank", "bank", "add", "-3", "x", "{\"x\":1,\"y\":2}")
+                        .fails(2)
+                        .err())
+                .contains("argument 1 'amount' of reducer 'add' (u64)")
+                .contains("out of range")
+                .contains("nothing was sent");
+        assertThat(run("call_reducer", "bank", "bank", "add", "1", "x", "{\"x\":1}")
+                        .fails(2)
+                        .err())
+                .contains("missing field 'y'");
+        assertThat(run("call_reducer", "bank", "bank", "add", "1").fails(2).err())
+                .contains("takes 3 argument(s) (amount: u64, note: String, at: Point), got 1");
         assertThat(t.logsOf("bank")).hasSize(logs);
-        assertThat(run("call_reducer", "bank", "bank", "nope").fails(1).err()).contains("no reducer 'nope'").contains("record, record_odd, add");
-        assertThat(run("call_reducer", "bank", "ghost", "x").fails(1).err()).contains("has no module 'ghost' visible to you").contains("modules: bank");
+        assertThat(run("call_reducer", "bank", "bank", "nope").fails(1).err())
+                .contains("no reducer 'nope'")
+                .contains("record, record_odd, add");
+        assertThat(run("call_reducer", "bank", "ghost", "x").fails(1).err())
+                .contains("has no module 'ghost' visible to you")
+                .contains("modules: bank");
         assertThat(run("call_reducer", "nobody", "bank", "x").fails(1).err()).contains("unknown node 'nobody'");
 
-        assertThat(run("call_query", "bank", "bank", "total").ok().out().strip()).isEqualTo("42");
-        assertThat(run("call_query", "bank", "bank", "greet", "Ada Lovelace").ok().out().strip()).isEqualTo("42");
-        assertThat(Abi.readCallInput(new PostcardReader(t.hexLogsOf("bank").getLast())).args()).containsExactly(str("Ada Lovelace"));
+        assertThat(run("call_query", "bank", "bank", "total").ok().out().strip())
+                .isEqualTo("42");
+        assertThat(run("call_query", "bank", "bank", "greet", "Ada Lovelace")
+                        .ok()
+                        .out()
+                        .strip())
+                .isEqualTo("42");
+        assertThat(Abi.readCallInput(new PostcardReader(t.hexLogsOf("bank").getLast()))
+                        .args())
+                .containsExactly(str("Ada Lovelace"));
     }
 
     @Test
@@ -166,7 +249,8 @@ class CliEndToEndTest {
         run("node", "add", "bank", server.address(), "--token", token.value()).ok();
         int logs = t.logsOf("bank").size();
         assertThat(run("call_reducer", "bank", "bank", "on_entry").fails(1).err())
-                .contains("'on_entry' of module 'bank' handles a subscription (insert on bank.ledger) and cannot be called")
+                .contains(
+                        "'on_entry' of module 'bank' handles a subscription (insert on bank.ledger) and cannot be called")
                 .doesNotContain("argument");
         assertThat(t.logsOf("bank")).hasSize(logs);
     }
@@ -177,21 +261,34 @@ class CliEndToEndTest {
         run("call_reducer", "bank", "bank", "record").ok();
         run("call_reducer", "bank", "bank", "record", "--fast").ok();
         Result table = run("rows", "bank", "bank", "ledger").ok();
-        assertThat(table.out()).contains("id  amount  note").contains("0   10      ten").contains("1   10      ten").contains("(2 rows)");
+        assertThat(table.out())
+                .contains("id  amount  note")
+                .contains("0   10      ten")
+                .contains("1   10      ten")
+                .contains("(2 rows)");
         run("call_reducer", "bank", "bank", "record_odd").ok();
-        assertThat(run("rows", "bank", "bank", "ledger").ok().out()).as("control characters are shown, not obeyed")
-                .contains("bell\\u0007\\u001b[2Jgone\\r").doesNotContain("\u001b").doesNotContain("\u0007");
+        assertThat(run("rows", "bank", "bank", "ledger").ok().out())
+                .as("control characters are shown, not obeyed")
+                .contains("bell\\u0007\\u001b[2Jgone\\r")
+                .doesNotContain("\u001b")
+                .doesNotContain("\u0007");
         Result json = run("rows", "bank", "bank", "ledger", "--json").ok();
         assertThat(json.out()).contains("\"id\" : 1").contains("\"note\" : \"ten\"");
-        assertThat(run("rows", "bank", "bank", "vault").fails(1).err()).contains("no table 'vault' visible to you").contains("tables: ledger");
+        assertThat(run("rows", "bank", "bank", "vault").fails(1).err())
+                .contains("no table 'vault' visible to you")
+                .contains("tables: ledger");
         t.node.load(secret().build());
         assertThat(run("call_reducer", "bank", "secret", "poke").fails(1).err()).contains("no module 'secret'");
         // with the admin token: everything
         run("node", "add", "admin", server.address(), "--token", token.value()).ok();
         assertThat(run("rows", "admin", "bank", "vault").ok().out()).contains("(0 rows)");
         run("call_reducer", "admin", "secret", "poke").ok();
-        assertThat(run("node", "schema", "admin").ok().out()).contains("name = \"secret\"").contains("name = \"vault\"");
-        assertThat(run("node", "schema", "bank").ok().out()).doesNotContain("secret").doesNotContain("vault");
+        assertThat(run("node", "schema", "admin").ok().out())
+                .contains("name = \"secret\"")
+                .contains("name = \"vault\"");
+        assertThat(run("node", "schema", "bank").ok().out())
+                .doesNotContain("secret")
+                .doesNotContain("vault");
     }
 
     @Test
@@ -199,31 +296,41 @@ class CliEndToEndTest {
         Path wasm = home.resolve("secret.wasm");
         Files.write(wasm, secret().build());
         run("node", "add", "bank", server.address()).ok();
-        assertThat(run("publish", "bank", wasm.toString()).fails(1).err()).contains("admin credential").contains("--token");
+        assertThat(run("publish", "bank", wasm.toString()).fails(1).err())
+                .contains("admin credential")
+                .contains("--token");
         assertThat(run("remove", "bank", "bank").fails(1).err()).contains("admin credential");
         run("node", "add", "admin", server.address(), "--token", token.value()).ok();
-        assertThat(run("publish", "admin", wasm.toString()).ok().out()).contains("published module 'secret' 0.1.0 on node 'admin'");
+        assertThat(run("publish", "admin", wasm.toString()).ok().out())
+                .contains("published module 'secret' 0.1.0 on node 'admin'");
         assertThat(t.node.schema("secret")).isPresent();
         // same schema again: a compatible replacement, data kept
         assertThat(run("publish", "admin", wasm.toString()).ok().out()).contains("replaced module 'secret'");
-        assertThat(run("publish", "admin", wasm.toString(), "--reset").ok().out()).contains("replaced module 'secret'");
+        assertThat(run("publish", "admin", wasm.toString(), "--reset").ok().out())
+                .contains("replaced module 'secret'");
         run("remove", "admin", "secret").ok();
         assertThat(t.node.schema("secret")).isEmpty();
         assertThat(run("remove", "admin", "secret").fails(1).err()).contains("no module 'secret'");
         Path junk = home.resolve("junk.wasm");
         Files.write(junk, new byte[] {0, 'a', 's', 'm', 1, 0, 0, 0, 99});
         assertThat(run("publish", "admin", junk.toString()).fails(1).err()).contains("cannot publish junk.wasm");
-        assertThat(run("publish", "admin", home.resolve("missing.wasm").toString()).fails(1).err()).contains("no such file");
+        assertThat(run("publish", "admin", home.resolve("missing.wasm").toString())
+                        .fails(1)
+                        .err())
+                .contains("no such file");
     }
 
     @Test
     void publishBuildsAProjectDirectory() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("npm", "--version").start().waitFor() == 0, "npm is not installed");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                new ProcessBuilder("npm", "--version").start().waitFor() == 0, "npm is not installed");
         Path project = home.resolve("proj");
         Files.createDirectories(project.resolve("src"));
         Files.write(project.resolve("src/secret.wasm"), secret().build());
-        Files.writeString(project.resolve("package.json"), "{\"name\":\"p\",\"version\":\"0.0.1\",\"private\":true,"
-                + "\"scripts\":{\"build\":\"node -e \\\"require('fs').mkdirSync('build',{recursive:true});require('fs').copyFileSync('src/secret.wasm','build/module.wasm')\\\"\"}}");
+        Files.writeString(
+                project.resolve("package.json"),
+                "{\"name\":\"p\",\"version\":\"0.0.1\",\"private\":true,"
+                        + "\"scripts\":{\"build\":\"node -e \\\"require('fs').mkdirSync('build',{recursive:true});require('fs').copyFileSync('src/secret.wasm','build/module.wasm')\\\"\"}}");
         Files.writeString(project.resolve("asconfig.json"), "{\"options\":{\"outFile\":\"build/module.wasm\"}}");
         run("node", "add", "admin", server.address(), "--token", token.value()).ok();
         Result r = run("publish", "admin", project.toString());
@@ -240,19 +347,26 @@ class CliEndToEndTest {
         }
         Result created = run("node", "create", "local", String.valueOf(port)).ok();
         assertThat(created.out()).contains("created node 'local'");
-        JsonNode entry = new TomlMapper().readTree(Files.readString(home.resolve("nodes.toml"))).at("/nodes/0");
+        JsonNode entry = new TomlMapper()
+                .readTree(Files.readString(home.resolve("nodes.toml")))
+                .at("/nodes/0");
         String id = entry.get("node_id").asText();
         Path dir = home.resolve("nodes").resolve(id);
-        assertThat(Files.readString(dir.resolve("admin.token")).strip()).isEqualTo(entry.get("admin_token").asText());
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("admin.token")))).isEqualTo("rw-------");
+        assertThat(Files.readString(dir.resolve("admin.token")).strip())
+                .isEqualTo(entry.get("admin_token").asText());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("admin.token"))))
+                .isEqualTo("rw-------");
         run("node", "create", "other", String.valueOf(port)).fails(1);
 
         var out = new StringWriter();
-        var starter = Thread.startVirtualThread(() -> Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "node", "start", "local"));
+        var starter = Thread.startVirtualThread(() -> Main.run(
+                new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "node", "start", "local"));
         long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!out.toString().contains("listening") && System.nanoTime() < until) Thread.sleep(20);
         assertThat(out.toString()).contains("node 'local' (" + id + ") listening on 127.0.0.1:" + port);
-        assertThat(run("node", "start", "local").fails(1).err()).contains("node 'local'").contains("already running");
+        assertThat(run("node", "start", "local").fails(1).err())
+                .contains("node 'local'")
+                .contains("already running");
 
         Path wasm = home.resolve("bank.wasm");
         Files.write(wasm, bank().build());
@@ -262,8 +376,14 @@ class CliEndToEndTest {
 
         Path project = home.resolve("project");
         Files.createDirectories(project);
-        assertThat(run("bindings", "add", "module", "local", "bank", project.toString()).ok().out()).contains("bank.toml");
-        assertThat(run("bindings", "add", "node", "local", project.toString()).ok().out()).contains("node_local.toml");
+        assertThat(run("bindings", "add", "module", "local", "bank", project.toString())
+                        .ok()
+                        .out())
+                .contains("bank.toml");
+        assertThat(run("bindings", "add", "node", "local", project.toString())
+                        .ok()
+                        .out())
+                .contains("node_local.toml");
         JsonNode mod = new TomlMapper().readTree(Files.readString(project.resolve("src/bindings/bank.toml")));
         assertThat(mod.get("name").asText()).isEqualTo("bank");
         assertThat(mod.get("tables")).hasSize(1); // the public view: no vault
@@ -271,7 +391,10 @@ class CliEndToEndTest {
         assertThat(node.get("name").asText()).isEqualTo("local");
         assertThat(node.get("address").asText()).isEqualTo("127.0.0.1:" + port);
         assertThat(node.at("/modules/0/name").asText()).isEqualTo("bank");
-        assertThat(run("bindings", "add", "module", "local", "nope", project.toString()).fails(1).err()).contains("no public module 'nope'");
+        assertThat(run("bindings", "add", "module", "local", "nope", project.toString())
+                        .fails(1)
+                        .err())
+                .contains("no public module 'nope'");
 
         Path schemaFile = home.resolve("out/schema.toml");
         run("node", "schema", "local", schemaFile.toString()).ok();
@@ -283,7 +406,8 @@ class CliEndToEndTest {
         assertThat(run("node", "ping", "local").fails(1).err()).contains("cannot reach");
 
         // restarted on the same data: the module and its rows are back
-        starter = Thread.startVirtualThread(() -> Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "node", "start", "local"));
+        starter = Thread.startVirtualThread(() -> Main.run(
+                new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "node", "start", "local"));
         while (!out.toString().contains("with 1 module") && System.nanoTime() < until) Thread.sleep(20);
         assertThat(run("rows", "local", "bank", "ledger").ok().out()).contains("(1 row)");
         NodeCommand.RUNNING.forEach(Runnable::run);
@@ -302,7 +426,8 @@ class CliEndToEndTest {
         var out = new StringWriter();
         Thread example;
         try {
-            example = Thread.startVirtualThread(() -> Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "example", "hello"));
+            example = Thread.startVirtualThread(() -> Main.run(
+                    new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "example", "hello"));
             long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (!out.toString().contains("listening") && System.nanoTime() < until) Thread.sleep(20);
         } finally {
@@ -310,8 +435,12 @@ class CliEndToEndTest {
         }
         assertThat(out.toString()).contains("node 'hello-example'").contains("127.0.0.1:" + port);
         run("call_reducer", "hello-example", "hello", "hello", "Network").ok();
-        assertThat(run("call_query", "hello-example", "hello", "get_greetings").ok().out()).contains("Hello, Network!");
-        assertThat(run("rows", "hello-example", "hello", "greetings").ok().out()).contains("Hello, Network!");
+        assertThat(run("call_query", "hello-example", "hello", "get_greetings")
+                        .ok()
+                        .out())
+                .contains("Hello, Network!");
+        assertThat(run("rows", "hello-example", "hello", "greetings").ok().out())
+                .contains("Hello, Network!");
         ExampleCommand.RUNNING.forEach(Runnable::run);
         example.join(Duration.ofSeconds(10));
         assertThat(run("node", "ping", "hello-example").fails(1).err()).contains("cannot reach");
@@ -321,6 +450,8 @@ class CliEndToEndTest {
     void startingARemoteNodeOrAMissingExampleExplainsWhy() {
         run("node", "add", "far", "10.1.2.3:9").ok();
         assertThat(run("node", "start", "far").fails(1).err()).contains("not a local node");
-        assertThat(run("example", "nope").fails(2).err()).contains("unknown example 'nope'").contains("hello, caller, benchmark");
+        assertThat(run("example", "nope").fails(2).err())
+                .contains("unknown example 'nope'")
+                .contains("hello, caller, benchmark");
     }
 }

@@ -29,8 +29,10 @@ class HelloExampleTest {
                 assertThat(ix.field()).isEqualTo("greeting");
                 assertThat(ix.unique()).isTrue();
             });
-            assertThat(schema.subscriptions()).extracting(s -> s.event())
-                    .contains(new SubscriptionEvent.Core(SubscriptionEvent.Simple.CONNECT),
+            assertThat(schema.subscriptions())
+                    .extracting(s -> s.event())
+                    .contains(
+                            new SubscriptionEvent.Core(SubscriptionEvent.Simple.CONNECT),
                             new SubscriptionEvent.Core(SubscriptionEvent.Simple.DISCONNECT));
 
             node.call("hello", "hello", List.of(str("JVM")));
@@ -38,8 +40,10 @@ class HelloExampleTest {
             assertThat(node.rows("hello", "greetings")).hasSize(1);
             var greetings = (IntersticeValue.Vec) node.query("hello", "get_greetings", List.of());
             assertThat(greetings.items()).hasSize(1);
-            assertThat(logs).contains("hello: Hello world !", "hello: Saying hello to JVM")
-                    .anySatisfy(l -> assertThat(l).startsWith("hello: Inserted greeting: Greetings { id: 0, greeting: \"Hello, JVM!\""))
+            assertThat(logs)
+                    .contains("hello: Hello world !", "hello: Saying hello to JVM")
+                    .anySatisfy(l -> assertThat(l)
+                            .startsWith("hello: Inserted greeting: Greetings { id: 0, greeting: \"Hello, JVM!\""))
                     .anySatisfy(l -> assertThat(l).startsWith("hello: Failed to insert greeting"));
             node.peerConnected("peer-1", true);
             assertThat(logs).contains("hello: Node connected: peer-1");
@@ -51,7 +55,7 @@ class HelloExampleTest {
 
     @Test
     void hundredThousandCallsLeaveGuestMemoryFlat(@TempDir Path dir) throws Exception {
-        try (Node node = Node.open(NodeConfig.inMemory().withLogSink((m, msg) -> { }))) {
+        try (Node node = Node.open(NodeConfig.inMemory().withLogSink((m, msg) -> {}))) {
             node.load("hello.wasm", ExampleCommand.exampleWasm("hello"));
             for (int i = 0; i < 2_000; i++) node.call("hello", "hello", List.of(str("warm" + i)));
             long before = node.guestMemoryBytes("hello");

@@ -17,8 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 class InitCommandTest {
 
     static int run(Path dir, String... command) throws Exception {
-        var p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("npm.log").toFile()).start();
+        var p = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("npm.log").toFile())
+                .start();
         if (!p.waitFor(5, TimeUnit.MINUTES)) {
             p.destroyForcibly();
             throw new AssertionError(String.join(" ", command) + " did not finish in 5 minutes");
@@ -28,25 +31,35 @@ class InitCommandTest {
 
     @Test
     void scaffoldedProjectBuildsAndItsReducerRuns(@TempDir Path tmp) throws Exception {
-        System.setProperty("interstice.repo", Path.of("..").toAbsolutePath().normalize().toString());
+        System.setProperty(
+                "interstice.repo", Path.of("..").toAbsolutePath().normalize().toString());
         Path project = tmp.resolve("greeter");
         assertThat(Main.run("init", project.toString())).isZero();
-        assertThat(project.resolve("package.json")).content().contains("\"name\": \"greeter\"").doesNotContain("__SDK_PATH__");
+        assertThat(project.resolve("package.json"))
+                .content()
+                .contains("\"name\": \"greeter\"")
+                .doesNotContain("__SDK_PATH__");
 
-        assertThat(run(project, "npm", "install", "--no-audit", "--no-fund")).as(Files.readString(project.resolve("npm.log"))).isZero();
-        assertThat(run(project, "npm", "run", "build")).as(Files.readString(project.resolve("npm.log"))).isZero();
+        assertThat(run(project, "npm", "install", "--no-audit", "--no-fund"))
+                .as(Files.readString(project.resolve("npm.log")))
+                .isZero();
+        assertThat(run(project, "npm", "run", "build"))
+                .as(Files.readString(project.resolve("npm.log")))
+                .isZero();
 
-        try (Node node = Node.open(NodeConfig.inMemory().withLogSink((m, msg) -> { }))) {
+        try (Node node = Node.open(NodeConfig.inMemory().withLogSink((m, msg) -> {}))) {
             var schema = node.load(Files.readAllBytes(project.resolve("build/module.wasm")));
             assertThat(schema.name()).isEqualTo("greeter");
             node.call("greeter", "hello", List.of(str("init")));
-            assertThat(node.query("greeter", "greetings", List.of())).isEqualTo(IntersticeValue.vec(str("Hello, init!")));
+            assertThat(node.query("greeter", "greetings", List.of()))
+                    .isEqualTo(IntersticeValue.vec(str("Hello, init!")));
         }
     }
 
     @Test
     void refusesANonEmptyDirectory(@TempDir Path tmp) throws Exception {
-        System.setProperty("interstice.repo", Path.of("..").toAbsolutePath().normalize().toString());
+        System.setProperty(
+                "interstice.repo", Path.of("..").toAbsolutePath().normalize().toString());
         Files.writeString(tmp.resolve("keep.txt"), "mine");
         assertThat(Main.run("init", tmp.toString())).isEqualTo(2);
         assertThat(tmp.resolve("keep.txt")).hasContent("mine");

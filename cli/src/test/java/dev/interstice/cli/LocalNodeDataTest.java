@@ -32,7 +32,8 @@ class LocalNodeDataTest {
             assertThat(s.toList()).isNotEmpty().allSatisfy(p -> {
                 boolean isDir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
                 assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS)))
-                        .as(home.relativize(p).toString()).isEqualTo(isDir ? "rwx------" : "rw-------");
+                        .as(home.relativize(p).toString())
+                        .isEqualTo(isDir ? "rwx------" : "rw-------");
             });
         }
     }

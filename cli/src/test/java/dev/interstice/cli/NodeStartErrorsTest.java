@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NodeStartErrorsTest {
     @TempDir
     Path home;
+
     Path dir;
 
     @BeforeEach
@@ -57,8 +58,15 @@ class NodeStartErrorsTest {
 
     /** Writes a few transactions into the node's log. */
     void writeSomeTransactions() {
-        var ledger = ModuleFixture.simpleTable("ledger", true, Persistence.LOGGED, Visibility.PUBLIC, List.of(new FieldDef("amount", IntersticeType.U64)), List.of());
-        var bank = ModuleFixture.module("bank").table(ledger)
+        var ledger = ModuleFixture.simpleTable(
+                "ledger",
+                true,
+                Persistence.LOGGED,
+                Visibility.PUBLIC,
+                List.of(new FieldDef("amount", IntersticeType.U64)),
+                List.of());
+        var bank = ModuleFixture.module("bank")
+                .table(ledger)
                 .blob("entry", Abi.encodeRow(new Row(IntersticeValue.u64(0), List.of(IntersticeValue.u64(10)))))
                 .reducer("record", List.of(), List.of("ledger"), insertOrTrap("ledger", "entry"));
         try (Node n = Node.open(NodeConfig.at(dir))) {
@@ -72,15 +80,21 @@ class NodeStartErrorsTest {
         writeSomeTransactions();
         Path segment;
         try (Stream<Path> s = Files.list(dir.resolve("storage/wal"))) {
-            segment = s.filter(p -> p.toString().endsWith(".log")).sorted().toList().getLast();
+            segment = s.filter(p -> p.toString().endsWith(".log"))
+                    .sorted()
+                    .toList()
+                    .getLast();
         }
         byte[] data = Files.readAllBytes(segment);
         data[data.length / 3] ^= 0x5A; // a record in the middle: corruption, not a torn tail
         Files.write(segment, data);
 
         String err = CliEndToEndTest.run("node", "start", "n1").fails(1).err();
-        assertThat(err).contains("corrupt storage file").contains(segment.toString())
-                .contains("run: interstice node start n1 --salvage").doesNotContain("already running");
+        assertThat(err)
+                .contains("corrupt storage file")
+                .contains(segment.toString())
+                .contains("run: interstice node start n1 --salvage")
+                .doesNotContain("already running");
     }
 
     @Test
@@ -91,7 +105,10 @@ class NodeStartErrorsTest {
         }
         Files.writeString(storage, "not a directory");
         String err = CliEndToEndTest.run("node", "start", "n1").fails(1).err();
-        assertThat(err).contains("cannot open node 'n1'").contains("cannot open storage").doesNotContain("already running")
+        assertThat(err)
+                .contains("cannot open node 'n1'")
+                .contains("cannot open storage")
+                .doesNotContain("already running")
                 .doesNotContain("--salvage");
     }
 
@@ -99,7 +116,10 @@ class NodeStartErrorsTest {
     void aNodeThatIsAlreadyOpenIsReportedAsPossiblyRunning() {
         try (Node running = Node.open(NodeConfig.at(dir))) {
             String err = CliEndToEndTest.run("node", "start", "n1").fails(1).err();
-            assertThat(err).contains("already open").contains("(is it already running?)").doesNotContain("--salvage");
+            assertThat(err)
+                    .contains("already open")
+                    .contains("(is it already running?)")
+                    .doesNotContain("--salvage");
         }
     }
 }

@@ -52,7 +52,8 @@ public final class AdminToken {
             Path tmp = dir.resolve(FILE + ".tmp");
             Files.deleteIfExists(tmp);
             try {
-                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (UnsupportedOperationException e) { // not a POSIX file system
                 Files.createFile(tmp);
             }
@@ -69,7 +70,9 @@ public final class AdminToken {
         }
     }
 
-    public String value() { return value; }
+    public String value() {
+        return value;
+    }
 
     /** The proof a client sends for this token. */
     public byte[] proof(String nodeId, byte[] serverNonce, byte[] clientNonce) {
@@ -99,5 +102,8 @@ public final class AdminToken {
         return b;
     }
 
-    @Override public String toString() { return "AdminToken[****]"; }
+    @Override
+    public String toString() {
+        return "AdminToken[****]";
+    }
 }

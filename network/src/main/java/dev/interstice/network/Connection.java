@@ -50,17 +50,31 @@ final class Connection {
     static final int CHUNK = 64 * 1024;
     /** Largest payload of one Part. */
     static final int MAX_PART = 1 << 20;
+
     private static final int PART_OVERHEAD = 32;
 
     /**
      * How a connection guards memory: the budget it draws on, how long a large frame waits for node-wide room, and the
      * body and write-stall timeouts (zero: not watched).
      */
-    record Limits(int maxFrameBytes, int controlCapacity, int eventCapacity, MemoryBudget budget, Duration bufferWait,
-                  Duration bodyTimeout, Duration stallTimeout) {
+    record Limits(
+            int maxFrameBytes,
+            int controlCapacity,
+            int eventCapacity,
+            MemoryBudget budget,
+            Duration bufferWait,
+            Duration bodyTimeout,
+            Duration stallTimeout) {
         /** A client's connection: nothing is refused or watched here (what it reads answers its own requests). */
         static Limits client(int maxFrameBytes, int controlCapacity) {
-            return new Limits(maxFrameBytes, controlCapacity, 1, MemoryBudget.unlimited(), Duration.ZERO, Duration.ZERO, Duration.ZERO);
+            return new Limits(
+                    maxFrameBytes,
+                    controlCapacity,
+                    1,
+                    MemoryBudget.unlimited(),
+                    Duration.ZERO,
+                    Duration.ZERO,
+                    Duration.ZERO);
         }
     }
 
@@ -74,6 +88,7 @@ final class Connection {
     private final int maxFrameBytes;
     /** Reserved incoming frames; queued outgoing frames (and what the owner reserves for replies). */
     private final MemoryBudget.Account reading;
+
     private final MemoryBudget.Account writing;
     private final boolean watched;
 
@@ -87,6 +102,7 @@ final class Connection {
     private volatile long readingSince;
     /** System.nanoTime of the writer's last progress while it has frames to write; 0 when idle. */
     private volatile long writingSince;
+
     private final AtomicBoolean expiring = new AtomicBoolean();
 
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -105,19 +121,28 @@ final class Connection {
         this.in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
         this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
         Thread.ofVirtual().name("interstice-writer " + label).start(this::writeLoop);
-        this.watched = limits.bodyTimeout().isPositive() || limits.stallTimeout().isPositive();
+        this.watched =
+                limits.bodyTimeout().isPositive() || limits.stallTimeout().isPositive();
         if (watched) Watch.add(this);
     }
 
-    String label() { return label; }
+    String label() {
+        return label;
+    }
 
-    Socket socket() { return socket; }
+    Socket socket() {
+        return socket;
+    }
 
     /** Bytes this connection holds in the budget (reserved frames, queued replies). */
-    long bufferedBytes() { return reading.held() + writing.held(); }
+    long bufferedBytes() {
+        return reading.held() + writing.held();
+    }
 
     /** The account of outgoing frames, where the owner reserves for replies before queuing them. */
-    MemoryBudget.Account replies() { return writing; }
+    MemoryBudget.Account replies() {
+        return writing;
+    }
 
     /**
      * Reads one frame body (owner's reader thread only); null at a clean end of stream. A body above
@@ -165,10 +190,11 @@ final class Connection {
             throw new InterruptedIOException("interrupted while waiting for buffer memory");
         }
         switch (g) {
-            case GRANTED -> { }
+            case GRANTED -> {}
             case CLOSED -> throw new SocketException("connection closed");
-            case NODE_SHORT -> throw new BufferShortageException("node is short of buffer memory: a frame of " + len
-                    + " bytes found no room within " + limits.bufferWait().toMillis() + " ms; try again later");
+            case NODE_SHORT ->
+                throw new BufferShortageException("node is short of buffer memory: a frame of " + len
+                        + " bytes found no room within " + limits.bufferWait().toMillis() + " ms; try again later");
         }
     }
 
@@ -241,12 +267,18 @@ final class Connection {
         if (!send(MessageBytes.of(last), false, () -> close(reason))) close(reason);
     }
 
-    boolean isClosed() { return closed.get(); }
+    boolean isClosed() {
+        return closed.get();
+    }
 
-    String closeReason() { return closeReason; }
+    String closeReason() {
+        return closeReason;
+    }
 
     /** Completes with the close reason. */
-    CompletableFuture<String> closed() { return closedFuture; }
+    CompletableFuture<String> closed() {
+        return closedFuture;
+    }
 
     /** Closes the socket (idempotent); frames still queued are dropped, their callbacks run, the budget is given back. */
     void close(String reason) {
@@ -355,15 +387,16 @@ final class Connection {
         long r = readingSince;
         long body = limits.bodyTimeout().toNanos();
         if (r != 0 && body > 0 && now - r > body && expiring.compareAndSet(false, true)) {
-            String why = "a frame's body did not arrive within " + limits.bodyTimeout().toMillis() + " ms of its header";
+            String why = "a frame's body did not arrive within "
+                    + limits.bodyTimeout().toMillis() + " ms of its header";
             log.warn("{}: closing: {}", label, why);
             closeAfter(new Message.Closing(why), why);
         }
         long w = writingSince;
         long stall = limits.stallTimeout().toNanos();
         if (w != 0 && stall > 0 && now - w > stall) {
-            String why = "the other side read nothing for " + limits.stallTimeout().toMillis() + " ms while " + writing.held()
-                    + " bytes were queued for it";
+            String why = "the other side read nothing for "
+                    + limits.stallTimeout().toMillis() + " ms while " + writing.held() + " bytes were queued for it";
             log.warn("{}: closing: {}", label, why);
             close(why);
         }
@@ -388,16 +421,23 @@ final class Connection {
     /** One daemon thread checks every watched connection's body and write progress ten times a second. */
     private static final class Watch {
         private static final Set<Connection> WATCHED = ConcurrentHashMap.newKeySet();
-        private static final ScheduledExecutorService SWEEPER = Executors.newSingleThreadScheduledExecutor(
-                r -> Thread.ofPlatform().name("interstice-connection-watch").daemon(true).unstarted(r));
+        private static final ScheduledExecutorService SWEEPER =
+                Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
+                        .name("interstice-connection-watch")
+                        .daemon(true)
+                        .unstarted(r));
 
         static {
             SWEEPER.scheduleWithFixedDelay(Watch::sweep, 100, 100, TimeUnit.MILLISECONDS);
         }
 
-        static void add(Connection c) { WATCHED.add(c); }
+        static void add(Connection c) {
+            WATCHED.add(c);
+        }
 
-        static void remove(Connection c) { WATCHED.remove(c); }
+        static void remove(Connection c) {
+            WATCHED.remove(c);
+        }
 
         private static void sweep() {
             long now = System.nanoTime();
@@ -405,7 +445,8 @@ final class Connection {
                 try {
                     c.check(now);
                 } catch (RuntimeException | Error e) {
-                    // an exception would cancel the schedule: the watch must outlive any one connection (and a full heap)
+                    // an exception would cancel the schedule: the watch must outlive any one connection (and a full
+                    // heap)
                     log.warn("{}: watch check failed: {}", c.label, e.toString());
                 }
             }

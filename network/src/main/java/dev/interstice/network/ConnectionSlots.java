@@ -12,7 +12,9 @@ import java.util.Map;
 final class ConnectionSlots {
     /** A connection's slot; {@code full} (null for a regular slot) says why it had to take one of the admin reserve. */
     record Slot(InetAddress address, String full) {
-        boolean reserve() { return full != null; }
+        boolean reserve() {
+            return full != null;
+        }
     }
 
     private final String nodeName;
@@ -62,10 +64,12 @@ final class ConnectionSlots {
     private String full(InetAddress from) {
         int fromThere = perAddress.getOrDefault(from, 0);
         String addr = from.getHostAddress();
-        if (regular >= max) return "node '" + nodeName + "' is full: " + regular + " connections open (" + fromThere + " from " + addr + ")";
+        if (regular >= max)
+            return "node '" + nodeName + "' is full: " + regular + " connections open (" + fromThere + " from " + addr
+                    + ")";
         if (fromThere >= maxPerAddress)
-            return "node '" + nodeName + "' is full for " + addr + ": " + fromThere + " connections open from that address (at most "
-                    + maxPerAddress + " per address)";
+            return "node '" + nodeName + "' is full for " + addr + ": " + fromThere
+                    + " connections open from that address (at most " + maxPerAddress + " per address)";
         return null;
     }
 }

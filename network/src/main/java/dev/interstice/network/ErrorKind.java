@@ -47,7 +47,9 @@ public enum ErrorKind {
     PROTOCOL;
 
     /** Kinds that may appear in an {@code Error} reply. */
-    public boolean remote() { return ordinal() <= INTERNAL.ordinal(); }
+    public boolean remote() {
+        return ordinal() <= INTERNAL.ordinal();
+    }
 
     static final ErrorKind[] VALUES = values();
 

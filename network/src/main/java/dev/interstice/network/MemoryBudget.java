@@ -18,7 +18,11 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class MemoryBudget {
     /** What a reservation came to. */
-    enum Grant { GRANTED, NODE_SHORT, CLOSED }
+    enum Grant {
+        GRANTED,
+        NODE_SHORT,
+        CLOSED
+    }
 
     private static final long CLOSED = Long.MIN_VALUE;
 
@@ -40,14 +44,22 @@ final class MemoryBudget {
         return new MemoryBudget(Long.MAX_VALUE, Long.MAX_VALUE);
     }
 
-    long total() { return total; }
+    long total() {
+        return total;
+    }
 
-    long perConnection() { return perConnection; }
+    long perConnection() {
+        return perConnection;
+    }
 
     /** Bytes held by all connections now. */
-    long used() { return used.get(); }
+    long used() {
+        return used.get();
+    }
 
-    Account open() { return new Account(); }
+    Account open() {
+        return new Account();
+    }
 
     private static boolean fits(long held, long n, long limit) {
         return held == 0 || held + n <= limit;
@@ -72,7 +84,9 @@ final class MemoryBudget {
             return h == CLOSED ? 0 : h;
         }
 
-        boolean isClosed() { return held.get() == CLOSED; }
+        boolean isClosed() {
+            return held.get() == CLOSED;
+        }
 
         /**
          * Takes {@code n} bytes, waiting while this connection is at its limit (its own frames drain, or it is closed)
@@ -97,7 +111,8 @@ final class MemoryBudget {
                         nodeShortSince = 0; // our own frames hold the room: wait for them without a deadline
                     }
                     // timed: a release racing with our check is caught on the next round at the latest
-                    freed.await(Math.max(1, Math.min(TimeUnit.MILLISECONDS.toNanos(50), waitNanos)), TimeUnit.NANOSECONDS);
+                    freed.await(
+                            Math.max(1, Math.min(TimeUnit.MILLISECONDS.toNanos(50), waitNanos)), TimeUnit.NANOSECONDS);
                 }
             } finally {
                 waiters--;

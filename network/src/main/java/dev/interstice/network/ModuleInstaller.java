@@ -22,12 +22,14 @@ final class ModuleInstaller {
         String label = p.label().isBlank() ? "(" + p.wasm().length + " bytes)" : p.label();
         Node.Publication published = node.publish(label, p.wasm(), p.reset());
         server.moduleChanged(published.module());
-        return new Message.Published(p.id(), published.module(), published.schema().version(), published.replaced());
+        return new Message.Published(
+                p.id(), published.module(), published.schema().version(), published.replaced());
     }
 
     synchronized void remove(String module) {
         if (node.schema(module).isEmpty())
-            throw new NetworkException(ErrorKind.NOT_FOUND, "no module '" + module + "' is loaded on node '" + server.nodeName() + "'");
+            throw new NetworkException(
+                    ErrorKind.NOT_FOUND, "no module '" + module + "' is loaded on node '" + server.nodeName() + "'");
         node.remove(module);
         server.moduleChanged(module);
     }

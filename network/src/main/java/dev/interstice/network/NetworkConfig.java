@@ -43,7 +43,9 @@ public final class NetworkConfig implements Cloneable {
     private long maxReplyBytes = 1L << 30;
     private Map<String, String> nodeAddresses = Map.of();
 
-    public static NetworkConfig defaults() { return new NetworkConfig(); }
+    public static NetworkConfig defaults() {
+        return new NetworkConfig();
+    }
 
     private NetworkConfig copy() {
         try {
@@ -54,46 +56,112 @@ public final class NetworkConfig implements Cloneable {
     }
 
     /** The node's name in handshakes and schemas. */
-    public String nodeName() { return nodeName; }
-    public NetworkConfig withNodeName(String v) { var c = copy(); c.nodeName = v; return c; }
+    public String nodeName() {
+        return nodeName;
+    }
+
+    public NetworkConfig withNodeName(String v) {
+        var c = copy();
+        c.nodeName = v;
+        return c;
+    }
 
     /** Interface to listen on (default loopback; "0.0.0.0" for every interface). */
-    public String bindHost() { return bindHost; }
-    public NetworkConfig withBindHost(String v) { var c = copy(); c.bindHost = v; return c; }
+    public String bindHost() {
+        return bindHost;
+    }
+
+    public NetworkConfig withBindHost(String v) {
+        var c = copy();
+        c.bindHost = v;
+        return c;
+    }
 
     /** TCP port; 0 picks a free one. */
-    public int port() { return port; }
-    public NetworkConfig withPort(int v) { var c = copy(); c.port = v; return c; }
+    public int port() {
+        return port;
+    }
+
+    public NetworkConfig withPort(int v) {
+        var c = copy();
+        c.port = v;
+        return c;
+    }
 
     /** The address other nodes should use ("host:port"); null: the bound address. */
-    public String advertisedAddress() { return advertisedAddress; }
-    public NetworkConfig withAdvertisedAddress(String v) { var c = copy(); c.advertisedAddress = v; return c; }
+    public String advertisedAddress() {
+        return advertisedAddress;
+    }
+
+    public NetworkConfig withAdvertisedAddress(String v) {
+        var c = copy();
+        c.advertisedAddress = v;
+        return c;
+    }
 
     /** The admin credential; null: a random one nobody knows (no administration over the network). */
-    public AdminToken adminToken() { return adminToken; }
-    public NetworkConfig withAdminToken(AdminToken v) { var c = copy(); c.adminToken = v; return c; }
+    public AdminToken adminToken() {
+        return adminToken;
+    }
+
+    public NetworkConfig withAdminToken(AdminToken v) {
+        var c = copy();
+        c.adminToken = v;
+        return c;
+    }
 
     /** Largest frame accepted (bigger ones close the connection). */
-    public int maxFrameBytes() { return maxFrameBytes; }
-    public NetworkConfig withMaxFrameBytes(int v) { var c = copy(); c.maxFrameBytes = positive(v); return c; }
+    public int maxFrameBytes() {
+        return maxFrameBytes;
+    }
+
+    public NetworkConfig withMaxFrameBytes(int v) {
+        var c = copy();
+        c.maxFrameBytes = positive(v);
+        return c;
+    }
 
     /** Requests read but not yet answered, per connection; at the limit the node stops reading that connection. */
-    public int maxInFlight() { return maxInFlight; }
-    public NetworkConfig withMaxInFlight(int v) { var c = copy(); c.maxInFlight = positive(v); return c; }
+    public int maxInFlight() {
+        return maxInFlight;
+    }
+
+    public NetworkConfig withMaxInFlight(int v) {
+        var c = copy();
+        c.maxInFlight = positive(v);
+        return c;
+    }
 
     /** Connections open at once (clients and peers), besides the {@link #adminReserve}. */
-    public int maxConnections() { return maxConnections; }
-    public NetworkConfig withMaxConnections(int v) { var c = copy(); c.maxConnections = positive(v); return c; }
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    public NetworkConfig withMaxConnections(int v) {
+        var c = copy();
+        c.maxConnections = positive(v);
+        return c;
+    }
 
     /** Of the {@link #maxConnections}, how many may come from one remote address. */
-    public int maxConnectionsPerAddress() { return maxConnectionsPerAddress; }
-    public NetworkConfig withMaxConnectionsPerAddress(int v) { var c = copy(); c.maxConnectionsPerAddress = positive(v); return c; }
+    public int maxConnectionsPerAddress() {
+        return maxConnectionsPerAddress;
+    }
+
+    public NetworkConfig withMaxConnectionsPerAddress(int v) {
+        var c = copy();
+        c.maxConnectionsPerAddress = positive(v);
+        return c;
+    }
 
     /**
      * Extra connections let in when the node (or the remote address) is at its limit, for the admin only: such a
      * connection must authenticate as admin within the handshake timeout. 0: none.
      */
-    public int adminReserve() { return adminReserve; }
+    public int adminReserve() {
+        return adminReserve;
+    }
+
     public NetworkConfig withAdminReserve(int v) {
         if (v < 0) throw new IllegalArgumentException("must not be negative: " + v);
         var c = copy();
@@ -102,34 +170,79 @@ public final class NetworkConfig implements Cloneable {
     }
 
     /** Table events queued for one connection before its subscriber counts as too slow and is disconnected. */
-    public int eventQueueCapacity() { return eventQueueCapacity; }
-    public NetworkConfig withEventQueueCapacity(int v) { var c = copy(); c.eventQueueCapacity = positive(v); return c; }
+    public int eventQueueCapacity() {
+        return eventQueueCapacity;
+    }
+
+    public NetworkConfig withEventQueueCapacity(int v) {
+        var c = copy();
+        c.eventQueueCapacity = positive(v);
+        return c;
+    }
 
     /** Recent events kept per subscribed table so a reconnecting subscriber can resume without a snapshot. */
-    public int resumeBufferEvents() { return resumeBufferEvents; }
-    public NetworkConfig withResumeBufferEvents(int v) { var c = copy(); c.resumeBufferEvents = positive(v); return c; }
+    public int resumeBufferEvents() {
+        return resumeBufferEvents;
+    }
+
+    public NetworkConfig withResumeBufferEvents(int v) {
+        var c = copy();
+        c.resumeBufferEvents = positive(v);
+        return c;
+    }
 
     /** Received events waiting for local delivery, per peer; beyond it the link resynchronises. */
-    public int deliveryQueueCapacity() { return deliveryQueueCapacity; }
-    public NetworkConfig withDeliveryQueueCapacity(int v) { var c = copy(); c.deliveryQueueCapacity = positive(v); return c; }
+    public int deliveryQueueCapacity() {
+        return deliveryQueueCapacity;
+    }
+
+    public NetworkConfig withDeliveryQueueCapacity(int v) {
+        var c = copy();
+        c.deliveryQueueCapacity = positive(v);
+        return c;
+    }
 
     /** Remote reducer calls made by modules waiting to be sent, per peer; beyond it new calls are dropped (logged). */
-    public int remoteCallQueueCapacity() { return remoteCallQueueCapacity; }
-    public NetworkConfig withRemoteCallQueueCapacity(int v) { var c = copy(); c.remoteCallQueueCapacity = positive(v); return c; }
+    public int remoteCallQueueCapacity() {
+        return remoteCallQueueCapacity;
+    }
+
+    public NetworkConfig withRemoteCallQueueCapacity(int v) {
+        var c = copy();
+        c.remoteCallQueueCapacity = positive(v);
+        return c;
+    }
 
     /** Time from accepting a connection to its Hello (and, in the admin reserve, its Authenticate). */
-    public Duration handshakeTimeout() { return handshakeTimeout; }
-    public NetworkConfig withHandshakeTimeout(Duration v) { var c = copy(); c.handshakeTimeout = v; return c; }
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    public NetworkConfig withHandshakeTimeout(Duration v) {
+        var c = copy();
+        c.handshakeTimeout = v;
+        return c;
+    }
 
     /** A connection with no request in flight and no subscription that sends nothing this long is closed. */
-    public Duration idleTimeout() { return idleTimeout; }
-    public NetworkConfig withIdleTimeout(Duration v) { var c = copy(); c.idleTimeout = positive(v); return c; }
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    public NetworkConfig withIdleTimeout(Duration v) {
+        var c = copy();
+        c.idleTimeout = positive(v);
+        return c;
+    }
 
     /**
      * This node's links to other nodes send a Ping after this long without a request, so that they outlive the other
      * side's idle timeout (keep it well below that). Zero: no keep-alive.
      */
-    public Duration keepAlive() { return keepAlive; }
+    public Duration keepAlive() {
+        return keepAlive;
+    }
+
     public NetworkConfig withKeepAlive(Duration v) {
         if (v.isNegative()) throw new IllegalArgumentException("must not be negative: " + v);
         var c = copy();
@@ -137,23 +250,57 @@ public final class NetworkConfig implements Cloneable {
         return c;
     }
 
-    public Duration connectTimeout() { return connectTimeout; }
-    public NetworkConfig withConnectTimeout(Duration v) { var c = copy(); c.connectTimeout = v; return c; }
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    public NetworkConfig withConnectTimeout(Duration v) {
+        var c = copy();
+        c.connectTimeout = v;
+        return c;
+    }
 
     /** Default deadline of a client request (CLI calls). */
-    public Duration requestTimeout() { return requestTimeout; }
-    public NetworkConfig withRequestTimeout(Duration v) { var c = copy(); c.requestTimeout = v; return c; }
+    public Duration requestTimeout() {
+        return requestTimeout;
+    }
+
+    public NetworkConfig withRequestTimeout(Duration v) {
+        var c = copy();
+        c.requestTimeout = v;
+        return c;
+    }
 
     /** How long a module's remote query may wait (the node's execution lock is held meanwhile). */
-    public Duration remoteQueryDeadline() { return remoteQueryDeadline; }
-    public NetworkConfig withRemoteQueryDeadline(Duration v) { var c = copy(); c.remoteQueryDeadline = v; return c; }
+    public Duration remoteQueryDeadline() {
+        return remoteQueryDeadline;
+    }
+
+    public NetworkConfig withRemoteQueryDeadline(Duration v) {
+        var c = copy();
+        c.remoteQueryDeadline = v;
+        return c;
+    }
 
     /** How long a module's remote reducer call may wait for an unreachable peer before it is dropped (logged). */
-    public Duration remoteCallTtl() { return remoteCallTtl; }
-    public NetworkConfig withRemoteCallTtl(Duration v) { var c = copy(); c.remoteCallTtl = v; return c; }
+    public Duration remoteCallTtl() {
+        return remoteCallTtl;
+    }
 
-    public Duration reconnectInitialDelay() { return reconnectInitialDelay; }
-    public Duration reconnectMaxDelay() { return reconnectMaxDelay; }
+    public NetworkConfig withRemoteCallTtl(Duration v) {
+        var c = copy();
+        c.remoteCallTtl = v;
+        return c;
+    }
+
+    public Duration reconnectInitialDelay() {
+        return reconnectInitialDelay;
+    }
+
+    public Duration reconnectMaxDelay() {
+        return reconnectMaxDelay;
+    }
+
     public NetworkConfig withReconnectDelays(Duration initial, Duration max) {
         var c = copy();
         c.reconnectInitialDelay = initial;
@@ -162,44 +309,95 @@ public final class NetworkConfig implements Cloneable {
     }
 
     /** How often the node re-reads its modules' remote subscriptions (also refreshed after each publish/remove). */
-    public Duration subscriptionRefresh() { return subscriptionRefresh; }
-    public NetworkConfig withSubscriptionRefresh(Duration v) { var c = copy(); c.subscriptionRefresh = v; return c; }
+    public Duration subscriptionRefresh() {
+        return subscriptionRefresh;
+    }
+
+    public NetworkConfig withSubscriptionRefresh(Duration v) {
+        var c = copy();
+        c.subscriptionRefresh = v;
+        return c;
+    }
 
     /**
      * Bytes all connections together may hold in unfinished incoming frames and queued outgoing frames (default a
      * quarter of the maximum heap, at least 32 MiB). Large frames and replies wait for room (see {@link #bufferWait}).
      */
-    public long bufferBytes() { return bufferBytes; }
-    public NetworkConfig withBufferBytes(long v) { var c = copy(); c.bufferBytes = positive(v); return c; }
+    public long bufferBytes() {
+        return bufferBytes;
+    }
+
+    public NetworkConfig withBufferBytes(long v) {
+        var c = copy();
+        c.bufferBytes = positive(v);
+        return c;
+    }
 
     /**
      * The share of one connection in each direction (default one maximum frame plus 1 MiB): what its unfinished incoming
      * frames, and what its queued replies, may hold; one frame larger than it still passes alone.
      */
-    public long connectionBufferBytes() { return connectionBufferBytes > 0 ? connectionBufferBytes : maxFrameBytes + (1L << 20); }
-    public NetworkConfig withConnectionBufferBytes(long v) { var c = copy(); c.connectionBufferBytes = positive(v); return c; }
+    public long connectionBufferBytes() {
+        return connectionBufferBytes > 0 ? connectionBufferBytes : maxFrameBytes + (1L << 20);
+    }
+
+    public NetworkConfig withConnectionBufferBytes(long v) {
+        var c = copy();
+        c.connectionBufferBytes = positive(v);
+        return c;
+    }
 
     /**
      * How long a large frame (or reply) waits for buffer memory while the node is at its {@link #bufferBytes} total;
      * then the connection is closed (a reply is refused) with "node is short of buffer memory".
      */
-    public Duration bufferWait() { return bufferWait; }
-    public NetworkConfig withBufferWait(Duration v) { var c = copy(); c.bufferWait = v; return c; }
+    public Duration bufferWait() {
+        return bufferWait;
+    }
+
+    public NetworkConfig withBufferWait(Duration v) {
+        var c = copy();
+        c.bufferWait = v;
+        return c;
+    }
 
     /** A frame's body must arrive within this time of its header, else the connection is closed (slow senders). */
-    public Duration frameBodyTimeout() { return frameBodyTimeout; }
-    public NetworkConfig withFrameBodyTimeout(Duration v) { var c = copy(); c.frameBodyTimeout = v; return c; }
+    public Duration frameBodyTimeout() {
+        return frameBodyTimeout;
+    }
+
+    public NetworkConfig withFrameBodyTimeout(Duration v) {
+        var c = copy();
+        c.frameBodyTimeout = v;
+        return c;
+    }
 
     /** A connection whose queued frames make no progress for this long (the other side does not read) is closed. */
-    public Duration writeStallTimeout() { return writeStallTimeout; }
-    public NetworkConfig withWriteStallTimeout(Duration v) { var c = copy(); c.writeStallTimeout = v; return c; }
+    public Duration writeStallTimeout() {
+        return writeStallTimeout;
+    }
+
+    public NetworkConfig withWriteStallTimeout(Duration v) {
+        var c = copy();
+        c.writeStallTimeout = v;
+        return c;
+    }
 
     /** Largest reply this node accepts from another node (a reply larger than a frame arrives in parts). */
-    public long maxReplyBytes() { return maxReplyBytes; }
-    public NetworkConfig withMaxReplyBytes(long v) { var c = copy(); c.maxReplyBytes = positive(v); return c; }
+    public long maxReplyBytes() {
+        return maxReplyBytes;
+    }
+
+    public NetworkConfig withMaxReplyBytes(long v) {
+        var c = copy();
+        c.maxReplyBytes = positive(v);
+        return c;
+    }
 
     /** Addresses given to node dependencies by name, replacing those of the modules' bindings (see {@link #withNodeAddress}). */
-    public Map<String, String> nodeAddresses() { return nodeAddresses; }
+    public Map<String, String> nodeAddresses() {
+        return nodeAddresses;
+    }
 
     /**
      * Reaches the node that modules name {@code nodeName} in their node dependencies at {@code address} ("host:port")
@@ -216,7 +414,9 @@ public final class NetworkConfig implements Cloneable {
     }
 
     /** The address to use for the node dependency {@code nodeName} whose binding says {@code declared}. */
-    public String nodeAddress(String nodeName, String declared) { return nodeAddresses.getOrDefault(nodeName, declared); }
+    public String nodeAddress(String nodeName, String declared) {
+        return nodeAddresses.getOrDefault(nodeName, declared);
+    }
 
     /** A duration for messages: "90 s", or "250 ms" when not whole seconds. */
     static String describe(Duration d) {

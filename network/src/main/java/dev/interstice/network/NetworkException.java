@@ -17,5 +17,7 @@ public final class NetworkException extends IntersticeException {
     }
 
     /** The wire code of {@link #kind()}. */
-    public ErrorKind errorKind() { return ErrorKind.of(kind()); }
+    public ErrorKind errorKind() {
+        return ErrorKind.of(kind());
+    }
 }

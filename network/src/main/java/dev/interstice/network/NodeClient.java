@@ -25,7 +25,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -44,47 +43,174 @@ public final class NodeClient implements AutoCloseable {
      * connection as idle (zero: never). {@code maxReplyBytes}: the largest reply accepted when a node sends one in
      * parts (larger ones fail that request).
      */
-    public record Options(Message.Role role, String nodeId, String nodeName, AdminToken adminToken, Duration connectTimeout,
-                          Duration handshakeTimeout, Duration requestTimeout, int maxFrameBytes, int maxInFlight,
-                          Consumer<Message> listener, Consumer<String> onClose, Duration keepAlive, long maxReplyBytes) {
+    public record Options(
+            Message.Role role,
+            String nodeId,
+            String nodeName,
+            AdminToken adminToken,
+            Duration connectTimeout,
+            Duration handshakeTimeout,
+            Duration requestTimeout,
+            int maxFrameBytes,
+            int maxInFlight,
+            Consumer<Message> listener,
+            Consumer<String> onClose,
+            Duration keepAlive,
+            long maxReplyBytes) {
 
         /** A CLI client: no node identity. */
         public static Options client() {
             var d = NetworkConfig.defaults();
-            return new Options(Message.Role.CLIENT, "", "", null, d.connectTimeout(), d.handshakeTimeout(), d.requestTimeout(),
-                    d.maxFrameBytes(), d.maxInFlight(), null, null, d.keepAlive(), d.maxReplyBytes());
+            return new Options(
+                    Message.Role.CLIENT,
+                    "",
+                    "",
+                    null,
+                    d.connectTimeout(),
+                    d.handshakeTimeout(),
+                    d.requestTimeout(),
+                    d.maxFrameBytes(),
+                    d.maxInFlight(),
+                    null,
+                    null,
+                    d.keepAlive(),
+                    d.maxReplyBytes());
         }
 
         public Options withAdminToken(AdminToken t) {
-            return new Options(role, nodeId, nodeName, t, connectTimeout, handshakeTimeout, requestTimeout, maxFrameBytes, maxInFlight, listener, onClose, keepAlive, maxReplyBytes);
+            return new Options(
+                    role,
+                    nodeId,
+                    nodeName,
+                    t,
+                    connectTimeout,
+                    handshakeTimeout,
+                    requestTimeout,
+                    maxFrameBytes,
+                    maxInFlight,
+                    listener,
+                    onClose,
+                    keepAlive,
+                    maxReplyBytes);
         }
 
         public Options withRequestTimeout(Duration d) {
-            return new Options(role, nodeId, nodeName, adminToken, connectTimeout, handshakeTimeout, d, maxFrameBytes, maxInFlight, listener, onClose, keepAlive, maxReplyBytes);
+            return new Options(
+                    role,
+                    nodeId,
+                    nodeName,
+                    adminToken,
+                    connectTimeout,
+                    handshakeTimeout,
+                    d,
+                    maxFrameBytes,
+                    maxInFlight,
+                    listener,
+                    onClose,
+                    keepAlive,
+                    maxReplyBytes);
         }
 
         public Options withConnectTimeout(Duration d) {
-            return new Options(role, nodeId, nodeName, adminToken, d, d, requestTimeout, maxFrameBytes, maxInFlight, listener, onClose, keepAlive, maxReplyBytes);
+            return new Options(
+                    role,
+                    nodeId,
+                    nodeName,
+                    adminToken,
+                    d,
+                    d,
+                    requestTimeout,
+                    maxFrameBytes,
+                    maxInFlight,
+                    listener,
+                    onClose,
+                    keepAlive,
+                    maxReplyBytes);
         }
 
         public Options withMaxInFlight(int n) {
-            return new Options(role, nodeId, nodeName, adminToken, connectTimeout, handshakeTimeout, requestTimeout, maxFrameBytes, n, listener, onClose, keepAlive, maxReplyBytes);
+            return new Options(
+                    role,
+                    nodeId,
+                    nodeName,
+                    adminToken,
+                    connectTimeout,
+                    handshakeTimeout,
+                    requestTimeout,
+                    maxFrameBytes,
+                    n,
+                    listener,
+                    onClose,
+                    keepAlive,
+                    maxReplyBytes);
         }
 
         public Options asPeer(String id, String name) {
-            return new Options(Message.Role.PEER, id, name, adminToken, connectTimeout, handshakeTimeout, requestTimeout, maxFrameBytes, maxInFlight, listener, onClose, keepAlive, maxReplyBytes);
+            return new Options(
+                    Message.Role.PEER,
+                    id,
+                    name,
+                    adminToken,
+                    connectTimeout,
+                    handshakeTimeout,
+                    requestTimeout,
+                    maxFrameBytes,
+                    maxInFlight,
+                    listener,
+                    onClose,
+                    keepAlive,
+                    maxReplyBytes);
         }
 
         public Options withMaxReplyBytes(long n) {
-            return new Options(role, nodeId, nodeName, adminToken, connectTimeout, handshakeTimeout, requestTimeout, maxFrameBytes, maxInFlight, listener, onClose, keepAlive, n);
+            return new Options(
+                    role,
+                    nodeId,
+                    nodeName,
+                    adminToken,
+                    connectTimeout,
+                    handshakeTimeout,
+                    requestTimeout,
+                    maxFrameBytes,
+                    maxInFlight,
+                    listener,
+                    onClose,
+                    keepAlive,
+                    n);
         }
 
         public Options withListener(Consumer<Message> l, Consumer<String> closed) {
-            return new Options(role, nodeId, nodeName, adminToken, connectTimeout, handshakeTimeout, requestTimeout, maxFrameBytes, maxInFlight, l, closed, keepAlive, maxReplyBytes);
+            return new Options(
+                    role,
+                    nodeId,
+                    nodeName,
+                    adminToken,
+                    connectTimeout,
+                    handshakeTimeout,
+                    requestTimeout,
+                    maxFrameBytes,
+                    maxInFlight,
+                    l,
+                    closed,
+                    keepAlive,
+                    maxReplyBytes);
         }
 
         public Options withKeepAlive(Duration d) {
-            return new Options(role, nodeId, nodeName, adminToken, connectTimeout, handshakeTimeout, requestTimeout, maxFrameBytes, maxInFlight, listener, onClose, d, maxReplyBytes);
+            return new Options(
+                    role,
+                    nodeId,
+                    nodeName,
+                    adminToken,
+                    connectTimeout,
+                    handshakeTimeout,
+                    requestTimeout,
+                    maxFrameBytes,
+                    maxInFlight,
+                    listener,
+                    onClose,
+                    d,
+                    maxReplyBytes);
         }
     }
 
@@ -102,6 +228,7 @@ public final class NodeClient implements AutoCloseable {
     private volatile String closingReason;
     /** The reply arriving in parts (reader thread only): its id (-1: none), parts so far, and whether it is too large. */
     private long partsOf = -1;
+
     private final List<byte[]> parts = new ArrayList<>();
     private long partsBytes;
     private boolean partsRefused;
@@ -120,9 +247,9 @@ public final class NodeClient implements AutoCloseable {
      * A timeout therefore fires up to that much late, never early.
      */
     private static final long SWEEP_MILLIS = 20;
-    private static final ScheduledExecutorService SWEEPER =
-            Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().name("interstice-client-timeouts")
-                    .daemon(true).unstarted(r));
+
+    private static final ScheduledExecutorService SWEEPER = Executors.newSingleThreadScheduledExecutor(r ->
+            Thread.ofPlatform().name("interstice-client-timeouts").daemon(true).unstarted(r));
     private ScheduledFuture<?> sweep;
 
     private void expireOverdue() {
@@ -132,8 +259,11 @@ public final class NodeClient implements AutoCloseable {
             Pending p = e.getValue();
             Message.Request req = p.request;
             if (req == null || now - p.deadlineNanos < 0) continue;
-            p.future.complete(new Message.Error(e.getKey(), ErrorKind.TIMEOUT, "no reply from node '" + nodeName() + "' at " + address
-                    + " to " + describe(req) + " within " + p.timeoutMillis + " ms (the node may be unreachable, overloaded or stuck)"));
+            p.future.complete(new Message.Error(
+                    e.getKey(),
+                    ErrorKind.TIMEOUT,
+                    "no reply from node '" + nodeName() + "' at " + address + " to " + describe(req) + " within "
+                            + p.timeoutMillis + " ms (the node may be unreachable, overloaded or stuck)"));
         }
     }
 
@@ -173,59 +303,98 @@ public final class NodeClient implements AutoCloseable {
         Message.Welcome welcome;
         byte[] nonce = AdminToken.nonce();
         try {
-            socket.connect(new InetSocketAddress(target.getHostString(), target.getPort()), (int) Math.max(1, options.connectTimeout().toMillis()));
+            socket.connect(new InetSocketAddress(target.getHostString(), target.getPort()), (int)
+                    Math.max(1, options.connectTimeout().toMillis()));
         } catch (UnknownHostException e) {
             close(socket);
-            throw new NetworkException(ErrorKind.UNREACHABLE, "cannot reach " + address + ": unknown host '" + target.getHostString() + "'", e);
+            throw new NetworkException(
+                    ErrorKind.UNREACHABLE,
+                    "cannot reach " + address + ": unknown host '" + target.getHostString() + "'",
+                    e);
         } catch (ConnectException | NoRouteToHostException e) {
             close(socket);
-            throw new NetworkException(ErrorKind.UNREACHABLE, "cannot reach " + address + ": " + e.getMessage()
-                    + " (is the node running? start it with: interstice node start <name>)", e);
+            throw new NetworkException(
+                    ErrorKind.UNREACHABLE,
+                    "cannot reach " + address + ": " + e.getMessage()
+                            + " (is the node running? start it with: interstice node start <name>)",
+                    e);
         } catch (SocketTimeoutException e) {
             close(socket);
-            throw new NetworkException(ErrorKind.UNREACHABLE, "cannot reach " + address + ": no answer within "
-                    + options.connectTimeout().toMillis() + " ms", e);
+            throw new NetworkException(
+                    ErrorKind.UNREACHABLE,
+                    "cannot reach " + address + ": no answer within "
+                            + options.connectTimeout().toMillis() + " ms",
+                    e);
         } catch (IOException e) {
             close(socket);
             throw new NetworkException(ErrorKind.UNREACHABLE, "cannot reach " + address + ": " + e.getMessage(), e);
         }
         try {
-            conn = new Connection(socket, "client " + address, Connection.Limits.client(options.maxFrameBytes(), options.maxInFlight() + 16));
-            conn.send(new Message.Hello(MessageCodec.MAJOR, MessageCodec.MINOR, options.role(), options.nodeId(), options.nodeName(), nonce));
+            conn = new Connection(
+                    socket,
+                    "client " + address,
+                    Connection.Limits.client(options.maxFrameBytes(), options.maxInFlight() + 16));
+            conn.send(new Message.Hello(
+                    MessageCodec.MAJOR,
+                    MessageCodec.MINOR,
+                    options.role(),
+                    options.nodeId(),
+                    options.nodeName(),
+                    nonce));
             socket.setSoTimeout((int) Math.max(1, options.handshakeTimeout().toMillis()));
             Message first = conn.readMessage();
             socket.setSoTimeout(0);
-            if (first == null) throw new NetworkException(ErrorKind.PROTOCOL, address + " closed the connection during the handshake (is it an Interstice node?)");
-            if (first instanceof Message.Reject r) throw new NetworkException(ErrorKind.PROTOCOL, address + " refused the connection: " + r.reason());
+            if (first == null)
+                throw new NetworkException(
+                        ErrorKind.PROTOCOL,
+                        address + " closed the connection during the handshake (is it an Interstice node?)");
+            if (first instanceof Message.Reject r)
+                throw new NetworkException(ErrorKind.PROTOCOL, address + " refused the connection: " + r.reason());
             if (!(first instanceof Message.Welcome w))
-                throw new NetworkException(ErrorKind.PROTOCOL, address + " answered the handshake with message type " + first.type());
+                throw new NetworkException(
+                        ErrorKind.PROTOCOL, address + " answered the handshake with message type " + first.type());
             if (w.major() != MessageCodec.MAJOR)
-                throw new NetworkException(ErrorKind.PROTOCOL, address + " speaks protocol version " + w.major() + "." + w.minor()
-                        + " but this client speaks " + MessageCodec.MAJOR + "." + MessageCodec.MINOR + "; use a matching Interstice version");
+                throw new NetworkException(
+                        ErrorKind.PROTOCOL,
+                        address + " speaks protocol version " + w.major() + "." + w.minor() + " but this client speaks "
+                                + MessageCodec.MAJOR + "." + MessageCodec.MINOR
+                                + "; use a matching Interstice version");
             welcome = w;
         } catch (SocketTimeoutException e) {
             close(socket);
-            throw new NetworkException(ErrorKind.PROTOCOL, address + " did not complete the handshake within "
-                    + options.handshakeTimeout().toMillis() + " ms (is it an Interstice node?)", e);
+            throw new NetworkException(
+                    ErrorKind.PROTOCOL,
+                    address + " did not complete the handshake within "
+                            + options.handshakeTimeout().toMillis() + " ms (is it an Interstice node?)",
+                    e);
         } catch (ProtocolException e) {
             close(socket);
-            throw new NetworkException(ErrorKind.PROTOCOL, "what answers at " + address + " is not an Interstice node, or speaks an "
-                    + "incompatible protocol (" + e.getMessage() + "); check the address", e);
+            throw new NetworkException(
+                    ErrorKind.PROTOCOL,
+                    "what answers at " + address + " is not an Interstice node, or speaks an "
+                            + "incompatible protocol (" + e.getMessage() + "); check the address",
+                    e);
         } catch (IOException e) {
             close(socket);
-            throw new NetworkException(ErrorKind.PROTOCOL, "handshake with " + address + " failed: " + e.getMessage(), e);
+            throw new NetworkException(
+                    ErrorKind.PROTOCOL, "handshake with " + address + " failed: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             close(socket);
             throw e;
         }
         var client = new NodeClient(address, options, conn, welcome);
-        client.sweep = SWEEPER.scheduleWithFixedDelay(client::expireOverdue, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        client.sweep = SWEEPER.scheduleWithFixedDelay(
+                client::expireOverdue, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
         conn.closed().whenComplete((r, e) -> client.sweep.cancel(false));
         Thread.ofVirtual().name("interstice-client " + address).start(client::readLoop);
         if (options.adminToken() != null) {
             try {
-                client.expect(client.request(id -> new Message.Authenticate(id,
-                        options.adminToken().proof(welcome.nodeId(), welcome.nonce(), nonce)), options.requestTimeout()), Message.Ok.class);
+                client.expect(
+                        client.request(
+                                id -> new Message.Authenticate(
+                                        id, options.adminToken().proof(welcome.nodeId(), welcome.nonce(), nonce)),
+                                options.requestTimeout()),
+                        Message.Ok.class);
                 client.admin = true;
             } catch (RuntimeException e) {
                 client.close();
@@ -243,19 +412,31 @@ public final class NodeClient implements AutoCloseable {
         }
     }
 
-    public String address() { return address; }
+    public String address() {
+        return address;
+    }
 
-    public String nodeId() { return welcome.nodeId(); }
+    public String nodeId() {
+        return welcome.nodeId();
+    }
 
-    public String nodeName() { return welcome.nodeName(); }
+    public String nodeName() {
+        return welcome.nodeName();
+    }
 
     /** True once the node accepted the admin credential. */
-    public boolean isAdmin() { return admin; }
+    public boolean isAdmin() {
+        return admin;
+    }
 
-    public boolean isOpen() { return !conn.isClosed(); }
+    public boolean isOpen() {
+        return !conn.isClosed();
+    }
 
     /** Completes with the reason when the connection closes. */
-    public CompletableFuture<String> closed() { return conn.closed(); }
+    public CompletableFuture<String> closed() {
+        return conn.closed();
+    }
 
     /** Why the connection closed: the node's own reason when it sent one (a failed write may have closed it first). */
     private String closeReason() {
@@ -264,7 +445,9 @@ public final class NodeClient implements AutoCloseable {
     }
 
     /** The largest frame this connection can carry: the smaller of this client's and the node's (from Welcome) limits. */
-    public int maxFrameBytes() { return Math.min(options.maxFrameBytes(), welcome.maxFrameBytes()); }
+    public int maxFrameBytes() {
+        return Math.min(options.maxFrameBytes(), welcome.maxFrameBytes());
+    }
 
     private void readLoop() {
         String reason = "closed by the node";
@@ -288,7 +471,9 @@ public final class NodeClient implements AutoCloseable {
         } catch (ProtocolException e) {
             reason = "protocol error from " + address + ": " + e.getMessage();
         } catch (IOException e) {
-            reason = conn.isClosed() && conn.closeReason() != null ? conn.closeReason() : "connection lost: " + e.getMessage();
+            reason = conn.isClosed() && conn.closeReason() != null
+                    ? conn.closeReason()
+                    : "connection lost: " + e.getMessage();
         } catch (RuntimeException e) {
             reason = "client failure: " + e;
         } finally {
@@ -309,7 +494,9 @@ public final class NodeClient implements AutoCloseable {
      */
     private Message assemble(Message.Part p) throws ProtocolException {
         if (partsOf != p.id()) {
-            if (partsOf >= 0) throw new ProtocolException("a part of reply " + p.id() + " arrived among the parts of reply " + partsOf);
+            if (partsOf >= 0)
+                throw new ProtocolException(
+                        "a part of reply " + p.id() + " arrived among the parts of reply " + partsOf);
             partsOf = p.id();
         }
         partsBytes += p.bytes().length;
@@ -317,9 +504,15 @@ public final class NodeClient implements AutoCloseable {
             partsRefused = true;
             parts.clear();
             Pending pending = this.pending.remove(p.id());
-            if (pending != null) pending.future.complete(new Message.Error(p.id(), ErrorKind.UNSUPPORTED, "the reply from " + address
-                    + " to " + (pending.request == null ? "request " + p.id() : describe(pending.request)) + " is larger than this client's maximum of "
-                    + options.maxReplyBytes() + " bytes (NodeClient.Options.withMaxReplyBytes, NetworkConfig.withMaxReplyBytes)"));
+            if (pending != null)
+                pending.future.complete(new Message.Error(
+                        p.id(),
+                        ErrorKind.UNSUPPORTED,
+                        "the reply from " + address
+                                + " to " + (pending.request == null ? "request " + p.id() : describe(pending.request))
+                                + " is larger than this client's maximum of "
+                                + options.maxReplyBytes()
+                                + " bytes (NodeClient.Options.withMaxReplyBytes, NetworkConfig.withMaxReplyBytes)"));
         }
         if (!partsRefused) parts.add(p.bytes());
         if (!p.last()) return null;
@@ -337,7 +530,8 @@ public final class NodeClient implements AutoCloseable {
         if (refused) return null;
         Message m = MessageCodec.decode(whole);
         if (!(m instanceof Message.Reply r) || r.id() != p.id())
-            throw new ProtocolException("the parts of reply " + p.id() + " hold message type " + m.type() + " instead of that reply");
+            throw new ProtocolException(
+                    "the parts of reply " + p.id() + " hold message type " + m.type() + " instead of that reply");
         return m;
     }
 
@@ -350,8 +544,11 @@ public final class NodeClient implements AutoCloseable {
         long start = System.nanoTime();
         try {
             if (!permits.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS))
-                return CompletableFuture.completedFuture(new Message.Error(0, ErrorKind.TIMEOUT, "no free request slot on the connection to "
-                        + address + " within " + timeout.toMillis() + " ms (" + pending.size() + " requests in flight)"));
+                return CompletableFuture.completedFuture(new Message.Error(
+                        0,
+                        ErrorKind.TIMEOUT,
+                        "no free request slot on the connection to " + address + " within " + timeout.toMillis()
+                                + " ms (" + pending.size() + " requests in flight)"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CompletableFuture.completedFuture(new Message.Error(0, ErrorKind.TIMEOUT, "interrupted"));
@@ -360,7 +557,8 @@ public final class NodeClient implements AutoCloseable {
     }
 
     /** Sends a request holding one of the permits; it is released when the request completes. */
-    private CompletableFuture<Message.Reply> send(LongFunction<? extends Message.Request> make, Duration timeout, long start) {
+    private CompletableFuture<Message.Reply> send(
+            LongFunction<? extends Message.Request> make, Duration timeout, long start) {
         long nanos = timeout.toNanos();
         lastSent = System.nanoTime();
         long id = ids.incrementAndGet();
@@ -375,14 +573,21 @@ public final class NodeClient implements AutoCloseable {
         p.request = req; // published last: the sweep skips a request until its deadline is set
         pending.put(id, p); // before sending: the reply (or its first part) may arrive at once
         byte[] body = MessageCodec.encode(req);
-        if (body.length > maxFrameBytes()) { // the node would hang up on it: refuse it here, the connection stays usable
-            p.future.complete(new Message.Error(id, ErrorKind.UNSUPPORTED, describe(req) + " was not sent: its message has "
-                    + body.length + " bytes, more than node '" + nodeName() + "' accepts (" + maxFrameBytes() + " bytes)"));
+        if (body.length
+                > maxFrameBytes()) { // the node would hang up on it: refuse it here, the connection stays usable
+            p.future.complete(new Message.Error(
+                    id,
+                    ErrorKind.UNSUPPORTED,
+                    describe(req) + " was not sent: its message has " + body.length + " bytes, more than node '"
+                            + nodeName() + "' accepts (" + maxFrameBytes() + " bytes)"));
             return p.future;
         }
         if (conn.isClosed() || !conn.send(body, null)) {
-            p.future.complete(new Message.Error(id, ErrorKind.CONNECTION_LOST, "connection to " + address + " is closed"
-                    + (closeReason() == null ? "" : " (" + closeReason() + ")")));
+            p.future.complete(new Message.Error(
+                    id,
+                    ErrorKind.CONNECTION_LOST,
+                    "connection to " + address + " is closed"
+                            + (closeReason() == null ? "" : " (" + closeReason() + ")")));
         }
         return p.future;
     }
@@ -416,7 +621,9 @@ public final class NodeClient implements AutoCloseable {
         }
         if (r instanceof Message.Error err) throw new NetworkException(err.kind(), err.message());
         if (!type.isInstance(r))
-            throw new NetworkException(ErrorKind.PROTOCOL, address + " answered with message type " + r.type() + " instead of " + type.getSimpleName());
+            throw new NetworkException(
+                    ErrorKind.PROTOCOL,
+                    address + " answered with message type " + r.type() + " instead of " + type.getSimpleName());
         return type.cast(r);
     }
 
@@ -428,17 +635,20 @@ public final class NodeClient implements AutoCloseable {
     }
 
     public IntersticeValue query(String module, String query, List<IntersticeValue> args) {
-        return expect(request(id -> new Message.Query(id, module, query, "", args)), Message.QueryResult.class).value();
+        return expect(request(id -> new Message.Query(id, module, query, "", args)), Message.QueryResult.class)
+                .value();
     }
 
     /** The node's schema: every module with {@code full} (admin only), else the public view. */
     public NodeSchema schema(boolean full) {
-        return expect(request(id -> new Message.GetSchema(id, full)), Message.SchemaResult.class).schema();
+        return expect(request(id -> new Message.GetSchema(id, full)), Message.SchemaResult.class)
+                .schema();
     }
 
     public List<Row> rows(String module, String table) {
         var out = new ArrayList<Row>();
-        for (byte[] b : expect(request(id -> new Message.GetRows(id, module, table)), Message.RowsResult.class).rows()) out.add(Abi.decodeRow(b));
+        for (byte[] b : expect(request(id -> new Message.GetRows(id, module, table)), Message.RowsResult.class)
+                .rows()) out.add(Abi.decodeRow(b));
         return out;
     }
 
@@ -447,10 +657,14 @@ public final class NodeClient implements AutoCloseable {
      * ("module too large (N MiB; the limit is M MiB)").
      */
     public Message.Published publish(String label, byte[] wasm, boolean reset, Duration timeout) {
-        long limit = maxFrameBytes() - PUBLISH_OVERHEAD - (long) label.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        long limit = maxFrameBytes()
+                - PUBLISH_OVERHEAD
+                - (long) label.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         if (wasm.length > limit)
-            throw new NetworkException(ErrorKind.UNSUPPORTED, "module too large (" + mebibytes(wasm.length, limit)
-                    + ", the largest message node '" + nodeName() + "' accepts)");
+            throw new NetworkException(
+                    ErrorKind.UNSUPPORTED,
+                    "module too large (" + mebibytes(wasm.length, limit) + ", the largest message node '" + nodeName()
+                            + "' accepts)");
         return expect(request(id -> new Message.Publish(id, label, wasm, reset), timeout), Message.Published.class);
     }
 
@@ -465,7 +679,8 @@ public final class NodeClient implements AutoCloseable {
     static String mebibytes(long size, long limit) {
         String n = String.format(java.util.Locale.ROOT, "%.1f", size / 1048576.0);
         String m = String.format(java.util.Locale.ROOT, "%.1f", limit / 1048576.0);
-        return n.equals(m) ? n + " MiB, " + size + " bytes; the limit is " + m + " MiB, " + limit + " bytes"
+        return n.equals(m)
+                ? n + " MiB, " + size + " bytes; the limit is " + m + " MiB, " + limit + " bytes"
                 : n + " MiB; the limit is " + m + " MiB";
     }
 
@@ -477,7 +692,9 @@ public final class NodeClient implements AutoCloseable {
     }
 
     /** Requests currently waiting for their reply. */
-    public int inFlight() { return pending.size(); }
+    public int inFlight() {
+        return pending.size();
+    }
 
     @Override
     public void close() {

@@ -48,12 +48,15 @@ public final class NodeServer implements AutoCloseable {
     private final ConnectionSlots slots;
     /** Connections being told that no slot is free (each for at most the handshake timeout). */
     private final AtomicInteger refusing = new AtomicInteger();
+
     private volatile long lastRefusalLog;
     /** Ends connections whose handshake is overdue and idle ones. */
     private final ScheduledExecutorService sweeper;
+
     private final Map<String, Integer> peerCounts = new HashMap<>();
     /** Runs connect/disconnect hooks in order, off the network threads. */
     private final ThreadPoolExecutor lifecycle;
+
     private final Thread acceptor;
     private volatile boolean closed;
 
@@ -64,22 +67,43 @@ public final class NodeServer implements AutoCloseable {
         this.serverSocket = new ServerSocket();
         serverSocket.setReuseAddress(true);
         serverSocket.bind(new InetSocketAddress(InetAddress.getByName(config.bindHost()), config.port()), 128);
-        this.address = config.advertisedAddress() != null ? config.advertisedAddress()
+        this.address = config.advertisedAddress() != null
+                ? config.advertisedAddress()
                 : Addresses.format(config.bindHost(), serverSocket.getLocalPort());
         this.streams = new TableStreams(config.resumeBufferEvents(), node::whenDurable);
         this.budget = new MemoryBudget(config.bufferBytes(), config.connectionBufferBytes());
         this.installer = new ModuleInstaller(this);
-        this.slots = new ConnectionSlots(config.nodeName(), config.maxConnections(), config.maxConnectionsPerAddress(), config.adminReserve());
-        this.lifecycle = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(4096),
+        this.slots = new ConnectionSlots(
+                config.nodeName(), config.maxConnections(), config.maxConnectionsPerAddress(), config.adminReserve());
+        this.lifecycle = new ThreadPoolExecutor(
+                1,
+                1,
+                0,
+                TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(4096),
                 Thread.ofVirtual().name("interstice-lifecycle").factory(),
-                (r, ex) -> log.warn("dropping a connect/disconnect notification: {} pending", ex.getQueue().size()));
+                (r, ex) -> log.warn(
+                        "dropping a connect/disconnect notification: {} pending",
+                        ex.getQueue().size()));
         node.addCommitListener(streams);
         this.peers = new PeerNetwork(this);
         node.setPeers(peers);
-        this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("interstice-sweeper " + serverSocket.getLocalPort()).factory());
-        long period = Math.clamp(Math.min(config.idleTimeout().toMillis(), config.handshakeTimeout().toMillis()) / 4, 10, 1000);
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                .daemon()
+                .name("interstice-sweeper " + serverSocket.getLocalPort())
+                .factory());
+        long period = Math.clamp(
+                Math.min(
+                                config.idleTimeout().toMillis(),
+                                config.handshakeTimeout().toMillis())
+                        / 4,
+                10,
+                1000);
         sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
-        this.acceptor = Thread.ofPlatform().daemon().name("interstice-accept " + serverSocket.getLocalPort()).start(this::acceptLoop);
+        this.acceptor = Thread.ofPlatform()
+                .daemon()
+                .name("interstice-accept " + serverSocket.getLocalPort())
+                .start(this::acceptLoop);
         log.info("node '{}' ({}) listening on {}", config.nodeName(), node.id(), serverSocket.getLocalSocketAddress());
     }
 
@@ -88,34 +112,60 @@ public final class NodeServer implements AutoCloseable {
         return new NodeServer(node, config);
     }
 
-    public Node node() { return node; }
+    public Node node() {
+        return node;
+    }
 
-    public NetworkConfig config() { return config; }
+    public NetworkConfig config() {
+        return config;
+    }
 
-    public String nodeName() { return config.nodeName(); }
+    public String nodeName() {
+        return config.nodeName();
+    }
 
     /** The address advertised to others ("host:port"). */
-    public String address() { return address; }
+    public String address() {
+        return address;
+    }
 
-    public int port() { return serverSocket.getLocalPort(); }
+    public int port() {
+        return serverSocket.getLocalPort();
+    }
 
-    public PeerNetwork peers() { return peers; }
+    public PeerNetwork peers() {
+        return peers;
+    }
 
-    AdminToken token() { return token; }
+    AdminToken token() {
+        return token;
+    }
 
-    TableStreams streams() { return streams; }
+    TableStreams streams() {
+        return streams;
+    }
 
-    ModuleInstaller installer() { return installer; }
+    ModuleInstaller installer() {
+        return installer;
+    }
 
-    MemoryBudget budget() { return budget; }
+    MemoryBudget budget() {
+        return budget;
+    }
 
     /** Bytes the connections hold now in unfinished incoming frames and queued replies (see {@link NetworkConfig#bufferBytes()}). */
-    public long bufferedBytes() { return budget.used(); }
+    public long bufferedBytes() {
+        return budget.used();
+    }
 
-    boolean isClosed() { return closed; }
+    boolean isClosed() {
+        return closed;
+    }
 
     /** Number of open connections (clients and peers). */
-    public int connections() { return sessions.size(); }
+    public int connections() {
+        return sessions.size();
+    }
 
     private void acceptLoop() {
         while (!closed) {
@@ -142,11 +192,13 @@ public final class NodeServer implements AutoCloseable {
                     session.connection().close("server closed");
                     break;
                 }
-                Thread.ofVirtual().name("interstice-session " + s.getRemoteSocketAddress()).start(session::run);
+                Thread.ofVirtual()
+                        .name("interstice-session " + s.getRemoteSocketAddress())
+                        .start(session::run);
             } catch (IOException e) {
                 slots.release(slot);
                 log.warn("cannot set up connection from {}: {}", s.getRemoteSocketAddress(), e.getMessage());
-                try { s.close(); } catch (IOException ignored) { }
+                closeQuietly(s);
             }
         }
     }
@@ -168,23 +220,27 @@ public final class NodeServer implements AutoCloseable {
             closeQuietly(s);
             return;
         }
-        Thread.ofVirtual().name("interstice-refuse " + s.getRemoteSocketAddress()).start(() -> {
-            ScheduledFuture<?> deadline = null;
-            try (s) {
-                // a Hello trickling in byte by byte must not hold the socket past the handshake timeout either
-                deadline = sweeper.schedule(() -> closeQuietly(s), config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-                s.setSoTimeout((int) Math.max(1, config.handshakeTimeout().toMillis()));
-                if (Frames.read(s.getInputStream(), 4096) == null) return;
-                Frames.write(s.getOutputStream(), MessageCodec.encode(new Message.Reject(why)));
-                s.getOutputStream().flush();
-                s.shutdownOutput();
-            } catch (IOException | ProtocolException | RejectedExecutionException e) {
-                // gone, silent or not speaking the protocol (or the node is stopping): closed without a reason
-            } finally {
-                if (deadline != null) deadline.cancel(false);
-                refusing.decrementAndGet();
-            }
-        });
+        Thread.ofVirtual()
+                .name("interstice-refuse " + s.getRemoteSocketAddress())
+                .start(() -> {
+                    ScheduledFuture<?> deadline = null;
+                    try (s) {
+                        // a Hello trickling in byte by byte must not hold the socket past the handshake timeout either
+                        deadline = sweeper.schedule(
+                                () -> closeQuietly(s), config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                        s.setSoTimeout(
+                                (int) Math.max(1, config.handshakeTimeout().toMillis()));
+                        if (Frames.read(s.getInputStream(), 4096) == null) return;
+                        Frames.write(s.getOutputStream(), MessageCodec.encode(new Message.Reject(why)));
+                        s.getOutputStream().flush();
+                        s.shutdownOutput();
+                    } catch (IOException | ProtocolException | RejectedExecutionException e) {
+                        // gone, silent or not speaking the protocol (or the node is stopping): closed without a reason
+                    } finally {
+                        if (deadline != null) deadline.cancel(false);
+                        refusing.decrementAndGet();
+                    }
+                });
     }
 
     private static void closeQuietly(Socket s) {
@@ -258,7 +314,9 @@ public final class NodeServer implements AutoCloseable {
         streams.close();
         peers.close();
         node.setPeers(null);
-        for (ServerSession s : sessions) s.connection().closeAfter(new dev.interstice.network.wire.Message.Closing("node shutting down"), "server closed");
+        for (ServerSession s : sessions)
+            s.connection()
+                    .closeAfter(new dev.interstice.network.wire.Message.Closing("node shutting down"), "server closed");
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
         while (!sessions.isEmpty() && System.nanoTime() < until) {
             try {

@@ -29,7 +29,13 @@ final class PeerLink {
     /** A link reconnects while it has subscriptions, or for this long after its last call or query. */
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(60);
 
-    private record OutCall(String nodeName, String module, String reducer, List<IntersticeValue> args, String callerModule, long expiresAt) {}
+    private record OutCall(
+            String nodeName,
+            String module,
+            String reducer,
+            List<IntersticeValue> args,
+            String callerModule,
+            long expiresAt) {}
 
     private record Delivery(RemoteTable table, Message message) {}
 
@@ -52,6 +58,7 @@ final class PeerLink {
     private final Map<String, RemoteTable> tables = new ConcurrentHashMap<>();
     /** Subscription id (on the current connection) to table. */
     private final Map<Long, RemoteTable> bySubscription = new ConcurrentHashMap<>();
+
     private final List<Thread> threads = new ArrayList<>();
 
     PeerLink(PeerNetwork net, String address) {
@@ -91,9 +98,10 @@ final class PeerLink {
                     } catch (Exception e) {
                         // interrupted: closing
                     }
-                } else synchronized (monitor) {
-                    if (client == c) waitQuietly(10); // its reader is finishing
-                }
+                } else
+                    synchronized (monitor) {
+                        if (client == c) waitQuietly(10); // its reader is finishing
+                    }
                 continue;
             }
             try {
@@ -122,8 +130,11 @@ final class PeerLink {
     }
 
     private void connectOnce() {
-        var opts = NodeClient.Options.client().asPeer(node.id(), server.nodeName())
-                .withConnectTimeout(cfg.connectTimeout()).withRequestTimeout(cfg.requestTimeout()).withKeepAlive(cfg.keepAlive())
+        var opts = NodeClient.Options.client()
+                .asPeer(node.id(), server.nodeName())
+                .withConnectTimeout(cfg.connectTimeout())
+                .withRequestTimeout(cfg.requestTimeout())
+                .withKeepAlive(cfg.keepAlive())
                 .withMaxReplyBytes(cfg.maxReplyBytes())
                 .withListener(this::onMessage, reason -> onClosed());
         NodeClient c = NodeClient.connect(address, opts);
@@ -138,7 +149,8 @@ final class PeerLink {
             // requests in order, so the effects of calls queued meanwhile (e.g. a module's call made on load) reach
             // the subscriptions as events after their snapshot, not inside the snapshot's baseline.
             for (RemoteTable t : tables.values()) subscribe(c, t);
-            if (!c.isOpen()) throw new IllegalStateException("the connection to " + address + " closed right after the handshake");
+            if (!c.isOpen())
+                throw new IllegalStateException("the connection to " + address + " closed right after the handshake");
             client = c;
             connects.incrementAndGet();
             lastError = "connection lost";
@@ -152,8 +164,10 @@ final class PeerLink {
     private void onClosed() {
         long refused = refusedDeliveries.getAndSet(0);
         if (refused > 1)
-            log.warn("link to {}: {} more received messages were dropped after the delivery queue filled (the subscriptions resynchronise)",
-                    address, refused - 1);
+            log.warn(
+                    "link to {}: {} more received messages were dropped after the delivery queue filled (the subscriptions resynchronise)",
+                    address,
+                    refused - 1);
         synchronized (monitor) {
             bySubscription.clear();
             for (RemoteTable t : tables.values()) {
@@ -209,12 +223,20 @@ final class PeerLink {
     // ------------------------------------------------------------------ calls and queries
 
     /** Queues a reducer call made by a module (never blocks); false if the queue is full. */
-    boolean enqueueCall(String nodeName, String module, String reducer, List<IntersticeValue> args, String callerModule) {
+    boolean enqueueCall(
+            String nodeName, String module, String reducer, List<IntersticeValue> args, String callerModule) {
         lastUsed = System.nanoTime();
-        boolean queued = calls.offer(new OutCall(nodeName, module, reducer, args, callerModule, System.nanoTime() + cfg.remoteCallTtl().toNanos()));
-        if (queued) synchronized (monitor) {
-            monitor.notifyAll();
-        }
+        boolean queued = calls.offer(new OutCall(
+                nodeName,
+                module,
+                reducer,
+                args,
+                callerModule,
+                System.nanoTime() + cfg.remoteCallTtl().toNanos()));
+        if (queued)
+            synchronized (monitor) {
+                monitor.notifyAll();
+            }
         return queued;
     }
 
@@ -229,30 +251,62 @@ final class PeerLink {
             if (c == null) continue;
             NodeClient cl = awaitConnected(c.expiresAt());
             if (cl == null) {
-                if (!closed) log.warn("dropped the call of {}.{} on node '{}' from module {}: {} unreachable for {} s ({})", c.module(), c.reducer(),
-                        c.nodeName(), c.callerModule(), address, cfg.remoteCallTtl().toSeconds(), lastError);
+                if (!closed)
+                    log.warn(
+                            "dropped the call of {}.{} on node '{}' from module {}: {} unreachable for {} s ({})",
+                            c.module(),
+                            c.reducer(),
+                            c.nodeName(),
+                            c.callerModule(),
+                            address,
+                            cfg.remoteCallTtl().toSeconds(),
+                            lastError);
                 continue;
             }
-            cl.request(id -> new Message.Call(id, c.module(), c.reducer(), c.callerModule(), false, c.args()), cfg.requestTimeout())
+            cl.request(
+                            id -> new Message.Call(id, c.module(), c.reducer(), c.callerModule(), false, c.args()),
+                            cfg.requestTimeout())
                     .thenAccept(r -> {
                         if (r instanceof Message.Error e)
-                            log.warn("call of {}.{} on node '{}' from module {} failed: {}", c.module(), c.reducer(), c.nodeName(), c.callerModule(), e.message());
+                            log.warn(
+                                    "call of {}.{} on node '{}' from module {} failed: {}",
+                                    c.module(),
+                                    c.reducer(),
+                                    c.nodeName(),
+                                    c.callerModule(),
+                                    e.message());
                     });
         }
     }
 
     /** A module's remote query: waits at most until {@code deadline} (System.nanoTime). */
-    IntersticeValue query(String nodeName, String module, String query, List<IntersticeValue> args, String callerModule, long deadline) {
+    IntersticeValue query(
+            String nodeName,
+            String module,
+            String query,
+            List<IntersticeValue> args,
+            String callerModule,
+            long deadline) {
         NodeClient c = awaitConnected(deadline);
         Duration budget = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
         if (c == null)
-            throw new CallException(CallException.Kind.NOT_FOUND, "node '" + nodeName + "' at " + address + " is not reachable: " + lastError);
-        Message.Reply r = c.request(id -> new Message.Query(id, module, query, callerModule, args), budget).join();
+            throw new CallException(
+                    CallException.Kind.NOT_FOUND,
+                    "node '" + nodeName + "' at " + address + " is not reachable: " + lastError);
+        Message.Reply r = c.request(id -> new Message.Query(id, module, query, callerModule, args), budget)
+                .join();
         return switch (r) {
             case Message.QueryResult q -> q.value();
-            case Message.Error e -> throw new CallException(e.kind() == ErrorKind.NOT_FOUND || e.kind() == ErrorKind.CONNECTION_LOST
-                    ? CallException.Kind.NOT_FOUND : CallException.Kind.REFUSED, "node '" + nodeName + "': " + e.message());
-            default -> throw new CallException(CallException.Kind.REFUSED, "node '" + nodeName + "' answered a query with message type " + r.type());
+            case Message.Error e ->
+                throw new CallException(
+                        e.kind() == ErrorKind.NOT_FOUND || e.kind() == ErrorKind.CONNECTION_LOST
+                                ? CallException.Kind.NOT_FOUND
+                                : CallException.Kind.REFUSED,
+                        "node '" + nodeName + "': " + e.message());
+            default ->
+                throw new CallException(
+                        CallException.Kind.REFUSED,
+                        "node '" + nodeName + "' answered a query with message type " + r.type());
         };
     }
 
@@ -282,9 +336,10 @@ final class PeerLink {
             tables.put(e.getKey(), t);
             NodeClient c = currentClient();
             if (c != null) subscribe(c, t);
-            else synchronized (monitor) {
-                monitor.notifyAll();
-            }
+            else
+                synchronized (monitor) {
+                    monitor.notifyAll();
+                }
         }
     }
 
@@ -306,24 +361,29 @@ final class PeerLink {
         if (!t.subscription.compareAndSet(0, -1)) return;
         RemoteTable.Position pos = t.position();
         c.request(id -> {
-            bySubscription.put(id, t);
-            t.subscription.set(id);
-            return new Message.Subscribe(id, t.module, t.table, pos.epoch(), pos.seq());
-        }).thenAccept(r -> {
-            if (r instanceof Message.Error e) {
-                bySubscription.remove(r.id());
-                t.subscription.compareAndSet(r.id(), 0);
-                t.subscription.compareAndSet(-1, 0);
-                if (e.kind() != ErrorKind.CONNECTION_LOST) {
-                    if (!e.message().equals(t.lastFailure))
-                        log.warn("cannot subscribe to {} on {}: {} (retrying every {} ms)", t.label(), address, e.message(),
-                                cfg.subscriptionRefresh().toMillis());
-                    t.lastFailure = e.message();
-                }
-            } else if (r instanceof Message.Subscribed) {
-                t.lastFailure = null;
-            }
-        });
+                    bySubscription.put(id, t);
+                    t.subscription.set(id);
+                    return new Message.Subscribe(id, t.module, t.table, pos.epoch(), pos.seq());
+                })
+                .thenAccept(r -> {
+                    if (r instanceof Message.Error e) {
+                        bySubscription.remove(r.id());
+                        t.subscription.compareAndSet(r.id(), 0);
+                        t.subscription.compareAndSet(-1, 0);
+                        if (e.kind() != ErrorKind.CONNECTION_LOST) {
+                            if (!e.message().equals(t.lastFailure))
+                                log.warn(
+                                        "cannot subscribe to {} on {}: {} (retrying every {} ms)",
+                                        t.label(),
+                                        address,
+                                        e.message(),
+                                        cfg.subscriptionRefresh().toMillis());
+                            t.lastFailure = e.message();
+                        }
+                    } else if (r instanceof Message.Subscribed) {
+                        t.lastFailure = null;
+                    }
+                });
     }
 
     /**
@@ -331,7 +391,8 @@ final class PeerLink {
      * the drop (a 64 KiB read buffer holds some 1,900 small events): only the first refusal is logged, the rest are
      * counted and summed up once the connection has ended. Touched by that connection's reader thread only.
      */
-    private final java.util.concurrent.atomic.AtomicLong refusedDeliveries = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong refusedDeliveries =
+            new java.util.concurrent.atomic.AtomicLong();
 
     /** Reader thread: never blocks; a full delivery queue drops the connection (the subscriptions then resynchronise). */
     private void onMessage(Message m) {
@@ -343,8 +404,12 @@ final class PeerLink {
         };
         if (t == null) return;
         // once one message is refused the connection is going away: later ones are refused too, so none skips ahead
-        if ((refusedDeliveries.get() > 0 || !deliveries.offer(new Delivery(t, m))) && refusedDeliveries.getAndIncrement() == 0) {
-            log.warn("link to {}: {} received events wait for delivery; dropping the connection to resynchronise", address, deliveries.size());
+        if ((refusedDeliveries.get() > 0 || !deliveries.offer(new Delivery(t, m)))
+                && refusedDeliveries.getAndIncrement() == 0) {
+            log.warn(
+                    "link to {}: {} received events wait for delivery; dropping the connection to resynchronise",
+                    address,
+                    deliveries.size());
             dropConnection("delivery queue full");
         }
     }
@@ -361,7 +426,12 @@ final class PeerLink {
             try {
                 process(d.table(), d.message());
             } catch (RuntimeException e) {
-                if (!closed) log.warn("delivering an event of {} from {} failed: {}", d.table().label(), address, e.toString());
+                if (!closed)
+                    log.warn(
+                            "delivering an event of {} from {} failed: {}",
+                            d.table().label(),
+                            address,
+                            e.toString());
             }
         }
     }
@@ -375,17 +445,27 @@ final class PeerLink {
                     log.debug("subscription to {} on {} resumed after event {}", t.label(), address, s.seq());
                 } else {
                     var changes = t.snapshot(s.epoch(), s.seq(), s.rows());
-                    log.debug("subscription to {} on {}: snapshot of {} rows at event {} ({} changes to deliver)", t.label(), address,
-                            s.rows().size(), s.seq(), changes.size());
+                    log.debug(
+                            "subscription to {} on {}: snapshot of {} rows at event {} ({} changes to deliver)",
+                            t.label(),
+                            address,
+                            s.rows().size(),
+                            s.seq(),
+                            changes.size());
                     for (RemoteTable.Change c : changes) deliver(t, c, "");
                 }
             }
             case Message.TableEvent e -> {
                 switch (t.event(e.seq(), e.kind(), e.before(), e.after())) {
                     case DELIVER -> deliver(t, new RemoteTable.Change(e.kind(), e.before(), e.after()), e.origin());
-                    case DUPLICATE -> { }
+                    case DUPLICATE -> {}
                     case GAP -> {
-                        log.warn("gap in the events of {} from {} (got {}, expected {}); resubscribing", t.label(), address, e.seq(), t.position().seq() + 1);
+                        log.warn(
+                                "gap in the events of {} from {} (got {}, expected {}); resubscribing",
+                                t.label(),
+                                address,
+                                e.seq(),
+                                t.position().seq() + 1);
                         resubscribe(t);
                     }
                 }
@@ -394,7 +474,7 @@ final class PeerLink {
                 log.info("{} on {} restarted its stream ({}); resubscribing", t.label(), address, r.reason());
                 resubscribe(t);
             }
-            default -> { }
+            default -> {}
         }
     }
 

@@ -37,25 +37,35 @@ public final class PeerNetwork implements Peers, AutoCloseable {
     PeerNetwork(NodeServer server) {
         this.server = server;
         this.node = server.node();
-        this.outgoing = new java.util.concurrent.ArrayBlockingQueue<>(server.config().remoteCallQueueCapacity());
+        this.outgoing =
+                new java.util.concurrent.ArrayBlockingQueue<>(server.config().remoteCallQueueCapacity());
         this.refresher = Thread.ofVirtual().name("interstice-subscriptions").start(this::refreshLoop);
         this.dispatcher = Thread.ofVirtual().name("interstice-remote-calls").start(this::dispatchLoop);
     }
 
-    NodeServer server() { return server; }
+    NodeServer server() {
+        return server;
+    }
 
-    private record OutCall(String nodeName, String module, String reducer, List<IntersticeValue> args, String callerModule) {}
+    private record OutCall(
+            String nodeName, String module, String reducer, List<IntersticeValue> args, String callerModule) {}
 
     /**
      * Never blocks and takes no lock: the runtime calls it once the calling transaction is durable, possibly from the
      * storage's completion thread. A dispatcher thread resolves the node name and hands the call to its link, in order.
      */
     @Override
-    public void callReducer(String nodeName, String module, String reducer, List<IntersticeValue> args, CallContext caller) {
-        if (closed) throw new CallException(CallException.Kind.NOT_FOUND, "node '" + nodeName + "' is not reachable: the network is stopped");
+    public void callReducer(
+            String nodeName, String module, String reducer, List<IntersticeValue> args, CallContext caller) {
+        if (closed)
+            throw new CallException(
+                    CallException.Kind.NOT_FOUND, "node '" + nodeName + "' is not reachable: the network is stopped");
         if (!outgoing.offer(new OutCall(nodeName, module, reducer, args, caller.callerModuleName())))
-            throw new CallException(CallException.Kind.REFUSED, "too many remote calls waiting to be sent ("
-                    + server.config().remoteCallQueueCapacity() + "); the call of " + module + "." + reducer + " on node '" + nodeName + "' is dropped");
+            throw new CallException(
+                    CallException.Kind.REFUSED,
+                    "too many remote calls waiting to be sent ("
+                            + server.config().remoteCallQueueCapacity() + "); the call of " + module + "." + reducer
+                            + " on node '" + nodeName + "' is dropped");
     }
 
     private void dispatchLoop() {
@@ -74,22 +84,38 @@ public final class PeerNetwork implements Peers, AutoCloseable {
                     try {
                         refreshSubscriptions();
                     } catch (RuntimeException e) {
-                        log.warn("refreshing remote subscriptions failed: {}", e.toString()); // the refresher retries; the call still goes
+                        log.warn(
+                                "refreshing remote subscriptions failed: {}",
+                                e.toString()); // the refresher retries; the call still goes
                     }
                 }
                 if (!link(address).enqueueCall(c.nodeName(), c.module(), c.reducer(), c.args(), c.callerModule()))
-                    log.warn("dropped the call of {}.{} on node '{}' from module {}: {} calls already wait for {}", c.module(), c.reducer(),
-                            c.nodeName(), c.callerModule(), server.config().remoteCallQueueCapacity(), address);
+                    log.warn(
+                            "dropped the call of {}.{} on node '{}' from module {}: {} calls already wait for {}",
+                            c.module(),
+                            c.reducer(),
+                            c.nodeName(),
+                            c.callerModule(),
+                            server.config().remoteCallQueueCapacity(),
+                            address);
             } catch (RuntimeException e) {
-                if (!closed) log.warn("call of {}.{} on node '{}' from module {} not sent: {}", c.module(), c.reducer(), c.nodeName(),
-                        c.callerModule(), e.getMessage());
+                if (!closed)
+                    log.warn(
+                            "call of {}.{} on node '{}' from module {} not sent: {}",
+                            c.module(),
+                            c.reducer(),
+                            c.nodeName(),
+                            c.callerModule(),
+                            e.getMessage());
             }
         }
     }
 
     @Override
-    public IntersticeValue query(String nodeName, String module, String query, List<IntersticeValue> args, CallContext caller) {
-        long deadline = System.nanoTime() + server.config().remoteQueryDeadline().toNanos();
+    public IntersticeValue query(
+            String nodeName, String module, String query, List<IntersticeValue> args, CallContext caller) {
+        long deadline =
+                System.nanoTime() + server.config().remoteQueryDeadline().toNanos();
         String address = resolve(nodeName, caller.callerModuleName());
         return link(address).query(nodeName, module, query, args, caller.callerModuleName(), deadline);
     }
@@ -99,13 +125,17 @@ public final class PeerNetwork implements Peers, AutoCloseable {
      * that node another address ({@link NetworkConfig#withNodeAddress}).
      */
     private String resolve(String nodeName, String module) {
-        if (closed) throw new CallException(CallException.Kind.NOT_FOUND, "node '" + nodeName + "' is not reachable: the network is stopped");
+        if (closed)
+            throw new CallException(
+                    CallException.Kind.NOT_FOUND, "node '" + nodeName + "' is not reachable: the network is stopped");
         ModuleSchema m = node.schema(module).orElse(null);
         if (m != null)
             for (NodeDependency d : m.nodeDependencies())
                 if (d.name().equals(nodeName)) return server.config().nodeAddress(nodeName, d.address());
-        throw new CallException(CallException.Kind.NOT_FOUND, "module '" + module + "' has no node dependency named '" + nodeName
-                + "' (add its binding with: interstice bindings add node " + nodeName + ")");
+        throw new CallException(
+                CallException.Kind.NOT_FOUND,
+                "module '" + module + "' has no node dependency named '" + nodeName
+                        + "' (add its binding with: interstice bindings add node " + nodeName + ")");
     }
 
     private PeerLink link(String address) {
@@ -121,13 +151,22 @@ public final class PeerNetwork implements Peers, AutoCloseable {
         try {
             for (Node.RemoteSubscription s : node.remoteSubscriptions()) {
                 if (s.address().isEmpty()) {
-                    log.warn("a module subscribes to {}.{}.{} but declares no node dependency '{}' (its address is unknown)",
-                            s.node(), s.module(), s.table(), s.node());
+                    log.warn(
+                            "a module subscribes to {}.{}.{} but declares no node dependency '{}' (its address is unknown)",
+                            s.node(),
+                            s.module(),
+                            s.table(),
+                            s.node());
                     continue;
                 }
                 String key = s.module() + '\u0000' + s.table();
-                wanted.computeIfAbsent(server.config().nodeAddress(s.node(), s.address().get()), a -> new HashMap<>())
-                        .computeIfAbsent(key, k -> Map.entry(k, new LinkedHashSet<>())).getValue().add(s.node());
+                wanted.computeIfAbsent(
+                                server.config()
+                                        .nodeAddress(s.node(), s.address().get()),
+                                a -> new HashMap<>())
+                        .computeIfAbsent(key, k -> Map.entry(k, new LinkedHashSet<>()))
+                        .getValue()
+                        .add(s.node());
             }
         } catch (IllegalStateException e) {
             return; // node closed

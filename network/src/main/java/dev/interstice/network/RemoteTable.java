@@ -33,6 +33,7 @@ final class RemoteTable {
     final String table;
     /** Local names of the remote node (modules may name it differently); events are delivered under each. */
     volatile Set<String> nodeNames;
+
     private volatile Position position = new Position("", 0);
     /** Rows as delivered, by encoded primary key; null until the first snapshot (the baseline). */
     private Map<ByteBuffer, byte[]> mirror;
@@ -40,6 +41,7 @@ final class RemoteTable {
     final java.util.concurrent.atomic.AtomicLong subscription = new java.util.concurrent.atomic.AtomicLong();
     /** After a gap: events are ignored until the next Subscribed. */
     boolean awaitingResubscribe;
+
     volatile boolean removed;
     /** A Subscribed reply was processed on the current connection (events flow). */
     volatile boolean synced;
@@ -52,9 +54,13 @@ final class RemoteTable {
         this.nodeNames = nodeNames;
     }
 
-    Position position() { return position; }
+    Position position() {
+        return position;
+    }
 
-    String label() { return module + "." + table; }
+    String label() {
+        return module + "." + table;
+    }
 
     /** A resumed stream: nothing to deliver; events continue after max(seen, seq). */
     void resumed(String epoch, long seq) {
@@ -77,7 +83,8 @@ final class RemoteTable {
             for (var e : next.entrySet()) {
                 byte[] old = mirror.get(e.getKey());
                 if (old == null) changes.add(new Change(TableEventKind.INSERT, null, e.getValue()));
-                else if (!java.util.Arrays.equals(old, e.getValue())) changes.add(new Change(TableEventKind.UPDATE, old, e.getValue()));
+                else if (!java.util.Arrays.equals(old, e.getValue()))
+                    changes.add(new Change(TableEventKind.UPDATE, old, e.getValue()));
             }
         }
         mirror = next;
@@ -86,7 +93,11 @@ final class RemoteTable {
         return changes;
     }
 
-    enum Verdict { DELIVER, DUPLICATE, GAP }
+    enum Verdict {
+        DELIVER,
+        DUPLICATE,
+        GAP
+    }
 
     /** Checks an event's sequence number and applies it to the mirror when it is the next one. */
     Verdict event(long seq, TableEventKind kind, byte[] before, byte[] after) {

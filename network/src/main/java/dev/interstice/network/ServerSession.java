@@ -9,11 +9,11 @@ import dev.interstice.network.wire.Message;
 import dev.interstice.network.wire.MessageBytes;
 import dev.interstice.network.wire.MessageCodec;
 import dev.interstice.network.wire.ProtocolException;
-import dev.interstice.runtime.exec.Ack;
 import dev.interstice.runtime.IntersticeException;
+import dev.interstice.runtime.engine.GuestTrapException;
+import dev.interstice.runtime.exec.Ack;
 import dev.interstice.runtime.exec.CallException;
 import dev.interstice.runtime.exec.CallResult;
-import dev.interstice.runtime.engine.GuestTrapException;
 import dev.interstice.runtime.node.Node;
 import java.io.EOFException;
 import java.io.IOException;
@@ -43,6 +43,7 @@ final class ServerSession implements TableStreams.Sink {
     static final CallContext CLIENT_CALLER = new CallContext("cli", "");
     /** Longest node id and node name a Hello may carry (UTF-8 bytes); longer ones are refused. */
     static final int MAX_NODE_ID_BYTES = 128;
+
     static final int MAX_NODE_NAME_BYTES = 256;
 
     private final NodeServer server;
@@ -53,6 +54,7 @@ final class ServerSession implements TableStreams.Sink {
     private final byte[] nonce = AdminToken.nonce();
     /** Whether the node has a data directory (an in-memory node persists nothing). */
     private final boolean persistent;
+
     private final ConnectionSlots.Slot slot;
     private final long acceptedAt = System.nanoTime();
     private Message.Hello hello;
@@ -63,15 +65,19 @@ final class ServerSession implements TableStreams.Sink {
     private volatile long lastHeard = acceptedAt;
     /** When this session was told to close for being overdue or idle (0: not yet). */
     private volatile long closingSince;
+
     private volatile Thread worker;
-    private final java.util.concurrent.atomic.AtomicBoolean disconnectingSlow = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean disconnectingSlow =
+            new java.util.concurrent.atomic.AtomicBoolean();
     /** Held from a rows request (GetRows, Subscribe) until its reply is written: one rows reply streams at a time. */
     private final Semaphore rowStream = new Semaphore(1);
     /** Which taking of {@link #rowStream} is current (0: free), so that it is given back exactly once. */
     private final AtomicLong rowStreamTicket = new AtomicLong();
+
     private long tickets; // worker only
     /** The request id holding the rows stream, and the bytes reserved for the row references its reply holds. */
     private volatile long rowStreamId = -1;
+
     private final AtomicLong rowStreamHeld = new AtomicLong();
 
     /** A request read, with the length of its frame (whose reservation it holds until handled). */
@@ -83,18 +89,32 @@ final class ServerSession implements TableStreams.Sink {
         this.node = server.node();
         this.persistent = node.storageStats().isPresent();
         var cfg = server.config();
-        this.conn = new Connection(socket, "session " + socket.getRemoteSocketAddress(), new Connection.Limits(cfg.maxFrameBytes(),
-                cfg.maxInFlight() + 16, cfg.eventQueueCapacity(), server.budget(), cfg.bufferWait(), cfg.frameBodyTimeout(),
-                cfg.writeStallTimeout()));
+        this.conn = new Connection(
+                socket,
+                "session " + socket.getRemoteSocketAddress(),
+                new Connection.Limits(
+                        cfg.maxFrameBytes(),
+                        cfg.maxInFlight() + 16,
+                        cfg.eventQueueCapacity(),
+                        server.budget(),
+                        cfg.bufferWait(),
+                        cfg.frameBodyTimeout(),
+                        cfg.writeStallTimeout()));
         this.inFlight = new Semaphore(cfg.maxInFlight());
         this.work = new ArrayBlockingQueue<>(cfg.maxInFlight());
     }
 
-    Connection connection() { return conn; }
+    Connection connection() {
+        return conn;
+    }
 
-    ConnectionSlots.Slot slot() { return slot; }
+    ConnectionSlots.Slot slot() {
+        return slot;
+    }
 
-    boolean isPeer() { return hello != null && hello.role() == Message.Role.PEER; }
+    boolean isPeer() {
+        return hello != null && hello.role() == Message.Role.PEER;
+    }
 
     /** The reader loop (runs on its own thread until the connection ends). */
     void run() {
@@ -106,7 +126,8 @@ final class ServerSession implements TableStreams.Sink {
                 server.peerUp(hello.nodeId());
                 peerUp = true;
             }
-            worker = Thread.ofVirtual().name("interstice-worker " + conn.label()).start(this::workLoop);
+            worker =
+                    Thread.ofVirtual().name("interstice-worker " + conn.label()).start(this::workLoop);
             while (!conn.isClosed()) {
                 byte[] body = conn.readFrame();
                 if (body == null) {
@@ -131,14 +152,21 @@ final class ServerSession implements TableStreams.Sink {
             closeTelling(reason);
         } catch (Connection.BufferShortageException e) {
             reason = e.getMessage();
-            log.warn("{}: closing the connection: {} ({} of {} bytes of the node's buffer budget in use)", conn.label(), reason,
-                    server.budget().used(), server.budget().total());
+            log.warn(
+                    "{}: closing the connection: {} ({} of {} bytes of the node's buffer budget in use)",
+                    conn.label(),
+                    reason,
+                    server.budget().used(),
+                    server.budget().total());
             closeTelling(reason);
         } catch (EOFException e) {
             reason = "closed by the other side mid-frame";
         } catch (SocketTimeoutException e) {
             reason = "handshake timed out";
-            log.warn("{}: no handshake within {}; closing", conn.label(), server.config().handshakeTimeout());
+            log.warn(
+                    "{}: no handshake within {}; closing",
+                    conn.label(),
+                    server.config().handshakeTimeout());
         } catch (SocketException e) {
             reason = conn.isClosed() ? conn.closeReason() : "connection reset: " + e.getMessage();
         } catch (IOException e) {
@@ -179,33 +207,46 @@ final class ServerSession implements TableStreams.Sink {
     }
 
     private boolean handshake() throws IOException, ProtocolException {
-        conn.socket().setSoTimeout((int) Math.max(1, server.config().handshakeTimeout().toMillis()));
+        conn.socket().setSoTimeout((int)
+                Math.max(1, server.config().handshakeTimeout().toMillis()));
         Message first = conn.readMessage();
         if (first == null) return false;
-        if (!(first instanceof Message.Hello h)) throw new ProtocolException("expected a handshake (Hello), got message type " + first.type());
+        if (!(first instanceof Message.Hello h))
+            throw new ProtocolException("expected a handshake (Hello), got message type " + first.type());
         if (h.major() != MessageCodec.MAJOR) {
-            String why = "protocol version " + h.major() + "." + h.minor() + " is not supported: node '" + server.nodeName()
-                    + "' speaks version " + MessageCodec.MAJOR + "." + MessageCodec.MINOR + "; use a matching Interstice version";
+            String why = "protocol version " + h.major() + "." + h.minor() + " is not supported: node '"
+                    + server.nodeName() + "' speaks version " + MessageCodec.MAJOR + "." + MessageCodec.MINOR
+                    + "; use a matching Interstice version";
             return refuse(why);
         }
-        if (h.nonce().length < 16 || h.nonce().length > 64) throw new ProtocolException("bad handshake nonce length " + h.nonce().length);
+        if (h.nonce().length < 16 || h.nonce().length > 64)
+            throw new ProtocolException("bad handshake nonce length " + h.nonce().length);
         String tooLong = tooLong("node id", h.nodeId(), MAX_NODE_ID_BYTES);
         if (tooLong == null) tooLong = tooLong("node name", h.nodeName(), MAX_NODE_NAME_BYTES);
         if (tooLong != null) return refuse(tooLong);
         if (h.role() == Message.Role.PEER && (h.nodeId().isEmpty() || h.nodeId().equals(node.id()))) {
-            return refuse(h.nodeId().isEmpty() ? "a peer must give its node id" : "this is node " + node.id() + " itself");
+            return refuse(
+                    h.nodeId().isEmpty() ? "a peer must give its node id" : "this is node " + node.id() + " itself");
         }
         hello = h;
         admitted = !slot.reserve();
         conn.socket().setSoTimeout(0);
-        conn.send(new Message.Welcome(MessageCodec.MAJOR, MessageCodec.MINOR, node.id(), server.nodeName(), nonce,
-                server.config().maxFrameBytes(), server.config().maxInFlight()));
+        conn.send(new Message.Welcome(
+                MessageCodec.MAJOR,
+                MessageCodec.MINOR,
+                node.id(),
+                server.nodeName(),
+                nonce,
+                server.config().maxFrameBytes(),
+                server.config().maxInFlight()));
         return true;
     }
 
     private static String tooLong(String what, String value, int max) {
         int n = value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-        return n <= max ? null : "the " + what + " in the handshake is " + n + " bytes long; at most " + max + " bytes are allowed";
+        return n <= max
+                ? null
+                : "the " + what + " in the handshake is " + n + " bytes long; at most " + max + " bytes are allowed";
     }
 
     /**
@@ -214,17 +255,24 @@ final class ServerSession implements TableStreams.Sink {
      */
     private boolean authenticatedThroughReserve(Message.Request req) {
         String why = slot.full() + "; only the admin may connect now (authenticating first); try again later";
-        if (req instanceof Message.Authenticate a && server.token().verify(a.proof(), node.id(), nonce, hello.nonce())) {
+        if (req instanceof Message.Authenticate a
+                && server.token().verify(a.proof(), node.id(), nonce, hello.nonce())) {
             admin = true;
             admitted = true;
             conn.send(new Message.Ok(a.id()));
             return true;
         }
-        log.warn("{}: let in through the admin reserve but sent {} instead of the admin credential; closing", conn.label(),
+        log.warn(
+                "{}: let in through the admin reserve but sent {} instead of the admin credential; closing",
+                conn.label(),
                 req instanceof Message.Authenticate ? "a wrong credential" : "a request");
-        conn.send(req instanceof Message.Authenticate
-                ? new Message.Error(req.id(), ErrorKind.UNAUTHORIZED, "the admin credential for node '" + server.nodeName() + "' was refused; " + why)
-                : new Message.Error(req.id(), ErrorKind.UNAVAILABLE, why));
+        conn.send(
+                req instanceof Message.Authenticate
+                        ? new Message.Error(
+                                req.id(),
+                                ErrorKind.UNAUTHORIZED,
+                                "the admin credential for node '" + server.nodeName() + "' was refused; " + why)
+                        : new Message.Error(req.id(), ErrorKind.UNAVAILABLE, why));
         closeWith(why);
         try {
             conn.closed().get(1, java.util.concurrent.TimeUnit.SECONDS);
@@ -244,17 +292,24 @@ final class ServerSession implements TableStreams.Sink {
         if (conn.isClosed()) return;
         var cfg = server.config();
         if (closingSince != 0) {
-            if (now - closingSince > java.util.concurrent.TimeUnit.SECONDS.toNanos(1)) conn.close("did not take its Closing");
+            if (now - closingSince > java.util.concurrent.TimeUnit.SECONDS.toNanos(1))
+                conn.close("did not take its Closing");
             return;
         }
         if (!admitted) {
             if (now - acceptedAt > cfg.handshakeTimeout().toNanos())
-                closeWith(slot.reserve() ? slot.full() + "; only the admin may connect now, and did not authenticate within "
-                        + NetworkConfig.describe(cfg.handshakeTimeout()) : "no handshake within " + NetworkConfig.describe(cfg.handshakeTimeout()));
+                closeWith(
+                        slot.reserve()
+                                ? slot.full() + "; only the admin may connect now, and did not authenticate within "
+                                        + NetworkConfig.describe(cfg.handshakeTimeout())
+                                : "no handshake within " + NetworkConfig.describe(cfg.handshakeTimeout()));
             return;
         }
-        if (now - lastHeard > cfg.idleTimeout().toNanos() && inFlight.availablePermits() == cfg.maxInFlight() && !server.streams().hasSubscriptions(this))
-            closeWith("idle for " + NetworkConfig.describe(cfg.idleTimeout()) + " (no request and no subscription); reconnect when needed");
+        if (now - lastHeard > cfg.idleTimeout().toNanos()
+                && inFlight.availablePermits() == cfg.maxInFlight()
+                && !server.streams().hasSubscriptions(this))
+            closeWith("idle for " + NetworkConfig.describe(cfg.idleTimeout())
+                    + " (no request and no subscription); reconnect when needed");
     }
 
     /** Tells the other side why, then closes (without waiting). */
@@ -318,15 +373,22 @@ final class ServerSession implements TableStreams.Sink {
      */
     private boolean reply(Message.Reply r, boolean mayWait, Runnable alsoAfter) {
         MessageBytes body = MessageBytes.of(r);
-        Runnable written = alsoAfter == null ? inFlight::release : () -> {
-            inFlight.release();
-            alsoAfter.run();
-        };
+        Runnable written = alsoAfter == null
+                ? inFlight::release
+                : () -> {
+                    inFlight.release();
+                    alsoAfter.run();
+                };
         int max = server.config().maxFrameBytes();
         if (body.size() > max && hello.minor() < MessageCodec.PARTS_SINCE_MINOR) {
-            conn.send(new Message.Error(r.id(), ErrorKind.UNSUPPORTED, "the answer (" + body.size() + " bytes) exceeds the maximum frame size of "
-                    + max + " bytes, and this client (protocol " + hello.major() + "." + hello.minor()
-                    + ") cannot receive it in parts; use a newer Interstice version"), written);
+            conn.send(
+                    new Message.Error(
+                            r.id(),
+                            ErrorKind.UNSUPPORTED,
+                            "the answer (" + body.size() + " bytes) exceeds the maximum frame size of "
+                                    + max + " bytes, and this client (protocol " + hello.major() + "." + hello.minor()
+                                    + ") cannot receive it in parts; use a newer Interstice version"),
+                    written);
             return false;
         }
         boolean reserved = false;
@@ -334,7 +396,12 @@ final class ServerSession implements TableStreams.Sink {
             switch (reserve(body.heldBytes())) {
                 case GRANTED -> reserved = true;
                 case NODE_SHORT -> {
-                    conn.send(new Message.Error(r.id(), ErrorKind.UNAVAILABLE, shortOfMemory("an answer of " + body.size() + " bytes")), written);
+                    conn.send(
+                            new Message.Error(
+                                    r.id(),
+                                    ErrorKind.UNAVAILABLE,
+                                    shortOfMemory("an answer of " + body.size() + " bytes")),
+                            written);
                     return false;
                 }
                 case CLOSED -> {
@@ -355,7 +422,9 @@ final class ServerSession implements TableStreams.Sink {
         long bytes = ROW_REFERENCE_BYTES * rows.size();
         switch (reserve(bytes)) {
             case GRANTED -> rowStreamHeld.set(bytes);
-            case NODE_SHORT -> throw new NetworkException(ErrorKind.UNAVAILABLE, shortOfMemory("the rows of a " + rows.size() + "-row table"));
+            case NODE_SHORT ->
+                throw new NetworkException(
+                        ErrorKind.UNAVAILABLE, shortOfMemory("the rows of a " + rows.size() + "-row table"));
             case CLOSED -> throw new NetworkException(ErrorKind.UNAVAILABLE, "the connection closed");
         }
         return rows;
@@ -391,12 +460,20 @@ final class ServerSession implements TableStreams.Sink {
     /** Called (without blocking) when this session cannot keep up with a table's events; acts (and logs) once. */
     @Override
     public void slowSubscriber(String module, String table) {
-        if (!disconnectingSlow.compareAndSet(false, true)) return; // already being disconnected (another table, a later event)
-        log.warn("{}: subscriber of {}.{} fell more than {} events behind; disconnecting it (it will resynchronise)",
-                conn.label(), module, table, server.config().eventQueueCapacity());
-        Thread.startVirtualThread(() -> conn.closeAfter(new Message.Closing("subscriber too slow: more than "
-                + server.config().eventQueueCapacity() + " events (or " + server.config().connectionBufferBytes()
-                + " bytes) queued; reconnect to resynchronise"), "slow subscriber"));
+        if (!disconnectingSlow.compareAndSet(false, true))
+            return; // already being disconnected (another table, a later event)
+        log.warn(
+                "{}: subscriber of {}.{} fell more than {} events behind; disconnecting it (it will resynchronise)",
+                conn.label(),
+                module,
+                table,
+                server.config().eventQueueCapacity());
+        Thread.startVirtualThread(() -> conn.closeAfter(
+                new Message.Closing("subscriber too slow: more than "
+                        + server.config().eventQueueCapacity() + " events (or "
+                        + server.config().connectionBufferBytes()
+                        + " bytes) queued; reconnect to resynchronise"),
+                "slow subscriber"));
     }
 
     /**
@@ -417,33 +494,48 @@ final class ServerSession implements TableStreams.Sink {
                     yield new Message.Ok(a.id());
                 }
                 log.warn("{}: wrong admin credential", conn.label());
-                yield new Message.Error(a.id(), ErrorKind.UNAUTHORIZED, "the admin credential for node '" + server.nodeName()
-                        + "' was refused: check the token (the node's admin.token file)");
+                yield new Message.Error(
+                        a.id(),
+                        ErrorKind.UNAUTHORIZED,
+                        "the admin credential for node '" + server.nodeName()
+                                + "' was refused: check the token (the node's admin.token file)");
             }
             case Message.Ping p -> new Message.Pong(p.id(), System.currentTimeMillis());
             case Message.Call c -> {
-                CallResult r = admin ? node.call(c.module(), c.reducer(), c.args(), caller(c.callerModule()), Ack.FAST)
+                CallResult r = admin
+                        ? node.call(c.module(), c.reducer(), c.args(), caller(c.callerModule()), Ack.FAST)
                         : node.callFromPeer(c.module(), c.reducer(), c.args(), caller(c.callerModule()), Ack.FAST);
                 replyCalled(c, r);
                 yield null;
             }
-            case Message.Query q -> new Message.QueryResult(q.id(), admin
-                    ? node.query(q.module(), q.query(), q.args(), caller(q.callerModule()))
-                    : node.queryFromPeer(q.module(), q.query(), q.args(), caller(q.callerModule())));
+            case Message.Query q ->
+                new Message.QueryResult(
+                        q.id(),
+                        admin
+                                ? node.query(q.module(), q.query(), q.args(), caller(q.callerModule()))
+                                : node.queryFromPeer(q.module(), q.query(), q.args(), caller(q.callerModule())));
             case Message.GetSchema s -> {
                 if (s.full()) {
                     requireAdmin("reading the full schema (private modules and tables)");
-                    yield new Message.SchemaResult(s.id(), new NodeSchema(server.nodeName(), server.address(), node.modules()));
+                    yield new Message.SchemaResult(
+                            s.id(), new NodeSchema(server.nodeName(), server.address(), node.modules()));
                 }
                 yield new Message.SchemaResult(s.id(), node.publicSchema(server.nodeName(), server.address()));
             }
             case Message.GetRows r -> {
-                List<byte[]> rows = holdRows(admin ? node.encodedRows(r.module(), r.table()) : node.publicRows(r.module(), r.table()));
+                List<byte[]> rows = holdRows(
+                        admin ? node.encodedRows(r.module(), r.table()) : node.publicRows(r.module(), r.table()));
                 // answer once the state read is durable: a crash must not take back what a reader saw
-                node.whenDurable(server.streams().horizon()).whenComplete((ok, failure) -> reply(failure == null
-                        ? new Message.RowsResult(r.id(), rows)
-                        : new Message.Error(r.id(), ErrorKind.STORAGE, "the rows read could not be made durable: " + failure.getMessage()),
-                        false, rowsWritten));
+                node.whenDurable(server.streams().horizon())
+                        .whenComplete((ok, failure) -> reply(
+                                failure == null
+                                        ? new Message.RowsResult(r.id(), rows)
+                                        : new Message.Error(
+                                                r.id(),
+                                                ErrorKind.STORAGE,
+                                                "the rows read could not be made durable: " + failure.getMessage()),
+                                false,
+                                rowsWritten));
                 yield null;
             }
             case Message.Publish p -> {
@@ -456,9 +548,18 @@ final class ServerSession implements TableStreams.Sink {
                 yield new Message.Ok(r.id());
             }
             case Message.Subscribe s -> {
-                server.streams().subscribe(new TableStreams.Subscriber(this, s.id()), s.module(), s.table(), s.epoch(), s.afterSeq(),
-                        () -> checkReadable(s.module(), s.table()),
-                        () -> holdRows(admin ? node.encodedRows(s.module(), s.table()) : node.publicRows(s.module(), s.table())));
+                server.streams()
+                        .subscribe(
+                                new TableStreams.Subscriber(this, s.id()),
+                                s.module(),
+                                s.table(),
+                                s.epoch(),
+                                s.afterSeq(),
+                                () -> checkReadable(s.module(), s.table()),
+                                () -> holdRows(
+                                        admin
+                                                ? node.encodedRows(s.module(), s.table())
+                                                : node.publicRows(s.module(), s.table())));
                 yield null; // the stream queued the reply
             }
             case Message.Unsubscribe u -> {
@@ -475,15 +576,22 @@ final class ServerSession implements TableStreams.Sink {
             reply(new Message.Called(c.id(), r.txId(), r.lsn(), Acknowledged.FAST));
         } else {
             // reply when the fsync covering it completes, without holding up this connection's later requests
-            node.whenDurable(r.lsn()).whenComplete((ok, failure) -> reply(failure == null
-                    ? new Message.Called(c.id(), r.txId(), r.lsn(), Acknowledged.DURABLE)
-                    : new Message.Error(c.id(), ErrorKind.STORAGE, "the transaction committed but could not be made durable: "
-                            + unwrap(failure).getMessage())));
+            node.whenDurable(r.lsn())
+                    .whenComplete((ok, failure) -> reply(
+                            failure == null
+                                    ? new Message.Called(c.id(), r.txId(), r.lsn(), Acknowledged.DURABLE)
+                                    : new Message.Error(
+                                            c.id(),
+                                            ErrorKind.STORAGE,
+                                            "the transaction committed but could not be made durable: "
+                                                    + unwrap(failure).getMessage())));
         }
     }
 
     private static RuntimeException unwrap(Throwable failure) {
-        Throwable t = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        Throwable t = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause()
+                : failure;
         return t instanceof RuntimeException r ? r : new IllegalStateException(t.toString(), t);
     }
 
@@ -493,13 +601,16 @@ final class ServerSession implements TableStreams.Sink {
             throw new CallException(CallException.Kind.NOT_FOUND, "no module '" + module + "' is loaded on this node");
         TableSchema t = m.table(table).orElse(null);
         if (t == null || (!admin && t.visibility() != Visibility.PUBLIC))
-            throw new CallException(CallException.Kind.NOT_FOUND, "module '" + module + "' has no table '" + table + "'");
+            throw new CallException(
+                    CallException.Kind.NOT_FOUND, "module '" + module + "' has no table '" + table + "'");
     }
 
     private void requireAdmin(String what) {
         if (!admin)
-            throw new NetworkException(ErrorKind.UNAUTHORIZED, what + " needs the admin credential of node '" + server.nodeName()
-                    + "'; this connection did not authenticate (register the node with its token: interstice node add <name> <address> --token <token>)");
+            throw new NetworkException(
+                    ErrorKind.UNAUTHORIZED,
+                    what + " needs the admin credential of node '" + server.nodeName()
+                            + "'; this connection did not authenticate (register the node with its token: interstice node add <name> <address> --token <token>)");
     }
 
     private Message.Error error(long id, RuntimeException e) {
@@ -509,11 +620,17 @@ final class ServerSession implements TableStreams.Sink {
                 yield new Message.Error(id, kind.remote() ? kind : ErrorKind.INTERNAL, x.getMessage());
             }
             case GuestTrapException g -> new Message.Error(id, ErrorKind.of(g.callKind()), g.getMessage());
-            case IllegalStateException s when server.isClosed() || String.valueOf(s.getMessage()).endsWith(" is closed") -> new Message.Error(id, ErrorKind.UNAVAILABLE, "node '" + server.nodeName() + "' is shutting down");
+            case IllegalStateException s
+            when server.isClosed() || String.valueOf(s.getMessage()).endsWith(" is closed") ->
+                new Message.Error(id, ErrorKind.UNAVAILABLE, "node '" + server.nodeName() + "' is shutting down");
             default -> { // the Java details stay in the node's log
                 log.error("{}: request {} failed", conn.label(), id, e);
-                yield new Message.Error(id, ErrorKind.INTERNAL, "internal error on node '" + server.nodeName() + "'"
-                        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + " (details in the node's log)");
+                yield new Message.Error(
+                        id,
+                        ErrorKind.INTERNAL,
+                        "internal error on node '" + server.nodeName() + "'"
+                                + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                                + " (details in the node's log)");
             }
         };
     }

@@ -66,6 +66,7 @@ final class TableStreams implements CommitListener {
         final String epoch = newEpoch();
         /** Last sequence number given; last one released (durable and sent). */
         long seq;
+
         long releasedSeq;
         volatile long published; // = seq, readable without the monitor
         final ArrayDeque<Event> unreleased = new ArrayDeque<>();
@@ -84,9 +85,14 @@ final class TableStreams implements CommitListener {
             var e = new Event(++seq, kind, before, after, origin, lsn);
             published = seq;
             unreleased.addLast(e);
-            if (unreleased.size() > maxUnreleased && !subscribers.isEmpty()) { // said once, when there is someone to cut off
+            if (unreleased.size() > maxUnreleased
+                    && !subscribers.isEmpty()) { // said once, when there is someone to cut off
                 // storage is not keeping up (or failed): stop holding events for live subscribers; they resynchronise
-                log.warn("{}.{}: {} changes wait for durability; disconnecting its subscribers", module, table, unreleased.size());
+                log.warn(
+                        "{}.{}: {} changes wait for durability; disconnecting its subscribers",
+                        module,
+                        table,
+                        unreleased.size());
                 for (Subscriber s : subscribers) s.session().slowSubscriber(module, table);
                 subscribers.clear();
             }
@@ -103,7 +109,10 @@ final class TableStreams implements CommitListener {
             callbackLsn = lsn;
             durability.apply(lsn).whenComplete((ok, failure) -> {
                 if (failure != null) {
-                    log.error("{}.{}: the node could not make its changes durable ({}); they are not sent to subscribers", module, table,
+                    log.error(
+                            "{}.{}: the node could not make its changes durable ({}); they are not sent to subscribers",
+                            module,
+                            table,
                             failure.getMessage());
                     return;
                 }
@@ -136,9 +145,14 @@ final class TableStreams implements CommitListener {
 
         /** Sends a snapshot reply, then the released events after it; the subscriber then gets live events. */
         private void activate(Subscriber sub, long snapshotSeq, List<byte[]> rows) {
-            if (snapshotSeq < releasedSeq && (recent.isEmpty() || recent.peekFirst().seq() > snapshotSeq + 1)) {
-                sub.session().reply(new Message.Error(sub.id(), ErrorKind.UNAVAILABLE, "table " + module + "." + table
-                        + " changed too much while its snapshot was made durable; subscribe again"));
+            if (snapshotSeq < releasedSeq
+                    && (recent.isEmpty() || recent.peekFirst().seq() > snapshotSeq + 1)) {
+                sub.session()
+                        .reply(new Message.Error(
+                                sub.id(),
+                                ErrorKind.UNAVAILABLE,
+                                "table " + module + "." + table
+                                        + " changed too much while its snapshot was made durable; subscribe again"));
                 return;
             }
             if (!sub.session().reply(new Message.Subscribed(sub.id(), true, epoch, snapshotSeq, rows))) return;
@@ -159,6 +173,7 @@ final class TableStreams implements CommitListener {
     private final LongFunction<CompletableFuture<Void>> durability;
     /** Highest log position known durable, and highest horizon seen in a commit. */
     private volatile long durableLsn;
+
     private volatile long lastHorizon;
     private volatile boolean closed;
 
@@ -184,7 +199,9 @@ final class TableStreams implements CommitListener {
     }
 
     /** The log position covering every commit seen so far: state read now is durable once it is. */
-    long horizon() { return lastHorizon; }
+    long horizon() {
+        return lastHorizon;
+    }
 
     @Override
     public void committed(long txId, long horizonLsn, List<RowEvent> events) {
@@ -194,13 +211,16 @@ final class TableStreams implements CommitListener {
         for (RowEvent ev : events) {
             Stream s = streams.get(key(ev.module(), ev.table()));
             if (s == null) continue;
-            TableEventKind kind = ev.before() == null ? TableEventKind.INSERT : ev.after() == null ? TableEventKind.DELETE : TableEventKind.UPDATE;
+            TableEventKind kind = ev.before() == null
+                    ? TableEventKind.INSERT
+                    : ev.after() == null ? TableEventKind.DELETE : TableEventKind.UPDATE;
             s.append(kind, ev.before(), ev.after(), origin == null ? "" : origin, horizonLsn);
         }
     }
 
     private static boolean push(Subscriber s, Event e) {
-        byte[] frame = MessageCodec.encode(new Message.TableEvent(s.id(), e.seq(), e.kind(), e.before(), e.after(), e.origin()));
+        byte[] frame = MessageCodec.encode(
+                new Message.TableEvent(s.id(), e.seq(), e.kind(), e.before(), e.after(), e.origin()));
         return s.session().offerEvent(frame);
     }
 
@@ -210,25 +230,38 @@ final class TableStreams implements CommitListener {
      * (NOT_FOUND) if the table is not readable by this session. The reply is queued before any event of the
      * subscription.
      */
-    void subscribe(Subscriber sub, String module, String table, String epoch, long afterSeq, Runnable checkVisible,
-                   Supplier<List<byte[]>> rows) {
+    void subscribe(
+            Subscriber sub,
+            String module,
+            String table,
+            String epoch,
+            long afterSeq,
+            Runnable checkVisible,
+            Supplier<List<byte[]>> rows) {
         checkVisible.run();
         for (int attempt = 0; ; attempt++) {
-            if (attempt == 1000) throw new NetworkException(ErrorKind.UNAVAILABLE, "table " + module + "." + table
-                    + " changes too fast to take a consistent snapshot; try again");
+            if (attempt == 1000)
+                throw new NetworkException(
+                        ErrorKind.UNAVAILABLE,
+                        "table " + module + "." + table + " changes too fast to take a consistent snapshot; try again");
             if (start(sub, module, table, epoch, afterSeq, rows)) return;
             Thread.onSpinWait();
         }
     }
 
     /** One attempt; false if the stream moved while the snapshot was read (or restarted), so try again. */
-    private boolean start(Subscriber sub, String module, String table, String epoch, long afterSeq, Supplier<List<byte[]>> rows) {
+    private boolean start(
+            Subscriber sub, String module, String table, String epoch, long afterSeq, Supplier<List<byte[]>> rows) {
         Stream s = streams.computeIfAbsent(key(module, table), k -> new Stream(module, table));
         synchronized (s) {
             if (s.removed) return false;
-            if (!epoch.isEmpty() && epoch.equals(s.epoch) && afterSeq <= s.releasedSeq
-                    && (afterSeq == s.releasedSeq || (!s.recent.isEmpty() && s.recent.peekFirst().seq() <= afterSeq + 1))) {
-                if (!sub.session().reply(new Message.Subscribed(sub.id(), false, s.epoch, afterSeq, List.of()))) return true;
+            if (!epoch.isEmpty()
+                    && epoch.equals(s.epoch)
+                    && afterSeq <= s.releasedSeq
+                    && (afterSeq == s.releasedSeq
+                            || (!s.recent.isEmpty() && s.recent.peekFirst().seq() <= afterSeq + 1))) {
+                if (!sub.session().reply(new Message.Subscribed(sub.id(), false, s.epoch, afterSeq, List.of())))
+                    return true;
                 for (Event e : s.recent) {
                     if (e.seq() <= afterSeq) continue;
                     if (!push(sub, e)) {
@@ -259,30 +292,34 @@ final class TableStreams implements CommitListener {
     }
 
     void unsubscribe(Sink session, long id) {
-        for (Stream s : streams.values()) synchronized (s) {
-            s.subscribers.removeIf(x -> x.session() == session && x.id() == id);
-            for (var it = s.pending.iterator(); it.hasNext(); ) {
-                Pending p = it.next();
-                if (p.sub().session() != session || p.sub().id() != id) continue;
-                it.remove();
-                session.reply(new Message.Error(id, ErrorKind.UNAVAILABLE, "unsubscribed before the subscription started"));
+        for (Stream s : streams.values())
+            synchronized (s) {
+                s.subscribers.removeIf(x -> x.session() == session && x.id() == id);
+                for (var it = s.pending.iterator(); it.hasNext(); ) {
+                    Pending p = it.next();
+                    if (p.sub().session() != session || p.sub().id() != id) continue;
+                    it.remove();
+                    session.reply(new Message.Error(
+                            id, ErrorKind.UNAVAILABLE, "unsubscribed before the subscription started"));
+                }
             }
-        }
     }
 
     void unsubscribeAll(Sink session) {
-        for (Stream s : streams.values()) synchronized (s) {
-            s.subscribers.removeIf(x -> x.session() == session);
-            s.pending.removeIf(x -> x.sub().session() == session);
-        }
+        for (Stream s : streams.values())
+            synchronized (s) {
+                s.subscribers.removeIf(x -> x.session() == session);
+                s.pending.removeIf(x -> x.sub().session() == session);
+            }
     }
 
     /** Whether {@code session} holds a subscription (live, or waiting for its snapshot to be durable). */
     boolean hasSubscriptions(Sink session) {
-        for (Stream s : streams.values()) synchronized (s) {
-            for (Subscriber x : s.subscribers) if (x.session() == session) return true;
-            for (Pending p : s.pending) if (p.sub().session() == session) return true;
-        }
+        for (Stream s : streams.values())
+            synchronized (s) {
+                for (Subscriber x : s.subscribers) if (x.session() == session) return true;
+                for (Pending p : s.pending) if (p.sub().session() == session) return true;
+            }
         return false;
     }
 
@@ -303,7 +340,10 @@ final class TableStreams implements CommitListener {
             }
             String why = "module '" + module + "' was replaced or removed";
             for (Subscriber sub : subs) sub.session().push(new Message.Resync(sub.id(), why));
-            for (Pending p : waiting) p.sub().session().reply(new Message.Error(p.sub().id(), ErrorKind.UNAVAILABLE, why + "; subscribe again"));
+            for (Pending p : waiting)
+                p.sub()
+                        .session()
+                        .reply(new Message.Error(p.sub().id(), ErrorKind.UNAVAILABLE, why + "; subscribe again"));
             log.debug("stream {}.{} restarted ({} subscriber(s) told to resync)", s.module, s.table, subs.size());
         }
     }

@@ -37,8 +37,10 @@ class BufferLimitsTest {
     }
 
     static void hello(Socket s) throws IOException {
-        Frames.write(s.getOutputStream(), MessageCodec.encode(new Message.Hello(MessageCodec.MAJOR, MessageCodec.MINOR, Message.Role.CLIENT,
-                "", "", new byte[32])));
+        Frames.write(
+                s.getOutputStream(),
+                MessageCodec.encode(new Message.Hello(
+                        MessageCodec.MAJOR, MessageCodec.MINOR, Message.Role.CLIENT, "", "", new byte[32])));
         s.getOutputStream().flush();
     }
 
@@ -56,17 +58,23 @@ class BufferLimitsTest {
 
     @Test
     void beforeTheHandshakeOnlyASmallFrameIsAccepted() throws Exception {
-        try (var n = node(c -> c); Socket s = raw(n)) {
-            new DataOutputStream(s.getOutputStream()).writeInt(1 << 20); // a 1 MiB "Hello": refused before its body arrives
+        try (var n = node(c -> c);
+                Socket s = raw(n)) {
+            new DataOutputStream(s.getOutputStream())
+                    .writeInt(1 << 20); // a 1 MiB "Hello": refused before its body arrives
             List<Message> seen = drain(s);
-            assertThat(seen).singleElement().isInstanceOfSatisfying(Message.Closing.class,
-                    c -> assertThat(c.reason()).contains("exceeds the maximum of 65536 bytes"));
+            assertThat(seen)
+                    .singleElement()
+                    .isInstanceOfSatisfying(
+                            Message.Closing.class,
+                            c -> assertThat(c.reason()).contains("exceeds the maximum of 65536 bytes"));
         }
     }
 
     @Test
     void aFrameWhoseBodyTricklesInIsCutOff() throws Exception {
-        try (var n = node(c -> c.withFrameBodyTimeout(Duration.ofMillis(300))); Socket s = raw(n)) {
+        try (var n = node(c -> c.withFrameBodyTimeout(Duration.ofMillis(300)));
+                Socket s = raw(n)) {
             hello(s);
             var out = new DataOutputStream(s.getOutputStream());
             out.writeInt(100_000);
@@ -74,10 +82,15 @@ class BufferLimitsTest {
             out.flush();
             List<Message> seen = drain(s);
             assertThat(seen.getFirst()).isInstanceOf(Message.Welcome.class);
-            assertThat(seen).last().isInstanceOfSatisfying(Message.Closing.class,
-                    c -> assertThat(c.reason()).contains("did not arrive within 300 ms"));
+            assertThat(seen)
+                    .last()
+                    .isInstanceOfSatisfying(
+                            Message.Closing.class,
+                            c -> assertThat(c.reason()).contains("did not arrive within 300 ms"));
             NetNode.await("the session ended", () -> n.server.connections() == 0);
-            assertThat(n.server.bufferedBytes()).as("its reservation was given back").isZero();
+            assertThat(n.server.bufferedBytes())
+                    .as("its reservation was given back")
+                    .isZero();
         }
     }
 
@@ -96,15 +109,20 @@ class BufferLimitsTest {
                 s.setReceiveBufferSize(4096);
                 s.connect(new java.net.InetSocketAddress("127.0.0.1", n.server.port()));
                 hello(s);
-                for (int i = 1; i <= 64; i++) Frames.write(s.getOutputStream(), MessageCodec.encode(new Message.GetRows(i, "big", "blobs")));
+                for (int i = 1; i <= 64; i++)
+                    Frames.write(s.getOutputStream(), MessageCodec.encode(new Message.GetRows(i, "big", "blobs")));
                 s.getOutputStream().flush();
                 long most = 0;
                 try (var other = n.client()) {
                     long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
                     while (n.server.connections() > 1) {
-                        assertThat(System.nanoTime()).as("the non-reader is disconnected").isLessThan(until);
+                        assertThat(System.nanoTime())
+                                .as("the non-reader is disconnected")
+                                .isLessThan(until);
                         most = Math.max(most, n.server.bufferedBytes());
-                        assertThat(other.rows("big", "blobs")).as("others are served meanwhile").isEqualTo(rows);
+                        assertThat(other.rows("big", "blobs"))
+                                .as("others are served meanwhile")
+                                .isEqualTo(rows);
                     }
                     assertThat(most).as("bytes held for the non-reader").isLessThanOrEqualTo(share);
                     other.call("bank", "record", List.of(), false);

@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 class DroppedSubscriberLogTest {
 
     static long count(ListAppender<ILoggingEvent> log, Level level, String fragment) {
-        return log.list.stream().filter(e -> e.getLevel() == level && e.getFormattedMessage().contains(fragment)).count();
+        return log.list.stream()
+                .filter(e -> e.getLevel() == level && e.getFormattedMessage().contains(fragment))
+                .count();
     }
 
     @Test
@@ -29,7 +31,7 @@ class DroppedSubscriberLogTest {
         Level before = logger.getLevel();
         logger.setLevel(Level.INFO); // to count the connections lost
         try (var bank = new NetNode("bank-node", NodeConfig.inMemory(), 0, c -> c.withResumeBufferEvents(16));
-             var app = new NetNode("app-node", NodeConfig.inMemory(), 0, c -> c.withDeliveryQueueCapacity(1))) {
+                var app = new NetNode("app-node", NodeConfig.inMemory(), 0, c -> c.withDeliveryQueueCapacity(1))) {
             bank.t.node.load(Fixtures.bank().build());
             app.t.node.load(Fixtures.caller(bank.address()));
             NetNode.await("subscription", () -> PeerTest.synced(app) == 1);
@@ -40,8 +42,10 @@ class DroppedSubscriberLogTest {
             long drops = count(log, Level.INFO, "lost; reconnecting");
             long full = count(log, Level.WARN, "wait for delivery");
             assertThat(full).isPositive().isLessThanOrEqualTo(drops);
-            assertThat(count(log, Level.WARN, "more received messages were dropped")).isLessThanOrEqualTo(drops);
-            assertThat(log.list.stream().filter(e -> e.getLevel() == Level.WARN)).hasSizeLessThanOrEqualTo((int) (2 * drops));
+            assertThat(count(log, Level.WARN, "more received messages were dropped"))
+                    .isLessThanOrEqualTo(drops);
+            assertThat(log.list.stream().filter(e -> e.getLevel() == Level.WARN))
+                    .hasSizeLessThanOrEqualTo((int) (2 * drops));
         } finally {
             logger.detachAppender(log);
             logger.setLevel(before);
@@ -58,10 +62,13 @@ class DroppedSubscriberLogTest {
             var never = new java.util.concurrent.CompletableFuture<Void>(); // storage that never catches up
             var streams = new TableStreams(4, lsn -> never);
             var subscriber = new TableStreamsTest.Recorder();
-            streams.subscribe(new TableStreams.Subscriber(subscriber, 1), "bank", "ledger", "", 0, () -> { }, List::of);
+            streams.subscribe(new TableStreams.Subscriber(subscriber, 1), "bank", "ledger", "", 0, () -> {}, List::of);
             for (long i = 1; i <= 6000; i++) // more than the 4096 changes a stream holds for durability
-                streams.committed(i, i, List.of(new dev.interstice.runtime.exec.CommitListener.RowEvent("bank", "ledger", null,
-                        TableStreamsTest.row(i, i))));
+            streams.committed(
+                        i,
+                        i,
+                        List.of(new dev.interstice.runtime.exec.CommitListener.RowEvent(
+                                "bank", "ledger", null, TableStreamsTest.row(i, i))));
             assertThat(subscriber.slow).isTrue();
             assertThat(count(log, Level.WARN, "changes wait for durability")).isEqualTo(1);
         } finally {

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class ErrorKindTest {
     @Test
     void everyWireCodeReadsBackAsItself() {
-        for (ErrorKind w : ErrorKind.values()) assertThat(ErrorKind.of(w.kind())).isEqualTo(w);
+        for (ErrorKind w : ErrorKind.values())
+            assertThat(ErrorKind.of(w.kind())).isEqualTo(w);
     }
 
     @Test

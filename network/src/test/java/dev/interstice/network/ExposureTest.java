@@ -55,11 +55,20 @@ class ExposureTest {
                 (drop (call $insert_row (i32.const ${t:callers}) (i32.const ${t:callers.len}) (i32.const ROW)
                     (i32.add (i32.const 7) (i32.add (local.get $n) (local.get $m))) (i32.const ${resp}) (i32.const 4096)))
                 (if (i32.ne (i32.load8_u (i32.const ${resp})) (i32.const 0)) (then unreachable))
-                """.replace("ROW4", String.valueOf(row + 4)).replace("ROW5", String.valueOf(row + 5)).replace("ROW6", String.valueOf(row + 6))
+                """.replace("ROW4", String.valueOf(row + 4))
+                .replace("ROW5", String.valueOf(row + 5))
+                .replace("ROW6", String.valueOf(row + 6))
                 .replace("ROW", String.valueOf(row));
         return ModuleFixture.module("probe")
-                .table(ModuleFixture.simpleTable("callers", true, Persistence.EPHEMERAL, Visibility.PUBLIC,
-                        List.of(new FieldDef("node", IntersticeType.STRING), new FieldDef("module", IntersticeType.STRING)), List.of()))
+                .table(ModuleFixture.simpleTable(
+                        "callers",
+                        true,
+                        Persistence.EPHEMERAL,
+                        Visibility.PUBLIC,
+                        List.of(
+                                new FieldDef("node", IntersticeType.STRING),
+                                new FieldDef("module", IntersticeType.STRING)),
+                        List.of()))
                 .reducer("whoami", List.of(), List.of("callers"), body);
     }
 
@@ -70,7 +79,9 @@ class ExposureTest {
     private void callWhoami(RawConnection c, String callerModule) throws Exception {
         assertThat(c.read()).isInstanceOf(Message.Welcome.class);
         c.send(new Message.Call(1, "probe", "whoami", callerModule, false, List.of()));
-        assertThat(c.read()).isInstanceOfSatisfying(Message.Called.class, r -> assertThat(r.id()).isEqualTo(1));
+        assertThat(c.read())
+                .isInstanceOfSatisfying(
+                        Message.Called.class, r -> assertThat(r.id()).isEqualTo(1));
     }
 
     @Test
@@ -90,38 +101,62 @@ class ExposureTest {
         try (var c = RawConnection.hello(n.server.port(), Message.Role.PEER, "other-node", "other")) {
             callWhoami(c, "caller");
         }
-        assertThat(callers()).singleElement().extracting(Row::entries).isEqualTo(List.of(str("other-node"), str("caller")));
+        assertThat(callers())
+                .singleElement()
+                .extracting(Row::entries)
+                .isEqualTo(List.of(str("other-node"), str("caller")));
     }
 
     @Test
     void aPeerClaimingTheNodesOwnIdIsRefused() throws Exception {
         try (var c = RawConnection.hello(n.server.port(), Message.Role.PEER, n.t.node.id(), "me")) {
-            assertThat(c.drain()).singleElement().isInstanceOfSatisfying(Message.Reject.class,
-                    r -> assertThat(r.reason()).contains("this is node " + n.t.node.id() + " itself"));
+            assertThat(c.drain())
+                    .singleElement()
+                    .isInstanceOfSatisfying(
+                            Message.Reject.class,
+                            r -> assertThat(r.reason()).contains("this is node " + n.t.node.id() + " itself"));
         }
         var opts = NodeClient.Options.client().asPeer(n.t.node.id(), "me");
-        assertThatThrownBy(() -> NodeClient.connect(n.address(), opts)).isInstanceOfSatisfying(NetworkException.class,
-                e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.PROTOCOL)).hasMessageContaining("refused the connection").hasMessageContaining("itself");
+        assertThatThrownBy(() -> NodeClient.connect(n.address(), opts))
+                .isInstanceOfSatisfying(
+                        NetworkException.class, e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.PROTOCOL))
+                .hasMessageContaining("refused the connection")
+                .hasMessageContaining("itself");
         assertThat(callers()).isEmpty();
     }
 
     @Test
     void longNodeIdsAndNamesInHelloAreRefused() throws Exception {
-        String id128 = "i".repeat(ServerSession.MAX_NODE_ID_BYTES), name256 = "é".repeat(ServerSession.MAX_NODE_NAME_BYTES / 2);
+        String id128 = "i".repeat(ServerSession.MAX_NODE_ID_BYTES);
+        String name256 = "é".repeat(ServerSession.MAX_NODE_NAME_BYTES / 2);
         try (var c = RawConnection.hello(n.server.port(), Message.Role.PEER, id128, name256)) {
             assertThat(c.read()).as("at the limits").isInstanceOf(Message.Welcome.class);
         }
         try (var c = RawConnection.hello(n.server.port(), Message.Role.PEER, id128 + "i", "x")) {
-            assertThat(c.drain()).singleElement().isInstanceOfSatisfying(Message.Reject.class,
-                    r -> assertThat(r.reason()).contains("node id").contains("129 bytes").contains("at most 128"));
+            assertThat(c.drain())
+                    .singleElement()
+                    .isInstanceOfSatisfying(
+                            Message.Reject.class,
+                            r -> assertThat(r.reason())
+                                    .contains("node id")
+                                    .contains("129 bytes")
+                                    .contains("at most 128"));
         }
         try (var c = RawConnection.hello(n.server.port(), Message.Role.CLIENT, "", name256 + "x")) {
-            assertThat(c.drain()).singleElement().isInstanceOfSatisfying(Message.Reject.class,
-                    r -> assertThat(r.reason()).contains("node name").contains("257 bytes").contains("at most 256"));
+            assertThat(c.drain())
+                    .singleElement()
+                    .isInstanceOfSatisfying(
+                            Message.Reject.class,
+                            r -> assertThat(r.reason())
+                                    .contains("node name")
+                                    .contains("257 bytes")
+                                    .contains("at most 256"));
         }
         var opts = NodeClient.Options.client().asPeer("p".repeat(1000), "long");
-        assertThatThrownBy(() -> NodeClient.connect(n.address(), opts)).isInstanceOf(NetworkException.class)
-                .hasMessageContaining("node id").hasMessageContaining("1000 bytes");
+        assertThatThrownBy(() -> NodeClient.connect(n.address(), opts))
+                .isInstanceOf(NetworkException.class)
+                .hasMessageContaining("node id")
+                .hasMessageContaining("1000 bytes");
         try (var c = n.client()) {
             assertThat(c.query("bank", "total", List.of())).isEqualTo(u64(42));
         }
@@ -130,13 +165,27 @@ class ExposureTest {
     @Test
     void thePublicSchemaNamesNoPrivateTable() {
         // bank's reducer "hide" declares access to its private table "vault"
-        assertThat(n.t.node.schema("bank").orElseThrow().reducer("hide").orElseThrow().inserts()).extracting(r -> r.table()).contains("vault");
+        assertThat(n.t.node
+                        .schema("bank")
+                        .orElseThrow()
+                        .reducer("hide")
+                        .orElseThrow()
+                        .inserts())
+                .extracting(r -> r.table())
+                .contains("vault");
         try (var c = n.client()) {
             var schema = c.schema(false);
             assertThat(schema.modules()).extracting(m -> m.name()).containsExactly("bank", "probe");
-            assertThat(new String(Abi.encodeNodeSchema(schema), StandardCharsets.ISO_8859_1)).doesNotContain("vault");
+            assertThat(new String(Abi.encodeNodeSchema(schema), StandardCharsets.ISO_8859_1))
+                    .doesNotContain("vault");
             assertThat(schema.toString()).doesNotContain("vault");
-            assertThat(schema.modules().getFirst().reducer("record").orElseThrow().inserts()).extracting(r -> r.table()).containsExactly("ledger");
+            assertThat(schema.modules()
+                            .getFirst()
+                            .reducer("record")
+                            .orElseThrow()
+                            .inserts())
+                    .extracting(r -> r.table())
+                    .containsExactly("ledger");
         }
         assertThat(n.t.node.publicSchema("x", "a:1").toString()).doesNotContain("vault");
     }

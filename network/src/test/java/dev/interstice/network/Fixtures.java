@@ -27,38 +27,74 @@ import java.util.List;
 final class Fixtures {
     private Fixtures() {}
 
-    static final TableSchema LEDGER = ModuleFixture.simpleTable("ledger", true, Persistence.LOGGED, Visibility.PUBLIC,
-            List.of(new FieldDef("amount", IntersticeType.U64)), List.of());
-    static final TableSchema VAULT = ModuleFixture.simpleTable("vault", true, Persistence.LOGGED, Visibility.PRIVATE,
-            List.of(new FieldDef("amount", IntersticeType.U64)), List.of());
+    static final TableSchema LEDGER = ModuleFixture.simpleTable(
+            "ledger",
+            true,
+            Persistence.LOGGED,
+            Visibility.PUBLIC,
+            List.of(new FieldDef("amount", IntersticeType.U64)),
+            List.of());
+    static final TableSchema VAULT = ModuleFixture.simpleTable(
+            "vault",
+            true,
+            Persistence.LOGGED,
+            Visibility.PRIVATE,
+            List.of(new FieldDef("amount", IntersticeType.U64)),
+            List.of());
     static final Row ENTRY = new Row(u64(0), List.of(u64(10)));
-    static final TypeDef LEDGER_TYPE = new TypeDef.Struct("ledger", List.of(new FieldDef("id", IntersticeType.U64),
-            new FieldDef("amount", IntersticeType.U64)));
+    static final TypeDef LEDGER_TYPE = new TypeDef.Struct(
+            "ledger", List.of(new FieldDef("id", IntersticeType.U64), new FieldDef("amount", IntersticeType.U64)));
     static final String RETURN_42 = "(i64.or (i64.shl (i64.const ${answer}) (i64.const 32)) (i64.const ${answer.len}))";
 
     /** Public module "bank": public ledger, private vault. */
     static ModuleFixture bank() {
-        return ModuleFixture.module("bank").table(LEDGER).table(VAULT).type(LEDGER_TYPE)
+        return ModuleFixture.module("bank")
+                .table(LEDGER)
+                .table(VAULT)
+                .type(LEDGER_TYPE)
                 .blob("entry", Abi.encodeRow(ENTRY))
                 .blob("answer", Abi.encodeValue(u64(42)))
                 .reducer("record", List.of(), List.of("ledger"), insertOrTrap("ledger", "entry"))
                 .reducer("hide", List.of(), List.of("vault"), insertOrTrap("vault", "entry"))
-                .reducer("add", List.of(new FieldDef("amount", IntersticeType.U64), new FieldDef("note", IntersticeType.STRING)), List.of(),
+                .reducer(
+                        "add",
+                        List.of(
+                                new FieldDef("amount", IntersticeType.U64),
+                                new FieldDef("note", IntersticeType.STRING)),
+                        List.of(),
                         "(call $log_hex (local.get $ptr) (local.get $len))")
                 .reducer("boom", List.of(), List.of(), "unreachable")
-                .reducer("burst", List.of(), List.of("ledger"), "(local $i i32) (loop $l " + insertOrTrap("ledger", "entry")
-                        + " (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 100))))")
-                .reducer("wipe", List.of(), List.of("ledger"), "(drop (call $clear_table (i32.const ${t:ledger}) (i32.const ${t:ledger.len})))")
+                .reducer(
+                        "burst",
+                        List.of(),
+                        List.of("ledger"),
+                        "(local $i i32) (loop $l " + insertOrTrap("ledger", "entry")
+                                + " (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 100))))")
+                .reducer(
+                        "wipe",
+                        List.of(),
+                        List.of("ledger"),
+                        "(drop (call $clear_table (i32.const ${t:ledger}) (i32.const ${t:ledger.len})))")
                 .query("total", List.of(), IntersticeType.U64, List.of(), RETURN_42)
-                .query("greet", List.of(new FieldDef("name", IntersticeType.STRING)), IntersticeType.U64, List.of(),
+                .query(
+                        "greet",
+                        List.of(new FieldDef("name", IntersticeType.STRING)),
+                        IntersticeType.U64,
+                        List.of(),
                         "(call $log_hex (local.get $ptr) (local.get $len))" + RETURN_42);
     }
 
     /** Private module "secret" with a public table. */
     static ModuleFixture secret() {
-        return ModuleFixture.module("secret").visibility(Visibility.PRIVATE)
-                .table(ModuleFixture.simpleTable("notes", true, Persistence.EPHEMERAL, Visibility.PUBLIC,
-                        List.of(new FieldDef("n", IntersticeType.U64)), List.of()))
+        return ModuleFixture.module("secret")
+                .visibility(Visibility.PRIVATE)
+                .table(ModuleFixture.simpleTable(
+                        "notes",
+                        true,
+                        Persistence.EPHEMERAL,
+                        Visibility.PUBLIC,
+                        List.of(new FieldDef("n", IntersticeType.U64)),
+                        List.of()))
                 .blob("answer", Abi.encodeValue(u64(7)))
                 .reducer("poke", List.of(), List.of(), "")
                 .query("peek", List.of(), IntersticeType.U64, List.of(), RETURN_42);
@@ -71,31 +107,72 @@ final class Fixtures {
      * its own public table {@code seen}; {@code note} inserts there directly.
      */
     static byte[] caller(String bankAddress) {
-        var f = ModuleFixture.module("caller").type(LEDGER_TYPE)
-                .table(ModuleFixture.simpleTable("seen", true, Persistence.EPHEMERAL, Visibility.PUBLIC,
-                        List.of(new FieldDef("amount", IntersticeType.U64)), List.of()))
+        var f = ModuleFixture.module("caller")
+                .type(LEDGER_TYPE)
+                .table(ModuleFixture.simpleTable(
+                        "seen",
+                        true,
+                        Persistence.EPHEMERAL,
+                        Visibility.PUBLIC,
+                        List.of(new FieldDef("amount", IntersticeType.U64)),
+                        List.of()))
                 .blob("entry", Abi.encodeRow(ENTRY))
                 .reducer("note", List.of(), List.of("seen"), insertOrTrap("seen", "entry"))
-                .blob("pay", hostCall(new HostCall.CallReducer(Selection.other("bank-node"), Selection.other("bank"), "record", IntersticeValue.vec())))
-                .blob("ask", hostCall(new HostCall.CallQuery(Selection.other("bank-node"), Selection.other("bank"), "total", IntersticeValue.vec())))
+                .blob(
+                        "pay",
+                        hostCall(new HostCall.CallReducer(
+                                Selection.other("bank-node"),
+                                Selection.other("bank"),
+                                "record",
+                                IntersticeValue.vec())))
+                .blob(
+                        "ask",
+                        hostCall(new HostCall.CallQuery(
+                                Selection.other("bank-node"), Selection.other("bank"), "total", IntersticeValue.vec())))
                 .reducer("pay", List.of(), List.of(), hostCallAndLog("pay"))
                 .reducer("ask", List.of(), List.of(), hostCallAndLog("ask"))
-                .subscribe("on_ledger", new SubscriptionEvent.Table(SubscriptionEvent.TableEventKind.INSERT, Selection.other("bank-node"), "bank", "ledger"))
-                .reducer("on_ledger", List.of(new FieldDef("row", new IntersticeType.Named("ledger"))), List.of("seen"),
+                .subscribe(
+                        "on_ledger",
+                        new SubscriptionEvent.Table(
+                                SubscriptionEvent.TableEventKind.INSERT,
+                                Selection.other("bank-node"),
+                                "bank",
+                                "ledger"))
+                .reducer(
+                        "on_ledger",
+                        List.of(new FieldDef("row", new IntersticeType.Named("ledger"))),
+                        List.of("seen"),
                         "(call $log_hex (local.get $ptr) (local.get $len))" + insertOrTrap("seen", "entry"))
-                .subscribe("on_ledger_delete", new SubscriptionEvent.Table(SubscriptionEvent.TableEventKind.DELETE, Selection.other("bank-node"), "bank", "ledger"))
-                .reducer("on_ledger_delete", List.of(new FieldDef("row", new IntersticeType.Named("ledger"))), List.of(),
+                .subscribe(
+                        "on_ledger_delete",
+                        new SubscriptionEvent.Table(
+                                SubscriptionEvent.TableEventKind.DELETE,
+                                Selection.other("bank-node"),
+                                "bank",
+                                "ledger"))
+                .reducer(
+                        "on_ledger_delete",
+                        List.of(new FieldDef("row", new IntersticeType.Named("ledger"))),
+                        List.of(),
                         "(call $log_hex (local.get $ptr) (local.get $len))")
                 .subscribe("on_connect", new SubscriptionEvent.Core(SubscriptionEvent.Simple.CONNECT))
-                .reducer("on_connect", List.of(new FieldDef("node_id", IntersticeType.STRING)), List.of(),
+                .reducer(
+                        "on_connect",
+                        List.of(new FieldDef("node_id", IntersticeType.STRING)),
+                        List.of(),
                         "(call $log_hex (local.get $ptr) (local.get $len))");
         return withNodeDependency(f, "bank-node", bankAddress);
     }
 
-    static final TableSchema BLOBS = ModuleFixture.simpleTable("blobs", true, Persistence.LOGGED, Visibility.PUBLIC,
-            List.of(new FieldDef("data", IntersticeType.STRING)), List.of());
-    static final TypeDef BLOB_TYPE = new TypeDef.Struct("blob", List.of(new FieldDef("id", IntersticeType.U64),
-            new FieldDef("data", IntersticeType.STRING)));
+    static final TableSchema BLOBS = ModuleFixture.simpleTable(
+            "blobs",
+            true,
+            Persistence.LOGGED,
+            Visibility.PUBLIC,
+            List.of(new FieldDef("data", IntersticeType.STRING)),
+            List.of());
+    static final TypeDef BLOB_TYPE = new TypeDef.Struct(
+            "blob", List.of(new FieldDef("id", IntersticeType.U64), new FieldDef("data", IntersticeType.STRING)));
     /** Length of the string {@code big.huge} answers. */
     static final int HUGE = 100_000;
 
@@ -106,16 +183,33 @@ final class Fixtures {
     static ModuleFixture big() {
         byte[] huge = Abi.encodeValue(IntersticeValue.str("x".repeat(HUGE)));
         int at = 131072; // third page: clear of the allocator's start
-        return ModuleFixture.module("big").memory(4, null).table(BLOBS).type(BLOB_TYPE)
+        return ModuleFixture.module("big")
+                .memory(4, null)
+                .table(BLOBS)
+                .type(BLOB_TYPE)
                 .blob("row", Abi.encodeRow(new Row(u64(0), List.of(IntersticeValue.str("b".repeat(600))))))
                 .blob("hugehead", java.util.Arrays.copyOf(huge, huge.length - HUGE))
-                .reducer("fill", List.of(), List.of("blobs"), "(local $i i32) (loop $l " + insertOrTrap("blobs", "row")
-                        + " (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 100))))")
-                .reducer("wipe", List.of(), List.of("blobs"), "(drop (call $clear_table (i32.const ${t:blobs}) (i32.const ${t:blobs.len})))")
-                .query("huge", List.of(), IntersticeType.STRING, List.of(),
+                .reducer(
+                        "fill",
+                        List.of(),
+                        List.of("blobs"),
+                        "(local $i i32) (loop $l " + insertOrTrap("blobs", "row")
+                                + " (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 100))))")
+                .reducer(
+                        "wipe",
+                        List.of(),
+                        List.of("blobs"),
+                        "(drop (call $clear_table (i32.const ${t:blobs}) (i32.const ${t:blobs.len})))")
+                .query(
+                        "huge",
+                        List.of(),
+                        IntersticeType.STRING,
+                        List.of(),
                         "(memory.copy (i32.const " + at + ") (i32.const ${hugehead}) (i32.const ${hugehead.len}))"
-                                + "(memory.fill (i32.add (i32.const " + at + ") (i32.const ${hugehead.len})) (i32.const 120) (i32.const " + HUGE + "))"
-                                + "(i64.or (i64.shl (i64.const " + at + ") (i64.const 32)) (i64.extend_i32_u (i32.add (i32.const ${hugehead.len}) (i32.const "
+                                + "(memory.fill (i32.add (i32.const " + at
+                                + ") (i32.const ${hugehead.len})) (i32.const 120) (i32.const " + HUGE + "))"
+                                + "(i64.or (i64.shl (i64.const " + at
+                                + ") (i64.const 32)) (i64.extend_i32_u (i32.add (i32.const ${hugehead.len}) (i32.const "
                                 + HUGE + "))))");
     }
 
@@ -125,7 +219,10 @@ final class Fixtures {
         for (var kind : List.of(SubscriptionEvent.TableEventKind.INSERT, SubscriptionEvent.TableEventKind.DELETE)) {
             String reducer = "on_" + kind.name().toLowerCase();
             f.subscribe(reducer, new SubscriptionEvent.Table(kind, Selection.other("big-node"), "big", "blobs"))
-                    .reducer(reducer, List.of(new FieldDef("row", new IntersticeType.Named("blob"))), List.of(),
+                    .reducer(
+                            reducer,
+                            List.of(new FieldDef("row", new IntersticeType.Named("blob"))),
+                            List.of(),
                             "(call $log_hex (local.get $ptr) (local.get $len))");
         }
         return withNodeDependency(f, "big-node", bigAddress);
@@ -133,18 +230,36 @@ final class Fixtures {
 
     /** Module "watch": node dependency "app-node" at {@code appAddress}; {@code on_seen} logs inserts into caller.seen there. */
     static byte[] watch(String appAddress) {
-        var f = ModuleFixture.module("watch").type(LEDGER_TYPE)
-                .subscribe("on_seen", new SubscriptionEvent.Table(SubscriptionEvent.TableEventKind.INSERT, Selection.other("app-node"), "caller", "seen"))
-                .reducer("on_seen", List.of(new FieldDef("row", new IntersticeType.Named("ledger"))), List.of(),
+        var f = ModuleFixture.module("watch")
+                .type(LEDGER_TYPE)
+                .subscribe(
+                        "on_seen",
+                        new SubscriptionEvent.Table(
+                                SubscriptionEvent.TableEventKind.INSERT, Selection.other("app-node"), "caller", "seen"))
+                .reducer(
+                        "on_seen",
+                        List.of(new FieldDef("row", new IntersticeType.Named("ledger"))),
+                        List.of(),
                         "(call $log_hex (local.get $ptr) (local.get $len))");
         return withNodeDependency(f, "app-node", appAddress);
     }
 
     static byte[] withNodeDependency(ModuleFixture f, String name, String address) {
         ModuleSchema s = f.schema();
-        ModuleSchema withDeps = new ModuleSchema(s.abiVersion(), s.name(), s.version(), s.visibility(), s.reducers(), s.queries(), s.tables(),
-                s.subscriptions(), s.typeDefinitions(), s.authorities(), s.moduleDependencies(),
-                List.of(new NodeDependency(name, address)), s.replicatedTables());
+        ModuleSchema withDeps = new ModuleSchema(
+                s.abiVersion(),
+                s.name(),
+                s.version(),
+                s.visibility(),
+                s.reducers(),
+                s.queries(),
+                s.tables(),
+                s.subscriptions(),
+                s.typeDefinitions(),
+                s.authorities(),
+                s.moduleDependencies(),
+                List.of(new NodeDependency(name, address)),
+                s.replicatedTables());
         return f.describeBytes(Abi.encodeModuleSchema(withDeps)).build();
     }
 

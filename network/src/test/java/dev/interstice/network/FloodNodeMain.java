@@ -15,22 +15,29 @@ public final class FloodNodeMain {
     private FloodNodeMain() {}
 
     public static void main(String[] args) throws Exception {
-        var node = Node.open(NodeConfig.inMemory().withEngine(EngineConfig.defaults().withMaxMemoryBytes(16 << 20)
-                .withCallDeadline(Duration.ofMillis(300))).withLogSink((m, s) -> { }));
-        node.load(Fixtures.bank().reducer("spin", List.of(), List.of(), "(loop $forever (br $forever))").build());
+        var node = Node.open(NodeConfig.inMemory()
+                .withEngine(
+                        EngineConfig.defaults().withMaxMemoryBytes(16 << 20).withCallDeadline(Duration.ofMillis(300)))
+                .withLogSink((m, s) -> {}));
+        node.load(Fixtures.bank()
+                .reducer("spin", List.of(), List.of(), "(loop $forever (br $forever))")
+                .build());
         var config = NetworkConfig.defaults();
         for (String a : args) {
             String[] kv = a.split("=", 2);
             switch (kv[0]) {
                 case "bufferWaitMs" -> config = config.withBufferWait(Duration.ofMillis(Long.parseLong(kv[1])));
-                case "frameBodyTimeoutMs" -> config = config.withFrameBodyTimeout(Duration.ofMillis(Long.parseLong(kv[1])));
+                case "frameBodyTimeoutMs" ->
+                    config = config.withFrameBodyTimeout(Duration.ofMillis(Long.parseLong(kv[1])));
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
         var server = NodeServer.start(node, config);
         System.out.println("PORT " + server.port());
         System.out.flush();
-        while (System.in.read() >= 0) { /* until the test closes our input */ }
+        while (System.in.read() >= 0) {
+            /* until the test closes our input */
+        }
         Runtime.getRuntime().halt(0);
     }
 }

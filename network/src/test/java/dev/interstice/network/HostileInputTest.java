@@ -46,7 +46,9 @@ class HostileInputTest {
     }
 
     private static void hello(Socket s, int major) throws IOException {
-        Frames.write(s.getOutputStream(), MessageCodec.encode(new Message.Hello(major, 0, Message.Role.CLIENT, "", "", new byte[32])));
+        Frames.write(
+                s.getOutputStream(),
+                MessageCodec.encode(new Message.Hello(major, 0, Message.Role.CLIENT, "", "", new byte[32])));
         s.getOutputStream().flush();
     }
 
@@ -80,13 +82,16 @@ class HostileInputTest {
 
     @Test
     void anOversizedFrameClosesOnlyItsConnection() throws Exception {
-        try (var other = n.client(); Socket s = raw()) {
+        try (var other = n.client();
+                Socket s = raw()) {
             hello(s, MessageCodec.MAJOR);
             var out = new DataOutputStream(s.getOutputStream());
             out.writeInt(1 << 30); // announces 1 GiB: refused before anything is allocated
             out.flush();
             assertOnlyWelcomeAndClosing(drain(s));
-            assertThat(other.query("bank", "total", List.of())).as("other connections unaffected").isEqualTo(u64(42));
+            assertThat(other.query("bank", "total", List.of()))
+                    .as("other connections unaffected")
+                    .isEqualTo(u64(42));
         }
         stillServes();
     }
@@ -106,7 +111,9 @@ class HostileInputTest {
         // a well-framed but undecodable request after the handshake
         try (Socket s = raw()) {
             hello(s, MessageCodec.MAJOR);
-            Frames.write(s.getOutputStream(), new byte[] {12, 1, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x7F});
+            Frames.write(
+                    s.getOutputStream(),
+                    new byte[] {12, 1, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x7F});
             s.getOutputStream().flush();
             assertOnlyWelcomeAndClosing(drain(s));
         }
@@ -122,7 +129,10 @@ class HostileInputTest {
             Frames.write(s.getOutputStream(), MessageCodec.encode(new Message.Ok(1)));
             List<Message> seen = drain(s);
             assertOnlyWelcomeAndClosing(seen);
-            assertThat(seen).last().isInstanceOfSatisfying(Message.Closing.class, c -> assertThat(c.reason()).contains("unexpected message type 30"));
+            assertThat(seen)
+                    .last()
+                    .isInstanceOfSatisfying(
+                            Message.Closing.class, c -> assertThat(c.reason()).contains("unexpected message type 30"));
         }
         stillServes();
         NetNode.await("sessions closed", () -> n.server.connections() == 0);
@@ -133,9 +143,14 @@ class HostileInputTest {
         try (Socket s = raw()) {
             hello(s, MessageCodec.MAJOR + 1);
             List<Message> seen = drain(s);
-            assertThat(seen).hasSize(1).first().isInstanceOfSatisfying(Message.Reject.class,
-                    r -> assertThat(r.reason()).contains("protocol version " + (MessageCodec.MAJOR + 1) + ".0 is not supported")
-                            .contains("speaks version " + MessageCodec.MAJOR));
+            assertThat(seen)
+                    .hasSize(1)
+                    .first()
+                    .isInstanceOfSatisfying(
+                            Message.Reject.class,
+                            r -> assertThat(r.reason())
+                                    .contains("protocol version " + (MessageCodec.MAJOR + 1) + ".0 is not supported")
+                                    .contains("speaks version " + MessageCodec.MAJOR));
         }
         stillServes();
     }
@@ -148,10 +163,14 @@ class HostileInputTest {
                 try (Socket s = silent.accept()) {
                     var in = s.getInputStream();
                     Frames.read(in, 1 << 20);
-                    Frames.write(s.getOutputStream(), MessageCodec.encode(new Message.Welcome(MessageCodec.MAJOR, 0, "silent-id", "silent",
-                            new byte[32], 1 << 20, 16)));
+                    Frames.write(
+                            s.getOutputStream(),
+                            MessageCodec.encode(new Message.Welcome(
+                                    MessageCodec.MAJOR, 0, "silent-id", "silent", new byte[32], 1 << 20, 16)));
                     s.getOutputStream().flush();
-                    while (Frames.read(in, 1 << 20) != null) { /* swallow */ }
+                    while (Frames.read(in, 1 << 20) != null) {
+                        /* swallow */
+                    }
                 } catch (Exception ignored) {
                     // test over
                 }
@@ -159,8 +178,12 @@ class HostileInputTest {
             var opts = NodeClient.Options.client().withRequestTimeout(Duration.ofMillis(300));
             try (var c = NodeClient.connect("127.0.0.1:" + silent.getLocalPort(), opts)) {
                 long t0 = System.nanoTime();
-                assertThatThrownBy(() -> c.call("bank", "record", List.of(), false)).isInstanceOfSatisfying(NetworkException.class,
-                        e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.TIMEOUT)).hasMessageContaining("no reply").hasMessageContaining("300 ms");
+                assertThatThrownBy(() -> c.call("bank", "record", List.of(), false))
+                        .isInstanceOfSatisfying(
+                                NetworkException.class,
+                                e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.TIMEOUT))
+                        .hasMessageContaining("no reply")
+                        .hasMessageContaining("300 ms");
                 assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(3));
                 assertThat(c.inFlight()).isZero();
             }
@@ -178,8 +201,11 @@ class HostileInputTest {
                 }
             });
             var opts = NodeClient.Options.client().withConnectTimeout(Duration.ofMillis(300));
-            assertThatThrownBy(() -> NodeClient.connect("127.0.0.1:" + mute.getLocalPort(), opts)).isInstanceOfSatisfying(NetworkException.class,
-                    e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.PROTOCOL)).hasMessageContaining("handshake");
+            assertThatThrownBy(() -> NodeClient.connect("127.0.0.1:" + mute.getLocalPort(), opts))
+                    .isInstanceOfSatisfying(
+                            NetworkException.class,
+                            e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.PROTOCOL))
+                    .hasMessageContaining("handshake");
         }
     }
 
@@ -190,10 +216,12 @@ class HostileInputTest {
             port = s.getLocalPort();
         }
         assertThatThrownBy(() -> NodeClient.connect("127.0.0.1:" + port, NodeClient.Options.client()))
-                .isInstanceOfSatisfying(NetworkException.class, e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.UNREACHABLE))
+                .isInstanceOfSatisfying(
+                        NetworkException.class, e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.UNREACHABLE))
                 .hasMessageContaining("cannot reach 127.0.0.1:" + port);
         assertThatThrownBy(() -> NodeClient.connect("nonsense", NodeClient.Options.client()))
-                .isInstanceOfSatisfying(NetworkException.class, e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.UNREACHABLE))
+                .isInstanceOfSatisfying(
+                        NetworkException.class, e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.UNREACHABLE))
                 .hasMessageContaining("host:port");
     }
 
@@ -204,7 +232,10 @@ class HostileInputTest {
                 try (Socket s = silent.accept()) {
                     var in = s.getInputStream();
                     Frames.read(in, 1 << 20);
-                    Frames.write(s.getOutputStream(), MessageCodec.encode(new Message.Welcome(MessageCodec.MAJOR, 0, "x", "x", new byte[32], 1 << 20, 16)));
+                    Frames.write(
+                            s.getOutputStream(),
+                            MessageCodec.encode(
+                                    new Message.Welcome(MessageCodec.MAJOR, 0, "x", "x", new byte[32], 1 << 20, 16)));
                     s.getOutputStream().flush();
                     Frames.read(in, 1 << 20); // the request, then hang up
                 } catch (Exception ignored) {
@@ -212,8 +243,11 @@ class HostileInputTest {
                 }
             });
             try (var c = NodeClient.connect("127.0.0.1:" + silent.getLocalPort(), NodeClient.Options.client())) {
-                assertThatThrownBy(() -> c.call("bank", "record", List.of(), false)).isInstanceOfSatisfying(NetworkException.class,
-                        e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.CONNECTION_LOST)).hasMessageContaining("outcome");
+                assertThatThrownBy(() -> c.call("bank", "record", List.of(), false))
+                        .isInstanceOfSatisfying(
+                                NetworkException.class,
+                                e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.CONNECTION_LOST))
+                        .hasMessageContaining("outcome");
             }
         }
     }

@@ -43,24 +43,32 @@ class LargeRepliesTest {
         assertThat(expected).hasSize(300);
         try (var c = n.client()) {
             assertThat(c.rows("big", "blobs")).isEqualTo(expected);
-            assertThat(c.rows("big", "blobs")).as("the connection goes on after a reply in parts").isEqualTo(expected);
+            assertThat(c.rows("big", "blobs"))
+                    .as("the connection goes on after a reply in parts")
+                    .isEqualTo(expected);
         }
         // a client of protocol 1.0 cannot read parts: it gets today's error instead
         try (var s = new Socket("127.0.0.1", n.server.port())) {
             s.setSoTimeout(5000);
-            Frames.write(s.getOutputStream(), MessageCodec.encode(new Message.Hello(MessageCodec.MAJOR, 0, Message.Role.CLIENT, "", "", new byte[32])));
+            Frames.write(
+                    s.getOutputStream(),
+                    MessageCodec.encode(
+                            new Message.Hello(MessageCodec.MAJOR, 0, Message.Role.CLIENT, "", "", new byte[32])));
             Frames.write(s.getOutputStream(), MessageCodec.encode(new Message.GetRows(1, "big", "blobs")));
-            assertThat(MessageCodec.decode(Frames.read(s.getInputStream(), FRAME))).isInstanceOf(Message.Welcome.class);
-            assertThat(MessageCodec.decode(Frames.read(s.getInputStream(), FRAME))).isInstanceOfSatisfying(Message.Error.class, e -> {
-                assertThat(e.kind()).isEqualTo(ErrorKind.UNSUPPORTED);
-                assertThat(e.message()).contains("cannot receive it in parts");
-            });
+            assertThat(MessageCodec.decode(Frames.read(s.getInputStream(), FRAME)))
+                    .isInstanceOf(Message.Welcome.class);
+            assertThat(MessageCodec.decode(Frames.read(s.getInputStream(), FRAME)))
+                    .isInstanceOfSatisfying(Message.Error.class, e -> {
+                        assertThat(e.kind()).isEqualTo(ErrorKind.UNSUPPORTED);
+                        assertThat(e.message()).contains("cannot receive it in parts");
+                    });
         }
     }
 
     @Test
     void aQueryResultLargerThanAFrameArrivesComplete() {
-        try (var n = bigNode(NodeConfig.inMemory(), 0); var c = n.client()) {
+        try (var n = bigNode(NodeConfig.inMemory(), 0);
+                var c = n.client()) {
             assertThat(c.query("big", "huge", List.of())).isEqualTo(IntersticeValue.str("x".repeat(Fixtures.HUGE)));
         }
     }
@@ -68,9 +76,13 @@ class LargeRepliesTest {
     @Test
     void aClientRefusesRepliesAboveItsMaximumAndGoesOn() {
         var opts = NodeClient.Options.client().withMaxReplyBytes(150_000);
-        try (var n = bigNode(NodeConfig.inMemory(), 0); var c = NodeClient.connect(n.address(), opts)) {
-            assertThatThrownBy(() -> c.rows("big", "blobs")).isInstanceOfSatisfying(NetworkException.class,
-                    e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.UNSUPPORTED)).hasMessageContaining("the rows of big.blobs")
+        try (var n = bigNode(NodeConfig.inMemory(), 0);
+                var c = NodeClient.connect(n.address(), opts)) {
+            assertThatThrownBy(() -> c.rows("big", "blobs"))
+                    .isInstanceOfSatisfying(
+                            NetworkException.class,
+                            e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.UNSUPPORTED))
+                    .hasMessageContaining("the rows of big.blobs")
                     .hasMessageContaining("larger than this client's maximum of 150000 bytes");
             assertThat(c.query("big", "huge", List.of())).isEqualTo(IntersticeValue.str("x".repeat(Fixtures.HUGE)));
             assertThat(c.isOpen()).isTrue();
@@ -104,8 +116,12 @@ class LargeRepliesTest {
                 NetNode.await("600 deliveries", () -> delivered(app).size() >= 600);
                 List<IntersticeValue> got = delivered(app);
                 assertThat(got).hasSize(600);
-                assertThat(got.subList(0, 300)).as("deletes: the baseline snapshot").isEqualTo(baseline);
-                assertThat(got.subList(300, 600)).as("inserts: the new snapshot").isEqualTo(replaced);
+                assertThat(got.subList(0, 300))
+                        .as("deletes: the baseline snapshot")
+                        .isEqualTo(baseline);
+                assertThat(got.subList(300, 600))
+                        .as("inserts: the new snapshot")
+                        .isEqualTo(replaced);
             }
         } finally {
             first.close();

@@ -35,7 +35,9 @@ class MemoryBudgetTest {
         assertThat(budget.used()).isEqualTo(60);
         var waiting = reserveLater(b, 50, Duration.ofSeconds(10));
         a.release(60);
-        assertThat(waiting.get(5, TimeUnit.SECONDS)).as("granted once room is freed").isEqualTo(MemoryBudget.Grant.GRANTED);
+        assertThat(waiting.get(5, TimeUnit.SECONDS))
+                .as("granted once room is freed")
+                .isEqualTo(MemoryBudget.Grant.GRANTED);
         assertThat(budget.used()).isEqualTo(50);
     }
 
@@ -43,10 +45,14 @@ class MemoryBudgetTest {
     void aConnectionWaitsForItsOwnShareWithoutADeadlineAndOneLargeItemPassesAlone() throws Exception {
         var budget = new MemoryBudget(1000, 100);
         var a = budget.open();
-        assertThat(a.reserve(500, WAIT)).as("larger than the share, but the connection holds nothing").isEqualTo(MemoryBudget.Grant.GRANTED);
+        assertThat(a.reserve(500, WAIT))
+                .as("larger than the share, but the connection holds nothing")
+                .isEqualTo(MemoryBudget.Grant.GRANTED);
         var waiting = reserveLater(a, 10, Duration.ZERO);
         Thread.sleep(100);
-        assertThat(waiting).as("its own share is full: it waits, however short the node wait").isNotDone();
+        assertThat(waiting)
+                .as("its own share is full: it waits, however short the node wait")
+                .isNotDone();
         a.release(500);
         assertThat(waiting.get(5, TimeUnit.SECONDS)).isEqualTo(MemoryBudget.Grant.GRANTED);
         assertThat(a.tryTake(95)).as("events are refused past the share").isFalse();

@@ -31,15 +31,25 @@ class MemoryFloodTest {
     @Test
     void unfinishedLargeFramesDoNotExhaustTheNode() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-Xmx96m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                FloodNodeMain.class.getName(), "bufferWaitMs=1000", "frameBodyTimeoutMs=3000").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        java,
+                        "-Xmx96m",
+                        "-XX:+UseSerialGC",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        FloodNodeMain.class.getName(),
+                        "bufferWaitMs=1000",
+                        "frameBodyTimeoutMs=3000")
+                .redirectErrorStream(true)
+                .start();
         try {
             // the node's output (its port, then its log) is read to the end, so that a full pipe never blocks it
             var started = new CompletableFuture<Integer>();
             Thread.startVirtualThread(() -> {
                 try (var out = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
                     for (String line; (line = out.readLine()) != null; )
-                        if (line.startsWith("PORT ")) started.complete(Integer.parseInt(line.substring(5).trim()));
+                        if (line.startsWith("PORT "))
+                            started.complete(Integer.parseInt(line.substring(5).trim()));
                 } catch (java.io.IOException ended) {
                     // the process is gone
                 }
@@ -65,9 +75,15 @@ class MemoryFloodTest {
                 client.call("bank", "record", List.of(), false);
             }
             List<String> closings = new ArrayList<>();
-            for (var f : flooders) for (Message m : f.get(30, TimeUnit.SECONDS)) if (m instanceof Message.Closing c) closings.add(c.reason());
-            assertThat(closings).as("refused flooders are told why").anySatisfy(r -> assertThat(r).contains("short of buffer memory"));
-            assertThat(closings).as("admitted flooders are cut off at the body timeout").anySatisfy(r -> assertThat(r).contains("did not arrive within"));
+            for (var f : flooders)
+                for (Message m : f.get(30, TimeUnit.SECONDS))
+                    if (m instanceof Message.Closing c) closings.add(c.reason());
+            assertThat(closings)
+                    .as("refused flooders are told why")
+                    .anySatisfy(r -> assertThat(r).contains("short of buffer memory"));
+            assertThat(closings)
+                    .as("admitted flooders are cut off at the body timeout")
+                    .anySatisfy(r -> assertThat(r).contains("did not arrive within"));
             assertThat(p.isAlive()).isTrue();
         } finally {
             p.destroyForcibly();
@@ -76,8 +92,9 @@ class MemoryFloodTest {
     }
 
     private static void assertSpinStopped(NodeClient client) {
-        assertThatThrownBy(() -> client.call("bank", "spin", List.of(), false)).isInstanceOfSatisfying(NetworkException.class,
-                e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.DEADLINE));
+        assertThatThrownBy(() -> client.call("bank", "spin", List.of(), false))
+                .isInstanceOfSatisfying(
+                        NetworkException.class, e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.DEADLINE));
     }
 
     /** Shakes hands, announces a frame of FRAME bytes, sends all but its last byte, then reads until closed. */
@@ -88,14 +105,19 @@ class MemoryFloodTest {
             try (var s = new Socket("127.0.0.1", port)) {
                 s.setSoTimeout(60_000);
                 var o = new DataOutputStream(s.getOutputStream());
-                Frames.write(o, MessageCodec.encode(new Message.Hello(MessageCodec.MAJOR, MessageCodec.MINOR, Message.Role.CLIENT, "", "",
-                        new byte[32])));
+                Frames.write(
+                        o,
+                        MessageCodec.encode(new Message.Hello(
+                                MessageCodec.MAJOR, MessageCodec.MINOR, Message.Role.CLIENT, "", "", new byte[32])));
                 o.writeInt(FRAME);
                 o.flush();
                 var reader = Thread.startVirtualThread(() -> {
                     try {
                         byte[] b;
-                        while ((b = Frames.read(s.getInputStream(), 1 << 20)) != null) synchronized (seen) { seen.add(MessageCodec.decode(b)); }
+                        while ((b = Frames.read(s.getInputStream(), 1 << 20)) != null)
+                            synchronized (seen) {
+                                seen.add(MessageCodec.decode(b));
+                            }
                     } catch (Exception closed) {
                         // the node closed the connection
                     }

@@ -63,7 +63,8 @@ class MessageCodecTest {
             assertThat(MessageCodec.encode(back)).as(m.toString()).isEqualTo(body);
             assertThat(back.getClass()).isEqualTo(m.getClass());
         }
-        Message.Call c = (Message.Call) MessageCodec.decode(MessageCodec.encode(samples().get(5)));
+        Message.Call c =
+                (Message.Call) MessageCodec.decode(MessageCodec.encode(samples().get(5)));
         assertThat(c.args()).containsExactly(u64(-1), str("é"));
         assertThat(c.id()).isEqualTo(-1);
     }
@@ -72,8 +73,11 @@ class MessageCodecTest {
     @Test
     void lazyRowsRepliesProduceTheirEncoding() {
         var rows = List.of(new byte[0], B, new byte[200], new byte[70_000], B);
-        for (Message m : List.of(new Message.RowsResult(300, rows), new Message.Subscribed(301, true, "epoch", 9, rows),
-                new Message.Subscribed(302, false, "e", 1, List.of()), new Message.QueryResult(303, str("v")))) {
+        for (Message m : List.of(
+                new Message.RowsResult(300, rows),
+                new Message.Subscribed(301, true, "epoch", 9, rows),
+                new Message.Subscribed(302, false, "e", 1, List.of()),
+                new Message.QueryResult(303, str("v")))) {
             byte[] expected = MessageCodec.encode(m);
             for (int piece : new int[] {1, 3, 64, 65_536}) {
                 MessageBytes b = MessageBytes.of(m);
@@ -82,10 +86,14 @@ class MessageCodecTest {
                 byte[] buf = new byte[piece];
                 int n;
                 while ((n = b.read(buf, 0, piece)) > 0) out.write(buf, 0, n);
-                assertThat(out.toByteArray()).as("%s in pieces of %d", m.getClass().getSimpleName(), piece).isEqualTo(expected);
+                assertThat(out.toByteArray())
+                        .as("%s in pieces of %d", m.getClass().getSimpleName(), piece)
+                        .isEqualTo(expected);
             }
         }
-        assertThat(MessageBytes.of(new Message.RowsResult(1, rows)).whole()).as("rows are not copied into one array").isNull();
+        assertThat(MessageBytes.of(new Message.RowsResult(1, rows)).whole())
+                .as("rows are not copied into one array")
+                .isNull();
         assertThat(MessageBytes.of(new Message.Ok(1)).whole()).isEqualTo(MessageCodec.encode(new Message.Ok(1)));
     }
 
@@ -99,13 +107,19 @@ class MessageCodecTest {
     @Test
     void malformedBodiesAreProtocolErrors() {
         assertThatThrownBy(() -> MessageCodec.decode(new byte[0])).isInstanceOf(ProtocolException.class);
-        assertThatThrownBy(() -> MessageCodec.decode(new byte[] {(byte) 200})).isInstanceOf(ProtocolException.class).hasMessageContaining("unknown message type");
+        assertThatThrownBy(() -> MessageCodec.decode(new byte[] {(byte) 200}))
+                .isInstanceOf(ProtocolException.class)
+                .hasMessageContaining("unknown message type");
         byte[] ok = MessageCodec.encode(new Message.Ping(1));
         byte[] trailing = java.util.Arrays.copyOf(ok, ok.length + 1);
-        assertThatThrownBy(() -> MessageCodec.decode(trailing)).isInstanceOf(ProtocolException.class).hasMessageContaining("trailing");
+        assertThatThrownBy(() -> MessageCodec.decode(trailing))
+                .isInstanceOf(ProtocolException.class)
+                .hasMessageContaining("trailing");
         byte[] hello = MessageCodec.encode(new Message.Hello(1, 0, Message.Role.CLIENT, "", "", B));
         hello[2] = 'X';
-        assertThatThrownBy(() -> MessageCodec.decode(hello)).isInstanceOf(ProtocolException.class).hasMessageContaining("not an Interstice");
+        assertThatThrownBy(() -> MessageCodec.decode(hello))
+                .isInstanceOf(ProtocolException.class)
+                .hasMessageContaining("not an Interstice");
         // every truncation and random corruption of every sample fails cleanly (never another exception)
         var random = new Random(7);
         for (Message m : samples()) {
@@ -132,9 +146,11 @@ class MessageCodecTest {
         Frames.write(out, B);
         assertThat(out.toByteArray()).containsExactly(0, 0, 0, 3, 1, 2, 3);
         assertThat(Frames.read(new ByteArrayInputStream(out.toByteArray()), 3)).containsExactly(B);
-        assertThatThrownBy(() -> Frames.read(new ByteArrayInputStream(out.toByteArray()), 2)).isInstanceOf(ProtocolException.class)
+        assertThatThrownBy(() -> Frames.read(new ByteArrayInputStream(out.toByteArray()), 2))
+                .isInstanceOf(ProtocolException.class)
                 .hasMessageContaining("exceeds the maximum of 2 bytes");
         assertThat(Frames.read(new ByteArrayInputStream(new byte[0]), 3)).isNull();
-        assertThatThrownBy(() -> Frames.read(new ByteArrayInputStream(new byte[] {0, 0, 0, 5, 1}), 10)).isInstanceOf(java.io.EOFException.class);
+        assertThatThrownBy(() -> Frames.read(new ByteArrayInputStream(new byte[] {0, 0, 0, 5, 1}), 10))
+                .isInstanceOf(java.io.EOFException.class);
     }
 }

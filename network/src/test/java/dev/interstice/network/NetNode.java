@@ -20,7 +20,8 @@ final class NetNode implements AutoCloseable {
     NetNode(String name, NodeConfig nodeConfig, int port, java.util.function.UnaryOperator<NetworkConfig> tweak) {
         t = new TestNode(nodeConfig);
         try {
-            server = NodeServer.start(t.node, tweak.apply(fast().withNodeName(name).withPort(port).withAdminToken(token)));
+            server = NodeServer.start(
+                    t.node, tweak.apply(fast().withNodeName(name).withPort(port).withAdminToken(token)));
         } catch (IOException e) {
             t.close();
             throw new UncheckedIOException(e);
@@ -28,12 +29,18 @@ final class NetNode implements AutoCloseable {
     }
 
     static NetworkConfig fast() {
-        return NetworkConfig.defaults().withRequestTimeout(Duration.ofSeconds(10)).withRemoteQueryDeadline(Duration.ofSeconds(1))
-                .withReconnectDelays(Duration.ofMillis(20), Duration.ofMillis(300)).withSubscriptionRefresh(Duration.ofMillis(100))
-                .withHandshakeTimeout(Duration.ofSeconds(2)).withConnectTimeout(Duration.ofSeconds(1));
+        return NetworkConfig.defaults()
+                .withRequestTimeout(Duration.ofSeconds(10))
+                .withRemoteQueryDeadline(Duration.ofSeconds(1))
+                .withReconnectDelays(Duration.ofMillis(20), Duration.ofMillis(300))
+                .withSubscriptionRefresh(Duration.ofMillis(100))
+                .withHandshakeTimeout(Duration.ofSeconds(2))
+                .withConnectTimeout(Duration.ofSeconds(1));
     }
 
-    String address() { return server.address(); }
+    String address() {
+        return server.address();
+    }
 
     NodeClient client() {
         return NodeClient.connect(address(), NodeClient.Options.client());

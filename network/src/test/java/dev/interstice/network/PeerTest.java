@@ -52,14 +52,18 @@ class PeerTest {
             } catch (RuntimeException notACallInput) {
                 continue;
             }
-            if (args.size() == 1 && args.getFirst() instanceof IntersticeValue.Vec v && v.items().size() == 2)
+            if (args.size() == 1
+                    && args.getFirst() instanceof IntersticeValue.Vec v
+                    && v.items().size() == 2)
                 out.add(((IntersticeValue.U64) v.items().getFirst()).value());
         }
         return out;
     }
 
     static int synced(NetNode n) {
-        return n.server.peers().stats().values().stream().mapToInt(m -> (Integer) m.get("synced")).sum();
+        return n.server.peers().stats().values().stream()
+                .mapToInt(m -> (Integer) m.get("synced"))
+                .sum();
     }
 
     static List<Long> range(long from, long toExclusive) {
@@ -70,10 +74,14 @@ class PeerTest {
     void modulesCallReducersAndQueriesOnOtherNodes() {
         app.t.node.load(Fixtures.caller(bank.address()));
         app.t.node.call("caller", "pay", List.of());
-        NetNode.await("the remote call to commit", () -> bank.t.node.rows("bank", "ledger").size() == 1);
+        NetNode.await(
+                "the remote call to commit",
+                () -> bank.t.node.rows("bank", "ledger").size() == 1);
         // caller subscribes to bank.ledger: the subscription is in place before its first call is sent, so the call's
         // insert comes back as an event (on_ledger notes it in caller.seen), not as part of the subscription's baseline
-        NetNode.await("the insert event of the caller's own call", () -> app.t.node.rows("caller", "seen").size() == 1);
+        NetNode.await(
+                "the insert event of the caller's own call",
+                () -> app.t.node.rows("caller", "seen").size() == 1);
         app.t.node.call("caller", "ask", List.of());
         assertThat(app.t.hexLogsOf("caller").getLast()).containsExactly(Responses.queryOk(u64(42)));
     }
@@ -102,10 +110,14 @@ class PeerTest {
                 try (Socket s = silent.accept()) {
                     var in = s.getInputStream();
                     Frames.read(in, 1 << 20);
-                    Frames.write(s.getOutputStream(), MessageCodec.encode(new Message.Welcome(MessageCodec.MAJOR, 0, "silent", "silent",
-                            new byte[32], 1 << 20, 16)));
+                    Frames.write(
+                            s.getOutputStream(),
+                            MessageCodec.encode(new Message.Welcome(
+                                    MessageCodec.MAJOR, 0, "silent", "silent", new byte[32], 1 << 20, 16)));
                     s.getOutputStream().flush();
-                    while (Frames.read(in, 1 << 20) != null) { /* never answers */ }
+                    while (Frames.read(in, 1 << 20) != null) {
+                        /* never answers */
+                    }
                 } catch (Exception ignored) {
                     // test over
                 }
@@ -113,7 +125,8 @@ class PeerTest {
             app.t.node.load(Fixtures.caller("127.0.0.1:" + silent.getLocalPort()));
             long t0 = System.nanoTime();
             app.t.node.call("caller", "ask", List.of());
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isBetween(Duration.ofMillis(900), Duration.ofSeconds(3));
+            assertThat(Duration.ofNanos(System.nanoTime() - t0))
+                    .isBetween(Duration.ofMillis(900), Duration.ofSeconds(3));
             // (the connect hook may log too: the silent node did complete a handshake)
             assertThat(app.t.hexLogsOf("caller")).anySatisfy(response -> {
                 assertThat(response[0]).isEqualTo((byte) 1);
@@ -159,11 +172,16 @@ class PeerTest {
 
     @Test
     void aSubscriberThatFallsBehindIsDisconnectedAndCatchesUp() throws Exception {
-        try (var tight = new NetNode("bank-node", NodeConfig.inMemory(), 0, c -> c.withEventQueueCapacity(8).withResumeBufferEvents(16))) {
+        try (var tight = new NetNode(
+                "bank-node",
+                NodeConfig.inMemory(),
+                0,
+                c -> c.withEventQueueCapacity(8).withResumeBufferEvents(16))) {
             tight.t.node.load(Fixtures.bank().build());
             app.t.node.load(Fixtures.caller(tight.address()));
             NetNode.await("subscription", () -> synced(app) == 1);
-            tight.t.node.call("bank", "burst", List.of()); // 100 events at once: more than the queue and the resume buffer
+            tight.t.node.call(
+                    "bank", "burst", List.of()); // 100 events at once: more than the queue and the resume buffer
             tight.t.node.call("bank", "record", List.of());
             NetNode.await("101 events", () -> received(app, "caller").size() >= 101);
             Thread.sleep(200);
@@ -184,7 +202,8 @@ class PeerTest {
         first.close();
         NetNode.await("disconnect noticed", () -> !app.server.peers().isConnected(address));
         try (var second = new NetNode("bank-node", NodeConfig.at(dir), port, c -> c)) {
-            for (int i = 0; i < 2; i++) second.t.node.call("bank", "record", List.of()); // maybe before the subscriber is back
+            for (int i = 0; i < 2; i++)
+                second.t.node.call("bank", "record", List.of()); // maybe before the subscriber is back
             NetNode.await("reconnected", () -> app.server.peers().isConnected(address) && synced(app) == 1);
             for (int i = 0; i < 2; i++) second.t.node.call("bank", "record", List.of());
             NetNode.await("7 events", () -> received(app, "caller").size() >= 7);
@@ -202,18 +221,25 @@ class PeerTest {
         bank.t.node.call("bank", "record", List.of()); // app receives it and records it in caller.seen: bank's own echo
         NetNode.await("app received it", () -> app.t.node.rows("caller", "seen").size() == 1);
         app.t.node.call("caller", "note", List.of()); // a change that originates on app
-        NetNode.await("bank received app's own change", () -> !bank.t.hexLogsOf("watch").isEmpty());
+        NetNode.await(
+                "bank received app's own change",
+                () -> !bank.t.hexLogsOf("watch").isEmpty());
         bank.t.node.call("bank", "record", List.of());
         NetNode.await("second echo", () -> app.t.node.rows("caller", "seen").size() == 3);
         app.t.node.call("caller", "note", List.of());
         NetNode.await("second own change", () -> bank.t.hexLogsOf("watch").size() == 2);
-        assertThat(received(bank, "watch")).as("only app-originated inserts reached bank").containsExactly(1L, 3L);
+        assertThat(received(bank, "watch"))
+                .as("only app-originated inserts reached bank")
+                .containsExactly(1L, 3L);
     }
 
     @Test
     void peersSeeEachOtherConnectAndDisconnect() {
         app.t.node.load(Fixtures.caller(bank.address()));
-        NetNode.await("connect hook", () -> app.t.hexLogsOf("caller").stream().map(Fixtures::loggedArgs)
-                .anyMatch(a -> a.equals(List.of(IntersticeValue.str(bank.t.node.id())))));
+        NetNode.await(
+                "connect hook",
+                () -> app.t.hexLogsOf("caller").stream()
+                        .map(Fixtures::loggedArgs)
+                        .anyMatch(a -> a.equals(List.of(IntersticeValue.str(bank.t.node.id())))));
     }
 }

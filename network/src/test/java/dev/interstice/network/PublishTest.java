@@ -6,18 +6,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.interstice.abi.schema.SubscriptionEvent;
-import dev.interstice.runtime.node.NodeConfig;
-import dev.interstice.runtime.testing.ModuleFixture;
 import dev.interstice.network.wire.Frames;
 import dev.interstice.network.wire.Message;
 import dev.interstice.network.wire.MessageCodec;
+import dev.interstice.runtime.node.NodeConfig;
+import dev.interstice.runtime.testing.ModuleFixture;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,18 +54,25 @@ class PublishTest {
 
     @Test
     void aModuleWhoseInitHookTrapsIsNotPublishedAndThePublisherIsToldWhy() {
-        var broken = ModuleFixture.module("diary").subscribe("on_init", new SubscriptionEvent.Core(SubscriptionEvent.Simple.INIT))
+        var broken = ModuleFixture.module("diary")
+                .subscribe("on_init", new SubscriptionEvent.Core(SubscriptionEvent.Simple.INIT))
                 .reducer("on_init", List.of(), List.of(), "unreachable");
         try (var a = n.admin()) {
-            failsWith(ErrorKind.TRAP, () -> a.publish("diary.wasm", broken.build(), false, WAIT),
+            failsWith(
+                    ErrorKind.TRAP,
+                    () -> a.publish("diary.wasm", broken.build(), false, WAIT),
                     "module 'diary' was not published: its init hook 'on_init' trapped: ");
             assertThat(n.t.node.schema("diary")).isEmpty();
             // a replacement whose load hook traps: the loaded version stays
-            var bank = Fixtures.bank().subscribe("on_load", new SubscriptionEvent.Core(SubscriptionEvent.Simple.LOAD))
+            var bank = Fixtures.bank()
+                    .subscribe("on_load", new SubscriptionEvent.Core(SubscriptionEvent.Simple.LOAD))
                     .reducer("on_load", List.of(), List.of(), "unreachable");
             a.call("bank", "record", List.of(), false);
-            failsWith(ErrorKind.TRAP, () -> a.publish("bank.wasm", bank.build(), false, WAIT),
-                    "module 'bank' was not published: its load hook 'on_load' trapped: ", "the previous version stays loaded");
+            failsWith(
+                    ErrorKind.TRAP,
+                    () -> a.publish("bank.wasm", bank.build(), false, WAIT),
+                    "module 'bank' was not published: its load hook 'on_load' trapped: ",
+                    "the previous version stays loaded");
             assertThat(n.t.node.schema("bank").orElseThrow().reducer("on_load")).isEmpty();
             assertThat(a.rows("bank", "ledger")).hasSize(1);
         }
@@ -79,7 +86,10 @@ class PublishTest {
             a.call("bank", "record", List.of(), false);
             Message.Published p = a.publish("bank.wasm", loud.build(), false, WAIT);
             assertThat(p.replaced()).isTrue();
-            assertThat(n.t.logs.stream().filter(l -> l.message().equals("ed5e0000")).count()).isEqualTo(1);
+            assertThat(n.t.logs.stream()
+                            .filter(l -> l.message().equals("ed5e0000"))
+                            .count())
+                    .isEqualTo(1);
             assertThat(a.rows("bank", "ledger")).hasSize(1);
         }
     }
@@ -87,11 +97,26 @@ class PublishTest {
     @Test
     void aGuestFaultWhileTheModuleStartsIsATrapOrAnInvalidModuleNotAnInternalError() {
         try (var a = n.admin()) {
-            failsWith(ErrorKind.TRAP, () -> a.publish("fragile.wasm",
-                    ModuleFixture.module("fragile").func("(func $boom unreachable) (start $boom)").build(), false, WAIT),
-                    "module 'fragile.wasm' failed while starting", "trapped");
-            failsWith(ErrorKind.INVALID_MODULE, () -> a.publish("eager.wasm",
-                    ModuleFixture.module("eager").func("(func $seed (drop (call $random))) (start $seed)").build(), false, WAIT),
+            failsWith(
+                    ErrorKind.TRAP,
+                    () -> a.publish(
+                            "fragile.wasm",
+                            ModuleFixture.module("fragile")
+                                    .func("(func $boom unreachable) (start $boom)")
+                                    .build(),
+                            false,
+                            WAIT),
+                    "module 'fragile.wasm' failed while starting",
+                    "trapped");
+            failsWith(
+                    ErrorKind.INVALID_MODULE,
+                    () -> a.publish(
+                            "eager.wasm",
+                            ModuleFixture.module("eager")
+                                    .func("(func $seed (drop (call $random))) (start $seed)")
+                                    .build(),
+                            false,
+                            WAIT),
                     "interstice_random is not available while a module describes itself");
             assertThat(a.query("bank", "total", List.of())).isNotNull(); // the connection is fine
         }
@@ -101,9 +126,13 @@ class PublishTest {
     void aModuleLargerThanTheNodesFrameLimitIsRefusedBeforeItIsSent() {
         try (var a = n.admin()) {
             assertThat(a.maxFrameBytes()).isEqualTo(64 * 1024); // announced by the node
-            failsWith(ErrorKind.UNSUPPORTED, () -> a.publish("big.wasm", new byte[3 << 20], false, WAIT),
+            failsWith(
+                    ErrorKind.UNSUPPORTED,
+                    () -> a.publish("big.wasm", new byte[3 << 20], false, WAIT),
                     "module too large (3.0 MiB; the limit is 0.1 MiB, the largest message node 'bank-node' accepts)");
-            failsWith(ErrorKind.UNSUPPORTED, () -> a.publish("big.wasm", new byte[70 * 1024], false, WAIT),
+            failsWith(
+                    ErrorKind.UNSUPPORTED,
+                    () -> a.publish("big.wasm", new byte[70 * 1024], false, WAIT),
                     "module too large (0.1 MiB, 71680 bytes; the limit is 0.1 MiB, 65506 bytes");
             assertThat(a.isOpen()).isTrue();
             assertThat(a.query("bank", "total", List.of())).isNotNull();
@@ -113,8 +142,11 @@ class PublishTest {
     @Test
     void aRequestLargerThanTheNodeAcceptsIsRefusedHereAndTheConnectionStaysUsable() {
         try (var a = n.admin()) {
-            failsWith(ErrorKind.UNSUPPORTED, () -> a.call("bank", "add", List.of(u64(1), str("x".repeat(100 * 1024))), false),
-                    "the call of bank.add was not sent: its message has ", "more than node 'bank-node' accepts (65536 bytes)");
+            failsWith(
+                    ErrorKind.UNSUPPORTED,
+                    () -> a.call("bank", "add", List.of(u64(1), str("x".repeat(100 * 1024))), false),
+                    "the call of bank.add was not sent: its message has ",
+                    "more than node 'bank-node' accepts (65536 bytes)");
             assertThat(a.isOpen()).isTrue();
             assertThat(a.query("bank", "total", List.of())).isNotNull();
         }
@@ -129,11 +161,21 @@ class PublishTest {
                 try (Socket s = fake.accept()) {
                     var in = s.getInputStream();
                     Frames.read(in, 1 << 20);
-                    Frames.write(s.getOutputStream(), MessageCodec.encode(new Message.Welcome(MessageCodec.MAJOR, MessageCodec.MINOR, "fake-id",
-                            "fake", new byte[32], 1 << 20, 16)));
+                    Frames.write(
+                            s.getOutputStream(),
+                            MessageCodec.encode(new Message.Welcome(
+                                    MessageCodec.MAJOR,
+                                    MessageCodec.MINOR,
+                                    "fake-id",
+                                    "fake",
+                                    new byte[32],
+                                    1 << 20,
+                                    16)));
                     s.getOutputStream().flush();
                     Frames.read(in, 1 << 20);
-                    Frames.write(s.getOutputStream(), MessageCodec.encode(new Message.Closing("going down for maintenance")));
+                    Frames.write(
+                            s.getOutputStream(),
+                            MessageCodec.encode(new Message.Closing("going down for maintenance")));
                     s.getOutputStream().flush();
                     clientSawClosing.await(10, TimeUnit.SECONDS);
                     s.setSoLinger(true, 0); // close with a reset (RST), not a clean end of stream
@@ -141,12 +183,18 @@ class PublishTest {
                     // test over
                 }
             });
-            var opts = NodeClient.Options.client().withListener(m -> {
-                if (m instanceof Message.Closing) clientSawClosing.countDown();
-            }, reason -> { });
+            var opts = NodeClient.Options.client()
+                    .withListener(
+                            m -> {
+                                if (m instanceof Message.Closing) clientSawClosing.countDown();
+                            },
+                            reason -> {});
             try (var c = NodeClient.connect("127.0.0.1:" + fake.getLocalPort(), opts)) {
                 failsWith(ErrorKind.CONNECTION_LOST, c::ping, "closed by the node: going down for maintenance");
-                failsWith(ErrorKind.CONNECTION_LOST, c::ping, "is closed (closed by the node: going down for maintenance)");
+                failsWith(
+                        ErrorKind.CONNECTION_LOST,
+                        c::ping,
+                        "is closed (closed by the node: going down for maintenance)");
             }
         }
     }

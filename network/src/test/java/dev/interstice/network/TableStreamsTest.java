@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class TableStreamsTest {
     /** Durability under test control: futures complete when {@link #durable} is advanced. */
     final TreeMap<Long, List<CompletableFuture<Void>>> waiting = new TreeMap<>();
+
     long durableLsn;
     final TableStreams streams = new TableStreams(4, lsn -> {
         if (lsn <= durableLsn) return CompletableFuture.completedFuture(null);
@@ -55,11 +56,19 @@ class TableStreamsTest {
         boolean slow;
         int capacity = Integer.MAX_VALUE;
 
-        @Override public boolean reply(Message.Reply r) { got.add(r); return true; }
+        @Override
+        public boolean reply(Message.Reply r) {
+            got.add(r);
+            return true;
+        }
 
-        @Override public void push(Message m) { got.add(m); }
+        @Override
+        public void push(Message m) {
+            got.add(m);
+        }
 
-        @Override public boolean offerEvent(byte[] frame) {
+        @Override
+        public boolean offerEvent(byte[] frame) {
             if (got.stream().filter(m -> m instanceof Message.TableEvent).count() >= capacity) return false;
             try {
                 got.add(MessageCodec.decode(frame));
@@ -69,19 +78,35 @@ class TableStreamsTest {
             return true;
         }
 
-        @Override public void slowSubscriber(String module, String table) { slow = true; }
+        @Override
+        public void slowSubscriber(String module, String table) {
+            slow = true;
+        }
 
         List<Long> seqs() {
-            return got.stream().filter(m -> m instanceof Message.TableEvent).map(m -> ((Message.TableEvent) m).seq()).toList();
+            return got.stream()
+                    .filter(m -> m instanceof Message.TableEvent)
+                    .map(m -> ((Message.TableEvent) m).seq())
+                    .toList();
         }
 
         Message.Subscribed subscribed() {
-            return (Message.Subscribed) got.stream().filter(m -> m instanceof Message.Subscribed).reduce((a, b) -> b).orElseThrow();
+            return (Message.Subscribed) got.stream()
+                    .filter(m -> m instanceof Message.Subscribed)
+                    .reduce((a, b) -> b)
+                    .orElseThrow();
         }
     }
 
     void subscribe(Recorder r, long id, String epoch, long after) {
-        streams.subscribe(new TableStreams.Subscriber(r, id), "bank", "ledger", epoch, after, () -> { }, () -> List.copyOf(table.values()));
+        streams.subscribe(
+                new TableStreams.Subscriber(r, id),
+                "bank",
+                "ledger",
+                epoch,
+                after,
+                () -> {},
+                () -> List.copyOf(table.values()));
     }
 
     @Test
@@ -182,10 +207,14 @@ class TableStreamsTest {
             TableStreams.ORIGIN.remove();
         }
         insert(2, 0);
-        assertThat(r.got.stream().filter(m -> m instanceof Message.TableEvent).map(m -> ((Message.TableEvent) m).origin()))
+        assertThat(r.got.stream()
+                        .filter(m -> m instanceof Message.TableEvent)
+                        .map(m -> ((Message.TableEvent) m).origin()))
                 .containsExactly("peer-a", "");
         streams.moduleChanged("bank");
-        assertThat(r.got.getLast()).isInstanceOfSatisfying(Message.Resync.class, x -> assertThat(x.subscription()).isEqualTo(1));
+        assertThat(r.got.getLast())
+                .isInstanceOfSatisfying(
+                        Message.Resync.class, x -> assertThat(x.subscription()).isEqualTo(1));
         insert(3, 0);
         assertThat(r.seqs()).as("the old stream is gone").hasSize(2);
         var back = new Recorder();
@@ -197,8 +226,16 @@ class TableStreamsTest {
     @Test
     void invisibleTablesAreRefusedBeforeAnythingIsCreated() {
         var r = new Recorder();
-        assertThatThrownBy(() -> streams.subscribe(new TableStreams.Subscriber(r, 1), "bank", "vault", "", 0,
-                () -> { throw new CallException(CallException.Kind.NOT_FOUND, "module 'bank' has no table 'vault'"); }, List::of))
+        assertThatThrownBy(() -> streams.subscribe(
+                        new TableStreams.Subscriber(r, 1),
+                        "bank",
+                        "vault",
+                        "",
+                        0,
+                        () -> {
+                            throw new CallException(CallException.Kind.NOT_FOUND, "module 'bank' has no table 'vault'");
+                        },
+                        List::of))
                 .hasMessageContaining("no table 'vault'");
         assertThat(r.got).isEmpty();
     }

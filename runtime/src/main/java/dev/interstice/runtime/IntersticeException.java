@@ -53,5 +53,7 @@ public abstract class IntersticeException extends RuntimeException {
         this.kind = java.util.Objects.requireNonNull(kind, "kind");
     }
 
-    public final Kind kind() { return kind; }
+    public final Kind kind() {
+        return kind;
+    }
 }

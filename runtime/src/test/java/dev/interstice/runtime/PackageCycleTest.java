@@ -26,11 +26,16 @@ class PackageCycleTest {
         Map<String, Set<String>> uses = new TreeMap<>();
         try (Stream<Path> files = Files.walk(SOURCES)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                String pkg = "runtime" + SOURCES.relativize(f.getParent()).toString().replace('/', '.').replaceAll("^(?=.)", ".");
+                String pkg = "runtime"
+                        + SOURCES.relativize(f.getParent())
+                                .toString()
+                                .replace('/', '.')
+                                .replaceAll("^(?=.)", ".");
                 var m = REFERENCE.matcher(Files.readString(f));
                 while (m.find()) {
                     String target = "runtime" + m.group(1);
-                    if (!target.equals(pkg)) uses.computeIfAbsent(pkg, k -> new TreeSet<>()).add(target);
+                    if (!target.equals(pkg))
+                        uses.computeIfAbsent(pkg, k -> new TreeSet<>()).add(target);
                 }
             }
         }
@@ -48,7 +53,8 @@ class PackageCycleTest {
         return out;
     }
 
-    private static boolean reaches(String from, String target, Map<String, Set<String>> uses, List<String> path, Set<String> seen) {
+    private static boolean reaches(
+            String from, String target, Map<String, Set<String>> uses, List<String> path, Set<String> seen) {
         for (String next : uses.getOrDefault(from, Set.of())) {
             path.add(next);
             if (next.equals(target) || (seen.add(next) && reaches(next, target, uses, path, seen))) return true;

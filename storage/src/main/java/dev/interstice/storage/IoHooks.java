@@ -8,19 +8,19 @@ import java.nio.file.Path;
  * simulate disk errors, or block to hold a compaction at a named point. Settings live in {@link StorageConfig}.
  */
 interface IoHooks {
-  IoHooks NONE = new IoHooks() {};
+    IoHooks NONE = new IoHooks() {};
 
-  default void beforeWalWrite(Path segment, long position, int bytes) throws IOException {}
+    default void beforeWalWrite(Path segment, long position, int bytes) throws IOException {}
 
-  default void beforeWalForce(Path segment) throws IOException {}
+    default void beforeWalForce(Path segment) throws IOException {}
 
-  default void beforeSegmentCreate(Path segment) throws IOException {}
+    default void beforeSegmentCreate(Path segment) throws IOException {}
 
-  /**
-   * Named points of a compaction: "rows-written" (row files and their directories fsynced), "snapshot-started"
-   * (tmp snapshot file open, header written, rows about to be merged), "snapshot-written"
-   * (tmp snapshot fsynced, not renamed), "snapshot-installed" (renamed and directory fsynced, old files not yet
-   * deleted).
-   */
-  default void compactionPoint(String point) throws IOException {}
+    /**
+     * Named points of a compaction: "rows-written" (row files and their directories fsynced), "snapshot-started"
+     * (tmp snapshot file open, header written, rows about to be merged), "snapshot-written"
+     * (tmp snapshot fsynced, not renamed), "snapshot-installed" (renamed and directory fsynced, old files not yet
+     * deleted).
+     */
+    default void compactionPoint(String point) throws IOException {}
 }

@@ -1,7 +1,6 @@
 package dev.interstice.storage;
 
 import dev.interstice.abi.schema.Persistence;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -40,291 +39,329 @@ import org.slf4j.LoggerFactory;
  * actions, and do not call the blocking methods ({@link #snapshotNow}, {@link #close}) from them.
  */
 public final class Storage implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(Storage.class);
+    private static final Logger log = LoggerFactory.getLogger(Storage.class);
 
-  private final StorageConfig config;
-  private final FileChannel lockChannel;
-  private final FileLock fileLock;
-  private final Wal wal;
-  private final Compactor compactor;
-  private final RecoveredState recovered;
-  private final AtomicBoolean closed = new AtomicBoolean();
+    private final StorageConfig config;
+    private final FileChannel lockChannel;
+    private final FileLock fileLock;
+    private final Wal wal;
+    private final Compactor compactor;
+    private final RecoveredState recovered;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-  /** Live table registry: mutated only inside WAL append callbacks (under the WAL lock). */
-  private final Registry registry;
-  /** Immutable copy of {@link #registry} for lock-free reads by appenders. */
-  private volatile Map<TableId, Registry.Meta> view;
+    /** Live table registry: mutated only inside WAL append callbacks (under the WAL lock). */
+    private final Registry registry;
+    /** Immutable copy of {@link #registry} for lock-free reads by appenders. */
+    private volatile Map<TableId, Registry.Meta> view;
 
-  private Storage(StorageConfig config, FileChannel lockChannel, FileLock fileLock, Recovery.Result r, IoHooks hooks,
-      Map<TableId, Persistence> tables) throws IOException {
-    this.config = config;
-    this.lockChannel = lockChannel;
-    this.fileLock = fileLock;
-    this.registry = r.registry();
-    publishView();
-    Path root = config.directory();
-    this.compactor = new Compactor(root, config, hooks, r.snapshot(), r.snapshotBytes());
-    this.wal = new Wal(root.resolve("wal"), r.activePath(), r.activeFirstLsn(), r.activeSize(), r.lastLsn(), r.sealed(),
-        config.segmentBytes(), config.fastFlushInterval().toNanos(), config.preallocateSegments(), hooks,
-        s -> compactor.maybeTrigger());
-    compactor.attach(wal);
-    try {
-      Map<TableId, Map<ByteKey, byte[]>> out = new HashMap<>();
-      for (Registry.Meta m : registry.all()) out.put(m.id(), Collections.unmodifiableMap(r.rows().get(m.no())));
-      for (Map.Entry<TableId, Persistence> e : tables.entrySet()) {
-        declareTable(e.getKey(), e.getValue());
-        out.putIfAbsent(e.getKey(), Map.of());
-      }
-      this.recovered = new RecoveredState(r.lastLsn(), out, r.warnings(), r.lastTxId(), r.truncations());
-    } catch (RuntimeException e) {
-      compactor.close();
-      try {
-        wal.close();
-      } catch (RuntimeException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
+    private Storage(
+            StorageConfig config,
+            FileChannel lockChannel,
+            FileLock fileLock,
+            Recovery.Result r,
+            IoHooks hooks,
+            Map<TableId, Persistence> tables)
+            throws IOException {
+        this.config = config;
+        this.lockChannel = lockChannel;
+        this.fileLock = fileLock;
+        this.registry = r.registry();
+        publishView();
+        Path root = config.directory();
+        this.compactor = new Compactor(root, config, hooks, r.snapshot(), r.snapshotBytes());
+        this.wal = new Wal(
+                root.resolve("wal"),
+                r.activePath(),
+                r.activeFirstLsn(),
+                r.activeSize(),
+                r.lastLsn(),
+                r.sealed(),
+                config.segmentBytes(),
+                config.fastFlushInterval().toNanos(),
+                config.preallocateSegments(),
+                hooks,
+                s -> compactor.maybeTrigger());
+        compactor.attach(wal);
+        try {
+            Map<TableId, Map<ByteKey, byte[]>> out = new HashMap<>();
+            for (Registry.Meta m : registry.all())
+                out.put(m.id(), Collections.unmodifiableMap(r.rows().get(m.no())));
+            for (Map.Entry<TableId, Persistence> e : tables.entrySet()) {
+                declareTable(e.getKey(), e.getValue());
+                out.putIfAbsent(e.getKey(), Map.of());
+            }
+            this.recovered = new RecoveredState(r.lastLsn(), out, r.warnings(), r.lastTxId(), r.truncations());
+        } catch (RuntimeException e) {
+            compactor.close();
+            try {
+                wal.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        compactor.maybeTrigger();
     }
-    compactor.maybeTrigger();
-  }
 
-  /**
-   * Opens (creating if needed) the storage in {@code cfg.directory()}, recovers its state and declares
-   * {@code tables} (new tables, or a changed mode, are logged). Throws {@link StorageCorruptionException} for damage
-   * other than a torn tail unless {@code cfg.salvage()}.
-   *
-   * <p>Blocks the calling thread for recovery. On return the directory is locked against other openers until
-   * {@link #close}, {@link #recovered()} holds every durable record (and possibly later ones that reached the disk),
-   * repairs of the log (torn tail, salvage) are fsynced, and the declarations of {@code tables} are appended but, like
-   * any append, not yet durable.
-   */
-  public static Storage open(StorageConfig cfg, Map<TableId, Persistence> tables) {
-    return open(cfg, tables, IoHooks.NONE);
-  }
-
-  static Storage open(StorageConfig cfg, Map<TableId, Persistence> tables, IoHooks hooks) {
-    Objects.requireNonNull(cfg, "cfg");
-    Objects.requireNonNull(tables, "tables");
-    Path root = cfg.directory().toAbsolutePath();
-    cfg = cfg.withDirectory(root);
-    FileChannel lockCh = null;
-    FileLock lock = null;
-    try {
-      AtomicFiles.createDirectoriesDurably(root);
-      AtomicFiles.createDirectoriesDurably(root.resolve("wal"));
-      AtomicFiles.createDirectoriesDurably(root.resolve("rows"));
-      lockCh = PrivateFiles.open(root.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      try {
-        lock = lockCh.tryLock();
-      } catch (OverlappingFileLockException e) {
-        throw new StorageLockedException("storage " + root + " is already open in this JVM");
-      }
-      if (lock == null) throw new StorageLockedException("storage " + root + " is already open by another process");
-      long t0 = System.nanoTime();
-      Recovery.Result r = new Recovery(root, root.resolve("wal"), root.resolve("rows"), cfg.salvage()).run();
-      log.info("recovered {} up to LSN {} in {} ms ({} tables{})", root, r.lastLsn(),
-          (System.nanoTime() - t0) / 1_000_000, r.registry().all().size(),
-          r.warnings().isEmpty() ? "" : ", " + r.warnings().size() + " warnings");
-      return new Storage(cfg, lockCh, lock, r, hooks, tables);
-    } catch (IOException e) {
-      closeQuietly(lockCh);
-      throw new StorageException("cannot open storage " + root + ": " + e, e);
-    } catch (RuntimeException e) {
-      closeQuietly(lockCh);
-      throw e;
+    /**
+     * Opens (creating if needed) the storage in {@code cfg.directory()}, recovers its state and declares
+     * {@code tables} (new tables, or a changed mode, are logged). Throws {@link StorageCorruptionException} for damage
+     * other than a torn tail unless {@code cfg.salvage()}.
+     *
+     * <p>Blocks the calling thread for recovery. On return the directory is locked against other openers until
+     * {@link #close}, {@link #recovered()} holds every durable record (and possibly later ones that reached the disk),
+     * repairs of the log (torn tail, salvage) are fsynced, and the declarations of {@code tables} are appended but, like
+     * any append, not yet durable.
+     */
+    public static Storage open(StorageConfig cfg, Map<TableId, Persistence> tables) {
+        return open(cfg, tables, IoHooks.NONE);
     }
-  }
 
-  private static void closeQuietly(FileChannel ch) {
-    if (ch == null) return;
-    try {
-      ch.close();
-    } catch (IOException ignored) {
-      // nothing to do
+    static Storage open(StorageConfig cfg, Map<TableId, Persistence> tables, IoHooks hooks) {
+        Objects.requireNonNull(cfg, "cfg");
+        Objects.requireNonNull(tables, "tables");
+        Path root = cfg.directory().toAbsolutePath();
+        cfg = cfg.withDirectory(root);
+        FileChannel lockCh = null;
+        FileLock lock = null;
+        try {
+            AtomicFiles.createDirectoriesDurably(root);
+            AtomicFiles.createDirectoriesDurably(root.resolve("wal"));
+            AtomicFiles.createDirectoriesDurably(root.resolve("rows"));
+            lockCh = PrivateFiles.open(root.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                lock = lockCh.tryLock();
+            } catch (OverlappingFileLockException e) {
+                throw new StorageLockedException("storage " + root + " is already open in this JVM");
+            }
+            if (lock == null)
+                throw new StorageLockedException("storage " + root + " is already open by another process");
+            long t0 = System.nanoTime();
+            Recovery.Result r = new Recovery(root, root.resolve("wal"), root.resolve("rows"), cfg.salvage()).run();
+            log.info(
+                    "recovered {} up to LSN {} in {} ms ({} tables{})",
+                    root,
+                    r.lastLsn(),
+                    (System.nanoTime() - t0) / 1_000_000,
+                    r.registry().all().size(),
+                    r.warnings().isEmpty() ? "" : ", " + r.warnings().size() + " warnings");
+            return new Storage(cfg, lockCh, lock, r, hooks, tables);
+        } catch (IOException e) {
+            closeQuietly(lockCh);
+            throw new StorageException("cannot open storage " + root + ": " + e, e);
+        } catch (RuntimeException e) {
+            closeQuietly(lockCh);
+            throw e;
+        }
     }
-  }
 
-  /** The configuration in use (its directory made absolute). No I/O. */
-  public StorageConfig config() {
-    return config;
-  }
-
-  /** What recovery found at open (the maps are read-only views). No I/O; fixed for the lifetime of the storage. */
-  public RecoveredState recovered() {
-    return recovered;
-  }
-
-  /**
-   * Declares a table (a module loaded later). Idempotent; declaring an existing table with another mode keeps its
-   * rows and changes where they are persisted.
-   *
-   * <p>Does no I/O (it may block for backpressure like {@link #append}). On return the declaration is a log record
-   * ordered before every later append, which may now refer to the table. It is durable once an fsync covers a later
-   * record ({@link #whenDurable} of any later append), or within about {@link StorageConfig#fastFlushInterval()}; a
-   * crash before that forgets it together with every later record.
-   *
-   * @throws StorageException if the log refuses appends (closed, or after an I/O failure)
-   * @throws IllegalArgumentException for an ephemeral table: those are never stored
-   */
-  public void declareTable(TableId id, Persistence mode) {
-    Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(mode, "mode");
-    if (mode == Persistence.EPHEMERAL) throw new IllegalArgumentException("table " + id + " is ephemeral: it is never stored");
-    Registry.Meta cur = view.get(id);
-    if (cur != null && cur.mode() == mode) return;
-    wal.append(() -> {
-      Registry.Meta c = registry.byId(id);
-      if (c != null && c.mode() == mode) return null;
-      int no = c != null ? c.no() : registry.allocateNo();
-      Bytes.Sink s = new Bytes.Sink(32 + id.module().length() * 3 + id.table().length() * 3);
-      WalFormat.encodeDeclare(s, no, mode, id);
-      registry.put(new Registry.Meta(no, id, mode));
-      publishView();
-      return s;
-    });
-  }
-
-  /**
-   * Drops a table and its data (a log record, so crash-consistent with the transactions around it). No-op if unknown.
-   * Durability as for {@link #declareTable}: on return later appends may no longer refer to the table; the drop is
-   * durable once an fsync covers a later record, and a crash before that loses it with every later record.
-   *
-   * @throws StorageException if the log refuses appends (closed, or after an I/O failure)
-   */
-  public void dropTable(TableId id) {
-    Objects.requireNonNull(id, "id");
-    if (!view.containsKey(id)) return;
-    wal.append(() -> {
-      Registry.Meta c = registry.byId(id);
-      if (c == null) return null;
-      Bytes.Sink s = new Bytes.Sink(16);
-      WalFormat.encodeDrop(s, c.no());
-      registry.remove(c.no());
-      publishView();
-      return s;
-    });
-  }
-
-  private void publishView() {
-    Map<TableId, Registry.Meta> m = new HashMap<>();
-    for (Registry.Meta meta : registry.all()) m.put(meta.id(), meta);
-    view = Map.copyOf(m);
-  }
-
-  /**
-   * Appends one transaction (all its changes, atomically) and returns its LSN. Every table must be declared.
-   *
-   * <p>Does no I/O; blocks only while 8 MiB of appended data wait for the writer (backpressure). On return the record
-   * has its LSN, after every record appended before the call on any thread, and is <em>not</em> durable yet: it is
-   * durable once {@link #whenDurable} of its LSN completes; without a waiter the writer fsyncs it within about
-   * {@link StorageConfig#fastFlushInterval()} (unless appends outrun the disk). A crash before that may lose it, but
-   * then also every later record; its changes are recovered all or none.
-   *
-   * @throws IllegalArgumentException if a change refers to an undeclared table
-   * @throws StorageException         if the log refuses appends (closed, or after an I/O failure)
-   */
-  public long append(TxRecord tx) {
-    Objects.requireNonNull(tx, "tx");
-    Map<TableId, Registry.Meta> v = view;
-    Bytes.Sink body = encode(tx, v);
-    return wal.append(() -> view == v ? body : encode(tx, view));
-  }
-
-  private static Bytes.Sink encode(TxRecord tx, Map<TableId, Registry.Meta> v) {
-    int size = 24;
-    for (Change c : tx.changes()) {
-      size += 16;
-      if (c instanceof Change.Put p) size += p.key().length + p.row().length;
-      else if (c instanceof Change.Delete d) size += d.key().length;
+    private static void closeQuietly(FileChannel ch) {
+        if (ch == null) return;
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
     }
-    Bytes.Sink s = new Bytes.Sink(size);
-    WalFormat.encodeTx(s, tx, id -> {
-      Registry.Meta m = v.get(id);
-      if (m == null) throw new IllegalArgumentException("table not declared: " + id);
-      return m.no();
-    });
-    return s;
-  }
 
-  /**
-   * Completes once the record with this LSN and every earlier one are fsynced: from then on they survive any crash.
-   * Completes exceptionally with a {@link StorageException} if the log failed before that (the records may or may not
-   * be recovered after a restart). Never blocks; a waiter makes the writer flush soon (at once, or after a linger of
-   * at most 1 ms so that concurrent committers share one fsync). The future completes on the caller's thread if already durable, else on an internal
-   * thread: do not block in its dependent actions.
-   *
-   * @throws IllegalArgumentException if no record with this LSN has been appended
-   */
-  public CompletableFuture<Void> whenDurable(long lsn) {
-    return wal.whenDurable(lsn);
-  }
-
-  /** Every record up to this LSN is fsynced (never decreases). Never blocks. */
-  public long durableLsn() {
-    return wal.durableLsn();
-  }
-
-  /**
-   * Counters since open. Never blocks for I/O; the log's counters are read together, the compaction counters
-   * separately, so the two groups may be a moment apart.
-   */
-  public StorageStats stats() {
-    Wal.Counters c = wal.counters();
-    CompactionStats cs = compactor.stats();
-    StorageException f = wal.failure();
-    return new StorageStats(c.appendedRecords(), c.appendedBytes(), c.lastLsn(), c.durableLsn(), c.writes(), c.fsyncs(),
-        c.fsyncMicros(), c.maxBatchRecords(), c.segmentsSealed(), c.backpressureWaits(), cs.snapshotsTaken(),
-        cs.lastSnapshotLsn(), cs.lastMillis(), cs.totalMillis(), wal.logBytes(), cs.snapshotBytes(),
-        cs.rowFilesWritten(), f == null ? null : f.getMessage());
-  }
-
-  /**
-   * Seals the active log segment and compacts. Appends continue meanwhile.
-   *
-   * <p>Blocks the caller until done (do not call it from a durability future's dependent action). On return
-   * everything appended before the call is durable, an installed snapshot (fsynced, renamed, directory fsynced)
-   * covers it, stateful tables' row files reflect it, and the segments it covers are deleted.
-   *
-   * @throws StorageException if the storage is closed, the log failed, or the compaction failed (the files on disk
-   *                          still recover to the same state; a later compaction retries)
-   */
-  public void snapshotNow() {
-    try {
-      wal.requestRoll().join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof StorageException se)
-        throw new StorageException("snapshot failed: " + se.getMessage(), se);
-      throw e;
+    /** The configuration in use (its directory made absolute). No I/O. */
+    public StorageConfig config() {
+        return config;
     }
-    compactor.compactNow();
-  }
 
-  /**
-   * Flushes and fsyncs everything appended, stops the background threads and releases the directory lock. Idempotent.
-   *
-   * <p>Blocks until the writer is done. On normal return every record appended before the call is durable (and every
-   * {@link #whenDurable} future has completed); later appends throw. A running compaction is abandoned (safe: the
-   * next open cleans up after it). Call it when no append is in progress on another thread.
-   *
-   * @throws StorageException if appended records could not be made durable (it names the LSN range); the directory
-   *                          lock is released anyway
-   */
-  @Override
-  public void close() {
-    if (!closed.compareAndSet(false, true)) return;
-    List<RuntimeException> errors = new ArrayList<>();
-    try {
-      wal.close();
-    } catch (RuntimeException e) {
-      errors.add(e);
+    /** What recovery found at open (the maps are read-only views). No I/O; fixed for the lifetime of the storage. */
+    public RecoveredState recovered() {
+        return recovered;
     }
-    compactor.close();
-    try {
-      fileLock.release();
-    } catch (IOException e) {
-      log.warn("releasing the storage lock failed", e);
+
+    /**
+     * Declares a table (a module loaded later). Idempotent; declaring an existing table with another mode keeps its
+     * rows and changes where they are persisted.
+     *
+     * <p>Does no I/O (it may block for backpressure like {@link #append}). On return the declaration is a log record
+     * ordered before every later append, which may now refer to the table. It is durable once an fsync covers a later
+     * record ({@link #whenDurable} of any later append), or within about {@link StorageConfig#fastFlushInterval()}; a
+     * crash before that forgets it together with every later record.
+     *
+     * @throws StorageException if the log refuses appends (closed, or after an I/O failure)
+     * @throws IllegalArgumentException for an ephemeral table: those are never stored
+     */
+    public void declareTable(TableId id, Persistence mode) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(mode, "mode");
+        if (mode == Persistence.EPHEMERAL)
+            throw new IllegalArgumentException("table " + id + " is ephemeral: it is never stored");
+        Registry.Meta cur = view.get(id);
+        if (cur != null && cur.mode() == mode) return;
+        wal.append(() -> {
+            Registry.Meta c = registry.byId(id);
+            if (c != null && c.mode() == mode) return null;
+            int no = c != null ? c.no() : registry.allocateNo();
+            Bytes.Sink s =
+                    new Bytes.Sink(32 + id.module().length() * 3 + id.table().length() * 3);
+            WalFormat.encodeDeclare(s, no, mode, id);
+            registry.put(new Registry.Meta(no, id, mode));
+            publishView();
+            return s;
+        });
     }
-    closeQuietly(lockChannel);
-    if (!errors.isEmpty()) throw errors.getFirst();
-  }
+
+    /**
+     * Drops a table and its data (a log record, so crash-consistent with the transactions around it). No-op if unknown.
+     * Durability as for {@link #declareTable}: on return later appends may no longer refer to the table; the drop is
+     * durable once an fsync covers a later record, and a crash before that loses it with every later record.
+     *
+     * @throws StorageException if the log refuses appends (closed, or after an I/O failure)
+     */
+    public void dropTable(TableId id) {
+        Objects.requireNonNull(id, "id");
+        if (!view.containsKey(id)) return;
+        wal.append(() -> {
+            Registry.Meta c = registry.byId(id);
+            if (c == null) return null;
+            Bytes.Sink s = new Bytes.Sink(16);
+            WalFormat.encodeDrop(s, c.no());
+            registry.remove(c.no());
+            publishView();
+            return s;
+        });
+    }
+
+    private void publishView() {
+        Map<TableId, Registry.Meta> m = new HashMap<>();
+        for (Registry.Meta meta : registry.all()) m.put(meta.id(), meta);
+        view = Map.copyOf(m);
+    }
+
+    /**
+     * Appends one transaction (all its changes, atomically) and returns its LSN. Every table must be declared.
+     *
+     * <p>Does no I/O; blocks only while 8 MiB of appended data wait for the writer (backpressure). On return the record
+     * has its LSN, after every record appended before the call on any thread, and is <em>not</em> durable yet: it is
+     * durable once {@link #whenDurable} of its LSN completes; without a waiter the writer fsyncs it within about
+     * {@link StorageConfig#fastFlushInterval()} (unless appends outrun the disk). A crash before that may lose it, but
+     * then also every later record; its changes are recovered all or none.
+     *
+     * @throws IllegalArgumentException if a change refers to an undeclared table
+     * @throws StorageException         if the log refuses appends (closed, or after an I/O failure)
+     */
+    public long append(TxRecord tx) {
+        Objects.requireNonNull(tx, "tx");
+        Map<TableId, Registry.Meta> v = view;
+        Bytes.Sink body = encode(tx, v);
+        return wal.append(() -> view == v ? body : encode(tx, view));
+    }
+
+    private static Bytes.Sink encode(TxRecord tx, Map<TableId, Registry.Meta> v) {
+        int size = 24;
+        for (Change c : tx.changes()) {
+            size += 16;
+            if (c instanceof Change.Put p) size += p.key().length + p.row().length;
+            else if (c instanceof Change.Delete d) size += d.key().length;
+        }
+        Bytes.Sink s = new Bytes.Sink(size);
+        WalFormat.encodeTx(s, tx, id -> {
+            Registry.Meta m = v.get(id);
+            if (m == null) throw new IllegalArgumentException("table not declared: " + id);
+            return m.no();
+        });
+        return s;
+    }
+
+    /**
+     * Completes once the record with this LSN and every earlier one are fsynced: from then on they survive any crash.
+     * Completes exceptionally with a {@link StorageException} if the log failed before that (the records may or may not
+     * be recovered after a restart). Never blocks; a waiter makes the writer flush soon (at once, or after a linger of
+     * at most 1 ms so that concurrent committers share one fsync). The future completes on the caller's thread if already durable, else on an internal
+     * thread: do not block in its dependent actions.
+     *
+     * @throws IllegalArgumentException if no record with this LSN has been appended
+     */
+    public CompletableFuture<Void> whenDurable(long lsn) {
+        return wal.whenDurable(lsn);
+    }
+
+    /** Every record up to this LSN is fsynced (never decreases). Never blocks. */
+    public long durableLsn() {
+        return wal.durableLsn();
+    }
+
+    /**
+     * Counters since open. Never blocks for I/O; the log's counters are read together, the compaction counters
+     * separately, so the two groups may be a moment apart.
+     */
+    public StorageStats stats() {
+        Wal.Counters c = wal.counters();
+        CompactionStats cs = compactor.stats();
+        StorageException f = wal.failure();
+        return new StorageStats(
+                c.appendedRecords(),
+                c.appendedBytes(),
+                c.lastLsn(),
+                c.durableLsn(),
+                c.writes(),
+                c.fsyncs(),
+                c.fsyncMicros(),
+                c.maxBatchRecords(),
+                c.segmentsSealed(),
+                c.backpressureWaits(),
+                cs.snapshotsTaken(),
+                cs.lastSnapshotLsn(),
+                cs.lastMillis(),
+                cs.totalMillis(),
+                wal.logBytes(),
+                cs.snapshotBytes(),
+                cs.rowFilesWritten(),
+                f == null ? null : f.getMessage());
+    }
+
+    /**
+     * Seals the active log segment and compacts. Appends continue meanwhile.
+     *
+     * <p>Blocks the caller until done (do not call it from a durability future's dependent action). On return
+     * everything appended before the call is durable, an installed snapshot (fsynced, renamed, directory fsynced)
+     * covers it, stateful tables' row files reflect it, and the segments it covers are deleted.
+     *
+     * @throws StorageException if the storage is closed, the log failed, or the compaction failed (the files on disk
+     *                          still recover to the same state; a later compaction retries)
+     */
+    public void snapshotNow() {
+        try {
+            wal.requestRoll().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof StorageException se)
+                throw new StorageException("snapshot failed: " + se.getMessage(), se);
+            throw e;
+        }
+        compactor.compactNow();
+    }
+
+    /**
+     * Flushes and fsyncs everything appended, stops the background threads and releases the directory lock. Idempotent.
+     *
+     * <p>Blocks until the writer is done. On normal return every record appended before the call is durable (and every
+     * {@link #whenDurable} future has completed); later appends throw. A running compaction is abandoned (safe: the
+     * next open cleans up after it). Call it when no append is in progress on another thread.
+     *
+     * @throws StorageException if appended records could not be made durable (it names the LSN range); the directory
+     *                          lock is released anyway
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) return;
+        List<RuntimeException> errors = new ArrayList<>();
+        try {
+            wal.close();
+        } catch (RuntimeException e) {
+            errors.add(e);
+        }
+        compactor.close();
+        try {
+            fileLock.release();
+        } catch (IOException e) {
+            log.warn("releasing the storage lock failed", e);
+        }
+        closeQuietly(lockChannel);
+        if (!errors.isEmpty()) throw errors.getFirst();
+    }
 }

@@ -19,71 +19,77 @@ import java.util.Objects;
  *                            each segment is created empty and holds exactly its records
  */
 public record StorageConfig(
-    Path directory,
-    long segmentBytes,
-    Duration fastFlushInterval,
-    boolean salvage,
-    boolean autoCompaction,
-    Duration periodicCompaction,
-    boolean preallocateSegments) {
-  public static final long DEFAULT_SEGMENT_BYTES = 32L << 20;
-  public static final Duration DEFAULT_FAST_FLUSH_INTERVAL = Duration.ofMillis(10);
-  public static final Duration DEFAULT_PERIODIC_COMPACTION = Duration.ofSeconds(60);
-  public static final long MAX_SEGMENT_BYTES = 1L << 30;
+        Path directory,
+        long segmentBytes,
+        Duration fastFlushInterval,
+        boolean salvage,
+        boolean autoCompaction,
+        Duration periodicCompaction,
+        boolean preallocateSegments) {
+    public static final long DEFAULT_SEGMENT_BYTES = 32L << 20;
+    public static final Duration DEFAULT_FAST_FLUSH_INTERVAL = Duration.ofMillis(10);
+    public static final Duration DEFAULT_PERIODIC_COMPACTION = Duration.ofSeconds(60);
+    public static final long MAX_SEGMENT_BYTES = 1L << 30;
 
-  public StorageConfig {
-    Objects.requireNonNull(directory, "directory");
-    Objects.requireNonNull(fastFlushInterval, "fastFlushInterval");
-    Objects.requireNonNull(periodicCompaction, "periodicCompaction");
-    if (segmentBytes < 4096 || segmentBytes > MAX_SEGMENT_BYTES)
-      throw new IllegalArgumentException("segmentBytes must be in [4096, 1 GiB]: " + segmentBytes);
-    if (fastFlushInterval.isNegative() || fastFlushInterval.isZero())
-      throw new IllegalArgumentException("fastFlushInterval must be positive: " + fastFlushInterval);
-    if (periodicCompaction.isNegative() || periodicCompaction.isZero())
-      throw new IllegalArgumentException("periodicCompaction must be positive: " + periodicCompaction);
-  }
+    public StorageConfig {
+        Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(fastFlushInterval, "fastFlushInterval");
+        Objects.requireNonNull(periodicCompaction, "periodicCompaction");
+        if (segmentBytes < 4096 || segmentBytes > MAX_SEGMENT_BYTES)
+            throw new IllegalArgumentException("segmentBytes must be in [4096, 1 GiB]: " + segmentBytes);
+        if (fastFlushInterval.isNegative() || fastFlushInterval.isZero())
+            throw new IllegalArgumentException("fastFlushInterval must be positive: " + fastFlushInterval);
+        if (periodicCompaction.isNegative() || periodicCompaction.isZero())
+            throw new IllegalArgumentException("periodicCompaction must be positive: " + periodicCompaction);
+    }
 
-  /** The given log settings; background compaction and preallocation as in {@link #defaults}. */
-  public StorageConfig(Path directory, long segmentBytes, Duration fastFlushInterval, boolean salvage) {
-    this(directory, segmentBytes, fastFlushInterval, salvage, true, DEFAULT_PERIODIC_COMPACTION, true);
-  }
+    /** The given log settings; background compaction and preallocation as in {@link #defaults}. */
+    public StorageConfig(Path directory, long segmentBytes, Duration fastFlushInterval, boolean salvage) {
+        this(directory, segmentBytes, fastFlushInterval, salvage, true, DEFAULT_PERIODIC_COMPACTION, true);
+    }
 
-  public static StorageConfig defaults(Path dir) {
-    return new StorageConfig(dir, DEFAULT_SEGMENT_BYTES, DEFAULT_FAST_FLUSH_INTERVAL, false);
-  }
+    public static StorageConfig defaults(Path dir) {
+        return new StorageConfig(dir, DEFAULT_SEGMENT_BYTES, DEFAULT_FAST_FLUSH_INTERVAL, false);
+    }
 
-  public StorageConfig withDirectory(Path dir) {
-    return new StorageConfig(dir, segmentBytes, fastFlushInterval, salvage, autoCompaction, periodicCompaction,
-        preallocateSegments);
-  }
+    public StorageConfig withDirectory(Path dir) {
+        return new StorageConfig(
+                dir, segmentBytes, fastFlushInterval, salvage, autoCompaction, periodicCompaction, preallocateSegments);
+    }
 
-  public StorageConfig withSegmentBytes(long bytes) {
-    return new StorageConfig(directory, bytes, fastFlushInterval, salvage, autoCompaction, periodicCompaction,
-        preallocateSegments);
-  }
+    public StorageConfig withSegmentBytes(long bytes) {
+        return new StorageConfig(
+                directory, bytes, fastFlushInterval, salvage, autoCompaction, periodicCompaction, preallocateSegments);
+    }
 
-  public StorageConfig withFastFlushInterval(Duration interval) {
-    return new StorageConfig(directory, segmentBytes, interval, salvage, autoCompaction, periodicCompaction,
-        preallocateSegments);
-  }
+    public StorageConfig withFastFlushInterval(Duration interval) {
+        return new StorageConfig(
+                directory, segmentBytes, interval, salvage, autoCompaction, periodicCompaction, preallocateSegments);
+    }
 
-  public StorageConfig withSalvage(boolean salvage) {
-    return new StorageConfig(directory, segmentBytes, fastFlushInterval, salvage, autoCompaction, periodicCompaction,
-        preallocateSegments);
-  }
+    public StorageConfig withSalvage(boolean salvage) {
+        return new StorageConfig(
+                directory,
+                segmentBytes,
+                fastFlushInterval,
+                salvage,
+                autoCompaction,
+                periodicCompaction,
+                preallocateSegments);
+    }
 
-  public StorageConfig withAutoCompaction(boolean on) {
-    return new StorageConfig(directory, segmentBytes, fastFlushInterval, salvage, on, periodicCompaction,
-        preallocateSegments);
-  }
+    public StorageConfig withAutoCompaction(boolean on) {
+        return new StorageConfig(
+                directory, segmentBytes, fastFlushInterval, salvage, on, periodicCompaction, preallocateSegments);
+    }
 
-  public StorageConfig withPeriodicCompaction(Duration period) {
-    return new StorageConfig(directory, segmentBytes, fastFlushInterval, salvage, autoCompaction, period,
-        preallocateSegments);
-  }
+    public StorageConfig withPeriodicCompaction(Duration period) {
+        return new StorageConfig(
+                directory, segmentBytes, fastFlushInterval, salvage, autoCompaction, period, preallocateSegments);
+    }
 
-  public StorageConfig withPreallocateSegments(boolean on) {
-    return new StorageConfig(directory, segmentBytes, fastFlushInterval, salvage, autoCompaction, periodicCompaction,
-        on);
-  }
+    public StorageConfig withPreallocateSegments(boolean on) {
+        return new StorageConfig(
+                directory, segmentBytes, fastFlushInterval, salvage, autoCompaction, periodicCompaction, on);
+    }
 }

@@ -8,21 +8,21 @@ import java.nio.file.Path;
  * transaction instead.
  */
 public class StorageCorruptionException extends StorageException {
-  private final Path file;
-  private final long offset;
+    private final Path file;
+    private final long offset;
 
-  public StorageCorruptionException(Path file, long offset, String message) {
-    super("corrupt storage file " + file + " at offset " + offset + ": " + message);
-    this.file = file;
-    this.offset = offset;
-  }
+    public StorageCorruptionException(Path file, long offset, String message) {
+        super("corrupt storage file " + file + " at offset " + offset + ": " + message);
+        this.file = file;
+        this.offset = offset;
+    }
 
-  public Path file() {
-    return file;
-  }
+    public Path file() {
+        return file;
+    }
 
-  /** Byte offset of the damage within {@link #file()}. */
-  public long offset() {
-    return offset;
-  }
+    /** Byte offset of the damage within {@link #file()}. */
+    public long offset() {
+        return offset;
+    }
 }

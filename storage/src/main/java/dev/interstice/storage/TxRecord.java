@@ -9,8 +9,8 @@ import java.util.Objects;
  * number (LSN) is its own dense counter (table declarations and drops also take an LSN).
  */
 public record TxRecord(long txId, long timestampMs, List<Change> changes) {
-  public TxRecord {
-    Objects.requireNonNull(changes, "changes");
-    changes = List.copyOf(changes);
-  }
+    public TxRecord {
+        Objects.requireNonNull(changes, "changes");
+        changes = List.copyOf(changes);
+    }
 }

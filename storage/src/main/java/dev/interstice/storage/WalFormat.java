@@ -1,7 +1,6 @@
 package dev.interstice.storage;
 
 import dev.interstice.abi.schema.Persistence;
-
 import dev.interstice.storage.Bytes.FormatException;
 import java.util.List;
 import java.util.function.Function;
@@ -22,161 +21,169 @@ import java.util.function.Function;
  * </pre>
  */
 final class WalFormat {
-  private WalFormat() {}
+    private WalFormat() {}
 
-  static final int HEADER = 24;
-  static final int MAX_PAYLOAD = 256 << 20;
-  static final int FLAG_USER_TX = 1;
+    static final int HEADER = 24;
+    static final int MAX_PAYLOAD = 256 << 20;
+    static final int FLAG_USER_TX = 1;
 
-  static final int OP_PUT = 1;
-  static final int OP_DELETE = 2;
-  static final int OP_CLEAR = 3;
-  static final int OP_DECLARE = 4;
-  static final int OP_DROP = 5;
+    static final int OP_PUT = 1;
+    static final int OP_DELETE = 2;
+    static final int OP_CLEAR = 3;
+    static final int OP_DECLARE = 4;
+    static final int OP_DROP = 5;
 
-  static final int MAX_TABLE_NO = Integer.MAX_VALUE - 1;
+    static final int MAX_TABLE_NO = Integer.MAX_VALUE - 1;
 
-  /** Receives decoded records. Byte ranges point into the decoder's buffer and must be copied if kept. */
-  interface Visitor {
-    void begin(long lsn, boolean userTx, long txId, long timestampMs) throws FormatException;
+    /** Receives decoded records. Byte ranges point into the decoder's buffer and must be copied if kept. */
+    interface Visitor {
+        void begin(long lsn, boolean userTx, long txId, long timestampMs) throws FormatException;
 
-    void put(int tableNo, byte[] buf, int keyOff, int keyLen, int rowOff, int rowLen) throws FormatException;
+        void put(int tableNo, byte[] buf, int keyOff, int keyLen, int rowOff, int rowLen) throws FormatException;
 
-    void delete(int tableNo, byte[] buf, int keyOff, int keyLen) throws FormatException;
+        void delete(int tableNo, byte[] buf, int keyOff, int keyLen) throws FormatException;
 
-    void clear(int tableNo) throws FormatException;
+        void clear(int tableNo) throws FormatException;
 
-    void declare(int tableNo, Persistence mode, TableId id) throws FormatException;
+        void declare(int tableNo, Persistence mode, TableId id) throws FormatException;
 
-    void drop(int tableNo) throws FormatException;
+        void drop(int tableNo) throws FormatException;
 
-    default void end() throws FormatException {}
-  }
-
-  // ---------------------------------------------------------------- encoding
-
-  /** Encodes a transaction payload; {@code tableNo} maps a table to its number or throws if it is not declared. */
-  static void encodeTx(Bytes.Sink out, TxRecord tx, Function<TableId, Integer> tableNo) {
-    out.u8(FLAG_USER_TX).u64(tx.txId()).u64(tx.timestampMs());
-    List<Change> changes = tx.changes();
-    out.varint(changes.size());
-    for (Change c : changes) {
-      switch (c) {
-        case Change.Put p -> {
-          out.u8(OP_PUT).varint(tableNo.apply(p.table()));
-          out.lenBytes(p.key()).lenBytes(p.row());
-        }
-        case Change.Delete d -> out.u8(OP_DELETE).varint(tableNo.apply(d.table())).lenBytes(d.key());
-        case Change.Clear cl -> out.u8(OP_CLEAR).varint(tableNo.apply(cl.table()));
-      }
+        default void end() throws FormatException {}
     }
-  }
 
-  static void encodeDeclare(Bytes.Sink out, int tableNo, Persistence mode, TableId id) {
-    out.u8(0).varint(1).u8(OP_DECLARE).varint(tableNo).u8(mode.ordinal()).string(id.module()).string(id.table());
-  }
+    // ---------------------------------------------------------------- encoding
 
-  static void encodeDrop(Bytes.Sink out, int tableNo) {
-    out.u8(0).varint(1).u8(OP_DROP).varint(tableNo);
-  }
-
-  // ---------------------------------------------------------------- frames
-
-  static int payloadLen(byte[] b, int pos) {
-    return Bytes.getInt(b, pos + 4);
-  }
-
-  static long lsn(byte[] b, int pos) {
-    return Bytes.getLong(b, pos + 8);
-  }
-
-  static long syncedLsn(byte[] b, int pos) {
-    return Bytes.getLong(b, pos + 16);
-  }
-
-  /** Writer side: stamps syncedLsn and the CRC of the frame at {@code pos}; returns the frame's total length. */
-  static int seal(byte[] b, int pos, long syncedLsn) {
-    int len = payloadLen(b, pos);
-    Bytes.putLong(b, pos + 16, syncedLsn);
-    Bytes.putInt(b, pos, Bytes.crc32c(b, pos + 4, HEADER - 4 + len));
-    return HEADER + len;
-  }
-
-  /**
-   * Checks the frame at {@code pos} (data ends at {@code end}): returns its total length if it is complete and its
-   * CRC matches, else -1. Does not look at the LSN.
-   */
-  static int check(byte[] b, int pos, int end) {
-    if (end - pos < HEADER) return -1;
-    int len = payloadLen(b, pos);
-    if (len < 0 || len > MAX_PAYLOAD || len > end - pos - HEADER) return -1;
-    if (Bytes.crc32c(b, pos + 4, HEADER - 4 + len) != Bytes.getInt(b, pos)) return -1;
-    return HEADER + len;
-  }
-
-  /** Describes why {@link #check} rejected the frame at pos (for messages). */
-  static String whyBad(byte[] b, int pos, int end) {
-    if (Bytes.allZero(b, pos, end)) return "zero-filled bytes instead of a record";
-    if (end - pos < HEADER) return "incomplete record header (" + (end - pos) + " of " + HEADER + " bytes)";
-    int len = payloadLen(b, pos);
-    if (len < 0 || len > MAX_PAYLOAD) return "implausible record length " + Integer.toUnsignedString(len);
-    if (len > end - pos - HEADER)
-      return "record length " + len + " runs past the end of the file (" + (end - pos - HEADER) + " bytes left)";
-    return "CRC mismatch";
-  }
-
-  // ---------------------------------------------------------------- decoding
-
-  /** Decodes the payload of the frame at {@code pos}; with a null visitor it only validates the syntax. */
-  static void decode(byte[] b, int pos, Visitor v) throws FormatException {
-    int len = payloadLen(b, pos);
-    long lsn = lsn(b, pos);
-    Bytes.Source in = new Bytes.Source(b, pos + HEADER, pos + HEADER + len);
-    int flags = in.u8();
-    if ((flags & ~FLAG_USER_TX) != 0) throw new FormatException("unknown record flags " + flags);
-    boolean user = (flags & FLAG_USER_TX) != 0;
-    long txId = user ? in.u64() : 0;
-    long ts = user ? in.u64() : 0;
-    int nOps = in.varint(len);
-    if (!user && nOps != 1) throw new FormatException("system record with " + nOps + " operations");
-    if (v != null) v.begin(lsn, user, txId, ts);
-    for (int i = 0; i < nOps; i++) {
-      int op = in.u8();
-      int tableNo = in.varint(MAX_TABLE_NO);
-      switch (op) {
-        case OP_PUT -> {
-          if (!user) throw new FormatException("PUT in a system record");
-          int k = in.lenBytes();
-          int kl = in.lastLen;
-          int r = in.lenBytes();
-          int rl = in.lastLen;
-          if (v != null) v.put(tableNo, b, k, kl, r, rl);
+    /** Encodes a transaction payload; {@code tableNo} maps a table to its number or throws if it is not declared. */
+    static void encodeTx(Bytes.Sink out, TxRecord tx, Function<TableId, Integer> tableNo) {
+        out.u8(FLAG_USER_TX).u64(tx.txId()).u64(tx.timestampMs());
+        List<Change> changes = tx.changes();
+        out.varint(changes.size());
+        for (Change c : changes) {
+            switch (c) {
+                case Change.Put p -> {
+                    out.u8(OP_PUT).varint(tableNo.apply(p.table()));
+                    out.lenBytes(p.key()).lenBytes(p.row());
+                }
+                case Change.Delete d ->
+                    out.u8(OP_DELETE).varint(tableNo.apply(d.table())).lenBytes(d.key());
+                case Change.Clear cl -> out.u8(OP_CLEAR).varint(tableNo.apply(cl.table()));
+            }
         }
-        case OP_DELETE -> {
-          if (!user) throw new FormatException("DELETE in a system record");
-          int k = in.lenBytes();
-          if (v != null) v.delete(tableNo, b, k, in.lastLen);
-        }
-        case OP_CLEAR -> {
-          if (!user) throw new FormatException("CLEAR in a system record");
-          if (v != null) v.clear(tableNo);
-        }
-        case OP_DECLARE -> {
-          if (user) throw new FormatException("DECLARE in a transaction record");
-          int m = in.u8();
-          if (m > Persistence.STATEFUL.ordinal()) throw new FormatException("unknown persistence mode " + m); // ephemeral tables are never stored
-          String module = in.string();
-          String table = in.string();
-          if (v != null) v.declare(tableNo, Persistence.values()[m], new TableId(module, table));
-        }
-        case OP_DROP -> {
-          if (user) throw new FormatException("DROP in a transaction record");
-          if (v != null) v.drop(tableNo);
-        }
-        default -> throw new FormatException("unknown operation " + op);
-      }
     }
-    if (in.hasMore()) throw new FormatException((in.limit - in.pos) + " trailing bytes in record");
-    if (v != null) v.end();
-  }
+
+    static void encodeDeclare(Bytes.Sink out, int tableNo, Persistence mode, TableId id) {
+        out.u8(0)
+                .varint(1)
+                .u8(OP_DECLARE)
+                .varint(tableNo)
+                .u8(mode.ordinal())
+                .string(id.module())
+                .string(id.table());
+    }
+
+    static void encodeDrop(Bytes.Sink out, int tableNo) {
+        out.u8(0).varint(1).u8(OP_DROP).varint(tableNo);
+    }
+
+    // ---------------------------------------------------------------- frames
+
+    static int payloadLen(byte[] b, int pos) {
+        return Bytes.getInt(b, pos + 4);
+    }
+
+    static long lsn(byte[] b, int pos) {
+        return Bytes.getLong(b, pos + 8);
+    }
+
+    static long syncedLsn(byte[] b, int pos) {
+        return Bytes.getLong(b, pos + 16);
+    }
+
+    /** Writer side: stamps syncedLsn and the CRC of the frame at {@code pos}; returns the frame's total length. */
+    static int seal(byte[] b, int pos, long syncedLsn) {
+        int len = payloadLen(b, pos);
+        Bytes.putLong(b, pos + 16, syncedLsn);
+        Bytes.putInt(b, pos, Bytes.crc32c(b, pos + 4, HEADER - 4 + len));
+        return HEADER + len;
+    }
+
+    /**
+     * Checks the frame at {@code pos} (data ends at {@code end}): returns its total length if it is complete and its
+     * CRC matches, else -1. Does not look at the LSN.
+     */
+    static int check(byte[] b, int pos, int end) {
+        if (end - pos < HEADER) return -1;
+        int len = payloadLen(b, pos);
+        if (len < 0 || len > MAX_PAYLOAD || len > end - pos - HEADER) return -1;
+        if (Bytes.crc32c(b, pos + 4, HEADER - 4 + len) != Bytes.getInt(b, pos)) return -1;
+        return HEADER + len;
+    }
+
+    /** Describes why {@link #check} rejected the frame at pos (for messages). */
+    static String whyBad(byte[] b, int pos, int end) {
+        if (Bytes.allZero(b, pos, end)) return "zero-filled bytes instead of a record";
+        if (end - pos < HEADER) return "incomplete record header (" + (end - pos) + " of " + HEADER + " bytes)";
+        int len = payloadLen(b, pos);
+        if (len < 0 || len > MAX_PAYLOAD) return "implausible record length " + Integer.toUnsignedString(len);
+        if (len > end - pos - HEADER)
+            return "record length " + len + " runs past the end of the file (" + (end - pos - HEADER) + " bytes left)";
+        return "CRC mismatch";
+    }
+
+    // ---------------------------------------------------------------- decoding
+
+    /** Decodes the payload of the frame at {@code pos}; with a null visitor it only validates the syntax. */
+    static void decode(byte[] b, int pos, Visitor v) throws FormatException {
+        int len = payloadLen(b, pos);
+        long lsn = lsn(b, pos);
+        Bytes.Source in = new Bytes.Source(b, pos + HEADER, pos + HEADER + len);
+        int flags = in.u8();
+        if ((flags & ~FLAG_USER_TX) != 0) throw new FormatException("unknown record flags " + flags);
+        boolean user = (flags & FLAG_USER_TX) != 0;
+        long txId = user ? in.u64() : 0;
+        long ts = user ? in.u64() : 0;
+        int nOps = in.varint(len);
+        if (!user && nOps != 1) throw new FormatException("system record with " + nOps + " operations");
+        if (v != null) v.begin(lsn, user, txId, ts);
+        for (int i = 0; i < nOps; i++) {
+            int op = in.u8();
+            int tableNo = in.varint(MAX_TABLE_NO);
+            switch (op) {
+                case OP_PUT -> {
+                    if (!user) throw new FormatException("PUT in a system record");
+                    int k = in.lenBytes();
+                    int kl = in.lastLen;
+                    int r = in.lenBytes();
+                    int rl = in.lastLen;
+                    if (v != null) v.put(tableNo, b, k, kl, r, rl);
+                }
+                case OP_DELETE -> {
+                    if (!user) throw new FormatException("DELETE in a system record");
+                    int k = in.lenBytes();
+                    if (v != null) v.delete(tableNo, b, k, in.lastLen);
+                }
+                case OP_CLEAR -> {
+                    if (!user) throw new FormatException("CLEAR in a system record");
+                    if (v != null) v.clear(tableNo);
+                }
+                case OP_DECLARE -> {
+                    if (user) throw new FormatException("DECLARE in a transaction record");
+                    int m = in.u8();
+                    if (m > Persistence.STATEFUL.ordinal())
+                        throw new FormatException("unknown persistence mode " + m); // ephemeral tables are never stored
+                    String module = in.string();
+                    String table = in.string();
+                    if (v != null) v.declare(tableNo, Persistence.values()[m], new TableId(module, table));
+                }
+                case OP_DROP -> {
+                    if (user) throw new FormatException("DROP in a transaction record");
+                    if (v != null) v.drop(tableNo);
+                }
+                default -> throw new FormatException("unknown operation " + op);
+            }
+        }
+        if (in.hasMore()) throw new FormatException((in.limit - in.pos) + " trailing bytes in record");
+        if (v != null) v.end();
+    }
 }

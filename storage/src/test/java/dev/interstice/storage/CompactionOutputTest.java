@@ -1,10 +1,9 @@
 package dev.interstice.storage;
 
-import dev.interstice.abi.schema.Persistence;
-
 import static dev.interstice.storage.Fixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.interstice.abi.schema.Persistence;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -26,76 +25,77 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class CompactionOutputTest {
-  static final TableId A = new TableId("golden", "a");
-  static final TableId B = new TableId("golden", "b");
-  static final TableId C = new TableId("golden", "c");
-  static final TableId D = new TableId("golden", "d");
-  static final TableId E = new TableId("golden", "e");
+    static final TableId A = new TableId("golden", "a");
+    static final TableId B = new TableId("golden", "b");
+    static final TableId C = new TableId("golden", "c");
+    static final TableId D = new TableId("golden", "d");
+    static final TableId E = new TableId("golden", "e");
 
-  /** Digest of (snapshot file, row files) after each of the four rounds. */
-  static final List<String> EXPECTED = List.of(
-      "94bc7dbc1ed3d65412848dd77447355737424913927d169a662855f38ff39d94",
-      "acba1de9cd44f9d22e9571710b1602d355b9c40572e2ce1d0f141bf427a1ca68",
-      "4fe62def6431588644a8b84606f3457431cd6ccaed7610f3394752130ac4400a",
-      "18c74619c4b71298b4bf9652253e750d259bec6eaefbd6c84247eb02394c68e7");
+    /** Digest of (snapshot file, row files) after each of the four rounds. */
+    static final List<String> EXPECTED = List.of(
+            "94bc7dbc1ed3d65412848dd77447355737424913927d169a662855f38ff39d94",
+            "acba1de9cd44f9d22e9571710b1602d355b9c40572e2ce1d0f141bf427a1ca68",
+            "4fe62def6431588644a8b84606f3457431cd6ccaed7610f3394752130ac4400a",
+            "18c74619c4b71298b4bf9652253e750d259bec6eaefbd6c84247eb02394c68e7");
 
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  @Test
-  void compactionOutputIsByteIdenticalToTheReference() throws Exception {
-    SplittableRandom r = new SplittableRandom(11);
-    List<String> digests = new ArrayList<>();
-    long txId = 0;
-    try (Storage s = Storage.open(cfg(dir).withAutoCompaction(false), Map.of())) {
-      // one by one: table numbers follow declaration order (Map.of iterates in a per-JVM order)
-      s.declareTable(A, Persistence.LOGGED);
-      s.declareTable(B, Persistence.STATEFUL);
-      s.declareTable(C, Persistence.LOGGED);
-      s.declareTable(D, Persistence.STATEFUL);
-      s.declareTable(E, Persistence.LOGGED);
-      for (int round = 0; round < 4; round++) {
-        switch (round) {
-          case 1 -> s.dropTable(E);
-          case 2 -> {
-            s.declareTable(C, Persistence.STATEFUL);
-            s.declareTable(D, Persistence.LOGGED);
-            s.declareTable(E, Persistence.STATEFUL);
-          }
-          case 3 -> s.append(new TxRecord(++txId, 0, List.of(new Change.Clear(A))));
-          default -> {}
-        }
-        for (int i = 0; i < 250; i++) {
-          List<Change> changes = new ArrayList<>();
-          for (int c = 1 + r.nextInt(3); c > 0; c--) {
-            TableId t = List.of(A, B, C, D, E).get(r.nextInt(round == 1 ? 4 : 5));
-            byte[] k = DeltaTest.key(r, r.nextInt(12));
-            if (r.nextInt(5) == 0) {
-              changes.add(new Change.Delete(t, k));
-            } else {
-              byte[] row = new byte[r.nextInt(40)];
-              r.nextBytes(row);
-              changes.add(new Change.Put(t, k, row));
+    @Test
+    void compactionOutputIsByteIdenticalToTheReference() throws Exception {
+        SplittableRandom r = new SplittableRandom(11);
+        List<String> digests = new ArrayList<>();
+        long txId = 0;
+        try (Storage s = Storage.open(cfg(dir).withAutoCompaction(false), Map.of())) {
+            // one by one: table numbers follow declaration order (Map.of iterates in a per-JVM order)
+            s.declareTable(A, Persistence.LOGGED);
+            s.declareTable(B, Persistence.STATEFUL);
+            s.declareTable(C, Persistence.LOGGED);
+            s.declareTable(D, Persistence.STATEFUL);
+            s.declareTable(E, Persistence.LOGGED);
+            for (int round = 0; round < 4; round++) {
+                switch (round) {
+                    case 1 -> s.dropTable(E);
+                    case 2 -> {
+                        s.declareTable(C, Persistence.STATEFUL);
+                        s.declareTable(D, Persistence.LOGGED);
+                        s.declareTable(E, Persistence.STATEFUL);
+                    }
+                    case 3 -> s.append(new TxRecord(++txId, 0, List.of(new Change.Clear(A))));
+                    default -> {}
+                }
+                for (int i = 0; i < 250; i++) {
+                    List<Change> changes = new ArrayList<>();
+                    for (int c = 1 + r.nextInt(3); c > 0; c--) {
+                        TableId t = List.of(A, B, C, D, E).get(r.nextInt(round == 1 ? 4 : 5));
+                        byte[] k = DeltaTest.key(r, r.nextInt(12));
+                        if (r.nextInt(5) == 0) {
+                            changes.add(new Change.Delete(t, k));
+                        } else {
+                            byte[] row = new byte[r.nextInt(40)];
+                            r.nextBytes(row);
+                            changes.add(new Change.Put(t, k, row));
+                        }
+                    }
+                    s.append(new TxRecord(++txId, 0, changes));
+                }
+                s.snapshotNow();
+                digests.add(digest(dir));
             }
-          }
-          s.append(new TxRecord(++txId, 0, changes));
         }
-        s.snapshotNow();
-        digests.add(digest(dir));
-      }
+        assertThat(digests).isEqualTo(EXPECTED);
     }
-    assertThat(digests).isEqualTo(EXPECTED);
-  }
 
-  /** SHA-256 over the snapshot file and every row file (relative path and content, in path order). */
-  private static String digest(Path dir) throws Exception {
-    MessageDigest md = MessageDigest.getInstance("SHA-256");
-    md.update(readAll(SnapshotFile.list(dir).getLast().path()));
-    try (Stream<Path> st = Files.walk(dir.resolve("rows"))) {
-      for (Path p : st.filter(Files::isRegularFile).sorted().toList()) {
-        md.update(b(dir.relativize(p).toString()));
-        md.update(readAll(p));
-      }
+    /** SHA-256 over the snapshot file and every row file (relative path and content, in path order). */
+    private static String digest(Path dir) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        md.update(readAll(SnapshotFile.list(dir).getLast().path()));
+        try (Stream<Path> st = Files.walk(dir.resolve("rows"))) {
+            for (Path p : st.filter(Files::isRegularFile).sorted().toList()) {
+                md.update(b(dir.relativize(p).toString()));
+                md.update(readAll(p));
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
     }
-    return HexFormat.of().formatHex(md.digest());
-  }
 }

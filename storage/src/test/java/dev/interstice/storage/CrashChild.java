@@ -1,7 +1,6 @@
 package dev.interstice.storage;
 
 import dev.interstice.abi.schema.Persistence;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,73 +18,79 @@ import java.util.concurrent.locks.ReentrantLock;
  * a Clear when n % 37 == 0, then c&lt;n&gt;.
  */
 public final class CrashChild {
-  static final TableId LOGGED = new TableId("crash", "logged");
-  static final TableId STATEFUL = new TableId("crash", "stateful");
-  static final TableId HISTORY = new TableId("crash", "history");
-  static final TableId CLEARED = new TableId("crash", "cleared");
-  static final Map<TableId, Persistence> TABLES = Map.of(
-      LOGGED, Persistence.LOGGED, STATEFUL, Persistence.STATEFUL,
-      HISTORY, Persistence.LOGGED, CLEARED, Persistence.STATEFUL);
+    static final TableId LOGGED = new TableId("crash", "logged");
+    static final TableId STATEFUL = new TableId("crash", "stateful");
+    static final TableId HISTORY = new TableId("crash", "history");
+    static final TableId CLEARED = new TableId("crash", "cleared");
+    static final Map<TableId, Persistence> TABLES = Map.of(
+            LOGGED,
+            Persistence.LOGGED,
+            STATEFUL,
+            Persistence.STATEFUL,
+            HISTORY,
+            Persistence.LOGGED,
+            CLEARED,
+            Persistence.STATEFUL);
 
-  static StorageConfig config(Path dir) {
-    return new StorageConfig(dir, 16 << 10, Duration.ofMillis(10), false);
-  }
-
-  static byte[] b(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  static TxRecord tx(long n) {
-    List<Change> c = new ArrayList<>();
-    c.add(new Change.Put(LOGGED, b("counter"), b(Long.toString(n))));
-    c.add(new Change.Put(STATEFUL, b("counter"), b(Long.toString(n))));
-    c.add(new Change.Put(HISTORY, b("h" + n), b("x".repeat(40))));
-    c.add(new Change.Put(STATEFUL, b("m" + (n % 20)), b(Long.toString(n))));
-    if (n % 37 == 0) c.add(new Change.Clear(CLEARED));
-    c.add(new Change.Put(CLEARED, b("c" + n), b(Long.toString(n))));
-    return new TxRecord(n, System.currentTimeMillis(), c);
-  }
-
-  public static void main(String[] args) throws Exception {
-    Path dir = Path.of(args[0]);
-    int threads = Integer.parseInt(args[1]);
-    Storage s = Storage.open(config(dir), TABLES);
-    byte[] counter = s.recovered().rows(LOGGED).get(new ByteKey(b("counter")));
-    long start = counter == null ? 0 : Long.parseLong(new String(counter, StandardCharsets.UTF_8));
-    ReentrantLock commitLock = new ReentrantLock();
-    long[] next = {start + 1};
-    System.out.println("START " + start);
-    System.out.flush();
-    for (int t = 0; t < threads; t++) {
-      Thread.ofPlatform().start(() -> {
-        while (true) {
-          long n;
-          long lsn;
-          commitLock.lock(); // the runtime's commit lock: txIds and LSNs in the same order
-          try {
-            n = next[0]++;
-            lsn = s.append(tx(n));
-          } finally {
-            commitLock.unlock();
-          }
-          s.whenDurable(lsn).join();
-          synchronized (System.out) {
-            System.out.println("ACK " + n);
-            System.out.flush();
-          }
-        }
-      });
+    static StorageConfig config(Path dir) {
+        return new StorageConfig(dir, 16 << 10, Duration.ofMillis(10), false);
     }
-    Thread.ofPlatform().start(() -> {
-      while (true) {
-        s.snapshotNow();
-        try {
-          Thread.sleep(20);
-        } catch (InterruptedException e) {
-          return;
+
+    static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static TxRecord tx(long n) {
+        List<Change> c = new ArrayList<>();
+        c.add(new Change.Put(LOGGED, b("counter"), b(Long.toString(n))));
+        c.add(new Change.Put(STATEFUL, b("counter"), b(Long.toString(n))));
+        c.add(new Change.Put(HISTORY, b("h" + n), b("x".repeat(40))));
+        c.add(new Change.Put(STATEFUL, b("m" + (n % 20)), b(Long.toString(n))));
+        if (n % 37 == 0) c.add(new Change.Clear(CLEARED));
+        c.add(new Change.Put(CLEARED, b("c" + n), b(Long.toString(n))));
+        return new TxRecord(n, System.currentTimeMillis(), c);
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[0]);
+        int threads = Integer.parseInt(args[1]);
+        Storage s = Storage.open(config(dir), TABLES);
+        byte[] counter = s.recovered().rows(LOGGED).get(new ByteKey(b("counter")));
+        long start = counter == null ? 0 : Long.parseLong(new String(counter, StandardCharsets.UTF_8));
+        ReentrantLock commitLock = new ReentrantLock();
+        long[] next = {start + 1};
+        System.out.println("START " + start);
+        System.out.flush();
+        for (int t = 0; t < threads; t++) {
+            Thread.ofPlatform().start(() -> {
+                while (true) {
+                    long n;
+                    long lsn;
+                    commitLock.lock(); // the runtime's commit lock: txIds and LSNs in the same order
+                    try {
+                        n = next[0]++;
+                        lsn = s.append(tx(n));
+                    } finally {
+                        commitLock.unlock();
+                    }
+                    s.whenDurable(lsn).join();
+                    synchronized (System.out) {
+                        System.out.println("ACK " + n);
+                        System.out.flush();
+                    }
+                }
+            });
         }
-      }
-    });
-    Thread.sleep(Long.MAX_VALUE);
-  }
+        Thread.ofPlatform().start(() -> {
+            while (true) {
+                s.snapshotNow();
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        Thread.sleep(Long.MAX_VALUE);
+    }
 }

@@ -56,7 +56,8 @@ public final class Abi {
     private static final Authority[] AUTHORITIES = Authority.values();
     private static final Persistence[] PERSISTENCES = Persistence.values();
     private static final IndexSchema.Type[] INDEX_TYPES = IndexSchema.Type.values();
-    private static final SubscriptionEvent.TableEventKind[] TABLE_EVENT_KINDS = SubscriptionEvent.TableEventKind.values();
+    private static final SubscriptionEvent.TableEventKind[] TABLE_EVENT_KINDS =
+            SubscriptionEvent.TableEventKind.values();
     private static final SubscriptionEvent.Core[] CORE_EVENTS = new SubscriptionEvent.Core[16];
     private static final IntersticeType[] PRIMITIVE_TYPES = {
         IntersticeType.VOID, IntersticeType.U8, IntersticeType.U32, IntersticeType.U64, IntersticeType.I32,
@@ -73,7 +74,8 @@ public final class Abi {
 
     private static AbiDecodeException unknownTag(PostcardReader r, int at, String type, int tag) {
         String article = "AEIOU".indexOf(type.charAt(0)) >= 0 ? "an " : "a ";
-        return r.errorAt(article + type + " discriminant, found unknown discriminant " + Integer.toUnsignedString(tag), at);
+        return r.errorAt(
+                article + type + " discriminant, found unknown discriminant " + Integer.toUnsignedString(tag), at);
     }
 
     /** Reads an enum discriminant and checks it is at most {@code max}. */
@@ -133,15 +135,42 @@ public final class Abi {
         // A type switch (instanceof tests, most frequent kinds first) rather than the megamorphic tag() call.
         // Every discriminant is below 128, so it is a one-byte varint.
         switch (v) {
-            case IntersticeValue.U64 x -> { w.writeU8(3); w.writeVarU64(x.value()); }
-            case IntersticeValue.Str x -> { w.writeU8(9); w.writeString(x.value()); }
-            case IntersticeValue.I32 x -> { w.writeU8(4); w.writeI32(x.value()); }
-            case IntersticeValue.U32 x -> { w.writeU8(2); w.writeVarU32(x.value()); }
-            case IntersticeValue.I64 x -> { w.writeU8(5); w.writeI64(x.value()); }
-            case IntersticeValue.Bool x -> { w.writeU8(8); w.writeBool(x.value()); }
-            case IntersticeValue.F64 x -> { w.writeU8(7); w.writeF64(x.value()); }
-            case IntersticeValue.F32 x -> { w.writeU8(6); w.writeF32(x.value()); }
-            case IntersticeValue.U8 x -> { w.writeU8(1); w.writeU8(x.value()); }
+            case IntersticeValue.U64 x -> {
+                w.writeU8(3);
+                w.writeVarU64(x.value());
+            }
+            case IntersticeValue.Str x -> {
+                w.writeU8(9);
+                w.writeString(x.value());
+            }
+            case IntersticeValue.I32 x -> {
+                w.writeU8(4);
+                w.writeI32(x.value());
+            }
+            case IntersticeValue.U32 x -> {
+                w.writeU8(2);
+                w.writeVarU32(x.value());
+            }
+            case IntersticeValue.I64 x -> {
+                w.writeU8(5);
+                w.writeI64(x.value());
+            }
+            case IntersticeValue.Bool x -> {
+                w.writeU8(8);
+                w.writeBool(x.value());
+            }
+            case IntersticeValue.F64 x -> {
+                w.writeU8(7);
+                w.writeF64(x.value());
+            }
+            case IntersticeValue.F32 x -> {
+                w.writeU8(6);
+                w.writeF32(x.value());
+            }
+            case IntersticeValue.U8 x -> {
+                w.writeU8(1);
+                w.writeU8(x.value());
+            }
             case IntersticeValue.Struct x -> {
                 w.writeU8(13);
                 w.writeString(x.name());
@@ -154,7 +183,10 @@ public final class Abi {
                     writeValue(w, f.value());
                 }
             }
-            case IntersticeValue.Vec x -> { w.writeU8(10); writeValues(w, x.items()); }
+            case IntersticeValue.Vec x -> {
+                w.writeU8(10);
+                writeValues(w, x.items());
+            }
             case IntersticeValue.Option x -> {
                 w.writeU8(11);
                 IntersticeValue inner = x.value();
@@ -165,7 +197,10 @@ public final class Abi {
                     writeValue(w, inner);
                 }
             }
-            case IntersticeValue.Tuple x -> { w.writeU8(12); writeValues(w, x.items()); }
+            case IntersticeValue.Tuple x -> {
+                w.writeU8(12);
+                writeValues(w, x.items());
+            }
             case IntersticeValue.Enum x -> {
                 w.writeU8(14);
                 w.writeString(x.name());
@@ -190,16 +225,26 @@ public final class Abi {
         int at = r.mark();
         int tag = r.readVarU32("IntersticeValue discriminant");
         switch (tag) {
-            case 0: return IntersticeValue.VOID;
-            case 1: return U8_CACHE[r.readU8()];
-            case 2: return new IntersticeValue.U32(r.readVarU32("a u32 varint") & 0xFFFF_FFFFL);
-            case 3: return new IntersticeValue.U64(r.readVarU64());
-            case 4: return new IntersticeValue.I32(r.readI32());
-            case 5: return new IntersticeValue.I64(r.readI64());
-            case 6: return new IntersticeValue.F32(r.readF32());
-            case 7: return new IntersticeValue.F64(r.readF64());
-            case 8: return r.readBool() ? TRUE : FALSE;
-            case 9: return new IntersticeValue.Str(r.readString());
+            case 0:
+                return IntersticeValue.VOID;
+            case 1:
+                return U8_CACHE[r.readU8()];
+            case 2:
+                return new IntersticeValue.U32(r.readVarU32("a u32 varint") & 0xFFFF_FFFFL);
+            case 3:
+                return new IntersticeValue.U64(r.readVarU64());
+            case 4:
+                return new IntersticeValue.I32(r.readI32());
+            case 5:
+                return new IntersticeValue.I64(r.readI64());
+            case 6:
+                return new IntersticeValue.F32(r.readF32());
+            case 7:
+                return new IntersticeValue.F64(r.readF64());
+            case 8:
+                return r.readBool() ? TRUE : FALSE;
+            case 9:
+                return new IntersticeValue.Str(r.readString());
             case 10: {
                 if (depth >= MAX_DEPTH) throw tooDeep(r, "value");
                 return new IntersticeValue.Vec(readValues(r, depth + 1));
@@ -257,13 +302,34 @@ public final class Abi {
 
     private static void writeKeyValue(PostcardWriter w, IntersticeValue v) {
         switch (v) {
-            case IntersticeValue.U8 x -> { w.writeU8(0); w.writeU8(x.value()); }
-            case IntersticeValue.U32 x -> { w.writeU8(1); w.writeVarU32(x.value()); }
-            case IntersticeValue.U64 x -> { w.writeU8(2); w.writeVarU64(x.value()); }
-            case IntersticeValue.I32 x -> { w.writeU8(3); w.writeI32(x.value()); }
-            case IntersticeValue.I64 x -> { w.writeU8(4); w.writeI64(x.value()); }
-            case IntersticeValue.Bool x -> { w.writeU8(5); w.writeBool(x.value()); }
-            case IntersticeValue.Str x -> { w.writeU8(6); w.writeString(x.value()); }
+            case IntersticeValue.U8 x -> {
+                w.writeU8(0);
+                w.writeU8(x.value());
+            }
+            case IntersticeValue.U32 x -> {
+                w.writeU8(1);
+                w.writeVarU32(x.value());
+            }
+            case IntersticeValue.U64 x -> {
+                w.writeU8(2);
+                w.writeVarU64(x.value());
+            }
+            case IntersticeValue.I32 x -> {
+                w.writeU8(3);
+                w.writeI32(x.value());
+            }
+            case IntersticeValue.I64 x -> {
+                w.writeU8(4);
+                w.writeI64(x.value());
+            }
+            case IntersticeValue.Bool x -> {
+                w.writeU8(5);
+                w.writeBool(x.value());
+            }
+            case IntersticeValue.Str x -> {
+                w.writeU8(6);
+                w.writeString(x.value());
+            }
             case IntersticeValue.Option x -> {
                 w.writeU8(7);
                 if (x.value() == null) {
@@ -292,13 +358,20 @@ public final class Abi {
         int at = r.mark();
         int tag = r.readVarU32("IndexKey discriminant");
         switch (tag) {
-            case 0: return U8_CACHE[r.readU8()];
-            case 1: return new IntersticeValue.U32(r.readVarU32("a u32 varint") & 0xFFFF_FFFFL);
-            case 2: return new IntersticeValue.U64(r.readVarU64());
-            case 3: return new IntersticeValue.I32(r.readI32());
-            case 4: return new IntersticeValue.I64(r.readI64());
-            case 5: return r.readBool() ? TRUE : FALSE;
-            case 6: return new IntersticeValue.Str(r.readString());
+            case 0:
+                return U8_CACHE[r.readU8()];
+            case 1:
+                return new IntersticeValue.U32(r.readVarU32("a u32 varint") & 0xFFFF_FFFFL);
+            case 2:
+                return new IntersticeValue.U64(r.readVarU64());
+            case 3:
+                return new IntersticeValue.I32(r.readI32());
+            case 4:
+                return new IntersticeValue.I64(r.readI64());
+            case 5:
+                return r.readBool() ? TRUE : FALSE;
+            case 6:
+                return new IntersticeValue.Str(r.readString());
             case 7: {
                 if (depth >= MAX_DEPTH) throw tooDeep(r, "index key");
                 return readOptionTag(r, "an IndexKey::Option")
@@ -341,7 +414,7 @@ public final class Abi {
     public static void writeType(PostcardWriter w, IntersticeType t) {
         w.writeU8(t.tag());
         switch (t) {
-            case IntersticeType.Primitive p -> { }
+            case IntersticeType.Primitive p -> {}
             case IntersticeType.Vec v -> writeType(w, v.element());
             case IntersticeType.Option o -> writeType(w, o.inner());
             case IntersticeType.Tuple tu -> {
@@ -400,8 +473,16 @@ public final class Abi {
     /** Upstream {@code IntersticeTypeDef}: Struct{name, fields} 0, Enum{name, variants} 1. */
     public static void writeTypeDef(PostcardWriter w, TypeDef d) {
         switch (d) {
-            case TypeDef.Struct s -> { w.writeU8(0); w.writeString(s.name()); writeFieldDefs(w, s.fields()); }
-            case TypeDef.Enum e -> { w.writeU8(1); w.writeString(e.name()); writeFieldDefs(w, e.variants()); }
+            case TypeDef.Struct s -> {
+                w.writeU8(0);
+                w.writeString(s.name());
+                writeFieldDefs(w, s.fields());
+            }
+            case TypeDef.Enum e -> {
+                w.writeU8(1);
+                w.writeString(e.name());
+                writeFieldDefs(w, e.variants());
+            }
         }
     }
 
@@ -479,7 +560,7 @@ public final class Abi {
                 w.writeString(f.path());
                 w.writeBool(f.recursive());
             }
-            case SubscriptionEvent.Core c -> { }
+            case SubscriptionEvent.Core c -> {}
         }
     }
 
@@ -648,8 +729,20 @@ public final class Abi {
             String module = x.readString();
             return new ReplicatedTable(node, module, x.readString());
         });
-        return new ModuleSchema(abi, name, version, vis, reducers, queries, tables, subs, types, authorities,
-                moduleDeps, nodeDeps, replicated);
+        return new ModuleSchema(
+                abi,
+                name,
+                version,
+                vis,
+                reducers,
+                queries,
+                tables,
+                subs,
+                types,
+                authorities,
+                moduleDeps,
+                nodeDeps,
+                replicated);
     }
 
     /** Upstream {@code NodeSchema{name, address, modules}}. */
@@ -672,11 +765,26 @@ public final class Abi {
      *  include_max} 5. */
     public static void writeIndexQuery(PostcardWriter w, IndexQuery q) {
         switch (q) {
-            case IndexQuery.Eq x -> { w.writeU8(0); writeIndexKey(w, x.key()); }
-            case IndexQuery.Lt x -> { w.writeU8(1); writeIndexKey(w, x.key()); }
-            case IndexQuery.Lte x -> { w.writeU8(2); writeIndexKey(w, x.key()); }
-            case IndexQuery.Gt x -> { w.writeU8(3); writeIndexKey(w, x.key()); }
-            case IndexQuery.Gte x -> { w.writeU8(4); writeIndexKey(w, x.key()); }
+            case IndexQuery.Eq x -> {
+                w.writeU8(0);
+                writeIndexKey(w, x.key());
+            }
+            case IndexQuery.Lt x -> {
+                w.writeU8(1);
+                writeIndexKey(w, x.key());
+            }
+            case IndexQuery.Lte x -> {
+                w.writeU8(2);
+                writeIndexKey(w, x.key());
+            }
+            case IndexQuery.Gt x -> {
+                w.writeU8(3);
+                writeIndexKey(w, x.key());
+            }
+            case IndexQuery.Gte x -> {
+                w.writeU8(4);
+                writeIndexKey(w, x.key());
+            }
             case IndexQuery.Range x -> {
                 w.writeU8(5);
                 writeIndexKey(w, x.min());
@@ -783,7 +891,8 @@ public final class Abi {
                 Selection module = readSelection(r);
                 String name = r.readString();
                 IntersticeValue input = readValue(r, 0);
-                return tag == 0 ? new HostCall.CallReducer(node, module, name, input)
+                return tag == 0
+                        ? new HostCall.CallReducer(node, module, name, input)
                         : new HostCall.CallQuery(node, module, name, input);
             }
             case 1 -> {
@@ -849,8 +958,10 @@ public final class Abi {
         int at = r.mark();
         int tag = r.readVarU32("IntersticeValue discriminant");
         if (tag != 10) {
-            throw r.errorAt("IntersticeValue::Vec (discriminant 10) holding the call arguments, found discriminant "
-                    + Integer.toUnsignedString(tag), at);
+            throw r.errorAt(
+                    "IntersticeValue::Vec (discriminant 10) holding the call arguments, found discriminant "
+                            + Integer.toUnsignedString(tag),
+                    at);
         }
         return new CallInput(new CallContext(node, module), readValues(r, 1));
     }

@@ -77,8 +77,14 @@ public final class PostcardReader {
     public boolean readBool() {
         if (pos >= end) throw eof("a bool");
         int b = buf[pos];
-        if (b == 0) { pos++; return false; }
-        if (b == 1) { pos++; return true; }
+        if (b == 0) {
+            pos++;
+            return false;
+        }
+        if (b == 1) {
+            pos++;
+            return true;
+        }
         throw error("invalid bool byte 0x" + hex(b & 0xFF) + " (expected 0x00 or 0x01)");
     }
 
@@ -94,11 +100,17 @@ public final class PostcardReader {
         byte[] b = buf;
         if (p < e) {
             int x = b[p];
-            if (x >= 0) { pos = p + 1; return x; }
+            if (x >= 0) {
+                pos = p + 1;
+                return x;
+            }
         }
         int result = 0;
         for (int i = 0; i < 5; i++) {
-            if (p >= e) { pos = p; throw eof(what); }
+            if (p >= e) {
+                pos = p;
+                throw eof(what);
+            }
             int x = b[p++] & 0xFF;
             result |= (x & 0x7F) << (7 * i);
             if ((x & 0x80) == 0) {
@@ -119,11 +131,17 @@ public final class PostcardReader {
         int p = pos;
         if (p < end) {
             int x = buf[p];
-            if (x >= 0) { pos = p + 1; return x; }
+            if (x >= 0) {
+                pos = p + 1;
+                return x;
+            }
         }
         long result = 0;
         for (int i = 0; i < 10; i++) {
-            if (p >= end) { pos = p; throw eof(what); }
+            if (p >= end) {
+                pos = p;
+                throw eof(what);
+            }
             int x = buf[p++] & 0xFF;
             result |= (long) (x & 0x7F) << (7 * i);
             if ((x & 0x80) == 0) {
@@ -214,20 +232,24 @@ public final class PostcardReader {
         byte[] b = buf;
         while (i < e) {
             int c = b[i];
-            if (c >= 0) { i++; continue; }
+            if (c >= 0) {
+                i++;
+                continue;
+            }
             c &= 0xFF;
             int at = i;
             int need;
-            int lo = 0x80, hi = 0xBF; // allowed range of the second byte
+            int lo = 0x80; // allowed range of the second byte
+            int hi = 0xBF;
             if (c >= 0xC2 && c <= 0xDF) need = 1;
             else if (c >= 0xE0 && c <= 0xEF) {
                 need = 2;
-                if (c == 0xE0) lo = 0xA0;          // no overlong 3-byte forms
-                else if (c == 0xED) hi = 0x9F;     // no UTF-16 surrogates
+                if (c == 0xE0) lo = 0xA0; // no overlong 3-byte forms
+                else if (c == 0xED) hi = 0x9F; // no UTF-16 surrogates
             } else if (c >= 0xF0 && c <= 0xF4) {
                 need = 3;
-                if (c == 0xF0) lo = 0x90;          // no overlong 4-byte forms
-                else if (c == 0xF4) hi = 0x8F;     // nothing above U+10FFFF
+                if (c == 0xF0) lo = 0x90; // no overlong 4-byte forms
+                else if (c == 0xF4) hi = 0x8F; // nothing above U+10FFFF
             } else {
                 throw errorAt("valid UTF-8 (invalid lead byte 0x" + hex(c) + ")", at);
             }
@@ -251,6 +273,8 @@ public final class PostcardReader {
     }
 
     static String hex(int b) {
-        return b < 0x10 ? "0" + Integer.toHexString(b).toUpperCase() : Integer.toHexString(b).toUpperCase();
+        return b < 0x10
+                ? "0" + Integer.toHexString(b).toUpperCase()
+                : Integer.toHexString(b).toUpperCase();
     }
 }

@@ -51,7 +51,8 @@ public final class PostcardWriter {
         if (need < 0 || need > MAX_ARRAY) throw new IllegalStateException("postcard buffer would exceed 2 GiB");
         if (need > buf.length) {
             int cap = buf.length << 1;
-            if (cap < need || cap < 0 || cap > MAX_ARRAY) cap = Math.max(need, Math.min(MAX_ARRAY, buf.length + (buf.length >> 1)));
+            if (cap < need || cap < 0 || cap > MAX_ARRAY)
+                cap = Math.max(need, Math.min(MAX_ARRAY, buf.length + (buf.length >> 1)));
             buf = Arrays.copyOf(buf, Math.max(cap, need));
         }
     }

@@ -105,8 +105,9 @@ public final class Responses {
             case GPU -> 4;
             case AUDIO -> 2;
             case FILE, MODULE, NETWORK -> 1;
-            case INPUT -> throw new IllegalArgumentException(
-                    "Input has no host call and no response enum (input reaches modules as events only)");
+            case INPUT ->
+                throw new IllegalArgumentException(
+                        "Input has no host call and no response enum (input reaches modules as events only)");
         };
     }
 }

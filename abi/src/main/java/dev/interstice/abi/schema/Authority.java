@@ -1,4 +1,11 @@
 package dev.interstice.abi.schema;
 
 /** Exclusive privileges a module may claim; ordinal = postcard discriminant. */
-public enum Authority { GPU, AUDIO, INPUT, FILE, MODULE, NETWORK }
+public enum Authority {
+    GPU,
+    AUDIO,
+    INPUT,
+    FILE,
+    MODULE,
+    NETWORK
+}

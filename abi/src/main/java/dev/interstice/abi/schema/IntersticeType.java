@@ -10,36 +10,89 @@ public sealed interface IntersticeType {
     int tag();
 
     /** The ten scalar kinds, in discriminant order 0..9. */
-    enum Kind { VOID, U8, U32, U64, I32, I64, F32, F64, BOOL, STRING }
+    enum Kind {
+        VOID,
+        U8,
+        U32,
+        U64,
+        I32,
+        I64,
+        F32,
+        F64,
+        BOOL,
+        STRING
+    }
 
     record Primitive(Kind kind) implements IntersticeType {
-        public int tag() { return kind.ordinal(); }
-        @Override public String toString() { return format(this); }
+        public int tag() {
+            return kind.ordinal();
+        }
+
+        @Override
+        public String toString() {
+            return format(this);
+        }
     }
 
     record Vec(IntersticeType element) implements IntersticeType {
-        public Vec { Objects.requireNonNull(element); }
-        public int tag() { return 10; }
-        @Override public String toString() { return format(this); }
+        public Vec {
+            Objects.requireNonNull(element);
+        }
+
+        public int tag() {
+            return 10;
+        }
+
+        @Override
+        public String toString() {
+            return format(this);
+        }
     }
 
     record Option(IntersticeType inner) implements IntersticeType {
-        public Option { Objects.requireNonNull(inner); }
-        public int tag() { return 11; }
-        @Override public String toString() { return format(this); }
+        public Option {
+            Objects.requireNonNull(inner);
+        }
+
+        public int tag() {
+            return 11;
+        }
+
+        @Override
+        public String toString() {
+            return format(this);
+        }
     }
 
     record Tuple(List<IntersticeType> elements) implements IntersticeType {
-        public Tuple { elements = List.copyOf(elements); }
-        public int tag() { return 12; }
-        @Override public String toString() { return format(this); }
+        public Tuple {
+            elements = List.copyOf(elements);
+        }
+
+        public int tag() {
+            return 12;
+        }
+
+        @Override
+        public String toString() {
+            return format(this);
+        }
     }
 
     /** A user-defined struct or enum, resolved through the module's type definitions. */
     record Named(String name) implements IntersticeType {
-        public Named { Objects.requireNonNull(name); }
-        public int tag() { return 13; }
-        @Override public String toString() { return format(this); }
+        public Named {
+            Objects.requireNonNull(name);
+        }
+
+        public int tag() {
+            return 13;
+        }
+
+        @Override
+        public String toString() {
+            return format(this);
+        }
     }
 
     Primitive VOID = new Primitive(Kind.VOID);
@@ -56,11 +109,12 @@ public sealed interface IntersticeType {
     /** Rust-style spelling used by upstream: {@code u64}, {@code String}, {@code Vec<Option<i32>>}, {@code (u8, bool)}, {@code ()}. */
     static String format(IntersticeType t) {
         return switch (t) {
-            case Primitive p -> switch (p.kind()) {
-                case VOID -> "()";
-                case STRING -> "String";
-                default -> p.kind().name().toLowerCase();
-            };
+            case Primitive p ->
+                switch (p.kind()) {
+                    case VOID -> "()";
+                    case STRING -> "String";
+                    default -> p.kind().name().toLowerCase();
+                };
             case Vec v -> "Vec<" + format(v.element()) + ">";
             case Option o -> "Option<" + format(o.inner()) + ">";
             case Tuple tu -> {
@@ -80,7 +134,8 @@ public sealed interface IntersticeType {
         var p = new TypeParser(text);
         IntersticeType t = p.type();
         p.skipWs();
-        if (!p.atEnd()) throw new IllegalArgumentException("unexpected trailing input in type '" + text + "' at " + p.pos);
+        if (!p.atEnd())
+            throw new IllegalArgumentException("unexpected trailing input in type '" + text + "' at " + p.pos);
         return t;
     }
 
@@ -88,18 +143,27 @@ public sealed interface IntersticeType {
         private final String s;
         private int pos;
 
-        TypeParser(String s) { this.s = s; }
+        TypeParser(String s) {
+            this.s = s;
+        }
 
-        boolean atEnd() { return pos >= s.length(); }
+        boolean atEnd() {
+            return pos >= s.length();
+        }
 
-        void skipWs() { while (!atEnd() && Character.isWhitespace(s.charAt(pos))) pos++; }
+        void skipWs() {
+            while (!atEnd() && Character.isWhitespace(s.charAt(pos))) pos++;
+        }
 
         IntersticeType type() {
             skipWs();
             if (!atEnd() && s.charAt(pos) == '(') {
                 pos++;
                 skipWs();
-                if (!atEnd() && s.charAt(pos) == ')') { pos++; return VOID; }
+                if (!atEnd() && s.charAt(pos) == ')') {
+                    pos++;
+                    return VOID;
+                }
                 var elems = new ArrayList<IntersticeType>();
                 while (true) {
                     elems.add(type());

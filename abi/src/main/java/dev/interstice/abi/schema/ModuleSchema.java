@@ -12,11 +12,20 @@ import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 
 /** What a module's {@code interstice_describe} export returns (upstream {@code ModuleSchema}, ABI 6). */
-public record ModuleSchema(int abiVersion, String name, Version version, Visibility visibility,
-                           List<ReducerSchema> reducers, List<QuerySchema> queries, List<TableSchema> tables,
-                           List<SubscriptionSchema> subscriptions, Map<String, TypeDef> typeDefinitions,
-                           List<Authority> authorities, List<ModuleDependency> moduleDependencies,
-                           List<NodeDependency> nodeDependencies, List<ReplicatedTable> replicatedTables) {
+public record ModuleSchema(
+        int abiVersion,
+        String name,
+        Version version,
+        Visibility visibility,
+        List<ReducerSchema> reducers,
+        List<QuerySchema> queries,
+        List<TableSchema> tables,
+        List<SubscriptionSchema> subscriptions,
+        Map<String, TypeDef> typeDefinitions,
+        List<Authority> authorities,
+        List<ModuleDependency> moduleDependencies,
+        List<NodeDependency> nodeDependencies,
+        List<ReplicatedTable> replicatedTables) {
 
     public static final int ABI_VERSION = 6;
 
@@ -56,7 +65,11 @@ public record ModuleSchema(int abiVersion, String name, Version version, Visibil
      * module alone cannot tell whether they are public: {@link NodeSchema#toPublic()} can).
      */
     public ModuleSchema toPublic() {
-        return toPublic(m -> true, (m, t) -> !m.equals(name) || table(t).filter(x -> x.visibility() == Visibility.PUBLIC).isPresent());
+        return toPublic(
+                m -> true,
+                (m, t) -> !m.equals(name)
+                        || table(t).filter(x -> x.visibility() == Visibility.PUBLIC)
+                                .isPresent());
     }
 
     /**
@@ -65,17 +78,25 @@ public record ModuleSchema(int abiVersion, String name, Version version, Visibil
      * References to other nodes' tables are kept.
      */
     public ModuleSchema toPublic(Predicate<String> publicModule, BiPredicate<String, String> publicTable) {
-        Predicate<TableRef> visible = r -> !r.node().isCurrent() || publicTable.test(r.module().resolve(name), r.table());
+        Predicate<TableRef> visible =
+                r -> !r.node().isCurrent() || publicTable.test(r.module().resolve(name), r.table());
         var needed = new ArrayDeque<String>();
-        var publicTables = tables.stream().filter(t -> t.visibility() == Visibility.PUBLIC).toList();
+        var publicTables =
+                tables.stream().filter(t -> t.visibility() == Visibility.PUBLIC).toList();
         for (var t : publicTables) {
             needed.add(t.typeName());
             t.fields().forEach(f -> namedIn(f.type(), needed));
             namedIn(t.primaryKey().type(), needed);
         }
-        var callable = reducers.stream().filter(r -> !isSubscriptionHandler(r.name()))
-                .map(r -> new ReducerSchema(r.name(), r.arguments(), only(r.reads(), visible), only(r.inserts(), visible),
-                        only(r.updates(), visible), only(r.deletes(), visible)))
+        var callable = reducers.stream()
+                .filter(r -> !isSubscriptionHandler(r.name()))
+                .map(r -> new ReducerSchema(
+                        r.name(),
+                        r.arguments(),
+                        only(r.reads(), visible),
+                        only(r.inserts(), visible),
+                        only(r.updates(), visible),
+                        only(r.deletes(), visible)))
                 .toList();
         callable.forEach(r -> r.arguments().forEach(a -> namedIn(a.type(), needed)));
         for (var q : queries) {
@@ -93,10 +114,26 @@ public record ModuleSchema(int abiVersion, String name, Version version, Visibil
             var members = def instanceof TypeDef.Struct s ? s.fields() : ((TypeDef.Enum) def).variants();
             members.forEach(f -> namedIn(f.type(), needed));
         }
-        var publicQueries = queries.stream().map(q -> new QuerySchema(q.name(), q.arguments(), q.returnType(), only(q.reads(), visible))).toList();
-        var dependencies = moduleDependencies.stream().filter(d -> publicModule.test(d.moduleName())).toList();
-        return new ModuleSchema(abiVersion, name, version, visibility, callable, publicQueries, publicTables, List.of(),
-                types, authorities, dependencies, nodeDependencies, replicatedTables);
+        var publicQueries = queries.stream()
+                .map(q -> new QuerySchema(q.name(), q.arguments(), q.returnType(), only(q.reads(), visible)))
+                .toList();
+        var dependencies = moduleDependencies.stream()
+                .filter(d -> publicModule.test(d.moduleName()))
+                .toList();
+        return new ModuleSchema(
+                abiVersion,
+                name,
+                version,
+                visibility,
+                callable,
+                publicQueries,
+                publicTables,
+                List.of(),
+                types,
+                authorities,
+                dependencies,
+                nodeDependencies,
+                replicatedTables);
     }
 
     private static List<TableRef> only(List<TableRef> refs, Predicate<TableRef> visible) {
@@ -109,7 +146,7 @@ public record ModuleSchema(int abiVersion, String name, Version version, Visibil
             case IntersticeType.Vec v -> namedIn(v.element(), out);
             case IntersticeType.Option o -> namedIn(o.inner(), out);
             case IntersticeType.Tuple tu -> tu.elements().forEach(e -> namedIn(e, out));
-            case IntersticeType.Primitive p -> { }
+            case IntersticeType.Primitive p -> {}
         }
     }
 }

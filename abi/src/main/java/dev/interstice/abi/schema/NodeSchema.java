@@ -6,7 +6,9 @@ import java.util.function.BiPredicate;
 import java.util.function.Predicate;
 
 public record NodeSchema(String name, String address, List<ModuleSchema> modules) {
-    public NodeSchema { modules = List.copyOf(modules); }
+    public NodeSchema {
+        modules = List.copyOf(modules);
+    }
 
     /**
      * Only public modules, each in its public view: nothing in it names a private module or table of this node (a
@@ -14,14 +16,23 @@ public record NodeSchema(String name, String address, List<ModuleSchema> modules
      */
     public NodeSchema toPublic() {
         Predicate<String> publicModule = m -> module(m).isPresent();
-        BiPredicate<String, String> publicTable = (m, t) -> module(m).flatMap(x -> x.table(t))
-                .filter(x -> x.visibility() == Visibility.PUBLIC).isPresent();
-        return new NodeSchema(name, address, modules.stream().filter(m -> m.visibility() == Visibility.PUBLIC)
-                .map(m -> m.toPublic(publicModule, publicTable)).toList());
+        BiPredicate<String, String> publicTable = (m, t) -> module(m)
+                .flatMap(x -> x.table(t))
+                .filter(x -> x.visibility() == Visibility.PUBLIC)
+                .isPresent();
+        return new NodeSchema(
+                name,
+                address,
+                modules.stream()
+                        .filter(m -> m.visibility() == Visibility.PUBLIC)
+                        .map(m -> m.toPublic(publicModule, publicTable))
+                        .toList());
     }
 
     /** The public module of that name. */
     private Optional<ModuleSchema> module(String moduleName) {
-        return modules.stream().filter(m -> m.name().equals(moduleName) && m.visibility() == Visibility.PUBLIC).findFirst();
+        return modules.stream()
+                .filter(m -> m.name().equals(moduleName) && m.visibility() == Visibility.PUBLIC)
+                .findFirst();
     }
 }

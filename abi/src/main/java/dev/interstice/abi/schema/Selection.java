@@ -11,10 +11,17 @@ public record Selection(String other) {
         return new Selection(java.util.Objects.requireNonNull(name));
     }
 
-    public boolean isCurrent() { return other == null; }
+    public boolean isCurrent() {
+        return other == null;
+    }
 
     /** The selected name, or {@code current} when this is {@link #CURRENT}. */
-    public String resolve(String current) { return other == null ? current : other; }
+    public String resolve(String current) {
+        return other == null ? current : other;
+    }
 
-    @Override public String toString() { return other == null ? "Current" : "Other(" + other + ")"; }
+    @Override
+    public String toString() {
+        return other == null ? "Current" : "Other(" + other + ")";
+    }
 }

@@ -4,23 +4,45 @@ package dev.interstice.abi.schema;
 public sealed interface SubscriptionEvent {
     int tag();
 
-    enum TableEventKind { INSERT, UPDATE, DELETE }
+    enum TableEventKind {
+        INSERT,
+        UPDATE,
+        DELETE
+    }
 
     /** Insert = 0, Update = 1, Delete = 2. */
     record Table(TableEventKind kind, Selection node, String module, String table) implements SubscriptionEvent {
-        public int tag() { return kind.ordinal(); }
+        public int tag() {
+            return kind.ordinal();
+        }
     }
 
     record ReplicaSync(String node, String module, String table) implements SubscriptionEvent {
-        public int tag() { return 3; }
+        public int tag() {
+            return 3;
+        }
     }
 
     record File(String path, boolean recursive) implements SubscriptionEvent {
-        public int tag() { return 11; }
+        public int tag() {
+            return 11;
+        }
     }
 
     /** The events without payload; the enum ordinal order follows the discriminants. */
-    enum Simple { INIT, LOAD, INPUT, AUDIO_OUTPUT, AUDIO_INPUT, RENDER, NETWORK, MODULE_LOAD, MODULE_REMOVE, CONNECT, DISCONNECT }
+    enum Simple {
+        INIT,
+        LOAD,
+        INPUT,
+        AUDIO_OUTPUT,
+        AUDIO_INPUT,
+        RENDER,
+        NETWORK,
+        MODULE_LOAD,
+        MODULE_REMOVE,
+        CONNECT,
+        DISCONNECT
+    }
 
     record Core(Simple kind) implements SubscriptionEvent {
         public int tag() {

@@ -7,11 +7,15 @@ public sealed interface TypeDef {
     String name();
 
     record Struct(String name, List<FieldDef> fields) implements TypeDef {
-        public Struct { fields = List.copyOf(fields); }
+        public Struct {
+            fields = List.copyOf(fields);
+        }
     }
 
     /** Each variant's payload type: {@code ()} for unit variants, the field's type, a tuple, or a named struct. */
     record Enum(String name, List<FieldDef> variants) implements TypeDef {
-        public Enum { variants = List.copyOf(variants); }
+        public Enum {
+            variants = List.copyOf(variants);
+        }
     }
 }

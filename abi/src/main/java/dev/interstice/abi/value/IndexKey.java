@@ -72,17 +72,24 @@ public record IndexKey(IntersticeValue value) implements Comparable<IndexKey> {
     @Override
     public int compareTo(IndexKey other) {
         // fast paths for the usual key types: this sits under every primary-key tree lookup
-        IntersticeValue a = value, b = other.value;
-        if (a instanceof IntersticeValue.U64 x && b instanceof IntersticeValue.U64 y) return Long.compareUnsigned(x.value(), y.value());
-        if (a instanceof IntersticeValue.U32 x && b instanceof IntersticeValue.U32 y) return Long.compare(x.value(), y.value());
-        if (a instanceof IntersticeValue.I64 x && b instanceof IntersticeValue.I64 y) return Long.compare(x.value(), y.value());
-        if (a instanceof IntersticeValue.I32 x && b instanceof IntersticeValue.I32 y) return Integer.compare(x.value(), y.value());
-        if (a instanceof IntersticeValue.Str x && b instanceof IntersticeValue.Str y) return compareUtf8(x.value(), y.value());
+        IntersticeValue a = value;
+        IntersticeValue a = b = other.value;
+        if (a instanceof IntersticeValue.U64 x && b instanceof IntersticeValue.U64 y)
+            return Long.compareUnsigned(x.value(), y.value());
+        if (a instanceof IntersticeValue.U32 x && b instanceof IntersticeValue.U32 y)
+            return Long.compare(x.value(), y.value());
+        if (a instanceof IntersticeValue.I64 x && b instanceof IntersticeValue.I64 y)
+            return Long.compare(x.value(), y.value());
+        if (a instanceof IntersticeValue.I32 x && b instanceof IntersticeValue.I32 y)
+            return Integer.compare(x.value(), y.value());
+        if (a instanceof IntersticeValue.Str x && b instanceof IntersticeValue.Str y)
+            return compareUtf8(x.value(), y.value());
         return compare(a, b);
     }
 
     static int compare(IntersticeValue a, IntersticeValue b) {
-        int ra = keyTag(a), rb = keyTag(b);
+        int ra = keyTag(a);
+        int rb = keyTag(b);
         if (ra != rb) return Integer.compare(ra, rb);
         return switch (a) {
             case IntersticeValue.U8 x -> Integer.compare(x.value(), ((IntersticeValue.U8) b).value());
@@ -99,7 +106,8 @@ public record IndexKey(IntersticeValue value) implements Comparable<IndexKey> {
                 yield compare(x.value(), y.value());
             }
             case IntersticeValue.Tuple x -> {
-                List<IntersticeValue> l = x.items(), r = ((IntersticeValue.Tuple) b).items();
+                List<IntersticeValue> l = x.items();
+                List<IntersticeValue> r = ((IntersticeValue.Tuple) b).items();
                 for (int i = 0; i < Math.min(l.size(), r.size()); i++) {
                     int c = compare(l.get(i), r.get(i));
                     if (c != 0) yield c;
@@ -112,9 +120,11 @@ public record IndexKey(IntersticeValue value) implements Comparable<IndexKey> {
 
     /** Code-point order equals UTF-8 byte order; Java's String.compareTo is UTF-16 order, which differs above U+FFFF. */
     static int compareUtf8(String a, String b) {
-        int i = 0, j = 0;
+        int i = 0;
+        int j = 0;
         while (i < a.length() && j < b.length()) {
-            int ca = a.codePointAt(i), cb = b.codePointAt(j);
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
             if (ca != cb) return Integer.compare(ca, cb);
             i += Character.charCount(ca);
             j += Character.charCount(cb);

@@ -92,7 +92,8 @@ public final class ValueText {
             case '\r' -> sb.append("\\r");
             case '\t' -> sb.append("\\t");
             default -> {
-                if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) sb.append(String.format("\\u%04x", (int) c));
+                if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT)
+                    sb.append(String.format("\\u%04x", (int) c));
                 else sb.append(c);
             }
         }

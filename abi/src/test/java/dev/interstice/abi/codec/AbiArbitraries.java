@@ -39,19 +39,26 @@ final class AbiArbitraries {
 
     static Arbitrary<String> strings() {
         Arbitrary<String> ascii = Arbitraries.strings().ascii().ofMaxLength(12);
-        Arbitrary<String> bmp = Arbitraries.strings().withCharRange('\u0080', '\uD7FF')
-                .withCharRange('\uE000', '\uFFFF').ofMaxLength(6);
-        Arbitrary<String> any = Arbitraries.integers().between(0, 0x10FFFF)
+        Arbitrary<String> bmp = Arbitraries.strings()
+                .withCharRange('\u0080', '\uD7FF')
+                .withCharRange('\uE000', '\uFFFF')
+                .ofMaxLength(6);
+        Arbitrary<String> any = Arbitraries.integers()
+                .between(0, 0x10FFFF)
                 .filter(cp -> cp < 0xD800 || cp > 0xDFFF)
-                .list().ofMaxSize(6)
+                .list()
+                .ofMaxSize(6)
                 .map(cps -> {
                     var sb = new StringBuilder();
                     cps.forEach(sb::appendCodePoint);
                     return sb.toString();
                 });
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(5, ascii), net.jqwik.api.Tuple.of(2, bmp), net.jqwik.api.Tuple.of(2, any),
-                net.jqwik.api.Tuple.of(1, Arbitraries.strings().ascii().ofMinLength(120).ofMaxLength(300)));
+                net.jqwik.api.Tuple.of(5, ascii),
+                net.jqwik.api.Tuple.of(2, bmp),
+                net.jqwik.api.Tuple.of(2, any),
+                net.jqwik.api.Tuple.of(
+                        1, Arbitraries.strings().ascii().ofMinLength(120).ofMaxLength(300)));
     }
 
     static Arbitrary<String> names() {
@@ -81,13 +88,21 @@ final class AbiArbitraries {
         return Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(4, scalarValues()),
                 net.jqwik.api.Tuple.of(1, list.map(IntersticeValue.Vec::new)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.oneOf(Arbitraries.just(IntersticeValue.none()),
-                        inner.map(IntersticeValue::some))),
+                net.jqwik.api.Tuple.of(
+                        1,
+                        Arbitraries.oneOf(Arbitraries.just(IntersticeValue.none()), inner.map(IntersticeValue::some))),
                 net.jqwik.api.Tuple.of(1, list.map(IntersticeValue.Tuple::new)),
-                net.jqwik.api.Tuple.of(1, Combinators.combine(strings(),
-                        Combinators.combine(names(), inner).as(IntersticeValue.Field::new).list().ofMaxSize(3))
-                        .as(IntersticeValue.Struct::new)),
-                net.jqwik.api.Tuple.of(1, Combinators.combine(names(), names(), inner).as(IntersticeValue.Enum::new)));
+                net.jqwik.api.Tuple.of(
+                        1,
+                        Combinators.combine(
+                                        strings(),
+                                        Combinators.combine(names(), inner)
+                                                .as(IntersticeValue.Field::new)
+                                                .list()
+                                                .ofMaxSize(3))
+                                .as(IntersticeValue.Struct::new)),
+                net.jqwik.api.Tuple.of(
+                        1, Combinators.combine(names(), names(), inner).as(IntersticeValue.Enum::new)));
     }
 
     static Arbitrary<Row> rows() {
@@ -112,8 +127,9 @@ final class AbiArbitraries {
         Arbitrary<IntersticeValue> inner = Arbitraries.lazy(() -> keyValues(depth - 1, scalars));
         return Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(4, scalars),
-                net.jqwik.api.Tuple.of(1, Arbitraries.oneOf(Arbitraries.just(IntersticeValue.none()),
-                        inner.map(IntersticeValue::some))),
+                net.jqwik.api.Tuple.of(
+                        1,
+                        Arbitraries.oneOf(Arbitraries.just(IntersticeValue.none()), inner.map(IntersticeValue::some))),
                 net.jqwik.api.Tuple.of(1, inner.list().ofMaxSize(3).map(IntersticeValue.Tuple::new)));
     }
 
@@ -151,8 +167,12 @@ final class AbiArbitraries {
 
     /** Identifiers that {@link IntersticeType#parse} reads back as {@link IntersticeType.Named}. */
     static Arbitrary<String> typeNames() {
-        return Combinators.combine(Arbitraries.chars().range('A', 'Z'),
-                Arbitraries.strings().withCharRange('a', 'z').withChars('_', '0', '9').ofMaxLength(5))
+        return Combinators.combine(
+                        Arbitraries.chars().range('A', 'Z'),
+                        Arbitraries.strings()
+                                .withCharRange('a', 'z')
+                                .withChars('_', '0', '9')
+                                .ofMaxLength(5))
                 .as((c, rest) -> c + rest)
                 .filter(n -> !List.of("String", "Vec", "Option").contains(n));
     }
@@ -171,7 +191,11 @@ final class AbiArbitraries {
 
     static Arbitrary<SubscriptionEvent> events() {
         return Arbitraries.oneOf(List.of(
-                Combinators.combine(Arbitraries.of(SubscriptionEvent.TableEventKind.values()), selections(), names(), names())
+                Combinators.combine(
+                                Arbitraries.of(SubscriptionEvent.TableEventKind.values()),
+                                selections(),
+                                names(),
+                                names())
                         .as(SubscriptionEvent.Table::new),
                 Combinators.combine(names(), names(), names()).as(SubscriptionEvent.ReplicaSync::new),
                 Combinators.combine(strings(), Arbitraries.of(true, false)).as(SubscriptionEvent.File::new),
@@ -180,8 +204,10 @@ final class AbiArbitraries {
 
     static Arbitrary<TypeDef> typeDefs() {
         return Arbitraries.oneOf(
-                Combinators.combine(typeNames(), fieldDefs().list().ofMaxSize(3)).as(TypeDef.Struct::new),
-                Combinators.combine(typeNames(), fieldDefs().list().ofMaxSize(3)).as(TypeDef.Enum::new));
+                Combinators.combine(typeNames(), fieldDefs().list().ofMaxSize(3))
+                        .as(TypeDef.Struct::new),
+                Combinators.combine(typeNames(), fieldDefs().list().ofMaxSize(3))
+                        .as(TypeDef.Enum::new));
     }
 
     static Arbitrary<Version> versions() {
@@ -196,51 +222,113 @@ final class AbiArbitraries {
     }
 
     static Arbitrary<QuerySchema> queries() {
-        return Combinators.combine(names(), fieldDefs().list().ofMaxSize(3), types(2), tableRefs().list().ofMaxSize(2))
+        return Combinators.combine(
+                        names(),
+                        fieldDefs().list().ofMaxSize(3),
+                        types(2),
+                        tableRefs().list().ofMaxSize(2))
                 .as(QuerySchema::new);
     }
 
     static Arbitrary<TableSchema> tables() {
-        Arbitrary<IndexSchema> index = Combinators.combine(names(), Arbitraries.of(IndexSchema.Type.values()),
-                Arbitraries.of(true, false), Arbitraries.of(true, false)).as(IndexSchema::new);
-        return Combinators.combine(names(), typeNames(), Arbitraries.of(Visibility.values()),
-                fieldDefs().list().ofMaxSize(3), fieldDefs(), Arbitraries.of(true, false),
-                index.list().ofMaxSize(2), Arbitraries.of(Persistence.values())).as(TableSchema::new);
+        Arbitrary<IndexSchema> index = Combinators.combine(
+                        names(),
+                        Arbitraries.of(IndexSchema.Type.values()),
+                        Arbitraries.of(true, false),
+                        Arbitraries.of(true, false))
+                .as(IndexSchema::new);
+        return Combinators.combine(
+                        names(),
+                        typeNames(),
+                        Arbitraries.of(Visibility.values()),
+                        fieldDefs().list().ofMaxSize(3),
+                        fieldDefs(),
+                        Arbitraries.of(true, false),
+                        index.list().ofMaxSize(2),
+                        Arbitraries.of(Persistence.values()))
+                .as(TableSchema::new);
     }
 
     static Arbitrary<ModuleSchema> modules() {
-        var head = Combinators.combine(Arbitraries.integers().between(0, 0xFFFF), names(), versions(),
-                Arbitraries.of(Visibility.values()), reducers().list().ofMaxSize(3), queries().list().ofMaxSize(2),
-                tables().list().ofMaxSize(2),
-                Combinators.combine(names(), events()).as(SubscriptionSchema::new).list().ofMaxSize(3))
+        var head = Combinators.combine(
+                        Arbitraries.integers().between(0, 0xFFFF),
+                        names(),
+                        versions(),
+                        Arbitraries.of(Visibility.values()),
+                        reducers().list().ofMaxSize(3),
+                        queries().list().ofMaxSize(2),
+                        tables().list().ofMaxSize(2),
+                        Combinators.combine(names(), events())
+                                .as(SubscriptionSchema::new)
+                                .list()
+                                .ofMaxSize(3))
                 .as(Head::new);
-        Arbitrary<Map<String, TypeDef>> defs = Arbitraries.maps(typeNames(), typeDefs()).ofMaxSize(3);
-        var tail = Combinators.combine(defs, Arbitraries.of(Authority.values()).list().ofMaxSize(3),
-                Combinators.combine(names(), versions()).as(ModuleDependency::new).list().ofMaxSize(2),
-                Combinators.combine(names(), strings()).as(NodeDependency::new).list().ofMaxSize(2),
-                Combinators.combine(names(), names(), names()).as(ReplicatedTable::new).list().ofMaxSize(2))
+        Arbitrary<Map<String, TypeDef>> defs =
+                Arbitraries.maps(typeNames(), typeDefs()).ofMaxSize(3);
+        var tail = Combinators.combine(
+                        defs,
+                        Arbitraries.of(Authority.values()).list().ofMaxSize(3),
+                        Combinators.combine(names(), versions())
+                                .as(ModuleDependency::new)
+                                .list()
+                                .ofMaxSize(2),
+                        Combinators.combine(names(), strings())
+                                .as(NodeDependency::new)
+                                .list()
+                                .ofMaxSize(2),
+                        Combinators.combine(names(), names(), names())
+                                .as(ReplicatedTable::new)
+                                .list()
+                                .ofMaxSize(2))
                 .as(Tail::new);
-        return Combinators.combine(head, tail).as((h, t) -> new ModuleSchema(h.abi, h.name, h.version, h.visibility,
-                h.reducers, h.queries, h.tables, h.subscriptions, t.defs, t.authorities, t.moduleDeps, t.nodeDeps,
-                t.replicated));
+        return Combinators.combine(head, tail)
+                .as((h, t) -> new ModuleSchema(
+                        h.abi,
+                        h.name,
+                        h.version,
+                        h.visibility,
+                        h.reducers,
+                        h.queries,
+                        h.tables,
+                        h.subscriptions,
+                        t.defs,
+                        t.authorities,
+                        t.moduleDeps,
+                        t.nodeDeps,
+                        t.replicated));
     }
 
-    private record Head(int abi, String name, Version version, Visibility visibility, List<ReducerSchema> reducers,
-                        List<QuerySchema> queries, List<TableSchema> tables, List<SubscriptionSchema> subscriptions) {}
+    private record Head(
+            int abi,
+            String name,
+            Version version,
+            Visibility visibility,
+            List<ReducerSchema> reducers,
+            List<QuerySchema> queries,
+            List<TableSchema> tables,
+            List<SubscriptionSchema> subscriptions) {}
 
-    private record Tail(Map<String, TypeDef> defs, List<Authority> authorities, List<ModuleDependency> moduleDeps,
-                        List<NodeDependency> nodeDeps, List<ReplicatedTable> replicated) {}
+    private record Tail(
+            Map<String, TypeDef> defs,
+            List<Authority> authorities,
+            List<ModuleDependency> moduleDeps,
+            List<NodeDependency> nodeDeps,
+            List<ReplicatedTable> replicated) {}
 
     static Arbitrary<NodeSchema> nodes() {
-        return Combinators.combine(names(), strings(), modules().list().ofMaxSize(2)).as(NodeSchema::new);
+        return Combinators.combine(names(), strings(), modules().list().ofMaxSize(2))
+                .as(NodeSchema::new);
     }
 
     // ------------------------------------------------------------------ host calls
 
     static Arbitrary<IndexQuery> indexQueries() {
         return Arbitraries.oneOf(List.of(
-                keys().map(IndexQuery.Eq::new), keys().map(IndexQuery.Lt::new), keys().map(IndexQuery.Lte::new),
-                keys().map(IndexQuery.Gt::new), keys().map(IndexQuery.Gte::new),
+                keys().map(IndexQuery.Eq::new),
+                keys().map(IndexQuery.Lt::new),
+                keys().map(IndexQuery.Lte::new),
+                keys().map(IndexQuery.Gt::new),
+                keys().map(IndexQuery.Gte::new),
                 Combinators.combine(keys(), keys(), Arbitraries.of(true, false), Arbitraries.of(true, false))
                         .as(IndexQuery.Range::new)));
     }
@@ -253,7 +341,8 @@ final class AbiArbitraries {
         list.add(Combinators.combine(selections(), selections(), names(), args).as(HostCall.CallQuery::new));
         list.add(Combinators.combine(selections(), names()).as(HostCall.TableScan::new));
         list.add(Combinators.combine(selections(), names(), keys()).as(HostCall.TableGetByPrimaryKey::new));
-        list.add(Combinators.combine(selections(), names(), names(), indexQueries()).as(HostCall.TableIndexScan::new));
+        list.add(Combinators.combine(selections(), names(), names(), indexQueries())
+                .as(HostCall.TableIndexScan::new));
         list.add(Arbitraries.of(Authority.GPU, Authority.AUDIO, Authority.FILE, Authority.MODULE, Authority.NETWORK)
                 .map(HostCall.Privileged::new));
         list.add(Arbitraries.just(new HostCall.CurrentNodeId()));

@@ -32,8 +32,8 @@ class AbiGoldenTest {
 
     record Golden<T>(String name, T value, byte[] bytes, Function<PostcardReader, T> reader) {}
 
-    private static <T> void golden(String hex, T value, BiConsumer<PostcardWriter, T> writer,
-                                   Function<PostcardReader, T> reader) {
+    private static <T> void golden(
+            String hex, T value, BiConsumer<PostcardWriter, T> writer, Function<PostcardReader, T> reader) {
         var w = new PostcardWriter(4);
         writer.accept(w, value);
         assertThat(Hex.str(w.toByteArray())).as("encoding of %s", value).isEqualTo(Hex.str(bytes(hex)));
@@ -45,9 +45,13 @@ class AbiGoldenTest {
     }
 
     /** Checks every shared vector of a category in both directions. */
-    private static <T> void shared(String category, Function<JsonNode, T> fromJson,
-                                   BiConsumer<PostcardWriter, T> writer, Function<PostcardReader, T> reader) {
-        for (var v : GoldenJson.vectors(category)) golden(Hex.str(v.bytes()), fromJson.apply(v.value()), writer, reader);
+    private static <T> void shared(
+            String category,
+            Function<JsonNode, T> fromJson,
+            BiConsumer<PostcardWriter, T> writer,
+            Function<PostcardReader, T> reader) {
+        for (var v : GoldenJson.vectors(category))
+            golden(Hex.str(v.bytes()), fromJson.apply(v.value()), writer, reader);
     }
 
     @Test
@@ -77,7 +81,11 @@ class AbiGoldenTest {
             Row row = GoldenJson.row(v.value());
             assertThat(Abi.decodeRow(Abi.encodeRow(row))).isEqualTo(row);
         }
-        shared("call_input", GoldenJson::callInput, (w, x) -> Abi.writeCallInput(w, x.context(), x.args()), Abi::readCallInput);
+        shared(
+                "call_input",
+                GoldenJson::callInput,
+                (w, x) -> Abi.writeCallInput(w, x.context(), x.args()),
+                Abi::readCallInput);
         assertThatThrownBy(() -> Abi.readCallInput(new PostcardReader(bytes("00 00 0C 00"))))
                 .isInstanceOf(AbiDecodeException.class)
                 .hasMessageContaining("IntersticeValue::Vec (discriminant 10)")
@@ -117,7 +125,8 @@ class AbiGoldenTest {
     @Test
     void hostCallEveryVariant() {
         for (var v : GoldenJson.vectors("host_call")) hostCall(Hex.str(v.bytes()), GoldenJson.hostCall(v.value()));
-        // Privileged (this node's own encoding: only the discriminant). Gpu = 6, Audio = 7, File = 8, Module = 9, Network = 10.
+        // Privileged (this node's own encoding: only the discriminant). Gpu = 6, Audio = 7, File = 8, Module = 9,
+        // Network = 10.
         hostCall("06", new HostCall.Privileged(Authority.GPU));
         hostCall("07", new HostCall.Privileged(Authority.AUDIO));
         hostCall("08", new HostCall.Privileged(Authority.FILE));
@@ -136,10 +145,12 @@ class AbiGoldenTest {
         assertThat(r.position()).isEqualTo(1);
         assertThat(Abi.decodeHostCall(b, 0, b.length)).isEqualTo(new HostCall.Privileged(Authority.AUDIO));
         // HostCall::Module(ModuleCall::Unload{node_selection Current, module_name "m"}): 09 01 00 01 6D
-        assertThat(Abi.decodeHostCall(bytes("09 01 00 01 6D"), 0, 5)).isEqualTo(new HostCall.Privileged(Authority.MODULE));
+        assertThat(Abi.decodeHostCall(bytes("09 01 00 01 6D"), 0, 5))
+                .isEqualTo(new HostCall.Privileged(Authority.MODULE));
         // Non-privileged calls must be consumed exactly by decodeHostCall.
         assertThatThrownBy(() -> Abi.decodeHostCall(bytes("0B 00"), 0, 2))
-                .isInstanceOf(AbiDecodeException.class).hasMessageContaining("trailing");
+                .isInstanceOf(AbiDecodeException.class)
+                .hasMessageContaining("trailing");
         assertThatThrownBy(() -> Abi.decodeHostCall(bytes("0C"), 0, 1))
                 .isInstanceOf(AbiDecodeException.class)
                 .hasMessage("a HostCall discriminant, found unknown discriminant 12 at byte offset 0");
@@ -147,20 +158,20 @@ class AbiGoldenTest {
 
     @Test
     void responses() {
-        assertThat(Responses.ok()).isEqualTo(bytes("00"));                          // Ok = 0 (unit)
-        assertThat(Responses.err("no")).isEqualTo(bytes("01 02 6E 6F"));            // Err = 1, String "no"
-        assertThat(Responses.queryOk(u64(300))).isEqualTo(bytes("00 03 AC 02"));    // Ok(IntersticeValue::U64(300))
-        assertThat(Responses.optionalRowOk(null)).isEqualTo(bytes("00 00"));        // Ok(None)
-        byte[] row = Abi.encodeRow(new Row(u64(1), List.of(str("a"))));            // 03 01 01 09 01 61
+        assertThat(Responses.ok()).isEqualTo(bytes("00")); // Ok = 0 (unit)
+        assertThat(Responses.err("no")).isEqualTo(bytes("01 02 6E 6F")); // Err = 1, String "no"
+        assertThat(Responses.queryOk(u64(300))).isEqualTo(bytes("00 03 AC 02")); // Ok(IntersticeValue::U64(300))
+        assertThat(Responses.optionalRowOk(null)).isEqualTo(bytes("00 00")); // Ok(None)
+        byte[] row = Abi.encodeRow(new Row(u64(1), List.of(str("a")))); // 03 01 01 09 01 61
         assertThat(Responses.optionalRowOk(row)).isEqualTo(bytes("00 01 03 01 01 09 01 61")); // Ok(Some(row))
         var w = new PostcardWriter();
         w.writeU8(0xEE); // rowsOk appends, it does not reset
-        Responses.rowsOk(w, List.of(row, row));                                      // Ok{rows: [row, row]}
+        Responses.rowsOk(w, List.of(row, row)); // Ok{rows: [row, row]}
         assertThat(w.toByteArray()).isEqualTo(bytes("EE 00 02 03 01 01 09 01 61 03 01 01 09 01 61"));
         var empty = new PostcardWriter();
         Responses.rowsOk(empty, List.of());
         assertThat(empty.toByteArray()).isEqualTo(bytes("00 00"));
-        assertThat(Responses.nodeId("n1")).isEqualTo(bytes("02 6E 31"));             // bare String
+        assertThat(Responses.nodeId("n1")).isEqualTo(bytes("02 6E 31")); // bare String
         assertThat(Responses.nodeId("")).isEqualTo(bytes("00"));
 
         // GpuResponse: None 0, I64 1, TextureFormat 2, Extent2d 3, Err 4
@@ -182,7 +193,8 @@ class AbiGoldenTest {
     void moduleSchemaComplete() {
         shared("module_schema", GoldenJson::moduleSchema, Abi::writeModuleSchema, Abi::readModuleSchema);
         for (var v : GoldenJson.vectors("module_schema")) {
-            assertThat(Abi.encodeModuleSchema(GoldenJson.moduleSchema(v.value()))).isEqualTo(v.bytes());
+            assertThat(Abi.encodeModuleSchema(GoldenJson.moduleSchema(v.value())))
+                    .isEqualTo(v.bytes());
             assertThat(Abi.decodeModuleSchema(v.bytes())).isEqualTo(GoldenJson.moduleSchema(v.value()));
         }
     }
@@ -216,9 +228,11 @@ class AbiGoldenTest {
                 var r = new PostcardReader(g.bytes(), 0, cut);
                 int c = cut;
                 assertThatThrownBy(() -> {
-                    g.reader().apply(r);
-                    r.expectEnd();
-                }).as("%s truncated to %d bytes", g.name(), c).isInstanceOf(AbiDecodeException.class);
+                            g.reader().apply(r);
+                            r.expectEnd();
+                        })
+                        .as("%s truncated to %d bytes", g.name(), c)
+                        .isInstanceOf(AbiDecodeException.class);
             }
         }
     }

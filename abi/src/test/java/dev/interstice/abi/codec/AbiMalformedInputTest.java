@@ -72,9 +72,12 @@ class AbiMalformedInputTest {
     @Provide
     Arbitrary<byte[]> plausible() {
         return net.jqwik.api.Arbitraries.frequencyOf(
-                        net.jqwik.api.Tuple.of(6, net.jqwik.api.Arbitraries.integers().between(0, 15)),
-                        net.jqwik.api.Tuple.of(1, net.jqwik.api.Arbitraries.integers().between(0, 255)))
-                .list().ofMaxSize(200)
+                        net.jqwik.api.Tuple.of(
+                                6, net.jqwik.api.Arbitraries.integers().between(0, 15)),
+                        net.jqwik.api.Tuple.of(
+                                1, net.jqwik.api.Arbitraries.integers().between(0, 255)))
+                .list()
+                .ofMaxSize(200)
                 .map(l -> {
                     byte[] out = new byte[l.size()];
                     for (int i = 0; i < out.length; i++) out[i] = (byte) (int) l.get(i);
@@ -82,11 +85,30 @@ class AbiMalformedInputTest {
                 });
     }
 
-    @Provide Arbitrary<IntersticeValue> values() { return AbiArbitraries.values(4); }
-    @Provide Arbitrary<ModuleSchema> modules() { return AbiArbitraries.modules(); }
-    @Provide Arbitrary<HostCall> hostCalls() { return AbiArbitraries.hostCalls(); }
-    @Provide Arbitrary<Row> rows() { return AbiArbitraries.rows(); }
-    @Provide Arbitrary<IndexKey> keys() { return AbiArbitraries.keys(); }
+    @Provide
+    Arbitrary<IntersticeValue> values() {
+        return AbiArbitraries.values(4);
+    }
+
+    @Provide
+    Arbitrary<ModuleSchema> modules() {
+        return AbiArbitraries.modules();
+    }
+
+    @Provide
+    Arbitrary<HostCall> hostCalls() {
+        return AbiArbitraries.hostCalls();
+    }
+
+    @Provide
+    Arbitrary<Row> rows() {
+        return AbiArbitraries.rows();
+    }
+
+    @Provide
+    Arbitrary<IndexKey> keys() {
+        return AbiArbitraries.keys();
+    }
 
     static <T> byte[] encode(T v, BiConsumer<PostcardWriter, T> writer) {
         var w = new PostcardWriter();
@@ -98,9 +120,10 @@ class AbiMalformedInputTest {
         for (int cut = 0; cut < full.length; cut++) {
             var r = new PostcardReader(full, 0, cut);
             assertThatThrownBy(() -> {
-                reader.apply(r);
-                r.expectEnd();
-            }).isInstanceOf(AbiDecodeException.class);
+                        reader.apply(r);
+                        r.expectEnd();
+                    })
+                    .isInstanceOf(AbiDecodeException.class);
         }
         var rnd = new java.util.Random(seed);
         for (int i = 0; i < Math.min(40, full.length * 4); i++) {
@@ -146,38 +169,48 @@ class AbiMalformedInputTest {
     void valueNestingIsLimitedTo128() {
         IntersticeValue v = IntersticeValue.VOID;
         for (int i = 0; i < Abi.MAX_DEPTH; i++) v = IntersticeValue.some(v);
-        assertThat(Abi.decodeValue(Abi.encodeValue(v))).isEqualTo(v);          // 128 containers: fine
-        IntersticeValue deeper = IntersticeValue.vec(v);                         // 129
+        assertThat(Abi.decodeValue(Abi.encodeValue(v))).isEqualTo(v); // 128 containers: fine
+        IntersticeValue deeper = IntersticeValue.vec(v); // 129
         assertThatThrownBy(() -> Abi.decodeValue(Abi.encodeValue(deeper)))
                 .isInstanceOf(AbiDecodeException.class)
                 .hasMessage("value nested deeper than 128 levels at byte offset 257");
         // Option(Some(...)) = 0B 01, a hundred thousand times: rejected, no StackOverflowError
         assertThatThrownBy(() -> Abi.decodeValue(repeat("0B 01", 100_000, "00")))
-                .isInstanceOf(AbiDecodeException.class).hasMessageContaining("nested deeper than 128 levels");
-        assertThatThrownBy(() -> Abi.decodeValue(repeat("0A 01", 100_000, "00")))   // Vec of one
-                .isInstanceOf(AbiDecodeException.class).hasMessageContaining("nested deeper than 128 levels");
+                .isInstanceOf(AbiDecodeException.class)
+                .hasMessageContaining("nested deeper than 128 levels");
+        assertThatThrownBy(() -> Abi.decodeValue(repeat("0A 01", 100_000, "00"))) // Vec of one
+                .isInstanceOf(AbiDecodeException.class)
+                .hasMessageContaining("nested deeper than 128 levels");
         assertThatThrownBy(() -> Abi.decodeValue(repeat("0E 00 00", 100_000, "00"))) // Enum{"", "", ...}
-                .isInstanceOf(AbiDecodeException.class).hasMessageContaining("nested deeper than 128 levels");
+                .isInstanceOf(AbiDecodeException.class)
+                .hasMessageContaining("nested deeper than 128 levels");
         assertThatThrownBy(() -> Abi.decodeValue(repeat("0D 00 01 00", 100_000, "00"))) // Struct{"", [{"", ...}]}
-                .isInstanceOf(AbiDecodeException.class).hasMessageContaining("nested deeper than 128 levels");
+                .isInstanceOf(AbiDecodeException.class)
+                .hasMessageContaining("nested deeper than 128 levels");
         // Row entries and call arguments count from depth 1
         assertThatThrownBy(() -> Abi.decodeRow(Hex.concat(bytes("00 01"), repeat("0C 01", 200, "00"))))
-                .isInstanceOf(AbiDecodeException.class).hasMessageContaining("nested deeper");
+                .isInstanceOf(AbiDecodeException.class)
+                .hasMessageContaining("nested deeper");
     }
 
     @Test
     void keyAndTypeNestingIsLimited() {
         assertThatThrownBy(() -> Abi.decodeIndexKey(repeat("07 01", 100_000, "00 00")))
-                .isInstanceOf(AbiDecodeException.class).hasMessageContaining("index key nested deeper than 128 levels");
+                .isInstanceOf(AbiDecodeException.class)
+                .hasMessageContaining("index key nested deeper than 128 levels");
         assertThatThrownBy(() -> Abi.decodeIndexKey(repeat("08 01", 100_000, "00 00")))
-                .isInstanceOf(AbiDecodeException.class).hasMessageContaining("index key nested deeper than 128 levels");
+                .isInstanceOf(AbiDecodeException.class)
+                .hasMessageContaining("index key nested deeper than 128 levels");
         assertThatThrownBy(() -> whole(repeat("0A", 100_000, "00"), Abi::readType))
-                .isInstanceOf(AbiDecodeException.class).hasMessageContaining("type nested deeper than 128 levels");
+                .isInstanceOf(AbiDecodeException.class)
+                .hasMessageContaining("type nested deeper than 128 levels");
         assertThatThrownBy(() -> whole(repeat("0C 01", 100_000, "00"), Abi::readType))
-                .isInstanceOf(AbiDecodeException.class).hasMessageContaining("type nested deeper than 128 levels");
+                .isInstanceOf(AbiDecodeException.class)
+                .hasMessageContaining("type nested deeper than 128 levels");
         IntersticeType t = IntersticeType.U8;
         for (int i = 0; i < Abi.MAX_DEPTH; i++) t = new IntersticeType.Option(t);
-        assertThat(whole(AbiMalformedInputTest.encode(t, Abi::writeType), Abi::readType)).isEqualTo(t);
+        assertThat(whole(AbiMalformedInputTest.encode(t, Abi::writeType), Abi::readType))
+                .isEqualTo(t);
     }
 
     // ------------------------------------------------------------------ specific errors
@@ -190,13 +223,16 @@ class AbiMalformedInputTest {
                 .hasMessageContaining("unknown discriminant 4294967295");
         assertThatThrownBy(() -> Abi.decodeIndexKey(bytes("09"))).hasMessageContaining("IndexKey discriminant");
         assertThatThrownBy(() -> Abi.decodeIndexKey(bytes("07 02"))).hasMessageContaining("Option tag");
-        assertThatThrownBy(() -> Abi.decodeValue(bytes("0B 02"))).isInstanceOf(AbiDecodeException.class)
+        assertThatThrownBy(() -> Abi.decodeValue(bytes("0B 02")))
+                .isInstanceOf(AbiDecodeException.class)
                 .hasMessage("an Option tag 0x00 or 0x01 for an IntersticeValue::Option, found 0x02 at byte offset 1");
         assertThatThrownBy(() -> whole(bytes("0E"), Abi::readType)).hasMessageContaining("IntersticeType discriminant");
-        assertThatThrownBy(() -> whole(bytes("10"), Abi::readSubscriptionEvent)).hasMessageContaining("SubscriptionEventSchema");
+        assertThatThrownBy(() -> whole(bytes("10"), Abi::readSubscriptionEvent))
+                .hasMessageContaining("SubscriptionEventSchema");
         assertThatThrownBy(() -> whole(bytes("02 00 00"), Abi::readTypeDef)).hasMessageContaining("IntersticeTypeDef");
         assertThatThrownBy(() -> whole(bytes("06 00 01"), Abi::readIndexQuery)).hasMessageContaining("IndexQuery");
-        assertThatThrownBy(() -> whole(bytes("02"), Abi::readSelection)).hasMessageContaining("NodeSelection/ModuleSelection");
+        assertThatThrownBy(() -> whole(bytes("02"), Abi::readSelection))
+                .hasMessageContaining("NodeSelection/ModuleSelection");
         // ModuleSchema: abi 6, name "", version 0.0.0, visibility 2 -> unknown ModuleVisibility
         assertThatThrownBy(() -> Abi.decodeModuleSchema(bytes("06 00 00 00 00 02")))
                 .hasMessage("a ModuleVisibility discriminant, found unknown discriminant 2 at byte offset 5");
@@ -204,10 +240,13 @@ class AbiMalformedInputTest {
 
     @Test
     void badBoolsStringsAndLengthsInsideStructures() {
-        assertThatThrownBy(() -> Abi.decodeValue(bytes("08 02"))).isInstanceOf(AbiDecodeException.class)
+        assertThatThrownBy(() -> Abi.decodeValue(bytes("08 02")))
+                .isInstanceOf(AbiDecodeException.class)
                 .hasMessage("invalid bool byte 0x02 (expected 0x00 or 0x01) at byte offset 1");
-        assertThatThrownBy(() -> Abi.decodeValue(bytes("09 02 C3 28"))).isInstanceOf(AbiDecodeException.class)
-                .hasMessageContaining("valid UTF-8").hasMessageContaining("at byte offset 3");
+        assertThatThrownBy(() -> Abi.decodeValue(bytes("09 02 C3 28")))
+                .isInstanceOf(AbiDecodeException.class)
+                .hasMessageContaining("valid UTF-8")
+                .hasMessageContaining("at byte offset 3");
         // Vec claiming 2^32-1 elements with 0 bytes left: rejected before any allocation
         assertThatThrownBy(() -> Abi.decodeValue(bytes("0A FF FF FF FF 0F")))
                 .hasMessage("length 4294967295 exceeding the 0 remaining byte(s) at byte offset 1");
@@ -215,7 +254,8 @@ class AbiMalformedInputTest {
                 .hasMessageContaining("longer than 5 bytes");
         assertThatThrownBy(() -> Abi.decodeValue(bytes("02 FF FF FF FF 1F")))
                 .hasMessageContaining("overflowing 32 bits");
-        assertThatThrownBy(() -> Abi.decodeValue(bytes("00 00"))).hasMessageContaining("1 trailing byte(s) at byte offset 1");
+        assertThatThrownBy(() -> Abi.decodeValue(bytes("00 00")))
+                .hasMessageContaining("1 trailing byte(s) at byte offset 1");
         // ModuleSchema with abi_version 65536 (u16 overflow)
         assertThatThrownBy(() -> Abi.decodeModuleSchema(bytes("80 80 04"))).hasMessageContaining("overflowing 16 bits");
     }

@@ -23,15 +23,50 @@ import net.jqwik.api.Provide;
 /** Round trips of random ABI data and the IndexKey ordering laws. */
 class AbiPropertiesTest {
 
-    @Provide Arbitrary<IntersticeValue> values() { return AbiArbitraries.values(4); }
-    @Provide Arbitrary<IndexKey> keys() { return AbiArbitraries.keys(); }
-    @Provide Arbitrary<IndexKey> smallKeys() { return AbiArbitraries.smallKeys(); }
-    @Provide Arbitrary<IntersticeType> types() { return AbiArbitraries.types(4); }
-    @Provide Arbitrary<ModuleSchema> modules() { return AbiArbitraries.modules(); }
-    @Provide Arbitrary<NodeSchema> nodes() { return AbiArbitraries.nodes(); }
-    @Provide Arbitrary<Row> rows() { return AbiArbitraries.rows(); }
-    @Provide Arbitrary<HostCall> hostCalls() { return AbiArbitraries.hostCalls(); }
-    @Provide Arbitrary<Abi.CallInput> callInputs() { return AbiArbitraries.callInputs(); }
+    @Provide
+    Arbitrary<IntersticeValue> values() {
+        return AbiArbitraries.values(4);
+    }
+
+    @Provide
+    Arbitrary<IndexKey> keys() {
+        return AbiArbitraries.keys();
+    }
+
+    @Provide
+    Arbitrary<IndexKey> smallKeys() {
+        return AbiArbitraries.smallKeys();
+    }
+
+    @Provide
+    Arbitrary<IntersticeType> types() {
+        return AbiArbitraries.types(4);
+    }
+
+    @Provide
+    Arbitrary<ModuleSchema> modules() {
+        return AbiArbitraries.modules();
+    }
+
+    @Provide
+    Arbitrary<NodeSchema> nodes() {
+        return AbiArbitraries.nodes();
+    }
+
+    @Provide
+    Arbitrary<Row> rows() {
+        return AbiArbitraries.rows();
+    }
+
+    @Provide
+    Arbitrary<HostCall> hostCalls() {
+        return AbiArbitraries.hostCalls();
+    }
+
+    @Provide
+    Arbitrary<Abi.CallInput> callInputs() {
+        return AbiArbitraries.callInputs();
+    }
 
     static <T> void roundTrips(T value, BiConsumer<PostcardWriter, T> writer, Function<PostcardReader, T> reader) {
         var w = new PostcardWriter(1);
@@ -55,9 +90,11 @@ class AbiPropertiesTest {
 
     @Property
     void floatBitsSurvive(@ForAll int f32Bits, @ForAll long f64Bits) {
-        var f = (IntersticeValue.F32) Abi.decodeValue(Abi.encodeValue(IntersticeValue.f32(Float.intBitsToFloat(f32Bits))));
+        var f = (IntersticeValue.F32)
+                Abi.decodeValue(Abi.encodeValue(IntersticeValue.f32(Float.intBitsToFloat(f32Bits))));
         assertThat(Float.floatToRawIntBits(f.value())).isEqualTo(f32Bits);
-        var d = (IntersticeValue.F64) Abi.decodeValue(Abi.encodeValue(IntersticeValue.f64(Double.longBitsToDouble(f64Bits))));
+        var d = (IntersticeValue.F64)
+                Abi.decodeValue(Abi.encodeValue(IntersticeValue.f64(Double.longBitsToDouble(f64Bits))));
         assertThat(Double.doubleToRawLongBits(d.value())).isEqualTo(f64Bits);
     }
 
@@ -115,21 +152,23 @@ class AbiPropertiesTest {
     // ------------------------------------------------------------------ IndexKey ordering
 
     @Property
-    void orderingIsAntisymmetricAndConsistentWithEquals(@ForAll("smallKeys") IndexKey a, @ForAll("smallKeys") IndexKey b) {
+    void orderingIsAntisymmetricAndConsistentWithEquals(
+            @ForAll("smallKeys") IndexKey a, @ForAll("smallKeys") IndexKey b) {
         assertThat(Integer.signum(a.compareTo(b))).isEqualTo(-Integer.signum(b.compareTo(a)));
         assertThat(a.compareTo(b) == 0).isEqualTo(a.equals(b));
         assertThat(a.compareTo(a)).isZero();
     }
 
     @Property
-    void orderingIsTransitive(@ForAll("smallKeys") IndexKey a, @ForAll("smallKeys") IndexKey b,
-                              @ForAll("smallKeys") IndexKey c) {
+    void orderingIsTransitive(
+            @ForAll("smallKeys") IndexKey a, @ForAll("smallKeys") IndexKey b, @ForAll("smallKeys") IndexKey c) {
         List<IndexKey> sorted = new java.util.ArrayList<>(List.of(a, b, c));
         sorted.sort(null);
         assertThat(sorted.get(0).compareTo(sorted.get(1))).isLessThanOrEqualTo(0);
         assertThat(sorted.get(1).compareTo(sorted.get(2))).isLessThanOrEqualTo(0);
         assertThat(sorted.get(0).compareTo(sorted.get(2))).isLessThanOrEqualTo(0);
-        if (a.compareTo(b) <= 0 && b.compareTo(c) <= 0) assertThat(a.compareTo(c)).isLessThanOrEqualTo(0);
+        if (a.compareTo(b) <= 0 && b.compareTo(c) <= 0)
+            assertThat(a.compareTo(c)).isLessThanOrEqualTo(0);
         if (a.compareTo(b) == 0 && b.compareTo(c) == 0) assertThat(a).isEqualTo(c);
     }
 
@@ -149,28 +188,43 @@ class AbiPropertiesTest {
      * str by bytes, None < Some, tuples lexicographic then by length).
      */
     static int model(IntersticeValue a, IntersticeValue b) {
-        List<Class<?>> rank = List.of(IntersticeValue.U8.class, IntersticeValue.U32.class, IntersticeValue.U64.class,
-                IntersticeValue.I32.class, IntersticeValue.I64.class, IntersticeValue.Bool.class,
-                IntersticeValue.Str.class, IntersticeValue.Option.class, IntersticeValue.Tuple.class);
-        int ra = rank.indexOf(a.getClass()), rb = rank.indexOf(b.getClass());
+        List<Class<?>> rank = List.of(
+                IntersticeValue.U8.class,
+                IntersticeValue.U32.class,
+                IntersticeValue.U64.class,
+                IntersticeValue.I32.class,
+                IntersticeValue.I64.class,
+                IntersticeValue.Bool.class,
+                IntersticeValue.Str.class,
+                IntersticeValue.Option.class,
+                IntersticeValue.Tuple.class);
+        int ra = rank.indexOf(a.getClass());
+        int rb = rank.indexOf(b.getClass());
         if (ra != rb) return ra - rb;
         return switch (a) {
             case IntersticeValue.U8 x -> x.value() - ((IntersticeValue.U8) b).value();
-            case IntersticeValue.U32 x -> BigInteger.valueOf(x.value()).compareTo(BigInteger.valueOf(((IntersticeValue.U32) b).value()));
-            case IntersticeValue.U64 x -> new BigInteger(Long.toUnsignedString(x.value()))
-                    .compareTo(new BigInteger(Long.toUnsignedString(((IntersticeValue.U64) b).value())));
-            case IntersticeValue.I32 x -> BigInteger.valueOf(x.value()).compareTo(BigInteger.valueOf(((IntersticeValue.I32) b).value()));
-            case IntersticeValue.I64 x -> BigInteger.valueOf(x.value()).compareTo(BigInteger.valueOf(((IntersticeValue.I64) b).value()));
+            case IntersticeValue.U32 x ->
+                BigInteger.valueOf(x.value()).compareTo(BigInteger.valueOf(((IntersticeValue.U32) b).value()));
+            case IntersticeValue.U64 x ->
+                new BigInteger(Long.toUnsignedString(x.value()))
+                        .compareTo(new BigInteger(Long.toUnsignedString(((IntersticeValue.U64) b).value())));
+            case IntersticeValue.I32 x ->
+                BigInteger.valueOf(x.value()).compareTo(BigInteger.valueOf(((IntersticeValue.I32) b).value()));
+            case IntersticeValue.I64 x ->
+                BigInteger.valueOf(x.value()).compareTo(BigInteger.valueOf(((IntersticeValue.I64) b).value()));
             case IntersticeValue.Bool x -> (x.value() ? 1 : 0) - (((IntersticeValue.Bool) b).value() ? 1 : 0);
-            case IntersticeValue.Str x -> Arrays.compareUnsigned(x.value().getBytes(StandardCharsets.UTF_8),
-                    ((IntersticeValue.Str) b).value().getBytes(StandardCharsets.UTF_8));
+            case IntersticeValue.Str x ->
+                Arrays.compareUnsigned(
+                        x.value().getBytes(StandardCharsets.UTF_8),
+                        ((IntersticeValue.Str) b).value().getBytes(StandardCharsets.UTF_8));
             case IntersticeValue.Option x -> {
                 IntersticeValue y = ((IntersticeValue.Option) b).value();
                 if (x.value() == null || y == null) yield (x.value() == null ? 0 : 1) - (y == null ? 0 : 1);
                 yield model(x.value(), y);
             }
             case IntersticeValue.Tuple x -> {
-                List<IntersticeValue> l = x.items(), r = ((IntersticeValue.Tuple) b).items();
+                List<IntersticeValue> l = x.items();
+                List<IntersticeValue> r = ((IntersticeValue.Tuple) b).items();
                 for (int i = 0; i < Math.min(l.size(), r.size()); i++) {
                     int c = model(l.get(i), r.get(i));
                     if (c != 0) yield c;

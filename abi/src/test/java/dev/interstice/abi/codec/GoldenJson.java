@@ -65,7 +65,8 @@ final class GoldenJson {
 
     static List<Vector> vectors(String category) {
         JsonNode list = DOC.get(category);
-        if (list == null || !list.isArray() || list.isEmpty()) throw new IllegalArgumentException("no golden vectors '" + category + "'");
+        if (list == null || !list.isArray() || list.isEmpty())
+            throw new IllegalArgumentException("no golden vectors '" + category + "'");
         var out = new ArrayList<Vector>();
         for (JsonNode v : list) out.add(new Vector(category, hex(v.get("hex")), v.get("value")));
         return out;
@@ -106,9 +107,15 @@ final class GoldenJson {
             case "Vec" -> IntersticeValue.vec(list(x, GoldenJson::value));
             case "Tuple" -> new IntersticeValue.Tuple(list(x, GoldenJson::value));
             case "Option" -> x.isNull() ? IntersticeValue.none() : IntersticeValue.some(value(x));
-            case "Struct" -> new IntersticeValue.Struct(x.get("name").asText(),
-                    list(x.get("fields"), f -> new IntersticeValue.Field(f.get("name").asText(), value(f.get("value")))));
-            case "Enum" -> new IntersticeValue.Enum(x.get("name").asText(), x.get("variant").asText(), value(x.get("value")));
+            case "Struct" ->
+                new IntersticeValue.Struct(
+                        x.get("name").asText(),
+                        list(
+                                x.get("fields"),
+                                f -> new IntersticeValue.Field(f.get("name").asText(), value(f.get("value")))));
+            case "Enum" ->
+                new IntersticeValue.Enum(
+                        x.get("name").asText(), x.get("variant").asText(), value(x.get("value")));
             default -> throw new IllegalArgumentException("not an IntersticeValue: " + j);
         };
     }
@@ -123,7 +130,10 @@ final class GoldenJson {
 
     static Abi.CallInput callInput(JsonNode j) {
         JsonNode c = j.get("context");
-        return new Abi.CallInput(new CallContext(c.get("caller_node_id").asText(), c.get("caller_module_name").asText()),
+        return new Abi.CallInput(
+                new CallContext(
+                        c.get("caller_node_id").asText(),
+                        c.get("caller_module_name").asText()),
                 list(j.get("args"), GoldenJson::value));
     }
 
@@ -143,8 +153,12 @@ final class GoldenJson {
             case "Lte" -> new IndexQuery.Lte(key(x));
             case "Gt" -> new IndexQuery.Gt(key(x));
             case "Gte" -> new IndexQuery.Gte(key(x));
-            case "Range" -> new IndexQuery.Range(key(x.get("min")), key(x.get("max")), x.get("include_min").booleanValue(),
-                    x.get("include_max").booleanValue());
+            case "Range" ->
+                new IndexQuery.Range(
+                        key(x.get("min")),
+                        key(x.get("max")),
+                        x.get("include_min").booleanValue(),
+                        x.get("include_max").booleanValue());
             default -> throw new IllegalArgumentException("not an IndexQuery: " + j);
         };
     }
@@ -154,16 +168,37 @@ final class GoldenJson {
         var e = only(j);
         JsonNode x = e.getValue();
         return switch (e.getKey()) {
-            case "CallReducer" -> new HostCall.CallReducer(selection(x.get("node_selection")), selection(x.get("module_selection")),
-                    x.get("reducer_name").asText(), value(x.get("input")));
-            case "Schedule" -> new HostCall.Schedule(x.get("reducer_name").asText(), Long.parseUnsignedLong(x.get("delay_ms").asText()));
-            case "CallQuery" -> new HostCall.CallQuery(selection(x.get("node_selection")), selection(x.get("module_selection")),
-                    x.get("query_name").asText(), value(x.get("input")));
-            case "TableScan" -> new HostCall.TableScan(selection(x.get("module_selection")), x.get("table_name").asText());
-            case "TableGetByPrimaryKey" -> new HostCall.TableGetByPrimaryKey(selection(x.get("module_selection")),
-                    x.get("table_name").asText(), key(x.get("primary_key")));
-            case "TableIndexScan" -> new HostCall.TableIndexScan(selection(x.get("module_selection")), x.get("table_name").asText(),
-                    x.get("field_name").asText(), indexQuery(x.get("query")));
+            case "CallReducer" ->
+                new HostCall.CallReducer(
+                        selection(x.get("node_selection")),
+                        selection(x.get("module_selection")),
+                        x.get("reducer_name").asText(),
+                        value(x.get("input")));
+            case "Schedule" ->
+                new HostCall.Schedule(
+                        x.get("reducer_name").asText(),
+                        Long.parseUnsignedLong(x.get("delay_ms").asText()));
+            case "CallQuery" ->
+                new HostCall.CallQuery(
+                        selection(x.get("node_selection")),
+                        selection(x.get("module_selection")),
+                        x.get("query_name").asText(),
+                        value(x.get("input")));
+            case "TableScan" ->
+                new HostCall.TableScan(
+                        selection(x.get("module_selection")),
+                        x.get("table_name").asText());
+            case "TableGetByPrimaryKey" ->
+                new HostCall.TableGetByPrimaryKey(
+                        selection(x.get("module_selection")),
+                        x.get("table_name").asText(),
+                        key(x.get("primary_key")));
+            case "TableIndexScan" ->
+                new HostCall.TableIndexScan(
+                        selection(x.get("module_selection")),
+                        x.get("table_name").asText(),
+                        x.get("field_name").asText(),
+                        indexQuery(x.get("query")));
             default -> throw new IllegalArgumentException("not a HostCall: " + j);
         };
     }
@@ -214,57 +249,113 @@ final class GoldenJson {
     static SubscriptionEvent event(JsonNode j) {
         if (j.isTextual()) {
             // "AudioOutput" -> AUDIO_OUTPUT
-            return new SubscriptionEvent.Core(SubscriptionEvent.Simple.valueOf(j.asText().replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase()));
+            return new SubscriptionEvent.Core(SubscriptionEvent.Simple.valueOf(
+                    j.asText().replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase()));
         }
         var e = only(j);
         JsonNode x = e.getValue();
         return switch (e.getKey()) {
-            case "Insert", "Update", "Delete" -> new SubscriptionEvent.Table(SubscriptionEvent.TableEventKind.valueOf(e.getKey().toUpperCase()),
-                    selection(x.get("node_selection")), x.get("module_name").asText(), x.get("table_name").asText());
-            case "ReplicaSync" -> new SubscriptionEvent.ReplicaSync(x.get("node_name").asText(), x.get("module_name").asText(),
-                    x.get("table_name").asText());
-            case "File" -> new SubscriptionEvent.File(x.get("path").asText(), x.get("recursive").booleanValue());
+            case "Insert", "Update", "Delete" ->
+                new SubscriptionEvent.Table(
+                        SubscriptionEvent.TableEventKind.valueOf(e.getKey().toUpperCase()),
+                        selection(x.get("node_selection")),
+                        x.get("module_name").asText(),
+                        x.get("table_name").asText());
+            case "ReplicaSync" ->
+                new SubscriptionEvent.ReplicaSync(
+                        x.get("node_name").asText(),
+                        x.get("module_name").asText(),
+                        x.get("table_name").asText());
+            case "File" ->
+                new SubscriptionEvent.File(
+                        x.get("path").asText(), x.get("recursive").booleanValue());
             default -> throw new IllegalArgumentException("not a SubscriptionEvent: " + j);
         };
     }
 
     static ModuleSchema moduleSchema(JsonNode j) {
-        Function<JsonNode, TableRef> ref = r -> new TableRef(selection(r.get("node_selection")), selection(r.get("module_selection")),
+        Function<JsonNode, TableRef> ref = r -> new TableRef(
+                selection(r.get("node_selection")),
+                selection(r.get("module_selection")),
                 r.get("table_name").asText());
         var defs = new LinkedHashMap<String, TypeDef>();
         j.get("type_definitions").properties().forEach(e -> defs.put(e.getKey(), typeDef(e.getValue())));
-        return new ModuleSchema(j.get("abi_version").intValue(), j.get("name").asText(), version(j.get("version")),
+        return new ModuleSchema(
+                j.get("abi_version").intValue(),
+                j.get("name").asText(),
+                version(j.get("version")),
                 Visibility.valueOf(j.get("visibility").asText().toUpperCase()),
-                list(j.get("reducers"), r -> new ReducerSchema(r.get("name").asText(), list(r.get("arguments"), GoldenJson::fieldDef),
-                        list(r.get("reads"), ref), list(r.get("inserts"), ref), list(r.get("updates"), ref), list(r.get("deletes"), ref))),
-                list(j.get("queries"), q -> new QuerySchema(q.get("name").asText(), list(q.get("arguments"), GoldenJson::fieldDef),
-                        type(q.get("return_type")), list(q.get("reads"), ref))),
-                list(j.get("tables"), t -> new TableSchema(t.get("name").asText(), t.get("type_name").asText(),
-                        Visibility.valueOf(t.get("visibility").asText().toUpperCase()), list(t.get("fields"), GoldenJson::fieldDef),
-                        fieldDef(t.get("primary_key")), t.get("primary_key_auto_inc").booleanValue(),
-                        list(t.get("indexes"), i -> new IndexSchema(i.get("field_name").asText(),
-                                IndexSchema.Type.valueOf(i.get("index_type").asText().toUpperCase()), i.get("unique").booleanValue(),
-                                i.get("auto_inc").booleanValue())),
-                        Persistence.valueOf(t.get("persistence").asText().toUpperCase()))),
-                list(j.get("subscriptions"), s -> new SubscriptionSchema(s.get("reducer_name").asText(), event(s.get("event")))),
+                list(
+                        j.get("reducers"),
+                        r -> new ReducerSchema(
+                                r.get("name").asText(),
+                                list(r.get("arguments"), GoldenJson::fieldDef),
+                                list(r.get("reads"), ref),
+                                list(r.get("inserts"), ref),
+                                list(r.get("updates"), ref),
+                                list(r.get("deletes"), ref))),
+                list(
+                        j.get("queries"),
+                        q -> new QuerySchema(
+                                q.get("name").asText(),
+                                list(q.get("arguments"), GoldenJson::fieldDef),
+                                type(q.get("return_type")),
+                                list(q.get("reads"), ref))),
+                list(
+                        j.get("tables"),
+                        t -> new TableSchema(
+                                t.get("name").asText(),
+                                t.get("type_name").asText(),
+                                Visibility.valueOf(t.get("visibility").asText().toUpperCase()),
+                                list(t.get("fields"), GoldenJson::fieldDef),
+                                fieldDef(t.get("primary_key")),
+                                t.get("primary_key_auto_inc").booleanValue(),
+                                list(
+                                        t.get("indexes"),
+                                        i -> new IndexSchema(
+                                                i.get("field_name").asText(),
+                                                IndexSchema.Type.valueOf(i.get("index_type")
+                                                        .asText()
+                                                        .toUpperCase()),
+                                                i.get("unique").booleanValue(),
+                                                i.get("auto_inc").booleanValue())),
+                                Persistence.valueOf(
+                                        t.get("persistence").asText().toUpperCase()))),
+                list(
+                        j.get("subscriptions"),
+                        s -> new SubscriptionSchema(s.get("reducer_name").asText(), event(s.get("event")))),
                 defs,
                 list(j.get("authorities"), a -> Authority.valueOf(a.asText().toUpperCase())),
-                list(j.get("module_dependencies"), d -> new ModuleDependency(d.get("module_name").asText(), version(d.get("version")))),
-                list(j.get("node_dependencies"), d -> new NodeDependency(d.get("name").asText(), d.get("address").asText())),
-                list(j.get("replicated_tables"), r -> new ReplicatedTable(r.get("node_name").asText(), r.get("module_name").asText(),
-                        r.get("table_name").asText())));
+                list(
+                        j.get("module_dependencies"),
+                        d -> new ModuleDependency(d.get("module_name").asText(), version(d.get("version")))),
+                list(
+                        j.get("node_dependencies"),
+                        d -> new NodeDependency(
+                                d.get("name").asText(), d.get("address").asText())),
+                list(
+                        j.get("replicated_tables"),
+                        r -> new ReplicatedTable(
+                                r.get("node_name").asText(),
+                                r.get("module_name").asText(),
+                                r.get("table_name").asText())));
     }
 
     static NodeSchema nodeSchema(JsonNode j) {
-        return new NodeSchema(j.get("name").asText(), j.get("address").asText(), list(j.get("modules"), GoldenJson::moduleSchema));
+        return new NodeSchema(
+                j.get("name").asText(), j.get("address").asText(), list(j.get("modules"), GoldenJson::moduleSchema));
     }
 
     private static Version version(JsonNode j) {
-        return new Version(j.get("major").intValue(), j.get("minor").intValue(), j.get("patch").intValue());
+        return new Version(
+                j.get("major").intValue(),
+                j.get("minor").intValue(),
+                j.get("patch").intValue());
     }
 
     private static Map.Entry<String, JsonNode> only(JsonNode j) {
-        if (!j.isObject() || j.size() != 1) throw new IllegalArgumentException("expected an externally tagged variant: " + j);
+        if (!j.isObject() || j.size() != 1)
+            throw new IllegalArgumentException("expected an externally tagged variant: " + j);
         return j.properties().iterator().next();
     }
 

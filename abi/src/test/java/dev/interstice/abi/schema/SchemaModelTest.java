@@ -25,7 +25,8 @@ class SchemaModelTest {
     }
 
     private static TableSchema table(String name, String type, Visibility vis, List<FieldDef> fields) {
-        return new TableSchema(name, type, vis, fields, f("id", IntersticeType.U64), false, List.of(), Persistence.LOGGED);
+        return new TableSchema(
+                name, type, vis, fields, f("id", IntersticeType.U64), false, List.of(), Persistence.LOGGED);
     }
 
     static ModuleSchema sample(Visibility moduleVisibility) {
@@ -33,7 +34,9 @@ class SchemaModelTest {
         defs.put("Pub", new TypeDef.Struct("Pub", List.of(f("id", IntersticeType.U64), f("inner", named("Inner")))));
         defs.put("Inner", new TypeDef.Struct("Inner", List.of(f("deep", new IntersticeType.Vec(named("Deep"))))));
         defs.put("Deep", new TypeDef.Struct("Deep", List.of(f("x", IntersticeType.U8))));
-        defs.put("Secret", new TypeDef.Struct("Secret", List.of(f("id", IntersticeType.U64), f("s", named("SecretOnly")))));
+        defs.put(
+                "Secret",
+                new TypeDef.Struct("Secret", List.of(f("id", IntersticeType.U64), f("s", named("SecretOnly")))));
         defs.put("SecretOnly", new TypeDef.Struct("SecretOnly", List.of()));
         defs.put("Arg", new TypeDef.Enum("Arg", List.of(f("A", IntersticeType.VOID), f("B", named("Payload")))));
         defs.put("Payload", new TypeDef.Struct("Payload", List.of()));
@@ -42,18 +45,43 @@ class SchemaModelTest {
         defs.put("QArg", new TypeDef.Struct("QArg", List.of()));
         defs.put("Unused", new TypeDef.Struct("Unused", List.of()));
         var ref = new TableRef(Selection.CURRENT, Selection.CURRENT, "pub");
-        return new ModuleSchema(6, "m", new Version(1, 0, 0), moduleVisibility,
-                List.of(new ReducerSchema("call_me", List.of(f("a", new IntersticeType.Option(named("Arg")))),
-                                List.of(ref), List.of(), List.of(), List.of()),
-                        new ReducerSchema("on_insert", List.of(f("row", named("HandlerOnly"))),
-                                List.of(), List.of(), List.of(), List.of())),
-                List.of(new QuerySchema("q", List.of(f("x", new IntersticeType.Tuple(List.of(named("QArg"), IntersticeType.U8)))),
-                        new IntersticeType.Vec(named("Ret")), List.of(ref))),
-                List.of(table("pub", "Pub", Visibility.PUBLIC, List.of(f("inner", named("Inner")))),
+        return new ModuleSchema(
+                6,
+                "m",
+                new Version(1, 0, 0),
+                moduleVisibility,
+                List.of(
+                        new ReducerSchema(
+                                "call_me",
+                                List.of(f("a", new IntersticeType.Option(named("Arg")))),
+                                List.of(ref),
+                                List.of(),
+                                List.of(),
+                                List.of()),
+                        new ReducerSchema(
+                                "on_insert",
+                                List.of(f("row", named("HandlerOnly"))),
+                                List.of(),
+                                List.of(),
+                                List.of(),
+                                List.of())),
+                List.of(new QuerySchema(
+                        "q",
+                        List.of(f("x", new IntersticeType.Tuple(List.of(named("QArg"), IntersticeType.U8)))),
+                        new IntersticeType.Vec(named("Ret")),
+                        List.of(ref))),
+                List.of(
+                        table("pub", "Pub", Visibility.PUBLIC, List.of(f("inner", named("Inner")))),
                         table("secret", "Secret", Visibility.PRIVATE, List.of(f("s", named("SecretOnly"))))),
-                List.of(new SubscriptionSchema("on_insert", new SubscriptionEvent.Table(
-                        SubscriptionEvent.TableEventKind.INSERT, Selection.CURRENT, "m", "pub"))),
-                defs, List.of(Authority.FILE), List.of(), List.of(), List.of());
+                List.of(new SubscriptionSchema(
+                        "on_insert",
+                        new SubscriptionEvent.Table(
+                                SubscriptionEvent.TableEventKind.INSERT, Selection.CURRENT, "m", "pub"))),
+                defs,
+                List.of(Authority.FILE),
+                List.of(),
+                List.of(),
+                List.of());
     }
 
     @Test
@@ -66,7 +94,8 @@ class SchemaModelTest {
         // Pub -> Inner -> Deep (through Vec), Arg -> Payload (through an enum variant), Ret, QArg (through a tuple)
         assertThat(pub.typeDefinitions().keySet())
                 .containsExactlyInAnyOrder("Pub", "Inner", "Deep", "Arg", "Payload", "Ret", "QArg");
-        assertThat(pub.typeDefinitions().get("Deep")).isEqualTo(sample(Visibility.PUBLIC).typeDefinitions().get("Deep"));
+        assertThat(pub.typeDefinitions().get("Deep"))
+                .isEqualTo(sample(Visibility.PUBLIC).typeDefinitions().get("Deep"));
         // unchanged parts
         assertThat(pub.name()).isEqualTo("m");
         assertThat(pub.authorities()).containsExactly(Authority.FILE);
@@ -111,45 +140,101 @@ class SchemaModelTest {
         var privateModules = new TableRef(Selection.CURRENT, Selection.other("priv_mod"), "open");
         var remote = new TableRef(Selection.other("far"), Selection.other("x"), "remote_t");
         var refs = List.of(pub, ownPrivate, ownByName, othersPublic, othersPrivate, privateModules, remote);
-        var m = new ModuleSchema(6, "m", new Version(1, 0, 0), Visibility.PUBLIC,
-                List.of(new ReducerSchema("move", List.of(), refs, refs, refs, refs),
-                        new ReducerSchema("on_hidden", List.of(f("row", named("HiddenRow"))), List.of(ownPrivate), List.of(), List.of(), List.of())),
+        var m = new ModuleSchema(
+                6,
+                "m",
+                new Version(1, 0, 0),
+                Visibility.PUBLIC,
+                List.of(
+                        new ReducerSchema("move", List.of(), refs, refs, refs, refs),
+                        new ReducerSchema(
+                                "on_hidden",
+                                List.of(f("row", named("HiddenRow"))),
+                                List.of(ownPrivate),
+                                List.of(),
+                                List.of(),
+                                List.of())),
                 List.of(new QuerySchema("q", List.of(), IntersticeType.U64, refs)),
-                List.of(table("pub", "Pub", Visibility.PUBLIC, List.of()), table("hidden_ledger", "HiddenRow", Visibility.PRIVATE, List.of())),
-                List.of(new SubscriptionSchema("on_hidden", new SubscriptionEvent.Table(SubscriptionEvent.TableEventKind.INSERT,
-                        Selection.CURRENT, "m", "hidden_ledger"))),
-                defs, List.of(), List.of(new ModuleDependency("other", new Version(1, 0, 0)), new ModuleDependency("priv_mod", new Version(1, 0, 0))),
-                List.of(), List.of());
-        var other = new ModuleSchema(6, "other", new Version(1, 0, 0), Visibility.PUBLIC, List.of(), List.of(),
-                List.of(table("open", "Pub", Visibility.PUBLIC, List.of()), table("other_secret", "Pub", Visibility.PRIVATE, List.of())),
-                List.of(), Map.of("Pub", defs.get("Pub")), List.of(), List.of(), List.of(), List.of());
-        var priv = new ModuleSchema(6, "priv_mod", new Version(1, 0, 0), Visibility.PRIVATE, List.of(), List.of(),
-                List.of(table("open", "Pub", Visibility.PUBLIC, List.of())), List.of(), Map.of(), List.of(), List.of(), List.of(), List.of());
+                List.of(
+                        table("pub", "Pub", Visibility.PUBLIC, List.of()),
+                        table("hidden_ledger", "HiddenRow", Visibility.PRIVATE, List.of())),
+                List.of(new SubscriptionSchema(
+                        "on_hidden",
+                        new SubscriptionEvent.Table(
+                                SubscriptionEvent.TableEventKind.INSERT, Selection.CURRENT, "m", "hidden_ledger"))),
+                defs,
+                List.of(),
+                List.of(
+                        new ModuleDependency("other", new Version(1, 0, 0)),
+                        new ModuleDependency("priv_mod", new Version(1, 0, 0))),
+                List.of(),
+                List.of());
+        var other = new ModuleSchema(
+                6,
+                "other",
+                new Version(1, 0, 0),
+                Visibility.PUBLIC,
+                List.of(),
+                List.of(),
+                List.of(
+                        table("open", "Pub", Visibility.PUBLIC, List.of()),
+                        table("other_secret", "Pub", Visibility.PRIVATE, List.of())),
+                List.of(),
+                Map.of("Pub", defs.get("Pub")),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of());
+        var priv = new ModuleSchema(
+                6,
+                "priv_mod",
+                new Version(1, 0, 0),
+                Visibility.PRIVATE,
+                List.of(),
+                List.of(),
+                List.of(table("open", "Pub", Visibility.PUBLIC, List.of())),
+                List.of(),
+                Map.of(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of());
         return new NodeSchema("n", "a:1", List.of(m, other, priv));
     }
 
     @Test
     void publicViewNamesNoPrivateTableOrModule() {
         NodeSchema pub = nodeWithPrivateReferences().toPublic();
-        String encoded = new String(dev.interstice.abi.codec.Abi.encodeNodeSchema(pub), java.nio.charset.StandardCharsets.ISO_8859_1);
+        String encoded = new String(
+                dev.interstice.abi.codec.Abi.encodeNodeSchema(pub), java.nio.charset.StandardCharsets.ISO_8859_1);
         for (String secret : List.of("hidden_ledger", "HiddenRow", "other_secret", "priv_mod")) {
             assertThat(encoded).as("encoded public schema").doesNotContain(secret);
             assertThat(pub.toString()).as("public schema").doesNotContain(secret);
         }
         ModuleSchema m = pub.modules().get(0);
-        var kept = List.of(new TableRef(Selection.CURRENT, Selection.CURRENT, "pub"), new TableRef(Selection.CURRENT, Selection.other("other"), "open"),
+        var kept = List.of(
+                new TableRef(Selection.CURRENT, Selection.CURRENT, "pub"),
+                new TableRef(Selection.CURRENT, Selection.other("other"), "open"),
                 new TableRef(Selection.other("far"), Selection.other("x"), "remote_t"));
         ReducerSchema move = m.reducers().get(0);
-        for (var list : List.of(move.reads(), move.inserts(), move.updates(), move.deletes(), m.queries().get(0).reads()))
-            assertThat(list).containsExactlyElementsOf(kept);
-        assertThat(m.moduleDependencies()).extracting(ModuleDependency::moduleName).containsExactly("other");
+        for (var list : List.of(
+                move.reads(),
+                move.inserts(),
+                move.updates(),
+                move.deletes(),
+                m.queries().get(0).reads())) assertThat(list).containsExactlyElementsOf(kept);
+        assertThat(m.moduleDependencies())
+                .extracting(ModuleDependency::moduleName)
+                .containsExactly("other");
         assertThat(pub.toPublic()).as("idempotent").isEqualTo(pub);
     }
 
     @Test
     void moduleAloneDropsReferencesToItsOwnPrivateTables() {
         ModuleSchema m = nodeWithPrivateReferences().modules().get(0).toPublic();
-        assertThat(m.reducers().get(0).reads()).extracting(TableRef::table).containsExactly("pub", "open", "other_secret", "open", "remote_t");
+        assertThat(m.reducers().get(0).reads())
+                .extracting(TableRef::table)
+                .containsExactly("pub", "open", "other_secret", "open", "remote_t");
         assertThat(m.toString()).doesNotContain("hidden_ledger").doesNotContain("HiddenRow");
     }
 
@@ -159,10 +244,11 @@ class SchemaModelTest {
         assertThat(IntersticeType.format(IntersticeType.STRING)).isEqualTo("String");
         assertThat(IntersticeType.format(IntersticeType.U64)).isEqualTo("u64");
         assertThat(IntersticeType.format(IntersticeType.BOOL)).isEqualTo("bool");
-        var t = new IntersticeType.Vec(new IntersticeType.Option(new IntersticeType.Tuple(
-                List.of(IntersticeType.U8, named("Foo"), IntersticeType.VOID))));
+        var t = new IntersticeType.Vec(new IntersticeType.Option(
+                new IntersticeType.Tuple(List.of(IntersticeType.U8, named("Foo"), IntersticeType.VOID))));
         assertThat(t.toString()).isEqualTo("Vec<Option<(u8, Foo, ())>>");
-        assertThat(new IntersticeType.Tuple(List.of(IntersticeType.I32)).toString()).isEqualTo("(i32)");
+        assertThat(new IntersticeType.Tuple(List.of(IntersticeType.I32)).toString())
+                .isEqualTo("(i32)");
     }
 
     @Test
@@ -179,9 +265,11 @@ class SchemaModelTest {
         assertThat(IntersticeType.parse("MyType_2")).isEqualTo(named("MyType_2"));
         assertThat(IntersticeType.parse("Vec")).isEqualTo(named("Vec")); // like upstream: no '<', so a name
         assertThatThrownBy(() -> IntersticeType.parse("Vec<u8")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> IntersticeType.parse("Map<u8>")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> IntersticeType.parse("Map<u8>"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown generic type 'Map'");
-        assertThatThrownBy(() -> IntersticeType.parse("u8 u8")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> IntersticeType.parse("u8 u8"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("trailing");
         assertThatThrownBy(() -> IntersticeType.parse("(u8,")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> IntersticeType.parse("")).isInstanceOf(IllegalArgumentException.class);
@@ -196,13 +284,20 @@ class SchemaModelTest {
     private static Arbitrary<IntersticeType> types(int depth) {
         Arbitrary<IntersticeType> leaf = Arbitraries.oneOf(
                 Arbitraries.of(IntersticeType.Kind.values()).map(IntersticeType.Primitive::new),
-                Combinators.combine(Arbitraries.chars().range('A', 'Z'),
-                                Arbitraries.strings().withCharRange('a', 'z').withChars('_', '7').ofMaxLength(4))
+                Combinators.combine(
+                                Arbitraries.chars().range('A', 'Z'),
+                                Arbitraries.strings()
+                                        .withCharRange('a', 'z')
+                                        .withChars('_', '7')
+                                        .ofMaxLength(4))
                         .as((c, r) -> (IntersticeType) new IntersticeType.Named(c + r))
                         .filter(n -> !List.of("String", "Vec", "Option").contains(((IntersticeType.Named) n).name())));
         if (depth == 0) return leaf;
         Arbitrary<IntersticeType> inner = Arbitraries.lazy(() -> types(depth - 1));
-        return Arbitraries.oneOf(leaf, inner.map(IntersticeType.Vec::new), inner.map(IntersticeType.Option::new),
+        return Arbitraries.oneOf(
+                leaf,
+                inner.map(IntersticeType.Vec::new),
+                inner.map(IntersticeType.Option::new),
                 // non-empty: an empty tuple formats as "()", which parses as Void (same as upstream)
                 inner.list().ofMinSize(1).ofMaxSize(3).map(IntersticeType.Tuple::new));
     }

@@ -12,11 +12,15 @@ class ValueTextTest {
     void rendersValuesAsPeopleWriteThem() {
         assertThat(ValueText.of(u64(-1))).isEqualTo("18446744073709551615");
         assertThat(ValueText.of(str("al\"ice"))).isEqualTo("\"al\\\"ice\"");
-        assertThat(ValueText.of(new IntersticeValue.Vec(List.of(u64(1), IntersticeValue.Option.NONE)))).isEqualTo("[1, none]");
-        assertThat(ValueText.of(new IntersticeValue.Struct("Point", List.of(new IntersticeValue.Field("x", new IntersticeValue.I32(-1))))))
+        assertThat(ValueText.of(new IntersticeValue.Vec(List.of(u64(1), IntersticeValue.Option.NONE))))
+                .isEqualTo("[1, none]");
+        assertThat(ValueText.of(new IntersticeValue.Struct(
+                        "Point", List.of(new IntersticeValue.Field("x", new IntersticeValue.I32(-1))))))
                 .isEqualTo("Point { x: -1 }");
-        assertThat(ValueText.of(new IntersticeValue.Enum("Shape", "Empty", IntersticeValue.VOID))).isEqualTo("Shape::Empty");
-        assertThat(ValueText.of(new IntersticeValue.Tuple(List.of(new IntersticeValue.Bool(true), new IntersticeValue.F64(2.5)))))
+        assertThat(ValueText.of(new IntersticeValue.Enum("Shape", "Empty", IntersticeValue.VOID)))
+                .isEqualTo("Shape::Empty");
+        assertThat(ValueText.of(new IntersticeValue.Tuple(
+                        List.of(new IntersticeValue.Bool(true), new IntersticeValue.F64(2.5)))))
                 .isEqualTo("(true, 2.5)");
     }
 

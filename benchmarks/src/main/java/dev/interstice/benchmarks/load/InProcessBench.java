@@ -1,7 +1,7 @@
 package dev.interstice.benchmarks.load;
 
-import dev.interstice.benchmarks.TempDirs;
 import dev.interstice.abi.schema.ModuleSchema;
+import dev.interstice.benchmarks.TempDirs;
 import dev.interstice.cli.bench.BenchmarkWorkload;
 import dev.interstice.cli.bench.CallTarget;
 import dev.interstice.cli.bench.InProcessConnector;
@@ -15,7 +15,6 @@ import dev.interstice.cli.bench.Verification;
 import dev.interstice.runtime.exec.Ack;
 import dev.interstice.runtime.node.Node;
 import dev.interstice.runtime.node.NodeConfig;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Load profiles against the benchmark-workload module on a node in this process, in a fresh temporary data directory.
@@ -47,8 +45,12 @@ public final class InProcessBench {
         double rate;
         Ack ack; // null: the profile's
         final Profiles.Workload workload = new Profiles.Workload();
-        Path output, html, outputDir, dataDir;
-        boolean keepData, quiet;
+        Path output;
+        Path html;
+        Path outputDir;
+        Path dataDir;
+        boolean keepData;
+        boolean quiet;
     }
 
     public static void main(String[] argv) throws Exception {
@@ -64,7 +66,11 @@ public final class InProcessBench {
         }
         if (o == null) return;
         List<String> profiles = o.profile.equals("all")
-                ? Profiles.ALL.stream().map(Profile::name).filter(n -> !n.equals("custom")).toList() : List.of(o.profile);
+                ? Profiles.ALL.stream()
+                        .map(Profile::name)
+                        .filter(n -> !n.equals("custom"))
+                        .toList()
+                : List.of(o.profile);
         var results = new LinkedHashMap<String, LoadResult>();
         boolean failed = false;
         for (String p : profiles) {
@@ -78,7 +84,8 @@ public final class InProcessBench {
             }
             results.put(p, r);
             System.out.println(Reports.summary(r));
-            Path json = o.output, html = o.html;
+            Path json = o.output;
+            Path html = o.html;
             if (o.outputDir != null) {
                 json = o.outputDir.resolve(p + ".json");
                 html = o.outputDir.resolve(p + ".html");
@@ -104,17 +111,27 @@ public final class InProcessBench {
         boolean tempDir = o.dataDir == null;
         Path dir = tempDir ? Files.createTempDirectory("interstice-bench-") : o.dataDir.resolve(profileName);
         Files.createDirectories(dir);
-        try (Node node = Node.open(NodeConfig.at(dir).withAck(ack).withLogSink((m, msg) -> { }))) {
+        try (Node node = Node.open(NodeConfig.at(dir).withAck(ack).withLogSink((m, msg) -> {}))) {
             node.load(BenchmarkWorkload.MODULE + ".wasm", BenchmarkWorkload.wasm());
             var connector = new InProcessConnector(node, ack, "in-process node (data dir " + dir + ")");
-            var cfg = new LoadConfig().connections(o.connections).inflight(o.inflight)
-                    .durationMs(o.durationMs).warmupMs(o.warmupMs).rate(o.rate).sampleMs(o.sampleMs).progress(!o.quiet);
+            var cfg = new LoadConfig()
+                    .connections(o.connections)
+                    .inflight(o.inflight)
+                    .durationMs(o.durationMs)
+                    .warmupMs(o.warmupMs)
+                    .rate(o.rate)
+                    .sampleMs(o.sampleMs)
+                    .progress(!o.quiet);
             ModuleSchema schema = node.schema(BenchmarkWorkload.MODULE).orElseThrow();
             try (CallTarget control = connector.connect(-1, 1)) {
                 var prepared = Profiles.prepare(profile, o.workload, schema, control, cfg, progress::println);
-                // in process the node's transaction counter is visible too: every acknowledged call committed its transactions
-                if (profile.transactionsPerCall() > 0 && (o.workload.reducer == null || profile.name().equals("custom")))
-                    cfg.verify(Verification.deltaEqualsAcks("transactions (in process: node.lastTxId)", c -> node.lastTxId(),
+                // in process the node's transaction counter is visible too: every acknowledged call committed its
+                // transactions
+                if (profile.transactionsPerCall() > 0
+                        && (o.workload.reducer == null || profile.name().equals("custom")))
+                    cfg.verify(Verification.deltaEqualsAcks(
+                            "transactions (in process: node.lastTxId)",
+                            c -> node.lastTxId(),
                             profile.transactionsPerCall()));
                 cfg.note("data_dir", dir.toString());
                 LoadResult r;
@@ -145,7 +162,8 @@ public final class InProcessBench {
                 rest.add(a);
                 continue;
             }
-            String key = a, val;
+            String key = a;
+            String key = val;
             int eq = a.indexOf('=');
             if (eq > 0) {
                 key = a.substring(0, eq);
@@ -192,14 +210,16 @@ public final class InProcessBench {
         if (rest.size() > 1) throw new IllegalArgumentException("one profile at a time (or 'all'), got " + rest);
         o.profile = rest.getFirst();
         if (o.profile.equals("list")) {
-            for (Profile p : Profiles.ALL) System.out.printf("%-22s %s (default ack %s)%n", p.name(), p.description(), p.ack());
+            for (Profile p : Profiles.ALL)
+                System.out.printf("%-22s %s (default ack %s)%n", p.name(), p.description(), p.ack());
             return null;
         }
         if (!o.profile.equals("all") && Profiles.find(o.profile).isEmpty())
             throw new IllegalArgumentException("unknown profile '" + o.profile + "'");
         if (o.profile.equals("all") && (o.output != null || o.html != null))
             throw new IllegalArgumentException("with 'all' use --output-dir (one JSON and HTML file per profile)");
-        if (o.connections < 1 || o.inflight < 1) throw new IllegalArgumentException("--connections and --inflight must be >= 1");
+        if (o.connections < 1 || o.inflight < 1)
+            throw new IllegalArgumentException("--connections and --inflight must be >= 1");
         if (o.workload.accounts < 2) throw new IllegalArgumentException("--accounts must be >= 2");
         return o;
     }

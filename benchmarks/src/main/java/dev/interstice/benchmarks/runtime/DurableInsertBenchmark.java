@@ -1,6 +1,5 @@
 package dev.interstice.benchmarks.runtime;
 
-import dev.interstice.benchmarks.TempDirs;
 import dev.interstice.abi.codec.Abi;
 import dev.interstice.abi.host.CallContext;
 import dev.interstice.abi.schema.FieldDef;
@@ -9,6 +8,7 @@ import dev.interstice.abi.schema.Persistence;
 import dev.interstice.abi.schema.Visibility;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
+import dev.interstice.benchmarks.TempDirs;
 import dev.interstice.runtime.exec.Ack;
 import dev.interstice.runtime.node.Node;
 import dev.interstice.runtime.node.NodeConfig;
@@ -43,7 +43,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 3, time = 5)
 @Threads(64)
-@Fork(value = 1, jvmArgsAppend = {"-XX:+UseG1GC", "-Xmx4g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-XX:+UseG1GC", "-Xmx4g"})
 public class DurableInsertBenchmark {
     @Param({"DURABLE", "FAST"})
     public Ack ack;
@@ -57,12 +59,20 @@ public class DurableInsertBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         dir = Files.createTempDirectory("interstice-durable-bench");
-        var table = ModuleFixture.simpleTable("rows", true, Persistence.LOGGED, Visibility.PUBLIC,
-                List.of(new FieldDef("payload", IntersticeType.STRING)), List.of());
-        var module = ModuleFixture.module("bench").table(table)
-                .blob("row", Abi.encodeRow(new Row(IntersticeValue.u64(0), List.of(IntersticeValue.str("x".repeat(60))))))
+        var table = ModuleFixture.simpleTable(
+                "rows",
+                true,
+                Persistence.LOGGED,
+                Visibility.PUBLIC,
+                List.of(new FieldDef("payload", IntersticeType.STRING)),
+                List.of());
+        var module = ModuleFixture.module("bench")
+                .table(table)
+                .blob(
+                        "row",
+                        Abi.encodeRow(new Row(IntersticeValue.u64(0), List.of(IntersticeValue.str("x".repeat(60))))))
                 .reducer("insert", List.of(), List.of("rows"), ModuleFixture.insertOrTrap("rows", "row"));
-        node = Node.open(NodeConfig.at(dir).withLogSink((m, s) -> { }));
+        node = Node.open(NodeConfig.at(dir).withLogSink((m, s) -> {}));
         node.load(module.build());
         caller = new CallContext(node.id(), "");
     }
@@ -76,7 +86,9 @@ public class DurableInsertBenchmark {
     @TearDown(Level.Iteration)
     public void report() {
         double secs = (System.nanoTime() - startNanos) / 1e9;
-        System.out.printf("  [%s] fsyncs/s %.0f%n", ack, (node.storageStats().orElseThrow().fsyncs() - startFsyncs) / secs);
+        System.out.printf(
+                "  [%s] fsyncs/s %.0f%n",
+                ack, (node.storageStats().orElseThrow().fsyncs() - startFsyncs) / secs);
     }
 
     @TearDown(Level.Trial)
@@ -94,6 +106,8 @@ public class DurableInsertBenchmark {
      * The same 64 callers as virtual threads, as the node's own network sessions are: a caller waiting for the lock or
      * for its fsync then parks without an OS context switch.
      */
-    @Fork(value = 1, jvmArgsAppend = {"-XX:+UseG1GC", "-Xmx4g", "-Djmh.executor=VIRTUAL"})
+    @Fork(
+            value = 1,
+            jvmArgsAppend = {"-XX:+UseG1GC", "-Xmx4g", "-Djmh.executor=VIRTUAL"})
     public static class VirtualCallers extends DurableInsertBenchmark {}
 }

@@ -1,6 +1,5 @@
 package dev.interstice.benchmarks.runtime;
 
-
 import dev.interstice.abi.codec.Abi;
 import dev.interstice.abi.schema.FieldDef;
 import dev.interstice.abi.schema.IntersticeType;
@@ -45,10 +44,18 @@ public class ReducerCallBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        var table = ModuleFixture.simpleTable("rows", true, persistence, Visibility.PUBLIC,
-                List.of(new FieldDef("payload", IntersticeType.STRING)), List.of());
-        var module = ModuleFixture.module("bench").table(table)
-                .blob("row", Abi.encodeRow(new Row(IntersticeValue.u64(0), List.of(IntersticeValue.str("x".repeat(64))))))
+        var table = ModuleFixture.simpleTable(
+                "rows",
+                true,
+                persistence,
+                Visibility.PUBLIC,
+                List.of(new FieldDef("payload", IntersticeType.STRING)),
+                List.of());
+        var module = ModuleFixture.module("bench")
+                .table(table)
+                .blob(
+                        "row",
+                        Abi.encodeRow(new Row(IntersticeValue.u64(0), List.of(IntersticeValue.str("x".repeat(64))))))
                 .reducer("noop", List.of(), List.of(), "")
                 .reducer("insert", List.of(), List.of("rows"), ModuleFixture.insertOrTrap("rows", "row"));
         node = Node.open(NodeConfig.inMemory());

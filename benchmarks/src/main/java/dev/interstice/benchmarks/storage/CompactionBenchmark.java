@@ -1,7 +1,6 @@
 package dev.interstice.benchmarks.storage;
 
 import dev.interstice.abi.schema.Persistence;
-
 import dev.interstice.benchmarks.TempDirs;
 import dev.interstice.storage.Change;
 import dev.interstice.storage.Storage;
@@ -52,130 +51,134 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx2g"})
 @Warmup(iterations = 3)
 @Measurement(iterations = 6)
 public class CompactionBenchmark {
-  static final TableId TABLE = new TableId("bench", "rows");
-  // Two segments per fresh load: sealing the first stays below the auto-compaction threshold (2 segments).
-  static final long SEGMENT_BYTES = 64L << 20;
+    static final TableId TABLE = new TableId("bench", "rows");
+    // Two segments per fresh load: sealing the first stays below the auto-compaction threshold (2 segments).
+    static final long SEGMENT_BYTES = 64L << 20;
 
-  @Param({"fresh", "merge"})
-  public String variant;
+    @Param({"fresh", "merge"})
+    public String variant;
 
-  @Param({"1000000"})
-  public int rows;
+    @Param({"1000000"})
+    public int rows;
 
-  private Path dir;
-  private Storage storage;
-  private long nextKey; // keys [0, nextKey) were inserted at some point
-  private long txId;
-  private final SplittableRandom random = new SplittableRandom(42);
-  private final byte[] row = new byte[64];
-  private long cpuBefore;
-  private long recordsBefore;
-  private double cpuNanos;
-  private long records;
-  private int invocations;
+    private Path dir;
+    private Storage storage;
+    private long nextKey; // keys [0, nextKey) were inserted at some point
+    private long txId;
+    private final SplittableRandom random = new SplittableRandom(42);
+    private final byte[] row = new byte[64];
+    private long cpuBefore;
+    private long recordsBefore;
+    private double cpuNanos;
+    private long records;
+    private int invocations;
 
-  @Setup(Level.Trial)
-  public void setup() throws IOException {
-    String base = System.getProperty("interstice.bench.dir");
-    dir = base == null ? Files.createTempDirectory("compaction-bench")
-        : Files.createTempDirectory(Path.of(base), "compaction-bench");
-    if (variant.equals("merge")) {
-      open();
-      insert(rows);
-      storage.snapshotNow();
-    }
-  }
-
-  @Setup(Level.Invocation)
-  public void load() throws IOException {
-    if (variant.equals("fresh")) {
-      if (storage != null) storage.close();
-      TempDirs.delete(dir);
-      nextKey = 0;
-      open();
-      insert(rows);
-    } else {
-      int n = rows / 5;
-      for (int i = 0; i < n; i++) {
-        int op = random.nextInt(10);
-        if (op == 0) {
-          put(nextKey++);
-        } else if (op == 1) {
-          append(new Change.Delete(TABLE, key(random.nextLong(nextKey))));
-        } else {
-          put(random.nextLong(nextKey));
+    @Setup(Level.Trial)
+    public void setup() throws IOException {
+        String base = System.getProperty("interstice.bench.dir");
+        dir = base == null
+                ? Files.createTempDirectory("compaction-bench")
+                : Files.createTempDirectory(Path.of(base), "compaction-bench");
+        if (variant.equals("merge")) {
+            open();
+            insert(rows);
+            storage.snapshotNow();
         }
-      }
     }
-    storage.whenDurable(storage.stats().lastLsn()).join();
-    recordsBefore = storage.stats().lastSnapshotLsn();
-    cpuBefore = compactorCpuNanos();
-  }
 
-  @Benchmark
-  public void snapshotNow() {
-    storage.snapshotNow();
-  }
+    @Setup(Level.Invocation)
+    public void load() throws IOException {
+        if (variant.equals("fresh")) {
+            if (storage != null) storage.close();
+            TempDirs.delete(dir);
+            nextKey = 0;
+            open();
+            insert(rows);
+        } else {
+            int n = rows / 5;
+            for (int i = 0; i < n; i++) {
+                int op = random.nextInt(10);
+                if (op == 0) {
+                    put(nextKey++);
+                } else if (op == 1) {
+                    append(new Change.Delete(TABLE, key(random.nextLong(nextKey))));
+                } else {
+                    put(random.nextLong(nextKey));
+                }
+            }
+        }
+        storage.whenDurable(storage.stats().lastLsn()).join();
+        recordsBefore = storage.stats().lastSnapshotLsn();
+        cpuBefore = compactorCpuNanos();
+    }
 
-  @TearDown(Level.Invocation)
-  public void measured() {
-    long cpu = compactorCpuNanos() - cpuBefore;
-    long n = storage.stats().lastSnapshotLsn() - recordsBefore;
-    cpuNanos += cpu;
-    records += n;
-    invocations++;
-  }
+    @Benchmark
+    public void snapshotNow() {
+        storage.snapshotNow();
+    }
 
-  @TearDown(Level.Iteration)
-  public void report() {
-    StorageStats s = storage.stats();
-    System.out.printf("%n  [%s] compactor CPU %.0f ms for %d records (%.0f ns/record), snapshot %d bytes%n", variant,
-        cpuNanos / 1e6, records, cpuNanos / Math.max(1, records), s.snapshotBytes());
-    cpuNanos = 0;
-    records = 0;
-  }
+    @TearDown(Level.Invocation)
+    public void measured() {
+        long cpu = compactorCpuNanos() - cpuBefore;
+        long n = storage.stats().lastSnapshotLsn() - recordsBefore;
+        cpuNanos += cpu;
+        records += n;
+        invocations++;
+    }
 
-  @TearDown(Level.Trial)
-  public void tearDown() throws IOException {
-    storage.close();
-    TempDirs.delete(dir);
-  }
+    @TearDown(Level.Iteration)
+    public void report() {
+        StorageStats s = storage.stats();
+        System.out.printf(
+                "%n  [%s] compactor CPU %.0f ms for %d records (%.0f ns/record), snapshot %d bytes%n",
+                variant, cpuNanos / 1e6, records, cpuNanos / Math.max(1, records), s.snapshotBytes());
+        cpuNanos = 0;
+        records = 0;
+    }
 
-  private void open() {
-    storage = Storage.open(StorageConfig.defaults(dir).withSegmentBytes(SEGMENT_BYTES),
-        Map.of(TABLE, Persistence.LOGGED));
-  }
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        storage.close();
+        TempDirs.delete(dir);
+    }
 
-  private void insert(int n) {
-    for (int i = 0; i < n; i++) put(nextKey++);
-  }
+    private void open() {
+        storage = Storage.open(
+                StorageConfig.defaults(dir).withSegmentBytes(SEGMENT_BYTES), Map.of(TABLE, Persistence.LOGGED));
+    }
 
-  private void put(long k) {
-    row[0] = (byte) k;
-    append(new Change.Put(TABLE, key(k), row.clone()));
-  }
+    private void insert(int n) {
+        for (int i = 0; i < n; i++) put(nextKey++);
+    }
 
-  private void append(Change c) {
-    storage.append(new TxRecord(++txId, 0, List.of(c)));
-  }
+    private void put(long k) {
+        row[0] = (byte) k;
+        append(new Change.Put(TABLE, key(k), row.clone()));
+    }
 
-  private static byte[] key(long k) {
-    byte[] b = new byte[8];
-    for (int i = 0; i < 8; i++) b[i] = (byte) (k >>> (8 * i));
-    return b;
-  }
+    private void append(Change c) {
+        storage.append(new TxRecord(++txId, 0, List.of(c)));
+    }
 
-  /** CPU time of the compactor thread (ns), or 0 if the JVM does not measure thread CPU time. */
-  private static long compactorCpuNanos() {
-    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    if (!mx.isThreadCpuTimeSupported()) return 0;
-    for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds()))
-      if (t != null && t.getThreadName().equals("interstice-compactor")) return mx.getThreadCpuTime(t.getThreadId());
-    return 0;
-  }
+    private static byte[] key(long k) {
+        byte[] b = new byte[8];
+        for (int i = 0; i < 8; i++) b[i] = (byte) (k >>> (8 * i));
+        return b;
+    }
 
+    /** CPU time of the compactor thread (ns), or 0 if the JVM does not measure thread CPU time. */
+    private static long compactorCpuNanos() {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        if (!mx.isThreadCpuTimeSupported()) return 0;
+        for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds()))
+            if (t != null && t.getThreadName().equals("interstice-compactor"))
+                return mx.getThreadCpuTime(t.getThreadId());
+        return 0;
+    }
 }

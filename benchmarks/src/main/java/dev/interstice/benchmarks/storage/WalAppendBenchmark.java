@@ -1,7 +1,6 @@
 package dev.interstice.benchmarks.storage;
 
 import dev.interstice.abi.schema.Persistence;
-
 import dev.interstice.benchmarks.TempDirs;
 import dev.interstice.storage.Change;
 import dev.interstice.storage.Storage;
@@ -48,74 +47,87 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Threads(64)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Xmx2g"})
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 5)
 public class WalAppendBenchmark {
-  static final TableId TABLE = new TableId("bench", "accounts");
+    static final TableId TABLE = new TableId("bench", "accounts");
 
-  @Param({"durable", "fast"})
-  public String mode;
+    @Param({"durable", "fast"})
+    public String mode;
 
-  private Storage storage;
-  private Path dir;
-  private boolean durable;
-  private long startNanos;
-  private StorageStats start;
-  private final AtomicInteger threadIds = new AtomicInteger();
+    private Storage storage;
+    private Path dir;
+    private boolean durable;
+    private long startNanos;
+    private StorageStats start;
+    private final AtomicInteger threadIds = new AtomicInteger();
 
-  @State(Scope.Thread)
-  public static class Appender {
-    final byte[] row = new byte[64];
-    int id;
-    long n;
+    @State(Scope.Thread)
+    public static class Appender {
+        final byte[] row = new byte[64];
+        int id;
+        long n;
+
+        @Setup(Level.Trial)
+        public void setup(WalAppendBenchmark b) {
+            id = b.threadIds.incrementAndGet();
+        }
+    }
 
     @Setup(Level.Trial)
-    public void setup(WalAppendBenchmark b) {
-      id = b.threadIds.incrementAndGet();
+    public void setup() throws IOException {
+        String base = System.getProperty("interstice.bench.dir");
+        dir = base == null
+                ? Files.createTempDirectory("wal-bench")
+                : Files.createTempDirectory(Path.of(base), "wal-bench");
+        storage = Storage.open(StorageConfig.defaults(dir), Map.of(TABLE, Persistence.LOGGED));
+        durable = mode.equals("durable");
     }
-  }
 
-  @Setup(Level.Trial)
-  public void setup() throws IOException {
-    String base = System.getProperty("interstice.bench.dir");
-    dir = base == null ? Files.createTempDirectory("wal-bench") : Files.createTempDirectory(Path.of(base), "wal-bench");
-    storage = Storage.open(StorageConfig.defaults(dir), Map.of(TABLE, Persistence.LOGGED));
-    durable = mode.equals("durable");
-  }
+    @Setup(Level.Iteration)
+    public void iterationStart() {
+        start = storage.stats();
+        startNanos = System.nanoTime();
+    }
 
-  @Setup(Level.Iteration)
-  public void iterationStart() {
-    start = storage.stats();
-    startNanos = System.nanoTime();
-  }
+    @Benchmark
+    public long append(Appender a) {
+        byte[] key = ("acct-" + a.id + "-" + (a.n & 1023)).getBytes(StandardCharsets.US_ASCII);
+        long lsn = storage.append(
+                new TxRecord(a.n++, System.currentTimeMillis(), List.of(new Change.Put(TABLE, key, a.row))));
+        if (durable) storage.whenDurable(lsn).join();
+        return lsn;
+    }
 
-  @Benchmark
-  public long append(Appender a) {
-    byte[] key = ("acct-" + a.id + "-" + (a.n & 1023)).getBytes(StandardCharsets.US_ASCII);
-    long lsn = storage.append(new TxRecord(a.n++, System.currentTimeMillis(), List.of(new Change.Put(TABLE, key, a.row))));
-    if (durable) storage.whenDurable(lsn).join();
-    return lsn;
-  }
+    @TearDown(Level.Iteration)
+    public void iterationEnd() {
+        StorageStats end = storage.stats();
+        double secs = (System.nanoTime() - startNanos) / 1e9;
+        long tx = end.appendedRecords() - start.appendedRecords();
+        long fsyncs = end.fsyncs() - start.fsyncs();
+        System.out.printf(
+                "%n  [%s] %d tx, %d fsyncs in %.1f s: %.0f tx/s, %.0f fsyncs/s, %.1f tx per fsync, "
+                        + "mean fsync %.0f us%n",
+                mode,
+                tx,
+                fsyncs,
+                secs,
+                tx / secs,
+                fsyncs / secs,
+                tx / (double) Math.max(1, fsyncs),
+                (end.fsyncMicros() - start.fsyncMicros()) / (double) Math.max(1, fsyncs));
+    }
 
-  @TearDown(Level.Iteration)
-  public void iterationEnd() {
-    StorageStats end = storage.stats();
-    double secs = (System.nanoTime() - startNanos) / 1e9;
-    long tx = end.appendedRecords() - start.appendedRecords();
-    long fsyncs = end.fsyncs() - start.fsyncs();
-    System.out.printf("%n  [%s] %d tx, %d fsyncs in %.1f s: %.0f tx/s, %.0f fsyncs/s, %.1f tx per fsync, "
-            + "mean fsync %.0f us%n",
-        mode, tx, fsyncs, secs, tx / secs, fsyncs / secs, tx / (double) Math.max(1, fsyncs),
-        (end.fsyncMicros() - start.fsyncMicros()) / (double) Math.max(1, fsyncs));
-  }
-
-  @TearDown(Level.Trial)
-  public void tearDown() throws IOException {
-    StorageStats s = storage.stats();
-    storage.close();
-    System.out.printf("%n  [%s] total: %d records, %d fsyncs, %d writes, max %d records per fsync%n", mode,
-        s.appendedRecords(), s.fsyncs(), s.writes(), s.maxBatchRecords());
-    TempDirs.delete(dir);
-  }
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        StorageStats s = storage.stats();
+        storage.close();
+        System.out.printf(
+                "%n  [%s] total: %d records, %d fsyncs, %d writes, max %d records per fsync%n",
+                mode, s.appendedRecords(), s.fsyncs(), s.writes(), s.maxBatchRecords());
+        TempDirs.delete(dir);
+    }
 }

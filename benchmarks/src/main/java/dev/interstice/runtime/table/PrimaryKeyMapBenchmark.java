@@ -53,26 +53,54 @@ public class PrimaryKeyMapBenchmark {
             case "ours" -> {
                 var m = new LongKeyMap<Object>();
                 yield new Map() {
-                    public Object get(long k) { return m.get(k); }
-                    public void put(long k, Object v) { m.put(k, v); }
-                    public void remove(long k) { m.remove(k); }
+                    public Object get(long k) {
+                        return m.get(k);
+                    }
+
+                    public void put(long k, Object v) {
+                        m.put(k, v);
+                    }
+
+                    public void remove(long k) {
+                        m.remove(k);
+                    }
                 };
             }
             case "agrona", "agrona-half" -> {
                 // "-half": the same load limit as ours (1/2), to separate the hash from the load factor
-                var m = impl.endsWith("half") ? new Long2ObjectHashMap<Object>(16, 0.5f) : new Long2ObjectHashMap<Object>();
+                var m = impl.endsWith("half")
+                        ? new Long2ObjectHashMap<Object>(16, 0.5f)
+                        : new Long2ObjectHashMap<Object>();
                 yield new Map() {
-                    public Object get(long k) { return m.get(k); }
-                    public void put(long k, Object v) { m.put(k, v); }
-                    public void remove(long k) { m.remove(k); }
+                    public Object get(long k) {
+                        return m.get(k);
+                    }
+
+                    public void put(long k, Object v) {
+                        m.put(k, v);
+                    }
+
+                    public void remove(long k) {
+                        m.remove(k);
+                    }
                 };
             }
             case "fastutil", "fastutil-half" -> {
-                var m = impl.endsWith("half") ? new Long2ObjectOpenHashMap<Object>(16, 0.5f) : new Long2ObjectOpenHashMap<Object>();
+                var m = impl.endsWith("half")
+                        ? new Long2ObjectOpenHashMap<Object>(16, 0.5f)
+                        : new Long2ObjectOpenHashMap<Object>();
                 yield new Map() {
-                    public Object get(long k) { return m.get(k); }
-                    public void put(long k, Object v) { m.put(k, v); }
-                    public void remove(long k) { m.remove(k); }
+                    public Object get(long k) {
+                        return m.get(k);
+                    }
+
+                    public void put(long k, Object v) {
+                        m.put(k, v);
+                    }
+
+                    public void remove(long k) {
+                        m.remove(k);
+                    }
                 };
             }
             default -> throw new IllegalArgumentException(impl);

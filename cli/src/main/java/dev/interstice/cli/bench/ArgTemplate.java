@@ -57,13 +57,17 @@ public final class ArgTemplate implements ArgSource {
         if (root instanceof ArrayNode a) a.forEach(items::add);
         else items.add(root);
         if (params != null && params.size() != items.size())
-            throw new IllegalArgumentException("argument template has " + items.size() + " values but the reducer takes "
-                    + params.size() + " (" + params.stream().map(p -> p.name() + ": " + p.type()).toList() + ")");
+            throw new IllegalArgumentException("argument template has " + items.size()
+                    + " values but the reducer takes " + params.size() + " ("
+                    + params.stream().map(p -> p.name() + ": " + p.type()).toList() + ")");
         var c = new Compiler(types == null ? Map.of() : types);
         var parts = new ArrayList<Part>();
         for (int i = 0; i < items.size(); i++) {
-            String where = params == null ? "argument " + i : "argument '" + params.get(i).name() + "'";
-            parts.add(c.compile(items.get(i), params == null ? null : params.get(i).type(), where));
+            String where = params == null
+                    ? "argument " + i
+                    : "argument '" + params.get(i).name() + "'";
+            parts.add(c.compile(
+                    items.get(i), params == null ? null : params.get(i).type(), where));
         }
         return new ArgTemplate(parts);
     }
@@ -83,7 +87,9 @@ public final class ArgTemplate implements ArgSource {
     }
 
     private record Const(IntersticeValue value) implements Part {
-        public IntersticeValue eval(TemplateContext c) { return value; }
+        public IntersticeValue eval(TemplateContext c) {
+            return value;
+        }
     }
 
     /** A whole-string numeric placeholder, converted to {@code kind}. */
@@ -103,7 +109,9 @@ public final class ArgTemplate implements ArgSource {
 
     /** A string with placeholders in it (or $client / $max_client). */
     private record Text(String template) implements Part {
-        public IntersticeValue eval(TemplateContext c) { return IntersticeValue.str(substitute(template, c)); }
+        public IntersticeValue eval(TemplateContext c) {
+            return IntersticeValue.str(substitute(template, c));
+        }
     }
 
     private record Seq(List<Part> items, boolean tuple) implements Part {
@@ -115,19 +123,24 @@ public final class ArgTemplate implements ArgSource {
     }
 
     private record Some(Part inner) implements Part {
-        public IntersticeValue eval(TemplateContext c) { return IntersticeValue.some(inner.eval(c)); }
+        public IntersticeValue eval(TemplateContext c) {
+            return IntersticeValue.some(inner.eval(c));
+        }
     }
 
     private record StructPart(String name, List<String> names, List<Part> values) implements Part {
         public IntersticeValue eval(TemplateContext c) {
             var fields = new ArrayList<IntersticeValue.Field>(names.size());
-            for (int i = 0; i < names.size(); i++) fields.add(new IntersticeValue.Field(names.get(i), values.get(i).eval(c)));
+            for (int i = 0; i < names.size(); i++)
+                fields.add(new IntersticeValue.Field(names.get(i), values.get(i).eval(c)));
             return new IntersticeValue.Struct(name, fields);
         }
     }
 
     private record EnumPart(String name, String variant, Part payload) implements Part {
-        public IntersticeValue eval(TemplateContext c) { return new IntersticeValue.Enum(name, variant, payload.eval(c)); }
+        public IntersticeValue eval(TemplateContext c) {
+            return new IntersticeValue.Enum(name, variant, payload.eval(c));
+        }
     }
 
     static String substitute(String s, TemplateContext c) {
@@ -160,7 +173,9 @@ public final class ArgTemplate implements ArgSource {
             return switch (kind) {
                 case U8 -> IntersticeValue.u8(range(v, 0, 255, where).intValue());
                 case U32 -> IntersticeValue.u32(range(v, 0, 0xFFFF_FFFFL, where).longValue());
-                case I32 -> IntersticeValue.i32(range(v, Integer.MIN_VALUE, Integer.MAX_VALUE, where).intValue());
+                case I32 ->
+                    IntersticeValue.i32(range(v, Integer.MIN_VALUE, Integer.MAX_VALUE, where)
+                            .intValue());
                 case I64 -> IntersticeValue.i64(v.toBigIntegerExact().longValueExact());
                 case U64 -> {
                     BigInteger b = v.toBigIntegerExact();
@@ -169,10 +184,13 @@ public final class ArgTemplate implements ArgSource {
                 }
                 case F32 -> IntersticeValue.f32(v.floatValue());
                 case F64 -> IntersticeValue.f64(v.doubleValue());
-                default -> throw new IllegalArgumentException(where + ": a number cannot be a " + kind.name().toLowerCase());
+                default ->
+                    throw new IllegalArgumentException(
+                            where + ": a number cannot be a " + kind.name().toLowerCase());
             };
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException(where + ": " + v.toPlainString() + " does not fit " + kind.name().toLowerCase());
+            throw new IllegalArgumentException(where + ": " + v.toPlainString() + " does not fit "
+                    + kind.name().toLowerCase());
         }
     }
 
@@ -195,7 +213,8 @@ public final class ArgTemplate implements ArgSource {
             if (n.isTextual()) return text(n.asText(), t, where);
             if (n.isNumber()) {
                 if (t == null) return new Const(untypedNumber(n));
-                if (t instanceof IntersticeType.Primitive p) return new Const(number(n.decimalValue(), p.kind(), where));
+                if (t instanceof IntersticeType.Primitive p)
+                    return new Const(number(n.decimalValue(), p.kind(), where));
                 throw mismatch(where, "a number", t);
             }
             if (n.isBoolean()) {
@@ -215,8 +234,10 @@ public final class ArgTemplate implements ArgSource {
                 }
                 if (t instanceof IntersticeType.Tuple tu) {
                     if (tu.elements().size() != n.size())
-                        throw new IllegalArgumentException(where + ": " + t + " needs " + tu.elements().size() + " values, got " + n.size());
-                    for (int i = 0; i < n.size(); i++) items.add(compile(n.get(i), tu.elements().get(i), where + "." + i));
+                        throw new IllegalArgumentException(
+                                where + ": " + t + " needs " + tu.elements().size() + " values, got " + n.size());
+                    for (int i = 0; i < n.size(); i++)
+                        items.add(compile(n.get(i), tu.elements().get(i), where + "." + i));
                     return seq(items, true);
                 }
                 throw mismatch(where, "an array", t);
@@ -235,8 +256,10 @@ public final class ArgTemplate implements ArgSource {
         }
 
         private Part text(String s, IntersticeType t, String where) {
-            boolean numericTarget = t instanceof IntersticeType.Primitive p && p.kind() != IntersticeType.Kind.STRING
-                    && p.kind() != IntersticeType.Kind.BOOL && p.kind() != IntersticeType.Kind.VOID;
+            boolean numericTarget = t instanceof IntersticeType.Primitive p
+                    && p.kind() != IntersticeType.Kind.STRING
+                    && p.kind() != IntersticeType.Kind.BOOL
+                    && p.kind() != IntersticeType.Kind.VOID;
             if (isNumericPlaceholder(s)) {
                 if (t == null) return new Num(s, IntersticeType.Kind.U64, where);
                 if (numericTarget) return new Num(s, ((IntersticeType.Primitive) t).kind(), where);
@@ -259,14 +282,18 @@ public final class ArgTemplate implements ArgSource {
             TypeDef def = types.get(name);
             if (def == null) throw new IllegalArgumentException(where + ": the schema does not define type " + name);
             if (def instanceof TypeDef.Struct s) {
-                if (!n.isObject()) throw mismatch(where, n.getNodeType().name().toLowerCase(), new IntersticeType.Named(name));
+                if (!n.isObject())
+                    throw mismatch(where, n.getNodeType().name().toLowerCase(), new IntersticeType.Named(name));
                 var names = new ArrayList<String>();
                 var values = new ArrayList<Part>();
                 for (FieldDef f : s.fields()) {
                     JsonNode v = n.get(f.name());
                     if (v == null) {
-                        if (f.type() instanceof IntersticeType.Option) v = com.fasterxml.jackson.databind.node.NullNode.instance;
-                        else throw new IllegalArgumentException(where + ": struct " + name + " needs field '" + f.name() + "'");
+                        if (f.type() instanceof IntersticeType.Option)
+                            v = com.fasterxml.jackson.databind.node.NullNode.instance;
+                        else
+                            throw new IllegalArgumentException(
+                                    where + ": struct " + name + " needs field '" + f.name() + "'");
                     }
                     names.add(f.name());
                     values.add(compile(v, f.type(), where + "." + f.name()));
@@ -288,12 +315,18 @@ public final class ArgTemplate implements ArgSource {
                 variant = n.fieldNames().next();
                 payload = n.get(variant);
             } else {
-                throw new IllegalArgumentException(where + ": enum " + name + " is written \"Variant\" or {\"Variant\": payload}");
+                throw new IllegalArgumentException(
+                        where + ": enum " + name + " is written \"Variant\" or {\"Variant\": payload}");
             }
-            FieldDef v = e.variants().stream().filter(f -> f.name().equals(variant)).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException(where + ": enum " + name + " has no variant '" + variant + "'"));
+            FieldDef v = e.variants().stream()
+                    .filter(f -> f.name().equals(variant))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            where + ": enum " + name + " has no variant '" + variant + "'"));
             Part p = compile(payload, v.type(), where + "." + variant);
-            return p instanceof Const c ? new Const(new IntersticeValue.Enum(name, variant, c.value())) : new EnumPart(name, variant, p);
+            return p instanceof Const c
+                    ? new Const(new IntersticeValue.Enum(name, variant, c.value()))
+                    : new EnumPart(name, variant, p);
         }
 
         private static Part seq(List<Part> items, boolean tuple) {

@@ -16,14 +16,22 @@ import picocli.CommandLine.Parameters;
  * workload's invariants are checked after each run. Exit status: 0, 1 on a failure (node unreachable, setup), 2 on bad
  * usage, 3 when a run's verification failed.
  */
-@Command(name = "benchmark", mixinStandardHelpOptions = true,
-        description = {"Load a node over the network and measure it: acknowledged calls per second, errors, latency percentiles "
-                + "(HdrHistogram; from the intended send time in open-loop runs), a check of the workload's invariants afterwards, "
-                + "a JSON report and a self-contained HTML chart.",
-                "Serve the workload with: interstice example benchmark (node 'benchmark-example').",
-                "Exit status: 0 ok, 1 failed, 2 bad usage, 3 a verification failed."},
-        subcommands = {BenchmarkCommand.ListProfiles.class, BenchmarkCommand.ProfileRun.class, BenchmarkCommand.Run.class,
-                BenchmarkCommand.Scenario.class})
+@Command(
+        name = "benchmark",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Load a node over the network and measure it: acknowledged calls per second, errors, latency percentiles "
+                    + "(HdrHistogram; from the intended send time in open-loop runs), a check of the workload's invariants afterwards, "
+                    + "a JSON report and a self-contained HTML chart.",
+            "Serve the workload with: interstice example benchmark (node 'benchmark-example').",
+            "Exit status: 0 ok, 1 failed, 2 bad usage, 3 a verification failed."
+        },
+        subcommands = {
+            BenchmarkCommand.ListProfiles.class,
+            BenchmarkCommand.ProfileRun.class,
+            BenchmarkCommand.Run.class,
+            BenchmarkCommand.Scenario.class
+        })
 public final class BenchmarkCommand implements Runnable {
     /** Exit status of a run whose verification failed. */
     public static final int VERIFICATION_FAILED = 3;
@@ -38,32 +46,77 @@ public final class BenchmarkCommand implements Runnable {
 
     /** Options every run takes. */
     static final class LoadOptions {
-        @Option(names = "--connections", paramLabel = "N", description = "Connections, one sender thread each (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--connections",
+                paramLabel = "N",
+                description = "Connections, one sender thread each (default: ${DEFAULT-VALUE}).")
         int connections = 4;
-        @Option(names = "--inflight", paramLabel = "K", description = "Requests in flight per connection: pipelining (default: ${DEFAULT-VALUE}).")
+
+        @Option(
+                names = "--inflight",
+                paramLabel = "K",
+                description = "Requests in flight per connection: pipelining (default: ${DEFAULT-VALUE}).")
         int inflight = 1;
-        @Option(names = "--duration-ms", paramLabel = "MS", description = "Measured window (default: ${DEFAULT-VALUE}).")
+
+        @Option(
+                names = "--duration-ms",
+                paramLabel = "MS",
+                description = "Measured window (default: ${DEFAULT-VALUE}).")
         long durationMs = 10_000;
-        @Option(names = "--warmup-ms", paramLabel = "MS", description = "Unmeasured warmup before it (default: ${DEFAULT-VALUE}).")
+
+        @Option(
+                names = "--warmup-ms",
+                paramLabel = "MS",
+                description = "Unmeasured warmup before it (default: ${DEFAULT-VALUE}).")
         long warmupMs = 2_000;
-        @Option(names = "--rate", paramLabel = "R", description = "Open loop at R calls/s over all connections; latency from the intended send time (default: closed loop).")
+
+        @Option(
+                names = "--rate",
+                paramLabel = "R",
+                description =
+                        "Open loop at R calls/s over all connections; latency from the intended send time (default: closed loop).")
         double rate;
-        @Option(names = "--ack", paramLabel = "durable|fast", description = "Acknowledge after the fsync (durable) or the in-memory commit (fast). Default: the profile's, else durable.")
+
+        @Option(
+                names = "--ack",
+                paramLabel = "durable|fast",
+                description =
+                        "Acknowledge after the fsync (durable) or the in-memory commit (fast). Default: the profile's, else durable.")
         String ack;
-        @Option(names = "--output", paramLabel = "FILE.json", description = "Write the JSON report (and the HTML chart next to it, FILE.html).")
+
+        @Option(
+                names = "--output",
+                paramLabel = "FILE.json",
+                description = "Write the JSON report (and the HTML chart next to it, FILE.html).")
         Path output;
+
         @Option(names = "--html", paramLabel = "FILE.html", description = "Where to write the HTML chart.")
         Path html;
+
         @Option(names = "--no-html", description = "No HTML chart next to --output.")
         boolean noHtml;
-        @Option(names = "--sample-ms", paramLabel = "MS", description = "Timeline interval and progress line period (default: ${DEFAULT-VALUE}).")
+
+        @Option(
+                names = "--sample-ms",
+                paramLabel = "MS",
+                description = "Timeline interval and progress line period (default: ${DEFAULT-VALUE}).")
         long sampleMs = 1_000;
-        @Option(names = "--timeout-ms", paramLabel = "MS", description = "Deadline of each request (default: ${DEFAULT-VALUE}).")
+
+        @Option(
+                names = "--timeout-ms",
+                paramLabel = "MS",
+                description = "Deadline of each request (default: ${DEFAULT-VALUE}).")
         long timeoutMs = 30_000;
-        @Option(names = "--token", paramLabel = "TOKEN", description = "The node's admin token (default: the registry's, if any).")
+
+        @Option(
+                names = "--token",
+                paramLabel = "TOKEN",
+                description = "The node's admin token (default: the registry's, if any).")
         String token;
+
         @Option(names = "--reset-before", description = "Call the module's reset reducer first.")
         boolean resetBefore;
+
         @Option(names = "--quiet", description = "No progress lines.")
         boolean quiet;
 
@@ -87,9 +140,14 @@ public final class BenchmarkCommand implements Runnable {
 
     /** Runs specs one after the other; prints a table when there are several. */
     static int execute(CommandLine.Model.CommandSpec spec, List<RunSpec> specs) throws Exception {
-        PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        String command = "interstice " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs().stream()
-                .map(BenchmarkCommand::quote).toList());
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String command = "interstice "
+                + String.join(
+                        " ",
+                        spec.root().commandLine().getParseResult().originalArgs().stream()
+                                .map(BenchmarkCommand::quote)
+                                .toList());
         for (RunSpec s : specs) {
             if (s.command == null) s.command = command;
             try {
@@ -113,11 +171,15 @@ public final class BenchmarkCommand implements Runnable {
     }
 
     static String quote(String a) {
-        if (!a.isEmpty() && a.chars().allMatch(c -> Character.isLetterOrDigit(c) || "-_./:=,@+".indexOf(c) >= 0)) return a;
+        if (!a.isEmpty() && a.chars().allMatch(c -> Character.isLetterOrDigit(c) || "-_./:=,@+".indexOf(c) >= 0))
+            return a;
         return "'" + a.replace("'", "'\\''") + "'";
     }
 
-    @Command(name = "list-profiles", mixinStandardHelpOptions = true, description = "List the built-in profiles (benchmark-workload module).")
+    @Command(
+            name = "list-profiles",
+            mixinStandardHelpOptions = true,
+            description = "List the built-in profiles (benchmark-workload module).")
     static final class ListProfiles implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -125,40 +187,78 @@ public final class BenchmarkCommand implements Runnable {
         @Override
         public Integer call() {
             var out = spec.commandLine().getOut();
-            for (Profiles.Profile p : Profiles.ALL) out.printf("%-22s %s (ack %s)%n", p.name(), p.description(), p.ack());
+            for (Profiles.Profile p : Profiles.ALL)
+                out.printf("%-22s %s (ack %s)%n", p.name(), p.description(), p.ack());
             out.println();
-            out.println("run one: interstice benchmark profile <name> <node> [--connections N --inflight K --duration-ms MS --output F.json]");
+            out.println(
+                    "run one: interstice benchmark profile <name> <node> [--connections N --inflight K --duration-ms MS --output F.json]");
             return 0;
         }
     }
 
-    @Command(name = "profile", mixinStandardHelpOptions = true,
-            description = {"Run a built-in profile against the benchmark-workload module of <node> (a registered node, or host:port).",
-                    "Transfer profiles first create the accounts that are missing."})
+    @Command(
+            name = "profile",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Run a built-in profile against the benchmark-workload module of <node> (a registered node, or host:port).",
+                "Transfer profiles first create the accounts that are missing."
+            })
     static final class ProfileRun implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
+
         @Parameters(index = "0", paramLabel = "<profile>", description = "A profile (list-profiles).")
         String profile;
+
         @Parameters(index = "1", paramLabel = "<node>")
         String node;
+
         @Mixin
         LoadOptions load;
+
         @Option(names = "--accounts", paramLabel = "N", description = "Transfer: accounts (default: ${DEFAULT-VALUE}).")
         int accounts = 100_000;
-        @Option(names = "--initial-balance", paramLabel = "X", description = "Transfer: balance of a new account (default: ${DEFAULT-VALUE}).")
+
+        @Option(
+                names = "--initial-balance",
+                paramLabel = "X",
+                description = "Transfer: balance of a new account (default: ${DEFAULT-VALUE}).")
         long initialBalance = 1_000_000;
-        @Option(names = "--max-amount", paramLabel = "A", description = "Transfer: amounts uniform in 1..A (default: ${DEFAULT-VALUE}).")
+
+        @Option(
+                names = "--max-amount",
+                paramLabel = "A",
+                description = "Transfer: amounts uniform in 1..A (default: ${DEFAULT-VALUE}).")
         long maxAmount = 100;
-        @Option(names = "--zipf-alpha", paramLabel = "A", description = "transfer-skewed: Zipf exponent (default: ${DEFAULT-VALUE}).")
+
+        @Option(
+                names = "--zipf-alpha",
+                paramLabel = "A",
+                description = "transfer-skewed: Zipf exponent (default: ${DEFAULT-VALUE}).")
         double zipfAlpha = 1.5;
-        @Option(names = "--payload-bytes", paramLabel = "B", description = "Insert/emit payload (default: ${DEFAULT-VALUE}).")
+
+        @Option(
+                names = "--payload-bytes",
+                paramLabel = "B",
+                description = "Insert/emit payload (default: ${DEFAULT-VALUE}).")
         int payloadBytes = 64;
-        @Option(names = "--seed", paramLabel = "S", description = "Transfer argument generator seed (default: ${DEFAULT-VALUE}).")
+
+        @Option(
+                names = "--seed",
+                paramLabel = "S",
+                description = "Transfer argument generator seed (default: ${DEFAULT-VALUE}).")
         long seed = 42;
-        @Option(names = "--reducer", paramLabel = "R", description = "custom profile: the reducer (or replace a profile's call).")
+
+        @Option(
+                names = "--reducer",
+                paramLabel = "R",
+                description = "custom profile: the reducer (or replace a profile's call).")
         String reducer;
-        @Option(names = "--args-json", paramLabel = "JSON", description = "Its argument template, e.g. '[\"$client\", \"$seq\", 64, true]'.")
+
+        @Option(
+                names = "--args-json",
+                paramLabel = "JSON",
+                description = "Its argument template, e.g. '[\"$client\", \"$seq\", 64, true]'.")
         String argsJson;
 
         @Override
@@ -180,39 +280,68 @@ public final class BenchmarkCommand implements Runnable {
         }
     }
 
-    @Command(name = "run", mixinStandardHelpOptions = true,
-            description = {"Call <reducer> of <module> on <node> (a registered node, or host:port) under load.",
-                    "--args-json is a JSON array of its arguments with placeholders: $seq (per connection, from 1), $worker (connection "
-                    + "index), $op (call number over all connections), $client (<run id>-<worker>), $now_ms, $max_seq, $max_client, "
-                    + "$total_sent; values are converted to the declared parameter types.",
-                    "On benchmark-workload, a workload call with track_progress = true is checked against total_committed, and "
-                    + "transfer against total_balance."})
+    @Command(
+            name = "run",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Call <reducer> of <module> on <node> (a registered node, or host:port) under load.",
+                "--args-json is a JSON array of its arguments with placeholders: $seq (per connection, from 1), $worker (connection "
+                        + "index), $op (call number over all connections), $client (<run id>-<worker>), $now_ms, $max_seq, $max_client, "
+                        + "$total_sent; values are converted to the declared parameter types.",
+                "On benchmark-workload, a workload call with track_progress = true is checked against total_committed, and "
+                        + "transfer against total_balance."
+            })
     static final class Run implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
+
         @Parameters(index = "0", paramLabel = "<node>")
         String node;
+
         @Parameters(index = "1", paramLabel = "<module>")
         String module;
+
         @Parameters(index = "2", paramLabel = "<reducer>")
         String reducer;
+
         @Mixin
         LoadOptions load;
+
         @Option(names = "--args-json", paramLabel = "JSON", description = "Argument template (default: []).")
         String argsJson = "[]";
+
         @Option(names = "--name", description = "Name of the run in the reports.")
         String name;
-        @Option(names = "--verify-committed", negatable = true, description = "Check that total_committed grew by the acknowledged calls (default: from the arguments).")
+
+        @Option(
+                names = "--verify-committed",
+                negatable = true,
+                description =
+                        "Check that total_committed grew by the acknowledged calls (default: from the arguments).")
         Boolean verifyCommitted;
-        @Option(names = "--verify-balance", negatable = true, description = "Check that total_balance did not change (default: for transfer).")
+
+        @Option(
+                names = "--verify-balance",
+                negatable = true,
+                description = "Check that total_balance did not change (default: for transfer).")
         Boolean verifyBalance;
-        @Option(names = "--verify-query", paramLabel = "Q", description = "Run query Q after the run and report its answer.")
+
+        @Option(
+                names = "--verify-query",
+                paramLabel = "Q",
+                description = "Run query Q after the run and report its answer.")
         String verifyQuery;
+
         @Option(names = "--verify-args-json", paramLabel = "JSON", description = "Its arguments (default: []).")
         String verifyArgsJson = "[]";
+
         @Option(names = "--verify-expect-json", paramLabel = "JSON", description = "The answer it must give.")
         String verifyExpectJson;
-        @Option(names = "--throughput-query", paramLabel = "Q", description = "A counter query whose rate over the measured window is reported.")
+
+        @Option(
+                names = "--throughput-query",
+                paramLabel = "Q",
+                description = "A counter query whose rate over the measured window is reported.")
         String throughputQuery;
 
         @Override
@@ -234,22 +363,40 @@ public final class BenchmarkCommand implements Runnable {
         }
     }
 
-    @Command(name = "scenario", mixinStandardHelpOptions = true,
-            description = {"Run the scenarios of a TOML file in order: [[scenario]] tables with keys name, node, profile, module_name, "
-                    + "reducer_name, args_json, duration_ms, warmup_ms, connections, inflight, rate, ack, output, html, reset_before, "
-                    + "verify = {mode, query_name, args_json, expect_json}, verify_committed, verify_balance, throughput_query_name, "
-                    + "accounts, zipf_alpha, ... (scripts/bench/README.md)."})
+    @Command(
+            name = "scenario",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Run the scenarios of a TOML file in order: [[scenario]] tables with keys name, node, profile, module_name, "
+                        + "reducer_name, args_json, duration_ms, warmup_ms, connections, inflight, rate, ack, output, html, reset_before, "
+                        + "verify = {mode, query_name, args_json, expect_json}, verify_committed, verify_balance, throughput_query_name, "
+                        + "accounts, zipf_alpha, ... (scripts/bench/README.md)."
+            })
     static final class Scenario implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
+
         @Parameters(index = "0", paramLabel = "<file.toml>")
         Path file;
-        @Option(names = "--node", paramLabel = "NODE", description = "Run every scenario against NODE instead of the node it names.")
+
+        @Option(
+                names = "--node",
+                paramLabel = "NODE",
+                description = "Run every scenario against NODE instead of the node it names.")
         String node;
-        @Option(names = "--token", paramLabel = "TOKEN", description = "The node's admin token (default: the registry's, if any).")
+
+        @Option(
+                names = "--token",
+                paramLabel = "TOKEN",
+                description = "The node's admin token (default: the registry's, if any).")
         String token;
-        @Option(names = "--output-dir", paramLabel = "DIR", description = "Reports of scenarios without 'output' go to DIR/<name>.json and .html.")
+
+        @Option(
+                names = "--output-dir",
+                paramLabel = "DIR",
+                description = "Reports of scenarios without 'output' go to DIR/<name>.json and .html.")
         Path outputDir;
+
         @Option(names = "--quiet", description = "No progress lines.")
         boolean quiet;
 

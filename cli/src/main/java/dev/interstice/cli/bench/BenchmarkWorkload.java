@@ -32,7 +32,8 @@ public final class BenchmarkWorkload {
     public static byte[] wasm() {
         try (InputStream in = BenchmarkWorkload.class.getResourceAsStream(RESOURCE)) {
             if (in == null)
-                throw new IllegalStateException(RESOURCE + " is not on the classpath (build modules/: ./mvnw -pl modules package)");
+                throw new IllegalStateException(
+                        RESOURCE + " is not on the classpath (build modules/: ./mvnw -pl modules package)");
             return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -47,7 +48,8 @@ public final class BenchmarkWorkload {
     public static int seedAccounts(CallTarget control, int count, long initialBalance) throws Exception {
         int calls = 0;
         while (accountCount(control) < count) {
-            control.call(MODULE, "seed_accounts", List.of(u32(count), i64(initialBalance))).get(5, TimeUnit.MINUTES);
+            control.call(MODULE, "seed_accounts", List.of(u32(count), i64(initialBalance)))
+                    .get(5, TimeUnit.MINUTES);
             if (++calls > count / 1000 + 100) throw new IllegalStateException("seed_accounts makes no progress");
         }
         return calls;
@@ -62,13 +64,21 @@ public final class BenchmarkWorkload {
     }
 
     /** Workload transactions committed with track_progress = true (all clients). */
-    public static Probe totalCommitted() { return Probe.query(MODULE, "total_committed", List.of()); }
+    public static Probe totalCommitted() {
+        return Probe.query(MODULE, "total_committed", List.of());
+    }
 
-    public static Probe fanoutSeen() { return Probe.query(MODULE, "fanout_seen", List.of()); }
+    public static Probe fanoutSeen() {
+        return Probe.query(MODULE, "fanout_seen", List.of());
+    }
 
-    public static Probe tickCount() { return Probe.query(MODULE, "tick_count", List.of()); }
+    public static Probe tickCount() {
+        return Probe.query(MODULE, "tick_count", List.of());
+    }
 
-    public static Probe totalBalance() { return Probe.query(MODULE, "total_balance", List.of()); }
+    public static Probe totalBalance() {
+        return Probe.query(MODULE, "total_balance", List.of());
+    }
 
     /** total_committed grows by exactly the number of acknowledged calls. */
     public static Verification committedMatchesAcks() {
@@ -90,7 +100,9 @@ public final class BenchmarkWorkload {
         return "[\"$client\", \"$seq\", " + payloadBytes + ", true]";
     }
 
-    static IntersticeValue tickArg(long ms) { return u64(ms); }
+    static IntersticeValue tickArg(long ms) {
+        return u64(ms);
+    }
 
     /**
      * The checks a call of {@code reducer} of this module supports, judged from its argument template: transfer keeps
@@ -109,7 +121,11 @@ public final class BenchmarkWorkload {
             } catch (IOException e) {
                 return out; // the template's own parsing reports it
             }
-            if (args != null && args.isArray() && args.size() == params.size() && args.get(track).isBoolean() && args.get(track).asBoolean()) {
+            if (args != null
+                    && args.isArray()
+                    && args.size() == params.size()
+                    && args.get(track).isBoolean()
+                    && args.get(track).asBoolean()) {
                 out.add(committedMatchesAcks());
                 if (reducer.equals("emit_event")) out.add(fanoutMatchesAcks());
             }

@@ -28,7 +28,9 @@ public final class InProcessConnector implements Connector {
         this.description = description;
     }
 
-    public Node node() { return node; }
+    public Node node() {
+        return node;
+    }
 
     @Override
     public CallTarget connect(int index, int inflight) {
@@ -37,18 +39,26 @@ public final class InProcessConnector implements Connector {
     }
 
     @Override
-    public Optional<ModuleSchema> schema(String module) { return node.schema(module); }
+    public Optional<ModuleSchema> schema(String module) {
+        return node.schema(module);
+    }
 
     @Override
-    public String ackMode() { return ack.name().toLowerCase(); }
+    public String ackMode() {
+        return ack.name().toLowerCase();
+    }
 
     @Override
-    public String describe() { return description; }
+    public String describe() {
+        return description;
+    }
 
     private class Direct implements CallTarget {
         final CallContext caller;
 
-        Direct(CallContext caller) { this.caller = caller; }
+        Direct(CallContext caller) {
+            this.caller = caller;
+        }
 
         @Override
         public CompletableFuture<Void> call(String module, String reducer, List<IntersticeValue> args) {
@@ -76,8 +86,12 @@ public final class InProcessConnector implements Connector {
         Pooled(CallContext caller, int index, int inflight) {
             super(caller);
             var n = new AtomicInteger();
-            threads = Executors.newFixedThreadPool(inflight,
-                    r -> Thread.ofPlatform().daemon().name("load-c" + index + "-" + n.getAndIncrement()).unstarted(r));
+            threads = Executors.newFixedThreadPool(
+                    inflight,
+                    r -> Thread.ofPlatform()
+                            .daemon()
+                            .name("load-c" + index + "-" + n.getAndIncrement())
+                            .unstarted(r));
         }
 
         @Override
@@ -91,6 +105,8 @@ public final class InProcessConnector implements Connector {
         }
 
         @Override
-        public void close() { threads.shutdownNow(); }
+        public void close() {
+            threads.shutdownNow();
+        }
     }
 }

@@ -33,10 +33,14 @@ public final class LoadDriver {
 
     private final Consumer<String> out;
 
-    public LoadDriver() { this(System.err); }
+    public LoadDriver() {
+        this(System.err);
+    }
 
     /** {@code out}: where progress lines go. */
-    public LoadDriver(PrintStream out) { this.out = out::println; }
+    public LoadDriver(PrintStream out) {
+        this.out = out::println;
+    }
 
     /** {@code out}: where progress lines go (flushed after each). */
     public LoadDriver(PrintWriter out) {
@@ -65,8 +69,11 @@ public final class LoadDriver {
         final long[] lastSeq;
         final String[] clients;
         final long[] unfinished;
-        long t0, warmupEnd, end;
-        long[] gcStart = {0, 0, 0}, gcEnd = {0, 0, 0};
+        long t0;
+        long warmupEnd;
+        long end;
+        long[] gcStart = {0, 0, 0};
+        long[] gcEnd = {0, 0, 0};
 
         Run(Connector connector, LoadConfig cfg, CallTarget control) {
             this.connector = connector;
@@ -86,7 +93,8 @@ public final class LoadDriver {
             var measured = new Histogram(3);
             var rateStart = new LinkedHashMap<String, Long>();
             var rates = new LinkedHashMap<String, LoadResult.Rate>();
-            long measuredAcks = 0, measuredErrors = 0;
+            long measuredAcks = 0;
+            long measuredErrors = 0;
             double measuredMs = 0;
             long startedAtMs = System.currentTimeMillis();
             try {
@@ -101,7 +109,8 @@ public final class LoadDriver {
                 }
                 if (cfg.warmupMs() == 0) {
                     gcStart = jvmCounters();
-                    for (var e : cfg.rates().entrySet()) rateStart.put(e.getKey(), e.getValue().read(control));
+                    for (var e : cfg.rates().entrySet())
+                        rateStart.put(e.getKey(), e.getValue().read(control));
                 }
                 parkUntil(t0); // nothing is sent before t0
                 Histogram interval = null;
@@ -128,7 +137,8 @@ public final class LoadDriver {
                     if (cfg.progress()) progress(iv, measuredAcks);
                     if (boundary == warmupEnd && phase == LoadResult.Phase.WARMUP) {
                         gcStart = jvmCounters();
-                        for (var e : cfg.rates().entrySet()) rateStart.put(e.getKey(), e.getValue().read(control));
+                        for (var e : cfg.rates().entrySet())
+                            rateStart.put(e.getKey(), e.getValue().read(control));
                     }
                     from = now;
                     if (boundary == end) {
@@ -137,17 +147,8 @@ public final class LoadDriver {
                     }
                     if (boundary == nextTick) nextTick += sampleNs;
                 }
-                for (var e : cfg.rates().entrySet()) {
-                    long a = rateStart.get(e.getKey()), b = e.getValue().read(control);
-                    rates.put(e.getKey(), new LoadResult.Rate(a, b, measuredMs <= 0 ? 0 : (b - a) * 1000.0 / measuredMs));
-                }
-                // each sender waits for its calls (drain timeout) before it ends; one stuck inside a call is abandoned
-                long joinDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(cfg.drainTimeoutMs() + 5_000);
-                for (int i = 0; i < senders.size(); i++) {
-                    Thread t = senders.get(i);
-                    t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(joinDeadline - System.nanoTime())));
-                    if (t.isAlive() && unfinished[i] == 0) unfinished[i] = 1;
-                }
+                readRates(rateStart, measuredMs, rates);
+                joinSenders(senders);
                 long now = System.nanoTime();
                 interval = recorder.getIntervalHistogram(interval);
                 long errs = intervalErrors.sumThenReset();
@@ -172,37 +173,102 @@ public final class LoadDriver {
                     maxWorker = i;
                 }
             // after the run $max_seq / $max_client name the connection that sent the most (upstream's meaning)
-            var after = new TemplateContext(maxSeq, maxWorker, sent.get(), maxClient, System.currentTimeMillis(), maxSeq, maxClient, sent.get());
-            for (Verification v : cfg.verifications()) {
-                try {
-                    checks.add(v.after(control, counts, after));
-                } catch (Exception e) {
-                    checks.add(new Verification.Check(v.name(), false, 0, 0, 0, "could not verify: " + message(e)));
-                }
-            }
+            var after = new TemplateContext(
+                    maxSeq,
+                    maxWorker,
+                    sent.get(),
+                    maxClient,
+                    System.currentTimeMillis(),
+                    maxSeq,
+                    maxClient,
+                    sent.get());
+            for (Verification v : cfg.verifications()) checks.add(check(v, counts, after));
             var samples = new LinkedHashMap<String, Long>();
             errorSamples.forEach((k, v) -> samples.put(k, v.sum()));
+            var env = measuredEnvironment();
+            return new LoadResult(
+                    cfg,
+                    connector.describe(),
+                    connector.ackMode(),
+                    startedAtMs,
+                    System.currentTimeMillis(),
+                    measuredMs,
+                    measuredAcks,
+                    measuredErrors,
+                    counts,
+                    maxSeq,
+                    maxClient,
+                    measured,
+                    timeline,
+                    rates,
+                    samples,
+                    checks,
+                    env);
+        }
+
+        /** The measured rate of each probe, from its reading at the start of the measured window to now. */
+        private void readRates(Map<String, Long> rateStart, double measuredMs, Map<String, LoadResult.Rate> rates)
+                throws Exception {
+            for (var e : cfg.rates().entrySet()) {
+                long a = rateStart.get(e.getKey());
+                long b = e.getValue().read(control);
+                rates.put(e.getKey(), new LoadResult.Rate(a, b, measuredMs <= 0 ? 0 : (b - a) * 1000.0 / measuredMs));
+            }
+        }
+
+        /** Each sender waits for its calls (drain timeout) before it ends; one stuck inside a call is abandoned. */
+        private void joinSenders(List<Thread> senders) throws InterruptedException {
+            long joinDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(cfg.drainTimeoutMs() + 5_000);
+            for (int i = 0; i < senders.size(); i++) {
+                Thread t = senders.get(i);
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(joinDeadline - System.nanoTime())));
+                if (t.isAlive() && unfinished[i] == 0) unfinished[i] = 1;
+            }
+        }
+
+        private Verification.Check check(Verification v, Verification.Counts counts, TemplateContext after) {
+            try {
+                return v.after(control, counts, after);
+            } catch (Exception e) {
+                return new Verification.Check(v.name(), false, 0, 0, 0, "could not verify: " + message(e));
+            }
+        }
+
+        private Map<String, Object> measuredEnvironment() {
             var env = environment();
             // this JVM's collections during the measured window (in process, the node's pauses are in the latencies)
             env.put("gc_collections_measured", gcEnd[0] - gcStart[0]);
             env.put("gc_time_ms_measured", gcEnd[1] - gcStart[1]);
             // CPU time this JVM (the load generator; in process also the node) used in the measured window
             if (gcStart[2] >= 0 && gcEnd[2] >= 0) env.put("process_cpu_ms_measured", gcEnd[2] - gcStart[2]);
-            return new LoadResult(cfg, connector.describe(), connector.ackMode(), startedAtMs, System.currentTimeMillis(),
-                    measuredMs, measuredAcks, measuredErrors, counts, maxSeq, maxClient, measured, timeline, rates, samples,
-                    checks, env);
+            return env;
         }
 
         LoadResult.Interval interval(long from, long to, LoadResult.Phase phase, Histogram h, long errs) {
             boolean any = h.getTotalCount() > 0;
-            return new LoadResult.Interval((from - t0) / 1e6, (to - from) / 1e6, phase, h.getTotalCount(), errs,
-                    any ? h.getValueAtPercentile(50) : 0, any ? h.getValueAtPercentile(99) : 0, any ? h.getMaxValue() : 0);
+            return new LoadResult.Interval(
+                    (from - t0) / 1e6,
+                    (to - from) / 1e6,
+                    phase,
+                    h.getTotalCount(),
+                    errs,
+                    any ? h.getValueAtPercentile(50) : 0,
+                    any ? h.getValueAtPercentile(99) : 0,
+                    any ? h.getMaxValue() : 0);
         }
 
         void progress(LoadResult.Interval iv, long measuredAcks) {
-            out.accept(String.format(Locale.ROOT, "[%7.1fs %-7s] %,10d/s  errors %-6d p50 %9s  p99 %9s  max %9s  acknowledged (measured) %,d",
-                    (iv.startMs() + iv.lengthMs()) / 1000.0, iv.phase().name().toLowerCase(), Math.round(iv.tps()), iv.errors(),
-                    Reports.us(iv.p50Us()), Reports.us(iv.p99Us()), Reports.us(iv.maxUs()), measuredAcks));
+            out.accept(String.format(
+                    Locale.ROOT,
+                    "[%7.1fs %-7s] %,10d/s  errors %-6d p50 %9s  p99 %9s  max %9s  acknowledged (measured) %,d",
+                    (iv.startMs() + iv.lengthMs()) / 1000.0,
+                    iv.phase().name().toLowerCase(),
+                    Math.round(iv.tps()),
+                    iv.errors(),
+                    Reports.us(iv.p50Us()),
+                    Reports.us(iv.p99Us()),
+                    Reports.us(iv.maxUs()),
+                    measuredAcks));
         }
 
         /** The sender of connection {@code idx}. */
@@ -211,7 +277,8 @@ public final class LoadDriver {
             var permits = new Semaphore(inflight);
             String client = clients[idx];
             long seq = 0;
-            long interval = 0, next = 0;
+            long interval = 0;
+            long next = 0;
             if (cfg.openLoop()) {
                 double perConnection = cfg.rate() / cfg.connections();
                 interval = Math.max(1, Math.round(1e9 / perConnection));
@@ -275,7 +342,8 @@ public final class LoadDriver {
                 intervalErrors.increment();
                 String m = message(e);
                 var adder = errorSamples.get(m);
-                if (adder == null && errorSamples.size() < MAX_ERROR_SAMPLES) adder = errorSamples.computeIfAbsent(m, k -> new LongAdder());
+                if (adder == null && errorSamples.size() < MAX_ERROR_SAMPLES)
+                    adder = errorSamples.computeIfAbsent(m, k -> new LongAdder());
                 if (adder == null) adder = errorSamples.computeIfAbsent("(other errors)", k -> new LongAdder());
                 adder.increment();
             }
@@ -283,9 +351,11 @@ public final class LoadDriver {
     }
 
     static String message(Throwable e) {
-        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) e = e.getCause();
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null)
+            e = e.getCause();
         String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null ? "" : ": " + (m.length() > 300 ? m.substring(0, 300) + "..." : m));
+        return e.getClass().getSimpleName()
+                + (m == null ? "" : ": " + (m.length() > 300 ? m.substring(0, 300) + "..." : m));
     }
 
     static void parkUntil(long deadlineNs) {
@@ -299,13 +369,15 @@ public final class LoadDriver {
 
     /** Collections, their total time (ms) and the CPU time (ms, all threads; -1 if unknown) of this JVM so far. */
     static long[] jvmCounters() {
-        long n = 0, ms = 0, cpu = -1;
+        long n = 0;
+        long ms = 0;
+        long cpu = -1;
         for (var b : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
             n += Math.max(0, b.getCollectionCount());
             ms += Math.max(0, b.getCollectionTime());
         }
-        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os)
-            cpu = os.getProcessCpuTime() / 1_000_000;
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) cpu = os.getProcessCpuTime() / 1_000_000;
         return new long[] {n, ms, cpu};
     }
 
@@ -314,10 +386,14 @@ public final class LoadDriver {
         env.put("available_processors", Runtime.getRuntime().availableProcessors());
         env.put("java_version", System.getProperty("java.version"));
         env.put("java_vm", System.getProperty("java.vm.name"));
-        env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        env.put(
+                "os",
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"));
         env.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
         try {
-            var load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            var load = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                    .getSystemLoadAverage();
             if (load >= 0) env.put("load_average_1m_at_end", load);
         } catch (RuntimeException ignored) {
             // not available on this platform

@@ -35,22 +35,39 @@ public record LoadResult(
         List<Verification.Check> checks,
         Map<String, Object> environment) {
 
-    public enum Phase { WARMUP, MEASURE, DRAIN }
+    public enum Phase {
+        WARMUP,
+        MEASURE,
+        DRAIN
+    }
 
     /** One timeline interval: [startMs, startMs + lengthMs) since the run started. */
-    public record Interval(double startMs, double lengthMs, Phase phase, long acknowledged, long errors,
-                           long p50Us, long p99Us, long maxUs) {
-        public double tps() { return lengthMs <= 0 ? 0 : acknowledged * 1000.0 / lengthMs; }
+    public record Interval(
+            double startMs,
+            double lengthMs,
+            Phase phase,
+            long acknowledged,
+            long errors,
+            long p50Us,
+            long p99Us,
+            long maxUs) {
+        public double tps() {
+            return lengthMs <= 0 ? 0 : acknowledged * 1000.0 / lengthMs;
+        }
     }
 
     public record Rate(long start, long end, double perSecond) {}
 
-    public double throughputTps() { return measuredMs <= 0 ? 0 : acknowledged * 1000.0 / measuredMs; }
+    public double throughputTps() {
+        return measuredMs <= 0 ? 0 : acknowledged * 1000.0 / measuredMs;
+    }
 
     /** A latency percentile in µs (0 when nothing was acknowledged). */
     public long latencyUs(double percentile) {
         return latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(percentile);
     }
 
-    public boolean verified() { return checks.stream().allMatch(Verification.Check::passed); }
+    public boolean verified() {
+        return checks.stream().allMatch(Verification.Check::passed);
+    }
 }

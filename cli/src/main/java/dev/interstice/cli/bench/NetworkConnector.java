@@ -2,8 +2,8 @@ package dev.interstice.cli.bench;
 
 import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.value.IntersticeValue;
-import dev.interstice.network.AdminToken;
 import dev.interstice.network.Acknowledged;
+import dev.interstice.network.AdminToken;
 import dev.interstice.network.NetworkException;
 import dev.interstice.network.NodeClient;
 import dev.interstice.network.wire.Message;
@@ -42,19 +42,27 @@ public final class NetworkConnector implements Connector {
     }
 
     private NodeClient open(int inflight) {
-        var opts = NodeClient.Options.client().withRequestTimeout(requestTimeout).withConnectTimeout(Duration.ofSeconds(3))
+        var opts = NodeClient.Options.client()
+                .withRequestTimeout(requestTimeout)
+                .withConnectTimeout(Duration.ofSeconds(3))
                 .withMaxInFlight(Math.max(1, inflight));
         if (token != null) opts = opts.withAdminToken(token);
         return NodeClient.connect(address, opts);
     }
 
     /** The node's id, as it announced itself. */
-    public String nodeId() { return meta.nodeId(); }
+    public String nodeId() {
+        return meta.nodeId();
+    }
 
-    public String nodeName() { return meta.nodeName(); }
+    public String nodeName() {
+        return meta.nodeName();
+    }
 
     /** Pings the node over the control connection. */
-    public Duration ping() { return meta.ping(); }
+    public Duration ping() {
+        return meta.ping();
+    }
 
     @Override
     public CallTarget connect(int index, int inflight) {
@@ -63,11 +71,15 @@ public final class NetworkConnector implements Connector {
 
     @Override
     public Optional<ModuleSchema> schema(String module) {
-        return meta.schema(meta.isAdmin()).modules().stream().filter(m -> m.name().equals(module)).findFirst();
+        return meta.schema(meta.isAdmin()).modules().stream()
+                .filter(m -> m.name().equals(module))
+                .findFirst();
     }
 
     @Override
-    public String ackMode() { return durable ? "durable" : "fast"; }
+    public String ackMode() {
+        return durable ? "durable" : "fast";
+    }
 
     @Override
     public String describe() {
@@ -76,12 +88,16 @@ public final class NetworkConnector implements Connector {
     }
 
     @Override
-    public void close() { meta.close(); }
+    public void close() {
+        meta.close();
+    }
 
     private final class Target implements CallTarget {
         private final NodeClient client;
 
-        Target(NodeClient client) { this.client = client; }
+        Target(NodeClient client) {
+            this.client = client;
+        }
 
         @Override
         public CompletableFuture<Void> call(String module, String reducer, List<IntersticeValue> args) {
@@ -92,7 +108,8 @@ public final class NetworkConnector implements Connector {
         private Void acknowledged(Message.Reply r) {
             if (r instanceof Message.Called c) {
                 if (durable && c.acknowledged() == Acknowledged.FAST)
-                    throw new CompletionException(new IllegalStateException("durable acknowledgement requested, the node answered FAST"));
+                    throw new CompletionException(
+                            new IllegalStateException("durable acknowledgement requested, the node answered FAST"));
                 return null;
             }
             throw failure(r);
@@ -100,18 +117,22 @@ public final class NetworkConnector implements Connector {
 
         @Override
         public CompletableFuture<IntersticeValue> query(String module, String query, List<IntersticeValue> args) {
-            return client.request(id -> new Message.Query(id, module, query, "", args), requestTimeout).thenApply(r -> {
-                if (r instanceof Message.QueryResult q) return q.value();
-                throw failure(r);
-            });
+            return client.request(id -> new Message.Query(id, module, query, "", args), requestTimeout)
+                    .thenApply(r -> {
+                        if (r instanceof Message.QueryResult q) return q.value();
+                        throw failure(r);
+                    });
         }
 
         private static CompletionException failure(Message.Reply r) {
-            if (r instanceof Message.Error e) return new CompletionException(new NetworkException(e.kind(), e.message()));
+            if (r instanceof Message.Error e)
+                return new CompletionException(new NetworkException(e.kind(), e.message()));
             return new CompletionException(new IllegalStateException("unexpected reply type " + r.type()));
         }
 
         @Override
-        public void close() { client.close(); }
+        public void close() {
+            client.close();
+        }
     }
 }

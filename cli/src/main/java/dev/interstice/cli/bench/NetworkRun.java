@@ -26,18 +26,33 @@ final class NetworkRun {
         String module = s.module != null ? s.module : BenchmarkWorkload.MODULE;
         NodeRef ref = NodeRef.resolve(s.node, s.token);
         String ack = s.ackMode(profile);
-        try (var connector = new NetworkConnector(ref.address(), ref.token(), ack.equals("durable"), Duration.ofMillis(s.timeoutMs), ref.label())) {
-            ModuleSchema schema = connector.schema(module).orElseThrow(() -> new IllegalArgumentException(ref.label() + " has no module '"
-                    + module + "'" + (ref.token() == null ? " visible without its admin token" : "")
-                    + (module.equals(BenchmarkWorkload.MODULE) ? " (serve it with: interstice example benchmark)" : "")));
-            var cfg = new LoadConfig().name(s.displayName()).module(module).connections(s.connections).inflight(s.inflight)
-                    .durationMs(s.durationMs).warmupMs(s.warmupMs).rate(s.rate).sampleMs(s.sampleMs).progress(!s.quiet);
+        try (var connector = new NetworkConnector(
+                ref.address(), ref.token(), ack.equals("durable"), Duration.ofMillis(s.timeoutMs), ref.label())) {
+            ModuleSchema schema = connector
+                    .schema(module)
+                    .orElseThrow(() -> new IllegalArgumentException(ref.label() + " has no module '"
+                            + module + "'" + (ref.token() == null ? " visible without its admin token" : "")
+                            + (module.equals(BenchmarkWorkload.MODULE)
+                                    ? " (serve it with: interstice example benchmark)"
+                                    : "")));
+            var cfg = new LoadConfig()
+                    .name(s.displayName())
+                    .module(module)
+                    .connections(s.connections)
+                    .inflight(s.inflight)
+                    .durationMs(s.durationMs)
+                    .warmupMs(s.warmupMs)
+                    .rate(s.rate)
+                    .sampleMs(s.sampleMs)
+                    .progress(!s.quiet);
             try (CallTarget control = connector.connect(-1, 1)) {
                 if (s.resetBefore) {
-                    if (schema.reducer("reset").isEmpty()) throw new IllegalArgumentException("reset_before: module '" + module + "' has no reducer 'reset'");
+                    if (schema.reducer("reset").isEmpty())
+                        throw new IllegalArgumentException(
+                                "reset_before: module '" + module + "' has no reducer 'reset'");
                     control.call(module, "reset", List.of()).get(1, TimeUnit.MINUTES);
                 }
-                Profiles.Prepared prepared = c -> { };
+                Profiles.Prepared prepared = c -> {};
                 if (profile != null) {
                     Profiles.Workload w = s.workload;
                     if (profile.name().equals("custom") || s.reducer != null) {
@@ -60,9 +75,12 @@ final class NetworkRun {
                         }
                     }
                 }
-                if (Boolean.TRUE.equals(s.verifyCommitted) && !has(cfg, "total_committed")) cfg.verify(BenchmarkWorkload.committedMatchesAcks());
-                if (Boolean.TRUE.equals(s.verifyBalance) && !has(cfg, "total_balance")) cfg.verify(BenchmarkWorkload.balanceUnchanged());
-                if (s.verifyQuery != null) cfg.verify(queryCheck(schema, s.verifyQuery, s.verifyArgsJson, s.verifyExpectJson));
+                if (Boolean.TRUE.equals(s.verifyCommitted) && !has(cfg, "total_committed"))
+                    cfg.verify(BenchmarkWorkload.committedMatchesAcks());
+                if (Boolean.TRUE.equals(s.verifyBalance) && !has(cfg, "total_balance"))
+                    cfg.verify(BenchmarkWorkload.balanceUnchanged());
+                if (s.verifyQuery != null)
+                    cfg.verify(queryCheck(schema, s.verifyQuery, s.verifyArgsJson, s.verifyExpectJson));
                 if (s.throughputQuery != null) {
                     var q = query(schema, s.throughputQuery);
                     var args = typed(schema, q.arguments(), s.throughputQueryArgsJson);
@@ -71,7 +89,10 @@ final class NetworkRun {
                 cfg.note("node", ref.label() + " at " + ref.address());
                 cfg.note("transport", "TCP, node protocol, " + s.inflight + " request(s) in flight per connection");
                 if (s.command != null) cfg.note("command", s.command);
-                if (s.inflight > 64) cfg.note("inflight_warning", "the node admits at most its max in-flight (default 64) per connection");
+                if (s.inflight > 64)
+                    cfg.note(
+                            "inflight_warning",
+                            "the node admits at most its max in-flight (default 64) per connection");
                 LoadResult r;
                 try {
                     r = new LoadDriver(err).run(connector, cfg);
@@ -107,8 +128,10 @@ final class NetworkRun {
     }
 
     private static QuerySchema query(ModuleSchema schema, String name) {
-        return schema.query(name).orElseThrow(() -> new IllegalArgumentException("module '" + schema.name() + "' has no query '" + name
-                + "'; its queries: " + schema.queries().stream().map(QuerySchema::name).toList()));
+        return schema.query(name)
+                .orElseThrow(() -> new IllegalArgumentException("module '" + schema.name() + "' has no query '" + name
+                        + "'; its queries: "
+                        + schema.queries().stream().map(QuerySchema::name).toList()));
     }
 
     private static List<IntersticeValue> typed(ModuleSchema schema, List<FieldDef> params, String json) {
@@ -125,13 +148,21 @@ final class NetworkRun {
     static Verification queryCheck(ModuleSchema schema, String name, String argsJson, String expectJson) {
         QuerySchema q = query(schema, name);
         ArgTemplate args = ArgTemplate.parse(argsJson, q.arguments(), schema.typeDefinitions());
-        IntersticeValue expected = expectJson == null ? null
-                : typed(schema, List.of(new FieldDef("expected", q.returnType())), "[" + expectJson + "]").getFirst();
+        IntersticeValue expected = expectJson == null
+                ? null
+                : typed(schema, List.of(new FieldDef("expected", q.returnType())), "[" + expectJson + "]")
+                        .getFirst();
         return Verification.after("query " + name, (control, counts, after) -> {
-            IntersticeValue v = control.query(schema.name(), name, args.next(after)).get(1, TimeUnit.MINUTES);
+            IntersticeValue v =
+                    control.query(schema.name(), name, args.next(after)).get(1, TimeUnit.MINUTES);
             if (expected == null) return new Verification.Check("query " + name, true, 0, 0, 0, "answered " + show(v));
             boolean ok = expected.equals(v);
-            return new Verification.Check("query " + name, ok, 0, 0, 0,
+            return new Verification.Check(
+                    "query " + name,
+                    ok,
+                    0,
+                    0,
+                    0,
                     ok ? "answered the expected " + show(v) : "answered " + show(v) + ", expected " + show(expected));
         });
     }
@@ -149,10 +180,14 @@ final class NetworkRun {
             case IntersticeValue.Bool x -> Boolean.toString(x.value());
             case IntersticeValue.Str x -> '"' + x.value() + '"';
             case IntersticeValue.Option x -> x.value() == null ? "null" : show(x.value());
-            case IntersticeValue.Vec x -> x.items().stream().map(NetworkRun::show).collect(java.util.stream.Collectors.joining(", ", "[", "]"));
-            case IntersticeValue.Tuple x -> x.items().stream().map(NetworkRun::show).collect(java.util.stream.Collectors.joining(", ", "(", ")"));
-            case IntersticeValue.Struct x -> x.fields().stream().map(f -> f.name() + ": " + show(f.value()))
-                    .collect(java.util.stream.Collectors.joining(", ", "{", "}"));
+            case IntersticeValue.Vec x ->
+                x.items().stream().map(NetworkRun::show).collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+            case IntersticeValue.Tuple x ->
+                x.items().stream().map(NetworkRun::show).collect(java.util.stream.Collectors.joining(", ", "(", ")"));
+            case IntersticeValue.Struct x ->
+                x.fields().stream()
+                        .map(f -> f.name() + ": " + show(f.value()))
+                        .collect(java.util.stream.Collectors.joining(", ", "{", "}"));
             default -> v.toString();
         };
     }

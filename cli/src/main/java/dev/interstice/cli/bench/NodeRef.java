@@ -15,11 +15,14 @@ record NodeRef(String label, String address, AdminToken token) {
         var entry = NodeRegistry.lookup(ref);
         if (entry.isPresent()) {
             String t = entry.get().adminToken();
-            return new NodeRef("node '" + entry.get().name() + "'", entry.get().address(),
+            return new NodeRef(
+                    "node '" + entry.get().name() + "'",
+                    entry.get().address(),
                     explicit != null ? explicit : t == null ? null : AdminToken.of(t));
         }
         if (ref.matches(".+:\\d{1,5}")) return new NodeRef(ref, ref, explicit);
-        throw new IllegalArgumentException("unknown node '" + ref + "': not in the node registry (" + NodeRegistry.file()
-                + ") and not a host:port. Start the benchmark node with: interstice example benchmark (registers 'benchmark-example')");
+        throw new IllegalArgumentException(
+                "unknown node '" + ref + "': not in the node registry (" + NodeRegistry.file()
+                        + ") and not a host:port. Start the benchmark node with: interstice example benchmark (registers 'benchmark-example')");
     }
 }

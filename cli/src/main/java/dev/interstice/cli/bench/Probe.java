@@ -20,7 +20,9 @@ public interface Probe {
             var v = control.query(module, query, args).get(60, TimeUnit.SECONDS);
             if (!(v instanceof IntersticeValue.Struct s))
                 throw new IllegalStateException(module + "." + query + " did not return a struct: " + v);
-            var f = s.fields().stream().filter(x -> x.name().equals(field)).findFirst()
+            var f = s.fields().stream()
+                    .filter(x -> x.name().equals(field))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalStateException(module + "." + query + " has no field " + field));
             return asLong(f.value(), module + "." + query + "." + field);
         };

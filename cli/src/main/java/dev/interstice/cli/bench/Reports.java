@@ -16,8 +16,10 @@ import java.util.Map;
 public final class Reports {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** Percentiles of the latency distribution written to the JSON report and drawn in the HTML chart. */
-    static final double[] SPECTRUM = {0, 10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 92.5, 95, 96, 97, 97.5, 98, 98.5, 99,
-            99.25, 99.5, 99.75, 99.9, 99.95, 99.99, 99.999, 100};
+    static final double[] SPECTRUM = {
+        0, 10, 20, 30, 40, 50, 60, 70, 75, 80, 85, 90, 92.5, 95, 96, 97, 97.5, 98, 98.5, 99, 99.25, 99.5, 99.75, 99.9,
+        99.95, 99.99, 99.999, 100
+    };
 
     private Reports() {}
 
@@ -26,29 +28,62 @@ public final class Reports {
     public static String summary(LoadResult r) {
         var c = r.config();
         var sb = new StringBuilder();
-        sb.append("== ").append(c.name()).append(": ").append(c.module()).append('.').append(c.reducer())
-                .append(' ').append(c.argsDescription()).append(" ==\n");
+        sb.append("== ")
+                .append(c.name())
+                .append(": ")
+                .append(c.module())
+                .append('.')
+                .append(c.reducer())
+                .append(' ')
+                .append(c.argsDescription())
+                .append(" ==\n");
         sb.append(String.format(Locale.ROOT, "target        %s, ack %s%n", r.target(), r.ack()));
-        sb.append(String.format(Locale.ROOT, "load          %d connection%s x %d in flight, %s, warmup %.1f s, measured %.2f s%n",
-                c.connections(), c.connections() == 1 ? "" : "s", c.inflight(),
+        sb.append(String.format(
+                Locale.ROOT,
+                "load          %d connection%s x %d in flight, %s, warmup %.1f s, measured %.2f s%n",
+                c.connections(),
+                c.connections() == 1 ? "" : "s",
+                c.inflight(),
                 c.openLoop() ? String.format(Locale.ROOT, "open loop at %,.0f calls/s", c.rate()) : "closed loop",
-                c.warmupMs() / 1000.0, r.measuredMs() / 1000.0));
-        sb.append(String.format(Locale.ROOT, "throughput    %,.0f tx/s acknowledged (%,d calls in the measured window), errors %,d%n",
-                r.throughputTps(), r.acknowledged(), r.errors()));
-        sb.append(String.format(Locale.ROOT, "latency       p50 %s  p90 %s  p99 %s  p99.9 %s  max %s  (from the %s)%n",
-                us(r.latencyUs(50)), us(r.latencyUs(90)), us(r.latencyUs(99)), us(r.latencyUs(99.9)), us(r.latency().getMaxValue()),
+                c.warmupMs() / 1000.0,
+                r.measuredMs() / 1000.0));
+        sb.append(String.format(
+                Locale.ROOT,
+                "throughput    %,.0f tx/s acknowledged (%,d calls in the measured window), errors %,d%n",
+                r.throughputTps(),
+                r.acknowledged(),
+                r.errors()));
+        sb.append(String.format(
+                Locale.ROOT,
+                "latency       p50 %s  p90 %s  p99 %s  p99.9 %s  max %s  (from the %s)%n",
+                us(r.latencyUs(50)),
+                us(r.latencyUs(90)),
+                us(r.latencyUs(99)),
+                us(r.latencyUs(99.9)),
+                us(r.latency().getMaxValue()),
                 c.openLoop() ? "intended send time" : "send time"));
         var t = r.totals();
-        sb.append(String.format(Locale.ROOT, "whole run     sent %,d, acknowledged %,d, errors %,d, unfinished %,d%n",
-                t.sent(), t.acknowledged(), t.errors(), t.unfinished()));
+        sb.append(String.format(
+                Locale.ROOT,
+                "whole run     sent %,d, acknowledged %,d, errors %,d, unfinished %,d%n",
+                t.sent(),
+                t.acknowledged(),
+                t.errors(),
+                t.unfinished()));
         for (var e : r.rates().entrySet())
-            sb.append(String.format(Locale.ROOT, "rate          %s: %,.0f/s (%,d -> %,d)%n", e.getKey(), e.getValue().perSecond(),
-                    e.getValue().start(), e.getValue().end()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "rate          %s: %,.0f/s (%,d -> %,d)%n",
+                    e.getKey(),
+                    e.getValue().perSecond(),
+                    e.getValue().start(),
+                    e.getValue().end()));
         for (var e : r.errorSamples().entrySet())
             sb.append(String.format(Locale.ROOT, "error         %,d x %s%n", e.getValue(), e.getKey()));
         if (r.checks().isEmpty()) sb.append("verification  (none)\n");
         for (var ch : r.checks())
-            sb.append(String.format(Locale.ROOT, "verification  %s %s: %s%n", ch.passed() ? "PASS" : "FAIL", ch.name(), ch.detail()));
+            sb.append(String.format(
+                    Locale.ROOT, "verification  %s %s: %s%n", ch.passed() ? "PASS" : "FAIL", ch.name(), ch.detail()));
         for (var e : c.notes().entrySet())
             sb.append(String.format(Locale.ROOT, "note          %s: %s%n", e.getKey(), e.getValue()));
         sb.append(String.format(Locale.ROOT, "environment   %s%n", r.environment()));
@@ -58,15 +93,42 @@ public final class Reports {
     /** One line per run: name, ack, throughput, latency percentiles, errors, verification, measured rates. */
     public static String table(Map<String, LoadResult> results) {
         var sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-22s %-8s %12s %10s %10s %10s %10s %7s  %s%n",
-                "run", "ack", "tx/s", "p50", "p90", "p99", "max", "errors", "verified"));
+        sb.append(String.format(
+                Locale.ROOT,
+                "%-22s %-8s %12s %10s %10s %10s %10s %7s  %s%n",
+                "run",
+                "ack",
+                "tx/s",
+                "p50",
+                "p90",
+                "p99",
+                "max",
+                "errors",
+                "verified"));
         for (var e : results.entrySet()) {
             var r = e.getValue();
-            sb.append(String.format(Locale.ROOT, "%-22s %-8s %,12.0f %10s %10s %10s %10s %7d  %s%s%n", e.getKey(), r.ack(),
-                    r.throughputTps(), Reports.us(r.latencyUs(50)), Reports.us(r.latencyUs(90)), Reports.us(r.latencyUs(99)),
-                    Reports.us(r.latency().getMaxValue()), r.errors(), r.verified() ? "yes" : "NO",
-                    r.rates().isEmpty() ? "" : "  " + r.rates().entrySet().stream()
-                            .map(x -> String.format(Locale.ROOT, "%s %,.0f/s", x.getKey(), x.getValue().perSecond())).toList()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-22s %-8s %,12.0f %10s %10s %10s %10s %7d  %s%s%n",
+                    e.getKey(),
+                    r.ack(),
+                    r.throughputTps(),
+                    Reports.us(r.latencyUs(50)),
+                    Reports.us(r.latencyUs(90)),
+                    Reports.us(r.latencyUs(99)),
+                    Reports.us(r.latency().getMaxValue()),
+                    r.errors(),
+                    r.verified() ? "yes" : "NO",
+                    r.rates().isEmpty()
+                            ? ""
+                            : "  "
+                                    + r.rates().entrySet().stream()
+                                            .map(x -> String.format(
+                                                    Locale.ROOT,
+                                                    "%s %,.0f/s",
+                                                    x.getKey(),
+                                                    x.getValue().perSecond()))
+                                            .toList()));
         }
         return sb.toString();
     }
@@ -184,30 +246,76 @@ public final class Reports {
         var c = r.config();
         var sb = new StringBuilder();
         sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
-                .append(esc(c.name())).append(" - Interstice load run</title>\n<style>")
+                .append(esc(c.name()))
+                .append(" - Interstice load run</title>\n<style>")
                 .append("body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1000px}")
-                .append("h1{font-size:20px}h2{font-size:16px;margin-top:28px}table{border-collapse:collapse;font-size:13px}")
-                .append("td,th{padding:3px 10px;border-bottom:1px solid #ddd;text-align:left}pre{background:#f6f6f6;padding:10px;font-size:12px;overflow:auto}")
-                .append(".pass{color:#1a7f37}.fail{color:#c0392b;font-weight:bold}svg{background:#fff;border:1px solid #ddd}")
+                .append(
+                        "h1{font-size:20px}h2{font-size:16px;margin-top:28px}table{border-collapse:collapse;font-size:13px}")
+                .append(
+                        "td,th{padding:3px 10px;border-bottom:1px solid #ddd;text-align:left}pre{background:#f6f6f6;padding:10px;font-size:12px;overflow:auto}")
+                .append(
+                        ".pass{color:#1a7f37}.fail{color:#c0392b;font-weight:bold}svg{background:#fff;border:1px solid #ddd}")
                 .append("</style></head><body>\n");
-        sb.append("<h1>").append(esc(c.name())).append(": ").append(esc(c.module())).append('.').append(esc(c.reducer()))
+        sb.append("<h1>")
+                .append(esc(c.name()))
+                .append(": ")
+                .append(esc(c.module()))
+                .append('.')
+                .append(esc(c.reducer()))
                 .append("</h1>\n<table>\n");
         row(sb, "throughput", String.format(Locale.ROOT, "%,.0f tx/s acknowledged", r.throughputTps()));
-        row(sb, "latency", String.format(Locale.ROOT, "p50 %s, p90 %s, p99 %s, p99.9 %s, max %s (from the %s)",
-                us(r.latencyUs(50)), us(r.latencyUs(90)), us(r.latencyUs(99)), us(r.latencyUs(99.9)), us(r.latency().getMaxValue()),
-                c.openLoop() ? "intended send time" : "send time"));
-        row(sb, "calls", String.format(Locale.ROOT, "%,d acknowledged and %,d errors in the measured window; whole run: sent %,d, acknowledged %,d, errors %,d",
-                r.acknowledged(), r.errors(), r.totals().sent(), r.totals().acknowledged(), r.totals().errors()));
-        row(sb, "load", String.format(Locale.ROOT, "%d connections x %d in flight, %s, warmup %.1f s, measured %.2f s",
-                c.connections(), c.inflight(), c.openLoop() ? String.format(Locale.ROOT, "open loop at %,.0f calls/s", c.rate()) : "closed loop",
-                c.warmupMs() / 1000.0, r.measuredMs() / 1000.0));
+        row(
+                sb,
+                "latency",
+                String.format(
+                        Locale.ROOT,
+                        "p50 %s, p90 %s, p99 %s, p99.9 %s, max %s (from the %s)",
+                        us(r.latencyUs(50)),
+                        us(r.latencyUs(90)),
+                        us(r.latencyUs(99)),
+                        us(r.latencyUs(99.9)),
+                        us(r.latency().getMaxValue()),
+                        c.openLoop() ? "intended send time" : "send time"));
+        row(
+                sb,
+                "calls",
+                String.format(
+                        Locale.ROOT,
+                        "%,d acknowledged and %,d errors in the measured window; whole run: sent %,d, acknowledged %,d, errors %,d",
+                        r.acknowledged(),
+                        r.errors(),
+                        r.totals().sent(),
+                        r.totals().acknowledged(),
+                        r.totals().errors()));
+        row(
+                sb,
+                "load",
+                String.format(
+                        Locale.ROOT,
+                        "%d connections x %d in flight, %s, warmup %.1f s, measured %.2f s",
+                        c.connections(),
+                        c.inflight(),
+                        c.openLoop()
+                                ? String.format(Locale.ROOT, "open loop at %,.0f calls/s", c.rate())
+                                : "closed loop",
+                        c.warmupMs() / 1000.0,
+                        r.measuredMs() / 1000.0));
         row(sb, "target", r.target() + ", ack " + r.ack());
         row(sb, "arguments", c.argsDescription());
         for (var e : r.rates().entrySet())
-            row(sb, e.getKey(), String.format(Locale.ROOT, "%,.0f/s", e.getValue().perSecond()));
+            row(
+                    sb,
+                    e.getKey(),
+                    String.format(Locale.ROOT, "%,.0f/s", e.getValue().perSecond()));
         for (var ch : r.checks())
-            sb.append("<tr><th>verification</th><td class=\"").append(ch.passed() ? "pass" : "fail").append("\">")
-                    .append(ch.passed() ? "PASS " : "FAIL ").append(esc(ch.name())).append(": ").append(esc(ch.detail())).append("</td></tr>\n");
+            sb.append("<tr><th>verification</th><td class=\"")
+                    .append(ch.passed() ? "pass" : "fail")
+                    .append("\">")
+                    .append(ch.passed() ? "PASS " : "FAIL ")
+                    .append(esc(ch.name()))
+                    .append(": ")
+                    .append(esc(ch.detail()))
+                    .append("</td></tr>\n");
         for (var e : r.errorSamples().entrySet()) row(sb, "error", e.getValue() + " x " + e.getKey());
         sb.append("</table>\n");
 
@@ -228,8 +336,13 @@ public final class Reports {
         }
         sb.append(chart(List.of(new Series("tx/s", "#2563eb", tpsPts)), "time (s)", "tx/s", warmEnd, false, false));
         sb.append("<h2>Latency over time (p50, p99 per interval, log scale)</h2>\n");
-        sb.append(chart(List.of(new Series("p50", "#16a34a", p50Pts), new Series("p99", "#dc2626", p99Pts)),
-                "time (s)", "latency", warmEnd, false, true));
+        sb.append(chart(
+                List.of(new Series("p50", "#16a34a", p50Pts), new Series("p99", "#dc2626", p99Pts)),
+                "time (s)",
+                "latency",
+                warmEnd,
+                false,
+                true));
         sb.append("<h2>Latency distribution (measured window, log scale)</h2>\n");
         var spectrum = new ArrayList<double[]>();
         var h = r.latency();
@@ -239,7 +352,9 @@ public final class Reports {
                 spectrum.add(new double[] {x, p == 0 ? h.getMinValue() : h.getValueAtPercentile(p)});
             }
         sb.append(chart(List.of(new Series("latency", "#7c3aed", spectrum)), "percentile", "latency", 0, true, true));
-        sb.append("<h2>JSON report</h2>\n<pre>").append(esc(json(r).toPrettyString())).append("</pre>\n</body></html>\n");
+        sb.append("<h2>JSON report</h2>\n<pre>")
+                .append(esc(json(r).toPrettyString()))
+                .append("</pre>\n</body></html>\n");
         return sb.toString();
     }
 
@@ -249,9 +364,18 @@ public final class Reports {
      * A line chart in inline SVG; {@code shadeTo}: x below it is shaded (warmup). {@code percentileAxis}: label x as
      * percentiles. {@code logUs}: y values are µs, on a log scale.
      */
-    private static String chart(List<Series> series, String xLabel, String yLabel, double shadeTo, boolean percentileAxis, boolean logUs) {
-        int w = 900, hgt = 300, l = 70, rgt = 20, top = 20, bot = 45;
-        double minX = Double.MAX_VALUE, maxX = -Double.MAX_VALUE, maxY = 0, minY = Double.MAX_VALUE;
+    private static String chart(
+            List<Series> series, String xLabel, String yLabel, double shadeTo, boolean percentileAxis, boolean logUs) {
+        int w = 900;
+        int hgt = 300;
+        int l = 70;
+        int rgt = 20;
+        int top = 20;
+        int bot = 45;
+        double minX = Double.MAX_VALUE;
+        double maxX = -Double.MAX_VALUE;
+        double maxY = 0;
+        double minY = Double.MAX_VALUE;
         for (var s : series)
             for (var p : s.points()) {
                 minX = Math.min(minX, p[0]);
@@ -260,8 +384,15 @@ public final class Reports {
                 minY = Math.min(minY, p[1]);
             }
         var sb = new StringBuilder();
-        sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(w).append("\" height=\"").append(hgt)
-                .append("\" viewBox=\"0 0 ").append(w).append(' ').append(hgt).append("\" font-size=\"11\">\n");
+        sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+                .append(w)
+                .append("\" height=\"")
+                .append(hgt)
+                .append("\" viewBox=\"0 0 ")
+                .append(w)
+                .append(' ')
+                .append(hgt)
+                .append("\" font-size=\"11\">\n");
         if (minX == Double.MAX_VALUE) {
             sb.append("<text x=\"20\" y=\"40\">no data</text></svg>\n");
             return sb.toString();
@@ -275,23 +406,40 @@ public final class Reports {
         if (maxX <= minX) maxX = minX + 1;
         double yTop = niceCeil(maxY <= 0 ? 1 : maxY * 1.05);
         // log scale: whole decades of µs around the data
-        final int d0 = (int) Math.floor(Math.log10(Math.max(1, minY))), d1 = Math.max(d0 + 1, (int) Math.ceil(Math.log10(Math.max(1, maxY))));
-        final double x0 = minX, x1 = maxX, top0 = yTop;
+        final int d0 = (int) Math.floor(Math.log10(Math.max(1, minY)));
+        final int d1 = Math.max(d0 + 1, (int) Math.ceil(Math.log10(Math.max(1, maxY))));
+        final double x0 = minX;
+        final double x0 = x1 = maxX;
+        final double x0 = top0 = yTop;
         java.util.function.DoubleUnaryOperator sx = x -> l + (x - x0) / (x1 - x0) * (w - l - rgt);
         java.util.function.DoubleUnaryOperator sy = logUs
                 ? y -> top + (1 - (Math.log10(Math.max(1, y)) - d0) / (d1 - d0)) * (hgt - top - bot)
                 : y -> top + (1 - y / top0) * (hgt - top - bot);
         if (shadeTo > minX)
-            sb.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#f1f1f1\"/>"
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#f1f1f1\"/>"
                             + "<text x=\"%.1f\" y=\"%d\" fill=\"#888\">warmup</text>%n",
-                    sx.applyAsDouble(minX), top, sx.applyAsDouble(shadeTo) - sx.applyAsDouble(minX), hgt - top - bot,
-                    sx.applyAsDouble(minX) + 4, top + 12));
+                    sx.applyAsDouble(minX),
+                    top,
+                    sx.applyAsDouble(shadeTo) - sx.applyAsDouble(minX),
+                    hgt - top - bot,
+                    sx.applyAsDouble(minX) + 4,
+                    top + 12));
         int gridLines = logUs ? d1 - d0 : 5;
         for (int i = 0; i <= gridLines; i++) {
             double y = logUs ? Math.pow(10, d0 + i) : yTop * i / 5;
             double py = sy.applyAsDouble(y);
-            sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#e5e5e5\"/>"
-                    + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", l, py, w - rgt, py, l - 6, py + 4,
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#e5e5e5\"/>"
+                            + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n",
+                    l,
+                    py,
+                    w - rgt,
+                    py,
+                    l - 6,
+                    py + 4,
                     esc(logUs ? us((long) y) : fmt(y))));
         }
         if (percentileAxis) {
@@ -300,35 +448,97 @@ public final class Reports {
             tick(sb, sx.applyAsDouble(5.3), hgt - bot, "max");
         } else {
             double step = niceStep((maxX - minX) / 10);
-            for (double x = Math.ceil(minX / step) * step; x <= maxX + 1e-9; x += step) tick(sb, sx.applyAsDouble(x), hgt - bot, fmt(x));
+            for (double x = Math.ceil(minX / step) * step; x <= maxX + 1e-9; x += step)
+                tick(sb, sx.applyAsDouble(x), hgt - bot, fmt(x));
         }
-        sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>%n", l, hgt - bot, w - rgt, hgt - bot));
-        sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>%n", l, top, l, hgt - bot));
-        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>%n", (l + w - rgt) / 2, hgt - 8, esc(xLabel)));
-        sb.append(String.format(Locale.ROOT, "<text x=\"14\" y=\"%d\" transform=\"rotate(-90 14 %d)\" text-anchor=\"middle\">%s</text>%n",
-                (top + hgt - bot) / 2, (top + hgt - bot) / 2, esc(yLabel)));
-        int legendX = l + 10;
-        for (var s : series) {
-            if (s.points().isEmpty()) continue;
-            var path = new StringBuilder();
-            for (var p : s.points())
-                path.append(path.isEmpty() ? "M" : " L").append(String.format(Locale.ROOT, "%.1f,%.1f", sx.applyAsDouble(p[0]), sy.applyAsDouble(p[1])));
-            sb.append("<path d=\"").append(path).append("\" fill=\"none\" stroke=\"").append(s.color()).append("\" stroke-width=\"2\"/>\n");
-            for (var p : s.points())
-                sb.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"><title>%s: %s at %s</title></circle>%n",
-                        sx.applyAsDouble(p[0]), sy.applyAsDouble(p[1]), s.color(), esc(s.name()),
-                        esc(logUs ? us((long) p[1]) : fmt(p[1])), fmt(p[0])));
-            sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"3\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">%s</text>%n",
-                    legendX + 60, top + 8, s.color(), legendX + 76, top + 12, esc(s.name())));
-            legendX += 120;
-        }
+        sb.append(String.format(
+                Locale.ROOT,
+                "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>%n",
+                l,
+                hgt - bot,
+                w - rgt,
+                hgt - bot));
+        sb.append(String.format(
+                Locale.ROOT,
+                "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>%n",
+                l,
+                top,
+                l,
+                hgt - bot));
+        sb.append(String.format(
+                Locale.ROOT,
+                "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
+                (l + w - rgt) / 2,
+                hgt - 8,
+                esc(xLabel)));
+        sb.append(String.format(
+                Locale.ROOT,
+                "<text x=\"14\" y=\"%d\" transform=\"rotate(-90 14 %d)\" text-anchor=\"middle\">%s</text>%n",
+                (top + hgt - bot) / 2,
+                (top + hgt - bot) / 2,
+                esc(yLabel)));
+        drawSeries(sb, series, sx, sy, logUs, l + 10, top);
         sb.append("</svg>\n");
         return sb.toString();
     }
 
+    /** Each series as a line with a point per value (hover: its value) and a legend entry. */
+    private static void drawSeries(
+            StringBuilder sb,
+            List<Series> series,
+            java.util.function.DoubleUnaryOperator sx,
+            java.util.function.DoubleUnaryOperator sy,
+            boolean logUs,
+            int legendStart,
+            int top) {
+        int legendX = legendStart;
+        for (var s : series) {
+            if (s.points().isEmpty()) continue;
+            var path = new StringBuilder();
+            for (var p : s.points())
+                path.append(path.isEmpty() ? "M" : " L")
+                        .append(String.format(
+                                Locale.ROOT, "%.1f,%.1f", sx.applyAsDouble(p[0]), sy.applyAsDouble(p[1])));
+            sb.append("<path d=\"")
+                    .append(path)
+                    .append("\" fill=\"none\" stroke=\"")
+                    .append(s.color())
+                    .append("\" stroke-width=\"2\"/>\n");
+            for (var p : s.points())
+                sb.append(String.format(
+                        Locale.ROOT,
+                        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"><title>%s: %s at %s</title></circle>%n",
+                        sx.applyAsDouble(p[0]),
+                        sy.applyAsDouble(p[1]),
+                        s.color(),
+                        esc(s.name()),
+                        esc(logUs ? us((long) p[1]) : fmt(p[1])),
+                        fmt(p[0])));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"3\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">%s</text>%n",
+                    legendX + 60,
+                    top + 8,
+                    s.color(),
+                    legendX + 76,
+                    top + 12,
+                    esc(s.name())));
+            legendX += 120;
+        }
+    }
+
     private static void tick(StringBuilder sb, double x, int y, String label) {
-        sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#444\"/>"
-                + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n", x, y, x, y + 4, x, y + 16, esc(label)));
+        sb.append(String.format(
+                Locale.ROOT,
+                "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#444\"/>"
+                        + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
+                x,
+                y,
+                x,
+                y + 4,
+                x,
+                y + 16,
+                esc(label)));
     }
 
     private static double niceStep(double raw) {
@@ -346,7 +556,10 @@ public final class Reports {
     private static String fmt(double v) {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) return String.format(Locale.ROOT, "%,d", (long) v);
         if (Math.abs(v) >= 100) return String.format(Locale.ROOT, "%,.0f", v);
-        return new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+        return new java.math.BigDecimal(v)
+                .round(new java.math.MathContext(3))
+                .stripTrailingZeros()
+                .toPlainString();
     }
 
     private static void row(StringBuilder sb, String k, String v) {

@@ -12,6 +12,7 @@ final class RunSpec {
     String token;
     /** A built-in profile (then module/reducer/args come from it unless given), or null. */
     String profile;
+
     String module;
     String reducer;
     String argsJson = "[]";
@@ -22,6 +23,7 @@ final class RunSpec {
     double rate;
     /** "durable" or "fast"; null: the profile's, else durable. */
     String ack;
+
     long sampleMs = 1_000;
     long timeoutMs = 30_000;
     Path output;
@@ -31,16 +33,20 @@ final class RunSpec {
     boolean quiet;
     /** Checks after the run: null = decide from the workload (benchmark-workload reducers), else as given. */
     Boolean verifyCommitted;
+
     Boolean verifyBalance;
     /** A query run after the run; with {@code verifyExpectJson} its answer must equal that value. */
     String verifyQuery;
+
     String verifyArgsJson = "[]";
     String verifyExpectJson;
     /** A query returning a counter whose rate over the measured window is reported (upstream's query_delta). */
     String throughputQuery;
+
     String throughputQueryArgsJson = "[]";
     /** What the command line was, for the report. */
     String command;
+
     final Profiles.Workload workload = new Profiles.Workload();
 
     String ackMode(Profiles.Profile p) {
@@ -58,7 +64,8 @@ final class RunSpec {
     RunSpec validate() {
         if (node == null || node.isBlank()) throw new IllegalArgumentException(where() + "no node given");
         if (profile != null) Profiles.require(profile);
-        else if (module == null || reducer == null) throw new IllegalArgumentException(where() + "needs module_name and reducer_name (or a profile)");
+        else if (module == null || reducer == null)
+            throw new IllegalArgumentException(where() + "needs module_name and reducer_name (or a profile)");
         if (connections < 1) throw new IllegalArgumentException(where() + "connections must be >= 1");
         if (inflight < 1) throw new IllegalArgumentException(where() + "inflight must be >= 1");
         if (durationMs < 1) throw new IllegalArgumentException(where() + "duration_ms must be >= 1");
@@ -68,7 +75,8 @@ final class RunSpec {
         if (timeoutMs < 1) throw new IllegalArgumentException(where() + "timeout_ms must be >= 1");
         if (ack != null && !ack.equals("durable") && !ack.equals("fast"))
             throw new IllegalArgumentException(where() + "ack must be durable or fast, not '" + ack + "'");
-        if (verifyExpectJson != null && verifyQuery == null) throw new IllegalArgumentException(where() + "an expected value needs a verify query");
+        if (verifyExpectJson != null && verifyQuery == null)
+            throw new IllegalArgumentException(where() + "an expected value needs a verify query");
         if (workload.accounts < 2) throw new IllegalArgumentException(where() + "accounts must be >= 2");
         return this;
     }

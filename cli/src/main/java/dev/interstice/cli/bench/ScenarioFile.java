@@ -22,11 +22,38 @@ import java.util.function.Consumer;
  */
 final class ScenarioFile {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> KEYS = new TreeSet<>(List.of("name", "node", "profile", "module_name", "reducer_name", "args_json",
-            "duration_ms", "warmup_ms", "connections", "inflight", "rate", "ack", "sample_ms", "timeout_ms", "output", "html",
-            "reset_before", "verify", "verify_committed", "verify_balance", "throughput_mode", "throughput_query_name",
-            "throughput_query_args_json", "accounts", "initial_balance", "max_amount", "zipf_alpha", "payload_bytes", "seed",
-            "transport", "latency_sample_stride"));
+    private static final Set<String> KEYS = new TreeSet<>(List.of(
+            "name",
+            "node",
+            "profile",
+            "module_name",
+            "reducer_name",
+            "args_json",
+            "duration_ms",
+            "warmup_ms",
+            "connections",
+            "inflight",
+            "rate",
+            "ack",
+            "sample_ms",
+            "timeout_ms",
+            "output",
+            "html",
+            "reset_before",
+            "verify",
+            "verify_committed",
+            "verify_balance",
+            "throughput_mode",
+            "throughput_query_name",
+            "throughput_query_args_json",
+            "accounts",
+            "initial_balance",
+            "max_amount",
+            "zipf_alpha",
+            "payload_bytes",
+            "seed",
+            "transport",
+            "latency_sample_stride"));
     private static final Set<String> VERIFY_KEYS = Set.of("mode", "query_name", "args_json", "expect_json");
 
     private ScenarioFile() {}
@@ -52,17 +79,22 @@ final class ScenarioFile {
         for (String key : List.of("scenario", "scenarios")) {
             JsonNode list = root.get(key);
             if (list == null) continue;
-            if (!list.isArray()) throw new IllegalArgumentException(source + ": '" + key + "' must be an array of tables ([[" + key + "]])");
+            if (!list.isArray())
+                throw new IllegalArgumentException(
+                        source + ": '" + key + "' must be an array of tables ([[" + key + "]])");
             list.forEach(tables::add);
         }
         for (var it = root.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!k.equals("scenario") && !k.equals("scenarios"))
-                throw new IllegalArgumentException(source + ": unknown top-level key '" + k + "' (scenarios are [[scenario]] tables)");
+                throw new IllegalArgumentException(
+                        source + ": unknown top-level key '" + k + "' (scenarios are [[scenario]] tables)");
         }
-        if (tables.isEmpty()) throw new IllegalArgumentException(source + " defines no [[scenario]] (or [[scenarios]]) table");
+        if (tables.isEmpty())
+            throw new IllegalArgumentException(source + " defines no [[scenario]] (or [[scenarios]]) table");
         var out = new ArrayList<RunSpec>();
-        for (int i = 0; i < tables.size(); i++) out.add(scenario(tables.get(i), source + " scenario " + (i + 1), warnings));
+        for (int i = 0; i < tables.size(); i++)
+            out.add(scenario(tables.get(i), source + " scenario " + (i + 1), warnings));
         return out;
     }
 
@@ -70,7 +102,8 @@ final class ScenarioFile {
         if (!t.isObject()) throw new IllegalArgumentException(where + " is not a table");
         for (var e : t.properties())
             if (!KEYS.contains(e.getKey()))
-                throw new IllegalArgumentException(where + ": unknown key '" + e.getKey() + "'; known keys: " + String.join(", ", KEYS));
+                throw new IllegalArgumentException(
+                        where + ": unknown key '" + e.getKey() + "'; known keys: " + String.join(", ", KEYS));
         var s = new RunSpec();
         s.name = text(t, "name", where, null);
         if (s.name != null) where = where + " ('" + s.name + "')";
@@ -96,38 +129,50 @@ final class ScenarioFile {
         if (t.has("verify_balance")) s.verifyBalance = bool(t, "verify_balance", where, false);
         JsonNode v = t.get("verify");
         if (v != null) {
-            if (!v.isObject()) throw new IllegalArgumentException(where + ": verify must be a table {mode, query_name, args_json, expect_json}");
+            if (!v.isObject())
+                throw new IllegalArgumentException(
+                        where + ": verify must be a table {mode, query_name, args_json, expect_json}");
             for (var e : v.properties())
                 if (!VERIFY_KEYS.contains(e.getKey()))
-                    throw new IllegalArgumentException(where + ": unknown key 'verify." + e.getKey() + "'; known: " + new TreeSet<>(VERIFY_KEYS));
+                    throw new IllegalArgumentException(
+                            where + ": unknown key 'verify." + e.getKey() + "'; known: " + new TreeSet<>(VERIFY_KEYS));
             String mode = text(v, "mode", where + ": verify", "query");
             if (mode.equals("query")) {
                 s.verifyQuery = text(v, "query_name", where + ": verify", null);
-                if (s.verifyQuery == null) throw new IllegalArgumentException(where + ": verify mode 'query' needs query_name");
+                if (s.verifyQuery == null)
+                    throw new IllegalArgumentException(where + ": verify mode 'query' needs query_name");
                 if (v.has("args_json")) s.verifyArgsJson = jsonText(v.get("args_json"), where + ": verify.args_json");
-                if (v.has("expect_json")) s.verifyExpectJson = v.get("expect_json").toString();
+                if (v.has("expect_json"))
+                    s.verifyExpectJson = v.get("expect_json").toString();
             } else if (!mode.equals("none")) {
-                throw new IllegalArgumentException(where + ": verify mode must be 'query' or 'none', not '" + mode + "'");
+                throw new IllegalArgumentException(
+                        where + ": verify mode must be 'query' or 'none', not '" + mode + "'");
             }
         }
         String throughputMode = text(t, "throughput_mode", where, "dispatch_success");
         s.throughputQuery = text(t, "throughput_query_name", where, null);
-        if (t.has("throughput_query_args_json")) s.throughputQueryArgsJson = jsonText(t.get("throughput_query_args_json"), where + ": throughput_query_args_json");
+        if (t.has("throughput_query_args_json"))
+            s.throughputQueryArgsJson =
+                    jsonText(t.get("throughput_query_args_json"), where + ": throughput_query_args_json");
         switch (throughputMode) {
-            case "dispatch_success" -> { }
+            case "dispatch_success" -> {}
             case "query_delta" -> {
                 if (s.throughputQuery == null) s.throughputQuery = s.verifyQuery;
                 if (s.throughputQuery == null)
-                    throw new IllegalArgumentException(where + ": throughput_mode = \"query_delta\" needs throughput_query_name");
+                    throw new IllegalArgumentException(
+                            where + ": throughput_mode = \"query_delta\" needs throughput_query_name");
                 warnings.accept(where + ": throughput counts acknowledged calls; the rate of " + s.throughputQuery
                         + " over the measured window is reported beside it");
             }
-            default -> throw new IllegalArgumentException(where + ": throughput_mode must be dispatch_success or query_delta");
+            default ->
+                throw new IllegalArgumentException(where + ": throughput_mode must be dispatch_success or query_delta");
         }
         String transport = text(t, "transport", where, "persistent");
         if (!transport.equals("persistent"))
-            throw new IllegalArgumentException(where + ": transport '" + transport + "' is not supported (connections are persistent)");
-        if (t.has("latency_sample_stride")) warnings.accept(where + ": latency_sample_stride is ignored (every call's latency is recorded)");
+            throw new IllegalArgumentException(
+                    where + ": transport '" + transport + "' is not supported (connections are persistent)");
+        if (t.has("latency_sample_stride"))
+            warnings.accept(where + ": latency_sample_stride is ignored (every call's latency is recorded)");
         var w = s.workload;
         w.accounts = (int) number(t, "accounts", where, w.accounts);
         w.initialBalance = number(t, "initial_balance", where, w.initialBalance);
@@ -163,7 +208,8 @@ final class ScenarioFile {
     private static long number(JsonNode t, String key, String where, long dflt) {
         JsonNode n = t.get(key);
         if (n == null) return dflt;
-        if (!n.isIntegralNumber() || !n.canConvertToLong()) throw new IllegalArgumentException(where + ": " + key + " must be an integer");
+        if (!n.isIntegralNumber() || !n.canConvertToLong())
+            throw new IllegalArgumentException(where + ": " + key + " must be an integer");
         return n.asLong();
     }
 

@@ -12,6 +12,5 @@ package dev.interstice.cli.bench;
  * @param maxClient during a run the same as client; after it, the client that sent max_seq ({@code $max_client})
  * @param totalSent calls sent so far over all connections, this one included ({@code $total_sent})
  */
-public record TemplateContext(long seq, int worker, long op, String client, long nowMs, long maxSeq, String maxClient,
-                              long totalSent) {
-}
+public record TemplateContext(
+        long seq, int worker, long op, String client, long nowMs, long maxSeq, String maxClient, long totalSent) {}

@@ -37,7 +37,8 @@ public final class TransferArgs implements ArgSource {
     }
 
     public String describe() {
-        return (zipf == null ? "uniform" : "zipf(alpha=" + zipf.alpha() + ")") + " over " + accounts + " accounts, amount 1.." + maxAmount;
+        return (zipf == null ? "uniform" : "zipf(alpha=" + zipf.alpha() + ")") + " over " + accounts
+                + " accounts, amount 1.." + maxAmount;
     }
 
     private int draw(SplittableRandom r) {

@@ -21,7 +21,11 @@ public final class Verification {
         Check check(CallTarget control, Counts counts, TemplateContext after) throws Exception;
     }
 
-    private enum Kind { DELTA_EQUALS_ACKS, UNCHANGED, AFTER }
+    private enum Kind {
+        DELTA_EQUALS_ACKS,
+        UNCHANGED,
+        AFTER
+    }
 
     private final String name;
     private final Probe probe;
@@ -53,7 +57,9 @@ public final class Verification {
         return new Verification(name, null, Kind.AFTER, 0, check);
     }
 
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
     void before(CallTarget control) throws Exception {
         if (probe != null) before = probe.read(control);
@@ -64,13 +70,14 @@ public final class Verification {
         long after = probe.read(control);
         long delta = after - before;
         return switch (kind) {
-            case UNCHANGED -> new Check(name, delta == 0, before, after, 0,
-                    delta == 0 ? "unchanged" : "changed by " + delta);
+            case UNCHANGED ->
+                new Check(name, delta == 0, before, after, 0, delta == 0 ? "unchanged" : "changed by " + delta);
             case DELTA_EQUALS_ACKS -> {
                 long expected = perAck * counts.acknowledged();
-                String detail = delta == expected ? "delta " + delta + " == " + perAck + " x " + counts.acknowledged() + " acknowledged"
-                        : "delta " + delta + " != " + perAck + " x " + counts.acknowledged() + " acknowledged (errors " + counts.errors()
-                        + ", unfinished " + counts.unfinished() + ")";
+                String detail = delta == expected
+                        ? "delta " + delta + " == " + perAck + " x " + counts.acknowledged() + " acknowledged"
+                        : "delta " + delta + " != " + perAck + " x " + counts.acknowledged() + " acknowledged (errors "
+                                + counts.errors() + ", unfinished " + counts.unfinished() + ")";
                 yield new Check(name, delta == expected, before, after, expected, detail);
             }
             case AFTER -> throw new IllegalStateException("unreachable");

@@ -26,12 +26,18 @@ public final class Zipf {
         cdf[n - 1] = 1.0;
     }
 
-    public int size() { return cdf.length; }
+    public int size() {
+        return cdf.length;
+    }
 
-    public double alpha() { return alpha; }
+    public double alpha() {
+        return alpha;
+    }
 
     /** Probability of value {@code k}. */
-    public double probability(int k) { return k == 0 ? cdf[0] : cdf[k] - cdf[k - 1]; }
+    public double probability(int k) {
+        return k == 0 ? cdf[0] : cdf[k] - cdf[k - 1];
+    }
 
     public int sample(SplittableRandom r) {
         double u = r.nextDouble();

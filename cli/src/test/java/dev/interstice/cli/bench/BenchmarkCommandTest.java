@@ -37,16 +37,21 @@ class BenchmarkCommandTest {
 
     static Result ok(String... args) {
         Result r = run(args);
-        assertThat(r.exit()).as("exit code; stderr: " + r.err() + "; stdout: " + r.out()).isZero();
+        assertThat(r.exit())
+                .as("exit code; stderr: " + r.err() + "; stdout: " + r.out())
+                .isZero();
         return r;
     }
 
     @TempDir
     Path home;
+
     @TempDir
     Path data;
+
     @TempDir
     Path reports;
+
     Node node;
     NodeServer server;
     final AdminToken token = AdminToken.random();
@@ -54,9 +59,10 @@ class BenchmarkCommandTest {
     @BeforeEach
     void start() throws Exception {
         System.setProperty("interstice.home", home.toString());
-        node = Node.open(NodeConfig.at(data).withLogSink((m, msg) -> { }));
+        node = Node.open(NodeConfig.at(data).withLogSink((m, msg) -> {}));
         node.load(BenchmarkWorkload.MODULE + ".wasm", BenchmarkWorkload.wasm());
-        server = NodeServer.start(node, NetworkConfig.defaults().withNodeName("bench-test").withAdminToken(token));
+        server = NodeServer.start(
+                node, NetworkConfig.defaults().withNodeName("bench-test").withAdminToken(token));
     }
 
     @AfterEach
@@ -74,10 +80,31 @@ class BenchmarkCommandTest {
     void profileOnARegisteredNodeWritesJsonAndChart() throws Exception {
         ok("node", "add", "bench", server.address(), "--token", token.value());
         Path out = reports.resolve("insert.json");
-        Result r = ok("benchmark", "profile", "insert-logged-durable", "bench", "--connections", "2", "--inflight", "8",
-                "--duration-ms", "700", "--warmup-ms", "300", "--sample-ms", "100", "--output", out.toString());
-        assertThat(r.out()).contains("== insert-logged-durable: benchmark-workload.tx_insert_logged", "tx/s acknowledged",
-                "2 connections x 8 in flight, closed loop", "ack durable", "PASS total_committed", "wrote " + out);
+        Result r = ok(
+                "benchmark",
+                "profile",
+                "insert-logged-durable",
+                "bench",
+                "--connections",
+                "2",
+                "--inflight",
+                "8",
+                "--duration-ms",
+                "700",
+                "--warmup-ms",
+                "300",
+                "--sample-ms",
+                "100",
+                "--output",
+                out.toString());
+        assertThat(r.out())
+                .contains(
+                        "== insert-logged-durable: benchmark-workload.tx_insert_logged",
+                        "tx/s acknowledged",
+                        "2 connections x 8 in flight, closed loop",
+                        "ack durable",
+                        "PASS total_committed",
+                        "wrote " + out);
         assertThat(r.err()).as("progress lines").contains("measure]", "/s  errors 0");
         JsonNode j = json(out);
         assertThat(j.get("name").asText()).isEqualTo("insert-logged-durable");
@@ -85,26 +112,63 @@ class BenchmarkCommandTest {
         assertThat(j.get("throughput_tps").asDouble()).isPositive();
         assertThat(j.get("errors").asLong()).isZero();
         assertThat(j.at("/verification/passed").asBoolean()).isTrue();
-        assertThat(j.at("/notes/command").asText()).startsWith("interstice benchmark profile insert-logged-durable bench");
+        assertThat(j.at("/notes/command").asText())
+                .startsWith("interstice benchmark profile insert-logged-durable bench");
         assertThat(j.get("latency_percentiles").size()).isPositive();
         Path html = reports.resolve("insert.html");
         assertThat(html).exists();
-        assertThat(Files.readString(html)).contains("<svg", "Acknowledged transactions per second", "Latency distribution");
-        assertThat(node.query(BenchmarkWorkload.MODULE, "total_committed", java.util.List.of()).toString())
-                .as("the node committed what was acknowledged").contains(Long.toString(j.at("/totals/acknowledged").asLong()));
+        assertThat(Files.readString(html))
+                .contains("<svg", "Acknowledged transactions per second", "Latency distribution");
+        assertThat(node.query(BenchmarkWorkload.MODULE, "total_committed", java.util.List.of())
+                        .toString())
+                .as("the node committed what was acknowledged")
+                .contains(Long.toString(j.at("/totals/acknowledged").asLong()));
     }
 
     @Test
     void runWithATemplateOpenLoopAndFastAcknowledgement() throws Exception {
         Path out = reports.resolve("run.json");
-        Result r = ok("benchmark", "run", server.address(), "benchmark-workload", "tx_insert_ephemeral", "--token", token.value(),
-                "--args-json", "[\"$client\", \"$seq\", 16, true]", "--rate", "2000", "--inflight", "4", "--ack", "fast",
-                "--duration-ms", "600", "--warmup-ms", "200", "--output", out.toString(), "--no-html", "--quiet",
-                "--verify-query", "stats", "--verify-args-json", "[\"$max_client\"]");
-        assertThat(r.out()).contains("open loop at 2,000 calls/s", "ack fast", "PASS total_committed", "from the intended send time");
+        Result r = ok(
+                "benchmark",
+                "run",
+                server.address(),
+                "benchmark-workload",
+                "tx_insert_ephemeral",
+                "--token",
+                token.value(),
+                "--args-json",
+                "[\"$client\", \"$seq\", 16, true]",
+                "--rate",
+                "2000",
+                "--inflight",
+                "4",
+                "--ack",
+                "fast",
+                "--duration-ms",
+                "600",
+                "--warmup-ms",
+                "200",
+                "--output",
+                out.toString(),
+                "--no-html",
+                "--quiet",
+                "--verify-query",
+                "stats",
+                "--verify-args-json",
+                "[\"$max_client\"]");
+        assertThat(r.out())
+                .contains(
+                        "open loop at 2,000 calls/s",
+                        "ack fast",
+                        "PASS total_committed",
+                        "from the intended send time");
         JsonNode run = json(out);
-        assertThat(r.out()).as("the verify query's arguments are evaluated after the run: $max_client sent $max_seq calls")
-                .contains("PASS query stats: answered {").contains("last_seq: " + run.get("max_seq").asLong(), "committed: " + run.get("max_seq").asLong());
+        assertThat(r.out())
+                .as("the verify query's arguments are evaluated after the run: $max_client sent $max_seq calls")
+                .contains("PASS query stats: answered {")
+                .contains(
+                        "last_seq: " + run.get("max_seq").asLong(),
+                        "committed: " + run.get("max_seq").asLong());
         assertThat(r.err()).doesNotContain("measure]");
         assertThat(reports.resolve("run.html")).doesNotExist();
         JsonNode j = json(out);
@@ -136,10 +200,25 @@ class BenchmarkCommandTest {
                 warmup_ms = 0
                 verify = { mode = "query", query_name = "account_count", expect_json = 1000 }
                 """);
-        Result r = ok("benchmark", "scenario", file.toString(), "--node", server.address(), "--token", token.value(), "--quiet",
-                "--output-dir", reports.toString());
-        assertThat(r.out()).contains("== transfers: benchmark-workload.transfer zipf(alpha=1.5) over 1000 accounts", "PASS total_balance",
-                "== noops: benchmark-workload.noop", "PASS query account_count: answered the expected 1000", "run ", "verified");
+        Result r = ok(
+                "benchmark",
+                "scenario",
+                file.toString(),
+                "--node",
+                server.address(),
+                "--token",
+                token.value(),
+                "--quiet",
+                "--output-dir",
+                reports.toString());
+        assertThat(r.out())
+                .contains(
+                        "== transfers: benchmark-workload.transfer zipf(alpha=1.5) over 1000 accounts",
+                        "PASS total_balance",
+                        "== noops: benchmark-workload.noop",
+                        "PASS query account_count: answered the expected 1000",
+                        "run ",
+                        "verified");
         assertThat(r.err()).contains("seeded 1,000 accounts");
         assertThat(reports.resolve("transfers.json")).exists();
         assertThat(reports.resolve("noops.html")).exists();
@@ -147,8 +226,23 @@ class BenchmarkCommandTest {
 
     @Test
     void aFailedCheckExitsWithThree() {
-        Result r = run("benchmark", "run", server.address(), "benchmark-workload", "noop", "--token", token.value(),
-                "--duration-ms", "200", "--warmup-ms", "0", "--quiet", "--verify-query", "total_committed", "--verify-expect-json", "12345");
+        Result r = run(
+                "benchmark",
+                "run",
+                server.address(),
+                "benchmark-workload",
+                "noop",
+                "--token",
+                token.value(),
+                "--duration-ms",
+                "200",
+                "--warmup-ms",
+                "0",
+                "--quiet",
+                "--verify-query",
+                "total_committed",
+                "--verify-expect-json",
+                "12345");
         assertThat(r.exit()).as(r.err()).isEqualTo(BenchmarkCommand.VERIFICATION_FAILED);
         assertThat(r.out()).contains("FAIL query total_committed: answered", "expected 12345");
         assertThat(r.err()).contains("a verification failed");
@@ -157,20 +251,45 @@ class BenchmarkCommandTest {
     @Test
     void aProfileChecksTheModuleBeforeSendingAnything() {
         node.remove(BenchmarkWorkload.MODULE);
-        node.load(dev.interstice.runtime.testing.ModuleFixture.module(BenchmarkWorkload.MODULE).visibility(dev.interstice.abi.schema.Visibility.PUBLIC)
-                .reducer("other", java.util.List.of(), java.util.List.of(), "").build());
-        Result r = run("benchmark", "profile", "noop", server.address(), "--token", token.value(), "--duration-ms", "300", "--warmup-ms", "0");
+        node.load(dev.interstice.runtime.testing.ModuleFixture.module(BenchmarkWorkload.MODULE)
+                .visibility(dev.interstice.abi.schema.Visibility.PUBLIC)
+                .reducer("other", java.util.List.of(), java.util.List.of(), "")
+                .build());
+        Result r = run(
+                "benchmark",
+                "profile",
+                "noop",
+                server.address(),
+                "--token",
+                token.value(),
+                "--duration-ms",
+                "300",
+                "--warmup-ms",
+                "0");
         assertThat(r.exit()).as(r.err()).isEqualTo(1);
-        assertThat(r.err()).contains("profile 'noop' cannot run against module 'benchmark-workload': it has no reducer 'noop'", "nothing was sent",
-                "its reducers: [other]");
-        Result scheduler = run("benchmark", "profile", "scheduler", server.address(), "--token", token.value(), "--duration-ms", "300");
-        assertThat(scheduler.err()).contains("no reducer 'tx_insert_ephemeral', no reducer 'start_tick', no reducer 'stop_tick', "
-                + "no query 'total_committed', no query 'tick_count'");
+        assertThat(r.err())
+                .contains(
+                        "profile 'noop' cannot run against module 'benchmark-workload': it has no reducer 'noop'",
+                        "nothing was sent",
+                        "its reducers: [other]");
+        Result scheduler = run(
+                "benchmark",
+                "profile",
+                "scheduler",
+                server.address(),
+                "--token",
+                token.value(),
+                "--duration-ms",
+                "300");
+        assertThat(scheduler.err())
+                .contains("no reducer 'tx_insert_ephemeral', no reducer 'start_tick', no reducer 'stop_tick', "
+                        + "no query 'total_committed', no query 'tick_count'");
     }
 
     @Test
     void listsProfilesAndExplainsMistakes() throws Exception {
-        assertThat(ok("benchmark", "list-profiles").out()).contains("noop", "insert-logged-fast", "(ack fast)", "transfer-skewed", "scheduler");
+        assertThat(ok("benchmark", "list-profiles").out())
+                .contains("noop", "insert-logged-fast", "(ack fast)", "transfer-skewed", "scheduler");
         assertThat(ok("benchmark", "--help").out()).contains("list-profiles", "profile", "run", "scenario");
 
         Result unknown = run("benchmark", "profile", "noop", "nobody", "--duration-ms", "100");
@@ -187,8 +306,18 @@ class BenchmarkCommandTest {
         assertThat(badFile.exit()).isEqualTo(2);
         assertThat(badFile.err()).contains("unknown key 'duraton_ms'");
 
-        Result badTemplate = run("benchmark", "run", server.address(), "benchmark-workload", "transfer", "--token", token.value(),
-                "--args-json", "[1, 2]", "--duration-ms", "100");
+        Result badTemplate = run(
+                "benchmark",
+                "run",
+                server.address(),
+                "benchmark-workload",
+                "transfer",
+                "--token",
+                token.value(),
+                "--args-json",
+                "[1, 2]",
+                "--duration-ms",
+                "100");
         assertThat(badTemplate.exit()).isEqualTo(1);
         assertThat(badTemplate.err()).contains("argument template has 2 values but the reducer takes 3");
     }

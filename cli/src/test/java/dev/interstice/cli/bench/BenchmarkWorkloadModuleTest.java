@@ -28,7 +28,7 @@ class BenchmarkWorkloadModuleTest {
     private static final String M = BenchmarkWorkload.MODULE;
 
     private static Node open(Path dir) {
-        return Node.open(NodeConfig.at(dir).withLogSink((m, msg) -> { }));
+        return Node.open(NodeConfig.at(dir).withLogSink((m, msg) -> {}));
     }
 
     private static long q(Node node, String query, IntersticeValue... args) {
@@ -46,29 +46,45 @@ class BenchmarkWorkloadModuleTest {
             var schema = node.load("benchmark-workload.wasm", BenchmarkWorkload.wasm());
             assertThat(schema.name()).isEqualTo("benchmark-workload");
             assertThat(schema.visibility()).isEqualTo(Visibility.PUBLIC);
-            var full = List.of(new FieldDef("client_id", IntersticeType.STRING), new FieldDef("seq", IntersticeType.U64),
-                    new FieldDef("payload_bytes", IntersticeType.U64), new FieldDef("track_progress", IntersticeType.BOOL));
+            var full = List.of(
+                    new FieldDef("client_id", IntersticeType.STRING),
+                    new FieldDef("seq", IntersticeType.U64),
+                    new FieldDef("payload_bytes", IntersticeType.U64),
+                    new FieldDef("track_progress", IntersticeType.BOOL));
             var delete = List.of(full.get(0), full.get(1), full.get(3));
             for (String mode : List.of("ephemeral", "stateful", "logged")) {
                 for (String op : List.of("insert", "update", "mix"))
-                    assertThat(schema.reducer("tx_" + op + "_" + mode).orElseThrow().arguments()).isEqualTo(full);
-                assertThat(schema.reducer("tx_delete_" + mode).orElseThrow().arguments()).isEqualTo(delete);
-                assertThat(schema.table("bench" + mode).orElseThrow().persistence()).isEqualTo(Persistence.valueOf(mode.toUpperCase()));
+                    assertThat(schema.reducer("tx_" + op + "_" + mode)
+                                    .orElseThrow()
+                                    .arguments())
+                            .isEqualTo(full);
+                assertThat(schema.reducer("tx_delete_" + mode).orElseThrow().arguments())
+                        .isEqualTo(delete);
+                assertThat(schema.table("bench" + mode).orElseThrow().persistence())
+                        .isEqualTo(Persistence.valueOf(mode.toUpperCase()));
             }
             assertThat(schema.reducer("emit_event").orElseThrow().arguments()).isEqualTo(full);
             assertThat(schema.reducer("noop").orElseThrow().arguments()).isEmpty();
-            assertThat(schema.reducer("start_tick").orElseThrow().arguments()).containsExactly(new FieldDef("tick_ms", IntersticeType.U64));
+            assertThat(schema.reducer("start_tick").orElseThrow().arguments())
+                    .containsExactly(new FieldDef("tick_ms", IntersticeType.U64));
             assertThat(schema.reducer("seed_accounts").orElseThrow().arguments())
-                    .containsExactly(new FieldDef("count", IntersticeType.U32), new FieldDef("initial_balance", IntersticeType.I64));
-            assertThat(schema.reducer("transfer").orElseThrow().arguments()).containsExactly(new FieldDef("from", IntersticeType.U32),
-                    new FieldDef("to", IntersticeType.U32), new FieldDef("amount", IntersticeType.I64));
+                    .containsExactly(
+                            new FieldDef("count", IntersticeType.U32),
+                            new FieldDef("initial_balance", IntersticeType.I64));
+            assertThat(schema.reducer("transfer").orElseThrow().arguments())
+                    .containsExactly(
+                            new FieldDef("from", IntersticeType.U32),
+                            new FieldDef("to", IntersticeType.U32),
+                            new FieldDef("amount", IntersticeType.I64));
             var accounts = schema.table("accounts").orElseThrow();
             assertThat(accounts.persistence()).isEqualTo(Persistence.LOGGED);
             assertThat(accounts.primaryKey()).isEqualTo(new FieldDef("id", IntersticeType.U32));
             assertThat(accounts.fields()).containsExactly(new FieldDef("balance", IntersticeType.I64));
-            assertThat(schema.query("total_committed").orElseThrow().returnType()).isEqualTo(IntersticeType.U64);
+            assertThat(schema.query("total_committed").orElseThrow().returnType())
+                    .isEqualTo(IntersticeType.U64);
             assertThat(schema.query("total_balance").orElseThrow().returnType()).isEqualTo(IntersticeType.I64);
-            assertThat(schema.query("stats").orElseThrow().arguments()).containsExactly(new FieldDef("client_id", IntersticeType.STRING));
+            assertThat(schema.query("stats").orElseThrow().arguments())
+                    .containsExactly(new FieldDef("client_id", IntersticeType.STRING));
             assertThat(schema.subscriptions()).hasSize(1 + BenchmarkWorkload.FANOUT); // load + the fan-out subscribers
         }
     }
@@ -81,17 +97,28 @@ class BenchmarkWorkloadModuleTest {
                 String c = "c-" + mode;
                 node.call(M, "tx_insert_" + mode, List.of(str(c), u64(1), u64(10), bool(true)));
                 node.call(M, "tx_insert_" + mode, List.of(str(c), u64(2), u64(10), bool(true)));
-                node.call(M, "tx_insert_" + mode, List.of(str(c), u64(2), u64(20), bool(true))); // same key: overwritten
+                node.call(
+                        M, "tx_insert_" + mode, List.of(str(c), u64(2), u64(20), bool(true))); // same key: overwritten
                 node.call(M, "tx_update_" + mode, List.of(str(c), u64(1), u64(5), bool(true)));
-                node.call(M, "tx_update_" + mode, List.of(str(c), u64(3), u64(5), bool(false))); // missing: inserted, not counted
+                node.call(
+                        M,
+                        "tx_update_" + mode,
+                        List.of(str(c), u64(3), u64(5), bool(false))); // missing: inserted, not counted
                 node.call(M, "tx_delete_" + mode, List.of(str(c), u64(2), bool(true)));
                 node.call(M, "tx_delete_" + mode, List.of(str(c), u64(99), bool(true))); // missing: still a commit
                 node.call(M, "tx_mix_" + mode, List.of(str(c), u64(14), u64(8), bool(true))); // 4: insert
-                node.call(M, "tx_mix_" + mode, List.of(str(c), u64(11), u64(8), bool(true))); // 1: update (absent: insert)
-                node.call(M, "tx_mix_" + mode, List.of(str(c), u64(100_003), u64(8), bool(true))); // 3: update of key 3 (keys wrap at 100,000)
+                node.call(
+                        M,
+                        "tx_mix_" + mode,
+                        List.of(str(c), u64(11), u64(8), bool(true))); // 1: update (absent: insert)
+                node.call(
+                        M,
+                        "tx_mix_" + mode,
+                        List.of(str(c), u64(100_003), u64(8), bool(true))); // 3: update of key 3 (keys wrap at 100,000)
                 node.call(M, "tx_mix_" + mode, List.of(str(c), u64(20), u64(8), bool(true))); // 0: delete (absent)
                 var rows = node.rows(M, "bench" + mode);
-                assertThat(rows).extracting(r -> ((IntersticeValue.Str) r.primaryKey()).value())
+                assertThat(rows)
+                        .extracting(r -> ((IntersticeValue.Str) r.primaryKey()).value())
                         .containsExactly(c + ":1", c + ":11", c + ":14", c + ":3");
                 var s = stats(node, c);
                 assertThat(s.get("committed")).isEqualTo(u64(10));
@@ -172,16 +199,16 @@ class BenchmarkWorkloadModuleTest {
             assertThat(balance(node, 1)).isEqualTo(700);
             assertThat(balance(node, 2)).isEqualTo(1_300);
             long tx = node.lastTxId();
-            node.call(M, "transfer", List.of(u32(1), u32(2), i64(701)));     // insufficient funds
-            node.call(M, "transfer", List.of(u32(3), u32(3), i64(1)));       // same account
+            node.call(M, "transfer", List.of(u32(1), u32(2), i64(701))); // insufficient funds
+            node.call(M, "transfer", List.of(u32(3), u32(3), i64(1))); // same account
             node.call(M, "transfer", List.of(u32(3), u32(100_000), i64(1))); // unknown account
-            node.call(M, "transfer", List.of(u32(3), u32(4), i64(-5)));      // negative amount
+            node.call(M, "transfer", List.of(u32(3), u32(4), i64(-5))); // negative amount
             node.call(M, "transfer", List.of(u32(3), u32(4), i64(0)));
             assertThat(node.lastTxId() - tx).isEqualTo(5); // refused transfers still commit (empty transactions)
             assertThat(balance(node, 1)).isEqualTo(700);
             assertThat(balance(node, 3)).isEqualTo(1_000);
             assertThat(balance(node, 4)).isEqualTo(1_000);
-            node.call(M, "transfer", List.of(u32(1), u32(0), i64(700)));     // exactly the balance
+            node.call(M, "transfer", List.of(u32(1), u32(0), i64(700))); // exactly the balance
             assertThat(balance(node, 1)).isZero();
             assertThat(q(node, "total_balance")).isEqualTo(100_000_000L);
         }
@@ -196,7 +223,7 @@ class BenchmarkWorkloadModuleTest {
 
     @Test
     void seedingInSeveralSmallCallsAndGrowing(@TempDir Path dir) throws Exception {
-        try (Node node = Node.open(NodeConfig.inMemory().withLogSink((m, msg) -> { }))) {
+        try (Node node = Node.open(NodeConfig.inMemory().withLogSink((m, msg) -> {}))) {
             node.load(BenchmarkWorkload.wasm());
             node.call(M, "seed_accounts", List.of(u32(10), i64(7)));
             assertThat(q(node, "account_count")).isEqualTo(10);
@@ -210,7 +237,10 @@ class BenchmarkWorkloadModuleTest {
     }
 
     private static long balance(Node node, int id) {
-        return node.rows(M, "accounts").stream().filter(r -> r.primaryKey().equals(u32(id))).findFirst()
-                .map(r -> ((IntersticeValue.I64) r.entries().getFirst()).value()).orElseThrow();
+        return node.rows(M, "accounts").stream()
+                .filter(r -> r.primaryKey().equals(u32(id)))
+                .findFirst()
+                .map(r -> ((IntersticeValue.I64) r.entries().getFirst()).value())
+                .orElseThrow();
     }
 }

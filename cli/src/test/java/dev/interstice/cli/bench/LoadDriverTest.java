@@ -51,26 +51,53 @@ class LoadDriverTest {
                 }
 
                 @Override
-                public CompletableFuture<IntersticeValue> query(String module, String query, List<IntersticeValue> args) {
+                public CompletableFuture<IntersticeValue> query(
+                        String module, String query, List<IntersticeValue> args) {
                     return CompletableFuture.completedFuture(IntersticeValue.u64(committed.get()));
                 }
             };
         }
 
-        @Override public Optional<ModuleSchema> schema(String module) { return Optional.empty(); }
-        @Override public String ackMode() { return "fake"; }
-        @Override public String describe() { return "fake"; }
+        @Override
+        public Optional<ModuleSchema> schema(String module) {
+            return Optional.empty();
+        }
+
+        @Override
+        public String ackMode() {
+            return "fake";
+        }
+
+        @Override
+        public String describe() {
+            return "fake";
+        }
     }
 
     @Test
     void closedLoopOnARealNodeCountsOnlyAcknowledgedCommitsAndVerifies(@TempDir Path dir) throws Exception {
-        try (Node node = Node.open(NodeConfig.at(dir).withLogSink((m, msg) -> { }))) {
+        try (Node node = Node.open(NodeConfig.at(dir).withLogSink((m, msg) -> {}))) {
             var schema = node.load(BenchmarkWorkload.wasm());
             var connector = new InProcessConnector(node, Ack.DURABLE, "test node");
             String template = BenchmarkWorkload.workloadArgs(16);
-            var cfg = new LoadConfig().name("t").module(BenchmarkWorkload.MODULE).reducer("tx_insert_logged")
-                    .args(ArgTemplate.parse(template, schema.reducer("tx_insert_logged").orElseThrow().arguments(), schema.typeDefinitions()), template)
-                    .connections(2).inflight(3).durationMs(1_500).warmupMs(300).sampleMs(250).progress(true)
+            var cfg = new LoadConfig()
+                    .name("t")
+                    .module(BenchmarkWorkload.MODULE)
+                    .reducer("tx_insert_logged")
+                    .args(
+                            ArgTemplate.parse(
+                                    template,
+                                    schema.reducer("tx_insert_logged")
+                                            .orElseThrow()
+                                            .arguments(),
+                                    schema.typeDefinitions()),
+                            template)
+                    .connections(2)
+                    .inflight(3)
+                    .durationMs(1_500)
+                    .warmupMs(300)
+                    .sampleMs(250)
+                    .progress(true)
                     .verify(BenchmarkWorkload.committedMatchesAcks())
                     .verify(Verification.deltaEqualsAcks("tx", c -> node.lastTxId(), 1));
             var out = new ByteArrayOutputStream();
@@ -80,20 +107,39 @@ class LoadDriverTest {
             assertThat(r.errors()).isZero();
             assertThat(r.totals().acknowledged()).isEqualTo(r.totals().sent()).isGreaterThanOrEqualTo(r.acknowledged());
             assertThat(r.measuredMs()).isCloseTo(1_500, within(500.0));
-            assertThat(r.timeline()).extracting(LoadResult.Interval::phase)
-                    .contains(LoadResult.Phase.WARMUP, LoadResult.Phase.MEASURE).endsWith(LoadResult.Phase.DRAIN);
-            assertThat(r.timeline().stream().filter(i -> i.phase() == LoadResult.Phase.MEASURE).mapToLong(LoadResult.Interval::acknowledged).sum())
+            assertThat(r.timeline())
+                    .extracting(LoadResult.Interval::phase)
+                    .contains(LoadResult.Phase.WARMUP, LoadResult.Phase.MEASURE)
+                    .endsWith(LoadResult.Phase.DRAIN);
+            assertThat(r.timeline().stream()
+                            .filter(i -> i.phase() == LoadResult.Phase.MEASURE)
+                            .mapToLong(LoadResult.Interval::acknowledged)
+                            .sum())
                     .isEqualTo(r.acknowledged());
             assertThat(r.latencyUs(50)).isPositive();
             assertThat(r.maxSeq()).isPositive();
             assertThat(out.toString()).contains("measure");
             // rows really are there: one per (client, seq)
-            assertThat(node.rows(BenchmarkWorkload.MODULE, "benchlogged")).hasSize((int) r.totals().acknowledged());
+            assertThat(node.rows(BenchmarkWorkload.MODULE, "benchlogged"))
+                    .hasSize((int) r.totals().acknowledged());
 
             var json = new ObjectMapper().readTree(Reports.jsonString(r));
-            for (String f : List.of("name", "module_name", "reducer_name", "connections", "duration_ms", "warmup_ms", "throughput_tps",
-                    "latency_us_p50", "latency_us_p95", "latency_us_p99", "latency_us_max", "errors", "acknowledged", "verification", "timeline"))
-                assertThat(json.has(f)).as(f).isTrue();
+            for (String f : List.of(
+                    "name",
+                    "module_name",
+                    "reducer_name",
+                    "connections",
+                    "duration_ms",
+                    "warmup_ms",
+                    "throughput_tps",
+                    "latency_us_p50",
+                    "latency_us_p95",
+                    "latency_us_p99",
+                    "latency_us_max",
+                    "errors",
+                    "acknowledged",
+                    "verification",
+                    "timeline")) assertThat(json.has(f)).as(f).isTrue();
             assertThat(json.get("verification").get("passed").asBoolean()).isTrue();
             assertThat(json.get("acknowledged").asLong()).isEqualTo(r.acknowledged());
             Path html = dir.resolve("out/r.html");
@@ -106,7 +152,12 @@ class LoadDriverTest {
     @Test
     void errorsAreCountedApartAndVerificationNoticesAMismatch() throws Exception {
         var fake = new FakeConnector(0, 3);
-        var cfg = new LoadConfig().name("errors").connections(2).durationMs(300).warmupMs(0).progress(false)
+        var cfg = new LoadConfig()
+                .name("errors")
+                .connections(2)
+                .durationMs(300)
+                .warmupMs(0)
+                .progress(false)
                 .verify(Verification.deltaEqualsAcks("committed", Probe.query("m", "q", List.of()), 1))
                 .verify(Verification.deltaEqualsAcks("wrong", Probe.query("m", "q", List.of()), 2));
         LoadResult r = new LoadDriver(SILENT).run(fake, cfg);
@@ -121,7 +172,13 @@ class LoadDriverTest {
     @Test
     void openLoopSendsAtTheRequestedRate() throws Exception {
         var fake = new FakeConnector(0, 0);
-        var cfg = new LoadConfig().name("rate").connections(4).rate(2_000).durationMs(1_000).warmupMs(200).progress(false);
+        var cfg = new LoadConfig()
+                .name("rate")
+                .connections(4)
+                .rate(2_000)
+                .durationMs(1_000)
+                .warmupMs(200)
+                .progress(false);
         LoadResult r = new LoadDriver(SILENT).run(fake, cfg);
         assertThat(r.throughputTps()).isCloseTo(2_000, within(400.0)); // wide: CI machines are busy
         assertThat(r.totals().sent()).isCloseTo(2_400, within(400L));
@@ -131,13 +188,24 @@ class LoadDriverTest {
     void openLoopLatencyIncludesTheWaitOfCallsThatCouldNotBeSentOnTime() throws Exception {
         // capacity 1 / 5 ms = 200/s; asked 400/s: calls fall further and further behind their intended send time
         var slow = new FakeConnector(5_000, 0);
-        var open = new LoadConfig().name("co").connections(1).rate(400).durationMs(1_000).warmupMs(0).progress(false);
+        var open = new LoadConfig()
+                .name("co")
+                .connections(1)
+                .rate(400)
+                .durationMs(1_000)
+                .warmupMs(0)
+                .progress(false);
         LoadResult r = new LoadDriver(SILENT).run(slow, open);
         // capped by the service time, far below the 400/s asked for (wide lower bound: a busy machine sleeps longer)
         assertThat(r.throughputTps()).isBetween(20.0, 220.0);
         assertThat(r.latencyUs(99)).as("p99 from the intended time").isGreaterThan(300_000);
         // the same service time in closed loop: latency is the service time
-        var closed = new LoadConfig().name("closed").connections(1).durationMs(500).warmupMs(0).progress(false);
+        var closed = new LoadConfig()
+                .name("closed")
+                .connections(1)
+                .durationMs(500)
+                .warmupMs(0)
+                .progress(false);
         LoadResult c = new LoadDriver(SILENT).run(new FakeConnector(5_000, 0), closed);
         assertThat(c.latencyUs(50)).isBetween(4_900L, 200_000L);
         assertThat(c.latencyUs(99)).isLessThan(r.latencyUs(99) / 3);
@@ -146,7 +214,13 @@ class LoadDriverTest {
     @Test
     void ratesAreReadAtTheEdgesOfTheMeasuredWindow() throws Exception {
         var fake = new FakeConnector(0, 0);
-        var cfg = new LoadConfig().name("rates").connections(1).rate(1_000).durationMs(1_000).warmupMs(300).progress(false)
+        var cfg = new LoadConfig()
+                .name("rates")
+                .connections(1)
+                .rate(1_000)
+                .durationMs(1_000)
+                .warmupMs(300)
+                .progress(false)
                 .measureRate("committed", Probe.query("m", "q", List.of()));
         LoadResult r = new LoadDriver(SILENT).run(fake, cfg);
         assertThat(r.rates().get("committed").perSecond()).isCloseTo(1_000, within(250.0));

@@ -94,33 +94,46 @@ class ScenarioFileTest {
         assertThat(s.verifyExpectJson).isEqualTo("42");
         assertThat(s.displayName()).isEqualTo("n:m:r");
         // a plain string is one string argument, as upstream reads it
-        assertThat(parse("[[scenario]]\nnode = \"n\"\nmodule_name = \"m\"\nreducer_name = \"r\"\nargs_json = \"hello\"\n").getFirst().argsJson)
+        assertThat(parse(
+                                "[[scenario]]\nnode = \"n\"\nmodule_name = \"m\"\nreducer_name = \"r\"\nargs_json = \"hello\"\n")
+                        .getFirst()
+                        .argsJson)
                 .isEqualTo("\"hello\"");
     }
 
     @Test
     void mistakesAreReportedWithTheirPlace() {
-        assertThatThrownBy(() -> parse("[[scenario]]\nnode = \"n\"\nmodule_name = \"m\"\nreducer_name = \"r\"\nconections = 4\n"))
-                .hasMessageContaining("test.toml scenario 1: unknown key 'conections'").hasMessageContaining("connections");
+        assertThatThrownBy(() -> parse(
+                        "[[scenario]]\nnode = \"n\"\nmodule_name = \"m\"\nreducer_name = \"r\"\nconections = 4\n"))
+                .hasMessageContaining("test.toml scenario 1: unknown key 'conections'")
+                .hasMessageContaining("connections");
         assertThatThrownBy(() -> parse("[[scenario]]\nname = \"x\"\nconnections = \"four\"\n"))
                 .hasMessageContaining("('x'): connections must be an integer");
-        assertThatThrownBy(() -> parse("title = \"no scenarios\"\n")).hasMessageContaining("unknown top-level key 'title'");
+        assertThatThrownBy(() -> parse("title = \"no scenarios\"\n"))
+                .hasMessageContaining("unknown top-level key 'title'");
         assertThatThrownBy(() -> parse("")).hasMessageContaining("defines no [[scenario]]");
         assertThatThrownBy(() -> parse("[[scenario]\n")).hasMessageContaining("not valid TOML");
         assertThatThrownBy(() -> parse("[[scenario]]\nnode = \"n\"\nprofile = \"noop\"\ntransport = \"reconnect\"\n"))
                 .hasMessageContaining("transport 'reconnect' is not supported");
-        assertThatThrownBy(() -> parse("[[scenario]]\nverify = { mode = \"query\" }\n")).hasMessageContaining("needs query_name");
-        assertThatThrownBy(() -> parse("[[scenario]]\nverify = { query = \"q\" }\n")).hasMessageContaining("unknown key 'verify.query'");
-        assertThatThrownBy(() -> parse("[[scenario]]\nthroughput_mode = \"query_delta\"\n")).hasMessageContaining("needs throughput_query_name");
+        assertThatThrownBy(() -> parse("[[scenario]]\nverify = { mode = \"query\" }\n"))
+                .hasMessageContaining("needs query_name");
+        assertThatThrownBy(() -> parse("[[scenario]]\nverify = { query = \"q\" }\n"))
+                .hasMessageContaining("unknown key 'verify.query'");
+        assertThatThrownBy(() -> parse("[[scenario]]\nthroughput_mode = \"query_delta\"\n"))
+                .hasMessageContaining("needs throughput_query_name");
 
         var missing = parse("[[scenario]]\nname = \"x\"\nmodule_name = \"m\"\n").getFirst();
         assertThatThrownBy(missing::validate).hasMessageContaining("scenario 'x': no node given");
         missing.node = "n";
         assertThatThrownBy(missing::validate).hasMessageContaining("needs module_name and reducer_name");
-        var badAck = parse("[[scenario]]\nnode = \"n\"\nprofile = \"noop\"\nack = \"sometimes\"\n").getFirst();
+        var badAck = parse("[[scenario]]\nnode = \"n\"\nprofile = \"noop\"\nack = \"sometimes\"\n")
+                .getFirst();
         assertThatThrownBy(badAck::validate).hasMessageContaining("ack must be durable or fast");
-        var badProfile = parse("[[scenario]]\nnode = \"n\"\nprofile = \"nope\"\n").getFirst();
-        assertThatThrownBy(badProfile::validate).hasMessageContaining("unknown profile 'nope'").hasMessageContaining("transfer-uniform");
+        var badProfile =
+                parse("[[scenario]]\nnode = \"n\"\nprofile = \"nope\"\n").getFirst();
+        assertThatThrownBy(badProfile::validate)
+                .hasMessageContaining("unknown profile 'nope'")
+                .hasMessageContaining("transfer-uniform");
     }
 
     @Test

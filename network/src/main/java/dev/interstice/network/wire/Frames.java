@@ -24,12 +24,15 @@ public final class Frames {
     public static int readHeader(InputStream in, int maxFrameBytes) throws IOException, ProtocolException {
         int b0 = in.read();
         if (b0 < 0) return -1;
-        int b1 = in.read(), b2 = in.read(), b3 = in.read();
+        int b1 = in.read();
+        int b2 = in.read();
+        int b3 = in.read();
         if ((b1 | b2 | b3) < 0) throw new EOFException("connection closed inside a frame header");
         long len = ((long) b0 << 24) | ((long) b1 << 16) | ((long) b2 << 8) | b3;
         if (len == 0) throw new ProtocolException("empty frame");
         if (len > maxFrameBytes)
-            throw new ProtocolException("frame of " + len + " bytes exceeds the maximum of " + maxFrameBytes + " bytes");
+            throw new ProtocolException(
+                    "frame of " + len + " bytes exceeds the maximum of " + maxFrameBytes + " bytes");
         return (int) len;
     }
 

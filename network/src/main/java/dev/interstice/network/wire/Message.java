@@ -20,24 +20,49 @@ public sealed interface Message {
     // ---------------------------------------------------------------- handshake
 
     /** Who opens a connection. */
-    enum Role { PEER, CLIENT }
+    enum Role {
+        PEER,
+        CLIENT
+    }
 
     /** First frame of the connecting side. {@code nodeId}/{@code nodeName} are empty for CLI clients. */
     record Hello(int major, int minor, Role role, String nodeId, String nodeName, byte[] nonce) implements Message {
-        public Hello { Objects.requireNonNull(role); Objects.requireNonNull(nodeId); Objects.requireNonNull(nodeName); Objects.requireNonNull(nonce); }
-        public int type() { return 1; }
+        public Hello {
+            Objects.requireNonNull(role);
+            Objects.requireNonNull(nodeId);
+            Objects.requireNonNull(nodeName);
+            Objects.requireNonNull(nonce);
+        }
+
+        public int type() {
+            return 1;
+        }
     }
 
     /** The accepting side's answer to {@link Hello}: who it is, its nonce for authentication, and its limits. */
-    record Welcome(int major, int minor, String nodeId, String nodeName, byte[] nonce, int maxFrameBytes, int maxInFlight) implements Message {
-        public Welcome { Objects.requireNonNull(nodeId); Objects.requireNonNull(nodeName); Objects.requireNonNull(nonce); }
-        public int type() { return 2; }
+    record Welcome(
+            int major, int minor, String nodeId, String nodeName, byte[] nonce, int maxFrameBytes, int maxInFlight)
+            implements Message {
+        public Welcome {
+            Objects.requireNonNull(nodeId);
+            Objects.requireNonNull(nodeName);
+            Objects.requireNonNull(nonce);
+        }
+
+        public int type() {
+            return 2;
+        }
     }
 
     /** The handshake was refused; the connection closes after it. */
     record Reject(String reason) implements Message {
-        public Reject { Objects.requireNonNull(reason); }
-        public int type() { return 3; }
+        public Reject {
+            Objects.requireNonNull(reason);
+        }
+
+        public int type() {
+            return 3;
+        }
     }
 
     // ---------------------------------------------------------------- requests (client -> node), each with an id
@@ -48,42 +73,67 @@ public sealed interface Message {
 
     /** Proves knowledge of the admin token: HMAC-SHA256 over both nonces (see {@code AdminToken}). */
     record Authenticate(long id, byte[] proof) implements Request {
-        public int type() { return 10; }
+        public int type() {
+            return 10;
+        }
     }
 
     record Ping(long id) implements Request {
-        public int type() { return 11; }
+        public int type() {
+            return 11;
+        }
     }
 
     /** A reducer call; {@code callerModule} is the calling module on a peer node ("" for clients). */
-    record Call(long id, String module, String reducer, String callerModule, boolean durable, List<IntersticeValue> args) implements Request {
-        public Call { args = List.copyOf(args); }
-        public int type() { return 12; }
+    record Call(
+            long id, String module, String reducer, String callerModule, boolean durable, List<IntersticeValue> args)
+            implements Request {
+        public Call {
+            args = List.copyOf(args);
+        }
+
+        public int type() {
+            return 12;
+        }
     }
 
-    record Query(long id, String module, String query, String callerModule, List<IntersticeValue> args) implements Request {
-        public Query { args = List.copyOf(args); }
-        public int type() { return 13; }
+    record Query(long id, String module, String query, String callerModule, List<IntersticeValue> args)
+            implements Request {
+        public Query {
+            args = List.copyOf(args);
+        }
+
+        public int type() {
+            return 13;
+        }
     }
 
     /** The node's schema: public view, or every module with {@code full} (admin only). */
     record GetSchema(long id, boolean full) implements Request {
-        public int type() { return 14; }
+        public int type() {
+            return 14;
+        }
     }
 
     /** A table's committed rows (public tables of public modules, or any table for admins). */
     record GetRows(long id, String module, String table) implements Request {
-        public int type() { return 15; }
+        public int type() {
+            return 15;
+        }
     }
 
     /** Loads (or replaces) a module (admin only). {@code reset}: drop the old module's data if the schemas differ. */
     record Publish(long id, String label, byte[] wasm, boolean reset) implements Request {
-        public int type() { return 16; }
+        public int type() {
+            return 16;
+        }
     }
 
     /** Removes a module and its data (admin only). */
     record Remove(long id, String module) implements Request {
-        public int type() { return 17; }
+        public int type() {
+            return 17;
+        }
     }
 
     /**
@@ -91,54 +141,85 @@ public sealed interface Message {
      * the last event already seen (empty epoch: none); the node resumes after it or sends a snapshot.
      */
     record Subscribe(long id, String module, String table, String epoch, long afterSeq) implements Request {
-        public int type() { return 18; }
+        public int type() {
+            return 18;
+        }
     }
 
     record Unsubscribe(long id, long subscription) implements Request {
-        public int type() { return 19; }
+        public int type() {
+            return 19;
+        }
     }
 
-    // ---------------------------------------------------------------- replies (node -> client), exactly one per request
+    // ---------------------------------------------------------------- replies (node -> client), exactly one per
+    // request
 
     sealed interface Reply extends Message {
         long id();
     }
 
     record Ok(long id) implements Reply {
-        public int type() { return 30; }
+        public int type() {
+            return 30;
+        }
     }
 
     record Error(long id, ErrorKind kind, String message) implements Reply {
-        public Error { Objects.requireNonNull(kind); Objects.requireNonNull(message); }
-        public int type() { return 31; }
+        public Error {
+            Objects.requireNonNull(kind);
+            Objects.requireNonNull(message);
+        }
+
+        public int type() {
+            return 31;
+        }
     }
 
     record Pong(long id, long timeMs) implements Reply {
-        public int type() { return 32; }
+        public int type() {
+            return 32;
+        }
     }
 
     /** A committed reducer call: transaction id, log position and what its acknowledgement guarantees. */
     record Called(long id, long txId, long lsn, Acknowledged acknowledged) implements Reply {
-        public Called { Objects.requireNonNull(acknowledged); }
-        public int type() { return 33; }
+        public Called {
+            Objects.requireNonNull(acknowledged);
+        }
+
+        public int type() {
+            return 33;
+        }
     }
 
     record QueryResult(long id, IntersticeValue value) implements Reply {
-        public int type() { return 34; }
+        public int type() {
+            return 34;
+        }
     }
 
     record SchemaResult(long id, NodeSchema schema) implements Reply {
-        public int type() { return 35; }
+        public int type() {
+            return 35;
+        }
     }
 
     /** Postcard-encoded rows (primary key then fields), in primary-key order. */
     record RowsResult(long id, List<byte[]> rows) implements Reply {
-        public RowsResult { rows = List.copyOf(rows); }
-        public int type() { return 36; }
+        public RowsResult {
+            rows = List.copyOf(rows);
+        }
+
+        public int type() {
+            return 36;
+        }
     }
 
     record Published(long id, String module, Version version, boolean replaced) implements Reply {
-        public int type() { return 37; }
+        public int type() {
+            return 37;
+        }
     }
 
     /**
@@ -146,8 +227,13 @@ public sealed interface Message {
      * true: {@code rows} is the table as of {@code seq} and events continue after it.
      */
     record Subscribed(long id, boolean snapshot, String epoch, long seq, List<byte[]> rows) implements Reply {
-        public Subscribed { rows = List.copyOf(rows); }
-        public int type() { return 38; }
+        public Subscribed {
+            rows = List.copyOf(rows);
+        }
+
+        public int type() {
+            return 38;
+        }
     }
 
     /**
@@ -156,8 +242,13 @@ public sealed interface Message {
      * bytes up to the one marked {@code last} and decodes the result as the reply (whose id is {@code id}).
      */
     record Part(long id, boolean last, byte[] bytes) implements Message {
-        public Part { Objects.requireNonNull(bytes); }
-        public int type() { return 39; }
+        public Part {
+            Objects.requireNonNull(bytes);
+        }
+
+        public int type() {
+            return 39;
+        }
     }
 
     // ---------------------------------------------------------------- pushed by the node
@@ -166,19 +257,35 @@ public sealed interface Message {
      * One committed row change of a subscribed table. {@code before} is null for inserts, {@code after} for deletes.
      * {@code origin}: the node whose event caused this change ("" if local), so it is not delivered back there.
      */
-    record TableEvent(long subscription, long seq, SubscriptionEvent.TableEventKind kind, byte[] before, byte[] after, String origin)
+    record TableEvent(
+            long subscription,
+            long seq,
+            SubscriptionEvent.TableEventKind kind,
+            byte[] before,
+            byte[] after,
+            String origin)
             implements Message {
-        public TableEvent { Objects.requireNonNull(kind); Objects.requireNonNull(origin); }
-        public int type() { return 50; }
+        public TableEvent {
+            Objects.requireNonNull(kind);
+            Objects.requireNonNull(origin);
+        }
+
+        public int type() {
+            return 50;
+        }
     }
 
     /** The subscription's stream restarted (module removed or replaced): subscribe again to resynchronise. */
     record Resync(long subscription, String reason) implements Message {
-        public int type() { return 51; }
+        public int type() {
+            return 51;
+        }
     }
 
     /** The node is closing this connection (shutdown, slow consumer, ...). */
     record Closing(String reason) implements Message {
-        public int type() { return 52; }
+        public int type() {
+            return 52;
+        }
     }
 }

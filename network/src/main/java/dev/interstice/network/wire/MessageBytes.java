@@ -13,6 +13,7 @@ public final class MessageBytes {
     private final long id;
     /** The whole encoding ({@code rows} null), or the part before the rows. */
     private final byte[] head;
+
     private final List<byte[]> rows;
     private final long size;
 
@@ -47,13 +48,19 @@ public final class MessageBytes {
     }
 
     /** The reply's id (what its parts carry), -1 for other messages. */
-    public long id() { return id; }
+    public long id() {
+        return id;
+    }
 
     /** Length of the whole encoding. */
-    public long size() { return size; }
+    public long size() {
+        return size;
+    }
 
     /** The whole encoding if it exists as one array (not a rows reply), else null. */
-    public byte[] whole() { return rows == null ? head : null; }
+    public byte[] whole() {
+        return rows == null ? head : null;
+    }
 
     /** What precedes {@code length} bytes of this reply in a {@link Message.Part} frame. */
     public byte[] partHead(boolean last, int length) {
@@ -61,10 +68,14 @@ public final class MessageBytes {
     }
 
     /** Bytes this object holds apart from the rows it refers to. */
-    public long heldBytes() { return head.length; }
+    public long heldBytes() {
+        return head.length;
+    }
 
     /** The row references a lazy reply holds (0 for encoded messages); what its rows pin while it waits. */
-    public int rowCount() { return rows == null ? 0 : rows.size(); }
+    public int rowCount() {
+        return rows == null ? 0 : rows.size();
+    }
 
     /** Copies the next bytes of the encoding into {@code dst[off, off + len)}; returns how many (fewer only at the end). */
     public int read(byte[] dst, int off, int len) {

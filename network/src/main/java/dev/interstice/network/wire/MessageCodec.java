@@ -21,6 +21,7 @@ import java.util.List;
 public final class MessageCodec {
     /** Protocol version spoken by this implementation. A peer with another major version is refused. */
     public static final int MAJOR = 1;
+
     public static final int MINOR = 1;
     /** The first minor version whose receivers reassemble {@link Message.Part}s. */
     public static final int PARTS_SINCE_MINOR = 1;
@@ -36,6 +37,112 @@ public final class MessageCodec {
     public static byte[] encode(Message m) {
         var w = new PostcardWriter(64);
         w.writeU8(m.type());
+        switch (m) {
+            case Message.Request r -> writeRequest(w, r);
+            case Message.Reply r -> writeReply(w, r);
+            default -> writeControl(w, m);
+        }
+        return w.toByteArray();
+    }
+
+    /** The fields of a request, after its type byte. */
+    private static void writeRequest(PostcardWriter w, Message.Request m) {
+        switch (m) {
+            case Message.Authenticate x -> {
+                w.writeVarU64(x.id());
+                bytes(w, x.proof());
+            }
+            case Message.Ping x -> w.writeVarU64(x.id());
+            case Message.Call x -> {
+                w.writeVarU64(x.id());
+                w.writeString(x.module());
+                w.writeString(x.reducer());
+                w.writeString(x.callerModule());
+                w.writeBool(x.durable());
+                values(w, x.args());
+            }
+            case Message.Query x -> {
+                w.writeVarU64(x.id());
+                w.writeString(x.module());
+                w.writeString(x.query());
+                w.writeString(x.callerModule());
+                values(w, x.args());
+            }
+            case Message.GetSchema x -> {
+                w.writeVarU64(x.id());
+                w.writeBool(x.full());
+            }
+            case Message.GetRows x -> {
+                w.writeVarU64(x.id());
+                w.writeString(x.module());
+                w.writeString(x.table());
+            }
+            case Message.Publish x -> {
+                w.writeVarU64(x.id());
+                w.writeString(x.label());
+                bytes(w, x.wasm());
+                w.writeBool(x.reset());
+            }
+            case Message.Remove x -> {
+                w.writeVarU64(x.id());
+                w.writeString(x.module());
+            }
+            case Message.Subscribe x -> {
+                w.writeVarU64(x.id());
+                w.writeString(x.module());
+                w.writeString(x.table());
+                w.writeString(x.epoch());
+                w.writeVarU64(x.afterSeq());
+            }
+            case Message.Unsubscribe x -> {
+                w.writeVarU64(x.id());
+                w.writeVarU64(x.subscription());
+            }
+        }
+    }
+
+    /** The fields of a reply, after its type byte. */
+    private static void writeReply(PostcardWriter w, Message.Reply m) {
+        switch (m) {
+            case Message.Ok x -> w.writeVarU64(x.id());
+            case Message.Error x -> {
+                w.writeVarU64(x.id());
+                w.writeU8(x.kind().remote() ? x.kind().ordinal() : ErrorKind.INTERNAL.ordinal());
+                w.writeString(x.message());
+            }
+            case Message.Pong x -> {
+                w.writeVarU64(x.id());
+                w.writeI64(x.timeMs());
+            }
+            case Message.Called x -> {
+                w.writeVarU64(x.id());
+                w.writeVarU64(x.txId());
+                w.writeVarU64(x.lsn());
+                w.writeU8(x.acknowledged().ordinal());
+            }
+            case Message.QueryResult x -> {
+                w.writeVarU64(x.id());
+                Abi.writeValue(w, x.value());
+            }
+            case Message.SchemaResult x -> {
+                w.writeVarU64(x.id());
+                Abi.writeNodeSchema(w, x.schema());
+            }
+            case Message.RowsResult x -> rows(w, x);
+            case Message.Published x -> {
+                w.writeVarU64(x.id());
+                w.writeString(x.module());
+                w.writeU16(x.version().major());
+                w.writeU16(x.version().minor());
+                w.writeU16(x.version().patch());
+                w.writeBool(x.replaced());
+            }
+            case Message.Subscribed x -> rows(w, x);
+        }
+    }
+
+    /** The fields of a handshake, pushed or part message, after its type byte. */
+    private static void writeControl(PostcardWriter w, Message m) {
         switch (m) {
             case Message.Hello h -> {
                 w.writeString(MAGIC);
@@ -56,66 +163,11 @@ public final class MessageCodec {
                 w.writeVarU32(x.maxInFlight());
             }
             case Message.Reject x -> w.writeString(x.reason());
-            case Message.Authenticate x -> { w.writeVarU64(x.id()); bytes(w, x.proof()); }
-            case Message.Ping x -> w.writeVarU64(x.id());
-            case Message.Call x -> {
+            case Message.Part x -> {
                 w.writeVarU64(x.id());
-                w.writeString(x.module());
-                w.writeString(x.reducer());
-                w.writeString(x.callerModule());
-                w.writeBool(x.durable());
-                values(w, x.args());
+                w.writeBool(x.last());
+                bytes(w, x.bytes());
             }
-            case Message.Query x -> {
-                w.writeVarU64(x.id());
-                w.writeString(x.module());
-                w.writeString(x.query());
-                w.writeString(x.callerModule());
-                values(w, x.args());
-            }
-            case Message.GetSchema x -> { w.writeVarU64(x.id()); w.writeBool(x.full()); }
-            case Message.GetRows x -> { w.writeVarU64(x.id()); w.writeString(x.module()); w.writeString(x.table()); }
-            case Message.Publish x -> {
-                w.writeVarU64(x.id());
-                w.writeString(x.label());
-                bytes(w, x.wasm());
-                w.writeBool(x.reset());
-            }
-            case Message.Remove x -> { w.writeVarU64(x.id()); w.writeString(x.module()); }
-            case Message.Subscribe x -> {
-                w.writeVarU64(x.id());
-                w.writeString(x.module());
-                w.writeString(x.table());
-                w.writeString(x.epoch());
-                w.writeVarU64(x.afterSeq());
-            }
-            case Message.Unsubscribe x -> { w.writeVarU64(x.id()); w.writeVarU64(x.subscription()); }
-            case Message.Ok x -> w.writeVarU64(x.id());
-            case Message.Error x -> {
-                w.writeVarU64(x.id());
-                w.writeU8(x.kind().remote() ? x.kind().ordinal() : ErrorKind.INTERNAL.ordinal());
-                w.writeString(x.message());
-            }
-            case Message.Pong x -> { w.writeVarU64(x.id()); w.writeI64(x.timeMs()); }
-            case Message.Called x -> {
-                w.writeVarU64(x.id());
-                w.writeVarU64(x.txId());
-                w.writeVarU64(x.lsn());
-                w.writeU8(x.acknowledged().ordinal());
-            }
-            case Message.QueryResult x -> { w.writeVarU64(x.id()); Abi.writeValue(w, x.value()); }
-            case Message.SchemaResult x -> { w.writeVarU64(x.id()); Abi.writeNodeSchema(w, x.schema()); }
-            case Message.RowsResult x -> rows(w, x);
-            case Message.Published x -> {
-                w.writeVarU64(x.id());
-                w.writeString(x.module());
-                w.writeU16(x.version().major());
-                w.writeU16(x.version().minor());
-                w.writeU16(x.version().patch());
-                w.writeBool(x.replaced());
-            }
-            case Message.Subscribed x -> rows(w, x);
-            case Message.Part x -> { w.writeVarU64(x.id()); w.writeBool(x.last()); bytes(w, x.bytes()); }
             case Message.TableEvent x -> {
                 w.writeVarU64(x.subscription());
                 w.writeVarU64(x.seq());
@@ -124,10 +176,14 @@ public final class MessageCodec {
                 optBytes(w, x.after());
                 w.writeString(x.origin());
             }
-            case Message.Resync x -> { w.writeVarU64(x.subscription()); w.writeString(x.reason()); }
+            case Message.Resync x -> {
+                w.writeVarU64(x.subscription());
+                w.writeString(x.reason());
+            }
             case Message.Closing x -> w.writeString(x.reason());
+            case Message.Request r -> throw new IllegalArgumentException("a request: " + r.type());
+            case Message.Reply r -> throw new IllegalArgumentException("a reply: " + r.type());
         }
-        return w.toByteArray();
     }
 
     public static Message decode(byte[] body) throws ProtocolException {
@@ -142,38 +198,69 @@ public final class MessageCodec {
             Message m = switch (type) {
                 case 1 -> {
                     String magic = r.readString();
-                    if (!magic.equals(MAGIC)) throw new ProtocolException("not an Interstice node handshake (magic '" + clip(magic) + "')");
-                    yield new Message.Hello(r.readU16(), r.readU16(), enumOf(ROLES, r.readU8(), "role"), r.readString(), r.readString(), bytes(r));
+                    if (!magic.equals(MAGIC))
+                        throw new ProtocolException("not an Interstice node handshake (magic '" + clip(magic) + "')");
+                    yield new Message.Hello(
+                            r.readU16(),
+                            r.readU16(),
+                            enumOf(ROLES, r.readU8(), "role"),
+                            r.readString(),
+                            r.readString(),
+                            bytes(r));
                 }
-                case 2 -> new Message.Welcome(r.readU16(), r.readU16(), r.readString(), r.readString(), bytes(r), u32(r), u32(r));
+                case 2 ->
+                    new Message.Welcome(
+                            r.readU16(), r.readU16(), r.readString(), r.readString(), bytes(r), u32(r), u32(r));
                 case 3 -> new Message.Reject(r.readString());
                 case 10 -> new Message.Authenticate(r.readVarU64(), bytes(r));
                 case 11 -> new Message.Ping(r.readVarU64());
-                case 12 -> new Message.Call(r.readVarU64(), r.readString(), r.readString(), r.readString(), r.readBool(), values(r));
+                case 12 ->
+                    new Message.Call(
+                            r.readVarU64(), r.readString(), r.readString(), r.readString(), r.readBool(), values(r));
                 case 13 -> new Message.Query(r.readVarU64(), r.readString(), r.readString(), r.readString(), values(r));
                 case 14 -> new Message.GetSchema(r.readVarU64(), r.readBool());
                 case 15 -> new Message.GetRows(r.readVarU64(), r.readString(), r.readString());
                 case 16 -> new Message.Publish(r.readVarU64(), r.readString(), bytes(r), r.readBool());
                 case 17 -> new Message.Remove(r.readVarU64(), r.readString());
-                case 18 -> new Message.Subscribe(r.readVarU64(), r.readString(), r.readString(), r.readString(), r.readVarU64());
+                case 18 ->
+                    new Message.Subscribe(
+                            r.readVarU64(), r.readString(), r.readString(), r.readString(), r.readVarU64());
                 case 19 -> new Message.Unsubscribe(r.readVarU64(), r.readVarU64());
                 case 30 -> new Message.Ok(r.readVarU64());
                 case 31 -> new Message.Error(r.readVarU64(), ErrorKind.ofWire(r.readU8()), r.readString());
                 case 32 -> new Message.Pong(r.readVarU64(), r.readI64());
-                case 33 -> new Message.Called(r.readVarU64(), r.readVarU64(), r.readVarU64(), enumOf(ACKNOWLEDGED, r.readU8(), "acknowledgement"));
+                case 33 ->
+                    new Message.Called(
+                            r.readVarU64(),
+                            r.readVarU64(),
+                            r.readVarU64(),
+                            enumOf(ACKNOWLEDGED, r.readU8(), "acknowledgement"));
                 case 34 -> new Message.QueryResult(r.readVarU64(), Abi.readValue(r));
                 case 35 -> new Message.SchemaResult(r.readVarU64(), Abi.readNodeSchema(r));
                 case 36 -> new Message.RowsResult(r.readVarU64(), byteList(r));
-                case 37 -> new Message.Published(r.readVarU64(), r.readString(), new Version(r.readU16(), r.readU16(), r.readU16()), r.readBool());
-                case 38 -> new Message.Subscribed(r.readVarU64(), r.readBool(), r.readString(), r.readVarU64(), byteList(r));
+                case 37 ->
+                    new Message.Published(
+                            r.readVarU64(),
+                            r.readString(),
+                            new Version(r.readU16(), r.readU16(), r.readU16()),
+                            r.readBool());
+                case 38 ->
+                    new Message.Subscribed(r.readVarU64(), r.readBool(), r.readString(), r.readVarU64(), byteList(r));
                 case 39 -> new Message.Part(r.readVarU64(), r.readBool(), bytes(r));
-                case 50 -> new Message.TableEvent(r.readVarU64(), r.readVarU64(), enumOf(KINDS, r.readU8(), "table event kind"),
-                        optBytes(r), optBytes(r), r.readString());
+                case 50 ->
+                    new Message.TableEvent(
+                            r.readVarU64(),
+                            r.readVarU64(),
+                            enumOf(KINDS, r.readU8(), "table event kind"),
+                            optBytes(r),
+                            optBytes(r),
+                            r.readString());
                 case 51 -> new Message.Resync(r.readVarU64(), r.readString());
                 case 52 -> new Message.Closing(r.readString());
                 default -> throw new ProtocolException("unknown message type " + type);
             };
-            if (!r.atEnd()) throw new ProtocolException("message type " + type + " has " + r.remaining() + " trailing byte(s)");
+            if (!r.atEnd())
+                throw new ProtocolException("message type " + type + " has " + r.remaining() + " trailing byte(s)");
             return m;
         } catch (AbiDecodeException | IllegalArgumentException | NullPointerException e) {
             throw new ProtocolException("malformed message (type " + type + "): " + e.getMessage(), e);

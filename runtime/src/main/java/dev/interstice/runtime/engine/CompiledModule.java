@@ -55,6 +55,7 @@ public final class CompiledModule {
     private final Map<String, ExternalType> otherExports;
     /** Host import bound to each function import, in import order; null entries only if {@link #linkError} is set. */
     private final HostImport[] imports;
+
     private final String linkError;
     private final int largestInitialPages;
     private final boolean hasDealloc;
@@ -153,14 +154,14 @@ public final class CompiledModule {
         if (f == null) {
             ExternalType other = otherExports.get(name);
             if (other != null) {
-                throw new ModuleLoadException(label, "export '" + name + "' is a " + kindName(other)
-                        + ", expected a function " + expected);
+                throw new ModuleLoadException(
+                        label, "export '" + name + "' is a " + kindName(other) + ", expected a function " + expected);
             }
             throw new ModuleLoadException(label, "does not export function '" + name + "' (expected " + expected + ")");
         }
         if (!f.matches(params, results)) {
-            throw new ModuleLoadException(label, "export '" + name + "' has signature " + f.signature()
-                    + ", expected " + expected);
+            throw new ModuleLoadException(
+                    label, "export '" + name + "' has signature " + f.signature() + ", expected " + expected);
         }
     }
 
@@ -180,9 +181,11 @@ public final class CompiledModule {
         }
         int capPages = engine.capPages();
         if (largestInitialPages > capPages) {
-            throw new ModuleLoadException(label, "declares an initial memory of " + largestInitialPages + " pages ("
-                    + (long) largestInitialPages * Memory.PAGE_SIZE + " bytes), above this node's cap of "
-                    + capPages + " pages (" + engine.config().maxMemoryBytes() + " bytes)");
+            throw new ModuleLoadException(
+                    label,
+                    "declares an initial memory of " + largestInitialPages + " pages ("
+                            + (long) largestInitialPages * Memory.PAGE_SIZE + " bytes), above this node's cap of "
+                            + capPages + " pages (" + engine.config().maxMemoryBytes() + " bytes)");
         }
         GuestInstance g = new GuestInstance(this, host, engine.budgetNanos());
         ImportFunction[] fns = new ImportFunction[imports.length];
@@ -213,7 +216,8 @@ public final class CompiledModule {
         if (f == null) {
             ExternalType other = otherExports.get(name);
             throw new IllegalArgumentException("module '" + label + "': "
-                    + (other == null ? "no exported function '" + name + "'"
+                    + (other == null
+                            ? "no exported function '" + name + "'"
                             : "export '" + name + "' is a " + kindName(other) + ", not a function"));
         }
         return f;

@@ -37,9 +37,11 @@ public final class GuestInstance {
     private CappedMemory memory;
     /** The current thread's deadline slot, cached to skip the ThreadLocal lookup on the hot path. */
     private Watchdog.Slot slot = Watchdog.NO_SLOT;
+
     private boolean broken;
     /** The last exception a host function threw: it must leave the guest call unchanged. */
     private RuntimeException hostFailure;
+
     private Export alloc;
     private Export dealloc;
 
@@ -127,8 +129,8 @@ public final class GuestInstance {
             if (m != null && m.refusals != refusalsBefore) {
                 throw memoryLimit("alloc", what, m, null);
             }
-            throw new GuestTrapException(Kind.TRAP, label, "alloc", prefix() + what + ": the guest is out of memory",
-                    null);
+            throw new GuestTrapException(
+                    Kind.TRAP, label, "alloc", prefix() + what + ": the guest is out of memory", null);
         }
         return ptr;
     }
@@ -186,8 +188,8 @@ public final class GuestInstance {
          */
         public long call(long... args) {
             if (args.length != arity) {
-                throw new IllegalArgumentException("module '" + label + "': '" + name + "' takes " + arity
-                        + " arguments, got " + args.length);
+                throw new IllegalArgumentException(
+                        "module '" + label + "': '" + name + "' takes " + arity + " arguments, got " + args.length);
             }
             return invoke(name, fn, args);
         }
@@ -290,22 +292,34 @@ public final class GuestInstance {
             if (growRefused) {
                 return memoryLimit(what, "it aborted: " + a.getMessage(), m, null);
             }
-            return new GuestTrapException(Kind.ABORT, label, what,
-                    prefix() + "'" + what + "' aborted: " + a.getMessage(), null);
+            return new GuestTrapException(
+                    Kind.ABORT, label, what, prefix() + "'" + what + "' aborted: " + a.getMessage(), null);
         }
         if (t instanceof ChicoryInterruptedException) {
             if (s.deadlineFired()) {
                 long ms = TimeUnit.NANOSECONDS.toMillis(s.budgetNanos());
-                return new GuestTrapException(Kind.DEADLINE, label, what,
-                        prefix() + "call to '" + what + "' exceeded its deadline of " + ms + " ms", t);
+                return new GuestTrapException(
+                        Kind.DEADLINE,
+                        label,
+                        what,
+                        prefix() + "call to '" + what + "' exceeded its deadline of " + ms + " ms",
+                        t);
             }
             // Someone else interrupted the thread (e.g. shutdown): not a deadline. Their interrupt flag stays set.
-            return new GuestTrapException(Kind.TRAP, label, what,
-                    prefix() + "'" + what + "' was interrupted by Thread.interrupt() (not by the call deadline)", t);
+            return new GuestTrapException(
+                    Kind.TRAP,
+                    label,
+                    what,
+                    prefix() + "'" + what + "' was interrupted by Thread.interrupt() (not by the call deadline)",
+                    t);
         }
         if (t instanceof StackOverflowError || isStackExhausted(t)) {
-            return new GuestTrapException(Kind.STACK_EXHAUSTED, label, what,
-                    prefix() + "'" + what + "' exhausted the call stack (runaway recursion?)", t);
+            return new GuestTrapException(
+                    Kind.STACK_EXHAUSTED,
+                    label,
+                    what,
+                    prefix() + "'" + what + "' exhausted the call stack (runaway recursion?)",
+                    t);
         }
         if (t instanceof Error e) {
             throw e;
@@ -325,9 +339,14 @@ public final class GuestInstance {
     /** @param failure what the guest did after the refused grow, e.g. "it trapped: ..." */
     private GuestTrapException memoryLimit(String what, String failure, CappedMemory m, Throwable cause) {
         long cap = (long) m.capPages() * Memory.PAGE_SIZE;
-        return new GuestTrapException(Kind.MEMORY_LIMIT, label, what, prefix() + "'" + what + "' hit the memory cap of "
-                + cap + " bytes (" + m.capPages() + " pages): memory.grow to " + m.lastRefusedPages
-                + " pages was refused, then " + failure, cause);
+        return new GuestTrapException(
+                Kind.MEMORY_LIMIT,
+                label,
+                what,
+                prefix() + "'" + what + "' hit the memory cap of "
+                        + cap + " bytes (" + m.capPages() + " pages): memory.grow to " + m.lastRefusedPages
+                        + " pages was refused, then " + failure,
+                cause);
     }
 
     private String prefix() {
@@ -423,8 +442,7 @@ public final class GuestInstance {
     }
 
     private long[] insertRow(long[] a) {
-        return new long[] {
-            host.insertRow(this, (int) a[0], (int) a[1], (int) a[2], (int) a[3], (int) a[4], (int) a[5])
+        return new long[] {host.insertRow(this, (int) a[0], (int) a[1], (int) a[2], (int) a[3], (int) a[4], (int) a[5])
         };
     }
 
@@ -441,9 +459,7 @@ public final class GuestInstance {
     }
 
     private long[] getByPk(long[] a) {
-        return new long[] {
-            host.getByPk(this, (int) a[0], (int) a[1], (int) a[2], (int) a[3], (int) a[4], (int) a[5])
-        };
+        return new long[] {host.getByPk(this, (int) a[0], (int) a[1], (int) a[2], (int) a[3], (int) a[4], (int) a[5])};
     }
 
     /** {@code env.abort(msg, file, line, col)}: AssemblyScript's assertion/abort hook. */
@@ -453,9 +469,12 @@ public final class GuestInstance {
             String msg = asString((int) a[0]);
             String file = asString((int) a[1]);
             StringBuilder sb = new StringBuilder(msg == null ? "abort called" : msg);
-            sb.append(" at ").append(file == null ? "<unknown>" : file)
-                    .append(':').append(Integer.toUnsignedString((int) a[2]))
-                    .append(':').append(Integer.toUnsignedString((int) a[3]));
+            sb.append(" at ")
+                    .append(file == null ? "<unknown>" : file)
+                    .append(':')
+                    .append(Integer.toUnsignedString((int) a[2]))
+                    .append(':')
+                    .append(Integer.toUnsignedString((int) a[3]));
             throw new AbortSignal(sb.toString());
         }
     }

@@ -85,8 +85,18 @@ enum HostImport {
         HostImport[] byOp = {
             HOST_CALL, LOG, TIME, RANDOM, INSERT_ROW, UPDATE_ROW, DELETE_ROW, CLEAR_TABLE, GET_BY_PK, ABORT
         };
-        int[] ops = {OP_HOST_CALL, OP_LOG, OP_TIME, OP_RANDOM, OP_INSERT_ROW, OP_UPDATE_ROW, OP_DELETE_ROW,
-            OP_CLEAR_TABLE, OP_GET_BY_PK, OP_ABORT};
+        int[] ops = {
+            OP_HOST_CALL,
+            OP_LOG,
+            OP_TIME,
+            OP_RANDOM,
+            OP_INSERT_ROW,
+            OP_UPDATE_ROW,
+            OP_DELETE_ROW,
+            OP_CLEAR_TABLE,
+            OP_GET_BY_PK,
+            OP_ABORT
+        };
         for (int i = 0; i < ops.length; i++) {
             if (byOp[i].ordinal() != ops[i]) {
                 throw new AssertionError("OP_ constant of " + byOp[i] + " is out of date");

@@ -126,7 +126,10 @@ final class Watchdog {
         synchronized (LOCK) {
             if (users++ == 0) {
                 Worker w = new Worker();
-                w.thread = Thread.ofPlatform().daemon().name("interstice-wasm-watchdog").unstarted(w);
+                w.thread = Thread.ofPlatform()
+                        .daemon()
+                        .name("interstice-wasm-watchdog")
+                        .unstarted(w);
                 w.thread.setPriority(Thread.MAX_PRIORITY);
                 worker = w;
                 w.thread.start();

@@ -19,9 +19,15 @@ public interface CommitLog {
         return new CommitLog() {
             private long lsn;
 
-            @Override public long append(TxRecord record) { return ++lsn; }
+            @Override
+            public long append(TxRecord record) {
+                return ++lsn;
+            }
 
-            @Override public CompletableFuture<Void> whenDurable(long lsn) { return CompletableFuture.completedFuture(null); }
+            @Override
+            public CompletableFuture<Void> whenDurable(long lsn) {
+                return CompletableFuture.completedFuture(null);
+            }
         };
     }
 }

@@ -1,7 +1,5 @@
 package dev.interstice.runtime.exec;
 
-import dev.interstice.runtime.module.Access;
-
 import dev.interstice.abi.codec.Abi;
 import dev.interstice.abi.codec.AbiDecodeException;
 import dev.interstice.abi.codec.PostcardWriter;
@@ -49,17 +47,25 @@ public final class Executor {
     private long lastScheduleSeq;
     /** Log position of the last committed transaction that wrote anything persistent: what readers have seen. */
     private volatile long horizonLsn;
+
     private volatile Peers peers = Peers.NONE;
     private final List<CommitListener> commitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** A reducer to run as its own transaction: a subscriber, an init/load hook or a due schedule. */
-    public record Job(String module, String reducer, List<IntersticeValue> args, CallContext caller, String why, long scheduleSeq) {
+    public record Job(
+            String module,
+            String reducer,
+            List<IntersticeValue> args,
+            CallContext caller,
+            String why,
+            long scheduleSeq) {
         public Job(String module, String reducer, List<IntersticeValue> args, CallContext caller, String why) {
             this(module, reducer, args, caller, why, 0);
         }
     }
 
-    public Executor(ModuleRegistry modules, CommitLog commitLog, NodeServices services, long lastTxId, long lastScheduleSeq) {
+    public Executor(
+            ModuleRegistry modules, CommitLog commitLog, NodeServices services, long lastTxId, long lastScheduleSeq) {
         this.modules = modules;
         this.commitLog = commitLog;
         this.services = services;
@@ -67,37 +73,60 @@ public final class Executor {
         this.lastScheduleSeq = lastScheduleSeq;
     }
 
-    public ModuleRegistry modules() { return modules; }
+    public ModuleRegistry modules() {
+        return modules;
+    }
 
-    public Peers peers() { return peers; }
+    public Peers peers() {
+        return peers;
+    }
 
-    public void setPeers(Peers p) { peers = p == null ? Peers.NONE : p; }
+    public void setPeers(Peers p) {
+        peers = p == null ? Peers.NONE : p;
+    }
 
-    public void addCommitListener(CommitListener l) { commitListeners.add(l); }
+    public void addCommitListener(CommitListener l) {
+        commitListeners.add(l);
+    }
 
-    public void removeCommitListener(CommitListener l) { commitListeners.remove(l); }
+    public void removeCommitListener(CommitListener l) {
+        commitListeners.remove(l);
+    }
 
-    public NodeServices services() { return services; }
+    public NodeServices services() {
+        return services;
+    }
 
     /** Log position covering everything committed so far: a reader that saw the current state waits for it. */
-    public long horizonLsn() { return horizonLsn; }
+    public long horizonLsn() {
+        return horizonLsn;
+    }
 
     public long lastTxId() {
         lock.lock();
-        try { return lastTxId; } finally { lock.unlock(); }
+        try {
+            return lastTxId;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Runs {@code body} with no transaction executing (module loads, reads of committed tables). */
     public <T> T exclusive(Supplier<T> body) {
         lock.lock();
-        try { return body.get(); } finally { lock.unlock(); }
+        try {
+            return body.get();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
      * Calls a reducer from outside any module (CLI, API, network): one transaction, then its subscribers.
      * {@code fromPeer}: the caller is another node, which sees only public modules.
      */
-    public CallResult callReducer(String moduleName, String reducer, List<IntersticeValue> args, CallContext caller, boolean fromPeer) {
+    public CallResult callReducer(
+            String moduleName, String reducer, List<IntersticeValue> args, CallContext caller, boolean fromPeer) {
         lock.lock();
         try {
             LoadedModule m = fromPeer ? modules.requirePublic(moduleName) : modules.require(moduleName);
@@ -111,7 +140,8 @@ public final class Executor {
     }
 
     /** Runs a query against committed state; it cannot write. {@code fromPeer}: only public modules. */
-    public IntersticeValue callQuery(String moduleName, String query, List<IntersticeValue> args, CallContext caller, boolean fromPeer) {
+    public IntersticeValue callQuery(
+            String moduleName, String query, List<IntersticeValue> args, CallContext caller, boolean fromPeer) {
         lock.lock();
         try {
             LoadedModule m = fromPeer ? modules.requirePublic(moduleName) : modules.require(moduleName);
@@ -166,7 +196,8 @@ public final class Executor {
                         default -> "failed";
                     };
                     String detail = e.getCause() instanceof GuestTrapException g ? g.getMessage() : e.getMessage();
-                    throw new CallException(e.kind(), "its " + h.why() + " hook '" + h.reducer() + "' " + outcome + ": " + detail, e);
+                    throw new CallException(
+                            e.kind(), "its " + h.why() + " hook '" + h.reducer() + "' " + outcome + ": " + detail, e);
                 }
             }
             install.run();
@@ -185,7 +216,15 @@ public final class Executor {
         LoadedModule m = modules.require(moduleName);
         refuseReentry(caller, moduleName);
         var r = callableReducer(m, reducer, args);
-        invokeReducer(new Frame(caller.invocation(), m, r, false, new CallContext(services.nodeId(), caller.module().name()), caller), args);
+        invokeReducer(
+                new Frame(
+                        caller.invocation(),
+                        m,
+                        r,
+                        false,
+                        new CallContext(services.nodeId(), caller.module().name()),
+                        caller),
+                args);
     }
 
     /** A local query call from a running reducer or query: sees the caller's uncommitted writes. */
@@ -193,7 +232,13 @@ public final class Executor {
         LoadedModule m = modules.require(moduleName);
         refuseReentry(caller, moduleName);
         var q = callableQuery(m, query, args);
-        var frame = new Frame(caller.invocation(), m, q, true, new CallContext(services.nodeId(), caller.module().name()), caller);
+        var frame = new Frame(
+                caller.invocation(),
+                m,
+                q,
+                true,
+                new CallContext(services.nodeId(), caller.module().name()),
+                caller);
         return invokeQuery(frame, q.schema(), args);
     }
 
@@ -203,7 +248,11 @@ public final class Executor {
      * Runs one reducer as a transaction and commits it. {@code scheduleSeq} non-zero: the run of a persisted schedule,
      * whose entry is removed in the same log record (or in its own record if the reducer fails).
      */
-    private CallResult runTransaction(LoadedModule m, LoadedModule.Callable<ReducerSchema> r, List<IntersticeValue> args, CallContext caller,
+    private CallResult runTransaction(
+            LoadedModule m,
+            LoadedModule.Callable<ReducerSchema> r,
+            List<IntersticeValue> args,
+            CallContext caller,
             long scheduleSeq) {
         long txId = lastTxId + 1;
         var tx = new Transaction(txId, timestamp(), services.randomSeed(txId));
@@ -232,31 +281,43 @@ public final class Executor {
         for (RowChange c : changes) {
             if (c.table().schema().persistence() == Persistence.EPHEMERAL) continue;
             var id = c.table().id();
-            persistent.add(c.after() == null
-                    ? new Change.Delete(id, Abi.encodeIndexKey(c.before().pk()))
-                    : new Change.Put(id, Abi.encodeIndexKey(c.after().pk()), c.after().encoded()));
+            persistent.add(
+                    c.after() == null
+                            ? new Change.Delete(
+                                    id, Abi.encodeIndexKey(c.before().pk()))
+                            : new Change.Put(
+                                    id,
+                                    Abi.encodeIndexKey(c.after().pk()),
+                                    c.after().encoded()));
         }
         for (var e : tx.counters().entrySet()) {
             if (e.getKey().schema().persistence() == Persistence.EPHEMERAL) continue;
             for (var col : e.getValue().entrySet())
                 if (!col.getValue().equals(e.getKey().autoIncCounters().get(col.getKey())))
-                    persistent.add(new Change.Put(SystemTables.SEQUENCES, SystemTables.sequenceKey(e.getKey().id(), col.getKey()),
+                    persistent.add(new Change.Put(
+                            SystemTables.SEQUENCES,
+                            SystemTables.sequenceKey(e.getKey().id(), col.getKey()),
                             SystemTables.longBytes(col.getValue())));
         }
         var schedules = new ArrayList<SystemTables.Schedule>();
         for (var s : inv.schedules()) {
-            var entry = new SystemTables.Schedule(++lastScheduleSeq, s.module(), s.reducer(), services.clockMillis() + s.delayMs());
+            var entry = new SystemTables.Schedule(
+                    ++lastScheduleSeq, s.module(), s.reducer(), services.clockMillis() + s.delayMs());
             schedules.add(entry);
-            persistent.add(new Change.Put(SystemTables.SCHEDULES, SystemTables.longBytes(entry.seq()), SystemTables.encodeSchedule(entry)));
+            persistent.add(new Change.Put(
+                    SystemTables.SCHEDULES, SystemTables.longBytes(entry.seq()), SystemTables.encodeSchedule(entry)));
         }
-        if (doneScheduleSeq != 0) persistent.add(new Change.Delete(SystemTables.SCHEDULES, SystemTables.longBytes(doneScheduleSeq)));
+        if (doneScheduleSeq != 0)
+            persistent.add(new Change.Delete(SystemTables.SCHEDULES, SystemTables.longBytes(doneScheduleSeq)));
         long lsn;
         try {
             lsn = persistent.isEmpty() ? 0 : commitLog.append(new TxRecord(tx.id(), tx.timestampMs(), persistent));
         } catch (RuntimeException e) {
             // nothing was applied: the transaction is refused as a whole and the node keeps its last good state
-            throw new CallException(CallException.Kind.STORAGE, "transaction " + tx.id() + " was not committed: the log refused it ("
-                    + e.getMessage() + ")", e);
+            throw new CallException(
+                    CallException.Kind.STORAGE,
+                    "transaction " + tx.id() + " was not committed: the log refused it (" + e.getMessage() + ")",
+                    e);
         }
         if (lsn != 0) horizonLsn = lsn;
         tx.apply(changes);
@@ -265,8 +326,11 @@ public final class Executor {
         if (!commitListeners.isEmpty() && !changes.isEmpty()) {
             var events = new ArrayList<CommitListener.RowEvent>(changes.size());
             for (RowChange c : changes)
-                events.add(new CommitListener.RowEvent(c.table().id().module(), c.table().id().table(),
-                        c.before() == null ? null : c.before().encoded(), c.after() == null ? null : c.after().encoded()));
+                events.add(new CommitListener.RowEvent(
+                        c.table().id().module(),
+                        c.table().id().table(),
+                        c.before() == null ? null : c.before().encoded(),
+                        c.after() == null ? null : c.after().encoded()));
             for (CommitListener l : commitListeners) l.committed(tx.id(), horizonLsn, events);
         }
         // another node must never see an effect a crash here could take back: send once this state is durable
@@ -274,10 +338,17 @@ public final class Executor {
             var ctx = new CallContext(services.nodeId(), rc.callerModule());
             commitLog.whenDurable(horizonLsn).whenComplete((ok, failure) -> {
                 try {
-                    if (failure != null) throw new CallException(CallException.Kind.STORAGE, "not durable: " + failure.getMessage());
+                    if (failure != null)
+                        throw new CallException(CallException.Kind.STORAGE, "not durable: " + failure.getMessage());
                     peers.callReducer(rc.node(), rc.module(), rc.reducer(), rc.args(), ctx);
                 } catch (RuntimeException e) {
-                    log.warn("call to {}.{}.{} from module {} not sent: {}", rc.node(), rc.module(), rc.reducer(), rc.callerModule(), e.getMessage());
+                    log.warn(
+                            "call to {}.{}.{} from module {} not sent: {}",
+                            rc.node(),
+                            rc.module(),
+                            rc.reducer(),
+                            rc.callerModule(),
+                            e.getMessage());
                 }
             });
         }
@@ -286,7 +357,8 @@ public final class Executor {
 
     private void enqueueSubscribers(List<RowChange> changes) {
         for (RowChange c : changes) {
-            var kind = c.isInsert() ? SubscriptionEvent.TableEventKind.INSERT
+            var kind = c.isInsert()
+                    ? SubscriptionEvent.TableEventKind.INSERT
                     : c.isDelete() ? SubscriptionEvent.TableEventKind.DELETE : SubscriptionEvent.TableEventKind.UPDATE;
             var table = c.table().id();
             var subscribers = modules.tableSubscribers(table.module(), table.table(), kind);
@@ -294,10 +366,15 @@ public final class Executor {
             List<IntersticeValue> args = switch (kind) {
                 case INSERT -> List.of(c.after().row().toValue());
                 case DELETE -> List.of(c.before().row().toValue());
-                case UPDATE -> List.of(c.before().row().toValue(), c.after().row().toValue());
+                case UPDATE ->
+                    List.of(c.before().row().toValue(), c.after().row().toValue());
             };
             for (var sub : subscribers)
-                jobs.add(new Job(sub.module(), sub.reducer(), args, CallContext.runtime(services.nodeId()),
+                jobs.add(new Job(
+                        sub.module(),
+                        sub.reducer(),
+                        args,
+                        CallContext.runtime(services.nodeId()),
                         table.module() + "." + table.table() + "." + kind.name().toLowerCase()));
         }
     }
@@ -307,8 +384,10 @@ public final class Executor {
         while (!jobs.isEmpty()) {
             Job job = jobs.poll();
             if (++ran > MAX_CASCADE) {
-                log.error("dropping {} queued subscriber transactions: more than {} triggered by one call (a subscription cycle?)",
-                        jobs.size() + 1, MAX_CASCADE);
+                log.error(
+                        "dropping {} queued subscriber transactions: more than {} triggered by one call (a subscription cycle?)",
+                        jobs.size() + 1,
+                        MAX_CASCADE);
                 jobs.clear();
                 return;
             }
@@ -332,32 +411,44 @@ public final class Executor {
     }
 
     /** A reducer callers may invoke with these arguments, else the reason (checked before any guest code runs). */
-    private static LoadedModule.Callable<ReducerSchema> callableReducer(LoadedModule m, String reducer, List<IntersticeValue> args) {
+    private static LoadedModule.Callable<ReducerSchema> callableReducer(
+            LoadedModule m, String reducer, List<IntersticeValue> args) {
         var r = m.reducer(reducer);
-        if (r == null) throw new CallException(CallException.Kind.NOT_FOUND, "module '" + m.name() + "' has no reducer '" + reducer + "'");
+        if (r == null)
+            throw new CallException(
+                    CallException.Kind.NOT_FOUND, "module '" + m.name() + "' has no reducer '" + reducer + "'");
         if (m.isSubscriptionHandler(reducer))
-            throw new CallException(CallException.Kind.REFUSED, "reducer '" + reducer + "' of module '" + m.name()
-                    + "' handles a subscription and cannot be called directly");
+            throw new CallException(
+                    CallException.Kind.REFUSED,
+                    "reducer '" + reducer + "' of module '" + m.name()
+                            + "' handles a subscription and cannot be called directly");
         checkArgs(m, "reducer '" + reducer + "'", args, r.schema().arguments());
         return r;
     }
 
-    private static LoadedModule.Callable<QuerySchema> callableQuery(LoadedModule m, String query, List<IntersticeValue> args) {
+    private static LoadedModule.Callable<QuerySchema> callableQuery(
+            LoadedModule m, String query, List<IntersticeValue> args) {
         var q = m.query(query);
-        if (q == null) throw new CallException(CallException.Kind.NOT_FOUND, "module '" + m.name() + "' has no query '" + query + "'");
+        if (q == null)
+            throw new CallException(
+                    CallException.Kind.NOT_FOUND, "module '" + m.name() + "' has no query '" + query + "'");
         checkArgs(m, "query '" + query + "'", args, q.schema().arguments());
         return q;
     }
 
     private static void refuseReentry(Frame caller, String moduleName) {
         if (caller.onStack(moduleName))
-            throw new CallException(CallException.Kind.REFUSED, "module '" + moduleName
-                    + "' is already executing in this transaction; re-entrant calls are not allowed");
+            throw new CallException(
+                    CallException.Kind.REFUSED,
+                    "module '" + moduleName
+                            + "' is already executing in this transaction; re-entrant calls are not allowed");
     }
 
-    private static void checkArgs(LoadedModule m, String what, List<IntersticeValue> args, List<dev.interstice.abi.schema.FieldDef> params) {
+    private static void checkArgs(
+            LoadedModule m, String what, List<IntersticeValue> args, List<dev.interstice.abi.schema.FieldDef> params) {
         String r = m.types().checkArguments(args, params);
-        if (r != null) throw new CallException(CallException.Kind.BAD_ARGUMENTS, what + " of module '" + m.name() + "': " + r);
+        if (r != null)
+            throw new CallException(CallException.Kind.BAD_ARGUMENTS, what + " of module '" + m.name() + "': " + r);
     }
 
     // ---- guest invocation ----
@@ -370,8 +461,10 @@ public final class Executor {
         IntersticeValue v = call(frame, args, true);
         String r = frame.module().types().check(v, q.returnType());
         if (r != null)
-            throw new CallException(CallException.Kind.TRAP, "query '" + q.name() + "' of module '" + frame.module().name()
-                    + "' returned a value that does not fit its declared type: " + r);
+            throw new CallException(
+                    CallException.Kind.TRAP,
+                    "query '" + q.name() + "' of module '" + frame.module().name()
+                            + "' returned a value that does not fit its declared type: " + r);
         return v;
     }
 
@@ -383,8 +476,11 @@ public final class Executor {
         try {
             p = m.acquire(); // may instantiate: a start function can trap too
         } catch (GuestTrapException e) {
-            throw new CallException(e.callKind(),
-                    "module '" + m.name() + "' could not start an instance for " + frame.function() + ": " + e.getMessage(), e);
+            throw new CallException(
+                    e.callKind(),
+                    "module '" + m.name() + "' could not start an instance for " + frame.function() + ": "
+                            + e.getMessage(),
+                    e);
         }
         GuestInstance g = p.instance();
         FrameHost host = (FrameHost) p.host();
@@ -399,11 +495,16 @@ public final class Executor {
             long result = g.export(export).call(ptr, len);
             return query ? readQueryResult(m, export, g, result) : null;
         } catch (GuestTrapException e) {
-            throw new CallException(e.callKind(),
-                    "module '" + m.name() + "' " + (query ? "query '" : "reducer '") + frame.function() + "' failed: " + e.getMessage(), e);
+            throw new CallException(
+                    e.callKind(),
+                    "module '" + m.name() + "' " + (query ? "query '" : "reducer '") + frame.function() + "' failed: "
+                            + e.getMessage(),
+                    e);
         } catch (GuestMemoryException e) {
-            throw new CallException(CallException.Kind.TRAP, "module '" + m.name() + "' " + frame.function()
-                    + ": bad guest memory access: " + e.getMessage(), e);
+            throw new CallException(
+                    CallException.Kind.TRAP,
+                    "module '" + m.name() + "' " + frame.function() + ": bad guest memory access: " + e.getMessage(),
+                    e);
         } finally {
             host.leave(saved);
             m.release(p);
@@ -411,14 +512,19 @@ public final class Executor {
     }
 
     private static IntersticeValue readQueryResult(LoadedModule m, String export, GuestInstance g, long packed) {
-        int ptr = (int) (packed >>> 32), len = (int) packed;
-        if (len < 0) throw new CallException(CallException.Kind.TRAP, "module '" + m.name() + "' " + export + " returned a negative length");
+        int ptr = (int) (packed >>> 32);
+        int len = (int) packed;
+        if (len < 0)
+            throw new CallException(
+                    CallException.Kind.TRAP, "module '" + m.name() + "' " + export + " returned a negative length");
         byte[] bytes = g.read(ptr, len);
         g.dealloc(ptr, len);
         try {
             return Abi.decodeValue(bytes);
         } catch (AbiDecodeException e) {
-            throw new CallException(CallException.Kind.TRAP, "module '" + m.name() + "' " + export + " returned bytes that do not decode: " + e.getMessage());
+            throw new CallException(
+                    CallException.Kind.TRAP,
+                    "module '" + m.name() + "' " + export + " returned bytes that do not decode: " + e.getMessage());
         }
     }
 }

@@ -16,13 +16,23 @@ public final class Invocation {
         this.tx = tx;
     }
 
-    public Transaction tx() { return tx; }
+    public Transaction tx() {
+        return tx;
+    }
 
-    public void schedule(ScheduleRequest r) { schedules.add(r); }
+    public void schedule(ScheduleRequest r) {
+        schedules.add(r);
+    }
 
-    List<ScheduleRequest> schedules() { return schedules; }
+    List<ScheduleRequest> schedules() {
+        return schedules;
+    }
 
-    public void remoteCall(RemoteCall c) { remoteCalls.add(c); }
+    public void remoteCall(RemoteCall c) {
+        remoteCalls.add(c);
+    }
 
-    List<RemoteCall> remoteCalls() { return remoteCalls; }
+    List<RemoteCall> remoteCalls() {
+        return remoteCalls;
+    }
 }

@@ -21,15 +21,19 @@ public final class ModuleRegistry {
     public record Subscriber(String module, String reducer) {}
 
     private final LinkedHashMap<String, LoadedModule> modules = new LinkedHashMap<>();
+
     private record EventKey(String module, String table, SubscriptionEvent.TableEventKind kind) {}
 
     private final Map<EventKey, List<Subscriber>> tableSubscribers = new HashMap<>();
 
-    public LoadedModule get(String name) { return modules.get(name); }
+    public LoadedModule get(String name) {
+        return modules.get(name);
+    }
 
     public LoadedModule require(String name) {
         LoadedModule m = modules.get(name);
-        if (m == null) throw new CallException(CallException.Kind.NOT_FOUND, "no module '" + name + "' is loaded on this node");
+        if (m == null)
+            throw new CallException(CallException.Kind.NOT_FOUND, "no module '" + name + "' is loaded on this node");
         return m;
     }
 
@@ -42,17 +46,23 @@ public final class ModuleRegistry {
     }
 
     /** Local subscribers of another node's table events: subscriptions {@code <node>.<module>.<table>.<event>}. */
-    public List<Subscriber> remoteSubscribers(String node, String module, String table, SubscriptionEvent.TableEventKind kind) {
+    public List<Subscriber> remoteSubscribers(
+            String node, String module, String table, SubscriptionEvent.TableEventKind kind) {
         var out = new ArrayList<Subscriber>();
         for (LoadedModule m : modules.values())
             for (SubscriptionSchema s : m.schema().subscriptions())
-                if (s.event() instanceof SubscriptionEvent.Table t && !t.node().isCurrent() && t.node().other().equals(node)
-                        && t.module().equals(module) && t.table().equals(table) && t.kind() == kind)
-                    out.add(new Subscriber(m.name(), s.reducer()));
+                if (s.event() instanceof SubscriptionEvent.Table t
+                        && !t.node().isCurrent()
+                        && t.node().other().equals(node)
+                        && t.module().equals(module)
+                        && t.table().equals(table)
+                        && t.kind() == kind) out.add(new Subscriber(m.name(), s.reducer()));
         return out;
     }
 
-    public Collection<LoadedModule> all() { return Collections.unmodifiableCollection(modules.values()); }
+    public Collection<LoadedModule> all() {
+        return Collections.unmodifiableCollection(modules.values());
+    }
 
     public void add(LoadedModule m) {
         modules.put(m.name(), m);
@@ -74,7 +84,8 @@ public final class ModuleRegistry {
         var out = new ArrayList<Subscriber>();
         for (LoadedModule m : only == null ? modules.values() : List.of(only))
             for (SubscriptionSchema s : m.schema().subscriptions())
-                if (s.event() instanceof SubscriptionEvent.Core c && c.kind() == kind) out.add(new Subscriber(m.name(), s.reducer()));
+                if (s.event() instanceof SubscriptionEvent.Core c && c.kind() == kind)
+                    out.add(new Subscriber(m.name(), s.reducer()));
         return out;
     }
 
@@ -82,12 +93,17 @@ public final class ModuleRegistry {
         tableSubscribers.clear();
         for (LoadedModule m : modules.values()) {
             for (SubscriptionSchema s : m.schema().subscriptions()) {
-                if (!(s.event() instanceof SubscriptionEvent.Table t) || !t.node().isCurrent()) continue;
+                if (!(s.event() instanceof SubscriptionEvent.Table t)
+                        || !t.node().isCurrent()) continue;
                 LoadedModule owner = modules.get(t.module());
-                // another module's private table is not observable; the load-time check reports it when the owner exists
-                if (owner != null && owner != m && owner.table(t.table()) != null
+                // another module's private table is not observable; the load-time check reports it when the owner
+                // exists
+                if (owner != null
+                        && owner != m
+                        && owner.table(t.table()) != null
                         && owner.table(t.table()).schema().visibility() == Visibility.PRIVATE) continue;
-                tableSubscribers.computeIfAbsent(new EventKey(t.module(), t.table(), t.kind()), k -> new ArrayList<>())
+                tableSubscribers
+                        .computeIfAbsent(new EventKey(t.module(), t.table(), t.kind()), k -> new ArrayList<>())
                         .add(new Subscriber(m.name(), s.reducer()));
             }
         }

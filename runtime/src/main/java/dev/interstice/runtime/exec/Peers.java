@@ -24,13 +24,17 @@ public interface Peers {
 
     Peers NONE = new Peers() {
         @Override
-        public void callReducer(String node, String module, String reducer, List<IntersticeValue> args, CallContext caller) {
-            throw new CallException(CallException.Kind.NOT_FOUND, "node '" + node + "' is not reachable: this node has no network");
+        public void callReducer(
+                String node, String module, String reducer, List<IntersticeValue> args, CallContext caller) {
+            throw new CallException(
+                    CallException.Kind.NOT_FOUND, "node '" + node + "' is not reachable: this node has no network");
         }
 
         @Override
-        public IntersticeValue query(String node, String module, String query, List<IntersticeValue> args, CallContext caller) {
-            throw new CallException(CallException.Kind.NOT_FOUND, "node '" + node + "' is not reachable: this node has no network");
+        public IntersticeValue query(
+                String node, String module, String query, List<IntersticeValue> args, CallContext caller) {
+            throw new CallException(
+                    CallException.Kind.NOT_FOUND, "node '" + node + "' is not reachable: this node has no network");
         }
     };
 }

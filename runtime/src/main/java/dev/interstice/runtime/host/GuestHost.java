@@ -7,18 +7,17 @@ import dev.interstice.abi.codec.PostcardWriter;
 import dev.interstice.abi.codec.Responses;
 import dev.interstice.abi.host.HostCall;
 import dev.interstice.abi.schema.Selection;
-import dev.interstice.abi.value.IndexKey;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
 import dev.interstice.runtime.engine.GuestInstance;
 import dev.interstice.runtime.engine.GuestMemoryException;
-import dev.interstice.runtime.module.Access;
 import dev.interstice.runtime.exec.CallException;
 import dev.interstice.runtime.exec.Executor;
 import dev.interstice.runtime.exec.Frame;
 import dev.interstice.runtime.exec.FrameHost;
 import dev.interstice.runtime.exec.Invocation;
 import dev.interstice.runtime.exec.RemoteCall;
+import dev.interstice.runtime.module.Access;
 import dev.interstice.runtime.module.LoadedModule;
 import dev.interstice.runtime.table.StoredRow;
 import dev.interstice.runtime.table.Table;
@@ -44,9 +43,12 @@ public final class GuestHost implements FrameHost {
     private Frame frame;
     /** upstream protocol: an insert whose response did not fit is applied once; the immediate retry gets these bytes */
     private byte[] pendingInsertResponse;
-    private int scratchPtr, scratchCap;
+
+    private int scratchPtr;
+    private int scratchCap;
     /** This module's tables and their UTF-8 names, for the direct table imports (built on first use). */
     private Table[] ownTables;
+
     private byte[][] ownNames;
 
     public GuestHost(Executor executor, LoadedModule module) {
@@ -54,19 +56,25 @@ public final class GuestHost implements FrameHost {
         this.module = module;
     }
 
-    @Override public Frame frame() { return frame; }
+    @Override
+    public Frame frame() {
+        return frame;
+    }
 
-    @Override public void enter(Frame f) {
+    @Override
+    public void enter(Frame f) {
         frame = f;
         pendingInsertResponse = null;
     }
 
-    @Override public void leave(Frame previous) {
+    @Override
+    public void leave(Frame previous) {
         frame = previous;
         pendingInsertResponse = null;
     }
 
-    @Override public int scratch(GuestInstance g, int len) {
+    @Override
+    public int scratch(GuestInstance g, int len) {
         if (len > scratchCap) {
             if (scratchCap > 0) g.dealloc(scratchPtr, scratchCap);
             int cap = Math.max(4096, Integer.highestOneBit(Math.max(len, 1) - 1) << 1);
@@ -78,8 +86,10 @@ public final class GuestHost implements FrameHost {
     }
 
     private Frame requireFrame() {
-        if (frame == null) throw new CallException(CallException.Kind.REFUSED, "a module"
-                + " made a host call outside of a reducer or query (e.g. while describing itself)");
+        if (frame == null)
+            throw new CallException(
+                    CallException.Kind.REFUSED,
+                    "a module" + " made a host call outside of a reducer or query (e.g. while describing itself)");
         return frame;
     }
 
@@ -87,12 +97,17 @@ public final class GuestHost implements FrameHost {
 
     @Override
     public void log(GuestInstance g, int ptr, int len) {
-        executor.services().guestLog(module == null ? "(describe)" : module.name(), GuestLog.line(g, ptr, len, executor.services().maxLogLineBytes()));
+        executor.services()
+                .guestLog(
+                        module == null ? "(describe)" : module.name(),
+                        GuestLog.line(g, ptr, len, executor.services().maxLogLineBytes()));
     }
 
     @Override
     public long time(GuestInstance g) {
-        return frame == null ? executor.services().clockMillis() : frame.invocation().tx().timestampMs();
+        return frame == null
+                ? executor.services().clockMillis()
+                : frame.invocation().tx().timestampMs();
     }
 
     @Override
@@ -103,7 +118,8 @@ public final class GuestHost implements FrameHost {
     // ---- direct table imports (current module's tables) ----
 
     @Override
-    public int insertRow(GuestInstance g, int tablePtr, int tableLen, int rowPtr, int rowLen, int respPtr, int respCap) {
+    public int insertRow(
+            GuestInstance g, int tablePtr, int tableLen, int rowPtr, int rowLen, int respPtr, int respCap) {
         if (pendingInsertResponse != null) {
             byte[] pending = pendingInsertResponse;
             if (pending.length > respCap) return -pending.length;
@@ -118,7 +134,9 @@ public final class GuestHost implements FrameHost {
             Row row = Abi.decodeRow(rowBytes);
             StoredRow stored = frame.invocation().tx().insert(t, row, rowBytes);
             // Ok(None) tells the guest its own row is what was stored
-            response = stored.row().equals(row) ? Responses.optionalRowOk(null) : Responses.optionalRowOk(stored.encoded());
+            response = stored.row().equals(row)
+                    ? Responses.optionalRowOk(null)
+                    : Responses.optionalRowOk(stored.encoded());
         } catch (TxException | AbiDecodeException e) {
             response = Responses.err(refused("insert", e));
         } catch (GuestMemoryException e) {
@@ -208,7 +226,9 @@ public final class GuestHost implements FrameHost {
         try {
             call = Abi.readHostCall(new PostcardReader(g.read(ptr, len)));
         } catch (AbiDecodeException e) {
-            throw new CallException(CallException.Kind.TRAP, "module '" + module.name() + "' sent a malformed host call: " + e.getMessage());
+            throw new CallException(
+                    CallException.Kind.TRAP,
+                    "module '" + module.name() + "' sent a malformed host call: " + e.getMessage());
         }
         byte[] response = handle(f, call);
         int dst = g.alloc(response.length);
@@ -225,9 +245,16 @@ public final class GuestHost implements FrameHost {
                 if (!c.node().isCurrent()) {
                     if (c.module().isCurrent()) yield Responses.err("a call to another node must name the module");
                     if (executor.peers() == dev.interstice.runtime.exec.Peers.NONE)
-                        yield Responses.err("node '" + c.node().other() + "' is not reachable: this node has no network");
+                        yield Responses.err(
+                                "node '" + c.node().other() + "' is not reachable: this node has no network");
                     // sent after commit; the answer "Ok" means "will be sent", as upstream
-                    f.invocation().remoteCall(new RemoteCall(c.node().other(), c.module().other(), c.reducer(), args, f.module().name()));
+                    f.invocation()
+                            .remoteCall(new RemoteCall(
+                                    c.node().other(),
+                                    c.module().other(),
+                                    c.reducer(),
+                                    args,
+                                    f.module().name()));
                     yield Responses.ok();
                 }
                 try {
@@ -246,48 +273,69 @@ public final class GuestHost implements FrameHost {
                     if (!c.node().isCurrent()) {
                         if (c.module().isCurrent()) yield Responses.err("a query to another node must name the module");
                         try {
-                            yield Responses.queryOk(executor.peers().query(c.node().other(), c.module().other(), c.query(), args,
-                                    new dev.interstice.abi.host.CallContext(executor.services().nodeId(), f.module().name())));
+                            yield Responses.queryOk(executor.peers()
+                                    .query(
+                                            c.node().other(),
+                                            c.module().other(),
+                                            c.query(),
+                                            args,
+                                            new dev.interstice.abi.host.CallContext(
+                                                    executor.services().nodeId(),
+                                                    f.module().name())));
                         } catch (CallException remote) {
                             yield Responses.err(remote.getMessage()); // a remote failure never aborts this transaction
                         }
                     }
-                    yield Responses.queryOk(executor.nestedQuery(f, c.module().resolve(module.name()), c.query(), args));
+                    yield Responses.queryOk(
+                            executor.nestedQuery(f, c.module().resolve(module.name()), c.query(), args));
                 } catch (CallException e) {
                     if (e.kind() == CallException.Kind.TRAP || e.kind() == CallException.Kind.DEADLINE) throw e;
                     yield Responses.err(e.getMessage());
                 }
             }
             case HostCall.Schedule s -> schedule(f, s);
-            case HostCall.TableScan s -> rows(() -> f.invocation().tx().scan(table(f, s.module(), s.table(), Access.Kind.READ)));
+            case HostCall.TableScan s ->
+                rows(() -> f.invocation().tx().scan(table(f, s.module(), s.table(), Access.Kind.READ)));
             case HostCall.TableIndexScan s ->
-                    rows(() -> f.invocation().tx().indexScan(table(f, s.module(), s.table(), Access.Kind.READ), s.field(), s.query()));
+                rows(() -> f.invocation()
+                        .tx()
+                        .indexScan(table(f, s.module(), s.table(), Access.Kind.READ), s.field(), s.query()));
             case HostCall.TableGetByPrimaryKey s -> {
                 try {
-                    StoredRow r = f.invocation().tx().get(table(f, s.module(), s.table(), Access.Kind.READ), s.primaryKey());
+                    StoredRow r =
+                            f.invocation().tx().get(table(f, s.module(), s.table(), Access.Kind.READ), s.primaryKey());
                     yield Responses.optionalRowOk(r == null ? null : r.encoded());
                 } catch (TxException e) {
                     yield Responses.err(e.getMessage());
                 }
             }
-            case HostCall.CurrentNodeId c -> Responses.nodeId(executor.services().nodeId());
-            case HostCall.Privileged p -> Responses.privilegedError(p.authority(), "the " + p.authority().name().charAt(0)
-                    + p.authority().name().substring(1).toLowerCase() + " authority is not available on this node");
+            case HostCall.CurrentNodeId c ->
+                Responses.nodeId(executor.services().nodeId());
+            case HostCall.Privileged p ->
+                Responses.privilegedError(
+                        p.authority(),
+                        "the " + p.authority().name().charAt(0)
+                                + p.authority().name().substring(1).toLowerCase()
+                                + " authority is not available on this node");
         };
     }
 
     private byte[] schedule(Frame f, HostCall.Schedule s) {
         if (f.readOnly()) return Responses.err("a query cannot schedule reducers");
         var r = f.module().reducer(s.reducer());
-        if (r == null) return Responses.err("module '" + f.module().name() + "' has no reducer '" + s.reducer() + "' to schedule");
+        if (r == null)
+            return Responses.err("module '" + f.module().name() + "' has no reducer '" + s.reducer() + "' to schedule");
         if (!r.schema().arguments().isEmpty())
-            return Responses.err("reducer '" + s.reducer() + "' takes arguments; only zero-argument reducers can be scheduled");
+            return Responses.err(
+                    "reducer '" + s.reducer() + "' takes arguments; only zero-argument reducers can be scheduled");
         if (s.delayMs() < 0) return Responses.err("delay_ms is out of range");
         f.invocation().schedule(new Invocation.ScheduleRequest(f.module().name(), s.reducer(), s.delayMs()));
         return Responses.ok();
     }
 
-    private interface RowSource { List<StoredRow> get(); }
+    private interface RowSource {
+        List<StoredRow> get();
+    }
 
     private byte[] rows(RowSource source) {
         try {
@@ -308,8 +356,14 @@ public final class GuestHost implements FrameHost {
         Frame f = requireFrame();
         byte[] name = g.read(ptr, len);
         Table t = ownTableNamed(name);
-        if (t == null || (f.readOnly() && kind != Access.Kind.READ) || !f.access().allows(kind, module.name(), t.schema().name()))
-            return table(f, Selection.CURRENT, new String(name, StandardCharsets.UTF_8), kind); // refusals: one place words them
+        if (t == null
+                || (f.readOnly() && kind != Access.Kind.READ)
+                || !f.access().allows(kind, module.name(), t.schema().name()))
+            return table(
+                    f,
+                    Selection.CURRENT,
+                    new String(name, StandardCharsets.UTF_8),
+                    kind); // refusals: one place words them
         return t;
     }
 
@@ -318,7 +372,8 @@ public final class GuestHost implements FrameHost {
         if (ownNames == null) {
             var tables = module.tables().values().toArray(new Table[0]);
             var names = new byte[tables.length][];
-            for (int i = 0; i < tables.length; i++) names[i] = tables[i].schema().name().getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < tables.length; i++)
+                names[i] = tables[i].schema().name().getBytes(StandardCharsets.UTF_8);
             ownTables = tables;
             ownNames = names;
         }
@@ -331,15 +386,17 @@ public final class GuestHost implements FrameHost {
         if (f.readOnly() && kind != Access.Kind.READ)
             throw new TxException("queries cannot write (table '" + tableName + "')");
         if (kind != Access.Kind.READ && !owner.equals(f.module().name()))
-            throw new TxException("module '" + f.module().name() + "' cannot write to tables of module '" + owner + "'");
+            throw new TxException(
+                    "module '" + f.module().name() + "' cannot write to tables of module '" + owner + "'");
         LoadedModule m = executor.modules().get(owner);
         Table t = m == null ? null : m.table(tableName);
-        boolean hidden = t != null && m != f.module()
-                && t.schema().visibility() == dev.interstice.abi.schema.Visibility.PRIVATE;
+        boolean hidden =
+                t != null && m != f.module() && t.schema().visibility() == dev.interstice.abi.schema.Visibility.PRIVATE;
         if (t == null || hidden) throw new TxException("no table '" + tableName + "' in module '" + owner + "'");
         if (!f.access().allows(kind, owner, tableName))
-            throw new TxException((f.readOnly() ? "query '" : "reducer '") + f.function() + "' of module '" + f.module().name()
-                    + "' did not declare " + kind.name().toLowerCase() + " access to table '" + owner + "." + tableName + "'");
+            throw new TxException((f.readOnly() ? "query '" : "reducer '") + f.function() + "' of module '"
+                    + f.module().name() + "' did not declare " + kind.name().toLowerCase() + " access to table '"
+                    + owner + "." + tableName + "'");
         return t;
     }
 
@@ -352,5 +409,4 @@ public final class GuestHost implements FrameHost {
     private static List<IntersticeValue> argsOf(IntersticeValue input) {
         return input instanceof IntersticeValue.Vec v ? v.items() : null;
     }
-
 }

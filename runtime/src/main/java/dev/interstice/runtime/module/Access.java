@@ -13,7 +13,12 @@ import java.util.Map;
  */
 public final class Access {
 
-    public enum Kind { READ, INSERT, UPDATE, DELETE }
+    public enum Kind {
+        READ,
+        INSERT,
+        UPDATE,
+        DELETE
+    }
 
     /** module -> table -> bit set of {@link Kind} ordinals. */
     private final Map<String, Map<String, Integer>> declared;
@@ -48,6 +53,7 @@ public final class Access {
     private static void declare(Map<String, Map<String, Integer>> m, List<TableRef> refs, String module, Kind kind) {
         for (TableRef r : refs)
             if (r.node().isCurrent())
-                m.computeIfAbsent(r.module().resolve(module), k -> new HashMap<>()).merge(r.table(), 1 << kind.ordinal(), (a, b) -> a | b);
+                m.computeIfAbsent(r.module().resolve(module), k -> new HashMap<>())
+                        .merge(r.table(), 1 << kind.ordinal(), (a, b) -> a | b);
     }
 }

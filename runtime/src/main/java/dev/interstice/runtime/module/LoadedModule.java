@@ -42,14 +42,16 @@ public final class LoadedModule {
     /** An instance together with the host functions bound to it (they carry per-instance call state). */
     public record Pooled(GuestInstance instance, HostFunctions host) {}
 
-    LoadedModule(ModuleSchema schema, CompiledModule code, byte[] wasm, Function<LoadedModule, HostFunctions> hostFactory) {
+    LoadedModule(
+            ModuleSchema schema, CompiledModule code, byte[] wasm, Function<LoadedModule, HostFunctions> hostFactory) {
         this.schema = schema;
         this.code = code;
         this.wasm = wasm;
         this.types = new TypeChecker(schema.typeDefinitions());
         this.hostFactory = hostFactory;
         var t = new LinkedHashMap<String, Table>();
-        for (TableSchema ts : schema.tables()) t.put(ts.name(), new Table(new TableId(schema.name(), ts.name()), ts, types));
+        for (TableSchema ts : schema.tables())
+            t.put(ts.name(), new Table(new TableId(schema.name(), ts.name()), ts, types));
         this.tables = Collections.unmodifiableMap(t);
         for (var r : schema.reducers())
             reducers.put(r.name(), new Callable<>(r, r.name(), Access.of(r, schema.name()), REDUCER_EXPORT + r.name()));
@@ -64,27 +66,47 @@ public final class LoadedModule {
     public static final String QUERY_EXPORT = "__interstice_query_wrapper_";
 
     /** One of this module's reducers, or null. */
-    public Callable<ReducerSchema> reducer(String name) { return reducers.get(name); }
+    public Callable<ReducerSchema> reducer(String name) {
+        return reducers.get(name);
+    }
 
     /** One of this module's queries, or null. */
-    public Callable<QuerySchema> query(String name) { return queries.get(name); }
+    public Callable<QuerySchema> query(String name) {
+        return queries.get(name);
+    }
 
     /** True when a subscription names this reducer: such reducers cannot be called from outside. */
-    public boolean isSubscriptionHandler(String reducer) { return subscriptionHandlers.contains(reducer); }
+    public boolean isSubscriptionHandler(String reducer) {
+        return subscriptionHandlers.contains(reducer);
+    }
 
-    public String name() { return schema.name(); }
+    public String name() {
+        return schema.name();
+    }
 
-    public ModuleSchema schema() { return schema; }
+    public ModuleSchema schema() {
+        return schema;
+    }
 
-    public byte[] wasm() { return wasm; }
+    public byte[] wasm() {
+        return wasm;
+    }
 
-    public TypeChecker types() { return types; }
+    public TypeChecker types() {
+        return types;
+    }
 
-    public Map<String, Table> tables() { return tables; }
+    public Map<String, Table> tables() {
+        return tables;
+    }
 
-    public Table table(String name) { return tables.get(name); }
+    public Table table(String name) {
+        return tables.get(name);
+    }
 
-    public CompiledModule code() { return code; }
+    public CompiledModule code() {
+        return code;
+    }
 
     /** The largest linear memory among the idle instances (bytes): how much the module's guests hold. */
     public long memoryBytes() {

@@ -31,8 +31,8 @@ public final class ModuleLoader {
         this.engine = engine;
     }
 
-    public LoadedModule load(String label, byte[] wasm, Function<LoadedModule, HostFunctions> hostFactory,
-                             HostFunctions describeHost) {
+    public LoadedModule load(
+            String label, byte[] wasm, Function<LoadedModule, HostFunctions> hostFactory, HostFunctions describeHost) {
         try {
             CompiledModule code = engine.compile(label, wasm);
             code.requireFunction("alloc", I32, I32);
@@ -54,27 +54,37 @@ public final class ModuleLoader {
         GuestInstance g;
         try {
             g = code.instantiate(host);
-        } catch (GuestTrapException | IllegalStateException e) { // a start function that traps or calls a refused import
-            throw new ModuleException(kindOf(e), "module '" + label + "' failed while starting (start function or _initialize): " + e.getMessage(), e);
+        } catch (GuestTrapException
+                | IllegalStateException e) { // a start function that traps or calls a refused import
+            throw new ModuleException(
+                    kindOf(e),
+                    "module '" + label + "' failed while starting (start function or _initialize): " + e.getMessage(),
+                    e);
         }
         long packed;
         try {
             packed = g.export("interstice_describe").call();
         } catch (GuestTrapException | IllegalStateException e) {
-            throw new ModuleException(kindOf(e), "module '" + label + "': interstice_describe failed: " + e.getMessage(), e);
+            throw new ModuleException(
+                    kindOf(e), "module '" + label + "': interstice_describe failed: " + e.getMessage(), e);
         }
-        int ptr = (int) (packed >>> 32), len = (int) packed;
+        int ptr = (int) (packed >>> 32);
+        int len = (int) packed;
         if (len <= 0) throw new ModuleException("module '" + label + "': interstice_describe returned an empty schema");
         byte[] bytes;
         try {
             bytes = g.read(ptr, len);
         } catch (GuestMemoryException e) {
-            throw new ModuleException("module '" + label + "': interstice_describe returned a buffer outside its memory: " + e.getMessage());
+            throw new ModuleException("module '" + label
+                    + "': interstice_describe returned a buffer outside its memory: " + e.getMessage());
         }
         try {
             return Abi.decodeModuleSchema(bytes);
         } catch (AbiDecodeException e) {
-            throw new ModuleException("module '" + label + "': its schema (interstice_describe) does not decode as ABI 6: " + e.getMessage(), e);
+            throw new ModuleException(
+                    "module '" + label + "': its schema (interstice_describe) does not decode as ABI 6: "
+                            + e.getMessage(),
+                    e);
         }
     }
 

@@ -27,18 +27,29 @@ import java.util.Set;
  */
 public final class SchemaDiff {
     /** {@code breaking} empty means the tables can be kept. */
-    public record Result(String module, String fromVersion, String toVersion, List<String> breaking, List<String> changes) {
+    public record Result(
+            String module, String fromVersion, String toVersion, List<String> breaking, List<String> changes) {
         public Result {
             breaking = List.copyOf(breaking);
             changes = List.copyOf(changes);
         }
 
-        public boolean compatible() { return breaking.isEmpty(); }
+        public boolean compatible() {
+            return breaking.isEmpty();
+        }
 
         /** A readable diff: breaking changes marked "!", other changes "~", "+" or "-". */
         public String describe() {
-            var sb = new StringBuilder("module '").append(module).append("' ").append(fromVersion).append(" -> ").append(toVersion)
-                    .append(compatible() ? ": compatible, its tables are kept" : ": INCOMPATIBLE, its tables cannot be kept");
+            var sb = new StringBuilder("module '")
+                    .append(module)
+                    .append("' ")
+                    .append(fromVersion)
+                    .append(" -> ")
+                    .append(toVersion)
+                    .append(
+                            compatible()
+                                    ? ": compatible, its tables are kept"
+                                    : ": INCOMPATIBLE, its tables cannot be kept");
             for (String b : breaking) sb.append("\n  ! ").append(b);
             for (String c : changes) sb.append("\n  ").append(c);
             return sb.toString();
@@ -62,9 +73,11 @@ public final class SchemaDiff {
             }
             String where = "table '" + t.name() + "'";
             if (!t.primaryKey().name().equals(n.primaryKey().name()))
-                breaking.add(where + ": primary key renamed '" + t.primaryKey().name() + "' -> '" + n.primaryKey().name() + "'");
+                breaking.add(where + ": primary key renamed '" + t.primaryKey().name() + "' -> '"
+                        + n.primaryKey().name() + "'");
             String pk = types.differ(t.primaryKey().type(), n.primaryKey().type());
-            if (pk != null) breaking.add(where + ": primary key '" + t.primaryKey().name() + "' changed type " + pk);
+            if (pk != null)
+                breaking.add(where + ": primary key '" + t.primaryKey().name() + "' changed type " + pk);
             if (t.primaryKeyAutoInc() != n.primaryKeyAutoInc())
                 breaking.add(where + ": primary key auto_inc " + (n.primaryKeyAutoInc() ? "added" : "removed"));
             compareColumns(where, t.fields(), n.fields(), types, breaking);
@@ -75,9 +88,13 @@ public final class SchemaDiff {
             if (!t.typeName().equals(n.typeName()))
                 changes.add("~ " + where + ": row type renamed '" + t.typeName() + "' -> '" + n.typeName() + "'");
             for (IndexSchema i : t.indexes()) {
-                IndexSchema ni = n.indexes().stream().filter(x -> x.field().equals(i.field())).findFirst().orElse(null);
+                IndexSchema ni = n.indexes().stream()
+                        .filter(x -> x.field().equals(i.field()))
+                        .findFirst()
+                        .orElse(null);
                 if (ni == null) changes.add("- " + where + ": index on '" + i.field() + "' removed");
-                else if (!ni.equals(i)) breaking.add(where + ": index on '" + i.field() + "' changed " + index(i) + " -> " + index(ni));
+                else if (!ni.equals(i))
+                    breaking.add(where + ": index on '" + i.field() + "' changed " + index(i) + " -> " + index(ni));
             }
             for (IndexSchema ni : n.indexes())
                 if (t.indexes().stream().noneMatch(x -> x.field().equals(ni.field())))
@@ -91,25 +108,29 @@ public final class SchemaDiff {
             ReducerSchema n = next.reducer(r.name()).orElse(null);
             if (n == null) changes.add("- reducer '" + r.name() + "' removed");
             else if (!signature(r.arguments()).equals(signature(n.arguments())))
-                changes.add("~ reducer '" + r.name() + "' arguments " + signature(r.arguments()) + " -> " + signature(n.arguments()));
+                changes.add("~ reducer '" + r.name() + "' arguments " + signature(r.arguments()) + " -> "
+                        + signature(n.arguments()));
         }
         for (ReducerSchema n : next.reducers())
             if (current.reducer(n.name()).isEmpty()) changes.add("+ reducer '" + n.name() + "' added");
         for (QuerySchema q : current.queries()) {
             QuerySchema n = next.query(q.name()).orElse(null);
             if (n == null) changes.add("- query '" + q.name() + "' removed");
-            else if (!signature(q.arguments()).equals(signature(n.arguments())) || !q.returnType().equals(n.returnType()))
-                changes.add("~ query '" + q.name() + "' " + signature(q.arguments()) + " -> " + q.returnType() + " became "
-                        + signature(n.arguments()) + " -> " + n.returnType());
+            else if (!signature(q.arguments()).equals(signature(n.arguments()))
+                    || !q.returnType().equals(n.returnType()))
+                changes.add("~ query '" + q.name() + "' " + signature(q.arguments()) + " -> " + q.returnType()
+                        + " became " + signature(n.arguments()) + " -> " + n.returnType());
         }
         for (QuerySchema n : next.queries())
             if (current.query(n.name()).isEmpty()) changes.add("+ query '" + n.name() + "' added");
         if (current.visibility() != next.visibility())
             changes.add("~ module visibility " + current.visibility() + " -> " + next.visibility());
-        return new Result(current.name(), current.version().toString(), next.version().toString(), breaking, changes);
+        return new Result(
+                current.name(), current.version().toString(), next.version().toString(), breaking, changes);
     }
 
-    private static void compareColumns(String where, List<FieldDef> cur, List<FieldDef> next, TypeComparison types, List<String> breaking) {
+    private static void compareColumns(
+            String where, List<FieldDef> cur, List<FieldDef> next, TypeComparison types, List<String> breaking) {
         for (int i = 0; i < cur.size(); i++) {
             FieldDef f = cur.get(i);
             int j = indexOf(next, f.name());
@@ -117,12 +138,14 @@ public final class SchemaDiff {
                 breaking.add(where + ": column '" + f.name() + "' removed");
                 continue;
             }
-            if (j != i) breaking.add(where + ": column '" + f.name() + "' moved from position " + (i + 1) + " to " + (j + 1));
+            if (j != i)
+                breaking.add(where + ": column '" + f.name() + "' moved from position " + (i + 1) + " to " + (j + 1));
             String d = types.differ(f.type(), next.get(j).type());
             if (d != null) breaking.add(where + ": column '" + f.name() + "' changed type " + d);
         }
         for (FieldDef f : next)
-            if (indexOf(cur, f.name()) < 0) breaking.add(where + ": column '" + f.name() + "' added (existing rows have no value for it)");
+            if (indexOf(cur, f.name()) < 0)
+                breaking.add(where + ": column '" + f.name() + "' added (existing rows have no value for it)");
     }
 
     private static int indexOf(List<FieldDef> fields, String name) {
@@ -188,13 +211,16 @@ public final class SchemaDiff {
             List<FieldDef> fa = a instanceof TypeDef.Struct s ? s.fields() : ((TypeDef.Enum) a).variants();
             List<FieldDef> fb = b instanceof TypeDef.Struct s ? s.fields() : ((TypeDef.Enum) b).variants();
             String member = a instanceof TypeDef.Struct ? "field" : "variant";
-            if (fa.size() != fb.size()) return "type " + name + " has " + fb.size() + " " + member + "s instead of " + fa.size();
+            if (fa.size() != fb.size())
+                return "type " + name + " has " + fb.size() + " " + member + "s instead of " + fa.size();
             for (int i = 0; i < fa.size(); i++) {
                 if (!Objects.equals(fa.get(i).name(), fb.get(i).name()))
-                    return "type " + name + ": " + member + " " + (i + 1) + " is '" + fb.get(i).name() + "' instead of '" + fa.get(i).name() + "'";
+                    return "type " + name + ": " + member + " " + (i + 1) + " is '"
+                            + fb.get(i).name() + "' instead of '" + fa.get(i).name() + "'";
                 String r = reason(fa.get(i).type(), fb.get(i).type());
-                if (r != null) return "type " + name + ": " + member + " '" + fa.get(i).name() + "' changed type"
-                        + (r.isEmpty() ? "" : " (" + r + ")");
+                if (r != null)
+                    return "type " + name + ": " + member + " '" + fa.get(i).name() + "' changed type"
+                            + (r.isEmpty() ? "" : " (" + r + ")");
             }
             return null;
         }

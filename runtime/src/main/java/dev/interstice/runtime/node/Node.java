@@ -8,18 +8,15 @@ import dev.interstice.abi.schema.Visibility;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
 import dev.interstice.runtime.engine.WasmEngine;
+import dev.interstice.runtime.exec.Ack;
+import dev.interstice.runtime.exec.CallException;
 import dev.interstice.runtime.exec.CallResult;
 import dev.interstice.runtime.exec.CommitLog;
 import dev.interstice.runtime.exec.Executor;
-import dev.interstice.runtime.exec.Ack;
-import dev.interstice.runtime.exec.CallException;
-import dev.interstice.runtime.exec.SystemTables;
-import dev.interstice.runtime.host.DescribeHost;
-import dev.interstice.storage.PrivateFiles;
-import dev.interstice.storage.Storage;
-import dev.interstice.storage.StorageConfig;
 import dev.interstice.runtime.exec.ModuleRegistry;
 import dev.interstice.runtime.exec.NodeServices;
+import dev.interstice.runtime.exec.SystemTables;
+import dev.interstice.runtime.host.DescribeHost;
 import dev.interstice.runtime.host.GuestHost;
 import dev.interstice.runtime.module.LoadedModule;
 import dev.interstice.runtime.module.ModuleException;
@@ -27,6 +24,9 @@ import dev.interstice.runtime.module.ModuleLoader;
 import dev.interstice.runtime.module.SchemaDiff;
 import dev.interstice.runtime.table.StoredRow;
 import dev.interstice.runtime.table.Table;
+import dev.interstice.storage.PrivateFiles;
+import dev.interstice.storage.Storage;
+import dev.interstice.storage.StorageConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -56,10 +56,12 @@ public final class Node implements AutoCloseable {
     private final long idHash;
     private volatile boolean closed;
 
-    private Node(NodeConfig config, NodeMetadata meta, WasmEngine engine, List<LoadedModule> restored, Storage storage) {
+    private Node(
+            NodeConfig config, NodeMetadata meta, WasmEngine engine, List<LoadedModule> restored, Storage storage) {
         this.config = config;
         this.meta = meta;
-        this.idHash = mix(meta.nodeId().hashCode() * 0x9E3779B97F4A7C15L ^ meta.nodeId().length());
+        this.idHash = mix(
+                meta.nodeId().hashCode() * 0x9E3779B97F4A7C15L ^ meta.nodeId().length());
         this.engine = engine;
         this.loader = new ModuleLoader(engine);
         this.storage = storage;
@@ -67,7 +69,11 @@ public final class Node implements AutoCloseable {
         this.scheduler = new Scheduler(config.clock(), meta.nodeId());
         var recovered = storage == null ? null : storage.recovered();
         var schedules = recovered == null ? List.<SystemTables.Schedule>of() : StorageMapping.schedules(recovered);
-        this.executor = new Executor(registry, commitLog, new Services(), recovered == null ? 0 : recovered.lastTxId(),
+        this.executor = new Executor(
+                registry,
+                commitLog,
+                new Services(),
+                recovered == null ? 0 : recovered.lastTxId(),
                 schedules.stream().mapToLong(SystemTables.Schedule::seq).max().orElse(0));
         if (recovered != null) {
             StorageMapping.loadTables(recovered, restored);
@@ -85,9 +91,11 @@ public final class Node implements AutoCloseable {
     public static Node open(NodeConfig config) {
         if (config.dataDir() != null) {
             try {
-                PrivateFiles.restrict(config.dataDir()); // a data directory written before (or by hand) becomes private too
+                PrivateFiles.restrict(
+                        config.dataDir()); // a data directory written before (or by hand) becomes private too
             } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot make the data directory " + config.dataDir() + " private: " + e.getMessage(), e);
+                throw new java.io.UncheckedIOException(
+                        "cannot make the data directory " + config.dataDir() + " private: " + e.getMessage(), e);
             }
         }
         NodeMetadata meta = NodeMetadata.open(config.dataDir(), config.nodeId());
@@ -99,11 +107,16 @@ public final class Node implements AutoCloseable {
             var loader = new ModuleLoader(engine);
             var hostRef = new Node[1];
             for (String name : meta.loadedModules()) {
-                restored.add(loader.load(name, meta.moduleCode(name), lm -> new GuestHost(hostRef[0].executor, lm),
+                restored.add(loader.load(
+                        name,
+                        meta.moduleCode(name),
+                        lm -> new GuestHost(hostRef[0].executor, lm),
                         new DescribeHost(name, config.logSink()::log, config.maxLogLineBytes())));
             }
             if (config.dataDir() != null) {
-                storage = Storage.open(StorageConfig.defaults(config.dataDir().resolve("storage")).withSalvage(config.salvage()),
+                storage = Storage.open(
+                        StorageConfig.defaults(config.dataDir().resolve("storage"))
+                                .withSalvage(config.salvage()),
                         StorageMapping.declaredTables(restored));
             }
             n = new Node(config, meta, engine, restored, storage);
@@ -121,11 +134,16 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    public String id() { return meta.nodeId(); }
+    public String id() {
+        return meta.nodeId();
+    }
 
     /** What {@link #publish} did: the module now loaded, and whether (and how) it replaced a loaded version. */
-    public record Publication(ModuleSchema schema, boolean replaced, boolean reset, Optional<SchemaDiff.Result> differences) {
-        public String module() { return schema.name(); }
+    public record Publication(
+            ModuleSchema schema, boolean replaced, boolean reset, Optional<SchemaDiff.Result> differences) {
+        public String module() {
+            return schema.name();
+        }
     }
 
     /**
@@ -146,7 +164,11 @@ public final class Node implements AutoCloseable {
                 install(next, wasm);
                 return new Publication(next.schema(), false, false, Optional.empty());
             }
-            var diff = replace(current, next, wasm, reset,
+            var diff = replace(
+                    current,
+                    next,
+                    wasm,
+                    reset,
                     "\nNothing was changed. To replace it anyway and DROP its data, publish again with --reset.");
             return new Publication(next.schema(), true, reset, Optional.of(diff));
         });
@@ -158,9 +180,14 @@ public final class Node implements AutoCloseable {
     public ModuleSchema describe(byte[] wasm) {
         ensureOpen();
         String label = "(" + wasm.length + " bytes)";
-        return loader.load(label, wasm, lm -> {
-            throw new IllegalStateException("a described module is not run");
-        }, new DescribeHost(label, config.logSink()::log, config.maxLogLineBytes())).schema();
+        return loader.load(
+                        label,
+                        wasm,
+                        lm -> {
+                            throw new IllegalStateException("a described module is not run");
+                        },
+                        new DescribeHost(label, config.logSink()::log, config.maxLogLineBytes()))
+                .schema();
     }
 
     /**
@@ -199,8 +226,15 @@ public final class Node implements AutoCloseable {
         executor.exclusive(() -> {
             LoadedModule current = registry.get(next.name());
             if (current == null)
-                throw new ModuleException(ModuleException.Kind.NOT_FOUND, "no module '" + next.name() + "' is loaded on this node to replace");
-            return replace(current, next, wasm, reset, "\nNothing was changed. Replace with a reset to drop the module's data.");
+                throw new ModuleException(
+                        ModuleException.Kind.NOT_FOUND,
+                        "no module '" + next.name() + "' is loaded on this node to replace");
+            return replace(
+                    current,
+                    next,
+                    wasm,
+                    reset,
+                    "\nNothing was changed. Replace with a reset to drop the module's data.");
         });
         logInstalled(next, true, reset);
         return next.schema();
@@ -208,47 +242,73 @@ public final class Node implements AutoCloseable {
 
     /** Compiles a module and reads its schema: the only compilation of a load, replacement or publish. */
     private LoadedModule compile(String label, byte[] wasm) {
-        return loader.load(label, wasm, lm -> new GuestHost(executor, lm), new DescribeHost(label, config.logSink()::log, config.maxLogLineBytes()));
+        return loader.load(
+                label,
+                wasm,
+                lm -> new GuestHost(executor, lm),
+                new DescribeHost(label, config.logSink()::log, config.maxLogLineBytes()));
     }
 
     /** Installs a module no other loaded module is named like (under the execution lock). */
     private void install(LoadedModule m, byte[] wasm) {
         checkRegistrable(m, null);
         registry.add(m);
-        runHooks(m, lifecycleHooks(m, !meta.wasInitialised(m.name())), () -> {
-            if (storage != null) StorageMapping.declaredTables(m).forEach(storage::declareTable);
-            meta.moduleLoaded(m.name(), wasm);
-        }, () -> registry.remove(m.name()), "");
+        runHooks(
+                m,
+                lifecycleHooks(m, !meta.wasInitialised(m.name())),
+                () -> {
+                    if (storage != null) StorageMapping.declaredTables(m).forEach(storage::declareTable);
+                    meta.moduleLoaded(m.name(), wasm);
+                },
+                () -> registry.remove(m.name()),
+                "");
     }
 
     /**
      * Puts {@code next} in the place of {@code current} (under the execution lock), keeping the rows unless
      * {@code reset}; an incompatible schema without reset is refused with the differences and {@code hint}.
      */
-    private SchemaDiff.Result replace(LoadedModule current, LoadedModule next, byte[] wasm, boolean reset, String hint) {
+    private SchemaDiff.Result replace(
+            LoadedModule current, LoadedModule next, byte[] wasm, boolean reset, String hint) {
         SchemaDiff.Result diff = SchemaDiff.compare(current.schema(), next.schema());
         if (!reset) {
-            if (!diff.compatible()) throw new ModuleException(ModuleException.Kind.INCOMPATIBLE, diff.describe() + hint);
+            if (!diff.compatible())
+                throw new ModuleException(ModuleException.Kind.INCOMPATIBLE, diff.describe() + hint);
             carryOver(current, next);
         }
         checkRegistrable(next, current);
         registry.add(next); // in the place of the current version
-        runHooks(next, lifecycleHooks(next, false), () -> {
-            if (storage != null) {
-                if (reset) StorageMapping.declaredTables(current).keySet().forEach(storage::dropTable);
-                StorageMapping.declaredTables(next).forEach(storage::declareTable);
-            }
-            meta.moduleLoaded(next.name(), wasm);
-        }, () -> registry.add(current), " (the previous version stays loaded with its rows)");
+        runHooks(
+                next,
+                lifecycleHooks(next, false),
+                () -> {
+                    if (storage != null) {
+                        if (reset)
+                            StorageMapping.declaredTables(current).keySet().forEach(storage::dropTable);
+                        StorageMapping.declaredTables(next).forEach(storage::declareTable);
+                    }
+                    meta.moduleLoaded(next.name(), wasm);
+                },
+                () -> registry.add(current),
+                " (the previous version stays loaded with its rows)");
         return diff;
     }
 
     private static void logInstalled(LoadedModule m, boolean replaced, boolean reset) {
         if (replaced)
-            log.info("replaced module {} with version {} ({})", m.name(), m.schema().version(), reset ? "data reset" : "tables kept");
+            log.info(
+                    "replaced module {} with version {} ({})",
+                    m.name(),
+                    m.schema().version(),
+                    reset ? "data reset" : "tables kept");
         else
-            log.info("loaded module {} {} ({} tables, {} reducers, {} queries)", m.name(), m.schema().version(),
-                    m.schema().tables().size(), m.schema().reducers().size(), m.schema().queries().size());
+            log.info(
+                    "loaded module {} {} ({} tables, {} reducers, {} queries)",
+                    m.name(),
+                    m.schema().version(),
+                    m.schema().tables().size(),
+                    m.schema().reducers().size(),
+                    m.schema().queries().size());
     }
 
     /** Moves committed rows and auto_inc counters into the replacement's tables; checks new unique indexes hold. */
@@ -263,8 +323,12 @@ public final class Node implements AutoCloseable {
                     var seen = new java.util.HashSet<dev.interstice.abi.value.IndexKey>();
                     for (StoredRow r : old.scan())
                         if (!seen.add(new dev.interstice.abi.value.IndexKey(Table.columnValue(r.row(), ix.column()))))
-                            throw new ModuleException(ModuleException.Kind.INCOMPATIBLE, "module '" + to.name() + "': the new unique index on " + t.schema().name() + "."
-                                    + ix.schema().field() + " does not hold for the existing rows; nothing was changed");
+                            throw new ModuleException(
+                                    ModuleException.Kind.INCOMPATIBLE,
+                                    "module '" + to.name() + "': the new unique index on "
+                                            + t.schema().name() + "."
+                                            + ix.schema().field()
+                                            + " does not hold for the existing rows; nothing was changed");
                 }
             }
         }
@@ -275,7 +339,9 @@ public final class Node implements AutoCloseable {
         ensureOpen();
         executor.exclusive(() -> {
             LoadedModule m = registry.remove(module);
-            if (m == null) throw new ModuleException(ModuleException.Kind.NOT_FOUND, "no module '" + module + "' is loaded on this node");
+            if (m == null)
+                throw new ModuleException(
+                        ModuleException.Kind.NOT_FOUND, "no module '" + module + "' is loaded on this node");
             if (storage != null) StorageMapping.declaredTables(m).keySet().forEach(storage::dropTable);
             meta.moduleRemoved(module);
             return null;
@@ -305,8 +371,11 @@ public final class Node implements AutoCloseable {
         try {
             commitLog.whenDurable(lsn).join();
         } catch (CompletionException e) {
-            throw new CallException(CallException.Kind.STORAGE, "the transaction committed but could not be made durable: "
-                    + e.getCause().getMessage(), e.getCause());
+            throw new CallException(
+                    CallException.Kind.STORAGE,
+                    "the transaction committed but could not be made durable: "
+                            + e.getCause().getMessage(),
+                    e.getCause());
         }
     }
 
@@ -340,7 +409,8 @@ public final class Node implements AutoCloseable {
     // ---- the network layer's view: what another node may do ----
 
     /** A reducer call from another node: public modules only, acknowledged per {@code ack}. */
-    public CallResult callFromPeer(String module, String reducer, List<IntersticeValue> args, CallContext caller, Ack ack) {
+    public CallResult callFromPeer(
+            String module, String reducer, List<IntersticeValue> args, CallContext caller, Ack ack) {
         ensureOpen();
         CallResult r = executor.callReducer(module, reducer, args, caller, true);
         if (ack == Ack.DURABLE) awaitDurable(r.lsn());
@@ -362,7 +432,8 @@ public final class Node implements AutoCloseable {
             LoadedModule m = registry.requirePublic(module);
             Table t = m.table(table);
             if (t == null || t.schema().visibility() != Visibility.PUBLIC)
-                throw new CallException(CallException.Kind.NOT_FOUND, "module '" + module + "' has no table '" + table + "'");
+                throw new CallException(
+                        CallException.Kind.NOT_FOUND, "module '" + module + "' has no table '" + table + "'");
             return t.scan().stream().map(StoredRow::encoded).toList();
         });
     }
@@ -373,15 +444,23 @@ public final class Node implements AutoCloseable {
     }
 
     /** Connects the network layer: remote calls made by modules go through it. */
-    public void setPeers(dev.interstice.runtime.exec.Peers peers) { executor.setPeers(peers); }
+    public void setPeers(dev.interstice.runtime.exec.Peers peers) {
+        executor.setPeers(peers);
+    }
 
     /** Streams committed row changes (e.g. to subscribed peers). */
-    public void addCommitListener(dev.interstice.runtime.exec.CommitListener l) { executor.addCommitListener(l); }
+    public void addCommitListener(dev.interstice.runtime.exec.CommitListener l) {
+        executor.addCommitListener(l);
+    }
 
-    public void removeCommitListener(dev.interstice.runtime.exec.CommitListener l) { executor.removeCommitListener(l); }
+    public void removeCommitListener(dev.interstice.runtime.exec.CommitListener l) {
+        executor.removeCommitListener(l);
+    }
 
     /** The log position covering every transaction committed so far (what a reader of the current state has seen). */
-    public long horizonLsn() { return executor.horizonLsn(); }
+    public long horizonLsn() {
+        return executor.horizonLsn();
+    }
 
     /** Runs the {@code connect} (or {@code disconnect}) hooks of every module with the peer's node id. */
     public void peerConnected(String peerNodeId, boolean connected) {
@@ -389,7 +468,11 @@ public final class Node implements AutoCloseable {
         var kind = connected ? SubscriptionEvent.Simple.CONNECT : SubscriptionEvent.Simple.DISCONNECT;
         var jobs = new ArrayList<Executor.Job>();
         for (var s : executor.exclusive(() -> registry.coreSubscribers(null, kind)))
-            jobs.add(new Executor.Job(s.module(), s.reducer(), List.of(IntersticeValue.str(peerNodeId)), CallContext.runtime(id()),
+            jobs.add(new Executor.Job(
+                    s.module(),
+                    s.reducer(),
+                    List.of(IntersticeValue.str(peerNodeId)),
+                    CallContext.runtime(id()),
                     kind.name().toLowerCase()));
         executor.runJobs(jobs);
     }
@@ -398,13 +481,25 @@ public final class Node implements AutoCloseable {
      * Delivers a table event of another node to the local subscribers of {@code <node>.<module>.<table>.<kind>};
      * rows are postcard-encoded (update: before then after).
      */
-    public void deliverRemoteEvent(String nodeName, String peerNodeId, String module, String table, SubscriptionEvent.TableEventKind kind,
-                                   List<byte[]> rows) {
+    public void deliverRemoteEvent(
+            String nodeName,
+            String peerNodeId,
+            String module,
+            String table,
+            SubscriptionEvent.TableEventKind kind,
+            List<byte[]> rows) {
         ensureOpen();
-        List<IntersticeValue> args = rows.stream().<IntersticeValue>map(b -> dev.interstice.abi.codec.Abi.decodeRow(b).toValue()).toList();
+        List<IntersticeValue> args = rows.stream()
+                .<IntersticeValue>map(
+                        b -> dev.interstice.abi.codec.Abi.decodeRow(b).toValue())
+                .toList();
         var jobs = new ArrayList<Executor.Job>();
         for (var s : executor.exclusive(() -> registry.remoteSubscribers(nodeName, module, table, kind)))
-            jobs.add(new Executor.Job(s.module(), s.reducer(), args, CallContext.runtime(id()),
+            jobs.add(new Executor.Job(
+                    s.module(),
+                    s.reducer(),
+                    args,
+                    CallContext.runtime(id()),
                     nodeName + "." + module + "." + table + "." + kind.name().toLowerCase() + " from " + peerNodeId));
         executor.runJobs(jobs);
     }
@@ -413,16 +508,24 @@ public final class Node implements AutoCloseable {
      * What this node's modules subscribe to on other nodes, with those nodes' addresses from the modules' dependencies
      * ({@code address} empty when no module declares the node).
      */
-    public record RemoteSubscription(String node, Optional<String> address, String module, String table, SubscriptionEvent.TableEventKind kind) {}
+    public record RemoteSubscription(
+            String node,
+            Optional<String> address,
+            String module,
+            String table,
+            SubscriptionEvent.TableEventKind kind) {}
 
     public List<RemoteSubscription> remoteSubscriptions() {
         return executor.exclusive(() -> {
             var out = new ArrayList<RemoteSubscription>();
             for (LoadedModule m : registry.all())
                 for (var s : m.schema().subscriptions())
-                    if (s.event() instanceof SubscriptionEvent.Table t && !t.node().isCurrent()) {
-                        var address = m.schema().nodeDependencies().stream().filter(d -> d.name().equals(t.node().other()))
-                                .map(dev.interstice.abi.schema.NodeDependency::address).findFirst();
+                    if (s.event() instanceof SubscriptionEvent.Table t
+                            && !t.node().isCurrent()) {
+                        var address = m.schema().nodeDependencies().stream()
+                                .filter(d -> d.name().equals(t.node().other()))
+                                .map(dev.interstice.abi.schema.NodeDependency::address)
+                                .findFirst();
                         var rs = new RemoteSubscription(t.node().other(), address, t.module(), t.table(), t.kind());
                         if (!out.contains(rs)) out.add(rs);
                     }
@@ -444,15 +547,19 @@ public final class Node implements AutoCloseable {
     /** The committed rows' encodings, in primary-key order: what replay tests compare byte for byte. */
     public List<byte[]> encodedRows(String module, String table) {
         ensureOpen();
-        return executor.exclusive(() -> requireTable(module, table).scan().stream().map(StoredRow::encoded).toList());
+        return executor.exclusive(() -> requireTable(module, table).scan().stream()
+                .map(StoredRow::encoded)
+                .toList());
     }
 
     public Optional<ModuleSchema> schema(String module) {
-        return executor.exclusive(() -> Optional.ofNullable(registry.get(module)).map(LoadedModule::schema));
+        return executor.exclusive(
+                () -> Optional.ofNullable(registry.get(module)).map(LoadedModule::schema));
     }
 
     public List<ModuleSchema> modules() {
-        return executor.exclusive(() -> registry.all().stream().map(LoadedModule::schema).toList());
+        return executor.exclusive(
+                () -> registry.all().stream().map(LoadedModule::schema).toList());
     }
 
     /** Linear memory held by a module's guest instances, in bytes (for leak checks and monitoring). */
@@ -461,9 +568,13 @@ public final class Node implements AutoCloseable {
     }
 
     /** Number of reducers waiting for their scheduled time. */
-    public int pendingSchedules() { return scheduler.pending(); }
+    public int pendingSchedules() {
+        return scheduler.pending();
+    }
 
-    public long lastTxId() { return executor.lastTxId(); }
+    public long lastTxId() {
+        return executor.lastTxId();
+    }
 
     @Override
     public void close() {
@@ -482,20 +593,28 @@ public final class Node implements AutoCloseable {
     /** Refuses a module that cannot join the loaded ones ({@code replacing}: the version it replaces, or null). */
     private void checkRegistrable(LoadedModule m, LoadedModule replacing) {
         if (replacing == null && registry.get(m.name()) != null)
-            throw new ModuleException(ModuleException.Kind.CONFLICT, "module '" + m.name() + "' is already loaded on this node; remove it first");
+            throw new ModuleException(
+                    ModuleException.Kind.CONFLICT,
+                    "module '" + m.name() + "' is already loaded on this node; remove it first");
         for (Authority a : m.schema().authorities())
             for (LoadedModule other : registry.all())
                 if (other != replacing && other.schema().authorities().contains(a))
-                    throw new ModuleException(ModuleException.Kind.CONFLICT, "module '" + m.name() + "' requests the " + a + " authority, which module '"
-                            + other.name() + "' already holds");
+                    throw new ModuleException(
+                            ModuleException.Kind.CONFLICT,
+                            "module '" + m.name() + "' requests the " + a + " authority, which module '" + other.name()
+                                    + "' already holds");
         for (var sub : m.schema().subscriptions()) {
-            if (!(sub.event() instanceof SubscriptionEvent.Table t) || !t.node().isCurrent() || t.module().equals(m.name())) continue;
+            if (!(sub.event() instanceof SubscriptionEvent.Table t)
+                    || !t.node().isCurrent()
+                    || t.module().equals(m.name())) continue;
             LoadedModule owner = registry.get(t.module());
             if (owner == null) continue;
             var table = owner.table(t.table());
             if (table == null || table.schema().visibility() == Visibility.PRIVATE)
-                throw new ModuleException(ModuleException.Kind.CONFLICT, "module '" + m.name() + "' subscribes to " + t.module() + "." + t.table()
-                        + ", which is not a public table of module '" + t.module() + "'");
+                throw new ModuleException(
+                        ModuleException.Kind.CONFLICT,
+                        "module '" + m.name() + "' subscribes to " + t.module() + "." + t.table()
+                                + ", which is not a public table of module '" + t.module() + "'");
         }
     }
 
@@ -527,7 +646,8 @@ public final class Node implements AutoCloseable {
             if (persisted[0]) throw e; // installed; only the hooks' commit failed (storage)
             undo.run();
             if (e instanceof CallException c)
-                throw new CallException(c.kind(), "module '" + m.name() + "' was not published: " + c.getMessage() + note, c);
+                throw new CallException(
+                        c.kind(), "module '" + m.name() + "' was not published: " + c.getMessage() + note, c);
             throw e;
         }
     }
@@ -535,17 +655,22 @@ public final class Node implements AutoCloseable {
     /** A restarted node keeps a module whose load hook fails: its data is there and its reducers may still work. */
     private void runLoadHooksAfterRestart(LoadedModule m) {
         try {
-            executor.runHooks(lifecycleHooks(m, false), () -> { });
+            executor.runHooks(lifecycleHooks(m, false), () -> {});
         } catch (CallException e) {
-            log.warn("module '{}': {}; it stays loaded with its data (the hook's writes were not applied)", m.name(), e.getMessage());
+            log.warn(
+                    "module '{}': {}; it stays loaded with its data (the hook's writes were not applied)",
+                    m.name(),
+                    e.getMessage());
         }
     }
 
     private Table requireTable(String module, String table) {
         LoadedModule m = registry.require(module);
         Table t = m.table(table);
-        if (t == null) throw new dev.interstice.runtime.exec.CallException(dev.interstice.runtime.exec.CallException.Kind.NOT_FOUND,
-                "module '" + module + "' has no table '" + table + "'");
+        if (t == null)
+            throw new dev.interstice.runtime.exec.CallException(
+                    dev.interstice.runtime.exec.CallException.Kind.NOT_FOUND,
+                    "module '" + module + "' has no table '" + table + "'");
         return t;
     }
 
@@ -561,16 +686,34 @@ public final class Node implements AutoCloseable {
     }
 
     private final class Services implements NodeServices {
-        @Override public String nodeId() { return meta.nodeId(); }
+        @Override
+        public String nodeId() {
+            return meta.nodeId();
+        }
 
-        @Override public long clockMillis() { return config.clock().getAsLong(); }
+        @Override
+        public long clockMillis() {
+            return config.clock().getAsLong();
+        }
 
-        @Override public long randomSeed(long txId) { return mix(idHash ^ mix(txId)); }
+        @Override
+        public long randomSeed(long txId) {
+            return mix(idHash ^ mix(txId));
+        }
 
-        @Override public void schedule(SystemTables.Schedule entry) { scheduler.add(entry); }
+        @Override
+        public void schedule(SystemTables.Schedule entry) {
+            scheduler.add(entry);
+        }
 
-        @Override public void guestLog(String module, String message) { config.logSink().log(module, message); }
+        @Override
+        public void guestLog(String module, String message) {
+            config.logSink().log(module, message);
+        }
 
-        @Override public int maxLogLineBytes() { return config.maxLogLineBytes(); }
+        @Override
+        public int maxLogLineBytes() {
+            return config.maxLogLineBytes();
+        }
     }
 }

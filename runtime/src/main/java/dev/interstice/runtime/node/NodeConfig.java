@@ -11,14 +11,28 @@ import java.util.function.LongSupplier;
  * {@code ack}: when reducer calls are acknowledged by default; {@code salvage}: see {@link #withSalvage};
  * {@code maxLogLineBytes}: see {@link #withMaxLogLineBytes}.
  */
-public record NodeConfig(Path dataDir, String nodeId, EngineConfig engine, LongSupplier clock, GuestLogSink logSink,
-                         Ack ack, boolean salvage, int maxLogLineBytes) {
+public record NodeConfig(
+        Path dataDir,
+        String nodeId,
+        EngineConfig engine,
+        LongSupplier clock,
+        GuestLogSink logSink,
+        Ack ack,
+        boolean salvage,
+        int maxLogLineBytes) {
 
     /** Default bound of one guest log line: longer lines are cut (and say how many bytes were cut). */
     public static final int DEFAULT_MAX_LOG_LINE_BYTES = 4096;
 
     public static NodeConfig inMemory() {
-        return new NodeConfig(null, null, EngineConfig.defaults(), System::currentTimeMillis, GuestLogSink.slf4j(), Ack.DURABLE, false,
+        return new NodeConfig(
+                null,
+                null,
+                EngineConfig.defaults(),
+                System::currentTimeMillis,
+                GuestLogSink.slf4j(),
+                Ack.DURABLE,
+                false,
                 DEFAULT_MAX_LOG_LINE_BYTES);
     }
 
@@ -26,21 +40,35 @@ public record NodeConfig(Path dataDir, String nodeId, EngineConfig engine, LongS
         return inMemory().withDataDir(dataDir);
     }
 
-    public NodeConfig withDataDir(Path dir) { return new NodeConfig(dir, nodeId, engine, clock, logSink, ack, salvage, maxLogLineBytes); }
+    public NodeConfig withDataDir(Path dir) {
+        return new NodeConfig(dir, nodeId, engine, clock, logSink, ack, salvage, maxLogLineBytes);
+    }
 
-    public NodeConfig withNodeId(String id) { return new NodeConfig(dataDir, id, engine, clock, logSink, ack, salvage, maxLogLineBytes); }
+    public NodeConfig withNodeId(String id) {
+        return new NodeConfig(dataDir, id, engine, clock, logSink, ack, salvage, maxLogLineBytes);
+    }
 
-    public NodeConfig withEngine(EngineConfig e) { return new NodeConfig(dataDir, nodeId, e, clock, logSink, ack, salvage, maxLogLineBytes); }
+    public NodeConfig withEngine(EngineConfig e) {
+        return new NodeConfig(dataDir, nodeId, e, clock, logSink, ack, salvage, maxLogLineBytes);
+    }
 
-    public NodeConfig withClock(LongSupplier c) { return new NodeConfig(dataDir, nodeId, engine, c, logSink, ack, salvage, maxLogLineBytes); }
+    public NodeConfig withClock(LongSupplier c) {
+        return new NodeConfig(dataDir, nodeId, engine, c, logSink, ack, salvage, maxLogLineBytes);
+    }
 
-    public NodeConfig withLogSink(GuestLogSink s) { return new NodeConfig(dataDir, nodeId, engine, clock, s, ack, salvage, maxLogLineBytes); }
+    public NodeConfig withLogSink(GuestLogSink s) {
+        return new NodeConfig(dataDir, nodeId, engine, clock, s, ack, salvage, maxLogLineBytes);
+    }
 
     /** The default acknowledgement of reducer calls (each call may override it). */
-    public NodeConfig withAck(Ack a) { return new NodeConfig(dataDir, nodeId, engine, clock, logSink, a, salvage, maxLogLineBytes); }
+    public NodeConfig withAck(Ack a) {
+        return new NodeConfig(dataDir, nodeId, engine, clock, logSink, a, salvage, maxLogLineBytes);
+    }
 
     /** Start even if the log is damaged before its tail, dropping everything from the damage on (reported). */
-    public NodeConfig withSalvage(boolean s) { return new NodeConfig(dataDir, nodeId, engine, clock, logSink, ack, s, maxLogLineBytes); }
+    public NodeConfig withSalvage(boolean s) {
+        return new NodeConfig(dataDir, nodeId, engine, clock, logSink, ack, s, maxLogLineBytes);
+    }
 
     /** Guest log lines longer than this many bytes are cut to it (at a character boundary) and end with how much was cut. */
     public NodeConfig withMaxLogLineBytes(int n) {

@@ -41,7 +41,8 @@ final class NodeMetadata {
             for (String s : p.getProperty("modules", "").split(",")) if (!s.isBlank()) m.loaded.add(s);
             for (String s : p.getProperty("initialised", "").split(",")) if (!s.isBlank()) m.initialised.add(s);
             if (requestedId != null && !requestedId.equals(m.nodeId))
-                throw new IllegalStateException("data directory " + dir + " belongs to node " + m.nodeId + ", not " + requestedId);
+                throw new IllegalStateException(
+                        "data directory " + dir + " belongs to node " + m.nodeId + ", not " + requestedId);
         } else {
             m.nodeId = requestedId != null ? requestedId : UUID.randomUUID().toString();
             m.save();
@@ -49,11 +50,17 @@ final class NodeMetadata {
         return m;
     }
 
-    String nodeId() { return nodeId; }
+    String nodeId() {
+        return nodeId;
+    }
 
-    List<String> loadedModules() { return List.copyOf(loaded); }
+    List<String> loadedModules() {
+        return List.copyOf(loaded);
+    }
 
-    boolean wasInitialised(String module) { return initialised.contains(module); }
+    boolean wasInitialised(String module) {
+        return initialised.contains(module);
+    }
 
     byte[] moduleCode(String module) {
         try {
@@ -98,7 +105,8 @@ final class NodeMetadata {
         p.append("initialised=").append(String.join(",", initialised)).append('\n');
         try {
             PrivateFiles.createDirectories(dir);
-            AtomicFiles.write(dir.resolve("node.properties"), p.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            AtomicFiles.write(
+                    dir.resolve("node.properties"), p.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write node metadata in " + dir, e);
         }

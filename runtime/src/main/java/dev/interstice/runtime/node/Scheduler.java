@@ -46,7 +46,9 @@ final class Scheduler implements AutoCloseable {
         notifyAll();
     }
 
-    synchronized int pending() { return queue.size(); }
+    synchronized int pending() {
+        return queue.size();
+    }
 
     private void run() {
         while (true) {
@@ -64,7 +66,8 @@ final class Scheduler implements AutoCloseable {
                 due = queue.poll();
             }
             try {
-                executor.runJob(new Executor.Job(due.module(), due.reducer(), List.of(), CallContext.runtime(nodeId), "schedule", due.seq()));
+                executor.runJob(new Executor.Job(
+                        due.module(), due.reducer(), List.of(), CallContext.runtime(nodeId), "schedule", due.seq()));
             } catch (RuntimeException e) {
                 log.warn("scheduled reducer {}.{} failed: {}", due.module(), due.reducer(), e.getMessage());
             }

@@ -57,7 +57,8 @@ final class StorageMapping {
 
     static List<SystemTables.Schedule> schedules(RecoveredState state) {
         var out = new ArrayList<SystemTables.Schedule>();
-        for (var e : state.rows(SystemTables.SCHEDULES).entrySet()) out.add(SystemTables.decodeSchedule(e.getKey().bytes(), e.getValue()));
+        for (var e : state.rows(SystemTables.SCHEDULES).entrySet())
+            out.add(SystemTables.decodeSchedule(e.getKey().bytes(), e.getValue()));
         out.sort(java.util.Comparator.comparingLong(SystemTables.Schedule::seq));
         return out;
     }

@@ -8,10 +8,11 @@ public final class AutoInc {
     private AutoInc() {}
 
     public static boolean supports(IntersticeType t) {
-        return t instanceof IntersticeType.Primitive p && switch (p.kind()) {
-            case U8, U32, U64, I32, I64 -> true;
-            default -> false;
-        };
+        return t instanceof IntersticeType.Primitive p
+                && switch (p.kind()) {
+                    case U8, U32, U64, I32, I64 -> true;
+                    default -> false;
+                };
     }
 
     /** The value for counter {@code n}, or null when the column type cannot hold it. */

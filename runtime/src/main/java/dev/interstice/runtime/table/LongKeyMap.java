@@ -18,13 +18,16 @@ final class LongKeyMap<V> {
     private int mask;
     /** 64 - log2(capacity): the product's top bits are the best mixed. */
     private int shift;
+
     private int size;
 
     LongKeyMap() {
         allocate(MIN_CAPACITY);
     }
 
-    int size() { return size; }
+    int size() {
+        return size;
+    }
 
     @SuppressWarnings("unchecked")
     V get(long key) {

@@ -37,13 +37,25 @@ sealed interface PrimaryIndex<V> permits PrimaryIndex.Hashed, PrimaryIndex.Integ
     final class Hashed<V> implements PrimaryIndex<V> {
         private final HashMap<IndexKey, V> map = new HashMap<>();
 
-        @Override public V get(IndexKey pk) { return map.get(pk); }
+        @Override
+        public V get(IndexKey pk) {
+            return map.get(pk);
+        }
 
-        @Override public void put(IndexKey pk, V value) { map.put(pk, value); }
+        @Override
+        public void put(IndexKey pk, V value) {
+            map.put(pk, value);
+        }
 
-        @Override public void remove(IndexKey pk) { map.remove(pk); }
+        @Override
+        public void remove(IndexKey pk) {
+            map.remove(pk);
+        }
 
-        @Override public int size() { return map.size(); }
+        @Override
+        public int size() {
+            return map.size();
+        }
     }
 
     /** Keys of one integer variant, stored as their long value (u64: raw bits); other variants are never present. */
@@ -51,14 +63,18 @@ sealed interface PrimaryIndex<V> permits PrimaryIndex.Hashed, PrimaryIndex.Integ
         private final Class<? extends IntersticeValue> variant;
         private final LongKeyMap<V> map = new LongKeyMap<>();
 
-        Integers(Class<? extends IntersticeValue> variant) { this.variant = variant; }
+        Integers(Class<? extends IntersticeValue> variant) {
+            this.variant = variant;
+        }
 
-        @Override public V get(IndexKey pk) {
+        @Override
+        public V get(IndexKey pk) {
             IntersticeValue v = pk.value();
             return v.getClass() == variant ? map.get(bits(v)) : null;
         }
 
-        @Override public void put(IndexKey pk, V value) {
+        @Override
+        public void put(IndexKey pk, V value) {
             IntersticeValue v = pk.value();
             // writes are type-checked against the schema before they reach a table
             if (v.getClass() != variant)
@@ -66,12 +82,16 @@ sealed interface PrimaryIndex<V> permits PrimaryIndex.Hashed, PrimaryIndex.Integ
             map.put(bits(v), value);
         }
 
-        @Override public void remove(IndexKey pk) {
+        @Override
+        public void remove(IndexKey pk) {
             IntersticeValue v = pk.value();
             if (v.getClass() == variant) map.remove(bits(v));
         }
 
-        @Override public int size() { return map.size(); }
+        @Override
+        public int size() {
+            return map.size();
+        }
 
         /** The value as a long; distinct values of one variant give distinct longs. */
         private static long bits(IntersticeValue v) {

@@ -26,12 +26,18 @@ public final class SecondaryIndex {
         this.entries = schema.type() == IndexSchema.Type.BTREE ? new TreeMap<>() : new HashMap<>();
     }
 
-    public IndexSchema schema() { return schema; }
+    public IndexSchema schema() {
+        return schema;
+    }
 
     /** The indexed column among the row's non-key entries, or -1 for the primary key itself. */
-    public int column() { return column; }
+    public int column() {
+        return column;
+    }
 
-    public boolean unique() { return schema.unique(); }
+    public boolean unique() {
+        return schema.unique();
+    }
 
     public void add(IndexKey key, IndexKey pk) {
         if (schema.unique()) {
@@ -67,15 +73,17 @@ public final class SecondaryIndex {
             return;
         }
         if (!(entries instanceof NavigableMap<IndexKey, Object> tree))
-            throw new IllegalArgumentException("a hash index supports only equality lookups; declare the index btree for ranges");
+            throw new IllegalArgumentException(
+                    "a hash index supports only equality lookups; declare the index btree for ranges");
         NavigableMap<IndexKey, Object> view = switch (q) {
             case IndexQuery.Lt x -> tree.headMap(x.key(), false);
             case IndexQuery.Lte x -> tree.headMap(x.key(), true);
             case IndexQuery.Gt x -> tree.tailMap(x.key(), false);
             case IndexQuery.Gte x -> tree.tailMap(x.key(), true);
-            case IndexQuery.Range r -> r.min().compareTo(r.max()) > 0
-                    ? new TreeMap<>()
-                    : tree.subMap(r.min(), r.includeMin(), r.max(), r.includeMax());
+            case IndexQuery.Range r ->
+                r.min().compareTo(r.max()) > 0
+                        ? new TreeMap<>()
+                        : tree.subMap(r.min(), r.includeMin(), r.max(), r.includeMax());
             case IndexQuery.Eq x -> throw new IllegalStateException();
         };
         for (Object o : view.values()) add(o, out);

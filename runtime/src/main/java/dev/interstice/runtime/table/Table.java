@@ -26,22 +26,34 @@ public final class Table {
     private static final class Slot {
         StoredRow row;
 
-        Slot(StoredRow row) { this.row = row; }
+        Slot(StoredRow row) {
+            this.row = row;
+        }
     }
 
     private final PrimaryIndex<Slot> byKey;
     private final TreeMap<IndexKey, Slot> ordered = new TreeMap<>();
     private final Collection<StoredRow> scanView = new AbstractCollection<>() {
-        @Override public Iterator<StoredRow> iterator() {
+        @Override
+        public Iterator<StoredRow> iterator() {
             Iterator<Slot> it = ordered.values().iterator();
             return new Iterator<>() {
-                @Override public boolean hasNext() { return it.hasNext(); }
+                @Override
+                public boolean hasNext() {
+                    return it.hasNext();
+                }
 
-                @Override public StoredRow next() { return it.next().row; }
+                @Override
+                public StoredRow next() {
+                    return it.next().row;
+                }
             };
         }
 
-        @Override public int size() { return ordered.size(); }
+        @Override
+        public int size() {
+            return ordered.size();
+        }
     };
     private final Map<String, SecondaryIndex> indexes = new LinkedHashMap<>();
     /** Next value per auto-increment column (-1 = primary key). */
@@ -60,13 +72,21 @@ public final class Table {
         }
     }
 
-    public TableId id() { return id; }
+    public TableId id() {
+        return id;
+    }
 
-    public TableSchema schema() { return schema; }
+    public TableSchema schema() {
+        return schema;
+    }
 
-    public TypeChecker types() { return types; }
+    public TypeChecker types() {
+        return types;
+    }
 
-    public int size() { return byKey.size(); }
+    public int size() {
+        return byKey.size();
+    }
 
     public StoredRow get(IndexKey pk) {
         Slot s = byKey.get(pk);
@@ -74,13 +94,21 @@ public final class Table {
     }
 
     /** Committed rows in primary-key order; a live view, valid until the next commit. */
-    public Collection<StoredRow> scan() { return scanView; }
+    public Collection<StoredRow> scan() {
+        return scanView;
+    }
 
-    public SecondaryIndex index(String field) { return indexes.get(field); }
+    public SecondaryIndex index(String field) {
+        return indexes.get(field);
+    }
 
-    public Collection<SecondaryIndex> indexes() { return indexes.values(); }
+    public Collection<SecondaryIndex> indexes() {
+        return indexes.values();
+    }
 
-    public Map<Integer, Long> autoIncCounters() { return autoInc; }
+    public Map<Integer, Long> autoIncCounters() {
+        return autoInc;
+    }
 
     /** Column position among non-key entries, -1 for the primary key. */
     public int column(String field) {
@@ -91,7 +119,9 @@ public final class Table {
     }
 
     public IntersticeType columnType(int column) {
-        return column < 0 ? schema.primaryKey().type() : schema.fields().get(column).type();
+        return column < 0
+                ? schema.primaryKey().type()
+                : schema.fields().get(column).type();
     }
 
     public static IntersticeValue columnValue(Row row, int column) {

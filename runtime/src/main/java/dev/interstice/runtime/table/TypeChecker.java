@@ -23,8 +23,7 @@ public final class TypeChecker {
 
     /** Checks an argument list against parameter definitions (count, then each by name). */
     public String checkArguments(List<IntersticeValue> args, List<FieldDef> params) {
-        if (args.size() != params.size())
-            return "expected " + params.size() + " argument(s), got " + args.size();
+        if (args.size() != params.size()) return "expected " + params.size() + " argument(s), got " + args.size();
         for (int i = 0; i < args.size(); i++) {
             String r = check(args.get(i), params.get(i).type());
             if (r != null) return "argument '" + params.get(i).name() + "': " + r;
@@ -69,7 +68,8 @@ public final class TypeChecker {
                     yield mismatch(v, t);
                 }
                 if (tu.items().size() != tt.elements().size())
-                    yield "expected a tuple of " + tt.elements().size() + ", got " + tu.items().size() + " element(s)";
+                    yield "expected a tuple of " + tt.elements().size() + ", got "
+                            + tu.items().size() + " element(s)";
                 for (int i = 0; i < tu.items().size(); i++) {
                     String r = check(tu.items().get(i), tt.elements().get(i), depth + 1);
                     if (r != null) yield "." + i + ": " + r;
@@ -87,12 +87,14 @@ public final class TypeChecker {
             case TypeDef.Struct s -> {
                 if (!(v instanceof IntersticeValue.Struct sv)) yield "expected struct " + name + ", got " + describe(v);
                 if (sv.fields().size() != s.fields().size())
-                    yield "struct " + name + " has " + s.fields().size() + " field(s), got " + sv.fields().size();
+                    yield "struct " + name + " has " + s.fields().size() + " field(s), got "
+                            + sv.fields().size();
                 for (int i = 0; i < s.fields().size(); i++) {
                     FieldDef fd = s.fields().get(i);
                     var fv = sv.fields().get(i);
                     if (!fv.name().equals(fd.name()))
-                        yield "struct " + name + " field " + i + " should be '" + fd.name() + "', got '" + fv.name() + "'";
+                        yield "struct " + name + " field " + i + " should be '" + fd.name() + "', got '" + fv.name()
+                                + "'";
                     String r = check(fv.value(), fd.type(), depth + 1);
                     if (r != null) yield name + "." + fd.name() + ": " + r;
                 }

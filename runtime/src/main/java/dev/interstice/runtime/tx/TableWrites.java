@@ -53,7 +53,8 @@ final class TableWrites {
     private void index(StoredRow row) {
         for (SecondaryIndex ix : table.indexes()) {
             if (!ix.unique()) continue;
-            uniqueOwners.computeIfAbsent(ix, k -> new HashMap<>())
+            uniqueOwners
+                    .computeIfAbsent(ix, k -> new HashMap<>())
                     .put(new IndexKey(Table.columnValue(row.row(), ix.column())), row.pk());
         }
     }

@@ -37,13 +37,21 @@ public final class Transaction {
         this.random = new SplittableRandom(randomSeed);
     }
 
-    public long id() { return id; }
+    public long id() {
+        return id;
+    }
 
-    public long timestampMs() { return timestampMs; }
+    public long timestampMs() {
+        return timestampMs;
+    }
 
-    public long nextRandom() { return random.nextLong(); }
+    public long nextRandom() {
+        return random.nextLong();
+    }
 
-    public boolean hasWrites() { return !writes.isEmpty(); }
+    public boolean hasWrites() {
+        return !writes.isEmpty();
+    }
 
     // ---- reads ----
 
@@ -62,12 +70,12 @@ public final class Transaction {
         if (w == null) return new ArrayList<>(t.scan());
         var out = new ArrayList<StoredRow>(t.size() + w.entries.size());
         var inserted = new ArrayList<StoredRow>();
-        for (TableWrites.Entry e : w.entries.values())
-            if (e.before == null && e.after != null) inserted.add(e.after);
+        for (TableWrites.Entry e : w.entries.values()) if (e.before == null && e.after != null) inserted.add(e.after);
         inserted.sort(Comparator.comparing(StoredRow::pk));
         int i = 0;
         for (StoredRow committed : t.scan()) {
-            while (i < inserted.size() && inserted.get(i).pk().compareTo(committed.pk()) < 0) out.add(inserted.get(i++));
+            while (i < inserted.size() && inserted.get(i).pk().compareTo(committed.pk()) < 0)
+                out.add(inserted.get(i++));
             TableWrites.Entry e = w.entry(committed.pk());
             StoredRow current = e == null ? committed : e.after;
             if (current != null) out.add(current);
@@ -108,14 +116,16 @@ public final class Transaction {
         boolean changed = false;
         for (var c : next.entrySet()) {
             IntersticeValue v = AutoInc.valueOf(t.columnType(c.getKey()), c.getValue());
-            if (v == null) throw new TxException("auto_inc column '" + columnName(t, c.getKey()) + "' of table '"
-                    + t.schema().name() + "' is exhausted");
+            if (v == null)
+                throw new TxException("auto_inc column '" + columnName(t, c.getKey()) + "' of table '"
+                        + t.schema().name() + "' is exhausted");
             row = c.getKey() < 0 ? row.withPrimaryKey(v) : row.withEntry(c.getKey(), v);
             changed = true;
         }
         IndexKey pk = keyOf(row);
         if (get(t, pk) != null)
-            throw new TxException("duplicate primary key " + show(pk) + " in table '" + t.schema().name() + "'");
+            throw new TxException("duplicate primary key " + show(pk) + " in table '"
+                    + t.schema().name() + "'");
         StoredRow stored = new StoredRow(pk, row, changed || encoded == null ? Abi.encodeRow(row) : encoded);
         checkUnique(t, stored);
         next.replaceAll((col, n) -> n + 1);
@@ -128,7 +138,8 @@ public final class Transaction {
         validateShape(t, row, true);
         IndexKey pk = keyOf(row);
         if (get(t, pk) == null)
-            throw new TxException("no row with primary key " + show(pk) + " in table '" + t.schema().name() + "' to update");
+            throw new TxException("no row with primary key " + show(pk) + " in table '"
+                    + t.schema().name() + "' to update");
         StoredRow stored = new StoredRow(pk, row, encoded == null ? Abi.encodeRow(row) : encoded);
         checkUnique(t, stored);
         writesFor(t).put(pk, stored);
@@ -137,7 +148,8 @@ public final class Transaction {
 
     public void delete(Table t, IndexKey pk) {
         if (get(t, pk) == null)
-            throw new TxException("no row with primary key " + show(pk) + " in table '" + t.schema().name() + "' to delete");
+            throw new TxException("no row with primary key " + show(pk) + " in table '"
+                    + t.schema().name() + "' to delete");
         writesFor(t).put(pk, null);
     }
 
@@ -162,7 +174,9 @@ public final class Transaction {
     }
 
     /** Auto-increment counters this transaction advanced, per table. */
-    public Map<Table, Map<Integer, Long>> counters() { return counters; }
+    public Map<Table, Map<Integer, Long>> counters() {
+        return counters;
+    }
 
     public void apply(List<RowChange> changes) {
         for (RowChange c : changes) c.table().apply(c.before(), c.after());
@@ -183,14 +197,20 @@ public final class Transaction {
         var schema = t.schema();
         if (checkPk) {
             String r = t.types().check(row.primaryKey(), schema.primaryKey().type());
-            if (r != null) throw new TxException("table '" + schema.name() + "': primary key '" + schema.primaryKey().name() + "': " + r);
+            if (r != null)
+                throw new TxException("table '" + schema.name() + "': primary key '"
+                        + schema.primaryKey().name() + "': " + r);
         }
         if (row.entries().size() != schema.fields().size())
-            throw new TxException("table '" + schema.name() + "': expected " + schema.fields().size()
-                    + " field(s) besides the primary key, got " + row.entries().size());
+            throw new TxException("table '" + schema.name() + "': expected "
+                    + schema.fields().size() + " field(s) besides the primary key, got "
+                    + row.entries().size());
         for (int i = 0; i < row.entries().size(); i++) {
-            String r = t.types().check(row.entries().get(i), schema.fields().get(i).type());
-            if (r != null) throw new TxException("table '" + schema.name() + "': field '" + schema.fields().get(i).name() + "': " + r);
+            String r =
+                    t.types().check(row.entries().get(i), schema.fields().get(i).type());
+            if (r != null)
+                throw new TxException("table '" + schema.name() + "': field '"
+                        + schema.fields().get(i).name() + "': " + r);
         }
     }
 
@@ -205,8 +225,9 @@ public final class Transaction {
                 if (committedOwner != null && (w == null || w.entry(committedOwner) == null)) owner = committedOwner;
             }
             if (owner != null && !owner.equals(row.pk()))
-                throw new TxException("unique index '" + ix.schema().field() + "' of table '" + t.schema().name()
-                        + "': " + show(key) + " is already used by the row with primary key " + show(owner));
+                throw new TxException("unique index '" + ix.schema().field() + "' of table '"
+                        + t.schema().name() + "': " + show(key) + " is already used by the row with primary key "
+                        + show(owner));
         }
     }
 
@@ -228,14 +249,17 @@ public final class Transaction {
             case IndexQuery.Gt x -> k.compareTo(x.key()) > 0;
             case IndexQuery.Gte x -> k.compareTo(x.key()) >= 0;
             case IndexQuery.Range r -> {
-                int lo = k.compareTo(r.min()), hi = k.compareTo(r.max());
+                int lo = k.compareTo(r.min());
+                int hi = k.compareTo(r.max());
                 yield (r.includeMin() ? lo >= 0 : lo > 0) && (r.includeMax() ? hi <= 0 : hi < 0);
             }
         };
     }
 
     private static String columnName(Table t, int column) {
-        return column < 0 ? t.schema().primaryKey().name() : t.schema().fields().get(column).name();
+        return column < 0
+                ? t.schema().primaryKey().name()
+                : t.schema().fields().get(column).name();
     }
 
     static String show(IndexKey k) {

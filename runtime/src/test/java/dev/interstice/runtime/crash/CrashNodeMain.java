@@ -17,9 +17,10 @@ public final class CrashNodeMain {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         Ack ack = Ack.valueOf(args[1]);
-        int first = Integer.parseInt(args[2]), clients = Integer.parseInt(args[3]);
+        int first = Integer.parseInt(args[2]);
+        int clients = Integer.parseInt(args[3]);
         var out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false);
-        Node node = Node.open(NodeConfig.at(dir).withAck(ack).withLogSink((m, s) -> { }));
+        Node node = Node.open(NodeConfig.at(dir).withAck(ack).withLogSink((m, s) -> {}));
         if (node.schema("crash").isEmpty()) node.load(CrashWorkload.module());
         System.out.println("READY");
         System.out.flush();

@@ -16,11 +16,14 @@ final class CrashWorkload {
     private CrashWorkload() {}
 
     static TableSchema table(String name, Persistence p) {
-        return new TableSchema(name, name, Visibility.PUBLIC, List.of(), new FieldDef("id", IntersticeType.U64), false, List.of(), p);
+        return new TableSchema(
+                name, name, Visibility.PUBLIC, List.of(), new FieldDef("id", IntersticeType.U64), false, List.of(), p);
     }
 
     static byte[] module() {
-        return ModuleFixture.module("crash").table(table("logged", Persistence.LOGGED)).table(table("stateful", Persistence.STATEFUL))
+        return ModuleFixture.module("crash")
+                .table(table("logged", Persistence.LOGGED))
+                .table(table("stateful", Persistence.STATEFUL))
                 .blob("rowbuf", new byte[32])
                 .reducer("put", List.of(new FieldDef("id", IntersticeType.U64)), List.of("logged", "stateful"), """
                         (local $p i32) (local $n i32)

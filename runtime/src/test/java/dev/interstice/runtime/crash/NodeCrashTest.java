@@ -16,9 +16,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real node process under concurrent load, SIGKILLed at random points and restarted, many times. Durable mode: no
@@ -26,17 +26,28 @@ import org.junit.jupiter.api.io.TempDir;
  * transaction wrote both), each client's rows are a gap-free prefix of what it sent, and every restart succeeds.
  */
 class NodeCrashTest {
-    static final int ROUNDS = 6, CLIENTS = 4;
+    static final int ROUNDS = 6;
+    static final int CLIENTS = 4;
 
     @ParameterizedTest
     @EnumSource(Ack.class)
     void killedNodeRecoversAConsistentPrefix(Ack ack, @TempDir Path dir) throws Exception {
         Set<Long> acknowledged = new HashSet<>();
         for (int round = 0; round < ROUNDS; round++) {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            var pb = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"), CrashNodeMain.class.getName(),
-                    dir.toString(), ack.name(), String.valueOf(round * CLIENTS + 1), String.valueOf(CLIENTS))
-                    .redirectErrorStream(false).redirectError(ProcessBuilder.Redirect.DISCARD);
+            String java =
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            var pb = new ProcessBuilder(
+                            java,
+                            "-Xmx512m",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            CrashNodeMain.class.getName(),
+                            dir.toString(),
+                            ack.name(),
+                            String.valueOf(round * CLIENTS + 1),
+                            String.valueOf(CLIENTS))
+                    .redirectErrorStream(false)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD);
             Process p = pb.start();
             var acks = new HashSet<Long>();
             var ready = new java.util.concurrent.CountDownLatch(1);
@@ -44,7 +55,10 @@ class NodeCrashTest {
                 try (var in = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
                     String line;
                     while ((line = in.readLine()) != null) {
-                        if (line.startsWith("ACK ")) synchronized (acks) { acks.add(Long.parseLong(line.substring(4))); }
+                        if (line.startsWith("ACK "))
+                            synchronized (acks) {
+                                acks.add(Long.parseLong(line.substring(4)));
+                            }
                         else if (line.equals("READY")) ready.countDown();
                     }
                 } catch (java.io.IOException ignored) {
@@ -52,22 +66,37 @@ class NodeCrashTest {
                 }
                 ready.countDown();
             });
-            assertThat(ready.await(60, TimeUnit.SECONDS)).as("node process started").isTrue();
+            assertThat(ready.await(60, TimeUnit.SECONDS))
+                    .as("node process started")
+                    .isTrue();
             Thread.sleep(200 + ThreadLocalRandom.current().nextInt(1000)); // then kill at a random point under load
             p.destroyForcibly(); // SIGKILL
             assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
             reader.join(5000);
-            synchronized (acks) { acknowledged.addAll(acks); }
+            synchronized (acks) {
+                acknowledged.addAll(acks);
+            }
 
-            try (Node node = Node.open(NodeConfig.at(dir).withLogSink((m, s) -> { }))) {
-                Set<Long> logged = ids(node, "logged"), stateful = ids(node, "stateful");
-                assertThat(stateful).as("round %d: one transaction wrote both tables", round).isEqualTo(logged);
+            try (Node node = Node.open(NodeConfig.at(dir).withLogSink((m, s) -> {}))) {
+                Set<Long> logged = ids(node, "logged");
+                Set<Long> stateful = ids(node, "stateful");
+                assertThat(stateful)
+                        .as("round %d: one transaction wrote both tables", round)
+                        .isEqualTo(logged);
                 if (ack == Ack.DURABLE)
-                    assertThat(logged).as("round %d: acknowledged transactions survive", round).containsAll(acknowledged);
+                    assertThat(logged)
+                            .as("round %d: acknowledged transactions survive", round)
+                            .containsAll(acknowledged);
                 var perClient = new TreeMap<Long, TreeSet<Long>>();
-                for (long id : logged) perClient.computeIfAbsent(id / 1_000_000_000L, k -> new TreeSet<>()).add(id % 1_000_000_000L);
-                perClient.forEach((client, seqs) -> assertThat(seqs.last()).as("client %d has no gaps", client).isEqualTo(seqs.size() - 1));
-                if (round == ROUNDS - 1) assertThat(logged).as("the workload made progress").hasSizeGreaterThan(100);
+                for (long id : logged)
+                    perClient
+                            .computeIfAbsent(id / 1_000_000_000L, k -> new TreeSet<>())
+                            .add(id % 1_000_000_000L);
+                perClient.forEach((client, seqs) -> assertThat(seqs.last())
+                        .as("client %d has no gaps", client)
+                        .isEqualTo(seqs.size() - 1));
+                if (round == ROUNDS - 1)
+                    assertThat(logged).as("the workload made progress").hasSizeGreaterThan(100);
             }
         }
     }

@@ -67,7 +67,9 @@ class EngineCallTest {
         GuestInstance g = guest.instantiate(new RecordingHost());
 
         assertThat(g.export("add").call(2, 3)).isEqualTo(5);
-        assertThat(g.export("add").call(-7, 2)).as("i32 results are sign-extended").isEqualTo(-5);
+        assertThat(g.export("add").call(-7, 2))
+                .as("i32 results are sign-extended")
+                .isEqualTo(-5);
         assertThat(g.export("add64").call(Long.MAX_VALUE - 1, 1)).isEqualTo(Long.MAX_VALUE);
         long half = g.export("half").call(Double.doubleToRawLongBits(5.0));
         assertThat(Double.longBitsToDouble(half)).isEqualTo(2.5);
@@ -87,16 +89,20 @@ class EngineCallTest {
     @Test
     void unknownOrNonFunctionExportIsRefused() {
         GuestInstance g = guest.instantiate(new RecordingHost());
-        assertThatThrownBy(() -> g.export("nope")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'guest'").hasMessageContaining("nope");
-        assertThatThrownBy(() -> g.export("memory")).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> g.export("nope"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'guest'")
+                .hasMessageContaining("nope");
+        assertThatThrownBy(() -> g.export("memory"))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("memory");
     }
 
     @Test
     void wrongArgumentCountIsRefusedWithoutBreakingTheInstance() {
         GuestInstance g = guest.instantiate(new RecordingHost());
-        assertThatThrownBy(() -> g.export("add").call(1)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> g.export("add").call(1))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("takes 2 arguments, got 1");
         assertThat(g.isBroken()).isFalse();
         assertThat(g.export("add").call(1, 1)).isEqualTo(2);
@@ -155,17 +161,23 @@ class EngineCallTest {
 
         assertThat(g.read(size - 4, 4)).hasSize(4);
         assertThat(g.read(size, 0)).isEmpty();
-        assertThatThrownBy(() -> g.read(size - 4, 5)).isInstanceOf(GuestMemoryException.class)
-                .hasMessageContaining("ptr " + (size - 4)).hasMessageContaining("len 5")
+        assertThatThrownBy(() -> g.read(size - 4, 5))
+                .isInstanceOf(GuestMemoryException.class)
+                .hasMessageContaining("ptr " + (size - 4))
+                .hasMessageContaining("len 5")
                 .hasMessageContaining("size " + size);
-        assertThatThrownBy(() -> g.read(-1, 1)).isInstanceOf(GuestMemoryException.class)
+        assertThatThrownBy(() -> g.read(-1, 1))
+                .isInstanceOf(GuestMemoryException.class)
                 .hasMessageContaining("ptr 4294967295");
         assertThatThrownBy(() -> g.read(0, -1)).isInstanceOf(GuestMemoryException.class);
         assertThatThrownBy(() -> g.read(Integer.MAX_VALUE, 2)).isInstanceOf(GuestMemoryException.class);
-        assertThatThrownBy(() -> g.write(size - 1, new byte[2])).isInstanceOf(GuestMemoryException.class)
+        assertThatThrownBy(() -> g.write(size - 1, new byte[2]))
+                .isInstanceOf(GuestMemoryException.class)
                 .hasMessageContaining("write");
         assertThatThrownBy(() -> g.write(0, new byte[2], 1, 2)).isInstanceOf(IndexOutOfBoundsException.class);
-        assertThat(g.isBroken()).as("host-side range errors do not break the guest").isFalse();
+        assertThat(g.isBroken())
+                .as("host-side range errors do not break the guest")
+                .isFalse();
     }
 
     @Test
@@ -175,16 +187,20 @@ class EngineCallTest {
         GuestInstance other = guest.instantiate(new RecordingHost());
         other.export("inc").call();
 
-        GuestTrapException e = catchThrowableOfType(GuestTrapException.class, () -> g.export("boom").call());
+        GuestTrapException e = catchThrowableOfType(
+                GuestTrapException.class, () -> g.export("boom").call());
 
         assertThat(e.kind()).isEqualTo(Kind.TRAP);
         assertThat(e.label()).isEqualTo("guest");
         assertThat(e.export()).isEqualTo("boom");
-        assertThat(e).hasMessageStartingWith("module 'guest': ").hasMessageContaining("'boom'")
+        assertThat(e)
+                .hasMessageStartingWith("module 'guest': ")
+                .hasMessageContaining("'boom'")
                 .hasMessageContaining("unreachable");
         assertThat(host.logs).as("the call did run up to the trap").containsExactly("hello");
         assertThat(g.isBroken()).isTrue();
-        assertThatThrownBy(() -> g.export("add").call(1, 2)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> g.export("add").call(1, 2))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("broken");
 
         assertThat(other.isBroken()).isFalse();
@@ -196,14 +212,16 @@ class EngineCallTest {
     @Test
     void outOfBoundsAccessAndDivisionByZeroAreTraps() {
         GuestInstance a = guest.instantiate(new RecordingHost());
-        GuestTrapException oob = catchThrowableOfType(GuestTrapException.class, () -> a.export("load_oob").call());
+        GuestTrapException oob = catchThrowableOfType(
+                GuestTrapException.class, () -> a.export("load_oob").call());
         assertThat(oob.kind()).isEqualTo(Kind.TRAP);
         assertThat(oob).hasMessageContaining("'load_oob'").hasMessageContaining("out of bounds");
         assertThat(a.isBroken()).isTrue();
 
         GuestInstance b = guest.instantiate(new RecordingHost());
         assertThat(b.export("div").call(7, 2)).isEqualTo(3);
-        GuestTrapException div = catchThrowableOfType(GuestTrapException.class, () -> b.export("div").call(1, 0));
+        GuestTrapException div = catchThrowableOfType(
+                GuestTrapException.class, () -> b.export("div").call(1, 0));
         assertThat(div.kind()).isEqualTo(Kind.TRAP);
         assertThat(div).hasMessageContaining("'div'").hasMessageContaining("divide by zero");
     }

@@ -87,16 +87,21 @@ class EngineLimitsTest {
         String report = onWorker(2_000, () -> {
             GuestInstance g = guest.instantiate(new StubHost());
             long start = System.nanoTime();
-            GuestTrapException e = catchThrowableOfType(GuestTrapException.class, () -> g.export("spin").call());
+            GuestTrapException e = catchThrowableOfType(
+                    GuestTrapException.class, () -> g.export("spin").call());
             long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
             assertThat(e).isNotNull();
             assertThat(e.kind()).isEqualTo(Kind.DEADLINE);
-            assertThat(e).hasMessageStartingWith("module 'guest': ").hasMessageContaining("'spin'")
+            assertThat(e)
+                    .hasMessageStartingWith("module 'guest': ")
+                    .hasMessageContaining("'spin'")
                     .hasMessageContaining("exceeded its deadline of 200 ms");
             assertThat(elapsedMs).isBetween(DEADLINE_MS, 1_500L);
             assertThat(g.isBroken()).isTrue();
-            assertThat(Thread.currentThread().isInterrupted()).as("interrupt flag cleared").isFalse();
+            assertThat(Thread.currentThread().isInterrupted())
+                    .as("interrupt flag cleared")
+                    .isFalse();
 
             // Same thread, next call: runs normally, and so does blocking code.
             GuestInstance next = guest.instantiate(new StubHost());
@@ -124,7 +129,8 @@ class EngineLimitsTest {
             }
             GuestTrapException e = onWorker(2_000, () -> {
                 GuestInstance g = guest.instantiate(new StubHost());
-                return catchThrowableOfType(GuestTrapException.class, () -> g.export("spin").call());
+                return catchThrowableOfType(
+                        GuestTrapException.class, () -> g.export("spin").call());
             });
             assertThat(e.kind()).as("a runaway call is still stopped").isEqualTo(Kind.DEADLINE);
         } finally {
@@ -150,10 +156,13 @@ class EngineLimitsTest {
 
     @Test
     void aRunawayGuestDoesNotDisturbOtherThreads() throws Exception {
-        CompletableFuture<GuestTrapException> runaway = CompletableFuture.supplyAsync(() -> {
-            GuestInstance g = guest.instantiate(new StubHost());
-            return catchThrowableOfType(GuestTrapException.class, () -> g.export("spin").call());
-        }, r -> Thread.ofPlatform().start(r));
+        CompletableFuture<GuestTrapException> runaway = CompletableFuture.supplyAsync(
+                () -> {
+                    GuestInstance g = guest.instantiate(new StubHost());
+                    return catchThrowableOfType(
+                            GuestTrapException.class, () -> g.export("spin").call());
+                },
+                r -> Thread.ofPlatform().start(r));
         onWorker(10_000, () -> {
             GuestInstance g = guest.instantiate(new StubHost());
             long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2 * DEADLINE_MS);
@@ -193,7 +202,8 @@ class EngineLimitsTest {
                 }
                 double perMs = 200_000 / Math.max(0.001, best / 1e6);
                 Random random = new Random(7);
-                int deadlines = 0, completed = 0;
+                int deadlines = 0;
+                int completed = 0;
                 // Work sizes hover around the deadline: grow after a call that finished, shrink after one that hit it,
                 // so both outcomes (and calls ending right at the deadline) occur however wrong the calibration is
                 // on a loaded machine.
@@ -209,9 +219,13 @@ class EngineLimitsTest {
                         deadlines++;
                         n *= 0.7;
                     }
-                    assertThat(Thread.currentThread().isInterrupted()).as("call %d", i).isFalse();
+                    assertThat(Thread.currentThread().isInterrupted())
+                            .as("call %d", i)
+                            .isFalse();
                 }
-                assertThat(completed).as("some calls finished before the deadline").isPositive();
+                assertThat(completed)
+                        .as("some calls finished before the deadline")
+                        .isPositive();
                 assertThat(deadlines).as("some calls ran past the deadline").isPositive();
                 return null;
             });
@@ -234,8 +248,8 @@ class EngineLimitsTest {
                 }
             });
             long start = System.nanoTime();
-            GuestTrapException e = catchThrowableOfType(GuestTrapException.class,
-                    () -> o.export("call_host").call());
+            GuestTrapException e = catchThrowableOfType(
+                    GuestTrapException.class, () -> o.export("call_host").call());
             long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
             assertThat(e.kind()).isEqualTo(Kind.DEADLINE);
@@ -252,7 +266,8 @@ class EngineLimitsTest {
     @Test
     void nestedCallIntoAnotherEngineKeepsTheOutermostDeadline() throws Exception {
         try (WasmEngine lenient = new WasmEngine(EngineConfig.defaults().withCallDeadline(Duration.ofSeconds(30)))) {
-            GuestInstance inner = lenient.compile("lenient", Wat.resource("engine/guest.wat")).instantiate(new StubHost());
+            GuestInstance inner =
+                    lenient.compile("lenient", Wat.resource("engine/guest.wat")).instantiate(new StubHost());
             onWorker(3_000, () -> {
                 GuestInstance o = outer.instantiate(new StubHost() {
                     @Override
@@ -261,8 +276,8 @@ class EngineLimitsTest {
                     }
                 });
                 long start = System.nanoTime();
-                GuestTrapException e = catchThrowableOfType(GuestTrapException.class,
-                        () -> o.export("call_host").call());
+                GuestTrapException e = catchThrowableOfType(
+                        GuestTrapException.class, () -> o.export("call_host").call());
                 long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                 assertThat(e.kind()).isEqualTo(Kind.DEADLINE);
                 assertThat(e).hasMessageContaining("deadline of 200 ms");
@@ -282,7 +297,8 @@ class EngineLimitsTest {
                     return inner.export("add").call(1, 2);
                 }
             });
-            GuestTrapException e = catchThrowableOfType(GuestTrapException.class,
+            GuestTrapException e = catchThrowableOfType(
+                    GuestTrapException.class,
                     () -> o.export("call_host_then_spin").call());
             assertThat(e.kind()).isEqualTo(Kind.DEADLINE);
             assertThat(e.label()).isEqualTo("outer");
@@ -332,7 +348,8 @@ class EngineLimitsTest {
                 GuestInstance g = m.instantiate(new StubHost());
                 worker.set(Thread.currentThread());
                 started.countDown();
-                GuestTrapException e = catchThrowableOfType(GuestTrapException.class, () -> g.export("spin").call());
+                GuestTrapException e = catchThrowableOfType(
+                        GuestTrapException.class, () -> g.export("spin").call());
                 outcome.complete(new Object[] {e, Thread.currentThread().isInterrupted()});
             });
             started.await();
@@ -342,7 +359,9 @@ class EngineLimitsTest {
             GuestTrapException e = (GuestTrapException) r[0];
             assertThat(e.kind()).isEqualTo(Kind.TRAP);
             assertThat(e).hasMessageContaining("interrupted").hasMessageContaining("not by the call deadline");
-            assertThat((Boolean) r[1]).as("someone else's interrupt is left for them").isTrue();
+            assertThat((Boolean) r[1])
+                    .as("someone else's interrupt is left for them")
+                    .isTrue();
             t.join(5_000);
         }
     }
@@ -351,7 +370,8 @@ class EngineLimitsTest {
     void infiniteRecursionExhaustsTheStack() throws Exception {
         onWorker(10_000, () -> {
             GuestInstance g = guest.instantiate(new StubHost());
-            GuestTrapException e = catchThrowableOfType(GuestTrapException.class, () -> g.export("recurse").call(0));
+            GuestTrapException e = catchThrowableOfType(
+                    GuestTrapException.class, () -> g.export("recurse").call(0));
             assertThat(e.kind()).isEqualTo(Kind.STACK_EXHAUSTED);
             assertThat(e).hasMessageContaining("'recurse'").hasMessageContaining("call stack");
             assertThat(g.isBroken()).isTrue();
@@ -365,7 +385,9 @@ class EngineLimitsTest {
     void growPastTheCapReturnsMinusOne() {
         GuestInstance g = guest.instantiate(new StubHost());
         assertThat(g.export("grow").call(2)).as("1 -> 3 pages").isEqualTo(1);
-        assertThat(g.export("grow").call(2)).as("3 -> 5 pages is above the cap of 4").isEqualTo(-1);
+        assertThat(g.export("grow").call(2))
+                .as("3 -> 5 pages is above the cap of 4")
+                .isEqualTo(-1);
         assertThat(g.export("grow").call(1)).as("3 -> 4 pages").isEqualTo(3);
         assertThat(g.memorySize()).isEqualTo(CAP_PAGES * 65536);
         assertThat(g.isBroken()).isFalse();
@@ -375,8 +397,8 @@ class EngineLimitsTest {
     void trapAfterARefusedGrowIsAMemoryLimit() {
         GuestInstance g = guest.instantiate(new StubHost());
         assertThat(g.export("grow_or_trap").call(1)).isEqualTo(2);
-        GuestTrapException e = catchThrowableOfType(GuestTrapException.class,
-                () -> g.export("grow_or_trap").call(10));
+        GuestTrapException e = catchThrowableOfType(
+                GuestTrapException.class, () -> g.export("grow_or_trap").call(10));
         assertThat(e.kind()).isEqualTo(Kind.MEMORY_LIMIT);
         assertThat(e).hasMessageContaining("'grow_or_trap'").hasMessageContaining("memory cap of 262144 bytes");
         assertThat(g.isBroken()).isTrue();
@@ -386,7 +408,8 @@ class EngineLimitsTest {
     void refusedGrowThatTheGuestSurvivedDoesNotColourALaterTrap() {
         GuestInstance g = guest.instantiate(new StubHost());
         assertThat(g.export("grow").call(100)).isEqualTo(-1);
-        GuestTrapException e = catchThrowableOfType(GuestTrapException.class, () -> g.export("div").call(1, 0));
+        GuestTrapException e = catchThrowableOfType(
+                GuestTrapException.class, () -> g.export("div").call(1, 0));
         assertThat(e.kind()).isEqualTo(Kind.TRAP);
     }
 
@@ -409,8 +432,8 @@ class EngineLimitsTest {
                     (memory.size)))
                 """));
         GuestInstance g = small.instantiate(new StubHost());
-        GuestTrapException e = catchThrowableOfType(GuestTrapException.class,
-                () -> g.export("grow_or_trap").call(3));
+        GuestTrapException e = catchThrowableOfType(
+                GuestTrapException.class, () -> g.export("grow_or_trap").call(3));
         assertThat(e.kind()).isEqualTo(Kind.TRAP);
     }
 
@@ -443,8 +466,8 @@ class EngineLimitsTest {
                 (module (func $s (loop $l (br $l))) (start $s))
                 """));
         onWorker(2_000, () -> {
-            GuestTrapException e = catchThrowableOfType(GuestTrapException.class,
-                    () -> looping.instantiate(new StubHost()));
+            GuestTrapException e =
+                    catchThrowableOfType(GuestTrapException.class, () -> looping.instantiate(new StubHost()));
             assertThat(e.kind()).isEqualTo(Kind.DEADLINE);
             assertThat(e).hasMessageContaining("start function");
             assertThat(Thread.currentThread().isInterrupted()).isFalse();

@@ -67,12 +67,36 @@ class EngineLoadTest {
         // Well-formed binary whose function returns an i64 where it declares an i32 (wat2wasm does not type-check
         // folded bodies here, the engine's validator must).
         byte[] wasm = {
-            0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // header
-            0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f, // type: () -> i32
-            0x03, 0x02, 0x01, 0x00, // func 0: type 0
-            0x0a, 0x06, 0x01, 0x04, 0x00, 0x42, 0x01, 0x0b // body: i64.const 1, end
+            0x00,
+            0x61,
+            0x73,
+            0x6d,
+            0x01,
+            0x00,
+            0x00,
+            0x00, // header
+            0x01,
+            0x05,
+            0x01,
+            0x60,
+            0x00,
+            0x01,
+            0x7f, // type: () -> i32
+            0x03,
+            0x02,
+            0x01,
+            0x00, // func 0: type 0
+            0x0a,
+            0x06,
+            0x01,
+            0x04,
+            0x00,
+            0x42,
+            0x01,
+            0x0b // body: i64.const 1, end
         };
-        ModuleLoadException e = catchThrowableOfType(ModuleLoadException.class, () -> engine.compile("bad-types", wasm));
+        ModuleLoadException e =
+                catchThrowableOfType(ModuleLoadException.class, () -> engine.compile("bad-types", wasm));
         assertThat(e).hasMessageStartingWith("module 'bad-types': ").hasMessageContaining("invalid");
         assertThat(e.label()).isEqualTo("bad-types");
     }
@@ -230,8 +254,17 @@ class EngineLoadTest {
 
         long result = g.export("run").call();
 
-        assertThat(calls).containsExactly("host_call 1 2", "log 3 4", "time", "random", "insert 1 2 3 4 5 6",
-                "update 7 8 9 10", "delete 11 12 13 14", "clear 15 16", "get 17 18 19 20 -1 22");
+        assertThat(calls)
+                .containsExactly(
+                        "host_call 1 2",
+                        "log 3 4",
+                        "time",
+                        "random",
+                        "insert 1 2 3 4 5 6",
+                        "update 7 8 9 10",
+                        "delete 11 12 13 14",
+                        "clear 15 16",
+                        "get 17 18 19 20 -1 22");
         assertThat(result).isEqualTo((1L << 40) + (1L << 33) + (1L << 34) + 1 + 2 + 4 + 8 - 16);
     }
 
@@ -315,14 +348,16 @@ class EngineLoadTest {
         CompiledModule trapStart = compile("trap-start", """
                 (module (func $s unreachable) (start $s))
                 """);
-        GuestTrapException e = catchThrowableOfType(GuestTrapException.class, () -> trapStart.instantiate(new StubHost()));
+        GuestTrapException e =
+                catchThrowableOfType(GuestTrapException.class, () -> trapStart.instantiate(new StubHost()));
         assertThat(e.kind()).isEqualTo(Kind.TRAP);
         assertThat(e).hasMessageStartingWith("module 'trap-start': ").hasMessageContaining("start function");
 
         CompiledModule trapInit = compile("trap-init", """
                 (module (func (export "_initialize") unreachable))
                 """);
-        GuestTrapException e2 = catchThrowableOfType(GuestTrapException.class, () -> trapInit.instantiate(new StubHost()));
+        GuestTrapException e2 =
+                catchThrowableOfType(GuestTrapException.class, () -> trapInit.instantiate(new StubHost()));
         assertThat(e2.kind()).isEqualTo(Kind.TRAP);
         assertThat(e2).hasMessageContaining("'_initialize'");
 
@@ -353,7 +388,8 @@ class EngineLoadTest {
         assertThat(g.memorySize()).isZero();
         assertThat(g.read(0, 0)).isEmpty();
         assertThatThrownBy(() -> g.read(0, 1)).isInstanceOf(GuestMemoryException.class);
-        assertThatThrownBy(() -> g.alloc(8)).isInstanceOf(ModuleLoadException.class)
+        assertThatThrownBy(() -> g.alloc(8))
+                .isInstanceOf(ModuleLoadException.class)
                 .hasMessageContaining("alloc");
         assertThatCode(() -> g.dealloc(0, 8)).as("no dealloc export: no-op").doesNotThrowAnyException();
         assertThat(g.export("one").call()).isEqualTo(1);
@@ -373,22 +409,29 @@ class EngineLoadTest {
                   (func (export "fail_garbage") (call $abort (i32.const -8) (i32.const 2) (i32.const 3) (i32.const 4))))
                 """);
         GuestInstance g = m.instantiate(new StubHost());
-        GuestTrapException e = catchThrowableOfType(GuestTrapException.class, () -> g.export("fail").call());
+        GuestTrapException e = catchThrowableOfType(
+                GuestTrapException.class, () -> g.export("fail").call());
         assertThat(e.kind()).isEqualTo(Kind.ABORT);
         assertThat(e.label()).isEqualTo("as-guest");
-        assertThat(e).hasMessageStartingWith("module 'as-guest': ").hasMessageContaining("'fail'")
-                .hasMessageContaining("bad input é").hasMessageContaining("assembly/i.ts:42:7");
+        assertThat(e)
+                .hasMessageStartingWith("module 'as-guest': ")
+                .hasMessageContaining("'fail'")
+                .hasMessageContaining("bad input é")
+                .hasMessageContaining("assembly/i.ts:42:7");
         assertThat(g.isBroken()).isTrue();
 
         GuestInstance g2 = m.instantiate(new StubHost());
-        GuestTrapException bare = catchThrowableOfType(GuestTrapException.class, () -> g2.export("fail_bare").call());
+        GuestTrapException bare = catchThrowableOfType(
+                GuestTrapException.class, () -> g2.export("fail_bare").call());
         assertThat(bare.kind()).isEqualTo(Kind.ABORT);
         assertThat(bare).hasMessageContaining(":1:2");
 
         GuestInstance g3 = m.instantiate(new StubHost());
-        GuestTrapException garbage = catchThrowableOfType(GuestTrapException.class,
-                () -> g3.export("fail_garbage").call());
-        assertThat(garbage.kind()).as("bad string pointers do not hide the abort").isEqualTo(Kind.ABORT);
+        GuestTrapException garbage = catchThrowableOfType(
+                GuestTrapException.class, () -> g3.export("fail_garbage").call());
+        assertThat(garbage.kind())
+                .as("bad string pointers do not hide the abort")
+                .isEqualTo(Kind.ABORT);
         assertThat(garbage).hasMessageContaining(":3:4");
     }
 

@@ -35,17 +35,25 @@ class CallerContextTest {
     }
 
     static ModuleFixture watcher() {
-        return ModuleFixture.module("watcher").table(TransactionTest.ITEMS)
+        return ModuleFixture.module("watcher")
+                .table(TransactionTest.ITEMS)
                 .blob("apple", Abi.encodeRow(TransactionTest.APPLE))
                 .blob("soon", hostCall(new HostCall.Schedule("scheduled", 0)))
                 .subscribe("on_init", new SubscriptionEvent.Core(SubscriptionEvent.Simple.INIT))
                 .subscribe("on_load", new SubscriptionEvent.Core(SubscriptionEvent.Simple.LOAD))
                 .subscribe("on_connect", new SubscriptionEvent.Core(SubscriptionEvent.Simple.CONNECT))
-                .subscribe("on_item", new SubscriptionEvent.Table(SubscriptionEvent.TableEventKind.INSERT, Selection.CURRENT, "watcher", "items"))
+                .subscribe(
+                        "on_item",
+                        new SubscriptionEvent.Table(
+                                SubscriptionEvent.TableEventKind.INSERT, Selection.CURRENT, "watcher", "items"))
                 .reducer("on_init", List.of(), List.of(), LOG_INPUT)
                 .reducer("on_load", List.of(), List.of(), LOG_INPUT)
                 .reducer("on_connect", List.of(new FieldDef("node", IntersticeType.STRING)), List.of(), LOG_INPUT)
-                .reducer("on_item", List.of(new FieldDef("row", new IntersticeType.Named("items"))), List.of(), LOG_INPUT)
+                .reducer(
+                        "on_item",
+                        List.of(new FieldDef("row", new IntersticeType.Named("items"))),
+                        List.of(),
+                        LOG_INPUT)
                 .reducer("add", List.of(), List.of("items"), insertOrTrap("items", "apple"))
                 .reducer("later", List.of(), List.of(), hostCallAndLog("soon"))
                 .reducer("scheduled", List.of(), List.of(), LOG_INPUT)
@@ -63,7 +71,10 @@ class CallerContextTest {
         var runtime = new CallContext(t.node.id(), "");
         var logs = t.hexLogsOf("watcher");
         assertThat(logs).hasSize(2);
-        for (byte[] hook : logs) assertThat(Abi.readCallInput(new PostcardReader(hook)).context()).as("init and load").isEqualTo(runtime);
+        for (byte[] hook : logs)
+            assertThat(Abi.readCallInput(new PostcardReader(hook)).context())
+                    .as("init and load")
+                    .isEqualTo(runtime);
 
         t.node.call("watcher", "add", List.of());
         assertThat(lastCaller()).as("table event").isEqualTo(runtime);
@@ -74,7 +85,9 @@ class CallerContextTest {
 
         t.node.peerConnected("peer-node-id", true);
         assertThat(lastCaller()).as("connect hook").isEqualTo(runtime);
-        assertThat(Abi.readCallInput(new PostcardReader(t.hexLogsOf("watcher").getLast())).args())
-                .as("the peer is the argument").containsExactly(dev.interstice.abi.value.IntersticeValue.str("peer-node-id"));
+        assertThat(Abi.readCallInput(new PostcardReader(t.hexLogsOf("watcher").getLast()))
+                        .args())
+                .as("the peer is the argument")
+                .containsExactly(dev.interstice.abi.value.IntersticeValue.str("peer-node-id"));
     }
 }

@@ -22,16 +22,24 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
 class ConcurrencyTest {
-    static final TableSchema EVENTS = ModuleFixture.simpleTable("events", true, Persistence.EPHEMERAL, Visibility.PUBLIC,
-            List.of(new FieldDef("kind", IntersticeType.U32)), List.of());
+    static final TableSchema EVENTS = ModuleFixture.simpleTable(
+            "events",
+            true,
+            Persistence.EPHEMERAL,
+            Visibility.PUBLIC,
+            List.of(new FieldDef("kind", IntersticeType.U32)),
+            List.of());
 
     @Test
     void concurrentCallersLoseNoUpdate() throws Exception {
-        var module = ModuleFixture.module("counter").table(EVENTS)
+        var module = ModuleFixture.module("counter")
+                .table(EVENTS)
                 .blob("row", Abi.encodeRow(new Row(u64(0), List.of(u32(1)))))
                 .reducer("add", List.of(), List.of("events"), ModuleFixture.insertOrTrap("events", "row"));
-        int threads = 8, perThread = 500;
-        try (var t = new TestNode(); var pool = Executors.newFixedThreadPool(threads)) {
+        int threads = 8;
+        int perThread = 500;
+        try (var t = new TestNode();
+                var pool = Executors.newFixedThreadPool(threads)) {
             t.node.load(module.build());
             var futures = new ArrayList<Future<?>>();
             for (int i = 0; i < threads; i++)
@@ -39,8 +47,13 @@ class ConcurrencyTest {
                     for (int j = 0; j < perThread; j++) t.node.call("counter", "add", List.of());
                 }));
             for (var f : futures) f.get();
-            List<IntersticeValue> ids = t.node.rows("counter", "events").stream().map(Row::primaryKey).toList();
-            assertThat(ids).containsExactlyElementsOf(LongStream.range(0, threads * perThread).mapToObj(IntersticeValue::u64).toList());
+            List<IntersticeValue> ids = t.node.rows("counter", "events").stream()
+                    .map(Row::primaryKey)
+                    .toList();
+            assertThat(ids)
+                    .containsExactlyElementsOf(LongStream.range(0, threads * perThread)
+                            .mapToObj(IntersticeValue::u64)
+                            .toList());
             assertThat(t.node.lastTxId()).isEqualTo(threads * perThread);
         }
     }

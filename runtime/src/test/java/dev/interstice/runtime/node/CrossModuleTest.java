@@ -33,10 +33,20 @@ import org.junit.jupiter.api.Test;
 
 /** Nested local calls share the caller's transaction; subscribers run after commit; visibility is enforced. */
 class CrossModuleTest {
-    static final TableSchema LEDGER = ModuleFixture.simpleTable("ledger", true, Persistence.LOGGED, Visibility.PUBLIC,
-            List.of(new FieldDef("amount", IntersticeType.U64)), List.of());
-    static final TableSchema VAULT = ModuleFixture.simpleTable("vault", true, Persistence.LOGGED, Visibility.PRIVATE,
-            List.of(new FieldDef("amount", IntersticeType.U64)), List.of());
+    static final TableSchema LEDGER = ModuleFixture.simpleTable(
+            "ledger",
+            true,
+            Persistence.LOGGED,
+            Visibility.PUBLIC,
+            List.of(new FieldDef("amount", IntersticeType.U64)),
+            List.of());
+    static final TableSchema VAULT = ModuleFixture.simpleTable(
+            "vault",
+            true,
+            Persistence.LOGGED,
+            Visibility.PRIVATE,
+            List.of(new FieldDef("amount", IntersticeType.U64)),
+            List.of());
     static final Row ENTRY = new Row(u64(0), List.of(u64(10)));
 
     TestNode t;
@@ -55,33 +65,82 @@ class CrossModuleTest {
     }
 
     static ModuleFixture bank() {
-        return ModuleFixture.module("bank").table(LEDGER).table(VAULT)
+        return ModuleFixture.module("bank")
+                .table(LEDGER)
+                .table(VAULT)
                 .blob("entry", Abi.encodeRow(ENTRY))
-                .reducer("record", List.of(), List.of("ledger", "vault"), insertOrTrap("ledger", "entry") + insertOrTrap("vault", "entry"))
+                .reducer(
+                        "record",
+                        List.of(),
+                        List.of("ledger", "vault"),
+                        insertOrTrap("ledger", "entry") + insertOrTrap("vault", "entry"))
                 .reducer("boom", List.of(), List.of("ledger"), insertOrTrap("ledger", "entry") + "unreachable")
-                .subscribe("on_item", new SubscriptionEvent.Table(SubscriptionEvent.TableEventKind.INSERT, Selection.CURRENT, "shop", "items"))
-                .reducer("on_item", List.of(new FieldDef("row", new IntersticeType.Named("items"))), List.of(),
+                .subscribe(
+                        "on_item",
+                        new SubscriptionEvent.Table(
+                                SubscriptionEvent.TableEventKind.INSERT, Selection.CURRENT, "shop", "items"))
+                .reducer(
+                        "on_item",
+                        List.of(new FieldDef("row", new IntersticeType.Named("items"))),
+                        List.of(),
                         "(call $log_hex (local.get $ptr) (local.get $len))")
-                .subscribe("on_item_update", new SubscriptionEvent.Table(SubscriptionEvent.TableEventKind.UPDATE, Selection.CURRENT, "shop", "items"))
-                .reducer("on_item_update", List.of(new FieldDef("old", new IntersticeType.Named("items")), new FieldDef("new", new IntersticeType.Named("items"))),
-                        List.of(), "(call $log_hex (local.get $ptr) (local.get $len))")
-                .subscribe("on_item_delete", new SubscriptionEvent.Table(SubscriptionEvent.TableEventKind.DELETE, Selection.CURRENT, "shop", "items"))
-                .reducer("on_item_delete", List.of(new FieldDef("row", new IntersticeType.Named("items"))), List.of(),
+                .subscribe(
+                        "on_item_update",
+                        new SubscriptionEvent.Table(
+                                SubscriptionEvent.TableEventKind.UPDATE, Selection.CURRENT, "shop", "items"))
+                .reducer(
+                        "on_item_update",
+                        List.of(
+                                new FieldDef("old", new IntersticeType.Named("items")),
+                                new FieldDef("new", new IntersticeType.Named("items"))),
+                        List.of(),
                         "(call $log_hex (local.get $ptr) (local.get $len))")
-                .type(new dev.interstice.abi.schema.TypeDef.Struct("items", List.of(new FieldDef("id", IntersticeType.U64),
-                        new FieldDef("name", IntersticeType.STRING), new FieldDef("qty", IntersticeType.U32))));
+                .subscribe(
+                        "on_item_delete",
+                        new SubscriptionEvent.Table(
+                                SubscriptionEvent.TableEventKind.DELETE, Selection.CURRENT, "shop", "items"))
+                .reducer(
+                        "on_item_delete",
+                        List.of(new FieldDef("row", new IntersticeType.Named("items"))),
+                        List.of(),
+                        "(call $log_hex (local.get $ptr) (local.get $len))")
+                .type(new dev.interstice.abi.schema.TypeDef.Struct(
+                        "items",
+                        List.of(
+                                new FieldDef("id", IntersticeType.U64),
+                                new FieldDef("name", IntersticeType.STRING),
+                                new FieldDef("qty", IntersticeType.U32))));
     }
 
     static ModuleFixture buyer() {
         return ModuleFixture.module("buyer")
-                .blob("callRecord", hostCall(new HostCall.CallReducer(Selection.CURRENT, Selection.other("bank"), "record", IntersticeValue.vec())))
-                .blob("callBoom", hostCall(new HostCall.CallReducer(Selection.CURRENT, Selection.other("bank"), "boom", IntersticeValue.vec())))
-                .blob("callSelf", hostCall(new HostCall.CallReducer(Selection.CURRENT, Selection.CURRENT, "buy", IntersticeValue.vec())))
-                .blob("callMissing", hostCall(new HostCall.CallReducer(Selection.CURRENT, Selection.other("bank"), "nope", IntersticeValue.vec())))
-                .blob("callRemote", hostCall(new HostCall.CallReducer(Selection.other("far-node"), Selection.other("bank"), "record", IntersticeValue.vec())))
+                .blob(
+                        "callRecord",
+                        hostCall(new HostCall.CallReducer(
+                                Selection.CURRENT, Selection.other("bank"), "record", IntersticeValue.vec())))
+                .blob(
+                        "callBoom",
+                        hostCall(new HostCall.CallReducer(
+                                Selection.CURRENT, Selection.other("bank"), "boom", IntersticeValue.vec())))
+                .blob(
+                        "callSelf",
+                        hostCall(new HostCall.CallReducer(
+                                Selection.CURRENT, Selection.CURRENT, "buy", IntersticeValue.vec())))
+                .blob(
+                        "callMissing",
+                        hostCall(new HostCall.CallReducer(
+                                Selection.CURRENT, Selection.other("bank"), "nope", IntersticeValue.vec())))
+                .blob(
+                        "callRemote",
+                        hostCall(new HostCall.CallReducer(
+                                Selection.other("far-node"), Selection.other("bank"), "record", IntersticeValue.vec())))
                 .blob("scanLedger", hostCall(new HostCall.TableScan(Selection.other("bank"), "ledger")))
                 .blob("scanVault", hostCall(new HostCall.TableScan(Selection.other("bank"), "vault")))
-                .reducer("buy", List.of(), List.of("bank.ledger", "bank.vault"), hostCallAndLog("callRecord") + hostCallAndLog("scanLedger") + hostCallAndLog("scanVault"))
+                .reducer(
+                        "buy",
+                        List.of(),
+                        List.of("bank.ledger", "bank.vault"),
+                        hostCallAndLog("callRecord") + hostCallAndLog("scanLedger") + hostCallAndLog("scanVault"))
                 .reducer("buy_then_trap", List.of(), List.of(), hostCallAndLog("callRecord") + "unreachable")
                 .reducer("buy_boom", List.of(), List.of(), hostCallAndLog("callBoom"))
                 .reducer("self_call", List.of(), List.of(), hostCallAndLog("callSelf"))
@@ -106,14 +165,16 @@ class CrossModuleTest {
 
     @Test
     void callerTrapRollsBackTheNestedCallsWrites() {
-        assertThatThrownBy(() -> t.node.call("buyer", "buy_then_trap", List.of())).isInstanceOf(CallException.class);
+        assertThatThrownBy(() -> t.node.call("buyer", "buy_then_trap", List.of()))
+                .isInstanceOf(CallException.class);
         assertThat(t.node.rows("bank", "ledger")).isEmpty();
         assertThat(t.node.rows("bank", "vault")).isEmpty();
     }
 
     @Test
     void calleeTrapAbortsTheWholeTransaction() {
-        assertThatThrownBy(() -> t.node.call("buyer", "buy_boom", List.of())).isInstanceOf(CallException.class)
+        assertThatThrownBy(() -> t.node.call("buyer", "buy_boom", List.of()))
+                .isInstanceOf(CallException.class)
                 .hasMessageContaining("bank");
         assertThat(t.node.rows("bank", "ledger")).isEmpty();
     }
@@ -137,7 +198,9 @@ class CrossModuleTest {
         assertThat(h).hasSize(2);
         var first = Abi.readCallInput(new PostcardReader(h.get(0)));
         var second = Abi.readCallInput(new PostcardReader(h.get(1)));
-        assertThat(first.context()).as("a table event is started by the runtime").isEqualTo(new dev.interstice.abi.host.CallContext(t.node.id(), ""));
+        assertThat(first.context())
+                .as("a table event is started by the runtime")
+                .isEqualTo(new dev.interstice.abi.host.CallContext(t.node.id(), ""));
         assertThat(first.args()).containsExactly(IntersticeValue.vec(u64(0), str("apple"), u32(3)));
         assertThat(second.args()).containsExactly(IntersticeValue.vec(u64(1), str("pear"), u32(3)));
     }
@@ -150,29 +213,38 @@ class CrossModuleTest {
         List<byte[]> h = t.hexLogsOf("bank");
         assertThat(h).hasSize(3);
         var update = Abi.readCallInput(new PostcardReader(h.get(1)));
-        assertThat(update.args()).containsExactly(IntersticeValue.vec(u64(0), str("apple"), u32(3)), IntersticeValue.vec(u64(0), str("pear"), u32(9)));
+        assertThat(update.args())
+                .containsExactly(
+                        IntersticeValue.vec(u64(0), str("apple"), u32(3)),
+                        IntersticeValue.vec(u64(0), str("pear"), u32(9)));
         var delete = Abi.readCallInput(new PostcardReader(h.get(2)));
         assertThat(delete.args()).containsExactly(IntersticeValue.vec(u64(0), str("pear"), u32(9)));
     }
 
     @Test
     void noEventsFromRolledBackTransactions() {
-        assertThatThrownBy(() -> t.node.call("shop", "add_then_trap", List.of())).isInstanceOf(CallException.class);
+        assertThatThrownBy(() -> t.node.call("shop", "add_then_trap", List.of()))
+                .isInstanceOf(CallException.class);
         assertThat(t.hexLogsOf("bank")).isEmpty();
     }
 
     @Test
     void subscriptionHandlersCannotBeCalledDirectly() {
         assertThatThrownBy(() -> t.node.call("bank", "on_item", List.of(IntersticeValue.vec(u64(0), str("x"), u32(1)))))
-                .isInstanceOf(CallException.class).hasMessageContaining("handles a subscription");
+                .isInstanceOf(CallException.class)
+                .hasMessageContaining("handles a subscription");
     }
 
     @Test
     void subscribingToAnotherModulesPrivateTableIsRefused() {
         var spy = ModuleFixture.module("spy")
-                .subscribe("peek", new SubscriptionEvent.Table(SubscriptionEvent.TableEventKind.INSERT, Selection.CURRENT, "bank", "vault"))
+                .subscribe(
+                        "peek",
+                        new SubscriptionEvent.Table(
+                                SubscriptionEvent.TableEventKind.INSERT, Selection.CURRENT, "bank", "vault"))
                 .reducer("peek", List.of(new FieldDef("row", IntersticeType.U64)), List.of(), "");
-        assertThatThrownBy(() -> t.node.load(spy.build())).isInstanceOf(ModuleException.class)
+        assertThatThrownBy(() -> t.node.load(spy.build()))
+                .isInstanceOf(ModuleException.class)
                 .hasMessageContaining("not a public table");
         assertThat(t.node.schema("spy")).isEmpty();
     }

@@ -37,7 +37,11 @@ class FailureTest {
                 .func("(func $recurse (param i32) (result i32) (call $recurse (i32.add (local.get 0) (i32.const 1))))")
                 .reducer("spin", List.of(), List.of(), "(loop $l (br $l))")
                 .reducer("recurse", List.of(), List.of(), "(drop (call $recurse (i32.const 0)))")
-                .reducer("hog", List.of(), List.of(), "(if (i32.eq (memory.grow (i32.const 1000)) (i32.const -1)) (then unreachable))")
+                .reducer(
+                        "hog",
+                        List.of(),
+                        List.of(),
+                        "(if (i32.eq (memory.grow (i32.const 1000)) (i32.const -1)) (then unreachable))")
                 .reducer("oob", List.of(), List.of(), "(drop (i32.load (i32.const -8)))")
                 .reducer("bad_host_call", List.of(), List.of(), "(drop (call $host_call (i32.const 0) (i32.const 3)))")
                 .reducer("bad_pointer", List.of(), List.of(), "(call $log (i32.const -100) (i32.const 50))")
@@ -55,7 +59,8 @@ class FailureTest {
     @Test
     void infiniteLoopHitsTheDeadline() {
         long start = System.nanoTime();
-        assertThatThrownBy(() -> t.node.call("rogue", "spin", List.of())).isInstanceOf(CallException.class)
+        assertThatThrownBy(() -> t.node.call("rogue", "spin", List.of()))
+                .isInstanceOf(CallException.class)
                 .satisfies(e -> assertThat(((CallException) e).kind()).isEqualTo(CallException.Kind.DEADLINE));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         stillServing();
@@ -64,45 +69,71 @@ class FailureTest {
     @Test
     void stackExhaustionMemoryCapOutOfBoundsAndBadHostCallsFailOnlyTheCall() {
         for (String r : List.of("recurse", "hog", "oob", "bad_host_call", "bad_pointer"))
-            assertThatThrownBy(() -> t.node.call("rogue", r, List.of())).as(r).isInstanceOf(CallException.class)
+            assertThatThrownBy(() -> t.node.call("rogue", r, List.of()))
+                    .as(r)
+                    .isInstanceOf(CallException.class)
                     .satisfies(e -> assertThat(((CallException) e).kind()).isEqualTo(CallException.Kind.TRAP));
         stillServing();
     }
 
     @Test
     void malformedWasmIsRefused() {
-        assertThatThrownBy(() -> t.node.load("junk.wasm", new byte[] {0, 'a', 's', 'm', 9, 9})).isInstanceOf(ModuleException.class)
+        assertThatThrownBy(() -> t.node.load("junk.wasm", new byte[] {0, 'a', 's', 'm', 9, 9}))
+                .isInstanceOf(ModuleException.class)
                 .hasMessageContaining("junk.wasm");
         stillServing();
     }
 
     @Test
     void wrongAbiVersionIsRefused() {
-        assertThatThrownBy(() -> t.node.load(ModuleFixture.module("old").abiVersion(5).build())).isInstanceOf(ModuleException.class)
+        assertThatThrownBy(() ->
+                        t.node.load(ModuleFixture.module("old").abiVersion(5).build()))
+                .isInstanceOf(ModuleException.class)
                 .hasMessageContaining("module 'old' was built for ABI version 5");
         assertThat(t.node.schema("old")).isEmpty();
     }
 
     @Test
     void undecodableSchemaIsRefused() {
-        assertThatThrownBy(() -> t.node.load("garbled", ModuleFixture.module("x").describeBytes(new byte[] {6, 1, 'x', 99, 99}).build()))
-                .isInstanceOf(ModuleException.class).hasMessageContaining("garbled").hasMessageContaining("does not decode");
+        assertThatThrownBy(() -> t.node.load(
+                        "garbled",
+                        ModuleFixture.module("x")
+                                .describeBytes(new byte[] {6, 1, 'x', 99, 99})
+                                .build()))
+                .isInstanceOf(ModuleException.class)
+                .hasMessageContaining("garbled")
+                .hasMessageContaining("does not decode");
     }
 
     @Test
     void missingWrapperExportIsRefused() {
         var f = ModuleFixture.module("liar");
         var declared = f.schema();
-        var withGhost = new dev.interstice.abi.schema.ModuleSchema(declared.abiVersion(), "liar", declared.version(), declared.visibility(),
-                List.of(new ReducerSchema("ghost", List.of(), List.of(), List.of(), List.of(), List.of())), List.of(), List.of(),
-                List.of(), declared.typeDefinitions(), List.of(), List.of(), List.of(), List.of());
-        assertThatThrownBy(() -> t.node.load(f.describeBytes(Abi.encodeModuleSchema(withGhost)).build()))
-                .isInstanceOf(ModuleException.class).hasMessageContaining("__interstice_reducer_wrapper_ghost");
+        var withGhost = new dev.interstice.abi.schema.ModuleSchema(
+                declared.abiVersion(),
+                "liar",
+                declared.version(),
+                declared.visibility(),
+                List.of(new ReducerSchema("ghost", List.of(), List.of(), List.of(), List.of(), List.of())),
+                List.of(),
+                List.of(),
+                List.of(),
+                declared.typeDefinitions(),
+                List.of(),
+                List.of(),
+                List.of(),
+                List.of());
+        assertThatThrownBy(() -> t.node.load(
+                        f.describeBytes(Abi.encodeModuleSchema(withGhost)).build()))
+                .isInstanceOf(ModuleException.class)
+                .hasMessageContaining("__interstice_reducer_wrapper_ghost");
     }
 
     @Test
     void loadingTheSameModuleTwiceIsRefused() {
-        assertThatThrownBy(() -> t.node.load(rogue().build())).isInstanceOf(ModuleException.class).hasMessageContaining("already loaded");
+        assertThatThrownBy(() -> t.node.load(rogue().build()))
+                .isInstanceOf(ModuleException.class)
+                .hasMessageContaining("already loaded");
         stillServing();
     }
 }

@@ -16,7 +16,11 @@ class GuestLogTest {
         return ModuleFixture.module("chatty")
                 .blob("accents", "héllo wörld".getBytes(StandardCharsets.UTF_8))
                 .reducer("flood", List.of(), List.of(), "(call $log (i32.const 0) (i32.const 100000))")
-                .reducer("accents", List.of(), List.of(), "(call $log (i32.const ${accents}) (i32.const ${accents.len}))")
+                .reducer(
+                        "accents",
+                        List.of(),
+                        List.of(),
+                        "(call $log (i32.const ${accents}) (i32.const ${accents.len}))")
                 .reducer("beyond", List.of(), List.of(), "(call $log (i32.const 0) (i32.const 10000000))");
     }
 
@@ -28,7 +32,8 @@ class GuestLogTest {
             String line = t.logsOf("chatty").getLast();
             String suffix = " [... 95904 more bytes cut]";
             assertThat(line).endsWith(suffix);
-            assertThat(line.substring(0, line.length() - suffix.length()).getBytes(StandardCharsets.UTF_8)).hasSize(4096);
+            assertThat(line.substring(0, line.length() - suffix.length()).getBytes(StandardCharsets.UTF_8))
+                    .hasSize(4096);
         }
     }
 
@@ -40,7 +45,8 @@ class GuestLogTest {
             // 9 bytes end inside "ö" (2 bytes): the line is cut before it, after "héllo w" (8 bytes)
             assertThat(t.logsOf("chatty").getLast()).isEqualTo("héllo w [... 5 more bytes cut]");
             // a range outside the guest's memory is still an error, not a silently shortened line
-            assertThatThrownBy(() -> t.node.call("chatty", "beyond", List.of())).isInstanceOf(CallException.class)
+            assertThatThrownBy(() -> t.node.call("chatty", "beyond", List.of()))
+                    .isInstanceOf(CallException.class)
                     .hasMessageContaining("outside guest memory");
         }
     }

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LifecycleTest {
 
     static ModuleFixture timer() {
-        return ModuleFixture.module("timer").table(TransactionTest.ITEMS)
+        return ModuleFixture.module("timer")
+                .table(TransactionTest.ITEMS)
                 .blob("apple", Abi.encodeRow(TransactionTest.APPLE))
                 .blob("init", "init ran".getBytes(StandardCharsets.UTF_8))
                 .blob("load", "load ran".getBytes(StandardCharsets.UTF_8))
@@ -97,7 +98,8 @@ class LifecycleTest {
             t.node.load(timer().build());
             t.node.call("timer", "bad_ticks", List.of());
             var h = t.hexLogsOf("timer");
-            assertThat(new String(h.get(h.size() - 2), StandardCharsets.ISO_8859_1)).contains("no reducer 'nope'");
+            assertThat(new String(h.get(h.size() - 2), StandardCharsets.ISO_8859_1))
+                    .contains("no reducer 'nope'");
             assertThat(new String(h.getLast(), StandardCharsets.ISO_8859_1)).contains("takes arguments");
             assertThat(t.node.pendingSchedules()).isZero();
         }

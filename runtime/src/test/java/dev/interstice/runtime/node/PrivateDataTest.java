@@ -30,12 +30,30 @@ import org.junit.jupiter.api.io.TempDir;
 /** Everything a node keeps on disk is its owner's only: directories 700, files 600, whatever the umask. */
 class PrivateDataTest {
     static ModuleFixture vault() {
-        var logged = ModuleFixture.simpleTable("ledger", false, Persistence.LOGGED, Visibility.PUBLIC, List.of(new FieldDef("n", IntersticeType.U64)), List.of());
-        var stateful = ModuleFixture.simpleTable("balances", false, Persistence.STATEFUL, Visibility.PUBLIC, List.of(new FieldDef("n", IntersticeType.U64)), List.of());
-        return ModuleFixture.module("vault").table(logged).table(stateful)
+        var logged = ModuleFixture.simpleTable(
+                "ledger",
+                false,
+                Persistence.LOGGED,
+                Visibility.PUBLIC,
+                List.of(new FieldDef("n", IntersticeType.U64)),
+                List.of());
+        var stateful = ModuleFixture.simpleTable(
+                "balances",
+                false,
+                Persistence.STATEFUL,
+                Visibility.PUBLIC,
+                List.of(new FieldDef("n", IntersticeType.U64)),
+                List.of());
+        return ModuleFixture.module("vault")
+                .table(logged)
+                .table(stateful)
                 .blob("row", Abi.encodeRow(new Row(u64(1), List.of(u64(100)))))
                 .blob("later", hostCall(new HostCall.Schedule("tick", 3_600_000)))
-                .reducer("write", List.of(), List.of("ledger", "balances"), insertOrTrap("ledger", "row") + insertOrTrap("balances", "row"))
+                .reducer(
+                        "write",
+                        List.of(),
+                        List.of("ledger", "balances"),
+                        insertOrTrap("ledger", "row") + insertOrTrap("balances", "row"))
                 .reducer("plan", List.of(), List.of(), hostCallAndLog("later"))
                 .reducer("tick", List.of(), List.of(), "");
     }
@@ -45,15 +63,19 @@ class PrivateDataTest {
         var out = new TreeMap<String, String>();
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : s.toList())
-                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) || Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
-                    out.put(root.relativize(p).toString() + (Files.isDirectory(p) ? "/" : ""),
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+                        || Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+                    out.put(
+                            root.relativize(p).toString() + (Files.isDirectory(p) ? "/" : ""),
                             PosixFilePermissions.toString(Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS)));
         }
         return out;
     }
 
     static void assertPrivate(Map<String, String> modes) {
-        assertThat(modes).allSatisfy((path, mode) -> assertThat(mode).as(path).isEqualTo(path.endsWith("/") ? "rwx------" : "rw-------"));
+        assertThat(modes)
+                .allSatisfy((path, mode) ->
+                        assertThat(mode).as(path).isEqualTo(path.endsWith("/") ? "rwx------" : "rw-------"));
     }
 
     /** A node that wrote its log, a snapshot, stateful row files, its module's code and a pending schedule. */
@@ -72,8 +94,17 @@ class PrivateDataTest {
         Path dir = tmp.resolve("node");
         writeEverything(dir);
         var modes = modes(dir);
-        assertThat(modes.keySet()).contains("/", "node.properties", "modules/", "modules/vault.wasm", "storage/", "storage/LOCK",
-                "storage/wal/", "storage/rows/", "storage/rows/vault/balances/");
+        assertThat(modes.keySet())
+                .contains(
+                        "/",
+                        "node.properties",
+                        "modules/",
+                        "modules/vault.wasm",
+                        "storage/",
+                        "storage/LOCK",
+                        "storage/wal/",
+                        "storage/rows/",
+                        "storage/rows/vault/balances/");
         assertThat(modes.keySet()).anyMatch(p -> p.matches("storage/snapshot-\\d+\\.snap"));
         assertThat(modes.keySet()).anyMatch(p -> p.matches("storage/wal/\\d+\\.log"));
         assertThat(modes.keySet()).anyMatch(p -> p.matches("storage/rows/vault/balances/[0-9a-f]+\\.row"));
@@ -86,7 +117,8 @@ class PrivateDataTest {
         writeEverything(dir);
         try (Stream<Path> s = Files.walk(dir)) {
             for (Path p : s.toList())
-                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxrwxrwx" : "rw-rw-rw-"));
+                Files.setPosixFilePermissions(
+                        p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxrwxrwx" : "rw-rw-rw-"));
         }
         try (var t = new TestNode(NodeConfig.at(dir))) {
             assertThat(t.node.rows("vault", "balances")).hasSize(1);

@@ -26,15 +26,22 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Installing a module is all or nothing: a failing init or load hook leaves the node as it was, and says why. */
 class PublishOutcomeTest {
-    static final TableSchema NOTES = ModuleFixture.simpleTable("notes", false, Persistence.LOGGED, Visibility.PUBLIC,
-            List.of(new FieldDef("n", IntersticeType.U64)), List.of());
+    static final TableSchema NOTES = ModuleFixture.simpleTable(
+            "notes",
+            false,
+            Persistence.LOGGED,
+            Visibility.PUBLIC,
+            List.of(new FieldDef("n", IntersticeType.U64)),
+            List.of());
     static final Row FIRST = new Row(u64(1), List.of(u64(10)));
     static final Row SECOND = new Row(u64(2), List.of(u64(20)));
 
     /** Module "diary": init inserts note 1; load runs {@code loadBody}; {@code add} inserts note 2. */
     static ModuleFixture diary(String loadBody) {
-        return ModuleFixture.module("diary").table(NOTES)
-                .blob("first", Abi.encodeRow(FIRST)).blob("second", Abi.encodeRow(SECOND))
+        return ModuleFixture.module("diary")
+                .table(NOTES)
+                .blob("first", Abi.encodeRow(FIRST))
+                .blob("second", Abi.encodeRow(SECOND))
                 .subscribe("on_init", new SubscriptionEvent.Core(SubscriptionEvent.Simple.INIT))
                 .subscribe("on_load", new SubscriptionEvent.Core(SubscriptionEvent.Simple.LOAD))
                 .reducer("on_init", List.of(), List.of("notes"), insertOrTrap("notes", "first"))
@@ -49,8 +56,10 @@ class PublishOutcomeTest {
     @Test
     void aTrappingLoadHookLeavesNothingBehindNotEvenTheInitHooksRows(@TempDir Path dir) {
         try (var t = new TestNode(NodeConfig.at(dir))) {
-            assertThatThrownBy(() -> t.node.load("diary.wasm", diary("unreachable").build()))
-                    .isInstanceOf(CallException.class).satisfies(e -> assertThat(kind(e)).isEqualTo(CallException.Kind.TRAP))
+            assertThatThrownBy(
+                            () -> t.node.load("diary.wasm", diary("unreachable").build()))
+                    .isInstanceOf(CallException.class)
+                    .satisfies(e -> assertThat(kind(e)).isEqualTo(CallException.Kind.TRAP))
                     .hasMessageStartingWith("module 'diary' was not published: its load hook 'on_load' trapped: ")
                     .hasMessageContaining("unreachable");
             assertThat(t.node.schema("diary")).isEmpty();
@@ -70,9 +79,11 @@ class PublishOutcomeTest {
             var spinning = ModuleFixture.module("spinner")
                     .subscribe("on_init", new SubscriptionEvent.Core(SubscriptionEvent.Simple.INIT))
                     .reducer("on_init", List.of(), List.of(), "(loop $l (br $l))");
-            assertThatThrownBy(() -> t.node.load(spinning.build())).isInstanceOf(CallException.class)
+            assertThatThrownBy(() -> t.node.load(spinning.build()))
+                    .isInstanceOf(CallException.class)
                     .satisfies(e -> assertThat(kind(e)).isEqualTo(CallException.Kind.DEADLINE))
-                    .hasMessageStartingWith("module 'spinner' was not published: its init hook 'on_init' hit its deadline: ");
+                    .hasMessageStartingWith(
+                            "module 'spinner' was not published: its init hook 'on_init' hit its deadline: ");
             assertThat(t.node.schema("spinner")).isEmpty();
         }
     }
@@ -84,15 +95,18 @@ class PublishOutcomeTest {
             t.node.call("diary", "add", List.of());
             var broken = diary("unreachable").reducer("brand_new", List.of(), List.of(), "");
             for (boolean reset : List.of(false, true))
-                assertThatThrownBy(() -> t.node.replace(broken.build(), reset)).isInstanceOf(CallException.class)
+                assertThatThrownBy(() -> t.node.replace(broken.build(), reset))
+                        .isInstanceOf(CallException.class)
                         .satisfies(e -> assertThat(kind(e)).isEqualTo(CallException.Kind.TRAP))
                         .hasMessageStartingWith("module 'diary' was not published: its load hook 'on_load' trapped: ")
                         .hasMessageEndingWith("(the previous version stays loaded with its rows)");
-            assertThat(t.node.schema("diary").orElseThrow().reducer("brand_new")).isEmpty();
+            assertThat(t.node.schema("diary").orElseThrow().reducer("brand_new"))
+                    .isEmpty();
             assertThat(t.node.rows("diary", "notes")).containsExactly(FIRST, SECOND);
         }
         try (var t = new TestNode(NodeConfig.at(dir))) {
-            assertThat(t.node.schema("diary").orElseThrow().reducer("brand_new")).isEmpty();
+            assertThat(t.node.schema("diary").orElseThrow().reducer("brand_new"))
+                    .isEmpty();
             assertThat(t.node.rows("diary", "notes")).containsExactly(FIRST, SECOND);
         }
     }
@@ -113,12 +127,16 @@ class PublishOutcomeTest {
 
     @Test
     void aModuleWhoseStartFunctionTrapsIsRefusedAsAModuleNotAnInternalError() {
-        try (var t = new TestNode(NodeConfig.inMemory().withEngine(new EngineConfig(64L << 20, Duration.ofSeconds(5))))) {
+        try (var t =
+                new TestNode(NodeConfig.inMemory().withEngine(new EngineConfig(64L << 20, Duration.ofSeconds(5))))) {
             var trapsAtStart = ModuleFixture.module("fragile").func("(func $boom unreachable) (start $boom)");
-            assertThatThrownBy(() -> t.node.load("fragile.wasm", trapsAtStart.build())).isInstanceOf(ModuleException.class)
-                    .hasMessageContaining("module 'fragile.wasm' failed while starting").hasMessageContaining("trapped");
+            assertThatThrownBy(() -> t.node.load("fragile.wasm", trapsAtStart.build()))
+                    .isInstanceOf(ModuleException.class)
+                    .hasMessageContaining("module 'fragile.wasm' failed while starting")
+                    .hasMessageContaining("trapped");
             var randomAtStart = ModuleFixture.module("eager").func("(func $seed (drop (call $random))) (start $seed)");
-            assertThatThrownBy(() -> t.node.load("eager.wasm", randomAtStart.build())).isInstanceOf(ModuleException.class)
+            assertThatThrownBy(() -> t.node.load("eager.wasm", randomAtStart.build()))
+                    .isInstanceOf(ModuleException.class)
                     .hasMessageContaining("module 'eager.wasm' failed while starting")
                     .hasMessageContaining("interstice_random is not available while a module describes itself");
         }

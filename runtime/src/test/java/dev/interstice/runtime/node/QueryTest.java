@@ -21,28 +21,52 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class QueryTest {
-    static final String RETURN_ANSWER = "(i64.or (i64.shl (i64.const ${answer}) (i64.const 32)) (i64.const ${answer.len}))";
+    static final String RETURN_ANSWER =
+            "(i64.or (i64.shl (i64.const ${answer}) (i64.const 32)) (i64.const ${answer.len}))";
 
     static ModuleFixture oracle() {
-        return ModuleFixture.module("oracle").table(TransactionTest.ITEMS)
+        return ModuleFixture.module("oracle")
+                .table(TransactionTest.ITEMS)
                 .blob("answer", Abi.encodeValue(u64(42)))
                 .blob("apple", Abi.encodeRow(TransactionTest.APPLE))
-                .blob("askSelf", hostCall(new HostCall.CallQuery(Selection.CURRENT, Selection.other("oracle"), "answer", IntersticeValue.vec())))
-                .blob("callReducer", hostCall(new HostCall.CallReducer(Selection.CURRENT, Selection.other("oracle"), "noop", IntersticeValue.vec())))
+                .blob(
+                        "askSelf",
+                        hostCall(new HostCall.CallQuery(
+                                Selection.CURRENT, Selection.other("oracle"), "answer", IntersticeValue.vec())))
+                .blob(
+                        "callReducer",
+                        hostCall(new HostCall.CallReducer(
+                                Selection.CURRENT, Selection.other("oracle"), "noop", IntersticeValue.vec())))
                 .query("answer", List.of(), IntersticeType.U64, List.of(), RETURN_ANSWER)
-                .query("echo_arg", List.of(new FieldDef("s", IntersticeType.STRING)), IntersticeType.U64, List.of(),
+                .query(
+                        "echo_arg",
+                        List.of(new FieldDef("s", IntersticeType.STRING)),
+                        IntersticeType.U64,
+                        List.of(),
                         "(call $log_hex (local.get $ptr) (local.get $len))" + RETURN_ANSWER)
                 .query("wrong_type", List.of(), IntersticeType.STRING, List.of(), RETURN_ANSWER)
-                .query("tries_to_write", List.of(), IntersticeType.U64, List.of("items"),
+                .query(
+                        "tries_to_write",
+                        List.of(),
+                        IntersticeType.U64,
+                        List.of("items"),
                         ModuleFixture.insertAndLog("items", "apple") + RETURN_ANSWER)
-                .query("calls_reducer", List.of(), IntersticeType.U64, List.of(), hostCallAndLog("callReducer") + RETURN_ANSWER)
+                .query(
+                        "calls_reducer",
+                        List.of(),
+                        IntersticeType.U64,
+                        List.of(),
+                        hostCallAndLog("callReducer") + RETURN_ANSWER)
                 .reducer("noop", List.of(), List.of(), "")
                 .reducer("asks", List.of(), List.of(), "");
     }
 
     static ModuleFixture asker() {
         return ModuleFixture.module("asker")
-                .blob("ask", hostCall(new HostCall.CallQuery(Selection.CURRENT, Selection.other("oracle"), "answer", IntersticeValue.vec())))
+                .blob(
+                        "ask",
+                        hostCall(new HostCall.CallQuery(
+                                Selection.CURRENT, Selection.other("oracle"), "answer", IntersticeValue.vec())))
                 .reducer("ask", List.of(), List.of(), hostCallAndLog("ask"));
     }
 
@@ -52,7 +76,8 @@ class QueryTest {
             t.node.load(oracle().build());
             assertThat(t.node.query("oracle", "answer", List.of())).isEqualTo(u64(42));
             t.node.query("oracle", "echo_arg", List.of(str("hi")));
-            var input = Abi.readCallInput(new PostcardReader(t.hexLogsOf("oracle").getLast()));
+            var input =
+                    Abi.readCallInput(new PostcardReader(t.hexLogsOf("oracle").getLast()));
             assertThat(input.args()).containsExactly(str("hi"));
             assertThat(input.context().callerNodeId()).isEqualTo(t.node.id());
         }
@@ -63,11 +88,14 @@ class QueryTest {
         try (var t = new TestNode()) {
             t.node.load(oracle().build());
             t.node.query("oracle", "tries_to_write", List.of());
-            assertThat(new String(t.hexLogsOf("oracle").getLast(), java.nio.charset.StandardCharsets.ISO_8859_1)).contains("queries cannot write");
+            assertThat(new String(t.hexLogsOf("oracle").getLast(), java.nio.charset.StandardCharsets.ISO_8859_1))
+                    .contains("queries cannot write");
             assertThat(t.node.rows("oracle", "items")).isEmpty();
             t.node.query("oracle", "calls_reducer", List.of());
-            assertThat(new String(t.hexLogsOf("oracle").getLast(), java.nio.charset.StandardCharsets.ISO_8859_1)).contains("cannot call reducers");
-            assertThatThrownBy(() -> t.node.query("oracle", "wrong_type", List.of())).isInstanceOf(CallException.class)
+            assertThat(new String(t.hexLogsOf("oracle").getLast(), java.nio.charset.StandardCharsets.ISO_8859_1))
+                    .contains("cannot call reducers");
+            assertThatThrownBy(() -> t.node.query("oracle", "wrong_type", List.of()))
+                    .isInstanceOf(CallException.class)
                     .hasMessageContaining("does not fit its declared type");
         }
     }

@@ -20,12 +20,26 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplaceTest {
 
     static ModuleFixture v2WithExtraTableAndIndex() {
-        var extra = ModuleFixture.simpleTable("audit", true, Persistence.LOGGED, Visibility.PRIVATE,
-                List.of(new FieldDef("note", IntersticeType.STRING)), List.of());
+        var extra = ModuleFixture.simpleTable(
+                "audit",
+                true,
+                Persistence.LOGGED,
+                Visibility.PRIVATE,
+                List.of(new FieldDef("note", IntersticeType.STRING)),
+                List.of());
         var items = TransactionTest.ITEMS;
-        var withIndex = new dev.interstice.abi.schema.TableSchema(items.name(), items.typeName(), items.visibility(), items.fields(),
-                items.primaryKey(), items.primaryKeyAutoInc(), List.of(items.indexes().get(0), items.indexes().get(1)), items.persistence());
-        return ModuleFixture.module("shop").table(withIndex).table(extra)
+        var withIndex = new dev.interstice.abi.schema.TableSchema(
+                items.name(),
+                items.typeName(),
+                items.visibility(),
+                items.fields(),
+                items.primaryKey(),
+                items.primaryKeyAutoInc(),
+                List.of(items.indexes().get(0), items.indexes().get(1)),
+                items.persistence());
+        return ModuleFixture.module("shop")
+                .table(withIndex)
+                .table(extra)
                 .blob("apple", dev.interstice.abi.codec.Abi.encodeRow(TransactionTest.APPLE))
                 .reducer("add_apple", List.of(), List.of("items"), ModuleFixture.insertAndLog("items", "apple"))
                 .reducer("brand_new", List.of(), List.of(), "");
@@ -55,10 +69,18 @@ class ReplaceTest {
         try (var t = new TestNode()) {
             t.node.load(TransactionTest.shop().build());
             t.node.call("shop", "add_apple", List.of());
-            var changed = ModuleFixture.module("shop").table(ModuleFixture.simpleTable("items", true, Persistence.LOGGED, Visibility.PUBLIC,
-                    List.of(new FieldDef("name", IntersticeType.U64)), List.of()));
-            assertThatThrownBy(() -> t.node.replace(changed.build(), false)).isInstanceOf(ModuleException.class)
-                    .hasMessageContaining("column 'name' changed type").hasMessageContaining("Nothing was changed");
+            var changed = ModuleFixture.module("shop")
+                    .table(ModuleFixture.simpleTable(
+                            "items",
+                            true,
+                            Persistence.LOGGED,
+                            Visibility.PUBLIC,
+                            List.of(new FieldDef("name", IntersticeType.U64)),
+                            List.of()));
+            assertThatThrownBy(() -> t.node.replace(changed.build(), false))
+                    .isInstanceOf(ModuleException.class)
+                    .hasMessageContaining("column 'name' changed type")
+                    .hasMessageContaining("Nothing was changed");
             assertThat(t.node.rows("shop", "items")).hasSize(1);
             assertThat(t.node.schema("shop").orElseThrow().reducer("add_apple")).isPresent();
             t.node.replace(changed.build(), true);
@@ -69,17 +91,31 @@ class ReplaceTest {
     @Test
     void aNewUniqueIndexMustHoldForExistingRows() {
         try (var t = new TestNode()) {
-            var plain = ModuleFixture.simpleTable("items", true, Persistence.LOGGED, Visibility.PUBLIC,
-                    List.of(new FieldDef("name", IntersticeType.STRING), new FieldDef("qty", IntersticeType.U32)), List.of());
-            t.node.load(ModuleFixture.module("shop").table(plain)
+            var plain = ModuleFixture.simpleTable(
+                    "items",
+                    true,
+                    Persistence.LOGGED,
+                    Visibility.PUBLIC,
+                    List.of(new FieldDef("name", IntersticeType.STRING), new FieldDef("qty", IntersticeType.U32)),
+                    List.of());
+            t.node.load(ModuleFixture.module("shop")
+                    .table(plain)
                     .blob("apple", dev.interstice.abi.codec.Abi.encodeRow(TransactionTest.APPLE))
-                    .reducer("add_apple", List.of(), List.of("items"), ModuleFixture.insertOrTrap("items", "apple")).build());
+                    .reducer("add_apple", List.of(), List.of("items"), ModuleFixture.insertOrTrap("items", "apple"))
+                    .build());
             t.node.call("shop", "add_apple", List.of());
             t.node.call("shop", "add_apple", List.of()); // two apples: a unique index on name cannot be added
-            var unique = ModuleFixture.simpleTable("items", true, Persistence.LOGGED, Visibility.PUBLIC, plain.fields(),
+            var unique = ModuleFixture.simpleTable(
+                    "items",
+                    true,
+                    Persistence.LOGGED,
+                    Visibility.PUBLIC,
+                    plain.fields(),
                     List.of(new IndexSchema("name", IndexSchema.Type.BTREE, true, false)));
-            assertThatThrownBy(() -> t.node.replace(ModuleFixture.module("shop").table(unique).build(), false))
-                    .isInstanceOf(ModuleException.class).hasMessageContaining("does not hold");
+            assertThatThrownBy(() -> t.node.replace(
+                            ModuleFixture.module("shop").table(unique).build(), false))
+                    .isInstanceOf(ModuleException.class)
+                    .hasMessageContaining("does not hold");
             assertThat(t.node.rows("shop", "items")).hasSize(2);
         }
     }
@@ -96,7 +132,8 @@ class ReplaceTest {
     @Test
     void publishLoadsOrReplacesAndCompilesTheModuleOnce() {
         try (var t = new TestNode()) {
-            var first = t.node.publish("shop.wasm", startsLoudly(TransactionTest.shop()).build(), false);
+            var first = t.node.publish(
+                    "shop.wasm", startsLoudly(TransactionTest.shop()).build(), false);
             assertThat(first.module()).isEqualTo("shop");
             assertThat(first.replaced()).isFalse();
             assertThat(first.differences()).isEmpty();
@@ -104,8 +141,11 @@ class ReplaceTest {
             t.node.call("shop", "add_apple", List.of());
             long before = starts(t);
 
-            var second = t.node.publish("shop.wasm", startsLoudly(v2WithExtraTableAndIndex()).build(), false);
-            assertThat(starts(t) - before).as("a replacing publish compiles and starts the module once").isEqualTo(1);
+            var second = t.node.publish(
+                    "shop.wasm", startsLoudly(v2WithExtraTableAndIndex()).build(), false);
+            assertThat(starts(t) - before)
+                    .as("a replacing publish compiles and starts the module once")
+                    .isEqualTo(1);
             assertThat(second.replaced()).isTrue();
             assertThat(second.reset()).isFalse();
             assertThat(second.differences().orElseThrow().compatible()).isTrue();
@@ -119,11 +159,20 @@ class ReplaceTest {
         try (var t = new TestNode()) {
             t.node.publish("shop.wasm", TransactionTest.shop().build(), false);
             t.node.call("shop", "add_apple", List.of());
-            var changed = ModuleFixture.module("shop").table(ModuleFixture.simpleTable("items", true, Persistence.LOGGED, Visibility.PUBLIC,
-                    List.of(new FieldDef("name", IntersticeType.U64)), List.of()));
+            var changed = ModuleFixture.module("shop")
+                    .table(ModuleFixture.simpleTable(
+                            "items",
+                            true,
+                            Persistence.LOGGED,
+                            Visibility.PUBLIC,
+                            List.of(new FieldDef("name", IntersticeType.U64)),
+                            List.of()));
             assertThatThrownBy(() -> t.node.publish("shop2.wasm", changed.build(), false))
-                    .isInstanceOfSatisfying(ModuleException.class, e -> assertThat(e.kind()).isEqualTo(ModuleException.Kind.INCOMPATIBLE))
-                    .hasMessageContaining("column 'name' changed type").hasMessageContaining("Nothing was changed");
+                    .isInstanceOfSatisfying(
+                            ModuleException.class,
+                            e -> assertThat(e.kind()).isEqualTo(ModuleException.Kind.INCOMPATIBLE))
+                    .hasMessageContaining("column 'name' changed type")
+                    .hasMessageContaining("Nothing was changed");
             assertThat(t.node.rows("shop", "items")).hasSize(1);
 
             var reset = t.node.publish("shop2.wasm", changed.build(), true);
@@ -139,12 +188,15 @@ class ReplaceTest {
         try (var t = new TestNode()) {
             t.node.load(TransactionTest.shop().build());
             assertThatThrownBy(() -> t.node.load(TransactionTest.shop().build()))
-                    .isInstanceOfSatisfying(ModuleException.class, e -> assertThat(e.kind()).isEqualTo(ModuleException.Kind.CONFLICT));
+                    .isInstanceOfSatisfying(
+                            ModuleException.class, e -> assertThat(e.kind()).isEqualTo(ModuleException.Kind.CONFLICT));
             assertThatThrownBy(() -> t.node.publish("junk.wasm", new byte[] {0, 'a', 's', 'm', 9}, false))
-                    .isInstanceOfSatisfying(ModuleException.class, e -> assertThat(e.kind()).isEqualTo(ModuleException.Kind.INVALID))
+                    .isInstanceOfSatisfying(
+                            ModuleException.class, e -> assertThat(e.kind()).isEqualTo(ModuleException.Kind.INVALID))
                     .hasMessageContaining("junk.wasm");
             assertThatThrownBy(() -> t.node.remove("nope"))
-                    .isInstanceOfSatisfying(ModuleException.class, e -> assertThat(e.kind()).isEqualTo(ModuleException.Kind.NOT_FOUND));
+                    .isInstanceOfSatisfying(
+                            ModuleException.class, e -> assertThat(e.kind()).isEqualTo(ModuleException.Kind.NOT_FOUND));
         }
     }
 

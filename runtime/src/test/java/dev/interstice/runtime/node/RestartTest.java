@@ -26,25 +26,43 @@ import org.junit.jupiter.api.io.TempDir;
 /** What a node recovers from its data directory. */
 class RestartTest {
     static TableSchema table(String name, Persistence p) {
-        return ModuleFixture.simpleTable(name, true, p, Visibility.PUBLIC,
-                List.of(new FieldDef("name", IntersticeType.STRING), new FieldDef("qty", IntersticeType.U32)), List.of());
+        return ModuleFixture.simpleTable(
+                name,
+                true,
+                p,
+                Visibility.PUBLIC,
+                List.of(new FieldDef("name", IntersticeType.STRING), new FieldDef("qty", IntersticeType.U32)),
+                List.of());
     }
 
     static ModuleFixture store() {
         var all = List.of("logged", "stateful", "ephemeral");
-        return ModuleFixture.module("store").table(table("logged", Persistence.LOGGED)).table(table("stateful", Persistence.STATEFUL))
+        return ModuleFixture.module("store")
+                .table(table("logged", Persistence.LOGGED))
+                .table(table("stateful", Persistence.STATEFUL))
                 .table(table("ephemeral", Persistence.EPHEMERAL))
                 .blob("row", Abi.encodeRow(new Row(u64(0), List.of(str("r"), u32(1)))))
                 .blob("pk0", Abi.encodeIndexKey(new dev.interstice.abi.value.IndexKey(u64(0))))
                 .blob("soon", hostCall(new HostCall.Schedule("add_all", 300)))
-                .reducer("add_all", List.of(), all, insertOrTrap("logged", "row") + insertOrTrap("stateful", "row") + insertOrTrap("ephemeral", "row"))
-                .reducer("delete_first", List.of(), all,
+                .reducer(
+                        "add_all",
+                        List.of(),
+                        all,
+                        insertOrTrap("logged", "row")
+                                + insertOrTrap("stateful", "row")
+                                + insertOrTrap("ephemeral", "row"))
+                .reducer(
+                        "delete_first",
+                        List.of(),
+                        all,
                         "(drop (call $delete_row (i32.const ${t:logged}) (i32.const ${t:logged.len}) (i32.const ${pk0}) (i32.const ${pk0.len})))")
                 .reducer("add_later", List.of(), List.of(), hostCallAndLog("soon"));
     }
 
     static List<Long> ids(TestNode t, String table) {
-        return t.node.rows("store", table).stream().map(r -> ((dev.interstice.abi.value.IntersticeValue.U64) r.primaryKey()).value()).toList();
+        return t.node.rows("store", table).stream()
+                .map(r -> ((dev.interstice.abi.value.IntersticeValue.U64) r.primaryKey()).value())
+                .toList();
     }
 
     @Test

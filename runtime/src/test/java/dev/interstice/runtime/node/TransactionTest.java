@@ -33,9 +33,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class TransactionTest {
-    static final TableSchema ITEMS = ModuleFixture.simpleTable("items", true, Persistence.LOGGED, Visibility.PUBLIC,
+    static final TableSchema ITEMS = ModuleFixture.simpleTable(
+            "items",
+            true,
+            Persistence.LOGGED,
+            Visibility.PUBLIC,
             List.of(new FieldDef("name", IntersticeType.STRING), new FieldDef("qty", IntersticeType.U32)),
-            List.of(new IndexSchema("name", IndexSchema.Type.BTREE, true, false),
+            List.of(
+                    new IndexSchema("name", IndexSchema.Type.BTREE, true, false),
                     new IndexSchema("qty", IndexSchema.Type.HASH, false, false)));
     static final Row APPLE = new Row(u64(0), List.of(str("apple"), u32(3)));
     static final Row PEAR = new Row(u64(0), List.of(str("pear"), u32(3)));
@@ -55,39 +60,84 @@ class TransactionTest {
 
     static ModuleFixture shop() {
         List<String> items = List.of("items");
-        return ModuleFixture.module("shop").table(ITEMS)
+        return ModuleFixture.module("shop")
+                .table(ITEMS)
                 .blob("apple", Abi.encodeRow(APPLE))
                 .blob("pear", Abi.encodeRow(PEAR))
                 .blob("pk0", Abi.encodeIndexKey(new IndexKey(u64(0))))
                 .blob("pk77", Abi.encodeIndexKey(new IndexKey(u64(77))))
                 .blob("missing", Abi.encodeRow(new Row(u64(77), List.of(str("x"), u32(1)))))
                 .blob("renamed0", Abi.encodeRow(new Row(u64(0), List.of(str("pear"), u32(9)))))
-                .blob("get0", hostCall(new HostCall.TableGetByPrimaryKey(Selection.CURRENT, "items", new IndexKey(u64(0)))))
+                .blob(
+                        "get0",
+                        hostCall(new HostCall.TableGetByPrimaryKey(Selection.CURRENT, "items", new IndexKey(u64(0)))))
                 .blob("scan", hostCall(new HostCall.TableScan(Selection.CURRENT, "items")))
-                .blob("byName", hostCall(new HostCall.TableIndexScan(Selection.CURRENT, "items", "name", new IndexQuery.Eq(new IndexKey(str("apple"))))))
-                .blob("qtyRange", hostCall(new HostCall.TableIndexScan(Selection.CURRENT, "items", "qty",
-                        new IndexQuery.Range(new IndexKey(u32(0)), new IndexKey(u32(9)), true, true))))
-                .blob("nameFrom", hostCall(new HostCall.TableIndexScan(Selection.CURRENT, "items", "name", new IndexQuery.Gte(new IndexKey(str("b"))))))
+                .blob(
+                        "byName",
+                        hostCall(new HostCall.TableIndexScan(
+                                Selection.CURRENT, "items", "name", new IndexQuery.Eq(new IndexKey(str("apple"))))))
+                .blob(
+                        "qtyRange",
+                        hostCall(new HostCall.TableIndexScan(
+                                Selection.CURRENT,
+                                "items",
+                                "qty",
+                                new IndexQuery.Range(new IndexKey(u32(0)), new IndexKey(u32(9)), true, true))))
+                .blob(
+                        "nameFrom",
+                        hostCall(new HostCall.TableIndexScan(
+                                Selection.CURRENT, "items", "name", new IndexQuery.Gte(new IndexKey(str("b"))))))
                 .reducer("add_apple", List.of(), items, insertAndLog("items", "apple"))
                 .reducer("add_pear", List.of(), items, insertAndLog("items", "pear"))
-                .reducer("add_apple_twice", List.of(), items, insertAndLog("items", "apple") + insertAndLog("items", "apple"))
+                .reducer(
+                        "add_apple_twice",
+                        List.of(),
+                        items,
+                        insertAndLog("items", "apple") + insertAndLog("items", "apple"))
                 .reducer("add_then_trap", List.of(), items, insertOrTrap("items", "apple") + "\nunreachable")
-                .reducer("add_and_read", List.of(), items, insertOrTrap("items", "apple") + insertOrTrap("items", "pear")
-                        + hostCallAndLog("get0") + hostCallAndLog("scan") + hostCallAndLog("byName") + hostCallAndLog("qtyRange")
-                        + hostCallAndLog("nameFrom"))
-                .reducer("delete_0", List.of(), items,
+                .reducer(
+                        "add_and_read",
+                        List.of(),
+                        items,
+                        insertOrTrap("items", "apple")
+                                + insertOrTrap("items", "pear")
+                                + hostCallAndLog("get0")
+                                + hostCallAndLog("scan")
+                                + hostCallAndLog("byName")
+                                + hostCallAndLog("qtyRange")
+                                + hostCallAndLog("nameFrom"))
+                .reducer(
+                        "delete_0",
+                        List.of(),
+                        items,
                         "(call $log_i32 (call $delete_row (i32.const ${t:items}) (i32.const ${t:items.len}) (i32.const ${pk0}) (i32.const ${pk0.len})))")
-                .reducer("delete_0_and_get", List.of(), items,
+                .reducer(
+                        "delete_0_and_get",
+                        List.of(),
+                        items,
                         "(drop (call $delete_row (i32.const ${t:items}) (i32.const ${t:items.len}) (i32.const ${pk0}) (i32.const ${pk0.len})))"
                                 + hostCallAndLog("get0") + hostCallAndLog("byName"))
-                .reducer("update_missing", List.of(), items,
+                .reducer(
+                        "update_missing",
+                        List.of(),
+                        items,
                         "(call $log_i32 (call $update_row (i32.const ${t:items}) (i32.const ${t:items.len}) (i32.const ${missing}) (i32.const ${missing.len})))")
-                .reducer("rename_0_to_pear", List.of(), items,
+                .reducer(
+                        "rename_0_to_pear",
+                        List.of(),
+                        items,
                         "(call $log_i32 (call $update_row (i32.const ${t:items}) (i32.const ${t:items.len}) (i32.const ${renamed0}) (i32.const ${renamed0.len})))")
-                .reducer("clear_and_add", List.of(), items,
-                        "(call $log_i32 (call $clear_table (i32.const ${t:items}) (i32.const ${t:items.len})))" + insertOrTrap("items", "apple") + hostCallAndLog("scan"))
+                .reducer(
+                        "clear_and_add",
+                        List.of(),
+                        items,
+                        "(call $log_i32 (call $clear_table (i32.const ${t:items}) (i32.const ${t:items.len})))"
+                                + insertOrTrap("items", "apple") + hostCallAndLog("scan"))
                 .reducer("no_access", List.of(), List.of(), insertAndLog("items", "apple"))
-                .reducer("get_via_import", List.of(), items,
+                .reducer(
+                        "get_via_import",
+                        List.of(),
+                        items,
                         "(call $log_i32 (call $get_by_pk (i32.const ${t:items}) (i32.const ${t:items.len}) (i32.const ${pk0}) (i32.const ${pk0.len}) (i32.const ${resp}) (i32.const 4096)))"
                                 + "(call $log_hex (i32.const ${resp}) (i32.const 8))");
     }
@@ -133,8 +183,11 @@ class TransactionTest {
         assertThat(items()).hasSize(1);
         byte[] second = hex().get(3);
         assertThat(second[0]).as("Err discriminant").isEqualTo((byte) 1);
-        assertThat(new String(second, java.nio.charset.StandardCharsets.ISO_8859_1)).contains("unique index 'name' of table 'items': \"apple\" is already used by the row with primary key 0")
-                .doesNotContain("Str[").doesNotContain("U64[");
+        assertThat(new String(second, java.nio.charset.StandardCharsets.ISO_8859_1))
+                .contains(
+                        "unique index 'name' of table 'items': \"apple\" is already used by the row with primary key 0")
+                .doesNotContain("Str[")
+                .doesNotContain("U64[");
     }
 
     @Test
@@ -152,7 +205,8 @@ class TransactionTest {
     void readsSeeTheTransactionsOwnWrites() {
         t.node.call("shop", "add_and_read", List.of());
         List<byte[]> h = hex();
-        Row apple = APPLE, pear = new Row(u64(1), PEAR.entries());
+        Row apple = APPLE;
+        Row apple = pear = new Row(u64(1), PEAR.entries());
         var get = new PostcardReader(h.get(0));
         assertThat(get.readVarU32()).isZero();
         assertThat(get.readU8()).isEqualTo(1);
@@ -202,7 +256,8 @@ class TransactionTest {
     void undeclaredTableAccessIsRefused() {
         t.node.call("shop", "no_access", List.of());
         assertThat(items()).isEmpty();
-        assertThat(new String(hex().get(1), java.nio.charset.StandardCharsets.ISO_8859_1)).contains("did not declare insert access");
+        assertThat(new String(hex().get(1), java.nio.charset.StandardCharsets.ISO_8859_1))
+                .contains("did not declare insert access");
     }
 
     @Test
@@ -217,11 +272,14 @@ class TransactionTest {
 
     @Test
     void unknownReducerAndBadArgumentsAreRejectedBeforeRunning() {
-        assertThatThrownBy(() -> t.node.call("shop", "nope", List.of())).isInstanceOf(CallException.class)
+        assertThatThrownBy(() -> t.node.call("shop", "nope", List.of()))
+                .isInstanceOf(CallException.class)
                 .hasMessageContaining("no reducer 'nope'");
-        assertThatThrownBy(() -> t.node.call("shop", "add_apple", List.of(u64(1)))).isInstanceOf(CallException.class)
+        assertThatThrownBy(() -> t.node.call("shop", "add_apple", List.of(u64(1))))
+                .isInstanceOf(CallException.class)
                 .hasMessageContaining("expected 0 argument(s), got 1");
-        assertThatThrownBy(() -> t.node.call("nomodule", "x", List.of())).isInstanceOf(CallException.class)
+        assertThatThrownBy(() -> t.node.call("nomodule", "x", List.of()))
+                .isInstanceOf(CallException.class)
                 .hasMessageContaining("no module 'nomodule'");
     }
 }

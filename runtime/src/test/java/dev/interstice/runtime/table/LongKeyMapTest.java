@@ -20,7 +20,11 @@ import org.junit.jupiter.api.Test;
 /** {@link LongKeyMap} against a {@link HashMap} model. */
 class LongKeyMapTest {
 
-    enum Kind { PUT, GET, REMOVE }
+    enum Kind {
+        PUT,
+        GET,
+        REMOVE
+    }
 
     record Op(Kind kind, long key, int value) {}
 
@@ -29,16 +33,30 @@ class LongKeyMapTest {
     Arbitrary<Long> keys() {
         return Arbitraries.frequencyOf(
                 Tuple.of(6, Arbitraries.longs().between(-8, 48)),
-                Tuple.of(1, Arbitraries.of(0L, -1L, 1L, Long.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE + 1, Long.MAX_VALUE - 1,
-                        0xFFFF_FFFFL, 1L << 32)),
+                Tuple.of(
+                        1,
+                        Arbitraries.of(
+                                0L,
+                                -1L,
+                                1L,
+                                Long.MIN_VALUE,
+                                Long.MAX_VALUE,
+                                Long.MIN_VALUE + 1,
+                                Long.MAX_VALUE - 1,
+                                0xFFFF_FFFFL,
+                                1L << 32)),
                 Tuple.of(2, Arbitraries.integers().between(0, 15).map(i -> (long) i << 58)),
                 Tuple.of(1, Arbitraries.longs()));
     }
 
     @Provide
     Arbitrary<List<Op>> ops() {
-        Arbitrary<Kind> kinds = Arbitraries.frequency(Tuple.of(5, Kind.PUT), Tuple.of(3, Kind.GET), Tuple.of(4, Kind.REMOVE));
-        return Combinators.combine(kinds, keys(), Arbitraries.integers()).as(Op::new).list().ofMaxSize(600);
+        Arbitrary<Kind> kinds =
+                Arbitraries.frequency(Tuple.of(5, Kind.PUT), Tuple.of(3, Kind.GET), Tuple.of(4, Kind.REMOVE));
+        return Combinators.combine(kinds, keys(), Arbitraries.integers())
+                .as(Op::new)
+                .list()
+                .ofMaxSize(600);
     }
 
     @Property
@@ -47,7 +65,8 @@ class LongKeyMapTest {
         var model = new HashMap<Long, Integer>();
         for (Op op : ops) {
             switch (op.kind()) {
-                case PUT -> assertThat(map.put(op.key(), op.value())).as("%s", op).isEqualTo(model.put(op.key(), op.value()));
+                case PUT ->
+                    assertThat(map.put(op.key(), op.value())).as("%s", op).isEqualTo(model.put(op.key(), op.value()));
                 case GET -> assertThat(map.get(op.key())).as("%s", op).isEqualTo(model.get(op.key()));
                 case REMOVE -> assertThat(map.remove(op.key())).as("%s", op).isEqualTo(model.remove(op.key()));
             }

@@ -18,14 +18,25 @@ import org.junit.jupiter.api.Test;
 /** Primary-key lookups through {@link Table} keep IndexKey equality whichever map backs them. */
 class TablePrimaryKeyTest {
 
-    private static final List<IntersticeValue> FIVES = List.of(IntersticeValue.u8(5), IntersticeValue.u32(5),
-            IntersticeValue.u64(5), IntersticeValue.i32(5), IntersticeValue.i64(5));
-    private static final List<IntersticeType> TYPES = List.of(IntersticeType.U8, IntersticeType.U32, IntersticeType.U64,
-            IntersticeType.I32, IntersticeType.I64);
+    private static final List<IntersticeValue> FIVES = List.of(
+            IntersticeValue.u8(5),
+            IntersticeValue.u32(5),
+            IntersticeValue.u64(5),
+            IntersticeValue.i32(5),
+            IntersticeValue.i64(5));
+    private static final List<IntersticeType> TYPES =
+            List.of(IntersticeType.U8, IntersticeType.U32, IntersticeType.U64, IntersticeType.I32, IntersticeType.I64);
 
     private static Table table(IntersticeType pkType) {
-        var schema = new TableSchema("t", "T", Visibility.PUBLIC, List.of(new FieldDef("v", IntersticeType.STRING)),
-                new FieldDef("id", pkType), false, List.of(), Persistence.LOGGED);
+        var schema = new TableSchema(
+                "t",
+                "T",
+                Visibility.PUBLIC,
+                List.of(new FieldDef("v", IntersticeType.STRING)),
+                new FieldDef("id", pkType),
+                false,
+                List.of(),
+                Persistence.LOGGED);
         return new Table(new TableId("m", "t"), schema, new TypeChecker(Map.of()));
     }
 
@@ -40,8 +51,14 @@ class TablePrimaryKeyTest {
             table.apply(null, row(FIVES.get(t), "five"));
             for (int k = 0; k < FIVES.size(); k++) {
                 StoredRow found = table.get(new IndexKey(FIVES.get(k)));
-                if (k == t) assertThat(found).as("%s in %s table", FIVES.get(k), TYPES.get(t)).isNotNull();
-                else assertThat(found).as("%s in %s table", FIVES.get(k), TYPES.get(t)).isNull();
+                if (k == t)
+                    assertThat(found)
+                            .as("%s in %s table", FIVES.get(k), TYPES.get(t))
+                            .isNotNull();
+                else
+                    assertThat(found)
+                            .as("%s in %s table", FIVES.get(k), TYPES.get(t))
+                            .isNull();
             }
             // a removal with the wrong variant must not remove anything either
             table.apply(row(FIVES.get((t + 1) % FIVES.size()), "other"), null);
@@ -57,7 +74,9 @@ class TablePrimaryKeyTest {
         table.apply(null, row(IntersticeValue.str("a"), "2"));
         assertThat(table.get(new IndexKey(IntersticeValue.str("a")))).isNotNull();
         assertThat(table.get(new IndexKey(IntersticeValue.u32(5)))).isNull();
-        assertThat(table.scan()).extracting(r -> r.pk().value()).containsExactly(IntersticeValue.str("a"), IntersticeValue.str("b"));
+        assertThat(table.scan())
+                .extracting(r -> r.pk().value())
+                .containsExactly(IntersticeValue.str("a"), IntersticeValue.str("b"));
     }
 
     @Test
@@ -67,7 +86,8 @@ class TablePrimaryKeyTest {
         for (long k : keys) table.apply(null, row(IntersticeValue.u64(k), "v" + k));
         assertThat(table.size()).isEqualTo(keys.length);
         // u64 order is unsigned: raw bits -1 is the largest
-        assertThat(table.scan()).extracting(r -> ((IntersticeValue.U64) r.pk().value()).value())
+        assertThat(table.scan())
+                .extracting(r -> ((IntersticeValue.U64) r.pk().value()).value())
                 .containsExactly(0L, 7L, Long.MAX_VALUE, Long.MIN_VALUE, -1L);
 
         StoredRow before = table.get(new IndexKey(IntersticeValue.u64(-1L)));
@@ -82,7 +102,8 @@ class TablePrimaryKeyTest {
         assertThat(table.scan()).hasSize(keys.length - 1);
 
         table.load(row(IntersticeValue.u64(7L), "loaded"));
-        assertThat(table.get(new IndexKey(IntersticeValue.u64(7L))).row().entries()).containsExactly(IntersticeValue.str("loaded"));
+        assertThat(table.get(new IndexKey(IntersticeValue.u64(7L))).row().entries())
+                .containsExactly(IntersticeValue.str("loaded"));
         assertThat(table.size()).isEqualTo(keys.length - 1);
     }
 }

@@ -1,6 +1,7 @@
 package dev.interstice.runtime.testing;
 
 import dev.interstice.abi.codec.Abi;
+import dev.interstice.abi.schema.Authority;
 import dev.interstice.abi.schema.FieldDef;
 import dev.interstice.abi.schema.IndexSchema;
 import dev.interstice.abi.schema.IntersticeType;
@@ -16,7 +17,6 @@ import dev.interstice.abi.schema.TableSchema;
 import dev.interstice.abi.schema.TypeDef;
 import dev.interstice.abi.schema.Version;
 import dev.interstice.abi.schema.Visibility;
-import dev.interstice.abi.schema.Authority;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,11 +56,19 @@ public final class ModuleFixture {
         this.name = name;
     }
 
-    public static ModuleFixture module(String name) { return new ModuleFixture(name); }
+    public static ModuleFixture module(String name) {
+        return new ModuleFixture(name);
+    }
 
-    public ModuleFixture visibility(Visibility v) { visibility = v; return this; }
+    public ModuleFixture visibility(Visibility v) {
+        visibility = v;
+        return this;
+    }
 
-    public ModuleFixture abiVersion(int v) { abiVersion = v; return this; }
+    public ModuleFixture abiVersion(int v) {
+        abiVersion = v;
+        return this;
+    }
 
     public ModuleFixture memory(int initialPages, Integer maxPages) {
         memoryPages = initialPages;
@@ -68,9 +76,15 @@ public final class ModuleFixture {
         return this;
     }
 
-    public ModuleFixture authority(Authority a) { authorities.add(a); return this; }
+    public ModuleFixture authority(Authority a) {
+        authorities.add(a);
+        return this;
+    }
 
-    public ModuleFixture type(TypeDef t) { types.put(t.name(), t); return this; }
+    public ModuleFixture type(TypeDef t) {
+        types.put(t.name(), t);
+        return this;
+    }
 
     public ModuleFixture table(TableSchema t) {
         tables.add(t);
@@ -79,11 +93,20 @@ public final class ModuleFixture {
     }
 
     /** A table named {@code name} with a u64 key {@code id} (auto_inc if asked) and the given non-key fields. */
-    public static TableSchema simpleTable(String name, boolean autoInc, Persistence p, Visibility v, List<FieldDef> fields, List<IndexSchema> indexes) {
+    public static TableSchema simpleTable(
+            String name,
+            boolean autoInc,
+            Persistence p,
+            Visibility v,
+            List<FieldDef> fields,
+            List<IndexSchema> indexes) {
         return new TableSchema(name, name, v, fields, new FieldDef("id", IntersticeType.U64), autoInc, indexes, p);
     }
 
-    public ModuleFixture blob(String key, byte[] bytes) { blobs.put(key, bytes); return this; }
+    public ModuleFixture blob(String key, byte[] bytes) {
+        blobs.put(key, bytes);
+        return this;
+    }
 
     /** A reducer with full access to the listed tables of this module (reads, inserts, updates, deletes). */
     public ModuleFixture reducer(String rname, List<FieldDef> args, List<String> tablesAccessed, String body) {
@@ -93,16 +116,21 @@ public final class ModuleFixture {
 
     public ModuleFixture reducer(ReducerSchema schema, String body) {
         reducers.add(schema);
-        bodies.put("__interstice_reducer_wrapper_" + schema.name(), "(func (export \"__interstice_reducer_wrapper_" + schema.name()
-                + "\") (param $ptr i32) (param $len i32)\n" + body + "\n)");
+        bodies.put(
+                "__interstice_reducer_wrapper_" + schema.name(),
+                "(func (export \"__interstice_reducer_wrapper_" + schema.name()
+                        + "\") (param $ptr i32) (param $len i32)\n" + body + "\n)");
         return this;
     }
 
     /** A query; {@code body} must leave an i64 (ptr<<32|len) of an encoded IntersticeValue. */
     public ModuleFixture query(String qname, List<FieldDef> args, IntersticeType ret, List<String> reads, String body) {
-        queries.add(new QuerySchema(qname, args, ret, reads.stream().map(ModuleFixture::ref).toList()));
-        bodies.put("__interstice_query_wrapper_" + qname, "(func (export \"__interstice_query_wrapper_" + qname
-                + "\") (param $ptr i32) (param $len i32) (result i64)\n" + body + "\n)");
+        queries.add(new QuerySchema(
+                qname, args, ret, reads.stream().map(ModuleFixture::ref).toList()));
+        bodies.put(
+                "__interstice_query_wrapper_" + qname,
+                "(func (export \"__interstice_query_wrapper_" + qname
+                        + "\") (param $ptr i32) (param $len i32) (result i64)\n" + body + "\n)");
         return this;
     }
 
@@ -111,10 +139,16 @@ public final class ModuleFixture {
         return this;
     }
 
-    public ModuleFixture func(String wat) { extraFuncs.add(wat); return this; }
+    public ModuleFixture func(String wat) {
+        extraFuncs.add(wat);
+        return this;
+    }
 
     /** Makes interstice_describe return these bytes instead of the encoded schema. */
-    public ModuleFixture describeBytes(byte[] b) { describeOverride = b; return this; }
+    public ModuleFixture describeBytes(byte[] b) {
+        describeOverride = b;
+        return this;
+    }
 
     public static TableRef ref(String table) {
         if (table.contains(".")) {
@@ -125,8 +159,20 @@ public final class ModuleFixture {
     }
 
     public ModuleSchema schema() {
-        return new ModuleSchema(abiVersion, name, new Version(0, 1, 0), visibility, reducers, queries, tables, subscriptions,
-                types, authorities, List.of(), List.of(), List.of());
+        return new ModuleSchema(
+                abiVersion,
+                name,
+                new Version(0, 1, 0),
+                visibility,
+                reducers,
+                queries,
+                tables,
+                subscriptions,
+                types,
+                authorities,
+                List.of(),
+                List.of(),
+                List.of());
     }
 
     public String wat() {
@@ -140,7 +186,11 @@ public final class ModuleFixture {
         var data = new StringBuilder();
         for (var e : all.entrySet()) {
             addr.put(e.getKey(), new int[] {at, e.getValue().length});
-            data.append("  (data (i32.const ").append(at).append(") \"").append(escape(e.getValue())).append("\")\n");
+            data.append("  (data (i32.const ")
+                    .append(at)
+                    .append(") \"")
+                    .append(escape(e.getValue()))
+                    .append("\")\n");
             at += (e.getValue().length + 7) & ~7;
         }
         if (at >= HEX_OUT) throw new IllegalStateException("fixture data too large");
@@ -156,7 +206,10 @@ public final class ModuleFixture {
                   (import "interstice" "interstice_clear_table" (func $clear_table (param i32 i32) (result i32)))
                   (import "interstice" "interstice_get_by_pk" (func $get_by_pk (param i32 i32 i32 i32 i32 i32) (result i32)))
                 """);
-        sb.append("  (memory (export \"memory\") ").append(memoryPages).append(memoryMax).append(")\n");
+        sb.append("  (memory (export \"memory\") ")
+                .append(memoryPages)
+                .append(memoryMax)
+                .append(")\n");
         sb.append("""
                   (global $heap (mut i32) (i32.const 65536))
                   (func $alloc (export "alloc") (param $size i32) (result i32) (local $p i32)
@@ -186,7 +239,9 @@ public final class ModuleFixture {
                     (call $log_hex (i32.const I32OUT) (i32.const 4)))
                   (func (export "interstice_describe") (result i64)
                     (i64.or (i64.shl (i64.const ${__schema}) (i64.const 32)) (i64.const ${__schema.len})))
-                """.replace("HEXOUT", String.valueOf(HEX_OUT)).replace("RESP", String.valueOf(RESP)).replace("I32OUT", String.valueOf(HEX_OUT - 16)));
+                """.replace("HEXOUT", String.valueOf(HEX_OUT))
+                .replace("RESP", String.valueOf(RESP))
+                .replace("I32OUT", String.valueOf(HEX_OUT - 16)));
         for (String f : extraFuncs) sb.append(f).append('\n');
         for (String b : bodies.values()) sb.append(b).append('\n');
         sb.append(data);
@@ -219,7 +274,8 @@ public final class ModuleFixture {
 
     private static String escape(byte[] b) {
         var sb = new StringBuilder(b.length * 3);
-        for (byte x : b) sb.append('\\').append(Character.forDigit((x >> 4) & 15, 16)).append(Character.forDigit(x & 15, 16));
+        for (byte x : b)
+            sb.append('\\').append(Character.forDigit((x >> 4) & 15, 16)).append(Character.forDigit(x & 15, 16));
         return sb.toString();
     }
 
@@ -227,14 +283,16 @@ public final class ModuleFixture {
 
     /** Inserts blob {@code row} into table {@code table}; logs the i32 result and the response bytes. */
     public static String insertAndLog(String table, String row) {
-        return "(call $log_i32 (call $insert_row (i32.const ${t:" + table + "}) (i32.const ${t:" + table + ".len}) (i32.const ${" + row
+        return "(call $log_i32 (call $insert_row (i32.const ${t:" + table + "}) (i32.const ${t:" + table
+                + ".len}) (i32.const ${" + row
                 + "}) (i32.const ${" + row + ".len}) (i32.const ${resp}) (i32.const 4096)))\n"
                 + "(call $log_hex (i32.const ${resp}) (i32.const 200))";
     }
 
     /** Inserts blob {@code row}; traps unless the host answered an Ok response. */
     public static String insertOrTrap(String table, String row) {
-        return "(drop (call $insert_row (i32.const ${t:" + table + "}) (i32.const ${t:" + table + ".len}) (i32.const ${" + row
+        return "(drop (call $insert_row (i32.const ${t:" + table + "}) (i32.const ${t:" + table + ".len}) (i32.const ${"
+                + row
                 + "}) (i32.const ${" + row + ".len}) (i32.const ${resp}) (i32.const 4096)))\n"
                 + "(if (i32.ne (i32.load8_u (i32.const ${resp})) (i32.const 0)) (then unreachable))";
     }

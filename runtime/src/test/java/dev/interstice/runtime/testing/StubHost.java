@@ -29,7 +29,8 @@ public class StubHost implements HostFunctions {
     }
 
     @Override
-    public int insertRow(GuestInstance g, int tablePtr, int tableLen, int rowPtr, int rowLen, int respPtr, int respCap) {
+    public int insertRow(
+            GuestInstance g, int tablePtr, int tableLen, int rowPtr, int rowLen, int respPtr, int respCap) {
         throw unexpected("interstice_insert_row");
     }
 

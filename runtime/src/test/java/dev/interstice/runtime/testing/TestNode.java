@@ -40,8 +40,10 @@ public final class TestNode implements AutoCloseable {
 
     /** Log lines of a module decoded from the fixtures' hex logging (plain-text lines are skipped). */
     public List<byte[]> hexLogsOf(String module) {
-        return logsOf(module).stream().filter(s -> s.length() % 2 == 0 && s.matches("[0-9a-f]*"))
-                .map(s -> HexFormat.of().parseHex(s)).toList();
+        return logsOf(module).stream()
+                .filter(s -> s.length() % 2 == 0 && s.matches("[0-9a-f]*"))
+                .map(s -> HexFormat.of().parseHex(s))
+                .toList();
     }
 
     public static byte[] hostCall(HostCall c) {
