@@ -147,7 +147,7 @@ class CliEndToEndTest {
         run("node", "list").ok();
         assertThat(run("node", "list").out()).contains("no nodes registered");
         run("node", "add", "bank", server.address()).ok();
-        run("node", "add", "bank", server.address()).fails(1).err().contains("already exists");
+        assertThat(run("node", "add", "bank", server.address()).fails(1).err()).contains("already exists");
         run("node", "add", "bad", "nohost").fails(2);
         run("node", "add", "admin", server.address(), "--token", token.value()).ok();
         assertThat(run("node", "list").ok().out())

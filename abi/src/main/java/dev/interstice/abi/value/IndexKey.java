@@ -73,7 +73,7 @@ public record IndexKey(IntersticeValue value) implements Comparable<IndexKey> {
     public int compareTo(IndexKey other) {
         // fast paths for the usual key types: this sits under every primary-key tree lookup
         IntersticeValue a = value;
-        IntersticeValue a = b = other.value;
+        IntersticeValue b = other.value;
         if (a instanceof IntersticeValue.U64 x && b instanceof IntersticeValue.U64 y)
             return Long.compareUnsigned(x.value(), y.value());
         if (a instanceof IntersticeValue.U32 x && b instanceof IntersticeValue.U32 y)

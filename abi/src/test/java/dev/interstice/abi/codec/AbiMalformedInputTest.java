@@ -50,7 +50,7 @@ class AbiMalformedInputTest {
     static void onlyCleanOutcomes(byte[] b) {
         for (var d : DECODERS) {
             try {
-                d.apply(b);
+                var unused = d.apply(b);
             } catch (AbiDecodeException e) {
                 assertThat(e.offset()).isBetween(0, b.length);
                 assertThat(e.getMessage()).contains("at byte offset " + e.offset());
@@ -120,7 +120,7 @@ class AbiMalformedInputTest {
         for (int cut = 0; cut < full.length; cut++) {
             var r = new PostcardReader(full, 0, cut);
             assertThatThrownBy(() -> {
-                        reader.apply(r);
+                        var unused = reader.apply(r);
                         r.expectEnd();
                     })
                     .isInstanceOf(AbiDecodeException.class);

@@ -163,7 +163,7 @@ public final class InProcessBench {
                 continue;
             }
             String key = a;
-            String key = val;
+            String val;
             int eq = a.indexOf('=');
             if (eq > 0) {
                 key = a.substring(0, eq);

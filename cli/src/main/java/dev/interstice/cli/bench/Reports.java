@@ -409,8 +409,8 @@ public final class Reports {
         final int d0 = (int) Math.floor(Math.log10(Math.max(1, minY)));
         final int d1 = Math.max(d0 + 1, (int) Math.ceil(Math.log10(Math.max(1, maxY))));
         final double x0 = minX;
-        final double x0 = x1 = maxX;
-        final double x0 = top0 = yTop;
+        final double x1 = maxX;
+        final double top0 = yTop;
         java.util.function.DoubleUnaryOperator sx = x -> l + (x - x0) / (x1 - x0) * (w - l - rgt);
         java.util.function.DoubleUnaryOperator sy = logUs
                 ? y -> top + (1 - (Math.log10(Math.max(1, y)) - d0) / (d1 - d0)) * (hgt - top - bot)

@@ -206,7 +206,7 @@ class TransactionTest {
         t.node.call("shop", "add_and_read", List.of());
         List<byte[]> h = hex();
         Row apple = APPLE;
-        Row apple = pear = new Row(u64(1), PEAR.entries());
+        Row pear = new Row(u64(1), PEAR.entries());
         var get = new PostcardReader(h.get(0));
         assertThat(get.readVarU32()).isZero();
         assertThat(get.readU8()).isEqualTo(1);
