@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
  * for its reply on this very connection).
  */
 final class PeerLink {
+    /** The longest wait between attempts of a subscription refused as unsupported (e.g. a too large snapshot). */
+    static final java.time.Duration MAX_RETRY_DELAY = java.time.Duration.ofMinutes(5);
+
     private static final Logger log = LoggerFactory.getLogger(PeerLink.class);
     /** A link reconnects while it has subscriptions, or for this long after its last call or query. */
     private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(60);
@@ -51,6 +54,10 @@ final class PeerLink {
     private volatile String lastError = "not connected yet";
     private volatile long lastUsed = System.nanoTime();
     private final java.util.concurrent.atomic.AtomicInteger connects = new java.util.concurrent.atomic.AtomicInteger();
+    /** Subscribe requests sent (a refused subscription is retried). */
+    private final java.util.concurrent.atomic.AtomicInteger subscribeAttempts =
+            new java.util.concurrent.atomic.AtomicInteger();
+
     private volatile boolean closed;
 
     private final ArrayBlockingQueue<OutCall> calls;
@@ -347,7 +354,9 @@ final class PeerLink {
     void retrySubscriptions() {
         NodeClient c = currentClient();
         if (c == null) return;
-        for (RemoteTable t : tables.values()) if (t.subscription.get() == 0) subscribe(c, t);
+        long now = System.nanoTime();
+        for (RemoteTable t : tables.values())
+            if (t.subscription.get() == 0 && now - t.retryNotBefore >= 0) subscribe(c, t);
     }
 
     private NodeClient currentClient() {
@@ -359,6 +368,7 @@ final class PeerLink {
     /** Sends a Subscribe unless one is live or pending for this table. */
     private void subscribe(NodeClient c, RemoteTable t) {
         if (!t.subscription.compareAndSet(0, -1)) return;
+        subscribeAttempts.incrementAndGet();
         RemoteTable.Position pos = t.position();
         c.request(id -> {
                     bySubscription.put(id, t);
@@ -370,20 +380,35 @@ final class PeerLink {
                         bySubscription.remove(r.id());
                         t.subscription.compareAndSet(r.id(), 0);
                         t.subscription.compareAndSet(-1, 0);
+                        if (e.kind() == ErrorKind.UNSUPPORTED) backOff(t);
                         if (e.kind() != ErrorKind.CONNECTION_LOST) {
                             if (!e.message().equals(t.lastFailure))
                                 log.warn(
-                                        "cannot subscribe to {} on {}: {} (retrying every {} ms)",
+                                        "cannot subscribe to {} on {}: {} ({})",
                                         t.label(),
                                         address,
                                         e.message(),
-                                        cfg.subscriptionRefresh().toMillis());
+                                        e.kind() == ErrorKind.UNSUPPORTED
+                                                ? "retrying with a doubling delay, at most every "
+                                                        + MAX_RETRY_DELAY.toMinutes() + " min"
+                                                : "retrying every "
+                                                        + cfg.subscriptionRefresh()
+                                                                .toMillis() + " ms");
                             t.lastFailure = e.message();
                         }
                     } else if (r instanceof Message.Subscribed) {
                         t.lastFailure = null;
+                        t.hopelessFailures = 0;
+                        t.retryNotBefore = 0;
                     }
                 });
+    }
+
+    /** Doubles the delay before the next attempt, from the refresh period up to {@link #MAX_RETRY_DELAY}. */
+    private void backOff(RemoteTable t) {
+        int n = Math.min(++t.hopelessFailures, 16);
+        long delay = Math.min(cfg.subscriptionRefresh().toNanos() << n, MAX_RETRY_DELAY.toNanos());
+        t.retryNotBefore = System.nanoTime() + delay;
     }
 
     /**
@@ -506,6 +531,7 @@ final class PeerLink {
         var m = new HashMap<String, Object>();
         m.put("connected", isConnected());
         m.put("connects", connects.get());
+        m.put("subscribeAttempts", subscribeAttempts.get());
         m.put("queuedCalls", calls.size());
         m.put("queuedDeliveries", deliveries.size());
         m.put("tables", tables.size());

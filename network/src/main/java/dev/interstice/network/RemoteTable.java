@@ -47,6 +47,14 @@ final class RemoteTable {
     volatile boolean synced;
     /** The last reason a subscription was refused (logged once, not at every retry). */
     volatile String lastFailure;
+    /**
+     * A subscription that cannot succeed by retrying (UNSUPPORTED: e.g. its snapshot is larger than this node accepts)
+     * is retried with a doubling delay instead of at every refresh, so a refused snapshot is not streamed again each
+     * second. {@code System.nanoTime()} before which no retry is sent, and the failures in a row behind it.
+     */
+    volatile long retryNotBefore;
+
+    volatile int hopelessFailures;
 
     RemoteTable(String module, String table, Set<String> nodeNames) {
         this.module = module;

@@ -128,6 +128,31 @@ class LargeRepliesTest {
         }
     }
 
+    /** A snapshot larger than the subscriber accepts is not streamed again every refresh: retries back off. */
+    @Test
+    void aRefusedSnapshotIsRetriedWithAGrowingDelay() throws Exception {
+        try (var big = bigNode(NodeConfig.inMemory(), 0);
+                var app = new NetNode(
+                        "app-node",
+                        NodeConfig.inMemory(),
+                        0,
+                        c -> c.withMaxFrameBytes(FRAME)
+                                .withMaxReplyBytes(100_000)
+                                .withSubscriptionRefresh(java.time.Duration.ofMillis(20)))) {
+            app.t.node.load(Fixtures.mirror(big.address()));
+            NetNode.await("a first refusal", () -> attempts(app) >= 1);
+            Thread.sleep(1_500); // 75 refreshes: at most 7 attempts with the doubling delay (20 ms << n)
+            assertThat(attempts(app)).isLessThanOrEqualTo(8);
+            assertThat(PeerTest.synced(app)).isZero();
+        }
+    }
+
+    static int attempts(NetNode n) {
+        return n.server.peers().stats().values().stream()
+                .mapToInt(m -> (Integer) m.get("subscribeAttempts"))
+                .sum();
+    }
+
     static List<IntersticeValue> values(List<Row> rows) {
         return rows.stream().<IntersticeValue>map(Row::toValue).toList();
     }
