@@ -33,7 +33,11 @@ public final class Main implements Runnable {
     }
 
     public static int run(String... args) {
-        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+        // in the terminal's encoding (stdout.encoding), not the JVM's default
+        return run(
+                new PrintWriter(new java.io.OutputStreamWriter(System.out, System.out.charset()), true),
+                new PrintWriter(new java.io.OutputStreamWriter(System.err, System.err.charset()), true),
+                args);
     }
 
     /** Runs a command line with the given output streams; returns the exit code (0 ok, 1 failed, 2 usage). */

@@ -42,7 +42,6 @@ final class PeerLink {
 
     private record Delivery(RemoteTable table, Message message) {}
 
-    private final PeerNetwork net;
     private final NodeServer server;
     private final Node node;
     private final NetworkConfig cfg;
@@ -69,7 +68,6 @@ final class PeerLink {
     private final List<Thread> threads = new ArrayList<>();
 
     PeerLink(PeerNetwork net, String address) {
-        this.net = net;
         this.server = net.server();
         this.node = server.node();
         this.cfg = server.config();

@@ -642,10 +642,6 @@ final class Wal {
         private CompletableFuture<?>[] futures = new CompletableFuture<?>[256];
         private int size;
 
-        boolean isEmpty() {
-            return size == 0;
-        }
-
         void add(long lsn, CompletableFuture<?> f) {
             if (size == lsns.length) {
                 lsns = java.util.Arrays.copyOf(lsns, size * 2);

@@ -77,7 +77,6 @@ public class CompactionBenchmark {
     private long recordsBefore;
     private double cpuNanos;
     private long records;
-    private int invocations;
 
     @Setup(Level.Trial)
     public void setup() throws IOException {
@@ -129,7 +128,6 @@ public class CompactionBenchmark {
         long n = storage.stats().lastSnapshotLsn() - recordsBefore;
         cpuNanos += cpu;
         records += n;
-        invocations++;
     }
 
     @TearDown(Level.Iteration)

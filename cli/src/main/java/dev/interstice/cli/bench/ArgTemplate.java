@@ -171,11 +171,11 @@ public final class ArgTemplate implements ArgSource {
     static IntersticeValue number(BigDecimal v, IntersticeType.Kind kind, String where) {
         try {
             return switch (kind) {
-                case U8 -> IntersticeValue.u8(range(v, 0, 255, where).intValue());
-                case U32 -> IntersticeValue.u32(range(v, 0, 0xFFFF_FFFFL, where).longValue());
+                case U8 -> IntersticeValue.u8(range(v, 0, 255).intValue());
+                case U32 -> IntersticeValue.u32(range(v, 0, 0xFFFF_FFFFL).longValue());
                 case I32 ->
-                    IntersticeValue.i32(range(v, Integer.MIN_VALUE, Integer.MAX_VALUE, where)
-                            .intValue());
+                    IntersticeValue.i32(
+                            range(v, Integer.MIN_VALUE, Integer.MAX_VALUE).intValue());
                 case I64 -> IntersticeValue.i64(v.toBigIntegerExact().longValueExact());
                 case U64 -> {
                     BigInteger b = v.toBigIntegerExact();
@@ -194,7 +194,7 @@ public final class ArgTemplate implements ArgSource {
         }
     }
 
-    private static BigInteger range(BigDecimal v, long min, long max, String where) {
+    private static BigInteger range(BigDecimal v, long min, long max) {
         BigInteger b = v.toBigIntegerExact();
         if (b.compareTo(BigInteger.valueOf(min)) < 0 || b.compareTo(BigInteger.valueOf(max)) > 0)
             throw new ArithmeticException("out of range");
