@@ -78,139 +78,102 @@ public final class NodeClient implements AutoCloseable {
         }
 
         public Options withAdminToken(AdminToken t) {
-            return new Options(
-                    role,
-                    nodeId,
-                    nodeName,
-                    t,
-                    connectTimeout,
-                    handshakeTimeout,
-                    requestTimeout,
-                    maxFrameBytes,
-                    maxInFlight,
-                    listener,
-                    onClose,
-                    keepAlive,
-                    maxReplyBytes);
+            return with(b -> b.adminToken = t);
         }
 
         public Options withRequestTimeout(Duration d) {
-            return new Options(
-                    role,
-                    nodeId,
-                    nodeName,
-                    adminToken,
-                    connectTimeout,
-                    handshakeTimeout,
-                    d,
-                    maxFrameBytes,
-                    maxInFlight,
-                    listener,
-                    onClose,
-                    keepAlive,
-                    maxReplyBytes);
+            return with(b -> b.requestTimeout = d);
         }
 
+        /** Both the connect and the handshake timeout. */
         public Options withConnectTimeout(Duration d) {
-            return new Options(
-                    role,
-                    nodeId,
-                    nodeName,
-                    adminToken,
-                    d,
-                    d,
-                    requestTimeout,
-                    maxFrameBytes,
-                    maxInFlight,
-                    listener,
-                    onClose,
-                    keepAlive,
-                    maxReplyBytes);
+            return with(b -> {
+                b.connectTimeout = d;
+                b.handshakeTimeout = d;
+            });
         }
 
         public Options withMaxInFlight(int n) {
-            return new Options(
-                    role,
-                    nodeId,
-                    nodeName,
-                    adminToken,
-                    connectTimeout,
-                    handshakeTimeout,
-                    requestTimeout,
-                    maxFrameBytes,
-                    n,
-                    listener,
-                    onClose,
-                    keepAlive,
-                    maxReplyBytes);
+            return with(b -> b.maxInFlight = n);
         }
 
         public Options asPeer(String id, String name) {
-            return new Options(
-                    Message.Role.PEER,
-                    id,
-                    name,
-                    adminToken,
-                    connectTimeout,
-                    handshakeTimeout,
-                    requestTimeout,
-                    maxFrameBytes,
-                    maxInFlight,
-                    listener,
-                    onClose,
-                    keepAlive,
-                    maxReplyBytes);
+            return with(b -> {
+                b.role = Message.Role.PEER;
+                b.nodeId = id;
+                b.nodeName = name;
+            });
         }
 
         public Options withMaxReplyBytes(long n) {
-            return new Options(
-                    role,
-                    nodeId,
-                    nodeName,
-                    adminToken,
-                    connectTimeout,
-                    handshakeTimeout,
-                    requestTimeout,
-                    maxFrameBytes,
-                    maxInFlight,
-                    listener,
-                    onClose,
-                    keepAlive,
-                    n);
+            return with(b -> b.maxReplyBytes = n);
         }
 
         public Options withListener(Consumer<Message> l, Consumer<String> closed) {
-            return new Options(
-                    role,
-                    nodeId,
-                    nodeName,
-                    adminToken,
-                    connectTimeout,
-                    handshakeTimeout,
-                    requestTimeout,
-                    maxFrameBytes,
-                    maxInFlight,
-                    l,
-                    closed,
-                    keepAlive,
-                    maxReplyBytes);
+            return with(b -> {
+                b.listener = l;
+                b.onClose = closed;
+            });
         }
 
         public Options withKeepAlive(Duration d) {
-            return new Options(
-                    role,
-                    nodeId,
-                    nodeName,
-                    adminToken,
-                    connectTimeout,
-                    handshakeTimeout,
-                    requestTimeout,
-                    maxFrameBytes,
-                    maxInFlight,
-                    listener,
-                    onClose,
-                    d,
-                    maxReplyBytes);
+            return with(b -> b.keepAlive = d);
+        }
+
+        /** A copy with the fields {@code change} sets: one place names every component, not one per wither. */
+        private Options with(Consumer<Copy> change) {
+            var c = new Copy(this);
+            change.accept(c);
+            return c.build();
+        }
+
+        private static final class Copy {
+            Message.Role role;
+            String nodeId;
+            String nodeName;
+            AdminToken adminToken;
+            Duration connectTimeout;
+            Duration handshakeTimeout;
+            Duration requestTimeout;
+            int maxFrameBytes;
+            int maxInFlight;
+            Consumer<Message> listener;
+            Consumer<String> onClose;
+            Duration keepAlive;
+            long maxReplyBytes;
+
+            Copy(Options o) {
+                role = o.role;
+                nodeId = o.nodeId;
+                nodeName = o.nodeName;
+                adminToken = o.adminToken;
+                connectTimeout = o.connectTimeout;
+                handshakeTimeout = o.handshakeTimeout;
+                requestTimeout = o.requestTimeout;
+                maxFrameBytes = o.maxFrameBytes;
+                maxInFlight = o.maxInFlight;
+                listener = o.listener;
+                onClose = o.onClose;
+                keepAlive = o.keepAlive;
+                maxReplyBytes = o.maxReplyBytes;
+            }
+
+            Options build() {
+                return new Options(
+                        role,
+                        nodeId,
+                        nodeName,
+                        adminToken,
+                        connectTimeout,
+                        handshakeTimeout,
+                        requestTimeout,
+                        maxFrameBytes,
+                        maxInFlight,
+                        listener,
+                        onClose,
+                        keepAlive,
+                        maxReplyBytes);
+            }
         }
     }
 
