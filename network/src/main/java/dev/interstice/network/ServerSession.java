@@ -523,8 +523,7 @@ final class ServerSession implements TableStreams.Sink {
                 yield new Message.SchemaResult(s.id(), node.publicSchema(server.nodeName(), server.address()));
             }
             case Message.GetRows r -> {
-                List<byte[]> rows = holdRows(
-                        admin ? node.encodedRows(r.module(), r.table()) : node.publicRows(r.module(), r.table()));
+                List<byte[]> rows = readRows(r.module(), r.table());
                 // answer once the state read is durable: a crash must not take back what a reader saw
                 node.whenDurable(server.streams().horizon())
                         .whenComplete((ok, failure) -> reply(
@@ -556,10 +555,7 @@ final class ServerSession implements TableStreams.Sink {
                                 s.epoch(),
                                 s.afterSeq(),
                                 () -> checkReadable(s.module(), s.table()),
-                                () -> holdRows(
-                                        admin
-                                                ? node.encodedRows(s.module(), s.table())
-                                                : node.publicRows(s.module(), s.table())));
+                                () -> readRows(s.module(), s.table()));
                 yield null; // the stream queued the reply
             }
             case Message.Unsubscribe u -> {
@@ -593,6 +589,11 @@ final class ServerSession implements TableStreams.Sink {
                 ? failure.getCause()
                 : failure;
         return t instanceof RuntimeException r ? r : new IllegalStateException(t.toString(), t);
+    }
+
+    /** The table's rows as this connection may see them (admin: any table; others: public ones), held for a reply. */
+    private List<byte[]> readRows(String module, String table) {
+        return holdRows(admin ? node.encodedRows(module, table) : node.publicRows(module, table));
     }
 
     private void checkReadable(String module, String table) {
