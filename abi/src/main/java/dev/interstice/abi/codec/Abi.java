@@ -79,7 +79,7 @@ public final class Abi {
     }
 
     /** Reads an enum discriminant and checks it is at most {@code max}. */
-    private static int readTag(PostcardReader r, String type, int max) {
+    static int readTag(PostcardReader r, String type, int max) {
         int at = r.mark();
         int tag = r.readVarU32(type + " discriminant");
         if (tag < 0 || tag > max) throw unknownTag(r, at, type, tag);
@@ -868,20 +868,20 @@ public final class Abi {
                 writeIndexQuery(w, x.query());
             }
             case HostCall.Privileged x -> w.writeU8(privilegedTag(x.authority()));
+            case HostCall.File x -> w.writeRaw(AuthorityCodec.encodeHostCall(x.call()));
+            case HostCall.Module x -> w.writeRaw(AuthorityCodec.encodeHostCall(x.call()));
+            case HostCall.Network x -> w.writeRaw(AuthorityCodec.encodeHostCall(x.call()));
             case HostCall.CurrentNodeId x -> w.writeU8(11);
         }
     }
 
     private static final HostCall.CurrentNodeId CURRENT_NODE_ID = new HostCall.CurrentNodeId();
-    private static final HostCall.Privileged[] PRIVILEGED = {
-        new HostCall.Privileged(Authority.GPU), new HostCall.Privileged(Authority.AUDIO),
-        new HostCall.Privileged(Authority.FILE), new HostCall.Privileged(Authority.MODULE),
-        new HostCall.Privileged(Authority.NETWORK),
-    };
+    private static final HostCall.Privileged GPU = new HostCall.Privileged(Authority.GPU);
+    private static final HostCall.Privileged AUDIO = new HostCall.Privileged(Authority.AUDIO);
 
     /**
-     * Reads a HostCall. For Gpu/Audio/File/Module/Network only the discriminant is consumed and a
-     * {@link HostCall.Privileged} returned; the payload stays unread.
+     * Reads a HostCall. For Gpu/Audio only the discriminant is consumed and a {@link HostCall.Privileged} returned;
+     * the payload stays unread. File, Module and Network calls are decoded whole ({@link AuthorityCodec}).
      */
     public static HostCall readHostCall(PostcardReader r) {
         int tag = readTag(r, "HostCall", 11);
@@ -914,18 +914,30 @@ public final class Abi {
                 String field = r.readString();
                 return new HostCall.TableIndexScan(module, table, field, readIndexQuery(r));
             }
-            case 11 -> {
-                return CURRENT_NODE_ID;
+            case 6 -> {
+                return GPU;
+            }
+            case 7 -> {
+                return AUDIO;
+            }
+            case 8 -> {
+                return new HostCall.File(AuthorityCodec.readFileCall(r));
+            }
+            case 9 -> {
+                return new HostCall.Module(AuthorityCodec.readModuleCall(r));
+            }
+            case 10 -> {
+                return new HostCall.Network(AuthorityCodec.readNetworkCall(r));
             }
             default -> {
-                return PRIVILEGED[tag - 6];
+                return CURRENT_NODE_ID;
             }
         }
     }
 
     /**
-     * Decodes a whole host-call buffer: like {@link #readHostCall}, and for non-privileged calls also requires that
-     * no bytes follow.
+     * Decodes a whole host-call buffer: like {@link #readHostCall}, and except for Gpu/Audio calls (whose payload is not
+     * read) also requires that no bytes follow.
      */
     public static HostCall decodeHostCall(byte[] b, int off, int len) {
         var r = new PostcardReader(b, off, len);

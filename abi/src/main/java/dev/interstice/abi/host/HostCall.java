@@ -25,9 +25,18 @@ public sealed interface HostCall {
 
     record TableIndexScan(Selection module, String table, String field, IndexQuery query) implements HostCall {}
 
+    /** A call to the File authority (discriminant 8). */
+    record File(FileCall call) implements HostCall {}
+
+    /** A call to the Module authority (discriminant 9). */
+    record Module(ModuleCall call) implements HostCall {}
+
+    /** A call to the Network authority (discriminant 10). */
+    record Network(NetworkCall call) implements HostCall {}
+
     /**
-     * A device or privileged call (Gpu, Audio, File, Module, Network). Its payload is not decoded: this node answers
-     * with the matching response enum's error variant until those authorities are implemented.
+     * A device call (Gpu 6, Audio 7). Its payload is not decoded: this node answers with the matching response enum's
+     * error variant until those authorities are implemented.
      */
     record Privileged(Authority authority) implements HostCall {}
 

@@ -343,8 +343,19 @@ final class AbiArbitraries {
         list.add(Combinators.combine(selections(), names(), keys()).as(HostCall.TableGetByPrimaryKey::new));
         list.add(Combinators.combine(selections(), names(), names(), indexQueries())
                 .as(HostCall.TableIndexScan::new));
-        list.add(Arbitraries.of(Authority.GPU, Authority.AUDIO, Authority.FILE, Authority.MODULE, Authority.NETWORK)
-                .map(HostCall.Privileged::new));
+        list.add(Arbitraries.of(Authority.GPU, Authority.AUDIO).map(HostCall.Privileged::new));
+        // authority calls without byte arrays (records holding arrays compare by identity)
+        list.add(names().map(p -> new HostCall.File(new dev.interstice.abi.host.FileCall.ReadFile(p))));
+        list.add(Combinators.combine(names(), names(), Arbitraries.of(true, false))
+                .as((a, b, rec) -> new HostCall.File(new dev.interstice.abi.host.FileCall.Copy(a, b, rec))));
+        list.add(Combinators.combine(selections(), names())
+                .as((n, m) -> new HostCall.Module(new dev.interstice.abi.host.ModuleCall.Unload(n, m))));
+        list.add(Combinators.combine(
+                        names(), Arbitraries.integers().between(0, 65535), Arbitraries.of(true, false), names())
+                .as((ip, port, tls, sni) ->
+                        new HostCall.Network(new dev.interstice.abi.host.NetworkCall.TcpConnect(ip, port, tls, sni))));
+        list.add(Arbitraries.longs()
+                .map(h -> new HostCall.Network(new dev.interstice.abi.host.NetworkCall.TcpClose(h))));
         list.add(Arbitraries.just(new HostCall.CurrentNodeId()));
         return Arbitraries.oneOf(list);
     }

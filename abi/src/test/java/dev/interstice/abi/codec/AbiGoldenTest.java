@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.interstice.abi.host.HostCall;
 import dev.interstice.abi.schema.Authority;
+import dev.interstice.abi.schema.Selection;
 import dev.interstice.abi.value.IndexKey;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
@@ -125,13 +126,15 @@ class AbiGoldenTest {
     @Test
     void hostCallEveryVariant() {
         for (var v : GoldenJson.vectors("host_call")) hostCall(Hex.str(v.bytes()), GoldenJson.hostCall(v.value()));
-        // Privileged (this node's own encoding: only the discriminant). Gpu = 6, Audio = 7, File = 8, Module = 9,
-        // Network = 10.
+        // Device calls (this node's own encoding: only the discriminant). Gpu = 6, Audio = 7.
         hostCall("06", new HostCall.Privileged(Authority.GPU));
         hostCall("07", new HostCall.Privileged(Authority.AUDIO));
-        hostCall("08", new HostCall.Privileged(Authority.FILE));
-        hostCall("09", new HostCall.Privileged(Authority.MODULE));
-        hostCall("0A", new HostCall.Privileged(Authority.NETWORK));
+        // File = 8 (ReadFile 0 {path "a"}), Module = 9 (Remove 2 {Other("n"), "m"}), Network = 10 (TcpClose 3 {7}).
+        hostCall("08 00 01 61", new HostCall.File(new dev.interstice.abi.host.FileCall.ReadFile("a")));
+        hostCall(
+                "09 02 01 01 6E 01 6D",
+                new HostCall.Module(new dev.interstice.abi.host.ModuleCall.Remove(Selection.other("n"), "m")));
+        hostCall("0A 03 07", new HostCall.Network(new dev.interstice.abi.host.NetworkCall.TcpClose(7)));
         assertThatThrownBy(() -> Abi.writeHostCall(new PostcardWriter(), new HostCall.Privileged(Authority.INPUT)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -144,9 +147,12 @@ class AbiGoldenTest {
         assertThat(Abi.readHostCall(r)).isEqualTo(new HostCall.Privileged(Authority.AUDIO));
         assertThat(r.position()).isEqualTo(1);
         assertThat(Abi.decodeHostCall(b, 0, b.length)).isEqualTo(new HostCall.Privileged(Authority.AUDIO));
-        // HostCall::Module(ModuleCall::Unload{node_selection Current, module_name "m"}): 09 01 00 01 6D
+        // HostCall::Module(ModuleCall::Unload{node_selection Current, module_name "m"}) is decoded whole
         assertThat(Abi.decodeHostCall(bytes("09 01 00 01 6D"), 0, 5))
-                .isEqualTo(new HostCall.Privileged(Authority.MODULE));
+                .isEqualTo(new HostCall.Module(new dev.interstice.abi.host.ModuleCall.Unload(Selection.CURRENT, "m")));
+        assertThatThrownBy(() -> Abi.decodeHostCall(bytes("09 01 00 01 6D 00"), 0, 6))
+                .isInstanceOf(AbiDecodeException.class)
+                .hasMessageContaining("trailing");
         // Non-privileged calls must be consumed exactly by decodeHostCall.
         assertThatThrownBy(() -> Abi.decodeHostCall(bytes("0B 00"), 0, 2))
                 .isInstanceOf(AbiDecodeException.class)

@@ -147,8 +147,8 @@ class UpstreamBytesTest {
         assertThat(Abi.decodeHostCall(bytes("07 00 80 F7 02 02 E0 03"), 0, 8))
                 .isEqualTo(new HostCall.Privileged(Authority.AUDIO));
         assertThat(Abi.decodeHostCall(bytes("0A 04 07 30 2E 30 2E 30 2E 30 00"), 0, 11))
-                .isEqualTo(new HostCall.Privileged(Authority.NETWORK));
+                .isEqualTo(new HostCall.Network(new dev.interstice.abi.host.NetworkCall.UdpBind("0.0.0.0", 0)));
         assertThat(Abi.decodeHostCall(bytes("09 01 00 01 78"), 0, 5))
-                .isEqualTo(new HostCall.Privileged(Authority.MODULE));
+                .isEqualTo(new HostCall.Module(new dev.interstice.abi.host.ModuleCall.Unload(Selection.CURRENT, "x")));
     }
 }

@@ -42,6 +42,7 @@ public final class Executor {
     private final NodeServices services;
     private final PostcardWriter argWriter = new PostcardWriter(1024);
     private final ArrayDeque<Job> jobs = new ArrayDeque<>();
+    private final Effects effects;
     private long lastTxId;
     private long lastTimestamp;
     private long lastScheduleSeq;
@@ -71,6 +72,12 @@ public final class Executor {
         this.services = services;
         this.lastTxId = lastTxId;
         this.lastScheduleSeq = lastScheduleSeq;
+        this.effects = new Effects(commitLog);
+    }
+
+    /** Stops running committed transactions' effects (the node is closing). */
+    public void close() {
+        effects.close();
     }
 
     public ModuleRegistry modules() {
@@ -352,6 +359,7 @@ public final class Executor {
                 }
             });
         }
+        effects.submit(horizonLsn, inv.afterCommit());
         return new CallResult(tx.id(), lsn);
     }
 

@@ -4,13 +4,14 @@ import dev.interstice.runtime.tx.Transaction;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A transaction plus the effects that wait for its commit (schedules, calls to other nodes). */
+/** A transaction plus the effects that wait for its commit (schedules, calls to other nodes, authority effects). */
 public final class Invocation {
     public record ScheduleRequest(String module, String reducer, long delayMs) {}
 
     private final Transaction tx;
     private final List<ScheduleRequest> schedules = new ArrayList<>();
     private final List<RemoteCall> remoteCalls = new ArrayList<>();
+    private final List<Runnable> afterCommit = new ArrayList<>();
 
     Invocation(Transaction tx) {
         this.tx = tx;
@@ -34,5 +35,17 @@ public final class Invocation {
 
     List<RemoteCall> remoteCalls() {
         return remoteCalls;
+    }
+
+    /**
+     * An effect on the world outside the node's tables (load a module, send bytes): it runs only if this transaction
+     * commits, once it is durable, in commit order, off the execution lock. Dropped with the transaction otherwise.
+     */
+    public void afterCommit(Runnable effect) {
+        afterCommit.add(effect);
+    }
+
+    List<Runnable> afterCommit() {
+        return afterCommit;
     }
 }

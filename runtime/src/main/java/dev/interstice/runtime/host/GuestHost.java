@@ -9,6 +9,7 @@ import dev.interstice.abi.host.HostCall;
 import dev.interstice.abi.schema.Selection;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
+import dev.interstice.runtime.authority.Authorities;
 import dev.interstice.runtime.engine.GuestInstance;
 import dev.interstice.runtime.engine.GuestMemoryException;
 import dev.interstice.runtime.exec.CallException;
@@ -38,6 +39,7 @@ public final class GuestHost implements FrameHost {
     private static final byte[] OK_SOME_PREFIX = Responses.optionalRowOk(new byte[0]);
 
     private final Executor executor;
+    private final Authorities authorities;
     private final LoadedModule module;
     private final PostcardWriter out = new PostcardWriter(256);
     private Frame frame;
@@ -51,8 +53,9 @@ public final class GuestHost implements FrameHost {
 
     private byte[][] ownNames;
 
-    public GuestHost(Executor executor, LoadedModule module) {
+    public GuestHost(Executor executor, Authorities authorities, LoadedModule module) {
         this.executor = executor;
+        this.authorities = authorities;
         this.module = module;
     }
 
@@ -311,6 +314,9 @@ public final class GuestHost implements FrameHost {
             }
             case HostCall.CurrentNodeId c ->
                 Responses.nodeId(executor.services().nodeId());
+            case HostCall.File c -> authorities.file(f, c.call());
+            case HostCall.Module c -> authorities.module(f, c.call());
+            case HostCall.Network c -> authorities.network(f, c.call());
             case HostCall.Privileged p ->
                 Responses.privilegedError(
                         p.authority(),

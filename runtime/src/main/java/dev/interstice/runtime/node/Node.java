@@ -7,6 +7,7 @@ import dev.interstice.abi.schema.SubscriptionEvent;
 import dev.interstice.abi.schema.Visibility;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
+import dev.interstice.runtime.authority.Authorities;
 import dev.interstice.runtime.engine.WasmEngine;
 import dev.interstice.runtime.exec.Ack;
 import dev.interstice.runtime.exec.CallException;
@@ -53,6 +54,7 @@ public final class Node implements AutoCloseable {
     private final CommitLog commitLog;
     private final Scheduler scheduler;
     private final Executor executor;
+    private final Authorities authorities;
     private final long idHash;
     private volatile boolean closed;
 
@@ -81,6 +83,7 @@ public final class Node implements AutoCloseable {
         }
         for (LoadedModule m : restored) registry.add(m);
         schedules.forEach(scheduler::add);
+        this.authorities = new Authorities(config.authorities(), executor);
     }
 
     /**
@@ -110,7 +113,7 @@ public final class Node implements AutoCloseable {
                 restored.add(loader.load(
                         name,
                         meta.moduleCode(name),
-                        lm -> new GuestHost(hostRef[0].executor, lm),
+                        lm -> new GuestHost(hostRef[0].executor, hostRef[0].authorities, lm),
                         new DescribeHost(name, config.logSink()::log, config.maxLogLineBytes())));
             }
             if (config.dataDir() != null) {
@@ -136,6 +139,11 @@ public final class Node implements AutoCloseable {
 
     public String id() {
         return meta.nodeId();
+    }
+
+    /** Which authorities this node offers and which module holds each. */
+    public Authorities authorities() {
+        return authorities;
     }
 
     /** What {@link #publish} did: the module now loaded, and whether (and how) it replaced a loaded version. */
@@ -245,7 +253,7 @@ public final class Node implements AutoCloseable {
         return loader.load(
                 label,
                 wasm,
-                lm -> new GuestHost(executor, lm),
+                lm -> new GuestHost(executor, authorities, lm),
                 new DescribeHost(label, config.logSink()::log, config.maxLogLineBytes()));
     }
 
@@ -581,6 +589,8 @@ public final class Node implements AutoCloseable {
         if (closed) return;
         closed = true;
         scheduler.close();
+        authorities.close();
+        executor.close();
         executor.exclusive(() -> {
             if (storage != null) storage.close();
             return null;
@@ -592,6 +602,7 @@ public final class Node implements AutoCloseable {
 
     /** Refuses a module that cannot join the loaded ones ({@code replacing}: the version it replaces, or null). */
     private void checkRegistrable(LoadedModule m, LoadedModule replacing) {
+        authorities.checkOffered(m.schema());
         if (replacing == null && registry.get(m.name()) != null)
             throw new ModuleException(
                     ModuleException.Kind.CONFLICT,

@@ -1,5 +1,6 @@
 package dev.interstice.runtime.node;
 
+import dev.interstice.runtime.authority.AuthorityConfig;
 import dev.interstice.runtime.engine.EngineConfig;
 import dev.interstice.runtime.exec.Ack;
 import java.nio.file.Path;
@@ -9,7 +10,8 @@ import java.util.function.LongSupplier;
  * How to open a node. {@code dataDir} null means nothing is kept on disk. {@code nodeId} null means: the id stored in
  * the data directory, or a new random one. {@code clock} gives transaction timestamps (tests pin it for replay).
  * {@code ack}: when reducer calls are acknowledged by default; {@code salvage}: see {@link #withSalvage};
- * {@code maxLogLineBytes}: see {@link #withMaxLogLineBytes}.
+ * {@code maxLogLineBytes}: see {@link #withMaxLogLineBytes}; {@code authorities}: which authorities the node offers
+ * and how far they reach (default {@link AuthorityConfig#headless()}).
  */
 public record NodeConfig(
         Path dataDir,
@@ -19,7 +21,8 @@ public record NodeConfig(
         GuestLogSink logSink,
         Ack ack,
         boolean salvage,
-        int maxLogLineBytes) {
+        int maxLogLineBytes,
+        AuthorityConfig authorities) {
 
     /** Default bound of one guest log line: longer lines are cut (and say how many bytes were cut). */
     public static final int DEFAULT_MAX_LOG_LINE_BYTES = 4096;
@@ -33,7 +36,8 @@ public record NodeConfig(
                 GuestLogSink.slf4j(),
                 Ack.DURABLE,
                 false,
-                DEFAULT_MAX_LOG_LINE_BYTES);
+                DEFAULT_MAX_LOG_LINE_BYTES,
+                AuthorityConfig.headless());
     }
 
     public static NodeConfig at(Path dataDir) {
@@ -41,38 +45,43 @@ public record NodeConfig(
     }
 
     public NodeConfig withDataDir(Path dir) {
-        return new NodeConfig(dir, nodeId, engine, clock, logSink, ack, salvage, maxLogLineBytes);
+        return new NodeConfig(dir, nodeId, engine, clock, logSink, ack, salvage, maxLogLineBytes, authorities);
     }
 
     public NodeConfig withNodeId(String id) {
-        return new NodeConfig(dataDir, id, engine, clock, logSink, ack, salvage, maxLogLineBytes);
+        return new NodeConfig(dataDir, id, engine, clock, logSink, ack, salvage, maxLogLineBytes, authorities);
     }
 
     public NodeConfig withEngine(EngineConfig e) {
-        return new NodeConfig(dataDir, nodeId, e, clock, logSink, ack, salvage, maxLogLineBytes);
+        return new NodeConfig(dataDir, nodeId, e, clock, logSink, ack, salvage, maxLogLineBytes, authorities);
     }
 
     public NodeConfig withClock(LongSupplier c) {
-        return new NodeConfig(dataDir, nodeId, engine, c, logSink, ack, salvage, maxLogLineBytes);
+        return new NodeConfig(dataDir, nodeId, engine, c, logSink, ack, salvage, maxLogLineBytes, authorities);
     }
 
     public NodeConfig withLogSink(GuestLogSink s) {
-        return new NodeConfig(dataDir, nodeId, engine, clock, s, ack, salvage, maxLogLineBytes);
+        return new NodeConfig(dataDir, nodeId, engine, clock, s, ack, salvage, maxLogLineBytes, authorities);
     }
 
     /** The default acknowledgement of reducer calls (each call may override it). */
     public NodeConfig withAck(Ack a) {
-        return new NodeConfig(dataDir, nodeId, engine, clock, logSink, a, salvage, maxLogLineBytes);
+        return new NodeConfig(dataDir, nodeId, engine, clock, logSink, a, salvage, maxLogLineBytes, authorities);
     }
 
     /** Start even if the log is damaged before its tail, dropping everything from the damage on (reported). */
     public NodeConfig withSalvage(boolean s) {
-        return new NodeConfig(dataDir, nodeId, engine, clock, logSink, ack, s, maxLogLineBytes);
+        return new NodeConfig(dataDir, nodeId, engine, clock, logSink, ack, s, maxLogLineBytes, authorities);
     }
 
     /** Guest log lines longer than this many bytes are cut to it (at a character boundary) and end with how much was cut. */
     public NodeConfig withMaxLogLineBytes(int n) {
         if (n < 1) throw new IllegalArgumentException("maxLogLineBytes must be at least 1, not " + n);
-        return new NodeConfig(dataDir, nodeId, engine, clock, logSink, ack, salvage, n);
+        return new NodeConfig(dataDir, nodeId, engine, clock, logSink, ack, salvage, n, authorities);
+    }
+
+    /** Which authorities the node offers, its file root and network policy. */
+    public NodeConfig withAuthorities(AuthorityConfig a) {
+        return new NodeConfig(dataDir, nodeId, engine, clock, logSink, ack, salvage, maxLogLineBytes, a);
     }
 }
