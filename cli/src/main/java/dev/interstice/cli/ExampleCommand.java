@@ -151,6 +151,7 @@ final class ExampleCommand implements Callable<Integer> {
             var out = spec.commandLine().getOut();
             out.println("example '" + name + "': node '" + nodeName + "' (" + node.id() + ") listening on "
                     + server.address() + " with module " + schema.name() + " " + schema.version());
+            out.println(node.authorities().summary());
             out.println(
                     "reducers: " + schema.reducers().stream().map(r -> r.name()).toList() + ", queries: "
                             + schema.queries().stream().map(q -> q.name()).toList());

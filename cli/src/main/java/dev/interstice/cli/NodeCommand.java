@@ -8,6 +8,7 @@ import dev.interstice.network.NetworkConfig;
 import dev.interstice.network.NetworkException;
 import dev.interstice.network.NodeClient;
 import dev.interstice.network.NodeServer;
+import dev.interstice.network.wire.Message;
 import dev.interstice.runtime.node.Node;
 import dev.interstice.runtime.node.NodeConfig;
 import dev.interstice.storage.StorageCorruptionException;
@@ -264,10 +265,30 @@ final class NodeCommand implements Runnable {
                             + m.reducers().size() + " reducers, " + m.queries().size() + " queries, tables "
                             + SchemaToml.names(
                                     m.tables().stream().map(t -> t.name()).toList()));
+                printAuthorities(o, c);
             } catch (NetworkException n) {
                 o.println("status:    offline (" + n.getMessage() + ")");
             }
             return 0;
+        }
+
+        /** Which authorities the node offers and which module holds each (nodes before protocol 1.2 cannot say). */
+        private static void printAuthorities(PrintWriter o, NodeClient c) {
+            List<Message.AuthorityStatus> all;
+            try {
+                all = c.authorities();
+            } catch (NetworkException old) {
+                o.println("authorities: (this node does not report them: " + old.getMessage() + ")");
+                return;
+            }
+            o.println("authorities:");
+            for (Message.AuthorityStatus a : all) {
+                String name = a.authority().name().charAt(0)
+                        + a.authority().name().substring(1).toLowerCase(java.util.Locale.ROOT);
+                o.println("  " + String.format("%-8s", name) + " "
+                        + (a.offered() ? (a.holder().isEmpty() ? "free" : "held by " + a.holder()) + "; " : "")
+                        + a.detail());
+            }
         }
     }
 
@@ -353,6 +374,7 @@ final class NodeCommand implements Runnable {
             try {
                 out().println("node '" + e.name() + "' (" + node.id() + ") listening on " + e.address() + " with "
                         + node.modules().size() + " module(s); press Ctrl+C to stop");
+                out().println(node.authorities().summary());
                 out().flush();
                 stop.await();
             } finally {

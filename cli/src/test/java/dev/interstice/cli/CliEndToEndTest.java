@@ -165,7 +165,10 @@ class CliEndToEndTest {
         assertThat(run("node", "show", t.node.id()).ok().out())
                 .as("by id once seen")
                 .contains("online")
-                .contains("bank 0.1.0");
+                .contains("bank 0.1.0")
+                .contains("authorities:")
+                .contains("Network  free; loopback only")
+                .contains("Gpu      not offered (needs a display)");
         run("node", "rename", "bank", "money").ok();
         run("node", "ping", "money").ok();
         assertThat(run("node", "ping", "bank").fails(1).err())

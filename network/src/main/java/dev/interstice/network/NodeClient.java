@@ -602,6 +602,11 @@ public final class NodeClient implements AutoCloseable {
                 .value();
     }
 
+    /** The node's authorities: offered or not, holders, reach (nodes older than protocol 1.2 answer an error). */
+    public List<Message.AuthorityStatus> authorities() {
+        return expect(request(Message.GetInfo::new), Message.Info.class).authorities();
+    }
+
     /** The node's schema: every module with {@code full} (admin only), else the public view. */
     public NodeSchema schema(boolean full) {
         return expect(request(id -> new Message.GetSchema(id, full)), Message.SchemaResult.class)

@@ -485,6 +485,23 @@ final class ServerSession implements TableStreams.Sink {
         return isPeer() ? new CallContext(hello.nodeId(), callerModule) : CLIENT_CALLER;
     }
 
+    /** Every authority: offered or not, its holder (a private module's name for admins only), how far it reaches. */
+    private List<Message.AuthorityStatus> authorityStatuses() {
+        var a = node.authorities();
+        var out = new java.util.ArrayList<Message.AuthorityStatus>();
+        for (var authority : dev.interstice.abi.schema.Authority.values()) {
+            String holder = a.holder(authority)
+                    .filter(m -> admin
+                            || node.schema(m)
+                                    .map(s -> s.visibility() == dev.interstice.abi.schema.Visibility.PUBLIC)
+                                    .orElse(false))
+                    .orElse("");
+            out.add(new Message.AuthorityStatus(
+                    authority, a.config().offers(authority), holder, a.describe(authority)));
+        }
+        return out;
+    }
+
     /** Handles one request; {@code rowsWritten} (rows requests): to run once their reply is written. */
     private Message.Reply handle(Message.Request req, Runnable rowsWritten) {
         return switch (req) {
@@ -522,6 +539,7 @@ final class ServerSession implements TableStreams.Sink {
                 }
                 yield new Message.SchemaResult(s.id(), node.publicSchema(server.nodeName(), server.address()));
             }
+            case Message.GetInfo i -> new Message.Info(i.id(), authorityStatuses());
             case Message.GetRows r -> {
                 List<byte[]> rows = readRows(r.module(), r.table());
                 // answer once the state read is durable: a crash must not take back what a reader saw

@@ -33,6 +33,11 @@ class MessageCodecTest {
                 new Message.Call(-1, "m", "r", "caller", true, List.of(u64(-1), str("é"))),
                 new Message.Query(7, "m", "q", "", List.of()),
                 new Message.GetSchema(8, true),
+                new Message.GetInfo(81),
+                new Message.Info(
+                        82,
+                        List.of(new Message.AuthorityStatus(
+                                dev.interstice.abi.schema.Authority.FILE, true, "notes", "offered"))),
                 new Message.GetRows(9, "m", "t"),
                 new Message.Publish(10, "x.wasm", B, true),
                 new Message.Remove(11, "m"),

@@ -136,6 +136,13 @@ public sealed interface Message {
         }
     }
 
+    /** What the node offers: its authorities and who holds them (since protocol 1.2). */
+    record GetInfo(long id) implements Request {
+        public int type() {
+            return 25;
+        }
+    }
+
     /**
      * Streams a table's committed changes. The subscription id is this request's id. {@code epoch}/{@code afterSeq}:
      * the last event already seen (empty epoch: none); the node resumes after it or sends a snapshot.
@@ -213,6 +220,24 @@ public sealed interface Message {
 
         public int type() {
             return 36;
+        }
+    }
+
+    /**
+     * One authority on a node: whether the node offers it, the module holding it (empty: none, or a private module
+     * and the asker is not admin) and a line saying how far it reaches (e.g. the network policy).
+     */
+    record AuthorityStatus(
+            dev.interstice.abi.schema.Authority authority, boolean offered, String holder, String detail) {}
+
+    /** Answer to {@link GetInfo}: every authority, in the ABI's order. */
+    record Info(long id, List<AuthorityStatus> authorities) implements Reply {
+        public Info {
+            authorities = List.copyOf(authorities);
+        }
+
+        public int type() {
+            return 45;
         }
     }
 

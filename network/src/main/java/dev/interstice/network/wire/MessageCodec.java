@@ -22,7 +22,7 @@ public final class MessageCodec {
     /** Protocol version spoken by this implementation. A peer with another major version is refused. */
     public static final int MAJOR = 1;
 
-    public static final int MINOR = 1;
+    public static final int MINOR = 2;
     /** The first minor version whose receivers reassemble {@link Message.Part}s. */
     public static final int PARTS_SINCE_MINOR = 1;
     /** First field of {@link Message.Hello}: tells an Interstice node from anything else that connects. */
@@ -68,6 +68,7 @@ public final class MessageCodec {
                 w.writeString(x.callerModule());
                 values(w, x.args());
             }
+            case Message.GetInfo x -> w.writeVarU64(x.id());
             case Message.GetSchema x -> {
                 w.writeVarU64(x.id());
                 w.writeBool(x.full());
@@ -138,6 +139,16 @@ public final class MessageCodec {
                 w.writeBool(x.replaced());
             }
             case Message.Subscribed x -> rows(w, x);
+            case Message.Info x -> {
+                w.writeVarU64(x.id());
+                w.writeVarUsize(x.authorities().size());
+                for (Message.AuthorityStatus a : x.authorities()) {
+                    w.writeU8(a.authority().ordinal());
+                    w.writeBool(a.offered());
+                    w.writeString(a.holder());
+                    w.writeString(a.detail());
+                }
+            }
         }
     }
 
@@ -246,6 +257,8 @@ public final class MessageCodec {
                             r.readBool());
                 case 38 ->
                     new Message.Subscribed(r.readVarU64(), r.readBool(), r.readString(), r.readVarU64(), byteList(r));
+                case 25 -> new Message.GetInfo(r.readVarU64());
+                case 45 -> new Message.Info(r.readVarU64(), authorityStatuses(r));
                 case 39 -> new Message.Part(r.readVarU64(), r.readBool(), bytes(r));
                 case 50 ->
                     new Message.TableEvent(
@@ -335,6 +348,18 @@ public final class MessageCodec {
         if (tag == 0) return null;
         if (tag != 1) throw new ProtocolException("bad option tag " + tag);
         return bytes(r);
+    }
+
+    private static List<Message.AuthorityStatus> authorityStatuses(PostcardReader r) {
+        int n = r.readVarUsize();
+        var out = new ArrayList<Message.AuthorityStatus>(Math.min(n, 16));
+        var all = dev.interstice.abi.schema.Authority.values();
+        for (int i = 0; i < n; i++) {
+            int a = r.readU8();
+            if (a >= all.length) throw new IllegalArgumentException("unknown authority " + a);
+            out.add(new Message.AuthorityStatus(all[a], r.readBool(), r.readString(), r.readString()));
+        }
+        return out;
     }
 
     private static List<byte[]> byteList(PostcardReader r) {

@@ -61,9 +61,37 @@ public final class Authorities implements AutoCloseable {
         return s.isEmpty() ? "none" : s;
     }
 
+    /** One line for start-up: what is offered (with its reach) and what is not. */
+    public String summary() {
+        var offered = new java.util.ArrayList<String>();
+        var not = new java.util.ArrayList<String>();
+        for (Authority a : Authority.values()) {
+            if (!config.offers(a)) not.add(name(a));
+            else if (a == Authority.NETWORK) offered.add(name(a) + " (" + describe(a) + ")");
+            else offered.add(name(a));
+        }
+        return "authorities offered: " + (offered.isEmpty() ? "none" : String.join(", ", offered))
+                + (not.isEmpty() ? "; not offered: " + String.join(", ", not) : "");
+    }
+
     /** An authority's name as users write it: {@code File}, {@code Gpu}. */
     public static String name(Authority a) {
         return a.name().charAt(0) + a.name().substring(1).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** One line on how far {@code a} reaches on this node (shown by {@code node show} and at start-up). */
+    public String describe(Authority a) {
+        if (!config.offers(a))
+            return a == Authority.GPU || a == Authority.INPUT || a == Authority.AUDIO
+                    ? "not offered (needs a display)"
+                    : "not offered (turned off in the node's configuration)";
+        return switch (a) {
+            case NETWORK ->
+                config.network().egressLoopbackOnly() && config.network().listenLoopbackOnly()
+                        ? "loopback only"
+                        : "beyond loopback (see the node's network policy)";
+            default -> "offered";
+        };
     }
 
     public byte[] file(Frame f, FileCall call) {
