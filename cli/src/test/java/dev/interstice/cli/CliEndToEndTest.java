@@ -366,10 +366,20 @@ class CliEndToEndTest {
                 new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "node", "start", "local"));
         long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!out.toString().contains("listening") && System.nanoTime() < until) Thread.sleep(20);
-        assertThat(out.toString()).contains("node 'local' (" + id + ") listening on 127.0.0.1:" + port);
+        assertThat(out.toString())
+                .contains("node 'local' (" + id + ") listening on 127.0.0.1:" + port)
+                .contains("authorities offered: File, Module, Network (loopback only); not offered: Gpu, Audio, Input");
         assertThat(run("node", "start", "local").fails(1).err())
                 .contains("node 'local'")
                 .contains("already running");
+        assertThat(run("node", "start", "local", "--authorities", "File,Gpu")
+                        .fails(1)
+                        .err())
+                .contains("this node cannot offer Gpu yet (it needs a display)");
+        assertThat(run("node", "start", "local", "--authorities", "Files")
+                        .fails(1)
+                        .err())
+                .contains("unknown authority 'Files'");
 
         Path wasm = home.resolve("bank.wasm");
         Files.write(wasm, bank().build());

@@ -71,7 +71,7 @@ public final class Authorities implements AutoCloseable {
             else offered.add(name(a));
         }
         return "authorities offered: " + (offered.isEmpty() ? "none" : String.join(", ", offered))
-                + (not.isEmpty() ? "; not offered: " + String.join(", ", not) : "");
+                + (not.isEmpty() ? "" : "; not offered: " + String.join(", ", not));
     }
 
     /** An authority's name as users write it: {@code File}, {@code Gpu}. */
