@@ -84,6 +84,14 @@ public final class Node implements AutoCloseable {
         for (LoadedModule m : restored) registry.add(m);
         schedules.forEach(scheduler::add);
         this.authorities = new Authorities(config.authorities(), executor);
+        for (LoadedModule m : restored)
+            for (var a : m.schema().authorities())
+                if (!config.authorities().offers(a))
+                    log.warn(
+                            "module '{}' holds the {} authority, which this node no longer offers: its {} calls are refused",
+                            m.name(),
+                            Authorities.name(a),
+                            Authorities.name(a));
     }
 
     /**
