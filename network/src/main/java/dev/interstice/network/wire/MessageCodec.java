@@ -22,7 +22,7 @@ public final class MessageCodec {
     /** Protocol version spoken by this implementation. A peer with another major version is refused. */
     public static final int MAJOR = 1;
 
-    public static final int MINOR = 1;
+    public static final int MINOR = 2;
     /** The first minor version whose receivers reassemble {@link Message.Part}s. */
     public static final int PARTS_SINCE_MINOR = 1;
     /** First field of {@link Message.Hello}: tells an Interstice node from anything else that connects. */
@@ -98,6 +98,17 @@ public final class MessageCodec {
                 w.writeVarU64(x.id());
                 w.writeVarU64(x.subscription());
             }
+            case Message.Unload x -> {
+                w.writeVarU64(x.id());
+                w.writeString(x.module());
+            }
+            case Message.ModuleRequest x -> {
+                w.writeVarU64(x.id());
+                w.writeU8(x.op());
+                w.writeString(x.module());
+                bytes(w, x.wasm());
+                w.writeString(x.callerModule());
+            }
         }
     }
 
@@ -138,6 +149,11 @@ public final class MessageCodec {
                 w.writeBool(x.replaced());
             }
             case Message.Subscribed x -> rows(w, x);
+            case Message.Handed x -> {
+                w.writeVarU64(x.id());
+                w.writeString(x.module());
+                w.writeString(x.holder());
+            }
         }
     }
 
@@ -226,6 +242,13 @@ public final class MessageCodec {
                     new Message.Subscribe(
                             r.readVarU64(), r.readString(), r.readString(), r.readString(), r.readVarU64());
                 case 19 -> new Message.Unsubscribe(r.readVarU64(), r.readVarU64());
+                case 20 -> new Message.Unload(r.readVarU64(), r.readString());
+                case 21 -> {
+                    long id = r.readVarU64();
+                    int op = r.readU8();
+                    if (op > 2) throw new ProtocolException("unknown module request " + op);
+                    yield new Message.ModuleRequest(id, op, r.readString(), bytes(r), r.readString());
+                }
                 case 30 -> new Message.Ok(r.readVarU64());
                 case 31 -> new Message.Error(r.readVarU64(), ErrorKind.ofWire(r.readU8()), r.readString());
                 case 32 -> new Message.Pong(r.readVarU64(), r.readI64());
@@ -247,6 +270,7 @@ public final class MessageCodec {
                 case 38 ->
                     new Message.Subscribed(r.readVarU64(), r.readBool(), r.readString(), r.readVarU64(), byteList(r));
                 case 39 -> new Message.Part(r.readVarU64(), r.readBool(), bytes(r));
+                case 40 -> new Message.Handed(r.readVarU64(), r.readString(), r.readString());
                 case 50 ->
                     new Message.TableEvent(
                             r.readVarU64(),

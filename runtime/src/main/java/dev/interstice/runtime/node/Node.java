@@ -411,15 +411,15 @@ public final class Node implements AutoCloseable {
     /**
      * Hands a request to load a module, made from outside the node, to the module holding the Module authority: its
      * {@code module_load} handlers run (as their own transactions) with {@code ModuleEvent::LoadRequest{requester,
-     * name, wasm}} and it decides. Returns the holder's name, or empty when the caller should load it itself: no
+     * name, wasm}} and it decides. Returns to whom it was handed, or empty when the caller should load it itself: no
      * holder, or (for the {@code admin}) a new version of the holder itself, which the admin can always upgrade. Without
      * a holder a request that is not the admin's is refused. A module that cannot be read is refused (INVALID).
      */
-    public Optional<String> handLoadToHolder(String requester, String label, byte[] wasm, boolean admin) {
+    public Optional<Handover> handLoadToHolder(String requester, String label, byte[] wasm, boolean admin) {
         ensureOpen();
         Optional<String> holder = authorities.holder(Authority.MODULE);
         if (holder.isEmpty()) {
-            if (admin) return holder;
+            if (admin) return Optional.empty();
             throw noHolder("load");
         }
         String name = compile(label, wasm).name();
@@ -429,15 +429,15 @@ public final class Node implements AutoCloseable {
                 SubscriptionEvent.Simple.MODULE_LOAD,
                 dev.interstice.abi.codec.AuthorityCodec.loadRequest(requester, name, wasm),
                 requester);
-        return holder;
+        return Optional.of(new Handover(name, holder.get()));
     }
 
     /** As {@link #handLoadToHolder} for a removal: {@code module_remove} with {@code ModuleEvent::RemoveRequest}. */
-    public Optional<String> handRemoveToHolder(String requester, String module, boolean admin) {
+    public Optional<Handover> handRemoveToHolder(String requester, String module, boolean admin) {
         ensureOpen();
         Optional<String> holder = authorities.holder(Authority.MODULE);
         if (holder.isEmpty()) {
-            if (admin) return holder;
+            if (admin) return Optional.empty();
             throw noHolder("remove");
         }
         if (admin && module.equals(holder.get())) return Optional.empty();
@@ -446,8 +446,11 @@ public final class Node implements AutoCloseable {
                 SubscriptionEvent.Simple.MODULE_REMOVE,
                 dev.interstice.abi.codec.AuthorityCodec.removeRequest(requester, module),
                 requester);
-        return holder;
+        return Optional.of(new Handover(module, holder.get()));
     }
+
+    /** A request about {@code module} handed to {@code holder}, the module holding the Module authority. */
+    public record Handover(String module, String holder) {}
 
     private CallException noHolder(String op) {
         return new CallException(

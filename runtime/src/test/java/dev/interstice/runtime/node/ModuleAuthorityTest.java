@@ -212,12 +212,14 @@ class ModuleAuthorityTest {
                 .hasMessageContaining("no module here holds the Module authority");
 
         t.node.publish("gatekeeper.wasm", gatekeeper().build(), false);
-        assertThat(t.node.handLoadToHolder("peer-1", "store.wasm", APP, false)).contains("gatekeeper");
+        assertThat(t.node.handLoadToHolder("peer-1", "store.wasm", APP, false))
+                .contains(new Node.Handover("store", "gatekeeper"));
         assertThat(t.node.schema("store")).isEmpty(); // the holder decides; this one does nothing
         String event = HexFormat.of().formatHex(t.hexLogsOf("gatekeeper").getFirst());
         assertThat(event).contains(hex("peer-1")).contains(hex("store"));
 
-        assertThat(t.node.handRemoveToHolder("peer-1", "other", false)).contains("gatekeeper");
+        assertThat(t.node.handRemoveToHolder("peer-1", "other", false))
+                .contains(new Node.Handover("other", "gatekeeper"));
         assertThat(HexFormat.of().formatHex(t.hexLogsOf("gatekeeper").getLast()))
                 .contains(hex("other"));
 
