@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             NodeCommand.class,
             PublishCommand.class,
             RemoveCommand.class,
+            UnloadCommand.class,
             CallReducerCommand.class,
             CallQueryCommand.class,
             RowsCommand.class,

@@ -60,11 +60,16 @@ final class PublishCommand implements Callable<Integer> {
                         "publishing needs the admin credential of " + t.label() + ", and none is registered; "
                                 + "re-add the node with its token: interstice node add <name> <address> --token <token> (the token is in the node's admin.token file)");
             try {
-                Message.Published p = t.client()
-                        .publish(wasmFile.getFileName().toString(), wasm, reset, Duration.ofSeconds(timeoutSeconds));
-                out.println((p.replaced() ? "replaced" : "published") + " module '" + p.module() + "' " + p.version()
-                        + " on " + t.label()
-                        + (p.replaced() && reset ? " (reset: its previous data was dropped)" : ""));
+                Message.Reply r = t.client()
+                        .submit(wasmFile.getFileName().toString(), wasm, reset, Duration.ofSeconds(timeoutSeconds));
+                if (r instanceof Message.Handed h)
+                    out.println("handed module '" + h.module() + "' to module '" + h.holder()
+                            + "', which holds the Module authority on " + t.label()
+                            + " and decides whether to load it");
+                else if (r instanceof Message.Published p)
+                    out.println((p.replaced() ? "replaced" : "published") + " module '" + p.module() + "' "
+                            + p.version() + " on " + t.label()
+                            + (p.replaced() && reset ? " (reset: its previous data was dropped)" : ""));
             } catch (NetworkException e) {
                 if (e.kind() == Kind.INCOMPATIBLE
                         || e.kind() == Kind.UNSUPPORTED

@@ -27,8 +27,15 @@ final class RemoveCommand implements Callable<Integer> {
                 throw new CliException(
                         "removing a module needs the admin credential of " + t.label() + ", and none is registered; "
                                 + "re-add the node with its token: interstice node add <name> <address> --token <token>");
-            t.client().remove(module);
-            spec.commandLine().getOut().println("removed module '" + module + "' from " + t.label());
+            var handed = t.client().remove(module);
+            spec.commandLine()
+                    .getOut()
+                    .println(
+                            handed.isPresent()
+                                    ? "handed the removal of module '" + module + "' to module '"
+                                            + handed.get().holder() + "', which holds the Module authority on "
+                                            + t.label() + " and decides"
+                                    : "removed module '" + module + "' from " + t.label());
         }
         return 0;
     }

@@ -295,6 +295,40 @@ class CliEndToEndTest {
     }
 
     @Test
+    void unloadKeepsTheDataAndAModuleHolderDecidesAboutPublishAndRemove() throws Exception {
+        run("node", "add", "admin", server.address(), "--token", token.value()).ok();
+        t.node.call("bank", "record", List.of());
+        assertThat(run("unload", "admin", "bank").ok().out())
+                .contains("unloaded module 'bank' from node 'admin'")
+                .contains("(its data is kept");
+        assertThat(t.node.schema("bank")).isEmpty();
+        assertThat(run("unload", "admin", "bank").fails(1).err()).contains("no module 'bank'");
+        Path bankWasm = home.resolve("bank.wasm");
+        Files.write(bankWasm, bank().build());
+        run("publish", "admin", bankWasm.toString()).ok();
+        assertThat(t.node.rows("bank", "ledger")).hasSize(1);
+
+        Path gate = home.resolve("gate.wasm");
+        Files.write(
+                gate,
+                ModuleFixture.module("gate")
+                        .authority(dev.interstice.abi.schema.Authority.MODULE)
+                        .reducer("on_load", List.of(), List.of(), "")
+                        .reducer("on_remove", List.of(), List.of(), "")
+                        .subscribe("on_load", new SubscriptionEvent.Core(SubscriptionEvent.Simple.MODULE_LOAD))
+                        .subscribe("on_remove", new SubscriptionEvent.Core(SubscriptionEvent.Simple.MODULE_REMOVE))
+                        .build());
+        run("publish", "admin", gate.toString()).ok();
+        assertThat(run("remove", "admin", "bank").ok().out())
+                .contains("handed the removal of module 'bank' to module 'gate', which holds the Module authority");
+        assertThat(t.node.schema("bank")).isPresent();
+        assertThat(run("publish", "admin", bankWasm.toString()).ok().out())
+                .contains("handed module 'bank' to module 'gate', which holds the Module authority");
+        run("remove", "admin", "gate").ok(); // the holder itself: the admin's own act
+        assertThat(t.node.schema("gate")).isEmpty();
+    }
+
+    @Test
     void publishAndRemoveNeedTheToken() throws Exception {
         Path wasm = home.resolve("secret.wasm");
         Files.write(wasm, secret().build());

@@ -17,20 +17,57 @@ final class ModuleInstaller {
         this.node = server.node();
     }
 
-    /** Serialised: one publish or remove at a time per node. */
-    synchronized Message.Published publish(Message.Publish p) {
+    /**
+     * Serialised: one publish or remove at a time per node. While a module holds the Module authority the request is
+     * handed to it ({@link Message.Handed}), unless it publishes a new version of that module itself.
+     */
+    synchronized Message.Reply publish(Message.Publish p) {
         String label = p.label().isBlank() ? "(" + p.wasm().length + " bytes)" : p.label();
+        var handed = node.handLoadToHolder(node.id(), label, p.wasm(), true);
+        if (handed.isPresent())
+            return new Message.Handed(
+                    p.id(), handed.get().module(), handed.get().holder());
         Node.Publication published = node.publish(label, p.wasm(), p.reset());
         server.moduleChanged(published.module());
         return new Message.Published(
                 p.id(), published.module(), published.schema().version(), published.replaced());
     }
 
-    synchronized void remove(String module) {
+    /** Removes a loaded or unloaded module, or hands the request to the Module holder (as {@link #publish}). */
+    synchronized Message.Reply remove(long id, String module) {
+        if (node.schema(module).isEmpty() && !node.unloadedModules().contains(module))
+            throw new NetworkException(
+                    ErrorKind.NOT_FOUND, "no module '" + module + "' is loaded on node '" + server.nodeName() + "'");
+        var handed = node.handRemoveToHolder(node.id(), module, true);
+        if (handed.isPresent())
+            return new Message.Handed(id, module, handed.get().holder());
+        node.remove(module);
+        server.moduleChanged(module);
+        return new Message.Ok(id);
+    }
+
+    /** Unloads a module, keeping its data; always the admin's own act (no Module holder event exists for it). */
+    synchronized void unload(String module) {
         if (node.schema(module).isEmpty())
             throw new NetworkException(
                     ErrorKind.NOT_FOUND, "no module '" + module + "' is loaded on node '" + server.nodeName() + "'");
-        node.remove(module);
+        node.unload(module);
         server.moduleChanged(module);
+    }
+
+    /** Another node's Module authority request: handed to this node's holder, never carried out as the admin's. */
+    Message.Handed handFromPeer(Message.ModuleRequest r, String requester) {
+        Node.Handover h = switch (r.op()) {
+            case 0 ->
+                node.handLoadToHolder(requester, "(" + r.wasm().length + " bytes)", r.wasm(), false)
+                        .orElseThrow();
+            case 2 -> node.handRemoveToHolder(requester, r.module(), false).orElseThrow();
+            default ->
+                throw new NetworkException(
+                        ErrorKind.REFUSED,
+                        "node '" + server.nodeName() + "' does not unload modules for other nodes (a Module holder"
+                                + " receives load and remove requests only)");
+        };
+        return new Message.Handed(r.id(), h.module(), h.holder());
     }
 }

@@ -625,6 +625,19 @@ public final class NodeClient implements AutoCloseable {
      * ("module too large (N MiB; the limit is M MiB)").
      */
     public Message.Published publish(String label, byte[] wasm, boolean reset, Duration timeout) {
+        return expect(publishRequest(label, wasm, reset, timeout), Message.Published.class);
+    }
+
+    /**
+     * Publishes a module as {@link #publish} does; the answer is {@link Message.Published}, or
+     * {@link Message.Handed} when the node handed the request to the module holding its Module authority.
+     */
+    public Message.Reply submit(String label, byte[] wasm, boolean reset, Duration timeout) {
+        return expect(publishRequest(label, wasm, reset, timeout), Message.Reply.class);
+    }
+
+    private CompletableFuture<Message.Reply> publishRequest(
+            String label, byte[] wasm, boolean reset, Duration timeout) {
         long limit = maxFrameBytes()
                 - PUBLISH_OVERHEAD
                 - (long) label.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
@@ -633,11 +646,19 @@ public final class NodeClient implements AutoCloseable {
                     ErrorKind.UNSUPPORTED,
                     "module too large (" + mebibytes(wasm.length, limit) + ", the largest message node '" + nodeName()
                             + "' accepts)");
-        return expect(request(id -> new Message.Publish(id, label, wasm, reset), timeout), Message.Published.class);
+        return request(id -> new Message.Publish(id, label, wasm, reset), timeout);
     }
 
-    public void remove(String module) {
-        expect(request(id -> new Message.Remove(id, module)), Message.Ok.class);
+    /** Removes a module and its data; the holder it was handed to instead, if the node has a Module holder. */
+    public java.util.Optional<Message.Handed> remove(String module) {
+        return expect(request(id -> new Message.Remove(id, module)), Message.Reply.class) instanceof Message.Handed h
+                ? java.util.Optional.of(h)
+                : java.util.Optional.empty();
+    }
+
+    /** Unloads a module, keeping its data for a later publish. */
+    public void unload(String module) {
+        expect(request(id -> new Message.Unload(id, module)), Message.Ok.class);
     }
 
     /** A Publish message's bytes besides its label and code: type, id, two lengths, reset flag (at most). */

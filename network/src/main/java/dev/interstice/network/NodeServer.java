@@ -44,6 +44,9 @@ public final class NodeServer implements AutoCloseable {
     private final MemoryBudget budget;
     private final ModuleInstaller installer;
     private final PeerNetwork peers;
+    /** Modules the Module authority changed: their streams restart as after a publish or remove. */
+    private final java.util.function.Consumer<String> moduleListener = this::moduleChanged;
+
     private final Set<ServerSession> sessions = ConcurrentHashMap.newKeySet();
     private final ConnectionSlots slots;
     /** Connections being told that no slot is free (each for at most the handshake timeout). */
@@ -88,6 +91,7 @@ public final class NodeServer implements AutoCloseable {
         node.addCommitListener(streams);
         this.peers = new PeerNetwork(this);
         node.setPeers(peers);
+        node.addModuleListener(moduleListener);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
                 .daemon()
                 .name("interstice-sweeper " + serverSocket.getLocalPort())
@@ -314,6 +318,7 @@ public final class NodeServer implements AutoCloseable {
         streams.close();
         peers.close();
         node.setPeers(null);
+        node.removeModuleListener(moduleListener);
         for (ServerSession s : sessions)
             s.connection()
                     .closeAfter(new dev.interstice.network.wire.Message.Closing("node shutting down"), "server closed");

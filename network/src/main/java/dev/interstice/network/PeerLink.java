@@ -315,6 +315,33 @@ final class PeerLink {
         };
     }
 
+    /**
+     * A Module authority request to this peer, waiting at most until {@code deadline} (System.nanoTime) for the
+     * connection and the answer: the name of the module concerned once the peer handed it to its Module holder.
+     */
+    String moduleRequest(String nodeName, Message.ModuleRequest request, long deadline) {
+        NodeClient c = awaitConnected(deadline);
+        if (c == null)
+            throw new CallException(
+                    CallException.Kind.NOT_FOUND,
+                    "node '" + nodeName + "' at " + address + " is not reachable: " + lastError);
+        Duration budget = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+        Message.Reply r = c.request(
+                        id -> new Message.ModuleRequest(
+                                id, request.op(), request.module(), request.wasm(), request.callerModule()),
+                        budget)
+                .join();
+        return switch (r) {
+            case Message.Handed h -> h.module();
+            case Message.Error e ->
+                throw new CallException(CallException.Kind.REFUSED, "node '" + nodeName + "': " + e.message());
+            default ->
+                throw new CallException(
+                        CallException.Kind.REFUSED,
+                        "node '" + nodeName + "' answered a module request with message type " + r.type());
+        };
+    }
+
     // ------------------------------------------------------------------ subscriptions
 
     /** The tables this node's modules subscribe to on this peer, with the names they give it. */

@@ -1,9 +1,11 @@
 package dev.interstice.network;
 
 import dev.interstice.abi.host.CallContext;
+import dev.interstice.abi.host.ModuleCall;
 import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.NodeDependency;
 import dev.interstice.abi.value.IntersticeValue;
+import dev.interstice.network.wire.Message;
 import dev.interstice.runtime.exec.CallException;
 import dev.interstice.runtime.exec.Peers;
 import dev.interstice.runtime.node.Node;
@@ -12,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,6 +121,30 @@ public final class PeerNetwork implements Peers, AutoCloseable {
                 System.nanoTime() + server.config().remoteQueryDeadline().toNanos();
         String address = resolve(nodeName, caller.callerModuleName());
         return link(address).query(nodeName, module, query, args, caller.callerModuleName(), deadline);
+    }
+
+    /**
+     * Sends a module's Module authority request to another node on a thread of its own (the connection may have to be
+     * made first), within the remote-query deadline.
+     */
+    @Override
+    public CompletableFuture<String> moduleRequest(String nodeName, String fromModule, ModuleCall call) {
+        var request = switch (call) {
+            case ModuleCall.Load l -> new Message.ModuleRequest(0, 0, "", l.wasm(), fromModule);
+            case ModuleCall.Unload u -> new Message.ModuleRequest(0, 1, u.module(), new byte[0], fromModule);
+            case ModuleCall.Remove r -> new Message.ModuleRequest(0, 2, r.module(), new byte[0], fromModule);
+        };
+        var result = new CompletableFuture<String>();
+        Thread.ofVirtual().name("interstice-module-request").start(() -> {
+            try {
+                long deadline = System.nanoTime()
+                        + server.config().remoteQueryDeadline().toNanos();
+                result.complete(link(resolve(nodeName, fromModule)).moduleRequest(nodeName, request, deadline));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
     }
 
     /**

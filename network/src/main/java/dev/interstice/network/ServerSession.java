@@ -561,9 +561,14 @@ final class ServerSession implements TableStreams.Sink {
             }
             case Message.Remove r -> {
                 requireAdmin("removing a module");
-                server.installer().remove(r.module());
-                yield new Message.Ok(r.id());
+                yield server.installer().remove(r.id(), r.module());
             }
+            case Message.Unload u -> {
+                requireAdmin("unloading a module");
+                server.installer().unload(u.module());
+                yield new Message.Ok(u.id());
+            }
+            case Message.ModuleRequest m -> server.installer().handFromPeer(m, isPeer() ? hello.nodeId() : "cli");
             case Message.Subscribe s -> {
                 server.streams()
                         .subscribe(

@@ -159,6 +159,30 @@ public sealed interface Message {
         }
     }
 
+    /** Unloads a module, keeping its data for a later publish (admin only). Answered {@link Ok}. */
+    record Unload(long id, String module) implements Request {
+        public int type() {
+            return 20;
+        }
+    }
+
+    /**
+     * A Module authority request of module {@code callerModule} on the sending node: {@code op} 0 load ({@code wasm}),
+     * 1 unload, 2 remove ({@code module}). The receiving node hands it to its Module holder ({@link Handed}) or refuses
+     * it; it never acts on it as the admin would.
+     */
+    record ModuleRequest(long id, int op, String module, byte[] wasm, String callerModule) implements Request {
+        public ModuleRequest {
+            Objects.requireNonNull(module);
+            Objects.requireNonNull(wasm);
+            Objects.requireNonNull(callerModule);
+        }
+
+        public int type() {
+            return 21;
+        }
+    }
+
     // ---------------------------------------------------------------- replies (node -> client), exactly one per
     // request
 
@@ -244,6 +268,16 @@ public sealed interface Message {
     record Published(long id, String module, Version version, boolean replaced) implements Reply {
         public int type() {
             return 37;
+        }
+    }
+
+    /**
+     * A Publish, Remove or ModuleRequest was handed to module {@code holder}, which holds the Module authority and
+     * decides; {@code module} is the module concerned.
+     */
+    record Handed(long id, String module, String holder) implements Reply {
+        public int type() {
+            return 40;
         }
     }
 

@@ -99,6 +99,17 @@ public final class MessageCodec {
                 w.writeVarU64(x.id());
                 w.writeVarU64(x.subscription());
             }
+            case Message.Unload x -> {
+                w.writeVarU64(x.id());
+                w.writeString(x.module());
+            }
+            case Message.ModuleRequest x -> {
+                w.writeVarU64(x.id());
+                w.writeU8(x.op());
+                w.writeString(x.module());
+                bytes(w, x.wasm());
+                w.writeString(x.callerModule());
+            }
         }
     }
 
@@ -148,6 +159,11 @@ public final class MessageCodec {
                     w.writeString(a.holder());
                     w.writeString(a.detail());
                 }
+            }
+            case Message.Handed x -> {
+                w.writeVarU64(x.id());
+                w.writeString(x.module());
+                w.writeString(x.holder());
             }
         }
     }
@@ -237,6 +253,13 @@ public final class MessageCodec {
                     new Message.Subscribe(
                             r.readVarU64(), r.readString(), r.readString(), r.readString(), r.readVarU64());
                 case 19 -> new Message.Unsubscribe(r.readVarU64(), r.readVarU64());
+                case 20 -> new Message.Unload(r.readVarU64(), r.readString());
+                case 21 -> {
+                    long id = r.readVarU64();
+                    int op = r.readU8();
+                    if (op > 2) throw new ProtocolException("unknown module request " + op);
+                    yield new Message.ModuleRequest(id, op, r.readString(), bytes(r), r.readString());
+                }
                 case 30 -> new Message.Ok(r.readVarU64());
                 case 31 -> new Message.Error(r.readVarU64(), ErrorKind.ofWire(r.readU8()), r.readString());
                 case 32 -> new Message.Pong(r.readVarU64(), r.readI64());
@@ -260,6 +283,7 @@ public final class MessageCodec {
                 case 25 -> new Message.GetInfo(r.readVarU64());
                 case 45 -> new Message.Info(r.readVarU64(), authorityStatuses(r));
                 case 39 -> new Message.Part(r.readVarU64(), r.readBool(), bytes(r));
+                case 40 -> new Message.Handed(r.readVarU64(), r.readString(), r.readString());
                 case 50 ->
                     new Message.TableEvent(
                             r.readVarU64(),

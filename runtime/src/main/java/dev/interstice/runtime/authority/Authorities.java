@@ -22,10 +22,12 @@ import java.util.stream.Collectors;
 public final class Authorities implements AutoCloseable {
     private final AuthorityConfig config;
     private final Executor executor;
+    private final ModuleAuthority module;
 
-    public Authorities(AuthorityConfig config, Executor executor) {
+    public Authorities(AuthorityConfig config, Executor executor, ModuleControl modules) {
         this.config = config;
         this.executor = executor;
+        this.module = new ModuleAuthority(modules, executor);
     }
 
     public AuthorityConfig config() {
@@ -103,7 +105,7 @@ public final class Authorities implements AutoCloseable {
     public byte[] module(Frame f, ModuleCall call) {
         String refused = refusal(f, Authority.MODULE);
         if (refused != null) return AuthorityCodec.err(refused);
-        return AuthorityCodec.err("the Module authority is not implemented yet");
+        return module.handle(f, call);
     }
 
     public byte[] network(Frame f, NetworkCall call) {
@@ -125,5 +127,6 @@ public final class Authorities implements AutoCloseable {
     @Override
     public void close() {
         // authorities with threads or sockets release them here
+        module.close();
     }
 }

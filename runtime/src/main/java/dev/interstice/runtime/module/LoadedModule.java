@@ -1,5 +1,6 @@
 package dev.interstice.runtime.module;
 
+import dev.interstice.abi.schema.Authority;
 import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.QuerySchema;
 import dev.interstice.abi.schema.ReducerSchema;
@@ -58,7 +59,15 @@ public final class LoadedModule {
         for (var q : schema.queries())
             queries.put(q.name(), new Callable<>(q, q.name(), Access.of(q, schema.name()), QUERY_EXPORT + q.name()));
         for (var s : schema.subscriptions()) subscriptionHandlers.add(s.reducer());
+        if (schema.authorities().contains(Authority.MODULE) && reducers.containsKey(MODULE_RESULT_REDUCER))
+            subscriptionHandlers.add(MODULE_RESULT_REDUCER); // the node calls it with its requests' outcomes
     }
+
+    /**
+     * The reducer {@code (op: String, module: String, error: Option<String>)} through which the Module authority's
+     * holder learns what became of each of its requests; like a subscription handler, only the node calls it.
+     */
+    public static final String MODULE_RESULT_REDUCER = "module_result";
 
     /** The export that runs reducer {@code name} ({@code (ptr, len) -> ()}). */
     public static final String REDUCER_EXPORT = "__interstice_reducer_wrapper_";

@@ -104,7 +104,9 @@ final class SchemaValidator {
             case SubscriptionEvent.Table t -> t.kind() == SubscriptionEvent.TableEventKind.UPDATE ? 2 : 1;
             case SubscriptionEvent.Core c ->
                 switch (c.kind()) {
-                    case INIT, LOAD, RENDER, AUDIO_OUTPUT, MODULE_LOAD, MODULE_REMOVE -> 0;
+                    case INIT, LOAD, RENDER, AUDIO_OUTPUT -> 0;
+                    // the ModuleEvent; upstream's module_manager declares none and ignores it
+                    case MODULE_LOAD, MODULE_REMOVE -> args <= 1 ? args : 1;
                     case CONNECT, DISCONNECT -> 1;
                     default -> -1;
                 };

@@ -29,10 +29,14 @@ import dev.interstice.storage.PrivateFiles;
 import dev.interstice.storage.Storage;
 import dev.interstice.storage.StorageConfig;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +59,10 @@ public final class Node implements AutoCloseable {
     private final Scheduler scheduler;
     private final Executor executor;
     private final Authorities authorities;
+    /** Unloaded modules' tables, kept for a later load (from this run; earlier runs' are read back on demand). */
+    private final Map<String, Kept> kept = new HashMap<>();
+
+    private final List<Consumer<String>> moduleListeners = new CopyOnWriteArrayList<>();
     private final long idHash;
     private volatile boolean closed;
 
@@ -83,7 +91,7 @@ public final class Node implements AutoCloseable {
         }
         for (LoadedModule m : restored) registry.add(m);
         schedules.forEach(scheduler::add);
-        this.authorities = new Authorities(config.authorities(), executor);
+        this.authorities = new Authorities(config.authorities(), executor, new Control());
         for (LoadedModule m : restored)
             for (var a : m.schema().authorities())
                 if (!config.authorities().offers(a))
@@ -177,7 +185,7 @@ public final class Node implements AutoCloseable {
         Publication p = executor.exclusive(() -> {
             LoadedModule current = registry.get(next.name());
             if (current == null) {
-                install(next, wasm);
+                install(next, wasm, reset);
                 return new Publication(next.schema(), false, false, Optional.empty());
             }
             var diff = replace(
@@ -221,7 +229,7 @@ public final class Node implements AutoCloseable {
         ensureOpen();
         LoadedModule m = compile(label, wasm);
         executor.exclusive(() -> {
-            install(m, wasm);
+            install(m, wasm, false);
             return null;
         });
         logInstalled(m, false, false);
@@ -265,16 +273,33 @@ public final class Node implements AutoCloseable {
                 new DescribeHost(label, config.logSink()::log, config.maxLogLineBytes()));
     }
 
-    /** Installs a module no other loaded module is named like (under the execution lock). */
-    private void install(LoadedModule m, byte[] wasm) {
+    /**
+     * Installs a module no other loaded module is named like (under the execution lock). A module unloaded before
+     * resumes with its kept rows if its schema is compatible; {@code reset} drops them instead.
+     */
+    private void install(LoadedModule m, byte[] wasm, boolean reset) {
         checkRegistrable(m, null);
+        Kept k = keptData(m.name());
+        boolean dropKept = k != null && reset;
+        if (k != null && !reset) {
+            var diff = SchemaDiff.compare(k.schema(), m.schema());
+            if (!diff.compatible())
+                throw new ModuleException(
+                        ModuleException.Kind.INCOMPATIBLE,
+                        diff.describe()
+                                + "\nNothing was changed: module '" + m.name() + "' was unloaded with its data"
+                                + " kept, and this version cannot take it over. Publish with --reset to DROP it.");
+            carryOver(k.tables(), m);
+        }
         registry.add(m);
         runHooks(
                 m,
                 lifecycleHooks(m, !meta.wasInitialised(m.name())),
                 () -> {
+                    if (dropKept) dropKept(m.name());
                     if (storage != null) StorageMapping.declaredTables(m).forEach(storage::declareTable);
                     meta.moduleLoaded(m.name(), wasm);
+                    kept.remove(m.name());
                 },
                 () -> registry.remove(m.name()),
                 "");
@@ -290,7 +315,7 @@ public final class Node implements AutoCloseable {
         if (!reset) {
             if (!diff.compatible())
                 throw new ModuleException(ModuleException.Kind.INCOMPATIBLE, diff.describe() + hint);
-            carryOver(current, next);
+            carryOver(current.tables(), next);
         }
         checkRegistrable(next, current);
         registry.add(next); // in the place of the current version
@@ -328,9 +353,9 @@ public final class Node implements AutoCloseable {
     }
 
     /** Moves committed rows and auto_inc counters into the replacement's tables; checks new unique indexes hold. */
-    private static void carryOver(LoadedModule from, LoadedModule to) {
+    private static void carryOver(Map<String, Table> from, LoadedModule to) {
         for (Table t : to.tables().values()) {
-            Table old = from.table(t.schema().name());
+            Table old = from.get(t.schema().name());
             if (old == null) continue;
             for (StoredRow r : old.scan()) t.load(r);
             old.autoIncCounters().forEach((col, n) -> t.autoIncCounters().merge(col, n, Math::max));
@@ -350,19 +375,153 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    /** Removes a module and its data. */
+    /** Removes a module and its data: a loaded one, or one unloaded with its data kept. */
     public void remove(String module) {
+        ensureOpen();
+        executor.exclusive(() -> {
+            LoadedModule m = registry.remove(module);
+            if (m == null && !meta.isUnloaded(module))
+                throw new ModuleException(
+                        ModuleException.Kind.NOT_FOUND, "no module '" + module + "' is loaded on this node");
+            if (m != null) {
+                if (storage != null) StorageMapping.declaredTables(m).keySet().forEach(storage::dropTable);
+            } else dropKept(module);
+            meta.moduleRemoved(module);
+            return null;
+        });
+        log.info("removed module {}", module);
+    }
+
+    /**
+     * Unloads a module: it leaves the node (its reducers, queries and subscriptions; its pending schedules are
+     * dropped) but its data stays, in storage too, so that publishing it again resumes it with its rows, also after
+     * a restart. {@link #remove} deletes the data.
+     */
+    public void unload(String module) {
         ensureOpen();
         executor.exclusive(() -> {
             LoadedModule m = registry.remove(module);
             if (m == null)
                 throw new ModuleException(
                         ModuleException.Kind.NOT_FOUND, "no module '" + module + "' is loaded on this node");
-            if (storage != null) StorageMapping.declaredTables(m).keySet().forEach(storage::dropTable);
-            meta.moduleRemoved(module);
+            kept.put(module, new Kept(m.schema(), m.tables()));
+            meta.moduleUnloaded(module);
             return null;
         });
-        log.info("removed module {}", module);
+        log.info("unloaded module {} (its data is kept)", module);
+    }
+
+    /** Modules unloaded with their data kept, which publishing them again resumes. */
+    public List<String> unloadedModules() {
+        return executor.exclusive(meta::unloadedModules);
+    }
+
+    /**
+     * Hands a request to load a module, made from outside the node, to the module holding the Module authority: its
+     * {@code module_load} handlers run (as their own transactions) with {@code ModuleEvent::LoadRequest{requester,
+     * name, wasm}} and it decides. Returns to whom it was handed, or empty when the caller should load it itself: no
+     * holder, or (for the {@code admin}) a new version of the holder itself, which the admin can always upgrade. Without
+     * a holder a request that is not the admin's is refused. A module that cannot be read is refused (INVALID).
+     */
+    public Optional<Handover> handLoadToHolder(String requester, String label, byte[] wasm, boolean admin) {
+        ensureOpen();
+        Optional<String> holder = authorities.holder(Authority.MODULE);
+        if (holder.isEmpty()) {
+            if (admin) return Optional.empty();
+            throw noHolder("load");
+        }
+        String name = compile(label, wasm).name();
+        if (admin && name.equals(holder.get())) return Optional.empty();
+        deliverModuleEvent(
+                holder.get(),
+                SubscriptionEvent.Simple.MODULE_LOAD,
+                dev.interstice.abi.codec.AuthorityCodec.loadRequest(requester, name, wasm),
+                requester);
+        return Optional.of(new Handover(name, holder.get()));
+    }
+
+    /** As {@link #handLoadToHolder} for a removal: {@code module_remove} with {@code ModuleEvent::RemoveRequest}. */
+    public Optional<Handover> handRemoveToHolder(String requester, String module, boolean admin) {
+        ensureOpen();
+        Optional<String> holder = authorities.holder(Authority.MODULE);
+        if (holder.isEmpty()) {
+            if (admin) return Optional.empty();
+            throw noHolder("remove");
+        }
+        if (admin && module.equals(holder.get())) return Optional.empty();
+        deliverModuleEvent(
+                holder.get(),
+                SubscriptionEvent.Simple.MODULE_REMOVE,
+                dev.interstice.abi.codec.AuthorityCodec.removeRequest(requester, module),
+                requester);
+        return Optional.of(new Handover(module, holder.get()));
+    }
+
+    /** A request about {@code module} handed to {@code holder}, the module holding the Module authority. */
+    public record Handover(String module, String holder) {}
+
+    private CallException noHolder(String op) {
+        return new CallException(
+                CallException.Kind.REFUSED,
+                "node " + id() + " refuses to " + op + " modules for other nodes: no module here holds the Module"
+                        + " authority to decide");
+    }
+
+    private void deliverModuleEvent(
+            String holder, SubscriptionEvent.Simple kind, IntersticeValue event, String requester) {
+        String why = kind.name().toLowerCase(java.util.Locale.ROOT) + " request from " + requester;
+        var jobs = executor.exclusive(() -> registry.coreSubscribers(registry.get(holder), kind).stream()
+                .map(s -> new Executor.Job(s.module(), s.reducer(), List.of(event), CallContext.runtime(id()), why))
+                .toList());
+        if (jobs.isEmpty())
+            throw new CallException(
+                    CallException.Kind.REFUSED,
+                    "module '" + holder + "' holds the Module authority on node " + id() + " and handles no "
+                            + kind.name().toLowerCase(java.util.Locale.ROOT) + " requests, so nothing was done"
+                            + " (the admin can remove it, or publish a new version of it, directly)");
+        log.info("handed a {} to module {}", why, holder);
+        executor.runJobs(jobs);
+    }
+
+    /** Calls {@code listener} with a module's name after the Module authority loaded, unloaded or removed it. */
+    public void addModuleListener(Consumer<String> listener) {
+        moduleListeners.add(listener);
+    }
+
+    public void removeModuleListener(Consumer<String> listener) {
+        moduleListeners.remove(listener);
+    }
+
+    /** An unloaded module's schema and tables with their rows. */
+    private record Kept(ModuleSchema schema, Map<String, Table> tables) {}
+
+    /**
+     * The data an unload kept for {@code module}, or null (under the execution lock). Unloaded in an earlier run: its
+     * stored code is compiled for its schema and its rows are read back from what storage recovered.
+     */
+    private Kept keptData(String module) {
+        Kept k = kept.get(module);
+        if (k != null || !meta.isUnloaded(module)) return k;
+        LoadedModule old = loader.load(
+                module,
+                meta.moduleCode(module),
+                lm -> {
+                    throw new IllegalStateException("a kept module's old code is not run");
+                },
+                new DescribeHost(module, config.logSink()::log, config.maxLogLineBytes()));
+        if (storage != null) StorageMapping.loadTables(storage.recovered(), List.of(old));
+        k = new Kept(old.schema(), old.tables());
+        kept.put(module, k);
+        return k;
+    }
+
+    private void dropKept(String module) {
+        Kept k = keptData(module);
+        if (storage != null && k != null)
+            for (Table t : k.tables().values())
+                if (t.schema().persistence() != dev.interstice.abi.schema.Persistence.EPHEMERAL)
+                    storage.dropTable(t.id());
+        kept.remove(module);
     }
 
     public CallResult call(String module, String reducer, List<IntersticeValue> args) {
@@ -702,6 +861,39 @@ public final class Node implements AutoCloseable {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
+    }
+
+    /** What the Module authority does to this node: what the admin does. */
+    private final class Control implements dev.interstice.runtime.authority.ModuleControl {
+        @Override
+        public String load(byte[] wasm) {
+            return publish("(" + wasm.length + " bytes)", wasm, false).module();
+        }
+
+        @Override
+        public void unload(String module) {
+            Node.this.unload(module);
+        }
+
+        @Override
+        public void remove(String module) {
+            Node.this.remove(module);
+        }
+
+        @Override
+        public boolean isLoaded(String module) {
+            return executor.exclusive(() -> registry.get(module) != null);
+        }
+
+        @Override
+        public boolean isKnown(String module) {
+            return executor.exclusive(() -> registry.get(module) != null || meta.isUnloaded(module));
+        }
+
+        @Override
+        public void changed(String module) {
+            for (Consumer<String> l : moduleListeners) l.accept(module);
+        }
     }
 
     private final class Services implements NodeServices {

@@ -22,6 +22,8 @@ final class NodeMetadata {
     private String nodeId;
     private final List<String> loaded = new ArrayList<>();
     private final Set<String> initialised = new LinkedHashSet<>();
+    /** Modules unloaded with their data kept (their code stays stored too): a later load resumes them. */
+    private final Set<String> unloaded = new LinkedHashSet<>();
 
     private NodeMetadata(Path dir) {
         this.dir = dir;
@@ -40,6 +42,7 @@ final class NodeMetadata {
             m.nodeId = p.getProperty("id");
             for (String s : p.getProperty("modules", "").split(",")) if (!s.isBlank()) m.loaded.add(s);
             for (String s : p.getProperty("initialised", "").split(",")) if (!s.isBlank()) m.initialised.add(s);
+            for (String s : p.getProperty("unloaded", "").split(",")) if (!s.isBlank()) m.unloaded.add(s);
             if (requestedId != null && !requestedId.equals(m.nodeId))
                 throw new IllegalStateException(
                         "data directory " + dir + " belongs to node " + m.nodeId + ", not " + requestedId);
@@ -56,6 +59,14 @@ final class NodeMetadata {
 
     List<String> loadedModules() {
         return List.copyOf(loaded);
+    }
+
+    List<String> unloadedModules() {
+        return List.copyOf(unloaded);
+    }
+
+    boolean isUnloaded(String module) {
+        return unloaded.contains(module);
     }
 
     boolean wasInitialised(String module) {
@@ -81,11 +92,20 @@ final class NodeMetadata {
         }
         if (!loaded.contains(module)) loaded.add(module); // a replacement keeps its place in the load order
         initialised.add(module);
+        unloaded.remove(module);
+        save();
+    }
+
+    /** Out of the loaded list; its code and its initialised mark stay, as its data does. */
+    void moduleUnloaded(String module) {
+        loaded.remove(module);
+        unloaded.add(module);
         save();
     }
 
     void moduleRemoved(String module) {
         loaded.remove(module);
+        unloaded.remove(module);
         initialised.remove(module);
         save();
         if (dir != null) {
@@ -103,6 +123,7 @@ final class NodeMetadata {
         p.append("id=").append(nodeId).append('\n');
         p.append("modules=").append(String.join(",", loaded)).append('\n');
         p.append("initialised=").append(String.join(",", initialised)).append('\n');
+        p.append("unloaded=").append(String.join(",", unloaded)).append('\n');
         try {
             PrivateFiles.createDirectories(dir);
             AtomicFiles.write(

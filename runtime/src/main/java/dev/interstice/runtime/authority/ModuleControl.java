@@ -1,0 +1,25 @@
+package dev.interstice.runtime.authority;
+
+/**
+ * What the Module authority may do to the node's modules, provided by the node (this package may not name it). Each
+ * operation is the admin's: it throws an {@link dev.interstice.runtime.IntersticeException} saying why it was refused.
+ */
+public interface ModuleControl {
+    /** Loads a module, or upgrades the loaded one of that name (its rows kept); returns its name. */
+    String load(byte[] wasm);
+
+    /** Takes a loaded module out of the node and keeps its data, so a later load resumes it. */
+    void unload(String module);
+
+    /** Takes a module out of the node (loaded or unloaded) and deletes its data. */
+    void remove(String module);
+
+    /** Whether {@code module} is loaded. */
+    boolean isLoaded(String module);
+
+    /** Whether {@code module} is loaded or has data kept by an unload. */
+    boolean isKnown(String module);
+
+    /** Tells whoever serves the module's callers (the network's streams) that it changed. */
+    void changed(String module);
+}
