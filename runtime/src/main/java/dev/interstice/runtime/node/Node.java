@@ -83,7 +83,7 @@ public final class Node implements AutoCloseable {
         }
         for (LoadedModule m : restored) registry.add(m);
         schedules.forEach(scheduler::add);
-        this.authorities = new Authorities(config.authorities(), executor);
+        this.authorities = new Authorities(config.authorities().withDefaultFileRoot(config.dataDir()), executor);
     }
 
     /**
@@ -126,6 +126,7 @@ public final class Node implements AutoCloseable {
             hostRef[0] = n;
             n.scheduler.start(n.executor);
             for (LoadedModule m : restored) n.runLoadHooksAfterRestart(m);
+            n.authorities.modulesChanged();
             return n;
         } catch (RuntimeException e) {
             if (n != null) n.close();
@@ -181,6 +182,7 @@ public final class Node implements AutoCloseable {
             return new Publication(next.schema(), true, reset, Optional.of(diff));
         });
         logInstalled(next, p.replaced(), reset);
+        authorities.modulesChanged();
         return p;
     }
 
@@ -217,6 +219,7 @@ public final class Node implements AutoCloseable {
             return null;
         });
         logInstalled(m, false, false);
+        authorities.modulesChanged();
         return m.schema();
     }
 
@@ -245,6 +248,7 @@ public final class Node implements AutoCloseable {
                     "\nNothing was changed. Replace with a reset to drop the module's data.");
         });
         logInstalled(next, true, reset);
+        authorities.modulesChanged();
         return next.schema();
     }
 
@@ -355,6 +359,7 @@ public final class Node implements AutoCloseable {
             return null;
         });
         log.info("removed module {}", module);
+        authorities.modulesChanged();
     }
 
     public CallResult call(String module, String reducer, List<IntersticeValue> args) {
