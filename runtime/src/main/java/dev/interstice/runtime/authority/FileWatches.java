@@ -17,7 +17,6 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * file root (directories registered as they appear) whose events reach the holder's handlers, each event as its own
  * transaction per matching subscription, in the order the file system reported them. A subscription matches the path
  * itself and, for a directory, its direct entries ({@code file:}) or everything below it ({@code file_recursive:}).
- * Waiting events are bounded: an event equal to the last waiting one is coalesced with it; past the bound events are
- * dropped and the count is logged. Renames arrive as Deleted + Created (the JDK's watch service does not pair them).
+ * Waiting events are bounded ({@link FileEventQueue}). Renames arrive as Deleted + Created (the JDK's watch service
+ * does not pair them).
  */
 final class FileWatches implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FileWatches.class);
@@ -53,8 +52,6 @@ final class FileWatches implements AutoCloseable {
                     || (recursive && (path.isEmpty() || dir.startsWith(path + "/")));
         }
     }
-
-    record Event(String variant, String path) {}
 
     private final FileRoot root;
     private final Executor executor;
@@ -115,14 +112,21 @@ final class FileWatches implements AutoCloseable {
         final List<Sub> subs;
         final WatchService ws;
         final Map<WatchKey, Path> dirs = new HashMap<>();
-        final ArrayDeque<Event> pending = new ArrayDeque<>();
-        long dropped;
+        final FileEventQueue queue;
         volatile boolean stopped;
 
         Session(LoadedModule module, List<Sub> subs) throws IOException {
             this.module = module;
             this.subs = subs;
             this.ws = root.path().getFileSystem().newWatchService();
+            this.queue = new FileEventQueue(
+                    maxPending,
+                    n -> log.warn(
+                            "dropped {} file events for module '{}': its handlers were slower than the file system"
+                                    + " (at most {} events wait)",
+                            n,
+                            module.name(),
+                            maxPending));
         }
 
         void start() throws IOException {
@@ -138,9 +142,7 @@ final class FileWatches implements AutoCloseable {
             } catch (IOException e) {
                 log.debug("closing a file watch: {}", e.toString());
             }
-            synchronized (this) {
-                notifyAll();
-            }
+            queue.close();
         }
 
         private boolean needed(String dir) {
@@ -163,7 +165,7 @@ final class FileWatches implements AutoCloseable {
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
                 for (Path p : ds) {
                     // entries made before the watch existed would go unreported
-                    if (created) offer(new Event("Created", root.relative(p)));
+                    if (created) offer(new FileEventQueue.Event("Created", root.relative(p)));
                     if (Files.isDirectory(p, NOFOLLOW)) register(p, created);
                 }
             }
@@ -190,16 +192,14 @@ final class FileWatches implements AutoCloseable {
 
         private void handle(Path dir, WatchEvent<?> e) {
             if (e.kind() == StandardWatchEventKinds.OVERFLOW) {
-                synchronized (this) {
-                    dropped += e.count();
-                }
+                queue.lost(e.count());
                 return;
             }
             Path p = dir.resolve((Path) e.context());
             String variant = e.kind() == StandardWatchEventKinds.ENTRY_CREATE
                     ? "Created"
                     : e.kind() == StandardWatchEventKinds.ENTRY_DELETE ? "Deleted" : "Modified";
-            offer(new Event(variant, root.relative(p)));
+            offer(new FileEventQueue.Event(variant, root.relative(p)));
             if (variant.equals("Created") && Files.isDirectory(p, NOFOLLOW)) {
                 try {
                     register(p, true);
@@ -211,48 +211,27 @@ final class FileWatches implements AutoCloseable {
             }
         }
 
-        private synchronized void offer(Event e) {
-            if (stopped || subs.stream().noneMatch(s -> s.matches(e.path()))) return;
-            if (e.equals(pending.peekLast())) return;
-            if (pending.size() >= maxPending) {
-                dropped++;
-                return;
-            }
-            pending.add(e);
-            notifyAll();
-        }
-
-        private synchronized Event next() {
-            while (!stopped && pending.isEmpty()) {
-                if (dropped > 0) {
-                    log.warn(
-                            "dropped {} file events for module '{}': its handlers were slower than the file system"
-                                    + " (at most {} events wait)",
-                            dropped,
-                            module.name(),
-                            maxPending);
-                    dropped = 0;
-                }
-                try {
-                    wait();
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                    return null;
-                }
-            }
-            return stopped ? null : pending.poll();
+        private void offer(FileEventQueue.Event e) {
+            if (subs.stream().anyMatch(s -> s.matches(e.path()))) queue.offer(e);
         }
 
         private void deliver() {
             var ctx = CallContext.runtime(executor.services().nodeId());
-            for (Event e = next(); e != null; e = next()) {
-                IntersticeValue value = AuthorityCodec.fileEvent(e.variant(), e.path());
-                var jobs = new ArrayList<Executor.Job>();
-                for (Sub s : subs)
-                    if (s.matches(e.path()))
-                        jobs.add(new Executor.Job(module.name(), s.reducer(), List.of(value), ctx, "file event"));
-                if (!stopped) executor.runJobs(jobs);
+            try {
+                for (var e = queue.take(); e != null; e = queue.take()) deliver(ctx, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
+        }
+
+        /** One event: a transaction per matching subscription, in declaration order. */
+        private void deliver(CallContext ctx, FileEventQueue.Event e) {
+            IntersticeValue value = AuthorityCodec.fileEvent(e.variant(), e.path());
+            var jobs = new ArrayList<Executor.Job>();
+            for (Sub s : subs)
+                if (s.matches(e.path()))
+                    jobs.add(new Executor.Job(module.name(), s.reducer(), List.of(value), ctx, "file event"));
+            if (!stopped) executor.runJobs(jobs);
         }
     }
 }
