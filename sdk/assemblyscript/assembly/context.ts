@@ -4,6 +4,7 @@
 import { log, timeNowMs, randomU64, currentNodeId, schedule, beginCall, finishReducerCall, finishQueryCall, endHostCall, lastError, W } from "./host";
 import { Value } from "./value";
 import { Result, okResult, errResult } from "./types";
+import { FileAuthority, FILE } from "./file";
 
 function callReducerImpl(node: string, module: string, reducer: string, args: Array<Value>): string | null {
   beginCall(false, node, module, reducer, args.length);
@@ -43,6 +44,14 @@ export class ReducerContext {
   /** Typed handles on the remote nodes described in src/bindings. */
   @inline get nodes(): __InterNodes {
     return __interstice_nodes;
+  }
+
+  /**
+   * The File authority (declare `authorities: ["File"]` in @module): files under the node's file root. Calls act at
+   * once and are not undone when the reducer fails.
+   */
+  @inline get file(): FileAuthority {
+    return FILE;
   }
 
   log(message: string): void {

@@ -497,6 +497,10 @@ export class FakeHost {
           case 11: // CurrentNodeId
             w.str(h.nodeId);
             break;
+          case 8: // File: answered by the test's files (an in-memory FakeFiles)
+            if (!h.files) throw new Error("File calls need host.files");
+            h.files.serve(r, w);
+            break;
           default:
             throw new Error("host call " + tag + " not supported by the fake host");
         }
@@ -518,4 +522,74 @@ function findByKey(t, key) {
   const want = keyString(key);
   for (const [pk, row] of t.rows) if (keyString(toKey(row.primary_key)) === want) return pk;
   return null;
+}
+
+/** The File authority over an in-memory map (path -> bytes; directories as a set), enough for the SDK's calls. */
+export class FakeFiles {
+  constructor() {
+    this.files = new Map();
+    this.dirs = new Set([""]);
+    this.calls = [];
+  }
+
+  /** @param {PostcardReader} r @param {PostcardWriter} w */
+  serve(r, w) {
+    const call = r.tag();
+    const path = r.str();
+    const err = (m) => {
+      w.tag(1);
+      w.str(m);
+    };
+    const parent = (p) => (p.includes("/") ? p.slice(0, p.lastIndexOf("/")) : "");
+    this.calls.push([call, path]);
+    switch (call) {
+      case 0: // ReadFile
+        if (!this.files.has(path)) return err(`cannot read '${path}': it does not exist`);
+        w.tag(0);
+        w.varint(this.files.get(path).length);
+        for (const b of this.files.get(path)) w.u8(b);
+        return;
+      case 1: {
+        // WriteFile
+        const data = Buffer.from(Array.from({ length: r.varint() }, () => r.u8()));
+        const append = r.bool();
+        if (!this.dirs.has(parent(path))) return err(`cannot write '${path}': its directory does not exist`);
+        this.files.set(path, append && this.files.has(path) ? Buffer.concat([this.files.get(path), data]) : data);
+        return w.tag(0);
+      }
+      case 2: {
+        // ListDir
+        const names = [...this.files.keys(), ...this.dirs].filter((p) => p && parent(p) === path).sort();
+        w.tag(0);
+        return w.seq(names, (w, p) => {
+          w.str(p.slice(p.lastIndexOf("/") + 1));
+          w.str(p);
+          w.u8(this.dirs.has(p) ? 1 : 0);
+        });
+      }
+      case 3: // Metadata
+        if (!this.files.has(path)) return err(`cannot read the metadata of '${path}': it does not exist`);
+        w.tag(0);
+        w.u8(0);
+        w.u64(BigInt(this.files.get(path).length));
+        w.bool(false);
+        w.u8(0); // created: None
+        w.u8(1);
+        return w.u64(1700000000123n);
+      case 4: // CreateDir
+        r.bool();
+        this.dirs.add(path);
+        return w.tag(0);
+      case 7: {
+        // Rename
+        const to = r.str();
+        this.calls.at(-1).push(to);
+        this.files.set(to, this.files.get(path));
+        this.files.delete(path);
+        return w.tag(0);
+      }
+      default:
+        throw new Error("File call " + call + " not supported by the fake files");
+    }
+  }
 }

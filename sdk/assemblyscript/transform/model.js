@@ -82,7 +82,8 @@ export {};
  *   | { k: "opt", el: TypeRef, nullable: boolean }
  *   | { k: "tuple", items: TypeRef[] }
  *   | { k: "named", name: string, as: string, ns: string, display: string, table?: TableShape }
- *   | { k: "unit" }} TypeRef
+ *   | { k: "unit" }
+ *   | { k: "sdk", name: "FileEvent" }} TypeRef
  */
 
 /** @typedef {TypeRef | { k: "void" }} ReturnType a query's result (`void` encodes as Void) */

@@ -149,6 +149,8 @@ export function describe(t) {
       return t.display || t.as;
     case "unit":
       return "Unit";
+    case "sdk":
+      return t.name;
   }
   return "?";
 }

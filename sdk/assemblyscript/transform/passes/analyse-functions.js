@@ -31,6 +31,9 @@ import { resolveType } from "./analyse-types.js";
 
 const CORE_EVENTS = /** @type {Record<string, string>} */ ({ init: "Init", load: "Load", connect: "Connect", disconnect: "Disconnect" });
 const UNSUPPORTED_EVENTS = new Set(["input", "render", "audio_output", "audio_input", "network", "module_load", "module_remove"]);
+/** The argument of a file watch handler: the SDK's FileEvent class. */
+const FILE_EVENT = /** @type {TypeRef} */ ({ k: "sdk", name: "FileEvent" });
+const FILE_WATCH = /^\s*(file|file_recursive)\s*:(.*)$/;
 
 /**
  * The key of a table reference in an access list (one entry per table).
@@ -83,7 +86,13 @@ export function analyseFunctions(ctx, m) {
     for (const p of params.slice(1)) {
       if (p.initializer) ctx.error(p, `parameters of ${f.kind} ${name} cannot have default values`);
       if (p.parameterKind !== 0) ctx.error(p, `parameters of ${f.kind} ${name} cannot be optional or rest parameters`);
-      const t = resolveType(ctx, m, p.type, `parameter '${p.name.text}' of ${f.kind} ${name}`);
+      const fileEvent =
+        isReducer &&
+        typeof o.on === "string" &&
+        FILE_WATCH.test(o.on) &&
+        p.type.kind === ctx.K.NamedType &&
+        typeNameText(/** @type {NamedTypeNode} */ (p.type)) === "FileEvent";
+      const t = fileEvent ? FILE_EVENT : resolveType(ctx, m, p.type, `parameter '${p.name.text}' of ${f.kind} ${name}`);
       if (t) args.push({ name: p.name.text, type: t, node: p });
     }
     if (args.length !== params.length - 1) continue;
@@ -201,6 +210,8 @@ function sameType(a, b) {
       return a.name === o.name && (a.ns || "") === (o.ns || "");
     case "unit":
       return true;
+    case "sdk":
+      return a.name === o.name;
   }
   return false;
 }
@@ -234,8 +245,22 @@ function parseEvent(ctx, m, on, r, d) {
     }
   };
   if (on.includes(":")) {
-    ctx.error(node, `event '${on}' (file watches) is not supported by the AssemblyScript SDK yet`);
-    return null;
+    const w = FILE_WATCH.exec(on);
+    if (!w) {
+      ctx.error(node, `unknown event '${on}'; file watches are 'file:<path>' or 'file_recursive:<path>'`);
+      return null;
+    }
+    const path = w[2].trim();
+    if (!path || path.startsWith("/") || path.includes("\\") || path.split("/").includes("..")) {
+      ctx.error(node, `the path of '${on}' must be relative to the node's file root (no leading '/', no '..', no '\\')`);
+      return null;
+    }
+    if (!m.module.authorities.includes("File")) {
+      ctx.error(node, `reducer ${r.name} watches files ('${on}'), which needs the File authority: add authorities: ["File"] to @module`);
+      return null;
+    }
+    expectArgs([FILE_EVENT], ["event"]);
+    return { File: { path, recursive: w[1] === "file_recursive" } };
   }
   const segs = on.split(".").map((s) => s.trim());
   if (segs.some((s) => !s)) {

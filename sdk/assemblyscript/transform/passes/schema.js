@@ -54,7 +54,7 @@ export function buildSchema(m) {
     visibility: m.module.visibility,
     reducers: m.reducers.map((r) => ({
       name: r.name,
-      arguments: r.args.map(fieldDef),
+      arguments: r.args.filter((a) => a.type.k !== "sdk").map(fieldDef), // events of the SDK are not declared types
       reads: list(r.access.reads),
       inserts: list(r.access.inserts),
       updates: list(r.access.updates),

@@ -36,7 +36,7 @@ public sealed interface FileCall {
     /** One entry of a {@code ListDir} answer. */
     record DirEntry(String name, String path, FileType type) {}
 
-    /** A {@code Metadata} answer; times are unix milliseconds when the file system knows them. */
+    /** A {@code Metadata} answer; times are unix seconds (as upstream) when the file system knows them. */
     record FileMetadata(
             FileType type,
             long length,

@@ -6,10 +6,13 @@ import dev.interstice.abi.host.ModuleCall;
 import dev.interstice.abi.host.NetworkCall;
 import dev.interstice.abi.schema.Authority;
 import dev.interstice.abi.schema.ModuleSchema;
+import dev.interstice.abi.schema.SubscriptionEvent;
 import dev.interstice.runtime.exec.Executor;
 import dev.interstice.runtime.exec.Frame;
 import dev.interstice.runtime.module.LoadedModule;
 import dev.interstice.runtime.module.ModuleException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -23,11 +26,36 @@ public final class Authorities implements AutoCloseable {
     private final AuthorityConfig config;
     private final Executor executor;
     private final ModuleAuthority module;
+    private final FileAuthority files;
+    private final FileWatches fileWatches;
 
+    /** Creates the file root (mode 700) when the node offers the File authority. */
     public Authorities(AuthorityConfig config, Executor executor, ModuleControl modules) {
         this.config = config;
         this.executor = executor;
         this.module = new ModuleAuthority(modules, executor);
+        if (config.offers(Authority.FILE)) {
+            FileRoot root;
+            try {
+                root = new FileRoot(config.fileRoot());
+            } catch (IOException e) {
+                throw new UncheckedIOException(
+                        "cannot create the file root " + config.fileRoot() + ": " + e.getMessage(), e);
+            }
+            files = new FileAuthority(root, config.fileLimits());
+            fileWatches = new FileWatches(root, executor, config.fileLimits().maxPendingEvents());
+        } else {
+            files = null;
+            fileWatches = null;
+        }
+    }
+
+    /**
+     * Call after modules were loaded, replaced or removed: the File holder's watches start, restart (a new version)
+     * or stop.
+     */
+    public void modulesChanged() {
+        if (fileWatches != null) fileWatches.update();
     }
 
     public AuthorityConfig config() {
@@ -42,7 +70,10 @@ public final class Authorities implements AutoCloseable {
                 .findFirst());
     }
 
-    /** Refuses a module that asks for an authority this node does not offer, saying which it offers. */
+    /**
+     * Refuses a module that asks for an authority this node does not offer, saying which it offers, and one whose
+     * file subscriptions it could not hold (without the File authority, or outside the file root).
+     */
     public void checkOffered(ModuleSchema m) {
         for (Authority a : m.authorities())
             if (!config.offers(a))
@@ -52,7 +83,29 @@ public final class Authorities implements AutoCloseable {
                                 + " (it offers: " + offeredNames() + ")"
                                 + (a == Authority.GPU || a == Authority.INPUT || a == Authority.AUDIO
                                         ? "; Gpu, Input and Audio need a node started with a display"
+                                        : "")
+                                + (a == Authority.FILE && config.offered().contains(a)
+                                        ? "; a node without a data directory offers File only when given a file root"
                                         : ""));
+        checkFileSubscriptions(m);
+    }
+
+    private static void checkFileSubscriptions(ModuleSchema m) {
+        for (var s : m.subscriptions()) {
+            if (!(s.event() instanceof SubscriptionEvent.File f)) continue;
+            if (!m.authorities().contains(Authority.FILE))
+                throw new ModuleException(
+                        ModuleException.Kind.INVALID,
+                        "module '" + m.name() + "' subscribes '" + s.reducer() + "' to file events of '" + f.path()
+                                + "' but does not hold the File authority (declare it in the module's authorities)");
+            try {
+                FileRoot.normalise(f.path());
+            } catch (FileRoot.Refused e) {
+                throw new ModuleException(
+                        ModuleException.Kind.INVALID,
+                        "module '" + m.name() + "' subscribes '" + s.reducer() + "' to file events: " + e.getMessage());
+            }
+        }
     }
 
     public String offeredNames() {
@@ -99,7 +152,7 @@ public final class Authorities implements AutoCloseable {
     public byte[] file(Frame f, FileCall call) {
         String refused = refusal(f, Authority.FILE);
         if (refused != null) return AuthorityCodec.err(refused);
-        return AuthorityCodec.err("the File authority is not implemented yet");
+        return files.handle(call);
     }
 
     public byte[] module(Frame f, ModuleCall call) {
@@ -128,5 +181,6 @@ public final class Authorities implements AutoCloseable {
     public void close() {
         // authorities with threads or sockets release them here
         module.close();
+        if (fileWatches != null) fileWatches.close();
     }
 }

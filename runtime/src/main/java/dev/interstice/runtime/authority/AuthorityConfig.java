@@ -8,12 +8,17 @@ import java.util.Set;
 /**
  * Which authorities a node offers and how far they reach. {@code fileRoot}: the one directory the File authority
  * works in (null: {@code files/} in the node's data directory; a node without one offers no File authority unless
- * given a root). {@code network}: where the Network authority may connect and listen.
+ * given a root). {@code network}: where the Network authority may connect and listen. {@code fileLimits}: how much
+ * one File call may read, write, list or copy.
  */
-public record AuthorityConfig(Set<Authority> offered, Path fileRoot, NetworkPolicy network) {
+public record AuthorityConfig(Set<Authority> offered, Path fileRoot, NetworkPolicy network, FileLimits fileLimits) {
 
     public AuthorityConfig {
         offered = offered.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(offered));
+    }
+
+    public AuthorityConfig(Set<Authority> offered, Path fileRoot, NetworkPolicy network) {
+        this(offered, fileRoot, network, FileLimits.defaults());
     }
 
     /** What a node without a display offers: Module, File and Network (loopback only). */
@@ -22,19 +27,29 @@ public record AuthorityConfig(Set<Authority> offered, Path fileRoot, NetworkPoli
                 EnumSet.of(Authority.MODULE, Authority.FILE, Authority.NETWORK), null, NetworkPolicy.loopbackOnly());
     }
 
+    /** Whether the node offers {@code a}; File only with a file root (see {@link #withDefaultFileRoot}). */
     public boolean offers(Authority a) {
-        return offered.contains(a);
+        return offered.contains(a) && (a != Authority.FILE || fileRoot != null);
+    }
+
+    /** This configuration with its file root defaulted to {@code files/} in {@code dataDir} (when there is one). */
+    public AuthorityConfig withDefaultFileRoot(Path dataDir) {
+        return fileRoot != null || dataDir == null ? this : withFileRoot(dataDir.resolve("files"));
     }
 
     public AuthorityConfig withOffered(Set<Authority> a) {
-        return new AuthorityConfig(a, fileRoot, network);
+        return new AuthorityConfig(a, fileRoot, network, fileLimits);
     }
 
     public AuthorityConfig withFileRoot(Path root) {
-        return new AuthorityConfig(offered, root, network);
+        return new AuthorityConfig(offered, root, network, fileLimits);
     }
 
     public AuthorityConfig withNetwork(NetworkPolicy p) {
-        return new AuthorityConfig(offered, fileRoot, p);
+        return new AuthorityConfig(offered, fileRoot, p, fileLimits);
+    }
+
+    public AuthorityConfig withFileLimits(FileLimits l) {
+        return new AuthorityConfig(offered, fileRoot, network, l);
     }
 }

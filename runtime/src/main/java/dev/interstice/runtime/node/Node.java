@@ -91,10 +91,11 @@ public final class Node implements AutoCloseable {
         }
         for (LoadedModule m : restored) registry.add(m);
         schedules.forEach(scheduler::add);
-        this.authorities = new Authorities(config.authorities(), executor, new Control());
+        this.authorities =
+                new Authorities(config.authorities().withDefaultFileRoot(config.dataDir()), executor, new Control());
         for (LoadedModule m : restored)
             for (var a : m.schema().authorities())
-                if (!config.authorities().offers(a))
+                if (!authorities.config().offers(a))
                     log.warn(
                             "module '{}' holds the {} authority, which this node no longer offers: its {} calls are refused",
                             m.name(),
@@ -142,6 +143,7 @@ public final class Node implements AutoCloseable {
             hostRef[0] = n;
             n.scheduler.start(n.executor);
             for (LoadedModule m : restored) n.runLoadHooksAfterRestart(m);
+            n.authorities.modulesChanged();
             return n;
         } catch (RuntimeException e) {
             if (n != null) n.close();
@@ -197,6 +199,7 @@ public final class Node implements AutoCloseable {
             return new Publication(next.schema(), true, reset, Optional.of(diff));
         });
         logInstalled(next, p.replaced(), reset);
+        authorities.modulesChanged();
         return p;
     }
 
@@ -233,6 +236,7 @@ public final class Node implements AutoCloseable {
             return null;
         });
         logInstalled(m, false, false);
+        authorities.modulesChanged();
         return m.schema();
     }
 
@@ -261,6 +265,7 @@ public final class Node implements AutoCloseable {
                     "\nNothing was changed. Replace with a reset to drop the module's data.");
         });
         logInstalled(next, true, reset);
+        authorities.modulesChanged();
         return next.schema();
     }
 
@@ -390,6 +395,7 @@ public final class Node implements AutoCloseable {
             return null;
         });
         log.info("removed module {}", module);
+        authorities.modulesChanged();
     }
 
     /**
@@ -409,6 +415,7 @@ public final class Node implements AutoCloseable {
             return null;
         });
         log.info("unloaded module {} (its data is kept)", module);
+        authorities.modulesChanged();
     }
 
     /** Modules unloaded with their data kept, which publishing them again resumes. */

@@ -13,10 +13,12 @@ import dev.interstice.runtime.authority.AuthorityConfig;
 import dev.interstice.runtime.module.ModuleException;
 import dev.interstice.runtime.testing.ModuleFixture;
 import dev.interstice.runtime.testing.TestNode;
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What every authority shares: only offered authorities can be held, one holder each, calls only for the holder. */
 class AuthoritiesTest {
@@ -40,7 +42,7 @@ class AuthoritiesTest {
         assertThatThrownBy(() -> t.node.publish("painter.wasm", gpu, false))
                 .isInstanceOf(ModuleException.class)
                 .hasMessageContaining("module 'painter' needs the Gpu authority, which this node does not offer")
-                .hasMessageContaining("it offers: File, Module, Network")
+                .hasMessageContaining("it offers: Module, Network")
                 .extracting(e -> ((ModuleException) e).kind())
                 .isEqualTo(IntersticeException.Kind.UNSUPPORTED);
         assertThat(t.node.modules()).isEmpty();
@@ -57,8 +59,9 @@ class AuthoritiesTest {
     }
 
     @Test
-    void eachAuthorityHasOneHolder() {
-        t = new TestNode();
+    void eachAuthorityHasOneHolder(@TempDir Path root) {
+        t = new TestNode(
+                NodeConfig.inMemory().withAuthorities(AuthorityConfig.headless().withFileRoot(root)));
         t.node.publish("a.wasm", reading("a").authority(Authority.FILE).build(), false);
         assertThat(t.node.authorities().holder(Authority.FILE)).contains("a");
         assertThatThrownBy(() -> t.node.publish(
@@ -68,8 +71,9 @@ class AuthoritiesTest {
     }
 
     @Test
-    void aModuleWithoutTheAuthorityGetsAnErrorItCanHandle() {
-        t = new TestNode();
+    void aModuleWithoutTheAuthorityGetsAnErrorItCanHandle(@TempDir Path root) {
+        t = new TestNode(
+                NodeConfig.inMemory().withAuthorities(AuthorityConfig.headless().withFileRoot(root)));
         t.node.publish("a.wasm", reading("a").build(), false);
         t.node.call("a", "read", List.of());
         byte[] answer = t.hexLogsOf("a").getFirst();
