@@ -22,10 +22,22 @@ import java.util.stream.Collectors;
 public final class Authorities implements AutoCloseable {
     private final AuthorityConfig config;
     private final Executor executor;
+    private final NetworkAuthority network;
 
     public Authorities(AuthorityConfig config, Executor executor) {
         this.config = config;
         this.executor = executor;
+        this.network = new NetworkAuthority(config.network(), executor);
+    }
+
+    /** The Network authority: its policy and what it holds now. */
+    public NetworkAuthority network() {
+        return network;
+    }
+
+    /** A module version was replaced or removed: it loses what it held (sockets). Under the execution lock. */
+    public void released(LoadedModule m) {
+        network.release(m);
     }
 
     public AuthorityConfig config() {
@@ -81,7 +93,7 @@ public final class Authorities implements AutoCloseable {
     public byte[] network(Frame f, NetworkCall call) {
         String refused = refusal(f, Authority.NETWORK);
         if (refused != null) return AuthorityCodec.err(refused);
-        return AuthorityCodec.err("the Network authority is not implemented yet");
+        return network.call(f, call);
     }
 
     /** Why the frame's module may not use {@code a}, or null when it may. */
@@ -96,6 +108,6 @@ public final class Authorities implements AutoCloseable {
 
     @Override
     public void close() {
-        // authorities with threads or sockets release them here
+        network.close();
     }
 }

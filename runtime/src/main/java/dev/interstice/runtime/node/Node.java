@@ -296,6 +296,7 @@ public final class Node implements AutoCloseable {
                         StorageMapping.declaredTables(next).forEach(storage::declareTable);
                     }
                     meta.moduleLoaded(next.name(), wasm);
+                    authorities.released(current);
                 },
                 () -> registry.add(current),
                 " (the previous version stays loaded with its rows)");
@@ -352,6 +353,7 @@ public final class Node implements AutoCloseable {
                         ModuleException.Kind.NOT_FOUND, "no module '" + module + "' is loaded on this node");
             if (storage != null) StorageMapping.declaredTables(m).keySet().forEach(storage::dropTable);
             meta.moduleRemoved(module);
+            authorities.released(m);
             return null;
         });
         log.info("removed module {}", module);
