@@ -80,6 +80,9 @@ final class ExampleCommand implements Callable<Integer> {
                     + "e.g. --node-address hello-example=127.0.0.1:9080 for caller (repeatable).")
     Map<String, String> nodeAddresses = new LinkedHashMap<>();
 
+    @CommandLine.Mixin
+    NetworkPolicyOptions network = new NetworkPolicyOptions();
+
     static final class Names extends java.util.ArrayList<String> {
         Names() {
             super(EXAMPLES);
@@ -108,7 +111,8 @@ final class ExampleCommand implements Callable<Integer> {
         Path dir = Paths.home().resolve("examples").resolve(name);
         deleteRecursively(dir);
         var stop = new CountDownLatch(1);
-        Node node = Node.open(NodeConfig.at(dir));
+        var authorities = network.authorities();
+        Node node = Node.open(NodeConfig.at(dir).withAuthorities(authorities));
         NodeServer server;
         AdminToken token = AdminToken.loadOrCreate(dir);
         // Other nodes must not find the example's node without its module (a call arriving then would be refused and
@@ -151,6 +155,7 @@ final class ExampleCommand implements Callable<Integer> {
             var out = spec.commandLine().getOut();
             out.println("example '" + name + "': node '" + nodeName + "' (" + node.id() + ") listening on "
                     + server.address() + " with module " + schema.name() + " " + schema.version());
+            out.println(NetworkPolicyOptions.banner(authorities));
             out.println(
                     "reducers: " + schema.reducers().stream().map(r -> r.name()).toList() + ", queries: "
                             + schema.queries().stream().map(q -> q.name()).toList());

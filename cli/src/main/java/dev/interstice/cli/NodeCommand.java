@@ -301,8 +301,12 @@ final class NodeCommand implements Runnable {
                         "Start even if the log is damaged before its end: drop everything from the damage on and report exactly what was lost.")
         boolean salvage;
 
+        @CommandLine.Mixin
+        NetworkPolicyOptions network = new NetworkPolicyOptions();
+
         @Override
         public Integer call() throws Exception {
+            var authorities = network.authorities();
             var reg = NodeRegistry.load();
             var e = reg.require(ref);
             if (!e.local() || e.nodeId() == null)
@@ -322,8 +326,11 @@ final class NodeCommand implements Runnable {
                 throw new CliException("--ack must be durable or fast, not '" + ack + "'");
             }
             try {
-                node = Node.open(
-                        NodeConfig.at(dir).withNodeId(e.nodeId()).withAck(acks).withSalvage(salvage));
+                node = Node.open(NodeConfig.at(dir)
+                        .withNodeId(e.nodeId())
+                        .withAck(acks)
+                        .withSalvage(salvage)
+                        .withAuthorities(authorities));
             } catch (RuntimeException ex) {
                 throw new CliException(cannotOpen(e.name(), dir, ex, salvage));
             }
@@ -353,6 +360,7 @@ final class NodeCommand implements Runnable {
             try {
                 out().println("node '" + e.name() + "' (" + node.id() + ") listening on " + e.address() + " with "
                         + node.modules().size() + " module(s); press Ctrl+C to stop");
+                out().println(NetworkPolicyOptions.banner(authorities));
                 out().flush();
                 stop.await();
             } finally {
