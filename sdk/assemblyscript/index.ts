@@ -6,3 +6,4 @@ export { ReducerContext, QueryContext } from "./assembly/context";
 export { Value, Field } from "./assembly/value";
 export { Option, some, none, Unit, Tuple2, Tuple3, Tuple4, Result } from "./assembly/types";
 export { log } from "./assembly/host";
+export { Network, NetworkEvent } from "./assembly/network";

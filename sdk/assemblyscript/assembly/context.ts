@@ -3,6 +3,7 @@
 
 import { log, timeNowMs, randomU64, currentNodeId, schedule, beginCall, finishReducerCall, finishQueryCall, endHostCall, lastError, W } from "./host";
 import { Value } from "./value";
+import { Network, NETWORK } from "./network";
 import { Result, okResult, errResult } from "./types";
 
 function callReducerImpl(node: string, module: string, reducer: string, args: Array<Value>): string | null {
@@ -43,6 +44,11 @@ export class ReducerContext {
   /** Typed handles on the remote nodes described in src/bindings. */
   @inline get nodes(): __InterNodes {
     return __interstice_nodes;
+  }
+
+  /** The Network authority (the module must declare it: @module({ authorities: ["Network"] })). */
+  get network(): Network {
+    return NETWORK;
   }
 
   log(message: string): void {

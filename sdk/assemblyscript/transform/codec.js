@@ -58,6 +58,7 @@ export class CodecGen {
    */
   dec(t, r = "r") {
     if (t.k === "prim") return `__g.${PRIMS[t.name].rd}(${r})`;
+    if (t.k === "event") return `__g.${t.name}.decode(${r})`;
     return `${this.decFn(t)}(${r})`;
   }
 

@@ -4,7 +4,7 @@
 // Use: asc src/index.ts --transform @interstice/sdk/transform --runtime minimal ...
 //
 // afterParse runs the passes over the model documented in model.js:
-//   collect -> bindings -> analyse -> access -> schema -> codegen
+//   collect -> bindings -> analyse -> access -> authorities -> schema -> codegen
 // then makes the generated glue the entry file and routes AssemblyScript's abort/trace/seed to the SDK, so the
 // module imports only "interstice". Any misuse is reported as "file:line:col: error: message" and fails the build.
 
@@ -17,6 +17,7 @@ import { collect } from "./passes/collect.js";
 import { loadBindings } from "./passes/bindings.js";
 import { analyse } from "./passes/analyse.js";
 import { inferAccess } from "./passes/access.js";
+import { checkAuthorities } from "./passes/authorities.js";
 import { buildSchema } from "./passes/schema.js";
 import { generate } from "./passes/codegen.js";
 
@@ -84,6 +85,7 @@ function runPasses(ctx, parser) {
   if (ctx.errors.length) return null;
   const model = analyse(ctx, collected, bindings);
   inferAccess(ctx, model);
+  checkAuthorities(ctx, model);
   if (ctx.errors.length) return null;
   const schema = buildSchema(model);
   const glue = generate(ctx, model, schema);

@@ -82,7 +82,8 @@ export {};
  *   | { k: "opt", el: TypeRef, nullable: boolean }
  *   | { k: "tuple", items: TypeRef[] }
  *   | { k: "named", name: string, as: string, ns: string, display: string, table?: TableShape }
- *   | { k: "unit" }} TypeRef
+ *   | { k: "unit" }
+ *   | { k: "event", name: "NetworkEvent" }} TypeRef a reducer's argument; "event": an authority's event (network)
  */
 
 /** @typedef {TypeRef | { k: "void" }} ReturnType a query's result (`void` encodes as Void) */

@@ -30,7 +30,7 @@ import { resolveType } from "./analyse-types.js";
  */
 
 const CORE_EVENTS = /** @type {Record<string, string>} */ ({ init: "Init", load: "Load", connect: "Connect", disconnect: "Disconnect" });
-const UNSUPPORTED_EVENTS = new Set(["input", "render", "audio_output", "audio_input", "network", "module_load", "module_remove"]);
+const UNSUPPORTED_EVENTS = new Set(["input", "render", "audio_output", "audio_input", "module_load", "module_remove"]);
 
 /**
  * The key of a table reference in an access list (one entry per table).
@@ -83,6 +83,10 @@ export function analyseFunctions(ctx, m) {
     for (const p of params.slice(1)) {
       if (p.initializer) ctx.error(p, `parameters of ${f.kind} ${name} cannot have default values`);
       if (p.parameterKind !== 0) ctx.error(p, `parameters of ${f.kind} ${name} cannot be optional or rest parameters`);
+      if (isReducer && p.type.kind === ctx.K.NamedType && typeNameText(/** @type {NamedTypeNode} */ (p.type)) === "NetworkEvent") {
+        args.push({ name: p.name.text, type: { k: "event", name: "NetworkEvent" }, node: p });
+        continue;
+      }
       const t = resolveType(ctx, m, p.type, `parameter '${p.name.text}' of ${f.kind} ${name}`);
       if (t) args.push({ name: p.name.text, type: t, node: p });
     }
@@ -201,6 +205,8 @@ function sameType(a, b) {
       return a.name === o.name && (a.ns || "") === (o.ns || "");
     case "unit":
       return true;
+    case "event":
+      return a.name === o.name;
   }
   return false;
 }
@@ -244,6 +250,10 @@ function parseEvent(ctx, m, on, r, d) {
   }
   if (segs.length === 1) {
     const e = segs[0];
+    if (e === "network") {
+      expectArgs([{ k: "event", name: "NetworkEvent" }], ["event"]);
+      return /** @type {SubscriptionEvent} */ ("Network");
+    }
     if (e in CORE_EVENTS) {
       if (e === "connect" || e === "disconnect") expectArgs([{ k: "prim", name: "string" }], ["nodeId"]);
       else expectArgs([], []);
