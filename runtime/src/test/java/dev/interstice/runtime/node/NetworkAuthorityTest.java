@@ -247,6 +247,28 @@ class NetworkAuthorityTest {
     }
 
     @Test
+    void aDatagramFloodIsDroppedAndCountedBeyondTheQueue() throws IOException {
+        t = node(small(2, 1024, 1 << 20, 4)); // datagramQueue 4
+        int port = NetFixture.freePort();
+        // a slow handler: a busy loop before logging each event
+        String slow = "(block $d (loop $l (br_if $d (i32.eqz (global.get $spin)))"
+                + " (global.set $spin (i32.sub (global.get $spin) (i32.const 1))) (br $l)))"
+                + " (global.set $spin (i32.const 2000000))";
+        var f = new NetFixture("net", slow).call("bind", new NetworkCall.UdpBind("127.0.0.1", port));
+        publish(f);
+        call("bind");
+        await(() -> t.node.authorities().network().stats().openHandles() == 1, "bound");
+        try (var peer = new DatagramSocket(0, LOOPBACK)) {
+            var to = new InetSocketAddress(LOOPBACK, port);
+            for (int i = 0; i < 500; i++) peer.send(new DatagramPacket(new byte[] {(byte) i}, 1, to));
+        }
+        await(() -> t.node.authorities().network().stats().droppedDatagrams() > 0, "a dropped datagram");
+        var stats = t.node.authorities().network().stats();
+        assertThat(stats.undeliveredEvents()).isLessThanOrEqualTo(4);
+        assertThat(stats.peakUndeliveredBytes()).isLessThanOrEqualTo(4);
+    }
+
+    @Test
     void closingTheNodeClosesItsSockets() throws IOException {
         t = node(NetworkPolicy.loopbackOnly());
         int port = NetFixture.freePort();

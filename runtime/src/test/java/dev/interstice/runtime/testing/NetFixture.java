@@ -24,6 +24,11 @@ public final class NetFixture {
     private final ModuleFixture module;
 
     public NetFixture(String name) {
+        this(name, "");
+    }
+
+    /** {@code handlerPrologue}: WAT the handler runs first (e.g. a busy loop making it slow). */
+    public NetFixture(String name, String handlerPrologue) {
         module = ModuleFixture.module(name)
                 .authority(Authority.NETWORK)
                 .blob("evt", "event:".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
@@ -31,9 +36,10 @@ public final class NetFixture {
                         "on_network",
                         List.of(),
                         List.of(),
-                        "(call $log (i32.const ${evt}) (i32.const ${evt.len}))\n"
+                        handlerPrologue + "\n(call $log (i32.const ${evt}) (i32.const ${evt.len}))\n"
                                 + "(call $log_hex (local.get $ptr) (local.get $len))")
                 .subscribe("on_network", new SubscriptionEvent.Core(SubscriptionEvent.Simple.NETWORK));
+        if (!handlerPrologue.isEmpty()) module.func("(global $spin (mut i32) (i32.const 2000000))");
     }
 
     /** A reducer {@code reducer} that makes {@code call} and logs the answer. */
