@@ -28,6 +28,9 @@ final class NetworkEvents implements AutoCloseable {
     /** An event for {@code owner}; the value is built only when delivered; {@code delivered} runs afterwards. */
     record Delivery(LoadedModule owner, Supplier<IntersticeValue> event, int bytes, Runnable delivered) {}
 
+    /** Wakes the delivery thread to stop, after the delivery under way (a guest is not interrupted mid-call). */
+    private static final Delivery STOP = new Delivery(null, () -> null, 0, () -> {});
+
     private final Executor executor;
     private final LinkedBlockingQueue<Delivery> queue = new LinkedBlockingQueue<>();
     private final AtomicLong undeliveredBytes = new AtomicLong();
@@ -67,6 +70,7 @@ final class NetworkEvents implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
+            if (d == STOP) return;
             try {
                 if (!closed) deliver(d);
             } catch (RuntimeException e) {
@@ -102,7 +106,7 @@ final class NetworkEvents implements AutoCloseable {
             t = thread;
         }
         if (t == null) return;
-        t.interrupt();
+        queue.add(STOP);
         try {
             // a delivery under way finishes before the node closes its storage
             if (!t.join(Duration.ofSeconds(10))) log.warn("network event delivery did not stop in time");

@@ -10,10 +10,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 
 /** A TCP listener: every accepted connection gets a handle of its own and an Accepted event naming this listener. */
 final class TcpListener extends NetSocket {
     private volatile ServerSocket server;
+    private volatile Thread acceptor;
     private volatile boolean ended;
 
     TcpListener(long handle, LoadedModule owner, NetworkAuthority net) {
@@ -46,7 +48,8 @@ final class TcpListener extends NetSocket {
             abort();
             return;
         }
-        Thread.ofVirtual().name("interstice-net-" + handle + "-accept").start(this::accept);
+        acceptor =
+                Thread.ofVirtual().name("interstice-net-" + handle + "-accept").start(this::accept);
     }
 
     private void accept() {
@@ -96,6 +99,10 @@ final class TcpListener extends NetSocket {
         closeServer();
     }
 
+    /**
+     * Closes the socket and waits for the accepting thread to end: the port is released only then (a socket closed
+     * under a blocked accept is released by that thread), so a new listener can bind it as soon as this returns.
+     */
     private void closeServer() {
         ServerSocket s = server;
         if (s == null) return;
@@ -103,6 +110,13 @@ final class TcpListener extends NetSocket {
             s.close();
         } catch (IOException ignored) {
             // closing is best effort
+        }
+        Thread t = acceptor;
+        if (t == null || t == Thread.currentThread()) return;
+        try {
+            t.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -11,6 +11,7 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,6 +30,7 @@ final class UdpSocket extends NetSocket {
     private final AtomicInteger waiting = new AtomicInteger();
     private final AtomicLong dropped;
     private volatile DatagramSocket socket;
+    private volatile Thread receiver;
     private volatile boolean ended;
 
     UdpSocket(long handle, LoadedModule owner, NetworkAuthority net, AtomicLong dropped) {
@@ -60,7 +62,7 @@ final class UdpSocket extends NetSocket {
             abort();
             return;
         }
-        Thread.ofVirtual().name("interstice-net-" + handle + "-udp").start(() -> receive(s));
+        receiver = Thread.ofVirtual().name("interstice-net-" + handle + "-udp").start(() -> receive(s));
     }
 
     /** A committed UdpSendTo (the destination passed the policy); a failure is a Failed event, the socket stays. */
@@ -127,10 +129,18 @@ final class UdpSocket extends NetSocket {
         abort();
     }
 
+    /** Closes the socket and waits for the receiving thread to end, which releases the port. */
     @Override
     void abort() {
         ended = true;
         DatagramSocket s = socket;
         if (s != null) s.close();
+        Thread t = receiver;
+        if (t == null || t == Thread.currentThread()) return;
+        try {
+            t.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
