@@ -3,6 +3,7 @@
 
 import { log, timeNowMs, randomU64, currentNodeId, schedule, beginCall, finishReducerCall, finishQueryCall, endHostCall, lastError, W } from "./host";
 import { Value } from "./value";
+import { Network, NETWORK } from "./network";
 import { Result, okResult, errResult } from "./types";
 import { FileAuthority, FILE } from "./file";
 
@@ -52,6 +53,11 @@ export class ReducerContext {
    */
   @inline get file(): FileAuthority {
     return FILE;
+  }
+
+  /** The Network authority (the module must declare it: @module({ authorities: ["Network"] })). */
+  get network(): Network {
+    return NETWORK;
   }
 
   log(message: string): void {

@@ -9,6 +9,7 @@ export { ReducerContext, QueryContext } from "./context";
 export { Option, Unit, Tuple2, Tuple3, Tuple4, Result, okResult, errResult } from "./types";
 export { Value } from "./value";
 export { FileEvent } from "./file";
+export { NetworkEvent } from "./network";
 
 /** A zero-filled instance of T without running its constructor (decoders assign every field). */
 // @ts-ignore: decorator

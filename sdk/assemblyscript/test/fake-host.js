@@ -165,6 +165,8 @@ export class FakeHost {
     this.otherModules = otherModules; // name -> { reducers: {name: fn(args)}, queries: {name: fn(args) -> value} }
     this.hostCallCount = 0;
     this.failNextInsert = null;
+    this.network = []; // network calls made: { call, ...fields }
+    this.networkError = null; // when set, the next network call answers Err(networkError)
   }
 
   async load(bytes) {
@@ -492,6 +494,28 @@ export class FakeHost {
             } else q.key = readKey(r);
             w.tag(0);
             w.seq(h.indexScan(table, field, q), writeRow);
+            break;
+          }
+          case 10: {
+            // Network: records the call; answers Ok(handle 7) to calls that allocate one, else Ok
+            const calls = ["TcpConnect", "TcpListen", "TcpSend", "TcpClose", "UdpBind", "UdpSendTo", "UdpClose"];
+            const call = calls[r.tag()];
+            const bytes = () => Array.from({ length: r.varint() }, () => r.u8());
+            const c = { call };
+            if (call === "TcpConnect") Object.assign(c, { ip: r.str(), port: r.varint(), tls: r.bool(), serverName: r.str() });
+            else if (call === "TcpListen" || call === "UdpBind") Object.assign(c, { ip: r.str(), port: r.varint() });
+            else if (call === "TcpSend") Object.assign(c, { handle: r.u64(), data: bytes() });
+            else if (call === "UdpSendTo") Object.assign(c, { handle: r.u64(), ip: r.str(), port: r.varint(), data: bytes() });
+            else c.handle = r.u64();
+            h.network.push(c);
+            if (h.networkError !== null) {
+              w.tag(1);
+              w.str(h.networkError);
+              h.networkError = null;
+            } else {
+              w.tag(0);
+              if (["TcpConnect", "TcpListen", "UdpBind"].includes(call)) w.u64(7n);
+            }
             break;
           }
           case 11: // CurrentNodeId

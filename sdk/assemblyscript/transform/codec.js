@@ -58,7 +58,7 @@ export class CodecGen {
    */
   dec(t, r = "r") {
     if (t.k === "prim") return `__g.${PRIMS[t.name].rd}(${r})`;
-    if (t.k === "sdk") return `__g.${t.name}.decode(${r})`; // an event class of the SDK
+    if (t.k === "event") return `__g.${t.name}.decode(${r})`;
     return `${this.decFn(t)}(${r})`;
   }
 

@@ -147,10 +147,10 @@ export function describe(t) {
       return `Tuple${t.items.length}<${t.items.map(describe).join(", ")}>`;
     case "named":
       return t.display || t.as;
+    case "event":
+      return t.name;
     case "unit":
       return "Unit";
-    case "sdk":
-      return t.name;
   }
   return "?";
 }

@@ -30,10 +30,18 @@ import { resolveType } from "./analyse-types.js";
  */
 
 const CORE_EVENTS = /** @type {Record<string, string>} */ ({ init: "Init", load: "Load", connect: "Connect", disconnect: "Disconnect" });
-const UNSUPPORTED_EVENTS = new Set(["input", "render", "audio_output", "audio_input", "network", "module_load", "module_remove"]);
-/** The argument of a file watch handler: the SDK's FileEvent class. */
-const FILE_EVENT = /** @type {TypeRef} */ ({ k: "sdk", name: "FileEvent" });
+const UNSUPPORTED_EVENTS = new Set(["input", "render", "audio_output", "audio_input", "module_load", "module_remove"]);
 const FILE_WATCH = /^\s*(file|file_recursive)\s*:(.*)$/;
+
+/**
+ * The SDK event class an authority's subscription delivers (its handler's argument), or null.
+ * @param {string} on
+ */
+function eventClassOf(on) {
+  if (on === "network") return "NetworkEvent";
+  if (FILE_WATCH.test(on)) return "FileEvent";
+  return null;
+}
 
 /**
  * The key of a table reference in an access list (one entry per table).
@@ -86,13 +94,12 @@ export function analyseFunctions(ctx, m) {
     for (const p of params.slice(1)) {
       if (p.initializer) ctx.error(p, `parameters of ${f.kind} ${name} cannot have default values`);
       if (p.parameterKind !== 0) ctx.error(p, `parameters of ${f.kind} ${name} cannot be optional or rest parameters`);
-      const fileEvent =
-        isReducer &&
-        typeof o.on === "string" &&
-        FILE_WATCH.test(o.on) &&
-        p.type.kind === ctx.K.NamedType &&
-        typeNameText(/** @type {NamedTypeNode} */ (p.type)) === "FileEvent";
-      const t = fileEvent ? FILE_EVENT : resolveType(ctx, m, p.type, `parameter '${p.name.text}' of ${f.kind} ${name}`);
+      const eventClass = isReducer && typeof o.on === "string" ? eventClassOf(o.on) : null;
+      if (eventClass && p.type.kind === ctx.K.NamedType && typeNameText(/** @type {NamedTypeNode} */ (p.type)) === eventClass) {
+        args.push({ name: p.name.text, type: { k: "event", name: eventClass }, node: p });
+        continue;
+      }
+      const t = resolveType(ctx, m, p.type, `parameter '${p.name.text}' of ${f.kind} ${name}`);
       if (t) args.push({ name: p.name.text, type: t, node: p });
     }
     if (args.length !== params.length - 1) continue;
@@ -210,7 +217,7 @@ function sameType(a, b) {
       return a.name === o.name && (a.ns || "") === (o.ns || "");
     case "unit":
       return true;
-    case "sdk":
+    case "event":
       return a.name === o.name;
   }
   return false;
@@ -259,7 +266,7 @@ function parseEvent(ctx, m, on, r, d) {
       ctx.error(node, `reducer ${r.name} watches files ('${on}'), which needs the File authority: add authorities: ["File"] to @module`);
       return null;
     }
-    expectArgs([FILE_EVENT], ["event"]);
+    expectArgs([{ k: "event", name: "FileEvent" }], ["event"]);
     return { File: { path, recursive: w[1] === "file_recursive" } };
   }
   const segs = on.split(".").map((s) => s.trim());
@@ -269,6 +276,10 @@ function parseEvent(ctx, m, on, r, d) {
   }
   if (segs.length === 1) {
     const e = segs[0];
+    if (e === "network") {
+      expectArgs([{ k: "event", name: "NetworkEvent" }], ["event"]);
+      return /** @type {SubscriptionEvent} */ ("Network");
+    }
     if (e in CORE_EVENTS) {
       if (e === "connect" || e === "disconnect") expectArgs([{ k: "prim", name: "string" }], ["nodeId"]);
       else expectArgs([], []);

@@ -54,7 +54,8 @@ export function buildSchema(m) {
     visibility: m.module.visibility,
     reducers: m.reducers.map((r) => ({
       name: r.name,
-      arguments: r.args.filter((a) => a.type.k !== "sdk").map(fieldDef), // events of the SDK are not declared types
+      // an authority's event is delivered by the node, not declared (it has no type definition in the schema)
+      arguments: r.args.filter((a) => a.type.k !== "event").map(fieldDef),
       reads: list(r.access.reads),
       inserts: list(r.access.inserts),
       updates: list(r.access.updates),

@@ -80,6 +80,9 @@ final class ExampleCommand implements Callable<Integer> {
                     + "e.g. --node-address hello-example=127.0.0.1:9080 for caller (repeatable).")
     Map<String, String> nodeAddresses = new LinkedHashMap<>();
 
+    @CommandLine.Mixin
+    AuthorityOptions network = new AuthorityOptions();
+
     static final class Names extends java.util.ArrayList<String> {
         Names() {
             super(EXAMPLES);
@@ -108,7 +111,8 @@ final class ExampleCommand implements Callable<Integer> {
         Path dir = Paths.home().resolve("examples").resolve(name);
         deleteRecursively(dir);
         var stop = new CountDownLatch(1);
-        Node node = Node.open(NodeConfig.at(dir));
+        var authorities = network.authorities();
+        Node node = Node.open(NodeConfig.at(dir).withAuthorities(authorities));
         NodeServer server;
         AdminToken token = AdminToken.loadOrCreate(dir);
         // Other nodes must not find the example's node without its module (a call arriving then would be refused and

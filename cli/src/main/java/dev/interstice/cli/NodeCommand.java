@@ -1,6 +1,5 @@
 package dev.interstice.cli;
 
-import dev.interstice.abi.schema.Authority;
 import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.NodeSchema;
 import dev.interstice.network.Addresses;
@@ -10,7 +9,6 @@ import dev.interstice.network.NetworkException;
 import dev.interstice.network.NodeClient;
 import dev.interstice.network.NodeServer;
 import dev.interstice.network.wire.Message;
-import dev.interstice.runtime.authority.AuthorityConfig;
 import dev.interstice.runtime.node.Node;
 import dev.interstice.runtime.node.NodeConfig;
 import dev.interstice.storage.StorageCorruptionException;
@@ -324,16 +322,12 @@ final class NodeCommand implements Runnable {
                         "Start even if the log is damaged before its end: drop everything from the damage on and report exactly what was lost.")
         boolean salvage;
 
-        @Option(
-                names = "--authorities",
-                paramLabel = "<list>",
-                split = ",",
-                description =
-                        "Authorities this node offers to its modules (default: Module,File,Network; 'none' for none). A module needing another is refused at publish.")
-        List<String> authorities;
+        @CommandLine.Mixin
+        AuthorityOptions network = new AuthorityOptions();
 
         @Override
         public Integer call() throws Exception {
+            var authorities = network.authorities();
             var reg = NodeRegistry.load();
             var e = reg.require(ref);
             if (!e.local() || e.nodeId() == null)
@@ -352,13 +346,12 @@ final class NodeCommand implements Runnable {
             } catch (IllegalArgumentException ex) {
                 throw new CliException("--ack must be durable or fast, not '" + ack + "'");
             }
-            AuthorityConfig offered = offered(authorities);
             try {
                 node = Node.open(NodeConfig.at(dir)
                         .withNodeId(e.nodeId())
                         .withAck(acks)
                         .withSalvage(salvage)
-                        .withAuthorities(offered));
+                        .withAuthorities(authorities));
             } catch (RuntimeException ex) {
                 throw new CliException(cannotOpen(e.name(), dir, ex, salvage));
             }
@@ -402,30 +395,6 @@ final class NodeCommand implements Runnable {
             out().println("node '" + e.name() + "' stopped");
             return 0;
         }
-    }
-
-    /** The authorities named by {@code --authorities} (null: the headless default). */
-    static AuthorityConfig offered(List<String> names) {
-        var config = AuthorityConfig.headless();
-        if (names == null) return config;
-        var set = java.util.EnumSet.noneOf(Authority.class);
-        for (String n : names) {
-            if (n.isBlank() || n.equalsIgnoreCase("none")) continue;
-            try {
-                set.add(Authority.valueOf(n.trim().toUpperCase(java.util.Locale.ROOT)));
-            } catch (IllegalArgumentException ex) {
-                throw new CliException("--authorities: unknown authority '" + n
-                        + "' (known: Module, File, Network, Gpu, Input, Audio)");
-            }
-        }
-        for (Authority a : set)
-            if (a == Authority.GPU || a == Authority.INPUT || a == Authority.AUDIO)
-                throw new CliException("--authorities: this node cannot offer " + n(a) + " yet (it needs a display)");
-        return config.withOffered(set);
-    }
-
-    private static String n(Authority a) {
-        return a.name().charAt(0) + a.name().substring(1).toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Why a local node did not open, with the one remedy that fits the failure. */

@@ -399,7 +399,7 @@ class CliEndToEndTest {
         var starter = Thread.startVirtualThread(() -> Main.run(
                 new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "node", "start", "local"));
         long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!out.toString().contains("listening") && System.nanoTime() < until) Thread.sleep(20);
+        while (!out.toString().contains("authorities offered") && System.nanoTime() < until) Thread.sleep(20);
         assertThat(out.toString())
                 .contains("node 'local' (" + id + ") listening on 127.0.0.1:" + port)
                 .contains("authorities offered: File, Module, Network (loopback only); not offered: Gpu, Audio, Input");
@@ -407,11 +407,11 @@ class CliEndToEndTest {
                 .contains("node 'local'")
                 .contains("already running");
         assertThat(run("node", "start", "local", "--authorities", "File,Gpu")
-                        .fails(1)
+                        .fails(2)
                         .err())
                 .contains("this node cannot offer Gpu yet (it needs a display)");
         assertThat(run("node", "start", "local", "--authorities", "Files")
-                        .fails(1)
+                        .fails(2)
                         .err())
                 .contains("unknown authority 'Files'");
 
@@ -497,6 +497,10 @@ class CliEndToEndTest {
     void startingARemoteNodeOrAMissingExampleExplainsWhy() {
         run("node", "add", "far", "10.1.2.3:9").ok();
         assertThat(run("node", "start", "far").fails(1).err()).contains("not a local node");
+        assertThat(run("node", "start", "far", "--allow-egress", "10.0.0.0/99")
+                        .fails(2)
+                        .err())
+                .contains("'10.0.0.0/99' is not a network rule");
         assertThat(run("example", "nope").fails(2).err())
                 .contains("unknown example 'nope'")
                 .contains("hello, caller, benchmark");

@@ -28,11 +28,13 @@ public final class Authorities implements AutoCloseable {
     private final ModuleAuthority module;
     private final FileAuthority files;
     private final FileWatches fileWatches;
+    private final NetworkAuthority network;
 
     /** Creates the file root (mode 700) when the node offers the File authority. */
     public Authorities(AuthorityConfig config, Executor executor, ModuleControl modules) {
         this.config = config;
         this.executor = executor;
+        this.network = new NetworkAuthority(config.network(), executor);
         this.module = new ModuleAuthority(modules, executor);
         if (config.offers(Authority.FILE)) {
             FileRoot root;
@@ -56,6 +58,16 @@ public final class Authorities implements AutoCloseable {
      */
     public void modulesChanged() {
         if (fileWatches != null) fileWatches.update();
+    }
+
+    /** The Network authority: its policy and what it holds now. */
+    public NetworkAuthority network() {
+        return network;
+    }
+
+    /** A module version was replaced or removed: it loses what it held (sockets). Under the execution lock. */
+    public void released(LoadedModule m) {
+        network.release(m);
     }
 
     public AuthorityConfig config() {
@@ -141,10 +153,7 @@ public final class Authorities implements AutoCloseable {
                     ? "not offered (needs a display)"
                     : "not offered (turned off in the node's configuration)";
         return switch (a) {
-            case NETWORK ->
-                config.network().egressLoopbackOnly() && config.network().listenLoopbackOnly()
-                        ? "loopback only"
-                        : "beyond loopback (see the node's network policy)";
+            case NETWORK -> config.network().describe();
             default -> "offered";
         };
     }
@@ -164,7 +173,7 @@ public final class Authorities implements AutoCloseable {
     public byte[] network(Frame f, NetworkCall call) {
         String refused = refusal(f, Authority.NETWORK);
         if (refused != null) return AuthorityCodec.err(refused);
-        return AuthorityCodec.err("the Network authority is not implemented yet");
+        return network.call(f, call);
     }
 
     /** Why the frame's module may not use {@code a}, or null when it may. */
@@ -179,8 +188,8 @@ public final class Authorities implements AutoCloseable {
 
     @Override
     public void close() {
-        // authorities with threads or sockets release them here
         module.close();
         if (fileWatches != null) fileWatches.close();
+        network.close();
     }
 }

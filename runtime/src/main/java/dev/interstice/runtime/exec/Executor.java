@@ -197,6 +197,7 @@ public final class Executor {
                 try {
                     invokeReducer(new Frame(inv, m, m.reducer(h.reducer()), false, h.caller(), null), h.args());
                 } catch (CallException e) {
+                    inv.dropped();
                     String outcome = switch (e.kind()) {
                         case TRAP -> "trapped";
                         case DEADLINE -> "hit its deadline";
@@ -207,7 +208,12 @@ public final class Executor {
                             e.kind(), "its " + h.why() + " hook '" + h.reducer() + "' " + outcome + ": " + detail, e);
                 }
             }
-            install.run();
+            try {
+                install.run();
+            } catch (RuntimeException e) {
+                inv.dropped();
+                throw e;
+            }
             lastTxId = txId;
             commit(inv, 0);
             drainJobs();
@@ -268,6 +274,7 @@ public final class Executor {
         try {
             invokeReducer(frame, args); // throws: nothing was applied, the transaction is simply dropped
         } catch (CallException e) {
+            inv.dropped();
             if (scheduleSeq != 0) dropSchedule(scheduleSeq);
             throw e;
         }
@@ -321,6 +328,7 @@ public final class Executor {
             lsn = persistent.isEmpty() ? 0 : commitLog.append(new TxRecord(tx.id(), tx.timestampMs(), persistent));
         } catch (RuntimeException e) {
             // nothing was applied: the transaction is refused as a whole and the node keeps its last good state
+            inv.dropped();
             throw new CallException(
                     CallException.Kind.STORAGE,
                     "transaction " + tx.id() + " was not committed: the log refused it (" + e.getMessage() + ")",

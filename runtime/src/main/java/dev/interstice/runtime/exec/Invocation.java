@@ -12,6 +12,7 @@ public final class Invocation {
     private final List<ScheduleRequest> schedules = new ArrayList<>();
     private final List<RemoteCall> remoteCalls = new ArrayList<>();
     private final List<Runnable> afterCommit = new ArrayList<>();
+    private final List<Runnable> ifDropped = new ArrayList<>();
 
     Invocation(Transaction tx) {
         this.tx = tx;
@@ -47,5 +48,20 @@ public final class Invocation {
 
     List<Runnable> afterCommit() {
         return afterCommit;
+    }
+
+    /**
+     * Gives back what a host call reserved for its {@link #afterCommit} effect (a socket handle, send-queue room) when
+     * this transaction does not commit; runs under the execution lock.
+     */
+    public void ifDropped(Runnable undo) {
+        ifDropped.add(undo);
+    }
+
+    /** The transaction was dropped: its effects never run, its reservations are given back. */
+    void dropped() {
+        for (Runnable r : ifDropped) r.run();
+        ifDropped.clear();
+        afterCommit.clear();
     }
 }

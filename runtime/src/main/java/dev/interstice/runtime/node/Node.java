@@ -334,6 +334,7 @@ public final class Node implements AutoCloseable {
                         StorageMapping.declaredTables(next).forEach(storage::declareTable);
                     }
                     meta.moduleLoaded(next.name(), wasm);
+                    authorities.released(current);
                 },
                 () -> registry.add(current),
                 " (the previous version stays loaded with its rows)");
@@ -390,6 +391,7 @@ public final class Node implements AutoCloseable {
                         ModuleException.Kind.NOT_FOUND, "no module '" + module + "' is loaded on this node");
             if (m != null) {
                 if (storage != null) StorageMapping.declaredTables(m).keySet().forEach(storage::dropTable);
+                authorities.released(m);
             } else dropKept(module);
             meta.moduleRemoved(module);
             return null;
@@ -412,6 +414,7 @@ public final class Node implements AutoCloseable {
                         ModuleException.Kind.NOT_FOUND, "no module '" + module + "' is loaded on this node");
             kept.put(module, new Kept(m.schema(), m.tables()));
             meta.moduleUnloaded(module);
+            authorities.released(m);
             return null;
         });
         log.info("unloaded module {} (its data is kept)", module);
