@@ -178,6 +178,7 @@ final class PeerLink {
             for (RemoteTable t : tables.values()) {
                 t.subscription.set(0);
                 t.synced = false;
+                t.schemaChecked = false; // the source may change while disconnected
             }
             client = null;
             monitor.notifyAll();
@@ -317,8 +318,11 @@ final class PeerLink {
 
     // ------------------------------------------------------------------ subscriptions
 
-    /** The tables this node's modules subscribe to on this peer, with the names they give it. */
-    void setTables(Map<String, Map.Entry<String, Set<String>>> wanted) {
+    /** What this node wants of a table of the peer: the names its modules give the peer, and whether it replicates it. */
+    record Wanted(Set<String> nodeNames, boolean replicated) {}
+
+    /** The tables this node's modules subscribe to or replicate on this peer ("module\0table"). */
+    void setTables(Map<String, Wanted> wanted) {
         for (var it = tables.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             if (wanted.containsKey(e.getKey())) continue;
@@ -333,11 +337,19 @@ final class PeerLink {
         for (var e : wanted.entrySet()) {
             RemoteTable existing = tables.get(e.getKey());
             if (existing != null) {
-                existing.nodeNames = e.getValue().getValue();
+                boolean nowReplicated = e.getValue().replicated() && !existing.replicated;
+                existing.nodeNames = e.getValue().nodeNames();
+                existing.replicated = e.getValue().replicated();
+                if (nowReplicated) { // a module replicating it was published: check its schema, fill it by a snapshot
+                    existing.schemaChecked = false;
+                    existing.forceSnapshot();
+                    resubscribe(existing);
+                }
                 continue;
             }
             String[] mt = e.getKey().split("\u0000", 2);
-            var t = new RemoteTable(mt[0], mt[1], e.getValue().getValue());
+            var t = new RemoteTable(mt[0], mt[1], e.getValue().nodeNames());
+            t.replicated = e.getValue().replicated();
             tables.put(e.getKey(), t);
             NodeClient c = currentClient();
             if (c != null) subscribe(c, t);
@@ -363,9 +375,13 @@ final class PeerLink {
         }
     }
 
-    /** Sends a Subscribe unless one is live or pending for this table. */
+    /** Sends a Subscribe unless one is live or pending for this table (a replicated one: once its replicas are ready). */
     private void subscribe(NodeClient c, RemoteTable t) {
         if (!t.subscription.compareAndSet(0, -1)) return;
+        if (!prepareReplicas(c, t)) {
+            t.subscription.compareAndSet(-1, 0); // retried at the next refresh
+            return;
+        }
         subscribeAttempts.incrementAndGet();
         RemoteTable.Position pos = t.position();
         c.request(id -> {
@@ -400,6 +416,48 @@ final class PeerLink {
                         t.retryNotBefore = 0;
                     }
                 });
+    }
+
+    /**
+     * Before a replicated table is subscribed on a connection: reads the peer's public schema (waiting at most the
+     * request timeout) so that the replicas exist with the source's table schema (recreated empty if it changed), and
+     * starts from the position the replicas persisted when this run has none (a restarted node resumes). False when
+     * the table cannot be replicated now (not reachable, or not a public table there yet); the refresh retries.
+     */
+    private boolean prepareReplicas(NodeClient c, RemoteTable t) {
+        if (!t.replicated || t.schemaChecked) return true;
+        Message.Reply reply;
+        try {
+            reply = c.request(id -> new Message.GetSchema(id, false), cfg.requestTimeout())
+                    .join();
+        } catch (RuntimeException e) {
+            return false;
+        }
+        if (!(reply instanceof Message.SchemaResult result)) return false;
+        var remote = result.schema().modules().stream()
+                .filter(m -> m.name().equals(t.module))
+                .findFirst();
+        if (remote.flatMap(m -> m.table(t.table)).isEmpty()) {
+            String why = "node at " + address + " has no public table " + t.label() + " to replicate (yet)";
+            if (!why.equals(t.lastFailure))
+                log.warn(
+                        "{}; retrying every {} ms",
+                        why,
+                        cfg.subscriptionRefresh().toMillis());
+            t.lastFailure = why;
+            return false;
+        }
+        var replicas = node.replicas();
+        boolean recreated = replicas.sourceSchema(t.nodeNames, t.module, t.table, remote);
+        var seed = replicas.seed(t.nodeNames, t.module, t.table);
+        if (seed.isPresent() && t.fresh())
+            t.seed(seed.get().epoch(), seed.get().seq(), seed.get().rows());
+        else if (recreated
+                || seed.isEmpty()
+                || !seed.get().epoch().equals(t.position().epoch())
+                || seed.get().seq() != t.position().seq()) t.forceSnapshot();
+        t.schemaChecked = true;
+        return true;
     }
 
     /** Doubles the delay before the next attempt, from the refresh period up to {@link #MAX_RETRY_DELAY}. */
@@ -466,8 +524,11 @@ final class PeerLink {
                 if (!s.snapshot()) {
                     t.resumed(s.epoch(), s.seq());
                     log.debug("subscription to {} on {} resumed after event {}", t.label(), address, s.seq());
+                    if (t.replicated) node.replicas().inSync(t.nodeNames, t.module, t.table);
                 } else {
                     var changes = t.snapshot(s.epoch(), s.seq(), s.rows());
+                    if (t.replicated)
+                        node.replicas().applySnapshot(t.nodeNames, t.module, t.table, s.epoch(), s.seq(), s.rows());
                     log.debug(
                             "subscription to {} on {}: snapshot of {} rows at event {} ({} changes to deliver)",
                             t.label(),
@@ -480,7 +541,28 @@ final class PeerLink {
             }
             case Message.TableEvent e -> {
                 switch (t.event(e.seq(), e.kind(), e.before(), e.after())) {
-                    case DELIVER -> deliver(t, new RemoteTable.Change(e.kind(), e.before(), e.after()), e.origin());
+                    case DELIVER -> {
+                        if (t.replicated
+                                && !node.replicas()
+                                        .applyEvent(
+                                                t.nodeNames,
+                                                t.module,
+                                                t.table,
+                                                t.position().epoch(),
+                                                e.seq(),
+                                                e.kind(),
+                                                e.before(),
+                                                e.after())) {
+                            log.info(
+                                    "a replica of {} from {} is not at event {}; resynchronising",
+                                    t.label(),
+                                    address,
+                                    e.seq());
+                            t.forceSnapshot();
+                            resubscribe(t);
+                        }
+                        deliver(t, new RemoteTable.Change(e.kind(), e.before(), e.after()), e.origin());
+                    }
                     case DUPLICATE -> {}
                     case GAP -> {
                         log.warn(
@@ -495,6 +577,7 @@ final class PeerLink {
             }
             case Message.Resync r -> {
                 log.info("{} on {} restarted its stream ({}); resubscribing", t.label(), address, r.reason());
+                t.schemaChecked = false; // e.g. the module was replaced: its table may have changed
                 resubscribe(t);
             }
             default -> {}

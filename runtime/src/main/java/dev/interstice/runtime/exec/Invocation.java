@@ -1,6 +1,7 @@
 package dev.interstice.runtime.exec;
 
 import dev.interstice.runtime.tx.Transaction;
+import dev.interstice.storage.Change;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,6 +12,7 @@ public final class Invocation {
     private final Transaction tx;
     private final List<ScheduleRequest> schedules = new ArrayList<>();
     private final List<RemoteCall> remoteCalls = new ArrayList<>();
+    private final List<Change> systemChanges = new ArrayList<>();
 
     Invocation(Transaction tx) {
         this.tx = tx;
@@ -34,5 +36,14 @@ public final class Invocation {
 
     List<RemoteCall> remoteCalls() {
         return remoteCalls;
+    }
+
+    /** Rows of the node's own system tables to log in the same record as this transaction's changes. */
+    public void systemChange(Change c) {
+        systemChanges.add(c);
+    }
+
+    List<Change> systemChanges() {
+        return systemChanges;
     }
 }
