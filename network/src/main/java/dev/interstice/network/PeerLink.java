@@ -4,6 +4,7 @@ import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.network.wire.Message;
 import dev.interstice.runtime.exec.CallException;
 import dev.interstice.runtime.node.Node;
+import dev.interstice.runtime.node.Replicas;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -505,7 +506,9 @@ final class PeerLink {
             }
             if (d == null || d.table().removed) continue;
             try {
-                process(d.table(), d.message());
+                if (d.table().replicated && d.message() instanceof Message.TableEvent e)
+                    processReplicated(d.table(), batchAfter(d.table(), e));
+                else process(d.table(), d.message());
             } catch (RuntimeException e) {
                 if (!closed)
                     log.warn(
@@ -515,6 +518,20 @@ final class PeerLink {
                             e.toString());
             }
         }
+    }
+
+    /** {@code first} and the events of the same table queued right behind it (at most 4096). */
+    private List<Message.TableEvent> batchAfter(RemoteTable t, Message.TableEvent first) {
+        var batch = new ArrayList<Message.TableEvent>();
+        batch.add(first);
+        while (batch.size() < 4096
+                && deliveries.peek() instanceof Delivery next
+                && next.table() == t
+                && next.message() instanceof Message.TableEvent e) {
+            deliveries.poll(); // only this thread takes from the queue
+            batch.add(e);
+        }
+        return batch;
     }
 
     private void process(RemoteTable t, Message m) {
@@ -540,39 +557,14 @@ final class PeerLink {
                 }
             }
             case Message.TableEvent e -> {
+                if (t.replicated) {
+                    processReplicated(t, List.of(e));
+                    return;
+                }
                 switch (t.event(e.seq(), e.kind(), e.before(), e.after())) {
-                    case DELIVER -> {
-                        if (t.replicated
-                                && !node.replicas()
-                                        .applyEvent(
-                                                t.nodeNames,
-                                                t.module,
-                                                t.table,
-                                                t.position().epoch(),
-                                                e.seq(),
-                                                e.kind(),
-                                                e.before(),
-                                                e.after())) {
-                            log.info(
-                                    "a replica of {} from {} is not at event {}; resynchronising",
-                                    t.label(),
-                                    address,
-                                    e.seq());
-                            t.forceSnapshot();
-                            resubscribe(t);
-                        }
-                        deliver(t, new RemoteTable.Change(e.kind(), e.before(), e.after()), e.origin());
-                    }
+                    case DELIVER -> deliver(t, new RemoteTable.Change(e.kind(), e.before(), e.after()), e.origin());
                     case DUPLICATE -> {}
-                    case GAP -> {
-                        log.warn(
-                                "gap in the events of {} from {} (got {}, expected {}); resubscribing",
-                                t.label(),
-                                address,
-                                e.seq(),
-                                t.position().seq() + 1);
-                        resubscribe(t);
-                    }
+                    case GAP -> gap(t, e);
                 }
             }
             case Message.Resync r -> {
@@ -582,6 +574,47 @@ final class PeerLink {
             }
             default -> {}
         }
+    }
+
+    /**
+     * Events of a replicated table that arrived together: applied to its replicas in one local transaction (one log
+     * record, so a replica keeps up with a busy source), then delivered to the subscribers, which thus see them there.
+     */
+    private void processReplicated(RemoteTable t, List<Message.TableEvent> batch) {
+        var accepted = new ArrayList<Message.TableEvent>(batch.size());
+        for (Message.TableEvent e : batch) {
+            RemoteTable.Verdict v = t.event(e.seq(), e.kind(), e.before(), e.after());
+            if (v == RemoteTable.Verdict.DELIVER) accepted.add(e);
+            else if (v == RemoteTable.Verdict.GAP) {
+                gap(t, e);
+                break; // later ones are ignored until the new subscription answers
+            }
+        }
+        if (accepted.isEmpty()) return;
+        var events = new ArrayList<Replicas.Event>(accepted.size());
+        for (Message.TableEvent e : accepted) events.add(new Replicas.Event(e.seq(), e.kind(), e.before(), e.after()));
+        if (!node.replicas()
+                .applyEvents(t.nodeNames, t.module, t.table, t.position().epoch(), events)) {
+            log.info(
+                    "a replica of {} from {} is not in step with event {}; resynchronising",
+                    t.label(),
+                    address,
+                    accepted.getFirst().seq());
+            t.forceSnapshot();
+            resubscribe(t);
+        }
+        for (Message.TableEvent e : accepted)
+            deliver(t, new RemoteTable.Change(e.kind(), e.before(), e.after()), e.origin());
+    }
+
+    private void gap(RemoteTable t, Message.TableEvent e) {
+        log.warn(
+                "gap in the events of {} from {} (got {}, expected {}); resubscribing",
+                t.label(),
+                address,
+                e.seq(),
+                t.position().seq() + 1);
+        resubscribe(t);
     }
 
     private void resubscribe(RemoteTable t) {

@@ -529,12 +529,14 @@ public final class Node implements AutoCloseable {
             SubscriptionEvent.TableEventKind kind,
             List<byte[]> rows) {
         ensureOpen();
+        var subscribers = executor.exclusive(() -> registry.remoteSubscribers(nodeName, module, table, kind));
+        if (subscribers.isEmpty()) return; // e.g. a replicated table nobody subscribes to: nothing to decode
         List<IntersticeValue> args = rows.stream()
                 .<IntersticeValue>map(
                         b -> dev.interstice.abi.codec.Abi.decodeRow(b).toValue())
                 .toList();
         var jobs = new ArrayList<Executor.Job>();
-        for (var s : executor.exclusive(() -> registry.remoteSubscribers(nodeName, module, table, kind)))
+        for (var s : subscribers)
             jobs.add(new Executor.Job(
                     s.module(),
                     s.reducer(),

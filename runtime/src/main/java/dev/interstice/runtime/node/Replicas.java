@@ -173,35 +173,36 @@ public final class Replicas {
         inSync(nodeNames, module, table);
     }
 
+    /** One event of a source's stream: its sequence number and the change (rows postcard-encoded). */
+    public record Event(long seq, TableEventKind kind, byte[] before, byte[] after) {}
+
     /**
-     * The next event of the source's stream: applied to every replica whose position is just before it, with the new
-     * position, in one transaction. Returns false when some replica is not at the event's predecessor (it needs a
-     * snapshot); replicas already past it are left alone (a duplicate).
+     * Consecutive events of the source's stream (as they arrived together): applied, in order, to every replica whose
+     * position is just before the first one it has not seen, with the position after the last, in one transaction.
+     * Returns false when some replica is not at an event's predecessor (it needs a snapshot); events a replica has
+     * already seen are skipped (duplicates).
      */
-    public boolean applyEvent(
-            Set<String> nodeNames,
-            String module,
-            String table,
-            String epoch,
-            long seq,
-            TableEventKind kind,
-            byte[] before,
-            byte[] after) {
+    public boolean applyEvents(Set<String> nodeNames, String module, String table, String epoch, List<Event> events) {
         boolean[] inStep = {true};
         applying(inv -> {
             for (var e : matching(nodeNames, module, table)) {
                 Table t = e.replica().table();
                 if (t == null) continue;
                 ReplicaPosition p = positions.get(t.id());
-                if (p != null && p.epoch().equals(epoch) && seq <= p.seq()) continue;
-                if (p == null || !p.epoch().equals(epoch) || seq != p.seq() + 1) {
-                    inStep[0] = false;
-                    continue;
-                }
+                long at = p != null && p.epoch().equals(epoch) ? p.seq() : -1;
+                long from = at;
                 Transaction tx = inv.tx();
-                if (kind != TableEventKind.INSERT) remove(tx, t, before);
-                if (kind != TableEventKind.DELETE) put(tx, t, after);
-                setPosition(inv, t, new ReplicaPosition(epoch, seq));
+                for (Event ev : events) {
+                    if (at >= 0 && ev.seq() <= at) continue;
+                    if (at < 0 || ev.seq() != at + 1) {
+                        inStep[0] = false;
+                        break;
+                    }
+                    if (ev.kind() != TableEventKind.INSERT) remove(tx, t, ev.before());
+                    if (ev.kind() != TableEventKind.DELETE) put(tx, t, ev.after());
+                    at = ev.seq();
+                }
+                if (at != from) setPosition(inv, t, new ReplicaPosition(epoch, at));
             }
         });
         return inStep[0];
