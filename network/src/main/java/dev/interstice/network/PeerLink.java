@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -449,8 +450,21 @@ final class PeerLink {
             return false;
         }
         var replicas = node.replicas();
-        boolean recreated = replicas.sourceSchema(t.nodeNames, t.module, t.table, remote);
-        var seed = replicas.seed(t.nodeNames, t.module, t.table);
+        boolean recreated;
+        Optional<Replicas.Seed> seed;
+        try {
+            recreated = replicas.sourceSchema(t.nodeNames, t.module, t.table, remote);
+            seed = replicas.seed(t.nodeNames, t.module, t.table);
+        } catch (RuntimeException e) { // e.g. a table schema this node cannot build: the link and its calls go on
+            String why = "cannot replicate " + t.label() + " from " + address + ": " + e.getMessage();
+            if (!why.equals(t.lastFailure))
+                log.warn(
+                        "{}; retrying every {} ms",
+                        why,
+                        cfg.subscriptionRefresh().toMillis());
+            t.lastFailure = why;
+            return false;
+        }
         if (seed.isPresent() && t.fresh())
             t.seed(seed.get().epoch(), seed.get().seq(), seed.get().rows());
         else if (recreated
