@@ -320,8 +320,11 @@ final class PeerLink {
 
     // ------------------------------------------------------------------ subscriptions
 
-    /** What this node wants of a table of the peer: the names its modules give the peer, and whether it replicates it. */
-    record Wanted(Set<String> nodeNames, boolean replicated) {}
+    /**
+     * What this node wants of a table of the peer: the names its modules give the peer, whether it replicates it, and
+     * whether all those replicas have their table (a reset or a new module's replica has none yet).
+     */
+    record Wanted(Set<String> nodeNames, boolean replicated, boolean replicasReady) {}
 
     /** The tables this node's modules subscribe to or replicate on this peer ("module\0table"). */
     void setTables(Map<String, Wanted> wanted) {
@@ -339,10 +342,12 @@ final class PeerLink {
         for (var e : wanted.entrySet()) {
             RemoteTable existing = tables.get(e.getKey());
             if (existing != null) {
-                boolean nowReplicated = e.getValue().replicated() && !existing.replicated;
+                // a module replicating it was published, or a replica was reset: create it, fill it by a snapshot
+                boolean prepare = e.getValue().replicated()
+                        && (!existing.replicated || (!e.getValue().replicasReady() && existing.schemaChecked));
                 existing.nodeNames = e.getValue().nodeNames();
                 existing.replicated = e.getValue().replicated();
-                if (nowReplicated) { // a module replicating it was published: check its schema, fill it by a snapshot
+                if (prepare) {
                     existing.schemaChecked = false;
                     existing.forceSnapshot();
                     resubscribe(existing);

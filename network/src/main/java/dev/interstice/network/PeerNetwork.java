@@ -150,8 +150,9 @@ public final class PeerNetwork implements Peers, AutoCloseable {
         var wanted = new HashMap<String, Map<String, PeerLink.Wanted>>();
         try {
             for (Node.RemoteSubscription s : node.remoteSubscriptions())
-                want(wanted, s.node(), s.address(), s.module(), s.table(), false);
-            for (var r : node.replicas().sources()) want(wanted, r.node(), r.address(), r.module(), r.table(), true);
+                want(wanted, s.node(), s.address(), s.module(), s.table(), false, true);
+            for (var r : node.replicas().sources())
+                want(wanted, r.node(), r.address(), r.module(), r.table(), true, r.ready());
         } catch (IllegalStateException e) {
             return; // node closed
         }
@@ -170,7 +171,8 @@ public final class PeerNetwork implements Peers, AutoCloseable {
             java.util.Optional<String> address,
             String module,
             String table,
-            boolean replicated) {
+            boolean replicated,
+            boolean ready) {
         if (address.isEmpty()) {
             log.warn(
                     "a module {} {}.{}.{} but declares no node dependency '{}' (its address is unknown)",
@@ -185,7 +187,10 @@ public final class PeerNetwork implements Peers, AutoCloseable {
         PeerLink.Wanted w = tables.get(module + '\u0000' + table);
         var names = new LinkedHashSet<String>(w == null ? Set.of() : w.nodeNames());
         names.add(nodeName);
-        tables.put(module + '\u0000' + table, new PeerLink.Wanted(names, replicated || (w != null && w.replicated())));
+        tables.put(
+                module + '\u0000' + table,
+                new PeerLink.Wanted(
+                        names, replicated || (w != null && w.replicated()), ready && (w == null || w.replicasReady())));
     }
 
     private void refreshLoop() {

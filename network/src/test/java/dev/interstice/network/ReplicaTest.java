@@ -212,6 +212,38 @@ class ReplicaTest {
         }
     }
 
+    /** A compatible replacement keeps the replica; a reset or a removal drops it, and a new load fills it again. */
+    @Test
+    void aReplicaFollowsItsModuleThroughReplaceResetAndRemove(@TempDir Path dir) {
+        try (var bank = new NetNode("bank-node");
+                var app = new NetNode("app-node", NodeConfig.at(dir), 0, c -> c)) {
+            bank.t.node.load(ReplicaFixtures.bank());
+            for (int i = 0; i < 3; i++) bank.t.node.call("bank", "record", List.of());
+            byte[] copy = ReplicaFixtures.copy(bank.address(), false);
+            app.t.node.load(copy);
+            NetNode.await("replica", () -> replica(app.t.node).equals(List.of(0L, 1L, 2L)));
+
+            app.t.node.publish("copy.wasm", copy, false);
+            assertThat(replica(app.t.node))
+                    .as("kept by a compatible replacement")
+                    .isEqualTo(List.of(0L, 1L, 2L));
+            bank.t.node.call("bank", "record", List.of());
+            NetNode.await("and kept current", () -> replica(app.t.node).equals(List.of(0L, 1L, 2L, 3L)));
+
+            app.t.node.publish("copy.wasm", copy, true);
+            NetNode.await("refilled after a reset", () -> replica(app.t.node).equals(List.of(0L, 1L, 2L, 3L)));
+            bank.t.node.call("bank", "record", List.of());
+            NetNode.await("and kept current again", () -> replica(app.t.node).size() == 5);
+
+            app.t.node.remove("copy");
+            app.t.node.load(copy);
+            NetNode.await("refilled after a removal", () -> replica(app.t.node).equals(source(bank)));
+            bank.t.node.call("bank", "drop1", List.of());
+            NetNode.await(
+                    "and kept current once more", () -> replica(app.t.node).equals(source(bank)));
+        }
+    }
+
     /** On restart the network is up before the load hooks run: a remote call made by a load hook is delivered. */
     @Test
     void aRemoteCallFromALoadHookIsDeliveredOnRestart(@TempDir Path dir) throws Exception {

@@ -50,8 +50,12 @@ import org.slf4j.LoggerFactory;
 public final class Replicas {
     private static final Logger log = LoggerFactory.getLogger(Replicas.class);
 
-    /** A table replicated by some module: its node (as the module names it), the node's address, module, table. */
-    public record Source(String node, Optional<String> address, String module, String table) {}
+    /**
+     * A table replicated by some module: its node (as the module names it), the node's address, module, table, and
+     * whether every replica of it has its table (false until the source's schema is known, or after a module's reset
+     * dropped it: the network then prepares the replicas again).
+     */
+    public record Source(String node, Optional<String> address, String module, String table, boolean ready) {}
 
     /** The position the replicas of a source agree on and their rows: what a restarted subscription resumes from. */
     public record Seed(String epoch, long seq, List<byte[]> rows) {}
@@ -77,7 +81,7 @@ public final class Replicas {
     /** What the loaded modules replicate, each source once. */
     public List<Source> sources() {
         return executor.exclusive(() -> {
-            var out = new ArrayList<Source>();
+            var out = new LinkedHashMap<List<Object>, Source>();
             for (LoadedModule m : registry.all())
                 for (LoadedModule.Replica r : m.replicas()) {
                     var address = m.schema().nodeDependencies().stream()
@@ -88,10 +92,14 @@ public final class Replicas {
                             r.source().node(),
                             address,
                             r.source().module(),
-                            r.source().table());
-                    if (!out.contains(s)) out.add(s);
+                            r.source().table(),
+                            r.table() != null);
+                    out.merge(
+                            List.of(s.node(), s.address(), s.module(), s.table()),
+                            s,
+                            (a, b) -> new Source(a.node(), a.address(), a.module(), a.table(), a.ready() && b.ready()));
                 }
-            return out;
+            return List.copyOf(out.values());
         });
     }
 
