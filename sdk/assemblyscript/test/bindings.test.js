@@ -43,6 +43,9 @@ test("bindings: dependencies, replicated tables, remote subscription and access 
     { node_selection: "Current", module_selection: { Other: "store" }, table_name: "items" },
   ]);
   assert.ok(s.type_definitions.Greetings && s.type_definitions.Custom, Object.keys(s.type_definitions).join(","));
+  const synced = s.subscriptions.find((x) => x.reducer_name === "on_greetings_synced");
+  assert.deepEqual(synced.event, { ReplicaSync: { node_name: "greeter-node", module_name: "greeter", table_name: "greetings" } });
+  assert.deepEqual(s.reducers.find((r) => r.name === "on_greetings_synced").arguments, []);
 });
 
 test("bindings: typed reducer and query calls, remote and local tables", async () => {

@@ -300,9 +300,21 @@ function parseEvent(ctx, m, on, r, d) {
     return null;
   }
   const ev = segs[segs.length - 1];
+  if (ev === "sync" && segs.length === 4) {
+    // the first full synchronisation of a replica in this run (upstream ReplicaSync): no parameters
+    const [nodeName, moduleName, tableName] = segs;
+    if (!m.module.replicated.some((x) => x.node === nodeName && x.module === moduleName && x.table === tableName)) {
+      ctx.error(
+        node,
+        `'${on}' needs the table to be replicated: @module({ replicatedTables: ["${nodeName}.${moduleName}.${tableName}"] })`,
+      );
+      return null;
+    }
+    expectArgs([], []);
+    return /** @type {SubscriptionEvent} */ ({ ReplicaSync: { node_name: nodeName, module_name: moduleName, table_name: tableName } });
+  }
   if (!["insert", "update", "delete"].includes(ev)) {
-    if (ev === "sync" && segs.length === 4) ctx.error(node, `replica sync events are not supported by the AssemblyScript SDK yet`);
-    else ctx.error(node, `unknown table event '${ev}' in '${on}'; expected insert, update or delete`);
+    ctx.error(node, `unknown table event '${ev}' in '${on}'; expected insert, update, delete or (a replica) sync`);
     return null;
   }
   /** @type {TypeRef & { k: "named", table: TableShape }} */

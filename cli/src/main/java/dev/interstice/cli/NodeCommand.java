@@ -347,7 +347,8 @@ final class NodeCommand implements Runnable {
                 throw new CliException("--ack must be durable or fast, not '" + ack + "'");
             }
             try {
-                node = Node.open(NodeConfig.at(dir)
+                // load hooks run once the network is up (NodeServer.start), so their remote calls are delivered
+                node = Node.openDeferred(NodeConfig.at(dir)
                         .withNodeId(e.nodeId())
                         .withAck(acks)
                         .withSalvage(salvage)

@@ -111,9 +111,21 @@ public final class NodeServer implements AutoCloseable {
         log.info("node '{}' ({}) listening on {}", config.nodeName(), node.id(), serverSocket.getLocalSocketAddress());
     }
 
-    /** Binds the port and starts serving {@code node}; its modules' remote calls and subscriptions go through it. */
+    /**
+     * Binds the port and starts serving {@code node}; its modules' remote calls, subscriptions and replicas go through
+     * it. Then starts the node ({@link Node#start}: a node opened with {@link Node#openDeferred} runs its modules'
+     * {@code load} hooks only now, with the network up, so what they send other nodes is delivered).
+     */
     public static NodeServer start(Node node, NetworkConfig config) throws IOException {
-        return new NodeServer(node, config);
+        var server = new NodeServer(node, config);
+        try {
+            server.peers.refreshSubscriptions(); // links (and replicas) first, so load hooks find them
+            node.start();
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
     }
 
     public Node node() {

@@ -4,11 +4,13 @@ import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.network.wire.Message;
 import dev.interstice.runtime.exec.CallException;
 import dev.interstice.runtime.node.Node;
+import dev.interstice.runtime.node.Replicas;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -178,6 +180,7 @@ final class PeerLink {
             for (RemoteTable t : tables.values()) {
                 t.subscription.set(0);
                 t.synced = false;
+                t.schemaChecked = false; // the source may change while disconnected
             }
             client = null;
             monitor.notifyAll();
@@ -344,8 +347,14 @@ final class PeerLink {
 
     // ------------------------------------------------------------------ subscriptions
 
-    /** The tables this node's modules subscribe to on this peer, with the names they give it. */
-    void setTables(Map<String, Map.Entry<String, Set<String>>> wanted) {
+    /**
+     * What this node wants of a table of the peer: the names its modules give the peer, whether it replicates it, and
+     * whether all those replicas have their table (a reset or a new module's replica has none yet).
+     */
+    record Wanted(Set<String> nodeNames, boolean replicated, boolean replicasReady) {}
+
+    /** The tables this node's modules subscribe to or replicate on this peer ("module\0table"). */
+    void setTables(Map<String, Wanted> wanted) {
         for (var it = tables.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             if (wanted.containsKey(e.getKey())) continue;
@@ -360,11 +369,21 @@ final class PeerLink {
         for (var e : wanted.entrySet()) {
             RemoteTable existing = tables.get(e.getKey());
             if (existing != null) {
-                existing.nodeNames = e.getValue().getValue();
+                // a module replicating it was published, or a replica was reset: create it, fill it by a snapshot
+                boolean prepare = e.getValue().replicated()
+                        && (!existing.replicated || (!e.getValue().replicasReady() && existing.schemaChecked));
+                existing.nodeNames = e.getValue().nodeNames();
+                existing.replicated = e.getValue().replicated();
+                if (prepare) {
+                    existing.schemaChecked = false;
+                    existing.forceSnapshot();
+                    resubscribe(existing);
+                }
                 continue;
             }
             String[] mt = e.getKey().split("\u0000", 2);
-            var t = new RemoteTable(mt[0], mt[1], e.getValue().getValue());
+            var t = new RemoteTable(mt[0], mt[1], e.getValue().nodeNames());
+            t.replicated = e.getValue().replicated();
             tables.put(e.getKey(), t);
             NodeClient c = currentClient();
             if (c != null) subscribe(c, t);
@@ -390,9 +409,13 @@ final class PeerLink {
         }
     }
 
-    /** Sends a Subscribe unless one is live or pending for this table. */
+    /** Sends a Subscribe unless one is live or pending for this table (a replicated one: once its replicas are ready). */
     private void subscribe(NodeClient c, RemoteTable t) {
         if (!t.subscription.compareAndSet(0, -1)) return;
+        if (!prepareReplicas(c, t)) {
+            t.subscription.compareAndSet(-1, 0); // retried at the next refresh
+            return;
+        }
         subscribeAttempts.incrementAndGet();
         RemoteTable.Position pos = t.position();
         c.request(id -> {
@@ -427,6 +450,61 @@ final class PeerLink {
                         t.retryNotBefore = 0;
                     }
                 });
+    }
+
+    /**
+     * Before a replicated table is subscribed on a connection: reads the peer's public schema (waiting at most the
+     * request timeout) so that the replicas exist with the source's table schema (recreated empty if it changed), and
+     * starts from the position the replicas persisted when this run has none (a restarted node resumes). False when
+     * the table cannot be replicated now (not reachable, or not a public table there yet); the refresh retries.
+     */
+    private boolean prepareReplicas(NodeClient c, RemoteTable t) {
+        if (!t.replicated || t.schemaChecked) return true;
+        Message.Reply reply;
+        try {
+            reply = c.request(id -> new Message.GetSchema(id, false), cfg.requestTimeout())
+                    .join();
+        } catch (RuntimeException e) {
+            return false;
+        }
+        if (!(reply instanceof Message.SchemaResult result)) return false;
+        var remote = result.schema().modules().stream()
+                .filter(m -> m.name().equals(t.module))
+                .findFirst();
+        if (remote.flatMap(m -> m.table(t.table)).isEmpty()) {
+            String why = "node at " + address + " has no public table " + t.label() + " to replicate (yet)";
+            if (!why.equals(t.lastFailure))
+                log.warn(
+                        "{}; retrying every {} ms",
+                        why,
+                        cfg.subscriptionRefresh().toMillis());
+            t.lastFailure = why;
+            return false;
+        }
+        var replicas = node.replicas();
+        boolean recreated;
+        Optional<Replicas.Seed> seed;
+        try {
+            recreated = replicas.sourceSchema(t.nodeNames, t.module, t.table, remote);
+            seed = replicas.seed(t.nodeNames, t.module, t.table);
+        } catch (RuntimeException e) { // e.g. a table schema this node cannot build: the link and its calls go on
+            String why = "cannot replicate " + t.label() + " from " + address + ": " + e.getMessage();
+            if (!why.equals(t.lastFailure))
+                log.warn(
+                        "{}; retrying every {} ms",
+                        why,
+                        cfg.subscriptionRefresh().toMillis());
+            t.lastFailure = why;
+            return false;
+        }
+        if (seed.isPresent() && t.fresh())
+            t.seed(seed.get().epoch(), seed.get().seq(), seed.get().rows());
+        else if (recreated
+                || seed.isEmpty()
+                || !seed.get().epoch().equals(t.position().epoch())
+                || seed.get().seq() != t.position().seq()) t.forceSnapshot();
+        t.schemaChecked = true;
+        return true;
     }
 
     /** Doubles the delay before the next attempt, from the refresh period up to {@link #MAX_RETRY_DELAY}. */
@@ -474,7 +552,9 @@ final class PeerLink {
             }
             if (d == null || d.table().removed) continue;
             try {
-                process(d.table(), d.message());
+                if (d.table().replicated && d.message() instanceof Message.TableEvent e)
+                    processReplicated(d.table(), batchAfter(d.table(), e));
+                else process(d.table(), d.message());
             } catch (RuntimeException e) {
                 if (!closed)
                     log.warn(
@@ -486,6 +566,20 @@ final class PeerLink {
         }
     }
 
+    /** {@code first} and the events of the same table queued right behind it (at most 4096). */
+    private List<Message.TableEvent> batchAfter(RemoteTable t, Message.TableEvent first) {
+        var batch = new ArrayList<Message.TableEvent>();
+        batch.add(first);
+        while (batch.size() < 4096
+                && deliveries.peek() instanceof Delivery next
+                && next.table() == t
+                && next.message() instanceof Message.TableEvent e) {
+            deliveries.poll(); // only this thread takes from the queue
+            batch.add(e);
+        }
+        return batch;
+    }
+
     private void process(RemoteTable t, Message m) {
         switch (m) {
             case Message.Subscribed s -> {
@@ -493,8 +587,11 @@ final class PeerLink {
                 if (!s.snapshot()) {
                     t.resumed(s.epoch(), s.seq());
                     log.debug("subscription to {} on {} resumed after event {}", t.label(), address, s.seq());
+                    if (t.replicated) node.replicas().inSync(t.nodeNames, t.module, t.table);
                 } else {
                     var changes = t.snapshot(s.epoch(), s.seq(), s.rows());
+                    if (t.replicated)
+                        node.replicas().applySnapshot(t.nodeNames, t.module, t.table, s.epoch(), s.seq(), s.rows());
                     log.debug(
                             "subscription to {} on {}: snapshot of {} rows at event {} ({} changes to deliver)",
                             t.label(),
@@ -506,26 +603,64 @@ final class PeerLink {
                 }
             }
             case Message.TableEvent e -> {
+                if (t.replicated) {
+                    processReplicated(t, List.of(e));
+                    return;
+                }
                 switch (t.event(e.seq(), e.kind(), e.before(), e.after())) {
                     case DELIVER -> deliver(t, new RemoteTable.Change(e.kind(), e.before(), e.after()), e.origin());
                     case DUPLICATE -> {}
-                    case GAP -> {
-                        log.warn(
-                                "gap in the events of {} from {} (got {}, expected {}); resubscribing",
-                                t.label(),
-                                address,
-                                e.seq(),
-                                t.position().seq() + 1);
-                        resubscribe(t);
-                    }
+                    case GAP -> gap(t, e);
                 }
             }
             case Message.Resync r -> {
                 log.info("{} on {} restarted its stream ({}); resubscribing", t.label(), address, r.reason());
+                t.schemaChecked = false; // e.g. the module was replaced: its table may have changed
                 resubscribe(t);
             }
             default -> {}
         }
+    }
+
+    /**
+     * Events of a replicated table that arrived together: applied to its replicas in one local transaction (one log
+     * record, so a replica keeps up with a busy source), then delivered to the subscribers, which thus see them there.
+     */
+    private void processReplicated(RemoteTable t, List<Message.TableEvent> batch) {
+        var accepted = new ArrayList<Message.TableEvent>(batch.size());
+        for (Message.TableEvent e : batch) {
+            RemoteTable.Verdict v = t.event(e.seq(), e.kind(), e.before(), e.after());
+            if (v == RemoteTable.Verdict.DELIVER) accepted.add(e);
+            else if (v == RemoteTable.Verdict.GAP) {
+                gap(t, e);
+                break; // later ones are ignored until the new subscription answers
+            }
+        }
+        if (accepted.isEmpty()) return;
+        var events = new ArrayList<Replicas.Event>(accepted.size());
+        for (Message.TableEvent e : accepted) events.add(new Replicas.Event(e.seq(), e.kind(), e.before(), e.after()));
+        if (!node.replicas()
+                .applyEvents(t.nodeNames, t.module, t.table, t.position().epoch(), events)) {
+            log.info(
+                    "a replica of {} from {} is not in step with event {}; resynchronising",
+                    t.label(),
+                    address,
+                    accepted.getFirst().seq());
+            t.forceSnapshot();
+            resubscribe(t);
+        }
+        for (Message.TableEvent e : accepted)
+            deliver(t, new RemoteTable.Change(e.kind(), e.before(), e.after()), e.origin());
+    }
+
+    private void gap(RemoteTable t, Message.TableEvent e) {
+        log.warn(
+                "gap in the events of {} from {} (got {}, expected {}); resubscribing",
+                t.label(),
+                address,
+                e.seq(),
+                t.position().seq() + 1);
+        resubscribe(t);
     }
 
     private void resubscribe(RemoteTable t) {

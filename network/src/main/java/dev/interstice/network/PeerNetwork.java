@@ -173,28 +173,13 @@ public final class PeerNetwork implements Peers, AutoCloseable {
     /** Re-reads the modules' remote subscriptions and (un)subscribes accordingly. */
     public void refreshSubscriptions() {
         if (closed) return;
-        // address -> "module\0table" -> (key, local node names)
-        var wanted = new HashMap<String, Map<String, Map.Entry<String, Set<String>>>>();
+        // address -> "module\0table" -> (local node names, replicated)
+        var wanted = new HashMap<String, Map<String, PeerLink.Wanted>>();
         try {
-            for (Node.RemoteSubscription s : node.remoteSubscriptions()) {
-                if (s.address().isEmpty()) {
-                    log.warn(
-                            "a module subscribes to {}.{}.{} but declares no node dependency '{}' (its address is unknown)",
-                            s.node(),
-                            s.module(),
-                            s.table(),
-                            s.node());
-                    continue;
-                }
-                String key = s.module() + '\u0000' + s.table();
-                wanted.computeIfAbsent(
-                                server.config()
-                                        .nodeAddress(s.node(), s.address().get()),
-                                a -> new HashMap<>())
-                        .computeIfAbsent(key, k -> Map.entry(k, new LinkedHashSet<>()))
-                        .getValue()
-                        .add(s.node());
-            }
+            for (Node.RemoteSubscription s : node.remoteSubscriptions())
+                want(wanted, s.node(), s.address(), s.module(), s.table(), false, true);
+            for (var r : node.replicas().sources())
+                want(wanted, r.node(), r.address(), r.module(), r.table(), true, r.ready());
         } catch (IllegalStateException e) {
             return; // node closed
         }
@@ -205,6 +190,34 @@ public final class PeerNetwork implements Peers, AutoCloseable {
                 e.getValue().retrySubscriptions();
             }
         }
+    }
+
+    private void want(
+            Map<String, Map<String, PeerLink.Wanted>> wanted,
+            String nodeName,
+            java.util.Optional<String> address,
+            String module,
+            String table,
+            boolean replicated,
+            boolean ready) {
+        if (address.isEmpty()) {
+            log.warn(
+                    "a module {} {}.{}.{} but declares no node dependency '{}' (its address is unknown)",
+                    replicated ? "replicates" : "subscribes to",
+                    nodeName,
+                    module,
+                    table,
+                    nodeName);
+            return;
+        }
+        var tables = wanted.computeIfAbsent(server.config().nodeAddress(nodeName, address.get()), a -> new HashMap<>());
+        PeerLink.Wanted w = tables.get(module + '\u0000' + table);
+        var names = new LinkedHashSet<String>(w == null ? Set.of() : w.nodeNames());
+        names.add(nodeName);
+        tables.put(
+                module + '\u0000' + table,
+                new PeerLink.Wanted(
+                        names, replicated || (w != null && w.replicated()), ready && (w == null || w.replicasReady())));
     }
 
     private void refreshLoop() {

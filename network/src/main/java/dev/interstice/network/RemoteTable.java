@@ -55,6 +55,10 @@ final class RemoteTable {
     volatile long retryNotBefore;
 
     volatile int hopelessFailures;
+    /** Some local module keeps a replica of this table (node/Replicas): its changes are applied there first. */
+    volatile boolean replicated;
+    /** The source's schema was checked against the replicas on the current connection. */
+    volatile boolean schemaChecked;
 
     RemoteTable(String module, String table, Set<String> nodeNames) {
         this.module = module;
@@ -68,6 +72,25 @@ final class RemoteTable {
 
     String label() {
         return module + "." + table;
+    }
+
+    /** Nothing was received yet in this run: the position and mirror are as the table was created. */
+    boolean fresh() {
+        return mirror == null && position.epoch().isEmpty();
+    }
+
+    /** Starts from the replicas' persisted position and rows (a restarted node resumes where its replicas are). */
+    void seed(String epoch, long seq, List<byte[]> rows) {
+        var m = new LinkedHashMap<ByteBuffer, byte[]>(Math.max(16, rows.size() * 2));
+        for (byte[] r : rows) m.put(key(r), r);
+        mirror = m;
+        position = new Position(epoch, seq);
+    }
+
+    /** The next subscription asks for a snapshot (its difference with the mirror is delivered, as after a resync). */
+    void forceSnapshot() {
+        position = new Position("", 0);
+        awaitingResubscribe = true; // events of the previous subscription still queued are not applied
     }
 
     /** A resumed stream: nothing to deliver; events continue after max(seen, seq). */

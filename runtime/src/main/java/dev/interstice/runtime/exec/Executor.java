@@ -222,6 +222,26 @@ public final class Executor {
         }
     }
 
+    /**
+     * Runs a transaction no guest code takes part in (e.g. a replica taking changes from its source node): {@code body}
+     * writes through the invocation's transaction (and may add system rows to log with it); it commits like any
+     * transaction, then the subscribers its changes trigger run. If {@code body} throws, nothing is applied.
+     */
+    public CallResult runInternal(java.util.function.Consumer<Invocation> body) {
+        lock.lock();
+        try {
+            long txId = lastTxId + 1;
+            var inv = new Invocation(new Transaction(txId, timestamp(), services.randomSeed(txId)));
+            body.accept(inv);
+            lastTxId = txId;
+            CallResult r = commit(inv, 0);
+            drainJobs();
+            return r;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     // ---- nested calls (from host functions, on the executing thread, lock held) ----
 
     /** A local reducer call from a running reducer: joins the caller's transaction. */
@@ -321,6 +341,7 @@ public final class Executor {
             persistent.add(new Change.Put(
                     SystemTables.SCHEDULES, SystemTables.longBytes(entry.seq()), SystemTables.encodeSchedule(entry)));
         }
+        persistent.addAll(inv.systemChanges());
         if (doneScheduleSeq != 0)
             persistent.add(new Change.Delete(SystemTables.SCHEDULES, SystemTables.longBytes(doneScheduleSeq)));
         long lsn;

@@ -1,6 +1,7 @@
 package dev.interstice.runtime.exec;
 
 import dev.interstice.runtime.tx.Transaction;
+import dev.interstice.storage.Change;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,6 +14,7 @@ public final class Invocation {
     private final List<RemoteCall> remoteCalls = new ArrayList<>();
     private final List<Runnable> afterCommit = new ArrayList<>();
     private final List<Runnable> ifDropped = new ArrayList<>();
+    private final List<Change> systemChanges = new ArrayList<>();
 
     Invocation(Transaction tx) {
         this.tx = tx;
@@ -63,5 +65,14 @@ public final class Invocation {
         for (Runnable r : ifDropped) r.run();
         ifDropped.clear();
         afterCommit.clear();
+    }
+
+    /** Rows of the node's own system tables to log in the same record as this transaction's changes. */
+    public void systemChange(Change c) {
+        systemChanges.add(c);
+    }
+
+    List<Change> systemChanges() {
+        return systemChanges;
     }
 }

@@ -60,6 +60,18 @@ public final class ModuleRegistry {
         return out;
     }
 
+    /** Subscribers of the first full synchronisation of a replica: {@code <node>.<module>.<table>.sync}. */
+    public List<Subscriber> replicaSyncSubscribers(String node, String module, String table) {
+        var out = new ArrayList<Subscriber>();
+        for (LoadedModule m : modules.values())
+            for (SubscriptionSchema s : m.schema().subscriptions())
+                if (s.event() instanceof SubscriptionEvent.ReplicaSync r
+                        && r.node().equals(node)
+                        && r.module().equals(module)
+                        && r.table().equals(table)) out.add(new Subscriber(m.name(), s.reducer()));
+        return out;
+    }
+
     public Collection<LoadedModule> all() {
         return Collections.unmodifiableCollection(modules.values());
     }

@@ -15,6 +15,10 @@ public final class SystemTables {
     public static final String MODULE = "__interstice";
     public static final TableId SEQUENCES = new TableId(MODULE, "sequences");
     public static final TableId SCHEDULES = new TableId(MODULE, "schedules");
+    /** Per replica (key {@link #replicaKey}): the schema it was created with, so a restart reads its rows back. */
+    public static final TableId REPLICA_SCHEMAS = new TableId(MODULE, "replica_schemas");
+    /** Per replica: the source stream's position (epoch, seq) its rows are at, logged with the rows it covers. */
+    public static final TableId REPLICA_POSITIONS = new TableId(MODULE, "replica_positions");
 
     private SystemTables() {}
 
@@ -27,6 +31,30 @@ public final class SystemTables {
     /** Inverse of {@link #sequenceKey}: module, table, column. */
     public static String[] parseSequenceKey(byte[] key) {
         return new String(key, StandardCharsets.UTF_8).split("\u0000", 3);
+    }
+
+    /** Where a replica's rows stand in its source's stream. */
+    public record ReplicaPosition(String epoch, long seq) {}
+
+    public static byte[] replicaKey(TableId replica) {
+        return (replica.module() + '\u0000' + replica.table()).getBytes(StandardCharsets.UTF_8);
+    }
+
+    public static TableId parseReplicaKey(byte[] key) {
+        String[] mt = new String(key, StandardCharsets.UTF_8).split("\u0000", 2);
+        return new TableId(mt[0], mt[1]);
+    }
+
+    public static byte[] encodeReplicaPosition(ReplicaPosition p) {
+        var w = new PostcardWriter(32);
+        w.writeString(p.epoch());
+        w.writeVarU64(p.seq());
+        return w.toByteArray();
+    }
+
+    public static ReplicaPosition decodeReplicaPosition(byte[] row) {
+        var r = new PostcardReader(row);
+        return new ReplicaPosition(r.readString(), r.readVarU64());
     }
 
     public static byte[] longBytes(long v) {

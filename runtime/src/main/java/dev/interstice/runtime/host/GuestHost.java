@@ -201,7 +201,7 @@ public final class GuestHost implements FrameHost {
         byte[] response;
         try {
             Table t = ownTable(g, tablePtr, tableLen, Access.Kind.READ);
-            StoredRow r = frame.invocation().tx().get(t, Abi.decodeIndexKey(g.read(pkPtr, pkLen)));
+            StoredRow r = t == null ? null : frame.invocation().tx().get(t, Abi.decodeIndexKey(g.read(pkPtr, pkLen)));
             if (r != null) { // the hot path: the row's bytes go straight into the guest's buffer
                 int n = OK_SOME_PREFIX.length + r.encoded().length;
                 if (n > respCap) return -n;
@@ -298,15 +298,19 @@ public final class GuestHost implements FrameHost {
             }
             case HostCall.Schedule s -> schedule(f, s);
             case HostCall.TableScan s ->
-                rows(() -> f.invocation().tx().scan(table(f, s.module(), s.table(), Access.Kind.READ)));
+                rows(() -> {
+                    Table t = table(f, s.module(), s.table(), Access.Kind.READ);
+                    return t == null ? List.of() : f.invocation().tx().scan(t);
+                });
             case HostCall.TableIndexScan s ->
-                rows(() -> f.invocation()
-                        .tx()
-                        .indexScan(table(f, s.module(), s.table(), Access.Kind.READ), s.field(), s.query()));
+                rows(() -> {
+                    Table t = table(f, s.module(), s.table(), Access.Kind.READ);
+                    return t == null ? List.of() : f.invocation().tx().indexScan(t, s.field(), s.query());
+                });
             case HostCall.TableGetByPrimaryKey s -> {
                 try {
-                    StoredRow r =
-                            f.invocation().tx().get(table(f, s.module(), s.table(), Access.Kind.READ), s.primaryKey());
+                    Table t = table(f, s.module(), s.table(), Access.Kind.READ);
+                    StoredRow r = t == null ? null : f.invocation().tx().get(t, s.primaryKey());
                     yield Responses.optionalRowOk(r == null ? null : r.encoded());
                 } catch (TxException e) {
                     yield Responses.err(e.getMessage());
@@ -387,6 +391,10 @@ public final class GuestHost implements FrameHost {
         return null;
     }
 
+    /**
+     * The table a guest names, checked against the frame's declared access; refusals throw {@link TxException}. Null
+     * only for a read of a replica whose source was never reached (it reads as empty).
+     */
     private Table table(Frame f, Selection moduleSel, String tableName, Access.Kind kind) {
         String owner = moduleSel.resolve(f.module().name());
         if (f.readOnly() && kind != Access.Kind.READ)
@@ -396,6 +404,8 @@ public final class GuestHost implements FrameHost {
                     "module '" + f.module().name() + "' cannot write to tables of module '" + owner + "'");
         LoadedModule m = executor.modules().get(owner);
         Table t = m == null ? null : m.table(tableName);
+        LoadedModule.Replica replica = t == null && m == f.module() ? m.replica(tableName) : null;
+        if (replica != null) return replicaTable(f, replica, kind);
         boolean hidden =
                 t != null && m != f.module() && t.schema().visibility() == dev.interstice.abi.schema.Visibility.PRIVATE;
         if (t == null || hidden) throw new TxException("no table '" + tableName + "' in module '" + owner + "'");
@@ -404,6 +414,20 @@ public final class GuestHost implements FrameHost {
                     + f.module().name() + "' did not declare " + kind.name().toLowerCase() + " access to table '"
                     + owner + "." + tableName + "'");
         return t;
+    }
+
+    /** A replica is read like the source table it copies (as upstream declares it) and never written by its module. */
+    private static Table replicaTable(Frame f, LoadedModule.Replica r, Access.Kind kind) {
+        var src = r.source();
+        String source = src.node() + "." + src.module() + "." + src.table();
+        if (kind != Access.Kind.READ)
+            throw new TxException("table '" + r.localName() + "' is the replica of " + source
+                    + " and is read-only: its rows come only from node '" + src.node() + "'");
+        if (!f.access().allowsReplicaRead(src.node(), src.module(), src.table()))
+            throw new TxException((f.readOnly() ? "query '" : "reducer '") + f.function() + "' of module '"
+                    + f.module().name() + "' did not declare read access to table '" + source + "' (its replica '"
+                    + r.localName() + "')");
+        return r.table();
     }
 
     private String refused(String op, Exception e) {

@@ -4,6 +4,7 @@ import dev.interstice.abi.schema.Authority;
 import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.QuerySchema;
 import dev.interstice.abi.schema.ReducerSchema;
+import dev.interstice.abi.schema.ReplicatedTable;
 import dev.interstice.abi.schema.TableSchema;
 import dev.interstice.runtime.engine.CompiledModule;
 import dev.interstice.runtime.engine.GuestInstance;
@@ -36,6 +37,14 @@ public final class LoadedModule {
     private final Map<String, Callable<ReducerSchema>> reducers = new HashMap<>();
     private final Map<String, Callable<QuerySchema>> queries = new HashMap<>();
     private final Set<String> subscriptionHandlers = new HashSet<>();
+    /** Local replicas of other nodes' tables, by local name; a declared replica has no table until its schema is known. */
+    private final Map<String, Replica> replicas = new LinkedHashMap<>();
+
+    /**
+     * A local, read-only copy of another node's table: what the module declared, and the table once the source's
+     * schema is known (null before: the replica reads as empty).
+     */
+    public record Replica(ReplicatedTable source, String localName, Table table) {}
 
     /** A reducer or query resolved once at load: its schema, its declared table access and its wrapper export. */
     public record Callable<S>(S schema, String name, Access access, String export) {}
@@ -61,6 +70,35 @@ public final class LoadedModule {
         for (var s : schema.subscriptions()) subscriptionHandlers.add(s.reducer());
         if (schema.authorities().contains(Authority.MODULE) && reducers.containsKey(MODULE_RESULT_REDUCER))
             subscriptionHandlers.add(MODULE_RESULT_REDUCER); // the node calls it with its requests' outcomes
+        for (var r : schema.replicatedTables()) replicas.put(replicaName(r), new Replica(r, replicaName(r), null));
+    }
+
+    /**
+     * The local name of a replica, as upstream names it: {@code __replica__<node>__<module>__<table>}, with '-' and '.'
+     * in each part replaced by '_'.
+     */
+    public static String replicaName(ReplicatedTable r) {
+        return "__replica__" + sanitize(r.node()) + "__" + sanitize(r.module()) + "__" + sanitize(r.table());
+    }
+
+    private static String sanitize(String part) {
+        return part.replace('-', '_').replace('.', '_');
+    }
+
+    /** The replica of that local name, or null. Read and changed under the execution lock only. */
+    public Replica replica(String localName) {
+        return replicas.get(localName);
+    }
+
+    public java.util.Collection<Replica> replicas() {
+        return Collections.unmodifiableCollection(replicas.values());
+    }
+
+    /** Gives a declared replica its table (its schema became known or changed), or null to empty it. */
+    public void setReplicaTable(String localName, Table table) {
+        Replica r = replicas.get(localName);
+        if (r == null) throw new IllegalArgumentException("module '" + name() + "' declares no replica " + localName);
+        replicas.put(localName, new Replica(r.source(), localName, table));
     }
 
     /**

@@ -63,8 +63,11 @@ public final class Node implements AutoCloseable {
     private final Map<String, Kept> kept = new HashMap<>();
 
     private final List<Consumer<String>> moduleListeners = new CopyOnWriteArrayList<>();
+    private final Replicas replicas;
     private final long idHash;
     private volatile boolean closed;
+    /** Load hooks and timers of the restored modules have run ({@link #start}). */
+    private boolean started;
 
     private Node(
             NodeConfig config, NodeMetadata meta, WasmEngine engine, List<LoadedModule> restored, Storage storage) {
@@ -85,8 +88,10 @@ public final class Node implements AutoCloseable {
                 new Services(),
                 recovered == null ? 0 : recovered.lastTxId(),
                 schedules.stream().mapToLong(SystemTables.Schedule::seq).max().orElse(0));
+        this.replicas = new Replicas(executor, registry, storage, meta.nodeId());
         if (recovered != null) {
             StorageMapping.loadTables(recovered, restored);
+            replicas.restore(recovered, restored);
             recovered.warnings().forEach(w -> log.warn("storage recovery: {}", w));
         }
         for (LoadedModule m : restored) registry.add(m);
@@ -105,10 +110,21 @@ public final class Node implements AutoCloseable {
 
     /**
      * Opens a node. With a data directory: makes it private (directories 700, files 600), recovers its identity,
-     * every module it had loaded (same code, load order), their logged and stateful tables, auto_inc counters and
-     * pending schedules, then runs the modules' {@code load} hooks ({@code init} does not run again).
+     * every module it had loaded (same code, load order), their logged and stateful tables, replicas, auto_inc counters
+     * and pending schedules, then runs the modules' {@code load} hooks ({@code init} does not run again).
      */
     public static Node open(NodeConfig config) {
+        Node n = openDeferred(config);
+        n.start();
+        return n;
+    }
+
+    /**
+     * Opens a node as {@link #open} does but leaves the restored modules' {@code load} hooks and pending timers until
+     * {@link #start}: a node served on the network starts once the network is up (NodeServer.start does it), so a remote
+     * call or subscription a {@code load} hook makes is delivered.
+     */
+    public static Node openDeferred(NodeConfig config) {
         if (config.dataDir() != null) {
             try {
                 PrivateFiles.restrict(
@@ -141,9 +157,6 @@ public final class Node implements AutoCloseable {
             }
             n = new Node(config, meta, engine, restored, storage);
             hostRef[0] = n;
-            n.scheduler.start(n.executor);
-            for (LoadedModule m : restored) n.runLoadHooksAfterRestart(m);
-            n.authorities.modulesChanged();
             return n;
         } catch (RuntimeException e) {
             if (n != null) n.close();
@@ -155,6 +168,23 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the restored modules' {@code load} hooks (in load order) and starts the timers of pending schedules; does
+     * nothing the second time.
+     */
+    public void start() {
+        ensureOpen();
+        List<LoadedModule> restored;
+        synchronized (this) {
+            if (started) return;
+            started = true;
+            restored = executor.exclusive(() -> List.copyOf(registry.all()));
+        }
+        scheduler.start(executor);
+        for (LoadedModule m : restored) runLoadHooksAfterRestart(m);
+        authorities.modulesChanged();
+    }
+
     public String id() {
         return meta.nodeId();
     }
@@ -162,6 +192,11 @@ public final class Node implements AutoCloseable {
     /** Which authorities this node offers and which module holds each. */
     public Authorities authorities() {
         return authorities;
+    }
+
+    /** The replicas of other nodes' tables that this node's modules keep (driven by the network layer). */
+    public Replicas replicas() {
+        return replicas;
     }
 
     /** What {@link #publish} did: the module now loaded, and whether (and how) it replaced a loaded version. */
@@ -321,6 +356,7 @@ public final class Node implements AutoCloseable {
             if (!diff.compatible())
                 throw new ModuleException(ModuleException.Kind.INCOMPATIBLE, diff.describe() + hint);
             carryOver(current.tables(), next);
+            Replicas.carryOver(current, next);
         }
         checkRegistrable(next, current);
         registry.add(next); // in the place of the current version
@@ -338,6 +374,9 @@ public final class Node implements AutoCloseable {
                 },
                 () -> registry.add(current),
                 " (the previous version stays loaded with its rows)");
+        // after the hooks' transaction: dropping a replica is a transaction of its own
+        if (reset) replicas.dropAll(current);
+        else replicas.dropUndeclared(current, next);
         return diff;
     }
 
@@ -390,6 +429,7 @@ public final class Node implements AutoCloseable {
                 throw new ModuleException(
                         ModuleException.Kind.NOT_FOUND, "no module '" + module + "' is loaded on this node");
             if (m != null) {
+                replicas.dropAll(m);
                 if (storage != null) StorageMapping.declaredTables(m).keySet().forEach(storage::dropTable);
                 authorities.released(m);
             } else dropKept(module);
@@ -412,6 +452,7 @@ public final class Node implements AutoCloseable {
             if (m == null)
                 throw new ModuleException(
                         ModuleException.Kind.NOT_FOUND, "no module '" + module + "' is loaded on this node");
+            replicas.dropAll(m);
             kept.put(module, new Kept(m.schema(), m.tables()));
             meta.moduleUnloaded(module);
             authorities.released(m);
@@ -674,12 +715,14 @@ public final class Node implements AutoCloseable {
             SubscriptionEvent.TableEventKind kind,
             List<byte[]> rows) {
         ensureOpen();
+        var subscribers = executor.exclusive(() -> registry.remoteSubscribers(nodeName, module, table, kind));
+        if (subscribers.isEmpty()) return; // e.g. a replicated table nobody subscribes to: nothing to decode
         List<IntersticeValue> args = rows.stream()
                 .<IntersticeValue>map(
                         b -> dev.interstice.abi.codec.Abi.decodeRow(b).toValue())
                 .toList();
         var jobs = new ArrayList<Executor.Job>();
-        for (var s : executor.exclusive(() -> registry.remoteSubscribers(nodeName, module, table, kind)))
+        for (var s : subscribers)
             jobs.add(new Executor.Job(
                     s.module(),
                     s.reducer(),
@@ -852,9 +895,11 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /** A module's table, or one of its replicas (once its source was reached). */
     private Table requireTable(String module, String table) {
         LoadedModule m = registry.require(module);
         Table t = m.table(table);
+        if (t == null && m.replica(table) != null) t = m.replica(table).table();
         if (t == null)
             throw new dev.interstice.runtime.exec.CallException(
                     dev.interstice.runtime.exec.CallException.Kind.NOT_FOUND,

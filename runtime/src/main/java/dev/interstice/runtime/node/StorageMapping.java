@@ -24,6 +24,8 @@ final class StorageMapping {
         var out = new LinkedHashMap<TableId, Persistence>();
         out.put(SystemTables.SEQUENCES, Persistence.LOGGED);
         out.put(SystemTables.SCHEDULES, Persistence.LOGGED);
+        out.put(SystemTables.REPLICA_SCHEMAS, Persistence.LOGGED);
+        out.put(SystemTables.REPLICA_POSITIONS, Persistence.LOGGED);
         for (LoadedModule m : modules) out.putAll(declaredTables(m));
         return out;
     }
