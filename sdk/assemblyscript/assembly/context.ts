@@ -4,6 +4,7 @@
 import { log, timeNowMs, randomU64, currentNodeId, schedule, beginCall, finishReducerCall, finishQueryCall, endHostCall, lastError, W } from "./host";
 import { Value } from "./value";
 import { Network, NETWORK } from "./network";
+import { ModuleAuthority, MODULE } from "./module";
 import { Result, okResult, errResult } from "./types";
 import { FileAuthority, FILE } from "./file";
 
@@ -53,6 +54,14 @@ export class ReducerContext {
    */
   @inline get file(): FileAuthority {
     return FILE;
+  }
+
+  /**
+   * The Module authority (declare `authorities: ["Module"]` in @module): load, unload and remove modules, carried out
+   * once this reducer's transaction commits.
+   */
+  get module(): ModuleAuthority {
+    return MODULE;
   }
 
   /** The Network authority (the module must declare it: @module({ authorities: ["Network"] })). */

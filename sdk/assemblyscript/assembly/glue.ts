@@ -10,6 +10,7 @@ export { Option, Unit, Tuple2, Tuple3, Tuple4, Result, okResult, errResult } fro
 export { Value } from "./value";
 export { FileEvent } from "./file";
 export { NetworkEvent } from "./network";
+export { ModuleEvent } from "./module";
 
 /** A zero-filled instance of T without running its constructor (decoders assign every field). */
 // @ts-ignore: decorator

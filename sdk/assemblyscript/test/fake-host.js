@@ -167,6 +167,8 @@ export class FakeHost {
     this.failNextInsert = null;
     this.network = []; // network calls made: { call, ...fields }
     this.networkError = null; // when set, the next network call answers Err(networkError)
+    this.moduleCalls = []; // Module authority calls made: { call, node, ...fields }
+    this.moduleError = null; // when set, the next Module call answers Err(moduleError)
   }
 
   async load(bytes) {
@@ -516,6 +518,21 @@ export class FakeHost {
               w.tag(0);
               if (["TcpConnect", "TcpListen", "UdpBind"].includes(call)) w.u64(7n);
             }
+            break;
+          }
+          case 9: {
+            // Module: records the call (node "" = Current); answers Ok, or Err(moduleError)
+            const call = ["Load", "Unload", "Remove"][r.tag()];
+            const node = r.tag() === 0 ? "" : r.str();
+            const c = { call, node };
+            if (call === "Load") c.wasm = Array.from({ length: r.varint() }, () => r.u8());
+            else c.module = r.str();
+            h.moduleCalls.push(c);
+            if (h.moduleError !== null) {
+              w.tag(1);
+              w.str(h.moduleError);
+              h.moduleError = null;
+            } else w.tag(0);
             break;
           }
           case 11: // CurrentNodeId

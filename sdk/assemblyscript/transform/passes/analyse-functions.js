@@ -30,7 +30,9 @@ import { resolveType } from "./analyse-types.js";
  */
 
 const CORE_EVENTS = /** @type {Record<string, string>} */ ({ init: "Init", load: "Load", connect: "Connect", disconnect: "Disconnect" });
-const UNSUPPORTED_EVENTS = new Set(["input", "render", "audio_output", "audio_input", "module_load", "module_remove"]);
+const UNSUPPORTED_EVENTS = new Set(["input", "render", "audio_output", "audio_input"]);
+/** The Module holder's request events: subscription name -> schema event. */
+const MODULE_EVENTS = /** @type {Record<string, string>} */ ({ module_load: "ModuleLoad", module_remove: "ModuleRemove" });
 const FILE_WATCH = /^\s*(file|file_recursive)\s*:(.*)$/;
 
 /**
@@ -40,6 +42,7 @@ const FILE_WATCH = /^\s*(file|file_recursive)\s*:(.*)$/;
 function eventClassOf(on) {
   if (on === "network") return "NetworkEvent";
   if (FILE_WATCH.test(on)) return "FileEvent";
+  if (Object.hasOwn(MODULE_EVENTS, on)) return "ModuleEvent";
   return null;
 }
 
@@ -279,6 +282,18 @@ function parseEvent(ctx, m, on, r, d) {
     if (e === "network") {
       expectArgs([{ k: "event", name: "NetworkEvent" }], ["event"]);
       return /** @type {SubscriptionEvent} */ ("Network");
+    }
+    if (Object.hasOwn(MODULE_EVENTS, e)) {
+      if (!m.module.authorities.includes("Module")) {
+        ctx.error(
+          node,
+          `reducer ${r.name} handles '${e}' requests, which needs the Module authority: add authorities: ["Module"] to @module`,
+        );
+        return null;
+      }
+      // the event, or nothing (as upstream's module_manager)
+      if (args.length) expectArgs([{ k: "event", name: "ModuleEvent" }], ["event"]);
+      return /** @type {SubscriptionEvent} */ (MODULE_EVENTS[e]);
     }
     if (e in CORE_EVENTS) {
       if (e === "connect" || e === "disconnect") expectArgs([{ k: "prim", name: "string" }], ["nodeId"]);
