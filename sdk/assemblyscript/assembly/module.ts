@@ -88,12 +88,7 @@ export class ModuleEvent {
     let name = fields.field("module_name");
     if (name) e.moduleName = name.asString();
     let code = fields.field("wasm_binary");
-    if (code) {
-      let items = code.asArray();
-      let bytes = new Uint8Array(items.length);
-      for (let i = 0; i < items.length; i++) bytes[i] = items[i].asU8();
-      e.wasm = bytes;
-    }
+    if (code) e.wasm = code.asBytes();
     return e;
   }
 }

@@ -155,12 +155,7 @@ export class NetworkEvent {
     let err = fields.field("error");
     if (err) e.error = err.asString();
     let data = fields.field("data");
-    if (data) {
-      let items = data.asArray();
-      let bytes = new Uint8Array(items.length);
-      for (let i = 0; i < items.length; i++) bytes[i] = items[i].asU8();
-      e.data = bytes;
-    }
+    if (data) e.data = data.asBytes();
     return e;
   }
 }

@@ -125,6 +125,13 @@ export class Value {
   asF64(): f64 { this.want(Tag.F64); return this.num; }
   asBool(): bool { this.want(Tag.Bool); return this.bits != 0; }
   asString(): string { this.want(Tag.String); return this.text; }
+  /** A `Vec<u8>` (a Vec of U8 values, as upstream sends bytes) as bytes. */
+  asBytes(): Uint8Array {
+    let items = this.asArray();
+    let bytes = new Uint8Array(items.length);
+    for (let i = 0; i < items.length; i++) bytes[i] = items[i].asU8();
+    return bytes;
+  }
   /** Items of a Vec or Tuple. */
   asArray(): Array<Value> {
     if (this.kind != Tag.Vec && this.kind != Tag.Tuple) this.want(Tag.Vec);

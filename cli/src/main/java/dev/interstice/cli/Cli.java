@@ -15,6 +15,14 @@ final class Cli {
             return "node '" + entry.name() + "' (" + entry.address() + ")";
         }
 
+        /** Refuses {@code what} (e.g. "publishing") unless this connection holds the node's admin credential. */
+        void requireAdmin(String what) {
+            if (!client.isAdmin())
+                throw new CliException(what + " needs the admin credential of " + label() + ", and none is registered; "
+                        + "re-add the node with its token: interstice node add <name> <address> --token <token>"
+                        + " (the token is in the node's admin.token file)");
+        }
+
         @Override
         public void close() {
             client.close();

@@ -55,10 +55,7 @@ final class PublishCommand implements Callable<Integer> {
         Path wasmFile = resolveWasm(path, !noBuild, spec.commandLine().getErr());
         byte[] wasm = Files.readAllBytes(wasmFile);
         try (var t = Cli.connect(node, Duration.ofSeconds(timeoutSeconds))) {
-            if (!t.client().isAdmin())
-                throw new CliException(
-                        "publishing needs the admin credential of " + t.label() + ", and none is registered; "
-                                + "re-add the node with its token: interstice node add <name> <address> --token <token> (the token is in the node's admin.token file)");
+            t.requireAdmin("publishing");
             try {
                 Message.Reply r = t.client()
                         .submit(wasmFile.getFileName().toString(), wasm, reset, Duration.ofSeconds(timeoutSeconds));

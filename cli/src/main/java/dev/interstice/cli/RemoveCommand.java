@@ -23,10 +23,7 @@ final class RemoveCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (var t = Cli.connect(node)) {
-            if (!t.client().isAdmin())
-                throw new CliException(
-                        "removing a module needs the admin credential of " + t.label() + ", and none is registered; "
-                                + "re-add the node with its token: interstice node add <name> <address> --token <token>");
+            t.requireAdmin("removing a module");
             var handed = t.client().remove(module);
             spec.commandLine()
                     .getOut()

@@ -24,10 +24,7 @@ final class UnloadCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (var t = Cli.connect(node)) {
-            if (!t.client().isAdmin())
-                throw new CliException(
-                        "unloading a module needs the admin credential of " + t.label() + ", and none is registered; "
-                                + "re-add the node with its token: interstice node add <name> <address> --token <token>");
+            t.requireAdmin("unloading a module");
             t.client().unload(module);
             spec.commandLine()
                     .getOut()

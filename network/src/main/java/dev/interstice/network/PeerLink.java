@@ -452,6 +452,14 @@ final class PeerLink {
                 });
     }
 
+    /** Logs why a replicated table cannot be set up yet (once per reason) and answers false: the refresh retries. */
+    private boolean retryLater(RemoteTable t, String why) {
+        if (!why.equals(t.lastFailure))
+            log.warn("{}; retrying every {} ms", why, cfg.subscriptionRefresh().toMillis());
+        t.lastFailure = why;
+        return false;
+    }
+
     /**
      * Before a replicated table is subscribed on a connection: reads the peer's public schema (waiting at most the
      * request timeout) so that the replicas exist with the source's table schema (recreated empty if it changed), and
@@ -472,14 +480,7 @@ final class PeerLink {
                 .filter(m -> m.name().equals(t.module))
                 .findFirst();
         if (remote.flatMap(m -> m.table(t.table)).isEmpty()) {
-            String why = "node at " + address + " has no public table " + t.label() + " to replicate (yet)";
-            if (!why.equals(t.lastFailure))
-                log.warn(
-                        "{}; retrying every {} ms",
-                        why,
-                        cfg.subscriptionRefresh().toMillis());
-            t.lastFailure = why;
-            return false;
+            return retryLater(t, "node at " + address + " has no public table " + t.label() + " to replicate (yet)");
         }
         var replicas = node.replicas();
         boolean recreated;
@@ -488,14 +489,7 @@ final class PeerLink {
             recreated = replicas.sourceSchema(t.nodeNames, t.module, t.table, remote);
             seed = replicas.seed(t.nodeNames, t.module, t.table);
         } catch (RuntimeException e) { // e.g. a table schema this node cannot build: the link and its calls go on
-            String why = "cannot replicate " + t.label() + " from " + address + ": " + e.getMessage();
-            if (!why.equals(t.lastFailure))
-                log.warn(
-                        "{}; retrying every {} ms",
-                        why,
-                        cfg.subscriptionRefresh().toMillis());
-            t.lastFailure = why;
-            return false;
+            return retryLater(t, "cannot replicate " + t.label() + " from " + address + ": " + e.getMessage());
         }
         if (seed.isPresent() && t.fresh())
             t.seed(seed.get().epoch(), seed.get().seq(), seed.get().rows());
