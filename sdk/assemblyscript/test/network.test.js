@@ -123,8 +123,5 @@ function helper(c: ReducerContext): void {
 `,
   });
   assert.equal(r.ok, false);
-  assert.match(
-    r.stderr,
-    /index\.ts:7:5: error: c\.network needs the Network authority: add authorities: \["Network"\] to @module/,
-  );
+  assert.match(r.stderr, /index\.ts:7:5: error: c\.network needs the Network authority: add authorities: \["Network"\] to @module/);
 });
