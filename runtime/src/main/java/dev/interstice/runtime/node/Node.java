@@ -1,7 +1,6 @@
 package dev.interstice.runtime.node;
 
 import dev.interstice.abi.host.CallContext;
-import dev.interstice.abi.schema.Authority;
 import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.SubscriptionEvent;
 import dev.interstice.abi.schema.Visibility;
@@ -15,7 +14,6 @@ import dev.interstice.runtime.exec.CallResult;
 import dev.interstice.runtime.exec.CommitLog;
 import dev.interstice.runtime.exec.Executor;
 import dev.interstice.runtime.exec.ModuleRegistry;
-import dev.interstice.runtime.exec.NodeServices;
 import dev.interstice.runtime.exec.SystemTables;
 import dev.interstice.runtime.host.DescribeHost;
 import dev.interstice.runtime.host.GuestHost;
@@ -29,13 +27,10 @@ import dev.interstice.storage.PrivateFiles;
 import dev.interstice.storage.Storage;
 import dev.interstice.storage.StorageConfig;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,19 +47,17 @@ public final class Node implements AutoCloseable {
     private final NodeConfig config;
     private final NodeMetadata meta;
     private final WasmEngine engine;
-    private final ModuleLoader loader;
     private final ModuleRegistry registry = new ModuleRegistry();
     private final Storage storage;
     private final CommitLog commitLog;
     private final Scheduler scheduler;
     private final Executor executor;
     private final Authorities authorities;
-    /** Unloaded modules' tables, kept for a later load (from this run; earlier runs' are read back on demand). */
-    private final Map<String, Kept> kept = new HashMap<>();
-
-    private final List<Consumer<String>> moduleListeners = new CopyOnWriteArrayList<>();
+    private final ModuleLifecycle lifecycle;
+    private final ModuleHandover handover;
+    private final PeerEvents peerEvents;
+    private final HolderControl holderControl;
     private final Replicas replicas;
-    private final long idHash;
     private volatile boolean closed;
     /** Load hooks and timers of the restored modules have run ({@link #start}). */
     private boolean started;
@@ -73,10 +66,7 @@ public final class Node implements AutoCloseable {
             NodeConfig config, NodeMetadata meta, WasmEngine engine, List<LoadedModule> restored, Storage storage) {
         this.config = config;
         this.meta = meta;
-        this.idHash = mix(
-                meta.nodeId().hashCode() * 0x9E3779B97F4A7C15L ^ meta.nodeId().length());
         this.engine = engine;
-        this.loader = new ModuleLoader(engine);
         this.storage = storage;
         this.commitLog = storage == null ? CommitLog.none() : new StorageCommitLog(storage);
         this.scheduler = new Scheduler(config.clock(), meta.nodeId());
@@ -85,7 +75,7 @@ public final class Node implements AutoCloseable {
         this.executor = new Executor(
                 registry,
                 commitLog,
-                new Services(),
+                new Services(config, meta.nodeId(), scheduler),
                 recovered == null ? 0 : recovered.lastTxId(),
                 schedules.stream().mapToLong(SystemTables.Schedule::seq).max().orElse(0));
         this.replicas = new Replicas(executor, registry, storage, meta.nodeId());
@@ -96,8 +86,13 @@ public final class Node implements AutoCloseable {
         }
         for (LoadedModule m : restored) registry.add(m);
         schedules.forEach(scheduler::add);
+        this.holderControl = new HolderControl(this, executor, registry, meta);
         this.authorities =
-                new Authorities(config.authorities().withDefaultFileRoot(config.dataDir()), executor, new Control());
+                new Authorities(config.authorities().withDefaultFileRoot(config.dataDir()), executor, holderControl);
+        this.lifecycle = new ModuleLifecycle(
+                config, meta, new ModuleLoader(engine), registry, storage, executor, authorities, replicas);
+        this.handover = new ModuleHandover(meta.nodeId(), executor, registry, authorities, lifecycle);
+        this.peerEvents = new PeerEvents(meta.nodeId(), executor, registry);
         for (LoadedModule m : restored)
             for (var a : m.schema().authorities())
                 if (!authorities.config().offers(a))
@@ -181,7 +176,7 @@ public final class Node implements AutoCloseable {
             restored = executor.exclusive(() -> List.copyOf(registry.all()));
         }
         scheduler.start(executor);
-        for (LoadedModule m : restored) runLoadHooksAfterRestart(m);
+        for (LoadedModule m : restored) lifecycle.runLoadHooksAfterRestart(m);
         authorities.modulesChanged();
     }
 
@@ -218,38 +213,13 @@ public final class Node implements AutoCloseable {
      */
     public Publication publish(String label, byte[] wasm, boolean reset) {
         ensureOpen();
-        LoadedModule next = compile(label, wasm);
-        Publication p = executor.exclusive(() -> {
-            LoadedModule current = registry.get(next.name());
-            if (current == null) {
-                install(next, wasm, reset);
-                return new Publication(next.schema(), false, false, Optional.empty());
-            }
-            var diff = replace(
-                    current,
-                    next,
-                    wasm,
-                    reset,
-                    "\nNothing was changed. To replace it anyway and DROP its data, publish again with --reset.");
-            return new Publication(next.schema(), true, reset, Optional.of(diff));
-        });
-        logInstalled(next, p.replaced(), reset);
-        authorities.modulesChanged();
-        return p;
+        return lifecycle.publish(label, wasm, reset);
     }
 
     /** The schema a module declares, read without loading it (it is compiled and describes itself, nothing else). */
     public ModuleSchema describe(byte[] wasm) {
         ensureOpen();
-        String label = "(" + wasm.length + " bytes)";
-        return loader.load(
-                        label,
-                        wasm,
-                        lm -> {
-                            throw new IllegalStateException("a described module is not run");
-                        },
-                        new DescribeHost(label, config.logSink()::log, config.maxLogLineBytes()))
-                .schema();
+        return lifecycle.describe(wasm);
     }
 
     /**
@@ -265,14 +235,7 @@ public final class Node implements AutoCloseable {
     /** As {@link #load(byte[])}; {@code label} (e.g. the file name) names the module in errors until its schema is read. */
     public ModuleSchema load(String label, byte[] wasm) {
         ensureOpen();
-        LoadedModule m = compile(label, wasm);
-        executor.exclusive(() -> {
-            install(m, wasm, false);
-            return null;
-        });
-        logInstalled(m, false, false);
-        authorities.modulesChanged();
-        return m.schema();
+        return lifecycle.load(label, wasm);
     }
 
     /**
@@ -285,159 +248,13 @@ public final class Node implements AutoCloseable {
      */
     public ModuleSchema replace(byte[] wasm, boolean reset) {
         ensureOpen();
-        LoadedModule next = compile("(" + wasm.length + " bytes)", wasm);
-        executor.exclusive(() -> {
-            LoadedModule current = registry.get(next.name());
-            if (current == null)
-                throw new ModuleException(
-                        ModuleException.Kind.NOT_FOUND,
-                        "no module '" + next.name() + "' is loaded on this node to replace");
-            return replace(
-                    current,
-                    next,
-                    wasm,
-                    reset,
-                    "\nNothing was changed. Replace with a reset to drop the module's data.");
-        });
-        logInstalled(next, true, reset);
-        authorities.modulesChanged();
-        return next.schema();
-    }
-
-    /** Compiles a module and reads its schema: the only compilation of a load, replacement or publish. */
-    private LoadedModule compile(String label, byte[] wasm) {
-        return loader.load(
-                label,
-                wasm,
-                lm -> new GuestHost(executor, authorities, lm),
-                new DescribeHost(label, config.logSink()::log, config.maxLogLineBytes()));
-    }
-
-    /**
-     * Installs a module no other loaded module is named like (under the execution lock). A module unloaded before
-     * resumes with its kept rows if its schema is compatible; {@code reset} drops them instead.
-     */
-    private void install(LoadedModule m, byte[] wasm, boolean reset) {
-        checkRegistrable(m, null);
-        Kept k = keptData(m.name());
-        boolean dropKept = k != null && reset;
-        if (k != null && !reset) {
-            var diff = SchemaDiff.compare(k.schema(), m.schema());
-            if (!diff.compatible())
-                throw new ModuleException(
-                        ModuleException.Kind.INCOMPATIBLE,
-                        diff.describe()
-                                + "\nNothing was changed: module '" + m.name() + "' was unloaded with its data"
-                                + " kept, and this version cannot take it over. Publish with --reset to DROP it.");
-            carryOver(k.tables(), m);
-        }
-        registry.add(m);
-        runHooks(
-                m,
-                lifecycleHooks(m, !meta.wasInitialised(m.name())),
-                () -> {
-                    if (dropKept) dropKept(m.name());
-                    if (storage != null) StorageMapping.declaredTables(m).forEach(storage::declareTable);
-                    meta.moduleLoaded(m.name(), wasm);
-                    kept.remove(m.name());
-                },
-                () -> registry.remove(m.name()),
-                "");
-    }
-
-    /**
-     * Puts {@code next} in the place of {@code current} (under the execution lock), keeping the rows unless
-     * {@code reset}; an incompatible schema without reset is refused with the differences and {@code hint}.
-     */
-    private SchemaDiff.Result replace(
-            LoadedModule current, LoadedModule next, byte[] wasm, boolean reset, String hint) {
-        SchemaDiff.Result diff = SchemaDiff.compare(current.schema(), next.schema());
-        if (!reset) {
-            if (!diff.compatible())
-                throw new ModuleException(ModuleException.Kind.INCOMPATIBLE, diff.describe() + hint);
-            carryOver(current.tables(), next);
-            Replicas.carryOver(current, next);
-        }
-        checkRegistrable(next, current);
-        registry.add(next); // in the place of the current version
-        runHooks(
-                next,
-                lifecycleHooks(next, false),
-                () -> {
-                    if (storage != null) {
-                        if (reset)
-                            StorageMapping.declaredTables(current).keySet().forEach(storage::dropTable);
-                        StorageMapping.declaredTables(next).forEach(storage::declareTable);
-                    }
-                    meta.moduleLoaded(next.name(), wasm);
-                    authorities.released(current);
-                },
-                () -> registry.add(current),
-                " (the previous version stays loaded with its rows)");
-        // after the hooks' transaction: dropping a replica is a transaction of its own
-        if (reset) replicas.dropAll(current);
-        else replicas.dropUndeclared(current, next);
-        return diff;
-    }
-
-    private static void logInstalled(LoadedModule m, boolean replaced, boolean reset) {
-        if (replaced)
-            log.info(
-                    "replaced module {} with version {} ({})",
-                    m.name(),
-                    m.schema().version(),
-                    reset ? "data reset" : "tables kept");
-        else
-            log.info(
-                    "loaded module {} {} ({} tables, {} reducers, {} queries)",
-                    m.name(),
-                    m.schema().version(),
-                    m.schema().tables().size(),
-                    m.schema().reducers().size(),
-                    m.schema().queries().size());
-    }
-
-    /** Moves committed rows and auto_inc counters into the replacement's tables; checks new unique indexes hold. */
-    private static void carryOver(Map<String, Table> from, LoadedModule to) {
-        for (Table t : to.tables().values()) {
-            Table old = from.get(t.schema().name());
-            if (old == null) continue;
-            for (StoredRow r : old.scan()) t.load(r);
-            old.autoIncCounters().forEach((col, n) -> t.autoIncCounters().merge(col, n, Math::max));
-            for (var ix : t.indexes()) {
-                if (ix.unique() && old.index(ix.schema().field()) == null) {
-                    var seen = new java.util.HashSet<dev.interstice.abi.value.IndexKey>();
-                    for (StoredRow r : old.scan())
-                        if (!seen.add(new dev.interstice.abi.value.IndexKey(Table.columnValue(r.row(), ix.column()))))
-                            throw new ModuleException(
-                                    ModuleException.Kind.INCOMPATIBLE,
-                                    "module '" + to.name() + "': the new unique index on "
-                                            + t.schema().name() + "."
-                                            + ix.schema().field()
-                                            + " does not hold for the existing rows; nothing was changed");
-                }
-            }
-        }
+        return lifecycle.replace(wasm, reset);
     }
 
     /** Removes a module and its data: a loaded one, or one unloaded with its data kept. */
     public void remove(String module) {
         ensureOpen();
-        executor.exclusive(() -> {
-            LoadedModule m = registry.remove(module);
-            if (m == null && !meta.isUnloaded(module))
-                throw new ModuleException(
-                        ModuleException.Kind.NOT_FOUND, "no module '" + module + "' is loaded on this node");
-            if (m != null) {
-                replicas.dropAll(m);
-                if (storage != null) StorageMapping.declaredTables(m).keySet().forEach(storage::dropTable);
-                authorities.released(m);
-            } else dropKept(module);
-            meta.moduleRemoved(module);
-            return null;
-        });
-        log.info("removed module {}", module);
-        authorities.modulesChanged();
+        lifecycle.remove(module);
     }
 
     /**
@@ -447,24 +264,12 @@ public final class Node implements AutoCloseable {
      */
     public void unload(String module) {
         ensureOpen();
-        executor.exclusive(() -> {
-            LoadedModule m = registry.remove(module);
-            if (m == null)
-                throw new ModuleException(
-                        ModuleException.Kind.NOT_FOUND, "no module '" + module + "' is loaded on this node");
-            replicas.dropAll(m);
-            kept.put(module, new Kept(m.schema(), m.tables()));
-            meta.moduleUnloaded(module);
-            authorities.released(m);
-            return null;
-        });
-        log.info("unloaded module {} (its data is kept)", module);
-        authorities.modulesChanged();
+        lifecycle.unload(module);
     }
 
     /** Modules unloaded with their data kept, which publishing them again resumes. */
     public List<String> unloadedModules() {
-        return executor.exclusive(meta::unloadedModules);
+        return lifecycle.unloadedModules();
     }
 
     /**
@@ -476,103 +281,25 @@ public final class Node implements AutoCloseable {
      */
     public Optional<Handover> handLoadToHolder(String requester, String label, byte[] wasm, boolean admin) {
         ensureOpen();
-        Optional<String> holder = authorities.holder(Authority.MODULE);
-        if (holder.isEmpty()) {
-            if (admin) return Optional.empty();
-            throw noHolder("load");
-        }
-        String name = compile(label, wasm).name();
-        if (admin && name.equals(holder.get())) return Optional.empty();
-        deliverModuleEvent(
-                holder.get(),
-                SubscriptionEvent.Simple.MODULE_LOAD,
-                dev.interstice.abi.codec.AuthorityCodec.loadRequest(requester, name, wasm),
-                requester);
-        return Optional.of(new Handover(name, holder.get()));
+        return handover.load(requester, label, wasm, admin);
     }
 
     /** As {@link #handLoadToHolder} for a removal: {@code module_remove} with {@code ModuleEvent::RemoveRequest}. */
     public Optional<Handover> handRemoveToHolder(String requester, String module, boolean admin) {
         ensureOpen();
-        Optional<String> holder = authorities.holder(Authority.MODULE);
-        if (holder.isEmpty()) {
-            if (admin) return Optional.empty();
-            throw noHolder("remove");
-        }
-        if (admin && module.equals(holder.get())) return Optional.empty();
-        deliverModuleEvent(
-                holder.get(),
-                SubscriptionEvent.Simple.MODULE_REMOVE,
-                dev.interstice.abi.codec.AuthorityCodec.removeRequest(requester, module),
-                requester);
-        return Optional.of(new Handover(module, holder.get()));
+        return handover.remove(requester, module, admin);
     }
 
     /** A request about {@code module} handed to {@code holder}, the module holding the Module authority. */
     public record Handover(String module, String holder) {}
 
-    private CallException noHolder(String op) {
-        return new CallException(
-                CallException.Kind.REFUSED,
-                "node " + id() + " refuses to " + op + " modules for other nodes: no module here holds the Module"
-                        + " authority to decide");
-    }
-
-    private void deliverModuleEvent(
-            String holder, SubscriptionEvent.Simple kind, IntersticeValue event, String requester) {
-        String why = kind.name().toLowerCase(java.util.Locale.ROOT) + " request from " + requester;
-        var jobs = executor.exclusive(() -> registry.coreSubscribers(registry.get(holder), kind).stream()
-                .map(s -> new Executor.Job(s.module(), s.reducer(), List.of(event), CallContext.runtime(id()), why))
-                .toList());
-        if (jobs.isEmpty())
-            throw new CallException(
-                    CallException.Kind.REFUSED,
-                    "module '" + holder + "' holds the Module authority on node " + id() + " and handles no "
-                            + kind.name().toLowerCase(java.util.Locale.ROOT) + " requests, so nothing was done"
-                            + " (the admin can remove it, or publish a new version of it, directly)");
-        log.info("handed a {} to module {}", why, holder);
-        executor.runJobs(jobs);
-    }
-
     /** Calls {@code listener} with a module's name after the Module authority loaded, unloaded or removed it. */
     public void addModuleListener(Consumer<String> listener) {
-        moduleListeners.add(listener);
+        holderControl.addListener(listener);
     }
 
     public void removeModuleListener(Consumer<String> listener) {
-        moduleListeners.remove(listener);
-    }
-
-    /** An unloaded module's schema and tables with their rows. */
-    private record Kept(ModuleSchema schema, Map<String, Table> tables) {}
-
-    /**
-     * The data an unload kept for {@code module}, or null (under the execution lock). Unloaded in an earlier run: its
-     * stored code is compiled for its schema and its rows are read back from what storage recovered.
-     */
-    private Kept keptData(String module) {
-        Kept k = kept.get(module);
-        if (k != null || !meta.isUnloaded(module)) return k;
-        LoadedModule old = loader.load(
-                module,
-                meta.moduleCode(module),
-                lm -> {
-                    throw new IllegalStateException("a kept module's old code is not run");
-                },
-                new DescribeHost(module, config.logSink()::log, config.maxLogLineBytes()));
-        if (storage != null) StorageMapping.loadTables(storage.recovered(), List.of(old));
-        k = new Kept(old.schema(), old.tables());
-        kept.put(module, k);
-        return k;
-    }
-
-    private void dropKept(String module) {
-        Kept k = keptData(module);
-        if (storage != null && k != null)
-            for (Table t : k.tables().values())
-                if (t.schema().persistence() != dev.interstice.abi.schema.Persistence.EPHEMERAL)
-                    storage.dropTable(t.id());
-        kept.remove(module);
+        holderControl.removeListener(listener);
     }
 
     public CallResult call(String module, String reducer, List<IntersticeValue> args) {
@@ -691,16 +418,7 @@ public final class Node implements AutoCloseable {
     /** Runs the {@code connect} (or {@code disconnect}) hooks of every module with the peer's node id. */
     public void peerConnected(String peerNodeId, boolean connected) {
         ensureOpen();
-        var kind = connected ? SubscriptionEvent.Simple.CONNECT : SubscriptionEvent.Simple.DISCONNECT;
-        var jobs = new ArrayList<Executor.Job>();
-        for (var s : executor.exclusive(() -> registry.coreSubscribers(null, kind)))
-            jobs.add(new Executor.Job(
-                    s.module(),
-                    s.reducer(),
-                    List.of(IntersticeValue.str(peerNodeId)),
-                    CallContext.runtime(id()),
-                    kind.name().toLowerCase()));
-        executor.runJobs(jobs);
+        peerEvents.connected(peerNodeId, connected);
     }
 
     /**
@@ -715,21 +433,7 @@ public final class Node implements AutoCloseable {
             SubscriptionEvent.TableEventKind kind,
             List<byte[]> rows) {
         ensureOpen();
-        var subscribers = executor.exclusive(() -> registry.remoteSubscribers(nodeName, module, table, kind));
-        if (subscribers.isEmpty()) return; // e.g. a replicated table nobody subscribes to: nothing to decode
-        List<IntersticeValue> args = rows.stream()
-                .<IntersticeValue>map(
-                        b -> dev.interstice.abi.codec.Abi.decodeRow(b).toValue())
-                .toList();
-        var jobs = new ArrayList<Executor.Job>();
-        for (var s : subscribers)
-            jobs.add(new Executor.Job(
-                    s.module(),
-                    s.reducer(),
-                    args,
-                    CallContext.runtime(id()),
-                    nodeName + "." + module + "." + table + "." + kind.name().toLowerCase() + " from " + peerNodeId));
-        executor.runJobs(jobs);
+        peerEvents.deliver(nodeName, peerNodeId, module, table, kind, rows);
     }
 
     /**
@@ -744,21 +448,7 @@ public final class Node implements AutoCloseable {
             SubscriptionEvent.TableEventKind kind) {}
 
     public List<RemoteSubscription> remoteSubscriptions() {
-        return executor.exclusive(() -> {
-            var out = new ArrayList<RemoteSubscription>();
-            for (LoadedModule m : registry.all())
-                for (var s : m.schema().subscriptions())
-                    if (s.event() instanceof SubscriptionEvent.Table t
-                            && !t.node().isCurrent()) {
-                        var address = m.schema().nodeDependencies().stream()
-                                .filter(d -> d.name().equals(t.node().other()))
-                                .map(dev.interstice.abi.schema.NodeDependency::address)
-                                .findFirst();
-                        var rs = new RemoteSubscription(t.node().other(), address, t.module(), t.table(), t.kind());
-                        if (!out.contains(rs)) out.add(rs);
-                    }
-            return out;
-        });
+        return peerEvents.subscriptions();
     }
 
     /** The committed rows of a table, in primary-key order. */
@@ -820,166 +510,18 @@ public final class Node implements AutoCloseable {
 
     // ---- internals ----
 
-    /** Refuses a module that cannot join the loaded ones ({@code replacing}: the version it replaces, or null). */
-    private void checkRegistrable(LoadedModule m, LoadedModule replacing) {
-        authorities.checkOffered(m.schema());
-        if (replacing == null && registry.get(m.name()) != null)
-            throw new ModuleException(
-                    ModuleException.Kind.CONFLICT,
-                    "module '" + m.name() + "' is already loaded on this node; remove it first");
-        for (Authority a : m.schema().authorities())
-            for (LoadedModule other : registry.all())
-                if (other != replacing && other.schema().authorities().contains(a))
-                    throw new ModuleException(
-                            ModuleException.Kind.CONFLICT,
-                            "module '" + m.name() + "' requests the " + a + " authority, which module '" + other.name()
-                                    + "' already holds");
-        for (var sub : m.schema().subscriptions()) {
-            if (!(sub.event() instanceof SubscriptionEvent.Table t)
-                    || !t.node().isCurrent()
-                    || t.module().equals(m.name())) continue;
-            LoadedModule owner = registry.get(t.module());
-            if (owner == null) continue;
-            var table = owner.table(t.table());
-            if (table == null || table.schema().visibility() == Visibility.PRIVATE)
-                throw new ModuleException(
-                        ModuleException.Kind.CONFLICT,
-                        "module '" + m.name() + "' subscribes to " + t.module() + "." + t.table()
-                                + ", which is not a public table of module '" + t.module() + "'");
-        }
-    }
-
-    /** The module's {@code init} hooks ({@code first} load on this node only), then its {@code load} hooks. */
-    private List<Executor.Job> lifecycleHooks(LoadedModule m, boolean first) {
-        var ctx = CallContext.runtime(id());
-        var out = new ArrayList<Executor.Job>();
-        if (first)
-            for (var s : registry.coreSubscribers(m, SubscriptionEvent.Simple.INIT))
-                out.add(new Executor.Job(s.module(), s.reducer(), List.of(), ctx, "init"));
-        for (var s : registry.coreSubscribers(m, SubscriptionEvent.Simple.LOAD))
-            out.add(new Executor.Job(s.module(), s.reducer(), List.of(), ctx, "load"));
-        return out;
-    }
-
-    /**
-     * Runs a registered module's hooks and, if they succeed, {@code persist}s it (under the execution lock). If they
-     * fail, {@code undo} takes it out of the registry again and the failure is thrown as "module 'x' was not
-     * published: ..." followed by {@code note}.
-     */
-    private void runHooks(LoadedModule m, List<Executor.Job> hooks, Runnable persist, Runnable undo, String note) {
-        boolean[] persisted = {false};
-        try {
-            executor.runHooks(hooks, () -> {
-                persist.run();
-                persisted[0] = true;
-            });
-        } catch (RuntimeException e) {
-            if (persisted[0]) throw e; // installed; only the hooks' commit failed (storage)
-            undo.run();
-            if (e instanceof CallException c)
-                throw new CallException(
-                        c.kind(), "module '" + m.name() + "' was not published: " + c.getMessage() + note, c);
-            throw e;
-        }
-    }
-
-    /** A restarted node keeps a module whose load hook fails: its data is there and its reducers may still work. */
-    private void runLoadHooksAfterRestart(LoadedModule m) {
-        try {
-            executor.runHooks(lifecycleHooks(m, false), () -> {});
-        } catch (CallException e) {
-            log.warn(
-                    "module '{}': {}; it stays loaded with its data (the hook's writes were not applied)",
-                    m.name(),
-                    e.getMessage());
-        }
-    }
-
     /** A module's table, or one of its replicas (once its source was reached). */
     private Table requireTable(String module, String table) {
         LoadedModule m = registry.require(module);
         Table t = m.table(table);
         if (t == null && m.replica(table) != null) t = m.replica(table).table();
         if (t == null)
-            throw new dev.interstice.runtime.exec.CallException(
-                    dev.interstice.runtime.exec.CallException.Kind.NOT_FOUND,
-                    "module '" + module + "' has no table '" + table + "'");
+            throw new CallException(
+                    CallException.Kind.NOT_FOUND, "module '" + module + "' has no table '" + table + "'");
         return t;
     }
 
     private void ensureOpen() {
         if (closed) throw new IllegalStateException("node " + id() + " is closed");
-    }
-
-    /** SplitMix64 finaliser: spreads (node, transaction) into independent-looking seeds. */
-    static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
-    }
-
-    /** What the Module authority does to this node: what the admin does. */
-    private final class Control implements dev.interstice.runtime.authority.ModuleControl {
-        @Override
-        public String load(byte[] wasm) {
-            return publish("(" + wasm.length + " bytes)", wasm, false).module();
-        }
-
-        @Override
-        public void unload(String module) {
-            Node.this.unload(module);
-        }
-
-        @Override
-        public void remove(String module) {
-            Node.this.remove(module);
-        }
-
-        @Override
-        public boolean isLoaded(String module) {
-            return executor.exclusive(() -> registry.get(module) != null);
-        }
-
-        @Override
-        public boolean isKnown(String module) {
-            return executor.exclusive(() -> registry.get(module) != null || meta.isUnloaded(module));
-        }
-
-        @Override
-        public void changed(String module) {
-            for (Consumer<String> l : moduleListeners) l.accept(module);
-        }
-    }
-
-    private final class Services implements NodeServices {
-        @Override
-        public String nodeId() {
-            return meta.nodeId();
-        }
-
-        @Override
-        public long clockMillis() {
-            return config.clock().getAsLong();
-        }
-
-        @Override
-        public long randomSeed(long txId) {
-            return mix(idHash ^ mix(txId));
-        }
-
-        @Override
-        public void schedule(SystemTables.Schedule entry) {
-            scheduler.add(entry);
-        }
-
-        @Override
-        public void guestLog(String module, String message) {
-            config.logSink().log(module, message);
-        }
-
-        @Override
-        public int maxLogLineBytes() {
-            return config.maxLogLineBytes();
-        }
     }
 }

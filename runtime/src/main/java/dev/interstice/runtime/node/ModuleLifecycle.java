@@ -1,0 +1,369 @@
+package dev.interstice.runtime.node;
+
+import dev.interstice.abi.host.CallContext;
+import dev.interstice.abi.schema.Authority;
+import dev.interstice.abi.schema.ModuleSchema;
+import dev.interstice.abi.schema.SubscriptionEvent;
+import dev.interstice.abi.schema.Visibility;
+import dev.interstice.abi.value.IndexKey;
+import dev.interstice.runtime.authority.Authorities;
+import dev.interstice.runtime.exec.CallException;
+import dev.interstice.runtime.exec.Executor;
+import dev.interstice.runtime.exec.ModuleRegistry;
+import dev.interstice.runtime.host.DescribeHost;
+import dev.interstice.runtime.host.GuestHost;
+import dev.interstice.runtime.module.LoadedModule;
+import dev.interstice.runtime.module.ModuleException;
+import dev.interstice.runtime.module.ModuleLoader;
+import dev.interstice.runtime.module.SchemaDiff;
+import dev.interstice.runtime.table.StoredRow;
+import dev.interstice.runtime.table.Table;
+import dev.interstice.storage.Storage;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How modules come and go on a node ({@link Node}'s publish, load, replace, unload and remove): one compilation, the
+ * checks against the loaded modules, the {@code init}/{@code load} hooks as one all-or-nothing transaction, and the
+ * tables' data an unload keeps for a later publish ({@link KeptTables}). The node's open/closed checks stay with
+ * {@link Node}.
+ */
+final class ModuleLifecycle {
+    /** Logs as the node: what operators read and filter on. */
+    private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+    private final NodeConfig config;
+    private final NodeMetadata meta;
+    private final ModuleLoader loader;
+    private final ModuleRegistry registry;
+    private final Storage storage;
+    private final Executor executor;
+    private final Authorities authorities;
+    private final Replicas replicas;
+    private final KeptTables kept;
+
+    ModuleLifecycle(
+            NodeConfig config,
+            NodeMetadata meta,
+            ModuleLoader loader,
+            ModuleRegistry registry,
+            Storage storage,
+            Executor executor,
+            Authorities authorities,
+            Replicas replicas) {
+        this.config = config;
+        this.meta = meta;
+        this.loader = loader;
+        this.registry = registry;
+        this.storage = storage;
+        this.executor = executor;
+        this.authorities = authorities;
+        this.replicas = replicas;
+        this.kept = new KeptTables(config, meta, loader, storage);
+    }
+
+    /** {@link Node#publish}. */
+    Node.Publication publish(String label, byte[] wasm, boolean reset) {
+        LoadedModule next = compile(label, wasm);
+        Node.Publication p = executor.exclusive(() -> {
+            LoadedModule current = registry.get(next.name());
+            if (current == null) {
+                install(next, wasm, reset);
+                return new Node.Publication(next.schema(), false, false, Optional.empty());
+            }
+            var diff = replace(
+                    current,
+                    next,
+                    wasm,
+                    reset,
+                    "\nNothing was changed. To replace it anyway and DROP its data, publish again with --reset.");
+            return new Node.Publication(next.schema(), true, reset, Optional.of(diff));
+        });
+        logInstalled(next, p.replaced(), reset);
+        authorities.modulesChanged();
+        return p;
+    }
+
+    /** {@link Node#describe}. */
+    ModuleSchema describe(byte[] wasm) {
+        String label = "(" + wasm.length + " bytes)";
+        return loader.load(
+                        label,
+                        wasm,
+                        lm -> {
+                            throw new IllegalStateException("a described module is not run");
+                        },
+                        new DescribeHost(label, config.logSink()::log, config.maxLogLineBytes()))
+                .schema();
+    }
+
+    /** {@link Node#load(String, byte[])}. */
+    ModuleSchema load(String label, byte[] wasm) {
+        LoadedModule m = compile(label, wasm);
+        executor.exclusive(() -> {
+            install(m, wasm, false);
+            return null;
+        });
+        logInstalled(m, false, false);
+        authorities.modulesChanged();
+        return m.schema();
+    }
+
+    /** {@link Node#replace}. */
+    ModuleSchema replace(byte[] wasm, boolean reset) {
+        LoadedModule next = compile("(" + wasm.length + " bytes)", wasm);
+        executor.exclusive(() -> {
+            LoadedModule current = registry.get(next.name());
+            if (current == null)
+                throw new ModuleException(
+                        ModuleException.Kind.NOT_FOUND,
+                        "no module '" + next.name() + "' is loaded on this node to replace");
+            return replace(
+                    current,
+                    next,
+                    wasm,
+                    reset,
+                    "\nNothing was changed. Replace with a reset to drop the module's data.");
+        });
+        logInstalled(next, true, reset);
+        authorities.modulesChanged();
+        return next.schema();
+    }
+
+    /** {@link Node#remove}. */
+    void remove(String module) {
+        executor.exclusive(() -> {
+            LoadedModule m = registry.remove(module);
+            if (m == null && !meta.isUnloaded(module))
+                throw new ModuleException(
+                        ModuleException.Kind.NOT_FOUND, "no module '" + module + "' is loaded on this node");
+            if (m != null) {
+                replicas.dropAll(m);
+                if (storage != null) StorageMapping.declaredTables(m).keySet().forEach(storage::dropTable);
+                authorities.released(m);
+            } else kept.drop(module);
+            meta.moduleRemoved(module);
+            return null;
+        });
+        log.info("removed module {}", module);
+        authorities.modulesChanged();
+    }
+
+    /** {@link Node#unload}. */
+    void unload(String module) {
+        executor.exclusive(() -> {
+            LoadedModule m = registry.remove(module);
+            if (m == null)
+                throw new ModuleException(
+                        ModuleException.Kind.NOT_FOUND, "no module '" + module + "' is loaded on this node");
+            replicas.dropAll(m);
+            kept.keep(module, m);
+            meta.moduleUnloaded(module);
+            authorities.released(m);
+            return null;
+        });
+        log.info("unloaded module {} (its data is kept)", module);
+        authorities.modulesChanged();
+    }
+
+    /** {@link Node#unloadedModules}. */
+    List<String> unloadedModules() {
+        return executor.exclusive(meta::unloadedModules);
+    }
+
+    /** Compiles a module and reads its schema: the only compilation of a load, replacement or publish. */
+    LoadedModule compile(String label, byte[] wasm) {
+        return loader.load(
+                label,
+                wasm,
+                lm -> new GuestHost(executor, authorities, lm),
+                new DescribeHost(label, config.logSink()::log, config.maxLogLineBytes()));
+    }
+
+    /** A restarted node keeps a module whose load hook fails: its data is there and its reducers may still work. */
+    void runLoadHooksAfterRestart(LoadedModule m) {
+        try {
+            executor.runHooks(lifecycleHooks(m, false), () -> {});
+        } catch (CallException e) {
+            log.warn(
+                    "module '{}': {}; it stays loaded with its data (the hook's writes were not applied)",
+                    m.name(),
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * Installs a module no other loaded module is named like (under the execution lock). A module unloaded before
+     * resumes with its kept rows if its schema is compatible; {@code reset} drops them instead.
+     */
+    private void install(LoadedModule m, byte[] wasm, boolean reset) {
+        checkRegistrable(m, null);
+        KeptTables.Kept k = kept.get(m.name());
+        boolean dropKept = k != null && reset;
+        if (k != null && !reset) {
+            var diff = SchemaDiff.compare(k.schema(), m.schema());
+            if (!diff.compatible())
+                throw new ModuleException(
+                        ModuleException.Kind.INCOMPATIBLE,
+                        diff.describe()
+                                + "\nNothing was changed: module '" + m.name() + "' was unloaded with its data"
+                                + " kept, and this version cannot take it over. Publish with --reset to DROP it.");
+            carryOver(k.tables(), m);
+        }
+        registry.add(m);
+        runHooks(
+                m,
+                lifecycleHooks(m, !meta.wasInitialised(m.name())),
+                () -> {
+                    if (dropKept) kept.drop(m.name());
+                    if (storage != null) StorageMapping.declaredTables(m).forEach(storage::declareTable);
+                    meta.moduleLoaded(m.name(), wasm);
+                    kept.forget(m.name());
+                },
+                () -> registry.remove(m.name()),
+                "");
+    }
+
+    /**
+     * Puts {@code next} in the place of {@code current} (under the execution lock), keeping the rows unless
+     * {@code reset}; an incompatible schema without reset is refused with the differences and {@code hint}.
+     */
+    private SchemaDiff.Result replace(
+            LoadedModule current, LoadedModule next, byte[] wasm, boolean reset, String hint) {
+        SchemaDiff.Result diff = SchemaDiff.compare(current.schema(), next.schema());
+        if (!reset) {
+            if (!diff.compatible())
+                throw new ModuleException(ModuleException.Kind.INCOMPATIBLE, diff.describe() + hint);
+            carryOver(current.tables(), next);
+            Replicas.carryOver(current, next);
+        }
+        checkRegistrable(next, current);
+        registry.add(next); // in the place of the current version
+        runHooks(
+                next,
+                lifecycleHooks(next, false),
+                () -> {
+                    if (storage != null) {
+                        if (reset)
+                            StorageMapping.declaredTables(current).keySet().forEach(storage::dropTable);
+                        StorageMapping.declaredTables(next).forEach(storage::declareTable);
+                    }
+                    meta.moduleLoaded(next.name(), wasm);
+                    authorities.released(current);
+                },
+                () -> registry.add(current),
+                " (the previous version stays loaded with its rows)");
+        // after the hooks' transaction: dropping a replica is a transaction of its own
+        if (reset) replicas.dropAll(current);
+        else replicas.dropUndeclared(current, next);
+        return diff;
+    }
+
+    private static void logInstalled(LoadedModule m, boolean replaced, boolean reset) {
+        if (replaced)
+            log.info(
+                    "replaced module {} with version {} ({})",
+                    m.name(),
+                    m.schema().version(),
+                    reset ? "data reset" : "tables kept");
+        else
+            log.info(
+                    "loaded module {} {} ({} tables, {} reducers, {} queries)",
+                    m.name(),
+                    m.schema().version(),
+                    m.schema().tables().size(),
+                    m.schema().reducers().size(),
+                    m.schema().queries().size());
+    }
+
+    /** Moves committed rows and auto_inc counters into the replacement's tables; checks new unique indexes hold. */
+    private static void carryOver(Map<String, Table> from, LoadedModule to) {
+        for (Table t : to.tables().values()) {
+            Table old = from.get(t.schema().name());
+            if (old == null) continue;
+            for (StoredRow r : old.scan()) t.load(r);
+            old.autoIncCounters().forEach((col, n) -> t.autoIncCounters().merge(col, n, Math::max));
+            for (var ix : t.indexes()) {
+                if (ix.unique() && old.index(ix.schema().field()) == null) {
+                    var seen = new HashSet<IndexKey>();
+                    for (StoredRow r : old.scan())
+                        if (!seen.add(new IndexKey(Table.columnValue(r.row(), ix.column()))))
+                            throw new ModuleException(
+                                    ModuleException.Kind.INCOMPATIBLE,
+                                    "module '" + to.name() + "': the new unique index on "
+                                            + t.schema().name() + "."
+                                            + ix.schema().field()
+                                            + " does not hold for the existing rows; nothing was changed");
+                }
+            }
+        }
+    }
+
+    /** Refuses a module that cannot join the loaded ones ({@code replacing}: the version it replaces, or null). */
+    private void checkRegistrable(LoadedModule m, LoadedModule replacing) {
+        authorities.checkOffered(m.schema());
+        if (replacing == null && registry.get(m.name()) != null)
+            throw new ModuleException(
+                    ModuleException.Kind.CONFLICT,
+                    "module '" + m.name() + "' is already loaded on this node; remove it first");
+        for (Authority a : m.schema().authorities())
+            for (LoadedModule other : registry.all())
+                if (other != replacing && other.schema().authorities().contains(a))
+                    throw new ModuleException(
+                            ModuleException.Kind.CONFLICT,
+                            "module '" + m.name() + "' requests the " + a + " authority, which module '" + other.name()
+                                    + "' already holds");
+        for (var sub : m.schema().subscriptions()) {
+            if (!(sub.event() instanceof SubscriptionEvent.Table t)
+                    || !t.node().isCurrent()
+                    || t.module().equals(m.name())) continue;
+            LoadedModule owner = registry.get(t.module());
+            if (owner == null) continue;
+            var table = owner.table(t.table());
+            if (table == null || table.schema().visibility() == Visibility.PRIVATE)
+                throw new ModuleException(
+                        ModuleException.Kind.CONFLICT,
+                        "module '" + m.name() + "' subscribes to " + t.module() + "." + t.table()
+                                + ", which is not a public table of module '" + t.module() + "'");
+        }
+    }
+
+    /** The module's {@code init} hooks ({@code first} load on this node only), then its {@code load} hooks. */
+    private List<Executor.Job> lifecycleHooks(LoadedModule m, boolean first) {
+        var ctx = CallContext.runtime(meta.nodeId());
+        var out = new ArrayList<Executor.Job>();
+        if (first)
+            for (var s : registry.coreSubscribers(m, SubscriptionEvent.Simple.INIT))
+                out.add(new Executor.Job(s.module(), s.reducer(), List.of(), ctx, "init"));
+        for (var s : registry.coreSubscribers(m, SubscriptionEvent.Simple.LOAD))
+            out.add(new Executor.Job(s.module(), s.reducer(), List.of(), ctx, "load"));
+        return out;
+    }
+
+    /**
+     * Runs a registered module's hooks and, if they succeed, {@code persist}s it (under the execution lock). If they
+     * fail, {@code undo} takes it out of the registry again and the failure is thrown as "module 'x' was not
+     * published: ..." followed by {@code note}.
+     */
+    private void runHooks(LoadedModule m, List<Executor.Job> hooks, Runnable persist, Runnable undo, String note) {
+        boolean[] persisted = {false};
+        try {
+            executor.runHooks(hooks, () -> {
+                persist.run();
+                persisted[0] = true;
+            });
+        } catch (RuntimeException e) {
+            if (persisted[0]) throw e; // installed; only the hooks' commit failed (storage)
+            undo.run();
+            if (e instanceof CallException c)
+                throw new CallException(
+                        c.kind(), "module '" + m.name() + "' was not published: " + c.getMessage() + note, c);
+            throw e;
+        }
+    }
+}
