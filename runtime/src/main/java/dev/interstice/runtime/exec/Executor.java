@@ -303,6 +303,16 @@ public final class Executor {
     }
 
     /** Removes a schedule entry whose reducer failed or no longer exists, in a transaction of its own, so it never runs again. */
+    /** Removes persisted schedule entries (of a module that left the node), each in a transaction of its own. */
+    public void dropSchedules(List<Long> scheduleSeqs) {
+        lock.lock();
+        try {
+            for (long seq : scheduleSeqs) dropSchedule(seq);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void dropSchedule(long scheduleSeq) {
         lastTxId++;
         commit(new Invocation(new Transaction(lastTxId, timestamp(), 0)), scheduleSeq);
@@ -412,7 +422,7 @@ public final class Executor {
                         sub.reducer(),
                         args,
                         CallContext.runtime(services.nodeId()),
-                        table.module() + "." + table.table() + "." + kind.name().toLowerCase()));
+                        table.module() + "." + table.table() + "." + kind.name().toLowerCase(java.util.Locale.ROOT)));
         }
     }
 

@@ -325,7 +325,7 @@ public final class GuestHost implements FrameHost {
                 Responses.privilegedError(
                         p.authority(),
                         "the " + p.authority().name().charAt(0)
-                                + p.authority().name().substring(1).toLowerCase()
+                                + p.authority().name().substring(1).toLowerCase(java.util.Locale.ROOT)
                                 + " authority is not available on this node");
         };
     }
@@ -411,7 +411,8 @@ public final class GuestHost implements FrameHost {
         if (t == null || hidden) throw new TxException("no table '" + tableName + "' in module '" + owner + "'");
         if (!f.access().allows(kind, owner, tableName))
             throw new TxException((f.readOnly() ? "query '" : "reducer '") + f.function() + "' of module '"
-                    + f.module().name() + "' did not declare " + kind.name().toLowerCase() + " access to table '"
+                    + f.module().name() + "' did not declare " + kind.name().toLowerCase(java.util.Locale.ROOT)
+                    + " access to table '"
                     + owner + "." + tableName + "'");
         return t;
     }

@@ -154,7 +154,9 @@ public final class SchemaDiff {
     }
 
     private static String index(IndexSchema i) {
-        return (i.unique() ? "unique " : "") + i.type().name().toLowerCase() + (i.autoInc() ? " auto_inc" : "");
+        return (i.unique() ? "unique " : "")
+                + i.type().name().toLowerCase(java.util.Locale.ROOT)
+                + (i.autoInc() ? " auto_inc" : "");
     }
 
     private static String signature(List<FieldDef> args) {

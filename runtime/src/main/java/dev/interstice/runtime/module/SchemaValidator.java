@@ -158,8 +158,8 @@ final class SchemaValidator {
         return switch (e) {
             case SubscriptionEvent.Table t ->
                 (t.node().isCurrent() ? "" : t.node().other() + ".") + t.module() + "." + t.table() + "."
-                        + t.kind().name().toLowerCase();
-            case SubscriptionEvent.Core c -> c.kind().name().toLowerCase();
+                        + t.kind().name().toLowerCase(java.util.Locale.ROOT);
+            case SubscriptionEvent.Core c -> c.kind().name().toLowerCase(java.util.Locale.ROOT);
             case SubscriptionEvent.ReplicaSync r -> r.node() + "." + r.module() + "." + r.table() + ".sync";
             case SubscriptionEvent.File f -> (f.recursive() ? "file_recursive:" : "file:") + f.path();
         };

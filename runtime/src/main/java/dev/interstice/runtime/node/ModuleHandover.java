@@ -84,9 +84,19 @@ final class ModuleHandover {
 
     private void deliver(String holder, SubscriptionEvent.Simple kind, IntersticeValue event, String requester) {
         String why = kind.name().toLowerCase(Locale.ROOT) + " request from " + requester;
-        var jobs = executor.exclusive(() -> registry.coreSubscribers(registry.get(holder), kind).stream()
-                .map(s -> new Executor.Job(s.module(), s.reducer(), List.of(event), CallContext.runtime(nodeId), why))
-                .toList());
+        var jobs = executor.exclusive(() -> {
+            var h = registry.get(holder);
+            // it may have left since it was looked up: then nobody decides (never every module's handlers)
+            if (h == null || !h.schema().authorities().contains(Authority.MODULE))
+                throw new CallException(
+                        CallException.Kind.REFUSED,
+                        "module '" + holder + "' no longer holds the Module authority on node " + nodeId
+                                + "; nothing was done, try again");
+            return registry.coreSubscribers(h, kind).stream()
+                    .map(s ->
+                            new Executor.Job(s.module(), s.reducer(), List.of(event), CallContext.runtime(nodeId), why))
+                    .toList();
+        });
         if (jobs.isEmpty())
             throw new CallException(
                     CallException.Kind.REFUSED,

@@ -255,6 +255,7 @@ public final class Node implements AutoCloseable {
     public void remove(String module) {
         ensureOpen();
         lifecycle.remove(module);
+        executor.dropSchedules(scheduler.removeModule(module)); // a later load of that name starts without them
     }
 
     /**
@@ -265,6 +266,7 @@ public final class Node implements AutoCloseable {
     public void unload(String module) {
         ensureOpen();
         lifecycle.unload(module);
+        executor.dropSchedules(scheduler.removeModule(module));
     }
 
     /** Modules unloaded with their data kept, which publishing them again resumes. */

@@ -36,7 +36,7 @@ final class PeerEvents {
                     s.reducer(),
                     List.of(IntersticeValue.str(peerNodeId)),
                     CallContext.runtime(nodeId),
-                    kind.name().toLowerCase()));
+                    kind.name().toLowerCase(java.util.Locale.ROOT)));
         executor.runJobs(jobs);
     }
 
@@ -60,7 +60,8 @@ final class PeerEvents {
                     s.reducer(),
                     args,
                     CallContext.runtime(nodeId),
-                    nodeName + "." + module + "." + table + "." + kind.name().toLowerCase() + " from " + peerNodeId));
+                    nodeName + "." + module + "." + table + "." + kind.name().toLowerCase(java.util.Locale.ROOT)
+                            + " from " + peerNodeId));
         executor.runJobs(jobs);
     }
 

@@ -46,6 +46,17 @@ final class Scheduler implements AutoCloseable {
         notifyAll();
     }
 
+    /** Takes out the pending entries of {@code module} (unloaded or removed): their sequence numbers. */
+    synchronized List<Long> removeModule(String module) {
+        var seqs = new java.util.ArrayList<Long>();
+        queue.removeIf(e -> {
+            if (!e.module().equals(module)) return false;
+            seqs.add(e.seq());
+            return true;
+        });
+        return seqs;
+    }
+
     synchronized int pending() {
         return queue.size();
     }
