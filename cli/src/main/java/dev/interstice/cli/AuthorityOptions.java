@@ -3,7 +3,7 @@ package dev.interstice.cli;
 import dev.interstice.abi.schema.Authority;
 import dev.interstice.runtime.authority.Authorities;
 import dev.interstice.runtime.authority.AuthorityConfig;
-import dev.interstice.runtime.authority.NetworkPolicy;
+import dev.interstice.runtime.authority.network.NetworkPolicy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

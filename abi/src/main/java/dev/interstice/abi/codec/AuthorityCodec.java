@@ -69,9 +69,9 @@ public final class AuthorityCodec {
                 w.writeU8(9);
                 w.writeU8(
                         switch (c) {
-                            case ModuleCall.Load _ -> 0;
-                            case ModuleCall.Unload _ -> 1;
-                            case ModuleCall.Remove _ -> 2;
+                            case ModuleCall.Load l -> 0;
+                            case ModuleCall.Unload u -> 1;
+                            case ModuleCall.Remove r -> 2;
                         });
                 Abi.writeSelection(w, c.node());
                 switch (c) {

@@ -1,6 +1,8 @@
 package dev.interstice.runtime.authority;
 
 import dev.interstice.abi.schema.Authority;
+import dev.interstice.runtime.authority.file.FileLimits;
+import dev.interstice.runtime.authority.network.NetworkPolicy;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;

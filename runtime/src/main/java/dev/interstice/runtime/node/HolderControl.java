@@ -1,6 +1,6 @@
 package dev.interstice.runtime.node;
 
-import dev.interstice.runtime.authority.ModuleControl;
+import dev.interstice.runtime.authority.module.ModuleControl;
 import dev.interstice.runtime.exec.Executor;
 import dev.interstice.runtime.exec.ModuleRegistry;
 import java.util.List;

@@ -10,7 +10,7 @@ import dev.interstice.abi.host.FileCall;
 import dev.interstice.abi.host.FileCall.FileType;
 import dev.interstice.abi.schema.Authority;
 import dev.interstice.runtime.authority.AuthorityConfig;
-import dev.interstice.runtime.authority.FileLimits;
+import dev.interstice.runtime.authority.file.FileLimits;
 import dev.interstice.runtime.testing.ModuleFixture;
 import dev.interstice.runtime.testing.TestNode;
 import java.io.IOException;

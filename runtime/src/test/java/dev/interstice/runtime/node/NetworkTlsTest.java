@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.interstice.abi.host.NetworkCall;
 import dev.interstice.abi.value.IntersticeValue;
-import dev.interstice.runtime.authority.NetworkPolicy;
+import dev.interstice.runtime.authority.network.NetworkPolicy;
 import dev.interstice.runtime.testing.NetFixture;
 import dev.interstice.runtime.testing.TestNode;
 import java.io.FileInputStream;

@@ -1,4 +1,4 @@
-package dev.interstice.runtime.authority;
+package dev.interstice.runtime.authority.file;
 
 /**
  * Bounds of the File authority, each per call: what one module may make the node read, write, list or copy in one

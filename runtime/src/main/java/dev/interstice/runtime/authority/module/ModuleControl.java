@@ -1,4 +1,4 @@
-package dev.interstice.runtime.authority;
+package dev.interstice.runtime.authority.module;
 
 /**
  * What the Module authority may do to the node's modules, provided by the node (this package may not name it). Each

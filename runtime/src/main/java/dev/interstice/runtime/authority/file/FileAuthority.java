@@ -1,4 +1,4 @@
-package dev.interstice.runtime.authority;
+package dev.interstice.runtime.authority.file;
 
 import dev.interstice.abi.codec.AuthorityCodec;
 import dev.interstice.abi.host.FileCall;
@@ -31,13 +31,13 @@ import java.util.OptionalLong;
  * refused for reading, writing and copying: the node cannot tell where the other names are, so one may be outside
  * the root (a module cannot make hard links; only someone with access to the host can).
  */
-final class FileAuthority {
+public final class FileAuthority {
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
     private final FileRoot root;
     private final FileLimits limits;
 
-    FileAuthority(FileRoot root, FileLimits limits) {
+    public FileAuthority(FileRoot root, FileLimits limits) {
         this.root = root;
         this.limits = limits;
     }
@@ -46,7 +46,7 @@ final class FileAuthority {
         return root;
     }
 
-    byte[] handle(FileCall call) {
+    public byte[] handle(FileCall call) {
         try {
             return switch (call) {
                 case FileCall.ReadFile c -> AuthorityCodec.bytesOk(read(root.resolve(c.path())));

@@ -1,4 +1,4 @@
-package dev.interstice.runtime.authority;
+package dev.interstice.runtime.authority.module;
 
 import dev.interstice.abi.codec.AuthorityCodec;
 import dev.interstice.abi.host.CallContext;
@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * reaches the holder's {@code module_result(op, module, error)} reducer, if it declares one. A request for another
  * node goes there (through the holder's node dependencies) and is handed to that node's Module holder.
  */
-final class ModuleAuthority implements AutoCloseable {
+public final class ModuleAuthority implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ModuleAuthority.class);
     /** Requests one transaction may make: each Load holds a copy of a module's code until it runs. */
     static final int MAX_REQUESTS_PER_TRANSACTION = 8;
@@ -36,12 +36,12 @@ final class ModuleAuthority implements AutoCloseable {
     private final ExecutorService outcomes = Executors.newSingleThreadExecutor(
             Thread.ofVirtual().name("interstice-module-outcomes").factory());
 
-    ModuleAuthority(ModuleControl control, Executor executor) {
+    public ModuleAuthority(ModuleControl control, Executor executor) {
         this.control = control;
         this.executor = executor;
     }
 
-    byte[] handle(Frame f, ModuleCall call) {
+    public byte[] handle(Frame f, ModuleCall call) {
         int[] n = requests.computeIfAbsent(f.invocation(), i -> new int[1]);
         if (n[0] >= MAX_REQUESTS_PER_TRANSACTION)
             return AuthorityCodec.err(

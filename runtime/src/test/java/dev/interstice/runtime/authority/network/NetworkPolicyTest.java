@@ -1,4 +1,4 @@
-package dev.interstice.runtime.authority;
+package dev.interstice.runtime.authority.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.interstice.runtime.authority;
+package dev.interstice.runtime.authority.network;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,4 +1,4 @@
-package dev.interstice.runtime.authority;
+package dev.interstice.runtime.authority.network;
 
 import static dev.interstice.abi.codec.AuthorityCodec.bytesValue;
 import static dev.interstice.abi.codec.AuthorityCodec.field;

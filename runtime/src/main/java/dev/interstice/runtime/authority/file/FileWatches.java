@@ -1,4 +1,4 @@
-package dev.interstice.runtime.authority;
+package dev.interstice.runtime.authority.file;
 
 import dev.interstice.abi.codec.AuthorityCodec;
 import dev.interstice.abi.host.CallContext;
@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * Waiting events are bounded ({@link FileEventQueue}). Renames arrive as Deleted + Created (the JDK's watch service
  * does not pair them).
  */
-final class FileWatches implements AutoCloseable {
+public final class FileWatches implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FileWatches.class);
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
@@ -58,7 +58,7 @@ final class FileWatches implements AutoCloseable {
     private final int maxPending;
     private Session session;
 
-    FileWatches(FileRoot root, Executor executor, int maxPending) {
+    public FileWatches(FileRoot root, Executor executor, int maxPending) {
         this.root = root;
         this.executor = executor;
         this.maxPending = maxPending;
@@ -74,7 +74,7 @@ final class FileWatches implements AutoCloseable {
     }
 
     /** Watches for the File holder now loaded (restarted when it was replaced, stopped when it is gone). */
-    synchronized void update() {
+    public synchronized void update() {
         LoadedModule holder = executor.exclusive(() -> executor.modules().all().stream()
                 .filter(m -> m.schema().authorities().contains(Authority.FILE))
                 .findFirst()

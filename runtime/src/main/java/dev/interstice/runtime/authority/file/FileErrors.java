@@ -1,4 +1,4 @@
-package dev.interstice.runtime.authority;
+package dev.interstice.runtime.authority.file;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;

@@ -1,4 +1,4 @@
-package dev.interstice.runtime.authority;
+package dev.interstice.runtime.authority.network;
 
 import static dev.interstice.abi.codec.AuthorityCodec.err;
 import static dev.interstice.abi.codec.AuthorityCodec.field;
@@ -49,7 +49,7 @@ public final class NetworkAuthority implements AutoCloseable {
     private Tls tls;
     private boolean closed;
 
-    NetworkAuthority(NetworkPolicy policy, Executor executor) {
+    public NetworkAuthority(NetworkPolicy policy, Executor executor) {
         this.policy = policy;
         this.events = new NetworkEvents(executor);
     }
@@ -67,8 +67,8 @@ public final class NetworkAuthority implements AutoCloseable {
                 droppedDatagrams.get());
     }
 
-    /** Answers a call of the frame's module (which holds the authority; checked by {@link Authorities}). */
-    byte[] call(Frame f, NetworkCall call) {
+    /** Answers a call of the frame's module (which holds the authority; checked by Authorities). */
+    public byte[] call(Frame f, NetworkCall call) {
         return switch (call) {
             case NetworkCall.TcpConnect c -> connect(f, c);
             case NetworkCall.TcpListen c -> listen(f, c);
@@ -217,7 +217,7 @@ public final class NetworkAuthority implements AutoCloseable {
     }
 
     /** Closes every socket of a module version that was replaced or removed. */
-    void release(LoadedModule m) {
+    public void release(LoadedModule m) {
         List<NetSocket> gone;
         synchronized (this) {
             gone = open.values().stream().filter(s -> s.owner == m).toList();

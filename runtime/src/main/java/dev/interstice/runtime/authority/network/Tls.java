@@ -1,4 +1,4 @@
-package dev.interstice.runtime.authority;
+package dev.interstice.runtime.authority.network;
 
 import java.io.IOException;
 import java.net.InetAddress;

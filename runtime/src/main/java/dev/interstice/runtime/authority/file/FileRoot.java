@@ -1,4 +1,4 @@
-package dev.interstice.runtime.authority;
+package dev.interstice.runtime.authority.file;
 
 import dev.interstice.storage.PrivateFiles;
 import java.io.IOException;
@@ -20,14 +20,14 @@ import java.util.List;
  * resolved to their real paths, so the answer names no link a later swap could redirect; the final component is then
  * opened without following links.
  */
-final class FileRoot {
+public final class FileRoot {
     /** Longest guest path accepted, in UTF-8 bytes (as the usual PATH_MAX). */
     static final int MAX_PATH_BYTES = 4096;
 
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
     /** A refused path or operation; the message is what the guest reads. */
-    static final class Refused extends Exception {
+    public static final class Refused extends Exception {
         private static final long serialVersionUID = 1L;
 
         Refused(String message) {
@@ -53,7 +53,7 @@ final class FileRoot {
     private final Path root;
 
     /** Creates the directory (mode 700) when missing. */
-    FileRoot(Path dir) throws IOException {
+    public FileRoot(Path dir) throws IOException {
         PrivateFiles.createDirectories(dir);
         this.root = dir.toRealPath();
     }
@@ -129,7 +129,7 @@ final class FileRoot {
     }
 
     /** The path's components without '.', with '..' applied; refuses what would leave the root. */
-    static List<String> normalise(String guest) throws Refused {
+    public static List<String> normalise(String guest) throws Refused {
         if (guest.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES)
             throw new Refused("a path longer than " + MAX_PATH_BYTES + " bytes is refused");
         if (guest.indexOf('\0') >= 0) throw new Refused("path '" + shown(guest) + "' contains a NUL character");

@@ -1,4 +1,4 @@
-package dev.interstice.runtime.authority;
+package dev.interstice.runtime.authority.network;
 
 import dev.interstice.abi.host.CallContext;
 import dev.interstice.abi.schema.SubscriptionEvent;
