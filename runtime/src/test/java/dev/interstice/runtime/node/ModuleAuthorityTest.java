@@ -98,6 +98,29 @@ class ModuleAuthorityTest {
     }
 
     @Test
+    void aTransactionMakesAtMostEightModuleRequests() {
+        t = new TestNode();
+        t.node.publish("store.wasm", APP, false);
+        String nine = String.join("\n", java.util.Collections.nCopies(9, hostCallAndLog("unload")));
+        t.node.publish(
+                "greedy.wasm",
+                ModuleFixture.module("greedy")
+                        .authority(Authority.MODULE)
+                        .blob("unload", call(new ModuleCall.Unload(Selection.CURRENT, "store")))
+                        .reducer("unload_many", List.of(), List.of(), nine)
+                        .build(),
+                false);
+        t.node.call("greedy", "unload_many", List.of());
+        var answers =
+                t.hexLogsOf("greedy").stream().map(HexFormat.of()::formatHex).toList();
+        assertThat(answers).hasSize(9);
+        assertThat(answers.subList(0, 8)).containsOnly("00"); // accepted
+        assertThat(answers.get(8))
+                .isEqualTo("01" + String.format("%02x", 57)
+                        + hex("refused: a transaction may make at most 8 module requests"));
+    }
+
+    @Test
     void aTrappingReducerThatRequestedALoadLoadsNothing() throws Exception {
         t = new TestNode();
         t.node.publish("manager.wasm", manager().build(), false);

@@ -153,6 +153,24 @@ class NetworkAuthorityTest {
     }
 
     @Test
+    void aConnectWhoseTlsHandshakeNeverCompletesFailsAtTheTimeout() throws IOException {
+        t = node(NetworkPolicy.loopbackOnly().withLimits(new NetworkPolicy.Limits(64, 8, 16 * 1024, 1 << 20, 64, 300)));
+        try (var silent = new ServerSocket(0, 5, LOOPBACK)) { // accepts TCP, never speaks TLS
+            publish(new NetFixture("net")
+                    .call(
+                            "connect",
+                            new NetworkCall.TcpConnect("127.0.0.1", silent.getLocalPort(), true, "localhost")));
+            assertThat(call("connect")).isEqualTo("handle 1");
+            try (Socket held = silent.accept()) {
+                await(() -> variants().contains("ConnectFailed"), "ConnectFailed after the 300 ms timeout");
+                assertThat(held.isClosed()).isFalse(); // the node gave up, not the peer
+            }
+        }
+        assertThat(variants()).doesNotContain("Connected");
+        await(() -> t.node.authorities().network().stats().openHandles() == 0, "the handle to be released");
+    }
+
+    @Test
     void thePolicyRefusesAddressesOutsideItNamingTheRule() {
         t = node(new NetworkPolicy(
                 List.of(new NetworkPolicy.Rule(InetAddress.ofLiteral("127.0.0.2"), 32, 0)),
