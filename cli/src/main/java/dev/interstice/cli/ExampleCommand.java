@@ -39,7 +39,7 @@ import picocli.CommandLine.Parameters;
         name = "example",
         mixinStandardHelpOptions = true,
         description =
-                "Run an example node (recreated from scratch each time) on its fixed port until Ctrl+C: hello (8080), caller (8081), benchmark (8085).")
+                "Run an example node (recreated from scratch each time) on its fixed port until Ctrl+C: hello (8080), caller (8081), benchmark (8085), notes (8088), echo-server (8089, echoing on 127.0.0.1:7070), echo-client (8090).")
 final class ExampleCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger("interstice");
     /** Example name to port (upstream's fixed ports). */
@@ -49,7 +49,13 @@ final class ExampleCommand implements Callable<Integer> {
         PORTS.put("hello", 8080);
         PORTS.put("caller", 8081);
         PORTS.put("benchmark", 8085);
+        PORTS.put("notes", 8088);
+        PORTS.put("echo-server", 8089);
+        PORTS.put("echo-client", 8090);
     }
+
+    /** The port echo-server listens on when its example starts (its module's own TCP listener). */
+    static final int ECHO_PORT = 7070;
 
     static final List<String> EXAMPLES = List.copyOf(PORTS.keySet());
     /** How long a call an example's module makes to another node waits for that node to answer (e.g. caller's hello). */
@@ -59,7 +65,16 @@ final class ExampleCommand implements Callable<Integer> {
     /** What to try with an example, when it is not calling one of its reducers (caller's reducers are all event handlers). */
     private static final Map<String, String> TRY = Map.of(
             "caller",
-            "try: interstice call_reducer hello-example hello hello <name>, and see the caller log the new greeting");
+            "try: interstice call_reducer hello-example hello hello <name>, and see the caller log the new greeting",
+            "notes",
+            "try: interstice call_reducer notes-example notes save todo \"buy milk\", then: interstice rows"
+                    + " notes-example notes note",
+            "echo-server",
+            "try: interstice example echo-client (another terminal), then: interstice call_reducer echo-client-example"
+                    + " echo-client send " + ECHO_PORT + " hello",
+            "echo-client",
+            "try (with interstice example echo-server running): interstice call_reducer echo-client-example"
+                    + " echo-client send " + ECHO_PORT + " hello");
     /** How long a node the example depends on may take to answer before the example says it does not. */
     private static final Duration DEPENDENCY_GRACE = Duration.ofMillis(1500);
 
@@ -185,6 +200,8 @@ final class ExampleCommand implements Callable<Integer> {
                                                     .toList()))
                             + ")");
             watchDependencies(schema, server, out, stop);
+            if (name.equals("echo-server"))
+                node.call("echo-server", "listen", List.of(dev.interstice.abi.value.IntersticeValue.u32(ECHO_PORT)));
             if (name.equals("hello")) {
                 node.call("hello", "hello", List.of(dev.interstice.abi.value.IntersticeValue.str("Interstice")));
                 log.info(

@@ -494,6 +494,34 @@ class CliEndToEndTest {
     }
 
     @Test
+    void theNotesExampleKeepsNotesAsFiles() throws Exception {
+        int port;
+        try (var s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        System.setProperty("interstice.example.port", String.valueOf(port));
+        var out = new StringWriter();
+        Thread example;
+        try {
+            example = Thread.startVirtualThread(() -> Main.run(
+                    new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "example", "notes"));
+            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!out.toString().contains("try:") && System.nanoTime() < until) Thread.sleep(20);
+        } finally {
+            System.clearProperty("interstice.example.port");
+        }
+        assertThat(out.toString()).contains("node 'notes-example'").contains("call_reducer notes-example notes save");
+        run("call_reducer", "notes-example", "notes", "save", "todo", "buy milk")
+                .ok();
+        assertThat(run("rows", "notes-example", "notes", "note").ok().out())
+                .contains("todo")
+                .contains("(1 row)");
+        assertThat(run("node", "show", "notes-example").ok().out()).contains("File     held by notes");
+        ExampleCommand.RUNNING.forEach(Runnable::run);
+        example.join(Duration.ofSeconds(10));
+    }
+
+    @Test
     void startingARemoteNodeOrAMissingExampleExplainsWhy() {
         run("node", "add", "far", "10.1.2.3:9").ok();
         assertThat(run("node", "start", "far").fails(1).err()).contains("not a local node");
@@ -503,6 +531,6 @@ class CliEndToEndTest {
                 .contains("'10.0.0.0/99' is not a network rule");
         assertThat(run("example", "nope").fails(2).err())
                 .contains("unknown example 'nope'")
-                .contains("hello, caller, benchmark");
+                .contains("hello, caller, benchmark, notes, echo-server, echo-client");
     }
 }
