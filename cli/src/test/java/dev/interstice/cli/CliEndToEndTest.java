@@ -463,24 +463,33 @@ class CliEndToEndTest {
         assertThat(Files.exists(dir)).isFalse();
     }
 
-    @Test
-    void theHelloExampleServesTheNetwork() throws Exception {
+    record RunningExample(Thread thread, StringWriter out, int port) {}
+
+    /** Starts {@code interstice example <name>} on a free port and waits until it says what to try. */
+    static RunningExample startExample(String name) throws Exception {
         int port;
         try (var s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         System.setProperty("interstice.example.port", String.valueOf(port));
         var out = new StringWriter();
-        Thread example;
         try {
-            example = Thread.startVirtualThread(() -> Main.run(
-                    new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "example", "hello"));
+            Thread example = Thread.startVirtualThread(() ->
+                    Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "example", name));
             long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!out.toString().contains("listening") && System.nanoTime() < until) Thread.sleep(20);
+            while (!out.toString().contains("try:") && System.nanoTime() < until) Thread.sleep(20);
+            return new RunningExample(example, out, port);
         } finally {
             System.clearProperty("interstice.example.port");
         }
-        assertThat(out.toString()).contains("node 'hello-example'").contains("127.0.0.1:" + port);
+    }
+
+    @Test
+    void theHelloExampleServesTheNetwork() throws Exception {
+        var ex = startExample("hello");
+        var out = ex.out();
+        Thread example = ex.thread();
+        assertThat(out.toString()).contains("node 'hello-example'").contains("127.0.0.1:" + ex.port());
         run("call_reducer", "hello-example", "hello", "hello", "Network").ok();
         assertThat(run("call_query", "hello-example", "hello", "get_greetings")
                         .ok()
@@ -495,21 +504,9 @@ class CliEndToEndTest {
 
     @Test
     void theNotesExampleKeepsNotesAsFiles() throws Exception {
-        int port;
-        try (var s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        System.setProperty("interstice.example.port", String.valueOf(port));
-        var out = new StringWriter();
-        Thread example;
-        try {
-            example = Thread.startVirtualThread(() -> Main.run(
-                    new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "example", "notes"));
-            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!out.toString().contains("try:") && System.nanoTime() < until) Thread.sleep(20);
-        } finally {
-            System.clearProperty("interstice.example.port");
-        }
+        var ex = startExample("notes");
+        var out = ex.out();
+        Thread example = ex.thread();
         assertThat(out.toString()).contains("node 'notes-example'").contains("call_reducer notes-example notes save");
         run("call_reducer", "notes-example", "notes", "save", "todo", "buy milk")
                 .ok();
