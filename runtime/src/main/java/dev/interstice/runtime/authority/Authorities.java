@@ -10,6 +10,7 @@ import dev.interstice.abi.schema.SubscriptionEvent;
 import dev.interstice.runtime.authority.file.FileAuthority;
 import dev.interstice.runtime.authority.file.FileRoot;
 import dev.interstice.runtime.authority.file.FileWatches;
+import dev.interstice.runtime.authority.input.InputAuthority;
 import dev.interstice.runtime.authority.module.ModuleAuthority;
 import dev.interstice.runtime.authority.module.ModuleControl;
 import dev.interstice.runtime.authority.network.NetworkAuthority;
@@ -35,12 +36,14 @@ public final class Authorities implements AutoCloseable {
     private final FileAuthority files;
     private final FileWatches fileWatches;
     private final NetworkAuthority network;
+    private final InputAuthority input;
 
     /** Creates the file root (mode 700) when the node offers the File authority. */
     public Authorities(AuthorityConfig config, Executor executor, ModuleControl modules) {
         this.config = config;
         this.executor = executor;
         this.network = new NetworkAuthority(config.network(), executor);
+        this.input = new InputAuthority(executor);
         this.module = new ModuleAuthority(modules, executor);
         if (config.offers(Authority.FILE)) {
             FileRoot root;
@@ -64,6 +67,16 @@ public final class Authorities implements AutoCloseable {
      */
     public void modulesChanged() {
         if (fileWatches != null) fileWatches.update();
+    }
+
+    /**
+     * Where a window (the node's display, or an embedding application's) hands its input: delivered to the Input
+     * holder only when this node offers Input.
+     */
+    public InputAuthority input() {
+        if (!config.offers(Authority.INPUT))
+            throw new IllegalStateException("this node does not offer the Input authority");
+        return input;
     }
 
     /** The Network authority: its policy and what it holds now. */

@@ -1,0 +1,60 @@
+package dev.interstice.runtime.authority.input;
+
+import dev.interstice.abi.host.CallContext;
+import dev.interstice.abi.schema.Authority;
+import dev.interstice.abi.schema.SubscriptionEvent;
+import dev.interstice.abi.value.IntersticeValue;
+import dev.interstice.runtime.exec.CallException;
+import dev.interstice.runtime.exec.Executor;
+import dev.interstice.runtime.exec.ModuleRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers input to the module holding the Input authority: each batch (one frame's events, in order) runs the
+ * holder's {@code input} handlers once per event, all in ONE transaction, so a frame's input is applied whole or not
+ * at all. Events are upstream's {@code InputEvent} values ({@code abi.codec.InputEvents}). Whoever owns the window
+ * (the node's display, or an embedding application) calls {@link #deliver}.
+ */
+public final class InputAuthority {
+    private static final Logger log = LoggerFactory.getLogger(InputAuthority.class);
+    /** Events per transaction: a longer batch is delivered in several, in order (bounds one transaction's work). */
+    public static final int MAX_EVENTS_PER_TRANSACTION = 256;
+
+    private final Executor executor;
+
+    public InputAuthority(Executor executor) {
+        this.executor = executor;
+    }
+
+    /**
+     * Delivers one frame's events to the Input holder; answers false when no loaded module holds Input and handles
+     * {@code input} (the events are dropped). A failing handler drops its transaction's events (logged) and the next
+     * transaction goes on.
+     */
+    public boolean deliver(List<IntersticeValue> events) {
+        if (events.isEmpty()) return true;
+        var handlers = executor.exclusive(() -> {
+            var out = new ArrayList<ModuleRegistry.Subscriber>();
+            for (var m : executor.modules().all())
+                if (m.schema().authorities().contains(Authority.INPUT))
+                    out.addAll(executor.modules().coreSubscribers(m, SubscriptionEvent.Simple.INPUT));
+            return out;
+        });
+        if (handlers.isEmpty()) return false;
+        var ctx = CallContext.runtime(executor.services().nodeId());
+        for (int from = 0; from < events.size(); from += MAX_EVENTS_PER_TRANSACTION) {
+            var jobs = new ArrayList<Executor.Job>();
+            for (IntersticeValue e : events.subList(from, Math.min(events.size(), from + MAX_EVENTS_PER_TRANSACTION)))
+                for (var h : handlers) jobs.add(new Executor.Job(h.module(), h.reducer(), List.of(e), ctx, "input"));
+            try {
+                executor.runHooks(jobs, () -> {});
+            } catch (CallException | IllegalStateException e) {
+                log.warn("input of one frame dropped: {}", e.getMessage());
+            }
+        }
+        return true;
+    }
+}
