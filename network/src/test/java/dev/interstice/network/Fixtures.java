@@ -10,8 +10,6 @@ import dev.interstice.abi.codec.PostcardReader;
 import dev.interstice.abi.host.HostCall;
 import dev.interstice.abi.schema.FieldDef;
 import dev.interstice.abi.schema.IntersticeType;
-import dev.interstice.abi.schema.ModuleSchema;
-import dev.interstice.abi.schema.NodeDependency;
 import dev.interstice.abi.schema.Persistence;
 import dev.interstice.abi.schema.Selection;
 import dev.interstice.abi.schema.SubscriptionEvent;
@@ -245,22 +243,7 @@ final class Fixtures {
     }
 
     static byte[] withNodeDependency(ModuleFixture f, String name, String address) {
-        ModuleSchema s = f.schema();
-        ModuleSchema withDeps = new ModuleSchema(
-                s.abiVersion(),
-                s.name(),
-                s.version(),
-                s.visibility(),
-                s.reducers(),
-                s.queries(),
-                s.tables(),
-                s.subscriptions(),
-                s.typeDefinitions(),
-                s.authorities(),
-                s.moduleDependencies(),
-                List.of(new NodeDependency(name, address)),
-                s.replicatedTables());
-        return f.describeBytes(Abi.encodeModuleSchema(withDeps)).build();
+        return f.nodeDependency(name, address).build();
     }
 
     /** The arguments logged by a fixture reducer that logs its call input. */

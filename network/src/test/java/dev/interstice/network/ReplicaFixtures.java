@@ -10,10 +10,7 @@ import dev.interstice.abi.codec.PostcardReader;
 import dev.interstice.abi.host.HostCall;
 import dev.interstice.abi.schema.FieldDef;
 import dev.interstice.abi.schema.IntersticeType;
-import dev.interstice.abi.schema.ModuleSchema;
-import dev.interstice.abi.schema.NodeDependency;
 import dev.interstice.abi.schema.ReducerSchema;
-import dev.interstice.abi.schema.ReplicatedTable;
 import dev.interstice.abi.schema.Selection;
 import dev.interstice.abi.schema.SubscriptionEvent;
 import dev.interstice.abi.schema.TableRef;
@@ -103,22 +100,9 @@ final class ReplicaFixtures {
         if (callOnLoad)
             f.subscribe("on_load", new SubscriptionEvent.Core(SubscriptionEvent.Simple.LOAD))
                     .reducer("on_load", List.of(), List.of(), hostCallAndLog("pay"));
-        ModuleSchema s = f.schema();
-        ModuleSchema full = new ModuleSchema(
-                s.abiVersion(),
-                s.name(),
-                s.version(),
-                s.visibility(),
-                s.reducers(),
-                s.queries(),
-                s.tables(),
-                s.subscriptions(),
-                s.typeDefinitions(),
-                s.authorities(),
-                s.moduleDependencies(),
-                List.of(new NodeDependency("bank-node", bankAddress)),
-                List.of(new ReplicatedTable("bank-node", "bank", "ledger")));
-        return f.describeBytes(Abi.encodeModuleSchema(full)).build();
+        return f.nodeDependency("bank-node", bankAddress)
+                .replicate("bank-node", "bank", "ledger")
+                .build();
     }
 
     /** Logs the marker line, then the call input in hex. */

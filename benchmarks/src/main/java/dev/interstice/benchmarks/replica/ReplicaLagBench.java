@@ -3,10 +3,7 @@ package dev.interstice.benchmarks.replica;
 import dev.interstice.abi.codec.Abi;
 import dev.interstice.abi.schema.FieldDef;
 import dev.interstice.abi.schema.IntersticeType;
-import dev.interstice.abi.schema.ModuleSchema;
-import dev.interstice.abi.schema.NodeDependency;
 import dev.interstice.abi.schema.Persistence;
-import dev.interstice.abi.schema.ReplicatedTable;
 import dev.interstice.abi.schema.Visibility;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
@@ -156,21 +153,8 @@ public final class ReplicaLagBench {
     /** Module "copy": replicates bank-node.bank.ledger and does nothing else. */
     static byte[] copy(String bankAddress) {
         var f = ModuleFixture.module("copy");
-        ModuleSchema s = f.schema();
-        ModuleSchema full = new ModuleSchema(
-                s.abiVersion(),
-                s.name(),
-                s.version(),
-                s.visibility(),
-                s.reducers(),
-                s.queries(),
-                s.tables(),
-                s.subscriptions(),
-                s.typeDefinitions(),
-                s.authorities(),
-                s.moduleDependencies(),
-                List.of(new NodeDependency("bank-node", bankAddress)),
-                List.of(new ReplicatedTable("bank-node", "bank", "ledger")));
-        return f.describeBytes(Abi.encodeModuleSchema(full)).build();
+        return f.nodeDependency("bank-node", bankAddress)
+                .replicate("bank-node", "bank", "ledger")
+                .build();
     }
 }

@@ -6,9 +6,11 @@ import dev.interstice.abi.schema.FieldDef;
 import dev.interstice.abi.schema.IndexSchema;
 import dev.interstice.abi.schema.IntersticeType;
 import dev.interstice.abi.schema.ModuleSchema;
+import dev.interstice.abi.schema.NodeDependency;
 import dev.interstice.abi.schema.Persistence;
 import dev.interstice.abi.schema.QuerySchema;
 import dev.interstice.abi.schema.ReducerSchema;
+import dev.interstice.abi.schema.ReplicatedTable;
 import dev.interstice.abi.schema.Selection;
 import dev.interstice.abi.schema.SubscriptionEvent;
 import dev.interstice.abi.schema.SubscriptionSchema;
@@ -45,6 +47,8 @@ public final class ModuleFixture {
     private final List<SubscriptionSchema> subscriptions = new ArrayList<>();
     private final Map<String, TypeDef> types = new LinkedHashMap<>();
     private final List<Authority> authorities = new ArrayList<>();
+    private final List<NodeDependency> nodeDependencies = new ArrayList<>();
+    private final List<ReplicatedTable> replicatedTables = new ArrayList<>();
     private final Map<String, byte[]> blobs = new LinkedHashMap<>();
     private final Map<String, String> bodies = new LinkedHashMap<>();
     private final List<String> extraFuncs = new ArrayList<>();
@@ -78,6 +82,18 @@ public final class ModuleFixture {
 
     public ModuleFixture authority(Authority a) {
         authorities.add(a);
+        return this;
+    }
+
+    /** A node this module reaches by name (remote calls, subscriptions, replicas). */
+    public ModuleFixture nodeDependency(String nodeName, String address) {
+        nodeDependencies.add(new NodeDependency(nodeName, address));
+        return this;
+    }
+
+    /** A table of another node this module keeps a replica of. */
+    public ModuleFixture replicate(String node, String module, String table) {
+        replicatedTables.add(new ReplicatedTable(node, module, table));
         return this;
     }
 
@@ -171,8 +187,8 @@ public final class ModuleFixture {
                 types,
                 authorities,
                 List.of(),
-                List.of(),
-                List.of());
+                nodeDependencies,
+                replicatedTables);
     }
 
     public String wat() {
