@@ -20,20 +20,43 @@ class OffscreenRenderTest {
             """;
     private static final int RGBA8_UNORM = 18;
     private static GpuDevice gpu;
+    private static GpuThread thread;
 
     @BeforeAll
     static void open() {
         assumeTrue(System.getenv("DISPLAY") != null, "no DISPLAY: WebGPU tests run under Xvfb (scripts/test.sh)");
-        gpu = GpuDevice.offscreen();
+        thread = new GpuThread();
+        gpu = thread.call(GpuDevice::offscreen);
     }
 
     @AfterAll
     static void close() {
-        if (gpu != null) gpu.close();
+        if (gpu != null) thread.run(gpu::close);
+        if (thread != null) thread.close();
+    }
+
+    /**
+     * The node calls the Gpu from whichever thread holds its execution lock; the GPU thread keeps Dawn on one (its
+     * OpenGL backend loses the device when called from another).
+     */
+    @Test
+    void rendersFromSeveralThreadsThroughTheGpuThread() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            var t = new Thread(this::rendersATriangleOverTheClearColour);
+            var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+            t.setUncaughtExceptionHandler((th, e) -> failure.set(e));
+            t.start();
+            t.join();
+            assertThat(failure.get()).isNull();
+        }
     }
 
     @Test
     void rendersATriangleOverTheClearColour() {
+        thread.run(OffscreenRenderTest::renderTriangle);
+    }
+
+    private static void renderTriangle() {
         Wgpu w = gpu.wgpu();
         try (Arena a = Arena.ofConfined()) {
             var texture = w.createTexture(gpu.device(), texture64(a));
@@ -74,6 +97,10 @@ class OffscreenRenderTest {
 
     @Test
     void aShaderThatDoesNotCompileIsReportedAndTheDeviceGoesOn() {
+        thread.run(OffscreenRenderTest::badShader);
+    }
+
+    private static void badShader() {
         try (Arena a = Arena.ofConfined()) {
             gpu.takeError();
             shader(a, "fn broken( {");
