@@ -868,6 +868,10 @@ public final class Abi {
                 writeIndexQuery(w, x.query());
             }
             case HostCall.Privileged x -> w.writeU8(privilegedTag(x.authority()));
+            case HostCall.Gpu x -> {
+                w.writeU8(GpuCodec.HOST_CALL_TAG);
+                GpuCodec.write(w, x.call());
+            }
             case HostCall.File x -> w.writeRaw(AuthorityCodec.encodeHostCall(x.call()));
             case HostCall.Module x -> w.writeRaw(AuthorityCodec.encodeHostCall(x.call()));
             case HostCall.Network x -> w.writeRaw(AuthorityCodec.encodeHostCall(x.call()));
@@ -876,12 +880,12 @@ public final class Abi {
     }
 
     private static final HostCall.CurrentNodeId CURRENT_NODE_ID = new HostCall.CurrentNodeId();
-    private static final HostCall.Privileged GPU = new HostCall.Privileged(Authority.GPU);
     private static final HostCall.Privileged AUDIO = new HostCall.Privileged(Authority.AUDIO);
 
     /**
-     * Reads a HostCall. For Gpu/Audio only the discriminant is consumed and a {@link HostCall.Privileged} returned;
-     * the payload stays unread. File, Module and Network calls are decoded whole ({@link AuthorityCodec}).
+     * Reads a HostCall. For Audio only the discriminant is consumed and a {@link HostCall.Privileged} returned; the
+     * payload stays unread. Gpu, File, Module and Network calls are decoded whole ({@link GpuCodec},
+     * {@link AuthorityCodec}).
      */
     public static HostCall readHostCall(PostcardReader r) {
         int tag = readTag(r, "HostCall", 11);
@@ -915,7 +919,7 @@ public final class Abi {
                 return new HostCall.TableIndexScan(module, table, field, readIndexQuery(r));
             }
             case 6 -> {
-                return GPU;
+                return new HostCall.Gpu(GpuCodec.read(r));
             }
             case 7 -> {
                 return AUDIO;
@@ -936,7 +940,7 @@ public final class Abi {
     }
 
     /**
-     * Decodes a whole host-call buffer: like {@link #readHostCall}, and except for Gpu/Audio calls (whose payload is not
+     * Decodes a whole host-call buffer: like {@link #readHostCall}, and except for Audio calls (whose payload is not
      * read) also requires that no bytes follow.
      */
     public static HostCall decodeHostCall(byte[] b, int off, int len) {

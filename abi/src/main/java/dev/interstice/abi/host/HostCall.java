@@ -25,6 +25,9 @@ public sealed interface HostCall {
 
     record TableIndexScan(Selection module, String table, String field, IndexQuery query) implements HostCall {}
 
+    /** A call to the Gpu authority (discriminant 6). */
+    record Gpu(dev.interstice.abi.host.gpu.GpuCall call) implements HostCall {}
+
     /** A call to the File authority (discriminant 8). */
     record File(FileCall call) implements HostCall {}
 
@@ -35,7 +38,7 @@ public sealed interface HostCall {
     record Network(NetworkCall call) implements HostCall {}
 
     /**
-     * A device call (Gpu 6, Audio 7). Its payload is not decoded: this node answers with the matching response enum's
+     * A device call (Audio 7). Its payload is not decoded: this node answers with the matching response enum's
      * error variant until those authorities are implemented.
      */
     record Privileged(Authority authority) implements HostCall {}

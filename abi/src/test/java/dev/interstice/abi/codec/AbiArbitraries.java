@@ -343,7 +343,21 @@ final class AbiArbitraries {
         list.add(Combinators.combine(selections(), names(), keys()).as(HostCall.TableGetByPrimaryKey::new));
         list.add(Combinators.combine(selections(), names(), names(), indexQueries())
                 .as(HostCall.TableIndexScan::new));
-        list.add(Arbitraries.of(Authority.GPU, Authority.AUDIO).map(HostCall.Privileged::new));
+        list.add(Arbitraries.just(new HostCall.Privileged(Authority.AUDIO)));
+        list.add(Combinators.combine(
+                        Arbitraries.integers(), Arbitraries.integers(), Arbitraries.integers(), Arbitraries.integers())
+                .as((p, v, i, f) -> new HostCall.Gpu(new dev.interstice.abi.host.gpu.GpuCall.Draw(p, v, i, f, 0))));
+        list.add(names().map(s -> new HostCall.Gpu(new dev.interstice.abi.host.gpu.GpuCall.CreateShaderModule(s))));
+        list.add(Combinators.combine(
+                        Arbitraries.integers(),
+                        Arbitraries.longs(),
+                        Arbitraries.longs().injectNull(0.5))
+                .as((b, off, size) -> new HostCall.Gpu(new dev.interstice.abi.host.gpu.GpuCall.SetVertexBuffer(
+                        1,
+                        b,
+                        b,
+                        off,
+                        size == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(size)))));
         // authority calls without byte arrays (records holding arrays compare by identity)
         list.add(names().map(p -> new HostCall.File(new dev.interstice.abi.host.FileCall.ReadFile(p))));
         list.add(Combinators.combine(names(), names(), Arbitraries.of(true, false))

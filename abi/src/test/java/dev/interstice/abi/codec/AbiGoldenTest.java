@@ -126,8 +126,10 @@ class AbiGoldenTest {
     @Test
     void hostCallEveryVariant() {
         for (var v : GoldenJson.vectors("host_call")) hostCall(Hex.str(v.bytes()), GoldenJson.hostCall(v.value()));
-        // Device calls (this node's own encoding: only the discriminant). Gpu = 6, Audio = 7.
-        hostCall("06", new HostCall.Privileged(Authority.GPU));
+        // Gpu = 6, decoded whole (RequestRedraw 45; Submit 25 {encoder 3}): GpuCodecTest has every variant.
+        hostCall("06 2D", new HostCall.Gpu(new dev.interstice.abi.host.gpu.GpuCall.RequestRedraw()));
+        hostCall("06 19 03", new HostCall.Gpu(new dev.interstice.abi.host.gpu.GpuCall.Submit(3)));
+        // Audio = 7 (this node's own encoding: only the discriminant).
         hostCall("07", new HostCall.Privileged(Authority.AUDIO));
         // File = 8 (ReadFile 0 {path "a"}), Module = 9 (Remove 2 {Other("n"), "m"}), Network = 10 (TcpClose 3 {7}).
         hostCall("08 00 01 61", new HostCall.File(new dev.interstice.abi.host.FileCall.ReadFile("a")));

@@ -1,0 +1,4 @@
+package dev.interstice.abi.host.gpu;
+
+/** Upstream {@code BlendComponent}. */
+public record BlendComponent(BlendFactor srcFactor, BlendFactor dstFactor, BlendOperation operation) {}
