@@ -1,9 +1,11 @@
 package dev.interstice.runtime.authority;
 
 import dev.interstice.abi.codec.AuthorityCodec;
+import dev.interstice.abi.codec.GpuCodec;
 import dev.interstice.abi.host.FileCall;
 import dev.interstice.abi.host.ModuleCall;
 import dev.interstice.abi.host.NetworkCall;
+import dev.interstice.abi.host.gpu.GpuCall;
 import dev.interstice.abi.schema.Authority;
 import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.SubscriptionEvent;
@@ -193,6 +195,13 @@ public final class Authorities implements AutoCloseable {
         String refused = refusal(f, Authority.NETWORK);
         if (refused != null) return AuthorityCodec.err(refused);
         return network.call(f, call);
+    }
+
+    /** A Gpu call: refused as the others are; the Gpu authority itself is not there yet. */
+    public byte[] gpu(Frame f, GpuCall call) {
+        String refused = refusal(f, Authority.GPU);
+        if (refused != null) return GpuCodec.err(refused);
+        return GpuCodec.err("not implemented yet");
     }
 
     /** Why the frame's module may not use {@code a}, or null when it may. */
