@@ -12,6 +12,7 @@ import dev.interstice.abi.schema.SubscriptionEvent;
 import dev.interstice.runtime.authority.file.FileAuthority;
 import dev.interstice.runtime.authority.file.FileRoot;
 import dev.interstice.runtime.authority.file.FileWatches;
+import dev.interstice.runtime.authority.gpu.GpuAuthority;
 import dev.interstice.runtime.authority.input.InputAuthority;
 import dev.interstice.runtime.authority.module.ModuleAuthority;
 import dev.interstice.runtime.authority.module.ModuleControl;
@@ -39,6 +40,7 @@ public final class Authorities implements AutoCloseable {
     private final FileWatches fileWatches;
     private final NetworkAuthority network;
     private final InputAuthority input;
+    private volatile GpuAuthority gpu;
 
     /** Creates the file root (mode 700) when the node offers the File authority. */
     public Authorities(AuthorityConfig config, Executor executor, ModuleControl modules) {
@@ -89,6 +91,8 @@ public final class Authorities implements AutoCloseable {
     /** A module version was replaced or removed: it loses what it held (sockets). Under the execution lock. */
     public void released(LoadedModule m) {
         network.release(m);
+        GpuAuthority g = gpu;
+        if (g != null && m.schema().authorities().contains(Authority.GPU)) g.release(m.name());
     }
 
     public AuthorityConfig config() {
@@ -197,11 +201,26 @@ public final class Authorities implements AutoCloseable {
         return network.call(f, call);
     }
 
-    /** A Gpu call: refused as the others are; the Gpu authority itself is not there yet. */
+    /** A Gpu call: refused as the others are, else run on the node's GPU device. */
     public byte[] gpu(Frame f, GpuCall call) {
         String refused = refusal(f, Authority.GPU);
         if (refused != null) return GpuCodec.err(refused);
-        return GpuCodec.err("not implemented yet");
+        GpuAuthority g = gpu;
+        if (g == null) return GpuCodec.err("this node's GPU device is not open (yet)");
+        return g.call(f.module().name(), call);
+    }
+
+    /**
+     * Gives the node its GPU device (opened with its window, or offscreen); the Gpu authority's calls run on it. The
+     * node closes it at shutdown.
+     */
+    public void attachGpu(GpuAuthority g) {
+        gpu = g;
+    }
+
+    /** The GPU device, if one is attached. */
+    public Optional<GpuAuthority> gpu() {
+        return Optional.ofNullable(gpu);
     }
 
     /** Why the frame's module may not use {@code a}, or null when it may. */
@@ -219,5 +238,7 @@ public final class Authorities implements AutoCloseable {
         module.close();
         if (fileWatches != null) fileWatches.close();
         network.close();
+        GpuAuthority g = gpu;
+        if (g != null) g.close();
     }
 }

@@ -37,7 +37,7 @@ class GpuCallsTest {
 
     private GpuResponse paint() {
         t.node.call("painter", "paint", List.of());
-        return GpuCodec.decodeResponse(t.hexLogsOf("painter").getFirst());
+        return GpuCodec.decodeResponse(t.hexLogsOf("painter").getLast());
     }
 
     @Test
@@ -53,7 +53,25 @@ class GpuCallsTest {
         t = new TestNode(
                 NodeConfig.inMemory().withAuthorities(AuthorityConfig.headless().withOffered(offered)));
         t.node.publish("painter.wasm", painter(true).build(), false);
-        assertThat(paint()).isEqualTo(new GpuResponse.Err("not implemented yet"));
+        assertThat(paint()).isEqualTo(new GpuResponse.Err("this node's GPU device is not open (yet)"));
+    }
+
+    /** Through the whole path: guest host call, decoded, run on a real device, the id answered to the guest. */
+    @Test
+    void aNodeWithAGpuDeviceRunsTheHoldersCallsAndFreesThemWhenItIsRemoved() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("DISPLAY") != null, "GPU tests run under Xvfb");
+        var offered = EnumSet.of(Authority.MODULE, Authority.NETWORK, Authority.GPU);
+        t = new TestNode(
+                NodeConfig.inMemory().withAuthorities(AuthorityConfig.headless().withOffered(offered)));
+        var gpu = dev.interstice.runtime.authority.gpu.GpuAuthority.offscreen(
+                new dev.interstice.runtime.authority.gpu.GpuAuthority.Size(8, 8));
+        t.node.authorities().attachGpu(gpu);
+        t.node.publish("painter.wasm", painter(true).build(), false);
+        assertThat(paint()).isEqualTo(new GpuResponse.I64(0));
+        assertThat(paint()).isEqualTo(new GpuResponse.I64(1));
+        assertThat(gpu.objects("painter")).isEqualTo(2);
+        t.node.remove("painter");
+        assertThat(gpu.objects("painter")).isZero();
     }
 
     @Test
