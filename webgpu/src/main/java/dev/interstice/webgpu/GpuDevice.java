@@ -381,6 +381,30 @@ public final class GpuDevice implements AutoCloseable {
 
     private volatile int mapStatus;
     private MemorySegment mapCallback;
+    private volatile int workDoneStatus;
+    private MemorySegment workDoneCallback;
+
+    /** Waits until the GPU has finished all work submitted so far (benchmarks: frame times that include the GPU). */
+    public void waitIdle() {
+        if (workDoneCallback == null)
+            workDoneCallback = upcall(
+                    "onWorkDone",
+                    MethodType.methodType(
+                            void.class, int.class, MemorySegment.class, MemorySegment.class, MemorySegment.class),
+                    FunctionDescriptor.ofVoid(JAVA_INT, Wgpu.STRING_VIEW, ADDRESS, ADDRESS));
+        workDoneStatus = 0;
+        wgpu.future(
+                wgpu.queueOnSubmittedWorkDone,
+                (SegmentAllocator) arena,
+                queue,
+                callbackInfo(CALLBACK_MODE_ALLOW_PROCESS_EVENTS, workDoneCallback));
+        waitFor(() -> workDoneStatus != 0, "the GPU's work");
+    }
+
+    @SuppressWarnings("unused") // upcall; only the status is read
+    private void onWorkDone(int status, MemorySegment message, MemorySegment u1, MemorySegment u2) {
+        workDoneStatus = status;
+    }
 
     @SuppressWarnings("unused") // upcall
     private void onMapped(int status, MemorySegment message, MemorySegment u1, MemorySegment u2) {

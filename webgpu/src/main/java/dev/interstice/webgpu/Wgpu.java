@@ -73,6 +73,7 @@ public final class Wgpu {
     private final MethodHandle computePassDispatch;
     private final MethodHandle computePassEnd;
     final MethodHandle bufferMapAsync;
+    final MethodHandle queueOnSubmittedWorkDone;
     private final MethodHandle bufferGetConstMappedRange;
     private final MethodHandle bufferUnmap;
     private final MethodHandle bufferDestroy;
@@ -141,6 +142,7 @@ public final class Wgpu {
         computePassEnd = fn("wgpuComputePassEncoderEnd", null, ADDRESS);
         bufferMapAsync =
                 fn("wgpuBufferMapAsync", FUTURE, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, CALLBACK_INFO_BY_VALUE);
+        queueOnSubmittedWorkDone = fn("wgpuQueueOnSubmittedWorkDone", FUTURE, ADDRESS, CALLBACK_INFO_BY_VALUE);
         bufferGetConstMappedRange = fn("wgpuBufferGetConstMappedRange", ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG);
         bufferUnmap = fn("wgpuBufferUnmap", null, ADDRESS);
         bufferDestroy = fn("wgpuBufferDestroy", null, ADDRESS);

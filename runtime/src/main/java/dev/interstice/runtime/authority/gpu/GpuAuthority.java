@@ -96,6 +96,11 @@ public final class GpuAuthority implements AutoCloseable {
         return device.backend();
     }
 
+    /** Waits until the GPU has done all work submitted so far (benchmarks). */
+    public void waitIdle() {
+        thread.run(device::waitIdle);
+    }
+
     /** Frames presented so far. */
     public long framesPresented() {
         return presented.get();
