@@ -7,6 +7,7 @@ import { Network, NETWORK } from "./network";
 import { ModuleAuthority, MODULE } from "./module";
 import { Result, okResult, errResult } from "./types";
 import { FileAuthority, FILE } from "./file";
+import { Gpu, GPU } from "./gpu";
 
 function callReducerImpl(node: string, module: string, reducer: string, args: Array<Value>): string | null {
   beginCall(false, node, module, reducer, args.length);
@@ -67,6 +68,14 @@ export class ReducerContext {
   /** The Network authority (the module must declare it: @module({ authorities: ["Network"] })). */
   get network(): Network {
     return NETWORK;
+  }
+
+  /**
+   * The Gpu authority (the module must declare it: @module({ authorities: ["Gpu"] })): buffers, textures, shaders,
+   * pipelines and passes on the node's GPU, drawn from a `@reducer({ on: "render" })` handler. Calls act at once.
+   */
+  get gpu(): Gpu {
+    return GPU;
   }
 
   log(message: string): void {

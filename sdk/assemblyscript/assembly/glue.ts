@@ -11,6 +11,7 @@ export { Value } from "./value";
 export { FileEvent } from "./file";
 export { NetworkEvent } from "./network";
 export { ModuleEvent } from "./module";
+export { InputEvent } from "./input";
 
 /** A zero-filled instance of T without running its constructor (decoders assign every field). */
 // @ts-ignore: decorator

@@ -167,6 +167,8 @@ export class FakeHost {
     this.failNextInsert = null;
     this.network = []; // network calls made: { call, ...fields }
     this.networkError = null; // when set, the next network call answers Err(networkError)
+    this.gpu = []; // Gpu calls made: the GpuCall's bytes (after the HostCall discriminant) as spaced upper-case hex
+    this.gpuAnswers = []; // answers (GpuResponse bytes, a Buffer) for the next Gpu calls; else fakeGpuAnswer's
     this.moduleCalls = []; // Module authority calls made: { call, node, ...fields }
     this.moduleError = null; // when set, the next Module call answers Err(moduleError)
   }
@@ -520,6 +522,15 @@ export class FakeHost {
             }
             break;
           }
+          case 6: {
+            // Gpu: records the call's bytes; answers the test's next answer, else fakeGpuAnswer(call)
+            const call = r.buf.subarray(r.pos);
+            r.pos = r.buf.length;
+            h.gpu.push(hex(call));
+            const answer = h.gpuAnswers.length ? h.gpuAnswers.shift() : fakeGpuAnswer(call[0]);
+            for (const b of answer) w.u8(b);
+            break;
+          }
           case 9: {
             // Module: records the call (node "" = Current); answers Ok, or Err(moduleError)
             const call = ["Load", "Unload", "Remove"][r.tag()];
@@ -550,6 +561,27 @@ export class FakeHost {
       },
     };
   }
+}
+
+/** @param {Uint8Array} b */
+export const hex = (b) =>
+  Buffer.from(b)
+    .toString("hex")
+    .toUpperCase()
+    .replace(/(..)(?!$)/g, "$1 ");
+
+/** GpuResponse for a GpuCall discriminant: creates I64(100 + call), the surface queries their answers, else None. */
+function fakeGpuAnswer(call) {
+  const creates = [2, 5, 9, 10, 12, 14, 16, 18, 20, 22, 24, 26, 41];
+  if (creates.includes(call)) {
+    const w = new PostcardWriter();
+    w.tag(1);
+    w.varint((100 + call) * 2); // I64, zigzag
+    return w.toBuffer();
+  }
+  if (call === 0) return Buffer.from([2, 2]); // TextureFormat(Bgra8Unorm)
+  if (call === 42) return Buffer.from([3, 0xa0, 0x06, 0xd8, 0x04]); // Extent2d{800, 600}
+  return Buffer.from([0]);
 }
 
 function toKey(v) {

@@ -83,7 +83,7 @@ export {};
  *   | { k: "tuple", items: TypeRef[] }
  *   | { k: "named", name: string, as: string, ns: string, display: string, table?: TableShape }
  *   | { k: "unit" }
- *   | { k: "event", name: "FileEvent" | "NetworkEvent" | "ModuleEvent" }} TypeRef a reducer's argument; "event": an authority's event
+ *   | { k: "event", name: "FileEvent" | "NetworkEvent" | "ModuleEvent" | "InputEvent" }} TypeRef a reducer's argument; "event": an authority's event
  */
 
 /** @typedef {TypeRef | { k: "void" }} ReturnType a query's result (`void` encodes as Void) */

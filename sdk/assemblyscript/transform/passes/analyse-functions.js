@@ -30,7 +30,12 @@ import { resolveType } from "./analyse-types.js";
  */
 
 const CORE_EVENTS = /** @type {Record<string, string>} */ ({ init: "Init", load: "Load", connect: "Connect", disconnect: "Disconnect" });
-const UNSUPPORTED_EVENTS = new Set(["input", "render", "audio_output", "audio_input"]);
+const UNSUPPORTED_EVENTS = new Set(["audio_output", "audio_input"]);
+/** The device events: subscription name -> the schema event and the authority whose holder receives it. */
+const DEVICE_EVENTS = /** @type {Record<string, { event: string, authority: string }>} */ ({
+  render: { event: "Render", authority: "Gpu" },
+  input: { event: "Input", authority: "Input" },
+});
 /** The Module holder's request events: subscription name -> schema event. */
 const MODULE_EVENTS = /** @type {Record<string, string>} */ ({ module_load: "ModuleLoad", module_remove: "ModuleRemove" });
 const FILE_WATCH = /^\s*(file|file_recursive)\s*:(.*)$/;
@@ -43,6 +48,7 @@ function eventClassOf(on) {
   if (on === "network") return "NetworkEvent";
   if (FILE_WATCH.test(on)) return "FileEvent";
   if (Object.hasOwn(MODULE_EVENTS, on)) return "ModuleEvent";
+  if (on === "input") return "InputEvent";
   return null;
 }
 
@@ -294,6 +300,20 @@ function parseEvent(ctx, m, on, r, d) {
       // the event, or nothing (as upstream's module_manager)
       if (args.length) expectArgs([{ k: "event", name: "ModuleEvent" }], ["event"]);
       return /** @type {SubscriptionEvent} */ (MODULE_EVENTS[e]);
+    }
+    if (Object.hasOwn(DEVICE_EVENTS, e)) {
+      const { event, authority } = DEVICE_EVENTS[e];
+      if (!m.module.authorities.includes(authority)) {
+        ctx.error(
+          node,
+          `reducer ${r.name} handles '${e}' events, which only the ${authority} authority's holder receives: add authorities: ["${authority}"] to @module`,
+        );
+        return null;
+      }
+      // render: once per frame, no arguments (upstream's Render); input: one InputEvent per call
+      if (e === "input") expectArgs([{ k: "event", name: "InputEvent" }], ["event"]);
+      else expectArgs([], []);
+      return /** @type {SubscriptionEvent} */ (event);
     }
     if (e in CORE_EVENTS) {
       if (e === "connect" || e === "disconnect") expectArgs([{ k: "prim", name: "string" }], ["nodeId"]);
