@@ -256,12 +256,31 @@ class WindowTest {
         assertThat(before.get()).isGreaterThanOrEqualTo(5);
         assertThat(after.get()).isGreaterThanOrEqualTo(before.get() - 1);
         assertThat(sizes).allMatch("200x150"::equals);
-        assertThat(t.node.lastTxId() - tx).as("one transaction per render").isGreaterThanOrEqualTo(5);
+        await("each render committed as a transaction of its own", () -> t.node.lastTxId() - tx >= 5);
         t.node.remove("painter");
         long renders = window().renders();
         long frames = window().frames();
         await("frames go on", () -> window().frames() >= frames + 5);
         // (one render already past its look-up when the module left may still run, and fail)
         assertThat(window().renders()).as("no render without a Gpu holder").isLessThanOrEqualTo(renders + 1);
+    }
+
+    @Test
+    void aTrappingRenderDropsItsFramesAndTheWindowGoesOn() throws Exception {
+        t = windowNode("window-trap-test", 160, 120);
+        t.node.publish(
+                "painter.wasm",
+                ModuleFixture.module("painter")
+                        .authority(Authority.GPU)
+                        .subscribe("render", new SubscriptionEvent.Core(SubscriptionEvent.Simple.RENDER))
+                        .reducer("render", List.of(), List.of(), "unreachable")
+                        .build(),
+                false);
+        long tx = t.node.lastTxId();
+        await("3 renders", () -> window().renders() >= 3);
+        long frames = window().frames();
+        await("frames go on", () -> window().frames() >= frames + 3);
+        assertThat(t.node.lastTxId()).as("a trapping render commits nothing").isEqualTo(tx);
+        t.node.remove("painter");
     }
 }
