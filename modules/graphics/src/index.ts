@@ -86,13 +86,13 @@ export function render(ctx: ReducerContext): void {
   let r = ctx.tables.renderer.get(0);
   if (r == null) return; // not loaded yet
   let gpu = ctx.gpu;
+  let err = gpu.beginFrame(); // first: the frame takes the window's current size
+  if (err != null) fail(ctx, err);
   let size = gpu.getSurfaceSize().value;
   let uniforms = new Float32Array(4);
   uniforms[0] = <f32>r.frame * STEP;
   uniforms[1] = size.width > 0 ? <f32>size.height / <f32>size.width : 1;
-  let err = gpu.writeBuffer(r.uniform, 0, uniforms);
-  if (err != null) fail(ctx, err);
-  err = gpu.beginFrame();
+  err = gpu.writeBuffer(r.uniform, 0, uniforms);
   if (err != null) fail(ctx, err);
   let view = gpu.createTextureView(gpu.getCurrentSurfaceTexture().value).value;
   let encoder = gpu.createCommandEncoder().value;

@@ -4,6 +4,7 @@ import dev.interstice.abi.schema.Authority;
 import dev.interstice.runtime.authority.Authorities;
 import dev.interstice.runtime.authority.AuthorityConfig;
 import dev.interstice.runtime.authority.network.NetworkPolicy;
+import dev.interstice.runtime.authority.window.WindowSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -15,11 +16,13 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /**
- * Which authorities a started node offers ({@code --authorities}) and how far its Network authority reaches: loopback
- * only unless widened by these flags.
+ * Which authorities a started node offers ({@code --authorities}), how far its Network authority reaches (loopback
+ * only unless widened by these flags) and its window ({@code --headless}, {@code --window-size}, {@code --fps}): Gpu
+ * and Input are offered when the node has a display and is not headless.
  */
 final class AuthorityOptions {
     @Option(
@@ -27,8 +30,26 @@ final class AuthorityOptions {
             paramLabel = "<list>",
             split = ",",
             description =
-                    "Authorities this node offers to its modules (default: Module,File,Network; 'none' for none). A module needing another is refused at publish.")
+                    "Authorities this node offers to its modules (default: Module,File,Network, and Gpu,Input when it has a display; 'none' for none). A module needing another is refused at publish.")
     List<String> offered;
+
+    @Option(
+            names = "--headless",
+            description = "Open no window, even with a display: the node offers neither Gpu nor Input.")
+    boolean headless;
+
+    @Option(
+            names = "--window-size",
+            paramLabel = "<WxH>",
+            description = "The window's size in pixels (default: 800x600).")
+    String windowSize;
+
+    @Option(
+            names = "--fps",
+            paramLabel = "<n>",
+            description = "Frames per second of the window: each frame delivers the input that arrived and runs the "
+                    + "Gpu holder's render once (default: 60).")
+    int fps = WindowSettings.DEFAULT_FPS;
 
     @Option(
             names = "--allow-egress",
@@ -50,8 +71,8 @@ final class AuthorityOptions {
             description = "Trust this certificate for the module's TLS connections, besides the JDK's authorities.")
     List<Path> trust = new ArrayList<>();
 
-    /** The node's authorities with this network policy; bad flags are usage errors. */
-    AuthorityConfig authorities() {
+    /** The authorities of the node named {@code nodeName} (its window's title); bad flags are usage errors. */
+    AuthorityConfig authorities(String nodeName) {
         NetworkPolicy p = NetworkPolicy.loopbackOnly();
         try {
             for (String e : egress) p = p.withEgress(NetworkPolicy.Rule.parse(e));
@@ -69,7 +90,30 @@ final class AuthorityOptions {
                         "--trust-cert " + file + ": not a readable PEM certificate (" + e.getMessage() + ")");
             }
         }
-        return offered(AuthorityConfig.headless()).withNetwork(p.withTrusted(certs));
+        return offered(AuthorityConfig.headless()
+                        .withOffered(headless ? AuthorityConfig.headless().offered() : withWindow()))
+                .withNetwork(p.withTrusted(certs))
+                .withWindow(window(nodeName));
+    }
+
+    private static Set<Authority> withWindow() {
+        var all = EnumSet.copyOf(AuthorityConfig.headless().offered());
+        all.add(Authority.GPU);
+        all.add(Authority.INPUT);
+        return all;
+    }
+
+    private WindowSettings window(String nodeName) {
+        try {
+            var w = WindowSettings.window().withTitle(nodeName).withFps(fps).withHeadless(headless);
+            if (windowSize == null) return w;
+            int[] size = WindowSettings.parseSize(windowSize);
+            return w.withSize(size[0], size[1]);
+        } catch (IllegalArgumentException bad) {
+            throw CliException.usage(
+                    (windowSize != null && bad.getMessage().contains("size") ? "--window-size" : "--fps") + ": "
+                            + bad.getMessage());
+        }
     }
 
     /** {@code base} offering the authorities named by {@code --authorities} (all of base's without the flag). */
@@ -85,10 +129,14 @@ final class AuthorityOptions {
                         + "' (known: Module, File, Network, Gpu, Input, Audio)");
             }
         }
-        for (Authority a : set)
-            if (a == Authority.GPU || a == Authority.INPUT || a == Authority.AUDIO)
+        for (Authority a : set) {
+            if ((a == Authority.GPU || a == Authority.INPUT) && headless)
+                throw CliException.usage("--authorities: " + Authorities.name(a)
+                        + " needs the node's window, and --headless opens none");
+            if (a == Authority.AUDIO)
                 throw CliException.usage(
                         "--authorities: this node cannot offer " + Authorities.name(a) + " yet (it needs a display)");
+        }
         return base.withOffered(set);
     }
 }

@@ -126,7 +126,7 @@ final class ExampleCommand implements Callable<Integer> {
         Path dir = Paths.home().resolve("examples").resolve(name);
         deleteRecursively(dir);
         var stop = new CountDownLatch(1);
-        var authorities = network.authorities();
+        var authorities = network.authorities(nodeName);
         Node node = Node.open(NodeConfig.at(dir).withAuthorities(authorities));
         NodeServer server;
         AdminToken token = AdminToken.loadOrCreate(dir);

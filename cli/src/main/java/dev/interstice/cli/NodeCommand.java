@@ -327,9 +327,9 @@ final class NodeCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            var authorities = network.authorities();
             var reg = NodeRegistry.load();
             var e = reg.require(ref);
+            var authorities = network.authorities(e.name());
             if (!e.local() || e.nodeId() == null)
                 throw new CliException("node '" + e.name()
                         + "' is not a local node (it was registered with 'node add'); start it where it lives, "

@@ -20,6 +20,7 @@ import dev.interstice.abi.value.Row;
 import dev.interstice.network.AdminToken;
 import dev.interstice.network.NetworkConfig;
 import dev.interstice.network.NodeServer;
+import dev.interstice.runtime.testing.Displays;
 import dev.interstice.runtime.testing.ModuleFixture;
 import dev.interstice.runtime.testing.TestNode;
 import java.io.PrintWriter;
@@ -29,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -168,7 +170,7 @@ class CliEndToEndTest {
                 .contains("bank 0.1.0")
                 .contains("authorities:")
                 .contains("Network  free; loopback only")
-                .contains("Gpu      not offered (needs a display)");
+                .contains("Gpu      not offered (the node runs headless, without a window)");
         run("node", "rename", "bank", "money").ok();
         run("node", "ping", "money").ok();
         assertThat(run("node", "ping", "bank").fails(1).err())
@@ -397,19 +399,35 @@ class CliEndToEndTest {
 
         var out = new StringWriter();
         var starter = Thread.startVirtualThread(() -> Main.run(
-                new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "node", "start", "local"));
+                new PrintWriter(out, true),
+                new PrintWriter(new StringWriter(), true),
+                "node",
+                "start",
+                "local",
+                "--headless"));
         long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!out.toString().contains("authorities offered") && System.nanoTime() < until) Thread.sleep(20);
         assertThat(out.toString())
                 .contains("node 'local' (" + id + ") listening on 127.0.0.1:" + port)
-                .contains("authorities offered: File, Module, Network (loopback only); not offered: Gpu, Audio, Input");
+                .contains("authorities offered: File, Module, Network (loopback only); not offered: Gpu, Audio, Input"
+                        + " (Gpu and Input: the node runs headless, without a window)");
         assertThat(run("node", "start", "local").fails(1).err())
                 .contains("node 'local'")
                 .contains("already running");
-        assertThat(run("node", "start", "local", "--authorities", "File,Gpu")
+        assertThat(run("node", "start", "local", "--headless", "--authorities", "File,Gpu")
                         .fails(2)
                         .err())
-                .contains("this node cannot offer Gpu yet (it needs a display)");
+                .contains("--authorities: Gpu needs the node's window, and --headless opens none");
+        assertThat(run("node", "start", "local", "--window-size", "800")
+                        .fails(2)
+                        .err())
+                .contains("--window-size: window size must be WIDTHxHEIGHT in pixels (e.g. 800x600), not '800'");
+        assertThat(run("node", "start", "local", "--window-size", "0x600")
+                        .fails(2)
+                        .err())
+                .contains("--window-size: window size must be between 1x1 and 16384x16384, not 0x600");
+        assertThat(run("node", "start", "local", "--fps", "0").fails(2).err())
+                .contains("--fps: frame rate must be between 1 and 1000, not 0");
         assertThat(run("node", "start", "local", "--authorities", "Files")
                         .fails(2)
                         .err())
@@ -454,7 +472,12 @@ class CliEndToEndTest {
 
         // restarted on the same data: the module and its rows are back
         starter = Thread.startVirtualThread(() -> Main.run(
-                new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "node", "start", "local"));
+                new PrintWriter(out, true),
+                new PrintWriter(new StringWriter(), true),
+                "node",
+                "start",
+                "local",
+                "--headless"));
         while (!out.toString().contains("with 1 module") && System.nanoTime() < until) Thread.sleep(20);
         assertThat(run("rows", "local", "bank", "ledger").ok().out()).contains("(1 row)");
         NodeCommand.RUNNING.forEach(Runnable::run);
@@ -466,7 +489,7 @@ class CliEndToEndTest {
     record RunningExample(Thread thread, StringWriter out, int port) {}
 
     /** Starts {@code interstice example <name>} on a free port and waits until it says what to try. */
-    static RunningExample startExample(String name) throws Exception {
+    static RunningExample startExample(String name, String... options) throws Exception {
         int port;
         try (var s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -474,8 +497,14 @@ class CliEndToEndTest {
         System.setProperty("interstice.example.port", String.valueOf(port));
         var out = new StringWriter();
         try {
-            Thread example = Thread.startVirtualThread(() ->
-                    Main.run(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "example", name));
+            Thread example = Thread.startVirtualThread(() -> {
+                var args = new ArrayList<String>(List.of("example", name));
+                args.addAll(List.of(options));
+                Main.run(
+                        new PrintWriter(out, true),
+                        new PrintWriter(new StringWriter(), true),
+                        args.toArray(String[]::new));
+            });
             long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (!out.toString().contains("try:") && System.nanoTime() < until) Thread.sleep(20);
             return new RunningExample(example, out, port);
@@ -500,6 +529,25 @@ class CliEndToEndTest {
         ExampleCommand.RUNNING.forEach(Runnable::run);
         example.join(Duration.ofSeconds(10));
         assertThat(run("node", "ping", "hello-example").fails(1).err()).contains("cannot reach");
+    }
+
+    @Test
+    void withADisplayAnExampleOpensItsWindowAndOffersGpuAndInput() throws Exception {
+        Displays.require();
+        var ex = startExample("hello", "--window-size", "300x200", "--fps", "30");
+        assertThat(ex.out().toString())
+                .contains("authorities offered: Gpu, Input, File, Module, Network (loopback only); not offered: Audio");
+        var xwininfo = Path.of("/usr/bin/xwininfo");
+        if (Files.isExecutable(xwininfo)) {
+            var p = new ProcessBuilder(xwininfo.toString(), "-name", "hello-example")
+                    .redirectErrorStream(true)
+                    .start();
+            String info = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(info).as("the window is titled with the node's name").contains("Width: 300", "Height: 200");
+        }
+        assertThat(run("node", "show", "hello-example").ok().out()).contains("Input    free", "Gpu      free");
+        ExampleCommand.RUNNING.forEach(Runnable::run);
+        ex.thread().join(Duration.ofSeconds(10));
     }
 
     @Test

@@ -314,7 +314,7 @@ public final class GpuDevice implements AutoCloseable {
                 .ptr(null)
                 .ptr(device)
                 .u32(surfaceFormat)
-                .u64(Usage.RENDER_ATTACHMENT | (usages & Usage.COPY_SRC))
+                .u64(TextureUsage.RENDER_ATTACHMENT | (usages & TextureUsage.COPY_SRC))
                 .u32(width)
                 .u32(height)
                 .u64(0)
@@ -475,13 +475,19 @@ public final class GpuDevice implements AutoCloseable {
         arena.close();
     }
 
-    /** webgpu.h usage flags this binding sets itself. */
+    /** webgpu.h buffer usage flags this binding sets itself. */
     public static final class Usage {
         private Usage() {}
 
         public static final long MAP_READ = 1;
-        public static final long COPY_SRC = 4;
         public static final long COPY_DST = 8;
+    }
+
+    /** webgpu.h texture usage flags this binding sets itself. */
+    public static final class TextureUsage {
+        private TextureUsage() {}
+
+        public static final long COPY_SRC = 1;
         public static final long RENDER_ATTACHMENT = 0x10;
     }
 }

@@ -2,15 +2,46 @@ package dev.interstice.abi.codec;
 
 import dev.interstice.abi.value.IntersticeValue;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Upstream's ABI-6 {@code InputEvent} values (crates/interstice-abi/src/host_calls/input), as the Input holder's
  * {@code input} reducer receives them, shaped by upstream's {@code IntersticeType} derive: named variants are
  * {@code Enum{"InputEvent", variant, Struct{variant, fields}}}, unit variants carry {@code Void}, a one-field variant
  * its value, a tuple a {@code Tuple}. Device ids, axis, button and scan codes are u32; deltas and values f64.
+ *
+ * <p>Three variants are our extension, after upstream's seven (so their indexes do not move): {@code WindowResized},
+ * {@code WindowFocused} and {@code CloseRequested}. Upstream's decoder traps on a variant it does not know, so the
+ * node sends them only to a module whose schema declares them (docs/abi.md, "Window events").
  */
 public final class InputEvents {
+    /** The extension variants' names. */
+    public static final Set<String> EXTENSION_VARIANTS = Set.of("WindowResized", "WindowFocused", "CloseRequested");
+
     private InputEvents() {}
+
+    /** Extension: the window's drawable area is now {@code width} x {@code height} pixels. */
+    public static IntersticeValue windowResized(long width, long height) {
+        return event(
+                "WindowResized",
+                field("width", IntersticeValue.u32(width)),
+                field("height", IntersticeValue.u32(height)));
+    }
+
+    /** Extension: the window gained or lost the keyboard focus. */
+    public static IntersticeValue windowFocused(boolean focused) {
+        return event("WindowFocused", field("focused", IntersticeValue.bool(focused)));
+    }
+
+    /** Extension: the user asked to close the window (its close button); the window stays open. */
+    public static IntersticeValue closeRequested() {
+        return new IntersticeValue.Enum("InputEvent", "CloseRequested", IntersticeValue.VOID);
+    }
+
+    /** The variant name of an {@code InputEvent} value. */
+    public static String variant(IntersticeValue event) {
+        return ((IntersticeValue.Enum) event).variant();
+    }
 
     public static IntersticeValue added(long deviceId) {
         return event("Added", device(deviceId));

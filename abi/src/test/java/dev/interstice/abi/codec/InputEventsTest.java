@@ -40,4 +40,24 @@ class InputEventsTest {
                 .isEqualTo(IntersticeValue.tuple(IntersticeValue.f64(0), IntersticeValue.f64(-40)));
         assertThat(((IntersticeValue.Enum) InputEvents.added(3)).variant()).isEqualTo("Added");
     }
+
+    @Test
+    void theWindowExtensionVariantsAreShapedLikeUpstreamsOnes() {
+        assertThat(InputEvents.windowResized(640, 480))
+                .isEqualTo(new IntersticeValue.Enum(
+                        "InputEvent",
+                        "WindowResized",
+                        new IntersticeValue.Struct(
+                                "WindowResized",
+                                java.util.List.of(
+                                        new IntersticeValue.Field("width", IntersticeValue.u32(640)),
+                                        new IntersticeValue.Field("height", IntersticeValue.u32(480))))));
+        assertThat(((IntersticeValue.Struct) ((IntersticeValue.Enum) InputEvents.windowFocused(true)).value()).fields())
+                .containsExactly(new IntersticeValue.Field("focused", IntersticeValue.bool(true)));
+        assertThat(InputEvents.closeRequested())
+                .isEqualTo(new IntersticeValue.Enum("InputEvent", "CloseRequested", IntersticeValue.VOID));
+        assertThat(InputEvents.EXTENSION_VARIANTS)
+                .containsExactlyInAnyOrder("WindowResized", "WindowFocused", "CloseRequested")
+                .doesNotContain(InputEvents.variant(InputEvents.added(0)));
+    }
 }

@@ -17,14 +17,20 @@ import dev.interstice.runtime.authority.input.InputAuthority;
 import dev.interstice.runtime.authority.module.ModuleAuthority;
 import dev.interstice.runtime.authority.module.ModuleControl;
 import dev.interstice.runtime.authority.network.NetworkAuthority;
+import dev.interstice.runtime.authority.window.DisplayUnavailable;
+import dev.interstice.runtime.authority.window.NodeWindow;
+import dev.interstice.runtime.authority.window.RenderSubscription;
 import dev.interstice.runtime.exec.Executor;
 import dev.interstice.runtime.exec.Frame;
 import dev.interstice.runtime.module.LoadedModule;
 import dev.interstice.runtime.module.ModuleException;
+import dev.interstice.webgpu.DawnLibrary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -33,6 +39,9 @@ import java.util.stream.Collectors;
  * publish ({@code Node}); a module asking for an authority this node does not offer is refused there too.
  */
 public final class Authorities implements AutoCloseable {
+    /** The authorities that need the node's window. */
+    private static final Set<Authority> WINDOWED = EnumSet.of(Authority.GPU, Authority.INPUT);
+
     private final AuthorityConfig config;
     private final Executor executor;
     private final ModuleAuthority module;
@@ -41,13 +50,61 @@ public final class Authorities implements AutoCloseable {
     private final NetworkAuthority network;
     private final InputAuthority input;
     private volatile GpuAuthority gpu;
+    /** The node's window (Gpu, Input), or null. */
+    private final NodeWindow window;
+    /** Why the node has no window although its configuration asked for Gpu or Input, or null. */
+    private final String noDisplay;
+    /** Why the node offers no Gpu although it has a window (WebGPU could not start), or null. */
+    private final String noGpu;
 
-    /** Creates the file root (mode 700) when the node offers the File authority. */
+    /**
+     * Creates the file root (mode 700) when the node offers the File authority, and opens the node's window when it
+     * offers Gpu or Input and is not headless: without a display it offers neither, and says why.
+     */
     public Authorities(AuthorityConfig config, Executor executor, ModuleControl modules) {
-        this.config = config;
         this.executor = executor;
-        this.network = new NetworkAuthority(config.network(), executor);
         this.input = new InputAuthority(executor);
+        NodeWindow w = null;
+        String why = null;
+        var ws = config.window();
+        if (!ws.headless()
+                && (config.offered().contains(Authority.GPU) || config.offered().contains(Authority.INPUT))) {
+            try {
+                boolean offersInput = config.offered().contains(Authority.INPUT);
+                w = NodeWindow.open(
+                        ws.title() != null
+                                ? ws
+                                : ws.withTitle(
+                                        "interstice node " + executor.services().nodeId()),
+                        events -> {
+                            if (offersInput) input.deliver(events);
+                        },
+                        new RenderSubscription(executor));
+            } catch (DisplayUnavailable e) {
+                why = e.getMessage();
+                var offered = EnumSet.noneOf(Authority.class);
+                offered.addAll(config.offered());
+                offered.removeAll(WINDOWED);
+                config = config.withOffered(offered);
+            }
+        }
+        String gpuWhy = null;
+        if (w != null && config.offered().contains(Authority.GPU)) {
+            try {
+                gpu = GpuAuthority.forWindow(w.x11Display(), w.x11Window(), gpuWindow(w));
+            } catch (DawnLibrary.UnavailableException | IllegalStateException e) {
+                gpuWhy = "WebGPU is unavailable: " + e.getMessage();
+                var offered = EnumSet.noneOf(Authority.class);
+                offered.addAll(config.offered());
+                offered.remove(Authority.GPU);
+                config = config.withOffered(offered);
+            }
+        }
+        this.noGpu = gpuWhy;
+        this.window = w;
+        this.noDisplay = why;
+        this.config = config;
+        this.network = new NetworkAuthority(config.network(), executor);
         this.module = new ModuleAuthority(modules, executor);
         if (config.offers(Authority.FILE)) {
             FileRoot root;
@@ -71,6 +128,12 @@ public final class Authorities implements AutoCloseable {
      */
     public void modulesChanged() {
         if (fileWatches != null) fileWatches.update();
+        if (window != null) window.start(); // the first call (Node.start) starts the frame loop: modules are loaded
+    }
+
+    /** The node's window, when it has one (Gpu and Input need it unless an embedding application feeds them). */
+    public Optional<NodeWindow> window() {
+        return Optional.ofNullable(window);
     }
 
     /**
@@ -118,9 +181,7 @@ public final class Authorities implements AutoCloseable {
                         ModuleException.Kind.UNSUPPORTED,
                         "module '" + m.name() + "' needs the " + name(a) + " authority, which this node does not offer"
                                 + " (it offers: " + offeredNames() + ")"
-                                + (a == Authority.GPU || a == Authority.INPUT || a == Authority.AUDIO
-                                        ? "; Gpu, Input and Audio need a node started with a display"
-                                        : "")
+                                + (WINDOWED.contains(a) ? "; " + whyNot(a) : "")
                                 + (a == Authority.FILE && config.offered().contains(a)
                                         ? "; a node without a data directory offers File only when given a file root"
                                         : ""));
@@ -162,8 +223,13 @@ public final class Authorities implements AutoCloseable {
             else if (a == Authority.NETWORK) offered.add(name(a) + " (" + describe(a) + ")");
             else offered.add(name(a));
         }
+        boolean windowless = WINDOWED.stream().anyMatch(a -> !config.offers(a))
+                && (noDisplay != null || config.window().headless());
         return "authorities offered: " + (offered.isEmpty() ? "none" : String.join(", ", offered))
-                + (not.isEmpty() ? "" : "; not offered: " + String.join(", ", not));
+                + (not.isEmpty() ? "" : "; not offered: " + String.join(", ", not))
+                + (windowless ? " (Gpu and Input: " + whyNoWindow() + ")" : "")
+                + (noGpu != null ? " (" + noGpu + ")" : "")
+                + (gpu != null ? "; Gpu renders with " + gpu.backend() : "");
     }
 
     /** An authority's name as users write it: {@code File}, {@code Gpu}. */
@@ -174,13 +240,43 @@ public final class Authorities implements AutoCloseable {
     /** One line on how far {@code a} reaches on this node (shown by {@code node show} and at start-up). */
     public String describe(Authority a) {
         if (!config.offers(a))
-            return a == Authority.GPU || a == Authority.INPUT || a == Authority.AUDIO
-                    ? "not offered (needs a display)"
-                    : "not offered (turned off in the node's configuration)";
+            return WINDOWED.contains(a)
+                    ? "not offered (" + whyNot(a) + ")"
+                    : a == Authority.AUDIO
+                            ? "not offered (needs a display)"
+                            : "not offered (turned off in the node's configuration)";
         return switch (a) {
             case NETWORK -> config.network().describe();
             default -> "offered";
         };
+    }
+
+    /** The window as the Gpu authority sees it: its drawable size, and a way to ask for another frame. */
+    private static GpuAuthority.Window gpuWindow(NodeWindow w) {
+        return new GpuAuthority.Window() {
+            @Override
+            public GpuAuthority.Size size() {
+                return new GpuAuthority.Size(w.width(), w.height());
+            }
+
+            @Override
+            public void requestRedraw() {
+                w.requestRedraw();
+            }
+        };
+    }
+
+    /** Why Gpu or Input is not offered: no window, or (Gpu) no WebGPU on this machine. */
+    private String whyNot(Authority a) {
+        if (a == Authority.GPU && noGpu != null) return noGpu;
+        return name(a) + " needs the node's window: " + whyNoWindow();
+    }
+
+    /** Why Gpu or Input is not offered, in plain words. */
+    private String whyNoWindow() {
+        if (noDisplay != null) return noDisplay;
+        if (config.window().headless()) return "the node runs headless, without a window";
+        return "turned off in the node's configuration";
     }
 
     public byte[] file(Frame f, FileCall call) {
@@ -235,6 +331,7 @@ public final class Authorities implements AutoCloseable {
 
     @Override
     public void close() {
+        if (window != null) window.close();
         module.close();
         if (fileWatches != null) fileWatches.close();
         network.close();

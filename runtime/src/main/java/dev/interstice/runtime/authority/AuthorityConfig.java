@@ -3,6 +3,7 @@ package dev.interstice.runtime.authority;
 import dev.interstice.abi.schema.Authority;
 import dev.interstice.runtime.authority.file.FileLimits;
 import dev.interstice.runtime.authority.network.NetworkPolicy;
+import dev.interstice.runtime.authority.window.WindowSettings;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;
@@ -11,16 +12,18 @@ import java.util.Set;
  * Which authorities a node offers and how far they reach. {@code fileRoot}: the one directory the File authority
  * works in (null: {@code files/} in the node's data directory; a node without one offers no File authority unless
  * given a root). {@code network}: where the Network authority may connect and listen. {@code fileLimits}: how much
- * one File call may read, write, list or copy.
+ * one File call may read, write, list or copy. {@code window}: the node's window, which Gpu and Input need (see
+ * {@link WindowSettings}; none by default).
  */
-public record AuthorityConfig(Set<Authority> offered, Path fileRoot, NetworkPolicy network, FileLimits fileLimits) {
+public record AuthorityConfig(
+        Set<Authority> offered, Path fileRoot, NetworkPolicy network, FileLimits fileLimits, WindowSettings window) {
 
     public AuthorityConfig {
         offered = offered.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(offered));
     }
 
     public AuthorityConfig(Set<Authority> offered, Path fileRoot, NetworkPolicy network) {
-        this(offered, fileRoot, network, FileLimits.defaults());
+        this(offered, fileRoot, network, FileLimits.defaults(), WindowSettings.none());
     }
 
     /** What a node without a display offers: Module, File and Network (loopback only). */
@@ -40,18 +43,22 @@ public record AuthorityConfig(Set<Authority> offered, Path fileRoot, NetworkPoli
     }
 
     public AuthorityConfig withOffered(Set<Authority> a) {
-        return new AuthorityConfig(a, fileRoot, network, fileLimits);
+        return new AuthorityConfig(a, fileRoot, network, fileLimits, window);
     }
 
     public AuthorityConfig withFileRoot(Path root) {
-        return new AuthorityConfig(offered, root, network, fileLimits);
+        return new AuthorityConfig(offered, root, network, fileLimits, window);
     }
 
     public AuthorityConfig withNetwork(NetworkPolicy p) {
-        return new AuthorityConfig(offered, fileRoot, p, fileLimits);
+        return new AuthorityConfig(offered, fileRoot, p, fileLimits, window);
     }
 
     public AuthorityConfig withFileLimits(FileLimits l) {
-        return new AuthorityConfig(offered, fileRoot, network, l);
+        return new AuthorityConfig(offered, fileRoot, network, l, window);
+    }
+
+    public AuthorityConfig withWindow(WindowSettings w) {
+        return new AuthorityConfig(offered, fileRoot, network, fileLimits, w);
     }
 }

@@ -9,6 +9,7 @@ import dev.interstice.abi.schema.Authority;
 import dev.interstice.abi.schema.SubscriptionEvent;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.runtime.authority.AuthorityConfig;
+import dev.interstice.runtime.testing.Displays;
 import dev.interstice.runtime.testing.ModuleFixture;
 import dev.interstice.runtime.testing.TestNode;
 import java.util.EnumSet;
@@ -83,6 +84,29 @@ class InputAuthorityTest {
         assertThat(t.node.lastTxId()).as("the trapping frame committed nothing").isEqualTo(before);
         t.node.authorities().input().deliver(List.of(InputEvents.removed(1)));
         assertThat(t.node.lastTxId()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void windowEventsReachOnlyAModuleWhoseSchemaDeclaresThem() {
+        var frame = List.of(
+                InputEvents.windowResized(640, 480),
+                InputEvents.key(0, "KeyA", 38, true),
+                InputEvents.windowFocused(true),
+                InputEvents.closeRequested());
+        t = inputNode();
+        t.node.publish("game.wasm", game(LOG_INPUT).build(), false);
+        t.node.authorities().input().deliver(frame);
+        assertThat(received())
+                .as("upstream's decoder would trap on them: a module built without them never sees them")
+                .containsExactly(InputEvents.key(0, "KeyA", 38, true));
+        t.close();
+
+        t = inputNode();
+        var opted = game(LOG_INPUT);
+        Displays.inputTypesWithWindowEvents().forEach(opted::type);
+        t.node.publish("game.wasm", opted.build(), false);
+        t.node.authorities().input().deliver(frame);
+        assertThat(received()).isEqualTo(frame);
     }
 
     @Test

@@ -523,8 +523,11 @@ public final class GpuAuthority implements AutoCloseable {
             if (capture != null && !capture.isDone()) {
                 Size s = frameSize();
                 try {
-                    capture.complete(
-                            new Frame(s.width(), s.height(), device.readTexture(frame, s.width(), s.height())));
+                    byte[] px = device.readTexture(frame, s.width(), s.height());
+                    TextureFormat format = Descriptors.format(surfaceFormat());
+                    if (format == TextureFormat.BGRA8_UNORM || format == TextureFormat.BGRA8_UNORM_SRGB)
+                        swapRedBlue(px);
+                    capture.complete(new Frame(s.width(), s.height(), px));
                 } catch (RuntimeException e) {
                     capture.completeExceptionally(e);
                 }
@@ -536,6 +539,14 @@ public final class GpuAuthority implements AutoCloseable {
         frame = MemorySegment.NULL;
         frameId = -1;
         frameOwner = null;
+    }
+
+    private static void swapRedBlue(byte[] px) {
+        for (int i = 0; i < px.length; i += 4) {
+            byte r = px[i + 2];
+            px[i + 2] = px[i];
+            px[i] = r;
+        }
     }
 
     @Override

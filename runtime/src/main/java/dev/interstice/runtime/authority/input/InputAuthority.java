@@ -1,14 +1,20 @@
 package dev.interstice.runtime.authority.input;
 
+import dev.interstice.abi.codec.InputEvents;
 import dev.interstice.abi.host.CallContext;
 import dev.interstice.abi.schema.Authority;
+import dev.interstice.abi.schema.FieldDef;
+import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.SubscriptionEvent;
+import dev.interstice.abi.schema.TypeDef;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.runtime.exec.CallException;
 import dev.interstice.runtime.exec.Executor;
 import dev.interstice.runtime.exec.ModuleRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * holder's {@code input} handlers once per event, all in ONE transaction, so a frame's input is applied whole or not
  * at all. Events are upstream's {@code InputEvent} values ({@code abi.codec.InputEvents}). Whoever owns the window
  * (the node's display, or an embedding application) calls {@link #deliver}.
+ *
+ * <p>Our extension variants (window resized, focused, close requested) reach a handler only when its module's schema
+ * declares a type {@code InputEvent} listing that variant: upstream's SDK traps on a variant it does not know, which
+ * would drop the whole frame's input.
  */
 public final class InputAuthority {
     private static final Logger log = LoggerFactory.getLogger(InputAuthority.class);
@@ -37,10 +47,11 @@ public final class InputAuthority {
     public boolean deliver(List<IntersticeValue> events) {
         if (events.isEmpty()) return true;
         var handlers = executor.exclusive(() -> {
-            var out = new ArrayList<ModuleRegistry.Subscriber>();
+            var out = new ArrayList<Handler>();
             for (var m : executor.modules().all())
                 if (m.schema().authorities().contains(Authority.INPUT))
-                    out.addAll(executor.modules().coreSubscribers(m, SubscriptionEvent.Simple.INPUT));
+                    for (var s : executor.modules().coreSubscribers(m, SubscriptionEvent.Simple.INPUT))
+                        out.add(new Handler(s, extensionsDeclared(m.schema())));
             return out;
         });
         if (handlers.isEmpty()) return false;
@@ -48,7 +59,9 @@ public final class InputAuthority {
         for (int from = 0; from < events.size(); from += MAX_EVENTS_PER_TRANSACTION) {
             var jobs = new ArrayList<Executor.Job>();
             for (IntersticeValue e : events.subList(from, Math.min(events.size(), from + MAX_EVENTS_PER_TRANSACTION)))
-                for (var h : handlers) jobs.add(new Executor.Job(h.module(), h.reducer(), List.of(e), ctx, "input"));
+                for (var h : handlers)
+                    if (h.accepts(e))
+                        jobs.add(new Executor.Job(h.sub().module(), h.sub().reducer(), List.of(e), ctx, "input"));
             try {
                 executor.runHooks(jobs, () -> {});
             } catch (CallException | IllegalStateException e) {
@@ -56,5 +69,21 @@ public final class InputAuthority {
             }
         }
         return true;
+    }
+
+    /** The extension variants a module's schema declares it decodes (its type {@code InputEvent} lists them). */
+    static Set<String> extensionsDeclared(ModuleSchema schema) {
+        if (!(schema.typeDefinitions().get("InputEvent") instanceof TypeDef.Enum e)) return Set.of();
+        return e.variants().stream()
+                .map(FieldDef::name)
+                .filter(InputEvents.EXTENSION_VARIANTS::contains)
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    private record Handler(ModuleRegistry.Subscriber sub, Set<String> extensions) {
+        boolean accepts(IntersticeValue event) {
+            String v = InputEvents.variant(event);
+            return !InputEvents.EXTENSION_VARIANTS.contains(v) || extensions.contains(v);
+        }
     }
 }
