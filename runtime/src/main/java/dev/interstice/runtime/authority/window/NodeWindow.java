@@ -87,7 +87,8 @@ public final class NodeWindow implements AutoCloseable {
         GLFW.glfwDefaultWindowHints();
         GLFW.glfwWindowHint(GLFW.GLFW_CLIENT_API, GLFW.GLFW_NO_API);
         GLFW.glfwWindowHint(GLFW.GLFW_VISIBLE, GLFW.GLFW_TRUE);
-        long h = GLFW.glfwCreateWindow(settings.width(), settings.height(), settings.title(), 0, 0);
+        String title = settings.title() == null ? "interstice" : settings.title();
+        long h = GLFW.glfwCreateWindow(settings.width(), settings.height(), title, 0, 0);
         if (h == 0) throw new DisplayUnavailable("GLFW could not create the window (" + glfw.lastError() + ")");
         handle = h;
         x11Window = GLFWNativeX11.glfwGetX11Window(h);
@@ -240,7 +241,11 @@ public final class NodeWindow implements AutoCloseable {
         return renders;
     }
 
-    /** Runs {@code task} on the window thread (for the Gpu authority's surface set-up) and waits for its result. */
+    /**
+     * Runs {@code task} on the window thread (for the Gpu authority's surface set-up) and waits for its result. Never
+     * call it holding the execution lock (e.g. from a host call of a reducer running on another thread): the window
+     * thread may be waiting for that lock in a frame, and the call would wait for its timeout.
+     */
     public <T> T onWindowThread(java.util.concurrent.Callable<T> task) throws ExecutionException, TimeoutException {
         return glfw.call(task, CALL_TIMEOUT_MS);
     }
