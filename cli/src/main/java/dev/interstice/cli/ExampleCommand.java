@@ -39,7 +39,7 @@ import picocli.CommandLine.Parameters;
         name = "example",
         mixinStandardHelpOptions = true,
         description =
-                "Run an example node (recreated from scratch each time) on its fixed port until Ctrl+C: hello (8080), caller (8081), benchmark (8085), notes (8088), echo-server (8089, echoing on 127.0.0.1:7070), echo-client (8090).")
+                "Run an example node (recreated from scratch each time) on its fixed port until Ctrl+C: hello (8080), caller (8081), graphics (8082, a window: needs a display), benchmark (8085), notes (8088), echo-server (8089, echoing on 127.0.0.1:7070), echo-client (8090).")
 final class ExampleCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger("interstice");
     /** Example name to port (upstream's fixed ports). */
@@ -48,6 +48,7 @@ final class ExampleCommand implements Callable<Integer> {
     static {
         PORTS.put("hello", 8080);
         PORTS.put("caller", 8081);
+        PORTS.put("graphics", 8082);
         PORTS.put("benchmark", 8085);
         PORTS.put("notes", 8088);
         PORTS.put("echo-server", 8089);
@@ -72,6 +73,9 @@ final class ExampleCommand implements Callable<Integer> {
             "echo-server",
             "try: interstice example echo-client (another terminal), then: interstice call_reducer echo-client-example"
                     + " echo-client send " + ECHO_PORT + " hello",
+            "graphics",
+            "try: resize the window (the turning triangle keeps its shape), and: interstice rows graphics-example"
+                    + " graphics renderer (the frame count)",
             "echo-client",
             "try (with interstice example echo-server running): interstice call_reducer echo-client-example"
                     + " echo-client send " + ECHO_PORT + " hello");

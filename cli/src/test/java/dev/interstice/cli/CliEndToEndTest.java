@@ -551,6 +551,26 @@ class CliEndToEndTest {
     }
 
     @Test
+    void theGraphicsExampleDrawsInItsWindow() throws Exception {
+        Displays.require();
+        var ex = startExample("graphics", "--window-size", "200x150");
+        assertThat(ex.out().toString()).contains("node 'graphics-example'").contains("Gpu renders with");
+        assertThat(run("node", "show", "graphics-example").ok().out()).contains("Gpu      held by graphics");
+        long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        long frames;
+        do {
+            String json = run("rows", "graphics-example", "graphics", "renderer", "--json")
+                    .ok()
+                    .out();
+            var rows = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+            frames = rows.isEmpty() ? 0 : rows.get(0).get("frame").asLong();
+        } while (frames < 3 && System.nanoTime() < until);
+        assertThat(frames).as("frames the module drew (its renderer row)").isGreaterThanOrEqualTo(3);
+        ExampleCommand.RUNNING.forEach(Runnable::run);
+        ex.thread().join(Duration.ofSeconds(10));
+    }
+
+    @Test
     void theNotesExampleKeepsNotesAsFiles() throws Exception {
         var ex = startExample("notes");
         var out = ex.out();
