@@ -34,6 +34,9 @@ public final class GpuDevice implements AutoCloseable {
     private static final int CALLBACK_MODE_ALLOW_SPONTANEOUS = 3;
     private static final int STYPE_SURFACE_SOURCE_XLIB_WINDOW = 6;
     private static final int STATUS_SUCCESS = 1;
+    private static final int PRESENT_FIFO = 1;
+    private static final int PRESENT_IMMEDIATE = 3;
+    private static final int PRESENT_MAILBOX = 4;
     private static final long MAX_WAIT_NANOS = 10_000_000_000L;
 
     private final Arena arena = Arena.ofShared();
@@ -294,11 +297,11 @@ public final class GpuDevice implements AutoCloseable {
     }
 
     /**
-     * (Re)configures the surface for {@code width}x{@code height}: its first supported format, the given present
-     * mode (webgpu.h: Fifo 1 waits for vsync, Immediate 3 does not), usable as a render target and a copy source (so
-     * a frame can be read back).
+     * (Re)configures the surface for {@code width}x{@code height}: its first supported format, usable as a render
+     * target and a copy source (so a frame can be read back), presented without waiting for the display's vertical
+     * sync when the surface allows (mailbox, else immediate; else FIFO): the node's frame loop sets the pace.
      */
-    public void configureSurface(int width, int height, int presentMode) {
+    public void configureSurface(int width, int height) {
         if (!hasSurface()) throw new IllegalStateException("this device has no surface");
         var caps = Structs.SURFACE_CAPABILITIES.allocate(arena, 1);
         if (wgpu.surfaceCapabilities(surface, adapter, caps) != STATUS_SUCCESS)
@@ -308,6 +311,14 @@ public final class GpuDevice implements AutoCloseable {
         MemorySegment alphas =
                 caps.get(ADDRESS, Structs.SURFACE_CAPABILITIES.offset(7)).reinterpret(4);
         long usages = caps.get(JAVA_LONG, Structs.SURFACE_CAPABILITIES.offset(1));
+        long modeCount = caps.get(JAVA_LONG, Structs.SURFACE_CAPABILITIES.offset(4));
+        MemorySegment modes =
+                caps.get(ADDRESS, Structs.SURFACE_CAPABILITIES.offset(5)).reinterpret(4 * modeCount);
+        int presentMode = PRESENT_FIFO;
+        for (int i = 0; i < modeCount; i++) {
+            int m = modes.getAtIndex(JAVA_INT, i);
+            if (m == PRESENT_MAILBOX || (m == PRESENT_IMMEDIATE && presentMode == PRESENT_FIFO)) presentMode = m;
+        }
         surfaceFormat = formats.get(JAVA_INT, 0);
         var config = Structs.SURFACE_CONFIGURATION
                 .write(arena)

@@ -72,7 +72,7 @@ public final class GpuAuthority implements AutoCloseable {
             GpuDevice d = t.call(() -> GpuDevice.forX11Window(x11Display, x11Window));
             var g = new GpuAuthority(t, d, window, null);
             Size s = window.size();
-            t.run(() -> d.configureSurface(Math.max(1, s.width()), Math.max(1, s.height()), 1));
+            t.run(() -> d.configureSurface(Math.max(1, s.width()), Math.max(1, s.height())));
             return g;
         } catch (RuntimeException e) {
             t.close();
@@ -478,10 +478,10 @@ public final class GpuAuthority implements AutoCloseable {
             if (want.width() > 0
                     && want.height() > 0
                     && (want.width() != device.surfaceWidth() || want.height() != device.surfaceHeight()))
-                device.configureSurface(want.width(), want.height(), 1);
+                device.configureSurface(want.width(), want.height());
             frame = device.currentSurfaceTexture();
             if (frame.equals(MemorySegment.NULL)) {
-                device.configureSurface(device.surfaceWidth(), device.surfaceHeight(), 1);
+                device.configureSurface(device.surfaceWidth(), device.surfaceHeight());
                 frame = device.currentSurfaceTexture();
                 if (frame.equals(MemorySegment.NULL)) throw new GpuRefusal("the window's surface is not available now");
             }
