@@ -178,6 +178,15 @@ class GpuAuthorityTest {
     }
 
     @Test
+    void aShaderSourceOverTheLimitIsRefusedBeforeTheCompilerSeesIt() {
+        String huge = "//" + "x".repeat(GpuAuthority.MAX_SHADER_SOURCE);
+        assertThat(call("a", new GpuCall.CreateShaderModule(huge)))
+                .isEqualTo(new GpuResponse.Err(
+                        "shader source longer than " + GpuAuthority.MAX_SHADER_SOURCE + " characters"));
+        assertThat(gpu.objects("a")).isZero();
+    }
+
+    @Test
     void onlyTheModuleThatBeganTheFrameNamesItsTexture() {
         ok("a", new GpuCall.BeginFrame());
         assertThat(call("b", new GpuCall.GetCurrentSurfaceTexture()))
