@@ -868,6 +868,7 @@ public final class Abi {
                 writeIndexQuery(w, x.query());
             }
             case HostCall.Privileged x -> w.writeU8(privilegedTag(x.authority()));
+            case HostCall.Audio x -> w.writeRaw(AudioCodec.encodeHostCall(x.call()));
             case HostCall.File x -> w.writeRaw(AuthorityCodec.encodeHostCall(x.call()));
             case HostCall.Module x -> w.writeRaw(AuthorityCodec.encodeHostCall(x.call()));
             case HostCall.Network x -> w.writeRaw(AuthorityCodec.encodeHostCall(x.call()));
@@ -877,11 +878,11 @@ public final class Abi {
 
     private static final HostCall.CurrentNodeId CURRENT_NODE_ID = new HostCall.CurrentNodeId();
     private static final HostCall.Privileged GPU = new HostCall.Privileged(Authority.GPU);
-    private static final HostCall.Privileged AUDIO = new HostCall.Privileged(Authority.AUDIO);
 
     /**
-     * Reads a HostCall. For Gpu/Audio only the discriminant is consumed and a {@link HostCall.Privileged} returned;
-     * the payload stays unread. File, Module and Network calls are decoded whole ({@link AuthorityCodec}).
+     * Reads a HostCall. For Gpu only the discriminant is consumed and a {@link HostCall.Privileged} returned; the
+     * payload stays unread. Audio, File, Module and Network calls are decoded whole ({@link AudioCodec},
+     * {@link AuthorityCodec}).
      */
     public static HostCall readHostCall(PostcardReader r) {
         int tag = readTag(r, "HostCall", 11);
@@ -918,7 +919,7 @@ public final class Abi {
                 return GPU;
             }
             case 7 -> {
-                return AUDIO;
+                return new HostCall.Audio(AudioCodec.readAudioCall(r));
             }
             case 8 -> {
                 return new HostCall.File(AuthorityCodec.readFileCall(r));
@@ -936,8 +937,8 @@ public final class Abi {
     }
 
     /**
-     * Decodes a whole host-call buffer: like {@link #readHostCall}, and except for Gpu/Audio calls (whose payload is not
-     * read) also requires that no bytes follow.
+     * Decodes a whole host-call buffer: like {@link #readHostCall}, and except for Gpu calls (whose payload is not read)
+     * also requires that no bytes follow.
      */
     public static HostCall decodeHostCall(byte[] b, int off, int len) {
         var r = new PostcardReader(b, off, len);

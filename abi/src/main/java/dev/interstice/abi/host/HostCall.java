@@ -25,6 +25,9 @@ public sealed interface HostCall {
 
     record TableIndexScan(Selection module, String table, String field, IndexQuery query) implements HostCall {}
 
+    /** A call to the Audio authority (discriminant 7). */
+    record Audio(AudioCall call) implements HostCall {}
+
     /** A call to the File authority (discriminant 8). */
     record File(FileCall call) implements HostCall {}
 
@@ -35,8 +38,8 @@ public sealed interface HostCall {
     record Network(NetworkCall call) implements HostCall {}
 
     /**
-     * A device call (Gpu 6, Audio 7). Its payload is not decoded: this node answers with the matching response enum's
-     * error variant until those authorities are implemented.
+     * A device call (Gpu 6). Its payload is not decoded: this node answers with the matching response enum's error
+     * variant until that authority is implemented.
      */
     record Privileged(Authority authority) implements HostCall {}
 

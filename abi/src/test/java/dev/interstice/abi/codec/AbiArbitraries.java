@@ -343,7 +343,9 @@ final class AbiArbitraries {
         list.add(Combinators.combine(selections(), names(), keys()).as(HostCall.TableGetByPrimaryKey::new));
         list.add(Combinators.combine(selections(), names(), names(), indexQueries())
                 .as(HostCall.TableIndexScan::new));
-        list.add(Arbitraries.of(Authority.GPU, Authority.AUDIO).map(HostCall.Privileged::new));
+        list.add(Arbitraries.of(Authority.GPU).map(HostCall.Privileged::new));
+        list.add(Arbitraries.longs()
+                .map(id -> new HostCall.Audio(new dev.interstice.abi.host.AudioCall.CloseStream(id))));
         // authority calls without byte arrays (records holding arrays compare by identity)
         list.add(names().map(p -> new HostCall.File(new dev.interstice.abi.host.FileCall.ReadFile(p))));
         list.add(Combinators.combine(names(), names(), Arbitraries.of(true, false))

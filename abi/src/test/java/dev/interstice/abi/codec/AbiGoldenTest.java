@@ -126,9 +126,9 @@ class AbiGoldenTest {
     @Test
     void hostCallEveryVariant() {
         for (var v : GoldenJson.vectors("host_call")) hostCall(Hex.str(v.bytes()), GoldenJson.hostCall(v.value()));
-        // Device calls (this node's own encoding: only the discriminant). Gpu = 6, Audio = 7.
+        // Gpu calls (this node's own encoding: only the discriminant) = 6; Audio = 7 (CloseStream 2 {stream_id 5}).
         hostCall("06", new HostCall.Privileged(Authority.GPU));
-        hostCall("07", new HostCall.Privileged(Authority.AUDIO));
+        hostCall("07 02 05", new HostCall.Audio(new dev.interstice.abi.host.AudioCall.CloseStream(5)));
         // File = 8 (ReadFile 0 {path "a"}), Module = 9 (Remove 2 {Other("n"), "m"}), Network = 10 (TcpClose 3 {7}).
         hostCall("08 00 01 61", new HostCall.File(new dev.interstice.abi.host.FileCall.ReadFile("a")));
         hostCall(
@@ -141,12 +141,12 @@ class AbiGoldenTest {
 
     @Test
     void privilegedCallsLeaveTheirPayloadUnread() {
-        // HostCall::Audio(AudioCall::CloseStream{stream_id: 5}): Audio = 7, CloseStream = 2, stream_id u64 5.
-        byte[] b = bytes("07 02 05");
+        // HostCall::Gpu(..): Gpu = 6, then a payload this node does not read.
+        byte[] b = bytes("06 02 05");
         var r = new PostcardReader(b);
-        assertThat(Abi.readHostCall(r)).isEqualTo(new HostCall.Privileged(Authority.AUDIO));
+        assertThat(Abi.readHostCall(r)).isEqualTo(new HostCall.Privileged(Authority.GPU));
         assertThat(r.position()).isEqualTo(1);
-        assertThat(Abi.decodeHostCall(b, 0, b.length)).isEqualTo(new HostCall.Privileged(Authority.AUDIO));
+        assertThat(Abi.decodeHostCall(b, 0, b.length)).isEqualTo(new HostCall.Privileged(Authority.GPU));
         // HostCall::Module(ModuleCall::Unload{node_selection Current, module_name "m"}) is decoded whole
         assertThat(Abi.decodeHostCall(bytes("09 01 00 01 6D"), 0, 5))
                 .isEqualTo(new HostCall.Module(new dev.interstice.abi.host.ModuleCall.Unload(Selection.CURRENT, "m")));

@@ -1,12 +1,15 @@
 package dev.interstice.runtime.authority;
 
+import dev.interstice.abi.codec.AudioCodec;
 import dev.interstice.abi.codec.AuthorityCodec;
+import dev.interstice.abi.host.AudioCall;
 import dev.interstice.abi.host.FileCall;
 import dev.interstice.abi.host.ModuleCall;
 import dev.interstice.abi.host.NetworkCall;
 import dev.interstice.abi.schema.Authority;
 import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.SubscriptionEvent;
+import dev.interstice.runtime.authority.audio.AudioAuthority;
 import dev.interstice.runtime.authority.file.FileAuthority;
 import dev.interstice.runtime.authority.file.FileRoot;
 import dev.interstice.runtime.authority.file.FileWatches;
@@ -37,6 +40,7 @@ public final class Authorities implements AutoCloseable {
     private final FileWatches fileWatches;
     private final NetworkAuthority network;
     private final InputAuthority input;
+    private final AudioAuthority audio;
 
     /** Creates the file root (mode 700) when the node offers the File authority. */
     public Authorities(AuthorityConfig config, Executor executor, ModuleControl modules) {
@@ -44,6 +48,7 @@ public final class Authorities implements AutoCloseable {
         this.executor = executor;
         this.network = new NetworkAuthority(config.network(), executor);
         this.input = new InputAuthority(executor);
+        this.audio = new AudioAuthority(config.audio(), executor);
         this.module = new ModuleAuthority(modules, executor);
         if (config.offers(Authority.FILE)) {
             FileRoot root;
@@ -84,9 +89,18 @@ public final class Authorities implements AutoCloseable {
         return network;
     }
 
-    /** A module version was replaced or removed: it loses what it held (sockets). Under the execution lock. */
+    /** The Audio authority: its settings and the streams open now. */
+    public AudioAuthority audio() {
+        return audio;
+    }
+
+    /**
+     * A module version was unloaded, replaced or removed: it loses what it held (sockets, audio streams). Under the
+     * execution lock.
+     */
     public void released(LoadedModule m) {
         network.release(m);
+        audio.release(m);
     }
 
     public AuthorityConfig config() {
@@ -112,8 +126,13 @@ public final class Authorities implements AutoCloseable {
                         ModuleException.Kind.UNSUPPORTED,
                         "module '" + m.name() + "' needs the " + name(a) + " authority, which this node does not offer"
                                 + " (it offers: " + offeredNames() + ")"
-                                + (a == Authority.GPU || a == Authority.INPUT || a == Authority.AUDIO
-                                        ? "; Gpu, Input and Audio need a node started with a display"
+                                + (a == Authority.GPU || a == Authority.INPUT
+                                        ? "; Gpu and Input need a node started with a display"
+                                        : "")
+                                + (a == Authority.AUDIO && config.offered().contains(a)
+                                        ? "; Audio needs a sound output device or an output file (--audio-out):"
+                                                + " this node has "
+                                                + config.audio().whyUnusable()
                                         : "")
                                 + (a == Authority.FILE && config.offered().contains(a)
                                         ? "; a node without a data directory offers File only when given a file root"
@@ -152,8 +171,12 @@ public final class Authorities implements AutoCloseable {
         var offered = new java.util.ArrayList<String>();
         var not = new java.util.ArrayList<String>();
         for (Authority a : Authority.values()) {
-            if (!config.offers(a)) not.add(name(a));
-            else if (a == Authority.NETWORK) offered.add(name(a) + " (" + describe(a) + ")");
+            if (!config.offers(a))
+                not.add(
+                        a == Authority.AUDIO && config.offered().contains(a)
+                                ? name(a) + " (" + config.audio().whyUnusable() + ")"
+                                : name(a));
+            else if (a == Authority.NETWORK || a == Authority.AUDIO) offered.add(name(a) + " (" + describe(a) + ")");
             else offered.add(name(a));
         }
         return "authorities offered: " + (offered.isEmpty() ? "none" : String.join(", ", offered))
@@ -168,11 +191,23 @@ public final class Authorities implements AutoCloseable {
     /** One line on how far {@code a} reaches on this node (shown by {@code node show} and at start-up). */
     public String describe(Authority a) {
         if (!config.offers(a))
-            return a == Authority.GPU || a == Authority.INPUT || a == Authority.AUDIO
+            return a == Authority.GPU || a == Authority.INPUT
                     ? "not offered (needs a display)"
-                    : "not offered (turned off in the node's configuration)";
+                    : a == Authority.AUDIO && config.offered().contains(a)
+                            ? "not offered (" + config.audio().whyUnusable() + ")"
+                            : "not offered (turned off in the node's configuration)";
         return switch (a) {
             case NETWORK -> config.network().describe();
+            case AUDIO ->
+                config.audio().outputFile() != null
+                        ? "output to " + config.audio().outputFile()
+                                + (config.audio().inputFile() != null
+                                        ? ", input from " + config.audio().inputFile()
+                                        : "")
+                        : "the sound device"
+                                + (config.audio().inputFile() != null
+                                        ? ", input from " + config.audio().inputFile()
+                                        : "");
             default -> "offered";
         };
     }
@@ -181,6 +216,12 @@ public final class Authorities implements AutoCloseable {
         String refused = refusal(f, Authority.FILE);
         if (refused != null) return AuthorityCodec.err(refused);
         return files.handle(call);
+    }
+
+    public byte[] audio(Frame f, AudioCall call) {
+        String refused = refusal(f, Authority.AUDIO);
+        if (refused != null) return AudioCodec.err(refused);
+        return audio.call(f, call);
     }
 
     public byte[] module(Frame f, ModuleCall call) {
@@ -210,5 +251,6 @@ public final class Authorities implements AutoCloseable {
         module.close();
         if (fileWatches != null) fileWatches.close();
         network.close();
+        audio.close();
     }
 }

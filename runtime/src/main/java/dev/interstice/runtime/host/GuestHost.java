@@ -318,6 +318,7 @@ public final class GuestHost implements FrameHost {
             }
             case HostCall.CurrentNodeId c ->
                 Responses.nodeId(executor.services().nodeId());
+            case HostCall.Audio c -> authorities.audio(f, c.call());
             case HostCall.File c -> authorities.file(f, c.call());
             case HostCall.Module c -> authorities.module(f, c.call());
             case HostCall.Network c -> authorities.network(f, c.call());
