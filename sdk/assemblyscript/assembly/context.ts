@@ -7,6 +7,7 @@ import { Network, NETWORK } from "./network";
 import { ModuleAuthority, MODULE } from "./module";
 import { Result, okResult, errResult } from "./types";
 import { FileAuthority, FILE } from "./file";
+import { Audio, AUDIO } from "./audio";
 
 function callReducerImpl(node: string, module: string, reducer: string, args: Array<Value>): string | null {
   beginCall(false, node, module, reducer, args.length);
@@ -67,6 +68,14 @@ export class ReducerContext {
   /** The Network authority (the module must declare it: @module({ authorities: ["Network"] })). */
   get network(): Network {
     return NETWORK;
+  }
+
+  /**
+   * The Audio authority (declare `authorities: ["Audio"]` in @module): output and input streams; the node asks for
+   * frames through the `audio_output` handler and delivers captured ones to `audio_input`.
+   */
+  get audio(): Audio {
+    return AUDIO;
   }
 
   log(message: string): void {

@@ -30,7 +30,7 @@ import { resolveType } from "./analyse-types.js";
  */
 
 const CORE_EVENTS = /** @type {Record<string, string>} */ ({ init: "Init", load: "Load", connect: "Connect", disconnect: "Disconnect" });
-const UNSUPPORTED_EVENTS = new Set(["input", "render", "audio_output", "audio_input"]);
+const UNSUPPORTED_EVENTS = new Set(["input", "render"]);
 /** The Module holder's request events: subscription name -> schema event. */
 const MODULE_EVENTS = /** @type {Record<string, string>} */ ({ module_load: "ModuleLoad", module_remove: "ModuleRemove" });
 const FILE_WATCH = /^\s*(file|file_recursive)\s*:(.*)$/;
@@ -282,6 +282,25 @@ function parseEvent(ctx, m, on, r, d) {
     if (e === "network") {
       expectArgs([{ k: "event", name: "NetworkEvent" }], ["event"]);
       return /** @type {SubscriptionEvent} */ ("Network");
+    }
+    if (e === "audio_output" || e === "audio_input") {
+      if (!m.module.authorities.includes("Audio")) {
+        ctx.error(node, `reducer ${r.name} handles '${e}', which needs the Audio authority: add authorities: ["Audio"] to @module`);
+        return null;
+      }
+      if (e === "audio_output") {
+        expectArgs([], []);
+        return /** @type {SubscriptionEvent} */ ("AudioOutput");
+      }
+      const f32 = /** @type {TypeRef} */ ({ k: "prim", name: "f32" });
+      expectArgs(
+        [
+          { k: "prim", name: "u64" },
+          { k: "vec", el: { k: "vec", el: f32 } },
+        ],
+        ["streamId", "data"],
+      );
+      return /** @type {SubscriptionEvent} */ ("AudioInput");
     }
     if (Object.hasOwn(MODULE_EVENTS, e)) {
       if (!m.module.authorities.includes("Module")) {

@@ -14,7 +14,12 @@ import { typeNameText } from "../ast.js";
  */
 
 /** Which authority each context property needs (one entry per authority's handle). */
-export const AUTHORITY_OF_PROPERTY = /** @type {Record<string, string>} */ ({ file: "File", network: "Network", module: "Module" });
+export const AUTHORITY_OF_PROPERTY = /** @type {Record<string, string>} */ ({
+  file: "File",
+  network: "Network",
+  module: "Module",
+  audio: "Audio",
+});
 
 const CONTEXTS = new Set(["ReducerContext", "QueryContext"]);
 

@@ -95,7 +95,7 @@ public final class AudioAuthority implements AutoCloseable {
             if (open >= l.maxStreamsPerModule())
                 throw new Refused("too many audio streams open (the limit is " + l.maxStreamsPerModule()
                         + " per module): close one first");
-            long id = nextId++;
+            long id = nextId; // taken only by a stream that opens
             try {
                 s = output
                         ? new AudioStream(id, f.module(), c, openSink(c), null, l.maxQueuedBuffers())
@@ -103,6 +103,7 @@ public final class AudioAuthority implements AutoCloseable {
             } catch (IOException e) {
                 throw new Refused("audio " + kind + " stream refused: " + e.getMessage());
             }
+            nextId++;
             streams.put(id, s);
         }
         f.invocation().ifDropped(() -> discard(s));
