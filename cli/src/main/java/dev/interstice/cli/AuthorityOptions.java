@@ -3,6 +3,7 @@ package dev.interstice.cli;
 import dev.interstice.abi.schema.Authority;
 import dev.interstice.runtime.authority.Authorities;
 import dev.interstice.runtime.authority.AuthorityConfig;
+import dev.interstice.runtime.authority.audio.AudioSettings;
 import dev.interstice.runtime.authority.network.NetworkPolicy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,8 +19,8 @@ import java.util.Locale;
 import picocli.CommandLine.Option;
 
 /**
- * Which authorities a started node offers ({@code --authorities}) and how far its Network authority reaches: loopback
- * only unless widened by these flags.
+ * Which authorities a started node offers ({@code --authorities}), how far its Network authority reaches (loopback
+ * only unless widened by these flags) and where its Audio streams go ({@code --audio-out}, {@code --audio-in}).
  */
 final class AuthorityOptions {
     @Option(
@@ -27,7 +28,7 @@ final class AuthorityOptions {
             paramLabel = "<list>",
             split = ",",
             description =
-                    "Authorities this node offers to its modules (default: Module,File,Network; 'none' for none). A module needing another is refused at publish.")
+                    "Authorities this node offers to its modules (default: Module,File,Network, and Audio when there is a sound device or --audio-out; 'none' for none). A module needing another is refused at publish.")
     List<String> offered;
 
     @Option(
@@ -50,6 +51,20 @@ final class AuthorityOptions {
             description = "Trust this certificate for the module's TLS connections, besides the JDK's authorities.")
     List<Path> trust = new ArrayList<>();
 
+    @Option(
+            names = "--audio-out",
+            paramLabel = "<file.wav>",
+            description = "Write the Audio authority's output streams to this WAV file (16-bit PCM at the stream's"
+                    + " rate and channels; later streams to <file>-2.wav, ...) instead of the sound device.")
+    Path audioOut;
+
+    @Option(
+            names = "--audio-in",
+            paramLabel = "<file.wav>",
+            description = "Read the Audio authority's input streams from this WAV file (16-bit PCM or 32-bit float,"
+                    + " the stream's rate and channels) instead of the capture device.")
+    Path audioIn;
+
     /** The node's authorities with this network policy; bad flags are usage errors. */
     AuthorityConfig authorities() {
         NetworkPolicy p = NetworkPolicy.loopbackOnly();
@@ -69,7 +84,24 @@ final class AuthorityOptions {
                         "--trust-cert " + file + ": not a readable PEM certificate (" + e.getMessage() + ")");
             }
         }
-        return offered(AuthorityConfig.headless()).withNetwork(p.withTrusted(certs));
+        return offered(AuthorityConfig.headless())
+                .withNetwork(p.withTrusted(certs))
+                .withAudio(audio());
+    }
+
+    private AudioSettings audio() {
+        var a = AudioSettings.defaults();
+        if (audioOut != null) {
+            Path dir = audioOut.toAbsolutePath().getParent();
+            if (dir == null || !Files.isDirectory(dir))
+                throw CliException.usage("--audio-out " + audioOut + ": its directory does not exist");
+            a = a.withOutputFile(audioOut.toAbsolutePath());
+        }
+        if (audioIn != null) {
+            if (!Files.isRegularFile(audioIn)) throw CliException.usage("--audio-in " + audioIn + ": no such file");
+            a = a.withInputFile(audioIn.toAbsolutePath());
+        }
+        return a;
     }
 
     /** {@code base} offering the authorities named by {@code --authorities} (all of base's without the flag). */
@@ -86,7 +118,7 @@ final class AuthorityOptions {
             }
         }
         for (Authority a : set)
-            if (a == Authority.GPU || a == Authority.INPUT || a == Authority.AUDIO)
+            if (a == Authority.GPU || a == Authority.INPUT)
                 throw CliException.usage(
                         "--authorities: this node cannot offer " + Authorities.name(a) + " yet (it needs a display)");
         return base.withOffered(set);
