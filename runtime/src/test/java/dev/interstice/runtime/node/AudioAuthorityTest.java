@@ -12,6 +12,7 @@ import dev.interstice.abi.schema.Authority;
 import dev.interstice.abi.schema.SubscriptionEvent;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.runtime.authority.AuthorityConfig;
+import dev.interstice.runtime.authority.audio.AudioLimits;
 import dev.interstice.runtime.authority.audio.AudioSettings;
 import dev.interstice.runtime.module.ModuleException;
 import dev.interstice.runtime.testing.ModuleFixture;
@@ -182,6 +183,20 @@ class AudioAuthorityTest {
         t.node.unload("snd");
         assertThat(t.node.authorities().audio().describeStreams()).isEmpty();
         assertThat(samples(dir.resolve("out.wav")).length % 10).isZero(); // finalised, whole buffers
+    }
+
+    @Test
+    void theStreamLimitRefusesMoreAndAClosedStreamFreesItsPlace() {
+        t = node(files().withLimits(new AudioLimits(2, 4, 8, 384_000, 16_384)));
+        t.node.publish("snd.wasm", snd().build(), false);
+        assertThat(answer("open")).isEqualTo("stream 1");
+        assertThat(answer("open")).isEqualTo("stream 2");
+        assertThat(answer("open"))
+                .isEqualTo("err: too many audio streams open (the limit is 2 per module): close one" + " first");
+        assertThat(answer("close")).isEqualTo("ok");
+        await(() -> t.node.authorities().audio().describeStreams().size() == 1, "stream 1 to close");
+        assertThat(answer("open")).isEqualTo("stream 3");
+        assertThat(dir.resolve("out-3.wav")).exists(); // later output streams get numbered files
     }
 
     @Test
