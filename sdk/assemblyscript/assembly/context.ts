@@ -8,6 +8,7 @@ import { ModuleAuthority, MODULE } from "./module";
 import { Result, okResult, errResult } from "./types";
 import { FileAuthority, FILE } from "./file";
 import { Gpu, GPU } from "./gpu";
+import { Audio, AUDIO } from "./audio";
 
 function callReducerImpl(node: string, module: string, reducer: string, args: Array<Value>): string | null {
   beginCall(false, node, module, reducer, args.length);
@@ -76,6 +77,14 @@ export class ReducerContext {
    */
   get gpu(): Gpu {
     return GPU;
+  }
+
+  /**
+   * The Audio authority (declare `authorities: ["Audio"]` in @module): output and input streams; the node asks for
+   * frames through the `audio_output` handler and delivers captured ones to `audio_input`.
+   */
+  get audio(): Audio {
+    return AUDIO;
   }
 
   log(message: string): void {

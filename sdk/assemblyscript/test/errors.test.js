@@ -87,12 +87,6 @@ const CASES = [
     7,
     "unknown table event 'upsert'",
   ],
-  [
-    "unsupported event",
-    `@reducer({ on: "audio_output" }) export function r(ctx: ReducerContext): void {}`,
-    7,
-    "event 'audio_output' is not supported by the AssemblyScript SDK yet",
-  ],
   ["unknown decorator", `@tabel class X { id: u32 = 0; }`, 7, "unknown decorator @tabel"],
   ["unknown decorator on a field", `@type class X {\n  @primary id: u32 = 0;\n}`, 8, "unknown decorator @primary on X.id"],
   [

@@ -169,6 +169,8 @@ export class FakeHost {
     this.networkError = null; // when set, the next network call answers Err(networkError)
     this.gpu = []; // Gpu calls made: the GpuCall's bytes (after the HostCall discriminant) as spaced upper-case hex
     this.gpuAnswers = []; // answers (GpuResponse bytes, a Buffer) for the next Gpu calls; else fakeGpuAnswer's
+    this.audio = []; // audio calls made: { call, ...fields }
+    this.audioError = null; // when set, the next audio call answers Err(audioError)
     this.moduleCalls = []; // Module authority calls made: { call, node, ...fields }
     this.moduleError = null; // when set, the next Module call answers Err(moduleError)
   }
@@ -529,6 +531,27 @@ export class FakeHost {
             h.gpu.push(hex(call));
             const answer = h.gpuAnswers.length ? h.gpuAnswers.shift() : fakeGpuAnswer(call[0]);
             for (const b of answer) w.u8(b);
+            break;
+          }
+          case 7: {
+            // Audio: records the call; answers StreamOpened{stream_id 5} to opens, else Ok
+            const call = ["OpenOutputStream", "OpenInputStream", "CloseStream", "WriteFramesF32Planar"][r.tag()];
+            const c = { call };
+            if (call.startsWith("Open")) Object.assign(c, { sampleRate: r.varint(), channels: r.varint(), framesPerBuffer: r.varint() });
+            else if (call === "CloseStream") c.streamId = r.u64();
+            else {
+              Object.assign(c, { streamId: r.u64(), frames: r.varint(), channels: r.varint() });
+              c.data = Array.from({ length: r.varint() }, () => Array.from({ length: r.varint() }, () => r.f32()));
+            }
+            h.audio.push(c);
+            if (h.audioError !== null) {
+              w.tag(2);
+              w.str(h.audioError);
+              h.audioError = null;
+            } else if (call.startsWith("Open")) {
+              w.tag(1);
+              w.u64(5n);
+            } else w.tag(0);
             break;
           }
           case 9: {

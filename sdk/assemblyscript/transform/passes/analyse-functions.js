@@ -30,7 +30,6 @@ import { resolveType } from "./analyse-types.js";
  */
 
 const CORE_EVENTS = /** @type {Record<string, string>} */ ({ init: "Init", load: "Load", connect: "Connect", disconnect: "Disconnect" });
-const UNSUPPORTED_EVENTS = new Set(["audio_output", "audio_input"]);
 /** The device events: subscription name -> the schema event and the authority whose holder receives it. */
 const DEVICE_EVENTS = /** @type {Record<string, { event: string, authority: string }>} */ ({
   render: { event: "Render", authority: "Gpu" },
@@ -289,6 +288,25 @@ function parseEvent(ctx, m, on, r, d) {
       expectArgs([{ k: "event", name: "NetworkEvent" }], ["event"]);
       return /** @type {SubscriptionEvent} */ ("Network");
     }
+    if (e === "audio_output" || e === "audio_input") {
+      if (!m.module.authorities.includes("Audio")) {
+        ctx.error(node, `reducer ${r.name} handles '${e}', which needs the Audio authority: add authorities: ["Audio"] to @module`);
+        return null;
+      }
+      if (e === "audio_output") {
+        expectArgs([], []);
+        return /** @type {SubscriptionEvent} */ ("AudioOutput");
+      }
+      const f32 = /** @type {TypeRef} */ ({ k: "prim", name: "f32" });
+      expectArgs(
+        [
+          { k: "prim", name: "u64" },
+          { k: "vec", el: { k: "vec", el: f32 } },
+        ],
+        ["streamId", "data"],
+      );
+      return /** @type {SubscriptionEvent} */ ("AudioInput");
+    }
     if (Object.hasOwn(MODULE_EVENTS, e)) {
       if (!m.module.authorities.includes("Module")) {
         ctx.error(
@@ -319,10 +337,6 @@ function parseEvent(ctx, m, on, r, d) {
       if (e === "connect" || e === "disconnect") expectArgs([{ k: "prim", name: "string" }], ["nodeId"]);
       else expectArgs([], []);
       return /** @type {SubscriptionEvent} */ (CORE_EVENTS[e]);
-    }
-    if (UNSUPPORTED_EVENTS.has(e)) {
-      ctx.error(node, `event '${e}' is not supported by the AssemblyScript SDK yet`);
-      return null;
     }
     ctx.error(
       node,

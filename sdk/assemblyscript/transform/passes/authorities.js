@@ -19,6 +19,7 @@ export const AUTHORITY_OF_PROPERTY = /** @type {Record<string, string>} */ ({
   network: "Network",
   module: "Module",
   gpu: "Gpu",
+  audio: "Audio",
 });
 
 const CONTEXTS = new Set(["ReducerContext", "QueryContext"]);

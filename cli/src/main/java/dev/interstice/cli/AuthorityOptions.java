@@ -3,6 +3,7 @@ package dev.interstice.cli;
 import dev.interstice.abi.schema.Authority;
 import dev.interstice.runtime.authority.Authorities;
 import dev.interstice.runtime.authority.AuthorityConfig;
+import dev.interstice.runtime.authority.audio.AudioSettings;
 import dev.interstice.runtime.authority.network.NetworkPolicy;
 import dev.interstice.runtime.authority.window.WindowSettings;
 import java.io.IOException;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Option;
 /**
  * Which authorities a started node offers ({@code --authorities}), how far its Network authority reaches (loopback
  * only unless widened by these flags) and its window ({@code --headless}, {@code --window-size}, {@code --fps}): Gpu
- * and Input are offered when the node has a display and is not headless.
+ * and Input are offered when the node has a display and is not headless; and where its Audio streams go ({@code --audio-out}, {@code --audio-in}).
  */
 final class AuthorityOptions {
     @Option(
@@ -30,7 +31,7 @@ final class AuthorityOptions {
             paramLabel = "<list>",
             split = ",",
             description =
-                    "Authorities this node offers to its modules (default: Module,File,Network, and Gpu,Input when it has a display; 'none' for none). A module needing another is refused at publish.")
+                    "Authorities this node offers to its modules (default: Module,File,Network, Gpu,Input when it has a display, and Audio when there is a sound device or --audio-out; 'none' for none). A module needing another is refused at publish.")
     List<String> offered;
 
     @Option(
@@ -71,6 +72,20 @@ final class AuthorityOptions {
             description = "Trust this certificate for the module's TLS connections, besides the JDK's authorities.")
     List<Path> trust = new ArrayList<>();
 
+    @Option(
+            names = "--audio-out",
+            paramLabel = "<file.wav>",
+            description = "Write the Audio authority's output streams to this WAV file (16-bit PCM at the stream's"
+                    + " rate and channels; later streams to <file>-2.wav, ...) instead of the sound device.")
+    Path audioOut;
+
+    @Option(
+            names = "--audio-in",
+            paramLabel = "<file.wav>",
+            description = "Read the Audio authority's input streams from this WAV file (16-bit PCM or 32-bit float,"
+                    + " the stream's rate and channels) instead of the capture device.")
+    Path audioIn;
+
     /** The authorities of the node named {@code nodeName} (its window's title); bad flags are usage errors. */
     AuthorityConfig authorities(String nodeName) {
         NetworkPolicy p = NetworkPolicy.loopbackOnly();
@@ -93,7 +108,8 @@ final class AuthorityOptions {
         return offered(AuthorityConfig.headless()
                         .withOffered(headless ? AuthorityConfig.headless().offered() : withWindow()))
                 .withNetwork(p.withTrusted(certs))
-                .withWindow(window(nodeName));
+                .withWindow(window(nodeName))
+                .withAudio(audio());
     }
 
     private static Set<Authority> withWindow() {
@@ -116,6 +132,21 @@ final class AuthorityOptions {
         }
     }
 
+    private AudioSettings audio() {
+        var a = AudioSettings.defaults();
+        if (audioOut != null) {
+            Path dir = audioOut.toAbsolutePath().getParent();
+            if (dir == null || !Files.isDirectory(dir))
+                throw CliException.usage("--audio-out " + audioOut + ": its directory does not exist");
+            a = a.withOutputFile(audioOut.toAbsolutePath());
+        }
+        if (audioIn != null) {
+            if (!Files.isRegularFile(audioIn)) throw CliException.usage("--audio-in " + audioIn + ": no such file");
+            a = a.withInputFile(audioIn.toAbsolutePath());
+        }
+        return a;
+    }
+
     /** {@code base} offering the authorities named by {@code --authorities} (all of base's without the flag). */
     private AuthorityConfig offered(AuthorityConfig base) {
         if (offered == null) return base;
@@ -133,9 +164,6 @@ final class AuthorityOptions {
             if ((a == Authority.GPU || a == Authority.INPUT) && headless)
                 throw CliException.usage("--authorities: " + Authorities.name(a)
                         + " needs the node's window, and --headless opens none");
-            if (a == Authority.AUDIO)
-                throw CliException.usage(
-                        "--authorities: this node cannot offer " + Authorities.name(a) + " yet (it needs a display)");
         }
         return base.withOffered(set);
     }

@@ -39,7 +39,7 @@ import picocli.CommandLine.Parameters;
         name = "example",
         mixinStandardHelpOptions = true,
         description =
-                "Run an example node (recreated from scratch each time) on its fixed port until Ctrl+C: hello (8080), caller (8081), graphics (8082, a window: needs a display), benchmark (8085), notes (8088), echo-server (8089, echoing on 127.0.0.1:7070), echo-client (8090).")
+                "Run an example node (recreated from scratch each time) on its fixed port until Ctrl+C: hello (8080), caller (8081), graphics (8082, a window: needs a display), audio (8083, a 440 Hz tone: give --audio-out <file.wav> without a sound device), benchmark (8085), notes (8088), echo-server (8089, echoing on 127.0.0.1:7070), echo-client (8090).")
 final class ExampleCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger("interstice");
     /** Example name to port (upstream's fixed ports). */
@@ -49,6 +49,7 @@ final class ExampleCommand implements Callable<Integer> {
         PORTS.put("hello", 8080);
         PORTS.put("caller", 8081);
         PORTS.put("graphics", 8082);
+        PORTS.put("audio", 8083);
         PORTS.put("benchmark", 8085);
         PORTS.put("notes", 8088);
         PORTS.put("echo-server", 8089);
@@ -78,7 +79,9 @@ final class ExampleCommand implements Callable<Integer> {
                     + " graphics renderer (the frame count)",
             "echo-client",
             "try (with interstice example echo-server running): interstice call_reducer echo-client-example"
-                    + " echo-client send " + ECHO_PORT + " hello");
+                    + " echo-client send " + ECHO_PORT + " hello",
+            "audio",
+            "playing a 440 Hz tone; try: interstice call_reducer audio-example audio stop");
     /** How long a node the example depends on may take to answer before the example says it does not. */
     private static final Duration DEPENDENCY_GRACE = Duration.ofMillis(1500);
 

@@ -409,8 +409,10 @@ class CliEndToEndTest {
         while (!out.toString().contains("authorities offered") && System.nanoTime() < until) Thread.sleep(20);
         assertThat(out.toString())
                 .contains("node 'local' (" + id + ") listening on 127.0.0.1:" + port)
-                .contains("authorities offered: File, Module, Network (loopback only); not offered: Gpu, Audio, Input"
-                        + " (Gpu and Input: the node runs headless, without a window)");
+                .contains(
+                        "authorities offered: File, Module, Network (loopback only); not offered: Gpu, Audio (no sound"
+                                + " output device and no --audio-out file), Input (Gpu and Input: the node runs headless, without"
+                                + " a window)");
         assertThat(run("node", "start", "local").fails(1).err())
                 .contains("node 'local'")
                 .contains("already running");
@@ -587,6 +589,39 @@ class CliEndToEndTest {
     }
 
     @Test
+    void theAudioExamplePlaysIntoTheFileGivenByAudioOut(@TempDir Path tmp) throws Exception {
+        Path wav = tmp.resolve("tone.wav");
+        var ex = startExample("audio", "--audio-out", wav.toString());
+        assertThat(ex.out().toString())
+                .contains("node 'audio-example'")
+                .contains("Audio (output to " + wav + ")")
+                .contains("call_reducer audio-example audio stop");
+        run("call_reducer", "audio-example", "audio", "stop").ok();
+        ExampleCommand.RUNNING.forEach(Runnable::run);
+        ex.thread().join(Duration.ofSeconds(10));
+        assertThat(Files.size(wav)).isGreaterThanOrEqualTo(44); // a valid WAV (AudioExampleTest reads its tone)
+        assertThat(run(
+                                "example",
+                                "audio",
+                                "--audio-out",
+                                tmp.resolve("none/x.wav").toString())
+                        .fails(2)
+                        .err())
+                .contains("--audio-out")
+                .contains("its directory does not exist");
+        assertThat(run(
+                                "node",
+                                "start",
+                                "local",
+                                "--audio-in",
+                                tmp.resolve("missing.wav").toString())
+                        .fails(2)
+                        .err())
+                .contains("--audio-in")
+                .contains("no such file");
+    }
+
+    @Test
     void startingARemoteNodeOrAMissingExampleExplainsWhy() {
         run("node", "add", "far", "10.1.2.3:9").ok();
         assertThat(run("node", "start", "far").fails(1).err()).contains("not a local node");
@@ -596,6 +631,6 @@ class CliEndToEndTest {
                 .contains("'10.0.0.0/99' is not a network rule");
         assertThat(run("example", "nope").fails(2).err())
                 .contains("unknown example 'nope'")
-                .contains("hello, caller, benchmark, notes, echo-server, echo-client");
+                .contains("hello, caller, audio, benchmark, notes, echo-server, echo-client");
     }
 }

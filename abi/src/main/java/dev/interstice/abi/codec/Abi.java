@@ -812,21 +812,9 @@ public final class Abi {
         };
     }
 
-    private static int privilegedTag(Authority a) {
-        return switch (a) {
-            case GPU -> 6;
-            case AUDIO -> 7;
-            case FILE -> 8;
-            case MODULE -> 9;
-            case NETWORK -> 10;
-            case INPUT -> throw new IllegalArgumentException("there is no Input host call (Input is event-only)");
-        };
-    }
-
     /**
      * Upstream {@code HostCall}: CallReducer 0, Schedule 1, CallQuery 2, TableScan 3, TableGetByPrimaryKey 4,
-     * TableIndexScan 5, Gpu 6, Audio 7, File 8, Module 9, Network 10, CurrentNodeId 11. A {@link HostCall.Privileged}
-     * is written as its discriminant only (no payload): enough for {@link #readHostCall}, not a full upstream call.
+     * TableIndexScan 5, Gpu 6, Audio 7, File 8, Module 9, Network 10, CurrentNodeId 11.
      */
     public static void writeHostCall(PostcardWriter w, HostCall c) {
         switch (c) {
@@ -867,11 +855,11 @@ public final class Abi {
                 w.writeString(x.field());
                 writeIndexQuery(w, x.query());
             }
-            case HostCall.Privileged x -> w.writeU8(privilegedTag(x.authority()));
             case HostCall.Gpu x -> {
                 w.writeU8(GpuCodec.HOST_CALL_TAG);
                 GpuCodec.write(w, x.call());
             }
+            case HostCall.Audio x -> w.writeRaw(AudioCodec.encodeHostCall(x.call()));
             case HostCall.File x -> w.writeRaw(AuthorityCodec.encodeHostCall(x.call()));
             case HostCall.Module x -> w.writeRaw(AuthorityCodec.encodeHostCall(x.call()));
             case HostCall.Network x -> w.writeRaw(AuthorityCodec.encodeHostCall(x.call()));
@@ -880,11 +868,8 @@ public final class Abi {
     }
 
     private static final HostCall.CurrentNodeId CURRENT_NODE_ID = new HostCall.CurrentNodeId();
-    private static final HostCall.Privileged AUDIO = new HostCall.Privileged(Authority.AUDIO);
-
     /**
-     * Reads a HostCall. For Audio only the discriminant is consumed and a {@link HostCall.Privileged} returned; the
-     * payload stays unread. Gpu, File, Module and Network calls are decoded whole ({@link GpuCodec},
+     * Reads a HostCall; every call is decoded whole ({@link GpuCodec}, {@link AudioCodec},
      * {@link AuthorityCodec}).
      */
     public static HostCall readHostCall(PostcardReader r) {
@@ -922,7 +907,7 @@ public final class Abi {
                 return new HostCall.Gpu(GpuCodec.read(r));
             }
             case 7 -> {
-                return AUDIO;
+                return new HostCall.Audio(AudioCodec.readAudioCall(r));
             }
             case 8 -> {
                 return new HostCall.File(AuthorityCodec.readFileCall(r));
@@ -940,13 +925,12 @@ public final class Abi {
     }
 
     /**
-     * Decodes a whole host-call buffer: like {@link #readHostCall}, and except for Audio calls (whose payload is not
-     * read) also requires that no bytes follow.
+     * Decodes a whole host-call buffer: like {@link #readHostCall}, and requires that no bytes follow.
      */
     public static HostCall decodeHostCall(byte[] b, int off, int len) {
         var r = new PostcardReader(b, off, len);
         HostCall c = readHostCall(r);
-        if (!(c instanceof HostCall.Privileged)) r.expectEnd();
+        r.expectEnd();
         return c;
     }
 

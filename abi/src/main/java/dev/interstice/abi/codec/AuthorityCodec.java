@@ -1,5 +1,6 @@
 package dev.interstice.abi.codec;
 
+import dev.interstice.abi.host.AudioCall;
 import dev.interstice.abi.host.FileCall;
 import dev.interstice.abi.host.ModuleCall;
 import dev.interstice.abi.host.NetworkCall;
@@ -83,6 +84,9 @@ public final class AuthorityCodec {
             case NetworkCall c -> {
                 w.writeU8(10);
                 writeNetworkCall(w, c);
+            }
+            case AudioCall c -> {
+                return AudioCodec.encodeHostCall(c);
             }
             default -> throw new IllegalArgumentException("not an authority call: " + call);
         }

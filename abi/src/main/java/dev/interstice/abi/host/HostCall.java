@@ -1,6 +1,5 @@
 package dev.interstice.abi.host;
 
-import dev.interstice.abi.schema.Authority;
 import dev.interstice.abi.schema.Selection;
 import dev.interstice.abi.value.IndexKey;
 import dev.interstice.abi.value.IntersticeValue;
@@ -27,6 +26,8 @@ public sealed interface HostCall {
 
     /** A call to the Gpu authority (discriminant 6). */
     record Gpu(dev.interstice.abi.host.gpu.GpuCall call) implements HostCall {}
+    /** A call to the Audio authority (discriminant 7). */
+    record Audio(AudioCall call) implements HostCall {}
 
     /** A call to the File authority (discriminant 8). */
     record File(FileCall call) implements HostCall {}
@@ -36,12 +37,6 @@ public sealed interface HostCall {
 
     /** A call to the Network authority (discriminant 10). */
     record Network(NetworkCall call) implements HostCall {}
-
-    /**
-     * A device call (Audio 7). Its payload is not decoded: this node answers with the matching response enum's
-     * error variant until those authorities are implemented.
-     */
-    record Privileged(Authority authority) implements HostCall {}
 
     record CurrentNodeId() implements HostCall {}
 }

@@ -343,7 +343,6 @@ final class AbiArbitraries {
         list.add(Combinators.combine(selections(), names(), keys()).as(HostCall.TableGetByPrimaryKey::new));
         list.add(Combinators.combine(selections(), names(), names(), indexQueries())
                 .as(HostCall.TableIndexScan::new));
-        list.add(Arbitraries.just(new HostCall.Privileged(Authority.AUDIO)));
         list.add(Combinators.combine(
                         Arbitraries.integers(), Arbitraries.integers(), Arbitraries.integers(), Arbitraries.integers())
                 .as((p, v, i, f) -> new HostCall.Gpu(new dev.interstice.abi.host.gpu.GpuCall.Draw(p, v, i, f, 0))));
@@ -358,6 +357,8 @@ final class AbiArbitraries {
                         b,
                         off,
                         size == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(size)))));
+        list.add(Arbitraries.longs()
+                .map(id -> new HostCall.Audio(new dev.interstice.abi.host.AudioCall.CloseStream(id))));
         // authority calls without byte arrays (records holding arrays compare by identity)
         list.add(names().map(p -> new HostCall.File(new dev.interstice.abi.host.FileCall.ReadFile(p))));
         list.add(Combinators.combine(names(), names(), Arbitraries.of(true, false))

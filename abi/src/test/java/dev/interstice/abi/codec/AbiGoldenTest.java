@@ -129,33 +129,31 @@ class AbiGoldenTest {
         // Gpu = 6, decoded whole (RequestRedraw 45; Submit 25 {encoder 3}): GpuCodecTest has every variant.
         hostCall("06 2D", new HostCall.Gpu(new dev.interstice.abi.host.gpu.GpuCall.RequestRedraw()));
         hostCall("06 19 03", new HostCall.Gpu(new dev.interstice.abi.host.gpu.GpuCall.Submit(3)));
-        // Audio = 7 (this node's own encoding: only the discriminant).
-        hostCall("07", new HostCall.Privileged(Authority.AUDIO));
+        // Audio = 7, decoded whole (CloseStream 2 {stream_id 5}).
+        hostCall("07 02 05", new HostCall.Audio(new dev.interstice.abi.host.AudioCall.CloseStream(5)));
         // File = 8 (ReadFile 0 {path "a"}), Module = 9 (Remove 2 {Other("n"), "m"}), Network = 10 (TcpClose 3 {7}).
         hostCall("08 00 01 61", new HostCall.File(new dev.interstice.abi.host.FileCall.ReadFile("a")));
         hostCall(
                 "09 02 01 01 6E 01 6D",
                 new HostCall.Module(new dev.interstice.abi.host.ModuleCall.Remove(Selection.other("n"), "m")));
         hostCall("0A 03 07", new HostCall.Network(new dev.interstice.abi.host.NetworkCall.TcpClose(7)));
-        assertThatThrownBy(() -> Abi.writeHostCall(new PostcardWriter(), new HostCall.Privileged(Authority.INPUT)))
-                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
-    void privilegedCallsLeaveTheirPayloadUnread() {
-        // HostCall::Audio(AudioCall::CloseStream{stream_id: 5}): Audio = 7, CloseStream = 2, stream_id u64 5.
-        byte[] b = bytes("07 02 05");
-        var r = new PostcardReader(b);
-        assertThat(Abi.readHostCall(r)).isEqualTo(new HostCall.Privileged(Authority.AUDIO));
-        assertThat(r.position()).isEqualTo(1);
-        assertThat(Abi.decodeHostCall(b, 0, b.length)).isEqualTo(new HostCall.Privileged(Authority.AUDIO));
-        // HostCall::Module(ModuleCall::Unload{node_selection Current, module_name "m"}) is decoded whole
+    void everyHostCallIsConsumedWhole() {
+        // HostCall::Module(ModuleCall::Unload{node_selection Current, module_name "m"}), then one byte too many
         assertThat(Abi.decodeHostCall(bytes("09 01 00 01 6D"), 0, 5))
                 .isEqualTo(new HostCall.Module(new dev.interstice.abi.host.ModuleCall.Unload(Selection.CURRENT, "m")));
         assertThatThrownBy(() -> Abi.decodeHostCall(bytes("09 01 00 01 6D 00"), 0, 6))
                 .isInstanceOf(AbiDecodeException.class)
                 .hasMessageContaining("trailing");
-        // Non-privileged calls must be consumed exactly by decodeHostCall.
+        // Gpu and Audio calls too (Gpu RequestRedraw 45; Audio CloseStream 2 {5}), now that both are decoded whole
+        assertThatThrownBy(() -> Abi.decodeHostCall(bytes("06 2D 00"), 0, 3))
+                .isInstanceOf(AbiDecodeException.class)
+                .hasMessageContaining("trailing");
+        assertThatThrownBy(() -> Abi.decodeHostCall(bytes("07 02 05 00"), 0, 4))
+                .isInstanceOf(AbiDecodeException.class)
+                .hasMessageContaining("trailing");
         assertThatThrownBy(() -> Abi.decodeHostCall(bytes("0B 00"), 0, 2))
                 .isInstanceOf(AbiDecodeException.class)
                 .hasMessageContaining("trailing");

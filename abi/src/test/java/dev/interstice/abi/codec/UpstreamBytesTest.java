@@ -4,7 +4,6 @@ import static dev.interstice.abi.codec.Hex.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.interstice.abi.host.HostCall;
-import dev.interstice.abi.schema.Authority;
 import dev.interstice.abi.schema.FieldDef;
 import dev.interstice.abi.schema.IndexSchema;
 import dev.interstice.abi.schema.IntersticeType;
@@ -145,7 +144,8 @@ class UpstreamBytesTest {
         // Privileged calls: Audio(OpenOutputStream{48000 Hz, 2 channels (u16 varint), 480 frames}),
         // Network(UdpBind{"0.0.0.0", port 0}), Module(Unload{Current, "x"}).
         assertThat(Abi.decodeHostCall(bytes("07 00 80 F7 02 02 E0 03"), 0, 8))
-                .isEqualTo(new HostCall.Privileged(Authority.AUDIO));
+                .isEqualTo(new HostCall.Audio(new dev.interstice.abi.host.AudioCall.OpenOutputStream(
+                        new dev.interstice.abi.host.AudioCall.StreamConfig(48_000, 2, 480))));
         assertThat(Abi.decodeHostCall(bytes("0A 04 07 30 2E 30 2E 30 2E 30 00"), 0, 11))
                 .isEqualTo(new HostCall.Network(new dev.interstice.abi.host.NetworkCall.UdpBind("0.0.0.0", 0)));
         assertThat(Abi.decodeHostCall(bytes("09 01 00 01 78"), 0, 5))

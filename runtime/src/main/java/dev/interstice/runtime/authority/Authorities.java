@@ -1,7 +1,9 @@
 package dev.interstice.runtime.authority;
 
+import dev.interstice.abi.codec.AudioCodec;
 import dev.interstice.abi.codec.AuthorityCodec;
 import dev.interstice.abi.codec.GpuCodec;
+import dev.interstice.abi.host.AudioCall;
 import dev.interstice.abi.host.FileCall;
 import dev.interstice.abi.host.ModuleCall;
 import dev.interstice.abi.host.NetworkCall;
@@ -9,6 +11,7 @@ import dev.interstice.abi.host.gpu.GpuCall;
 import dev.interstice.abi.schema.Authority;
 import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.SubscriptionEvent;
+import dev.interstice.runtime.authority.audio.AudioAuthority;
 import dev.interstice.runtime.authority.file.FileAuthority;
 import dev.interstice.runtime.authority.file.FileRoot;
 import dev.interstice.runtime.authority.file.FileWatches;
@@ -56,6 +59,8 @@ public final class Authorities implements AutoCloseable {
     private final String noDisplay;
     /** Why the node offers no Gpu although it has a window (WebGPU could not start), or null. */
     private final String noGpu;
+
+    private final AudioAuthority audio;
 
     /**
      * Creates the file root (mode 700) when the node offers the File authority, and opens the node's window when it
@@ -105,6 +110,7 @@ public final class Authorities implements AutoCloseable {
         this.noDisplay = why;
         this.config = config;
         this.network = new NetworkAuthority(config.network(), executor);
+        this.audio = new AudioAuthority(config.audio(), executor);
         this.module = new ModuleAuthority(modules, executor);
         if (config.offers(Authority.FILE)) {
             FileRoot root;
@@ -151,11 +157,20 @@ public final class Authorities implements AutoCloseable {
         return network;
     }
 
-    /** A module version was replaced or removed: it loses what it held (sockets). Under the execution lock. */
+    /** The Audio authority: its settings and the streams open now. */
+    public AudioAuthority audio() {
+        return audio;
+    }
+
+    /**
+     * A module version was unloaded, replaced or removed: it loses what it held (sockets, audio streams). Under the
+     * execution lock.
+     */
     public void released(LoadedModule m) {
         network.release(m);
         GpuAuthority g = gpu;
         if (g != null && m.schema().authorities().contains(Authority.GPU)) g.release(m.name());
+        audio.release(m);
     }
 
     public AuthorityConfig config() {
@@ -182,6 +197,11 @@ public final class Authorities implements AutoCloseable {
                         "module '" + m.name() + "' needs the " + name(a) + " authority, which this node does not offer"
                                 + " (it offers: " + offeredNames() + ")"
                                 + (WINDOWED.contains(a) ? "; " + whyNot(a) : "")
+                                + (a == Authority.AUDIO && config.offered().contains(a)
+                                        ? "; Audio needs a sound output device or an output file (--audio-out):"
+                                                + " this node has "
+                                                + config.audio().whyUnusable()
+                                        : "")
                                 + (a == Authority.FILE && config.offered().contains(a)
                                         ? "; a node without a data directory offers File only when given a file root"
                                         : ""));
@@ -219,8 +239,12 @@ public final class Authorities implements AutoCloseable {
         var offered = new java.util.ArrayList<String>();
         var not = new java.util.ArrayList<String>();
         for (Authority a : Authority.values()) {
-            if (!config.offers(a)) not.add(name(a));
-            else if (a == Authority.NETWORK) offered.add(name(a) + " (" + describe(a) + ")");
+            if (!config.offers(a))
+                not.add(
+                        a == Authority.AUDIO && config.offered().contains(a)
+                                ? name(a) + " (" + config.audio().whyUnusable() + ")"
+                                : name(a));
+            else if (a == Authority.NETWORK || a == Authority.AUDIO) offered.add(name(a) + " (" + describe(a) + ")");
             else offered.add(name(a));
         }
         boolean windowless = WINDOWED.stream().anyMatch(a -> !config.offers(a))
@@ -242,11 +266,21 @@ public final class Authorities implements AutoCloseable {
         if (!config.offers(a))
             return WINDOWED.contains(a)
                     ? "not offered (" + whyNot(a) + ")"
-                    : a == Authority.AUDIO
-                            ? "not offered (needs a display)"
+                    : a == Authority.AUDIO && config.offered().contains(a)
+                            ? "not offered (" + config.audio().whyUnusable() + ")"
                             : "not offered (turned off in the node's configuration)";
         return switch (a) {
             case NETWORK -> config.network().describe();
+            case AUDIO ->
+                config.audio().outputFile() != null
+                        ? "output to " + config.audio().outputFile()
+                                + (config.audio().inputFile() != null
+                                        ? ", input from " + config.audio().inputFile()
+                                        : "")
+                        : "the sound device"
+                                + (config.audio().inputFile() != null
+                                        ? ", input from " + config.audio().inputFile()
+                                        : "");
             default -> "offered";
         };
     }
@@ -283,6 +317,12 @@ public final class Authorities implements AutoCloseable {
         String refused = refusal(f, Authority.FILE);
         if (refused != null) return AuthorityCodec.err(refused);
         return files.handle(call);
+    }
+
+    public byte[] audio(Frame f, AudioCall call) {
+        String refused = refusal(f, Authority.AUDIO);
+        if (refused != null) return AudioCodec.err(refused);
+        return audio.call(f, call);
     }
 
     public byte[] module(Frame f, ModuleCall call) {
@@ -337,5 +377,6 @@ public final class Authorities implements AutoCloseable {
         network.close();
         GpuAuthority g = gpu;
         if (g != null) g.close();
+        audio.close();
     }
 }

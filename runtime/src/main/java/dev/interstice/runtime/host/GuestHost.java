@@ -319,15 +319,10 @@ public final class GuestHost implements FrameHost {
             case HostCall.CurrentNodeId c ->
                 Responses.nodeId(executor.services().nodeId());
             case HostCall.Gpu c -> authorities.gpu(f, c.call());
+            case HostCall.Audio c -> authorities.audio(f, c.call());
             case HostCall.File c -> authorities.file(f, c.call());
             case HostCall.Module c -> authorities.module(f, c.call());
             case HostCall.Network c -> authorities.network(f, c.call());
-            case HostCall.Privileged p ->
-                Responses.privilegedError(
-                        p.authority(),
-                        "the " + p.authority().name().charAt(0)
-                                + p.authority().name().substring(1).toLowerCase(java.util.Locale.ROOT)
-                                + " authority is not available on this node");
         };
     }
 
