@@ -1,7 +1,9 @@
 // The Interstice "graphics" example module: the Gpu authority. A coloured triangle turns by a fixed step each frame;
-// its width is corrected by the window's aspect ratio, so it keeps its shape when the window is resized.
+// its width is corrected by the window's aspect ratio, so it keeps its shape when the window is resized, and the
+// window's new size is logged.
 import {
   ReducerContext,
+  InputEvent,
   BindGroupEntry,
   BindGroupLayoutEntry,
   BindingType,
@@ -14,7 +16,7 @@ import {
   VertexState,
 } from "@interstice/sdk";
 
-@module({ visibility: "public", authorities: ["Gpu"] })
+@module({ visibility: "public", authorities: ["Gpu", "Input"] })
 class Graphics {}
 
 /** The GPU objects made at load and the frame count; ephemeral: GPU objects do not outlive the node's process. */
@@ -107,4 +109,10 @@ export function render(ctx: ReducerContext): void {
   if (err != null) fail(ctx, err);
   r.frame += 1;
   ctx.tables.renderer.update(r);
+}
+
+/** Logs the window's new size (the SDK declares the window events in the schema, so the node sends them). */
+@reducer({ on: "input" })
+export function input(ctx: ReducerContext, e: InputEvent): void {
+  if (e.kind == "WindowResized") ctx.log("window resized to " + e.width.toString() + "x" + e.height.toString());
 }

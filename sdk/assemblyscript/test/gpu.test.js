@@ -166,6 +166,56 @@ test("render and input handlers are subscriptions; render draws a frame", async 
   assert.equal(h.gpu[2], "09 8D 01 00 00 00 00 00 00"); // a view of texture 141 (the fake's answer to 41)
 });
 
+test("a module with an input handler declares InputEvent with the window variants, so the node sends them", async () => {
+  const h = await new FakeHost().load(wasm);
+  const defs = h.schema.type_definitions;
+  assert.deepEqual(Object.keys(defs).sort(), ["ElementState", "InputEvent", "KeyCode", "PhysicalKey"]);
+  const variants = (name) => defs[name].Enum.variants;
+  const pair = { Tuple: ["F64", "F64"] };
+  const state = { Named: "ElementState" };
+  assert.deepEqual(
+    variants("InputEvent").map((v) => [v.name, v.field_type]),
+    [
+      ["Added", { Tuple: ["U32"] }],
+      ["Removed", { Tuple: ["U32"] }],
+      ["MouseMotion", { Tuple: ["U32", pair] }],
+      ["MouseWheel", { Tuple: ["U32", pair] }],
+      ["Motion", { Tuple: ["U32", "U32", "F64"] }],
+      ["Button", { Tuple: ["U32", "U32", state] }],
+      ["Key", { Tuple: ["U32", { Named: "PhysicalKey" }, state] }],
+      ["WindowResized", { Tuple: ["U32", "U32"] }],
+      ["WindowFocused", { Tuple: ["Bool"] }],
+      ["CloseRequested", "Void"],
+    ],
+  );
+  assert.deepEqual(variants("ElementState"), [
+    { name: "Pressed", field_type: "Void" },
+    { name: "Released", field_type: "Void" },
+  ]);
+  assert.deepEqual(variants("PhysicalKey"), [
+    { name: "Code", field_type: { Named: "KeyCode" } },
+    { name: "Unidentified", field_type: "U32" },
+  ]);
+  // upstream's KeyCode: every winit physical key, unit variants
+  const keys = variants("KeyCode");
+  assert.equal(keys.length, 194);
+  assert.ok(keys.every((k) => k.field_type === "Void"));
+  for (const k of ["Backquote", "KeyA", "Space", "ArrowLeft", "Numpad0", "Escape", "F35"])
+    assert.ok(
+      keys.some((v) => v.name === k),
+      k,
+    );
+});
+
+test("a module without an input handler declares no input types", async () => {
+  const plain = await build(
+    { "src/index.ts": `import { ReducerContext } from "@interstice/sdk";\n@reducer export function r(ctx: ReducerContext): void {}\n` },
+    { name: "plain" },
+  );
+  const h = await new FakeHost().load(plain);
+  assert.deepEqual(h.schema.type_definitions, {});
+});
+
 const u32 = (n) => ({ U32: n });
 const f64 = (n) => ({ F64: n });
 const unit = (name, variant) => ({ Enum: { name, variant, value: "Void" } });
@@ -246,6 +296,12 @@ const CASES = [
     `@module({ authorities: ["Input"] }) class M {}\n@reducer({ on: "input" }) export function r(ctx: ReducerContext): void {}`,
     3,
     "reducer r subscribes to 'input', so it must take (ctx: ReducerContext, event: InputEvent)",
+  ],
+  [
+    "an input handler beside a type named like an input type",
+    `@module({ authorities: ["Input"] }) class M {}\n@type class KeyCode { code: u32 = 0; }\n@reducer({ on: "input" }) export function r(ctx: ReducerContext, e: InputEvent): void {}`,
+    3,
+    "type KeyCode clashes with upstream's input type of that name, which the schema declares for reducer r: rename it",
   ],
   [
     "a render handler with an argument",

@@ -5,6 +5,7 @@
 import { options, typeNameText } from "../ast.js";
 import { describe } from "../types.js";
 import { resolveType } from "./analyse-types.js";
+import { INPUT_TYPE_DEFS } from "../input-types.js";
 
 /**
  * @typedef {import("../context.js").Context} Context
@@ -329,8 +330,18 @@ function parseEvent(ctx, m, on, r, d) {
         return null;
       }
       // render: once per frame, no arguments (upstream's Render); input: one InputEvent per call
-      if (e === "input") expectArgs([{ k: "event", name: "InputEvent" }], ["event"]);
-      else expectArgs([], []);
+      if (e === "input") {
+        expectArgs([{ k: "event", name: "InputEvent" }], ["event"]);
+        // the schema declares InputEvent and the types it names (so the node sends the window events)
+        for (const t of Object.keys(INPUT_TYPE_DEFS)) {
+          const own = m.typesByAs.get(t);
+          if (own)
+            ctx.error(
+              own.decl.name,
+              `type ${t} clashes with upstream's input type of that name, which the schema declares for reducer ${r.name}: rename it`,
+            );
+        }
+      } else expectArgs([], []);
       return /** @type {SubscriptionEvent} */ (event);
     }
     if (e in CORE_EVENTS) {

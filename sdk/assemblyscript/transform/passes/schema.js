@@ -3,6 +3,7 @@
 // the glue in postcard by codegen.
 
 import { schemaType } from "../types.js";
+import { INPUT_TYPE_DEFS } from "../input-types.js";
 
 /**
  * @typedef {import("../model.js").Model} Model
@@ -29,6 +30,8 @@ export function buildSchema(m) {
     if (def.kind === "enum") typeDefs[def.name] = { Enum: { name: def.name, variants: def.variants.map(fieldDef) } };
     else typeDefs[def.name] = { Struct: { name: def.name, fields: def.fields.map(fieldDef) } };
   }
+  // An input handler's module declares InputEvent with the window variants: the node sends those only to modules that do.
+  if (m.reducers.some((r) => r.event === "Input")) Object.assign(typeDefs, INPUT_TYPE_DEFS);
   // Binding types used in this module's signatures (so the schema is self-contained).
   /** @param {TypeRef | { k: "void" }} t */
   const addBindingType = (t) => {
@@ -54,7 +57,7 @@ export function buildSchema(m) {
     visibility: m.module.visibility,
     reducers: m.reducers.map((r) => ({
       name: r.name,
-      // an authority's event is delivered by the node, not declared (it has no type definition in the schema)
+      // an authority's event is delivered by the node, not declared as an argument
       arguments: r.args.filter((a) => a.type.k !== "event").map(fieldDef),
       reads: list(r.access.reads),
       inserts: list(r.access.inserts),
