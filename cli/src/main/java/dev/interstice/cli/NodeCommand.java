@@ -327,6 +327,7 @@ final class NodeCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            network.authorities(ref); // bad flags are usage errors, found before the registry is read
             var reg = NodeRegistry.load();
             var e = reg.require(ref);
             var authorities = network.authorities(e.name());

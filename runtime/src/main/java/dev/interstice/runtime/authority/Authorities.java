@@ -265,7 +265,7 @@ public final class Authorities implements AutoCloseable {
     public String describe(Authority a) {
         if (!config.offers(a))
             return WINDOWED.contains(a)
-                    ? "not offered (" + whyNot(a) + ")"
+                    ? "not offered (" + (a == Authority.GPU && noGpu != null ? noGpu : whyNoWindow()) + ")"
                     : a == Authority.AUDIO && config.offered().contains(a)
                             ? "not offered (" + config.audio().whyUnusable() + ")"
                             : "not offered (turned off in the node's configuration)";
