@@ -39,6 +39,25 @@ public final class GpuDevice implements AutoCloseable {
     private static final int PRESENT_MAILBOX = 4;
     private static final long MAX_WAIT_NANOS = 10_000_000_000L;
 
+    /** {@code (status, object, message, userdata1, userdata2)}: the adapter and device requests' callbacks. */
+    private static final MethodType REQUEST_CALLBACK = MethodType.methodType(
+            void.class, int.class, MemorySegment.class, MemorySegment.class, MemorySegment.class, MemorySegment.class);
+
+    private static final FunctionDescriptor REQUEST_CALLBACK_C =
+            FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, Wgpu.STRING_VIEW, ADDRESS, ADDRESS);
+    /** {@code (device, type or reason, message, userdata1, userdata2)}: the device's error and loss callbacks. */
+    private static final MethodType DEVICE_CALLBACK = MethodType.methodType(
+            void.class, MemorySegment.class, int.class, MemorySegment.class, MemorySegment.class, MemorySegment.class);
+
+    private static final FunctionDescriptor DEVICE_CALLBACK_C =
+            FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, Wgpu.STRING_VIEW, ADDRESS, ADDRESS);
+    /** {@code (status, message, userdata1, userdata2)}: a buffer mapping's and the queue's work-done callbacks. */
+    private static final MethodType STATUS_CALLBACK =
+            MethodType.methodType(void.class, int.class, MemorySegment.class, MemorySegment.class, MemorySegment.class);
+
+    private static final FunctionDescriptor STATUS_CALLBACK_C =
+            FunctionDescriptor.ofVoid(JAVA_INT, Wgpu.STRING_VIEW, ADDRESS, ADDRESS);
+
     private final Arena arena = Arena.ofShared();
     private final Wgpu wgpu;
     private final MemorySegment instance;
@@ -124,16 +143,7 @@ public final class GpuDevice implements AutoCloseable {
                 .bool(false)
                 .u32(backendType)
                 .ptr(surface);
-        var cb = upcall(
-                "onAdapter",
-                MethodType.methodType(
-                        void.class,
-                        int.class,
-                        MemorySegment.class,
-                        MemorySegment.class,
-                        MemorySegment.class,
-                        MemorySegment.class),
-                FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, Wgpu.STRING_VIEW, ADDRESS, ADDRESS));
+        var cb = upcall("onAdapter", REQUEST_CALLBACK, REQUEST_CALLBACK_C);
         adapterDone = false;
         wgpu.future(
                 wgpu.instanceRequestAdapter,
@@ -175,14 +185,6 @@ public final class GpuDevice implements AutoCloseable {
     }
 
     private void requestDevice() {
-        var cbType = MethodType.methodType(
-                void.class,
-                MemorySegment.class,
-                int.class,
-                MemorySegment.class,
-                MemorySegment.class,
-                MemorySegment.class);
-        var cbDesc = FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, Wgpu.STRING_VIEW, ADDRESS, ADDRESS);
         var desc = Structs.DEVICE_DESCRIPTOR
                 .write(arena)
                 .ptr(null)
@@ -191,18 +193,12 @@ public final class GpuDevice implements AutoCloseable {
                 .ptr(null)
                 .ptr(null);
         desc.nested().ptr(null).sv(null);
-        desc.nested().ptr(null).u32(CALLBACK_MODE_ALLOW_SPONTANEOUS).ptr(upcall("onLost", cbType, cbDesc));
-        desc.nested().ptr(null).ptr(upcall("onError", cbType, cbDesc));
-        var cb = upcall(
-                "onDevice",
-                MethodType.methodType(
-                        void.class,
-                        int.class,
-                        MemorySegment.class,
-                        MemorySegment.class,
-                        MemorySegment.class,
-                        MemorySegment.class),
-                FunctionDescriptor.ofVoid(JAVA_INT, ADDRESS, Wgpu.STRING_VIEW, ADDRESS, ADDRESS));
+        desc.nested()
+                .ptr(null)
+                .u32(CALLBACK_MODE_ALLOW_SPONTANEOUS)
+                .ptr(upcall("onLost", DEVICE_CALLBACK, DEVICE_CALLBACK_C));
+        desc.nested().ptr(null).ptr(upcall("onError", DEVICE_CALLBACK, DEVICE_CALLBACK_C));
+        var cb = upcall("onDevice", REQUEST_CALLBACK, REQUEST_CALLBACK_C);
         wgpu.future(
                 wgpu.adapterRequestDevice,
                 arena,
@@ -367,12 +363,7 @@ public final class GpuDevice implements AutoCloseable {
 
     /** Copies {@code size} bytes of a MAP_READ buffer to the heap, waiting for the GPU. */
     public byte[] readBuffer(MemorySegment buffer, long offset, long size) {
-        if (mapCallback == null)
-            mapCallback = upcall(
-                    "onMapped",
-                    MethodType.methodType(
-                            void.class, int.class, MemorySegment.class, MemorySegment.class, MemorySegment.class),
-                    FunctionDescriptor.ofVoid(JAVA_INT, Wgpu.STRING_VIEW, ADDRESS, ADDRESS));
+        if (mapCallback == null) mapCallback = upcall("onMapped", STATUS_CALLBACK, STATUS_CALLBACK_C);
         MemorySegment cb = mapCallback;
         mapStatus = 0;
         wgpu.future(
@@ -397,12 +388,7 @@ public final class GpuDevice implements AutoCloseable {
 
     /** Waits until the GPU has finished all work submitted so far (benchmarks: frame times that include the GPU). */
     public void waitIdle() {
-        if (workDoneCallback == null)
-            workDoneCallback = upcall(
-                    "onWorkDone",
-                    MethodType.methodType(
-                            void.class, int.class, MemorySegment.class, MemorySegment.class, MemorySegment.class),
-                    FunctionDescriptor.ofVoid(JAVA_INT, Wgpu.STRING_VIEW, ADDRESS, ADDRESS));
+        if (workDoneCallback == null) workDoneCallback = upcall("onWorkDone", STATUS_CALLBACK, STATUS_CALLBACK_C);
         workDoneStatus = 0;
         wgpu.future(
                 wgpu.queueOnSubmittedWorkDone,

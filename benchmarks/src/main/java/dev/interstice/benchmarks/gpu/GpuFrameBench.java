@@ -85,16 +85,17 @@ public final class GpuFrameBench {
         try (GpuAuthority gpu = GpuAuthority.offscreen(new GpuAuthority.Size(800, 600))) {
             System.out.printf(Locale.ROOT, "backend: %s, 800x600 offscreen, %d frames%n", gpu.backend(), frames);
             var b = new GpuFrameBench(gpu);
-            b.report("triangle", b.triangle(frames));
-            b.report("sprites " + sprites, b.sprites(frames, sprites));
+            report("triangle frame", b.triangle(frames));
+            report("sprites " + sprites + " frame", b.sprites(frames, sprites));
             b.callCost(200_000);
         }
     }
 
-    private void report(String what, Histogram h) {
+    /** One line: a histogram of frame times (recorded in microseconds) as milliseconds and frames per second. */
+    static void report(String what, Histogram h) {
         System.out.printf(
                 Locale.ROOT,
-                "%-16s frame ms: p50 %.2f  p99 %.2f  max %.2f  (%.0f frames/s at p50)%n",
+                "%-22s ms: p50 %.2f  p99 %.2f  max %.2f  (%.0f frames/s at p50)%n",
                 what,
                 h.getValueAtPercentile(50) / 1000.0,
                 h.getValueAtPercentile(99) / 1000.0,

@@ -80,20 +80,9 @@ public final class ModuleFrameBench {
                     module.equals("sprites") ? " (" + sprites + ")" : "",
                     gpu.backend(),
                     frames);
-            print("frame period", period);
-            print("render tx", render);
+            GpuFrameBench.report("  frame period", period);
+            GpuFrameBench.report("  render tx", render);
         }
-    }
-
-    private static void print(String what, Histogram h) {
-        System.out.printf(
-                Locale.ROOT,
-                "  %-12s ms: p50 %.2f  p99 %.2f  max %.2f  (%.0f frames/s at p50)%n",
-                what,
-                h.getValueAtPercentile(50) / 1000.0,
-                h.getValueAtPercentile(99) / 1000.0,
-                h.getMaxValue() / 1000.0,
-                1e6 / h.getValueAtPercentile(50));
     }
 
     private static byte[] wasm(String name) throws java.io.IOException {
