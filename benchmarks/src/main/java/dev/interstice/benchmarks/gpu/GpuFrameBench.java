@@ -89,6 +89,40 @@ public final class GpuFrameBench {
             report("sprites " + sprites + " frame", b.sprites(frames, sprites));
             b.callCost(200_000);
         }
+        handOff(200_000);
+    }
+
+    /**
+     * The hand-off alone, side by side in this run: an empty task through {@link dev.interstice.webgpu.GpuThread}
+     * (spins briefly before parking) and through a single-thread {@code ExecutorService} (parks at once: the first
+     * design), with the ratio.
+     */
+    private static void handOff(int n) {
+        double spin = 0;
+        double park = 0;
+        try (var gpuThread = new dev.interstice.webgpu.GpuThread();
+                var executor = java.util.concurrent.Executors.newSingleThreadExecutor()) {
+            for (int round = 0; round < 3; round++) { // rounds 0 and 1 warm up, round 2 counts
+                long t = System.nanoTime();
+                for (int i = 0; i < n; i++) gpuThread.call(() -> 1);
+                spin = (System.nanoTime() - t) / 1000.0 / n;
+                t = System.nanoTime();
+                for (int i = 0; i < n; i++) {
+                    try {
+                        executor.submit(() -> 1).get();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                park = (System.nanoTime() - t) / 1000.0 / n;
+            }
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "hand-off of an empty task: GpuThread %.2f us, ExecutorService %.2f us (ratio %.1f)%n",
+                spin,
+                park,
+                park / spin);
     }
 
     /** One line: a histogram of frame times (recorded in microseconds) as milliseconds and frames per second. */

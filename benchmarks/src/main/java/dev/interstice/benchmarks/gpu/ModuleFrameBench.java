@@ -42,7 +42,7 @@ public final class ModuleFrameBench {
         try (Node node = Node.open(NodeConfig.inMemory()
                 .withLogSink((m, s) -> {})
                 .withAuthorities(AuthorityConfig.headless()
-                        .withOffered(EnumSet.of(Authority.MODULE, Authority.GPU))
+                        .withOffered(EnumSet.of(Authority.MODULE, Authority.GPU, Authority.INPUT))
                         .withWindow(WindowSettings.window()
                                 .withTitle("frame-bench")
                                 .withSize(800, 600)
