@@ -39,7 +39,7 @@ import picocli.CommandLine.Parameters;
         name = "example",
         mixinStandardHelpOptions = true,
         description =
-                "Run an example node (recreated from scratch each time) on its fixed port until Ctrl+C: hello (8080), caller (8081), graphics (8082, a window: needs a display), audio (8083, a 440 Hz tone: give --audio-out <file.wav> without a sound device), benchmark (8085), notes (8088), echo-server (8089, echoing on 127.0.0.1:7070), echo-client (8090).")
+                "Run an example node (recreated from scratch each time) on its fixed port until Ctrl+C: hello (8080), caller (8081), graphics (8082, a window: needs a display), audio (8083, a 440 Hz tone: give --audio-out <file.wav> without a sound device), benchmark (8085), agar-server (8086, the agar game's server), notes (8088), echo-server (8089, echoing on 127.0.0.1:7070), echo-client (8090).")
 final class ExampleCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger("interstice");
     /** Example name to port (upstream's fixed ports). */
@@ -51,6 +51,7 @@ final class ExampleCommand implements Callable<Integer> {
         PORTS.put("graphics", 8082);
         PORTS.put("audio", 8083);
         PORTS.put("benchmark", 8085);
+        PORTS.put("agar-server", 8086);
         PORTS.put("notes", 8088);
         PORTS.put("echo-server", 8089);
         PORTS.put("echo-client", 8090);
@@ -74,6 +75,9 @@ final class ExampleCommand implements Callable<Integer> {
             "echo-server",
             "try: interstice example echo-client (another terminal), then: interstice call_reducer echo-client-example"
                     + " echo-client send " + ECHO_PORT + " hello",
+            "agar-server",
+            "try: interstice call_reducer agar-server-example agar-server join <name>, then: interstice rows"
+                    + " agar-server-example agar-server player (the game's client is not there yet)",
             "graphics",
             "try: resize the window (the turning triangle keeps its shape), and: interstice rows graphics-example"
                     + " graphics renderer (the frame count)",
