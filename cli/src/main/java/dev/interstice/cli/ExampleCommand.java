@@ -39,7 +39,7 @@ import picocli.CommandLine.Parameters;
         name = "example",
         mixinStandardHelpOptions = true,
         description =
-                "Run an example node (recreated from scratch each time) on its fixed port until Ctrl+C: hello (8080), caller (8081), graphics (8082, a window: needs a display), audio (8083, a 440 Hz tone: give --audio-out <file.wav> without a sound device), benchmark (8085), agar-server (8086, the agar game's server), notes (8088), echo-server (8089, echoing on 127.0.0.1:7070), echo-client (8090).")
+                "Run an example node (recreated from scratch each time) on its fixed port until Ctrl+C: hello (8080), caller (8081), graphics (8082, a window: needs a display), audio (8083, a 440 Hz tone: give --audio-out <file.wav> without a sound device), benchmark (8085), agar-server (8086, the agar game's server), notes (8088), echo-server (8089, echoing on 127.0.0.1:7070), echo-client (8090), agar-bot (8091, a player of agar-server that steers itself).")
 final class ExampleCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger("interstice");
     /** Example name to port (upstream's fixed ports). */
@@ -55,6 +55,7 @@ final class ExampleCommand implements Callable<Integer> {
         PORTS.put("notes", 8088);
         PORTS.put("echo-server", 8089);
         PORTS.put("echo-client", 8090);
+        PORTS.put("agar-bot", 8091);
     }
 
     /** The port echo-server listens on when its example starts (its module's own TCP listener). */
@@ -64,7 +65,7 @@ final class ExampleCommand implements Callable<Integer> {
     /** How long a call an example's module makes to another node waits for that node to answer (e.g. caller's hello). */
     static final Duration REMOTE_CALL_TTL = Duration.ofMinutes(10);
     /** Examples whose module reaches other nodes while it loads (caller calls hello): their node is on the network first. */
-    static final Set<String> NETWORK_ON_LOAD = Set.of("caller");
+    static final Set<String> NETWORK_ON_LOAD = Set.of("caller", "agar-bot");
     /** What to try with an example, when it is not calling one of its reducers (caller's reducers are all event handlers). */
     private static final Map<String, String> TRY = Map.of(
             "caller",
@@ -76,8 +77,11 @@ final class ExampleCommand implements Callable<Integer> {
             "try: interstice example echo-client (another terminal), then: interstice call_reducer echo-client-example"
                     + " echo-client send " + ECHO_PORT + " hello",
             "agar-server",
-            "try: interstice call_reducer agar-server-example agar-server join <name>, then: interstice rows"
-                    + " agar-server-example agar-server player (the game's client is not there yet)",
+            "try: interstice example agar-bot (another terminal), or interstice call_reducer agar-server-example"
+                    + " agar-server join <name>; then: interstice rows agar-server-example agar-server player",
+            "agar-bot",
+            "try (with interstice example agar-server running): interstice rows agar-server-example agar-server"
+                    + " player (the bot's cell moves)",
             "graphics",
             "try: resize the window (the turning triangle keeps its shape), and: interstice rows graphics-example"
                     + " graphics renderer (the frame count)",

@@ -631,6 +631,7 @@ class CliEndToEndTest {
                 .contains("'10.0.0.0/99' is not a network rule");
         assertThat(run("example", "nope").fails(2).err())
                 .contains("unknown example 'nope'")
-                .contains("hello, caller, graphics, audio, benchmark, agar-server, notes, echo-server, echo-client");
+                .contains(
+                        "hello, caller, graphics, audio, benchmark, agar-server, notes, echo-server, echo-client, agar-bot");
     }
 }
