@@ -169,7 +169,7 @@ public final class Authorities implements AutoCloseable {
     public void released(LoadedModule m) {
         network.release(m);
         GpuAuthority g = gpu;
-        if (g != null && m.schema().authorities().contains(Authority.GPU)) g.release(m.name());
+        if (g != null && m.schema().authorities().contains(Authority.GPU)) g.release(m);
         audio.release(m);
     }
 
@@ -343,7 +343,7 @@ public final class Authorities implements AutoCloseable {
         if (refused != null) return GpuCodec.err(refused);
         GpuAuthority g = gpu;
         if (g == null) return GpuCodec.err("this node's GPU device is not open (yet)");
-        return g.call(f.module().name(), call);
+        return g.call(f.module(), call);
     }
 
     /**

@@ -69,9 +69,9 @@ class GpuCallsTest {
         t.node.publish("painter.wasm", painter(true).build(), false);
         assertThat(paint()).isEqualTo(new GpuResponse.I64(0));
         assertThat(paint()).isEqualTo(new GpuResponse.I64(1));
-        assertThat(gpu.objects("painter")).isEqualTo(2);
+        assertThat(gpu.objects()).isEqualTo(2);
         t.node.remove("painter");
-        assertThat(gpu.objects("painter")).isZero();
+        assertThat(gpu.objects()).isZero();
     }
 
     @Test

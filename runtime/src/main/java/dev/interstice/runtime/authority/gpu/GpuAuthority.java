@@ -48,13 +48,13 @@ public final class GpuAuthority implements AutoCloseable {
     private final GpuDevice device;
     private final Wgpu wgpu;
     private final Window window;
-    private final Map<String, GpuHandles> handles = new HashMap<>();
+    private final Map<Object, GpuHandles> handles = new HashMap<>();
     private final AtomicLong presented = new AtomicLong();
     private Size offscreenSize;
     private MemorySegment offscreen = MemorySegment.NULL;
     private MemorySegment frame = MemorySegment.NULL;
     private int frameId = -1;
-    private String frameOwner;
+    private Object frameOwner;
     private CompletableFuture<Frame> capture;
 
     private GpuAuthority(GpuThread thread, GpuDevice device, Window window, Size offscreenSize) {
@@ -119,8 +119,12 @@ public final class GpuAuthority implements AutoCloseable {
         });
     }
 
-    /** Runs one call for {@code module}; answers upstream's {@code GpuResponse} bytes. */
-    public byte[] call(String module, GpuCall call) {
+    /**
+     * Runs one call for {@code module}, the owner of its objects (the node passes the loaded module version, so a new
+     * version of a module never shares, or loses, the objects of the one it replaces); answers upstream's
+     * {@code GpuResponse} bytes.
+     */
+    public byte[] call(Object module, GpuCall call) {
         return thread.call(() -> {
             if (device.lost() != null) return GpuCodec.err(device.lost());
             GpuHandles h = handles.computeIfAbsent(module, m -> new GpuHandles(MAX_OBJECTS));
@@ -137,7 +141,7 @@ public final class GpuAuthority implements AutoCloseable {
     }
 
     /** Frees everything {@code module} holds (it was unloaded, replaced or removed); ends its frame. */
-    public void release(String module) {
+    public void release(Object module) {
         thread.run(() -> {
             if (module.equals(frameOwner)) endFrame(false);
             GpuHandles h = handles.remove(module);
@@ -145,15 +149,21 @@ public final class GpuAuthority implements AutoCloseable {
         });
     }
 
+    /** How many objects all modules hold together (tests, {@code node show}). */
+    public int objects() {
+        return thread.call(
+                () -> handles.values().stream().mapToInt(GpuHandles::size).sum());
+    }
+
     /** How many objects {@code module} holds (tests, {@code node show}). */
-    public int objects(String module) {
+    public int objects(Object module) {
         return thread.call(() -> {
             GpuHandles h = handles.get(module);
             return h == null ? 0 : h.size();
         });
     }
 
-    private byte[] execute(Arena a, String module, GpuHandles h, GpuCall call) {
+    private byte[] execute(Arena a, Object module, GpuHandles h, GpuCall call) {
         byte[] answer = resources(a, h, call);
         if (answer == null) answer = encoding(a, h, call);
         if (answer == null) answer = copies(a, h, call);
@@ -384,7 +394,7 @@ public final class GpuAuthority implements AutoCloseable {
     }
 
     /** The surface and its frames; null for other calls. */
-    private byte[] frames(String module, GpuHandles h, GpuCall call) {
+    private byte[] frames(Object module, GpuHandles h, GpuCall call) {
         return switch (call) {
             case GpuCall.GetSurfaceFormat g -> {
                 TextureFormat f = Descriptors.format(surfaceFormat());
@@ -471,7 +481,7 @@ public final class GpuAuthority implements AutoCloseable {
         return device.hasSurface() ? new Size(device.surfaceWidth(), device.surfaceHeight()) : offscreenSize;
     }
 
-    private void beginFrame(String module, GpuHandles h) {
+    private void beginFrame(Object module, GpuHandles h) {
         if (frameId >= 0) endFrame(false); // a frame begun and never presented is dropped
         if (device.hasSurface()) {
             Size want = window.size();
