@@ -1,5 +1,6 @@
 package dev.interstice.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.interstice.abi.schema.Authority;
