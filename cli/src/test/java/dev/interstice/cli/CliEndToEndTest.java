@@ -632,6 +632,6 @@ class CliEndToEndTest {
         assertThat(run("example", "nope").fails(2).err())
                 .contains("unknown example 'nope'")
                 .contains(
-                        "hello, caller, graphics, audio, benchmark, agar-server, notes, echo-server, echo-client, agar-bot");
+                        "hello, caller, graphics, audio, agar-client, benchmark, agar-server, notes, echo-server, echo-client, agar-bot");
     }
 }
