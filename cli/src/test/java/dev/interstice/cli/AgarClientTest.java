@@ -21,6 +21,8 @@ import dev.interstice.runtime.node.NodeConfig;
 import dev.interstice.runtime.testing.Displays;
 import java.awt.Robot;
 import java.awt.event.KeyEvent;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +61,11 @@ class AgarClientTest {
     /** A node with a window and the agar-client module, reaching the server at its test port. */
     record Client(Node node, NodeServer server) implements AutoCloseable {
         static Client start(Path dir, String title, CallerExampleTest.Served game) throws Exception {
+            return start(dir, title, game.server().address());
+        }
+
+        /** The client, its binding's node address replaced by {@code serverAddress} (as {@code --server} does). */
+        static Client start(Path dir, String title, String serverAddress) throws Exception {
             Node node = Node.open(NodeConfig.at(dir)
                     .withLogSink((module, line) -> System.err.println(module + ": " + line))
                     .withAuthorities(AuthorityConfig.headless()
@@ -69,8 +76,7 @@ class AgarClientTest {
                 var config = NetworkConfig.defaults()
                         .withNodeName("agar-client-example")
                         .withRemoteCallTtl(ExampleCommand.REMOTE_CALL_TTL)
-                        .withNodeAddress(
-                                ExampleCommand.AGAR_SERVER, game.server().address())
+                        .withNodeAddress(ExampleCommand.AGAR_SERVER, serverAddress)
                         .withAdminToken(AdminToken.loadOrCreate(dir));
                 server = NodeServer.start(node, config);
                 node.load("agar-client.wasm", ExampleCommand.exampleWasm("agar-client"));
@@ -141,6 +147,21 @@ class AgarClientTest {
     /** Types {@code name} and Enter in the client's lobby; waits for its cell on the server. */
     static Robot joinByKeyboard(Client client, CallerExampleTest.Served game, String title, int... nameKeys)
             throws Exception {
+        Robot robot = typeNameAndEnter(client, title, nameKeys);
+        String id = client.node().id();
+        AgarServerTest.await(
+                "the client's cell on the server",
+                () -> AgarBotTest.cell(game.node(), "agar-server", "player", id).isPresent());
+        AgarServerTest.await(
+                "the game on the client",
+                () -> client.inState("InGame")
+                        && AgarBotTest.cell(client.node(), "agar-client", PLAYERS, id)
+                                .isPresent());
+        return robot;
+    }
+
+    /** Types {@code name} and Enter in the client's lobby. */
+    static Robot typeNameAndEnter(Client client, String title, int... nameKeys) throws Exception {
         AgarServerTest.await("the lobby's first frame", () -> client.inState("Lobby"));
         int[] origin = windowOrigin(title);
         var robot = new Robot();
@@ -154,15 +175,6 @@ class AgarClientTest {
             return n != null && ((IntersticeValue.Str) n).value().length() == nameKeys.length;
         });
         type(robot, KeyEvent.VK_ENTER);
-        String id = client.node().id();
-        AgarServerTest.await(
-                "the client's cell on the server",
-                () -> AgarBotTest.cell(game.node(), "agar-server", "player", id).isPresent());
-        AgarServerTest.await(
-                "the game on the client",
-                () -> client.inState("InGame")
-                        && AgarBotTest.cell(client.node(), "agar-client", PLAYERS, id)
-                                .isPresent());
         return robot;
     }
 
@@ -293,6 +305,41 @@ class AgarClientTest {
                             .entries()
                             .getFirst())
                     .isEqualTo(str("bo"));
+        }
+    }
+
+    @Test
+    @Timeout(90)
+    void withTheServerDownTheClientSaysSoRetriesAndPlaysWhenTheServerComesUp(@TempDir Path dir) throws Exception {
+        String title = "agar-client-retry-test";
+        int port;
+        try (var free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        try (var client = Client.start(dir.resolve("client"), title, "127.0.0.1:" + port)) {
+            typeNameAndEnter(client, title, KeyEvent.VK_D);
+            AgarServerTest.await("the retry line", () -> {
+                var status = client.state("status");
+                return status != null && ((IntersticeValue.Str) status).value().startsWith("server not reachable");
+            });
+            assertThat(client.inState("InGame")).isTrue();
+            try (var game = CallerExampleTest.Served.start(
+                    dir.resolve("server"),
+                    "agar-server-example",
+                    NetworkConfig.defaults().withPort(port),
+                    "agar-server")) {
+                String id = client.node().id();
+                AgarServerTest.await(
+                        "the client's cell on the server",
+                        () -> AgarBotTest.cell(game.node(), "agar-server", "player", id)
+                                .isPresent());
+                AgarServerTest.await(
+                        "the game on the client",
+                        () -> str("").equals(client.state("status"))
+                                && AgarBotTest.cell(client.node(), "agar-client", PLAYERS, id)
+                                        .isPresent());
+                assertThat(game.node().rows("agar-server", "player")).hasSize(1); // joined once, whatever the retries
+            }
         }
     }
 
