@@ -39,7 +39,7 @@ import picocli.CommandLine.Parameters;
         name = "example",
         mixinStandardHelpOptions = true,
         description =
-                "Run an example node (recreated from scratch each time) on its fixed port until Ctrl+C: hello (8080), caller (8081), graphics (8082, a window: needs a display), audio (8083, a 440 Hz tone: give --audio-out <file.wav> without a sound device), benchmark (8085), agar-server (8086, the agar game's server), notes (8088), echo-server (8089, echoing on 127.0.0.1:7070), echo-client (8090), agar-bot (8091, a player of agar-server that steers itself).")
+                "Run an example node (recreated from scratch each time) on its fixed port until Ctrl+C: hello (8080), caller (8081), graphics (8082, a window: needs a display), audio (8083, a 440 Hz tone: give --audio-out <file.wav> without a sound device), agar-client (8084, the agar game in a window: --server <host:port>), benchmark (8085), agar-server (8086, the agar game's server), notes (8088), echo-server (8089, echoing on 127.0.0.1:7070), echo-client (8090), agar-bot (8091, a player of agar-server that steers itself).")
 final class ExampleCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger("interstice");
     /** Example name to port (upstream's fixed ports). */
@@ -50,6 +50,7 @@ final class ExampleCommand implements Callable<Integer> {
         PORTS.put("caller", 8081);
         PORTS.put("graphics", 8082);
         PORTS.put("audio", 8083);
+        PORTS.put("agar-client", 8084);
         PORTS.put("benchmark", 8085);
         PORTS.put("agar-server", 8086);
         PORTS.put("notes", 8088);
@@ -65,7 +66,7 @@ final class ExampleCommand implements Callable<Integer> {
     /** How long a call an example's module makes to another node waits for that node to answer (e.g. caller's hello). */
     static final Duration REMOTE_CALL_TTL = Duration.ofMinutes(10);
     /** Examples whose module reaches other nodes while it loads (caller calls hello): their node is on the network first. */
-    static final Set<String> NETWORK_ON_LOAD = Set.of("caller", "agar-bot");
+    static final Set<String> NETWORK_ON_LOAD = Set.of("caller", "agar-bot", "agar-client");
     /** What to try with an example, when it is not calling one of its reducers (caller's reducers are all event handlers). */
     private static final Map<String, String> TRY = Map.of(
             "caller",
@@ -79,6 +80,9 @@ final class ExampleCommand implements Callable<Integer> {
             "agar-server",
             "try: interstice example agar-bot (another terminal), or interstice call_reducer agar-server-example"
                     + " agar-server join <name>; then: interstice rows agar-server-example agar-server player",
+            "agar-client",
+            "type your name in the window and press Enter (with interstice example agar-server running); steer with"
+                    + " the mouse or WASD/arrows; try: interstice example agar-bot (another terminal) for company",
             "agar-bot",
             "try (with interstice example agar-server running): interstice rows agar-server-example agar-server"
                     + " player (the bot's cell moves)",
@@ -90,6 +94,8 @@ final class ExampleCommand implements Callable<Integer> {
                     + " echo-client send " + ECHO_PORT + " hello",
             "audio",
             "playing a 440 Hz tone; try: interstice call_reducer audio-example audio stop");
+    /** The node the agar examples play on (their binding's node name); {@code --server} says where it is. */
+    static final String AGAR_SERVER = "agar-server-example";
     /** How long a node the example depends on may take to answer before the example says it does not. */
     private static final Duration DEPENDENCY_GRACE = Duration.ofMillis(1500);
 
@@ -110,6 +116,13 @@ final class ExampleCommand implements Callable<Integer> {
                     + "e.g. --node-address hello-example=127.0.0.1:9080 for caller (repeatable).")
     Map<String, String> nodeAddresses = new LinkedHashMap<>();
 
+    @Option(
+            names = "--server",
+            paramLabel = "<host:port>",
+            description = "agar-client, agar-bot: the agar-server example's address (default: the binding's "
+                    + "127.0.0.1:8086); the same as --node-address " + AGAR_SERVER + "=<host:port>.")
+    String agarServer;
+
     @CommandLine.Mixin
     AuthorityOptions network = new AuthorityOptions();
 
@@ -126,6 +139,11 @@ final class ExampleCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!PORTS.containsKey(name))
             throw CliException.usage("unknown example '" + name + "'. Available: " + String.join(", ", EXAMPLES));
+        if (agarServer != null) {
+            if (!name.startsWith("agar-") || name.equals("agar-server"))
+                throw CliException.usage("--server is for agar-client and agar-bot (the agar-server's address)");
+            nodeAddresses.put(AGAR_SERVER, agarServer);
+        }
         byte[] wasm = exampleWasm(name);
         int port = Integer.getInteger("interstice.example.port", PORTS.get(name)); // tests override the fixed port
         String nodeName = name + "-example";
