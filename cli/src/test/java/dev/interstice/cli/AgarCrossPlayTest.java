@@ -149,6 +149,38 @@ class AgarCrossPlayTest {
         }
     }
 
+    @Test
+    @Timeout(120)
+    void ourClientPlaysOnUpstreamsServer(@TempDir Path dir) throws Exception {
+        Displays.require();
+        try (var server = UpstreamServer.start(dir.resolve("server"));
+                var client = AgarClientTest.Client.start(
+                        dir.resolve("client"),
+                        "agar client on upstream",
+                        server.server().address())) {
+            AgarClientTest.typeNameAndEnter(client, "agar client on upstream", KeyEvent.VK_K, KeyEvent.VK_I);
+            String id = client.node().id();
+            AgarServerTest.await(
+                    "our client joins upstream's game",
+                    () -> AgarBotTest.cell(server.node(), "agar-server", "player", id)
+                            .isPresent());
+            assertThat(AgarBotTest.cell(server.node(), "agar-server", "player", id)
+                            .orElseThrow()
+                            .entries()
+                            .getFirst())
+                    .isEqualTo(IntersticeValue.str("ki"));
+            AgarServerTest.await(
+                    "our client plays: its own cell and upstream's food in its replica",
+                    () -> client.inState("InGame")
+                            && AgarBotTest.cell(client.node(), "agar-client", AgarClientTest.PLAYERS, id)
+                                    .isPresent()
+                            && client.node()
+                                            .rows("agar-client", "__replica__agar_server_example__agar_server__food")
+                                            .size()
+                                    == server.node().rows("agar-server", "food").size());
+        }
+    }
+
     private static List<Row> replicaRows(Node node, String table) {
         try {
             return node.rows("agar-client", "__replica__agar_server_example__agar_server__" + table);
