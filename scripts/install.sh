@@ -66,7 +66,7 @@ fi
 mv "$stage/$top" "$target"
 
 # The start-up cache records the runtime and the jars' paths, so it is made here, where they stay (JEP 483/515).
-echo "install.sh: preparing the start-up cache (a few seconds)..."
+echo "install.sh: preparing the start-up cache (under a minute)..."
 if ! "$target/bin/interstice" --train-aot-cache >"$target/lib/aot-training.log" 2>&1; then
   rm -f "$target/lib/interstice.aot"
   echo "install.sh: warning: no start-up cache (see $target/lib/aot-training.log); interstice works, only starts slower" >&2
