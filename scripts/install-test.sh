@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The install archive as a user gets it: installs ARCHIVE with install.sh into a temporary prefix (no JDK on the
-# installed command's path: it runs on the archive's own runtime), runs the installed `interstice example hello` on a
-# free port, and checks that it greets and answers the everyday commands. Run by the build (dist, verify phase).
+# The install archive as a user gets it: installs ARCHIVE with install.sh into a temporary prefix (the installed
+# command runs on the archive's own runtime), runs the installed `interstice example hello` on a free port, checks
+# that it greets and answers the everyday commands, and that a module project made by the installed `init` builds.
+# Run by the build (dist, verify phase).
 #
 #   scripts/install-test.sh dist/target/interstice-<version>-linux-x64.tar.gz
 set -euo pipefail
@@ -45,8 +46,9 @@ cmd="$tmp/prefix/bin/interstice"
 check "bin/interstice links to the current version" test -x "$cmd" -a -L "$tmp/prefix/lib/interstice/current"
 check "the start-up cache was made" test -s "$tmp/prefix/lib/interstice/current/lib/interstice.aot"
 export INTERSTICE_HOME="$tmp/home"
-export PATH="/usr/bin:/bin" # no JDK: the installed command must bring its own runtime
-unset JAVA_HOME
+unset JAVA_HOME # the launcher runs the archive's own runtime, by path
+check "the archive's runtime is a jlink image, not a JDK" bash -c \
+  "test -x '$tmp/prefix/lib/interstice/current/runtime/bin/java' && ! test -e '$tmp/prefix/lib/interstice/current/runtime/bin/javac'"
 check "interstice --version" "$cmd" --version
 
 start=$(date +%s%N)
@@ -61,6 +63,12 @@ check "call_reducer hello-example hello hello Install" "$cmd" call_reducer hello
 check "rows show the new greeting" bash -c "'$cmd' rows hello-example hello greetings | grep -qF 'Hello, Install!'"
 check "init uses the installed SDK" bash -c "'$cmd' init '$tmp/project' \
   && grep -qF '$tmp/prefix/lib/interstice/' '$tmp/project/package.json'"
+if command -v npm >/dev/null 2>&1; then # the installed SDK builds a module (npm brings the compiler to the project)
+  check "a module project from the installed SDK builds" bash -c "cd '$tmp/project' \
+    && npm install --no-audit --no-fund --prefer-offline >/dev/null && npm run build >/dev/null && test -s build/module.wasm"
+else
+  echo "install-test: npm not found: the module build from the installed SDK is SKIPPED" >&2
+fi
 kill -TERM "$pid"
 for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 check "the example stops on SIGTERM" bash -c "! kill -0 $pid 2>/dev/null"
