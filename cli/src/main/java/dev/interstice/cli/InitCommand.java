@@ -42,6 +42,11 @@ final class InitCommand implements Callable<Integer> {
                 ? "my-module"
                 : target.getFileName().toString().toLowerCase().replaceAll("[^a-z0-9_-]", "-");
         copy(template, target, sdk.toAbsolutePath().toString(), moduleName);
+        if (!Files.isDirectory(sdk.resolve("node_modules/assemblyscript"))) {
+            // An installed SDK (the install archive) carries no compiler: npm installs a copy of the SDK into the
+            // project instead of a link, so that what the SDK's transform imports resolves from the project.
+            Files.writeString(target.resolve(".npmrc"), "install-links=true\n", StandardCharsets.UTF_8);
+        }
         System.out.println("Created module project '" + moduleName + "' in " + target);
         System.out.println("Next: cd " + target + " && npm install && npm run build");
         return 0;

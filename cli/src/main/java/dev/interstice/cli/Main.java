@@ -1,6 +1,8 @@
 package dev.interstice.cli;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,22 +12,29 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description =
-                "Run and manage Interstice nodes: sandboxed WebAssembly modules with tables, reducers, queries and subscriptions.",
-        subcommands = {
-            NodeCommand.class,
-            PublishCommand.class,
-            RemoveCommand.class,
-            UnloadCommand.class,
-            CallReducerCommand.class,
-            CallQueryCommand.class,
-            RowsCommand.class,
-            BindingsCommand.class,
-            ExampleCommand.class,
-            InitCommand.class,
-            dev.interstice.cli.bench.BenchmarkCommand.class,
-            CommandLine.HelpCommand.class
-        })
+                "Run and manage Interstice nodes: sandboxed WebAssembly modules with tables, reducers, queries and subscriptions.")
 public final class Main implements Runnable {
+    /**
+     * The subcommands, in help order. Only the one being run is registered: building picocli's model of every command
+     * (reflection over all their options, and their classes' initialisation) was most of a short command's start-up.
+     */
+    private static final Map<String, Class<?>> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("node", NodeCommand.class);
+        COMMANDS.put("publish", PublishCommand.class);
+        COMMANDS.put("remove", RemoveCommand.class);
+        COMMANDS.put("unload", UnloadCommand.class);
+        COMMANDS.put("call_reducer", CallReducerCommand.class);
+        COMMANDS.put("call_query", CallQueryCommand.class);
+        COMMANDS.put("rows", RowsCommand.class);
+        COMMANDS.put("bindings", BindingsCommand.class);
+        COMMANDS.put("example", ExampleCommand.class);
+        COMMANDS.put("init", InitCommand.class);
+        COMMANDS.put("benchmark", dev.interstice.cli.bench.BenchmarkCommand.class);
+        COMMANDS.put("help", CommandLine.HelpCommand.class);
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -44,6 +53,9 @@ public final class Main implements Runnable {
     /** Runs a command line with the given output streams; returns the exit code (0 ok, 1 failed, 2 usage). */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         var cl = new CommandLine(new Main());
+        Class<?> only = args.length > 0 && !args[0].equals("help") ? COMMANDS.get(args[0]) : null;
+        if (only != null) cl.addSubcommand(args[0], only);
+        else COMMANDS.forEach(cl::addSubcommand); // help, usage, and the "did you mean" of an unknown command
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {

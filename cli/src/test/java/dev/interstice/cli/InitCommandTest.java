@@ -57,6 +57,24 @@ class InitCommandTest {
     }
 
     @Test
+    void anSdkWithoutItsCompilerIsInstalledIntoTheProjectNotLinked(@TempDir Path tmp) throws Exception {
+        Path template = tmp.resolve("installed/sdk/assemblyscript/template"); // as in the install archive
+        Files.createDirectories(template);
+        Files.writeString(
+                template.resolve("package.json"), "{\"dependencies\": {\"@interstice/sdk\": \"file:__SDK_PATH__\"}}");
+        System.setProperty("interstice.repo", tmp.resolve("installed").toString());
+        try {
+            Path project = tmp.resolve("p");
+            assertThat(Main.run("init", project.toString())).isZero();
+            assertThat(project.resolve(".npmrc")).content().contains("install-links=true");
+        } finally {
+            System.setProperty(
+                    "interstice.repo",
+                    Path.of("..").toAbsolutePath().normalize().toString());
+        }
+    }
+
+    @Test
     void refusesANonEmptyDirectory(@TempDir Path tmp) throws Exception {
         System.setProperty(
                 "interstice.repo", Path.of("..").toAbsolutePath().normalize().toString());

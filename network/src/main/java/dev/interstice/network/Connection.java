@@ -42,7 +42,10 @@ import org.slf4j.LoggerFactory;
  * side does not read), is closed by a shared watch thread.
  */
 final class Connection {
-    private static final Logger log = LoggerFactory.getLogger(Connection.class);
+    /** Set up on first use: a short-lived client (a CLI command) that never logs does not pay for logging's start. */
+    private static final class Log {
+        static final Logger LOG = LoggerFactory.getLogger(Connection.class);
+    }
 
     /** Frames up to this size are read without a reservation; it is also the limit of a handshake message. */
     static final int SMALL_FRAME = 64 * 1024;
@@ -220,7 +223,7 @@ final class Connection {
     boolean send(MessageBytes body, boolean reserved, Runnable afterWrite) {
         long held = body.heldBytes();
         if (body.size() > maxFrameBytes && body.id() < 0) {
-            log.warn("{}: not sending a {}-byte frame (maximum {} bytes)", label, body.size(), maxFrameBytes);
+            Log.LOG.warn("{}: not sending a {}-byte frame (maximum {} bytes)", label, body.size(), maxFrameBytes);
             dropped(held, reserved, afterWrite);
             return false;
         }
@@ -389,7 +392,7 @@ final class Connection {
         if (r != 0 && body > 0 && now - r > body && expiring.compareAndSet(false, true)) {
             String why = "a frame's body did not arrive within "
                     + limits.bodyTimeout().toMillis() + " ms of its header";
-            log.warn("{}: closing: {}", label, why);
+            Log.LOG.warn("{}: closing: {}", label, why);
             closeAfter(new Message.Closing(why), why);
         }
         long w = writingSince;
@@ -397,7 +400,7 @@ final class Connection {
         if (w != 0 && stall > 0 && now - w > stall) {
             String why = "the other side read nothing for "
                     + limits.stallTimeout().toMillis() + " ms while " + writing.held() + " bytes were queued for it";
-            log.warn("{}: closing: {}", label, why);
+            Log.LOG.warn("{}: closing: {}", label, why);
             close(why);
         }
     }
@@ -407,7 +410,7 @@ final class Connection {
         try {
             r.run();
         } catch (RuntimeException e) {
-            log.warn("{}: callback failed: {}", label, e.toString());
+            Log.LOG.warn("{}: callback failed: {}", label, e.toString());
         }
     }
 
@@ -447,7 +450,7 @@ final class Connection {
                 } catch (RuntimeException | Error e) {
                     // an exception would cancel the schedule: the watch must outlive any one connection (and a full
                     // heap)
-                    log.warn("{}: watch check failed: {}", c.label, e.toString());
+                    Log.LOG.warn("{}: watch check failed: {}", c.label, e.toString());
                 }
             }
         }
