@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             BindingsCommand.class,
             ExampleCommand.class,
             InitCommand.class,
+            UpdateCommand.class,
             dev.interstice.cli.bench.BenchmarkCommand.class,
             CommandLine.HelpCommand.class
         })
