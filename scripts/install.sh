@@ -9,12 +9,13 @@
 # can switch versions with one rename and keep the previous one):
 #   DIR/lib/interstice/<version>/           the unpacked archive, plus its start-up cache lib/interstice.aot
 #   DIR/lib/interstice/current -> <version> switched atomically (rename of a new symlink over the old one)
+#   DIR/lib/interstice/previous -> <version> the version it replaced (for `interstice update --rollback`)
 #   DIR/bin/interstice -> ../lib/interstice/current/bin/interstice
 # The installed version and the one it replaced are kept; older ones are removed. Node data is not touched (it lives
 # in ~/.local/share/interstice, or INTERSTICE_HOME).
 set -euo pipefail
 
-usage() { sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 prefix="$HOME/.local"
 archive=""
 while [ $# -gt 0 ]; do
@@ -77,7 +78,15 @@ mv -Tf "$root/.current-$$" "$root/current"
 ln -sfn "../lib/interstice/current/bin/interstice" "$prefix/bin/.interstice-$$"
 mv -Tf "$prefix/bin/.interstice-$$" "$prefix/bin/interstice"
 
-for d in "$root"/*/; do # keep the installed version and the one it replaced
+# `previous` names the version this install replaced (`interstice update --rollback` switches back to it); the same
+# version installed again keeps the previous one.
+if [ -n "$previous" ] && [ "$previous" != "$version" ]; then
+  ln -sfn "$previous" "$root/.previous-$$"
+  mv -Tf "$root/.previous-$$" "$root/previous"
+fi
+previous="$(readlink "$root/previous" 2>/dev/null || true)"
+
+for d in "$root"/*/; do # keep the installed version and the previous one
   d="${d%/}"
   name="$(basename "$d")"
   if [ "$name" != "$version" ] && [ "$name" != "$previous" ] && [ ! -L "$d" ] && [ -x "$d/bin/interstice" ]; then

@@ -31,6 +31,7 @@ public final class Main implements Runnable {
         COMMANDS.put("bindings", BindingsCommand.class);
         COMMANDS.put("example", ExampleCommand.class);
         COMMANDS.put("init", InitCommand.class);
+        COMMANDS.put("update", UpdateCommand.class);
         COMMANDS.put("benchmark", dev.interstice.cli.bench.BenchmarkCommand.class);
         COMMANDS.put("help", CommandLine.HelpCommand.class);
     }
