@@ -544,8 +544,7 @@ public final class Executor {
         } catch (GuestTrapException e) {
             throw new CallException(
                     e.callKind(),
-                    "module '" + m.name() + "' " + (query ? "query '" : "reducer '") + frame.function() + "' failed: "
-                            + e.getMessage(),
+                    (query ? "query " : "reducer ") + m.name() + "." + frame.function() + " failed: " + e.reason(),
                     e);
         } catch (GuestMemoryException e) {
             throw new CallException(
