@@ -44,6 +44,7 @@ public final class Main implements Runnable {
     /** Runs a command line with the given output streams; returns the exit code (0 ok, 1 failed, 2 usage). */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         var cl = new CommandLine(new Main());
+        cl.setCommandName(Cli.command()); // usage lines show the command as the user runs it
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -55,7 +56,8 @@ public final class Main implements Runnable {
                 cmd.getErr().println("error: " + Cli.explain(n));
                 return 1;
             }
-            cmd.getErr().println("error: " + e.getMessage());
+            cmd.getErr().println("error: " + Cli.describe(e));
+            if (System.getenv("INTERSTICE_DEBUG") != null) e.printStackTrace(cmd.getErr());
             return 1;
         });
         try {

@@ -62,7 +62,8 @@ class NotesExampleTest {
 
             assertThatThrownBy(() -> node.call("notes", "save", List.of(str("../escape"), str("x"))))
                     .isInstanceOf(CallException.class)
-                    .hasMessage("reducer notes.save failed: aborted: \"a note title is a plain name, not '../escape'\"");
+                    .hasMessage(
+                            "reducer notes.save failed: aborted: \"a note title is a plain name, not '../escape'\"");
             assertThatThrownBy(() -> node.call("notes", "save", List.of(str(""), str("x"))))
                     .hasMessage("reducer notes.save failed: aborted: \"a note needs a title\"");
             node.call("notes", "read", List.of(str("missing")));

@@ -276,11 +276,7 @@ public final class NodeClient implements AutoCloseable {
                     e);
         } catch (ConnectException | NoRouteToHostException e) {
             close(socket);
-            throw new NetworkException(
-                    ErrorKind.UNREACHABLE,
-                    "cannot reach " + address + ": " + e.getMessage()
-                            + " (is the node running? start it with: interstice node start <name>)",
-                    e);
+            throw new NetworkException(ErrorKind.UNREACHABLE, "cannot reach " + address + ": " + e.getMessage(), e);
         } catch (SocketTimeoutException e) {
             close(socket);
             throw new NetworkException(
