@@ -378,10 +378,14 @@ final class NodeCommand implements Runnable {
                                 .withPort(addr.getPort())
                                 .withAdvertisedAddress(e.address())
                                 .withAdminToken(AdminToken.loadOrCreate(dir)));
+            } catch (java.net.BindException ex) {
+                node.close();
+                throw new CliException("node '" + e.name() + "' cannot listen on " + e.address()
+                        + ": the port is in use by " + PortOwner.describe(addr.getPort(), reg));
             } catch (IOException ex) {
                 node.close();
-                throw new CliException("node '" + e.name() + "' cannot listen on " + e.address() + ": "
-                        + ex.getMessage() + " (is it already running, or is the port taken?)");
+                throw new CliException(
+                        "node '" + e.name() + "' cannot listen on " + e.address() + ": " + ex.getMessage());
             }
             Runnable shutdown = () -> {
                 server.close();

@@ -133,6 +133,16 @@ class ErrorMessagesTest {
     }
 
     @Test
+    void aLocalNodeWhosePortIsTakenSaysByWhat() throws Exception {
+        try (var s = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            run("node", "create", "late", String.valueOf(s.getLocalPort())).ok();
+            assertThat(error(1, "node", "start", "late", "--headless"))
+                    .contains(
+                            "node 'late' cannot listen on 127.0.0.1:" + s.getLocalPort() + ": the port is in use by ");
+        }
+    }
+
+    @Test
     void anExampleOnAnyFreePortPrintsItsAddressAndItsAbortsReachTheCli() throws Exception {
         var out = new StringWriter();
         Thread example = Thread.startVirtualThread(() -> Main.run(
