@@ -236,7 +236,7 @@ final class ExampleCommand implements Callable<Integer> {
                 node.call("hello", "hello", List.of(dev.interstice.abi.value.IntersticeValue.str("Interstice")));
                 log.info(
                         "called hello(\"Interstice\"); greetings now: {}",
-                        dev.interstice.abi.value.ValueText.of(node.query("hello", "get_greetings", List.of())));
+                        ValueJson.render(node.query("hello", "get_greetings", List.of())));
             }
             stop.await();
         } catch (RuntimeException e) {

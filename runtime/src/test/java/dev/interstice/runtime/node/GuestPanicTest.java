@@ -4,10 +4,13 @@ import static dev.interstice.abi.value.IntersticeValue.str;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.interstice.abi.schema.SubscriptionEvent;
 import dev.interstice.runtime.engine.GuestMessage;
 import dev.interstice.runtime.exec.CallException;
 import dev.interstice.runtime.testing.Fragile;
+import dev.interstice.runtime.testing.ModuleFixture;
 import dev.interstice.runtime.testing.TestNode;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,6 +57,21 @@ class GuestPanicTest {
                 .endsWith("xxx...\"")
                 .doesNotContain("\u001b")
                 .hasSizeLessThan(GuestMessage.MAX_CHARS + 100);
+    }
+
+    @Test
+    void anInitHookThatAbortsSaysWhyTheModuleWasNotPublished() {
+        var hooked = ModuleFixture.module("hooked")
+                .blob("why", "Panic Error: no config given".getBytes(StandardCharsets.UTF_8))
+                .subscribe("on_init", new SubscriptionEvent.Core(SubscriptionEvent.Simple.INIT))
+                .reducer(
+                        "on_init",
+                        List.of(),
+                        List.of(),
+                        "(call $log (i32.const ${why}) (i32.const ${why.len})) unreachable");
+        CallException e = failure(() -> t.node.load(hooked.build()));
+        assertThat(e)
+                .hasMessage("module 'hooked' was not published: its init hook 'on_init' aborted: \"no config given\"");
     }
 
     @Test
