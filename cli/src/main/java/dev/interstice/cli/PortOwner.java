@@ -13,16 +13,18 @@ import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 /**
- * Who holds a busy TCP port, for the message that says so: a node registered with this CLI at that port, else the
- * process listening there (Linux: {@code /proc/net/tcp{,6}} gives the socket's inode, {@code /proc/<pid>/fd} the
- * process holding it, when readable), else "another program".
+ * Who holds a busy TCP port, for the message that says so: a node registered with this CLI at that port of this
+ * machine that answers there, else the process listening there (Linux: {@code /proc/net/tcp{,6}} gives the socket's
+ * inode, {@code /proc/<pid>/fd} the process holding it, when readable), else "another program".
  */
 final class PortOwner {
     private PortOwner() {}
 
     static String describe(int port, NodeRegistry registry) {
         for (var e : registry.all()) {
-            if (portOf(e.address()) == port && answers(e))
+            if (portOf(e.address()) == port
+                    && NodeStatus.onThisMachine(e.address()).equals("this")
+                    && answers(e))
                 return "node '" + e.name() + "' (registered with this CLI, it answers at " + e.address() + ")";
         }
         return process(port).orElse("another program");
