@@ -28,14 +28,10 @@ function titleOf(path: string): string {
   return title.includes("/") ? "" : title;
 }
 
-/** Refuses the call (the transaction is dropped; the reason is logged, since a trap's message may not carry it). */
-function fail(ctx: ReducerContext, reason: string): void {
-  ctx.log(reason);
-  abort(reason);
-}
-
-function checkTitle(ctx: ReducerContext, title: string): void {
-  if (title.length == 0 || title.includes("/") || title.includes("\\")) fail(ctx, "a note title is a plain name, not '" + title + "'");
+// A refused call aborts: the transaction is dropped and the caller's error carries the message and where it aborted.
+function checkTitle(title: string): void {
+  if (title.length == 0) abort("a note needs a title");
+  if (title.includes("/") || title.includes("\\")) abort("a note title is a plain name, not '" + title + "'");
 }
 
 /** Makes the table row of a note match its file (gone: no row). */
@@ -56,24 +52,24 @@ function refresh(ctx: ReducerContext, title: string): void {
 @reducer({ on: "init" })
 export function init(ctx: ReducerContext): void {
   let err = ctx.file.createDir(DIR, true);
-  if (err != null) fail(ctx, err);
+  if (err != null) abort(err);
 }
 
 /** Writes (or replaces) a note. Titles are plain names: no '/'. */
 @reducer
 export function save(ctx: ReducerContext, title: string, text: string): void {
-  checkTitle(ctx, title);
+  checkTitle(title);
   let err = ctx.file.writeText(pathOf(title), text);
-  if (err != null) fail(ctx, err);
+  if (err != null) abort(err);
   refresh(ctx, title);
 }
 
 /** Adds a line to a note (creating it). */
 @reducer
 export function append(ctx: ReducerContext, title: string, line: string): void {
-  checkTitle(ctx, title);
+  checkTitle(title);
   let err = ctx.file.writeText(pathOf(title), line + "\n", true);
-  if (err != null) fail(ctx, err);
+  if (err != null) abort(err);
   refresh(ctx, title);
 }
 
@@ -87,7 +83,7 @@ export function read(ctx: ReducerContext, title: string): void {
 @reducer
 export function remove(ctx: ReducerContext, title: string): void {
   let err = ctx.file.removeFile(pathOf(title));
-  if (err != null) fail(ctx, err);
+  if (err != null) abort(err);
   refresh(ctx, title);
 }
 

@@ -6,8 +6,22 @@ import dev.interstice.network.NodeClient;
 import java.time.Duration;
 
 /** Shared helpers: connecting to a registered node, and turning failures into messages that say what to do. */
-final class Cli {
+public final class Cli {
     private Cli() {}
+
+    /**
+     * How the user runs this CLI, for the commands hints suggest: the launcher sets {@code interstice.command} to
+     * {@code ./interstice} when it is not on PATH, say; default {@code interstice}.
+     */
+    public static String command() {
+        String c = System.getProperty("interstice.command");
+        return c == null || c.isBlank() ? "interstice" : c;
+    }
+
+    /** {@code command() + " " + args}: a command line to suggest. */
+    public static String command(String args) {
+        return command() + " " + args;
+    }
 
     /** A connection to a registered node, authenticated when the registry holds its admin token. */
     record Target(NodeRegistry registry, NodeRegistry.Entry entry, NodeClient client) implements AutoCloseable {
@@ -19,7 +33,7 @@ final class Cli {
         void requireAdmin(String what) {
             if (!client.isAdmin())
                 throw new CliException(what + " needs the admin credential of " + label() + ", and none is registered; "
-                        + "re-add the node with its token: interstice node add <name> <address> --token <token>"
+                        + "re-add the node with its token: " + command("node add <name> <address> --token <token>")
                         + " (the token is in the node's admin.token file)");
         }
 
@@ -51,7 +65,7 @@ final class Cli {
             throw new CliException("the node at " + e.address() + " is " + c.nodeId() + " ('" + c.nodeName()
                     + "'), not node '" + e.name()
                     + "' (" + e.nodeId() + ") as registered; another node runs on that address. Fix the address with: "
-                    + "interstice node remove " + e.name() + " && interstice node add " + e.name() + " <host:port>");
+                    + command("node remove " + e.name()) + " && " + command("node add " + e.name() + " <host:port>"));
         }
         if (e.nodeId() == null || e.lastSeen() == null || System.currentTimeMillis() - e.lastSeen() > 60_000) {
             reg.replace(e, e.seen(c.nodeId(), System.currentTimeMillis()));
@@ -70,16 +84,51 @@ final class Cli {
         String who = e == null ? "" : "node '" + e.name() + "': ";
         String hint = switch (n.kind()) {
             case UNAUTHORIZED ->
-                e != null && e.adminToken() == null
-                        ? " (no admin token is registered for this node: re-add it with --token)"
-                        : e != null
-                                ? " (the registered admin token is wrong: re-add the node with the token from its admin.token file)"
-                                : "";
+                e == null
+                        ? ""
+                        : (e.adminToken() == null
+                                        ? " (no admin token is registered for this node"
+                                        : " (the registered admin token is wrong")
+                                + ": re-add it with the token from its admin.token file: "
+                                + command("node remove " + e.name()) + " && "
+                                + command("node add " + e.name() + " " + e.address() + " --token <token>") + ")";
             case TIMEOUT ->
-                " (check that the node is running and not overloaded: interstice node ping "
-                        + (e == null ? "<node>" : e.name()) + ")";
+                " (check that the node is running and not overloaded: "
+                        + command("node ping " + (e == null ? "<node>" : e.name())) + ")";
+            case UNREACHABLE -> e == null ? "" : " (" + startHint(e) + ")";
             default -> "";
         };
         return who + n.getMessage() + hint;
+    }
+
+    /** An unexpected failure in words: file errors say what happened to which file; no Java class names. */
+    static String describe(Exception e) {
+        return switch (e) {
+            case java.nio.file.NoSuchFileException f -> "no such file or directory: " + f.getFile();
+            case java.nio.file.AccessDeniedException f -> "permission denied: " + f.getFile();
+            case java.nio.file.FileAlreadyExistsException f -> "already exists: " + f.getFile();
+            case java.nio.file.NotDirectoryException f -> "not a directory: " + f.getFile();
+            case java.nio.file.DirectoryNotEmptyException f -> "directory not empty: " + f.getFile();
+            case java.nio.file.FileSystemException f ->
+                f.getFile() + ": " + (f.getReason() == null ? "file system error" : f.getReason());
+            default ->
+                e.getMessage() == null
+                        ? "an unexpected internal error (run with INTERSTICE_DEBUG=1 for details)"
+                        : e.getMessage();
+        };
+    }
+
+    /** How to get a registered node running: an example's command, a local node's, or where a remote one lives. */
+    static String startHint(NodeRegistry.Entry e) {
+        String suffix = "-example";
+        if (e.name().endsWith(suffix)) {
+            String example = e.name().substring(0, e.name().length() - suffix.length());
+            if (ExampleCommand.PORTS.containsKey(example))
+                return "is it running? start it with: " + command("example " + example);
+        }
+        return e.local()
+                ? "is it running? start it with: " + command("node start " + e.name())
+                : "is it running? it was added with 'node add': start it where it runs, e.g. with: "
+                        + command("node start <name>");
     }
 }

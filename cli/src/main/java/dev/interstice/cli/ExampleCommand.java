@@ -39,7 +39,7 @@ import picocli.CommandLine.Parameters;
         name = "example",
         mixinStandardHelpOptions = true,
         description =
-                "Run an example node (recreated from scratch each time) on its fixed port until Ctrl+C: hello (8080), caller (8081), graphics (8082, a window: needs a display), audio (8083, a 440 Hz tone: give --audio-out <file.wav> without a sound device), agar-client (8084, the agar game in a window: --server <host:port>), benchmark (8085), agar-server (8086, the agar game's server), notes (8088), echo-server (8089, echoing on 127.0.0.1:7070), echo-client (8090), agar-bot (8091, a player of agar-server that steers itself).")
+                "Run an example node (recreated from scratch each time) on its own port (or --port) until Ctrl+C: hello (8080), caller (8081), graphics (8082, a window: needs a display), audio (8083, a 440 Hz tone: give --audio-out <file.wav> without a sound device), agar-client (8084, the agar game in a window: --server <host:port>), benchmark (8085), agar-server (8086, the agar game's server), notes (8088), echo-server (8089, echoing on 127.0.0.1:7070), echo-client (8090), agar-bot (8091, a player of agar-server that steers itself).")
 final class ExampleCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger("interstice");
     /** Example name to port (upstream's fixed ports). */
@@ -123,6 +123,13 @@ final class ExampleCommand implements Callable<Integer> {
                     + "127.0.0.1:8086); the same as --node-address " + AGAR_SERVER + "=<host:port>.")
     String agarServer;
 
+    @Option(
+            names = "--port",
+            paramLabel = "<port>",
+            description =
+                    "Listen on this port instead of the example's own (0: any free port; the address is printed).")
+    Integer requestedPort;
+
     @CommandLine.Mixin
     AuthorityOptions network = new AuthorityOptions();
 
@@ -145,7 +152,11 @@ final class ExampleCommand implements Callable<Integer> {
             nodeAddresses.put(AGAR_SERVER, agarServer);
         }
         byte[] wasm = exampleWasm(name);
-        int port = Integer.getInteger("interstice.example.port", PORTS.get(name)); // tests override the fixed port
+        if (requestedPort != null && (requestedPort < 0 || requestedPort > 65535))
+            throw CliException.usage("--port " + requestedPort + " is out of range 0-65535 (0: any free port)");
+        int port = requestedPort != null
+                ? requestedPort
+                : Integer.getInteger("interstice.example.port", PORTS.get(name)); // tests override the fixed port
         String nodeName = name + "-example";
         NetworkConfig config =
                 NetworkConfig.defaults().withNodeName(nodeName).withPort(port).withRemoteCallTtl(REMOTE_CALL_TTL);
@@ -178,8 +189,9 @@ final class ExampleCommand implements Callable<Integer> {
             server = NodeServer.start(node, config.withAdminToken(token));
         } catch (BindException e) {
             node.close();
-            throw new CliException("port " + port + " of the '" + name
-                    + "' example is already in use (is the example already running? stop it with Ctrl+C first)");
+            throw new CliException("port " + port + " of the '" + name + "' example is in use by "
+                    + PortOwner.describe(port, NodeRegistry.load()) + "; stop that, or run the example on another"
+                    + " port: " + Cli.command("example " + name + " --port <port>") + " (0: any free port)");
         }
         var reg = NodeRegistry.load();
         reg.find(nodeName).ifPresent(reg::remove);
@@ -207,9 +219,12 @@ final class ExampleCommand implements Callable<Integer> {
             out.println(
                     "reducers: " + schema.reducers().stream().map(r -> r.name()).toList() + ", queries: "
                             + schema.queries().stream().map(q -> q.name()).toList());
+            // the hints name the command as the user runs it (e.g. ./interstice)
             out.println(TRY.getOrDefault(
-                            name,
-                            "try: interstice call_reducer " + nodeName + " " + schema.name() + " <reducer> [args...]")
+                                    name,
+                                    "try: interstice call_reducer " + nodeName + " " + schema.name()
+                                            + " <reducer> [args...]")
+                            .replace("interstice ", Cli.command() + " ")
                     + "   (Ctrl+C stops the node)");
             if (!schema.nodeDependencies().isEmpty())
                 out.println("node dependencies: "
@@ -239,7 +254,7 @@ final class ExampleCommand implements Callable<Integer> {
                 node.call("hello", "hello", List.of(dev.interstice.abi.value.IntersticeValue.str("Interstice")));
                 log.info(
                         "called hello(\"Interstice\"); greetings now: {}",
-                        dev.interstice.abi.value.ValueText.of(node.query("hello", "get_greetings", List.of())));
+                        ValueJson.render(node.query("hello", "get_greetings", List.of())));
             }
             stop.await();
         } catch (RuntimeException e) {
@@ -314,11 +329,14 @@ final class ExampleCommand implements Callable<Integer> {
         });
     }
 
-    /** " start it with: interstice example hello" for the node of an example ({@code hello-example}), else "". */
+    /**
+     * " start it with: interstice example hello" (the command as the user runs it) for the node of an example
+     * ({@code hello-example}), else "".
+     */
     private static String startHint(String nodeName) {
         String example =
                 nodeName.endsWith("-example") ? nodeName.substring(0, nodeName.length() - "-example".length()) : "";
-        return PORTS.containsKey(example) ? " start it with: interstice example " + example : "";
+        return PORTS.containsKey(example) ? " start it with: " + Cli.command("example " + example) : "";
     }
 
     static void deleteRecursively(Path dir) throws IOException {

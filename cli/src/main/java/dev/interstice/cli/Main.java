@@ -57,6 +57,7 @@ public final class Main implements Runnable {
         Class<?> only = args.length > 0 && !args[0].equals("help") ? COMMANDS.get(args[0]) : null;
         if (only != null) cl.addSubcommand(args[0], only);
         else COMMANDS.forEach(cl::addSubcommand); // help, usage, and the "did you mean" of an unknown command
+        cl.setCommandName(Cli.command()); // usage lines show the command as the user runs it
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -68,7 +69,8 @@ public final class Main implements Runnable {
                 cmd.getErr().println("error: " + Cli.explain(n));
                 return 1;
             }
-            cmd.getErr().println("error: " + e.getMessage());
+            cmd.getErr().println("error: " + Cli.describe(e));
+            if (System.getenv("INTERSTICE_DEBUG") != null) e.printStackTrace(cmd.getErr());
             return 1;
         });
         try {

@@ -112,7 +112,7 @@ final class NodeCommand implements Runnable {
             name = "create",
             mixinStandardHelpOptions = true,
             description =
-                    "Create a local node: a new node id, its data directory and admin token. Run it with: interstice node start <name>")
+                    "Create a local node: a new node id, its data directory and admin token. Run it with: ${sys:interstice.command:-interstice} node start <name>")
     static final class Create extends Sub {
         @Parameters(index = "0", paramLabel = "<name>")
         String name;
@@ -148,23 +148,28 @@ final class NodeCommand implements Runnable {
             reg.save();
             out().println("created node '" + name + "' (" + id + ") at " + address);
             out().println("data: " + dir);
-            out().println("start it with: interstice node start " + name);
+            out().println("start it with: " + Cli.command("node start " + name));
             return 0;
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the registered nodes.")
+    @Command(
+            name = "list",
+            mixinStandardHelpOptions = true,
+            description = "List the registered nodes: which run on this machine and which answer now.")
     static final class ListNodes extends Sub {
         @Override
         public Integer call() {
             var reg = NodeRegistry.load();
             if (reg.all().isEmpty()) {
-                out().println(
-                                "no nodes registered (add one with: interstice node add <name> <host:port>, or: interstice node create <name> <port>)");
+                out().println("no nodes registered (add one with: " + Cli.command("node add <name> <host:port>")
+                        + ", or: " + Cli.command("node create <name> <port>") + ")");
                 return 0;
             }
             var rows = new ArrayList<List<String>>();
-            for (var e : reg.all())
+            var statuses = NodeStatus.of(reg.all());
+            for (int i = 0; i < reg.all().size(); i++) {
+                var e = reg.all().get(i);
                 rows.add(List.of(
                         e.name(),
                         e.address(),
@@ -173,8 +178,14 @@ final class NodeCommand implements Runnable {
                         e.adminToken() == null ? "no" : "yes",
                         e.lastSeen() == null
                                 ? "never"
-                                : Instant.ofEpochMilli(e.lastSeen()).toString()));
-            TextTable.print(out(), List.of("NAME", "ADDRESS", "NODE ID", "KIND", "ADMIN", "LAST SEEN"), rows);
+                                : Instant.ofEpochMilli(e.lastSeen()).toString(),
+                        statuses.get(i).machine(),
+                        statuses.get(i).status()));
+            }
+            TextTable.print(
+                    out(),
+                    List.of("NAME", "ADDRESS", "NODE ID", "KIND", "ADMIN", "LAST SEEN", "MACHINE", "STATUS"),
+                    rows);
             return 0;
         }
     }
@@ -334,7 +345,7 @@ final class NodeCommand implements Runnable {
             if (!e.local() || e.nodeId() == null)
                 throw new CliException("node '" + e.name()
                         + "' is not a local node (it was registered with 'node add'); start it where it lives, "
-                        + "or create a local one with: interstice node create <name> <port>");
+                        + "or create a local one with: " + Cli.command("node create <name> <port>"));
             Path dir = reg.dataDir(e);
             if (!Files.isDirectory(dir))
                 throw new CliException("the data directory of node '" + e.name() + "' is missing: " + dir);
@@ -367,10 +378,14 @@ final class NodeCommand implements Runnable {
                                 .withPort(addr.getPort())
                                 .withAdvertisedAddress(e.address())
                                 .withAdminToken(AdminToken.loadOrCreate(dir)));
+            } catch (java.net.BindException ex) {
+                node.close();
+                throw new CliException("node '" + e.name() + "' cannot listen on " + e.address()
+                        + ": the port is in use by " + PortOwner.describe(addr.getPort(), reg));
             } catch (IOException ex) {
                 node.close();
-                throw new CliException("node '" + e.name() + "' cannot listen on " + e.address() + ": "
-                        + ex.getMessage() + " (is it already running, or is the port taken?)");
+                throw new CliException(
+                        "node '" + e.name() + "' cannot listen on " + e.address() + ": " + ex.getMessage());
             }
             Runnable shutdown = () -> {
                 server.close();
@@ -407,8 +422,8 @@ final class NodeCommand implements Runnable {
             case StorageCorruptionException corrupt
             when !salvaged ->
                 what + "\nThe node's storage is damaged. To start it anyway, dropping"
-                        + " everything from the damage on (the log reports exactly what is lost), run: interstice node start "
-                        + name + " --salvage";
+                        + " everything from the damage on (the log reports exactly what is lost), run: "
+                        + Cli.command("node start " + name + " --salvage");
             case StorageCorruptionException corrupt ->
                 what + "\n--salvage cannot repair this damage; restore the data directory from a backup";
             default -> what;

@@ -103,17 +103,13 @@ public final class NodeRegistry {
 
     Entry require(String ref) {
         return find(ref)
-                .orElseThrow(
-                        () -> new CliException(
-                                "unknown node '" + ref + "'. Known nodes: "
-                                        + (nodes.isEmpty()
-                                                ? "none"
-                                                : String.join(
-                                                        ", ",
-                                                        nodes.stream()
-                                                                .map(Entry::name)
-                                                                .toList()))
-                                        + ". Register it with: interstice node add <name> <host:port>, or create one with: interstice node create <name> <port>"));
+                .orElseThrow(() -> new CliException("unknown node '" + ref + "'. Known nodes: "
+                        + (nodes.isEmpty()
+                                ? "none"
+                                : String.join(
+                                        ", ", nodes.stream().map(Entry::name).toList()))
+                        + ". Register it with: " + Cli.command("node add <name> <host:port>")
+                        + ", or create one with: " + Cli.command("node create <name> <port>")));
     }
 
     void add(Entry e) {

@@ -92,9 +92,9 @@ final class PublishCommand implements Callable<Integer> {
             return path;
         }
         if (!Files.exists(path.resolve("package.json")))
-            throw CliException.usage(
-                    path
-                            + " is not a module project (no package.json); give a .wasm file or a project directory created with: interstice init");
+            throw CliException.usage(path
+                    + " is not a module project (no package.json); give a .wasm file or a project directory created with: "
+                    + Cli.command("init"));
         if (build) {
             log.println("building " + path.toAbsolutePath().normalize() + " (npm run build)...");
             log.flush();

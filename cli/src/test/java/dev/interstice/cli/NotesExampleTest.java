@@ -61,8 +61,11 @@ class NotesExampleTest {
             assertThat(titles(node)).containsExactly("by-hand");
 
             assertThatThrownBy(() -> node.call("notes", "save", List.of(str("../escape"), str("x"))))
-                    .isInstanceOf(CallException.class);
-            assertThat(logs).contains("notes: a note title is a plain name, not '../escape'");
+                    .isInstanceOf(CallException.class)
+                    .hasMessage(
+                            "reducer notes.save failed: aborted: \"a note title is a plain name, not '../escape'\"");
+            assertThatThrownBy(() -> node.call("notes", "save", List.of(str(""), str("x"))))
+                    .hasMessage("reducer notes.save failed: aborted: \"a note needs a title\"");
             node.call("notes", "read", List.of(str("missing")));
             assertThat(logs).contains("notes: cannot read 'notes/missing.txt': it does not exist");
         }

@@ -276,11 +276,7 @@ public final class NodeClient implements AutoCloseable {
                     e);
         } catch (ConnectException | NoRouteToHostException e) {
             close(socket);
-            throw new NetworkException(
-                    ErrorKind.UNREACHABLE,
-                    "cannot reach " + address + ": " + e.getMessage()
-                            + " (is the node running? start it with: interstice node start <name>)",
-                    e);
+            throw new NetworkException(ErrorKind.UNREACHABLE, "cannot reach " + address + ": " + e.getMessage(), e);
         } catch (SocketTimeoutException e) {
             close(socket);
             throw new NetworkException(
@@ -580,7 +576,9 @@ public final class NodeClient implements AutoCloseable {
             throw new NetworkException(ErrorKind.TIMEOUT, "interrupted while waiting for " + address);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof NetworkException n) throw new NetworkException(n.kind(), n.getMessage(), n);
-            throw new NetworkException(ErrorKind.INTERNAL, String.valueOf(e.getCause()), e.getCause());
+            Throwable cause = e.getCause();
+            String why = cause == null || cause.getMessage() == null ? "unexpected failure" : cause.getMessage();
+            throw new NetworkException(ErrorKind.INTERNAL, "request to " + address + " failed: " + why, cause);
         }
         if (r instanceof Message.Error err) throw new NetworkException(err.kind(), err.message());
         if (!type.isInstance(r))

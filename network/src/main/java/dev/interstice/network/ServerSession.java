@@ -634,7 +634,7 @@ final class ServerSession implements TableStreams.Sink {
             throw new NetworkException(
                     ErrorKind.UNAUTHORIZED,
                     what + " needs the admin credential of node '" + server.nodeName()
-                            + "'; this connection did not authenticate (register the node with its token: interstice node add <name> <address> --token <token>)");
+                            + "'; this connection did not authenticate with the node's admin token (its admin.token file)");
     }
 
     private Message.Error error(long id, RuntimeException e) {
@@ -647,14 +647,12 @@ final class ServerSession implements TableStreams.Sink {
             case IllegalStateException s
             when server.isClosed() || String.valueOf(s.getMessage()).endsWith(" is closed") ->
                 new Message.Error(id, ErrorKind.UNAVAILABLE, "node '" + server.nodeName() + "' is shutting down");
-            default -> { // the Java details stay in the node's log
+            default -> { // the Java details (its message may name classes) stay in the node's log
                 log.error("{}: request {} failed", conn.label(), id, e);
                 yield new Message.Error(
                         id,
                         ErrorKind.INTERNAL,
-                        "internal error on node '" + server.nodeName() + "'"
-                                + (e.getMessage() == null ? "" : ": " + e.getMessage())
-                                + " (details in the node's log)");
+                        "internal error on node '" + server.nodeName() + "' (details in the node's log)");
             }
         };
     }

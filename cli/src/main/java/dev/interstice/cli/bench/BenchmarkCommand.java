@@ -1,5 +1,6 @@
 package dev.interstice.cli.bench;
 
+import dev.interstice.cli.Cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Parameters;
             "Load a node over the network and measure it: acknowledged calls per second, errors, latency percentiles "
                     + "(HdrHistogram; from the intended send time in open-loop runs), a check of the workload's invariants afterwards, "
                     + "a JSON report and a self-contained HTML chart.",
-            "Serve the workload with: interstice example benchmark (node 'benchmark-example').",
+            "Serve the workload with: ${sys:interstice.command:-interstice} example benchmark (node 'benchmark-example').",
             "Exit status: 0 ok, 1 failed, 2 bad usage, 3 a verification failed."
         },
         subcommands = {
@@ -142,7 +143,7 @@ public final class BenchmarkCommand implements Runnable {
     static int execute(CommandLine.Model.CommandSpec spec, List<RunSpec> specs) throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        String command = "interstice "
+        String command = Cli.command() + " "
                 + String.join(
                         " ",
                         spec.root().commandLine().getParseResult().originalArgs().stream()
@@ -190,8 +191,8 @@ public final class BenchmarkCommand implements Runnable {
             for (Profiles.Profile p : Profiles.ALL)
                 out.printf("%-22s %s (ack %s)%n", p.name(), p.description(), p.ack());
             out.println();
-            out.println(
-                    "run one: interstice benchmark profile <name> <node> [--connections N --inflight K --duration-ms MS --output F.json]");
+            out.println("run one: " + Cli.command("benchmark profile <name> <node>")
+                    + " [--connections N --inflight K --duration-ms MS --output F.json]");
             return 0;
         }
     }

@@ -4,6 +4,7 @@ import dev.interstice.abi.schema.FieldDef;
 import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.QuerySchema;
 import dev.interstice.abi.value.IntersticeValue;
+import dev.interstice.cli.Cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +34,7 @@ final class NetworkRun {
                     .orElseThrow(() -> new IllegalArgumentException(ref.label() + " has no module '"
                             + module + "'" + (ref.token() == null ? " visible without its admin token" : "")
                             + (module.equals(BenchmarkWorkload.MODULE)
-                                    ? " (serve it with: interstice example benchmark)"
+                                    ? " (serve it with: " + Cli.command("example benchmark") + ")"
                                     : "")));
             var cfg = new LoadConfig()
                     .name(s.displayName())

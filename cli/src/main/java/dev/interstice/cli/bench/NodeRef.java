@@ -1,5 +1,6 @@
 package dev.interstice.cli.bench;
 
+import dev.interstice.cli.Cli;
 import dev.interstice.cli.NodeRegistry;
 import dev.interstice.network.AdminToken;
 
@@ -23,6 +24,7 @@ record NodeRef(String label, String address, AdminToken token) {
         if (ref.matches(".+:\\d{1,5}")) return new NodeRef(ref, ref, explicit);
         throw new IllegalArgumentException(
                 "unknown node '" + ref + "': not in the node registry (" + NodeRegistry.file()
-                        + ") and not a host:port. Start the benchmark node with: interstice example benchmark (registers 'benchmark-example')");
+                        + ") and not a host:port. Start the benchmark node with: " + Cli.command("example benchmark")
+                        + " (registers 'benchmark-example')");
     }
 }

@@ -2,6 +2,7 @@ package dev.interstice.cli.bench;
 
 import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.ReducerSchema;
+import dev.interstice.cli.Cli;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -208,7 +209,8 @@ public final class Profiles {
                 "profile '" + profile.name() + "' cannot run against module '" + schema.name() + "': it has no "
                         + String.join(", no ", missing)
                         + "; nothing was sent. The built-in profiles drive this project's benchmark-workload module "
-                        + "(serve it with: interstice example benchmark); upstream's benchmark-workload module serves noop and the insert-* profiles"
+                        + "(serve it with: " + Cli.command("example benchmark")
+                        + "); upstream's benchmark-workload module serves noop and the insert-* profiles"
                         + " only; its reducers: "
                         + schema.reducers().stream().map(ReducerSchema::name).toList());
     }

@@ -41,6 +41,10 @@ public final class GuestInstance {
     private boolean broken;
     /** The last exception a host function threw: it must leave the guest call unchanged. */
     private RuntimeException hostFailure;
+    /** How many calls into this instance are on the stack (host functions may call back in). */
+    private int entries;
+    /** The panic the guest logged in its current outermost call, reported if a trap follows; else null. */
+    private String panic;
 
     private Export alloc;
     private Export dealloc;
@@ -54,6 +58,14 @@ public final class GuestInstance {
 
     public CompiledModule module() {
         return module;
+    }
+
+    /**
+     * The guest logged that it panics ({@code text}: what follows {@link GuestMessage#PANIC_PREFIX}): a trap
+     * before its current outermost call returns carries this text, as an abort does.
+     */
+    public void notePanic(String text) {
+        panic = text;
     }
 
     /** True once a call failed; the instance must then be discarded. */
@@ -129,8 +141,9 @@ public final class GuestInstance {
             if (m != null && m.refusals != refusalsBefore) {
                 throw memoryLimit("alloc", what, m, null);
             }
+            String reason = "returned 0: the guest is out of memory";
             throw new GuestTrapException(
-                    Kind.TRAP, label, "alloc", prefix() + what + ": the guest is out of memory", null);
+                    Kind.TRAP, label, "alloc", prefix() + what + ": the guest is out of memory", reason, null);
         }
         return ptr;
     }
@@ -221,6 +234,9 @@ public final class GuestInstance {
         if (s.depth++ == 0) {
             s.begin(budgetNanos);
         }
+        if (entries++ == 0) {
+            panic = null;
+        }
         try {
             long[] r = fn.apply(args);
             return r == null || r.length == 0 ? 0L : r[0];
@@ -228,6 +244,7 @@ public final class GuestInstance {
             broken = true; // before any call: we may be a frame away from the end of the stack
             throw failed(t, what, s, refusalsBefore);
         } finally {
+            entries--;
             if (--s.depth == 0) {
                 s.end();
             }
@@ -290,45 +307,45 @@ public final class GuestInstance {
         boolean growRefused = m != null && m.refusals != refusalsBefore;
         if (t instanceof AbortSignal a) {
             if (growRefused) {
-                return memoryLimit(what, "it aborted: " + a.getMessage(), m, null);
+                return memoryLimit(what, "it " + a.getMessage(), m, null);
             }
-            return new GuestTrapException(
-                    Kind.ABORT, label, what, prefix() + "'" + what + "' aborted: " + a.getMessage(), null);
+            return failure(Kind.ABORT, what, a.getMessage(), null);
         }
         if (t instanceof ChicoryInterruptedException) {
             if (s.deadlineFired()) {
                 long ms = TimeUnit.NANOSECONDS.toMillis(s.budgetNanos());
-                return new GuestTrapException(
-                        Kind.DEADLINE,
-                        label,
-                        what,
-                        prefix() + "call to '" + what + "' exceeded its deadline of " + ms + " ms",
-                        t);
+                return failure(Kind.DEADLINE, what, "exceeded its deadline of " + ms + " ms", t);
             }
             // Someone else interrupted the thread (e.g. shutdown): not a deadline. Their interrupt flag stays set.
-            return new GuestTrapException(
-                    Kind.TRAP,
-                    label,
-                    what,
-                    prefix() + "'" + what + "' was interrupted by Thread.interrupt() (not by the call deadline)",
-                    t);
+            return failure(Kind.TRAP, what, "was interrupted by Thread.interrupt() (not by the call deadline)", t);
         }
         if (t instanceof StackOverflowError || isStackExhausted(t)) {
-            return new GuestTrapException(
-                    Kind.STACK_EXHAUSTED,
-                    label,
-                    what,
-                    prefix() + "'" + what + "' exhausted the call stack (runaway recursion?)",
-                    t);
+            return failure(Kind.STACK_EXHAUSTED, what, "exhausted the call stack (runaway recursion?)", t);
         }
         if (t instanceof Error e) {
             throw e;
         }
-        String reason = t instanceof ChicoryException ? t.getMessage() : t.toString();
+        String trapped = trapped(t);
         if (growRefused) {
-            return memoryLimit(what, "it trapped: " + reason, m, t);
+            return memoryLimit(what, "it " + trapped, m, t);
         }
-        return new GuestTrapException(Kind.TRAP, label, what, prefix() + "'" + what + "' trapped: " + reason, t);
+        if (panic != null) {
+            return failure(Kind.ABORT, what, GuestMessage.panicked(panic), t);
+        }
+        return failure(Kind.TRAP, what, trapped, t);
+    }
+
+    private GuestTrapException failure(Kind kind, String what, String reason, Throwable cause) {
+        return new GuestTrapException(kind, label, what, prefix() + "'" + what + "' " + reason, reason, cause);
+    }
+
+    /** "trapped on unreachable instruction", "trapped: out of bounds memory access", ... */
+    private static String trapped(Throwable t) {
+        if (!(t instanceof ChicoryException)) {
+            return t.getMessage() == null ? "trapped in the engine" : "trapped: " + t.getMessage();
+        }
+        String m = String.valueOf(t.getMessage());
+        return m.startsWith("Trapped on ") ? "trapped on " + m.substring("Trapped on ".length()) : "trapped: " + m;
     }
 
     private static boolean isStackExhausted(Throwable t) {
@@ -339,13 +356,11 @@ public final class GuestInstance {
     /** @param failure what the guest did after the refused grow, e.g. "it trapped: ..." */
     private GuestTrapException memoryLimit(String what, String failure, CappedMemory m, Throwable cause) {
         long cap = (long) m.capPages() * Memory.PAGE_SIZE;
-        return new GuestTrapException(
+        return failure(
                 Kind.MEMORY_LIMIT,
-                label,
                 what,
-                prefix() + "'" + what + "' hit the memory cap of "
-                        + cap + " bytes (" + m.capPages() + " pages): memory.grow to " + m.lastRefusedPages
-                        + " pages was refused, then " + failure,
+                "hit the memory cap of " + cap + " bytes (" + m.capPages() + " pages): memory.grow to "
+                        + m.lastRefusedPages + " pages was refused, then " + failure,
                 cause);
     }
 
@@ -386,7 +401,7 @@ public final class GuestInstance {
             if (len < 0 || ptr > size - len) {
                 return "<bad string at " + ptr + ">";
             }
-            int shown = Math.min(len, 8192) & ~1;
+            int shown = Math.min(len, 2 * GuestMessage.MAX_CHARS + 2) & ~1; // one more than quoted() shows
             return new String(memory.readBytes(ptr, shown), StandardCharsets.UTF_16LE);
         } catch (RuntimeException e) {
             return "<unreadable string at " + ptr + ">";
@@ -468,14 +483,9 @@ public final class GuestInstance {
         public long[] apply(Instance unused, long... a) {
             String msg = asString((int) a[0]);
             String file = asString((int) a[1]);
-            StringBuilder sb = new StringBuilder(msg == null ? "abort called" : msg);
-            sb.append(" at ")
-                    .append(file == null ? "<unknown>" : file)
-                    .append(':')
-                    .append(Integer.toUnsignedString((int) a[2]))
-                    .append(':')
-                    .append(Integer.toUnsignedString((int) a[3]));
-            throw new AbortSignal(sb.toString());
+            String location = (file == null ? "<unknown>" : file) + ":" + Integer.toUnsignedString((int) a[2]) + ":"
+                    + Integer.toUnsignedString((int) a[3]);
+            throw new AbortSignal(GuestMessage.aborted(msg == null ? "abort called" : msg, location));
         }
     }
 

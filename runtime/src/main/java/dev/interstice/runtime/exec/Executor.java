@@ -203,9 +203,11 @@ public final class Executor {
                         case DEADLINE -> "hit its deadline";
                         default -> "failed";
                     };
+                    String hook = "its " + h.why() + " hook '" + h.reducer() + "' ";
+                    if (e.getCause() instanceof GuestTrapException g && g.kind() == GuestTrapException.Kind.ABORT)
+                        throw new CallException(e.kind(), hook + g.reason(), e); // the guest's own words
                     String detail = e.getCause() instanceof GuestTrapException g ? g.getMessage() : e.getMessage();
-                    throw new CallException(
-                            e.kind(), "its " + h.why() + " hook '" + h.reducer() + "' " + outcome + ": " + detail, e);
+                    throw new CallException(e.kind(), hook + outcome + ": " + detail, e);
                 }
             }
             try {
@@ -544,8 +546,7 @@ public final class Executor {
         } catch (GuestTrapException e) {
             throw new CallException(
                     e.callKind(),
-                    "module '" + m.name() + "' " + (query ? "query '" : "reducer '") + frame.function() + "' failed: "
-                            + e.getMessage(),
+                    (query ? "query " : "reducer ") + m.name() + "." + frame.function() + " failed: " + e.reason(),
                     e);
         } catch (GuestMemoryException e) {
             throw new CallException(

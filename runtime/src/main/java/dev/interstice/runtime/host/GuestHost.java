@@ -12,6 +12,7 @@ import dev.interstice.abi.value.Row;
 import dev.interstice.runtime.authority.Authorities;
 import dev.interstice.runtime.engine.GuestInstance;
 import dev.interstice.runtime.engine.GuestMemoryException;
+import dev.interstice.runtime.engine.GuestMessage;
 import dev.interstice.runtime.exec.CallException;
 import dev.interstice.runtime.exec.Executor;
 import dev.interstice.runtime.exec.Frame;
@@ -100,10 +101,10 @@ public final class GuestHost implements FrameHost {
 
     @Override
     public void log(GuestInstance g, int ptr, int len) {
-        executor.services()
-                .guestLog(
-                        module == null ? "(describe)" : module.name(),
-                        GuestLog.line(g, ptr, len, executor.services().maxLogLineBytes()));
+        String line = GuestLog.line(g, ptr, len, executor.services().maxLogLineBytes());
+        // The SDKs log a panic's text, then trap: the trap's error then carries it
+        if (line.startsWith(GuestMessage.PANIC_PREFIX)) g.notePanic(line.substring(GuestMessage.PANIC_PREFIX.length()));
+        executor.services().guestLog(module == null ? "(describe)" : module.name(), line);
     }
 
     @Override

@@ -418,6 +418,7 @@ class EngineLoadTest {
                 .hasMessageContaining("'fail'")
                 .hasMessageContaining("bad input é")
                 .hasMessageContaining("assembly/i.ts:42:7");
+        assertThat(e.reason()).isEqualTo("aborted: \"bad input é\" (assembly/i.ts:42:7)");
         assertThat(g.isBroken()).isTrue();
 
         GuestInstance g2 = m.instantiate(new StubHost());
