@@ -69,7 +69,16 @@ final class AgarCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        AgarReport report = AgarScenario.run(config, spec.commandLine().getErr());
+        // every bot's connection is logged at INFO: a thousand lines would bury the report
+        var nodeLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.interstice");
+        var level = nodeLog.getLevel();
+        nodeLog.setLevel(ch.qos.logback.classic.Level.WARN);
+        AgarReport report;
+        try {
+            report = AgarScenario.run(config, spec.commandLine().getErr());
+        } finally {
+            nodeLog.setLevel(level);
+        }
         out.print(report.summary());
         if (output != null) {
             report.write(output);

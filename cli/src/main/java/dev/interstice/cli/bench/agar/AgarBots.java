@@ -3,7 +3,6 @@ package dev.interstice.cli.bench.agar;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.network.NodeClient;
 import dev.interstice.network.wire.Message;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +27,8 @@ import org.HdrHistogram.Histogram;
  */
 final class AgarBots implements AutoCloseable {
     static final int SLOTS = 10;
+    /** The steering thread's name (its CPU time is the bots' own cost). */
+    static final String THREAD = "agar-bots";
 
     private final String module;
     private final List<Bot> bots;
@@ -43,7 +44,6 @@ final class AgarBots implements AutoCloseable {
     private final ConcurrentHashMap<String, Long> errorSamples = new ConcurrentHashMap<>();
     private volatile long measureFrom = Long.MAX_VALUE;
     private volatile long measureTo = Long.MAX_VALUE;
-    private volatile long steeringThread;
     private AgarWorld current = AgarWorld.EMPTY;
     private long round;
 
@@ -55,7 +55,7 @@ final class AgarBots implements AutoCloseable {
         this.world = world;
         this.reactionMs = reactionMs;
         this.steering = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("agar-bots").daemon(true).factory());
+                Thread.ofPlatform().name(THREAD).daemon(true).factory());
     }
 
     /** Connects {@code n} bots to {@code address} (closing those already connected if one cannot). */
@@ -93,7 +93,6 @@ final class AgarBots implements AutoCloseable {
     }
 
     private void steerSlot() {
-        steeringThread = Thread.currentThread().threadId();
         int slot = (int) (round++ % SLOTS);
         if (slot % (SLOTS / 2) == 0) readWorld();
         for (int i = slot; i < bots.size(); i += SLOTS) act(bots.get(i));
@@ -147,13 +146,6 @@ final class AgarBots implements AutoCloseable {
                         if (errorSamples.size() < 20) errorSamples.merge(why, 1L, Long::sum);
                     }
                 });
-    }
-
-    /** CPU time of the steering thread so far (world reads and steering; sending is asynchronous), in ns; -1 if unknown. */
-    long steeringCpuNanos() {
-        long id = steeringThread;
-        var threads = ManagementFactory.getThreadMXBean();
-        return id == 0 || !threads.isThreadCpuTimeSupported() ? -1 : threads.getThreadCpuTime(id);
     }
 
     int size() {

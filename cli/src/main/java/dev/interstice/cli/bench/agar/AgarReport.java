@@ -14,7 +14,10 @@ public record AgarReport(
 
     public record Setup(String command, int bots, int clients, long warmupMs, double measuredMs, long reactionMs) {}
 
-    /** {@code tick}: the tick reducer's run plus commit; {@code tickInterval}: between consecutive ticks' starts. */
+    /**
+     * {@code tick}: the tick reducer's run plus commit; {@code tickInterval}: between consecutive ticks' starts;
+     * {@code tickGap}: from a tick's end to the next one's start.
+     */
     public record Server(
             double ticksPerSecond,
             double targetTicksPerSecond,
@@ -22,6 +25,7 @@ public record AgarReport(
             Measure tick,
             Measure tickRun,
             Measure tickInterval,
+            Measure tickGap,
             int playersAtEnd,
             double processCpuCores) {}
 
@@ -31,7 +35,8 @@ public record AgarReport(
     /**
      * {@code skipped}: turns a bot let pass because its previous call was unanswered; {@code worldRead}: reading and
      * decoding the replica's players and food once (shared by all bots); {@code steeringCpuCores}: the thread that reads
-     * the world and steers every bot.
+     * the world and steers every bot; {@code deadlineSweepCpuCores}: NodeClient's thread checking every connection's
+     * request deadlines (the bots' connections and the few of the client nodes).
      */
     public record Bots(
             double callsPerSecond,
@@ -43,6 +48,7 @@ public record AgarReport(
             Measure latency,
             Measure worldRead,
             double steeringCpuCores,
+            double deadlineSweepCpuCores,
             Map<String, Long> errorSamples) {}
 
     public String summary() {
@@ -65,7 +71,8 @@ public record AgarReport(
                 server.processCpuCores()));
         sb.append("tick          ").append(line(server.tick())).append(" (run + commit)\n");
         sb.append("tick run      ").append(line(server.tickRun())).append(" (the reducer alone)\n");
-        sb.append("tick interval ").append(line(server.tickInterval())).append('\n');
+        sb.append("tick interval ").append(line(server.tickInterval())).append(" (start to start)\n");
+        sb.append("tick gap      ").append(line(server.tickGap())).append(" (end to the next start)\n");
         sb.append("replica lag   ")
                 .append(line(replication.lag()))
                 .append(String.format(Locale.ROOT, " (%d ticks probed)%n", replication.probes()));
@@ -89,7 +96,11 @@ public record AgarReport(
         sb.append("bot latency   ").append(line(bots.latency())).append('\n');
         sb.append("world read    ")
                 .append(line(bots.worldRead()))
-                .append(String.format(Locale.ROOT, "; bots' steering thread %.3f cores%n", bots.steeringCpuCores()));
+                .append(String.format(
+                        Locale.ROOT,
+                        "; bots' steering thread %.3f cores, connections' deadline sweep %.3f cores%n",
+                        bots.steeringCpuCores(),
+                        bots.deadlineSweepCpuCores()));
         bots.errorSamples()
                 .forEach((m, n) ->
                         sb.append("  error x").append(n).append(": ").append(m).append('\n'));

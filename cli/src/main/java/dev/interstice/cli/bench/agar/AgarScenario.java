@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -33,6 +32,8 @@ public final class AgarScenario {
     static final String CLIENT_MODULE = "agar-bot";
     static final String PLAYERS = "__replica__agar_server_example__agar_server__player";
     static final String FOOD = "__replica__agar_server_example__agar_server__food";
+    /** NodeClient's shared thread that checks every connection's request deadlines (one task per connection). */
+    static final String CLIENT_SWEEPER = "interstice-client-timeouts";
     /** The server's 8 ms schedule. */
     static final double TARGET_TICKS = 125;
 
@@ -50,12 +51,11 @@ public final class AgarScenario {
     public static AgarReport run(Config c, PrintWriter progress) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("interstice-agar-bench");
         Deque<AutoCloseable> open = new ArrayDeque<>();
-        var logLines = new AtomicLong();
+        NodeServer served = null;
         try {
             var ticks = new TickStats(SERVER_MODULE, "tick");
             var probes = new LagProbes(SERVER_MODULE, "player", "tick", PLAYERS, c.clients());
-            Node server =
-                    Node.open(NodeConfig.at(dir.resolve("server")).withLogSink((m, s) -> logLines.incrementAndGet()));
+            Node server = Node.open(NodeConfig.at(dir.resolve("server")).withLogSink((m, s) -> {}));
             open.push(server);
             // before the server's table streams: the commit time is taken before a change can leave
             server.addCommitListener(probes.serverCommits());
@@ -63,7 +63,7 @@ public final class AgarScenario {
             server.addReducerListener(ticks);
             server.load(SERVER_MODULE + ".wasm", wasm(SERVER_MODULE));
             int connections = c.bots() + c.clients() + 64;
-            NodeServer served = NodeServer.start(
+            served = NodeServer.start(
                     server,
                     NetworkConfig.defaults()
                             .withNodeName(SERVER_NODE)
@@ -72,8 +72,8 @@ public final class AgarScenario {
             open.push(served);
             var clients = new ArrayList<Node>();
             for (int k = 0; k < c.clients(); k++) {
-                Node client = Node.open(
-                        NodeConfig.at(dir.resolve("client-" + k)).withLogSink((m, s) -> logLines.incrementAndGet()));
+                Node client =
+                        Node.open(NodeConfig.at(dir.resolve("client-" + k)).withLogSink((m, s) -> {}));
                 open.push(client);
                 client.addCommitListener(probes.clientCommits(k));
                 open.push(NodeServer.start(
@@ -103,7 +103,11 @@ public final class AgarScenario {
         } finally {
             while (!open.isEmpty()) {
                 try {
-                    open.pop().close();
+                    AutoCloseable next = open.pop();
+                    next.close();
+                    NodeServer server = served;
+                    if (next instanceof AgarBots && server != null)
+                        awaitQuiet(() -> server.connections() <= 2 * c.clients());
                 } catch (Exception e) {
                     progress.println("agar: closing: " + e.getMessage());
                 }
@@ -121,7 +125,8 @@ public final class AgarScenario {
         probes.measure(from, to);
         bots.measure(from, to);
         ticks.measuring(true);
-        long steeringCpu = bots.steeringCpuNanos();
+        long steeringCpu = threadCpuNanos(AgarBots.THREAD);
+        long sweepCpu = threadCpuNanos(CLIENT_SWEEPER);
         long processCpu = processCpuNanos();
         for (long left; (left = to - System.nanoTime()) > 0; ) {
             TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.SECONDS.toNanos(5)));
@@ -130,7 +135,8 @@ public final class AgarScenario {
         }
         ticks.measuring(false);
         double measuredNanos = System.nanoTime() - from;
-        steeringCpu = bots.steeringCpuNanos() - steeringCpu;
+        steeringCpu = threadCpuNanos(AgarBots.THREAD) - steeringCpu;
+        sweepCpu = threadCpuNanos(CLIENT_SWEEPER) - sweepCpu;
         processCpu = processCpuNanos() - processCpu;
         Thread.sleep(500); // the window's last calls are answered and its last ticks replicated
         int players = server.rows(SERVER_MODULE, "player").size();
@@ -147,6 +153,7 @@ public final class AgarScenario {
                         ticks.duration(),
                         ticks.run(),
                         ticks.interval(),
+                        ticks.gap(),
                         players,
                         processCpu / measuredNanos),
                 new AgarReport.Replication(probes.taken(), probes.lagAll(), lagPerClient),
@@ -159,15 +166,32 @@ public final class AgarScenario {
                         bots.joins(),
                         bots.latency(),
                         bots.worldRead(),
-                        steeringCpu < 0 ? -1 : steeringCpu / measuredNanos,
+                        steeringCpu / measuredNanos,
+                        sweepCpu / measuredNanos,
                         bots.errorSamples()),
                 LoadDriver.environment());
+    }
+
+    /** CPU time of the live platform threads named {@code name} (virtual threads have none of their own). */
+    private static long threadCpuNanos(String name) {
+        var mx = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet())
+            if (t.getName().equals(name)) sum += Math.max(0, mx.getThreadCpuTime(t.threadId()));
+        return sum;
     }
 
     private static long processCpuNanos() {
         return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                 ? os.getProcessCpuTime()
                 : -1;
+    }
+
+    /** Lets the server run the bots' disconnect hooks before it closes (else each would fail, logged). */
+    private static void awaitQuiet(BooleanSupplier done) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!done.getAsBoolean() && System.nanoTime() < until) Thread.sleep(10);
+        Thread.sleep(200);
     }
 
     static int rows(Node node, String table) {
