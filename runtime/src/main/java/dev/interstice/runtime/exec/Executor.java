@@ -361,8 +361,10 @@ public final class Executor {
         }
         var schedules = new ArrayList<SystemTables.Schedule>();
         for (var s : inv.schedules()) {
+            // due from the transaction's time (the reducer's "now"), not its commit: a reducer that schedules itself
+            // every D ms then runs every max(D, its own run time), instead of drifting by its run time each period
             var entry = new SystemTables.Schedule(
-                    ++lastScheduleSeq, s.module(), s.reducer(), services.clockMillis() + s.delayMs());
+                    ++lastScheduleSeq, s.module(), s.reducer(), tx.timestampMs() + s.delayMs());
             schedules.add(entry);
             persistent.add(new Change.Put(
                     SystemTables.SCHEDULES, SystemTables.longBytes(entry.seq()), SystemTables.encodeSchedule(entry)));
