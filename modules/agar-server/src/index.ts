@@ -176,6 +176,55 @@ function clamp(v: f32): f32 {
   return v < -WORLD_SIZE ? -WORLD_SIZE : v > WORLD_SIZE ? WORLD_SIZE : v;
 }
 
+const STRIP: f32 = 64;
+const STRIPS: i32 = <i32>((WORLD_SIZE + WORLD_SIZE) / STRIP) + 1;
+
+/** The players' indices by vertical strip of the world (by x), in scan order within each strip. */
+class Strips {
+  strips: Array<Array<i32>> = new Array<Array<i32>>(STRIPS);
+  maxRadius: f32 = 0;
+
+  constructor(players: Player[]) {
+    for (let s = 0; s < STRIPS; s++) this.strips[s] = new Array<i32>();
+    for (let i = 0; i < players.length; i++) {
+      let p = players[i];
+      this.strips[strip(p.pos.x)].push(i);
+      if (p.radius > this.maxRadius) this.maxRadius = p.radius;
+    }
+  }
+
+  grew(radius: f32): void {
+    if (radius > this.maxRadius) this.maxRadius = radius;
+  }
+
+  /**
+   * The lowest index of a player touching the circle (pos, radius), other than `self`, with a radius above `bigger`;
+   * -1 if there is none. Only the strips within radius + the largest radius of x can hold one.
+   */
+  firstTouching(players: Player[], pos: Vec2, radius: f32, self: i32 = -1, bigger: f32 = -1): i32 {
+    let reach = radius + this.maxRadius + 1; // + 1: a superset, whatever the rounding at a strip's edge
+    let from = strip(pos.x - reach);
+    let to = strip(pos.x + reach);
+    let best = -1;
+    for (let s = from; s <= to; s++) {
+      let list = this.strips[s];
+      for (let k = 0; k < list.length; k++) {
+        let j = list[k];
+        if (best >= 0 && j >= best) break; // in scan order: the rest of this strip comes later
+        if (j == self) continue;
+        let b = players[j];
+        if (b.radius > bigger && collides(pos, radius, b.pos, b.radius)) best = j;
+      }
+    }
+    return best;
+  }
+}
+
+function strip(x: f32): i32 {
+  let s = <i32>Mathf.floor((clamp(x) + WORLD_SIZE) / STRIP);
+  return s < 0 ? 0 : s >= STRIPS ? STRIPS - 1 : s;
+}
+
 /** One step of the game: move, eat food, eat smaller cells, refill food; then again in 8 ms. */
 @reducer
 export function tick(ctx: ReducerContext): void {
@@ -195,32 +244,32 @@ export function tick(ctx: ReducerContext): void {
     p.pos.y = clamp(p.pos.y + p.dir.y * speed * dt);
   }
 
+  // Who eats what is decided in scan order, as upstream does: a food goes to the first player (in scan order) touching
+  // it, a player to the first bigger one touching it. Checking every pair cost O(players^2) per tick (most of the
+  // tick's time with hundreds of players); a grid of vertical strips finds the same first one among the only cells
+  // that can touch (|dx| <= both radii), with the same result.
+  let grid = new Strips(players);
   let foods = ctx.tables.food.scan();
   let eaten = new Array<u64>();
   for (let f = 0; f < foods.length; f++) {
     let food = foods[f];
-    for (let i = 0; i < players.length; i++) {
-      let p = players[i];
-      if (collides(p.pos, p.radius, food.pos, food.radius)) {
-        p.radius = growRadius(p.radius, Mathf.PI * food.radius * food.radius);
-        eaten.push(food.id);
-        break;
-      }
-    }
+    let i = grid.firstTouching(players, food.pos, food.radius);
+    if (i < 0) continue;
+    let p = players[i];
+    p.radius = growRadius(p.radius, Mathf.PI * food.radius * food.radius);
+    grid.grew(p.radius);
+    eaten.push(food.id);
   }
 
   let deadIds = new Set<string>();
   for (let i = 0; i < players.length; i++) {
-    for (let j = 0; j < players.length; j++) {
-      if (i == j) continue;
-      let a = players[i];
-      let b = players[j];
-      if (b.radius > a.radius * 1.1 && collides(a.pos, a.radius, b.pos, b.radius)) {
-        b.radius = growRadius(b.radius, Mathf.PI * a.radius * a.radius);
-        deadIds.add(a.id);
-        break;
-      }
-    }
+    let a = players[i];
+    let j = grid.firstTouching(players, a.pos, a.radius, i, a.radius * 1.1);
+    if (j < 0) continue;
+    let b = players[j];
+    b.radius = growRadius(b.radius, Mathf.PI * a.radius * a.radius);
+    grid.grew(b.radius);
+    deadIds.add(a.id);
   }
 
   for (let i = 0; i < players.length; i++) {

@@ -25,13 +25,15 @@ import picocli.CommandLine.Parameters;
                     + "(HdrHistogram; from the intended send time in open-loop runs), a check of the workload's invariants afterwards, "
                     + "a JSON report and a self-contained HTML chart.",
             "Serve the workload with: ${sys:interstice.command:-interstice} example benchmark (node 'benchmark-example').",
+            "The agar game under N bots, all in this process: ${sys:interstice.command:-interstice} benchmark agar --bots 100 --clients 1.",
             "Exit status: 0 ok, 1 failed, 2 bad usage, 3 a verification failed."
         },
         subcommands = {
             BenchmarkCommand.ListProfiles.class,
             BenchmarkCommand.ProfileRun.class,
             BenchmarkCommand.Run.class,
-            BenchmarkCommand.Scenario.class
+            BenchmarkCommand.Scenario.class,
+            AgarCommand.class
         })
 public final class BenchmarkCommand implements Runnable {
     /** Exit status of a run whose verification failed. */

@@ -381,7 +381,7 @@ public final class LoadDriver {
         return new long[] {n, ms, cpu};
     }
 
-    static Map<String, Object> environment() {
+    public static Map<String, Object> environment() {
         var env = new LinkedHashMap<String, Object>();
         env.put("available_processors", Runtime.getRuntime().availableProcessors());
         env.put("java_version", System.getProperty("java.version"));

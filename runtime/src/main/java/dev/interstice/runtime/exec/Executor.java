@@ -51,6 +51,7 @@ public final class Executor {
 
     private volatile Peers peers = Peers.NONE;
     private final List<CommitListener> commitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<ReducerListener> reducerListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** A reducer to run as its own transaction: a subscriber, an init/load hook or a due schedule. */
     public record Job(
@@ -98,6 +99,14 @@ public final class Executor {
 
     public void removeCommitListener(CommitListener l) {
         commitListeners.remove(l);
+    }
+
+    public void addReducerListener(ReducerListener l) {
+        reducerListeners.add(l);
+    }
+
+    public void removeReducerListener(ReducerListener l) {
+        reducerListeners.remove(l);
     }
 
     public NodeServices services() {
@@ -293,6 +302,7 @@ public final class Executor {
         var tx = new Transaction(txId, timestamp(), services.randomSeed(txId));
         var inv = new Invocation(tx);
         var frame = new Frame(inv, m, r, false, caller, null);
+        long started = System.nanoTime();
         try {
             invokeReducer(frame, args); // throws: nothing was applied, the transaction is simply dropped
         } catch (CallException e) {
@@ -301,7 +311,13 @@ public final class Executor {
             throw e;
         }
         lastTxId = txId;
-        return commit(inv, scheduleSeq);
+        long ran = System.nanoTime();
+        CallResult result = commit(inv, scheduleSeq);
+        if (!reducerListeners.isEmpty()) {
+            long committed = System.nanoTime();
+            for (ReducerListener l : reducerListeners) l.ran(m.name(), r.name(), txId, ran - started, committed - ran);
+        }
+        return result;
     }
 
     /** Removes a schedule entry whose reducer failed or no longer exists, in a transaction of its own, so it never runs again. */
@@ -347,8 +363,10 @@ public final class Executor {
         }
         var schedules = new ArrayList<SystemTables.Schedule>();
         for (var s : inv.schedules()) {
+            // due from the transaction's time (the reducer's "now"), not its commit: a reducer that schedules itself
+            // every D ms then runs every max(D, its own run time), instead of drifting by its run time each period
             var entry = new SystemTables.Schedule(
-                    ++lastScheduleSeq, s.module(), s.reducer(), services.clockMillis() + s.delayMs());
+                    ++lastScheduleSeq, s.module(), s.reducer(), tx.timestampMs() + s.delayMs());
             schedules.add(entry);
             persistent.add(new Change.Put(
                     SystemTables.SCHEDULES, SystemTables.longBytes(entry.seq()), SystemTables.encodeSchedule(entry)));

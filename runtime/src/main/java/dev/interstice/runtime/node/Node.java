@@ -412,6 +412,15 @@ public final class Node implements AutoCloseable {
         executor.removeCommitListener(l);
     }
 
+    /** Times every committed reducer transaction (benchmarks: e.g. a game's tick). */
+    public void addReducerListener(dev.interstice.runtime.exec.ReducerListener l) {
+        executor.addReducerListener(l);
+    }
+
+    public void removeReducerListener(dev.interstice.runtime.exec.ReducerListener l) {
+        executor.removeReducerListener(l);
+    }
+
     /** The log position covering every transaction committed so far (what a reader of the current state has seen). */
     public long horizonLsn() {
         return executor.horizonLsn();

@@ -16,6 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,6 +92,29 @@ class LifecycleTest {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(140));
             Thread.sleep(200);
             assertThat(t.node.rows("timer", "items")).hasSize(1);
+        }
+    }
+
+    @Test
+    void aSchedulesDelayCountsFromItsTransactionsTimeNotItsCommit() throws InterruptedException {
+        // the clock as the calling thread sees it during the call: T at its first read (the transaction's start), a
+        // second later at every read after it (e.g. a commit); then T + 500 ms for everyone. tock is due 150 ms after
+        // the transaction's time, so it runs; counted from the commit it would be due at T + 1150 and never run.
+        long t0 = 1_000_000;
+        var now = new AtomicLong(t0);
+        var reads = new AtomicLong();
+        var during = new AtomicBoolean();
+        Thread caller = Thread.currentThread();
+        LongSupplier clock = () -> during.get() && Thread.currentThread() == caller
+                ? (reads.getAndIncrement() == 0 ? t0 : t0 + 1000)
+                : now.get();
+        try (var t = new TestNode(NodeConfig.inMemory().withClock(clock))) {
+            t.node.load(timer().build());
+            during.set(true);
+            t.node.call("timer", "tick_later", List.of());
+            during.set(false);
+            now.set(t0 + 500);
+            await(() -> t.node.rows("timer", "items").size() == 1);
         }
     }
 

@@ -202,6 +202,17 @@ class TransactionTest {
     }
 
     @Test
+    void reducerListenersAreToldEachCommittedReducersRunTime() {
+        var timed = new ArrayList<String>();
+        t.node.addReducerListener((module, reducer, txId, runNanos, commitNanos) ->
+                timed.add(module + "." + reducer + " " + (txId > 0 && runNanos > 0 && commitNanos > 0)));
+        t.node.call("shop", "add_apple", List.of());
+        assertThatThrownBy(() -> t.node.call("shop", "add_then_trap", List.of()));
+        // a trapped reducer committed nothing: it is not timed
+        assertThat(timed).containsExactly("shop.add_apple true");
+    }
+
+    @Test
     void readsSeeTheTransactionsOwnWrites() {
         t.node.call("shop", "add_and_read", List.of());
         List<byte[]> h = hex();
