@@ -146,27 +146,10 @@ final class ExampleCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!PORTS.containsKey(name))
             throw CliException.usage("unknown example '" + name + "'. Available: " + String.join(", ", EXAMPLES));
-        if (agarServer != null) {
-            if (!name.startsWith("agar-") || name.equals("agar-server"))
-                throw CliException.usage("--server is for agar-client and agar-bot (the agar-server's address)");
-            nodeAddresses.put(AGAR_SERVER, agarServer);
-        }
         byte[] wasm = exampleWasm(name);
-        if (requestedPort != null && (requestedPort < 0 || requestedPort > 65535))
-            throw CliException.usage("--port " + requestedPort + " is out of range 0-65535 (0: any free port)");
-        int port = requestedPort != null
-                ? requestedPort
-                : Integer.getInteger("interstice.example.port", PORTS.get(name)); // tests override the fixed port
+        int port = port();
         String nodeName = name + "-example";
-        NetworkConfig config =
-                NetworkConfig.defaults().withNodeName(nodeName).withPort(port).withRemoteCallTtl(REMOTE_CALL_TTL);
-        for (var e : nodeAddresses.entrySet()) {
-            try {
-                config = config.withNodeAddress(e.getKey(), e.getValue());
-            } catch (IllegalArgumentException bad) {
-                throw CliException.usage("--node-address " + e.getKey() + "=" + e.getValue() + ": " + bad.getMessage());
-            }
-        }
+        NetworkConfig config = networkConfig(nodeName, port);
         Path dir = Paths.home().resolve("examples").resolve(name);
         deleteRecursively(dir);
         var stop = new CountDownLatch(1);
@@ -269,6 +252,32 @@ final class ExampleCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The port to listen on: --port, else the example's own (tests override it with interstice.example.port). */
+    private int port() {
+        if (requestedPort != null && (requestedPort < 0 || requestedPort > 65535))
+            throw CliException.usage("--port " + requestedPort + " is out of range 0-65535 (0: any free port)");
+        return requestedPort != null ? requestedPort : Integer.getInteger("interstice.example.port", PORTS.get(name));
+    }
+
+    /** The example node's network settings, with --server and --node-address applied. */
+    private NetworkConfig networkConfig(String nodeName, int port) {
+        if (agarServer != null) {
+            if (!name.startsWith("agar-") || name.equals("agar-server"))
+                throw CliException.usage("--server is for agar-client and agar-bot (the agar-server's address)");
+            nodeAddresses.put(AGAR_SERVER, agarServer);
+        }
+        NetworkConfig config =
+                NetworkConfig.defaults().withNodeName(nodeName).withPort(port).withRemoteCallTtl(REMOTE_CALL_TTL);
+        for (var e : nodeAddresses.entrySet()) {
+            try {
+                config = config.withNodeAddress(e.getKey(), e.getValue());
+            } catch (IllegalArgumentException bad) {
+                throw CliException.usage("--node-address " + e.getKey() + "=" + e.getValue() + ": " + bad.getMessage());
+            }
+        }
+        return config;
     }
 
     static byte[] exampleWasm(String name) throws IOException {
