@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
             BindingsCommand.class,
             ExampleCommand.class,
             InitCommand.class,
+            LogsCommand.class,
+            TopCommand.class,
             dev.interstice.cli.bench.BenchmarkCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -50,6 +50,7 @@ public final class Executor {
     private volatile long horizonLsn;
 
     private volatile Peers peers = Peers.NONE;
+    private volatile CallObserver observer = CallObserver.NONE;
     private final List<CommitListener> commitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** A reducer to run as its own transaction: a subscriber, an init/load hook or a due schedule. */
@@ -90,6 +91,11 @@ public final class Executor {
 
     public void setPeers(Peers p) {
         peers = p == null ? Peers.NONE : p;
+    }
+
+    /** Who is told of each reducer transaction (metrics); {@link CallObserver#NONE} by default. */
+    public void setCallObserver(CallObserver o) {
+        observer = o == null ? CallObserver.NONE : o;
     }
 
     public void addCommitListener(CommitListener l) {
@@ -136,8 +142,15 @@ public final class Executor {
             String moduleName, String reducer, List<IntersticeValue> args, CallContext caller, boolean fromPeer) {
         lock.lock();
         try {
-            LoadedModule m = fromPeer ? modules.requirePublic(moduleName) : modules.require(moduleName);
-            var r = callableReducer(m, reducer, args);
+            LoadedModule.Callable<ReducerSchema> r;
+            LoadedModule m;
+            try {
+                m = fromPeer ? modules.requirePublic(moduleName) : modules.require(moduleName);
+                r = callableReducer(m, reducer, args);
+            } catch (dev.interstice.runtime.IntersticeException refused) {
+                observer.reducer(null, null, 0, refused.kind()); // the caller's names, unchecked
+                throw refused;
+            }
             CallResult result = runTransaction(m, r, args, caller, 0);
             drainJobs();
             return result;
@@ -287,6 +300,7 @@ public final class Executor {
             List<IntersticeValue> args,
             CallContext caller,
             long scheduleSeq) {
+        long start = System.nanoTime();
         long txId = lastTxId + 1;
         var tx = new Transaction(txId, timestamp(), services.randomSeed(txId));
         var inv = new Invocation(tx);
@@ -295,11 +309,20 @@ public final class Executor {
             invokeReducer(frame, args); // throws: nothing was applied, the transaction is simply dropped
         } catch (CallException e) {
             inv.dropped();
+            observer.reducer(m.name(), frame.function(), System.nanoTime() - start, e.kind());
             if (scheduleSeq != 0) dropSchedule(scheduleSeq);
             throw e;
         }
         lastTxId = txId;
-        return commit(inv, scheduleSeq);
+        CallResult result;
+        try {
+            result = commit(inv, scheduleSeq);
+        } catch (CallException e) {
+            observer.reducer(m.name(), frame.function(), System.nanoTime() - start, e.kind());
+            throw e;
+        }
+        observer.reducer(m.name(), frame.function(), System.nanoTime() - start, null);
+        return result;
     }
 
     /** Removes a schedule entry whose reducer failed or no longer exists, in a transaction of its own, so it never runs again. */

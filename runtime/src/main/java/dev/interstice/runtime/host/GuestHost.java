@@ -103,6 +103,7 @@ public final class GuestHost implements FrameHost {
         executor.services()
                 .guestLog(
                         module == null ? "(describe)" : module.name(),
+                        frame == null ? 0 : frame.invocation().tx().id(),
                         GuestLog.line(g, ptr, len, executor.services().maxLogLineBytes()));
     }
 

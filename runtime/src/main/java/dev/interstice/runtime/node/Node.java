@@ -399,6 +399,12 @@ public final class Node implements AutoCloseable {
     }
 
     /** Connects the network layer: remote calls made by modules go through it. */
+    /** Observers for metrics: every reducer transaction, and every fsync of the log (none without storage). */
+    public void observe(dev.interstice.runtime.exec.CallObserver calls, dev.interstice.storage.FsyncListener fsyncs) {
+        executor.setCallObserver(calls);
+        if (storage != null) storage.setFsyncListener(fsyncs);
+    }
+
     public void setPeers(dev.interstice.runtime.exec.Peers peers) {
         executor.setPeers(peers);
     }
