@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -94,7 +95,10 @@ final class LogsCommand implements Callable<Integer> {
                 return false;
             }
         }
-        return line.contains(" [module=" + module + " ") || line.contains(" [module=" + module + "]");
+        int dash = line.indexOf(" - "); // the header ends here; the message may contain anything
+        String head = dash < 0 ? line : line.substring(0, dash);
+        return head.endsWith(" [module=" + module + "]")
+                || head.matches(".* \\[module=" + Pattern.quote(module) + " tx=\\d+]");
     }
 
     /** Prints what is appended to {@code log} from {@code position} on, across roll-overs, until interrupted. */

@@ -24,9 +24,13 @@ import org.slf4j.LoggerFactory;
  */
 final class NodeLogging implements AutoCloseable {
     static final String FILE = "node.log";
-    /** The text layout; {@code [module=M tx=N]} only on module lines ({@code interstice logs --module} reads it). */
+    /**
+     * The text layout; {@code [module=M tx=N]} only on module lines ({@code interstice logs --module} reads it). Line
+     * breaks inside a message are written as {@code \\n}: one event is one line, and a module cannot forge lines.
+     */
     static final String TEXT_PATTERN = "%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level %logger{20}"
-            + "%replace(%replace( [module=%X{module} tx=%X{tx}]){' tx=\\]$', ']'}){' \\[module=\\]', ''} - %msg%n";
+            + "%replace(%replace( [module=%X{module} tx=%X{tx}]){' tx=\\]$', ']'}){' \\[module=\\]', ''}"
+            + " - %replace(%msg){'\\r?\\n|\\r', '\\\\n'}%n";
 
     enum Format {
         TEXT,

@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * the hot path ({@link CallObserver}, {@link FsyncListener}: two map look-ups and a few adder increments a call);
  * everything else is read from the node when scraped.
  */
-final class NodeMetrics implements CallObserver, FsyncListener {
+public final class NodeMetrics implements CallObserver, FsyncListener {
     /** The meters of one reducer: committed transactions and the latency of every run. */
     private record ReducerMeters(Counter committed, Timer latency) {}
 
@@ -42,7 +42,7 @@ final class NodeMetrics implements CallObserver, FsyncListener {
     private final MultiGauge peerBacklog;
     private volatile NodeServer server;
 
-    NodeMetrics(Node node) {
+    public NodeMetrics(Node node) {
         this.node = node;
         for (var k : IntersticeException.Kind.values())
             errors.put(
@@ -88,7 +88,7 @@ final class NodeMetrics implements CallObserver, FsyncListener {
                 .register(registry);
     }
 
-    void attach(NodeServer s) {
+    public void attach(NodeServer s) {
         server = s;
     }
 
@@ -132,7 +132,7 @@ final class NodeMetrics implements CallObserver, FsyncListener {
     }
 
     /** The current metrics as Prometheus text (the gauges read from the node now). */
-    String scrape() {
+    public String scrape() {
         refresh();
         return registry.scrape();
     }

@@ -41,10 +41,16 @@ class NodeLogsTest {
                 .build();
     }
 
+    static final String FORGED =
+            "quiet here\n2026-01-01 00:00:00.000 INFO  module.chatter [module=chatter tx=1] - forged";
+
+    /** Logs "quiet here", and (forge) a line with a line break that looks like one of chatter's. */
     static byte[] quiet() {
         return ModuleFixture.module("quiet")
                 .blob("line", "quiet here".getBytes(StandardCharsets.UTF_8))
+                .blob("forged", FORGED.getBytes(StandardCharsets.UTF_8))
                 .reducer("talk", List.of(), List.of(), "(call $log (i32.const ${line}) (i32.const ${line.len}))")
+                .reducer("forge", List.of(), List.of(), "(call $log (i32.const ${forged}) (i32.const ${forged.len}))")
                 .build();
     }
 
@@ -142,5 +148,17 @@ class NodeLogsTest {
                 .contains(LINE)
                 .contains("listening on");
         assertThat(CliEndToEndTest.run("logs", "nope").fails(1).err()).contains("unknown node 'nope'");
+
+        CliEndToEndTest.run("call_reducer", "local", "quiet", "forge").ok();
+        assertThat(CliEndToEndTest.run("logs", "local", "--module", "chatter")
+                        .ok()
+                        .out())
+                .as("a line break in a module's message cannot start a line of another module")
+                .doesNotContain("forged");
+        assertThat(CliEndToEndTest.run("logs", "local", "--module", "quiet", "-n", "1")
+                        .ok()
+                        .out())
+                .contains("[module=quiet tx=")
+                .contains("quiet here\\n2026-01-01 00:00:00.000 INFO  module.chatter [module=chatter tx=1] - forged");
     }
 }

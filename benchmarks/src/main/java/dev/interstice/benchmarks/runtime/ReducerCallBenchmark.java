@@ -7,6 +7,7 @@ import dev.interstice.abi.schema.Persistence;
 import dev.interstice.abi.schema.Visibility;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
+import dev.interstice.cli.NodeMetrics;
 import dev.interstice.runtime.node.Node;
 import dev.interstice.runtime.node.NodeConfig;
 import dev.interstice.runtime.testing.ModuleFixture;
@@ -28,7 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One reducer call through the public Node API, in process, commit included: an empty reducer, and one that inserts
- * a 64-byte row into an auto-increment table (ephemeral, so this measures execution, not the log).
+ * a 64-byte row into an auto-increment table (ephemeral, so this measures execution, not the log); each without
+ * and with the node's metrics.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,6 +41,10 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ReducerCallBenchmark {
     @Param({"EPHEMERAL"})
     public Persistence persistence;
+
+    /** With the node's metrics on ({@code node start --metrics}): what the per-call counters and histogram cost. */
+    @Param({"false", "true"})
+    public boolean metrics;
 
     private Node node;
 
@@ -60,6 +66,10 @@ public class ReducerCallBenchmark {
                 .reducer("insert", List.of(), List.of("rows"), ModuleFixture.insertOrTrap("rows", "row"));
         node = Node.open(NodeConfig.inMemory());
         node.load(module.build());
+        if (metrics) {
+            var meters = new NodeMetrics(node);
+            node.observe(meters, meters);
+        }
     }
 
     @TearDown(Level.Trial)
