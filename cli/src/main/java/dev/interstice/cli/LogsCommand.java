@@ -48,7 +48,7 @@ final class LogsCommand implements Callable<Integer> {
     boolean follow;
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() throws IOException {
         if (lines < 0) throw CliException.usage("-n must be 0 or more");
         var reg = NodeRegistry.load();
         var e = reg.require(ref);
@@ -101,10 +101,13 @@ final class LogsCommand implements Callable<Integer> {
                 || head.matches(".* \\[module=" + Pattern.quote(module) + " tx=\\d+]");
     }
 
-    /** Prints what is appended to {@code log} from {@code position} on, across roll-overs, until interrupted. */
-    private void follow(Path log, long position) throws IOException, InterruptedException {
+    /**
+     * Prints what is appended to {@code log} from {@code position} on, across roll-overs (a file shorter than what was
+     * read is a new one), until interrupted.
+     */
+    private void follow(Path log, long position) throws IOException {
         var out = spec.commandLine().getOut();
-        var pending = new StringBuilder();
+        var pending = new java.io.ByteArrayOutputStream(); // bytes of a line not yet complete (UTF-8 kept whole)
         while (!Thread.currentThread().isInterrupted()) {
             long size = Files.exists(log) ? Files.size(log) : 0;
             if (size < position) position = 0; // rolled over: the new node.log starts empty
@@ -114,16 +117,24 @@ final class LogsCommand implements Callable<Integer> {
                     byte[] b = new byte[(int) Math.min(size - position, 1 << 20)];
                     f.readFully(b);
                     position += b.length;
-                    pending.append(new String(b, StandardCharsets.UTF_8));
-                }
-                int nl;
-                while ((nl = pending.indexOf("\n")) >= 0) {
-                    String line = pending.substring(0, nl);
-                    pending.delete(0, nl + 1);
-                    if (matches(line)) out.println(line);
+                    int from = 0;
+                    for (int i = 0; i < b.length; i++)
+                        if (b[i] == '\n') {
+                            pending.write(b, from, i - from);
+                            String line = pending.toString(StandardCharsets.UTF_8);
+                            pending.reset();
+                            from = i + 1;
+                            if (matches(line)) out.println(line);
+                        }
+                    pending.write(b, from, b.length - from);
                 }
                 out.flush();
-            } else Thread.sleep(200);
+            } else
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException stopped) {
+                    return; // Ctrl+C, or the embedding program stops it
+                }
         }
     }
 }

@@ -161,4 +161,26 @@ class NodeLogsTest {
                 .contains("[module=quiet tx=")
                 .contains("quiet here\\n2026-01-01 00:00:00.000 INFO  module.chatter [module=chatter tx=1] - forged");
     }
+
+    @Test
+    void followPrintsNewLinesOfTheModuleAsTheyAreWritten() throws Exception {
+        startNode();
+        var followed = new StringWriter();
+        Thread follower = Thread.startVirtualThread(() -> Main.run(
+                new PrintWriter(followed, true),
+                new PrintWriter(new StringWriter(), true),
+                "logs",
+                "local",
+                "--module",
+                "quiet",
+                "--follow"));
+        CliEndToEndTest.run("call_reducer", "local", "chatter", "talk").ok();
+        CliEndToEndTest.run("call_reducer", "local", "quiet", "talk").ok();
+        long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!followed.toString().contains("quiet here") && System.nanoTime() < until) Thread.sleep(20);
+        follower.interrupt();
+        follower.join(Duration.ofSeconds(10));
+        assertThat(follower.isAlive()).as("stops when interrupted").isFalse();
+        assertThat(followed.toString()).contains("[module=quiet tx=").doesNotContain(LINE);
+    }
 }

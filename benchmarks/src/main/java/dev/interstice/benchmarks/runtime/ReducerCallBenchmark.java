@@ -8,6 +8,7 @@ import dev.interstice.abi.schema.Visibility;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
 import dev.interstice.cli.NodeMetrics;
+import dev.interstice.runtime.exec.CallObserver;
 import dev.interstice.runtime.node.Node;
 import dev.interstice.runtime.node.NodeConfig;
 import dev.interstice.runtime.testing.ModuleFixture;
@@ -47,6 +48,7 @@ public class ReducerCallBenchmark {
     public boolean metrics;
 
     private Node node;
+    private CallObserver observer = CallObserver.NONE;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -69,6 +71,7 @@ public class ReducerCallBenchmark {
         if (metrics) {
             var meters = new NodeMetrics(node);
             node.observe(meters, meters);
+            observer = meters;
         }
     }
 
@@ -80,6 +83,12 @@ public class ReducerCallBenchmark {
     @Benchmark
     public Object emptyReducer() {
         return node.call("bench", "noop", List.of());
+    }
+
+    /** What metrics add to a call, alone: the observer a call reports to (a no-op without metrics). */
+    @Benchmark
+    public void observerAlone() {
+        observer.reducer("bench", "noop", 1234, null);
     }
 
     @Benchmark
