@@ -32,6 +32,8 @@ public final class Main implements Runnable {
         COMMANDS.put("example", ExampleCommand.class);
         COMMANDS.put("init", InitCommand.class);
         COMMANDS.put("update", UpdateCommand.class);
+        COMMANDS.put("logs", LogsCommand.class);
+        COMMANDS.put("top", TopCommand.class);
         COMMANDS.put("benchmark", dev.interstice.cli.bench.BenchmarkCommand.class);
         COMMANDS.put("help", CommandLine.HelpCommand.class);
     }

@@ -336,9 +336,40 @@ final class NodeCommand implements Runnable {
         @CommandLine.Mixin
         AuthorityOptions network = new AuthorityOptions();
 
+        @Option(
+                names = "--log-format",
+                paramLabel = "<text|json>",
+                defaultValue = "text",
+                description =
+                        "Log lines as text (default) or one JSON object a line, on the console and in <data>/logs/node.log.")
+        String logFormat;
+
+        @Option(
+                names = "--log-file-size",
+                paramLabel = "<size>",
+                defaultValue = "10MB",
+                description = "Size at which logs/node.log rolls over to node.1.log (default ${DEFAULT-VALUE}).")
+        String logFileSize;
+
+        @Option(
+                names = "--log-files",
+                paramLabel = "<n>",
+                defaultValue = "5",
+                description = "Log files kept, node.log included (default ${DEFAULT-VALUE}; 2-20).")
+        int logFiles;
+
+        @Option(
+                names = "--metrics",
+                paramLabel = "<[host:]port>",
+                description =
+                        "Serve Prometheus metrics at http://<host:port>/metrics (off by default; a bare port listens on 127.0.0.1 only).")
+        String metricsAt;
+
         @Override
         public Integer call() throws Exception {
             network.authorities(ref); // bad flags are usage errors, found before the registry is read
+            var logSettings = NodeLogging.Settings.of(logFormat, logFileSize, logFiles);
+            InetSocketAddress metricsAddress = metricsAt == null ? null : MetricsEndpoint.parse(metricsAt);
             var reg = NodeRegistry.load();
             var e = reg.require(ref);
             var authorities = network.authorities(e.name());
@@ -350,6 +381,18 @@ final class NodeCommand implements Runnable {
             if (!Files.isDirectory(dir))
                 throw new CliException("the data directory of node '" + e.name() + "' is missing: " + dir);
             InetSocketAddress addr = Addresses.parse(e.address());
+            try (var logging = NodeLogging.start(dir, logSettings)) {
+                return run(e, dir, addr, authorities, metricsAddress);
+            }
+        }
+
+        private int run(
+                NodeRegistry.Entry e,
+                Path dir,
+                InetSocketAddress addr,
+                dev.interstice.runtime.authority.AuthorityConfig authorities,
+                InetSocketAddress metricsAddress)
+                throws InterruptedException {
             var stop = new CountDownLatch(1);
             Node node;
             dev.interstice.runtime.exec.Ack acks;
@@ -387,7 +430,24 @@ final class NodeCommand implements Runnable {
                 throw new CliException(
                         "node '" + e.name() + "' cannot listen on " + e.address() + ": " + ex.getMessage());
             }
+            MetricsEndpoint metrics = null;
+            if (metricsAddress != null) {
+                var meters = new NodeMetrics(node);
+                node.observe(meters, meters);
+                meters.attach(server);
+                try {
+                    metrics = MetricsEndpoint.start(metricsAddress, meters::scrape, dir);
+                } catch (IOException ex) {
+                    server.close();
+                    node.close();
+                    throw new CliException("node '" + e.name() + "' cannot serve metrics on "
+                            + Addresses.format(metricsAddress.getHostString(), metricsAddress.getPort()) + ": "
+                            + ex.getMessage() + " (is the port taken? choose another with --metrics)");
+                }
+            }
+            MetricsEndpoint endpoint = metrics;
             Runnable shutdown = () -> {
+                if (endpoint != null) endpoint.close();
                 server.close();
                 node.close();
                 stop.countDown();
@@ -399,6 +459,7 @@ final class NodeCommand implements Runnable {
                 out().println("node '" + e.name() + "' (" + node.id() + ") listening on " + e.address() + " with "
                         + node.modules().size() + " module(s); press Ctrl+C to stop");
                 out().println(node.authorities().summary());
+                if (endpoint != null) out().println("metrics: http://" + endpoint.address() + "/metrics");
                 out().flush();
                 stop.await();
             } finally {

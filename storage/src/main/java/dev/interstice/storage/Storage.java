@@ -286,6 +286,11 @@ public final class Storage implements AutoCloseable {
         return wal.durableLsn();
     }
 
+    /** Who is told of each fsync of a log batch and how many records it covered (metrics). */
+    public void setFsyncListener(FsyncListener l) {
+        wal.setFsyncListener(l);
+    }
+
     /**
      * Counters since open. Never blocks for I/O; the log's counters are read together, the compaction counters
      * separately, so the two groups may be a moment apart.

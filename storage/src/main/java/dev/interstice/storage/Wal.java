@@ -86,6 +86,7 @@ final class Wal {
     private volatile StorageException failure;
     private volatile long writes;
     private final AtomicLong fsyncs = new AtomicLong();
+    private volatile FsyncListener fsyncListener = FsyncListener.NONE;
     private final AtomicLong fsyncNanos = new AtomicLong();
     private volatile long maxBatchRecords;
     private volatile long segmentsSealed;
@@ -511,6 +512,10 @@ final class Wal {
         syncers.execute(() -> sync(ch, path, last, records));
     }
 
+    void setFsyncListener(FsyncListener l) {
+        fsyncListener = l == null ? FsyncListener.NONE : l;
+    }
+
     /** Runs on a syncer thread. */
     private void sync(FileChannel ch, Path path, long last, int records) {
         Throwable err = null;
@@ -522,6 +527,7 @@ final class Wal {
             lat = System.nanoTime() - t0;
             fsyncNanos.addAndGet(lat);
             fsyncs.incrementAndGet();
+            fsyncListener.fsynced(lat, records);
         } catch (Throwable t) {
             err = t;
         }

@@ -7,6 +7,8 @@ import dev.interstice.abi.schema.Persistence;
 import dev.interstice.abi.schema.Visibility;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
+import dev.interstice.cli.NodeMetrics;
+import dev.interstice.runtime.exec.CallObserver;
 import dev.interstice.runtime.node.Node;
 import dev.interstice.runtime.node.NodeConfig;
 import dev.interstice.runtime.testing.ModuleFixture;
@@ -28,7 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One reducer call through the public Node API, in process, commit included: an empty reducer, and one that inserts
- * a 64-byte row into an auto-increment table (ephemeral, so this measures execution, not the log).
+ * a 64-byte row into an auto-increment table (ephemeral, so this measures execution, not the log); each without
+ * and with the node's metrics.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,7 +43,12 @@ public class ReducerCallBenchmark {
     @Param({"EPHEMERAL"})
     public Persistence persistence;
 
+    /** With the node's metrics on ({@code node start --metrics}): what the per-call counters and histogram cost. */
+    @Param({"false", "true"})
+    public boolean metrics;
+
     private Node node;
+    private CallObserver observer = (module, reducer, txId, runNanos, commitNanos, failure) -> {};
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -60,6 +68,11 @@ public class ReducerCallBenchmark {
                 .reducer("insert", List.of(), List.of("rows"), ModuleFixture.insertOrTrap("rows", "row"));
         node = Node.open(NodeConfig.inMemory());
         node.load(module.build());
+        if (metrics) {
+            var meters = new NodeMetrics(node);
+            node.observe(meters, meters);
+            observer = meters;
+        }
     }
 
     @TearDown(Level.Trial)
@@ -70,6 +83,12 @@ public class ReducerCallBenchmark {
     @Benchmark
     public Object emptyReducer() {
         return node.call("bench", "noop", List.of());
+    }
+
+    /** What metrics add to a call, alone: the observer a call reports to (a no-op without metrics). */
+    @Benchmark
+    public void observerAlone() {
+        observer.reducer("bench", "noop", 1, 1234, 0, null);
     }
 
     @Benchmark

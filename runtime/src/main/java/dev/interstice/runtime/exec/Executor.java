@@ -51,7 +51,7 @@ public final class Executor {
 
     private volatile Peers peers = Peers.NONE;
     private final List<CommitListener> commitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final List<ReducerListener> reducerListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<CallObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** A reducer to run as its own transaction: a subscriber, an init/load hook or a due schedule. */
     public record Job(
@@ -93,20 +93,31 @@ public final class Executor {
         peers = p == null ? Peers.NONE : p;
     }
 
+    /** Tells {@code o} of each reducer transaction from now on (metrics, benchmarks). */
+    public void addCallObserver(CallObserver o) {
+        observers.add(o);
+    }
+
+    public void removeCallObserver(CallObserver o) {
+        observers.remove(o);
+    }
+
+    private void observe(
+            String module,
+            String reducer,
+            long txId,
+            long runNanos,
+            long commitNanos,
+            dev.interstice.runtime.IntersticeException.Kind failure) {
+        for (CallObserver o : observers) o.reducer(module, reducer, txId, runNanos, commitNanos, failure);
+    }
+
     public void addCommitListener(CommitListener l) {
         commitListeners.add(l);
     }
 
     public void removeCommitListener(CommitListener l) {
         commitListeners.remove(l);
-    }
-
-    public void addReducerListener(ReducerListener l) {
-        reducerListeners.add(l);
-    }
-
-    public void removeReducerListener(ReducerListener l) {
-        reducerListeners.remove(l);
     }
 
     public NodeServices services() {
@@ -145,8 +156,15 @@ public final class Executor {
             String moduleName, String reducer, List<IntersticeValue> args, CallContext caller, boolean fromPeer) {
         lock.lock();
         try {
-            LoadedModule m = fromPeer ? modules.requirePublic(moduleName) : modules.require(moduleName);
-            var r = callableReducer(m, reducer, args);
+            LoadedModule.Callable<ReducerSchema> r;
+            LoadedModule m;
+            try {
+                m = fromPeer ? modules.requirePublic(moduleName) : modules.require(moduleName);
+                r = callableReducer(m, reducer, args);
+            } catch (dev.interstice.runtime.IntersticeException refused) {
+                observe(null, null, 0, 0, 0, refused.kind()); // the caller's names, unchecked
+                throw refused;
+            }
             CallResult result = runTransaction(m, r, args, caller, 0);
             drainJobs();
             return result;
@@ -307,16 +325,20 @@ public final class Executor {
             invokeReducer(frame, args); // throws: nothing was applied, the transaction is simply dropped
         } catch (CallException e) {
             inv.dropped();
+            observe(m.name(), frame.function(), txId, System.nanoTime() - started, 0, e.kind());
             if (scheduleSeq != 0) dropSchedule(scheduleSeq);
             throw e;
         }
         lastTxId = txId;
         long ran = System.nanoTime();
-        CallResult result = commit(inv, scheduleSeq);
-        if (!reducerListeners.isEmpty()) {
-            long committed = System.nanoTime();
-            for (ReducerListener l : reducerListeners) l.ran(m.name(), r.name(), txId, ran - started, committed - ran);
+        CallResult result;
+        try {
+            result = commit(inv, scheduleSeq);
+        } catch (CallException e) {
+            observe(m.name(), frame.function(), txId, ran - started, System.nanoTime() - ran, e.kind());
+            throw e;
         }
+        observe(m.name(), frame.function(), txId, ran - started, System.nanoTime() - ran, null);
         return result;
     }
 

@@ -12,7 +12,8 @@ public interface NodeServices {
     /** A committed schedule entry: run {@code reducer} at {@code dueMs}. */
     void schedule(SystemTables.Schedule entry);
 
-    void guestLog(String module, String message);
+    /** A guest's log line; {@code txId} is the transaction it ran in (0: none, e.g. a query or describe). */
+    void guestLog(String module, long txId, String message);
 
     /** Longest guest log line kept, in bytes (longer ones are cut). */
     int maxLogLineBytes();

@@ -104,7 +104,11 @@ public final class GuestHost implements FrameHost {
         String line = GuestLog.line(g, ptr, len, executor.services().maxLogLineBytes());
         // The SDKs log a panic's text, then trap: the trap's error then carries it
         if (line.startsWith(GuestMessage.PANIC_PREFIX)) g.notePanic(line.substring(GuestMessage.PANIC_PREFIX.length()));
-        executor.services().guestLog(module == null ? "(describe)" : module.name(), line);
+        executor.services()
+                .guestLog(
+                        module == null ? "(describe)" : module.name(),
+                        frame == null ? 0 : frame.invocation().tx().id(),
+                        line);
     }
 
     @Override

@@ -398,7 +398,23 @@ public final class Node implements AutoCloseable {
         return new dev.interstice.abi.schema.NodeSchema(name, address, modules()).toPublic();
     }
 
+    /** Observers for metrics: every reducer transaction, and every fsync of the log (none without storage). */
+    public void observe(dev.interstice.runtime.exec.CallObserver calls, dev.interstice.storage.FsyncListener fsyncs) {
+        executor.addCallObserver(calls);
+        if (storage != null) storage.setFsyncListener(fsyncs);
+    }
+
+    /** Tells {@code o} of every reducer transaction from now on (e.g. benchmarks timing a game's tick). */
+    public void addCallObserver(dev.interstice.runtime.exec.CallObserver o) {
+        executor.addCallObserver(o);
+    }
+
+    public void removeCallObserver(dev.interstice.runtime.exec.CallObserver o) {
+        executor.removeCallObserver(o);
+    }
+
     /** Connects the network layer: remote calls made by modules go through it. */
+
     public void setPeers(dev.interstice.runtime.exec.Peers peers) {
         executor.setPeers(peers);
     }
@@ -410,15 +426,6 @@ public final class Node implements AutoCloseable {
 
     public void removeCommitListener(dev.interstice.runtime.exec.CommitListener l) {
         executor.removeCommitListener(l);
-    }
-
-    /** Times every committed reducer transaction (benchmarks: e.g. a game's tick). */
-    public void addReducerListener(dev.interstice.runtime.exec.ReducerListener l) {
-        executor.addReducerListener(l);
-    }
-
-    public void removeReducerListener(dev.interstice.runtime.exec.ReducerListener l) {
-        executor.removeReducerListener(l);
     }
 
     /** The log position covering every transaction committed so far (what a reader of the current state has seen). */

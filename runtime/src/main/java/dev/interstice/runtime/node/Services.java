@@ -2,6 +2,7 @@ package dev.interstice.runtime.node;
 
 import dev.interstice.runtime.exec.NodeServices;
 import dev.interstice.runtime.exec.SystemTables;
+import org.slf4j.MDC;
 
 /** What the executor asks of its node: identity, clock, transaction seeds, timers and the guest log. */
 final class Services implements NodeServices {
@@ -38,8 +39,16 @@ final class Services implements NodeServices {
     }
 
     @Override
-    public void guestLog(String module, String message) {
-        config.logSink().log(module, message);
+    public void guestLog(String module, long txId, String message) {
+        // the module and transaction travel as MDC, so any log layout (text or JSON) can carry them
+        MDC.put("module", module);
+        if (txId != 0) MDC.put("tx", Long.toString(txId));
+        try {
+            config.logSink().log(module, message);
+        } finally {
+            MDC.remove("module");
+            MDC.remove("tx");
+        }
     }
 
     @Override

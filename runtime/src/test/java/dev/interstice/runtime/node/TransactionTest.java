@@ -202,14 +202,16 @@ class TransactionTest {
     }
 
     @Test
-    void reducerListenersAreToldEachCommittedReducersRunTime() {
+    void callObserversAreToldEachReducersRunAndCommitTimeAndFailure() {
         var timed = new ArrayList<String>();
-        t.node.addReducerListener((module, reducer, txId, runNanos, commitNanos) ->
-                timed.add(module + "." + reducer + " " + (txId > 0 && runNanos > 0 && commitNanos > 0)));
+        t.node.addCallObserver((module, reducer, txId, runNanos, commitNanos, failure) -> timed.add(module + "."
+                + reducer + " " + (txId > 0 && runNanos > 0) + " " + (failure == null ? commitNanos > 0 : failure)));
         t.node.call("shop", "add_apple", List.of());
         assertThatThrownBy(() -> t.node.call("shop", "add_then_trap", List.of()));
-        // a trapped reducer committed nothing: it is not timed
-        assertThat(timed).containsExactly("shop.add_apple true");
+        // a trapped reducer committed nothing: it is told with its failure
+        assertThat(timed).hasSize(2);
+        assertThat(timed.getFirst()).isEqualTo("shop.add_apple true true");
+        assertThat(timed.get(1)).startsWith("shop.add_then_trap true ").doesNotEndWith(" true");
     }
 
     @Test

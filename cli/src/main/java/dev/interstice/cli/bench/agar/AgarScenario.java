@@ -59,8 +59,8 @@ public final class AgarScenario {
             open.push(server);
             // before the server's table streams: the commit time is taken before a change can leave
             server.addCommitListener(probes.serverCommits());
-            server.addReducerListener(probes.serverTicks());
-            server.addReducerListener(ticks);
+            server.addCallObserver(probes.serverTicks());
+            server.addCallObserver(ticks);
             server.load(SERVER_MODULE + ".wasm", wasm(SERVER_MODULE));
             int connections = c.bots() + c.clients() + 64;
             served = NodeServer.start(

@@ -1,7 +1,7 @@
 package dev.interstice.cli.bench.agar;
 
 import dev.interstice.runtime.exec.CommitListener;
-import dev.interstice.runtime.exec.ReducerListener;
+import dev.interstice.runtime.exec.CallObserver;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,9 +64,9 @@ final class LagProbes {
     }
 
     /** On the server: keeps the candidate of a tick's transaction (told after its commit). */
-    ReducerListener serverTicks() {
-        return (m, reducer, txId, runNanos, commitNanos) -> {
-            if (txId != candidateTx || !reducer.equals(tick) || !m.equals(module)) return;
+    CallObserver serverTicks() {
+        return (m, reducer, txId, runNanos, commitNanos, failure) -> {
+            if (failure != null || txId != candidateTx || !reducer.equals(tick) || !m.equals(module)) return;
             if (probes.putIfAbsent(candidate, candidateAt) != null) return;
             order.add(candidate);
             if (order.size() > REMEMBERED) probes.remove(order.poll());

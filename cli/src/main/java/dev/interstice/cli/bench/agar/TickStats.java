@@ -1,16 +1,17 @@
 package dev.interstice.cli.bench.agar;
 
-import dev.interstice.runtime.exec.ReducerListener;
+import dev.interstice.runtime.IntersticeException;
+import dev.interstice.runtime.exec.CallObserver;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
- * The server's tick, timed by the node ({@link ReducerListener}): how many ran in the measured window, how long each
+ * The server's tick, timed by the node ({@link CallObserver}): how many ran in the measured window, how long each
  * took (the reducer's run plus its commit), the time between the starts of consecutive ticks, and the gap from one
  * tick's end to the next one's start (its schedule's delay plus any wait for the scheduler and the execution lock). Called under the
  * server's execution lock (and synchronized: the report reads it from another thread).
  */
-final class TickStats implements ReducerListener {
+final class TickStats implements CallObserver {
     private final String module;
     private final String reducer;
     private final Histogram duration = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
@@ -28,8 +29,14 @@ final class TickStats implements ReducerListener {
     }
 
     @Override
-    public synchronized void ran(String module, String reducer, long txId, long runNanos, long commitNanos) {
-        if (!this.module.equals(module) || !this.reducer.equals(reducer)) return;
+    public synchronized void reducer(
+            String module,
+            String reducer,
+            long txId,
+            long runNanos,
+            long commitNanos,
+            IntersticeException.Kind failure) {
+        if (failure != null || !this.module.equals(module) || !this.reducer.equals(reducer)) return;
         long end = System.nanoTime();
         long start = end - runNanos - commitNanos;
         if (measuring) {
