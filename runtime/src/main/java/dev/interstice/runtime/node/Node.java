@@ -414,7 +414,6 @@ public final class Node implements AutoCloseable {
     }
 
     /** Connects the network layer: remote calls made by modules go through it. */
-
     public void setPeers(dev.interstice.runtime.exec.Peers peers) {
         executor.setPeers(peers);
     }

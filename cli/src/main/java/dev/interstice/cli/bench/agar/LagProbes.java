@@ -1,7 +1,7 @@
 package dev.interstice.cli.bench.agar;
 
-import dev.interstice.runtime.exec.CommitListener;
 import dev.interstice.runtime.exec.CallObserver;
+import dev.interstice.runtime.exec.CommitListener;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
