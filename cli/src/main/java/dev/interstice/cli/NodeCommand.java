@@ -424,7 +424,7 @@ final class NodeCommand implements Runnable {
             } catch (java.net.BindException ex) {
                 node.close();
                 throw new CliException("node '" + e.name() + "' cannot listen on " + e.address()
-                        + ": the port is in use by " + PortOwner.describe(addr.getPort(), reg));
+                        + ": the port is in use by " + PortOwner.describe(addr.getPort(), NodeRegistry.load()));
             } catch (IOException ex) {
                 node.close();
                 throw new CliException(
