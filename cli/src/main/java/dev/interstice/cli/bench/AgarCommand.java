@@ -51,6 +51,11 @@ final class AgarCommand implements Callable<Integer> {
             description = "How often each bot looks and steers (default: ${DEFAULT-VALUE}).")
     long reactionMs = 100;
 
+    @Option(
+            names = "--window",
+            description = "Also run the real agar-client in a window (needs a display) and time its frames.")
+    boolean window;
+
     @Option(names = "--output", paramLabel = "FILE.json", description = "Write the JSON report.")
     Path output;
 
@@ -65,7 +70,7 @@ final class AgarCommand implements Callable<Integer> {
                                 .toList());
         AgarScenario.Config config;
         try {
-            config = new AgarScenario.Config(bots, clients, durationMs, warmupMs, reactionMs, command);
+            config = new AgarScenario.Config(bots, clients, durationMs, warmupMs, reactionMs, window, command);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }

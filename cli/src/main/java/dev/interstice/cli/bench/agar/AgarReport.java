@@ -10,7 +10,12 @@ import java.util.Map;
 
 /** What an agar run measured, in its measured window; durations in ms, CPU in cores (CPU seconds per second). */
 public record AgarReport(
-        Setup setup, Server server, Replication replication, Bots bots, Map<String, Object> environment) {
+        Setup setup,
+        Server server,
+        Replication replication,
+        Bots bots,
+        Frames clientFrames,
+        Map<String, Object> environment) {
 
     public record Setup(String command, int bots, int clients, long warmupMs, double measuredMs, long reactionMs) {}
 
@@ -50,6 +55,9 @@ public record AgarReport(
             double steeringCpuCores,
             double deadlineSweepCpuCores,
             Map<String, Long> errorSamples) {}
+
+    /** The windowed agar-client's frames (null without --window): render to render, and its render transaction. */
+    public record Frames(Measure period, Measure render, String renderer) {}
 
     public String summary() {
         var sb = new StringBuilder();
@@ -104,6 +112,10 @@ public record AgarReport(
         bots.errorSamples()
                 .forEach((m, n) ->
                         sb.append("  error x").append(n).append(": ").append(m).append('\n'));
+        if (clientFrames != null) {
+            sb.append("client frame  ").append(line(clientFrames.period())).append(" (render to render)\n");
+            sb.append("client render ").append(line(clientFrames.render())).append(" (its drawing transaction)\n");
+        }
         return sb.toString();
     }
 

@@ -37,8 +37,12 @@ public final class AgarScenario {
     /** The server's 8 ms schedule. */
     static final double TARGET_TICKS = 125;
 
-    /** {@code reactionMs}: how often each bot looks and steers. */
-    public record Config(int bots, int clients, long durationMs, long warmupMs, long reactionMs, String command) {
+    /**
+     * {@code reactionMs}: how often each bot looks and steers; {@code window}: also run the real agar-client in a
+     * window and time its frames ({@link ClientFrames}).
+     */
+    public record Config(
+            int bots, int clients, long durationMs, long warmupMs, long reactionMs, boolean window, String command) {
         public Config {
             if (bots < 0 || clients < 1 || durationMs < 1 || warmupMs < 0 || reactionMs < AgarBots.SLOTS)
                 throw new IllegalArgumentException("need bots >= 0, clients >= 1, duration-ms >= 1, warmup-ms >= 0,"
@@ -87,6 +91,11 @@ public final class AgarScenario {
             }
             for (Node client : clients) await("a client's replica of the food", () -> rows(client, FOOD) > 0);
             Node viewer = clients.getFirst();
+            ClientFrames frames = null;
+            if (c.window()) {
+                frames = ClientFrames.open(dir.resolve("window"), served.address());
+                open.push(frames);
+            }
             progress.printf(
                     "agar: server %s, %d client node(s) replicating; connecting %d bots%n",
                     served.address(), c.clients(), c.bots());
@@ -99,7 +108,7 @@ public final class AgarScenario {
                     c.reactionMs());
             open.push(bots);
             bots.start();
-            return measure(c, server, bots, ticks, probes, progress);
+            return measure(c, server, bots, ticks, probes, frames, progress);
         } finally {
             while (!open.isEmpty()) {
                 try {
@@ -117,7 +126,13 @@ public final class AgarScenario {
     }
 
     private static AgarReport measure(
-            Config c, Node server, AgarBots bots, TickStats ticks, LagProbes probes, PrintWriter progress)
+            Config c,
+            Node server,
+            AgarBots bots,
+            TickStats ticks,
+            LagProbes probes,
+            ClientFrames frames,
+            PrintWriter progress)
             throws InterruptedException {
         Thread.sleep(c.warmupMs());
         long from = System.nanoTime();
@@ -125,6 +140,7 @@ public final class AgarScenario {
         probes.measure(from, to);
         bots.measure(from, to);
         ticks.measuring(true);
+        if (frames != null) frames.measuring(true);
         long steeringCpu = threadCpuNanos(AgarBots.THREAD);
         long sweepCpu = threadCpuNanos(CLIENT_SWEEPER);
         long processCpu = processCpuNanos();
@@ -134,6 +150,7 @@ public final class AgarScenario {
             progress.flush();
         }
         ticks.measuring(false);
+        if (frames != null) frames.measuring(false);
         double measuredNanos = System.nanoTime() - from;
         steeringCpu = threadCpuNanos(AgarBots.THREAD) - steeringCpu;
         sweepCpu = threadCpuNanos(CLIENT_SWEEPER) - sweepCpu;
@@ -169,6 +186,7 @@ public final class AgarScenario {
                         steeringCpu / measuredNanos,
                         sweepCpu / measuredNanos,
                         bots.errorSamples()),
+                frames == null ? null : new AgarReport.Frames(frames.period(), frames.render(), frames.renderer()),
                 LoadDriver.environment());
     }
 

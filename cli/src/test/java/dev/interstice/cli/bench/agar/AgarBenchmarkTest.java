@@ -59,4 +59,34 @@ class AgarBenchmarkTest {
         // all 5 bots and the client node's own cell played
         assertThat(r.at("/server/playersAtEnd").asInt()).isBetween(1, 6);
     }
+
+    @Test
+    @Timeout(120)
+    void withWindowItTimesTheRealClientsFrames(@TempDir Path dir) throws Exception {
+        dev.interstice.runtime.testing.Displays.require();
+        Path report = dir.resolve("agar.json");
+        var out = new StringWriter();
+        var err = new StringWriter();
+        int exit = Main.run(
+                new PrintWriter(out, true),
+                new PrintWriter(err, true),
+                "benchmark",
+                "agar",
+                "--bots",
+                "3",
+                "--duration-ms",
+                "2000",
+                "--warmup-ms",
+                "1000",
+                "--window",
+                "--output",
+                report.toString());
+        assertThat(exit).as("stderr: " + err + "; stdout: " + out).isZero();
+        assertThat(out.toString()).contains("client frame", "client render");
+        JsonNode r = new ObjectMapper().readTree(report.toFile());
+        for (String m : new String[] {"/clientFrames/period", "/clientFrames/render"}) {
+            assertThat(r.at(m + "/count").asLong()).as(m).isPositive();
+            assertThat(r.at(m + "/p50").asDouble()).as(m).isPositive();
+        }
+    }
 }
