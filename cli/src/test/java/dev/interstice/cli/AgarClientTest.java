@@ -185,12 +185,14 @@ class AgarClientTest {
     static void centreCursor(Robot robot, Client client, int[] origin) throws Exception {
         int px = WIDTH / 2;
         int py = HEIGHT / 2;
-        for (int attempt = 0; attempt < 8; attempt++) {
+        for (int attempt = 0; attempt < 12; attempt++) {
             float cx = client.number("cursorX");
             float cy = client.number("cursorY");
             if (Math.abs(cx - WIDTH / 2f) < 1 && Math.abs(cy - HEIGHT / 2f) < 1) return;
-            int nx = Math.clamp(px + Math.round(WIDTH / 2f - cx), 1, WIDTH - 2);
-            int ny = Math.clamp(py + Math.round(HEIGHT / 2f - cy), 1, HEIGHT - 2);
+            // the cursor moves by the pointer's motion and stops at the window's edges: where the pointer cannot go
+            // far enough, it first goes to the opposite edge (the cursor stops at its edge too), then comes back
+            int nx = along(px, Math.round(WIDTH / 2f - cx), WIDTH);
+            int ny = along(py, Math.round(HEIGHT / 2f - cy), HEIGHT);
             if (nx == px && ny == py) nx = px == WIDTH / 2 ? px + 40 : WIDTH / 2; // nothing to move: step aside first
             px = nx;
             py = ny;
@@ -201,6 +203,14 @@ class AgarClientTest {
         }
         throw new AssertionError(
                 "the cursor did not reach the centre: " + client.state("cursorX") + ", " + client.state("cursorY"));
+    }
+
+    /** Where the pointer goes next on one axis of {@code size} pixels to move the cursor by {@code delta}. */
+    private static int along(int pointer, int delta, int size) {
+        int target = pointer + delta;
+        if (target < 1) return size - 2;
+        if (target > size - 2) return 1;
+        return target;
     }
 
     static float[] color(Row player) {
