@@ -128,9 +128,17 @@ class TornTailTest {
                 for (int i = 1; i <= txs; i++) expected.put("k" + i, "v" + i);
                 assertThat(rows(s, LOG)).as("cut at %d", cut).isEqualTo(expected);
                 assertThat(rows(s, STATE)).isEqualTo(txs == 0 ? Map.of() : Map.of("counter", "" + txs));
-                assertThat(s.recovered().warnings()).hasSize(b.contains(cut) ? 0 : 1);
+                // a torn record whose written part is all zeros (its first bytes can be, e.g. a small timestamp's) is
+                // the clean end of a preallocated segment: nothing to warn about, and nothing of it was acknowledged
+                boolean clean = b.contains(cut) || zeros(full, b.get(complete), cut);
+                assertThat(s.recovered().warnings()).as("cut at %d", cut).hasSize(clean ? 0 : 1);
             }
         }
+    }
+
+    private static boolean zeros(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) if (bytes[i] != 0) return false;
+        return true;
     }
 
     @Test
