@@ -216,6 +216,23 @@ class AgarClientTest {
         return target;
     }
 
+    /** A point at least 100 units from every food (a cell of radius 20 placed there eats none and keeps its size). */
+    static float[] awayFromFood(Node server) {
+        var food = server.rows("agar-server", "food").stream()
+                .map(r -> new float[] {
+                    AgarServerTest.component(r.entries().getFirst(), "x"),
+                    AgarServerTest.component(r.entries().getFirst(), "y")
+                })
+                .toList();
+        for (int x = -1900; x <= 1900; x += 50)
+            for (int y = -1900; y <= 1900; y += 50) {
+                final float px = x;
+                final float py = y;
+                if (food.stream().allMatch(f -> Math.hypot(f[0] - px, f[1] - py) > 100)) return new float[] {px, py};
+            }
+        throw new AssertionError("no spot 100 units from all the food");
+    }
+
     static float[] color(Row player) {
         var c = player.entries().get(4);
         return new float[] {
@@ -296,9 +313,10 @@ class AgarClientTest {
             Node server = game.node();
             var big = new CallContext("big-node", "agar-bot");
             server.call("agar-server", "join", List.of(str("big")), big);
-            AgarServerTest.place(server, id, 500, 500, 20);
+            float[] spot = awayFromFood(server);
+            AgarServerTest.place(server, id, spot[0], spot[1], 20); // no food there: the radius stays 20
             AgarServerTest.await("the client sees its radius", () -> client.number("score") == 20f);
-            AgarServerTest.place(server, "big-node", 505, 500, 80); // on the client's cell, 4x its radius
+            AgarServerTest.place(server, "big-node", spot[0] + 5, spot[1], 80); // on the client's cell, 4x its radius
 
             AgarServerTest.await("the death screen", () -> client.inState("Dead"));
             assertThat(((IntersticeValue.F32) client.state("score")).value())
