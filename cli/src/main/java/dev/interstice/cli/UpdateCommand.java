@@ -90,7 +90,7 @@ final class UpdateCommand implements Callable<Integer> {
 
     private int update(Installation inst, PrintWriter out) {
         ReleaseVersion cur = inst.current();
-        ReleaseSource src = ReleaseSource.of(sourceLocation(inst));
+        ReleaseSource src = releaseSource(inst);
         Release latest = src.latest();
         int order = latest.version().compareTo(cur);
         if (order == 0) {
@@ -150,21 +150,22 @@ final class UpdateCommand implements Callable<Integer> {
     }
 
     /** --source (remembered for next time), else the remembered one, else $INTERSTICE_RELEASES. */
-    private String sourceLocation(Installation inst) {
+    private ReleaseSource releaseSource(Installation inst) {
         Path remembered = inst.root().resolve("release-source");
         try {
             if (source != null) {
-                ReleaseSource.of(source); // refuse a bad one before remembering it
+                ReleaseSource given = ReleaseSource.of(source); // a bad one is refused before it is remembered
                 Files.writeString(remembered, source + "\n", StandardCharsets.UTF_8);
-                return source;
+                return given;
             }
             if (Files.isRegularFile(remembered))
-                return Files.readString(remembered, StandardCharsets.UTF_8).strip();
+                return ReleaseSource.of(
+                        Files.readString(remembered, StandardCharsets.UTF_8).strip());
         } catch (IOException e) {
             throw new CliException("cannot use " + remembered + ": " + e.getMessage());
         }
         String env = System.getenv("INTERSTICE_RELEASES");
-        if (env != null && !env.isBlank()) return env;
+        if (env != null && !env.isBlank()) return ReleaseSource.of(env);
         throw new CliException("no release source: give one with --source <https-url|dir> (it is remembered), or set"
                 + " INTERSTICE_RELEASES");
     }
