@@ -7,7 +7,7 @@
 # DIR defaults to ~/.local. ARCHIVE defaults to the unpacked archive this script ships in, else (in a checkout) the
 # newest dist/target/interstice-*-linux-x64.tar.gz. Layout (each version whole in its own directory, so that an update
 # can switch versions with one rename and keep the previous one):
-#   DIR/lib/interstice/<version>/           the unpacked archive, plus its start-up cache lib/interstice.aot
+#   DIR/lib/interstice/<version>/           the unpacked archive, plus its start-up caches lib/interstice-{node,client}.aot
 #   DIR/lib/interstice/current -> <version> switched atomically (rename of a new symlink over the old one)
 #   DIR/lib/interstice/previous -> <version> the version it replaced (for `interstice update --rollback`)
 #   DIR/bin/interstice -> ../lib/interstice/current/bin/interstice
@@ -67,10 +67,10 @@ fi
 mv "$stage/$top" "$target"
 
 # The start-up cache records the runtime and the jars' paths, so it is made here, where they stay (JEP 483/515).
-echo "install.sh: preparing the start-up cache (under a minute)..."
+echo "install.sh: preparing the start-up caches (about a minute)..."
 if ! "$target/bin/interstice" --train-aot-cache >"$target/lib/aot-training.log" 2>&1; then
-  rm -f "$target/lib/interstice.aot"
-  echo "install.sh: warning: no start-up cache (see $target/lib/aot-training.log); interstice works, only starts slower" >&2
+  rm -f "$target"/lib/interstice-*.aot
+  echo "install.sh: warning: no start-up caches (see $target/lib/aot-training.log); interstice works, only starts slower" >&2
 fi
 
 ln -sfn "$version" "$root/.current-$$"

@@ -1,7 +1,6 @@
 package dev.interstice.cli;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,14 +21,7 @@ public final class NodeRegistry {
     static final String FILE = "nodes.toml";
     private static final TomlMapper TOML = new TomlMapper();
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record Entry(
-            @JsonProperty("name") String name,
-            @JsonProperty("address") String address,
-            @JsonProperty("node_id") String nodeId,
-            @JsonProperty("local") boolean local,
-            @JsonProperty("admin_token") String adminToken,
-            @JsonProperty("last_seen") Long lastSeen) {
+    record Entry(String name, String address, String nodeId, boolean local, String adminToken, Long lastSeen) {
         Entry withName(String n) {
             return new Entry(n, address, nodeId, local, adminToken, lastSeen);
         }
@@ -38,9 +30,6 @@ public final class NodeRegistry {
             return new Entry(name, address, id, local, adminToken, at);
         }
     }
-
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    record File(@JsonProperty("nodes") List<Entry> nodes) {}
 
     private final Path home;
     private final List<Entry> nodes;
@@ -60,12 +49,35 @@ public final class NodeRegistry {
         try {
             String text = Files.readString(file, StandardCharsets.UTF_8);
             if (text.isBlank()) return new NodeRegistry(home, new ArrayList<>());
-            File f = TOML.readValue(text, File.class);
-            return new NodeRegistry(home, new ArrayList<>(f.nodes() == null ? List.of() : f.nodes()));
+            var nodes = new ArrayList<Entry>();
+            for (JsonNode n : TOML.readTree(text).path("nodes")) nodes.add(entry(n));
+            return new NodeRegistry(home, nodes);
         } catch (IOException e) {
             throw new CliException(
                     "cannot read the node registry " + file + ": " + e.getMessage() + " (fix or delete the file)");
         }
+    }
+
+    /**
+     * Read from the tree rather than bound to the record: every command reads this file, and the binding machinery
+     * (record introspection, deserializer construction) was a tenth of a client command's start-up.
+     */
+    private static Entry entry(JsonNode n) throws IOException {
+        for (String required : List.of("name", "address"))
+            if (text(n, required) == null) throw new IOException("a [[nodes]] entry has no " + required);
+        JsonNode lastSeen = n.get("last_seen");
+        return new Entry(
+                text(n, "name"),
+                text(n, "address"),
+                text(n, "node_id"),
+                n.path("local").asBoolean(false),
+                text(n, "admin_token"),
+                lastSeen == null || !lastSeen.canConvertToLong() ? null : lastSeen.asLong());
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
     }
 
     Path home() {
