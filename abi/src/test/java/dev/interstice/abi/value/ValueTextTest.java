@@ -9,19 +9,22 @@ import org.junit.jupiter.api.Test;
 
 class ValueTextTest {
     @Test
-    void rendersValuesAsPeopleWriteThem() {
+    void rendersValuesAsTheJsonTheCliPrints() {
         assertThat(ValueText.of(u64(-1))).isEqualTo("18446744073709551615");
         assertThat(ValueText.of(str("al\"ice"))).isEqualTo("\"al\\\"ice\"");
         assertThat(ValueText.of(new IntersticeValue.Vec(List.of(u64(1), IntersticeValue.Option.NONE))))
-                .isEqualTo("[1, none]");
+                .isEqualTo("[1, null]");
         assertThat(ValueText.of(new IntersticeValue.Struct(
                         "Point", List.of(new IntersticeValue.Field("x", new IntersticeValue.I32(-1))))))
-                .isEqualTo("Point { x: -1 }");
+                .isEqualTo("{\"x\": -1}");
         assertThat(ValueText.of(new IntersticeValue.Enum("Shape", "Empty", IntersticeValue.VOID)))
-                .isEqualTo("Shape::Empty");
+                .isEqualTo("\"Empty\"");
+        assertThat(ValueText.of(new IntersticeValue.Enum("Shape", "Circle", new IntersticeValue.F64(2.5))))
+                .isEqualTo("{\"Circle\": 2.5}");
+        assertThat(ValueText.of(new IntersticeValue.F32(Float.NaN))).isEqualTo("\"NaN\"");
         assertThat(ValueText.of(new IntersticeValue.Tuple(
                         List.of(new IntersticeValue.Bool(true), new IntersticeValue.F64(2.5)))))
-                .isEqualTo("(true, 2.5)");
+                .isEqualTo("[true, 2.5]");
     }
 
     @Test
