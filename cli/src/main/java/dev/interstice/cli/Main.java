@@ -1,5 +1,6 @@
 package dev.interstice.cli;
 
+import dev.interstice.network.AdminToken;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,11 +39,31 @@ public final class Main implements Runnable {
         COMMANDS.put("help", CommandLine.HelpCommand.class);
     }
 
+    private static final java.util.Set<String> NOT_CONNECTING =
+            java.util.Set.of("bindings", "init", "update", "help", "--help", "-h", "--version", "-V");
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        if (args.length > 0 && !NOT_CONNECTING.contains(args[0]))
+            Thread.ofPlatform().daemon().name("interstice-prepare").start(Main::prepareConnection);
         System.exit(run(args));
+    }
+
+    /**
+     * What a connecting command needs only after picocli has built its model, started on the second core as the
+     * command starts: the classes behind reading the node registry (Jackson's TOML reader, whose static
+     * initialisation costs more than the reading) and the connection's cryptography (AdminToken.prepare). The
+     * registry read here is thrown away; the command reads it again, now quickly, and reports any error itself.
+     */
+    private static void prepareConnection() {
+        try {
+            NodeRegistry.load();
+        } catch (RuntimeException e) {
+            // the command reports it
+        }
+        AdminToken.prepare();
     }
 
     public static int run(String... args) {
@@ -57,8 +78,9 @@ public final class Main implements Runnable {
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         var cl = new CommandLine(new Main());
         Class<?> only = args.length > 0 && !args[0].equals("help") ? COMMANDS.get(args[0]) : null;
-        if (only != null) cl.addSubcommand(args[0], only);
-        else COMMANDS.forEach(cl::addSubcommand); // help, usage, and the "did you mean" of an unknown command
+        if (only != null) cl.addSubcommand(args[0], command(only, args.length > 1 ? args[1] : null));
+        else // help, usage, and the "did you mean" of an unknown command
+        COMMANDS.forEach((name, c) -> cl.addSubcommand(name, command(c, null)));
         cl.setCommandName(Cli.command()); // usage lines show the command as the user runs it
         cl.setOut(out);
         cl.setErr(err);
@@ -81,6 +103,16 @@ public final class Main implements Runnable {
             out.flush();
             err.flush();
         }
+    }
+
+    /** {@code node} with, again, only the subcommand being run ({@code sub}; all of them when it names none). */
+    private static Object command(Class<?> c, String sub) {
+        if (c != NodeCommand.class) return c;
+        var node = new CommandLine(NodeCommand.class);
+        Class<?> only = sub == null ? null : NodeCommand.SUBCOMMANDS.get(sub);
+        if (only != null) node.addSubcommand(sub, only);
+        else NodeCommand.SUBCOMMANDS.forEach(node::addSubcommand);
+        return node;
     }
 
     @Override

@@ -22,7 +22,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,19 +38,23 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "node",
         mixinStandardHelpOptions = true,
-        description = "Manage the nodes this CLI knows (nodes.toml) and run local ones.",
-        subcommands = {
-            NodeCommand.Add.class,
-            NodeCommand.Create.class,
-            NodeCommand.ListNodes.class,
-            NodeCommand.Remove.class,
-            NodeCommand.Rename.class,
-            NodeCommand.Show.class,
-            NodeCommand.Start.class,
-            NodeCommand.Ping.class,
-            NodeCommand.Schema.class
-        })
+        description = "Manage the nodes this CLI knows (nodes.toml) and run local ones.")
 final class NodeCommand implements Runnable {
+    /** The subcommands, in help order; Main registers only the one being run (see Main.COMMANDS). */
+    static final Map<String, Class<?>> SUBCOMMANDS = new LinkedHashMap<>();
+
+    static {
+        SUBCOMMANDS.put("add", Add.class);
+        SUBCOMMANDS.put("create", Create.class);
+        SUBCOMMANDS.put("list", ListNodes.class);
+        SUBCOMMANDS.put("remove", Remove.class);
+        SUBCOMMANDS.put("rename", Rename.class);
+        SUBCOMMANDS.put("show", Show.class);
+        SUBCOMMANDS.put("start", Start.class);
+        SUBCOMMANDS.put("ping", Ping.class);
+        SUBCOMMANDS.put("schema", Schema.class);
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
