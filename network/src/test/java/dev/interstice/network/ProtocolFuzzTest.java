@@ -1,0 +1,148 @@
+package dev.interstice.network;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.interstice.abi.value.IntersticeValue;
+import dev.interstice.network.wire.Frames;
+import dev.interstice.network.wire.Message;
+import dev.interstice.network.wire.MessageCodec;
+import dev.interstice.runtime.node.NodeConfig;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterContainer;
+import net.jqwik.api.lifecycle.BeforeContainer;
+
+/**
+ * Mutated frames of every request type, sent to a real node over loopback by anonymous and by admin sessions (the
+ * admin ones reach publishing, so mutated modules too). Whatever arrives, the node answers, refuses or closes that
+ * connection only: a fresh client is served after every try, and when the tries are over no connection, buffer or
+ * thread is left behind. With the tests this runs a bounded sample; {@code scripts/fuzz.sh} runs the long one.
+ */
+class ProtocolFuzzTest {
+    private static final List<String> NAMES = List.of("bank", "ledger", "vault", "record", "add", "", "x".repeat(300));
+    private static NetNode node;
+    private static byte[] bankWasm;
+    private static int baselineThreads;
+
+    @BeforeContainer
+    static void start() {
+        node = new NetNode("fuzzed", NodeConfig.inMemory(), 0, c -> c.withMaxFrameBytes(256 * 1024));
+        bankWasm = Fixtures.bank().build();
+        node.t.node.load(bankWasm);
+        baselineThreads = Thread.activeCount();
+    }
+
+    @AfterContainer
+    static void stop() {
+        try {
+            NetNode.await("every fuzzed connection to close", () -> node.server.connections() == 0);
+            NetNode.await("the connections' buffers to be given back", () -> node.server.bufferedBytes() == 0);
+            // Platform threads only (sessions run on virtual ones): none may be left per connection.
+            NetNode.await("no thread left behind", () -> Thread.activeCount() <= baselineThreads + 2);
+        } finally {
+            node.close();
+        }
+    }
+
+    @Property
+    void mutatedFramesHurtOnlyTheirConnection(
+            @ForAll("requests") List<Message.Request> requests,
+            @ForAll("mutations") List<Mutations.Mutation> mutations,
+            @ForAll boolean admin)
+            throws Exception {
+        try (Socket s = new Socket("127.0.0.1", node.server.port())) {
+            s.setSoTimeout(5_000);
+            handshake(s, admin);
+            OutputStream out = s.getOutputStream();
+            for (int i = 0; i < requests.size(); i++) {
+                byte[] frame = MessageCodec.encode(requests.get(i));
+                Frames.write(out, mutations.get(i % mutations.size()).apply(frame));
+            }
+            out.flush();
+            s.shutdownOutput(); // the node reads to the end, answers what it can, and closes
+            drain(s);
+        } catch (IOException closedOnUs) {
+            // the node may close first (a malformed frame): that is one of the allowed outcomes
+        }
+        try (NodeClient fresh = node.client()) {
+            assertThat(fresh.ping()).isPositive();
+        }
+    }
+
+    private static void handshake(Socket s, boolean admin) throws Exception {
+        byte[] clientNonce = new byte[32];
+        Frames.write(
+                s.getOutputStream(),
+                MessageCodec.encode(new Message.Hello(
+                        MessageCodec.MAJOR, MessageCodec.MINOR, Message.Role.CLIENT, "", "", clientNonce)));
+        s.getOutputStream().flush();
+        var welcome = (Message.Welcome) MessageCodec.decode(Frames.read(s.getInputStream(), Integer.MAX_VALUE));
+        if (!admin) return;
+        byte[] proof = node.token.proof(welcome.nodeId(), welcome.nonce(), clientNonce);
+        Frames.write(s.getOutputStream(), MessageCodec.encode(new Message.Authenticate(1, proof)));
+        s.getOutputStream().flush();
+    }
+
+    /** Reads until the node closes; a node that neither answers nor closes within the timeout fails the try. */
+    private static void drain(Socket s) throws IOException {
+        byte[] buf = new byte[64 * 1024];
+        try {
+            while (s.getInputStream().read(buf) >= 0) {
+                // discard
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the node neither answered nor closed a fuzzed connection within 5 s", e);
+        }
+    }
+
+    // ------------------------------------------------------------------ generators
+
+    @Provide
+    Arbitrary<List<Message.Request>> requests() {
+        return request().list().ofMinSize(1).ofMaxSize(6);
+    }
+
+    private Arbitrary<Message.Request> request() {
+        Arbitrary<Long> id = Arbitraries.longs().between(-2, 1_000);
+        Arbitrary<String> name =
+                Arbitraries.oneOf(Arbitraries.of(NAMES), Arbitraries.strings().ofMaxLength(12));
+        Arbitrary<List<IntersticeValue>> args = Arbitraries.<IntersticeValue>oneOf(
+                        Arbitraries.longs().map(IntersticeValue::u64),
+                        Arbitraries.strings().ofMaxLength(20).map(IntersticeValue::str))
+                .list()
+                .ofMaxSize(3);
+        Arbitrary<byte[]> bytes = Arbitraries.bytes().array(byte[].class).ofMaxSize(64);
+        Arbitrary<byte[]> wasm = Arbitraries.of(true).map(t -> bankWasm);
+        return Arbitraries.oneOf(
+                id.map(Message.Ping::new),
+                id.map(Message.GetInfo::new),
+                Combinators.combine(id, bytes).as(Message.Authenticate::new),
+                Combinators.combine(id, name, name, args).as((i, m, r, a) -> new Message.Query(i, m, r, "", a)),
+                Combinators.combine(id, Arbitraries.of(true, false)).as(Message.GetSchema::new),
+                Combinators.combine(id, name, name).as(Message.GetRows::new),
+                Combinators.combine(id, name, wasm, Arbitraries.of(true, false)).as(Message.Publish::new),
+                Combinators.combine(id, name).as(Message.Remove::new),
+                Combinators.combine(id, name).as(Message.Unload::new),
+                Combinators.combine(id, name, name, name, Arbitraries.longs().between(-1, 100))
+                        .as(Message.Subscribe::new),
+                Combinators.combine(id, Arbitraries.longs().between(-1, 100)).as(Message.Unsubscribe::new),
+                Combinators.combine(id, Arbitraries.integers().between(0, 255), name, wasm, name)
+                        .as(Message.ModuleRequest::new),
+                Combinators.combine(id, name, name, Arbitraries.of(true, false), args)
+                        .as((i, m, r, durable, a) -> new Message.Call(i, m, r, "", durable, a)));
+    }
+
+    @Provide
+    Arbitrary<List<Mutations.Mutation>> mutations() {
+        return Mutations.some();
+    }
+}
