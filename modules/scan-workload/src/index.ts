@@ -10,7 +10,7 @@ import { ReducerContext, QueryContext } from "@interstice/sdk";
 @module({ visibility: "public" })
 class ScanWorkload {}
 
-@table({ visibility: "public", persistence: "stateful" })
+@table({ visibility: "public", persistence: "stateful", indexes: [["grp", "value"]] })
 export class Item {
   @primaryKey
   id: u64 = 0;
@@ -79,6 +79,19 @@ export function group_sum(ctx: QueryContext, lo: u32, hi: u32): Array<u64> {
     row = c.next();
   }
   return [n, sum];
+}
+
+/** Ids of group `grp` with lo <= value < hi, through the composite index (grp, value). */
+@query
+export function group_values(ctx: QueryContext, grp: u32, lo: u64, hi: u64): Array<u64> {
+  const c = ctx.tables.item.iterByGrpValueRange(grp, lo, hi);
+  const out = new Array<u64>();
+  let row = c.next();
+  while (row != null) {
+    out.push(row.id);
+    row = c.next();
+  }
+  return out;
 }
 
 /** The first `n` ids in key order; the cursor is closed before its end. */
