@@ -10,7 +10,7 @@ import { ReducerContext, QueryContext } from "@interstice/sdk";
 @module({ visibility: "public" })
 class ScanWorkload {}
 
-@table({ visibility: "public", persistence: "stateful", indexes: [["grp", "value"]] })
+@table({ visibility: "public", persistence: "stateful" })
 export class Item {
   @primaryKey
   id: u64 = 0;
@@ -19,6 +19,15 @@ export class Item {
   grp: u32 = 0;
 
   value: u64 = 0;
+}
+
+/** Readings of sensors over time, with a composite index on (sensor, at). */
+@table({ visibility: "public", persistence: "ephemeral", indexes: [["sensor", "at"]] })
+export class Reading {
+  @primaryKey
+  id: u64 = 0;
+  sensor: u32 = 0;
+  at: u64 = 0;
 }
 
 /** What a reducer saw (written for the tests to read). */
@@ -39,6 +48,18 @@ export function seed(ctx: ReducerContext, first: u64, count: u64, groups: u32): 
     it.grp = <u32>((first + i) % <u64>groups);
     it.value = first + i;
     ctx.tables.item.insert(it);
+  }
+}
+
+/** Inserts readings 1..count: sensor = id % sensors, at = id. */
+@reducer
+export function seed_readings(ctx: ReducerContext, count: u64, sensors: u32): void {
+  for (let id: u64 = 1; id <= count; id++) {
+    const r = new Reading();
+    r.id = id;
+    r.sensor = <u32>(id % <u64>sensors);
+    r.at = id;
+    ctx.tables.reading.insert(r);
   }
 }
 
@@ -81,10 +102,10 @@ export function group_sum(ctx: QueryContext, lo: u32, hi: u32): Array<u64> {
   return [n, sum];
 }
 
-/** Ids of group `grp` with lo <= value < hi, through the composite index (grp, value). */
+/** Ids of the readings of `sensor` with lo <= at < hi, through the composite index (sensor, at). */
 @query
-export function group_values(ctx: QueryContext, grp: u32, lo: u64, hi: u64): Array<u64> {
-  const c = ctx.tables.item.iterByGrpValueRange(grp, lo, hi);
+export function sensor_window(ctx: QueryContext, sensor: u32, lo: u64, hi: u64): Array<u64> {
+  const c = ctx.tables.reading.iterBySensorAtRange(sensor, lo, hi);
   const out = new Array<u64>();
   let row = c.next();
   while (row != null) {

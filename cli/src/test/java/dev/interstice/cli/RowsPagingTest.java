@@ -40,6 +40,7 @@ class RowsPagingTest {
         // ids 1..12,000 (more than the 10,000 rows a node answers per request), grp = id % 10, value = id
         for (long first = 1; first <= 12_000; first += 4_000)
             node.call(M, "seed", List.of(u64(first), u64(4_000), u32(10)));
+        node.call(M, "seed_readings", List.of(u64(2_000), u32(10))); // sensor = id % 10, at = id
         server = NodeServer.start(node, NetworkConfig.defaults().withNodeName("scans"));
         CliEndToEndTest.run("node", "add", "scans", server.address()).ok();
     }
@@ -52,7 +53,11 @@ class RowsPagingTest {
     }
 
     private static String rows(String... args) {
-        var all = new ArrayList<>(List.of("rows", "scans", M, "item"));
+        return rowsOf("item", args);
+    }
+
+    private static String rowsOf(String table, String... args) {
+        var all = new ArrayList<>(List.of("rows", "scans", M, table));
         all.addAll(List.of(args));
         return CliEndToEndTest.run(all.toArray(String[]::new)).ok().out();
     }
@@ -95,9 +100,14 @@ class RowsPagingTest {
         assertThat(ids(rows("--where", "grp>=8", "--limit", "3"))).containsExactly(8L, 18L, 28L);
         // the primary key
         assertThat(ids(rows("--where", "id>=10", "--where", "id<13"))).containsExactly(10L, 11L, 12L);
-        // the composite index (grp, value): equality on grp, a range on value
-        assertThat(ids(rows("--where", "grp=3", "--where", "value>=1000", "--where", "value<1100")))
+        // the composite index (sensor, at): equality on sensor, a range on at; and paging through it
+        assertThat(ids(rowsOf("reading", "--where", "sensor=3", "--where", "at>=1000", "--where", "at<1100")))
                 .isEqualTo(range(1003, 1093, 10));
+        assertThat(ids(rowsOf(
+                        "reading", "--where", "sensor=3", "--where", "at>=1000", "--limit", "2", "--after", "1013")))
+                .containsExactly(1023L, 1033L);
+        assertThat(ids(rowsOf("reading", "--where", "sensor=3", "--limit", "2")))
+                .containsExactly(3L, 13L);
     }
 
     @Test
@@ -106,7 +116,12 @@ class RowsPagingTest {
                 .fails(1);
         assertThat(r.err())
                 .contains("no index of table 'item' answers value = 5")
-                .contains("indexes: id (primary key), grp, (grp,value)");
+                .contains("indexes: id (primary key), grp");
+        assertThat(CliEndToEndTest.run("rows", "scans", M, "reading", "--where", "at>=5")
+                        .fails(1)
+                        .err())
+                .as("the second column of a composite index alone")
+                .contains("indexes: id (primary key), (sensor,at)");
         assertThat(CliEndToEndTest.run("rows", "scans", M, "item", "--where", "colour=5")
                         .fails(2)
                         .err())

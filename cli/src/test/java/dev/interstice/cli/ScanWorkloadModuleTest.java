@@ -63,8 +63,9 @@ class ScanWorkloadModuleTest {
             assertThat(query(node, "group_sum", u32(2), u32(5))).containsExactly(n, s);
             assertThat(query(node, "group_sum", u32(7), u32(7))).containsExactly(0L, 0L);
             assertThat(query(node, "first_ids", u32(3))).containsExactly(1L, 2L, 3L);
-            // the composite index (grp, value): group 3, values in [1000, 1100)
-            assertThat(query(node, "group_values", u32(3), u64(1_000), u64(1_100)))
+            // the composite index (sensor, at): sensor 3, at in [1000, 1100)
+            node.call(M, "seed_readings", List.of(u64(2_000), u32(10)));
+            assertThat(query(node, "sensor_window", u32(3), u64(1_000), u64(1_100)))
                     .containsExactly(1003L, 1013L, 1023L, 1033L, 1043L, 1053L, 1063L, 1073L, 1083L, 1093L);
         }
     }
