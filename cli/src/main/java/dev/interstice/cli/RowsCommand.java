@@ -111,7 +111,7 @@ final class RowsCommand implements Callable<Integer> {
 
     /** Reads pages until {@code limit} rows (all without it); true when more rows follow the last one read. */
     private boolean fetch(Cli.Target t, List<Message.Where> conditions, IndexKey start, List<Row> rows) {
-        long want = limit == null ? Long.MAX_VALUE : limit;
+        long want = limit == null ? Integer.MAX_VALUE : limit; // + 1 below must not overflow
         IndexKey at = start;
         while (true) {
             long remaining = want - rows.size();

@@ -87,6 +87,7 @@ class RowsPagingTest {
         assertThat(last).contains("(50 rows)").doesNotContain("more follow");
         // without --limit the CLI reads every page (the node answers at most 10,000 rows a request)
         assertThat(ids(rows())).hasSize(12_000).isEqualTo(range(1, 12_000, 1));
+        assertThat(rowsOf("seen")).contains("(0 rows)");
     }
 
     @Test
