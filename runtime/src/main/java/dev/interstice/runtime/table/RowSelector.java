@@ -33,12 +33,14 @@ public final class RowSelector {
         for (String f : byField.keySet()) if (!f.equals(pk)) t.column(f); // names an unknown field
         if (byField.size() == 1 && byField.containsKey(pk))
             return primaryKeyRange(t, query(pk, byField.get(pk)), after);
+        String refusal = "";
         for (SecondaryIndex ix : t.indexes()) {
             IndexRange range = rangeFor(t, ix, byField);
             if (range == null) continue;
             try {
                 ix.check(range);
             } catch (IllegalArgumentException e) {
+                refusal = "; index '" + ix.schema().field() + "': " + e.getMessage();
                 continue;
             }
             IndexKey afterKey = null;
@@ -64,7 +66,7 @@ public final class RowSelector {
         }
         throw new IllegalArgumentException("no index of table '" + t.schema().name() + "' answers " + describe(where)
                 + ": --where needs equality on an index's first columns and at most a range on the next one"
-                + " (indexes: " + indexNames(t) + ")");
+                + " (indexes: " + indexNames(t) + ")" + refusal);
     }
 
     /** The range of {@code ix} that {@code byField} names exactly (every condition used), or null. */
