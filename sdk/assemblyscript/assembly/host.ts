@@ -31,6 +31,12 @@ declare function interstice_clear_table(tPtr: usize, tLen: usize): i32;
 @external("interstice", "interstice_get_by_pk")
 declare function interstice_get_by_pk(tPtr: usize, tLen: usize, pkPtr: usize, pkLen: usize, respPtr: usize, respCap: usize): i32;
 
+// Our extension of ABI 6 (docs/abi.md §4.2): scans through cursors, a page at a time. Imported only by modules
+// that iterate (AssemblyScript compiles what is used), so the others still run on upstream's node.
+// @ts-ignore: decorator
+@external("interstice", "interstice_scan")
+declare function interstice_scan(ptr: usize, len: usize): i64;
+
 /** HostCall discriminants. */
 export const enum HostCallTag {
   CallReducer = 0,
@@ -313,4 +319,73 @@ export function finishGet(what: string): Reader {
     abort("Interstice: unexpected get response discriminant " + t.toString());
   }
   return r;
+}
+
+/** Starts a ScanCall::Open request in W; the caller then writes the index part (`W.bool(false)` for none). */
+export function beginScanOpen(module: string, table: string): void {
+  W.reset();
+  W.tag(0);
+  writeModuleSelection(W, module);
+  W.str(table);
+}
+
+/** Starts the index part of an Open request: index name, then `prefixLen` IndexKeys follow (then the query option). */
+export function beginScanIndex(index: string, prefixLen: i32): void {
+  W.bool(true);
+  W.str(index);
+  W.varint32(<u32>prefixLen);
+}
+
+/** Sends the request in W through interstice_scan; the response is freed by endHostCall. */
+function scanCall(): Reader {
+  if (pendingResponse) {
+    heap.free(pendingResponse);
+    pendingResponse = 0;
+  }
+  let packed = interstice_scan(W.buf, W.len);
+  let ptr = <usize>(<u32>(packed >>> 32));
+  let len = <usize>(<u32>packed);
+  if (ptr == 0) abort("Interstice: scan call failed (the host returned no response)");
+  pendingResponse = ptr;
+  return HOST_RESPONSE.at(ptr, len);
+}
+
+/** Sends an Open request built with beginScanOpen; returns the cursor. Aborts on Err. */
+export function finishScanOpen(what: string): u32 {
+  let r = scanCall();
+  let t = r.tag();
+  if (t != 0) {
+    if (t == 1) failWith(what, r);
+    abort("Interstice: unexpected scan response discriminant " + t.toString());
+  }
+  let id = r.varint32();
+  endHostCall();
+  return id;
+}
+
+/**
+ * ScanCall::Next: returns a reader positioned at the page's row count; after the rows comes `done: bool`. Call
+ * endHostCall() after decoding. Aborts on Err.
+ */
+export function scanNext(cursor: u32, maxRows: u32, what: string): Reader {
+  W.reset();
+  W.tag(1);
+  W.varint32(cursor);
+  W.varint32(maxRows);
+  let r = scanCall();
+  let t = r.tag();
+  if (t != 0) {
+    if (t == 1) failWith(what, r);
+    abort("Interstice: unexpected scan response discriminant " + t.toString());
+  }
+  return r;
+}
+
+/** ScanCall::Close of a cursor not read to its end. */
+export function scanClose(cursor: u32): void {
+  W.reset();
+  W.tag(2);
+  W.varint32(cursor);
+  scanCall();
+  endHostCall();
 }

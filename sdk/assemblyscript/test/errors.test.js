@@ -93,7 +93,19 @@ const CASES = [
     "unknown decorator argument",
     `@table({ persistance: "logged" }) class X { @primaryKey id: u32 = 0; }`,
     7,
-    "unknown argument 'persistance' for @table (allowed: name, visibility, persistence)",
+    "unknown argument 'persistance' for @table (allowed: name, visibility, persistence, indexes)",
+  ],
+  [
+    "composite index of one field",
+    `@table({ indexes: [["a"]] }) class X { @primaryKey id: u32 = 0; a: u32 = 0; }`,
+    7,
+    "a composite index needs at least two fields, got [a]",
+  ],
+  [
+    "composite index of an unknown field",
+    `@table({ indexes: [["a", "b"]] }) class X { @primaryKey id: u32 = 0; a: u32 = 0; }`,
+    7,
+    "composite index [a, b]: X has no field b",
   ],
   [
     "bad decorator argument value",

@@ -26,7 +26,7 @@
 
 /**
  * What an option may hold: a JS typeof ("string", "boolean"), "string[]", or one of the listed strings.
- * @typedef {"string" | "boolean" | "string[]" | string[]} OptionSpec
+ * @typedef {"string" | "boolean" | "string[]" | "string[][]" | string[]} OptionSpec
  */
 
 /** A decorator argument that is not a literal. */
@@ -144,6 +144,7 @@ export function options(ctx, d, allowed) {
     let ok;
     if (Array.isArray(want)) ok = want.includes(v);
     else if (want === "string[]") ok = Array.isArray(v) && v.every((x) => typeof x === "string");
+    else if (want === "string[][]") ok = Array.isArray(v) && v.every((x) => Array.isArray(x) && x.every((y) => typeof y === "string"));
     else ok = typeof v === want;
     if (!ok) {
       const expected = Array.isArray(want) ? want.map((x) => JSON.stringify(x)).join(" | ") : want;

@@ -145,6 +145,13 @@ export {};
  * @property {Field} pk
  * @property {Field[]} entries the other fields, in order
  * @property {Index[]} indexes
+ * @property {Composite[]} [composites] composite btree indexes (this module's tables only)
+ */
+
+/**
+ * A composite btree index over several fields, in order.
+ * @typedef {Object} Composite
+ * @property {Field[]} fields
  */
 
 /**

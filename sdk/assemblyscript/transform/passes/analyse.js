@@ -56,6 +56,7 @@ function analyseTables(ctx, c, types) {
       name: "string",
       visibility: ["public", "private"],
       persistence: ["logged", "stateful", "ephemeral"],
+      indexes: "string[][]",
     });
     const tableName = o.name !== undefined ? o.name : def.name.toLowerCase();
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(tableName)) {
@@ -79,6 +80,7 @@ function analyseTables(ctx, c, types) {
       pkAutoInc: false,
       entries: [],
       indexes: [],
+      composites: [],
       module: "",
       ns: "",
     };
@@ -129,6 +131,25 @@ function analyseTables(ctx, c, types) {
       ctx.error(def.decl.name, `@table ${def.name} needs a @primaryKey field`);
       continue;
     }
+    // composite btree indexes: @table({ indexes: [["a", "b"]] }) (our schema extension, docs/abi.md §4.3)
+    /** @type {import("../model.js").Composite[]} */
+    const composites = [];
+    for (const columns of /** @type {string[][]} */ (o.indexes || [])) {
+      const fields = columns.map((n) => def.fields.find((f) => f.name === n));
+      const missing = columns.filter((_, i) => !fields[i]);
+      if (columns.length < 2) ctx.error(def.entry.d, `a composite index needs at least two fields, got [${columns.join(", ")}]`);
+      else if (missing.length)
+        ctx.error(def.entry.d, `composite index [${columns.join(", ")}]: ${def.name} has no field ${missing.join(", ")}`);
+      else if (new Set(columns).size !== columns.length)
+        ctx.error(def.entry.d, `composite index [${columns.join(", ")}] names a field twice`);
+      else {
+        const ok = /** @type {import("../model.js").Field[]} */ (fields);
+        const bad = ok.find((f) => keyError(f.type));
+        if (bad) ctx.error(def.entry.d, `composite index [${columns.join(", ")}]: field ${bad.name}: ${keyError(bad.type)}`);
+        else composites.push({ fields: ok });
+      }
+    }
+    table.composites = composites;
     tables.push(/** @type {Table} */ (table));
   }
   return tables;

@@ -32,6 +32,12 @@ export function buildSchema(m) {
   }
   // An input handler's module declares InputEvent with the window variants: the node sends those only to modules that do.
   if (m.reducers.some((r) => r.event === "Input")) Object.assign(typeDefs, INPUT_TYPE_DEFS);
+  // composite indexes travel as struct types nothing names, which ABI-6 readers ignore (docs/abi.md §4.3)
+  for (const t of m.tables)
+    for (const c of t.composites || []) {
+      const name = `__interstice_index:${t.name}:${c.fields.map((f) => f.name).join(",")}`;
+      typeDefs[name] = { Struct: { name, fields: c.fields.map(fieldDef) } };
+    }
   // Binding types used in this module's signatures (so the schema is self-contained).
   /** @param {TypeRef | { k: "void" }} t */
   const addBindingType = (t) => {

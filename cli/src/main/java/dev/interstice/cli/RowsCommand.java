@@ -4,13 +4,18 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.interstice.abi.schema.FieldDef;
+import dev.interstice.abi.schema.IntersticeType;
 import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.TableSchema;
+import dev.interstice.abi.value.IndexKey;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
+import dev.interstice.network.wire.Message;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,13 +42,50 @@ final class RowsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a JSON array of objects (one per row).")
     boolean json;
 
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            description = "Print at most N rows (the next page starts with --after the last one's key).")
+    Integer limit;
+
+    @Option(
+            names = "--after",
+            paramLabel = "KEY",
+            description = "Start after the row whose primary key is KEY (the last row of the previous page).")
+    String after;
+
+    @Option(
+            names = "--where",
+            paramLabel = "COND",
+            description = "Only rows where COND holds: field=value, field<value, field<=value, field>value or"
+                    + " field>=value on an indexed field (repeat it: equality on an index's first fields, a range on"
+                    + " the next one).")
+    List<String> where = new ArrayList<>();
+
+    /** Rows asked for per request: the node answers at most 10,000. */
+    private static final int PAGE = 10_000;
+
+    private static final Pattern CONDITION = Pattern.compile("^\\s*([^<>=\\s]+)\\s*(<=|>=|=|<|>)\\s*(.*)$");
+
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
+        if (limit != null && limit < 1) throw CliException.usage("--limit must be at least 1, not " + limit);
         try (var t = Cli.connect(node)) {
             ModuleSchema m = Calls.module(t, module);
             TableSchema ts = Calls.table(t, m, table);
-            List<Row> rows = t.client().rows(module, table);
+            var conditions = conditions(m, ts);
+            IndexKey start = after == null
+                    ? null
+                    : key(m, "--after", after, ts.primaryKey().type());
+            List<Row> rows;
+            boolean more = false;
+            if (!t.client().pagesRows() && limit == null && start == null && conditions.isEmpty()) {
+                rows = t.client().rows(module, table); // a node before protocol 1.3
+            } else {
+                rows = new ArrayList<>();
+                more = fetch(t, conditions, start, rows);
+            }
             var columns = new ArrayList<String>();
             columns.add(ts.primaryKey().name());
             for (FieldDef f : ts.fields()) columns.add(f.name());
@@ -61,9 +103,65 @@ final class RowsCommand implements Callable<Integer> {
             var text = new ArrayList<List<String>>();
             for (Row r : rows) text.add(cells(r).stream().map(RowsCommand::cell).toList());
             TextTable.print(out, columns, text);
-            out.println("(" + rows.size() + " row" + (rows.size() == 1 ? "" : "s") + ")");
+            out.println("(" + rows.size() + " row" + (rows.size() == 1 ? "" : "s")
+                    + (more ? "; more follow: --after " + key(rows.getLast()) : "") + ")");
         }
         return 0;
+    }
+
+    /** Reads pages until {@code limit} rows (all without it); true when more rows follow the last one read. */
+    private boolean fetch(Cli.Target t, List<Message.Where> conditions, IndexKey start, List<Row> rows) {
+        long want = limit == null ? Integer.MAX_VALUE : limit; // + 1 below must not overflow
+        IndexKey at = start;
+        while (true) {
+            long remaining = want - rows.size();
+            int ask = (int) Math.min(PAGE, remaining + 1); // one more than needed tells whether more follow
+            List<Row> page = t.client().rowsPage(module, table, conditions, at, ask);
+            for (int i = 0; i < page.size() && rows.size() < want; i++) rows.add(page.get(i));
+            if (page.size() < ask) return false;
+            if (rows.size() >= want) return true;
+            at = new IndexKey(rows.getLast().primaryKey());
+        }
+    }
+
+    private List<Message.Where> conditions(ModuleSchema m, TableSchema ts) {
+        var out = new ArrayList<Message.Where>();
+        for (String w : where) {
+            Matcher x = CONDITION.matcher(w);
+            if (!x.matches())
+                throw CliException.usage("--where '" + w + "': expected field=value, field<value, field<=value,"
+                        + " field>value or field>=value");
+            String field = x.group(1);
+            IntersticeType type = field.equals(ts.primaryKey().name())
+                    ? ts.primaryKey().type()
+                    : ts.fields().stream()
+                            .filter(f -> f.name().equals(field))
+                            .map(FieldDef::type)
+                            .findFirst()
+                            .orElseThrow(() -> CliException.usage(
+                                    "--where '" + w + "': table '" + ts.name() + "' has no field '" + field + "'"));
+            int op = List.of("=", "<", "<=", ">", ">=").indexOf(x.group(2));
+            out.add(new Message.Where(field, op, key(m, "--where '" + w + "'", x.group(3), type)));
+        }
+        return out;
+    }
+
+    /** {@code text} as an index key of {@code type}, or a usage error naming {@code what}. */
+    private static IndexKey key(ModuleSchema m, String what, String text, IntersticeType type) {
+        IntersticeValue v;
+        try {
+            v = new ValueJson(m.typeDefinitions()).parseArgument(text, type);
+        } catch (ValueJson.TypeMismatch e) {
+            throw CliException.usage(what + " (" + type + "): " + e.getMessage());
+        }
+        String why = IndexKey.unsupported(v);
+        if (why != null) throw CliException.usage(what + ": " + why);
+        return new IndexKey(v);
+    }
+
+    /** A row's primary key as --after takes it. */
+    private static String key(Row r) {
+        return r.primaryKey() instanceof IntersticeValue.Str s ? s.value() : ValueJson.render(r.primaryKey());
     }
 
     private static List<IntersticeValue> cells(Row r) {

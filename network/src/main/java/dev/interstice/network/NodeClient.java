@@ -2,6 +2,7 @@ package dev.interstice.network;
 
 import dev.interstice.abi.codec.Abi;
 import dev.interstice.abi.schema.NodeSchema;
+import dev.interstice.abi.value.IndexKey;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
 import dev.interstice.network.wire.Message;
@@ -562,6 +563,7 @@ public final class NodeClient implements AutoCloseable {
             case Message.Publish p -> "the publication of " + p.label();
             case Message.Subscribe s -> "the subscription to " + s.module() + "." + s.table();
             case Message.GetRows g -> "the rows of " + g.module() + "." + g.table();
+            case Message.GetRowsPage g -> "the rows of " + g.module() + "." + g.table();
             default -> "request " + r.getClass().getSimpleName();
         };
     }
@@ -609,6 +611,30 @@ public final class NodeClient implements AutoCloseable {
     public NodeSchema schema(boolean full) {
         return expect(request(id -> new Message.GetSchema(id, full)), Message.SchemaResult.class)
                 .schema();
+    }
+
+    /**
+     * A page of a table's rows (at most {@code limit}; the node answers at most 10,000 per request) matching
+     * {@code where}, after the row whose primary key is {@code after} (null: from the first). Fewer than
+     * {@code limit} rows means no more follow. A node older than protocol 1.3 answers UNSUPPORTED here.
+     */
+    public List<Row> rowsPage(String module, String table, List<Message.Where> where, IndexKey after, int limit) {
+        if (welcome.minor() < 3)
+            throw new NetworkException(
+                    ErrorKind.UNSUPPORTED,
+                    "node '" + welcome.nodeName() + "' speaks protocol " + welcome.major() + "." + welcome.minor()
+                            + ", which cannot page rows (1.3 can); update it");
+        var out = new ArrayList<Row>();
+        for (byte[] b : expect(
+                        request(id -> new Message.GetRowsPage(id, module, table, where, after, limit)),
+                        Message.RowsResult.class)
+                .rows()) out.add(Abi.decodeRow(b));
+        return out;
+    }
+
+    /** Whether the node answers {@link #rowsPage} (protocol 1.3 and later). */
+    public boolean pagesRows() {
+        return welcome.minor() >= 3;
     }
 
     public List<Row> rows(String module, String table) {

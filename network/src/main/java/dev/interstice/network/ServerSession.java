@@ -15,6 +15,7 @@ import dev.interstice.runtime.exec.Ack;
 import dev.interstice.runtime.exec.CallException;
 import dev.interstice.runtime.exec.CallResult;
 import dev.interstice.runtime.node.Node;
+import dev.interstice.runtime.table.Condition;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.Socket;
@@ -325,7 +326,9 @@ final class ServerSession implements TableStreams.Sink {
                 Received next = work.take();
                 Message.Request req = next.request();
                 Runnable rowsWritten = null;
-                if (req instanceof Message.GetRows || req instanceof Message.Subscribe) {
+                if (req instanceof Message.GetRows
+                        || req instanceof Message.GetRowsPage
+                        || req instanceof Message.Subscribe) {
                     rowStream.acquire(); // the previous rows reply is written: its row references are gone
                     long ticket = ++tickets;
                     rowStreamTicket.set(ticket);
@@ -417,6 +420,21 @@ final class ServerSession implements TableStreams.Sink {
      * Accounts for the row references a rows reply holds until it is written (worker thread, holding the rows stream);
      * throws UNAVAILABLE if the node has no room for them within the buffer wait.
      */
+    /** Replies {@code rows} once the state they were read from is durable (a crash must not take back what was seen). */
+    private Message.Reply durableRows(long id, List<byte[]> rows, Runnable rowsWritten) {
+        node.whenDurable(server.streams().horizon())
+                .whenComplete((ok, failure) -> reply(
+                        failure == null
+                                ? new Message.RowsResult(id, rows)
+                                : new Message.Error(
+                                        id,
+                                        ErrorKind.STORAGE,
+                                        "the rows read could not be made durable: " + failure.getMessage()),
+                        false,
+                        rowsWritten));
+        return null;
+    }
+
     private List<byte[]> holdRows(List<byte[]> rows) {
         conn.replies().release(rowStreamHeld.getAndSet(0)); // a snapshot taken again replaces the earlier one
         long bytes = ROW_REFERENCE_BYTES * rows.size();
@@ -432,6 +450,8 @@ final class ServerSession implements TableStreams.Sink {
 
     /** Bytes counted per row reference held for a rows reply (the node's row list and the reply's copy of it). */
     private static final long ROW_REFERENCE_BYTES = 16;
+    /** Rows in one {@link Message.GetRowsPage} answer at most, whatever the client asks for. */
+    static final int MAX_PAGE_ROWS = 10_000;
 
     private MemoryBudget.Grant reserve(long bytes) {
         try {
@@ -540,6 +560,19 @@ final class ServerSession implements TableStreams.Sink {
                 yield new Message.SchemaResult(s.id(), node.publicSchema(server.nodeName(), server.address()));
             }
             case Message.GetInfo i -> new Message.Info(i.id(), authorityStatuses());
+            case Message.GetRowsPage r -> {
+                List<byte[]> rows = holdRows(node.rowsPage(
+                                r.module(),
+                                r.table(),
+                                !admin,
+                                r.where().stream()
+                                        .map(w -> new Condition(w.field(), Condition.Op.values()[w.op()], w.value()))
+                                        .toList(),
+                                r.after(),
+                                Math.clamp(r.limit(), 1, MAX_PAGE_ROWS))
+                        .rows());
+                yield durableRows(r.id(), rows, rowsWritten);
+            }
             case Message.GetRows r -> {
                 List<byte[]> rows = readRows(r.module(), r.table());
                 // answer once the state read is durable: a crash must not take back what a reader saw

@@ -2,6 +2,7 @@ package dev.interstice.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.interstice.abi.value.IndexKey;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.network.wire.Frames;
 import dev.interstice.network.wire.Message;
@@ -120,6 +121,11 @@ class ProtocolFuzzTest {
                         Arbitraries.strings().ofMaxLength(20).map(IntersticeValue::str))
                 .list()
                 .ofMaxSize(3);
+        Arbitrary<IndexKey> key = Arbitraries.longs().map(v -> new IndexKey(IntersticeValue.u64(v)));
+        Arbitrary<List<Message.Where>> where = Combinators.combine(name, Arbitraries.integers().between(0, 4), key)
+                .as(Message.Where::new)
+                .list()
+                .ofMaxSize(3);
         Arbitrary<byte[]> bytes = Arbitraries.bytes().array(byte[].class).ofMaxSize(64);
         Arbitrary<byte[]> wasm = Arbitraries.of(true).map(t -> bankWasm);
         return Arbitraries.oneOf(
@@ -129,6 +135,8 @@ class ProtocolFuzzTest {
                 Combinators.combine(id, name, name, args).as((i, m, r, a) -> new Message.Query(i, m, r, "", a)),
                 Combinators.combine(id, Arbitraries.of(true, false)).as(Message.GetSchema::new),
                 Combinators.combine(id, name, name).as(Message.GetRows::new),
+                Combinators.combine(id, name, name, where, key, Arbitraries.integers().between(-1, 20_000))
+                        .as(Message.GetRowsPage::new),
                 Combinators.combine(id, name, wasm, Arbitraries.of(true, false)).as(Message.Publish::new),
                 Combinators.combine(id, name).as(Message.Remove::new),
                 Combinators.combine(id, name).as(Message.Unload::new),

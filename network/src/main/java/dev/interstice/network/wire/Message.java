@@ -3,6 +3,7 @@ package dev.interstice.network.wire;
 import dev.interstice.abi.schema.NodeSchema;
 import dev.interstice.abi.schema.SubscriptionEvent;
 import dev.interstice.abi.schema.Version;
+import dev.interstice.abi.value.IndexKey;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.network.Acknowledged;
 import dev.interstice.network.ErrorKind;
@@ -121,6 +122,25 @@ public sealed interface Message {
             return 15;
         }
     }
+
+    /**
+     * A page of a table's rows (minor >= 3), answered {@link RowsResult}: at most {@code limit} rows (the node clamps
+     * it) matching {@code where} (conditions on indexed columns; op: 0 =, 1 <, 2 <=, 3 >, 4 >=) after the row whose
+     * primary key is {@code after} (null: from the first). Fewer rows than asked for means there are no more.
+     */
+    record GetRowsPage(long id, String module, String table, List<Where> where, IndexKey after, int limit)
+            implements Request {
+        public GetRowsPage {
+            where = List.copyOf(where);
+        }
+
+        public int type() {
+            return 26;
+        }
+    }
+
+    /** One condition of a {@link GetRowsPage}: {@code field op value}. */
+    record Where(String field, int op, IndexKey value) {}
 
     /** Loads (or replaces) a module (admin only). {@code reset}: drop the old module's data if the schemas differ. */
     record Publish(long id, String label, byte[] wasm, boolean reset) implements Request {

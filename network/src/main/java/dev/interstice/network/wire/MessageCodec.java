@@ -22,7 +22,7 @@ public final class MessageCodec {
     /** Protocol version spoken by this implementation. A peer with another major version is refused. */
     public static final int MAJOR = 1;
 
-    public static final int MINOR = 2;
+    public static final int MINOR = 3;
     /** The first minor version whose receivers reassemble {@link Message.Part}s. */
     public static final int PARTS_SINCE_MINOR = 1;
     /** First field of {@link Message.Hello}: tells an Interstice node from anything else that connects. */
@@ -77,6 +77,20 @@ public final class MessageCodec {
                 w.writeVarU64(x.id());
                 w.writeString(x.module());
                 w.writeString(x.table());
+            }
+            case Message.GetRowsPage x -> {
+                w.writeVarU64(x.id());
+                w.writeString(x.module());
+                w.writeString(x.table());
+                w.writeVarUsize(x.where().size());
+                for (Message.Where c : x.where()) {
+                    w.writeString(c.field());
+                    w.writeU8(c.op());
+                    Abi.writeIndexKey(w, c.value());
+                }
+                w.writeBool(x.after() != null);
+                if (x.after() != null) Abi.writeIndexKey(w, x.after());
+                w.writeVarU32(Integer.toUnsignedLong(x.limit()));
             }
             case Message.Publish x -> {
                 w.writeVarU64(x.id());
@@ -247,6 +261,7 @@ public final class MessageCodec {
                 case 13 -> new Message.Query(r.readVarU64(), r.readString(), r.readString(), r.readString(), values(r));
                 case 14 -> new Message.GetSchema(r.readVarU64(), r.readBool());
                 case 15 -> new Message.GetRows(r.readVarU64(), r.readString(), r.readString());
+                case 26 -> rowsPage(r);
                 case 16 -> new Message.Publish(r.readVarU64(), r.readString(), bytes(r), r.readBool());
                 case 17 -> new Message.Remove(r.readVarU64(), r.readString());
                 case 18 ->
@@ -384,6 +399,24 @@ public final class MessageCodec {
             out.add(new Message.AuthorityStatus(all[a], r.readBool(), r.readString(), r.readString()));
         }
         return out;
+    }
+
+    private static Message.GetRowsPage rowsPage(PostcardReader r) throws ProtocolException {
+        long id = r.readVarU64();
+        String module = r.readString();
+        String table = r.readString();
+        int n = r.readVarUsize();
+        if (n > 16) throw new ProtocolException("a rows request has " + n + " conditions; at most 16");
+        var where = new ArrayList<Message.Where>(n);
+        for (int i = 0; i < n; i++) {
+            String field = r.readString();
+            int op = r.readU8();
+            if (op > 4) throw new ProtocolException("unknown condition operator " + op);
+            where.add(new Message.Where(field, op, Abi.readIndexKey(r)));
+        }
+        var after = r.readBool() ? Abi.readIndexKey(r) : null;
+        return new Message.GetRowsPage(
+                id, module, table, where, after, (int) Math.min(r.readVarU32(), Integer.MAX_VALUE));
     }
 
     private static List<byte[]> byteList(PostcardReader r) {

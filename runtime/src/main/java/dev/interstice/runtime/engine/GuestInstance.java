@@ -438,6 +438,7 @@ public final class GuestInstance {
                     case HostImport.OP_DELETE_ROW -> deleteRow(a);
                     case HostImport.OP_CLEAR_TABLE -> clearTable(a);
                     case HostImport.OP_GET_BY_PK -> getByPk(a);
+                    case HostImport.OP_SCAN -> new long[] {host.scan(GuestInstance.this, (int) a[0], (int) a[1])};
                     default -> throw new AssertionError("unknown host op " + op);
                 };
             } catch (RuntimeException e) {

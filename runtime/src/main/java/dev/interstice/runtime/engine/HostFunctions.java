@@ -40,4 +40,12 @@ public interface HostFunctions {
 
     /** {@code interstice_get_by_pk(table_ptr, table_len, pk_ptr, pk_len, resp_ptr, resp_cap: i32) -> i32}. */
     int getByPk(GuestInstance g, int tablePtr, int tableLen, int pkPtr, int pkLen, int respPtr, int respCap);
+
+    /**
+     * {@code interstice_scan(ptr: i32, len: i32) -> i64}: our extension (docs/abi.md §4.2), answered like
+     * {@code interstice_host_call}. Hosts that do not serve it refuse it.
+     */
+    default long scan(GuestInstance g, int ptr, int len) {
+        throw new IllegalStateException("interstice_scan is not available here");
+    }
 }

@@ -9,7 +9,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** The functions this node offers to guests: the Interstice ABI (version 6) plus AssemblyScript's env.abort. */
+/**
+ * The functions this node offers to guests: the Interstice ABI (version 6), AssemblyScript's env.abort and our
+ * extension {@code interstice_scan}.
+ */
 enum HostImport {
     HOST_CALL("interstice", "interstice_host_call", List.of(I32, I32), List.of(I64)),
     LOG("interstice", "interstice_log", List.of(I32, I32), List.of()),
@@ -20,7 +23,9 @@ enum HostImport {
     DELETE_ROW("interstice", "interstice_delete_row", List.of(I32, I32, I32, I32), List.of(I32)),
     CLEAR_TABLE("interstice", "interstice_clear_table", List.of(I32, I32), List.of(I32)),
     GET_BY_PK("interstice", "interstice_get_by_pk", List.of(I32, I32, I32, I32, I32, I32), List.of(I32)),
-    ABORT("env", "abort", List.of(I32, I32, I32, I32), List.of());
+    ABORT("env", "abort", List.of(I32, I32, I32, I32), List.of()),
+    /** Our extension of ABI 6 (docs/abi.md §4.2): scans through cursors. Upstream's modules never import it. */
+    SCAN("interstice", "interstice_scan", List.of(I32, I32), List.of(I64));
 
     // Constants for the dispatch switch: a switch over the enum itself would add a lookup table load.
     static final int OP_HOST_CALL = 0;
@@ -33,6 +38,7 @@ enum HostImport {
     static final int OP_CLEAR_TABLE = 7;
     static final int OP_GET_BY_PK = 8;
     static final int OP_ABORT = 9;
+    static final int OP_SCAN = 10;
 
     final String module;
     final String field;
@@ -83,7 +89,7 @@ enum HostImport {
 
     static {
         HostImport[] byOp = {
-            HOST_CALL, LOG, TIME, RANDOM, INSERT_ROW, UPDATE_ROW, DELETE_ROW, CLEAR_TABLE, GET_BY_PK, ABORT
+            HOST_CALL, LOG, TIME, RANDOM, INSERT_ROW, UPDATE_ROW, DELETE_ROW, CLEAR_TABLE, GET_BY_PK, ABORT, SCAN
         };
         int[] ops = {
             OP_HOST_CALL,
@@ -95,7 +101,8 @@ enum HostImport {
             OP_DELETE_ROW,
             OP_CLEAR_TABLE,
             OP_GET_BY_PK,
-            OP_ABORT
+            OP_ABORT,
+            OP_SCAN
         };
         for (int i = 0; i < ops.length; i++) {
             if (byOp[i].ordinal() != ops[i]) {

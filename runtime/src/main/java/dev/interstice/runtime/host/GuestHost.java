@@ -5,7 +5,9 @@ import dev.interstice.abi.codec.AbiDecodeException;
 import dev.interstice.abi.codec.PostcardReader;
 import dev.interstice.abi.codec.PostcardWriter;
 import dev.interstice.abi.codec.Responses;
+import dev.interstice.abi.codec.ScanCodec;
 import dev.interstice.abi.host.HostCall;
+import dev.interstice.abi.host.ScanCall;
 import dev.interstice.abi.schema.Selection;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
@@ -21,6 +23,7 @@ import dev.interstice.runtime.exec.Invocation;
 import dev.interstice.runtime.exec.RemoteCall;
 import dev.interstice.runtime.module.Access;
 import dev.interstice.runtime.module.LoadedModule;
+import dev.interstice.runtime.table.IndexRange;
 import dev.interstice.runtime.table.StoredRow;
 import dev.interstice.runtime.table.Table;
 import dev.interstice.runtime.tx.TxException;
@@ -54,6 +57,8 @@ public final class GuestHost implements FrameHost {
 
     private byte[][] ownNames;
 
+    private final ScanCursors cursors = new ScanCursors();
+
     public GuestHost(Executor executor, Authorities authorities, LoadedModule module) {
         this.executor = executor;
         this.authorities = authorities;
@@ -73,6 +78,7 @@ public final class GuestHost implements FrameHost {
 
     @Override
     public void leave(Frame previous) {
+        if (frame != null) cursors.closeAll(frame);
         frame = previous;
         pendingInsertResponse = null;
     }
@@ -242,6 +248,49 @@ public final class GuestHost implements FrameHost {
         int dst = g.alloc(response.length);
         g.write(dst, response);
         return ((long) dst << 32) | (response.length & 0xFFFF_FFFFL);
+    }
+
+    // ---- interstice_scan (our extension, docs/abi.md §4.2) ----
+
+    @Override
+    public long scan(GuestInstance g, int ptr, int len) {
+        Frame f = requireFrame();
+        ScanCall call;
+        try {
+            call = ScanCodec.decode(g.read(ptr, len));
+        } catch (AbiDecodeException e) {
+            throw new CallException(
+                    CallException.Kind.TRAP,
+                    "module '" + module.name() + "' sent a malformed scan call: " + e.getMessage());
+        }
+        byte[] response;
+        try {
+            response = switch (call) {
+                case ScanCall.Open o -> ScanCodec.opened(cursors.open(f, openScan(f, o)));
+                case ScanCall.Next n -> {
+                    out.reset();
+                    cursors.next(f, n.cursor(), n.maxRows(), out);
+                    yield out.toByteArray();
+                }
+                case ScanCall.Close c -> {
+                    cursors.close(f, c.cursor());
+                    yield Responses.ok();
+                }
+            };
+        } catch (TxException e) {
+            response = Responses.err(e.getMessage());
+        }
+        int dst = g.alloc(response.length);
+        g.write(dst, response);
+        return ((long) dst << 32) | (response.length & 0xFFFF_FFFFL);
+    }
+
+    private java.util.Iterator<StoredRow> openScan(Frame f, ScanCall.Open o) {
+        Table t = table(f, o.module(), o.table(), Access.Kind.READ);
+        if (t == null) return java.util.Collections.emptyIterator();
+        if (o.index() == null) return f.invocation().tx().openScan(t);
+        var range = new IndexRange(o.index().prefix(), o.index().query());
+        return f.invocation().tx().openIndexScan(t, o.index().index(), range);
     }
 
     private byte[] handle(Frame f, HostCall call) {

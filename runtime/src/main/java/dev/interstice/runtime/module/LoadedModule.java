@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -60,8 +61,15 @@ public final class LoadedModule {
         this.types = new TypeChecker(schema.typeDefinitions());
         this.hostFactory = hostFactory;
         var t = new LinkedHashMap<String, Table>();
+        var composites = CompositeIndexes.of(schema);
         for (TableSchema ts : schema.tables())
-            t.put(ts.name(), new Table(new TableId(schema.name(), ts.name()), ts, types));
+            t.put(
+                    ts.name(),
+                    new Table(
+                            new TableId(schema.name(), ts.name()),
+                            ts,
+                            types,
+                            composites.getOrDefault(ts.name(), List.of())));
         this.tables = Collections.unmodifiableMap(t);
         for (var r : schema.reducers())
             reducers.put(r.name(), new Callable<>(r, r.name(), Access.of(r, schema.name()), REDUCER_EXPORT + r.name()));

@@ -49,6 +49,7 @@ final class SchemaValidator {
             checkOwnTables(s, "query '" + q.name() + "'", q.reads());
         }
         for (SubscriptionSchema sub : s.subscriptions()) validateSubscription(s, sub);
+        CompositeIndexes.of(s); // our extension: refuses composite indexes that do not fit their tables
         for (var e : s.typeDefinitions().entrySet()) {
             TypeDef d = e.getValue();
             var members = d instanceof TypeDef.Struct st ? st.fields() : ((TypeDef.Enum) d).variants();

@@ -4,6 +4,7 @@ import dev.interstice.abi.host.CallContext;
 import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.SubscriptionEvent;
 import dev.interstice.abi.schema.Visibility;
+import dev.interstice.abi.value.IndexKey;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
 import dev.interstice.runtime.authority.Authorities;
@@ -21,12 +22,15 @@ import dev.interstice.runtime.module.LoadedModule;
 import dev.interstice.runtime.module.ModuleException;
 import dev.interstice.runtime.module.ModuleLoader;
 import dev.interstice.runtime.module.SchemaDiff;
+import dev.interstice.runtime.table.Condition;
+import dev.interstice.runtime.table.RowSelector;
 import dev.interstice.runtime.table.StoredRow;
 import dev.interstice.runtime.table.Table;
 import dev.interstice.storage.PrivateFiles;
 import dev.interstice.storage.Storage;
 import dev.interstice.storage.StorageConfig;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -479,6 +483,37 @@ public final class Node implements AutoCloseable {
         });
     }
 
+    /** A page of rows: their encodings, and whether more rows follow the last one. */
+    public record RowsPage(List<byte[]> rows, boolean more) {
+        public RowsPage {
+            rows = List.copyOf(rows);
+        }
+    }
+
+    /**
+     * Up to {@code limit} committed rows matching {@code where} (conditions on indexed columns, answered by one index;
+     * none: every row) after the row whose primary key is {@code after} (null: from the first); in primary-key order,
+     * or in the index's order with a filter. Reads only the rows it returns (and one more, to tell whether more
+     * follow). {@code publicOnly}: only public tables of public modules (what other nodes and clients may read).
+     * A filter no index answers, or an {@code after} row outside the filter, is BAD_ARGUMENTS.
+     */
+    public RowsPage rowsPage(
+            String module, String table, boolean publicOnly, List<Condition> where, IndexKey after, int limit) {
+        ensureOpen();
+        return executor.exclusive(() -> {
+            Table t = publicOnly ? requirePublicTable(module, table) : requireTable(module, table);
+            Iterator<StoredRow> rows;
+            try {
+                rows = RowSelector.open(t, where, after);
+            } catch (IllegalArgumentException e) {
+                throw new CallException(CallException.Kind.BAD_ARGUMENTS, e.getMessage());
+            }
+            var out = new ArrayList<byte[]>(Math.min(limit, 1024));
+            while (out.size() < limit && rows.hasNext()) out.add(rows.next().encoded());
+            return new RowsPage(out, rows.hasNext());
+        });
+    }
+
     /** The committed rows' encodings, in primary-key order: what replay tests compare byte for byte. */
     public List<byte[]> encodedRows(String module, String table) {
         ensureOpen();
@@ -528,6 +563,15 @@ public final class Node implements AutoCloseable {
     // ---- internals ----
 
     /** A module's table, or one of its replicas (once its source was reached). */
+    private Table requirePublicTable(String module, String table) {
+        LoadedModule m = registry.requirePublic(module);
+        Table t = m.table(table);
+        if (t == null || t.schema().visibility() != Visibility.PUBLIC)
+            throw new CallException(
+                    CallException.Kind.NOT_FOUND, "module '" + module + "' has no table '" + table + "'");
+        return t;
+    }
+
     private Table requireTable(String module, String table) {
         LoadedModule m = registry.require(module);
         Table t = m.table(table);

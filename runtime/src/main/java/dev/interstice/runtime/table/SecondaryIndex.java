@@ -3,26 +3,37 @@ package dev.interstice.runtime.table;
 import dev.interstice.abi.host.IndexQuery;
 import dev.interstice.abi.schema.IndexSchema;
 import dev.interstice.abi.value.IndexKey;
-import java.util.Collection;
+import dev.interstice.abi.value.IntersticeValue;
+import dev.interstice.abi.value.Row;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.NoSuchElementException;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * A hash or btree index over one column of committed rows. Unique indexes map a key to one primary key; others map
- * a key to the sorted set of primary keys that have it, so every lookup returns rows in a deterministic order.
+ * A hash or btree index over one column, or over several (a composite index, keyed by the tuple of their values), of
+ * committed rows. Unique indexes map a key to one primary key; others map a key to the sorted set of primary keys
+ * that have it, so every lookup returns rows in a deterministic (index key, primary key) order.
  */
 public final class SecondaryIndex {
     private final IndexSchema schema;
-    private final int column;
+    private final int[] columns;
     private final Map<IndexKey, Object> entries;
 
     public SecondaryIndex(IndexSchema schema, int column) {
+        this(schema, new int[] {column});
+    }
+
+    /** {@code schema.field()} names the index: the column's name, or a composite index's columns joined by ','. */
+    public SecondaryIndex(IndexSchema schema, int[] columns) {
         this.schema = schema;
-        this.column = column;
+        this.columns = columns.clone();
         this.entries = schema.type() == IndexSchema.Type.BTREE ? new TreeMap<>() : new HashMap<>();
     }
 
@@ -30,13 +41,26 @@ public final class SecondaryIndex {
         return schema;
     }
 
-    /** The indexed column among the row's non-key entries, or -1 for the primary key itself. */
+    /** The (first) indexed column among the row's non-key entries, or -1 for the primary key itself. */
     public int column() {
-        return column;
+        return columns[0];
+    }
+
+    /** How many columns the index covers (more than one: a composite index). */
+    public int arity() {
+        return columns.length;
     }
 
     public boolean unique() {
         return schema.unique();
+    }
+
+    /** The row's key in this index: the column's value, or the tuple of the columns' values. */
+    public IndexKey keyOf(Row row) {
+        if (columns.length == 1) return new IndexKey(Table.columnValue(row, columns[0]));
+        var items = new ArrayList<IntersticeValue>(columns.length);
+        for (int c : columns) items.add(Table.columnValue(row, c));
+        return new IndexKey(new IntersticeValue.Tuple(items));
     }
 
     public void add(IndexKey key, IndexKey pk) {
@@ -66,33 +90,103 @@ public final class SecondaryIndex {
         return (IndexKey) entries.get(key);
     }
 
-    /** Appends the primary keys matching {@code q}, in index-key then primary-key order. */
-    public void collect(IndexQuery q, List<IndexKey> out) {
-        if (q instanceof IndexQuery.Eq eq) {
-            add(entries.get(eq.key()), out);
-            return;
-        }
-        if (!(entries instanceof NavigableMap<IndexKey, Object> tree))
+    /** Refuses a range this index cannot answer, with the reason. */
+    public void check(IndexRange r) {
+        int n = columns.length;
+        if (r.columns() == 0
+                || r.columns() > n
+                || (r.query() == null && r.prefix().size() > n))
             throw new IllegalArgumentException(
-                    "a hash index supports only equality lookups; declare the index btree for ranges");
-        NavigableMap<IndexKey, Object> view = switch (q) {
-            case IndexQuery.Lt x -> tree.headMap(x.key(), false);
-            case IndexQuery.Lte x -> tree.headMap(x.key(), true);
-            case IndexQuery.Gt x -> tree.tailMap(x.key(), false);
-            case IndexQuery.Gte x -> tree.tailMap(x.key(), true);
-            case IndexQuery.Range r ->
-                r.min().compareTo(r.max()) > 0
-                        ? new TreeMap<>()
-                        : tree.subMap(r.min(), r.includeMin(), r.max(), r.includeMax());
-            case IndexQuery.Eq x -> throw new IllegalStateException();
+                    "index '" + schema.field() + "' has " + n + " column(s); the scan names " + r.columns());
+        if (!(entries instanceof NavigableMap)
+                && (r.columns() != n || !(r.query() == null || r.query() instanceof IndexQuery.Eq)))
+            throw new IllegalArgumentException(
+                    "a hash index supports only equality lookups on all its columns; declare the index btree for ranges");
+    }
+
+    /**
+     * The primary keys in {@code r}, lazily, in (index key, primary key) order; after {@code (afterKey, afterPk)} when
+     * those are given (a page's last row). Valid while the index is not changed (until the next commit).
+     */
+    public Iterator<IndexKey> pks(IndexRange r, IndexKey afterKey, IndexKey afterPk) {
+        check(r);
+        int n = columns.length;
+        NavigableMap<IndexKey, Object> view;
+        if (entries instanceof NavigableMap<IndexKey, Object> tree) {
+            IndexKey start = afterKey != null ? afterKey : startKey(r);
+            view = start == null ? tree : tree.tailMap(start, true);
+        } else {
+            IndexKey key = fullKey(r);
+            Object o = entries.get(key);
+            view = new TreeMap<>();
+            if (o != null) view.put(key, o);
+        }
+        Iterator<Map.Entry<IndexKey, Object>> keys = view.entrySet().iterator();
+        return new Iterator<>() {
+            private Iterator<IndexKey> current = Collections.emptyIterator();
+            private boolean done;
+
+            @Override
+            public boolean hasNext() {
+                while (!current.hasNext() && !done) advance();
+                return current.hasNext();
+            }
+
+            @Override
+            public IndexKey next() {
+                if (!hasNext()) throw new NoSuchElementException();
+                return current.next();
+            }
+
+            private void advance() {
+                if (!keys.hasNext()) {
+                    done = true;
+                    return;
+                }
+                var e = keys.next();
+                IndexKey key = e.getKey();
+                for (int i = 0; i < r.prefix().size(); i++)
+                    if (!IndexRange.component(key, n, i).equals(r.prefix().get(i))) {
+                        done = true; // keys sharing the prefix are contiguous, and the scan started at them
+                        return;
+                    }
+                if (r.query() != null) {
+                    int pos = r.position(IndexRange.component(key, n, r.prefix().size()));
+                    if (pos > 0) done = true;
+                    if (pos != 0) return;
+                }
+                current = pksOf(e.getValue(), key.equals(afterKey) ? afterPk : null);
+            }
         };
-        for (Object o : view.values()) add(o, out);
+    }
+
+    /** The first key a btree scan of {@code r} reads from, or null for the first key of all. */
+    private IndexKey startKey(IndexRange r) {
+        var parts = new ArrayList<IndexKey>(r.prefix());
+        IndexKey lower = r.query() == null ? null : r.lowerBound();
+        if (lower != null) parts.add(lower);
+        if (parts.isEmpty()) return null;
+        if (columns.length == 1) return parts.getFirst();
+        return new IndexKey(
+                new IntersticeValue.Tuple(parts.stream().map(IndexKey::value).toList()));
+    }
+
+    /** The one key an equality on every column names. */
+    private IndexKey fullKey(IndexRange r) {
+        var parts = new ArrayList<IndexKey>(r.prefix());
+        if (r.query() instanceof IndexQuery.Eq eq) parts.add(eq.key());
+        if (columns.length == 1) return parts.getFirst();
+        return new IndexKey(
+                new IntersticeValue.Tuple(parts.stream().map(IndexKey::value).toList()));
     }
 
     @SuppressWarnings("unchecked")
-    private static void add(Object o, List<IndexKey> out) {
-        if (o == null) return;
-        if (o instanceof IndexKey pk) out.add(pk);
-        else out.addAll((Collection<IndexKey>) o);
+    private static Iterator<IndexKey> pksOf(Object o, IndexKey after) {
+        if (o instanceof IndexKey pk)
+            return after != null && pk.compareTo(after) <= 0
+                    ? Collections.emptyIterator()
+                    : List.of(pk).iterator();
+        var set = (TreeSet<IndexKey>) o;
+        return (after == null ? set : set.tailSet(after, false)).iterator();
     }
 }

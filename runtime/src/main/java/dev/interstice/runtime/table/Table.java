@@ -11,6 +11,7 @@ import java.util.AbstractCollection;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -60,6 +61,11 @@ public final class Table {
     private final Map<Integer, Long> autoInc = new TreeMap<>();
 
     public Table(TableId id, TableSchema schema, TypeChecker types) {
+        this(id, schema, types, List.of());
+    }
+
+    /** {@code composites}: the table's composite indexes (our extension of the schema, {@link CompositeIndex}). */
+    public Table(TableId id, TableSchema schema, TypeChecker types, List<CompositeIndex> composites) {
         this.id = id;
         this.schema = schema;
         this.types = types;
@@ -69,6 +75,11 @@ public final class Table {
             int column = column(is.field());
             indexes.put(is.field(), new SecondaryIndex(is, column));
             if (is.autoInc()) autoInc.put(column, 0L);
+        }
+        for (CompositeIndex c : composites) {
+            int[] columns = c.fields().stream().mapToInt(this::column).toArray();
+            var is = new IndexSchema(c.name(), IndexSchema.Type.BTREE, c.unique(), false);
+            indexes.put(c.name(), new SecondaryIndex(is, columns));
         }
     }
 
@@ -98,6 +109,41 @@ public final class Table {
         return scanView;
     }
 
+    /** Committed rows after primary key {@code after} (from the first when null), lazily; valid until the next commit. */
+    public Iterator<StoredRow> scanAfter(IndexKey after) {
+        Iterator<Slot> it = (after == null ? ordered : ordered.tailMap(after, false))
+                .values()
+                .iterator();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return it.hasNext();
+            }
+
+            @Override
+            public StoredRow next() {
+                return it.next().row;
+            }
+        };
+    }
+
+    /** Committed rows from primary key {@code first} on (inclusive), lazily; valid until the next commit. */
+    public Iterator<StoredRow> scanFrom(IndexKey first) {
+        Iterator<Slot> it = ordered.tailMap(first, true).values().iterator();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return it.hasNext();
+            }
+
+            @Override
+            public StoredRow next() {
+                return it.next().row;
+            }
+        };
+    }
+
+    /** The index named {@code field}: a column's, or a composite index's (its columns joined by ','); or null. */
     public SecondaryIndex index(String field) {
         return indexes.get(field);
     }
@@ -131,8 +177,7 @@ public final class Table {
     /** Applies one committed change: {@code before} and/or {@code after} may be null (insert / delete). */
     public void apply(StoredRow before, StoredRow after) {
         if (before != null) {
-            for (SecondaryIndex ix : indexes.values())
-                ix.remove(new IndexKey(columnValue(before.row(), ix.column())), before.pk());
+            for (SecondaryIndex ix : indexes.values()) ix.remove(ix.keyOf(before.row()), before.pk());
             if (after == null || !after.pk().equals(before.pk())) {
                 byKey.remove(before.pk());
                 ordered.remove(before.pk());
@@ -147,8 +192,7 @@ public final class Table {
                 byKey.put(after.pk(), s);
                 ordered.put(after.pk(), s);
             }
-            for (SecondaryIndex ix : indexes.values())
-                ix.add(new IndexKey(columnValue(after.row(), ix.column())), after.pk());
+            for (SecondaryIndex ix : indexes.values()) ix.add(ix.keyOf(after.row()), after.pk());
         }
     }
 

@@ -53,9 +53,7 @@ final class TableWrites {
     private void index(StoredRow row) {
         for (SecondaryIndex ix : table.indexes()) {
             if (!ix.unique()) continue;
-            uniqueOwners
-                    .computeIfAbsent(ix, k -> new HashMap<>())
-                    .put(new IndexKey(Table.columnValue(row.row(), ix.column())), row.pk());
+            uniqueOwners.computeIfAbsent(ix, k -> new HashMap<>()).put(ix.keyOf(row.row()), row.pk());
         }
     }
 
@@ -63,7 +61,7 @@ final class TableWrites {
         for (SecondaryIndex ix : table.indexes()) {
             if (!ix.unique()) continue;
             Map<IndexKey, IndexKey> m = uniqueOwners.get(ix);
-            if (m != null) m.remove(new IndexKey(Table.columnValue(row.row(), ix.column())), row.pk());
+            if (m != null) m.remove(ix.keyOf(row.row()), row.pk());
         }
     }
 }

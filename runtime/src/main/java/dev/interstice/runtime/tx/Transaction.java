@@ -7,12 +7,15 @@ import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
 import dev.interstice.abi.value.ValueText;
 import dev.interstice.runtime.table.AutoInc;
+import dev.interstice.runtime.table.IndexRange;
 import dev.interstice.runtime.table.SecondaryIndex;
 import dev.interstice.runtime.table.StoredRow;
 import dev.interstice.runtime.table.Table;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,45 +69,68 @@ public final class Transaction {
 
     /** All rows in primary-key order. */
     public List<StoredRow> scan(Table t) {
-        TableWrites w = writes.get(t);
-        if (w == null) return new ArrayList<>(t.scan());
-        var out = new ArrayList<StoredRow>(t.size() + w.entries.size());
-        var inserted = new ArrayList<StoredRow>();
-        for (TableWrites.Entry e : w.entries.values()) if (e.before == null && e.after != null) inserted.add(e.after);
-        inserted.sort(Comparator.comparing(StoredRow::pk));
-        int i = 0;
-        for (StoredRow committed : t.scan()) {
-            while (i < inserted.size() && inserted.get(i).pk().compareTo(committed.pk()) < 0)
-                out.add(inserted.get(i++));
-            TableWrites.Entry e = w.entry(committed.pk());
-            StoredRow current = e == null ? committed : e.after;
-            if (current != null) out.add(current);
-        }
-        while (i < inserted.size()) out.add(inserted.get(i++));
+        var out = new ArrayList<StoredRow>(t.size());
+        openScan(t).forEachRemaining(out::add);
         return out;
     }
 
     /** Rows whose indexed column matches, ordered by that column then primary key. */
     public List<StoredRow> indexScan(Table t, String field, IndexQuery q) {
-        SecondaryIndex ix = t.index(field);
-        if (ix == null) throw new TxException("table '" + t.schema().name() + "' has no index on '" + field + "'");
-        var pks = new ArrayList<IndexKey>();
-        try {
-            ix.collect(q, pks);
-        } catch (IllegalArgumentException e) {
-            throw new TxException(e.getMessage() + " (table '" + t.schema().name() + "', field '" + field + "')");
-        }
-        TableWrites w = writes.get(t);
-        var out = new ArrayList<StoredRow>(pks.size());
-        if (w == null) {
-            for (IndexKey pk : pks) out.add(t.get(pk));
-            return out;
-        }
-        for (IndexKey pk : pks) if (w.entry(pk) == null) out.add(t.get(pk));
-        for (TableWrites.Entry e : w.entries.values())
-            if (e.after != null && matches(q, keyOf(e.after, ix))) out.add(e.after);
-        out.sort(Comparator.<StoredRow, IndexKey>comparing(r -> keyOf(r, ix)).thenComparing(StoredRow::pk));
+        var out = new ArrayList<StoredRow>();
+        openIndexScan(t, field, IndexRange.of(q)).forEachRemaining(out::add);
         return out;
+    }
+
+    /**
+     * The rows of {@code t} in primary-key order, read lazily: committed rows as they are (no commit happens while
+     * the transaction lives) merged with a copy of this transaction's writes to {@code t} taken now. So the cursor
+     * sees the table as it was when it was opened: writes made while it is read do not change what it returns.
+     */
+    public Iterator<StoredRow> openScan(Table t) {
+        TableWrites w = writes.get(t);
+        if (w == null || w.entries.isEmpty()) return t.scanAfter(null);
+        var written = new ArrayList<StoredRow>();
+        for (TableWrites.Entry e : w.entries.values()) if (e.after != null) written.add(e.after);
+        written.sort(Comparator.comparing(StoredRow::pk));
+        return new MergedRows(
+                new SkippingRows(t.scanAfter(null), new HashSet<>(w.entries.keySet())),
+                written,
+                Comparator.comparing(StoredRow::pk));
+    }
+
+    /**
+     * The rows an index range selects, in (index key, primary key) order, read lazily with the same snapshot rule
+     * as {@link #openScan}. {@code index}: a column's name, or a composite index's columns joined by ','.
+     */
+    public Iterator<StoredRow> openIndexScan(Table t, String index, IndexRange range) {
+        SecondaryIndex ix = t.index(index);
+        if (ix == null) throw new TxException("table '" + t.schema().name() + "' has no index on '" + index + "'");
+        Iterator<IndexKey> pks;
+        try {
+            pks = ix.pks(range, null, null);
+        } catch (IllegalArgumentException e) {
+            throw new TxException(e.getMessage() + " (table '" + t.schema().name() + "', index '" + index + "')");
+        }
+        Iterator<StoredRow> committed = new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return pks.hasNext();
+            }
+
+            @Override
+            public StoredRow next() {
+                return t.get(pks.next());
+            }
+        };
+        TableWrites w = writes.get(t);
+        if (w == null || w.entries.isEmpty()) return committed;
+        var written = new ArrayList<StoredRow>();
+        for (TableWrites.Entry e : w.entries.values())
+            if (e.after != null && range.matches(ix.keyOf(e.after.row()), ix.arity())) written.add(e.after);
+        Comparator<StoredRow> order = Comparator.<StoredRow, IndexKey>comparing(r -> ix.keyOf(r.row()))
+                .thenComparing(StoredRow::pk);
+        written.sort(order);
+        return new MergedRows(new SkippingRows(committed, new HashSet<>(w.entries.keySet())), written, order);
     }
 
     // ---- writes ----
@@ -238,22 +264,7 @@ public final class Transaction {
     }
 
     private static IndexKey keyOf(StoredRow row, SecondaryIndex ix) {
-        return new IndexKey(Table.columnValue(row.row(), ix.column()));
-    }
-
-    private static boolean matches(IndexQuery q, IndexKey k) {
-        return switch (q) {
-            case IndexQuery.Eq x -> k.equals(x.key());
-            case IndexQuery.Lt x -> k.compareTo(x.key()) < 0;
-            case IndexQuery.Lte x -> k.compareTo(x.key()) <= 0;
-            case IndexQuery.Gt x -> k.compareTo(x.key()) > 0;
-            case IndexQuery.Gte x -> k.compareTo(x.key()) >= 0;
-            case IndexQuery.Range r -> {
-                int lo = k.compareTo(r.min());
-                int hi = k.compareTo(r.max());
-                yield (r.includeMin() ? lo >= 0 : lo > 0) && (r.includeMax() ? hi <= 0 : hi < 0);
-            }
-        };
+        return ix.keyOf(row.row());
     }
 
     private static String columnName(Table t, int column) {

@@ -55,6 +55,7 @@ public final class ModuleFixture {
     private int memoryPages = 2;
     private String memoryMax = "";
     private byte[] describeOverride;
+    private boolean importScan;
 
     public ModuleFixture(String name) {
         this.name = name;
@@ -160,6 +161,12 @@ public final class ModuleFixture {
         return this;
     }
 
+    /** Imports our extension {@code interstice_scan} as {@code $scan} (docs/abi.md §4.2). */
+    public ModuleFixture importScan() {
+        importScan = true;
+        return this;
+    }
+
     /** Makes interstice_describe return these bytes instead of the encoded schema. */
     public ModuleFixture describeBytes(byte[] b) {
         describeOverride = b;
@@ -222,6 +229,8 @@ public final class ModuleFixture {
                   (import "interstice" "interstice_clear_table" (func $clear_table (param i32 i32) (result i32)))
                   (import "interstice" "interstice_get_by_pk" (func $get_by_pk (param i32 i32 i32 i32 i32 i32) (result i32)))
                 """);
+        if (importScan)
+            sb.append("  (import \"interstice\" \"interstice_scan\" (func $scan (param i32 i32) (result i64)))\n");
         sb.append("  (memory (export \"memory\") ")
                 .append(memoryPages)
                 .append(memoryMax)
