@@ -44,6 +44,9 @@ final class ModuleLifecycle {
     /** Logs as the node: what operators read and filter on. */
     private static final Logger log = LoggerFactory.getLogger(Node.class);
 
+    /** Room left in a migration's log record for the hooks' writes and the system rows. */
+    private static final int MIGRATION_RECORD_MARGIN = 16 << 20;
+
     private final NodeConfig config;
     private final NodeMetadata meta;
     private final ModuleLoader loader;
@@ -300,13 +303,25 @@ final class ModuleLifecycle {
             Replicas.carryOver(current, next);
         }
         checkRegistrable(next, current);
-        if (options.dryRun()) return new Replaced(diff, plan);
         var logFirst = new ArrayList<Change>();
+        long bytes = 0;
         for (Table t : rewritten) {
             if (t.schema().persistence() == Persistence.EPHEMERAL) continue;
             logFirst.add(new Change.Clear(t.id()));
-            for (StoredRow r : t.scan()) logFirst.add(new Change.Put(t.id(), Abi.encodeIndexKey(r.pk()), r.encoded()));
+            for (StoredRow r : t.scan()) {
+                byte[] key = Abi.encodeIndexKey(r.pk());
+                bytes += 16L + key.length + r.encoded().length;
+                logFirst.add(new Change.Put(t.id(), key, r.encoded()));
+            }
         }
+        // one record or none: refused before anything is registered (a log that refused it after would split them)
+        if (bytes > Storage.MAX_RECORD_BYTES - MIGRATION_RECORD_MARGIN)
+            throw new ModuleException(
+                    ModuleException.Kind.INCOMPATIBLE,
+                    plan.describe() + "\nThe migration rewrites " + (bytes >> 20) + " MiB of rows, more than one log"
+                            + " record holds (" + ((Storage.MAX_RECORD_BYTES - MIGRATION_RECORD_MARGIN) >> 20)
+                            + " MiB). Nothing was changed.");
+        if (options.dryRun()) return new Replaced(diff, plan);
         logFirst.add(codeHash(next.name(), wasm));
         registry.add(next); // in the place of the current version
         runHooks(

@@ -15,6 +15,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.interstice.abi.schema.FieldDef;
 import dev.interstice.abi.schema.IndexSchema;
 import dev.interstice.abi.schema.IntersticeType;
+import dev.interstice.abi.schema.Persistence;
+import dev.interstice.abi.schema.TableSchema;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
 import dev.interstice.runtime.module.MigrationPlan;
@@ -130,6 +132,71 @@ class MigrationTest {
             assertThat(t.node.rows("inv", "items"))
                     .first()
                     .isEqualTo(new Row(u64(0), List.of(str("item"), u32(7), u32(0))));
+        }
+    }
+
+    static dev.interstice.runtime.testing.ModuleFixture withPersistence(Persistence p) {
+        var t = items(List.of(NAME, QTY), List.of(QTY_HASH));
+        return inv(
+                new TableSchema(
+                        t.name(),
+                        t.typeName(),
+                        t.visibility(),
+                        t.fields(),
+                        t.primaryKey(),
+                        t.primaryKeyAutoInc(),
+                        t.indexes(),
+                        p),
+                new Row(u64(0), List.of(str("item"), u32(7))));
+    }
+
+    @Test
+    void persistenceChangesKeepTheRowsAndEphemeralNeedsAnAllowance(@TempDir Path dir) {
+        try (var t = new TestNode(NodeConfig.at(dir))) {
+            twoRows(t);
+            var p = t.node.publish(
+                    "s.wasm", withPersistence(Persistence.STATEFUL).build(), Node.PublishOptions.DEFAULT);
+            assertThat(p.plan().orElseThrow().describe()).contains("persistence LOGGED -> STATEFUL");
+        }
+        try (var t = new TestNode(NodeConfig.at(dir))) {
+            assertThat(t.node.rows("inv", "items")).hasSize(2);
+            assertThatThrownBy(() -> t.node.publish(
+                            "e.wasm", withPersistence(Persistence.EPHEMERAL).build(), Node.PublishOptions.DEFAULT))
+                    .hasMessageContaining("--allow ephemeral:items");
+            t.node.publish("e.wasm", withPersistence(Persistence.EPHEMERAL).build(), allow("ephemeral:items"));
+            assertThat(t.node.rows("inv", "items")).hasSize(2); // in memory until the node stops
+        }
+        try (var t = new TestNode(NodeConfig.at(dir))) {
+            assertThat(t.node.rows("inv", "items")).isEmpty();
+            t.node.call("inv", "add", List.of());
+            t.node.publish("l.wasm", MigrationModules.v1().build(), Node.PublishOptions.DEFAULT); // ephemeral -> logged
+        }
+        try (var t = new TestNode(NodeConfig.at(dir))) {
+            assertThat(t.node.rows("inv", "items")).hasSize(1); // its rows were written with the migration
+        }
+    }
+
+    @Test
+    void aDroppedTableIsGoneAfterARestart(@TempDir Path dir) {
+        var other = dev.interstice.runtime.testing.ModuleFixture.module("inv")
+                .table(dev.interstice.runtime.testing.ModuleFixture.simpleTable(
+                        "other",
+                        false,
+                        Persistence.LOGGED,
+                        dev.interstice.abi.schema.Visibility.PUBLIC,
+                        List.of(),
+                        List.of()));
+        try (var t = new TestNode(NodeConfig.at(dir))) {
+            twoRows(t);
+            assertThatThrownBy(() -> t.node.publish("o.wasm", other.build(), Node.PublishOptions.DEFAULT))
+                    .hasMessageContaining("table 'items' removed")
+                    .hasMessageContaining("--allow drop-table:items");
+            t.node.publish("o.wasm", other.build(), allow("drop-table:items"));
+            t.node.publish("inv.wasm", MigrationModules.v1().build(), allow("drop-table:other"));
+            assertThat(t.node.rows("inv", "items")).isEmpty();
+        }
+        try (var t = new TestNode(NodeConfig.at(dir))) {
+            assertThat(t.node.rows("inv", "items")).isEmpty();
         }
     }
 
