@@ -4,6 +4,7 @@ import dev.interstice.abi.codec.Abi;
 import dev.interstice.abi.value.IndexKey;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
+import dev.interstice.abi.value.ValueText;
 import dev.interstice.runtime.table.StoredRow;
 import dev.interstice.runtime.table.Table;
 import java.util.ArrayList;
@@ -51,13 +52,14 @@ public final class Migration {
                 for (MigrationPlan.Source s : step.fields()) entries.add(s.of(r.row()));
                 row = new Row(key, entries);
             } catch (ValueConversion.Unfit e) {
-                throw refused(where + ": the row with key " + r.pk().value() + " does not fit: " + e.getMessage());
+                throw refused(where + ": the row with key " + ValueText.of(r.pk().value()) + " does not fit: "
+                        + e.getMessage());
             }
             var pk = new IndexKey(row.primaryKey());
             StoredRow clash = t.get(pk);
             if (clash != null)
-                throw refused(where + ": the rows with keys " + keyOf(clash, old, step) + " and " + r.pk().value()
-                        + " would both have the key " + pk.value());
+                throw refused(where + ": the rows with keys " + keyOf(clash, old, step) + " and "
+                        + ValueText.of(r.pk().value()) + " would both have the key " + ValueText.of(pk.value()));
             t.load(new StoredRow(pk, row, Abi.encodeRow(row)));
         }
         // counters follow their column: the key's, or an auto_inc index's
@@ -72,10 +74,10 @@ public final class Migration {
 
     /** The old key of a row already moved (for the message only). */
     private static Object keyOf(StoredRow moved, Table old, MigrationPlan.TableStep step) {
-        if (step.key().oldColumn() < 0) return moved.pk().value();
+        if (step.key().oldColumn() < 0) return ValueText.of(moved.pk().value());
         for (StoredRow r : old.scan())
-            if (step.key().of(r.row()).equals(moved.row().primaryKey())) return r.pk().value();
-        return moved.pk().value();
+            if (step.key().of(r.row()).equals(moved.row().primaryKey())) return ValueText.of(r.pk().value());
+        return ValueText.of(moved.pk().value());
     }
 
     private static void checkUnique(String module, Table t) {
@@ -89,9 +91,9 @@ public final class Migration {
                     throw refused("module '" + module + "': the unique index on "
                             + t.schema().name() + "."
                             + ix.schema().field() + " does not hold for the existing rows: the rows with keys "
-                            + first.value() + " and " + r.pk().value() + " both have "
+                            + ValueText.of(first.value()) + " and " + ValueText.of(r.pk().value()) + " both have "
                             + ix.schema().field() + " = "
-                            + v.value());
+                            + ValueText.of(v.value()));
             }
         }
     }

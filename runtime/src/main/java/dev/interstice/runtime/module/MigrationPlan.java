@@ -10,6 +10,7 @@ import dev.interstice.abi.schema.SubscriptionEvent;
 import dev.interstice.abi.schema.TableSchema;
 import dev.interstice.abi.schema.Visibility;
 import dev.interstice.abi.value.IntersticeValue;
+import dev.interstice.abi.value.ValueText;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -83,6 +84,16 @@ public final class MigrationPlan {
     /** Plans the migration from {@code current} to {@code next}; {@code others}: the other loaded modules. */
     public static MigrationPlan of(
             ModuleSchema current, ModuleSchema next, Options options, Collection<ModuleSchema> others) {
+        return of(current, next, ColumnDefaults.NONE, options, others);
+    }
+
+    /** As above; {@code defaults}: the column defaults {@code next} declares (an added column gets its default). */
+    public static MigrationPlan of(
+            ModuleSchema current,
+            ModuleSchema next,
+            ColumnDefaults defaults,
+            Options options,
+            Collection<ModuleSchema> others) {
         var plan = new MigrationPlan(current, next);
         if (!current.name().equals(next.name()))
             plan.refusals.add("module name changed from '" + current.name() + "' to '" + next.name() + "'");
@@ -99,7 +110,7 @@ public final class MigrationPlan {
             if (t == null) plan.steps.add("+ table '" + n.name() + "' added");
             else {
                 keptFrom.add(t.name());
-                new TablePlanner(plan, current, next, options, t, n).plan();
+                new TablePlanner(plan, current, next, defaults, options, t, n).plan();
             }
         }
         for (TableSchema t : current.tables()) {
@@ -216,6 +227,7 @@ public final class MigrationPlan {
         private final MigrationPlan plan;
         private final ModuleSchema current;
         private final ModuleSchema next;
+        private final ColumnDefaults defaults;
         private final Options options;
         private final TableSchema t;
         private final TableSchema n;
@@ -226,10 +238,12 @@ public final class MigrationPlan {
                 MigrationPlan plan,
                 ModuleSchema current,
                 ModuleSchema next,
+                ColumnDefaults defaults,
                 Options options,
                 TableSchema t,
                 TableSchema n) {
             this.plan = plan;
+            this.defaults = defaults;
             this.current = current;
             this.next = next;
             this.options = options;
@@ -301,19 +315,27 @@ public final class MigrationPlan {
                 plan.steps.add("~ " + where + ": column '" + oldName + "' renamed to '" + f.name() + "' (declared)");
             Source s = convert(f, oldName);
             if (s != null || oldColumn(oldName) != Integer.MIN_VALUE) return s;
+            IntersticeValue declared = defaults.of(n.name(), f.name());
+            if (declared != null) {
+                plan.steps.add("+ " + where + ": column '" + f.name() + "' " + f.type() + " added ("
+                        + ValueText.of(declared) + " in every row: the module's default)");
+                return new Source(null, Integer.MIN_VALUE, null, declared);
+            }
             if (f.type() instanceof IntersticeType.Option) {
                 plan.steps.add("+ " + where + ": column '" + f.name() + "' " + f.type() + " added (none in every row)");
                 return new Source(null, Integer.MIN_VALUE, null, IntersticeValue.Option.NONE);
             }
             IntersticeValue zero = ValueConversion.zero(f.type());
             if (options.zeroDefaults() && zero != null) {
-                plan.steps.add("+ " + where + ": column '" + f.name() + "' " + f.type() + " added (" + zero
-                        + " in every row: --zero-defaults)");
+                plan.steps.add("+ " + where + ": column '" + f.name() + "' " + f.type() + " added ("
+                        + ValueText.of(zero) + " in every row: --zero-defaults)");
                 return new Source(null, Integer.MIN_VALUE, null, zero);
             }
             plan.refusals.add(where + ": column '" + f.name() + "' " + f.type() + " added, and existing rows have no"
-                    + " value for it (make it optional"
-                    + (zero == null ? ")" : ", or publish with --zero-defaults to give every row " + zero + ")"));
+                    + " value for it (declare a default, make it optional"
+                    + (zero == null
+                            ? ")"
+                            : ", or publish with --zero-defaults to give every row " + ValueText.of(zero) + ")"));
             return null;
         }
 

@@ -297,7 +297,8 @@ final class ModuleLifecycle {
                     .filter(m -> m != current)
                     .map(LoadedModule::schema)
                     .toList();
-            plan = MigrationPlan.of(current.schema(), next.schema(), options.migration(), others);
+            plan = MigrationPlan.of(
+                    current.schema(), next.schema(), next.columnDefaults(), options.migration(), others);
             if (!plan.allowed()) throw new ModuleException(ModuleException.Kind.INCOMPATIBLE, plan.describe() + hint);
             rewritten = Migration.carryOver(plan, current.tables(), next.tables());
             Replicas.carryOver(current, next);

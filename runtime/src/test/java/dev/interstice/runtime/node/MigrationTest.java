@@ -19,12 +19,14 @@ import dev.interstice.abi.schema.Persistence;
 import dev.interstice.abi.schema.TableSchema;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
+import dev.interstice.runtime.module.ColumnDefaults;
 import dev.interstice.runtime.module.MigrationPlan;
 import dev.interstice.runtime.module.ModuleException;
 import dev.interstice.runtime.testing.MigrationModules;
 import dev.interstice.runtime.testing.TestNode;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -197,6 +199,41 @@ class MigrationTest {
         }
         try (var t = new TestNode(NodeConfig.at(dir))) {
             assertThat(t.node.rows("inv", "items")).isEmpty();
+        }
+    }
+
+    @Test
+    void anAddedColumnGetsTheDefaultTheModuleDeclares() {
+        try (var t = new TestNode()) {
+            twoRows(t);
+            var kg = new FieldDef("kg", IntersticeType.U32);
+            var defaults = new ColumnDefaults(Map.of("items", Map.of("kg", u32(5)))).encode();
+            var withDefault = inv(
+                            items(List.of(NAME, QTY, kg), List.of(QTY_HASH)),
+                            new Row(u64(0), List.of(str("x"), u32(1), u32(2))))
+                    .blob("defaults", defaults)
+                    .func(
+                            "(func (export \"interstice_column_defaults\") (result i64)"
+                                    + " (i64.or (i64.shl (i64.const ${defaults}) (i64.const 32)) (i64.const ${defaults.len})))");
+            var p = t.node.publish("d.wasm", withDefault.build(), Node.PublishOptions.DEFAULT);
+            assertThat(p.plan().orElseThrow().describe())
+                    .contains("column 'kg' u32 added (5 in every row: the module's default)");
+            assertThat(t.node.rows("inv", "items"))
+                    .first()
+                    .isEqualTo(new Row(u64(0), List.of(str("item"), u32(7), u32(5))));
+            // a default of the wrong type makes the module invalid
+            var wrong = new ColumnDefaults(Map.of("items", Map.of("kg", str("five")))).encode();
+            var bad = inv(
+                            items(List.of(NAME, QTY, kg), List.of(QTY_HASH)),
+                            new Row(u64(0), List.of(str("x"), u32(1), u32(2))))
+                    .blob("defaults", wrong)
+                    .func(
+                            "(func (export \"interstice_column_defaults\") (result i64)"
+                                    + " (i64.or (i64.shl (i64.const ${defaults}) (i64.const 32)) (i64.const ${defaults.len})))");
+            assertThatThrownBy(() -> t.node.publish("bad.wasm", bad.build(), Node.PublishOptions.DEFAULT))
+                    .isInstanceOfSatisfying(
+                            ModuleException.class, e -> assertThat(e.kind()).isEqualTo(ModuleException.Kind.INVALID))
+                    .hasMessageContaining("interstice_column_defaults is invalid");
         }
     }
 
