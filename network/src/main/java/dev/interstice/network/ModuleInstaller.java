@@ -3,6 +3,7 @@ package dev.interstice.network;
 import dev.interstice.network.wire.Message;
 import dev.interstice.runtime.module.MigrationPlan;
 import dev.interstice.runtime.node.Node;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,7 +26,9 @@ final class ModuleInstaller {
      */
     synchronized Message.Reply publish(Message.Publish p) {
         String label = p.label().isBlank() ? "(" + p.wasm().length + " bytes)" : p.label();
-        var handed = node.handLoadToHolder(node.id(), label, p.wasm(), true);
+        // a dry run changes nothing, so it is never handed to the Module holder
+        var handed =
+                p.dryRun() ? Optional.<Node.Handover>empty() : node.handLoadToHolder(node.id(), label, p.wasm(), true);
         if (handed.isPresent())
             return new Message.Handed(
                     p.id(), handed.get().module(), handed.get().holder());

@@ -222,8 +222,8 @@ public final class Node implements AutoCloseable {
 
     /**
      * Publishes a module: compiles it once, then loads it as {@link #load(String, byte[])} does, or, when a module of
-     * that name is loaded, replaces it as {@link #replace(byte[], boolean)} does (an incompatible version is refused
-     * with the differences unless {@code reset}). All or nothing: a refused module throws {@link ModuleException}
+     * that name is loaded, replaces it as {@link #replace(byte[], boolean)} does (migrating its rows; a version whose
+     * changes would lose data is refused with the plan unless {@code reset}). All or nothing: a refused module throws {@link ModuleException}
      * (INVALID, CONFLICT, INCOMPATIBLE, or TRAP/DEADLINE when its code failed while describing itself), a failing
      * hook a {@link CallException}; either way the node is as it was.
      *
@@ -278,10 +278,10 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Replaces a loaded module with new code of the same name. Its tables and their rows are kept when the new schema
-     * is compatible ({@link SchemaDiff}: same tables and columns; added tables, indexes, reducers and queries are
-     * fine); otherwise nothing changes and the refusal (INCOMPATIBLE) lists the differences, unless {@code reset} asks
-     * to drop the module's data. The new code's {@code load} hooks run (as one transaction); {@code init} does not. If
+     * Replaces a loaded module with new code of the same name. Its rows are migrated when the change keeps them
+     * ({@link MigrationPlan} without allowances: added optional columns, widened numbers, indexes, ...); otherwise
+     * nothing changes and the refusal (INCOMPATIBLE) lists the plan, unless {@code reset} asks to drop the module's
+     * data. The new code's {@code load} hooks run (as one transaction); {@code init} does not. If
      * a hook fails the replacement is not installed: the previous version stays loaded with its rows, and a
      * {@link CallException} of the hook's kind says why. The module keeps its place in the load order.
      */
