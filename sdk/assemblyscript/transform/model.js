@@ -45,9 +45,9 @@ export {};
  */
 
 /**
- * `@primaryKey` / `@index` on a class field.
+ * `@primaryKey` / `@index` / `@defaultValue` on a class field.
  * @typedef {Object} MemberDecorator
- * @property {"primaryKey" | "index"} name
+ * @property {"primaryKey" | "index" | "defaultValue"} name
  * @property {DecoratorNode} d
  */
 
@@ -162,6 +162,7 @@ export {};
  *   persistence: "Logged" | "Stateful" | "Ephemeral",
  *   pkAutoInc: boolean,
  *   module: string,
+ *   defaults: { column: string, bytes: number[] }[],
  * }} Table
  */
 

@@ -4,6 +4,7 @@
 // finds and leaves the offending part out.
 
 import { options } from "../ast.js";
+import { defaultValueBytes } from "../defaults.js";
 import { keyError } from "../types.js";
 import { analyseTypes, memberDecorators } from "./analyse-types.js";
 import { analyseFunctions } from "./analyse-functions.js";
@@ -81,6 +82,7 @@ function analyseTables(ctx, c, types) {
       entries: [],
       indexes: [],
       composites: [],
+      defaults: [],
       module: "",
       ns: "",
     };
@@ -95,6 +97,9 @@ function analyseTables(ctx, c, types) {
           continue;
         }
         if (idx) ctx.error(idx.d, `@index cannot be used on the @primaryKey field`);
+        const pkDefault = decs.find((x) => x.name === "defaultValue");
+        if (pkDefault)
+          ctx.error(pkDefault.d, `@defaultValue cannot be used on the @primaryKey field (a new key column has no value to take)`);
         const ke = keyError(f.type);
         if (ke) ctx.error(f.decl && f.decl.type, `primary key ${def.name}.${f.name}: ${ke}`);
         if (po.autoInc && !(f.type.k === "prim" && INTEGERS.includes(f.type.name))) {
@@ -105,6 +110,11 @@ function analyseTables(ctx, c, types) {
         continue;
       }
       table.entries.push(f);
+      const dv = decs.find((x) => x.name === "defaultValue");
+      if (dv) {
+        const bytes = defaultValueBytes(ctx, dv.d, f);
+        if (bytes) table.defaults.push({ column: f.name, bytes });
+      }
       if (idx) {
         const io = options(ctx, idx.d, { type: ["hash", "btree"], unique: "boolean", autoInc: "boolean" });
         if (!io.type) {

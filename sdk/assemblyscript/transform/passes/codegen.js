@@ -3,6 +3,7 @@
 // modules and nodes (codegen-bindings.js), the table handles, alloc/dealloc, interstice_describe with the postcard
 // ModuleSchema as static data, one wrapper per reducer and query, and the codecs they use.
 
+import { encodeColumnDefaults } from "../defaults.js";
 import path from "node:path";
 import { encodeModuleSchema, decodeModuleSchema } from "../postcard.js";
 import { CodecGen } from "../codec.js";
@@ -62,6 +63,12 @@ export function generate(ctx, m, schema) {
   decodeModuleSchema(bytes); // self-check
   out.push(`const __schema = memory.data<u8>([${[...bytes].join(",")}]);`);
   out.push(`export function interstice_describe(): i64 { return __g.packStatic(__schema, ${bytes.length}); }`);
+  const defaults = encodeColumnDefaults(m.tables);
+  if (defaults) {
+    // our extension (docs/abi.md §5): column defaults for migrations, outside the ABI-6 schema
+    out.push(`const __column_defaults = memory.data<u8>([${defaults.join(",")}]);`);
+    out.push(`export function interstice_column_defaults(): i64 { return __g.packStatic(__column_defaults, ${defaults.length}); }`);
+  }
   const collect = m.runtime === "minimal" ? "__g.collect();" : "";
   if (m.runtime === "stub") ctx.errors.push("error: the stub runtime never frees memory; build with --runtime minimal");
 

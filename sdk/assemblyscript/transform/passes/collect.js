@@ -28,7 +28,7 @@ import { decoratorName } from "../ast.js";
 /** AssemblyScript's own decorators: left in place. */
 const AS_DECORATORS = new Set(["global", "operator", "unmanaged", "final", "inline", "external", "builtin", "lazy", "unsafe"]);
 /** Ours: checked and removed. */
-export const OUR_DECORATORS = new Set(["module", "table", "primaryKey", "index", "type", "enumType", "reducer", "query"]);
+export const OUR_DECORATORS = new Set(["module", "table", "primaryKey", "index", "defaultValue", "type", "enumType", "reducer", "query"]);
 
 /**
  * @param {Context} ctx
@@ -187,7 +187,7 @@ function collectDeclarations(ctx, c) {
 }
 
 /**
- * Takes @primaryKey/@index off a class member (into `memberDecorators`); reports any other of ours.
+ * Takes @primaryKey/@index/@defaultValue off a class member (into `memberDecorators`); reports any other of ours.
  * @param {Context} ctx
  * @param {Collected} c
  * @param {DeclarationStatement} m
@@ -201,7 +201,7 @@ function checkMemberDecorators(ctx, c, m, cls) {
   const found = [];
   for (const d of m.decorators) {
     const name = decoratorName(ctx, d);
-    if (name === "primaryKey" || name === "index") found.push({ name, d });
+    if (name === "primaryKey" || name === "index" || name === "defaultValue") found.push({ name, d });
     else if (AS_DECORATORS.has(name.split(".")[0])) keep.push(d);
     else if (OUR_DECORATORS.has(name)) ctx.error(d, `@${name} cannot be used on a class member`);
     else ctx.error(d, `unknown decorator @${name} on ${cls.name.text}.${m.name.text}`);

@@ -26,6 +26,7 @@ public final class Main implements Runnable {
         COMMANDS.put("publish", PublishCommand.class);
         COMMANDS.put("remove", RemoveCommand.class);
         COMMANDS.put("unload", UnloadCommand.class);
+        COMMANDS.put("rollback", RollbackCommand.class);
         COMMANDS.put("call_reducer", CallReducerCommand.class);
         COMMANDS.put("call_query", CallQueryCommand.class);
         COMMANDS.put("rows", RowsCommand.class);

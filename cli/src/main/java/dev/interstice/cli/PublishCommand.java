@@ -24,8 +24,10 @@ import picocli.CommandLine.Parameters;
         mixinStandardHelpOptions = true,
         description = {
             "Publish a module to a running node: a .wasm file, or a module project directory (built first with 'npm run build').",
-            "Publishing a module that is already loaded replaces it, keeping its tables if the new schema is compatible;"
-                    + " an incompatible one is refused with the differences unless --reset (which drops its data)."
+            "Publishing a module that is already loaded replaces it and migrates its rows: the plan is printed."
+                    + " Row-keeping changes are applied automatically (add an optional column, widen a number, make a"
+                    + " column optional, add or drop an index, logged <-> stateful, add a table); lossy ones need"
+                    + " --allow for each; anything else is refused with the reason. --reset drops the data instead."
         })
 final class PublishCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -39,6 +41,23 @@ final class PublishCommand implements Callable<Integer> {
 
     @Option(names = "--reset", description = "Replace an incompatible module anyway, dropping its data.")
     boolean reset;
+
+    @Option(names = "--dry-run", description = "Print the migration plan and check the rows; change nothing.")
+    boolean dryRun;
+
+    @Option(
+            names = "--allow",
+            paramLabel = "<change>",
+            description = "Allow one lossy migration change (repeatable): drop-column:<table>.<column>,"
+                    + " drop-table:<table>, narrow:<table>.<column>, primary-key:<table>, ephemeral:<table>;"
+                    + " declare a rename: rename-column:<table>.<old>=<new>, rename-table:<old>=<new>.")
+    List<String> allow = new java.util.ArrayList<>();
+
+    @Option(
+            names = "--zero-defaults",
+            description = "Give a required column the new version adds its type's zero value (0, false, \"\", empty) in"
+                    + " every existing row.")
+    boolean zeroDefaults;
 
     @Option(names = "--no-build", description = "Do not run 'npm run build' in a project directory.")
     boolean noBuild;
@@ -58,15 +77,25 @@ final class PublishCommand implements Callable<Integer> {
             t.requireAdmin("publishing");
             try {
                 Message.Reply r = t.client()
-                        .submit(wasmFile.getFileName().toString(), wasm, reset, Duration.ofSeconds(timeoutSeconds));
+                        .submit(
+                                new Message.Publish(
+                                        0, wasmFile.getFileName().toString(), wasm, reset, dryRun, allow, zeroDefaults),
+                                Duration.ofSeconds(timeoutSeconds));
                 if (r instanceof Message.Handed h)
                     out.println("handed module '" + h.module() + "' to module '" + h.holder()
                             + "', which holds the Module authority on " + t.label()
                             + " and decides whether to load it");
-                else if (r instanceof Message.Published p)
-                    out.println((p.replaced() ? "replaced" : "published") + " module '" + p.module() + "' "
-                            + p.version() + " on " + t.label()
-                            + (p.replaced() && reset ? " (reset: its previous data was dropped)" : ""));
+                else if (r instanceof Message.Published p) {
+                    if (!p.plan().isEmpty()) out.println(p.plan());
+                    if (p.dryRun())
+                        out.println("dry run: module '" + p.module() + "' " + p.version() + " could be "
+                                + (p.replaced() ? "published over the loaded version" : "published") + " on "
+                                + t.label() + "; nothing was changed");
+                    else
+                        out.println((p.replaced() ? "replaced" : "published") + " module '" + p.module() + "' "
+                                + p.version() + " on " + t.label()
+                                + (p.replaced() && reset ? " (reset: its previous data was dropped)" : ""));
+                }
             } catch (NetworkException e) {
                 if (e.kind() == Kind.INCOMPATIBLE
                         || e.kind() == Kind.UNSUPPORTED

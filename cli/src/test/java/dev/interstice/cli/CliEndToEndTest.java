@@ -21,6 +21,7 @@ import dev.interstice.network.AdminToken;
 import dev.interstice.network.NetworkConfig;
 import dev.interstice.network.NodeServer;
 import dev.interstice.runtime.testing.Displays;
+import dev.interstice.runtime.testing.MigrationModules;
 import dev.interstice.runtime.testing.ModuleFixture;
 import dev.interstice.runtime.testing.TestNode;
 import java.io.PrintWriter;
@@ -294,6 +295,47 @@ class CliEndToEndTest {
         assertThat(run("node", "schema", "bank").ok().out())
                 .doesNotContain("secret")
                 .doesNotContain("vault");
+    }
+
+    @Test
+    void publishPrintsTheMigrationPlanDryRunsAllowsLossyChangesAndRollsBack() throws Exception {
+        run("node", "add", "admin", server.address(), "--token", token.value()).ok();
+        t.node.publish("inv.wasm", MigrationModules.v1().build(), false);
+        t.node.call("inv", "add", List.of());
+        Path v2 = home.resolve("inv2.wasm");
+        Files.write(v2, MigrationModules.v2().build());
+        assertThat(run("publish", "admin", v2.toString(), "--dry-run").ok().out())
+                .contains("column 'qty' widened u32 -> u64")
+                .contains("dry run: module 'inv'")
+                .contains("nothing was changed");
+        assertThat(t.node.rows("inv", "items").getFirst().entries()).hasSize(2);
+        assertThat(run("publish", "admin", v2.toString()).ok().out())
+                .contains("column 'note' Option<String> added (none in every row)")
+                .contains("replaced module 'inv'");
+        assertThat(t.node.rows("inv", "items").getFirst().entries()).hasSize(3);
+
+        Path noNote = home.resolve("inv3.wasm");
+        Files.write(
+                noNote,
+                MigrationModules.inv(
+                                MigrationModules.items(
+                                        List.of(MigrationModules.NAME, MigrationModules.QTY64),
+                                        List.of(MigrationModules.QTY_HASH)),
+                                new dev.interstice.abi.value.Row(u64(0), List.of(str("x"), u64(1))))
+                        .build());
+        assertThat(run("publish", "admin", noNote.toString()).fails(1).err())
+                .contains("column 'note' removed")
+                .contains("--allow drop-column:items.note");
+        run("publish", "admin", noNote.toString(), "--allow", "drop-column:items.note")
+                .ok();
+        assertThat(t.node.rows("inv", "items").getFirst().entries()).hasSize(2);
+
+        // back to v2 would add the note column again (optional: none in every row)
+        assertThat(run("rollback", "admin", "inv").ok().out())
+                .contains("column 'note' Option<String> added")
+                .contains("rolled back module 'inv'");
+        assertThat(t.node.rows("inv", "items").getFirst().entries()).hasSize(3);
+        assertThat(run("rollback", "admin", "nope").fails(1).err()).contains("no module 'nope'");
     }
 
     @Test

@@ -1,7 +1,10 @@
 package dev.interstice.network;
 
 import dev.interstice.network.wire.Message;
+import dev.interstice.runtime.module.MigrationPlan;
 import dev.interstice.runtime.node.Node;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Publish and remove over the network: a thin adapter over {@link Node#publish}, which compiles, compares and
@@ -23,14 +26,31 @@ final class ModuleInstaller {
      */
     synchronized Message.Reply publish(Message.Publish p) {
         String label = p.label().isBlank() ? "(" + p.wasm().length + " bytes)" : p.label();
-        var handed = node.handLoadToHolder(node.id(), label, p.wasm(), true);
+        // a dry run changes nothing, so it is never handed to the Module holder
+        var handed =
+                p.dryRun() ? Optional.<Node.Handover>empty() : node.handLoadToHolder(node.id(), label, p.wasm(), true);
         if (handed.isPresent())
             return new Message.Handed(
                     p.id(), handed.get().module(), handed.get().holder());
-        Node.Publication published = node.publish(label, p.wasm(), p.reset());
-        server.moduleChanged(published.module());
+        var options = new Node.PublishOptions(
+                p.reset(), p.dryRun(), new MigrationPlan.Options(Set.copyOf(p.allow()), p.zeroDefaults()));
+        return published(p.id(), node.publish(label, p.wasm(), options));
+    }
+
+    /** Returns a module to its previous version (never handed to a Module holder: it is the admin's repair). */
+    synchronized Message.Reply rollback(Message.Rollback r) {
+        return published(r.id(), node.rollback(r.module(), r.dryRun()));
+    }
+
+    private Message.Published published(long id, Node.Publication p) {
+        if (!p.dryRun()) server.moduleChanged(p.module());
         return new Message.Published(
-                p.id(), published.module(), published.schema().version(), published.replaced());
+                id,
+                p.module(),
+                p.schema().version(),
+                p.replaced(),
+                p.dryRun(),
+                p.plan().map(MigrationPlan::describe).orElse(""));
     }
 
     /** Removes a loaded or unloaded module, or hands the request to the Module holder (as {@link #publish}). */

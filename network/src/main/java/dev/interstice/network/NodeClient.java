@@ -657,20 +657,41 @@ public final class NodeClient implements AutoCloseable {
      * {@link Message.Handed} when the node handed the request to the module holding its Module authority.
      */
     public Message.Reply submit(String label, byte[] wasm, boolean reset, Duration timeout) {
-        return expect(publishRequest(label, wasm, reset, timeout), Message.Reply.class);
+        return submit(new Message.Publish(0, label, wasm, reset), timeout);
+    }
+
+    /** As {@link #submit(String, byte[], boolean, Duration)} with every field of {@code p} (its id is replaced). */
+    public Message.Reply submit(Message.Publish p, Duration timeout) {
+        return expect(publishRequest(p, timeout), Message.Reply.class);
+    }
+
+    /** Returns a module to the version its last publish replaced (or, {@code dryRun}, shows the plan). */
+    public Message.Published rollback(String module, boolean dryRun, Duration timeout) {
+        return expect(request(id -> new Message.Rollback(id, module, dryRun), timeout), Message.Published.class);
     }
 
     private CompletableFuture<Message.Reply> publishRequest(
             String label, byte[] wasm, boolean reset, Duration timeout) {
+        return publishRequest(new Message.Publish(0, label, wasm, reset), timeout);
+    }
+
+    private CompletableFuture<Message.Reply> publishRequest(Message.Publish p, Duration timeout) {
+        String label = p.label();
+        byte[] wasm = p.wasm();
         long limit = maxFrameBytes()
                 - PUBLISH_OVERHEAD
-                - (long) label.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+                - (long) label.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+                - p.allow().stream()
+                        .mapToLong(a -> 5 + a.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                        .sum();
         if (wasm.length > limit)
             throw new NetworkException(
                     ErrorKind.UNSUPPORTED,
                     "module too large (" + mebibytes(wasm.length, limit) + ", the largest message node '" + nodeName()
                             + "' accepts)");
-        return request(id -> new Message.Publish(id, label, wasm, reset), timeout);
+        return request(
+                id -> new Message.Publish(id, label, wasm, p.reset(), p.dryRun(), p.allow(), p.zeroDefaults()),
+                timeout);
     }
 
     /** Removes a module and its data; the holder it was handed to instead, if the node has a Module holder. */
@@ -685,8 +706,11 @@ public final class NodeClient implements AutoCloseable {
         expect(request(id -> new Message.Unload(id, module)), Message.Ok.class);
     }
 
-    /** A Publish message's bytes besides its label and code: type, id, two lengths, reset flag (at most). */
-    private static final int PUBLISH_OVERHEAD = 1 + 10 + 5 + 5 + 1;
+    /**
+     * A Publish message's bytes besides its label, code and allowances: type, id, two lengths, reset, dry-run and
+     * zero-defaults flags, the allowances' count (at most).
+     */
+    private static final int PUBLISH_OVERHEAD = 1 + 10 + 5 + 5 + 1 + 1 + 1 + 5;
 
     /** "N MiB; the limit is M MiB", with the byte counts too when the rounded figures look equal. */
     static String mebibytes(long size, long limit) {

@@ -592,6 +592,10 @@ final class ServerSession implements TableStreams.Sink {
                 requireAdmin("publishing a module");
                 yield server.installer().publish(p);
             }
+            case Message.Rollback r -> {
+                requireAdmin("rolling a module back");
+                yield server.installer().rollback(r);
+            }
             case Message.Remove r -> {
                 requireAdmin("removing a module");
                 yield server.installer().remove(r.id(), r.module());

@@ -40,6 +40,8 @@ class MessageCodecTest {
                                 dev.interstice.abi.schema.Authority.FILE, true, "notes", "offered"))),
                 new Message.GetRows(9, "m", "t"),
                 new Message.Publish(10, "x.wasm", B, true),
+                new Message.Publish(10, "x.wasm", B, false, true, List.of("drop-column:t.c", "narrow:t.d"), true),
+                new Message.Rollback(24, "m", true),
                 new Message.Remove(11, "m"),
                 new Message.Subscribe(12, "m", "t", "abcd", 99),
                 new Message.Unsubscribe(13, 12),
@@ -51,6 +53,7 @@ class MessageCodecTest {
                 new Message.SchemaResult(19, schema),
                 new Message.RowsResult(20, List.of(B, new byte[0])),
                 new Message.Published(21, "m", new Version(1, 2, 3), true),
+                new Message.Published(21, "m", new Version(1, 2, 3), true, true, "migration plan ..."),
                 new Message.Subscribed(22, true, "e", 5, List.of(B)),
                 new Message.Part(23, true, B),
                 new Message.TableEvent(22, 6, SubscriptionEvent.TableEventKind.UPDATE, B, B, "origin"),
@@ -110,7 +113,7 @@ class MessageCodecTest {
     }
 
     @Test
-    void malformedBodiesAreProtocolErrors() {
+    void malformedBodiesAreProtocolErrors() throws Exception {
         assertThatThrownBy(() -> MessageCodec.decode(new byte[0])).isInstanceOf(ProtocolException.class);
         assertThatThrownBy(() -> MessageCodec.decode(new byte[] {(byte) 200}))
                 .isInstanceOf(ProtocolException.class)
@@ -129,9 +132,21 @@ class MessageCodecTest {
         var random = new Random(7);
         for (Message m : samples()) {
             byte[] body = MessageCodec.encode(m);
+            // Publish and Published may end before their migration fields (an older peer's form)
+            int legacy = switch (m) {
+                case Message.Publish p ->
+                    MessageCodec.encode(p).length
+                            - 3
+                            - p.allow().stream().mapToInt(a -> 1 + a.length()).sum();
+                case Message.Published p ->
+                    MessageCodec.encode(p).length - 2 - p.plan().length();
+                default -> -1;
+            };
             for (int len = 0; len < body.length; len++) {
                 int l = len;
-                assertThatThrownBy(() -> MessageCodec.decode(body, 0, l)).isInstanceOf(ProtocolException.class);
+                if (l == legacy)
+                    assertThat(MessageCodec.decode(body, 0, l).type()).isEqualTo(m.type());
+                else assertThatThrownBy(() -> MessageCodec.decode(body, 0, l)).isInstanceOf(ProtocolException.class);
             }
             for (int i = 0; i < 200; i++) {
                 byte[] copy = body.clone();

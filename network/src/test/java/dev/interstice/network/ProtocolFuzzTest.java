@@ -122,7 +122,8 @@ class ProtocolFuzzTest {
                 .list()
                 .ofMaxSize(3);
         Arbitrary<IndexKey> key = Arbitraries.longs().map(v -> new IndexKey(IntersticeValue.u64(v)));
-        Arbitrary<List<Message.Where>> where = Combinators.combine(name, Arbitraries.integers().between(0, 4), key)
+        Arbitrary<List<Message.Where>> where = Combinators.combine(
+                        name, Arbitraries.integers().between(0, 4), key)
                 .as(Message.Where::new)
                 .list()
                 .ofMaxSize(3);
@@ -135,9 +136,18 @@ class ProtocolFuzzTest {
                 Combinators.combine(id, name, name, args).as((i, m, r, a) -> new Message.Query(i, m, r, "", a)),
                 Combinators.combine(id, Arbitraries.of(true, false)).as(Message.GetSchema::new),
                 Combinators.combine(id, name, name).as(Message.GetRows::new),
-                Combinators.combine(id, name, name, where, key, Arbitraries.integers().between(-1, 20_000))
+                Combinators.combine(
+                                id,
+                                name,
+                                name,
+                                where,
+                                key,
+                                Arbitraries.integers().between(-1, 20_000))
                         .as(Message.GetRowsPage::new),
                 Combinators.combine(id, name, wasm, Arbitraries.of(true, false)).as(Message.Publish::new),
+                Combinators.combine(id, name, wasm, Arbitraries.of(true, false), name.list().ofMaxSize(2))
+                        .as((i, l, w, dryRun, allow) -> new Message.Publish(i, l, w, false, dryRun, allow, dryRun)),
+                Combinators.combine(id, name, Arbitraries.of(true, false)).as(Message.Rollback::new),
                 Combinators.combine(id, name).as(Message.Remove::new),
                 Combinators.combine(id, name).as(Message.Unload::new),
                 Combinators.combine(id, name, name, name, Arbitraries.longs().between(-1, 100))

@@ -41,6 +41,9 @@ import org.slf4j.LoggerFactory;
 public final class Storage implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Storage.class);
 
+    /** The largest record payload {@link #append} accepts (a transaction's changes encoded, about 16 bytes each + data). */
+    public static final int MAX_RECORD_BYTES = WalFormat.MAX_PAYLOAD;
+
     private final StorageConfig config;
     private final FileChannel lockChannel;
     private final FileLock fileLock;

@@ -142,10 +142,32 @@ public sealed interface Message {
     /** One condition of a {@link GetRowsPage}: {@code field op value}. */
     record Where(String field, int op, IndexKey value) {}
 
-    /** Loads (or replaces) a module (admin only). {@code reset}: drop the old module's data if the schemas differ. */
-    record Publish(long id, String label, byte[] wasm, boolean reset) implements Request {
+    /**
+     * Loads (or replaces) a module (admin only). {@code reset}: drop the old module's data if the schemas differ;
+     * {@code dryRun}: plan and check only; {@code allow}: the lossy migration changes allowed ({@code drop-column:T.c},
+     * ...); {@code zeroDefaults}: added required columns get their type's zero value. The last three are optional on the
+     * wire (an older client's Publish ends after {@code reset}).
+     */
+    record Publish(
+            long id, String label, byte[] wasm, boolean reset, boolean dryRun, List<String> allow, boolean zeroDefaults)
+            implements Request {
+        public Publish {
+            allow = List.copyOf(allow);
+        }
+
+        public Publish(long id, String label, byte[] wasm, boolean reset) {
+            this(id, label, wasm, reset, false, List.of(), false);
+        }
+
         public int type() {
             return 16;
+        }
+    }
+
+    /** Returns a module to the version its last publish replaced (admin only); answered {@link Published}. */
+    record Rollback(long id, String module, boolean dryRun) implements Request {
+        public int type() {
+            return 22;
         }
     }
 
@@ -285,7 +307,13 @@ public sealed interface Message {
         }
     }
 
-    record Published(long id, String module, Version version, boolean replaced) implements Reply {
+    /** {@code plan}: the migration plan carried out (or only checked, {@code dryRun}), empty if none. */
+    record Published(long id, String module, Version version, boolean replaced, boolean dryRun, String plan)
+            implements Reply {
+        public Published(long id, String module, Version version, boolean replaced) {
+            this(id, module, version, replaced, false, "");
+        }
+
         public int type() {
             return 37;
         }

@@ -97,6 +97,15 @@ public final class MessageCodec {
                 w.writeString(x.label());
                 bytes(w, x.wasm());
                 w.writeBool(x.reset());
+                w.writeBool(x.dryRun());
+                w.writeVarUsize(x.allow().size());
+                for (String a : x.allow()) w.writeString(a);
+                w.writeBool(x.zeroDefaults());
+            }
+            case Message.Rollback x -> {
+                w.writeVarU64(x.id());
+                w.writeString(x.module());
+                w.writeBool(x.dryRun());
             }
             case Message.Remove x -> {
                 w.writeVarU64(x.id());
@@ -162,6 +171,8 @@ public final class MessageCodec {
                 w.writeU16(x.version().minor());
                 w.writeU16(x.version().patch());
                 w.writeBool(x.replaced());
+                w.writeBool(x.dryRun());
+                w.writeString(x.plan());
             }
             case Message.Subscribed x -> rows(w, x);
             case Message.Info x -> {
@@ -262,7 +273,13 @@ public final class MessageCodec {
                 case 14 -> new Message.GetSchema(r.readVarU64(), r.readBool());
                 case 15 -> new Message.GetRows(r.readVarU64(), r.readString(), r.readString());
                 case 26 -> rowsPage(r);
-                case 16 -> new Message.Publish(r.readVarU64(), r.readString(), bytes(r), r.readBool());
+                case 16 -> {
+                    var p = new Message.Publish(r.readVarU64(), r.readString(), bytes(r), r.readBool());
+                    if (r.atEnd()) yield p; // an older client: no migration options
+                    boolean dryRun = r.readBool();
+                    yield new Message.Publish(p.id(), p.label(), p.wasm(), p.reset(), dryRun, strings(r), r.readBool());
+                }
+                case 22 -> new Message.Rollback(r.readVarU64(), r.readString(), r.readBool());
                 case 17 -> new Message.Remove(r.readVarU64(), r.readString());
                 case 18 ->
                     new Message.Subscribe(
@@ -287,12 +304,17 @@ public final class MessageCodec {
                 case 34 -> new Message.QueryResult(r.readVarU64(), Abi.readValue(r));
                 case 35 -> new Message.SchemaResult(r.readVarU64(), Abi.readNodeSchema(r));
                 case 36 -> new Message.RowsResult(r.readVarU64(), byteList(r));
-                case 37 ->
-                    new Message.Published(
+                case 37 -> {
+                    var p = new Message.Published(
                             r.readVarU64(),
                             r.readString(),
                             new Version(r.readU16(), r.readU16(), r.readU16()),
                             r.readBool());
+                    yield r.atEnd()
+                            ? p // an older node
+                            : new Message.Published(
+                                    p.id(), p.module(), p.version(), p.replaced(), r.readBool(), r.readString());
+                }
                 case 38 ->
                     new Message.Subscribed(r.readVarU64(), r.readBool(), r.readString(), r.readVarU64(), byteList(r));
                 case 25 -> new Message.GetInfo(r.readVarU64());
@@ -423,6 +445,13 @@ public final class MessageCodec {
         int n = r.readVarUsize();
         var out = new ArrayList<byte[]>(Math.min(n, 1024));
         for (int i = 0; i < n; i++) out.add(bytes(r));
+        return out;
+    }
+
+    private static List<String> strings(PostcardReader r) {
+        int n = r.readVarUsize();
+        var out = new ArrayList<String>(Math.min(n, 1024));
+        for (int i = 0; i < n; i++) out.add(r.readString());
         return out;
     }
 

@@ -211,9 +211,17 @@ public final class Executor {
      * hooks only {@code install} runs.
      */
     public void runHooks(List<Job> hooks, Runnable install) {
+        runHooks(hooks, List.of(), install);
+    }
+
+    /**
+     * As {@link #runHooks(List, Runnable)}, logging {@code logFirst} (a migration's rewritten rows, the module's code
+     * hash) in the same record, before the hooks' changes: the log holds all of it or none.
+     */
+    public void runHooks(List<Job> hooks, List<Change> logFirst, Runnable install) {
         lock.lock();
         try {
-            if (hooks.isEmpty()) {
+            if (hooks.isEmpty() && logFirst.isEmpty()) {
                 install.run();
                 return;
             }
@@ -244,6 +252,7 @@ public final class Executor {
                 throw e;
             }
             lastTxId = txId;
+            inv.logFirst(logFirst);
             commit(inv, 0);
             drainJobs();
         } finally {
@@ -361,7 +370,7 @@ public final class Executor {
     private CallResult commit(Invocation inv, long doneScheduleSeq) {
         Transaction tx = inv.tx();
         List<RowChange> changes = tx.netChanges();
-        var persistent = new ArrayList<Change>();
+        var persistent = new ArrayList<Change>(inv.logFirst());
         for (RowChange c : changes) {
             if (c.table().schema().persistence() == Persistence.EPHEMERAL) continue;
             var id = c.table().id();

@@ -15,6 +15,7 @@ public final class Invocation {
     private final List<Runnable> afterCommit = new ArrayList<>();
     private final List<Runnable> ifDropped = new ArrayList<>();
     private final List<Change> systemChanges = new ArrayList<>();
+    private final List<Change> logFirst = new ArrayList<>();
 
     Invocation(Transaction tx) {
         this.tx = tx;
@@ -74,5 +75,14 @@ public final class Invocation {
 
     List<Change> systemChanges() {
         return systemChanges;
+    }
+
+    /** Changes logged before this transaction's row changes, in the same record (a migration's rewritten rows). */
+    void logFirst(List<Change> changes) {
+        logFirst.addAll(changes);
+    }
+
+    List<Change> logFirst() {
+        return logFirst;
     }
 }

@@ -19,6 +19,11 @@ public final class SystemTables {
     public static final TableId REPLICA_SCHEMAS = new TableId(MODULE, "replica_schemas");
     /** Per replica: the source stream's position (epoch, seq) its rows are at, logged with the rows it covers. */
     public static final TableId REPLICA_POSITIONS = new TableId(MODULE, "replica_positions");
+    /**
+     * Per module (key: its name): the SHA-256 of the code its tables' rows belong to, logged with every publish (and
+     * with a migration's rewritten rows), so a restart picks the stored code the log agrees with.
+     */
+    public static final TableId CODE = new TableId(MODULE, "code");
 
     private SystemTables() {}
 

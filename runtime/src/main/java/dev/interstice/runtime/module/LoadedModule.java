@@ -41,6 +41,8 @@ public final class LoadedModule {
     /** Local replicas of other nodes' tables, by local name; a declared replica has no table until its schema is known. */
     private final Map<String, Replica> replicas = new LinkedHashMap<>();
 
+    private final ColumnDefaults columnDefaults;
+
     /**
      * A local, read-only copy of another node's table: what the module declared, and the table once the source's
      * schema is known (null before: the replica reads as empty).
@@ -54,8 +56,13 @@ public final class LoadedModule {
     public record Pooled(GuestInstance instance, HostFunctions host) {}
 
     LoadedModule(
-            ModuleSchema schema, CompiledModule code, byte[] wasm, Function<LoadedModule, HostFunctions> hostFactory) {
+            ModuleSchema schema,
+            ColumnDefaults columnDefaults,
+            CompiledModule code,
+            byte[] wasm,
+            Function<LoadedModule, HostFunctions> hostFactory) {
         this.schema = schema;
+        this.columnDefaults = columnDefaults;
         this.code = code;
         this.wasm = wasm;
         this.types = new TypeChecker(schema.typeDefinitions());
@@ -137,6 +144,11 @@ public final class LoadedModule {
 
     public String name() {
         return schema.name();
+    }
+
+    /** The column defaults the module declares (for migrations), {@link ColumnDefaults#NONE} if none. */
+    public ColumnDefaults columnDefaults() {
+        return columnDefaults;
     }
 
     public ModuleSchema schema() {

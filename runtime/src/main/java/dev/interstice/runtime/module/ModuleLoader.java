@@ -38,22 +38,23 @@ public final class ModuleLoader {
             code.requireFunction("alloc", I32, I32);
             code.requireFunction("interstice_describe", List.of(), I64);
             if (code.exportsFunction("dealloc")) code.requireFunction("dealloc", I32_I32, List.of());
-            ModuleSchema schema = describe(label, code, describeHost);
+            GuestInstance described = instantiate(label, code, describeHost);
+            ModuleSchema schema = describe(label, described);
             SchemaValidator.validate(schema);
+            ColumnDefaults defaults = columnDefaults(label, code, described, schema);
             for (ReducerSchema r : schema.reducers())
                 code.requireFunction(LoadedModule.REDUCER_EXPORT + r.name(), I32_I32, List.of());
             for (QuerySchema q : schema.queries())
                 code.requireFunction(LoadedModule.QUERY_EXPORT + q.name(), I32_I32, I64);
-            return new LoadedModule(schema, code, wasm, hostFactory);
+            return new LoadedModule(schema, defaults, code, wasm, hostFactory);
         } catch (ModuleLoadException e) {
             throw new ModuleException(e.getMessage(), e);
         }
     }
 
-    private static ModuleSchema describe(String label, CompiledModule code, HostFunctions host) {
-        GuestInstance g;
+    private static GuestInstance instantiate(String label, CompiledModule code, HostFunctions host) {
         try {
-            g = code.instantiate(host);
+            return code.instantiate(host);
         } catch (GuestTrapException
                 | IllegalStateException e) { // a start function that traps or calls a refused import
             throw new ModuleException(
@@ -61,6 +62,25 @@ public final class ModuleLoader {
                     "module '" + label + "' failed while starting (start function or _initialize): " + e.getMessage(),
                     e);
         }
+    }
+
+    /** The optional {@link ColumnDefaults#EXPORT} (our extension): none without it. */
+    private static ColumnDefaults columnDefaults(
+            String label, CompiledModule code, GuestInstance g, ModuleSchema schema) {
+        if (!code.exportsFunction(ColumnDefaults.EXPORT)) return ColumnDefaults.NONE;
+        code.requireFunction(ColumnDefaults.EXPORT, List.of(), I64);
+        String what = "module '" + label + "': " + ColumnDefaults.EXPORT;
+        try {
+            long packed = g.export(ColumnDefaults.EXPORT).call();
+            return ColumnDefaults.decode(g.read((int) (packed >>> 32), (int) packed), schema);
+        } catch (GuestTrapException | IllegalStateException e) {
+            throw new ModuleException(kindOf(e), what + " failed: " + e.getMessage(), e);
+        } catch (GuestMemoryException | AbiDecodeException | IllegalArgumentException e) {
+            throw new ModuleException(what + " is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    private static ModuleSchema describe(String label, GuestInstance g) {
         long packed;
         try {
             packed = g.export("interstice_describe").call();

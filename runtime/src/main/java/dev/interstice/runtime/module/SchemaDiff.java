@@ -166,7 +166,7 @@ public final class SchemaDiff {
     }
 
     /** Structural comparison of types of two schemas, named types through each schema's definitions. */
-    private static final class TypeComparison {
+    static final class TypeComparison {
         private final Map<String, TypeDef> left;
         private final Map<String, TypeDef> right;
         private final Set<String> assumedEqual = new HashSet<>();

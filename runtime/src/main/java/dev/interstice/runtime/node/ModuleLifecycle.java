@@ -1,8 +1,10 @@
 package dev.interstice.runtime.node;
 
+import dev.interstice.abi.codec.Abi;
 import dev.interstice.abi.host.CallContext;
 import dev.interstice.abi.schema.Authority;
 import dev.interstice.abi.schema.ModuleSchema;
+import dev.interstice.abi.schema.Persistence;
 import dev.interstice.abi.schema.SubscriptionEvent;
 import dev.interstice.abi.schema.Visibility;
 import dev.interstice.abi.value.IndexKey;
@@ -10,15 +12,20 @@ import dev.interstice.runtime.authority.Authorities;
 import dev.interstice.runtime.exec.CallException;
 import dev.interstice.runtime.exec.Executor;
 import dev.interstice.runtime.exec.ModuleRegistry;
+import dev.interstice.runtime.exec.SystemTables;
 import dev.interstice.runtime.host.DescribeHost;
 import dev.interstice.runtime.host.GuestHost;
 import dev.interstice.runtime.module.LoadedModule;
+import dev.interstice.runtime.module.Migration;
+import dev.interstice.runtime.module.MigrationPlan;
 import dev.interstice.runtime.module.ModuleException;
 import dev.interstice.runtime.module.ModuleLoader;
 import dev.interstice.runtime.module.SchemaDiff;
 import dev.interstice.runtime.table.StoredRow;
 import dev.interstice.runtime.table.Table;
+import dev.interstice.storage.Change;
 import dev.interstice.storage.Storage;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -36,6 +43,9 @@ import org.slf4j.LoggerFactory;
 final class ModuleLifecycle {
     /** Logs as the node: what operators read and filter on. */
     private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+    /** Room left in a migration's log record for the hooks' writes and the system rows. */
+    private static final int MIGRATION_RECORD_MARGIN = 16 << 20;
 
     private final NodeConfig config;
     private final NodeMetadata meta;
@@ -68,24 +78,60 @@ final class ModuleLifecycle {
     }
 
     /** {@link Node#publish}. */
-    Node.Publication publish(String label, byte[] wasm, boolean reset) {
+    Node.Publication publish(String label, byte[] wasm, Node.PublishOptions options) {
+        return publish(
+                label,
+                wasm,
+                options,
+                "\nNothing was changed. Allow the changes listed (--allow ...), or publish again with --reset to"
+                        + " DROP the module's data.");
+    }
+
+    /** {@link Node#rollback}: publishes the version the current one replaced, keeping the data or refusing. */
+    Node.Publication rollback(String module, boolean dryRun) {
+        byte[] previous = executor.exclusive(() -> {
+            if (registry.get(module) == null)
+                throw new ModuleException(
+                        ModuleException.Kind.NOT_FOUND, "no module '" + module + "' is loaded on this node");
+            return meta.previousCode(module);
+        });
+        if (previous == null)
+            throw new ModuleException(
+                    ModuleException.Kind.NOT_FOUND,
+                    "no previous version of module '" + module + "' is kept on this node (a publish that replaced"
+                            + " it keeps one)");
+        return publish(
+                module + " (previous version)",
+                previous,
+                new Node.PublishOptions(false, dryRun, MigrationPlan.Options.NONE),
+                "\nRollback refused: the previous version cannot take over the current data. Nothing was changed.");
+    }
+
+    private Node.Publication publish(String label, byte[] wasm, Node.PublishOptions options, String hint) {
         LoadedModule next = compile(label, wasm);
         Node.Publication p = executor.exclusive(() -> {
             LoadedModule current = registry.get(next.name());
             if (current == null) {
-                install(next, wasm, reset);
-                return new Node.Publication(next.schema(), false, false, Optional.empty());
+                if (options.dryRun()) {
+                    checkRegistrable(next, null);
+                    return new Node.Publication(next.schema(), false, false, Optional.empty(), Optional.empty(), true);
+                }
+                install(next, wasm, options.reset());
+                return new Node.Publication(next.schema(), false, false, Optional.empty(), Optional.empty(), false);
             }
-            var diff = replace(
-                    current,
-                    next,
-                    wasm,
-                    reset,
-                    "\nNothing was changed. To replace it anyway and DROP its data, publish again with --reset.");
-            return new Node.Publication(next.schema(), true, reset, Optional.of(diff));
+            Replaced r = replace(current, next, wasm, options, hint);
+            return new Node.Publication(
+                    next.schema(),
+                    true,
+                    options.reset(),
+                    Optional.of(r.diff()),
+                    Optional.ofNullable(r.plan()),
+                    options.dryRun());
         });
-        logInstalled(next, p.replaced(), reset);
-        authorities.modulesChanged();
+        if (!p.dryRun()) {
+            logInstalled(next, p.replaced(), options.reset());
+            authorities.modulesChanged();
+        }
         return p;
     }
 
@@ -127,7 +173,7 @@ final class ModuleLifecycle {
                     current,
                     next,
                     wasm,
-                    reset,
+                    new Node.PublishOptions(reset, false, MigrationPlan.Options.NONE),
                     "\nNothing was changed. Replace with a reset to drop the module's data.");
         });
         logInstalled(next, true, reset);
@@ -219,6 +265,7 @@ final class ModuleLifecycle {
         runHooks(
                 m,
                 lifecycleHooks(m, !meta.wasInitialised(m.name())),
+                List.of(codeHash(m.name(), wasm)),
                 () -> {
                     if (dropKept) kept.drop(m.name());
                     if (storage != null) StorageMapping.declaredTables(m).forEach(storage::declareTable);
@@ -227,26 +274,61 @@ final class ModuleLifecycle {
                 },
                 () -> registry.remove(m.name()),
                 "");
+        codeCommitted(m.name());
     }
 
+    /** What a replacement did: the differences, and the migration plan carried out (null with a reset). */
+    private record Replaced(SchemaDiff.Result diff, MigrationPlan plan) {}
+
     /**
-     * Puts {@code next} in the place of {@code current} (under the execution lock), keeping the rows unless
-     * {@code reset}; an incompatible schema without reset is refused with the differences and {@code hint}.
+     * Puts {@code next} in the place of {@code current} (under the execution lock), migrating the rows as planned
+     * unless {@code reset}; a refused plan throws INCOMPATIBLE with the plan and {@code hint}. The rewritten rows, the
+     * hooks' writes and the new code's hash are one log record; tables the new version no longer stores are dropped
+     * after it.
      */
-    private SchemaDiff.Result replace(
-            LoadedModule current, LoadedModule next, byte[] wasm, boolean reset, String hint) {
+    private Replaced replace(
+            LoadedModule current, LoadedModule next, byte[] wasm, Node.PublishOptions options, String hint) {
         SchemaDiff.Result diff = SchemaDiff.compare(current.schema(), next.schema());
+        boolean reset = options.reset();
+        MigrationPlan plan = null;
+        List<Table> rewritten = List.of();
         if (!reset) {
-            if (!diff.compatible())
-                throw new ModuleException(ModuleException.Kind.INCOMPATIBLE, diff.describe() + hint);
-            carryOver(current.tables(), next);
+            var others = registry.all().stream()
+                    .filter(m -> m != current)
+                    .map(LoadedModule::schema)
+                    .toList();
+            plan = MigrationPlan.of(
+                    current.schema(), next.schema(), next.columnDefaults(), options.migration(), others);
+            if (!plan.allowed()) throw new ModuleException(ModuleException.Kind.INCOMPATIBLE, plan.describe() + hint);
+            rewritten = Migration.carryOver(plan, current.tables(), next.tables());
             Replicas.carryOver(current, next);
         }
         checkRegistrable(next, current);
+        var logFirst = new ArrayList<Change>();
+        long bytes = 0;
+        for (Table t : rewritten) {
+            if (t.schema().persistence() == Persistence.EPHEMERAL) continue;
+            logFirst.add(new Change.Clear(t.id()));
+            for (StoredRow r : t.scan()) {
+                byte[] key = Abi.encodeIndexKey(r.pk());
+                bytes += 16L + key.length + r.encoded().length;
+                logFirst.add(new Change.Put(t.id(), key, r.encoded()));
+            }
+        }
+        // one record or none: refused before anything is registered (a log that refused it after would split them)
+        if (bytes > Storage.MAX_RECORD_BYTES - MIGRATION_RECORD_MARGIN)
+            throw new ModuleException(
+                    ModuleException.Kind.INCOMPATIBLE,
+                    plan.describe() + "\nThe migration rewrites " + (bytes >> 20) + " MiB of rows, more than one log"
+                            + " record holds (" + ((Storage.MAX_RECORD_BYTES - MIGRATION_RECORD_MARGIN) >> 20)
+                            + " MiB). Nothing was changed.");
+        if (options.dryRun()) return new Replaced(diff, plan);
+        logFirst.add(codeHash(next.name(), wasm));
         registry.add(next); // in the place of the current version
         runHooks(
                 next,
                 lifecycleHooks(next, false),
+                logFirst,
                 () -> {
                     if (storage != null) {
                         if (reset)
@@ -258,10 +340,28 @@ final class ModuleLifecycle {
                 },
                 () -> registry.add(current),
                 " (the previous version stays loaded with its rows)");
+        codeCommitted(next.name());
+        if (!reset && storage != null) {
+            // after the migration's record: a crash before it must find the old tables intact
+            var kept = StorageMapping.declaredTables(next).keySet();
+            for (var id : StorageMapping.declaredTables(current).keySet())
+                if (!kept.contains(id)) storage.dropTable(id);
+        }
         // after the hooks' transaction: dropping a replica is a transaction of its own
         if (reset) replicas.dropAll(current);
         else replicas.dropUndeclared(current, next);
-        return diff;
+        return new Replaced(diff, plan);
+    }
+
+    /** The log record's entry naming the code the module's rows now belong to. */
+    private static Change codeHash(String module, byte[] wasm) {
+        return new Change.Put(SystemTables.CODE, module.getBytes(StandardCharsets.UTF_8), NodeMetadata.sha256(wasm));
+    }
+
+    /** Once the publish's record is durable, its staged code becomes the module's code (the old one kept as previous). */
+    private void codeCommitted(String module) {
+        if (storage != null) storage.whenDurable(executor.horizonLsn()).join();
+        meta.codeCommitted(module);
     }
 
     private static void logInstalled(LoadedModule m, boolean replaced, boolean reset) {
@@ -350,10 +450,16 @@ final class ModuleLifecycle {
      * fail, {@code undo} takes it out of the registry again and the failure is thrown as "module 'x' was not
      * published: ..." followed by {@code note}.
      */
-    private void runHooks(LoadedModule m, List<Executor.Job> hooks, Runnable persist, Runnable undo, String note) {
+    private void runHooks(
+            LoadedModule m,
+            List<Executor.Job> hooks,
+            List<Change> logFirst,
+            Runnable persist,
+            Runnable undo,
+            String note) {
         boolean[] persisted = {false};
         try {
-            executor.runHooks(hooks, () -> {
+            executor.runHooks(hooks, logFirst, () -> {
                 persist.run();
                 persisted[0] = true;
             });

@@ -19,6 +19,7 @@ import dev.interstice.runtime.exec.SystemTables;
 import dev.interstice.runtime.host.DescribeHost;
 import dev.interstice.runtime.host.GuestHost;
 import dev.interstice.runtime.module.LoadedModule;
+import dev.interstice.runtime.module.MigrationPlan;
 import dev.interstice.runtime.module.ModuleException;
 import dev.interstice.runtime.module.ModuleLoader;
 import dev.interstice.runtime.module.SchemaDiff;
@@ -141,6 +142,14 @@ public final class Node implements AutoCloseable {
             var restored = new ArrayList<LoadedModule>();
             var loader = new ModuleLoader(engine);
             var hostRef = new Node[1];
+            if (config.dataDir() != null) {
+                // the log says which stored code each module's rows belong to (a publish or migration is one record)
+                storage = Storage.open(
+                        StorageConfig.defaults(config.dataDir().resolve("storage"))
+                                .withSalvage(config.salvage()),
+                        StorageMapping.declaredTables(List.of()));
+                meta.recoverCode(StorageMapping.codeHashes(storage.recovered()));
+            }
             for (String name : meta.loadedModules()) {
                 restored.add(loader.load(
                         name,
@@ -148,12 +157,8 @@ public final class Node implements AutoCloseable {
                         lm -> new GuestHost(hostRef[0].executor, hostRef[0].authorities, lm),
                         new DescribeHost(name, config.logSink()::log, config.maxLogLineBytes())));
             }
-            if (config.dataDir() != null) {
-                storage = Storage.open(
-                        StorageConfig.defaults(config.dataDir().resolve("storage"))
-                                .withSalvage(config.salvage()),
-                        StorageMapping.declaredTables(restored));
-            }
+            if (storage != null)
+                for (LoadedModule m : restored) StorageMapping.declaredTables(m).forEach(storage::declareTable);
             n = new Node(config, meta, engine, restored, storage);
             hostRef[0] = n;
             return n;
@@ -200,24 +205,58 @@ public final class Node implements AutoCloseable {
 
     /** What {@link #publish} did: the module now loaded, and whether (and how) it replaced a loaded version. */
     public record Publication(
-            ModuleSchema schema, boolean replaced, boolean reset, Optional<SchemaDiff.Result> differences) {
+            ModuleSchema schema,
+            boolean replaced,
+            boolean reset,
+            Optional<SchemaDiff.Result> differences,
+            Optional<MigrationPlan> plan,
+            boolean dryRun) {
         public String module() {
             return schema.name();
         }
     }
 
     /**
+     * How to publish: {@code reset} drops the replaced version's data instead of migrating it, {@code dryRun} plans
+     * and checks (the rows too) but changes nothing, {@code migration} is what the operator allows the migration to do.
+     */
+    public record PublishOptions(boolean reset, boolean dryRun, MigrationPlan.Options migration) {
+        public static final PublishOptions DEFAULT = new PublishOptions(false, false, MigrationPlan.Options.NONE);
+    }
+
+    /**
      * Publishes a module: compiles it once, then loads it as {@link #load(String, byte[])} does, or, when a module of
-     * that name is loaded, replaces it as {@link #replace(byte[], boolean)} does (an incompatible version is refused
-     * with the differences unless {@code reset}). All or nothing: a refused module throws {@link ModuleException}
+     * that name is loaded, replaces it as {@link #replace(byte[], boolean)} does (migrating its rows; a version whose
+     * changes would lose data is refused with the plan unless {@code reset}). All or nothing: a refused module throws {@link ModuleException}
      * (INVALID, CONFLICT, INCOMPATIBLE, or TRAP/DEADLINE when its code failed while describing itself), a failing
      * hook a {@link CallException}; either way the node is as it was.
      *
      * @param label names the module in errors until its schema is read (e.g. the file name)
      */
     public Publication publish(String label, byte[] wasm, boolean reset) {
+        return publish(label, wasm, new PublishOptions(reset, false, MigrationPlan.Options.NONE));
+    }
+
+    /**
+     * As {@link #publish(String, byte[], boolean)}, with a migration: a replaced module's rows are carried over by a
+     * {@link MigrationPlan} (row-keeping changes automatically, lossy ones only as {@code options} allow), rewritten
+     * rows logged in one record with the new code's hash, so a crash leaves the old version with the old rows or the
+     * new one with the new rows. A refused plan throws INCOMPATIBLE listing it; a dry run returns it and changes
+     * nothing.
+     */
+    public Publication publish(String label, byte[] wasm, PublishOptions options) {
         ensureOpen();
-        return lifecycle.publish(label, wasm, reset);
+        return lifecycle.publish(label, wasm, options);
+    }
+
+    /**
+     * Returns {@code module} to the version its last publish replaced (kept on the node with its schema), migrating
+     * the rows back when that needs no allowance; otherwise refused (INCOMPATIBLE) with the reason. NOT_FOUND if the
+     * module is not loaded or no previous version is kept.
+     */
+    public Publication rollback(String module, boolean dryRun) {
+        ensureOpen();
+        return lifecycle.rollback(module, dryRun);
     }
 
     /** The schema a module declares, read without loading it (it is compiled and describes itself, nothing else). */
@@ -243,10 +282,10 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Replaces a loaded module with new code of the same name. Its tables and their rows are kept when the new schema
-     * is compatible ({@link SchemaDiff}: same tables and columns; added tables, indexes, reducers and queries are
-     * fine); otherwise nothing changes and the refusal (INCOMPATIBLE) lists the differences, unless {@code reset} asks
-     * to drop the module's data. The new code's {@code load} hooks run (as one transaction); {@code init} does not. If
+     * Replaces a loaded module with new code of the same name. Its rows are migrated when the change keeps them
+     * ({@link MigrationPlan} without allowances: added optional columns, widened numbers, indexes, ...); otherwise
+     * nothing changes and the refusal (INCOMPATIBLE) lists the plan, unless {@code reset} asks to drop the module's
+     * data. The new code's {@code load} hooks run (as one transaction); {@code init} does not. If
      * a hook fails the replacement is not installed: the previous version stays loaded with its rows, and a
      * {@link CallException} of the hook's kind says why. The module keeps its place in the load order.
      */

@@ -6,9 +6,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -24,6 +28,11 @@ final class NodeMetadata {
     private final Set<String> initialised = new LinkedHashSet<>();
     /** Modules unloaded with their data kept (their code stays stored too): a later load resumes them. */
     private final Set<String> unloaded = new LinkedHashSet<>();
+    /** A node without a data directory keeps code in memory (current, staged, previous). */
+    private final Map<String, byte[]> memoryCode = new HashMap<>();
+
+    private final Map<String, byte[]> memoryNext = new HashMap<>();
+    private final Map<String, byte[]> memoryPrevious = new HashMap<>();
 
     private NodeMetadata(Path dir) {
         this.dir = dir;
@@ -74,26 +83,106 @@ final class NodeMetadata {
     }
 
     byte[] moduleCode(String module) {
+        if (dir == null) return memoryCode.get(module);
         try {
-            return Files.readAllBytes(dir.resolve("modules").resolve(module + ".wasm"));
+            return Files.readAllBytes(code(module, ""));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the code of module '" + module + "'", e);
         }
     }
 
+    /** The version a publish replaced (kept for a rollback), or null. */
+    byte[] previousCode(String module) {
+        if (dir == null) return memoryPrevious.get(module);
+        try {
+            Path p = code(module, ".prev");
+            return Files.exists(p) ? Files.readAllBytes(p) : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the previous code of module '" + module + "'", e);
+        }
+    }
+
+    /**
+     * Records a module as loaded with {@code wasm} staged as its next code ({@code <module>.next.wasm}): it becomes
+     * the module's code with {@link #codeCommitted}, once the log holds the publish (and its code's hash).
+     */
     void moduleLoaded(String module, byte[] wasm) {
         if (dir != null) {
             try {
                 PrivateFiles.createDirectories(dir.resolve("modules"));
-                AtomicFiles.write(dir.resolve("modules").resolve(module + ".wasm"), wasm);
+                AtomicFiles.write(code(module, ".next"), wasm);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot store module '" + module + "'", e);
             }
-        }
+        } else memoryNext.put(module, wasm);
         if (!loaded.contains(module)) loaded.add(module); // a replacement keeps its place in the load order
         initialised.add(module);
         unloaded.remove(module);
         save();
+    }
+
+    /**
+     * The staged code of {@code module} is now its code (the log holds its hash): the code it replaces is kept as the
+     * previous version ({@code <module>.prev.wasm}). Each rename is atomic; recovery finishes an interrupted one.
+     */
+    void codeCommitted(String module) {
+        if (dir == null) {
+            byte[] next = memoryNext.remove(module);
+            byte[] cur = memoryCode.put(module, next);
+            if (cur != null) memoryPrevious.put(module, cur);
+            return;
+        }
+        try {
+            Path cur = code(module, "");
+            if (Files.exists(cur))
+                Files.move(
+                        cur,
+                        code(module, ".prev"),
+                        StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+            Files.move(code(module, ".next"), cur, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.fsyncDirectory(dir.resolve("modules"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot store module '" + module + "'", e);
+        }
+    }
+
+    /**
+     * At open: makes each module's code the version the log names ({@code hashes}: module -> SHA-256, from the code
+     * system table). A publish interrupted before its record was durable leaves a staged file the log does not name
+     * (dropped); one interrupted after it leaves the staged file the log names (it becomes the code).
+     */
+    void recoverCode(Map<String, byte[]> hashes) {
+        if (dir == null) return;
+        var modules = new LinkedHashSet<>(loaded);
+        modules.addAll(unloaded);
+        try {
+            for (String m : modules) {
+                Path cur = code(m, "");
+                Path next = code(m, ".next");
+                byte[] h = hashes.get(m);
+                boolean nextNamed =
+                        Files.exists(next) && h != null && Arrays.equals(h, sha256(Files.readAllBytes(next)));
+                boolean curNamed =
+                        Files.exists(cur) && (h == null || Arrays.equals(h, sha256(Files.readAllBytes(cur))));
+                if (nextNamed && !curNamed || !Files.exists(cur) && Files.exists(next)) codeCommitted(m);
+                else Files.deleteIfExists(next);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot recover the modules' code in " + dir, e);
+        }
+    }
+
+    static byte[] sha256(byte[] code) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(code);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Path code(String module, String suffix) {
+        return dir.resolve("modules").resolve(module + suffix + ".wasm");
     }
 
     /** Out of the loaded list; its code and its initialised mark stay, as its data does. */
@@ -108,9 +197,11 @@ final class NodeMetadata {
         unloaded.remove(module);
         initialised.remove(module);
         save();
+        memoryCode.remove(module);
+        memoryPrevious.remove(module);
         if (dir != null) {
             try {
-                Files.deleteIfExists(dir.resolve("modules").resolve(module + ".wasm"));
+                for (String suffix : new String[] {"", ".next", ".prev"}) Files.deleteIfExists(code(module, suffix));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

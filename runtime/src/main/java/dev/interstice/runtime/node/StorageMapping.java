@@ -26,6 +26,7 @@ final class StorageMapping {
         out.put(SystemTables.SCHEDULES, Persistence.LOGGED);
         out.put(SystemTables.REPLICA_SCHEMAS, Persistence.LOGGED);
         out.put(SystemTables.REPLICA_POSITIONS, Persistence.LOGGED);
+        out.put(SystemTables.CODE, Persistence.LOGGED);
         for (LoadedModule m : modules) out.putAll(declaredTables(m));
         return out;
     }
@@ -55,6 +56,14 @@ final class StorageMapping {
                 }
             }
         }
+    }
+
+    /** The code system table: module name -> SHA-256 of the code its rows belong to. */
+    static Map<String, byte[]> codeHashes(RecoveredState state) {
+        var out = new java.util.HashMap<String, byte[]>();
+        for (var e : state.rows(SystemTables.CODE).entrySet())
+            out.put(new String(e.getKey().bytes(), java.nio.charset.StandardCharsets.UTF_8), e.getValue());
+        return out;
     }
 
     static List<SystemTables.Schedule> schedules(RecoveredState state) {
