@@ -47,7 +47,7 @@ class ModuleFuzzTest {
             node.node.remove(schema.name());
         } catch (RuntimeException e) {
             assertThat(e)
-                    .as("a refusal, not a bug")
+                    .as(() -> "a refusal, not a bug: " + stackTrace(e))
                     .isNotInstanceOfAny(
                             NullPointerException.class,
                             IndexOutOfBoundsException.class,
@@ -58,6 +58,12 @@ class ModuleFuzzTest {
             assertThat(e.getMessage()).as("the refusal says why").isNotBlank();
         }
         assertThat(node.node.query("secret", "peek", List.of())).isEqualTo(canaryAnswer);
+    }
+
+    private static String stackTrace(Throwable e) {
+        var w = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(w));
+        return w.toString();
     }
 
     @Provide

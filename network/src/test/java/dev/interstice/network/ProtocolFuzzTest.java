@@ -145,7 +145,12 @@ class ProtocolFuzzTest {
                                 Arbitraries.integers().between(-1, 20_000))
                         .as(Message.GetRowsPage::new),
                 Combinators.combine(id, name, wasm, Arbitraries.of(true, false)).as(Message.Publish::new),
-                Combinators.combine(id, name, wasm, Arbitraries.of(true, false), name.list().ofMaxSize(2))
+                Combinators.combine(
+                                id,
+                                name,
+                                wasm,
+                                Arbitraries.of(true, false),
+                                name.list().ofMaxSize(2))
                         .as((i, l, w, dryRun, allow) -> new Message.Publish(i, l, w, false, dryRun, allow, dryRun)),
                 Combinators.combine(id, name, Arbitraries.of(true, false)).as(Message.Rollback::new),
                 Combinators.combine(id, name).as(Message.Remove::new),
