@@ -8,8 +8,12 @@ package dev.interstice.storage;
  * storage closes or a roll is requested, or when {@link #EAGER_BYTES} are pending; otherwise once the oldest pending
  * record has waited {@code fastFlushNanos} ("fast" acks). Records appended while a batch is being fsynced ride the next
  * one, which starts as soon as that fsync ends: a waiting caller waits for at most the running fsync and its own.
- * There is no linger: holding a batch back for committers expected soon costs every caller that is already waiting,
- * and closed-loop committers arriving during an fsync share the next one anyway.
+ *
+ * <p>One exception, the <em>linger</em>: after an fsync released a group of n &ge; {@link #LINGER_MIN_GROUP} waiters,
+ * those callers are expected back soon (closed-loop committers: a round trip and an execution), so the next batch is
+ * held until it has them all (plus what was pending at the release) or half the mean fsync latency has passed (at
+ * most {@link #MAX_LINGER_NANOS}). Without it, 4 callers that each wait for their answer settle into two groups that
+ * alternate, each waiting for the other's fsync and its own (two fsyncs per answer); with it they share one.
  */
 final class GroupCommitPolicy {
     /** Once this much is pending the writer flushes without waiting for a durability waiter or the timer. */
@@ -18,6 +22,10 @@ final class GroupCommitPolicy {
     static final long FLUSH = 0;
     /** {@link #waitNanos}: nothing to do until something changes (a waiter, a finished batch). */
     static final long UNTIL_SIGNALLED = Long.MAX_VALUE;
+    /** Linger only after an fsync released at least this many waiters. */
+    static final int LINGER_MIN_GROUP = 2;
+    /** Upper bound of a linger, whatever the fsync latency. */
+    static final long MAX_LINGER_NANOS = 1_000_000;
 
     /**
      * What the writer sees when it decides.
@@ -38,6 +46,9 @@ final class GroupCommitPolicy {
             boolean urgent) {}
 
     private final long fastFlushNanos;
+    private long ewmaFsyncNanos = 200_000;
+    private int lingerTarget; // 0: no linger
+    private long lingerDeadline;
 
     GroupCommitPolicy(long fastFlushNanos) {
         this.fastFlushNanos = fastFlushNanos;
@@ -52,8 +63,10 @@ final class GroupCommitPolicy {
         if (s.flushing()) return UNTIL_SIGNALLED;
         if (s.pendingBytes() == 0) return idleNanos();
         long fastLeft = s.pendingSinceNanos() + fastFlushNanos - now;
-        if (s.urgent() || s.pendingBytes() >= EAGER_BYTES || fastLeft <= 0 || s.durableWaiter()) return FLUSH;
-        return fastLeft;
+        if (s.urgent() || s.pendingBytes() >= EAGER_BYTES || fastLeft <= 0) return FLUSH;
+        if (!s.durableWaiter()) return fastLeft;
+        if (lingerTarget == 0 || s.pendingRecords() >= lingerTarget || now >= lingerDeadline) return FLUSH;
+        return Math.min(lingerDeadline - now, fastLeft);
     }
 
     /**
@@ -69,6 +82,27 @@ final class GroupCommitPolicy {
      * batch now (its idle tick notices the first pending record; a finishing batch wakes it otherwise).
      */
     boolean wakeWriter(State s) {
-        return waitNanos(s, s.pendingSinceNanos()) == FLUSH;
+        if (s.flushing() || s.pendingBytes() == 0) return false;
+        if (s.urgent() || s.pendingBytes() >= EAGER_BYTES) return true;
+        return s.durableWaiter() && (lingerTarget == 0 || s.pendingRecords() >= lingerTarget);
+    }
+
+    /** A batch was taken: a linger ends with it. */
+    void batchTaken() {
+        lingerTarget = 0;
+    }
+
+    /**
+     * An fsync ended at {@code now}, releasing {@code waitersReleased} waiting callers; {@code pendingRecords} were
+     * appended meanwhile. Starts a linger after a large enough group.
+     */
+    void fsyncCompleted(long now, long latencyNanos, int waitersReleased, int pendingRecords) {
+        ewmaFsyncNanos += (latencyNanos - ewmaFsyncNanos) / 8;
+        if (waitersReleased >= LINGER_MIN_GROUP) {
+            lingerTarget = waitersReleased + pendingRecords;
+            lingerDeadline = now + Math.min(ewmaFsyncNanos / 2, MAX_LINGER_NANOS);
+        } else {
+            lingerTarget = 0;
+        }
     }
 }

@@ -477,6 +477,7 @@ final class Wal {
         rollRequest = null;
         submittedLsn = lastLsn;
         flushing = true;
+        policy.batchTaken();
         space.signalAll();
         return w;
     }
@@ -522,6 +523,7 @@ final class Wal {
         try {
             durableLsn = w.lastLsn(); // an fsync covers everything written before it was called
             done = waiters.pollUpTo(w.lastLsn());
+            policy.fsyncCompleted(t1, t1 - t0, done == null ? 0 : done.length, pendingRecords);
         } finally {
             lock.unlock();
         }

@@ -55,6 +55,32 @@ class GroupCommitPolicyTest {
     }
 
     @Test
+    void afterAGroupTheNextBatchWaitsForItsCallersBackAtMostHalfAnFsync() {
+        // an fsync of 400 us released 2 waiters at t = 1 ms; 2 records were appended meanwhile
+        policy.fsyncCompleted(MS, 400_000, 2, 2);
+        long ewma = 200_000 + (400_000 - 200_000) / 8;
+        assertThat(policy.waitNanos(pending(2, true, false), MS)).isEqualTo(ewma / 2);
+        assertThat(policy.wakeWriter(pending(3, true, false))).isFalse();
+        assertThat(policy.wakeWriter(pending(4, true, false))).as("all back").isTrue();
+        assertThat(policy.waitNanos(pending(4, true, false), MS + 1000)).isEqualTo(FLUSH);
+        assertThat(policy.waitNanos(pending(2, true, false), MS + ewma / 2))
+                .as("linger over")
+                .isEqualTo(FLUSH);
+        policy.batchTaken();
+        assertThat(policy.waitNanos(pending(1, true, false), MS))
+                .as("a batch ends it")
+                .isEqualTo(FLUSH);
+    }
+
+    @Test
+    void aLoneCallerNeverLingers() {
+        policy.fsyncCompleted(MS, 400_000, 1, 0);
+        assertThat(policy.waitNanos(pending(1, true, false), MS)).isEqualTo(FLUSH);
+        for (int i = 0; i < 50; i++) policy.fsyncCompleted(0, 100 * MS, 4, 0);
+        assertThat(policy.waitNanos(pending(1, true, false), 0)).isEqualTo(GroupCommitPolicy.MAX_LINGER_NANOS);
+    }
+
+    @Test
     void anIdleWriterTicksAtHalfTheFastFlushInterval() {
         assertThat(policy.waitNanos(new State(0, 0, 0, true, false, true), 1)).isEqualTo(FAST / 2);
     }
@@ -90,7 +116,8 @@ class GroupCommitPolicyTest {
             assertThat(now + wait)
                     .as("fast-flush deadline")
                     .isLessThanOrEqualTo(Math.max(now, s.pendingSinceNanos() + FAST));
-        if (durableWaiter && bytes > 0) assertThat(wait).as("no linger").isEqualTo(FLUSH);
+        if (durableWaiter && bytes > 0)
+            assertThat(wait).as("no linger without a released group").isEqualTo(FLUSH);
         if (policy.wakeWriter(s)) assertThat(wait).as("woken writer flushes").isEqualTo(FLUSH);
     }
 }
