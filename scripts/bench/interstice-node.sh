@@ -9,19 +9,21 @@
 #   interstice_cli ARGS...           runs the CLI against that home, e.g. interstice_cli benchmark profile noop "$IB_NODE"
 #   interstice_node_stop             stops the node (SIGTERM to its PID, then SIGKILL after 10 s) and deletes the home
 #
-# Environment: IB_NODE_JAVA_OPTS / IB_CLIENT_JAVA_OPTS: extra JVM options (e.g. -XX:StartFlightRecording=...).
+# Environment: IB_NODE_JAVA_OPTS / IB_CLIENT_JAVA_OPTS: extra JVM options (e.g. -XX:StartFlightRecording=...);
+# IB_CLI_DIR: a CLI build to run instead of cli/target (its interstice-cli.jar and lib/, e.g. a copy of an older build).
 
 IB_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 IB_NODE=benchmark-example
 IB_NODE_PID=""
 IB_HOME=""
+IB_CLI_DIR="${IB_CLI_DIR:-$IB_ROOT/cli/target}"
 
 ib_die() { echo "interstice-node: $*" >&2; exit 1; }
 
 interstice_build() {
   # shellcheck disable=SC1091
   source "$IB_ROOT/scripts/find-jdk.sh" || ib_die "no JDK 25"
-  if [[ "${IB_BUILD:-0}" == 1 || ! -f "$IB_ROOT/cli/target/interstice-cli.jar" || ! -d "$IB_ROOT/cli/target/lib" ]]; then
+  if [[ "${IB_BUILD:-0}" == 1 || ! -f "$IB_CLI_DIR/interstice-cli.jar" || ! -d "$IB_CLI_DIR/lib" ]]; then
     echo "interstice-node: building the CLI (./mvnw install -pl cli -am)..." >&2
     (cd "$IB_ROOT" && { ./mvnw -q -B -ntp -o -DskipTests install -pl cli -am || ./mvnw -q -B -ntp -DskipTests install -pl cli -am; }) >&2 \
       || ib_die "build failed"
@@ -41,7 +43,7 @@ interstice_node_start() {
   IB_HOME="$(mktemp -d "${TMPDIR:-/tmp}/interstice-bench-home.XXXXXX")"
   # shellcheck disable=SC2086
   INTERSTICE_HOME="$IB_HOME" "$JAVA_HOME/bin/java" ${IB_NODE_JAVA_OPTS:-} -Dinterstice.example.port="$port" \
-    -cp "$IB_ROOT/cli/target/interstice-cli.jar:$IB_ROOT/cli/target/lib/*" dev.interstice.cli.Main example benchmark \
+    -cp "$IB_CLI_DIR/interstice-cli.jar:$IB_CLI_DIR/lib/*" dev.interstice.cli.Main example benchmark \
     >"$IB_HOME/node.log" 2>&1 &
   IB_NODE_PID=$!
   local i
@@ -67,7 +69,7 @@ interstice_node_cpu_ms() {
 interstice_cli() {
   # shellcheck disable=SC2086
   INTERSTICE_HOME="$IB_HOME" "$JAVA_HOME/bin/java" ${IB_CLIENT_JAVA_OPTS:-} \
-    -cp "$IB_ROOT/cli/target/interstice-cli.jar:$IB_ROOT/cli/target/lib/*" dev.interstice.cli.Main "$@"
+    -cp "$IB_CLI_DIR/interstice-cli.jar:$IB_CLI_DIR/lib/*" dev.interstice.cli.Main "$@"
 }
 
 interstice_node_stop() {

@@ -76,13 +76,15 @@ final class ServerSession implements TableStreams.Sink {
     private final AtomicLong rowStreamTicket = new AtomicLong();
 
     private long tickets; // worker only
+    /** When the request the worker handles was read (System.nanoTime; worker only): for {@link DurableReplyEvent}. */
+    private long arrived;
     /** The request id holding the rows stream, and the bytes reserved for the row references its reply holds. */
     private volatile long rowStreamId = -1;
 
     private final AtomicLong rowStreamHeld = new AtomicLong();
 
     /** A request read, with the length of its frame (whose reservation it holds until handled). */
-    private record Received(Message.Request request, int frameLength) {}
+    private record Received(Message.Request request, int frameLength, long arrivedNanos) {}
 
     ServerSession(NodeServer server, Socket socket, ConnectionSlots.Slot slot) throws IOException {
         this.server = server;
@@ -145,7 +147,7 @@ final class ServerSession implements TableStreams.Sink {
                     break;
                 }
                 inFlight.acquire(); // full: stop reading this connection until a reply is written
-                work.put(new Received(req, body.length));
+                work.put(new Received(req, body.length, lastHeard));
             }
         } catch (ProtocolException e) {
             reason = "protocol error: " + e.getMessage();
@@ -325,6 +327,7 @@ final class ServerSession implements TableStreams.Sink {
             while (!conn.isClosed()) {
                 Received next = work.take();
                 Message.Request req = next.request();
+                arrived = next.arrivedNanos();
                 Runnable rowsWritten = null;
                 if (req instanceof Message.GetRows
                         || req instanceof Message.GetRowsPage
@@ -632,15 +635,30 @@ final class ServerSession implements TableStreams.Sink {
             reply(new Message.Called(c.id(), r.txId(), r.lsn(), Acknowledged.FAST));
         } else {
             // reply when the fsync covering it completes, without holding up this connection's later requests
-            node.whenDurable(r.lsn())
-                    .whenComplete((ok, failure) -> reply(
-                            failure == null
-                                    ? new Message.Called(c.id(), r.txId(), r.lsn(), Acknowledged.DURABLE)
-                                    : new Message.Error(
-                                            c.id(),
-                                            ErrorKind.STORAGE,
-                                            "the transaction committed but could not be made durable: "
-                                                    + unwrap(failure).getMessage())));
+            var event = new DurableReplyEvent();
+            Runnable traced = null;
+            if (event.isEnabled()) {
+                event.lsn = r.lsn();
+                event.arrivedNanos = arrived;
+                event.takenNanos = System.nanoTime();
+                traced = () -> {
+                    event.writtenNanos = System.nanoTime();
+                    event.commit();
+                };
+            }
+            Runnable written = traced;
+            node.whenDurable(r.lsn()).whenComplete((ok, failure) -> {
+                if (written != null) event.durableNanos = System.nanoTime();
+                Message.Reply m = failure == null
+                        ? new Message.Called(c.id(), r.txId(), r.lsn(), Acknowledged.DURABLE)
+                        : new Message.Error(
+                                c.id(),
+                                ErrorKind.STORAGE,
+                                "the transaction committed but could not be made durable: "
+                                        + unwrap(failure).getMessage());
+                if (written == null) reply(m);
+                else reply(m, false, written);
+            });
         }
     }
 

@@ -1,28 +1,31 @@
 package dev.interstice.storage;
 
 /**
- * The WAL writer's group-commit decision: when to take the pending records as a batch, write it and fsync it. Pure:
- * no threads, no clock (times are passed in); not thread-safe, the WAL calls it under its lock.
+ * The WAL's group-commit decision: when to take the pending records as a batch, write it and fsync it. Pure: no
+ * threads, no clock (times are passed in); not thread-safe, the WAL calls it under its lock.
  *
- * <p>The writer flushes at once when the storage closes or a roll is requested, when {@link #EAGER_BYTES} are
- * pending, or once the oldest pending record has waited {@code fastFlushNanos} ("fast" acks). When a caller waits
- * for durability it flushes at once too, except during a <em>linger</em>: after an fsync released a group of n
- * waiters, those n callers are expected back with new records soon (closed-loop committers), so the next batch is
- * held until it has that many records or half the mean fsync latency (at most {@link #MAX_LINGER_NANOS}) has passed.
- * One fsync then carries every concurrent committer instead of alternating between two half-size groups. Nothing is
- * flushed while every fsync slot is busy: records appended meanwhile ride the next batch.
+ * <p>One batch is written and fsynced at a time. A batch starts at once when a caller waits for durability, when the
+ * storage closes or a roll is requested, or when {@link #EAGER_BYTES} are pending; otherwise once the oldest pending
+ * record has waited {@code fastFlushNanos} ("fast" acks). Records appended while a batch is being fsynced ride the next
+ * one, which starts as soon as that fsync ends: a waiting caller waits for at most the running fsync and its own.
+ *
+ * <p>One exception, the <em>linger</em>: after an fsync released a group of n &ge; {@link #LINGER_MIN_GROUP} waiters,
+ * those callers are expected back soon (closed-loop committers: a round trip and an execution), so the next batch is
+ * held until it has them all (plus what was pending at the release) or half the mean fsync latency has passed (at
+ * most {@link #MAX_LINGER_NANOS}). Without it, 4 callers that each wait for their answer settle into two groups that
+ * alternate, each waiting for the other's fsync and its own (two fsyncs per answer); with it they share one.
  */
 final class GroupCommitPolicy {
     /** Once this much is pending the writer flushes without waiting for a durability waiter or the timer. */
     static final int EAGER_BYTES = 1 << 20;
-    /** Linger only after batches of at least this many records. */
-    static final int LINGER_MIN_BATCH = 4;
-    /** Upper bound of a linger, whatever the fsync latency. */
-    static final long MAX_LINGER_NANOS = 1_000_000;
     /** {@link #waitNanos}: flush now. */
     static final long FLUSH = 0;
-    /** {@link #waitNanos}: nothing to do until something changes (an append, a waiter, a finished fsync). */
+    /** {@link #waitNanos}: nothing to do until something changes (a waiter, a finished batch). */
     static final long UNTIL_SIGNALLED = Long.MAX_VALUE;
+    /** Linger only after an fsync released at least this many waiters. */
+    static final int LINGER_MIN_GROUP = 2;
+    /** Upper bound of a linger, whatever the fsync latency. */
+    static final long MAX_LINGER_NANOS = 1_000_000;
 
     /**
      * What the writer sees when it decides.
@@ -30,8 +33,8 @@ final class GroupCommitPolicy {
      * @param pendingBytes      framed bytes appended but not yet taken as a batch
      * @param pendingRecords    records among them
      * @param pendingSinceNanos when the oldest of them was appended
-     * @param durableWaiter     a caller waits for durability of a record not yet handed to an fsync
-     * @param syncsInFlight     fsyncs running
+     * @param durableWaiter     a caller waits for durability of a record not yet taken as a batch
+     * @param flushing          a batch is being written and fsynced (by the writer thread or a waiting caller)
      * @param urgent            closing, or a segment roll was requested: everything pending must be written now
      */
     record State(
@@ -39,23 +42,26 @@ final class GroupCommitPolicy {
             int pendingRecords,
             long pendingSinceNanos,
             boolean durableWaiter,
-            int syncsInFlight,
+            boolean flushing,
             boolean urgent) {}
 
     private final long fastFlushNanos;
-    private final int maxSyncsInFlight;
     private long ewmaFsyncNanos = 200_000;
     private int lingerTarget; // 0: no linger
     private long lingerDeadline;
 
-    GroupCommitPolicy(long fastFlushNanos, int maxSyncsInFlight) {
+    GroupCommitPolicy(long fastFlushNanos) {
         this.fastFlushNanos = fastFlushNanos;
-        this.maxSyncsInFlight = maxSyncsInFlight;
     }
 
-    /** How long the writer may wait before it flushes: {@link #FLUSH}, a positive time, or {@link #UNTIL_SIGNALLED}. */
+    /**
+     * How long the writer may wait before it flushes: {@link #FLUSH}, a positive time, or {@link #UNTIL_SIGNALLED}.
+     * With nothing pending it is the idle tick ({@link #idleNanos}), so that an append never has to wake the writer
+     * to start the fast-flush timer.
+     */
     long waitNanos(State s, long now) {
-        if (s.pendingBytes() == 0 || s.syncsInFlight() >= maxSyncsInFlight) return UNTIL_SIGNALLED;
+        if (s.flushing()) return UNTIL_SIGNALLED;
+        if (s.pendingBytes() == 0) return idleNanos();
         long fastLeft = s.pendingSinceNanos() + fastFlushNanos - now;
         if (s.urgent() || s.pendingBytes() >= EAGER_BYTES || fastLeft <= 0) return FLUSH;
         if (!s.durableWaiter()) return fastLeft;
@@ -64,28 +70,35 @@ final class GroupCommitPolicy {
     }
 
     /**
-     * Whether a waiting writer should be woken after an append ({@code firstPending}: it made the pending buffer
-     * non-empty, so the writer must start its fast-flush timer) or a new durability waiter. Only when it could start
-     * a batch: its timers and finishing fsyncs wake it otherwise.
+     * How long an idle writer sleeps before it looks at the pending records again: half the fast-flush interval, so
+     * a record appended just after it fell asleep is still flushed within the interval.
      */
-    boolean wakeWriter(State s, boolean firstPending) {
-        if (s.pendingBytes() == 0 || s.syncsInFlight() >= maxSyncsInFlight) return false;
-        if (firstPending || s.pendingBytes() >= EAGER_BYTES) return true;
+    long idleNanos() {
+        return Math.max(1, fastFlushNanos / 2);
+    }
+
+    /**
+     * Whether a waiting writer must be woken after an append or a new durability waiter: only when it should start a
+     * batch now (its idle tick notices the first pending record; a finishing batch wakes it otherwise).
+     */
+    boolean wakeWriter(State s) {
+        if (s.flushing() || s.pendingBytes() == 0) return false;
+        if (s.urgent() || s.pendingBytes() >= EAGER_BYTES) return true;
         return s.durableWaiter() && (lingerTarget == 0 || s.pendingRecords() >= lingerTarget);
     }
 
-    /** The writer took the pending records as a batch: a linger ends with it. */
+    /** A batch was taken: a linger ends with it. */
     void batchTaken() {
         lingerTarget = 0;
     }
 
     /**
-     * An fsync made a batch of {@code batchRecords} durable at {@code now}, releasing {@code waitersReleased} waiting
-     * callers; {@code pendingRecords} were appended meanwhile. Starts a linger after a large enough group.
+     * An fsync ended at {@code now}, releasing {@code waitersReleased} waiting callers; {@code pendingRecords} were
+     * appended meanwhile. Starts a linger after a large enough group.
      */
-    void fsyncCompleted(long now, long latencyNanos, int waitersReleased, int batchRecords, int pendingRecords) {
+    void fsyncCompleted(long now, long latencyNanos, int waitersReleased, int pendingRecords) {
         ewmaFsyncNanos += (latencyNanos - ewmaFsyncNanos) / 8;
-        if (waitersReleased >= LINGER_MIN_BATCH && batchRecords >= LINGER_MIN_BATCH) {
+        if (waitersReleased >= LINGER_MIN_GROUP) {
             lingerTarget = waitersReleased + pendingRecords;
             lingerDeadline = now + Math.min(ewmaFsyncNanos / 2, MAX_LINGER_NANOS);
         } else {

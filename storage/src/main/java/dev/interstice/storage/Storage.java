@@ -284,6 +284,17 @@ public final class Storage implements AutoCloseable {
         return wal.whenDurable(lsn);
     }
 
+    /**
+     * Blocks until the record at {@code lsn} is durable. When no batch is being written, the calling thread writes
+     * and fsyncs the pending records itself (with every other waiter's), so that one caller waiting for each of its
+     * records costs an fsync and no thread wake-ups.
+     *
+     * @throws StorageException if it cannot be made durable (an I/O failure; the log then refuses appends)
+     */
+    public void awaitDurable(long lsn) {
+        wal.awaitDurable(lsn);
+    }
+
     /** Every record up to this LSN is fsynced (never decreases). Never blocks. */
     public long durableLsn() {
         return wal.durableLsn();

@@ -2,10 +2,10 @@ package dev.interstice.storage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,24 +23,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The write-ahead log. Appenders frame records into a shared pending buffer under a short lock. One writer thread
- * swaps the buffer out and writes it with one write call; the fsync ({@code force(false)}) of that batch runs on one
- * of up to {@link #MAX_SYNCS_IN_FLIGHT} syncer threads, so the next batch can be written and fsynced while the
- * previous fsync is still running (pipelined group commit). Every record appended while fsyncs run rides the next
- * batch. When to take a batch is {@link GroupCommitPolicy}'s decision; the writer asks it and acts.
+ * The write-ahead log. Appenders frame records into a shared pending buffer under a short lock. One batch at a time
+ * is <em>flushed</em>: the pending buffer swapped out, written with one write call, fsynced ({@code force(false)}),
+ * its waiters completed. Whoever holds the flush (the {@code flushing} token, taken under the lock) does all of it on
+ * its own thread: the writer thread, or a caller blocked in {@link #awaitDurable} that found no flush running (then
+ * one waiting caller costs an fsync and no thread hand-off at all). Records appended meanwhile ride the next batch,
+ * which the writer starts as soon as the token is free. When to take a batch is {@link GroupCommitPolicy}'s decision.
  *
- * <p>Each syncer fsyncs through its own file descriptor: Linux reports a writeback error once per open file, so with
- * a shared descriptor one of two overlapping fsyncs could miss an error that concerns its data.
+ * <p>Waiters are completed in LSN order by the flushing thread right after it gave the token back (so a woken caller
+ * can flush its next record itself), or, for a large group, by the completer thread (so the flushing thread is free
+ * at once); a later small group is then handed there too.
  */
 final class Wal {
     private static final Logger log = LoggerFactory.getLogger(Wal.class);
-
-    /** Concurrent fsyncs of the active segment (they overlap well on SSD/virtio disks). */
-    static final int MAX_SYNCS_IN_FLIGHT = Integer.getInteger("interstice.wal.syncs", 1);
     /** Appenders wait (backpressure) while this much is pending, which bounds the lag of fast-mode appends. */
     static final int MAX_PENDING = 8 << 20;
 
     private static final int INITIAL_BUFFER = 1 << 20;
+    /** Groups of up to this many waiters are completed by the flushing thread itself; larger ones by the completer. */
+    static final int INLINE_COMPLETIONS = 8;
 
     private final Path walDir;
     private final long segmentBytes;
@@ -60,9 +61,9 @@ final class Wal {
     private long lastLsn;
     private final WaiterHeap waiters = new WaiterHeap();
     private long maxWaiterLsn;
-    private long submittedLsn; // highest LSN handed to an fsync
-    private int inFlight;
-    private final ArrayDeque<FileChannel> idleSyncChannels = new ArrayDeque<>();
+    private long submittedLsn; // highest LSN taken as a batch
+    private boolean flushing; // the token: a batch is being written, fsynced and completed
+    private boolean rollDue; // a caller's flush filled the segment: the writer thread seals it
     private boolean writerWaiting;
     private boolean closing;
     private CompletableFuture<Long> rollRequest;
@@ -71,8 +72,8 @@ final class Wal {
     private long backpressureWaits;
 
     // ---- owned by the writer thread
+    // ---- owned by the holder of the flushing token (handed over under the lock)
     private FileChannel active;
-    private final List<FileChannel> syncChannels = new ArrayList<>();
     private Path activePath;
     private long activeFirstLsn;
     private long activeSize; // bytes of records; a preallocated file is longer (zeros)
@@ -93,7 +94,11 @@ final class Wal {
     private final List<Segments.Sealed> sealed = new ArrayList<>(); // guarded by itself
 
     private final Thread writer;
-    private final ExecutorService syncers;
+    private final ExecutorService completer;
+    /** Groups handed to the completer and not yet completed: while any are, later groups go there too (LSN order). */
+    private final AtomicInteger completerBacklog = new AtomicInteger();
+    /** Held from giving the token back until the group's waiters are completed (or handed to the completer). */
+    private final ReentrantLock completionLock = new ReentrantLock();
 
     Wal(
             Path walDir,
@@ -110,7 +115,7 @@ final class Wal {
             throws IOException {
         this.walDir = walDir;
         this.segmentBytes = segmentBytes;
-        this.policy = new GroupCommitPolicy(fastFlushNanos, MAX_SYNCS_IN_FLIGHT);
+        this.policy = new GroupCommitPolicy(fastFlushNanos);
         this.hooks = hooks;
         this.onSealed = onSealed;
         this.activePath = activePath;
@@ -125,39 +130,16 @@ final class Wal {
         try {
             this.active.position(activeSize);
             this.activePreallocated = active.size() >= segmentBytes; // recovery keeps a zero-filled tail
-            openSyncChannels(activePath);
         } catch (IOException e) {
-            closeChannels();
+            closeQuietly(active);
             throw e;
         }
         this.preallocator = preallocate ? new Preallocator(walDir, segmentBytes) : null;
-        AtomicInteger n = new AtomicInteger();
-        this.syncers = Executors.newFixedThreadPool(
-                MAX_SYNCS_IN_FLIGHT,
-                r -> Thread.ofPlatform()
-                        .name("interstice-wal-sync-" + n.incrementAndGet())
-                        .daemon(true)
-                        .unstarted(r));
+        this.completer = Executors.newSingleThreadExecutor(r ->
+                Thread.ofPlatform().name("interstice-wal-complete").daemon(true).unstarted(r));
         this.writer =
                 Thread.ofPlatform().name("interstice-wal-writer").daemon(true).unstarted(this::run);
         this.writer.start();
-    }
-
-    private void openSyncChannels(Path p) throws IOException {
-        for (int i = 0; i < MAX_SYNCS_IN_FLIGHT; i++) syncChannels.add(FileChannel.open(p, StandardOpenOption.WRITE));
-        lock.lock();
-        try {
-            idleSyncChannels.clear();
-            idleSyncChannels.addAll(syncChannels);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void closeChannels() {
-        for (FileChannel ch : syncChannels) closeQuietly(ch);
-        syncChannels.clear();
-        closeQuietly(active);
     }
 
     private void closeQuietly(FileChannel ch) {
@@ -208,7 +190,7 @@ final class Wal {
             appendedRecords++;
             appendedBytes += frame;
             if (wasEmpty) pendingSince = System.nanoTime();
-            if (writerWaiting && policy.wakeWriter(state(), wasEmpty)) work.signal();
+            if (writerWaiting && policy.wakeWriter(state())) work.signal();
             return lsn;
         } finally {
             lock.unlock();
@@ -229,6 +211,45 @@ final class Wal {
         if (closing) throw new StorageException("storage is closed");
     }
 
+    /**
+     * Blocks until {@code lsn} is durable. If no flush is running, this thread takes the pending records (its own and
+     * any others') and flushes them itself; otherwise it waits for the running flush and the writer's next one.
+     */
+    void awaitDurable(long lsn) {
+        if (lsn <= durableLsn) return;
+        Work w = null;
+        lock.lock();
+        try {
+            if (lsn <= durableLsn) return;
+            StorageException f = failure;
+            if (f != null) throw notDurable(lsn, f);
+            if (lsn > lastLsn)
+                throw new IllegalArgumentException(
+                        "LSN " + lsn + " has not been appended (last LSN is " + lastLsn + ")");
+            if (!flushing && !closing && !rollDue && rollRequest == null && pendingLen > 0) w = takeBatch();
+        } finally {
+            lock.unlock();
+        }
+        if (w != null) {
+            // an interrupt pending now would close the channel at once; one arriving during the I/O is retried
+            boolean interrupted = Thread.interrupted();
+            try {
+                flush(w, false);
+            } catch (Throwable t) {
+                fail(t);
+            } finally {
+                if (interrupted) Thread.currentThread().interrupt();
+            }
+            if (lsn <= durableLsn) return;
+        }
+        try {
+            whenDurable(lsn).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof StorageException se) throw se;
+            throw new StorageException("log record " + lsn + " is not durable: " + e.getCause(), e.getCause());
+        }
+    }
+
     CompletableFuture<Void> whenDurable(long lsn) {
         if (lsn <= durableLsn) return CompletableFuture.completedFuture(null);
         lock.lock();
@@ -242,7 +263,7 @@ final class Wal {
             CompletableFuture<Void> cf = new CompletableFuture<>();
             waiters.add(lsn, cf);
             if (lsn > maxWaiterLsn) maxWaiterLsn = lsn;
-            if (writerWaiting && policy.wakeWriter(state(), false)) work.signal();
+            if (writerWaiting && policy.wakeWriter(state())) work.signal();
             return cf;
         } finally {
             lock.unlock();
@@ -256,7 +277,7 @@ final class Wal {
                 pendingRecords,
                 pendingSince,
                 maxWaiterLsn > submittedLsn,
-                inFlight,
+                flushing,
                 closing || rollRequest != null);
     }
 
@@ -364,11 +385,11 @@ final class Wal {
                 interrupted = true;
             }
         }
-        syncers.shutdown();
+        completer.shutdown();
         while (true) {
             try {
-                if (!syncers.awaitTermination(60, TimeUnit.SECONDS))
-                    log.warn("WAL fsync threads did not stop within 60 s");
+                if (!completer.awaitTermination(60, TimeUnit.SECONDS))
+                    log.warn("WAL completer thread did not stop within 60 s");
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;
@@ -383,7 +404,7 @@ final class Wal {
                 log.warn("cannot trim the preallocated tail of {} (harmless): {}", activePath, e.toString());
             }
         }
-        closeChannels();
+        closeQuietly(active);
         if (interrupted) Thread.currentThread().interrupt();
         StorageException f = failure;
         long last;
@@ -401,27 +422,21 @@ final class Wal {
     // ------------------------------------------------------------------------------------------------ writer thread
 
     /** A batch taken from the pending buffer (with the roll requested meanwhile, if any), or a bare roll request. */
-    private record Work(byte[] batch, int len, int records, long lastLsn, CompletableFuture<Long> roll) {}
+    private record Work(
+            byte[] batch, int len, int records, long lastLsn, CompletableFuture<Long> roll, long takenNanos) {}
 
     private void run() {
         try {
             Work w;
-            while ((w = nextWork()) != null) {
-                if (w.batch() == null) {
-                    if (activeSize > 0) roll();
-                    w.roll().complete(activeFirstLsn - 1);
-                } else {
-                    writeAndSync(w);
-                }
-            }
+            while ((w = nextWork()) != null) flush(w, true);
         } catch (Throwable t) {
             fail(t);
         }
     }
 
     /**
-     * Waits until the group-commit policy says flush (then takes the batch) or a roll or close finds nothing pending;
-     * null: stop (closed with everything written and fsynced, or failed).
+     * Waits until the group-commit policy says flush, then takes the batch and the flushing token; or a bare roll
+     * request when nothing is pending; null: stop (closed with everything flushed, or failed).
      */
     private Work nextWork() {
         lock.lock();
@@ -429,14 +444,20 @@ final class Wal {
             while (true) {
                 if (failure != null) return null;
                 if (pendingLen == 0 && (rollRequest != null || closing)) {
-                    if (inFlight > 0) {
-                        awaitWork(-1); // a finishing fsync signals
+                    if (flushing) {
+                        awaitWork(-1); // the flush ending signals
                         continue;
                     }
                     if (rollRequest == null) return null;
                     CompletableFuture<Long> roll = rollRequest;
                     rollRequest = null;
-                    return new Work(null, 0, 0, 0, roll);
+                    flushing = true;
+                    return new Work(null, 0, 0, 0, roll, 0);
+                }
+                if (rollDue && !flushing) { // a caller filled the segment: seal it here, not on its thread
+                    rollDue = false;
+                    flushing = true;
+                    return new Work(null, 0, 0, 0, null, 0);
                 }
                 long wait = policy.waitNanos(state(), System.nanoTime());
                 if (wait == GroupCommitPolicy.FLUSH) return takeBatch();
@@ -447,30 +468,144 @@ final class Wal {
         }
     }
 
-    /** Under the lock: swaps the pending buffer for the spare one. */
+    /** Under the lock: swaps the pending buffer for the spare one and takes the flushing token. */
     private Work takeBatch() {
-        Work w = new Work(pending, pendingLen, pendingRecords, lastLsn, rollRequest);
+        Work w = new Work(pending, pendingLen, pendingRecords, lastLsn, rollRequest, System.nanoTime());
         pending = spare;
         pendingLen = 0;
         pendingRecords = 0;
         rollRequest = null;
+        submittedLsn = lastLsn;
+        flushing = true;
         policy.batchTaken();
         space.signalAll();
         return w;
     }
 
-    /** Writes a batch, then hands its fsync to a syncer, or fsyncs it here and seals the segment. */
-    private void writeAndSync(Work w) throws IOException {
-        writeBatch(w.batch(), w.len(), w.records(), w.lastLsn());
+    /**
+     * Holding the token: writes the batch, fsyncs it, completes its waiters, seals the segment if it is full or a
+     * roll was asked for ({@code mayRoll}: the writer thread; a caller leaves that to the writer), then gives the
+     * token back.
+     */
+    private void flush(Work w, boolean mayRoll) throws IOException {
+        if (w.batch() == null) {
+            if (activeSize > 0) roll();
+            long sealedUpTo = activeFirstLsn - 1;
+            releaseToken(false);
+            if (w.roll() != null) w.roll().complete(sealedUpTo);
+            return;
+        }
+        long offset = activeSize;
+        long t0;
+        boolean interrupted = false;
+        while (true) {
+            try {
+                writeBatch(w.batch(), w.len(), w.records(), w.lastLsn());
+                hooks.beforeWalForce(activePath);
+                t0 = System.nanoTime();
+                active.force(false);
+                break;
+            } catch (ClosedByInterruptException e) {
+                // a flushing caller's thread was interrupted, which closed the channel: write it again, then fsync
+                interrupted |= Thread.interrupted();
+                reopen(offset);
+            }
+        }
+        long t1 = System.nanoTime();
+        if (interrupted) Thread.currentThread().interrupt(); // the caller's, kept
+        long written = t0;
         spare = w.batch().length > 16 * INITIAL_BUFFER ? new byte[INITIAL_BUFFER] : w.batch();
+        fsyncNanos.addAndGet(t1 - t0);
+        fsyncs.incrementAndGet();
+        fsyncListener.fsynced(t1 - t0, w.records());
+        CompletableFuture<?>[] done;
+        lock.lock();
+        try {
+            durableLsn = w.lastLsn(); // an fsync covers everything written before it was called
+            done = waiters.pollUpTo(w.lastLsn());
+            policy.fsyncCompleted(t1, t1 - t0, done == null ? 0 : done.length, pendingRecords);
+        } finally {
+            lock.unlock();
+        }
         boolean switchToPreallocated =
                 !activePreallocated && preallocator != null && activeSize < segmentBytes / 4 && preallocator.isReady();
-        if (w.roll() != null || activeSize >= segmentBytes || switchToPreallocated) {
-            syncInline(w.lastLsn());
-            roll();
-            if (w.roll() != null) w.roll().complete(activeFirstLsn - 1);
-        } else {
-            submitSync(w.lastLsn(), w.records());
+        boolean rollNow = w.roll() != null || activeSize >= segmentBytes || switchToPreallocated;
+        if (rollNow && mayRoll) {
+            try {
+                roll();
+            } catch (IOException | RuntimeException e) {
+                fail(e); // the log stops; the group just fsynced is durable all the same
+                complete(done);
+                throw e;
+            }
+        }
+        long sealedUpTo = activeFirstLsn - 1;
+        // The token goes back before the waiters are woken, so that a woken caller finds it free and can flush its
+        // next record itself; the completion lock, taken before, keeps the groups' completions in LSN order.
+        completionLock.lock();
+        try {
+            releaseToken(rollNow && !mayRoll);
+            complete(done);
+        } finally {
+            completionLock.unlock();
+        }
+        long completed = System.nanoTime();
+        if (w.roll() != null) w.roll().complete(sealedUpTo);
+        var event = new WalBatchEvent();
+        if (event.isEnabled()) {
+            event.lastLsn = w.lastLsn();
+            event.firstLsn = w.lastLsn() - w.records() + 1;
+            event.records = w.records();
+            event.waiters = done == null ? 0 : done.length;
+            event.takenNanos = w.takenNanos();
+            event.writtenNanos = written;
+            event.fsyncStartNanos = t0;
+            event.fsyncEndNanos = t1;
+            event.completedNanos = completed;
+            event.commit();
+        }
+    }
+
+    /**
+     * After an interrupt closed the active channel during a write or fsync (the data written stays in the page
+     * cache): reopens it at {@code offset}, the batch's start, so the batch is written again and fsynced through the
+     * new descriptor. Rewriting dirties every page of the batch again, so that fsync covers them all whatever the old
+     * descriptor's writeback did; everything before {@code offset} was fsynced already.
+     */
+    private void reopen(long offset) throws IOException {
+        closeQuietly(active);
+        active = FileChannel.open(activePath, StandardOpenOption.WRITE);
+        active.position(offset);
+        activeSize = offset;
+    }
+
+    /** Completes a group of waiters: here if it is small and no earlier group is still being completed, else there. */
+    private void complete(CompletableFuture<?>[] done) {
+        if (done == null) return;
+        if (done.length <= INLINE_COMPLETIONS && completerBacklog.get() == 0) {
+            for (CompletableFuture<?> cf : done) cf.complete(null);
+            return;
+        }
+        completerBacklog.incrementAndGet();
+        completer.execute(() -> {
+            try {
+                for (CompletableFuture<?> cf : done) cf.complete(null);
+            } finally {
+                completerBacklog.decrementAndGet();
+            }
+        });
+    }
+
+    /** Gives the flushing token back ({@code roll}: the segment must be sealed); wakes the writer if it must act now. */
+    private void releaseToken(boolean roll) {
+        lock.lock();
+        try {
+            flushing = false;
+            rollDue |= roll;
+            if (writerWaiting && (closing || rollDue || rollRequest != null || policy.wakeWriter(state())))
+                work.signal();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -498,78 +633,8 @@ final class Wal {
         if (records > maxBatchRecords) maxBatchRecords = records;
     }
 
-    private void submitSync(long last, int records) {
-        FileChannel ch;
-        Path path = activePath;
-        lock.lock();
-        try {
-            inFlight++;
-            submittedLsn = last;
-            ch = idleSyncChannels.poll();
-        } finally {
-            lock.unlock();
-        }
-        syncers.execute(() -> sync(ch, path, last, records));
-    }
-
     void setFsyncListener(FsyncListener l) {
         fsyncListener = l == null ? FsyncListener.NONE : l;
-    }
-
-    /** Runs on a syncer thread. */
-    private void sync(FileChannel ch, Path path, long last, int records) {
-        Throwable err = null;
-        long lat = 0;
-        try {
-            hooks.beforeWalForce(path);
-            long t0 = System.nanoTime();
-            ch.force(false);
-            lat = System.nanoTime() - t0;
-            fsyncNanos.addAndGet(lat);
-            fsyncs.incrementAndGet();
-            fsyncListener.fsynced(lat, records);
-        } catch (Throwable t) {
-            err = t;
-        }
-        CompletableFuture<?>[] done = null;
-        lock.lock();
-        try {
-            inFlight--;
-            idleSyncChannels.add(ch);
-            if (err == null && failure == null && last > durableLsn) {
-                durableLsn = last; // an fsync covers everything written before it was called
-                done = waiters.pollUpTo(last);
-                policy.fsyncCompleted(System.nanoTime(), lat, done == null ? 0 : done.length, records, pendingRecords);
-            }
-            if (writerWaiting) work.signal();
-        } finally {
-            lock.unlock();
-        }
-        if (err != null) fail(err);
-        if (done != null) for (CompletableFuture<?> cf : done) cf.complete(null);
-    }
-
-    /** Writer thread: waits for in-flight fsyncs, then fsyncs the active segment itself (before sealing it). */
-    private void syncInline(long last) throws IOException {
-        // (records = 0: no linger after a roll)
-        lock.lock();
-        try {
-            while (inFlight > 0 && failure == null) awaitWork(-1);
-            if (failure != null) throw new IOException("an fsync failed", failure);
-            inFlight++;
-            submittedLsn = last;
-        } finally {
-            lock.unlock();
-        }
-        FileChannel ch = syncChannels.getFirst();
-        lock.lock();
-        try {
-            idleSyncChannels.remove(ch);
-        } finally {
-            lock.unlock();
-        }
-        sync(ch, activePath, last, 0);
-        if (failure != null) throw new IOException("fsync failed", failure);
     }
 
     /**
@@ -597,13 +662,12 @@ final class Wal {
         // A sealed segment holds exactly its records (recovery tolerates the zero tail if this does not persist).
         if (activePreallocated) active.truncate(activeSize);
         Segments.Sealed s = new Segments.Sealed(activePath, activeFirstLsn, writtenLsn, activeSize);
-        closeChannels(); // no fsync is in flight here
+        closeQuietly(active); // held by the flushing thread: nothing else uses it
         active = ch;
         activePath = p;
         activeFirstLsn = next;
         activeSize = 0;
         activePreallocated = spare != null;
-        openSyncChannels(p);
         synchronized (sealed) {
             sealed.add(s);
         }
@@ -627,6 +691,7 @@ final class Wal {
                             + "); the log refuses further appends, reopen the storage to recover: " + t,
                     t);
             failure = f;
+            flushing = false;
             dead = waiters.pollUpTo(Long.MAX_VALUE);
             roll = rollRequest;
             rollRequest = null;

@@ -14,6 +14,15 @@ public interface CommitLog {
     /** Completes once the transaction at {@code lsn} survives a crash. */
     CompletableFuture<Void> whenDurable(long lsn);
 
+    /**
+     * Blocks until the transaction at {@code lsn} survives a crash; throws a {@link
+     * java.util.concurrent.CompletionException} whose cause says why it cannot. An implementation may do the fsync on
+     * the caller's thread (one waiting caller then needs no wake-up).
+     */
+    default void awaitDurable(long lsn) {
+        whenDurable(lsn).join();
+    }
+
     /** Nothing is persisted: every node starts empty (tests, ephemeral nodes). */
     static CommitLog none() {
         return new CommitLog() {

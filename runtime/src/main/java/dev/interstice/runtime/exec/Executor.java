@@ -154,8 +154,11 @@ public final class Executor {
      */
     public CallResult callReducer(
             String moduleName, String reducer, List<IntersticeValue> args, CallContext caller, boolean fromPeer) {
+        var event = new ReducerCallEvent();
+        long asked = event.isEnabled() ? System.nanoTime() : 0;
         lock.lock();
         try {
+            if (asked != 0) event.startNanos = System.nanoTime();
             LoadedModule.Callable<ReducerSchema> r;
             LoadedModule m;
             try {
@@ -167,6 +170,12 @@ public final class Executor {
             }
             CallResult result = runTransaction(m, r, args, caller, 0);
             drainJobs();
+            if (asked != 0) {
+                event.askedNanos = asked;
+                event.lsn = result.lsn();
+                event.endNanos = System.nanoTime();
+                event.commit();
+            }
             return result;
         } finally {
             lock.unlock();

@@ -366,8 +366,16 @@ public final class Node implements AutoCloseable {
     /** Waits until the transaction at {@code lsn} is durable (a no-op without a data directory). */
     public void awaitDurable(long lsn) {
         if (lsn <= 0) return;
+        var event = new DurableWaitEvent();
+        long start = event.isEnabled() ? System.nanoTime() : 0;
         try {
-            commitLog.whenDurable(lsn).join();
+            commitLog.awaitDurable(lsn);
+            if (start != 0) {
+                event.lsn = lsn;
+                event.startNanos = start;
+                event.resumedNanos = System.nanoTime();
+                event.commit();
+            }
         } catch (CompletionException e) {
             throw new CallException(
                     CallException.Kind.STORAGE,

@@ -12,7 +12,7 @@ import java.util.List;
  * The module the crash tests run: {@code put(id: u64)} inserts a row keyed {@code id} into a logged table and a
  * stateful table in one transaction. Rows are built in the guest from the argument bytes.
  */
-final class CrashWorkload {
+public final class CrashWorkload {
     private CrashWorkload() {}
 
     static TableSchema table(String name, Persistence p) {
@@ -20,7 +20,7 @@ final class CrashWorkload {
                 name, name, Visibility.PUBLIC, List.of(), new FieldDef("id", IntersticeType.U64), false, List.of(), p);
     }
 
-    static byte[] module() {
+    public static byte[] module() {
         return ModuleFixture.module("crash")
                 .table(table("logged", Persistence.LOGGED))
                 .table(table("stateful", Persistence.STATEFUL))
