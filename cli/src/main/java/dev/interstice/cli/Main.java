@@ -40,6 +40,7 @@ public final class Main implements Runnable {
         COMMANDS.put("help", CommandLine.HelpCommand.class);
     }
 
+    private static final java.util.Set<String> VALUES = java.util.Set.of("call_reducer", "call_query", "rows");
     private static final java.util.Set<String> NOT_CONNECTING =
             java.util.Set.of("bindings", "init", "update", "help", "--help", "-h", "--version", "-V");
 
@@ -47,8 +48,10 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        if (args.length > 0 && !NOT_CONNECTING.contains(args[0]))
-            Thread.ofPlatform().daemon().name("interstice-prepare").start(Main::prepareConnection);
+        if (args.length > 0 && !NOT_CONNECTING.contains(args[0])) {
+            boolean values = VALUES.contains(args[0]);
+            Thread.ofPlatform().daemon().name("interstice-prepare").start(() -> prepareConnection(values));
+        }
         System.exit(run(args));
     }
 
@@ -56,15 +59,17 @@ public final class Main implements Runnable {
      * What a connecting command needs only after picocli has built its model, started on the second core as the
      * command starts: the classes behind reading the node registry (Jackson's TOML reader, whose static
      * initialisation costs more than the reading) and the connection's cryptography (AdminToken.prepare). The
-     * registry read here is thrown away; the command reads it again, now quickly, and reports any error itself.
+     * registry read here is thrown away; the command reads it again, now quickly, and reports any error itself. The
+     * commands that read or print values ({@code VALUES}) also get their JSON mapper made.
      */
-    private static void prepareConnection() {
+    private static void prepareConnection(boolean values) {
         try {
             NodeRegistry.load();
         } catch (RuntimeException e) {
             // the command reports it
         }
         AdminToken.prepare();
+        if (values) ValueJson.prepare();
     }
 
     public static int run(String... args) {

@@ -48,6 +48,11 @@ final class ValueJson {
 
     private final Map<String, TypeDef> types;
 
+    /** Makes the mapper (its class initialisation is most of a short command's JSON work): see Main. */
+    static void prepare() {
+        JSON.createObjectNode();
+    }
+
     ValueJson(Map<String, TypeDef> types) {
         this.types = types;
     }
