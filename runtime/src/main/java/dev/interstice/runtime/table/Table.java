@@ -37,18 +37,7 @@ public final class Table {
     private final Collection<StoredRow> scanView = new AbstractCollection<>() {
         @Override
         public Iterator<StoredRow> iterator() {
-            Iterator<Slot> it = ordered.values().iterator();
-            return new Iterator<>() {
-                @Override
-                public boolean hasNext() {
-                    return it.hasNext();
-                }
-
-                @Override
-                public StoredRow next() {
-                    return it.next().row;
-                }
-            };
+            return rows(ordered.values().iterator());
         }
 
         @Override
@@ -111,18 +100,22 @@ public final class Table {
 
     /** Committed rows after primary key {@code after} (from the first when null), lazily; valid until the next commit. */
     public Iterator<StoredRow> scanAfter(IndexKey after) {
-        Iterator<Slot> it = (after == null ? ordered : ordered.tailMap(after, false))
+        return rows((after == null ? ordered : ordered.tailMap(after, false))
                 .values()
-                .iterator();
+                .iterator());
+    }
+
+    /** The rows of {@code slots}, as they come. */
+    private static Iterator<StoredRow> rows(Iterator<Slot> slots) {
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
-                return it.hasNext();
+                return slots.hasNext();
             }
 
             @Override
             public StoredRow next() {
-                return it.next().row;
+                return slots.next().row;
             }
         };
     }
