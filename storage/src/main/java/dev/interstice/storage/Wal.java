@@ -602,8 +602,9 @@ final class Wal {
         try {
             flushing = false;
             rollDue |= roll;
-            if (writerWaiting && (closing || rollDue || rollRequest != null || policy.wakeWriter(state())))
-                work.signal();
+            // A writer that went to sleep while this flush ran waits for this signal: with records pending it must
+            // look again (and linger, or flush), or they would wait for the next append (LoadDriverTest found that).
+            if (writerWaiting && (closing || rollDue || rollRequest != null || pendingLen > 0)) work.signal();
         } finally {
             lock.unlock();
         }
