@@ -101,4 +101,36 @@ class AwaitDurableTest {
             assertThat(rows(s, LOG)).hasSize(threads * perThread);
         }
     }
+
+    /**
+     * Callers that flush themselves and callers that wait on a future, together: every future completes well within
+     * the writer's idle tick (15 s here), with no append after it to wake anyone. A flush by a caller that ended with
+     * a linger and records pending used to leave the writer asleep, and the futures waited for the next append.
+     */
+    @Test
+    void futuresCompleteWhileCallersFlushThemselves() throws Exception {
+        var cfg = StorageConfig.defaults(dir).withFastFlushInterval(Duration.ofSeconds(30));
+        try (Storage s = Storage.open(cfg, BOTH)) {
+            List<Thread> ts = new ArrayList<>();
+            List<Throwable> errors = new CopyOnWriteArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int id = t;
+                boolean flushesItself = t % 2 == 0;
+                int calls = flushesItself ? 100 : 400; // the futures go on alone at the end
+                ts.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        for (int i = 0; i < calls && errors.isEmpty(); i++) {
+                            long lsn = s.append(tx(id * 1000L + i, put(LOG, id + "-" + i, "v")));
+                            if (flushesItself) s.awaitDurable(lsn);
+                            else s.whenDurable(lsn).get(5, java.util.concurrent.TimeUnit.SECONDS);
+                        }
+                    } catch (Throwable e) {
+                        errors.add(e);
+                    }
+                }));
+            }
+            for (Thread t : ts) t.join();
+            assertThat(errors).as("a durable wait that never ended").isEmpty();
+        }
+    }
 }
