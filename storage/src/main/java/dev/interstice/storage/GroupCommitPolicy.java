@@ -78,13 +78,14 @@ final class GroupCommitPolicy {
     }
 
     /**
-     * Whether a waiting writer must be woken after an append or a new durability waiter: only when it should start a
-     * batch now (its idle tick notices the first pending record; a finishing batch wakes it otherwise).
+     * Whether a waiting writer must be woken after an append or a new durability waiter: when it may have to start a
+     * batch now (its idle tick notices the first pending record without a waiter; a finishing batch wakes it
+     * otherwise). A durable waiter always wakes it, linger or not: the writer may be asleep on its idle tick, which
+     * knows nothing of the linger, and a woken writer that should linger goes back to sleep for the rest of it.
      */
     boolean wakeWriter(State s) {
         if (s.flushing() || s.pendingBytes() == 0) return false;
-        if (s.urgent() || s.pendingBytes() >= EAGER_BYTES) return true;
-        return s.durableWaiter() && (lingerTarget == 0 || s.pendingRecords() >= lingerTarget);
+        return s.urgent() || s.pendingBytes() >= EAGER_BYTES || s.durableWaiter();
     }
 
     /** A batch was taken: a linger ends with it. */

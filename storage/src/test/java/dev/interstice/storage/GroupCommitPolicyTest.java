@@ -2,6 +2,7 @@ package dev.interstice.storage;
 
 import static dev.interstice.storage.GroupCommitPolicy.EAGER_BYTES;
 import static dev.interstice.storage.GroupCommitPolicy.FLUSH;
+import static dev.interstice.storage.GroupCommitPolicy.MAX_LINGER_NANOS;
 import static dev.interstice.storage.GroupCommitPolicy.UNTIL_SIGNALLED;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,8 +61,9 @@ class GroupCommitPolicyTest {
         policy.fsyncCompleted(MS, 400_000, 2, 2);
         long ewma = 200_000 + (400_000 - 200_000) / 8;
         assertThat(policy.waitNanos(pending(2, true, false), MS)).isEqualTo(ewma / 2);
-        assertThat(policy.wakeWriter(pending(3, true, false))).isFalse();
-        assertThat(policy.wakeWriter(pending(4, true, false))).as("all back").isTrue();
+        assertThat(policy.wakeWriter(pending(3, true, false)))
+                .as("woken all the same: it may sleep on its idle tick")
+                .isTrue();
         assertThat(policy.waitNanos(pending(4, true, false), MS + 1000)).isEqualTo(FLUSH);
         assertThat(policy.waitNanos(pending(2, true, false), MS + ewma / 2))
                 .as("linger over")
@@ -118,6 +120,7 @@ class GroupCommitPolicyTest {
                     .isLessThanOrEqualTo(Math.max(now, s.pendingSinceNanos() + FAST));
         if (durableWaiter && bytes > 0)
             assertThat(wait).as("no linger without a released group").isEqualTo(FLUSH);
-        if (policy.wakeWriter(s)) assertThat(wait).as("woken writer flushes").isEqualTo(FLUSH);
+        if (policy.wakeWriter(s))
+            assertThat(wait).as("a woken writer flushes or lingers briefly").isLessThanOrEqualTo(MAX_LINGER_NANOS);
     }
 }
