@@ -58,7 +58,7 @@ final class AotTraining {
                 .start(() -> Main.run(quiet, quiet, "example", "hello"));
         try {
             awaitExample(home, example::isAlive);
-            runCommands(quiet);
+            runCommands(quiet, true);
         } finally {
             ExampleCommand.RUNNING.forEach(Runnable::run);
             example.join(10_000);
@@ -84,7 +84,7 @@ final class AotTraining {
                 .start();
         try {
             awaitExample(home, example::isAlive);
-            runCommands(quiet);
+            runCommands(quiet, false);
         } finally {
             example.destroy();
             if (!example.waitFor(10, TimeUnit.SECONDS)) example.destroyForcibly();
@@ -103,8 +103,12 @@ final class AotTraining {
         }
     }
 
-    private static void runCommands(PrintWriter quiet) {
-        for (String[] command : COMMANDS) Main.run(quiet, quiet, command);
+    /**
+     * {@code --help} builds every command's model: trained into the node's cache only, for a client cache that holds
+     * what the everyday commands load and no more.
+     */
+    private static void runCommands(PrintWriter quiet, boolean help) {
+        for (String[] command : COMMANDS) if (help || !command[0].equals("--help")) Main.run(quiet, quiet, command);
     }
 
     private static void deleteRecursively(Path dir) throws IOException {
