@@ -84,9 +84,9 @@ public final class Main implements Runnable {
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         var cl = new CommandLine(new Main());
         Class<?> only = args.length > 0 && !args[0].equals("help") ? COMMANDS.get(args[0]) : null;
-        if (only != null) cl.addSubcommand(args[0], command(only, args.length > 1 ? args[1] : null));
-        else // help, usage, and the "did you mean" of an unknown command
-        COMMANDS.forEach((name, c) -> cl.addSubcommand(name, command(c, null)));
+        // all of them for help, usage, and the "did you mean" of an unknown command
+        if (only == null) COMMANDS.forEach((name, c) -> cl.addSubcommand(name, command(c, null)));
+        else cl.addSubcommand(args[0], command(only, args.length > 1 ? args[1] : null));
         cl.setCommandName(Cli.command()); // usage lines show the command as the user runs it
         cl.setOut(out);
         cl.setErr(err);

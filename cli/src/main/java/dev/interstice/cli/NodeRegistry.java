@@ -59,8 +59,8 @@ public final class NodeRegistry {
     }
 
     /**
-     * Read from the tree rather than bound to the record: every command reads this file, and the binding machinery
-     * (record introspection, deserializer construction) was a tenth of a client command's start-up.
+     * Read from the tree rather than bound to the record: every command reads this file, and binding a record
+     * (introspecting it, building its deserializer) is work a short-lived JVM pays for on each start.
      */
     private static Entry entry(JsonNode n) throws IOException {
         for (String required : List.of("name", "address"))

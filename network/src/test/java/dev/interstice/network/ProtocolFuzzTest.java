@@ -10,7 +10,6 @@ import dev.interstice.network.wire.MessageCodec;
 import dev.interstice.runtime.node.NodeConfig;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -60,48 +59,27 @@ class ProtocolFuzzTest {
             @ForAll("mutations") List<Mutations.Mutation> mutations,
             @ForAll boolean admin)
             throws Exception {
-        try (Socket s = new Socket("127.0.0.1", node.server.port())) {
-            s.setSoTimeout(5_000);
-            handshake(s, admin);
-            OutputStream out = s.getOutputStream();
+        try (var c = RawConnection.hello(node.server.port(), Message.Role.CLIENT, "", "")) {
+            var welcome = (Message.Welcome) c.read();
+            if (admin) // RawConnection's Hello carries a zero client nonce
+            c.send(new Message.Authenticate(1, node.token.proof(welcome.nodeId(), welcome.nonce(), new byte[32])));
+            OutputStream out = c.socket.getOutputStream();
             for (int i = 0; i < requests.size(); i++) {
                 byte[] frame = MessageCodec.encode(requests.get(i));
                 Frames.write(out, mutations.get(i % mutations.size()).apply(frame));
             }
             out.flush();
-            s.shutdownOutput(); // the node reads to the end, answers what it can, and closes
-            drain(s);
+            c.socket.shutdownOutput(); // the node reads to the end, answers what it can, and closes
+            try {
+                c.drain();
+            } catch (SocketTimeoutException e) {
+                throw new AssertionError("the node neither answered nor closed a fuzzed connection within 5 s", e);
+            }
         } catch (IOException closedOnUs) {
             // the node may close first (a malformed frame): that is one of the allowed outcomes
         }
         try (NodeClient fresh = node.client()) {
             assertThat(fresh.ping()).isPositive();
-        }
-    }
-
-    private static void handshake(Socket s, boolean admin) throws Exception {
-        byte[] clientNonce = new byte[32];
-        Frames.write(
-                s.getOutputStream(),
-                MessageCodec.encode(new Message.Hello(
-                        MessageCodec.MAJOR, MessageCodec.MINOR, Message.Role.CLIENT, "", "", clientNonce)));
-        s.getOutputStream().flush();
-        var welcome = (Message.Welcome) MessageCodec.decode(Frames.read(s.getInputStream(), Integer.MAX_VALUE));
-        if (!admin) return;
-        byte[] proof = node.token.proof(welcome.nodeId(), welcome.nonce(), clientNonce);
-        Frames.write(s.getOutputStream(), MessageCodec.encode(new Message.Authenticate(1, proof)));
-        s.getOutputStream().flush();
-    }
-
-    /** Reads until the node closes; a node that neither answers nor closes within the timeout fails the try. */
-    private static void drain(Socket s) throws IOException {
-        byte[] buf = new byte[64 * 1024];
-        try {
-            while (s.getInputStream().read(buf) >= 0) {
-                // discard
-            }
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("the node neither answered nor closed a fuzzed connection within 5 s", e);
         }
     }
 
