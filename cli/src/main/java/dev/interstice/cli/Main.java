@@ -48,26 +48,24 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // picocli looks for Groovy otherwise: a miss that opens every jar on the class path (~20 ms of a short command)
+        System.setProperty("picocli.disable.closures", "true");
         if (args.length > 0 && !NOT_CONNECTING.contains(args[0])) {
             boolean values = VALUES.contains(args[0]);
-            Thread.ofPlatform().daemon().name("interstice-prepare").start(() -> prepareConnection(values));
+            Runnable registry = NodeRegistry.readAhead();
+            Thread.ofPlatform().daemon().name("interstice-prepare").start(() -> prepareConnection(registry, values));
         }
         System.exit(run(args));
     }
 
     /**
      * What a connecting command needs only after picocli has built its model, started on the second core as the
-     * command starts: the classes behind reading the node registry (Jackson's TOML reader, whose static
-     * initialisation costs more than the reading) and the connection's cryptography (AdminToken.prepare). The
-     * registry read here is thrown away; the command reads it again, now quickly, and reports any error itself. The
-     * commands that read or print values ({@code VALUES}) also get their JSON mapper made.
+     * command starts: the node registry (read ahead for the command to take, errors included) and the connection's
+     * cryptography (AdminToken.prepare). The commands that read or print values ({@code VALUES}) also get their JSON
+     * mapper made.
      */
-    private static void prepareConnection(boolean values) {
-        try {
-            NodeRegistry.load();
-        } catch (RuntimeException e) {
-            // the command reports it
-        }
+    private static void prepareConnection(Runnable registry, boolean values) {
+        registry.run();
         AdminToken.prepare();
         if (values) ValueJson.prepare();
     }
@@ -82,7 +80,7 @@ public final class Main implements Runnable {
 
     /** Runs a command line with the given output streams; returns the exit code (0 ok, 1 failed, 2 usage). */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        var cl = new CommandLine(new Main());
+        var cl = new CommandLine(new Main(), CommandFactory.INSTANCE);
         Class<?> only = args.length > 0 && !args[0].equals("help") ? COMMANDS.get(args[0]) : null;
         // all of them for help, usage, and the "did you mean" of an unknown command
         if (only == null) COMMANDS.forEach((name, c) -> cl.addSubcommand(name, command(c, null)));
@@ -114,7 +112,7 @@ public final class Main implements Runnable {
     /** {@code node} with, again, only the subcommand being run ({@code sub}; all of them when it names none). */
     private static Object command(Class<?> c, String sub) {
         if (c != NodeCommand.class) return c;
-        var node = new CommandLine(NodeCommand.class);
+        var node = new CommandLine(NodeCommand.class, CommandFactory.INSTANCE);
         Class<?> only = sub == null ? null : NodeCommand.SUBCOMMANDS.get(sub);
         if (only != null) node.addSubcommand(sub, only);
         else NodeCommand.SUBCOMMANDS.forEach(node::addSubcommand);

@@ -1,7 +1,8 @@
 package dev.interstice.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.toml.TomlFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,6 +12,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The nodes the CLI knows ({@code nodes.toml} in the CLI's data directory, mode 600 since it holds admin tokens):
@@ -19,7 +23,14 @@ import java.util.Optional;
  */
 public final class NodeRegistry {
     static final String FILE = "nodes.toml";
-    private static final TomlMapper TOML = new TomlMapper();
+    /**
+     * Read with the streaming parser: every command reads this file, and an ObjectMapper (its static set-up, type
+     * factory, date format) costs a short-lived JVM more than the reading.
+     */
+    private static final TomlFactory TOML = new TomlFactory();
+
+    /** The registry being read ahead, for the first {@link #load()} of the process to take. */
+    private static final AtomicReference<CompletableFuture<NodeRegistry>> AHEAD = new AtomicReference<>();
 
     record Entry(String name, String address, String nodeId, boolean local, String adminToken, Long lastSeen) {
         Entry withName(String n) {
@@ -40,7 +51,30 @@ public final class NodeRegistry {
     }
 
     static NodeRegistry load() {
-        return load(Paths.home());
+        var ahead = AHEAD.getAndSet(null);
+        if (ahead == null) return load(Paths.home());
+        try {
+            return ahead.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw e;
+        }
+    }
+
+    /**
+     * Starts reading the registry ahead: the returned work (run on another thread as the command starts) reads it, and
+     * the first {@link #load()} takes that result, waiting if the reading is still under way.
+     */
+    static Runnable readAhead() {
+        var ahead = new CompletableFuture<NodeRegistry>();
+        AHEAD.set(ahead);
+        return () -> {
+            try {
+                ahead.complete(load(Paths.home()));
+            } catch (RuntimeException e) {
+                ahead.completeExceptionally(e);
+            }
+        };
     }
 
     static NodeRegistry load(Path home) {
@@ -49,35 +83,52 @@ public final class NodeRegistry {
         try {
             String text = Files.readString(file, StandardCharsets.UTF_8);
             if (text.isBlank()) return new NodeRegistry(home, new ArrayList<>());
-            var nodes = new ArrayList<Entry>();
-            for (JsonNode n : TOML.readTree(text).path("nodes")) nodes.add(entry(n));
-            return new NodeRegistry(home, nodes);
+            return new NodeRegistry(home, parse(text));
         } catch (IOException e) {
             throw new CliException(
                     "cannot read the node registry " + file + ": " + e.getMessage() + " (fix or delete the file)");
         }
     }
 
-    /**
-     * Read from the tree rather than bound to the record: every command reads this file, and binding a record
-     * (introspecting it, building its deserializer) is work a short-lived JVM pays for on each start.
-     */
-    private static Entry entry(JsonNode n) throws IOException {
-        for (String required : List.of("name", "address"))
-            if (text(n, required) == null) throw new IOException("a [[nodes]] entry has no " + required);
-        JsonNode lastSeen = n.get("last_seen");
-        return new Entry(
-                text(n, "name"),
-                text(n, "address"),
-                text(n, "node_id"),
-                n.path("local").asBoolean(false),
-                text(n, "admin_token"),
-                lastSeen == null || !lastSeen.canConvertToLong() ? null : lastSeen.asLong());
+    private static ArrayList<Entry> parse(String text) throws IOException {
+        var nodes = new ArrayList<Entry>();
+        try (JsonParser p = TOML.createParser(text)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) return nodes;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                boolean isNodes = p.currentName().equals("nodes");
+                if (p.nextToken() == JsonToken.START_ARRAY && isNodes) {
+                    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                        if (t != JsonToken.START_OBJECT)
+                            throw new IOException("[[nodes]] holds a value that is not a table");
+                        nodes.add(entry(p));
+                    }
+                } else p.skipChildren();
+            }
+        }
+        return nodes;
     }
 
-    private static String text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() ? null : v.asText();
+    /** One [[nodes]] table, the parser on its START_OBJECT; unknown keys are ignored. */
+    private static Entry entry(JsonParser p) throws IOException {
+        var text = new java.util.HashMap<String, String>();
+        boolean local = false;
+        Long lastSeen = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (key) {
+                case "local" -> local = t == JsonToken.VALUE_TRUE;
+                case "last_seen" -> lastSeen = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : null;
+                default -> {
+                    if (t.isScalarValue() && t != JsonToken.VALUE_NULL) text.put(key, p.getText());
+                    else p.skipChildren();
+                }
+            }
+        }
+        for (String required : List.of("name", "address"))
+            if (text.get(required) == null) throw new IOException("a [[nodes]] entry has no " + required);
+        return new Entry(
+                text.get("name"), text.get("address"), text.get("node_id"), local, text.get("admin_token"), lastSeen);
     }
 
     Path home() {

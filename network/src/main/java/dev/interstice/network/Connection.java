@@ -112,7 +112,8 @@ final class Connection {
     private volatile String closeReason;
     private final CompletableFuture<String> closedFuture = new CompletableFuture<>();
 
-    Connection(Socket socket, String label, Limits limits) throws IOException {
+    /** A connection whose writer runs on {@code threads} (virtual for a node's many sessions). */
+    Connection(Socket socket, String label, Limits limits, Thread.Builder threads) throws IOException {
         this.socket = socket;
         this.label = label;
         this.limits = limits;
@@ -123,7 +124,7 @@ final class Connection {
         socket.setKeepAlive(true);
         this.in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
         this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
-        Thread.ofVirtual().name("interstice-writer " + label).start(this::writeLoop);
+        threads.name("interstice-writer " + label).start(this::writeLoop);
         this.watched =
                 limits.bodyTimeout().isPositive() || limits.stallTimeout().isPositive();
         if (watched) Watch.add(this);

@@ -212,6 +212,15 @@ public final class NodeClient implements AutoCloseable {
      */
     private static final long SWEEP_MILLIS = 20;
 
+    /**
+     * A client's reader and writer are platform threads: a process holds few outgoing connections, and blocking reads
+     * on them need neither the virtual-thread scheduler nor its pollers, whose start is measurable in a short CLI
+     * command (and which the JVM would wait for at exit). A node's many sessions stay virtual.
+     */
+    private static Thread.Builder threads() {
+        return Thread.ofPlatform().daemon(); // a builder is not thread-safe: one per use
+    }
+
     private static final ScheduledExecutorService SWEEPER = Executors.newSingleThreadScheduledExecutor(r ->
             Thread.ofPlatform().name("interstice-client-timeouts").daemon(true).unstarted(r));
     private ScheduledFuture<?> sweep;
@@ -293,7 +302,8 @@ public final class NodeClient implements AutoCloseable {
             conn = new Connection(
                     socket,
                     "client " + address,
-                    Connection.Limits.client(options.maxFrameBytes(), options.maxInFlight() + 16));
+                    Connection.Limits.client(options.maxFrameBytes(), options.maxInFlight() + 16),
+                    threads());
             conn.send(new Message.Hello(
                     MessageCodec.MAJOR,
                     MessageCodec.MINOR,
@@ -346,7 +356,7 @@ public final class NodeClient implements AutoCloseable {
         client.sweep = SWEEPER.scheduleWithFixedDelay(
                 client::expireOverdue, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
         conn.closed().whenComplete((r, e) -> client.sweep.cancel(false));
-        Thread.ofVirtual().name("interstice-client " + address).start(client::readLoop);
+        threads().name("interstice-client " + address).start(client::readLoop);
         if (options.adminToken() != null) {
             try {
                 client.expect(

@@ -102,7 +102,8 @@ final class ServerSession implements TableStreams.Sink {
                         server.budget(),
                         cfg.bufferWait(),
                         cfg.frameBodyTimeout(),
-                        cfg.writeStallTimeout()));
+                        cfg.writeStallTimeout()),
+                Thread.ofVirtual());
         this.inFlight = new Semaphore(cfg.maxInFlight());
         this.work = new ArrayBlockingQueue<>(cfg.maxInFlight());
     }
