@@ -254,6 +254,7 @@ export {};
  * @property {Access} access explicit (reads/inserts/... options), then inferred (access pass)
  * @property {FunctionEntry} decl
  * @property {TableShape} [rowTable] the table whose rows a table-event subscriber receives
+ * @property {string | null} migrates the previous version's table whose rows it converts (`migrates`), one call per row
  */
 
 /**

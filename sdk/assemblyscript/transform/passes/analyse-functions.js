@@ -80,7 +80,14 @@ export function analyseFunctions(ctx, m) {
     const name = fn.name.text;
     const isReducer = f.kind === "reducer";
     const o = isReducer
-      ? options(ctx, f.d, { on: "string", reads: "string[]", inserts: "string[]", updates: "string[]", deletes: "string[]" })
+      ? options(ctx, f.d, {
+          on: "string",
+          migrates: "string",
+          reads: "string[]",
+          inserts: "string[]",
+          updates: "string[]",
+          deletes: "string[]",
+        })
       : options(ctx, f.d, { reads: "string[]" });
     if (fn.typeParameters && fn.typeParameters.length) ctx.error(fn.name, `${f.kind} ${name} cannot be generic`);
     const sig = fn.signature;
@@ -121,8 +128,9 @@ export function analyseFunctions(ctx, m) {
         continue;
       }
       /** @type {Reducer} */
-      const r = { name, fn, args, event: null, access: explicitAccess(ctx, m, o, f.d, true), decl: f };
+      const r = { name, fn, args, event: null, migrates: null, access: explicitAccess(ctx, m, o, f.d, true), decl: f };
       if (o.on !== undefined) r.event = parseEvent(ctx, m, o.on, r, f.d);
+      if (typeof o.migrates === "string") r.migrates = migrationSource(ctx, r, o.migrates, f.d);
       reducerNames.set(name, r);
       reducers.push(r);
     } else {
@@ -140,6 +148,34 @@ export function analyseFunctions(ctx, m) {
     }
   }
   return { reducers, reducersByName: reducerNames, queries };
+}
+
+/**
+ * The old table a migration reducer converts (`migrates: "items"`): it takes one argument, a struct class (`@type`)
+ * with the old table's columns, and runs once per old row when this version replaces a loaded one (docs/modules.md, Migrations).
+ * @param {Context} ctx
+ * @param {Reducer} r
+ * @param {string} table
+ * @param {DecoratorNode} d
+ * @returns {string | null}
+ */
+function migrationSource(ctx, r, table, d) {
+  if (r.event) {
+    ctx.error(d, `reducer ${r.name}: 'migrates' and 'on' cannot be combined (a migration reducer runs once per old row)`);
+    return null;
+  }
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) {
+    ctx.error(d, `reducer ${r.name}: migrates: "${table}" is not a table name`);
+    return null;
+  }
+  if (r.args.length !== 1 || r.args[0].type.k !== "named") {
+    ctx.error(
+      d,
+      `migration reducer ${r.name} takes one argument after the context: the old row, as a @type class with the old table's columns`,
+    );
+    return null;
+  }
+  return table;
 }
 
 /**

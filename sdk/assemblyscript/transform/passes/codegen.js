@@ -5,7 +5,7 @@
 
 import { encodeColumnDefaults } from "../defaults.js";
 import path from "node:path";
-import { encodeModuleSchema, decodeModuleSchema } from "../postcard.js";
+import { encodeModuleSchema, decodeModuleSchema, PostcardWriter } from "../postcard.js";
 import { CodecGen } from "../codec.js";
 import { bindingsGlue } from "./codegen-bindings.js";
 import { tableHandle } from "./codegen-tables.js";
@@ -68,6 +68,18 @@ export function generate(ctx, m, schema) {
     // our extension (docs/abi.md §5): column defaults for migrations, outside the ABI-6 schema
     out.push(`const __column_defaults = memory.data<u8>([${defaults.join(",")}]);`);
     out.push(`export function interstice_column_defaults(): i64 { return __g.packStatic(__column_defaults, ${defaults.length}); }`);
+  }
+  const migrations = m.reducers.filter((r) => r.migrates);
+  if (migrations.length) {
+    // our extension (docs/abi.md §5): Vec<(old table, reducer)>, the reducers that convert a previous version's rows
+    const w = new PostcardWriter();
+    w.varint(migrations.length);
+    for (const r of migrations) {
+      w.str(/** @type {string} */ (r.migrates));
+      w.str(r.name);
+    }
+    out.push(`const __migrations = memory.data<u8>([${w.bytes.join(",")}]);`);
+    out.push(`export function interstice_migrations(): i64 { return __g.packStatic(__migrations, ${w.bytes.length}); }`);
   }
   const collect = m.runtime === "minimal" ? "__g.collect();" : "";
   if (m.runtime === "stub") ctx.errors.push("error: the stub runtime never frees memory; build with --runtime minimal");

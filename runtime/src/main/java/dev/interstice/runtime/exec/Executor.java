@@ -16,6 +16,7 @@ import dev.interstice.runtime.module.LoadedModule;
 import dev.interstice.runtime.tx.RowChange;
 import dev.interstice.runtime.tx.Transaction;
 import dev.interstice.storage.Change;
+import dev.interstice.storage.Storage;
 import dev.interstice.storage.TxRecord;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -219,7 +220,7 @@ public final class Executor {
      * storage declarations, stored code), then the transaction commits and the subscribers it triggers run. Without
      * hooks only {@code install} runs.
      */
-    public void runHooks(List<Job> hooks, Runnable install) {
+    public void runHooks(Iterable<Job> hooks, Runnable install) {
         runHooks(hooks, List.of(), install);
     }
 
@@ -227,10 +228,10 @@ public final class Executor {
      * As {@link #runHooks(List, Runnable)}, logging {@code logFirst} (a migration's rewritten rows, the module's code
      * hash) in the same record, before the hooks' changes: the log holds all of it or none.
      */
-    public void runHooks(List<Job> hooks, List<Change> logFirst, Runnable install) {
+    public void runHooks(Iterable<Job> hooks, List<Change> logFirst, Runnable install) {
         lock.lock();
         try {
-            if (hooks.isEmpty() && logFirst.isEmpty()) {
+            if (!hooks.iterator().hasNext() && logFirst.isEmpty()) {
                 install.run();
                 return;
             }
@@ -253,6 +254,15 @@ public final class Executor {
                     String detail = e.getCause() instanceof GuestTrapException g ? g.getMessage() : e.getMessage();
                     throw new CallException(e.kind(), hook + outcome + ": " + detail, e);
                 }
+            }
+            long bytes = recordBytes(logFirst, inv.tx().netChanges());
+            if (bytes > Storage.MAX_RECORD_BYTES) {
+                // refused before the install: a log that refused the record after it would leave it half done
+                inv.dropped();
+                throw new CallException(
+                        CallException.Kind.STORAGE,
+                        "its changes take " + (bytes >> 20) + " MiB, more than one log record holds ("
+                                + (Storage.MAX_RECORD_BYTES >> 20) + " MiB)");
             }
             try {
                 install.run();
@@ -374,6 +384,24 @@ public final class Executor {
     private void dropSchedule(long scheduleSeq) {
         lastTxId++;
         commit(new Invocation(new Transaction(lastTxId, timestamp(), 0)), scheduleSeq);
+    }
+
+    /** An upper estimate of the log record {@code first} and {@code changes} make (framing per change included). */
+    private static long recordBytes(List<Change> first, List<RowChange> changes) {
+        long bytes = 0;
+        for (Change c : first)
+            bytes += 64
+                    + switch (c) {
+                        case Change.Put p -> p.key().length + p.row().length;
+                        case Change.Delete d -> d.key().length;
+                        case Change.Clear ignored -> 0;
+                    };
+        for (RowChange c : changes) {
+            if (c.table().schema().persistence() == Persistence.EPHEMERAL) continue;
+            var r = c.after() != null ? c.after() : c.before();
+            bytes += 64 + r.encoded().length + Abi.encodeIndexKey(r.pk()).length;
+        }
+        return bytes;
     }
 
     private CallResult commit(Invocation inv, long doneScheduleSeq) {

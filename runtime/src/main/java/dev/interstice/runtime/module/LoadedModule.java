@@ -42,6 +42,7 @@ public final class LoadedModule {
     private final Map<String, Replica> replicas = new LinkedHashMap<>();
 
     private final ColumnDefaults columnDefaults;
+    private final MigrationReducers migrationReducers;
 
     /**
      * A local, read-only copy of another node's table: what the module declared, and the table once the source's
@@ -58,11 +59,13 @@ public final class LoadedModule {
     LoadedModule(
             ModuleSchema schema,
             ColumnDefaults columnDefaults,
+            MigrationReducers migrationReducers,
             CompiledModule code,
             byte[] wasm,
             Function<LoadedModule, HostFunctions> hostFactory) {
         this.schema = schema;
         this.columnDefaults = columnDefaults;
+        this.migrationReducers = migrationReducers;
         this.code = code;
         this.wasm = wasm;
         this.types = new TypeChecker(schema.typeDefinitions());
@@ -149,6 +152,11 @@ public final class LoadedModule {
     /** The column defaults the module declares (for migrations), {@link ColumnDefaults#NONE} if none. */
     public ColumnDefaults columnDefaults() {
         return columnDefaults;
+    }
+
+    /** The migration reducers the module declares, {@link MigrationReducers#NONE} if none. */
+    public MigrationReducers migrationReducers() {
+        return migrationReducers;
     }
 
     public ModuleSchema schema() {

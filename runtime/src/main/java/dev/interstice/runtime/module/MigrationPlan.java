@@ -74,6 +74,10 @@ public final class MigrationPlan {
     private final List<String> refusals = new ArrayList<>();
     private final Map<String, TableStep> tables = new LinkedHashMap<>();
     private final List<String> droppedTables = new ArrayList<>();
+    /** Old table -> migration reducer, for the tables whose rows a reducer migrates. */
+    private final Map<String, String> migrations = new LinkedHashMap<>();
+    /** New tables rebuilt by a migration reducer (they start empty) -> whether their columns differ from the old. */
+    private final Map<String, Boolean> rebuilt = new LinkedHashMap<>();
 
     private MigrationPlan(ModuleSchema current, ModuleSchema next) {
         this.module = current.name();
@@ -94,7 +98,19 @@ public final class MigrationPlan {
             ColumnDefaults defaults,
             Options options,
             Collection<ModuleSchema> others) {
+        return of(current, next, defaults, MigrationReducers.NONE, options, others);
+    }
+
+    /** As above; {@code reducers}: the migration reducers {@code next} declares (they rebuild the tables they name). */
+    public static MigrationPlan of(
+            ModuleSchema current,
+            ModuleSchema next,
+            ColumnDefaults defaults,
+            MigrationReducers reducers,
+            Options options,
+            Collection<ModuleSchema> others) {
         var plan = new MigrationPlan(current, next);
+        plan.planMigrationReducers(current, next, reducers);
         if (!current.name().equals(next.name()))
             plan.refusals.add("module name changed from '" + current.name() + "' to '" + next.name() + "'");
         var renamedFrom = new LinkedHashMap<String, String>();
@@ -107,7 +123,16 @@ public final class MigrationPlan {
         for (TableSchema n : next.tables()) {
             String fromName = renamedFrom.getOrDefault(n.name(), n.name());
             TableSchema t = current.table(fromName).orElse(null);
-            if (t == null) plan.steps.add("+ table '" + n.name() + "' added");
+            if (t != null && plan.migrations.containsKey(t.name())) {
+                keptFrom.add(t.name());
+                boolean reshaped =
+                        !t.primaryKey().equals(n.primaryKey()) || !t.fields().equals(n.fields());
+                plan.rebuilt.put(n.name(), reshaped);
+                plan.steps.add(
+                        "~ table '" + n.name() + "' rebuilt by migration reducer '" + plan.migrations.get(t.name())
+                                + "' (it starts empty; the reducer is called once per old row of '" + t.name()
+                                + "' in the migration's transaction)");
+            } else if (t == null) plan.steps.add("+ table '" + n.name() + "' added");
             else {
                 keptFrom.add(t.name());
                 new TablePlanner(plan, current, next, defaults, options, t, n).plan();
@@ -115,7 +140,11 @@ public final class MigrationPlan {
         }
         for (TableSchema t : current.tables()) {
             if (keptFrom.contains(t.name())) continue;
-            if (options.allows("drop-table:" + t.name())) {
+            if (plan.migrations.containsKey(t.name())) {
+                plan.steps.add("- table '" + t.name() + "' dropped after migration reducer '"
+                        + plan.migrations.get(t.name()) + "' has been called with each of its rows");
+                plan.droppedTables.add(t.name());
+            } else if (options.allows("drop-table:" + t.name())) {
                 plan.steps.add("- table '" + t.name() + "' dropped with its rows (allowed)");
                 plan.droppedTables.add(t.name());
             } else
@@ -130,6 +159,33 @@ public final class MigrationPlan {
 
     public String module() {
         return module;
+    }
+
+    /** Checks the declared migration reducers against the loaded version's tables; the valid ones are planned. */
+    private void planMigrationReducers(ModuleSchema current, ModuleSchema next, MigrationReducers reducers) {
+        reducers.byTable().forEach((table, reducer) -> {
+            TableSchema old = current.table(table).orElse(null);
+            if (old == null) {
+                refusals.add("migration reducer '" + reducer + "' is declared for table '" + table + "', which version "
+                        + fromVersion + " does not have");
+                return;
+            }
+            String why = MigrationReducers.mismatch(old, next.reducer(reducer).orElseThrow(), next);
+            if (why != null)
+                refusals.add("migration reducer '" + reducer + "' cannot take the old rows of table '" + table + "': "
+                        + why);
+            else migrations.put(table, reducer);
+        });
+    }
+
+    /** Old table -> the reducer each of its rows is passed to, in the migration's transaction. */
+    public Map<String, String> migrations() {
+        return java.util.Collections.unmodifiableMap(migrations);
+    }
+
+    /** New tables a migration reducer rebuilds: they start empty. */
+    public List<String> rebuiltTables() {
+        return List.copyOf(rebuilt.keySet());
     }
 
     /** No refusals: the plan can be carried out. */
@@ -174,6 +230,9 @@ public final class MigrationPlan {
                 .append(toVersion)
                 .append(allowed() ? ":" : ": REFUSED, nothing was changed:");
         for (String r : refusals) sb.append("\n  ! ").append(r);
+        if (!refusals.isEmpty())
+            sb.append("\n  (or let a migration reducer convert a table's rows: @reducer({ migrates: \"<table>\" }),"
+                    + " docs/modules.md)");
         for (String s : steps) sb.append("\n  ").append(s);
         if (steps.isEmpty() && refusals.isEmpty()) sb.append("\n  (no changes: the tables are kept as they are)");
         return sb.toString();
@@ -218,7 +277,8 @@ public final class MigrationPlan {
         if (n == null) return "this version removes";
         if (n.visibility() == Visibility.PRIVATE) return "this version makes private";
         TableStep s = tables.get(table);
-        if (s != null && s.rewrite()) return "changes its columns (its subscribers would receive rows of a new shape)";
+        if ((s != null && s.rewrite()) || rebuilt.getOrDefault(table, false))
+            return "changes its columns (its subscribers would receive rows of a new shape)";
         return null;
     }
 
@@ -363,7 +423,7 @@ public final class MigrationPlan {
                                                 from, f.type(), true, current.typeDefinitions(), next.typeDefinitions())
                                         != null
                                 ? " (allow the narrowing with --allow narrow:" + n.name() + "." + f.name() + ")"
-                                : " (migration reducers, which could convert it, are not supported yet)"));
+                                : " (declare a migration reducer for table '" + t.name() + "' to convert its rows)"));
                 return null;
             }
             return new Source(oldName, col, c, null);

@@ -41,12 +41,25 @@ public final class ModuleLoader {
             GuestInstance described = instantiate(label, code, describeHost);
             ModuleSchema schema = describe(label, described);
             SchemaValidator.validate(schema);
-            ColumnDefaults defaults = columnDefaults(label, code, described, schema);
+            ColumnDefaults defaults = optionalExport(
+                    label,
+                    code,
+                    described,
+                    ColumnDefaults.EXPORT,
+                    ColumnDefaults.NONE,
+                    b -> ColumnDefaults.decode(b, schema));
+            MigrationReducers migrations = optionalExport(
+                    label,
+                    code,
+                    described,
+                    MigrationReducers.EXPORT,
+                    MigrationReducers.NONE,
+                    b -> MigrationReducers.decode(b, schema));
             for (ReducerSchema r : schema.reducers())
                 code.requireFunction(LoadedModule.REDUCER_EXPORT + r.name(), I32_I32, List.of());
             for (QuerySchema q : schema.queries())
                 code.requireFunction(LoadedModule.QUERY_EXPORT + q.name(), I32_I32, I64);
-            return new LoadedModule(schema, defaults, code, wasm, hostFactory);
+            return new LoadedModule(schema, defaults, migrations, code, wasm, hostFactory);
         } catch (ModuleLoadException e) {
             throw new ModuleException(e.getMessage(), e);
         }
@@ -64,15 +77,23 @@ public final class ModuleLoader {
         }
     }
 
-    /** The optional {@link ColumnDefaults#EXPORT} (our extension): none without it. */
-    private static ColumnDefaults columnDefaults(
-            String label, CompiledModule code, GuestInstance g, ModuleSchema schema) {
-        if (!code.exportsFunction(ColumnDefaults.EXPORT)) return ColumnDefaults.NONE;
-        code.requireFunction(ColumnDefaults.EXPORT, List.of(), I64);
-        String what = "module '" + label + "': " + ColumnDefaults.EXPORT;
+    /**
+     * One of our optional exports ({@code () -> i64}, a packed buffer) decoded, or {@code none} when the module does not
+     * export it.
+     */
+    private static <T> T optionalExport(
+            String label,
+            CompiledModule code,
+            GuestInstance g,
+            String export,
+            T none,
+            java.util.function.Function<byte[], T> decode) {
+        if (!code.exportsFunction(export)) return none;
+        code.requireFunction(export, List.of(), I64);
+        String what = "module '" + label + "': " + export;
         try {
-            long packed = g.export(ColumnDefaults.EXPORT).call();
-            return ColumnDefaults.decode(g.read((int) (packed >>> 32), (int) packed), schema);
+            long packed = g.export(export).call();
+            return decode.apply(g.read((int) (packed >>> 32), (int) packed));
         } catch (GuestTrapException | IllegalStateException e) {
             throw new ModuleException(kindOf(e), what + " failed: " + e.getMessage(), e);
         } catch (GuestMemoryException | AbiDecodeException | IllegalArgumentException e) {

@@ -8,6 +8,7 @@ import dev.interstice.abi.schema.Persistence;
 import dev.interstice.abi.schema.SubscriptionEvent;
 import dev.interstice.abi.schema.Visibility;
 import dev.interstice.abi.value.IndexKey;
+import dev.interstice.abi.value.ValueText;
 import dev.interstice.runtime.authority.Authorities;
 import dev.interstice.runtime.exec.CallException;
 import dev.interstice.runtime.exec.Executor;
@@ -18,6 +19,7 @@ import dev.interstice.runtime.host.GuestHost;
 import dev.interstice.runtime.module.LoadedModule;
 import dev.interstice.runtime.module.Migration;
 import dev.interstice.runtime.module.MigrationPlan;
+import dev.interstice.runtime.module.MigrationReducers;
 import dev.interstice.runtime.module.ModuleException;
 import dev.interstice.runtime.module.ModuleLoader;
 import dev.interstice.runtime.module.SchemaDiff;
@@ -298,13 +300,23 @@ final class ModuleLifecycle {
                     .map(LoadedModule::schema)
                     .toList();
             plan = MigrationPlan.of(
-                    current.schema(), next.schema(), next.columnDefaults(), options.migration(), others);
+                    current.schema(),
+                    next.schema(),
+                    next.columnDefaults(),
+                    next.migrationReducers(),
+                    options.migration(),
+                    others);
             if (!plan.allowed()) throw new ModuleException(ModuleException.Kind.INCOMPATIBLE, plan.describe() + hint);
             rewritten = Migration.carryOver(plan, current.tables(), next.tables());
             Replicas.carryOver(current, next);
         }
         checkRegistrable(next, current);
         var logFirst = new ArrayList<Change>();
+        if (plan != null)
+            for (String name : plan.rebuiltTables()) {
+                Table t = next.tables().get(name); // its stored rows go; the migration reducer writes the new ones
+                if (t.schema().persistence() != Persistence.EPHEMERAL) logFirst.add(new Change.Clear(t.id()));
+            }
         long bytes = 0;
         for (Table t : rewritten) {
             if (t.schema().persistence() == Persistence.EPHEMERAL) continue;
@@ -325,9 +337,12 @@ final class ModuleLifecycle {
         if (options.dryRun()) return new Replaced(diff, plan);
         logFirst.add(codeHash(next.name(), wasm));
         registry.add(next); // in the place of the current version
+        Iterable<Executor.Job> hooks = plan == null || plan.migrations().isEmpty()
+                ? lifecycleHooks(next, false)
+                : migrationThenLifecycleHooks(plan, current, next);
         runHooks(
                 next,
-                lifecycleHooks(next, false),
+                hooks,
                 logFirst,
                 () -> {
                     if (storage != null) {
@@ -433,6 +448,30 @@ final class ModuleLifecycle {
         }
     }
 
+    private Iterable<Executor.Job> migrationThenLifecycleHooks(
+            MigrationPlan plan, LoadedModule current, LoadedModule next) {
+        return () -> java.util.stream.Stream.concat(
+                        migrationJobs(plan, current, next), lifecycleHooks(next, false).stream())
+                .iterator();
+    }
+
+    /** One call of its migration reducer per old row of each table {@code plan} migrates, made as they are run. */
+    private java.util.stream.Stream<Executor.Job> migrationJobs(
+            MigrationPlan plan, LoadedModule current, LoadedModule next) {
+        var ctx = CallContext.runtime(meta.nodeId());
+        return plan.migrations().entrySet().stream().flatMap(e -> {
+            Table old = current.tables().get(e.getKey());
+            var reducer = next.schema().reducer(e.getValue()).orElseThrow();
+            return old.scan().stream()
+                    .map(r -> new Executor.Job(
+                            next.name(),
+                            reducer.name(),
+                            List.of(MigrationReducers.argument(old.schema(), r.row(), reducer)),
+                            ctx,
+                            "migration (old row " + ValueText.of(r.pk().value()) + " of table '" + e.getKey() + "')"));
+        });
+    }
+
     /** The module's {@code init} hooks ({@code first} load on this node only), then its {@code load} hooks. */
     private List<Executor.Job> lifecycleHooks(LoadedModule m, boolean first) {
         var ctx = CallContext.runtime(meta.nodeId());
@@ -452,7 +491,7 @@ final class ModuleLifecycle {
      */
     private void runHooks(
             LoadedModule m,
-            List<Executor.Job> hooks,
+            Iterable<Executor.Job> hooks,
             List<Change> logFirst,
             Runnable persist,
             Runnable undo,
