@@ -40,6 +40,7 @@ public final class NodeMetrics implements CallObserver, FsyncListener {
     private final MultiGauge replicaReady;
     private final MultiGauge peerConnected;
     private final MultiGauge peerBacklog;
+    private final MultiGauge peerLag;
     private volatile NodeServer server;
 
     public NodeMetrics(Node node) {
@@ -85,6 +86,10 @@ public final class NodeMetrics implements CallObserver, FsyncListener {
                 .register(registry);
         peerBacklog = MultiGauge.builder("interstice.peer.queued.deliveries")
                 .description("Table events received from a peer and not yet applied (replication backlog)")
+                .register(registry);
+        peerLag = MultiGauge.builder("interstice.peer.delivery.lag")
+                .description("How long the oldest table event received from a peer has waited to be applied")
+                .baseUnit("seconds")
                 .register(registry);
     }
 
@@ -163,14 +168,17 @@ public final class NodeMetrics implements CallObserver, FsyncListener {
         NodeServer s = server;
         var connected = new ArrayList<MultiGauge.Row<?>>();
         var backlog = new ArrayList<MultiGauge.Row<?>>();
+        var lag = new ArrayList<MultiGauge.Row<?>>();
         if (s != null)
             s.peers().stats().forEach((address, st) -> {
                 connected.add(
                         MultiGauge.Row.of(Tags.of("peer", address), Boolean.TRUE.equals(st.get("connected")) ? 1 : 0));
                 backlog.add(MultiGauge.Row.of(Tags.of("peer", address), number(st.get("queuedDeliveries"))));
+                lag.add(MultiGauge.Row.of(Tags.of("peer", address), number(st.get("oldestDeliveryAgeNanos")) / 1e9));
             });
         peerConnected.register(connected, true);
         peerBacklog.register(backlog, true);
+        peerLag.register(lag, true);
     }
 
     private static double number(Object o) {

@@ -42,7 +42,8 @@ final class PeerLink {
             String callerModule,
             long expiresAt) {}
 
-    private record Delivery(RemoteTable table, Message message) {}
+    /** A received message waiting for the delivery thread; {@code receivedNanos} for the replication lag. */
+    private record Delivery(RemoteTable table, Message message, long receivedNanos) {}
 
     private final NodeServer server;
     private final Node node;
@@ -526,7 +527,7 @@ final class PeerLink {
         };
         if (t == null) return;
         // once one message is refused the connection is going away: later ones are refused too, so none skips ahead
-        if ((refusedDeliveries.get() > 0 || !deliveries.offer(new Delivery(t, m)))
+        if ((refusedDeliveries.get() > 0 || !deliveries.offer(new Delivery(t, m, System.nanoTime())))
                 && refusedDeliveries.getAndIncrement() == 0) {
             log.warn(
                     "link to {}: {} received events wait for delivery; dropping the connection to resynchronise",
@@ -688,6 +689,9 @@ final class PeerLink {
         m.put("subscribeAttempts", subscribeAttempts.get());
         m.put("queuedCalls", calls.size());
         m.put("queuedDeliveries", deliveries.size());
+        // the replication lag in time: how long the oldest received event has waited to be applied (0 when none waits)
+        Delivery oldest = deliveries.peek();
+        m.put("oldestDeliveryAgeNanos", oldest == null ? 0L : System.nanoTime() - oldest.receivedNanos());
         m.put("tables", tables.size());
         m.put("synced", (int) tables.values().stream().filter(t -> t.synced).count());
         return m;

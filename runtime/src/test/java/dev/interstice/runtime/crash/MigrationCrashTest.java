@@ -24,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * unkilled run's publish took (from before compiling to after the record is durable and the code files are switched).
  */
 class MigrationCrashTest {
-    static final int THOUSANDS = 10;
+    /** Rows of the table, in thousands: 10 in CI; {@code -Dinterstice.migrationCrash.thousands=1000} for 1M rows. */
+    static final int THOUSANDS = Integer.getInteger("interstice.migrationCrash.thousands", 10);
+
     static final double[] KILL_AT = {0.4, 0.7, 0.9, 1.0};
 
     @Test
@@ -44,7 +46,7 @@ class MigrationCrashTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process p = new ProcessBuilder(
                         java,
-                        "-Xmx512m",
+                        THOUSANDS > 100 ? "-Xmx3g" : "-Xmx512m",
                         "-cp",
                         System.getProperty("java.class.path"),
                         MigrationCrashMain.class.getName(),
@@ -71,8 +73,12 @@ class MigrationCrashTest {
             migrating.countDown();
             migrated.countDown();
         });
-        assertThat(migrating.await(60, TimeUnit.SECONDS)).as("rows written").isTrue();
-        if (killAfterMs < 0) assertThat(migrated.await(60, TimeUnit.SECONDS)).isTrue();
+        long patience = 60L * Math.max(1, THOUSANDS / 50); // seconds: 1M rows take minutes to write on a busy machine
+        assertThat(migrating.await(patience, TimeUnit.SECONDS))
+                .as("rows written")
+                .isTrue();
+        if (killAfterMs < 0)
+            assertThat(migrated.await(patience, TimeUnit.SECONDS)).isTrue();
         else Thread.sleep(killAfterMs); // a kill point, not a timing assertion
         p.destroyForcibly(); // SIGKILL
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
