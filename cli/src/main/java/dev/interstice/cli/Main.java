@@ -82,9 +82,10 @@ public final class Main implements Runnable {
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         var cl = new CommandLine(new Main(), CommandFactory.INSTANCE);
         Class<?> only = args.length > 0 && !args[0].equals("help") ? COMMANDS.get(args[0]) : null;
-        // all of them for help, usage, and the "did you mean" of an unknown command
-        if (only == null) COMMANDS.forEach((name, c) -> cl.addSubcommand(name, command(c, null)));
-        else cl.addSubcommand(args[0], command(only, args.length > 1 ? args[1] : null));
+        // all of them for help, usage, and the "did you mean" of an unknown command; none for the version
+        boolean version = args.length > 0 && (args[0].equals("--version") || args[0].equals("-V"));
+        if (only != null) cl.addSubcommand(args[0], command(only, args.length > 1 ? args[1] : null));
+        else if (!version) COMMANDS.forEach((name, c) -> cl.addSubcommand(name, command(c, null)));
         cl.setCommandName(Cli.command()); // usage lines show the command as the user runs it
         cl.setOut(out);
         cl.setErr(err);
