@@ -7,7 +7,6 @@ import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.Persistence;
 import dev.interstice.abi.schema.SubscriptionEvent;
 import dev.interstice.abi.schema.Visibility;
-import dev.interstice.abi.value.IndexKey;
 import dev.interstice.abi.value.ValueText;
 import dev.interstice.runtime.authority.Authorities;
 import dev.interstice.runtime.exec.CallException;
@@ -29,7 +28,6 @@ import dev.interstice.storage.Change;
 import dev.interstice.storage.Storage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -114,12 +112,9 @@ final class ModuleLifecycle {
         Node.Publication p = executor.exclusive(() -> {
             LoadedModule current = registry.get(next.name());
             if (current == null) {
-                if (options.dryRun()) {
-                    checkRegistrable(next, null);
-                    return new Node.Publication(next.schema(), false, false, Optional.empty(), Optional.empty(), true);
-                }
-                install(next, wasm, options.reset());
-                return new Node.Publication(next.schema(), false, false, Optional.empty(), Optional.empty(), false);
+                MigrationPlan plan = install(next, wasm, options);
+                return new Node.Publication(
+                        next.schema(), false, false, Optional.empty(), Optional.ofNullable(plan), options.dryRun());
             }
             Replaced r = replace(current, next, wasm, options, hint);
             return new Node.Publication(
@@ -153,10 +148,7 @@ final class ModuleLifecycle {
     /** {@link Node#load(String, byte[])}. */
     ModuleSchema load(String label, byte[] wasm) {
         LoadedModule m = compile(label, wasm);
-        executor.exclusive(() -> {
-            install(m, wasm, false);
-            return null;
-        });
+        executor.exclusive(() -> install(m, wasm, Node.PublishOptions.DEFAULT));
         logInstalled(m, false, false);
         authorities.modulesChanged();
         return m.schema();
@@ -247,27 +239,34 @@ final class ModuleLifecycle {
 
     /**
      * Installs a module no other loaded module is named like (under the execution lock). A module unloaded before
-     * resumes with its kept rows if its schema is compatible; {@code reset} drops them instead.
+     * resumes with its kept rows, migrated by the same plan as a replacement ({@link MigrationPlan}); {@code reset}
+     * drops them instead. Returns the plan carried out, or null.
      */
-    private void install(LoadedModule m, byte[] wasm, boolean reset) {
+    private MigrationPlan install(LoadedModule m, byte[] wasm, Node.PublishOptions options) {
         checkRegistrable(m, null);
         KeptTables.Kept k = kept.get(m.name());
-        boolean dropKept = k != null && reset;
-        if (k != null && !reset) {
-            var diff = SchemaDiff.compare(k.schema(), m.schema());
-            if (!diff.compatible())
+        boolean dropKept = k != null && options.reset();
+        MigrationPlan plan = null;
+        var logFirst = new ArrayList<Change>();
+        if (k != null && !options.reset()) {
+            var others = registry.all().stream().map(LoadedModule::schema).toList();
+            plan = MigrationPlan.of(
+                    k.schema(), m.schema(), m.columnDefaults(), m.migrationReducers(), options.migration(), others);
+            if (!plan.allowed())
                 throw new ModuleException(
                         ModuleException.Kind.INCOMPATIBLE,
-                        diff.describe()
-                                + "\nNothing was changed: module '" + m.name() + "' was unloaded with its data"
-                                + " kept, and this version cannot take it over. Publish with --reset to DROP it.");
-            carryOver(k.tables(), m);
+                        plan.describe() + "\nNothing was changed: module '" + m.name() + "' was unloaded with its data"
+                                + " kept, and this version cannot take it over as it is. Publish with --reset to DROP"
+                                + " it.");
+            logFirst.addAll(migrationRecord(plan, Migration.carryOver(plan, k.tables(), m.tables()), m));
         }
+        if (options.dryRun()) return plan;
+        logFirst.add(codeHash(m.name(), wasm));
         registry.add(m);
         runHooks(
                 m,
-                lifecycleHooks(m, !meta.wasInitialised(m.name())),
-                List.of(codeHash(m.name(), wasm)),
+                hooks(plan, k == null ? Map.of() : k.tables(), m, !meta.wasInitialised(m.name())),
+                logFirst,
                 () -> {
                     if (dropKept) kept.drop(m.name());
                     if (storage != null) StorageMapping.declaredTables(m).forEach(storage::declareTable);
@@ -277,6 +276,8 @@ final class ModuleLifecycle {
                 () -> registry.remove(m.name()),
                 "");
         codeCommitted(m.name());
+        if (plan != null) dropUndeclared(k.tables(), m);
+        return plan;
     }
 
     /** What a replacement did: the differences, and the migration plan carried out (null with a reset). */
@@ -311,35 +312,11 @@ final class ModuleLifecycle {
             Replicas.carryOver(current, next);
         }
         checkRegistrable(next, current);
-        var logFirst = new ArrayList<Change>();
-        if (plan != null)
-            for (String name : plan.rebuiltTables()) {
-                Table t = next.tables().get(name); // its stored rows go; the migration reducer writes the new ones
-                if (t.schema().persistence() != Persistence.EPHEMERAL) logFirst.add(new Change.Clear(t.id()));
-            }
-        long bytes = 0;
-        for (Table t : rewritten) {
-            if (t.schema().persistence() == Persistence.EPHEMERAL) continue;
-            logFirst.add(new Change.Clear(t.id()));
-            for (StoredRow r : t.scan()) {
-                byte[] key = Abi.encodeIndexKey(r.pk());
-                bytes += 16L + key.length + r.encoded().length;
-                logFirst.add(new Change.Put(t.id(), key, r.encoded()));
-            }
-        }
-        // one record or none: refused before anything is registered (a log that refused it after would split them)
-        if (bytes > Storage.MAX_RECORD_BYTES - MIGRATION_RECORD_MARGIN)
-            throw new ModuleException(
-                    ModuleException.Kind.INCOMPATIBLE,
-                    plan.describe() + "\nThe migration rewrites " + (bytes >> 20) + " MiB of rows, more than one log"
-                            + " record holds (" + ((Storage.MAX_RECORD_BYTES - MIGRATION_RECORD_MARGIN) >> 20)
-                            + " MiB). Nothing was changed.");
+        var logFirst = plan == null ? new ArrayList<Change>() : migrationRecord(plan, rewritten, next);
         if (options.dryRun()) return new Replaced(diff, plan);
         logFirst.add(codeHash(next.name(), wasm));
         registry.add(next); // in the place of the current version
-        Iterable<Executor.Job> hooks = plan == null || plan.migrations().isEmpty()
-                ? lifecycleHooks(next, false)
-                : migrationThenLifecycleHooks(plan, current, next);
+        Iterable<Executor.Job> hooks = hooks(plan, current.tables(), next, false);
         runHooks(
                 next,
                 hooks,
@@ -356,12 +333,7 @@ final class ModuleLifecycle {
                 () -> registry.add(current),
                 " (the previous version stays loaded with its rows)");
         codeCommitted(next.name());
-        if (!reset && storage != null) {
-            // after the migration's record: a crash before it must find the old tables intact
-            var kept = StorageMapping.declaredTables(next).keySet();
-            for (var id : StorageMapping.declaredTables(current).keySet())
-                if (!kept.contains(id)) storage.dropTable(id);
-        }
+        if (!reset) dropUndeclared(current.tables(), next);
         // after the hooks' transaction: dropping a replica is a transaction of its own
         if (reset) replicas.dropAll(current);
         else replicas.dropUndeclared(current, next);
@@ -396,29 +368,6 @@ final class ModuleLifecycle {
                     m.schema().queries().size());
     }
 
-    /** Moves committed rows and auto_inc counters into the replacement's tables; checks new unique indexes hold. */
-    private static void carryOver(Map<String, Table> from, LoadedModule to) {
-        for (Table t : to.tables().values()) {
-            Table old = from.get(t.schema().name());
-            if (old == null) continue;
-            for (StoredRow r : old.scan()) t.load(r);
-            old.autoIncCounters().forEach((col, n) -> t.autoIncCounters().merge(col, n, Math::max));
-            for (var ix : t.indexes()) {
-                if (ix.unique() && old.index(ix.schema().field()) == null) {
-                    var seen = new HashSet<IndexKey>();
-                    for (StoredRow r : old.scan())
-                        if (!seen.add(new IndexKey(Table.columnValue(r.row(), ix.column()))))
-                            throw new ModuleException(
-                                    ModuleException.Kind.INCOMPATIBLE,
-                                    "module '" + to.name() + "': the new unique index on "
-                                            + t.schema().name() + "."
-                                            + ix.schema().field()
-                                            + " does not hold for the existing rows; nothing was changed");
-                }
-            }
-        }
-    }
-
     /** Refuses a module that cannot join the loaded ones ({@code replacing}: the version it replaces, or null). */
     private void checkRegistrable(LoadedModule m, LoadedModule replacing) {
         authorities.checkOffered(m.schema());
@@ -448,19 +397,59 @@ final class ModuleLifecycle {
         }
     }
 
-    private Iterable<Executor.Job> migrationThenLifecycleHooks(
-            MigrationPlan plan, LoadedModule current, LoadedModule next) {
+    /**
+     * The log record's first changes for a migration: the stored rows of tables a migration reducer rebuilds go, the
+     * rewritten tables' rows are stored anew. Refused when they would not fit one record (a log that refused it after
+     * the install would split the migration).
+     */
+    private static List<Change> migrationRecord(MigrationPlan plan, List<Table> rewritten, LoadedModule next) {
+        var logFirst = new ArrayList<Change>();
+        for (String name : plan.rebuiltTables()) {
+            Table t = next.tables().get(name); // the migration reducer writes its new rows in the hooks' transaction
+            if (t.schema().persistence() != Persistence.EPHEMERAL) logFirst.add(new Change.Clear(t.id()));
+        }
+        long bytes = 0;
+        for (Table t : rewritten) {
+            if (t.schema().persistence() == Persistence.EPHEMERAL) continue;
+            logFirst.add(new Change.Clear(t.id()));
+            for (StoredRow r : t.scan()) {
+                byte[] key = Abi.encodeIndexKey(r.pk());
+                bytes += 16L + key.length + r.encoded().length;
+                logFirst.add(new Change.Put(t.id(), key, r.encoded()));
+            }
+        }
+        if (bytes > Storage.MAX_RECORD_BYTES - MIGRATION_RECORD_MARGIN)
+            throw new ModuleException(
+                    ModuleException.Kind.INCOMPATIBLE,
+                    plan.describe() + "\nThe migration rewrites " + (bytes >> 20) + " MiB of rows, more than one log"
+                            + " record holds (" + ((Storage.MAX_RECORD_BYTES - MIGRATION_RECORD_MARGIN) >> 20)
+                            + " MiB). Nothing was changed.");
+        return logFirst;
+    }
+
+    /** After the migration's record (a crash before it must find them intact): drops the old tables {@code next} no longer stores. */
+    private void dropUndeclared(Map<String, Table> old, LoadedModule next) {
+        if (storage == null) return;
+        var kept = StorageMapping.declaredTables(next).keySet();
+        for (Table t : old.values())
+            if (t.schema().persistence() != Persistence.EPHEMERAL && !kept.contains(t.id())) storage.dropTable(t.id());
+    }
+
+    /** {@code plan}'s migration reducer calls over the old tables {@code from}, then the lifecycle hooks. */
+    private Iterable<Executor.Job> hooks(
+            MigrationPlan plan, Map<String, Table> from, LoadedModule next, boolean firstLoad) {
+        if (plan == null || plan.migrations().isEmpty()) return lifecycleHooks(next, firstLoad);
         return () -> java.util.stream.Stream.concat(
-                        migrationJobs(plan, current, next), lifecycleHooks(next, false).stream())
+                        migrationJobs(plan, from, next), lifecycleHooks(next, firstLoad).stream())
                 .iterator();
     }
 
     /** One call of its migration reducer per old row of each table {@code plan} migrates, made as they are run. */
     private java.util.stream.Stream<Executor.Job> migrationJobs(
-            MigrationPlan plan, LoadedModule current, LoadedModule next) {
+            MigrationPlan plan, Map<String, Table> from, LoadedModule next) {
         var ctx = CallContext.runtime(meta.nodeId());
         return plan.migrations().entrySet().stream().flatMap(e -> {
-            Table old = current.tables().get(e.getKey());
+            Table old = from.get(e.getKey());
             var reducer = next.schema().reducer(e.getValue()).orElseThrow();
             return old.scan().stream()
                     .map(r -> new Executor.Job(

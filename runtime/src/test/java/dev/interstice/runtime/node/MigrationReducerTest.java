@@ -140,4 +140,29 @@ class MigrationReducerTest {
             assertThat(t.node.rows("inv", "items")).hasSize(2);
         }
     }
+
+    @Test
+    void anUnloadedModuleIsMigratedByTheSamePlanWhenPublishedAgain(@TempDir Path dir) {
+        try (var t = new TestNode(NodeConfig.at(dir))) {
+            twoRows(t);
+            t.node.unload("inv");
+            var noReducer = inv(items(List.of(LABEL), List.of()), NEW_ROW);
+            assertThatThrownBy(() -> t.node.publish("inv2.wasm", noReducer.build(), Node.PublishOptions.DEFAULT))
+                    .isInstanceOf(ModuleException.class)
+                    .hasMessageContaining("column 'name' removed")
+                    .hasMessageContaining("was unloaded with its data kept");
+            var dry = t.node.publish("inv2.wasm", v2(OLD_ITEM, INSERT).build(), MigrationTest.DRY);
+            assertThat(dry.plan().orElseThrow().describe()).contains("rebuilt by migration reducer 'convert'");
+            assertThat(t.node.schema("inv")).as("a dry run loads nothing").isEmpty();
+            t.node.publish("inv2.wasm", v2(OLD_ITEM, INSERT).build(), Node.PublishOptions.DEFAULT);
+            assertThat(t.node.rows("inv", "items"))
+                    .hasSize(2)
+                    .allMatch(r -> r.entries().equals(List.of(u64(42))));
+        }
+        try (var t = new TestNode(NodeConfig.at(dir))) {
+            assertThat(t.node.rows("inv", "items"))
+                    .hasSize(2)
+                    .allMatch(r -> r.entries().equals(List.of(u64(42))));
+        }
+    }
 }
