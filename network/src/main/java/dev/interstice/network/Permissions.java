@@ -87,9 +87,9 @@ final class Permissions {
                                 + action + "' on " + (module == null ? "any module" : on) + " (it allows: "
                                 + Grant.describe(t.token().grants()) + ")";
                     default ->
-                        "permission denied: " + what + " needs '" + action + "' on " + on
-                                + ": the admin credential of node '" + nodeName
-                                + "' (its admin.token file) or a token allowing it; this connection did not authenticate";
+                        "permission denied: " + what + " needs the admin credential of node '" + nodeName
+                                + "' (its admin.token file) or a token allowing '" + action + "' on " + on
+                                + "; this connection did not authenticate";
                 });
     }
 
