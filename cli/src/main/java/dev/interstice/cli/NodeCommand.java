@@ -429,6 +429,12 @@ final class NodeCommand implements Runnable {
             } catch (IllegalArgumentException ex) {
                 throw new CliException("--ack must be durable or fast, not '" + ack + "'");
             }
+            TokenStore tokens; // read before the node opens, so that a bad tokens file leaves nothing open
+            try {
+                tokens = TokenStore.open(dir);
+            } catch (RuntimeException ex) {
+                throw new CliException("node '" + e.name() + "' cannot start: " + ex.getMessage());
+            }
             try {
                 // load hooks run once the network is up (NodeServer.start), so their remote calls are delivered
                 node = Node.openDeferred(NodeConfig.at(dir)
@@ -449,7 +455,7 @@ final class NodeCommand implements Runnable {
                                 .withPort(addr.getPort())
                                 .withAdvertisedAddress(e.address())
                                 .withAdminToken(AdminToken.loadOrCreate(dir))
-                                .withTokens(TokenStore.open(dir)));
+                                .withTokens(tokens));
             } catch (java.net.BindException ex) {
                 node.close();
                 throw new CliException("node '" + e.name() + "' cannot listen on " + e.address()

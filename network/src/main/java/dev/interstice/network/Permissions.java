@@ -121,8 +121,10 @@ final class Permissions {
         try {
             return publicPath.get();
         } catch (dev.interstice.runtime.IntersticeException e) {
-            if (c instanceof Token && ErrorKind.of(e.kind()) == ErrorKind.NOT_FOUND && hiddenFromPublic(module, table))
-                throw denied(c, action, module, "");
+            if (c instanceof Token
+                    && !allows(c, action, module) // with the permission, a NOT_FOUND means missing
+                    && ErrorKind.of(e.kind()) == ErrorKind.NOT_FOUND
+                    && hiddenFromPublic(module, table)) throw denied(c, action, module, "");
             throw e;
         }
     }

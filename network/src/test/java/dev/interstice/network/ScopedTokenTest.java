@@ -309,6 +309,21 @@ class ScopedTokenTest {
     }
 
     @Test
+    void withThePermissionAMissingTableOrReducerIsNotFoundNotDenied() throws Exception {
+        try (var c = connectWith(token("rows:secret", "call:secret", "subscribe:secret"))) {
+            for (LongFunction<Message.Request> r : List.<LongFunction<Message.Request>>of(
+                    id -> new Message.GetRows(id, "secret", "nothing"),
+                    id -> new Message.GetRowsPage(id, "secret", "nothing", List.of(), null, 5),
+                    id -> new Message.Subscribe(id, "secret", "nothing", "", 0),
+                    id -> new Message.Call(id, "secret", "nothing", "", false, List.of()))) {
+                var reply = (Message.Error) send(c, r).reply();
+                assertThat(reply.kind()).as(reply.message()).isEqualTo(ErrorKind.NOT_FOUND);
+                assertThat(reply.message()).contains("nothing").doesNotContain("permission denied");
+            }
+        }
+    }
+
+    @Test
     void aTokenSeesTheFullSchemaOfItsModulesOnly() {
         try (var c = connectWith(token("call:secret"))) {
             var names =
