@@ -94,17 +94,7 @@ public final class Cli {
     static String explain(NetworkException n, NodeRegistry.Entry e) {
         String who = e == null ? "" : "node '" + e.name() + "': ";
         String hint = switch (n.kind()) {
-            case UNAUTHORIZED ->
-                e == null || (e.scopedToken() != null && n.getMessage().startsWith("permission denied"))
-                        ? ""
-                        : (e.adminToken() != null
-                                        ? " (the registered admin token is wrong"
-                                        : e.scopedToken() != null
-                                                ? " (the registered token was refused"
-                                                : " (no admin token is registered for this node")
-                                + ": re-add it with the token from its admin.token file: "
-                                + command("node remove " + e.name()) + " && "
-                                + command("node add " + e.name() + " " + e.address() + " --token <token>") + ")";
+            case UNAUTHORIZED -> e == null ? "" : unauthorizedHint(n, e);
             case TIMEOUT ->
                 " (check that the node is running and not overloaded: "
                         + command("node ping " + (e == null ? "<node>" : e.name())) + ")";
@@ -112,6 +102,23 @@ public final class Cli {
             default -> "";
         };
         return who + n.getMessage() + hint;
+    }
+
+    /** What to do about a refused credential: re-add the node with a working one (a token's refusals say enough). */
+    private static String unauthorizedHint(NetworkException n, NodeRegistry.Entry e) {
+        String readd = command("node remove " + e.name()) + " && "
+                + command("node add " + e.name() + " " + e.address() + " --token <token>");
+        if (e.scopedToken() != null)
+            return n.getMessage().startsWith("permission denied")
+                    ? ""
+                    : " (the registered token "
+                            + TokenCredential.parse(e.scopedToken()).id()
+                            + " was refused: ask the node's admin for a token and re-add the node with it: " + readd
+                            + ")";
+        return (e.adminToken() != null
+                        ? " (the registered admin token is wrong"
+                        : " (no admin token is registered for this node")
+                + ": re-add it with the token from its admin.token file: " + readd + ")";
     }
 
     /** An unexpected failure in words: file errors say what happened to which file; no Java class names. */

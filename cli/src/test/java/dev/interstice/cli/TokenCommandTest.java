@@ -94,7 +94,8 @@ class TokenCommandTest {
         assertThat(run("token", "revoke", "admin", id).ok().out()).contains("revoked token " + id);
         assertThat(run("token", "list", "admin").ok().out()).doesNotContain(id);
         assertThat(run("call_reducer", "scoped", "secret", "poke").fails(1).err())
-                .contains("the token credential for node 'bank-node' was refused");
+                .contains("the token credential for node 'bank-node' was refused")
+                .contains("(the registered token " + id + " was refused: ask the node's admin for a token");
         assertThat(run("token", "revoke", "admin", id).fails(1).err()).contains("has no token '" + id + "'");
         assertThat(Files.readString(home.resolve("node-data").resolve(TokenStore.FILE)))
                 .doesNotContain(secret);

@@ -4,17 +4,22 @@ import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.TableSchema;
 import dev.interstice.abi.schema.Visibility;
 import dev.interstice.network.wire.Message;
+import dev.interstice.runtime.IntersticeException;
 import dev.interstice.runtime.node.Node;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * What a connection may do, by the credential it proved (docs/protocol.md, "Permissions"): without one, what is
+ * What a connection may do, by the credential it proved (docs/protocol.md, "Scoped tokens"): without one, what is
  * public; with a scoped token, that plus exactly the token's actions on its modules (public or private); with the
  * admin token, everything. Every refusal names the permission that is missing.
  */
 final class Permissions {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Permissions.class);
+    private static final Logger log = LoggerFactory.getLogger(Permissions.class);
+
     /** Who a connection proved to be. */
     sealed interface Credential {}
 
@@ -116,11 +121,10 @@ final class Permissions {
      * missing), a token connection is told which permission it lacks instead. An anonymous connection keeps the
      * NOT_FOUND (a private module or table answers as a missing one: its existence does not leak).
      */
-    <T> T orDenied(
-            Credential c, Action action, String module, String table, java.util.function.Supplier<T> publicPath) {
+    <T> T orDenied(Credential c, Action action, String module, String table, Supplier<T> publicPath) {
         try {
             return publicPath.get();
-        } catch (dev.interstice.runtime.IntersticeException e) {
+        } catch (IntersticeException e) {
             if (c instanceof Token
                     && !allows(c, action, module) // with the permission, a NOT_FOUND means missing
                     && ErrorKind.of(e.kind()) == ErrorKind.NOT_FOUND
