@@ -427,6 +427,32 @@ class ScopedTokenTest {
         assertThat(TokenStore.open(dir).find(t.id())).isEmpty();
     }
 
+    /** A node of protocol 1.3 would take a token id after the proof for trailing bytes: the client does not send it. */
+    @Test
+    void aScopedTokenIsNotSentToANodeOlderThanTokens() throws Exception {
+        try (var old = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try (var s = old.accept()) {
+                    dev.interstice.network.wire.Frames.read(s.getInputStream(), 1 << 16); // the Hello
+                    dev.interstice.network.wire.Frames.write(
+                            s.getOutputStream(),
+                            dev.interstice.network.wire.MessageCodec.encode(
+                                    new Message.Welcome(1, 3, "old-id", "old", new byte[32], 1 << 20, 8)));
+                    s.getInputStream().read(); // until the client closes
+                } catch (Exception ignored) {
+                    // the test asserts on the client's side
+                }
+            });
+            ScopedToken t = token("call:bank");
+            assertThatThrownBy(() -> NodeClient.connect(
+                            "127.0.0.1:" + old.getLocalPort(),
+                            NodeClient.Options.client().withToken(t.credential())))
+                    .isInstanceOf(NetworkException.class)
+                    .hasMessageContaining("speaks protocol 1.3, which has no scoped tokens")
+                    .hasMessageContaining("use its admin token, or update the node");
+        }
+    }
+
     @Test
     void anAdminAuthenticateIsTheSameBytesAsBeforeAndATokenIdTravelsAfterTheProof() throws Exception {
         byte[] proof = new byte[32];
