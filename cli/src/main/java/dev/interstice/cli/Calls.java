@@ -12,7 +12,7 @@ final class Calls {
     private Calls() {}
 
     static ModuleSchema module(Cli.Target t, String module) {
-        var schema = t.client().schema(t.client().isAdmin());
+        var schema = t.client().schema(t.client().isAdmin() || t.client().tokenId() != null);
         for (ModuleSchema m : schema.modules()) if (m.name().equals(module)) return m;
         throw new CliException(t.label() + " has no module '" + module + "'"
                 + (t.client().isAdmin() ? "" : " visible to you") + "; its modules: "

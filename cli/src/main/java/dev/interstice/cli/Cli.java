@@ -3,6 +3,7 @@ package dev.interstice.cli;
 import dev.interstice.network.AdminToken;
 import dev.interstice.network.NetworkException;
 import dev.interstice.network.NodeClient;
+import dev.interstice.network.TokenCredential;
 import java.time.Duration;
 
 /** Shared helpers: connecting to a registered node, and turning failures into messages that say what to do. */
@@ -29,9 +30,12 @@ public final class Cli {
             return "node '" + entry.name() + "' (" + entry.address() + ")";
         }
 
-        /** Refuses {@code what} (e.g. "publishing") unless this connection holds the node's admin credential. */
+        /**
+         * Refuses {@code what} (e.g. "publishing") unless this connection holds the node's admin credential, or a scoped
+         * token (the node then decides, naming what the token lacks).
+         */
         void requireAdmin(String what) {
-            if (!client.isAdmin())
+            if (!client.isAdmin() && client.tokenId() == null)
                 throw new CliException(what + " needs the admin credential of " + label() + ", and none is registered; "
                         + "re-add the node with its token: " + command("node add <name> <address> --token <token>")
                         + " (the token is in the node's admin.token file)");
@@ -53,7 +57,7 @@ public final class Cli {
         var opts = NodeClient.Options.client()
                 .withRequestTimeout(requestTimeout)
                 .withConnectTimeout(Duration.ofSeconds(3));
-        if (e.adminToken() != null) opts = opts.withAdminToken(AdminToken.of(e.adminToken()));
+        opts = withCredential(opts, e);
         NodeClient c;
         try {
             c = NodeClient.connect(e.address(), opts);
@@ -75,6 +79,13 @@ public final class Cli {
         return new Target(reg, e, c);
     }
 
+    /** The options authenticating with what the registry holds for {@code e}: its admin token or a scoped token. */
+    static NodeClient.Options withCredential(NodeClient.Options opts, NodeRegistry.Entry e) {
+        if (e.adminToken() != null) return opts.withAdminToken(AdminToken.of(e.adminToken()));
+        if (e.scopedToken() != null) return opts.withToken(TokenCredential.parse(e.scopedToken()));
+        return opts;
+    }
+
     static String explain(NetworkException n) {
         return explain(n, null);
     }
@@ -83,15 +94,7 @@ public final class Cli {
     static String explain(NetworkException n, NodeRegistry.Entry e) {
         String who = e == null ? "" : "node '" + e.name() + "': ";
         String hint = switch (n.kind()) {
-            case UNAUTHORIZED ->
-                e == null
-                        ? ""
-                        : (e.adminToken() == null
-                                        ? " (no admin token is registered for this node"
-                                        : " (the registered admin token is wrong")
-                                + ": re-add it with the token from its admin.token file: "
-                                + command("node remove " + e.name()) + " && "
-                                + command("node add " + e.name() + " " + e.address() + " --token <token>") + ")";
+            case UNAUTHORIZED -> e == null ? "" : unauthorizedHint(n, e);
             case TIMEOUT ->
                 " (check that the node is running and not overloaded: "
                         + command("node ping " + (e == null ? "<node>" : e.name())) + ")";
@@ -99,6 +102,23 @@ public final class Cli {
             default -> "";
         };
         return who + n.getMessage() + hint;
+    }
+
+    /** What to do about a refused credential: re-add the node with a working one (a token's refusals say enough). */
+    private static String unauthorizedHint(NetworkException n, NodeRegistry.Entry e) {
+        String readd = command("node remove " + e.name()) + " && "
+                + command("node add " + e.name() + " " + e.address() + " --token <token>");
+        if (e.scopedToken() != null)
+            return n.getMessage().startsWith("permission denied")
+                    ? ""
+                    : " (the registered token "
+                            + TokenCredential.parse(e.scopedToken()).id()
+                            + " was refused: ask the node's admin for a token and re-add the node with it: " + readd
+                            + ")";
+        return (e.adminToken() != null
+                        ? " (the registered admin token is wrong"
+                        : " (no admin token is registered for this node")
+                + ": re-add it with the token from its admin.token file: " + readd + ")";
     }
 
     /** An unexpected failure in words: file errors say what happened to which file; no Java class names. */

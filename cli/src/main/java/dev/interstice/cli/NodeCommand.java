@@ -8,6 +8,8 @@ import dev.interstice.network.NetworkConfig;
 import dev.interstice.network.NetworkException;
 import dev.interstice.network.NodeClient;
 import dev.interstice.network.NodeServer;
+import dev.interstice.network.TokenCredential;
+import dev.interstice.network.TokenStore;
 import dev.interstice.network.wire.Message;
 import dev.interstice.runtime.node.Node;
 import dev.interstice.runtime.node.NodeConfig;
@@ -98,18 +100,32 @@ final class NodeCommand implements Runnable {
         @Option(
                 names = "--token",
                 paramLabel = "<token>",
-                description = "The node's admin token (its data dir's admin.token), to publish and remove.")
+                description =
+                        "The node's admin token (its data dir's admin.token), to publish and remove; or a scoped token tk_<id>.<secret> (interstice token create), for what it allows.")
         String token;
 
         @Override
         public Integer call() {
             checkName(name);
             String addr = checkAddress(address);
-            if (token != null) AdminToken.of(token);
+            boolean scoped = token != null && token.strip().startsWith(TokenCredential.PREFIX);
+            try {
+                if (scoped) token = TokenCredential.parse(token).value();
+                else if (token != null) AdminToken.of(token);
+            } catch (IllegalArgumentException bad) {
+                throw CliException.usage("--token: " + bad.getMessage());
+            }
             var reg = NodeRegistry.load();
-            reg.add(new NodeRegistry.Entry(name, addr, null, false, token, null));
+            reg.add(new NodeRegistry.Entry(
+                    name, addr, null, false, scoped ? null : token, scoped ? token : null, null));
             reg.save();
-            out().println("added node '" + name + "' at " + addr + (token == null ? "" : " (with its admin token)"));
+            out().println("added node '" + name + "' at " + addr
+                    + (token == null
+                            ? ""
+                            : scoped
+                                    ? " (with token "
+                                            + TokenCredential.parse(token).id() + ")"
+                                    : " (with its admin token)"));
             return 0;
         }
     }
@@ -264,15 +280,21 @@ final class NodeCommand implements Runnable {
             o.println("address:   " + e.address());
             o.println("node id:   " + (e.nodeId() == null ? "(unknown until first contact)" : e.nodeId()));
             o.println("kind:      " + (e.local() ? "local (data in " + reg.dataDir(e) + ")" : "remote"));
-            o.println(
-                    "admin:     " + (e.adminToken() == null ? "no admin token registered" : "admin token registered"));
+            o.println("admin:     "
+                    + (e.adminToken() != null
+                            ? "admin token registered"
+                            : e.scopedToken() != null
+                                    ? "scoped token "
+                                            + TokenCredential.parse(e.scopedToken())
+                                                    .id() + " registered"
+                                    : "no admin token registered"));
             o.println("last seen: " + (e.lastSeen() == null ? "never" : Instant.ofEpochMilli(e.lastSeen())));
             var opts = NodeClient.Options.client()
                     .withConnectTimeout(Duration.ofSeconds(2))
                     .withRequestTimeout(Duration.ofSeconds(5));
-            if (e.adminToken() != null) opts = opts.withAdminToken(AdminToken.of(e.adminToken()));
+            opts = Cli.withCredential(opts, e);
             try (var c = NodeClient.connect(e.address(), opts)) {
-                NodeSchema s = c.schema(c.isAdmin());
+                NodeSchema s = c.schema(c.isAdmin() || c.tokenId() != null);
                 o.println("status:    online as '" + c.nodeName() + "' (" + c.nodeId() + ")"
                         + (c.isAdmin() ? ", admin" : ""));
                 o.println("modules:   " + (s.modules().isEmpty() ? "none" : ""));
@@ -407,6 +429,12 @@ final class NodeCommand implements Runnable {
             } catch (IllegalArgumentException ex) {
                 throw new CliException("--ack must be durable or fast, not '" + ack + "'");
             }
+            TokenStore tokens; // read before the node opens, so that a bad tokens file leaves nothing open
+            try {
+                tokens = TokenStore.open(dir);
+            } catch (RuntimeException ex) {
+                throw new CliException("node '" + e.name() + "' cannot start: " + ex.getMessage());
+            }
             try {
                 // load hooks run once the network is up (NodeServer.start), so their remote calls are delivered
                 node = Node.openDeferred(NodeConfig.at(dir)
@@ -426,7 +454,8 @@ final class NodeCommand implements Runnable {
                                 .withBindHost(listen != null ? listen : addr.getHostString())
                                 .withPort(addr.getPort())
                                 .withAdvertisedAddress(e.address())
-                                .withAdminToken(AdminToken.loadOrCreate(dir)));
+                                .withAdminToken(AdminToken.loadOrCreate(dir))
+                                .withTokens(tokens));
             } catch (java.net.BindException ex) {
                 node.close();
                 throw new CliException("node '" + e.name() + "' cannot listen on " + e.address()

@@ -32,13 +32,28 @@ public final class NodeRegistry {
     /** The registry being read ahead, for the first {@link #load()} of the process to take. */
     private static final AtomicReference<CompletableFuture<NodeRegistry>> AHEAD = new AtomicReference<>();
 
-    record Entry(String name, String address, String nodeId, boolean local, String adminToken, Long lastSeen) {
+    /**
+     * A registered node. {@code adminToken}: its admin token, if known; {@code scopedToken}: instead, a scoped token
+     * ({@code <id>.<secret>}, kept in the file as {@code token_id} and {@code token_secret}).
+     */
+    record Entry(
+            String name,
+            String address,
+            String nodeId,
+            boolean local,
+            String adminToken,
+            String scopedToken,
+            Long lastSeen) {
+        Entry(String name, String address, String nodeId, boolean local, String adminToken, Long lastSeen) {
+            this(name, address, nodeId, local, adminToken, null, lastSeen);
+        }
+
         Entry withName(String n) {
-            return new Entry(n, address, nodeId, local, adminToken, lastSeen);
+            return new Entry(n, address, nodeId, local, adminToken, scopedToken, lastSeen);
         }
 
         Entry seen(String id, long at) {
-            return new Entry(name, address, id, local, adminToken, at);
+            return new Entry(name, address, id, local, adminToken, scopedToken, at);
         }
     }
 
@@ -127,8 +142,16 @@ public final class NodeRegistry {
         }
         for (String required : List.of("name", "address"))
             if (text.get(required) == null) throw new IOException("a [[nodes]] entry has no " + required);
+        String id = text.get("token_id");
+        String secret = text.get("token_secret");
         return new Entry(
-                text.get("name"), text.get("address"), text.get("node_id"), local, text.get("admin_token"), lastSeen);
+                text.get("name"),
+                text.get("address"),
+                text.get("node_id"),
+                local,
+                text.get("admin_token"),
+                id == null || secret == null ? null : id + "." + secret,
+                lastSeen);
     }
 
     Path home() {
@@ -212,6 +235,11 @@ public final class NodeRegistry {
                 if (e.nodeId() != null) m.put("node_id", e.nodeId());
                 m.put("local", e.local());
                 if (e.adminToken() != null) m.put("admin_token", e.adminToken());
+                if (e.scopedToken() != null) {
+                    int dot = e.scopedToken().indexOf('.');
+                    m.put("token_id", e.scopedToken().substring(0, dot));
+                    m.put("token_secret", e.scopedToken().substring(dot + 1));
+                }
                 if (e.lastSeen() != null) m.put("last_seen", e.lastSeen());
                 entries.add(m);
             }
@@ -219,7 +247,8 @@ public final class NodeRegistry {
             if (!entries.isEmpty()) root.put("nodes", entries);
             Files.writeString(
                     tmp,
-                    "# Interstice node registry (holds admin tokens: keep it private)\n" + SchemaToml.write(root),
+                    "# Interstice node registry (holds admin and scoped tokens: keep it private)\n"
+                            + SchemaToml.write(root),
                     StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

@@ -16,6 +16,7 @@ public final class NetworkConfig implements Cloneable {
     private int port = 0;
     private String advertisedAddress;
     private AdminToken adminToken;
+    private TokenStore tokens;
     private int maxFrameBytes = Frames.DEFAULT_MAX_FRAME_BYTES;
     private int maxInFlight = 64;
     private int maxConnections = 1024;
@@ -107,6 +108,17 @@ public final class NetworkConfig implements Cloneable {
     public NetworkConfig withAdminToken(AdminToken v) {
         var c = copy();
         c.adminToken = v;
+        return c;
+    }
+
+    /** The node's scoped tokens ({@link TokenStore#open} on its data directory); null: kept in memory. */
+    public TokenStore tokens() {
+        return tokens;
+    }
+
+    public NetworkConfig withTokens(TokenStore v) {
+        var c = copy();
+        c.tokens = v;
         return c;
     }
 

@@ -49,6 +49,7 @@ public final class NodeClient implements AutoCloseable {
             String nodeId,
             String nodeName,
             AdminToken adminToken,
+            TokenCredential token,
             Duration connectTimeout,
             Duration handshakeTimeout,
             Duration requestTimeout,
@@ -67,6 +68,7 @@ public final class NodeClient implements AutoCloseable {
                     "",
                     "",
                     null,
+                    null,
                     d.connectTimeout(),
                     d.handshakeTimeout(),
                     d.requestTimeout(),
@@ -80,6 +82,11 @@ public final class NodeClient implements AutoCloseable {
 
         public Options withAdminToken(AdminToken t) {
             return with(b -> b.adminToken = t);
+        }
+
+        /** Authenticates with a scoped token instead (nodes of protocol 1.4 and later). */
+        public Options withToken(TokenCredential t) {
+            return with(b -> b.token = t);
         }
 
         public Options withRequestTimeout(Duration d) {
@@ -133,6 +140,7 @@ public final class NodeClient implements AutoCloseable {
             String nodeId;
             String nodeName;
             AdminToken adminToken;
+            TokenCredential token;
             Duration connectTimeout;
             Duration handshakeTimeout;
             Duration requestTimeout;
@@ -148,6 +156,7 @@ public final class NodeClient implements AutoCloseable {
                 nodeId = o.nodeId;
                 nodeName = o.nodeName;
                 adminToken = o.adminToken;
+                token = o.token;
                 connectTimeout = o.connectTimeout;
                 handshakeTimeout = o.handshakeTimeout;
                 requestTimeout = o.requestTimeout;
@@ -165,6 +174,7 @@ public final class NodeClient implements AutoCloseable {
                         nodeId,
                         nodeName,
                         adminToken,
+                        token,
                         connectTimeout,
                         handshakeTimeout,
                         requestTimeout,
@@ -357,21 +367,40 @@ public final class NodeClient implements AutoCloseable {
                 client::expireOverdue, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
         conn.closed().whenComplete((r, e) -> client.sweep.cancel(false));
         threads().name("interstice-client " + address).start(client::readLoop);
-        if (options.adminToken() != null) {
-            try {
-                client.expect(
-                        client.request(
-                                id -> new Message.Authenticate(
-                                        id, options.adminToken().proof(welcome.nodeId(), welcome.nonce(), nonce)),
-                                options.requestTimeout()),
-                        Message.Ok.class);
-                client.admin = true;
-            } catch (RuntimeException e) {
-                client.close();
-                throw e;
-            }
+        try {
+            client.authenticate(nonce);
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
         }
         return client;
+    }
+
+    /** Proves the admin token or the scoped token of the options, if any. */
+    private void authenticate(byte[] nonce) {
+        if (options.adminToken() != null) {
+            expect(
+                    request(
+                            id -> new Message.Authenticate(
+                                    id, options.adminToken().proof(welcome.nodeId(), welcome.nonce(), nonce)),
+                            options.requestTimeout()),
+                    Message.Ok.class);
+            admin = true;
+        } else if (options.token() != null) {
+            TokenCredential t = options.token();
+            if (welcome.minor() < MessageCodec.TOKENS_SINCE_MINOR)
+                throw new NetworkException(
+                        ErrorKind.UNSUPPORTED,
+                        "node '" + welcome.nodeName() + "' at " + address + " speaks protocol " + welcome.major() + "."
+                                + welcome.minor() + ", which has no scoped tokens (1." + MessageCodec.TOKENS_SINCE_MINOR
+                                + " has); use its admin token, or update the node");
+            expect(
+                    request(
+                            id -> new Message.Authenticate(
+                                    id, t.proof(welcome.nodeId(), welcome.nonce(), nonce), t.id()),
+                            options.requestTimeout()),
+                    Message.Ok.class);
+        }
     }
 
     private static void close(Socket s) {
@@ -392,6 +421,13 @@ public final class NodeClient implements AutoCloseable {
 
     public String nodeName() {
         return welcome.nodeName();
+    }
+
+    /** The id of the scoped token this connection authenticated with, or null (none, or the admin token). */
+    public String tokenId() {
+        return options.adminToken() == null && options.token() != null
+                ? options.token().id()
+                : null;
     }
 
     /** True once the node accepted the admin credential. */
@@ -729,6 +765,33 @@ public final class NodeClient implements AutoCloseable {
         return n.equals(m)
                 ? n + " MiB, " + size + " bytes; the limit is " + m + " MiB, " + limit + " bytes"
                 : n + " MiB; the limit is " + m + " MiB";
+    }
+
+    /** Makes a scoped token (admin only): its listing and, this once, its credential {@code <id>.<secret>}. */
+    public Message.TokenCreated createToken(java.util.List<Grant> grants, java.time.Instant expiresAt) {
+        requireTokens();
+        long at = expiresAt == null ? 0 : expiresAt.toEpochMilli();
+        return expect(request(id -> new Message.CreateToken(id, grants, at)), Message.TokenCreated.class);
+    }
+
+    /** The node's scoped tokens, without secrets (admin only). */
+    public java.util.List<Message.TokenInfo> listTokens() {
+        requireTokens();
+        return expect(request(Message.ListTokens::new), Message.Tokens.class).tokens();
+    }
+
+    /** Revokes a scoped token (admin only); NOT_FOUND if the node has no such token. */
+    public void revokeToken(String tokenId) {
+        requireTokens();
+        expect(request(id -> new Message.RevokeToken(id, tokenId)), Message.Ok.class);
+    }
+
+    private void requireTokens() {
+        if (welcome.minor() < MessageCodec.TOKENS_SINCE_MINOR)
+            throw new NetworkException(
+                    ErrorKind.UNSUPPORTED,
+                    "node '" + nodeName() + "' speaks protocol " + welcome.major() + "." + welcome.minor()
+                            + ", which has no scoped tokens; update the node");
     }
 
     /** Round trip time of a ping. */

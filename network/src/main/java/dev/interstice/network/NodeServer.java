@@ -38,6 +38,7 @@ public final class NodeServer implements AutoCloseable {
     private final Node node;
     private final NetworkConfig config;
     private final AdminToken token;
+    private final Permissions permissions;
     private final ServerSocket serverSocket;
     private final String address;
     private final TableStreams streams;
@@ -67,6 +68,8 @@ public final class NodeServer implements AutoCloseable {
         this.node = node;
         this.config = config;
         this.token = config.adminToken() != null ? config.adminToken() : AdminToken.random();
+        this.permissions = new Permissions(
+                config.nodeName(), config.tokens() != null ? config.tokens() : TokenStore.inMemory(), node);
         this.serverSocket = new ServerSocket();
         serverSocket.setReuseAddress(true);
         serverSocket.bind(new InetSocketAddress(InetAddress.getByName(config.bindHost()), config.port()), 128);
@@ -155,6 +158,10 @@ public final class NodeServer implements AutoCloseable {
 
     AdminToken token() {
         return token;
+    }
+
+    Permissions permissions() {
+        return permissions;
     }
 
     TableStreams streams() {

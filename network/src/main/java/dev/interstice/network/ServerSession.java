@@ -59,7 +59,8 @@ final class ServerSession implements TableStreams.Sink {
     private final ConnectionSlots.Slot slot;
     private final long acceptedAt = System.nanoTime();
     private Message.Hello hello;
-    private volatile boolean admin;
+    /** What this connection proved (Permissions: anonymous, a scoped token, the admin token). */
+    private volatile Permissions.Credential credential = Permissions.ANONYMOUS;
     /** Handshake done and, in the admin reserve, authenticated as admin. */
     private volatile boolean admitted;
     /** When the last frame was read (System.nanoTime). */
@@ -260,8 +261,9 @@ final class ServerSession implements TableStreams.Sink {
     private boolean authenticatedThroughReserve(Message.Request req) {
         String why = slot.full() + "; only the admin may connect now (authenticating first); try again later";
         if (req instanceof Message.Authenticate a
+                && a.tokenId().isEmpty()
                 && server.token().verify(a.proof(), node.id(), nonce, hello.nonce())) {
-            admin = true;
+            credential = Permissions.ADMIN;
             admitted = true;
             conn.send(new Message.Ok(a.id()));
             return true;
@@ -309,6 +311,11 @@ final class ServerSession implements TableStreams.Sink {
                                 : "no handshake within " + NetworkConfig.describe(cfg.handshakeTimeout()));
             return;
         }
+        var dead = server.permissions().dead(credential);
+        if (dead.isPresent()) { // its token was revoked or expired: subscriptions made with it end too
+            closeWith(dead.get());
+            return;
+        }
         if (now - lastHeard > cfg.idleTimeout().toNanos()
                 && inFlight.availablePermits() == cfg.maxInFlight()
                 && !server.streams().hasSubscriptions(this))
@@ -340,7 +347,10 @@ final class ServerSession implements TableStreams.Sink {
                     rowsWritten = () -> freeRowStream(ticket);
                 }
                 Message.Reply reply;
+                var dead = server.permissions().dead(credential);
                 try {
+                    // its token was revoked or expired: refused, then the connection ends (with its subscriptions)
+                    if (dead.isPresent()) throw new NetworkException(ErrorKind.UNAUTHORIZED, dead.get());
                     reply = handle(req, rowsWritten);
                 } catch (RuntimeException e) {
                     reply = error(req.id(), e);
@@ -348,6 +358,7 @@ final class ServerSession implements TableStreams.Sink {
                     conn.release(next.frameLength());
                 }
                 if (reply != null) reply(reply, true, rowsWritten);
+                if (dead.isPresent()) closeWith(dead.get());
             }
         } catch (InterruptedException e) {
             // connection closed
@@ -515,7 +526,7 @@ final class ServerSession implements TableStreams.Sink {
         var out = new java.util.ArrayList<Message.AuthorityStatus>();
         for (var authority : dev.interstice.abi.schema.Authority.values()) {
             String holder = a.holder(authority)
-                    .filter(m -> admin
+                    .filter(m -> isAdmin()
                             || node.schema(m)
                                     .map(s -> s.visibility() == dev.interstice.abi.schema.Visibility.PUBLIC)
                                     .orElse(false))
@@ -529,56 +540,59 @@ final class ServerSession implements TableStreams.Sink {
     /** Handles one request; {@code rowsWritten} (rows requests): to run once their reply is written. */
     private Message.Reply handle(Message.Request req, Runnable rowsWritten) {
         return switch (req) {
-            case Message.Authenticate a -> {
-                if (server.token().verify(a.proof(), node.id(), nonce, hello.nonce())) {
-                    admin = true;
-                    yield new Message.Ok(a.id());
-                }
-                log.warn("{}: wrong admin credential", conn.label());
-                yield new Message.Error(
-                        a.id(),
-                        ErrorKind.UNAUTHORIZED,
-                        "the admin credential for node '" + server.nodeName()
-                                + "' was refused: check the token (the node's admin.token file)");
-            }
+            case Message.Authenticate a -> authenticate(a);
             case Message.Ping p -> new Message.Pong(p.id(), System.currentTimeMillis());
             case Message.Call c -> {
-                CallResult r = admin
+                CallResult r = allows(Action.CALL, c.module())
                         ? node.call(c.module(), c.reducer(), c.args(), caller(c.callerModule()), Ack.FAST)
-                        : node.callFromPeer(c.module(), c.reducer(), c.args(), caller(c.callerModule()), Ack.FAST);
+                        : permissions()
+                                .orDenied(
+                                        credential,
+                                        Action.CALL,
+                                        c.module(),
+                                        null,
+                                        () -> node.callFromPeer(
+                                                c.module(), c.reducer(), c.args(), caller(c.callerModule()), Ack.FAST));
                 replyCalled(c, r);
                 yield null;
             }
             case Message.Query q ->
                 new Message.QueryResult(
                         q.id(),
-                        admin
+                        allows(Action.QUERY, q.module())
                                 ? node.query(q.module(), q.query(), q.args(), caller(q.callerModule()))
-                                : node.queryFromPeer(q.module(), q.query(), q.args(), caller(q.callerModule())));
-            case Message.GetSchema s -> {
-                if (s.full()) {
-                    requireAdmin("reading the full schema (private modules and tables)");
-                    yield new Message.SchemaResult(
-                            s.id(), new NodeSchema(server.nodeName(), server.address(), node.modules()));
-                }
-                yield new Message.SchemaResult(s.id(), node.publicSchema(server.nodeName(), server.address()));
-            }
+                                : permissions()
+                                        .orDenied(
+                                                credential,
+                                                Action.QUERY,
+                                                q.module(),
+                                                null,
+                                                () -> node.queryFromPeer(
+                                                        q.module(), q.query(), q.args(), caller(q.callerModule()))));
+            case Message.GetSchema s -> new Message.SchemaResult(s.id(), schema(s.full()));
             case Message.GetInfo i -> new Message.Info(i.id(), authorityStatuses());
             case Message.GetRowsPage r -> {
-                List<byte[]> rows = holdRows(node.rowsPage(
+                List<byte[]> rows = holdRows(permissions()
+                        .orDenied(
+                                credential,
+                                Action.ROWS,
                                 r.module(),
                                 r.table(),
-                                !admin,
-                                r.where().stream()
-                                        .map(w -> new Condition(w.field(), Condition.Op.values()[w.op()], w.value()))
-                                        .toList(),
-                                r.after(),
-                                Math.clamp(r.limit(), 1, MAX_PAGE_ROWS))
-                        .rows());
+                                () -> node.rowsPage(
+                                                r.module(),
+                                                r.table(),
+                                                !allows(Action.ROWS, r.module()),
+                                                r.where().stream()
+                                                        .map(w -> new Condition(
+                                                                w.field(), Condition.Op.values()[w.op()], w.value()))
+                                                        .toList(),
+                                                r.after(),
+                                                Math.clamp(r.limit(), 1, MAX_PAGE_ROWS))
+                                        .rows()));
                 yield durableRows(r.id(), rows, rowsWritten);
             }
             case Message.GetRows r -> {
-                List<byte[]> rows = readRows(r.module(), r.table());
+                List<byte[]> rows = readRows(Action.ROWS, r.module(), r.table());
                 // answer once the state read is durable: a crash must not take back what a reader saw
                 node.whenDurable(server.streams().horizon())
                         .whenComplete((ok, failure) -> reply(
@@ -593,21 +607,33 @@ final class ServerSession implements TableStreams.Sink {
                 yield null;
             }
             case Message.Publish p -> {
-                requireAdmin("publishing a module");
+                requirePublish(p);
                 yield server.installer().publish(p);
             }
             case Message.Rollback r -> {
-                requireAdmin("rolling a module back");
+                require(Action.REMOVE, r.module(), "rolling a module back");
                 yield server.installer().rollback(r);
             }
             case Message.Remove r -> {
-                requireAdmin("removing a module");
+                require(Action.REMOVE, r.module(), "removing a module");
                 yield server.installer().remove(r.id(), r.module());
             }
             case Message.Unload u -> {
-                requireAdmin("unloading a module");
+                require(Action.REMOVE, u.module(), "unloading a module");
                 server.installer().unload(u.module());
                 yield new Message.Ok(u.id());
+            }
+            case Message.CreateToken t -> {
+                permissions().requireAdmin(credential, "creating a token");
+                yield permissions().created(t);
+            }
+            case Message.ListTokens t -> {
+                permissions().requireAdmin(credential, "listing tokens");
+                yield permissions().listed(t);
+            }
+            case Message.RevokeToken t -> {
+                permissions().requireAdmin(credential, "revoking a token");
+                yield permissions().revoked(t);
             }
             case Message.ModuleRequest m -> server.installer().handFromPeer(m, isPeer() ? hello.nodeId() : "cli");
             case Message.Subscribe s -> {
@@ -619,7 +645,7 @@ final class ServerSession implements TableStreams.Sink {
                                 s.epoch(),
                                 s.afterSeq(),
                                 () -> checkReadable(s.module(), s.table()),
-                                () -> readRows(s.module(), s.table()));
+                                () -> readRows(Action.SUBSCRIBE, s.module(), s.table()));
                 yield null; // the stream queued the reply
             }
             case Message.Unsubscribe u -> {
@@ -670,27 +696,111 @@ final class ServerSession implements TableStreams.Sink {
         return t instanceof RuntimeException r ? r : new IllegalStateException(t.toString(), t);
     }
 
-    /** The table's rows as this connection may see them (admin: any table; others: public ones), held for a reply. */
-    private List<byte[]> readRows(String module, String table) {
-        return holdRows(admin ? node.encodedRows(module, table) : node.publicRows(module, table));
+    /**
+     * The table's rows as this connection may see them (any table of a module its credential allows {@code action}
+     * on; public tables otherwise), held for a reply.
+     */
+    private List<byte[]> readRows(Action action, String module, String table) {
+        return holdRows(
+                allows(action, module)
+                        ? node.encodedRows(module, table)
+                        : permissions()
+                                .orDenied(credential, action, module, table, () -> node.publicRows(module, table)));
     }
 
     private void checkReadable(String module, String table) {
-        ModuleSchema m = node.schema(module).orElse(null);
-        if (m == null || (!admin && m.visibility() != Visibility.PUBLIC))
-            throw new CallException(CallException.Kind.NOT_FOUND, "no module '" + module + "' is loaded on this node");
-        TableSchema t = m.table(table).orElse(null);
-        if (t == null || (!admin && t.visibility() != Visibility.PUBLIC))
-            throw new CallException(
-                    CallException.Kind.NOT_FOUND, "module '" + module + "' has no table '" + table + "'");
+        boolean all = allows(Action.SUBSCRIBE, module);
+        permissions().orDenied(credential, Action.SUBSCRIBE, module, table, () -> {
+            ModuleSchema m = node.schema(module).orElse(null);
+            if (m == null || (!all && m.visibility() != Visibility.PUBLIC))
+                throw new CallException(
+                        CallException.Kind.NOT_FOUND, "no module '" + module + "' is loaded on this node");
+            TableSchema t = m.table(table).orElse(null);
+            if (t == null || (!all && t.visibility() != Visibility.PUBLIC))
+                throw new CallException(
+                        CallException.Kind.NOT_FOUND, "module '" + module + "' has no table '" + table + "'");
+            return null;
+        });
     }
 
-    private void requireAdmin(String what) {
-        if (!admin)
-            throw new NetworkException(
+    private Permissions permissions() {
+        return server.permissions();
+    }
+
+    private boolean isAdmin() {
+        return credential instanceof Permissions.Admin;
+    }
+
+    private boolean allows(Action action, String module) {
+        return permissions().allows(credential, action, module);
+    }
+
+    private void require(Action action, String module, String what) {
+        if (!allows(action, module)) throw permissions().denied(credential, action, module, what);
+    }
+
+    /**
+     * A publish needs {@code publish} on the module it carries. Its name is known only once the code describes
+     * itself, so a connection without any publish permission is refused before the node compiles anything.
+     */
+    private void requirePublish(Message.Publish p) {
+        if (allows(Action.PUBLISH, Grant.EVERY_MODULE)) return; // the admin, or publish:*
+        boolean mayPublishSome = credential instanceof Permissions.Token t
+                && t.token().grants().stream().anyMatch(g -> g.action() == Action.PUBLISH);
+        if (!mayPublishSome) throw permissions().denied(credential, Action.PUBLISH, null, "publishing a module");
+        require(Action.PUBLISH, node.describe(p.wasm()).name(), "publishing a module");
+    }
+
+    /** The full schema (admin), the public view plus the full schema of each module a token covers, or the public view. */
+    private NodeSchema schema(boolean full) {
+        if (full && isAdmin()) return new NodeSchema(server.nodeName(), server.address(), node.modules());
+        NodeSchema pub = node.publicSchema(server.nodeName(), server.address());
+        if (!full) return pub;
+        if (!(credential instanceof Permissions.Token))
+            permissions().requireAdmin(credential, "reading the full schema (private modules and tables)");
+        var modules = new java.util.ArrayList<ModuleSchema>();
+        for (ModuleSchema m : node.modules()) {
+            if (permissions().coversAny(credential, m.name())) modules.add(m);
+            else
+                pub.modules().stream()
+                        .filter(x -> x.name().equals(m.name()))
+                        .findFirst()
+                        .ifPresent(modules::add);
+        }
+        return new NodeSchema(pub.name(), pub.address(), modules);
+    }
+
+    /** Authenticate: an empty token id proves the admin token, else the scoped token of that id. */
+    private Message.Reply authenticate(Message.Authenticate a) {
+        if (a.tokenId().isEmpty()) {
+            if (server.token().verify(a.proof(), node.id(), nonce, hello.nonce())) {
+                credential = Permissions.ADMIN;
+                return new Message.Ok(a.id());
+            }
+            log.warn("{}: wrong admin credential", conn.label());
+            return new Message.Error(
+                    a.id(),
                     ErrorKind.UNAUTHORIZED,
-                    what + " needs the admin credential of node '" + server.nodeName()
-                            + "'; this connection did not authenticate with the node's admin token (its admin.token file)");
+                    "the admin credential for node '" + server.nodeName()
+                            + "' was refused: check the token (the node's admin.token file)");
+        }
+        var tokens = permissions().tokens();
+        var token =
+                TokenCredential.isId(a.tokenId()) ? tokens.find(a.tokenId()) : java.util.Optional.<ScopedToken>empty();
+        if (token.isPresent() && token.get().credential().verify(a.proof(), node.id(), nonce, hello.nonce())) {
+            var t = new Permissions.Token(token.get());
+            var dead = permissions().dead(t);
+            if (dead.isPresent()) return new Message.Error(a.id(), ErrorKind.UNAUTHORIZED, dead.get());
+            tokens.used(token.get(), permissions().now());
+            credential = t;
+            return new Message.Ok(a.id());
+        }
+        log.warn("{}: refused a scoped token credential (unknown id, revoked, or a wrong secret)", conn.label());
+        return new Message.Error(
+                a.id(),
+                ErrorKind.UNAUTHORIZED,
+                "the token credential for node '" + server.nodeName()
+                        + "' was refused: no such token, revoked, or a wrong secret (interstice token list shows the node's tokens)");
     }
 
     private Message.Error error(long id, RuntimeException e) {

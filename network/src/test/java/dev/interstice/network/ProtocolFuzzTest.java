@@ -22,7 +22,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
- * Mutated frames of every request type, sent to a real node over loopback by anonymous and by admin sessions (the
+ * Mutated frames of every request type (token management and token authentication too), sent to a real node over loopback by anonymous and by admin sessions (the
  * admin ones reach publishing, so mutated modules too). Whatever arrives, the node answers, refuses or closes that
  * connection only: a fresh client is served after every try, and when the tries are over no connection, buffer or
  * thread is left behind. With the tests this runs a bounded sample; {@code scripts/fuzz.sh} runs the long one.
@@ -106,11 +106,21 @@ class ProtocolFuzzTest {
                 .list()
                 .ofMaxSize(3);
         Arbitrary<byte[]> bytes = Arbitraries.bytes().array(byte[].class).ofMaxSize(64);
+        Arbitrary<List<Grant>> grants = Combinators.combine(
+                        Arbitraries.of(Action.values()), Arbitraries.of("bank", "*", "nowhere"))
+                .as(Grant::new)
+                .list()
+                .ofMaxSize(3);
         Arbitrary<byte[]> wasm = Arbitraries.of(true).map(t -> bankWasm);
         return Arbitraries.oneOf(
                 id.map(Message.Ping::new),
                 id.map(Message.GetInfo::new),
                 Combinators.combine(id, bytes).as(Message.Authenticate::new),
+                Combinators.combine(id, bytes, name).as(Message.Authenticate::new),
+                Combinators.combine(id, grants, Arbitraries.longs().between(-1, Long.MAX_VALUE))
+                        .as(Message.CreateToken::new),
+                id.map(Message.ListTokens::new),
+                Combinators.combine(id, name).as(Message.RevokeToken::new),
                 Combinators.combine(id, name, name, args).as((i, m, r, a) -> new Message.Query(i, m, r, "", a)),
                 Combinators.combine(id, Arbitraries.of(true, false)).as(Message.GetSchema::new),
                 Combinators.combine(id, name, name).as(Message.GetRows::new),

@@ -72,8 +72,20 @@ public sealed interface Message {
         long id();
     }
 
-    /** Proves knowledge of the admin token: HMAC-SHA256 over both nonces (see {@code AdminToken}). */
-    record Authenticate(long id, byte[] proof) implements Request {
+    /**
+     * Proves knowledge of a credential: HMAC-SHA256 over both nonces. {@code tokenId} empty: the admin token (see
+     * {@code AdminToken}); else the scoped token of that id (see {@code TokenCredential}; minor >= 4, and only then on
+     * the wire, so an admin Authenticate reads as before).
+     */
+    record Authenticate(long id, byte[] proof, String tokenId) implements Request {
+        public Authenticate {
+            Objects.requireNonNull(tokenId);
+        }
+
+        public Authenticate(long id, byte[] proof) {
+            this(id, proof, "");
+        }
+
         public int type() {
             return 10;
         }
@@ -225,6 +237,38 @@ public sealed interface Message {
         }
     }
 
+    /**
+     * Makes a scoped token (admin only; minor >= 4) allowing {@code grants} until {@code expiresAtMs} (epoch ms; 0:
+     * never). Answered {@link TokenCreated}, the only message that ever carries its secret.
+     */
+    record CreateToken(long id, List<dev.interstice.network.Grant> grants, long expiresAtMs) implements Request {
+        public CreateToken {
+            grants = List.copyOf(grants);
+        }
+
+        public int type() {
+            return 27;
+        }
+    }
+
+    /** The node's scoped tokens, without their secrets (admin only; minor >= 4). Answered {@link Tokens}. */
+    record ListTokens(long id) implements Request {
+        public int type() {
+            return 28;
+        }
+    }
+
+    /** Revokes a scoped token (admin only; minor >= 4): connections using it are refused from now on. Answered Ok. */
+    record RevokeToken(long id, String tokenId) implements Request {
+        public RevokeToken {
+            Objects.requireNonNull(tokenId);
+        }
+
+        public int type() {
+            return 29;
+        }
+    }
+
     // ---------------------------------------------------------------- replies (node -> client), exactly one per
     // request
 
@@ -304,6 +348,47 @@ public sealed interface Message {
 
         public int type() {
             return 45;
+        }
+    }
+
+    /** A scoped token as listed: its id, what it allows, expiry (0: never), creation and last use (0: not since start). */
+    record TokenInfo(
+            String tokenId,
+            List<dev.interstice.network.Grant> grants,
+            long expiresAtMs,
+            long createdAtMs,
+            long lastUsedMs) {
+        public TokenInfo {
+            Objects.requireNonNull(tokenId);
+            grants = List.copyOf(grants);
+        }
+    }
+
+    /** Answer to {@link CreateToken}: the token, and its credential {@code <id>.<secret>}, sent this once. */
+    record TokenCreated(long id, TokenInfo token, String credential) implements Reply {
+        public TokenCreated {
+            Objects.requireNonNull(token);
+            Objects.requireNonNull(credential);
+        }
+
+        public int type() {
+            return 46;
+        }
+
+        @Override
+        public String toString() {
+            return "TokenCreated[id=" + id + ", token=" + token + ", credential=****]";
+        }
+    }
+
+    /** Answer to {@link ListTokens}. */
+    record Tokens(long id, List<TokenInfo> tokens) implements Reply {
+        public Tokens {
+            tokens = List.copyOf(tokens);
+        }
+
+        public int type() {
+            return 47;
         }
     }
 

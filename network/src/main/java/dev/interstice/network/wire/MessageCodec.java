@@ -8,7 +8,9 @@ import dev.interstice.abi.schema.SubscriptionEvent;
 import dev.interstice.abi.schema.Version;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.network.Acknowledged;
+import dev.interstice.network.Action;
 import dev.interstice.network.ErrorKind;
+import dev.interstice.network.Grant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,7 +24,9 @@ public final class MessageCodec {
     /** Protocol version spoken by this implementation. A peer with another major version is refused. */
     public static final int MAJOR = 1;
 
-    public static final int MINOR = 3;
+    public static final int MINOR = 4;
+    /** The first minor version whose nodes know scoped tokens (Authenticate with a token id, token management). */
+    public static final int TOKENS_SINCE_MINOR = 4;
     /** The first minor version whose receivers reassemble {@link Message.Part}s. */
     public static final int PARTS_SINCE_MINOR = 1;
     /** First field of {@link Message.Hello}: tells an Interstice node from anything else that connects. */
@@ -31,6 +35,7 @@ public final class MessageCodec {
     private static final SubscriptionEvent.TableEventKind[] KINDS = SubscriptionEvent.TableEventKind.values();
     private static final Message.Role[] ROLES = Message.Role.values();
     private static final Acknowledged[] ACKNOWLEDGED = Acknowledged.values();
+    private static final Action[] ACTIONS = Action.values();
 
     private MessageCodec() {}
 
@@ -51,6 +56,7 @@ public final class MessageCodec {
             case Message.Authenticate x -> {
                 w.writeVarU64(x.id());
                 bytes(w, x.proof());
+                if (!x.tokenId().isEmpty()) w.writeString(x.tokenId()); // absent: the admin token (as before 1.4)
             }
             case Message.Ping x -> w.writeVarU64(x.id());
             case Message.Call x -> {
@@ -126,6 +132,16 @@ public final class MessageCodec {
                 w.writeVarU64(x.id());
                 w.writeString(x.module());
             }
+            case Message.CreateToken x -> {
+                w.writeVarU64(x.id());
+                grants(w, x.grants());
+                w.writeI64(x.expiresAtMs());
+            }
+            case Message.ListTokens x -> w.writeVarU64(x.id());
+            case Message.RevokeToken x -> {
+                w.writeVarU64(x.id());
+                w.writeString(x.tokenId());
+            }
             case Message.ModuleRequest x -> {
                 w.writeVarU64(x.id());
                 w.writeU8(x.op());
@@ -189,6 +205,16 @@ public final class MessageCodec {
                 w.writeVarU64(x.id());
                 w.writeString(x.module());
                 w.writeString(x.holder());
+            }
+            case Message.TokenCreated x -> {
+                w.writeVarU64(x.id());
+                tokenInfo(w, x.token());
+                w.writeString(x.credential());
+            }
+            case Message.Tokens x -> {
+                w.writeVarU64(x.id());
+                w.writeVarUsize(x.tokens().size());
+                for (Message.TokenInfo t : x.tokens()) tokenInfo(w, t);
             }
         }
     }
@@ -264,7 +290,12 @@ public final class MessageCodec {
                     new Message.Welcome(
                             r.readU16(), r.readU16(), r.readString(), r.readString(), bytes(r), u32(r), u32(r));
                 case 3 -> new Message.Reject(r.readString());
-                case 10 -> new Message.Authenticate(r.readVarU64(), bytes(r));
+                case 10 -> {
+                    long id = r.readVarU64();
+                    byte[] proof = bytes(r);
+                    yield new Message.Authenticate(id, proof, r.atEnd() ? "" : r.readString());
+                }
+                case 27, 28, 29, 46, 47 -> tokenMessage(type, r);
                 case 11 -> new Message.Ping(r.readVarU64());
                 case 12 ->
                     new Message.Call(
@@ -439,6 +470,51 @@ public final class MessageCodec {
         var after = r.readBool() ? Abi.readIndexKey(r) : null;
         return new Message.GetRowsPage(
                 id, module, table, where, after, (int) Math.min(r.readVarU32(), Integer.MAX_VALUE));
+    }
+
+    /** The scoped-token messages (minor >= 4). */
+    private static Message tokenMessage(int type, PostcardReader r) throws ProtocolException {
+        long id = r.readVarU64();
+        return switch (type) {
+            case 27 -> new Message.CreateToken(id, grants(r), r.readI64());
+            case 28 -> new Message.ListTokens(id);
+            case 29 -> new Message.RevokeToken(id, r.readString());
+            case 46 -> new Message.TokenCreated(id, tokenInfo(r), r.readString());
+            case 47 -> {
+                int n = r.readVarUsize();
+                var out = new ArrayList<Message.TokenInfo>(Math.min(n, 1024));
+                for (int i = 0; i < n; i++) out.add(tokenInfo(r));
+                yield new Message.Tokens(id, out);
+            }
+            default -> throw new ProtocolException("unknown message type " + type);
+        };
+    }
+
+    private static void grants(PostcardWriter w, List<Grant> grants) {
+        w.writeVarUsize(grants.size());
+        for (Grant g : grants) {
+            w.writeU8(g.action().ordinal());
+            w.writeString(g.module());
+        }
+    }
+
+    private static List<Grant> grants(PostcardReader r) throws ProtocolException {
+        int n = r.readVarUsize();
+        var out = new ArrayList<Grant>(Math.min(n, 64));
+        for (int i = 0; i < n; i++) out.add(new Grant(enumOf(ACTIONS, r.readU8(), "action"), r.readString()));
+        return out;
+    }
+
+    private static void tokenInfo(PostcardWriter w, Message.TokenInfo t) {
+        w.writeString(t.tokenId());
+        grants(w, t.grants());
+        w.writeI64(t.expiresAtMs());
+        w.writeI64(t.createdAtMs());
+        w.writeI64(t.lastUsedMs());
+    }
+
+    private static Message.TokenInfo tokenInfo(PostcardReader r) throws ProtocolException {
+        return new Message.TokenInfo(r.readString(), grants(r), r.readI64(), r.readI64(), r.readI64());
     }
 
     private static List<byte[]> byteList(PostcardReader r) {
