@@ -282,7 +282,7 @@ public final class NodeClient implements AutoCloseable {
             throw new NetworkException(ErrorKind.UNREACHABLE, e.getMessage());
         }
         Socket socket = new Socket();
-        Connection conn;
+        Connection conn = null;
         Message.Welcome welcome;
         byte[] nonce = AdminToken.nonce();
         try {
@@ -341,25 +341,25 @@ public final class NodeClient implements AutoCloseable {
                                 + "; use a matching Interstice version");
             welcome = w;
         } catch (SocketTimeoutException e) {
-            close(socket);
+            abandon(socket, conn);
             throw new NetworkException(
                     ErrorKind.PROTOCOL,
                     address + " did not complete the handshake within "
                             + options.handshakeTimeout().toMillis() + " ms (is it an Interstice node?)",
                     e);
         } catch (ProtocolException e) {
-            close(socket);
+            abandon(socket, conn);
             throw new NetworkException(
                     ErrorKind.PROTOCOL,
                     "what answers at " + address + " is not an Interstice node, or speaks an "
                             + "incompatible protocol (" + e.getMessage() + "); check the address",
                     e);
         } catch (IOException e) {
-            close(socket);
+            abandon(socket, conn);
             throw new NetworkException(
                     ErrorKind.PROTOCOL, "handshake with " + address + " failed: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            close(socket);
+            abandon(socket, conn);
             throw e;
         }
         var client = new NodeClient(address, options, conn, welcome);
@@ -401,6 +401,12 @@ public final class NodeClient implements AutoCloseable {
                             options.requestTimeout()),
                     Message.Ok.class);
         }
+    }
+
+    /** A failed handshake: the connection (its writer thread, its socket) or, before it exists, the socket. */
+    private static void abandon(Socket s, Connection conn) {
+        if (conn != null) conn.close("handshake failed");
+        else close(s);
     }
 
     private static void close(Socket s) {
