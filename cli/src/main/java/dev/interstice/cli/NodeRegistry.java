@@ -18,8 +18,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The nodes the CLI knows ({@code nodes.toml} in the CLI's data directory, mode 600 since it holds admin tokens):
- * friendly name, address, node id, whether the CLI created it (its data then lives in {@code nodes/<id>/}), and the
- * admin token when known.
+ * friendly name, address, node id, whether the CLI created it (its data then lives in {@code nodes/<id>/}, or
+ * {@code nodes/<data_dir>/} for a node whose id changed when it got its key), the admin token when known, the
+ * fingerprint of the node's key (pinned: a node presenting another key is refused) and whether it accepts plaintext
+ * on loopback (learnt; unknown until then).
  */
 public final class NodeRegistry {
     static final String FILE = "nodes.toml";
@@ -32,13 +34,37 @@ public final class NodeRegistry {
     /** The registry being read ahead, for the first {@link #load()} of the process to take. */
     private static final AtomicReference<CompletableFuture<NodeRegistry>> AHEAD = new AtomicReference<>();
 
-    record Entry(String name, String address, String nodeId, boolean local, String adminToken, Long lastSeen) {
+    record Entry(
+            String name,
+            String address,
+            String nodeId,
+            boolean local,
+            String adminToken,
+            Long lastSeen,
+            String fingerprint,
+            Boolean plaintext,
+            String dataDir) {
+        Entry(String name, String address, String nodeId, boolean local, String adminToken, Long lastSeen) {
+            this(name, address, nodeId, local, adminToken, lastSeen, null, null, null);
+        }
+
         Entry withName(String n) {
-            return new Entry(n, address, nodeId, local, adminToken, lastSeen);
+            return new Entry(n, address, nodeId, local, adminToken, lastSeen, fingerprint, plaintext, dataDir);
         }
 
         Entry seen(String id, long at) {
-            return new Entry(name, address, id, local, adminToken, at);
+            return new Entry(name, address, id, local, adminToken, at, fingerprint, plaintext, dataDir);
+        }
+
+        /** With the node's key pinned ({@code fp}: its fingerprint) and whether it accepts plaintext (null: unknown). */
+        Entry withKey(String fp, Boolean plain) {
+            return new Entry(name, address, nodeId, local, adminToken, lastSeen, fp, plain, dataDir);
+        }
+
+        /** A local node whose id became {@code id} (derived from its new key); its data stays where it was. */
+        Entry withNewId(String id) {
+            String dir = dataDir != null ? dataDir : nodeId;
+            return new Entry(name, address, id, local, adminToken, lastSeen, fingerprint, plaintext, dir);
         }
     }
 
@@ -112,12 +138,14 @@ public final class NodeRegistry {
     private static Entry entry(JsonParser p) throws IOException {
         var text = new java.util.HashMap<String, String>();
         boolean local = false;
+        Boolean plaintext = null;
         Long lastSeen = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = p.currentName();
             JsonToken t = p.nextToken();
             switch (key) {
                 case "local" -> local = t == JsonToken.VALUE_TRUE;
+                case "plaintext" -> plaintext = t.isBoolean() ? t == JsonToken.VALUE_TRUE : null;
                 case "last_seen" -> lastSeen = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : null;
                 default -> {
                     if (t.isScalarValue() && t != JsonToken.VALUE_NULL) text.put(key, p.getText());
@@ -128,7 +156,15 @@ public final class NodeRegistry {
         for (String required : List.of("name", "address"))
             if (text.get(required) == null) throw new IOException("a [[nodes]] entry has no " + required);
         return new Entry(
-                text.get("name"), text.get("address"), text.get("node_id"), local, text.get("admin_token"), lastSeen);
+                text.get("name"),
+                text.get("address"),
+                text.get("node_id"),
+                local,
+                text.get("admin_token"),
+                lastSeen,
+                text.get("fingerprint"),
+                plaintext,
+                text.get("data_dir"));
     }
 
     Path home() {
@@ -137,7 +173,7 @@ public final class NodeRegistry {
 
     /** Where a node created by the CLI keeps its data. */
     Path dataDir(Entry e) {
-        return home.resolve("nodes").resolve(e.nodeId());
+        return home.resolve("nodes").resolve(e.dataDir() != null ? e.dataDir() : e.nodeId());
     }
 
     List<Entry> all() {
@@ -213,6 +249,9 @@ public final class NodeRegistry {
                 m.put("local", e.local());
                 if (e.adminToken() != null) m.put("admin_token", e.adminToken());
                 if (e.lastSeen() != null) m.put("last_seen", e.lastSeen());
+                if (e.fingerprint() != null) m.put("fingerprint", e.fingerprint());
+                if (e.plaintext() != null) m.put("plaintext", e.plaintext());
+                if (e.dataDir() != null) m.put("data_dir", e.dataDir());
                 entries.add(m);
             }
             var root = new java.util.LinkedHashMap<String, Object>();

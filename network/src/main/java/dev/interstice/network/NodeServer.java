@@ -61,6 +61,7 @@ public final class NodeServer implements AutoCloseable {
     private final ThreadPoolExecutor lifecycle;
 
     private final Thread acceptor;
+    private final ServerTransport transport;
     private volatile boolean closed;
 
     private NodeServer(Node node, NetworkConfig config) throws IOException {
@@ -76,6 +77,7 @@ public final class NodeServer implements AutoCloseable {
         this.streams = new TableStreams(config.resumeBufferEvents(), node::whenDurable);
         this.budget = new MemoryBudget(config.bufferBytes(), config.connectionBufferBytes());
         this.installer = new ModuleInstaller(this);
+        this.transport = new ServerTransport(node.identity(), config.insecureLoopback());
         this.slots = new ConnectionSlots(
                 config.nodeName(), config.maxConnections(), config.maxConnectionsPerAddress(), config.adminReserve());
         this.lifecycle = new ThreadPoolExecutor(
@@ -109,6 +111,12 @@ public final class NodeServer implements AutoCloseable {
                 .name("interstice-accept " + serverSocket.getLocalPort())
                 .start(this::acceptLoop);
         log.info("node '{}' ({}) listening on {}", config.nodeName(), node.id(), serverSocket.getLocalSocketAddress());
+        log.info(
+                "connections use TLS 1.3 (key {}){}",
+                node.identity().fingerprint(),
+                config.insecureLoopback()
+                        ? "; plaintext is allowed from loopback to loopback (--insecure-loopback)"
+                        : "; plaintext is refused");
     }
 
     /**
@@ -198,25 +206,42 @@ public final class NodeServer implements AutoCloseable {
                 refuse(s, slots.refusal(from));
                 continue;
             }
-            try {
-                var session = new ServerSession(this, s, slot);
-                sessions.add(session);
-                if (closed) {
-                    // accepted while close() ran (the listening socket lives on until accept returns): close() may
-                    // have gone over the sessions already, so this one would be served by a closed server forever
-                    sessions.remove(session);
-                    session.connection().close("server closed");
-                    break;
-                }
-                Thread.ofVirtual()
-                        .name("interstice-session " + s.getRemoteSocketAddress())
-                        .start(session::run);
-            } catch (IOException e) {
-                slots.release(slot);
-                log.warn("cannot set up connection from {}: {}", s.getRemoteSocketAddress(), e.getMessage());
-                closeQuietly(s);
-            }
+            Thread.ofVirtual()
+                    .name("interstice-session " + s.getRemoteSocketAddress())
+                    .start(() -> serve(s, slot));
         }
+    }
+
+    /**
+     * Tells TLS from plaintext and completes a TLS handshake (within the handshake timeout), then serves the
+     * connection as a session on this thread.
+     */
+    private void serve(Socket s, ConnectionSlots.Slot slot) {
+        ServerSession session;
+        ScheduledFuture<?> deadline = null;
+        try {
+            long timeout = Math.max(1, config.handshakeTimeout().toMillis());
+            deadline = sweeper.schedule(() -> closeQuietly(s), timeout, TimeUnit.MILLISECONDS);
+            var link = transport.open(s, (int) timeout);
+            deadline.cancel(false);
+            session = new ServerSession(this, link, slot);
+        } catch (IOException | RuntimeException e) {
+            if (deadline != null) deadline.cancel(false);
+            slots.release(slot);
+            log.debug("connection from {} ended before its handshake: {}", s.getRemoteSocketAddress(), e.toString());
+            closeQuietly(s);
+            return;
+        }
+        sessions.add(session);
+        if (closed) {
+            // accepted while close() ran: close() may have gone over the sessions already, so this one would be
+            // served by a closed server forever
+            sessions.remove(session);
+            session.connection().close("server closed");
+            slots.release(slot);
+            return;
+        }
+        session.run();
     }
 
     /**
