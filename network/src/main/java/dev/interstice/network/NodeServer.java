@@ -269,13 +269,16 @@ public final class NodeServer implements AutoCloseable {
                         // a Hello trickling in byte by byte must not hold the socket past the handshake timeout either
                         deadline = sweeper.schedule(
                                 () -> closeQuietly(s), config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-                        s.setSoTimeout(
-                                (int) Math.max(1, config.handshakeTimeout().toMillis()));
-                        if (Frames.read(s.getInputStream(), 4096) == null) return;
-                        Frames.write(s.getOutputStream(), MessageCodec.encode(new Message.Reject(why)));
-                        s.getOutputStream().flush();
-                        s.shutdownOutput();
-                    } catch (IOException | ProtocolException | RejectedExecutionException e) {
+                        var link = transport.open(
+                                s, (int) Math.max(1, config.handshakeTimeout().toMillis()));
+                        if (Frames.read(link.input(), 4096) == null) return;
+                        Frames.write(link.socket().getOutputStream(), MessageCodec.encode(new Message.Reject(why)));
+                        link.socket().getOutputStream().flush();
+                        link.socket().shutdownOutput();
+                    } catch (IOException
+                            | ProtocolException
+                            | RejectedExecutionException
+                            | UnsupportedOperationException e) {
                         // gone, silent or not speaking the protocol (or the node is stopping): closed without a reason
                     } finally {
                         if (deadline != null) deadline.cancel(false);

@@ -4,6 +4,8 @@ import dev.interstice.runtime.node.NodeIdentity;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.net.Socket;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -19,6 +21,13 @@ final class ServerTransport {
     record Link(Socket socket, Socket raw, byte[] consumed, String keyId, boolean plaintextRefused) {
         boolean encrypted() {
             return socket != raw;
+        }
+
+        /** What the other side sends, from its first byte on. */
+        InputStream input() throws IOException {
+            return consumed.length == 0
+                    ? socket.getInputStream()
+                    : new SequenceInputStream(new ByteArrayInputStream(consumed), socket.getInputStream());
         }
     }
 
