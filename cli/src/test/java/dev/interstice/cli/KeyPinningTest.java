@@ -104,4 +104,45 @@ class KeyPinningTest {
         assertThat(NodeIdentity.idOf(t.node.identity().keys().getPublic().getEncoded()))
                 .isEqualTo(t.node.id());
     }
+
+    @Test
+    void aLocalNodeFromBeforeKeysGetsOneAndTheRegistryFollowsItsNewId() throws Exception {
+        int port;
+        try (var s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        run("node", "create", "local", String.valueOf(port)).ok();
+        String oldId = entry().get("node_id").asText();
+        Path dir = home.resolve("nodes").resolve(oldId);
+        Files.delete(dir.resolve(NodeIdentity.FILE)); // as laid out before node keys existed
+        Files.writeString(
+                home.resolve("nodes.toml"),
+                Files.readString(home.resolve("nodes.toml")).replaceAll("fingerprint = \"[^\"]*\"\n", ""));
+
+        var out = new java.io.StringWriter();
+        Thread.startVirtualThread(() -> Main.run(
+                new java.io.PrintWriter(out, true),
+                new java.io.PrintWriter(new java.io.StringWriter(), true),
+                "node",
+                "start",
+                "local",
+                "--headless",
+                "--insecure-loopback"));
+        long until = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+        while (!out.toString().contains("authorities offered") && System.nanoTime() < until) Thread.sleep(20);
+        try {
+            String newId = entry().get("node_id").asText();
+            assertThat(newId).isNotEqualTo(oldId);
+            assertThat(out.toString()).contains("node 'local' (" + newId + ") listening");
+            assertThat(entry().get("data_dir").asText()).isEqualTo(oldId);
+            assertThat(entry().get("plaintext").asBoolean()).isTrue();
+            assertThat(entry().get("fingerprint").asText()).startsWith("SHA256:");
+            assertThat(run("node", "ping", "local").ok().out()).contains("(" + newId + ")");
+            assertThat(run("node", "show", "local").ok().out())
+                    .contains("data in " + dir)
+                    .contains("plaintext on loopback");
+        } finally {
+            NodeCommand.RUNNING.forEach(Runnable::run);
+        }
+    }
 }

@@ -32,8 +32,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLSocket;
 
 /**
  * A connection to a node, for the CLI or for another node: requests get ids, any number up to the node's in-flight
@@ -356,9 +354,10 @@ public final class NodeClient implements AutoCloseable {
         byte[] nonce = AdminToken.nonce();
         try {
             if (tls) {
-                var pin = new Tls.KeyPin(options.pinnedKey());
-                socket = handshakeTls(address, target, raw, pin, options);
-                key = pin.seen();
+                var secured = Tls.connect(
+                        address, target, raw, options.identity(), options.pinnedKey(), options.handshakeTimeout());
+                socket = secured.socket();
+                key = secured.key();
             }
             conn = new Connection(
                     socket,
@@ -448,36 +447,6 @@ public final class NodeClient implements AutoCloseable {
             close(socket);
             throw new NetworkException(ErrorKind.UNREACHABLE, "cannot reach " + address + ": " + e.getMessage(), e);
         }
-    }
-
-    /** TLS 1.3 over {@code raw}, presenting the node's own key (a link between nodes) and checking the other's. */
-    private static SSLSocket handshakeTls(
-            String address, InetSocketAddress target, Socket raw, Tls.KeyPin pin, Options options) throws IOException {
-        var own = options.identity() == null ? null : Tls.Credentials.of(options.identity());
-        var tls = (SSLSocket) Tls.context(own, pin)
-                .getSocketFactory()
-                .createSocket(raw, target.getHostString(), target.getPort(), true);
-        Tls.restrict(tls);
-        tls.setSoTimeout((int) Math.max(1, options.handshakeTimeout().toMillis()));
-        try {
-            tls.startHandshake();
-        } catch (SSLException e) {
-            for (Throwable t = e; t != null; t = t.getCause())
-                if (t instanceof NodeKeyChangedException k)
-                    throw new NetworkException(
-                            ErrorKind.PROTOCOL,
-                            "the key of the node at " + address + " has changed: it presented " + k.actual()
-                                    + ", but " + k.expected() + " is pinned for it. Someone may be intercepting the "
-                                    + "connection (a man in the middle), or the node was re-created with a new key; "
-                                    + "the connection was refused",
-                            k);
-            throw new NetworkException(
-                    ErrorKind.PROTOCOL,
-                    "the TLS handshake with " + address + " failed (" + e.getMessage()
-                            + "); is it an Interstice node of this version?",
-                    e);
-        }
-        return tls;
     }
 
     /** The node's first answer: its Welcome (whose node id must be the id of the key it presented, over TLS). */

@@ -1,8 +1,10 @@
 package dev.interstice.network;
 
 import dev.interstice.runtime.node.NodeIdentity;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.Principal;
@@ -18,6 +20,7 @@ import java.util.WeakHashMap;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -90,6 +93,44 @@ final class Tls {
         p.setProtocols(new String[] {"TLSv1.3"});
         p.setSignatureSchemes(new String[] {"ed25519"});
         s.setSSLParameters(p);
+    }
+
+    /** A TLS connection and the key the node presented (its SubjectPublicKeyInfo). */
+    record Secured(Socket socket, byte[] key) {}
+
+    /**
+     * TLS 1.3 over {@code raw} as the client, presenting {@code own} (a node linking to another; null for a CLI
+     * client) and accepting only a node key with fingerprint {@code pinned} (null: any). Kept here, not in
+     * {@link NodeClient}, so that a plaintext client loads no TLS class.
+     */
+    static Secured connect(
+            String address, InetSocketAddress target, Socket raw, NodeIdentity own, String pinned, Duration timeout)
+            throws IOException {
+        var pin = new KeyPin(pinned);
+        var tls = (SSLSocket) context(own == null ? null : Credentials.of(own), pin)
+                .getSocketFactory()
+                .createSocket(raw, target.getHostString(), target.getPort(), true);
+        restrict(tls);
+        tls.setSoTimeout((int) Math.max(1, timeout.toMillis()));
+        try {
+            tls.startHandshake();
+        } catch (SSLException e) {
+            for (Throwable t = e; t != null; t = t.getCause())
+                if (t instanceof NodeKeyChangedException k)
+                    throw new NetworkException(
+                            ErrorKind.PROTOCOL,
+                            "the key of the node at " + address + " has changed: it presented " + k.actual()
+                                    + ", but " + k.expected() + " is pinned for it. Someone may be intercepting the "
+                                    + "connection (a man in the middle), or the node was re-created with a new key; "
+                                    + "the connection was refused",
+                            k);
+            throw new NetworkException(
+                    ErrorKind.PROTOCOL,
+                    "the TLS handshake with " + address + " failed (" + e.getMessage()
+                            + "); is it an Interstice node of this version?",
+                    e);
+        }
+        return new Secured(tls, pin.seen());
     }
 
     /** The encoded public key (SubjectPublicKeyInfo) of the other side's certificate, or null when it sent none. */
