@@ -48,6 +48,9 @@ public final class NodeServer implements AutoCloseable {
     private final java.util.function.Consumer<String> moduleListener = this::moduleChanged;
 
     private final Set<ServerSession> sessions = ConcurrentHashMap.newKeySet();
+    /** Connections still in their TLS handshake (or before their first byte): closed with the server. */
+    private final Set<Socket> opening = ConcurrentHashMap.newKeySet();
+
     private final ConnectionSlots slots;
     /** Connections being told that no slot is free (each for at most the handshake timeout). */
     private final AtomicInteger refusing = new AtomicInteger();
@@ -221,11 +224,15 @@ public final class NodeServer implements AutoCloseable {
         ScheduledFuture<?> deadline = null;
         try {
             long timeout = Math.max(1, config.handshakeTimeout().toMillis());
+            opening.add(s);
+            if (closed) throw new IOException("server closed");
             deadline = sweeper.schedule(() -> closeQuietly(s), timeout, TimeUnit.MILLISECONDS);
             var link = transport.open(s, (int) timeout);
             deadline.cancel(false);
             session = new ServerSession(this, link, slot);
+            opening.remove(s);
         } catch (IOException | RuntimeException e) {
+            opening.remove(s);
             if (deadline != null) deadline.cancel(false);
             slots.release(slot);
             log.debug("connection from {} ended before its handshake: {}", s.getRemoteSocketAddress(), e.toString());
@@ -372,6 +379,7 @@ public final class NodeServer implements AutoCloseable {
             }
         }
         for (ServerSession s : sessions) s.connection().close("server closed");
+        opening.forEach(NodeServer::closeQuietly);
         sweeper.shutdownNow();
         lifecycle.shutdown();
         try {
