@@ -1,8 +1,10 @@
 package dev.interstice.cli;
 
+import dev.interstice.network.Addresses;
 import dev.interstice.network.AdminToken;
 import dev.interstice.network.NetworkException;
 import dev.interstice.network.NodeClient;
+import dev.interstice.network.NodeKeyChangedException;
 import dev.interstice.network.TokenCredential;
 import java.time.Duration;
 
@@ -54,15 +56,24 @@ public final class Cli {
     static Target connect(String ref, Duration requestTimeout) {
         NodeRegistry reg = NodeRegistry.load();
         NodeRegistry.Entry e = reg.require(ref);
-        var opts = NodeClient.Options.client()
-                .withRequestTimeout(requestTimeout)
-                .withConnectTimeout(Duration.ofSeconds(3));
-        opts = withCredential(opts, e);
+        var opts = withCredential(
+                secured(
+                        NodeClient.Options.client()
+                                .withRequestTimeout(requestTimeout)
+                                .withConnectTimeout(Duration.ofSeconds(3)),
+                        e),
+                e);
         NodeClient c;
         try {
             c = NodeClient.connect(e.address(), opts);
         } catch (NetworkException n) {
             throw new CliException(explain(n, e));
+        }
+        var learnt = learnt(e, c);
+        if (learnt != e) {
+            reg.replace(e, learnt);
+            reg.save();
+            e = learnt;
         }
         if (e.nodeId() != null && !e.nodeId().equals(c.nodeId())) {
             c.close();
@@ -90,9 +101,49 @@ public final class Cli {
         return explain(n, null);
     }
 
+    /**
+     * How to reach a registered node: TLS checking its pinned key, or plaintext when its address is a loopback one
+     * and it was not found to refuse plaintext. A node whose key is not pinned yet is reached with TLS, to pin it.
+     */
+    static NodeClient.Options secured(NodeClient.Options opts, NodeRegistry.Entry e) {
+        return opts.withPinnedKey(e.fingerprint())
+                .withPlaintextOnLoopback(e.fingerprint() != null && !Boolean.FALSE.equals(e.plaintext()));
+    }
+
+    /** The entry with what connection {@code c} taught: the key to pin (first use) and whether plaintext is served. */
+    static NodeRegistry.Entry learnt(NodeRegistry.Entry e, NodeClient c) {
+        String fp = e.fingerprint() == null ? c.keyFingerprint() : e.fingerprint();
+        Boolean plaintext = e.plaintext();
+        if (!c.encrypted()) plaintext = true;
+        else if (e.fingerprint() != null && loopback(e.address())) plaintext = false; // tried plaintext: refused
+        return java.util.Objects.equals(fp, e.fingerprint()) && java.util.Objects.equals(plaintext, e.plaintext())
+                ? e
+                : e.withKey(fp, plaintext);
+    }
+
+    private static boolean loopback(String address) {
+        try {
+            return java.net.InetAddress.getByName(Addresses.parse(address).getHostString())
+                    .isLoopbackAddress();
+        } catch (java.io.IOException | IllegalArgumentException ex) {
+            return false;
+        }
+    }
+
     /** The failure's message, naming the registered node and adding what to do where the message does not say it. */
     static String explain(NetworkException n, NodeRegistry.Entry e) {
         String who = e == null ? "" : "node '" + e.name() + "': ";
+        if (n.getCause() instanceof NodeKeyChangedException k)
+            return "@@@ the key of " + (e == null ? "the node" : "node '" + e.name() + "'") + " has changed @@@\n"
+                    + (e == null ? "" : "it answers at " + e.address() + " ") + "with key " + k.actual()
+                    + ", but " + k.expected() + " is pinned for it. Someone may be intercepting the connection (a man"
+                    + " in the middle), or the node was re-created with a new key. The connection was refused."
+                    + (e == null
+                            ? ""
+                            : "\nIf you trust the new key, re-pin it: " + command("node remove " + e.name()) + " && "
+                                    + command("node add " + e.name() + " " + e.address()
+                                            + (e.adminToken() == null ? "" : " --token <token>")
+                                            + " --fingerprint " + k.actual()));
         String hint = switch (n.kind()) {
             case UNAUTHORIZED -> e == null ? "" : unauthorizedHint(n, e);
             case TIMEOUT ->

@@ -130,6 +130,16 @@ final class ExampleCommand implements Callable<Integer> {
                     "Listen on this port instead of the example's own (0: any free port; the address is printed).")
     Integer requestedPort;
 
+    @Option(
+            names = "--insecure-loopback",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description =
+                    "Serve plaintext to clients on this machine (loopback to loopback; on by default for examples:"
+                            + " no TLS handshake per CLI command). Everything else is TLS 1.3.")
+    boolean insecureLoopback = true;
+
     @CommandLine.Mixin
     AuthorityOptions network = new AuthorityOptions();
 
@@ -179,7 +189,8 @@ final class ExampleCommand implements Callable<Integer> {
         }
         var reg = NodeRegistry.load();
         reg.find(nodeName).ifPresent(reg::remove);
-        reg.add(new NodeRegistry.Entry(nodeName, server.address(), node.id(), false, token.value(), null));
+        reg.add(new NodeRegistry.Entry(nodeName, server.address(), node.id(), false, token.value(), null)
+                .withKey(node.identity().fingerprint(), insecureLoopback));
         reg.save();
         Runnable shutdown = () -> {
             server.close();
@@ -269,8 +280,11 @@ final class ExampleCommand implements Callable<Integer> {
                 throw CliException.usage("--server is for agar-client and agar-bot (the agar-server's address)");
             nodeAddresses.put(AGAR_SERVER, agarServer);
         }
-        NetworkConfig config =
-                NetworkConfig.defaults().withNodeName(nodeName).withPort(port).withRemoteCallTtl(REMOTE_CALL_TTL);
+        NetworkConfig config = NetworkConfig.defaults()
+                .withNodeName(nodeName)
+                .withPort(port)
+                .withRemoteCallTtl(REMOTE_CALL_TTL)
+                .withInsecureLoopback(insecureLoopback);
         for (var e : nodeAddresses.entrySet()) {
             try {
                 config = config.withNodeAddress(e.getKey(), e.getValue());

@@ -7,6 +7,7 @@ import dev.interstice.network.AdminToken;
 import dev.interstice.network.NetworkConfig;
 import dev.interstice.network.NetworkException;
 import dev.interstice.network.NodeClient;
+import dev.interstice.network.NodeKeyChangedException;
 import dev.interstice.network.NodeServer;
 import dev.interstice.network.TokenCredential;
 import dev.interstice.network.TokenStore;
@@ -104,6 +105,13 @@ final class NodeCommand implements Runnable {
                         "The node's admin token (its data dir's admin.token), to publish and remove; or a scoped token tk_<id>.<secret> (interstice token create), for what it allows.")
         String token;
 
+        @Option(
+                names = "--fingerprint",
+                paramLabel = "<SHA256:...>",
+                description = "The fingerprint the node's key must have (its 'node show'); without it the key the node"
+                        + " presents now is trusted and pinned.")
+        String fingerprint;
+
         @Override
         public Integer call() {
             checkName(name);
@@ -115,9 +123,35 @@ final class NodeCommand implements Runnable {
             } catch (IllegalArgumentException bad) {
                 throw CliException.usage("--token: " + bad.getMessage());
             }
+            if (fingerprint != null && !fingerprint.matches("SHA256:[A-Za-z0-9+/]{43}"))
+                throw CliException.usage("--fingerprint must look like SHA256: and 43 base64 characters, as 'node show'"
+                        + " prints it, not '" + fingerprint + "'");
             var reg = NodeRegistry.load();
-            reg.add(new NodeRegistry.Entry(
-                    name, addr, null, false, scoped ? null : token, scoped ? token : null, null));
+            if (reg.find(name).isPresent())
+                throw new CliException(
+                        "a node named '" + name + "' already exists; choose another name or remove it first");
+            String pinned = fingerprint;
+            String id = null;
+            var opts = NodeClient.Options.client()
+                    .withPlaintextOnLoopback(false) // TLS: the key is what is pinned
+                    .withPinnedKey(fingerprint)
+                    .withConnectTimeout(Duration.ofSeconds(3));
+            try (var c = NodeClient.connect(addr, opts)) {
+                pinned = c.keyFingerprint();
+                id = c.nodeId();
+                out().println("the key of node '" + name + "' (" + id + ") at " + addr + " has fingerprint " + pinned
+                        + (fingerprint == null ? "; pinned (trusted on first use)" : "; as required"));
+            } catch (NetworkException n) {
+                if (n.getCause() instanceof NodeKeyChangedException k)
+                    throw new CliException("the node at " + addr + " presented key " + k.actual() + ", not the "
+                            + k.expected() + " required by --fingerprint; it was not added");
+                // not running yet, or not answering as a node: registered all the same, as before keys existed
+                out().println("node '" + name + "' does not answer now (" + n.getMessage() + "); "
+                        + (pinned == null ? "its key will be pinned when it is first reached" : "its key is pinned"));
+            }
+            var entry =
+                    new NodeRegistry.Entry(name, addr, id, false, scoped ? null : token, null).withKey(pinned, null);
+            reg.add(scoped ? entry.withScopedToken(token) : entry);
             reg.save();
             out().println("added node '" + name + "' at " + addr
                     + (token == null
@@ -161,14 +195,26 @@ final class NodeCommand implements Runnable {
                 if (e.local() && e.address().equals(address))
                     throw new CliException(
                             "local node '" + e.name() + "' already uses " + address + "; choose another port");
-            String id = UUID.randomUUID().toString();
+            // the node's id is its key's: lay the data directory out (key included) in a new directory, then name it
+            Path fresh = reg.home().resolve("nodes").resolve(".new-" + UUID.randomUUID());
+            String id;
+            String fp;
+            try (Node node = Node.open(NodeConfig.at(fresh))) {
+                id = node.id();
+                fp = node.identity().fingerprint();
+            }
             var entryWithoutToken = new NodeRegistry.Entry(name, address, id, true, null, null);
             Path dir = reg.dataDir(entryWithoutToken);
+            try {
+                Files.move(fresh, dir);
+            } catch (IOException ex) {
+                throw new CliException("cannot create the data directory " + dir + ": " + ex.getMessage());
+            }
             AdminToken token = AdminToken.loadOrCreate(dir);
-            Node.open(NodeConfig.at(dir).withNodeId(id)).close(); // lays out the data directory with this id
-            reg.add(new NodeRegistry.Entry(name, address, id, true, token.value(), null));
+            reg.add(new NodeRegistry.Entry(name, address, id, true, token.value(), null).withKey(fp, null));
             reg.save();
             out().println("created node '" + name + "' (" + id + ") at " + address);
+            out().println("key:  " + fp);
             out().println("data: " + dir);
             out().println("start it with: " + Cli.command("node start " + name));
             return 0;
@@ -289,14 +335,20 @@ final class NodeCommand implements Runnable {
                                                     .id() + " registered"
                                     : "no admin token registered"));
             o.println("last seen: " + (e.lastSeen() == null ? "never" : Instant.ofEpochMilli(e.lastSeen())));
-            var opts = NodeClient.Options.client()
-                    .withConnectTimeout(Duration.ofSeconds(2))
-                    .withRequestTimeout(Duration.ofSeconds(5));
-            opts = Cli.withCredential(opts, e);
+            o.println("key:       "
+                    + (e.fingerprint() == null ? "not pinned yet (pinned at the first connection)" : e.fingerprint()));
+            var opts = Cli.withCredential(
+                    Cli.secured(
+                            NodeClient.Options.client()
+                                    .withConnectTimeout(Duration.ofSeconds(2))
+                                    .withRequestTimeout(Duration.ofSeconds(5)),
+                            e),
+                    e);
             try (var c = NodeClient.connect(e.address(), opts)) {
                 NodeSchema s = c.schema(c.isAdmin() || c.tokenId() != null);
                 o.println("status:    online as '" + c.nodeName() + "' (" + c.nodeId() + ")"
-                        + (c.isAdmin() ? ", admin" : ""));
+                        + (c.isAdmin() ? ", admin" : "")
+                        + (c.encrypted() ? ", TLS 1.3" : ", plaintext on loopback"));
                 o.println("modules:   " + (s.modules().isEmpty() ? "none" : ""));
                 for (ModuleSchema m : s.modules())
                     o.println("  " + m.name() + " " + m.version() + " ("
@@ -365,6 +417,12 @@ final class NodeCommand implements Runnable {
         AuthorityOptions network = new AuthorityOptions();
 
         @Option(
+                names = "--insecure-loopback",
+                description = "Also serve plaintext to clients connecting from this machine (loopback to loopback: no"
+                        + " TLS handshake per CLI command). Off by default; everything else is always TLS 1.3.")
+        boolean insecureLoopback;
+
+        @Option(
                 names = "--log-format",
                 paramLabel = "<text|json>",
                 defaultValue = "text",
@@ -414,6 +472,16 @@ final class NodeCommand implements Runnable {
             }
         }
 
+        /** The registry learns what this node is now: its id (changed once when it got its key), key, plaintext rule. */
+        private void remember(NodeRegistry.Entry e, Node node) {
+            var now = (e.nodeId().equals(node.id()) ? e : e.withNewId(node.id()))
+                    .withKey(node.identity().fingerprint(), insecureLoopback);
+            if (now.equals(e)) return;
+            var reg = NodeRegistry.load();
+            reg.find(e.name()).ifPresent(old -> reg.replace(old, now));
+            reg.save();
+        }
+
         private int run(
                 NodeRegistry.Entry e,
                 Path dir,
@@ -438,7 +506,7 @@ final class NodeCommand implements Runnable {
             try {
                 // load hooks run once the network is up (NodeServer.start), so their remote calls are delivered
                 node = Node.openDeferred(NodeConfig.at(dir)
-                        .withNodeId(e.nodeId())
+                        .withNodeId(e.nodeId()) // this node's, or the one it had before it got its key
                         .withAck(acks)
                         .withSalvage(salvage)
                         .withAuthorities(authorities));
@@ -454,6 +522,7 @@ final class NodeCommand implements Runnable {
                                 .withBindHost(listen != null ? listen : addr.getHostString())
                                 .withPort(addr.getPort())
                                 .withAdvertisedAddress(e.address())
+                                .withInsecureLoopback(insecureLoopback)
                                 .withAdminToken(AdminToken.loadOrCreate(dir))
                                 .withTokens(tokens));
             } catch (java.net.BindException ex) {
@@ -465,6 +534,7 @@ final class NodeCommand implements Runnable {
                 throw new CliException(
                         "node '" + e.name() + "' cannot listen on " + e.address() + ": " + ex.getMessage());
             }
+            remember(e, node);
             MetricsEndpoint metrics = null;
             if (metricsAddress != null) {
                 var meters = new NodeMetrics(node);

@@ -18,8 +18,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The nodes the CLI knows ({@code nodes.toml} in the CLI's data directory, mode 600 since it holds admin tokens):
- * friendly name, address, node id, whether the CLI created it (its data then lives in {@code nodes/<id>/}), and the
- * admin token when known.
+ * friendly name, address, node id, whether the CLI created it (its data then lives in {@code nodes/<id>/}, or
+ * {@code nodes/<data_dir>/} for a node whose id changed when it got its key), the admin token when known, the
+ * fingerprint of the node's key (pinned: a node presenting another key is refused) and whether it accepts plaintext
+ * on loopback (learnt; unknown until then).
  */
 public final class NodeRegistry {
     static final String FILE = "nodes.toml";
@@ -34,7 +36,9 @@ public final class NodeRegistry {
 
     /**
      * A registered node. {@code adminToken}: its admin token, if known; {@code scopedToken}: instead, a scoped token
-     * ({@code <id>.<secret>}, kept in the file as {@code token_id} and {@code token_secret}).
+     * ({@code <id>.<secret>}, kept in the file as {@code token_id} and {@code token_secret}); {@code fingerprint}: its
+     * pinned key; {@code plaintext}: whether it serves plaintext on loopback (null: unknown); {@code dataDir}: the
+     * data directory's name when it is not the node id (a node whose id changed with its new key).
      */
     record Entry(
             String name,
@@ -43,17 +47,37 @@ public final class NodeRegistry {
             boolean local,
             String adminToken,
             String scopedToken,
-            Long lastSeen) {
+            Long lastSeen,
+            String fingerprint,
+            Boolean plaintext,
+            String dataDir) {
         Entry(String name, String address, String nodeId, boolean local, String adminToken, Long lastSeen) {
-            this(name, address, nodeId, local, adminToken, null, lastSeen);
+            this(name, address, nodeId, local, adminToken, null, lastSeen, null, null, null);
         }
 
         Entry withName(String n) {
-            return new Entry(n, address, nodeId, local, adminToken, scopedToken, lastSeen);
+            return new Entry(
+                    n, address, nodeId, local, adminToken, scopedToken, lastSeen, fingerprint, plaintext, dataDir);
         }
 
         Entry seen(String id, long at) {
-            return new Entry(name, address, id, local, adminToken, scopedToken, at);
+            return new Entry(name, address, id, local, adminToken, scopedToken, at, fingerprint, plaintext, dataDir);
+        }
+
+        /** With a scoped token ({@code <id>.<secret>}) instead of an admin token. */
+        Entry withScopedToken(String token) {
+            return new Entry(name, address, nodeId, local, null, token, lastSeen, fingerprint, plaintext, dataDir);
+        }
+
+        /** With the node's key pinned ({@code fp}: its fingerprint) and whether it accepts plaintext (null: unknown). */
+        Entry withKey(String fp, Boolean plain) {
+            return new Entry(name, address, nodeId, local, adminToken, scopedToken, lastSeen, fp, plain, dataDir);
+        }
+
+        /** A local node whose id became {@code id} (derived from its new key); its data stays where it was. */
+        Entry withNewId(String id) {
+            String dir = dataDir != null ? dataDir : nodeId;
+            return new Entry(name, address, id, local, adminToken, scopedToken, lastSeen, fingerprint, plaintext, dir);
         }
     }
 
@@ -127,12 +151,14 @@ public final class NodeRegistry {
     private static Entry entry(JsonParser p) throws IOException {
         var text = new java.util.HashMap<String, String>();
         boolean local = false;
+        Boolean plaintext = null;
         Long lastSeen = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = p.currentName();
             JsonToken t = p.nextToken();
             switch (key) {
                 case "local" -> local = t == JsonToken.VALUE_TRUE;
+                case "plaintext" -> plaintext = t.isBoolean() ? t == JsonToken.VALUE_TRUE : null;
                 case "last_seen" -> lastSeen = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : null;
                 default -> {
                     if (t.isScalarValue() && t != JsonToken.VALUE_NULL) text.put(key, p.getText());
@@ -151,7 +177,10 @@ public final class NodeRegistry {
                 local,
                 text.get("admin_token"),
                 id == null || secret == null ? null : id + "." + secret,
-                lastSeen);
+                lastSeen,
+                text.get("fingerprint"),
+                plaintext,
+                text.get("data_dir"));
     }
 
     Path home() {
@@ -160,7 +189,7 @@ public final class NodeRegistry {
 
     /** Where a node created by the CLI keeps its data. */
     Path dataDir(Entry e) {
-        return home.resolve("nodes").resolve(e.nodeId());
+        return home.resolve("nodes").resolve(e.dataDir() != null ? e.dataDir() : e.nodeId());
     }
 
     List<Entry> all() {
@@ -241,6 +270,9 @@ public final class NodeRegistry {
                     m.put("token_secret", e.scopedToken().substring(dot + 1));
                 }
                 if (e.lastSeen() != null) m.put("last_seen", e.lastSeen());
+                if (e.fingerprint() != null) m.put("fingerprint", e.fingerprint());
+                if (e.plaintext() != null) m.put("plaintext", e.plaintext());
+                if (e.dataDir() != null) m.put("data_dir", e.dataDir());
                 entries.add(m);
             }
             var root = new java.util.LinkedHashMap<String, Object>();

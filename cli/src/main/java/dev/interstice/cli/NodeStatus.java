@@ -49,9 +49,11 @@ record NodeStatus(String machine, String status) {
 
     static NodeStatus check(NodeRegistry.Entry e) {
         String machine = onThisMachine(e.address());
-        var opts = NodeClient.Options.client()
-                .withConnectTimeout(Duration.ofMillis(500))
-                .withRequestTimeout(Duration.ofSeconds(1));
+        var opts = Cli.secured(
+                NodeClient.Options.client()
+                        .withConnectTimeout(Duration.ofMillis(500))
+                        .withRequestTimeout(Duration.ofSeconds(1)),
+                e);
         try (var c = NodeClient.connect(e.address(), opts)) {
             if (e.nodeId() != null && !e.nodeId().equals(c.nodeId()))
                 return new NodeStatus(machine, "another node answers (" + c.nodeName() + ")");

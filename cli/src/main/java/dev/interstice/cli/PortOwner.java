@@ -32,9 +32,11 @@ final class PortOwner {
 
     /** Whether the registered node answers at its address (quickly: a busy port is checked at start-up). */
     static boolean answers(NodeRegistry.Entry e) {
-        var opts = NodeClient.Options.client()
-                .withConnectTimeout(Duration.ofMillis(300))
-                .withRequestTimeout(Duration.ofSeconds(1));
+        var opts = Cli.secured(
+                NodeClient.Options.client()
+                        .withConnectTimeout(Duration.ofMillis(300))
+                        .withRequestTimeout(Duration.ofSeconds(1)),
+                e);
         try (var c = NodeClient.connect(e.address(), opts)) {
             return e.nodeId() == null || e.nodeId().equals(c.nodeId());
         } catch (RuntimeException notThere) {

@@ -9,6 +9,7 @@ import dev.interstice.abi.value.Row;
 import dev.interstice.network.NetworkConfig;
 import dev.interstice.network.NodeClient;
 import dev.interstice.network.wire.Message;
+import dev.interstice.runtime.node.NodeIdentity;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
  * the client's replica within 100 ms of the tick's commit on the server.
  */
 class AgarReplicationTest {
-    static final String BOT = "replication-test-bot";
+    /** The bot is a peer: its player is keyed by the node id of its key. */
+    static final NodeIdentity BOT_KEY = NodeIdentity.generate();
+
+    static final String BOT = BOT_KEY.id();
 
     @Test
     @Timeout(60)
@@ -65,7 +69,8 @@ class AgarReplicationTest {
                 AgarServerTest.await(
                         "the client replicates the food", () -> AgarBotTest.rows(client.node(), AgarBotTest.FOOD) > 0);
                 try (var bot = NodeClient.connect(
-                        server.server().address(), NodeClient.Options.client().asPeer(BOT, BOT))) {
+                        server.server().address(),
+                        NodeClient.Options.client().asPeer(BOT_KEY, "replication-test-bot"))) {
                     call(bot, "join", List.of(str("bot")));
                     Row me = AgarBotTest.cell(server.node(), "agar-server", "player", BOT)
                             .orElseThrow();

@@ -7,10 +7,12 @@ import dev.interstice.network.wire.MessageCodec;
 import dev.interstice.network.wire.ProtocolException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.time.Duration;
@@ -84,6 +86,9 @@ final class Connection {
     private record Out(MessageBytes body, long held, boolean event, Runnable afterWrite) {}
 
     private final Socket socket;
+    /** The TCP socket under a TLS one (closed directly: closing TLS would wait for a writer stuck on a full socket). */
+    private final Socket raw;
+
     private final InputStream in;
     private final OutputStream out;
     private final String label;
@@ -114,7 +119,17 @@ final class Connection {
 
     /** A connection whose writer runs on {@code threads} (virtual for a node's many sessions). */
     Connection(Socket socket, String label, Limits limits, Thread.Builder threads) throws IOException {
+        this(socket, socket, new byte[0], label, limits, threads);
+    }
+
+    /**
+     * A connection over {@code socket} (TLS, or plaintext) on the TCP socket {@code raw}, whose first bytes
+     * {@code consumed} were already read from it (to tell TLS from plaintext).
+     */
+    Connection(Socket socket, Socket raw, byte[] consumed, String label, Limits limits, Thread.Builder threads)
+            throws IOException {
         this.socket = socket;
+        this.raw = raw;
         this.label = label;
         this.limits = limits;
         this.maxFrameBytes = limits.maxFrameBytes();
@@ -122,7 +137,11 @@ final class Connection {
         this.writing = limits.budget().open();
         socket.setTcpNoDelay(true);
         socket.setKeepAlive(true);
-        this.in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
+        this.in = new BufferedInputStream(
+                consumed.length == 0
+                        ? socket.getInputStream()
+                        : new SequenceInputStream(new ByteArrayInputStream(consumed), socket.getInputStream()),
+                64 * 1024);
         this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
         threads.name("interstice-writer " + label).start(this::writeLoop);
         this.watched =
@@ -290,7 +309,8 @@ final class Connection {
         closeReason = reason;
         if (watched) Watch.remove(this);
         try {
-            socket.close();
+            raw.close();
+            if (socket != raw) socket.close();
         } catch (IOException ignored) {
             // closing anyway
         }

@@ -42,6 +42,7 @@ public final class NetworkConfig implements Cloneable {
     private Duration frameBodyTimeout = Duration.ofSeconds(30);
     private Duration writeStallTimeout = Duration.ofSeconds(30);
     private long maxReplyBytes = 1L << 30;
+    private boolean insecureLoopback;
     private Map<String, String> nodeAddresses = Map.of();
 
     public static NetworkConfig defaults() {
@@ -396,6 +397,20 @@ public final class NetworkConfig implements Cloneable {
     }
 
     /** Largest reply this node accepts from another node (a reply larger than a frame arrives in parts). */
+    /**
+     * Whether plaintext connections are served when they come from loopback to loopback (a CLI on the same machine:
+     * no TLS handshake at each command's start). Everything else, and every connection from another node, is TLS.
+     */
+    public boolean insecureLoopback() {
+        return insecureLoopback;
+    }
+
+    public NetworkConfig withInsecureLoopback(boolean v) {
+        var c = copy();
+        c.insecureLoopback = v;
+        return c;
+    }
+
     public long maxReplyBytes() {
         return maxReplyBytes;
     }

@@ -8,8 +8,10 @@ import dev.interstice.abi.value.Row;
 import dev.interstice.network.wire.Message;
 import dev.interstice.network.wire.MessageCodec;
 import dev.interstice.network.wire.ProtocolException;
+import dev.interstice.runtime.node.NodeIdentity;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.Socket;
@@ -58,9 +60,15 @@ public final class NodeClient implements AutoCloseable {
             Consumer<Message> listener,
             Consumer<String> onClose,
             Duration keepAlive,
-            long maxReplyBytes) {
+            long maxReplyBytes,
+            NodeIdentity identity,
+            String pinnedKey,
+            boolean plaintextOnLoopback) {
 
-        /** A CLI client: no node identity. */
+        /**
+         * A CLI client: no node identity; TLS without a pinned key, except plaintext to a loopback address (a node that
+         * refuses it is asked again with TLS).
+         */
         public static Options client() {
             var d = NetworkConfig.defaults();
             return new Options(
@@ -77,7 +85,10 @@ public final class NodeClient implements AutoCloseable {
                     null,
                     null,
                     d.keepAlive(),
-                    d.maxReplyBytes());
+                    d.maxReplyBytes(),
+                    null,
+                    null,
+                    true);
         }
 
         public Options withAdminToken(AdminToken t) {
@@ -105,12 +116,32 @@ public final class NodeClient implements AutoCloseable {
             return with(b -> b.maxInFlight = n);
         }
 
-        public Options asPeer(String id, String name) {
+        /** A node connecting to another: always TLS, presenting its key, which is its id. */
+        public Options asPeer(NodeIdentity identity, String name) {
             return with(b -> {
                 b.role = Message.Role.PEER;
-                b.nodeId = id;
+                b.nodeId = identity.id();
                 b.nodeName = name;
+                b.identity = identity;
             });
+        }
+
+        /**
+         * The fingerprint ("SHA256:...", {@link NodeIdentity#fingerprint()}) the node's key must have; null: any (the
+         * key seen is {@link NodeClient#keyFingerprint()}, to pin).
+         */
+        public Options withPinnedKey(String fingerprint) {
+            return with(b -> b.pinnedKey = fingerprint);
+        }
+
+        /** The node id the Hello declares ({@link #asPeer} declares its key's): for tests of what a node refuses. */
+        Options withDeclaredNodeId(String id) {
+            return with(b -> b.nodeId = id);
+        }
+
+        /** Whether to try plaintext first when the address is a loopback one (never for a node's own links). */
+        public Options withPlaintextOnLoopback(boolean v) {
+            return with(b -> b.plaintextOnLoopback = v);
         }
 
         public Options withMaxReplyBytes(long n) {
@@ -150,6 +181,9 @@ public final class NodeClient implements AutoCloseable {
             Consumer<String> onClose;
             Duration keepAlive;
             long maxReplyBytes;
+            NodeIdentity identity;
+            String pinnedKey;
+            boolean plaintextOnLoopback;
 
             Copy(Options o) {
                 role = o.role;
@@ -166,6 +200,9 @@ public final class NodeClient implements AutoCloseable {
                 onClose = o.onClose;
                 keepAlive = o.keepAlive;
                 maxReplyBytes = o.maxReplyBytes;
+                identity = o.identity;
+                pinnedKey = o.pinnedKey;
+                plaintextOnLoopback = o.plaintextOnLoopback;
             }
 
             Options build() {
@@ -183,7 +220,10 @@ public final class NodeClient implements AutoCloseable {
                         listener,
                         onClose,
                         keepAlive,
-                        maxReplyBytes);
+                        maxReplyBytes,
+                        identity,
+                        pinnedKey,
+                        plaintextOnLoopback);
             }
         }
     }
@@ -192,6 +232,9 @@ public final class NodeClient implements AutoCloseable {
     private final Options options;
     private final Connection conn;
     private final Message.Welcome welcome;
+    /** The node's public key as its TLS certificate presented it; null over plaintext. */
+    private final byte[] key;
+
     private final Semaphore permits;
     private final AtomicLong ids = new AtomicLong();
     private final ConcurrentHashMap<Long, Pending> pending = new ConcurrentHashMap<>();
@@ -260,8 +303,9 @@ public final class NodeClient implements AutoCloseable {
         send(Message.Ping::new, options.requestTimeout(), now);
     }
 
-    private NodeClient(String address, Options options, Connection conn, Message.Welcome welcome) {
+    private NodeClient(String address, Options options, Connection conn, Message.Welcome welcome, byte[] key) {
         this.address = address;
+        this.key = key;
         this.options = options;
         this.conn = conn;
         this.welcome = welcome;
@@ -269,9 +313,12 @@ public final class NodeClient implements AutoCloseable {
     }
 
     /**
-     * Connects, shakes hands and, with an admin token, authenticates.
+     * Connects, shakes hands and, with an admin token, authenticates. TLS 1.3, checking the node's key against the
+     * pinned one, unless plaintext is wanted for a loopback address and the node accepts it (a node that refuses it is
+     * asked once more, with TLS).
      *
-     * @throws NetworkException UNREACHABLE (nothing answers), PROTOCOL (not a node, or another protocol version),
+     * @throws NetworkException UNREACHABLE (nothing answers), PROTOCOL (not a node, another protocol version, or a
+     *                          key that is not the pinned one: its cause is then a {@link NodeKeyChangedException}),
      *                          UNAUTHORIZED (the token was refused)
      */
     public static NodeClient connect(String address, Options options) {
@@ -281,36 +328,51 @@ public final class NodeClient implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new NetworkException(ErrorKind.UNREACHABLE, e.getMessage());
         }
-        Socket socket = new Socket();
+        if (options.plaintextOnLoopback() && options.identity() == null && loopback(target)) {
+            try {
+                return open(address, target, options, false);
+            } catch (PlaintextRefused refused) {
+                // the node serves TLS only: once more with TLS
+            }
+        }
+        return open(address, target, options, true);
+    }
+
+    private static boolean loopback(InetSocketAddress target) {
+        try {
+            return InetAddress.getByName(target.getHostString()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false; // connecting reports it
+        }
+    }
+
+    /** The node refused plaintext (its Reject says so): the caller tries TLS. */
+    private static final class PlaintextRefused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PlaintextRefused() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static NodeClient open(String address, InetSocketAddress target, Options options, boolean tls) {
+        Socket raw = connectSocket(address, target, options);
+        Socket socket = raw;
         Connection conn = null;
         Message.Welcome welcome;
+        byte[] key = null;
         byte[] nonce = AdminToken.nonce();
         try {
-            socket.connect(new InetSocketAddress(target.getHostString(), target.getPort()), (int)
-                    Math.max(1, options.connectTimeout().toMillis()));
-        } catch (UnknownHostException e) {
-            close(socket);
-            throw new NetworkException(
-                    ErrorKind.UNREACHABLE,
-                    "cannot reach " + address + ": unknown host '" + target.getHostString() + "'",
-                    e);
-        } catch (ConnectException | NoRouteToHostException e) {
-            close(socket);
-            throw new NetworkException(ErrorKind.UNREACHABLE, "cannot reach " + address + ": " + e.getMessage(), e);
-        } catch (SocketTimeoutException e) {
-            close(socket);
-            throw new NetworkException(
-                    ErrorKind.UNREACHABLE,
-                    "cannot reach " + address + ": no answer within "
-                            + options.connectTimeout().toMillis() + " ms",
-                    e);
-        } catch (IOException e) {
-            close(socket);
-            throw new NetworkException(ErrorKind.UNREACHABLE, "cannot reach " + address + ": " + e.getMessage(), e);
-        }
-        try {
+            if (tls) {
+                var secured = Tls.connect(
+                        address, target, raw, options.identity(), options.pinnedKey(), options.handshakeTimeout());
+                socket = secured.socket();
+                key = secured.key();
+            }
             conn = new Connection(
                     socket,
+                    raw,
+                    new byte[0],
                     "client " + address,
                     Connection.Limits.client(options.maxFrameBytes(), options.maxInFlight() + 16),
                     threads());
@@ -324,45 +386,30 @@ public final class NodeClient implements AutoCloseable {
             socket.setSoTimeout((int) Math.max(1, options.handshakeTimeout().toMillis()));
             Message first = conn.readMessage();
             socket.setSoTimeout(0);
-            if (first == null)
-                throw new NetworkException(
-                        ErrorKind.PROTOCOL,
-                        address + " closed the connection during the handshake (is it an Interstice node?)");
-            if (first instanceof Message.Reject r)
-                throw new NetworkException(ErrorKind.PROTOCOL, address + " refused the connection: " + r.reason());
-            if (!(first instanceof Message.Welcome w))
-                throw new NetworkException(
-                        ErrorKind.PROTOCOL, address + " answered the handshake with message type " + first.type());
-            if (w.major() != MessageCodec.MAJOR)
-                throw new NetworkException(
-                        ErrorKind.PROTOCOL,
-                        address + " speaks protocol version " + w.major() + "." + w.minor() + " but this client speaks "
-                                + MessageCodec.MAJOR + "." + MessageCodec.MINOR
-                                + "; use a matching Interstice version");
-            welcome = w;
+            welcome = welcome(address, first, tls, key);
         } catch (SocketTimeoutException e) {
-            abandon(socket, conn);
+            abandon(raw, conn);
             throw new NetworkException(
                     ErrorKind.PROTOCOL,
                     address + " did not complete the handshake within "
                             + options.handshakeTimeout().toMillis() + " ms (is it an Interstice node?)",
                     e);
         } catch (ProtocolException e) {
-            abandon(socket, conn);
+            abandon(raw, conn);
             throw new NetworkException(
                     ErrorKind.PROTOCOL,
                     "what answers at " + address + " is not an Interstice node, or speaks an "
                             + "incompatible protocol (" + e.getMessage() + "); check the address",
                     e);
         } catch (IOException e) {
-            abandon(socket, conn);
+            abandon(raw, conn);
             throw new NetworkException(
                     ErrorKind.PROTOCOL, "handshake with " + address + " failed: " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            abandon(socket, conn);
+            abandon(raw, conn);
             throw e;
         }
-        var client = new NodeClient(address, options, conn, welcome);
+        var client = new NodeClient(address, options, conn, welcome, key);
         client.sweep = SWEEPER.scheduleWithFixedDelay(
                 client::expireOverdue, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
         conn.closed().whenComplete((r, e) -> client.sweep.cancel(false));
@@ -409,6 +456,61 @@ public final class NodeClient implements AutoCloseable {
         else close(s);
     }
 
+    private static Socket connectSocket(String address, InetSocketAddress target, Options options) {
+        Socket socket = new Socket();
+        try {
+            socket.connect(new InetSocketAddress(target.getHostString(), target.getPort()), (int)
+                    Math.max(1, options.connectTimeout().toMillis()));
+            return socket;
+        } catch (UnknownHostException e) {
+            close(socket);
+            throw new NetworkException(
+                    ErrorKind.UNREACHABLE,
+                    "cannot reach " + address + ": unknown host '" + target.getHostString() + "'",
+                    e);
+        } catch (ConnectException | NoRouteToHostException e) {
+            close(socket);
+            throw new NetworkException(ErrorKind.UNREACHABLE, "cannot reach " + address + ": " + e.getMessage(), e);
+        } catch (SocketTimeoutException e) {
+            close(socket);
+            throw new NetworkException(
+                    ErrorKind.UNREACHABLE,
+                    "cannot reach " + address + ": no answer within "
+                            + options.connectTimeout().toMillis() + " ms",
+                    e);
+        } catch (IOException e) {
+            close(socket);
+            throw new NetworkException(ErrorKind.UNREACHABLE, "cannot reach " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The node's first answer: its Welcome (whose node id must be the id of the key it presented, over TLS). */
+    private static Message.Welcome welcome(String address, Message first, boolean tls, byte[] key) {
+        if (first == null)
+            throw new NetworkException(
+                    ErrorKind.PROTOCOL,
+                    address + " closed the connection during the handshake (is it an Interstice node?)");
+        if (first instanceof Message.Reject r) {
+            if (!tls && r.reason().startsWith(Tls.PLAINTEXT_REFUSED)) throw new PlaintextRefused();
+            throw new NetworkException(ErrorKind.PROTOCOL, address + " refused the connection: " + r.reason());
+        }
+        if (!(first instanceof Message.Welcome w))
+            throw new NetworkException(
+                    ErrorKind.PROTOCOL, address + " answered the handshake with message type " + first.type());
+        if (w.major() != MessageCodec.MAJOR)
+            throw new NetworkException(
+                    ErrorKind.PROTOCOL,
+                    address + " speaks protocol version " + w.major() + "." + w.minor() + " but this client speaks "
+                            + MessageCodec.MAJOR + "." + MessageCodec.MINOR
+                            + "; use a matching Interstice version");
+        if (key != null && !NodeIdentity.idOf(key).equals(w.nodeId()))
+            throw new NetworkException(
+                    ErrorKind.PROTOCOL,
+                    "the node at " + address + " says it is " + w.nodeId() + " but its key is that of node "
+                            + NodeIdentity.idOf(key) + "; the connection was refused");
+        return w;
+    }
+
     private static void close(Socket s) {
         try {
             s.close();
@@ -434,6 +536,16 @@ public final class NodeClient implements AutoCloseable {
         return options.adminToken() == null && options.token() != null
                 ? options.token().id()
                 : null;
+    }
+
+    /** Whether this connection runs TLS (else plaintext, on loopback). */
+    public boolean encrypted() {
+        return key != null;
+    }
+
+    /** The fingerprint of the node's key as verified in the TLS handshake (to pin it); null over plaintext. */
+    public String keyFingerprint() {
+        return key == null ? null : NodeIdentity.fingerprintOf(key);
     }
 
     /** True once the node accepted the admin credential. */

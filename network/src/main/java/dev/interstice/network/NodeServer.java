@@ -49,6 +49,9 @@ public final class NodeServer implements AutoCloseable {
     private final java.util.function.Consumer<String> moduleListener = this::moduleChanged;
 
     private final Set<ServerSession> sessions = ConcurrentHashMap.newKeySet();
+    /** Connections still in their TLS handshake (or before their first byte): closed with the server. */
+    private final Set<Socket> opening = ConcurrentHashMap.newKeySet();
+
     private final ConnectionSlots slots;
     /** Connections being told that no slot is free (each for at most the handshake timeout). */
     private final AtomicInteger refusing = new AtomicInteger();
@@ -62,6 +65,7 @@ public final class NodeServer implements AutoCloseable {
     private final ThreadPoolExecutor lifecycle;
 
     private final Thread acceptor;
+    private final ServerTransport transport;
     private volatile boolean closed;
 
     private NodeServer(Node node, NetworkConfig config) throws IOException {
@@ -79,6 +83,7 @@ public final class NodeServer implements AutoCloseable {
         this.streams = new TableStreams(config.resumeBufferEvents(), node::whenDurable);
         this.budget = new MemoryBudget(config.bufferBytes(), config.connectionBufferBytes());
         this.installer = new ModuleInstaller(this);
+        this.transport = new ServerTransport(node.identity(), config.insecureLoopback());
         this.slots = new ConnectionSlots(
                 config.nodeName(), config.maxConnections(), config.maxConnectionsPerAddress(), config.adminReserve());
         this.lifecycle = new ThreadPoolExecutor(
@@ -112,6 +117,12 @@ public final class NodeServer implements AutoCloseable {
                 .name("interstice-accept " + serverSocket.getLocalPort())
                 .start(this::acceptLoop);
         log.info("node '{}' ({}) listening on {}", config.nodeName(), node.id(), serverSocket.getLocalSocketAddress());
+        log.info(
+                "connections use TLS 1.3 (key {}){}",
+                node.identity().fingerprint(),
+                config.insecureLoopback()
+                        ? "; plaintext is allowed from loopback to loopback (--insecure-loopback)"
+                        : "; plaintext is refused");
     }
 
     /**
@@ -205,25 +216,46 @@ public final class NodeServer implements AutoCloseable {
                 refuse(s, slots.refusal(from));
                 continue;
             }
-            try {
-                var session = new ServerSession(this, s, slot);
-                sessions.add(session);
-                if (closed) {
-                    // accepted while close() ran (the listening socket lives on until accept returns): close() may
-                    // have gone over the sessions already, so this one would be served by a closed server forever
-                    sessions.remove(session);
-                    session.connection().close("server closed");
-                    break;
-                }
-                Thread.ofVirtual()
-                        .name("interstice-session " + s.getRemoteSocketAddress())
-                        .start(session::run);
-            } catch (IOException e) {
-                slots.release(slot);
-                log.warn("cannot set up connection from {}: {}", s.getRemoteSocketAddress(), e.getMessage());
-                closeQuietly(s);
-            }
+            Thread.ofVirtual()
+                    .name("interstice-session " + s.getRemoteSocketAddress())
+                    .start(() -> serve(s, slot));
         }
+    }
+
+    /**
+     * Tells TLS from plaintext and completes a TLS handshake (within the handshake timeout), then serves the
+     * connection as a session on this thread.
+     */
+    private void serve(Socket s, ConnectionSlots.Slot slot) {
+        ServerSession session;
+        ScheduledFuture<?> deadline = null;
+        try {
+            long timeout = Math.max(1, config.handshakeTimeout().toMillis());
+            opening.add(s);
+            if (closed) throw new IOException("server closed");
+            deadline = sweeper.schedule(() -> closeQuietly(s), timeout, TimeUnit.MILLISECONDS);
+            var link = transport.open(s, (int) timeout);
+            deadline.cancel(false);
+            session = new ServerSession(this, link, slot);
+            opening.remove(s);
+        } catch (IOException | RuntimeException e) {
+            opening.remove(s);
+            if (deadline != null) deadline.cancel(false);
+            slots.release(slot);
+            log.debug("connection from {} ended before its handshake: {}", s.getRemoteSocketAddress(), e.toString());
+            closeQuietly(s);
+            return;
+        }
+        sessions.add(session);
+        if (closed) {
+            // accepted while close() ran: close() may have gone over the sessions already, so this one would be
+            // served by a closed server forever
+            sessions.remove(session);
+            session.connection().close("server closed");
+            slots.release(slot);
+            return;
+        }
+        session.run();
     }
 
     /**
@@ -251,13 +283,16 @@ public final class NodeServer implements AutoCloseable {
                         // a Hello trickling in byte by byte must not hold the socket past the handshake timeout either
                         deadline = sweeper.schedule(
                                 () -> closeQuietly(s), config.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
-                        s.setSoTimeout(
-                                (int) Math.max(1, config.handshakeTimeout().toMillis()));
-                        if (Frames.read(s.getInputStream(), 4096) == null) return;
-                        Frames.write(s.getOutputStream(), MessageCodec.encode(new Message.Reject(why)));
-                        s.getOutputStream().flush();
-                        s.shutdownOutput();
-                    } catch (IOException | ProtocolException | RejectedExecutionException e) {
+                        var link = transport.open(
+                                s, (int) Math.max(1, config.handshakeTimeout().toMillis()));
+                        if (Frames.read(link.input(), 4096) == null) return;
+                        Frames.write(link.socket().getOutputStream(), MessageCodec.encode(new Message.Reject(why)));
+                        link.socket().getOutputStream().flush();
+                        link.socket().shutdownOutput();
+                    } catch (IOException
+                            | ProtocolException
+                            | RejectedExecutionException
+                            | UnsupportedOperationException e) {
                         // gone, silent or not speaking the protocol (or the node is stopping): closed without a reason
                     } finally {
                         if (deadline != null) deadline.cancel(false);
@@ -351,6 +386,7 @@ public final class NodeServer implements AutoCloseable {
             }
         }
         for (ServerSession s : sessions) s.connection().close("server closed");
+        opening.forEach(NodeServer::closeQuietly);
         sweeper.shutdownNow();
         lifecycle.shutdown();
         try {

@@ -139,7 +139,7 @@ final class PeerLink {
 
     private void connectOnce() {
         var opts = NodeClient.Options.client()
-                .asPeer(node.id(), server.nodeName())
+                .asPeer(node.identity(), server.nodeName())
                 .withConnectTimeout(cfg.connectTimeout())
                 .withRequestTimeout(cfg.requestTimeout())
                 .withKeepAlive(cfg.keepAlive())

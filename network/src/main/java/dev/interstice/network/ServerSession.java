@@ -48,6 +48,9 @@ final class ServerSession implements TableStreams.Sink {
     static final int MAX_NODE_NAME_BYTES = 256;
 
     private final NodeServer server;
+    /** TLS or plaintext, and the node id of the key the other side presented (TLS with a certificate only). */
+    private final ServerTransport.Link link;
+
     private final Node node;
     private final Connection conn;
     private final Semaphore inFlight;
@@ -87,14 +90,18 @@ final class ServerSession implements TableStreams.Sink {
     /** A request read, with the length of its frame (whose reservation it holds until handled). */
     private record Received(Message.Request request, int frameLength, long arrivedNanos) {}
 
-    ServerSession(NodeServer server, Socket socket, ConnectionSlots.Slot slot) throws IOException {
+    ServerSession(NodeServer server, ServerTransport.Link link, ConnectionSlots.Slot slot) throws IOException {
         this.server = server;
+        this.link = link;
+        Socket socket = link.socket();
         this.slot = slot;
         this.node = server.node();
         this.persistent = node.storageStats().isPresent();
         var cfg = server.config();
         this.conn = new Connection(
                 socket,
+                link.raw(),
+                link.consumed(),
                 "session " + socket.getRemoteSocketAddress(),
                 new Connection.Limits(
                         cfg.maxFrameBytes(),
@@ -229,10 +236,16 @@ final class ServerSession implements TableStreams.Sink {
         String tooLong = tooLong("node id", h.nodeId(), MAX_NODE_ID_BYTES);
         if (tooLong == null) tooLong = tooLong("node name", h.nodeName(), MAX_NODE_NAME_BYTES);
         if (tooLong != null) return refuse(tooLong);
+        if (link.plaintextRefused())
+            return refuse(Tls.PLAINTEXT_REFUSED + ": node '" + server.nodeName()
+                    + "' accepts plaintext only from loopback to loopback when started with --insecure-loopback;"
+                    + " connect with TLS");
         if (h.role() == Message.Role.PEER && (h.nodeId().isEmpty() || h.nodeId().equals(node.id()))) {
             return refuse(
                     h.nodeId().isEmpty() ? "a peer must give its node id" : "this is node " + node.id() + " itself");
         }
+        String keyProblem = h.role() == Message.Role.PEER ? peerKeyProblem(h.nodeId()) : null;
+        if (keyProblem != null) return refuse(keyProblem);
         hello = h;
         admitted = !slot.reserve();
         conn.socket().setSoTimeout(0);
@@ -245,6 +258,20 @@ final class ServerSession implements TableStreams.Sink {
                 server.config().maxFrameBytes(),
                 server.config().maxInFlight()));
         return true;
+    }
+
+    /**
+     * Why a node saying it is {@code id} is not let in, or null: a node connects with TLS and presents its key, and
+     * its id is the key's (so a caller's node id is verified, not declared).
+     */
+    private String peerKeyProblem(String id) {
+        if (link.keyId() == null)
+            return "a node must connect with TLS and present its key (its certificate); node id " + id
+                    + " cannot be verified";
+        if (!link.keyId().equals(id))
+            return "the node id in the handshake (" + id + ") is not the id of the key this node presented ("
+                    + link.keyId() + ")";
+        return null;
     }
 
     private static String tooLong(String what, String value, int max) {
@@ -513,8 +540,8 @@ final class ServerSession implements TableStreams.Sink {
 
     /**
      * Who the guest sees calling: a client is {@code ("cli", "")} whatever its Hello and request say (else a client
-     * naming this node's own id and a module would pass for a local module's call); a peer is its self-declared node
-     * id, never this node's own (refused in the handshake), with the module it says is calling.
+     * naming this node's own id and a module would pass for a local module's call); a peer is its node id, verified
+     * in the handshake against the key it presented (never this node's own), with the module it says is calling.
      */
     private CallContext caller(String callerModule) {
         return isPeer() ? new CallContext(hello.nodeId(), callerModule) : CLIENT_CALLER;

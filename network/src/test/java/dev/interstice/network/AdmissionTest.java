@@ -97,6 +97,10 @@ class AdmissionTest {
                 .isInstanceOfSatisfying(
                         NetworkException.class, e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.PROTOCOL))
                 .hasMessageContaining("refused the connection: " + full);
+        assertThatThrownBy(() -> NodeClient.connect(
+                        n.address(), NodeClient.Options.client().withPlaintextOnLoopback(false)))
+                .as("over TLS too")
+                .hasMessageContaining("refused the connection: " + full);
 
         // a reserve slot held by someone who never authenticates is freed after the handshake timeout, with the reason
         second.close();

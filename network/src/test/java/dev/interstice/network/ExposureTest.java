@@ -12,6 +12,7 @@ import dev.interstice.abi.schema.Persistence;
 import dev.interstice.abi.schema.Visibility;
 import dev.interstice.abi.value.Row;
 import dev.interstice.network.wire.Message;
+import dev.interstice.runtime.node.NodeIdentity;
 import dev.interstice.runtime.testing.ModuleFixture;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -97,14 +98,39 @@ class ExposureTest {
     }
 
     @Test
-    void aPeerIsItsOwnNodeIdWithItsCallingModule() throws Exception {
-        try (var c = RawConnection.hello(n.server.port(), Message.Role.PEER, "other-node", "other")) {
-            callWhoami(c, "caller");
+    void aPeerIsTheVerifiedNodeIdOfItsKeyWithItsCallingModule() throws Exception {
+        var other = NodeIdentity.generate();
+        try (var c = NodeClient.connect(n.address(), NodeClient.Options.client().asPeer(other, "other"))) {
+            assertThat(c.encrypted()).isTrue();
+            c.request(id -> new Message.Call(id, "probe", "whoami", "caller", false, List.of()))
+                    .get();
         }
         assertThat(callers())
                 .singleElement()
                 .extracting(Row::entries)
-                .isEqualTo(List.of(str("other-node"), str("caller")));
+                .isEqualTo(List.of(str(other.id()), str("caller")));
+    }
+
+    @Test
+    void aPeerDeclaringAnotherNodesIdIsRefused() throws Exception {
+        String victim = NodeIdentity.generate().id();
+        // over plaintext (allowed for clients on loopback) a node id cannot be verified at all
+        try (var c = RawConnection.hello(n.server.port(), Message.Role.PEER, victim, "other")) {
+            assertThat(c.drain())
+                    .singleElement()
+                    .isInstanceOfSatisfying(
+                            Message.Reject.class,
+                            r -> assertThat(r.reason()).contains("must connect with TLS and present its key"));
+        }
+        // over TLS, with a key that is not the victim's: the id in the Hello is not the key's
+        var impostor = NodeIdentity.generate();
+        var opts = NodeClient.Options.client().asPeer(impostor, "other").withDeclaredNodeId(victim);
+        assertThatThrownBy(() -> NodeClient.connect(n.address(), opts))
+                .isInstanceOfSatisfying(
+                        NetworkException.class, e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.PROTOCOL))
+                .hasMessageContaining("refused the connection")
+                .hasMessageContaining("the node id in the handshake (" + victim + ") is not the id of the key");
+        assertThat(callers()).isEmpty();
     }
 
     @Test
@@ -116,7 +142,7 @@ class ExposureTest {
                             Message.Reject.class,
                             r -> assertThat(r.reason()).contains("this is node " + n.t.node.id() + " itself"));
         }
-        var opts = NodeClient.Options.client().asPeer(n.t.node.id(), "me");
+        var opts = NodeClient.Options.client().asPeer(n.t.node.identity(), "me");
         assertThatThrownBy(() -> NodeClient.connect(n.address(), opts))
                 .isInstanceOfSatisfying(
                         NetworkException.class, e -> assertThat(e.errorKind()).isEqualTo(ErrorKind.PROTOCOL))
@@ -129,7 +155,7 @@ class ExposureTest {
     void longNodeIdsAndNamesInHelloAreRefused() throws Exception {
         String id128 = "i".repeat(ServerSession.MAX_NODE_ID_BYTES);
         String name256 = "é".repeat(ServerSession.MAX_NODE_NAME_BYTES / 2);
-        try (var c = RawConnection.hello(n.server.port(), Message.Role.PEER, id128, name256)) {
+        try (var c = RawConnection.hello(n.server.port(), Message.Role.CLIENT, id128, name256)) {
             assertThat(c.read()).as("at the limits").isInstanceOf(Message.Welcome.class);
         }
         try (var c = RawConnection.hello(n.server.port(), Message.Role.PEER, id128 + "i", "x")) {
@@ -152,7 +178,7 @@ class ExposureTest {
                                     .contains("257 bytes")
                                     .contains("at most 256"));
         }
-        var opts = NodeClient.Options.client().asPeer("p".repeat(1000), "long");
+        var opts = NodeClient.Options.client().withDeclaredNodeId("p".repeat(1000));
         assertThatThrownBy(() -> NodeClient.connect(n.address(), opts))
                 .isInstanceOf(NetworkException.class)
                 .hasMessageContaining("node id")

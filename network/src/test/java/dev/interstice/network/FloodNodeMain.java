@@ -22,7 +22,7 @@ public final class FloodNodeMain {
         node.load(Fixtures.bank()
                 .reducer("spin", List.of(), List.of(), "(loop $forever (br $forever))")
                 .build());
-        var config = NetworkConfig.defaults();
+        var config = NetworkConfig.defaults().withInsecureLoopback(true); // the flood speaks plaintext
         for (String a : args) {
             String[] kv = a.split("=", 2);
             switch (kv[0]) {

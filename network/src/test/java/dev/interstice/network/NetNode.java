@@ -30,6 +30,7 @@ final class NetNode implements AutoCloseable {
 
     static NetworkConfig fast() {
         return NetworkConfig.defaults()
+                .withInsecureLoopback(true) // raw-socket tests speak plaintext; links between nodes are TLS anyway
                 .withRequestTimeout(Duration.ofSeconds(10))
                 .withRemoteQueryDeadline(Duration.ofSeconds(1))
                 .withReconnectDelays(Duration.ofMillis(20), Duration.ofMillis(300))

@@ -105,15 +105,17 @@ class PeerTest {
 
     @Test
     void aRemoteQueryToANodeThatStopsAnsweringFailsAtTheDeadline() throws Exception {
+        var key = dev.interstice.runtime.node.NodeIdentity.generate();
         try (var silent = new ServerSocket(0)) {
             Thread.startVirtualThread(() -> {
-                try (Socket s = silent.accept()) {
+                try (Socket raw = silent.accept()) {
+                    Socket s = new ServerTransport(key, false).open(raw, 5000).socket(); // links are TLS
                     var in = s.getInputStream();
                     Frames.read(in, 1 << 20);
                     Frames.write(
                             s.getOutputStream(),
                             MessageCodec.encode(new Message.Welcome(
-                                    MessageCodec.MAJOR, 0, "silent", "silent", new byte[32], 1 << 20, 16)));
+                                    MessageCodec.MAJOR, 0, key.id(), "silent", new byte[32], 1 << 20, 16)));
                     s.getOutputStream().flush();
                     while (Frames.read(in, 1 << 20) != null) {
                         /* never answers */

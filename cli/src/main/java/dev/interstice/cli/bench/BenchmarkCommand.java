@@ -123,6 +123,12 @@ public final class BenchmarkCommand implements Runnable {
         @Option(names = "--quiet", description = "No progress lines.")
         boolean quiet;
 
+        @Option(
+                names = "--tls",
+                description = "Connect with TLS even where the node serves plaintext (a loopback node started"
+                        + " --insecure-loopback, e.g. an example): to measure what TLS costs.")
+        boolean tls;
+
         void applyTo(RunSpec s) {
             s.connections = connections;
             s.inflight = inflight;
@@ -138,6 +144,7 @@ public final class BenchmarkCommand implements Runnable {
             s.token = token;
             s.resetBefore = resetBefore;
             s.quiet = quiet;
+            s.tls = tls;
         }
     }
 

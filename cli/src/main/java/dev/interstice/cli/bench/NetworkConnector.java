@@ -27,13 +27,17 @@ public final class NetworkConnector implements Connector {
     private final Duration requestTimeout;
     private final String label;
     private final NodeClient meta;
+    /** TLS even where plaintext is served (loopback); else plaintext where the node serves it. */
+    private final boolean tls;
 
     /**
      * Connects once to learn who answers (and to read schemas). {@code token}: the node's admin token, or null (then
      * only public modules can be called). {@code label}: how reports name the node.
      */
-    public NetworkConnector(String address, AdminToken token, boolean durable, Duration requestTimeout, String label) {
+    public NetworkConnector(
+            String address, AdminToken token, boolean durable, Duration requestTimeout, String label, boolean tls) {
         this.address = address;
+        this.tls = tls;
         this.token = token;
         this.durable = durable;
         this.requestTimeout = requestTimeout;
@@ -45,7 +49,8 @@ public final class NetworkConnector implements Connector {
         var opts = NodeClient.Options.client()
                 .withRequestTimeout(requestTimeout)
                 .withConnectTimeout(Duration.ofSeconds(3))
-                .withMaxInFlight(Math.max(1, inflight));
+                .withMaxInFlight(Math.max(1, inflight))
+                .withPlaintextOnLoopback(!tls);
         if (token != null) opts = opts.withAdminToken(token);
         return NodeClient.connect(address, opts);
     }

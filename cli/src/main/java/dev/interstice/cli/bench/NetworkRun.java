@@ -28,7 +28,12 @@ final class NetworkRun {
         NodeRef ref = NodeRef.resolve(s.node, s.token);
         String ack = s.ackMode(profile);
         try (var connector = new NetworkConnector(
-                ref.address(), ref.token(), ack.equals("durable"), Duration.ofMillis(s.timeoutMs), ref.label())) {
+                ref.address(),
+                ref.token(),
+                ack.equals("durable"),
+                Duration.ofMillis(s.timeoutMs),
+                ref.label(),
+                s.tls)) {
             ModuleSchema schema = connector
                     .schema(module)
                     .orElseThrow(() -> new IllegalArgumentException(ref.label() + " has no module '"

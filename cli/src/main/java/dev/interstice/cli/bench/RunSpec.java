@@ -31,6 +31,8 @@ final class RunSpec {
     boolean noHtml;
     boolean resetBefore;
     boolean quiet;
+    /** TLS even to a loopback node that serves plaintext (to measure what TLS costs). */
+    boolean tls;
     /** Checks after the run: null = decide from the workload (benchmark-workload reducers), else as given. */
     Boolean verifyCommitted;
 

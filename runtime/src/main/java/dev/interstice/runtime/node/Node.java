@@ -193,6 +193,11 @@ public final class Node implements AutoCloseable {
         return meta.nodeId();
     }
 
+    /** The node's key pair; {@link #id()} is derived from it (except an in-memory node given an id to replay). */
+    public NodeIdentity identity() {
+        return meta.identity();
+    }
+
     /** Which authorities this node offers and which module holds each. */
     public Authorities authorities() {
         return authorities;

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.function.LongSupplier;
 
 /**
- * How to open a node. {@code dataDir} null means nothing is kept on disk. {@code nodeId} null means: the id stored in
- * the data directory, or a new random one. {@code clock} gives transaction timestamps (tests pin it for replay).
+ * How to open a node. {@code dataDir} null means nothing is kept on disk. {@code nodeId} null means: the id of the
+ * node's key (docs/security.md); given, a node with a data directory checks it is that node, an in-memory one uses it. {@code clock} gives transaction timestamps (tests pin it for replay).
  * {@code ack}: when reducer calls are acknowledged by default; {@code salvage}: see {@link #withSalvage};
  * {@code maxLogLineBytes}: see {@link #withMaxLogLineBytes}; {@code authorities}: which authorities the node offers
  * and how far they reach (default {@link AuthorityConfig#headless()}).

@@ -15,14 +15,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * What a node keeps about itself in its data directory: its id, the modules loaded (in load order, with their code)
- * and which modules were ever initialised. Every file is replaced atomically.
+ * What a node keeps about itself in its data directory: its key and id, the modules loaded (in load order, with their
+ * code) and which modules were ever initialised. Every file is replaced atomically.
  */
 final class NodeMetadata {
+    private static final Logger log = LoggerFactory.getLogger(NodeMetadata.class);
     private final Path dir;
+    private NodeIdentity identity;
     private String nodeId;
     private final List<String> loaded = new ArrayList<>();
     private final Set<String> initialised = new LinkedHashSet<>();
@@ -38,28 +41,59 @@ final class NodeMetadata {
         this.dir = dir;
     }
 
+    /**
+     * Opens (or lays out) {@code dir}. The node id is its key's ({@link NodeIdentity}): a directory with an id but no
+     * key (written before keys existed) gets a key and switches to the key's id, saying so once. {@code requestedId}
+     * (the id a caller expects, or null) must be that id or the one stored before the switch. An in-memory node gets
+     * an ephemeral key; there {@code requestedId}, when given, is used as the id as is (tests pin ids for replay).
+     */
     static NodeMetadata open(Path dir, String requestedId) {
         var m = new NodeMetadata(dir);
-        Path file = dir == null ? null : dir.resolve("node.properties");
-        if (file != null && Files.exists(file)) {
+        if (dir == null) {
+            m.identity = NodeIdentity.generate();
+            m.nodeId = requestedId != null ? requestedId : m.identity.id();
+            return m;
+        }
+        Path file = dir.resolve("node.properties");
+        boolean hadKey = NodeIdentity.exists(dir);
+        if (Files.exists(file)) {
             var p = new Properties();
             try (var in = Files.newBufferedReader(file)) {
                 p.load(in);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + file, e);
             }
-            m.nodeId = p.getProperty("id");
+            String stored = p.getProperty("id");
             for (String s : p.getProperty("modules", "").split(",")) if (!s.isBlank()) m.loaded.add(s);
             for (String s : p.getProperty("initialised", "").split(",")) if (!s.isBlank()) m.initialised.add(s);
             for (String s : p.getProperty("unloaded", "").split(",")) if (!s.isBlank()) m.unloaded.add(s);
-            if (requestedId != null && !requestedId.equals(m.nodeId))
+            m.identity = NodeIdentity.loadOrCreate(dir);
+            m.nodeId = m.identity.id();
+            if (requestedId != null && !requestedId.equals(stored) && !requestedId.equals(m.nodeId))
                 throw new IllegalStateException(
                         "data directory " + dir + " belongs to node " + m.nodeId + ", not " + requestedId);
+            if (!m.nodeId.equals(stored)) {
+                log.info(
+                        "node {} now has {} key ({}): its id is derived from the key, so it becomes {}",
+                        stored,
+                        hadKey ? "a" : "a new",
+                        m.identity.fingerprint(),
+                        m.nodeId);
+                m.save();
+            }
         } else {
-            m.nodeId = requestedId != null ? requestedId : UUID.randomUUID().toString();
+            m.identity = NodeIdentity.loadOrCreate(dir);
+            m.nodeId = m.identity.id();
+            if (requestedId != null && !requestedId.equals(m.nodeId))
+                throw new IllegalStateException("a new node's id is derived from its key (" + m.nodeId
+                        + "); it cannot be chosen (" + requestedId + ")");
             m.save();
         }
         return m;
+    }
+
+    NodeIdentity identity() {
+        return identity;
     }
 
     String nodeId() {

@@ -3,6 +3,7 @@ package dev.interstice.cli.bench.agar;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.network.NodeClient;
 import dev.interstice.network.wire.Message;
+import dev.interstice.runtime.node.NodeIdentity;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,9 +64,11 @@ final class AgarBots implements AutoCloseable {
         var bots = new ArrayList<Bot>(n);
         try {
             for (int i = 0; i < n; i++) {
-                String id = String.format(Locale.ROOT, "bench-bot-%05d", i);
+                // a bot is a peer: its player is keyed by its node id, the id of its own (throwaway) key
+                var key = NodeIdentity.generate();
+                String id = key.id();
                 var options = NodeClient.Options.client()
-                        .asPeer(id, id)
+                        .asPeer(key, String.format(Locale.ROOT, "bench-bot-%05d", i))
                         .withMaxInFlight(4)
                         .withRequestTimeout(Duration.ofSeconds(10));
                 bots.add(new Bot(id, NodeClient.connect(address, options), new AtomicBoolean()));
