@@ -62,6 +62,7 @@ class ProtocolFuzzTest {
             throws Exception {
         try (var c = RawConnection.hello(node.server.port(), Message.Role.CLIENT, "", "")) {
             var welcome = (Message.Welcome) c.read();
+            if (welcome == null) throw new AssertionError("the node closed a new connection before its Welcome");
             if (admin) // RawConnection's Hello carries a zero client nonce
             c.send(new Message.Authenticate(1, node.token.proof(welcome.nodeId(), welcome.nonce(), new byte[32])));
             OutputStream out = c.socket.getOutputStream();
