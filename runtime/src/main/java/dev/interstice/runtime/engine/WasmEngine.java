@@ -52,6 +52,8 @@ public final class WasmEngine implements AutoCloseable {
         Objects.requireNonNull(label, "label");
         Objects.requireNonNull(wasm, "wasm");
         checkOpen();
+        String unsafe = WasmPrecheck.problem(wasm);
+        if (unsafe != null) throw new ModuleLoadException(label, "malformed wasm: " + unsafe);
         WasmModule module;
         try {
             module = Parser.parse(wasm);
