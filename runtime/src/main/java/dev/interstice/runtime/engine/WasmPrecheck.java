@@ -8,9 +8,10 @@ package dev.interstice.runtime.engine;
  * the bytes left in its section (each element takes at least one byte), and a function declares at most
  * {@link #MAX_LOCALS} locals in all.
  *
- * <p>It checks only that: whatever it does not understand (a type, element or expression form it does not know) ends
- * its look at that section, and the engine's parser decides. Not covered: counts inside function bodies' instructions
- * ({@code br_table}, typed {@code select}), which would need a full instruction decoder.
+ * <p>It checks only that: whatever it does not understand (a type, element or expression form, an instruction it does
+ * not know) ends its look at that section or function body, and the engine's parser decides. Instructions are decoded
+ * for the counts some of them carry ({@code br_table}, typed {@code select}, {@code try_table}); the GC proposal's
+ * instructions are not decoded (a body using one is checked up to it).
  */
 final class WasmPrecheck {
     /** At most this many locals per function in all (Chicory's limit per declaration group, V8's per function). */
@@ -25,6 +26,17 @@ final class WasmPrecheck {
 
     /** Why the module cannot be parsed safely, or null. */
     static String problem(byte[] wasm) {
+        return check(wasm, new int[1]);
+    }
+
+    /** How many function bodies this pass could not decode to their end (tests: real modules decode fully). */
+    static int undecodedBodies(byte[] wasm) {
+        int[] undecoded = new int[1];
+        check(wasm, undecoded);
+        return undecoded[0];
+    }
+
+    private static String check(byte[] wasm, int[] undecoded) {
         if (wasm.length < 8) return null; // the parser says what is wrong with it
         var r = new Reader(wasm, 8, wasm.length);
         try {
@@ -39,7 +51,7 @@ final class WasmPrecheck {
                     switch (id) {
                         case TYPE -> types(s);
                         case ELEMENT -> elements(s);
-                        case CODE -> code(s);
+                        case CODE -> code(s, undecoded);
                         case DATA -> data(s);
                         default -> {}
                     }
@@ -123,7 +135,7 @@ final class WasmPrecheck {
         }
     }
 
-    private static void code(Reader r) {
+    private static void code(Reader r, int[] undecoded) {
         for (long n = r.count("function bodies", 1); n > 0; n--) {
             long size = r.u32();
             if (size > r.end - r.pos)
@@ -137,7 +149,126 @@ final class WasmPrecheck {
                 if (locals > MAX_LOCALS) throw new TooMany("a function declares more than " + MAX_LOCALS + " locals");
                 valueType(body);
             }
+            try {
+                while (body.pos < body.end) instruction(body);
+            } catch (Unknown | Truncated e) {
+                undecoded[0]++; // an instruction not known here, or a body cut short: the engine's parser decides
+            }
         }
+    }
+
+    /** Skips one instruction and its immediates, checking the counts among them. */
+    private static void instruction(Reader r) {
+        int op = r.u8();
+        switch (op) {
+            case 0x02, 0x03, 0x04, 0x06 -> blockType(r); // block, loop, if, try
+            case 0x0E -> { // br_table: labels, then the default
+                for (long n = r.count("br_table labels", 1); n > 0; n--) r.u32();
+                r.u32();
+            }
+            case 0x1C -> { // select with types
+                for (long n = r.count("select types", 1); n > 0; n--) valueType(r);
+            }
+            case 0x1F -> { // try_table: a block type, then catch clauses
+                blockType(r);
+                for (long n = r.count("try_table catches", 2); n > 0; n--) {
+                    if (r.u8() < 2) r.u32(); // catch and catch_ref name a tag
+                    r.u32(); // the label
+                }
+            }
+            case 0x07,
+                    0x08,
+                    0x09,
+                    0x0C,
+                    0x0D,
+                    0x10,
+                    0x12,
+                    0x14,
+                    0x15,
+                    0x18,
+                    0x20,
+                    0x21,
+                    0x22,
+                    0x23,
+                    0x24,
+                    0x25,
+                    0x26,
+                    0x3F,
+                    0x40,
+                    0xD2,
+                    0xD5,
+                    0xD6 -> r.u32(); // one index (or label, or memory)
+            case 0x11, 0x13 -> { // call_indirect, return_call_indirect: type, table
+                r.u32();
+                r.u32();
+            }
+            case 0x41, 0x42, 0xD0 -> r.leb(); // i32.const, i64.const, ref.null (a heap type)
+            case 0x43 -> r.skip(4);
+            case 0x44 -> r.skip(8);
+            case 0xFC -> misc(r);
+            case 0xFD -> simd(r);
+            default -> {
+                if (op >= 0x28 && op <= 0x3E) memarg(r); // loads and stores
+                else if (!noImmediates(op)) throw new Unknown();
+            }
+        }
+    }
+
+    private static boolean noImmediates(int op) {
+        return op <= 0x01 // unreachable, nop
+                || op == 0x05 // else
+                || op == 0x0A // throw_ref
+                || op == 0x0B // end
+                || op == 0x0F // return
+                || op == 0x19 // catch_all
+                || op == 0x1A // drop
+                || op == 0x1B // select
+                || (op >= 0x45 && op <= 0xC4) // numeric
+                || op == 0xD1 // ref.is_null
+                || op == 0xD3 // ref.eq
+                || op == 0xD4; // ref.as_non_null
+    }
+
+    private static void blockType(Reader r) {
+        int first = r.u8();
+        if (first == 0x63 || first == 0x64) r.leb(); // (ref null? heaptype)
+        else if ((first & 0x80) != 0) { // a type index: an s33 of more than one byte
+            r.pos--;
+            r.leb();
+        }
+        // else 0x40 (empty) or a value type: one byte
+    }
+
+    private static void memarg(Reader r) {
+        long align = r.u32();
+        if ((align & 0x40) != 0) r.u32(); // a memory index (multi-memory)
+        r.leb(); // offset
+    }
+
+    /** The 0xFC prefix: saturating truncations, bulk memory and table instructions. */
+    private static void misc(Reader r) {
+        long sub = r.u32();
+        if (sub <= 7) return;
+        switch ((int) sub) {
+            case 9, 11, 13, 15, 16, 17 -> r.u32();
+            case 8, 10, 12, 14 -> {
+                r.u32();
+                r.u32();
+            }
+            default -> throw new Unknown();
+        }
+    }
+
+    /** The 0xFD prefix: fixed-width SIMD (and relaxed SIMD, whose instructions take no immediates). */
+    private static void simd(Reader r) {
+        long sub = r.u32();
+        if (sub <= 11 || sub == 92 || sub == 93) memarg(r);
+        else if (sub == 12 || sub == 13) r.skip(16); // v128.const, i8x16.shuffle
+        else if (sub >= 21 && sub <= 34) r.skip(1); // extract or replace a lane
+        else if (sub >= 84 && sub <= 91) { // load or store a lane
+            memarg(r);
+            r.skip(1);
+        } else if (sub > 0x113) throw new Unknown();
     }
 
     /** A constant expression: the instructions constants, globals and references are made of, up to {@code end}. */

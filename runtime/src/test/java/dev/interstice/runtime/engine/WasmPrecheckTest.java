@@ -68,6 +68,15 @@ class WasmPrecheckTest {
     }
 
     @Test
+    void aBrTableClaimingBillionsOfLabelsIsRefused() {
+        // one body, no locals: block, then br_table with 2^31 - 1 labels and nothing after them
+        byte[] body = concat(leb(0), bytes(0x02, 0x40, 0x41, 0x00, 0x0E), leb(0x7FFF_FFFFL));
+        assertRefused(
+                module(section(10, concat(leb(1), leb(body.length), body))),
+                "a vector of 2147483647 br_table labels cannot fit");
+    }
+
+    @Test
     void aSectionLongerThanTheModuleIsRefused() {
         byte[] wasm = module(concat(bytes(1), leb(1L << 31), bytes(0x01)));
         assertRefused(wasm, "section 1 declares 2147483648 bytes, but only 1 follow");
