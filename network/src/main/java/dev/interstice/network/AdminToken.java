@@ -76,12 +76,22 @@ public final class AdminToken {
 
     /** The proof a client sends for this token. */
     public byte[] proof(String nodeId, byte[] serverNonce, byte[] clientNonce) {
+        return proof(value, "interstice-admin-v1", serverNonce, clientNonce, nodeId);
+    }
+
+    /**
+     * The proof scheme of every credential: HMAC-SHA256 keyed with {@code secret} over {@code label}, then each of
+     * {@code fields} after a 0 byte, then a 0 byte and both nonces.
+     */
+    static byte[] proof(String secret, String label, byte[] serverNonce, byte[] clientNonce, String... fields) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(value.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            mac.update("interstice-admin-v1".getBytes(StandardCharsets.US_ASCII));
-            mac.update((byte) 0);
-            mac.update(nodeId.getBytes(StandardCharsets.UTF_8));
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.update(label.getBytes(StandardCharsets.US_ASCII));
+            for (String f : fields) {
+                mac.update((byte) 0);
+                mac.update(f.getBytes(StandardCharsets.UTF_8));
+            }
             mac.update((byte) 0);
             mac.update(serverNonce);
             mac.update(clientNonce);

@@ -1,11 +1,7 @@
 package dev.interstice.network;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * What the holder of a scoped token keeps: its id ({@code tk_} and 8 hex digits, shown in lists and refusals) and its
@@ -66,21 +62,7 @@ public final class TokenCredential {
 
     /** The proof a client sends in Authenticate with this token's id. */
     public byte[] proof(String nodeId, byte[] serverNonce, byte[] clientNonce) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.US_ASCII), "HmacSHA256"));
-            mac.update("interstice-token-v1".getBytes(StandardCharsets.US_ASCII));
-            mac.update((byte) 0);
-            mac.update(id.getBytes(StandardCharsets.US_ASCII));
-            mac.update((byte) 0);
-            mac.update(nodeId.getBytes(StandardCharsets.UTF_8));
-            mac.update((byte) 0);
-            mac.update(serverNonce);
-            mac.update(clientNonce);
-            return mac.doFinal();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        return AdminToken.proof(secret, "interstice-token-v1", serverNonce, clientNonce, id, nodeId);
     }
 
     /** Constant-time check of a client's proof. */

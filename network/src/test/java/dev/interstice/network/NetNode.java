@@ -52,11 +52,15 @@ final class NetNode implements AutoCloseable {
     }
 
     static void await(String what, BooleanSupplier cond) {
-        long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        await(what, cond, Duration.ofSeconds(15));
+    }
+
+    static void await(String what, BooleanSupplier cond, Duration within) {
+        long until = System.nanoTime() + within.toNanos();
         while (!cond.getAsBoolean()) {
             if (System.nanoTime() > until) throw new AssertionError("timed out waiting for " + what);
             try {
-                Thread.sleep(10);
+                Thread.sleep(1);
             } catch (InterruptedException e) {
                 throw new AssertionError(e);
             }

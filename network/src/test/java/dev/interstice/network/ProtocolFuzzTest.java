@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -81,12 +80,10 @@ class ProtocolFuzzTest {
             // the node may close first (a malformed frame): that is one of the allowed outcomes
         }
         // over on the node's side too before the next try (tries must not outpace the node's cleanup and pile up)
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (node.server.connections() > 0) {
-            if (System.nanoTime() > until)
-                throw new AssertionError("the node still held a fuzzed connection 5 s after it was closed");
-            Thread.sleep(1);
-        }
+        NetNode.await(
+                "the node to close the fuzzed connection (5 s at most)",
+                () -> node.server.connections() == 0,
+                java.time.Duration.ofSeconds(5));
         try (NodeClient fresh = node.client()) {
             assertThat(fresh.ping()).isPositive();
         }

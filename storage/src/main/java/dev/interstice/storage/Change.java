@@ -6,6 +6,24 @@ import java.util.Objects;
 
 /** One change of a transaction. Keys and rows are opaque bytes; the arrays must not be mutated after append. */
 public sealed interface Change permits Change.Put, Change.Delete, Change.Clear {
+    /**
+     * At most what a change of a key of {@code keyLength} bytes and a row of {@code rowLength} bytes (0 for none) takes
+     * in a log record, framing included: for sizing a record before it is made (a record is refused whole above
+     * {@link Storage#MAX_RECORD_BYTES}).
+     */
+    static long recordBytes(int keyLength, int rowLength) {
+        return 16L + keyLength + rowLength;
+    }
+
+    /** {@link #recordBytes(int, int)} of this change. */
+    default long recordBytes() {
+        return switch (this) {
+            case Put p -> recordBytes(p.key().length, p.row().length);
+            case Delete d -> recordBytes(d.key().length, 0);
+            case Clear c -> recordBytes(0, 0);
+        };
+    }
+
     TableId table();
 
     /** Insert or update. */

@@ -386,20 +386,14 @@ public final class Executor {
         commit(new Invocation(new Transaction(lastTxId, timestamp(), 0)), scheduleSeq);
     }
 
-    /** An upper estimate of the log record {@code first} and {@code changes} make (framing per change included). */
+    /** An upper estimate of the log record {@code first} and {@code changes} make. */
     private static long recordBytes(List<Change> first, List<RowChange> changes) {
         long bytes = 0;
-        for (Change c : first)
-            bytes += 64
-                    + switch (c) {
-                        case Change.Put p -> p.key().length + p.row().length;
-                        case Change.Delete d -> d.key().length;
-                        case Change.Clear ignored -> 0;
-                    };
+        for (Change c : first) bytes += c.recordBytes();
         for (RowChange c : changes) {
             if (c.table().schema().persistence() == Persistence.EPHEMERAL) continue;
             var r = c.after() != null ? c.after() : c.before();
-            bytes += 64 + r.encoded().length + Abi.encodeIndexKey(r.pk()).length;
+            bytes += Change.recordBytes(Abi.encodeIndexKey(r.pk()).length, c.after() == null ? 0 : r.encoded().length);
         }
         return bytes;
     }

@@ -413,9 +413,9 @@ final class ModuleLifecycle {
             if (t.schema().persistence() == Persistence.EPHEMERAL) continue;
             logFirst.add(new Change.Clear(t.id()));
             for (StoredRow r : t.scan()) {
-                byte[] key = Abi.encodeIndexKey(r.pk());
-                bytes += 16L + key.length + r.encoded().length;
-                logFirst.add(new Change.Put(t.id(), key, r.encoded()));
+                var put = new Change.Put(t.id(), Abi.encodeIndexKey(r.pk()), r.encoded());
+                bytes += put.recordBytes();
+                logFirst.add(put);
             }
         }
         if (bytes > Storage.MAX_RECORD_BYTES - MIGRATION_RECORD_MARGIN)
