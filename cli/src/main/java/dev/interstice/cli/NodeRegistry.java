@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -21,7 +24,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * friendly name, address, node id, whether the CLI created it (its data then lives in {@code nodes/<id>/}, or
  * {@code nodes/<data_dir>/} for a node whose id changed when it got its key), the admin token when known, the
  * fingerprint of the node's key (pinned: a node presenting another key is refused) and whether it accepts plaintext
- * on loopback (learnt; unknown until then).
+ * on loopback (learnt; unknown until then). Keys this version does not know (written by a newer CLI) are kept as they
+ * were and written back, so that running an older CLI never drops, say, a newer one's key pin.
  */
 public final class NodeRegistry {
     static final String FILE = "nodes.toml";
@@ -38,7 +42,8 @@ public final class NodeRegistry {
      * A registered node. {@code adminToken}: its admin token, if known; {@code scopedToken}: instead, a scoped token
      * ({@code <id>.<secret>}, kept in the file as {@code token_id} and {@code token_secret}); {@code fingerprint}: its
      * pinned key; {@code plaintext}: whether it serves plaintext on loopback (null: unknown); {@code dataDir}: the
-     * data directory's name when it is not the node id (a node whose id changed with its new key).
+     * data directory's name when it is not the node id (a node whose id changed with its new key); {@code unknown}:
+     * the entry's keys this version does not know, kept to be written back.
      */
     record Entry(
             String name,
@@ -50,43 +55,78 @@ public final class NodeRegistry {
             Long lastSeen,
             String fingerprint,
             Boolean plaintext,
-            String dataDir) {
+            String dataDir,
+            Map<String, Object> unknown) {
+        Entry {
+            unknown = unknown == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(unknown));
+        }
+
         Entry(String name, String address, String nodeId, boolean local, String adminToken, Long lastSeen) {
-            this(name, address, nodeId, local, adminToken, null, lastSeen, null, null, null);
+            this(name, address, nodeId, local, adminToken, null, lastSeen, null, null, null, null);
         }
 
         Entry withName(String n) {
             return new Entry(
-                    n, address, nodeId, local, adminToken, scopedToken, lastSeen, fingerprint, plaintext, dataDir);
+                    n,
+                    address,
+                    nodeId,
+                    local,
+                    adminToken,
+                    scopedToken,
+                    lastSeen,
+                    fingerprint,
+                    plaintext,
+                    dataDir,
+                    unknown);
         }
 
         Entry seen(String id, long at) {
-            return new Entry(name, address, id, local, adminToken, scopedToken, at, fingerprint, plaintext, dataDir);
+            return new Entry(
+                    name, address, id, local, adminToken, scopedToken, at, fingerprint, plaintext, dataDir, unknown);
         }
 
         /** With a scoped token ({@code <id>.<secret>}) instead of an admin token. */
         Entry withScopedToken(String token) {
-            return new Entry(name, address, nodeId, local, null, token, lastSeen, fingerprint, plaintext, dataDir);
+            return new Entry(
+                    name, address, nodeId, local, null, token, lastSeen, fingerprint, plaintext, dataDir, unknown);
         }
 
         /** With the node's key pinned ({@code fp}: its fingerprint) and whether it accepts plaintext (null: unknown). */
         Entry withKey(String fp, Boolean plain) {
-            return new Entry(name, address, nodeId, local, adminToken, scopedToken, lastSeen, fp, plain, dataDir);
+            return new Entry(
+                    name, address, nodeId, local, adminToken, scopedToken, lastSeen, fp, plain, dataDir, unknown);
         }
 
         /** A local node whose id became {@code id} (derived from its new key); its data stays where it was. */
         Entry withNewId(String id) {
             String dir = dataDir != null ? dataDir : nodeId;
-            return new Entry(name, address, id, local, adminToken, scopedToken, lastSeen, fingerprint, plaintext, dir);
+            return new Entry(
+                    name, address, id, local, adminToken, scopedToken, lastSeen, fingerprint, plaintext, dir, unknown);
         }
     }
 
+    private static final List<String> KNOWN = List.of(
+            "name",
+            "address",
+            "node_id",
+            "local",
+            "admin_token",
+            "token_id",
+            "token_secret",
+            "last_seen",
+            "fingerprint",
+            "plaintext",
+            "data_dir");
+
     private final Path home;
     private final List<Entry> nodes;
+    /** The file's top-level keys other than {@code nodes}, kept to be written back. */
+    private final Map<String, Object> unknown;
 
-    private NodeRegistry(Path home, List<Entry> nodes) {
+    private NodeRegistry(Path home, List<Entry> nodes, Map<String, Object> unknown) {
         this.home = home;
         this.nodes = nodes;
+        this.unknown = unknown;
     }
 
     static NodeRegistry load() {
@@ -118,44 +158,76 @@ public final class NodeRegistry {
 
     static NodeRegistry load(Path home) {
         Path file = home.resolve(FILE);
-        if (!Files.exists(file)) return new NodeRegistry(home, new ArrayList<>());
+        var unknown = new LinkedHashMap<String, Object>();
+        if (!Files.exists(file)) return new NodeRegistry(home, new ArrayList<>(), unknown);
         try {
             String text = Files.readString(file, StandardCharsets.UTF_8);
-            if (text.isBlank()) return new NodeRegistry(home, new ArrayList<>());
-            return new NodeRegistry(home, parse(text));
+            if (text.isBlank()) return new NodeRegistry(home, new ArrayList<>(), unknown);
+            return new NodeRegistry(home, parse(text, unknown), unknown);
         } catch (IOException e) {
             throw new CliException(
                     "cannot read the node registry " + file + ": " + e.getMessage() + " (fix or delete the file)");
         }
     }
 
-    private static ArrayList<Entry> parse(String text) throws IOException {
+    private static ArrayList<Entry> parse(String text, Map<String, Object> unknown) throws IOException {
         var nodes = new ArrayList<Entry>();
         try (JsonParser p = TOML.createParser(text)) {
             if (p.nextToken() != JsonToken.START_OBJECT) return nodes;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
-                boolean isNodes = p.currentName().equals("nodes");
-                if (p.nextToken() == JsonToken.START_ARRAY && isNodes) {
-                    for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                String key = p.currentName();
+                JsonToken t = p.nextToken();
+                if (t == JsonToken.START_ARRAY && key.equals("nodes")) {
+                    for (t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
                         if (t != JsonToken.START_OBJECT)
                             throw new IOException("[[nodes]] holds a value that is not a table");
                         nodes.add(entry(p));
                     }
-                } else p.skipChildren();
+                } else unknown.put(key, value(p));
             }
         }
         return nodes;
     }
 
-    /** One [[nodes]] table, the parser on its START_OBJECT; unknown keys are ignored. */
+    /** The value the parser is on (a table, an array or a scalar) as maps, lists, strings, numbers and booleans. */
+    private static Object value(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.START_OBJECT) {
+            var m = new LinkedHashMap<String, Object>();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String k = p.currentName();
+                p.nextToken();
+                m.put(k, value(p));
+            }
+            return m;
+        }
+        if (t == JsonToken.START_ARRAY) {
+            var l = new ArrayList<Object>();
+            while (p.nextToken() != JsonToken.END_ARRAY) l.add(value(p));
+            return l;
+        }
+        return switch (t) {
+            case VALUE_TRUE, VALUE_FALSE -> t == JsonToken.VALUE_TRUE;
+            case VALUE_NUMBER_INT -> p.getLongValue();
+            case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+            default -> p.getText();
+        };
+    }
+
+    /** One [[nodes]] table, the parser on its START_OBJECT; keys this version does not know are kept as they are. */
     private static Entry entry(JsonParser p) throws IOException {
         var text = new java.util.HashMap<String, String>();
+        var unknown = new LinkedHashMap<String, Object>();
         boolean local = false;
         Boolean plaintext = null;
         Long lastSeen = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = p.currentName();
             JsonToken t = p.nextToken();
+            if (!KNOWN.contains(key)) {
+                unknown.put(key, value(p));
+                continue;
+            }
             switch (key) {
                 case "local" -> local = t == JsonToken.VALUE_TRUE;
                 case "plaintext" -> plaintext = t.isBoolean() ? t == JsonToken.VALUE_TRUE : null;
@@ -180,7 +252,8 @@ public final class NodeRegistry {
                 lastSeen,
                 text.get("fingerprint"),
                 plaintext,
-                text.get("data_dir"));
+                text.get("data_dir"),
+                unknown);
     }
 
     Path home() {
@@ -258,7 +331,7 @@ public final class NodeRegistry {
             }
             var entries = new ArrayList<Object>();
             for (Entry e : nodes) {
-                var m = new java.util.LinkedHashMap<String, Object>();
+                var m = new LinkedHashMap<String, Object>();
                 m.put("name", e.name());
                 m.put("address", e.address());
                 if (e.nodeId() != null) m.put("node_id", e.nodeId());
@@ -273,9 +346,11 @@ public final class NodeRegistry {
                 if (e.fingerprint() != null) m.put("fingerprint", e.fingerprint());
                 if (e.plaintext() != null) m.put("plaintext", e.plaintext());
                 if (e.dataDir() != null) m.put("data_dir", e.dataDir());
+                e.unknown().forEach(m::putIfAbsent);
                 entries.add(m);
             }
-            var root = new java.util.LinkedHashMap<String, Object>();
+            var root = new LinkedHashMap<String, Object>(unknown);
+            root.remove("nodes"); // a malformed one read as an unknown value
             if (!entries.isEmpty()) root.put("nodes", entries);
             Files.writeString(
                     tmp,

@@ -298,6 +298,9 @@ final class SchemaToml {
             case Boolean b -> sb.append(b);
             case Long l -> sb.append(l);
             case Integer i -> sb.append(i);
+            case Double d when d.isNaN() -> sb.append("nan");
+            case Double d when d.isInfinite() -> sb.append(d > 0 ? "inf" : "-inf");
+            case Double d -> sb.append(d); // Java's form (1.5, 1.0E10) is a TOML float
             case List<?> l -> {
                 sb.append('[');
                 for (int i = 0; i < l.size(); i++) {
