@@ -14,6 +14,7 @@ import dev.interstice.network.TokenStore;
 import dev.interstice.network.wire.Message;
 import dev.interstice.runtime.node.Node;
 import dev.interstice.runtime.node.NodeConfig;
+import dev.interstice.runtime.node.SupervisionPolicy;
 import dev.interstice.storage.StorageCorruptionException;
 import dev.interstice.storage.StorageLockedException;
 import java.io.IOException;
@@ -357,6 +358,7 @@ final class NodeCommand implements Runnable {
                             + SchemaToml.names(
                                     m.tables().stream().map(t -> t.name()).toList()));
                 printAuthorities(o, c);
+                if (c.isAdmin()) printSupervision(o, c);
             } catch (NetworkException n) {
                 o.println("status:    offline (" + n.getMessage() + ")");
             }
@@ -381,6 +383,23 @@ final class NodeCommand implements Runnable {
                         + a.detail());
             }
         }
+    }
+
+    /** What the node does about failing subscribers and schedules, and which failed (admin only). */
+    private static void printSupervision(PrintWriter o, NodeClient c) {
+        Message.Supervision s;
+        try {
+            s = c.supervision();
+        } catch (NetworkException old) {
+            o.println("supervision: (" + old.getMessage() + ")");
+            return;
+        }
+        o.println("supervision: " + s.defaultPolicy() + " by default"
+                + (s.policies().isEmpty() ? "" : "; " + String.join(", ", s.policies())));
+        for (Message.SupervisedHandler h : s.handlers())
+            o.println("  " + h.module() + "." + h.reducer() + ": " + h.state() + " after " + h.failures()
+                    + (h.failures() == 1 ? " failure" : " failures in a row") + " (" + h.policy() + "); last: "
+                    + h.lastError());
     }
 
     /** Running {@code node start} commands, so tests can stop them (Ctrl+C does in a terminal). */
@@ -415,6 +434,20 @@ final class NodeCommand implements Runnable {
 
         @CommandLine.Mixin
         AuthorityOptions network = new AuthorityOptions();
+
+        @Option(
+                names = "--supervise",
+                paramLabel = "<module>=<policy>",
+                description = "What to do when a module's subscribers or schedules keep failing (repeatable): retry"
+                        + " (with back-off), disable, unload, or notify:<module>.<reducer>, each optionally"
+                        + " :<failures in a row> (default 5), e.g. game=disable:3.")
+        List<String> supervise = new ArrayList<>();
+
+        @Option(
+                names = "--supervise-default",
+                paramLabel = "<policy>",
+                description = "The policy of modules without their own --supervise (default: retry:5).")
+        String superviseDefault;
 
         @Option(
                 names = "--insecure-loopback",
@@ -454,6 +487,7 @@ final class NodeCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             network.authorities(ref); // bad flags are usage errors, found before the registry is read
+            supervision();
             var logSettings = NodeLogging.Settings.of(logFormat, logFileSize, logFiles);
             InetSocketAddress metricsAddress = metricsAt == null ? null : MetricsEndpoint.parse(metricsAt);
             var reg = NodeRegistry.load();
@@ -470,6 +504,24 @@ final class NodeCommand implements Runnable {
             try (var logging = NodeLogging.start(dir, logSettings)) {
                 return run(e, dir, addr, authorities, metricsAddress);
             }
+        }
+
+        /** The {@code --supervise} policies by module; a bad one is a usage error. */
+        private Map<String, SupervisionPolicy> supervision() {
+            var out = new LinkedHashMap<String, SupervisionPolicy>();
+            try {
+                if (superviseDefault != null) SupervisionPolicy.parse(superviseDefault);
+                for (String s : supervise) {
+                    int eq = s.indexOf('=');
+                    if (eq <= 0)
+                        throw new IllegalArgumentException(
+                                "--supervise takes <module>=<policy>, e.g. game=disable:3, not '" + s + "'");
+                    out.put(s.substring(0, eq), SupervisionPolicy.parse(s.substring(eq + 1)));
+                }
+            } catch (IllegalArgumentException ex) {
+                throw CliException.usage(ex.getMessage());
+            }
+            return out;
         }
 
         /** The registry learns what this node is now: its id (changed once when it got its key), key, plaintext rule. */
@@ -513,6 +565,9 @@ final class NodeCommand implements Runnable {
             } catch (RuntimeException ex) {
                 throw new CliException(cannotOpen(e.name(), dir, ex, salvage));
             }
+            var policies = supervision();
+            if (superviseDefault != null) node.supervisor().setDefaultPolicy(SupervisionPolicy.parse(superviseDefault));
+            policies.forEach(node.supervisor()::setPolicy);
             NodeServer server;
             try {
                 server = NodeServer.start(

@@ -892,6 +892,16 @@ public final class NodeClient implements AutoCloseable {
         return expect(request(id -> new Message.CreateToken(id, grants, at)), Message.TokenCreated.class);
     }
 
+    /** The node's supervision policies and failing handlers (admin only; nodes since protocol 1.5). */
+    public Message.Supervision supervision() {
+        if (welcome.minor() < MessageCodec.SUPERVISION_SINCE_MINOR)
+            throw new NetworkException(
+                    ErrorKind.UNSUPPORTED,
+                    "node '" + nodeName() + "' speaks protocol " + welcome.major() + "." + welcome.minor()
+                            + ", which does not report its supervision; update the node");
+        return expect(request(Message.GetSupervision::new), Message.Supervision.class);
+    }
+
     /** The node's scoped tokens, without secrets (admin only). */
     public java.util.List<Message.TokenInfo> listTokens() {
         requireTokens();

@@ -658,6 +658,10 @@ final class ServerSession implements TableStreams.Sink {
                 permissions().requireAdmin(credential, "listing tokens");
                 yield permissions().listed(t);
             }
+            case Message.GetSupervision g -> {
+                permissions().requireAdmin(credential, "reading the node's supervision");
+                yield supervision(g.id());
+            }
             case Message.RevokeToken t -> {
                 permissions().requireAdmin(credential, "revoking a token");
                 yield permissions().revoked(t);
@@ -714,6 +718,22 @@ final class ServerSession implements TableStreams.Sink {
                 else reply(m, false, written);
             });
         }
+    }
+
+    private Message.Supervision supervision(long id) {
+        var s = node.supervisor();
+        var policies = new java.util.TreeMap<>(s.policies())
+                .entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        var handlers = s.status().stream()
+                .map(h -> new Message.SupervisedHandler(
+                        h.module(),
+                        h.reducer(),
+                        h.failures(),
+                        h.state().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '),
+                        h.lastError(),
+                        h.policy().toString()))
+                .toList();
+        return new Message.Supervision(id, s.policy("").toString(), policies, handlers);
     }
 
     private static RuntimeException unwrap(Throwable failure) {

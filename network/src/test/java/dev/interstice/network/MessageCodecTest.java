@@ -34,6 +34,12 @@ class MessageCodecTest {
                 new Message.Query(7, "m", "q", "", List.of()),
                 new Message.GetSchema(8, true),
                 new Message.GetInfo(81),
+                new Message.GetSupervision(83),
+                new Message.Supervision(
+                        84,
+                        "retry:5",
+                        List.of("game=disable:3"),
+                        List.of(new Message.SupervisedHandler("game", "tick", 3, "disabled", "trapped", "disable:3"))),
                 new Message.Info(
                         82,
                         List.of(new Message.AuthorityStatus(

@@ -126,6 +126,7 @@ class ProtocolFuzzTest {
                 Combinators.combine(id, grants, Arbitraries.longs().between(-1, Long.MAX_VALUE))
                         .as(Message.CreateToken::new),
                 id.map(Message.ListTokens::new),
+                id.map(Message.GetSupervision::new),
                 Combinators.combine(id, name).as(Message.RevokeToken::new),
                 Combinators.combine(id, name, name, args).as((i, m, r, a) -> new Message.Query(i, m, r, "", a)),
                 Combinators.combine(id, Arbitraries.of(true, false)).as(Message.GetSchema::new),

@@ -191,6 +191,7 @@ class ScopedTokenTest {
                         true,
                         id -> new Message.CreateToken(id, List.of(Grant.parse("call:bank")), 0)),
                 new Req("list tokens", null, null, false, true, Message.ListTokens::new),
+                new Req("supervision", null, null, false, true, Message.GetSupervision::new),
                 new Req("revoke token", null, null, false, true, id -> new Message.RevokeToken(id, "tk_00000000")));
     }
 

@@ -258,6 +258,16 @@ public sealed interface Message {
         }
     }
 
+    /**
+     * The node's supervision (admin only; minor >= 5): what it does when a module's subscribers or schedules keep
+     * failing, and the handlers that failed since their module was last published. Answered {@link Supervision}.
+     */
+    record GetSupervision(long id) implements Request {
+        public int type() {
+            return 60;
+        }
+    }
+
     /** Revokes a scoped token (admin only; minor >= 4): connections using it are refused from now on. Answered Ok. */
     record RevokeToken(long id, String tokenId) implements Request {
         public RevokeToken {
@@ -378,6 +388,26 @@ public sealed interface Message {
         @Override
         public String toString() {
             return "TokenCreated[id=" + id + ", token=" + token + ", credential=****]";
+        }
+    }
+
+    /** A handler that failed since its module was last published: its failures in a row, state, last error, policy. */
+    record SupervisedHandler(
+            String module, String reducer, int failures, String state, String lastError, String policy) {}
+
+    /**
+     * Answer to {@link GetSupervision}: the default policy, the modules' own ({@code module=policy}) and the handlers
+     * that failed.
+     */
+    record Supervision(long id, String defaultPolicy, List<String> policies, List<SupervisedHandler> handlers)
+            implements Reply {
+        public Supervision {
+            policies = List.copyOf(policies);
+            handlers = List.copyOf(handlers);
+        }
+
+        public int type() {
+            return 61;
         }
     }
 

@@ -24,9 +24,11 @@ public final class MessageCodec {
     /** Protocol version spoken by this implementation. A peer with another major version is refused. */
     public static final int MAJOR = 1;
 
-    public static final int MINOR = 4;
+    public static final int MINOR = 5;
     /** The first minor version whose nodes know scoped tokens (Authenticate with a token id, token management). */
     public static final int TOKENS_SINCE_MINOR = 4;
+    /** {@code GetSupervision}/{@code Supervision}. */
+    public static final int SUPERVISION_SINCE_MINOR = 5;
     /** The first minor version whose receivers reassemble {@link Message.Part}s. */
     public static final int PARTS_SINCE_MINOR = 1;
     /** First field of {@link Message.Hello}: tells an Interstice node from anything else that connects. */
@@ -138,6 +140,7 @@ public final class MessageCodec {
                 w.writeI64(x.expiresAtMs());
             }
             case Message.ListTokens x -> w.writeVarU64(x.id());
+            case Message.GetSupervision x -> w.writeVarU64(x.id());
             case Message.RevokeToken x -> {
                 w.writeVarU64(x.id());
                 w.writeString(x.tokenId());
@@ -215,6 +218,21 @@ public final class MessageCodec {
                 w.writeVarU64(x.id());
                 w.writeVarUsize(x.tokens().size());
                 for (Message.TokenInfo t : x.tokens()) tokenInfo(w, t);
+            }
+            case Message.Supervision x -> {
+                w.writeVarU64(x.id());
+                w.writeString(x.defaultPolicy());
+                w.writeVarUsize(x.policies().size());
+                for (String p : x.policies()) w.writeString(p);
+                w.writeVarUsize(x.handlers().size());
+                for (Message.SupervisedHandler h : x.handlers()) {
+                    w.writeString(h.module());
+                    w.writeString(h.reducer());
+                    w.writeVarU32(h.failures());
+                    w.writeString(h.state());
+                    w.writeString(h.lastError());
+                    w.writeString(h.policy());
+                }
             }
         }
     }
@@ -361,6 +379,8 @@ public final class MessageCodec {
                             optBytes(r),
                             r.readString());
                 case 51 -> new Message.Resync(r.readVarU64(), r.readString());
+                case 60 -> new Message.GetSupervision(r.readVarU64());
+                case 61 -> supervision(r);
                 case 52 -> new Message.Closing(r.readString());
                 default -> throw new ProtocolException("unknown message type " + type);
             };
@@ -470,6 +490,25 @@ public final class MessageCodec {
         var after = r.readBool() ? Abi.readIndexKey(r) : null;
         return new Message.GetRowsPage(
                 id, module, table, where, after, (int) Math.min(r.readVarU32(), Integer.MAX_VALUE));
+    }
+
+    private static Message.Supervision supervision(PostcardReader r) throws ProtocolException {
+        long id = r.readVarU64();
+        String defaultPolicy = r.readString();
+        int n = r.readVarUsize();
+        var policies = new ArrayList<String>(Math.min(n, 1024));
+        for (int i = 0; i < n; i++) policies.add(r.readString());
+        n = r.readVarUsize();
+        var handlers = new ArrayList<Message.SupervisedHandler>(Math.min(n, 1024));
+        for (int i = 0; i < n; i++)
+            handlers.add(new Message.SupervisedHandler(
+                    r.readString(),
+                    r.readString(),
+                    (int) Math.min(r.readVarU32(), Integer.MAX_VALUE),
+                    r.readString(),
+                    r.readString(),
+                    r.readString()));
+        return new Message.Supervision(id, defaultPolicy, policies, handlers);
     }
 
     /** The scoped-token messages (minor >= 4). */

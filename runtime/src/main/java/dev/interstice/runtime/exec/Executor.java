@@ -53,6 +53,7 @@ public final class Executor {
     private volatile Peers peers = Peers.NONE;
     private final List<CommitListener> commitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<CallObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile JobSupervisor supervisor = JobSupervisor.NONE;
 
     /** A reducer to run as its own transaction: a subscriber, an init/load hook or a due schedule. */
     public record Job(
@@ -92,6 +93,11 @@ public final class Executor {
 
     public void setPeers(Peers p) {
         peers = p == null ? Peers.NONE : p;
+    }
+
+    /** Who watches the node's own transactions (subscribers, schedules) and may disable a failing handler. */
+    public void setSupervisor(JobSupervisor s) {
+        supervisor = s == null ? JobSupervisor.NONE : s;
     }
 
     /** Tells {@code o} of each reducer transaction from now on (metrics, benchmarks). */
@@ -522,14 +528,16 @@ public final class Executor {
             }
             LoadedModule m = modules.get(job.module());
             var r = m == null ? null : m.reducer(job.reducer());
-            if (r == null) { // module removed or replaced meanwhile
+            if (r == null || !supervisor.admit(job)) { // module removed or replaced meanwhile, or handler disabled
                 if (job.scheduleSeq() != 0) dropSchedule(job.scheduleSeq());
                 continue;
             }
             try {
                 runTransaction(m, r, job.args(), job.caller(), job.scheduleSeq());
+                supervisor.succeeded(job);
             } catch (CallException e) {
                 log.warn("reducer {}.{} ({}) failed: {}", job.module(), job.reducer(), job.why(), e.getMessage());
+                supervisor.failed(job, e);
             }
         }
     }

@@ -63,6 +63,7 @@ public final class Node implements AutoCloseable {
     private final PeerEvents peerEvents;
     private final HolderControl holderControl;
     private final Replicas replicas;
+    private final Supervisor supervisor;
     private volatile boolean closed;
     /** Load hooks and timers of the restored modules have run ({@link #start}). */
     private boolean started;
@@ -84,6 +85,8 @@ public final class Node implements AutoCloseable {
                 recovered == null ? 0 : recovered.lastTxId(),
                 schedules.stream().mapToLong(SystemTables.Schedule::seq).max().orElse(0));
         this.replicas = new Replicas(executor, registry, storage, meta.nodeId());
+        this.supervisor = new Supervisor(executor, this::unload);
+        executor.setSupervisor(supervisor);
         if (recovered != null) {
             StorageMapping.loadTables(recovered, restored);
             replicas.restore(recovered, restored);
@@ -204,6 +207,11 @@ public final class Node implements AutoCloseable {
     }
 
     /** The replicas of other nodes' tables that this node's modules keep (driven by the network layer). */
+    /** What the node does when a module's subscribers or schedules keep failing ({@link SupervisionPolicy}). */
+    public Supervisor supervisor() {
+        return supervisor;
+    }
+
     public Replicas replicas() {
         return replicas;
     }
@@ -251,7 +259,9 @@ public final class Node implements AutoCloseable {
      */
     public Publication publish(String label, byte[] wasm, PublishOptions options) {
         ensureOpen();
-        return lifecycle.publish(label, wasm, options);
+        Publication p = lifecycle.publish(label, wasm, options);
+        if (!options.dryRun()) supervisor.reset(p.module());
+        return p;
     }
 
     /**
@@ -283,7 +293,9 @@ public final class Node implements AutoCloseable {
     /** As {@link #load(byte[])}; {@code label} (e.g. the file name) names the module in errors until its schema is read. */
     public ModuleSchema load(String label, byte[] wasm) {
         ensureOpen();
-        return lifecycle.load(label, wasm);
+        ModuleSchema s = lifecycle.load(label, wasm);
+        supervisor.reset(s.name());
+        return s;
     }
 
     /**
@@ -296,7 +308,9 @@ public final class Node implements AutoCloseable {
      */
     public ModuleSchema replace(byte[] wasm, boolean reset) {
         ensureOpen();
-        return lifecycle.replace(wasm, reset);
+        ModuleSchema s = lifecycle.replace(wasm, reset);
+        supervisor.reset(s.name());
+        return s;
     }
 
     /** Removes a module and its data: a loaded one, or one unloaded with its data kept. */
@@ -304,6 +318,7 @@ public final class Node implements AutoCloseable {
         ensureOpen();
         lifecycle.remove(module);
         executor.dropSchedules(scheduler.removeModule(module)); // a later load of that name starts without them
+        supervisor.reset(module);
     }
 
     /**
@@ -602,6 +617,7 @@ public final class Node implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
+        supervisor.close();
         scheduler.close();
         authorities.close();
         executor.close();
