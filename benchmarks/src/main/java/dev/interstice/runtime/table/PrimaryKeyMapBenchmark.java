@@ -34,7 +34,11 @@ public class PrimaryKeyMapBenchmark {
         void remove(long k);
     }
 
-    @Param({"ours", "agrona", "fastutil", "agrona-half", "fastutil-half"})
+    /**
+     * "today": what a table kept for an integer key before issue 18 (ours for lookups plus a TreeMap of IndexKey for
+     * key order, both written); "hash+btree": what it keeps since (ours plus a {@link LongBTree} of the same keys).
+     */
+    @Param({"ours", "agrona", "fastutil", "agrona-half", "fastutil-half", "today", "hash+btree"})
     public String impl;
 
     @Param({"1000000"})
@@ -100,6 +104,47 @@ public class PrimaryKeyMapBenchmark {
 
                     public void remove(long k) {
                         m.remove(k);
+                    }
+                };
+            }
+            case "today" -> {
+                var m = new LongKeyMap<Object>();
+                var order = new java.util.TreeMap<dev.interstice.abi.value.IndexKey, Object>();
+                yield new Map() {
+                    public Object get(long k) {
+                        return m.get(k);
+                    }
+
+                    public void put(long k, Object v) {
+                        m.put(k, v);
+                        order.put(
+                                new dev.interstice.abi.value.IndexKey(dev.interstice.abi.value.IntersticeValue.u64(k)),
+                                v);
+                    }
+
+                    public void remove(long k) {
+                        m.remove(k);
+                        order.remove(
+                                new dev.interstice.abi.value.IndexKey(dev.interstice.abi.value.IntersticeValue.u64(k)));
+                    }
+                };
+            }
+            case "hash+btree" -> {
+                var m = new LongKeyMap<Object>();
+                var order = new LongBTree<Object>();
+                yield new Map() {
+                    public Object get(long k) {
+                        return m.get(k);
+                    }
+
+                    public void put(long k, Object v) {
+                        m.put(k, v);
+                        order.put(k, v);
+                    }
+
+                    public void remove(long k) {
+                        m.remove(k);
+                        order.remove(k);
                     }
                 };
             }

@@ -23,26 +23,19 @@ public final class Table {
     private final TableId id;
     private final TableSchema schema;
     private final TypeChecker types;
-    /** A row's place: shared by both maps so that an update replaces the row without touching the tree. */
-    private static final class Slot {
-        StoredRow row;
+    /** Point lookups (a hash index) and key order (scans, pages): both hold every committed row. */
+    private final PrimaryIndex<StoredRow> byKey;
 
-        Slot(StoredRow row) {
-            this.row = row;
-        }
-    }
-
-    private final PrimaryIndex<Slot> byKey;
-    private final TreeMap<IndexKey, Slot> ordered = new TreeMap<>();
+    private final RowOrder ordered;
     private final Collection<StoredRow> scanView = new AbstractCollection<>() {
         @Override
         public Iterator<StoredRow> iterator() {
-            return rows(ordered.values().iterator());
+            return ordered.all();
         }
 
         @Override
         public int size() {
-            return ordered.size();
+            return byKey.size();
         }
     };
     private final Map<String, SecondaryIndex> indexes = new LinkedHashMap<>();
@@ -59,6 +52,7 @@ public final class Table {
         this.schema = schema;
         this.types = types;
         this.byKey = PrimaryIndex.forType(schema.primaryKey().type());
+        this.ordered = RowOrder.forType(schema.primaryKey().type());
         if (schema.primaryKeyAutoInc()) autoInc.put(-1, 0L);
         for (IndexSchema is : schema.indexes()) {
             int column = column(is.field());
@@ -89,8 +83,7 @@ public final class Table {
     }
 
     public StoredRow get(IndexKey pk) {
-        Slot s = byKey.get(pk);
-        return s == null ? null : s.row;
+        return byKey.get(pk);
     }
 
     /** Committed rows in primary-key order; a live view, valid until the next commit. */
@@ -100,40 +93,12 @@ public final class Table {
 
     /** Committed rows after primary key {@code after} (from the first when null), lazily; valid until the next commit. */
     public Iterator<StoredRow> scanAfter(IndexKey after) {
-        return rows((after == null ? ordered : ordered.tailMap(after, false))
-                .values()
-                .iterator());
-    }
-
-    /** The rows of {@code slots}, as they come. */
-    private static Iterator<StoredRow> rows(Iterator<Slot> slots) {
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return slots.hasNext();
-            }
-
-            @Override
-            public StoredRow next() {
-                return slots.next().row;
-            }
-        };
+        return after == null ? ordered.all() : ordered.from(after, false);
     }
 
     /** Committed rows from primary key {@code first} on (inclusive), lazily; valid until the next commit. */
     public Iterator<StoredRow> scanFrom(IndexKey first) {
-        Iterator<Slot> it = ordered.tailMap(first, true).values().iterator();
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return it.hasNext();
-            }
-
-            @Override
-            public StoredRow next() {
-                return it.next().row;
-            }
-        };
+        return ordered.from(first, true);
     }
 
     /** The index named {@code field}: a column's, or a composite index's (its columns joined by ','); or null. */
@@ -177,14 +142,8 @@ public final class Table {
             }
         }
         if (after != null) {
-            Slot s = byKey.get(after.pk());
-            if (s != null) {
-                s.row = after;
-            } else {
-                s = new Slot(after);
-                byKey.put(after.pk(), s);
-                ordered.put(after.pk(), s);
-            }
+            byKey.put(after.pk(), after); // replaces the row of the same key in both
+            ordered.put(after);
             for (SecondaryIndex ix : indexes.values()) ix.add(ix.keyOf(after.row()), after.pk());
         }
     }

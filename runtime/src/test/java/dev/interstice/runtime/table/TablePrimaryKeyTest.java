@@ -67,6 +67,54 @@ class TablePrimaryKeyTest {
         }
     }
 
+    /** Scans and pages follow IndexKey's order for every integer variant: u64 unsigned, i32 and i64 signed. */
+    @Test
+    void integerKeysScanInIndexKeyOrder() {
+        var keys = List.of(
+                List.of(
+                        IntersticeValue.u64(-1),
+                        IntersticeValue.u64(0),
+                        IntersticeValue.u64(Long.MIN_VALUE),
+                        IntersticeValue.u64(7)),
+                List.of(
+                        IntersticeValue.i64(-1),
+                        IntersticeValue.i64(Long.MAX_VALUE),
+                        IntersticeValue.i64(0),
+                        IntersticeValue.i64(Long.MIN_VALUE)),
+                List.of(IntersticeValue.i32(3), IntersticeValue.i32(-3), IntersticeValue.i32(0)),
+                List.of(IntersticeValue.u32(4_000_000_000L), IntersticeValue.u32(1)),
+                List.of(IntersticeValue.u8(255), IntersticeValue.u8(0)));
+        for (var values : keys) {
+            var type = switch (values.getFirst()) {
+                case IntersticeValue.U64 x -> IntersticeType.U64;
+                case IntersticeValue.I64 x -> IntersticeType.I64;
+                case IntersticeValue.I32 x -> IntersticeType.I32;
+                case IntersticeValue.U32 x -> IntersticeType.U32;
+                default -> IntersticeType.U8;
+            };
+            Table table = table(type);
+            for (IntersticeValue v : values) table.apply(null, row(v, v.toString()));
+            var sorted = values.stream().map(IndexKey::new).sorted().toList();
+            assertThat(table.scan()).extracting(StoredRow::pk).containsExactlyElementsOf(sorted);
+            assertThat(iterable(table.scanAfter(sorted.get(0))))
+                    .extracting(StoredRow::pk)
+                    .containsExactlyElementsOf(sorted.subList(1, sorted.size()));
+            assertThat(iterable(table.scanFrom(sorted.get(1))))
+                    .extracting(StoredRow::pk)
+                    .containsExactlyElementsOf(sorted.subList(1, sorted.size()));
+            // a key of another type sorts before or after every row, as in IndexKey's order
+            var other = new IndexKey(IntersticeValue.str("x"));
+            assertThat(iterable(table.scanAfter(other)))
+                    .hasSize(other.compareTo(sorted.getFirst()) < 0 ? values.size() : 0);
+        }
+    }
+
+    private static Iterable<StoredRow> iterable(java.util.Iterator<StoredRow> it) {
+        var out = new java.util.ArrayList<StoredRow>();
+        it.forEachRemaining(out::add);
+        return out;
+    }
+
     @Test
     void nonIntegerKeysStillWork() {
         Table table = table(IntersticeType.STRING);
