@@ -43,6 +43,9 @@ public final class NetworkConfig implements Cloneable {
     private Duration writeStallTimeout = Duration.ofSeconds(30);
     private long maxReplyBytes = 1L << 30;
     private boolean insecureLoopback;
+    private int proofFailures = 10;
+    private Duration proofWindow = Duration.ofMinutes(1);
+    private Duration proofBackOff = Duration.ofMinutes(1);
     private Map<String, String> nodeAddresses = Map.of();
 
     public static NetworkConfig defaults() {
@@ -418,6 +421,32 @@ public final class NetworkConfig implements Cloneable {
     public NetworkConfig withMaxReplyBytes(long v) {
         var c = copy();
         c.maxReplyBytes = positive(v);
+        return c;
+    }
+
+    /** Failed credential proofs from one address within {@link #proofWindow()} before its proofs are refused. */
+    public int proofFailures() {
+        return proofFailures;
+    }
+
+    public Duration proofWindow() {
+        return proofWindow;
+    }
+
+    /** How long an address that failed {@link #proofFailures()} times has its proofs refused without checking them. */
+    public Duration proofBackOff() {
+        return proofBackOff;
+    }
+
+    /**
+     * After {@code max} failed authentications (admin or scoped token) from one address within {@code window}, that
+     * address's {@code Authenticate} requests are refused unchecked for {@code backOff} (default 10, 1 min, 1 min).
+     */
+    public NetworkConfig withProofFailures(int max, Duration window, Duration backOff) {
+        var c = copy();
+        c.proofFailures = positive(max);
+        c.proofWindow = positive(window);
+        c.proofBackOff = positive(backOff);
         return c;
     }
 
