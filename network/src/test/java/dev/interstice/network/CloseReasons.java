@@ -24,6 +24,7 @@ final class CloseReasons extends AppenderBase<ILoggingEvent> implements AutoClos
         start();
         for (Logger l : loggers) {
             l.setLevel(Level.DEBUG);
+            l.setAdditive(false); // the debug lines stay here; warnings are still printed (append)
             l.addAppender(this);
         }
     }
@@ -32,6 +33,8 @@ final class CloseReasons extends AppenderBase<ILoggingEvent> implements AutoClos
     protected synchronized void append(ILoggingEvent e) {
         if (lines.size() == KEPT) lines.removeFirst();
         lines.addLast(e.getFormattedMessage());
+        if (e.getLevel().isGreaterOrEqual(Level.WARN))
+            System.out.println(e.getLevel() + " " + e.getLoggerName() + " - " + e.getFormattedMessage());
     }
 
     /** The kept lines that name the connection from local port {@code port} (as the node sees it: ":port"). */
@@ -46,6 +49,7 @@ final class CloseReasons extends AppenderBase<ILoggingEvent> implements AutoClos
     public void close() {
         for (int i = 0; i < loggers.size(); i++) {
             loggers.get(i).detachAppender(this);
+            loggers.get(i).setAdditive(true);
             loggers.get(i).setLevel(before.get(i));
         }
         stop();
