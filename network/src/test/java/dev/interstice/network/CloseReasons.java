@@ -15,6 +15,9 @@ import org.slf4j.LoggerFactory;
 final class CloseReasons extends AppenderBase<ILoggingEvent> implements AutoCloseable {
     private static final int KEPT = 256;
     private final ArrayDeque<String> lines = new ArrayDeque<>();
+    /** Lines appended so far (a mark for {@link #since}). */
+    private long appended;
+
     private final List<Logger> loggers = List.of(
             (Logger) LoggerFactory.getLogger(NodeServer.class), (Logger) LoggerFactory.getLogger(ServerSession.class));
     private final List<Level> before;
@@ -33,8 +36,20 @@ final class CloseReasons extends AppenderBase<ILoggingEvent> implements AutoClos
     protected synchronized void append(ILoggingEvent e) {
         if (lines.size() == KEPT) lines.removeFirst();
         lines.addLast(e.getFormattedMessage());
+        appended++;
         if (e.getLevel().isGreaterOrEqual(Level.WARN))
             System.out.println(e.getLevel() + " " + e.getLoggerName() + " - " + e.getFormattedMessage());
+    }
+
+    /** A mark: {@link #since} returns the lines appended after it. */
+    synchronized long mark() {
+        return appended;
+    }
+
+    /** The kept lines appended after {@code mark}. */
+    synchronized List<String> since(long mark) {
+        int n = (int) Math.min(lines.size(), appended - mark);
+        return List.copyOf(lines).subList(lines.size() - n, lines.size());
     }
 
     /** The kept lines that name the connection from local port {@code port} (as the node sees it: ":port"). */
