@@ -271,6 +271,7 @@ public final class NodeServer implements AutoCloseable {
             // accepted while close() ran: close() may have gone over the sessions already, so this one would be
             // served by a closed server forever
             sessions.remove(session);
+            log.debug("closing the connection from {}: the node is stopping", s.getRemoteSocketAddress());
             session.connection().close("server closed");
             slots.release(slot);
             return;
