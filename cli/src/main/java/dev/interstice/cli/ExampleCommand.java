@@ -180,10 +180,7 @@ final class ExampleCommand implements Callable<Integer> {
         }
         try {
             server = NodeServer.start(
-                    node,
-                    config.withAdminToken(token)
-                            .withTokens(dev.interstice.network.TokenStore.open(dir))
-                            .withPeerKeys(dev.interstice.network.PeerKeys.open(dir)));
+                    node, config.withAdminToken(token).withTokens(dev.interstice.network.TokenStore.open(dir)));
         } catch (BindException e) {
             node.close();
             throw new CliException("port " + port + " of the '" + name + "' example is in use by "
