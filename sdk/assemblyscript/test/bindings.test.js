@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { build, compile, json, SDK_DIR } from "./helpers.js";
 import { FakeHost, str, u64 } from "./fake-host.js";
+import { PostcardReader } from "../transform/postcard.js";
 import { parseBindingToml, BindingSyntaxError } from "../transform/passes/bindings.js";
 
 const DIR = path.join(SDK_DIR, "test/fixtures/caller");
@@ -164,4 +165,34 @@ test("binding TOML: tables, arrays of tables, inline tables, strings, numbers", 
     () => parseBindingToml("a = 1\na = 2\n"),
     (e) => e instanceof BindingSyntaxError && e.line === 2 && e.column === 1 && /already defined/.test(e.message),
   );
+});
+
+// Our extension (docs/abi.md §5): a node binding's `fingerprint` is the key that node must present, exported beside
+// the schema (interstice_node_keys); the ABI-6 schema's node dependency stays name and address.
+const FINGERPRINT = "SHA256:" + "Ab3+".repeat(10) + "xyz";
+
+test("bindings: a node binding's fingerprint is exported as interstice_node_keys, outside the schema", async () => {
+  const keyed = {
+    ...FILES,
+    "src/bindings/node_greeter.toml": `fingerprint = "${FINGERPRINT}"\n` + FILES["src/bindings/node_greeter.toml"],
+  };
+  const h = await new FakeHost().load(await build(keyed, { name: "caller" }));
+  const packed = BigInt.asUintN(64, h.exports.interstice_node_keys());
+  const r = new PostcardReader(Buffer.from(h.bytesAt(Number(packed >> 32n), Number(packed & 0xffffffffn))));
+  assert.deepEqual(
+    r.seq((r) => [r.str(), r.str()]),
+    [["greeter-node", FINGERPRINT]],
+  );
+  assert.deepEqual(h.schema.node_dependencies, [{ name: "greeter-node", address: "127.0.0.1:8080" }]);
+});
+
+test("bindings: no fingerprint, no interstice_node_keys; a malformed one is a build error", async () => {
+  const h = await new FakeHost().load(wasm);
+  assert.equal(h.exports.interstice_node_keys, undefined);
+  const bad = await compile({
+    ...FILES,
+    "src/bindings/node_greeter.toml": `fingerprint = "SHA256:short"\n` + FILES["src/bindings/node_greeter.toml"],
+  });
+  assert.equal(bad.ok, false);
+  assert.match(bad.stderr, /fingerprint 'SHA256:short' is not a key fingerprint/);
 });

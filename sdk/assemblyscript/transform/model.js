@@ -201,6 +201,7 @@ export {};
  * @property {string} name
  * @property {string} ident
  * @property {string} address
+ * @property {string | null} fingerprint the key the node must present (docs/abi.md §5, interstice_node_keys), or null
  * @property {string} file
  * @property {BoundModule[]} modules
  * @property {Map<string, BoundModule>} modulesByIdent

@@ -288,8 +288,13 @@ export class Bindings {
    */
   addNode(doc, file) {
     const name = String(doc.name);
+    const fingerprint = doc.fingerprint === undefined ? null : String(doc.fingerprint);
+    if (fingerprint !== null && !/^SHA256:[A-Za-z0-9+/]{43}$/.test(fingerprint))
+      throw new Error(
+        `node ${name}: fingerprint '${fingerprint}' is not a key fingerprint (SHA256: and 43 base64 characters, as 'interstice node show' prints it)`,
+      );
     /** @type {BoundNode} */
-    const node = { name, ident: identOf(name), address: String(doc.address), file, modules: [], modulesByIdent: new Map() };
+    const node = { name, ident: identOf(name), address: String(doc.address), fingerprint, file, modules: [], modulesByIdent: new Map() };
     if (this.nodesByName.has(name)) throw new Error(`node ${name} is described twice in src/bindings`);
     this.nodes.push(node);
     this.nodesByName.set(name, node);

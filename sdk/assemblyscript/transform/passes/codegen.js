@@ -81,6 +81,18 @@ export function generate(ctx, m, schema) {
     out.push(`const __migrations = memory.data<u8>([${w.bytes.join(",")}]);`);
     out.push(`export function interstice_migrations(): i64 { return __g.packStatic(__migrations, ${w.bytes.length}); }`);
   }
+  const keyed = m.bindings.nodes.filter((n) => n.fingerprint);
+  if (keyed.length) {
+    // our extension (docs/abi.md §5): Vec<(node, fingerprint)>, the keys node dependencies must present
+    const w = new PostcardWriter();
+    w.varint(keyed.length);
+    for (const n of keyed) {
+      w.str(n.name);
+      w.str(/** @type {string} */ (n.fingerprint));
+    }
+    out.push(`const __node_keys = memory.data<u8>([${w.bytes.join(",")}]);`);
+    out.push(`export function interstice_node_keys(): i64 { return __g.packStatic(__node_keys, ${w.bytes.length}); }`);
+  }
   const collect = m.runtime === "minimal" ? "__g.collect();" : "";
   if (m.runtime === "stub") ctx.errors.push("error: the stub runtime never frees memory; build with --runtime minimal");
 

@@ -110,7 +110,11 @@ final class BindingsCommand implements Runnable {
                 NodeSchema s = t.client().schema(false).toPublic();
                 // the binding names the node as registered here, at the address used to reach it
                 var named = new NodeSchema(t.entry().name(), t.entry().address(), s.modules());
-                Path f = write(project, "node_" + sanitize(t.entry().name()) + ".toml", SchemaToml.node(named));
+                // and the key it presented (pinned in nodes.toml): the module's links to it accept no other
+                String key = t.client().keyFingerprint() != null
+                        ? t.client().keyFingerprint()
+                        : t.entry().fingerprint();
+                Path f = write(project, "node_" + sanitize(t.entry().name()) + ".toml", SchemaToml.node(named, key));
                 spec.commandLine()
                         .getOut()
                         .println("binding for node '" + t.entry().name() + "' ("

@@ -478,6 +478,14 @@ final class NodeCommand implements Runnable {
         int logFiles;
 
         @Option(
+                names = "--node-key",
+                paramLabel = "<node>=<SHA256:...>",
+                description = "Require the node that modules name <node> in their node dependencies to present this key"
+                        + " (its fingerprint, as 'node show' prints it): replaces the key a module names and the one"
+                        + " its address presented first (known_peers), e.g. to re-pin a re-created node (repeatable).")
+        java.util.Map<String, String> nodeKeys = new java.util.LinkedHashMap<>();
+
+        @Option(
                 names = "--metrics",
                 paramLabel = "<[host:]port>",
                 description =
@@ -488,6 +496,11 @@ final class NodeCommand implements Runnable {
         public Integer call() throws Exception {
             network.authorities(ref); // bad flags are usage errors, found before the registry is read
             supervision();
+            nodeKeys.forEach((n, fp) -> {
+                if (!dev.interstice.runtime.module.NodeKeys.isFingerprint(fp))
+                    throw CliException.usage("--node-key " + n + "=" + fp
+                            + ": not a key fingerprint (SHA256: and 43 base64 characters, as 'node show' prints it)");
+            });
             var logSettings = NodeLogging.Settings.of(logFormat, logFileSize, logFiles);
             InetSocketAddress metricsAddress = metricsAt == null ? null : MetricsEndpoint.parse(metricsAt);
             var reg = NodeRegistry.load();
@@ -550,8 +563,10 @@ final class NodeCommand implements Runnable {
                 throw new CliException("--ack must be durable or fast, not '" + ack + "'");
             }
             TokenStore tokens; // read before the node opens, so that a bad tokens file leaves nothing open
+            dev.interstice.network.PeerKeys peerKeys;
             try {
                 tokens = TokenStore.open(dir);
+                peerKeys = dev.interstice.network.PeerKeys.open(dir);
             } catch (RuntimeException ex) {
                 throw new CliException("node '" + e.name() + "' cannot start: " + ex.getMessage());
             }
@@ -570,16 +585,17 @@ final class NodeCommand implements Runnable {
             policies.forEach(node.supervisor()::setPolicy);
             NodeServer server;
             try {
-                server = NodeServer.start(
-                        node,
-                        NetworkConfig.defaults()
-                                .withNodeName(e.name())
-                                .withBindHost(listen != null ? listen : addr.getHostString())
-                                .withPort(addr.getPort())
-                                .withAdvertisedAddress(e.address())
-                                .withInsecureLoopback(insecureLoopback)
-                                .withAdminToken(AdminToken.loadOrCreate(dir))
-                                .withTokens(tokens));
+                var config = NetworkConfig.defaults()
+                        .withNodeName(e.name())
+                        .withBindHost(listen != null ? listen : addr.getHostString())
+                        .withPort(addr.getPort())
+                        .withAdvertisedAddress(e.address())
+                        .withInsecureLoopback(insecureLoopback)
+                        .withAdminToken(AdminToken.loadOrCreate(dir))
+                        .withTokens(tokens)
+                        .withPeerKeys(peerKeys);
+                for (var k : nodeKeys.entrySet()) config = config.withNodeKey(k.getKey(), k.getValue());
+                server = NodeServer.start(node, config);
             } catch (java.net.BindException ex) {
                 node.close();
                 throw new CliException("node '" + e.name() + "' cannot listen on " + e.address()

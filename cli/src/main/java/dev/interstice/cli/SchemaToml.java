@@ -35,9 +35,15 @@ final class SchemaToml {
     }
 
     static String node(NodeSchema s) {
+        return node(s, null);
+    }
+
+    /** A node binding; {@code fingerprint} (the node's pinned key, or null) is our extension (docs/abi.md §5). */
+    static String node(NodeSchema s, String fingerprint) {
         var m = new LinkedHashMap<String, Object>();
         m.put("name", s.name());
         m.put("address", s.address());
+        if (fingerprint != null) m.put("fingerprint", fingerprint);
         m.put(
                 "modules",
                 s.modules().stream().<Object>map(SchemaToml::moduleTree).toList());

@@ -499,6 +499,7 @@ class CliEndToEndTest {
         JsonNode node = new TomlMapper().readTree(Files.readString(project.resolve("src/bindings/node_local.toml")));
         assertThat(node.get("name").asText()).isEqualTo("local");
         assertThat(node.get("address").asText()).isEqualTo("127.0.0.1:" + port);
+        assertThat(node.get("fingerprint").asText()).startsWith("SHA256:"); // the key the module's links require
         assertThat(node.at("/modules/0/name").asText()).isEqualTo("bank");
         assertThat(run("bindings", "add", "module", "local", "nope", project.toString())
                         .fails(1)

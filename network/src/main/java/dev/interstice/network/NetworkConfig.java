@@ -43,7 +43,12 @@ public final class NetworkConfig implements Cloneable {
     private Duration writeStallTimeout = Duration.ofSeconds(30);
     private long maxReplyBytes = 1L << 30;
     private boolean insecureLoopback;
+    private int proofFailures = 10;
+    private Duration proofWindow = Duration.ofMinutes(1);
+    private Duration proofBackOff = Duration.ofMinutes(1);
     private Map<String, String> nodeAddresses = Map.of();
+    private Map<String, String> nodeKeys = Map.of();
+    private PeerKeys peerKeys;
 
     public static NetworkConfig defaults() {
         return new NetworkConfig();
@@ -421,6 +426,32 @@ public final class NetworkConfig implements Cloneable {
         return c;
     }
 
+    /** Failed credential proofs from one address within {@link #proofWindow()} before its proofs are refused. */
+    public int proofFailures() {
+        return proofFailures;
+    }
+
+    public Duration proofWindow() {
+        return proofWindow;
+    }
+
+    /** How long an address that failed {@link #proofFailures()} times has its proofs refused without checking them. */
+    public Duration proofBackOff() {
+        return proofBackOff;
+    }
+
+    /**
+     * After {@code max} failed authentications (admin or scoped token) from one address within {@code window}, that
+     * address's {@code Authenticate} requests are refused unchecked for {@code backOff} (default 10, 1 min, 1 min).
+     */
+    public NetworkConfig withProofFailures(int max, Duration window, Duration backOff) {
+        var c = copy();
+        c.proofFailures = positive(max);
+        c.proofWindow = positive(window);
+        c.proofBackOff = positive(backOff);
+        return c;
+    }
+
     /** Addresses given to node dependencies by name, replacing those of the modules' bindings (see {@link #withNodeAddress}). */
     public Map<String, String> nodeAddresses() {
         return nodeAddresses;
@@ -443,6 +474,38 @@ public final class NetworkConfig implements Cloneable {
     /** The address to use for the node dependency {@code nodeName} whose binding says {@code declared}. */
     public String nodeAddress(String nodeName, String declared) {
         return nodeAddresses.getOrDefault(nodeName, declared);
+    }
+
+    /** Keys required of node dependencies by name (see {@link #withNodeKey}). */
+    public Map<String, String> nodeKeys() {
+        return nodeKeys;
+    }
+
+    /**
+     * Requires the node that modules name {@code nodeName} in their node dependencies to present the key with
+     * {@code fingerprint} ("SHA256:...", as {@code interstice node show} prints it): it replaces the key a module
+     * declares for it and the one its address presented first, so it also re-pins a re-created node.
+     */
+    public NetworkConfig withNodeKey(String nodeName, String fingerprint) {
+        if (!dev.interstice.runtime.module.NodeKeys.isFingerprint(fingerprint))
+            throw new IllegalArgumentException(
+                    "not a key fingerprint (SHA256: and 43 base64 characters): " + fingerprint);
+        var m = new LinkedHashMap<>(nodeKeys);
+        m.put(nodeName, fingerprint);
+        var c = copy();
+        c.nodeKeys = Collections.unmodifiableMap(m);
+        return c;
+    }
+
+    /** Where the keys peer links verified first are kept; null: in memory, for the server's lifetime. */
+    public PeerKeys peerKeys() {
+        return peerKeys;
+    }
+
+    public NetworkConfig withPeerKeys(PeerKeys v) {
+        var c = copy();
+        c.peerKeys = v;
+        return c;
     }
 
     /** A duration for messages: "90 s", or "250 ms" when not whole seconds. */

@@ -39,6 +39,7 @@ public final class NodeServer implements AutoCloseable {
     private final NetworkConfig config;
     private final AdminToken token;
     private final Permissions permissions;
+    private final ProofThrottle proofs;
     private final ServerSocket serverSocket;
     private final String address;
     private final TableStreams streams;
@@ -74,6 +75,7 @@ public final class NodeServer implements AutoCloseable {
         this.token = config.adminToken() != null ? config.adminToken() : AdminToken.random();
         this.permissions = new Permissions(
                 config.nodeName(), config.tokens() != null ? config.tokens() : TokenStore.inMemory(), node);
+        this.proofs = new ProofThrottle(config.proofFailures(), config.proofWindow(), config.proofBackOff());
         this.serverSocket = new ServerSocket();
         serverSocket.setReuseAddress(true);
         serverSocket.bind(new InetSocketAddress(InetAddress.getByName(config.bindHost()), config.port()), 128);
@@ -175,6 +177,10 @@ public final class NodeServer implements AutoCloseable {
         return permissions;
     }
 
+    ProofThrottle proofs() {
+        return proofs;
+    }
+
     TableStreams streams() {
         return streams;
     }
@@ -229,11 +235,18 @@ public final class NodeServer implements AutoCloseable {
     private void serve(Socket s, ConnectionSlots.Slot slot) {
         ServerSession session;
         ScheduledFuture<?> deadline = null;
+        var overdue = new java.util.concurrent.atomic.AtomicBoolean();
+        long timeout = Math.max(1, config.handshakeTimeout().toMillis());
         try {
-            long timeout = Math.max(1, config.handshakeTimeout().toMillis());
             opening.add(s);
             if (closed) throw new IOException("server closed");
-            deadline = sweeper.schedule(() -> closeQuietly(s), timeout, TimeUnit.MILLISECONDS);
+            deadline = sweeper.schedule(
+                    () -> {
+                        overdue.set(true);
+                        closeQuietly(s);
+                    },
+                    timeout,
+                    TimeUnit.MILLISECONDS);
             var link = transport.open(s, (int) timeout);
             deadline.cancel(false);
             session = new ServerSession(this, link, slot);
@@ -242,7 +255,14 @@ public final class NodeServer implements AutoCloseable {
             opening.remove(s);
             if (deadline != null) deadline.cancel(false);
             slots.release(slot);
-            log.debug("connection from {} ended before its handshake: {}", s.getRemoteSocketAddress(), e.toString());
+            // Nothing can be sent before the first byte (or inside an unfinished TLS handshake): the reason is logged
+            log.debug(
+                    "closing the connection from {} before its Hello: {}",
+                    s.getRemoteSocketAddress(),
+                    overdue.get() || e instanceof java.net.SocketTimeoutException
+                            ? "its first byte and TLS handshake did not arrive within the handshake timeout ("
+                                    + NetworkConfig.describe(config.handshakeTimeout()) + ")"
+                            : closed ? "the node is stopping" : e.toString());
             closeQuietly(s);
             return;
         }
@@ -251,6 +271,7 @@ public final class NodeServer implements AutoCloseable {
             // accepted while close() ran: close() may have gone over the sessions already, so this one would be
             // served by a closed server forever
             sessions.remove(session);
+            log.debug("closing the connection from {}: the node is stopping", s.getRemoteSocketAddress());
             session.connection().close("server closed");
             slots.release(slot);
             return;
@@ -272,6 +293,11 @@ public final class NodeServer implements AutoCloseable {
         }
         if (refusing.incrementAndGet() > MAX_REFUSING) {
             refusing.decrementAndGet();
+            log.debug(
+                    "closing the connection from {} without a reason: {} refusals are being sent already ({})",
+                    s.getRemoteSocketAddress(),
+                    MAX_REFUSING,
+                    why);
             closeQuietly(s);
             return;
         }
@@ -294,6 +320,10 @@ public final class NodeServer implements AutoCloseable {
                             | RejectedExecutionException
                             | UnsupportedOperationException e) {
                         // gone, silent or not speaking the protocol (or the node is stopping): closed without a reason
+                        log.debug(
+                                "refused connection from {} closed before its Reject: {}",
+                                s.getRemoteSocketAddress(),
+                                e.toString());
                     } finally {
                         if (deadline != null) deadline.cancel(false);
                         refusing.decrementAndGet();

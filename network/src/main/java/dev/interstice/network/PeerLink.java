@@ -46,6 +46,12 @@ final class PeerLink {
     private record Delivery(RemoteTable table, Message message, long receivedNanos) {}
 
     private final NodeServer server;
+    private final PeerNetwork net;
+    /** The key the node at this address must present (null fingerprint: the first one verified is pinned). */
+    private volatile PeerNetwork.Pin pin;
+    /** The last key refused here (logged once per key, not at every reconnection). */
+    private volatile String refusedKey;
+
     private final Node node;
     private final NetworkConfig cfg;
     final String address;
@@ -72,11 +78,13 @@ final class PeerLink {
 
     PeerLink(PeerNetwork net, String address) {
         this.server = net.server();
+        this.net = net;
         this.node = server.node();
         this.cfg = server.config();
         this.address = address;
         this.calls = new ArrayBlockingQueue<>(cfg.remoteCallQueueCapacity());
         this.deliveries = new ArrayBlockingQueue<>(cfg.deliveryQueueCapacity());
+        this.pin = net.pinFor(address);
         threads.add(Thread.ofVirtual().name("interstice-link " + address).start(this::connectLoop));
         threads.add(Thread.ofVirtual().name("interstice-calls " + address).start(this::sendLoop));
         threads.add(Thread.ofVirtual().name("interstice-events " + address).start(this::deliverLoop));
@@ -116,7 +124,8 @@ final class PeerLink {
                 connectOnce();
                 delay = cfg.reconnectInitialDelay().toNanos();
             } catch (RuntimeException e) {
-                lastError = e.getMessage();
+                lastError = keyRefused(e);
+                if (lastError == null) lastError = e.getMessage();
                 log.debug("link to {}: {}", address, e.getMessage());
                 long jittered = delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
                 synchronized (monitor) {
@@ -138,8 +147,10 @@ final class PeerLink {
     }
 
     private void connectOnce() {
+        PeerNetwork.Pin required = pin;
         var opts = NodeClient.Options.client()
                 .asPeer(node.identity(), server.nodeName())
+                .withPinnedKey(required == null ? null : required.fingerprint())
                 .withConnectTimeout(cfg.connectTimeout())
                 .withRequestTimeout(cfg.requestTimeout())
                 .withKeepAlive(cfg.keepAlive())
@@ -151,6 +162,15 @@ final class PeerLink {
             return;
         }
         String id = c.nodeId();
+        String key = c.keyFingerprint();
+        String pinned = required != null ? required.fingerprint() : net.pinFirst(address, key);
+        if (!pinned.equals(key)) { // another link's first connection pinned another key meanwhile
+            c.close();
+            throw new NetworkException(ErrorKind.PROTOCOL, "refused", new NodeKeyChangedException(pinned, key));
+        }
+        if (required == null)
+            pin = new PeerNetwork.Pin(
+                    key, "the key it presented at this node's first connection there (" + PeerKeys.FILE + ")");
         synchronized (monitor) {
             remoteNodeId = id;
             // Subscribe before the connection is handed to waiting calls and queries: the node handles a connection's
@@ -167,6 +187,42 @@ final class PeerLink {
         log.info("connected to node '{}' ({}) at {}", c.nodeName(), id, address);
         server.peerUp(id);
         c.closed().thenRun(() -> server.peerDown(id));
+    }
+
+    /**
+     * The message for a connection refused because the node presented another key than the pinned one (logged once
+     * per key); null for any other failure.
+     */
+    private String keyRefused(RuntimeException e) {
+        NodeKeyChangedException k = null;
+        for (Throwable t = e; t != null && k == null; t = t.getCause())
+            if (t instanceof NodeKeyChangedException x) k = x;
+        if (k == null) return null;
+        PeerNetwork.Pin p = pin;
+        String why = "the node at " + address + " presented key " + k.actual() + ", but " + k.expected()
+                + " is required there (" + (p != null && k.expected().equals(p.fingerprint()) ? p.because() : "pinned")
+                + "); the link refuses it. Someone may be intercepting the connection (a man in the middle), or the node"
+                + " was re-created with a new key: if so, re-pin it (--node-key <node>=" + k.actual()
+                + ", NetworkConfig.withNodeKey, or remove " + address + " from " + PeerKeys.FILE
+                + " in the data directory while this node is stopped)";
+        if (!k.actual().equals(refusedKey)) {
+            refusedKey = k.actual();
+            log.warn("link to {} refused: {}", address, why);
+        }
+        return why;
+    }
+
+    /** The key required here changed (configuration, a module's declaration): a connection to another key ends. */
+    void pin(PeerNetwork.Pin p) {
+        PeerNetwork.Pin had = pin;
+        if (p == null || (had != null && p.fingerprint().equals(had.fingerprint()))) return;
+        pin = p;
+        NodeClient c;
+        synchronized (monitor) {
+            c = client;
+        }
+        if (c != null && !p.fingerprint().equals(c.keyFingerprint()))
+            c.abort("the node's key is not the one now required (" + p.because() + ")");
     }
 
     private void onClosed() {

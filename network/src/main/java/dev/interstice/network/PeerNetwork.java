@@ -32,6 +32,14 @@ public final class PeerNetwork implements Peers, AutoCloseable {
     private final NodeServer server;
     private final Node node;
     private final Map<String, PeerLink> links = new ConcurrentHashMap<>();
+    /** Keys links verified first, per address. */
+    private final PeerKeys learned;
+    /** Per address, the key configured or declared for a node dependency there (refreshed with the subscriptions). */
+    private volatile Map<String, Pin> required = Map.of();
+
+    /** The key a link must see at its address ({@code fingerprint}), and why, for messages. */
+    record Pin(String fingerprint, String because) {}
+
     private final java.util.concurrent.ArrayBlockingQueue<OutCall> outgoing;
     private final Thread refresher;
     private final Thread dispatcher;
@@ -40,6 +48,7 @@ public final class PeerNetwork implements Peers, AutoCloseable {
     PeerNetwork(NodeServer server) {
         this.server = server;
         this.node = server.node();
+        this.learned = server.config().peerKeys() != null ? server.config().peerKeys() : PeerKeys.inMemory();
         this.outgoing =
                 new java.util.concurrent.ArrayBlockingQueue<>(server.config().remoteCallQueueCapacity());
         this.refresher = Thread.ofVirtual().name("interstice-subscriptions").start(this::refreshLoop);
@@ -81,6 +90,7 @@ public final class PeerNetwork implements Peers, AutoCloseable {
             }
             try {
                 String address = resolve(c.nodeName(), c.callerModule());
+                checkKey(c.nodeName(), c.callerModule(), address);
                 // A new link first learns the node's subscriptions to that address, so that they are subscribed
                 // before this call is sent (a module calling a node it subscribes to sees its own call's changes).
                 if (!links.containsKey(address)) {
@@ -120,6 +130,7 @@ public final class PeerNetwork implements Peers, AutoCloseable {
         long deadline =
                 System.nanoTime() + server.config().remoteQueryDeadline().toNanos();
         String address = resolve(nodeName, caller.callerModuleName());
+        checkKey(nodeName, caller.callerModuleName(), address);
         return link(address).query(nodeName, module, query, args, caller.callerModuleName(), deadline);
     }
 
@@ -139,7 +150,9 @@ public final class PeerNetwork implements Peers, AutoCloseable {
             try {
                 long deadline = System.nanoTime()
                         + server.config().remoteQueryDeadline().toNanos();
-                result.complete(link(resolve(nodeName, fromModule)).moduleRequest(nodeName, request, deadline));
+                String address = resolve(nodeName, fromModule);
+                checkKey(nodeName, fromModule, address);
+                result.complete(link(address).moduleRequest(nodeName, request, deadline));
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
             }
@@ -165,9 +178,69 @@ public final class PeerNetwork implements Peers, AutoCloseable {
                         + "' (add its binding with: interstice bindings add node " + nodeName + ")");
     }
 
+    /**
+     * Refuses a module's request to a node dependency whose key it (or the configuration) names when the link to that
+     * address requires another one (two modules naming different keys for one address).
+     */
+    private void checkKey(String nodeName, String module, String address) {
+        String wanted = server.config().nodeKeys().get(nodeName);
+        if (wanted == null)
+            wanted = node.nodeKeys().getOrDefault(module, Map.of()).get(nodeName);
+        if (wanted == null) return;
+        Pin pin = pinFor(address);
+        if (pin == null || !wanted.equals(pin.fingerprint())) { // a module loaded since the last refresh
+            refreshKeys();
+            pin = pinFor(address);
+        }
+        if (pin == null || !wanted.equals(pin.fingerprint()))
+            throw new CallException(
+                    CallException.Kind.REFUSED,
+                    "module '" + module + "' expects node '" + nodeName + "' at " + address + " to present key "
+                            + wanted + ", but the link to " + address + " requires " + pin.fingerprint() + " ("
+                            + pin.because() + "); nothing was sent");
+    }
+
+    /** The key the node at {@code address} must present and why; null until a link there verified one. */
+    Pin pinFor(String address) {
+        Pin p = required.get(address);
+        if (p != null) return p;
+        String first = learned.get(address);
+        return first == null
+                ? null
+                : new Pin(first, "the key it presented at this node's first connection there (" + PeerKeys.FILE + ")");
+    }
+
+    /** A link verified {@code fingerprint} at {@code address} with nothing pinned: pins it; returns what is pinned. */
+    String pinFirst(String address, String fingerprint) {
+        return learned.pinFirst(address, fingerprint);
+    }
+
+    /** Re-reads the keys the configuration and the loaded modules require of their node dependencies. */
+    private void refreshKeys() {
+        var byModule = node.nodeKeys();
+        var pins = new HashMap<String, Pin>();
+        for (ModuleSchema m : node.modules())
+            for (NodeDependency d : m.nodeDependencies()) {
+                String address = server.config().nodeAddress(d.name(), d.address());
+                String configured = server.config().nodeKeys().get(d.name());
+                String fromModule = byModule.getOrDefault(m.name(), Map.of()).get(d.name());
+                if (configured != null)
+                    pins.put(address, new Pin(configured, "configured for node '" + d.name() + "' (--node-key)"));
+                else if (fromModule != null)
+                    pins.putIfAbsent(
+                            address,
+                            new Pin(
+                                    fromModule,
+                                    "module '" + m.name() + "' names it for its node dependency '" + d.name() + "'"));
+            }
+        required = Map.copyOf(pins);
+    }
+
     private PeerLink link(String address) {
         if (closed) throw new CallException(CallException.Kind.NOT_FOUND, "the network is stopped");
-        return links.computeIfAbsent(address, a -> new PeerLink(this, a));
+        PeerLink l = links.computeIfAbsent(address, a -> new PeerLink(this, a));
+        l.pin(pinFor(address));
+        return l;
     }
 
     /** Re-reads the modules' remote subscriptions and (un)subscribes accordingly. */
@@ -176,6 +249,7 @@ public final class PeerNetwork implements Peers, AutoCloseable {
         // address -> "module\0table" -> (local node names, replicated)
         var wanted = new HashMap<String, Map<String, PeerLink.Wanted>>();
         try {
+            refreshKeys();
             for (Node.RemoteSubscription s : node.remoteSubscriptions())
                 want(wanted, s.node(), s.address(), s.module(), s.table(), false, true);
             for (var r : node.replicas().sources())
@@ -186,6 +260,7 @@ public final class PeerNetwork implements Peers, AutoCloseable {
         synchronized (this) {
             for (var e : wanted.entrySet()) link(e.getKey()).setTables(e.getValue());
             for (var e : links.entrySet()) {
+                e.getValue().pin(pinFor(e.getKey()));
                 if (!wanted.containsKey(e.getKey())) e.getValue().setTables(Map.of());
                 e.getValue().retrySubscriptions();
             }

@@ -222,7 +222,10 @@ final class ServerSession implements TableStreams.Sink {
         conn.socket().setSoTimeout((int)
                 Math.max(1, server.config().handshakeTimeout().toMillis()));
         Message first = conn.readMessage();
-        if (first == null) return false;
+        if (first == null) {
+            log.debug("{}: closed by the other side before its Hello", conn.label());
+            return false;
+        }
         if (!(first instanceof Message.Hello h))
             throw new ProtocolException("expected a handshake (Hello), got message type " + first.type());
         if (h.major() != MessageCodec.MAJOR) {
@@ -287,14 +290,20 @@ final class ServerSession implements TableStreams.Sink {
      */
     private boolean authenticatedThroughReserve(Message.Request req) {
         String why = slot.full() + "; only the admin may connect now (authenticating first); try again later";
-        if (req instanceof Message.Authenticate a
+        String throttled = server.proofs().refusal(slot.address());
+        if (throttled != null) why = throttled + "; " + why;
+        if (throttled == null
+                && req instanceof Message.Authenticate a
                 && a.tokenId().isEmpty()
                 && server.token().verify(a.proof(), node.id(), nonce, hello.nonce())) {
+            server.proofs().succeeded(slot.address());
             credential = Permissions.ADMIN;
             admitted = true;
             conn.send(new Message.Ok(a.id()));
             return true;
         }
+        if (throttled == null && req instanceof Message.Authenticate)
+            server.proofs().failed(slot.address());
         log.warn(
                 "{}: let in through the admin reserve but sent {} instead of the admin credential; closing",
                 conn.label(),
@@ -819,11 +828,19 @@ final class ServerSession implements TableStreams.Sink {
 
     /** Authenticate: an empty token id proves the admin token, else the scoped token of that id. */
     private Message.Reply authenticate(Message.Authenticate a) {
+        String throttled = server.proofs().refusal(slot.address());
+        if (throttled != null) return new Message.Error(a.id(), ErrorKind.UNAUTHORIZED, throttled);
+        return checkProof(a);
+    }
+
+    private Message.Reply checkProof(Message.Authenticate a) {
         if (a.tokenId().isEmpty()) {
             if (server.token().verify(a.proof(), node.id(), nonce, hello.nonce())) {
+                server.proofs().succeeded(slot.address());
                 credential = Permissions.ADMIN;
                 return new Message.Ok(a.id());
             }
+            server.proofs().failed(slot.address());
             log.warn("{}: wrong admin credential", conn.label());
             return new Message.Error(
                     a.id(),
@@ -835,6 +852,7 @@ final class ServerSession implements TableStreams.Sink {
         var token =
                 TokenCredential.isId(a.tokenId()) ? tokens.find(a.tokenId()) : java.util.Optional.<ScopedToken>empty();
         if (token.isPresent() && token.get().credential().verify(a.proof(), node.id(), nonce, hello.nonce())) {
+            server.proofs().succeeded(slot.address());
             var t = new Permissions.Token(token.get());
             var dead = permissions().dead(t);
             if (dead.isPresent()) return new Message.Error(a.id(), ErrorKind.UNAUTHORIZED, dead.get());
@@ -842,6 +860,7 @@ final class ServerSession implements TableStreams.Sink {
             credential = t;
             return new Message.Ok(a.id());
         }
+        server.proofs().failed(slot.address());
         log.warn("{}: refused a scoped token credential (unknown id, revoked, or a wrong secret)", conn.label());
         return new Message.Error(
                 a.id(),

@@ -179,6 +179,22 @@ class AdmissionTest {
         NetNode.await("the slot freed", () -> n.server.connections() == 0);
     }
 
+    @Test
+    void aConnectionSilentBeforeItsFirstByteIsClosedAtTheHandshakeTimeoutAndTheNodeLogsWhy() throws Exception {
+        node("quiet", c -> c.withHandshakeTimeout(Duration.ofMillis(300)));
+        try (var reasons = new CloseReasons()) {
+            var c = keep(new RawConnection(n.server.port()));
+            // nothing can be sent before the first byte (TLS or plaintext is not known yet): only the log says why
+            assertThat(c.drain()).isEmpty();
+            int port = c.socket.getLocalPort();
+            NetNode.await(
+                    "the node's reason",
+                    () -> reasons.about(port).stream()
+                            .anyMatch(l -> l.contains("did not arrive within the handshake timeout (300 ms)")));
+        }
+        NetNode.await("the slot freed", () -> n.server.connections() == 0);
+    }
+
     /** Module "payer": node dependency "bank-node"; {@code pay} calls bank.record there; no subscriptions. */
     private static byte[] payer(String bankAddress) {
         var f = ModuleFixture.module("payer")

@@ -105,6 +105,21 @@ final class Fixtures {
      * its own public table {@code seen}; {@code note} inserts there directly.
      */
     static byte[] caller(String bankAddress) {
+        return callerFixture(bankAddress).build();
+    }
+
+    /** {@link #caller} expecting node "bank-node" to present the key {@code fingerprint} (docs/abi.md §5). */
+    static byte[] caller(String bankAddress, String fingerprint) {
+        return callerFixture(bankAddress)
+                .blob(
+                        "node_keys",
+                        new dev.interstice.runtime.module.NodeKeys(java.util.Map.of("bank-node", fingerprint)).encode())
+                .func("(func (export \"interstice_node_keys\") (result i64)"
+                        + " (i64.or (i64.shl (i64.const ${node_keys}) (i64.const 32)) (i64.const ${node_keys.len})))")
+                .build();
+    }
+
+    static ModuleFixture callerFixture(String bankAddress) {
         var f = ModuleFixture.module("caller")
                 .type(LEDGER_TYPE)
                 .table(ModuleFixture.simpleTable(
@@ -159,7 +174,7 @@ final class Fixtures {
                         List.of(new FieldDef("node_id", IntersticeType.STRING)),
                         List.of(),
                         "(call $log_hex (local.get $ptr) (local.get $len))");
-        return withNodeDependency(f, "bank-node", bankAddress);
+        return f.nodeDependency("bank-node", bankAddress);
     }
 
     static final TableSchema BLOBS = ModuleFixture.simpleTable(

@@ -24,6 +24,11 @@ class ModuleFuzzTest {
     private static TestNode node;
     private static List<byte[]> seeds;
     private static IntersticeValue canaryAnswer;
+    private static int baselineThreads;
+    private static long baselineHeap;
+    private static long startedAt;
+    private static final java.util.concurrent.atomic.AtomicLong TRIES = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicLong LOADED = new java.util.concurrent.atomic.AtomicLong();
 
     @BeforeContainer
     static void start() {
@@ -31,10 +36,23 @@ class ModuleFuzzTest {
         node.node.load(Fixtures.secret().build()); // the canary: it must keep answering
         canaryAnswer = node.node.query("secret", "peek", List.of());
         seeds = List.of(Fixtures.bank().build(), Fixtures.caller("127.0.0.1:1"));
+        baselineThreads = Thread.activeCount();
+        baselineHeap = ProtocolFuzzTest.heapAfterGc();
+        startedAt = System.nanoTime();
     }
 
     @AfterContainer
     static void stop() {
+        System.out.printf(
+                "ModuleFuzzTest: %d modules (%d loaded, the rest refused) in %d s; platform threads %d at start, %d at"
+                        + " end; heap after GC %d MiB at start, %d MiB at end%n",
+                TRIES.get(),
+                LOADED.get(),
+                java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedAt),
+                baselineThreads,
+                Thread.activeCount(),
+                baselineHeap >> 20,
+                ProtocolFuzzTest.heapAfterGc() >> 20);
         node.close();
     }
 
@@ -42,8 +60,10 @@ class ModuleFuzzTest {
     void aMutatedModuleLoadsOrIsRefusedClearly(
             @ForAll("seed") int seed, @ForAll("mutations") List<Mutations.Mutation> mutations) {
         byte[] wasm = Mutations.applyAll(mutations, seeds.get(seed));
+        TRIES.incrementAndGet();
         try {
             var schema = node.node.load(wasm);
+            LOADED.incrementAndGet();
             node.node.remove(schema.name());
         } catch (RuntimeException e) {
             assertThat(e)

@@ -43,6 +43,7 @@ public final class LoadedModule {
 
     private final ColumnDefaults columnDefaults;
     private final MigrationReducers migrationReducers;
+    private final NodeKeys nodeKeys;
 
     /**
      * A local, read-only copy of another node's table: what the module declared, and the table once the source's
@@ -60,12 +61,14 @@ public final class LoadedModule {
             ModuleSchema schema,
             ColumnDefaults columnDefaults,
             MigrationReducers migrationReducers,
+            NodeKeys nodeKeys,
             CompiledModule code,
             byte[] wasm,
             Function<LoadedModule, HostFunctions> hostFactory) {
         this.schema = schema;
         this.columnDefaults = columnDefaults;
         this.migrationReducers = migrationReducers;
+        this.nodeKeys = nodeKeys;
         this.code = code;
         this.wasm = wasm;
         this.types = new TypeChecker(schema.typeDefinitions());
@@ -157,6 +160,11 @@ public final class LoadedModule {
     /** The migration reducers the module declares, {@link MigrationReducers#NONE} if none. */
     public MigrationReducers migrationReducers() {
         return migrationReducers;
+    }
+
+    /** The keys the module expects of its node dependencies, {@link NodeKeys#NONE} if none. */
+    public NodeKeys nodeKeys() {
+        return nodeKeys;
     }
 
     public ModuleSchema schema() {

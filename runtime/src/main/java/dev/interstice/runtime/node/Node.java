@@ -33,6 +33,7 @@ import dev.interstice.storage.StorageConfig;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -592,6 +593,20 @@ public final class Node implements AutoCloseable {
     public Optional<ModuleSchema> schema(String module) {
         return executor.exclusive(
                 () -> Optional.ofNullable(registry.get(module)).map(LoadedModule::schema));
+    }
+
+    /**
+     * The keys loaded modules expect of their node dependencies (docs/abi.md §5, {@code interstice_node_keys}): module
+     * name to (node name to fingerprint), only modules that name any.
+     */
+    public Map<String, Map<String, String>> nodeKeys() {
+        return executor.exclusive(() -> {
+            var out = new java.util.LinkedHashMap<String, Map<String, String>>();
+            for (LoadedModule m : registry.all())
+                if (!m.nodeKeys().byNode().isEmpty())
+                    out.put(m.schema().name(), m.nodeKeys().byNode());
+            return out;
+        });
     }
 
     public List<ModuleSchema> modules() {
