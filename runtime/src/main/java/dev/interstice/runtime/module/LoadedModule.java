@@ -43,6 +43,7 @@ public final class LoadedModule {
 
     private final ColumnDefaults columnDefaults;
     private final MigrationReducers migrationReducers;
+    private final TableViews views;
 
     /**
      * A local, read-only copy of another node's table: what the module declared, and the table once the source's
@@ -60,12 +61,14 @@ public final class LoadedModule {
             ModuleSchema schema,
             ColumnDefaults columnDefaults,
             MigrationReducers migrationReducers,
+            TableViews views,
             CompiledModule code,
             byte[] wasm,
             Function<LoadedModule, HostFunctions> hostFactory) {
         this.schema = schema;
         this.columnDefaults = columnDefaults;
         this.migrationReducers = migrationReducers;
+        this.views = views;
         this.code = code;
         this.wasm = wasm;
         this.types = new TypeChecker(schema.typeDefinitions());
@@ -81,6 +84,7 @@ public final class LoadedModule {
                             types,
                             composites.getOrDefault(ts.name(), List.of())));
         this.tables = Collections.unmodifiableMap(t);
+        for (String viewed : views.byTable().keySet()) t.get(viewed).markViewed();
         for (var r : schema.reducers())
             reducers.put(r.name(), new Callable<>(r, r.name(), Access.of(r, schema.name()), REDUCER_EXPORT + r.name()));
         for (var q : schema.queries())
@@ -157,6 +161,11 @@ public final class LoadedModule {
     /** The migration reducers the module declares, {@link MigrationReducers#NONE} if none. */
     public MigrationReducers migrationReducers() {
         return migrationReducers;
+    }
+
+    /** The table views the module declares, {@link TableViews#NONE} if none. */
+    public TableViews views() {
+        return views;
     }
 
     public ModuleSchema schema() {

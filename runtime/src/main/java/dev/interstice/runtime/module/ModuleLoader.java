@@ -55,11 +55,13 @@ public final class ModuleLoader {
                     MigrationReducers.EXPORT,
                     MigrationReducers.NONE,
                     b -> MigrationReducers.decode(b, schema));
+            TableViews views = optionalExport(
+                    label, code, described, TableViews.EXPORT, TableViews.NONE, b -> TableViews.decode(b, schema));
             for (ReducerSchema r : schema.reducers())
                 code.requireFunction(LoadedModule.REDUCER_EXPORT + r.name(), I32_I32, List.of());
             for (QuerySchema q : schema.queries())
                 code.requireFunction(LoadedModule.QUERY_EXPORT + q.name(), I32_I32, I64);
-            return new LoadedModule(schema, defaults, migrations, code, wasm, hostFactory);
+            return new LoadedModule(schema, defaults, migrations, views, code, wasm, hostFactory);
         } catch (ModuleLoadException e) {
             throw new ModuleException(e.getMessage(), e);
         }
