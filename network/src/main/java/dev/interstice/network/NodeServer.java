@@ -87,6 +87,11 @@ public final class NodeServer implements AutoCloseable {
             }
 
             @Override
+            public java.util.Set<String> reads(String module, String table) {
+                return node.viewReads(module, table);
+            }
+
+            @Override
             public boolean admits(String module, String table, String requester, byte[] row) {
                 return node.admits(module, table, requester, row);
             }

@@ -69,6 +69,11 @@ final class TableStreams implements CommitListener {
 
         boolean viewed(String module, String table);
 
+        /** The module's other tables the view of {@code module.table} reads (its admissions may change with them). */
+        default java.util.Set<String> reads(String module, String table) {
+            return java.util.Set.of();
+        }
+
         boolean admits(String module, String table, String requester, byte[] row);
     }
 
@@ -128,6 +133,8 @@ final class TableStreams implements CommitListener {
         final String epoch = newEpoch();
         /** The table has a view: each subscriber with a requester gets only what it admits, numbered on its own. */
         final boolean viewed;
+        /** The module's other tables its view reads: a change there resynchronises the filtered subscribers. */
+        final java.util.Set<String> viewReads;
         /** Last sequence number given; last one released (durable and sent). */
         long seq;
 
@@ -140,10 +147,33 @@ final class TableStreams implements CommitListener {
         long callbackLsn;
         boolean removed;
 
-        Stream(String module, String table, boolean viewed) {
+        Stream(String module, String table, boolean viewed, java.util.Set<String> viewReads) {
             this.module = module;
             this.table = table;
             this.viewed = viewed;
+            this.viewReads = viewReads;
+        }
+
+        /**
+         * What the view admits may have changed (a table it reads changed): every filtered subscriber is told to
+         * resynchronise, so its next snapshot, diffed against its mirror, brings the rows that entered or left its view.
+         */
+        synchronized void resyncFiltered() {
+            String why = "what the view of " + module + "." + table + " admits changed";
+            for (var it = subscribers.iterator(); it.hasNext(); ) {
+                Subscriber sub = it.next();
+                if (sub.requester() == null) continue;
+                it.remove();
+                sub.session().push(new Message.Resync(sub.id(), why));
+            }
+            for (var it = pending.iterator(); it.hasNext(); ) {
+                Pending p = it.next();
+                if (p.sub().requester() == null) continue;
+                it.remove();
+                p.sub()
+                        .session()
+                        .reply(new Message.Error(p.sub().id(), ErrorKind.UNAVAILABLE, why + "; subscribe again"));
+            }
         }
 
         /**
@@ -315,6 +345,14 @@ final class TableStreams implements CommitListener {
             if (s.viewed) s.appendViewed(kind, ev.before(), ev.after(), origin == null ? "" : origin, horizonLsn);
             else s.append(kind, ev.before(), ev.after(), origin == null ? "" : origin, horizonLsn, null);
         }
+        for (Stream s : streams.values()) {
+            if (s.viewReads.isEmpty()) continue;
+            for (RowEvent ev : events)
+                if (ev.module().equals(s.module) && s.viewReads.contains(ev.table())) {
+                    s.resyncFiltered();
+                    break;
+                }
+        }
     }
 
     /** Whether {@code sub} sees {@code s} through its table's view (and its own numbering). */
@@ -371,8 +409,9 @@ final class TableStreams implements CommitListener {
     /** One attempt; false if the stream moved while the snapshot was read (or restarted), so try again. */
     private boolean start(
             Subscriber sub, String module, String table, String epoch, long afterSeq, Supplier<List<byte[]>> rows) {
-        boolean viewed = views.viewed(module, table); // asked first: it takes the execution lock
-        Stream s = streams.computeIfAbsent(key(module, table), k -> new Stream(module, table, viewed));
+        boolean viewed = views.viewed(module, table); // asked first: they take the execution lock
+        var reads = viewed ? views.reads(module, table) : java.util.Set.<String>of();
+        Stream s = streams.computeIfAbsent(key(module, table), k -> new Stream(module, table, viewed, reads));
         synchronized (s) {
             if (s.removed) return false;
             if (!epoch.isEmpty()

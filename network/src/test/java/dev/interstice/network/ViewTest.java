@@ -155,6 +155,22 @@ class ViewTest {
                         .orElseThrow();
                 assertThat(answer).contains("already used by another row").doesNotContain("primary key");
             }
+
+            // the view reads table "open": changing it changes what every peer sees, with no change to docs' rows
+            docs.t.node.call("docs", "open_all", List.of());
+            NetNode.await("b sees all", () -> replica(b.t.node).equals(List.of(1L, 2L, 4L)));
+            NetNode.await("c sees all", () -> replica(c.t.node).equals(List.of(1L, 2L, 4L)));
+            docs.t.node.call("docs", "close_all", List.of());
+            NetNode.await("b sees its own again", () -> replica(b.t.node).equals(List.of(1L)));
+            NetNode.await("c sees its own again", () -> replica(c.t.node).equals(List.of(2L)));
+            NetNode.await(
+                    "c's deletes", () -> events(c.t.logsOf("mirror"), "deleted").size() == 3);
+            assertThat(events(c.t.logsOf("mirror"), "deleted"))
+                    .as("rows leaving c's view arrive as deletes")
+                    .containsExactlyInAnyOrder(2L, 1L, 4L);
+            assertThat(events(c.t.logsOf("mirror"), "inserted"))
+                    .as("rows entering c's view arrive as inserts")
+                    .containsExactlyInAnyOrder(2L, 1L, 4L);
         }
     }
 }

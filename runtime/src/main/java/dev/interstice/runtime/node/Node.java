@@ -479,6 +479,22 @@ public final class Node implements AutoCloseable {
         });
     }
 
+    /**
+     * The module's other tables the view of {@code module.table} reads (as its query declares): a change to one of them
+     * may change what the view admits without any change to the table's rows. Empty without a view.
+     */
+    public java.util.Set<String> viewReads(String module, String table) {
+        return executor.exclusive(() -> {
+            LoadedModule m = registry.get(module);
+            String q = m == null ? null : m.views().of(table);
+            if (q == null) return java.util.Set.of();
+            var out = new java.util.HashSet<String>();
+            for (var r : m.query(q).schema().reads())
+                if (r.node().isCurrent() && r.module().isCurrent() && !r.table().equals(table)) out.add(r.table());
+            return java.util.Set.copyOf(out);
+        });
+    }
+
     private List<byte[]> admitted(String module, Table t, String requester) {
         var f = views.filter(module, t.schema().name(), requester);
         var out = new ArrayList<byte[]>(t.size());

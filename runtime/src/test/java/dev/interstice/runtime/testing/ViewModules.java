@@ -55,6 +55,22 @@ public final class ViewModules {
      */
     public static final String OWNER_IS_CALLER = """
             (local $l i32) (local $o i32) (local $i i32)
+            """ + ownerIsCaller();
+
+    /**
+     * The view "the private table {@code open} has the row with key 0, or the owner is the caller": it reads another
+     * table, so a change there changes what it admits.
+     */
+    public static final String OPEN_OR_OWNER = """
+            (local $l i32) (local $o i32) (local $i i32)
+            (drop (call $get_by_pk (i32.const ${t:open}) (i32.const ${t:open.len}) (i32.const ${pk0}) (i32.const ${pk0.len})
+                                   (i32.const ${resp}) (i32.const 4096)))
+            (if (i32.eq (i32.load8_u (i32.add (i32.const ${resp}) (i32.const 1))) (i32.const 1))
+              (then (return (i64.or (i64.shl (i64.const ${yes}) (i64.const 32)) (i64.const ${yes.len})))))
+            """ + ownerIsCaller();
+
+    private static String ownerIsCaller() {
+        return """
             (local.set $l (i32.load8_u (local.get $ptr)))
             (if (i32.ge_u (local.get $l) (i32.const 128)) (then unreachable))
             (local.set $o (i32.sub (i32.add (local.get $ptr) (local.get $len)) (local.get $l)))
@@ -68,15 +84,27 @@ public final class ViewModules {
                 (br $cmp)))
               (return (i64.or (i64.shl (i64.const ${yes}) (i64.const 32)) (i64.const ${yes.len}))))
             (i64.or (i64.shl (i64.const ${no}) (i64.const 32)) (i64.const ${no.len}))""";
+    }
 
     /** "docs" with the view query {@code mine} (body {@code viewBody}) declared for its table when {@code declare}. */
     public static ModuleFixture docs(Visibility tableVisibility, String viewBody, Map<String, String> views) {
         var f = ModuleFixture.module("docs")
                 .table(docsTable(tableVisibility))
+                .table(ModuleFixture.simpleTable(
+                        "open", false, Persistence.LOGGED, Visibility.PRIVATE, List.of(), List.of()))
                 .type(DOC)
                 .blob("yes", Abi.encodeValue(new IntersticeValue.Bool(true)))
                 .blob("no", Abi.encodeValue(new IntersticeValue.Bool(false)))
-                .query("mine", ROW_ARG, IntersticeType.BOOL, List.of("docs"), viewBody);
+                .blob("pk0", Abi.encodeIndexKey(new IndexKey(u64(0))))
+                .blob("open0", Abi.encodeRow(new Row(u64(0), List.of())))
+                .query("mine", ROW_ARG, IntersticeType.BOOL, List.of("docs", "open"), viewBody)
+                .reducer("open_all", List.of(), List.of("open"), ModuleFixture.insertOrTrap("open", "open0"))
+                .reducer(
+                        "close_all",
+                        List.of(),
+                        List.of("open"),
+                        "(drop (call $delete_row (i32.const ${t:open}) (i32.const ${t:open.len})"
+                                + " (i32.const ${pk0}) (i32.const ${pk0.len})))");
         if (!views.isEmpty()) {
             f.blob("views", new TableViews(views).encode())
                     .func("(func (export \"interstice_views\") (result i64)"
@@ -85,9 +113,9 @@ public final class ViewModules {
         return f;
     }
 
-    /** The usual "docs": public table, view {@code mine} = owner is the caller. */
+    /** The usual "docs": public table, view {@code mine} = table {@code open} has row 0, or owner is the caller. */
     public static ModuleFixture docs() {
-        return docs(Visibility.PUBLIC, OWNER_IS_CALLER, Map.of("docs", "mine"));
+        return docs(Visibility.PUBLIC, OPEN_OR_OWNER, Map.of("docs", "mine"));
     }
 
     /** Adds reducer {@code name} inserting {@code row} (logs the answer: an error's text included). */
