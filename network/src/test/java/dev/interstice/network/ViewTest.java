@@ -136,6 +136,14 @@ class ViewTest {
                 assertThat(ids(client.rowsPage("docs", "docs", List.of(), null, 1)))
                         .containsExactly(4L);
                 assertThat(ids(admin.rows("docs", "docs"))).as("the admin").containsExactly(1L, 2L, 4L);
+                var created = admin.createToken(List.of(Grant.parse("rows:docs")), null);
+                try (var scoped = NodeClient.connect(
+                        docs.address(),
+                        NodeClient.Options.client().withToken(TokenCredential.parse(created.credential())))) {
+                    assertThat(ids(scoped.rows("docs", "docs")))
+                            .as("a scoped token reads as a client")
+                            .containsExactly(4L);
+                }
 
                 var row2 = new IntersticeValue.Struct(
                         "doc",
