@@ -339,6 +339,12 @@ final class TableStreams implements CommitListener {
         for (RowEvent ev : events) {
             Stream s = streams.get(key(ev.module(), ev.table()));
             if (s == null) continue;
+            if (s.viewed != views.viewed(ev.module(), ev.table())) {
+                // a new version added or dropped the view, and its first changes commit before moduleChanged is told:
+                // none of them may go out numbered and filtered as the old version's
+                restart(s, "the view of " + s.module + "." + s.table + " was added or removed");
+                continue;
+            }
             TableEventKind kind = ev.before() == null
                     ? TableEventKind.INSERT
                     : ev.after() == null ? TableEventKind.DELETE : TableEventKind.UPDATE;
@@ -485,27 +491,26 @@ final class TableStreams implements CommitListener {
 
     /** A module was removed or replaced: its streams restart (new epoch); subscribers are told to resynchronise. */
     void moduleChanged(String module) {
-        for (var it = streams.values().iterator(); it.hasNext(); ) {
-            Stream s = it.next();
-            if (!s.module.equals(module)) continue;
-            it.remove();
-            List<Subscriber> subs;
-            List<Pending> waiting;
-            synchronized (s) {
-                s.removed = true;
-                subs = List.copyOf(s.subscribers);
-                waiting = List.copyOf(s.pending);
-                s.subscribers.clear();
-                s.pending.clear();
-            }
-            String why = "module '" + module + "' was replaced or removed";
-            for (Subscriber sub : subs) sub.session().push(new Message.Resync(sub.id(), why));
-            for (Pending p : waiting)
-                p.sub()
-                        .session()
-                        .reply(new Message.Error(p.sub().id(), ErrorKind.UNAVAILABLE, why + "; subscribe again"));
-            log.debug("stream {}.{} restarted ({} subscriber(s) told to resync)", s.module, s.table, subs.size());
+        for (Stream s : streams.values())
+            if (s.module.equals(module)) restart(s, "module '" + module + "' was replaced or removed");
+    }
+
+    /** Ends a stream: its subscribers are told to resynchronise ({@code why}), the next subscription starts a new one. */
+    private void restart(Stream s, String why) {
+        if (!streams.remove(key(s.module, s.table), s)) return;
+        List<Subscriber> subs;
+        List<Pending> waiting;
+        synchronized (s) {
+            s.removed = true;
+            subs = List.copyOf(s.subscribers);
+            waiting = List.copyOf(s.pending);
+            s.subscribers.clear();
+            s.pending.clear();
         }
+        for (Subscriber sub : subs) sub.session().push(new Message.Resync(sub.id(), why));
+        for (Pending p : waiting)
+            p.sub().session().reply(new Message.Error(p.sub().id(), ErrorKind.UNAVAILABLE, why + "; subscribe again"));
+        log.debug("stream {}.{} restarted ({} subscriber(s) told to resync)", s.module, s.table, subs.size());
     }
 
     void close() {

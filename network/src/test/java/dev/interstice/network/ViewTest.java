@@ -11,6 +11,7 @@ import dev.interstice.abi.schema.ReducerSchema;
 import dev.interstice.abi.schema.Selection;
 import dev.interstice.abi.schema.SubscriptionEvent;
 import dev.interstice.abi.schema.TableRef;
+import dev.interstice.abi.schema.Visibility;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
 import dev.interstice.runtime.node.Node;
@@ -179,6 +180,46 @@ class ViewTest {
             assertThat(events(c.t.logsOf("mirror"), "inserted"))
                     .as("rows entering c's view arrive as inserts")
                     .containsExactlyInAnyOrder(2L, 1L, 4L);
+        }
+    }
+    /**
+     * A new version adds the view, and its load hook inserts a row of c's in the publish's own transaction, which
+     * commits before the streams learn of the new version: b never receives that row, not even for a moment.
+     */
+    @Test
+    void aViewAddedByANewVersionAppliesFromItsFirstTransaction() {
+        try (var docs = new NetNode("docs-node");
+                var b = new NetNode("b-node")) {
+            String bId = b.t.node.id();
+            var v1 = ViewModules.docs(Visibility.PUBLIC, ViewModules.OPEN_OR_OWNER, java.util.Map.of());
+            ViewModules.insert(v1, "b1", doc(1, 10, bId));
+            ViewModules.insert(v1, "c9", doc(9, 90, "someone else"));
+            docs.t.node.load(v1.build());
+            docs.t.node.call("docs", "b1", List.of());
+            b.t.node.load(mirror(docs.address()));
+            NetNode.await("b's snapshot", () -> replica(b.t.node).equals(List.of(1L)));
+
+            var v2 = ViewModules.docs();
+            ViewModules.insert(v2, "b1", doc(1, 10, bId));
+            ViewModules.insert(v2, "c9", doc(9, 90, "someone else"));
+            v2.subscribe("on_load", new SubscriptionEvent.Core(SubscriptionEvent.Simple.LOAD))
+                    .reducer("on_load", List.of(), List.of("docs"), ModuleFixture.insertOrTrap("docs", "c9"));
+            ViewModules.update(v2, "touch1", doc(1, 11, bId));
+            docs.t.node.publish("docs.wasm", v2.build(), false);
+            assertThat(ids(docs.t.node.rows("docs", "docs"))).containsExactly(1L, 9L);
+            docs.t.node.call("docs", "touch1", List.of()); // b's: it arrives after anything sent before it
+            NetNode.await(
+                    "b's update", () -> events(b.t.logsOf("mirror"), "updated").equals(List.of(1L)));
+            assertThat(events(b.t.logsOf("mirror"), "inserted"))
+                    .as("row 9 was not sent to b")
+                    .isEmpty();
+            assertThat(replica(b.t.node)).containsExactly(1L);
+            docs.t.node.call("docs", "open_all", List.of()); // then everything is b's to see: row 9 arrives now
+            NetNode.await("b sees all", () -> replica(b.t.node).equals(List.of(1L, 9L)));
+            assertThat(events(b.t.logsOf("mirror"), "deleted"))
+                    .as("row 9 was never sent before the view let it through")
+                    .isEmpty();
+            assertThat(events(b.t.logsOf("mirror"), "inserted")).containsExactly(9L);
         }
     }
 }
