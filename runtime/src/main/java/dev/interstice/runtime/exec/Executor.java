@@ -211,7 +211,8 @@ public final class Executor {
         lock.lock();
         try {
             var q = m.query(query);
-            var inv = new Invocation(new Transaction(0, timestamp(), 0));
+            // the clock is read, not advanced: whether a row is sent must leave the node's state as it was
+            var inv = new Invocation(new Transaction(0, Math.max(lastTimestamp, services.clockMillis()), 0));
             var caller = new CallContext(requester, "");
             return invokeQuery(new Frame(inv, m, q, true, caller, null), q.schema(), List.of(row))
                             instanceof IntersticeValue.Bool b

@@ -625,7 +625,7 @@ public final class Node implements AutoCloseable {
             var admit = views.filter(module, table, requester);
             Iterator<StoredRow> rows;
             try {
-                rows = RowSelector.open(t, where, after);
+                rows = RowSelector.open(t, where, after, r -> admit == null || admit.test(r.encoded()));
             } catch (IllegalArgumentException e) {
                 throw new CallException(CallException.Kind.BAD_ARGUMENTS, e.getMessage());
             }

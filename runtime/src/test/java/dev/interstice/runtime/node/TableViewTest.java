@@ -3,6 +3,7 @@ package dev.interstice.runtime.node;
 import static dev.interstice.runtime.testing.ViewModules.doc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.interstice.abi.codec.Abi;
 import dev.interstice.abi.codec.PostcardWriter;
@@ -10,11 +11,13 @@ import dev.interstice.abi.host.CallContext;
 import dev.interstice.abi.schema.FieldDef;
 import dev.interstice.abi.schema.IntersticeType;
 import dev.interstice.abi.schema.Visibility;
+import dev.interstice.abi.value.IndexKey;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
 import dev.interstice.runtime.IntersticeException;
 import dev.interstice.runtime.exec.CallException;
 import dev.interstice.runtime.module.ModuleException;
+import dev.interstice.runtime.table.Condition;
 import dev.interstice.runtime.testing.ModuleFixture;
 import dev.interstice.runtime.testing.TestNode;
 import dev.interstice.runtime.testing.ViewModules;
@@ -66,6 +69,25 @@ class TableViewTest {
             assertThat(page.more()).as("no admitted row follows").isFalse();
             var first = t.node.rowsPage("docs", "docs", true, List.of(), null, 1, null);
             assertThat(first.more()).as("the admin's page goes on").isTrue();
+        }
+    }
+
+    /** Paging a filter after a row the requester may not see answers exactly as after a missing row. */
+    @Test
+    void anAfterRowTheViewRefusesIsAnsweredAsAMissingOne() {
+        try (var t = twoRows(ViewModules.docs())) {
+            var where = List.of(new Condition("n", Condition.Op.GTE, new IndexKey(IntersticeValue.u64(0))));
+            var bobs = new IndexKey(IntersticeValue.u64(2));
+            var none = new IndexKey(IntersticeValue.u64(99));
+            String missing = catchThrowable(() -> t.node.rowsPage("docs", "docs", true, where, none, 10, ALICE))
+                    .getMessage();
+            assertThat(missing).contains("no row with primary key 99 matches the filter");
+            assertThatThrownBy(() -> t.node.rowsPage("docs", "docs", true, where, bobs, 10, ALICE))
+                    .isInstanceOf(CallException.class)
+                    .hasMessage(missing.replace("99", "2"));
+            assertThat(t.node.rowsPage("docs", "docs", true, where, bobs, 10, BOB)
+                            .rows())
+                    .isEmpty();
         }
     }
 
