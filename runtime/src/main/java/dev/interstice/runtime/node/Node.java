@@ -466,6 +466,7 @@ public final class Node implements AutoCloseable {
      */
     public boolean admits(String module, String table, String requester, byte[] row) {
         return executor.exclusive(() -> {
+            if (requester != null && registry.get(module) == null) return false; // gone: nothing to admit to anyone
             var f = views.filter(module, table, requester);
             return f == null || f.test(row);
         });
