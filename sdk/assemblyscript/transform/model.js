@@ -266,6 +266,7 @@ export {};
  * @property {ReturnType} returnType
  * @property {Access} access
  * @property {FunctionEntry} decl
+ * @property {string | null} view the table whose rows it admits per requesting node (`view`), or null
  */
 
 /**

@@ -88,7 +88,7 @@ export function analyseFunctions(ctx, m) {
           updates: "string[]",
           deletes: "string[]",
         })
-      : options(ctx, f.d, { reads: "string[]" });
+      : options(ctx, f.d, { reads: "string[]", view: "string" });
     if (fn.typeParameters && fn.typeParameters.length) ctx.error(fn.name, `${f.kind} ${name} cannot be generic`);
     const sig = fn.signature;
     const params = sig.parameters;
@@ -142,7 +142,8 @@ export function analyseFunctions(ctx, m) {
         continue;
       }
       /** @type {Query} */
-      const q = { name, fn, args, returnType, access: explicitAccess(ctx, m, o, f.d, false), decl: f };
+      const q = { name, fn, args, returnType, access: explicitAccess(ctx, m, o, f.d, false), decl: f, view: null };
+      if (typeof o.view === "string") q.view = viewOf(ctx, q, o.view, f.d);
       queryNames.set(name, q);
       queries.push(q);
     }
@@ -173,6 +174,33 @@ function migrationSource(ctx, r, table, d) {
       d,
       `migration reducer ${r.name} takes one argument after the context: the old row, as a @type class with the old table's columns`,
     );
+    return null;
+  }
+  return table;
+}
+
+/**
+ * The table a view query filters (`@query({ view: "docs" })`): it takes one argument, the row (the table's class, or
+ * a struct class (`@type`) with its columns), and returns bool; the node calls it with the requesting node as the caller and sends
+ * the row only if it answers true (docs/modules.md, Views).
+ * @param {Context} ctx
+ * @param {Query} q
+ * @param {string} table
+ * @param {DecoratorNode} d
+ * @returns {string | null}
+ */
+function viewOf(ctx, q, table, d) {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) {
+    ctx.error(d, `query ${q.name}: view: "${table}" is not a table name`);
+    return null;
+  }
+  if (q.args.length !== 1 || q.args[0].type.k !== "named") {
+    ctx.error(d, `view ${q.name} takes one argument after the context: the row, as the table's class or a @type class with its columns`);
+    return null;
+  }
+  const ret = /** @type {any} */ (q.returnType);
+  if (ret.k !== "prim" || ret.name !== "bool") {
+    ctx.error(d, `view ${q.name} must return bool (whether the caller may see the row)`);
     return null;
   }
   return table;

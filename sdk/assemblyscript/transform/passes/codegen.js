@@ -93,6 +93,18 @@ export function generate(ctx, m, schema) {
     out.push(`const __node_keys = memory.data<u8>([${w.bytes.join(",")}]);`);
     out.push(`export function interstice_node_keys(): i64 { return __g.packStatic(__node_keys, ${w.bytes.length}); }`);
   }
+  const views = m.queries.filter((q) => q.view);
+  if (views.length) {
+    // our extension (docs/abi.md §5): Vec<(table, query)>, the views that decide which rows leave the node, per requester
+    const w = new PostcardWriter();
+    w.varint(views.length);
+    for (const q of views) {
+      w.str(/** @type {string} */ (q.view));
+      w.str(q.name);
+    }
+    out.push(`const __views = memory.data<u8>([${w.bytes.join(",")}]);`);
+    out.push(`export function interstice_views(): i64 { return __g.packStatic(__views, ${w.bytes.length}); }`);
+  }
   const collect = m.runtime === "minimal" ? "__g.collect();" : "";
   if (m.runtime === "stub") ctx.errors.push("error: the stub runtime never frees memory; build with --runtime minimal");
 

@@ -82,7 +82,22 @@ public final class NodeServer implements AutoCloseable {
         this.address = config.advertisedAddress() != null
                 ? config.advertisedAddress()
                 : Addresses.format(config.bindHost(), serverSocket.getLocalPort());
-        this.streams = new TableStreams(config.resumeBufferEvents(), node::whenDurable);
+        this.streams = new TableStreams(config.resumeBufferEvents(), node::whenDurable, new TableStreams.Views() {
+            @Override
+            public boolean viewed(String module, String table) {
+                return node.viewed(module, table);
+            }
+
+            @Override
+            public java.util.Set<String> reads(String module, String table) {
+                return node.viewReads(module, table);
+            }
+
+            @Override
+            public boolean admits(String module, String table, String requester, byte[] row) {
+                return node.admits(module, table, requester, row);
+            }
+        });
         this.budget = new MemoryBudget(config.bufferBytes(), config.connectionBufferBytes());
         this.installer = new ModuleInstaller(this);
         this.transport = new ServerTransport(node.identity(), config.insecureLoopback());

@@ -623,7 +623,8 @@ final class ServerSession implements TableStreams.Sink {
                                                                 w.field(), Condition.Op.values()[w.op()], w.value()))
                                                         .toList(),
                                                 r.after(),
-                                                Math.clamp(r.limit(), 1, MAX_PAGE_ROWS))
+                                                Math.clamp(r.limit(), 1, MAX_PAGE_ROWS),
+                                                requester())
                                         .rows()));
                 yield durableRows(r.id(), rows, rowsWritten);
             }
@@ -679,7 +680,7 @@ final class ServerSession implements TableStreams.Sink {
             case Message.Subscribe s -> {
                 server.streams()
                         .subscribe(
-                                new TableStreams.Subscriber(this, s.id()),
+                                new TableStreams.Subscriber(this, s.id(), requester()),
                                 s.module(),
                                 s.table(),
                                 s.epoch(),
@@ -759,9 +760,22 @@ final class ServerSession implements TableStreams.Sink {
     private List<byte[]> readRows(Action action, String module, String table) {
         return holdRows(
                 allows(action, module)
-                        ? node.encodedRows(module, table)
+                        ? node.encodedRows(module, table, requester())
                         : permissions()
-                                .orDenied(credential, action, module, table, () -> node.publicRows(module, table)));
+                                .orDenied(
+                                        credential,
+                                        action,
+                                        module,
+                                        table,
+                                        () -> node.publicRows(module, table, requester())));
+    }
+
+    /**
+     * Whom the rows this connection reads go to, as a table's view sees them: a peer's node id, {@code "cli"} for a
+     * client (any client: a view tells clients apart by nothing else); null for the admin, who sees every row.
+     */
+    private String requester() {
+        return isAdmin() ? null : caller("").callerNodeId();
     }
 
     private void checkReadable(String module, String table) {

@@ -37,7 +37,45 @@ final class TableStreams implements CommitListener {
      */
     static final ThreadLocal<String> ORIGIN = new ThreadLocal<>();
 
-    record Event(long seq, TableEventKind kind, byte[] before, byte[] after, String origin, long lsn) {}
+    /**
+     * {@code admitted}, on a viewed stream: per requester, whether the table's view admits {@code before} (bit 1) and
+     * {@code after} (bit 2), decided at commit; null on other streams.
+     */
+    record Event(
+            long seq,
+            TableEventKind kind,
+            byte[] before,
+            byte[] after,
+            String origin,
+            long lsn,
+            java.util.Map<String, Integer> admitted) {}
+
+    /**
+     * The node's table views (runtime/node/Views), as streams need them: whether a table has one, and whether it
+     * admits an encoded row for a requester (called under the execution lock, at commit).
+     */
+    interface Views {
+        Views NONE = new Views() {
+            @Override
+            public boolean viewed(String module, String table) {
+                return false;
+            }
+
+            @Override
+            public boolean admits(String module, String table, String requester, byte[] row) {
+                return true;
+            }
+        };
+
+        boolean viewed(String module, String table);
+
+        /** The module's other tables the view of {@code module.table} reads (its admissions may change with them). */
+        default java.util.Set<String> reads(String module, String table) {
+            return java.util.Set.of();
+        }
+
+        boolean admits(String module, String table, String requester, byte[] row);
+    }
 
     /** Where a subscription's messages go (a server session). None of these may block. */
     interface Sink {
@@ -55,7 +93,36 @@ final class TableStreams implements CommitListener {
     }
 
     /** One subscription: a session's request id on a stream. */
-    record Subscriber(Sink session, long id) {}
+    static final class Subscriber {
+        private final Sink session;
+        private final long id;
+        /** Whom the rows go to, as a view sees them (a node id, "cli"); null: every row (the admin). */
+        private final String requester;
+        /** On a viewed stream: the subscription's own numbering (an event the view filters out takes no number). */
+        long seq;
+
+        Subscriber(Sink session, long id) {
+            this(session, id, null);
+        }
+
+        Subscriber(Sink session, long id, String requester) {
+            this.session = session;
+            this.id = id;
+            this.requester = requester;
+        }
+
+        Sink session() {
+            return session;
+        }
+
+        long id() {
+            return id;
+        }
+
+        String requester() {
+            return requester;
+        }
+    }
 
     /** A snapshot subscriber waiting for the state it read to be durable. */
     private record Pending(Subscriber sub, long seq, long lsn, List<byte[]> rows) {}
@@ -64,6 +131,10 @@ final class TableStreams implements CommitListener {
         final String module;
         final String table;
         final String epoch = newEpoch();
+        /** The table has a view: each subscriber with a requester gets only what it admits, numbered on its own. */
+        final boolean viewed;
+        /** The module's other tables its view reads: a change there resynchronises the filtered subscribers. */
+        final java.util.Set<String> viewReads;
         /** Last sequence number given; last one released (durable and sent). */
         long seq;
 
@@ -76,13 +147,61 @@ final class TableStreams implements CommitListener {
         long callbackLsn;
         boolean removed;
 
-        Stream(String module, String table) {
+        Stream(String module, String table, boolean viewed, java.util.Set<String> viewReads) {
             this.module = module;
             this.table = table;
+            this.viewed = viewed;
+            this.viewReads = viewReads;
         }
 
-        synchronized void append(TableEventKind kind, byte[] before, byte[] after, String origin, long lsn) {
-            var e = new Event(++seq, kind, before, after, origin, lsn);
+        /**
+         * What the view admits may have changed (a table it reads changed): every filtered subscriber is told to
+         * resynchronise, so its next snapshot, diffed against its mirror, brings the rows that entered or left its view.
+         */
+        synchronized void resyncFiltered() {
+            String why = "what the view of " + module + "." + table + " admits changed";
+            for (var it = subscribers.iterator(); it.hasNext(); ) {
+                Subscriber sub = it.next();
+                if (sub.requester() == null) continue;
+                it.remove();
+                sub.session().push(new Message.Resync(sub.id(), why));
+            }
+            for (var it = pending.iterator(); it.hasNext(); ) {
+                Pending p = it.next();
+                if (p.sub().requester() == null) continue;
+                it.remove();
+                p.sub()
+                        .session()
+                        .reply(new Message.Error(p.sub().id(), ErrorKind.UNAVAILABLE, why + "; subscribe again"));
+            }
+        }
+
+        /**
+         * Appends a change of a viewed table, with what the view admits for each requester subscribed or waiting for
+         * its snapshot. Under the execution lock (commit) and this monitor, so no subscriber starts in between.
+         */
+        synchronized void appendViewed(TableEventKind kind, byte[] before, byte[] after, String origin, long lsn) {
+            var requesters = new java.util.LinkedHashSet<String>();
+            for (Subscriber x : subscribers) if (x.requester() != null) requesters.add(x.requester());
+            for (Pending p : pending)
+                if (p.sub().requester() != null) requesters.add(p.sub().requester());
+            var admitted = new java.util.HashMap<String, Integer>();
+            for (String r : requesters) {
+                int bits = (before != null && views.admits(module, table, r, before) ? 1 : 0)
+                        | (after != null && views.admits(module, table, r, after) ? 2 : 0);
+                admitted.put(r, bits);
+            }
+            append(kind, before, after, origin, lsn, admitted);
+        }
+
+        synchronized void append(
+                TableEventKind kind,
+                byte[] before,
+                byte[] after,
+                String origin,
+                long lsn,
+                java.util.Map<String, Integer> admitted) {
+            var e = new Event(++seq, kind, before, after, origin, lsn, admitted);
             published = seq;
             unreleased.addLast(e);
             if (unreleased.size() > maxUnreleased
@@ -129,7 +248,7 @@ final class TableStreams implements CommitListener {
                 if (recent.size() > resumeCapacity) recent.pollFirst();
                 for (int i = 0; i < subscribers.size(); i++) {
                     Subscriber s = subscribers.get(i);
-                    if (!push(s, e)) {
+                    if (!push(this, s, e)) {
                         subscribers.remove(i--);
                         s.session().slowSubscriber(module, table);
                     }
@@ -155,10 +274,12 @@ final class TableStreams implements CommitListener {
                                         + " changed too much while its snapshot was made durable; subscribe again"));
                 return;
             }
-            if (!sub.session().reply(new Message.Subscribed(sub.id(), true, epoch, snapshotSeq, rows))) return;
+            sub.seq = 0; // a filtered subscription's own numbering starts at its snapshot
+            long at = filtered(this, sub) ? 0 : snapshotSeq;
+            if (!sub.session().reply(new Message.Subscribed(sub.id(), true, epoch, at, rows))) return;
             for (Event e : recent) {
                 if (e.seq() <= snapshotSeq) continue;
-                if (!push(sub, e)) {
+                if (!push(this, sub, e)) {
                     sub.session().slowSubscriber(module, table);
                     return;
                 }
@@ -177,11 +298,18 @@ final class TableStreams implements CommitListener {
     private volatile long lastHorizon;
     private volatile boolean closed;
 
+    private final Views views;
+
     /** {@code durability}: completes when the transaction at that log position is durable (Node.whenDurable). */
     TableStreams(int resumeCapacity, LongFunction<CompletableFuture<Void>> durability) {
+        this(resumeCapacity, durability, Views.NONE);
+    }
+
+    TableStreams(int resumeCapacity, LongFunction<CompletableFuture<Void>> durability, Views views) {
         this.resumeCapacity = resumeCapacity;
         this.maxUnreleased = Math.max(resumeCapacity, 1024) * 4;
         this.durability = durability;
+        this.views = views;
     }
 
     private static String key(String module, String table) {
@@ -211,17 +339,52 @@ final class TableStreams implements CommitListener {
         for (RowEvent ev : events) {
             Stream s = streams.get(key(ev.module(), ev.table()));
             if (s == null) continue;
+            if (s.viewed != views.viewed(ev.module(), ev.table())) {
+                // a new version added or dropped the view, and its first changes commit before moduleChanged is told:
+                // none of them may go out numbered and filtered as the old version's
+                restart(s, "the view of " + s.module + "." + s.table + " was added or removed");
+                continue;
+            }
             TableEventKind kind = ev.before() == null
                     ? TableEventKind.INSERT
                     : ev.after() == null ? TableEventKind.DELETE : TableEventKind.UPDATE;
-            s.append(kind, ev.before(), ev.after(), origin == null ? "" : origin, horizonLsn);
+            if (s.viewed) s.appendViewed(kind, ev.before(), ev.after(), origin == null ? "" : origin, horizonLsn);
+            else s.append(kind, ev.before(), ev.after(), origin == null ? "" : origin, horizonLsn, null);
+        }
+        for (Stream s : streams.values()) {
+            if (s.viewReads.isEmpty()) continue;
+            for (RowEvent ev : events)
+                if (ev.module().equals(s.module) && s.viewReads.contains(ev.table())) {
+                    s.resyncFiltered();
+                    break;
+                }
         }
     }
 
-    private static boolean push(Subscriber s, Event e) {
-        byte[] frame = MessageCodec.encode(
-                new Message.TableEvent(s.id(), e.seq(), e.kind(), e.before(), e.after(), e.origin()));
-        return s.session().offerEvent(frame);
+    /** Whether {@code sub} sees {@code s} through its table's view (and its own numbering). */
+    private static boolean filtered(Stream s, Subscriber sub) {
+        return s.viewed && sub.requester() != null;
+    }
+
+    /**
+     * Queues {@code e} for {@code sub}; through a view, as the subscriber sees it: a row leaving the view is a delete,
+     * one entering it an insert, one it never sees nothing at all.
+     */
+    private static boolean push(Stream s, Subscriber sub, Event e) {
+        if (!filtered(s, sub)) return offer(sub, e.seq(), e.kind(), e.before(), e.after(), e.origin());
+        int bits = e.admitted() == null ? 0 : e.admitted().getOrDefault(sub.requester(), 0); // unknown: fail closed
+        return switch (bits) {
+            case 1 -> offer(sub, ++sub.seq, TableEventKind.DELETE, e.before(), null, e.origin());
+            case 2 -> offer(sub, ++sub.seq, TableEventKind.INSERT, null, e.after(), e.origin());
+            case 3 -> offer(sub, ++sub.seq, TableEventKind.UPDATE, e.before(), e.after(), e.origin());
+            default -> true;
+        };
+    }
+
+    private static boolean offer(
+            Subscriber sub, long seq, TableEventKind kind, byte[] before, byte[] after, String origin) {
+        byte[] frame = MessageCodec.encode(new Message.TableEvent(sub.id(), seq, kind, before, after, origin));
+        return sub.session().offerEvent(frame);
     }
 
     /**
@@ -252,10 +415,13 @@ final class TableStreams implements CommitListener {
     /** One attempt; false if the stream moved while the snapshot was read (or restarted), so try again. */
     private boolean start(
             Subscriber sub, String module, String table, String epoch, long afterSeq, Supplier<List<byte[]>> rows) {
-        Stream s = streams.computeIfAbsent(key(module, table), k -> new Stream(module, table));
+        boolean viewed = views.viewed(module, table); // asked first: they take the execution lock
+        var reads = viewed ? views.reads(module, table) : java.util.Set.<String>of();
+        Stream s = streams.computeIfAbsent(key(module, table), k -> new Stream(module, table, viewed, reads));
         synchronized (s) {
             if (s.removed) return false;
             if (!epoch.isEmpty()
+                    && !filtered(s, sub) // what a view admitted may have changed since: a snapshot, diffed, is exact
                     && epoch.equals(s.epoch)
                     && afterSeq <= s.releasedSeq
                     && (afterSeq == s.releasedSeq
@@ -264,7 +430,7 @@ final class TableStreams implements CommitListener {
                     return true;
                 for (Event e : s.recent) {
                     if (e.seq() <= afterSeq) continue;
-                    if (!push(sub, e)) {
+                    if (!push(s, sub, e)) {
                         sub.session().slowSubscriber(module, table);
                         return true;
                     }
@@ -325,27 +491,26 @@ final class TableStreams implements CommitListener {
 
     /** A module was removed or replaced: its streams restart (new epoch); subscribers are told to resynchronise. */
     void moduleChanged(String module) {
-        for (var it = streams.values().iterator(); it.hasNext(); ) {
-            Stream s = it.next();
-            if (!s.module.equals(module)) continue;
-            it.remove();
-            List<Subscriber> subs;
-            List<Pending> waiting;
-            synchronized (s) {
-                s.removed = true;
-                subs = List.copyOf(s.subscribers);
-                waiting = List.copyOf(s.pending);
-                s.subscribers.clear();
-                s.pending.clear();
-            }
-            String why = "module '" + module + "' was replaced or removed";
-            for (Subscriber sub : subs) sub.session().push(new Message.Resync(sub.id(), why));
-            for (Pending p : waiting)
-                p.sub()
-                        .session()
-                        .reply(new Message.Error(p.sub().id(), ErrorKind.UNAVAILABLE, why + "; subscribe again"));
-            log.debug("stream {}.{} restarted ({} subscriber(s) told to resync)", s.module, s.table, subs.size());
+        for (Stream s : streams.values())
+            if (s.module.equals(module)) restart(s, "module '" + module + "' was replaced or removed");
+    }
+
+    /** Ends a stream: its subscribers are told to resynchronise ({@code why}), the next subscription starts a new one. */
+    private void restart(Stream s, String why) {
+        if (!streams.remove(key(s.module, s.table), s)) return;
+        List<Subscriber> subs;
+        List<Pending> waiting;
+        synchronized (s) {
+            s.removed = true;
+            subs = List.copyOf(s.subscribers);
+            waiting = List.copyOf(s.pending);
+            s.subscribers.clear();
+            s.pending.clear();
         }
+        for (Subscriber sub : subs) sub.session().push(new Message.Resync(sub.id(), why));
+        for (Pending p : waiting)
+            p.sub().session().reply(new Message.Error(p.sub().id(), ErrorKind.UNAVAILABLE, why + "; subscribe again"));
+        log.debug("stream {}.{} restarted ({} subscriber(s) told to resync)", s.module, s.table, subs.size());
     }
 
     void close() {

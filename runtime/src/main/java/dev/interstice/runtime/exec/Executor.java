@@ -196,8 +196,33 @@ public final class Executor {
         try {
             LoadedModule m = fromPeer ? modules.requirePublic(moduleName) : modules.require(moduleName);
             var q = callableQuery(m, query, args);
+            if (m.views().isView(query))
+                throw new CallException(
+                        CallException.Kind.REFUSED,
+                        "query '" + query + "' of module '" + m.name()
+                                + "' is a table's view: only the node calls it, for the rows it sends");
             var inv = new Invocation(new Transaction(0, timestamp(), 0));
             return invokeQuery(new Frame(inv, m, q, true, caller, null), q.schema(), args);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Runs the view query {@code query} of {@code m} (module/TableViews) on one row for {@code requester}: true if it
+     * admits the row. Read-only, on committed state, under the execution lock (taken if not held). A view that fails
+     * throws its {@link CallException}; the caller decides (it fails closed).
+     */
+    public boolean callView(LoadedModule m, String query, IntersticeValue row, String requester) {
+        lock.lock();
+        try {
+            var q = m.query(query);
+            // the clock is read, not advanced: whether a row is sent must leave the node's state as it was
+            var inv = new Invocation(new Transaction(0, Math.max(lastTimestamp, services.clockMillis()), 0));
+            var caller = new CallContext(requester, "");
+            return invokeQuery(new Frame(inv, m, q, true, caller, null), q.schema(), List.of(row))
+                            instanceof IntersticeValue.Bool b
+                    && b.value();
         } finally {
             lock.unlock();
         }

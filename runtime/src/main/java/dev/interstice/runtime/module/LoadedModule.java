@@ -44,6 +44,7 @@ public final class LoadedModule {
     private final ColumnDefaults columnDefaults;
     private final MigrationReducers migrationReducers;
     private final NodeKeys nodeKeys;
+    private final TableViews views;
 
     /**
      * A local, read-only copy of another node's table: what the module declared, and the table once the source's
@@ -62,6 +63,7 @@ public final class LoadedModule {
             ColumnDefaults columnDefaults,
             MigrationReducers migrationReducers,
             NodeKeys nodeKeys,
+            TableViews views,
             CompiledModule code,
             byte[] wasm,
             Function<LoadedModule, HostFunctions> hostFactory) {
@@ -69,6 +71,7 @@ public final class LoadedModule {
         this.columnDefaults = columnDefaults;
         this.migrationReducers = migrationReducers;
         this.nodeKeys = nodeKeys;
+        this.views = views;
         this.code = code;
         this.wasm = wasm;
         this.types = new TypeChecker(schema.typeDefinitions());
@@ -84,6 +87,7 @@ public final class LoadedModule {
                             types,
                             composites.getOrDefault(ts.name(), List.of())));
         this.tables = Collections.unmodifiableMap(t);
+        for (String viewed : views.byTable().keySet()) t.get(viewed).markViewed();
         for (var r : schema.reducers())
             reducers.put(r.name(), new Callable<>(r, r.name(), Access.of(r, schema.name()), REDUCER_EXPORT + r.name()));
         for (var q : schema.queries())
@@ -165,6 +169,11 @@ public final class LoadedModule {
     /** The keys the module expects of its node dependencies, {@link NodeKeys#NONE} if none. */
     public NodeKeys nodeKeys() {
         return nodeKeys;
+    }
+
+    /** The table views the module declares, {@link TableViews#NONE} if none. */
+    public TableViews views() {
+        return views;
     }
 
     public ModuleSchema schema() {

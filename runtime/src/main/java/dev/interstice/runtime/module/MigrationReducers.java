@@ -74,7 +74,11 @@ public record MigrationReducers(Map<String, String> byTable) {
      * argument must be a struct with exactly the old table's columns (by name, in any order, of the same types).
      */
     static String mismatch(TableSchema old, ReducerSchema reducer, ModuleSchema next) {
-        IntersticeType arg = reducer.arguments().getFirst().type();
+        return mismatch(old, reducer.arguments().getFirst().type(), next);
+    }
+
+    /** Why rows of {@code old} cannot be passed as {@code arg} (a type of {@code next}), or null. */
+    static String mismatch(TableSchema old, IntersticeType arg, ModuleSchema next) {
         if (!(arg instanceof IntersticeType.Named named)
                 || !(next.typeDefinitions().get(named.name()) instanceof TypeDef.Struct struct))
             return "its argument is " + arg + ", not a struct of the old table's columns";
@@ -89,13 +93,17 @@ public record MigrationReducers(Map<String, String> byTable) {
 
     /** The old row as the struct {@code reducer} takes. */
     public static IntersticeValue argument(TableSchema old, Row row, ReducerSchema reducer) {
+        return argument(old, row, reducer.arguments().getFirst().type());
+    }
+
+    /** The row as the struct {@code type} (a named struct of the table's columns). */
+    static IntersticeValue argument(TableSchema old, Row row, IntersticeType type) {
         var fields = new ArrayList<IntersticeValue.Field>(old.fields().size() + 1);
         fields.add(new IntersticeValue.Field(old.primaryKey().name(), row.primaryKey()));
         for (int i = 0; i < old.fields().size(); i++)
             fields.add(new IntersticeValue.Field(
                     old.fields().get(i).name(), row.entries().get(i)));
-        String type = ((IntersticeType.Named) reducer.arguments().getFirst().type()).name();
-        return new IntersticeValue.Struct(type, fields);
+        return new IntersticeValue.Struct(((IntersticeType.Named) type).name(), fields);
     }
 
     private static List<FieldDef> columns(TableSchema t) {

@@ -57,11 +57,13 @@ public final class ModuleLoader {
                     b -> MigrationReducers.decode(b, schema));
             NodeKeys nodeKeys = optionalExport(
                     label, code, described, NodeKeys.EXPORT, NodeKeys.NONE, b -> NodeKeys.decode(b, schema));
+            TableViews views = optionalExport(
+                    label, code, described, TableViews.EXPORT, TableViews.NONE, b -> TableViews.decode(b, schema));
             for (ReducerSchema r : schema.reducers())
                 code.requireFunction(LoadedModule.REDUCER_EXPORT + r.name(), I32_I32, List.of());
             for (QuerySchema q : schema.queries())
                 code.requireFunction(LoadedModule.QUERY_EXPORT + q.name(), I32_I32, I64);
-            return new LoadedModule(schema, defaults, migrations, nodeKeys, code, wasm, hostFactory);
+            return new LoadedModule(schema, defaults, migrations, nodeKeys, views, code, wasm, hostFactory);
         } catch (ModuleLoadException e) {
             throw new ModuleException(e.getMessage(), e);
         }

@@ -38,6 +38,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +66,7 @@ public final class Node implements AutoCloseable {
     private final HolderControl holderControl;
     private final Replicas replicas;
     private final Supervisor supervisor;
+    private final Views views;
     private volatile boolean closed;
     /** Load hooks and timers of the restored modules have run ({@link #start}). */
     private boolean started;
@@ -88,6 +90,7 @@ public final class Node implements AutoCloseable {
         this.replicas = new Replicas(executor, registry, storage, meta.nodeId());
         this.supervisor = new Supervisor(executor, this::unload);
         executor.setSupervisor(supervisor);
+        this.views = new Views(executor, registry);
         if (recovered != null) {
             StorageMapping.loadTables(recovered, restored);
             replicas.restore(recovered, restored);
@@ -454,15 +457,66 @@ public final class Node implements AutoCloseable {
 
     /** The rows another node may read: a public table of a public module, else NOT_FOUND. */
     public List<byte[]> publicRows(String module, String table) {
+        return publicRows(module, table, null);
+    }
+
+    /**
+     * The rows {@code requester} (a node id, {@code "cli"} for clients; null: the admin, who sees every row) may read
+     * of a public table of a public module (else NOT_FOUND): those the table's view admits for it.
+     */
+    public List<byte[]> publicRows(String module, String table, String requester) {
         ensureOpen();
+        return executor.exclusive(() -> admitted(module, requirePublicTable(module, table), requester));
+    }
+
+    /** As {@link #encodedRows(String, String)}, only the rows the table's view admits for {@code requester}. */
+    public List<byte[]> encodedRows(String module, String table, String requester) {
+        ensureOpen();
+        return executor.exclusive(() -> admitted(module, requireTable(module, table), requester));
+    }
+
+    /**
+     * Whether the view of {@code module.table} admits the encoded row for {@code requester} (true without a view or
+     * requester). Evaluated under the execution lock on committed state: call it where that state is the row's (a
+     * commit listener).
+     */
+    public boolean admits(String module, String table, String requester, byte[] row) {
         return executor.exclusive(() -> {
-            LoadedModule m = registry.requirePublic(module);
-            Table t = m.table(table);
-            if (t == null || t.schema().visibility() != Visibility.PUBLIC)
-                throw new CallException(
-                        CallException.Kind.NOT_FOUND, "module '" + module + "' has no table '" + table + "'");
-            return t.scan().stream().map(StoredRow::encoded).toList();
+            if (requester != null && registry.get(module) == null) return false; // gone: nothing to admit to anyone
+            var f = views.filter(module, table, requester);
+            return f == null || f.test(row);
         });
+    }
+
+    /** Whether {@code module.table} has a view: its rows go to each requester through it. */
+    public boolean viewed(String module, String table) {
+        return executor.exclusive(() -> {
+            LoadedModule m = registry.get(module);
+            return m != null && m.views().of(table) != null;
+        });
+    }
+
+    /**
+     * The module's other tables the view of {@code module.table} reads (as its query declares): a change to one of them
+     * may change what the view admits without any change to the table's rows. Empty without a view.
+     */
+    public java.util.Set<String> viewReads(String module, String table) {
+        return executor.exclusive(() -> {
+            LoadedModule m = registry.get(module);
+            String q = m == null ? null : m.views().of(table);
+            if (q == null) return java.util.Set.of();
+            var out = new java.util.HashSet<String>();
+            for (var r : m.query(q).schema().reads())
+                if (r.node().isCurrent() && r.module().isCurrent() && !r.table().equals(table)) out.add(r.table());
+            return java.util.Set.copyOf(out);
+        });
+    }
+
+    private List<byte[]> admitted(String module, Table t, String requester) {
+        var f = views.filter(module, t.schema().name(), requester);
+        var out = new ArrayList<byte[]>(t.size());
+        for (StoredRow r : t.scan()) if (f == null || f.test(r.encoded())) out.add(r.encoded());
+        return out;
     }
 
     /** This node's schema as another node sees it (public modules, public views). */
@@ -567,16 +621,33 @@ public final class Node implements AutoCloseable {
      */
     public RowsPage rowsPage(
             String module, String table, boolean publicOnly, List<Condition> where, IndexKey after, int limit) {
+        return rowsPage(module, table, publicOnly, where, after, limit, null);
+    }
+
+    /**
+     * As {@link #rowsPage(String, String, boolean, List, IndexKey, int)}, only the rows the table's view admits for
+     * {@code requester} (null: every row); {@code more} says whether an admitted row follows.
+     */
+    public RowsPage rowsPage(
+            String module,
+            String table,
+            boolean publicOnly,
+            List<Condition> where,
+            IndexKey after,
+            int limit,
+            String requester) {
         ensureOpen();
         return executor.exclusive(() -> {
             Table t = publicOnly ? requirePublicTable(module, table) : requireTable(module, table);
+            var admit = views.filter(module, table, requester);
             Iterator<StoredRow> rows;
             try {
-                rows = RowSelector.open(t, where, after);
+                rows = RowSelector.open(t, where, after, r -> admit == null || admit.test(r.encoded()));
             } catch (IllegalArgumentException e) {
                 throw new CallException(CallException.Kind.BAD_ARGUMENTS, e.getMessage());
             }
             var out = new ArrayList<byte[]>(Math.min(limit, 1024));
+            if (admit != null) rows = admittedOnly(rows, admit);
             while (out.size() < limit && rows.hasNext()) out.add(rows.next().encoded());
             return new RowsPage(out, rows.hasNext());
         });
@@ -646,6 +717,34 @@ public final class Node implements AutoCloseable {
     // ---- internals ----
 
     /** A module's table, or one of its replicas (once its source was reached). */
+    /** The rows of {@code rows} that {@code admit} accepts, read one ahead (so hasNext tells an admitted row follows). */
+    private static Iterator<StoredRow> admittedOnly(Iterator<StoredRow> rows, Predicate<byte[]> admit) {
+        return new Iterator<>() {
+            private StoredRow next = advance();
+
+            private StoredRow advance() {
+                while (rows.hasNext()) {
+                    StoredRow r = rows.next();
+                    if (admit.test(r.encoded())) return r;
+                }
+                return null;
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public StoredRow next() {
+                if (next == null) throw new java.util.NoSuchElementException();
+                StoredRow r = next;
+                next = advance();
+                return r;
+            }
+        };
+    }
+
     private Table requirePublicTable(String module, String table) {
         LoadedModule m = registry.requirePublic(module);
         Table t = m.table(table);

@@ -25,6 +25,15 @@ public final class RowSelector {
      * commit. Throws IllegalArgumentException with the reason when the filter cannot be answered.
      */
     public static Iterator<StoredRow> open(Table t, List<Condition> where, IndexKey after) {
+        return open(t, where, after, row -> true);
+    }
+
+    /**
+     * As {@link #open(Table, List, IndexKey)}, for a reader who may see only the rows {@code visible} accepts (a table's
+     * view): an {@code after} row it may not see is answered exactly as a missing one, so the answer tells nothing of it.
+     */
+    public static Iterator<StoredRow> open(
+            Table t, List<Condition> where, IndexKey after, java.util.function.Predicate<StoredRow> visible) {
         if (where.isEmpty()) return t.scanAfter(after);
         String pk = t.schema().primaryKey().name();
         var byField = new LinkedHashMap<String, List<Condition>>();
@@ -46,7 +55,7 @@ public final class RowSelector {
             IndexKey afterKey = null;
             if (after != null) {
                 StoredRow last = t.get(after);
-                if (last == null || !range.matches(ix.keyOf(last.row()), ix.arity()))
+                if (last == null || !visible.test(last) || !range.matches(ix.keyOf(last.row()), ix.arity()))
                     throw new IllegalArgumentException("no row with primary key " + ValueText.of(after.value())
                             + " matches the filter (the --after row must be the last row of a page)");
                 afterKey = ix.keyOf(last.row());

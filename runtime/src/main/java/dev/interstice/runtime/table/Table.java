@@ -41,6 +41,8 @@ public final class Table {
     private final Map<String, SecondaryIndex> indexes = new LinkedHashMap<>();
     /** Next value per auto-increment column (-1 = primary key). */
     private final Map<Integer, Long> autoInc = new TreeMap<>();
+    /** A view filters the rows the node sends off (module/TableViews): its errors never quote another row. */
+    private boolean viewed;
 
     public Table(TableId id, TableSchema schema, TypeChecker types) {
         this(id, schema, types, List.of());
@@ -64,6 +66,16 @@ public final class Table {
             var is = new IndexSchema(c.name(), IndexSchema.Type.BTREE, c.unique(), false);
             indexes.put(c.name(), new SecondaryIndex(is, columns));
         }
+    }
+
+    /** Marks the table as having a view (set once, when its module is loaded). */
+    public void markViewed() {
+        viewed = true;
+    }
+
+    /** Whether a view filters the rows the node sends off; messages then quote no row but the writer's own. */
+    public boolean viewed() {
+        return viewed;
     }
 
     public TableId id() {

@@ -252,8 +252,8 @@ public final class Transaction {
             }
             if (owner != null && !owner.equals(row.pk()))
                 throw new TxException("unique index '" + ix.schema().field() + "' of table '"
-                        + t.schema().name() + "': " + show(key) + " is already used by the row with primary key "
-                        + show(owner));
+                        + t.schema().name() + "': " + show(key) + " is already used by "
+                        + (t.viewed() ? "another row" : "the row with primary key " + show(owner)));
         }
     }
 
