@@ -140,7 +140,13 @@ public final class Storage implements AutoCloseable {
             if (lock == null)
                 throw new StorageLockedException("storage " + root + " is already open by another process");
             long t0 = System.nanoTime();
-            Recovery.Result r = new Recovery(root, root.resolve("wal"), root.resolve("rows"), cfg.salvage()).run();
+            Recovery.Result r = new Recovery(
+                            root,
+                            root.resolve("wal"),
+                            root.resolve("rows"),
+                            cfg.salvage(),
+                            new LogHistory(root, cfg.logRetention()))
+                    .run();
             log.info(
                     "recovered {} up to LSN {} in {} ms ({} tables{})",
                     root,
