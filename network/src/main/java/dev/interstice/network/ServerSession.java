@@ -645,6 +645,7 @@ final class ServerSession implements TableStreams.Sink {
                 require(Action.REMOVE, r.module(), "removing a module");
                 yield server.installer().remove(r.id(), r.module());
             }
+            case Message.ReadLog r -> LogPages.read(permissions(), credential, node, r);
             case Message.Unload u -> {
                 require(Action.REMOVE, u.module(), "unloading a module");
                 server.installer().unload(u.module());

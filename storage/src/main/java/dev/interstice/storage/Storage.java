@@ -173,6 +173,17 @@ public final class Storage implements AutoCloseable {
         }
     }
 
+    /**
+     * Committed, durable transactions read back from the log and its kept history ({@link TxLog}), oldest first: at
+     * most {@code limit} with a txId of at least {@code fromTx} that {@code filter} accepts. Reads files only.
+     */
+    public List<TxLog.Entry> readLog(long fromTx, int limit, java.util.function.Predicate<TxRecord> filter)
+            throws IOException {
+        Map<Integer, TableId> known = new HashMap<>();
+        for (Registry.Meta m : view.values()) known.put(m.no(), m.id());
+        return TxLog.read(config.directory(), fromTx, limit, durableLsn(), filter, known);
+    }
+
     /** The configuration in use (its directory made absolute). No I/O. */
     public StorageConfig config() {
         return config;

@@ -36,18 +36,30 @@ public final class TxLog {
      */
     public static List<Entry> read(Path dir, long fromTx, int limit, long maxLsn, Predicate<TxRecord> filter)
             throws IOException {
+        return read(dir, fromTx, limit, maxLsn, filter, null);
+    }
+
+    /**
+     * As {@link #read(Path, long, int, long, Predicate)}; {@code known} (null: none) names the tables a running storage
+     * has, so that the live log before {@code fromTx} need not be read for its declarations.
+     */
+    static List<Entry> read(
+            Path dir, long fromTx, int limit, long maxLsn, Predicate<TxRecord> filter, Map<Integer, TableId> known)
+            throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return readOnce(dir, fromTx, limit, maxLsn, filter);
+                return readOnce(dir, fromTx, limit, maxLsn, filter, known);
             } catch (NoSuchFileException e) {
                 if (attempt == ATTEMPTS) throw e; // compaction keeps moving the files away: give up
             }
         }
     }
 
-    private static List<Entry> readOnce(Path dir, long fromTx, int limit, long maxLsn, Predicate<TxRecord> filter)
+    private static List<Entry> readOnce(
+            Path dir, long fromTx, int limit, long maxLsn, Predicate<TxRecord> filter, Map<Integer, TableId> known)
             throws IOException {
         Map<Integer, TableId> names = new HashMap<>();
+        if (known != null) names.putAll(known);
         List<SnapshotFile.OnDisk> snaps = SnapshotFile.list(dir);
         if (!snaps.isEmpty())
             try (SnapshotFile.Reader r = new SnapshotFile.Reader(snaps.getLast().path())) {
@@ -59,6 +71,16 @@ public final class TxLog {
             long first = firstTxId(segs.get(i).path());
             if (first >= 0 && first <= fromTx) start = i;
             if (first > fromTx) break;
+        }
+        if (known == null) {
+            // tables declared in the live log before the start: its declarations are read too (the transactions
+            // there are all before fromTx); tables declared before the snapshot are in it
+            Path wal = dir.resolve("wal");
+            for (int i = 0; i < start; i++)
+                if (segs.get(i).path().getParent().endsWith(wal.getFileName())) {
+                    start = i;
+                    break;
+                }
         }
         Collector c = new Collector(names, fromTx, limit, maxLsn, filter);
         for (Segments.OnDisk s : segs.subList(start, segs.size())) {

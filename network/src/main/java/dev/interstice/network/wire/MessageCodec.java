@@ -24,7 +24,9 @@ public final class MessageCodec {
     /** Protocol version spoken by this implementation. A peer with another major version is refused. */
     public static final int MAJOR = 1;
 
-    public static final int MINOR = 4;
+    public static final int MINOR = 5;
+    /** The first minor version whose nodes answer {@link Message.ReadLog}. */
+    public static final int LOG_SINCE_MINOR = 5;
     /** The first minor version whose nodes know scoped tokens (Authenticate with a token id, token management). */
     public static final int TOKENS_SINCE_MINOR = 4;
     /** The first minor version whose receivers reassemble {@link Message.Part}s. */
@@ -138,6 +140,13 @@ public final class MessageCodec {
                 w.writeI64(x.expiresAtMs());
             }
             case Message.ListTokens x -> w.writeVarU64(x.id());
+            case Message.ReadLog x -> {
+                w.writeVarU64(x.id());
+                w.writeVarU64(x.fromTx());
+                w.writeString(x.module());
+                w.writeString(x.table());
+                w.writeVarU32(Integer.toUnsignedLong(x.limit()));
+            }
             case Message.RevokeToken x -> {
                 w.writeVarU64(x.id());
                 w.writeString(x.tokenId());
@@ -215,6 +224,11 @@ public final class MessageCodec {
                 w.writeVarU64(x.id());
                 w.writeVarUsize(x.tokens().size());
                 for (Message.TokenInfo t : x.tokens()) tokenInfo(w, t);
+            }
+            case Message.LogPage x -> {
+                w.writeVarU64(x.id());
+                w.writeVarUsize(x.entries().size());
+                for (var e : x.entries()) LogCodec.write(w, e);
             }
         }
     }
@@ -362,6 +376,14 @@ public final class MessageCodec {
                             r.readString());
                 case 51 -> new Message.Resync(r.readVarU64(), r.readString());
                 case 52 -> new Message.Closing(r.readString());
+                case 60 -> {
+                    long id = r.readVarU64();
+                    long from = r.readVarU64();
+                    String module = r.readString();
+                    String table = r.readString();
+                    yield new Message.ReadLog(id, from, module, table, u32(r));
+                }
+                case 61 -> new Message.LogPage(r.readVarU64(), LogCodec.readAll(r));
                 default -> throw new ProtocolException("unknown message type " + type);
             };
             if (!r.atEnd())

@@ -584,8 +584,7 @@ public final class Node implements AutoCloseable {
         ensureOpen();
         if (storage == null) return List.of();
         try {
-            return dev.interstice.storage.TxLog.read(
-                    storage.config().directory(), fromTx, limit, storage.durableLsn(), filter);
+            return storage.readLog(fromTx, limit, filter);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot read the log: " + e.getMessage(), e);
         }

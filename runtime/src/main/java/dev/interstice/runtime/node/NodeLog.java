@@ -68,7 +68,7 @@ public final class NodeLog {
         Path dir = storageDir(dataDir);
         if (!Files.isDirectory(dir))
             throw new UncheckedIOException(new IOException(dataDir + " holds no node storage"));
-        if (inUse(dir))
+        if (running(dataDir))
             throw new StorageLockedException(
                     "the node whose data directory is " + dataDir + " is running: ask it over the network instead");
         try {
@@ -79,11 +79,11 @@ public final class NodeLog {
     }
 
     /**
-     * Whether a process holds the storage's lock. Probes with a shared lock released at once (a node starting in that
-     * instant is refused and may simply start again).
+     * Whether a node has this data directory open (a process holds its storage's lock). Probes with a shared lock
+     * released at once (a node starting in that instant is refused and may simply start again).
      */
-    static boolean inUse(Path storageDir) {
-        Path lock = storageDir.resolve("LOCK");
+    public static boolean running(Path dataDir) {
+        Path lock = storageDir(dataDir).resolve("LOCK");
         if (!Files.exists(lock)) return false;
         try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.READ)) {
             FileLock l = ch.tryLock(0, Long.MAX_VALUE, true);

@@ -42,7 +42,10 @@ class TxLogReadTest {
             assertThat(List.of(o.module(), o.reducer(), o.trigger(), o.callerNode(), o.callerModule()))
                     .containsExactly("store", "add_all", "", t.node.id(), "");
             assertThat(add.record().changes().stream().map(c -> c.table()))
-                    .contains(new TableId("store", "logged"), new TableId("store", "stateful"));
+                    .contains(
+                            new TableId("store", "logged"),
+                            new TableId("store", "stateful"),
+                            new TableId("__interstice", "sequences")); // the runtime's own tables are named too
             assertThat(Abi.decodeValue(o.args())).isEqualTo(new IntersticeValue.Vec(List.of()));
             // a reducer that writes nothing leaves no record: only reducers that changed something are logged
             assertThat(running.getLast().record().txId()).isEqualTo(added.txId());
