@@ -149,4 +149,14 @@ class TxLogCommandTest {
         var both = new ArrayList<>(List.of("log", "n", "--data-dir", data.toString()));
         assertThat(run(both.toArray(String[]::new)).fails(2).err()).contains("not both");
     }
+
+    @Test
+    void logRetentionOptionParses() {
+        assertThat(NodeCommand.retention("24h,1GiB")).isEqualTo(dev.interstice.storage.LogRetention.DEFAULT);
+        assertThat(NodeCommand.retention("0")).isEqualTo(dev.interstice.storage.LogRetention.NONE);
+        assertThat(NodeCommand.retention("30m, 512MiB"))
+                .isEqualTo(new dev.interstice.storage.LogRetention(java.time.Duration.ofMinutes(30), 512L << 20));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> NodeCommand.retention("a day"))
+                .hasMessageContaining("is not 0 or AGE,SIZE");
+    }
 }
