@@ -69,7 +69,7 @@ final class TxLogText {
             if (!origin.trigger().isEmpty())
                 head.append("  [").append(origin.trigger()).append(']');
             head.append("  caller ")
-                    .append(origin.callerNode())
+                    .append(origin.callerNode().isEmpty() ? "this node" : origin.callerNode())
                     .append(origin.callerModule().isEmpty() ? "" : "/" + origin.callerModule());
         }
         out.println(head);

@@ -60,7 +60,7 @@ class TxLogCommandTest {
     void listsReducersArgumentsAndChangesWithFieldNamesAndFilters() throws Exception {
         String all = run("log", "n").ok().out();
         assertThat(all)
-                .contains("hello.hello {\"name\":\"ann\"}  caller " + node.id())
+                .contains("hello.hello {\"name\":\"ann\"}  caller this node")
                 .contains("put    hello.greetings {\"id\":0,\"greeting\":\"Hello, ann!\",\"custom\":{\"val\":0}}")
                 .contains("put    __interstice.sequences 0x")
                 .contains("bank.record {}")

@@ -7,7 +7,8 @@ import java.util.Objects;
  * What started a committed transaction, kept in its log record so that the log can be read (and later re-run): the
  * top-level reducer and its module, why it ran ({@code trigger}: empty for a direct call, else e.g. {@code
  * "hello.greetings.insert"} for a table subscriber, {@code "schedule"}, {@code "init"}, {@code "publish"}), who called
- * it ({@code callerNode}, {@code callerModule}: empty when the runtime or a client called) and its arguments as
+ * it ({@code callerNode}: empty for the node itself, i.e. the runtime, a client, a local module; {@code callerModule}:
+ * empty when the runtime or a client called) and its arguments as
  * encoded by the runtime (opaque bytes here, like rows).
  */
 public record TxOrigin(

@@ -488,7 +488,7 @@ final class ModuleLifecycle {
             String note) {
         boolean[] persisted = {false};
         try {
-            var origin = new TxOrigin(m.name(), "", "publish", meta.nodeId(), "", new byte[0]);
+            var origin = new TxOrigin(m.name(), "", "publish", "", "", new byte[0]);
             executor.runHooks(hooks, logFirst, origin, () -> {
                 persist.run();
                 persisted[0] = true;

@@ -40,7 +40,7 @@ class TxLogReadTest {
                     .orElseThrow();
             TxOrigin o = add.record().origin();
             assertThat(List.of(o.module(), o.reducer(), o.trigger(), o.callerNode(), o.callerModule()))
-                    .containsExactly("store", "add_all", "", t.node.id(), "");
+                    .containsExactly("store", "add_all", "", "", ""); // the caller node is this one
             assertThat(add.record().changes().stream().map(c -> c.table()))
                     .contains(
                             new TableId("store", "logged"),
