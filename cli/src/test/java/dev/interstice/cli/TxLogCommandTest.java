@@ -159,4 +159,39 @@ class TxLogCommandTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> NodeCommand.retention("a day"))
                 .hasMessageContaining("is not 0 or AGE,SIZE");
     }
+
+    @Test
+    void followPrintsTransactionsAsTheyCommit() throws Exception {
+        var out = new java.io.StringWriter();
+        var err = new java.io.StringWriter();
+        Thread follower = Thread.ofPlatform()
+                .start(() -> Main.run(
+                        new java.io.PrintWriter(out, true),
+                        new java.io.PrintWriter(err, true),
+                        "log",
+                        "n",
+                        "--follow",
+                        "--table",
+                        "ledger"));
+        try {
+            awaitOutput(out, "bank.record {}", err);
+            long next = node.call("bank", "record_odd", List.of()).txId();
+            awaitOutput(out, "tx " + next + " ", err);
+            assertThat(out.toString()).contains("bank.record_odd {}").doesNotContain("hello.hello");
+        } finally {
+            follower.interrupt();
+            follower.join(10_000);
+        }
+        assertThat(follower.isAlive()).isFalse();
+    }
+
+    private static void awaitOutput(java.io.StringWriter out, String text, java.io.StringWriter err)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!out.toString().contains(text)) {
+            if (System.nanoTime() > deadline)
+                throw new AssertionError("no '" + text + "' in: " + out + "; stderr: " + err);
+            Thread.sleep(20);
+        }
+    }
 }
