@@ -24,7 +24,10 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "logs",
         mixinStandardHelpOptions = true,
-        description = "Print a local node's log (<data>/logs/node.log); --follow to keep printing new lines.")
+        description = {
+            "Print a local node's text log (<data>/logs/node.log); --follow to keep printing new lines.",
+            "(Its committed transactions are 'interstice log'.)"
+        })
 final class LogsCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 

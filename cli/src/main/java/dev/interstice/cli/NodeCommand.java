@@ -15,6 +15,7 @@ import dev.interstice.network.wire.Message;
 import dev.interstice.runtime.node.Node;
 import dev.interstice.runtime.node.NodeConfig;
 import dev.interstice.runtime.node.SupervisionPolicy;
+import dev.interstice.storage.LogRetention;
 import dev.interstice.storage.StorageCorruptionException;
 import dev.interstice.storage.StorageLockedException;
 import java.io.IOException;
@@ -432,6 +433,15 @@ final class NodeCommand implements Runnable {
                         "Start even if the log is damaged before its end: drop everything from the damage on and report exactly what was lost.")
         boolean salvage;
 
+        @Option(
+                names = "--log-retention",
+                paramLabel = "AGE,SIZE",
+                defaultValue = "24h,1GiB",
+                description = "How much transaction log to keep after compaction for 'interstice log': until older than"
+                        + " AGE (s, m, h, d) or beyond SIZE in all (KiB, MiB, GiB), whichever first; 0 keeps none"
+                        + " (default ${DEFAULT-VALUE}).")
+        String logRetention;
+
         @CommandLine.Mixin
         AuthorityOptions network = new AuthorityOptions();
 
@@ -576,6 +586,7 @@ final class NodeCommand implements Runnable {
                         .withNodeId(e.nodeId()) // this node's, or the one it had before it got its key
                         .withAck(acks)
                         .withSalvage(salvage)
+                        .withLogRetention(retention(logRetention))
                         .withAuthorities(authorities));
             } catch (RuntimeException ex) {
                 throw new CliException(cannotOpen(e.name(), dir, ex, salvage));
@@ -652,6 +663,29 @@ final class NodeCommand implements Runnable {
     }
 
     /** Why a local node did not open, with the one remedy that fits the failure. */
+    /** {@code --log-retention}: {@code 0}, or {@code AGE,SIZE} such as {@code 24h,1GiB}. */
+    static LogRetention retention(String text) {
+        if (text.strip().equals("0")) return LogRetention.NONE;
+        var m = java.util.regex.Pattern.compile("(\\d{1,9})([smhd])\\s*,\\s*(\\d{1,9})(B|KiB|MiB|GiB)")
+                .matcher(text.strip());
+        if (!m.matches())
+            throw CliException.usage("--log-retention: '" + text + "' is not 0 or AGE,SIZE (e.g. 24h,1GiB)");
+        long n = Long.parseLong(m.group(1));
+        java.time.Duration age = switch (m.group(2)) {
+            case "s" -> java.time.Duration.ofSeconds(n);
+            case "m" -> java.time.Duration.ofMinutes(n);
+            case "h" -> java.time.Duration.ofHours(n);
+            default -> java.time.Duration.ofDays(n);
+        };
+        long unit = switch (m.group(4)) {
+            case "KiB" -> 1L << 10;
+            case "MiB" -> 1L << 20;
+            case "GiB" -> 1L << 30;
+            default -> 1;
+        };
+        return new LogRetention(age, Long.parseLong(m.group(3)) * unit);
+    }
+
     static String cannotOpen(String name, Path dir, RuntimeException ex, boolean salvaged) {
         String what = "cannot open node '" + name + "' on " + dir + ": " + ex.getMessage();
         return switch (ex) {

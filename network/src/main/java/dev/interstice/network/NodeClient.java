@@ -922,6 +922,20 @@ public final class NodeClient implements AutoCloseable {
                             + ", which has no scoped tokens; update the node");
     }
 
+    /**
+     * A page of the node's transaction log (admin, or a token allowing {@code rows} on {@code module}): at most
+     * {@code limit} records from tx {@code fromTx} on, oldest first; {@code module}/{@code table} empty: any.
+     */
+    public List<dev.interstice.storage.TxLog.Entry> readLog(long fromTx, String module, String table, int limit) {
+        if (welcome.minor() < MessageCodec.LOG_SINCE_MINOR)
+            throw new NetworkException(
+                    ErrorKind.UNSUPPORTED,
+                    "node '" + nodeName() + "' speaks protocol " + welcome.major() + "." + welcome.minor()
+                            + ", which cannot read its log (1." + MessageCodec.LOG_SINCE_MINOR + " can); update it");
+        return expect(request(id -> new Message.ReadLog(id, fromTx, module, table, limit)), Message.LogPage.class)
+                .entries();
+    }
+
     /** Round trip time of a ping. */
     public Duration ping() {
         long t0 = System.nanoTime();

@@ -655,6 +655,7 @@ final class ServerSession implements TableStreams.Sink {
                 require(Action.REMOVE, r.module(), "removing a module");
                 yield server.installer().remove(r.id(), r.module());
             }
+            case Message.ReadLog r -> LogPages.read(permissions(), credential, node, r);
             case Message.Unload u -> {
                 require(Action.REMOVE, u.module(), "unloading a module");
                 server.installer().unload(u.module());
@@ -668,10 +669,7 @@ final class ServerSession implements TableStreams.Sink {
                 permissions().requireAdmin(credential, "listing tokens");
                 yield permissions().listed(t);
             }
-            case Message.GetSupervision g -> {
-                permissions().requireAdmin(credential, "reading the node's supervision");
-                yield supervision(g.id());
-            }
+            case Message.GetSupervision g -> supervision(g.id());
             case Message.RevokeToken t -> {
                 permissions().requireAdmin(credential, "revoking a token");
                 yield permissions().revoked(t);
@@ -730,7 +728,9 @@ final class ServerSession implements TableStreams.Sink {
         }
     }
 
+    /** GetSupervision (admin only). */
     private Message.Supervision supervision(long id) {
+        permissions().requireAdmin(credential, "reading the node's supervision");
         var s = node.supervisor();
         var policies = new java.util.TreeMap<>(s.policies())
                 .entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();

@@ -1,5 +1,9 @@
 package dev.interstice.network;
 
+import static dev.interstice.abi.value.IntersticeValue.u64;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.interstice.abi.codec.Responses;
 import dev.interstice.runtime.node.NodeConfig;
 import dev.interstice.runtime.testing.TestNode;
 import java.io.IOException;
@@ -26,6 +30,15 @@ final class NetNode implements AutoCloseable {
             t.close();
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Calls {@code caller.ask} (Fixtures.caller) and checks the bank's answer reached it. The caller's connect hook logs
+     * too, in any order, so the answer is looked for among its logs rather than taken as the last one.
+     */
+    void asksTheBank() {
+        t.node.call("caller", "ask", java.util.List.of());
+        assertThat(t.hexLogsOf("caller")).anySatisfy(l -> assertThat(l).containsExactly(Responses.queryOk(u64(42))));
     }
 
     static NetworkConfig fast() {

@@ -1,10 +1,8 @@
 package dev.interstice.network;
 
-import static dev.interstice.abi.value.IntersticeValue.u64;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.interstice.abi.codec.Responses;
 import dev.interstice.runtime.node.NodeConfig;
 import dev.interstice.runtime.node.NodeIdentity;
 import java.nio.charset.StandardCharsets;
@@ -48,13 +46,6 @@ class PeerKeyPinningTest {
         return new String(app.t.hexLogsOf("caller").getLast(), StandardCharsets.ISO_8859_1);
     }
 
-    /** caller.ask reaches the bank (the connect hook logs too, in any order: the answer is looked for among the logs). */
-    private static void answersTheBank(NetNode app) {
-        app.t.node.call("caller", "ask", List.of());
-        assertThat(app.t.hexLogsOf("caller"))
-                .anySatisfy(l -> assertThat(l).containsExactly(Responses.queryOk(u64(42))));
-    }
-
     private static void awaitAnswer(NetNode app, String fragment) {
         var last = new String[1];
         try {
@@ -71,7 +62,7 @@ class PeerKeyPinningTest {
         String firstKey = first.t.node.identity().fingerprint();
         var app = node("app-node", 0, c -> c.withPeerKeys(PeerKeys.open(dir)));
         app.t.node.load(Fixtures.caller(first.address()));
-        answersTheBank(app);
+        app.asksTheBank();
         assertThat(Files.readString(dir.resolve(PeerKeys.FILE))).contains(first.address() + " " + firstKey);
 
         first.close();
@@ -94,7 +85,7 @@ class PeerKeyPinningTest {
         var rePinned =
                 node("app-node", 0, c -> c.withPeerKeys(PeerKeys.open(dir)).withNodeKey("bank-node", otherKey));
         rePinned.t.node.load(Fixtures.caller(impostor.address()));
-        answersTheBank(rePinned);
+        rePinned.asksTheBank();
     }
 
     @Test
@@ -112,7 +103,7 @@ class PeerKeyPinningTest {
 
         var right = node("app-node-2", 0, c -> c);
         right.t.node.load(Fixtures.caller(bank.address(), bankKey));
-        answersTheBank(right);
+        right.asksTheBank();
     }
 
     @Test

@@ -1,9 +1,7 @@
 package dev.interstice.network;
 
-import static dev.interstice.abi.value.IntersticeValue.u64;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.interstice.abi.codec.Responses;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.network.wire.Frames;
 import dev.interstice.network.wire.Message;
@@ -82,8 +80,7 @@ class PeerTest {
         NetNode.await(
                 "the insert event of the caller's own call",
                 () -> app.t.node.rows("caller", "seen").size() == 1);
-        app.t.node.call("caller", "ask", List.of());
-        assertThat(app.t.hexLogsOf("caller").getLast()).containsExactly(Responses.queryOk(u64(42)));
+        app.asksTheBank();
     }
 
     @Test

@@ -4,7 +4,6 @@ import static dev.interstice.abi.value.IntersticeValue.u64;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.interstice.abi.codec.Responses;
 import dev.interstice.network.wire.Frames;
 import dev.interstice.network.wire.Message;
 import dev.interstice.network.wire.MessageCodec;
@@ -143,8 +142,7 @@ class TlsTest {
                 var app = tlsOnly("app-node")) {
             bank.t.node.load(Fixtures.bank().build());
             app.t.node.load(Fixtures.caller(bank.address()));
-            app.t.node.call("caller", "ask", List.of());
-            assertThat(app.t.hexLogsOf("caller").getLast()).containsExactly(Responses.queryOk(u64(42)));
+            app.asksTheBank();
             app.t.node.call("caller", "pay", List.of());
             NetNode.await(
                     "the remote call to commit",

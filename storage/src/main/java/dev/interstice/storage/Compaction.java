@@ -40,6 +40,7 @@ final class Compaction {
     private final RowFileWriter rowFiles;
     private final IoHooks hooks;
     private final CompactionAbort abort;
+    private final LogHistory history;
 
     Compaction(
             Path root,
@@ -48,7 +49,8 @@ final class Compaction {
             Wal wal,
             RowFileWriter rowFiles,
             IoHooks hooks,
-            CompactionAbort abort) {
+            CompactionAbort abort,
+            LogHistory history) {
         this.root = root;
         this.rowsDir = root.resolve("rows");
         this.base = base;
@@ -57,6 +59,7 @@ final class Compaction {
         this.rowFiles = rowFiles;
         this.hooks = hooks;
         this.abort = abort;
+        this.history = history;
     }
 
     /**
@@ -155,13 +158,16 @@ final class Compaction {
         }
     }
 
-    /** Step 5: the base snapshot, the merged segments and the row files of tables no longer STATEFUL deleted. */
+    /**
+     * Step 5: the base snapshot and the row files of tables no longer STATEFUL deleted; the merged segments moved to
+     * the log history (deleted without retention).
+     */
     private void dropCovered(Collected c) throws IOException {
         if (base != null) {
             AtomicFiles.deleteIfExists(base.path());
             AtomicFiles.fsyncDirectory(root);
         }
-        wal.deleteSealed(segments);
+        wal.retireSealed(segments, history);
         Set<Path> statefulDirs = new HashSet<>();
         for (Registry.Meta m : c.registry().all())
             if (m.mode() == Persistence.STATEFUL) statefulDirs.add(RowFiles.tableDir(rowsDir, m.id()));

@@ -36,6 +36,7 @@ final class Compactor {
     private final CompactionAbort abort = new CompactionAbort();
     private final RowFileWriter rowFiles;
     private final CompactionStats stats;
+    private final LogHistory history;
     private final AtomicBoolean autoQueued = new AtomicBoolean();
     private volatile long lastRunNanos;
     private Wal wal;
@@ -53,6 +54,7 @@ final class Compactor {
         this.snapshot = snapshot;
         this.stats = new CompactionStats(snapshot == null ? 0 : snapshot.lsn(), snapshotBytes);
         this.rowFiles = new RowFileWriter(root.resolve("rows"), abort);
+        this.history = new LogHistory(root, config.logRetention());
         ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(
                 1,
                 r -> Thread.ofPlatform()
@@ -187,7 +189,7 @@ final class Compactor {
             abort.check();
             long covered = snapshot == null ? 0 : snapshot.lsn();
             Selection sel = select(covered);
-            if (!sel.stale().isEmpty()) wal.deleteSealed(sel.stale());
+            if (!sel.stale().isEmpty()) wal.retireSealed(sel.stale(), history);
             if (sel.run().isEmpty()) return;
             if (sel.run().getFirst().firstLsn() > covered + 1)
                 throw new IllegalStateException("log segments do not continue the snapshot at LSN " + covered + ": "
@@ -216,7 +218,8 @@ final class Compactor {
 
     private void compact(List<Segments.Sealed> run) throws IOException {
         long t0 = System.nanoTime();
-        Compaction.Result r = new Compaction(root, snapshot, run, wal, rowFiles, hooks, abort).run(this::installed);
+        Compaction.Result r =
+                new Compaction(root, snapshot, run, wal, rowFiles, hooks, abort, history).run(this::installed);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         stats.completed(r.lsn(), ms, r.rowFilesWritten());
         log.debug(

@@ -42,6 +42,7 @@ final class Recovery {
     private final Path walDir;
     private final Path rowsDir;
     private final boolean salvage;
+    private final LogHistory history;
     private final List<String> warnings = new ArrayList<>();
     private final List<RecoveredState.Truncation> truncations = new ArrayList<>();
 
@@ -50,8 +51,9 @@ final class Recovery {
     private long lastTxId;
     private long applyFrom; // records below this LSN are validated but not applied (covered by the snapshot)
 
-    Recovery(Path root, Path walDir, Path rowsDir, boolean salvage) {
+    Recovery(Path root, Path walDir, Path rowsDir, boolean salvage, LogHistory history) {
         this.root = root;
+        this.history = history;
         this.walDir = walDir;
         this.rowsDir = rowsDir;
         this.salvage = salvage;
@@ -312,15 +314,16 @@ final class Recovery {
     }
 
     /**
-     * Deletes segments wholly covered by the snapshot (left by a crash before the compactor deleted them); if the log
+     * Retires segments wholly covered by the snapshot (left by a crash before the compactor retired them); if the log
      * does not continue the snapshot, fails or (salvage) drops every segment. Returns whether files were deleted.
      */
     private boolean trimToSnapshot(List<Segments.OnDisk> segs, long snapLsn) throws IOException {
         boolean dirChanged = false;
-        while (segs.size() > 1 && segs.get(1).firstLsn() <= snapLsn + 1) {
-            AtomicFiles.deleteIfExists(segs.removeFirst().path());
-            dirChanged = true;
-        }
+        List<Path> covered = new ArrayList<>();
+        while (segs.size() > 1 && segs.get(1).firstLsn() <= snapLsn + 1)
+            covered.add(segs.removeFirst().path());
+        history.retire(covered); // into the history (or deleted), the directories fsynced
+        history.prune(System.currentTimeMillis());
         if (!segs.isEmpty() && segs.getFirst().firstLsn() > snapLsn + 1) {
             Segments.OnDisk first = segs.getFirst();
             String why = "log records " + (snapLsn + 1) + ".." + (first.firstLsn() - 1)

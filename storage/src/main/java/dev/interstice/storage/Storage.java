@@ -140,7 +140,13 @@ public final class Storage implements AutoCloseable {
             if (lock == null)
                 throw new StorageLockedException("storage " + root + " is already open by another process");
             long t0 = System.nanoTime();
-            Recovery.Result r = new Recovery(root, root.resolve("wal"), root.resolve("rows"), cfg.salvage()).run();
+            Recovery.Result r = new Recovery(
+                            root,
+                            root.resolve("wal"),
+                            root.resolve("rows"),
+                            cfg.salvage(),
+                            new LogHistory(root, cfg.logRetention()))
+                    .run();
             log.info(
                     "recovered {} up to LSN {} in {} ms ({} tables{})",
                     root,
@@ -165,6 +171,17 @@ public final class Storage implements AutoCloseable {
         } catch (IOException ignored) {
             // nothing to do
         }
+    }
+
+    /**
+     * Committed, durable transactions read back from the log and its kept history ({@link TxLog}), oldest first: at
+     * most {@code limit} with a txId of at least {@code fromTx} that {@code filter} accepts. Reads files only.
+     */
+    public List<TxLog.Entry> readLog(long fromTx, int limit, java.util.function.Predicate<TxRecord> filter)
+            throws IOException {
+        Map<Integer, TableId> known = new HashMap<>();
+        for (Registry.Meta m : view.values()) known.put(m.no(), m.id());
+        return TxLog.read(config.directory(), fromTx, limit, durableLsn(), filter, known);
     }
 
     /** The configuration in use (its directory made absolute). No I/O. */

@@ -17,6 +17,7 @@ import java.util.Objects;
  *                            old, so that stateful row files do not lag far behind the log
  * @param preallocateSegments zero-fill and fsync the next log segment in the background (cheaper fsyncs); when off
  *                            each segment is created empty and holds exactly its records
+ * @param logRetention        how much of the log a snapshot covers is kept for reading history ({@code history/})
  */
 public record StorageConfig(
         Path directory,
@@ -25,7 +26,8 @@ public record StorageConfig(
         boolean salvage,
         boolean autoCompaction,
         Duration periodicCompaction,
-        boolean preallocateSegments) {
+        boolean preallocateSegments,
+        LogRetention logRetention) {
     public static final long DEFAULT_SEGMENT_BYTES = 32L << 20;
     public static final Duration DEFAULT_FAST_FLUSH_INTERVAL = Duration.ofMillis(10);
     public static final Duration DEFAULT_PERIODIC_COMPACTION = Duration.ofSeconds(60);
@@ -35,6 +37,7 @@ public record StorageConfig(
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(fastFlushInterval, "fastFlushInterval");
         Objects.requireNonNull(periodicCompaction, "periodicCompaction");
+        Objects.requireNonNull(logRetention, "logRetention");
         if (segmentBytes < 4096 || segmentBytes > MAX_SEGMENT_BYTES)
             throw new IllegalArgumentException("segmentBytes must be in [4096, 1 GiB]: " + segmentBytes);
         if (fastFlushInterval.isNegative() || fastFlushInterval.isZero())
@@ -43,7 +46,27 @@ public record StorageConfig(
             throw new IllegalArgumentException("periodicCompaction must be positive: " + periodicCompaction);
     }
 
-    /** The given log settings; background compaction and preallocation as in {@link #defaults}. */
+    /** Every setting but the log's retention, which is {@link LogRetention#DEFAULT}. */
+    public StorageConfig(
+            Path directory,
+            long segmentBytes,
+            Duration fastFlushInterval,
+            boolean salvage,
+            boolean autoCompaction,
+            Duration periodicCompaction,
+            boolean preallocateSegments) {
+        this(
+                directory,
+                segmentBytes,
+                fastFlushInterval,
+                salvage,
+                autoCompaction,
+                periodicCompaction,
+                preallocateSegments,
+                LogRetention.DEFAULT);
+    }
+
+    /** The given log settings; background compaction, preallocation and retention as in {@link #defaults}. */
     public StorageConfig(Path directory, long segmentBytes, Duration fastFlushInterval, boolean salvage) {
         this(directory, segmentBytes, fastFlushInterval, salvage, true, DEFAULT_PERIODIC_COMPACTION, true);
     }
@@ -54,17 +77,38 @@ public record StorageConfig(
 
     public StorageConfig withDirectory(Path dir) {
         return new StorageConfig(
-                dir, segmentBytes, fastFlushInterval, salvage, autoCompaction, periodicCompaction, preallocateSegments);
+                dir,
+                segmentBytes,
+                fastFlushInterval,
+                salvage,
+                autoCompaction,
+                periodicCompaction,
+                preallocateSegments,
+                logRetention);
     }
 
     public StorageConfig withSegmentBytes(long bytes) {
         return new StorageConfig(
-                directory, bytes, fastFlushInterval, salvage, autoCompaction, periodicCompaction, preallocateSegments);
+                directory,
+                bytes,
+                fastFlushInterval,
+                salvage,
+                autoCompaction,
+                periodicCompaction,
+                preallocateSegments,
+                logRetention);
     }
 
     public StorageConfig withFastFlushInterval(Duration interval) {
         return new StorageConfig(
-                directory, segmentBytes, interval, salvage, autoCompaction, periodicCompaction, preallocateSegments);
+                directory,
+                segmentBytes,
+                interval,
+                salvage,
+                autoCompaction,
+                periodicCompaction,
+                preallocateSegments,
+                logRetention);
     }
 
     public StorageConfig withSalvage(boolean salvage) {
@@ -75,21 +119,55 @@ public record StorageConfig(
                 salvage,
                 autoCompaction,
                 periodicCompaction,
-                preallocateSegments);
+                preallocateSegments,
+                logRetention);
     }
 
     public StorageConfig withAutoCompaction(boolean on) {
         return new StorageConfig(
-                directory, segmentBytes, fastFlushInterval, salvage, on, periodicCompaction, preallocateSegments);
+                directory,
+                segmentBytes,
+                fastFlushInterval,
+                salvage,
+                on,
+                periodicCompaction,
+                preallocateSegments,
+                logRetention);
     }
 
     public StorageConfig withPeriodicCompaction(Duration period) {
         return new StorageConfig(
-                directory, segmentBytes, fastFlushInterval, salvage, autoCompaction, period, preallocateSegments);
+                directory,
+                segmentBytes,
+                fastFlushInterval,
+                salvage,
+                autoCompaction,
+                period,
+                preallocateSegments,
+                logRetention);
     }
 
     public StorageConfig withPreallocateSegments(boolean on) {
         return new StorageConfig(
-                directory, segmentBytes, fastFlushInterval, salvage, autoCompaction, periodicCompaction, on);
+                directory,
+                segmentBytes,
+                fastFlushInterval,
+                salvage,
+                autoCompaction,
+                periodicCompaction,
+                on,
+                logRetention);
+    }
+
+    public StorageConfig withLogRetention(LogRetention retention) {
+        return new StorageConfig(
+                directory,
+                segmentBytes,
+                fastFlushInterval,
+                salvage,
+                autoCompaction,
+                periodicCompaction,
+                preallocateSegments,
+                retention);
     }
 }

@@ -315,9 +315,9 @@ final class Wal {
     }
 
     /** Compactor thread: deletes sealed segments that a snapshot covers (files first, then the directory fsync). */
-    void deleteSealed(List<Segments.Sealed> gone) throws IOException {
-        for (Segments.Sealed s : gone) AtomicFiles.deleteIfExists(s.path());
-        AtomicFiles.fsyncDirectory(walDir);
+    /** Takes segments a snapshot covers out of the log: into the history under its retention, or deleted. */
+    void retireSealed(List<Segments.Sealed> gone, LogHistory history) throws IOException {
+        history.retire(gone.stream().map(Segments.Sealed::path).toList());
         synchronized (sealed) {
             sealed.removeAll(gone);
         }

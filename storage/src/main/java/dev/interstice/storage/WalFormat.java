@@ -12,7 +12,8 @@ import java.util.function.Function;
  * frame   := crc:u32 len:u32 lsn:u64 syncedLsn:u64 payload[len]        (little endian)
  *            crc = CRC32C of the bytes from len to the end of the payload
  *            syncedLsn = the LSN up to which the log was fsynced when the writer wrote this frame
- * payload := flags:u8 [txId:u64 timestampMs:u64 if flags&1] nOps:varint op*
+ * payload := flags:u8 [txId:u64 timestampMs:u64 if flags&1] [originLen:varint origin if flags&2] nOps:varint op*
+ * origin  := module:str reducer:str trigger:str callerNode:str callerModule:str argsLen:varint args  (see TxOrigin)
  * op      := 1 PUT     tableNo:varint keyLen:varint key rowLen:varint row
  *          | 2 DELETE  tableNo:varint keyLen:varint key
  *          | 3 CLEAR   tableNo:varint
@@ -26,6 +27,8 @@ final class WalFormat {
     static final int HEADER = 24;
     static final int MAX_PAYLOAD = 256 << 20;
     static final int FLAG_USER_TX = 1;
+    /** The record carries a {@link TxOrigin} (records written before it existed do not: both decode). */
+    static final int FLAG_ORIGIN = 2;
 
     static final int OP_PUT = 1;
     static final int OP_DELETE = 2;
@@ -38,6 +41,9 @@ final class WalFormat {
     /** Receives decoded records. Byte ranges point into the decoder's buffer and must be copied if kept. */
     interface Visitor {
         void begin(long lsn, boolean userTx, long txId, long timestampMs) throws FormatException;
+
+        /** The record's origin, encoded at {@code buf[off, off+len)}; called after begin, if the record has one. */
+        default void origin(byte[] buf, int off, int len) throws FormatException {}
 
         void put(int tableNo, byte[] buf, int keyOff, int keyLen, int rowOff, int rowLen) throws FormatException;
 
@@ -56,7 +62,17 @@ final class WalFormat {
 
     /** Encodes a transaction payload; {@code tableNo} maps a table to its number or throws if it is not declared. */
     static void encodeTx(Bytes.Sink out, TxRecord tx, Function<TableId, Integer> tableNo) {
-        out.u8(FLAG_USER_TX).u64(tx.txId()).u64(tx.timestampMs());
+        TxOrigin origin = tx.origin();
+        out.u8(origin == null ? FLAG_USER_TX : FLAG_USER_TX | FLAG_ORIGIN)
+                .u64(tx.txId())
+                .u64(tx.timestampMs());
+        if (origin != null) {
+            // length-prefixed so that recovery and compaction skip it without decoding it
+            out.varint(0); // placeholder, patched below (one byte suffices for short origins)
+            int at = out.len;
+            origin.encode(out);
+            patchLength(out, at);
+        }
         List<Change> changes = tx.changes();
         out.varint(changes.size());
         for (Change c : changes) {
@@ -70,6 +86,33 @@ final class WalFormat {
                 case Change.Clear cl -> out.u8(OP_CLEAR).varint(tableNo.apply(cl.table()));
             }
         }
+    }
+
+    /** Rewrites the one-byte varint placeholder before {@code at} as the length of {@code out[at, len)}. */
+    private static void patchLength(Bytes.Sink out, int at) {
+        int n = out.len - at;
+        int extra = varintSize(n) - 1;
+        if (extra > 0) {
+            out.ensure(extra);
+            System.arraycopy(out.buf, at, out.buf, at + extra, n);
+            out.len += extra;
+        }
+        int p = at - 1;
+        long v = n;
+        while ((v & ~0x7FL) != 0) {
+            out.buf[p++] = (byte) ((v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        out.buf[p] = (byte) v;
+    }
+
+    private static int varintSize(long v) {
+        int n = 1;
+        while ((v & ~0x7FL) != 0) {
+            v >>>= 7;
+            n++;
+        }
+        return n;
     }
 
     static void encodeDeclare(Bytes.Sink out, int tableNo, Persistence mode, TableId id) {
@@ -139,13 +182,19 @@ final class WalFormat {
         long lsn = lsn(b, pos);
         Bytes.Source in = new Bytes.Source(b, pos + HEADER, pos + HEADER + len);
         int flags = in.u8();
-        if ((flags & ~FLAG_USER_TX) != 0) throw new FormatException("unknown record flags " + flags);
+        if ((flags & ~(FLAG_USER_TX | FLAG_ORIGIN)) != 0) throw new FormatException("unknown record flags " + flags);
         boolean user = (flags & FLAG_USER_TX) != 0;
+        if (!user && (flags & FLAG_ORIGIN) != 0) throw new FormatException("system record with an origin");
         long txId = user ? in.u64() : 0;
         long ts = user ? in.u64() : 0;
+        int originOff = (flags & FLAG_ORIGIN) != 0 ? in.lenBytes() : -1;
+        int originLen = in.lastLen;
         int nOps = in.varint(len);
         if (!user && nOps != 1) throw new FormatException("system record with " + nOps + " operations");
-        if (v != null) v.begin(lsn, user, txId, ts);
+        if (v != null) {
+            v.begin(lsn, user, txId, ts);
+            if (originOff >= 0) v.origin(b, originOff, originLen);
+        }
         for (int i = 0; i < nOps; i++) {
             int op = in.u8();
             int tableNo = in.varint(MAX_TABLE_NO);

@@ -279,6 +279,23 @@ public sealed interface Message {
         }
     }
 
+    /**
+     * Committed transactions from the node's log (minor >= 5), oldest first, answered {@link LogPage}: at most
+     * {@code limit} (the node clamps it) with a tx id of at least {@code fromTx}, concerning {@code module} and changing
+     * {@code table} when these are not empty. Admin, or a token allowing {@code rows} on {@code module} (which must then
+     * be given: the page shows only that module's changes).
+     */
+    record ReadLog(long id, long fromTx, String module, String table, int limit) implements Request {
+        public ReadLog {
+            Objects.requireNonNull(module);
+            Objects.requireNonNull(table);
+        }
+
+        public int type() {
+            return 62;
+        }
+    }
+
     // ---------------------------------------------------------------- replies (node -> client), exactly one per
     // request
 
@@ -419,6 +436,17 @@ public sealed interface Message {
 
         public int type() {
             return 47;
+        }
+    }
+
+    /** A page of the node's log ({@link ReadLog}): each record as the storage keeps it (rows as encoded bytes). */
+    record LogPage(long id, List<dev.interstice.storage.TxLog.Entry> entries) implements Reply {
+        public LogPage {
+            entries = List.copyOf(entries);
+        }
+
+        public int type() {
+            return 63;
         }
     }
 

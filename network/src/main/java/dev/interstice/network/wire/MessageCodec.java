@@ -25,6 +25,8 @@ public final class MessageCodec {
     public static final int MAJOR = 1;
 
     public static final int MINOR = 5;
+    /** The first minor version whose nodes answer {@link Message.ReadLog}. */
+    public static final int LOG_SINCE_MINOR = 5;
     /** The first minor version whose nodes know scoped tokens (Authenticate with a token id, token management). */
     public static final int TOKENS_SINCE_MINOR = 4;
     /** {@code GetSupervision}/{@code Supervision}. */
@@ -141,6 +143,13 @@ public final class MessageCodec {
             }
             case Message.ListTokens x -> w.writeVarU64(x.id());
             case Message.GetSupervision x -> w.writeVarU64(x.id());
+            case Message.ReadLog x -> {
+                w.writeVarU64(x.id());
+                w.writeVarU64(x.fromTx());
+                w.writeString(x.module());
+                w.writeString(x.table());
+                w.writeVarU32(Integer.toUnsignedLong(x.limit()));
+            }
             case Message.RevokeToken x -> {
                 w.writeVarU64(x.id());
                 w.writeString(x.tokenId());
@@ -233,6 +242,11 @@ public final class MessageCodec {
                     w.writeString(h.lastError());
                     w.writeString(h.policy());
                 }
+            }
+            case Message.LogPage x -> {
+                w.writeVarU64(x.id());
+                w.writeVarUsize(x.entries().size());
+                for (var e : x.entries()) LogCodec.write(w, e);
             }
         }
     }
@@ -382,6 +396,14 @@ public final class MessageCodec {
                 case 60 -> new Message.GetSupervision(r.readVarU64());
                 case 61 -> supervision(r);
                 case 52 -> new Message.Closing(r.readString());
+                case 62 -> {
+                    long id = r.readVarU64();
+                    long from = r.readVarU64();
+                    String module = r.readString();
+                    String table = r.readString();
+                    yield new Message.ReadLog(id, from, module, table, u32(r));
+                }
+                case 63 -> new Message.LogPage(r.readVarU64(), LogCodec.readAll(r));
                 default -> throw new ProtocolException("unknown message type " + type);
             };
             if (!r.atEnd())

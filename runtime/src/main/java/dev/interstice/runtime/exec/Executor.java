@@ -17,6 +17,7 @@ import dev.interstice.runtime.tx.RowChange;
 import dev.interstice.runtime.tx.Transaction;
 import dev.interstice.storage.Change;
 import dev.interstice.storage.Storage;
+import dev.interstice.storage.TxOrigin;
 import dev.interstice.storage.TxRecord;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -175,7 +176,7 @@ public final class Executor {
                 observe(null, null, 0, 0, 0, refused.kind()); // the caller's names, unchecked
                 throw refused;
             }
-            CallResult result = runTransaction(m, r, args, caller, 0);
+            CallResult result = runTransaction(m, r, args, caller, "", 0);
             drainJobs();
             if (asked != 0) {
                 event.askedNanos = asked;
@@ -252,14 +253,15 @@ public final class Executor {
      * hooks only {@code install} runs.
      */
     public void runHooks(Iterable<Job> hooks, Runnable install) {
-        runHooks(hooks, List.of(), install);
+        runHooks(hooks, List.of(), null, install);
     }
 
     /**
-     * As {@link #runHooks(List, Runnable)}, logging {@code logFirst} (a migration's rewritten rows, the module's code
-     * hash) in the same record, before the hooks' changes: the log holds all of it or none.
+     * As {@link #runHooks(Iterable, Runnable)}, logging {@code logFirst} (a migration's rewritten rows, the module's code
+     * hash) in the same record, before the hooks' changes: the log holds all of it or none. {@code origin} is the
+     * record's (null: the first hook's call).
      */
-    public void runHooks(Iterable<Job> hooks, List<Change> logFirst, Runnable install) {
+    public void runHooks(Iterable<Job> hooks, List<Change> logFirst, TxOrigin origin, Runnable install) {
         lock.lock();
         try {
             if (!hooks.iterator().hasNext() && logFirst.isEmpty()) {
@@ -268,6 +270,11 @@ public final class Executor {
             }
             long txId = lastTxId + 1;
             var inv = new Invocation(new Transaction(txId, timestamp(), services.randomSeed(txId)));
+            Job first = hooks.iterator().hasNext() ? hooks.iterator().next() : null;
+            inv.origin(
+                    origin != null || first == null
+                            ? origin
+                            : origin(first.module(), first.reducer(), first.why(), first.caller(), first.args()));
             for (Job h : hooks) {
                 LoadedModule m = modules.require(h.module());
                 try {
@@ -315,11 +322,12 @@ public final class Executor {
      * writes through the invocation's transaction (and may add system rows to log with it); it commits like any
      * transaction, then the subscribers its changes trigger run. If {@code body} throws, nothing is applied.
      */
-    public CallResult runInternal(java.util.function.Consumer<Invocation> body) {
+    public CallResult runInternal(String trigger, java.util.function.Consumer<Invocation> body) {
         lock.lock();
         try {
             long txId = lastTxId + 1;
             var inv = new Invocation(new Transaction(txId, timestamp(), services.randomSeed(txId)));
+            inv.origin(origin("", "", trigger, CallContext.runtime(services.nodeId()), List.of()));
             body.accept(inv);
             lastTxId = txId;
             CallResult r = commit(inv, 0);
@@ -374,10 +382,12 @@ public final class Executor {
             LoadedModule.Callable<ReducerSchema> r,
             List<IntersticeValue> args,
             CallContext caller,
+            String trigger,
             long scheduleSeq) {
         long txId = lastTxId + 1;
         var tx = new Transaction(txId, timestamp(), services.randomSeed(txId));
         var inv = new Invocation(tx);
+        inv.origin(origin(m.name(), r.schema().name(), trigger, caller, args));
         var frame = new Frame(inv, m, r, false, caller, null);
         long started = System.nanoTime();
         try {
@@ -401,7 +411,22 @@ public final class Executor {
         return result;
     }
 
-    /** Removes a schedule entry whose reducer failed or no longer exists, in a transaction of its own, so it never runs again. */
+    /**
+     * A log record's origin: the top-level call (nested calls join its transaction and are not listed), its arguments
+     * encoded as the wrapper receives them ({@code IntersticeValue::Vec}); a caller node that is this node is empty.
+     */
+    private TxOrigin origin(
+            String module, String reducer, String trigger, CallContext caller, List<IntersticeValue> args) {
+        String node = caller.callerNodeId();
+        return new TxOrigin(
+                module,
+                reducer,
+                trigger,
+                node.equals(services.nodeId()) ? "" : node, // this node: 37 bytes a record saved
+                caller.callerModuleName(),
+                Abi.encodeValue(new IntersticeValue.Vec(args)));
+    }
+
     /** Removes persisted schedule entries (of a module that left the node), each in a transaction of its own. */
     public void dropSchedules(List<Long> scheduleSeqs) {
         lock.lock();
@@ -469,7 +494,9 @@ public final class Executor {
             persistent.add(new Change.Delete(SystemTables.SCHEDULES, SystemTables.longBytes(doneScheduleSeq)));
         long lsn;
         try {
-            lsn = persistent.isEmpty() ? 0 : commitLog.append(new TxRecord(tx.id(), tx.timestampMs(), persistent));
+            lsn = persistent.isEmpty()
+                    ? 0
+                    : commitLog.append(new TxRecord(tx.id(), tx.timestampMs(), persistent, inv.origin()));
         } catch (RuntimeException e) {
             // nothing was applied: the transaction is refused as a whole and the node keeps its last good state
             inv.dropped();
@@ -558,7 +585,7 @@ public final class Executor {
                 continue;
             }
             try {
-                runTransaction(m, r, job.args(), job.caller(), job.scheduleSeq());
+                runTransaction(m, r, job.args(), job.caller(), job.why(), job.scheduleSeq());
                 supervisor.succeeded(job);
             } catch (CallException e) {
                 log.warn("reducer {}.{} ({}) failed: {}", job.module(), job.reducer(), job.why(), e.getMessage());

@@ -2,6 +2,7 @@ package dev.interstice.runtime.exec;
 
 import dev.interstice.runtime.tx.Transaction;
 import dev.interstice.storage.Change;
+import dev.interstice.storage.TxOrigin;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +17,7 @@ public final class Invocation {
     private final List<Runnable> ifDropped = new ArrayList<>();
     private final List<Change> systemChanges = new ArrayList<>();
     private final List<Change> logFirst = new ArrayList<>();
+    private TxOrigin origin;
 
     Invocation(Transaction tx) {
         this.tx = tx;
@@ -84,5 +86,14 @@ public final class Invocation {
 
     List<Change> logFirst() {
         return logFirst;
+    }
+
+    /** What started this transaction, for its log record (null: not said). */
+    void origin(TxOrigin o) {
+        origin = o;
+    }
+
+    TxOrigin origin() {
+        return origin;
     }
 }

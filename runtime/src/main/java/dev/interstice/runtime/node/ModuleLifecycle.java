@@ -26,6 +26,7 @@ import dev.interstice.runtime.table.StoredRow;
 import dev.interstice.runtime.table.Table;
 import dev.interstice.storage.Change;
 import dev.interstice.storage.Storage;
+import dev.interstice.storage.TxOrigin;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -487,7 +488,8 @@ final class ModuleLifecycle {
             String note) {
         boolean[] persisted = {false};
         try {
-            executor.runHooks(hooks, logFirst, () -> {
+            var origin = new TxOrigin(m.name(), "", "publish", "", "", new byte[0]);
+            executor.runHooks(hooks, logFirst, origin, () -> {
                 persist.run();
                 persisted[0] = true;
             });

@@ -153,7 +153,8 @@ public final class Node implements AutoCloseable {
                 // the log says which stored code each module's rows belong to (a publish or migration is one record)
                 storage = Storage.open(
                         StorageConfig.defaults(config.dataDir().resolve("storage"))
-                                .withSalvage(config.salvage()),
+                                .withSalvage(config.salvage())
+                                .withLogRetention(config.logRetention()),
                         StorageMapping.declaredTables(List.of()));
                 meta.recoverCode(StorageMapping.codeHashes(storage.recovered()));
             }
@@ -659,6 +660,21 @@ public final class Node implements AutoCloseable {
         return executor.exclusive(() -> requireTable(module, table).scan().stream()
                 .map(StoredRow::encoded)
                 .toList());
+    }
+
+    /**
+     * Committed, durable transactions from the log (the kept history too), oldest first: at most {@code limit} with a
+     * txId of at least {@code fromTx} that {@code filter} keeps ({@link NodeLog#filter}). Empty for an in-memory node.
+     */
+    public List<dev.interstice.storage.TxLog.Entry> readLog(
+            long fromTx, int limit, java.util.function.Predicate<dev.interstice.storage.TxRecord> filter) {
+        ensureOpen();
+        if (storage == null) return List.of();
+        try {
+            return storage.readLog(fromTx, limit, filter);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the log: " + e.getMessage(), e);
+        }
     }
 
     public Optional<ModuleSchema> schema(String module) {

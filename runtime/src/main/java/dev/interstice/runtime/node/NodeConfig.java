@@ -3,6 +3,7 @@ package dev.interstice.runtime.node;
 import dev.interstice.runtime.authority.AuthorityConfig;
 import dev.interstice.runtime.engine.EngineConfig;
 import dev.interstice.runtime.exec.Ack;
+import dev.interstice.storage.LogRetention;
 import java.nio.file.Path;
 import java.util.function.LongSupplier;
 
@@ -11,7 +12,8 @@ import java.util.function.LongSupplier;
  * node's key (docs/security.md); given, a node with a data directory checks it is that node, an in-memory one uses it. {@code clock} gives transaction timestamps (tests pin it for replay).
  * {@code ack}: when reducer calls are acknowledged by default; {@code salvage}: see {@link #withSalvage};
  * {@code maxLogLineBytes}: see {@link #withMaxLogLineBytes}; {@code authorities}: which authorities the node offers
- * and how far they reach (default {@link AuthorityConfig#headless()}).
+ * and how far they reach (default {@link AuthorityConfig#headless()}); {@code logRetention}: how much log history the
+ * node keeps after compaction for reading (default {@link LogRetention#DEFAULT}; docs/operability.md).
  */
 public record NodeConfig(
         Path dataDir,
@@ -22,7 +24,8 @@ public record NodeConfig(
         Ack ack,
         boolean salvage,
         int maxLogLineBytes,
-        AuthorityConfig authorities) {
+        AuthorityConfig authorities,
+        LogRetention logRetention) {
 
     /** Default bound of one guest log line: longer lines are cut (and say how many bytes were cut). */
     public static final int DEFAULT_MAX_LOG_LINE_BYTES = 4096;
@@ -37,7 +40,8 @@ public record NodeConfig(
                 Ack.DURABLE,
                 false,
                 DEFAULT_MAX_LOG_LINE_BYTES,
-                AuthorityConfig.headless());
+                AuthorityConfig.headless(),
+                LogRetention.DEFAULT);
     }
 
     public static NodeConfig at(Path dataDir) {
@@ -45,43 +49,55 @@ public record NodeConfig(
     }
 
     public NodeConfig withDataDir(Path dir) {
-        return new NodeConfig(dir, nodeId, engine, clock, logSink, ack, salvage, maxLogLineBytes, authorities);
+        return new NodeConfig(
+                dir, nodeId, engine, clock, logSink, ack, salvage, maxLogLineBytes, authorities, logRetention);
     }
 
     public NodeConfig withNodeId(String id) {
-        return new NodeConfig(dataDir, id, engine, clock, logSink, ack, salvage, maxLogLineBytes, authorities);
+        return new NodeConfig(
+                dataDir, id, engine, clock, logSink, ack, salvage, maxLogLineBytes, authorities, logRetention);
     }
 
     public NodeConfig withEngine(EngineConfig e) {
-        return new NodeConfig(dataDir, nodeId, e, clock, logSink, ack, salvage, maxLogLineBytes, authorities);
+        return new NodeConfig(
+                dataDir, nodeId, e, clock, logSink, ack, salvage, maxLogLineBytes, authorities, logRetention);
     }
 
     public NodeConfig withClock(LongSupplier c) {
-        return new NodeConfig(dataDir, nodeId, engine, c, logSink, ack, salvage, maxLogLineBytes, authorities);
+        return new NodeConfig(
+                dataDir, nodeId, engine, c, logSink, ack, salvage, maxLogLineBytes, authorities, logRetention);
     }
 
     public NodeConfig withLogSink(GuestLogSink s) {
-        return new NodeConfig(dataDir, nodeId, engine, clock, s, ack, salvage, maxLogLineBytes, authorities);
+        return new NodeConfig(
+                dataDir, nodeId, engine, clock, s, ack, salvage, maxLogLineBytes, authorities, logRetention);
     }
 
     /** The default acknowledgement of reducer calls (each call may override it). */
     public NodeConfig withAck(Ack a) {
-        return new NodeConfig(dataDir, nodeId, engine, clock, logSink, a, salvage, maxLogLineBytes, authorities);
+        return new NodeConfig(
+                dataDir, nodeId, engine, clock, logSink, a, salvage, maxLogLineBytes, authorities, logRetention);
     }
 
     /** Start even if the log is damaged before its tail, dropping everything from the damage on (reported). */
     public NodeConfig withSalvage(boolean s) {
-        return new NodeConfig(dataDir, nodeId, engine, clock, logSink, ack, s, maxLogLineBytes, authorities);
+        return new NodeConfig(
+                dataDir, nodeId, engine, clock, logSink, ack, s, maxLogLineBytes, authorities, logRetention);
     }
 
     /** Guest log lines longer than this many bytes are cut to it (at a character boundary) and end with how much was cut. */
     public NodeConfig withMaxLogLineBytes(int n) {
         if (n < 1) throw new IllegalArgumentException("maxLogLineBytes must be at least 1, not " + n);
-        return new NodeConfig(dataDir, nodeId, engine, clock, logSink, ack, salvage, n, authorities);
+        return new NodeConfig(dataDir, nodeId, engine, clock, logSink, ack, salvage, n, authorities, logRetention);
     }
 
     /** Which authorities the node offers, its file root and network policy. */
     public NodeConfig withAuthorities(AuthorityConfig a) {
-        return new NodeConfig(dataDir, nodeId, engine, clock, logSink, ack, salvage, maxLogLineBytes, a);
+        return new NodeConfig(dataDir, nodeId, engine, clock, logSink, ack, salvage, maxLogLineBytes, a, logRetention);
+    }
+
+    /** How much log history is kept after compaction ({@link LogRetention#NONE}: none). */
+    public NodeConfig withLogRetention(LogRetention r) {
+        return new NodeConfig(dataDir, nodeId, engine, clock, logSink, ack, salvage, maxLogLineBytes, authorities, r);
     }
 }

@@ -337,7 +337,7 @@ public final class Replicas {
     private void create(LoadedModule owner, LoadedModule.Replica r, ModuleSchema shell) {
         TableId id = new TableId(owner.name(), r.localName());
         Table t = tableOf(id, shell);
-        executor.runInternal(inv -> {
+        executor.runInternal("replica", inv -> {
             if (storage != null) {
                 storage.dropTable(id); // a recreated replica starts empty
                 storage.declareTable(id, Persistence.LOGGED);
@@ -362,7 +362,7 @@ public final class Replicas {
     private void drop(TableId id) {
         positions.remove(id);
         shells.remove(id);
-        executor.runInternal(inv -> {
+        executor.runInternal("replica", inv -> {
             if (storage != null) storage.dropTable(id);
             byte[] key = SystemTables.replicaKey(id);
             inv.systemChange(new Change.Delete(SystemTables.REPLICA_SCHEMAS, key));
@@ -378,7 +378,7 @@ public final class Replicas {
         executor.exclusive(() -> {
             pending.clear();
             try {
-                executor.runInternal(body);
+                executor.runInternal("replica", body);
                 positions.putAll(pending);
             } finally {
                 pending.clear();
