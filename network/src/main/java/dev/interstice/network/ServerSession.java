@@ -592,19 +592,7 @@ final class ServerSession implements TableStreams.Sink {
                 replyCalled(c, r);
                 yield null;
             }
-            case Message.Query q ->
-                new Message.QueryResult(
-                        q.id(),
-                        allows(Action.QUERY, q.module())
-                                ? node.query(q.module(), q.query(), q.args(), caller(q.callerModule()))
-                                : permissions()
-                                        .orDenied(
-                                                credential,
-                                                Action.QUERY,
-                                                q.module(),
-                                                null,
-                                                () -> node.queryFromPeer(
-                                                        q.module(), q.query(), q.args(), caller(q.callerModule()))));
+            case Message.Query q -> query(q);
             case Message.GetSchema s -> new Message.SchemaResult(s.id(), schema(s.full()));
             case Message.GetInfo i -> new Message.Info(i.id(), authorityStatuses());
             case Message.GetRowsPage r -> {
@@ -726,6 +714,23 @@ final class ServerSession implements TableStreams.Sink {
                 else reply(m, false, written);
             });
         }
+    }
+
+    /** A query, run for this connection's requester: a table view filters what the query reads (admin: nothing). */
+    private Message.QueryResult query(Message.Query q) {
+        var caller = caller(q.callerModule());
+        return new Message.QueryResult(
+                q.id(),
+                allows(Action.QUERY, q.module())
+                        ? node.query(q.module(), q.query(), q.args(), caller, requester())
+                        : permissions()
+                                .orDenied(
+                                        credential,
+                                        Action.QUERY,
+                                        q.module(),
+                                        null,
+                                        () -> node.queryFromPeer(
+                                                q.module(), q.query(), q.args(), caller, requester())));
     }
 
     /** GetSupervision (admin only). */

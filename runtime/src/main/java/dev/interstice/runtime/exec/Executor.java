@@ -13,6 +13,9 @@ import dev.interstice.runtime.engine.GuestInstance;
 import dev.interstice.runtime.engine.GuestMemoryException;
 import dev.interstice.runtime.engine.GuestTrapException;
 import dev.interstice.runtime.module.LoadedModule;
+import dev.interstice.runtime.module.TableViews;
+import dev.interstice.runtime.table.StoredRow;
+import dev.interstice.runtime.table.Table;
 import dev.interstice.runtime.tx.RowChange;
 import dev.interstice.runtime.tx.Transaction;
 import dev.interstice.storage.Change;
@@ -193,6 +196,20 @@ public final class Executor {
     /** Runs a query against committed state; it cannot write. {@code fromPeer}: only public modules. */
     public IntersticeValue callQuery(
             String moduleName, String query, List<IntersticeValue> args, CallContext caller, boolean fromPeer) {
+        return callQuery(moduleName, query, args, caller, fromPeer, null);
+    }
+
+    /**
+     * As {@link #callQuery(String, String, List, CallContext, boolean)}, for {@code viewer} (a peer's node id, "cli";
+     * null: nobody): what the query reads of a table with a view is only the rows that view admits for the viewer.
+     */
+    public IntersticeValue callQuery(
+            String moduleName,
+            String query,
+            List<IntersticeValue> args,
+            CallContext caller,
+            boolean fromPeer,
+            String viewer) {
         lock.lock();
         try {
             LoadedModule m = fromPeer ? modules.requirePublic(moduleName) : modules.require(moduleName);
@@ -203,6 +220,7 @@ public final class Executor {
                         "query '" + query + "' of module '" + m.name()
                                 + "' is a table's view: only the node calls it, for the rows it sends");
             var inv = new Invocation(new Transaction(0, timestamp(), 0));
+            inv.viewAs(viewer);
             return invokeQuery(new Frame(inv, m, q, true, caller, null), q.schema(), args);
         } finally {
             lock.unlock();
@@ -226,6 +244,23 @@ public final class Executor {
                     && b.value();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Whether a query running for {@code viewer} may read committed row {@code r} of {@code t}: true without a viewer or
+     * without a view on the table, else the view's answer; a failing view admits nothing (module/TableViews).
+     */
+    public boolean admits(Table t, StoredRow r, String viewer) {
+        if (viewer == null) return true;
+        LoadedModule owner = modules.get(t.id().module());
+        String view = owner == null ? null : owner.views().of(t.schema().name());
+        if (view == null) return true;
+        try {
+            var arg = TableViews.argument(t.schema(), r.row(), owner.query(view).schema());
+            return callView(owner, view, arg, viewer);
+        } catch (RuntimeException e) { // a trap, a deadline: fail closed (the node's Views logs such a view once)
+            return false;
         }
     }
 

@@ -18,6 +18,8 @@ public final class Invocation {
     private final List<Change> systemChanges = new ArrayList<>();
     private final List<Change> logFirst = new ArrayList<>();
     private TxOrigin origin;
+    /** Whom a query's reads of viewed tables are filtered for (module/TableViews); null: nobody, every row is read. */
+    private String viewer;
 
     Invocation(Transaction tx) {
         this.tx = tx;
@@ -25,6 +27,15 @@ public final class Invocation {
 
     public Transaction tx() {
         return tx;
+    }
+
+    /** The requester a query runs for, whose table views filter its reads; null when it reads every row. */
+    public String viewer() {
+        return viewer;
+    }
+
+    void viewAs(String v) {
+        viewer = v;
     }
 
     public void schedule(ScheduleRequest r) {

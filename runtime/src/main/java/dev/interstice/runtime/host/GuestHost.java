@@ -212,7 +212,9 @@ public final class GuestHost implements FrameHost {
         byte[] response;
         try {
             Table t = ownTable(g, tablePtr, tableLen, Access.Kind.READ);
-            StoredRow r = t == null ? null : frame.invocation().tx().get(t, Abi.decodeIndexKey(g.read(pkPtr, pkLen)));
+            StoredRow r = t == null
+                    ? null
+                    : visible(frame, t, frame.invocation().tx().get(t, Abi.decodeIndexKey(g.read(pkPtr, pkLen))));
             if (r != null) { // the hot path: the row's bytes go straight into the guest's buffer
                 int n = OK_SOME_PREFIX.length + r.encoded().length;
                 if (n > respCap) return -n;
@@ -288,9 +290,32 @@ public final class GuestHost implements FrameHost {
     private java.util.Iterator<StoredRow> openScan(Frame f, ScanCall.Open o) {
         Table t = table(f, o.module(), o.table(), Access.Kind.READ);
         if (t == null) return java.util.Collections.emptyIterator();
-        if (o.index() == null) return f.invocation().tx().openScan(t);
-        var range = new IndexRange(o.index().prefix(), o.index().query());
-        return f.invocation().tx().openIndexScan(t, o.index().index(), range);
+        java.util.Iterator<StoredRow> rows;
+        if (o.index() == null) rows = f.invocation().tx().openScan(t);
+        else {
+            var range = new IndexRange(o.index().prefix(), o.index().query());
+            rows = f.invocation().tx().openIndexScan(t, o.index().index(), range);
+        }
+        String viewer = f.invocation().viewer();
+        if (viewer == null) return rows;
+        return java.util.stream.StreamSupport.stream(
+                        java.util.Spliterators.spliteratorUnknownSize(rows, java.util.Spliterator.ORDERED), false)
+                .filter(r -> executor.admits(t, r, viewer))
+                .iterator();
+    }
+
+    /**
+     * A row a query running for a requester may not see (its table's view refuses it, module/TableViews) reads as
+     * absent. Queries only read committed rows, which is what the view judges.
+     */
+    private StoredRow visible(Frame f, Table t, StoredRow r) {
+        return r == null || executor.admits(t, r, f.invocation().viewer()) ? r : null;
+    }
+
+    private List<StoredRow> visible(Frame f, Table t, List<StoredRow> rows) {
+        String viewer = f.invocation().viewer();
+        if (viewer == null) return rows;
+        return rows.stream().filter(r -> executor.admits(t, r, viewer)).toList();
     }
 
     private byte[] handle(Frame f, HostCall call) {
@@ -354,17 +379,22 @@ public final class GuestHost implements FrameHost {
             case HostCall.TableScan s ->
                 rows(() -> {
                     Table t = table(f, s.module(), s.table(), Access.Kind.READ);
-                    return t == null ? List.of() : f.invocation().tx().scan(t);
+                    return t == null
+                            ? List.of()
+                            : visible(f, t, f.invocation().tx().scan(t));
                 });
             case HostCall.TableIndexScan s ->
                 rows(() -> {
                     Table t = table(f, s.module(), s.table(), Access.Kind.READ);
-                    return t == null ? List.of() : f.invocation().tx().indexScan(t, s.field(), s.query());
+                    return t == null
+                            ? List.of()
+                            : visible(f, t, f.invocation().tx().indexScan(t, s.field(), s.query()));
                 });
             case HostCall.TableGetByPrimaryKey s -> {
                 try {
                     Table t = table(f, s.module(), s.table(), Access.Kind.READ);
-                    StoredRow r = t == null ? null : f.invocation().tx().get(t, s.primaryKey());
+                    StoredRow r =
+                            t == null ? null : visible(f, t, f.invocation().tx().get(t, s.primaryKey()));
                     yield Responses.optionalRowOk(r == null ? null : r.encoded());
                 } catch (TxException e) {
                     yield Responses.err(e.getMessage());

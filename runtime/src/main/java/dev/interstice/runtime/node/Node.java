@@ -426,8 +426,17 @@ public final class Node implements AutoCloseable {
 
     /** Runs a query; with a durable node the answer waits until the state it read survives a crash. */
     public IntersticeValue query(String module, String query, List<IntersticeValue> args, CallContext caller) {
+        return query(module, query, args, caller, null);
+    }
+
+    /**
+     * As {@link #query(String, String, List, CallContext)}, run for {@code requester} (a node id, {@code "cli"}; null:
+     * the admin, the node itself): its reads of a table with a view are only the rows that view admits for the requester.
+     */
+    public IntersticeValue query(
+            String module, String query, List<IntersticeValue> args, CallContext caller, String requester) {
         ensureOpen();
-        IntersticeValue v = executor.callQuery(module, query, args, caller, false);
+        IntersticeValue v = executor.callQuery(module, query, args, caller, false, requester);
         if (config.ack() == Ack.DURABLE) awaitDurable(executor.horizonLsn());
         return v;
     }
@@ -450,8 +459,17 @@ public final class Node implements AutoCloseable {
 
     /** A query from another node: public modules only. */
     public IntersticeValue queryFromPeer(String module, String query, List<IntersticeValue> args, CallContext caller) {
+        return queryFromPeer(module, query, args, caller, null);
+    }
+
+    /**
+     * As {@link #queryFromPeer(String, String, List, CallContext)}, run for {@code requester} (a node id, {@code "cli"};
+     * null: the admin): the query reads of a table with a view only the rows that view admits for the requester.
+     */
+    public IntersticeValue queryFromPeer(
+            String module, String query, List<IntersticeValue> args, CallContext caller, String requester) {
         ensureOpen();
-        IntersticeValue v = executor.callQuery(module, query, args, caller, true);
+        IntersticeValue v = executor.callQuery(module, query, args, caller, true, requester);
         if (config.ack() == Ack.DURABLE) awaitDurable(executor.horizonLsn());
         return v;
     }

@@ -55,6 +55,51 @@ class TableViewTest {
         return t;
     }
 
+    /**
+     * A query run for a requester reads a viewed table through the view: the row another requester owns reads as
+     * absent, by primary key as by scan; the admin (no requester) reads it. Row 1 is alice's.
+     */
+    @Test
+    void aQueryRunForARequesterReadsTheViewedTableThroughTheView() {
+        var f = ViewModules.docs()
+                .blob("pk1", Abi.encodeIndexKey(new IndexKey(IntersticeValue.u64(1))))
+                .blob(
+                        "scan",
+                        dev.interstice.runtime.testing.TestNode.hostCall(new dev.interstice.abi.host.HostCall.TableScan(
+                                dev.interstice.abi.schema.Selection.CURRENT, "docs")))
+                .query("sees1", List.of(), IntersticeType.BOOL, List.of("docs"), """
+                        (drop (call $get_by_pk (i32.const ${t:docs}) (i32.const ${t:docs.len}) (i32.const ${pk1})
+                                               (i32.const ${pk1.len}) (i32.const ${resp}) (i32.const 4096)))
+                        (if (result i64) (i32.eq (i32.load8_u (i32.add (i32.const ${resp}) (i32.const 1))) (i32.const 1))
+                          (then (i64.or (i64.shl (i64.const ${yes}) (i64.const 32)) (i64.const ${yes.len})))
+                          (else (i64.or (i64.shl (i64.const ${no}) (i64.const 32)) (i64.const ${no.len}))))
+                        """)
+                .query("scanned", List.of(), IntersticeType.BOOL, List.of("docs"), """
+                        (call $log_packed (call $host_call (i32.const ${scan}) (i32.const ${scan.len})))
+                        (i64.or (i64.shl (i64.const ${yes}) (i64.const 32)) (i64.const ${yes.len}))
+                        """);
+        try (var t = twoRows(f)) {
+            var caller = new CallContext(BOB, "");
+            assertThat(t.node.query("docs", "sees1", List.of())).isEqualTo(new IntersticeValue.Bool(true));
+            assertThat(t.node.query("docs", "sees1", List.of(), caller, ALICE))
+                    .isEqualTo(new IntersticeValue.Bool(true));
+            assertThat(t.node.query("docs", "sees1", List.of(), caller, BOB))
+                    .as("alice's row, read for bob")
+                    .isEqualTo(new IntersticeValue.Bool(false));
+            assertThat(t.node.queryFromPeer("docs", "sees1", List.of(), caller, BOB))
+                    .isEqualTo(new IntersticeValue.Bool(false));
+
+            t.node.query("docs", "scanned", List.of(), caller, BOB);
+            t.node.query("docs", "scanned", List.of());
+            var scans = t.hexLogsOf("docs");
+            String bobs = java.util.HexFormat.of().formatHex(scans.get(scans.size() - 2));
+            String all = java.util.HexFormat.of().formatHex(scans.getLast());
+            String alice = java.util.HexFormat.of().formatHex(ALICE.getBytes(StandardCharsets.UTF_8));
+            assertThat(bobs).as("bob's scan").doesNotContain(alice);
+            assertThat(all).as("the admin's scan").contains(alice);
+        }
+    }
+
     @Test
     void eachRequesterReadsOnlyTheRowsTheViewAdmitsItTheAdminReadsAll() {
         try (var t = twoRows(ViewModules.docs())) {
