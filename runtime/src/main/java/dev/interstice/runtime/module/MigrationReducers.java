@@ -1,7 +1,5 @@
 package dev.interstice.runtime.module;
 
-import dev.interstice.abi.codec.PostcardReader;
-import dev.interstice.abi.codec.PostcardWriter;
 import dev.interstice.abi.schema.FieldDef;
 import dev.interstice.abi.schema.IntersticeType;
 import dev.interstice.abi.schema.ModuleSchema;
@@ -39,34 +37,22 @@ public record MigrationReducers(Map<String, String> byTable) {
 
     /** Decodes and checks them against the module's schema: each names one of its reducers, taking one argument. */
     static MigrationReducers decode(byte[] bytes, ModuleSchema schema) {
-        var r = new PostcardReader(bytes);
-        var out = new LinkedHashMap<String, String>();
-        int n = r.readVarUsize();
-        for (int i = 0; i < n; i++) {
-            String table = r.readString();
-            String reducer = r.readString();
-            ReducerSchema rs = schema.reducer(reducer)
-                    .orElseThrow(() -> new IllegalArgumentException("migration of table '" + table + "' names reducer '"
-                            + reducer + "', which is not declared"));
-            if (rs.arguments().size() != 1)
-                throw new IllegalArgumentException("migration reducer '" + reducer + "' takes "
-                        + rs.arguments().size() + " arguments; it takes one: the old row");
-            if (out.putIfAbsent(table, reducer) != null)
-                throw new IllegalArgumentException("table '" + table + "' has two migration reducers");
-        }
-        if (!r.atEnd()) throw new IllegalArgumentException(r.remaining() + " trailing byte(s)");
-        return new MigrationReducers(out);
+        return new MigrationReducers(StringPairs.decode(
+                bytes,
+                (table, reducer) -> {
+                    ReducerSchema rs = schema.reducer(reducer)
+                            .orElseThrow(() -> new IllegalArgumentException("migration of table '" + table
+                                    + "' names reducer '" + reducer + "', which is not declared"));
+                    if (rs.arguments().size() != 1)
+                        throw new IllegalArgumentException("migration reducer '" + reducer + "' takes "
+                                + rs.arguments().size() + " arguments; it takes one: the old row");
+                },
+                table -> "table '" + table + "' has two migration reducers"));
     }
 
     /** The export's bytes (modules built by hand, tests). */
     public byte[] encode() {
-        var w = new PostcardWriter(64);
-        w.writeVarUsize(byTable.size());
-        byTable.forEach((t, reducer) -> {
-            w.writeString(t);
-            w.writeString(reducer);
-        });
-        return w.toByteArray();
+        return StringPairs.encode(byTable);
     }
 
     /**

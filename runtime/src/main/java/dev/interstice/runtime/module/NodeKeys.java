@@ -1,7 +1,5 @@
 package dev.interstice.runtime.module;
 
-import dev.interstice.abi.codec.PostcardReader;
-import dev.interstice.abi.codec.PostcardWriter;
 import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.NodeDependency;
 import java.util.LinkedHashMap;
@@ -36,32 +34,23 @@ public record NodeKeys(Map<String, String> byNode) {
 
     /** Decodes and checks them: each names one of the module's node dependencies, once, with a fingerprint. */
     static NodeKeys decode(byte[] bytes, ModuleSchema schema) {
-        var r = new PostcardReader(bytes);
-        var out = new LinkedHashMap<String, String>();
-        int n = r.readVarUsize();
-        for (int i = 0; i < n; i++) {
-            String node = r.readString();
-            String fingerprint = r.readString();
-            if (schema.nodeDependencies().stream().map(NodeDependency::name).noneMatch(node::equals))
-                throw new IllegalArgumentException("it names node '" + node + "', which is not a node dependency");
-            if (!isFingerprint(fingerprint))
-                throw new IllegalArgumentException("the key of node '" + node + "' is not a fingerprint (SHA256: and"
-                        + " 43 base64 characters, as interstice node show prints it)");
-            if (out.putIfAbsent(node, fingerprint) != null)
-                throw new IllegalArgumentException("node '" + node + "' has two keys");
-        }
-        if (!r.atEnd()) throw new IllegalArgumentException(r.remaining() + " trailing byte(s)");
-        return new NodeKeys(out);
+        return new NodeKeys(StringPairs.decode(
+                bytes,
+                (node, fingerprint) -> {
+                    if (schema.nodeDependencies().stream()
+                            .map(NodeDependency::name)
+                            .noneMatch(node::equals))
+                        throw new IllegalArgumentException(
+                                "it names node '" + node + "', which is not a node dependency");
+                    if (!isFingerprint(fingerprint))
+                        throw new IllegalArgumentException("the key of node '" + node + "' is not a fingerprint"
+                                + " (SHA256: and 43 base64 characters, as interstice node show prints it)");
+                },
+                node -> "node '" + node + "' has two keys"));
     }
 
     /** The export's bytes (modules built by hand, tests). */
     public byte[] encode() {
-        var w = new PostcardWriter(64);
-        w.writeVarUsize(byNode.size());
-        byNode.forEach((node, fingerprint) -> {
-            w.writeString(node);
-            w.writeString(fingerprint);
-        });
-        return w.toByteArray();
+        return StringPairs.encode(byNode);
     }
 }

@@ -1,7 +1,5 @@
 package dev.interstice.runtime.module;
 
-import dev.interstice.abi.codec.PostcardReader;
-import dev.interstice.abi.codec.PostcardWriter;
 import dev.interstice.abi.schema.IntersticeType;
 import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.QuerySchema;
@@ -43,48 +41,36 @@ public record TableViews(Map<String, String> byTable) {
      * a query taking one struct of exactly that table's columns and returning bool.
      */
     static TableViews decode(byte[] bytes, ModuleSchema schema) {
-        var r = new PostcardReader(bytes);
-        var out = new LinkedHashMap<String, String>();
-        int n = r.readVarUsize();
-        for (int i = 0; i < n; i++) {
-            String table = r.readString();
-            String query = r.readString();
-            TableSchema t = schema.table(table)
-                    .orElseThrow(() -> new IllegalArgumentException(
-                            "view '" + query + "' names table '" + table + "', which the module does not declare"));
-            if (t.visibility() != Visibility.PUBLIC)
-                throw new IllegalArgumentException("view '" + query + "' names table '" + table
-                        + "', which is private: only public tables leave the node, so only they take a view");
-            QuerySchema q = schema.query(query)
-                    .orElseThrow(() -> new IllegalArgumentException(
-                            "the view of table '" + table + "' names query '" + query + "', which is not declared"));
-            if (q.arguments().size() != 1)
-                throw new IllegalArgumentException(
-                        "view '" + query + "' takes " + q.arguments().size() + " arguments; it takes one: the row");
-            if (!IntersticeType.BOOL.equals(q.returnType()))
-                throw new IllegalArgumentException(
-                        "view '" + query + "' returns " + q.returnType() + "; a view returns bool");
-            String mismatch =
-                    MigrationReducers.mismatch(t, q.arguments().getFirst().type(), schema);
-            if (mismatch != null)
-                throw new IllegalArgumentException(
-                        "view '" + query + "' cannot take the rows of table '" + table + "': " + mismatch);
-            if (out.putIfAbsent(table, query) != null)
-                throw new IllegalArgumentException("table '" + table + "' has two views");
-        }
-        if (!r.atEnd()) throw new IllegalArgumentException(r.remaining() + " trailing byte(s)");
-        return new TableViews(out);
+        return new TableViews(StringPairs.decode(
+                bytes, (table, query) -> check(schema, table, query), table -> "table '" + table + "' has two views"));
+    }
+
+    /** Refuses a view of {@code table} by {@code query} that does not fit the schema (IllegalArgumentException). */
+    private static void check(ModuleSchema schema, String table, String query) {
+        TableSchema t = schema.table(table)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "view '" + query + "' names table '" + table + "', which the module does not declare"));
+        if (t.visibility() != Visibility.PUBLIC)
+            throw new IllegalArgumentException("view '" + query + "' names table '" + table
+                    + "', which is private: only public tables leave the node, so only they take a view");
+        QuerySchema q = schema.query(query)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "the view of table '" + table + "' names query '" + query + "', which is not declared"));
+        if (q.arguments().size() != 1)
+            throw new IllegalArgumentException(
+                    "view '" + query + "' takes " + q.arguments().size() + " arguments; it takes one: the row");
+        if (!IntersticeType.BOOL.equals(q.returnType()))
+            throw new IllegalArgumentException(
+                    "view '" + query + "' returns " + q.returnType() + "; a view returns bool");
+        String mismatch = MigrationReducers.mismatch(t, q.arguments().getFirst().type(), schema);
+        if (mismatch != null)
+            throw new IllegalArgumentException(
+                    "view '" + query + "' cannot take the rows of table '" + table + "': " + mismatch);
     }
 
     /** The export's bytes (modules built by hand, tests). */
     public byte[] encode() {
-        var w = new PostcardWriter(64);
-        w.writeVarUsize(byTable.size());
-        byTable.forEach((t, query) -> {
-            w.writeString(t);
-            w.writeString(query);
-        });
-        return w.toByteArray();
+        return StringPairs.encode(byTable);
     }
 
     /** The row as the struct the view {@code query} takes. */
