@@ -9,6 +9,7 @@ import dev.interstice.abi.schema.QuerySchema;
 import dev.interstice.abi.schema.ReducerSchema;
 import dev.interstice.abi.schema.SubscriptionEvent;
 import dev.interstice.abi.value.IntersticeValue;
+import dev.interstice.abi.value.Row;
 import dev.interstice.runtime.engine.GuestInstance;
 import dev.interstice.runtime.engine.GuestMemoryException;
 import dev.interstice.runtime.engine.GuestTrapException;
@@ -58,6 +59,8 @@ public final class Executor {
     private final List<CommitListener> commitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<CallObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile JobSupervisor supervisor = JobSupervisor.NONE;
+    /** Views that failed, logged once each (module.table.version). */
+    private final java.util.Set<String> failedViews = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** A reducer to run as its own transaction: a subscriber, an init/load hook or a due schedule. */
     public record Job(
@@ -249,17 +252,34 @@ public final class Executor {
 
     /**
      * Whether a query running for {@code viewer} may read committed row {@code r} of {@code t}: true without a viewer or
-     * without a view on the table, else the view's answer; a failing view admits nothing (module/TableViews).
+     * without a view on the table, else {@link #admits(LoadedModule, String, Row, String)}.
      */
     public boolean admits(Table t, StoredRow r, String viewer) {
         if (viewer == null) return true;
         LoadedModule owner = modules.get(t.id().module());
-        String view = owner == null ? null : owner.views().of(t.schema().name());
+        return owner == null || admits(owner, t.schema().name(), r.row(), viewer);
+    }
+
+    /**
+     * Whether the view of {@code owner}'s table {@code table} admits {@code row} for {@code viewer} (true when the table
+     * has none). A view that traps, runs past its deadline or answers anything but a bool admits nothing (fail
+     * closed), logged once per loaded version and table.
+     */
+    public boolean admits(LoadedModule owner, String table, Row row, String viewer) {
+        String view = owner.views().of(table);
         if (view == null) return true;
         try {
-            var arg = TableViews.argument(t.schema(), r.row(), owner.query(view).schema());
+            var arg = TableViews.argument(
+                    owner.table(table).schema(), row, owner.query(view).schema());
             return callView(owner, view, arg, viewer);
-        } catch (RuntimeException e) { // a trap, a deadline: fail closed (the node's Views logs such a view once)
+        } catch (RuntimeException e) {
+            if (failedViews.add(owner.name() + "." + table + "." + System.identityHashCode(owner)))
+                log.warn(
+                        "the view '{}' of table {}.{} failed; it admits nothing until it works: {}",
+                        view,
+                        owner.name(),
+                        table,
+                        e.getMessage());
             return false;
         }
     }

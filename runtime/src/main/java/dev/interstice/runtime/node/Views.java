@@ -5,24 +5,16 @@ import dev.interstice.abi.value.Row;
 import dev.interstice.runtime.exec.Executor;
 import dev.interstice.runtime.exec.ModuleRegistry;
 import dev.interstice.runtime.module.LoadedModule;
-import dev.interstice.runtime.module.TableViews;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Evaluates table views (module/TableViews) for the rows the node sends off: a row of a viewed table goes to a
- * requester only if the view admits it for that requester. A view that traps, runs past its deadline or answers
- * anything but a bool admits nothing (fail closed), and is logged once per table.
+ * The table views (module/TableViews) applied to the rows the node sends off, as encoded rows: a row of a viewed table
+ * goes to a requester only if the view admits it for that requester ({@link Executor#admits}, which fails closed). A
+ * row that does not decode is not sent either.
  */
 final class Views {
-    private static final Logger log = LoggerFactory.getLogger(Views.class);
-
     private final Executor executor;
     private final ModuleRegistry registry;
-    private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
     Views(Executor executor, ModuleRegistry registry) {
         this.executor = executor;
@@ -36,24 +28,15 @@ final class Views {
     Predicate<byte[]> filter(String module, String table, String requester) {
         if (requester == null) return null;
         LoadedModule m = registry.get(module);
-        String query = m == null ? null : m.views().of(table);
-        if (query == null) return null;
-        var schema = m.table(table).schema();
-        var q = m.query(query).schema();
+        if (m == null || m.views().of(table) == null) return null;
         return encoded -> {
+            Row row;
             try {
-                Row row = Abi.decodeRow(encoded);
-                return executor.callView(m, query, TableViews.argument(schema, row, q), requester);
-            } catch (RuntimeException e) { // CallException (trap, deadline), a row that does not decode: fail closed
-                if (reported.add(module + "." + table + "." + m.hashCode()))
-                    log.warn(
-                            "the view '{}' of table {}.{} failed; it admits nothing until it works: {}",
-                            query,
-                            module,
-                            table,
-                            e.getMessage());
+                row = Abi.decodeRow(encoded);
+            } catch (RuntimeException e) {
                 return false;
             }
+            return executor.admits(m, table, row, requester);
         };
     }
 }
