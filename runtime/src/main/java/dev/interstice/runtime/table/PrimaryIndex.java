@@ -58,7 +58,7 @@ sealed interface PrimaryIndex<V> permits PrimaryIndex.Hashed, PrimaryIndex.Integ
         }
     }
 
-    /** Keys of one integer variant, stored as their long value (u64: raw bits); other variants are never present. */
+    /** Keys of one integer variant, stored as a long ({@link RowOrder.Integers#ordered}); other variants are never present. */
     final class Integers<V> implements PrimaryIndex<V> {
         private final Class<? extends IntersticeValue> variant;
         private final LongKeyMap<V> map = new LongKeyMap<>();
@@ -70,7 +70,7 @@ sealed interface PrimaryIndex<V> permits PrimaryIndex.Hashed, PrimaryIndex.Integ
         @Override
         public V get(IndexKey pk) {
             IntersticeValue v = pk.value();
-            return v.getClass() == variant ? map.get(bits(v)) : null;
+            return v.getClass() == variant ? map.get(RowOrder.Integers.ordered(pk)) : null;
         }
 
         @Override
@@ -79,28 +79,18 @@ sealed interface PrimaryIndex<V> permits PrimaryIndex.Hashed, PrimaryIndex.Integ
             // writes are type-checked against the schema before they reach a table
             if (v.getClass() != variant)
                 throw new IllegalArgumentException("primary key " + v + " is not a " + variant.getSimpleName());
-            map.put(bits(v), value);
+            map.put(RowOrder.Integers.ordered(pk), value);
         }
 
         @Override
         public void remove(IndexKey pk) {
             IntersticeValue v = pk.value();
-            if (v.getClass() == variant) map.remove(bits(v));
+            if (v.getClass() == variant) map.remove(RowOrder.Integers.ordered(pk));
         }
 
         @Override
         public int size() {
             return map.size();
-        }
-
-        /** The value as a long; distinct values of one variant give distinct longs. */
-        private static long bits(IntersticeValue v) {
-            if (v instanceof IntersticeValue.U32 x) return x.value();
-            if (v instanceof IntersticeValue.U64 x) return x.value();
-            if (v instanceof IntersticeValue.I64 x) return x.value();
-            if (v instanceof IntersticeValue.I32 x) return x.value();
-            if (v instanceof IntersticeValue.U8 x) return x.value();
-            throw new IllegalArgumentException("not an integer key: " + v);
         }
     }
 }

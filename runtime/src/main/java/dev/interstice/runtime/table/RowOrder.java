@@ -49,8 +49,11 @@ sealed interface RowOrder permits RowOrder.Integers, RowOrder.Keys {
             return pk.value().getClass() == probe.value().getClass();
         }
 
-        /** The key as a long in signed order: u64 raw bits with the sign bit flipped, every other variant its value. */
-        private static long ordered(IndexKey pk) {
+        /**
+         * The key as a long in signed order (u64: raw bits with the sign bit flipped; every other variant its value):
+         * distinct keys of one variant give distinct longs, so the hash index keys on it too.
+         */
+        static long ordered(IndexKey pk) {
             IntersticeValue v = pk.value();
             if (v instanceof IntersticeValue.U64 x) return x.value() ^ Long.MIN_VALUE;
             if (v instanceof IntersticeValue.I64 x) return x.value();
