@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +36,14 @@ class ReplicaTest {
 
     static List<Long> source(NetNode bank) {
         return ids(bank.t.node.rows("bank", "ledger"));
+    }
+
+    static Optional<List<Long>> scanned(List<String> copyLogs) {
+        return copyLogs.stream()
+                .filter(l -> l.matches("([0-9a-f]{2})+"))
+                .map(l -> ReplicaFixtures.scannedIds(HexFormat.of().parseHex(l)))
+                .filter(Objects::nonNull)
+                .findFirst();
     }
 
     static long syncs(List<String> copyLogs) {
@@ -68,12 +77,10 @@ class ReplicaTest {
             NetNode.await(
                     "insert handler",
                     () -> events(app.t.logsOf("copy"), "inserted").equals(List.of(3L)));
-            List<Long> seen = app.t.logsOf("copy").stream()
-                    .filter(l -> l.matches("([0-9a-f]{2})+"))
-                    .map(l -> ReplicaFixtures.scannedIds(HexFormat.of().parseHex(l)))
-                    .filter(Objects::nonNull)
-                    .findFirst()
-                    .orElseThrow();
+            // the handler logs its input, then scans and logs the answer: the scan line can come a moment later
+            NetNode.await(
+                    "insert handler's scan", () -> scanned(app.t.logsOf("copy")).isPresent());
+            List<Long> seen = scanned(app.t.logsOf("copy")).orElseThrow();
             assertThat(seen)
                     .as("the insert handler sees the row in the replica")
                     .isEqualTo(List.of(0L, 1L, 2L, 3L));
