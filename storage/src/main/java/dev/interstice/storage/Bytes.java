@@ -208,6 +208,11 @@ final class Bytes {
 
         int lastLen;
 
+        void skip(int n) throws FormatException {
+            need(n);
+            pos += n;
+        }
+
         String string() throws FormatException {
             int off = lenBytes();
             return new String(buf, off, lastLen, StandardCharsets.UTF_8);

@@ -21,7 +21,13 @@ import java.util.function.Consumer;
  */
 final class Compaction {
     /** What {@link #collectDelta} found, used by every later step. */
-    record Collected(long newLsn, long lastTxId, Registry oldRegistry, Registry registry, Map<Integer, Delta> deltas) {}
+    record Collected(
+            long newLsn,
+            long lastTxId,
+            Registry oldRegistry,
+            Registry registry,
+            Map<Integer, Delta> deltas,
+            Map<String, byte[]> chainHeads) {}
 
     /** The new snapshot file, fsynced under its tmp name. */
     record Written(Path tmp, long bytes) {}
@@ -80,20 +86,28 @@ final class Compaction {
     private Collected collectDelta() throws IOException {
         Registry oldReg = new Registry();
         long lastTxId = 0;
+        Map<String, byte[]> heads = Map.of();
         if (base != null) {
             try (SnapshotFile.Reader r = new SnapshotFile.Reader(base.path())) {
                 r.tables.forEach(oldReg::put);
                 oldReg.raiseNextNo(r.nextTableNo);
                 lastTxId = r.lastTxId;
+                heads = r.chainHeads;
             }
         }
         DeltaCollector collector = new DeltaCollector(oldReg.copy(), base == null ? 0 : base.lsn(), lastTxId);
+        collector.chainHeads.putAll(heads);
         for (Segments.Sealed s : segments) {
             abort.check();
             scan(s, collector);
         }
         return new Collected(
-                segments.getLast().lastLsn(), collector.lastTxId(), oldReg, collector.registry, collector.deltas);
+                segments.getLast().lastLsn(),
+                collector.lastTxId(),
+                oldReg,
+                collector.registry,
+                collector.deltas,
+                collector.chainHeads);
     }
 
     /** The collector's entries point into the segment's array, which thereby lives for the run. */

@@ -17,6 +17,9 @@ final class DeltaCollector implements WalFormat.Visitor {
     final Map<Integer, Delta> deltas = new HashMap<>();
     private final long baseLsn;
     private long lastTxId;
+    /** Each module's newest audit chain link: the base snapshot's, advanced by the collected records. */
+    final Map<String, byte[]> chainHeads = new HashMap<>();
+
     private boolean skip;
     private int lastNo = -1; // consecutive ops mostly touch the same table
     private Delta last;
@@ -52,6 +55,11 @@ final class DeltaCollector implements WalFormat.Visitor {
         if (skip) return;
         registry.checker.put(no, buf, keyOff, keyLen, rowOff, rowLen);
         d(no).put(buf, keyOff, keyLen, rowOff, rowLen);
+    }
+
+    @Override
+    public void link(String module, byte[] buf, int hashOff, int payloadOff, int hashedLen) {
+        if (!skip) chainHeads.put(module, SnapshotFile.copy(buf, hashOff, AuditChain.HASH_BYTES));
     }
 
     @Override

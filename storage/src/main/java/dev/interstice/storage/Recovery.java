@@ -36,7 +36,8 @@ final class Recovery {
             long activeSize,
             List<Segments.Sealed> sealed,
             SnapshotFile.OnDisk snapshot,
-            long snapshotBytes) {}
+            long snapshotBytes,
+            Map<String, byte[]> chainHeads) {}
 
     private final Path root;
     private final Path walDir;
@@ -48,6 +49,7 @@ final class Recovery {
 
     private final Registry registry = new Registry();
     private final Map<Integer, HashMap<ByteKey, byte[]>> rows = new HashMap<>();
+    private final Map<String, byte[]> chainHeads = new HashMap<>();
     private long lastTxId;
     private long applyFrom; // records below this LSN are validated but not applied (covered by the snapshot)
 
@@ -98,7 +100,8 @@ final class Recovery {
                 seg.activeSize,
                 seg.sealed,
                 snap,
-                snapBytes);
+                snapBytes,
+                chainHeads);
     }
 
     private void warn(String msg) {
@@ -124,6 +127,7 @@ final class Recovery {
             }
             registry.raiseNextNo(r.nextTableNo);
             lastTxId = r.lastTxId;
+            chainHeads.putAll(r.chainHeads);
             int no;
             while ((no = r.nextSection()) >= 0) {
                 Registry.Meta m = registry.byNo(no);
@@ -228,6 +232,11 @@ final class Recovery {
         public void clear(int tableNo) {
             if (skip) return;
             rows.put(tableNo, new HashMap<>());
+        }
+
+        @Override
+        public void link(String module, byte[] buf, int hashOff, int payloadOff, int hashedLen) {
+            if (!skip) chainHeads.put(module, SnapshotFile.copy(buf, hashOff, AuditChain.HASH_BYTES));
         }
 
         @Override

@@ -14,7 +14,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,9 +28,10 @@ import java.util.regex.Pattern;
  * <pre>
  * file    := magic:u32 "ISNP" version:u32 block*
  * block   := crc:u32 len:u32 payload[len]          crc = CRC32C(len, payload); entries never span blocks
- * entries := HEADER TABLE* (SECTION ROW*)* END     in that order
+ * entries := HEADER TABLE* CHAIN* (SECTION ROW*)* END     in that order
  * HEADER  := 0 lsn:u64 lastTxId:u64 nextTableNo:varint tableCount:varint
  * TABLE   := 1 tableNo:varint mode:u8 module:str table:str   (ascending tableNo)
+ * CHAIN   := 5 module:str link:32                            (version 2: each module's newest audit chain link)
  * SECTION := 2 tableNo:varint                                  (LOGGED tables only, ascending tableNo)
  * ROW     := 3 key:lenbytes row:lenbytes                       (ascending unsigned key order)
  * END     := 4 tableCount:varint rowCount:varlong              (must be the last bytes of the file)
@@ -37,7 +41,9 @@ final class SnapshotFile {
     private SnapshotFile() {}
 
     static final int MAGIC = 0x504E5349; // "ISNP" little endian
-    static final int VERSION = 1;
+    /** Version 2 added CHAIN entries; version 1 files (none) are still read. */
+    static final int VERSION = 2;
+
     static final int BLOCK_TARGET = 64 << 10;
 
     static final int E_HEADER = 0;
@@ -45,6 +51,7 @@ final class SnapshotFile {
     static final int E_SECTION = 2;
     static final int E_ROW = 3;
     static final int E_END = 4;
+    static final int E_CHAIN = 5;
 
     private static final Pattern NAME = Pattern.compile("snapshot-(\\d{20})\\.snap");
 
@@ -82,7 +89,9 @@ final class SnapshotFile {
             out.putInt(MAGIC).putInt(VERSION);
         }
 
-        void header(long lsn, long lastTxId, int nextTableNo, List<Registry.Meta> tables) throws IOException {
+        void header(
+                long lsn, long lastTxId, int nextTableNo, List<Registry.Meta> tables, Map<String, byte[]> chainHeads)
+                throws IOException {
             block.u8(E_HEADER).u64(lsn).u64(lastTxId).varint(nextTableNo).varint(tables.size());
             for (Registry.Meta m : tables) {
                 block.u8(E_TABLE)
@@ -91,6 +100,10 @@ final class SnapshotFile {
                         .string(m.id().module())
                         .string(m.id().table());
                 this.tables++;
+                maybeFlush();
+            }
+            for (var h : new TreeMap<>(chainHeads).entrySet()) {
+                block.u8(E_CHAIN).string(h.getKey()).bytes(h.getValue());
                 maybeFlush();
             }
         }
@@ -173,6 +186,9 @@ final class SnapshotFile {
         long lastTxId;
         int nextTableNo;
         final List<Registry.Meta> tables = new ArrayList<>();
+        /** Each module's newest audit chain link as of {@link #lsn} (none in a version 1 file). */
+        final Map<String, byte[]> chainHeads = new HashMap<>();
+
         private long rowsSeen;
 
         // the current row, inside src.buf
@@ -193,7 +209,7 @@ final class SnapshotFile {
                 int version = in.getInt();
                 fileOffset += 8;
                 if (magic != MAGIC) throw corrupt(0, "not a snapshot file (bad magic)");
-                if (version != VERSION) throw corrupt(4, "unsupported snapshot version " + version);
+                if (version != 1 && version != VERSION) throw corrupt(4, "unsupported snapshot version " + version);
                 if (nextEntry() != E_HEADER) throw corrupt(blockOffset, "missing snapshot header");
                 lsn = src.u64();
                 lastTxId = src.u64();
@@ -212,6 +228,14 @@ final class SnapshotFile {
                     prev = no;
                     tables.add(new Registry.Meta(no, new TableId(module, table), Persistence.values()[mode]));
                 }
+                int e;
+                while ((e = nextEntry()) == E_CHAIN) {
+                    String module = src.string();
+                    int at = src.pos;
+                    src.skip(AuditChain.HASH_BYTES);
+                    chainHeads.put(module, copy(src.buf, at, AuditChain.HASH_BYTES));
+                }
+                peeked = e;
             } catch (FormatException e) {
                 ch.close();
                 throw corrupt(blockOffset, e.getMessage());

@@ -53,7 +53,8 @@ final class SnapshotMerge {
                     c.newLsn(),
                     c.lastTxId(),
                     c.registry().nextNo(),
-                    List.copyOf(c.registry().all()));
+                    List.copyOf(c.registry().all()),
+                    c.chainHeads());
             hooks.compactionPoint("snapshot-started");
             SnapshotMerge merge = new SnapshotMerge(w, c, new BaseSections(baseReader), rowFiles, abort);
             for (Registry.Meta m : c.registry().all()) {

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -56,6 +57,8 @@ public final class Storage implements AutoCloseable {
     private final Registry registry;
     /** Immutable copy of {@link #registry} for lock-free reads by appenders. */
     private volatile Map<TableId, Registry.Meta> view;
+    /** Every module's audit chain: links are stamped under the WAL's append lock, in LSN order. */
+    private final AuditChain chain;
 
     private Storage(
             StorageConfig config,
@@ -69,6 +72,7 @@ public final class Storage implements AutoCloseable {
         this.lockChannel = lockChannel;
         this.fileLock = fileLock;
         this.registry = r.registry();
+        this.chain = new AuditChain(r.chainHeads());
         publishView();
         Path root = config.directory();
         this.compactor = new Compactor(root, config, hooks, r.snapshot(), r.snapshotBytes());
@@ -213,7 +217,7 @@ public final class Storage implements AutoCloseable {
             throw new IllegalArgumentException("table " + id + " is ephemeral: it is never stored");
         Registry.Meta cur = view.get(id);
         if (cur != null && cur.mode() == mode) return;
-        wal.append(() -> {
+        wal.append(lsn -> {
             Registry.Meta c = registry.byId(id);
             if (c != null && c.mode() == mode) return null;
             int no = c != null ? c.no() : registry.allocateNo();
@@ -236,7 +240,7 @@ public final class Storage implements AutoCloseable {
     public void dropTable(TableId id) {
         Objects.requireNonNull(id, "id");
         if (!view.containsKey(id)) return;
-        wal.append(() -> {
+        wal.append(lsn -> {
             Registry.Meta c = registry.byId(id);
             if (c == null) return null;
             Bytes.Sink s = new Bytes.Sink(16);
@@ -269,7 +273,41 @@ public final class Storage implements AutoCloseable {
         Objects.requireNonNull(tx, "tx");
         Map<TableId, Registry.Meta> v = view;
         Bytes.Sink body = encode(tx, v);
-        return wal.append(() -> view == v ? body : encode(tx, view));
+        List<String> modules = modules(tx);
+        if (!modules.isEmpty()) body.buf[0] |= (byte) WalFormat.FLAG_CHAIN;
+        return wal.append(lsn -> {
+            Bytes.Sink b = view == v ? body : encode(tx, view);
+            if (!modules.isEmpty()) {
+                b.buf[0] |= (byte) WalFormat.FLAG_CHAIN;
+                chain.stamp(b, lsn, modules);
+            }
+            return b;
+        });
+    }
+
+    /** The modules whose tables the transaction changes, sorted: each gets a link in its audit chain. */
+    private static List<String> modules(TxRecord tx) {
+        List<Change> changes = tx.changes();
+        if (changes.isEmpty()) return List.of();
+        String only = changes.getFirst().table().module();
+        boolean one = true;
+        for (Change c : changes)
+            if (!c.table().module().equals(only)) {
+                one = false;
+                break;
+            }
+        if (one) return List.of(only);
+        var set = new TreeSet<String>();
+        for (Change c : changes) set.add(c.table().module());
+        return List.copyOf(set);
+    }
+
+    /**
+     * The newest audit chain link of every module that has committed a change (see {@link AuditChain}): the value a
+     * third party can be given to later check an export against.
+     */
+    public Map<String, byte[]> auditHeads() {
+        return wal.underAppendLock(chain::heads);
     }
 
     private static Bytes.Sink encode(TxRecord tx, Map<TableId, Registry.Meta> v) {

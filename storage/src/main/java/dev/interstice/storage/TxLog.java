@@ -92,7 +92,7 @@ public final class TxLog {
     }
 
     /** The kept history's and the live log's segments by first LSN; a segment moved while listing counts once. */
-    private static List<Segments.OnDisk> segments(Path dir) throws IOException {
+    static List<Segments.OnDisk> segments(Path dir) throws IOException {
         TreeMap<Long, Segments.OnDisk> byLsn = new TreeMap<>();
         Path wal = dir.resolve("wal");
         Path history = LogHistory.dir(dir);

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -154,10 +154,10 @@ final class Wal {
 
     /**
      * Appends one record. {@code payload} is called under the append lock (so it can validate against state that
-     * only changes under this lock) and returns the encoded payload, or null to append nothing (then -1 is returned).
-     * Returns the record's LSN.
+     * only changes under this lock, and stamp what must follow LSN order) with the LSN the record gets, and returns the
+     * encoded payload, or null to append nothing (then -1 is returned). Returns the record's LSN.
      */
-    long append(Supplier<Bytes.Sink> payload) {
+    long append(LongFunction<Bytes.Sink> payload) {
         lock.lock();
         try {
             if (pendingLen >= MAX_PENDING) {
@@ -168,7 +168,7 @@ final class Wal {
                 }
             }
             checkUsable();
-            Bytes.Sink p = payload.get();
+            Bytes.Sink p = payload.apply(lastLsn + 1);
             if (p == null) return -1;
             int len = p.len;
             if (len > WalFormat.MAX_PAYLOAD)
@@ -192,6 +192,16 @@ final class Wal {
             if (wasEmpty) pendingSince = System.nanoTime();
             if (writerWaiting && policy.wakeWriter(state())) work.signal();
             return lsn;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs {@code read} under the append lock: for state that appends change under it. */
+    <T> T underAppendLock(java.util.function.Supplier<T> read) {
+        lock.lock();
+        try {
+            return read.get();
         } finally {
             lock.unlock();
         }

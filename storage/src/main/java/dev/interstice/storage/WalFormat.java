@@ -13,7 +13,9 @@ import java.util.function.Function;
  *            crc = CRC32C of the bytes from len to the end of the payload
  *            syncedLsn = the LSN up to which the log was fsynced when the writer wrote this frame
  * payload := flags:u8 [txId:u64 timestampMs:u64 if flags&1] [originLen:varint origin if flags&2] nOps:varint op*
+ *            [nLinks:varint link* if flags&4]
  * origin  := module:str reducer:str trigger:str callerNode:str callerModule:str argsLen:varint args  (see TxOrigin)
+ * link    := module:str hash:32   the audit chain of each module whose tables the transaction changed (see AuditChain)
  * op      := 1 PUT     tableNo:varint keyLen:varint key rowLen:varint row
  *          | 2 DELETE  tableNo:varint keyLen:varint key
  *          | 3 CLEAR   tableNo:varint
@@ -29,6 +31,8 @@ final class WalFormat {
     static final int FLAG_USER_TX = 1;
     /** The record carries a {@link TxOrigin} (records written before it existed do not: both decode). */
     static final int FLAG_ORIGIN = 2;
+    /** The record ends with the audit chain's links (records written before it existed do not: both decode). */
+    static final int FLAG_CHAIN = 4;
 
     static final int OP_PUT = 1;
     static final int OP_DELETE = 2;
@@ -54,6 +58,13 @@ final class WalFormat {
         void declare(int tableNo, Persistence mode, TableId id) throws FormatException;
 
         void drop(int tableNo) throws FormatException;
+
+        /**
+         * One audit chain link, after the operations: {@code module}'s hash at {@code buf[hashOff, hashOff+32)}, which
+         * covers the LSN and the payload's first {@code hashedLen} bytes at {@code payloadOff} (see AuditChain).
+         */
+        default void link(String module, byte[] buf, int hashOff, int payloadOff, int hashedLen)
+                throws FormatException {}
 
         default void end() throws FormatException {}
     }
@@ -182,9 +193,11 @@ final class WalFormat {
         long lsn = lsn(b, pos);
         Bytes.Source in = new Bytes.Source(b, pos + HEADER, pos + HEADER + len);
         int flags = in.u8();
-        if ((flags & ~(FLAG_USER_TX | FLAG_ORIGIN)) != 0) throw new FormatException("unknown record flags " + flags);
+        if ((flags & ~(FLAG_USER_TX | FLAG_ORIGIN | FLAG_CHAIN)) != 0)
+            throw new FormatException("unknown record flags " + flags);
         boolean user = (flags & FLAG_USER_TX) != 0;
-        if (!user && (flags & FLAG_ORIGIN) != 0) throw new FormatException("system record with an origin");
+        if (!user && (flags & (FLAG_ORIGIN | FLAG_CHAIN)) != 0)
+            throw new FormatException("system record with an origin or chain links");
         long txId = user ? in.u64() : 0;
         long ts = user ? in.u64() : 0;
         int originOff = (flags & FLAG_ORIGIN) != 0 ? in.lenBytes() : -1;
@@ -230,6 +243,17 @@ final class WalFormat {
                     if (v != null) v.drop(tableNo);
                 }
                 default -> throw new FormatException("unknown operation " + op);
+            }
+        }
+        if ((flags & FLAG_CHAIN) != 0) {
+            int payloadOff = pos + HEADER;
+            int hashedLen = in.pos - payloadOff;
+            int n = in.varint(len);
+            for (int i = 0; i < n; i++) {
+                String module = in.string();
+                int hashOff = in.pos;
+                in.skip(AuditChain.HASH_BYTES);
+                if (v != null) v.link(module, b, hashOff, payloadOff, hashedLen);
             }
         }
         if (in.hasMore()) throw new FormatException((in.limit - in.pos) + " trailing bytes in record");

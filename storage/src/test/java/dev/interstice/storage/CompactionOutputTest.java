@@ -31,12 +31,12 @@ class CompactionOutputTest {
     static final TableId D = new TableId("golden", "d");
     static final TableId E = new TableId("golden", "e");
 
-    /** Digest of (snapshot file, row files) after each of the four rounds. */
+    /** Digest of (snapshot file, row files) after each of the four rounds (snapshot version 2: with chain links). */
     static final List<String> EXPECTED = List.of(
-            "94bc7dbc1ed3d65412848dd77447355737424913927d169a662855f38ff39d94",
-            "acba1de9cd44f9d22e9571710b1602d355b9c40572e2ce1d0f141bf427a1ca68",
-            "4fe62def6431588644a8b84606f3457431cd6ccaed7610f3394752130ac4400a",
-            "18c74619c4b71298b4bf9652253e750d259bec6eaefbd6c84247eb02394c68e7");
+            "d9fe68ce6c50688d85d068f08e9e6876dbb2f10f23b72ecfbae81f089cd05e8d",
+            "3821311c33b8172eda3d13bea633c7847a76b0ef4d8ed04d30d19b0b73851e41",
+            "067bd22b85fd9d04ab836fc9ac5a089564c9f1424edbf0b69a7e88689c0e27af",
+            "d7eed6823c8a53afb273c11d0534c3e5c4bb91ad2f775e113db457dc92f0ca14");
 
     @TempDir
     Path dir;

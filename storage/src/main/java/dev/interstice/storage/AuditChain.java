@@ -1,0 +1,77 @@
+package dev.interstice.storage;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The audit chain (Theater's event chain): each module's committed transactions form a hash chain. A transaction
+ * record that changes tables of modules M1..Mk carries one link per module, in module-name order:
+ *
+ * <pre>
+ * link(M) = SHA-256( previous link(M) || lsn:u64 little endian || payload up to the links )
+ * </pre>
+ *
+ * where the previous link of a module's first transaction is 32 zero bytes, and "payload up to the links" is the
+ * record's payload from its flags byte (flag 4 set) to the end of its operations. A link so covers the record's
+ * content, its place in the log and everything the module committed before. The newest link of every module is kept
+ * in snapshots, so chains continue through compaction and across restarts. Not thread-safe: the log stamps links under
+ * its append lock, in LSN order.
+ */
+final class AuditChain {
+    static final int HASH_BYTES = 32;
+    static final byte[] GENESIS = new byte[HASH_BYTES];
+
+    private final Map<String, byte[]> heads;
+    private final MessageDigest sha = sha256();
+
+    AuditChain(Map<String, byte[]> heads) {
+        this.heads = new HashMap<>(heads);
+    }
+
+    /** The newest link of every module (copies). */
+    Map<String, byte[]> heads() {
+        Map<String, byte[]> out = new HashMap<>();
+        heads.forEach((m, h) -> out.put(m, h.clone()));
+        return out;
+    }
+
+    /**
+     * Appends the links of {@code modules} (sorted, distinct) to {@code payload}, whose flags byte already has
+     * {@link WalFormat#FLAG_CHAIN} set, for the record that gets {@code lsn}; advances those modules' heads.
+     */
+    void stamp(Bytes.Sink payload, long lsn, List<String> modules) {
+        int hashed = payload.len;
+        payload.varint(modules.size());
+        for (String m : modules) {
+            byte[] link = link(sha, heads.getOrDefault(m, GENESIS), lsn, payload.buf, 0, hashed);
+            heads.put(m, link);
+            payload.string(m).bytes(link);
+        }
+    }
+
+    /** The link that follows {@code prev} for the record at {@code lsn} whose hashed payload is {@code buf[off, off+len)}. */
+    static byte[] link(MessageDigest sha, byte[] prev, long lsn, byte[] buf, int off, int len) {
+        sha.update(prev);
+        byte[] l = new byte[8];
+        Bytes.putLong(l, 0, lsn);
+        sha.update(l);
+        sha.update(buf, off, len);
+        return sha.digest();
+    }
+
+    static boolean sameLink(byte[] expected, byte[] buf, int off) {
+        return Arrays.equals(expected, 0, HASH_BYTES, buf, off, off + HASH_BYTES);
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+}
