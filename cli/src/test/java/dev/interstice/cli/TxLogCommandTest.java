@@ -135,7 +135,8 @@ class TxLogCommandTest {
         node.close();
         node = null;
         String stopped = run("log", "--data-dir", data.toString()).ok().out();
-        assertThat(stopped).isEqualTo(running);
+        // hello's scheduled reducer may have committed one more transaction in between (a slow machine)
+        assertThat(stopped).startsWith(running);
         assertThat(run("log", "--data-dir", data.toString(), "--table", "ledger", "--json")
                         .ok()
                         .out()

@@ -35,7 +35,7 @@ public final class NodeLog {
     private NodeLog() {}
 
     /** Where a node keeps its storage inside its data directory. */
-    static Path storageDir(Path dataDir) {
+    public static Path storageDir(Path dataDir) {
         return dataDir.resolve("storage");
     }
 
