@@ -45,6 +45,12 @@ final class AuditChain {
      */
     void stamp(Bytes.Sink payload, long lsn, List<String> modules) {
         int hashed = payload.len;
+        long size = hashed + 5L;
+        for (String m : modules) size += 5 + 3L * m.length() + HASH_BYTES;
+        // refused before any head moves: a record the log then refused would leave the chain a link it never wrote
+        if (size > WalFormat.MAX_PAYLOAD)
+            throw new IllegalArgumentException("record too large: about " + size + " bytes with its chain links (max "
+                    + WalFormat.MAX_PAYLOAD + ")");
         payload.varint(modules.size());
         for (String m : modules) {
             byte[] link = link(sha, heads.getOrDefault(m, GENESIS), lsn, payload.buf, 0, hashed);
