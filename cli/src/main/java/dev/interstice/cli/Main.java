@@ -37,6 +37,8 @@ public final class Main implements Runnable {
         COMMANDS.put("update", UpdateCommand.class);
         COMMANDS.put("logs", LogsCommand.class);
         COMMANDS.put("log", LogCommand.class);
+        COMMANDS.put("bundle", BundleCommand.class);
+        COMMANDS.put("run", RunCommand.class);
         COMMANDS.put("audit", AuditCommand.class);
         COMMANDS.put("top", TopCommand.class);
         COMMANDS.put("benchmark", dev.interstice.cli.bench.BenchmarkCommand.class);
@@ -44,8 +46,8 @@ public final class Main implements Runnable {
     }
 
     private static final java.util.Set<String> VALUES = java.util.Set.of("call_reducer", "call_query", "rows", "log");
-    private static final java.util.Set<String> NOT_CONNECTING =
-            java.util.Set.of("bindings", "init", "update", "audit", "help", "--help", "-h", "--version", "-V");
+    private static final java.util.Set<String> NOT_CONNECTING = java.util.Set.of(
+            "bindings", "init", "update", "audit", "bundle", "run", "help", "--help", "-h", "--version", "-V");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

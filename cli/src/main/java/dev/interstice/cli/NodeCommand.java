@@ -496,6 +496,13 @@ final class NodeCommand implements Runnable {
         java.util.Map<String, String> nodeKeys = new java.util.LinkedHashMap<>();
 
         @Option(
+                names = "--load",
+                paramLabel = "<file.wasm>",
+                description = "Load this module once the node listens, or upgrade it if it runs other code (repeatable,"
+                        + " in order; 'interstice run' loads an image's modules so).")
+        List<Path> load = new ArrayList<>();
+
+        @Option(
                 names = "--metrics",
                 paramLabel = "<[host:]port>",
                 description =
@@ -545,6 +552,25 @@ final class NodeCommand implements Runnable {
                 throw CliException.usage(ex.getMessage());
             }
             return out;
+        }
+
+        /** {@code --load}: each module loaded, upgraded, or left alone when the node already runs exactly that code. */
+        private void loadAtStart(Node node, Path dir) {
+            for (Path f : load) {
+                try {
+                    byte[] wasm = Files.readAllBytes(f);
+                    String name = node.describe(wasm).name();
+                    if (node.modules().stream().noneMatch(m -> m.name().equals(name))) {
+                        node.load(f.getFileName().toString(), wasm);
+                        continue;
+                    }
+                    Path stored = dir.resolve("modules").resolve(name + ".wasm");
+                    if (!Files.isRegularFile(stored) || !java.util.Arrays.equals(Files.readAllBytes(stored), wasm))
+                        node.replace(wasm, false);
+                } catch (IOException | RuntimeException ex) {
+                    throw new CliException("node '" + ref + "' cannot load " + f + ": " + Cli.describe(ex));
+                }
+            }
         }
 
         /** The registry learns what this node is now: its id (changed once when it got its key), key, plaintext rule. */
@@ -617,6 +643,13 @@ final class NodeCommand implements Runnable {
                         "node '" + e.name() + "' cannot listen on " + e.address() + ": " + ex.getMessage());
             }
             remember(e, node);
+            try {
+                loadAtStart(node, dir);
+            } catch (CliException ex) {
+                server.close();
+                node.close();
+                throw ex;
+            }
             MetricsEndpoint metrics = null;
             if (metricsAddress != null) {
                 var meters = new NodeMetrics(node);

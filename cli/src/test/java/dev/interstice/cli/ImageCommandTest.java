@@ -1,0 +1,163 @@
+package dev.interstice.cli;
+
+import static dev.interstice.cli.CliEndToEndTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Pattern;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code interstice bundle} and {@code run}: a node packed into an image boots elsewhere the same, tables included. */
+@Timeout(180)
+class ImageCommandTest {
+    private static final Pattern HASH = Pattern.compile("sha256:[0-9a-f]{64}");
+
+    @TempDir
+    Path home;
+
+    @BeforeEach
+    void setHome() {
+        System.setProperty("interstice.home", home.toString());
+    }
+
+    @AfterEach
+    void stop() {
+        NodeCommand.RUNNING.forEach(Runnable::run);
+        System.clearProperty("interstice.home");
+    }
+
+    private static int freePort() throws Exception {
+        try (var s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Runs a foreground command on a virtual thread until its node listens; returns what it printed so far. */
+    private static StringWriter startInBackground(String... args) throws Exception {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        Thread.startVirtualThread(() -> Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args));
+        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!out.toString().contains("authorities offered") && System.nanoTime() < until) {
+            if (err.toString().contains("error:")) throw new AssertionError(err + "\n" + out);
+            Thread.sleep(20);
+        }
+        assertThat(out.toString()).as("%s", err).contains("listening on");
+        return out;
+    }
+
+    private static void stopAll() throws Exception {
+        NodeCommand.RUNNING.forEach(Runnable::run);
+        long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!NodeCommand.RUNNING.isEmpty() && System.nanoTime() < until) Thread.sleep(20);
+    }
+
+    /** A node "src" with hello (main) and bank loaded, some rows written, then stopped. */
+    private String sourceNode() throws Exception {
+        run("node", "create", "src", String.valueOf(freePort())).ok();
+        startInBackground("node", "start", "src", "--headless");
+        Path hello = home.resolve("hello.wasm");
+        Files.write(hello, ExampleCommand.exampleWasm("hello"));
+        Path bank = home.resolve("bank.wasm");
+        Files.write(bank, CliEndToEndTest.bank().build());
+        run("publish", "src", hello.toString()).ok();
+        run("publish", "src", bank.toString()).ok();
+        run("call_reducer", "src", "hello", "hello", "\"ann\"").ok();
+        run("call_reducer", "src", "bank", "record").ok();
+        String rows = run("rows", "src", "hello", "greetings").ok().out();
+        assertThat(rows).contains("Hello, ann!");
+        stopAll();
+        return rows;
+    }
+
+    @Test
+    void aNodeBundledWithItsTablesBootsElsewhereWithTheSameRows() throws Exception {
+        String rows = sourceNode();
+        Path tar = home.resolve("src.tar");
+        String said = run("bundle", "src", "-o", tar.toString(), "--data").ok().out();
+        assertThat(said).contains("2 module(s), main hello, with its tables");
+        var m = HASH.matcher(said);
+        assertThat(m.find()).isTrue();
+        String hash = m.group();
+
+        Path again = home.resolve("again.tar"); // the same node gives the same archive, byte for byte
+        assertThat(run("bundle", "src", "-o", again.toString(), "--data").ok().out())
+                .contains(hash);
+        assertThat(Files.readAllBytes(again)).isEqualTo(Files.readAllBytes(tar));
+
+        startInBackground(
+                "run",
+                tar.toString(),
+                "--name",
+                "copy",
+                "--port",
+                String.valueOf(freePort()),
+                "--hash",
+                hash,
+                "--start-option=--headless");
+        assertThat(run("rows", "copy", "hello", "greetings").ok().out()).isEqualTo(rows);
+        assertThat(run("rows", "copy", "bank", "ledger").ok().out()).contains("(1 row)");
+        assertThat(run("call_reducer", "copy", "hello", "hello", "\"bob\"").ok().out())
+                .contains("committed");
+    }
+
+    @Test
+    void withoutItsTablesTheImageStartsFreshFromItsModules() throws Exception {
+        sourceNode();
+        Path dir = home.resolve("src-image");
+        run("bundle", "src", "-o", dir.toString(), "--start-option=--headless").ok();
+        assertThat(dir.resolve("bin/main.wasm")).exists();
+        assertThat(dir.resolve("usr/lib/bank.wasm")).exists();
+        assertThat(Files.readString(dir.resolve("etc/node.toml"))).contains("--headless");
+
+        startInBackground("run", dir.toString(), "--name", "fresh", "--port", String.valueOf(freePort()));
+        assertThat(run("rows", "fresh", "hello", "greetings").ok().out()).contains("(0 rows)");
+        assertThat(run("rows", "fresh", "bank", "ledger").ok().out()).contains("(0 rows)");
+        run("call_reducer", "fresh", "hello", "hello", "\"bob\"").ok();
+        assertThat(run("rows", "fresh", "hello", "greetings").ok().out())
+                .contains("Hello, bob!")
+                .doesNotContain("ann");
+    }
+
+    @Test
+    void aWrongHashAnArchiveThatEscapesAndAMissingMainAreRefused() throws Exception {
+        Path img = home.resolve("img");
+        Files.createDirectories(img.resolve("bin"));
+        Files.write(img.resolve("bin/main.wasm"), ExampleCommand.exampleWasm("hello"));
+        assertThat(run("run", img.toString(), "--hash", "sha256:" + "0".repeat(64))
+                        .fails(1)
+                        .err())
+                .contains("the image's content hash is sha256:")
+                .contains(", not sha256:000");
+
+        Path evil = home.resolve("evil.tar");
+        try (OutputStream out = Files.newOutputStream(evil);
+                var tar = new TarArchiveOutputStream(out)) {
+            byte[] b = "x".getBytes(StandardCharsets.UTF_8);
+            var e = new TarArchiveEntry("../outside.txt");
+            e.setSize(b.length);
+            tar.putArchiveEntry(e);
+            tar.write(b);
+            tar.closeArchiveEntry();
+        }
+        assertThat(run("run", evil.toString()).fails(1).err()).contains("points outside the image");
+        assertThat(home.getParent().resolve("outside.txt")).doesNotExist();
+
+        Files.delete(img.resolve("bin/main.wasm"));
+        assertThat(run("run", img.toString()).fails(1).err()).contains("it has no bin/main.wasm");
+        assertThat(run("node", "list").ok().out()).doesNotContain("img"); // nothing was created
+    }
+}
