@@ -1,15 +1,12 @@
 package dev.interstice.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 
 /**
  * The training runs behind the JDK's ahead-of-time class caches (JEP 483/515): the launcher runs this once per install
@@ -48,7 +45,7 @@ final class AotTraining {
             if (client) trainClient(home, quiet);
             else trainNode(home, quiet);
         } finally {
-            deleteRecursively(home);
+            Paths.deleteTree(home);
         }
     }
 
@@ -109,11 +106,5 @@ final class AotTraining {
      */
     private static void runCommands(PrintWriter quiet, boolean help) {
         for (String[] command : COMMANDS) if (help || !command[0].equals("--help")) Main.run(quiet, quiet, command);
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
     }
 }

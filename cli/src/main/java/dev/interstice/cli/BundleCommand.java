@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -105,7 +104,7 @@ final class BundleCommand implements Callable<Integer> {
                             "image %s of node '%s': %d module(s), main %s%s, written to %s%n",
                             hash, e.name(), loaded.size(), first, data ? ", with its tables" : "", output);
         } finally {
-            if (image != output) deleteTree(image);
+            if (image != output) Paths.deleteTree(image);
         }
         return 0;
     }
@@ -137,12 +136,5 @@ final class BundleCommand implements Callable<Integer> {
     private static void copy(Path from, Path to) throws IOException {
         Files.createDirectories(to.getParent());
         Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) return;
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
     }
 }

@@ -11,10 +11,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.BindException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +21,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -161,7 +158,7 @@ final class ExampleCommand implements Callable<Integer> {
         String nodeName = name + "-example";
         NetworkConfig config = networkConfig(nodeName, port);
         Path dir = Paths.home().resolve("examples").resolve(name);
-        deleteRecursively(dir);
+        Paths.deleteTree(dir);
         var stop = new CountDownLatch(1);
         var authorities = network.authorities(nodeName);
         Node node = Node.open(NodeConfig.at(dir).withAuthorities(authorities));
@@ -361,12 +358,5 @@ final class ExampleCommand implements Callable<Integer> {
         String example =
                 nodeName.endsWith("-example") ? nodeName.substring(0, nodeName.length() - "-example".length()) : "";
         return PORTS.containsKey(example) ? " start it with: " + Cli.command("example " + example) : "";
-    }
-
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-        }
     }
 }

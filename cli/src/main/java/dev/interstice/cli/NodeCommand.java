@@ -281,7 +281,7 @@ final class NodeCommand implements Runnable {
             if (e.local() && e.nodeId() != null) {
                 Path dir = reg.dataDir(e);
                 if (deleteData) {
-                    ExampleCommand.deleteRecursively(dir);
+                    Paths.deleteTree(dir);
                     out().println("deleted its data directory " + dir);
                 } else if (Files.exists(dir))
                     out().println("its data remains in " + dir + " (use --delete-data to delete it)");

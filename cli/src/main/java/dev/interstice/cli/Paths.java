@@ -1,7 +1,10 @@
 package dev.interstice.cli;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /** Where the CLI keeps its data and finds the repository it runs from. */
 final class Paths {
@@ -33,5 +36,13 @@ final class Paths {
             throw new IllegalStateException(
                     "cannot find the Interstice repository (sdk/assemblyscript); run through the ./interstice launcher");
         return p;
+    }
+
+    /** Deletes {@code dir} and everything below it; nothing if it does not exist. */
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 }

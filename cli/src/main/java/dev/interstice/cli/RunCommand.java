@@ -97,7 +97,7 @@ final class RunCommand implements Callable<Integer> {
                     + node + "'");
             return Main.run(out, err, args.toArray(String[]::new));
         } finally {
-            BundleCommand.deleteTree(scratch);
+            Paths.deleteTree(scratch);
         }
     }
 
@@ -109,7 +109,7 @@ final class RunCommand implements Callable<Integer> {
     /** The image's storage and module code replace the new node's; its module state joins the node's own id. */
     private static void restore(Path data, Path dir) throws IOException {
         for (String sub : List.of("storage", "modules")) {
-            BundleCommand.deleteTree(dir.resolve(sub));
+            Paths.deleteTree(dir.resolve(sub));
             Path from = data.resolve(sub);
             if (!Files.isDirectory(from)) continue;
             try (Stream<Path> s = Files.walk(from)) {

@@ -141,7 +141,7 @@ final class UpdateCommand implements Callable<Integer> {
         } finally {
             if (stage != null) {
                 try {
-                    ExampleCommand.deleteRecursively(stage);
+                    Paths.deleteTree(stage);
                 } catch (IOException ignored) {
                     // a leftover .update-* directory under the root; the next update makes its own
                 }
