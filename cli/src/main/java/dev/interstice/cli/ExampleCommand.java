@@ -2,6 +2,7 @@ package dev.interstice.cli;
 
 import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.NodeDependency;
+import dev.interstice.console.ValueJson;
 import dev.interstice.network.AdminToken;
 import dev.interstice.network.NetworkConfig;
 import dev.interstice.network.NodeServer;
@@ -143,6 +144,9 @@ final class ExampleCommand implements Callable<Integer> {
     @CommandLine.Mixin
     AuthorityOptions network = new AuthorityOptions();
 
+    @CommandLine.Mixin
+    ConsoleOptions console = new ConsoleOptions();
+
     static final class Names extends java.util.ArrayList<String> {
         Names() {
             super(EXAMPLES);
@@ -192,7 +196,16 @@ final class ExampleCommand implements Callable<Integer> {
         reg.add(new NodeRegistry.Entry(nodeName, server.address(), node.id(), false, token.value(), null)
                 .withKey(node.identity().fingerprint(), insecureLoopback));
         reg.save();
+        dev.interstice.console.Console web;
+        try {
+            web = console.start(node, server, token, dir, spec.commandLine().getOut());
+        } catch (CliException e) {
+            server.close();
+            node.close();
+            throw e;
+        }
         Runnable shutdown = () -> {
+            if (web != null) web.close();
             server.close();
             node.close();
             stop.countDown();
