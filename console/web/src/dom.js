@@ -23,5 +23,6 @@ export const fmtBytes = (n) =>
 export const cell = (v) => (v === null || v === undefined ? "∅" : typeof v === "object" ? JSON.stringify(v) : String(v));
 
 export function table(headers, rows, attrs = {}) {
-  return h("table", attrs, h("thead", {}, h("tr", {}, headers.map((x) => h("th", {}, x)))), h("tbody", {}, rows));
+  const head = headers.some((x) => x) ? h("thead", {}, h("tr", {}, headers.map((x) => h("th", {}, x)))) : null;
+  return h("table", attrs, head, h("tbody", {}, rows));
 }
