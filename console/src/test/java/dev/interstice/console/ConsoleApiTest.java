@@ -149,6 +149,52 @@ class ConsoleApiTest {
     }
 
     @Test
+    void rowsSortByAnIndexedFieldAndPageByKey() throws Exception {
+        client.login(token);
+        for (String n : new String[] {"c", "a", "b"})
+            node.call("hello", "hello", java.util.List.of(new dev.interstice.abi.value.IntersticeValue.Str(n)));
+        var byKey = client.get("rows?module=hello&table=greetings&limit=2").body();
+        assertThat(byKey.get("rows").findValuesAsText("greeting")).containsExactly("Hello, c!", "Hello, a!");
+        assertThat(byKey.get("more").asBoolean()).isTrue();
+        var next = client.get("rows?module=hello&table=greetings&limit=2&after=" + byKey.get("last"))
+                .body();
+        assertThat(next.get("rows").findValuesAsText("greeting")).containsExactly("Hello, b!");
+        assertThat(next.get("more").asBoolean()).isFalse();
+        var sorted =
+                client.get("rows?module=hello&table=greetings&sort=greeting").body();
+        assertThat(sorted.get("rows").findValuesAsText("greeting"))
+                .containsExactly("Hello, a!", "Hello, b!", "Hello, c!");
+        assertThat(client.get("rows?module=hello&table=greetings&sort=custom").status())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void publishAndRemoveChangeTheNode() throws Exception {
+        client.login(token);
+        var upload = java.net.http.HttpRequest.newBuilder(java.net.URI.create(client.url + "api/publish?label=bw"))
+                .header("Cookie", client.cookie)
+                .header(Console.CSRF_HEADER, "1")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(ConsoleFixture.wasm("benchmark-workload")))
+                .build();
+        var published = client.send(upload);
+        assertThat(published.status()).isEqualTo(200);
+        assertThat(published.body().get("module").asText()).isEqualTo("benchmark-workload");
+        assertThat(node.schema("benchmark-workload")).isPresent();
+        var garbage = java.net.http.HttpRequest.newBuilder(java.net.URI.create(client.url + "api/publish"))
+                .header("Cookie", client.cookie)
+                .header(Console.CSRF_HEADER, "1")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[] {0, 'a', 's', 'm', 9}))
+                .build();
+        assertThat(client.send(garbage).status()).isEqualTo(400);
+        assertThat(client.post("remove", "{\"module\":\"benchmark-workload\"}", true)
+                        .status())
+                .isEqualTo(200);
+        assertThat(node.schema("benchmark-workload")).isEmpty();
+        assertThat(client.post("remove", "{\"module\":\"nope\"}", true).status())
+                .isEqualTo(404);
+    }
+
+    @Test
     void anotherHostNameIsRefusedOnLoopback() throws Exception {
         try (var s = new Socket("127.0.0.1", console.port())) {
             OutputStream out = s.getOutputStream();
