@@ -157,7 +157,8 @@ async function dangerous(question, action, module) {
 }
 
 async function modulePage(name) {
-  const m = await get("module", { name });
+  const [m, history] = await Promise.all([get("module", { name }), get("history", { module: name })]);
+  const code = (e) => e.changes.find((c) => c.table === "__interstice.code")?.row ?? "";
   const sig = (ps) => ps.map((p) => `${p.name}: ${p.type}`).join(", ");
   show(
     h("h1", {}, `Module ${m.name} `, h("small", {}, `v${m.version} · ${m.visibility}`)),
@@ -193,6 +194,10 @@ async function modulePage(name) {
     h("h2", {}, "Authorities"),
     h("p", {}, m.authorities.length ? m.authorities.join(", ") : "none"),
     m.types.length ? [h("h2", {}, "Types"), table(["type", "kind", "members"], m.types.map((t) => h("tr", {}, h("td", {}, t.name), h("td", {}, t.kind), h("td", {}, t.members.map((x) => `${x.name}: ${x.type}`).join(", ")))))] : null,
+    h("h2", {}, "Version history ", h("small", {}, "newest first: each publication and the code it installed")),
+    history.length === 0
+      ? h("p", { class: "muted" }, "Not in the log (an in-memory node keeps none, and old log is compacted away).")
+      : table(["tx", "time", "code (SHA-256 record)"], history.map((e) => h("tr", {}, h("td", {}, e.tx), h("td", {}, e.time), h("td", {}, h("code", {}, String(code(e)).slice(0, 80))))), { "data-testid": "history" }),
     h("p", {}, h("a", { href: `#/log?module=${encodeURIComponent(m.name)}` }, "Its transactions")),
   );
 }

@@ -58,6 +58,7 @@ try {
   await page.locator('[data-module="hello"]').waitFor();
   await page.goto(url + "#/module/hello");
   await page.getByText("get_greetings").waitFor();
+  await page.locator('[data-testid="history"] tbody tr').first().waitFor(); // its publication, from the log
   await page.screenshot({ path: join(shots, "module.png"), fullPage: true });
 
   step("browse a table and see rows change while a load runs");

@@ -175,10 +175,26 @@ final class Api {
 
     /** The newest committed transactions first, optionally only those of {@code module} (and its {@code reducer}). */
     ArrayNode log(String module, String reducer, int limit) {
-        int want = Math.clamp(limit, 1, MAX_LOG);
         Predicate<TxRecord> filter = NodeLog.filter(module == null || module.isEmpty() ? null : module, null);
         if (reducer != null && !reducer.isEmpty())
             filter = filter.and(r -> r.origin() != null && r.origin().reducer().equals(reducer));
+        return newest(filter, limit);
+    }
+
+    /**
+     * A module's version history: its publications (and migrations, rollbacks) in the log, newest first; each
+     * records the SHA-256 of the code it installed (a put of {@code __interstice.code}).
+     */
+    ArrayNode history(String module) {
+        return newest(
+                r -> r.origin() != null
+                        && r.origin().module().equals(module)
+                        && r.origin().trigger().equals("publish"),
+                MAX_LOG);
+    }
+
+    private ArrayNode newest(Predicate<TxRecord> filter, int limit) {
+        int want = Math.clamp(limit, 1, MAX_LOG);
         var found = new ArrayList<TxLog.Entry>();
         long to = node.lastTxId() + 1;
         long step = 256;

@@ -176,6 +176,9 @@ public final class Console implements AutoCloseable {
             Http.json(ex, 400, Http.error(e.getMessage()).put("kind", e.kind().name()));
         } catch (IllegalArgumentException e) {
             Http.json(ex, 400, Http.error(e.getMessage()));
+        } catch (RuntimeException e) { // the node's own failure (e.g. its storage): the page says so, the node goes on
+            log.warn("console request {} failed", route, e);
+            Http.json(ex, 500, Http.error("the node could not answer: " + e.getMessage()));
         }
     }
 

@@ -55,6 +55,7 @@ final class Routes {
                         json(q.get("after")),
                         integer(q.getOrDefault("limit", "50")));
             case "log" -> api.log(q.get("module"), q.get("reducer"), integer(q.getOrDefault("limit", "50")));
+            case "history" -> api.history(param(q, "module"));
             case "metrics" -> api.metrics();
             default -> throw new ApiException(404, "no API route GET /api/" + route);
         };
