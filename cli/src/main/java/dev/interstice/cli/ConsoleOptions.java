@@ -35,11 +35,16 @@ final class ConsoleOptions {
         return on || port != null || address != null;
     }
 
+    /** A bad port is a usage error, found before anything opens. */
+    void validate() {
+        if (port != null && (port < 0 || port > 65535))
+            throw CliException.usage("--console-port " + port + " is out of range 0-65535 (0: any free port)");
+    }
+
     /** The console when enabled (else null), its URL printed to {@code out}; a port in use is a CliException. */
     Console start(Node node, NodeServer server, AdminToken token, Path dataDir, PrintWriter out) {
         if (!enabled()) return null;
-        if (port != null && (port < 0 || port > 65535))
-            throw CliException.usage("--console-port " + port + " is out of range 0-65535 (0: any free port)");
+        validate();
         String host = address != null ? address : "127.0.0.1";
         try {
             Console c = Console.start(node, server, token, ConsoleConfig.at(host, port != null ? port : 0));

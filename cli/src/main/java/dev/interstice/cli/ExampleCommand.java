@@ -160,6 +160,7 @@ final class ExampleCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!PORTS.containsKey(name))
             throw CliException.usage("unknown example '" + name + "'. Available: " + String.join(", ", EXAMPLES));
+        console.validate();
         byte[] wasm = exampleWasm(name);
         int port = port();
         String nodeName = name + "-example";

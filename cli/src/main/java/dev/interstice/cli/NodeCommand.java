@@ -508,6 +508,7 @@ final class NodeCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             network.authorities(ref); // bad flags are usage errors, found before the registry is read
+            console.validate();
             supervision();
             nodeKeys.forEach((n, fp) -> {
                 if (!dev.interstice.runtime.module.NodeKeys.isFingerprint(fp))

@@ -28,6 +28,7 @@ class ConsoleExampleTest {
     @AfterEach
     void stopExamples() {
         ExampleCommand.RUNNING.forEach(Runnable::run);
+        NodeCommand.RUNNING.forEach(Runnable::run);
         System.clearProperty("interstice.example.port");
         System.clearProperty("interstice.home");
     }
@@ -55,5 +56,42 @@ class ConsoleExampleTest {
                 HttpRequest.newBuilder(URI.create(m.group(1) + "api/node")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(api.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    @Timeout(60)
+    void nodeStartWithAConsolePortServesItThereAndABadPortIsAUsageError() throws Exception {
+        System.setProperty("interstice.home", home.toString());
+        int port;
+        try (var s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        CliEndToEndTest.run("node", "create", "local", Integer.toString(port)).ok();
+        assertThat(CliEndToEndTest.run("node", "start", "local", "--headless", "--console-port", "70000")
+                        .fails(2)
+                        .err())
+                .contains("--console-port 70000 is out of range");
+        var out = new StringWriter();
+        var err = new StringWriter();
+        Thread.startVirtualThread(() -> Main.run(
+                new PrintWriter(out, true),
+                new PrintWriter(err, true),
+                "node",
+                "start",
+                "local",
+                "--headless",
+                "--console-port",
+                "0"));
+        Matcher m = URL.matcher("");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!(m = URL.matcher(out.toString())).find() && System.nanoTime() < deadline) Thread.sleep(20);
+        assertThat(m.find(0)).as(out + "\n" + err).isTrue();
+        var challenge = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(m.group(1) + "api/challenge"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(challenge.statusCode()).isEqualTo(200);
+        assertThat(challenge.body()).contains("\"nonce\"");
     }
 }
