@@ -3,6 +3,7 @@ package dev.interstice.cli;
 import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.QuerySchema;
 import dev.interstice.abi.value.IntersticeValue;
+import dev.interstice.console.ValueJson;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;

@@ -4,6 +4,7 @@ import dev.interstice.abi.schema.FieldDef;
 import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.TableSchema;
 import dev.interstice.abi.value.IntersticeValue;
+import dev.interstice.console.ValueJson;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -2,6 +2,7 @@ package dev.interstice.cli;
 
 import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.NodeDependency;
+import dev.interstice.console.ValueJson;
 import dev.interstice.network.AdminToken;
 import dev.interstice.network.NetworkConfig;
 import dev.interstice.network.NodeServer;
@@ -140,6 +141,9 @@ final class ExampleCommand implements Callable<Integer> {
     @CommandLine.Mixin
     AuthorityOptions network = new AuthorityOptions();
 
+    @CommandLine.Mixin
+    ConsoleOptions console = new ConsoleOptions();
+
     static final class Names extends java.util.ArrayList<String> {
         Names() {
             super(EXAMPLES);
@@ -153,6 +157,7 @@ final class ExampleCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!PORTS.containsKey(name))
             throw CliException.usage("unknown example '" + name + "'. Available: " + String.join(", ", EXAMPLES));
+        console.validate();
         byte[] wasm = exampleWasm(name);
         int port = port();
         String nodeName = name + "-example";
@@ -189,7 +194,16 @@ final class ExampleCommand implements Callable<Integer> {
         reg.add(new NodeRegistry.Entry(nodeName, server.address(), node.id(), false, token.value(), null)
                 .withKey(node.identity().fingerprint(), insecureLoopback));
         reg.save();
+        dev.interstice.console.Console web;
+        try {
+            web = console.start(node, server, token, dir, spec.commandLine().getOut());
+        } catch (CliException e) {
+            server.close();
+            node.close();
+            throw e;
+        }
         Runnable shutdown = () -> {
+            if (web != null) web.close();
             server.close();
             node.close();
             stop.countDown();

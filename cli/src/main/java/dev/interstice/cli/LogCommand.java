@@ -1,6 +1,7 @@
 package dev.interstice.cli;
 
 import dev.interstice.abi.schema.ModuleSchema;
+import dev.interstice.console.TxLogText;
 import dev.interstice.runtime.node.NodeLog;
 import dev.interstice.storage.StorageLockedException;
 import dev.interstice.storage.TxLog;

@@ -1,5 +1,6 @@
 package dev.interstice.cli;
 
+import dev.interstice.console.ValueJson;
 import dev.interstice.network.AdminToken;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;

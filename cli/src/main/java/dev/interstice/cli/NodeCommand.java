@@ -509,9 +509,13 @@ final class NodeCommand implements Runnable {
                         "Serve Prometheus metrics at http://<host:port>/metrics (off by default; a bare port listens on 127.0.0.1 only).")
         String metricsAt;
 
+        @CommandLine.Mixin
+        ConsoleOptions console = new ConsoleOptions();
+
         @Override
         public Integer call() throws Exception {
             network.authorities(ref); // bad flags are usage errors, found before the registry is read
+            console.validate();
             supervision();
             nodeKeys.forEach((n, fp) -> {
                 if (!dev.interstice.runtime.module.NodeKeys.isFingerprint(fp))
@@ -666,7 +670,17 @@ final class NodeCommand implements Runnable {
                 }
             }
             MetricsEndpoint endpoint = metrics;
+            dev.interstice.console.Console web;
+            try {
+                web = console.start(node, server, AdminToken.loadOrCreate(dir), dir, out());
+            } catch (CliException ex) {
+                if (endpoint != null) endpoint.close();
+                server.close();
+                node.close();
+                throw ex;
+            }
             Runnable shutdown = () -> {
+                if (web != null) web.close();
                 if (endpoint != null) endpoint.close();
                 server.close();
                 node.close();

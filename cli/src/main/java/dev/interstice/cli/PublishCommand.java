@@ -1,6 +1,7 @@
 package dev.interstice.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.interstice.console.ValueJson;
 import dev.interstice.network.NetworkException;
 import dev.interstice.network.wire.Message;
 import dev.interstice.runtime.IntersticeException.Kind;

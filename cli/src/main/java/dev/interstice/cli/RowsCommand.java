@@ -10,6 +10,7 @@ import dev.interstice.abi.schema.TableSchema;
 import dev.interstice.abi.value.IndexKey;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
+import dev.interstice.console.ValueJson;
 import dev.interstice.network.wire.Message;
 import java.util.ArrayList;
 import java.util.List;

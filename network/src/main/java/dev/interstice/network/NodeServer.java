@@ -399,8 +399,8 @@ public final class NodeServer implements AutoCloseable {
         }
     }
 
-    /** A module was published, replaced or removed: restart its table streams, re-read remote subscriptions. */
-    void moduleChanged(String module) {
+    /** A module was published, replaced or removed: restart its table streams, re-read remote subscriptions (also for in-process admin tools: the console). */
+    public void moduleChanged(String module) {
         streams.moduleChanged(module);
         peers.refreshSubscriptions();
     }

@@ -175,7 +175,19 @@ public final class BenchmarkCommand implements Runnable {
             results.put(key, r);
             verified &= r.verified();
         }
-        if (results.size() > 1) out.println(Reports.table(results));
+        if (results.size() > 1) {
+            out.println(Reports.table(results));
+            // the runs' charts overlaid, beside the first run's own report
+            var first = specs.stream()
+                    .map(NetworkRun::htmlPath)
+                    .filter(p -> p != null)
+                    .findFirst();
+            if (first.isPresent()) {
+                var compare = first.get().resolveSibling("comparison.html");
+                Reports.writeHtml(results, compare);
+                out.println("wrote " + compare);
+            }
+        }
         if (!verified) err.println("error: a verification failed (see above)");
         return verified ? 0 : VERIFICATION_FAILED;
     }

@@ -121,16 +121,20 @@ final class NetworkRun {
             Reports.writeJson(r, s.output);
             out.println("wrote " + s.output);
         }
-        Path html = s.html;
-        if (html == null && s.output != null && !s.noHtml) {
-            String f = s.output.getFileName().toString();
-            html = s.output.resolveSibling((f.endsWith(".json") ? f.substring(0, f.length() - 5) : f) + ".html");
-        }
-        if (html != null && !s.noHtml) {
+        Path html = htmlPath(s);
+        if (html != null) {
             Reports.writeHtml(r, html);
             out.println("wrote " + html);
         }
         out.flush();
+    }
+
+    /** Where a run's HTML report goes: --html, else beside --output (FILE.html), none with --no-html. */
+    static Path htmlPath(RunSpec s) {
+        if (s.noHtml) return null;
+        if (s.html != null || s.output == null) return s.html;
+        String f = s.output.getFileName().toString();
+        return s.output.resolveSibling((f.endsWith(".json") ? f.substring(0, f.length() - 5) : f) + ".html");
     }
 
     private static QuerySchema query(ModuleSchema schema, String name) {

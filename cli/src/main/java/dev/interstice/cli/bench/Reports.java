@@ -7,12 +7,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The report of a {@link LoadResult}: a human-readable summary, JSON, and a self-contained HTML page (inline SVG). */
+/**
+ * The report of a {@link LoadResult}: a human-readable summary, JSON, and a self-contained HTML page (charts by the
+ * console's chart library, uPlot, inlined).
+ */
 public final class Reports {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     /** Percentiles of the latency distribution written to the JSON report and drawn in the HTML chart. */
@@ -242,27 +243,69 @@ public final class Reports {
         Files.writeString(file, html(r));
     }
 
+    /** One page comparing several runs (their charts overlaid), e.g. the runs of one {@code benchmark} command. */
+    public static void writeHtml(Map<String, LoadResult> runs, Path file) throws IOException {
+        mkdirs(file);
+        Files.writeString(file, html(runs));
+    }
+
     public static String html(LoadResult r) {
-        var c = r.config();
+        return html(Map.of(r.config().name(), r));
+    }
+
+    /**
+     * A self-contained page: each run's figures, then the charts (uPlot, from the console's build, inlined with the
+     * runs' data: they open offline, zoom by dragging, show values on hover, and overlay the runs), then the JSON.
+     */
+    public static String html(Map<String, LoadResult> runs) {
         var sb = new StringBuilder();
+        String title =
+                runs.size() == 1 ? runs.values().iterator().next().config().name() : String.join(" vs ", runs.keySet());
         sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
-                .append(esc(c.name()))
+                .append(esc(title))
                 .append(" - Interstice load run</title>\n<style>")
                 .append("body{font-family:system-ui,sans-serif;margin:24px;color:#222;max-width:1000px}")
                 .append(
                         "h1{font-size:20px}h2{font-size:16px;margin-top:28px}table{border-collapse:collapse;font-size:13px}")
                 .append(
                         "td,th{padding:3px 10px;border-bottom:1px solid #ddd;text-align:left}pre{background:#f6f6f6;padding:10px;font-size:12px;overflow:auto}")
-                .append(
-                        ".pass{color:#1a7f37}.fail{color:#c0392b;font-weight:bold}svg{background:#fff;border:1px solid #ddd}")
+                .append(".pass{color:#1a7f37}.fail{color:#c0392b;font-weight:bold}.interstice-chart{margin:16px 0}")
                 .append("</style></head><body>\n");
-        sb.append("<h1>")
+        if (runs.size() > 1)
+            sb.append("<h1>")
+                    .append(esc(title))
+                    .append("</h1>\n<pre>")
+                    .append(esc(table(runs)))
+                    .append("</pre>\n");
+        runs.forEach((name, r) -> details(sb, r, runs.size() == 1 ? "<h1>" : "<h2>"));
+        sb.append("<div id=\"charts\"></div>\n");
+        String script = ChartScript.get();
+        if (script == null)
+            sb.append(
+                    "<p>(no charts: this build of interstice lacks the console's chart bundle; build it with npm)</p>\n");
+        runs.forEach((name, r) -> sb.append("<script type=\"application/json\" class=\"interstice-run\">")
+                .append(scriptSafe(chartData(name, r).toString()))
+                .append("</script>\n"));
+        if (script != null) sb.append("<script>").append(scriptSafe(script)).append("</script>\n");
+        runs.forEach((name, r) -> sb.append("<h2>JSON report")
+                .append(runs.size() > 1 ? ": " + esc(name) : "")
+                .append("</h2>\n<pre>")
+                .append(esc(json(r).toPrettyString()))
+                .append("</pre>\n"));
+        sb.append("</body></html>\n");
+        return sb.toString();
+    }
+
+    private static void details(StringBuilder sb, LoadResult r, String heading) {
+        var c = r.config();
+        sb.append(heading)
                 .append(esc(c.name()))
                 .append(": ")
                 .append(esc(c.module()))
                 .append('.')
                 .append(esc(c.reducer()))
-                .append("</h1>\n<table>\n");
+                .append(heading.replace("<", "</"))
+                .append("\n<table>\n");
         row(sb, "throughput", String.format(Locale.ROOT, "%,.0f tx/s acknowledged", r.throughputTps()));
         row(
                 sb,
@@ -318,248 +361,58 @@ public final class Reports {
                     .append("</td></tr>\n");
         for (var e : r.errorSamples().entrySet()) row(sb, "error", e.getValue() + " x " + e.getKey());
         sb.append("</table>\n");
-
-        sb.append("<h2>Acknowledged transactions per second</h2>\n");
-        var tpsPts = new ArrayList<double[]>();
-        var p50Pts = new ArrayList<double[]>();
-        var p99Pts = new ArrayList<double[]>();
-        double warmEnd = 0;
-        for (var iv : r.timeline()) {
-            if (iv.lengthMs() <= 0 || iv.phase() == LoadResult.Phase.DRAIN) continue; // drain: the last few calls only
-            double mid = (iv.startMs() + iv.lengthMs() / 2) / 1000.0;
-            tpsPts.add(new double[] {mid, iv.tps()});
-            if (iv.acknowledged() > 0) {
-                p50Pts.add(new double[] {mid, iv.p50Us()});
-                p99Pts.add(new double[] {mid, iv.p99Us()});
-            }
-            if (iv.phase() == LoadResult.Phase.WARMUP) warmEnd = (iv.startMs() + iv.lengthMs()) / 1000.0;
-        }
-        sb.append(chart(List.of(new Series("tx/s", "#2563eb", tpsPts)), "time (s)", "tx/s", warmEnd, false, false));
-        sb.append("<h2>Latency over time (p50, p99 per interval, log scale)</h2>\n");
-        sb.append(chart(
-                List.of(new Series("p50", "#16a34a", p50Pts), new Series("p99", "#dc2626", p99Pts)),
-                "time (s)",
-                "latency",
-                warmEnd,
-                false,
-                true));
-        sb.append("<h2>Latency distribution (measured window, log scale)</h2>\n");
-        var spectrum = new ArrayList<double[]>();
-        var h = r.latency();
-        if (h.getTotalCount() > 0)
-            for (double p : SPECTRUM) {
-                double x = p >= 100 ? 5.3 : Math.log10(100.0 / (100.0 - p)); // 0 -> 0, 90 -> 1, 99 -> 2, 99.9 -> 3 ...
-                spectrum.add(new double[] {x, p == 0 ? h.getMinValue() : h.getValueAtPercentile(p)});
-            }
-        sb.append(chart(List.of(new Series("latency", "#7c3aed", spectrum)), "percentile", "latency", 0, true, true));
-        sb.append("<h2>JSON report</h2>\n<pre>")
-                .append(esc(json(r).toPrettyString()))
-                .append("</pre>\n</body></html>\n");
-        return sb.toString();
     }
-
-    private record Series(String name, String color, List<double[]> points) {}
 
     /**
-     * A line chart in inline SVG; {@code shadeTo}: x below it is shaded (warmup). {@code percentileAxis}: label x as
-     * percentiles. {@code logUs}: y values are µs, on a log scale.
+     * What the charts draw of a run: per timeline interval (drain left out: its last few calls only) its middle in
+     * seconds, tx/s and latency p50/p99 in µs; where the warmup ended; the latency at each {@link #SPECTRUM}
+     * percentile, x = log10(100 / (100 - p)) (0 -> 0, 90 -> 1, 99 -> 2, ...; the max at 5.3).
      */
-    private static String chart(
-            List<Series> series, String xLabel, String yLabel, double shadeTo, boolean percentileAxis, boolean logUs) {
-        int w = 900;
-        int hgt = 300;
-        int l = 70;
-        int rgt = 20;
-        int top = 20;
-        int bot = 45;
-        double minX = Double.MAX_VALUE;
-        double maxX = -Double.MAX_VALUE;
-        double maxY = 0;
-        double minY = Double.MAX_VALUE;
-        for (var s : series)
-            for (var p : s.points()) {
-                minX = Math.min(minX, p[0]);
-                maxX = Math.max(maxX, p[0]);
-                maxY = Math.max(maxY, p[1]);
-                minY = Math.min(minY, p[1]);
+    static ObjectNode chartData(String name, LoadResult r) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("name", name);
+        ArrayNode timeline = o.putArray("timeline");
+        double warmEnd = 0;
+        for (var iv : r.timeline()) {
+            if (iv.lengthMs() <= 0 || iv.phase() == LoadResult.Phase.DRAIN) continue;
+            ObjectNode p = timeline.addObject();
+            p.put("t", round((iv.startMs() + iv.lengthMs() / 2) / 1000.0, 3));
+            p.put("tps", round(iv.tps(), 1));
+            p.put("p50", iv.acknowledged() > 0 ? iv.p50Us() : 0);
+            p.put("p99", iv.acknowledged() > 0 ? iv.p99Us() : 0);
+            if (iv.phase() == LoadResult.Phase.WARMUP) warmEnd = (iv.startMs() + iv.lengthMs()) / 1000.0;
+        }
+        o.put("warmupEnd", round(warmEnd, 3));
+        ArrayNode spectrum = o.putArray("spectrum");
+        var h = r.latency();
+        if (h.getTotalCount() > 0)
+            for (double p : SPECTRUM)
+                spectrum.addObject()
+                        .put("x", p >= 100 ? 5.3 : round(Math.log10(100.0 / (100.0 - p)), 6))
+                        .put("us", p == 0 ? h.getMinValue() : h.getValueAtPercentile(p));
+        return o;
+    }
+
+    /** Text inside a script element must not close it. */
+    private static String scriptSafe(String s) {
+        return s.replace("</", "<\\/");
+    }
+
+    /** The console's chart bundle for reports (console/web/src/report.js), read once from the class path. */
+    private static final class ChartScript {
+        private static final String SCRIPT = read();
+
+        static String get() {
+            return SCRIPT;
+        }
+
+        private static String read() {
+            try (var in = Reports.class.getResourceAsStream("/console/report/report.js")) {
+                return in == null ? null : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return null;
             }
-        var sb = new StringBuilder();
-        sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
-                .append(w)
-                .append("\" height=\"")
-                .append(hgt)
-                .append("\" viewBox=\"0 0 ")
-                .append(w)
-                .append(' ')
-                .append(hgt)
-                .append("\" font-size=\"11\">\n");
-        if (minX == Double.MAX_VALUE) {
-            sb.append("<text x=\"20\" y=\"40\">no data</text></svg>\n");
-            return sb.toString();
         }
-        if (percentileAxis) {
-            minX = 0;
-            maxX = 5.3;
-        } else {
-            minX = Math.min(minX, 0);
-        }
-        if (maxX <= minX) maxX = minX + 1;
-        double yTop = niceCeil(maxY <= 0 ? 1 : maxY * 1.05);
-        // log scale: whole decades of µs around the data
-        final int d0 = (int) Math.floor(Math.log10(Math.max(1, minY)));
-        final int d1 = Math.max(d0 + 1, (int) Math.ceil(Math.log10(Math.max(1, maxY))));
-        final double x0 = minX;
-        final double x1 = maxX;
-        final double top0 = yTop;
-        java.util.function.DoubleUnaryOperator sx = x -> l + (x - x0) / (x1 - x0) * (w - l - rgt);
-        java.util.function.DoubleUnaryOperator sy = logUs
-                ? y -> top + (1 - (Math.log10(Math.max(1, y)) - d0) / (d1 - d0)) * (hgt - top - bot)
-                : y -> top + (1 - y / top0) * (hgt - top - bot);
-        if (shadeTo > minX)
-            sb.append(String.format(
-                    Locale.ROOT,
-                    "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#f1f1f1\"/>"
-                            + "<text x=\"%.1f\" y=\"%d\" fill=\"#888\">warmup</text>%n",
-                    sx.applyAsDouble(minX),
-                    top,
-                    sx.applyAsDouble(shadeTo) - sx.applyAsDouble(minX),
-                    hgt - top - bot,
-                    sx.applyAsDouble(minX) + 4,
-                    top + 12));
-        int gridLines = logUs ? d1 - d0 : 5;
-        for (int i = 0; i <= gridLines; i++) {
-            double y = logUs ? Math.pow(10, d0 + i) : yTop * i / 5;
-            double py = sy.applyAsDouble(y);
-            sb.append(String.format(
-                    Locale.ROOT,
-                    "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#e5e5e5\"/>"
-                            + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n",
-                    l,
-                    py,
-                    w - rgt,
-                    py,
-                    l - 6,
-                    py + 4,
-                    esc(logUs ? us((long) y) : fmt(y))));
-        }
-        if (percentileAxis) {
-            String[] names = {"0", "90", "99", "99.9", "99.99", "99.999"};
-            for (int i = 0; i < names.length; i++) tick(sb, sx.applyAsDouble(i), hgt - bot, names[i]);
-            tick(sb, sx.applyAsDouble(5.3), hgt - bot, "max");
-        } else {
-            double step = niceStep((maxX - minX) / 10);
-            for (double x = Math.ceil(minX / step) * step; x <= maxX + 1e-9; x += step)
-                tick(sb, sx.applyAsDouble(x), hgt - bot, fmt(x));
-        }
-        sb.append(String.format(
-                Locale.ROOT,
-                "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>%n",
-                l,
-                hgt - bot,
-                w - rgt,
-                hgt - bot));
-        sb.append(String.format(
-                Locale.ROOT,
-                "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>%n",
-                l,
-                top,
-                l,
-                hgt - bot));
-        sb.append(String.format(
-                Locale.ROOT,
-                "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
-                (l + w - rgt) / 2,
-                hgt - 8,
-                esc(xLabel)));
-        sb.append(String.format(
-                Locale.ROOT,
-                "<text x=\"14\" y=\"%d\" transform=\"rotate(-90 14 %d)\" text-anchor=\"middle\">%s</text>%n",
-                (top + hgt - bot) / 2,
-                (top + hgt - bot) / 2,
-                esc(yLabel)));
-        drawSeries(sb, series, sx, sy, logUs, l + 10, top);
-        sb.append("</svg>\n");
-        return sb.toString();
-    }
-
-    /** Each series as a line with a point per value (hover: its value) and a legend entry. */
-    private static void drawSeries(
-            StringBuilder sb,
-            List<Series> series,
-            java.util.function.DoubleUnaryOperator sx,
-            java.util.function.DoubleUnaryOperator sy,
-            boolean logUs,
-            int legendStart,
-            int top) {
-        int legendX = legendStart;
-        for (var s : series) {
-            if (s.points().isEmpty()) continue;
-            var path = new StringBuilder();
-            for (var p : s.points())
-                path.append(path.isEmpty() ? "M" : " L")
-                        .append(String.format(
-                                Locale.ROOT, "%.1f,%.1f", sx.applyAsDouble(p[0]), sy.applyAsDouble(p[1])));
-            sb.append("<path d=\"")
-                    .append(path)
-                    .append("\" fill=\"none\" stroke=\"")
-                    .append(s.color())
-                    .append("\" stroke-width=\"2\"/>\n");
-            for (var p : s.points())
-                sb.append(String.format(
-                        Locale.ROOT,
-                        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\"><title>%s: %s at %s</title></circle>%n",
-                        sx.applyAsDouble(p[0]),
-                        sy.applyAsDouble(p[1]),
-                        s.color(),
-                        esc(s.name()),
-                        esc(logUs ? us((long) p[1]) : fmt(p[1])),
-                        fmt(p[0])));
-            sb.append(String.format(
-                    Locale.ROOT,
-                    "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"3\" fill=\"%s\"/><text x=\"%d\" y=\"%d\">%s</text>%n",
-                    legendX + 60,
-                    top + 8,
-                    s.color(),
-                    legendX + 76,
-                    top + 12,
-                    esc(s.name())));
-            legendX += 120;
-        }
-    }
-
-    private static void tick(StringBuilder sb, double x, int y, String label) {
-        sb.append(String.format(
-                Locale.ROOT,
-                "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#444\"/>"
-                        + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
-                x,
-                y,
-                x,
-                y + 4,
-                x,
-                y + 16,
-                esc(label)));
-    }
-
-    private static double niceStep(double raw) {
-        if (raw <= 0) return 1;
-        double mag = Math.pow(10, Math.floor(Math.log10(raw)));
-        double f = raw / mag;
-        return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
-    }
-
-    private static double niceCeil(double v) {
-        double step = niceStep(v / 5);
-        return Math.ceil(v / step) * step;
-    }
-
-    private static String fmt(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) return String.format(Locale.ROOT, "%,d", (long) v);
-        if (Math.abs(v) >= 100) return String.format(Locale.ROOT, "%,.0f", v);
-        return new java.math.BigDecimal(v)
-                .round(new java.math.MathContext(3))
-                .stripTrailingZeros()
-                .toPlainString();
     }
 
     private static void row(StringBuilder sb, String k, String v) {

@@ -118,7 +118,7 @@ class BenchmarkCommandTest {
         Path html = reports.resolve("insert.html");
         assertThat(html).exists();
         assertThat(Files.readString(html))
-                .contains("<svg", "Acknowledged transactions per second", "Latency distribution");
+                .contains("class=\"interstice-run\"", "Acknowledged transactions per second", "Latency distribution");
         assertThat(node.query(BenchmarkWorkload.MODULE, "total_committed", java.util.List.of())
                         .toString())
                 .as("the node committed what was acknowledged")
@@ -222,6 +222,10 @@ class BenchmarkCommandTest {
         assertThat(r.err()).contains("seeded 1,000 accounts");
         assertThat(reports.resolve("transfers.json")).exists();
         assertThat(reports.resolve("noops.html")).exists();
+        // both runs overlaid in one page beside the first one's report
+        assertThat(r.out()).contains("wrote " + reports.resolve("comparison.html"));
+        assertThat(Files.readString(reports.resolve("comparison.html")))
+                .contains("transfers vs noops", "\"name\":\"transfers\"", "\"name\":\"noops\"");
     }
 
     @Test

@@ -144,7 +144,14 @@ class LoadDriverTest {
             assertThat(json.get("acknowledged").asLong()).isEqualTo(r.acknowledged());
             Path html = dir.resolve("out/r.html");
             Reports.writeHtml(r, html);
-            assertThat(Files.readString(html)).contains("<svg", "tx_insert_logged", "PASS");
+            assertThat(Files.readString(html)).contains("class=\"interstice-run\"", "tx_insert_logged", "PASS");
+            var runs = new java.util.LinkedHashMap<String, LoadResult>();
+            runs.put("first </script> run", r);
+            runs.put("second", r);
+            String both = Reports.html(runs);
+            assertThat(both)
+                    .contains("\"name\":\"first <\\/script> run\"", "\"name\":\"second\"")
+                    .contains("first &lt;/script&gt; run vs second");
             assertThat(Reports.summary(r)).contains("tx/s acknowledged", "PASS total_committed");
         }
     }
@@ -167,6 +174,45 @@ class LoadDriverTest {
         assertThat(r.errorSamples()).containsOnlyKeys("IllegalStateException: boom");
         assertThat(r.checks()).extracting(Verification.Check::passed).containsExactly(true, false);
         assertThat(r.verified()).isFalse();
+    }
+
+    /**
+     * The HTML report of two runs in the system's headless Chromium (console/web/test/report.e2e.mjs): three uPlot
+     * charts with both runs, a value on hover, zoom by dragging, nothing fetched. Skipped without Chromium or npm.
+     */
+    @Test
+    void aReportOfTwoRunsDrawsOverlaidChartsInABrowser(@TempDir Path dir) throws Exception {
+        Path web = Path.of("../console/web");
+        Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(chromium), "no Chromium at " + chromium);
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.isDirectory(web.resolve("node_modules/playwright-core")), "console/web/node_modules is missing");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Reports.class.getResource("/console/report/report.js") != null,
+                "the report's chart bundle was not built");
+        var runs = new java.util.LinkedHashMap<String, LoadResult>();
+        for (long micros : new long[] {50, 400}) {
+            var cfg = new LoadConfig()
+                    .name(micros + " µs")
+                    .connections(2)
+                    .durationMs(1_000)
+                    .warmupMs(200)
+                    .sampleMs(100)
+                    .progress(false);
+            runs.put(cfg.name(), new LoadDriver(SILENT).run(new FakeConnector(micros, 0), cfg));
+        }
+        Path html = dir.resolve("comparison.html");
+        Reports.writeHtml(runs, html);
+        Path shot = Path.of("target/bench-report.png").toAbsolutePath();
+        Process p = new ProcessBuilder("node", "test/report.e2e.mjs", html.toString(), "2", shot.toString())
+                .directory(web.toFile())
+                .redirectErrorStream(true)
+                .start();
+        boolean ended = p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+        if (!ended) p.destroyForcibly();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(ended).as(out).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
     }
 
     @Test

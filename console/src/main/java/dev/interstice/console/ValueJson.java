@@ -1,4 +1,4 @@
-package dev.interstice.cli;
+package dev.interstice.console;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -31,8 +31,8 @@ import java.util.Map;
  * <p>Value to JSON needs no type: u64/i64 print as exact integers, floats that JSON cannot hold as strings, structs as
  * objects, unit enum variants as "Variant", other variants as {"Variant": payload}, None and () as null.
  */
-final class ValueJson {
-    static final ObjectMapper JSON = new ObjectMapper()
+public final class ValueJson {
+    public static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -40,7 +40,7 @@ final class ValueJson {
     private static final BigInteger U64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
     /** A value that does not fit its type: the message says where and why. */
-    static final class TypeMismatch extends IllegalArgumentException {
+    public static final class TypeMismatch extends IllegalArgumentException {
         TypeMismatch(String message) {
             super(message);
         }
@@ -49,18 +49,18 @@ final class ValueJson {
     private final Map<String, TypeDef> types;
 
     /** Makes the mapper (its class initialisation is most of a short command's JSON work): see Main. */
-    static void prepare() {
+    public static void prepare() {
         JSON.createObjectNode();
     }
 
-    ValueJson(Map<String, TypeDef> types) {
+    public ValueJson(Map<String, TypeDef> types) {
         this.types = types;
     }
 
     // ------------------------------------------------------------------ text / JSON -> value
 
     /** Parses one command-line argument for a parameter of type {@code type}. */
-    IntersticeValue parseArgument(String text, IntersticeType type) {
+    public IntersticeValue parseArgument(String text, IntersticeType type) {
         if (type.equals(IntersticeType.STRING) && !text.startsWith("\"")) return IntersticeValue.str(text);
         if (type instanceof IntersticeType.Option o
                 && o.inner().equals(IntersticeType.STRING)
@@ -78,7 +78,7 @@ final class ValueJson {
         return fromJson(node, type, "");
     }
 
-    IntersticeValue fromJson(JsonNode n, IntersticeType type, String path) {
+    public IntersticeValue fromJson(JsonNode n, IntersticeType type, String path) {
         return switch (type) {
             case IntersticeType.Primitive p -> primitive(n, p, path);
             case IntersticeType.Vec v -> {
@@ -285,7 +285,7 @@ final class ValueJson {
 
     // ------------------------------------------------------------------ value -> JSON
 
-    static JsonNode toJson(IntersticeValue v) {
+    public static JsonNode toJson(IntersticeValue v) {
         return switch (v) {
             case IntersticeValue.Void x -> NODES.nullNode();
             case IntersticeValue.U8 x -> NODES.numberNode(x.value());
@@ -330,12 +330,12 @@ final class ValueJson {
     }
 
     /** Compact JSON text of a value. */
-    static String render(IntersticeValue v) {
+    public static String render(IntersticeValue v) {
         return toJson(v).toString();
     }
 
     /** Indented JSON text. */
-    static String pretty(JsonNode n) {
+    public static String pretty(JsonNode n) {
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n);
         } catch (JsonProcessingException e) {

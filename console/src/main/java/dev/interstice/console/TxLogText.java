@@ -1,4 +1,4 @@
-package dev.interstice.cli;
+package dev.interstice.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -26,18 +26,18 @@ import java.util.Map;
  * arguments as a JSON array, rows as their values in order). A put is an insert or an update: the log keeps the row
  * after the transaction, not the one before.
  */
-final class TxLogText {
+public final class TxLogText {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     /** The runtime's own tables (auto-increment counters, schedules, code hashes): bytes only. */
     private static final String SYSTEM_MODULE = "__interstice";
 
     private final Map<String, ModuleSchema> schemas;
 
-    TxLogText(Map<String, ModuleSchema> schemas) {
+    public TxLogText(Map<String, ModuleSchema> schemas) {
         this.schemas = schemas;
     }
 
-    ObjectNode json(TxLog.Entry e) {
+    public ObjectNode json(TxLog.Entry e) {
         ObjectNode o = NODES.objectNode();
         o.put("tx", e.record().txId());
         o.put("lsn", e.lsn());
@@ -57,7 +57,7 @@ final class TxLogText {
         return o;
     }
 
-    void print(PrintWriter out, TxLog.Entry e) {
+    public void print(PrintWriter out, TxLog.Entry e) {
         ObjectNode j = json(e);
         var head = new StringBuilder(
                 "tx " + e.record().txId() + "  " + j.get("time").asText() + "  ");
@@ -127,7 +127,7 @@ final class TxLogText {
         return o;
     }
 
-    private static JsonNode row(TableSchema ts, byte[] bytes, TableId t) {
+    static JsonNode row(TableSchema ts, byte[] bytes, TableId t) {
         if (t.module().equals(SYSTEM_MODULE))
             return NODES.textNode("0x" + HexFormat.of().formatHex(bytes));
         Row r;

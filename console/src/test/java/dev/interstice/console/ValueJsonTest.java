@@ -1,4 +1,4 @@
-package dev.interstice.cli;
+package dev.interstice.console;
 
 import static dev.interstice.abi.value.IntersticeValue.bool;
 import static dev.interstice.abi.value.IntersticeValue.f64;
