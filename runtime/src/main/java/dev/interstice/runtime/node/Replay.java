@@ -46,7 +46,7 @@ public final class Replay {
     public record Divergence(long txId, String what, String detail) {
         @Override
         public String toString() {
-            return "tx " + txId + " (" + what + ") diverges: " + detail;
+            return "tx " + txId + " (" + what + "): " + detail;
         }
     }
 
