@@ -758,6 +758,9 @@ public final class Node implements AutoCloseable {
             for (var c : changes) {
                 if (c.table().module().equals(SystemTables.CODE.module())) {
                     inv.systemChange(c);
+                    if (c instanceof dev.interstice.storage.Change.Put p
+                            && c.table().equals(SystemTables.SEQUENCES))
+                        advanceCounter(p); // the inserts re-executed after it continue from there
                     continue;
                 }
                 LoadedModule m = registry.get(c.table().module());
@@ -780,6 +783,14 @@ public final class Node implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /** An auto_inc counter as a logged sequences row sets it (replay: a transaction applied as logged). */
+    private void advanceCounter(dev.interstice.storage.Change.Put p) {
+        String[] k = SystemTables.parseSequenceKey(p.key());
+        LoadedModule m = k.length == 3 ? registry.get(k[0]) : null;
+        Table t = m == null ? null : m.table(k[1]);
+        if (t != null) t.autoIncCounters().merge(Integer.parseInt(k[2]), SystemTables.longOf(p.row()), Math::max);
     }
 
     public Optional<ModuleSchema> schema(String module) {
