@@ -28,6 +28,8 @@ public final class Main implements Runnable {
         COMMANDS.put("remove", RemoveCommand.class);
         COMMANDS.put("unload", UnloadCommand.class);
         COMMANDS.put("rollback", RollbackCommand.class);
+        COMMANDS.put("rewind", RewindCommand.class);
+        COMMANDS.put("replay", ReplayCommand.class);
         COMMANDS.put("token", TokenCommand.class);
         COMMANDS.put("call_reducer", CallReducerCommand.class);
         COMMANDS.put("call_query", CallQueryCommand.class);

@@ -3,6 +3,7 @@ package dev.interstice.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.interstice.abi.codec.Abi;
 import dev.interstice.abi.schema.FieldDef;
 import dev.interstice.abi.schema.IntersticeType;
 import dev.interstice.abi.schema.ModuleSchema;
@@ -12,6 +13,8 @@ import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
 import dev.interstice.console.ValueJson;
 import dev.interstice.network.wire.Message;
+import dev.interstice.runtime.node.NodeLog;
+import dev.interstice.runtime.node.PastRows;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -63,6 +66,20 @@ final class RowsCommand implements Callable<Integer> {
                     + " the next one).")
     List<String> where = new ArrayList<>();
 
+    @Option(
+            names = "--as-of-tx",
+            paramLabel = "N",
+            description = "Print the table as it was after transaction N (from the node's log; a stopped local node's"
+                    + " data directory is read directly).")
+    Long asOfTx;
+
+    @Option(
+            names = "--as-of-time",
+            paramLabel = "TIME",
+            description = "Print the table as it was at TIME (ISO 8601, e.g. 2026-12-06T10:15:00Z): after the last"
+                    + " transaction committed then.")
+    String asOfTime;
+
     /** Rows asked for per request: the node answers at most 10,000. */
     private static final int PAGE = 10_000;
 
@@ -72,6 +89,7 @@ final class RowsCommand implements Callable<Integer> {
     public Integer call() {
         var out = spec.commandLine().getOut();
         if (limit != null && limit < 1) throw CliException.usage("--limit must be at least 1, not " + limit);
+        if (asOfTx != null || asOfTime != null) return past(out);
         try (var t = Cli.connect(node)) {
             ModuleSchema m = Calls.module(t, module);
             TableSchema ts = Calls.table(t, m, table);
@@ -87,27 +105,83 @@ final class RowsCommand implements Callable<Integer> {
                 rows = new ArrayList<>();
                 more = fetch(t, conditions, start, rows);
             }
-            var columns = new ArrayList<String>();
-            columns.add(ts.primaryKey().name());
-            for (FieldDef f : ts.fields()) columns.add(f.name());
-            if (json) {
-                ArrayNode a = JsonNodeFactory.instance.arrayNode();
-                for (Row r : rows) {
-                    ObjectNode o = a.addObject();
-                    List<IntersticeValue> cells = cells(r);
-                    for (int i = 0; i < columns.size() && i < cells.size(); i++)
-                        o.set(columns.get(i), ValueJson.toJson(cells.get(i)));
-                }
-                out.println(ValueJson.pretty(a));
-                return 0;
-            }
-            var text = new ArrayList<List<String>>();
-            for (Row r : rows) text.add(cells(r).stream().map(RowsCommand::cell).toList());
-            TextTable.print(out, columns, text);
-            out.println("(" + rows.size() + " row" + (rows.size() == 1 ? "" : "s")
-                    + (more ? "; more follow: --after " + key(rows.getLast()) : "") + ")");
+            print(out, ts, rows, more ? "; more follow: --after " + key(rows.getLast()) : "");
         }
         return 0;
+    }
+
+    private void print(java.io.PrintWriter out, TableSchema ts, List<Row> rows, String note) {
+        var columns = new ArrayList<String>();
+        columns.add(ts.primaryKey().name());
+        for (FieldDef f : ts.fields()) columns.add(f.name());
+        if (json) {
+            ArrayNode a = JsonNodeFactory.instance.arrayNode();
+            for (Row r : rows) {
+                ObjectNode o = a.addObject();
+                List<IntersticeValue> cells = cells(r);
+                for (int i = 0; i < columns.size() && i < cells.size(); i++)
+                    o.set(columns.get(i), ValueJson.toJson(cells.get(i)));
+            }
+            out.println(ValueJson.pretty(a));
+            return;
+        }
+        var text = new ArrayList<List<String>>();
+        for (Row r : rows) text.add(cells(r).stream().map(RowsCommand::cell).toList());
+        TextTable.print(out, columns, text);
+        out.println("(" + rows.size() + " row" + (rows.size() == 1 ? "" : "s") + note + ")");
+    }
+
+    /**
+     * {@code --as-of-tx}/{@code --as-of-time}: the whole table as it was, read from a stopped local node's data
+     * directory, else asked of the running node.
+     */
+    private int past(java.io.PrintWriter out) {
+        if (asOfTx != null && asOfTime != null) throw CliException.usage("give --as-of-tx or --as-of-time, not both");
+        if (limit != null || after != null || !where.isEmpty())
+            throw CliException.usage(
+                    "--as-of-tx and --as-of-time print the whole table: not with --limit, --after" + " or --where");
+        if (asOfTx != null && asOfTx < 0) throw CliException.usage("--as-of-tx must be 0 or more, not " + asOfTx);
+        long timeMs = asOfTime == null ? 0 : instant(asOfTime).toEpochMilli();
+        var reg = NodeRegistry.load();
+        var e = reg.require(node);
+        if (e.local() && e.nodeId() != null) {
+            java.nio.file.Path dir = reg.dataDir(e);
+            if (java.nio.file.Files.isDirectory(dir.resolve("storage")) && !NodeLog.running(dir)) {
+                ModuleSchema m = NodeLog.schemas(dir).get(module);
+                if (m == null) throw new CliException("node '" + node + "' has no module '" + module + "'");
+                TableSchema ts = m.tables().stream()
+                        .filter(x -> x.name().equals(table))
+                        .findFirst()
+                        .orElseThrow(() -> new CliException("module '" + module + "' has no table '" + table + "'"));
+                long tx = asOfTx != null ? asOfTx : NodeLog.txAt(dir, timeMs);
+                PastRows p = NodeLog.rowsAsOf(dir, module, table, tx);
+                print(out, ts, p.rows().stream().map(Abi::decodeRow).toList(), " as of tx " + p.txId());
+                return 0;
+            }
+        }
+        try (var t = Cli.connect(node)) {
+            ModuleSchema m = Calls.module(t, module);
+            TableSchema ts = Calls.table(t, m, table);
+            var p = t.client().rowsAsOf(module, table, asOfTx != null ? asOfTx : 0, timeMs);
+            if (asOfTx != null && asOfTx == 0) p = new Message.PastRowsResult(p.id(), 0, List.of()); // before any tx
+            print(out, ts, p.rows().stream().map(Abi::decodeRow).toList(), " as of tx " + p.txId());
+        }
+        return 0;
+    }
+
+    private static java.time.Instant instant(String text) {
+        try {
+            return java.time.OffsetDateTime.parse(text).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            try {
+                return java.time.LocalDateTime.parse(text)
+                        .atZone(java.time.ZoneId.systemDefault())
+                        .toInstant();
+            } catch (java.time.format.DateTimeParseException e2) {
+                throw CliException.usage("--as-of-time '" + text + "': expected an ISO 8601 time such as"
+                        + " 2026-12-06T10:15:00Z or 2026-12-06T10:15:00 (local time)");
+            }
+        }
     }
 
     /** Reads pages until {@code limit} rows (all without it); true when more rows follow the last one read. */

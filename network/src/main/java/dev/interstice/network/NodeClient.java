@@ -936,6 +936,31 @@ public final class NodeClient implements AutoCloseable {
                 .entries();
     }
 
+    /**
+     * A table's rows as they were after transaction {@code txId}, or when it is 0 after the last transaction committed
+     * at or before {@code timeMs} (admin, a token allowing {@code rows} on the module, or anyone for a public table).
+     */
+    public Message.PastRowsResult rowsAsOf(String module, String table, long txId, long timeMs) {
+        requireHistory("read a table's past");
+        return expect(
+                request(id -> new Message.GetRowsAsOf(id, module, table, txId, timeMs)), Message.PastRowsResult.class);
+    }
+
+    /** Makes a module's stored tables as they were after transaction {@code txId} again (admin only). */
+    public Message.Called rewind(String module, long txId) {
+        requireHistory("rewind a module");
+        return expect(request(id -> new Message.Rewind(id, module, txId)), Message.Called.class);
+    }
+
+    private void requireHistory(String what) {
+        if (welcome.minor() < MessageCodec.HISTORY_SINCE_MINOR)
+            throw new NetworkException(
+                    ErrorKind.UNSUPPORTED,
+                    "node '" + nodeName() + "' speaks protocol " + welcome.major() + "." + welcome.minor()
+                            + ", which cannot " + what + " (1." + MessageCodec.HISTORY_SINCE_MINOR
+                            + " can); update it");
+    }
+
     /** Round trip time of a ping. */
     public Duration ping() {
         long t0 = System.nanoTime();

@@ -644,6 +644,8 @@ final class ServerSession implements TableStreams.Sink {
                 yield server.installer().remove(r.id(), r.module());
             }
             case Message.ReadLog r -> LogPages.read(permissions(), credential, node, r);
+            case Message.GetRowsAsOf r -> rowsAsOf(r);
+            case Message.Rewind r -> rewind(r);
             case Message.Unload u -> {
                 require(Action.REMOVE, u.module(), "unloading a module");
                 server.installer().unload(u.module());
@@ -680,6 +682,32 @@ final class ServerSession implements TableStreams.Sink {
                 yield new Message.Ok(u.id());
             }
         };
+    }
+
+    /** A table as it was after a past transaction (read from the log), for whoever may read its rows. */
+    private Message.PastRowsResult rowsAsOf(Message.GetRowsAsOf r) {
+        var past = permissions()
+                .orDenied(
+                        credential,
+                        Action.ROWS,
+                        r.module(),
+                        r.table(),
+                        () -> node.rowsAsOf(
+                                r.module(),
+                                r.table(),
+                                !allows(Action.ROWS, r.module()),
+                                r.txId() > 0 ? r.txId() : node.txAt(r.timeMs()),
+                                requester()));
+        return new Message.PastRowsResult(r.id(), past.txId(), past.rows());
+    }
+
+    /** A module's tables made as they were after a past transaction, as one new durable transaction (admin only). */
+    private Message.Called rewind(Message.Rewind r) {
+        permissions().requireAdmin(credential, "rewinding a module");
+        var done = node.rewind(r.module(), r.txId());
+        if (done.lsn() <= 0) return new Message.Called(r.id(), done.txId(), 0, Acknowledged.NOT_PERSISTED);
+        node.awaitDurable(done.lsn());
+        return new Message.Called(r.id(), done.txId(), done.lsn(), Acknowledged.DURABLE);
     }
 
     private void replyCalled(Message.Call c, CallResult r) {

@@ -45,6 +45,10 @@ class MessageCodecTest {
                         List.of(new Message.AuthorityStatus(
                                 dev.interstice.abi.schema.Authority.FILE, true, "notes", "offered"))),
                 new Message.GetRows(9, "m", "t"),
+                new Message.GetRowsAsOf(90, "m", "t", 12, 0),
+                new Message.GetRowsAsOf(91, "m", "t", 0, -5),
+                new Message.PastRowsResult(92, 12, List.of(B, new byte[0])),
+                new Message.Rewind(93, "m", 12),
                 new Message.Publish(10, "x.wasm", B, true),
                 new Message.Publish(10, "x.wasm", B, false, true, List.of("drop-column:t.c", "narrow:t.d"), true),
                 new Message.Rollback(24, "m", true),

@@ -243,6 +243,10 @@ class ProtocolFuzzTest {
                         .as(Message.CreateToken::new),
                 id.map(Message.ListTokens::new),
                 id.map(Message.GetSupervision::new),
+                Combinators.combine(id, name, name, Arbitraries.longs().between(-1, 100), Arbitraries.longs())
+                        .as(Message.GetRowsAsOf::new),
+                Combinators.combine(id, name, Arbitraries.longs().between(-1, 100))
+                        .as(Message.Rewind::new),
                 Combinators.combine(id, name).as(Message.RevokeToken::new),
                 Combinators.combine(id, name, name, args).as((i, m, r, a) -> new Message.Query(i, m, r, "", a)),
                 Combinators.combine(id, Arbitraries.of(true, false)).as(Message.GetSchema::new),

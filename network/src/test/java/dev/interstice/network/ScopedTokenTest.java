@@ -162,6 +162,21 @@ class ScopedTokenTest {
                         id -> new Message.ReadLog(id, 0, "bank", "", 10)),
                 new Req("read whole log", null, null, false, true, id -> new Message.ReadLog(id, 0, "", "", 10)),
                 new Req(
+                        "rows as of public",
+                        Action.ROWS,
+                        "bank",
+                        true,
+                        false,
+                        id -> new Message.GetRowsAsOf(id, "bank", "ledger", 1, 0)),
+                new Req(
+                        "rows as of private",
+                        Action.ROWS,
+                        "bank",
+                        false,
+                        false,
+                        id -> new Message.GetRowsAsOf(id, "bank", "vault", 1, 0)),
+                new Req("rewind", null, null, false, true, id -> new Message.Rewind(id, "bank", 1)),
+                new Req(
                         "subscribe public",
                         Action.SUBSCRIBE,
                         "bank",

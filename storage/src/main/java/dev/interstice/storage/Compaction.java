@@ -173,15 +173,12 @@ final class Compaction {
     }
 
     /**
-     * Step 5: the base snapshot and the row files of tables no longer STATEFUL deleted; the merged segments moved to
-     * the log history (deleted without retention).
+     * Step 5: the merged segments moved to the log history (deleted without retention), the base snapshot kept there
+     * or deleted, and the row files of tables no longer STATEFUL deleted.
      */
     private void dropCovered(Collected c) throws IOException {
-        if (base != null) {
-            AtomicFiles.deleteIfExists(base.path());
-            AtomicFiles.fsyncDirectory(root);
-        }
         wal.retireSealed(segments, history);
+        if (base != null) history.retireSnapshot(base.path(), base.lsn()); // kept for reading past states, or deleted
         Set<Path> statefulDirs = new HashSet<>();
         for (Registry.Meta m : c.registry().all())
             if (m.mode() == Persistence.STATEFUL) statefulDirs.add(RowFiles.tableDir(rowsDir, m.id()));

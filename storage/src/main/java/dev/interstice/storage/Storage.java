@@ -188,6 +188,19 @@ public final class Storage implements AutoCloseable {
         return TxLog.read(config.directory(), fromTx, limit, durableLsn(), filter, known);
     }
 
+    /**
+     * The tables as they were after transaction {@code txId}, from durable records only ({@link TableHistory}); throws
+     * {@link TableHistory.NotKept} when the kept history does not reach that far. Reads files only.
+     */
+    public TableHistory.State tablesAsOf(java.util.Set<TableId> tables, long txId) throws IOException {
+        return TableHistory.asOf(config.directory(), tables, txId, durableLsn());
+    }
+
+    /** The last durable transaction committed at or before {@code timeMs} ({@link TableHistory#txAt}). */
+    public long txAt(long timeMs) throws IOException {
+        return TableHistory.txAt(config.directory(), timeMs, durableLsn());
+    }
+
     /** The configuration in use (its directory made absolute). No I/O. */
     public StorageConfig config() {
         return config;

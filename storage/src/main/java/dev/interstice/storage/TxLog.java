@@ -91,6 +91,14 @@ public final class TxLog {
         return c.out;
     }
 
+    /** Whether the kept log still begins with the storage's first record (nothing of it was pruned). */
+    public static boolean reachesStart(Path dir) throws IOException {
+        List<Segments.OnDisk> segs = segments(dir);
+        return segs.isEmpty()
+                ? SnapshotFile.list(dir).isEmpty()
+                : segs.getFirst().firstLsn() == 1;
+    }
+
     /** The kept history's and the live log's segments by first LSN; a segment moved while listing counts once. */
     static List<Segments.OnDisk> segments(Path dir) throws IOException {
         TreeMap<Long, Segments.OnDisk> byLsn = new TreeMap<>();

@@ -296,6 +296,36 @@ public sealed interface Message {
         }
     }
 
+    /**
+     * A table's rows as they were after a past transaction (minor >= 6), answered {@link PastRowsResult}: as of
+     * {@code txId}, or when it is 0 as of the last transaction committed at or before {@code timeMs} (ms since the
+     * epoch). Admin, or a token allowing {@code rows} on {@code module} (public tables for anyone, as GetRows).
+     */
+    record GetRowsAsOf(long id, String module, String table, long txId, long timeMs) implements Request {
+        public GetRowsAsOf {
+            Objects.requireNonNull(module);
+            Objects.requireNonNull(table);
+        }
+
+        public int type() {
+            return 64;
+        }
+    }
+
+    /**
+     * Makes a module's stored tables as they were after transaction {@code txId} again, as one new transaction
+     * (minor >= 6; admin only), answered {@link Called}.
+     */
+    record Rewind(long id, String module, long txId) implements Request {
+        public Rewind {
+            Objects.requireNonNull(module);
+        }
+
+        public int type() {
+            return 66;
+        }
+    }
+
     // ---------------------------------------------------------------- replies (node -> client), exactly one per
     // request
 
@@ -346,6 +376,17 @@ public sealed interface Message {
     record SchemaResult(long id, NodeSchema schema) implements Reply {
         public int type() {
             return 35;
+        }
+    }
+
+    /** Answer to {@link GetRowsAsOf}: the transaction the rows are as of, and the rows in primary-key order. */
+    record PastRowsResult(long id, long txId, List<byte[]> rows) implements Reply {
+        public PastRowsResult {
+            rows = List.copyOf(rows);
+        }
+
+        public int type() {
+            return 65;
         }
     }
 

@@ -24,7 +24,9 @@ public final class MessageCodec {
     /** Protocol version spoken by this implementation. A peer with another major version is refused. */
     public static final int MAJOR = 1;
 
-    public static final int MINOR = 5;
+    public static final int MINOR = 6;
+    /** The first minor version whose nodes answer {@link Message.GetRowsAsOf} and {@link Message.Rewind}. */
+    public static final int HISTORY_SINCE_MINOR = 6;
     /** The first minor version whose nodes answer {@link Message.ReadLog}. */
     public static final int LOG_SINCE_MINOR = 5;
     /** The first minor version whose nodes know scoped tokens (Authenticate with a token id, token management). */
@@ -154,6 +156,18 @@ public final class MessageCodec {
                 w.writeVarU64(x.id());
                 w.writeString(x.tokenId());
             }
+            case Message.GetRowsAsOf x -> {
+                w.writeVarU64(x.id());
+                w.writeString(x.module());
+                w.writeString(x.table());
+                w.writeVarU64(x.txId());
+                w.writeI64(x.timeMs());
+            }
+            case Message.Rewind x -> {
+                w.writeVarU64(x.id());
+                w.writeString(x.module());
+                w.writeVarU64(x.txId());
+            }
             case Message.ModuleRequest x -> {
                 w.writeVarU64(x.id());
                 w.writeU8(x.op());
@@ -182,6 +196,12 @@ public final class MessageCodec {
                 w.writeVarU64(x.txId());
                 w.writeVarU64(x.lsn());
                 w.writeU8(x.acknowledged().ordinal());
+            }
+            case Message.PastRowsResult x -> {
+                w.writeVarU64(x.id());
+                w.writeVarU64(x.txId());
+                w.writeVarUsize(x.rows().size());
+                for (byte[] b : x.rows()) bytes(w, b);
             }
             case Message.QueryResult x -> {
                 w.writeVarU64(x.id());
@@ -404,6 +424,11 @@ public final class MessageCodec {
                     yield new Message.ReadLog(id, from, module, table, u32(r));
                 }
                 case 63 -> new Message.LogPage(r.readVarU64(), LogCodec.readAll(r));
+                case 64 ->
+                    new Message.GetRowsAsOf(
+                            r.readVarU64(), r.readString(), r.readString(), r.readVarU64(), r.readI64());
+                case 65 -> new Message.PastRowsResult(r.readVarU64(), r.readVarU64(), byteList(r));
+                case 66 -> new Message.Rewind(r.readVarU64(), r.readString(), r.readVarU64());
                 default -> throw new ProtocolException("unknown message type " + type);
             };
             if (!r.atEnd())

@@ -143,6 +143,19 @@ public final class Executor {
         return horizonLsn;
     }
 
+    /**
+     * Replay only ({@code interstice replay}): the next transaction takes id {@code txId} (ids only move forward), as
+     * it did on the node whose log is replayed, so that its random seed is the same.
+     */
+    public void advanceTo(long txId) {
+        lock.lock();
+        try {
+            if (txId - 1 > lastTxId) lastTxId = txId - 1;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public long lastTxId() {
         lock.lock();
         try {
@@ -378,11 +391,17 @@ public final class Executor {
      * transaction, then the subscribers its changes trigger run. If {@code body} throws, nothing is applied.
      */
     public CallResult runInternal(String trigger, java.util.function.Consumer<Invocation> body) {
+        return runInternal("", trigger, List.of(), body);
+    }
+
+    /** As {@link #runInternal(String, java.util.function.Consumer)}, logged as done to {@code module} with {@code args}. */
+    public CallResult runInternal(
+            String module, String trigger, List<IntersticeValue> args, java.util.function.Consumer<Invocation> body) {
         lock.lock();
         try {
             long txId = lastTxId + 1;
             var inv = new Invocation(new Transaction(txId, timestamp(), services.randomSeed(txId)));
-            inv.origin(origin("", "", trigger, CallContext.runtime(services.nodeId()), List.of()));
+            inv.origin(origin(module, "", trigger, CallContext.runtime(services.nodeId()), args));
             body.accept(inv);
             lastTxId = txId;
             CallResult r = commit(inv, 0);

@@ -30,6 +30,7 @@ import dev.interstice.runtime.table.Table;
 import dev.interstice.storage.PrivateFiles;
 import dev.interstice.storage.Storage;
 import dev.interstice.storage.StorageConfig;
+import dev.interstice.storage.TableId;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -693,6 +694,103 @@ public final class Node implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot read the log: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A table's rows as they were after transaction {@code txId} (durable records only; docs/operability.md, "Replay
+     * and time travel"): public tables of public modules only when {@code publicOnly}, the rows the table's view
+     * admits for {@code requester} (null: every row). NOT_FOUND when the kept history does not reach that far.
+     */
+    public PastRows rowsAsOf(String module, String table, boolean publicOnly, long txId, String requester) {
+        ensureOpen();
+        TableId id = executor.exclusive(
+                () -> (publicOnly ? requirePublicTable(module, table) : requireTable(module, table)).id());
+        if (storage == null)
+            throw new CallException(CallException.Kind.UNSUPPORTED, "an in-memory node keeps no history to read");
+        PastRows past = TimeTravel.rows(TimeTravel.read(storage, java.util.Set.of(id), txId), id);
+        if (requester == null) return past;
+        return executor.exclusive(() -> {
+            var admit = views.filter(module, table, requester);
+            return admit == null
+                    ? past
+                    : new PastRows(
+                            past.txId(), past.rows().stream().filter(admit).toList());
+        });
+    }
+
+    /** The last durable transaction committed at or before {@code timeMs} (0: none); NOT_FOUND if that was pruned. */
+    public long txAt(long timeMs) {
+        ensureOpen();
+        if (storage == null)
+            throw new CallException(CallException.Kind.UNSUPPORTED, "an in-memory node keeps no history to read");
+        try {
+            return storage.txAt(timeMs);
+        } catch (dev.interstice.storage.TableHistory.NotKept e) {
+            throw TimeTravel.notKept(e);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the log: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Makes {@code module}'s stored tables as they were after transaction {@code txId} again, as one new transaction
+     * (trigger {@code rewind}; subscribers see ordinary row events, nothing is erased from the log). REFUSED when the
+     * module was published since; NOT_FOUND when the kept history does not reach that far.
+     */
+    public CallResult rewind(String module, long txId) {
+        ensureOpen();
+        LoadedModule m = executor.exclusive(() -> registry.require(module));
+        return TimeTravel.rewind(executor, storage, m, txId);
+    }
+
+    /** Replay only: the next transaction takes id {@code txId} ({@link Replay}). */
+    void advanceTo(long txId) {
+        executor.advanceTo(txId);
+    }
+
+    /**
+     * Replay only: commits a logged transaction's changes as they were logged, as transaction {@code txId} (what
+     * cannot be re-executed: a peer's replica sync, a schedule, a rewind). Tables no loaded module has are skipped.
+     */
+    CallResult applyLogged(long txId, List<dev.interstice.storage.Change> changes) {
+        executor.advanceTo(txId);
+        return executor.runInternal("replay", inv -> {
+            for (var c : changes) {
+                if (c.table().module().equals(SystemTables.CODE.module())) {
+                    inv.systemChange(c);
+                    if (c instanceof dev.interstice.storage.Change.Put p
+                            && c.table().equals(SystemTables.SEQUENCES))
+                        advanceCounter(p); // the inserts re-executed after it continue from there
+                    continue;
+                }
+                LoadedModule m = registry.get(c.table().module());
+                Table t = m == null ? null : m.table(c.table().table());
+                if (t == null && m != null && m.replica(c.table().table()) != null)
+                    t = m.replica(c.table().table()).table();
+                if (t == null) continue;
+                switch (c) {
+                    case dev.interstice.storage.Change.Put p -> {
+                        Row row = dev.interstice.abi.codec.Abi.decodeRow(p.row());
+                        inv.tx().restore(t, row, p.row());
+                    }
+                    case dev.interstice.storage.Change.Delete d ->
+                        inv.tx()
+                                .delete(
+                                        t,
+                                        dev.interstice.abi.codec.Abi.readIndexKey(
+                                                new dev.interstice.abi.codec.PostcardReader(d.key())));
+                    case dev.interstice.storage.Change.Clear x -> inv.tx().clear(t);
+                }
+            }
+        });
+    }
+
+    /** An auto_inc counter as a logged sequences row sets it (replay: a transaction applied as logged). */
+    private void advanceCounter(dev.interstice.storage.Change.Put p) {
+        String[] k = SystemTables.parseSequenceKey(p.key());
+        LoadedModule m = k.length == 3 ? registry.get(k[0]) : null;
+        Table t = m == null ? null : m.table(k[1]);
+        if (t != null) t.autoIncCounters().merge(Integer.parseInt(k[2]), SystemTables.longOf(p.row()), Math::max);
     }
 
     public Optional<ModuleSchema> schema(String module) {

@@ -7,6 +7,8 @@ import dev.interstice.runtime.host.DescribeHost;
 import dev.interstice.runtime.module.ModuleLoader;
 import dev.interstice.storage.Change;
 import dev.interstice.storage.StorageLockedException;
+import dev.interstice.storage.TableHistory;
+import dev.interstice.storage.TableId;
 import dev.interstice.storage.TxLog;
 import dev.interstice.storage.TxRecord;
 import java.io.IOException;
@@ -20,6 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -76,6 +79,44 @@ public final class NodeLog {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the log in " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A stopped node's table as it was after transaction {@code txId} (time travel, read from its log and kept
+     * history without opening the node); NOT_FOUND when the kept history does not reach that far.
+     */
+    public static PastRows rowsAsOf(Path dataDir, String module, String table, long txId) {
+        Path dir = stopped(dataDir);
+        TableId id = new TableId(module, table);
+        try {
+            return TimeTravel.rows(TableHistory.asOf(dir, Set.of(id), txId, Long.MAX_VALUE), id);
+        } catch (TableHistory.NotKept e) {
+            throw TimeTravel.notKept(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the log in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A stopped node's last transaction committed at or before {@code timeMs} (0: none). */
+    public static long txAt(Path dataDir, long timeMs) {
+        Path dir = stopped(dataDir);
+        try {
+            return TableHistory.txAt(dir, timeMs, Long.MAX_VALUE);
+        } catch (TableHistory.NotKept e) {
+            throw TimeTravel.notKept(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the log in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path stopped(Path dataDir) {
+        Path dir = storageDir(dataDir);
+        if (!Files.isDirectory(dir))
+            throw new UncheckedIOException(new IOException(dataDir + " holds no node storage"));
+        if (running(dataDir))
+            throw new StorageLockedException(
+                    "the node whose data directory is " + dataDir + " is running: ask it over the network instead");
+        return dir;
     }
 
     /**

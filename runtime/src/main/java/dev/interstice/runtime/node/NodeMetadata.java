@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -176,6 +177,7 @@ final class NodeMetadata {
                         StandardCopyOption.ATOMIC_MOVE);
             Files.move(code(module, ".next"), cur, StandardCopyOption.ATOMIC_MOVE);
             AtomicFiles.fsyncDirectory(dir.resolve("modules"));
+            keepVersion(Files.readAllBytes(cur));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot store module '" + module + "'", e);
         }
@@ -205,6 +207,33 @@ final class NodeMetadata {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot recover the modules' code in " + dir, e);
         }
+    }
+
+    /**
+     * Keeps every version of code that ran here, by its SHA-256 ({@code modules/versions/<hex>.wasm}), so that a
+     * replay of the log can load the version each publish record names ({@link Replay}).
+     */
+    private void keepVersion(byte[] code) throws IOException {
+        Path versions = dir.resolve("modules").resolve("versions");
+        Path p = versions.resolve(HexFormat.of().formatHex(sha256(code)) + ".wasm");
+        if (Files.exists(p)) return;
+        PrivateFiles.createDirectories(versions);
+        AtomicFiles.write(p, code);
+    }
+
+    /** The code whose SHA-256 is {@code hash} among the versions kept here (or the current or previous ones), or null. */
+    static byte[] version(Path dataDir, byte[] hash) throws IOException {
+        Path modules = dataDir.resolve("modules");
+        Path kept = modules.resolve("versions").resolve(HexFormat.of().formatHex(hash) + ".wasm");
+        if (Files.exists(kept)) return Files.readAllBytes(kept);
+        if (!Files.isDirectory(modules)) return null;
+        try (var ds = Files.newDirectoryStream(modules, "*.wasm")) { // code published before versions were kept
+            for (Path p : ds) {
+                byte[] code = Files.readAllBytes(p);
+                if (Arrays.equals(sha256(code), hash)) return code;
+            }
+        }
+        return null;
     }
 
     static byte[] sha256(byte[] code) {

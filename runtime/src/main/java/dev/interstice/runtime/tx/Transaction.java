@@ -172,6 +172,18 @@ public final class Transaction {
         return stored;
     }
 
+    /**
+     * Puts a row exactly as given, inserted or replacing the row with its primary key: auto_inc columns keep their
+     * values and counters (a past state made current again, {@code rewind}).
+     */
+    public StoredRow restore(Table t, Row row, byte[] encoded) {
+        validateShape(t, row, true);
+        StoredRow stored = new StoredRow(keyOf(row), row, encoded == null ? Abi.encodeRow(row) : encoded);
+        checkUnique(t, stored);
+        writesFor(t).put(stored.pk(), stored);
+        return stored;
+    }
+
     public void delete(Table t, IndexKey pk) {
         if (get(t, pk) == null)
             throw new TxException("no row with primary key " + show(pk) + " in table '"

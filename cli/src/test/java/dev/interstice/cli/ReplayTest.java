@@ -1,0 +1,157 @@
+package dev.interstice.cli;
+
+import static dev.interstice.abi.value.IntersticeValue.bool;
+import static dev.interstice.abi.value.IntersticeValue.i64;
+import static dev.interstice.abi.value.IntersticeValue.str;
+import static dev.interstice.abi.value.IntersticeValue.u32;
+import static dev.interstice.abi.value.IntersticeValue.u64;
+import static dev.interstice.cli.CliEndToEndTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.interstice.abi.codec.Abi;
+import dev.interstice.abi.schema.Persistence;
+import dev.interstice.abi.schema.Visibility;
+import dev.interstice.abi.value.Row;
+import dev.interstice.runtime.node.Node;
+import dev.interstice.runtime.node.NodeConfig;
+import dev.interstice.runtime.testing.ModuleFixture;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code interstice replay --verify}: the example and benchmark workloads replay byte for byte after a load run, and a
+ * module that leaks the wall clock into a row is caught at the transaction it did it in.
+ */
+@Timeout(180)
+class ReplayTest {
+    @TempDir
+    Path home;
+
+    Path data;
+
+    @BeforeEach
+    void setUp() {
+        System.setProperty("interstice.home", home.toString());
+        data = home.resolve("data");
+    }
+
+    @AfterEach
+    void tearDown() {
+        System.clearProperty("interstice.home");
+    }
+
+    @Test
+    void exampleAndBenchmarkWorkloadsReplayCleanAfterALoadRun() throws Exception {
+        var rnd = new Random(19);
+        try (Node node = Node.open(NodeConfig.at(data).withLogSink((m, msg) -> {}))) {
+            node.load("hello.wasm", ExampleCommand.exampleWasm("hello"));
+            node.load("benchmark-workload.wasm", ExampleCommand.exampleWasm("benchmark-workload"));
+            node.load(CliEndToEndTest.bank().build());
+            String bw = "benchmark-workload";
+            node.call(bw, "seed_accounts", List.of(u32(20), i64(1000)));
+            for (int i = 0; i < 300; i++) {
+                long seq = rnd.nextInt(30) + 100_000L * rnd.nextInt(3);
+                switch (i % 6) {
+                    case 0 -> node.call("hello", "hello", List.of(str("n" + i)));
+                    case 1 ->
+                        node.call(bw, "tx_mix_logged", List.of(str("c"), u64(seq), u64(rnd.nextInt(8)), bool(true)));
+                    case 2 -> node.call(bw, "tx_mix_stateful", List.of(str("d"), u64(seq), u64(3), bool(true)));
+                    case 3 ->
+                        node.call(
+                                bw,
+                                "transfer",
+                                List.of(u32(rnd.nextInt(20)), u32(rnd.nextInt(20)), i64(rnd.nextInt(50))));
+                    case 4 -> node.call("bank", "record", List.of());
+                    default -> node.call(bw, "tx_delete_logged", List.of(str("c"), u64(seq), bool(false)));
+                }
+                if (i == 150) node.snapshot(); // part of the log now read from the kept history
+            }
+            node.publish("hello.wasm", ExampleCommand.exampleWasm("hello"), false); // a version change mid-log
+            node.call("hello", "hello", List.of(str("after")));
+        }
+        var r = run("replay", "--data-dir", data.toString(), "--verify").ok();
+        assertThat(r.out()).contains("replay matches the log up to tx ").contains(" re-executed, ");
+        assertThat(run("replay", "--data-dir", data.toString(), "--to-tx", "40", "--verify")
+                        .ok()
+                        .out())
+                .contains("replay matches the log up to tx 4"); // 40 or the last one before it
+    }
+
+    /**
+     * A module reading the host's clock outside a transaction (in its start function, where {@code interstice_time}
+     * is the node's wall clock, not the transaction's time) and writing it into a row.
+     */
+    static byte[] clockLeak() {
+        byte[] zero = Abi.encodeRow(new Row(u64(0), List.of()));
+        byte[] one = Abi.encodeRow(new Row(u64(1), List.of()));
+        int at = 0;
+        while (zero[at] == one[at]) at++; // the key's varint: a one-byte 0 or 1
+        byte[] pre = java.util.Arrays.copyOfRange(zero, 0, at);
+        byte[] suf = java.util.Arrays.copyOfRange(zero, at + 1, zero.length);
+        return ModuleFixture.module("clock")
+                .table(ModuleFixture.simpleTable(
+                        "seen", false, Persistence.LOGGED, Visibility.PUBLIC, List.of(), List.of()))
+                .blob("pre", pre)
+                .blob("suf", suf)
+                .func("""
+                          (global $born (mut i64) (i64.const 0))
+                          (func $init_born (global.set $born (call $time)))
+                          (start $init_born)
+                          (func $leb (param $p i32) (param $v i64) (result i32)
+                            (loop $l
+                              (if (i64.lt_u (local.get $v) (i64.const 128))
+                                (then
+                                  (i32.store8 (local.get $p) (i32.wrap_i64 (local.get $v)))
+                                  (return (i32.add (local.get $p) (i32.const 1)))))
+                              (i32.store8 (local.get $p) (i32.or (i32.wrap_i64 (i64.and (local.get $v) (i64.const 127))) (i32.const 128)))
+                              (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                              (local.set $v (i64.shr_u (local.get $v) (i64.const 7)))
+                              (br $l))
+                            unreachable)
+                        """)
+                .reducer("stamp", List.of(), List.of("seen"), """
+                        (local $p i32) (local $e i32)
+                        (local.set $p (call $alloc (i32.const 64)))
+                        (memory.copy (local.get $p) (i32.const ${pre}) (i32.const ${pre.len}))
+                        (local.set $e (call $leb (i32.add (local.get $p) (i32.const ${pre.len})) (global.get $born)))
+                        (memory.copy (local.get $e) (i32.const ${suf}) (i32.const ${suf.len}))
+                        (local.set $e (i32.add (local.get $e) (i32.const ${suf.len})))
+                        (drop (call $insert_row (i32.const ${t:seen}) (i32.const ${t:seen.len}) (local.get $p) (i32.sub (local.get $e) (local.get $p)) (i32.const ${resp}) (i32.const 4096)))
+                        (if (i32.ne (i32.load8_u (i32.const ${resp})) (i32.const 0)) (then unreachable))
+                        """)
+                .build();
+    }
+
+    @Test
+    void aModuleLeakingTheWallClockIsNamedAtItsTransaction() throws Exception {
+        var clock = new AtomicLong(1_700_000_000_000L);
+        long stamp;
+        try (Node node = Node.open(NodeConfig.at(data)
+                .withClock(() -> clock.addAndGet(1000)) // every reading of the clock is another time
+                .withLogSink((m, msg) -> {}))) {
+            node.load(CliEndToEndTest.bank().build());
+            node.call("bank", "record", List.of());
+            node.load(clockLeak());
+            node.call("bank", "record", List.of());
+            stamp = node.call("clock", "stamp", List.of()).txId();
+            node.call("bank", "record", List.of());
+        }
+        var r = run("replay", "--data-dir", data.toString(), "--verify").fails(1);
+        assertThat(r.out())
+                .contains("replay DIVERGES at tx " + stamp + " (clock.stamp)")
+                .contains("table clock.seen")
+                .contains("expected put ")
+                .contains(", got ");
+        assertThat(run("replay", "--data-dir", data.toString(), "--to-tx", "" + (stamp - 1), "--verify")
+                        .ok()
+                        .out())
+                .contains("replay matches");
+    }
+}

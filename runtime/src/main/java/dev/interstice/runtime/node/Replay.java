@@ -1,0 +1,288 @@
+package dev.interstice.runtime.node;
+
+import dev.interstice.abi.codec.Abi;
+import dev.interstice.abi.host.CallContext;
+import dev.interstice.abi.value.IntersticeValue;
+import dev.interstice.runtime.exec.Ack;
+import dev.interstice.runtime.exec.CallException;
+import dev.interstice.runtime.exec.SystemTables;
+import dev.interstice.storage.Change;
+import dev.interstice.storage.TxLog;
+import dev.interstice.storage.TxOrigin;
+import dev.interstice.storage.TxRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+
+/**
+ * Replay verification ({@code interstice replay --verify}), the determinism checker: a stopped node's log re-executed
+ * on a scratch node with the same identity (so the same random seeds), each transaction at its logged id and time and
+ * each module at the version that ran, and the scratch node's log compared with the original byte for byte.
+ *
+ * <p>Direct calls and publishes are re-executed; their subscribers then run on the scratch node as they did. What
+ * cannot be re-executed here (a peer's replica sync, a remote answer, a schedule, a rewind, a restart's load hooks) is
+ * applied as logged (state transfer). The scratch node is never started, so no timer fires on its own.
+ */
+public final class Replay {
+    private Replay() {}
+
+    private static final int PAGE = 10_000;
+
+    /** A local table subscriber's trigger ({@code module.table.event}): the scratch node runs those itself. */
+    private static final Pattern SUBSCRIBER = Pattern.compile("[^.]+\\.[^.]+\\.(insert|update|delete)");
+
+    /** Where the replay first differed from the log: the transaction, what ran, and the first differing change. */
+    public record Divergence(long txId, String what, String detail) {
+        @Override
+        public String toString() {
+            return "tx " + txId + " (" + what + "): " + detail;
+        }
+    }
+
+    /**
+     * What a replay did: transactions re-executed, applied as logged, and produced by the scratch node itself
+     * (subscribers), up to {@code lastTx}; {@code divergence} null when the replay matched the log byte for byte.
+     */
+    public record Report(long lastTx, int reExecuted, int applied, int compared, Divergence divergence) {
+        public boolean clean() {
+            return divergence == null;
+        }
+    }
+
+    /**
+     * Replays the stopped node's log in {@code dataDir} up to transaction {@code toTx} on a scratch node laid out in
+     * {@code scratch} (an empty directory the caller deletes afterwards). Refused when the node is running or its kept
+     * log no longer reaches its first transaction.
+     */
+    public static Report verify(Path dataDir, long toTx, Path scratch) {
+        Path storage = NodeLog.storageDir(dataDir);
+        if (!Files.isDirectory(storage))
+            throw new UncheckedIOException(new IOException(dataDir + " holds no node storage"));
+        if (NodeLog.running(dataDir))
+            throw new dev.interstice.storage.StorageLockedException(
+                    "the node whose data directory is " + dataDir + " is running: stop it to replay its log");
+        List<TxLog.Entry> log = read(storage, toTx);
+        Map<Long, Long> times = new HashMap<>();
+        for (TxLog.Entry e : log) times.put(e.record().txId(), e.record().timestampMs());
+        try {
+            if (!TxLog.reachesStart(storage))
+                throw new CallException(
+                        CallException.Kind.NOT_FOUND,
+                        "the kept history of " + dataDir + " no longer reaches its first transaction (the oldest kept"
+                                + " is tx "
+                                + (log.isEmpty() ? "?" : log.getFirst().record().txId())
+                                + "): a replay from a snapshot is not built yet");
+            Files.createDirectories(scratch);
+            Files.copy(dataDir.resolve("node.key"), scratch.resolve("node.key"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lay out the scratch node in " + scratch + ": " + e.getMessage(), e);
+        }
+        var node = new AtomicReference<Node>();
+        long[] lastTime = {log.isEmpty() ? 0 : log.getFirst().record().timestampMs()};
+        // each transaction's logged time; between transactions (e.g. an instance's start) the next one's
+        java.util.function.LongSupplier clock = () -> {
+            Node n = node.get();
+            Long t = n == null ? null : times.get(n.lastTxId() + 1);
+            if (t != null) lastTime[0] = t;
+            return lastTime[0];
+        };
+        int reExecuted = 0;
+        int applied = 0;
+        Divergence failed = null;
+        try (Node n = Node.openDeferred(NodeConfig.at(scratch)
+                .withClock(clock)
+                .withAck(Ack.FAST)
+                .withLogSink((m, line) -> {})
+                .withLogRetention(dev.interstice.storage.LogRetention.DEFAULT))) {
+            node.set(n);
+            for (TxLog.Entry e : log) {
+                TxRecord r = e.record();
+                if (r.txId() <= n.lastTxId()) continue; // the scratch node ran it already (a subscriber)
+                TxOrigin o = r.origin();
+                try {
+                    if (o != null && o.trigger().isEmpty()) {
+                        n.advanceTo(r.txId());
+                        n.call(o.module(), o.reducer(), args(o), caller(n, o), Ack.FAST);
+                        reExecuted++;
+                    } else if (o != null && o.trigger().equals("publish") && code(r, o.module()) != null) {
+                        byte[] wasm = version(dataDir, code(r, o.module()));
+                        if (wasm == null) {
+                            failed = new Divergence(
+                                    r.txId(),
+                                    what(o),
+                                    "the code it published ("
+                                            + HexFormat.of().formatHex(code(r, o.module())) + ") is not kept in "
+                                            + dataDir.resolve("modules"));
+                            break;
+                        }
+                        n.advanceTo(r.txId());
+                        n.publish(o.module() + ".wasm", wasm, false);
+                        reExecuted++;
+                    } else if (o != null && SUBSCRIBER.matcher(o.trigger()).matches()) {
+                        failed = new Divergence(r.txId(), what(o), "the replay did not run this subscriber");
+                        break;
+                    } else {
+                        n.applyLogged(r.txId(), r.changes());
+                        applied++;
+                    }
+                } catch (RuntimeException x) {
+                    failed = new Divergence(r.txId(), what(o), "the replay failed: " + x.getMessage());
+                    break;
+                }
+            }
+        }
+        if (failed != null) return new Report(toTx, reExecuted, applied, 0, failed);
+        List<TxLog.Entry> got = read(NodeLog.storageDir(scratch), toTx);
+        return compare(log, got, reExecuted, applied);
+    }
+
+    private static byte[] version(Path dataDir, byte[] hash) {
+        try {
+            return NodeMetadata.version(dataDir, hash);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the modules' code in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static List<TxLog.Entry> read(Path storage, long toTx) {
+        try {
+            var out = new java.util.ArrayList<TxLog.Entry>();
+            long from = 0;
+            while (true) {
+                List<TxLog.Entry> page = TxLog.read(storage, from, PAGE, Long.MAX_VALUE, r -> r.txId() <= toTx);
+                out.addAll(page);
+                if (page.size() < PAGE) return out;
+                from = page.getLast().record().txId() + 1;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the log in " + storage + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Report compare(List<TxLog.Entry> want, List<TxLog.Entry> got, int reExecuted, int applied) {
+        var expected = new TreeMap<Long, TxRecord>();
+        var actual = new TreeMap<Long, TxRecord>();
+        for (TxLog.Entry e : want) expected.put(e.record().txId(), e.record());
+        for (TxLog.Entry e : got) actual.put(e.record().txId(), e.record());
+        var ids = new TreeSet<Long>(expected.keySet());
+        ids.addAll(actual.keySet());
+        long last = 0;
+        for (long id : ids) {
+            TxRecord x = expected.get(id);
+            TxRecord y = actual.get(id);
+            String what = what(x != null ? x.origin() : y.origin());
+            if (x == null)
+                return report(
+                        want,
+                        reExecuted,
+                        applied,
+                        new Divergence(
+                                id, what, "the replay committed a transaction the log does not have: " + y.changes()));
+            if (y == null)
+                return report(
+                        want,
+                        reExecuted,
+                        applied,
+                        new Divergence(
+                                id,
+                                what,
+                                "the replay committed nothing at this transaction (the log has "
+                                        + x.changes().size() + " change(s))"));
+            String d = difference(x.changes(), y.changes());
+            if (d == null && x.timestampMs() != y.timestampMs())
+                d = "its time is " + y.timestampMs() + ", not " + x.timestampMs();
+            if (d != null) return report(want, reExecuted, applied, new Divergence(id, what, d));
+            last = id;
+        }
+        return new Report(last, reExecuted, applied, ids.size(), null);
+    }
+
+    private static Report report(List<TxLog.Entry> want, int reExecuted, int applied, Divergence d) {
+        return new Report(d.txId(), reExecuted, applied, 0, d);
+    }
+
+    /** The first difference between two records' changes, with the table, key and rows, or null. */
+    private static String difference(List<Change> want, List<Change> got) {
+        for (int i = 0; i < Math.max(want.size(), got.size()); i++) {
+            Change a = i < want.size() ? want.get(i) : null;
+            Change b = i < got.size() ? got.get(i) : null;
+            if (a != null && a.equals(b)) continue;
+            Change c = a != null ? a : b;
+            return "table " + c.table().module() + "." + c.table().table() + ", key " + key(c) + ": expected " + show(a)
+                    + ", got " + show(b);
+        }
+        return null;
+    }
+
+    private static String key(Change c) {
+        return switch (c) {
+            case Change.Put p -> decodedKey(p.table().module(), p.key());
+            case Change.Delete d -> decodedKey(d.table().module(), d.key());
+            case Change.Clear x -> "(all)";
+        };
+    }
+
+    private static String decodedKey(String module, byte[] key) {
+        if (module.equals(SystemTables.CODE.module())) return new String(key, StandardCharsets.UTF_8);
+        try {
+            return Abi.readIndexKey(new dev.interstice.abi.codec.PostcardReader(key))
+                    .toString();
+        } catch (RuntimeException e) {
+            return HexFormat.of().formatHex(key);
+        }
+    }
+
+    private static String show(Change c) {
+        if (c == null) return "nothing";
+        return switch (c) {
+            case Change.Put p -> "put " + row(p);
+            case Change.Delete d -> "delete";
+            case Change.Clear x -> "clear";
+        };
+    }
+
+    private static String row(Change.Put p) {
+        if (p.table().module().equals(SystemTables.CODE.module()))
+            return HexFormat.of().formatHex(p.row());
+        try {
+            return Abi.decodeRow(p.row()).toString();
+        } catch (RuntimeException e) {
+            return HexFormat.of().formatHex(p.row());
+        }
+    }
+
+    private static String what(TxOrigin o) {
+        if (o == null) return "no origin logged";
+        return o.module()
+                + (o.reducer().isEmpty() ? "" : "." + o.reducer())
+                + (o.trigger().isEmpty() ? "" : " [" + o.trigger() + "]");
+    }
+
+    private static List<IntersticeValue> args(TxOrigin o) {
+        return ((IntersticeValue.Vec) Abi.decodeValue(o.args())).items();
+    }
+
+    private static CallContext caller(Node n, TxOrigin o) {
+        return new CallContext(o.callerNode().isEmpty() ? n.id() : o.callerNode(), o.callerModule());
+    }
+
+    /** The code hash a publish record stores for {@code module}, or null. */
+    private static byte[] code(TxRecord r, String module) {
+        byte[] key = module.getBytes(StandardCharsets.UTF_8);
+        for (Change c : r.changes())
+            if (c instanceof Change.Put p && p.table().equals(SystemTables.CODE) && Arrays.equals(p.key(), key))
+                return p.row();
+        return null;
+    }
+}
