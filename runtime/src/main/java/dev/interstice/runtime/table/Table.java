@@ -23,8 +23,11 @@ public final class Table {
     private final TableId id;
     private final TableSchema schema;
     private final TypeChecker types;
-    /** Point lookups (a hash index) and key order (scans, pages): both hold every committed row. */
-    private final PrimaryIndex<StoredRow> byKey;
+    /**
+     * Point lookups (a hash index) and key order (scans, pages): both hold every committed row as its encoded bytes
+     * only (the same array); reads hand out {@link StoredRow} views that decode on demand.
+     */
+    private final PrimaryIndex<byte[]> byKey;
 
     private final RowOrder ordered;
     private final Collection<StoredRow> scanView = new AbstractCollection<>() {
@@ -95,7 +98,8 @@ public final class Table {
     }
 
     public StoredRow get(IndexKey pk) {
-        return byKey.get(pk);
+        byte[] encoded = byKey.get(pk);
+        return encoded == null ? null : StoredRow.committed(pk, encoded);
     }
 
     /** Committed rows in primary-key order; a live view, valid until the next commit. */
@@ -154,8 +158,8 @@ public final class Table {
             }
         }
         if (after != null) {
-            byKey.put(after.pk(), after); // replaces the row of the same key in both
-            ordered.put(after);
+            byKey.put(after.pk(), after.encoded()); // replaces the row of the same key in both
+            ordered.put(after.pk(), after.encoded());
             for (SecondaryIndex ix : indexes.values()) ix.add(ix.keyOf(after.row()), after.pk());
         }
     }
