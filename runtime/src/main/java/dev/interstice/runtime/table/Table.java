@@ -59,9 +59,11 @@ public final class Table {
         this.byKey = PrimaryIndex.forType(schema.primaryKey().type());
         this.ordered = RowOrder.forType(schema.primaryKey().type());
         if (schema.primaryKeyAutoInc()) autoInc.put(-1, 0L);
+        IntegerKeys pkKeys = IntegerKeys.forType(schema.primaryKey().type(), false);
         for (IndexSchema is : schema.indexes()) {
             int column = column(is.field());
-            indexes.put(is.field(), new SecondaryIndex(is, column));
+            IntegerKeys valueKeys = IntegerKeys.forType(columnType(column), true);
+            indexes.put(is.field(), new SecondaryIndex(is, new int[] {column}, valueKeys, pkKeys));
             if (is.autoInc()) autoInc.put(column, 0L);
         }
         for (CompositeIndex c : composites) {
