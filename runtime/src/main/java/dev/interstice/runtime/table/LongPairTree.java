@@ -6,8 +6,8 @@ import java.util.Arrays;
  * A sorted set of {@code (long, long)} pairs (signed order, first then second): a B+ tree like {@link LongBTree}
  * whose pages are flat long arrays (pair i at 2i, 2i + 1), leaves linked left to right. A secondary index over an
  * integer column of a table with an integer primary key holds (column value, primary key) per row here: 16 bytes
- * (~23 with the pages' free room) and no object per row. Appending in order fills leaves completely; removal merges
- * or rebalances a page under a quarter full. Not thread-safe; cursors are valid until the next change.
+ * (more with the pages' free room) and no object per row. A page overflowing at its end starts a new page instead of
+ * halving, so pairs appended in runs fill pages completely; removal merges or rebalances a page under a quarter full. Not thread-safe; cursors are valid until the next change.
  */
 final class LongPairTree {
     static final int LEAF = 64;
@@ -158,9 +158,10 @@ final class LongPairTree {
                 insertAt(leaf, i, a, b);
                 return null;
             }
-            // full: an append at the very end starts a new leaf (pairs in order fill leaves completely), else halve
+            // full: a pair after the leaf's last starts a new leaf, else halve. An index's pairs arrive in runs (one
+            // per value, keys ascending) that end inside the tree, not only at its end: each run fills its leaves.
             Leaf right = new Leaf();
-            int keep = i == LEAF && leaf.next == null ? LEAF : LEAF / 2;
+            int keep = i == LEAF ? LEAF : LEAF / 2;
             int move = LEAF - keep;
             System.arraycopy(leaf.keys, 2 * keep, right.keys, 0, 2 * move);
             leaf.n = keep;
@@ -184,7 +185,7 @@ final class LongPairTree {
         }
         // full inner page: split around the middle separator, which moves up (recomputed by firstLeaf)
         Inner right = new Inner();
-        int keep = c == INNER && isRightmost(in) ? INNER - 1 : INNER / 2;
+        int keep = c == INNER ? INNER - 1 : INNER / 2; // after the last child: as for leaves
         int moveKeys = INNER - keep - 1;
         System.arraycopy(in.keys, 2 * (keep + 1), right.keys, 0, 2 * moveKeys);
         System.arraycopy(in.kids, keep + 1, right.kids, 0, moveKeys + 1);
@@ -194,13 +195,6 @@ final class LongPairTree {
         if (c <= keep) insertChild(in, c, sa, sb, split);
         else insertChild(right, c - keep - 1, sa, sb, split);
         return right;
-    }
-
-    /** Whether no pair of the tree lies beyond this page's last: only ever true on the rightmost path. */
-    private static boolean isRightmost(Inner in) {
-        Page p = in.kids[in.n];
-        while (p instanceof Inner i) p = i.kids[i.n];
-        return ((Leaf) p).next == null;
     }
 
     private static void insertAt(Leaf leaf, int i, long a, long b) {
