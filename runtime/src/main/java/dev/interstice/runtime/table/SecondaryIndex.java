@@ -213,6 +213,11 @@ public final class SecondaryIndex {
         return new Iterator<>() {
             private IndexKey next;
             private boolean done = c == null;
+            // the current run of pairs with one value: its key and whether the range takes it, decided once per run
+            private boolean inRun;
+            private long value;
+            private boolean takes;
+            private boolean atAfterKey;
 
             @Override
             public boolean hasNext() {
@@ -233,19 +238,28 @@ public final class SecondaryIndex {
                     done = true;
                     return;
                 }
-                IndexKey key = valueKeys.key(c.first());
-                IndexKey pk = pkKeys.key(c.second());
+                long v = c.first();
+                long p = c.second();
                 c.advance();
-                if (!r.prefix().isEmpty() && !key.equals(r.prefix().getFirst())) {
-                    done = true; // the scan started at the prefix's value
-                    return;
+                if (!inRun || v != value) {
+                    inRun = true;
+                    value = v;
+                    IndexKey key = valueKeys.key(v);
+                    if (!r.prefix().isEmpty() && !key.equals(r.prefix().getFirst())) {
+                        done = true; // the scan started at the prefix's value
+                        return;
+                    }
+                    int pos = r.query() == null ? 0 : r.position(key);
+                    if (pos > 0) {
+                        done = true;
+                        return;
+                    }
+                    takes = pos == 0;
+                    atAfterKey = key.equals(afterKey);
                 }
-                if (r.query() != null) {
-                    int pos = r.position(key);
-                    if (pos > 0) done = true;
-                    if (pos != 0) return;
-                }
-                if (afterKey != null && key.equals(afterKey) && pk.compareTo(afterPk) <= 0) return;
+                if (!takes) return;
+                IndexKey pk = pkKeys.key(p);
+                if (atAfterKey && pk.compareTo(afterPk) <= 0) return;
                 next = pk;
             }
         };
