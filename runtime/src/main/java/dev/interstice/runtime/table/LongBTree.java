@@ -287,28 +287,46 @@ final class LongBTree<V> {
         in.n--;
     }
 
+    /** A value seen with its key, e.g. to make a view of the entry. */
+    @FunctionalInterface
+    interface EntryView<V, R> {
+        R of(long key, V value);
+    }
+
     /** The values with keys {@code >= from} ({@code inclusive}) or {@code > from}, in key order. */
     Iterator<V> from(long from, boolean inclusive) {
+        return from(from, inclusive, (k, v) -> v);
+    }
+
+    /** The entries with keys {@code >= from} ({@code inclusive}) or {@code > from} in key order, as {@code view}s. */
+    <R> Iterator<R> from(long from, boolean inclusive, EntryView<V, R> view) {
         Page p = root;
         while (p instanceof Inner in) p = in.kids[childIndex(in, from)];
         Leaf leaf = (Leaf) p;
         int i = search(leaf.keys, leaf.n, from);
         i = i >= 0 ? (inclusive ? i : i + 1) : -i - 1;
-        return new Values<>(leaf, i);
+        return new Entries<>(leaf, i, view);
     }
 
     /** Every value in key order. */
     Iterator<V> values() {
-        Page p = root;
-        while (p instanceof Inner in) p = in.kids[0];
-        return new Values<>((Leaf) p, 0);
+        return entries((k, v) -> v);
     }
 
-    private static final class Values<V> implements Iterator<V> {
+    /** Every entry in key order, as {@code view}s. */
+    <R> Iterator<R> entries(EntryView<V, R> view) {
+        Page p = root;
+        while (p instanceof Inner in) p = in.kids[0];
+        return new Entries<>((Leaf) p, 0, view);
+    }
+
+    private static final class Entries<V, R> implements Iterator<R> {
+        private final EntryView<V, R> view;
         private Leaf leaf;
         private int i;
 
-        Values(Leaf leaf, int i) {
+        Entries(Leaf leaf, int i, EntryView<V, R> view) {
+            this.view = view;
             this.leaf = leaf;
             this.i = i;
             skip();
@@ -328,11 +346,12 @@ final class LongBTree<V> {
 
         @Override
         @SuppressWarnings("unchecked")
-        public V next() {
+        public R next() {
             if (leaf == null) throw new NoSuchElementException();
-            V v = (V) leaf.values[i++];
+            R r = view.of(leaf.keys[i], (V) leaf.values[i]);
+            i++;
             skip();
-            return v;
+            return r;
         }
     }
 }

@@ -58,7 +58,7 @@ sealed interface PrimaryIndex<V> permits PrimaryIndex.Hashed, PrimaryIndex.Integ
         }
     }
 
-    /** Keys of one integer variant, stored as a long ({@link RowOrder.Integers#ordered}); other variants are never present. */
+    /** Keys of one integer variant, stored as a long ({@link IntegerKeys#ordered}); other variants are never present. */
     final class Integers<V> implements PrimaryIndex<V> {
         private final Class<? extends IntersticeValue> variant;
         private final LongKeyMap<V> map = new LongKeyMap<>();
@@ -70,7 +70,7 @@ sealed interface PrimaryIndex<V> permits PrimaryIndex.Hashed, PrimaryIndex.Integ
         @Override
         public V get(IndexKey pk) {
             IntersticeValue v = pk.value();
-            return v.getClass() == variant ? map.get(RowOrder.Integers.ordered(pk)) : null;
+            return v.getClass() == variant ? map.get(IntegerKeys.ordered(pk)) : null;
         }
 
         @Override
@@ -79,13 +79,13 @@ sealed interface PrimaryIndex<V> permits PrimaryIndex.Hashed, PrimaryIndex.Integ
             // writes are type-checked against the schema before they reach a table
             if (v.getClass() != variant)
                 throw new IllegalArgumentException("primary key " + v + " is not a " + variant.getSimpleName());
-            map.put(RowOrder.Integers.ordered(pk), value);
+            map.put(IntegerKeys.ordered(pk), value);
         }
 
         @Override
         public void remove(IndexKey pk) {
             IntersticeValue v = pk.value();
-            if (v.getClass() == variant) map.remove(RowOrder.Integers.ordered(pk));
+            if (v.getClass() == variant) map.remove(IntegerKeys.ordered(pk));
         }
 
         @Override

@@ -2,19 +2,20 @@ package dev.interstice.runtime.table;
 
 import dev.interstice.abi.schema.IntersticeType;
 import dev.interstice.abi.value.IndexKey;
-import dev.interstice.abi.value.IntersticeValue;
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A table's committed rows in primary-key order (the order of {@link IndexKey}), for scans and pages. Integer keys are
- * kept in a {@link LongBTree} (no object per row besides the row; FootprintBench, docs/benchmarks.md); other keys in a
- * TreeMap. Point lookups go through the table's hash index ({@link PrimaryIndex}), not here.
+ * A table's committed rows (their encoded bytes) in primary-key order (the order of {@link IndexKey}), for scans and
+ * pages; read as {@link StoredRow} views made as they are read. Integer keys are kept in a {@link LongBTree} (no
+ * object per row besides its bytes; FootprintBench, docs/benchmarks.md); other keys in a TreeMap. Point lookups go
+ * through the table's hash index ({@link PrimaryIndex}), not here.
  */
 sealed interface RowOrder permits RowOrder.Integers, RowOrder.Keys {
 
-    void put(StoredRow row);
+    void put(IndexKey pk, byte[] encoded);
 
     void remove(IndexKey pk);
 
@@ -25,75 +26,52 @@ sealed interface RowOrder permits RowOrder.Integers, RowOrder.Keys {
 
     /** The B+ tree for u8/u32/u64/i32/i64 keys, a TreeMap for every other key type. */
     static RowOrder forType(IntersticeType pkType) {
-        if (!(pkType instanceof IntersticeType.Primitive p)) return new Keys();
-        return switch (p.kind()) {
-            case U8 -> new Integers(new IndexKey(IntersticeValue.u8(0)));
-            case U32 -> new Integers(new IndexKey(IntersticeValue.u32(0)));
-            case U64 -> new Integers(new IndexKey(IntersticeValue.u64(0)));
-            case I32 -> new Integers(new IndexKey(IntersticeValue.i32(0)));
-            case I64 -> new Integers(new IndexKey(IntersticeValue.i64(0)));
-            default -> new Keys();
-        };
+        IntegerKeys keys = IntegerKeys.forType(pkType, false);
+        return keys == null ? new Keys() : new Integers(keys);
     }
 
-    /** Keys of one integer variant as longs whose signed order is the keys' order (u64: sign bit flipped). */
+    /** Keys of one integer variant as longs whose signed order is the keys' order ({@link IntegerKeys}). */
     final class Integers implements RowOrder {
-        private final IndexKey probe; // any key of the variant: how a key of another variant compares with all rows
-        private final LongBTree<StoredRow> tree = new LongBTree<>();
+        private final IntegerKeys keys;
+        private final LongBTree<byte[]> tree = new LongBTree<>();
+        private final LongBTree.EntryView<byte[], StoredRow> view;
 
-        Integers(IndexKey probe) {
-            this.probe = probe;
-        }
-
-        private boolean ours(IndexKey pk) {
-            return pk.value().getClass() == probe.value().getClass();
-        }
-
-        /**
-         * The key as a long in signed order (u64: raw bits with the sign bit flipped; every other variant its value):
-         * distinct keys of one variant give distinct longs, so the hash index keys on it too.
-         */
-        static long ordered(IndexKey pk) {
-            IntersticeValue v = pk.value();
-            if (v instanceof IntersticeValue.U64 x) return x.value() ^ Long.MIN_VALUE;
-            if (v instanceof IntersticeValue.I64 x) return x.value();
-            if (v instanceof IntersticeValue.U32 x) return x.value();
-            if (v instanceof IntersticeValue.I32 x) return x.value();
-            if (v instanceof IntersticeValue.U8 x) return x.value();
-            throw new IllegalArgumentException("not an integer key: " + v);
+        Integers(IntegerKeys keys) {
+            this.keys = keys;
+            this.view = (k, encoded) -> StoredRow.committed(keys.key(k), encoded);
         }
 
         @Override
-        public void put(StoredRow row) {
+        public void put(IndexKey pk, byte[] encoded) {
             // writes are type-checked against the schema before they reach a table
-            if (!ours(row.pk())) throw new IllegalArgumentException("primary key " + row.pk() + " is of another type");
-            tree.put(ordered(row.pk()), row);
+            if (!keys.ours(pk)) throw new IllegalArgumentException("primary key " + pk + " is of another type");
+            tree.put(IntegerKeys.ordered(pk), encoded);
         }
 
         @Override
         public void remove(IndexKey pk) {
-            if (ours(pk)) tree.remove(ordered(pk));
+            if (keys.ours(pk)) tree.remove(IntegerKeys.ordered(pk));
         }
 
         @Override
         public Iterator<StoredRow> all() {
-            return tree.values();
+            return tree.entries(view);
         }
 
         @Override
         public Iterator<StoredRow> from(IndexKey pk, boolean inclusive) {
-            if (ours(pk)) return tree.from(ordered(pk), inclusive);
+            if (keys.ours(pk)) return tree.from(IntegerKeys.ordered(pk), inclusive, view);
             // a key of another type sorts before or after every row, as IndexKey orders variants
-            return pk.compareTo(probe) < 0 ? all() : Collections.emptyIterator();
+            return pk.compareTo(keys.probe()) < 0 ? all() : Collections.emptyIterator();
         }
     }
 
     final class Keys implements RowOrder {
-        private final TreeMap<IndexKey, StoredRow> map = new TreeMap<>();
+        private final TreeMap<IndexKey, byte[]> map = new TreeMap<>();
 
         @Override
-        public void put(StoredRow row) {
-            map.put(row.pk(), row);
+        public void put(IndexKey pk, byte[] encoded) {
+            map.put(pk, encoded);
         }
 
         @Override
@@ -103,12 +81,28 @@ sealed interface RowOrder permits RowOrder.Integers, RowOrder.Keys {
 
         @Override
         public Iterator<StoredRow> all() {
-            return map.values().iterator();
+            return views(map);
         }
 
         @Override
         public Iterator<StoredRow> from(IndexKey pk, boolean inclusive) {
-            return map.tailMap(pk, inclusive).values().iterator();
+            return views(map.tailMap(pk, inclusive));
+        }
+
+        private static Iterator<StoredRow> views(Map<IndexKey, byte[]> rows) {
+            Iterator<Map.Entry<IndexKey, byte[]>> it = rows.entrySet().iterator();
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return it.hasNext();
+                }
+
+                @Override
+                public StoredRow next() {
+                    var e = it.next();
+                    return StoredRow.committed(e.getKey(), e.getValue());
+                }
+            };
         }
     }
 }

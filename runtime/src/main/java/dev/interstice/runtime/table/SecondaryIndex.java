@@ -19,12 +19,20 @@ import java.util.TreeSet;
 /**
  * A hash or btree index over one column, or over several (a composite index, keyed by the tuple of their values), of
  * committed rows. Unique indexes map a key to one primary key; others map a key to the sorted set of primary keys
- * that have it, so every lookup returns rows in a deterministic (index key, primary key) order.
+ * that have it, so every lookup returns rows in a deterministic (index key, primary key) order. An index over one
+ * integer (or bool) column of a table with an integer primary key holds no object per row instead: its (value, primary
+ * key) pairs as longs in a {@link LongPairTree}, hash and btree alike (a hash index still answers only equality).
  */
 public final class SecondaryIndex {
     private final IndexSchema schema;
     private final int[] columns;
+    /** Index key to primary key (unique) or to the sorted set of primary keys; null when {@link #pairs} is used. */
     private final Map<IndexKey, Object> entries;
+    /** (column value, primary key) as {@link IntegerKeys#ordered} longs; null when {@link #entries} is used. */
+    private final LongPairTree pairs;
+
+    private final IntegerKeys valueKeys;
+    private final IntegerKeys pkKeys;
 
     public SecondaryIndex(IndexSchema schema, int column) {
         this(schema, new int[] {column});
@@ -32,9 +40,21 @@ public final class SecondaryIndex {
 
     /** {@code schema.field()} names the index: the column's name, or a composite index's columns joined by ','. */
     public SecondaryIndex(IndexSchema schema, int[] columns) {
+        this(schema, columns, null, null);
+    }
+
+    /**
+     * With {@code valueKeys} and {@code pkKeys} (the integer types of the one column and of the primary key) the
+     * index keeps primitive pairs; with nulls a map of key objects.
+     */
+    SecondaryIndex(IndexSchema schema, int[] columns, IntegerKeys valueKeys, IntegerKeys pkKeys) {
         this.schema = schema;
         this.columns = columns.clone();
-        this.entries = schema.type() == IndexSchema.Type.BTREE ? new TreeMap<>() : new HashMap<>();
+        boolean primitive = columns.length == 1 && valueKeys != null && pkKeys != null;
+        this.valueKeys = primitive ? valueKeys : null;
+        this.pkKeys = primitive ? pkKeys : null;
+        this.pairs = primitive ? new LongPairTree() : null;
+        this.entries = primitive ? null : schema.type() == IndexSchema.Type.BTREE ? new TreeMap<>() : new HashMap<>();
     }
 
     public IndexSchema schema() {
@@ -64,6 +84,14 @@ public final class SecondaryIndex {
     }
 
     public void add(IndexKey key, IndexKey pk) {
+        if (pairs != null) {
+            // writes are type-checked against the schema before they reach a table
+            if (!valueKeys.ours(key) || !pkKeys.ours(pk))
+                throw new IllegalArgumentException(
+                        "index key " + key + " or primary key " + pk + " is of another type");
+            pairs.add(IntegerKeys.ordered(key), IntegerKeys.ordered(pk));
+            return;
+        }
         if (schema.unique()) {
             entries.put(key, pk);
             return;
@@ -74,6 +102,10 @@ public final class SecondaryIndex {
     }
 
     public void remove(IndexKey key, IndexKey pk) {
+        if (pairs != null) {
+            if (valueKeys.ours(key) && pkKeys.ours(pk)) pairs.remove(IntegerKeys.ordered(key), IntegerKeys.ordered(pk));
+            return;
+        }
         if (schema.unique()) {
             entries.remove(key, pk);
             return;
@@ -87,7 +119,11 @@ public final class SecondaryIndex {
 
     /** The primary key holding {@code key} in a unique index, or null. */
     public IndexKey owner(IndexKey key) {
-        return (IndexKey) entries.get(key);
+        if (pairs == null) return (IndexKey) entries.get(key);
+        if (!valueKeys.ours(key)) return null;
+        long v = IntegerKeys.ordered(key);
+        LongPairTree.Cursor c = pairs.from(v, Long.MIN_VALUE, true);
+        return c.valid() && c.first() == v ? pkKeys.key(c.second()) : null;
     }
 
     /** Refuses a range this index cannot answer, with the reason. */
@@ -98,7 +134,7 @@ public final class SecondaryIndex {
                 || (r.query() == null && r.prefix().size() > n))
             throw new IllegalArgumentException(
                     "index '" + schema.field() + "' has " + n + " column(s); the scan names " + r.columns());
-        if (!(entries instanceof NavigableMap)
+        if (schema.type() != IndexSchema.Type.BTREE
                 && (r.columns() != n || !(r.query() == null || r.query() instanceof IndexQuery.Eq)))
             throw new IllegalArgumentException(
                     "a hash index supports only equality lookups on all its columns; declare the index btree for ranges");
@@ -110,6 +146,7 @@ public final class SecondaryIndex {
      */
     public Iterator<IndexKey> pks(IndexRange r, IndexKey afterKey, IndexKey afterPk) {
         check(r);
+        if (pairs != null) return pairPks(r, afterKey, afterPk);
         int n = columns.length;
         NavigableMap<IndexKey, Object> view;
         if (entries instanceof NavigableMap<IndexKey, Object> tree) {
@@ -158,6 +195,90 @@ public final class SecondaryIndex {
                 current = pksOf(e.getValue(), key.equals(afterKey) ? afterPk : null);
             }
         };
+    }
+
+    /**
+     * {@link #pks} over the pairs: starts at the range's lower bound (or just after {@code (afterKey, afterPk)}) and
+     * reads while the range holds, comparing as IndexKeys so keys of another variant behave as in the maps.
+     */
+    private Iterator<IndexKey> pairPks(IndexRange r, IndexKey afterKey, IndexKey afterPk) {
+        LongPairTree.Cursor c;
+        if (afterKey != null) c = start(afterKey, afterPk);
+        else {
+            IndexKey start = r.query() == null
+                    ? (r.prefix().isEmpty() ? null : r.prefix().getFirst())
+                    : r.lowerBound();
+            c = start == null ? pairs.from(Long.MIN_VALUE, Long.MIN_VALUE, true) : start(start, null);
+        }
+        return new Iterator<>() {
+            private IndexKey next;
+            private boolean done = c == null;
+            // the current run of pairs with one value: its key and whether the range takes it, decided once per run
+            private boolean inRun;
+            private long value;
+            private boolean takes;
+            private boolean atAfterKey;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && !done) advance();
+                return next != null;
+            }
+
+            @Override
+            public IndexKey next() {
+                if (!hasNext()) throw new NoSuchElementException();
+                IndexKey pk = next;
+                next = null;
+                return pk;
+            }
+
+            private void advance() {
+                if (!c.valid()) {
+                    done = true;
+                    return;
+                }
+                long v = c.first();
+                long p = c.second();
+                c.advance();
+                if (!inRun || v != value) {
+                    inRun = true;
+                    value = v;
+                    IndexKey key = valueKeys.key(v);
+                    if (!r.prefix().isEmpty() && !key.equals(r.prefix().getFirst())) {
+                        done = true; // the scan started at the prefix's value
+                        return;
+                    }
+                    int pos = r.query() == null ? 0 : r.position(key);
+                    if (pos > 0) {
+                        done = true;
+                        return;
+                    }
+                    takes = pos == 0;
+                    atAfterKey = key.equals(afterKey);
+                }
+                if (!takes) return;
+                IndexKey pk = pkKeys.key(p);
+                if (atAfterKey && pk.compareTo(afterPk) <= 0) return;
+                next = pk;
+            }
+        };
+    }
+
+    /**
+     * A cursor at the first pair whose value is {@code key}'s or later ({@code afterPk} given: after that pair); null
+     * when every pair sorts before {@code key} (a key of a later variant).
+     */
+    private LongPairTree.Cursor start(IndexKey key, IndexKey afterPk) {
+        if (!valueKeys.ours(key))
+            return key.compareTo(valueKeys.probe()) < 0 ? pairs.from(Long.MIN_VALUE, Long.MIN_VALUE, true) : null;
+        long v = IntegerKeys.ordered(key);
+        if (afterPk == null) return pairs.from(v, Long.MIN_VALUE, true);
+        if (pkKeys.ours(afterPk)) return pairs.from(v, IntegerKeys.ordered(afterPk), false);
+        // a primary key of another variant: before or after every row's
+        return afterPk.compareTo(pkKeys.probe()) < 0
+                ? pairs.from(v, Long.MIN_VALUE, true)
+                : pairs.from(v, Long.MAX_VALUE, true);
     }
 
     /** The first key a btree scan of {@code r} reads from, or null for the first key of all. */

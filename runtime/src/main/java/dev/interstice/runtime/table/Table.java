@@ -23,8 +23,11 @@ public final class Table {
     private final TableId id;
     private final TableSchema schema;
     private final TypeChecker types;
-    /** Point lookups (a hash index) and key order (scans, pages): both hold every committed row. */
-    private final PrimaryIndex<StoredRow> byKey;
+    /**
+     * Point lookups (a hash index) and key order (scans, pages): both hold every committed row as its encoded bytes
+     * only (the same array); reads hand out {@link StoredRow} views that decode on demand.
+     */
+    private final PrimaryIndex<byte[]> byKey;
 
     private final RowOrder ordered;
     private final Collection<StoredRow> scanView = new AbstractCollection<>() {
@@ -56,9 +59,11 @@ public final class Table {
         this.byKey = PrimaryIndex.forType(schema.primaryKey().type());
         this.ordered = RowOrder.forType(schema.primaryKey().type());
         if (schema.primaryKeyAutoInc()) autoInc.put(-1, 0L);
+        IntegerKeys pkKeys = IntegerKeys.forType(schema.primaryKey().type(), false);
         for (IndexSchema is : schema.indexes()) {
             int column = column(is.field());
-            indexes.put(is.field(), new SecondaryIndex(is, column));
+            IntegerKeys valueKeys = IntegerKeys.forType(columnType(column), true);
+            indexes.put(is.field(), new SecondaryIndex(is, new int[] {column}, valueKeys, pkKeys));
             if (is.autoInc()) autoInc.put(column, 0L);
         }
         for (CompositeIndex c : composites) {
@@ -95,7 +100,8 @@ public final class Table {
     }
 
     public StoredRow get(IndexKey pk) {
-        return byKey.get(pk);
+        byte[] encoded = byKey.get(pk);
+        return encoded == null ? null : StoredRow.committed(pk, encoded);
     }
 
     /** Committed rows in primary-key order; a live view, valid until the next commit. */
@@ -154,8 +160,8 @@ public final class Table {
             }
         }
         if (after != null) {
-            byKey.put(after.pk(), after); // replaces the row of the same key in both
-            ordered.put(after);
+            byKey.put(after.pk(), after.encoded()); // replaces the row of the same key in both
+            ordered.put(after.pk(), after.encoded());
             for (SecondaryIndex ix : indexes.values()) ix.add(ix.keyOf(after.row()), after.pk());
         }
     }

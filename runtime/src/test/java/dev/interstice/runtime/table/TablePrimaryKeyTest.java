@@ -2,6 +2,7 @@ package dev.interstice.runtime.table;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.interstice.abi.codec.Abi;
 import dev.interstice.abi.schema.FieldDef;
 import dev.interstice.abi.schema.IntersticeType;
 import dev.interstice.abi.schema.Persistence;
@@ -41,7 +42,8 @@ class TablePrimaryKeyTest {
     }
 
     private static StoredRow row(IntersticeValue pk, String v) {
-        return new StoredRow(new IndexKey(pk), new Row(pk, List.of(IntersticeValue.str(v))), new byte[0]);
+        Row row = new Row(pk, List.of(IntersticeValue.str(v)));
+        return new StoredRow(new IndexKey(pk), row, Abi.encodeRow(row));
     }
 
     @Test
@@ -141,7 +143,7 @@ class TablePrimaryKeyTest {
         StoredRow before = table.get(new IndexKey(IntersticeValue.u64(-1L)));
         StoredRow after = row(IntersticeValue.u64(-1L), "updated");
         table.apply(before, after);
-        assertThat(table.get(new IndexKey(IntersticeValue.u64(-1L)))).isSameAs(after);
+        assertThat(table.get(new IndexKey(IntersticeValue.u64(-1L)))).isEqualTo(after);
         assertThat(table.scan()).contains(after).doesNotContain(before);
 
         table.apply(after, null);
