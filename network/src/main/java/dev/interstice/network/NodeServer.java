@@ -40,6 +40,9 @@ public final class NodeServer implements AutoCloseable {
     private final AdminToken token;
     private final Permissions permissions;
     private final ProofThrottle proofs;
+    /** One rebuild of a table's past at a time: each reads the kept log, seconds for a large table. */
+    private final java.util.concurrent.Semaphore pastReads = new java.util.concurrent.Semaphore(1);
+
     private final ServerSocket serverSocket;
     private final String address;
     private final TableStreams streams;
@@ -194,6 +197,10 @@ public final class NodeServer implements AutoCloseable {
 
     ProofThrottle proofs() {
         return proofs;
+    }
+
+    java.util.concurrent.Semaphore pastReads() {
+        return pastReads;
     }
 
     TableStreams streams() {

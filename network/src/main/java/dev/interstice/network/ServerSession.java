@@ -686,6 +686,19 @@ final class ServerSession implements TableStreams.Sink {
 
     /** A table as it was after a past transaction (read from the log), for whoever may read its rows. */
     private Message.PastRowsResult rowsAsOf(Message.GetRowsAsOf r) {
+        if (!server.pastReads().tryAcquire())
+            throw new CallException(
+                    dev.interstice.runtime.IntersticeException.Kind.UNAVAILABLE,
+                    "node '" + server.nodeName() + "' is rebuilding a table's past for another request (one at a time);"
+                            + " try again shortly");
+        try {
+            return pastRows(r);
+        } finally {
+            server.pastReads().release();
+        }
+    }
+
+    private Message.PastRowsResult pastRows(Message.GetRowsAsOf r) {
         var past = permissions()
                 .orDenied(
                         credential,
