@@ -23,6 +23,10 @@ import dev.interstice.runtime.module.MigrationPlan;
 import dev.interstice.runtime.module.ModuleException;
 import dev.interstice.runtime.module.ModuleLoader;
 import dev.interstice.runtime.module.SchemaDiff;
+import dev.interstice.runtime.store.ContentStore;
+import dev.interstice.runtime.store.FileBlobs;
+import dev.interstice.runtime.store.MemoryBlobs;
+import dev.interstice.runtime.store.StoreLimits;
 import dev.interstice.runtime.table.Condition;
 import dev.interstice.runtime.table.RowSelector;
 import dev.interstice.runtime.table.StoredRow;
@@ -65,6 +69,7 @@ public final class Node implements AutoCloseable {
     private final PeerEvents peerEvents;
     private final HolderControl holderControl;
     private final Replicas replicas;
+    private final ContentStore contentStore;
     private final Supervisor supervisor;
     private final Views views;
     private volatile boolean closed;
@@ -88,12 +93,21 @@ public final class Node implements AutoCloseable {
                 recovered == null ? 0 : recovered.lastTxId(),
                 schedules.stream().mapToLong(SystemTables.Schedule::seq).max().orElse(0));
         this.replicas = new Replicas(executor, registry, storage, meta.nodeId());
+        this.contentStore = new ContentStore(
+                config.dataDir() == null
+                        ? new MemoryBlobs()
+                        : new FileBlobs(config.dataDir()
+                                .resolve("storage")
+                                .resolve("content")
+                                .resolve("sha256")),
+                StoreLimits.defaults());
         this.supervisor = new Supervisor(executor, this::unload);
         executor.setSupervisor(supervisor);
         this.views = new Views(executor, registry);
         if (recovered != null) {
             StorageMapping.loadTables(recovered, restored);
             replicas.restore(recovered, restored);
+            contentStore.recover(recovered);
             recovered.warnings().forEach(w -> log.warn("storage recovery: {}", w));
         }
         for (LoadedModule m : restored) registry.add(m);
@@ -102,7 +116,15 @@ public final class Node implements AutoCloseable {
         this.authorities =
                 new Authorities(config.authorities().withDefaultFileRoot(config.dataDir()), executor, holderControl);
         this.lifecycle = new ModuleLifecycle(
-                config, meta, new ModuleLoader(engine), registry, storage, executor, authorities, replicas);
+                config,
+                meta,
+                new ModuleLoader(engine),
+                registry,
+                storage,
+                executor,
+                authorities,
+                contentStore,
+                replicas);
         this.handover = new ModuleHandover(meta.nodeId(), executor, registry, authorities, lifecycle);
         this.peerEvents = new PeerEvents(meta.nodeId(), executor, registry);
         for (LoadedModule m : restored)
@@ -162,7 +184,7 @@ public final class Node implements AutoCloseable {
                 restored.add(loader.load(
                         name,
                         meta.moduleCode(name),
-                        lm -> new GuestHost(hostRef[0].executor, hostRef[0].authorities, lm),
+                        lm -> new GuestHost(hostRef[0].executor, hostRef[0].authorities, hostRef[0].contentStore, lm),
                         new DescribeHost(name, config.logSink()::log, config.maxLogLineBytes())));
             }
             if (storage != null)
@@ -192,9 +214,19 @@ public final class Node implements AutoCloseable {
             started = true;
             restored = executor.exclusive(() -> List.copyOf(registry.all()));
         }
+        collectContent(contentStore.limits().grace()); // blobs of transactions a crash cut off
         scheduler.start(executor);
         for (LoadedModule m : restored) lifecycle.runLoadHooksAfterRestart(m);
         authorities.modulesChanged();
+    }
+
+    /**
+     * Collects the content store (docs/store.md): forgets content no label names that was stored more than {@code
+     * grace} ago, then deletes the blobs nothing holds. Returns how many blobs it deleted.
+     */
+    public int collectContent(java.time.Duration grace) {
+        ensureOpen();
+        return contentStore.collect(executor, grace, this::awaitDurable, java.util.Set::of);
     }
 
     public String id() {
