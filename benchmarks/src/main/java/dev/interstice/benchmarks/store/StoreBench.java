@@ -38,7 +38,8 @@ public final class StoreBench {
             node.load(M + ".wasm", wasm());
             long[][] save = new long[SIZES.length][rounds];
             long[][] read = new long[SIZES.length][rounds];
-            for (int warm = 0; warm < 20; warm++) round(node, -1 - warm, new long[SIZES.length], new long[SIZES.length]);
+            for (int warm = 0; warm < 20; warm++)
+                round(node, -1 - warm, new long[SIZES.length], new long[SIZES.length]);
             for (int r = 0; r < rounds; r++) {
                 long[] s = new long[SIZES.length];
                 long[] q = new long[SIZES.length];
