@@ -23,9 +23,11 @@ import dev.interstice.runtime.module.MigrationPlan;
 import dev.interstice.runtime.module.ModuleException;
 import dev.interstice.runtime.module.ModuleLoader;
 import dev.interstice.runtime.module.SchemaDiff;
+import dev.interstice.runtime.store.Blobs;
 import dev.interstice.runtime.store.ContentStore;
 import dev.interstice.runtime.store.FileBlobs;
 import dev.interstice.runtime.store.MemoryBlobs;
+import dev.interstice.runtime.store.StoreException;
 import dev.interstice.runtime.store.StoreLimits;
 import dev.interstice.runtime.table.Condition;
 import dev.interstice.runtime.table.RowSelector;
@@ -214,6 +216,11 @@ public final class Node implements AutoCloseable {
             started = true;
             restored = executor.exclusive(() -> List.copyOf(registry.all()));
         }
+        // the restored modules' code joins the content store (a data directory written before it existed)
+        executor.exclusive(() -> {
+            for (String m : meta.loadedModules()) contentStore.blobs().put(meta.moduleCode(m));
+            return null;
+        });
         collectContent(contentStore.limits().grace()); // blobs of transactions a crash cut off
         scheduler.start(executor);
         for (LoadedModule m : restored) lifecycle.runLoadHooksAfterRestart(m);
@@ -226,7 +233,7 @@ public final class Node implements AutoCloseable {
      */
     public int collectContent(java.time.Duration grace) {
         ensureOpen();
-        return contentStore.collect(executor, grace, this::awaitDurable, java.util.Set::of);
+        return contentStore.collect(executor, grace, this::awaitDurable, this::moduleCodeHashes);
     }
 
     public String id() {
@@ -297,8 +304,51 @@ public final class Node implements AutoCloseable {
     public Publication publish(String label, byte[] wasm, PublishOptions options) {
         ensureOpen();
         Publication p = lifecycle.publish(label, wasm, options);
-        if (!options.dryRun()) supervisor.reset(p.module());
+        if (!options.dryRun()) {
+            supervisor.reset(p.module());
+            contentStore.blobs().put(wasm);
+        }
         return p;
+    }
+
+    /**
+     * Publishes the module code this node keeps in its content store under {@code hash} (the SHA-256 of the wasm, as
+     * {@link #codeHash} shows it): the code of every module loaded or unloaded on this node, and of earlier versions
+     * until the next collection. The bytes are verified against the hash first. NOT_FOUND if the node has no such code.
+     */
+    public Publication publishByHash(String hash, PublishOptions options) {
+        ensureOpen();
+        if (!Blobs.isHash(hash))
+            throw new ModuleException(
+                    ModuleException.Kind.INVALID,
+                    "'" + hash + "' is not a module hash (64 lower-case hex digits of the wasm's SHA-256)");
+        byte[] wasm;
+        try {
+            wasm = contentStore.blobs().get(hash);
+        } catch (StoreException e) {
+            throw new ModuleException(
+                    ModuleException.Kind.NOT_FOUND,
+                    "this node has no module code with hash " + hash + ": publish the wasm file itself ("
+                            + e.getMessage() + ")");
+        }
+        return publish("sha256:" + hash, wasm, options);
+    }
+
+    /** The SHA-256 (hex) of a loaded or unloaded module's code, as {@link #publishByHash} takes it; null if unknown. */
+    public String codeHash(String module) {
+        byte[] code = executor.exclusive(() ->
+                meta.loadedModules().contains(module) || meta.unloadedModules().contains(module)
+                        ? meta.moduleCode(module)
+                        : null);
+        return code == null ? null : Blobs.hash(code);
+    }
+
+    /** The code of every module loaded or unloaded on this node: kept in the content store. Under the lock. */
+    private java.util.Set<String> moduleCodeHashes() {
+        var out = new java.util.HashSet<String>();
+        for (String m : meta.loadedModules()) out.add(Blobs.hash(meta.moduleCode(m)));
+        for (String m : meta.unloadedModules()) out.add(Blobs.hash(meta.moduleCode(m)));
+        return out;
     }
 
     /**
@@ -332,6 +382,7 @@ public final class Node implements AutoCloseable {
         ensureOpen();
         ModuleSchema s = lifecycle.load(label, wasm);
         supervisor.reset(s.name());
+        contentStore.blobs().put(wasm);
         return s;
     }
 

@@ -30,7 +30,7 @@ public abstract class Blobs {
     }
 
     /** Stores {@code content} durably (no-op when a copy of that length is there) and returns its hash. */
-    public String put(byte[] content) {
+    public synchronized String put(byte[] content) {
         String h = hash(content);
         if (length(h) != content.length) write(h, content);
         return h;
