@@ -72,6 +72,9 @@ public final class Node implements AutoCloseable {
     private final HolderControl holderControl;
     private final Replicas replicas;
     private final ContentStore contentStore;
+    /** Hashes of module code this node loaded or published (what {@link #keptCode} may answer). */
+    private final java.util.Set<String> knownCode = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final Supervisor supervisor;
     private final Views views;
     private volatile boolean closed;
@@ -218,7 +221,10 @@ public final class Node implements AutoCloseable {
         }
         // the restored modules' code joins the content store (a data directory written before it existed)
         executor.exclusive(() -> {
-            for (String m : meta.loadedModules()) contentStore.blobs().put(meta.moduleCode(m));
+            for (String m : meta.loadedModules())
+                knownCode.add(contentStore.blobs().put(meta.moduleCode(m)));
+            for (String m : meta.unloadedModules())
+                knownCode.add(contentStore.blobs().put(meta.moduleCode(m)));
             return null;
         });
         collectContent(contentStore.limits().grace()); // blobs of transactions a crash cut off
@@ -306,7 +312,7 @@ public final class Node implements AutoCloseable {
         Publication p = lifecycle.publish(label, wasm, options);
         if (!options.dryRun()) {
             supervisor.reset(p.module());
-            contentStore.blobs().put(wasm);
+            knownCode.add(contentStore.blobs().put(wasm));
         }
         return p;
     }
@@ -317,6 +323,14 @@ public final class Node implements AutoCloseable {
      * until the next collection. The bytes are verified against the hash first. NOT_FOUND if the node has no such code.
      */
     public Publication publishByHash(String hash, PublishOptions options) {
+        return publish("sha256:" + hash, keptCode(hash), options);
+    }
+
+    /**
+     * The module code this node keeps under {@code hash}, verified against it; NOT_FOUND (or INVALID for a malformed
+     * hash) otherwise.
+     */
+    public byte[] keptCode(String hash) {
         ensureOpen();
         if (!Blobs.isHash(hash))
             throw new ModuleException(
@@ -324,6 +338,8 @@ public final class Node implements AutoCloseable {
                     "'" + hash + "' is not a module hash (64 lower-case hex digits of the wasm's SHA-256)");
         byte[] wasm;
         try {
+            // only module code: content a module stored is not the publisher's to load
+            if (!knownCode.contains(hash)) throw new StoreException("no module's code has this hash");
             wasm = contentStore.blobs().get(hash);
         } catch (StoreException e) {
             throw new ModuleException(
@@ -331,7 +347,7 @@ public final class Node implements AutoCloseable {
                     "this node has no module code with hash " + hash + ": publish the wasm file itself ("
                             + e.getMessage() + ")");
         }
-        return publish("sha256:" + hash, wasm, options);
+        return wasm;
     }
 
     /** The SHA-256 (hex) of a loaded or unloaded module's code, as {@link #publishByHash} takes it; null if unknown. */
@@ -382,7 +398,7 @@ public final class Node implements AutoCloseable {
         ensureOpen();
         ModuleSchema s = lifecycle.load(label, wasm);
         supervisor.reset(s.name());
-        contentStore.blobs().put(wasm);
+        knownCode.add(contentStore.blobs().put(wasm));
         return s;
     }
 
