@@ -29,6 +29,8 @@ public final class MessageCodec {
     public static final int HISTORY_SINCE_MINOR = 6;
     /** The first minor version whose nodes answer {@link Message.ReadLog}. */
     public static final int LOG_SINCE_MINOR = 5;
+    /** The minor version since which {@code Publish} may carry a code hash instead of the wasm. */
+    public static final int CODE_HASH_SINCE_MINOR = 6;
     /** The first minor version whose nodes know scoped tokens (Authenticate with a token id, token management). */
     public static final int TOKENS_SINCE_MINOR = 4;
     /** {@code GetSupervision}/{@code Supervision}. */
@@ -113,6 +115,7 @@ public final class MessageCodec {
                 w.writeVarUsize(x.allow().size());
                 for (String a : x.allow()) w.writeString(a);
                 w.writeBool(x.zeroDefaults());
+                if (!x.codeHash().isEmpty()) w.writeString(x.codeHash()); // absent: as protocol 1.5 wrote it
             }
             case Message.Rollback x -> {
                 w.writeVarU64(x.id());
@@ -360,7 +363,11 @@ public final class MessageCodec {
                     var p = new Message.Publish(r.readVarU64(), r.readString(), bytes(r), r.readBool());
                     if (r.atEnd()) yield p; // an older client: no migration options
                     boolean dryRun = r.readBool();
-                    yield new Message.Publish(p.id(), p.label(), p.wasm(), p.reset(), dryRun, strings(r), r.readBool());
+                    var allow = strings(r);
+                    boolean zeroDefaults = r.readBool();
+                    String codeHash = r.atEnd() ? "" : r.readString(); // protocol 1.6
+                    yield new Message.Publish(
+                            p.id(), p.label(), p.wasm(), p.reset(), dryRun, allow, zeroDefaults, codeHash);
                 }
                 case 22 -> new Message.Rollback(r.readVarU64(), r.readString(), r.readBool());
                 case 17 -> new Message.Remove(r.readVarU64(), r.readString());
