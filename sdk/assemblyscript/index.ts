@@ -7,6 +7,7 @@ export { Value, Field } from "./assembly/value";
 export { Option, some, none, Unit, Tuple2, Tuple3, Tuple4, Result } from "./assembly/types";
 export { log } from "./assembly/host";
 export { FileEvent, FileType, DirEntry, FileMetadata, FileAuthority } from "./assembly/file";
+export { ContentStore } from "./assembly/store";
 export { Network, NetworkEvent } from "./assembly/network";
 export { Audio, AudioStreamConfig } from "./assembly/audio";
 export { ModuleAuthority, ModuleEvent } from "./assembly/module";

@@ -7,6 +7,7 @@ import { Network, NETWORK } from "./network";
 import { ModuleAuthority, MODULE } from "./module";
 import { Result, okResult, errResult } from "./types";
 import { FileAuthority, FILE } from "./file";
+import { ContentStore, STORE } from "./store";
 import { Gpu, GPU } from "./gpu";
 import { Audio, AUDIO } from "./audio";
 
@@ -56,6 +57,14 @@ export class ReducerContext {
    */
   @inline get file(): FileAuthority {
     return FILE;
+  }
+
+  /**
+   * This module's content store (our extension, docs/store.md): content by SHA-256 under labels. Labels change with
+   * this reducer's transaction and are undone if it fails.
+   */
+  @inline get store(): ContentStore {
+    return STORE;
   }
 
   /**
@@ -154,6 +163,11 @@ export class QueryContext {
   /** Typed handles on the remote nodes described in src/bindings (queries and table reads). */
   @inline get nodes(): __InterQueryNodes {
     return __interstice_query_nodes;
+  }
+
+  /** This module's content store (reads only: a query's writes are refused). */
+  @inline get store(): ContentStore {
+    return STORE;
   }
 
   log(message: string): void {

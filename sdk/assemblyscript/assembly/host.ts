@@ -37,6 +37,11 @@ declare function interstice_get_by_pk(tPtr: usize, tLen: usize, pkPtr: usize, pk
 @external("interstice", "interstice_scan")
 declare function interstice_scan(ptr: usize, len: usize): i64;
 
+// Our extension of ABI 6 (docs/abi.md §4.4): the content store. Imported only by modules that use `ctx.store`.
+// @ts-ignore: decorator
+@external("interstice", "interstice_store")
+declare function interstice_store(ptr: usize, len: usize): i64;
+
 /** HostCall discriminants. */
 export const enum HostCallTag {
   CallReducer = 0,
@@ -346,6 +351,20 @@ function scanCall(): Reader {
   let ptr = <usize>(<u32>(packed >>> 32));
   let len = <usize>(<u32>packed);
   if (ptr == 0) abort("Interstice: scan call failed (the host returned no response)");
+  pendingResponse = ptr;
+  return HOST_RESPONSE.at(ptr, len);
+}
+
+/** Sends the StoreCall in W through interstice_store; the response is freed by endHostCall. */
+export function storeCall(): Reader {
+  if (pendingResponse) {
+    heap.free(pendingResponse);
+    pendingResponse = 0;
+  }
+  let packed = interstice_store(W.buf, W.len);
+  let ptr = <usize>(<u32>(packed >>> 32));
+  let len = <usize>(<u32>packed);
+  if (ptr == 0) abort("Interstice: store call failed (the host returned no response)");
   pendingResponse = ptr;
   return HOST_RESPONSE.at(ptr, len);
 }

@@ -37,8 +37,18 @@ final class PublishCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "<node>")
     String node;
 
-    @Parameters(index = "1", paramLabel = "<path>", description = "A .wasm file or a module project directory")
+    @Parameters(
+            index = "1",
+            arity = "0..1",
+            paramLabel = "<path>",
+            description = "A .wasm file or a module project directory (or give --hash)")
     Path path;
+
+    @Option(
+            names = "--hash",
+            paramLabel = "<sha256>",
+            description = "Publish module code the node already keeps, by its SHA-256 (the node verifies it first).")
+    String hash;
 
     @Option(names = "--reset", description = "Replace an incompatible module anyway, dropping its data.")
     boolean reset;
@@ -72,15 +82,28 @@ final class PublishCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
-        Path wasmFile = resolveWasm(path, !noBuild, spec.commandLine().getErr());
-        byte[] wasm = Files.readAllBytes(wasmFile);
+        if ((path == null) == (hash == null))
+            throw CliException.usage("give a .wasm file or project directory, or --hash <sha256>, not both");
+        Path wasmFile = path == null
+                ? null
+                : resolveWasm(path, !noBuild, spec.commandLine().getErr());
+        byte[] wasm = wasmFile == null ? new byte[0] : Files.readAllBytes(wasmFile);
+        String what =
+                wasmFile == null ? "sha256:" + hash : wasmFile.getFileName().toString();
         try (var t = Cli.connect(node, Duration.ofSeconds(timeoutSeconds))) {
             t.requireAdmin("publishing");
             try {
                 Message.Reply r = t.client()
                         .submit(
                                 new Message.Publish(
-                                        0, wasmFile.getFileName().toString(), wasm, reset, dryRun, allow, zeroDefaults),
+                                        0,
+                                        wasmFile == null ? "" : what,
+                                        wasm,
+                                        reset,
+                                        dryRun,
+                                        allow,
+                                        zeroDefaults,
+                                        hash == null ? "" : hash),
                                 Duration.ofSeconds(timeoutSeconds));
                 if (r instanceof Message.Handed h)
                     out.println("handed module '" + h.module() + "' to module '" + h.holder()
@@ -103,8 +126,7 @@ final class PublishCommand implements Callable<Integer> {
                         || e.kind() == Kind.INVALID
                         || e.kind() == Kind.TRAP
                         || e.kind() == Kind.DEADLINE)
-                    throw new CliException(
-                            "cannot publish " + wasmFile.getFileName() + " to " + t.label() + ":\n" + e.getMessage());
+                    throw new CliException("cannot publish " + what + " to " + t.label() + ":\n" + e.getMessage());
                 throw e;
             }
         }

@@ -339,6 +339,20 @@ class CliEndToEndTest {
     }
 
     @Test
+    void publishByHashLoadsCodeTheNodeKeeps() throws Exception {
+        run("node", "add", "admin", server.address(), "--token", token.value()).ok();
+        byte[] code = bank().build();
+        String hash = dev.interstice.runtime.store.Blobs.hash(code);
+        run("unload", "admin", "bank").ok();
+        assertThat(run("publish", "admin", "--hash", hash).ok().out()).contains("published module 'bank'");
+        assertThat(t.node.schema("bank")).isPresent();
+        String unknown = "0".repeat(64);
+        assertThat(run("publish", "admin", "--hash", unknown).fails(1).err())
+                .contains("this node has no module code with hash " + unknown);
+        assertThat(run("publish", "admin").fails(2).err()).contains("or --hash <sha256>, not both");
+    }
+
+    @Test
     void unloadKeepsTheDataAndAModuleHolderDecidesAboutPublishAndRemove() throws Exception {
         run("node", "add", "admin", server.address(), "--token", token.value()).ok();
         t.node.call("bank", "record", List.of());

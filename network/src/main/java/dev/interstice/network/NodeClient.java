@@ -826,6 +826,12 @@ public final class NodeClient implements AutoCloseable {
 
     /** As {@link #submit(String, byte[], boolean, Duration)} with every field of {@code p} (its id is replaced). */
     public Message.Reply submit(Message.Publish p, Duration timeout) {
+        if (!p.codeHash().isEmpty() && welcome.minor() < MessageCodec.CODE_HASH_SINCE_MINOR)
+            throw new NetworkException(
+                    ErrorKind.UNSUPPORTED,
+                    "node '" + nodeName() + "' speaks protocol " + welcome.major() + "." + welcome.minor()
+                            + ", which cannot publish by hash (1." + MessageCodec.CODE_HASH_SINCE_MINOR
+                            + " can); update it, or publish the wasm file");
         return expect(publishRequest(p, timeout), Message.Reply.class);
     }
 
@@ -854,7 +860,8 @@ public final class NodeClient implements AutoCloseable {
                     "module too large (" + mebibytes(wasm.length, limit) + ", the largest message node '" + nodeName()
                             + "' accepts)");
         return request(
-                id -> new Message.Publish(id, label, wasm, p.reset(), p.dryRun(), p.allow(), p.zeroDefaults()),
+                id -> new Message.Publish(
+                        id, label, wasm, p.reset(), p.dryRun(), p.allow(), p.zeroDefaults(), p.codeHash()),
                 timeout);
     }
 

@@ -631,7 +631,8 @@ final class ServerSession implements TableStreams.Sink {
                                 rowsWritten));
                 yield null;
             }
-            case Message.Publish p -> {
+            case Message.Publish published -> {
+                var p = withKeptCode(published);
                 requirePublish(p);
                 yield server.installer().publish(p);
             }
@@ -853,6 +854,17 @@ final class ServerSession implements TableStreams.Sink {
 
     private void require(Action action, String module, String what) {
         if (!allows(action, module)) throw permissions().denied(credential, action, module, what);
+    }
+
+    /** A publish by hash carries the code the node keeps under it (verified), so it is checked like any other. */
+    private Message.Publish withKeptCode(Message.Publish p) {
+        if (p.codeHash().isEmpty()) return p;
+        if (p.wasm().length > 0)
+            throw new NetworkException(
+                    ErrorKind.BAD_REQUEST, "a publish carries either the wasm or its hash, not both");
+        String label = p.label().isBlank() ? "sha256:" + p.codeHash() : p.label();
+        return new Message.Publish(
+                p.id(), label, node.keptCode(p.codeHash()), p.reset(), p.dryRun(), p.allow(), p.zeroDefaults());
     }
 
     /**

@@ -51,6 +51,7 @@ class MessageCodecTest {
                 new Message.Rewind(93, "m", 12),
                 new Message.Publish(10, "x.wasm", B, true),
                 new Message.Publish(10, "x.wasm", B, false, true, List.of("drop-column:t.c", "narrow:t.d"), true),
+                new Message.Publish(10, "", new byte[0], false, false, List.of(), false, "ab".repeat(32)),
                 new Message.Rollback(24, "m", true),
                 new Message.Remove(11, "m"),
                 new Message.Subscribe(12, "m", "t", "abcd", 99),
@@ -147,14 +148,19 @@ class MessageCodecTest {
                 case Message.Publish p ->
                     MessageCodec.encode(p).length
                             - 3
-                            - p.allow().stream().mapToInt(a -> 1 + a.length()).sum();
+                            - p.allow().stream().mapToInt(a -> 1 + a.length()).sum()
+                            - (p.codeHash().isEmpty() ? 0 : 1 + p.codeHash().length());
                 case Message.Published p ->
                     MessageCodec.encode(p).length - 2 - p.plan().length();
                 default -> -1;
             };
+            // a Publish with a code hash may also end before it (protocol 1.5's form)
+            int beforeHash = m instanceof Message.Publish p && !p.codeHash().isEmpty()
+                    ? body.length - 1 - p.codeHash().length()
+                    : -1;
             for (int len = 0; len < body.length; len++) {
                 int l = len;
-                if (l == legacy)
+                if (l == legacy || l == beforeHash)
                     assertThat(MessageCodec.decode(body, 0, l).type()).isEqualTo(m.type());
                 else assertThatThrownBy(() -> MessageCodec.decode(body, 0, l)).isInstanceOf(ProtocolException.class);
             }

@@ -52,6 +52,34 @@ class PublishTest {
         void run() throws Exception;
     }
 
+    static Message.Publish byHash(String hash, byte[] wasm) {
+        return new Message.Publish(0, "", wasm, false, false, List.of(), false, hash);
+    }
+
+    @Test
+    void aModuleTheNodeKeepsIsPublishedByItsHash() {
+        byte[] diary = ModuleFixture.module("diary")
+                .reducer("noop", List.of(), List.of(), "")
+                .build();
+        String hash = dev.interstice.runtime.store.Blobs.hash(diary);
+        try (var a = n.admin()) {
+            failsWith(
+                    ErrorKind.NOT_FOUND,
+                    () -> a.submit(byHash(hash, new byte[0]), WAIT),
+                    "this node has no module code with hash " + hash);
+            a.publish("diary.wasm", diary, false, WAIT);
+            a.remove("diary");
+            assertThat(n.t.node.schema("diary")).isEmpty();
+            var p = (Message.Published) a.submit(byHash(hash, new byte[0]), WAIT);
+            assertThat(p.module()).isEqualTo("diary");
+            a.call("diary", "noop", List.of(), false);
+            failsWith(
+                    ErrorKind.BAD_REQUEST,
+                    () -> a.submit(byHash(hash, diary), WAIT),
+                    "a publish carries either the wasm or its hash, not both");
+        }
+    }
+
     @Test
     void aModuleWhoseInitHookTrapsIsNotPublishedAndThePublisherIsToldWhy() {
         var broken = ModuleFixture.module("diary")

@@ -158,13 +158,32 @@ public sealed interface Message {
      * Loads (or replaces) a module (admin only). {@code reset}: drop the old module's data if the schemas differ;
      * {@code dryRun}: plan and check only; {@code allow}: the lossy migration changes allowed ({@code drop-column:T.c},
      * ...); {@code zeroDefaults}: added required columns get their type's zero value. The last three are optional on the
-     * wire (an older client's Publish ends after {@code reset}).
+     * wire (an older client's Publish ends after {@code reset}). {@code codeHash} (protocol 1.6, optional, "" for
+     * none): publish the code the node keeps under this SHA-256 instead of {@code wasm}, which is then empty.
      */
     record Publish(
-            long id, String label, byte[] wasm, boolean reset, boolean dryRun, List<String> allow, boolean zeroDefaults)
+            long id,
+            String label,
+            byte[] wasm,
+            boolean reset,
+            boolean dryRun,
+            List<String> allow,
+            boolean zeroDefaults,
+            String codeHash)
             implements Request {
         public Publish {
             allow = List.copyOf(allow);
+        }
+
+        public Publish(
+                long id,
+                String label,
+                byte[] wasm,
+                boolean reset,
+                boolean dryRun,
+                List<String> allow,
+                boolean zeroDefaults) {
+            this(id, label, wasm, reset, dryRun, allow, zeroDefaults, "");
         }
 
         public Publish(long id, String label, byte[] wasm, boolean reset) {

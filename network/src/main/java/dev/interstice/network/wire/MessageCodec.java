@@ -29,6 +29,8 @@ public final class MessageCodec {
     public static final int HISTORY_SINCE_MINOR = 6;
     /** The first minor version whose nodes answer {@link Message.ReadLog}. */
     public static final int LOG_SINCE_MINOR = 5;
+    /** The minor version since which {@code Publish} may carry a code hash instead of the wasm. */
+    public static final int CODE_HASH_SINCE_MINOR = 6;
     /** The first minor version whose nodes know scoped tokens (Authenticate with a token id, token management). */
     public static final int TOKENS_SINCE_MINOR = 4;
     /** {@code GetSupervision}/{@code Supervision}. */
@@ -104,16 +106,7 @@ public final class MessageCodec {
                 if (x.after() != null) Abi.writeIndexKey(w, x.after());
                 w.writeVarU32(Integer.toUnsignedLong(x.limit()));
             }
-            case Message.Publish x -> {
-                w.writeVarU64(x.id());
-                w.writeString(x.label());
-                bytes(w, x.wasm());
-                w.writeBool(x.reset());
-                w.writeBool(x.dryRun());
-                w.writeVarUsize(x.allow().size());
-                for (String a : x.allow()) w.writeString(a);
-                w.writeBool(x.zeroDefaults());
-            }
+            case Message.Publish x -> writePublish(w, x);
             case Message.Rollback x -> {
                 w.writeVarU64(x.id());
                 w.writeString(x.module());
@@ -176,6 +169,18 @@ public final class MessageCodec {
                 w.writeString(x.callerModule());
             }
         }
+    }
+
+    private static void writePublish(PostcardWriter w, Message.Publish x) {
+        w.writeVarU64(x.id());
+        w.writeString(x.label());
+        bytes(w, x.wasm());
+        w.writeBool(x.reset());
+        w.writeBool(x.dryRun());
+        w.writeVarUsize(x.allow().size());
+        for (String a : x.allow()) w.writeString(a);
+        w.writeBool(x.zeroDefaults());
+        if (!x.codeHash().isEmpty()) w.writeString(x.codeHash()); // absent: as protocol 1.5 wrote it
     }
 
     /** The fields of a reply, after its type byte. */
@@ -356,12 +361,7 @@ public final class MessageCodec {
                 case 14 -> new Message.GetSchema(r.readVarU64(), r.readBool());
                 case 15 -> new Message.GetRows(r.readVarU64(), r.readString(), r.readString());
                 case 26 -> rowsPage(r);
-                case 16 -> {
-                    var p = new Message.Publish(r.readVarU64(), r.readString(), bytes(r), r.readBool());
-                    if (r.atEnd()) yield p; // an older client: no migration options
-                    boolean dryRun = r.readBool();
-                    yield new Message.Publish(p.id(), p.label(), p.wasm(), p.reset(), dryRun, strings(r), r.readBool());
-                }
+                case 16 -> readPublish(r);
                 case 22 -> new Message.Rollback(r.readVarU64(), r.readString(), r.readBool());
                 case 17 -> new Message.Remove(r.readVarU64(), r.readString());
                 case 18 ->
@@ -519,6 +519,16 @@ public final class MessageCodec {
             out.add(new Message.AuthorityStatus(all[a], r.readBool(), r.readString(), r.readString()));
         }
         return out;
+    }
+
+    private static Message.Publish readPublish(PostcardReader r) throws ProtocolException {
+        var p = new Message.Publish(r.readVarU64(), r.readString(), bytes(r), r.readBool());
+        if (r.atEnd()) return p; // an older client: no migration options
+        boolean dryRun = r.readBool();
+        var allow = strings(r);
+        boolean zeroDefaults = r.readBool();
+        String codeHash = r.atEnd() ? "" : r.readString(); // protocol 1.6
+        return new Message.Publish(p.id(), p.label(), p.wasm(), p.reset(), dryRun, allow, zeroDefaults, codeHash);
     }
 
     private static Message.GetRowsPage rowsPage(PostcardReader r) throws ProtocolException {

@@ -48,4 +48,12 @@ public interface HostFunctions {
     default long scan(GuestInstance g, int ptr, int len) {
         throw new IllegalStateException("interstice_scan is not available here");
     }
+
+    /**
+     * {@code interstice_store(ptr: i32, len: i32) -> i64}: our extension (docs/abi.md §4.4), the content store,
+     * answered like {@code interstice_host_call}. Hosts that do not serve it refuse it.
+     */
+    default long store(GuestInstance g, int ptr, int len) {
+        throw new IllegalStateException("interstice_store is not available here");
+    }
 }

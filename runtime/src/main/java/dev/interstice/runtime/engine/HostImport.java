@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 
 /**
  * The functions this node offers to guests: the Interstice ABI (version 6), AssemblyScript's env.abort and our
- * extension {@code interstice_scan}.
+ * extensions {@code interstice_scan} and {@code interstice_store}.
  */
 enum HostImport {
     HOST_CALL("interstice", "interstice_host_call", List.of(I32, I32), List.of(I64)),
@@ -25,7 +25,9 @@ enum HostImport {
     GET_BY_PK("interstice", "interstice_get_by_pk", List.of(I32, I32, I32, I32, I32, I32), List.of(I32)),
     ABORT("env", "abort", List.of(I32, I32, I32, I32), List.of()),
     /** Our extension of ABI 6 (docs/abi.md §4.2): scans through cursors. Upstream's modules never import it. */
-    SCAN("interstice", "interstice_scan", List.of(I32, I32), List.of(I64));
+    SCAN("interstice", "interstice_scan", List.of(I32, I32), List.of(I64)),
+    /** Our extension (docs/abi.md §4.4): the content store. Upstream's modules never import it. */
+    STORE("interstice", "interstice_store", List.of(I32, I32), List.of(I64));
 
     // Constants for the dispatch switch: a switch over the enum itself would add a lookup table load.
     static final int OP_HOST_CALL = 0;
@@ -39,6 +41,7 @@ enum HostImport {
     static final int OP_GET_BY_PK = 8;
     static final int OP_ABORT = 9;
     static final int OP_SCAN = 10;
+    static final int OP_STORE = 11;
 
     final String module;
     final String field;
@@ -89,7 +92,7 @@ enum HostImport {
 
     static {
         HostImport[] byOp = {
-            HOST_CALL, LOG, TIME, RANDOM, INSERT_ROW, UPDATE_ROW, DELETE_ROW, CLEAR_TABLE, GET_BY_PK, ABORT, SCAN
+            HOST_CALL, LOG, TIME, RANDOM, INSERT_ROW, UPDATE_ROW, DELETE_ROW, CLEAR_TABLE, GET_BY_PK, ABORT, SCAN, STORE
         };
         int[] ops = {
             OP_HOST_CALL,
@@ -102,7 +105,8 @@ enum HostImport {
             OP_CLEAR_TABLE,
             OP_GET_BY_PK,
             OP_ABORT,
-            OP_SCAN
+            OP_SCAN,
+            OP_STORE
         };
         for (int i = 0; i < ops.length; i++) {
             if (byOp[i].ordinal() != ops[i]) {

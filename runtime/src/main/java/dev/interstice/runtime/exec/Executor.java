@@ -581,6 +581,7 @@ public final class Executor {
         }
         if (lsn != 0) horizonLsn = lsn;
         tx.apply(changes);
+        inv.committed();
         for (var s : schedules) services.schedule(s);
         enqueueSubscribers(changes);
         if (!commitListeners.isEmpty() && !changes.isEmpty()) {

@@ -16,6 +16,7 @@ public final class Invocation {
     private final List<Runnable> afterCommit = new ArrayList<>();
     private final List<Runnable> ifDropped = new ArrayList<>();
     private final List<Change> systemChanges = new ArrayList<>();
+    private final List<Runnable> atCommit = new ArrayList<>();
     private final List<Change> logFirst = new ArrayList<>();
     private TxOrigin origin;
     /** Whom a query's reads of viewed tables are filtered for (module/TableViews); null: nobody, every row is read. */
@@ -79,6 +80,19 @@ public final class Invocation {
         for (Runnable r : ifDropped) r.run();
         ifDropped.clear();
         afterCommit.clear();
+    }
+
+    /**
+     * Runs under the execution lock once this transaction's record is accepted and its rows applied, before the next
+     * transaction runs: state the node keeps beside its tables (the content store's labels) takes the transaction's
+     * changes then. Never runs for a dropped transaction.
+     */
+    public void atCommit(Runnable r) {
+        atCommit.add(r);
+    }
+
+    void committed() {
+        for (Runnable r : atCommit) r.run();
     }
 
     /** Rows of the node's own system tables to log in the same record as this transaction's changes. */

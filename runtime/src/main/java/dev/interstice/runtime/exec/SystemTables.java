@@ -24,6 +24,12 @@ public final class SystemTables {
      * with a migration's rewritten rows), so a restart picks the stored code the log agrees with.
      */
     public static final TableId CODE = new TableId(MODULE, "code");
+    /** The content store (runtime/store, docs/store.md): the stores modules made (key: module, store id). */
+    public static final TableId STORES = new TableId(MODULE, "stores");
+    /** Per store: the content it holds (key: module, store, hash; row: size, time stored). */
+    public static final TableId STORE_REFS = new TableId(MODULE, "store_refs");
+    /** Per store: each label's content refs, oldest first (key: module, store, label). */
+    public static final TableId STORE_LABELS = new TableId(MODULE, "store_labels");
 
     private SystemTables() {}
 

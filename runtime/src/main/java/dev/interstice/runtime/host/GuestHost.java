@@ -6,8 +6,10 @@ import dev.interstice.abi.codec.PostcardReader;
 import dev.interstice.abi.codec.PostcardWriter;
 import dev.interstice.abi.codec.Responses;
 import dev.interstice.abi.codec.ScanCodec;
+import dev.interstice.abi.codec.StoreCodec;
 import dev.interstice.abi.host.HostCall;
 import dev.interstice.abi.host.ScanCall;
+import dev.interstice.abi.host.StoreCall;
 import dev.interstice.abi.schema.Selection;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
@@ -23,6 +25,9 @@ import dev.interstice.runtime.exec.Invocation;
 import dev.interstice.runtime.exec.RemoteCall;
 import dev.interstice.runtime.module.Access;
 import dev.interstice.runtime.module.LoadedModule;
+import dev.interstice.runtime.store.ContentStore;
+import dev.interstice.runtime.store.StoreException;
+import dev.interstice.runtime.store.StoreSession;
 import dev.interstice.runtime.table.IndexRange;
 import dev.interstice.runtime.table.StoredRow;
 import dev.interstice.runtime.table.Table;
@@ -45,6 +50,7 @@ public final class GuestHost implements FrameHost {
     private final Executor executor;
     private final Authorities authorities;
     private final LoadedModule module;
+    private final ContentStore contentStore;
     private final PostcardWriter out = new PostcardWriter(256);
     private Frame frame;
     /** upstream protocol: an insert whose response did not fit is applied once; the immediate retry gets these bytes */
@@ -59,9 +65,10 @@ public final class GuestHost implements FrameHost {
 
     private final ScanCursors cursors = new ScanCursors();
 
-    public GuestHost(Executor executor, Authorities authorities, LoadedModule module) {
+    public GuestHost(Executor executor, Authorities authorities, ContentStore contentStore, LoadedModule module) {
         this.executor = executor;
         this.authorities = authorities;
+        this.contentStore = contentStore;
         this.module = module;
     }
 
@@ -285,6 +292,62 @@ public final class GuestHost implements FrameHost {
         int dst = g.alloc(response.length);
         g.write(dst, response);
         return ((long) dst << 32) | (response.length & 0xFFFF_FFFFL);
+    }
+
+    // ---- interstice_store (our extension, docs/abi.md §4.4) ----
+
+    @Override
+    public long store(GuestInstance g, int ptr, int len) {
+        Frame f = requireFrame();
+        StoreCall call;
+        try {
+            call = StoreCodec.decode(g.read(ptr, len));
+        } catch (AbiDecodeException e) {
+            throw new CallException(
+                    CallException.Kind.TRAP,
+                    "module '" + module.name() + "' sent a malformed store call: " + e.getMessage());
+        }
+        byte[] response;
+        try {
+            response = store(contentStore.session(f.invocation(), f.module().name(), f.readOnly()), call);
+        } catch (StoreException e) {
+            response = StoreCodec.err(e.getMessage());
+        }
+        int dst = g.alloc(response.length);
+        g.write(dst, response);
+        return ((long) dst << 32) | (response.length & 0xFFFF_FFFFL);
+    }
+
+    private static byte[] store(StoreSession s, StoreCall call) {
+        return switch (call) {
+            case StoreCall.New n -> StoreCodec.okString(s.newStore());
+            case StoreCall.Store c -> StoreCodec.okString(s.store(c.store(), c.content()));
+            case StoreCall.Get c -> StoreCodec.okBytes(s.get(c.store(), c.hash()));
+            case StoreCall.Exists c -> StoreCodec.okBool(s.exists(c.store(), c.hash()));
+            case StoreCall.Label c -> {
+                s.label(c.store(), c.label(), c.hash());
+                yield StoreCodec.ok();
+            }
+            case StoreCall.GetByLabel c -> StoreCodec.okOptionalString(s.getByLabel(c.store(), c.label()));
+            case StoreCall.RemoveLabel c -> {
+                s.removeLabel(c.store(), c.label());
+                yield StoreCodec.ok();
+            }
+            case StoreCall.RemoveFromLabel c -> {
+                s.removeFromLabel(c.store(), c.label(), c.hash());
+                yield StoreCodec.ok();
+            }
+            case StoreCall.StoreAtLabel c -> StoreCodec.okString(s.storeAtLabel(c.store(), c.label(), c.content()));
+            case StoreCall.ReplaceContentAtLabel c ->
+                StoreCodec.okString(s.replaceContentAtLabel(c.store(), c.label(), c.content()));
+            case StoreCall.ReplaceAtLabel c -> {
+                s.replaceAtLabel(c.store(), c.label(), c.hash());
+                yield StoreCodec.ok();
+            }
+            case StoreCall.ListLabels c -> StoreCodec.okStrings(s.listLabels(c.store()));
+            case StoreCall.ListAllContent c -> StoreCodec.okStrings(s.listAllContent(c.store()));
+            case StoreCall.CalculateTotalSize c -> StoreCodec.okU64(s.totalSize(c.store()));
+        };
     }
 
     private java.util.Iterator<StoredRow> openScan(Frame f, ScanCall.Open o) {

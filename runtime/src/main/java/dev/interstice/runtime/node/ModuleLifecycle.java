@@ -22,6 +22,7 @@ import dev.interstice.runtime.module.MigrationReducers;
 import dev.interstice.runtime.module.ModuleException;
 import dev.interstice.runtime.module.ModuleLoader;
 import dev.interstice.runtime.module.SchemaDiff;
+import dev.interstice.runtime.store.ContentStore;
 import dev.interstice.runtime.table.StoredRow;
 import dev.interstice.runtime.table.Table;
 import dev.interstice.storage.Change;
@@ -55,6 +56,7 @@ final class ModuleLifecycle {
     private final Storage storage;
     private final Executor executor;
     private final Authorities authorities;
+    private final ContentStore contentStore;
     private final Replicas replicas;
     private final KeptTables kept;
 
@@ -66,6 +68,7 @@ final class ModuleLifecycle {
             Storage storage,
             Executor executor,
             Authorities authorities,
+            ContentStore contentStore,
             Replicas replicas) {
         this.config = config;
         this.meta = meta;
@@ -74,6 +77,7 @@ final class ModuleLifecycle {
         this.storage = storage;
         this.executor = executor;
         this.authorities = authorities;
+        this.contentStore = contentStore;
         this.replicas = replicas;
         this.kept = new KeptTables(config, meta, loader, storage);
     }
@@ -222,7 +226,7 @@ final class ModuleLifecycle {
         return loader.load(
                 label,
                 wasm,
-                lm -> new GuestHost(executor, authorities, lm),
+                lm -> new GuestHost(executor, authorities, contentStore, lm),
                 new DescribeHost(label, config.logSink()::log, config.maxLogLineBytes()));
     }
 

@@ -23,6 +23,12 @@ import dev.interstice.runtime.module.MigrationPlan;
 import dev.interstice.runtime.module.ModuleException;
 import dev.interstice.runtime.module.ModuleLoader;
 import dev.interstice.runtime.module.SchemaDiff;
+import dev.interstice.runtime.store.Blobs;
+import dev.interstice.runtime.store.ContentStore;
+import dev.interstice.runtime.store.FileBlobs;
+import dev.interstice.runtime.store.MemoryBlobs;
+import dev.interstice.runtime.store.StoreException;
+import dev.interstice.runtime.store.StoreLimits;
 import dev.interstice.runtime.table.Condition;
 import dev.interstice.runtime.table.RowSelector;
 import dev.interstice.runtime.table.StoredRow;
@@ -66,6 +72,10 @@ public final class Node implements AutoCloseable {
     private final PeerEvents peerEvents;
     private final HolderControl holderControl;
     private final Replicas replicas;
+    private final ContentStore contentStore;
+    /** Hashes of module code this node loaded or published (what {@link #keptCode} may answer). */
+    private final java.util.Set<String> knownCode = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final Supervisor supervisor;
     private final Views views;
     private volatile boolean closed;
@@ -89,12 +99,21 @@ public final class Node implements AutoCloseable {
                 recovered == null ? 0 : recovered.lastTxId(),
                 schedules.stream().mapToLong(SystemTables.Schedule::seq).max().orElse(0));
         this.replicas = new Replicas(executor, registry, storage, meta.nodeId());
+        this.contentStore = new ContentStore(
+                config.dataDir() == null
+                        ? new MemoryBlobs()
+                        : new FileBlobs(config.dataDir()
+                                .resolve("storage")
+                                .resolve("content")
+                                .resolve("sha256")),
+                StoreLimits.defaults());
         this.supervisor = new Supervisor(executor, this::unload);
         executor.setSupervisor(supervisor);
         this.views = new Views(executor, registry);
         if (recovered != null) {
             StorageMapping.loadTables(recovered, restored);
             replicas.restore(recovered, restored);
+            contentStore.recover(recovered);
             recovered.warnings().forEach(w -> log.warn("storage recovery: {}", w));
         }
         for (LoadedModule m : restored) registry.add(m);
@@ -103,7 +122,15 @@ public final class Node implements AutoCloseable {
         this.authorities =
                 new Authorities(config.authorities().withDefaultFileRoot(config.dataDir()), executor, holderControl);
         this.lifecycle = new ModuleLifecycle(
-                config, meta, new ModuleLoader(engine), registry, storage, executor, authorities, replicas);
+                config,
+                meta,
+                new ModuleLoader(engine),
+                registry,
+                storage,
+                executor,
+                authorities,
+                contentStore,
+                replicas);
         this.handover = new ModuleHandover(meta.nodeId(), executor, registry, authorities, lifecycle);
         this.peerEvents = new PeerEvents(meta.nodeId(), executor, registry);
         for (LoadedModule m : restored)
@@ -163,7 +190,7 @@ public final class Node implements AutoCloseable {
                 restored.add(loader.load(
                         name,
                         meta.moduleCode(name),
-                        lm -> new GuestHost(hostRef[0].executor, hostRef[0].authorities, lm),
+                        lm -> new GuestHost(hostRef[0].executor, hostRef[0].authorities, hostRef[0].contentStore, lm),
                         new DescribeHost(name, config.logSink()::log, config.maxLogLineBytes())));
             }
             if (storage != null)
@@ -193,9 +220,27 @@ public final class Node implements AutoCloseable {
             started = true;
             restored = executor.exclusive(() -> List.copyOf(registry.all()));
         }
+        // the restored modules' code joins the content store (a data directory written before it existed)
+        executor.exclusive(() -> {
+            for (String m : meta.loadedModules())
+                knownCode.add(contentStore.blobs().put(meta.moduleCode(m)));
+            for (String m : meta.unloadedModules())
+                knownCode.add(contentStore.blobs().put(meta.moduleCode(m)));
+            return null;
+        });
+        collectContent(contentStore.limits().grace()); // blobs of transactions a crash cut off
         scheduler.start(executor);
         for (LoadedModule m : restored) lifecycle.runLoadHooksAfterRestart(m);
         authorities.modulesChanged();
+    }
+
+    /**
+     * Collects the content store (docs/store.md): forgets content no label names that was stored more than {@code
+     * grace} ago, then deletes the blobs nothing holds. Returns how many blobs it deleted.
+     */
+    public int collectContent(java.time.Duration grace) {
+        ensureOpen();
+        return contentStore.collect(executor, grace, this::awaitDurable, this::moduleCodeHashes);
     }
 
     public String id() {
@@ -266,8 +311,61 @@ public final class Node implements AutoCloseable {
     public Publication publish(String label, byte[] wasm, PublishOptions options) {
         ensureOpen();
         Publication p = lifecycle.publish(label, wasm, options);
-        if (!options.dryRun()) supervisor.reset(p.module());
+        if (!options.dryRun()) {
+            supervisor.reset(p.module());
+            knownCode.add(contentStore.blobs().put(wasm));
+        }
         return p;
+    }
+
+    /**
+     * Publishes the module code this node keeps in its content store under {@code hash} (the SHA-256 of the wasm, as
+     * {@link #codeHash} shows it): the code of every module loaded or unloaded on this node, and of earlier versions
+     * until the next collection. The bytes are verified against the hash first. NOT_FOUND if the node has no such code.
+     */
+    public Publication publishByHash(String hash, PublishOptions options) {
+        return publish("sha256:" + hash, keptCode(hash), options);
+    }
+
+    /**
+     * The module code this node keeps under {@code hash}, verified against it; NOT_FOUND (or INVALID for a malformed
+     * hash) otherwise.
+     */
+    public byte[] keptCode(String hash) {
+        ensureOpen();
+        if (!Blobs.isHash(hash))
+            throw new ModuleException(
+                    ModuleException.Kind.INVALID,
+                    "'" + hash + "' is not a module hash (64 lower-case hex digits of the wasm's SHA-256)");
+        byte[] wasm;
+        try {
+            // only module code: content a module stored is not the publisher's to load
+            if (!knownCode.contains(hash)) throw new StoreException("no module's code has this hash");
+            wasm = contentStore.blobs().get(hash);
+        } catch (StoreException e) {
+            throw new ModuleException(
+                    ModuleException.Kind.NOT_FOUND,
+                    "this node has no module code with hash " + hash + ": publish the wasm file itself ("
+                            + e.getMessage() + ")");
+        }
+        return wasm;
+    }
+
+    /** The SHA-256 (hex) of a loaded or unloaded module's code, as {@link #publishByHash} takes it; null if unknown. */
+    public String codeHash(String module) {
+        byte[] code = executor.exclusive(() ->
+                meta.loadedModules().contains(module) || meta.unloadedModules().contains(module)
+                        ? meta.moduleCode(module)
+                        : null);
+        return code == null ? null : Blobs.hash(code);
+    }
+
+    /** The code of every module loaded or unloaded on this node: kept in the content store. Under the lock. */
+    private java.util.Set<String> moduleCodeHashes() {
+        var out = new java.util.HashSet<String>();
+        for (String m : meta.loadedModules()) out.add(Blobs.hash(meta.moduleCode(m)));
+        for (String m : meta.unloadedModules()) out.add(Blobs.hash(meta.moduleCode(m)));
+        return out;
     }
 
     /**
@@ -301,6 +399,7 @@ public final class Node implements AutoCloseable {
         ensureOpen();
         ModuleSchema s = lifecycle.load(label, wasm);
         supervisor.reset(s.name());
+        knownCode.add(contentStore.blobs().put(wasm));
         return s;
     }
 

@@ -27,6 +27,9 @@ final class StorageMapping {
         out.put(SystemTables.REPLICA_SCHEMAS, Persistence.LOGGED);
         out.put(SystemTables.REPLICA_POSITIONS, Persistence.LOGGED);
         out.put(SystemTables.CODE, Persistence.LOGGED);
+        out.put(SystemTables.STORES, Persistence.LOGGED);
+        out.put(SystemTables.STORE_REFS, Persistence.LOGGED);
+        out.put(SystemTables.STORE_LABELS, Persistence.LOGGED);
         for (LoadedModule m : modules) out.putAll(declaredTables(m));
         return out;
     }

@@ -43,7 +43,8 @@ class RestartTest {
                 .table(table("ephemeral", Persistence.EPHEMERAL))
                 .blob("row", Abi.encodeRow(new Row(u64(0), List.of(str("r"), u32(1)))))
                 .blob("pk0", Abi.encodeIndexKey(new dev.interstice.abi.value.IndexKey(u64(0))))
-                .blob("soon", hostCall(new HostCall.Schedule("add_all", 300)))
+                // due after the restart below even on a loaded machine (a reopen compiles the module again)
+                .blob("soon", hostCall(new HostCall.Schedule("add_all", 2000)))
                 .reducer(
                         "add_all",
                         List.of(),

@@ -56,6 +56,7 @@ public final class ModuleFixture {
     private String memoryMax = "";
     private byte[] describeOverride;
     private boolean importScan;
+    private boolean importStore;
 
     public ModuleFixture(String name) {
         this.name = name;
@@ -167,6 +168,12 @@ public final class ModuleFixture {
         return this;
     }
 
+    /** Imports our extension {@code interstice_store} as {@code $store} (docs/abi.md §4.4). */
+    public ModuleFixture importStore() {
+        importStore = true;
+        return this;
+    }
+
     /** Makes interstice_describe return these bytes instead of the encoded schema. */
     public ModuleFixture describeBytes(byte[] b) {
         describeOverride = b;
@@ -231,6 +238,8 @@ public final class ModuleFixture {
                 """);
         if (importScan)
             sb.append("  (import \"interstice\" \"interstice_scan\" (func $scan (param i32 i32) (result i64)))\n");
+        if (importStore)
+            sb.append("  (import \"interstice\" \"interstice_store\" (func $store (param i32 i32) (result i64)))\n");
         sb.append("  (memory (export \"memory\") ")
                 .append(memoryPages)
                 .append(memoryMax)
