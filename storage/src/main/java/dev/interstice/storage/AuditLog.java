@@ -1,6 +1,5 @@
 package dev.interstice.storage;
 
-import dev.interstice.abi.schema.Persistence;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,7 +83,7 @@ public final class AuditLog {
     }
 
     /** One pass over the snapshot and the log, in LSN order. */
-    private static final class Walk implements WalFormat.Visitor {
+    private static final class Walk extends WalFormat.Skipping {
         private final Path dir;
         private final String only;
         private final Consumer<Link> out;
@@ -243,21 +242,6 @@ public final class AuditLog {
             s.lastLsn = lsn;
             if (out != null) out.accept(new Link(lsn, txId, SnapshotFile.copy(buf, payloadOff, hashedLen), stored));
         }
-
-        @Override
-        public void put(int tableNo, byte[] buf, int keyOff, int keyLen, int rowOff, int rowLen) {}
-
-        @Override
-        public void delete(int tableNo, byte[] buf, int keyOff, int keyLen) {}
-
-        @Override
-        public void clear(int tableNo) {}
-
-        @Override
-        public void declare(int tableNo, Persistence mode, TableId id) {}
-
-        @Override
-        public void drop(int tableNo) {}
     }
 
     /** Reads every row file under {@code rows/} and checks its CRC; returns how many were read. */

@@ -66,7 +66,7 @@ public final class TableHistory {
             byte[] data = read(s.path());
             if (data == null) continue;
             boolean[] past = {false};
-            Segments.scan(data, data.length, s.firstLsn(), null, new Skipping() {
+            Segments.scan(data, data.length, s.firstLsn(), null, new WalFormat.Skipping() {
                 @Override
                 public void begin(long lsn, boolean userTx, long tx, long ts) {
                     if (!userTx || lsn > maxLsn) return;
@@ -145,7 +145,7 @@ public final class TableHistory {
     }
 
     /** Applies the asked tables' writes of the records after the base up to the asked transaction. */
-    private static final class Applier extends Skipping {
+    private static final class Applier extends WalFormat.Skipping {
         final Map<TableId, TreeMap<ByteKey, byte[]>> rows;
         private final Set<TableId> tables;
         private final Map<Integer, TableId> names;
@@ -208,24 +208,6 @@ public final class TableHistory {
             var t = table(no); // a dropped table has no rows; a table declared again under its name starts empty
             if (t != null) t.clear();
         }
-    }
-
-    /** A visitor that ignores everything but what it overrides. */
-    private abstract static class Skipping implements WalFormat.Visitor {
-        @Override
-        public void put(int tableNo, byte[] buf, int keyOff, int keyLen, int rowOff, int rowLen) {}
-
-        @Override
-        public void delete(int tableNo, byte[] buf, int keyOff, int keyLen) {}
-
-        @Override
-        public void clear(int tableNo) {}
-
-        @Override
-        public void declare(int tableNo, Persistence mode, TableId id) {}
-
-        @Override
-        public void drop(int tableNo) {}
     }
 
     private static List<Segments.OnDisk> segments(Path dir) throws IOException {

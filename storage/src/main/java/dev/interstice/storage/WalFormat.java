@@ -69,6 +69,24 @@ final class WalFormat {
         default void end() throws FormatException {}
     }
 
+    /** A visitor that ignores every operation; readers override what they need. */
+    abstract static class Skipping implements Visitor {
+        @Override
+        public void put(int tableNo, byte[] buf, int keyOff, int keyLen, int rowOff, int rowLen) {}
+
+        @Override
+        public void delete(int tableNo, byte[] buf, int keyOff, int keyLen) {}
+
+        @Override
+        public void clear(int tableNo) {}
+
+        @Override
+        public void declare(int tableNo, Persistence mode, TableId id) {}
+
+        @Override
+        public void drop(int tableNo) {}
+    }
+
     // ---------------------------------------------------------------- encoding
 
     /** Encodes a transaction payload; {@code tableNo} maps a table to its number or throws if it is not declared. */
