@@ -1,8 +1,8 @@
 package dev.interstice.storage;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +27,14 @@ final class AuditChain {
 
     private final Map<String, byte[]> heads;
     private final MessageDigest sha = sha256();
+    /** Reused under the append lock: the stamp allocates nothing but a module's first head. */
+    private final byte[] lsnBytes = new byte[8];
+
+    private final Map<String, byte[]> names = new HashMap<>();
 
     AuditChain(Map<String, byte[]> heads) {
-        this.heads = new HashMap<>(heads);
+        this.heads = new HashMap<>();
+        heads.forEach((m, h) -> this.heads.put(m, h.clone())); // advanced in place
     }
 
     /** The newest link of every module (copies). */
@@ -52,10 +57,21 @@ final class AuditChain {
             throw new IllegalArgumentException("record too large: about " + size + " bytes with its chain links (max "
                     + WalFormat.MAX_PAYLOAD + ")");
         payload.varint(modules.size());
+        Bytes.putLong(lsnBytes, 0, lsn);
         for (String m : modules) {
-            byte[] link = link(sha, heads.getOrDefault(m, GENESIS), lsn, payload.buf, 0, hashed);
-            heads.put(m, link);
-            payload.string(m).bytes(link);
+            payload.lenBytes(names.computeIfAbsent(m, n -> n.getBytes(StandardCharsets.UTF_8)));
+            byte[] head = heads.computeIfAbsent(m, n -> GENESIS.clone());
+            sha.update(head);
+            sha.update(lsnBytes);
+            sha.update(payload.buf, 0, hashed);
+            payload.ensure(HASH_BYTES);
+            try {
+                sha.digest(payload.buf, payload.len, HASH_BYTES);
+            } catch (java.security.DigestException e) {
+                throw new IllegalStateException("SHA-256 gave no 32-byte digest", e);
+            }
+            System.arraycopy(payload.buf, payload.len, head, 0, HASH_BYTES);
+            payload.len += HASH_BYTES;
         }
     }
 
@@ -67,10 +83,6 @@ final class AuditChain {
         sha.update(l);
         sha.update(buf, off, len);
         return sha.digest();
-    }
-
-    static boolean sameLink(byte[] expected, byte[] buf, int off) {
-        return Arrays.equals(expected, 0, HASH_BYTES, buf, off, off + HASH_BYTES);
     }
 
     static MessageDigest sha256() {
