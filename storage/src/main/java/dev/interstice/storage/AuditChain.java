@@ -27,9 +27,7 @@ final class AuditChain {
 
     private final Map<String, byte[]> heads;
     private final MessageDigest sha = sha256();
-    /** Reused under the append lock: the stamp allocates nothing but a module's first head. */
-    private final byte[] lsnBytes = new byte[8];
-
+    /** Module names' UTF-8 bytes: the stamp allocates nothing but a module's first head and name. */
     private final Map<String, byte[]> names = new HashMap<>();
 
     AuditChain(Map<String, byte[]> heads) {
@@ -57,19 +55,11 @@ final class AuditChain {
             throw new IllegalArgumentException("record too large: about " + size + " bytes with its chain links (max "
                     + WalFormat.MAX_PAYLOAD + ")");
         payload.varint(modules.size());
-        Bytes.putLong(lsnBytes, 0, lsn);
         for (String m : modules) {
             payload.lenBytes(names.computeIfAbsent(m, n -> n.getBytes(StandardCharsets.UTF_8)));
             byte[] head = heads.computeIfAbsent(m, n -> GENESIS.clone());
-            sha.update(head);
-            sha.update(lsnBytes);
-            sha.update(payload.buf, 0, hashed);
             payload.ensure(HASH_BYTES);
-            try {
-                sha.digest(payload.buf, payload.len, HASH_BYTES);
-            } catch (java.security.DigestException e) {
-                throw new IllegalStateException("SHA-256 gave no 32-byte digest", e);
-            }
+            linkInto(sha, head, lsn, payload.buf, 0, hashed, payload.buf, payload.len);
             System.arraycopy(payload.buf, payload.len, head, 0, HASH_BYTES);
             payload.len += HASH_BYTES;
         }
@@ -77,12 +67,22 @@ final class AuditChain {
 
     /** The link that follows {@code prev} for the record at {@code lsn} whose hashed payload is {@code buf[off, off+len)}. */
     static byte[] link(MessageDigest sha, byte[] prev, long lsn, byte[] buf, int off, int len) {
+        byte[] out = new byte[HASH_BYTES];
+        linkInto(sha, prev, lsn, buf, off, len, out, 0);
+        return out;
+    }
+
+    /** {@link #link}, written to {@code out[outOff, outOff+32)} without allocating. */
+    private static void linkInto(
+            MessageDigest sha, byte[] prev, long lsn, byte[] buf, int off, int len, byte[] out, int outOff) {
         sha.update(prev);
-        byte[] l = new byte[8];
-        Bytes.putLong(l, 0, lsn);
-        sha.update(l);
+        for (int i = 0; i < 8; i++) sha.update((byte) (lsn >>> (8 * i))); // little-endian
         sha.update(buf, off, len);
-        return sha.digest();
+        try {
+            sha.digest(out, outOff, HASH_BYTES);
+        } catch (java.security.DigestException e) {
+            throw new IllegalStateException("SHA-256 gave no 32-byte digest", e);
+        }
     }
 
     static MessageDigest sha256() {
