@@ -223,14 +223,16 @@ public final class AudioAuthority implements AutoCloseable {
         for (AudioStream s : gone) discard(s);
     }
 
+    /** Closes then forgets: a stream leaves {@link #describeStreams} only once its file is whole. */
     private void discard(AudioStream s) {
-        synchronized (this) {
-            streams.remove(s.id, s);
-        }
         try {
             s.close();
         } catch (IOException e) {
             log.warn("closing {} of module {} failed: {}", s.describe(), s.owner.name(), e.getMessage());
+        } finally {
+            synchronized (this) {
+                streams.remove(s.id, s);
+            }
         }
     }
 
