@@ -97,7 +97,7 @@ final class TraceTree {
         Deque<String> toRead = new ArrayDeque<>();
         toRead.add(startId);
         if (!root.nodeId().equals(startId)) {
-            Cli.Target origin = connect(root.nodeId(), "", root.nodeId());
+            Cli.Target origin = connect("", root.nodeId(), root.nodeId());
             if (origin != null) {
                 targets.put(origin.client().nodeId(), origin);
                 toRead.addFirst(origin.client().nodeId());
