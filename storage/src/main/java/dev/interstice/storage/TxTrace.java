@@ -64,6 +64,9 @@ public record TxTrace(Parent parent, List<Call> calls) {
 
     void encode(Bytes.Sink out) {
         if (parent == null) out.u8(0);
+        else if (!parent.node.isEmpty() && parent.node.equals(parent.traceNode))
+            // the parent ran on the trace's first node (a remote call from there): its id once, not twice
+            out.u8(2).string(parent.traceNode).varint(parent.traceTx).varint(parent.tx);
         else
             out.u8(1)
                     .string(parent.traceNode)
@@ -81,8 +84,12 @@ public record TxTrace(Parent parent, List<Call> calls) {
         Bytes.Source in = new Bytes.Source(b, off, off + len);
         Parent parent = null;
         int has = in.u8();
-        if (has > 1) throw new Bytes.FormatException("unknown trace parent tag " + has);
+        if (has > 2) throw new Bytes.FormatException("unknown trace parent tag " + has);
         if (has == 1) parent = new Parent(in.string(), in.varlong(), in.string(), in.varlong());
+        if (has == 2) {
+            String node = in.string();
+            parent = new Parent(node, in.varlong(), node, in.varlong());
+        }
         int n = in.varint(MAX_CALLS + 1);
         var calls = new ArrayList<Call>(n);
         Kind[] kinds = Kind.values();

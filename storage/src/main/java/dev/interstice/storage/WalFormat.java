@@ -15,7 +15,8 @@ import java.util.function.Function;
  * payload := flags:u8 [txId:u64 timestampMs:u64 if flags&1] [originLen:varint origin if flags&2]
  *            [traceLen:varint trace if flags&8] nOps:varint op* [nLinks:varint link* if flags&4]
  * origin  := module:str reducer:str trigger:str callerNode:str callerModule:str argsLen:varint args  (see TxOrigin)
- * trace   := 0 | 1 traceNode:str traceTx:varint parentNode:str parentTx:varint,  then nCalls:varint call*
+ * trace   := (0 | 1 traceNode:str traceTx:varint parentNode:str parentTx:varint
+ *            | 2 traceNode:str traceTx:varint parentTx:varint (parentNode = traceNode))  nCalls:varint call*
  * call    := kind:u8 depth:varint module:str reducer:str [node:str address:str if kind = 1 (remote)]  (see TxTrace)
  * link    := module:str hash:32   the audit chain of each module whose tables the transaction changed (see AuditChain)
  * op      := 1 PUT     tableNo:varint keyLen:varint key rowLen:varint row

@@ -100,18 +100,24 @@ class TxLogTest {
                 List.of(put(LOG, "c", "3")),
                 origin("record", new byte[0]),
                 new TxTrace(new TxTrace.Parent("node-a", 9, "node-b", 12), List.of()));
-        var plain = new TxRecord(4, 1003, List.of(put(LOG, "d", "4")), origin("set", new byte[0]), null);
+        var fromRoot = new TxRecord(
+                4,
+                1003,
+                List.of(put(LOG, "e", "5")),
+                origin("record", new byte[0]),
+                new TxTrace(new TxTrace.Parent("node-a", 9, "node-a", 9), List.of())); // one node id kept
+        var plain = new TxRecord(5, 1004, List.of(put(LOG, "d", "4")), origin("set", new byte[0]), null);
         try (Storage s = Storage.open(cfg(dir), BOTH)) {
-            for (TxRecord r : List.of(root, child, remote)) s.append(r);
+            for (TxRecord r : List.of(root, child, remote, fromRoot)) s.append(r);
             s.awaitDurable(s.append(plain));
         }
-        assertThat(readAll(0).stream().map(TxLog.Entry::record)).containsExactly(root, child, remote, plain);
+        assertThat(readAll(0).stream().map(TxLog.Entry::record)).containsExactly(root, child, remote, fromRoot, plain);
         assertThat(readAll(0).getLast().record().trace()).isNull();
         var audit = AuditLog.verify(dir, null); // the trace is part of what the chain covers
         assertThat(audit.problems()).isEmpty();
         assertThat(audit.chains()).isNotEmpty();
         try (Storage s = Storage.open(cfg(dir), BOTH)) { // and takes no part in recovery
-            assertThat(rows(s, LOG)).hasSize(4);
+            assertThat(rows(s, LOG)).hasSize(5);
         }
     }
 
