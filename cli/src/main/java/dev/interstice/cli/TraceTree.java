@@ -179,7 +179,8 @@ final class TraceTree {
 
     private static Map<String, ModuleSchema> schemas(Cli.Target t) {
         var out = new HashMap<String, ModuleSchema>();
-        for (ModuleSchema m : t.client().schema(true).modules()) out.put(m.name(), m);
+        boolean full = t.client().isAdmin() || t.client().tokenId() != null; // as 'log': private modules too
+        for (ModuleSchema m : t.client().schema(full).modules()) out.put(m.name(), m);
         return out;
     }
 

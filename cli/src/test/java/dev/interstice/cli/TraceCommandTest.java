@@ -155,6 +155,7 @@ class TraceCommandTest {
         await("the scheduled run", () -> origin.rows("starter", "done").size() == 1);
         await("the subscriber", () -> origin.rows("watcher", "seen").size() == 1);
         await("the remote call", () -> bank.rows("bank", "ledger").size() == 1);
+        awaitLogged(tx);
 
         String tree = run("log", "o", "--trace", "" + tx).ok().out();
         assertThat(tree)
@@ -205,6 +206,7 @@ class TraceCommandTest {
     void saysPlainlyWhenANodeOfTheTraceCannotBeReached() {
         long tx = origin.call("starter", "start", List.of()).txId();
         await("the remote call", () -> bank.rows("bank", "ledger").size() == 1);
+        awaitLogged(tx);
         bankServer.close();
         bankServer = null;
         String tree = run("log", "o", "--trace", "" + tx).ok().out();
@@ -212,6 +214,18 @@ class TraceCommandTest {
                 .contains("tx " + tx + " on 'origin-node'  starter.start")
                 .contains("node 'b' (")
                 .contains("its part of the trace is missing: not reachable");
+    }
+
+    /** The log is read from disk: waits for the records written after the rows changed (start, subscriber, schedule). */
+    private void awaitLogged(long tx) {
+        await("the origin's records", () -> origin.readLog(tx, 100, r -> true).size() == 3);
+        await(
+                "the bank's record",
+                () -> !bank.readLog(
+                                1,
+                                100,
+                                r -> r.origin() != null && r.origin().reducer().equals("record"))
+                        .isEmpty());
     }
 
     private long bankTx() {

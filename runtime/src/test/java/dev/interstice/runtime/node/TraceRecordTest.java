@@ -90,7 +90,8 @@ class TraceRecordTest {
             t.node.load(subscriber("second", "marks", "first", "notes").build());
 
             long go = t.node.call("top", "go", List.of()).txId();
-            await(() -> t.node.rows("mid", "ticks").size() == 1);
+            // the log is read from disk: wait for the records written after the call returned
+            await(() -> t.node.readLog(go, 100, r -> true).size() == 6); // go, 2 first, 2 second, tick
             List<TxLog.Entry> log = t.node.readLog(go, 100, r -> true);
 
             TxTrace root = record(log, go).trace();
@@ -119,7 +120,7 @@ class TraceRecordTest {
             assertThat(tick.trace().parent()).isEqualTo(new TxTrace.Parent("", go, "", go));
 
             long other = t.node.call("leaf", "grow", List.of()).txId(); // another external call: a trace of its own
-            await(() -> t.node.rows("second", "marks").size() == 3);
+            await(() -> t.node.readLog(other, 100, r -> true).size() == 3);
             for (TxLog.Entry e : t.node.readLog(other + 1, 100, r -> true))
                 assertThat(e.record().trace().parent().traceTx()).isEqualTo(other);
         }
