@@ -133,6 +133,48 @@ class ImageCommandTest {
     }
 
     @Test
+    void aRunningNodeServesItsOwnImageByHash() throws Exception {
+        run("node", "create", "src", String.valueOf(freePort())).ok();
+        startInBackground("node", "start", "src", "--headless");
+        Path hello = home.resolve("hello.wasm");
+        Files.write(hello, ExampleCommand.exampleWasm("hello"));
+        Path bank = home.resolve("bank.wasm");
+        Files.write(bank, CliEndToEndTest.bank().build());
+        run("publish", "src", hello.toString()).ok();
+        run("publish", "src", bank.toString()).ok();
+        run("call_reducer", "src", "hello", "hello", "\"ann\"").ok();
+        var m = HASH.matcher(run("bundle", "src", "-o", home.resolve("src.tar").toString())
+                .ok()
+                .out());
+        assertThat(m.find()).isTrue();
+        String hash = m.group();
+
+        assertThat(run("run", "sha256:" + "0".repeat(64), "--from", "src")
+                        .fails(1)
+                        .err())
+                .contains("cannot fetch image sha256:000")
+                .contains("has no image with hash")
+                .contains("'interstice bundle' of it prints that hash");
+        assertThat(run("run", hash).fails(2).err()).contains("--from <node|host:port>");
+
+        startInBackground(
+                "run",
+                hash,
+                "--from",
+                "src",
+                "--name",
+                "copy",
+                "--port",
+                String.valueOf(freePort()),
+                "--start-option=--headless");
+        assertThat(run("rows", "copy", "hello", "greetings").ok().out()).contains("(0 rows)");
+        run("call_reducer", "copy", "hello", "hello", "\"bob\"").ok();
+        assertThat(run("rows", "copy", "bank", "ledger").ok().out()).contains("(0 rows)");
+        assertThat(run("node", "schema", "copy").ok().out())
+                .contains("code_hash = \"" + dev.interstice.runtime.store.Blobs.hash(Files.readAllBytes(hello)) + "\"");
+    }
+
+    @Test
     void aWrongHashAnArchiveThatEscapesAndAMissingMainAreRefused() throws Exception {
         Path img = home.resolve("img");
         Files.createDirectories(img.resolve("bin"));
