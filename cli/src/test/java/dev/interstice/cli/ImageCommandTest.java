@@ -175,6 +175,43 @@ class ImageCommandTest {
     }
 
     @Test
+    void publishByHashFetchesWhatTheNodeLacksFromItsCodePeerThenItsCodeDirectory() throws Exception {
+        int aPort = freePort();
+        run("node", "create", "a", String.valueOf(aPort)).ok();
+        run("node", "create", "b", String.valueOf(freePort())).ok();
+        startInBackground("node", "start", "a", "--headless");
+        Path codeDir = Files.createDirectories(home.resolve("code"));
+        startInBackground(
+                "node",
+                "start",
+                "b",
+                "--headless",
+                "--code-peer",
+                "127.0.0.1:" + aPort,
+                "--code-dir",
+                codeDir.toString());
+        byte[] hello = ExampleCommand.exampleWasm("hello");
+        Path file = home.resolve("hello.wasm");
+        Files.write(file, hello);
+        run("publish", "a", file.toString()).ok();
+        String hash = dev.interstice.runtime.store.Blobs.hash(hello);
+        assertThat(run("node", "schema", "a").ok().out()).contains("code_hash = \"" + hash + "\"");
+
+        assertThat(run("publish", "b", "--hash", hash).ok().out()).contains("hello");
+        run("call_reducer", "b", "hello", "hello", "\"ann\"").ok();
+
+        byte[] bank = CliEndToEndTest.bank().build();
+        String bankHash = dev.interstice.runtime.store.Blobs.hash(bank);
+        assertThat(run("publish", "b", "--hash", bankHash).fails(1).err())
+                .contains("found it nowhere")
+                .contains("peer 127.0.0.1:" + aPort + " (does not have it)")
+                .contains("directory " + codeDir + " (does not have it)");
+        Files.write(codeDir.resolve(bankHash + ".wasm"), bank);
+        run("publish", "b", "--hash", bankHash).ok();
+        assertThat(run("node", "schema", "b").ok().out()).contains("code_hash = \"" + bankHash + "\"");
+    }
+
+    @Test
     void aWrongHashAnArchiveThatEscapesAndAMissingMainAreRefused() throws Exception {
         Path img = home.resolve("img");
         Files.createDirectories(img.resolve("bin"));
