@@ -134,7 +134,8 @@ class ImageCommandTest {
 
     @Test
     void aRunningNodeServesItsOwnImageByHash() throws Exception {
-        run("node", "create", "src", String.valueOf(freePort())).ok();
+        int srcPort = freePort();
+        run("node", "create", "src", String.valueOf(srcPort)).ok();
         startInBackground("node", "start", "src", "--headless");
         Path hello = home.resolve("hello.wasm");
         Files.write(hello, ExampleCommand.exampleWasm("hello"));
@@ -156,6 +157,12 @@ class ImageCommandTest {
                 .contains("has no image with hash")
                 .contains("'interstice bundle' of it prints that hash");
         assertThat(run("run", hash).fails(2).err()).contains("--from <node|host:port>");
+        // by address, without the admin token: its modules are all public, so it serves its image to anyone
+        String address = "127.0.0.1:" + srcPort;
+        assertThat(run("run", "sha256:" + "1".repeat(64), "--from", address)
+                        .fails(1)
+                        .err())
+                .contains("has no image with hash sha256:111");
 
         startInBackground(
                 "run",

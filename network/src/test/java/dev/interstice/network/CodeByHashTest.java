@@ -149,6 +149,29 @@ class CodeByHashTest {
     }
 
     @Test
+    void aConnectionThatMayPublishNothingMakesTheNodeFetchNothing() {
+        var b = node("b", c -> c);
+        byte[] code = diary(Visibility.PUBLIC);
+        try (var http = Http.serving(code, 200);
+                var admin = b.admin()) {
+            b.t.node.codeSources(List.of(new UrlCodeSource(http.base())));
+            var created = admin.createToken(List.of(Grant.parse("call:*")), null);
+            try (var caller = NodeClient.connect(
+                            b.address(),
+                            NodeClient.Options.client().withToken(TokenCredential.parse(created.credential())));
+                    var anyone = b.client()) {
+                for (var c : List.of(caller, anyone))
+                    PublishTest.failsWith(
+                            ErrorKind.UNAUTHORIZED,
+                            () -> c.submit(PublishTest.byHash(Blobs.hash(code), new byte[0]), WAIT),
+                            "publish");
+            }
+            assertThat(http.paths).isEmpty();
+            assertThat(b.t.node.schema("diary")).isEmpty();
+        }
+    }
+
+    @Test
     void aModuleIsFetchedOverHttp() {
         var b = node("b", c -> c);
         byte[] code = diary(Visibility.PUBLIC);
