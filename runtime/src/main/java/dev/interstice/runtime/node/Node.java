@@ -368,12 +368,11 @@ public final class Node implements AutoCloseable {
      * NOT_FOUND names every place tried and what it answered.
      */
     public byte[] findCode(String hash) {
-        ModuleException local;
+        String local;
         try {
-            return keptCode(hash);
-        } catch (ModuleException e) {
-            if (e.kind() != ModuleException.Kind.NOT_FOUND) throw e;
-            local = e;
+            return localCode(hash);
+        } catch (StoreException e) {
+            local = e.getMessage();
         }
         var sources = new ArrayList<CodeSource>(peerCode.get());
         sources.addAll(configuredCode);
@@ -383,7 +382,7 @@ public final class Node implements AutoCloseable {
             return found.code();
         } catch (CodeChain.NotFound e) {
             var tried = new ArrayList<String>();
-            tried.add("its content store (no module's code has this hash)");
+            tried.add("its content store (" + local + ")");
             tried.addAll(e.tried());
             throw new ModuleException(
                     ModuleException.Kind.NOT_FOUND,
@@ -392,8 +391,7 @@ public final class Node implements AutoCloseable {
                             + (sources.isEmpty()
                                     ? ", or start the node with places to fetch code from (--code-peer, --code-dir,"
                                             + " --code-url)"
-                                    : ""),
-                    local);
+                                    : ""));
         }
     }
 
@@ -402,23 +400,26 @@ public final class Node implements AutoCloseable {
      * hash) otherwise.
      */
     public byte[] keptCode(String hash) {
-        ensureOpen();
-        if (!Blobs.isHash(hash))
-            throw new ModuleException(
-                    ModuleException.Kind.INVALID,
-                    "'" + hash + "' is not a module hash (64 lower-case hex digits of the wasm's SHA-256)");
-        byte[] wasm;
         try {
-            // only module code: content a module stored is not the publisher's to load
-            if (!knownCode.contains(hash)) throw new StoreException("no module's code has this hash");
-            wasm = contentStore.blobs().get(hash);
+            return localCode(hash);
         } catch (StoreException e) {
             throw new ModuleException(
                     ModuleException.Kind.NOT_FOUND,
                     "this node has no module code with hash " + hash + ": publish the wasm file itself ("
                             + e.getMessage() + ")");
         }
-        return wasm;
+    }
+
+    /** The module code kept under {@code hash}, verified; a StoreException says why not. INVALID for a bad hash. */
+    private byte[] localCode(String hash) {
+        ensureOpen();
+        if (!Blobs.isHash(hash))
+            throw new ModuleException(
+                    ModuleException.Kind.INVALID,
+                    "'" + hash + "' is not a module hash (64 lower-case hex digits of the wasm's SHA-256)");
+        // only module code: content a module stored is not the publisher's to load
+        if (!knownCode.contains(hash)) throw new StoreException("no module's code has this hash");
+        return contentStore.blobs().get(hash);
     }
 
     /** The SHA-256 (hex) of a loaded or unloaded module's code, as {@link #publishByHash} takes it; null if unknown. */
