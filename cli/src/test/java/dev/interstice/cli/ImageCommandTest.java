@@ -219,6 +219,26 @@ class ImageCommandTest {
     }
 
     @Test
+    void anImageAPeerSendsUnderAnotherHashIsRefused() throws Exception {
+        Path img = home.resolve("img");
+        Files.createDirectories(img.resolve("bin"));
+        Files.write(img.resolve("bin/main.wasm"), ExampleCommand.exampleWasm("hello"));
+        var tar = new java.io.ByteArrayOutputStream();
+        dev.interstice.cli.image.Image.pack(img, tar);
+        try (var t = new dev.interstice.runtime.testing.TestNode();
+                var server = dev.interstice.network.NodeServer.start(
+                        t.node, dev.interstice.network.NetworkConfig.defaults().withNodeName("liar"))) {
+            server.serveImages(hash -> tar.toByteArray()); // whatever is asked, the same bytes
+            String asked = "sha256:" + "2".repeat(64);
+            assertThat(run("run", asked, "--from", server.address()).fails(1).err())
+                    .contains("the image's content hash is " + dev.interstice.cli.image.Image.hash(img) + ", not "
+                            + asked)
+                    .contains("the image " + server.address() + " sent is refused");
+        }
+        assertThat(run("node", "list").ok().out()).doesNotContain("image-"); // nothing was created
+    }
+
+    @Test
     void aWrongHashAnArchiveThatEscapesAndAMissingMainAreRefused() throws Exception {
         Path img = home.resolve("img");
         Files.createDirectories(img.resolve("bin"));

@@ -71,6 +71,18 @@ class CodeByHashTest {
     }
 
     @Test
+    void theNodesItsModulesDependOnAreAskedToo() {
+        var a = node("bank-node", c -> c);
+        a.t.node.load(Fixtures.bank().build());
+        byte[] code = diary(Visibility.PUBLIC);
+        a.t.node.load(code);
+        var b = node("b", c -> c); // no --code-peer: its module "caller" depends on a
+        b.t.node.load(Fixtures.caller(a.address()));
+        var p = b.t.node.publishByHash(Blobs.hash(code), dev.interstice.runtime.node.Node.PublishOptions.DEFAULT);
+        assertThat(p.module()).isEqualTo("diary");
+    }
+
+    @Test
     void aPrivateModulesCodeIsSharedWithTheAdminOnly() {
         var a = node("a", c -> c);
         byte[] code = diary(Visibility.PRIVATE);
