@@ -67,7 +67,17 @@ class ImageCommandTest {
 
     /** A node "src" with hello (main) and bank loaded, some rows written, then stopped. */
     private String sourceNode() throws Exception {
-        run("node", "create", "src", String.valueOf(freePort())).ok();
+        runningSourceNode(freePort());
+        run("call_reducer", "src", "bank", "record").ok();
+        String rows = run("rows", "src", "hello", "greetings").ok().out();
+        assertThat(rows).contains("Hello, ann!");
+        stopAll();
+        return rows;
+    }
+
+    /** A running node "src" on {@code port} with hello (main) and bank published and hello called once. */
+    private void runningSourceNode(int port) throws Exception {
+        run("node", "create", "src", String.valueOf(port)).ok();
         startInBackground("node", "start", "src", "--headless");
         Path hello = home.resolve("hello.wasm");
         Files.write(hello, ExampleCommand.exampleWasm("hello"));
@@ -76,11 +86,6 @@ class ImageCommandTest {
         run("publish", "src", hello.toString()).ok();
         run("publish", "src", bank.toString()).ok();
         run("call_reducer", "src", "hello", "hello", "\"ann\"").ok();
-        run("call_reducer", "src", "bank", "record").ok();
-        String rows = run("rows", "src", "hello", "greetings").ok().out();
-        assertThat(rows).contains("Hello, ann!");
-        stopAll();
-        return rows;
     }
 
     @Test
@@ -135,15 +140,7 @@ class ImageCommandTest {
     @Test
     void aRunningNodeServesItsOwnImageByHash() throws Exception {
         int srcPort = freePort();
-        run("node", "create", "src", String.valueOf(srcPort)).ok();
-        startInBackground("node", "start", "src", "--headless");
-        Path hello = home.resolve("hello.wasm");
-        Files.write(hello, ExampleCommand.exampleWasm("hello"));
-        Path bank = home.resolve("bank.wasm");
-        Files.write(bank, CliEndToEndTest.bank().build());
-        run("publish", "src", hello.toString()).ok();
-        run("publish", "src", bank.toString()).ok();
-        run("call_reducer", "src", "hello", "hello", "\"ann\"").ok();
+        runningSourceNode(srcPort);
         var m = HASH.matcher(run("bundle", "src", "-o", home.resolve("src.tar").toString())
                 .ok()
                 .out());
@@ -178,7 +175,8 @@ class ImageCommandTest {
         run("call_reducer", "copy", "hello", "hello", "\"bob\"").ok();
         assertThat(run("rows", "copy", "bank", "ledger").ok().out()).contains("(0 rows)");
         assertThat(run("node", "schema", "copy").ok().out())
-                .contains("code_hash = \"" + dev.interstice.runtime.store.Blobs.hash(Files.readAllBytes(hello)) + "\"");
+                .contains("code_hash = \""
+                        + dev.interstice.runtime.store.Blobs.hash(ExampleCommand.exampleWasm("hello")) + "\"");
     }
 
     @Test
