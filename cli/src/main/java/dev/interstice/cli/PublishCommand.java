@@ -86,6 +86,7 @@ final class PublishCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         if ((path == null) == (hash == null))
             throw CliException.usage("give a .wasm file or project directory, or --hash <sha256>, not both");
+        if (hash != null && hash.startsWith("sha256:")) hash = hash.substring(7); // as 'run' and 'bundle' write it
         Path wasmFile = path == null
                 ? null
                 : resolveWasm(path, !noBuild, spec.commandLine().getErr());

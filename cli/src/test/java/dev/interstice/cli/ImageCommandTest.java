@@ -212,7 +212,7 @@ class ImageCommandTest {
                 .contains("peer 127.0.0.1:" + aPort + " (does not have it)")
                 .contains("directory " + codeDir + " (does not have it)");
         Files.write(codeDir.resolve(bankHash + ".wasm"), bank);
-        run("publish", "b", "--hash", bankHash).ok();
+        run("publish", "b", "--hash", "sha256:" + bankHash).ok();
         assertThat(run("node", "schema", "b").ok().out()).contains("code_hash = \"" + bankHash + "\"");
     }
 

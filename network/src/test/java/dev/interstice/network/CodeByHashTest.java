@@ -53,10 +53,33 @@ class CodeByHashTest {
                 .build();
     }
 
+    /** {@code wasm} with a custom section of {@code size} random bytes appended (the engine ignores it). */
+    static byte[] withCustomSection(byte[] wasm, int size) {
+        byte[] payload = new byte[size];
+        new java.util.Random(1).nextBytes(payload);
+        var out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(wasm);
+        out.write(0); // custom section
+        byte[] name = "ballast".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int length = 1 + name.length + size;
+        for (int v = length; ; v >>>= 7) { // LEB128
+            if (v < 0x80) {
+                out.write(v);
+                break;
+            }
+            out.write((v & 0x7F) | 0x80);
+        }
+        out.write(name.length);
+        out.writeBytes(name);
+        out.writeBytes(payload);
+        return out.toByteArray();
+    }
+
     @Test
     void aNodeFetchesAModuleItLacksFromAPeerThatHostsIt() {
-        var a = node("a", c -> c);
-        byte[] code = diary(Visibility.PUBLIC);
+        // code larger than a's frames: the answer travels in parts
+        var a = node("a", c -> c.withMaxFrameBytes(64 * 1024));
+        byte[] code = withCustomSection(diary(Visibility.PUBLIC), 200 * 1024);
         String hash = Blobs.hash(code);
         a.t.node.load(code);
         var b = node("b", c -> c.withCodePeer(a.address()));
