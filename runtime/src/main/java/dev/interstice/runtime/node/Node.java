@@ -379,6 +379,7 @@ public final class Node implements AutoCloseable {
         try {
             var found = CodeChain.fetch(hash, sources);
             log.info("module code {} fetched from {}", hash, found.from());
+            if (knownCode.contains(hash)) contentStore.blobs().rewrite(found.code()); // the kept copy was damaged
             return found.code();
         } catch (CodeChain.NotFound e) {
             var tried = new ArrayList<String>();
