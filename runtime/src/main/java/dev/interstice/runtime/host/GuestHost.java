@@ -2,11 +2,13 @@ package dev.interstice.runtime.host;
 
 import dev.interstice.abi.codec.Abi;
 import dev.interstice.abi.codec.AbiDecodeException;
+import dev.interstice.abi.codec.ChildCodec;
 import dev.interstice.abi.codec.PostcardReader;
 import dev.interstice.abi.codec.PostcardWriter;
 import dev.interstice.abi.codec.Responses;
 import dev.interstice.abi.codec.ScanCodec;
 import dev.interstice.abi.codec.StoreCodec;
+import dev.interstice.abi.host.ChildCall;
 import dev.interstice.abi.host.HostCall;
 import dev.interstice.abi.host.ScanCall;
 import dev.interstice.abi.host.StoreCall;
@@ -25,6 +27,7 @@ import dev.interstice.runtime.exec.Invocation;
 import dev.interstice.runtime.exec.RemoteCall;
 import dev.interstice.runtime.module.Access;
 import dev.interstice.runtime.module.LoadedModule;
+import dev.interstice.runtime.store.Blobs;
 import dev.interstice.runtime.store.ContentStore;
 import dev.interstice.runtime.store.StoreException;
 import dev.interstice.runtime.store.StoreSession;
@@ -292,6 +295,43 @@ public final class GuestHost implements FrameHost {
         int dst = g.alloc(response.length);
         g.write(dst, response);
         return ((long) dst << 32) | (response.length & 0xFFFF_FFFFL);
+    }
+
+    // ---- interstice_children (our extension, docs/abi.md §4.5) ----
+
+    @Override
+    public long children(GuestInstance g, int ptr, int len) {
+        Frame f = requireFrame();
+        ChildCall call;
+        try {
+            call = ChildCodec.decode(g.read(ptr, len));
+        } catch (AbiDecodeException e) {
+            throw new CallException(
+                    CallException.Kind.TRAP,
+                    "module '" + module.name() + "' sent a malformed children call: " + e.getMessage());
+        }
+        byte[] response;
+        try {
+            byte[] wasm = call instanceof ChildCall.Spawn s ? code(s.source()) : null;
+            response = authorities.children(f, call, wasm);
+        } catch (StoreException e) {
+            response = ChildCodec.err("cannot spawn a child: " + e.getMessage());
+        }
+        int dst = g.alloc(response.length);
+        g.write(dst, response);
+        return ((long) dst << 32) | (response.length & 0xFFFF_FFFFL);
+    }
+
+    /** A child's code: the bytes sent, or a blob of the node's content store (verified against its hash). */
+    private byte[] code(ChildCall.Source source) {
+        return switch (source) {
+            case ChildCall.Wasm w -> w.bytes();
+            case ChildCall.Hash h -> {
+                if (!Blobs.isHash(h.sha256()))
+                    throw new StoreException("'" + h.sha256() + "' is not a content hash (64 lower-case hex digits)");
+                yield contentStore.blobs().get(h.sha256());
+            }
+        };
     }
 
     // ---- interstice_store (our extension, docs/abi.md §4.4) ----
