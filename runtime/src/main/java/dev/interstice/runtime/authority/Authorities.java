@@ -13,6 +13,7 @@ import dev.interstice.abi.host.gpu.GpuCall;
 import dev.interstice.abi.schema.Authority;
 import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.SubscriptionEvent;
+import dev.interstice.runtime.IntersticeException;
 import dev.interstice.runtime.authority.audio.AudioAuthority;
 import dev.interstice.runtime.authority.file.FileAuthority;
 import dev.interstice.runtime.authority.file.FileRoot;
@@ -140,6 +141,30 @@ public final class Authorities implements AutoCloseable {
     }
 
     /**
+     * The node's children, one entry each, under their parents: "kid (child of parent: File in kids/a; stops with
+     * it)"; empty without children. For the admin's views ({@code node show}, the console).
+     */
+    public String describeChildren() {
+        var out = new java.util.ArrayList<String>();
+        for (Children.Child c : children.all()) {
+            var g = new java.util.ArrayList<String>();
+            c.grant().file().ifPresent(d -> g.add("File in " + (d.isEmpty() ? "its root" : d)));
+            c.grant().network().ifPresent(r -> g.add("Network to " + String.join(", ", r)));
+            if (c.grant().module()) g.add("Module over its children");
+            String revoked = c.revoked().isEmpty()
+                    ? ""
+                    : ", revoked: "
+                            + c.revoked().stream()
+                                    .map(Authorities::name)
+                                    .sorted()
+                                    .collect(Collectors.joining(", "));
+            out.add(c.name() + " (child of " + c.parent() + ": " + (g.isEmpty() ? "no grant" : String.join(", ", g))
+                    + revoked + (c.stopWithParent() ? "; stops with it" : "; keeps running without it") + ")");
+        }
+        return String.join("; ", out);
+    }
+
+    /**
      * Refuses child {@code m} at its install (under the execution lock) when it declares an authority its grant does
      * not include, or needs what children cannot have; a module that is no child passes.
      */
@@ -155,11 +180,21 @@ public final class Authorities implements AutoCloseable {
     /**
      * A call of the frame's module through {@code interstice_children} (docs/abi.md §4.5): spawn a child with a grant
      * (carried out after commit), revoke a grant (at commit, before the next transaction), list its children.
-     * {@code wasm}: the code a Spawn names, read by the caller.
+     * A Spawn by hash takes module code this node keeps (never content a module stored: that is not its to run).
      */
-    public byte[] children(Frame f, ChildCall call, byte[] wasm) {
+    public byte[] children(Frame f, ChildCall call) {
         if (!config.offers(Authority.MODULE))
             return ChildCodec.err("the Module authority, which spawns children, is not available on this node");
+        byte[] wasm = null;
+        if (call instanceof ChildCall.Spawn s)
+            try {
+                wasm = switch (s.source()) {
+                    case ChildCall.Wasm w -> w.bytes();
+                    case ChildCall.Hash h -> module.code(h.sha256());
+                };
+            } catch (IntersticeException e) {
+                return ChildCodec.err("cannot spawn a child: " + e.getMessage());
+            }
         return grants.handle(f, call, wasm, module, this::refusal);
     }
 
@@ -318,6 +353,12 @@ public final class Authorities implements AutoCloseable {
                                         : "");
             default -> "offered";
         };
+    }
+
+    /** {@link #describe}, for the admin: the Module authority's line also names the node's children and grants. */
+    public String describeForAdmin(Authority a) {
+        String children = a == Authority.MODULE ? describeChildren() : "";
+        return describe(a) + (children.isEmpty() ? "" : "; children: " + children);
     }
 
     /** The window as the Gpu authority sees it: its drawable size, and a way to ask for another frame. */

@@ -27,7 +27,6 @@ import dev.interstice.runtime.exec.Invocation;
 import dev.interstice.runtime.exec.RemoteCall;
 import dev.interstice.runtime.module.Access;
 import dev.interstice.runtime.module.LoadedModule;
-import dev.interstice.runtime.store.Blobs;
 import dev.interstice.runtime.store.ContentStore;
 import dev.interstice.runtime.store.StoreException;
 import dev.interstice.runtime.store.StoreSession;
@@ -257,6 +256,22 @@ public final class GuestHost implements FrameHost {
                     "module '" + module.name() + "' sent a malformed host call: " + e.getMessage());
         }
         byte[] response = handle(f, call);
+        return reply(g, response);
+    }
+
+    /** An extension call's request; one that does not decode traps the guest's call. */
+    private <T> T decode(GuestInstance g, int ptr, int len, String what, java.util.function.Function<byte[], T> codec) {
+        try {
+            return codec.apply(g.read(ptr, len));
+        } catch (AbiDecodeException e) {
+            throw new CallException(
+                    CallException.Kind.TRAP,
+                    "module '" + module.name() + "' sent a malformed " + what + " call: " + e.getMessage());
+        }
+    }
+
+    /** Hands {@code response} to the guest in a block from its {@code alloc}: {@code (ptr << 32) | len}. */
+    private static long reply(GuestInstance g, byte[] response) {
         int dst = g.alloc(response.length);
         g.write(dst, response);
         return ((long) dst << 32) | (response.length & 0xFFFF_FFFFL);
@@ -267,14 +282,7 @@ public final class GuestHost implements FrameHost {
     @Override
     public long scan(GuestInstance g, int ptr, int len) {
         Frame f = requireFrame();
-        ScanCall call;
-        try {
-            call = ScanCodec.decode(g.read(ptr, len));
-        } catch (AbiDecodeException e) {
-            throw new CallException(
-                    CallException.Kind.TRAP,
-                    "module '" + module.name() + "' sent a malformed scan call: " + e.getMessage());
-        }
+        ScanCall call = decode(g, ptr, len, "scan", ScanCodec::decode);
         byte[] response;
         try {
             response = switch (call) {
@@ -292,9 +300,7 @@ public final class GuestHost implements FrameHost {
         } catch (TxException e) {
             response = Responses.err(e.getMessage());
         }
-        int dst = g.alloc(response.length);
-        g.write(dst, response);
-        return ((long) dst << 32) | (response.length & 0xFFFF_FFFFL);
+        return reply(g, response);
     }
 
     // ---- interstice_children (our extension, docs/abi.md §4.5) ----
@@ -302,36 +308,9 @@ public final class GuestHost implements FrameHost {
     @Override
     public long children(GuestInstance g, int ptr, int len) {
         Frame f = requireFrame();
-        ChildCall call;
-        try {
-            call = ChildCodec.decode(g.read(ptr, len));
-        } catch (AbiDecodeException e) {
-            throw new CallException(
-                    CallException.Kind.TRAP,
-                    "module '" + module.name() + "' sent a malformed children call: " + e.getMessage());
-        }
-        byte[] response;
-        try {
-            byte[] wasm = call instanceof ChildCall.Spawn s ? code(s.source()) : null;
-            response = authorities.children(f, call, wasm);
-        } catch (StoreException e) {
-            response = ChildCodec.err("cannot spawn a child: " + e.getMessage());
-        }
-        int dst = g.alloc(response.length);
-        g.write(dst, response);
-        return ((long) dst << 32) | (response.length & 0xFFFF_FFFFL);
-    }
-
-    /** A child's code: the bytes sent, or a blob of the node's content store (verified against its hash). */
-    private byte[] code(ChildCall.Source source) {
-        return switch (source) {
-            case ChildCall.Wasm w -> w.bytes();
-            case ChildCall.Hash h -> {
-                if (!Blobs.isHash(h.sha256()))
-                    throw new StoreException("'" + h.sha256() + "' is not a content hash (64 lower-case hex digits)");
-                yield contentStore.blobs().get(h.sha256());
-            }
-        };
+        ChildCall call = decode(g, ptr, len, "children", ChildCodec::decode);
+        byte[] response = authorities.children(f, call);
+        return reply(g, response);
     }
 
     // ---- interstice_store (our extension, docs/abi.md §4.4) ----
@@ -339,23 +318,14 @@ public final class GuestHost implements FrameHost {
     @Override
     public long store(GuestInstance g, int ptr, int len) {
         Frame f = requireFrame();
-        StoreCall call;
-        try {
-            call = StoreCodec.decode(g.read(ptr, len));
-        } catch (AbiDecodeException e) {
-            throw new CallException(
-                    CallException.Kind.TRAP,
-                    "module '" + module.name() + "' sent a malformed store call: " + e.getMessage());
-        }
+        StoreCall call = decode(g, ptr, len, "store", StoreCodec::decode);
         byte[] response;
         try {
             response = store(contentStore.session(f.invocation(), f.module().name(), f.readOnly()), call);
         } catch (StoreException e) {
             response = StoreCodec.err(e.getMessage());
         }
-        int dst = g.alloc(response.length);
-        g.write(dst, response);
-        return ((long) dst << 32) | (response.length & 0xFFFF_FFFFL);
+        return reply(g, response);
     }
 
     private static byte[] store(StoreSession s, StoreCall call) {

@@ -46,6 +46,11 @@ final class HolderControl implements ModuleControl {
     }
 
     @Override
+    public byte[] code(String hash) {
+        return node.keptCode(hash);
+    }
+
+    @Override
     public void unload(String module) {
         node.unload(module);
     }

@@ -135,8 +135,10 @@ class ChildModulesTest {
                 .toList();
     }
 
-    void spawned(String child) throws InterruptedException {
+    /** Waits until {@code child} is loaded and its parent got the spawn's outcome (nothing else then arrives late). */
+    void spawned(String parent, String child) throws InterruptedException {
         await(() -> t.node.schema(child).isPresent());
+        await(() -> spawnResults(parent).stream().anyMatch(h -> h.contains(hex(child))));
     }
 
     // ---- tests ----
@@ -154,7 +156,7 @@ class ChildModulesTest {
                         .build(),
                 false);
         assertThat(answer("parent", "spawn")).isNull();
-        spawned("kid");
+        spawned("parent", "kid");
         assertThat(spawnResults("parent").getFirst()).contains(hex("kid")).endsWith("00");
 
         assertThat(answer("kid", "write")).isNull();
@@ -228,7 +230,7 @@ class ChildModulesTest {
                         .build(),
                 false);
         answer("parent", "spawn");
-        spawned("kid");
+        spawned("parent", "kid");
         assertThat(answer("kid", "write")).isNull();
         t.node.call("parent", "list", List.of());
         assertThat(ChildCodec.decodeChildren(t.hexLogsOf("parent").getLast()))
@@ -273,14 +275,14 @@ class ChildModulesTest {
                         .build(),
                 false);
         answer("parent", "spawn");
-        spawned("mid");
+        spawned("parent", "mid");
         assertThat(answer("mid", "spawn_more"))
                 .isEqualTo("cannot grant the Network authority: module 'mid' is a child module and its grant from"
                         + " 'parent' does not include the Network authority");
         assertThat(answer("mid", "load")).contains("covers its own children only");
         assertThat(answer("mid", "unload_parent")).contains("'parent' is not one of its children");
         assertThat(answer("mid", "spawn")).isNull();
-        spawned("grandkid");
+        spawned("mid", "grandkid");
         assertThat(answer("grandkid", "write")).isNull();
         assertThat(Files.readString(root.resolve("m/g/note.txt"))).isEqualTo("hi");
 
@@ -323,8 +325,8 @@ class ChildModulesTest {
                 false);
         answer("parent", "a");
         answer("parent", "b");
-        spawned("stops");
-        spawned("keeps");
+        spawned("parent", "stops");
+        spawned("parent", "keeps");
         t.node.unload("parent");
         assertThat(t.node.schema("stops")).isEmpty();
         assertThat(t.node.unloadedModules()).contains("parent", "stops");
@@ -347,8 +349,8 @@ class ChildModulesTest {
                 false);
         answer("parent", "a");
         answer("parent", "b");
-        spawned("one");
-        spawned("two");
+        spawned("parent", "one");
+        spawned("parent", "two");
         answer("parent", "revoke");
         t.close();
 
@@ -383,9 +385,9 @@ class ChildModulesTest {
                         .child("missing", new ChildCall.Spawn(new ChildCall.Hash("0".repeat(64)), files("k"), true))
                         .build(),
                 false);
-        assertThat(answer("parent", "missing")).contains("missing from the node's content store");
+        assertThat(answer("parent", "missing")).contains("this node has no module code with hash " + "0".repeat(64));
         assertThat(answer("parent", "spawn")).isNull();
-        spawned("kid");
+        spawned("parent", "kid");
         assertThat(answer("kid", "write")).isNull();
     }
 
@@ -431,7 +433,7 @@ class ChildModulesTest {
                     .isEqualTo(
                             "cannot grant the Network authority on 10.0.0.0/8: module 'parent' may not reach it itself");
             assertThat(answer("parent", "spawn")).isNull();
-            spawned("netkid");
+            spawned("parent", "netkid");
             t.node.call("netkid", "ok", List.of());
             assertThat(t.hexLogsOf("netkid").getLast()[0]).isEqualTo((byte) 0); // Ok(handle)
             assertThat(answer("netkid", "other_port")).contains("does not include 127.0.0.1 port");

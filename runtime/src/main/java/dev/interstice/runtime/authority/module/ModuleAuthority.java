@@ -86,6 +86,11 @@ public final class ModuleAuthority implements AutoCloseable {
         return AuthorityCodec.ok();
     }
 
+    /** Module code this node keeps under {@code hash} (verified); throws saying why when it has none. */
+    public byte[] code(String hash) {
+        return control.code(hash);
+    }
+
     /** The cheap checks made before a local request is accepted, or null when it may go ahead. */
     private String refusal(ModuleCall call) {
         return switch (call) {

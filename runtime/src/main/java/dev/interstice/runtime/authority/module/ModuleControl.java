@@ -16,6 +16,12 @@ public interface ModuleControl {
      */
     String spawn(byte[] wasm, String parent, ChildCall.Grant grant, boolean stopWithParent);
 
+    /**
+     * The module code this node keeps under {@code hash} (SHA-256 hex: code loaded or unloaded here, and earlier
+     * versions), verified; throws NOT_FOUND when there is none. Content modules stored is never answered.
+     */
+    byte[] code(String hash);
+
     /** Takes a loaded module out of the node and keeps its data, so a later load resumes it. */
     void unload(String module);
 
