@@ -42,6 +42,12 @@ declare function interstice_scan(ptr: usize, len: usize): i64;
 @external("interstice", "interstice_store")
 declare function interstice_store(ptr: usize, len: usize): i64;
 
+// Our extension of ABI 6 (docs/abi.md §4.5): child modules and their grants. Imported only by modules that use
+// `ctx.children`.
+// @ts-ignore: decorator
+@external("interstice", "interstice_children")
+declare function interstice_children(ptr: usize, len: usize): i64;
+
 /** HostCall discriminants. */
 export const enum HostCallTag {
   CallReducer = 0,
@@ -355,18 +361,33 @@ function scanCall(): Reader {
   return HOST_RESPONSE.at(ptr, len);
 }
 
-/** Sends the StoreCall in W through interstice_store; the response is freed by endHostCall. */
-export function storeCall(): Reader {
+/** Frees the previous response before an extension call (the next one replaces it). */
+function freePending(): void {
   if (pendingResponse) {
     heap.free(pendingResponse);
     pendingResponse = 0;
   }
-  let packed = interstice_store(W.buf, W.len);
+}
+
+/** Keeps an extension call's packed (ptr << 32 | len) response until endHostCall, and reads it. */
+function takeResponse(packed: i64, what: string): Reader {
   let ptr = <usize>(<u32>(packed >>> 32));
   let len = <usize>(<u32>packed);
-  if (ptr == 0) abort("Interstice: store call failed (the host returned no response)");
+  if (ptr == 0) abort("Interstice: " + what + " call failed (the host returned no response)");
   pendingResponse = ptr;
   return HOST_RESPONSE.at(ptr, len);
+}
+
+/** Sends the StoreCall in W through interstice_store; the response is freed by endHostCall. */
+export function storeCall(): Reader {
+  freePending();
+  return takeResponse(interstice_store(W.buf, W.len), "store");
+}
+
+/** Sends the ChildCall in W through interstice_children; the response is freed by endHostCall. */
+export function childrenCall(): Reader {
+  freePending();
+  return takeResponse(interstice_children(W.buf, W.len), "children");
 }
 
 /** Sends an Open request built with beginScanOpen; returns the cursor. Aborts on Err. */

@@ -576,8 +576,9 @@ final class ServerSession implements TableStreams.Sink {
                                     .map(s -> s.visibility() == dev.interstice.abi.schema.Visibility.PUBLIC)
                                     .orElse(false))
                     .orElse("");
-            out.add(new Message.AuthorityStatus(
-                    authority, a.config().offers(authority), holder, a.describe(authority)));
+            // children and their grants: the admin's only (a child's name may be a private module's)
+            String detail = isAdmin() ? a.describeForAdmin(authority) : a.describe(authority);
+            out.add(new Message.AuthorityStatus(authority, a.config().offers(authority), holder, detail));
         }
         return out;
     }

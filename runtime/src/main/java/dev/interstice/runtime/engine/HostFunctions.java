@@ -56,4 +56,12 @@ public interface HostFunctions {
     default long store(GuestInstance g, int ptr, int len) {
         throw new IllegalStateException("interstice_store is not available here");
     }
+
+    /**
+     * {@code interstice_children(ptr: i32, len: i32) -> i64}: our extension (docs/abi.md §4.5), child modules and
+     * their grants, answered like {@code interstice_host_call}. Hosts that do not serve it refuse it.
+     */
+    default long children(GuestInstance g, int ptr, int len) {
+        throw new IllegalStateException("interstice_children is not available here");
+    }
 }

@@ -1,12 +1,14 @@
 package dev.interstice.runtime.node;
 
 import dev.interstice.abi.host.CallContext;
+import dev.interstice.abi.host.ChildCall;
 import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.SubscriptionEvent;
 import dev.interstice.abi.schema.Visibility;
 import dev.interstice.abi.value.IndexKey;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
+import dev.interstice.runtime.IntersticeException;
 import dev.interstice.runtime.authority.Authorities;
 import dev.interstice.runtime.engine.WasmEngine;
 import dev.interstice.runtime.exec.Ack;
@@ -140,6 +142,7 @@ public final class Node implements AutoCloseable {
                 authorities,
                 contentStore,
                 replicas);
+        if (recovered != null) authorities.children().recover(recovered.rows(SystemTables.CHILDREN));
         this.handover = new ModuleHandover(meta.nodeId(), executor, registry, authorities, lifecycle);
         this.peerEvents = new PeerEvents(meta.nodeId(), executor, registry);
         for (LoadedModule m : restored)
@@ -519,6 +522,31 @@ public final class Node implements AutoCloseable {
         contentStore.forgetModule(executor, module);
         executor.dropSchedules(scheduler.removeModule(module)); // a later load of that name starts without them
         supervisor.reset(module);
+        lifecycle.forgetChild(module);
+        stopChildren(module);
+    }
+
+    /** Spawns {@code parent}'s child ({@link HolderControl#spawn}); returns its name. */
+    String spawnChild(byte[] wasm, String parent, ChildCall.Grant grant, boolean stopWithParent) {
+        ensureOpen();
+        String name = lifecycle.spawn(wasm, parent, grant, stopWithParent);
+        supervisor.reset(name);
+        knownCode.add(contentStore.blobs().put(wasm));
+        return name;
+    }
+
+    /** Unloads the loaded children of {@code parent} whose policy is to stop with it (and theirs, in turn). */
+    private void stopChildren(String parent) {
+        for (String c : authorities.stoppingWith(parent)) {
+            if (!executor.exclusive(() -> registry.get(c) != null)) continue;
+            try {
+                unload(c);
+                log.info("unloaded module {}: it stops with its parent {}", c, parent);
+            } catch (IntersticeException e) {
+                log.warn(
+                        "module {} should stop with its parent {} but was not unloaded: {}", c, parent, e.getMessage());
+            }
+        }
     }
 
     /**
@@ -530,6 +558,7 @@ public final class Node implements AutoCloseable {
         ensureOpen();
         lifecycle.unload(module);
         executor.dropSchedules(scheduler.removeModule(module));
+        stopChildren(module);
     }
 
     /** Modules unloaded with their data kept, which publishing them again resumes. */

@@ -57,6 +57,7 @@ public final class ModuleFixture {
     private byte[] describeOverride;
     private boolean importScan;
     private boolean importStore;
+    private boolean importChildren;
 
     public ModuleFixture(String name) {
         this.name = name;
@@ -174,6 +175,12 @@ public final class ModuleFixture {
         return this;
     }
 
+    /** Imports our extension {@code interstice_children} as {@code $children} (docs/abi.md §4.5). */
+    public ModuleFixture importChildren() {
+        importChildren = true;
+        return this;
+    }
+
     /** Makes interstice_describe return these bytes instead of the encoded schema. */
     public ModuleFixture describeBytes(byte[] b) {
         describeOverride = b;
@@ -240,6 +247,9 @@ public final class ModuleFixture {
             sb.append("  (import \"interstice\" \"interstice_scan\" (func $scan (param i32 i32) (result i64)))\n");
         if (importStore)
             sb.append("  (import \"interstice\" \"interstice_store\" (func $store (param i32 i32) (result i64)))\n");
+        if (importChildren)
+            sb.append(
+                    "  (import \"interstice\" \"interstice_children\" (func $children (param i32 i32) (result i64)))\n");
         sb.append("  (memory (export \"memory\") ")
                 .append(memoryPages)
                 .append(memoryMax)
@@ -329,6 +339,11 @@ public final class ModuleFixture {
                 + row
                 + "}) (i32.const ${" + row + ".len}) (i32.const ${resp}) (i32.const 4096)))\n"
                 + "(if (i32.ne (i32.load8_u (i32.const ${resp})) (i32.const 0)) (then unreachable))";
+    }
+
+    /** Runs the encoded children call in blob {@code call} ({@link #importChildren}) and logs the response as hex. */
+    public static String childCallAndLog(String call) {
+        return "(call $log_packed (call $children (i32.const ${" + call + "}) (i32.const ${" + call + ".len})))";
     }
 
     /** Runs the encoded host call in blob {@code call} and logs the response as hex. */
