@@ -141,7 +141,12 @@ class AudioAuthorityTest {
         assertThat(s.length).isGreaterThanOrEqualTo(200).isEqualTo(s.length / 10 * 10); // whole buffers
         for (int i = 0; i < s.length; i++)
             assertThat(s[i]).as("sample %d", i).isCloseTo(BUFFER[i % 10], org.assertj.core.data.Offset.offset(1e-3f));
-        assertThat(ticks()).isNotEmpty().allMatch(a -> a.equals("ok") || a.startsWith("err: audio stream 1 is not"));
+        // a tick may race the close: the stream is closing (still listed until its file is whole), or gone
+        assertThat(ticks())
+                .isNotEmpty()
+                .allMatch(a -> a.equals("ok")
+                        || a.equals("err: audio stream 1 is closed")
+                        || a.startsWith("err: audio stream 1 is not"));
         assertThat(t.node.authorities().describe(Authority.AUDIO)).isEqualTo("output to " + out);
     }
 
