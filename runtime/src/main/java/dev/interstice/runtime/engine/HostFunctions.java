@@ -56,4 +56,12 @@ public interface HostFunctions {
     default long store(GuestInstance g, int ptr, int len) {
         throw new IllegalStateException("interstice_store is not available here");
     }
+
+    /**
+     * {@code interstice_history(ptr: i32, len: i32) -> i64}: our extension (docs/abi.md §4.5), past reads and branches,
+     * answered like {@link #store}.
+     */
+    default long history(GuestInstance g, int ptr, int len) {
+        throw new IllegalStateException("interstice_history is not available here");
+    }
 }

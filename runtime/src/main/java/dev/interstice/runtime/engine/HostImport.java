@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 
 /**
  * The functions this node offers to guests: the Interstice ABI (version 6), AssemblyScript's env.abort and our
- * extensions {@code interstice_scan} and {@code interstice_store}.
+ * extensions {@code interstice_scan}, {@code interstice_store} and {@code interstice_history}.
  */
 enum HostImport {
     HOST_CALL("interstice", "interstice_host_call", List.of(I32, I32), List.of(I64)),
@@ -27,7 +27,9 @@ enum HostImport {
     /** Our extension of ABI 6 (docs/abi.md §4.2): scans through cursors. Upstream's modules never import it. */
     SCAN("interstice", "interstice_scan", List.of(I32, I32), List.of(I64)),
     /** Our extension (docs/abi.md §4.4): the content store. Upstream's modules never import it. */
-    STORE("interstice", "interstice_store", List.of(I32, I32), List.of(I64));
+    STORE("interstice", "interstice_store", List.of(I32, I32), List.of(I64)),
+    /** Our extension (docs/abi.md §4.5): past reads and branches. Upstream's modules never import it. */
+    HISTORY("interstice", "interstice_history", List.of(I32, I32), List.of(I64));
 
     // Constants for the dispatch switch: a switch over the enum itself would add a lookup table load.
     static final int OP_HOST_CALL = 0;
@@ -42,6 +44,7 @@ enum HostImport {
     static final int OP_ABORT = 9;
     static final int OP_SCAN = 10;
     static final int OP_STORE = 11;
+    static final int OP_HISTORY = 12;
 
     final String module;
     final String field;
@@ -92,7 +95,19 @@ enum HostImport {
 
     static {
         HostImport[] byOp = {
-            HOST_CALL, LOG, TIME, RANDOM, INSERT_ROW, UPDATE_ROW, DELETE_ROW, CLEAR_TABLE, GET_BY_PK, ABORT, SCAN, STORE
+            HOST_CALL,
+            LOG,
+            TIME,
+            RANDOM,
+            INSERT_ROW,
+            UPDATE_ROW,
+            DELETE_ROW,
+            CLEAR_TABLE,
+            GET_BY_PK,
+            ABORT,
+            SCAN,
+            STORE,
+            HISTORY
         };
         int[] ops = {
             OP_HOST_CALL,
@@ -106,7 +121,8 @@ enum HostImport {
             OP_GET_BY_PK,
             OP_ABORT,
             OP_SCAN,
-            OP_STORE
+            OP_STORE,
+            OP_HISTORY
         };
         for (int i = 0; i < ops.length; i++) {
             if (byOp[i].ordinal() != ops[i]) {

@@ -2,11 +2,13 @@ package dev.interstice.runtime.host;
 
 import dev.interstice.abi.codec.Abi;
 import dev.interstice.abi.codec.AbiDecodeException;
+import dev.interstice.abi.codec.HistoryCodec;
 import dev.interstice.abi.codec.PostcardReader;
 import dev.interstice.abi.codec.PostcardWriter;
 import dev.interstice.abi.codec.Responses;
 import dev.interstice.abi.codec.ScanCodec;
 import dev.interstice.abi.codec.StoreCodec;
+import dev.interstice.abi.host.HistoryCall;
 import dev.interstice.abi.host.HostCall;
 import dev.interstice.abi.host.ScanCall;
 import dev.interstice.abi.host.StoreCall;
@@ -51,6 +53,7 @@ public final class GuestHost implements FrameHost {
     private final Authorities authorities;
     private final LoadedModule module;
     private final ContentStore contentStore;
+    private final History history;
     private final PostcardWriter out = new PostcardWriter(256);
     private Frame frame;
     /** upstream protocol: an insert whose response did not fit is applied once; the immediate retry gets these bytes */
@@ -65,8 +68,14 @@ public final class GuestHost implements FrameHost {
 
     private final ScanCursors cursors = new ScanCursors();
 
-    public GuestHost(Executor executor, Authorities authorities, ContentStore contentStore, LoadedModule module) {
+    public GuestHost(
+            Executor executor,
+            Authorities authorities,
+            ContentStore contentStore,
+            History history,
+            LoadedModule module) {
         this.executor = executor;
+        this.history = history;
         this.authorities = authorities;
         this.contentStore = contentStore;
         this.module = module;
@@ -316,6 +325,58 @@ public final class GuestHost implements FrameHost {
         int dst = g.alloc(response.length);
         g.write(dst, response);
         return ((long) dst << 32) | (response.length & 0xFFFF_FFFFL);
+    }
+
+    // ---- interstice_history (our extension, docs/abi.md §4.5) ----
+
+    @Override
+    public long history(GuestInstance g, int ptr, int len) {
+        Frame f = requireFrame();
+        HistoryCall call;
+        try {
+            call = HistoryCodec.decode(g.read(ptr, len));
+        } catch (AbiDecodeException e) {
+            throw new CallException(
+                    CallException.Kind.TRAP,
+                    "module '" + module.name() + "' sent a malformed history call: " + e.getMessage());
+        }
+        byte[] response;
+        try {
+            response = history(f, call);
+        } catch (TxException e) {
+            response = HistoryCodec.err(e.getMessage());
+        }
+        int dst = g.alloc(response.length);
+        g.write(dst, response);
+        return ((long) dst << 32) | (response.length & 0xFFFF_FFFFL);
+    }
+
+    private byte[] history(Frame f, HistoryCall call) {
+        return switch (call) {
+            case HistoryCall.ReadAsOf c -> {
+                History.Past past = history.asOf(f, c.table(), c.tx());
+                yield HistoryCodec.okCursorAt(cursors.openEncoded(f, past.rows().iterator()), past.txId());
+            }
+            case HistoryCall.Fork c -> HistoryCodec.okU64(history.fork(f, c.branch(), c.fromTx()));
+            case HistoryCall.Call c -> {
+                List<IntersticeValue> args = argsOf(c.input());
+                if (args == null) yield HistoryCodec.err("reducer input must be a Vec of arguments");
+                history.call(f, c.branch(), c.reducer(), args);
+                yield HistoryCodec.ok();
+            }
+            case HistoryCall.ReadBranch c ->
+                HistoryCodec.okU32(cursors.openEncoded(
+                        f, history.branchRows(f, c.branch(), c.table()).iterator()));
+            case HistoryCall.Discard c -> {
+                history.discard(f, c.branch());
+                yield HistoryCodec.ok();
+            }
+            case HistoryCall.Merge c -> HistoryCodec.okU32(history.merge(f, c.branch()));
+            case HistoryCall.ListBranches c -> HistoryCodec.okBranches(history.branches(f));
+            case HistoryCall.LastMerge c -> HistoryCodec.okMerged(history.lastMerge(f));
+            case HistoryCall.CurrentTx c ->
+                HistoryCodec.okU64(f.invocation().tx().id());
+        };
     }
 
     private static byte[] store(StoreSession s, StoreCall call) {

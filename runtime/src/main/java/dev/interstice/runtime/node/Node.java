@@ -78,6 +78,9 @@ public final class Node implements AutoCloseable {
 
     private final Supervisor supervisor;
     private final Views views;
+    /** Modules' past reads and branches (docs/time-travel.md). */
+    private final Branches branches;
+
     private volatile boolean closed;
     /** Load hooks and timers of the restored modules have run ({@link #start}). */
     private boolean started;
@@ -110,6 +113,7 @@ public final class Node implements AutoCloseable {
         this.supervisor = new Supervisor(executor, this::unload);
         executor.setSupervisor(supervisor);
         this.views = new Views(executor, registry);
+        this.branches = new Branches(this, executor, registry, storage, config);
         if (recovered != null) {
             StorageMapping.loadTables(recovered, restored);
             replicas.restore(recovered, restored);
@@ -130,6 +134,7 @@ public final class Node implements AutoCloseable {
                 executor,
                 authorities,
                 contentStore,
+                branches,
                 replicas);
         this.handover = new ModuleHandover(meta.nodeId(), executor, registry, authorities, lifecycle);
         this.peerEvents = new PeerEvents(meta.nodeId(), executor, registry);
@@ -190,7 +195,12 @@ public final class Node implements AutoCloseable {
                 restored.add(loader.load(
                         name,
                         meta.moduleCode(name),
-                        lm -> new GuestHost(hostRef[0].executor, hostRef[0].authorities, hostRef[0].contentStore, lm),
+                        lm -> new GuestHost(
+                                hostRef[0].executor,
+                                hostRef[0].authorities,
+                                hostRef[0].contentStore,
+                                hostRef[0].branches,
+                                lm),
                         new DescribeHost(name, config.logSink()::log, config.maxLogLineBytes())));
             }
             if (storage != null)
@@ -842,6 +852,55 @@ public final class Node implements AutoCloseable {
         return TimeTravel.rewind(executor, storage, m, txId);
     }
 
+    /**
+     * The branches {@code module} keeps (docs/time-travel.md), in fork order: name, the transaction each was forked
+     * at, how many reducer calls it records. Empty when it keeps none.
+     */
+    public List<dev.interstice.abi.codec.HistoryCodec.Branch> branches(String module) {
+        ensureOpen();
+        return executor.exclusive(() -> branches.list(module));
+    }
+
+    /** Discards a branch of {@code module}; NOT_FOUND when it has none of that name. */
+    public void discardBranch(String module, String branch) {
+        ensureOpen();
+        takeBranch(module, branch).close();
+    }
+
+    /**
+     * Merges a branch of {@code module}: replays its recorded reducer calls on the main timeline in order, each as an
+     * ordinary transaction with its original caller, and discards it. A call that fails is reported, and the next runs.
+     */
+    public dev.interstice.abi.codec.HistoryCodec.Merged mergeBranch(String module, String branch) {
+        ensureOpen();
+        return branches.replay(takeBranch(module, branch));
+    }
+
+    private Branch takeBranch(String module, String branch) {
+        return executor.exclusive(() -> {
+            try {
+                return branches.take(module, branch);
+            } catch (dev.interstice.runtime.tx.TxException e) {
+                throw new CallException(CallException.Kind.NOT_FOUND, e.getMessage());
+            }
+        });
+    }
+
+    /** Branch scratch node only: its modules' time-travel calls are refused. */
+    void markInBranch() {
+        branches.markInBranch();
+    }
+
+    /** Rows held by {@code module}'s tables (a branch's size). */
+    int rowCount(String module) {
+        return executor.exclusive(() -> {
+            LoadedModule m = registry.require(module);
+            int n = 0;
+            for (Table t : m.tables().values()) n += t.size();
+            return n;
+        });
+    }
+
     /** Replay only: the next transaction takes id {@code txId} ({@link Replay}). */
     void advanceTo(long txId) {
         executor.advanceTo(txId);
@@ -934,6 +993,10 @@ public final class Node implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
+        executor.exclusive(() -> {
+            branches.closeAll();
+            return null;
+        });
         supervisor.close();
         scheduler.close();
         authorities.close();
