@@ -8,6 +8,7 @@ import { ModuleAuthority, MODULE } from "./module";
 import { Result, okResult, errResult } from "./types";
 import { FileAuthority, FILE } from "./file";
 import { ContentStore, STORE } from "./store";
+import { History, HISTORY } from "./history";
 import { Gpu, GPU } from "./gpu";
 import { Audio, AUDIO } from "./audio";
 
@@ -65,6 +66,14 @@ export class ReducerContext {
    */
   @inline get store(): ContentStore {
     return STORE;
+  }
+
+  /**
+   * Time travel (our extension, docs/time-travel.md): this module's branches. Branch changes follow this reducer's
+   * transaction (undone if it fails); past reads are on the tables: `ctx.tables.<t>.iterAsOf(tx)`.
+   */
+  @inline get history(): History {
+    return HISTORY;
   }
 
   /**

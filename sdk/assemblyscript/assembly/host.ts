@@ -42,6 +42,11 @@ declare function interstice_scan(ptr: usize, len: usize): i64;
 @external("interstice", "interstice_store")
 declare function interstice_store(ptr: usize, len: usize): i64;
 
+// Our extension of ABI 6 (docs/abi.md §4.5): past reads and branches. Imported only by modules that use them.
+// @ts-ignore: decorator
+@external("interstice", "interstice_history")
+declare function interstice_history(ptr: usize, len: usize): i64;
+
 /** HostCall discriminants. */
 export const enum HostCallTag {
   CallReducer = 0,
@@ -367,6 +372,57 @@ export function storeCall(): Reader {
   if (ptr == 0) abort("Interstice: store call failed (the host returned no response)");
   pendingResponse = ptr;
   return HOST_RESPONSE.at(ptr, len);
+}
+
+/** Sends the HistoryCall in W through interstice_history; the response is freed by endHostCall. */
+export function historyCall(): Reader {
+  if (pendingResponse) {
+    heap.free(pendingResponse);
+    pendingResponse = 0;
+  }
+  let packed = interstice_history(W.buf, W.len);
+  let ptr = <usize>(<u32>(packed >>> 32));
+  let len = <usize>(<u32>packed);
+  if (ptr == 0) abort("Interstice: history call failed (the host returned no response)");
+  pendingResponse = ptr;
+  return HOST_RESPONSE.at(ptr, len);
+}
+
+/**
+ * A cursor over a table of this module as of transaction `tx` (HistoryCall::ReadAsOf), read with scanNext/scanClose.
+ * Aborts on Err (e.g. a transaction beyond the kept history).
+ */
+export function openAsOf(table: string, tx: u64): u32 {
+  W.reset();
+  W.tag(0);
+  W.str(table);
+  W.varint64(tx);
+  let r = historyCall();
+  let t = r.tag();
+  if (t != 0) {
+    if (t == 1) failWith("read of table " + table + " as of tx " + tx.toString(), r);
+    abort("Interstice: unexpected history response discriminant " + t.toString());
+  }
+  let id = r.varint32();
+  endHostCall();
+  return id;
+}
+
+/** A cursor over a table of this module as it is in branch `branch` (HistoryCall::ReadBranch). Aborts on Err. */
+export function openInBranch(table: string, branch: string): u32 {
+  W.reset();
+  W.tag(3);
+  W.str(branch);
+  W.str(table);
+  let r = historyCall();
+  let t = r.tag();
+  if (t != 0) {
+    if (t == 1) failWith("read of table " + table + " in branch " + branch, r);
+    abort("Interstice: unexpected history response discriminant " + t.toString());
+  }
+  let id = r.varint32();
+  endHostCall();
+  return id;
 }
 
 /** Sends an Open request built with beginScanOpen; returns the cursor. Aborts on Err. */

@@ -81,13 +81,19 @@ final class Branches implements History {
         return new Past(past.txId(), checkRows(past.rows(), "table '" + table + "' as of tx " + past.txId()));
     }
 
-    /** The last committed transaction; refuses a transaction that is not committed yet. */
+    /**
+     * The last committed transaction; refuses a transaction that is not committed yet (a reducer's own, or a later
+     * one; a query reads committed state only).
+     */
     private long committedBefore(Frame f, long txId) {
-        long current = f.invocation().tx().id();
-        if (Long.compareUnsigned(txId, current) >= 0)
-            throw new TxException("tx " + Long.toUnsignedString(txId) + " is not committed yet: this transaction is tx "
-                    + current + "; the last committed is tx " + executor.lastTxId());
-        return executor.lastTxId();
+        long last = executor.lastTxId();
+        if (Long.compareUnsigned(txId, last) > 0)
+            throw new TxException("tx " + Long.toUnsignedString(txId)
+                    + " is not committed yet: the last committed is tx " + last
+                    + (f.readOnly()
+                            ? ""
+                            : ", this transaction is tx " + f.invocation().tx().id()));
+        return last;
     }
 
     private TableHistory.State readPast(Set<TableId> ids, long txId) {
