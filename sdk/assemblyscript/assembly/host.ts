@@ -352,12 +352,7 @@ function scanCall(): Reader {
     heap.free(pendingResponse);
     pendingResponse = 0;
   }
-  let packed = interstice_scan(W.buf, W.len);
-  let ptr = <usize>(<u32>(packed >>> 32));
-  let len = <usize>(<u32>packed);
-  if (ptr == 0) abort("Interstice: scan call failed (the host returned no response)");
-  pendingResponse = ptr;
-  return HOST_RESPONSE.at(ptr, len);
+  return extensionResponse(interstice_scan(W.buf, W.len), "scan");
 }
 
 /** Sends the StoreCall in W through interstice_store; the response is freed by endHostCall. */
@@ -366,12 +361,7 @@ export function storeCall(): Reader {
     heap.free(pendingResponse);
     pendingResponse = 0;
   }
-  let packed = interstice_store(W.buf, W.len);
-  let ptr = <usize>(<u32>(packed >>> 32));
-  let len = <usize>(<u32>packed);
-  if (ptr == 0) abort("Interstice: store call failed (the host returned no response)");
-  pendingResponse = ptr;
-  return HOST_RESPONSE.at(ptr, len);
+  return extensionResponse(interstice_store(W.buf, W.len), "store");
 }
 
 /** Sends the HistoryCall in W through interstice_history; the response is freed by endHostCall. */
@@ -380,12 +370,29 @@ export function historyCall(): Reader {
     heap.free(pendingResponse);
     pendingResponse = 0;
   }
-  let packed = interstice_history(W.buf, W.len);
+  return extensionResponse(interstice_history(W.buf, W.len), "history");
+}
+
+/** The response of an extension import (`(ptr << 32) | len`), kept until endHostCall. */
+function extensionResponse(packed: i64, what: string): Reader {
   let ptr = <usize>(<u32>(packed >>> 32));
   let len = <usize>(<u32>packed);
-  if (ptr == 0) abort("Interstice: history call failed (the host returned no response)");
+  if (ptr == 0) abort("Interstice: " + what + " call failed (the host returned no response)");
   pendingResponse = ptr;
   return HOST_RESPONSE.at(ptr, len);
+}
+
+/** Sends the HistoryCall in W that opens a cursor; returns the cursor. Aborts on Err. */
+function historyOpen(what: string): u32 {
+  let r = historyCall();
+  let t = r.tag();
+  if (t != 0) {
+    if (t == 1) failWith(what, r);
+    abort("Interstice: unexpected history response discriminant " + t.toString());
+  }
+  let id = r.varint32();
+  endHostCall();
+  return id;
 }
 
 /**
@@ -397,15 +404,7 @@ export function openAsOf(table: string, tx: u64): u32 {
   W.tag(0);
   W.str(table);
   W.varint64(tx);
-  let r = historyCall();
-  let t = r.tag();
-  if (t != 0) {
-    if (t == 1) failWith("read of table " + table + " as of tx " + tx.toString(), r);
-    abort("Interstice: unexpected history response discriminant " + t.toString());
-  }
-  let id = r.varint32();
-  endHostCall();
-  return id;
+  return historyOpen("read of table " + table + " as of tx " + tx.toString());
 }
 
 /** A cursor over a table of this module as it is in branch `branch` (HistoryCall::ReadBranch). Aborts on Err. */
@@ -414,15 +413,7 @@ export function openInBranch(table: string, branch: string): u32 {
   W.tag(3);
   W.str(branch);
   W.str(table);
-  let r = historyCall();
-  let t = r.tag();
-  if (t != 0) {
-    if (t == 1) failWith("read of table " + table + " in branch " + branch, r);
-    abort("Interstice: unexpected history response discriminant " + t.toString());
-  }
-  let id = r.varint32();
-  endHostCall();
-  return id;
+  return historyOpen("read of table " + table + " in branch " + branch);
 }
 
 /** Sends an Open request built with beginScanOpen; returns the cursor. Aborts on Err. */

@@ -28,8 +28,7 @@ class HistoryCodecTest {
             assertThat(HistoryCodec.decode(b)).isEqualTo(calls.get(i));
         }
         // ReadAsOf { "t", 300 }: tag, string, varint
-        assertThat(HistoryCodec.encode(new HistoryCall.ReadAsOf("t", 300)))
-                .containsExactly(0, 1, 't', 0xAC, 0x02);
+        assertThat(HistoryCodec.encode(new HistoryCall.ReadAsOf("t", 300))).containsExactly(0, 1, 't', 0xAC, 0x02);
     }
 
     @Test
@@ -45,8 +44,8 @@ class HistoryCodecTest {
         assertThat(HistoryCodec.okBranches(List.of(new HistoryCodec.Branch("a", 7, 2))))
                 .containsExactly(0, 1, 1, 'a', 7, 2);
         assertThat(HistoryCodec.okMerged(null)).containsExactly(0, 0);
-        assertThat(HistoryCodec.okMerged(new HistoryCodec.Merged(
-                        "b", List.of(9L), List.of(new HistoryCodec.Failure(1, "p", "x")))))
+        assertThat(HistoryCodec.okMerged(
+                        new HistoryCodec.Merged("b", List.of(9L), List.of(new HistoryCodec.Failure(1, "p", "x")))))
                 .containsExactly(0, 1, 1, 'b', 1, 9, 1, 1, 1, 'p', 1, 'x');
         assertThat(HistoryCodec.err("no")).containsExactly(1, 2, 'n', 'o');
     }

@@ -263,6 +263,11 @@ public final class GuestHost implements FrameHost {
                     "module '" + module.name() + "' sent a malformed host call: " + e.getMessage());
         }
         byte[] response = handle(f, call);
+        return answer(g, response);
+    }
+
+    /** The answer written into a block from the guest's {@code alloc}, as {@code (ptr << 32) | len}. */
+    private static long answer(GuestInstance g, byte[] response) {
         int dst = g.alloc(response.length);
         g.write(dst, response);
         return ((long) dst << 32) | (response.length & 0xFFFF_FFFFL);
@@ -298,9 +303,7 @@ public final class GuestHost implements FrameHost {
         } catch (TxException e) {
             response = Responses.err(e.getMessage());
         }
-        int dst = g.alloc(response.length);
-        g.write(dst, response);
-        return ((long) dst << 32) | (response.length & 0xFFFF_FFFFL);
+        return answer(g, response);
     }
 
     // ---- interstice_store (our extension, docs/abi.md §4.4) ----
@@ -322,9 +325,7 @@ public final class GuestHost implements FrameHost {
         } catch (StoreException e) {
             response = StoreCodec.err(e.getMessage());
         }
-        int dst = g.alloc(response.length);
-        g.write(dst, response);
-        return ((long) dst << 32) | (response.length & 0xFFFF_FFFFL);
+        return answer(g, response);
     }
 
     // ---- interstice_history (our extension, docs/abi.md §4.5) ----
@@ -346,9 +347,7 @@ public final class GuestHost implements FrameHost {
         } catch (TxException e) {
             response = HistoryCodec.err(e.getMessage());
         }
-        int dst = g.alloc(response.length);
-        g.write(dst, response);
-        return ((long) dst << 32) | (response.length & 0xFFFF_FFFFL);
+        return answer(g, response);
     }
 
     private byte[] history(Frame f, HistoryCall call) {

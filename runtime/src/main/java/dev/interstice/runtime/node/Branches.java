@@ -54,6 +54,8 @@ final class Branches implements History {
     private final Map<String, HistoryCodec.Merged> lastMerge = new ConcurrentHashMap<>();
     /** A branch's scratch node: branches do not nest. */
     private volatile boolean inBranch;
+    /** A replay's scratch node: the log holds a merge's calls as the transactions they were, so a merge runs none. */
+    private volatile boolean replaying;
 
     Branches(Node node, Executor executor, ModuleRegistry registry, Storage storage, NodeConfig config) {
         this.node = node;
@@ -258,6 +260,10 @@ final class Branches implements History {
         Branch b = take(f.module().name(), name);
         f.invocation().ifDropped(() -> giveBack(b));
         f.invocation().afterCommit(() -> {
+            if (replaying) {
+                b.close();
+                return;
+            }
             var merged = replay(b);
             lastMerge.put(b.module, merged);
             if (!merged.failed().isEmpty())
@@ -328,6 +334,11 @@ final class Branches implements History {
     void closeAll() {
         for (var mine : byModule.values()) for (Branch b : mine.values()) b.close();
         byModule.clear();
+    }
+
+    /** This node replays a log ({@link Replay}): merges are in the log already, as the transactions they made. */
+    void markReplaying() {
+        replaying = true;
     }
 
     /** This node is a branch's scratch node: its modules cannot travel in time themselves. */

@@ -891,6 +891,11 @@ public final class Node implements AutoCloseable {
         branches.markInBranch();
     }
 
+    /** Replay's scratch node only: merges requested by re-executed reducers run nothing (their calls are logged). */
+    void markReplaying() {
+        branches.markReplaying();
+    }
+
     /** Rows held by {@code module}'s tables (a branch's size). */
     int rowCount(String module) {
         return executor.exclusive(() -> {
