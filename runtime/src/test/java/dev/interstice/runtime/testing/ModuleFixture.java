@@ -57,6 +57,7 @@ public final class ModuleFixture {
     private byte[] describeOverride;
     private boolean importScan;
     private boolean importStore;
+    private boolean importHistory;
 
     public ModuleFixture(String name) {
         this.name = name;
@@ -174,6 +175,12 @@ public final class ModuleFixture {
         return this;
     }
 
+    /** Imports our extension {@code interstice_history} as {@code $history} (docs/abi.md §4.5). */
+    public ModuleFixture importHistory() {
+        importHistory = true;
+        return this;
+    }
+
     /** Makes interstice_describe return these bytes instead of the encoded schema. */
     public ModuleFixture describeBytes(byte[] b) {
         describeOverride = b;
@@ -240,6 +247,9 @@ public final class ModuleFixture {
             sb.append("  (import \"interstice\" \"interstice_scan\" (func $scan (param i32 i32) (result i64)))\n");
         if (importStore)
             sb.append("  (import \"interstice\" \"interstice_store\" (func $store (param i32 i32) (result i64)))\n");
+        if (importHistory)
+            sb.append(
+                    "  (import \"interstice\" \"interstice_history\" (func $history (param i32 i32) (result i64)))\n");
         sb.append("  (memory (export \"memory\") ")
                 .append(memoryPages)
                 .append(memoryMax)
