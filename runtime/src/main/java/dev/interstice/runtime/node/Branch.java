@@ -1,10 +1,13 @@
 package dev.interstice.runtime.node;
 
 import dev.interstice.abi.host.CallContext;
+import dev.interstice.abi.schema.Authority;
 import dev.interstice.abi.value.IntersticeValue;
+import dev.interstice.runtime.authority.AuthorityConfig;
 import dev.interstice.runtime.exec.Ack;
 import dev.interstice.storage.Change;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 
 /**
@@ -51,7 +54,9 @@ final class Branch implements AutoCloseable {
                 .withClock(() -> clockMs)
                 .withAck(Ack.FAST)
                 .withLogSink((m, line) -> main.logSink().log(m + "@" + name, line))
-                .withBranchLimits(new BranchLimits(0, 1, 0));
+                .withBranchLimits(new BranchLimits(0, 1, 0))
+                // no sockets, files, sound or module loads from a branch: its effects stay inside it
+                .withAuthorities(AuthorityConfig.headless().withOffered(EnumSet.noneOf(Authority.class)));
     }
 
     List<Recorded> calls() {

@@ -162,4 +162,25 @@ class HistoryCallTest {
         assertThat(t.node.branches("a")).containsExactly(new HistoryCodec.Branch("x", 1, 2));
         assertThat(t.node.rows("a", "t")).hasSize(2); // fork and call_nest inserted on the main timeline only
     }
+
+    @Test
+    void aModuleHoldingAnAuthorityCannotForkForItsBranchWouldReachTheWorld() {
+        t = new TestNode(NodeConfig.at(dir));
+        var m = ModuleFixture.module("h")
+                .importHistory()
+                .authority(dev.interstice.abi.schema.Authority.MODULE)
+                .blob("fork", HistoryCodec.encode(new HistoryCall.Fork("x", 1)))
+                .reducer(
+                        "fork",
+                        List.of(),
+                        List.of(),
+                        "(call $log_packed (call $history (i32.const ${fork}) (i32.const ${fork.len})))");
+        t.node.load(m.build());
+        assertThat(run("h", "fork"))
+                .singleElement()
+                .asString()
+                .startsWith("cannot fork branch 'x': module 'h' needs the Module authority, which this node does not"
+                        + " offer");
+        assertThat(t.node.branches("h")).isEmpty();
+    }
 }
