@@ -10,8 +10,10 @@ archive="$(readlink -f "$1")"
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 tmp="$(mktemp -d)"
 pid=""
+tls_pid=""
 cleanup() {
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
+  if [ -n "$tls_pid" ]; then kill -9 "$tls_pid" 2>/dev/null || true; fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -64,6 +66,18 @@ check "node ping hello-example" "$cmd" node ping hello-example
 # class files older than Java 6, which the cache skips, would show here; dist's ModernizeClassFiles re-emits them).
 check "a client command loads no class from a jar" bash -c "INTERSTICE_JAVA_OPTS=-Xlog:class+load=info \
   '$cmd' node ping hello-example >'$tmp/classes.out' && ! grep -E 'source: (file|jar):' '$tmp/classes.out'"
+# A node started with `node start` serves TLS only; a client presents no certificate, so it must not load
+# BouncyCastle (signed jars: the first class from one costs a signature check of the jar, ~0.5 s of a cold JVM).
+tls_port=18700
+while (exec 3<>"/dev/tcp/127.0.0.1/$tls_port") 2>/dev/null; do tls_port=$((tls_port + 1)); done
+check "node create tls-node" "$cmd" node create tls-node "$tls_port"
+"$cmd" node start tls-node >"$tmp/tls-node.out" 2>&1 &
+tls_pid=$!
+wait_for "$tmp/tls-node.out" 'listening on' 60 || true
+check "a client command over TLS loads no BouncyCastle class" bash -c "INTERSTICE_JAVA_OPTS=-Xlog:class+load=info \
+  '$cmd' node ping tls-node >'$tmp/tls-classes.out' && grep -qF pong '$tmp/tls-classes.out' \
+  && ! grep -F org.bouncycastle '$tmp/tls-classes.out'"
+kill -TERM "$tls_pid" 2>/dev/null || true
 check "call_reducer hello-example hello hello Install" "$cmd" call_reducer hello-example hello hello Install
 check "rows show the new greeting" bash -c "'$cmd' rows hello-example hello greetings | grep -qF 'Hello, Install!'"
 check "init uses the installed SDK" bash -c "'$cmd' init '$tmp/project' \

@@ -20,6 +20,9 @@ import java.util.Locale;
  *                                           write + fdatasync (FileChannel.force(false)) and O_DSYNC writes
  *                                           (StandardOpenOption.DSYNC), interleaved in rounds; p50/p99 in µs
  *   java LatencyProbe.java rtt [N]         loopback TCP round trip of a 64-byte message; p50/p99 in µs
+ *   java LatencyProbe.java overlap DIR [MS] whether the disk overlaps syncs: 1, 2 and 4 threads each appending 4 KiB
+ *                                           + fdatasync to one preallocated file (distinct offsets) for MS ms
+ *                                           each; lines "overlap-T p50 p99 syncs_per_s"
  * </pre>
  * Output lines are "name p50 p99" (µs), for scripts.
  */
@@ -28,7 +31,8 @@ public final class LatencyProbe {
         switch (args[0]) {
             case "fsync" -> fsync(Path.of(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 2000);
             case "rtt" -> rtt(args.length > 1 ? Integer.parseInt(args[1]) : 20000);
-            default -> throw new IllegalArgumentException("fsync DIR [N] | rtt [N]");
+            case "overlap" -> overlap(Path.of(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 3000);
+            default -> throw new IllegalArgumentException("fsync DIR [N] | rtt [N] | overlap DIR [MS]");
         }
     }
 
@@ -62,6 +66,69 @@ public final class LatencyProbe {
         }
         print("fdatasync", fdatasync);
         print("o_dsync", dsync);
+    }
+
+    /**
+     * What a log could gain from syncs that overlap: if T threads, each waiting for its own fdatasync, complete more
+     * syncs per second than one thread, the device (and file system) runs them concurrently. The file is preallocated
+     * and fsynced, then left alone for a second, so that its own writeback does not slow the first run.
+     */
+    static void overlap(Path dir, int millis) throws Exception {
+        int block = 4096;
+        long size = 256L << 20;
+        Path f = dir.resolve("probe-overlap.tmp");
+        preallocate(f, size);
+        Thread.sleep(1000);
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+            var next = new java.util.concurrent.atomic.AtomicLong();
+            for (int threads : new int[] {1, 2, 4, 1}) {
+                var stop = new java.util.concurrent.atomic.AtomicBoolean();
+                long[][] lat = new long[threads][1 << 20];
+                int[] count = new int[threads];
+                Thread[] ts = new Thread[threads];
+                for (int t = 0; t < threads; t++) {
+                    int id = t;
+                    ts[t] = Thread.ofPlatform().start(() -> {
+                        ByteBuffer buf = ByteBuffer.allocateDirect(block);
+                        try {
+                            while (!stop.get() && count[id] < lat[id].length) {
+                                long off = next.getAndIncrement() * block % size;
+                                long t0 = System.nanoTime();
+                                buf.clear();
+                                ch.write(buf, off);
+                                ch.force(false);
+                                lat[id][count[id]++] = System.nanoTime() - t0;
+                            }
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+                }
+                long start = System.nanoTime();
+                Thread.sleep(millis);
+                stop.set(true);
+                for (Thread t : ts) t.join();
+                double secs = (System.nanoTime() - start) / 1e9;
+                int total = 0;
+                for (int c : count) total += c;
+                long[] all = new long[total];
+                int at = 0;
+                for (int t = 0; t < threads; t++) {
+                    System.arraycopy(lat[t], 0, all, at, count[t]);
+                    at += count[t];
+                }
+                Arrays.sort(all);
+                System.out.printf(
+                        Locale.ROOT,
+                        "overlap-%d %.1f %.1f %.0f%n",
+                        threads,
+                        all[all.length / 2] / 1000.0,
+                        all[(int) (all.length * 0.99)] / 1000.0,
+                        total / secs);
+            }
+        } finally {
+            Files.deleteIfExists(f);
+        }
     }
 
     static void preallocate(Path p, long size) throws IOException {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Durable latency at low concurrency (issue 22), side by side in one run: the floor (a 4 KiB append + fdatasync, and
-# O_DSYNC writes, on a preallocated file; the loopback round trip), the bound 4 / (fsync p50 + round trip), the
+# O_DSYNC writes, on a preallocated file; the loopback round trip; 1, 2 and 4 threads syncing at once), the bound 4 / (fsync p50 + round trip), the
 # network transfer profile at 4 connections x 1 in flight durable and its ratio to the bound, a traced run of the same
 # broken down per stage (JFR events, CallTimeline), one in-process caller against SQLite (python3's sqlite3, WAL,
 # synchronous=FULL, one connection, the same transfer) and the pipelined figure (4 x 64 in flight).
@@ -45,6 +45,8 @@ echo "== start: $(uptime)"
 # the floor: in the output directory (the same file system as the node's data: both under TMPDIR by default)
 "$JAVA" "$HERE/LatencyProbe.java" fsync "$OUT" 2000 | tee "$OUT/probe.txt"
 "$JAVA" "$HERE/LatencyProbe.java" rtt 20000 | tee -a "$OUT/probe.txt"
+# whether this disk overlaps syncs (what a log that keeps several fsyncs in flight could gain)
+"$JAVA" "$HERE/LatencyProbe.java" overlap "$OUT" 2000 | tee -a "$OUT/probe.txt"
 read -r _ FSYNC_P50 FSYNC_P99 < <(grep '^fdatasync' "$OUT/probe.txt")
 read -r _ RTT_P50 _ < <(grep '^rtt' "$OUT/probe.txt")
 

@@ -30,7 +30,10 @@ final class AotTraining {
         {"call_reducer", "hello-example", "hello", "hello", "Training"},
         {"call_query", "hello-example", "hello", "get_greetings"},
         {"rows", "hello-example", "hello", "greetings"},
-        {"node", "ping", "no-such-node"}
+        {"node", "ping", "no-such-node"},
+        // the same node reached with TLS, as every `node start` node is (no BouncyCastle: a client presents no key)
+        {"node", "ping", "hello-tls"},
+        {"call_query", "hello-tls", "hello", "get_greetings"}
     };
 
     private AotTraining() {}
@@ -55,6 +58,7 @@ final class AotTraining {
                 .start(() -> Main.run(quiet, quiet, "example", "hello"));
         try {
             awaitExample(home, example::isAlive);
+            registerTls(home);
             runCommands(quiet, true);
         } finally {
             ExampleCommand.RUNNING.forEach(Runnable::run);
@@ -81,6 +85,7 @@ final class AotTraining {
                 .start();
         try {
             awaitExample(home, example::isAlive);
+            registerTls(home);
             runCommands(quiet, false);
         } finally {
             example.destroy();
@@ -98,6 +103,14 @@ final class AotTraining {
                 throw new IllegalStateException("the hello example did not start");
             Thread.sleep(20);
         }
+    }
+
+    /** The example again as {@code hello-tls}, an entry that says the node refuses plaintext: reached with TLS. */
+    private static void registerTls(Path home) {
+        var registry = NodeRegistry.load(home);
+        var example = registry.require("hello-example");
+        registry.add(example.withName("hello-tls").withKey(example.fingerprint(), false));
+        registry.save();
     }
 
     /**

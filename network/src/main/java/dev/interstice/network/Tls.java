@@ -2,7 +2,6 @@ package dev.interstice.network;
 
 import dev.interstice.runtime.node.NodeIdentity;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -12,9 +11,7 @@ import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collections;
-import java.util.Date;
 import java.util.Map;
 import java.util.WeakHashMap;
 import javax.net.ssl.KeyManager;
@@ -28,15 +25,10 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * TLS 1.3 between nodes and clients. There is no CA: a node presents a self-signed certificate made from its Ed25519
- * key at start (built with BouncyCastle: the JDK has no public API for making certificates), and trust is the key —
+ * key at start ({@link SelfSignedCertificate}), and trust is the key —
  * a client accepts the certificate only when its key is the one it expects (pinned), and both ends of a link between
  * nodes derive the other's node id from the key in its certificate ({@link NodeIdentity#idOf}).
  */
@@ -51,26 +43,6 @@ final class Tls {
     /** Whether a plaintext connection from {@code remote} to {@code local} may be served (loopback to loopback only). */
     static boolean plaintextAllowed(InetAddress local, InetAddress remote, boolean insecureLoopback) {
         return insecureLoopback && local.isLoopbackAddress() && remote.isLoopbackAddress();
-    }
-
-    /** A self-signed certificate for {@code identity}'s key, valid from a day ago for ten years. */
-    static X509Certificate certificate(NodeIdentity identity) {
-        var name = new X500Name("CN=interstice node " + identity.id());
-        Instant now = Instant.now();
-        try {
-            var holder = new JcaX509v3CertificateBuilder(
-                            name,
-                            BigInteger.valueOf(now.toEpochMilli()),
-                            Date.from(now.minus(Duration.ofDays(1))),
-                            Date.from(now.plus(Duration.ofDays(3650))),
-                            name,
-                            identity.keys().getPublic())
-                    .build(new JcaContentSignerBuilder("Ed25519")
-                            .build(identity.keys().getPrivate()));
-            return new JcaX509CertificateConverter().getCertificate(holder);
-        } catch (OperatorCreationException | CertificateException e) {
-            throw new IllegalStateException("cannot make the node's TLS certificate: " + e.getMessage(), e);
-        }
     }
 
     /** A TLS 1.3 context presenting {@code own} (null: no certificate, a CLI client) and trusting what {@code trust} does. */
@@ -149,7 +121,7 @@ final class Tls {
         private static final Map<NodeIdentity, Credentials> MADE = Collections.synchronizedMap(new WeakHashMap<>());
 
         static Credentials of(NodeIdentity identity) {
-            return MADE.computeIfAbsent(identity, i -> new Credentials(i, Tls.certificate(i)));
+            return MADE.computeIfAbsent(identity, i -> new Credentials(i, SelfSignedCertificate.of(i)));
         }
     }
 

@@ -57,7 +57,7 @@ public final class Storage implements AutoCloseable {
     private final Registry registry;
     /** Immutable copy of {@link #registry} for lock-free reads by appenders. */
     private volatile Map<TableId, Registry.Meta> view;
-    /** Every module's audit chain: links are stamped under the WAL's append lock, in LSN order. */
+    /** Every module's audit chain: a record's links are computed when its batch is written (in LSN order). */
     private final AuditChain chain;
 
     private Storage(
@@ -87,7 +87,8 @@ public final class Storage implements AutoCloseable {
                 config.fastFlushInterval().toNanos(),
                 config.preallocateSegments(),
                 hooks,
-                s -> compactor.maybeTrigger());
+                s -> compactor.maybeTrigger(),
+                chain::stampBatch);
         compactor.attach(wal);
         try {
             Map<TableId, Map<ByteKey, byte[]>> out = new HashMap<>();
@@ -285,17 +286,9 @@ public final class Storage implements AutoCloseable {
     public long append(TxRecord tx) {
         Objects.requireNonNull(tx, "tx");
         Map<TableId, Registry.Meta> v = view;
-        Bytes.Sink body = encode(tx, v);
         List<String> modules = modules(tx);
-        if (!modules.isEmpty()) body.buf[0] |= (byte) WalFormat.FLAG_CHAIN;
-        return wal.append(lsn -> {
-            Bytes.Sink b = view == v ? body : encode(tx, view);
-            if (!modules.isEmpty()) {
-                b.buf[0] |= (byte) WalFormat.FLAG_CHAIN;
-                chain.stamp(b, lsn, modules);
-            }
-            return b;
-        });
+        Bytes.Sink body = encode(tx, v, modules);
+        return wal.append(lsn -> view == v ? body : encode(tx, view, modules));
     }
 
     /** The modules whose tables the transaction changes, sorted: each gets a link in its audit chain. */
@@ -320,10 +313,12 @@ public final class Storage implements AutoCloseable {
      * third party can be given to later check an export against.
      */
     public Map<String, byte[]> auditHeads() {
-        return wal.underAppendLock(chain::heads);
+        wal.awaitDurable(wal.counters().lastLsn()); // links are computed as records are written
+        return chain.heads();
     }
 
-    private static Bytes.Sink encode(TxRecord tx, Map<TableId, Registry.Meta> v) {
+    /** The record's payload, with room for the audit chain links of {@code modules} (filled when it is written). */
+    private static Bytes.Sink encode(TxRecord tx, Map<TableId, Registry.Meta> v, List<String> modules) {
         int size = 24;
         for (Change c : tx.changes()) {
             size += 16;
@@ -336,6 +331,10 @@ public final class Storage implements AutoCloseable {
             if (m == null) throw new IllegalArgumentException("table not declared: " + id);
             return m.no();
         });
+        if (!modules.isEmpty()) {
+            s.buf[0] |= (byte) WalFormat.FLAG_CHAIN;
+            AuditChain.reserve(s, modules);
+        }
         return s;
     }
 

@@ -82,6 +82,8 @@ public final class Node implements AutoCloseable {
     private final Branches branches;
 
     private volatile boolean closed;
+    /** The content store's periodic collection, from {@link #start} on (null before). */
+    private PeriodicCollection collection;
     /** Load hooks and timers of the restored modules have run ({@link #start}). */
     private boolean started;
 
@@ -239,6 +241,7 @@ public final class Node implements AutoCloseable {
             return null;
         });
         collectContent(contentStore.limits().grace()); // blobs of transactions a crash cut off
+        collectContentEvery(contentStore.limits().grace(), contentStore.limits().grace());
         scheduler.start(executor);
         for (LoadedModule m : restored) lifecycle.runLoadHooksAfterRestart(m);
         authorities.modulesChanged();
@@ -250,7 +253,19 @@ public final class Node implements AutoCloseable {
      */
     public int collectContent(java.time.Duration grace) {
         ensureOpen();
-        return contentStore.collect(executor, grace, this::awaitDurable, this::moduleCodeHashes);
+        return contentStore.collect(executor, grace, this::awaitDurable, this::moduleCodeHashes, this::knownModules);
+    }
+
+    /**
+     * Collects the content store every {@code every} (at least {@link PeriodicCollection#MIN_INTERVAL}) with grace
+     * {@code grace}, instead of what {@link #start} set up (every grace period of the store's limits).
+     */
+    public synchronized void collectContentEvery(java.time.Duration every, java.time.Duration grace) {
+        ensureOpen();
+        if (collection != null) collection.close();
+        collection = new PeriodicCollection(every, () -> {
+            if (!closed) collectContent(grace);
+        });
     }
 
     public String id() {
@@ -371,6 +386,15 @@ public final class Node implements AutoCloseable {
     }
 
     /** The code of every module loaded or unloaded on this node: kept in the content store. Under the lock. */
+    /** The modules loaded or unloaded (kept): every other module's content store rows are a removed module's. */
+    private java.util.Set<String> knownModules() {
+        return executor.exclusive(() -> {
+            var out = new java.util.HashSet<String>(meta.loadedModules());
+            out.addAll(meta.unloadedModules());
+            return out;
+        });
+    }
+
     private java.util.Set<String> moduleCodeHashes() {
         var out = new java.util.HashSet<String>();
         for (String m : meta.loadedModules()) out.add(Blobs.hash(meta.moduleCode(m)));
@@ -432,6 +456,7 @@ public final class Node implements AutoCloseable {
     public void remove(String module) {
         ensureOpen();
         lifecycle.remove(module);
+        contentStore.forgetModule(executor, module);
         executor.dropSchedules(scheduler.removeModule(module)); // a later load of that name starts without them
         supervisor.reset(module);
     }
@@ -998,6 +1023,9 @@ public final class Node implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
+        synchronized (this) {
+            if (collection != null) collection.close();
+        }
         executor.exclusive(() -> {
             branches.closeAll();
             return null;

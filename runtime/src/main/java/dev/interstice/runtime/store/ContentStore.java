@@ -9,9 +9,13 @@ import dev.interstice.abi.codec.PostcardWriter;
 import dev.interstice.runtime.exec.Executor;
 import dev.interstice.runtime.exec.Invocation;
 import dev.interstice.storage.RecoveredState;
+import dev.interstice.storage.TableId;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.LongConsumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,22 +61,29 @@ public final class ContentStore {
 
     /**
      * Removes what nothing keeps: first, in one logged transaction, the content refs no label of their store names that
-     * were stored more than {@code grace} ago (the limits' grace by default); once that is durable, under the execution lock (no transaction
-     * running, so none has written a blob it is about to name), every blob no store holds and {@code pinned} (e.g. the
-     * modules' code) does not name. Returns the number of blobs deleted.
+     * were stored more than {@code grace} ago (the limits' grace by default) and every row (store, ref, label) of a
+     * module {@code modules} no longer names (removed: normally forgotten by {@link #forgetModule}, unless a crash came
+     * between); once that is durable, under the execution lock (no transaction running, so none has written a blob it
+     * is about to name), every blob no store holds and {@code pinned} (e.g. the modules' code) does not name. Returns
+     * the number of blobs deleted.
      */
     public int collect(
-            Executor executor, java.time.Duration grace, LongConsumer awaitDurable, Supplier<Set<String>> pinned) {
+            Executor executor,
+            java.time.Duration grace,
+            LongConsumer awaitDurable,
+            Supplier<Set<String>> pinned,
+            Supplier<Set<String>> modules) {
         // a transaction only when there is something to forget: an idle node's transaction ids stay as they were
         if (executor.exclusive(() -> !unlabelled(executor.services().clockMillis() - grace.toMillis())
-                .isEmpty())) {
+                        .isEmpty()
+                || !rowsOf(gone(modules.get())).isEmpty())) {
             var r = executor.runInternal("content store collection", inv -> {
                 for (var e :
                         unlabelled(inv.tx().timestampMs() - grace.toMillis()).entrySet()) {
                     String key = e.getKey();
-                    session(inv, key.substring(0, key.indexOf(StoreIndex.SEP)), false)
-                            .forget(key, e.getValue());
+                    session(inv, moduleOf(key), false).forget(key, e.getValue());
                 }
+                for (var row : rowsOf(gone(modules.get()))) index.delete(inv, row.table(), row.key());
             });
             awaitDurable.accept(r.lsn());
         }
@@ -89,6 +100,37 @@ public final class ContentStore {
             if (deleted > 0) log.info("content store: collected {} blob(s) nothing holds", deleted);
             return deleted;
         });
+    }
+
+    /**
+     * A removed module's stores, refs and labels, forgotten in one logged transaction (none if it had none), so that a
+     * module published later under the same name starts without them and the next collection deletes their blobs.
+     */
+    public void forgetModule(Executor executor, String module) {
+        if (executor.exclusive(() -> rowsOf(module::equals).isEmpty())) return;
+        executor.runInternal(module, "content store: module removed", List.of(), inv -> {
+            for (var row : rowsOf(module::equals)) index.delete(inv, row.table(), row.key());
+        });
+    }
+
+    private record Row(TableId table, String key) {}
+
+    /** The committed rows of every module {@code which} accepts (no transaction runs while it reads). */
+    private List<Row> rowsOf(Predicate<String> which) {
+        var out = new ArrayList<Row>();
+        for (TableId t : List.of(STORES, STORE_REFS, STORE_LABELS))
+            for (String key : index.committedRows(t).keySet()) if (which.test(moduleOf(key))) out.add(new Row(t, key));
+        return out;
+    }
+
+    private static Predicate<String> gone(Set<String> modules) {
+        return m -> !modules.contains(m);
+    }
+
+    /** The module of a row's key: its first part (a module's byte total is keyed by its name alone). */
+    private static String moduleOf(String key) {
+        int sep = key.indexOf(StoreIndex.SEP);
+        return sep < 0 ? key : key.substring(0, sep);
     }
 
     /** The committed refs (key: module, store, hash) no label of their store names, stored at or before {@code cutoff}. */

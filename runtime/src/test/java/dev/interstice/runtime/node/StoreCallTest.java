@@ -254,6 +254,39 @@ class StoreCallTest {
     }
 
     @Test
+    void contentNoLabelNamesIsCollectedPeriodically() {
+        t = new TestNode(NodeConfig.at(dir));
+        t.node.load(new StoreModule("m")
+                .reducer("put", new StoreCall.New(), new StoreCall.StoreAtLabel("1", "a", HELLO))
+                .reducer("unlabelled", new StoreCall.Store("1", WORLD))
+                .build());
+        run("m", "put");
+        run("m", "unlabelled");
+        assertThat(blobFile(W)).exists();
+        t.node.collectContentEvery(Duration.ofMillis(100), Duration.ZERO);
+        dev.interstice.runtime.testing.NetFixture.await(
+                () -> !Files.exists(blobFile(W)), "the unlabelled content to be collected without being asked");
+        assertThat(blobFile(H)).exists(); // a label keeps it
+    }
+
+    @Test
+    void aRemovedModulesStoresGoWithItAndItsContentAtTheNextCollection() {
+        var module = new StoreModule("m")
+                .reducer("put", new StoreCall.New(), new StoreCall.StoreAtLabel("1", "a", HELLO))
+                .reducer("read", new StoreCall.GetByLabel("1", "a"))
+                .build();
+        t = new TestNode(NodeConfig.at(dir));
+        t.node.load(module);
+        run("m", "put");
+        t.node.remove("m");
+        t.node.load(module); // the same name again, before any collection, starts with no store
+        assertThat(run("m", "read")).containsExactly(StoreCodec.err("module 'm' has no store '1' (make one with new)"));
+        assertThat(t.node.collectContent(Duration.ofHours(1))).isEqualTo(1); // labelled, but its store is gone
+        assertThat(blobFile(H)).doesNotExist();
+        assertThat(blobFile(Blobs.hash(module))).exists(); // loaded again
+    }
+
+    @Test
     void aDamagedBlobIsAnErrorNeverWrongBytes() throws Exception {
         t = new TestNode(dev.interstice.runtime.node.NodeConfig.at(dir));
         t.node.load(new StoreModule("m")
