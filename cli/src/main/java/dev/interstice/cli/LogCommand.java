@@ -64,8 +64,16 @@ final class LogCommand implements Callable<Integer> {
     @Option(names = "--follow", description = "Keep printing transactions as the node commits them, until Ctrl+C.")
     boolean follow;
 
-    @Option(names = "--json", description = "One JSON object per line and transaction.")
+    @Option(names = "--json", description = "One JSON object per line and transaction (with --trace: the tree).")
     boolean json;
+
+    @Option(
+            names = "--trace",
+            paramLabel = "TX",
+            description = "Show the tree of what one call caused: from the origin of transaction TX's trace, each"
+                    + " transaction with its nested calls and the subscribers, schedules and remote calls it caused,"
+                    + " on other registered nodes too (a running node only).")
+    Long trace;
 
     /** Transactions asked for per request (the node answers at most 1,000). */
     private static final int PAGE = 1000;
@@ -88,9 +96,24 @@ final class LogCommand implements Callable<Integer> {
             throw CliException.usage("name a registered node or give --data-dir DIR (not both)");
         if (limit != null && limit < 1) throw CliException.usage("--limit must be at least 1, not " + limit);
         if (fromTx < 0) throw CliException.usage("--from-tx must be 0 or more, not " + fromTx);
+        if (trace != null) return trace();
         try (Source src = open()) {
             print(src);
         }
+        return 0;
+    }
+
+    private int trace() {
+        if (node == null)
+            throw CliException.usage("--trace reads running nodes: name a registered node, not --data-dir");
+        if (follow || module != null || table != null || limit != null)
+            throw CliException.usage("--trace takes no --follow, --module, --table or --limit");
+        if (trace < 1) throw CliException.usage("--trace needs a transaction id (1 or more), not " + trace);
+        TraceTree tree = TraceTree.read(node, trace);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) out.println(tree.json());
+        else tree.print(out);
+        out.flush();
         return 0;
     }
 

@@ -14,6 +14,7 @@ import dev.interstice.storage.Change;
 import dev.interstice.storage.TableId;
 import dev.interstice.storage.TxLog;
 import dev.interstice.storage.TxOrigin;
+import dev.interstice.storage.TxTrace;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -52,9 +53,55 @@ public final class TxLogText {
             caller.put("module", origin.callerModule());
             if (origin.args().length > 0) o.set("args", args(origin)); // none: a publish, or arguments withheld
         }
+        TxTrace trace = e.record().trace();
+        if (trace != null) {
+            if (trace.parent() != null) {
+                TxTrace.Parent p = trace.parent();
+                ObjectNode root = o.putObject("trace");
+                root.put("node", p.traceNode());
+                root.put("tx", p.traceTx());
+                ObjectNode parent = o.putObject("parent");
+                parent.put("node", p.node());
+                parent.put("tx", p.tx());
+            }
+            if (!trace.calls().isEmpty()) o.set("calls", calls(trace));
+        }
         ArrayNode changes = o.putArray("changes");
         for (Change c : e.record().changes()) changes.add(change(c));
         return o;
+    }
+
+    /** The calls a transaction made, in order ({@code node} empty: this node; "" fields left out). */
+    public static ArrayNode calls(TxTrace t) {
+        ArrayNode a = NODES.arrayNode();
+        for (TxTrace.Call c : t.calls()) {
+            ObjectNode j = a.addObject();
+            j.put("kind", c.kind().name().toLowerCase(java.util.Locale.ROOT));
+            if (c.kind() == TxTrace.Kind.MORE) {
+                j.put("count", c.depth());
+                continue;
+            }
+            j.put("depth", c.depth());
+            if (!c.node().isEmpty()) j.put("node", c.node());
+            if (!c.address().isEmpty()) j.put("address", c.address());
+            j.put("module", c.module());
+            j.put("reducer", c.reducer());
+        }
+        return a;
+    }
+
+    /** One call as a line: indented by its depth, what it called and how. */
+    public static String callLine(TxTrace.Call c) {
+        String indent = "  ".repeat(Math.max(0, c.depth() - 1));
+        return indent
+                + switch (c.kind()) {
+                    case LOCAL -> "calls " + c.module() + "." + c.reducer();
+                    case REMOTE ->
+                        "calls " + c.module() + "." + c.reducer() + " on node '" + c.node() + "'"
+                                + (c.address().isEmpty() ? "" : " (" + c.address() + ")");
+                    case SCHEDULE -> "schedules " + c.module() + "." + c.reducer();
+                    case MORE -> "... and " + c.depth() + " more calls";
+                };
     }
 
     public void print(PrintWriter out, TxLog.Entry e) {
@@ -73,6 +120,16 @@ public final class TxLogText {
                     .append(origin.callerModule().isEmpty() ? "" : "/" + origin.callerModule());
         }
         out.println(head);
+        TxTrace trace = e.record().trace();
+        if (trace != null && trace.parent() != null) {
+            TxTrace.Parent p = trace.parent();
+            out.println("  caused by tx " + p.tx() + (p.node().isEmpty() ? "" : " on node " + p.node())
+                    + (p.traceTx() == p.tx() && p.traceNode().equals(p.node())
+                            ? ""
+                            : ", trace of tx " + p.traceTx()
+                                    + (p.traceNode().isEmpty() ? "" : " on node " + p.traceNode())));
+        }
+        if (trace != null) for (TxTrace.Call c : trace.calls()) out.println("  " + callLine(c));
         for (JsonNode c : j.get("changes")) {
             JsonNode v = c.has("row") ? c.get("row") : c.get("key");
             String what = v == null ? "" : v.isTextual() ? v.asText() : v.toString(); // bytes: 0x... unquoted

@@ -32,12 +32,29 @@ final class LogPages {
         if (!admin && !permissions.allows(c, Action.ROWS, module))
             throw permissions.denied(c, Action.ROWS, module, "reading the transaction log");
         Predicate<TxRecord> concerns = NodeLog.filter(module, table);
+        if (r.traceTx() != 0) concerns = concerns.and(inTrace(node.id(), r.traceNode(), r.traceTx()));
+        Predicate<TxRecord> wanted = concerns;
         long[] budget = {MAX_BYTES};
         List<TxLog.Entry> entries = node.readLog(
-                r.fromTx(), Math.clamp(r.limit(), 1, MAX_RECORDS), rec -> concerns.test(rec) && fits(budget, rec));
+                r.fromTx(), Math.clamp(r.limit(), 1, MAX_RECORDS), rec -> wanted.test(rec) && fits(budget, rec));
         return new Message.LogPage(
                 r.id(),
-                admin ? entries : entries.stream().map(e -> only(e, module)).toList());
+                admin ? entries : entries.stream().map(e -> only(e, module)).toList(),
+                r.traced());
+    }
+
+    /**
+     * The records of the trace rooted at transaction {@code traceTx} of node {@code traceNode} (empty: this node,
+     * {@code self}): that transaction and every one its trace names as its root.
+     */
+    static Predicate<TxRecord> inTrace(String self, String traceNode, long traceTx) {
+        boolean here = traceNode.isEmpty() || traceNode.equals(self);
+        return rec -> {
+            var p = rec.trace() == null ? null : rec.trace().parent();
+            if (p == null) return here && rec.txId() == traceTx;
+            boolean rootHere = p.traceNode().isEmpty() || p.traceNode().equals(self);
+            return p.traceTx() == traceTx && (here ? rootHere : p.traceNode().equals(traceNode));
+        };
     }
 
     /** Whether the record still fits the page's byte budget (the first one always does). */
@@ -55,6 +72,6 @@ final class LogPages {
         List<Change> mine = r.changes().stream()
                 .filter(ch -> ch.table().module().equals(module))
                 .toList();
-        return new TxLog.Entry(e.lsn(), new TxRecord(r.txId(), r.timestampMs(), mine, o));
+        return new TxLog.Entry(e.lsn(), new TxRecord(r.txId(), r.timestampMs(), mine, o, r.trace()));
     }
 }

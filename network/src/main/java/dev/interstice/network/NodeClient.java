@@ -939,8 +939,32 @@ public final class NodeClient implements AutoCloseable {
                     ErrorKind.UNSUPPORTED,
                     "node '" + nodeName() + "' speaks protocol " + welcome.major() + "." + welcome.minor()
                             + ", which cannot read its log (1." + MessageCodec.LOG_SINCE_MINOR + " can); update it");
-        return expect(request(id -> new Message.ReadLog(id, fromTx, module, table, limit)), Message.LogPage.class)
+        boolean traced = welcome.minor() >= MessageCodec.TRACE_SINCE_MINOR; // records with their traces
+        return expect(
+                        request(id -> new Message.ReadLog(id, fromTx, module, table, limit, traced, "", 0)),
+                        Message.LogPage.class)
                 .entries();
+    }
+
+    /**
+     * A page of the records of one trace (admin): those from tx {@code fromTx} on that belong to the trace rooted at
+     * transaction {@code traceTx} of node {@code traceNode} (its id; empty: this node), with their traces.
+     */
+    public List<dev.interstice.storage.TxLog.Entry> readTrace(String traceNode, long traceTx, long fromTx, int limit) {
+        if (welcome.minor() < MessageCodec.TRACE_SINCE_MINOR)
+            throw new NetworkException(
+                    ErrorKind.UNSUPPORTED,
+                    "node '" + nodeName() + "' speaks protocol " + welcome.major() + "." + welcome.minor()
+                            + ", which keeps no traces (1." + MessageCodec.TRACE_SINCE_MINOR + " does); update it");
+        return expect(
+                        request(id -> new Message.ReadLog(id, fromTx, "", "", limit, true, traceNode, traceTx)),
+                        Message.LogPage.class)
+                .entries();
+    }
+
+    /** Whether the node's log records carry traces (protocol 1.7 on). */
+    public boolean tracesCalls() {
+        return welcome.minor() >= MessageCodec.TRACE_SINCE_MINOR;
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.interstice.network.wire.Message;
 import dev.interstice.runtime.exec.CallException;
 import dev.interstice.runtime.node.Node;
 import dev.interstice.runtime.node.Replicas;
+import dev.interstice.storage.TxTrace;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,6 +41,7 @@ final class PeerLink {
             String reducer,
             List<IntersticeValue> args,
             String callerModule,
+            TxTrace.Parent cause,
             long expiresAt) {}
 
     /** A received message waiting for the delivery thread; {@code receivedNanos} for the replication lag. */
@@ -289,7 +291,12 @@ final class PeerLink {
 
     /** Queues a reducer call made by a module (never blocks); false if the queue is full. */
     boolean enqueueCall(
-            String nodeName, String module, String reducer, List<IntersticeValue> args, String callerModule) {
+            String nodeName,
+            String module,
+            String reducer,
+            List<IntersticeValue> args,
+            String callerModule,
+            TxTrace.Parent cause) {
         lastUsed = System.nanoTime();
         boolean queued = calls.offer(new OutCall(
                 nodeName,
@@ -297,6 +304,7 @@ final class PeerLink {
                 reducer,
                 args,
                 callerModule,
+                cause,
                 System.nanoTime() + cfg.remoteCallTtl().toNanos()));
         if (queued)
             synchronized (monitor) {
@@ -328,8 +336,11 @@ final class PeerLink {
                             lastError);
                 continue;
             }
+            // a node before 1.7 refuses a call carrying a trace: it gets the call without
+            TxTrace.Parent cause = cl.tracesCalls() ? c.cause() : null;
             cl.request(
-                            id -> new Message.Call(id, c.module(), c.reducer(), c.callerModule(), false, c.args()),
+                            id -> new Message.Call(
+                                    id, c.module(), c.reducer(), c.callerModule(), false, c.args(), cause),
                             cfg.requestTimeout())
                     .thenAccept(r -> {
                         if (r instanceof Message.Error e)

@@ -9,6 +9,7 @@ import dev.interstice.network.wire.Message;
 import dev.interstice.runtime.exec.CallException;
 import dev.interstice.runtime.exec.Peers;
 import dev.interstice.runtime.node.Node;
+import dev.interstice.storage.TxTrace;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -60,7 +61,12 @@ public final class PeerNetwork implements Peers, AutoCloseable {
     }
 
     private record OutCall(
-            String nodeName, String module, String reducer, List<IntersticeValue> args, String callerModule) {}
+            String nodeName,
+            String module,
+            String reducer,
+            List<IntersticeValue> args,
+            String callerModule,
+            TxTrace.Parent cause) {}
 
     /**
      * Never blocks and takes no lock: the runtime calls it once the calling transaction is durable, possibly from the
@@ -69,10 +75,21 @@ public final class PeerNetwork implements Peers, AutoCloseable {
     @Override
     public void callReducer(
             String nodeName, String module, String reducer, List<IntersticeValue> args, CallContext caller) {
+        callReducer(nodeName, module, reducer, args, caller, null);
+    }
+
+    @Override
+    public void callReducer(
+            String nodeName,
+            String module,
+            String reducer,
+            List<IntersticeValue> args,
+            CallContext caller,
+            TxTrace.Parent cause) {
         if (closed)
             throw new CallException(
                     CallException.Kind.NOT_FOUND, "node '" + nodeName + "' is not reachable: the network is stopped");
-        if (!outgoing.offer(new OutCall(nodeName, module, reducer, args, caller.callerModuleName())))
+        if (!outgoing.offer(new OutCall(nodeName, module, reducer, args, caller.callerModuleName(), cause)))
             throw new CallException(
                     CallException.Kind.REFUSED,
                     "too many remote calls waiting to be sent ("
@@ -102,7 +119,8 @@ public final class PeerNetwork implements Peers, AutoCloseable {
                                 e.toString()); // the refresher retries; the call still goes
                     }
                 }
-                if (!link(address).enqueueCall(c.nodeName(), c.module(), c.reducer(), c.args(), c.callerModule()))
+                if (!link(address)
+                        .enqueueCall(c.nodeName(), c.module(), c.reducer(), c.args(), c.callerModule(), c.cause()))
                     log.warn(
                             "dropped the call of {}.{} on node '{}' from module {}: {} calls already wait for {}",
                             c.module(),
@@ -164,6 +182,15 @@ public final class PeerNetwork implements Peers, AutoCloseable {
      * The address of {@code nodeName} among the node dependencies of {@code module}, unless the configuration gives
      * that node another address ({@link NetworkConfig#withNodeAddress}).
      */
+    @Override
+    public String address(String nodeName, String callerModule) {
+        try {
+            return resolve(nodeName, callerModule);
+        } catch (CallException e) {
+            return ""; // the call itself will say why
+        }
+    }
+
     private String resolve(String nodeName, String module) {
         if (closed)
             throw new CallException(

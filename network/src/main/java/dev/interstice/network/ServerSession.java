@@ -552,6 +552,15 @@ final class ServerSession implements TableStreams.Sink {
      * naming this node's own id and a module would pass for a local module's call); a peer is its node id, verified
      * in the handshake against the key it presented (never this node's own), with the module it says is calling.
      */
+    /** The trace a peer's call carries, its node being that peer (what a client sends is ignored). */
+    private dev.interstice.storage.TxTrace.Parent cause(Message.Call c) {
+        var t = c.cause();
+        if (t == null || !isPeer()) return null;
+        String peer = hello.nodeId();
+        return new dev.interstice.storage.TxTrace.Parent(
+                t.traceNode().isEmpty() ? peer : t.traceNode(), t.traceTx(), peer, t.tx());
+    }
+
     private CallContext caller(String callerModule) {
         return isPeer() ? new CallContext(hello.nodeId(), callerModule) : CLIENT_CALLER;
     }
@@ -579,8 +588,9 @@ final class ServerSession implements TableStreams.Sink {
             case Message.Authenticate a -> authenticate(a);
             case Message.Ping p -> new Message.Pong(p.id(), System.currentTimeMillis());
             case Message.Call c -> {
+                var cause = cause(c);
                 CallResult r = allows(Action.CALL, c.module())
-                        ? node.call(c.module(), c.reducer(), c.args(), caller(c.callerModule()), Ack.FAST)
+                        ? node.call(c.module(), c.reducer(), c.args(), caller(c.callerModule()), Ack.FAST, cause)
                         : permissions()
                                 .orDenied(
                                         credential,
@@ -588,7 +598,12 @@ final class ServerSession implements TableStreams.Sink {
                                         c.module(),
                                         null,
                                         () -> node.callFromPeer(
-                                                c.module(), c.reducer(), c.args(), caller(c.callerModule()), Ack.FAST));
+                                                c.module(),
+                                                c.reducer(),
+                                                c.args(),
+                                                caller(c.callerModule()),
+                                                Ack.FAST,
+                                                cause));
                 replyCalled(c, r);
                 yield null;
             }

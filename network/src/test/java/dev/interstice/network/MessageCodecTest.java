@@ -13,6 +13,12 @@ import dev.interstice.network.wire.Message;
 import dev.interstice.network.wire.MessageBytes;
 import dev.interstice.network.wire.MessageCodec;
 import dev.interstice.network.wire.ProtocolException;
+import dev.interstice.storage.Change;
+import dev.interstice.storage.TableId;
+import dev.interstice.storage.TxLog;
+import dev.interstice.storage.TxOrigin;
+import dev.interstice.storage.TxRecord;
+import dev.interstice.storage.TxTrace;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
@@ -86,6 +92,45 @@ class MessageCodecTest {
                 (Message.Call) MessageCodec.decode(MessageCodec.encode(samples().get(5)));
         assertThat(c.args()).containsExactly(u64(-1), str("é"));
         assertThat(c.id()).isEqualTo(-1);
+    }
+
+    /**
+     * 1.7: a call may carry its caller's trace and a log page its records' traces (type 67); without them both are
+     * byte for byte what a 1.6 node sends and reads, so old and new nodes still understand each other.
+     */
+    @Test
+    void tracesTravelOnlyWhenAskedAndOldEncodingsAreUnchanged() throws Exception {
+        var plain = new Message.Call(3, "m", "r", "caller", false, List.of(u64(1)));
+        var traced = new Message.Call(3, "m", "r", "caller", false, List.of(u64(1)), new TxTrace.Parent("", 7, "", 9));
+        byte[] plainBytes = MessageCodec.encode(plain);
+        byte[] tracedBytes = MessageCodec.encode(traced);
+        assertThat(java.util.Arrays.copyOf(tracedBytes, plainBytes.length)).isEqualTo(plainBytes); // fields appended
+        assertThat(((Message.Call) MessageCodec.decode(plainBytes)).cause()).isNull();
+        assertThat(((Message.Call) MessageCodec.decode(tracedBytes)).cause())
+                .isEqualTo(new TxTrace.Parent("", 7, "", 9));
+
+        var oldRead = new Message.ReadLog(4, 1, "", "", 10);
+        var traceRead = new Message.ReadLog(4, 1, "", "", 10, true, "node-a", 7);
+        assertThat(MessageCodec.decode(MessageCodec.encode(oldRead))).isEqualTo(oldRead);
+        assertThat(MessageCodec.decode(MessageCodec.encode(traceRead))).isEqualTo(traceRead);
+
+        var record = new TxRecord(
+                5,
+                100,
+                List.of(new Change.Put(new TableId("m", "t"), B, B)),
+                new TxOrigin("m", "r", "", "", "", B),
+                new TxTrace(
+                        new TxTrace.Parent("a", 1, "b", 2),
+                        List.of(new TxTrace.Call(TxTrace.Kind.REMOTE, 1, "bank", "127.0.0.1:1", "bank", "record"))));
+        var entry = new TxLog.Entry(9, record);
+        var page = (Message.LogPage)
+                MessageCodec.decode(MessageCodec.encode(new Message.LogPage(6, List.of(entry), true)));
+        assertThat(page.type()).isEqualTo(67);
+        assertThat(page.entries().getFirst().record()).isEqualTo(record);
+        var old = (Message.LogPage) MessageCodec.decode(MessageCodec.encode(new Message.LogPage(6, List.of(entry))));
+        assertThat(old.type()).isEqualTo(63);
+        assertThat(old.entries().getFirst().record().trace()).isNull();
+        assertThat(old.entries().getFirst().record().origin()).isEqualTo(record.origin());
     }
 
     /** A rows reply produced piece by piece (any piece size) is byte for byte its encoding; other messages are encoded once. */

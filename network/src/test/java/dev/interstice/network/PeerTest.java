@@ -134,6 +134,52 @@ class PeerTest {
         }
     }
 
+    /** A node of protocol 1.6 gets a module's call without the trace it would not decode (1.7 appends it). */
+    @Test
+    void aCallToAnOlderNodeGoesWithoutItsTrace() throws Exception {
+        var key = dev.interstice.runtime.node.NodeIdentity.generate();
+        var received = new java.util.concurrent.CompletableFuture<Message.Call>();
+        try (var old = new ServerSocket(0)) {
+            Thread.startVirtualThread(() -> {
+                try (Socket raw = old.accept()) {
+                    Socket s = new ServerTransport(key, false).open(raw, 5000).socket();
+                    var in = s.getInputStream();
+                    Frames.read(in, 1 << 20);
+                    Frames.write(
+                            s.getOutputStream(),
+                            MessageCodec.encode(new Message.Welcome(
+                                    MessageCodec.MAJOR, 6, key.id(), "old", new byte[32], 1 << 20, 16)));
+                    s.getOutputStream().flush();
+                    byte[] frame;
+                    while ((frame = Frames.read(in, 1 << 20)) != null)
+                        if (MessageCodec.decode(frame) instanceof Message.Call c) received.complete(c);
+                } catch (Exception e) {
+                    received.completeExceptionally(e);
+                }
+            });
+            var payer = dev.interstice.runtime.testing.ModuleFixture.module("payer")
+                    .blob(
+                            "pay",
+                            dev.interstice.runtime.testing.TestNode.hostCall(
+                                    new dev.interstice.abi.host.HostCall.CallReducer(
+                                            dev.interstice.abi.schema.Selection.other("old-node"),
+                                            dev.interstice.abi.schema.Selection.other("bank"),
+                                            "record",
+                                            IntersticeValue.vec())))
+                    .reducer(
+                            "pay",
+                            List.of(),
+                            List.of(),
+                            dev.interstice.runtime.testing.ModuleFixture.hostCallAndLog("pay"))
+                    .nodeDependency("old-node", "127.0.0.1:" + old.getLocalPort());
+            app.t.node.load(payer.build());
+            app.t.node.call("payer", "pay", List.of());
+            Message.Call c = received.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(c.reducer()).isEqualTo("record");
+            assertThat(c.cause()).isNull();
+        }
+    }
+
     @Test
     void subscriptionsDeliverCommittedChangesInOrderFromTheirStart() {
         bank.t.node.call("bank", "record", List.of()); // before the subscription: not delivered

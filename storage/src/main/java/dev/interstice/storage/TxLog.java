@@ -145,6 +145,7 @@ public final class TxLog {
         private long txId;
         private long timestampMs;
         private TxOrigin origin;
+        private TxTrace trace;
         private final List<Change> changes = new ArrayList<>();
 
         Collector(Map<Integer, TableId> names, long fromTx, int limit, long maxLsn, Predicate<TxRecord> filter) {
@@ -162,6 +163,7 @@ public final class TxLog {
             this.txId = txId;
             this.timestampMs = timestampMs;
             origin = null;
+            trace = null;
             changes.clear();
         }
 
@@ -172,6 +174,16 @@ public final class TxLog {
                 origin = TxOrigin.decode(buf, off, len);
             } catch (Bytes.FormatException e) {
                 origin = null; // never needed for the state: the record is shown without it
+            }
+        }
+
+        @Override
+        public void trace(byte[] buf, int off, int len) {
+            if (!taking) return;
+            try {
+                trace = TxTrace.decode(buf, off, len);
+            } catch (Bytes.FormatException e) {
+                trace = null; // as for the origin: shown without it
             }
         }
 
@@ -210,7 +222,7 @@ public final class TxLog {
         @Override
         public void end() {
             if (!taking) return;
-            TxRecord r = new TxRecord(txId, timestampMs, changes, origin);
+            TxRecord r = new TxRecord(txId, timestampMs, changes, origin, trace);
             if (filter.test(r)) out.add(new Entry(lsn, r));
         }
     }

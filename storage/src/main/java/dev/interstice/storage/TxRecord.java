@@ -7,16 +7,23 @@ import java.util.Objects;
  * A committed transaction as handed to {@link Storage#append}. {@code txId} is the runtime's logical id; it is
  * stored in the log record and reported back as {@link RecoveredState#lastTxId()}, but the storage's log sequence
  * number (LSN) is its own dense counter (table declarations and drops also take an LSN). {@code origin} (may be null)
- * says what ran: it is kept in the record for reading the log, never needed for recovery.
+ * says what ran and {@code trace} (may be null: a root that called nothing) what caused it and what it called: both
+ * are kept in the record for reading the log, never needed for recovery. A trace is only kept with an origin.
  */
-public record TxRecord(long txId, long timestampMs, List<Change> changes, TxOrigin origin) {
+public record TxRecord(long txId, long timestampMs, List<Change> changes, TxOrigin origin, TxTrace trace) {
     public TxRecord {
         Objects.requireNonNull(changes, "changes");
         changes = List.copyOf(changes);
+        if (trace != null && trace.isEmpty()) trace = null;
+    }
+
+    /** A record without a trace. */
+    public TxRecord(long txId, long timestampMs, List<Change> changes, TxOrigin origin) {
+        this(txId, timestampMs, changes, origin, null);
     }
 
     /** A record without an origin. */
     public TxRecord(long txId, long timestampMs, List<Change> changes) {
-        this(txId, timestampMs, changes, null);
+        this(txId, timestampMs, changes, null, null);
     }
 }

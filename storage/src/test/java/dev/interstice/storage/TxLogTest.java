@@ -78,6 +78,75 @@ class TxLogTest {
         }
     }
 
+    @Test
+    void traceRoundTripsBesideTheOriginAndTheAuditChain() throws IOException {
+        var calls = List.of(
+                new TxTrace.Call(TxTrace.Kind.LOCAL, 1, "", "", "helper", "bump"),
+                new TxTrace.Call(TxTrace.Kind.LOCAL, 2, "", "", "deep", "inner"),
+                new TxTrace.Call(TxTrace.Kind.SCHEDULE, 1, "", "", "mod", "later"),
+                new TxTrace.Call(TxTrace.Kind.REMOTE, 2, "bank-node", "127.0.0.1:4000", "bank", "record"),
+                new TxTrace.Call(TxTrace.Kind.MORE, 5, "", "", "", ""));
+        var root = new TxRecord(
+                1, 1000, List.of(put(LOG, "a", "1")), origin("start", new byte[0]), new TxTrace(null, calls));
+        var child = new TxRecord(
+                2,
+                1001,
+                List.of(put(LOG, "b", "2")),
+                origin("on_a", new byte[0]),
+                new TxTrace(new TxTrace.Parent("", 1, "", 1), List.of()));
+        var remote = new TxRecord(
+                3,
+                1002,
+                List.of(put(LOG, "c", "3")),
+                origin("record", new byte[0]),
+                new TxTrace(new TxTrace.Parent("node-a", 9, "node-b", 12), List.of()));
+        var fromRoot = new TxRecord(
+                4,
+                1003,
+                List.of(put(LOG, "e", "5")),
+                origin("record", new byte[0]),
+                new TxTrace(new TxTrace.Parent("node-a", 9, "node-a", 9), List.of())); // one node id kept
+        var plain = new TxRecord(5, 1004, List.of(put(LOG, "d", "4")), origin("set", new byte[0]), null);
+        try (Storage s = Storage.open(cfg(dir), BOTH)) {
+            for (TxRecord r : List.of(root, child, remote, fromRoot)) s.append(r);
+            s.awaitDurable(s.append(plain));
+        }
+        assertThat(readAll(0).stream().map(TxLog.Entry::record)).containsExactly(root, child, remote, fromRoot, plain);
+        assertThat(readAll(0).getLast().record().trace()).isNull();
+        var audit = AuditLog.verify(dir, null); // the trace is part of what the chain covers
+        assertThat(audit.problems()).isEmpty();
+        assertThat(audit.chains()).isNotEmpty();
+        try (Storage s = Storage.open(cfg(dir), BOTH)) { // and takes no part in recovery
+            assertThat(rows(s, LOG)).hasSize(5);
+        }
+    }
+
+    /** A record with an origin as written before records had a trace (flags 3), built byte by byte: no trace. */
+    @Test
+    void recordsOfTheFormatBeforeTracesRead() throws IOException {
+        Files.createDirectories(dir.resolve("wal"));
+        Bytes.Sink seg = new Bytes.Sink(256);
+        frame(seg, 1, p -> p.u8(0).varint(1).u8(4).varint(1).u8(0).string("mod").string("logged"));
+        Bytes.Sink o = new Bytes.Sink(64);
+        origin("set", new byte[] {9}).encode(o);
+        frame(
+                seg,
+                2,
+                p -> p.u8(3)
+                        .u64(7)
+                        .u64(1234)
+                        .lenBytes(o.buf, 0, o.len)
+                        .varint(1)
+                        .u8(1)
+                        .varint(1)
+                        .lenBytes(b("k"))
+                        .lenBytes(b("v")));
+        Files.write(dir.resolve("wal").resolve(Segments.name(1)), java.util.Arrays.copyOf(seg.buf, seg.len));
+        TxRecord r = readAll(0).getFirst().record();
+        assertThat(r.origin()).isEqualTo(origin("set", new byte[] {9}));
+        assertThat(r.trace()).isNull();
+    }
+
     private static void frame(Bytes.Sink out, long lsn, java.util.function.Consumer<Bytes.Sink> payload) {
         Bytes.Sink p = new Bytes.Sink(64);
         payload.accept(p);

@@ -97,12 +97,32 @@ public sealed interface Message {
         }
     }
 
-    /** A reducer call; {@code callerModule} is the calling module on a peer node ("" for clients). */
+    /**
+     * A reducer call; {@code callerModule} is the calling module on a peer node ("" for clients). {@code cause} (minor
+     * >= 7, null: none) is the trace of the peer's transaction that made the call: its trace's root ({@code traceNode},
+     * {@code traceTx}) and its own tx id ({@code tx}); its node is the sender ({@code node} is not sent).
+     */
     record Call(
-            long id, String module, String reducer, String callerModule, boolean durable, List<IntersticeValue> args)
+            long id,
+            String module,
+            String reducer,
+            String callerModule,
+            boolean durable,
+            List<IntersticeValue> args,
+            dev.interstice.storage.TxTrace.Parent cause)
             implements Request {
         public Call {
             args = List.copyOf(args);
+        }
+
+        public Call(
+                long id,
+                String module,
+                String reducer,
+                String callerModule,
+                boolean durable,
+                List<IntersticeValue> args) {
+            this(id, module, reducer, callerModule, durable, args, null);
         }
 
         public int type() {
@@ -302,12 +322,28 @@ public sealed interface Message {
      * Committed transactions from the node's log (minor >= 5), oldest first, answered {@link LogPage}: at most
      * {@code limit} (the node clamps it) with a tx id of at least {@code fromTx}, concerning {@code module} and changing
      * {@code table} when these are not empty. Admin, or a token allowing {@code rows} on {@code module} (which must then
-     * be given: the page shows only that module's changes).
+     * be given: the page shows only that module's changes). {@code traced} (minor >= 7): the client reads records with
+     * their traces (answered as type 67) and, when {@code traceTx} is not 0, wants only the records of the trace rooted
+     * at transaction {@code traceTx} of node {@code traceNode} (its full id; empty: the node asked).
      */
-    record ReadLog(long id, long fromTx, String module, String table, int limit) implements Request {
+    record ReadLog(
+            long id,
+            long fromTx,
+            String module,
+            String table,
+            int limit,
+            boolean traced,
+            String traceNode,
+            long traceTx)
+            implements Request {
         public ReadLog {
             Objects.requireNonNull(module);
             Objects.requireNonNull(table);
+            Objects.requireNonNull(traceNode);
+        }
+
+        public ReadLog(long id, long fromTx, String module, String table, int limit) {
+            this(id, fromTx, module, table, limit, false, "", 0);
         }
 
         public int type() {
@@ -499,14 +535,21 @@ public sealed interface Message {
         }
     }
 
-    /** A page of the node's log ({@link ReadLog}): each record as the storage keeps it (rows as encoded bytes). */
-    record LogPage(long id, List<dev.interstice.storage.TxLog.Entry> entries) implements Reply {
+    /**
+     * A page of the node's log ({@link ReadLog}): each record as the storage keeps it (rows as encoded bytes); with
+     * {@code traced} (type 67, to a client that asked so) each record's trace too.
+     */
+    record LogPage(long id, List<dev.interstice.storage.TxLog.Entry> entries, boolean traced) implements Reply {
         public LogPage {
             entries = List.copyOf(entries);
         }
 
+        public LogPage(long id, List<dev.interstice.storage.TxLog.Entry> entries) {
+            this(id, entries, false);
+        }
+
         public int type() {
-            return 63;
+            return traced ? 67 : 63;
         }
     }
 

@@ -24,7 +24,9 @@ public final class MessageCodec {
     /** Protocol version spoken by this implementation. A peer with another major version is refused. */
     public static final int MAJOR = 1;
 
-    public static final int MINOR = 6;
+    public static final int MINOR = 7;
+    /** The first minor version whose nodes take a call's trace and read log records with theirs (type 67). */
+    public static final int TRACE_SINCE_MINOR = 7;
     /** The first minor version whose nodes answer {@link Message.GetRowsAsOf} and {@link Message.Rewind}. */
     public static final int HISTORY_SINCE_MINOR = 6;
     /** The first minor version whose nodes answer {@link Message.ReadLog}. */
@@ -67,14 +69,7 @@ public final class MessageCodec {
                 if (!x.tokenId().isEmpty()) w.writeString(x.tokenId()); // absent: the admin token (as before 1.4)
             }
             case Message.Ping x -> w.writeVarU64(x.id());
-            case Message.Call x -> {
-                w.writeVarU64(x.id());
-                w.writeString(x.module());
-                w.writeString(x.reducer());
-                w.writeString(x.callerModule());
-                w.writeBool(x.durable());
-                values(w, x.args());
-            }
+            case Message.Call x -> writeCall(w, x);
             case Message.Query x -> {
                 w.writeVarU64(x.id());
                 w.writeString(x.module());
@@ -144,6 +139,10 @@ public final class MessageCodec {
                 w.writeString(x.module());
                 w.writeString(x.table());
                 w.writeVarU32(Integer.toUnsignedLong(x.limit()));
+                if (x.traced()) { // absent: a client before 1.7, answered type 63
+                    w.writeString(x.traceNode());
+                    w.writeVarU64(x.traceTx());
+                }
             }
             case Message.RevokeToken x -> {
                 w.writeVarU64(x.id());
@@ -271,9 +270,36 @@ public final class MessageCodec {
             case Message.LogPage x -> {
                 w.writeVarU64(x.id());
                 w.writeVarUsize(x.entries().size());
-                for (var e : x.entries()) LogCodec.write(w, e);
+                for (var e : x.entries()) LogCodec.write(w, e, x.traced());
             }
         }
+    }
+
+    private static void writeCall(PostcardWriter w, Message.Call x) {
+        w.writeVarU64(x.id());
+        w.writeString(x.module());
+        w.writeString(x.reducer());
+        w.writeString(x.callerModule());
+        w.writeBool(x.durable());
+        values(w, x.args());
+        if (x.cause() != null) { // absent: no trace (as before 1.7); sent only to nodes of 1.7 on
+            w.writeString(x.cause().traceNode());
+            w.writeVarU64(x.cause().traceTx());
+            w.writeVarU64(x.cause().tx());
+        }
+    }
+
+    private static Message.Call readCall(PostcardReader r) {
+        long id = r.readVarU64();
+        String module = r.readString();
+        String reducer = r.readString();
+        String callerModule = r.readString();
+        boolean durable = r.readBool();
+        List<IntersticeValue> args = values(r);
+        var cause = r.atEnd()
+                ? null
+                : new dev.interstice.storage.TxTrace.Parent(r.readString(), r.readVarU64(), "", r.readVarU64());
+        return new Message.Call(id, module, reducer, callerModule, durable, args, cause);
     }
 
     /** The fields of a handshake, pushed or part message, after its type byte. */
@@ -354,9 +380,7 @@ public final class MessageCodec {
                 }
                 case 27, 28, 29, 46, 47 -> tokenMessage(type, r);
                 case 11 -> new Message.Ping(r.readVarU64());
-                case 12 ->
-                    new Message.Call(
-                            r.readVarU64(), r.readString(), r.readString(), r.readString(), r.readBool(), values(r));
+                case 12 -> readCall(r);
                 case 13 -> new Message.Query(r.readVarU64(), r.readString(), r.readString(), r.readString(), values(r));
                 case 14 -> new Message.GetSchema(r.readVarU64(), r.readBool());
                 case 15 -> new Message.GetRows(r.readVarU64(), r.readString(), r.readString());
@@ -421,9 +445,12 @@ public final class MessageCodec {
                     long from = r.readVarU64();
                     String module = r.readString();
                     String table = r.readString();
-                    yield new Message.ReadLog(id, from, module, table, u32(r));
+                    int limit = u32(r);
+                    if (r.atEnd()) yield new Message.ReadLog(id, from, module, table, limit);
+                    yield new Message.ReadLog(id, from, module, table, limit, true, r.readString(), r.readVarU64());
                 }
-                case 63 -> new Message.LogPage(r.readVarU64(), LogCodec.readAll(r));
+                case 63 -> new Message.LogPage(r.readVarU64(), LogCodec.readAll(r, false));
+                case 67 -> new Message.LogPage(r.readVarU64(), LogCodec.readAll(r, true), true);
                 case 64 ->
                     new Message.GetRowsAsOf(
                             r.readVarU64(), r.readString(), r.readString(), r.readVarU64(), r.readI64());

@@ -23,6 +23,7 @@ import dev.interstice.storage.Change;
 import dev.interstice.storage.Storage;
 import dev.interstice.storage.TxOrigin;
 import dev.interstice.storage.TxRecord;
+import dev.interstice.storage.TxTrace;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,16 +63,36 @@ public final class Executor {
     /** Views that failed, logged once each (module.table.version). */
     private final java.util.Set<String> failedViews = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    /** A reducer to run as its own transaction: a subscriber, an init/load hook or a due schedule. */
+    /**
+     * Per persisted schedule (by sequence number) made in this run, the transaction that made it: the parent of the
+     * scheduled run's trace (not kept across a restart: a schedule restored from the log runs as a root).
+     */
+    private final java.util.Map<Long, TxTrace.Parent> scheduledBy = new java.util.HashMap<>();
+
+    /**
+     * A reducer to run as its own transaction: a subscriber, an init/load hook or a due schedule. {@code cause}: the
+     * transaction that caused it (null: none, it starts a trace).
+     */
     public record Job(
             String module,
             String reducer,
             List<IntersticeValue> args,
             CallContext caller,
             String why,
-            long scheduleSeq) {
+            long scheduleSeq,
+            TxTrace.Parent cause) {
         public Job(String module, String reducer, List<IntersticeValue> args, CallContext caller, String why) {
-            this(module, reducer, args, caller, why, 0);
+            this(module, reducer, args, caller, why, 0, null);
+        }
+
+        public Job(
+                String module,
+                String reducer,
+                List<IntersticeValue> args,
+                CallContext caller,
+                String why,
+                long scheduleSeq) {
+            this(module, reducer, args, caller, why, scheduleSeq, null);
         }
     }
 
@@ -181,6 +202,20 @@ public final class Executor {
      */
     public CallResult callReducer(
             String moduleName, String reducer, List<IntersticeValue> args, CallContext caller, boolean fromPeer) {
+        return callReducer(moduleName, reducer, args, caller, fromPeer, null);
+    }
+
+    /**
+     * As {@link #callReducer(String, String, List, CallContext, boolean)}, caused by {@code cause} (another node's
+     * transaction that called this reducer, with full node ids; null: a root).
+     */
+    public CallResult callReducer(
+            String moduleName,
+            String reducer,
+            List<IntersticeValue> args,
+            CallContext caller,
+            boolean fromPeer,
+            TxTrace.Parent cause) {
         var event = new ReducerCallEvent();
         long asked = event.isEnabled() ? System.nanoTime() : 0;
         lock.lock();
@@ -195,7 +230,7 @@ public final class Executor {
                 observe(null, null, 0, 0, 0, refused.kind()); // the caller's names, unchecked
                 throw refused;
             }
-            CallResult result = runTransaction(m, r, args, caller, "", 0);
+            CallResult result = runTransaction(m, r, args, caller, "", 0, local(cause));
             drainJobs();
             if (asked != 0) {
                 event.askedNanos = asked;
@@ -419,6 +454,7 @@ public final class Executor {
         LoadedModule m = modules.require(moduleName);
         refuseReentry(caller, moduleName);
         var r = callableReducer(m, reducer, args);
+        caller.invocation().called(TxTrace.Kind.LOCAL, "", moduleName, reducer);
         invokeReducer(
                 new Frame(
                         caller.invocation(),
@@ -457,11 +493,13 @@ public final class Executor {
             List<IntersticeValue> args,
             CallContext caller,
             String trigger,
-            long scheduleSeq) {
+            long scheduleSeq,
+            TxTrace.Parent cause) {
         long txId = lastTxId + 1;
         var tx = new Transaction(txId, timestamp(), services.randomSeed(txId));
         var inv = new Invocation(tx);
         inv.origin(origin(m.name(), r.schema().name(), trigger, caller, args));
+        inv.parent(cause);
         var frame = new Frame(inv, m, r, false, caller, null);
         long started = System.nanoTime();
         try {
@@ -501,6 +539,31 @@ public final class Executor {
                 Abi.encodeValue(new IntersticeValue.Vec(args)));
     }
 
+    /** {@code cause} with this node's id written as "" (as records name this node), or null. */
+    private TxTrace.Parent local(TxTrace.Parent cause) {
+        if (cause == null) return null;
+        String me = services.nodeId();
+        return new TxTrace.Parent(
+                cause.traceNode().equals(me) ? "" : cause.traceNode(),
+                cause.traceTx(),
+                cause.node().equals(me) ? "" : cause.node(),
+                cause.tx());
+    }
+
+    /** What {@code inv}'s transaction is to the transactions it causes on this node (ids as its records name them). */
+    private static TxTrace.Parent causedBy(Invocation inv) {
+        TxTrace.Parent p = inv.parent();
+        long tx = inv.tx().id();
+        return p == null ? new TxTrace.Parent("", tx, "", tx) : new TxTrace.Parent(p.traceNode(), p.traceTx(), "", tx);
+    }
+
+    /** As {@link #causedBy}, with full node ids: for another node. */
+    private TxTrace.Parent causedByForPeer(Invocation inv) {
+        TxTrace.Parent p = causedBy(inv);
+        String me = services.nodeId();
+        return new TxTrace.Parent(p.traceNode().isEmpty() ? me : p.traceNode(), p.traceTx(), me, p.tx());
+    }
+
     /** Removes persisted schedule entries (of a module that left the node), each in a transaction of its own. */
     public void dropSchedules(List<Long> scheduleSeqs) {
         lock.lock();
@@ -512,6 +575,7 @@ public final class Executor {
     }
 
     private void dropSchedule(long scheduleSeq) {
+        scheduledBy.remove(scheduleSeq);
         lastTxId++;
         commit(new Invocation(new Transaction(lastTxId, timestamp(), 0)), scheduleSeq);
     }
@@ -568,9 +632,17 @@ public final class Executor {
             persistent.add(new Change.Delete(SystemTables.SCHEDULES, SystemTables.longBytes(doneScheduleSeq)));
         long lsn;
         try {
-            lsn = persistent.isEmpty()
+            // a transaction that only called other nodes is logged too: its calls start their part of the trace
+            lsn = persistent.isEmpty() && inv.remoteCalls().isEmpty()
                     ? 0
-                    : commitLog.append(new TxRecord(tx.id(), tx.timestampMs(), persistent, inv.origin()));
+                    : commitLog.append(new TxRecord(
+                            tx.id(),
+                            tx.timestampMs(),
+                            persistent,
+                            inv.origin(),
+                            inv.origin() == null
+                                    ? null
+                                    : inv.trace(rc -> peers.address(rc.node(), rc.callerModule()))));
         } catch (RuntimeException e) {
             // nothing was applied: the transaction is refused as a whole and the node keeps its last good state
             inv.dropped();
@@ -582,8 +654,12 @@ public final class Executor {
         if (lsn != 0) horizonLsn = lsn;
         tx.apply(changes);
         inv.committed();
-        for (var s : schedules) services.schedule(s);
-        enqueueSubscribers(changes);
+        TxTrace.Parent caused = causedBy(inv);
+        for (var s : schedules) {
+            scheduledBy.put(s.seq(), caused);
+            services.schedule(s);
+        }
+        enqueueSubscribers(changes, caused);
         if (!commitListeners.isEmpty() && !changes.isEmpty()) {
             var events = new ArrayList<CommitListener.RowEvent>(changes.size());
             for (RowChange c : changes)
@@ -595,13 +671,14 @@ public final class Executor {
             for (CommitListener l : commitListeners) l.committed(tx.id(), horizonLsn, events);
         }
         // another node must never see an effect a crash here could take back: send once this state is durable
+        TxTrace.Parent forPeer = inv.remoteCalls().isEmpty() ? null : causedByForPeer(inv);
         for (RemoteCall rc : inv.remoteCalls()) {
             var ctx = new CallContext(services.nodeId(), rc.callerModule());
             commitLog.whenDurable(horizonLsn).whenComplete((ok, failure) -> {
                 try {
                     if (failure != null)
                         throw new CallException(CallException.Kind.STORAGE, "not durable: " + failure.getMessage());
-                    peers.callReducer(rc.node(), rc.module(), rc.reducer(), rc.args(), ctx);
+                    peers.callReducer(rc.node(), rc.module(), rc.reducer(), rc.args(), ctx, forPeer);
                 } catch (RuntimeException e) {
                     log.warn(
                             "call to {}.{}.{} from module {} not sent: {}",
@@ -617,7 +694,7 @@ public final class Executor {
         return new CallResult(tx.id(), lsn);
     }
 
-    private void enqueueSubscribers(List<RowChange> changes) {
+    private void enqueueSubscribers(List<RowChange> changes, TxTrace.Parent caused) {
         for (RowChange c : changes) {
             var kind = c.isInsert()
                     ? SubscriptionEvent.TableEventKind.INSERT
@@ -637,7 +714,9 @@ public final class Executor {
                         sub.reducer(),
                         args,
                         CallContext.runtime(services.nodeId()),
-                        table.module() + "." + table.table() + "." + kind.name().toLowerCase(java.util.Locale.ROOT)));
+                        table.module() + "." + table.table() + "." + kind.name().toLowerCase(java.util.Locale.ROOT),
+                        0,
+                        caused));
         }
     }
 
@@ -653,6 +732,8 @@ public final class Executor {
                 jobs.clear();
                 return;
             }
+            TxTrace.Parent cause =
+                    job.scheduleSeq() != 0 && job.cause() == null ? scheduledBy.remove(job.scheduleSeq()) : job.cause();
             LoadedModule m = modules.get(job.module());
             var r = m == null ? null : m.reducer(job.reducer());
             if (r == null || !supervisor.admit(job)) { // module removed or replaced meanwhile, or handler disabled
@@ -660,7 +741,7 @@ public final class Executor {
                 continue;
             }
             try {
-                runTransaction(m, r, job.args(), job.caller(), job.why(), job.scheduleSeq());
+                runTransaction(m, r, job.args(), job.caller(), job.why(), job.scheduleSeq(), cause);
                 supervisor.succeeded(job);
             } catch (CallException e) {
                 log.warn("reducer {}.{} ({}) failed: {}", job.module(), job.reducer(), job.why(), e.getMessage());
@@ -750,6 +831,7 @@ public final class Executor {
         FrameHost host = (FrameHost) p.host();
         Frame saved = host.frame();
         host.enter(frame);
+        frame.invocation().enterFrame();
         try {
             argWriter.reset();
             Abi.writeCallInput(argWriter, frame.caller(), args);
@@ -769,6 +851,7 @@ public final class Executor {
                     "module '" + m.name() + "' " + frame.function() + ": bad guest memory access: " + e.getMessage(),
                     e);
         } finally {
+            frame.invocation().leaveFrame();
             host.leave(saved);
             m.release(p);
         }

@@ -3,6 +3,7 @@ package dev.interstice.runtime.exec;
 import dev.interstice.runtime.tx.Transaction;
 import dev.interstice.storage.Change;
 import dev.interstice.storage.TxOrigin;
+import dev.interstice.storage.TxTrace;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,6 +20,16 @@ public final class Invocation {
     private final List<Runnable> atCommit = new ArrayList<>();
     private final List<Change> logFirst = new ArrayList<>();
     private TxOrigin origin;
+    /** What caused this transaction (null: an external call, the root of its trace). */
+    private TxTrace.Parent parent;
+    /** The calls made so far, in order, for the record's trace; bounded by {@link TxTrace#MAX_CALLS}. */
+    private final List<TxTrace.Call> calls = new ArrayList<>();
+    /** Calls not listed past the bound. */
+    private int unlisted;
+    /** Where each remote call's entry is in {@link #calls} (-1: not listed), to add its address at commit. */
+    private final List<Integer> remoteCallEntries = new ArrayList<>();
+    /** Depth of the frame running now: 0 for the transaction's own reducer, -1 before it runs. */
+    private int depth = -1;
     /** Whom a query's reads of viewed tables are filtered for (module/TableViews); null: nobody, every row is read. */
     private String viewer;
 
@@ -41,6 +52,7 @@ public final class Invocation {
 
     public void schedule(ScheduleRequest r) {
         schedules.add(r);
+        called(TxTrace.Kind.SCHEDULE, "", r.module(), r.reducer());
     }
 
     List<ScheduleRequest> schedules() {
@@ -49,6 +61,48 @@ public final class Invocation {
 
     public void remoteCall(RemoteCall c) {
         remoteCalls.add(c);
+        remoteCallEntries.add(called(TxTrace.Kind.REMOTE, c.node(), c.module(), c.reducer()));
+    }
+
+    /** Notes a call made by the frame running now, for the trace; returns its entry's index (-1: past the bound). */
+    int called(TxTrace.Kind kind, String node, String module, String reducer) {
+        if (calls.size() >= TxTrace.MAX_CALLS) {
+            unlisted++;
+            return -1;
+        }
+        calls.add(new TxTrace.Call(kind, depth + 1, node, "", module, reducer));
+        return calls.size() - 1;
+    }
+
+    void enterFrame() {
+        depth++;
+    }
+
+    void leaveFrame() {
+        depth--;
+    }
+
+    void parent(TxTrace.Parent p) {
+        parent = p;
+    }
+
+    TxTrace.Parent parent() {
+        return parent;
+    }
+
+    /** The record's trace; {@code address} gives a remote call's node address (empty: unknown). */
+    TxTrace trace(java.util.function.Function<RemoteCall, String> address) {
+        var out = new ArrayList<>(calls);
+        for (int i = 0; i < remoteCalls.size(); i++) {
+            int at = remoteCallEntries.get(i);
+            if (at < 0) continue;
+            TxTrace.Call c = out.get(at);
+            String a = address.apply(remoteCalls.get(i));
+            if (a != null && !a.isEmpty())
+                out.set(at, new TxTrace.Call(c.kind(), c.depth(), c.node(), a, c.module(), c.reducer()));
+        }
+        if (unlisted > 0) out.add(new TxTrace.Call(TxTrace.Kind.MORE, unlisted, "", "", "", ""));
+        return new TxTrace(parent, out);
     }
 
     List<RemoteCall> remoteCalls() {

@@ -3,6 +3,7 @@ package dev.interstice.runtime.exec;
 import dev.interstice.abi.host.CallContext;
 import dev.interstice.abi.host.ModuleCall;
 import dev.interstice.abi.value.IntersticeValue;
+import dev.interstice.storage.TxTrace;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -16,6 +17,26 @@ public interface Peers {
      * the calling transaction committed; must not block (queue it; failures are the network layer's to log).
      */
     void callReducer(String node, String module, String reducer, List<IntersticeValue> args, CallContext caller);
+
+    /**
+     * As {@link #callReducer(String, String, List, CallContext)}, carrying the trace of the calling transaction:
+     * {@code cause} names its trace and itself with full node ids, so that the other node's record says what caused
+     * its transaction. Without tracing support the call goes without it.
+     */
+    default void callReducer(
+            String node,
+            String module,
+            String reducer,
+            List<IntersticeValue> args,
+            CallContext caller,
+            TxTrace.Parent cause) {
+        callReducer(node, module, reducer, args, caller);
+    }
+
+    /** The address node {@code node} of {@code callerModule}'s node dependencies is at, or "" if not known. */
+    default String address(String node, String callerModule) {
+        return "";
+    }
 
     /**
      * Runs a query on another node and waits for the answer, at most the network's remote-query deadline. The

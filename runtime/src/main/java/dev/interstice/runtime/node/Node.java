@@ -517,8 +517,22 @@ public final class Node implements AutoCloseable {
 
     /** Calls a reducer; with {@link Ack#DURABLE} returns only once its transaction survives a crash. */
     public CallResult call(String module, String reducer, List<IntersticeValue> args, CallContext caller, Ack ack) {
+        return call(module, reducer, args, caller, ack, null);
+    }
+
+    /**
+     * As {@link #call(String, String, List, CallContext, Ack)}, caused by {@code cause}: another node's transaction
+     * that made this call (its trace, with full node ids; null: the call starts a trace).
+     */
+    public CallResult call(
+            String module,
+            String reducer,
+            List<IntersticeValue> args,
+            CallContext caller,
+            Ack ack,
+            dev.interstice.storage.TxTrace.Parent cause) {
         ensureOpen();
-        CallResult r = executor.callReducer(module, reducer, args, caller, false);
+        CallResult r = executor.callReducer(module, reducer, args, caller, false, cause);
         if (ack == Ack.DURABLE) awaitDurable(r.lsn());
         return r;
     }
@@ -586,8 +600,19 @@ public final class Node implements AutoCloseable {
     /** A reducer call from another node: public modules only, acknowledged per {@code ack}. */
     public CallResult callFromPeer(
             String module, String reducer, List<IntersticeValue> args, CallContext caller, Ack ack) {
+        return callFromPeer(module, reducer, args, caller, ack, null);
+    }
+
+    /** As {@link #callFromPeer(String, String, List, CallContext, Ack)}, caused by {@code cause} (may be null). */
+    public CallResult callFromPeer(
+            String module,
+            String reducer,
+            List<IntersticeValue> args,
+            CallContext caller,
+            Ack ack,
+            dev.interstice.storage.TxTrace.Parent cause) {
         ensureOpen();
-        CallResult r = executor.callReducer(module, reducer, args, caller, true);
+        CallResult r = executor.callReducer(module, reducer, args, caller, true, cause);
         if (ack == Ack.DURABLE) awaitDurable(r.lsn());
         return r;
     }

@@ -189,7 +189,8 @@ public final class Supervisor implements JobSupervisor, AutoCloseable {
 
     /** The same run again, not bound to a persisted schedule (a retry pending at a crash is lost: said in docs). */
     private static Executor.Job retry(Executor.Job job) {
-        return new Executor.Job(job.module(), job.reducer(), job.args(), job.caller(), RETRY + original(job.why()));
+        return new Executor.Job(
+                job.module(), job.reducer(), job.args(), job.caller(), RETRY + original(job.why()), 0, job.cause());
     }
 
     private static String original(String why) {
