@@ -8,6 +8,7 @@ export { Option, some, none, Unit, Tuple2, Tuple3, Tuple4, Result } from "./asse
 export { log } from "./assembly/host";
 export { FileEvent, FileType, DirEntry, FileMetadata, FileAuthority } from "./assembly/file";
 export { ContentStore } from "./assembly/store";
+export { Children, Child, Grant } from "./assembly/children";
 export { History, BranchInfo, MergeReport, MergeFailure } from "./assembly/history";
 export { Network, NetworkEvent } from "./assembly/network";
 export { Audio, AudioStreamConfig } from "./assembly/audio";

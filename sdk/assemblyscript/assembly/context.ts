@@ -8,6 +8,7 @@ import { ModuleAuthority, MODULE } from "./module";
 import { Result, okResult, errResult } from "./types";
 import { FileAuthority, FILE } from "./file";
 import { ContentStore, STORE } from "./store";
+import { Children, CHILDREN } from "./children";
 import { History, HISTORY } from "./history";
 import { Gpu, GPU } from "./gpu";
 import { Audio, AUDIO } from "./audio";
@@ -82,6 +83,14 @@ export class ReducerContext {
    */
   get module(): ModuleAuthority {
     return MODULE;
+  }
+
+  /**
+   * This module's child modules (our extension, docs/abi.md §4.5): spawn children with a grant of part of what this
+   * module holds (it needs the Module authority, or a child's Module grant), revoke grants, list them.
+   */
+  get children(): Children {
+    return CHILDREN;
   }
 
   /** The Network authority (the module must declare it: @module({ authorities: ["Network"] })). */

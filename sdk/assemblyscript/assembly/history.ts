@@ -1,4 +1,4 @@
-// Time travel (our extension interstice_history, docs/abi.md §4.5, docs/time-travel.md): `ctx.history`. A module
+// Time travel (our extension interstice_history, docs/abi.md §4.6, docs/time-travel.md): `ctx.history`. A module
 // reads its own tables as of a past transaction (`ctx.tables.<t>.iterAsOf(tx)`) and keeps branches: named timelines
 // forked from a past transaction, in which its reducers run without touching the main timeline
 // (`ctx.tables.<t>.iterInBranch(name)` reads them), discarded or merged back (their calls replayed on the main

@@ -42,7 +42,13 @@ declare function interstice_scan(ptr: usize, len: usize): i64;
 @external("interstice", "interstice_store")
 declare function interstice_store(ptr: usize, len: usize): i64;
 
-// Our extension of ABI 6 (docs/abi.md §4.5): past reads and branches. Imported only by modules that use them.
+// Our extension of ABI 6 (docs/abi.md §4.5): child modules and their grants. Imported only by modules that use
+// `ctx.children`.
+// @ts-ignore: decorator
+@external("interstice", "interstice_children")
+declare function interstice_children(ptr: usize, len: usize): i64;
+
+// Our extension of ABI 6 (docs/abi.md §4.6): past reads and branches. Imported only by modules that use them.
 // @ts-ignore: decorator
 @external("interstice", "interstice_history")
 declare function interstice_history(ptr: usize, len: usize): i64;
@@ -348,38 +354,43 @@ export function beginScanIndex(index: string, prefixLen: i32): void {
 
 /** Sends the request in W through interstice_scan; the response is freed by endHostCall. */
 function scanCall(): Reader {
+  freePending();
+  return takeResponse(interstice_scan(W.buf, W.len), "scan");
+}
+
+/** Frees the previous response before an extension call (the next one replaces it). */
+function freePending(): void {
   if (pendingResponse) {
     heap.free(pendingResponse);
     pendingResponse = 0;
   }
-  return extensionResponse(interstice_scan(W.buf, W.len), "scan");
 }
 
-/** Sends the StoreCall in W through interstice_store; the response is freed by endHostCall. */
-export function storeCall(): Reader {
-  if (pendingResponse) {
-    heap.free(pendingResponse);
-    pendingResponse = 0;
-  }
-  return extensionResponse(interstice_store(W.buf, W.len), "store");
-}
-
-/** Sends the HistoryCall in W through interstice_history; the response is freed by endHostCall. */
-export function historyCall(): Reader {
-  if (pendingResponse) {
-    heap.free(pendingResponse);
-    pendingResponse = 0;
-  }
-  return extensionResponse(interstice_history(W.buf, W.len), "history");
-}
-
-/** The response of an extension import (`(ptr << 32) | len`), kept until endHostCall. */
-function extensionResponse(packed: i64, what: string): Reader {
+/** Keeps an extension call's packed (ptr << 32 | len) response until endHostCall, and reads it. */
+function takeResponse(packed: i64, what: string): Reader {
   let ptr = <usize>(<u32>(packed >>> 32));
   let len = <usize>(<u32>packed);
   if (ptr == 0) abort("Interstice: " + what + " call failed (the host returned no response)");
   pendingResponse = ptr;
   return HOST_RESPONSE.at(ptr, len);
+}
+
+/** Sends the StoreCall in W through interstice_store; the response is freed by endHostCall. */
+export function storeCall(): Reader {
+  freePending();
+  return takeResponse(interstice_store(W.buf, W.len), "store");
+}
+
+/** Sends the ChildCall in W through interstice_children; the response is freed by endHostCall. */
+export function childrenCall(): Reader {
+  freePending();
+  return takeResponse(interstice_children(W.buf, W.len), "children");
+}
+
+/** Sends the HistoryCall in W through interstice_history; the response is freed by endHostCall. */
+export function historyCall(): Reader {
+  freePending();
+  return takeResponse(interstice_history(W.buf, W.len), "history");
 }
 
 /** Sends the HistoryCall in W that opens a cursor; returns the cursor. Aborts on Err. */

@@ -62,7 +62,7 @@ export function tableHandle(codec, t, moduleSel, hostTable, writable, prefix = "
   const openCursor = `return new ${cur}(__g.finishScanOpen(${scanWhat}));`;
   reads.push(`iter(): ${cur} { __g.beginScanOpen(${M}, ${N}); __g.W.bool(false); ${openCursor} }`);
   if (moduleSel === "" && writable) {
-    // time travel (our extension interstice_history, docs/abi.md §4.5): this module's tables as of a past
+    // time travel (our extension interstice_history, docs/abi.md §4.6): this module's tables as of a past
     // transaction, and as they are in one of its branches; read through the same cursors
     reads.push(`iterAsOf(tx: u64): ${cur} { return new ${cur}(__g.openAsOf(${N}, tx)); }`);
     reads.push(`iterInBranch(branch: string): ${cur} { return new ${cur}(__g.openInBranch(${N}, branch)); }`);

@@ -83,15 +83,11 @@ final class BundleCommand implements Callable<Integer> {
 
         Path image = output.toString().endsWith(".tar") ? Files.createTempDirectory("interstice-bundle") : output;
         try {
-            copy(dir.resolve("modules").resolve(first + ".wasm"), image.resolve(Image.MAIN));
+            var code = new java.util.LinkedHashMap<String, byte[]>();
             for (String m : loaded)
-                if (!m.equals(first))
-                    copy(
-                            dir.resolve("modules").resolve(m + ".wasm"),
-                            image.resolve(Image.LIBRARIES).resolve(m + ".wasm"));
+                code.put(m, Files.readAllBytes(dir.resolve("modules").resolve(m + ".wasm")));
             int port = Integer.parseInt(e.address().substring(e.address().lastIndexOf(':') + 1));
-            Files.createDirectories(image.resolve("etc"));
-            Files.writeString(image.resolve(Image.CONFIG), new ImageConfig(e.name(), port, startOptions).toToml());
+            Image.write(image, first, code, new ImageConfig(e.name(), port, startOptions));
             if (data) copyData(dir, image.resolve(Image.DATA), props);
             String hash = Image.hash(image);
             if (image != output)

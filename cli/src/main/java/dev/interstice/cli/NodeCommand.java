@@ -2,6 +2,7 @@ package dev.interstice.cli;
 
 import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.NodeSchema;
+import dev.interstice.cli.image.OwnImage;
 import dev.interstice.network.Addresses;
 import dev.interstice.network.AdminToken;
 import dev.interstice.network.NetworkConfig;
@@ -16,6 +17,9 @@ import dev.interstice.runtime.node.BranchLimits;
 import dev.interstice.runtime.node.Node;
 import dev.interstice.runtime.node.NodeConfig;
 import dev.interstice.runtime.node.SupervisionPolicy;
+import dev.interstice.runtime.store.CodeSource;
+import dev.interstice.runtime.store.DirectoryCodeSource;
+import dev.interstice.runtime.store.UrlCodeSource;
 import dev.interstice.storage.LogRetention;
 import dev.interstice.storage.StorageCorruptionException;
 import dev.interstice.storage.StorageLockedException;
@@ -505,6 +509,26 @@ final class NodeCommand implements Runnable {
         java.util.Map<String, String> nodeKeys = new java.util.LinkedHashMap<>();
 
         @Option(
+                names = "--code-peer",
+                paramLabel = "<host:port>",
+                description = "Ask this node for module code this one lacks ('publish --hash'), before the nodes its"
+                        + " modules depend on (repeatable; what it answers is verified against the hash).")
+        List<String> codePeers = new ArrayList<>();
+
+        @Option(
+                names = "--code-dir",
+                paramLabel = "<dir>",
+                description = "Then look for module code this node lacks in <dir>/<sha256>.wasm (repeatable).")
+        List<Path> codeDirs = new ArrayList<>();
+
+        @Option(
+                names = "--code-url",
+                paramLabel = "<url>",
+                description = "Then fetch module code this node lacks from <url>/<sha256>.wasm over HTTP(S)"
+                        + " (repeatable).")
+        List<String> codeUrls = new ArrayList<>();
+
+        @Option(
                 names = "--load",
                 paramLabel = "<file.wasm>",
                 description = "Load this module once the node listens, or upgrade it if it runs other code (repeatable,"
@@ -526,6 +550,7 @@ final class NodeCommand implements Runnable {
             network.authorities(ref); // bad flags are usage errors, found before the registry is read
             console.validate();
             supervision();
+            var code = codeSources();
             nodeKeys.forEach((n, fp) -> {
                 if (!dev.interstice.runtime.module.NodeKeys.isFingerprint(fp))
                     throw CliException.usage("--node-key " + n + "=" + fp
@@ -545,8 +570,27 @@ final class NodeCommand implements Runnable {
                 throw new CliException("the data directory of node '" + e.name() + "' is missing: " + dir);
             InetSocketAddress addr = Addresses.parse(e.address());
             try (var logging = NodeLogging.start(dir, logSettings)) {
-                return run(e, dir, addr, authorities, metricsAddress);
+                return run(e, dir, addr, authorities, metricsAddress, code);
             }
+        }
+
+        /** The chain loader's configured places ({@code --code-dir}, {@code --code-url}); a bad one is a usage error. */
+        private List<CodeSource> codeSources() {
+            var out = new ArrayList<CodeSource>();
+            for (String p : codePeers)
+                try {
+                    Addresses.parse(p);
+                } catch (IllegalArgumentException ex) {
+                    throw CliException.usage("--code-peer " + p + ": " + ex.getMessage());
+                }
+            for (Path d : codeDirs) out.add(new DirectoryCodeSource(d.toAbsolutePath()));
+            for (String u : codeUrls)
+                try {
+                    out.add(new UrlCodeSource(java.net.URI.create(u)));
+                } catch (IllegalArgumentException ex) {
+                    throw CliException.usage("--code-url " + u + ": " + ex.getMessage());
+                }
+            return out;
         }
 
         /** The {@code --supervise} policies by module; a bad one is a usage error. */
@@ -601,7 +645,8 @@ final class NodeCommand implements Runnable {
                 Path dir,
                 InetSocketAddress addr,
                 dev.interstice.runtime.authority.AuthorityConfig authorities,
-                InetSocketAddress metricsAddress)
+                InetSocketAddress metricsAddress,
+                List<CodeSource> code)
                 throws InterruptedException {
             var stop = new CountDownLatch(1);
             Node node;
@@ -646,7 +691,10 @@ final class NodeCommand implements Runnable {
                         .withTokens(tokens)
                         .withPeerKeys(peerKeys);
                 for (var k : nodeKeys.entrySet()) config = config.withNodeKey(k.getKey(), k.getValue());
+                for (String p : codePeers) config = config.withCodePeer(p);
+                node.codeSources(code);
                 server = NodeServer.start(node, config);
+                server.serveImages(new OwnImage(node, e.name(), addr.getPort()));
             } catch (java.net.BindException ex) {
                 node.close();
                 throw new CliException("node '" + e.name() + "' cannot listen on " + e.address()
@@ -812,7 +860,9 @@ final class NodeCommand implements Runnable {
         public Integer call() throws IOException {
             try (var t = Cli.connect(ref)) {
                 NodeSchema s = t.client().schema(t.client().isAdmin() && !publicOnly);
-                String toml = SchemaToml.node(s);
+                var hashes = new java.util.HashMap<String, String>();
+                for (var c : t.client().codeHashes()) hashes.put(c.module(), c.hash());
+                String toml = SchemaToml.node(s, null, hashes);
                 if (outFile == null) out().print(toml);
                 else {
                     if (outFile.toAbsolutePath().getParent() != null)

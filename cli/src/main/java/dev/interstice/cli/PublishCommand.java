@@ -47,7 +47,9 @@ final class PublishCommand implements Callable<Integer> {
     @Option(
             names = "--hash",
             paramLabel = "<sha256>",
-            description = "Publish module code the node already keeps, by its SHA-256 (the node verifies it first).")
+            description = "Publish module code by its SHA-256 ('node schema' shows it): the node's own copy, else"
+                    + " fetched from its --code-peer nodes, the nodes its modules depend on, its --code-dir and"
+                    + " --code-url (verified against the hash first).")
     String hash;
 
     @Option(names = "--reset", description = "Replace an incompatible module anyway, dropping its data.")
@@ -84,6 +86,7 @@ final class PublishCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         if ((path == null) == (hash == null))
             throw CliException.usage("give a .wasm file or project directory, or --hash <sha256>, not both");
+        if (hash != null && hash.startsWith("sha256:")) hash = hash.substring(7); // as 'run' and 'bundle' write it
         Path wasmFile = path == null
                 ? null
                 : resolveWasm(path, !noBuild, spec.commandLine().getErr());

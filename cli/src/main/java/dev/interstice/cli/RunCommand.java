@@ -1,11 +1,17 @@
 package dev.interstice.cli;
 
 import dev.interstice.cli.image.Image;
+import dev.interstice.network.Addresses;
+import dev.interstice.network.NetworkException;
+import dev.interstice.network.NodeClient;
+import dev.interstice.network.wire.Message;
+import dev.interstice.runtime.store.Blobs;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -34,8 +40,18 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "<image>", description = "An image directory or .tar archive.")
+    @Parameters(
+            index = "0",
+            paramLabel = "<image>",
+            description = "An image directory or .tar archive, or sha256:<hash> of one a node serves (with --from).")
     String image;
+
+    @Option(
+            names = "--from",
+            paramLabel = "<node|host:port>",
+            description = "The node to fetch a sha256:<hash> image from: it serves its own image, the one 'interstice"
+                    + " bundle' of it prints the hash of (without --data).")
+    String from;
 
     @Option(names = "--name", paramLabel = "<name>", description = "The new node's name (default: the image's).")
     String name;
@@ -58,21 +74,31 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (image.startsWith("sha256:"))
-            throw new CliException("booting an image by its hash (fetched from a peer) is not built yet: give the"
-                    + " image's directory or archive, and its hash with --hash to check it");
+        boolean byHash = image.startsWith("sha256:");
+        if (byHash) {
+            if (!Blobs.isHash(image.substring(7)))
+                throw CliException.usage(image + " is not sha256: and 64 lower-case hex digits");
+            if (from == null)
+                throw CliException.usage(
+                        "booting " + image + " needs the node that serves it: --from <node|host:port>");
+            if (hash != null && !hash.equals(image))
+                throw CliException.usage("--hash " + hash + " is not the image asked for (" + image + ")");
+            hash = image;
+        } else if (from != null) throw CliException.usage("--from fetches an image by its hash: give sha256:<hash>");
         var reg = NodeRegistry.load();
         Path scratch = reg.home().resolve("images").resolve(".run-" + UUID.randomUUID());
         Files.createDirectories(scratch);
         try {
+            Path source = byHash ? fetch(scratch) : Path.of(image);
             Image img;
             try {
-                img = Image.open(Path.of(image), scratch);
+                img = Image.open(source, Files.createDirectory(scratch.resolve("image")));
             } catch (IOException e) {
                 throw new CliException("cannot read the image: " + e.getMessage());
             }
             if (hash != null && !hash.equals(img.hash()))
-                throw new CliException("the image's content hash is " + img.hash() + ", not " + hash);
+                throw new CliException("the image's content hash is " + img.hash() + ", not " + hash
+                        + (byHash ? " (the image " + from + " sent is refused)" : ""));
             String node = name != null
                     ? name
                     : !img.config().name().isEmpty() ? img.config().name() : baseName();
@@ -101,7 +127,35 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Fetches the image {@link #image} from {@link #from} (a registered node, else an address) into {@code scratch};
+     * the caller verifies its content hash once unpacked.
+     */
+    private Path fetch(Path scratch) throws IOException {
+        byte[] archive;
+        try (var c = connect()) {
+            archive = c.fetchContent(Message.ContentKind.IMAGE, image.substring(7));
+        } catch (NetworkException e) {
+            throw new CliException("cannot fetch image " + image + " from " + from + ": " + e.getMessage());
+        }
+        Path tar = scratch.resolve("fetched.tar");
+        Files.write(tar, archive);
+        return tar;
+    }
+
+    private NodeClient connect() {
+        if (NodeRegistry.load().find(from).isPresent()) return Cli.connect(from).client();
+        try {
+            Addresses.parse(from);
+        } catch (IllegalArgumentException e) {
+            throw CliException.usage("--from " + from + ": no node of that name, and " + e.getMessage());
+        }
+        // no key to pin: what the node sends is verified against the hash instead
+        return NodeClient.connect(from, NodeClient.Options.client().withConnectTimeout(Duration.ofSeconds(3)));
+    }
+
     private String baseName() {
+        if (image.startsWith("sha256:")) return "image-" + image.substring(7, 19);
         String f = Path.of(image).getFileName().toString();
         return f.endsWith(".tar") ? f.substring(0, f.length() - 4) : f;
     }

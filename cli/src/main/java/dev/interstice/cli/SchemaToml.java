@@ -40,14 +40,34 @@ final class SchemaToml {
 
     /** A node binding; {@code fingerprint} (the node's pinned key, or null) is our extension (docs/abi.md §5). */
     static String node(NodeSchema s, String fingerprint) {
+        return node(s, fingerprint, Map.of());
+    }
+
+    /**
+     * As {@link #node(NodeSchema, String)}, each module with the SHA-256 of its code from {@code codeHashes} (module
+     * to hash) as {@code code_hash} after its visibility: our extension, what {@code publish --hash} takes.
+     */
+    static String node(NodeSchema s, String fingerprint, Map<String, String> codeHashes) {
         var m = new LinkedHashMap<String, Object>();
         m.put("name", s.name());
         m.put("address", s.address());
         if (fingerprint != null) m.put("fingerprint", fingerprint);
         m.put(
                 "modules",
-                s.modules().stream().<Object>map(SchemaToml::moduleTree).toList());
+                s.modules().stream()
+                        .<Object>map(x -> withCodeHash(moduleTree(x), codeHashes.get(x.name())))
+                        .toList());
         return write(m);
+    }
+
+    private static Map<String, Object> withCodeHash(Map<String, Object> module, String hash) {
+        if (hash == null) return module;
+        var out = new LinkedHashMap<String, Object>();
+        for (var e : module.entrySet()) {
+            out.put(e.getKey(), e.getValue());
+            if (e.getKey().equals("visibility")) out.put("code_hash", hash);
+        }
+        return out;
     }
 
     // ---- schema -> serde-shaped tree ----

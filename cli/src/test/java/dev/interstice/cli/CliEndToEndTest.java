@@ -298,6 +298,22 @@ class CliEndToEndTest {
     }
 
     @Test
+    void nodeSchemaShowsEachModulesCodeHash() {
+        byte[] hidden = secret().build();
+        t.node.load(hidden);
+        String bankHash = t.node.codeHash("bank");
+        run("node", "add", "bank", server.address()).ok();
+        run("node", "add", "admin", server.address(), "--token", token.value()).ok();
+        assertThat(run("node", "schema", "admin").ok().out())
+                .contains("name = \"bank\"\nvisibility = \"Public\"\ncode_hash = \"" + bankHash + "\"")
+                .contains("code_hash = \"" + dev.interstice.runtime.store.Blobs.hash(hidden) + "\"");
+        // the public view: the public modules' hashes only
+        assertThat(run("node", "schema", "bank").ok().out())
+                .contains("code_hash = \"" + bankHash + "\"")
+                .doesNotContain(dev.interstice.runtime.store.Blobs.hash(hidden));
+    }
+
+    @Test
     void publishPrintsTheMigrationPlanDryRunsAllowsLossyChangesAndRollsBack() throws Exception {
         run("node", "add", "admin", server.address(), "--token", token.value()).ok();
         t.node.publish("inv.wasm", MigrationModules.v1().build(), false);

@@ -67,7 +67,17 @@ class ImageCommandTest {
 
     /** A node "src" with hello (main) and bank loaded, some rows written, then stopped. */
     private String sourceNode() throws Exception {
-        run("node", "create", "src", String.valueOf(freePort())).ok();
+        runningSourceNode(freePort());
+        run("call_reducer", "src", "bank", "record").ok();
+        String rows = run("rows", "src", "hello", "greetings").ok().out();
+        assertThat(rows).contains("Hello, ann!");
+        stopAll();
+        return rows;
+    }
+
+    /** A running node "src" on {@code port} with hello (main) and bank published and hello called once. */
+    private void runningSourceNode(int port) throws Exception {
+        run("node", "create", "src", String.valueOf(port)).ok();
         startInBackground("node", "start", "src", "--headless");
         Path hello = home.resolve("hello.wasm");
         Files.write(hello, ExampleCommand.exampleWasm("hello"));
@@ -76,11 +86,6 @@ class ImageCommandTest {
         run("publish", "src", hello.toString()).ok();
         run("publish", "src", bank.toString()).ok();
         run("call_reducer", "src", "hello", "hello", "\"ann\"").ok();
-        run("call_reducer", "src", "bank", "record").ok();
-        String rows = run("rows", "src", "hello", "greetings").ok().out();
-        assertThat(rows).contains("Hello, ann!");
-        stopAll();
-        return rows;
     }
 
     @Test
@@ -130,6 +135,105 @@ class ImageCommandTest {
         assertThat(run("rows", "fresh", "hello", "greetings").ok().out())
                 .contains("Hello, bob!")
                 .doesNotContain("ann");
+    }
+
+    @Test
+    void aRunningNodeServesItsOwnImageByHash() throws Exception {
+        int srcPort = freePort();
+        runningSourceNode(srcPort);
+        var m = HASH.matcher(run("bundle", "src", "-o", home.resolve("src.tar").toString())
+                .ok()
+                .out());
+        assertThat(m.find()).isTrue();
+        String hash = m.group();
+
+        assertThat(run("run", "sha256:" + "0".repeat(64), "--from", "src")
+                        .fails(1)
+                        .err())
+                .contains("cannot fetch image sha256:000")
+                .contains("has no image with hash")
+                .contains("'interstice bundle' of it prints that hash");
+        assertThat(run("run", hash).fails(2).err()).contains("--from <node|host:port>");
+        // by address, without the admin token: its modules are all public, so it serves its image to anyone
+        String address = "127.0.0.1:" + srcPort;
+        assertThat(run("run", "sha256:" + "1".repeat(64), "--from", address)
+                        .fails(1)
+                        .err())
+                .contains("has no image with hash sha256:111");
+
+        startInBackground(
+                "run",
+                hash,
+                "--from",
+                "src",
+                "--name",
+                "copy",
+                "--port",
+                String.valueOf(freePort()),
+                "--start-option=--headless");
+        assertThat(run("rows", "copy", "hello", "greetings").ok().out()).contains("(0 rows)");
+        run("call_reducer", "copy", "hello", "hello", "\"bob\"").ok();
+        assertThat(run("rows", "copy", "bank", "ledger").ok().out()).contains("(0 rows)");
+        assertThat(run("node", "schema", "copy").ok().out())
+                .contains("code_hash = \""
+                        + dev.interstice.runtime.store.Blobs.hash(ExampleCommand.exampleWasm("hello")) + "\"");
+    }
+
+    @Test
+    void publishByHashFetchesWhatTheNodeLacksFromItsCodePeerThenItsCodeDirectory() throws Exception {
+        int aPort = freePort();
+        run("node", "create", "a", String.valueOf(aPort)).ok();
+        run("node", "create", "b", String.valueOf(freePort())).ok();
+        startInBackground("node", "start", "a", "--headless");
+        Path codeDir = Files.createDirectories(home.resolve("code"));
+        startInBackground(
+                "node",
+                "start",
+                "b",
+                "--headless",
+                "--code-peer",
+                "127.0.0.1:" + aPort,
+                "--code-dir",
+                codeDir.toString());
+        byte[] hello = ExampleCommand.exampleWasm("hello");
+        Path file = home.resolve("hello.wasm");
+        Files.write(file, hello);
+        run("publish", "a", file.toString()).ok();
+        String hash = dev.interstice.runtime.store.Blobs.hash(hello);
+        assertThat(run("node", "schema", "a").ok().out()).contains("code_hash = \"" + hash + "\"");
+
+        assertThat(run("publish", "b", "--hash", hash).ok().out()).contains("hello");
+        run("call_reducer", "b", "hello", "hello", "\"ann\"").ok();
+
+        byte[] bank = CliEndToEndTest.bank().build();
+        String bankHash = dev.interstice.runtime.store.Blobs.hash(bank);
+        assertThat(run("publish", "b", "--hash", bankHash).fails(1).err())
+                .contains("found it nowhere")
+                .contains("peer 127.0.0.1:" + aPort + " (does not have it)")
+                .contains("directory " + codeDir + " (does not have it)");
+        Files.write(codeDir.resolve(bankHash + ".wasm"), bank);
+        run("publish", "b", "--hash", "sha256:" + bankHash).ok();
+        assertThat(run("node", "schema", "b").ok().out()).contains("code_hash = \"" + bankHash + "\"");
+    }
+
+    @Test
+    void anImageAPeerSendsUnderAnotherHashIsRefused() throws Exception {
+        Path img = home.resolve("img");
+        Files.createDirectories(img.resolve("bin"));
+        Files.write(img.resolve("bin/main.wasm"), ExampleCommand.exampleWasm("hello"));
+        var tar = new java.io.ByteArrayOutputStream();
+        dev.interstice.cli.image.Image.pack(img, tar);
+        try (var t = new dev.interstice.runtime.testing.TestNode();
+                var server = dev.interstice.network.NodeServer.start(
+                        t.node, dev.interstice.network.NetworkConfig.defaults().withNodeName("liar"))) {
+            server.serveImages(hash -> tar.toByteArray()); // whatever is asked, the same bytes
+            String asked = "sha256:" + "2".repeat(64);
+            assertThat(run("run", asked, "--from", server.address()).fails(1).err())
+                    .contains("the image's content hash is " + dev.interstice.cli.image.Image.hash(img) + ", not "
+                            + asked)
+                    .contains("the image " + server.address() + " sent is refused");
+        }
+        assertThat(run("node", "list").ok().out()).doesNotContain("image-"); // nothing was created
     }
 
     @Test

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Time travel for modules (docs/time-travel.md, docs/abi.md §4.5) through the SDK: the tictactoe example reads its
+ * Time travel for modules (docs/time-travel.md, docs/abi.md §4.6) through the SDK: the tictactoe example reads its
  * tables as of past transactions, previews and tries moves in branches, merges and rewinds, on a real node.
  */
 class TimeTravelModuleTest {

@@ -77,7 +77,7 @@ final class Api {
             j.put("name", Authorities.name(a));
             j.put("offered", node.authorities().config().offers(a));
             j.put("holder", node.authorities().holder(a).orElse(null));
-            j.put("reach", node.authorities().describe(a));
+            j.put("reach", node.authorities().describeForAdmin(a)); // the console is the admin's
         }
         ArrayNode peers = o.putArray("peers");
         if (server != null)

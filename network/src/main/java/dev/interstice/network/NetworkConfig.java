@@ -4,6 +4,7 @@ import dev.interstice.network.wire.Frames;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -49,6 +50,7 @@ public final class NetworkConfig implements Cloneable {
     private Map<String, String> nodeAddresses = Map.of();
     private Map<String, String> nodeKeys = Map.of();
     private PeerKeys peerKeys;
+    private List<String> codePeers = List.of();
 
     public static NetworkConfig defaults() {
         return new NetworkConfig();
@@ -505,6 +507,24 @@ public final class NetworkConfig implements Cloneable {
     public NetworkConfig withPeerKeys(PeerKeys v) {
         var c = copy();
         c.peerKeys = v;
+        return c;
+    }
+
+    /** Nodes asked first for module code this node lacks (see {@link #withCodePeer}). */
+    public List<String> codePeers() {
+        return codePeers;
+    }
+
+    /**
+     * Asks the node at {@code address} ("host:port") for module code this node lacks (a publish by hash), before the
+     * nodes its modules depend on; its key is pinned like any peer's (known_peers) and what it answers is verified.
+     */
+    public NetworkConfig withCodePeer(String address) {
+        var a = Addresses.parse(address);
+        var l = new java.util.ArrayList<>(codePeers);
+        l.add(Addresses.format(a.getHostString(), a.getPort()));
+        var c = copy();
+        c.codePeers = List.copyOf(l);
         return c;
     }
 

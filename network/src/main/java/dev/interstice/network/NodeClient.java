@@ -771,6 +771,35 @@ public final class NodeClient implements AutoCloseable {
         return expect(request(Message.GetInfo::new), Message.Info.class).authorities();
     }
 
+    /**
+     * The SHA-256 of each loaded module's code that this connection may see, in load order (empty from a node older
+     * than protocol 1.7).
+     */
+    public List<Message.ModuleCode> codeHashes() {
+        return expect(request(Message.GetInfo::new), Message.Info.class).code();
+    }
+
+    /**
+     * Content by hash ({@link Message.FetchContent}): the code of a module the node hosts, or its own image. Not
+     * verified here: the caller checks the digest. NOT_FOUND when the node does not share it; UNSUPPORTED from a
+     * node older than protocol 1.7.
+     */
+    public byte[] fetchContent(Message.ContentKind kind, String hash) {
+        if (welcome.minor() < MessageCodec.CONTENT_SINCE_MINOR)
+            throw new NetworkException(
+                    ErrorKind.UNSUPPORTED,
+                    "node '" + welcome.nodeName() + "' speaks protocol " + welcome.major() + "." + welcome.minor()
+                            + ", which cannot share content by hash (1." + MessageCodec.CONTENT_SINCE_MINOR
+                            + " can); update it");
+        return expect(request(id -> new Message.FetchContent(id, kind, hash)), Message.Content.class)
+                .bytes();
+    }
+
+    /** The protocol minor version the node announced. */
+    int welcomeMinor() {
+        return welcome.minor();
+    }
+
     /** The node's schema: every module with {@code full} (admin only), else the public view. */
     public NodeSchema schema(boolean full) {
         return expect(request(id -> new Message.GetSchema(id, full)), Message.SchemaResult.class)

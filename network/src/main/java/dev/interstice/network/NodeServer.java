@@ -119,6 +119,7 @@ public final class NodeServer implements AutoCloseable {
         node.addCommitListener(streams);
         this.peers = new PeerNetwork(this);
         node.setPeers(peers);
+        node.peerCodeSources(peers::codeSources);
         node.addModuleListener(moduleListener);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
                 .daemon()
@@ -160,6 +161,26 @@ public final class NodeServer implements AutoCloseable {
             throw e;
         }
         return server;
+    }
+
+    /**
+     * The node's own image, which it serves by its content hash ({@link Message.FetchContent} of an image): given by
+     * the CLI, which knows the image layout; without one the node serves no image.
+     */
+    public interface ImageSource {
+        /** The image's archive if its content hash is {@code hash} (hex), else null. */
+        byte[] image(String hash) throws IOException;
+    }
+
+    private volatile ImageSource images;
+
+    /** Serves the node's own image through {@code source} (null: none). */
+    public void serveImages(ImageSource source) {
+        this.images = source;
+    }
+
+    ImageSource images() {
+        return images;
     }
 
     public Node node() {

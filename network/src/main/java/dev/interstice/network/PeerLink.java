@@ -2,6 +2,7 @@ package dev.interstice.network;
 
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.network.wire.Message;
+import dev.interstice.network.wire.MessageCodec;
 import dev.interstice.runtime.exec.CallException;
 import dev.interstice.runtime.node.Node;
 import dev.interstice.runtime.node.Replicas;
@@ -410,6 +411,27 @@ final class PeerLink {
                 throw new CallException(
                         CallException.Kind.REFUSED,
                         "node '" + nodeName + "' answered a module request with message type " + r.type());
+        };
+    }
+
+    /**
+     * Content by hash from this peer ({@link Message.FetchContent}), waiting at most until {@code deadline}
+     * (System.nanoTime); null when the peer does not have it or does not share it. Not verified here: the caller does.
+     */
+    byte[] fetchContent(Message.ContentKind kind, String hash, long deadline) throws java.io.IOException {
+        NodeClient c = awaitConnected(deadline);
+        if (c == null) throw new java.io.IOException("not reachable: " + lastError);
+        if (c.welcomeMinor() < MessageCodec.CONTENT_SINCE_MINOR)
+            throw new java.io.IOException("it speaks protocol 1." + c.welcomeMinor() + ", which cannot share content"
+                    + " (1." + MessageCodec.CONTENT_SINCE_MINOR + " can)");
+        Duration budget = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+        Message.Reply r = c.request(id -> new Message.FetchContent(id, kind, hash), budget)
+                .join();
+        return switch (r) {
+            case Message.Content x -> x.bytes();
+            case Message.Error e when e.kind() == ErrorKind.NOT_FOUND -> null;
+            case Message.Error e -> throw new java.io.IOException(e.message());
+            default -> throw new java.io.IOException("answered with message type " + r.type());
         };
     }
 

@@ -9,6 +9,7 @@ import dev.interstice.network.wire.Message;
 import dev.interstice.runtime.exec.CallException;
 import dev.interstice.runtime.exec.Peers;
 import dev.interstice.runtime.node.Node;
+import dev.interstice.runtime.store.CodeSource;
 import dev.interstice.storage.TxTrace;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -334,6 +335,51 @@ public final class PeerNetwork implements Peers, AutoCloseable {
                 Thread.sleep(period);
             } catch (InterruptedException e) {
                 return;
+            }
+        }
+    }
+
+    /**
+     * The peers asked for module code this node lacks, in order: the configured code peers, then every address the
+     * node's links and its modules' node dependencies name (the chain loader, docs/store.md).
+     */
+    List<CodeSource> codeSources() {
+        var addresses = new LinkedHashSet<String>(server.config().codePeers());
+        addresses.addAll(new java.util.TreeSet<>(links.keySet()));
+        try {
+            for (ModuleSchema m : node.modules())
+                for (NodeDependency d : m.nodeDependencies())
+                    addresses.add(server.config().nodeAddress(d.name(), d.address()));
+        } catch (IllegalStateException closed) {
+            return List.of();
+        }
+        return addresses.stream().<CodeSource>map(PeerCode::new).toList();
+    }
+
+    /** A peer as a place to fetch module code from. */
+    private final class PeerCode implements CodeSource {
+        private final String address;
+
+        PeerCode(String address) {
+            this.address = address;
+        }
+
+        @Override
+        public String describe() {
+            return "peer " + address;
+        }
+
+        @Override
+        public byte[] fetch(String hash) throws java.io.IOException {
+            long deadline = System.nanoTime()
+                    + server.config()
+                            .connectTimeout()
+                            .plus(server.config().requestTimeout())
+                            .toNanos();
+            try {
+                return link(address).fetchContent(Message.ContentKind.MODULE_CODE, hash, deadline);
+            } catch (CallException | java.util.concurrent.CompletionException e) {
+                throw new java.io.IOException(e.getMessage(), e);
             }
         }
     }

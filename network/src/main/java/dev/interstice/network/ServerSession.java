@@ -576,8 +576,9 @@ final class ServerSession implements TableStreams.Sink {
                                     .map(s -> s.visibility() == dev.interstice.abi.schema.Visibility.PUBLIC)
                                     .orElse(false))
                     .orElse("");
-            out.add(new Message.AuthorityStatus(
-                    authority, a.config().offers(authority), holder, a.describe(authority)));
+            // children and their grants: the admin's only (a child's name may be a private module's)
+            String detail = isAdmin() ? a.describeForAdmin(authority) : a.describe(authority);
+            out.add(new Message.AuthorityStatus(authority, a.config().offers(authority), holder, detail));
         }
         return out;
     }
@@ -609,7 +610,8 @@ final class ServerSession implements TableStreams.Sink {
             }
             case Message.Query q -> query(q);
             case Message.GetSchema s -> new Message.SchemaResult(s.id(), schema(s.full()));
-            case Message.GetInfo i -> new Message.Info(i.id(), authorityStatuses());
+            case Message.GetInfo i -> new Message.Info(i.id(), authorityStatuses(), visibleCode());
+            case Message.FetchContent f -> new Message.Content(f.id(), content(f));
             case Message.GetRowsPage r -> {
                 List<byte[]> rows = holdRows(permissions()
                         .orDenied(
@@ -647,6 +649,7 @@ final class ServerSession implements TableStreams.Sink {
                 yield null;
             }
             case Message.Publish published -> {
+                if (!published.codeHash().isEmpty()) requireSomePublish(); // before fetching code from elsewhere
                 var p = withKeptCode(published);
                 requirePublish(p);
                 yield server.installer().publish(p);
@@ -879,7 +882,7 @@ final class ServerSession implements TableStreams.Sink {
                     ErrorKind.BAD_REQUEST, "a publish carries either the wasm or its hash, not both");
         String label = p.label().isBlank() ? "sha256:" + p.codeHash() : p.label();
         return new Message.Publish(
-                p.id(), label, node.keptCode(p.codeHash()), p.reset(), p.dryRun(), p.allow(), p.zeroDefaults());
+                p.id(), label, node.findCode(p.codeHash()), p.reset(), p.dryRun(), p.allow(), p.zeroDefaults());
     }
 
     /**
@@ -888,10 +891,73 @@ final class ServerSession implements TableStreams.Sink {
      */
     private void requirePublish(Message.Publish p) {
         if (allows(Action.PUBLISH, Grant.EVERY_MODULE)) return; // the admin, or publish:*
+        requireSomePublish();
+        require(Action.PUBLISH, node.describe(p.wasm()).name(), "publishing a module");
+    }
+
+    /** Refuses a connection that may publish no module at all. */
+    private void requireSomePublish() {
+        if (allows(Action.PUBLISH, Grant.EVERY_MODULE)) return;
         boolean mayPublishSome = credential instanceof Permissions.Token t
                 && t.token().grants().stream().anyMatch(g -> g.action() == Action.PUBLISH);
         if (!mayPublishSome) throw permissions().denied(credential, Action.PUBLISH, null, "publishing a module");
-        require(Action.PUBLISH, node.describe(p.wasm()).name(), "publishing a module");
+    }
+
+    /** Whether this connection may have a module's code: the admin, a token covering it, anyone for a public one. */
+    private boolean maySeeCode(String module) {
+        return isAdmin()
+                || permissions().coversAny(credential, module)
+                || node.schema(module)
+                        .map(s -> s.visibility() == Visibility.PUBLIC)
+                        .orElse(false);
+    }
+
+    /** The code hashes of the loaded modules this connection may see (none for a client older than 1.7). */
+    private List<Message.ModuleCode> visibleCode() {
+        if (hello.minor() < MessageCodec.CONTENT_SINCE_MINOR) return List.of();
+        return node.codeHashes(false).entrySet().stream()
+                .filter(e -> maySeeCode(e.getKey()))
+                .map(e -> new Message.ModuleCode(e.getKey(), e.getValue()))
+                .toList();
+    }
+
+    /**
+     * The content a {@link Message.FetchContent} asks for: the code of a module hosted here that the asker may see
+     * (unloaded ones' for the admin), or the node's own image (for the admin, or anyone when every module is public).
+     * Anything else answers NOT_FOUND alike, so a private module's code hash tells nothing.
+     */
+    private byte[] content(Message.FetchContent f) {
+        String hash = f.hash();
+        if (!dev.interstice.runtime.store.Blobs.isHash(hash))
+            throw new NetworkException(
+                    ErrorKind.BAD_REQUEST, "'" + hash + "' is not a SHA-256 (64 lower-case hex digits)");
+        if (f.kind() == Message.ContentKind.IMAGE) return image(hash);
+        for (var e : node.codeHashes(isAdmin()).entrySet())
+            if (e.getValue().equals(hash) && (maySeeCode(e.getKey()) || isAdmin())) return node.keptCode(hash);
+        throw new NetworkException(
+                ErrorKind.NOT_FOUND, "node '" + server.nodeName() + "' shares no module code with hash " + hash);
+    }
+
+    private byte[] image(String hash) {
+        NodeServer.ImageSource images = server.images();
+        boolean allPublic = node.modules().stream().allMatch(m -> m.visibility() == Visibility.PUBLIC);
+        byte[] image = null;
+        if (images != null && (isAdmin() || allPublic)) {
+            try {
+                image = images.image(hash);
+            } catch (java.io.IOException e) {
+                log.warn("{}: cannot make the node's image: {}", conn.label(), e.toString());
+                throw new NetworkException(ErrorKind.INTERNAL, "the node could not make its image; see its log");
+            }
+        }
+        if (image == null)
+            throw new NetworkException(
+                    ErrorKind.NOT_FOUND,
+                    "node '" + server.nodeName() + "' has no image with hash sha256:" + hash
+                            + (images == null
+                                    ? " (it serves none)"
+                                    : " (it serves its own image: 'interstice bundle' of it prints that hash)"));
+        return image;
     }
 
     /** The full schema (admin), the public view plus the full schema of each module a token covers, or the public view. */

@@ -50,6 +50,14 @@ class MessageCodecTest {
                         82,
                         List.of(new Message.AuthorityStatus(
                                 dev.interstice.abi.schema.Authority.FILE, true, "notes", "offered"))),
+                new Message.Info(
+                        85,
+                        List.of(),
+                        List.of(new Message.ModuleCode("notes", "ab".repeat(32)), new Message.ModuleCode("x", ""))),
+                new Message.FetchContent(86, Message.ContentKind.MODULE_CODE, "cd".repeat(32)),
+                new Message.FetchContent(87, Message.ContentKind.IMAGE, ""),
+                new Message.Content(88, B),
+                new Message.Content(89, new byte[0]),
                 new Message.GetRows(9, "m", "t"),
                 new Message.GetRowsAsOf(90, "m", "t", 12, 0),
                 new Message.GetRowsAsOf(91, "m", "t", 0, -5),
@@ -202,7 +210,10 @@ class MessageCodecTest {
             // a Publish with a code hash may also end before it (protocol 1.5's form)
             int beforeHash = m instanceof Message.Publish p && !p.codeHash().isEmpty()
                     ? body.length - 1 - p.codeHash().length()
-                    : -1;
+                    : m instanceof Message.Info i && !i.code().isEmpty()
+                            // an Info with code hashes may end before them (protocol 1.6's form)
+                            ? MessageCodec.encode(new Message.Info(i.id(), i.authorities())).length
+                            : -1;
             for (int len = 0; len < body.length; len++) {
                 int l = len;
                 if (l == legacy || l == beforeHash)

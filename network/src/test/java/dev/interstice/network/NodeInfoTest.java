@@ -2,12 +2,15 @@ package dev.interstice.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.interstice.abi.codec.ChildCodec;
+import dev.interstice.abi.host.ChildCall;
 import dev.interstice.abi.schema.Authority;
 import dev.interstice.abi.schema.Visibility;
 import dev.interstice.network.wire.Message;
 import dev.interstice.runtime.node.NodeConfig;
 import dev.interstice.runtime.testing.ModuleFixture;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,6 +46,29 @@ class NodeInfoTest {
             assertThat(of(client.authorities(), Authority.MODULE).holder())
                     .as("a private module's name is not shown to non-admins")
                     .isEmpty();
+        }
+    }
+
+    @Test
+    void theAdminSeesEachChildModuleWithItsParentAndGrant() throws Exception {
+        byte[] kid = ModuleFixture.module("kid").build();
+        var spawn = new ChildCall.Spawn(
+                new ChildCall.Wasm(kid), new ChildCall.Grant(Optional.empty(), Optional.empty(), true), true);
+        n.t.node.load(ModuleFixture.module("parent")
+                .visibility(Visibility.PRIVATE)
+                .authority(Authority.MODULE)
+                .importChildren()
+                .blob("spawn", ChildCodec.encode(spawn))
+                .reducer("spawn", List.of(), List.of(), ModuleFixture.childCallAndLog("spawn"))
+                .build());
+        n.t.node.call("parent", "spawn", List.of());
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (n.t.node.schema("kid").isEmpty() && System.nanoTime() < deadline) Thread.sleep(10);
+        try (var admin = n.admin();
+                var client = n.client()) {
+            assertThat(of(admin.authorities(), Authority.MODULE).detail())
+                    .isEqualTo("offered; children: kid (child of parent: Module over its children; stops with it)");
+            assertThat(of(client.authorities(), Authority.MODULE).detail()).isEqualTo("offered");
         }
     }
 }

@@ -4,7 +4,7 @@ import dev.interstice.abi.host.HistoryCall;
 import java.util.List;
 
 /**
- * The postcard encoding of {@link HistoryCall} and its answers (docs/abi.md §4.5). Requests are an enum
+ * The postcard encoding of {@link HistoryCall} and its answers (docs/abi.md §4.6). Requests are an enum
  * ({@code ReadAsOf} 0 … {@code CurrentTx} 8), fields in order; every answer is {@code Ok(T)} 0 / {@code Err(String)} 1.
  */
 public final class HistoryCodec {

@@ -3,7 +3,7 @@ package dev.interstice.abi.host;
 import dev.interstice.abi.value.IntersticeValue;
 
 /**
- * Our extension of ABI 6 (docs/abi.md §4.5): time travel for a module's own tables, sent through the extra import
+ * Our extension of ABI 6 (docs/abi.md §4.6): time travel for a module's own tables, sent through the extra import
  * {@code interstice_history}. Upstream's modules never import it. A module reads one of its tables as of a past
  * transaction, and forks branches: named timelines whose reducer calls never touch the main timeline, read, discarded
  * or merged back (their recorded calls replayed on the main timeline).

@@ -8,7 +8,7 @@ import dev.interstice.abi.value.IntersticeValue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** {@code interstice_history}'s requests and answers (docs/abi.md §4.5). */
+/** {@code interstice_history}'s requests and answers (docs/abi.md §4.6). */
 class HistoryCodecTest {
     @Test
     void everyCallRoundTripsWithItsDiscriminant() {

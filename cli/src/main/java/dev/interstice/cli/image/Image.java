@@ -13,6 +13,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -60,6 +61,23 @@ public record Image(Path root, String hash, ImageConfig config, Path main, List<
                 : new ImageConfig("", ImageConfig.DEFAULT_PORT, List.of());
         Path data = root.resolve(DATA);
         return new Image(root, hash(root), config, main, libs, Files.isDirectory(data) ? data : null);
+    }
+
+    /**
+     * Writes an image's modules and configuration into {@code root}: {@code main} as {@link #MAIN}, every other module
+     * of {@code modules} (name to code) as {@code usr/lib/<name>.wasm}, and {@code config} as {@link #CONFIG}.
+     */
+    public static void write(Path root, String main, Map<String, byte[]> modules, ImageConfig config)
+            throws IOException {
+        for (var m : modules.entrySet()) {
+            Path to = m.getKey().equals(main)
+                    ? root.resolve(MAIN)
+                    : root.resolve(LIBRARIES).resolve(m.getKey() + ".wasm");
+            Files.createDirectories(to.getParent());
+            Files.write(to, m.getValue());
+        }
+        Files.createDirectories(root.resolve("etc"));
+        Files.writeString(root.resolve(CONFIG), config.toToml());
     }
 
     /** {@code sha256:<hex>} over every regular file, by relative path: {@code path NUL size:u64 BE content}. */

@@ -381,6 +381,29 @@ public sealed interface Message {
         }
     }
 
+    /** What a {@link FetchContent} asks for. */
+    enum ContentKind {
+        /** The code of a module the node hosts, by the SHA-256 of the wasm. */
+        MODULE_CODE,
+        /** The node's own image (docs/operability.md, "Images"), by the image's content hash (hex, no prefix). */
+        IMAGE
+    }
+
+    /**
+     * Content by hash (minor >= 7), answered {@link Content}: module code the node hosts (a public module's for anyone,
+     * any loaded or unloaded module's for the admin) or the node's own image. The receiver verifies the digest.
+     */
+    record FetchContent(long id, ContentKind kind, String hash) implements Request {
+        public FetchContent {
+            Objects.requireNonNull(kind);
+            Objects.requireNonNull(hash);
+        }
+
+        public int type() {
+            return 70;
+        }
+    }
+
     // ---------------------------------------------------------------- replies (node -> client), exactly one per
     // request
 
@@ -434,6 +457,17 @@ public sealed interface Message {
         }
     }
 
+    /** Answer to {@link FetchContent}: the bytes (larger than a frame: in {@link Part}s). */
+    record Content(long id, byte[] bytes) implements Reply {
+        public Content {
+            Objects.requireNonNull(bytes);
+        }
+
+        public int type() {
+            return 71;
+        }
+    }
+
     /** Answer to {@link GetRowsAsOf}: the transaction the rows are as of, and the rows in primary-key order. */
     record PastRowsResult(long id, long txId, List<byte[]> rows) implements Reply {
         public PastRowsResult {
@@ -463,10 +497,26 @@ public sealed interface Message {
     record AuthorityStatus(
             dev.interstice.abi.schema.Authority authority, boolean offered, String holder, String detail) {}
 
-    /** Answer to {@link GetInfo}: every authority, in the ABI's order. */
-    record Info(long id, List<AuthorityStatus> authorities) implements Reply {
+    /** A module and the SHA-256 of its code (hex), as {@code publish --hash} and {@link FetchContent} take it. */
+    record ModuleCode(String module, String hash) {
+        public ModuleCode {
+            Objects.requireNonNull(module);
+            Objects.requireNonNull(hash);
+        }
+    }
+
+    /**
+     * Answer to {@link GetInfo}: every authority, in the ABI's order; then (minor >= 7, only to such clients, absent
+     * when empty) the code hash of each loaded module the asker may see, in load order.
+     */
+    record Info(long id, List<AuthorityStatus> authorities, List<ModuleCode> code) implements Reply {
         public Info {
             authorities = List.copyOf(authorities);
+            code = List.copyOf(code);
+        }
+
+        public Info(long id, List<AuthorityStatus> authorities) {
+            this(id, authorities, List.of());
         }
 
         public int type() {

@@ -27,6 +27,8 @@ public final class MessageCodec {
     public static final int MINOR = 7;
     /** The first minor version whose nodes take a call's trace and read log records with theirs (type 67). */
     public static final int TRACE_SINCE_MINOR = 7;
+    /** The first minor version whose nodes answer {@link Message.FetchContent} and list code hashes in Info. */
+    public static final int CONTENT_SINCE_MINOR = 7;
     /** The first minor version whose nodes answer {@link Message.GetRowsAsOf} and {@link Message.Rewind}. */
     public static final int HISTORY_SINCE_MINOR = 6;
     /** The first minor version whose nodes answer {@link Message.ReadLog}. */
@@ -46,6 +48,7 @@ public final class MessageCodec {
     private static final Message.Role[] ROLES = Message.Role.values();
     private static final Acknowledged[] ACKNOWLEDGED = Acknowledged.values();
     private static final Action[] ACTIONS = Action.values();
+    private static final Message.ContentKind[] CONTENT_KINDS = Message.ContentKind.values();
 
     private MessageCodec() {}
 
@@ -160,6 +163,11 @@ public final class MessageCodec {
                 w.writeString(x.module());
                 w.writeVarU64(x.txId());
             }
+            case Message.FetchContent x -> {
+                w.writeVarU64(x.id());
+                w.writeU8(x.kind().ordinal());
+                w.writeString(x.hash());
+            }
             case Message.ModuleRequest x -> {
                 w.writeVarU64(x.id());
                 w.writeU8(x.op());
@@ -201,6 +209,10 @@ public final class MessageCodec {
                 w.writeVarU64(x.lsn());
                 w.writeU8(x.acknowledged().ordinal());
             }
+            case Message.Content x -> {
+                w.writeVarU64(x.id());
+                bytes(w, x.bytes());
+            }
             case Message.PastRowsResult x -> {
                 w.writeVarU64(x.id());
                 w.writeVarU64(x.txId());
@@ -235,6 +247,13 @@ public final class MessageCodec {
                     w.writeBool(a.offered());
                     w.writeString(a.holder());
                     w.writeString(a.detail());
+                }
+                if (!x.code().isEmpty()) { // absent: as protocol 1.6 wrote it
+                    w.writeVarUsize(x.code().size());
+                    for (Message.ModuleCode c : x.code()) {
+                        w.writeString(c.module());
+                        w.writeString(c.hash());
+                    }
                 }
             }
             case Message.Handed x -> {
@@ -425,7 +444,7 @@ public final class MessageCodec {
                 case 38 ->
                     new Message.Subscribed(r.readVarU64(), r.readBool(), r.readString(), r.readVarU64(), byteList(r));
                 case 25 -> new Message.GetInfo(r.readVarU64());
-                case 45 -> new Message.Info(r.readVarU64(), authorityStatuses(r));
+                case 45 -> info(r);
                 case 39 -> new Message.Part(r.readVarU64(), r.readBool(), bytes(r));
                 case 40 -> new Message.Handed(r.readVarU64(), r.readString(), r.readString());
                 case 50 ->
@@ -456,6 +475,10 @@ public final class MessageCodec {
                             r.readVarU64(), r.readString(), r.readString(), r.readVarU64(), r.readI64());
                 case 65 -> new Message.PastRowsResult(r.readVarU64(), r.readVarU64(), byteList(r));
                 case 66 -> new Message.Rewind(r.readVarU64(), r.readString(), r.readVarU64());
+                case 70 ->
+                    new Message.FetchContent(
+                            r.readVarU64(), enumOf(CONTENT_KINDS, r.readU8(), "content kind"), r.readString());
+                case 71 -> new Message.Content(r.readVarU64(), bytes(r));
                 default -> throw new ProtocolException("unknown message type " + type);
             };
             if (!r.atEnd())
@@ -545,6 +568,19 @@ public final class MessageCodec {
             if (a >= all.length) throw new IllegalArgumentException("unknown authority " + a);
             out.add(new Message.AuthorityStatus(all[a], r.readBool(), r.readString(), r.readString()));
         }
+        return out;
+    }
+
+    private static Message.Info info(PostcardReader r) {
+        long id = r.readVarU64();
+        var authorities = authorityStatuses(r);
+        return new Message.Info(id, authorities, r.atEnd() ? List.of() : moduleCodes(r)); // code: protocol 1.7
+    }
+
+    private static List<Message.ModuleCode> moduleCodes(PostcardReader r) {
+        int n = r.readVarUsize();
+        var out = new ArrayList<Message.ModuleCode>(Math.min(n, 64));
+        for (int i = 0; i < n; i++) out.add(new Message.ModuleCode(r.readString(), r.readString()));
         return out;
     }
 

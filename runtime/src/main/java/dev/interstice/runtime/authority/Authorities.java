@@ -2,8 +2,10 @@ package dev.interstice.runtime.authority;
 
 import dev.interstice.abi.codec.AudioCodec;
 import dev.interstice.abi.codec.AuthorityCodec;
+import dev.interstice.abi.codec.ChildCodec;
 import dev.interstice.abi.codec.GpuCodec;
 import dev.interstice.abi.host.AudioCall;
+import dev.interstice.abi.host.ChildCall;
 import dev.interstice.abi.host.FileCall;
 import dev.interstice.abi.host.ModuleCall;
 import dev.interstice.abi.host.NetworkCall;
@@ -11,6 +13,7 @@ import dev.interstice.abi.host.gpu.GpuCall;
 import dev.interstice.abi.schema.Authority;
 import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.SubscriptionEvent;
+import dev.interstice.runtime.IntersticeException;
 import dev.interstice.runtime.authority.audio.AudioAuthority;
 import dev.interstice.runtime.authority.file.FileAuthority;
 import dev.interstice.runtime.authority.file.FileRoot;
@@ -32,6 +35,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -61,6 +65,8 @@ public final class Authorities implements AutoCloseable {
     private final String noGpu;
 
     private final AudioAuthority audio;
+    private final Children children = new Children();
+    private final Grants grants;
 
     /**
      * Creates the file root (mode 700) when the node offers the File authority, and opens the node's window when it
@@ -112,8 +118,8 @@ public final class Authorities implements AutoCloseable {
         this.network = new NetworkAuthority(config.network(), executor);
         this.audio = new AudioAuthority(config.audio(), executor);
         this.module = new ModuleAuthority(modules, executor);
+        FileRoot root = null;
         if (config.offers(Authority.FILE)) {
-            FileRoot root;
             try {
                 root = new FileRoot(config.fileRoot());
             } catch (IOException e) {
@@ -121,11 +127,75 @@ public final class Authorities implements AutoCloseable {
                         "cannot create the file root " + config.fileRoot() + ": " + e.getMessage(), e);
             }
             files = new FileAuthority(root, config.fileLimits());
-            fileWatches = new FileWatches(root, executor, config.fileLimits().maxPendingEvents());
+            fileWatches = new FileWatches(root, executor, config.fileLimits().maxPendingEvents(), children::isChild);
         } else {
             files = null;
             fileWatches = null;
         }
+        this.grants = new Grants(children, config, executor, root);
+    }
+
+    /** The node's child modules and their grants. */
+    public Children children() {
+        return children;
+    }
+
+    /**
+     * The node's children, one entry each, under their parents: "kid (child of parent: File in kids/a; stops with
+     * it)"; empty without children. For the admin's views ({@code node show}, the console).
+     */
+    public String describeChildren() {
+        var out = new java.util.ArrayList<String>();
+        for (Children.Child c : children.all()) {
+            var g = new java.util.ArrayList<String>();
+            c.grant().file().ifPresent(d -> g.add("File in " + (d.isEmpty() ? "its root" : d)));
+            c.grant().network().ifPresent(r -> g.add("Network to " + String.join(", ", r)));
+            if (c.grant().module()) g.add("Module over its children");
+            String revoked = c.revoked().isEmpty()
+                    ? ""
+                    : ", revoked: "
+                            + c.revoked().stream()
+                                    .map(Authorities::name)
+                                    .sorted()
+                                    .collect(Collectors.joining(", "));
+            out.add(c.name() + " (child of " + c.parent() + ": " + (g.isEmpty() ? "no grant" : String.join(", ", g))
+                    + revoked + (c.stopWithParent() ? "; stops with it" : "; keeps running without it") + ")");
+        }
+        return String.join("; ", out);
+    }
+
+    /**
+     * Refuses child {@code m} at its install (under the execution lock) when it declares an authority its grant does
+     * not include, or needs what children cannot have; a module that is no child passes.
+     */
+    public void checkChild(LoadedModule m) {
+        grants.checkChild(m);
+    }
+
+    /** The children of {@code parent} that stop (unload) with it. */
+    public List<String> stoppingWith(String parent) {
+        return grants.stoppingWith(parent);
+    }
+
+    /**
+     * A call of the frame's module through {@code interstice_children} (docs/abi.md §4.5): spawn a child with a grant
+     * (carried out after commit), revoke a grant (at commit, before the next transaction), list its children.
+     * A Spawn by hash takes module code this node keeps (never content a module stored: that is not its to run).
+     */
+    public byte[] children(Frame f, ChildCall call) {
+        if (!config.offers(Authority.MODULE))
+            return ChildCodec.err("the Module authority, which spawns children, is not available on this node");
+        byte[] wasm = null;
+        if (call instanceof ChildCall.Spawn s)
+            try {
+                wasm = switch (s.source()) {
+                    case ChildCall.Wasm w -> w.bytes();
+                    case ChildCall.Hash h -> module.code(h.sha256());
+                };
+            } catch (IntersticeException e) {
+                return ChildCodec.err("cannot spawn a child: " + e.getMessage());
+            }
+        return grants.handle(f, call, wasm, module, this::refusal);
     }
 
     /**
@@ -180,7 +250,7 @@ public final class Authorities implements AutoCloseable {
     /** The module holding {@code a}, if one is loaded. */
     public Optional<String> holder(Authority a) {
         return executor.exclusive(() -> executor.modules().all().stream()
-                .filter(m -> m.schema().authorities().contains(a))
+                .filter(m -> m.schema().authorities().contains(a) && !children.isChild(m.name()))
                 .map(LoadedModule::name)
                 .findFirst());
     }
@@ -285,6 +355,12 @@ public final class Authorities implements AutoCloseable {
         };
     }
 
+    /** {@link #describe}, for the admin: the Module authority's line also names the node's children and grants. */
+    public String describeForAdmin(Authority a) {
+        String children = a == Authority.MODULE ? describeChildren() : "";
+        return describe(a) + (children.isEmpty() ? "" : "; children: " + children);
+    }
+
     /** The window as the Gpu authority sees it: its drawable size, and a way to ask for another frame. */
     private static GpuAuthority.Window gpuWindow(NodeWindow w) {
         return new GpuAuthority.Window() {
@@ -316,7 +392,12 @@ public final class Authorities implements AutoCloseable {
     public byte[] file(Frame f, FileCall call) {
         String refused = refusal(f, Authority.FILE);
         if (refused != null) return AuthorityCodec.err(refused);
-        return files.handle(call);
+        if (!children.isChild(f.module().name())) return files.handle(call);
+        try {
+            return grants.files(f.module().name()).handle(call);
+        } catch (FileRoot.Refused e) {
+            return AuthorityCodec.err(e.getMessage());
+        }
     }
 
     public byte[] audio(Frame f, AudioCall call) {
@@ -327,12 +408,16 @@ public final class Authorities implements AutoCloseable {
 
     public byte[] module(Frame f, ModuleCall call) {
         String refused = refusal(f, Authority.MODULE);
+        if (refused == null && children.isChild(f.module().name()))
+            refused = grants.moduleRefusal(f.module().name(), call);
         if (refused != null) return AuthorityCodec.err(refused);
         return module.handle(f, call);
     }
 
     public byte[] network(Frame f, NetworkCall call) {
         String refused = refusal(f, Authority.NETWORK);
+        if (refused == null && children.isChild(f.module().name()))
+            refused = grants.networkRefusal(f.module().name(), call);
         if (refused != null) return AuthorityCodec.err(refused);
         return network.call(f, call);
     }
@@ -362,7 +447,10 @@ public final class Authorities implements AutoCloseable {
     /** Why the frame's module may not use {@code a}, or null when it may. */
     private String refusal(Frame f, Authority a) {
         if (!config.offers(a)) return "the " + name(a) + " authority is not available on this node";
-        if (!f.module().schema().authorities().contains(a))
+        if (children.isChild(f.module().name())) {
+            String refused = grants.refusal(f.module().name(), a);
+            if (refused != null) return refused;
+        } else if (!f.module().schema().authorities().contains(a))
             return "module '" + f.module().name() + "' does not hold the " + name(a)
                     + " authority (declare it in the module's authorities)";
         if (f.readOnly()) return "a query cannot use the " + name(a) + " authority";

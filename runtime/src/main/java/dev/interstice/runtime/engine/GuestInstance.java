@@ -440,6 +440,8 @@ public final class GuestInstance {
                     case HostImport.OP_GET_BY_PK -> getByPk(a);
                     case HostImport.OP_SCAN -> new long[] {host.scan(GuestInstance.this, (int) a[0], (int) a[1])};
                     case HostImport.OP_STORE -> new long[] {host.store(GuestInstance.this, (int) a[0], (int) a[1])};
+                    case HostImport.OP_CHILDREN ->
+                        new long[] {host.children(GuestInstance.this, (int) a[0], (int) a[1])};
                     case HostImport.OP_HISTORY -> new long[] {host.history(GuestInstance.this, (int) a[0], (int) a[1])};
                     default -> throw new AssertionError("unknown host op " + op);
                 };

@@ -58,7 +58,15 @@ public interface HostFunctions {
     }
 
     /**
-     * {@code interstice_history(ptr: i32, len: i32) -> i64}: our extension (docs/abi.md §4.5), past reads and branches,
+     * {@code interstice_children(ptr: i32, len: i32) -> i64}: our extension (docs/abi.md §4.5), child modules and
+     * their grants, answered like {@code interstice_host_call}. Hosts that do not serve it refuse it.
+     */
+    default long children(GuestInstance g, int ptr, int len) {
+        throw new IllegalStateException("interstice_children is not available here");
+    }
+
+    /**
+     * {@code interstice_history(ptr: i32, len: i32) -> i64}: our extension (docs/abi.md §4.6), past reads and branches,
      * answered like {@link #store}.
      */
     default long history(GuestInstance g, int ptr, int len) {

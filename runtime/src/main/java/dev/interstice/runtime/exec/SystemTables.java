@@ -31,6 +31,9 @@ public final class SystemTables {
     /** Per store: each label's content refs, oldest first (key: module, store, label). */
     public static final TableId STORE_LABELS = new TableId(MODULE, "store_labels");
 
+    /** Per child module (key: its name): its parent, grant, revoked authorities and policy (authority/Children). */
+    public static final TableId CHILDREN = new TableId(MODULE, "children");
+
     private SystemTables() {}
 
     public record Schedule(long seq, String module, String reducer, long dueMs) {}

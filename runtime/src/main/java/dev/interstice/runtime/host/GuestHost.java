@@ -2,12 +2,14 @@ package dev.interstice.runtime.host;
 
 import dev.interstice.abi.codec.Abi;
 import dev.interstice.abi.codec.AbiDecodeException;
+import dev.interstice.abi.codec.ChildCodec;
 import dev.interstice.abi.codec.HistoryCodec;
 import dev.interstice.abi.codec.PostcardReader;
 import dev.interstice.abi.codec.PostcardWriter;
 import dev.interstice.abi.codec.Responses;
 import dev.interstice.abi.codec.ScanCodec;
 import dev.interstice.abi.codec.StoreCodec;
+import dev.interstice.abi.host.ChildCall;
 import dev.interstice.abi.host.HistoryCall;
 import dev.interstice.abi.host.HostCall;
 import dev.interstice.abi.host.ScanCall;
@@ -263,11 +265,22 @@ public final class GuestHost implements FrameHost {
                     "module '" + module.name() + "' sent a malformed host call: " + e.getMessage());
         }
         byte[] response = handle(f, call);
-        return answer(g, response);
+        return reply(g, response);
     }
 
-    /** The answer written into a block from the guest's {@code alloc}, as {@code (ptr << 32) | len}. */
-    private static long answer(GuestInstance g, byte[] response) {
+    /** An extension call's request; one that does not decode traps the guest's call. */
+    private <T> T decode(GuestInstance g, int ptr, int len, String what, java.util.function.Function<byte[], T> codec) {
+        try {
+            return codec.apply(g.read(ptr, len));
+        } catch (AbiDecodeException e) {
+            throw new CallException(
+                    CallException.Kind.TRAP,
+                    "module '" + module.name() + "' sent a malformed " + what + " call: " + e.getMessage());
+        }
+    }
+
+    /** Hands {@code response} to the guest in a block from its {@code alloc}: {@code (ptr << 32) | len}. */
+    private static long reply(GuestInstance g, byte[] response) {
         int dst = g.alloc(response.length);
         g.write(dst, response);
         return ((long) dst << 32) | (response.length & 0xFFFF_FFFFL);
@@ -278,14 +291,7 @@ public final class GuestHost implements FrameHost {
     @Override
     public long scan(GuestInstance g, int ptr, int len) {
         Frame f = requireFrame();
-        ScanCall call;
-        try {
-            call = ScanCodec.decode(g.read(ptr, len));
-        } catch (AbiDecodeException e) {
-            throw new CallException(
-                    CallException.Kind.TRAP,
-                    "module '" + module.name() + "' sent a malformed scan call: " + e.getMessage());
-        }
+        ScanCall call = decode(g, ptr, len, "scan", ScanCodec::decode);
         byte[] response;
         try {
             response = switch (call) {
@@ -303,7 +309,17 @@ public final class GuestHost implements FrameHost {
         } catch (TxException e) {
             response = Responses.err(e.getMessage());
         }
-        return answer(g, response);
+        return reply(g, response);
+    }
+
+    // ---- interstice_children (our extension, docs/abi.md §4.5) ----
+
+    @Override
+    public long children(GuestInstance g, int ptr, int len) {
+        Frame f = requireFrame();
+        ChildCall call = decode(g, ptr, len, "children", ChildCodec::decode);
+        byte[] response = authorities.children(f, call);
+        return reply(g, response);
     }
 
     // ---- interstice_store (our extension, docs/abi.md §4.4) ----
@@ -311,43 +327,29 @@ public final class GuestHost implements FrameHost {
     @Override
     public long store(GuestInstance g, int ptr, int len) {
         Frame f = requireFrame();
-        StoreCall call;
-        try {
-            call = StoreCodec.decode(g.read(ptr, len));
-        } catch (AbiDecodeException e) {
-            throw new CallException(
-                    CallException.Kind.TRAP,
-                    "module '" + module.name() + "' sent a malformed store call: " + e.getMessage());
-        }
+        StoreCall call = decode(g, ptr, len, "store", StoreCodec::decode);
         byte[] response;
         try {
             response = store(contentStore.session(f.invocation(), f.module().name(), f.readOnly()), call);
         } catch (StoreException e) {
             response = StoreCodec.err(e.getMessage());
         }
-        return answer(g, response);
+        return reply(g, response);
     }
 
-    // ---- interstice_history (our extension, docs/abi.md §4.5) ----
+    // ---- interstice_history (our extension, docs/abi.md §4.6) ----
 
     @Override
     public long history(GuestInstance g, int ptr, int len) {
         Frame f = requireFrame();
-        HistoryCall call;
-        try {
-            call = HistoryCodec.decode(g.read(ptr, len));
-        } catch (AbiDecodeException e) {
-            throw new CallException(
-                    CallException.Kind.TRAP,
-                    "module '" + module.name() + "' sent a malformed history call: " + e.getMessage());
-        }
+        HistoryCall call = decode(g, ptr, len, "history", HistoryCodec::decode);
         byte[] response;
         try {
             response = history(f, call);
         } catch (TxException e) {
             response = HistoryCodec.err(e.getMessage());
         }
-        return answer(g, response);
+        return reply(g, response);
     }
 
     private byte[] history(Frame f, HistoryCall call) {

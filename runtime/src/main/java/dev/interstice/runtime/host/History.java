@@ -7,7 +7,7 @@ import dev.interstice.runtime.tx.TxException;
 import java.util.List;
 
 /**
- * What the node answers for {@code interstice_history} (docs/abi.md §4.5): a module's own tables as of a past
+ * What the node answers for {@code interstice_history} (docs/abi.md §4.6): a module's own tables as of a past
  * transaction, and its branches. Every method acts for the frame's module only; refusals throw {@link TxException}
  * (the guest gets {@code Err} with its message, the transaction stays intact).
  */

@@ -35,7 +35,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Time travel for modules (docs/time-travel.md, docs/abi.md §4.5): a module's own tables as of a past transaction, and
+ * Time travel for modules (docs/time-travel.md, docs/abi.md §4.6): a module's own tables as of a past transaction, and
  * its branches ({@link Branch}), kept in memory, bounded by {@link BranchLimits}. Branch changes made by a transaction
  * are undone when it is dropped. Host calls run under the execution lock; the node's own calls take it.
  */

@@ -1,5 +1,6 @@
 package dev.interstice.runtime.node;
 
+import dev.interstice.abi.host.ChildCall;
 import dev.interstice.runtime.authority.module.ModuleControl;
 import dev.interstice.runtime.exec.Executor;
 import dev.interstice.runtime.exec.ModuleRegistry;
@@ -37,6 +38,16 @@ final class HolderControl implements ModuleControl {
     @Override
     public String load(byte[] wasm) {
         return node.publish("(" + wasm.length + " bytes)", wasm, false).module();
+    }
+
+    @Override
+    public String spawn(byte[] wasm, String parent, ChildCall.Grant grant, boolean stopWithParent) {
+        return node.spawnChild(wasm, parent, grant, stopWithParent);
+    }
+
+    @Override
+    public byte[] code(String hash) {
+        return node.keptCode(hash);
     }
 
     @Override

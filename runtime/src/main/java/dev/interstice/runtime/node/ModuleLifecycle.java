@@ -2,6 +2,7 @@ package dev.interstice.runtime.node;
 
 import dev.interstice.abi.codec.Abi;
 import dev.interstice.abi.host.CallContext;
+import dev.interstice.abi.host.ChildCall;
 import dev.interstice.abi.schema.Authority;
 import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.Persistence;
@@ -9,6 +10,7 @@ import dev.interstice.abi.schema.SubscriptionEvent;
 import dev.interstice.abi.schema.Visibility;
 import dev.interstice.abi.value.ValueText;
 import dev.interstice.runtime.authority.Authorities;
+import dev.interstice.runtime.authority.Children;
 import dev.interstice.runtime.exec.CallException;
 import dev.interstice.runtime.exec.Executor;
 import dev.interstice.runtime.exec.ModuleRegistry;
@@ -33,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -219,6 +222,55 @@ final class ModuleLifecycle {
         authorities.modulesChanged();
     }
 
+    /**
+     * {@link HolderControl#spawn}: installs {@code wasm} as {@code parent}'s child, its record (grant, policy) logged in
+     * the install's record. Refused when a module of its name is loaded, or is kept unloaded and is not that parent's
+     * child. A child spawned again (after it stopped) takes the new grant.
+     */
+    String spawn(byte[] wasm, String parent, ChildCall.Grant grant, boolean stopWithParent) {
+        LoadedModule m = compile("child of " + parent + " (" + wasm.length + " bytes)", wasm);
+        executor.exclusive(() -> {
+            Children children = authorities.children();
+            String name = m.name();
+            if (registry.get(parent) == null)
+                throw new ModuleException(
+                        ModuleException.Kind.NOT_FOUND, "module '" + parent + "' is no longer loaded");
+            if (registry.get(name) != null)
+                throw new ModuleException(
+                        ModuleException.Kind.CONFLICT,
+                        "cannot spawn module '" + name + "' as a child: a module of that name is already loaded");
+            Children.Child before = children.get(name);
+            if (meta.isUnloaded(name) && (before == null || !before.parent().equals(parent)))
+                throw new ModuleException(
+                        ModuleException.Kind.CONFLICT,
+                        "cannot spawn module '" + name + "' as a child of '" + parent + "': a module of that name is"
+                                + " on this node (unloaded, its data kept) and is not its child");
+            var child = new Children.Child(name, parent, grant, Set.of(), stopWithParent);
+            children.put(child); // before the install: its checks and load hooks see it as a child
+            try {
+                install(m, wasm, Node.PublishOptions.DEFAULT, List.of(Children.row(child)));
+            } catch (RuntimeException e) {
+                if (before != null) children.put(before);
+                else children.forget(name);
+                throw e;
+            }
+            return null;
+        });
+        logInstalled(m, false, false);
+        log.info("module {} is a child of {} (grant: {})", m.name(), parent, grant);
+        authorities.modulesChanged();
+        return m.name();
+    }
+
+    /** A removed module's child record goes with it (its own transaction: the removal is not one). */
+    void forgetChild(String module) {
+        if (!authorities.children().isChild(module)) return;
+        executor.runInternal("removal of child module " + module, inv -> {
+            inv.systemChange(Children.deletion(module));
+            inv.atCommit(() -> authorities.children().forget(module));
+        });
+    }
+
     /** {@link Node#unloadedModules}. */
     List<String> unloadedModules() {
         return executor.exclusive(meta::unloadedModules);
@@ -251,6 +303,11 @@ final class ModuleLifecycle {
      * drops them instead. Returns the plan carried out, or null.
      */
     private MigrationPlan install(LoadedModule m, byte[] wasm, Node.PublishOptions options) {
+        return install(m, wasm, options, List.of());
+    }
+
+    /** {@link #install}, logging {@code extra} system rows in the install's record. */
+    private MigrationPlan install(LoadedModule m, byte[] wasm, Node.PublishOptions options, List<Change> extra) {
         checkRegistrable(m, null);
         KeptTables.Kept k = kept.get(m.name());
         boolean dropKept = k != null && options.reset();
@@ -270,6 +327,7 @@ final class ModuleLifecycle {
         }
         if (options.dryRun()) return plan;
         logFirst.add(codeHash(m.name(), wasm));
+        logFirst.addAll(extra);
         registry.add(m);
         runHooks(
                 m,
@@ -379,13 +437,19 @@ final class ModuleLifecycle {
     /** Refuses a module that cannot join the loaded ones ({@code replacing}: the version it replaces, or null). */
     private void checkRegistrable(LoadedModule m, LoadedModule replacing) {
         authorities.checkOffered(m.schema());
+        authorities.checkChild(m);
+        Children children = authorities.children();
         if (replacing == null && registry.get(m.name()) != null)
             throw new ModuleException(
                     ModuleException.Kind.CONFLICT,
                     "module '" + m.name() + "' is already loaded on this node; remove it first");
-        for (Authority a : m.schema().authorities())
+        // children use their grants: they never hold an authority of the node themselves
+        for (Authority a :
+                children.isChild(m.name()) ? List.<Authority>of() : m.schema().authorities())
             for (LoadedModule other : registry.all())
-                if (other != replacing && other.schema().authorities().contains(a))
+                if (other != replacing
+                        && !children.isChild(other.name())
+                        && other.schema().authorities().contains(a))
                     throw new ModuleException(
                             ModuleException.Kind.CONFLICT,
                             "module '" + m.name() + "' requests the " + a + " authority, which module '" + other.name()

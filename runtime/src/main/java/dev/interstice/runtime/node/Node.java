@@ -1,12 +1,14 @@
 package dev.interstice.runtime.node;
 
 import dev.interstice.abi.host.CallContext;
+import dev.interstice.abi.host.ChildCall;
 import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.SubscriptionEvent;
 import dev.interstice.abi.schema.Visibility;
 import dev.interstice.abi.value.IndexKey;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
+import dev.interstice.runtime.IntersticeException;
 import dev.interstice.runtime.authority.Authorities;
 import dev.interstice.runtime.engine.WasmEngine;
 import dev.interstice.runtime.exec.Ack;
@@ -24,6 +26,8 @@ import dev.interstice.runtime.module.ModuleException;
 import dev.interstice.runtime.module.ModuleLoader;
 import dev.interstice.runtime.module.SchemaDiff;
 import dev.interstice.runtime.store.Blobs;
+import dev.interstice.runtime.store.CodeChain;
+import dev.interstice.runtime.store.CodeSource;
 import dev.interstice.runtime.store.ContentStore;
 import dev.interstice.runtime.store.FileBlobs;
 import dev.interstice.runtime.store.MemoryBlobs;
@@ -75,6 +79,11 @@ public final class Node implements AutoCloseable {
     private final ContentStore contentStore;
     /** Hashes of module code this node loaded or published (what {@link #keptCode} may answer). */
     private final java.util.Set<String> knownCode = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Configured directories and URLs of the chain loader ({@link #findCode}), asked after the peers. */
+    private volatile List<CodeSource> configuredCode = List.of();
+
+    private volatile java.util.function.Supplier<List<CodeSource>> peerCode = List::of;
 
     private final Supervisor supervisor;
     private final Views views;
@@ -138,6 +147,7 @@ public final class Node implements AutoCloseable {
                 contentStore,
                 branches,
                 replicas);
+        if (recovered != null) authorities.children().recover(recovered.rows(SystemTables.CHILDREN));
         this.handover = new ModuleHandover(meta.nodeId(), executor, registry, authorities, lifecycle);
         this.peerEvents = new PeerEvents(meta.nodeId(), executor, registry);
         for (LoadedModule m : restored)
@@ -349,7 +359,54 @@ public final class Node implements AutoCloseable {
      * until the next collection. The bytes are verified against the hash first. NOT_FOUND if the node has no such code.
      */
     public Publication publishByHash(String hash, PublishOptions options) {
-        return publish("sha256:" + hash, keptCode(hash), options);
+        return publish("sha256:" + hash, findCode(hash), options);
+    }
+
+    /**
+     * Where module code this node lacks is fetched from, after the peers ({@link #peerCodeSources}): directories and
+     * URLs the operator configured (docs/store.md, "Modules by content address").
+     */
+    public void codeSources(List<CodeSource> configured) {
+        this.configuredCode = List.copyOf(configured);
+    }
+
+    /** The peers asked for module code this node lacks (the network's links), asked before {@link #codeSources}. */
+    public void peerCodeSources(java.util.function.Supplier<List<CodeSource>> peers) {
+        this.peerCode = peers;
+    }
+
+    /**
+     * The module code with SHA-256 {@code hash}: this node's own ({@link #keptCode}), else the first verified answer of
+     * its peers, then of its configured directories and URLs (the chain loader). The code is kept once published.
+     * NOT_FOUND names every place tried and what it answered.
+     */
+    public byte[] findCode(String hash) {
+        String local;
+        try {
+            return localCode(hash);
+        } catch (StoreException e) {
+            local = e.getMessage();
+        }
+        var sources = new ArrayList<CodeSource>(peerCode.get());
+        sources.addAll(configuredCode);
+        try {
+            var found = CodeChain.fetch(hash, sources);
+            log.info("module code {} fetched from {}", hash, found.from());
+            if (knownCode.contains(hash)) contentStore.blobs().rewrite(found.code()); // the kept copy was damaged
+            return found.code();
+        } catch (CodeChain.NotFound e) {
+            var tried = new ArrayList<String>();
+            tried.add("its content store (" + local + ")");
+            tried.addAll(e.tried());
+            throw new ModuleException(
+                    ModuleException.Kind.NOT_FOUND,
+                    "this node has no module code with hash " + hash + " and found it nowhere: tried "
+                            + String.join("; ", tried) + ". Publish the wasm file itself"
+                            + (sources.isEmpty()
+                                    ? ", or start the node with places to fetch code from (--code-peer, --code-dir,"
+                                            + " --code-url)"
+                                    : ""));
+        }
     }
 
     /**
@@ -357,23 +414,26 @@ public final class Node implements AutoCloseable {
      * hash) otherwise.
      */
     public byte[] keptCode(String hash) {
-        ensureOpen();
-        if (!Blobs.isHash(hash))
-            throw new ModuleException(
-                    ModuleException.Kind.INVALID,
-                    "'" + hash + "' is not a module hash (64 lower-case hex digits of the wasm's SHA-256)");
-        byte[] wasm;
         try {
-            // only module code: content a module stored is not the publisher's to load
-            if (!knownCode.contains(hash)) throw new StoreException("no module's code has this hash");
-            wasm = contentStore.blobs().get(hash);
+            return localCode(hash);
         } catch (StoreException e) {
             throw new ModuleException(
                     ModuleException.Kind.NOT_FOUND,
                     "this node has no module code with hash " + hash + ": publish the wasm file itself ("
                             + e.getMessage() + ")");
         }
-        return wasm;
+    }
+
+    /** The module code kept under {@code hash}, verified; a StoreException says why not. INVALID for a bad hash. */
+    private byte[] localCode(String hash) {
+        ensureOpen();
+        if (!Blobs.isHash(hash))
+            throw new ModuleException(
+                    ModuleException.Kind.INVALID,
+                    "'" + hash + "' is not a module hash (64 lower-case hex digits of the wasm's SHA-256)");
+        // only module code: content a module stored is not the publisher's to load
+        if (!knownCode.contains(hash)) throw new StoreException("no module's code has this hash");
+        return contentStore.blobs().get(hash);
     }
 
     /** The SHA-256 (hex) of a loaded or unloaded module's code, as {@link #publishByHash} takes it; null if unknown. */
@@ -383,6 +443,19 @@ public final class Node implements AutoCloseable {
                         ? meta.moduleCode(module)
                         : null);
         return code == null ? null : Blobs.hash(code);
+    }
+
+    /**
+     * The SHA-256 of every loaded module's code, by module name in load order (what {@code node schema} shows); then
+     * unloaded modules' when {@code withUnloaded}.
+     */
+    public Map<String, String> codeHashes(boolean withUnloaded) {
+        return executor.exclusive(() -> {
+            var out = new java.util.LinkedHashMap<String, String>();
+            for (String m : meta.loadedModules()) out.put(m, Blobs.hash(meta.moduleCode(m)));
+            if (withUnloaded) for (String m : meta.unloadedModules()) out.put(m, Blobs.hash(meta.moduleCode(m)));
+            return out;
+        });
     }
 
     /** The code of every module loaded or unloaded on this node: kept in the content store. Under the lock. */
@@ -459,6 +532,31 @@ public final class Node implements AutoCloseable {
         contentStore.forgetModule(executor, module);
         executor.dropSchedules(scheduler.removeModule(module)); // a later load of that name starts without them
         supervisor.reset(module);
+        lifecycle.forgetChild(module);
+        stopChildren(module);
+    }
+
+    /** Spawns {@code parent}'s child ({@link HolderControl#spawn}); returns its name. */
+    String spawnChild(byte[] wasm, String parent, ChildCall.Grant grant, boolean stopWithParent) {
+        ensureOpen();
+        String name = lifecycle.spawn(wasm, parent, grant, stopWithParent);
+        supervisor.reset(name);
+        knownCode.add(contentStore.blobs().put(wasm));
+        return name;
+    }
+
+    /** Unloads the loaded children of {@code parent} whose policy is to stop with it (and theirs, in turn). */
+    private void stopChildren(String parent) {
+        for (String c : authorities.stoppingWith(parent)) {
+            if (!executor.exclusive(() -> registry.get(c) != null)) continue;
+            try {
+                unload(c);
+                log.info("unloaded module {}: it stops with its parent {}", c, parent);
+            } catch (IntersticeException e) {
+                log.warn(
+                        "module {} should stop with its parent {} but was not unloaded: {}", c, parent, e.getMessage());
+            }
+        }
     }
 
     /**
@@ -470,6 +568,7 @@ public final class Node implements AutoCloseable {
         ensureOpen();
         lifecycle.unload(module);
         executor.dropSchedules(scheduler.removeModule(module));
+        stopChildren(module);
     }
 
     /** Modules unloaded with their data kept, which publishing them again resumes. */

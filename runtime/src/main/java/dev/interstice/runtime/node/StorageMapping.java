@@ -30,6 +30,7 @@ final class StorageMapping {
         out.put(SystemTables.STORES, Persistence.LOGGED);
         out.put(SystemTables.STORE_REFS, Persistence.LOGGED);
         out.put(SystemTables.STORE_LABELS, Persistence.LOGGED);
+        out.put(SystemTables.CHILDREN, Persistence.LOGGED);
         for (LoadedModule m : modules) out.putAll(declaredTables(m));
         return out;
     }

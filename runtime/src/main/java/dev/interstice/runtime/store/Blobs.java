@@ -36,6 +36,11 @@ public abstract class Blobs {
         return h;
     }
 
+    /** Writes {@code content} again whatever copy is there: a verified copy replacing a damaged one. */
+    public synchronized void rewrite(byte[] content) {
+        write(hash(content), content);
+    }
+
     /**
      * The content of {@code hash}, verified.
      *

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code interstice_history} at the ABI level (docs/abi.md §4.5), from hand-written modules: refusals and scope. */
+/** {@code interstice_history} at the ABI level (docs/abi.md §4.6), from hand-written modules: refusals and scope. */
 class HistoryCallTest {
     @TempDir
     Path dir;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.interstice.runtime.module.ModuleException;
 import dev.interstice.runtime.store.Blobs;
+import dev.interstice.runtime.store.DirectoryCodeSource;
 import dev.interstice.runtime.testing.ModuleFixture;
 import dev.interstice.runtime.testing.TestNode;
 import java.nio.file.Files;
@@ -53,6 +54,14 @@ class ModuleByHashTest {
             assertThatThrownBy(() -> t.node.publishByHash(hash, PLAIN))
                     .isInstanceOf(ModuleException.class)
                     .hasMessageContaining("is damaged on this node");
+
+            // a good copy elsewhere (the chain loader) replaces the damaged one
+            Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
+            Files.write(elsewhere.resolve(hash + ".wasm"), wasm);
+            t.node.codeSources(List.of(new DirectoryCodeSource(elsewhere)));
+            assertThat(t.node.publishByHash(hash, PLAIN).module()).isEqualTo("m");
+            assertThat(Files.readAllBytes(file)).isEqualTo(wasm);
+            assertThat(t.node.keptCode(hash)).isEqualTo(wasm);
         }
     }
 

@@ -57,6 +57,7 @@ public final class ModuleFixture {
     private byte[] describeOverride;
     private boolean importScan;
     private boolean importStore;
+    private boolean importChildren;
     private boolean importHistory;
 
     public ModuleFixture(String name) {
@@ -175,7 +176,13 @@ public final class ModuleFixture {
         return this;
     }
 
-    /** Imports our extension {@code interstice_history} as {@code $history} (docs/abi.md §4.5). */
+    /** Imports our extension {@code interstice_children} as {@code $children} (docs/abi.md §4.5). */
+    public ModuleFixture importChildren() {
+        importChildren = true;
+        return this;
+    }
+
+    /** Imports our extension {@code interstice_history} as {@code $history} (docs/abi.md §4.6). */
     public ModuleFixture importHistory() {
         importHistory = true;
         return this;
@@ -247,6 +254,9 @@ public final class ModuleFixture {
             sb.append("  (import \"interstice\" \"interstice_scan\" (func $scan (param i32 i32) (result i64)))\n");
         if (importStore)
             sb.append("  (import \"interstice\" \"interstice_store\" (func $store (param i32 i32) (result i64)))\n");
+        if (importChildren)
+            sb.append(
+                    "  (import \"interstice\" \"interstice_children\" (func $children (param i32 i32) (result i64)))\n");
         if (importHistory)
             sb.append(
                     "  (import \"interstice\" \"interstice_history\" (func $history (param i32 i32) (result i64)))\n");
@@ -339,6 +349,11 @@ public final class ModuleFixture {
                 + row
                 + "}) (i32.const ${" + row + ".len}) (i32.const ${resp}) (i32.const 4096)))\n"
                 + "(if (i32.ne (i32.load8_u (i32.const ${resp})) (i32.const 0)) (then unreachable))";
+    }
+
+    /** Runs the encoded children call in blob {@code call} ({@link #importChildren}) and logs the response as hex. */
+    public static String childCallAndLog(String call) {
+        return "(call $log_packed (call $children (i32.const ${" + call + "}) (i32.const ${" + call + ".len})))";
     }
 
     /** Runs the encoded host call in blob {@code call} and logs the response as hex. */

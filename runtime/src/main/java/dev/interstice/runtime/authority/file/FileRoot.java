@@ -30,7 +30,7 @@ public final class FileRoot {
     public static final class Refused extends Exception {
         private static final long serialVersionUID = 1L;
 
-        Refused(String message) {
+        public Refused(String message) {
             super(message, null, false, false);
         }
     }
@@ -59,6 +59,29 @@ public final class FileRoot {
     }
 
     Path path() {
+        return root;
+    }
+
+    /**
+     * The directory {@code guest} inside this root as a root of its own (a child module's, docs/security.md): resolved
+     * as every guest path is (no {@code ..} above the root, no link leading out), created (mode 700) when missing,
+     * refused when it is anything but a directory. Its real path is kept, so renaming or relinking the name later
+     * moves nothing.
+     */
+    public FileRoot subRoot(String guest) throws Refused {
+        Resolved r = resolve(guest);
+        try {
+            if (!Files.exists(r.path(), NOFOLLOW)) PrivateFiles.createDirectories(r.path());
+            if (!Files.isDirectory(r.path(), NOFOLLOW))
+                throw new Refused(r.quoted() + " is not a directory, so it cannot be a file root");
+            return new FileRoot(r.path());
+        } catch (IOException e) {
+            throw new Refused(FileErrors.of("create the directory", r, e));
+        }
+    }
+
+    /** Where this root is on the host (for messages to the node's operator). */
+    public Path hostPath() {
         return root;
     }
 

@@ -58,7 +58,11 @@ public final class FileWatches implements AutoCloseable {
     private final int maxPending;
     private Session session;
 
-    public FileWatches(FileRoot root, Executor executor, int maxPending) {
+    /** Modules that are children: they never hold the File authority themselves (their grant is another root). */
+    private final java.util.function.Predicate<String> isChild;
+
+    public FileWatches(FileRoot root, Executor executor, int maxPending, java.util.function.Predicate<String> isChild) {
+        this.isChild = isChild;
         this.root = root;
         this.executor = executor;
         this.maxPending = maxPending;
@@ -76,7 +80,7 @@ public final class FileWatches implements AutoCloseable {
     /** Watches for the File holder now loaded (restarted when it was replaced, stopped when it is gone). */
     public synchronized void update() {
         LoadedModule holder = executor.exclusive(() -> executor.modules().all().stream()
-                .filter(m -> m.schema().authorities().contains(Authority.FILE))
+                .filter(m -> m.schema().authorities().contains(Authority.FILE) && !isChild.test(m.name()))
                 .findFirst()
                 .orElse(null));
         if (session != null && session.module == holder) return;

@@ -2,6 +2,7 @@ package dev.interstice.runtime.authority.module;
 
 import dev.interstice.abi.codec.AuthorityCodec;
 import dev.interstice.abi.host.CallContext;
+import dev.interstice.abi.host.ChildCall;
 import dev.interstice.abi.host.ModuleCall;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.runtime.exec.Executor;
@@ -57,6 +58,37 @@ public final class ModuleAuthority implements AutoCloseable {
         n[0]++;
         f.invocation().afterCommit(() -> runLocally(holder, call));
         return AuthorityCodec.ok();
+    }
+
+    /**
+     * A spawn the holder (or a child granted Module) asked for, already checked against what it holds: counted as a
+     * module request, carried out after commit, its outcome delivered as {@code module_result("spawn", child, error)}.
+     */
+    public byte[] spawn(Frame f, byte[] wasm, ChildCall.Grant grant, boolean stopWithParent) {
+        int[] n = requests.computeIfAbsent(f.invocation(), i -> new int[1]);
+        if (n[0] >= MAX_REQUESTS_PER_TRANSACTION)
+            return AuthorityCodec.err(
+                    "refused: a transaction may make at most " + MAX_REQUESTS_PER_TRANSACTION + " module requests");
+        if (wasm.length == 0) return AuthorityCodec.err("refused to spawn a child: its code is empty");
+        n[0]++;
+        String parent = f.module().name();
+        f.invocation().afterCommit(() -> {
+            String child = "";
+            String error = null;
+            try {
+                child = control.spawn(wasm, parent, grant, stopWithParent);
+                control.changed(child);
+            } catch (RuntimeException e) {
+                error = e.getMessage() == null ? e.toString() : e.getMessage();
+            }
+            outcome(parent, "spawn", child, error, "");
+        });
+        return AuthorityCodec.ok();
+    }
+
+    /** Module code this node keeps under {@code hash} (verified); throws saying why when it has none. */
+    public byte[] code(String hash) {
+        return control.code(hash);
     }
 
     /** The cheap checks made before a local request is accepted, or null when it may go ahead. */

@@ -56,6 +56,18 @@ public record NetworkPolicy(List<Rule> egress, List<Rule> listen, List<X509Certi
          * with a port) or a bare {@code port} (any address). A host name is resolved now: every address it has.
          */
         public static List<Rule> parse(String s) {
+            return parse(s, false);
+        }
+
+        /**
+         * As {@link #parse}, for addresses only ({@code ip[/prefix][:port]}, {@code [v6][/prefix]:port}): no host name
+         * is looked up (a module's grant is checked under the execution lock, where the node never waits on DNS).
+         */
+        public static Rule parseAddress(String s) {
+            return parse(s, true).getFirst();
+        }
+
+        private static List<Rule> parse(String s, boolean addressOnly) {
             String spec = s.strip();
             try {
                 if (spec.matches("\\d+")) return List.of(new Rule(InetAddress.ofLiteral("0.0.0.0"), 0, port(spec)));
@@ -74,6 +86,7 @@ public record NetworkPolicy(List<Rule> egress, List<Rule> listen, List<X509Certi
                     prefix = Integer.parseInt(host.substring(host.indexOf('/') + 1));
                     host = host.substring(0, host.indexOf('/'));
                 }
+                if (addressOnly) InetAddress.ofLiteral(host); // throws for a host name
                 var out = new ArrayList<Rule>();
                 for (InetAddress a : InetAddress.getAllByName(host)) {
                     int bits = a.getAddress().length * 8;
@@ -106,6 +119,11 @@ public record NetworkPolicy(List<Rule> egress, List<Rule> listen, List<X509Certi
                 if ((net[bit / 8] & mask) != (addr[bit / 8] & mask)) return false;
             }
             return true;
+        }
+
+        /** Whether every address and port this rule allows, {@code outer} allows too. */
+        public boolean within(Rule outer) {
+            return prefix >= outer.prefix && outer.allows(network, outer.port == 0 ? port : port == 0 ? -1 : port);
         }
 
         @Override
