@@ -9,6 +9,7 @@ export { log } from "./assembly/host";
 export { FileEvent, FileType, DirEntry, FileMetadata, FileAuthority } from "./assembly/file";
 export { ContentStore } from "./assembly/store";
 export { Children, Child, Grant } from "./assembly/children";
+export { History, BranchInfo, MergeReport, MergeFailure } from "./assembly/history";
 export { Network, NetworkEvent } from "./assembly/network";
 export { Audio, AudioStreamConfig } from "./assembly/audio";
 export { ModuleAuthority, ModuleEvent } from "./assembly/module";

@@ -9,6 +9,7 @@ import { Result, okResult, errResult } from "./types";
 import { FileAuthority, FILE } from "./file";
 import { ContentStore, STORE } from "./store";
 import { Children, CHILDREN } from "./children";
+import { History, HISTORY } from "./history";
 import { Gpu, GPU } from "./gpu";
 import { Audio, AUDIO } from "./audio";
 
@@ -66,6 +67,14 @@ export class ReducerContext {
    */
   @inline get store(): ContentStore {
     return STORE;
+  }
+
+  /**
+   * Time travel (our extension, docs/time-travel.md): this module's branches. Branch changes follow this reducer's
+   * transaction (undone if it fails); past reads are on the tables: `ctx.tables.<t>.iterAsOf(tx)`.
+   */
+  @inline get history(): History {
+    return HISTORY;
   }
 
   /**

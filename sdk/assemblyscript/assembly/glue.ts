@@ -3,7 +3,7 @@
 import { Reader, Writer, Tag, mismatch, decodeContext } from "./codec";
 
 export { Reader, Writer, setDecodeContext } from "./codec";
-export { W, inputReader, hostCall, endHostCall, insertRow, updateRow, deleteRow, clearTable, getByPk, beginCall, finishReducerCall, finishQueryCall, lastError, beginScan, beginGet, beginIndexScan, finishScan, finishGet, beginScanOpen, beginScanIndex, finishScanOpen, scanNext, scanClose, failWith, IndexQueryTag } from "./host";
+export { W, inputReader, hostCall, endHostCall, insertRow, updateRow, deleteRow, clearTable, getByPk, beginCall, finishReducerCall, finishQueryCall, lastError, beginScan, beginGet, beginIndexScan, finishScan, finishGet, beginScanOpen, beginScanIndex, finishScanOpen, scanNext, scanClose, openAsOf, openInBranch, failWith, IndexQueryTag } from "./host";
 export { hostAlloc, hostDealloc, packStatic, pack, collect } from "./runtime";
 export { ReducerContext, QueryContext } from "./context";
 export { Option, Unit, Tuple2, Tuple3, Tuple4, Result, okResult, errResult } from "./types";

@@ -48,6 +48,11 @@ declare function interstice_store(ptr: usize, len: usize): i64;
 @external("interstice", "interstice_children")
 declare function interstice_children(ptr: usize, len: usize): i64;
 
+// Our extension of ABI 6 (docs/abi.md §4.6): past reads and branches. Imported only by modules that use them.
+// @ts-ignore: decorator
+@external("interstice", "interstice_history")
+declare function interstice_history(ptr: usize, len: usize): i64;
+
 /** HostCall discriminants. */
 export const enum HostCallTag {
   CallReducer = 0,
@@ -349,16 +354,8 @@ export function beginScanIndex(index: string, prefixLen: i32): void {
 
 /** Sends the request in W through interstice_scan; the response is freed by endHostCall. */
 function scanCall(): Reader {
-  if (pendingResponse) {
-    heap.free(pendingResponse);
-    pendingResponse = 0;
-  }
-  let packed = interstice_scan(W.buf, W.len);
-  let ptr = <usize>(<u32>(packed >>> 32));
-  let len = <usize>(<u32>packed);
-  if (ptr == 0) abort("Interstice: scan call failed (the host returned no response)");
-  pendingResponse = ptr;
-  return HOST_RESPONSE.at(ptr, len);
+  freePending();
+  return takeResponse(interstice_scan(W.buf, W.len), "scan");
 }
 
 /** Frees the previous response before an extension call (the next one replaces it). */
@@ -388,6 +385,46 @@ export function storeCall(): Reader {
 export function childrenCall(): Reader {
   freePending();
   return takeResponse(interstice_children(W.buf, W.len), "children");
+}
+
+/** Sends the HistoryCall in W through interstice_history; the response is freed by endHostCall. */
+export function historyCall(): Reader {
+  freePending();
+  return takeResponse(interstice_history(W.buf, W.len), "history");
+}
+
+/** Sends the HistoryCall in W that opens a cursor; returns the cursor. Aborts on Err. */
+function historyOpen(what: string): u32 {
+  let r = historyCall();
+  let t = r.tag();
+  if (t != 0) {
+    if (t == 1) failWith(what, r);
+    abort("Interstice: unexpected history response discriminant " + t.toString());
+  }
+  let id = r.varint32();
+  endHostCall();
+  return id;
+}
+
+/**
+ * A cursor over a table of this module as of transaction `tx` (HistoryCall::ReadAsOf), read with scanNext/scanClose.
+ * Aborts on Err (e.g. a transaction beyond the kept history).
+ */
+export function openAsOf(table: string, tx: u64): u32 {
+  W.reset();
+  W.tag(0);
+  W.str(table);
+  W.varint64(tx);
+  return historyOpen("read of table " + table + " as of tx " + tx.toString());
+}
+
+/** A cursor over a table of this module as it is in branch `branch` (HistoryCall::ReadBranch). Aborts on Err. */
+export function openInBranch(table: string, branch: string): u32 {
+  W.reset();
+  W.tag(3);
+  W.str(branch);
+  W.str(table);
+  return historyOpen("read of table " + table + " in branch " + branch);
 }
 
 /** Sends an Open request built with beginScanOpen; returns the cursor. Aborts on Err. */

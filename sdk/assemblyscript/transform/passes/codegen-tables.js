@@ -61,6 +61,12 @@ export function tableHandle(codec, t, moduleSel, hostTable, writable, prefix = "
   const scanWhat = JSON.stringify("scan of table " + hostTable);
   const openCursor = `return new ${cur}(__g.finishScanOpen(${scanWhat}));`;
   reads.push(`iter(): ${cur} { __g.beginScanOpen(${M}, ${N}); __g.W.bool(false); ${openCursor} }`);
+  if (moduleSel === "" && writable) {
+    // time travel (our extension interstice_history, docs/abi.md §4.6): this module's tables as of a past
+    // transaction, and as they are in one of its branches; read through the same cursors
+    reads.push(`iterAsOf(tx: u64): ${cur} { return new ${cur}(__g.openAsOf(${N}, tx)); }`);
+    reads.push(`iterInBranch(branch: string): ${cur} { return new ${cur}(__g.openInBranch(${N}, branch)); }`);
+  }
   for (const idx of t.indexes) {
     const f = idx.field;
     const camel = camelCase(f.name);

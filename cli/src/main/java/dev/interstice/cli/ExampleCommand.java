@@ -55,6 +55,7 @@ final class ExampleCommand implements Callable<Integer> {
         PORTS.put("echo-server", 8089);
         PORTS.put("echo-client", 8090);
         PORTS.put("agar-bot", 8091);
+        PORTS.put("tictactoe", 8092);
     }
 
     /** The port echo-server listens on when its example starts (its module's own TCP listener). */
@@ -91,7 +92,10 @@ final class ExampleCommand implements Callable<Integer> {
             "try (with interstice example echo-server running): interstice call_reducer echo-client-example"
                     + " echo-client send " + ECHO_PORT + " hello",
             "audio",
-            "playing a 440 Hz tone; try: interstice call_reducer audio-example audio stop");
+            "playing a 440 Hz tone; try: interstice call_reducer audio-example audio stop",
+            "tictactoe",
+            "try: interstice call_reducer tictactoe-example tictactoe play 4, then preview 0 (worked out in a branch),"
+                    + " rewind 0; and: interstice rows tictactoe-example tictactoe preview");
     /** The node the agar examples play on (their binding's node name); {@code --server} says where it is. */
     static final String AGAR_SERVER = "agar-server-example";
     /** How long a node the example depends on may take to answer before the example says it does not. */

@@ -13,6 +13,7 @@ import dev.interstice.network.NodeServer;
 import dev.interstice.network.TokenCredential;
 import dev.interstice.network.TokenStore;
 import dev.interstice.network.wire.Message;
+import dev.interstice.runtime.node.BranchLimits;
 import dev.interstice.runtime.node.Node;
 import dev.interstice.runtime.node.NodeConfig;
 import dev.interstice.runtime.node.SupervisionPolicy;
@@ -446,6 +447,14 @@ final class NodeCommand implements Runnable {
                         + " (default ${DEFAULT-VALUE}).")
         String logRetention;
 
+        @Option(
+                names = "--branch-limits",
+                paramLabel = "BRANCHES,ROWS,CALLS",
+                defaultValue = "8,100000,1000",
+                description = "Time travel (docs/time-travel.md): branches a module may keep, rows a branch or one past"
+                        + " read may hold, reducer calls a branch records (default ${DEFAULT-VALUE}).")
+        String branchLimits;
+
         @CommandLine.Mixin
         AuthorityOptions network = new AuthorityOptions();
 
@@ -662,6 +671,7 @@ final class NodeCommand implements Runnable {
                         .withAck(acks)
                         .withSalvage(salvage)
                         .withLogRetention(retention(logRetention))
+                        .withBranchLimits(branchLimits(branchLimits))
                         .withAuthorities(authorities));
             } catch (RuntimeException ex) {
                 throw new CliException(cannotOpen(e.name(), dir, ex, salvage));
@@ -755,6 +765,21 @@ final class NodeCommand implements Runnable {
             out().println("node '" + e.name() + "' stopped");
             return 0;
         }
+    }
+
+    /** {@code --branch-limits}: {@code BRANCHES,ROWS,CALLS} such as {@code 8,100000,1000}. */
+    static BranchLimits branchLimits(String text) {
+        var m = java.util.regex.Pattern.compile("(\\d{1,9}),(\\d{1,9}),(\\d{1,9})")
+                .matcher(text.strip());
+        try {
+            if (m.matches())
+                return new BranchLimits(
+                        Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
+        } catch (IllegalArgumentException e) {
+            // rows of 0: said below
+        }
+        throw CliException.usage(
+                "--branch-limits: '" + text + "' is not BRANCHES,ROWS,CALLS with ROWS at least 1 (e.g. 8,100000,1000)");
     }
 
     /** Why a local node did not open, with the one remedy that fits the failure. */

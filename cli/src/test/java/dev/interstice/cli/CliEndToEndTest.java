@@ -705,7 +705,8 @@ class CliEndToEndTest {
         assertThat(run("example", "nope").fails(2).err())
                 .contains("unknown example 'nope'")
                 .contains(
-                        "hello, caller, graphics, audio, agar-client, benchmark, agar-server, notes, echo-server, echo-client, agar-bot");
+                        "hello, caller, graphics, audio, agar-client, benchmark, agar-server, notes, echo-server, echo-client, agar-bot,"
+                                + " tictactoe");
         assertThat(run("example", "hello", "--server", "127.0.0.1:9").fails(2).err())
                 .contains("--server is for agar-client and agar-bot");
     }

@@ -5,12 +5,14 @@ import static dev.interstice.abi.value.IntersticeValue.i64;
 import static dev.interstice.abi.value.IntersticeValue.str;
 import static dev.interstice.abi.value.IntersticeValue.u32;
 import static dev.interstice.abi.value.IntersticeValue.u64;
+import static dev.interstice.abi.value.IntersticeValue.u8;
 import static dev.interstice.cli.CliEndToEndTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.interstice.abi.codec.Abi;
 import dev.interstice.abi.schema.Persistence;
 import dev.interstice.abi.schema.Visibility;
+import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
 import dev.interstice.runtime.node.Node;
 import dev.interstice.runtime.node.NodeConfig;
@@ -82,6 +84,24 @@ class ReplayTest {
                         .ok()
                         .out())
                 .contains("replay matches the log up to tx 4"); // 40 or the last one before it
+    }
+
+    /** A module that reads its past, previews and merges branches and rewinds replays byte for byte. */
+    @Test
+    void timeTravelReplaysClean() throws Exception {
+        try (Node node = Node.open(NodeConfig.at(data).withLogSink((m, msg) -> {}))) {
+            node.load("tictactoe.wasm", ExampleCommand.exampleWasm("tictactoe"));
+            node.call("tictactoe", "play", List.of(u8(4)));
+            node.call("tictactoe", "preview", List.of(u8(0)));
+            node.call("tictactoe", "try_line", List.of(str("l"), new IntersticeValue.Vec(List.of(u8(0), u8(8)))));
+            node.call("tictactoe", "merge_line", List.of(str("l")));
+            for (int i = 0; i < 500 && node.rows("tictactoe", "move").size() < 3; i++) Thread.sleep(20);
+            assertThat(node.rows("tictactoe", "move")).hasSize(3);
+            node.call("tictactoe", "rewind", List.of(u32(1)));
+            node.call("tictactoe", "play", List.of(u8(2)));
+        }
+        assertThat(run("replay", "--data-dir", data.toString(), "--verify").ok().out())
+                .contains("replay matches the log up to tx ");
     }
 
     /**

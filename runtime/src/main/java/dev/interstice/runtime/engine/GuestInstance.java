@@ -442,6 +442,7 @@ public final class GuestInstance {
                     case HostImport.OP_STORE -> new long[] {host.store(GuestInstance.this, (int) a[0], (int) a[1])};
                     case HostImport.OP_CHILDREN ->
                         new long[] {host.children(GuestInstance.this, (int) a[0], (int) a[1])};
+                    case HostImport.OP_HISTORY -> new long[] {host.history(GuestInstance.this, (int) a[0], (int) a[1])};
                     default -> throw new AssertionError("unknown host op " + op);
                 };
             } catch (RuntimeException e) {

@@ -64,4 +64,12 @@ public interface HostFunctions {
     default long children(GuestInstance g, int ptr, int len) {
         throw new IllegalStateException("interstice_children is not available here");
     }
+
+    /**
+     * {@code interstice_history(ptr: i32, len: i32) -> i64}: our extension (docs/abi.md §4.6), past reads and branches,
+     * answered like {@link #store}.
+     */
+    default long history(GuestInstance g, int ptr, int len) {
+        throw new IllegalStateException("interstice_history is not available here");
+    }
 }

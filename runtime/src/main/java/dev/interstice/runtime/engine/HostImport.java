@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
 
 /**
  * The functions this node offers to guests: the Interstice ABI (version 6), AssemblyScript's env.abort and our
- * extensions {@code interstice_scan}, {@code interstice_store} and {@code interstice_children}.
+ * extensions {@code interstice_scan}, {@code interstice_store}, {@code interstice_children} and
+ * {@code interstice_history}.
  */
 enum HostImport {
     HOST_CALL("interstice", "interstice_host_call", List.of(I32, I32), List.of(I64)),
@@ -29,7 +30,9 @@ enum HostImport {
     /** Our extension (docs/abi.md §4.4): the content store. Upstream's modules never import it. */
     STORE("interstice", "interstice_store", List.of(I32, I32), List.of(I64)),
     /** Our extension (docs/abi.md §4.5): child modules and their grants. Upstream's modules never import it. */
-    CHILDREN("interstice", "interstice_children", List.of(I32, I32), List.of(I64));
+    CHILDREN("interstice", "interstice_children", List.of(I32, I32), List.of(I64)),
+    /** Our extension (docs/abi.md §4.6): past reads and branches. Upstream's modules never import it. */
+    HISTORY("interstice", "interstice_history", List.of(I32, I32), List.of(I64));
 
     // Constants for the dispatch switch: a switch over the enum itself would add a lookup table load.
     static final int OP_HOST_CALL = 0;
@@ -45,6 +48,7 @@ enum HostImport {
     static final int OP_SCAN = 10;
     static final int OP_STORE = 11;
     static final int OP_CHILDREN = 12;
+    static final int OP_HISTORY = 13;
 
     final String module;
     final String field;
@@ -107,7 +111,8 @@ enum HostImport {
             ABORT,
             SCAN,
             STORE,
-            CHILDREN
+            CHILDREN,
+            HISTORY
         };
         int[] ops = {
             OP_HOST_CALL,
@@ -122,7 +127,8 @@ enum HostImport {
             OP_ABORT,
             OP_SCAN,
             OP_STORE,
-            OP_CHILDREN
+            OP_CHILDREN,
+            OP_HISTORY
         };
         for (int i = 0; i < ops.length; i++) {
             if (byOp[i].ordinal() != ops[i]) {

@@ -3,12 +3,14 @@ package dev.interstice.runtime.host;
 import dev.interstice.abi.codec.Abi;
 import dev.interstice.abi.codec.AbiDecodeException;
 import dev.interstice.abi.codec.ChildCodec;
+import dev.interstice.abi.codec.HistoryCodec;
 import dev.interstice.abi.codec.PostcardReader;
 import dev.interstice.abi.codec.PostcardWriter;
 import dev.interstice.abi.codec.Responses;
 import dev.interstice.abi.codec.ScanCodec;
 import dev.interstice.abi.codec.StoreCodec;
 import dev.interstice.abi.host.ChildCall;
+import dev.interstice.abi.host.HistoryCall;
 import dev.interstice.abi.host.HostCall;
 import dev.interstice.abi.host.ScanCall;
 import dev.interstice.abi.host.StoreCall;
@@ -53,6 +55,7 @@ public final class GuestHost implements FrameHost {
     private final Authorities authorities;
     private final LoadedModule module;
     private final ContentStore contentStore;
+    private final History history;
     private final PostcardWriter out = new PostcardWriter(256);
     private Frame frame;
     /** upstream protocol: an insert whose response did not fit is applied once; the immediate retry gets these bytes */
@@ -67,8 +70,14 @@ public final class GuestHost implements FrameHost {
 
     private final ScanCursors cursors = new ScanCursors();
 
-    public GuestHost(Executor executor, Authorities authorities, ContentStore contentStore, LoadedModule module) {
+    public GuestHost(
+            Executor executor,
+            Authorities authorities,
+            ContentStore contentStore,
+            History history,
+            LoadedModule module) {
         this.executor = executor;
+        this.history = history;
         this.authorities = authorities;
         this.contentStore = contentStore;
         this.module = module;
@@ -326,6 +335,49 @@ public final class GuestHost implements FrameHost {
             response = StoreCodec.err(e.getMessage());
         }
         return reply(g, response);
+    }
+
+    // ---- interstice_history (our extension, docs/abi.md §4.6) ----
+
+    @Override
+    public long history(GuestInstance g, int ptr, int len) {
+        Frame f = requireFrame();
+        HistoryCall call = decode(g, ptr, len, "history", HistoryCodec::decode);
+        byte[] response;
+        try {
+            response = history(f, call);
+        } catch (TxException e) {
+            response = HistoryCodec.err(e.getMessage());
+        }
+        return reply(g, response);
+    }
+
+    private byte[] history(Frame f, HistoryCall call) {
+        return switch (call) {
+            case HistoryCall.ReadAsOf c -> {
+                History.Past past = history.asOf(f, c.table(), c.tx());
+                yield HistoryCodec.okCursorAt(cursors.openEncoded(f, past.rows().iterator()), past.txId());
+            }
+            case HistoryCall.Fork c -> HistoryCodec.okU64(history.fork(f, c.branch(), c.fromTx()));
+            case HistoryCall.Call c -> {
+                List<IntersticeValue> args = argsOf(c.input());
+                if (args == null) yield HistoryCodec.err("reducer input must be a Vec of arguments");
+                history.call(f, c.branch(), c.reducer(), args);
+                yield HistoryCodec.ok();
+            }
+            case HistoryCall.ReadBranch c ->
+                HistoryCodec.okU32(cursors.openEncoded(
+                        f, history.branchRows(f, c.branch(), c.table()).iterator()));
+            case HistoryCall.Discard c -> {
+                history.discard(f, c.branch());
+                yield HistoryCodec.ok();
+            }
+            case HistoryCall.Merge c -> HistoryCodec.okU32(history.merge(f, c.branch()));
+            case HistoryCall.ListBranches c -> HistoryCodec.okBranches(history.branches(f));
+            case HistoryCall.LastMerge c -> HistoryCodec.okMerged(history.lastMerge(f));
+            case HistoryCall.CurrentTx c ->
+                HistoryCodec.okU64(f.invocation().tx().id());
+        };
     }
 
     private static byte[] store(StoreSession s, StoreCall call) {

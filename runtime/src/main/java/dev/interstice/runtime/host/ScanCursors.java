@@ -22,12 +22,27 @@ final class ScanCursors {
     /** A page stops once its rows' bytes reach this (it always holds at least one row). */
     static final int PAGE_BYTES = 256 * 1024;
 
-    private record Cursor(Frame frame, Iterator<StoredRow> rows) {}
+    private record Cursor(Frame frame, Iterator<byte[]> rows) {}
 
     private final Map<Integer, Cursor> open = new HashMap<>();
     private int nextId = 1;
 
     int open(Frame f, Iterator<StoredRow> rows) {
+        return openEncoded(f, new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return rows.hasNext();
+            }
+
+            @Override
+            public byte[] next() {
+                return rows.next().encoded();
+            }
+        });
+    }
+
+    /** A cursor over rows already encoded (a past state, a branch's table), read as any other. */
+    int openEncoded(Frame f, Iterator<byte[]> rows) {
         if (open.size() >= MAX_OPEN)
             throw new TxException("too many open scan cursors (" + MAX_OPEN + "); close the ones you no longer read");
         int id = nextId++;
@@ -43,7 +58,7 @@ final class ScanCursors {
         var rows = new ArrayList<byte[]>(Math.min(limit, 256));
         long bytes = 0;
         while (rows.size() < limit && bytes < PAGE_BYTES && c.rows().hasNext()) {
-            byte[] r = c.rows().next().encoded();
+            byte[] r = c.rows().next();
             rows.add(r);
             bytes += r.length;
         }

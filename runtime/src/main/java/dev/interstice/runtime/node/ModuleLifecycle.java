@@ -61,6 +61,7 @@ final class ModuleLifecycle {
     private final Authorities authorities;
     private final ContentStore contentStore;
     private final Replicas replicas;
+    private final dev.interstice.runtime.host.History history;
     private final KeptTables kept;
 
     ModuleLifecycle(
@@ -72,7 +73,9 @@ final class ModuleLifecycle {
             Executor executor,
             Authorities authorities,
             ContentStore contentStore,
+            dev.interstice.runtime.host.History history,
             Replicas replicas) {
+        this.history = history;
         this.config = config;
         this.meta = meta;
         this.loader = loader;
@@ -278,7 +281,7 @@ final class ModuleLifecycle {
         return loader.load(
                 label,
                 wasm,
-                lm -> new GuestHost(executor, authorities, contentStore, lm),
+                lm -> new GuestHost(executor, authorities, contentStore, history, lm),
                 new DescribeHost(label, config.logSink()::log, config.maxLogLineBytes()));
     }
 

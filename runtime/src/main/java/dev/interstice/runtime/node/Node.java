@@ -87,6 +87,9 @@ public final class Node implements AutoCloseable {
 
     private final Supervisor supervisor;
     private final Views views;
+    /** Modules' past reads and branches (docs/time-travel.md). */
+    private final Branches branches;
+
     private volatile boolean closed;
     /** The content store's periodic collection, from {@link #start} on (null before). */
     private PeriodicCollection collection;
@@ -121,6 +124,7 @@ public final class Node implements AutoCloseable {
         this.supervisor = new Supervisor(executor, this::unload);
         executor.setSupervisor(supervisor);
         this.views = new Views(executor, registry);
+        this.branches = new Branches(this, executor, registry, storage, config);
         if (recovered != null) {
             StorageMapping.loadTables(recovered, restored);
             replicas.restore(recovered, restored);
@@ -141,6 +145,7 @@ public final class Node implements AutoCloseable {
                 executor,
                 authorities,
                 contentStore,
+                branches,
                 replicas);
         if (recovered != null) authorities.children().recover(recovered.rows(SystemTables.CHILDREN));
         this.handover = new ModuleHandover(meta.nodeId(), executor, registry, authorities, lifecycle);
@@ -202,7 +207,12 @@ public final class Node implements AutoCloseable {
                 restored.add(loader.load(
                         name,
                         meta.moduleCode(name),
-                        lm -> new GuestHost(hostRef[0].executor, hostRef[0].authorities, hostRef[0].contentStore, lm),
+                        lm -> new GuestHost(
+                                hostRef[0].executor,
+                                hostRef[0].authorities,
+                                hostRef[0].contentStore,
+                                hostRef[0].branches,
+                                lm),
                         new DescribeHost(name, config.logSink()::log, config.maxLogLineBytes())));
             }
             if (storage != null)
@@ -991,6 +1001,60 @@ public final class Node implements AutoCloseable {
         return TimeTravel.rewind(executor, storage, m, txId);
     }
 
+    /**
+     * The branches {@code module} keeps (docs/time-travel.md), in fork order: name, the transaction each was forked
+     * at, how many reducer calls it records. Empty when it keeps none.
+     */
+    public List<dev.interstice.abi.codec.HistoryCodec.Branch> branches(String module) {
+        ensureOpen();
+        return executor.exclusive(() -> branches.list(module));
+    }
+
+    /** Discards a branch of {@code module}; NOT_FOUND when it has none of that name. */
+    public void discardBranch(String module, String branch) {
+        ensureOpen();
+        takeBranch(module, branch).close();
+    }
+
+    /**
+     * Merges a branch of {@code module}: replays its recorded reducer calls on the main timeline in order, each as an
+     * ordinary transaction with its original caller, and discards it. A call that fails is reported, and the next runs.
+     */
+    public dev.interstice.abi.codec.HistoryCodec.Merged mergeBranch(String module, String branch) {
+        ensureOpen();
+        return branches.replay(takeBranch(module, branch));
+    }
+
+    private Branch takeBranch(String module, String branch) {
+        return executor.exclusive(() -> {
+            try {
+                return branches.take(module, branch);
+            } catch (dev.interstice.runtime.tx.TxException e) {
+                throw new CallException(CallException.Kind.NOT_FOUND, e.getMessage());
+            }
+        });
+    }
+
+    /** Branch scratch node only: its modules' time-travel calls are refused. */
+    void markInBranch() {
+        branches.markInBranch();
+    }
+
+    /** Replay's scratch node only: merges requested by re-executed reducers run nothing (their calls are logged). */
+    void markReplaying() {
+        branches.markReplaying();
+    }
+
+    /** Rows held by {@code module}'s tables (a branch's size). */
+    int rowCount(String module) {
+        return executor.exclusive(() -> {
+            LoadedModule m = registry.require(module);
+            int n = 0;
+            for (Table t : m.tables().values()) n += t.size();
+            return n;
+        });
+    }
+
     /** Replay only: the next transaction takes id {@code txId} ({@link Replay}). */
     void advanceTo(long txId) {
         executor.advanceTo(txId);
@@ -1086,6 +1150,10 @@ public final class Node implements AutoCloseable {
         synchronized (this) {
             if (collection != null) collection.close();
         }
+        executor.exclusive(() -> {
+            branches.closeAll();
+            return null;
+        });
         supervisor.close();
         scheduler.close();
         authorities.close();

@@ -13,7 +13,8 @@ import java.util.function.LongSupplier;
  * {@code ack}: when reducer calls are acknowledged by default; {@code salvage}: see {@link #withSalvage};
  * {@code maxLogLineBytes}: see {@link #withMaxLogLineBytes}; {@code authorities}: which authorities the node offers
  * and how far they reach (default {@link AuthorityConfig#headless()}); {@code logRetention}: how much log history the
- * node keeps after compaction for reading (default {@link LogRetention#DEFAULT}; docs/operability.md).
+ * node keeps after compaction for reading (default {@link LogRetention#DEFAULT}; docs/operability.md); {@code
+ * branchLimits}: modules' branches and past reads (docs/time-travel.md).
  */
 public record NodeConfig(
         Path dataDir,
@@ -25,7 +26,8 @@ public record NodeConfig(
         boolean salvage,
         int maxLogLineBytes,
         AuthorityConfig authorities,
-        LogRetention logRetention) {
+        LogRetention logRetention,
+        BranchLimits branchLimits) {
 
     /** Default bound of one guest log line: longer lines are cut (and say how many bytes were cut). */
     public static final int DEFAULT_MAX_LOG_LINE_BYTES = 4096;
@@ -41,7 +43,8 @@ public record NodeConfig(
                 false,
                 DEFAULT_MAX_LOG_LINE_BYTES,
                 AuthorityConfig.headless(),
-                LogRetention.DEFAULT);
+                LogRetention.DEFAULT,
+                BranchLimits.DEFAULT);
     }
 
     public static NodeConfig at(Path dataDir) {
@@ -50,54 +53,133 @@ public record NodeConfig(
 
     public NodeConfig withDataDir(Path dir) {
         return new NodeConfig(
-                dir, nodeId, engine, clock, logSink, ack, salvage, maxLogLineBytes, authorities, logRetention);
+                dir,
+                nodeId,
+                engine,
+                clock,
+                logSink,
+                ack,
+                salvage,
+                maxLogLineBytes,
+                authorities,
+                logRetention,
+                branchLimits);
     }
 
     public NodeConfig withNodeId(String id) {
         return new NodeConfig(
-                dataDir, id, engine, clock, logSink, ack, salvage, maxLogLineBytes, authorities, logRetention);
+                dataDir,
+                id,
+                engine,
+                clock,
+                logSink,
+                ack,
+                salvage,
+                maxLogLineBytes,
+                authorities,
+                logRetention,
+                branchLimits);
     }
 
     public NodeConfig withEngine(EngineConfig e) {
         return new NodeConfig(
-                dataDir, nodeId, e, clock, logSink, ack, salvage, maxLogLineBytes, authorities, logRetention);
+                dataDir,
+                nodeId,
+                e,
+                clock,
+                logSink,
+                ack,
+                salvage,
+                maxLogLineBytes,
+                authorities,
+                logRetention,
+                branchLimits);
     }
 
     public NodeConfig withClock(LongSupplier c) {
         return new NodeConfig(
-                dataDir, nodeId, engine, c, logSink, ack, salvage, maxLogLineBytes, authorities, logRetention);
+                dataDir,
+                nodeId,
+                engine,
+                c,
+                logSink,
+                ack,
+                salvage,
+                maxLogLineBytes,
+                authorities,
+                logRetention,
+                branchLimits);
     }
 
     public NodeConfig withLogSink(GuestLogSink s) {
         return new NodeConfig(
-                dataDir, nodeId, engine, clock, s, ack, salvage, maxLogLineBytes, authorities, logRetention);
+                dataDir,
+                nodeId,
+                engine,
+                clock,
+                s,
+                ack,
+                salvage,
+                maxLogLineBytes,
+                authorities,
+                logRetention,
+                branchLimits);
     }
 
     /** The default acknowledgement of reducer calls (each call may override it). */
     public NodeConfig withAck(Ack a) {
         return new NodeConfig(
-                dataDir, nodeId, engine, clock, logSink, a, salvage, maxLogLineBytes, authorities, logRetention);
+                dataDir,
+                nodeId,
+                engine,
+                clock,
+                logSink,
+                a,
+                salvage,
+                maxLogLineBytes,
+                authorities,
+                logRetention,
+                branchLimits);
     }
 
     /** Start even if the log is damaged before its tail, dropping everything from the damage on (reported). */
     public NodeConfig withSalvage(boolean s) {
         return new NodeConfig(
-                dataDir, nodeId, engine, clock, logSink, ack, s, maxLogLineBytes, authorities, logRetention);
+                dataDir,
+                nodeId,
+                engine,
+                clock,
+                logSink,
+                ack,
+                s,
+                maxLogLineBytes,
+                authorities,
+                logRetention,
+                branchLimits);
     }
 
     /** Guest log lines longer than this many bytes are cut to it (at a character boundary) and end with how much was cut. */
     public NodeConfig withMaxLogLineBytes(int n) {
         if (n < 1) throw new IllegalArgumentException("maxLogLineBytes must be at least 1, not " + n);
-        return new NodeConfig(dataDir, nodeId, engine, clock, logSink, ack, salvage, n, authorities, logRetention);
+        return new NodeConfig(
+                dataDir, nodeId, engine, clock, logSink, ack, salvage, n, authorities, logRetention, branchLimits);
     }
 
     /** Which authorities the node offers, its file root and network policy. */
     public NodeConfig withAuthorities(AuthorityConfig a) {
-        return new NodeConfig(dataDir, nodeId, engine, clock, logSink, ack, salvage, maxLogLineBytes, a, logRetention);
+        return new NodeConfig(
+                dataDir, nodeId, engine, clock, logSink, ack, salvage, maxLogLineBytes, a, logRetention, branchLimits);
     }
 
     /** How much log history is kept after compaction ({@link LogRetention#NONE}: none). */
     public NodeConfig withLogRetention(LogRetention r) {
-        return new NodeConfig(dataDir, nodeId, engine, clock, logSink, ack, salvage, maxLogLineBytes, authorities, r);
+        return new NodeConfig(
+                dataDir, nodeId, engine, clock, logSink, ack, salvage, maxLogLineBytes, authorities, r, branchLimits);
+    }
+
+    /** How many branches a module may keep and how big they and its past reads may grow (docs/time-travel.md). */
+    public NodeConfig withBranchLimits(BranchLimits b) {
+        return new NodeConfig(
+                dataDir, nodeId, engine, clock, logSink, ack, salvage, maxLogLineBytes, authorities, logRetention, b);
     }
 }

@@ -106,6 +106,7 @@ public final class Replay {
                 .withLogSink((m, line) -> {})
                 .withLogRetention(dev.interstice.storage.LogRetention.DEFAULT))) {
             node.set(n);
+            n.markReplaying();
             for (TxLog.Entry e : log) {
                 TxRecord r = e.record();
                 if (r.txId() <= n.lastTxId()) continue; // the scratch node ran it already (a subscriber)

@@ -58,6 +58,7 @@ public final class ModuleFixture {
     private boolean importScan;
     private boolean importStore;
     private boolean importChildren;
+    private boolean importHistory;
 
     public ModuleFixture(String name) {
         this.name = name;
@@ -181,6 +182,12 @@ public final class ModuleFixture {
         return this;
     }
 
+    /** Imports our extension {@code interstice_history} as {@code $history} (docs/abi.md §4.6). */
+    public ModuleFixture importHistory() {
+        importHistory = true;
+        return this;
+    }
+
     /** Makes interstice_describe return these bytes instead of the encoded schema. */
     public ModuleFixture describeBytes(byte[] b) {
         describeOverride = b;
@@ -250,6 +257,9 @@ public final class ModuleFixture {
         if (importChildren)
             sb.append(
                     "  (import \"interstice\" \"interstice_children\" (func $children (param i32 i32) (result i64)))\n");
+        if (importHistory)
+            sb.append(
+                    "  (import \"interstice\" \"interstice_history\" (func $history (param i32 i32) (result i64)))\n");
         sb.append("  (memory (export \"memory\") ")
                 .append(memoryPages)
                 .append(memoryMax)
