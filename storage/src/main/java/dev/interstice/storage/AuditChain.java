@@ -3,7 +3,6 @@ package dev.interstice.storage;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +18,8 @@ import java.util.Map;
  * where the previous link of a module's first transaction is 32 zero bytes, and "payload up to the links" is the
  * record's payload from its flags byte (flag 4 set) to the end of its operations. A link so covers the record's
  * content, its place in the log and everything the module committed before. The newest link of every module is kept
- * in snapshots, so chains continue through compaction and across restarts. A committing thread only reserves a record's
- * links; the thread that writes the record's batch computes them (the SHA-256 work stays off the execution path).
+ * in snapshots, so chains continue through compaction and across restarts. Not thread-safe: the log stamps links under
+ * its append lock, in LSN order.
  */
 final class AuditChain {
     static final int HASH_BYTES = 32;
@@ -28,63 +27,41 @@ final class AuditChain {
 
     private final Map<String, byte[]> heads;
     private final MessageDigest sha = sha256();
+    /** Module names' UTF-8 bytes: the stamp allocates nothing but a module's first head and name. */
+    private final Map<String, byte[]> names = new HashMap<>();
 
     AuditChain(Map<String, byte[]> heads) {
         this.heads = new HashMap<>();
         heads.forEach((m, h) -> this.heads.put(m, h.clone())); // advanced in place
     }
 
-    /** The newest link of every module whose records were written (copies). */
-    synchronized Map<String, byte[]> heads() {
+    /** The newest link of every module (copies). */
+    Map<String, byte[]> heads() {
         Map<String, byte[]> out = new HashMap<>();
         heads.forEach((m, h) -> out.put(m, h.clone()));
         return out;
     }
 
     /**
-     * Appends room for the links of {@code modules} (sorted, distinct) to {@code payload}, whose flags byte already has
-     * {@link WalFormat#FLAG_CHAIN} set: each module's name and 32 zero bytes, which {@link #stampBatch} fills once the
-     * record has its place in the log. Called by the committing thread; touches no head.
+     * Appends the links of {@code modules} (sorted, distinct) to {@code payload}, whose flags byte already has
+     * {@link WalFormat#FLAG_CHAIN} set, for the record that gets {@code lsn}; advances those modules' heads.
      */
-    static void reserve(Bytes.Sink payload, List<String> modules) {
-        long size = payload.len + 5L;
+    void stamp(Bytes.Sink payload, long lsn, List<String> modules) {
+        int hashed = payload.len;
+        long size = hashed + 5L;
         for (String m : modules) size += 5 + 3L * m.length() + HASH_BYTES;
+        // refused before any head moves: a record the log then refused would leave the chain a link it never wrote
         if (size > WalFormat.MAX_PAYLOAD)
             throw new IllegalArgumentException("record too large: about " + size + " bytes with its chain links (max "
                     + WalFormat.MAX_PAYLOAD + ")");
         payload.varint(modules.size());
         for (String m : modules) {
-            payload.lenBytes(m.getBytes(StandardCharsets.UTF_8));
+            payload.lenBytes(names.computeIfAbsent(m, n -> n.getBytes(StandardCharsets.UTF_8)));
+            byte[] head = heads.computeIfAbsent(m, n -> GENESIS.clone());
             payload.ensure(HASH_BYTES);
-            Arrays.fill(payload.buf, payload.len, payload.len + HASH_BYTES, (byte) 0);
+            linkInto(sha, head, lsn, payload.buf, 0, hashed, payload.buf, payload.len);
+            System.arraycopy(payload.buf, payload.len, head, 0, HASH_BYTES);
             payload.len += HASH_BYTES;
-        }
-    }
-
-    /**
-     * Fills the links of every chained record in {@code batch[0, len)} (whole frames, in LSN order) and advances their
-     * modules' heads. Run by whoever writes the batch, once per batch and before its checksums: the hashing happens off
-     * the committing thread, and batches are written one at a time in LSN order, so heads advance in LSN order.
-     */
-    synchronized void stampBatch(byte[] batch, int len) {
-        for (int pos = 0; pos < len; pos += WalFormat.HEADER + WalFormat.payloadLen(batch, pos)) {
-            if ((batch[pos + WalFormat.HEADER] & WalFormat.FLAG_CHAIN) == 0) continue;
-            long lsn = WalFormat.lsn(batch, pos);
-            try {
-                WalFormat.decode(batch, pos, new WalFormat.Skipping() {
-                    @Override
-                    public void begin(long l, boolean userTx, long txId, long timestampMs) {}
-
-                    @Override
-                    public void link(String module, byte[] buf, int hashOff, int payloadOff, int hashedLen) {
-                        byte[] head = heads.computeIfAbsent(module, n -> GENESIS.clone());
-                        linkInto(sha, head, lsn, buf, payloadOff, hashedLen, buf, hashOff);
-                        System.arraycopy(buf, hashOff, head, 0, HASH_BYTES);
-                    }
-                });
-            } catch (Bytes.FormatException e) {
-                throw new IllegalStateException("a record this log encoded does not decode: " + e.getMessage(), e);
-            }
         }
     }
 

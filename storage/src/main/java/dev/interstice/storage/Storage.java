@@ -57,7 +57,7 @@ public final class Storage implements AutoCloseable {
     private final Registry registry;
     /** Immutable copy of {@link #registry} for lock-free reads by appenders. */
     private volatile Map<TableId, Registry.Meta> view;
-    /** Every module's audit chain: a record's links are computed when its batch is written (in LSN order). */
+    /** Every module's audit chain: links are stamped under the WAL's append lock, in LSN order. */
     private final AuditChain chain;
 
     private Storage(
@@ -87,8 +87,7 @@ public final class Storage implements AutoCloseable {
                 config.fastFlushInterval().toNanos(),
                 config.preallocateSegments(),
                 hooks,
-                s -> compactor.maybeTrigger(),
-                chain::stampBatch);
+                s -> compactor.maybeTrigger());
         compactor.attach(wal);
         try {
             Map<TableId, Map<ByteKey, byte[]>> out = new HashMap<>();
@@ -286,9 +285,17 @@ public final class Storage implements AutoCloseable {
     public long append(TxRecord tx) {
         Objects.requireNonNull(tx, "tx");
         Map<TableId, Registry.Meta> v = view;
+        Bytes.Sink body = encode(tx, v);
         List<String> modules = modules(tx);
-        Bytes.Sink body = encode(tx, v, modules);
-        return wal.append(lsn -> view == v ? body : encode(tx, view, modules));
+        if (!modules.isEmpty()) body.buf[0] |= (byte) WalFormat.FLAG_CHAIN;
+        return wal.append(lsn -> {
+            Bytes.Sink b = view == v ? body : encode(tx, view);
+            if (!modules.isEmpty()) {
+                b.buf[0] |= (byte) WalFormat.FLAG_CHAIN;
+                chain.stamp(b, lsn, modules);
+            }
+            return b;
+        });
     }
 
     /** The modules whose tables the transaction changes, sorted: each gets a link in its audit chain. */
@@ -313,12 +320,10 @@ public final class Storage implements AutoCloseable {
      * third party can be given to later check an export against.
      */
     public Map<String, byte[]> auditHeads() {
-        wal.awaitDurable(wal.counters().lastLsn()); // links are computed as records are written
-        return chain.heads();
+        return wal.underAppendLock(chain::heads);
     }
 
-    /** The record's payload, with room for the audit chain links of {@code modules} (filled when it is written). */
-    private static Bytes.Sink encode(TxRecord tx, Map<TableId, Registry.Meta> v, List<String> modules) {
+    private static Bytes.Sink encode(TxRecord tx, Map<TableId, Registry.Meta> v) {
         int size = 24;
         for (Change c : tx.changes()) {
             size += 16;
@@ -331,10 +336,6 @@ public final class Storage implements AutoCloseable {
             if (m == null) throw new IllegalArgumentException("table not declared: " + id);
             return m.no();
         });
-        if (!modules.isEmpty()) {
-            s.buf[0] |= (byte) WalFormat.FLAG_CHAIN;
-            AuditChain.reserve(s, modules);
-        }
         return s;
     }
 

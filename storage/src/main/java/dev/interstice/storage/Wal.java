@@ -97,13 +97,6 @@ final class Wal {
     private final ExecutorService completer;
     /** Groups handed to the completer and not yet completed: while any are, later groups go there too (LSN order). */
     private final AtomicInteger completerBacklog = new AtomicInteger();
-    /** Fills what a record can only get once its place is final (the audit chain's links), before the checksums. */
-    interface BatchStamper {
-        void stamp(byte[] batch, int len);
-    }
-
-    private final BatchStamper stamper;
-
     /** Held from giving the token back until the group's waiters are completed (or handed to the completer). */
     private final ReentrantLock completionLock = new ReentrantLock();
 
@@ -118,10 +111,8 @@ final class Wal {
             long fastFlushNanos,
             boolean preallocate,
             IoHooks hooks,
-            Consumer<Segments.Sealed> onSealed,
-            BatchStamper stamper)
+            Consumer<Segments.Sealed> onSealed)
             throws IOException {
-        this.stamper = stamper;
         this.walDir = walDir;
         this.segmentBytes = segmentBytes;
         this.policy = new GroupCommitPolicy(fastFlushNanos);
@@ -515,7 +506,6 @@ final class Wal {
             return;
         }
         long offset = activeSize;
-        stamper.stamp(w.batch(), w.len()); // once: a rewrite after an interrupt writes the same bytes
         long t0;
         boolean interrupted = false;
         while (true) {
