@@ -60,6 +60,9 @@ profile() { # name inflight [extra...]
 }
 
 interstice_node_start
+# a fresh node's first seconds run before its JIT has compiled the call path: one throwaway run warms it (measured
+# without it, the first 4 x 1 run gave half the tx/s of the runs after it)
+profile k1-warmup 1 >/dev/null
 profile k1 1
 # the same load, traced: JFR records the interstice.* events of the node for the measured window
 "$JAVA_HOME/bin/jcmd" "$IB_NODE_PID" JFR.start name=timeline settings="$HERE/interstice-timeline.jfc" \
