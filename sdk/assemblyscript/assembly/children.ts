@@ -5,7 +5,7 @@
 // A spawn is carried out once the calling transaction commits; its outcome reaches
 // `module_result("spawn", child, error)` if the module declares it.
 
-import { W, childrenCall, endHostCall } from "./host";
+import { W, childrenCall, endHostCall, unitResult } from "./host";
 import { Result, okResult, errResult } from "./types";
 
 /** What a child may use. Build with `Grant.none()`, then `.files(dir)`, `.network(rules)`, `.modules()`. */
@@ -84,12 +84,7 @@ function writeGrant(g: Grant): void {
 
 /** Sends the call in W: null on Ok, else the node's reason. */
 function unitCall(): string | null {
-  let r = childrenCall();
-  let t = r.tag();
-  let err: string | null = null;
-  if (t != 0) err = t == 1 ? r.str() : "unexpected children answer " + t.toString();
-  endHostCall();
-  return err;
+  return unitResult(childrenCall(), "children");
 }
 
 function spawnWith(grant: Grant, stopWithParent: bool): string | null {

@@ -3,7 +3,7 @@
 // node's file root, '/'-separated. Calls act at once: the file system is not transactional.
 
 import { Reader } from "./codec";
-import { W, hostCall, endHostCall, HostCallTag } from "./host";
+import { W, hostCall, endHostCall, HostCallTag, resultError, unitResult } from "./host";
 import { Result, okResult, errResult } from "./types";
 
 /** FileCall discriminants. */
@@ -98,18 +98,12 @@ let R: Reader = changetype<Reader>(0);
 /** Sends the request in W; answers null on Ok (R is then left after the tag), else the error. */
 function send(): string | null {
   R = hostCall();
-  let t = R.tag();
-  if (t == 0) return null;
-  let err = t == 1 ? R.str() : "unexpected File answer discriminant " + t.toString();
-  endHostCall();
-  return err;
+  return resultError(R, "File");
 }
 
 /** Sends a request whose answer carries nothing: null on success, else the error. */
 function unit(): string | null {
-  let err = send();
-  if (err == null) endHostCall();
-  return err;
+  return unitResult(hostCall(), "File");
 }
 
 function readBytes(r: Reader): Uint8Array {

@@ -5,7 +5,7 @@
 // timeline). Branch changes made by a reducer are undone if it fails.
 
 import { Reader } from "./codec";
-import { W, historyCall, endHostCall } from "./host";
+import { W, historyCall, endHostCall, resultError, unitResult } from "./host";
 import { Value } from "./value";
 import { Result, okResult, errResult } from "./types";
 
@@ -53,11 +53,7 @@ let R: Reader = changetype<Reader>(0);
 /** Sends the request in W; answers null on Ok (R is then left after the tag), else the error. */
 function send(): string | null {
   R = historyCall();
-  let t = R.tag();
-  if (t == 0) return null;
-  let err = t == 1 ? R.str() : "unexpected history answer discriminant " + t.toString();
-  endHostCall();
-  return err;
+  return resultError(R, "history");
 }
 
 function u64Answer(): Result<u64> {
@@ -69,9 +65,7 @@ function u64Answer(): Result<u64> {
 }
 
 function unitAnswer(): string | null {
-  let err = send();
-  if (err == null) endHostCall();
-  return err;
+  return unitResult(historyCall(), "history");
 }
 
 function named(tag: HistoryTag, branch: string): void {

@@ -129,6 +129,25 @@ export function randomU64(): u64 {
 }
 
 /**
+ * Reads the Result tag of the answer `r` (Ok 0, Err(String) 1): null on Ok, with `r` left after the tag and the call
+ * still open; else the error (Err's text, or what the unknown tag was), with the call ended.
+ */
+export function resultError(r: Reader, what: string): string | null {
+  let t = r.tag();
+  if (t == 0) return null;
+  let err = t == 1 ? r.str() : "unexpected " + what + " answer discriminant " + t.toString();
+  endHostCall();
+  return err;
+}
+
+/** The answer `r` to a call that answers nothing on success: null on Ok, else the error; the call is ended. */
+export function unitResult(r: Reader, what: string): string | null {
+  let err = resultError(r, what);
+  if (err == null) endHostCall();
+  return err;
+}
+
+/**
  * Sends the request held in W (from offset 0) through interstice_host_call and returns a reader
  * over the response. The caller must call `endHostCall()` once it has decoded the response:
  * that frees the response block (the upstream Rust SDK leaks it).

@@ -4,7 +4,7 @@
 // `module_result(op: string, module: string, error: string | null)` if it declares one.
 
 import { Reader } from "./codec";
-import { W, hostCall, endHostCall, HostCallTag } from "./host";
+import { W, hostCall, HostCallTag, unitResult } from "./host";
 import { Value } from "./value";
 
 const enum ModuleCallTag {
@@ -27,12 +27,7 @@ function begin(tag: ModuleCallTag, node: string): void {
 
 /** Sends the call in W: null when accepted, else the node's reason. */
 function unitCall(): string | null {
-  let r = hostCall();
-  let t = r.tag();
-  let err: string | null = null;
-  if (t != 0) err = t == 1 ? r.str() : "unexpected module answer " + t.toString();
-  endHostCall();
-  return err;
+  return unitResult(hostCall(), "module");
 }
 
 /** The Module authority's calls; each returns null when accepted, else why it was refused. */

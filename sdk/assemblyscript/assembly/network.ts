@@ -3,7 +3,7 @@
 // calling transaction has committed, and its results arrive as NetworkEvents to `@reducer({ on: "network" })`.
 
 import { Reader } from "./codec";
-import { W, hostCall, endHostCall, HostCallTag } from "./host";
+import { W, hostCall, endHostCall, HostCallTag, unitResult } from "./host";
 import { Value } from "./value";
 import { Result, okResult, errResult } from "./types";
 
@@ -39,12 +39,7 @@ function handleCall(): Result<u64> {
 
 /** Sends the call in W; the answer is Ok or Err(message): null on success, else the message. */
 function unitCall(): string | null {
-  let r = hostCall();
-  let t = r.tag();
-  let err: string | null = null;
-  if (t != 0) err = t == 1 ? r.str() : "unexpected network answer " + t.toString();
-  endHostCall();
-  return err;
+  return unitResult(hostCall(), "network");
 }
 
 /** The Network authority's calls. Handles are numbers the node allocates; results come as NetworkEvents. */

@@ -3,7 +3,7 @@
 // content refs and change with the calling reducer's transaction (undone if it fails).
 
 import { Reader } from "./codec";
-import { W, storeCall, endHostCall } from "./host";
+import { W, storeCall, endHostCall, resultError, unitResult } from "./host";
 import { Result, okResult, errResult } from "./types";
 
 /** StoreCall discriminants, in the WIT's order. */
@@ -41,17 +41,11 @@ let R: Reader = changetype<Reader>(0);
 /** Sends the request in W; answers null on Ok (R is then left after the tag), else the error. */
 function send(): string | null {
   R = storeCall();
-  let t = R.tag();
-  if (t == 0) return null;
-  let err = t == 1 ? R.str() : "unexpected store answer discriminant " + t.toString();
-  endHostCall();
-  return err;
+  return resultError(R, "store");
 }
 
 function unit(): string | null {
-  let err = send();
-  if (err == null) endHostCall();
-  return err;
+  return unitResult(storeCall(), "store");
 }
 
 function str(): Result<string> {
