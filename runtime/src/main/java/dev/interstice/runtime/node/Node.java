@@ -244,10 +244,7 @@ public final class Node implements AutoCloseable {
         }
         // the restored modules' code joins the content store (a data directory written before it existed)
         executor.exclusive(() -> {
-            for (String m : meta.loadedModules())
-                knownCode.add(contentStore.blobs().put(meta.moduleCode(m)));
-            for (String m : meta.unloadedModules())
-                knownCode.add(contentStore.blobs().put(meta.moduleCode(m)));
+            for (String m : keptModules()) knownCode.add(contentStore.blobs().put(meta.moduleCode(m)));
             return null;
         });
         collectContent(contentStore.limits().grace()); // blobs of transactions a crash cut off
@@ -263,7 +260,12 @@ public final class Node implements AutoCloseable {
      */
     public int collectContent(java.time.Duration grace) {
         ensureOpen();
-        return contentStore.collect(executor, grace, this::awaitDurable, this::moduleCodeHashes, this::knownModules);
+        return contentStore.collect(
+                executor,
+                grace,
+                this::awaitDurable,
+                () -> new java.util.HashSet<>(codeHashes(true).values()),
+                () -> new java.util.HashSet<>(keptModules()));
     }
 
     /**
@@ -438,10 +440,7 @@ public final class Node implements AutoCloseable {
 
     /** The SHA-256 (hex) of a loaded or unloaded module's code, as {@link #publishByHash} takes it; null if unknown. */
     public String codeHash(String module) {
-        byte[] code = executor.exclusive(() ->
-                meta.loadedModules().contains(module) || meta.unloadedModules().contains(module)
-                        ? meta.moduleCode(module)
-                        : null);
+        byte[] code = executor.exclusive(() -> keptModules().contains(module) ? meta.moduleCode(module) : null);
         return code == null ? null : Blobs.hash(code);
     }
 
@@ -452,26 +451,19 @@ public final class Node implements AutoCloseable {
     public Map<String, String> codeHashes(boolean withUnloaded) {
         return executor.exclusive(() -> {
             var out = new java.util.LinkedHashMap<String, String>();
-            for (String m : meta.loadedModules()) out.put(m, Blobs.hash(meta.moduleCode(m)));
-            if (withUnloaded) for (String m : meta.unloadedModules()) out.put(m, Blobs.hash(meta.moduleCode(m)));
+            for (String m : withUnloaded ? keptModules() : meta.loadedModules())
+                out.put(m, Blobs.hash(meta.moduleCode(m)));
             return out;
         });
     }
 
-    /** The code of every module loaded or unloaded on this node: kept in the content store. Under the lock. */
-    /** The modules loaded or unloaded (kept): every other module's content store rows are a removed module's. */
-    private java.util.Set<String> knownModules() {
-        return executor.exclusive(() -> {
-            var out = new java.util.HashSet<String>(meta.loadedModules());
-            out.addAll(meta.unloadedModules());
-            return out;
-        });
-    }
-
-    private java.util.Set<String> moduleCodeHashes() {
-        var out = new java.util.HashSet<String>();
-        for (String m : meta.loadedModules()) out.add(Blobs.hash(meta.moduleCode(m)));
-        for (String m : meta.unloadedModules()) out.add(Blobs.hash(meta.moduleCode(m)));
+    /**
+     * The modules this node keeps: loaded (in load order), then unloaded. Their code is kept in the content store;
+     * any other module's store rows are a removed module's. Under the lock.
+     */
+    private List<String> keptModules() {
+        var out = new java.util.ArrayList<String>(meta.loadedModules());
+        out.addAll(meta.unloadedModules());
         return out;
     }
 
