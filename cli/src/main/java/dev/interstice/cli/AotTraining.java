@@ -124,7 +124,8 @@ final class AotTraining {
      * The example again as {@code hello-local}, a local node whose data directory is the example's (which has a local
      * socket, as a started node's has): reached through that socket.
      */
-    private static void registerLocal(Path home) {
+    private static void registerLocal(Path home) throws java.io.IOException {
+        Files.createDirectories(home.resolve("nodes")); // the data directory is nodes/../examples/hello
         var registry = NodeRegistry.load(home);
         var e = registry.require("hello-example");
         registry.add(new NodeRegistry.Entry(
