@@ -135,7 +135,8 @@ final class LocalEndpoint implements AutoCloseable {
         UnixDomainPrincipal peer;
         try {
             peer = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
-        } catch (UnsupportedOperationException notHere) {
+        } catch (UnsupportedOperationException
+                | LinkageError notHere) { // no SO_PEERCRED here, or a runtime without jdk.net
             return null;
         }
         return peer == null || peer.user().equals(owner) ? null : peer.user().getName();

@@ -109,6 +109,21 @@ class LocalSocketTest {
     }
 
     @Test
+    void aSocketThatNeverAnswersFallsBackToTcpAtTheHandshakeTimeout() throws Exception {
+        try (var n = node(dir.resolve("node.sock"));
+                var mute = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            Path socket = dir.resolve("mute.sock");
+            mute.bind(UnixDomainSocketAddress.of(socket)); // connections wait in its backlog, never answered
+            long start = System.nanoTime();
+            try (var c = NodeClient.connect(n.address(), through(socket).withConnectTimeout(Duration.ofMillis(500)))) {
+                assertThat(c.local()).isFalse();
+                assertThat(c.encrypted()).isTrue();
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
     void whatACrashedNodeLeftIsReplacedAtStartAndTheSocketIsDeletedAtClose() throws Exception {
         Path socket = staleSocket(dir.resolve("node.sock"));
         var n = node(socket);
