@@ -74,10 +74,22 @@ check "node create tls-node" "$cmd" node create tls-node "$tls_port"
 "$cmd" node start tls-node >"$tmp/tls-node.out" 2>&1 &
 tls_pid=$!
 wait_for "$tmp/tls-node.out" 'listening on' 60 || true
+# Its commands from this machine go through its local socket (<data>/node.sock, mode 600), with no TLS handshake,
+# and the start-up cache covers that path as well.
+check "node start makes a local socket, mode 600" bash -c "find '$INTERSTICE_HOME/nodes' -name node.sock -type s -perm 600 | grep -q ."
+check "node show tls-node: through its local socket" bash -c "'$cmd' node show tls-node | grep -qF 'through its local socket'"
+check "a client command over the local socket loads no class from a jar" bash -c "INTERSTICE_JAVA_OPTS=-Xlog:class+load=info \
+  '$cmd' node ping tls-node >'$tmp/local-classes.out' && grep -qF pong '$tmp/local-classes.out' \
+  && ! grep -E 'source: (file|jar):' '$tmp/local-classes.out'"
+# The same node added by its address (as from another machine): TCP and TLS.
+check "node add tls-remote" "$cmd" node add tls-remote "127.0.0.1:$tls_port"
 check "a client command over TLS loads no BouncyCastle class" bash -c "INTERSTICE_JAVA_OPTS=-Xlog:class+load=info \
-  '$cmd' node ping tls-node >'$tmp/tls-classes.out' && grep -qF pong '$tmp/tls-classes.out' \
+  '$cmd' node ping tls-remote >'$tmp/tls-classes.out' && grep -qF pong '$tmp/tls-classes.out' \
   && ! grep -F org.bouncycastle '$tmp/tls-classes.out'"
+check "node show tls-remote: TLS 1.3" bash -c "'$cmd' node show tls-remote | grep -qF 'TLS 1.3'"
 kill -TERM "$tls_pid" 2>/dev/null || true
+for _ in $(seq 100); do kill -0 "$tls_pid" 2>/dev/null || break; sleep 0.1; done
+check "the stopped node deleted its local socket" bash -c "! find '$INTERSTICE_HOME/nodes' -name node.sock | grep -q ."
 check "call_reducer hello-example hello hello Install" "$cmd" call_reducer hello-example hello hello Install
 check "rows show the new greeting" bash -c "'$cmd' rows hello-example hello greetings | grep -qF 'Hello, Install!'"
 check "init uses the installed SDK" bash -c "'$cmd' init '$tmp/project' \

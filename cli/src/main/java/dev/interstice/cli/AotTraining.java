@@ -33,7 +33,12 @@ final class AotTraining {
         {"node", "ping", "no-such-node"},
         // the same node reached with TLS, as every `node start` node is (no BouncyCastle: a client presents no key)
         {"node", "ping", "hello-tls"},
-        {"call_query", "hello-tls", "hello", "get_greetings"}
+        {"call_query", "hello-tls", "hello", "get_greetings"},
+        // and as a local node, reached through its local socket (what every `node start` node's commands use)
+        {"node", "ping", "hello-local"},
+        {"call_reducer", "hello-local", "hello", "hello", "Training"},
+        {"call_query", "hello-local", "hello", "get_greetings"},
+        {"rows", "hello-local", "hello", "greetings"}
     };
 
     private AotTraining() {}
@@ -59,6 +64,7 @@ final class AotTraining {
         try {
             awaitExample(home, example::isAlive);
             registerTls(home);
+            registerLocal(home);
             runCommands(quiet, true);
         } finally {
             ExampleCommand.RUNNING.forEach(Runnable::run);
@@ -86,6 +92,7 @@ final class AotTraining {
         try {
             awaitExample(home, example::isAlive);
             registerTls(home);
+            registerLocal(home);
             runCommands(quiet, false);
         } finally {
             example.destroy();
@@ -110,6 +117,31 @@ final class AotTraining {
         var registry = NodeRegistry.load(home);
         var example = registry.require("hello-example");
         registry.add(example.withName("hello-tls").withKey(example.fingerprint(), false));
+        registry.save();
+    }
+
+    /**
+     * The example again as {@code hello-local}, a local node whose data directory is the example's (which has a local
+     * socket, as a started node's has): reached through that socket.
+     */
+    private static void registerLocal(Path home) throws java.io.IOException {
+        Files.createDirectories(home.resolve("nodes")); // the data directory is nodes/../examples/hello
+        var registry = NodeRegistry.load(home);
+        var e = registry.require("hello-example");
+        registry.add(new NodeRegistry.Entry(
+                "hello-local",
+                e.address(),
+                e.nodeId(),
+                true,
+                e.adminToken(),
+                null,
+                null,
+                e.fingerprint(),
+                false,
+                home.resolve("nodes")
+                        .relativize(home.resolve("examples").resolve("hello"))
+                        .toString(),
+                null));
         registry.save();
     }
 

@@ -61,6 +61,7 @@ public final class Cli {
                         NodeClient.Options.client()
                                 .withRequestTimeout(requestTimeout)
                                 .withConnectTimeout(Duration.ofSeconds(3)),
+                        reg,
                         e),
                 e);
         NodeClient c;
@@ -110,8 +111,23 @@ public final class Cli {
                 .withPlaintextOnLoopback(e.fingerprint() != null && !Boolean.FALSE.equals(e.plaintext()));
     }
 
+    /** The local socket's file in a node's data directory ({@code node start}, docs/security.md). */
+    static final String LOCAL_SOCKET = "node.sock";
+
+    /**
+     * As {@link #secured(NodeClient.Options, NodeRegistry.Entry)}, and through the node's local socket first when it is
+     * a local node whose socket file exists (no TLS handshake: the file is this user's only); TCP when that fails.
+     */
+    static NodeClient.Options secured(NodeClient.Options opts, NodeRegistry reg, NodeRegistry.Entry e) {
+        var tcp = secured(opts, e);
+        return e.local() && e.nodeId() != null
+                ? tcp.withLocalSocket(reg.dataDir(e).resolve(LOCAL_SOCKET))
+                : tcp;
+    }
+
     /** The entry with what connection {@code c} taught: the key to pin (first use) and whether plaintext is served. */
     static NodeRegistry.Entry learnt(NodeRegistry.Entry e, NodeClient c) {
+        if (c.local()) return e; // the local socket says nothing of the node's key or of what its TCP port serves
         String fp = e.fingerprint() == null ? c.keyFingerprint() : e.fingerprint();
         Boolean plaintext = e.plaintext();
         if (!c.encrypted()) plaintext = true;

@@ -166,7 +166,7 @@ final class ExampleCommand implements Callable<Integer> {
         int port = port();
         String nodeName = name + "-example";
         NetworkConfig config = networkConfig(nodeName, port);
-        Path dir = Paths.home().resolve("examples").resolve(name);
+        Path dir = dataDir();
         Paths.deleteTree(dir);
         var stop = new CountDownLatch(1);
         var authorities = network.authorities(nodeName);
@@ -288,7 +288,14 @@ final class ExampleCommand implements Callable<Integer> {
         return requestedPort != null ? requestedPort : Integer.getInteger("interstice.example.port", PORTS.get(name));
     }
 
-    /** The example node's network settings, with --server and --node-address applied. */
+    private Path dataDir() {
+        return Paths.home().resolve("examples").resolve(name);
+    }
+
+    /**
+     * The example node's network settings, with --server and --node-address applied, and a local socket as a started
+     * node has (the CLI's start-up cache is trained on it: AotTraining).
+     */
     private NetworkConfig networkConfig(String nodeName, int port) {
         if (agarServer != null) {
             if (!name.startsWith("agar-") || name.equals("agar-server"))
@@ -299,7 +306,8 @@ final class ExampleCommand implements Callable<Integer> {
                 .withNodeName(nodeName)
                 .withPort(port)
                 .withRemoteCallTtl(REMOTE_CALL_TTL)
-                .withInsecureLoopback(insecureLoopback);
+                .withInsecureLoopback(insecureLoopback)
+                .withLocalSocket(dataDir().resolve(Cli.LOCAL_SOCKET));
         for (var e : nodeAddresses.entrySet()) {
             try {
                 config = config.withNodeAddress(e.getKey(), e.getValue());

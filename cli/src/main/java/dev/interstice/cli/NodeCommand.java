@@ -349,13 +349,16 @@ final class NodeCommand implements Runnable {
                             NodeClient.Options.client()
                                     .withConnectTimeout(Duration.ofSeconds(2))
                                     .withRequestTimeout(Duration.ofSeconds(5)),
+                            reg,
                             e),
                     e);
             try (var c = NodeClient.connect(e.address(), opts)) {
                 NodeSchema s = c.schema(c.isAdmin() || c.tokenId() != null);
                 o.println("status:    online as '" + c.nodeName() + "' (" + c.nodeId() + ")"
                         + (c.isAdmin() ? ", admin" : "")
-                        + (c.encrypted() ? ", TLS 1.3" : ", plaintext on loopback"));
+                        + (c.local()
+                                ? ", through its local socket"
+                                : c.encrypted() ? ", TLS 1.3" : ", plaintext on loopback"));
                 o.println("modules:   " + (s.modules().isEmpty() ? "none" : ""));
                 for (ModuleSchema m : s.modules())
                     o.println("  " + m.name() + " " + m.version() + " ("
@@ -477,6 +480,12 @@ final class NodeCommand implements Runnable {
                 description = "Also serve plaintext to clients connecting from this machine (loopback to loopback: no"
                         + " TLS handshake per CLI command). Off by default; everything else is always TLS 1.3.")
         boolean insecureLoopback;
+
+        @Option(
+                names = "--no-local-socket",
+                description = "No local socket: by default the node also listens on <data>/node.sock (mode 600, this"
+                        + " user only), through which this machine's CLI commands connect without a TLS handshake.")
+        boolean noLocalSocket;
 
         @Option(
                 names = "--log-format",
@@ -687,6 +696,7 @@ final class NodeCommand implements Runnable {
                         .withPort(addr.getPort())
                         .withAdvertisedAddress(e.address())
                         .withInsecureLoopback(insecureLoopback)
+                        .withLocalSocket(noLocalSocket ? null : dir.resolve(Cli.LOCAL_SOCKET))
                         .withAdminToken(AdminToken.loadOrCreate(dir))
                         .withTokens(tokens)
                         .withPeerKeys(peerKeys);

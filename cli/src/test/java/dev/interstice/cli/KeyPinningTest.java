@@ -140,7 +140,7 @@ class KeyPinningTest {
             assertThat(run("node", "ping", "local").ok().out()).contains("(" + newId + ")");
             assertThat(run("node", "show", "local").ok().out())
                     .contains("data in " + dir)
-                    .contains("plaintext on loopback");
+                    .contains("through its local socket");
         } finally {
             NodeCommand.RUNNING.forEach(Runnable::run);
         }

@@ -44,6 +44,7 @@ public final class NetworkConfig implements Cloneable {
     private Duration writeStallTimeout = Duration.ofSeconds(30);
     private long maxReplyBytes = 1L << 30;
     private boolean insecureLoopback;
+    private java.nio.file.Path localSocket;
     private int proofFailures = 10;
     private Duration proofWindow = Duration.ofMinutes(1);
     private Duration proofBackOff = Duration.ofMinutes(1);
@@ -403,7 +404,6 @@ public final class NetworkConfig implements Cloneable {
         return c;
     }
 
-    /** Largest reply this node accepts from another node (a reply larger than a frame arrives in parts). */
     /**
      * Whether plaintext connections are served when they come from loopback to loopback (a CLI on the same machine:
      * no TLS handshake at each command's start). Everything else, and every connection from another node, is TLS.
@@ -418,6 +418,22 @@ public final class NetworkConfig implements Cloneable {
         return c;
     }
 
+    /**
+     * Where the node also listens on a Unix-domain socket for CLI commands on this machine (docs/security.md, "Local
+     * socket"): a file in the node's private data directory, mode 600, served without TLS (the file's permissions are
+     * the secure channel) but with the same handshake and credentials as TCP. Null (the default): no local socket.
+     */
+    public java.nio.file.Path localSocket() {
+        return localSocket;
+    }
+
+    public NetworkConfig withLocalSocket(java.nio.file.Path v) {
+        var c = copy();
+        c.localSocket = v;
+        return c;
+    }
+
+    /** Largest reply this node accepts from another node (a reply larger than a frame arrives in parts). */
     public long maxReplyBytes() {
         return maxReplyBytes;
     }

@@ -63,7 +63,8 @@ public final class NodeClient implements AutoCloseable {
             long maxReplyBytes,
             NodeIdentity identity,
             String pinnedKey,
-            boolean plaintextOnLoopback) {
+            boolean plaintextOnLoopback,
+            java.nio.file.Path localSocket) {
 
         /**
          * A CLI client: no node identity; TLS without a pinned key, except plaintext to a loopback address (a node that
@@ -88,7 +89,8 @@ public final class NodeClient implements AutoCloseable {
                     d.maxReplyBytes(),
                     null,
                     null,
-                    true);
+                    true,
+                    null);
         }
 
         public Options withAdminToken(AdminToken t) {
@@ -144,6 +146,15 @@ public final class NodeClient implements AutoCloseable {
             return with(b -> b.plaintextOnLoopback = v);
         }
 
+        /**
+         * The node's local socket ({@code <data dir>/node.sock}, docs/security.md): when the file exists the client
+         * connects through it, without TLS, and falls back to the address (TCP) when that fails. Null: TCP only. Never
+         * for a node's own links.
+         */
+        public Options withLocalSocket(java.nio.file.Path socket) {
+            return with(b -> b.localSocket = socket);
+        }
+
         public Options withMaxReplyBytes(long n) {
             return with(b -> b.maxReplyBytes = n);
         }
@@ -184,6 +195,7 @@ public final class NodeClient implements AutoCloseable {
             NodeIdentity identity;
             String pinnedKey;
             boolean plaintextOnLoopback;
+            java.nio.file.Path localSocket;
 
             Copy(Options o) {
                 role = o.role;
@@ -203,6 +215,7 @@ public final class NodeClient implements AutoCloseable {
                 identity = o.identity;
                 pinnedKey = o.pinnedKey;
                 plaintextOnLoopback = o.plaintextOnLoopback;
+                localSocket = o.localSocket;
             }
 
             Options build() {
@@ -223,7 +236,8 @@ public final class NodeClient implements AutoCloseable {
                         maxReplyBytes,
                         identity,
                         pinnedKey,
-                        plaintextOnLoopback);
+                        plaintextOnLoopback,
+                        localSocket);
             }
         }
     }
@@ -234,6 +248,8 @@ public final class NodeClient implements AutoCloseable {
     private final Message.Welcome welcome;
     /** The node's public key as its TLS certificate presented it; null over plaintext. */
     private final byte[] key;
+    /** Whether this connection goes through the node's local socket (not TCP). */
+    private final boolean local;
 
     private final Semaphore permits;
     private final AtomicLong ids = new AtomicLong();
@@ -303,9 +319,11 @@ public final class NodeClient implements AutoCloseable {
         send(Message.Ping::new, options.requestTimeout(), now);
     }
 
-    private NodeClient(String address, Options options, Connection conn, Message.Welcome welcome, byte[] key) {
+    private NodeClient(
+            String address, Options options, Connection conn, Message.Welcome welcome, byte[] key, boolean local) {
         this.address = address;
         this.key = key;
+        this.local = local;
         this.options = options;
         this.conn = conn;
         this.welcome = welcome;
@@ -322,6 +340,8 @@ public final class NodeClient implements AutoCloseable {
      *                          UNAUTHORIZED (the token was refused)
      */
     public static NodeClient connect(String address, Options options) {
+        NodeClient local = options.identity() == null ? viaLocalSocket(address, options) : null;
+        if (local != null) return local;
         InetSocketAddress target;
         try {
             target = Addresses.parse(address);
@@ -336,6 +356,30 @@ public final class NodeClient implements AutoCloseable {
             }
         }
         return open(address, target, options, true);
+    }
+
+    /**
+     * Through the local socket of the options, when its file exists; null when there is none or it fails to connect
+     * or to shake hands (a stale file, a node that stopped, another user's file): the caller uses TCP, silently. A
+     * refused credential is not retried over TCP: it would be refused there too.
+     */
+    private static NodeClient viaLocalSocket(String address, Options options) {
+        java.nio.file.Path path = options.localSocket();
+        if (path == null || !java.nio.file.Files.exists(path)) return null;
+        Socket socket;
+        try {
+            socket = LocalSocket.connect(path);
+        } catch (IOException | RuntimeException unusable) {
+            return null;
+        }
+        try {
+            return open(address, socket, null, options, false);
+        } catch (NetworkException e) {
+            if (e.errorKind() == ErrorKind.UNREACHABLE || e.errorKind() == ErrorKind.PROTOCOL) return null;
+            throw e;
+        } catch (PlaintextRefused e) {
+            return null;
+        }
     }
 
     private static boolean loopback(InetSocketAddress target) {
@@ -356,7 +400,11 @@ public final class NodeClient implements AutoCloseable {
     }
 
     private static NodeClient open(String address, InetSocketAddress target, Options options, boolean tls) {
-        Socket raw = connectSocket(address, target, options);
+        return open(address, connectSocket(address, target, options), target, options, tls);
+    }
+
+    /** Shakes hands over {@code raw} (TCP to {@code target}, or the local socket with no target and no TLS). */
+    private static NodeClient open(String address, Socket raw, InetSocketAddress target, Options options, boolean tls) {
         Socket socket = raw;
         Connection conn = null;
         Message.Welcome welcome;
@@ -409,7 +457,7 @@ public final class NodeClient implements AutoCloseable {
             abandon(raw, conn);
             throw e;
         }
-        var client = new NodeClient(address, options, conn, welcome, key);
+        var client = new NodeClient(address, options, conn, welcome, key, raw instanceof LocalSocket);
         client.sweep = SWEEPER.scheduleWithFixedDelay(
                 client::expireOverdue, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
         conn.closed().whenComplete((r, e) -> client.sweep.cancel(false));
@@ -541,6 +589,11 @@ public final class NodeClient implements AutoCloseable {
     /** Whether this connection runs TLS (else plaintext, on loopback). */
     public boolean encrypted() {
         return key != null;
+    }
+
+    /** Whether this connection goes through the node's local socket ({@link Options#withLocalSocket}), not TCP. */
+    public boolean local() {
+        return local;
     }
 
     /** The fingerprint of the node's key as verified in the TLS handshake (to pin it); null over plaintext. */

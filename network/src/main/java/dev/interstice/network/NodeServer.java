@@ -69,6 +69,10 @@ public final class NodeServer implements AutoCloseable {
     private final ThreadPoolExecutor lifecycle;
 
     private final Thread acceptor;
+    /** The local socket (docs/security.md) and its acceptor; null when there is none. */
+    private final LocalEndpoint local;
+
+    private final Thread localAcceptor;
     private final ServerTransport transport;
     private volatile boolean closed;
 
@@ -136,8 +140,16 @@ public final class NodeServer implements AutoCloseable {
         this.acceptor = Thread.ofPlatform()
                 .daemon()
                 .name("interstice-accept " + serverSocket.getLocalPort())
-                .start(this::acceptLoop);
+                .start(() -> acceptLoop(serverSocket::accept));
+        this.local = config.localSocket() == null ? null : LocalEndpoint.open(config.localSocket());
+        this.localAcceptor = local == null
+                ? null
+                : Thread.ofPlatform()
+                        .daemon()
+                        .name("interstice-accept " + local.path())
+                        .start(() -> acceptLoop(local::accept));
         log.info("node '{}' ({}) listening on {}", config.nodeName(), node.id(), serverSocket.getLocalSocketAddress());
+        if (local != null) log.info("local commands connect through {} (this user only, no TLS needed)", local.path());
         log.info(
                 "connections use TLS 1.3 (key {}){}",
                 node.identity().fingerprint(),
@@ -204,6 +216,11 @@ public final class NodeServer implements AutoCloseable {
         return serverSocket.getLocalPort();
     }
 
+    /** The local socket's file (docs/security.md, "Local socket"); null when the node serves none. */
+    public java.nio.file.Path localSocket() {
+        return local == null ? null : local.path();
+    }
+
     public PeerNetwork peers() {
         return peers;
     }
@@ -250,16 +267,22 @@ public final class NodeServer implements AutoCloseable {
         return sessions.size();
     }
 
-    private void acceptLoop() {
+    /** Where connections come from: the TCP port or the local socket (null: a connection it refused itself). */
+    private interface Acceptor {
+        Socket accept() throws IOException;
+    }
+
+    private void acceptLoop(Acceptor acceptor) {
         while (!closed) {
             Socket s;
             try {
-                s = serverSocket.accept();
+                s = acceptor.accept();
             } catch (IOException e) {
                 if (!closed) log.warn("accept failed on {}: {}", address, e.getMessage());
                 continue;
             }
-            InetAddress from = ((InetSocketAddress) s.getRemoteSocketAddress()).getAddress();
+            if (s == null) continue;
+            InetAddress from = s.getInetAddress(); // the local socket's connections count as loopback ones
             ConnectionSlots.Slot slot = slots.take(from);
             if (slot == null) {
                 refuse(s, slots.refusal(from));
@@ -442,6 +465,7 @@ public final class NodeServer implements AutoCloseable {
         } catch (IOException ignored) {
             // closing
         }
+        if (local != null) local.close();
         streams.close();
         peers.close();
         node.setPeers(null);
@@ -464,6 +488,7 @@ public final class NodeServer implements AutoCloseable {
         lifecycle.shutdown();
         try {
             acceptor.join(1000);
+            if (localAcceptor != null) localAcceptor.join(1000);
             lifecycle.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -39,8 +39,12 @@ final class ServerTransport {
         this.insecureLoopback = insecureLoopback;
     }
 
-    /** Reads the first byte and, for TLS, completes the TLS handshake (the caller bounds how long that may take). */
+    /**
+     * Reads the first byte and, for TLS, completes the TLS handshake (the caller bounds how long that may take). The
+     * local socket speaks plaintext framing only: its file's permissions, not TLS, keep others out.
+     */
     Link open(Socket raw, int timeoutMillis) throws IOException {
+        if (raw instanceof LocalSocket) return new Link(raw, raw, new byte[0], null, false);
         raw.setSoTimeout(timeoutMillis);
         int first = raw.getInputStream().read();
         if (first < 0) throw new EOFException("closed before the handshake");
