@@ -7,7 +7,7 @@ import java.util.function.LongFunction;
 
 /**
  * Keys of one integer variant (or bool) as longs whose signed order is the keys' order ({@link #ordered}), and back:
- * how the primitive key structures ({@link RowOrder.Integers}, a {@link SecondaryIndex} over an integer column) hold
+ * how the primitive key structures ({@link PagedRows}, a {@link SecondaryIndex} over an integer column) hold
  * keys without an object per key. {@code probe} is any key of the variant: a key of another variant compares with
  * all of them as it compares with the probe (IndexKey orders variants first).
  */

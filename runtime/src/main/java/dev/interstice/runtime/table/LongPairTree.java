@@ -3,7 +3,7 @@ package dev.interstice.runtime.table;
 import java.util.Arrays;
 
 /**
- * A sorted set of {@code (long, long)} pairs (signed order, first then second): a B+ tree like {@link LongBTree}
+ * A sorted set of {@code (long, long)} pairs (signed order, first then second): a B+ tree
  * whose pages are flat long arrays (pair i at 2i, 2i + 1), leaves linked left to right. A secondary index over an
  * integer column of a table with an integer primary key holds (column value, primary key) per row here: 16 bytes
  * (more with the pages' free room) and no object per row. A page overflowing at its end starts a new page instead of

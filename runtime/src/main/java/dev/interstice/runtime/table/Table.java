@@ -24,21 +24,20 @@ public final class Table {
     private final TableSchema schema;
     private final TypeChecker types;
     /**
-     * Point lookups (a hash index) and key order (scans, pages): both hold every committed row as its encoded bytes
-     * only (the same array); reads hand out {@link StoredRow} views that decode on demand.
+     * Every committed row as its encoded bytes only, by key and in key order; reads hand out {@link StoredRow} views
+     * that decode on demand.
      */
-    private final PrimaryIndex<byte[]> byKey;
+    private final RowStore rows;
 
-    private final RowOrder ordered;
     private final Collection<StoredRow> scanView = new AbstractCollection<>() {
         @Override
         public Iterator<StoredRow> iterator() {
-            return ordered.all();
+            return rows.all();
         }
 
         @Override
         public int size() {
-            return byKey.size();
+            return rows.size();
         }
     };
     private final Map<String, SecondaryIndex> indexes = new LinkedHashMap<>();
@@ -56,8 +55,7 @@ public final class Table {
         this.id = id;
         this.schema = schema;
         this.types = types;
-        this.byKey = PrimaryIndex.forType(schema.primaryKey().type());
-        this.ordered = RowOrder.forType(schema.primaryKey().type());
+        this.rows = RowStore.forType(schema.primaryKey().type());
         if (schema.primaryKeyAutoInc()) autoInc.put(-1, 0L);
         IntegerKeys pkKeys = IntegerKeys.forType(schema.primaryKey().type(), false);
         for (IndexSchema is : schema.indexes()) {
@@ -96,11 +94,11 @@ public final class Table {
     }
 
     public int size() {
-        return byKey.size();
+        return rows.size();
     }
 
     public StoredRow get(IndexKey pk) {
-        byte[] encoded = byKey.get(pk);
+        byte[] encoded = rows.get(pk);
         return encoded == null ? null : StoredRow.committed(pk, encoded);
     }
 
@@ -111,12 +109,12 @@ public final class Table {
 
     /** Committed rows after primary key {@code after} (from the first when null), lazily; valid until the next commit. */
     public Iterator<StoredRow> scanAfter(IndexKey after) {
-        return after == null ? ordered.all() : ordered.from(after, false);
+        return after == null ? rows.all() : rows.from(after, false);
     }
 
     /** Committed rows from primary key {@code first} on (inclusive), lazily; valid until the next commit. */
     public Iterator<StoredRow> scanFrom(IndexKey first) {
-        return ordered.from(first, true);
+        return rows.from(first, true);
     }
 
     /** The index named {@code field}: a column's, or a composite index's (its columns joined by ','); or null. */
@@ -155,13 +153,11 @@ public final class Table {
         if (before != null) {
             for (SecondaryIndex ix : indexes.values()) ix.remove(ix.keyOf(before.row()), before.pk());
             if (after == null || !after.pk().equals(before.pk())) {
-                byKey.remove(before.pk());
-                ordered.remove(before.pk());
+                rows.remove(before.pk());
             }
         }
         if (after != null) {
-            byKey.put(after.pk(), after.encoded()); // replaces the row of the same key in both
-            ordered.put(after.pk(), after.encoded());
+            rows.put(after.pk(), after.encoded()); // replaces the row of the same key
             for (SecondaryIndex ix : indexes.values()) ix.add(ix.keyOf(after.row()), after.pk());
         }
     }

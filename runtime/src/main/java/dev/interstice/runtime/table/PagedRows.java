@@ -1,0 +1,132 @@
+package dev.interstice.runtime.table;
+
+import dev.interstice.abi.value.IndexKey;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/**
+ * Rows of an integer-keyed table with no object per row: their bytes packed in {@link RowPages}, found by key through
+ * a {@link RowHash} of page handles, in key order through a {@link LongPairTree} of (key, handle) pairs. A row costs
+ * its bytes, a 10-byte record head, a hash slot (8 bytes at load 3/8-3/4) and a pair (16 bytes, pages filled in key
+ * order): docs/benchmarks.md, "Compact rows". An update of the same length rewrites the row in place; otherwise the
+ * row moves to the page being filled and a page left at least half dead is compacted. Reads copy a row out.
+ */
+final class PagedRows implements RowStore {
+    private final IntegerKeys keys;
+    private final RowPages pages = new RowPages();
+    private final RowHash hash = new RowHash(pages);
+    private final LongPairTree order = new LongPairTree();
+
+    PagedRows(IntegerKeys keys) {
+        this.keys = keys;
+    }
+
+    @Override
+    public byte[] get(IndexKey pk) {
+        if (!keys.ours(pk)) return null;
+        long h = hash.get(IntegerKeys.ordered(pk));
+        return h == RowPages.NONE ? null : pages.copy(h);
+    }
+
+    @Override
+    public void put(IndexKey pk, byte[] encoded) {
+        // writes are type-checked against the schema before they reach a table
+        if (!keys.ours(pk)) throw new IllegalArgumentException("primary key " + pk + " is of another type");
+        long key = IntegerKeys.ordered(pk);
+        int slot = hash.slot(key);
+        if (slot >= 0) {
+            long old = hash.at(slot);
+            if (pages.length(old) == encoded.length) {
+                pages.overwrite(old, encoded); // reads hand out copies, so no reader sees the change
+                return;
+            }
+            long moved = pages.add(key, encoded, RowHash.tag(key));
+            hash.set(slot, moved);
+            order.remove(key, old);
+            order.add(key, moved);
+            pages.remove(old);
+        } else {
+            long h = pages.add(key, encoded, RowHash.tag(key));
+            order.add(key, h);
+            if (hash.insert(-slot - 1, h)) hash.rebuild(order);
+        }
+        compact();
+    }
+
+    @Override
+    public void remove(IndexKey pk) {
+        if (!keys.ours(pk)) return;
+        long key = IntegerKeys.ordered(pk);
+        int slot = hash.slot(key);
+        if (slot < 0) return;
+        long h = hash.at(slot);
+        hash.delete(slot);
+        order.remove(key, h);
+        pages.remove(h);
+        compact();
+    }
+
+    /**
+     * Moves the live rows out of every page left at least half dead, then frees it. Each move follows at least as
+     * many dead bytes, so it costs no more than the writes that made the garbage.
+     */
+    private void compact() {
+        for (int p; (p = pages.wasteful()) >= 0; ) {
+            for (int at = 0, end = pages.end(p); at < end; at = pages.next(p, at)) {
+                long key = pages.keyAt(p, at);
+                int slot = hash.slot(key);
+                if (slot < 0) continue;
+                long h = hash.at(slot);
+                if (RowPages.page(h) != p || RowPages.offset(h) != at) continue; // a dead record of a live key
+                long moved = pages.move(h);
+                hash.set(slot, moved);
+                order.remove(key, h);
+                order.add(key, moved);
+            }
+            pages.release(p);
+        }
+    }
+
+    @Override
+    public int size() {
+        return hash.size();
+    }
+
+    @Override
+    public Iterator<StoredRow> all() {
+        return rows(order.from(Long.MIN_VALUE, Long.MIN_VALUE, true));
+    }
+
+    @Override
+    public Iterator<StoredRow> from(IndexKey pk, boolean inclusive) {
+        if (keys.ours(pk)) {
+            long key = IntegerKeys.ordered(pk);
+            return rows(inclusive ? order.from(key, Long.MIN_VALUE, true) : order.from(key, Long.MAX_VALUE, false));
+        }
+        // a key of another type sorts before or after every row, as IndexKey orders variants
+        return pk.compareTo(keys.probe()) < 0 ? all() : Collections.emptyIterator();
+    }
+
+    /** Bytes held in row pages (measurements). */
+    long pageBytes() {
+        return pages.pageBytes();
+    }
+
+    private Iterator<StoredRow> rows(LongPairTree.Cursor c) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return c.valid();
+            }
+
+            @Override
+            public StoredRow next() {
+                if (!c.valid()) throw new NoSuchElementException();
+                StoredRow row = StoredRow.committed(keys.key(c.first()), pages.copy(c.second()));
+                c.advance();
+                return row;
+            }
+        };
+    }
+}
