@@ -248,10 +248,7 @@ public final class Replicas {
                 ModuleSchema decoded = Abi.decodeModuleSchema(shell);
                 Table t = tableOf(id, decoded);
                 shells.put(id, decoded);
-                for (byte[] bytes : state.rows(id).values()) {
-                    Row row = Abi.decodeRow(bytes);
-                    t.load(new StoredRow(new IndexKey(row.primaryKey()), row, bytes));
-                }
+                t.loadAllEncoded(state.rows(id).values());
                 m.setReplicaTable(r.localName(), t);
                 byte[] p = stored.get(new ByteKey(SystemTables.replicaKey(id)));
                 if (p != null) positions.put(id, SystemTables.decodeReplicaPosition(p));

@@ -1,11 +1,8 @@
 package dev.interstice.runtime.node;
 
-import dev.interstice.abi.codec.Abi;
 import dev.interstice.abi.schema.Persistence;
-import dev.interstice.abi.value.Row;
 import dev.interstice.runtime.exec.SystemTables;
 import dev.interstice.runtime.module.LoadedModule;
-import dev.interstice.runtime.table.StoredRow;
 import dev.interstice.runtime.table.Table;
 import dev.interstice.storage.ByteKey;
 import dev.interstice.storage.RecoveredState;
@@ -50,10 +47,7 @@ final class StorageMapping {
         for (LoadedModule m : modules) {
             for (Table t : m.tables().values()) {
                 if (t.schema().persistence() == Persistence.EPHEMERAL) continue;
-                for (byte[] bytes : state.rows(t.id()).values()) {
-                    Row row = Abi.decodeRow(bytes);
-                    t.load(new StoredRow(new dev.interstice.abi.value.IndexKey(row.primaryKey()), row, bytes));
-                }
+                t.loadAllEncoded(state.rows(t.id()).values());
                 for (var col : t.autoIncCounters().entrySet()) {
                     byte[] v = sequences.get(new ByteKey(SystemTables.sequenceKey(t.id(), col.getKey())));
                     if (v != null) col.setValue(Math.max(col.getValue(), SystemTables.longOf(v)));

@@ -67,7 +67,7 @@ final class RowHash {
 
     /**
      * Puts a new key's handle in the free slot {@link #slot} returned ({@code -slot - 1}); returns whether the hash is
-     * now over 3/4 full, when the caller {@link #rebuild}s it.
+     * now over 3/4 full, when the caller {@link #grow}s it.
      */
     boolean insert(int freeSlot, long handle) {
         slots[freeSlot] = handle;
@@ -90,18 +90,35 @@ final class RowHash {
     }
 
     /**
-     * Doubles the capacity and re-inserts every row from {@code order} (key, handle) pairs in key order: it reads
-     * their leaves one after another instead of each row's page.
+     * Doubles the capacity and re-inserts every row: from {@code order}'s (key, handle) pairs in key order when given
+     * (it reads their leaves one after another instead of each row's page), else from the slots.
      */
-    void rebuild(LongPairTree order) {
-        allocate((mask + 1) * 2);
-        size = 0;
-        for (var c = order.from(Long.MIN_VALUE, Long.MIN_VALUE, true); c.valid(); c.advance()) {
-            int i = home(c.first());
-            while (slots[i] != RowPages.NONE) i = (i + 1) & mask;
-            slots[i] = c.second();
-            size++;
+    void grow(LongPairTree order) {
+        resize(2 * (mask + 1), order);
+    }
+
+    /** Makes room for {@code rows} rows without growing (a bulk load that knows its count). */
+    void reserve(int rows) {
+        int capacity = mask + 1;
+        while (rows > capacity - (capacity >>> 2)) capacity *= 2;
+        if (capacity > mask + 1) resize(capacity, null);
+    }
+
+    private void resize(int capacity, LongPairTree order) {
+        long[] old = slots;
+        allocate(capacity);
+        if (order != null) {
+            for (var c = order.from(Long.MIN_VALUE, Long.MIN_VALUE, true); c.valid(); c.advance())
+                place(c.first(), c.second());
+        } else {
+            for (long h : old) if (h != RowPages.NONE) place(pages.key(h), h);
         }
+    }
+
+    private void place(long key, long handle) {
+        int i = home(key);
+        while (slots[i] != RowPages.NONE) i = (i + 1) & mask;
+        slots[i] = handle;
     }
 
     private void allocate(int capacity) {

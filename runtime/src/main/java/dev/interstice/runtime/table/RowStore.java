@@ -30,6 +30,15 @@ sealed interface RowStore permits PagedRows, RowStore.Keyed {
     /** The rows with keys after {@code pk} ({@code inclusive}: from it), in key order. */
     Iterator<StoredRow> from(IndexKey pk, boolean inclusive);
 
+    /**
+     * Announces a bulk load of about {@code rows} rows into an empty store (recovery), which may defer the key order
+     * until {@link #endLoad}: reads in key order see nothing of them until then. Lookups work throughout.
+     */
+    default void beginLoad(int rows) {}
+
+    /** Ends what {@link #beginLoad} started. */
+    default void endLoad() {}
+
     static RowStore forType(IntersticeType pkType) {
         IntegerKeys keys = IntegerKeys.forType(pkType, false);
         return keys == null ? new Keyed() : new PagedRows(keys);

@@ -1,5 +1,6 @@
 package dev.interstice.runtime.table;
 
+import dev.interstice.abi.codec.Abi;
 import dev.interstice.abi.schema.IndexSchema;
 import dev.interstice.abi.schema.IntersticeType;
 import dev.interstice.abi.schema.TableSchema;
@@ -160,6 +161,25 @@ public final class Table {
             rows.put(after.pk(), after.encoded()); // replaces the row of the same key
             for (SecondaryIndex ix : indexes.values()) ix.add(ix.keyOf(after.row()), after.pk());
         }
+    }
+
+    /**
+     * Loads recovered rows from their encodings in any order (a recovered map's): into an empty table faster than one
+     * by one, the key order built once at the end.
+     */
+    public void loadAllEncoded(Collection<byte[]> encoded) {
+        rows.beginLoad(encoded.size());
+        try {
+            for (byte[] bytes : encoded) loadEncoded(bytes);
+        } finally {
+            rows.endLoad();
+        }
+    }
+
+    /** Loads a recovered row from its encoding (a snapshot's or a log's; no events, no validation beyond decoding). */
+    private void loadEncoded(byte[] encoded) {
+        Row row = Abi.decodeRow(encoded);
+        load(new StoredRow(new IndexKey(row.primaryKey()), row, encoded));
     }
 
     /** Loads a recovered row (no events, no validation beyond decoding). */

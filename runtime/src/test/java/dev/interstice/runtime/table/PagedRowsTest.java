@@ -61,17 +61,26 @@ class PagedRowsTest {
         }
     }
 
-    /** Random puts (lengths 9 to past a page of its own) and removes over keys revisited often, against a TreeMap. */
-    @Property(tries = 40)
+    /**
+     * Random puts (lengths 9 to past a page of its own) and removes over keys revisited often, against a TreeMap; with
+     * {@code bulk}, as one bulk load (the key order built at its end), lookups checked along the way.
+     */
+    @Property(tries = 60)
     void behavesAsATreeMapOfBytes(
             @ForAll long seed,
             @ForAll @IntRange(min = 1, max = 20_000) int ops,
             @ForAll @LongRange(min = 1, max = 5_000) long keyRange,
-            @ForAll @IntRange(min = 0, max = 100) int removePercent) {
+            @ForAll @IntRange(min = 0, max = 100) int removePercent,
+            @ForAll boolean bulk) {
         var r = new Random(seed);
         var rows = rows();
         var model = new TreeMap<Long, byte[]>();
+        if (bulk) rows.beginLoad(ops / 2);
         for (int i = 0; i < ops; i++) {
+            if (bulk && i % 97 == 0) {
+                long k = r.nextLong(keyRange) - keyRange / 2;
+                assertThat(rows.get(key(k))).isEqualTo(model.get(k));
+            }
             long k = r.nextLong(keyRange) - keyRange / 2; // negative keys too
             if (r.nextInt(100) < removePercent) {
                 rows.remove(key(k));
@@ -85,6 +94,7 @@ class PagedRowsTest {
                 model.put(k, b.clone());
             }
         }
+        if (bulk) rows.endLoad();
         same(rows, model, r, keyRange);
     }
 
