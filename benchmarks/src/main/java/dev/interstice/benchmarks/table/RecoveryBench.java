@@ -1,14 +1,8 @@
 package dev.interstice.benchmarks.table;
 
 import dev.interstice.abi.codec.Abi;
-import dev.interstice.abi.schema.FieldDef;
-import dev.interstice.abi.schema.IndexSchema;
-import dev.interstice.abi.schema.IntersticeType;
 import dev.interstice.abi.schema.Persistence;
-import dev.interstice.abi.schema.TableSchema;
-import dev.interstice.abi.schema.Visibility;
 import dev.interstice.abi.value.IndexKey;
-import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
 import dev.interstice.runtime.table.Table;
 import dev.interstice.runtime.table.TypeChecker;
@@ -17,12 +11,9 @@ import dev.interstice.storage.Storage;
 import dev.interstice.storage.StorageConfig;
 import dev.interstice.storage.TableId;
 import dev.interstice.storage.TxRecord;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -58,11 +49,11 @@ public final class RecoveryBench {
             long opened;
             try (Storage storage = open(dir)) {
                 opened = System.nanoTime();
-                table = new Table(TABLE, schema(), new TypeChecker(Map.of()));
+                table = new Table(TABLE, TableFootprint.schema(true), new TypeChecker(Map.of()));
                 table.loadAllEncoded(storage.recovered().rows(TABLE).values());
             }
             long loaded = System.nanoTime();
-            long heap = heapAfterGc();
+            long heap = TableFootprint.heapAfterGc();
             System.out.printf(
                     Locale.ROOT,
                     "round %d: %,d rows recovered in %.2f s (storage open and snapshot read %.2f s, table load %.2f s);"
@@ -75,18 +66,6 @@ public final class RecoveryBench {
                     heap);
             table = null;
         }
-    }
-
-    static TableSchema schema() {
-        return new TableSchema(
-                "t",
-                "t",
-                Visibility.PUBLIC,
-                List.of(new FieldDef("n", IntersticeType.U32), new FieldDef("p", IntersticeType.STRING)),
-                new FieldDef("id", IntersticeType.U64),
-                false,
-                List.of(new IndexSchema("n", IndexSchema.Type.BTREE, false, false)),
-                Persistence.LOGGED);
     }
 
     private static Storage open(Path dir) {
@@ -103,11 +82,9 @@ public final class RecoveryBench {
             for (long id = 0; id < rows; ) {
                 var changes = new ArrayList<Change>(BATCH);
                 for (int i = 0; i < BATCH && id < rows; i++, id++) {
-                    Arrays.fill(text, (char) ('a' + id % 26));
-                    var pk = IntersticeValue.u64(id);
-                    var row =
-                            new Row(pk, List.of(IntersticeValue.u32(id % 1000), IntersticeValue.str(new String(text))));
-                    changes.add(new Change.Put(TABLE, Abi.encodeIndexKey(new IndexKey(pk)), Abi.encodeRow(row)));
+                    Row row = TableFootprint.row(id, id % 1000, text);
+                    byte[] key = Abi.encodeIndexKey(new IndexKey(row.primaryKey()));
+                    changes.add(new Change.Put(TABLE, key, Abi.encodeRow(row)));
                 }
                 storage.append(new TxRecord(++txId, 0, changes));
             }
@@ -117,13 +94,5 @@ public final class RecoveryBench {
         Files.createFile(built);
         System.out.printf(
                 Locale.ROOT, "built a %,d-row snapshot in %s in %.1f s%n", rows, dir, (System.nanoTime() - t0) / 1e9);
-    }
-
-    private static long heapAfterGc() throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(100);
-        }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 }

@@ -42,15 +42,7 @@ public final class TableFootprint {
         int payload = Integer.parseInt(args[1]);
         boolean indexed = !args[2].equals("0");
         long churn = args.length > 3 ? Long.parseLong(args[3]) : 0;
-        var schema = new TableSchema(
-                "t",
-                "t",
-                Visibility.PUBLIC,
-                List.of(new FieldDef("n", IntersticeType.U32), new FieldDef("p", IntersticeType.STRING)),
-                new FieldDef("id", IntersticeType.U64),
-                false,
-                indexed ? List.of(new IndexSchema("n", IndexSchema.Type.BTREE, false, false)) : List.of(),
-                Persistence.LOGGED);
+        var schema = schema(indexed);
         long before = heapAfterGc();
         var table = new Table(new TableId("m", "t"), schema, new TypeChecker(Map.of()));
         char[] text = new char[payload];
@@ -93,12 +85,26 @@ public final class TableFootprint {
         System.out.println(table.size()); // keeps the table live to the end
     }
 
-    private static Row row(long id, long n, char[] text) {
+    /** The table: u64 key {@code id}, a u32 {@code n} (with a btree index when {@code indexed}), a string {@code p}. */
+    static TableSchema schema(boolean indexed) {
+        return new TableSchema(
+                "t",
+                "t",
+                Visibility.PUBLIC,
+                List.of(new FieldDef("n", IntersticeType.U32), new FieldDef("p", IntersticeType.STRING)),
+                new FieldDef("id", IntersticeType.U64),
+                false,
+                indexed ? List.of(new IndexSchema("n", IndexSchema.Type.BTREE, false, false)) : List.of(),
+                Persistence.LOGGED);
+    }
+
+    /** A row of {@link #schema}: the payload is {@code text} filled with one letter chosen by {@code id}. */
+    static Row row(long id, long n, char[] text) {
         Arrays.fill(text, (char) ('a' + id % 26));
         return new Row(IntersticeValue.u64(id), List.of(IntersticeValue.u32(n), IntersticeValue.str(new String(text))));
     }
 
-    private static long heapAfterGc() throws InterruptedException {
+    static long heapAfterGc() throws InterruptedException {
         for (int i = 0; i < 3; i++) {
             System.gc();
             Thread.sleep(100);
