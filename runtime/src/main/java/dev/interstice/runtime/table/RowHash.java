@@ -100,7 +100,7 @@ final class RowHash {
     /** Makes room for {@code rows} rows without growing (a bulk load that knows its count). */
     void reserve(int rows) {
         int capacity = mask + 1;
-        while (rows > capacity - (capacity >>> 2)) capacity *= 2;
+        while (rows > capacity - (capacity >>> 2) && capacity < 1 << 30) capacity *= 2;
         if (capacity > mask + 1) resize(capacity, null);
     }
 
