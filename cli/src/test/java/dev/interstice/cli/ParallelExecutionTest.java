@@ -128,6 +128,7 @@ class ParallelExecutionTest {
         int accounts = 6;
         int threads = 4;
         ExecutionStats stats;
+        IntersticeValue total;
         try (Node node = open(3)) {
             node.call(BW, "seed_accounts", List.of(u32(accounts), i64(1000)));
             node.call(BW, "start_tick", List.of(u64(3))); // a schedule that fires while the callers run
@@ -138,13 +139,14 @@ class ParallelExecutionTest {
             }
             node.call(BW, "stop_tick", List.of());
             stats = node.executionStats();
-            assertThat(node.query(BW, "total_balance", List.of())).isEqualTo(i64(accounts * 1000L));
+            total = node.query(BW, "total_balance", List.of());
         }
         assertThat(stats.committed()).isPositive();
         assertThat(stats.reexecuted()).isPositive();
         assertThat(stats.fallbacks()).isPositive();
-        var out = run("replay", "--data-dir", data.toString(), "--verify").ok().out();
-        assertThat(out).contains("replay matches the log up to tx ");
+        var replay = run("replay", "--data-dir", data.toString(), "--verify");
+        assertThat(replay.out() + replay.err()).contains("replay matches the log up to tx ");
+        assertThat(total).isEqualTo(i64(accounts * 1000L)); // transfers move money, never make or lose it
     }
 
     private static void runRound(Node node, int threads, int round, int accounts) throws Exception {

@@ -256,7 +256,8 @@ public final class Executor {
         Speculation.Run run = speculation == null || lock.isHeldByCurrentThread()
                 ? null
                 : speculate(moduleName, reducer, args, caller, fromPeer, cause);
-        lock.lock();
+        if (run != null) ReadSet.lockSpinning(lock); // a commit holds it for microseconds: no wake-up to wait for
+        else lock.lock();
         try {
             if (asked != 0) event.startNanos = System.nanoTime();
             CallResult result;
@@ -284,6 +285,7 @@ public final class Executor {
             return result;
         } finally {
             lock.unlock();
+            if (run != null) speculation.leave(); // its executor, kept from its start to its commit
         }
     }
 
@@ -313,6 +315,7 @@ public final class Executor {
         }
         if (speculation.backingOff(r)) return null;
         speculation.enter();
+        boolean ran = false;
         try {
             long start = speculation.commits();
             var reads = new ReadSet(speculation.shared());
@@ -327,9 +330,10 @@ public final class Executor {
                 speculation.fellBack(r);
                 return null;
             }
+            ran = true;
             return new Speculation.Run(m, frame, inv, reads, start, System.nanoTime() - started);
         } finally {
-            speculation.leave();
+            if (!ran) speculation.leave(); // else the caller leaves once committed: one executor, one core
         }
     }
 

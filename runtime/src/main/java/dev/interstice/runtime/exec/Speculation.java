@@ -58,7 +58,10 @@ final class Speculation {
         return tables.writeLock();
     }
 
-    /** Waits for one of the executors (at most that many speculations run at once). */
+    /**
+     * Waits for one of the executors: at most that many calls speculate or wait to commit at once (a speculation keeps
+     * its executor until it is committed or re-executed, so n executors keep about n cores busy).
+     */
     void enter() {
         executors.acquireUninterruptibly();
     }
@@ -73,7 +76,7 @@ final class Speculation {
 
     /** Applies a commit's rows under the exclusive lock and remembers them; under the execution lock. */
     void applied(List<RowChange> changes, Runnable apply) {
-        tables.writeLock().lock();
+        ReadSet.lockSpinning(tables.writeLock());
         try {
             apply.run();
             ring[(int) ((commits + 1) % RING)] = changes;

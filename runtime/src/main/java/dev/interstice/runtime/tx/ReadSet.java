@@ -22,6 +22,9 @@ import java.util.concurrent.locks.Lock;
 public final class ReadSet {
     private record UniqueRead(Table table, SecondaryIndex index, IndexKey key) {}
 
+    /** How long {@link #lockSpinning} spins before it parks. */
+    public static final long SPIN_NANOS = 50_000;
+
     private final Lock shared;
     private final Map<Table, Set<IndexKey>> keys = new HashMap<>();
     private final List<UniqueRead> uniques = new ArrayList<>();
@@ -33,7 +36,7 @@ public final class ReadSet {
     /** The committed row of {@code pk} in {@code t} (null: none), noted. */
     StoredRow get(Table t, IndexKey pk) {
         keys.computeIfAbsent(t, k -> new HashSet<>()).add(pk);
-        shared.lock();
+        lock();
         try {
             return t.get(pk);
         } finally {
@@ -44,7 +47,7 @@ public final class ReadSet {
     /** The committed owner of {@code key} in unique index {@code ix} of {@code t}, noted. */
     IndexKey owner(Table t, SecondaryIndex ix, IndexKey key) {
         uniques.add(new UniqueRead(t, ix, key));
-        shared.lock();
+        lock();
         try {
             return ix.owner(key);
         } finally {
@@ -54,12 +57,30 @@ public final class ReadSet {
 
     /** Whether {@code t} assigns auto_inc values (such inserts read a counter every insert changes: not validated). */
     boolean autoIncrements(Table t) {
-        shared.lock();
+        lock();
         try {
             return !t.autoIncCounters().isEmpty();
         } finally {
             shared.unlock();
         }
+    }
+
+    private void lock() {
+        lockSpinning(shared);
+    }
+
+    /**
+     * Takes {@code l}, spinning up to {@link #SPIN_NANOS} before it parks: a commit holds the locks speculations meet
+     * for microseconds, while a parked thread's wake-up costs a scheduler round trip (milliseconds on a busy machine).
+     */
+    public static void lockSpinning(Lock l) {
+        if (l.tryLock()) return;
+        long until = System.nanoTime() + SPIN_NANOS;
+        do {
+            Thread.onSpinWait();
+            if (l.tryLock()) return;
+        } while (System.nanoTime() < until);
+        l.lock();
     }
 
     /** The tables read (the caller checks they are still the node's tables). */
