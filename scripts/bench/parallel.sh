@@ -7,7 +7,7 @@
 # usage: scripts/bench/parallel.sh [options]
 #   --executors "1 2 4 8"   executor counts (the first is the baseline of the ratios)
 #   --profiles "transfer-uniform transfer-skewed"
-#   --connections N         connections (4)    --inflight K   threads per connection (4): N x K callers
+#   --connections N         connections (8)    --inflight K   threads per connection (1): N x K callers, the same for every run
 #   --accounts N            accounts (100000)  --zipf-alpha A (1.5, transfer-skewed)
 #   --duration-ms MS        measured window of every run (10000)   --warmup-ms MS (3000)
 #   --output-dir DIR        JSON reports (default: ${TMPDIR:-/tmp}/interstice-bench/parallel-<time>)
@@ -18,8 +18,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 EXECUTORS="1 2 4 8"
 PROFILES="transfer-uniform transfer-skewed"
-CONNECTIONS=4
-INFLIGHT=4
+CONNECTIONS=8
+INFLIGHT=1
 ACCOUNTS=100000
 ALPHA=1.5
 DURATION_MS=10000

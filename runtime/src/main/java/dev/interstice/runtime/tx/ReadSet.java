@@ -26,22 +26,28 @@ public final class ReadSet {
     public static final long SPIN_NANOS = 50_000;
 
     private final Lock shared;
-    private final Map<Table, Set<IndexKey>> keys = new HashMap<>();
+    /** Per table, each key read and the committed row it had (null: none): read once, the same row every time. */
+    private final Map<Table, Map<IndexKey, StoredRow>> keys = new HashMap<>();
+
     private final List<UniqueRead> uniques = new ArrayList<>();
 
     public ReadSet(Lock shared) {
         this.shared = shared;
     }
 
-    /** The committed row of {@code pk} in {@code t} (null: none), noted. */
+    /** The committed row of {@code pk} in {@code t} (null: none), noted; a key read before answers as it did then. */
     StoredRow get(Table t, IndexKey pk) {
-        keys.computeIfAbsent(t, k -> new HashSet<>()).add(pk);
+        Map<IndexKey, StoredRow> read = keys.computeIfAbsent(t, k -> new HashMap<>());
+        StoredRow r = read.get(pk);
+        if (r != null || read.containsKey(pk)) return r;
         lock();
         try {
-            return t.get(pk);
+            r = t.get(pk);
         } finally {
             shared.unlock();
         }
+        read.put(pk, r);
+        return r;
     }
 
     /** The committed owner of {@code key} in unique index {@code ix} of {@code t}, noted. */
@@ -93,10 +99,10 @@ public final class ReadSet {
     /** Whether a commit of {@code changes} changed anything this read set read. */
     public boolean conflicts(List<RowChange> changes) {
         for (RowChange c : changes) {
-            Set<IndexKey> read = keys.get(c.table());
+            Map<IndexKey, StoredRow> read = keys.get(c.table());
             if (read != null
-                    && ((c.before() != null && read.contains(c.before().pk()))
-                            || (c.after() != null && read.contains(c.after().pk())))) return true;
+                    && ((c.before() != null && read.containsKey(c.before().pk()))
+                            || (c.after() != null && read.containsKey(c.after().pk())))) return true;
             for (UniqueRead u : uniques) {
                 if (u.table() != c.table()) continue;
                 if ((c.before() != null
