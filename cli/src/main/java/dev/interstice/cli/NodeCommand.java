@@ -436,6 +436,15 @@ final class NodeCommand implements Runnable {
         String ack;
 
         @Option(
+                names = "--executors",
+                paramLabel = "<n>",
+                defaultValue = "1",
+                description =
+                        "Reducer calls that may execute at once: 1 (the default) runs them one at a time; more runs"
+                                + " them optimistically, each validated and committed in one serial order (docs/parallel-execution.md).")
+        int executors;
+
+        @Option(
                 names = "--salvage",
                 description =
                         "Start even if the log is damaged before its end: drop everything from the damage on and report exactly what was lost.")
@@ -665,6 +674,7 @@ final class NodeCommand implements Runnable {
             } catch (IllegalArgumentException ex) {
                 throw new CliException("--ack must be durable or fast, not '" + ack + "'");
             }
+            if (executors < 1) throw new CliException("--executors must be at least 1, not " + executors);
             TokenStore tokens; // read before the node opens, so that a bad tokens file leaves nothing open
             dev.interstice.network.PeerKeys peerKeys;
             try {
@@ -678,6 +688,7 @@ final class NodeCommand implements Runnable {
                 node = Node.openDeferred(NodeConfig.at(dir)
                         .withNodeId(e.nodeId()) // this node's, or the one it had before it got its key
                         .withAck(acks)
+                        .withExecutors(executors)
                         .withSalvage(salvage)
                         .withLogRetention(retention(logRetention))
                         .withBranchLimits(branchLimits(branchLimits))

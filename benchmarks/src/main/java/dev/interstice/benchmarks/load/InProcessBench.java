@@ -44,6 +44,7 @@ public final class InProcessBench {
         long sampleMs = 1_000;
         double rate;
         Ack ack; // null: the profile's
+        int executors = 1;
         final Profiles.Workload workload = new Profiles.Workload();
         Path output;
         Path html;
@@ -111,7 +112,8 @@ public final class InProcessBench {
         boolean tempDir = o.dataDir == null;
         Path dir = tempDir ? Files.createTempDirectory("interstice-bench-") : o.dataDir.resolve(profileName);
         Files.createDirectories(dir);
-        try (Node node = Node.open(NodeConfig.at(dir).withAck(ack).withLogSink((m, msg) -> {}))) {
+        try (Node node = Node.open(
+                NodeConfig.at(dir).withAck(ack).withLogSink((m, msg) -> {}).withExecutors(o.executors))) {
             node.load(BenchmarkWorkload.MODULE + ".wasm", BenchmarkWorkload.wasm());
             var connector = new InProcessConnector(node, ack, "in-process node (data dir " + dir + ")");
             var cfg = new LoadConfig()
@@ -134,6 +136,7 @@ public final class InProcessBench {
                             c -> node.lastTxId(),
                             profile.transactionsPerCall()));
                 cfg.note("data_dir", dir.toString());
+                cfg.note("executors", Integer.toString(o.executors));
                 LoadResult r;
                 try {
                     r = new LoadDriver(progress).run(connector, cfg);
@@ -141,6 +144,8 @@ public final class InProcessBench {
                     prepared.finish(control);
                 }
                 node.storageStats().ifPresent(storage -> cfg.note("storage_stats", storage.toString()));
+                if (o.executors > 1)
+                    cfg.note("execution_stats", node.executionStats().toString());
                 return r;
             }
         } finally {
@@ -183,6 +188,7 @@ public final class InProcessBench {
                     case "--sample-ms" -> o.sampleMs = Long.parseLong(val);
                     case "--rate" -> o.rate = Double.parseDouble(val);
                     case "--ack" -> o.ack = Ack.valueOf(val.toUpperCase(Locale.ROOT));
+                    case "--executors" -> o.executors = Integer.parseInt(val);
                     case "--payload-bytes" -> o.workload.payloadBytes = Integer.parseInt(val);
                     case "--accounts" -> o.workload.accounts = Integer.parseInt(val);
                     case "--initial-balance" -> o.workload.initialBalance = Long.parseLong(val);
@@ -220,6 +226,7 @@ public final class InProcessBench {
             throw new IllegalArgumentException("with 'all' use --output-dir (one JSON and HTML file per profile)");
         if (o.connections < 1 || o.inflight < 1)
             throw new IllegalArgumentException("--connections and --inflight must be >= 1");
+        if (o.executors < 1) throw new IllegalArgumentException("--executors must be >= 1");
         if (o.workload.accounts < 2) throw new IllegalArgumentException("--accounts must be >= 2");
         return o;
     }
@@ -242,6 +249,7 @@ public final class InProcessBench {
                   --duration-ms MS      measured window (10000)        --warmup-ms MS   warmup before it (2000)
                   --rate R              open loop at R calls/s in total, latency from the intended send time (0: closed loop)
                   --ack durable|fast    acknowledgement mode (default: the profile's)
+                  --executors N         reducer calls executing at once (1: serial; more: optimistic, docs/parallel-execution.md)
                   --payload-bytes B     payload of insert/emit rows (64)
                   --accounts N          transfer: accounts (100000)    --initial-balance X (1000000)   --max-amount A (100)
                   --zipf-alpha A        transfer-skewed: Zipf exponent (1.5)       --seed S  argument generator seed (42)

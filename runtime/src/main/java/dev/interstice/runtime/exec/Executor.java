@@ -17,6 +17,7 @@ import dev.interstice.runtime.module.LoadedModule;
 import dev.interstice.runtime.module.TableViews;
 import dev.interstice.runtime.table.StoredRow;
 import dev.interstice.runtime.table.Table;
+import dev.interstice.runtime.tx.ReadSet;
 import dev.interstice.runtime.tx.RowChange;
 import dev.interstice.runtime.tx.Transaction;
 import dev.interstice.storage.Change;
@@ -48,6 +49,12 @@ public final class Executor {
     private final CommitLog commitLog;
     private final NodeServices services;
     private final PostcardWriter argWriter = new PostcardWriter(1024);
+    /** Each speculating caller's argument buffer (the shared one belongs to the lock holder). */
+    private static final ThreadLocal<PostcardWriter> SPECULATING_WRITER =
+            ThreadLocal.withInitial(() -> new PostcardWriter(1024));
+    /** Optimistic parallel execution (docs/parallel-execution.md); null with one executor: every call is serial. */
+    private final Speculation speculation;
+
     private final ArrayDeque<Job> jobs = new ArrayDeque<>();
     private final Effects effects;
     private long lastTxId;
@@ -98,6 +105,22 @@ public final class Executor {
 
     public Executor(
             ModuleRegistry modules, CommitLog commitLog, NodeServices services, long lastTxId, long lastScheduleSeq) {
+        this(modules, commitLog, services, lastTxId, lastScheduleSeq, 1);
+    }
+
+    /**
+     * {@code executors}: how many top-level reducer calls may run at once (1: one at a time under the execution lock;
+     * more: optimistically, each validated and committed in one total order, docs/parallel-execution.md).
+     */
+    public Executor(
+            ModuleRegistry modules,
+            CommitLog commitLog,
+            NodeServices services,
+            long lastTxId,
+            long lastScheduleSeq,
+            int executors) {
+        if (executors < 1) throw new IllegalArgumentException("executors must be at least 1, not " + executors);
+        this.speculation = executors == 1 ? null : new Speculation(executors);
         this.modules = modules;
         this.commitLog = commitLog;
         this.services = services;
@@ -190,10 +213,22 @@ public final class Executor {
     public <T> T exclusive(Supplier<T> body) {
         lock.lock();
         try {
-            return body.get();
+            if (speculation == null) return body.get();
+            // the body may change modules or tables: no speculation reads meanwhile
+            speculation.exclusive().lock();
+            try {
+                return body.get();
+            } finally {
+                speculation.exclusive().unlock();
+            }
         } finally {
             lock.unlock();
         }
+    }
+
+    /** How top-level calls ran when executors > 1 ({@link ExecutionStats#NONE} with one executor). */
+    public ExecutionStats executionStats() {
+        return speculation == null ? ExecutionStats.NONE : speculation.stats();
     }
 
     /**
@@ -218,19 +253,28 @@ public final class Executor {
             TxTrace.Parent cause) {
         var event = new ReducerCallEvent();
         long asked = event.isEnabled() ? System.nanoTime() : 0;
-        lock.lock();
+        Speculation.Run run = speculation == null || lock.isHeldByCurrentThread()
+                ? null
+                : speculate(moduleName, reducer, args, caller, fromPeer, cause);
+        if (run != null) ReadSet.lockSpinning(lock); // a commit holds it for microseconds: no wake-up to wait for
+        else lock.lock();
         try {
             if (asked != 0) event.startNanos = System.nanoTime();
-            LoadedModule.Callable<ReducerSchema> r;
-            LoadedModule m;
-            try {
-                m = fromPeer ? modules.requirePublic(moduleName) : modules.require(moduleName);
-                r = callableReducer(m, reducer, args);
-            } catch (dev.interstice.runtime.IntersticeException refused) {
-                observe(null, null, 0, 0, 0, refused.kind()); // the caller's names, unchecked
-                throw refused;
+            CallResult result;
+            if (run != null && stillValid(run)) result = commitSpeculation(run);
+            else {
+                if (run != null) speculation.reexecuted();
+                LoadedModule.Callable<ReducerSchema> r;
+                LoadedModule m;
+                try {
+                    m = fromPeer ? modules.requirePublic(moduleName) : modules.require(moduleName);
+                    r = callableReducer(m, reducer, args);
+                } catch (dev.interstice.runtime.IntersticeException refused) {
+                    observe(null, null, 0, 0, 0, refused.kind()); // the caller's names, unchecked
+                    throw refused;
+                }
+                result = runTransaction(m, r, args, caller, "", 0, local(cause));
             }
-            CallResult result = runTransaction(m, r, args, caller, "", 0, local(cause));
             drainJobs();
             if (asked != 0) {
                 event.askedNanos = asked;
@@ -241,7 +285,87 @@ public final class Executor {
             return result;
         } finally {
             lock.unlock();
+            if (run != null) speculation.leave(); // its executor, kept from its start to its commit
         }
+    }
+
+    /**
+     * Runs a call's reducer speculatively, without the execution lock, on its own instance: its committed reads are
+     * noted, its id, time and seed wait for the commit. Null when it is not speculated (refused calls too: the serial
+     * path refuses them as always) or did something it cannot validate or failed: it then runs serially.
+     */
+    private Speculation.Run speculate(
+            String moduleName,
+            String reducer,
+            List<IntersticeValue> args,
+            CallContext caller,
+            boolean fromPeer,
+            TxTrace.Parent cause) {
+        LoadedModule m;
+        LoadedModule.Callable<ReducerSchema> r;
+        speculation.shared().lock(); // the registry changes only under the exclusive side
+        try {
+            m = fromPeer ? modules.requirePublic(moduleName) : modules.require(moduleName);
+            r = callableReducer(m, reducer, args);
+        } catch (RuntimeException refused) {
+            speculation.ranSerially();
+            return null;
+        } finally {
+            speculation.shared().unlock();
+        }
+        if (speculation.backingOff(r)) return null;
+        speculation.enter();
+        boolean ran = false;
+        try {
+            long start = speculation.commits();
+            var reads = new ReadSet(speculation.shared());
+            var inv = new Invocation(new Transaction(reads));
+            inv.origin(origin(m.name(), r.schema().name(), "", caller, args));
+            inv.parent(local(cause));
+            var frame = new Frame(inv, m, r, false, caller, null);
+            long started = System.nanoTime();
+            try {
+                call(frame, args, false, SPECULATING_WRITER.get());
+            } catch (RuntimeException notValidated) { // SerialOnly, or a failure: the serial run decides
+                speculation.fellBack(r);
+                return null;
+            }
+            ran = true;
+            return new Speculation.Run(m, frame, inv, reads, start, System.nanoTime() - started);
+        } finally {
+            if (!ran) speculation.leave(); // else the caller leaves once committed: one executor, one core
+        }
+    }
+
+    /** Whether {@code run} is what the serial order would produce now: same module and tables, no read changed. */
+    private boolean stillValid(Speculation.Run run) {
+        if (modules.get(run.module().name()) != run.module()) return false;
+        for (Table t : run.reads().tables()) {
+            LoadedModule owner = modules.get(t.id().module());
+            if (owner == null || owner.table(t.schema().name()) != t) return false;
+        }
+        return speculation.unchanged(run.start(), run.reads());
+    }
+
+    /** Commits a valid speculation as {@link #runTransaction} commits: its id, time and seed are given now. */
+    private CallResult commitSpeculation(Speculation.Run run) {
+        Invocation inv = run.invocation();
+        long txId = lastTxId + 1;
+        inv.tx().settle(txId, timestamp(), services.randomSeed(txId));
+        for (Invocation.LogLine l : inv.deferredLog()) services.guestLog(l.module(), txId, l.line());
+        lastTxId = txId;
+        String module = run.module().name();
+        long ran = System.nanoTime();
+        CallResult result;
+        try {
+            result = commit(inv, 0);
+        } catch (CallException e) {
+            observe(module, run.frame().function(), txId, run.runNanos(), System.nanoTime() - ran, e.kind());
+            throw e;
+        }
+        speculation.committed();
+        observe(module, run.frame().function(), txId, run.runNanos(), System.nanoTime() - ran, null);
+        return result;
     }
 
     /** Runs a query against committed state; it cannot write. {@code fromPeer}: only public modules. */
@@ -366,7 +490,9 @@ public final class Executor {
      */
     public void runHooks(Iterable<Job> hooks, List<Change> logFirst, TxOrigin origin, Runnable install) {
         lock.lock();
+        if (speculation != null) speculation.exclusive().lock(); // modules and tables change
         try {
+            if (speculation != null) speculation.changedEverything();
             if (!hooks.iterator().hasNext() && logFirst.isEmpty()) {
                 install.run();
                 return;
@@ -416,6 +542,7 @@ public final class Executor {
             commit(inv, 0);
             drainJobs();
         } finally {
+            if (speculation != null) speculation.exclusive().unlock();
             lock.unlock();
         }
     }
@@ -433,7 +560,9 @@ public final class Executor {
     public CallResult runInternal(
             String module, String trigger, List<IntersticeValue> args, java.util.function.Consumer<Invocation> body) {
         lock.lock();
+        if (speculation != null) speculation.exclusive().lock(); // the body may change more than its rows
         try {
+            if (speculation != null) speculation.changedEverything();
             long txId = lastTxId + 1;
             var inv = new Invocation(new Transaction(txId, timestamp(), services.randomSeed(txId)));
             inv.origin(origin(module, "", trigger, CallContext.runtime(services.nodeId()), args));
@@ -443,6 +572,7 @@ public final class Executor {
             drainJobs();
             return r;
         } finally {
+            if (speculation != null) speculation.exclusive().unlock();
             lock.unlock();
         }
     }
@@ -652,7 +782,8 @@ public final class Executor {
                     e);
         }
         if (lsn != 0) horizonLsn = lsn;
-        tx.apply(changes);
+        if (speculation == null) tx.apply(changes);
+        else speculation.applied(changes, () -> tx.apply(changes));
         inv.committed();
         TxTrace.Parent caused = causedBy(inv);
         for (var s : schedules) {
@@ -799,11 +930,11 @@ public final class Executor {
     // ---- guest invocation ----
 
     private void invokeReducer(Frame frame, List<IntersticeValue> args) {
-        call(frame, args, false);
+        call(frame, args, false, argWriter);
     }
 
     private IntersticeValue invokeQuery(Frame frame, QuerySchema q, List<IntersticeValue> args) {
-        IntersticeValue v = call(frame, args, true);
+        IntersticeValue v = call(frame, args, true, argWriter);
         String r = frame.module().types().check(v, q.returnType());
         if (r != null)
             throw new CallException(
@@ -813,8 +944,8 @@ public final class Executor {
         return v;
     }
 
-    /** Runs one wrapper export; returns the decoded result for queries, null for reducers. */
-    private IntersticeValue call(Frame frame, List<IntersticeValue> args, boolean query) {
+    /** Runs one wrapper export, its arguments encoded in {@code argWriter}; the decoded result for queries, else null. */
+    private IntersticeValue call(Frame frame, List<IntersticeValue> args, boolean query, PostcardWriter argWriter) {
         LoadedModule m = frame.module();
         String export = frame.export();
         LoadedModule.Pooled p;

@@ -11,6 +11,9 @@ import java.util.List;
 public final class Invocation {
     public record ScheduleRequest(String module, String reducer, long delayMs) {}
 
+    /** A guest log line of a speculative transaction, logged once it commits (its id is known then). */
+    record LogLine(String module, String line) {}
+
     private final Transaction tx;
     private final List<ScheduleRequest> schedules = new ArrayList<>();
     private final List<RemoteCall> remoteCalls = new ArrayList<>();
@@ -32,6 +35,8 @@ public final class Invocation {
     private int depth = -1;
     /** Whom a query's reads of viewed tables are filtered for (module/TableViews); null: nobody, every row is read. */
     private String viewer;
+    /** Log lines of a speculative run, in order (none otherwise). */
+    private final List<LogLine> deferredLog = new ArrayList<>();
 
     Invocation(Transaction tx) {
         this.tx = tx;
@@ -39,6 +44,15 @@ public final class Invocation {
 
     public Transaction tx() {
         return tx;
+    }
+
+    /** Keeps a log line of a speculative run until it commits (it is dropped with the speculation). */
+    public void deferLog(String module, String line) {
+        deferredLog.add(new LogLine(module, line));
+    }
+
+    List<LogLine> deferredLog() {
+        return deferredLog;
     }
 
     /** The requester a query runs for, whose table views filter its reads; null when it reads every row. */

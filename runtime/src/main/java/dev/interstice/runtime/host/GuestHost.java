@@ -128,6 +128,10 @@ public final class GuestHost implements FrameHost {
         String line = GuestLog.line(g, ptr, len, executor.services().maxLogLineBytes());
         // The SDKs log a panic's text, then trap: the trap's error then carries it
         if (line.startsWith(GuestMessage.PANIC_PREFIX)) g.notePanic(line.substring(GuestMessage.PANIC_PREFIX.length()));
+        if (frame != null && frame.invocation().tx().speculative()) {
+            frame.invocation().deferLog(module.name(), line); // logged with its transaction id if it commits
+            return;
+        }
         executor.services()
                 .guestLog(
                         module == null ? "(describe)" : module.name(),
@@ -264,6 +268,9 @@ public final class GuestHost implements FrameHost {
                     CallException.Kind.TRAP,
                     "module '" + module.name() + "' sent a malformed host call: " + e.getMessage());
         }
+        // speculating, only reads by primary key are validated (docs/parallel-execution.md)
+        if (!(call instanceof HostCall.TableGetByPrimaryKey || call instanceof HostCall.CurrentNodeId))
+            f.invocation().tx().serialOnly(call.getClass().getSimpleName());
         byte[] response = handle(f, call);
         return reply(g, response);
     }
@@ -291,6 +298,7 @@ public final class GuestHost implements FrameHost {
     @Override
     public long scan(GuestInstance g, int ptr, int len) {
         Frame f = requireFrame();
+        f.invocation().tx().serialOnly("scan");
         ScanCall call = decode(g, ptr, len, "scan", ScanCodec::decode);
         byte[] response;
         try {
@@ -317,6 +325,7 @@ public final class GuestHost implements FrameHost {
     @Override
     public long children(GuestInstance g, int ptr, int len) {
         Frame f = requireFrame();
+        f.invocation().tx().serialOnly("children");
         ChildCall call = decode(g, ptr, len, "children", ChildCodec::decode);
         byte[] response = authorities.children(f, call);
         return reply(g, response);
@@ -327,6 +336,7 @@ public final class GuestHost implements FrameHost {
     @Override
     public long store(GuestInstance g, int ptr, int len) {
         Frame f = requireFrame();
+        f.invocation().tx().serialOnly("store");
         StoreCall call = decode(g, ptr, len, "store", StoreCodec::decode);
         byte[] response;
         try {
@@ -342,6 +352,7 @@ public final class GuestHost implements FrameHost {
     @Override
     public long history(GuestInstance g, int ptr, int len) {
         Frame f = requireFrame();
+        f.invocation().tx().serialOnly("history");
         HistoryCall call = decode(g, ptr, len, "history", HistoryCodec::decode);
         byte[] response;
         try {
@@ -607,10 +618,16 @@ public final class GuestHost implements FrameHost {
         if (kind != Access.Kind.READ && !owner.equals(f.module().name()))
             throw new TxException(
                     "module '" + f.module().name() + "' cannot write to tables of module '" + owner + "'");
-        LoadedModule m = executor.modules().get(owner);
+        if (!owner.equals(f.module().name())) f.invocation().tx().serialOnly("another module's table");
+        LoadedModule m = f.invocation().tx().speculative()
+                ? f.module()
+                : executor.modules().get(owner);
         Table t = m == null ? null : m.table(tableName);
         LoadedModule.Replica replica = t == null && m == f.module() ? m.replica(tableName) : null;
-        if (replica != null) return replicaTable(f, replica, kind);
+        if (replica != null) {
+            f.invocation().tx().serialOnly("replica");
+            return replicaTable(f, replica, kind);
+        }
         boolean hidden =
                 t != null && m != f.module() && t.schema().visibility() == dev.interstice.abi.schema.Visibility.PRIVATE;
         if (t == null || hidden) throw new TxException("no table '" + tableName + "' in module '" + owner + "'");

@@ -111,7 +111,8 @@ public final class Node implements AutoCloseable {
                 commitLog,
                 new Services(config, meta.nodeId(), scheduler),
                 recovered == null ? 0 : recovered.lastTxId(),
-                schedules.stream().mapToLong(SystemTables.Schedule::seq).max().orElse(0));
+                schedules.stream().mapToLong(SystemTables.Schedule::seq).max().orElse(0),
+                config.executors());
         this.replicas = new Replicas(executor, registry, storage, meta.nodeId());
         this.contentStore = new ContentStore(
                 config.dataDir() == null
@@ -653,6 +654,14 @@ public final class Node implements AutoCloseable {
     /** Forces a snapshot of every logged table and compaction of the log (also runs in the background). */
     public void snapshot() {
         if (storage != null) storage.snapshotNow();
+    }
+
+    /**
+     * How reducer calls ran with more than one executor ({@link NodeConfig#withExecutors}): speculations committed,
+     * re-executed after a conflict, fallen back to serial; all zero with one.
+     */
+    public dev.interstice.runtime.exec.ExecutionStats executionStats() {
+        return executor.executionStats();
     }
 
     /** Storage counters (appends, fsyncs, snapshots); empty without a data directory. */

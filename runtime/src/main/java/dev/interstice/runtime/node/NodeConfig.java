@@ -14,7 +14,7 @@ import java.util.function.LongSupplier;
  * {@code maxLogLineBytes}: see {@link #withMaxLogLineBytes}; {@code authorities}: which authorities the node offers
  * and how far they reach (default {@link AuthorityConfig#headless()}); {@code logRetention}: how much log history the
  * node keeps after compaction for reading (default {@link LogRetention#DEFAULT}; docs/operability.md); {@code
- * branchLimits}: modules' branches and past reads (docs/time-travel.md).
+ * branchLimits}: modules' branches and past reads (docs/time-travel.md); {@code executors}: see {@link #withExecutors}.
  */
 public record NodeConfig(
         Path dataDir,
@@ -27,7 +27,12 @@ public record NodeConfig(
         int maxLogLineBytes,
         AuthorityConfig authorities,
         LogRetention logRetention,
-        BranchLimits branchLimits) {
+        BranchLimits branchLimits,
+        int executors) {
+
+    public NodeConfig {
+        if (executors < 1) throw new IllegalArgumentException("executors must be at least 1, not " + executors);
+    }
 
     /** Default bound of one guest log line: longer lines are cut (and say how many bytes were cut). */
     public static final int DEFAULT_MAX_LOG_LINE_BYTES = 4096;
@@ -44,7 +49,8 @@ public record NodeConfig(
                 DEFAULT_MAX_LOG_LINE_BYTES,
                 AuthorityConfig.headless(),
                 LogRetention.DEFAULT,
-                BranchLimits.DEFAULT);
+                BranchLimits.DEFAULT,
+                1);
     }
 
     public static NodeConfig at(Path dataDir) {
@@ -63,7 +69,8 @@ public record NodeConfig(
                 maxLogLineBytes,
                 authorities,
                 logRetention,
-                branchLimits);
+                branchLimits,
+                executors);
     }
 
     public NodeConfig withNodeId(String id) {
@@ -78,7 +85,8 @@ public record NodeConfig(
                 maxLogLineBytes,
                 authorities,
                 logRetention,
-                branchLimits);
+                branchLimits,
+                executors);
     }
 
     public NodeConfig withEngine(EngineConfig e) {
@@ -93,7 +101,8 @@ public record NodeConfig(
                 maxLogLineBytes,
                 authorities,
                 logRetention,
-                branchLimits);
+                branchLimits,
+                executors);
     }
 
     public NodeConfig withClock(LongSupplier c) {
@@ -108,7 +117,8 @@ public record NodeConfig(
                 maxLogLineBytes,
                 authorities,
                 logRetention,
-                branchLimits);
+                branchLimits,
+                executors);
     }
 
     public NodeConfig withLogSink(GuestLogSink s) {
@@ -123,7 +133,8 @@ public record NodeConfig(
                 maxLogLineBytes,
                 authorities,
                 logRetention,
-                branchLimits);
+                branchLimits,
+                executors);
     }
 
     /** The default acknowledgement of reducer calls (each call may override it). */
@@ -139,7 +150,8 @@ public record NodeConfig(
                 maxLogLineBytes,
                 authorities,
                 logRetention,
-                branchLimits);
+                branchLimits,
+                executors);
     }
 
     /** Start even if the log is damaged before its tail, dropping everything from the damage on (reported). */
@@ -155,31 +167,96 @@ public record NodeConfig(
                 maxLogLineBytes,
                 authorities,
                 logRetention,
-                branchLimits);
+                branchLimits,
+                executors);
     }
 
     /** Guest log lines longer than this many bytes are cut to it (at a character boundary) and end with how much was cut. */
     public NodeConfig withMaxLogLineBytes(int n) {
         if (n < 1) throw new IllegalArgumentException("maxLogLineBytes must be at least 1, not " + n);
         return new NodeConfig(
-                dataDir, nodeId, engine, clock, logSink, ack, salvage, n, authorities, logRetention, branchLimits);
+                dataDir,
+                nodeId,
+                engine,
+                clock,
+                logSink,
+                ack,
+                salvage,
+                n,
+                authorities,
+                logRetention,
+                branchLimits,
+                executors);
     }
 
     /** Which authorities the node offers, its file root and network policy. */
     public NodeConfig withAuthorities(AuthorityConfig a) {
         return new NodeConfig(
-                dataDir, nodeId, engine, clock, logSink, ack, salvage, maxLogLineBytes, a, logRetention, branchLimits);
+                dataDir,
+                nodeId,
+                engine,
+                clock,
+                logSink,
+                ack,
+                salvage,
+                maxLogLineBytes,
+                a,
+                logRetention,
+                branchLimits,
+                executors);
     }
 
     /** How much log history is kept after compaction ({@link LogRetention#NONE}: none). */
     public NodeConfig withLogRetention(LogRetention r) {
         return new NodeConfig(
-                dataDir, nodeId, engine, clock, logSink, ack, salvage, maxLogLineBytes, authorities, r, branchLimits);
+                dataDir,
+                nodeId,
+                engine,
+                clock,
+                logSink,
+                ack,
+                salvage,
+                maxLogLineBytes,
+                authorities,
+                r,
+                branchLimits,
+                executors);
     }
 
     /** How many branches a module may keep and how big they and its past reads may grow (docs/time-travel.md). */
     public NodeConfig withBranchLimits(BranchLimits b) {
         return new NodeConfig(
-                dataDir, nodeId, engine, clock, logSink, ack, salvage, maxLogLineBytes, authorities, logRetention, b);
+                dataDir,
+                nodeId,
+                engine,
+                clock,
+                logSink,
+                ack,
+                salvage,
+                maxLogLineBytes,
+                authorities,
+                logRetention,
+                b,
+                executors);
+    }
+
+    /**
+     * How many top-level reducer calls may execute at once: 1 (the default) runs them one at a time under the execution
+     * lock; more runs them optimistically and commits each, validated, in one total order (docs/parallel-execution.md).
+     */
+    public NodeConfig withExecutors(int n) {
+        return new NodeConfig(
+                dataDir,
+                nodeId,
+                engine,
+                clock,
+                logSink,
+                ack,
+                salvage,
+                maxLogLineBytes,
+                authorities,
+                logRetention,
+                branchLimits,
+                n);
     }
 }

@@ -25,11 +25,13 @@ final class TableWrites {
     }
 
     final Table table;
+    private final Transaction tx;
     final LinkedHashMap<IndexKey, Entry> entries = new LinkedHashMap<>();
     private final Map<SecondaryIndex, Map<IndexKey, IndexKey>> uniqueOwners = new HashMap<>();
 
-    TableWrites(Table table) {
+    TableWrites(Table table, Transaction tx) {
         this.table = table;
+        this.tx = tx;
     }
 
     Entry entry(IndexKey pk) {
@@ -38,7 +40,7 @@ final class TableWrites {
 
     /** Sets the current version of {@code pk}'s row (null deletes it). */
     void put(IndexKey pk, StoredRow after) {
-        Entry e = entries.computeIfAbsent(pk, k -> new Entry(table.get(k)));
+        Entry e = entries.computeIfAbsent(pk, k -> new Entry(tx.committed(table, k)));
         if (e.after != null) unindex(e.after);
         e.after = after;
         if (after != null) index(after);

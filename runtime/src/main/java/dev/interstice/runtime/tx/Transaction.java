@@ -25,12 +25,17 @@ import java.util.SplittableRandom;
  * One reducer invocation's view of the tables: reads see committed state plus this transaction's own writes; every
  * write is validated when it is made (types, primary key, unique indexes) against that same view, so commit cannot
  * fail and applies everything at once. Nested local reducer calls share the caller's transaction.
- * Not thread-safe: a transaction lives on the executing thread under the node's execution lock.
+ * Not thread-safe: a transaction lives on the executing thread under the node's execution lock, or, speculating
+ * (docs/parallel-execution.md), on its caller's thread with a {@link ReadSet}: then it reads committed rows through
+ * that set and refuses ({@link SerialOnly}) what the set cannot validate; its id, time and seed come at commit.
  */
 public final class Transaction {
-    private final long id;
-    private final long timestampMs;
-    private final SplittableRandom random;
+    private long id;
+    private long timestampMs;
+    private SplittableRandom random;
+    /** Non-null while speculating: committed reads go through it. */
+    private ReadSet reads;
+
     private final LinkedHashMap<Table, TableWrites> writes = new LinkedHashMap<>();
     private final Map<Table, Map<Integer, Long>> counters = new HashMap<>();
 
@@ -40,15 +45,44 @@ public final class Transaction {
         this.random = new SplittableRandom(randomSeed);
     }
 
+    /** A speculative transaction: no id, time or seed yet ({@link #settle}); committed reads are noted in {@code reads}. */
+    public Transaction(ReadSet reads) {
+        this(0, 0, 0);
+        this.reads = reads;
+    }
+
+    /**
+     * Gives a speculative transaction the id, time and seed it commits with (it used none of them: reading the time or
+     * a random number is {@link SerialOnly}); from now on it is an ordinary transaction under the execution lock.
+     */
+    public void settle(long txId, long timestamp, long randomSeed) {
+        id = txId;
+        timestampMs = timestamp;
+        random = new SplittableRandom(randomSeed);
+        reads = null;
+    }
+
+    /** Whether this transaction is speculating (its reads are noted, its id and time are not known yet). */
+    public boolean speculative() {
+        return reads != null;
+    }
+
+    /** Refuses {@code what} while speculating: the call then runs serially. */
+    public void serialOnly(String what) {
+        if (reads != null) throw new SerialOnly(what);
+    }
+
     public long id() {
         return id;
     }
 
     public long timestampMs() {
+        serialOnly("time");
         return timestampMs;
     }
 
     public long nextRandom() {
+        serialOnly("random");
         return random.nextLong();
     }
 
@@ -64,11 +98,17 @@ public final class Transaction {
             TableWrites.Entry e = w.entry(pk);
             if (e != null) return e.after;
         }
-        return t.get(pk);
+        return committed(t, pk);
+    }
+
+    /** The committed row of {@code pk}: read directly, or through the read set while speculating. */
+    StoredRow committed(Table t, IndexKey pk) {
+        return reads == null ? t.get(pk) : reads.get(t, pk);
     }
 
     /** All rows in primary-key order. */
     public List<StoredRow> scan(Table t) {
+        serialOnly("scan");
         var out = new ArrayList<StoredRow>(t.size());
         openScan(t).forEachRemaining(out::add);
         return out;
@@ -87,6 +127,7 @@ public final class Transaction {
      * sees the table as it was when it was opened: writes made while it is read do not change what it returns.
      */
     public Iterator<StoredRow> openScan(Table t) {
+        serialOnly("scan");
         TableWrites w = writes.get(t);
         if (w == null || w.entries.isEmpty()) return t.scanAfter(null);
         var written = new ArrayList<StoredRow>();
@@ -103,6 +144,7 @@ public final class Transaction {
      * as {@link #openScan}. {@code index}: a column's name, or a composite index's columns joined by ','.
      */
     public Iterator<StoredRow> openIndexScan(Table t, String index, IndexRange range) {
+        serialOnly("index scan");
         SecondaryIndex ix = t.index(index);
         if (ix == null) throw new TxException("table '" + t.schema().name() + "' has no index on '" + index + "'");
         Iterator<IndexKey> pks;
@@ -138,7 +180,9 @@ public final class Transaction {
     /** Inserts a row, assigning auto-increment columns; returns the stored row. */
     public StoredRow insert(Table t, Row row, byte[] encoded) {
         validateShape(t, row, !t.schema().primaryKeyAutoInc());
-        Map<Integer, Long> next = countersFor(t);
+        if (reads != null && reads.autoIncrements(t)) throw new SerialOnly("auto_inc insert");
+        // speculating, the table has no counters (checked): the committed ones are not read unlocked
+        Map<Integer, Long> next = reads != null ? new LinkedHashMap<>() : countersFor(t);
         boolean changed = false;
         for (var c : next.entrySet()) {
             IntersticeValue v = AutoInc.valueOf(t.columnType(c.getKey()), c.getValue());
@@ -177,6 +221,7 @@ public final class Transaction {
      * values and counters (a past state made current again, {@code rewind}).
      */
     public StoredRow restore(Table t, Row row, byte[] encoded) {
+        serialOnly("restore");
         validateShape(t, row, true);
         StoredRow stored = new StoredRow(keyOf(row), row, encoded == null ? Abi.encodeRow(row) : encoded);
         checkUnique(t, stored);
@@ -192,6 +237,7 @@ public final class Transaction {
     }
 
     public void clear(Table t) {
+        serialOnly("clear");
         TableWrites w = writesFor(t);
         for (StoredRow committed : t.scan()) if (w.entry(committed.pk()) == null) w.put(committed.pk(), null);
         for (IndexKey pk : new ArrayList<>(w.entries.keySet())) w.put(pk, null);
@@ -224,7 +270,7 @@ public final class Transaction {
     // ---- helpers ----
 
     private TableWrites writesFor(Table t) {
-        return writes.computeIfAbsent(t, TableWrites::new);
+        return writes.computeIfAbsent(t, k -> new TableWrites(k, this));
     }
 
     private Map<Integer, Long> countersFor(Table t) {
@@ -259,7 +305,7 @@ public final class Transaction {
             IndexKey key = keyOf(row, ix);
             IndexKey owner = w == null ? null : w.writtenOwner(ix, key);
             if (owner == null) {
-                IndexKey committedOwner = ix.owner(key);
+                IndexKey committedOwner = reads == null ? ix.owner(key) : reads.owner(t, ix, key);
                 if (committedOwner != null && (w == null || w.entry(committedOwner) == null)) owner = committedOwner;
             }
             if (owner != null && !owner.equals(row.pk()))

@@ -49,8 +49,13 @@ class TransactionTest {
 
     @BeforeEach
     void open() {
-        t = new TestNode();
+        t = new TestNode(config());
         t.node.load(shop().build());
+    }
+
+    /** The node these tests run on (a subclass runs them all again with more executors). */
+    NodeConfig config() {
+        return NodeConfig.inMemory();
     }
 
     @AfterEach
