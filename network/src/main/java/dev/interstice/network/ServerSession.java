@@ -748,6 +748,7 @@ final class ServerSession implements TableStreams.Sink {
         } else if (!c.durable()) {
             reply(new Message.Called(c.id(), r.txId(), r.lsn(), Acknowledged.FAST));
         } else {
+            // reply when the fsync covering it completes, without holding up this connection's later requests
             var event = new DurableReplyEvent();
             Runnable traced = null;
             if (event.isEnabled()) {
@@ -760,37 +761,19 @@ final class ServerSession implements TableStreams.Sink {
                 };
             }
             Runnable written = traced;
-            if (work.isEmpty()) {
-                // nothing else queued on this connection (a caller waiting for each answer): wait here, where the
-                // record is written and fsynced on this thread if no batch runs, or alongside a running fsync; no
-                // hand-off to the log's writer and back. A request arriving meanwhile waits at most for this fsync.
-                Throwable failure = null;
-                try {
-                    node.awaitDurable(r.lsn());
-                } catch (CallException e) { // "committed but could not be made durable", because of its cause
-                    failure = e.getCause() != null ? e.getCause() : e;
-                }
-                replyDurable(c, r, failure, event, written);
-                return;
-            }
-            // reply when the fsync covering it completes, without holding up this connection's later requests
-            node.whenDurable(r.lsn()).whenComplete((ok, failure) -> replyDurable(c, r, failure, event, written));
+            node.whenDurable(r.lsn()).whenComplete((ok, failure) -> {
+                if (written != null) event.durableNanos = System.nanoTime();
+                Message.Reply m = failure == null
+                        ? new Message.Called(c.id(), r.txId(), r.lsn(), Acknowledged.DURABLE)
+                        : new Message.Error(
+                                c.id(),
+                                ErrorKind.STORAGE,
+                                "the transaction committed but could not be made durable: "
+                                        + unwrap(failure).getMessage());
+                if (written == null) reply(m);
+                else reply(m, false, written);
+            });
         }
-    }
-
-    /** Answers a durable call once its record is durable ({@code failure} null) or could not be made so. */
-    private void replyDurable(
-            Message.Call c, CallResult r, Throwable failure, DurableReplyEvent event, Runnable written) {
-        if (written != null) event.durableNanos = System.nanoTime();
-        Message.Reply m = failure == null
-                ? new Message.Called(c.id(), r.txId(), r.lsn(), Acknowledged.DURABLE)
-                : new Message.Error(
-                        c.id(),
-                        ErrorKind.STORAGE,
-                        "the transaction committed but could not be made durable: "
-                                + unwrap(failure).getMessage());
-        if (written == null) reply(m);
-        else reply(m, false, written);
     }
 
     /** A query, run for this connection's requester: a table view filters what the query reads (admin: nothing). */
