@@ -4,13 +4,12 @@ package dev.interstice.storage;
  * The WAL's group-commit decision: when to take the pending records as a batch, write it and fsync it. Pure: no
  * threads, no clock (times are passed in); not thread-safe, the WAL calls it under its lock.
  *
- * <p>A batch starts when one may ({@link State#flushing} false: no write running and an fsync slot free) and a caller
- * waits for durability, the storage closes or a roll is requested, or {@link #EAGER_BYTES} are pending; otherwise once
- * the oldest pending record has waited {@code fastFlushNanos} ("fast" acks). With several fsyncs in flight a record
- * appended while a batch is being fsynced starts its own batch at once; with one at a time it rides the next one, which
- * starts as soon as that fsync ends: a waiting caller waits for at most the running fsync and its own.
+ * <p>One batch is written and fsynced at a time. A batch starts at once when a caller waits for durability, when the
+ * storage closes or a roll is requested, or when {@link #EAGER_BYTES} are pending; otherwise once the oldest pending
+ * record has waited {@code fastFlushNanos} ("fast" acks). Records appended while a batch is being fsynced ride the next
+ * one, which starts as soon as that fsync ends: a waiting caller waits for at most the running fsync and its own.
  *
- * <p>With one fsync at a time, one exception, the <em>linger</em>: after an fsync released n waiters while p records were appended, if n + p
+ * <p>One exception, the <em>linger</em>: after an fsync released n waiters while p records were appended, if n + p
  * &ge; {@link #LINGER_MIN_GROUP} the released callers are expected back soon (closed-loop committers: a round trip
  * and an execution), so the next batch is held until it has all n + p or the mean fsync latency has passed (at most
  * {@link #MAX_LINGER_NANOS}): a caller that missed the batch would wait that long anyway, for this batch's fsync
@@ -37,7 +36,7 @@ final class GroupCommitPolicy {
      * @param pendingRecords    records among them
      * @param pendingSinceNanos when the oldest of them was appended
      * @param durableWaiter     a caller waits for durability of a record not yet taken as a batch
-     * @param flushing          no batch may start now: one is being written, or as many as may be are fsyncing
+     * @param flushing          a batch is being written and fsynced (by the writer thread or a waiting caller)
      * @param urgent            closing, or a segment roll was requested: everything pending must be written now
      */
     record State(
@@ -49,15 +48,12 @@ final class GroupCommitPolicy {
             boolean urgent) {}
 
     private final long fastFlushNanos;
-    private final boolean linger;
     private long ewmaFsyncNanos = 200_000;
     private int lingerTarget; // 0: no linger
     private long lingerDeadline;
 
-    /** {@code linger}: whether to linger at all (the log keeps one fsync in flight at a time). */
-    GroupCommitPolicy(long fastFlushNanos, boolean linger) {
+    GroupCommitPolicy(long fastFlushNanos) {
         this.fastFlushNanos = fastFlushNanos;
-        this.linger = linger;
     }
 
     /**
@@ -105,7 +101,7 @@ final class GroupCommitPolicy {
      */
     void fsyncCompleted(long now, long latencyNanos, int waitersReleased, int pendingRecords) {
         ewmaFsyncNanos += (latencyNanos - ewmaFsyncNanos) / 8;
-        if (linger && waitersReleased > 0 && waitersReleased + pendingRecords >= LINGER_MIN_GROUP) {
+        if (waitersReleased > 0 && waitersReleased + pendingRecords >= LINGER_MIN_GROUP) {
             lingerTarget = waitersReleased + pendingRecords;
             lingerDeadline = now + Math.min(ewmaFsyncNanos, MAX_LINGER_NANOS);
         } else {

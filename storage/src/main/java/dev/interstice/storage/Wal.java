@@ -54,9 +54,6 @@ final class Wal {
      * How many batches may be fsyncing at once (1: one at a time). Two halve a lone caller's wait on this machine's
      * disk; more add little (docs/benchmarks.md). A system property, read once, for side-by-side measurements.
      */
-    /** A batch starts while another fsyncs only when at most this many records are pending (see canStart). */
-    static final int OVERLAP_RECORDS = 4;
-
     static final int SYNCS_IN_FLIGHT = Math.clamp(Integer.getInteger("interstice.wal.syncsInFlight", 2), 1, 8);
 
     private final Path walDir;
@@ -82,7 +79,7 @@ final class Wal {
     private int syncing; // batches written (or being written) whose fsync has not ended
     private final boolean[] slotBusy = new boolean[SYNCS_IN_FLIGHT]; // which channel each in-flight batch uses
     private boolean rollDue; // the active segment is full: the writer seals it once nothing is in flight
-    private int writersWaiting;
+    private boolean writerWaiting;
     private boolean closing;
     private CompletableFuture<Long> rollRequest;
     private long appendedRecords;
@@ -110,7 +107,7 @@ final class Wal {
     private volatile long segmentsSealed;
     private final List<Segments.Sealed> sealed = new ArrayList<>(); // guarded by itself
 
-    private final List<Thread> writers; // as many as fsyncs may be in flight: one takes a batch while another syncs
+    private final Thread writer;
     private final ExecutorService completer;
     /** Groups handed to the completer and not yet completed: while any are, later groups go there too (LSN order). */
     private final AtomicInteger completerBacklog = new AtomicInteger();
@@ -132,9 +129,7 @@ final class Wal {
             throws IOException {
         this.walDir = walDir;
         this.segmentBytes = segmentBytes;
-        // a linger trades a caller's latency for fewer fsyncs when one batch at a time syncs; with several in flight a
-        // caller arriving during an fsync starts its own instead (docs/benchmarks.md, durable latency)
-        this.policy = new GroupCommitPolicy(fastFlushNanos, SYNCS_IN_FLIGHT == 1);
+        this.policy = new GroupCommitPolicy(fastFlushNanos);
         this.hooks = hooks;
         this.onSealed = onSealed;
         this.activePath = activePath;
@@ -156,11 +151,9 @@ final class Wal {
         this.preallocator = preallocate ? new Preallocator(walDir, segmentBytes) : null;
         this.completer = Executors.newSingleThreadExecutor(r ->
                 Thread.ofPlatform().name("interstice-wal-complete").daemon(true).unstarted(r));
-        this.writers = new ArrayList<>();
-        for (int i = 0; i < SYNCS_IN_FLIGHT; i++) {
-            String name = i == 0 ? "interstice-wal-writer" : "interstice-wal-writer-" + (i + 1);
-            writers.add(Thread.ofPlatform().name(name).daemon(true).start(this::run));
-        }
+        this.writer =
+                Thread.ofPlatform().name("interstice-wal-writer").daemon(true).unstarted(this::run);
+        this.writer.start();
     }
 
     private void closeQuietly(FileChannel ch) {
@@ -184,7 +177,7 @@ final class Wal {
             if (pendingLen >= MAX_PENDING) {
                 backpressureWaits++;
                 while (pendingLen >= MAX_PENDING && failure == null && !closing) {
-                    if (writersWaiting > 0) work.signal();
+                    if (writerWaiting) work.signal();
                     space.awaitUninterruptibly();
                 }
             }
@@ -211,7 +204,7 @@ final class Wal {
             appendedRecords++;
             appendedBytes += frame;
             if (wasEmpty) pendingSince = System.nanoTime();
-            if (writersWaiting > 0 && policy.wakeWriter(state())) work.signal();
+            if (writerWaiting && policy.wakeWriter(state())) work.signal();
             return lsn;
         } finally {
             lock.unlock();
@@ -295,21 +288,16 @@ final class Wal {
             CompletableFuture<Void> cf = new CompletableFuture<>();
             waiters.add(lsn, cf);
             if (lsn > maxWaiterLsn) maxWaiterLsn = lsn;
-            if (writersWaiting > 0 && policy.wakeWriter(state())) work.signal();
+            if (writerWaiting && policy.wakeWriter(state())) work.signal();
             return cf;
         } finally {
             lock.unlock();
         }
     }
 
-    /**
-     * Under the lock: whether a batch may be taken now (no write running, no seal due, and no fsync running, or a slot
-     * free and few records pending: a few callers each waiting for an answer gain a whole fsync by not waiting for the
-     * running one, while many are served better by one larger batch after it, with fewer fsyncs for the CPU to pay).
-     */
+    /** Under the lock: whether a batch may be taken now (no write running, an fsync slot free, no seal due). */
     private boolean canStart() {
-        if (writing || rollDue) return false;
-        return syncing == 0 || syncing < SYNCS_IN_FLIGHT && pendingRecords <= OVERLAP_RECORDS;
+        return !writing && syncing < SYNCS_IN_FLIGHT && !rollDue;
     }
 
     /** Under the lock: no batch is being written or fsynced (a segment may be sealed). */
@@ -340,7 +328,7 @@ final class Wal {
             if (f != null) return CompletableFuture.failedFuture(f);
             if (closing) return CompletableFuture.failedFuture(new StorageException("storage is closed"));
             if (rollRequest == null) rollRequest = new CompletableFuture<>();
-            if (writersWaiting > 0) work.signal();
+            if (writerWaiting) work.signal();
             return rollRequest;
         } finally {
             lock.unlock();
@@ -426,7 +414,7 @@ final class Wal {
         boolean interrupted = false;
         while (true) {
             try {
-                for (Thread w : writers) w.join();
+                writer.join();
                 break;
             } catch (InterruptedException e) {
                 interrupted = true;
@@ -556,7 +544,7 @@ final class Wal {
             activeSize = offset + w.len();
             writtenLsn = w.lastLsn();
             writing = false;
-            if (writersWaiting > 0 && pendingLen > 0) work.signal();
+            if (writerWaiting && pendingLen > 0) work.signal();
         } finally {
             lock.unlock();
         }
@@ -603,7 +591,7 @@ final class Wal {
                 // A writer that went to sleep while this batch ran waits for this signal: with records pending it must
                 // look again (and linger, or flush), or they would wait for the next append (LoadDriverTest found
                 // that).
-                if (writersWaiting > 0 && (closing || rollDue || rollRequest != null || pendingLen > 0)) work.signal();
+                if (writerWaiting && (closing || rollDue || rollRequest != null || pendingLen > 0)) work.signal();
             } finally {
                 lock.unlock();
             }
@@ -689,7 +677,7 @@ final class Wal {
         lock.lock();
         try {
             writing = false;
-            if (writersWaiting > 0) work.signal();
+            if (writerWaiting) work.signal();
         } finally {
             lock.unlock();
         }
@@ -697,14 +685,14 @@ final class Wal {
     }
 
     private void awaitWork(long nanos) {
-        writersWaiting++;
+        writerWaiting = true;
         try {
             if (nanos < 0) work.await();
             else work.awaitNanos(nanos);
         } catch (InterruptedException e) {
             // not used to stop the writer; closing is
         } finally {
-            writersWaiting--;
+            writerWaiting = false;
         }
     }
 

@@ -18,7 +18,7 @@ class GroupCommitPolicyTest {
     static final long MS = 1_000_000;
     static final long FAST = 10 * MS;
 
-    final GroupCommitPolicy policy = new GroupCommitPolicy(FAST, true);
+    final GroupCommitPolicy policy = new GroupCommitPolicy(FAST);
 
     /** {@code records} small records pending since time 0. */
     static State pending(int records, boolean durableWaiter, boolean flushing) {
@@ -81,17 +81,6 @@ class GroupCommitPolicyTest {
         policy.fsyncCompleted(MS, 200_000, 1, 1);
         assertThat(policy.waitNanos(pending(1, true, false), MS)).isEqualTo(200_000);
         assertThat(policy.waitNanos(pending(2, true, false), MS + 50_000)).isEqualTo(FLUSH);
-    }
-
-    @Test
-    void withSeveralFsyncsInFlightNothingLingers() {
-        // a caller arriving during an fsync starts its own: waiting for the others would only add to its latency
-        GroupCommitPolicy overlapping = new GroupCommitPolicy(FAST, false);
-        overlapping.fsyncCompleted(MS, 400_000, 2, 2);
-        assertThat(overlapping.waitNanos(pending(1, true, false), MS)).isEqualTo(FLUSH);
-        assertThat(overlapping.waitNanos(pending(1, true, true), MS))
-                .as("but not while no batch may start")
-                .isEqualTo(UNTIL_SIGNALLED);
     }
 
     @Test
