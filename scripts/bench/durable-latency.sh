@@ -3,8 +3,7 @@
 # O_DSYNC writes, on a preallocated file; the loopback round trip; 1, 2 and 4 threads syncing at once), the bound 4 / (fsync p50 + round trip), the
 # network transfer profile at 4 connections x 1 in flight durable and its ratio to the bound, a traced run of the same
 # broken down per stage (JFR events, CallTimeline), one in-process caller against SQLite (python3's sqlite3, WAL,
-# synchronous=FULL, one connection, the same transfer) and the pipelined figure (4 x 64 in flight); then the 4 x 1 and
-# 4 x 64 runs again on a node whose log keeps one fsync in flight at a time (-Dinterstice.wal.syncsInFlight=1), the ratio.
+# synchronous=FULL, one connection, the same transfer) and the pipelined figure (4 x 64 in flight).
 #
 # usage: scripts/bench/durable-latency.sh [options]
 #   --duration-ms MS   measured window of every run (8000)
@@ -72,12 +71,6 @@ profile k1-traced 1
 sleep 1
 [[ $PIPELINED -eq 1 ]] && profile k64 64
 interstice_node_stop
-# the same 4 x 1 load on a node whose log fsyncs one batch at a time (as before overlapping fsyncs): the gain, same run
-IB_NODE_JAVA_OPTS="${IB_NODE_JAVA_OPTS:-} -Dinterstice.wal.syncsInFlight=1" interstice_node_start
-profile k1-serial-warmup 1 >/dev/null
-profile k1-serial 1
-[[ $PIPELINED -eq 1 ]] && profile k64-serial 64
-interstice_node_stop
 "$JAVA" -cp "$BENCH_JAR" dev.interstice.benchmarks.load.CallTimeline "$OUT/node-k1.jfr" | tee "$OUT/timeline-k1.txt"
 
 # in process: one caller thread, durable; then SQLite on the same transfer
@@ -97,9 +90,7 @@ echo
 echo "== $(nproc) cores, reports in $OUT, end: $(uptime)"
 awk -v f="$FSYNC_P50" -v f99="$FSYNC_P99" -v r="$RTT_P50" -v k1="$K1" -v k1p="$K1_P50" -v inp="$INP" -v inpp="$INP_P50" \
     -v sql="$SQL" -v sqlp="$SQL_P50" -v k64="$([[ $PIPELINED -eq 1 ]] && json "$OUT/k64.json" throughput_tps || echo 0)" \
-    -v k64p="$([[ $PIPELINED -eq 1 ]] && json "$OUT/k64.json" latency_us_p50 || echo 0)" \
-    -v k1s="$(json "$OUT/k1-serial.json" throughput_tps)" -v k1sp="$(json "$OUT/k1-serial.json" latency_us_p50)" \
-    -v k64s="$([[ $PIPELINED -eq 1 ]] && json "$OUT/k64-serial.json" throughput_tps || echo 0)" 'BEGIN {
+    -v k64p="$([[ $PIPELINED -eq 1 ]] && json "$OUT/k64.json" latency_us_p50 || echo 0)" 'BEGIN {
   bound = 4 / ((f + r) / 1e6)
   printf "fdatasync of a 4 KiB append      p50 %.0f us, p99 %.0f us\n", f, f99
   printf "loopback round trip              p50 %.0f us\n", r
@@ -108,7 +99,5 @@ awk -v f="$FSYNC_P50" -v f99="$FSYNC_P99" -v r="$RTT_P50" -v k1="$K1" -v k1p="$K
   printf "in process, 1 caller durable     %.0f tx/s, p50 %.0f us\n", inp, inpp
   printf "SQLite WAL synchronous=FULL      %.0f tx/s, p50 %.0f us\n", sql, sqlp
   printf "in process / SQLite              %.2fx\n", inp / sql
-  printf "  the same, one fsync at a time   %.0f tx/s, p50 %.0f us (overlapping / one at a time: %.2fx)\n", k1s, k1sp, k1 / k1s
   if (k64 > 0) printf "network, 4 x 64 durable          %.0f tx/s, p50 %.0f us\n", k64, k64p
-  if (k64s > 0) printf "  the same, one fsync at a time   %.0f tx/s (%.2fx)\n", k64s, k64 / k64s
 }' | tee "$OUT/summary.txt"

@@ -23,24 +23,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The write-ahead log. Appenders frame records into a shared pending buffer under a short lock. A batch is
- * <em>flushed</em>: the pending buffer swapped out, written with one write call, fsynced ({@code force(false)}), its
- * waiters completed. Whoever takes a batch does all of it on its own thread: the writer thread, or a caller blocked
- * in {@link #awaitDurable} that found a batch could start (then one waiting caller costs an fsync and no thread
- * hand-off at all). When the writer takes a batch is {@link GroupCommitPolicy}'s decision.
+ * The write-ahead log. Appenders frame records into a shared pending buffer under a short lock. One batch at a time
+ * is <em>flushed</em>: the pending buffer swapped out, written with one write call, fsynced ({@code force(false)}),
+ * its waiters completed. Whoever holds the flush (the {@code flushing} token, taken under the lock) does all of it on
+ * its own thread: the writer thread, or a caller blocked in {@link #awaitDurable} that found no flush running (then
+ * one waiting caller costs an fsync and no thread hand-off at all). Records appended meanwhile ride the next batch,
+ * which the writer starts as soon as the token is free. When to take a batch is {@link GroupCommitPolicy}'s decision.
  *
- * <p>Writes are serial (the <em>write token</em>, taken under the lock with the batch), but up to
- * {@link #SYNCS_IN_FLIGHT} fsyncs run at once: a caller that arrives while an fsync runs writes its batch and starts
- * its own fsync at once instead of waiting for the running one to end (the disk serves concurrent syncs in parallel;
- * docs/benchmarks.md, durable latency). Each in-flight batch has its own channel on the active segment, so an
- * interrupt that closes one caller's channel leaves the others' fsyncs running. Because a batch is written only after
- * the previous one's write returned, an fsync that ends covers every batch before it: the durable LSN is the highest
- * last LSN of a batch whose fsync ended, unless the log failed (after a failed fsync nothing later counts).
- *
- * <p>Waiters are completed in LSN order (the completion lock is taken before they are picked) by the flushing thread
- * right after it gave its slot back (so a woken caller can flush its next record itself), or, for a large group, by
- * the completer thread (so the flushing thread is free at once); a later small group is then handed there too.
- * Segments are sealed by the writer thread alone, when no batch is in flight.
+ * <p>Waiters are completed in LSN order by the flushing thread right after it gave the token back (so a woken caller
+ * can flush its next record itself), or, for a large group, by the completer thread (so the flushing thread is free
+ * at once); a later small group is then handed there too.
  */
 final class Wal {
     private static final Logger log = LoggerFactory.getLogger(Wal.class);
@@ -50,11 +42,6 @@ final class Wal {
     private static final int INITIAL_BUFFER = 1 << 20;
     /** Groups of up to this many waiters are completed by the flushing thread itself; larger ones by the completer. */
     static final int INLINE_COMPLETIONS = 8;
-    /**
-     * How many batches may be fsyncing at once (1: one at a time). Two halve a lone caller's wait on this machine's
-     * disk; more add little (docs/benchmarks.md). A system property, read once, for side-by-side measurements.
-     */
-    static final int SYNCS_IN_FLIGHT = Math.clamp(Integer.getInteger("interstice.wal.syncsInFlight", 2), 1, 8);
 
     private final Path walDir;
     private final long segmentBytes;
@@ -75,26 +62,25 @@ final class Wal {
     private final WaiterHeap waiters = new WaiterHeap();
     private long maxWaiterLsn;
     private long submittedLsn; // highest LSN taken as a batch
-    private boolean writing; // the write token: a batch (or a segment roll) is being written; writes are serial
-    private int syncing; // batches written (or being written) whose fsync has not ended
-    private final boolean[] slotBusy = new boolean[SYNCS_IN_FLIGHT]; // which channel each in-flight batch uses
-    private boolean rollDue; // the active segment is full: the writer seals it once nothing is in flight
+    private boolean flushing; // the token: a batch is being written, fsynced and completed
+    private boolean rollDue; // a caller's flush filled the segment: the writer thread seals it
     private boolean writerWaiting;
     private boolean closing;
     private CompletableFuture<Long> rollRequest;
     private long appendedRecords;
     private long appendedBytes;
     private long backpressureWaits;
-    private byte[] spare = new byte[INITIAL_BUFFER]; // a batch buffer given back, for the next pending buffer
-    private long activeSize; // bytes of records; a preallocated file is longer (zeros). Written with the write token
-    private long writtenLsn;
 
-    // ---- owned by the holder of the write token; the segment itself changes only when nothing is in flight
-    private final FileChannel[] channels = new FileChannel[SYNCS_IN_FLIGHT]; // all on the active segment
+    // ---- owned by the writer thread
+    // ---- owned by the holder of the flushing token (handed over under the lock)
+    private FileChannel active;
     private Path activePath;
     private long activeFirstLsn;
+    private long activeSize; // bytes of records; a preallocated file is longer (zeros)
     private boolean activePreallocated;
     private final Preallocator preallocator; // null: disabled
+    private long writtenLsn;
+    private byte[] spare = new byte[INITIAL_BUFFER];
 
     // ---- shared
     private volatile long durableLsn;
@@ -140,12 +126,12 @@ final class Wal {
         this.durableLsn = lastLsn;
         this.submittedLsn = lastLsn;
         this.sealed.addAll(sealedSegments);
+        this.active = FileChannel.open(activePath, StandardOpenOption.WRITE);
         try {
-            for (int i = 0; i < channels.length; i++)
-                channels[i] = FileChannel.open(activePath, StandardOpenOption.WRITE);
-            this.activePreallocated = channels[0].size() >= segmentBytes; // recovery keeps a zero-filled tail
+            this.active.position(activeSize);
+            this.activePreallocated = active.size() >= segmentBytes; // recovery keeps a zero-filled tail
         } catch (IOException e) {
-            for (FileChannel ch : channels) closeQuietly(ch);
+            closeQuietly(active);
             throw e;
         }
         this.preallocator = preallocate ? new Preallocator(walDir, segmentBytes) : null;
@@ -236,9 +222,8 @@ final class Wal {
     }
 
     /**
-     * Blocks until {@code lsn} is durable. If a batch can start (no write running, an fsync slot free), this thread
-     * takes the pending records (its own and any others') and flushes them itself; otherwise it waits for the
-     * running batches and the writer's next one.
+     * Blocks until {@code lsn} is durable. If no flush is running, this thread takes the pending records (its own and
+     * any others') and flushes them itself; otherwise it waits for the running flush and the writer's next one.
      */
     void awaitDurable(long lsn) {
         if (lsn <= durableLsn) return;
@@ -251,7 +236,7 @@ final class Wal {
             if (lsn > lastLsn)
                 throw new IllegalArgumentException(
                         "LSN " + lsn + " has not been appended (last LSN is " + lastLsn + ")");
-            if (canStart() && !closing && rollRequest == null && pendingLen > 0) w = takeBatch();
+            if (!flushing && !closing && !rollDue && rollRequest == null && pendingLen > 0) w = takeBatch();
         } finally {
             lock.unlock();
         }
@@ -259,7 +244,7 @@ final class Wal {
             // an interrupt pending now would close the channel at once; one arriving during the I/O is retried
             boolean interrupted = Thread.interrupted();
             try {
-                flush(w);
+                flush(w, false);
             } catch (Throwable t) {
                 fail(t);
             } finally {
@@ -295,16 +280,6 @@ final class Wal {
         }
     }
 
-    /** Under the lock: whether a batch may be taken now (no write running, an fsync slot free, no seal due). */
-    private boolean canStart() {
-        return !writing && syncing < SYNCS_IN_FLIGHT && !rollDue;
-    }
-
-    /** Under the lock: no batch is being written or fsynced (a segment may be sealed). */
-    private boolean idle() {
-        return !writing && syncing == 0;
-    }
-
     /** Under the lock: what the group-commit policy decides on. */
     private GroupCommitPolicy.State state() {
         return new GroupCommitPolicy.State(
@@ -312,7 +287,7 @@ final class Wal {
                 pendingRecords,
                 pendingSince,
                 maxWaiterLsn > submittedLsn,
-                !canStart(),
+                flushing,
                 closing || rollRequest != null);
     }
 
@@ -433,13 +408,13 @@ final class Wal {
         if (preallocator != null) preallocator.close();
         if (failure == null && activePreallocated) {
             try {
-                channels[0].truncate(activeSize); // a cleanly closed log has no zero tail
-                channels[0].force(true);
+                active.truncate(activeSize); // a cleanly closed log has no zero tail
+                active.force(true);
             } catch (IOException e) {
                 log.warn("cannot trim the preallocated tail of {} (harmless): {}", activePath, e.toString());
             }
         }
-        for (FileChannel ch : channels) closeQuietly(ch);
+        closeQuietly(active);
         if (interrupted) Thread.currentThread().interrupt();
         StorageException f = failure;
         long last;
@@ -456,52 +431,43 @@ final class Wal {
 
     // ------------------------------------------------------------------------------------------------ writer thread
 
-    /**
-     * A batch taken from the pending buffer, to be written through channel {@code slot}; or ({@code batch} null) the
-     * sealing of the active segment, with the roll request it answers if any.
-     */
+    /** A batch taken from the pending buffer (with the roll requested meanwhile, if any), or a bare roll request. */
     private record Work(
-            byte[] batch,
-            int len,
-            int records,
-            long lastLsn,
-            int slot,
-            CompletableFuture<Long> roll,
-            long takenNanos) {}
+            byte[] batch, int len, int records, long lastLsn, CompletableFuture<Long> roll, long takenNanos) {}
 
     private void run() {
         try {
             Work w;
-            while ((w = nextWork()) != null) {
-                if (w.batch() == null) seal(w.roll());
-                else flush(w);
-            }
+            while ((w = nextWork()) != null) flush(w, true);
         } catch (Throwable t) {
             fail(t);
         }
     }
 
     /**
-     * Waits until the group-commit policy says flush, then takes the batch; or the sealing of the segment (when it is
-     * full or a roll was requested, and nothing is in flight); null: stop (closed with everything flushed, or failed).
+     * Waits until the group-commit policy says flush, then takes the batch and the flushing token; or a bare roll
+     * request when nothing is pending; null: stop (closed with everything flushed, or failed).
      */
     private Work nextWork() {
         lock.lock();
         try {
             while (true) {
                 if (failure != null) return null;
-                if (rollDue || pendingLen == 0 && (rollRequest != null || closing)) {
-                    if (!idle()) {
-                        awaitWork(-1); // a batch ending signals
+                if (pendingLen == 0 && (rollRequest != null || closing)) {
+                    if (flushing) {
+                        awaitWork(-1); // the flush ending signals
                         continue;
                     }
-                    if (!rollDue && rollRequest == null) return null;
-                    // a roll request answers for everything appended before it: only once nothing is pending
-                    CompletableFuture<Long> roll = pendingLen == 0 ? rollRequest : null;
-                    if (roll != null) rollRequest = null;
+                    if (rollRequest == null) return null;
+                    CompletableFuture<Long> roll = rollRequest;
+                    rollRequest = null;
+                    flushing = true;
+                    return new Work(null, 0, 0, 0, roll, 0);
+                }
+                if (rollDue && !flushing) { // a caller filled the segment: seal it here, not on its thread
                     rollDue = false;
-                    writing = true; // the segment changes: nothing else may start
-                    return new Work(null, 0, 0, 0, -1, roll, 0);
+                    flushing = true;
+                    return new Work(null, 0, 0, 0, null, 0);
                 }
                 long wait = policy.waitNanos(state(), System.nanoTime());
                 if (wait == GroupCommitPolicy.FLUSH) return takeBatch();
@@ -512,93 +478,89 @@ final class Wal {
         }
     }
 
-    /** Under the lock, when {@link #canStart}: swaps the pending buffer out and takes the write token and a slot. */
+    /** Under the lock: swaps the pending buffer for the spare one and takes the flushing token. */
     private Work takeBatch() {
-        int slot = 0;
-        while (slotBusy[slot]) slot++;
-        slotBusy[slot] = true;
-        Work w = new Work(pending, pendingLen, pendingRecords, lastLsn, slot, null, System.nanoTime());
-        pending = spare != null ? spare : new byte[INITIAL_BUFFER];
-        spare = null;
+        Work w = new Work(pending, pendingLen, pendingRecords, lastLsn, rollRequest, System.nanoTime());
+        pending = spare;
         pendingLen = 0;
         pendingRecords = 0;
+        rollRequest = null;
         submittedLsn = lastLsn;
-        writing = true;
-        syncing++;
+        flushing = true;
         policy.batchTaken();
         space.signalAll();
         return w;
     }
 
     /**
-     * Writes the batch (holding the write token, given back once the write returned), fsyncs it, makes it and every
-     * batch written before it durable, completes their waiters and gives its slot back.
+     * Holding the token: writes the batch, fsyncs it, completes its waiters, seals the segment if it is full or a
+     * roll was asked for ({@code mayRoll}: the writer thread; a caller leaves that to the writer), then gives the
+     * token back.
      */
-    private void flush(Work w) throws IOException {
-        long offset = activeSize; // the write token's holder owns the end of the segment
-        seal(w);
-        boolean interrupted = write(w, offset);
-        long written = System.nanoTime();
-        lock.lock();
-        try {
-            activeSize = offset + w.len();
-            writtenLsn = w.lastLsn();
-            writing = false;
-            if (writerWaiting && pendingLen > 0) work.signal();
-        } finally {
-            lock.unlock();
+    private void flush(Work w, boolean mayRoll) throws IOException {
+        if (w.batch() == null) {
+            if (activeSize > 0) roll();
+            long sealedUpTo = activeFirstLsn - 1;
+            releaseToken(false);
+            if (w.roll() != null) w.roll().complete(sealedUpTo);
+            return;
         }
+        long offset = activeSize;
         long t0;
+        boolean interrupted = false;
         while (true) {
             try {
+                writeBatch(w.batch(), w.len(), w.records(), w.lastLsn());
                 hooks.beforeWalForce(activePath);
                 t0 = System.nanoTime();
-                channels[w.slot()].force(false);
+                active.force(false);
                 break;
             } catch (ClosedByInterruptException e) {
-                // a flushing caller's thread was interrupted, which closed its channel: write again, then fsync
+                // a flushing caller's thread was interrupted, which closed the channel: write it again, then fsync
                 interrupted |= Thread.interrupted();
-                reopen(w.slot());
-                interrupted |= write(w, offset);
+                reopen(offset);
             }
         }
         long t1 = System.nanoTime();
         if (interrupted) Thread.currentThread().interrupt(); // the caller's, kept
+        long written = t0;
+        spare = w.batch().length > 16 * INITIAL_BUFFER ? new byte[INITIAL_BUFFER] : w.batch();
         fsyncNanos.addAndGet(t1 - t0);
         fsyncs.incrementAndGet();
         fsyncListener.fsynced(t1 - t0, w.records());
-        CompletableFuture<?>[] done = null;
-        // The slot goes back before the waiters are woken, so that a woken caller finds it free and can flush its next
-        // record itself; the completion lock, taken before the waiters are picked, keeps completions in LSN order.
+        CompletableFuture<?>[] done;
+        lock.lock();
+        try {
+            durableLsn = w.lastLsn(); // an fsync covers everything written before it was called
+            done = waiters.pollUpTo(w.lastLsn());
+            policy.fsyncCompleted(t1, t1 - t0, done == null ? 0 : done.length, pendingRecords);
+        } finally {
+            lock.unlock();
+        }
+        boolean switchToPreallocated =
+                !activePreallocated && preallocator != null && activeSize < segmentBytes / 4 && preallocator.isReady();
+        boolean rollNow = w.roll() != null || activeSize >= segmentBytes || switchToPreallocated;
+        if (rollNow && mayRoll) {
+            try {
+                roll();
+            } catch (IOException | RuntimeException e) {
+                fail(e); // the log stops; the group just fsynced is durable all the same
+                complete(done);
+                throw e;
+            }
+        }
+        long sealedUpTo = activeFirstLsn - 1;
+        // The token goes back before the waiters are woken, so that a woken caller finds it free and can flush its
+        // next record itself; the completion lock, taken before, keeps the groups' completions in LSN order.
         completionLock.lock();
         try {
-            lock.lock();
-            try {
-                syncing--;
-                slotBusy[w.slot()] = false;
-                if (spare == null && w.batch().length <= 16 * INITIAL_BUFFER) spare = w.batch();
-                if (failure == null) { // after a failed write or fsync, a later fsync proves nothing
-                    // this fsync covers every batch written before it was called, in flight or not
-                    if (w.lastLsn() > durableLsn) durableLsn = w.lastLsn();
-                    done = waiters.pollUpTo(durableLsn);
-                }
-                policy.fsyncCompleted(t1, t1 - t0, done == null ? 0 : done.length, pendingRecords);
-                boolean switchToPreallocated = !activePreallocated
-                        && preallocator != null
-                        && activeSize < segmentBytes / 4
-                        && preallocator.isReady();
-                rollDue |= activeSize >= segmentBytes || switchToPreallocated;
-                // A writer that went to sleep while this batch ran waits for this signal: with records pending it must
-                // look again (and linger, or flush), or they would wait for the next append (LoadDriverTest found
-                // that).
-                if (writerWaiting && (closing || rollDue || rollRequest != null || pendingLen > 0)) work.signal();
-            } finally {
-                lock.unlock();
-            }
+            releaseToken(rollNow && !mayRoll);
             complete(done);
         } finally {
             completionLock.unlock();
         }
+        long completed = System.nanoTime();
+        if (w.roll() != null) w.roll().complete(sealedUpTo);
         var event = new WalBatchEvent();
         if (event.isEnabled()) {
             event.lastLsn = w.lastLsn();
@@ -609,48 +571,22 @@ final class Wal {
             event.writtenNanos = written;
             event.fsyncStartNanos = t0;
             event.fsyncEndNanos = t1;
-            event.completedNanos = System.nanoTime();
+            event.completedNanos = completed;
             event.commit();
         }
     }
 
     /**
-     * Writes the batch at {@code offset} through its slot's channel; returns whether an interrupt closed the channel
-     * on the way (it was reopened and the whole batch written again). A rewrite writes the same bytes: the records are
-     * sealed once, before the first write.
+     * After an interrupt closed the active channel during a write or fsync (the data written stays in the page
+     * cache): reopens it at {@code offset}, the batch's start, so the batch is written again and fsynced through the
+     * new descriptor. Rewriting dirties every page of the batch again, so that fsync covers them all whatever the old
+     * descriptor's writeback did; everything before {@code offset} was fsynced already.
      */
-    private boolean write(Work w, long offset) throws IOException {
-        hooks.beforeWalWrite(activePath, offset, w.len());
-        boolean interrupted = false;
-        while (true) {
-            try {
-                ByteBuffer bb = ByteBuffer.wrap(w.batch(), 0, w.len());
-                while (bb.hasRemaining()) channels[w.slot()].write(bb, offset + bb.position());
-                return interrupted;
-            } catch (ClosedByInterruptException e) {
-                interrupted |= Thread.interrupted();
-                reopen(w.slot());
-            }
-        }
-    }
-
-    /** Stamps each record's CRC and the LSN durable before this write (every record up to it was fsynced). */
-    private void seal(Work w) {
-        long synced = durableLsn;
-        for (int pos = 0; pos < w.len(); ) pos += WalFormat.seal(w.batch(), pos, synced);
-        writes++;
-        if (w.records() > maxBatchRecords) maxBatchRecords = w.records();
-    }
-
-    /**
-     * After an interrupt closed a slot's channel during a write or fsync (the data written stays in the page cache):
-     * reopens it, so the batch is written again and fsynced through the new descriptor. Rewriting dirties every page
-     * of the batch again, so that fsync covers them all whatever the old descriptor's writeback did; every batch
-     * before it was written completely before it.
-     */
-    private void reopen(int slot) throws IOException {
-        closeQuietly(channels[slot]);
-        channels[slot] = FileChannel.open(activePath, StandardOpenOption.WRITE);
+    private void reopen(long offset) throws IOException {
+        closeQuietly(active);
+        active = FileChannel.open(activePath, StandardOpenOption.WRITE);
+        active.position(offset);
+        activeSize = offset;
     }
 
     /** Completes a group of waiters: here if it is small and no earlier group is still being completed, else there. */
@@ -670,18 +606,18 @@ final class Wal {
         });
     }
 
-    /** Writer thread, holding the write token with nothing in flight: seals the segment if it holds records. */
-    private void seal(CompletableFuture<Long> request) throws IOException {
-        if (activeSize > 0) roll();
-        long sealedUpTo = activeFirstLsn - 1;
+    /** Gives the flushing token back ({@code roll}: the segment must be sealed); wakes the writer if it must act now. */
+    private void releaseToken(boolean roll) {
         lock.lock();
         try {
-            writing = false;
-            if (writerWaiting) work.signal();
+            flushing = false;
+            rollDue |= roll;
+            // A writer that went to sleep while this flush ran waits for this signal: with records pending it must
+            // look again (and linger, or flush), or they would wait for the next append (LoadDriverTest found that).
+            if (writerWaiting && (closing || rollDue || rollRequest != null || pendingLen > 0)) work.signal();
         } finally {
             lock.unlock();
         }
-        if (request != null) request.complete(sealedUpTo);
     }
 
     private void awaitWork(long nanos) {
@@ -696,6 +632,18 @@ final class Wal {
         }
     }
 
+    private void writeBatch(byte[] batch, int len, int records, long last) throws IOException {
+        long synced = durableLsn; // every record up to here was fsynced before this write
+        for (int pos = 0; pos < len; ) pos += WalFormat.seal(batch, pos, synced);
+        hooks.beforeWalWrite(activePath, activeSize, len);
+        ByteBuffer bb = ByteBuffer.wrap(batch, 0, len);
+        while (bb.hasRemaining()) active.write(bb);
+        activeSize += len;
+        writtenLsn = last;
+        writes++;
+        if (records > maxBatchRecords) maxBatchRecords = records;
+    }
+
     void setFsyncListener(FsyncListener l) {
         fsyncListener = l == null ? FsyncListener.NONE : l;
     }
@@ -708,10 +656,10 @@ final class Wal {
         long next = writtenLsn + 1;
         Path p = walDir.resolve(Segments.name(next));
         hooks.beforeSegmentCreate(p);
-        Path zeroed = preallocator == null ? null : preallocator.take();
+        Path spare = preallocator == null ? null : preallocator.take();
         FileChannel ch;
-        if (zeroed != null) {
-            java.nio.file.Files.move(zeroed, p, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        if (spare != null) {
+            java.nio.file.Files.move(spare, p, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             ch = FileChannel.open(p, StandardOpenOption.WRITE);
         } else {
             ch = PrivateFiles.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
@@ -723,16 +671,14 @@ final class Wal {
             throw e;
         }
         // A sealed segment holds exactly its records (recovery tolerates the zero tail if this does not persist).
-        if (activePreallocated) channels[0].truncate(activeSize);
+        if (activePreallocated) active.truncate(activeSize);
         Segments.Sealed s = new Segments.Sealed(activePath, activeFirstLsn, writtenLsn, activeSize);
-        for (int i = 0; i < channels.length; i++) { // nothing is in flight: no other thread uses them
-            closeQuietly(channels[i]);
-            channels[i] = i == 0 ? ch : FileChannel.open(p, StandardOpenOption.WRITE);
-        }
+        closeQuietly(active); // held by the flushing thread: nothing else uses it
+        active = ch;
         activePath = p;
         activeFirstLsn = next;
         activeSize = 0;
-        activePreallocated = zeroed != null;
+        activePreallocated = spare != null;
         synchronized (sealed) {
             sealed.add(s);
         }
@@ -756,6 +702,7 @@ final class Wal {
                             + "); the log refuses further appends, reopen the storage to recover: " + t,
                     t);
             failure = f;
+            flushing = false;
             dead = waiters.pollUpTo(Long.MAX_VALUE);
             roll = rollRequest;
             rollRequest = null;
