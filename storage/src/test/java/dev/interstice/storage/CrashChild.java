@@ -11,7 +11,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Child process of {@link CrashProcessTest}: appends transactions in durable mode from several threads and prints
- * "ACK &lt;txId&gt;" for each acknowledged one, until it is killed. A snapshot thread compacts continuously.
+ * "ACK &lt;txId&gt;" for each acknowledged one, until it is killed; with a third argument "await" each thread waits
+ * for its own record in {@link Storage#awaitDurable} (one at a time, flushing itself). A snapshot thread compacts continuously.
  *
  * <p>Transaction n (txIds are dense, in commit order): counter=n in {@link #LOGGED} and {@link #STATEFUL},
  * h&lt;n&gt; in {@link #HISTORY} (append-only), m&lt;n % 20&gt;=n in STATEFUL, and in {@link #CLEARED} (stateful)
@@ -54,6 +55,9 @@ public final class CrashChild {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         int threads = Integer.parseInt(args[1]);
+        // "await": each thread waits for its own record with awaitDurable (callers write and fsync themselves, their
+        // fsyncs overlapping); otherwise with a future the writer thread completes
+        boolean await = args.length > 2 && args[2].equals("await");
         Storage s = Storage.open(config(dir), TABLES);
         byte[] counter = s.recovered().rows(LOGGED).get(new ByteKey(b("counter")));
         long start = counter == null ? 0 : Long.parseLong(new String(counter, StandardCharsets.UTF_8));
@@ -73,7 +77,8 @@ public final class CrashChild {
                     } finally {
                         commitLock.unlock();
                     }
-                    s.whenDurable(lsn).join();
+                    if (await) s.awaitDurable(lsn);
+                    else s.whenDurable(lsn).join();
                     synchronized (System.out) {
                         System.out.println("ACK " + n);
                         System.out.flush();

@@ -33,8 +33,17 @@ class CrashProcessTest {
 
     @Test
     void sigkillAtRandomPointsLosesNothingAcknowledged() throws Exception {
+        killRepeatedly(Integer.getInteger("crash.iterations", 14), "6");
+    }
+
+    /** Callers that each wait for their own record (the latency path: they write and fsync, overlapping). */
+    @Test
+    void sigkillWhileCallersWaitOneAtATimeLosesNothingAcknowledged() throws Exception {
+        killRepeatedly(Integer.getInteger("crash.iterations", 14) / 2, "4", "await");
+    }
+
+    private void killRepeatedly(int iterations, String... childArgs) throws Exception {
         Random rnd = new Random(Long.getLong("crash.seed", System.nanoTime()));
-        int iterations = Integer.getInteger("crash.iterations", 14);
         long totalAcked = 0;
         List<String> report = new ArrayList<>();
         for (int it = 0; it < iterations; it++) {
@@ -51,8 +60,8 @@ class CrashProcessTest {
                     "-cp",
                     System.getProperty("java.class.path"),
                     CrashChild.class.getName(),
-                    dir.toString(),
-                    "6");
+                    dir.toString());
+            pb.command().addAll(List.of(childArgs));
             pb.redirectError(stderr.toFile());
             Process p = pb.start();
             Thread reader = Thread.ofPlatform().start(() -> {
