@@ -772,6 +772,15 @@ public final class NodeClient implements AutoCloseable {
     }
 
     /**
+     * The node ids of the peers subscribed to the node's tables whose events carry their transaction's trace, for the
+     * admin (empty otherwise, and from a node older than protocol 1.8).
+     */
+    public List<String> tracedSubscribers() {
+        if (welcome.minor() < MessageCodec.EVENT_TRACE_SINCE_MINOR) return List.of();
+        return expect(request(Message.GetInfo::new), Message.Info.class).subscribers();
+    }
+
+    /**
      * The SHA-256 of each loaded module's code that this connection may see, in load order (empty from a node older
      * than protocol 1.7).
      */

@@ -528,6 +528,11 @@ final class ServerSession implements TableStreams.Sink {
         return conn.offerEvent(frame);
     }
 
+    @Override
+    public String tracedPeer() {
+        return isPeer() && hello.minor() >= MessageCodec.EVENT_TRACE_SINCE_MINOR ? hello.nodeId() : null;
+    }
+
     /** Called (without blocking) when this session cannot keep up with a table's events; acts (and logs) once. */
     @Override
     public void slowSubscriber(String module, String table) {
@@ -610,7 +615,7 @@ final class ServerSession implements TableStreams.Sink {
             }
             case Message.Query q -> query(q);
             case Message.GetSchema s -> new Message.SchemaResult(s.id(), schema(s.full()));
-            case Message.GetInfo i -> new Message.Info(i.id(), authorityStatuses(), visibleCode());
+            case Message.GetInfo i -> info(i);
             case Message.FetchContent f -> new Message.Content(f.id(), content(f));
             case Message.GetRowsPage r -> {
                 List<byte[]> rows = holdRows(permissions()
@@ -913,6 +918,17 @@ final class ServerSession implements TableStreams.Sink {
     }
 
     /** The code hashes of the loaded modules this connection may see (none for a client older than 1.7). */
+    /** The node's authorities, the code the asker may see and (for the admin) the peers that get traced events. */
+    private Message.Info info(Message.GetInfo i) {
+        return new Message.Info(
+                i.id(),
+                authorityStatuses(),
+                visibleCode(),
+                isAdmin() && hello.minor() >= MessageCodec.EVENT_TRACE_SINCE_MINOR
+                        ? server.streams().tracedSubscribers()
+                        : List.of());
+    }
+
     private List<Message.ModuleCode> visibleCode() {
         if (hello.minor() < MessageCodec.CONTENT_SINCE_MINOR) return List.of();
         return node.codeHashes(false).entrySet().stream()

@@ -668,7 +668,8 @@ public final class Executor {
                         c.table().id().table(),
                         c.before() == null ? null : c.before().encoded(),
                         c.after() == null ? null : c.after().encoded()));
-            for (CommitListener l : commitListeners) l.committed(tx.id(), horizonLsn, events);
+            TxTrace.Parent cause = causedByForPeer(inv);
+            for (CommitListener l : commitListeners) l.committed(tx.id(), cause, horizonLsn, events);
         }
         // another node must never see an effect a crash here could take back: send once this state is durable
         TxTrace.Parent forPeer = inv.remoteCalls().isEmpty() ? null : causedByForPeer(inv);
@@ -732,8 +733,9 @@ public final class Executor {
                 jobs.clear();
                 return;
             }
-            TxTrace.Parent cause =
-                    job.scheduleSeq() != 0 && job.cause() == null ? scheduledBy.remove(job.scheduleSeq()) : job.cause();
+            TxTrace.Parent cause = job.scheduleSeq() != 0 && job.cause() == null
+                    ? scheduledBy.remove(job.scheduleSeq())
+                    : local(job.cause()); // a peer's event names its transaction with full node ids
             LoadedModule m = modules.get(job.module());
             var r = m == null ? null : m.reducer(job.reducer());
             if (r == null || !supervisor.admit(job)) { // module removed or replaced meanwhile, or handler disabled

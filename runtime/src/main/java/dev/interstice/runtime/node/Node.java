@@ -836,7 +836,8 @@ public final class Node implements AutoCloseable {
 
     /**
      * Delivers a table event of another node to the local subscribers of {@code <node>.<module>.<table>.<kind>};
-     * rows are postcard-encoded (update: before then after).
+     * rows are postcard-encoded (update: before then after). {@code cause}: the other node's transaction that made the
+     * change (its trace, full node ids; null: unknown, each subscriber run starts a trace).
      */
     public void deliverRemoteEvent(
             String nodeName,
@@ -844,9 +845,10 @@ public final class Node implements AutoCloseable {
             String module,
             String table,
             SubscriptionEvent.TableEventKind kind,
-            List<byte[]> rows) {
+            List<byte[]> rows,
+            dev.interstice.storage.TxTrace.Parent cause) {
         ensureOpen();
-        peerEvents.deliver(nodeName, peerNodeId, module, table, kind, rows);
+        peerEvents.deliver(nodeName, peerNodeId, module, table, kind, rows, cause);
     }
 
     /**
