@@ -64,12 +64,6 @@ public final class Executor {
     private final java.util.Set<String> failedViews = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
-     * Per persisted schedule (by sequence number) made in this run, the transaction that made it: the parent of the
-     * scheduled run's trace (not kept across a restart: a schedule restored from the log runs as a root).
-     */
-    private final java.util.Map<Long, TxTrace.Parent> scheduledBy = new java.util.HashMap<>();
-
-    /**
      * A reducer to run as its own transaction: a subscriber, an init/load hook or a due schedule. {@code cause}: the
      * transaction that caused it (null: none, it starts a trace).
      */
@@ -575,7 +569,6 @@ public final class Executor {
     }
 
     private void dropSchedule(long scheduleSeq) {
-        scheduledBy.remove(scheduleSeq);
         lastTxId++;
         commit(new Invocation(new Transaction(lastTxId, timestamp(), 0)), scheduleSeq);
     }
@@ -618,11 +611,13 @@ public final class Executor {
                             SystemTables.longBytes(col.getValue())));
         }
         var schedules = new ArrayList<SystemTables.Schedule>();
+        TxTrace.Parent caused =
+                causedBy(inv); // kept with each schedule it makes: its run's parent, after a restart too
         for (var s : inv.schedules()) {
             // due from the transaction's time (the reducer's "now"), not its commit: a reducer that schedules itself
             // every D ms then runs every max(D, its own run time), instead of drifting by its run time each period
             var entry = new SystemTables.Schedule(
-                    ++lastScheduleSeq, s.module(), s.reducer(), tx.timestampMs() + s.delayMs());
+                    ++lastScheduleSeq, s.module(), s.reducer(), tx.timestampMs() + s.delayMs(), caused);
             schedules.add(entry);
             persistent.add(new Change.Put(
                     SystemTables.SCHEDULES, SystemTables.longBytes(entry.seq()), SystemTables.encodeSchedule(entry)));
@@ -654,11 +649,7 @@ public final class Executor {
         if (lsn != 0) horizonLsn = lsn;
         tx.apply(changes);
         inv.committed();
-        TxTrace.Parent caused = causedBy(inv);
-        for (var s : schedules) {
-            scheduledBy.put(s.seq(), caused);
-            services.schedule(s);
-        }
+        for (var s : schedules) services.schedule(s);
         enqueueSubscribers(changes, caused);
         if (!commitListeners.isEmpty() && !changes.isEmpty()) {
             var events = new ArrayList<CommitListener.RowEvent>(changes.size());
@@ -733,9 +724,7 @@ public final class Executor {
                 jobs.clear();
                 return;
             }
-            TxTrace.Parent cause = job.scheduleSeq() != 0 && job.cause() == null
-                    ? scheduledBy.remove(job.scheduleSeq())
-                    : local(job.cause()); // a peer's event names its transaction with full node ids
+            TxTrace.Parent cause = local(job.cause()); // a peer's event names its transaction with full node ids
             LoadedModule m = modules.get(job.module());
             var r = m == null ? null : m.reducer(job.reducer());
             if (r == null || !supervisor.admit(job)) { // module removed or replaced meanwhile, or handler disabled

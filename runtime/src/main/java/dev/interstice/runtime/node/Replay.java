@@ -131,7 +131,8 @@ public final class Replay {
                 try {
                     if (o != null && o.trigger().isEmpty()) {
                         n.advanceTo(r.txId());
-                        n.call(o.module(), o.reducer(), args(o), caller(n, o), Ack.FAST);
+                        // with its logged cause: the schedules it makes keep it (byte for byte)
+                        n.call(o.module(), o.reducer(), args(o), caller(n, o), Ack.FAST, parent(r));
                         reExecuted++;
                     } else if (o != null && o.trigger().equals("publish") && code(r, o.module()) != null) {
                         byte[] wasm = version(dataDir, code(r, o.module()));
@@ -343,6 +344,10 @@ public final class Replay {
 
     private static List<IntersticeValue> args(TxOrigin o) {
         return ((IntersticeValue.Vec) Abi.decodeValue(o.args())).items();
+    }
+
+    private static dev.interstice.storage.TxTrace.Parent parent(TxRecord r) {
+        return r.trace() == null ? null : r.trace().parent();
     }
 
     private static CallContext caller(Node n, TxOrigin o) {
