@@ -546,9 +546,7 @@ public final class Executor {
 
     /** What {@code inv}'s transaction is to the transactions it causes on this node (ids as its records name them). */
     private static TxTrace.Parent causedBy(Invocation inv) {
-        TxTrace.Parent p = inv.parent();
-        long tx = inv.tx().id();
-        return p == null ? new TxTrace.Parent("", tx, "", tx) : new TxTrace.Parent(p.traceNode(), p.traceTx(), "", tx);
+        return inv.asCause();
     }
 
     /** As {@link #causedBy}, with full node ids: for another node. */

@@ -1016,7 +1016,7 @@ public final class Node implements AutoCloseable {
      */
     public dev.interstice.abi.codec.HistoryCodec.Merged mergeBranch(String module, String branch) {
         ensureOpen();
-        return branches.replay(takeBranch(module, branch));
+        return branches.replay(takeBranch(module, branch), null);
     }
 
     private Branch takeBranch(String module, String branch) {
