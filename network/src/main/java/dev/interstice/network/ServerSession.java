@@ -5,6 +5,7 @@ import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.NodeSchema;
 import dev.interstice.abi.schema.TableSchema;
 import dev.interstice.abi.schema.Visibility;
+import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.network.wire.Message;
 import dev.interstice.network.wire.MessageBytes;
 import dev.interstice.network.wire.MessageCodec;
@@ -670,6 +671,7 @@ final class ServerSession implements TableStreams.Sink {
             case Message.ReadLog r -> LogPages.read(permissions(), credential, node, r);
             case Message.GetRowsAsOf r -> rowsAsOf(r);
             case Message.Rewind r -> rewind(r);
+            case Message.Branches b -> branches(b);
             case Message.Unload u -> {
                 require(Action.REMOVE, u.module(), "unloading a module");
                 server.installer().unload(u.module());
@@ -745,6 +747,17 @@ final class ServerSession implements TableStreams.Sink {
         if (done.lsn() <= 0) return new Message.Called(r.id(), done.txId(), 0, Acknowledged.NOT_PERSISTED);
         node.awaitDurable(done.lsn());
         return new Message.Called(r.id(), done.txId(), done.lsn(), Acknowledged.DURABLE);
+    }
+
+    /** A module's branches, after discarding one when asked (admin only). */
+    private Message.QueryResult branches(Message.Branches b) {
+        permissions().requireAdmin(credential, b.discard().isEmpty() ? "listing branches" : "discarding a branch");
+        if (!b.discard().isEmpty()) node.discardBranch(b.module(), b.discard());
+        var out = new java.util.ArrayList<IntersticeValue>();
+        for (var x : node.branches(b.module()))
+            out.add(new IntersticeValue.Vec(List.of(
+                    IntersticeValue.str(x.name()), IntersticeValue.u64(x.fromTx()), IntersticeValue.u32(x.calls()))));
+        return new Message.QueryResult(b.id(), new IntersticeValue.Vec(out));
     }
 
     private void replyCalled(Message.Call c, CallResult r) {

@@ -58,6 +58,8 @@ class MessageCodecTest {
                 new Message.Info(91, List.of(), List.of(new Message.ModuleCode("x", "")), List.of("peer-a")),
                 new Message.FetchContent(86, Message.ContentKind.MODULE_CODE, "cd".repeat(32)),
                 new Message.FetchContent(87, Message.ContentKind.IMAGE, ""),
+                new Message.Branches(92, "game", ""),
+                new Message.Branches(93, "game", "preview"),
                 new Message.Content(88, B),
                 new Message.Content(89, new byte[0]),
                 new Message.GetRows(9, "m", "t"),

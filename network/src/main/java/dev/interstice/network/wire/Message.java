@@ -381,6 +381,21 @@ public sealed interface Message {
         }
     }
 
+    /**
+     * A module's branches (minor >= 8; admin only): discards {@code discard} first unless it is empty, then answers
+     * {@link QueryResult} with the branches the module keeps, each a list (name, fork tx u64, calls u32).
+     */
+    record Branches(long id, String module, String discard) implements Request {
+        public Branches {
+            Objects.requireNonNull(module);
+            Objects.requireNonNull(discard);
+        }
+
+        public int type() {
+            return 72;
+        }
+    }
+
     /** What a {@link FetchContent} asks for. */
     enum ContentKind {
         /** The code of a module the node hosts, by the SHA-256 of the wasm. */

@@ -25,7 +25,10 @@ public final class MessageCodec {
     public static final int MAJOR = 1;
 
     public static final int MINOR = 8;
-    /** The first minor version whose peers take a table event's trace and list their traced subscribers in Info. */
+    /**
+     * The first minor version whose peers take a table event's trace and list their traced subscribers in Info, and
+     * whose nodes answer {@link Message.Branches}.
+     */
     public static final int EVENT_TRACE_SINCE_MINOR = 8;
     /** The first minor version whose nodes take a call's trace and read log records with theirs (type 67). */
     public static final int TRACE_SINCE_MINOR = 7;
@@ -164,6 +167,11 @@ public final class MessageCodec {
                 w.writeVarU64(x.id());
                 w.writeString(x.module());
                 w.writeVarU64(x.txId());
+            }
+            case Message.Branches x -> {
+                w.writeVarU64(x.id());
+                w.writeString(x.module());
+                w.writeString(x.discard());
             }
             case Message.FetchContent x -> {
                 w.writeVarU64(x.id());
@@ -479,6 +487,7 @@ public final class MessageCodec {
                             r.readVarU64(), r.readString(), r.readString(), r.readVarU64(), r.readI64());
                 case 65 -> new Message.PastRowsResult(r.readVarU64(), r.readVarU64(), byteList(r));
                 case 66 -> new Message.Rewind(r.readVarU64(), r.readString(), r.readVarU64());
+                case 72 -> new Message.Branches(r.readVarU64(), r.readString(), r.readString());
                 case 70 ->
                     new Message.FetchContent(
                             r.readVarU64(), enumOf(CONTENT_KINDS, r.readU8(), "content kind"), r.readString());
