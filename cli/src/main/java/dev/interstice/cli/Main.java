@@ -30,6 +30,7 @@ public final class Main implements Runnable {
         COMMANDS.put("rollback", RollbackCommand.class);
         COMMANDS.put("rewind", RewindCommand.class);
         COMMANDS.put("replay", ReplayCommand.class);
+        COMMANDS.put("branch", BranchCommand.class);
         COMMANDS.put("token", TokenCommand.class);
         COMMANDS.put("call_reducer", CallReducerCommand.class);
         COMMANDS.put("call_query", CallQueryCommand.class);

@@ -66,15 +66,22 @@ final class ReplayCommand implements Callable<Integer> {
                     + " syncs, schedules, rewinds, restarts)";
             if (r.clean()) {
                 out.println("replay matches the log up to tx " + r.lastTx() + ": " + r.compared()
-                        + " transactions compared byte for byte; " + counts);
+                        + " transactions compared byte for byte" + from(r) + "; " + counts);
                 return 0;
             }
             out.println("replay DIVERGES at " + r.divergence());
-            out.println("(" + counts + ")");
+            out.println("(" + counts + from(r) + ")");
             return 1;
         } finally {
             deleteTree(scratch);
         }
+    }
+
+    /** Where the replay started when not from the empty node. */
+    private static String from(Replay.Report r) {
+        return r.fromTx() == 0
+                ? ""
+                : ", starting from the snapshot as of tx " + r.fromTx() + " (the kept log does not reach further back)";
     }
 
     private static void deleteTree(Path root) throws IOException {

@@ -108,7 +108,17 @@ final class TraceTree {
         while (!toRead.isEmpty()) {
             String id = toRead.poll();
             if (!done.add(id)) continue;
-            for (Tx t : readTrace(targets.get(id), id)) {
+            List<Tx> part = readTrace(targets.get(id), id);
+            // peers subscribed here may have run subscribers of this trace's changes: their records name it too
+            if (!part.isEmpty())
+                for (String sub : subscribers(targets.get(id))) {
+                    if (done.contains(sub) || !tried.add("|" + sub)) continue;
+                    Cli.Target next = connect("", sub, sub);
+                    if (next == null) continue;
+                    targets.putIfAbsent(next.client().nodeId(), next);
+                    toRead.add(next.client().nodeId());
+                }
+            for (Tx t : part) {
                 txs.put(new Key(id, t.txId()), t);
                 TxTrace trace = t.entry().record().trace();
                 if (trace == null) continue;
@@ -121,6 +131,15 @@ final class TraceTree {
                     toRead.add(nid);
                 }
             }
+        }
+    }
+
+    /** The peers subscribed to {@code t}'s tables whose events carry traces (none unless the admin asks). */
+    private static List<String> subscribers(Cli.Target t) {
+        try {
+            return t.client().isAdmin() ? t.client().tracedSubscribers() : List.of();
+        } catch (NetworkException e) {
+            return List.of(); // its own part was read: the subscribers are what is missing, as if unknown
         }
     }
 

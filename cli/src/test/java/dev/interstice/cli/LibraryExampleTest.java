@@ -74,5 +74,6 @@ class LibraryExampleTest {
             assertThat(blobFiles(dir)).isEqualTo(1); // the module's code stays while the module is on the node
             assertThat(node.query("library", "size", List.of())).isEqualTo(IntersticeValue.u64(0));
         }
+        ReplayTest.assertReplaysClean(dir);
     }
 }

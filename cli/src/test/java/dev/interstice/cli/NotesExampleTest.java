@@ -75,5 +75,6 @@ class NotesExampleTest {
                     "the watch reports the deletion after a restart",
                     () -> titles(node).isEmpty());
         }
+        ReplayTest.assertReplaysClean(dir);
     }
 }

@@ -17,6 +17,7 @@ import dev.interstice.abi.value.Row;
 import dev.interstice.runtime.node.Node;
 import dev.interstice.runtime.node.NodeConfig;
 import dev.interstice.runtime.testing.ModuleFixture;
+import dev.interstice.storage.LogRetention;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
@@ -86,6 +87,63 @@ class ReplayTest {
                 .contains("replay matches the log up to tx 4"); // 40 or the last one before it
     }
 
+    /**
+     * A node whose log was compacted and not kept (retention none): the replay starts from its snapshot (tables,
+     * STATEFUL row files, auto_inc counters, code) and verifies the records after it.
+     */
+    @Test
+    void aCompactedLogReplaysFromItsSnapshot() throws Exception {
+        long snapTx = -1;
+        try (Node node = Node.open(
+                NodeConfig.at(data).withLogRetention(LogRetention.NONE).withLogSink((m, msg) -> {}))) {
+            node.load("hello.wasm", ExampleCommand.exampleWasm("hello"));
+            node.load("benchmark-workload.wasm", ExampleCommand.exampleWasm("benchmark-workload"));
+            node.load(CliEndToEndTest.bank().build());
+            String bw = "benchmark-workload";
+            node.call(bw, "seed_accounts", List.of(u32(10), i64(1000)));
+            for (int i = 0; i < 40; i++) {
+                node.call("hello", "hello", List.of(str("n" + i)));
+                node.call(bw, "tx_mix_stateful", List.of(str("d"), u64(i % 7), u64(3), bool(true)));
+                node.call("bank", "record", List.of());
+                if (i == 20) {
+                    node.snapshot();
+                    snapTx = node.lastTxId();
+                }
+                node.call(bw, "transfer", List.of(u32(i % 10), u32((i + 3) % 10), i64(5)));
+            }
+        }
+        var r = run("replay", "--data-dir", data.toString(), "--verify").ok();
+        assertThat(r.out()).contains("replay matches the log up to tx ").contains(" re-executed, ");
+        var m = java.util.regex.Pattern.compile("starting from the snapshot as of tx (\\d+) ")
+                .matcher(r.out());
+        assertThat(m.find()).isTrue();
+        long from = Long.parseLong(m.group(1)); // the last logged transaction at the snapshot
+        assertThat(from).isBetween(snapTx - 3, snapTx);
+        assertThat(run("replay", "--data-dir", data.toString(), "--to-tx", "" + from, "--verify")
+                        .fails(1)
+                        .err())
+                .contains("is replayed from its snapshot as of tx " + from)
+                .contains("give a later --to-tx");
+    }
+
+    /**
+     * The determinism check CI runs after an example's test: the stopped node's log in {@code dataDir} replays byte for
+     * byte ({@code interstice replay --verify}, docs/operability.md).
+     */
+    static void assertReplaysClean(Path dataDir) throws java.io.IOException {
+        Path scratch = java.nio.file.Files.createTempDirectory("interstice-replay-check");
+        try {
+            var r = dev.interstice.runtime.node.Replay.verify(dataDir, Long.MAX_VALUE, scratch);
+            assertThat(r.divergence()).as("the replay of " + dataDir).isNull();
+            assertThat(r.compared()).isPositive();
+        } finally {
+            try (var walk = java.nio.file.Files.walk(scratch)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList())
+                    java.nio.file.Files.deleteIfExists(p);
+            }
+        }
+    }
+
     /** A module that reads its past, previews and merges branches and rewinds replays byte for byte. */
     @Test
     void timeTravelReplaysClean() throws Exception {
@@ -151,27 +209,55 @@ class ReplayTest {
 
     @Test
     void aModuleLeakingTheWallClockIsNamedAtItsTransaction() throws Exception {
+        long stamp = runClockLeak(false);
+        assertThat(caughtAt(stamp)).contains("expected put ").contains(", got ");
+    }
+
+    /** The wall-clock leak is caught too when the replay starts from a snapshot (the log before it not kept). */
+    @Test
+    void aWallClockLeakIsCaughtAfterASnapshot() throws Exception {
+        long stamp = runClockLeak(true);
+        assertThat(caughtAt(stamp)).contains("starting from the snapshot as of tx ");
+        assertThat(run("replay", "--data-dir", data.toString(), "--to-tx", "" + (stamp - 1), "--verify")
+                        .ok()
+                        .out())
+                .contains("starting from the snapshot as of tx ");
+    }
+
+    /**
+     * Runs the clock leak's {@code stamp} between bank records on a node whose every clock reading is another time;
+     * with {@code snapshot}, after a snapshot whose log is not kept. Returns the stamp's transaction.
+     */
+    private long runClockLeak(boolean snapshot) {
         var clock = new AtomicLong(1_700_000_000_000L);
-        long stamp;
-        try (Node node = Node.open(NodeConfig.at(data)
-                .withClock(() -> clock.addAndGet(1000)) // every reading of the clock is another time
-                .withLogSink((m, msg) -> {}))) {
+        var config = NodeConfig.at(data).withClock(() -> clock.addAndGet(1000)).withLogSink((m, msg) -> {});
+        try (Node node = Node.open(snapshot ? config.withLogRetention(LogRetention.NONE) : config)) {
             node.load(CliEndToEndTest.bank().build());
             node.call("bank", "record", List.of());
             node.load(clockLeak());
             node.call("bank", "record", List.of());
-            stamp = node.call("clock", "stamp", List.of()).txId();
+            if (snapshot) {
+                node.snapshot();
+                node.call("bank", "record", List.of());
+            }
+            long stamp = node.call("clock", "stamp", List.of()).txId();
             node.call("bank", "record", List.of());
+            return stamp;
         }
-        var r = run("replay", "--data-dir", data.toString(), "--verify").fails(1);
-        assertThat(r.out())
+    }
+
+    /** The replay names the stamp's transaction and table, and matches up to the one before; its output. */
+    private String caughtAt(long stamp) {
+        String out = run("replay", "--data-dir", data.toString(), "--verify")
+                .fails(1)
+                .out();
+        assertThat(out)
                 .contains("replay DIVERGES at tx " + stamp + " (clock.stamp)")
-                .contains("table clock.seen")
-                .contains("expected put ")
-                .contains(", got ");
+                .contains("table clock.seen");
         assertThat(run("replay", "--data-dir", data.toString(), "--to-tx", "" + (stamp - 1), "--verify")
                         .ok()
                         .out())
                 .contains("replay matches");
+        return out;
     }
 }

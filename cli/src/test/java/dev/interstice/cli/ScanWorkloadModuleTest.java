@@ -68,6 +68,7 @@ class ScanWorkloadModuleTest {
             assertThat(query(node, "sensor_window", u32(3), u64(1_000), u64(1_100)))
                     .containsExactly(1003L, 1013L, 1023L, 1033L, 1043L, 1053L, 1063L, 1073L, 1083L, 1093L);
         }
+        ReplayTest.assertReplaysClean(dir);
     }
 
     @Test

@@ -227,9 +227,17 @@ class TimeTravelModuleTest {
             play(node, 4);
             node.call(M, "try_line", List.of(str("b"), cells(0, 8)));
             assertThat(mainBoard(node)).containsExactly(0, 0, 0, 0, 1, 0, 0, 0, 0);
-            node.call(M, "merge_line", List.of(str("b")));
+            long request = node.call(M, "merge_line", List.of(str("b"))).txId();
             waitFor(() -> noted(node, "b")); // the merge runs once merge_line committed
             assertThat(mainBoard(node)).containsExactly(2, 0, 0, 0, 1, 0, 0, 0, 1);
+            // the merged calls' transactions hang under the merge request in its trace
+            java.util.function.Predicate<dev.interstice.storage.TxRecord> replayed = r -> r.origin() != null
+                    && r.origin().trigger().isEmpty()
+                    && !r.origin().reducer().equals("note_merge");
+            waitFor(() -> node.readLog(request + 1, 100, replayed).size() == 2);
+            assertThat(node.readLog(request + 1, 100, replayed))
+                    .allSatisfy(e -> assertThat(e.record().trace().parent())
+                            .isEqualTo(new dev.interstice.storage.TxTrace.Parent("", request, "", request)));
             assertThat(node.branches(M)).isEmpty();
             assertThat(node.rows(M, "merged").getFirst().entries()).containsExactly(u32(2), u32(0), str(""));
 

@@ -109,6 +109,36 @@ class TimeTravelTest {
                 .contains("cannot be rewound to tx " + two, "it was published at tx");
     }
 
+    /** {@code branch list|discard}: a module's branches on the running node, seen and discarded by its admin. */
+    @Test
+    void branchesAreListedAndDiscarded() throws Exception {
+        node.load("tictactoe.wasm", ExampleCommand.exampleWasm("tictactoe"));
+        long played =
+                node.call("tictactoe", "play", List.of(IntersticeValue.u8(4))).txId();
+        node.call("tictactoe", "try_line", List.of(str("a"), new IntersticeValue.Vec(List.of(IntersticeValue.u8(0)))));
+        node.call(
+                "tictactoe",
+                "try_line",
+                List.of(str("b"), new IntersticeValue.Vec(List.of(IntersticeValue.u8(0), IntersticeValue.u8(8)))));
+
+        String listed = run("branch", "list", "n", "tictactoe").ok().out();
+        assertThat(listed)
+                .contains("a  forked from tx ")
+                .contains(", 1 call\n")
+                .contains("b  forked from tx ")
+                .contains(", 2 calls\n");
+        assertThat(node.branches("tictactoe").getFirst().fromTx()).isGreaterThanOrEqualTo(played);
+
+        assertThat(run("branch", "discard", "n", "tictactoe", "a").ok().out())
+                .contains("discarded branch 'a' of module 'tictactoe'")
+                .doesNotContain("a  forked")
+                .contains("b  forked from tx ");
+        assertThat(node.branches("tictactoe")).extracting(b -> b.name()).containsExactly("b");
+        assertThat(run("branch", "discard", "n", "tictactoe", "a").fails(1).err())
+                .contains("'a'");
+        assertThat(run("branch", "list", "n", M).ok().out()).contains("module '" + M + "' keeps no branches");
+    }
+
     @Test
     void aStoppedNodesDataDirectoryIsReadDirectly() throws Exception {
         insert(1, 2);

@@ -202,6 +202,63 @@ class TraceCommandTest {
                 .contains("  calls bank.record on node 'bank-node'");
     }
 
+    /**
+     * "far-watcher" (on bank-node): {@code on_thing} runs for every insert into origin-node's helper.things, streamed
+     * from there, and notes it in {@code seen}.
+     */
+    static byte[] farWatcher(String originAddress) {
+        return table(ModuleFixture.module("far_watcher"), "seen", Visibility.PRIVATE)
+                .type(THING)
+                .subscribe(
+                        "on_thing",
+                        new SubscriptionEvent.Table(
+                                SubscriptionEvent.TableEventKind.INSERT,
+                                Selection.other("origin-node"),
+                                "helper",
+                                "things"))
+                .reducer(
+                        "on_thing",
+                        List.of(new FieldDef("row", new IntersticeType.Named("thing"))),
+                        List.of("seen"),
+                        insertOrTrap("seen", "entry"))
+                .nodeDependency("origin-node", originAddress)
+                .build();
+    }
+
+    /** A subscriber on another node, run for a streamed table event, hangs under the transaction that made it. */
+    @Test
+    void aRemoteSubscribersRunHangsUnderTheTransactionThatMadeTheChange() throws Exception {
+        bank.load(farWatcher(originServer.address()));
+        await(
+                "the subscription",
+                () -> bankServer.peers().stats().values().stream()
+                                .mapToInt(m -> (Integer) m.get("synced"))
+                                .sum()
+                        == 1);
+        long tx = origin.call("starter", "start", List.of()).txId();
+        await("the remote subscriber", () -> bank.rows("far_watcher", "seen").size() == 1);
+        awaitLogged(tx);
+        java.util.function.Predicate<dev.interstice.storage.TxRecord> farRun =
+                r -> r.origin() != null && r.origin().reducer().equals("on_thing");
+        await(
+                "the remote subscriber's record",
+                () -> !bank.readLog(1, 100, farRun).isEmpty());
+        var far = bank.readLog(1, 100, farRun);
+        var parent = far.getFirst().record().trace().parent();
+        assertThat(parent.node()).isEqualTo(origin.id());
+        assertThat(parent.traceNode()).isEqualTo(origin.id());
+        assertThat(parent.traceTx()).isEqualTo(tx);
+        assertThat(parent.tx()).isEqualTo(tx); // helper.bump ran inside start's transaction
+
+        String tree = run("log", "o", "--trace", "" + tx).ok().out();
+        assertThat(tree)
+                .containsPattern("\n    tx \\d+ on 'bank-node'  far_watcher.on_thing  \\[")
+                .containsPattern("\n    tx \\d+ on 'bank-node'  bank.record  \\[call from node 'origin-node']\n")
+                .doesNotContain("missing");
+        long farTx = far.getFirst().record().txId();
+        assertThat(run("log", "b", "--trace", "" + farTx).ok().out()).isEqualTo(tree);
+    }
+
     @Test
     void saysPlainlyWhenANodeOfTheTraceCannotBeReached() {
         long tx = origin.call("starter", "start", List.of()).txId();

@@ -825,6 +825,15 @@ public final class NodeClient implements AutoCloseable {
     }
 
     /**
+     * The node ids of the peers subscribed to the node's tables whose events carry their transaction's trace, for the
+     * admin (empty otherwise, and from a node older than protocol 1.8).
+     */
+    public List<String> tracedSubscribers() {
+        if (welcome.minor() < MessageCodec.EVENT_TRACE_SINCE_MINOR) return List.of();
+        return expect(request(Message.GetInfo::new), Message.Info.class).subscribers();
+    }
+
+    /**
      * The SHA-256 of each loaded module's code that this connection may see, in load order (empty from a node older
      * than protocol 1.7).
      */
@@ -1065,13 +1074,38 @@ public final class NodeClient implements AutoCloseable {
         return expect(request(id -> new Message.Rewind(id, module, txId)), Message.Called.class);
     }
 
+    /** A branch a module keeps: its name, the transaction it was forked from, the calls it records. */
+    public record Branch(String name, long fromTx, long calls) {}
+
+    /**
+     * The branches {@code module} keeps, after discarding {@code discard} when it is not empty (NOT_FOUND when the
+     * module keeps no branch of that name); admin only, nodes of protocol 1.8 on.
+     */
+    public List<Branch> branches(String module, String discard) {
+        requireMinor(MessageCodec.EVENT_TRACE_SINCE_MINOR, "list or discard branches");
+        var v = expect(request(id -> new Message.Branches(id, module, discard)), Message.QueryResult.class)
+                .value();
+        var out = new ArrayList<Branch>();
+        for (IntersticeValue b : ((IntersticeValue.Vec) v).items()) {
+            var f = ((IntersticeValue.Vec) b).items();
+            out.add(new Branch(
+                    ((IntersticeValue.Str) f.get(0)).value(),
+                    ((IntersticeValue.U64) f.get(1)).value(),
+                    ((IntersticeValue.U32) f.get(2)).value()));
+        }
+        return out;
+    }
+
     private void requireHistory(String what) {
-        if (welcome.minor() < MessageCodec.HISTORY_SINCE_MINOR)
+        requireMinor(MessageCodec.HISTORY_SINCE_MINOR, what);
+    }
+
+    private void requireMinor(int minor, String what) {
+        if (welcome.minor() < minor)
             throw new NetworkException(
                     ErrorKind.UNSUPPORTED,
                     "node '" + nodeName() + "' speaks protocol " + welcome.major() + "." + welcome.minor()
-                            + ", which cannot " + what + " (1." + MessageCodec.HISTORY_SINCE_MINOR
-                            + " can); update it");
+                            + ", which cannot " + what + " (1." + minor + " can); update it");
     }
 
     /** Round trip time of a ping. */

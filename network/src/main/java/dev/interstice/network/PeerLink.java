@@ -683,7 +683,7 @@ final class PeerLink {
                             s.rows().size(),
                             s.seq(),
                             changes.size());
-                    for (RemoteTable.Change c : changes) deliver(t, c, "");
+                    for (RemoteTable.Change c : changes) deliver(t, c, "", null);
                 }
             }
             case Message.TableEvent e -> {
@@ -692,7 +692,8 @@ final class PeerLink {
                     return;
                 }
                 switch (t.event(e.seq(), e.kind(), e.before(), e.after())) {
-                    case DELIVER -> deliver(t, new RemoteTable.Change(e.kind(), e.before(), e.after()), e.origin());
+                    case DELIVER ->
+                        deliver(t, new RemoteTable.Change(e.kind(), e.before(), e.after()), e.origin(), e.cause());
                     case DUPLICATE -> {}
                     case GAP -> gap(t, e);
                 }
@@ -734,7 +735,7 @@ final class PeerLink {
             resubscribe(t);
         }
         for (Message.TableEvent e : accepted)
-            deliver(t, new RemoteTable.Change(e.kind(), e.before(), e.after()), e.origin());
+            deliver(t, new RemoteTable.Change(e.kind(), e.before(), e.after()), e.origin(), e.cause());
     }
 
     private void gap(RemoteTable t, Message.TableEvent e) {
@@ -757,13 +758,21 @@ final class PeerLink {
         subscribe(c, t);
     }
 
-    private void deliver(RemoteTable t, RemoteTable.Change c, String origin) {
+    /**
+     * Runs the local subscribers of a change of table {@code t}; {@code trace} (null: none) is the peer's transaction
+     * that made it, the parent of their runs.
+     */
+    private void deliver(RemoteTable t, RemoteTable.Change c, String origin, TxTrace.Parent trace) {
         String from = remoteNodeId();
         if (origin.equals(node.id())) return; // our own change coming back: not echoed
+        TxTrace.Parent cause = trace == null
+                ? null
+                : new TxTrace.Parent(
+                        trace.traceNode().isEmpty() ? from : trace.traceNode(), trace.traceTx(), from, trace.tx());
         for (String name : t.nodeNames) {
             TableStreams.ORIGIN.set(from);
             try {
-                node.deliverRemoteEvent(name, from, t.module, t.table, c.kind(), c.rows());
+                node.deliverRemoteEvent(name, from, t.module, t.table, c.kind(), c.rows(), cause);
             } finally {
                 TableStreams.ORIGIN.remove();
             }

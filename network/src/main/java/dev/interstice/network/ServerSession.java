@@ -5,6 +5,7 @@ import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.NodeSchema;
 import dev.interstice.abi.schema.TableSchema;
 import dev.interstice.abi.schema.Visibility;
+import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.network.wire.Message;
 import dev.interstice.network.wire.MessageBytes;
 import dev.interstice.network.wire.MessageCodec;
@@ -528,6 +529,11 @@ final class ServerSession implements TableStreams.Sink {
         return conn.offerEvent(frame);
     }
 
+    @Override
+    public String tracedPeer() {
+        return isPeer() && hello.minor() >= MessageCodec.EVENT_TRACE_SINCE_MINOR ? hello.nodeId() : null;
+    }
+
     /** Called (without blocking) when this session cannot keep up with a table's events; acts (and logs) once. */
     @Override
     public void slowSubscriber(String module, String table) {
@@ -610,7 +616,7 @@ final class ServerSession implements TableStreams.Sink {
             }
             case Message.Query q -> query(q);
             case Message.GetSchema s -> new Message.SchemaResult(s.id(), schema(s.full()));
-            case Message.GetInfo i -> new Message.Info(i.id(), authorityStatuses(), visibleCode());
+            case Message.GetInfo i -> info(i);
             case Message.FetchContent f -> new Message.Content(f.id(), content(f));
             case Message.GetRowsPage r -> {
                 List<byte[]> rows = holdRows(permissions()
@@ -665,6 +671,7 @@ final class ServerSession implements TableStreams.Sink {
             case Message.ReadLog r -> LogPages.read(permissions(), credential, node, r);
             case Message.GetRowsAsOf r -> rowsAsOf(r);
             case Message.Rewind r -> rewind(r);
+            case Message.Branches b -> branches(b);
             case Message.Unload u -> {
                 require(Action.REMOVE, u.module(), "unloading a module");
                 server.installer().unload(u.module());
@@ -740,6 +747,17 @@ final class ServerSession implements TableStreams.Sink {
         if (done.lsn() <= 0) return new Message.Called(r.id(), done.txId(), 0, Acknowledged.NOT_PERSISTED);
         node.awaitDurable(done.lsn());
         return new Message.Called(r.id(), done.txId(), done.lsn(), Acknowledged.DURABLE);
+    }
+
+    /** A module's branches, after discarding one when asked (admin only). */
+    private Message.QueryResult branches(Message.Branches b) {
+        permissions().requireAdmin(credential, b.discard().isEmpty() ? "listing branches" : "discarding a branch");
+        if (!b.discard().isEmpty()) node.discardBranch(b.module(), b.discard());
+        var out = new java.util.ArrayList<IntersticeValue>();
+        for (var x : node.branches(b.module()))
+            out.add(new IntersticeValue.Vec(List.of(
+                    IntersticeValue.str(x.name()), IntersticeValue.u64(x.fromTx()), IntersticeValue.u32(x.calls()))));
+        return new Message.QueryResult(b.id(), new IntersticeValue.Vec(out));
     }
 
     private void replyCalled(Message.Call c, CallResult r) {
@@ -913,6 +931,17 @@ final class ServerSession implements TableStreams.Sink {
     }
 
     /** The code hashes of the loaded modules this connection may see (none for a client older than 1.7). */
+    /** The node's authorities, the code the asker may see and (for the admin) the peers that get traced events. */
+    private Message.Info info(Message.GetInfo i) {
+        return new Message.Info(
+                i.id(),
+                authorityStatuses(),
+                visibleCode(),
+                isAdmin() && hello.minor() >= MessageCodec.EVENT_TRACE_SINCE_MINOR
+                        ? server.streams().tracedSubscribers()
+                        : List.of());
+    }
+
     private List<Message.ModuleCode> visibleCode() {
         if (hello.minor() < MessageCodec.CONTENT_SINCE_MINOR) return List.of();
         return node.codeHashes(false).entrySet().stream()

@@ -4,6 +4,7 @@ import dev.interstice.abi.schema.SubscriptionEvent.TableEventKind;
 import dev.interstice.network.wire.Message;
 import dev.interstice.network.wire.MessageCodec;
 import dev.interstice.runtime.exec.CommitListener;
+import dev.interstice.storage.TxTrace;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -48,7 +49,8 @@ final class TableStreams implements CommitListener {
             byte[] after,
             String origin,
             long lsn,
-            java.util.Map<String, Integer> admitted) {}
+            java.util.Map<String, Integer> admitted,
+            TxTrace.Parent cause) {}
 
     /**
      * The node's table views (runtime/node/Views), as streams need them: whether a table has one, and whether it
@@ -90,6 +92,11 @@ final class TableStreams implements CommitListener {
 
         /** This sink cannot keep up: disconnect it (asynchronously). */
         void slowSubscriber(String module, String table);
+
+        /** The peer's node id when events to it carry their transaction's trace (a 1.8 peer), else null. */
+        default String tracedPeer() {
+            return null;
+        }
     }
 
     /** One subscription: a session's request id on a stream. */
@@ -180,7 +187,8 @@ final class TableStreams implements CommitListener {
          * Appends a change of a viewed table, with what the view admits for each requester subscribed or waiting for
          * its snapshot. Under the execution lock (commit) and this monitor, so no subscriber starts in between.
          */
-        synchronized void appendViewed(TableEventKind kind, byte[] before, byte[] after, String origin, long lsn) {
+        synchronized void appendViewed(
+                TableEventKind kind, byte[] before, byte[] after, String origin, long lsn, TxTrace.Parent cause) {
             var requesters = new java.util.LinkedHashSet<String>();
             for (Subscriber x : subscribers) if (x.requester() != null) requesters.add(x.requester());
             for (Pending p : pending)
@@ -191,7 +199,7 @@ final class TableStreams implements CommitListener {
                         | (after != null && views.admits(module, table, r, after) ? 2 : 0);
                 admitted.put(r, bits);
             }
-            append(kind, before, after, origin, lsn, admitted);
+            append(kind, before, after, origin, lsn, admitted, cause);
         }
 
         synchronized void append(
@@ -200,8 +208,9 @@ final class TableStreams implements CommitListener {
                 byte[] after,
                 String origin,
                 long lsn,
-                java.util.Map<String, Integer> admitted) {
-            var e = new Event(++seq, kind, before, after, origin, lsn, admitted);
+                java.util.Map<String, Integer> admitted,
+                TxTrace.Parent cause) {
+            var e = new Event(++seq, kind, before, after, origin, lsn, admitted, cause);
             published = seq;
             unreleased.addLast(e);
             if (unreleased.size() > maxUnreleased
@@ -333,6 +342,11 @@ final class TableStreams implements CommitListener {
 
     @Override
     public void committed(long txId, long horizonLsn, List<RowEvent> events) {
+        committed(txId, null, horizonLsn, events);
+    }
+
+    @Override
+    public void committed(long txId, TxTrace.Parent cause, long horizonLsn, List<RowEvent> events) {
         if (horizonLsn > lastHorizon) lastHorizon = horizonLsn; // under the execution lock: one writer at a time
         if (closed || streams.isEmpty()) return;
         String origin = ORIGIN.get();
@@ -348,8 +362,9 @@ final class TableStreams implements CommitListener {
             TableEventKind kind = ev.before() == null
                     ? TableEventKind.INSERT
                     : ev.after() == null ? TableEventKind.DELETE : TableEventKind.UPDATE;
-            if (s.viewed) s.appendViewed(kind, ev.before(), ev.after(), origin == null ? "" : origin, horizonLsn);
-            else s.append(kind, ev.before(), ev.after(), origin == null ? "" : origin, horizonLsn, null);
+            String from = origin == null ? "" : origin;
+            if (s.viewed) s.appendViewed(kind, ev.before(), ev.after(), from, horizonLsn, cause);
+            else s.append(kind, ev.before(), ev.after(), from, horizonLsn, null, cause);
         }
         for (Stream s : streams.values()) {
             if (s.viewReads.isEmpty()) continue;
@@ -371,20 +386,37 @@ final class TableStreams implements CommitListener {
      * one entering it an insert, one it never sees nothing at all.
      */
     private static boolean push(Stream s, Subscriber sub, Event e) {
-        if (!filtered(s, sub)) return offer(sub, e.seq(), e.kind(), e.before(), e.after(), e.origin());
+        if (!filtered(s, sub)) return offer(sub, e.seq(), e.kind(), e.before(), e.after(), e);
         int bits = e.admitted() == null ? 0 : e.admitted().getOrDefault(sub.requester(), 0); // unknown: fail closed
         return switch (bits) {
-            case 1 -> offer(sub, ++sub.seq, TableEventKind.DELETE, e.before(), null, e.origin());
-            case 2 -> offer(sub, ++sub.seq, TableEventKind.INSERT, null, e.after(), e.origin());
-            case 3 -> offer(sub, ++sub.seq, TableEventKind.UPDATE, e.before(), e.after(), e.origin());
+            case 1 -> offer(sub, ++sub.seq, TableEventKind.DELETE, e.before(), null, e);
+            case 2 -> offer(sub, ++sub.seq, TableEventKind.INSERT, null, e.after(), e);
+            case 3 -> offer(sub, ++sub.seq, TableEventKind.UPDATE, e.before(), e.after(), e);
             default -> true;
         };
     }
 
-    private static boolean offer(
-            Subscriber sub, long seq, TableEventKind kind, byte[] before, byte[] after, String origin) {
-        byte[] frame = MessageCodec.encode(new Message.TableEvent(sub.id(), seq, kind, before, after, origin));
+    /** Queues an event as {@code sub} sees it; with its cause's trace for a peer that takes it (1.8). */
+    private static boolean offer(Subscriber sub, long seq, TableEventKind kind, byte[] before, byte[] after, Event e) {
+        String peer = sub.session().tracedPeer();
+        TxTrace.Parent c = e.cause();
+        TxTrace.Parent cause = peer == null || c == null
+                ? null
+                : new TxTrace.Parent(c.traceNode().equals(c.node()) ? "" : c.traceNode(), c.traceTx(), "", c.tx());
+        byte[] frame =
+                MessageCodec.encode(new Message.TableEvent(sub.id(), seq, kind, before, after, e.origin(), cause));
         return sub.session().offerEvent(frame);
+    }
+
+    /** The node ids of the peers subscribed here whose events carry traces ({@link Sink#tracedPeer}). */
+    List<String> tracedSubscribers() {
+        var out = new java.util.TreeSet<String>();
+        for (Stream s : streams.values())
+            synchronized (s) {
+                for (Subscriber x : s.subscribers)
+                    if (x.session().tracedPeer() != null) out.add(x.session().tracedPeer());
+            }
+        return List.copyOf(out);
     }
 
     /**

@@ -54,8 +54,12 @@ class MessageCodecTest {
                         85,
                         List.of(),
                         List.of(new Message.ModuleCode("notes", "ab".repeat(32)), new Message.ModuleCode("x", ""))),
+                new Message.Info(90, List.of(), List.of(), List.of("peer-a", "peer-b")),
+                new Message.Info(91, List.of(), List.of(new Message.ModuleCode("x", "")), List.of("peer-a")),
                 new Message.FetchContent(86, Message.ContentKind.MODULE_CODE, "cd".repeat(32)),
                 new Message.FetchContent(87, Message.ContentKind.IMAGE, ""),
+                new Message.Branches(92, "game", ""),
+                new Message.Branches(93, "game", "preview"),
                 new Message.Content(88, B),
                 new Message.Content(89, new byte[0]),
                 new Message.GetRows(9, "m", "t"),
@@ -83,6 +87,22 @@ class MessageCodecTest {
                 new Message.Part(23, true, B),
                 new Message.TableEvent(22, 6, SubscriptionEvent.TableEventKind.UPDATE, B, B, "origin"),
                 new Message.TableEvent(22, 7, SubscriptionEvent.TableEventKind.INSERT, null, B, ""),
+                new Message.TableEvent(
+                        22,
+                        8,
+                        SubscriptionEvent.TableEventKind.INSERT,
+                        null,
+                        B,
+                        "",
+                        new dev.interstice.storage.TxTrace.Parent("", 40, "", 41)),
+                new Message.TableEvent(
+                        22,
+                        9,
+                        SubscriptionEvent.TableEventKind.DELETE,
+                        B,
+                        null,
+                        "o",
+                        new dev.interstice.storage.TxTrace.Parent("root-node", 3, "", 41)),
                 new Message.Resync(22, "why"),
                 new Message.Closing("bye"));
     }
@@ -214,9 +234,26 @@ class MessageCodecTest {
                             // an Info with code hashes may end before them (protocol 1.6's form)
                             ? MessageCodec.encode(new Message.Info(i.id(), i.authorities())).length
                             : -1;
+            // a table event may end before its trace, an Info before its subscribers (protocol 1.7's forms)
+            int beforeTrace = m instanceof Message.TableEvent e && e.cause() != null
+                    ? MessageCodec.encode(new Message.TableEvent(
+                                    e.subscription(), e.seq(), e.kind(), e.before(), e.after(), e.origin()))
+                            .length
+                    : m instanceof Message.Info i && !i.subscribers().isEmpty()
+                            ? body.length
+                                    - 1
+                                    - i.subscribers().stream()
+                                            .mapToInt(x -> 1 + x.length())
+                                            .sum()
+                            : -1;
+            int beforeCode = m instanceof Message.Info i
+                            && !i.subscribers().isEmpty()
+                            && i.code().isEmpty()
+                    ? MessageCodec.encode(new Message.Info(i.id(), i.authorities())).length
+                    : -1;
             for (int len = 0; len < body.length; len++) {
                 int l = len;
-                if (l == legacy || l == beforeHash)
+                if (l == legacy || l == beforeHash || l == beforeTrace || l == beforeCode)
                     assertThat(MessageCodec.decode(body, 0, l).type()).isEqualTo(m.type());
                 else assertThatThrownBy(() -> MessageCodec.decode(body, 0, l)).isInstanceOf(ProtocolException.class);
             }

@@ -97,8 +97,10 @@ class ScopedTokenTest {
                 .build();
     }
 
+    /** The bank module's code, for the publish request. */
+    private static final byte[] BANK = Fixtures.bank().build();
+
     static List<Req> requests() {
-        byte[] bank = Fixtures.bank().build();
         List<IntersticeValue> none = List.of();
         return List.of(
                 new Req("ping", null, null, true, false, Message.Ping::new),
@@ -176,6 +178,7 @@ class ScopedTokenTest {
                         false,
                         id -> new Message.GetRowsAsOf(id, "bank", "vault", 1, 0)),
                 new Req("rewind", null, null, false, true, id -> new Message.Rewind(id, "bank", 1)),
+                new Req("branches", null, null, false, true, id -> new Message.Branches(id, "bank", "")),
                 new Req(
                         "subscribe public",
                         Action.SUBSCRIBE,
@@ -196,7 +199,7 @@ class ScopedTokenTest {
                         "bank",
                         false,
                         false,
-                        id -> new Message.Publish(id, "bank.wasm", bank, false)),
+                        id -> new Message.Publish(id, "bank.wasm", BANK, false)),
                 new Req(
                         "rollback",
                         Action.REMOVE,

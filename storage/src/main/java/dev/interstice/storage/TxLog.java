@@ -99,6 +99,37 @@ public final class TxLog {
                 : segs.getFirst().firstLsn() == 1;
     }
 
+    /**
+     * A snapshot from which the kept log can be re-executed: its file, LSN and last transaction, and whether it is the
+     * live one (whose STATEFUL tables' rows are the row files in {@code rows/}).
+     */
+    public record Start(Path snapshot, long lsn, long lastTxId, boolean live) {}
+
+    /**
+     * The oldest snapshot that the kept log continues (the log holds every record after it) and that holds all of its
+     * state: a kept older one only when it has no STATEFUL tables (their row files keep the latest state only), else
+     * the live one. Null when there is none (no snapshot, or the log does not continue any).
+     */
+    public static Start replayStart(Path dir) throws IOException {
+        List<Segments.OnDisk> segs = segments(dir);
+        List<SnapshotFile.OnDisk> live = SnapshotFile.list(dir);
+        List<SnapshotFile.OnDisk> snaps = new ArrayList<>(live);
+        Path history = LogHistory.dir(dir);
+        if (Files.isDirectory(history)) snaps.addAll(SnapshotFile.list(history));
+        snaps.sort(java.util.Comparator.comparingLong(SnapshotFile.OnDisk::lsn)); // oldest first
+        long first = segs.isEmpty() ? Long.MAX_VALUE : segs.getFirst().firstLsn();
+        SnapshotFile.OnDisk newest = live.isEmpty() ? null : live.getLast();
+        for (SnapshotFile.OnDisk s : snaps) {
+            boolean isLive = s.equals(newest);
+            if (!isLive && (segs.isEmpty() || s.lsn() + 1 < first)) continue; // the log after it is not kept
+            try (SnapshotFile.Reader r = new SnapshotFile.Reader(s.path())) {
+                if (!isLive && r.tables.stream().anyMatch(m -> m.mode() == Persistence.STATEFUL)) continue;
+                return new Start(s.path(), s.lsn(), r.lastTxId, isLive);
+            }
+        }
+        return null;
+    }
+
     /** The kept history's and the live log's segments by first LSN; a segment moved while listing counts once. */
     static List<Segments.OnDisk> segments(Path dir) throws IOException {
         TreeMap<Long, Segments.OnDisk> byLsn = new TreeMap<>();

@@ -381,6 +381,21 @@ public sealed interface Message {
         }
     }
 
+    /**
+     * A module's branches (minor >= 8; admin only): discards {@code discard} first unless it is empty, then answers
+     * {@link QueryResult} with the branches the module keeps, each a list (name, fork tx u64, calls u32).
+     */
+    record Branches(long id, String module, String discard) implements Request {
+        public Branches {
+            Objects.requireNonNull(module);
+            Objects.requireNonNull(discard);
+        }
+
+        public int type() {
+            return 72;
+        }
+    }
+
     /** What a {@link FetchContent} asks for. */
     enum ContentKind {
         /** The code of a module the node hosts, by the SHA-256 of the wasm. */
@@ -509,10 +524,20 @@ public sealed interface Message {
      * Answer to {@link GetInfo}: every authority, in the ABI's order; then (minor >= 7, only to such clients, absent
      * when empty) the code hash of each loaded module the asker may see, in load order.
      */
-    record Info(long id, List<AuthorityStatus> authorities, List<ModuleCode> code) implements Reply {
+    /**
+     * {@code subscribers} (protocol 1.8, for the admin): the node ids of the peers subscribed to this node's tables whose
+     * events carry traces, so that a trace's reader can follow them there.
+     */
+    record Info(long id, List<AuthorityStatus> authorities, List<ModuleCode> code, List<String> subscribers)
+            implements Reply {
         public Info {
             authorities = List.copyOf(authorities);
             code = List.copyOf(code);
+            subscribers = List.copyOf(subscribers);
+        }
+
+        public Info(long id, List<AuthorityStatus> authorities, List<ModuleCode> code) {
+            this(id, authorities, code, List.of());
         }
 
         public Info(long id, List<AuthorityStatus> authorities) {
@@ -659,6 +684,8 @@ public sealed interface Message {
     /**
      * One committed row change of a subscribed table. {@code before} is null for inserts, {@code after} for deletes.
      * {@code origin}: the node whose event caused this change ("" if local), so it is not delivered back there.
+     * {@code cause} (protocol 1.8, sent to peers only; null: none): the sender's transaction that made the change and
+     * its trace (trace node empty: the sender; node not sent), the parent of the subscribers' runs it causes.
      */
     record TableEvent(
             long subscription,
@@ -666,11 +693,22 @@ public sealed interface Message {
             SubscriptionEvent.TableEventKind kind,
             byte[] before,
             byte[] after,
-            String origin)
+            String origin,
+            dev.interstice.storage.TxTrace.Parent cause)
             implements Message {
         public TableEvent {
             Objects.requireNonNull(kind);
             Objects.requireNonNull(origin);
+        }
+
+        public TableEvent(
+                long subscription,
+                long seq,
+                SubscriptionEvent.TableEventKind kind,
+                byte[] before,
+                byte[] after,
+                String origin) {
+            this(subscription, seq, kind, before, after, origin, null);
         }
 
         public int type() {

@@ -24,7 +24,12 @@ public final class MessageCodec {
     /** Protocol version spoken by this implementation. A peer with another major version is refused. */
     public static final int MAJOR = 1;
 
-    public static final int MINOR = 7;
+    public static final int MINOR = 8;
+    /**
+     * The first minor version whose peers take a table event's trace and list their traced subscribers in Info, and
+     * whose nodes answer {@link Message.Branches}.
+     */
+    public static final int EVENT_TRACE_SINCE_MINOR = 8;
     /** The first minor version whose nodes take a call's trace and read log records with theirs (type 67). */
     public static final int TRACE_SINCE_MINOR = 7;
     /** The first minor version whose nodes answer {@link Message.FetchContent} and list code hashes in Info. */
@@ -163,6 +168,11 @@ public final class MessageCodec {
                 w.writeString(x.module());
                 w.writeVarU64(x.txId());
             }
+            case Message.Branches x -> {
+                w.writeVarU64(x.id());
+                w.writeString(x.module());
+                w.writeString(x.discard());
+            }
             case Message.FetchContent x -> {
                 w.writeVarU64(x.id());
                 w.writeU8(x.kind().ordinal());
@@ -248,12 +258,16 @@ public final class MessageCodec {
                     w.writeString(a.holder());
                     w.writeString(a.detail());
                 }
-                if (!x.code().isEmpty()) { // absent: as protocol 1.6 wrote it
+                if (!x.code().isEmpty() || !x.subscribers().isEmpty()) { // absent: as protocol 1.6 wrote it
                     w.writeVarUsize(x.code().size());
                     for (Message.ModuleCode c : x.code()) {
                         w.writeString(c.module());
                         w.writeString(c.hash());
                     }
+                }
+                if (!x.subscribers().isEmpty()) { // absent: as protocol 1.7 wrote it
+                    w.writeVarUsize(x.subscribers().size());
+                    for (String s : x.subscribers()) w.writeString(s);
                 }
             }
             case Message.Handed x -> {
@@ -355,6 +369,11 @@ public final class MessageCodec {
                 optBytes(w, x.before());
                 optBytes(w, x.after());
                 w.writeString(x.origin());
+                if (x.cause() != null) { // absent: no trace (as before 1.8); sent only to peers of 1.8 on
+                    w.writeString(x.cause().traceNode());
+                    w.writeVarU64(x.cause().traceTx());
+                    w.writeVarU64(x.cause().tx());
+                }
             }
             case Message.Resync x -> {
                 w.writeVarU64(x.subscription());
@@ -447,14 +466,7 @@ public final class MessageCodec {
                 case 45 -> info(r);
                 case 39 -> new Message.Part(r.readVarU64(), r.readBool(), bytes(r));
                 case 40 -> new Message.Handed(r.readVarU64(), r.readString(), r.readString());
-                case 50 ->
-                    new Message.TableEvent(
-                            r.readVarU64(),
-                            r.readVarU64(),
-                            enumOf(KINDS, r.readU8(), "table event kind"),
-                            optBytes(r),
-                            optBytes(r),
-                            r.readString());
+                case 50 -> tableEvent(r);
                 case 51 -> new Message.Resync(r.readVarU64(), r.readString());
                 case 60 -> new Message.GetSupervision(r.readVarU64());
                 case 61 -> supervision(r);
@@ -475,6 +487,7 @@ public final class MessageCodec {
                             r.readVarU64(), r.readString(), r.readString(), r.readVarU64(), r.readI64());
                 case 65 -> new Message.PastRowsResult(r.readVarU64(), r.readVarU64(), byteList(r));
                 case 66 -> new Message.Rewind(r.readVarU64(), r.readString(), r.readVarU64());
+                case 72 -> new Message.Branches(r.readVarU64(), r.readString(), r.readString());
                 case 70 ->
                     new Message.FetchContent(
                             r.readVarU64(), enumOf(CONTENT_KINDS, r.readU8(), "content kind"), r.readString());
@@ -571,10 +584,24 @@ public final class MessageCodec {
         return out;
     }
 
+    private static Message.TableEvent tableEvent(PostcardReader r) throws ProtocolException {
+        long sub = r.readVarU64();
+        long seq = r.readVarU64();
+        var kind = enumOf(KINDS, r.readU8(), "table event kind");
+        byte[] before = optBytes(r);
+        byte[] after = optBytes(r);
+        String origin = r.readString();
+        var cause = r.atEnd() // protocol 1.8
+                ? null
+                : new dev.interstice.storage.TxTrace.Parent(r.readString(), r.readVarU64(), "", r.readVarU64());
+        return new Message.TableEvent(sub, seq, kind, before, after, origin, cause);
+    }
+
     private static Message.Info info(PostcardReader r) {
         long id = r.readVarU64();
         var authorities = authorityStatuses(r);
-        return new Message.Info(id, authorities, r.atEnd() ? List.of() : moduleCodes(r)); // code: protocol 1.7
+        var code = r.atEnd() ? List.<Message.ModuleCode>of() : moduleCodes(r); // protocol 1.7
+        return new Message.Info(id, authorities, code, r.atEnd() ? List.of() : strings(r)); // protocol 1.8
     }
 
     private static List<Message.ModuleCode> moduleCodes(PostcardReader r) {

@@ -16,4 +16,13 @@ public interface CommitListener {
      * these events off the node must wait for it to be durable first (Node.awaitDurable / whenDurable).
      */
     void committed(long txId, long horizonLsn, List<RowEvent> events);
+
+    /**
+     * As {@link #committed(long, long, List)}, with what the transaction is to what it causes on other nodes
+     * ({@code cause}: its trace and itself, full node ids), so that a peer's subscriber run links to it.
+     */
+    default void committed(
+            long txId, dev.interstice.storage.TxTrace.Parent cause, long horizonLsn, List<RowEvent> events) {
+        committed(txId, horizonLsn, events);
+    }
 }

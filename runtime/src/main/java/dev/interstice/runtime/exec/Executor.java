@@ -71,12 +71,6 @@ public final class Executor {
     private final java.util.Set<String> failedViews = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
-     * Per persisted schedule (by sequence number) made in this run, the transaction that made it: the parent of the
-     * scheduled run's trace (not kept across a restart: a schedule restored from the log runs as a root).
-     */
-    private final java.util.Map<Long, TxTrace.Parent> scheduledBy = new java.util.HashMap<>();
-
-    /**
      * A reducer to run as its own transaction: a subscriber, an init/load hook or a due schedule. {@code cause}: the
      * transaction that caused it (null: none, it starts a trace).
      */
@@ -682,9 +676,7 @@ public final class Executor {
 
     /** What {@code inv}'s transaction is to the transactions it causes on this node (ids as its records name them). */
     private static TxTrace.Parent causedBy(Invocation inv) {
-        TxTrace.Parent p = inv.parent();
-        long tx = inv.tx().id();
-        return p == null ? new TxTrace.Parent("", tx, "", tx) : new TxTrace.Parent(p.traceNode(), p.traceTx(), "", tx);
+        return inv.asCause();
     }
 
     /** As {@link #causedBy}, with full node ids: for another node. */
@@ -705,7 +697,6 @@ public final class Executor {
     }
 
     private void dropSchedule(long scheduleSeq) {
-        scheduledBy.remove(scheduleSeq);
         lastTxId++;
         commit(new Invocation(new Transaction(lastTxId, timestamp(), 0)), scheduleSeq);
     }
@@ -748,11 +739,13 @@ public final class Executor {
                             SystemTables.longBytes(col.getValue())));
         }
         var schedules = new ArrayList<SystemTables.Schedule>();
+        TxTrace.Parent caused =
+                causedBy(inv); // kept with each schedule it makes: its run's parent, after a restart too
         for (var s : inv.schedules()) {
             // due from the transaction's time (the reducer's "now"), not its commit: a reducer that schedules itself
             // every D ms then runs every max(D, its own run time), instead of drifting by its run time each period
             var entry = new SystemTables.Schedule(
-                    ++lastScheduleSeq, s.module(), s.reducer(), tx.timestampMs() + s.delayMs());
+                    ++lastScheduleSeq, s.module(), s.reducer(), tx.timestampMs() + s.delayMs(), caused);
             schedules.add(entry);
             persistent.add(new Change.Put(
                     SystemTables.SCHEDULES, SystemTables.longBytes(entry.seq()), SystemTables.encodeSchedule(entry)));
@@ -785,11 +778,7 @@ public final class Executor {
         if (speculation == null) tx.apply(changes);
         else speculation.applied(changes, () -> tx.apply(changes));
         inv.committed();
-        TxTrace.Parent caused = causedBy(inv);
-        for (var s : schedules) {
-            scheduledBy.put(s.seq(), caused);
-            services.schedule(s);
-        }
+        for (var s : schedules) services.schedule(s);
         enqueueSubscribers(changes, caused);
         if (!commitListeners.isEmpty() && !changes.isEmpty()) {
             var events = new ArrayList<CommitListener.RowEvent>(changes.size());
@@ -799,7 +788,8 @@ public final class Executor {
                         c.table().id().table(),
                         c.before() == null ? null : c.before().encoded(),
                         c.after() == null ? null : c.after().encoded()));
-            for (CommitListener l : commitListeners) l.committed(tx.id(), horizonLsn, events);
+            TxTrace.Parent cause = causedByForPeer(inv);
+            for (CommitListener l : commitListeners) l.committed(tx.id(), cause, horizonLsn, events);
         }
         // another node must never see an effect a crash here could take back: send once this state is durable
         TxTrace.Parent forPeer = inv.remoteCalls().isEmpty() ? null : causedByForPeer(inv);
@@ -863,8 +853,7 @@ public final class Executor {
                 jobs.clear();
                 return;
             }
-            TxTrace.Parent cause =
-                    job.scheduleSeq() != 0 && job.cause() == null ? scheduledBy.remove(job.scheduleSeq()) : job.cause();
+            TxTrace.Parent cause = local(job.cause()); // a peer's event names its transaction with full node ids
             LoadedModule m = modules.get(job.module());
             var r = m == null ? null : m.reducer(job.reducer());
             if (r == null || !supervisor.admit(job)) { // module removed or replaced meanwhile, or handler disabled

@@ -100,6 +100,17 @@ public final class Invocation {
         parent = p;
     }
 
+    /**
+     * What this transaction is to the transactions it causes on this node: their parent, in its trace (node ids as
+     * this node's records name them).
+     */
+    public TxTrace.Parent asCause() {
+        long tx = tx().id();
+        return parent == null
+                ? new TxTrace.Parent("", tx, "", tx)
+                : new TxTrace.Parent(parent.traceNode(), parent.traceTx(), "", tx);
+    }
+
     TxTrace.Parent parent() {
         return parent;
     }

@@ -3,6 +3,7 @@ package dev.interstice.runtime.exec;
 import dev.interstice.abi.codec.PostcardReader;
 import dev.interstice.abi.codec.PostcardWriter;
 import dev.interstice.storage.TableId;
+import dev.interstice.storage.TxTrace;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -36,7 +37,15 @@ public final class SystemTables {
 
     private SystemTables() {}
 
-    public record Schedule(long seq, String module, String reducer, long dueMs) {}
+    /**
+     * A pending schedule; {@code cause}: the transaction that scheduled it, as its records name it (this node "";
+     * null: not known, from a log written before it was kept), so the run links to it in the trace after a restart.
+     */
+    public record Schedule(long seq, String module, String reducer, long dueMs, TxTrace.Parent cause) {
+        public Schedule(long seq, String module, String reducer, long dueMs) {
+            this(seq, module, reducer, dueMs, null);
+        }
+    }
 
     public static byte[] sequenceKey(TableId table, int column) {
         return (table.module() + '\u0000' + table.table() + '\u0000' + column).getBytes(StandardCharsets.UTF_8);
@@ -84,11 +93,22 @@ public final class SystemTables {
         w.writeString(s.module());
         w.writeString(s.reducer());
         w.writeVarU64(s.dueMs());
+        if (s.cause() != null) { // absent in rows written before the cause was kept
+            w.writeString(s.cause().traceNode());
+            w.writeVarU64(s.cause().traceTx());
+            w.writeString(s.cause().node());
+            w.writeVarU64(s.cause().tx());
+        }
         return w.toByteArray();
     }
 
     public static Schedule decodeSchedule(byte[] key, byte[] row) {
         var r = new PostcardReader(row);
-        return new Schedule(longOf(key), r.readString(), r.readString(), r.readVarU64());
+        String module = r.readString();
+        String reducer = r.readString();
+        long due = r.readVarU64();
+        var cause =
+                r.atEnd() ? null : new TxTrace.Parent(r.readString(), r.readVarU64(), r.readString(), r.readVarU64());
+        return new Schedule(longOf(key), module, reducer, due, cause);
     }
 }

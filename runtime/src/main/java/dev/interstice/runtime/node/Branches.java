@@ -259,12 +259,13 @@ final class Branches implements History {
         writer(f, "merge");
         Branch b = take(f.module().name(), name);
         f.invocation().ifDropped(() -> giveBack(b));
+        var request = f.invocation().asCause(); // the merged calls' parent: they hang under the request in its trace
         f.invocation().afterCommit(() -> {
             if (replaying) {
                 b.close();
                 return;
             }
-            var merged = replay(b);
+            var merged = replay(b, request);
             lastMerge.put(b.module, merged);
             if (!merged.failed().isEmpty())
                 log.info(
@@ -311,9 +312,10 @@ final class Branches implements History {
 
     /**
      * Replays the branch's recorded calls on the main timeline in order, each as an ordinary transaction with its
-     * original caller; a call that fails is reported and the next one runs. Closes the branch.
+     * original caller, caused by {@code request} (the transaction that asked for the merge; null: a person's merge,
+     * each call a trace of its own); a call that fails is reported and the next one runs. Closes the branch.
      */
-    HistoryCodec.Merged replay(Branch b) {
+    HistoryCodec.Merged replay(Branch b, dev.interstice.storage.TxTrace.Parent request) {
         var applied = new ArrayList<Long>();
         var failed = new ArrayList<HistoryCodec.Failure>();
         List<Branch.Recorded> calls = b.calls();
@@ -321,7 +323,7 @@ final class Branches implements History {
         for (int i = 0; i < calls.size(); i++) {
             Branch.Recorded r = calls.get(i);
             try {
-                applied.add(node.call(b.module, r.reducer(), r.args(), r.caller(), Ack.FAST)
+                applied.add(node.call(b.module, r.reducer(), r.args(), r.caller(), Ack.FAST, request)
                         .txId());
             } catch (RuntimeException e) {
                 failed.add(new HistoryCodec.Failure(i, r.reducer(), e.getMessage()));

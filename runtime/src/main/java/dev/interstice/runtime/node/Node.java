@@ -845,7 +845,8 @@ public final class Node implements AutoCloseable {
 
     /**
      * Delivers a table event of another node to the local subscribers of {@code <node>.<module>.<table>.<kind>};
-     * rows are postcard-encoded (update: before then after).
+     * rows are postcard-encoded (update: before then after). {@code cause}: the other node's transaction that made the
+     * change (its trace, full node ids; null: unknown, each subscriber run starts a trace).
      */
     public void deliverRemoteEvent(
             String nodeName,
@@ -853,9 +854,10 @@ public final class Node implements AutoCloseable {
             String module,
             String table,
             SubscriptionEvent.TableEventKind kind,
-            List<byte[]> rows) {
+            List<byte[]> rows,
+            dev.interstice.storage.TxTrace.Parent cause) {
         ensureOpen();
-        peerEvents.deliver(nodeName, peerNodeId, module, table, kind, rows);
+        peerEvents.deliver(nodeName, peerNodeId, module, table, kind, rows, cause);
     }
 
     /**
@@ -1023,7 +1025,7 @@ public final class Node implements AutoCloseable {
      */
     public dev.interstice.abi.codec.HistoryCodec.Merged mergeBranch(String module, String branch) {
         ensureOpen();
-        return branches.replay(takeBranch(module, branch));
+        return branches.replay(takeBranch(module, branch), null);
     }
 
     private Branch takeBranch(String module, String branch) {

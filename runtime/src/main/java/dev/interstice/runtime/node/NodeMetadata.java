@@ -93,6 +93,43 @@ final class NodeMetadata {
         return m;
     }
 
+    /**
+     * The load order a stopped node's {@code node.properties} names, read only: its loaded modules, then those
+     * unloaded with their data kept ({@code unloaded} receives those).
+     */
+    static List<String> loadOrder(Path dir, Set<String> unloaded) throws IOException {
+        var p = new Properties();
+        try (var in = Files.newBufferedReader(dir.resolve("node.properties"))) {
+            p.load(in);
+        }
+        var out = new ArrayList<String>();
+        for (String s : p.getProperty("modules", "").split(",")) if (!s.isBlank()) out.add(s);
+        for (String s : p.getProperty("unloaded", "").split(","))
+            if (!s.isBlank()) {
+                out.add(s);
+                unloaded.add(s);
+            }
+        return out;
+    }
+
+    /**
+     * Lays out a new data directory's metadata for a node holding {@code code} (module to its code, in load order), of
+     * which {@code unloaded} are unloaded with their data kept, all initialised: what {@link Replay} opens at a
+     * snapshot. The directory holds the node's key already.
+     */
+    static void layOut(Path dir, Map<String, byte[]> code, Set<String> unloaded) throws IOException {
+        var m = new NodeMetadata(dir);
+        m.identity = NodeIdentity.loadOrCreate(dir);
+        m.nodeId = m.identity.id();
+        PrivateFiles.createDirectories(dir.resolve("modules"));
+        for (var e : code.entrySet()) {
+            AtomicFiles.write(m.code(e.getKey(), ""), e.getValue());
+            (unloaded.contains(e.getKey()) ? m.unloaded : m.loaded).add(e.getKey());
+            m.initialised.add(e.getKey());
+        }
+        m.save();
+    }
+
     NodeIdentity identity() {
         return identity;
     }

@@ -8,6 +8,7 @@ import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.runtime.exec.Executor;
 import dev.interstice.runtime.exec.ModuleRegistry;
 import dev.interstice.runtime.module.LoadedModule;
+import dev.interstice.storage.TxTrace;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,7 +48,8 @@ final class PeerEvents {
             String module,
             String table,
             SubscriptionEvent.TableEventKind kind,
-            List<byte[]> rows) {
+            List<byte[]> rows,
+            TxTrace.Parent cause) {
         var subscribers = executor.exclusive(() -> registry.remoteSubscribers(nodeName, module, table, kind));
         if (subscribers.isEmpty()) return; // e.g. a replicated table nobody subscribes to: nothing to decode
         List<IntersticeValue> args = rows.stream()
@@ -61,7 +63,9 @@ final class PeerEvents {
                     args,
                     CallContext.runtime(nodeId),
                     nodeName + "." + module + "." + table + "." + kind.name().toLowerCase(java.util.Locale.ROOT)
-                            + " from " + peerNodeId));
+                            + " from " + peerNodeId,
+                    0,
+                    cause));
         executor.runJobs(jobs);
     }
 

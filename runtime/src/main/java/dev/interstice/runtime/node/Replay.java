@@ -32,7 +32,9 @@ import java.util.regex.Pattern;
  *
  * <p>Direct calls and publishes are re-executed; their subscribers then run on the scratch node as they did. What
  * cannot be re-executed here (a peer's replica sync, a remote answer, a schedule, a rewind, a restart's load hooks) is
- * applied as logged (state transfer). The scratch node is never started, so no timer fires on its own.
+ * applied as logged (state transfer). The scratch node is never started, so no timer fires on its own. When the kept
+ * log no longer reaches the node's first transaction, the scratch node starts from the oldest snapshot the log
+ * continues ({@link TxLog#replayStart}) and the records after it are replayed.
  */
 public final class Replay {
     private Replay() {}
@@ -52,9 +54,10 @@ public final class Replay {
 
     /**
      * What a replay did: transactions re-executed, applied as logged, and produced by the scratch node itself
-     * (subscribers), up to {@code lastTx}; {@code divergence} null when the replay matched the log byte for byte.
+     * (subscribers), after {@code fromTx} (the snapshot it started from; 0: the empty node) up to {@code lastTx};
+     * {@code divergence} null when the replay matched the log byte for byte.
      */
-    public record Report(long lastTx, int reExecuted, int applied, int compared, Divergence divergence) {
+    public record Report(long fromTx, long lastTx, int reExecuted, int applied, int compared, Divergence divergence) {
         public boolean clean() {
             return divergence == null;
         }
@@ -62,8 +65,9 @@ public final class Replay {
 
     /**
      * Replays the stopped node's log in {@code dataDir} up to transaction {@code toTx} on a scratch node laid out in
-     * {@code scratch} (an empty directory the caller deletes afterwards). Refused when the node is running or its kept
-     * log no longer reaches its first transaction.
+     * {@code scratch} (an empty directory the caller deletes afterwards), from the node's first transaction or, when the
+     * kept log no longer reaches it, from the oldest snapshot the log continues. Refused when the node is running or
+     * there is neither.
      */
     public static Report verify(Path dataDir, long toTx, Path scratch) {
         Path storage = NodeLog.storageDir(dataDir);
@@ -72,19 +76,32 @@ public final class Replay {
         if (NodeLog.running(dataDir))
             throw new dev.interstice.storage.StorageLockedException(
                     "the node whose data directory is " + dataDir + " is running: stop it to replay its log");
-        List<TxLog.Entry> log = read(storage, toTx);
+        TxLog.Start start;
+        try {
+            start = TxLog.reachesStart(storage) ? null : TxLog.replayStart(storage);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the snapshots in " + storage + ": " + e.getMessage(), e);
+        }
+        long fromTx = start == null ? 0 : start.lastTxId();
+        List<TxLog.Entry> log = read(storage, toTx).stream()
+                .filter(e -> e.record().txId() > fromTx)
+                .toList();
         Map<Long, Long> times = new HashMap<>();
         for (TxLog.Entry e : log) times.put(e.record().txId(), e.record().timestampMs());
         try {
-            if (!TxLog.reachesStart(storage))
+            if (start == null && !TxLog.reachesStart(storage))
                 throw new CallException(
                         CallException.Kind.NOT_FOUND,
-                        "the kept history of " + dataDir + " no longer reaches its first transaction (the oldest kept"
-                                + " is tx "
-                                + (log.isEmpty() ? "?" : log.getFirst().record().txId())
-                                + "): a replay from a snapshot is not built yet");
+                        "the kept history of " + dataDir + " no longer reaches its first transaction, and it keeps no"
+                                + " snapshot that its log continues: nothing to replay from");
+            if (start != null && toTx <= fromTx)
+                throw new CallException(
+                        CallException.Kind.NOT_FOUND,
+                        "the kept history of " + dataDir + " is replayed from its snapshot as of tx " + fromTx
+                                + " (the oldest its log continues): give a later --to-tx");
             Files.createDirectories(scratch);
             Files.copy(dataDir.resolve("node.key"), scratch.resolve("node.key"));
+            if (start != null) layOutAt(dataDir, storage, start, scratch);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot lay out the scratch node in " + scratch + ": " + e.getMessage(), e);
         }
@@ -114,7 +131,8 @@ public final class Replay {
                 try {
                     if (o != null && o.trigger().isEmpty()) {
                         n.advanceTo(r.txId());
-                        n.call(o.module(), o.reducer(), args(o), caller(n, o), Ack.FAST);
+                        // with its logged cause: the schedules it makes keep it (byte for byte)
+                        n.call(o.module(), o.reducer(), args(o), caller(n, o), Ack.FAST, parent(r));
                         reExecuted++;
                     } else if (o != null && o.trigger().equals("publish") && code(r, o.module()) != null) {
                         byte[] wasm = version(dataDir, code(r, o.module()));
@@ -143,9 +161,9 @@ public final class Replay {
                 }
             }
         }
-        if (failed != null) return new Report(toTx, reExecuted, applied, 0, failed);
+        if (failed != null) return new Report(fromTx, toTx, reExecuted, applied, 0, failed);
         List<TxLog.Entry> got = read(NodeLog.storageDir(scratch), toTx);
-        return compare(log, got, reExecuted, applied);
+        return compare(fromTx, log, got, reExecuted, applied);
     }
 
     private static byte[] version(Path dataDir, byte[] hash) {
@@ -171,11 +189,13 @@ public final class Replay {
         }
     }
 
-    private static Report compare(List<TxLog.Entry> want, List<TxLog.Entry> got, int reExecuted, int applied) {
+    private static Report compare(
+            long fromTx, List<TxLog.Entry> want, List<TxLog.Entry> got, int reExecuted, int applied) {
         var expected = new TreeMap<Long, TxRecord>();
         var actual = new TreeMap<Long, TxRecord>();
         for (TxLog.Entry e : want) expected.put(e.record().txId(), e.record());
-        for (TxLog.Entry e : got) actual.put(e.record().txId(), e.record());
+        for (TxLog.Entry e : got)
+            if (e.record().txId() > fromTx) actual.put(e.record().txId(), e.record());
         var ids = new TreeSet<Long>(expected.keySet());
         ids.addAll(actual.keySet());
         long last = 0;
@@ -185,14 +205,14 @@ public final class Replay {
             String what = what(x != null ? x.origin() : y.origin());
             if (x == null)
                 return report(
-                        want,
+                        fromTx,
                         reExecuted,
                         applied,
                         new Divergence(
                                 id, what, "the replay committed a transaction the log does not have: " + y.changes()));
             if (y == null)
                 return report(
-                        want,
+                        fromTx,
                         reExecuted,
                         applied,
                         new Divergence(
@@ -203,14 +223,66 @@ public final class Replay {
             String d = difference(x.changes(), y.changes());
             if (d == null && x.timestampMs() != y.timestampMs())
                 d = "its time is " + y.timestampMs() + ", not " + x.timestampMs();
-            if (d != null) return report(want, reExecuted, applied, new Divergence(id, what, d));
+            if (d != null) return report(fromTx, reExecuted, applied, new Divergence(id, what, d));
             last = id;
         }
-        return new Report(last, reExecuted, applied, ids.size(), null);
+        return new Report(fromTx, last, reExecuted, applied, ids.size(), null);
     }
 
-    private static Report report(List<TxLog.Entry> want, int reExecuted, int applied, Divergence d) {
-        return new Report(d.txId(), reExecuted, applied, 0, d);
+    private static Report report(long fromTx, int reExecuted, int applied, Divergence d) {
+        return new Report(fromTx, d.txId(), reExecuted, applied, 0, d);
+    }
+
+    /**
+     * Lays out the scratch node as the stopped node was at {@code start}: the snapshot (tables, sequences, schedules,
+     * code hashes, audit chain heads) and, for the live one, its STATEFUL tables' row files; the content store's
+     * blobs; each module the snapshot names with the code of the hash it names, in the node's load order.
+     */
+    private static void layOutAt(Path dataDir, Path storage, TxLog.Start start, Path scratch) throws IOException {
+        var hashes = new java.util.TreeMap<String, byte[]>();
+        var state = dev.interstice.storage.TableHistory.asOf(
+                storage, java.util.Set.of(SystemTables.CODE), start.lastTxId(), Long.MAX_VALUE);
+        for (var e :
+                state.tables().getOrDefault(SystemTables.CODE, new TreeMap<>()).entrySet())
+            hashes.put(new String(e.getKey().bytes(), StandardCharsets.UTF_8), e.getValue());
+        var unloaded = new java.util.HashSet<String>();
+        var order = new java.util.LinkedHashSet<>(NodeMetadata.loadOrder(dataDir, unloaded));
+        order.retainAll(hashes.keySet());
+        order.addAll(hashes.keySet()); // modules removed since: after the others, by name
+        var code = new java.util.LinkedHashMap<String, byte[]>();
+        for (String m : order) {
+            byte[] wasm = NodeMetadata.version(dataDir, hashes.get(m));
+            if (wasm == null)
+                throw new CallException(
+                        CallException.Kind.NOT_FOUND,
+                        "module '" + m + "' ran code " + HexFormat.of().formatHex(hashes.get(m)) + " at tx "
+                                + start.lastTxId() + ", which is not kept in " + dataDir.resolve("modules"));
+            code.put(m, wasm);
+        }
+        NodeMetadata.layOut(scratch, code, unloaded);
+        Path to = NodeLog.storageDir(scratch);
+        Files.createDirectories(to);
+        Files.copy(start.snapshot(), to.resolve(start.snapshot().getFileName()));
+        if (start.live()) copyTree(storage.resolve("rows"), to.resolve("rows"));
+        copyTree(storage.resolve("content"), to.resolve("content"));
+    }
+
+    /** Copies a directory tree (files hard-linked where the file system allows: they are never changed in place). */
+    private static void copyTree(Path from, Path to) throws IOException {
+        if (!Files.isDirectory(from)) return;
+        try (var walk = Files.walk(from)) {
+            for (Path p : walk.toList()) {
+                Path q = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(q);
+                else if (!p.getFileName().toString().endsWith(".tmp")) {
+                    try {
+                        Files.createLink(q, p);
+                    } catch (IOException | UnsupportedOperationException e) {
+                        Files.copy(p, q);
+                    }
+                }
+            }
+        }
     }
 
     /** The first difference between two records' changes, with the table, key and rows, or null. */
@@ -272,6 +344,10 @@ public final class Replay {
 
     private static List<IntersticeValue> args(TxOrigin o) {
         return ((IntersticeValue.Vec) Abi.decodeValue(o.args())).items();
+    }
+
+    private static dev.interstice.storage.TxTrace.Parent parent(TxRecord r) {
+        return r.trace() == null ? null : r.trace().parent();
     }
 
     private static CallContext caller(Node n, TxOrigin o) {

@@ -16,14 +16,9 @@ import org.slf4j.LoggerFactory;
 final class Scheduler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
 
-    private record Entry(long dueMs, long seq, String module, String reducer) implements Comparable<Entry> {
-        public int compareTo(Entry o) {
-            int c = Long.compare(dueMs, o.dueMs);
-            return c != 0 ? c : Long.compare(seq, o.seq);
-        }
-    }
-
-    private final PriorityQueue<Entry> queue = new PriorityQueue<>();
+    private final PriorityQueue<SystemTables.Schedule> queue =
+            new PriorityQueue<>(java.util.Comparator.comparingLong(SystemTables.Schedule::dueMs)
+                    .thenComparingLong(SystemTables.Schedule::seq));
     private final LongSupplier clock;
     private final String nodeId;
     private Executor executor;
@@ -42,7 +37,7 @@ final class Scheduler implements AutoCloseable {
 
     /** Called when the transaction that asked for it commits, and for schedules recovered at start. */
     synchronized void add(SystemTables.Schedule s) {
-        queue.add(new Entry(s.dueMs(), s.seq(), s.module(), s.reducer()));
+        queue.add(s);
         notifyAll();
     }
 
@@ -63,7 +58,7 @@ final class Scheduler implements AutoCloseable {
 
     private void run() {
         while (true) {
-            Entry due;
+            SystemTables.Schedule due;
             synchronized (this) {
                 while (!closed && (queue.isEmpty() || queue.peek().dueMs() > clock.getAsLong())) {
                     long wait = queue.isEmpty() ? 0 : Math.max(1, queue.peek().dueMs() - clock.getAsLong());
@@ -78,7 +73,13 @@ final class Scheduler implements AutoCloseable {
             }
             try {
                 executor.runJob(new Executor.Job(
-                        due.module(), due.reducer(), List.of(), CallContext.runtime(nodeId), "schedule", due.seq()));
+                        due.module(),
+                        due.reducer(),
+                        List.of(),
+                        CallContext.runtime(nodeId),
+                        "schedule",
+                        due.seq(),
+                        due.cause()));
             } catch (RuntimeException e) {
                 log.warn("scheduled reducer {}.{} failed: {}", due.module(), due.reducer(), e.getMessage());
             }

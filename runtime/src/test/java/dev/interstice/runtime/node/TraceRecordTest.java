@@ -126,6 +126,35 @@ class TraceRecordTest {
         }
     }
 
+    /** A schedule pending over a restart keeps the transaction that made it: its run after the restart links there. */
+    @Test
+    void aScheduledRunAfterARestartLinksToTheTransactionThatScheduledIt(@TempDir Path dir) {
+        var clock = new java.util.concurrent.atomic.AtomicLong(1_700_000_000_000L);
+        byte[] later = module("later", "ticks")
+                .blob("tick", hostCall(new HostCall.Schedule("tick", 3_600_000)))
+                .reducer("arm", List.of(), List.of(), hostCallAndLog("tick"))
+                .reducer("tick", List.of(), List.of("ticks"), insertOrTrap("ticks", "entry"))
+                .build();
+        NodeConfig config = NodeConfig.at(dir).withClock(clock::get);
+        long first;
+        long arm;
+        try (var t = new TestNode(config)) {
+            t.node.load(later);
+            first = t.node.call("later", "arm", List.of()).txId(); // each arm is a trace of its own
+            arm = t.node.call("later", "arm", List.of()).txId();
+        }
+        clock.addAndGet(3_600_000); // both due as the node opens again
+        try (var t = new TestNode(config)) {
+            await(() -> t.node.rows("later", "ticks").size() == 2);
+            await(() ->
+                    byModule(t.node.readLog(arm + 1, 100, r -> true), "later").size() == 2);
+            List<TxRecord> ticks = byModule(t.node.readLog(arm + 1, 100, r -> true), "later");
+            assertThat(ticks).allSatisfy(r -> assertThat(r.origin().trigger()).isEqualTo("schedule"));
+            assertThat(ticks.stream().map(r -> r.trace().parent()))
+                    .containsExactly(new TxTrace.Parent("", first, "", first), new TxTrace.Parent("", arm, "", arm));
+        }
+    }
+
     private static TxRecord record(List<TxLog.Entry> log, long tx) {
         return log.stream()
                 .map(TxLog.Entry::record)
