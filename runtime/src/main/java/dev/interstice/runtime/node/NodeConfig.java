@@ -58,186 +58,54 @@ public record NodeConfig(
     }
 
     public NodeConfig withDataDir(Path dir) {
-        return new NodeConfig(
-                dir,
-                nodeId,
-                engine,
-                clock,
-                logSink,
-                ack,
-                salvage,
-                maxLogLineBytes,
-                authorities,
-                logRetention,
-                branchLimits,
-                executors);
+        return with(cfg -> cfg.dataDir = dir);
     }
 
     public NodeConfig withNodeId(String id) {
-        return new NodeConfig(
-                dataDir,
-                id,
-                engine,
-                clock,
-                logSink,
-                ack,
-                salvage,
-                maxLogLineBytes,
-                authorities,
-                logRetention,
-                branchLimits,
-                executors);
+        return with(cfg -> cfg.nodeId = id);
     }
 
     public NodeConfig withEngine(EngineConfig e) {
-        return new NodeConfig(
-                dataDir,
-                nodeId,
-                e,
-                clock,
-                logSink,
-                ack,
-                salvage,
-                maxLogLineBytes,
-                authorities,
-                logRetention,
-                branchLimits,
-                executors);
+        return with(cfg -> cfg.engine = e);
     }
 
     public NodeConfig withClock(LongSupplier c) {
-        return new NodeConfig(
-                dataDir,
-                nodeId,
-                engine,
-                c,
-                logSink,
-                ack,
-                salvage,
-                maxLogLineBytes,
-                authorities,
-                logRetention,
-                branchLimits,
-                executors);
+        return with(cfg -> cfg.clock = c);
     }
 
     public NodeConfig withLogSink(GuestLogSink s) {
-        return new NodeConfig(
-                dataDir,
-                nodeId,
-                engine,
-                clock,
-                s,
-                ack,
-                salvage,
-                maxLogLineBytes,
-                authorities,
-                logRetention,
-                branchLimits,
-                executors);
+        return with(cfg -> cfg.logSink = s);
     }
 
     /** The default acknowledgement of reducer calls (each call may override it). */
     public NodeConfig withAck(Ack a) {
-        return new NodeConfig(
-                dataDir,
-                nodeId,
-                engine,
-                clock,
-                logSink,
-                a,
-                salvage,
-                maxLogLineBytes,
-                authorities,
-                logRetention,
-                branchLimits,
-                executors);
+        return with(cfg -> cfg.ack = a);
     }
 
     /** Start even if the log is damaged before its tail, dropping everything from the damage on (reported). */
     public NodeConfig withSalvage(boolean s) {
-        return new NodeConfig(
-                dataDir,
-                nodeId,
-                engine,
-                clock,
-                logSink,
-                ack,
-                s,
-                maxLogLineBytes,
-                authorities,
-                logRetention,
-                branchLimits,
-                executors);
+        return with(cfg -> cfg.salvage = s);
     }
 
     /** Guest log lines longer than this many bytes are cut to it (at a character boundary) and end with how much was cut. */
     public NodeConfig withMaxLogLineBytes(int n) {
         if (n < 1) throw new IllegalArgumentException("maxLogLineBytes must be at least 1, not " + n);
-        return new NodeConfig(
-                dataDir,
-                nodeId,
-                engine,
-                clock,
-                logSink,
-                ack,
-                salvage,
-                n,
-                authorities,
-                logRetention,
-                branchLimits,
-                executors);
+        return with(cfg -> cfg.maxLogLineBytes = n);
     }
 
     /** Which authorities the node offers, its file root and network policy. */
     public NodeConfig withAuthorities(AuthorityConfig a) {
-        return new NodeConfig(
-                dataDir,
-                nodeId,
-                engine,
-                clock,
-                logSink,
-                ack,
-                salvage,
-                maxLogLineBytes,
-                a,
-                logRetention,
-                branchLimits,
-                executors);
+        return with(cfg -> cfg.authorities = a);
     }
 
     /** How much log history is kept after compaction ({@link LogRetention#NONE}: none). */
     public NodeConfig withLogRetention(LogRetention r) {
-        return new NodeConfig(
-                dataDir,
-                nodeId,
-                engine,
-                clock,
-                logSink,
-                ack,
-                salvage,
-                maxLogLineBytes,
-                authorities,
-                r,
-                branchLimits,
-                executors);
+        return with(cfg -> cfg.logRetention = r);
     }
 
     /** How many branches a module may keep and how big they and its past reads may grow (docs/time-travel.md). */
     public NodeConfig withBranchLimits(BranchLimits b) {
-        return new NodeConfig(
-                dataDir,
-                nodeId,
-                engine,
-                clock,
-                logSink,
-                ack,
-                salvage,
-                maxLogLineBytes,
-                authorities,
-                logRetention,
-                b,
-                executors);
+        return with(cfg -> cfg.branchLimits = b);
     }
 
     /**
@@ -245,18 +113,60 @@ public record NodeConfig(
      * lock; more runs them optimistically and commits each, validated, in one total order (docs/parallel-execution.md).
      */
     public NodeConfig withExecutors(int n) {
-        return new NodeConfig(
-                dataDir,
-                nodeId,
-                engine,
-                clock,
-                logSink,
-                ack,
-                salvage,
-                maxLogLineBytes,
-                authorities,
-                logRetention,
-                branchLimits,
-                n);
+        return with(cfg -> cfg.executors = n);
+    }
+
+    /** A copy of this configuration with {@code change} applied to its settings. */
+    private NodeConfig with(java.util.function.Consumer<Copy> change) {
+        Copy c = new Copy(this);
+        change.accept(c);
+        return c.build();
+    }
+
+    /** The settings of a configuration, to change some and make a new one. */
+    private static final class Copy {
+        Path dataDir;
+        String nodeId;
+        EngineConfig engine;
+        LongSupplier clock;
+        GuestLogSink logSink;
+        Ack ack;
+        boolean salvage;
+        int maxLogLineBytes;
+        AuthorityConfig authorities;
+        LogRetention logRetention;
+        BranchLimits branchLimits;
+        int executors;
+
+        Copy(NodeConfig o) {
+            dataDir = o.dataDir;
+            nodeId = o.nodeId;
+            engine = o.engine;
+            clock = o.clock;
+            logSink = o.logSink;
+            ack = o.ack;
+            salvage = o.salvage;
+            maxLogLineBytes = o.maxLogLineBytes;
+            authorities = o.authorities;
+            logRetention = o.logRetention;
+            branchLimits = o.branchLimits;
+            executors = o.executors;
+        }
+
+        NodeConfig build() {
+            return new NodeConfig(
+                    dataDir,
+                    nodeId,
+                    engine,
+                    clock,
+                    logSink,
+                    ack,
+                    salvage,
+                    maxLogLineBytes,
+                    authorities,
+                    logRetention,
+                    branchLimits,
+                    executors);
+        }
     }
 }
