@@ -66,6 +66,7 @@ class AgarServerRestartTest {
             AgarServerTest.await(
                     "the game goes on: alice still moves east", () -> AgarServerTest.pos(node, "alice-node")[0] != x);
         }
+        ReplayTest.assertReplaysClean(dir); // the game, its kill and restart included
     }
 
     @Test

@@ -46,6 +46,9 @@ class EchoExampleTest {
                     () -> server.rows("echo-server", "connections").toString().contains("11"),
                     "the echoed bytes counted");
         }
+        // the sockets' events reached each module as logged transactions: both logs replay byte for byte
+        ReplayTest.assertReplaysClean(dir.resolve("server"));
+        ReplayTest.assertReplaysClean(dir.resolve("client"));
     }
 
     static void await(BooleanSupplier condition, String what) throws InterruptedException {
