@@ -53,6 +53,5 @@ class SandboxExampleTest {
             node.unload("sandbox");
             assertThat(node.schema("sandbox_worker")).isEmpty(); // it stops with its parent
         }
-        ReplayTest.assertReplaysClean(dir); // spawns, grants and revocations replay byte for byte
     }
 }
