@@ -205,19 +205,28 @@ public final class Executor {
 
     /** Runs {@code body} with no transaction executing (module loads, reads of committed tables). */
     public <T> T exclusive(Supplier<T> body) {
-        lock.lock();
+        lockNode(false); // the body may change modules or tables: no speculation reads meanwhile
         try {
-            if (speculation == null) return body.get();
-            // the body may change modules or tables: no speculation reads meanwhile
-            speculation.exclusive().lock();
-            try {
-                return body.get();
-            } finally {
-                speculation.exclusive().unlock();
-            }
+            return body.get();
         } finally {
-            lock.unlock();
+            unlockNode();
         }
+    }
+
+    /**
+     * Takes the execution lock and, with executors, the exclusive side of the tables' lock, so that no speculation
+     * reads meanwhile; {@code invalidate}: what runs changes more than rows, so every running speculation re-executes.
+     */
+    private void lockNode(boolean invalidate) {
+        lock.lock();
+        if (speculation == null) return;
+        speculation.exclusive().lock();
+        if (invalidate) speculation.changedEverything();
+    }
+
+    private void unlockNode() {
+        if (speculation != null) speculation.exclusive().unlock();
+        lock.unlock();
     }
 
     /** How top-level calls ran when executors > 1 ({@link ExecutionStats#NONE} with one executor). */
@@ -483,10 +492,8 @@ public final class Executor {
      * record's (null: the first hook's call).
      */
     public void runHooks(Iterable<Job> hooks, List<Change> logFirst, TxOrigin origin, Runnable install) {
-        lock.lock();
-        if (speculation != null) speculation.exclusive().lock(); // modules and tables change
+        lockNode(true); // modules and tables change
         try {
-            if (speculation != null) speculation.changedEverything();
             if (!hooks.iterator().hasNext() && logFirst.isEmpty()) {
                 install.run();
                 return;
@@ -536,8 +543,7 @@ public final class Executor {
             commit(inv, 0);
             drainJobs();
         } finally {
-            if (speculation != null) speculation.exclusive().unlock();
-            lock.unlock();
+            unlockNode();
         }
     }
 
@@ -553,10 +559,8 @@ public final class Executor {
     /** As {@link #runInternal(String, java.util.function.Consumer)}, logged as done to {@code module} with {@code args}. */
     public CallResult runInternal(
             String module, String trigger, List<IntersticeValue> args, java.util.function.Consumer<Invocation> body) {
-        lock.lock();
-        if (speculation != null) speculation.exclusive().lock(); // the body may change more than its rows
+        lockNode(true); // the body may change more than its rows
         try {
-            if (speculation != null) speculation.changedEverything();
             long txId = lastTxId + 1;
             var inv = new Invocation(new Transaction(txId, timestamp(), services.randomSeed(txId)));
             inv.origin(origin(module, "", trigger, CallContext.runtime(services.nodeId()), args));
@@ -566,8 +570,7 @@ public final class Executor {
             drainJobs();
             return r;
         } finally {
-            if (speculation != null) speculation.exclusive().unlock();
-            lock.unlock();
+            unlockNode();
         }
     }
 
