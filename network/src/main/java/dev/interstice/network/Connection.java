@@ -103,6 +103,11 @@ final class Connection {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition nonEmpty = lock.newCondition();
     private final ArrayDeque<Out> queue = new ArrayDeque<>();
+    /** The writer thread is writing a frame (outside the lock). */
+    private boolean writerBusy;
+    /** The owner is writing a frame itself ({@link #sendNow}): the writer thread waits. */
+    private boolean ownerWriting;
+
     private int queuedControl;
     private int queuedEvents;
 
@@ -263,6 +268,48 @@ final class Connection {
         }
     }
 
+    /**
+     * Writes a small reply on the calling thread when nothing is queued or being written (saving the hand-off to the
+     * writer thread); otherwise queues it as {@link #send(MessageBytes, boolean, Runnable)} does. Only the owner's reader thread may
+     * call it: a write that blocks (the other side reads nothing) then blocks only this connection, and the stall
+     * check still closes it.
+     */
+    boolean sendNow(MessageBytes body, Runnable afterWrite) {
+        long held = body.heldBytes();
+        boolean now;
+        lock.lock();
+        try {
+            now = !closed.get() && !writerBusy && queue.isEmpty() && body.size() <= maxFrameBytes;
+            if (now) {
+                ownerWriting = true;
+                writing.take(held);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (!now) return send(body, false, afterWrite);
+        try {
+            progress();
+            write(body);
+            out.flush();
+            writingSince = 0;
+            return true;
+        } catch (IOException e) {
+            close("write failed: " + e.getMessage());
+            return false;
+        } finally {
+            writing.release(held);
+            runQuietly(afterWrite);
+            lock.lock();
+            try {
+                ownerWriting = false;
+                if (!queue.isEmpty()) nonEmpty.signal();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
     private void dropped(long held, boolean reserved, Runnable afterWrite) {
         if (reserved) writing.release(held);
         if (afterWrite != null) afterWrite.run();
@@ -338,8 +385,10 @@ final class Connection {
                 boolean more;
                 lock.lock();
                 try {
-                    while (queue.isEmpty() && !closed.get()) nonEmpty.await();
+                    writerBusy = false;
+                    while ((queue.isEmpty() || ownerWriting) && !closed.get()) nonEmpty.await();
                     if (closed.get()) return;
+                    writerBusy = true;
                     o = queue.pollFirst();
                     if (o.event()) queuedEvents--;
                     else queuedControl--;

@@ -740,6 +740,11 @@ public final class NodeClient implements AutoCloseable {
         lastSent = System.nanoTime();
         long id = ids.incrementAndGet();
         Message.Request req = make.apply(id);
+        // nothing else outstanding: the node may answer this one on its reading thread (one fsync, no hand-offs)
+        if (req instanceof Message.Call c
+                && c.durable()
+                && pending.isEmpty()
+                && welcome.minor() >= MessageCodec.SOLE_SINCE_MINOR) req = c.asSole();
         var p = new Pending();
         p.future.whenComplete((r, e) -> {
             pending.remove(id);

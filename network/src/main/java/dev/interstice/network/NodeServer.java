@@ -63,6 +63,11 @@ public final class NodeServer implements AutoCloseable {
     private volatile long lastRefusalLog;
     /** Ends connections whose handshake is overdue and idle ones. */
     private final ScheduledExecutorService sweeper;
+    /** Sessions at most that read on a platform thread (the rest on virtual threads): bounds the node's threads. */
+    static final int PLATFORM_SESSIONS = 64;
+
+    private final java.util.concurrent.atomic.AtomicInteger platformSessions =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     private final Map<String, Integer> peerCounts = new HashMap<>();
     /** Runs connect/disconnect hooks in order, off the network threads. */
@@ -288,10 +293,30 @@ public final class NodeServer implements AutoCloseable {
                 refuse(s, slots.refusal(from));
                 continue;
             }
-            Thread.ofVirtual()
-                    .name("interstice-session " + s.getRemoteSocketAddress())
-                    .start(() -> serve(s, slot));
+            startSession("interstice-session " + s.getRemoteSocketAddress(), () -> serve(s, slot));
         }
+    }
+
+    /**
+     * Starts a new session's thread, which reads its frames (and answers its sole calls): a platform thread while
+     * fewer than {@link #PLATFORM_SESSIONS} sessions have one, else a virtual one. A platform reader is woken by the
+     * kernel when a frame arrives and by the log when an fsync ends; a virtual one through the poller and then its
+     * scheduler, a hand-off each way that a caller waiting for each answer pays on every call (docs/benchmarks.md,
+     * issue 22).
+     */
+    private void startSession(String name, Runnable serve) {
+        if (platformSessions.incrementAndGet() > PLATFORM_SESSIONS) {
+            platformSessions.decrementAndGet();
+            Thread.ofVirtual().name(name).start(serve);
+            return;
+        }
+        Thread.ofPlatform().daemon().name(name).start(() -> {
+            try {
+                serve.run();
+            } finally {
+                platformSessions.decrementAndGet();
+            }
+        });
     }
 
     /**

@@ -73,6 +73,11 @@ final class ServerSession implements TableStreams.Sink {
     private volatile long closingSince;
 
     private volatile Thread worker;
+    /** Requests queued for the worker or being handled by it: while any are, the reader queues calls behind them. */
+    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+    /** The reader is handling a request itself (reader thread only). */
+    private boolean inline;
+
     private final java.util.concurrent.atomic.AtomicBoolean disconnectingSlow =
             new java.util.concurrent.atomic.AtomicBoolean();
     /** Held from a rows request (GetRows, Subscribe) until its reply is written: one rows reply streams at a time. */
@@ -157,7 +162,20 @@ final class ServerSession implements TableStreams.Sink {
                     break;
                 }
                 inFlight.acquire(); // full: stop reading this connection until a reply is written
-                work.put(new Received(req, body.length, lastHeard));
+                var received = new Received(req, body.length, lastHeard);
+                if (req instanceof Message.Call c && c.sole() && alone()) {
+                    // the only request of this connection not yet answered (a caller that waits for each answer):
+                    // handle it here and save two thread hand-offs (to the worker, to the writer) per call
+                    inline = true;
+                    try {
+                        process(received);
+                    } finally {
+                        inline = false;
+                    }
+                } else {
+                    queued.incrementAndGet();
+                    work.put(received);
+                }
             }
         } catch (ProtocolException e) {
             reason = "protocol error: " + e.getMessage();
@@ -371,35 +389,48 @@ final class ServerSession implements TableStreams.Sink {
         try {
             while (!conn.isClosed()) {
                 Received next = work.take();
-                Message.Request req = next.request();
-                arrived = next.arrivedNanos();
-                Runnable rowsWritten = null;
-                if (req instanceof Message.GetRows
-                        || req instanceof Message.GetRowsPage
-                        || req instanceof Message.Subscribe) {
-                    rowStream.acquire(); // the previous rows reply is written: its row references are gone
-                    long ticket = ++tickets;
-                    rowStreamTicket.set(ticket);
-                    rowStreamId = req.id();
-                    rowsWritten = () -> freeRowStream(ticket);
-                }
-                Message.Reply reply;
-                var dead = server.permissions().dead(credential);
                 try {
-                    // its token was revoked or expired: refused, then the connection ends (with its subscriptions)
-                    if (dead.isPresent()) throw new NetworkException(ErrorKind.UNAUTHORIZED, dead.get());
-                    reply = handle(req, rowsWritten);
-                } catch (RuntimeException e) {
-                    reply = error(req.id(), e);
+                    process(next);
                 } finally {
-                    conn.release(next.frameLength());
+                    queued.decrementAndGet();
                 }
-                if (reply != null) reply(reply, true, rowsWritten);
-                if (dead.isPresent()) closeWith(dead.get());
             }
         } catch (InterruptedException e) {
             // connection closed
         }
+    }
+
+    /** Whether the request just read is the only one of this connection: none queued, running or awaiting its fsync. */
+    private boolean alone() {
+        return queued.get() == 0
+                && inFlight.availablePermits() == server.config().maxInFlight() - 1;
+    }
+
+    /** Handles one request and queues (or writes) its reply: on the worker, or inline on the reader. */
+    private void process(Received next) throws InterruptedException {
+        Message.Request req = next.request();
+        arrived = next.arrivedNanos();
+        Runnable rowsWritten = null;
+        if (req instanceof Message.GetRows || req instanceof Message.GetRowsPage || req instanceof Message.Subscribe) {
+            rowStream.acquire(); // the previous rows reply is written: its row references are gone
+            long ticket = ++tickets;
+            rowStreamTicket.set(ticket);
+            rowStreamId = req.id();
+            rowsWritten = () -> freeRowStream(ticket);
+        }
+        Message.Reply reply;
+        var dead = server.permissions().dead(credential);
+        try {
+            // its token was revoked or expired: refused, then the connection ends (with its subscriptions)
+            if (dead.isPresent()) throw new NetworkException(ErrorKind.UNAUTHORIZED, dead.get());
+            reply = handle(req, rowsWritten);
+        } catch (RuntimeException e) {
+            reply = error(req.id(), e);
+        } finally {
+            conn.release(next.frameLength());
+        }
+        if (reply != null) reply(reply, true, rowsWritten);
+        if (dead.isPresent()) closeWith(dead.get());
     }
 
     /**
@@ -465,6 +496,7 @@ final class ServerSession implements TableStreams.Sink {
                 }
             }
         }
+        if (inline && !reserved) return conn.sendNow(body, written);
         return conn.send(body, reserved, written);
     }
 
@@ -763,35 +795,52 @@ final class ServerSession implements TableStreams.Sink {
     private void replyCalled(Message.Call c, CallResult r) {
         if (r.lsn() <= 0 || !persistent) {
             reply(new Message.Called(c.id(), r.txId(), r.lsn(), Acknowledged.NOT_PERSISTED));
-        } else if (!c.durable()) {
-            reply(new Message.Called(c.id(), r.txId(), r.lsn(), Acknowledged.FAST));
-        } else {
-            // reply when the fsync covering it completes, without holding up this connection's later requests
-            var event = new DurableReplyEvent();
-            Runnable traced = null;
-            if (event.isEnabled()) {
-                event.lsn = r.lsn();
-                event.arrivedNanos = arrived;
-                event.takenNanos = System.nanoTime();
-                traced = () -> {
-                    event.writtenNanos = System.nanoTime();
-                    event.commit();
-                };
-            }
-            Runnable written = traced;
-            node.whenDurable(r.lsn()).whenComplete((ok, failure) -> {
-                if (written != null) event.durableNanos = System.nanoTime();
-                Message.Reply m = failure == null
-                        ? new Message.Called(c.id(), r.txId(), r.lsn(), Acknowledged.DURABLE)
-                        : new Message.Error(
-                                c.id(),
-                                ErrorKind.STORAGE,
-                                "the transaction committed but could not be made durable: "
-                                        + unwrap(failure).getMessage());
-                if (written == null) reply(m);
-                else reply(m, false, written);
-            });
+            return;
         }
+        if (!c.durable()) {
+            reply(new Message.Called(c.id(), r.txId(), r.lsn(), Acknowledged.FAST));
+            return;
+        }
+        var event = new DurableReplyEvent();
+        Runnable written = null;
+        if (event.isEnabled()) {
+            event.lsn = r.lsn();
+            event.arrivedNanos = arrived;
+            event.takenNanos = System.nanoTime();
+            written = () -> {
+                event.writtenNanos = System.nanoTime();
+                event.commit();
+            };
+        }
+        if (inline) {
+            // the reader waits for the fsync and writes
+            // the answer itself: one wake-up and no thread hand-off
+            Throwable failure = null;
+            try {
+                node.whenDurable(r.lsn()).join();
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            event.durableNanos = System.nanoTime();
+            reply(durableAnswer(c, r, failure), false, written);
+            return;
+        }
+        // reply when the fsync covering it completes, without holding up this connection's later requests
+        Runnable traced = written;
+        node.whenDurable(r.lsn()).whenComplete((ok, failure) -> {
+            event.durableNanos = System.nanoTime();
+            reply(durableAnswer(c, r, failure), false, traced);
+        });
+    }
+
+    private static Message.Reply durableAnswer(Message.Call c, CallResult r, Throwable failure) {
+        return failure == null
+                ? new Message.Called(c.id(), r.txId(), r.lsn(), Acknowledged.DURABLE)
+                : new Message.Error(
+                        c.id(),
+                        ErrorKind.STORAGE,
+                        "the transaction committed but could not be made durable: "
+                                + unwrap(failure).getMessage());
     }
 
     /** A query, run for this connection's requester: a table view filters what the query reads (admin: nothing). */

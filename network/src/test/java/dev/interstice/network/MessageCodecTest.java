@@ -37,6 +37,7 @@ class MessageCodecTest {
                 new Message.Authenticate(5, B),
                 new Message.Ping(Long.MAX_VALUE),
                 new Message.Call(-1, "m", "r", "caller", true, List.of(u64(-1), str("é"))),
+                new Message.Call(2, "m", "r", "", true, List.of(), null, true),
                 new Message.Query(7, "m", "q", "", List.of()),
                 new Message.GetSchema(8, true),
                 new Message.GetInfo(81),
@@ -194,6 +195,24 @@ class MessageCodecTest {
         var e = (Message.Error) MessageCodec.decode(MessageCodec.encode(new Message.Error(1, ErrorKind.TIMEOUT, "x")));
         assertThat(e.kind()).isEqualTo(ErrorKind.INTERNAL);
         assertThat(ErrorKind.ofWire(200)).isEqualTo(ErrorKind.INTERNAL);
+    }
+
+    @Test
+    void aSoleCallIsADurableOneWithAcknowledgementByteTwoAndNoOtherValueIsRead() throws Exception {
+        var durable = new Message.Call(3, "m", "r", "", true, List.of());
+        byte[] plain = MessageCodec.encode(durable);
+        byte[] sole = MessageCodec.encode(durable.asSole());
+        int at = plain.length - 1; // no arguments: the acknowledgement byte comes right before their count (0)
+        assertThat(plain[at - 1]).isEqualTo((byte) 1);
+        assertThat(sole[at - 1]).isEqualTo((byte) 2);
+        assertThat(((Message.Call) MessageCodec.decode(sole)).sole()).isTrue();
+        assertThat(((Message.Call) MessageCodec.decode(plain)).sole()).isFalse();
+        sole[at - 1] = 3;
+        assertThatThrownBy(() -> MessageCodec.decode(sole))
+                .isInstanceOf(ProtocolException.class)
+                .hasMessageContaining("acknowledgement mode 3");
+        assertThatThrownBy(() -> new Message.Call(1, "m", "r", "", false, List.of(), null, true))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

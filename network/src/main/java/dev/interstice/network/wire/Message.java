@@ -100,7 +100,10 @@ public sealed interface Message {
     /**
      * A reducer call; {@code callerModule} is the calling module on a peer node ("" for clients). {@code cause} (minor
      * >= 7, null: none) is the trace of the peer's transaction that made the call: its trace's root ({@code traceNode},
-     * {@code traceTx}) and its own tx id ({@code tx}); its node is the sender ({@code node} is not sent).
+     * {@code traceTx}) and its own tx id ({@code tx}); its node is the sender ({@code node} is not sent). {@code sole}
+     * (minor >= 9, durable calls only): the sender had no other request outstanding on this connection when it sent
+     * this one, so the node may answer it on the reading thread, waiting for its fsync there, without delaying a next
+     * request (docs/protocol.md, "Calls").
      */
     record Call(
             long id,
@@ -109,10 +112,28 @@ public sealed interface Message {
             String callerModule,
             boolean durable,
             List<IntersticeValue> args,
-            dev.interstice.storage.TxTrace.Parent cause)
+            dev.interstice.storage.TxTrace.Parent cause,
+            boolean sole)
             implements Request {
         public Call {
             args = List.copyOf(args);
+            if (sole && !durable) throw new IllegalArgumentException("only a durable call is sent as sole");
+        }
+
+        public Call(
+                long id,
+                String module,
+                String reducer,
+                String callerModule,
+                boolean durable,
+                List<IntersticeValue> args,
+                dev.interstice.storage.TxTrace.Parent cause) {
+            this(id, module, reducer, callerModule, durable, args, cause, false);
+        }
+
+        /** This call marked {@link #sole}. */
+        public Call asSole() {
+            return new Call(id, module, reducer, callerModule, true, args, cause, true);
         }
 
         public Call(

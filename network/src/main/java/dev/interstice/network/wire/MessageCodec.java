@@ -24,7 +24,11 @@ public final class MessageCodec {
     /** Protocol version spoken by this implementation. A peer with another major version is refused. */
     public static final int MAJOR = 1;
 
-    public static final int MINOR = 8;
+    public static final int MINOR = 9;
+    /** Since this minor a durable {@link Message.Call} may be marked sole (acknowledgement byte 2). */
+    public static final int SOLE_SINCE_MINOR = 9;
+
+    private static final int SOLE = 2;
     /**
      * The first minor version whose peers take a table event's trace and list their traced subscribers in Info, and
      * whose nodes answer {@link Message.Branches}.
@@ -313,7 +317,7 @@ public final class MessageCodec {
         w.writeString(x.module());
         w.writeString(x.reducer());
         w.writeString(x.callerModule());
-        w.writeBool(x.durable());
+        w.writeU8(x.sole() ? SOLE : x.durable() ? 1 : 0);
         values(w, x.args());
         if (x.cause() != null) { // absent: no trace (as before 1.7); sent only to nodes of 1.7 on
             w.writeString(x.cause().traceNode());
@@ -327,12 +331,13 @@ public final class MessageCodec {
         String module = r.readString();
         String reducer = r.readString();
         String callerModule = r.readString();
-        boolean durable = r.readBool();
+        int ack = r.readU8(); // 0 fast, 1 durable, 2 durable and sole (minor >= 9)
+        if (ack > SOLE) throw new IllegalArgumentException("bad acknowledgement mode " + ack + " in a call");
         List<IntersticeValue> args = values(r);
         var cause = r.atEnd()
                 ? null
                 : new dev.interstice.storage.TxTrace.Parent(r.readString(), r.readVarU64(), "", r.readVarU64());
-        return new Message.Call(id, module, reducer, callerModule, durable, args, cause);
+        return new Message.Call(id, module, reducer, callerModule, ack >= 1, args, cause, ack == SOLE);
     }
 
     /** The fields of a handshake, pushed or part message, after its type byte. */
