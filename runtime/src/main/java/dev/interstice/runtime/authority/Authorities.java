@@ -393,7 +393,7 @@ public final class Authorities implements AutoCloseable {
     }
 
     /**
-     * Replay only ({@code interstice replay}): from now on File and Audio calls are answered with what the log kept for
+     * Replay only ({@code interstice replay}): from now on File, Audio and Network calls are answered with what the log kept for
      * the calling transaction ({@code logged}: transaction id to its record's inputs, in call order), never by the
      * world; file watches stop. A call the record kept no answer for (a log written before answers were kept) is
      * answered by the world, as before.
@@ -449,12 +449,15 @@ public final class Authorities implements AutoCloseable {
         return module.handle(f, call);
     }
 
+    /** Network calls: their answers depend on the sockets' state (a connection the peer closed), so they are inputs. */
     public byte[] network(Frame f, NetworkCall call) {
-        String refused = refusal(f, Authority.NETWORK);
-        if (refused == null && children.isChild(f.module().name()))
-            refused = grants.networkRefusal(f.module().name(), call);
-        if (refused != null) return AuthorityCodec.err(refused);
-        return network.call(f, call);
+        return input(f, replayed, () -> {
+            String refused = refusal(f, Authority.NETWORK);
+            if (refused == null && children.isChild(f.module().name()))
+                refused = grants.networkRefusal(f.module().name(), call);
+            if (refused != null) return AuthorityCodec.err(refused);
+            return network.call(f, call);
+        });
     }
 
     /** A Gpu call: refused as the others are, else run on the node's GPU device. */

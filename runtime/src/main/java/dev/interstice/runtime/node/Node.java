@@ -1046,7 +1046,7 @@ public final class Node implements AutoCloseable {
     /**
      * Replay's scratch node only: merges requested by re-executed reducers run nothing (their calls are logged), no
      * committed transaction's effects run (module loads, spawns, sockets: what they caused is in the log as records of
-     * its own), and File and Audio calls are answered with the inputs the log kept ({@code logged}: transaction id
+     * its own), and File, Audio and Network calls are answered with the inputs the log kept ({@code logged}: transaction id
      * to its record's inputs).
      */
     void markReplaying(java.util.function.LongFunction<List<byte[]>> logged) {

@@ -49,7 +49,8 @@ public final class Replay {
     private static final java.util.Set<String> LIFECYCLE = java.util.Set.of("unload", "remove");
 
     /** Deliveries re-executed with their logged arguments; what their handlers read of the world is logged too. */
-    private static final java.util.Set<String> REDELIVERED = java.util.Set.of("file event");
+    private static final java.util.Set<String> REDELIVERED =
+            java.util.Set.of("file event", "network", "input", "audio_output", "audio_input");
 
     private static final Pattern SUBSCRIBER = Pattern.compile("[^.]+\\.[^.]+\\.(insert|update|delete)");
 
