@@ -38,7 +38,7 @@ public final class Invocation {
     /** Log lines of a speculative run, in order (none otherwise). */
     private final List<LogLine> deferredLog = new ArrayList<>();
     /** What the world answered this transaction's reducers (host calls' encoded answers), in call order. */
-    private final List<byte[]> inputs = new ArrayList<>();
+    private List<byte[]> inputs = List.of(); // allocated by the first: most transactions have none
     /** Whether the record is written even with no changes (an unload: a record that only says it happened). */
     private boolean logged;
 
@@ -183,6 +183,7 @@ public final class Invocation {
      * listing), kept in the record so that a replay feeds it back ({@code TxRecord.inputs}).
      */
     public void input(byte[] answer) {
+        if (inputs.isEmpty()) inputs = new ArrayList<>();
         inputs.add(answer);
     }
 
