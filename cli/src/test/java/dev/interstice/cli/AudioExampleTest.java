@@ -118,6 +118,7 @@ class AudioExampleTest {
             while (System.nanoTime() < until) Thread.sleep(50);
         }
         end = System.nanoTime();
+        ReplayTest.assertReplaysClean(dir.resolve("node")); // the stream's audio_output calls replay byte for byte
         assertThat(logs).contains("audio: playing 440 Hz on audio stream 1").noneMatch(l -> l.contains("refused"));
         Wav w = Wav.read(wav);
         assertThat(w.rate()).isEqualTo(RATE);

@@ -148,6 +148,9 @@ class CallerExampleTest {
                                         + hello.node().id()));
             }
         }
+        // remote calls and the remote table events they caused replay byte for byte on both nodes
+        ReplayTest.assertReplaysClean(dir.resolve("hello"));
+        ReplayTest.assertReplaysClean(dir.resolve("caller"));
     }
 
     @TempDir

@@ -127,6 +127,45 @@ class ReplayTest {
     }
 
     /**
+     * Unloads and removes are logged at their place in the order of transactions: a module called after the snapshot
+     * the replay starts from and unloaded since is loaded at that start and unloaded where the log says; a module
+     * removed and published again starts afresh there too.
+     */
+    @Test
+    void modulesUnloadedOrRemovedAfterTheSnapshotReplayUpToTheirUnload() throws Exception {
+        try (Node node = Node.open(
+                NodeConfig.at(data).withLogRetention(LogRetention.NONE).withLogSink((m, msg) -> {}))) {
+            node.load("hello.wasm", ExampleCommand.exampleWasm("hello"));
+            node.load(CliEndToEndTest.bank().build());
+            node.call("hello", "hello", List.of(str("before")));
+            node.snapshot();
+            for (int i = 0; i < 5; i++) {
+                node.call("hello", "hello", List.of(str("n" + i)));
+                node.call("bank", "record", List.of());
+            }
+            node.unload("hello");
+            node.call("bank", "record", List.of());
+            node.remove("bank");
+            node.load(CliEndToEndTest.bank().build());
+            node.call("bank", "record", List.of());
+            assertThat(node.readLog(
+                            0,
+                            1000,
+                            rec -> rec.origin() != null
+                                    && rec.origin().reducer().isEmpty()
+                                    && List.of("unload", "remove")
+                                            .contains(rec.origin().trigger())))
+                    .extracting(e -> e.record().origin().module() + " "
+                            + e.record().origin().trigger())
+                    .containsExactly("hello unload", "bank remove");
+        }
+        var r = run("replay", "--data-dir", data.toString(), "--verify").ok();
+        assertThat(r.out())
+                .contains("replay matches the log up to tx ")
+                .contains("starting from the snapshot as of tx ");
+    }
+
+    /**
      * The determinism check CI runs after an example's test: the stopped node's log in {@code dataDir} replays byte for
      * byte ({@code interstice replay --verify}, docs/operability.md).
      */

@@ -114,6 +114,8 @@ class ReplicaExampleTest {
                         .noneMatch(l -> l.contains("Failed") || l.contains("trap"));
             }
         }
+        ReplayTest.assertReplaysClean(dir.resolve("hello"));
+        ReplayTest.assertReplaysClean(dir.resolve("caller")); // its replica rows and subscribers included
     }
 
     static final Path MIRROR = Path.of("/work/.mirror/Naloween+interstice/repo");

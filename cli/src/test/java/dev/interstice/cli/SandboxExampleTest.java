@@ -53,5 +53,6 @@ class SandboxExampleTest {
             node.unload("sandbox");
             assertThat(node.schema("sandbox_worker")).isEmpty(); // it stops with its parent
         }
+        ReplayTest.assertReplaysClean(dir); // spawns, grants and revocations replay byte for byte
     }
 }

@@ -177,6 +177,7 @@ public final class TxLog {
         private long timestampMs;
         private TxOrigin origin;
         private TxTrace trace;
+        private List<byte[]> inputs = List.of();
         private final List<Change> changes = new ArrayList<>();
 
         Collector(Map<Integer, TableId> names, long fromTx, int limit, long maxLsn, Predicate<TxRecord> filter) {
@@ -195,6 +196,7 @@ public final class TxLog {
             this.timestampMs = timestampMs;
             origin = null;
             trace = null;
+            inputs = List.of();
             changes.clear();
         }
 
@@ -215,6 +217,23 @@ public final class TxLog {
                 trace = TxTrace.decode(buf, off, len);
             } catch (Bytes.FormatException e) {
                 trace = null; // as for the origin: shown without it
+            }
+        }
+
+        @Override
+        public void inputs(byte[] buf, int off, int len) {
+            if (!taking) return;
+            try {
+                var in = new Bytes.Source(buf, off, off + len);
+                int n = in.varint(len);
+                var out = new ArrayList<byte[]>(n);
+                for (int i = 0; i < n; i++) {
+                    int at = in.lenBytes();
+                    out.add(SnapshotFile.copy(buf, at, in.lastLen));
+                }
+                inputs = out;
+            } catch (Bytes.FormatException e) {
+                inputs = List.of(); // a replay then asks the world, as for a record written before inputs were kept
             }
         }
 
@@ -253,7 +272,7 @@ public final class TxLog {
         @Override
         public void end() {
             if (!taking) return;
-            TxRecord r = new TxRecord(txId, timestampMs, changes, origin, trace);
+            TxRecord r = new TxRecord(txId, timestampMs, changes, origin, trace, inputs);
             if (filter.test(r)) out.add(new Entry(lsn, r));
         }
     }

@@ -13,10 +13,12 @@ import java.util.function.Function;
  *            crc = CRC32C of the bytes from len to the end of the payload
  *            syncedLsn = the LSN up to which the log was fsynced when the writer wrote this frame
  * payload := flags:u8 [txId:u64 timestampMs:u64 if flags&1] [originLen:varint origin if flags&2]
- *            [traceLen:varint trace if flags&8] nOps:varint op* [nLinks:varint link* if flags&4]
+ *            [traceLen:varint trace if flags&8] [inputsLen:varint inputs if flags&16] nOps:varint op*
+ *            [nLinks:varint link* if flags&4]
  * origin  := module:str reducer:str trigger:str callerNode:str callerModule:str argsLen:varint args  (see TxOrigin)
  * trace   := (0 | 1 traceNode:str traceTx:varint parentNode:str parentTx:varint
  *            | 2 traceNode:str traceTx:varint parentTx:varint (parentNode = traceNode))  nCalls:varint call*
+ * inputs  := n:varint (len:varint answer)*   what the world answered the reducers, in call order (TxRecord.inputs)
  * call    := kind:u8 depth:varint module:str reducer:str [node:str address:str if kind = 1 (remote)]  (see TxTrace)
  * link    := module:str hash:32   the audit chain of each module whose tables the transaction changed (see AuditChain)
  * op      := 1 PUT     tableNo:varint keyLen:varint key rowLen:varint row
@@ -38,6 +40,8 @@ final class WalFormat {
     static final int FLAG_CHAIN = 4;
     /** The record carries a {@link TxTrace} after its origin (records written before it existed do not: both decode). */
     static final int FLAG_TRACE = 8;
+    /** The record carries its reducers' inputs after its trace (records written before it existed do not: both decode). */
+    static final int FLAG_INPUTS = 16;
 
     static final int OP_PUT = 1;
     static final int OP_DELETE = 2;
@@ -56,6 +60,9 @@ final class WalFormat {
 
         /** The record's trace, encoded at {@code buf[off, off+len)}; called after origin, if the record has one. */
         default void trace(byte[] buf, int off, int len) throws FormatException {}
+
+        /** The record's inputs, encoded at {@code buf[off, off+len)}; called after trace, if the record has them. */
+        default void inputs(byte[] buf, int off, int len) throws FormatException {}
 
         void put(int tableNo, byte[] buf, int keyOff, int keyLen, int rowOff, int rowLen) throws FormatException;
 
@@ -101,7 +108,14 @@ final class WalFormat {
     static void encodeTx(Bytes.Sink out, TxRecord tx, Function<TableId, Integer> tableNo) {
         TxOrigin origin = tx.origin();
         TxTrace trace = origin == null ? null : tx.trace();
-        out.u8(origin == null ? FLAG_USER_TX : FLAG_USER_TX | FLAG_ORIGIN | (trace == null ? 0 : FLAG_TRACE))
+        List<byte[]> inputs = tx.inputs();
+        out.u8(
+                        origin == null
+                                ? FLAG_USER_TX
+                                : FLAG_USER_TX
+                                        | FLAG_ORIGIN
+                                        | (trace == null ? 0 : FLAG_TRACE)
+                                        | (inputs.isEmpty() ? 0 : FLAG_INPUTS))
                 .u64(tx.txId())
                 .u64(tx.timestampMs());
         if (origin != null) {
@@ -115,6 +129,13 @@ final class WalFormat {
             out.varint(0);
             int at = out.len;
             trace.encode(out);
+            patchLength(out, at);
+        }
+        if (!inputs.isEmpty()) {
+            out.varint(0);
+            int at = out.len;
+            out.varint(inputs.size());
+            for (byte[] a : inputs) out.lenBytes(a);
             patchLength(out, at);
         }
         List<Change> changes = tx.changes();
@@ -226,25 +247,28 @@ final class WalFormat {
         long lsn = lsn(b, pos);
         Bytes.Source in = new Bytes.Source(b, pos + HEADER, pos + HEADER + len);
         int flags = in.u8();
-        if ((flags & ~(FLAG_USER_TX | FLAG_ORIGIN | FLAG_CHAIN | FLAG_TRACE)) != 0)
+        if ((flags & ~(FLAG_USER_TX | FLAG_ORIGIN | FLAG_CHAIN | FLAG_TRACE | FLAG_INPUTS)) != 0)
             throw new FormatException("unknown record flags " + flags);
         boolean user = (flags & FLAG_USER_TX) != 0;
-        if (!user && (flags & (FLAG_ORIGIN | FLAG_CHAIN | FLAG_TRACE)) != 0)
-            throw new FormatException("system record with an origin, a trace or chain links");
-        if ((flags & FLAG_TRACE) != 0 && (flags & FLAG_ORIGIN) == 0)
-            throw new FormatException("record with a trace but no origin");
+        if (!user && (flags & (FLAG_ORIGIN | FLAG_CHAIN | FLAG_TRACE | FLAG_INPUTS)) != 0)
+            throw new FormatException("system record with an origin, a trace, inputs or chain links");
+        if ((flags & (FLAG_TRACE | FLAG_INPUTS)) != 0 && (flags & FLAG_ORIGIN) == 0)
+            throw new FormatException("record with a trace or inputs but no origin");
         long txId = user ? in.u64() : 0;
         long ts = user ? in.u64() : 0;
         int originOff = (flags & FLAG_ORIGIN) != 0 ? in.lenBytes() : -1;
         int originLen = in.lastLen;
         int traceOff = (flags & FLAG_TRACE) != 0 ? in.lenBytes() : -1;
         int traceLen = in.lastLen;
+        int inputsOff = (flags & FLAG_INPUTS) != 0 ? in.lenBytes() : -1;
+        int inputsLen = in.lastLen;
         int nOps = in.varint(len);
         if (!user && nOps != 1) throw new FormatException("system record with " + nOps + " operations");
         if (v != null) {
             v.begin(lsn, user, txId, ts);
             if (originOff >= 0) v.origin(b, originOff, originLen);
             if (traceOff >= 0) v.trace(b, traceOff, traceLen);
+            if (inputsOff >= 0) v.inputs(b, inputsOff, inputsLen);
         }
         for (int i = 0; i < nOps; i++) {
             int op = in.u8();

@@ -51,6 +51,32 @@ class TxLogTest {
     }
 
     /** A segment as the log was written before records had an origin (flags 1), built byte by byte. */
+    /** A record keeps its reducers' inputs (answers from the world, in call order) beside its origin and trace. */
+    @Test
+    void inputsRoundTripAndRecordsWithoutThemReadEmpty() throws IOException {
+        var calls = List.of(new TxTrace.Call(TxTrace.Kind.LOCAL, 1, "", "", "helper", "bump"));
+        var with = new TxRecord(
+                1,
+                1000,
+                List.of(put(LOG, "a", "1")),
+                origin("read", new byte[0]),
+                new TxTrace(null, calls),
+                List.of(new byte[] {1, 2}, new byte[0], new byte[200]));
+        var without = new TxRecord(2, 2000, List.of(put(LOG, "b", "2")), origin("set", new byte[0]));
+        try (Storage s = Storage.open(cfg(dir), BOTH)) {
+            s.append(with);
+            s.awaitDurable(s.append(without));
+        }
+        List<TxLog.Entry> read = readAll(0);
+        assertThat(read.get(0).record().inputs()).containsExactly(new byte[] {1, 2}, new byte[0], new byte[200]);
+        assertThat(read.get(0).record().trace()).isEqualTo(with.trace());
+        assertThat(read.get(0).record().changes()).isEqualTo(with.changes());
+        assertThat(read.get(1).record().inputs()).isEmpty();
+        try (Storage s = Storage.open(cfg(dir), BOTH)) { // the inputs take no part in recovery
+            assertThat(rows(s, LOG)).hasSize(2);
+        }
+    }
+
     @Test
     void recordsOfTheFormatBeforeOriginsRecoverAndRead() throws IOException {
         Files.createDirectories(dir.resolve("wal"));

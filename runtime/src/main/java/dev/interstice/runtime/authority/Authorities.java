@@ -28,6 +28,7 @@ import dev.interstice.runtime.authority.window.NodeWindow;
 import dev.interstice.runtime.authority.window.RenderSubscription;
 import dev.interstice.runtime.exec.Executor;
 import dev.interstice.runtime.exec.Frame;
+import dev.interstice.runtime.exec.Invocation;
 import dev.interstice.runtime.module.LoadedModule;
 import dev.interstice.runtime.module.ModuleException;
 import dev.interstice.webgpu.DawnLibrary;
@@ -67,6 +68,8 @@ public final class Authorities implements AutoCloseable {
     private final AudioAuthority audio;
     private final Children children = new Children();
     private final Grants grants;
+    /** Replay only: transaction id to the answers its record kept (null: not replaying). */
+    private volatile java.util.function.LongFunction<List<byte[]>> replayed;
 
     /**
      * Creates the file root (mode 700) when the node offers the File authority, and opens the node's window when it
@@ -203,7 +206,7 @@ public final class Authorities implements AutoCloseable {
      * or stop.
      */
     public void modulesChanged() {
-        if (fileWatches != null) fileWatches.update();
+        if (fileWatches != null && replayed == null) fileWatches.update(); // a replay's file events are logged
         if (window != null) window.start(); // the first call (Node.start) starts the frame loop: modules are loaded
     }
 
@@ -389,7 +392,36 @@ public final class Authorities implements AutoCloseable {
         return "turned off in the node's configuration";
     }
 
+    /**
+     * Replay only ({@code interstice replay}): from now on File, Audio and Network calls are answered with what the log kept for
+     * the calling transaction ({@code logged}: transaction id to its record's inputs, in call order), never by the
+     * world; file watches stop. A call the record kept no answer for (a log written before answers were kept) is
+     * answered by the world, as before.
+     */
+    public void replayFrom(java.util.function.LongFunction<List<byte[]>> logged) {
+        replayed = logged;
+        if (fileWatches != null) fileWatches.close();
+    }
+
+    /**
+     * An answer from outside the node: kept in the transaction's record as an input ({@link Invocation#input}), or, in
+     * a replay, taken from the record.
+     */
+    private static byte[] input(
+            Frame f, java.util.function.LongFunction<List<byte[]>> logged, java.util.function.Supplier<byte[]> world) {
+        Invocation inv = f.invocation();
+        List<byte[]> kept = logged == null ? null : logged.apply(inv.tx().id());
+        int next = inv.inputs().size();
+        byte[] answer = kept != null && next < kept.size() ? kept.get(next) : world.get();
+        inv.input(answer);
+        return answer;
+    }
+
     public byte[] file(Frame f, FileCall call) {
+        return input(f, replayed, () -> fileAnswer(f, call));
+    }
+
+    private byte[] fileAnswer(Frame f, FileCall call) {
         String refused = refusal(f, Authority.FILE);
         if (refused != null) return AuthorityCodec.err(refused);
         if (!children.isChild(f.module().name())) return files.handle(call);
@@ -400,10 +432,13 @@ public final class Authorities implements AutoCloseable {
         }
     }
 
+    /** Audio calls: their answers depend on the device's pace (a full queue), so they are inputs too. */
     public byte[] audio(Frame f, AudioCall call) {
-        String refused = refusal(f, Authority.AUDIO);
-        if (refused != null) return AudioCodec.err(refused);
-        return audio.call(f, call);
+        return input(f, replayed, () -> {
+            String refused = refusal(f, Authority.AUDIO);
+            if (refused != null) return AudioCodec.err(refused);
+            return audio.call(f, call);
+        });
     }
 
     public byte[] module(Frame f, ModuleCall call) {
@@ -414,12 +449,15 @@ public final class Authorities implements AutoCloseable {
         return module.handle(f, call);
     }
 
+    /** Network calls: their answers depend on the sockets' state (a connection the peer closed), so they are inputs. */
     public byte[] network(Frame f, NetworkCall call) {
-        String refused = refusal(f, Authority.NETWORK);
-        if (refused == null && children.isChild(f.module().name()))
-            refused = grants.networkRefusal(f.module().name(), call);
-        if (refused != null) return AuthorityCodec.err(refused);
-        return network.call(f, call);
+        return input(f, replayed, () -> {
+            String refused = refusal(f, Authority.NETWORK);
+            if (refused == null && children.isChild(f.module().name()))
+                refused = grants.networkRefusal(f.module().name(), call);
+            if (refused != null) return AuthorityCodec.err(refused);
+            return network.call(f, call);
+        });
     }
 
     /** A Gpu call: refused as the others are, else run on the node's GPU device. */

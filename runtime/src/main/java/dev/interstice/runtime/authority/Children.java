@@ -65,6 +65,11 @@ public final class Children {
 
     private final Map<String, Child> children = new LinkedHashMap<>();
 
+    /** A child as its row in the log records it ({@link #row}). */
+    public static Child decode(String name, byte[] row) {
+        return Child.decode(name, row);
+    }
+
     /** Loads the rows the log recovered. */
     public synchronized void recover(Map<ByteKey, byte[]> rows) {
         for (var e : rows.entrySet()) {

@@ -759,16 +759,15 @@ public final class Executor {
         long lsn;
         try {
             // a transaction that only called other nodes is logged too: its calls start their part of the trace
-            lsn = persistent.isEmpty() && inv.remoteCalls().isEmpty()
+            lsn = persistent.isEmpty() && inv.remoteCalls().isEmpty() && !inv.loggedEvenIfEmpty()
                     ? 0
                     : commitLog.append(new TxRecord(
                             tx.id(),
                             tx.timestampMs(),
                             persistent,
                             inv.origin(),
-                            inv.origin() == null
-                                    ? null
-                                    : inv.trace(rc -> peers.address(rc.node(), rc.callerModule()))));
+                            inv.origin() == null ? null : inv.trace(rc -> peers.address(rc.node(), rc.callerModule())),
+                            inv.inputs()));
         } catch (RuntimeException e) {
             // nothing was applied: the transaction is refused as a whole and the node keeps its last good state
             inv.dropped();

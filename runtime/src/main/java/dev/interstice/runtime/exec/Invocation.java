@@ -37,6 +37,10 @@ public final class Invocation {
     private String viewer;
     /** Log lines of a speculative run, in order (none otherwise). */
     private final List<LogLine> deferredLog = new ArrayList<>();
+    /** What the world answered this transaction's reducers (host calls' encoded answers), in call order. */
+    private List<byte[]> inputs = List.of(); // allocated by the first: most transactions have none
+    /** Whether the record is written even with no changes (an unload: a record that only says it happened). */
+    private boolean logged;
 
     Invocation(Transaction tx) {
         this.tx = tx;
@@ -172,6 +176,29 @@ public final class Invocation {
 
     void committed() {
         for (Runnable r : atCommit) r.run();
+    }
+
+    /**
+     * An answer from outside the node to a host call of this transaction's reducers (a file read, a directory
+     * listing), kept in the record so that a replay feeds it back ({@code TxRecord.inputs}).
+     */
+    public void input(byte[] answer) {
+        if (inputs.isEmpty()) inputs = new ArrayList<>();
+        inputs.add(answer);
+    }
+
+    /** The answers {@link #input} kept so far, in call order. */
+    public List<byte[]> inputs() {
+        return inputs;
+    }
+
+    /** Writes this transaction's record even when it changes nothing (its origin is what it logs). */
+    public void logEvenIfEmpty() {
+        logged = true;
+    }
+
+    boolean loggedEvenIfEmpty() {
+        return logged;
     }
 
     /** Rows of the node's own system tables to log in the same record as this transaction's changes. */

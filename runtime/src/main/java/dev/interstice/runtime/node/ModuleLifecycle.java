@@ -13,6 +13,7 @@ import dev.interstice.runtime.authority.Authorities;
 import dev.interstice.runtime.authority.Children;
 import dev.interstice.runtime.exec.CallException;
 import dev.interstice.runtime.exec.Executor;
+import dev.interstice.runtime.exec.Invocation;
 import dev.interstice.runtime.exec.ModuleRegistry;
 import dev.interstice.runtime.exec.SystemTables;
 import dev.interstice.runtime.host.DescribeHost;
@@ -189,10 +190,11 @@ final class ModuleLifecycle {
     /** {@link Node#remove}. */
     void remove(String module) {
         executor.exclusive(() -> {
-            LoadedModule m = registry.remove(module);
-            if (m == null && !meta.isUnloaded(module))
+            if (registry.get(module) == null && !meta.isUnloaded(module))
                 throw new ModuleException(
                         ModuleException.Kind.NOT_FOUND, "no module '" + module + "' is loaded on this node");
+            logged(module, "remove");
+            LoadedModule m = registry.remove(module);
             if (m != null) {
                 replicas.dropAll(m);
                 if (storage != null) StorageMapping.declaredTables(m).keySet().forEach(storage::dropTable);
@@ -208,10 +210,11 @@ final class ModuleLifecycle {
     /** {@link Node#unload}. */
     void unload(String module) {
         executor.exclusive(() -> {
-            LoadedModule m = registry.remove(module);
-            if (m == null)
+            if (registry.get(module) == null)
                 throw new ModuleException(
                         ModuleException.Kind.NOT_FOUND, "no module '" + module + "' is loaded on this node");
+            logged(module, "unload");
+            LoadedModule m = registry.remove(module);
             replicas.dropAll(m);
             kept.keep(module, m);
             meta.moduleUnloaded(module);
@@ -220,6 +223,15 @@ final class ModuleLifecycle {
         });
         log.info("unloaded module {} (its data is kept)", module);
         authorities.modulesChanged();
+    }
+
+    /**
+     * Logs that {@code module} is unloaded or removed now ({@code what}), as a record without changes at its place in
+     * the node's order of transactions, so that a replay does it there too. Under the execution lock, before anything
+     * changes: a log that refuses the record refuses the unload.
+     */
+    private void logged(String module, String what) {
+        executor.runInternal(module, what, List.of(), Invocation::logEvenIfEmpty);
     }
 
     /**

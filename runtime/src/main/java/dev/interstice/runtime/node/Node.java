@@ -1043,9 +1043,16 @@ public final class Node implements AutoCloseable {
         branches.markInBranch();
     }
 
-    /** Replay's scratch node only: merges requested by re-executed reducers run nothing (their calls are logged). */
-    void markReplaying() {
+    /**
+     * Replay's scratch node only: merges requested by re-executed reducers run nothing (their calls are logged), no
+     * committed transaction's effects run (module loads, spawns, sockets: what they caused is in the log as records of
+     * its own), and File, Audio and Network calls are answered with the inputs the log kept ({@code logged}: transaction id
+     * to its record's inputs).
+     */
+    void markReplaying(java.util.function.LongFunction<List<byte[]>> logged) {
         branches.markReplaying();
+        executor.close(); // stops effects only: the node keeps running transactions
+        authorities.replayFrom(logged);
     }
 
     /** Rows held by {@code module}'s tables (a branch's size). */
@@ -1056,6 +1063,16 @@ public final class Node implements AutoCloseable {
             for (Table t : m.tables().values()) n += t.size();
             return n;
         });
+    }
+
+    /**
+     * Replay only: runs a logged delivery ({@code why}: e.g. a file event) again as transaction {@code txId}, as the
+     * node delivered it; what its handler reads from the world comes from the log ({@link #markReplaying}).
+     */
+    void redeliver(
+            long txId, String module, String reducer, List<IntersticeValue> args, CallContext caller, String why) {
+        executor.advanceTo(txId);
+        executor.runJobs(List.of(new Executor.Job(module, reducer, args, caller, why)));
     }
 
     /** Replay only: the next transaction takes id {@code txId} ({@link Replay}). */
@@ -1070,6 +1087,9 @@ public final class Node implements AutoCloseable {
     CallResult applyLogged(long txId, List<dev.interstice.storage.Change> changes) {
         executor.advanceTo(txId);
         return executor.runInternal("replay", inv -> {
+            inv.logEvenIfEmpty(); // a record without changes too (a restart's load hook that only called other nodes)
+            for (var c : changes)
+                if (c.table().equals(SystemTables.REPLICA_SCHEMAS)) replicas.replayed(c); // before the replica's rows
             for (var c : changes) {
                 if (c.table().module().equals(SystemTables.CODE.module())) {
                     inv.systemChange(c);

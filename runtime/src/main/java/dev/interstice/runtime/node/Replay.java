@@ -3,6 +3,9 @@ package dev.interstice.runtime.node;
 import dev.interstice.abi.codec.Abi;
 import dev.interstice.abi.host.CallContext;
 import dev.interstice.abi.value.IntersticeValue;
+import dev.interstice.runtime.authority.AuthorityConfig;
+import dev.interstice.runtime.authority.Children;
+import dev.interstice.runtime.authority.audio.AudioSettings;
 import dev.interstice.runtime.exec.Ack;
 import dev.interstice.runtime.exec.CallException;
 import dev.interstice.runtime.exec.SystemTables;
@@ -42,6 +45,13 @@ public final class Replay {
     private static final int PAGE = 10_000;
 
     /** A local table subscriber's trigger ({@code module.table.event}): the scratch node runs those itself. */
+    /** The triggers of the records an unload and a remove log (no changes: the record says it happened, and when). */
+    private static final java.util.Set<String> LIFECYCLE = java.util.Set.of("unload", "remove");
+
+    /** Deliveries re-executed with their logged arguments; what their handlers read of the world is logged too. */
+    private static final java.util.Set<String> REDELIVERED =
+            java.util.Set.of("file event", "network", "input", "audio_output", "audio_input");
+
     private static final Pattern SUBSCRIBER = Pattern.compile("[^.]+\\.[^.]+\\.(insert|update|delete)");
 
     /** Where the replay first differed from the log: the transaction, what ran, and the first differing change. */
@@ -87,7 +97,12 @@ public final class Replay {
                 .filter(e -> e.record().txId() > fromTx)
                 .toList();
         Map<Long, Long> times = new HashMap<>();
-        for (TxLog.Entry e : log) times.put(e.record().txId(), e.record().timestampMs());
+        Map<Long, List<byte[]>> inputs = new HashMap<>();
+        for (TxLog.Entry e : log) {
+            times.put(e.record().txId(), e.record().timestampMs());
+            if (!e.record().inputs().isEmpty())
+                inputs.put(e.record().txId(), e.record().inputs());
+        }
         try {
             if (start == null && !TxLog.reachesStart(storage))
                 throw new CallException(
@@ -101,7 +116,7 @@ public final class Replay {
                                 + " (the oldest its log continues): give a later --to-tx");
             Files.createDirectories(scratch);
             Files.copy(dataDir.resolve("node.key"), scratch.resolve("node.key"));
-            if (start != null) layOutAt(dataDir, storage, start, scratch);
+            if (start != null) layOutAt(dataDir, storage, start, scratch, log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot lay out the scratch node in " + scratch + ": " + e.getMessage(), e);
         }
@@ -121,9 +136,11 @@ public final class Replay {
                 .withClock(clock)
                 .withAck(Ack.FAST)
                 .withLogSink((m, line) -> {})
-                .withLogRetention(dev.interstice.storage.LogRetention.DEFAULT))) {
+                .withLogRetention(dev.interstice.storage.LogRetention.DEFAULT)
+                // Audio offered with nothing behind it: its calls are answered from the log
+                .withAuthorities(AuthorityConfig.headless().withAudio(AudioSettings.silentOnes())))) {
             node.set(n);
-            n.markReplaying();
+            n.markReplaying(inputs::get);
             for (TxLog.Entry e : log) {
                 TxRecord r = e.record();
                 if (r.txId() <= n.lastTxId()) continue; // the scratch node ran it already (a subscriber)
@@ -146,7 +163,17 @@ public final class Replay {
                             break;
                         }
                         n.advanceTo(r.txId());
-                        n.publish(o.module() + ".wasm", wasm, false);
+                        Children.Child child = child(r, o.module());
+                        if (child == null) n.publish(o.module() + ".wasm", wasm, false);
+                        else n.spawnChild(wasm, child.parent(), child.grant(), child.stopWithParent());
+                        reExecuted++;
+                    } else if (o != null && o.reducer().isEmpty() && LIFECYCLE.contains(o.trigger())) {
+                        n.advanceTo(r.txId());
+                        if (o.trigger().equals("unload")) n.unload(o.module());
+                        else n.remove(o.module());
+                        reExecuted++;
+                    } else if (o != null && REDELIVERED.contains(o.trigger())) {
+                        n.redeliver(r.txId(), o.module(), o.reducer(), args(o), caller(n, o), o.trigger());
                         reExecuted++;
                     } else if (o != null && SUBSCRIBER.matcher(o.trigger()).matches()) {
                         failed = new Divergence(r.txId(), what(o), "the replay did not run this subscriber");
@@ -238,7 +265,8 @@ public final class Replay {
      * code hashes, audit chain heads) and, for the live one, its STATEFUL tables' row files; the content store's
      * blobs; each module the snapshot names with the code of the hash it names, in the node's load order.
      */
-    private static void layOutAt(Path dataDir, Path storage, TxLog.Start start, Path scratch) throws IOException {
+    private static void layOutAt(Path dataDir, Path storage, TxLog.Start start, Path scratch, List<TxLog.Entry> log)
+            throws IOException {
         var hashes = new java.util.TreeMap<String, byte[]>();
         var state = dev.interstice.storage.TableHistory.asOf(
                 storage, java.util.Set.of(SystemTables.CODE), start.lastTxId(), Long.MAX_VALUE);
@@ -247,6 +275,7 @@ public final class Replay {
             hashes.put(new String(e.getKey().bytes(), StandardCharsets.UTF_8), e.getValue());
         var unloaded = new java.util.HashSet<String>();
         var order = new java.util.LinkedHashSet<>(NodeMetadata.loadOrder(dataDir, unloaded));
+        unloaded.removeAll(unloadedSince(log)); // loaded at the start: the replay unloads them where the log says
         order.retainAll(hashes.keySet());
         order.addAll(hashes.keySet()); // modules removed since: after the others, by name
         var code = new java.util.LinkedHashMap<String, byte[]>();
@@ -265,6 +294,24 @@ public final class Replay {
         Files.copy(start.snapshot(), to.resolve(start.snapshot().getFileName()));
         if (start.live()) copyTree(storage.resolve("rows"), to.resolve("rows"));
         copyTree(storage.resolve("content"), to.resolve("content"));
+    }
+
+    /**
+     * The modules whose first lifecycle record in {@code log} (publish, unload, remove) is an unload: they were loaded
+     * at its start (a log written before unloads were logged names none).
+     */
+    private static java.util.Set<String> unloadedSince(List<TxLog.Entry> log) {
+        var first = new HashMap<String, String>();
+        for (TxLog.Entry e : log) {
+            TxOrigin o = e.record().origin();
+            if (o != null && (o.trigger().equals("publish") || LIFECYCLE.contains(o.trigger())))
+                first.putIfAbsent(o.module(), o.trigger());
+        }
+        var out = new java.util.HashSet<String>();
+        first.forEach((m, t) -> {
+            if (t.equals("unload")) out.add(m);
+        });
+        return out;
     }
 
     /** Copies a directory tree (files hard-linked where the file system allows: they are never changed in place). */
@@ -352,6 +399,15 @@ public final class Replay {
 
     private static CallContext caller(Node n, TxOrigin o) {
         return new CallContext(o.callerNode().isEmpty() ? n.id() : o.callerNode(), o.callerModule());
+    }
+
+    /** The child record a child's install (a spawn) logs for {@code module} with its code, or null (a publish). */
+    private static Children.Child child(TxRecord r, String module) {
+        byte[] key = module.getBytes(StandardCharsets.UTF_8);
+        for (Change c : r.changes())
+            if (c instanceof Change.Put p && p.table().equals(SystemTables.CHILDREN) && Arrays.equals(p.key(), key))
+                return Children.decode(module, p.row());
+        return null;
     }
 
     /** The code hash a publish record stores for {@code module}, or null. */

@@ -367,6 +367,27 @@ public final class Replicas {
         });
     }
 
+    /**
+     * Replay only ({@link Node#applyLogged}): a logged (re)creation or drop of a replica ({@code REPLICA_SCHEMAS} put or
+     * delete) done again as {@link #create} or {@link #drop} did it, in the transaction applying the record (which logs
+     * the change itself): the replica's rows after it then have their table.
+     */
+    void replayed(Change c) {
+        TableId id = SystemTables.parseReplicaKey(
+                c instanceof Change.Put p ? p.key() : c instanceof Change.Delete d ? d.key() : new byte[0]);
+        LoadedModule owner = registry.get(id.module());
+        LoadedModule.Replica r = owner == null ? null : owner.replica(id.table());
+        if (r == null) return;
+        positions.remove(id);
+        if (storage != null) storage.dropTable(id);
+        if (c instanceof Change.Put p) {
+            ModuleSchema shell = Abi.decodeModuleSchema(p.row());
+            if (storage != null) storage.declareTable(id, Persistence.LOGGED);
+            owner.setReplicaTable(r.localName(), tableOf(id, shell));
+            shells.put(id, shell);
+        } else shells.remove(id);
+    }
+
     /** Positions set by the transaction being built; they count once it committed. */
     private final Map<TableId, ReplicaPosition> pending = new HashMap<>();
 

@@ -117,6 +117,7 @@ public final class AudioAuthority implements AutoCloseable {
 
     /** Under the monitor. */
     private AudioSink openSink(AudioCall.StreamConfig c) throws IOException {
+        if (settings.silent()) return new SilentSink();
         if (settings.outputFile() != null) {
             Path file = outputFiles == 0 ? settings.outputFile() : numbered(settings.outputFile(), outputFiles + 1);
             outputFiles++;
@@ -140,6 +141,7 @@ public final class AudioAuthority implements AutoCloseable {
     }
 
     private AudioSource openSource(AudioCall.StreamConfig c) throws IOException {
+        if (settings.silent()) return new SilentSink();
         if (settings.inputFile() != null) {
             var in = new WavReader(settings.inputFile());
             if (in.sampleRate != c.sampleRate() || in.channels != c.channels()) {
@@ -242,7 +244,7 @@ public final class AudioAuthority implements AutoCloseable {
     }
 
     private synchronized void wake() {
-        if (closed) return;
+        if (closed || settings.silent()) return; // silent: nothing plays, so nothing asks for frames
         if (pump == null) {
             pump = Thread.ofPlatform().daemon().name("interstice-audio").start(this::run);
         }
