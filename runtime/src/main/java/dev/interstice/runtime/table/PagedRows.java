@@ -19,16 +19,23 @@ final class PagedRows implements RowStore {
     private final RowHash hash = new RowHash(pages);
     private final LongPairTree order = new LongPairTree();
     /**
-     * While a bulk load runs ({@link #beginLoad}): the keys inserted since, whose pairs go into {@link #order} at
-     * {@link #endLoad} in key order (appends fill the tree's leaves; random-order inserts cost a cache-missing descent
-     * each and leave leaves ~70 % full). Null otherwise.
+     * While a bulk load runs ({@link #beginLoad}): the (key, handle) pairs of the rows inserted since, which go into
+     * {@link #order} at {@link #endLoad} sorted (appends fill the tree's leaves; random-order inserts cost a
+     * cache-missing descent each and leave leaves ~70 % full). Null otherwise.
      */
     private long[] loading;
 
     private int loaded;
+    /** A row was replaced or removed during the bulk load: some of {@link #loading}'s handles may be stale. */
+    private boolean stale;
 
     PagedRows(IntegerKeys keys) {
         this.keys = keys;
+    }
+
+    /** The key type. */
+    IntegerKeys keys() {
+        return keys;
     }
 
     @Override
@@ -40,29 +47,50 @@ final class PagedRows implements RowStore {
 
     @Override
     public void put(IndexKey pk, byte[] encoded) {
+        put(pk, encoded, 0, encoded.length);
+    }
+
+    @Override
+    public boolean load(IndexKey pk, byte[] buf, int off, int len) {
+        return put(pk, buf, off, len);
+    }
+
+    private boolean put(IndexKey pk, byte[] buf, int off, int len) {
         // writes are type-checked against the schema before they reach a table
         if (!keys.ours(pk)) throw new IllegalArgumentException("primary key " + pk + " is of another type");
-        long key = IntegerKeys.ordered(pk);
+        return put(IntegerKeys.ordered(pk), buf, off, len);
+    }
+
+    /**
+     * Adds or replaces the row of {@code key} ({@link IntegerKeys#ordered}) at {@code buf[off, off + len)}; returns
+     * whether one of that key was replaced.
+     */
+    boolean put(long key, byte[] buf, int off, int len) {
         int slot = hash.slot(key);
         if (slot >= 0) {
             long old = hash.at(slot);
-            if (pages.length(old) == encoded.length) {
-                pages.overwrite(old, encoded); // reads hand out copies, so no reader sees the change
-                return;
+            if (loading != null) stale = true;
+            if (pages.length(old) == len) {
+                pages.overwrite(old, buf, off, len); // reads hand out copies, so no reader sees the change
+                return true;
             }
-            long moved = pages.add(key, encoded, RowHash.tag(key));
+            long moved = pages.add(key, buf, off, len, RowHash.tag(key));
             hash.set(slot, moved);
             reorder(key, old, moved);
             pages.remove(old);
-        } else {
-            long h = pages.add(key, encoded, RowHash.tag(key));
-            if (loading != null) {
-                if (loaded == loading.length) loading = Arrays.copyOf(loading, 2 * loaded);
-                loading[loaded++] = key;
-            } else order.add(key, h);
-            if (hash.insert(-slot - 1, h)) hash.grow(loading != null ? null : order);
+            compact();
+            return true;
         }
+        long h = pages.add(key, buf, off, len, RowHash.tag(key));
+        if (loading != null) {
+            if (2 * loaded == loading.length) loading = Arrays.copyOf(loading, 4 * loaded);
+            loading[2 * loaded] = key;
+            loading[2 * loaded + 1] = h;
+            loaded++;
+        } else order.add(key, h);
+        if (hash.insert(-slot - 1, h)) hash.grow(loading != null ? null : order);
         compact();
+        return false;
     }
 
     /** The pair of a row that moved (none to change while a bulk load defers the order: the tree is empty). */
@@ -75,8 +103,9 @@ final class PagedRows implements RowStore {
     @Override
     public void beginLoad(int rows) {
         if (order.size() == 0 && loading == null) {
-            loading = new long[Math.max(16, rows)];
+            loading = new long[2 * Math.max(16, Math.min(rows, 1 << 26))];
             loaded = 0;
+            stale = false;
             hash.reserve(rows);
         }
     }
@@ -84,13 +113,18 @@ final class PagedRows implements RowStore {
     @Override
     public void endLoad() {
         if (loading == null) return;
-        long[] keys = loading;
+        long[] pairs = loading;
         loading = null;
-        Arrays.sort(keys, 0, loaded);
+        LongPairs.sort(pairs, loaded, false);
+        if (!stale) {
+            order.addSorted(pairs, loaded); // keys distinct, handles current
+            return;
+        }
         for (int i = 0; i < loaded; i++) {
-            if (i > 0 && keys[i] == keys[i - 1]) continue; // inserted, removed, inserted again
-            long h = hash.get(keys[i]);
-            if (h != RowPages.NONE) order.add(keys[i], h);
+            long key = pairs[2 * i];
+            if (i > 0 && key == pairs[2 * i - 2]) continue; // inserted, removed, inserted again
+            long h = hash.get(key);
+            if (h != RowPages.NONE) order.add(key, h);
         }
     }
 
@@ -102,6 +136,7 @@ final class PagedRows implements RowStore {
         if (slot < 0) return;
         long h = hash.at(slot);
         hash.delete(slot);
+        if (loading != null) stale = true;
         order.remove(key, h); // absent while a bulk load defers it
         pages.remove(h);
         compact();

@@ -23,6 +23,12 @@ sealed interface RowStore permits PagedRows, RowStore.Keyed {
 
     void remove(IndexKey pk);
 
+    /**
+     * Adds or replaces the row of {@code pk} from {@code buf[off, off + len)} (a bulk load, which copies it); returns
+     * whether a row of that key was replaced.
+     */
+    boolean load(IndexKey pk, byte[] buf, int off, int len);
+
     int size();
 
     Iterator<StoredRow> all();
@@ -58,6 +64,13 @@ sealed interface RowStore permits PagedRows, RowStore.Keyed {
         public void put(IndexKey pk, byte[] encoded) {
             byKey.put(pk, encoded);
             ordered.put(pk, encoded);
+        }
+
+        @Override
+        public boolean load(IndexKey pk, byte[] buf, int off, int len) {
+            byte[] encoded = java.util.Arrays.copyOfRange(buf, off, off + len);
+            ordered.put(pk, encoded);
+            return byKey.put(pk, encoded) != null;
         }
 
         @Override
