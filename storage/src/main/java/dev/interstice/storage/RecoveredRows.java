@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One table's recovered rows without an object per row: the rows of the snapshot (or of the row files) packed one
@@ -97,9 +98,9 @@ final class RecoveredRows {
         }
     }
 
-    /** The rows as a map (a copy of each). */
-    HashMap<ByteKey, byte[]> toMap() {
-        HashMap<ByteKey, byte[]> out = HashMap.newHashMap(sizeHint());
+    /** The rows as a map in key order (a copy of each). */
+    TreeMap<ByteKey, byte[]> toMap() {
+        TreeMap<ByteKey, byte[]> out = new TreeMap<>();
         forEach((b, ko, kl, ro, rl) ->
                 out.put(new ByteKey(SnapshotFile.copy(b, ko, kl)), SnapshotFile.copy(b, ro, rl)));
         return out;

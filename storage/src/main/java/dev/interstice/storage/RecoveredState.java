@@ -77,7 +77,10 @@ public final class RecoveredState {
         return Collections.unmodifiableMap(out);
     }
 
-    /** Rows of one table as a new read-only map (empty if the table is unknown); throws once it was released. */
+    /**
+     * Rows of one table as a new read-only map in key order (empty if the table is unknown); throws once it was
+     * released.
+     */
     public Map<ByteKey, byte[]> rows(TableId table) {
         RecoveredRows r = live(table);
         return r == null ? Map.of() : Collections.unmodifiableMap(r.toMap());

@@ -19,15 +19,13 @@ final class PagedRows implements RowStore {
     private final RowHash hash = new RowHash(pages);
     private final LongPairTree order = new LongPairTree();
     /**
-     * While a bulk load runs ({@link #beginLoad}): the (key, handle) pairs of the rows inserted since, which go into
-     * {@link #order} at {@link #endLoad} sorted (appends fill the tree's leaves; random-order inserts cost a
-     * cache-missing descent each and leave leaves ~70 % full). Null otherwise.
+     * While a bulk load runs ({@link #beginLoad}): the (key, handle) pairs of the rows loaded since, in the pages but
+     * neither in the hash nor in the order. {@link #endLoad} sorts them once and builds both from them in sequence
+     * (a hash insert or tree descent per row would each be a cache miss). Null otherwise.
      */
     private long[] loading;
 
     private int loaded;
-    /** A row was replaced or removed during the bulk load: some of {@link #loading}'s handles may be stale. */
-    private boolean stale;
 
     PagedRows(IntegerKeys keys) {
         this.keys = keys;
@@ -40,6 +38,7 @@ final class PagedRows implements RowStore {
 
     @Override
     public byte[] get(IndexKey pk) {
+        endLoad();
         if (!keys.ours(pk)) return null;
         long h = hash.get(IntegerKeys.ordered(pk));
         return h == RowPages.NONE ? null : pages.copy(h);
@@ -52,12 +51,28 @@ final class PagedRows implements RowStore {
 
     @Override
     public boolean load(IndexKey pk, byte[] buf, int off, int len) {
-        return put(pk, buf, off, len);
+        if (!keys.ours(pk)) throw new IllegalArgumentException("primary key " + pk + " is of another type");
+        return load(IntegerKeys.ordered(pk), buf, off, len);
+    }
+
+    /**
+     * {@link #load(IndexKey, byte[], int, int)} by {@link IntegerKeys#ordered} key. During a bulk load the row is only
+     * appended (false: whether its key was loaded before is found at {@link #endLoad}).
+     */
+    boolean load(long key, byte[] buf, int off, int len) {
+        if (loading == null) return put(key, buf, off, len);
+        long h = pages.add(key, buf, off, len, RowHash.tag(key));
+        if (2 * loaded == loading.length) loading = Arrays.copyOf(loading, 4 * loaded);
+        loading[2 * loaded] = key;
+        loading[2 * loaded + 1] = h;
+        loaded++;
+        return false;
     }
 
     private boolean put(IndexKey pk, byte[] buf, int off, int len) {
         // writes are type-checked against the schema before they reach a table
         if (!keys.ours(pk)) throw new IllegalArgumentException("primary key " + pk + " is of another type");
+        endLoad();
         return put(IntegerKeys.ordered(pk), buf, off, len);
     }
 
@@ -65,11 +80,10 @@ final class PagedRows implements RowStore {
      * Adds or replaces the row of {@code key} ({@link IntegerKeys#ordered}) at {@code buf[off, off + len)}; returns
      * whether one of that key was replaced.
      */
-    boolean put(long key, byte[] buf, int off, int len) {
+    private boolean put(long key, byte[] buf, int off, int len) {
         int slot = hash.slot(key);
         if (slot >= 0) {
             long old = hash.at(slot);
-            if (loading != null) stale = true;
             if (pages.length(old) == len) {
                 pages.overwrite(old, buf, off, len); // reads hand out copies, so no reader sees the change
                 return true;
@@ -82,62 +96,68 @@ final class PagedRows implements RowStore {
             return true;
         }
         long h = pages.add(key, buf, off, len, RowHash.tag(key));
-        if (loading != null) {
-            if (2 * loaded == loading.length) loading = Arrays.copyOf(loading, 4 * loaded);
-            loading[2 * loaded] = key;
-            loading[2 * loaded + 1] = h;
-            loaded++;
-        } else order.add(key, h);
-        if (hash.insert(-slot - 1, h)) hash.grow(loading != null ? null : order);
+        order.add(key, h);
+        if (hash.insert(-slot - 1, h)) hash.grow(order);
         compact();
         return false;
     }
 
-    /** The pair of a row that moved (none to change while a bulk load defers the order: the tree is empty). */
+    /** The pair of a row that moved. */
     private void reorder(long key, long old, long moved) {
-        if (loading != null) return;
         order.remove(key, old);
         order.add(key, moved);
     }
 
     @Override
     public void beginLoad(int rows) {
-        if (order.size() == 0 && loading == null) {
+        if (hash.size() == 0 && loading == null) {
             loading = new long[2 * Math.max(16, Math.min(rows, 1 << 26))];
             loaded = 0;
-            stale = false;
-            hash.reserve(rows);
         }
     }
 
+    /**
+     * Sorts the loaded pairs by key (a key loaded again: the last row wins, the earlier ones are removed), builds the
+     * order from them, then the hash: handles placed in the order of their home slots, so the slots fill front to back.
+     */
     @Override
-    public void endLoad() {
-        if (loading == null) return;
+    public boolean endLoad() {
+        if (loading == null) return false;
         long[] pairs = loading;
+        int n = loaded;
         loading = null;
-        LongPairs.sort(pairs, loaded, false);
-        if (!stale) {
-            order.addSorted(pairs, loaded); // keys distinct, handles current
-            return;
+        LongPairs.sort(pairs, n, false); // stable: a key's rows stay in load order
+        int kept = 0;
+        boolean again = false;
+        for (int i = 0; i < n; i++) {
+            if (i + 1 < n && pairs[2 * i + 2] == pairs[2 * i]) {
+                pages.remove(pairs[2 * i + 1]); // replaced by a later row of the key
+                again = true;
+                continue;
+            }
+            pairs[2 * kept] = pairs[2 * i];
+            pairs[2 * kept + 1] = pairs[2 * i + 1];
+            kept++;
         }
-        for (int i = 0; i < loaded; i++) {
-            long key = pairs[2 * i];
-            if (i > 0 && key == pairs[2 * i - 2]) continue; // inserted, removed, inserted again
-            long h = hash.get(key);
-            if (h != RowPages.NONE) order.add(key, h);
-        }
+        order.addSorted(pairs, kept);
+        hash.reserve(kept);
+        for (int i = 0; i < kept; i++) pairs[2 * i] = hash.home(pairs[2 * i]);
+        LongPairs.sort(pairs, kept, false);
+        hash.fill(pairs, kept);
+        compact(); // pages left half dead by rows loaded again
+        return again;
     }
 
     @Override
     public void remove(IndexKey pk) {
+        endLoad();
         if (!keys.ours(pk)) return;
         long key = IntegerKeys.ordered(pk);
         int slot = hash.slot(key);
         if (slot < 0) return;
         long h = hash.at(slot);
         hash.delete(slot);
-        if (loading != null) stale = true;
-        order.remove(key, h); // absent while a bulk load defers it
+        order.remove(key, h);
         pages.remove(h);
         compact();
     }
@@ -164,16 +184,19 @@ final class PagedRows implements RowStore {
 
     @Override
     public int size() {
+        endLoad();
         return hash.size();
     }
 
     @Override
     public Iterator<StoredRow> all() {
+        endLoad();
         return rows(order.from(Long.MIN_VALUE, Long.MIN_VALUE, true));
     }
 
     @Override
     public Iterator<StoredRow> from(IndexKey pk, boolean inclusive) {
+        endLoad();
         if (keys.ours(pk)) {
             long key = IntegerKeys.ordered(pk);
             return rows(inclusive ? order.from(key, Long.MIN_VALUE, true) : order.from(key, Long.MAX_VALUE, false));

@@ -37,13 +37,15 @@ sealed interface RowStore permits PagedRows, RowStore.Keyed {
     Iterator<StoredRow> from(IndexKey pk, boolean inclusive);
 
     /**
-     * Announces a bulk load of about {@code rows} rows into an empty store (recovery), which may defer the key order
-     * until {@link #endLoad}: reads in key order see nothing of them until then. Lookups work throughout.
+     * Announces a bulk load of about {@code rows} rows into an empty store (recovery): the store may take the rows
+     * {@link #load}ed until {@link #endLoad} without making them findable (any other call ends the load first).
      */
     default void beginLoad(int rows) {}
 
-    /** Ends what {@link #beginLoad} started. */
-    default void endLoad() {}
+    /** Ends what {@link #beginLoad} started; returns whether a key was loaded more than once (the last row won). */
+    default boolean endLoad() {
+        return false;
+    }
 
     static RowStore forType(IntersticeType pkType) {
         IntegerKeys keys = IntegerKeys.forType(pkType, false);

@@ -11,6 +11,7 @@ import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
 import dev.interstice.storage.TableId;
 import java.util.AbstractCollection;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The committed state of one table: rows in primary-key order (so scans are deterministic whatever the history),
@@ -193,6 +195,9 @@ public final class Table {
      * indexes are then rebuilt from the rows at the end.
      */
     public final class Loader {
+        /** From this many rows on, {@link #finish} builds the indexes beside the key order, on other threads. */
+        private static final int PARALLEL_LOAD = 1 << 16;
+
         /** By column: whether an index or auto_inc counter reads it. */
         private final boolean[] needed;
         /** The auto_inc columns (-1: the primary key) and their next values, written back at {@link #finish}. */
@@ -206,10 +211,12 @@ public final class Table {
         private final SecondaryIndex[] pairIndexes;
         private final long[] plain;
 
+        private final int expected;
         private boolean replaced;
         private boolean finished;
 
         private Loader(int expected) {
+            this.expected = expected;
             int n = schema.fields().size();
             needed = new boolean[n];
             IntegerKeys[] kinds = new IntegerKeys[n];
@@ -260,7 +267,7 @@ public final class Table {
             }
             r.expectEnd();
             long key = pkKeys.ordered(pk);
-            if (paged.put(key, buf, off, len)) replaced = true;
+            if (paged.load(key, buf, off, len)) replaced = true;
             if (!replaced)
                 for (SecondaryIndex ix : pairIndexes) {
                     int c = ix.column();
@@ -303,11 +310,15 @@ public final class Table {
             if (finished) return;
             finished = true;
             for (int a = 0; a < autoColumns.length; a++) autoInc.put(autoColumns[a], autoNext[a]);
-            rows.endLoad();
-            if (!replaced) {
-                for (SecondaryIndex ix : indexes.values()) ix.endLoad();
-                return;
-            }
+            // each index sorts its pairs on another thread while this one builds the key order (large loads only)
+            var sorts = new ArrayList<CompletableFuture<Void>>();
+            if (!replaced)
+                for (SecondaryIndex ix : indexes.values())
+                    if (expected >= PARALLEL_LOAD) sorts.add(CompletableFuture.runAsync(ix::endLoad));
+                    else ix.endLoad();
+            if (rows.endLoad()) replaced = true;
+            for (CompletableFuture<Void> f : sorts) f.join();
+            if (!replaced) return;
             for (SecondaryIndex ix : indexes.values()) ix.clear();
             for (Iterator<StoredRow> it = rows.all(); it.hasNext(); ) {
                 StoredRow row = it.next();
