@@ -106,9 +106,9 @@ final class RowHash {
     }
 
     /**
-     * Fills the empty hash with {@code n} (home slot, handle) pairs sorted by home slot ({@link #home} of each
-     * handle's distinct key; {@link #reserve}d for them): each goes to the first free slot from its home, as inserts
-     * would put it, but front to back through the array instead of at random.
+     * Fills the empty hash ({@link #reserve}d for them) with {@code n} (home slot, handle) pairs of distinct keys
+     * ({@link #home} of each handle's key): each goes to the first free slot from its home, as an insert would put it,
+     * without reading any key back from its page.
      */
     void fill(long[] pairs, int n) {
         if (size != 0) throw new IllegalStateException("fill needs an empty hash");
