@@ -207,7 +207,10 @@ public final class Storage implements AutoCloseable {
         return config;
     }
 
-    /** What recovery found at open (the maps are read-only views). No I/O; fixed for the lifetime of the storage. */
+    /**
+     * What recovery found at open: the log position and each table's rows until the runtime has loaded and
+     * {@link RecoveredState#release released} them. No I/O.
+     */
     public RecoveredState recovered() {
         return recovered;
     }
