@@ -1,34 +1,119 @@
 package dev.interstice.storage;
 
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What {@link Storage#open} recovered.
- *
- * @param lastLsn     LSN of the last recovered log record (0 for a fresh storage); the next append gets lastLsn + 1
- * @param tables      every table known to the storage (declared now or on disk) with its rows; read-only maps
- * @param warnings    human-readable notes about everything recovery repaired or dropped (empty on a clean start)
- * @param lastTxId    the largest {@link TxRecord#txId()} recovered (0 if none)
- * @param truncations structured report of the data recovery dropped (torn tail or salvage)
+ * What {@link Storage#open} recovered: the log position and every table's rows. A table's rows are kept packed (no
+ * object per row) until the runtime streams them into its table ({@link #forEachRow}) and {@link #release}s them;
+ * {@link #rows} builds a map of them for the small tables read by key.
  */
-public record RecoveredState(
-        long lastLsn,
-        Map<TableId, Map<ByteKey, byte[]>> tables,
-        List<String> warnings,
-        long lastTxId,
-        List<Truncation> truncations) {
+public final class RecoveredState {
+    private final long lastLsn;
+    private final long lastTxId;
+    private final List<String> warnings;
+    private final List<Truncation> truncations;
+    private final Set<TableId> known;
+    /** Rows of the tables not yet released; a known table absent here has none or was released. */
+    private final Map<TableId, RecoveredRows> rows;
 
-    public RecoveredState {
-        tables = Map.copyOf(tables);
-        warnings = List.copyOf(warnings);
-        truncations = List.copyOf(truncations);
+    private final Set<TableId> released = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param lastLsn     LSN of the last recovered log record (0 for a fresh storage); the next append gets lastLsn + 1
+     * @param known       every table known to the storage (declared now or on disk)
+     * @param rows        the rows of those that have any
+     * @param warnings    human-readable notes about everything recovery repaired or dropped (empty on a clean start)
+     * @param lastTxId    the largest {@link TxRecord#txId()} recovered (0 if none)
+     * @param truncations structured report of the data recovery dropped (torn tail or salvage)
+     */
+    RecoveredState(
+            long lastLsn,
+            Set<TableId> known,
+            Map<TableId, RecoveredRows> rows,
+            List<String> warnings,
+            long lastTxId,
+            List<Truncation> truncations) {
+        this.lastLsn = lastLsn;
+        this.known = Set.copyOf(known);
+        this.rows = new ConcurrentHashMap<>(rows);
+        this.warnings = List.copyOf(warnings);
+        this.lastTxId = lastTxId;
+        this.truncations = List.copyOf(truncations);
     }
 
-    /** Rows of one table (empty map if the table is unknown). */
+    /** LSN of the last recovered log record (0 for a fresh storage); the next append gets lastLsn + 1. */
+    public long lastLsn() {
+        return lastLsn;
+    }
+
+    /** The largest {@link TxRecord#txId()} recovered (0 if none). */
+    public long lastTxId() {
+        return lastTxId;
+    }
+
+    /** Human-readable notes about everything recovery repaired or dropped (empty on a clean start). */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /** Structured report of the data recovery dropped (torn tail or salvage). */
+    public List<Truncation> truncations() {
+        return truncations;
+    }
+
+    /**
+     * Every table known to the storage (declared now or on disk) with its rows, each a new read-only map: a copy of
+     * every row, for tests and tools. Released tables are left out.
+     */
+    public Map<TableId, Map<ByteKey, byte[]>> tables() {
+        Map<TableId, Map<ByteKey, byte[]>> out = new HashMap<>();
+        for (TableId id : known) if (!released.contains(id)) out.put(id, rows(id));
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * Rows of one table as a new read-only map in key order (empty if the table is unknown); throws once it was
+     * released.
+     */
     public Map<ByteKey, byte[]> rows(TableId table) {
-        return tables.getOrDefault(table, Map.of());
+        RecoveredRows r = live(table);
+        return r == null ? Map.of() : Collections.unmodifiableMap(r.toMap());
+    }
+
+    /** At least the number of rows {@link #forEachRow} hands over (exact unless the log changed snapshot rows). */
+    public int sizeHint(TableId table) {
+        RecoveredRows r = live(table);
+        return r == null ? 0 : r.sizeHint();
+    }
+
+    /**
+     * Hands every row of the table to {@code sink} once, in no particular order, as ranges of buffers valid only
+     * during each call (no map of them is built). Throws once the table was released.
+     */
+    public void forEachRow(TableId table, RowSink sink) {
+        RecoveredRows r = live(table);
+        if (r != null) r.forEach(sink);
+    }
+
+    /**
+     * Drops the table's recovered rows (they are in a table now): its memory is freed, and reading them again is a
+     * programming error.
+     */
+    public void release(TableId table) {
+        released.add(table);
+        rows.remove(table);
+    }
+
+    private RecoveredRows live(TableId table) {
+        if (released.contains(table))
+            throw new IllegalStateException("the recovered rows of " + table + " were released already");
+        return rows.get(table);
     }
 
     /**

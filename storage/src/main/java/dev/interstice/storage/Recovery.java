@@ -28,7 +28,7 @@ final class Recovery {
             long lastLsn,
             long lastTxId,
             Registry registry,
-            Map<Integer, HashMap<ByteKey, byte[]>> rows,
+            Map<Integer, RecoveredRows> rows,
             List<String> warnings,
             List<RecoveredState.Truncation> truncations,
             Path activePath,
@@ -48,7 +48,7 @@ final class Recovery {
     private final List<RecoveredState.Truncation> truncations = new ArrayList<>();
 
     private final Registry registry = new Registry();
-    private final Map<Integer, HashMap<ByteKey, byte[]>> rows = new HashMap<>();
+    private final Map<Integer, RecoveredRows> rows = new HashMap<>();
     private final Map<String, byte[]> chainHeads = new HashMap<>();
     private long lastTxId;
     private long applyFrom; // records below this LSN are validated but not applied (covered by the snapshot)
@@ -86,8 +86,8 @@ final class Recovery {
         applyFrom = snapLsn + 1;
         SegmentResult seg = replayLog(snapLsn);
 
-        Map<Integer, HashMap<ByteKey, byte[]>> live = new HashMap<>();
-        for (Registry.Meta m : registry.all()) live.put(m.no(), rows.computeIfAbsent(m.no(), k -> new HashMap<>()));
+        Map<Integer, RecoveredRows> live = new HashMap<>();
+        for (Registry.Meta m : registry.all()) live.put(m.no(), rows.computeIfAbsent(m.no(), k -> new RecoveredRows()));
         return new Result(
                 seg.lastLsn,
                 lastTxId,
@@ -123,7 +123,7 @@ final class Recovery {
                 throw new StorageCorruptionException(snap.path(), 0, "snapshot header says LSN " + r.lsn);
             for (Registry.Meta m : r.tables) {
                 registry.put(m);
-                rows.put(m.no(), new HashMap<>());
+                rows.put(m.no(), new RecoveredRows());
             }
             registry.raiseNextNo(r.nextTableNo);
             lastTxId = r.lastTxId;
@@ -134,8 +134,8 @@ final class Recovery {
                 if (m == null || m.mode() != Persistence.LOGGED)
                     throw new StorageCorruptionException(
                             snap.path(), 0, "rows for table number " + no + " not listed as LOGGED");
-                HashMap<ByteKey, byte[]> t = rows.get(no);
-                while (r.nextRow()) t.put(new ByteKey(r.key()), r.row());
+                RecoveredRows t = rows.get(no);
+                while (r.nextRow()) t.addBase(r.buf(), r.keyOff(), r.keyLen(), r.buf(), r.rowOff(), r.rowLen());
             }
         }
     }
@@ -149,7 +149,7 @@ final class Recovery {
             Path dir = RowFiles.tableDir(rowsDir, m.id());
             keep.add(dir);
             if (!Files.isDirectory(dir)) continue;
-            HashMap<ByteKey, byte[]> t = rows.get(m.no());
+            RecoveredRows t = rows.get(m.no());
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
                 for (Path p : ds) {
                     String name = p.getFileName().toString();
@@ -167,7 +167,7 @@ final class Recovery {
                                 + e.getMessage());
                         continue;
                     }
-                    t.put(new ByteKey(kv[0]), kv[1]);
+                    t.addBase(kv[0], 0, kv[0].length, kv[1], 0, kv[1].length);
                 }
             }
         }
@@ -218,20 +218,19 @@ final class Recovery {
         @Override
         public void put(int tableNo, byte[] buf, int keyOff, int keyLen, int rowOff, int rowLen) {
             if (skip) return;
-            rows.get(tableNo)
-                    .put(new ByteKey(SnapshotFile.copy(buf, keyOff, keyLen)), SnapshotFile.copy(buf, rowOff, rowLen));
+            rows.get(tableNo).put(SnapshotFile.copy(buf, keyOff, keyLen), SnapshotFile.copy(buf, rowOff, rowLen));
         }
 
         @Override
         public void delete(int tableNo, byte[] buf, int keyOff, int keyLen) {
             if (skip) return;
-            rows.get(tableNo).remove(new ByteKey(SnapshotFile.copy(buf, keyOff, keyLen)));
+            rows.get(tableNo).delete(SnapshotFile.copy(buf, keyOff, keyLen));
         }
 
         @Override
         public void clear(int tableNo) {
             if (skip) return;
-            rows.put(tableNo, new HashMap<>());
+            rows.put(tableNo, new RecoveredRows());
         }
 
         @Override
@@ -243,7 +242,7 @@ final class Recovery {
         public void declare(int tableNo, Persistence mode, TableId id) {
             if (skip) return;
             registry.put(new Registry.Meta(tableNo, id, mode));
-            rows.computeIfAbsent(tableNo, k -> new HashMap<>());
+            rows.computeIfAbsent(tableNo, k -> new RecoveredRows());
         }
 
         @Override

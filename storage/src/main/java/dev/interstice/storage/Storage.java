@@ -8,11 +8,12 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -90,14 +91,14 @@ public final class Storage implements AutoCloseable {
                 s -> compactor.maybeTrigger());
         compactor.attach(wal);
         try {
-            Map<TableId, Map<ByteKey, byte[]>> out = new HashMap<>();
-            for (Registry.Meta m : registry.all())
-                out.put(m.id(), Collections.unmodifiableMap(r.rows().get(m.no())));
+            Map<TableId, RecoveredRows> out = new HashMap<>();
+            for (Registry.Meta m : registry.all()) out.put(m.id(), r.rows().get(m.no()));
+            Set<TableId> known = new HashSet<>(out.keySet());
             for (Map.Entry<TableId, Persistence> e : tables.entrySet()) {
                 declareTable(e.getKey(), e.getValue());
-                out.putIfAbsent(e.getKey(), Map.of());
+                known.add(e.getKey());
             }
-            this.recovered = new RecoveredState(r.lastLsn(), out, r.warnings(), r.lastTxId(), r.truncations());
+            this.recovered = new RecoveredState(r.lastLsn(), known, out, r.warnings(), r.lastTxId(), r.truncations());
         } catch (RuntimeException e) {
             compactor.close();
             try {
@@ -206,7 +207,10 @@ public final class Storage implements AutoCloseable {
         return config;
     }
 
-    /** What recovery found at open (the maps are read-only views). No I/O; fixed for the lifetime of the storage. */
+    /**
+     * What recovery found at open: the log position and each table's rows until the runtime has loaded and
+     * {@link RecoveredState#release released} them. No I/O.
+     */
     public RecoveredState recovered() {
         return recovered;
     }

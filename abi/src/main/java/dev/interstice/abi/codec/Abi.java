@@ -282,6 +282,54 @@ public final class Abi {
         }
     }
 
+    /**
+     * Skips one value without building it (a row's columns a bulk load does not need): the same structure checks as
+     * {@link #readValue}, but a string's bytes are not checked to be UTF-8.
+     */
+    public static void skipValue(PostcardReader r) {
+        skipValue(r, 0);
+    }
+
+    private static void skipValue(PostcardReader r, int depth) {
+        int at = r.mark();
+        int tag = r.readVarU32("IntersticeValue discriminant");
+        switch (tag) {
+            case 0 -> {}
+            case 1 -> r.readU8();
+            case 2 -> r.readVarU32("a u32 varint");
+            case 3 -> r.readVarU64();
+            case 4 -> r.readI32();
+            case 5 -> r.readI64();
+            case 6 -> r.skip(4);
+            case 7 -> r.skip(8);
+            case 8 -> r.readBool();
+            case 9 -> r.skip(r.readVarUsize());
+            case 10, 12 -> {
+                if (depth >= MAX_DEPTH) throw tooDeep(r, "value");
+                for (int i = 0, n = r.readVarUsize(); i < n; i++) skipValue(r, depth + 1);
+            }
+            case 11 -> {
+                if (depth >= MAX_DEPTH) throw tooDeep(r, "value");
+                if (readOptionTag(r, "an IntersticeValue::Option")) skipValue(r, depth + 1);
+            }
+            case 13 -> {
+                if (depth >= MAX_DEPTH) throw tooDeep(r, "value");
+                r.skip(r.readVarUsize());
+                for (int i = 0, n = r.readVarUsize(); i < n; i++) {
+                    r.skip(r.readVarUsize());
+                    skipValue(r, depth + 1);
+                }
+            }
+            case 14 -> {
+                if (depth >= MAX_DEPTH) throw tooDeep(r, "value");
+                r.skip(r.readVarUsize());
+                r.skip(r.readVarUsize());
+                skipValue(r, depth + 1);
+            }
+            default -> throw unknownTag(r, at, "IntersticeValue", tag);
+        }
+    }
+
     private static List<IntersticeValue> readValues(PostcardReader r, int depth) {
         int n = r.readVarUsize();
         if (n == 0) return List.of();

@@ -264,6 +264,12 @@ public final class PostcardReader {
         }
     }
 
+    /** Skips {@code len} raw bytes. */
+    public void skip(int len) {
+        if (len < 0 || len > end - pos) throw eof(len + " raw byte(s)");
+        pos += len;
+    }
+
     /** Raw bytes. */
     public byte[] readBytes(int len) {
         if (len < 0 || len > end - pos) throw eof(len + " raw byte(s)");

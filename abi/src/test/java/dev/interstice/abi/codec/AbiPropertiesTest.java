@@ -88,6 +88,18 @@ class AbiPropertiesTest {
         assertThat(Abi.decodeValue(Abi.encodeValue(v))).isEqualTo(v);
     }
 
+    /** Skipping a value walks exactly its encoding, so the value after it is read intact. */
+    @Property
+    void skipValueWalksExactlyOneValue(@ForAll("values") IntersticeValue v, @ForAll("values") IntersticeValue after) {
+        var w = new PostcardWriter(64);
+        Abi.writeValue(w, v);
+        Abi.writeValue(w, after);
+        var r = new PostcardReader(w.toByteArray());
+        Abi.skipValue(r);
+        assertThat(Abi.readValue(r)).isEqualTo(after);
+        r.expectEnd();
+    }
+
     @Property
     void floatBitsSurvive(@ForAll int f32Bits, @ForAll long f64Bits) {
         var f = (IntersticeValue.F32)

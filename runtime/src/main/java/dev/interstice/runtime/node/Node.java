@@ -131,6 +131,12 @@ public final class Node implements AutoCloseable {
             replicas.restore(recovered, restored);
             contentStore.recover(recovered);
             recovered.warnings().forEach(w -> log.warn("storage recovery: {}", w));
+            // the restored modules' rows are in their tables now: free the recovered copies (unloaded modules'
+            // stay, for KeptTables)
+            for (LoadedModule m : restored) {
+                m.tables().values().forEach(t -> recovered.release(t.id()));
+                m.replicas().forEach(r -> recovered.release(new TableId(m.name(), r.localName())));
+            }
         }
         for (LoadedModule m : restored) registry.add(m);
         schedules.forEach(scheduler::add);

@@ -248,7 +248,7 @@ public final class Replicas {
                 ModuleSchema decoded = Abi.decodeModuleSchema(shell);
                 Table t = tableOf(id, decoded);
                 shells.put(id, decoded);
-                t.loadAllEncoded(state.rows(id).values());
+                StorageMapping.load(t, state);
                 m.setReplicaTable(r.localName(), t);
                 byte[] p = stored.get(new ByteKey(SystemTables.replicaKey(id)));
                 if (p != null) positions.put(id, SystemTables.decodeReplicaPosition(p));

@@ -47,13 +47,23 @@ final class StorageMapping {
         for (LoadedModule m : modules) {
             for (Table t : m.tables().values()) {
                 if (t.schema().persistence() == Persistence.EPHEMERAL) continue;
-                t.loadAllEncoded(state.rows(t.id()).values());
+                load(t, state);
                 for (var col : t.autoIncCounters().entrySet()) {
                     byte[] v = sequences.get(new ByteKey(SystemTables.sequenceKey(t.id(), col.getKey())));
                     if (v != null) col.setValue(Math.max(col.getValue(), SystemTables.longOf(v)));
                 }
             }
         }
+    }
+
+    /**
+     * Streams the table's recovered rows into it ({@link Table#bulkLoad}: no map of them on the way). The caller
+     * {@link RecoveredState#release}s them once no one can ask for them again.
+     */
+    static void load(Table t, RecoveredState state) {
+        Table.Loader l = t.bulkLoad(state.sizeHint(t.id()));
+        state.forEachRow(t.id(), (buf, keyOff, keyLen, rowOff, rowLen) -> l.add(buf, rowOff, rowLen));
+        l.finish();
     }
 
     /** The code system table: module name -> SHA-256 of the code its rows belong to. */

@@ -1,5 +1,6 @@
 package dev.interstice.runtime.table;
 
+import dev.interstice.abi.codec.PostcardReader;
 import dev.interstice.abi.schema.IntersticeType;
 import dev.interstice.abi.value.IndexKey;
 import dev.interstice.abi.value.IntersticeValue;
@@ -29,6 +30,38 @@ record IntegerKeys(IndexKey probe, LongFunction<IntersticeValue> value) {
 
     private static IntegerKeys of(IntersticeValue probe, LongFunction<IntersticeValue> value) {
         return new IntegerKeys(new IndexKey(probe), value);
+    }
+
+    /** The variant's discriminant in the row encoding (upstream {@code IntersticeValue}). */
+    int tag() {
+        return switch (probe.value()) {
+            case IntersticeValue.U8 x -> 1;
+            case IntersticeValue.U32 x -> 2;
+            case IntersticeValue.U64 x -> 3;
+            case IntersticeValue.I32 x -> 4;
+            case IntersticeValue.I64 x -> 5;
+            default -> 8; // bool
+        };
+    }
+
+    /**
+     * Reads the value that follows discriminant {@code tag} (a {@link #tag()}) in a row's encoding as a plain long
+     * (u64: its raw bits; bool 0/1).
+     */
+    static long readPlain(PostcardReader r, int tag) {
+        return switch (tag) {
+            case 1 -> r.readU8();
+            case 2 -> r.readVarU32();
+            case 3 -> r.readVarU64();
+            case 4 -> r.readI32();
+            case 5 -> r.readI64();
+            default -> r.readBool() ? 1 : 0;
+        };
+    }
+
+    /** {@link #ordered} of a plain long {@link #readPlain} returned. */
+    long ordered(long plain) {
+        return probe.value() instanceof IntersticeValue.U64 ? plain ^ Long.MIN_VALUE : plain;
     }
 
     /** Whether {@code k} is of this variant. */

@@ -142,6 +142,55 @@ final class LongPairTree {
         return changed;
     }
 
+    /**
+     * Fills an empty tree with {@code n} pairs sorted ascending ({@link LongPairs#sort}; a pair equal to the one before
+     * is skipped): full leaves and inner pages built bottom up, no descent per pair.
+     */
+    void addSorted(long[] pairs, int n) {
+        if (size != 0) throw new IllegalStateException("addSorted needs an empty tree");
+        if (n == 0) return;
+        java.util.ArrayList<Page> level = new java.util.ArrayList<>();
+        Leaf leaf = null;
+        for (int i = 0; i < n; i++) {
+            long a = pairs[2 * i];
+            long b = pairs[2 * i + 1];
+            if (i > 0 && a == pairs[2 * i - 2] && b == pairs[2 * i - 1]) continue;
+            if (leaf == null || leaf.n == LEAF) {
+                Leaf next = new Leaf();
+                if (leaf != null) leaf.next = next;
+                leaf = next;
+                level.add(leaf);
+            }
+            leaf.keys[2 * leaf.n] = a;
+            leaf.keys[2 * leaf.n + 1] = b;
+            leaf.n++;
+            size++;
+        }
+        while (level.size() > 1) {
+            // pages of up to INNER + 1 children, spread evenly so that none is under half full
+            int groups = (level.size() + INNER) / (INNER + 1);
+            java.util.ArrayList<Page> up = new java.util.ArrayList<>(groups);
+            for (int g = 0, from = 0; g < groups; g++) {
+                int to = (int) ((long) level.size() * (g + 1) / groups);
+                Inner in = new Inner();
+                for (int k = from; k < to; k++) {
+                    Page kid = level.get(k);
+                    in.kids[k - from] = kid;
+                    if (k > from) {
+                        Leaf first = firstLeaf(kid);
+                        in.keys[2 * (k - from - 1)] = first.keys[0];
+                        in.keys[2 * (k - from - 1) + 1] = first.keys[1];
+                    }
+                }
+                in.n = to - from - 1;
+                up.add(in);
+                from = to;
+            }
+            level = up;
+        }
+        root = level.getFirst();
+    }
+
     private static Leaf firstLeaf(Page p) {
         while (p instanceof Inner in) p = in.kids[0];
         return (Leaf) p;

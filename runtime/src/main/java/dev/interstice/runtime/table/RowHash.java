@@ -36,7 +36,8 @@ final class RowHash {
         return (int) (key * GOLDEN & RowPages.TAG_MASK);
     }
 
-    private int home(long key) {
+    /** The slot where {@code key}'s probe starts. */
+    int home(long key) {
         return (int) ((key * GOLDEN) >>> shift);
     }
 
@@ -102,6 +103,21 @@ final class RowHash {
         int capacity = mask + 1;
         while (rows > capacity - (capacity >>> 2) && capacity < 1 << 30) capacity *= 2;
         if (capacity > mask + 1) resize(capacity, null);
+    }
+
+    /**
+     * Fills the empty hash ({@link #reserve}d for them) with {@code n} (home slot, handle) pairs of distinct keys
+     * ({@link #home} of each handle's key): each goes to the first free slot from its home, as an insert would put it,
+     * without reading any key back from its page.
+     */
+    void fill(long[] pairs, int n) {
+        if (size != 0) throw new IllegalStateException("fill needs an empty hash");
+        for (int i = 0; i < n; i++) {
+            int s = (int) pairs[2 * i];
+            while (slots[s] != RowPages.NONE) s = (s + 1) & mask;
+            slots[s] = pairs[2 * i + 1];
+        }
+        size = n;
     }
 
     private void resize(int capacity, LongPairTree order) {

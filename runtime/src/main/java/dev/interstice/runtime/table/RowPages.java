@@ -72,14 +72,19 @@ final class RowPages {
 
     /** Appends {@code row} under {@code key}; returns its handle carrying {@code tag} (its low {@link #TAG_BITS}). */
     long add(long key, byte[] row, int tag) {
-        if (row.length >= LARGE) {
-            int p = newPage(new byte[HEAD + row.length]);
-            write(pages[p], 0, key, OWN_PAGE, row);
-            used[p] = HEAD + row.length;
+        return add(key, row, 0, row.length, tag);
+    }
+
+    /** {@link #add(long, byte[], int)} of the row at {@code buf[off, off + len)}. */
+    long add(long key, byte[] buf, int off, int len, int tag) {
+        if (len >= LARGE) {
+            int p = newPage(new byte[HEAD + len]);
+            write(pages[p], 0, key, OWN_PAGE, buf, off, len);
+            used[p] = HEAD + len;
             return handle(p, 0, tag);
         }
-        int at = reserve(HEAD + row.length);
-        write(pages[current], at, key, row.length, row);
+        int at = reserve(HEAD + len);
+        write(pages[current], at, key, len, buf, off, len);
         return handle(current, at, tag);
     }
 
@@ -107,10 +112,10 @@ final class RowPages {
         return at;
     }
 
-    private static void write(byte[] page, int at, long key, int length, byte[] row) {
+    private static void write(byte[] page, int at, long key, int length, byte[] buf, int off, int len) {
         LONGS.set(page, at, key);
         SHORTS.set(page, at + 8, (short) length);
-        System.arraycopy(row, 0, page, at + HEAD, row.length);
+        System.arraycopy(buf, off, page, at + HEAD, len);
     }
 
     private int newPage(byte[] page) {
@@ -149,8 +154,8 @@ final class RowPages {
     }
 
     /** Overwrites the row in place with {@code row}, which has the same length. */
-    void overwrite(long handle, byte[] row) {
-        System.arraycopy(row, 0, pages[page(handle)], offset(handle) + HEAD, row.length);
+    void overwrite(long handle, byte[] buf, int off, int len) {
+        System.arraycopy(buf, off, pages[page(handle)], offset(handle) + HEAD, len);
     }
 
     /** Marks the row's record dead: a page of its own goes at once, a shared page may become {@link #wasteful()}. */

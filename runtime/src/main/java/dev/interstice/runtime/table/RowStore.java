@@ -23,6 +23,12 @@ sealed interface RowStore permits PagedRows, RowStore.Keyed {
 
     void remove(IndexKey pk);
 
+    /**
+     * Adds or replaces the row of {@code pk} from {@code buf[off, off + len)} (a bulk load, which copies it); returns
+     * whether a row of that key was replaced.
+     */
+    boolean load(IndexKey pk, byte[] buf, int off, int len);
+
     int size();
 
     Iterator<StoredRow> all();
@@ -31,13 +37,15 @@ sealed interface RowStore permits PagedRows, RowStore.Keyed {
     Iterator<StoredRow> from(IndexKey pk, boolean inclusive);
 
     /**
-     * Announces a bulk load of about {@code rows} rows into an empty store (recovery), which may defer the key order
-     * until {@link #endLoad}: reads in key order see nothing of them until then. Lookups work throughout.
+     * Announces a bulk load of about {@code rows} rows into an empty store (recovery): the store may take the rows
+     * {@link #load}ed until {@link #endLoad} without making them findable (any other call ends the load first).
      */
     default void beginLoad(int rows) {}
 
-    /** Ends what {@link #beginLoad} started. */
-    default void endLoad() {}
+    /** Ends what {@link #beginLoad} started; returns whether a key was loaded more than once (the last row won). */
+    default boolean endLoad() {
+        return false;
+    }
 
     static RowStore forType(IntersticeType pkType) {
         IntegerKeys keys = IntegerKeys.forType(pkType, false);
@@ -58,6 +66,13 @@ sealed interface RowStore permits PagedRows, RowStore.Keyed {
         public void put(IndexKey pk, byte[] encoded) {
             byKey.put(pk, encoded);
             ordered.put(pk, encoded);
+        }
+
+        @Override
+        public boolean load(IndexKey pk, byte[] buf, int off, int len) {
+            byte[] encoded = java.util.Arrays.copyOfRange(buf, off, off + len);
+            ordered.put(pk, encoded);
+            return byKey.put(pk, encoded) != null;
         }
 
         @Override

@@ -6,6 +6,7 @@ import dev.interstice.abi.value.IndexKey;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -29,7 +30,11 @@ public final class SecondaryIndex {
     /** Index key to primary key (unique) or to the sorted set of primary keys; null when {@link #pairs} is used. */
     private final Map<IndexKey, Object> entries;
     /** (column value, primary key) as {@link IntegerKeys#ordered} longs; null when {@link #entries} is used. */
-    private final LongPairTree pairs;
+    private LongPairTree pairs;
+    /** During a bulk load into empty {@link #pairs}: the pairs added since, sorted into the tree at the end. */
+    private long[] pending;
+
+    private int pendingCount;
 
     private final IntegerKeys valueKeys;
     private final IntegerKeys pkKeys;
@@ -66,6 +71,11 @@ public final class SecondaryIndex {
         return columns[0];
     }
 
+    /** The indexed columns (a copy). */
+    int[] columns() {
+        return columns.clone();
+    }
+
     /** How many columns the index covers (more than one: a composite index). */
     public int arity() {
         return columns.length;
@@ -89,7 +99,7 @@ public final class SecondaryIndex {
             if (!valueKeys.ours(key) || !pkKeys.ours(pk))
                 throw new IllegalArgumentException(
                         "index key " + key + " or primary key " + pk + " is of another type");
-            pairs.add(IntegerKeys.ordered(key), IntegerKeys.ordered(pk));
+            addOrdered(IntegerKeys.ordered(key), IntegerKeys.ordered(pk));
             return;
         }
         if (schema.unique()) {
@@ -101,7 +111,51 @@ public final class SecondaryIndex {
         set.add(pk);
     }
 
+    /** The integer type of the one column when the index keeps primitive pairs ({@link #addOrdered}), else null. */
+    IntegerKeys pairKeys() {
+        return valueKeys;
+    }
+
+    /** Adds the pair (value, primary key) as {@link IntegerKeys#ordered} longs, to an index of {@link #pairKeys}. */
+    void addOrdered(long v, long p) {
+        if (pending == null) pairs.add(v, p);
+        else {
+            if (2 * pendingCount == pending.length) pending = Arrays.copyOf(pending, 4 * pendingCount);
+            pending[2 * pendingCount] = v;
+            pending[2 * pendingCount + 1] = p;
+            pendingCount++;
+        }
+    }
+
+    /**
+     * Starts a bulk load of about {@code rows} entries into an empty index: pairs are sorted once at {@link #endLoad}
+     * and fill the tree's pages (random-order inserts each cost a cache-missing descent).
+     */
+    void beginLoad(int rows) {
+        if (pairs != null && pairs.size() == 0 && pending == null) {
+            pending = new long[2 * Math.max(16, Math.min(rows, 1 << 26))];
+            pendingCount = 0;
+        }
+    }
+
+    /** Ends what {@link #beginLoad} started. */
+    void endLoad() {
+        if (pending == null) return;
+        long[] p = pending;
+        pending = null;
+        LongPairs.sort(p, pendingCount, true);
+        pairs.addSorted(p, pendingCount);
+    }
+
+    /** Removes every entry (and drops a bulk load's pairs): a load that replaced rows rebuilds its indexes. */
+    void clear() {
+        pending = null;
+        if (pairs != null) pairs = new LongPairTree();
+        else entries.clear();
+    }
+
     public void remove(IndexKey key, IndexKey pk) {
+        endLoad();
         if (pairs != null) {
             if (valueKeys.ours(key) && pkKeys.ours(pk)) pairs.remove(IntegerKeys.ordered(key), IntegerKeys.ordered(pk));
             return;

@@ -1,0 +1,108 @@
+package dev.interstice.storage;
+
+import static dev.interstice.storage.Fixtures.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.interstice.abi.schema.Persistence;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Recovery streams each table's rows (snapshot or row files, then the log after it) without building a map. */
+class RecoveredRowsTest {
+    static final TableId OTHER = new TableId("mod", "other");
+    static final Map<TableId, Persistence> TABLES =
+            Map.of(LOG, Persistence.LOGGED, STATE, Persistence.STATEFUL, OTHER, Persistence.LOGGED);
+
+    @TempDir
+    Path dir;
+
+    /** Every row {@link RecoveredState#forEachRow} hands over, failing on a key handed over twice. */
+    static TreeMap<String, String> streamed(RecoveredState r, TableId t) {
+        TreeMap<String, String> out = new TreeMap<>();
+        r.forEachRow(t, (buf, ko, kl, ro, rl) -> {
+            String key = s(SnapshotFile.copy(buf, ko, kl));
+            assertThat(out.put(key, s(SnapshotFile.copy(buf, ro, rl))))
+                    .as("row %s handed over twice", key)
+                    .isNull();
+        });
+        return out;
+    }
+
+    @Test
+    void snapshotThenLogTailGivesExactlyTheRowsOfBefore() {
+        TreeMap<String, String> logged = new TreeMap<>();
+        TreeMap<String, String> stateful = new TreeMap<>();
+        TreeMap<String, String> other = new TreeMap<>();
+        long tx = 0;
+        try (Storage s = Storage.open(cfg(dir), TABLES)) {
+            List<Change> seed = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                String k = "k" + i;
+                seed.add(put(LOG, k, "v" + i));
+                seed.add(put(STATE, k, "v" + i));
+                logged.put(k, "v" + i);
+                stateful.put(k, "v" + i);
+                if (i < 20) {
+                    seed.add(put(OTHER, k, "o" + i));
+                    other.put(k, "o" + i);
+                }
+            }
+            s.append(new TxRecord(++tx, 0, seed));
+            s.snapshotNow(); // the rows are now the snapshot's (LOGGED) and the row files (STATEFUL)
+            // after the snapshot: updates (same and other length), deletes, new rows, a delete then a put again,
+            // a put then a delete, and a cleared table refilled
+            for (int i = 0; i < 500; i += 7) {
+                s.append(tx(++tx, put(LOG, "k" + i, "updated" + i), put(STATE, "k" + i, "u" + i)));
+                logged.put("k" + i, "updated" + i);
+                stateful.put("k" + i, "u" + i);
+            }
+            for (int i = 1; i < 500; i += 5) {
+                s.append(tx(++tx, del(LOG, "k" + i), del(STATE, "k" + i)));
+                logged.remove("k" + i);
+                stateful.remove("k" + i);
+            }
+            s.append(tx(++tx, put(LOG, "new", "n"), del(LOG, "k3"), put(LOG, "k3", "back"), put(LOG, "gone", "g")));
+            s.append(tx(++tx, del(LOG, "gone"), del(LOG, "never-there")));
+            logged.put("new", "n");
+            logged.put("k3", "back");
+            s.append(tx(++tx, new Change.Clear(OTHER), put(OTHER, "after", "clear")));
+            other.clear();
+            other.put("after", "clear");
+            s.whenDurable(s.stats().lastLsn()).join();
+        }
+        try (Storage s = Storage.open(cfg(dir), TABLES)) {
+            RecoveredState r = s.recovered();
+            assertThat(streamed(r, LOG)).isEqualTo(logged);
+            assertThat(streamed(r, STATE)).isEqualTo(stateful);
+            assertThat(streamed(r, OTHER)).isEqualTo(other);
+            assertThat(strings(r.rows(LOG))).isEqualTo(logged);
+            assertThat(r.sizeHint(LOG)).isGreaterThanOrEqualTo(logged.size());
+            assertThat(r.lastTxId()).isEqualTo(tx);
+        }
+    }
+
+    @Test
+    void releasedRowsAreGoneAndReadingThemAgainFails() {
+        try (Storage s = Storage.open(cfg(dir), TABLES)) {
+            s.append(tx(1, put(LOG, "a", "1"), put(OTHER, "b", "2")));
+            s.snapshotNow();
+        }
+        try (Storage s = Storage.open(cfg(dir), TABLES)) {
+            RecoveredState r = s.recovered();
+            r.release(LOG);
+            assertThatThrownBy(() -> r.rows(LOG))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("released");
+            assertThatThrownBy(() -> r.forEachRow(LOG, (buf, ko, kl, ro, rl) -> {}))
+                    .isInstanceOf(IllegalStateException.class);
+            assertThat(r.tables()).containsOnlyKeys(STATE, OTHER);
+            assertThat(strings(r.rows(OTHER))).isEqualTo(Map.of("b", "2"));
+        }
+    }
+}
