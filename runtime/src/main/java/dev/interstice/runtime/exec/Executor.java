@@ -213,12 +213,12 @@ public final class Executor {
     private void lockNode(boolean invalidate) {
         lock.lock();
         if (speculation == null) return;
-        speculation.exclusive().lock();
+        speculation.lockExclusive();
         if (invalidate) speculation.changedEverything();
     }
 
     private void unlockNode() {
-        if (speculation != null) speculation.exclusive().unlock();
+        if (speculation != null) speculation.unlockExclusive();
         lock.unlock();
     }
 
@@ -259,7 +259,7 @@ public final class Executor {
             CallResult result;
             if (run != null && speculator.stillValid(run)) result = commitSpeculation(run);
             else {
-                if (run != null) speculation.reexecuted();
+                if (run != null) speculation.reexecuted(run.of());
                 LoadedModule.Callable<ReducerSchema> r;
                 LoadedModule m;
                 try {
@@ -301,7 +301,7 @@ public final class Executor {
             observe(module, run.frame().function(), txId, run.runNanos(), System.nanoTime() - ran, e.kind());
             throw e;
         }
-        speculation.committed();
+        speculation.committed(run.of());
         observe(module, run.frame().function(), txId, run.runNanos(), System.nanoTime() - ran, null);
         return result;
     }

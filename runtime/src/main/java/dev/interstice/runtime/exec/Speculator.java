@@ -55,7 +55,8 @@ final class Speculator {
         } finally {
             speculation.shared().unlock();
         }
-        if (speculation.backingOff(r)) return null;
+        Speculation.Of of = speculation.of(m, reducer);
+        if (speculation.backingOff(of)) return null;
         speculation.enter();
         boolean ran = false;
         try {
@@ -69,14 +70,20 @@ final class Speculator {
             try {
                 GuestCall.reducer(frame, args, WRITER.get());
             } catch (RuntimeException notValidated) { // SerialOnly, or a failure: the serial run decides
-                speculation.fellBack(r);
+                speculation.fellBack(of);
                 return null;
             }
             ran = true;
-            return new Speculation.Run(m, frame, inv, reads, start, System.nanoTime() - started);
+            return new Speculation.Run(m, frame, inv, reads, start, System.nanoTime() - started, of);
         } finally {
             if (!ran) speculation.leave(); // else the caller leaves once committed: one executor, one core
         }
+    }
+
+    /** Whether {@code t} is still the node's table (no install, migration or unload replaced it). */
+    private boolean current(Table t) {
+        LoadedModule owner = modules.get(t.id().module());
+        return owner != null && owner.table(t.schema().name()) == t;
     }
 
     /**
@@ -85,10 +92,7 @@ final class Speculator {
      */
     boolean stillValid(Speculation.Run run) {
         if (modules.get(run.module().name()) != run.module()) return false;
-        for (Table t : run.reads().tables()) {
-            LoadedModule owner = modules.get(t.id().module());
-            if (owner == null || owner.table(t.schema().name()) != t) return false;
-        }
+        if (!run.reads().allTables(this::current)) return false;
         return speculation.unchanged(run.start(), run.reads());
     }
 }
