@@ -59,8 +59,9 @@ for p in $PROFILES; do
     tps="$(json "$OUT/$run.json" throughput_tps)"
     [[ -z "$base" ]] && base="$tps"
     stats="$(grep -o 'ExecutionStats\[[^]]*\]' "$OUT/$run.json" | head -1 || true)"
-    printf '%-18s executors %-2s %10.0f tx/s  x%.2f  %s\n' "$p" "$n" "$tps" \
-      "$(python3 -c "print($tps / $base if $base else 0)")" "$stats"
+    cpu="$(grep -o '[0-9.]* us/tx' "$OUT/$run.json" | head -1 || true)"
+    printf '%-18s executors %-2s %10.0f tx/s  x%.2f  %s  %s\n' "$p" "$n" "$tps" \
+      "$(python3 -c "print($tps / $base if $base else 0)")" "$cpu" "$stats"
   done
 done
 echo "reports in $OUT"

@@ -138,8 +138,10 @@ public final class InProcessBench {
                 cfg.note("data_dir", dir.toString());
                 cfg.note("executors", Integer.toString(o.executors));
                 LoadResult r;
+                var cpu = new CpuPerTransaction(node::lastTxId, o.warmupMs, o.durationMs);
                 try {
                     r = new LoadDriver(progress).run(connector, cfg);
+                    cfg.note("cpu_per_tx", cpu.result());
                 } finally {
                     prepared.finish(control);
                 }

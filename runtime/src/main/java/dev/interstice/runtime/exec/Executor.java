@@ -1,34 +1,24 @@
 package dev.interstice.runtime.exec;
 
-import dev.interstice.abi.codec.Abi;
-import dev.interstice.abi.codec.AbiDecodeException;
 import dev.interstice.abi.codec.PostcardWriter;
 import dev.interstice.abi.host.CallContext;
-import dev.interstice.abi.schema.Persistence;
-import dev.interstice.abi.schema.QuerySchema;
 import dev.interstice.abi.schema.ReducerSchema;
-import dev.interstice.abi.schema.SubscriptionEvent;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
-import dev.interstice.runtime.engine.GuestInstance;
-import dev.interstice.runtime.engine.GuestMemoryException;
-import dev.interstice.runtime.engine.GuestTrapException;
+import dev.interstice.runtime.IntersticeException;
 import dev.interstice.runtime.module.LoadedModule;
-import dev.interstice.runtime.module.TableViews;
 import dev.interstice.runtime.table.StoredRow;
 import dev.interstice.runtime.table.Table;
 import dev.interstice.runtime.tx.ReadSet;
-import dev.interstice.runtime.tx.RowChange;
 import dev.interstice.runtime.tx.Transaction;
 import dev.interstice.storage.Change;
-import dev.interstice.storage.Storage;
 import dev.interstice.storage.TxOrigin;
-import dev.interstice.storage.TxRecord;
 import dev.interstice.storage.TxTrace;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * lock). A call runs its reducer as a transaction, commits it, then runs the subscribers its changes triggered, each
  * as its own transaction, before the lock is released: the same sequence of calls therefore always produces the
  * same transactions, ids and tables.
+ *
+ * <p>This class is the coordinator: the lock, transaction ids and time, and which transaction runs when. The parts
+ * are its own types: {@link GuestCall} runs a frame on an instance, {@link Callables} checks what may be called,
+ * {@link Committer} logs and applies a transaction and queues its subscribers, {@link LifecycleHooks} runs install
+ * hooks, {@link TableViewGate} answers views, {@link TraceIds} names origins and causes; with executors > 1,
+ * {@link Speculator} runs top-level calls ahead of the lock (docs/parallel-execution.md).
  */
 public final class Executor {
     private static final Logger log = LoggerFactory.getLogger(Executor.class);
@@ -46,29 +42,24 @@ public final class Executor {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final ModuleRegistry modules;
-    private final CommitLog commitLog;
     private final NodeServices services;
+    /** The lock holder's argument buffer. */
     private final PostcardWriter argWriter = new PostcardWriter(1024);
-    /** Each speculating caller's argument buffer (the shared one belongs to the lock holder). */
-    private static final ThreadLocal<PostcardWriter> SPECULATING_WRITER =
-            ThreadLocal.withInitial(() -> new PostcardWriter(1024));
-    /** Optimistic parallel execution (docs/parallel-execution.md); null with one executor: every call is serial. */
+    /** Optimistic parallel execution (docs/parallel-execution.md); both null with one executor: every call is serial. */
     private final Speculation speculation;
 
+    private final Speculator speculator;
+    private final TraceIds ids;
+    private final Committer committer;
+    private final TableViewGate views;
+
     private final ArrayDeque<Job> jobs = new ArrayDeque<>();
-    private final Effects effects;
     private long lastTxId;
     private long lastTimestamp;
-    private long lastScheduleSeq;
-    /** Log position of the last committed transaction that wrote anything persistent: what readers have seen. */
-    private volatile long horizonLsn;
 
     private volatile Peers peers = Peers.NONE;
-    private final List<CommitListener> commitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final List<CallObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<CallObserver> observers = new CopyOnWriteArrayList<>();
     private volatile JobSupervisor supervisor = JobSupervisor.NONE;
-    /** Views that failed, logged once each (module.table.version). */
-    private final java.util.Set<String> failedViews = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * A reducer to run as its own transaction: a subscriber, an init/load hook or a due schedule. {@code cause}: the
@@ -114,18 +105,20 @@ public final class Executor {
             long lastScheduleSeq,
             int executors) {
         if (executors < 1) throw new IllegalArgumentException("executors must be at least 1, not " + executors);
-        this.speculation = executors == 1 ? null : new Speculation(executors);
         this.modules = modules;
-        this.commitLog = commitLog;
         this.services = services;
         this.lastTxId = lastTxId;
-        this.lastScheduleSeq = lastScheduleSeq;
-        this.effects = new Effects(commitLog);
+        this.ids = new TraceIds(services);
+        this.speculation = executors == 1 ? null : new Speculation(executors);
+        this.speculator = speculation == null ? null : new Speculator(speculation, modules, ids);
+        this.committer =
+                new Committer(commitLog, services, modules, ids, this::peers, speculation, jobs, lastScheduleSeq);
+        this.views = new TableViewGate(modules, this::callView);
     }
 
     /** Stops running committed transactions' effects (the node is closing). */
     public void close() {
-        effects.close();
+        committer.close();
     }
 
     public ModuleRegistry modules() {
@@ -160,16 +153,16 @@ public final class Executor {
             long txId,
             long runNanos,
             long commitNanos,
-            dev.interstice.runtime.IntersticeException.Kind failure) {
+            IntersticeException.Kind failure) {
         for (CallObserver o : observers) o.reducer(module, reducer, txId, runNanos, commitNanos, failure);
     }
 
     public void addCommitListener(CommitListener l) {
-        commitListeners.add(l);
+        committer.listeners().add(l);
     }
 
     public void removeCommitListener(CommitListener l) {
-        commitListeners.remove(l);
+        committer.listeners().remove(l);
     }
 
     public NodeServices services() {
@@ -178,7 +171,7 @@ public final class Executor {
 
     /** Log position covering everything committed so far: a reader that saw the current state waits for it. */
     public long horizonLsn() {
-        return horizonLsn;
+        return committer.horizonLsn();
     }
 
     /**
@@ -220,12 +213,12 @@ public final class Executor {
     private void lockNode(boolean invalidate) {
         lock.lock();
         if (speculation == null) return;
-        speculation.exclusive().lock();
+        speculation.lockExclusive();
         if (invalidate) speculation.changedEverything();
     }
 
     private void unlockNode() {
-        if (speculation != null) speculation.exclusive().unlock();
+        if (speculation != null) speculation.unlockExclusive();
         lock.unlock();
     }
 
@@ -258,25 +251,25 @@ public final class Executor {
         long asked = event.isEnabled() ? System.nanoTime() : 0;
         Speculation.Run run = speculation == null || lock.isHeldByCurrentThread()
                 ? null
-                : speculate(moduleName, reducer, args, caller, fromPeer, cause);
+                : speculator.speculate(moduleName, reducer, args, caller, fromPeer, cause);
         if (run != null) ReadSet.lockSpinning(lock); // a commit holds it for microseconds: no wake-up to wait for
         else lock.lock();
         try {
             if (asked != 0) event.startNanos = System.nanoTime();
             CallResult result;
-            if (run != null && stillValid(run)) result = commitSpeculation(run);
+            if (run != null && speculator.stillValid(run)) result = commitSpeculation(run);
             else {
-                if (run != null) speculation.reexecuted();
+                if (run != null) speculation.reexecuted(run.of());
                 LoadedModule.Callable<ReducerSchema> r;
                 LoadedModule m;
                 try {
                     m = fromPeer ? modules.requirePublic(moduleName) : modules.require(moduleName);
-                    r = callableReducer(m, reducer, args);
-                } catch (dev.interstice.runtime.IntersticeException refused) {
+                    r = Callables.reducer(m, reducer, args);
+                } catch (IntersticeException refused) {
                     observe(null, null, 0, 0, 0, refused.kind()); // the caller's names, unchecked
                     throw refused;
                 }
-                result = runTransaction(m, r, args, caller, "", 0, local(cause));
+                result = runTransaction(m, r, args, caller, "", 0, ids.local(cause));
             }
             drainJobs();
             if (asked != 0) {
@@ -292,64 +285,6 @@ public final class Executor {
         }
     }
 
-    /**
-     * Runs a call's reducer speculatively, without the execution lock, on its own instance: its committed reads are
-     * noted, its id, time and seed wait for the commit. Null when it is not speculated (refused calls too: the serial
-     * path refuses them as always) or did something it cannot validate or failed: it then runs serially.
-     */
-    private Speculation.Run speculate(
-            String moduleName,
-            String reducer,
-            List<IntersticeValue> args,
-            CallContext caller,
-            boolean fromPeer,
-            TxTrace.Parent cause) {
-        LoadedModule m;
-        LoadedModule.Callable<ReducerSchema> r;
-        speculation.shared().lock(); // the registry changes only under the exclusive side
-        try {
-            m = fromPeer ? modules.requirePublic(moduleName) : modules.require(moduleName);
-            r = callableReducer(m, reducer, args);
-        } catch (RuntimeException refused) {
-            speculation.ranSerially();
-            return null;
-        } finally {
-            speculation.shared().unlock();
-        }
-        if (speculation.backingOff(r)) return null;
-        speculation.enter();
-        boolean ran = false;
-        try {
-            long start = speculation.commits();
-            var reads = new ReadSet(speculation.shared());
-            var inv = new Invocation(new Transaction(reads));
-            inv.origin(origin(m.name(), r.schema().name(), "", caller, args));
-            inv.parent(local(cause));
-            var frame = new Frame(inv, m, r, false, caller, null);
-            long started = System.nanoTime();
-            try {
-                call(frame, args, false, SPECULATING_WRITER.get());
-            } catch (RuntimeException notValidated) { // SerialOnly, or a failure: the serial run decides
-                speculation.fellBack(r);
-                return null;
-            }
-            ran = true;
-            return new Speculation.Run(m, frame, inv, reads, start, System.nanoTime() - started);
-        } finally {
-            if (!ran) speculation.leave(); // else the caller leaves once committed: one executor, one core
-        }
-    }
-
-    /** Whether {@code run} is what the serial order would produce now: same module and tables, no read changed. */
-    private boolean stillValid(Speculation.Run run) {
-        if (modules.get(run.module().name()) != run.module()) return false;
-        for (Table t : run.reads().tables()) {
-            LoadedModule owner = modules.get(t.id().module());
-            if (owner == null || owner.table(t.schema().name()) != t) return false;
-        }
-        return speculation.unchanged(run.start(), run.reads());
-    }
-
     /** Commits a valid speculation as {@link #runTransaction} commits: its id, time and seed are given now. */
     private CallResult commitSpeculation(Speculation.Run run) {
         Invocation inv = run.invocation();
@@ -361,12 +296,12 @@ public final class Executor {
         long ran = System.nanoTime();
         CallResult result;
         try {
-            result = commit(inv, 0);
+            result = committer.commit(inv, 0);
         } catch (CallException e) {
             observe(module, run.frame().function(), txId, run.runNanos(), System.nanoTime() - ran, e.kind());
             throw e;
         }
-        speculation.committed();
+        speculation.committed(run.of());
         observe(module, run.frame().function(), txId, run.runNanos(), System.nanoTime() - ran, null);
         return result;
     }
@@ -391,7 +326,7 @@ public final class Executor {
         lock.lock();
         try {
             LoadedModule m = fromPeer ? modules.requirePublic(moduleName) : modules.require(moduleName);
-            var q = callableQuery(m, query, args);
+            var q = Callables.query(m, query, args);
             if (m.views().isView(query))
                 throw new CallException(
                         CallException.Kind.REFUSED,
@@ -399,7 +334,7 @@ public final class Executor {
                                 + "' is a table's view: only the node calls it, for the rows it sends");
             var inv = new Invocation(new Transaction(0, timestamp(), 0));
             inv.viewAs(viewer);
-            return invokeQuery(new Frame(inv, m, q, true, caller, null), q.schema(), args);
+            return GuestCall.query(new Frame(inv, m, q, true, caller, null), q.schema(), args, argWriter);
         } finally {
             lock.unlock();
         }
@@ -417,7 +352,7 @@ public final class Executor {
             // the clock is read, not advanced: whether a row is sent must leave the node's state as it was
             var inv = new Invocation(new Transaction(0, Math.max(lastTimestamp, services.clockMillis()), 0));
             var caller = new CallContext(requester, "");
-            return invokeQuery(new Frame(inv, m, q, true, caller, null), q.schema(), List.of(row))
+            return GuestCall.query(new Frame(inv, m, q, true, caller, null), q.schema(), List.of(row), argWriter)
                             instanceof IntersticeValue.Bool b
                     && b.value();
         } finally {
@@ -430,9 +365,7 @@ public final class Executor {
      * without a view on the table, else {@link #admits(LoadedModule, String, Row, String)}.
      */
     public boolean admits(Table t, StoredRow r, String viewer) {
-        if (viewer == null) return true;
-        LoadedModule owner = modules.get(t.id().module());
-        return owner == null || admits(owner, t.schema().name(), r.row(), viewer);
+        return views.admits(t, r, viewer);
     }
 
     /**
@@ -441,22 +374,7 @@ public final class Executor {
      * closed), logged once per loaded version and table.
      */
     public boolean admits(LoadedModule owner, String table, Row row, String viewer) {
-        String view = owner.views().of(table);
-        if (view == null) return true;
-        try {
-            var arg = TableViews.argument(
-                    owner.table(table).schema(), row, owner.query(view).schema());
-            return callView(owner, view, arg, viewer);
-        } catch (RuntimeException e) {
-            if (failedViews.add(owner.name() + "." + table + "." + System.identityHashCode(owner)))
-                log.warn(
-                        "the view '{}' of table {}.{} failed; it admits nothing until it works: {}",
-                        view,
-                        owner.name(),
-                        table,
-                        e.getMessage());
-            return false;
-        }
+        return views.admits(owner, table, row, viewer);
     }
 
     /** Runs queued jobs (e.g. a due schedule or a lifecycle hook) as their own transactions. */
@@ -504,34 +422,9 @@ public final class Executor {
             inv.origin(
                     origin != null || first == null
                             ? origin
-                            : origin(first.module(), first.reducer(), first.why(), first.caller(), first.args()));
-            for (Job h : hooks) {
-                LoadedModule m = modules.require(h.module());
-                try {
-                    invokeReducer(new Frame(inv, m, m.reducer(h.reducer()), false, h.caller(), null), h.args());
-                } catch (CallException e) {
-                    inv.dropped();
-                    String outcome = switch (e.kind()) {
-                        case TRAP -> "trapped";
-                        case DEADLINE -> "hit its deadline";
-                        default -> "failed";
-                    };
-                    String hook = "its " + h.why() + " hook '" + h.reducer() + "' ";
-                    if (e.getCause() instanceof GuestTrapException g && g.kind() == GuestTrapException.Kind.ABORT)
-                        throw new CallException(e.kind(), hook + g.reason(), e); // the guest's own words
-                    String detail = e.getCause() instanceof GuestTrapException g ? g.getMessage() : e.getMessage();
-                    throw new CallException(e.kind(), hook + outcome + ": " + detail, e);
-                }
-            }
-            long bytes = recordBytes(logFirst, inv.tx().netChanges());
-            if (bytes > Storage.MAX_RECORD_BYTES) {
-                // refused before the install: a log that refused the record after it would leave it half done
-                inv.dropped();
-                throw new CallException(
-                        CallException.Kind.STORAGE,
-                        "its changes take " + (bytes >> 20) + " MiB, more than one log record holds ("
-                                + (Storage.MAX_RECORD_BYTES >> 20) + " MiB)");
-            }
+                            : ids.origin(first.module(), first.reducer(), first.why(), first.caller(), first.args()));
+            LifecycleHooks.run(hooks, inv, modules, argWriter);
+            LifecycleHooks.checkFits(logFirst, inv);
             try {
                 install.run();
             } catch (RuntimeException e) {
@@ -540,7 +433,7 @@ public final class Executor {
             }
             lastTxId = txId;
             inv.logFirst(logFirst);
-            commit(inv, 0);
+            committer.commit(inv, 0);
             drainJobs();
         } finally {
             unlockNode();
@@ -552,21 +445,21 @@ public final class Executor {
      * writes through the invocation's transaction (and may add system rows to log with it); it commits like any
      * transaction, then the subscribers its changes trigger run. If {@code body} throws, nothing is applied.
      */
-    public CallResult runInternal(String trigger, java.util.function.Consumer<Invocation> body) {
+    public CallResult runInternal(String trigger, Consumer<Invocation> body) {
         return runInternal("", trigger, List.of(), body);
     }
 
-    /** As {@link #runInternal(String, java.util.function.Consumer)}, logged as done to {@code module} with {@code args}. */
+    /** As {@link #runInternal(String, Consumer)}, logged as done to {@code module} with {@code args}. */
     public CallResult runInternal(
-            String module, String trigger, List<IntersticeValue> args, java.util.function.Consumer<Invocation> body) {
+            String module, String trigger, List<IntersticeValue> args, Consumer<Invocation> body) {
         lockNode(true); // the body may change more than its rows
         try {
             long txId = lastTxId + 1;
             var inv = new Invocation(new Transaction(txId, timestamp(), services.randomSeed(txId)));
-            inv.origin(origin(module, "", trigger, CallContext.runtime(services.nodeId()), args));
+            inv.origin(ids.origin(module, "", trigger, CallContext.runtime(services.nodeId()), args));
             body.accept(inv);
             lastTxId = txId;
-            CallResult r = commit(inv, 0);
+            CallResult r = committer.commit(inv, 0);
             drainJobs();
             return r;
         } finally {
@@ -579,10 +472,10 @@ public final class Executor {
     /** A local reducer call from a running reducer: joins the caller's transaction. */
     public void nestedReducer(Frame caller, String moduleName, String reducer, List<IntersticeValue> args) {
         LoadedModule m = modules.require(moduleName);
-        refuseReentry(caller, moduleName);
-        var r = callableReducer(m, reducer, args);
+        Callables.refuseReentry(caller, moduleName);
+        var r = Callables.reducer(m, reducer, args);
         caller.invocation().called(TxTrace.Kind.LOCAL, "", moduleName, reducer);
-        invokeReducer(
+        GuestCall.reducer(
                 new Frame(
                         caller.invocation(),
                         m,
@@ -590,14 +483,15 @@ public final class Executor {
                         false,
                         new CallContext(services.nodeId(), caller.module().name()),
                         caller),
-                args);
+                args,
+                argWriter);
     }
 
     /** A local query call from a running reducer or query: sees the caller's uncommitted writes. */
     public IntersticeValue nestedQuery(Frame caller, String moduleName, String query, List<IntersticeValue> args) {
         LoadedModule m = modules.require(moduleName);
-        refuseReentry(caller, moduleName);
-        var q = callableQuery(m, query, args);
+        Callables.refuseReentry(caller, moduleName);
+        var q = Callables.query(m, query, args);
         var frame = new Frame(
                 caller.invocation(),
                 m,
@@ -605,7 +499,7 @@ public final class Executor {
                 true,
                 new CallContext(services.nodeId(), caller.module().name()),
                 caller);
-        return invokeQuery(frame, q.schema(), args);
+        return GuestCall.query(frame, q.schema(), args, argWriter);
     }
 
     // ---- transactions ----
@@ -625,12 +519,12 @@ public final class Executor {
         long txId = lastTxId + 1;
         var tx = new Transaction(txId, timestamp(), services.randomSeed(txId));
         var inv = new Invocation(tx);
-        inv.origin(origin(m.name(), r.schema().name(), trigger, caller, args));
+        inv.origin(ids.origin(m.name(), r.schema().name(), trigger, caller, args));
         inv.parent(cause);
         var frame = new Frame(inv, m, r, false, caller, null);
         long started = System.nanoTime();
         try {
-            invokeReducer(frame, args); // throws: nothing was applied, the transaction is simply dropped
+            GuestCall.reducer(frame, args, argWriter); // throws: nothing was applied, the transaction is simply dropped
         } catch (CallException e) {
             inv.dropped();
             observe(m.name(), frame.function(), txId, System.nanoTime() - started, 0, e.kind());
@@ -641,52 +535,13 @@ public final class Executor {
         long ran = System.nanoTime();
         CallResult result;
         try {
-            result = commit(inv, scheduleSeq);
+            result = committer.commit(inv, scheduleSeq);
         } catch (CallException e) {
             observe(m.name(), frame.function(), txId, ran - started, System.nanoTime() - ran, e.kind());
             throw e;
         }
         observe(m.name(), frame.function(), txId, ran - started, System.nanoTime() - ran, null);
         return result;
-    }
-
-    /**
-     * A log record's origin: the top-level call (nested calls join its transaction and are not listed), its arguments
-     * encoded as the wrapper receives them ({@code IntersticeValue::Vec}); a caller node that is this node is empty.
-     */
-    private TxOrigin origin(
-            String module, String reducer, String trigger, CallContext caller, List<IntersticeValue> args) {
-        String node = caller.callerNodeId();
-        return new TxOrigin(
-                module,
-                reducer,
-                trigger,
-                node.equals(services.nodeId()) ? "" : node, // this node: 37 bytes a record saved
-                caller.callerModuleName(),
-                Abi.encodeValue(new IntersticeValue.Vec(args)));
-    }
-
-    /** {@code cause} with this node's id written as "" (as records name this node), or null. */
-    private TxTrace.Parent local(TxTrace.Parent cause) {
-        if (cause == null) return null;
-        String me = services.nodeId();
-        return new TxTrace.Parent(
-                cause.traceNode().equals(me) ? "" : cause.traceNode(),
-                cause.traceTx(),
-                cause.node().equals(me) ? "" : cause.node(),
-                cause.tx());
-    }
-
-    /** What {@code inv}'s transaction is to the transactions it causes on this node (ids as its records name them). */
-    private static TxTrace.Parent causedBy(Invocation inv) {
-        return inv.asCause();
-    }
-
-    /** As {@link #causedBy}, with full node ids: for another node. */
-    private TxTrace.Parent causedByForPeer(Invocation inv) {
-        TxTrace.Parent p = causedBy(inv);
-        String me = services.nodeId();
-        return new TxTrace.Parent(p.traceNode().isEmpty() ? me : p.traceNode(), p.traceTx(), me, p.tx());
     }
 
     /** Removes persisted schedule entries (of a module that left the node), each in a transaction of its own. */
@@ -701,146 +556,7 @@ public final class Executor {
 
     private void dropSchedule(long scheduleSeq) {
         lastTxId++;
-        commit(new Invocation(new Transaction(lastTxId, timestamp(), 0)), scheduleSeq);
-    }
-
-    /** An upper estimate of the log record {@code first} and {@code changes} make. */
-    private static long recordBytes(List<Change> first, List<RowChange> changes) {
-        long bytes = 0;
-        for (Change c : first) bytes += c.recordBytes();
-        for (RowChange c : changes) {
-            if (c.table().schema().persistence() == Persistence.EPHEMERAL) continue;
-            var r = c.after() != null ? c.after() : c.before();
-            bytes += Change.recordBytes(Abi.encodeIndexKey(r.pk()).length, c.after() == null ? 0 : r.encoded().length);
-        }
-        return bytes;
-    }
-
-    private CallResult commit(Invocation inv, long doneScheduleSeq) {
-        Transaction tx = inv.tx();
-        List<RowChange> changes = tx.netChanges();
-        var persistent = new ArrayList<Change>(inv.logFirst());
-        for (RowChange c : changes) {
-            if (c.table().schema().persistence() == Persistence.EPHEMERAL) continue;
-            var id = c.table().id();
-            persistent.add(
-                    c.after() == null
-                            ? new Change.Delete(
-                                    id, Abi.encodeIndexKey(c.before().pk()))
-                            : new Change.Put(
-                                    id,
-                                    Abi.encodeIndexKey(c.after().pk()),
-                                    c.after().encoded()));
-        }
-        for (var e : tx.counters().entrySet()) {
-            if (e.getKey().schema().persistence() == Persistence.EPHEMERAL) continue;
-            for (var col : e.getValue().entrySet())
-                if (!col.getValue().equals(e.getKey().autoIncCounters().get(col.getKey())))
-                    persistent.add(new Change.Put(
-                            SystemTables.SEQUENCES,
-                            SystemTables.sequenceKey(e.getKey().id(), col.getKey()),
-                            SystemTables.longBytes(col.getValue())));
-        }
-        var schedules = new ArrayList<SystemTables.Schedule>();
-        TxTrace.Parent caused =
-                causedBy(inv); // kept with each schedule it makes: its run's parent, after a restart too
-        for (var s : inv.schedules()) {
-            // due from the transaction's time (the reducer's "now"), not its commit: a reducer that schedules itself
-            // every D ms then runs every max(D, its own run time), instead of drifting by its run time each period
-            var entry = new SystemTables.Schedule(
-                    ++lastScheduleSeq, s.module(), s.reducer(), tx.timestampMs() + s.delayMs(), caused);
-            schedules.add(entry);
-            persistent.add(new Change.Put(
-                    SystemTables.SCHEDULES, SystemTables.longBytes(entry.seq()), SystemTables.encodeSchedule(entry)));
-        }
-        persistent.addAll(inv.systemChanges());
-        if (doneScheduleSeq != 0)
-            persistent.add(new Change.Delete(SystemTables.SCHEDULES, SystemTables.longBytes(doneScheduleSeq)));
-        long lsn;
-        try {
-            // a transaction that only called other nodes is logged too: its calls start their part of the trace
-            lsn = persistent.isEmpty() && inv.remoteCalls().isEmpty() && !inv.loggedEvenIfEmpty()
-                    ? 0
-                    : commitLog.append(new TxRecord(
-                            tx.id(),
-                            tx.timestampMs(),
-                            persistent,
-                            inv.origin(),
-                            inv.origin() == null ? null : inv.trace(rc -> peers.address(rc.node(), rc.callerModule())),
-                            inv.inputs()));
-        } catch (RuntimeException e) {
-            // nothing was applied: the transaction is refused as a whole and the node keeps its last good state
-            inv.dropped();
-            throw new CallException(
-                    CallException.Kind.STORAGE,
-                    "transaction " + tx.id() + " was not committed: the log refused it (" + e.getMessage() + ")",
-                    e);
-        }
-        if (lsn != 0) horizonLsn = lsn;
-        if (speculation == null) tx.apply(changes);
-        else speculation.applied(changes, () -> tx.apply(changes));
-        inv.committed();
-        for (var s : schedules) services.schedule(s);
-        enqueueSubscribers(changes, caused);
-        if (!commitListeners.isEmpty() && !changes.isEmpty()) {
-            var events = new ArrayList<CommitListener.RowEvent>(changes.size());
-            for (RowChange c : changes)
-                events.add(new CommitListener.RowEvent(
-                        c.table().id().module(),
-                        c.table().id().table(),
-                        c.before() == null ? null : c.before().encoded(),
-                        c.after() == null ? null : c.after().encoded()));
-            TxTrace.Parent cause = causedByForPeer(inv);
-            for (CommitListener l : commitListeners) l.committed(tx.id(), cause, horizonLsn, events);
-        }
-        // another node must never see an effect a crash here could take back: send once this state is durable
-        TxTrace.Parent forPeer = inv.remoteCalls().isEmpty() ? null : causedByForPeer(inv);
-        for (RemoteCall rc : inv.remoteCalls()) {
-            var ctx = new CallContext(services.nodeId(), rc.callerModule());
-            commitLog.whenDurable(horizonLsn).whenComplete((ok, failure) -> {
-                try {
-                    if (failure != null)
-                        throw new CallException(CallException.Kind.STORAGE, "not durable: " + failure.getMessage());
-                    peers.callReducer(rc.node(), rc.module(), rc.reducer(), rc.args(), ctx, forPeer);
-                } catch (RuntimeException e) {
-                    log.warn(
-                            "call to {}.{}.{} from module {} not sent: {}",
-                            rc.node(),
-                            rc.module(),
-                            rc.reducer(),
-                            rc.callerModule(),
-                            e.getMessage());
-                }
-            });
-        }
-        effects.submit(horizonLsn, inv.afterCommit());
-        return new CallResult(tx.id(), lsn);
-    }
-
-    private void enqueueSubscribers(List<RowChange> changes, TxTrace.Parent caused) {
-        for (RowChange c : changes) {
-            var kind = c.isInsert()
-                    ? SubscriptionEvent.TableEventKind.INSERT
-                    : c.isDelete() ? SubscriptionEvent.TableEventKind.DELETE : SubscriptionEvent.TableEventKind.UPDATE;
-            var table = c.table().id();
-            var subscribers = modules.tableSubscribers(table.module(), table.table(), kind);
-            if (subscribers.isEmpty()) continue;
-            List<IntersticeValue> args = switch (kind) {
-                case INSERT -> List.of(c.after().row().toValue());
-                case DELETE -> List.of(c.before().row().toValue());
-                case UPDATE ->
-                    List.of(c.before().row().toValue(), c.after().row().toValue());
-            };
-            for (var sub : subscribers)
-                jobs.add(new Job(
-                        sub.module(),
-                        sub.reducer(),
-                        args,
-                        CallContext.runtime(services.nodeId()),
-                        table.module() + "." + table.table() + "." + kind.name().toLowerCase(java.util.Locale.ROOT),
-                        0,
-                        caused));
-        }
+        committer.commit(new Invocation(new Transaction(lastTxId, timestamp(), 0)), scheduleSeq);
     }
 
     private void drainJobs() {
@@ -855,7 +571,7 @@ public final class Executor {
                 jobs.clear();
                 return;
             }
-            TxTrace.Parent cause = local(job.cause()); // a peer's event names its transaction with full node ids
+            TxTrace.Parent cause = ids.local(job.cause()); // a peer's event names its transaction with full node ids
             LoadedModule m = modules.get(job.module());
             var r = m == null ? null : m.reducer(job.reducer());
             if (r == null || !supervisor.admit(job)) { // module removed or replaced meanwhile, or handler disabled
@@ -875,124 +591,5 @@ public final class Executor {
     private long timestamp() {
         lastTimestamp = Math.max(lastTimestamp, services.clockMillis());
         return lastTimestamp;
-    }
-
-    /** A reducer callers may invoke with these arguments, else the reason (checked before any guest code runs). */
-    private static LoadedModule.Callable<ReducerSchema> callableReducer(
-            LoadedModule m, String reducer, List<IntersticeValue> args) {
-        var r = m.reducer(reducer);
-        if (r == null)
-            throw new CallException(
-                    CallException.Kind.NOT_FOUND, "module '" + m.name() + "' has no reducer '" + reducer + "'");
-        if (m.isSubscriptionHandler(reducer))
-            throw new CallException(
-                    CallException.Kind.REFUSED,
-                    "reducer '" + reducer + "' of module '" + m.name()
-                            + "' handles a subscription and cannot be called directly");
-        checkArgs(m, "reducer '" + reducer + "'", args, r.schema().arguments());
-        return r;
-    }
-
-    private static LoadedModule.Callable<QuerySchema> callableQuery(
-            LoadedModule m, String query, List<IntersticeValue> args) {
-        var q = m.query(query);
-        if (q == null)
-            throw new CallException(
-                    CallException.Kind.NOT_FOUND, "module '" + m.name() + "' has no query '" + query + "'");
-        checkArgs(m, "query '" + query + "'", args, q.schema().arguments());
-        return q;
-    }
-
-    private static void refuseReentry(Frame caller, String moduleName) {
-        if (caller.onStack(moduleName))
-            throw new CallException(
-                    CallException.Kind.REFUSED,
-                    "module '" + moduleName
-                            + "' is already executing in this transaction; re-entrant calls are not allowed");
-    }
-
-    private static void checkArgs(
-            LoadedModule m, String what, List<IntersticeValue> args, List<dev.interstice.abi.schema.FieldDef> params) {
-        String r = m.types().checkArguments(args, params);
-        if (r != null)
-            throw new CallException(CallException.Kind.BAD_ARGUMENTS, what + " of module '" + m.name() + "': " + r);
-    }
-
-    // ---- guest invocation ----
-
-    private void invokeReducer(Frame frame, List<IntersticeValue> args) {
-        call(frame, args, false, argWriter);
-    }
-
-    private IntersticeValue invokeQuery(Frame frame, QuerySchema q, List<IntersticeValue> args) {
-        IntersticeValue v = call(frame, args, true, argWriter);
-        String r = frame.module().types().check(v, q.returnType());
-        if (r != null)
-            throw new CallException(
-                    CallException.Kind.TRAP,
-                    "query '" + q.name() + "' of module '" + frame.module().name()
-                            + "' returned a value that does not fit its declared type: " + r);
-        return v;
-    }
-
-    /** Runs one wrapper export, its arguments encoded in {@code argWriter}; the decoded result for queries, else null. */
-    private IntersticeValue call(Frame frame, List<IntersticeValue> args, boolean query, PostcardWriter argWriter) {
-        LoadedModule m = frame.module();
-        String export = frame.export();
-        LoadedModule.Pooled p;
-        try {
-            p = m.acquire(); // may instantiate: a start function can trap too
-        } catch (GuestTrapException e) {
-            throw new CallException(
-                    e.callKind(),
-                    "module '" + m.name() + "' could not start an instance for " + frame.function() + ": "
-                            + e.getMessage(),
-                    e);
-        }
-        GuestInstance g = p.instance();
-        FrameHost host = (FrameHost) p.host();
-        Frame saved = host.frame();
-        host.enter(frame);
-        frame.invocation().enterFrame();
-        try {
-            argWriter.reset();
-            Abi.writeCallInput(argWriter, frame.caller(), args);
-            int len = argWriter.size();
-            int ptr = host.scratch(g, len);
-            g.write(ptr, argWriter.buffer(), 0, len);
-            long result = g.export(export).call(ptr, len);
-            return query ? readQueryResult(m, export, g, result) : null;
-        } catch (GuestTrapException e) {
-            throw new CallException(
-                    e.callKind(),
-                    (query ? "query " : "reducer ") + m.name() + "." + frame.function() + " failed: " + e.reason(),
-                    e);
-        } catch (GuestMemoryException e) {
-            throw new CallException(
-                    CallException.Kind.TRAP,
-                    "module '" + m.name() + "' " + frame.function() + ": bad guest memory access: " + e.getMessage(),
-                    e);
-        } finally {
-            frame.invocation().leaveFrame();
-            host.leave(saved);
-            m.release(p);
-        }
-    }
-
-    private static IntersticeValue readQueryResult(LoadedModule m, String export, GuestInstance g, long packed) {
-        int ptr = (int) (packed >>> 32);
-        int len = (int) packed;
-        if (len < 0)
-            throw new CallException(
-                    CallException.Kind.TRAP, "module '" + m.name() + "' " + export + " returned a negative length");
-        byte[] bytes = g.read(ptr, len);
-        g.dealloc(ptr, len);
-        try {
-            return Abi.decodeValue(bytes);
-        } catch (AbiDecodeException e) {
-            throw new CallException(
-                    CallException.Kind.TRAP,
-                    "module '" + m.name() + "' " + export + " returned bytes that do not decode: " + e.getMessage());
-        }
     }
 }

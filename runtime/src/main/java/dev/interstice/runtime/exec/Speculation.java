@@ -10,7 +10,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.StampedLock;
 
 /**
  * The shared state of optimistic execution (executors > 1, docs/parallel-execution.md). Callers run their reducer
@@ -25,20 +25,54 @@ final class Speculation {
     static final int RING = 1024;
     /** Calls of a reducer run serially, without speculating, after one of its speculations fell back. */
     static final int BACK_OFF = 32;
+    /** Validations of a reducer's speculations looked at together for its conflict rate. */
+    static final int WINDOW = 64;
+    /**
+     * Re-executions in one {@link #WINDOW} above which the reducer backs off (its next {@link #BACK_OFF} calls run
+     * serially): hot keys, where a speculation mostly wastes its run and the serial path is the faster one.
+     */
+    static final int MAX_CONFLICTS = WINDOW / 8;
     /** A ring entry that conflicts with every read: the node changed more than rows (a module install). */
     private static final List<RowChange> EVERYTHING = null;
 
     /** A speculation that ran to the end: what it read, its effects, and the commit count when it started. */
-    record Run(LoadedModule module, Frame frame, Invocation invocation, ReadSet reads, long start, long runNanos) {}
+    record Run(
+            LoadedModule module, Frame frame, Invocation invocation, ReadSet reads, long start, long runNanos, Of of) {}
 
-    private final ReentrantReadWriteLock tables = new ReentrantReadWriteLock();
+    /**
+     * One reducer's speculation record: how many of its calls are still to run serially, and its recent validations
+     * (written under the execution lock).
+     */
+    static final class Of {
+        private final AtomicInteger serialLeft = new AtomicInteger();
+        private int validated;
+        private int conflicted;
+    }
+
+    /*
+     * A StampedLock, not a ReentrantReadWriteLock: a read is one CAS on the lock's state, with no per-thread hold
+     * counts written to fields every reading thread shares (with two executors those writes bounced a cache line
+     * between the cores on every read). It is not reentrant, so the exclusive side is counted: only ever taken under
+     * the execution lock, it is this thread's whenever the count is not zero.
+     */
+    private final StampedLock tables = new StampedLock();
+    private final Lock shared = tables.asReadLock();
+    private final Lock exclusive = tables.asWriteLock();
+    /** How deep {@link #lockExclusive} is nested (read and written under the execution lock). */
+    private int exclusiveDepth;
+
     private final Semaphore executors;
 
     @SuppressWarnings("unchecked")
     private final List<RowChange>[] ring = new List[RING];
 
     private volatile long commits;
-    private final Map<LoadedModule.Callable<?>, AtomicInteger> backingOff = new ConcurrentHashMap<>();
+    /**
+     * Per loaded module (by identity) and reducer name: hashing a reducer's schema on every call cost more than a
+     * short transaction's validation.
+     */
+    private final Map<Object, Map<String, Of>> reducers = new ConcurrentHashMap<>();
+
     private final LongAdder committed = new LongAdder();
     private final LongAdder reexecuted = new LongAdder();
     private final LongAdder fallbacks = new LongAdder();
@@ -50,12 +84,20 @@ final class Speculation {
 
     /** The read side of the tables' lock: held by a speculation for each read of committed state. */
     Lock shared() {
-        return tables.readLock();
+        return shared;
     }
 
-    /** The write side: held to apply a commit and by anything that changes the node's modules or tables otherwise. */
-    Lock exclusive() {
-        return tables.writeLock();
+    /**
+     * Takes the exclusive side for what changes the node's modules or tables otherwise (module installs, internal
+     * transactions, {@code Executor.exclusive}, which may nest); under the execution lock, which the caller holds
+     * until {@link #unlockExclusive}. Commits meanwhile apply without taking it again.
+     */
+    void lockExclusive() {
+        if (exclusiveDepth++ == 0) exclusive.lock();
+    }
+
+    void unlockExclusive() {
+        if (--exclusiveDepth == 0) exclusive.unlock();
     }
 
     /**
@@ -76,20 +118,29 @@ final class Speculation {
 
     /** Applies a commit's rows under the exclusive lock and remembers them; under the execution lock. */
     void applied(List<RowChange> changes, Runnable apply) {
-        ReadSet.lockSpinning(tables.writeLock());
+        if (exclusiveDepth > 0) {
+            apply.run();
+            remember(changes);
+            return;
+        }
+        ReadSet.lockSpinning(exclusive);
         try {
             apply.run();
-            ring[(int) ((commits + 1) % RING)] = changes;
-            commits = commits + 1;
+            remember(changes);
         } finally {
-            tables.writeLock().unlock();
+            exclusive.unlock();
         }
+    }
+
+    private void remember(List<RowChange> changes) {
+        ring[(int) ((commits + 1) % RING)] = changes;
+        commits = commits + 1;
     }
 
     /** Marks a change of the node beyond rows (modules, tables): every running speculation is re-executed. */
     void changedEverything() {
-        ring[(int) ((commits + 1) % RING)] = EVERYTHING;
-        commits = commits + 1;
+        remember(EVERYTHING);
+        reducers.clear(); // modules may have left: their records go, new versions start afresh
     }
 
     /** Whether no commit since {@code start} changed anything {@code reads} read; under the execution lock. */
@@ -103,26 +154,43 @@ final class Speculation {
         return true;
     }
 
-    /** Whether {@code r} should run serially now (one of its speculations fell back recently); counts it. */
-    boolean backingOff(LoadedModule.Callable<?> r) {
-        AtomicInteger left = backingOff.get(r);
-        if (left == null || left.get() <= 0) return false;
+    /** The record of reducer {@code reducer} of {@code m} (a {@link LoadedModule}: one version, by identity). */
+    Of of(Object m, String reducer) {
+        return reducers.computeIfAbsent(m, k -> new ConcurrentHashMap<>()).computeIfAbsent(reducer, k -> new Of());
+    }
+
+    /** Whether the reducer should run serially now (it fell back or conflicted often recently); counts it. */
+    boolean backingOff(Of r) {
+        AtomicInteger left = r.serialLeft;
+        if (left.get() <= 0) return false;
         left.decrementAndGet();
         serial.increment();
         return true;
     }
 
-    void fellBack(LoadedModule.Callable<?> r) {
+    void fellBack(Of r) {
         fallbacks.increment();
-        backingOff.computeIfAbsent(r, k -> new AtomicInteger()).set(BACK_OFF);
+        r.serialLeft.set(BACK_OFF);
     }
 
-    void committed() {
+    /** A valid speculation of {@code r} committed; under the execution lock. */
+    void committed(Of r) {
         committed.increment();
+        validated(r, false);
     }
 
-    void reexecuted() {
+    /** A speculation of {@code r} was invalid and re-executed; under the execution lock. */
+    void reexecuted(Of r) {
         reexecuted.increment();
+        validated(r, true);
+    }
+
+    private static void validated(Of r, boolean conflict) {
+        if (conflict) r.conflicted++;
+        if (++r.validated < WINDOW) return;
+        if (r.conflicted > MAX_CONFLICTS) r.serialLeft.set(BACK_OFF);
+        r.validated = 0;
+        r.conflicted = 0;
     }
 
     void ranSerially() {

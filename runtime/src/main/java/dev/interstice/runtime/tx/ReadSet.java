@@ -6,11 +6,10 @@ import dev.interstice.runtime.table.StoredRow;
 import dev.interstice.runtime.table.Table;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.locks.Lock;
+import java.util.function.Predicate;
 
 /**
  * What a speculative transaction read of committed tables: every primary key it looked up (found or absent, including
@@ -89,11 +88,11 @@ public final class ReadSet {
         l.lock();
     }
 
-    /** The tables read (the caller checks they are still the node's tables). */
-    public Set<Table> tables() {
-        var out = new HashSet<>(keys.keySet());
-        for (UniqueRead u : uniques) out.add(u.table());
-        return out;
+    /** Whether every table read passes {@code current} (the caller checks they are still the node's tables). */
+    public boolean allTables(Predicate<Table> current) {
+        for (Table t : keys.keySet()) if (!current.test(t)) return false;
+        for (UniqueRead u : uniques) if (!current.test(u.table())) return false;
+        return true;
     }
 
     /** Whether a commit of {@code changes} changed anything this read set read. */
