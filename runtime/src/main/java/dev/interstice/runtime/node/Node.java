@@ -1081,6 +1081,12 @@ public final class Node implements AutoCloseable {
         executor.runJobs(List.of(new Executor.Job(module, reducer, args, caller, why)));
     }
 
+    /** Replay only: runs a logged render frame again as transaction {@code txId}, as the node's window ran it. */
+    void rerender(long txId) {
+        executor.advanceTo(txId);
+        new dev.interstice.runtime.authority.window.RenderSubscription(executor).runFrame();
+    }
+
     /** Replay only: the next transaction takes id {@code txId} ({@link Replay}). */
     void advanceTo(long txId) {
         executor.advanceTo(txId);

@@ -137,8 +137,11 @@ public final class Replay {
                 .withAck(Ack.FAST)
                 .withLogSink((m, line) -> {})
                 .withLogRetention(dev.interstice.storage.LogRetention.DEFAULT)
-                // Audio offered with nothing behind it: its calls are answered from the log
-                .withAuthorities(AuthorityConfig.headless().withAudio(AudioSettings.silentOnes())))) {
+                // Audio and Gpu offered with nothing behind them (no sound device, no window, no GPU device): their
+                // calls are answered from the log; Input's events are re-delivered as logged
+                .withAuthorities(AuthorityConfig.headless()
+                        .withOffered(java.util.EnumSet.allOf(dev.interstice.abi.schema.Authority.class))
+                        .withAudio(AudioSettings.silentOnes())))) {
             node.set(n);
             n.markReplaying(inputs::get);
             for (TxLog.Entry e : log) {
@@ -171,6 +174,9 @@ public final class Replay {
                         n.advanceTo(r.txId());
                         if (o.trigger().equals("unload")) n.unload(o.module());
                         else n.remove(o.module());
+                        reExecuted++;
+                    } else if (o != null && o.trigger().equals("render")) {
+                        n.rerender(r.txId()); // its Gpu calls are answered from the log
                         reExecuted++;
                     } else if (o != null && REDELIVERED.contains(o.trigger())) {
                         n.redeliver(r.txId(), o.module(), o.reducer(), args(o), caller(n, o), o.trigger());
