@@ -50,7 +50,7 @@ public final class Replay {
 
     /** Deliveries re-executed with their logged arguments; what their handlers read of the world is logged too. */
     private static final java.util.Set<String> REDELIVERED =
-            java.util.Set.of("file event", "network", "input", "audio_output", "audio_input");
+            java.util.Set.of("file event", "network", "audio_output", "audio_input");
 
     private static final Pattern SUBSCRIBER = Pattern.compile("[^.]+\\.[^.]+\\.(insert|update|delete)");
 
@@ -174,6 +174,9 @@ public final class Replay {
                         n.advanceTo(r.txId());
                         if (o.trigger().equals("unload")) n.unload(o.module());
                         else n.remove(o.module());
+                        reExecuted++;
+                    } else if (o != null && o.trigger().equals("input")) {
+                        n.redeliverInput(r.txId(), args(o)); // the batch's events, every handler, one transaction
                         reExecuted++;
                     } else if (o != null && o.trigger().equals("render")) {
                         n.rerender(r.txId()); // its Gpu calls are answered from the log

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.interstice.abi.codec.Abi;
 import dev.interstice.abi.codec.GpuCodec;
+import dev.interstice.abi.codec.InputEvents;
 import dev.interstice.abi.host.gpu.BufferUsage;
 import dev.interstice.abi.host.gpu.GpuCall;
 import dev.interstice.abi.schema.Authority;
@@ -27,10 +28,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Replay of a module holding Gpu: the answers its Gpu calls got (object ids, the surface's size, errors) are logged as
+ * Replay of modules holding Gpu or Input. Gpu: the answers its Gpu calls got (object ids, the surface's size, errors) are logged as
  * the transaction's inputs, and the scratch node, which has no window and no GPU device, offers a Gpu stand-in that
  * answers what the log kept; render frames that change persistent rows are re-executed as frames. The fixture keeps
- * the first bytes of each answer in a persistent table, so an answer the replay got differently diverges.
+ * the first bytes of each answer in a persistent table, so an answer the replay got differently diverges. Input: a
+ * frame's batch of events is delivered again whole.
  */
 class GpuReplayTest {
     @TempDir
@@ -129,5 +131,42 @@ class GpuReplayTest {
         Replay.Report r = replay();
         assertThat(r.divergence()).isNull();
         assertThat(r.applied()).isZero();
+    }
+
+    /**
+     * One frame's input is one transaction of several handler calls: its record names every event of the batch, and the
+     * replay delivers the whole batch again (one logged row per event).
+     */
+    @Test
+    void aFramesInputBatchOfSeveralEventsReplaysWhole() {
+        var game = ModuleFixture.module("game")
+                .authority(Authority.INPUT)
+                .table(ModuleFixture.simpleTable(
+                        "hits",
+                        true,
+                        Persistence.LOGGED,
+                        Visibility.PUBLIC,
+                        List.of(new FieldDef("head", IntersticeType.F64)),
+                        List.of()))
+                .blob("row", Abi.encodeRow(new Row(IntersticeValue.u64(0), List.of(IntersticeValue.f64(1)))))
+                .subscribe("on_input", new SubscriptionEvent.Core(SubscriptionEvent.Simple.INPUT))
+                .reducer("on_input", List.of(), List.of("hits"), ModuleFixture.insertOrTrap("hits", "row"));
+        try (Node node = Node.open(NodeConfig.at(dir.resolve("node"))
+                .withLogRetention(LogRetention.NONE)
+                .withLogSink((m, line) -> {})
+                .withAuthorities(AuthorityConfig.headless().withOffered(OFFERED)))) {
+            node.publish("game.wasm", game.build(), false);
+            node.authorities()
+                    .input()
+                    .deliver(List.of(
+                            InputEvents.button(1, 0, true),
+                            InputEvents.button(1, 0, false),
+                            InputEvents.mouseWheel(1, 0, -40)));
+            node.authorities().input().deliver(List.of(InputEvents.button(1, 1, true)));
+            assertThat(node.rows("game", "hits")).hasSize(4);
+        }
+        Replay.Report r = replay();
+        assertThat(r.divergence()).isNull();
+        assertThat(r.reExecuted()).isEqualTo(3); // the publish and the two frames
     }
 }
