@@ -20,12 +20,13 @@ import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The AssemblyScript graphics example on a node with a real window (Xvfb in CI) and a real GPU pipeline: the frame
  * read back from the window's surface shows the triangle over the clear colour, at the window's size, also after a
  * resize, and the module's input handler receives the resize (the SDK declares the window events for it). Writes the
- * screenshot docs/screenshots/graphics.png.
+ * screenshot docs/screenshots/graphics.png. The node keeps a log, which replays clean without a window or GPU.
  */
 class GraphicsExampleTest {
     /** The example's clear colour (0.05, 0.05, 0.2) in 8-bit channels. */
@@ -39,8 +40,9 @@ class GraphicsExampleTest {
     /** The graphics module's log lines. */
     private final List<String> logs = new CopyOnWriteArrayList<>();
 
-    Node windowNode(int width, int height) {
-        return Node.open(NodeConfig.inMemory()
+    /** A node with a data directory: its log is replayed after the test. */
+    Node windowNode(Path dataDir, int width, int height) {
+        return Node.open(NodeConfig.at(dataDir)
                 .withLogSink((module, line) -> {
                     if (module.equals("graphics")) logs.add(line);
                 })
@@ -51,8 +53,8 @@ class GraphicsExampleTest {
     }
 
     @Test
-    void drawsTheTurningTriangleAtTheWindowsSizeAlsoAfterAResize() throws Exception {
-        try (Node node = windowNode(320, 240)) {
+    void drawsTheTurningTriangleAtTheWindowsSizeAlsoAfterAResize(@TempDir Path dir) throws Exception {
+        try (Node node = windowNode(dir.resolve("node"), 320, 240)) {
             node.start();
             node.load("graphics.wasm", ExampleCommand.exampleWasm("graphics"));
             GpuAuthority gpu = node.authorities().gpu().orElseThrow();
@@ -82,6 +84,8 @@ class GraphicsExampleTest {
             assertThat(gpu.framesPresented()).isGreaterThan(2);
             assertThat(logs).contains("window resized to 480x200");
         }
+        // the load hook's Gpu answers (its objects' ids, the surface's format) are fed back by the replay's stand-in
+        ReplayTest.assertReplaysClean(dir.resolve("node"));
     }
 
     private static int[] rgb(GpuAuthority.Frame f, int x, int y) {

@@ -393,7 +393,7 @@ public final class Authorities implements AutoCloseable {
     }
 
     /**
-     * Replay only ({@code interstice replay}): from now on File, Audio and Network calls are answered with what the log kept for
+     * Replay only ({@code interstice replay}): from now on File, Audio, Network and Gpu calls are answered with what the log kept for
      * the calling transaction ({@code logged}: transaction id to its record's inputs, in call order), never by the
      * world; file watches stop. A call the record kept no answer for (a log written before answers were kept) is
      * answered by the world, as before.
@@ -460,13 +460,25 @@ public final class Authorities implements AutoCloseable {
         });
     }
 
-    /** A Gpu call: refused as the others are, else run on the node's GPU device. */
+    /**
+     * A Gpu call: refused as the others are, else run on the node's GPU device. Every answer is an input: it depends on
+     * the device (its surface's size and format, what Dawn validates) and on the frames before it, which are not logged
+     * when they change no persistent row (object ids are counted across them), so a replay could not work them out. An
+     * answer is a few bytes (an id, a size, an error), never frame data. A replay's scratch node has no device: its
+     * Gpu is a stand-in that draws nothing and answers what the log kept.
+     */
     public byte[] gpu(Frame f, GpuCall call) {
-        String refused = refusal(f, Authority.GPU);
-        if (refused != null) return GpuCodec.err(refused);
-        GpuAuthority g = gpu;
-        if (g == null) return GpuCodec.err("this node's GPU device is not open (yet)");
-        return g.call(f.module(), call);
+        return input(f, replayed, () -> {
+            String refused = refusal(f, Authority.GPU);
+            if (refused != null) return GpuCodec.err(refused);
+            GpuAuthority g = gpu;
+            if (g == null)
+                return GpuCodec.err(
+                        replayed != null
+                                ? "a replay has no GPU device, and the log kept no answer for this call"
+                                : "this node's GPU device is not open (yet)");
+            return g.call(f.module(), call);
+        });
     }
 
     /**

@@ -1081,6 +1081,21 @@ public final class Node implements AutoCloseable {
         executor.runJobs(List.of(new Executor.Job(module, reducer, args, caller, why)));
     }
 
+    /**
+     * Replay only: delivers a logged batch of input {@code events} again as transaction {@code txId}, as the window
+     * delivered it (every handler call in one transaction).
+     */
+    void redeliverInput(long txId, List<IntersticeValue> events) {
+        executor.advanceTo(txId);
+        authorities.input().deliver(events);
+    }
+
+    /** Replay only: runs a logged render frame again as transaction {@code txId}, as the node's window ran it. */
+    void rerender(long txId) {
+        executor.advanceTo(txId);
+        new dev.interstice.runtime.authority.window.RenderSubscription(executor).runFrame();
+    }
+
     /** Replay only: the next transaction takes id {@code txId} ({@link Replay}). */
     void advanceTo(long txId) {
         executor.advanceTo(txId);

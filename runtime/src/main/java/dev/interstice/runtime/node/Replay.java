@@ -50,7 +50,7 @@ public final class Replay {
 
     /** Deliveries re-executed with their logged arguments; what their handlers read of the world is logged too. */
     private static final java.util.Set<String> REDELIVERED =
-            java.util.Set.of("file event", "network", "input", "audio_output", "audio_input");
+            java.util.Set.of("file event", "network", "audio_output", "audio_input");
 
     private static final Pattern SUBSCRIBER = Pattern.compile("[^.]+\\.[^.]+\\.(insert|update|delete)");
 
@@ -137,8 +137,11 @@ public final class Replay {
                 .withAck(Ack.FAST)
                 .withLogSink((m, line) -> {})
                 .withLogRetention(dev.interstice.storage.LogRetention.DEFAULT)
-                // Audio offered with nothing behind it: its calls are answered from the log
-                .withAuthorities(AuthorityConfig.headless().withAudio(AudioSettings.silentOnes())))) {
+                // Audio and Gpu offered with nothing behind them (no sound device, no window, no GPU device): their
+                // calls are answered from the log; Input's events are re-delivered as logged
+                .withAuthorities(AuthorityConfig.headless()
+                        .withOffered(java.util.EnumSet.allOf(dev.interstice.abi.schema.Authority.class))
+                        .withAudio(AudioSettings.silentOnes())))) {
             node.set(n);
             n.markReplaying(inputs::get);
             for (TxLog.Entry e : log) {
@@ -171,6 +174,12 @@ public final class Replay {
                         n.advanceTo(r.txId());
                         if (o.trigger().equals("unload")) n.unload(o.module());
                         else n.remove(o.module());
+                        reExecuted++;
+                    } else if (o != null && o.trigger().equals("input")) {
+                        n.redeliverInput(r.txId(), args(o)); // the batch's events, every handler, one transaction
+                        reExecuted++;
+                    } else if (o != null && o.trigger().equals("render")) {
+                        n.rerender(r.txId()); // its Gpu calls are answered from the log
                         reExecuted++;
                     } else if (o != null && REDELIVERED.contains(o.trigger())) {
                         n.redeliver(r.txId(), o.module(), o.reducer(), args(o), caller(n, o), o.trigger());

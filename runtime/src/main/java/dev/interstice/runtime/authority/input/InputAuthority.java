@@ -1,5 +1,6 @@
 package dev.interstice.runtime.authority.input;
 
+import dev.interstice.abi.codec.Abi;
 import dev.interstice.abi.codec.InputEvents;
 import dev.interstice.abi.host.CallContext;
 import dev.interstice.abi.schema.Authority;
@@ -11,6 +12,7 @@ import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.runtime.exec.CallException;
 import dev.interstice.runtime.exec.Executor;
 import dev.interstice.runtime.exec.ModuleRegistry;
+import dev.interstice.storage.TxOrigin;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Delivers input to the module holding the Input authority: each batch (one frame's events, in order) runs the
  * holder's {@code input} handlers once per event, all in ONE transaction, so a frame's input is applied whole or not
- * at all. Events are upstream's {@code InputEvent} values ({@code abi.codec.InputEvents}). Whoever owns the window
+ * at all (its record's origin lists every event of the batch, so that a replay delivers the batch again). Events are
+ * upstream's {@code InputEvent} values ({@code abi.codec.InputEvents}). Whoever owns the window
  * (the node's display, or an embedding application) calls {@link #deliver}.
  *
  * <p>Our extension variants (window resized, focused, close requested) reach a handler only when its module's schema
@@ -58,17 +61,35 @@ public final class InputAuthority {
         var ctx = CallContext.runtime(executor.services().nodeId());
         for (int from = 0; from < events.size(); from += MAX_EVENTS_PER_TRANSACTION) {
             var jobs = new ArrayList<Executor.Job>();
-            for (IntersticeValue e : events.subList(from, Math.min(events.size(), from + MAX_EVENTS_PER_TRANSACTION)))
+            var batch = events.subList(from, Math.min(events.size(), from + MAX_EVENTS_PER_TRANSACTION));
+            for (IntersticeValue e : batch)
                 for (var h : handlers)
                     if (h.accepts(e))
                         jobs.add(new Executor.Job(h.sub().module(), h.sub().reducer(), List.of(e), ctx, "input"));
             try {
-                executor.runHooks(jobs, () -> {});
+                executor.runHooks(jobs, List.of(), origin(jobs, batch), () -> {});
             } catch (CallException | IllegalStateException e) {
                 log.warn("input of one frame dropped: {}", e.getMessage());
             }
         }
         return true;
+    }
+
+    /**
+     * The record's origin of a transaction of several handler calls: the first call's handler with every event of the
+     * batch as its arguments, so that a replay delivers the whole batch again ({@link #deliver} on its scratch node);
+     * null (the first call, as any transaction) for one call.
+     */
+    private static TxOrigin origin(List<Executor.Job> jobs, List<IntersticeValue> batch) {
+        if (jobs.size() < 2) return null;
+        Executor.Job first = jobs.getFirst();
+        return new TxOrigin(
+                first.module(),
+                first.reducer(),
+                first.why(),
+                "", // this node: the runtime delivers input
+                first.caller().callerModuleName(),
+                Abi.encodeValue(new IntersticeValue.Vec(List.copyOf(batch))));
     }
 
     /** The extension variants a module's schema declares it decodes (its type {@code InputEvent} lists them). */

@@ -40,6 +40,14 @@ public final class RenderSubscription {
         });
     }
 
+    /**
+     * Runs one frame as the window does, its failure thrown: a replay's scratch node (no window) re-runs a logged frame
+     * this way, every render handler of the Gpu holder in one transaction.
+     */
+    public void runFrame() {
+        executor.runHooks(jobs(), () -> {});
+    }
+
     /** Runs the jobs as one transaction; answers whether it committed. */
     boolean run(List<Executor.Job> jobs) {
         try {
