@@ -555,8 +555,11 @@ public final class Executor {
     }
 
     private void dropSchedule(long scheduleSeq) {
+        // the time first, as every transaction takes it: a clock that answers per transaction (a replay's) reads it
+        // for the transaction about to run, lastTxId + 1
+        var tx = new Transaction(lastTxId + 1, timestamp(), 0);
         lastTxId++;
-        committer.commit(new Invocation(new Transaction(lastTxId, timestamp(), 0)), scheduleSeq);
+        committer.commit(new Invocation(tx), scheduleSeq);
     }
 
     private void drainJobs() {
