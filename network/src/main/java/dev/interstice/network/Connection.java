@@ -269,10 +269,10 @@ final class Connection {
     }
 
     /**
-     * Writes a small reply on the calling thread when nothing is queued or being written (saving the hand-off to the
-     * writer thread); otherwise queues it as {@link #send(MessageBytes, boolean, Runnable)} does. Only the owner's reader thread may
-     * call it: a write that blocks (the other side reads nothing) then blocks only this connection, and the stall
-     * check still closes it.
+     * Writes a reply of at most a frame on the calling thread when nothing is queued or being written (saving the
+     * hand-off to the writer thread); otherwise queues it as {@link #send(MessageBytes, boolean, Runnable)} does. Only
+     * the owner's reader thread may call it: a write that blocks (the other side reads nothing) then blocks only this
+     * connection, and the stall check still closes it.
      */
     boolean sendNow(MessageBytes body, Runnable afterWrite) {
         long held = body.heldBytes();
@@ -289,17 +289,12 @@ final class Connection {
         }
         if (!now) return send(body, false, afterWrite);
         try {
-            progress();
-            write(body);
-            out.flush();
-            writingSince = 0;
+            writeOut(body, held, afterWrite, true);
             return true;
         } catch (IOException e) {
             close("write failed: " + e.getMessage());
             return false;
         } finally {
-            writing.release(held);
-            runQuietly(afterWrite);
             lock.lock();
             try {
                 ownerWriting = false;
@@ -396,22 +391,30 @@ final class Connection {
                 } finally {
                     lock.unlock();
                 }
-                progress();
-                try {
-                    write(o.body());
-                    if (!more) {
-                        out.flush();
-                        writingSince = 0; // idle unless something was queued meanwhile (then the next take resets it)
-                    }
-                } finally {
-                    writing.release(o.held());
-                    runQuietly(o.afterWrite());
-                }
+                writeOut(o.body(), o.held(), o.afterWrite(), !more);
             }
         } catch (IOException e) {
             close("write failed: " + e.getMessage());
         } catch (InterruptedException e) {
             close("writer interrupted");
+        }
+    }
+
+    /**
+     * Writes one frame (the writer thread, or the owner in {@link #sendNow}), flushing when nothing follows it; its
+     * bytes are given back and its callback runs whether or not the write succeeds.
+     */
+    private void writeOut(MessageBytes body, long held, Runnable afterWrite, boolean flush) throws IOException {
+        progress();
+        try {
+            write(body);
+            if (flush) {
+                out.flush();
+                writingSince = 0; // idle unless something was queued meanwhile (then the next take resets it)
+            }
+        } finally {
+            writing.release(held);
+            runQuietly(afterWrite);
         }
     }
 
