@@ -211,7 +211,11 @@ class ReplicaTest {
                 second.t.node.call("bank", "record", List.of());
                 NetNode.await("replica follows", () -> replica(app.t.node).equals(List.of(0L, 2L, 3L)));
                 second.t.node.call("bank", "record", List.of());
-                NetNode.await("and its events", () -> replica(app.t.node).equals(List.of(0L, 2L, 3L, 4L)));
+                NetNode.await("and its rows", () -> replica(app.t.node).equals(List.of(0L, 2L, 3L, 4L)));
+                // the insert hook runs in its own transaction, after the replica row is applied
+                NetNode.await(
+                        "and its events",
+                        () -> events(app.t.logsOf("copy"), "inserted").size() == 2);
                 assertThat(events(app.t.logsOf("copy"), "deleted")).containsExactly(1L);
                 assertThat(events(app.t.logsOf("copy"), "inserted")).containsExactly(3L, 4L);
                 assertThat(syncs(app.t.logsOf("copy"))).isEqualTo(1);

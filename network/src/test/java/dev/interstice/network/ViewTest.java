@@ -216,6 +216,10 @@ class ViewTest {
             assertThat(replica(b.t.node)).containsExactly(1L);
             docs.t.node.call("docs", "open_all", List.of()); // then everything is b's to see: row 9 arrives now
             NetNode.await("b sees all", () -> replica(b.t.node).equals(List.of(1L, 9L)));
+            // the mirror's insert hook runs in its own transaction, after the replica row is applied
+            NetNode.await(
+                    "b's insert event",
+                    () -> !events(b.t.logsOf("mirror"), "inserted").isEmpty());
             assertThat(events(b.t.logsOf("mirror"), "deleted"))
                     .as("row 9 was never sent before the view let it through")
                     .isEmpty();
