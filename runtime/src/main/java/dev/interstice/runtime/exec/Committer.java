@@ -131,7 +131,8 @@ final class Committer {
 
     /**
      * As {@link #commit(Invocation, long)}, with what {@link #prepare} computed ahead (null: nothing was). The id and time
-     * {@code inv} was given are written into the prepared record.
+     * {@code inv} was given are written into the prepared record. A prepared commit is a speculation's: it ran no
+     * persisted schedule ({@code doneScheduleSeq} is 0).
      */
     CallResult commit(Invocation inv, long doneScheduleSeq, Prepared prepared) {
         long at = StageTimes.now();

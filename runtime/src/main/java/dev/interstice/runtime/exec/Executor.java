@@ -260,8 +260,8 @@ public final class Executor {
         Speculation.Run run = speculation == null || lock.isHeldByCurrentThread()
                 ? null
                 : speculator.speculate(moduleName, reducer, args, caller, fromPeer, cause);
-        // what the commit computes from the transaction alone is computed here, in parallel, not in the commit section
         if (run != null) at = stages.note(StageTimes.Stage.SPECULATE, at);
+        // what the commit computes from the transaction alone is computed here, in parallel, not in the commit section
         Committer.Prepared prepared = run == null ? null : committer.prepare(run.invocation());
         if (run != null) at = stages.note(StageTimes.Stage.PREPARE, at);
         if (run != null) ReadSet.lockSpinning(lock); // a commit holds it for microseconds: no wake-up to wait for

@@ -39,7 +39,7 @@ final class StageTimes {
         APPLY,
         /** Commit: what follows (schedules, subscribers queued, listeners, remote calls, effects). */
         AFTER,
-        /** After the commit, still under the lock: subscribers run, observers told. */
+        /** After the commit, still under the lock: the subscribers (and other queued jobs) it triggered run. */
         TAIL
     }
 
@@ -66,7 +66,7 @@ final class StageTimes {
         if (!ENABLED) return 0;
         long t = System.nanoTime();
         long d = t - since;
-        if (t < from) return t;
+        if (t - from < 0) return t; // still in the warm-up
         if (d > OUTLIER_NANOS) outliers[s.ordinal()].increment();
         else {
             nanos[s.ordinal()].add(d);
