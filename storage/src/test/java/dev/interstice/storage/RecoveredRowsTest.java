@@ -105,4 +105,61 @@ class RecoveredRowsTest {
             assertThat(strings(r.rows(OTHER))).isEqualTo(Map.of("b", "2"));
         }
     }
+
+    /** A snapshot of the LOGGED table's rows (200 across several blocks) and nothing after it. */
+    private TreeMap<String, String> snapshotOnly() {
+        TreeMap<String, String> logged = new TreeMap<>();
+        try (Storage s = Storage.open(cfg(dir), TABLES)) {
+            List<Change> seed = new ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                seed.add(put(LOG, "k" + i, "v".repeat(100) + i));
+                logged.put("k" + i, "v".repeat(100) + i);
+            }
+            s.append(new TxRecord(1, 0, seed));
+            s.snapshotNow();
+        }
+        return logged;
+    }
+
+    @Test
+    void aSnapshotsRowsAreReadFromItsFileEvenAfterACompactionReplacedIt() {
+        TreeMap<String, String> logged = snapshotOnly();
+        try (Storage s = Storage.open(cfg(dir), TABLES)) {
+            Path opened = SnapshotFile.list(dir).getLast().path();
+            s.append(tx(2, put(LOG, "k0", "changed")));
+            s.snapshotNow(); // a new snapshot; the one recovery read is deleted
+            assertThat(opened).doesNotExist();
+            // the rows recovered at open: the old snapshot's, read from the file kept open
+            assertThat(streamed(s.recovered(), LOG)).isEqualTo(logged);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aSnapshotDamagedAfterOpenIsReportedWhenItsRowsAreRead() throws Exception {
+        snapshotOnly();
+        try (Storage s = Storage.open(cfg(dir), TABLES)) {
+            Path snap = SnapshotFile.list(dir).getLast().path();
+            try (var ch = java.nio.channels.FileChannel.open(snap, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(new byte[] {(byte) 0xFF, 0, (byte) 0xFF}), ch.size() / 2);
+            }
+            assertThatThrownBy(() -> s.recovered().forEachRow(LOG, (buf, ko, kl, ro, rl) -> {}))
+                    .isInstanceOf(StorageCorruptionException.class)
+                    .hasMessageContaining("CRC");
+        }
+    }
+
+    @Test
+    void rowsNotReadBeforeTheStorageClosedCannotBeRead() {
+        snapshotOnly();
+        RecoveredState r;
+        try (Storage s = Storage.open(cfg(dir), TABLES)) {
+            r = s.recovered();
+            assertThat(r.sizeHint(LOG)).isEqualTo(2000);
+        }
+        assertThatThrownBy(() -> r.forEachRow(LOG, (buf, ko, kl, ro, rl) -> {}))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("closed");
+    }
 }
