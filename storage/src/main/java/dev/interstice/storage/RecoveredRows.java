@@ -20,6 +20,12 @@ import java.util.TreeMap;
  * thread-safe: recovery fills it, then it is only read.
  */
 final class RecoveredRows {
+    /**
+     * A LOGGED table of up to this many rows is copied at open (the system tables, small tables: read by key, often
+     * kept); a larger one is read from the snapshot file at load.
+     */
+    static final int COPIED_ROWS = 16_384;
+
     /** The first chunk's size; each next one is twice as large up to {@link #MAX_CHUNK}. */
     private static final int FIRST_CHUNK = 16 << 10;
     /**
@@ -71,9 +77,28 @@ final class RecoveredRows {
         baseRows = rows;
     }
 
+    /** Reads the snapshot section into chunks: the base no longer needs the file. */
+    void copySnapshotBase() {
+        if (snapshot == null) return;
+        var copy = new RecoveredRows();
+        new RecoveredRows(snapshot, baseRows).forEach((b, ko, kl, ro, rl) -> copy.addBase(b, ko, kl, b, ro, rl));
+        chunks.addAll(copy.chunks);
+        if (copy.current != null) copy.used.set(copy.used.size() - 1, copy.at);
+        used.addAll(copy.used);
+        snapshot = null;
+    }
+
     /** Whether the base is read from the snapshot file (which must stay open until then). */
     boolean readsSnapshot() {
         return snapshot != null;
+    }
+
+    RecoveredRows() {}
+
+    /** The base alone (no overlay), for {@link #copySnapshotBase}. */
+    private RecoveredRows(SnapshotRows snapshot, int rows) {
+        this.snapshot = snapshot;
+        this.baseRows = rows;
     }
 
     void put(byte[] key, byte[] row) {

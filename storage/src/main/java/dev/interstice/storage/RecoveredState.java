@@ -121,6 +121,17 @@ public final class RecoveredState {
         if (rows.values().stream().noneMatch(RecoveredRows::readsSnapshot)) closeFiles();
     }
 
+    /**
+     * Copies the rows of the tables not yet released that are still to be read from the snapshot file onto the heap,
+     * then closes the file: the node calls it once it has loaded its modules' tables, so that the tables it keeps
+     * for later (unloaded modules') do not hold a snapshot a compaction deleted, and its disk space, for the node's
+     * life.
+     */
+    public synchronized void copyUnreleased() {
+        for (RecoveredRows r : rows.values()) r.copySnapshotBase();
+        closeFiles();
+    }
+
     /** Closes the snapshot file (the storage closes); rows not read by then cannot be read. */
     synchronized void closeFiles() {
         if (snapshotFile == null) return;

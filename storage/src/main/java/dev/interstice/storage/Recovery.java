@@ -136,8 +136,9 @@ final class Recovery {
     // ----------------------------------------------------------------------------------------------------- snapshot
 
     /**
-     * Reads and checks the whole snapshot (every block's CRC, every entry); a LOGGED table's rows are only counted and
-     * their section noted, to be read again from the open file when the runtime loads them.
+     * Reads and checks the whole snapshot (every block's CRC, every entry). A LOGGED table of more than {@link
+     * RecoveredRows#COPIED_ROWS} rows is only counted and its section noted, to be read again from the open file when
+     * the runtime loads it; a smaller one's rows are copied.
      */
     private void loadSnapshot(SnapshotFile.OnDisk snap) throws IOException {
         FileChannel ch = FileChannel.open(snap.path(), StandardOpenOption.READ);
@@ -158,11 +159,19 @@ final class Recovery {
                 if (m == null || m.mode() != Persistence.LOGGED)
                     throw new StorageCorruptionException(
                             snap.path(), 0, "rows for table number " + no + " not listed as LOGGED");
+                // a small table's rows are copied as they are read; a larger one's are only counted
                 SnapshotFile.Section section = r.section();
+                RecoveredRows t = rows.get(no);
                 int n = 0;
-                while (r.nextRow()) n++;
-                if (n == 0) continue;
-                rows.get(no).snapshotBase(snap.path(), ch, section, n);
+                while (r.nextRow()) {
+                    if (n < RecoveredRows.COPIED_ROWS)
+                        t.addBase(r.buf(), r.keyOff(), r.keyLen(), r.buf(), r.rowOff(), r.rowLen());
+                    n++;
+                }
+                if (n <= RecoveredRows.COPIED_ROWS) continue;
+                RecoveredRows large = new RecoveredRows();
+                large.snapshotBase(snap.path(), ch, section, n);
+                rows.put(no, large);
                 keep = true;
             }
         } finally {
