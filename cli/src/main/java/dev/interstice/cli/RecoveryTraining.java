@@ -29,31 +29,23 @@ import java.util.Map;
  * start (the snapshot's rows streamed into {@link Table#bulkLoad}) a few times, so that a node's first recovery
  * starts with those loops' classes linked and their profiles recorded (docs/benchmarks.md, "Session 14").
  */
-public final class RecoveryTraining {
+final class RecoveryTraining {
     private static final TableId TABLE = new TableId("training", "t");
     private static final int ROWS = 200_000;
     private static final int LOADS = 3;
 
     private RecoveryTraining() {}
 
-    /**
-     * The table trained on, the recovery benchmark's too ({@code RecoveryBench}, {@code TableFootprint}): u64 key
-     * {@code id}, a u32 {@code n} (with a btree index when {@code indexed}), a string {@code p}.
-     */
-    public static TableSchema schema(boolean indexed) {
-        return new TableSchema(
+    static void run(Path dir) {
+        var schema = new TableSchema(
                 "t",
                 "t",
                 Visibility.PUBLIC,
                 List.of(new FieldDef("n", IntersticeType.U32), new FieldDef("p", IntersticeType.STRING)),
                 new FieldDef("id", IntersticeType.U64),
                 false,
-                indexed ? List.of(new IndexSchema("n", IndexSchema.Type.BTREE, false, false)) : List.of(),
+                List.of(new IndexSchema("n", IndexSchema.Type.BTREE, false, false)),
                 Persistence.LOGGED);
-    }
-
-    static void run(Path dir) {
-        TableSchema schema = schema(true);
         var config = StorageConfig.defaults(dir);
         try (Storage storage = Storage.open(config, Map.of(TABLE, Persistence.LOGGED))) {
             String text = "x".repeat(64);

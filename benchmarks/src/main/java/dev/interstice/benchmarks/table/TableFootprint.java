@@ -1,11 +1,15 @@
 package dev.interstice.benchmarks.table;
 
 import dev.interstice.abi.codec.Abi;
+import dev.interstice.abi.schema.FieldDef;
+import dev.interstice.abi.schema.IndexSchema;
+import dev.interstice.abi.schema.IntersticeType;
+import dev.interstice.abi.schema.Persistence;
 import dev.interstice.abi.schema.TableSchema;
+import dev.interstice.abi.schema.Visibility;
 import dev.interstice.abi.value.IndexKey;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
-import dev.interstice.cli.RecoveryTraining;
 import dev.interstice.runtime.table.StoredRow;
 import dev.interstice.runtime.table.Table;
 import dev.interstice.runtime.table.TypeChecker;
@@ -81,9 +85,17 @@ public final class TableFootprint {
         System.out.println(table.size()); // keeps the table live to the end
     }
 
-    /** The table: the one the node's AOT training recovers ({@link RecoveryTraining#schema}). */
+    /** The table: u64 key {@code id}, a u32 {@code n} (with a btree index when {@code indexed}), a string {@code p}. */
     static TableSchema schema(boolean indexed) {
-        return RecoveryTraining.schema(indexed);
+        return new TableSchema(
+                "t",
+                "t",
+                Visibility.PUBLIC,
+                List.of(new FieldDef("n", IntersticeType.U32), new FieldDef("p", IntersticeType.STRING)),
+                new FieldDef("id", IntersticeType.U64),
+                false,
+                indexed ? List.of(new IndexSchema("n", IndexSchema.Type.BTREE, false, false)) : List.of(),
+                Persistence.LOGGED);
     }
 
     /** A row of {@link #schema}: the payload is {@code text} filled with one letter chosen by {@code id}. */
