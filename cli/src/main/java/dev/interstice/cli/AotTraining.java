@@ -16,7 +16,7 @@ import java.util.function.BooleanSupplier;
  *
  * <ul>
  *   <li>{@code node}: the hello example in process and the everyday commands against it (for {@code example},
- *       {@code node start} and {@code benchmark}), then a large table's recovery ({@link RecoveryTraining});
+ *       {@code node start} and {@code benchmark});
  *   <li>{@code client}: the everyday commands only, against the hello example run by a child JVM.
  * </ul>
  *
@@ -70,7 +70,6 @@ final class AotTraining {
             ExampleCommand.RUNNING.forEach(Runnable::run);
             example.join(10_000);
         }
-        RecoveryTraining.run(home.resolve("recovery"));
     }
 
     private static void trainClient(Path home, PrintWriter quiet) throws Exception {
