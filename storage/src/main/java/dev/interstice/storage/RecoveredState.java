@@ -26,8 +26,8 @@ public final class RecoveredState {
 
     private final Set<TableId> released = ConcurrentHashMap.newKeySet();
     /**
-     * The snapshot file the LOGGED tables' rows are read from, open until the last of them is released or the storage
-     * closes (null: none).
+     * The snapshot file the large LOGGED tables' rows are read from, open until the last of them is released or
+     * copied ({@link #copyUnreleased}) or the storage closes (null: none).
      */
     private FileChannel snapshotFile;
 
