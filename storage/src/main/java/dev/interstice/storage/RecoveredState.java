@@ -1,5 +1,7 @@
 package dev.interstice.storage;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashMap;
@@ -23,6 +25,11 @@ public final class RecoveredState {
     private final Map<TableId, RecoveredRows> rows;
 
     private final Set<TableId> released = ConcurrentHashMap.newKeySet();
+    /**
+     * The snapshot file the large LOGGED tables' rows are read from, open until the last of them is released or
+     * copied ({@link #copyUnreleased}) or the storage closes (null: none).
+     */
+    private FileChannel snapshotFile;
 
     /**
      * @param lastLsn     LSN of the last recovered log record (0 for a fresh storage); the next append gets lastLsn + 1
@@ -31,6 +38,7 @@ public final class RecoveredState {
      * @param warnings    human-readable notes about everything recovery repaired or dropped (empty on a clean start)
      * @param lastTxId    the largest {@link TxRecord#txId()} recovered (0 if none)
      * @param truncations structured report of the data recovery dropped (torn tail or salvage)
+     * @param snapshotFile the open snapshot some of {@code rows} are read from (closed by this state), or null
      */
     RecoveredState(
             long lastLsn,
@@ -38,8 +46,10 @@ public final class RecoveredState {
             Map<TableId, RecoveredRows> rows,
             List<String> warnings,
             long lastTxId,
-            List<Truncation> truncations) {
+            List<Truncation> truncations,
+            FileChannel snapshotFile) {
         this.lastLsn = lastLsn;
+        this.snapshotFile = snapshotFile;
         this.known = Set.copyOf(known);
         this.rows = new ConcurrentHashMap<>(rows);
         this.warnings = List.copyOf(warnings);
@@ -108,6 +118,29 @@ public final class RecoveredState {
     public void release(TableId table) {
         released.add(table);
         rows.remove(table);
+        if (rows.values().stream().noneMatch(RecoveredRows::readsSnapshot)) closeFiles();
+    }
+
+    /**
+     * Copies the rows of the tables not yet released that are still to be read from the snapshot file onto the heap,
+     * then closes the file: the node calls it once it has loaded its modules' tables, so that the tables it keeps
+     * for later (unloaded modules') do not hold a snapshot a compaction deleted, and its disk space, for the node's
+     * life.
+     */
+    public synchronized void copyUnreleased() {
+        for (RecoveredRows r : rows.values()) r.copySnapshotBase();
+        closeFiles();
+    }
+
+    /** Closes the snapshot file (the storage closes); rows not read by then cannot be read. */
+    synchronized void closeFiles() {
+        if (snapshotFile == null) return;
+        try {
+            snapshotFile.close();
+        } catch (IOException e) {
+            // a read-only channel: nothing is lost when its close fails
+        }
+        snapshotFile = null;
     }
 
     private RecoveredRows live(TableId table) {

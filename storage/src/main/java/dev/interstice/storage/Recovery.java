@@ -37,7 +37,8 @@ final class Recovery {
             List<Segments.Sealed> sealed,
             SnapshotFile.OnDisk snapshot,
             long snapshotBytes,
-            Map<String, byte[]> chainHeads) {}
+            Map<String, byte[]> chainHeads,
+            FileChannel snapshotRows) {}
 
     private final Path root;
     private final Path walDir;
@@ -50,6 +51,9 @@ final class Recovery {
     private final Registry registry = new Registry();
     private final Map<Integer, RecoveredRows> rows = new HashMap<>();
     private final Map<String, byte[]> chainHeads = new HashMap<>();
+    /** The snapshot, kept open while LOGGED tables' rows are to be read from it (compaction may delete the file). */
+    private FileChannel snapshotRows;
+
     private long lastTxId;
     private long applyFrom; // records below this LSN are validated but not applied (covered by the snapshot)
 
@@ -62,6 +66,15 @@ final class Recovery {
     }
 
     Result run() throws IOException {
+        try {
+            return recover();
+        } catch (IOException | RuntimeException e) {
+            if (snapshotRows != null) snapshotRows.close();
+            throw e;
+        }
+    }
+
+    private Result recover() throws IOException {
         deleteTmpFiles(root);
         deleteTmpFiles(walDir); // unused preallocated segments
 
@@ -88,6 +101,10 @@ final class Recovery {
 
         Map<Integer, RecoveredRows> live = new HashMap<>();
         for (Registry.Meta m : registry.all()) live.put(m.no(), rows.computeIfAbsent(m.no(), k -> new RecoveredRows()));
+        if (snapshotRows != null && live.values().stream().noneMatch(RecoveredRows::readsSnapshot)) {
+            snapshotRows.close(); // every section was cleared or dropped by the log
+            snapshotRows = null;
+        }
         return new Result(
                 seg.lastLsn,
                 lastTxId,
@@ -101,7 +118,8 @@ final class Recovery {
                 seg.sealed,
                 snap,
                 snapBytes,
-                chainHeads);
+                chainHeads,
+                snapshotRows);
     }
 
     private void warn(String msg) {
@@ -117,8 +135,15 @@ final class Recovery {
 
     // ----------------------------------------------------------------------------------------------------- snapshot
 
+    /**
+     * Reads and checks the whole snapshot (every block's CRC, every entry). A LOGGED table of more than {@link
+     * RecoveredRows#COPIED_ROWS} rows is only counted and its section noted, to be read again from the open file when
+     * the runtime loads it; a smaller one's rows are copied.
+     */
     private void loadSnapshot(SnapshotFile.OnDisk snap) throws IOException {
-        try (SnapshotFile.Reader r = new SnapshotFile.Reader(snap.path())) {
+        FileChannel ch = FileChannel.open(snap.path(), StandardOpenOption.READ);
+        boolean keep = false;
+        try (SnapshotFile.Reader r = new SnapshotFile.Reader(snap.path(), ch, false)) {
             if (r.lsn != snap.lsn())
                 throw new StorageCorruptionException(snap.path(), 0, "snapshot header says LSN " + r.lsn);
             for (Registry.Meta m : r.tables) {
@@ -134,9 +159,24 @@ final class Recovery {
                 if (m == null || m.mode() != Persistence.LOGGED)
                     throw new StorageCorruptionException(
                             snap.path(), 0, "rows for table number " + no + " not listed as LOGGED");
+                // a small table's rows are copied as they are read; a larger one's are only counted
+                SnapshotFile.Section section = r.section();
                 RecoveredRows t = rows.get(no);
-                while (r.nextRow()) t.addBase(r.buf(), r.keyOff(), r.keyLen(), r.buf(), r.rowOff(), r.rowLen());
+                int n = 0;
+                while (r.nextRow()) {
+                    if (n < RecoveredRows.COPIED_ROWS)
+                        t.addBase(r.buf(), r.keyOff(), r.keyLen(), r.buf(), r.rowOff(), r.rowLen());
+                    n++;
+                }
+                if (n <= RecoveredRows.COPIED_ROWS) continue;
+                RecoveredRows large = new RecoveredRows();
+                large.snapshotBase(snap.path(), ch, section, n);
+                rows.put(no, large);
+                keep = true;
             }
+        } finally {
+            if (keep) snapshotRows = ch;
+            else ch.close();
         }
     }
 

@@ -169,12 +169,23 @@ final class SnapshotFile {
 
     // ------------------------------------------------------------------------------------------------- reader
 
-    /** Streaming reader: header and table list up front, then sections of rows via {@link #nextSection}/{@link #nextRow}. */
+    /**
+     * Where a section's rows start: the block holding the entry after its SECTION entry and the entry's position in
+     * that block (recovery reads a LOGGED table's rows from there again when the runtime loads them).
+     */
+    record Section(long blockOffset, int pos) {}
+
+    /**
+     * Streaming reader: header and table list up front, then sections of rows via {@link #nextSection}/{@link
+     * #nextRow}. It reads at explicit positions, so readers may share a channel.
+     */
     static final class Reader implements Closeable {
         final Path path;
         private final FileChannel ch;
+        private final boolean ownsChannel;
         private final ByteBuffer in = ByteBuffer.allocate(1 << 20).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         private long fileOffset; // offset of in.position() within the file
+        private long readAt; // offset of the next byte read into in
         private final long size;
         private byte[] blockBuf = new byte[BLOCK_TARGET + 1024];
         private Bytes.Source src = new Bytes.Source(blockBuf, 0, 0);
@@ -198,10 +209,16 @@ final class SnapshotFile {
         private int rowLen;
 
         Reader(Path path) throws IOException {
+            this(path, FileChannel.open(path, StandardOpenOption.READ), true);
+        }
+
+        /** Reads the snapshot open on {@code ch}; closes the channel at {@link #close} only if {@code owns}. */
+        Reader(Path path, FileChannel ch, boolean owns) throws IOException {
             this.path = path;
-            this.ch = FileChannel.open(path, StandardOpenOption.READ);
-            this.size = ch.size();
+            this.ch = ch;
+            this.ownsChannel = owns;
             try {
+                this.size = ch.size();
                 in.limit(0);
                 if (size < 8) throw corrupt(0, "file too short (" + size + " bytes)");
                 ensure(8);
@@ -237,12 +254,34 @@ final class SnapshotFile {
                 }
                 peeked = e;
             } catch (FormatException e) {
-                ch.close();
+                close();
                 throw corrupt(blockOffset, e.getMessage());
             } catch (IOException | RuntimeException e) {
-                ch.close();
+                close();
                 throw e;
             }
+        }
+
+        /**
+         * Reads the rows of the section at {@code at} (a {@link #section()} of an earlier reader of the same file) with
+         * {@link #nextRow}, until that section ends; every block read is CRC-checked again. Does not close {@code ch}.
+         */
+        Reader(Path path, FileChannel ch, Section at) throws IOException {
+            this.path = path;
+            this.ch = ch;
+            this.ownsChannel = false;
+            this.size = ch.size();
+            in.limit(0);
+            fileOffset = at.blockOffset();
+            readAt = at.blockOffset();
+            readBlock();
+            if (at.pos() < src.pos || at.pos() > src.limit) throw corrupt(at.blockOffset(), "bad section position");
+            src.pos = at.pos();
+        }
+
+        /** Where the rows of the section {@link #nextSection} just returned start. */
+        Section section() {
+            return new Section(blockOffset, src.pos);
         }
 
         /** Advances to the next section (skipping rows); returns its table number, or -1 at the end of the file. */
@@ -372,11 +411,12 @@ final class SnapshotFile {
             if (in.remaining() >= n) return;
             in.compact();
             while (in.position() < n) {
-                int r = ch.read(in);
+                int r = ch.read(in, readAt);
                 if (r < 0) {
                     in.flip();
                     throw corrupt(fileOffset, "unexpected end of file", new EOFException());
                 }
+                readAt += r;
             }
             in.flip();
         }
@@ -393,7 +433,7 @@ final class SnapshotFile {
 
         @Override
         public void close() throws IOException {
-            ch.close();
+            if (ownsChannel) ch.close();
         }
     }
 

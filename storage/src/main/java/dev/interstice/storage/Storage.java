@@ -98,7 +98,8 @@ public final class Storage implements AutoCloseable {
                 declareTable(e.getKey(), e.getValue());
                 known.add(e.getKey());
             }
-            this.recovered = new RecoveredState(r.lastLsn(), known, out, r.warnings(), r.lastTxId(), r.truncations());
+            this.recovered = new RecoveredState(
+                    r.lastLsn(), known, out, r.warnings(), r.lastTxId(), r.truncations(), r.snapshotRows());
         } catch (RuntimeException e) {
             compactor.close();
             try {
@@ -159,7 +160,12 @@ public final class Storage implements AutoCloseable {
                     (System.nanoTime() - t0) / 1_000_000,
                     r.registry().all().size(),
                     r.warnings().isEmpty() ? "" : ", " + r.warnings().size() + " warnings");
-            return new Storage(cfg, lockCh, lock, r, hooks, tables);
+            try {
+                return new Storage(cfg, lockCh, lock, r, hooks, tables);
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(r.snapshotRows());
+                throw e;
+            }
         } catch (IOException e) {
             closeQuietly(lockCh);
             throw new StorageException("cannot open storage " + root + ": " + e, e);
@@ -498,6 +504,7 @@ public final class Storage implements AutoCloseable {
             errors.add(e);
         }
         compactor.close();
+        recovered.closeFiles();
         try {
             fileLock.release();
         } catch (IOException e) {

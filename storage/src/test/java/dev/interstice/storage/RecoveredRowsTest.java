@@ -105,4 +105,123 @@ class RecoveredRowsTest {
             assertThat(strings(r.rows(OTHER))).isEqualTo(Map.of("b", "2"));
         }
     }
+
+    /** More rows than are copied at open: they are read from the snapshot file when streamed. */
+    static final int LARGE = RecoveredRows.COPIED_ROWS + 100;
+
+    /** A snapshot of {@link #LARGE} rows of the LOGGED table (across many blocks) and nothing after it. */
+    private TreeMap<String, String> snapshotOnly() {
+        TreeMap<String, String> logged = new TreeMap<>();
+        try (Storage s = Storage.open(cfg(dir), TABLES)) {
+            List<Change> seed = new ArrayList<>();
+            for (int i = 0; i < LARGE; i++) {
+                seed.add(put(LOG, "k" + i, "v".repeat(100) + i));
+                logged.put("k" + i, "v".repeat(100) + i);
+            }
+            s.append(new TxRecord(1, 0, seed));
+            s.snapshotNow();
+        }
+        return logged;
+    }
+
+    @Test
+    void aSnapshotsRowsAreReadFromItsFileEvenAfterACompactionReplacedIt() {
+        TreeMap<String, String> logged = snapshotOnly();
+        try (Storage s = Storage.open(cfg(dir), TABLES)) {
+            Path opened = SnapshotFile.list(dir).getLast().path();
+            s.append(tx(2, put(LOG, "k0", "changed")));
+            s.snapshotNow(); // a new snapshot; the one recovery read is deleted
+            assertThat(opened).doesNotExist();
+            // the rows recovered at open: the old snapshot's, read from the file kept open
+            assertThat(streamed(s.recovered(), LOG)).isEqualTo(logged);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aSnapshotDamagedAfterOpenIsReportedWhenItsRowsAreRead() throws Exception {
+        snapshotOnly();
+        try (Storage s = Storage.open(cfg(dir), TABLES)) {
+            Path snap = SnapshotFile.list(dir).getLast().path();
+            try (var ch = java.nio.channels.FileChannel.open(snap, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(new byte[] {(byte) 0xFF, 0, (byte) 0xFF}), ch.size() / 2);
+            }
+            assertThatThrownBy(() -> s.recovered().forEachRow(LOG, (buf, ko, kl, ro, rl) -> {}))
+                    .isInstanceOf(StorageCorruptionException.class)
+                    .hasMessageContaining("CRC");
+        }
+    }
+
+    @Test
+    void rowsNotReadBeforeTheStorageClosedCannotBeRead() {
+        snapshotOnly();
+        RecoveredState r;
+        try (Storage s = Storage.open(cfg(dir), TABLES)) {
+            r = s.recovered();
+            assertThat(r.sizeHint(LOG)).isEqualTo(LARGE);
+        }
+        assertThatThrownBy(() -> r.forEachRow(LOG, (buf, ko, kl, ro, rl) -> {}))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining("closed");
+    }
+
+    @Test
+    void theLogsChangesApplyOverALargeTableReadFromTheSnapshot() {
+        TreeMap<String, String> logged = snapshotOnly();
+        try (Storage s = Storage.open(cfg(dir), TABLES)) {
+            s.append(tx(2, put(LOG, "k1", "updated"), del(LOG, "k2"), put(LOG, "new", "n"), del(LOG, "k3")));
+            s.append(tx(3, put(LOG, "k3", "back")));
+            s.whenDurable(s.stats().lastLsn()).join();
+        }
+        logged.put("k1", "updated");
+        logged.remove("k2");
+        logged.put("new", "n");
+        logged.put("k3", "back");
+        try (Storage s = Storage.open(cfg(dir), TABLES)) {
+            assertThat(streamed(s.recovered(), LOG)).isEqualTo(logged);
+            assertThat(strings(s.recovered().rows(LOG))).isEqualTo(logged);
+        }
+    }
+
+    @Test
+    void rowsCopiedOntoTheHeapNoLongerHoldTheSnapshotFile() throws Exception {
+        TreeMap<String, String> logged = snapshotOnly();
+        try (Storage s = Storage.open(cfg(dir), TABLES)) {
+            Path opened = SnapshotFile.list(dir).getLast().path();
+            assertThat(openFiles()).contains(opened.toString());
+            s.recovered().copyUnreleased();
+            assertThat(openFiles()).doesNotContain(opened.toString());
+            s.append(tx(2, put(LOG, "k0", "changed")));
+            s.snapshotNow();
+            assertThat(streamed(s.recovered(), LOG)).isEqualTo(logged);
+        }
+    }
+
+    @Test
+    void releasingTheLastTableReadFromTheSnapshotClosesIt() throws Exception {
+        snapshotOnly();
+        try (Storage s = Storage.open(cfg(dir), TABLES)) {
+            Path opened = SnapshotFile.list(dir).getLast().path();
+            assertThat(streamed(s.recovered(), LOG)).hasSize(LARGE);
+            assertThat(openFiles()).contains(opened.toString());
+            s.recovered().release(LOG);
+            assertThat(openFiles()).doesNotContain(opened.toString());
+        }
+    }
+
+    /** The files this process has open (Linux: /proc/self/fd). */
+    private static List<String> openFiles() throws java.io.IOException {
+        List<String> out = new ArrayList<>();
+        try (var fds = java.nio.file.Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    out.add(java.nio.file.Files.readSymbolicLink(fd).toString());
+                } catch (java.io.IOException e) {
+                    // closed meanwhile (the listing's own descriptor)
+                }
+            }
+        }
+        return out;
+    }
 }

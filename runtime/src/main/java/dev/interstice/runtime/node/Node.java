@@ -137,6 +137,7 @@ public final class Node implements AutoCloseable {
                 m.tables().values().forEach(t -> recovered.release(t.id()));
                 m.replicas().forEach(r -> recovered.release(new TableId(m.name(), r.localName())));
             }
+            recovered.copyUnreleased(); // what stays is on the heap, as before: the snapshot file is not held open
         }
         for (LoadedModule m : restored) registry.add(m);
         schedules.forEach(scheduler::add);

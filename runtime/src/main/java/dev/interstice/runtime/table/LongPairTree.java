@@ -149,7 +149,7 @@ final class LongPairTree {
     void addSorted(long[] pairs, int n) {
         if (size != 0) throw new IllegalStateException("addSorted needs an empty tree");
         if (n == 0) return;
-        java.util.ArrayList<Page> level = new java.util.ArrayList<>();
+        java.util.ArrayList<Page> level = new java.util.ArrayList<>(n / LEAF + 1);
         Leaf leaf = null;
         for (int i = 0; i < n; i++) {
             long a = pairs[2 * i];

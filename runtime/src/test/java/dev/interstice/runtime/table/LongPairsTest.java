@@ -14,6 +14,8 @@ class LongPairsTest {
             case 0 -> rnd.nextLong(); // every byte varies, negatives too
             case 1 -> rnd.nextInt(1000); // only the low bytes vary
             case 2 -> (rnd.nextInt(50) - 25) ^ Long.MIN_VALUE; // around the sign flip
+            case 3 -> (long) rnd.nextInt(1 << 25) << 3; // low bits shared too: 25 varying bits, digits of 9
+            case 4 -> 1L << rnd.nextInt(64); // one bit of 64, the sign bit among them
             default -> 42; // all the same: every pass skipped
         };
     }
@@ -21,8 +23,8 @@ class LongPairsTest {
     @Test
     void sortsLikeAComparisonSortAndBuildsTheSameTree() {
         Random rnd = new Random(7);
-        for (int kind = 0; kind < 4; kind++)
-            for (int kind2 = 0; kind2 < 4; kind2++)
+        for (int kind = 0; kind < 6; kind++)
+            for (int kind2 = 0; kind2 < 6; kind2++)
                 for (int n : new int[] {0, 1, 2, 63, 64, 65, 4096 + 17}) {
                     long[] pairs = new long[2 * n];
                     long[][] ref = new long[n][];
