@@ -127,6 +127,7 @@ public final class Node implements AutoCloseable {
         this.views = new Views(executor, registry);
         this.branches = new Branches(this, executor, registry, storage, config);
         if (recovered != null) {
+            branches.restore(recovered.lastTxId(), meta.nodeId());
             StorageMapping.loadTables(recovered, restored);
             replicas.restore(recovered, restored);
             contentStore.recover(recovered);
@@ -1037,7 +1038,7 @@ public final class Node implements AutoCloseable {
     private Branch takeBranch(String module, String branch) {
         return executor.exclusive(() -> {
             try {
-                return branches.take(module, branch);
+                return branches.takeNow(module, branch);
             } catch (dev.interstice.runtime.tx.TxException e) {
                 throw new CallException(CallException.Kind.NOT_FOUND, e.getMessage());
             }
