@@ -112,6 +112,8 @@ final class Committer {
         persistent.addAll(inv.systemChanges());
         if (doneScheduleSeq != 0)
             persistent.add(new Change.Delete(SystemTables.SCHEDULES, SystemTables.longBytes(doneScheduleSeq)));
+        if (persistent.isEmpty() && OutsideEvents.startedBy(inv.origin()) && changedUnlogged(changes))
+            inv.logEvenIfEmpty(); // an origin-only record: the replay delivers the event again
         long lsn = append(inv, persistent);
         if (lsn != 0) horizonLsn = lsn;
         if (speculation == null) tx.apply(changes);
@@ -123,6 +125,11 @@ final class Committer {
         sendRemoteCalls(inv);
         effects.submit(horizonLsn, inv.afterCommit());
         return new CallResult(tx.id(), lsn);
+    }
+
+    private static boolean changedUnlogged(List<RowChange> changes) {
+        for (RowChange c : changes) if (c.table().schema().persistence() == Persistence.EPHEMERAL) return true;
+        return false;
     }
 
     private static void addRows(List<Change> persistent, List<RowChange> changes) {
