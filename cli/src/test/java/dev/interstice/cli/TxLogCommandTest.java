@@ -186,6 +186,52 @@ class TxLogCommandTest {
         assertThat(follower.isAlive()).isFalse();
     }
 
+    /** What the world answered a transaction's File calls, as its record keeps them: from a live node and a stopped one. */
+    @Test
+    void showsWhatTheWorldAnsweredATransactionsCallsLiveAndStopped() throws Exception {
+        Path data = home.resolve("notes-data");
+        Node notes = Node.open(NodeConfig.at(data).withLogSink((m, msg) -> {}));
+        NodeServer served = null;
+        long tx;
+        String live;
+        try {
+            notes.load("notes.wasm", ExampleCommand.exampleWasm("notes"));
+            tx = notes.call("notes", "save", List.of(str("todo"), str("buy milk")))
+                    .txId();
+            served = NodeServer.start(
+                    notes,
+                    NetworkConfig.defaults()
+                            .withNodeName("notes")
+                            .withAdminToken(token)
+                            .withTokens(TokenStore.open(home.resolve("notes-node"))));
+            run("node", "add", "files", served.address(), "--token", token.value())
+                    .ok();
+            live = run("log", "files", "--from-tx", "" + tx, "--limit", "1")
+                    .ok()
+                    .out();
+            assertThat(live)
+                    .contains("notes.save")
+                    .contains("\n  answer file WriteFile: ok\n")
+                    .contains("\n  answer file Metadata: ok: file, 8 bytes\n");
+            JsonNode j = new ObjectMapper()
+                    .readTree(run("log", "files", "--from-tx", "" + tx, "--limit", "1", "--json")
+                            .ok()
+                            .out());
+            var inputs = new ArrayList<String>();
+            j.get("inputs")
+                    .forEach(i -> inputs.add(
+                            i.get("call").asText() + " -> " + i.get("answer").asText()));
+            assertThat(inputs).contains("file WriteFile -> ok", "file Metadata -> ok: file, 8 bytes");
+        } finally {
+            if (served != null) served.close();
+            notes.close();
+        }
+        assertThat(run("log", "--data-dir", data.toString(), "--from-tx", "" + tx, "--limit", "1")
+                        .ok()
+                        .out())
+                .isEqualTo(live);
+    }
+
     private static void awaitOutput(java.io.StringWriter out, String text, java.io.StringWriter err)
             throws InterruptedException {
         long deadline = System.nanoTime() + 20_000_000_000L;
