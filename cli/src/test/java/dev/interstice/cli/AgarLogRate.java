@@ -27,7 +27,8 @@ public final class AgarLogRate {
             long toTx = client.node().lastTxId();
             var records = client.node().readLog(fromTx + 1, 1_000_000, r -> r.txId() <= toTx);
             long originOnly = records.stream()
-                    .filter(e -> e.record().changes().isEmpty() && OutsideEvents.startedBy(e.record().origin()))
+                    .filter(e -> e.record().changes().isEmpty()
+                            && OutsideEvents.startedBy(e.record().origin()))
                     .count();
             long inputs = 0;
             long inputBytes = 0;

@@ -63,6 +63,11 @@ final class Committer {
         this.effects = new Effects(commitLog);
     }
 
+    /** Replay only: the next schedule made takes {@code seq} ({@link Executor#nextScheduleSeq}). */
+    void nextScheduleSeq(long seq) {
+        lastScheduleSeq = seq - 1;
+    }
+
     long horizonLsn() {
         return horizonLsn;
     }

@@ -1097,6 +1097,38 @@ public final class Node implements AutoCloseable {
         new dev.interstice.runtime.authority.window.RenderSubscription(executor).runFrame();
     }
 
+    /**
+     * Replay only: runs a logged schedule's firing again as transaction {@code txId}: the pending schedule {@code seq}
+     * of {@code module.reducer}, made by {@code cause}, as the node's timer ran it (a failure drops the schedule, as it
+     * would have).
+     */
+    void refire(long txId, String module, String reducer, long seq, dev.interstice.storage.TxTrace.Parent cause) {
+        executor.advanceTo(txId);
+        executor.runJob(
+                new Executor.Job(module, reducer, List.of(), CallContext.runtime(id()), "schedule", seq, cause));
+    }
+
+    /**
+     * Replay only: makes a logged rewind again as transaction {@code txId}, from this node's own log (the replay's),
+     * once it is durable; false when that log does not reach {@code to} (a replay started from a later snapshot).
+     */
+    boolean rewindAgain(long txId, String module, long to) {
+        executor.advanceTo(txId);
+        awaitDurable(executor.horizonLsn());
+        try {
+            rewind(module, to);
+            return true;
+        } catch (CallException e) {
+            if (e.kind() == CallException.Kind.NOT_FOUND) return false;
+            throw e;
+        }
+    }
+
+    /** Replay only: the next schedule made takes sequence number {@code seq} ({@link Replay}). */
+    void nextScheduleSeq(long seq) {
+        executor.nextScheduleSeq(seq);
+    }
+
     /** Replay only: the next transaction takes id {@code txId} ({@link Replay}). */
     void advanceTo(long txId) {
         executor.advanceTo(txId);
