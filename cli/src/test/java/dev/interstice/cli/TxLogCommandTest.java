@@ -40,13 +40,19 @@ class TxLogCommandTest {
         node.load(CliEndToEndTest.bank().build());
         node.call("hello", "hello", List.of(str("ann")));
         bankTx = node.call("bank", "record", List.of()).txId();
-        server = NodeServer.start(
-                node,
+        server = serve(node, "logged", "n");
+    }
+
+    /** Serves {@code served} on loopback as {@code name}, registered with the CLI as {@code as}. */
+    private NodeServer serve(Node served, String name, String as) throws java.io.IOException {
+        NodeServer s = NodeServer.start(
+                served,
                 NetworkConfig.defaults()
-                        .withNodeName("logged")
+                        .withNodeName(name)
                         .withAdminToken(token)
-                        .withTokens(TokenStore.open(home.resolve("node-data"))));
-        run("node", "add", "n", server.address(), "--token", token.value()).ok();
+                        .withTokens(TokenStore.open(home.resolve(name + "-tokens"))));
+        run("node", "add", as, s.address(), "--token", token.value()).ok();
+        return s;
     }
 
     @AfterEach
@@ -198,14 +204,7 @@ class TxLogCommandTest {
             notes.load("notes.wasm", ExampleCommand.exampleWasm("notes"));
             tx = notes.call("notes", "save", List.of(str("todo"), str("buy milk")))
                     .txId();
-            served = NodeServer.start(
-                    notes,
-                    NetworkConfig.defaults()
-                            .withNodeName("notes")
-                            .withAdminToken(token)
-                            .withTokens(TokenStore.open(home.resolve("notes-node"))));
-            run("node", "add", "files", served.address(), "--token", token.value())
-                    .ok();
+            served = serve(notes, "notes", "files");
             live = run("log", "files", "--from-tx", "" + tx, "--limit", "1")
                     .ok()
                     .out();

@@ -1054,7 +1054,7 @@ public final class NodeClient implements AutoCloseable {
                     "node '" + nodeName() + "' speaks protocol " + welcome.major() + "." + welcome.minor()
                             + ", which keeps no traces (1." + MessageCodec.TRACE_SINCE_MINOR + " does); update it");
         return expect(
-                        request(id -> new Message.ReadLog(id, fromTx, "", "", limit, true, traceNode, traceTx)),
+                        request(id -> new Message.ReadLog(id, fromTx, "", "", limit, true, traceNode, traceTx, false)),
                         Message.LogPage.class)
                 .entries();
     }

@@ -139,7 +139,7 @@ class MessageCodecTest {
                 .isEqualTo(new TxTrace.Parent("", 7, "", 9));
 
         var oldRead = new Message.ReadLog(4, 1, "", "", 10);
-        var traceRead = new Message.ReadLog(4, 1, "", "", 10, true, "node-a", 7);
+        var traceRead = new Message.ReadLog(4, 1, "", "", 10, true, "node-a", 7, false);
         assertThat(MessageCodec.decode(MessageCodec.encode(oldRead))).isEqualTo(oldRead);
         assertThat(MessageCodec.decode(MessageCodec.encode(traceRead))).isEqualTo(traceRead);
 
@@ -164,7 +164,7 @@ class MessageCodecTest {
         // minor 10: a traced read may ask for the records' inputs, answered after the records
         var inputsRead = new Message.ReadLog(4, 1, "", "", 10, true, "", 0, true);
         assertThat(MessageCodec.decode(MessageCodec.encode(inputsRead))).isEqualTo(inputsRead);
-        byte[] tracedOnly = MessageCodec.encode(new Message.ReadLog(4, 1, "", "", 10, true, "", 0));
+        byte[] tracedOnly = MessageCodec.encode(new Message.ReadLog(4, 1, "", "", 10, true, "", 0, false));
         assertThat(java.util.Arrays.copyOf(MessageCodec.encode(inputsRead), tracedOnly.length))
                 .isEqualTo(tracedOnly); // the flag is appended
         var withInputs = new TxLog.Entry(

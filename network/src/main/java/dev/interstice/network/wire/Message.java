@@ -369,18 +369,6 @@ public sealed interface Message {
             this(id, fromTx, module, table, limit, false, "", 0, false);
         }
 
-        public ReadLog(
-                long id,
-                long fromTx,
-                String module,
-                String table,
-                int limit,
-                boolean traced,
-                String traceNode,
-                long traceTx) {
-            this(id, fromTx, module, table, limit, traced, traceNode, traceTx, false);
-        }
-
         public int type() {
             return 62;
         }
