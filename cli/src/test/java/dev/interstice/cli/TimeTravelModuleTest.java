@@ -339,6 +339,23 @@ class TimeTravelModuleTest {
     }
 
     @Test
+    void aRemovedModulesBranchesGoWithIt() throws Exception {
+        try (Node node = open()) {
+            play(node, 4);
+            node.call(M, "try_line", List.of(str("a"), cells(8)));
+            node.unload(M); // an unloaded module keeps its data, and its branches
+            node.load("tictactoe.wasm", ExampleCommand.exampleWasm(M));
+            assertThat(node.branches(M)).extracting(HistoryCodec.Branch::name).containsExactly("a");
+            node.remove(M);
+            node.load("tictactoe.wasm", ExampleCommand.exampleWasm(M));
+            assertThat(node.branches(M)).isEmpty();
+        }
+        try (Node node = reopen()) {
+            assertThat(node.branches(M)).isEmpty();
+        }
+    }
+
+    @Test
     void aDamagedBranchFileIsSetAsideAndTheNodeStartsWithItsMainTimelineWhole() throws Exception {
         List<List<byte[]>> rows;
         try (Node node = open()) {

@@ -369,6 +369,16 @@ final class Branches implements History {
         return b;
     }
 
+    /** {@code module} was removed: its branches go too, files included (a module loaded later by that name has none). */
+    void forgetModule(String module) {
+        var mine = byModule.remove(module);
+        if (mine == null) return;
+        for (Branch b : mine.values()) {
+            b.close();
+            if (files != null) gone(module, b.name, 0);
+        }
+    }
+
     private void giveBack(Branch b) {
         byModule.computeIfAbsent(b.module, k -> new LinkedHashMap<>()).put(b.name, b);
     }

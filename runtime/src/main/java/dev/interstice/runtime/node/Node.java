@@ -529,6 +529,10 @@ public final class Node implements AutoCloseable {
     public void remove(String module) {
         ensureOpen();
         lifecycle.remove(module);
+        executor.exclusive(() -> {
+            branches.forgetModule(module);
+            return null;
+        });
         contentStore.forgetModule(executor, module);
         executor.dropSchedules(scheduler.removeModule(module)); // a later load of that name starts without them
         supervisor.reset(module);
