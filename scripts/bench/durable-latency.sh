@@ -51,10 +51,18 @@ read -r _ FSYNC_P50 FSYNC_P99 < <(grep '^fdatasync' "$OUT/probe.txt")
 read -r _ RTT_P50 _ < <(grep '^rtt' "$OUT/probe.txt")
 
 json() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r[sys.argv[2]])' "$1" "$2"; }
+# CPU per acknowledged call in the measured window, in µs: the node's and the load generator's (its own JVM)
+cpu_per_call() {
+  python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); t=r["throughput_tps"]
+node=r["rates"]["cpu_ms_of_process"]["per_second"]*1000/t
+client=r["environment"]["process_cpu_ms_measured"]*1e6/(t*r["measured_ms"])
+print("%.1f %.1f" % (node, client))' "$1"
+}
 profile() { # name inflight [extra...]
   local run="$1" k="$2"; shift 2
   interstice_cli benchmark profile transfer-uniform "$IB_NODE" --connections 4 --inflight "$k" --ack durable \
-    --duration-ms "$DURATION_MS" --warmup-ms "$WARMUP_MS" --output "$OUT/$run.json" --no-html "$@" \
+    --duration-ms "$DURATION_MS" --warmup-ms "$WARMUP_MS" --output "$OUT/$run.json" --no-html \
+    --cpu-of-pid "$IB_NODE_PID" "$@" \
     >"$OUT/$run.txt" 2>"$OUT/$run.progress" || { tail -5 "$OUT/$run.progress" >&2; ib_die "$run failed"; }
   echo "$run: $(json "$OUT/$run.json" throughput_tps) tx/s, p50 $(json "$OUT/$run.json" latency_us_p50) us, load $(cut -d' ' -f1-3 /proc/loadavg)"
 }
@@ -86,18 +94,23 @@ K1_P50=$(json "$OUT/k1.json" latency_us_p50)
 INP=$(json "$OUT/inprocess.json" throughput_tps)
 INP_P50=$(json "$OUT/inprocess.json" latency_us_p50)
 read -r _ SQL SQL_P50 < "$OUT/sqlite.txt"
+read -r CPU_NODE CPU_CLIENT < <(cpu_per_call "$OUT/k1.json")
+CPU64_NODE=0 CPU64_CLIENT=0
+[[ $PIPELINED -eq 1 ]] && read -r CPU64_NODE CPU64_CLIENT < <(cpu_per_call "$OUT/k64.json")
 echo
 echo "== $(nproc) cores, reports in $OUT, end: $(uptime)"
 awk -v f="$FSYNC_P50" -v f99="$FSYNC_P99" -v r="$RTT_P50" -v k1="$K1" -v k1p="$K1_P50" -v inp="$INP" -v inpp="$INP_P50" \
-    -v sql="$SQL" -v sqlp="$SQL_P50" -v k64="$([[ $PIPELINED -eq 1 ]] && json "$OUT/k64.json" throughput_tps || echo 0)" \
+    -v sql="$SQL" -v sqlp="$SQL_P50" -v cn="$CPU_NODE" -v cc="$CPU_CLIENT" -v cn64="$CPU64_NODE" -v cc64="$CPU64_CLIENT" -v cores="$(nproc)" -v k64="$([[ $PIPELINED -eq 1 ]] && json "$OUT/k64.json" throughput_tps || echo 0)" \
     -v k64p="$([[ $PIPELINED -eq 1 ]] && json "$OUT/k64.json" latency_us_p50 || echo 0)" 'BEGIN {
   bound = 4 / ((f + r) / 1e6)
   printf "fdatasync of a 4 KiB append      p50 %.0f us, p99 %.0f us\n", f, f99
   printf "loopback round trip              p50 %.0f us\n", r
   printf "bound 4 / (fsync + round trip)   %.0f tx/s\n", bound
   printf "network, 4 x 1 durable           %.0f tx/s (%.2f of the bound), p50 %.0f us (fsync p50 + %.0f us)\n", k1, k1 / bound, k1p, k1p - f
+  printf "CPU per call at 4 x 1            node %.0f us + load generator %.0f us: %d cores bound it to %.0f tx/s\n", cn, cc, cores, cores / ((cn + cc) / 1e6)
   printf "in process, 1 caller durable     %.0f tx/s, p50 %.0f us\n", inp, inpp
   printf "SQLite WAL synchronous=FULL      %.0f tx/s, p50 %.0f us\n", sql, sqlp
   printf "in process / SQLite              %.2fx\n", inp / sql
   if (k64 > 0) printf "network, 4 x 64 durable          %.0f tx/s, p50 %.0f us\n", k64, k64p
+  if (k64 > 0) printf "CPU per call at 4 x 64           node %.1f us + load generator %.1f us: %d cores bound it to %.0f tx/s\n", cn64, cc64, cores, cores / ((cn64 + cc64) / 1e6)
 }' | tee "$OUT/summary.txt"

@@ -9,12 +9,13 @@
 #   --inclusive REGEX    inclusive mode: methods (class.method) matching REGEX, with the % of samples they are in
 #   --from HH:MM:SS      only samples at or after this time of day (e.g. the start of the measured window)
 #   --to HH:MM:SS        only samples before this time of day
+#   --thread REGEX       only samples of threads whose name matches REGEX (digits in it as #, e.g. load-sender)
 #
 # Record with: java -XX:StartFlightRecording=filename=x.jfr,settings=profile ...  or, on a running JVM,
 #              jcmd <pid> JFR.start settings=profile duration=10s filename=x.jfr
 # (add jdk.ExecutionSample#period=2ms to the -XX:StartFlightRecording options for more samples)
 set -euo pipefail
-ROWS=30; DEPTH=1; INCL=""; FROM=""; TO=""; FILE=""
+ROWS=30; DEPTH=1; INCL=""; FROM=""; TO=""; THREAD=""; FILE=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rows) ROWS="$2"; shift 2 ;;
@@ -22,6 +23,7 @@ while [[ $# -gt 0 ]]; do
     --inclusive) INCL="$2"; shift 2 ;;
     --from) FROM="$2"; shift 2 ;;
     --to) TO="$2"; shift 2 ;;
+    --thread) THREAD="$2"; shift 2 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) FILE="$1"; shift ;;
   esac
@@ -33,11 +35,12 @@ STACK=$DEPTH
 [[ -n "$INCL" ]] && STACK=128
 
 jfr print --events jdk.ExecutionSample --stack-depth "$STACK" "$FILE" | awk -v depth="$DEPTH" -v incl="$INCL" \
-    -v from="$FROM" -v to="$TO" -v rows="$ROWS" '
+    -v from="$FROM" -v to="$TO" -v thr="$THREAD" -v rows="$ROWS" '
   function flush_sample() {
     if (!inev) return
     inev = 0
     if ((from != "" && time < from) || (to != "" && time >= to)) return
+    if (thr != "" && thread !~ thr) return
     total++; bythread[thread]++
     if (incl == "") { byframe[frames]++; return }
     for (k in seen) inc[k]++

@@ -269,17 +269,18 @@ final class Connection {
     }
 
     /**
-     * Writes a reply of at most a frame on the calling thread when nothing is queued or being written (saving the
+     * Writes a frame (a reply, or a client's sole call) on the calling thread when nothing is queued or being written (saving the
      * hand-off to the writer thread); otherwise queues it as {@link #send(MessageBytes, boolean, Runnable)} does. Only
-     * the owner's reader thread may call it: a write that blocks (the other side reads nothing) then blocks only this
-     * connection, and the stall check still closes it.
+     * a thread that may wait for this connection calls it: the owner's reader thread (a node's session), whose blocked
+     * write blocks only this connection while the stall check still closes it, or a client's caller of a sole call,
+     * which waits for its answer anyway.
      */
     boolean sendNow(MessageBytes body, Runnable afterWrite) {
         long held = body.heldBytes();
         boolean now;
         lock.lock();
         try {
-            now = !closed.get() && !writerBusy && queue.isEmpty() && body.size() <= maxFrameBytes;
+            now = !closed.get() && !writerBusy && !ownerWriting && queue.isEmpty() && body.size() <= maxFrameBytes;
             if (now) {
                 ownerWriting = true;
                 writing.take(held);

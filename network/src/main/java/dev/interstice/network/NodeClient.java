@@ -6,6 +6,7 @@ import dev.interstice.abi.value.IndexKey;
 import dev.interstice.abi.value.IntersticeValue;
 import dev.interstice.abi.value.Row;
 import dev.interstice.network.wire.Message;
+import dev.interstice.network.wire.MessageBytes;
 import dev.interstice.network.wire.MessageCodec;
 import dev.interstice.network.wire.ProtocolException;
 import dev.interstice.runtime.node.NodeIdentity;
@@ -741,10 +742,11 @@ public final class NodeClient implements AutoCloseable {
         long id = ids.incrementAndGet();
         Message.Request req = make.apply(id);
         // nothing else outstanding: the node may answer this one on its reading thread (one fsync, no hand-offs)
-        if (req instanceof Message.Call c
+        boolean sole = req instanceof Message.Call c
                 && c.durable()
                 && pending.isEmpty()
-                && welcome.minor() >= MessageCodec.SOLE_SINCE_MINOR) req = c.asSole();
+                && welcome.minor() >= MessageCodec.SOLE_SINCE_MINOR;
+        if (sole) req = ((Message.Call) req).asSole();
         var p = new Pending();
         p.future.whenComplete((r, e) -> {
             pending.remove(id);
@@ -764,7 +766,9 @@ public final class NodeClient implements AutoCloseable {
                             + nodeName() + "' accepts (" + maxFrameBytes() + " bytes)"));
             return p.future;
         }
-        if (conn.isClosed() || !conn.send(body, null)) {
+        // a sole call's caller waits for its answer anyway: it writes the frame itself, sparing the writer's wake-up
+        boolean sent = sole ? conn.sendNow(MessageBytes.encoded(body), null) : conn.send(body, null);
+        if (conn.isClosed() || !sent) {
             p.future.complete(new Message.Error(
                     id,
                     ErrorKind.CONNECTION_LOST,

@@ -61,6 +61,28 @@ class SoleCallTest {
     }
 
     @Test
+    void callersSharingAClientWriteTheirSoleCallsWithoutInterleaving(@TempDir Path dir) throws Exception {
+        try (var n = new NetNode("sole", NodeConfig.at(dir), 0, c -> c);
+                var client = n.client()) {
+            n.t.node.load(Fixtures.bank().build());
+            // several callers find nothing outstanding at once: each may write its call itself, never two at a time,
+            // and the writer thread takes over whenever one is writing (a writer left waiting leaves calls unanswered)
+            int threads = 8;
+            int each = 50;
+            var acks = java.util.Collections.synchronizedList(new ArrayList<Acknowledged>());
+            var callers = new ArrayList<Thread>();
+            for (int t = 0; t < threads; t++)
+                callers.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < each; i++)
+                        acks.add(client.call("bank", "record", List.of(), true).acknowledged());
+                }));
+            for (Thread t : callers) t.join();
+            assertThat(acks).hasSize(threads * each).containsOnly(Acknowledged.DURABLE);
+            assertThat(n.t.node.rows("bank", "ledger")).hasSize(threads * each);
+        }
+    }
+
+    @Test
     void aCallMarkedSoleBehindOutstandingOnesIsAnsweredLikeAnyOther(@TempDir Path dir) throws Exception {
         try (var n = new NetNode("sole", NodeConfig.at(dir), 0, c -> c)) {
             n.t.node.load(Fixtures.bank().build());

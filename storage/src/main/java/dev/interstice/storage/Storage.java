@@ -287,13 +287,64 @@ public final class Storage implements AutoCloseable {
      * @throws StorageException         if the log refuses appends (closed, or after an I/O failure)
      */
     public long append(TxRecord tx) {
+        return append(prepare(tx), tx.txId(), tx.timestampMs());
+    }
+
+    /**
+     * A record encoded ahead of its append, by {@link #prepare}: everything but its transaction id and time, which are
+     * written in place when it is appended.
+     */
+    public static final class Prepared {
+        private final TxRecord record;
+        private final Map<TableId, Registry.Meta> view;
+        private final Bytes.Sink body;
+        private final List<String> modules;
+
+        private Prepared(TxRecord record, Map<TableId, Registry.Meta> view, Bytes.Sink body, List<String> modules) {
+            this.record = record;
+            this.view = view;
+            this.body = body;
+            this.modules = modules;
+        }
+    }
+
+    /**
+     * Encodes {@code tx} for a later {@link #append(Prepared, long, long)} with its id and time (those of {@code tx}
+     * are placeholders): the encoding can then run before the caller's commit section, outside its lock. Does no I/O
+     * and changes nothing.
+     *
+     * @throws IllegalArgumentException if a change refers to an undeclared table
+     */
+    public Prepared prepare(TxRecord tx) {
         Objects.requireNonNull(tx, "tx");
         Map<TableId, Registry.Meta> v = view;
         Bytes.Sink body = encode(tx, v);
         List<String> modules = modules(tx);
         if (!modules.isEmpty()) body.buf[0] |= (byte) WalFormat.FLAG_CHAIN;
+        return new Prepared(tx, v, body, modules);
+    }
+
+    /**
+     * Appends a {@link #prepare}d record as transaction {@code txId} at {@code timestampMs}: the same bytes {@link
+     * #append(TxRecord)} of that record with this id and time writes. A prepared record is appended at most once.
+     */
+    public long append(Prepared p, long txId, long timestampMs) {
+        List<String> modules = p.modules;
         return wal.append(lsn -> {
-            Bytes.Sink b = view == v ? body : encode(tx, view);
+            // tables declared since it was prepared renumber nothing already declared, but a re-declared table would:
+            // encode again then
+            Bytes.Sink b = view == p.view
+                    ? p.body
+                    : encode(
+                            new TxRecord(
+                                    txId,
+                                    timestampMs,
+                                    p.record.changes(),
+                                    p.record.origin(),
+                                    p.record.trace(),
+                                    p.record.inputs()),
+                            view);
+            WalFormat.setIdAndTime(b.buf, txId, timestampMs);
             if (!modules.isEmpty()) {
                 b.buf[0] |= (byte) WalFormat.FLAG_CHAIN;
                 chain.stamp(b, lsn, modules);

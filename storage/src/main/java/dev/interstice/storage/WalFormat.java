@@ -105,6 +105,12 @@ final class WalFormat {
     // ---------------------------------------------------------------- encoding
 
     /** Encodes a transaction payload; {@code tableNo} maps a table to its number or throws if it is not declared. */
+    /** Writes a transaction's id and time into its encoded record {@code buf} (as {@link #encodeTx} places them). */
+    static void setIdAndTime(byte[] buf, long txId, long timestampMs) {
+        Bytes.putLong(buf, 1, txId);
+        Bytes.putLong(buf, 9, timestampMs);
+    }
+
     static void encodeTx(Bytes.Sink out, TxRecord tx, Function<TableId, Integer> tableNo) {
         TxOrigin origin = tx.origin();
         TxTrace trace = origin == null ? null : tx.trace();

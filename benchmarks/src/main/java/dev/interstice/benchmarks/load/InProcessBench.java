@@ -148,6 +148,7 @@ public final class InProcessBench {
                 node.storageStats().ifPresent(storage -> cfg.note("storage_stats", storage.toString()));
                 if (o.executors > 1)
                     cfg.note("execution_stats", node.executionStats().toString());
+                if (Boolean.getBoolean("interstice.stageTimes")) cfg.note("stage_times", node.executionStageTimes());
                 return r;
             }
         } finally {

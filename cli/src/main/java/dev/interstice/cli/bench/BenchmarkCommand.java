@@ -124,6 +124,13 @@ public final class BenchmarkCommand implements Runnable {
         boolean quiet;
 
         @Option(
+                names = "--cpu-of-pid",
+                paramLabel = "PID",
+                description = "Also report the CPU time (ms per second of the measured window) a process on this"
+                        + " machine used, e.g. the node's, beside the client's own.")
+        long cpuOfPid;
+
+        @Option(
                 names = "--tls",
                 description = "Connect with TLS even where the node serves plaintext (a loopback node started"
                         + " --insecure-loopback, e.g. an example): to measure what TLS costs.")
@@ -145,6 +152,7 @@ public final class BenchmarkCommand implements Runnable {
             s.resetBefore = resetBefore;
             s.quiet = quiet;
             s.tls = tls;
+            s.cpuOfPid = cpuOfPid;
         }
     }
 

@@ -92,6 +92,10 @@ final class NetworkRun {
                     var args = typed(schema, q.arguments(), s.throughputQueryArgsJson);
                     cfg.measureRate(s.throughputQuery, Probe.query(module, s.throughputQuery, args));
                 }
+                if (s.cpuOfPid > 0) {
+                    cfg.measureRate("cpu_ms_of_process", Probe.processCpuMs(s.cpuOfPid));
+                    cfg.note("cpu_of_process", s.cpuOfPid);
+                }
                 cfg.note("node", ref.label() + " at " + ref.address());
                 cfg.note("transport", "TCP, node protocol, " + s.inflight + " request(s) in flight per connection");
                 if (s.command != null) cfg.note("command", s.command);

@@ -28,6 +28,18 @@ public interface Probe {
         };
     }
 
+    /**
+     * The CPU time (ms, user + system) a local process has used, e.g. the node under test on this machine: the run
+     * reports it per second of the measured window, so the CPU one call costs the node can be read beside the
+     * client's own.
+     */
+    static Probe processCpuMs(long pid) {
+        return control -> ProcessHandle.of(pid)
+                .flatMap(h -> h.info().totalCpuDuration())
+                .orElseThrow(() -> new IllegalStateException("no CPU time readable for process " + pid))
+                .toMillis();
+    }
+
     static long asLong(IntersticeValue v, String what) {
         return switch (v) {
             case IntersticeValue.U8 x -> x.value();

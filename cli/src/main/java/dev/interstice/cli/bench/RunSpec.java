@@ -46,6 +46,8 @@ final class RunSpec {
     String throughputQuery;
 
     String throughputQueryArgsJson = "[]";
+    /** A local process (the node) whose CPU time over the measured window is reported, or 0. */
+    long cpuOfPid;
     /** What the command line was, for the report. */
     String command;
 

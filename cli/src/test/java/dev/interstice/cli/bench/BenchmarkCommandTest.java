@@ -96,7 +96,9 @@ class BenchmarkCommandTest {
                 "--sample-ms",
                 "100",
                 "--output",
-                out.toString());
+                out.toString(),
+                "--cpu-of-pid", // the node runs in this JVM
+                String.valueOf(ProcessHandle.current().pid()));
         assertThat(r.out())
                 .contains(
                         "== insert-logged-durable: benchmark-workload.tx_insert_logged",
@@ -112,6 +114,9 @@ class BenchmarkCommandTest {
         assertThat(j.get("throughput_tps").asDouble()).isPositive();
         assertThat(j.get("errors").asLong()).isZero();
         assertThat(j.at("/verification/passed").asBoolean()).isTrue();
+        assertThat(j.at("/rates/cpu_ms_of_process/per_second").asDouble())
+                .as("the node's CPU over the measured window")
+                .isPositive();
         assertThat(j.at("/notes/command").asText())
                 .startsWith("interstice benchmark profile insert-logged-durable bench");
         assertThat(j.get("latency_percentiles").size()).isPositive();

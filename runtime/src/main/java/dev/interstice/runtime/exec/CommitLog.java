@@ -11,6 +11,26 @@ public interface CommitLog {
     /** Accepts a committed transaction; returns its log position. Throws if the log cannot accept writes. */
     long append(TxRecord record);
 
+    /**
+     * A record encoded ahead of the commit section ({@link #prepare}): appended once, with the id and time the commit
+     * gives it.
+     */
+    @FunctionalInterface
+    interface Prepared {
+        /** Appends the record as transaction {@code txId} at {@code timestampMs}; as {@link #append}. */
+        long append(long txId, long timestampMs);
+    }
+
+    /**
+     * Prepares {@code template} (its id and time are placeholders) for an append later: what can be done before the
+     * commit section is (the durable log encodes it now). Throws as {@link #append} would for a record it cannot
+     * take.
+     */
+    default Prepared prepare(TxRecord template) {
+        return (txId, timestampMs) -> append(new TxRecord(
+                txId, timestampMs, template.changes(), template.origin(), template.trace(), template.inputs()));
+    }
+
     /** Completes once the transaction at {@code lsn} survives a crash. */
     CompletableFuture<Void> whenDurable(long lsn);
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Queue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,7 @@ final class Committer {
     private final Effects effects;
     private final List<CommitListener> listeners = new CopyOnWriteArrayList<>();
     private long lastScheduleSeq;
+    private final StageTimes stages;
     /** Log position of the last committed transaction that wrote anything persistent: what readers have seen. */
     private volatile long horizonLsn;
 
@@ -51,7 +53,9 @@ final class Committer {
             Supplier<Peers> peers,
             Speculation speculation,
             Queue<Executor.Job> jobs,
-            long lastScheduleSeq) {
+            long lastScheduleSeq,
+            StageTimes stages) {
+        this.stages = stages;
         this.commitLog = commitLog;
         this.services = services;
         this.modules = modules;
@@ -97,7 +101,55 @@ final class Committer {
      * removed in the same record. A log that refuses the record leaves everything as it was (STORAGE).
      */
     CallResult commit(Invocation inv, long doneScheduleSeq) {
+        return commit(inv, doneScheduleSeq, null);
+    }
+
+    /**
+     * What a speculation's commit can compute before the commit section, from the transaction alone: its net changes
+     * and its log record, encoded but for its id and time ({@code record} null: nothing to log).
+     */
+    record Prepared(List<RowChange> changes, CommitLog.Prepared record) {}
+
+    /**
+     * Prepares the commit of a speculation that ran to the end, outside the execution lock, so that the commit section
+     * only numbers, appends and applies it. Null when it cannot ({@link #commit} then computes it all): schedules,
+     * system rows, auto_inc counters or remote calls (a speculation makes none of them) or a record the log refuses
+     * (refused again, as a STORAGE failure, in the commit section).
+     */
+    Prepared prepare(Invocation inv) {
         Transaction tx = inv.tx();
+        if (!inv.schedules().isEmpty()
+                || !inv.systemChanges().isEmpty()
+                || !inv.logFirst().isEmpty()
+                || !inv.remoteCalls().isEmpty()
+                || !tx.counters().isEmpty()
+                || OutsideEvents.startedBy(inv.origin())) return null; // (the world's events are not speculated)
+        List<RowChange> changes = tx.netChanges();
+        var persistent = new ArrayList<Change>();
+        addRows(persistent, changes);
+        if (persistent.isEmpty() && !inv.loggedEvenIfEmpty()) return new Prepared(changes, null);
+        try {
+            return new Prepared(changes, commitLog.prepare(record(inv, 0, 0, persistent)));
+        } catch (RuntimeException refused) {
+            return null;
+        }
+    }
+
+    /**
+     * As {@link #commit(Invocation, long)}, with what {@link #prepare} computed ahead (null: nothing was). The id and time
+     * {@code inv} was given are written into the prepared record. A prepared commit is a speculation's: it ran no
+     * persisted schedule ({@code doneScheduleSeq} is 0).
+     */
+    CallResult commit(Invocation inv, long doneScheduleSeq, Prepared prepared) {
+        long at = StageTimes.now();
+        Transaction tx = inv.tx();
+        if (prepared != null) {
+            CommitLog.Prepared record = prepared.record();
+            at = stages.note(StageTimes.Stage.BUILD, at);
+            long lsn = record == null ? 0 : logged(inv, () -> record.append(tx.id(), tx.timestampMs()));
+            at = stages.note(StageTimes.Stage.APPEND, at);
+            return committed(inv, prepared.changes(), lsn, List.of(), inv.asCause(), at);
+        }
         List<RowChange> changes = tx.netChanges();
         var persistent = new ArrayList<Change>(inv.logFirst());
         addRows(persistent, changes);
@@ -119,16 +171,32 @@ final class Committer {
             persistent.add(new Change.Delete(SystemTables.SCHEDULES, SystemTables.longBytes(doneScheduleSeq)));
         if (persistent.isEmpty() && OutsideEvents.startedBy(inv.origin()) && changedUnlogged(changes))
             inv.logEvenIfEmpty(); // an origin-only record: the replay delivers the event again
+        at = stages.note(StageTimes.Stage.BUILD, at);
         long lsn = append(inv, persistent);
+        at = stages.note(StageTimes.Stage.APPEND, at);
+        return committed(inv, changes, lsn, schedules, caused, at);
+    }
+
+    /** The commit once logged: applied, then what follows it. */
+    private CallResult committed(
+            Invocation inv,
+            List<RowChange> changes,
+            long lsn,
+            List<SystemTables.Schedule> schedules,
+            TxTrace.Parent caused,
+            long at) {
+        Transaction tx = inv.tx();
         if (lsn != 0) horizonLsn = lsn;
         if (speculation == null) tx.apply(changes);
         else speculation.applied(changes, () -> tx.apply(changes));
+        at = stages.note(StageTimes.Stage.APPLY, at);
         inv.committed();
         for (var s : schedules) services.schedule(s);
         enqueueSubscribers(changes, caused);
         tellListeners(inv, changes);
         sendRemoteCalls(inv);
         effects.submit(horizonLsn, inv.afterCommit());
+        stages.note(StageTimes.Stage.AFTER, at);
         return new CallResult(tx.id(), lsn);
     }
 
@@ -167,19 +235,26 @@ final class Committer {
     /** Appends the record (0: nothing to log); a refusal drops the transaction, nothing applied. */
     private long append(Invocation inv, List<Change> persistent) {
         Transaction tx = inv.tx();
+        // a transaction that only called other nodes is logged too: its calls start their part of the trace
+        if (persistent.isEmpty() && inv.remoteCalls().isEmpty() && !inv.loggedEvenIfEmpty()) return 0;
+        return logged(inv, () -> commitLog.append(record(inv, tx.id(), tx.timestampMs(), persistent)));
+    }
+
+    private TxRecord record(Invocation inv, long txId, long timestampMs, List<Change> persistent) {
+        return new TxRecord(
+                txId,
+                timestampMs,
+                persistent,
+                inv.origin(),
+                inv.origin() == null ? null : inv.trace(rc -> peers.get().address(rc.node(), rc.callerModule())),
+                inv.inputs());
+    }
+
+    /** Runs {@code append}; a log that refuses the record drops the transaction (STORAGE), nothing applied. */
+    private static long logged(Invocation inv, LongSupplier append) {
+        Transaction tx = inv.tx();
         try {
-            // a transaction that only called other nodes is logged too: its calls start their part of the trace
-            return persistent.isEmpty() && inv.remoteCalls().isEmpty() && !inv.loggedEvenIfEmpty()
-                    ? 0
-                    : commitLog.append(new TxRecord(
-                            tx.id(),
-                            tx.timestampMs(),
-                            persistent,
-                            inv.origin(),
-                            inv.origin() == null
-                                    ? null
-                                    : inv.trace(rc -> peers.get().address(rc.node(), rc.callerModule())),
-                            inv.inputs()));
+            return append.getAsLong();
         } catch (RuntimeException e) {
             // nothing was applied: the transaction is refused as a whole and the node keeps its last good state
             inv.dropped();

@@ -52,6 +52,8 @@ public final class Executor {
     private final TraceIds ids;
     private final Committer committer;
     private final TableViewGate views;
+    /** Per-stage wall times, a diagnostic off by default ({@link StageTimes}). */
+    private final StageTimes stages = new StageTimes();
 
     private final ArrayDeque<Job> jobs = new ArrayDeque<>();
     private long lastTxId;
@@ -110,9 +112,9 @@ public final class Executor {
         this.lastTxId = lastTxId;
         this.ids = new TraceIds(services);
         this.speculation = executors == 1 ? null : new Speculation(executors);
-        this.speculator = speculation == null ? null : new Speculator(speculation, modules, ids);
-        this.committer =
-                new Committer(commitLog, services, modules, ids, this::peers, speculation, jobs, lastScheduleSeq);
+        this.speculator = speculation == null ? null : new Speculator(speculation, modules, ids, stages);
+        this.committer = new Committer(
+                commitLog, services, modules, ids, this::peers, speculation, jobs, lastScheduleSeq, stages);
         this.views = new TableViewGate(modules, this::callView);
     }
 
@@ -236,6 +238,11 @@ public final class Executor {
         lock.unlock();
     }
 
+    /** Mean wall time of each stage of a call, when the JVM runs with {@code -Dinterstice.stageTimes=true}. */
+    public String stageTimes() {
+        return stages.report();
+    }
+
     /** How top-level calls ran when executors > 1 ({@link ExecutionStats#NONE} with one executor). */
     public ExecutionStats executionStats() {
         return speculation == null ? ExecutionStats.NONE : speculation.stats();
@@ -263,15 +270,23 @@ public final class Executor {
             TxTrace.Parent cause) {
         var event = new ReducerCallEvent();
         long asked = event.isEnabled() ? System.nanoTime() : 0;
+        long at = StageTimes.now();
         Speculation.Run run = speculation == null || lock.isHeldByCurrentThread()
                 ? null
                 : speculator.speculate(moduleName, reducer, args, caller, fromPeer, cause);
+        if (run != null) at = stages.note(StageTimes.Stage.SPECULATE, at);
+        // what the commit computes from the transaction alone is computed here, in parallel, not in the commit section
+        Committer.Prepared prepared = run == null ? null : committer.prepare(run.invocation());
+        if (run != null) at = stages.note(StageTimes.Stage.PREPARE, at);
         if (run != null) ReadSet.lockSpinning(lock); // a commit holds it for microseconds: no wake-up to wait for
         else lock.lock();
         try {
+            at = stages.note(StageTimes.Stage.LOCK, at);
             if (asked != 0) event.startNanos = System.nanoTime();
             CallResult result;
-            if (run != null && speculator.stillValid(run)) result = commitSpeculation(run);
+            boolean valid = run != null && speculator.stillValid(run);
+            if (run != null) at = stages.note(StageTimes.Stage.VALIDATE, at);
+            if (valid) result = commitSpeculation(run, prepared);
             else {
                 if (run != null) speculation.reexecuted(run.of());
                 LoadedModule.Callable<ReducerSchema> r;
@@ -285,7 +300,9 @@ public final class Executor {
                 }
                 result = runTransaction(m, r, args, caller, "", 0, ids.local(cause));
             }
+            at = StageTimes.now();
             drainJobs();
+            stages.note(StageTimes.Stage.TAIL, at);
             if (asked != 0) {
                 event.askedNanos = asked;
                 event.lsn = result.lsn();
@@ -300,7 +317,7 @@ public final class Executor {
     }
 
     /** Commits a valid speculation as {@link #runTransaction} commits: its id, time and seed are given now. */
-    private CallResult commitSpeculation(Speculation.Run run) {
+    private CallResult commitSpeculation(Speculation.Run run, Committer.Prepared prepared) {
         Invocation inv = run.invocation();
         long txId = lastTxId + 1;
         inv.tx().settle(txId, timestamp(), services.randomSeed(txId));
@@ -310,7 +327,7 @@ public final class Executor {
         long ran = System.nanoTime();
         CallResult result;
         try {
-            result = committer.commit(inv, 0);
+            result = committer.commit(inv, 0, prepared);
         } catch (CallException e) {
             observe(module, run.frame().function(), txId, run.runNanos(), System.nanoTime() - ran, e.kind());
             throw e;
@@ -547,6 +564,7 @@ public final class Executor {
         }
         lastTxId = txId;
         long ran = System.nanoTime();
+        if (StageTimes.ENABLED) stages.note(StageTimes.Stage.RUN, started);
         CallResult result;
         try {
             result = committer.commit(inv, scheduleSeq);

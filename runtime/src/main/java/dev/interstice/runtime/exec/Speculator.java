@@ -24,7 +24,10 @@ final class Speculator {
     private final ModuleRegistry modules;
     private final TraceIds ids;
 
-    Speculator(Speculation speculation, ModuleRegistry modules, TraceIds ids) {
+    private final StageTimes stages;
+
+    Speculator(Speculation speculation, ModuleRegistry modules, TraceIds ids, StageTimes stages) {
+        this.stages = stages;
         this.speculation = speculation;
         this.modules = modules;
         this.ids = ids;
@@ -57,7 +60,9 @@ final class Speculator {
         }
         Speculation.Of of = speculation.of(m, reducer);
         if (speculation.backingOff(of)) return null;
+        long at = StageTimes.now();
         speculation.enter();
+        stages.note(StageTimes.Stage.ENTER, at);
         boolean ran = false;
         try {
             long start = speculation.commits();
@@ -74,6 +79,7 @@ final class Speculator {
                 return null;
             }
             ran = true;
+            stages.note(StageTimes.Stage.SPECULATIVE_RUN, started);
             return new Speculation.Run(m, frame, inv, reads, start, System.nanoTime() - started, of);
         } finally {
             if (!ran) speculation.leave(); // else the caller leaves once committed: one executor, one core

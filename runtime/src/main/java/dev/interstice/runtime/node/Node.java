@@ -675,6 +675,11 @@ public final class Node implements AutoCloseable {
         return executor.executionStats();
     }
 
+    /** Mean wall time of each stage of a reducer call: a diagnostic, on with {@code -Dinterstice.stageTimes=true}. */
+    public String executionStageTimes() {
+        return executor.stageTimes();
+    }
+
     /** Storage counters (appends, fsyncs, snapshots); empty without a data directory. */
     public Optional<dev.interstice.storage.StorageStats> storageStats() {
         return storage == null ? Optional.empty() : Optional.of(storage.stats());

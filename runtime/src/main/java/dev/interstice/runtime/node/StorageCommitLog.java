@@ -15,6 +15,12 @@ record StorageCommitLog(Storage storage) implements CommitLog {
     }
 
     @Override
+    public Prepared prepare(TxRecord template) {
+        Storage.Prepared p = storage.prepare(template);
+        return (txId, timestampMs) -> storage.append(p, txId, timestampMs);
+    }
+
+    @Override
     public CompletableFuture<Void> whenDurable(long lsn) {
         return storage.whenDurable(lsn);
     }
