@@ -63,7 +63,7 @@ final class ReplayCommand implements Callable<Integer> {
         try {
             Replay.Report r = Replay.verify(dir, toTx, scratch);
             String counts = r.reExecuted() + " re-executed, " + r.applied() + " applied as logged (not replayable: peer"
-                    + " syncs, schedules, rewinds, restarts)";
+                    + " syncs, restarts)";
             if (r.clean()) {
                 out.println("replay matches the log up to tx " + r.lastTx() + ": " + r.compared()
                         + " transactions compared byte for byte" + from(r) + "; " + counts);

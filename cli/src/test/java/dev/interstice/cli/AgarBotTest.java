@@ -77,5 +77,6 @@ class AgarBotTest {
                 });
             }
         }
+        ReplayTest.assertReplaysClean(dir.resolve("bot")); // its replica syncs, schedules and steering calls
     }
 }

@@ -300,6 +300,8 @@ class AgarClientTest {
             var drawn = ((IntersticeValue.U32) client.state("drawn")).value();
             assertThat(drawn).as("shapes in the frame").isBetween(50L, 16384L);
         }
+        // the name typed key by key (ephemeral state), the join, the frames: replayed byte for byte
+        ReplayTest.assertReplaysClean(dir.resolve("client"));
     }
 
     @Test
@@ -337,6 +339,7 @@ class AgarClientTest {
                             .getFirst())
                     .isEqualTo(str("bo"));
         }
+        ReplayTest.assertReplaysClean(dir.resolve("client")); // the death screen and the second join too
     }
 
     @Test

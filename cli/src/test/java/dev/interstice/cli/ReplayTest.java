@@ -184,6 +184,33 @@ class ReplayTest {
         }
     }
 
+    /** A schedule's run and a rewind are re-executed and compared, not applied as logged. */
+    @Test
+    void aSchedulesRunAndARewindAreReExecuted() throws Exception {
+        var clock = new AtomicLong(1_700_000_000_000L);
+        try (Node node = Node.open(NodeConfig.at(data).withClock(clock::get).withLogSink((m, msg) -> {}))) {
+            node.load("hello.wasm", ExampleCommand.exampleWasm("hello")); // its load hook schedules a reducer in 1 s
+            node.load(CliEndToEndTest.bank().build());
+            long first = node.call("bank", "record", List.of()).txId();
+            node.call("bank", "record", List.of());
+            java.util.function.Predicate<dev.interstice.storage.TxRecord> ran =
+                    r -> r.origin() != null && r.origin().trigger().equals("schedule");
+            clock.addAndGet(2000); // the schedule is due
+            for (int i = 0; i < 500 && node.readLog(1, 100, ran).isEmpty(); i++) Thread.sleep(20);
+            assertThat(node.readLog(1, 100, ran))
+                    .as(() -> node.readLog(1, 100, r -> true).stream()
+                            .map(e -> e.record().txId() + " " + e.record().origin())
+                            .toList()
+                            .toString())
+                    .hasSize(1);
+            node.rewind("bank", first);
+            node.call("bank", "record", List.of());
+        }
+        assertThat(run("replay", "--data-dir", data.toString(), "--verify").ok().out())
+                .contains("replay matches the log up to tx ")
+                .contains(", 0 applied as logged");
+    }
+
     /** A module that reads its past, previews and merges branches and rewinds replays byte for byte. */
     @Test
     void timeTravelReplaysClean() throws Exception {

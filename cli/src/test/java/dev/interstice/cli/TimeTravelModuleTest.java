@@ -289,21 +289,121 @@ class TimeTravelModuleTest {
         }
     }
 
+    private Node reopen() {
+        return Node.open(NodeConfig.at(dir).withLogSink((m, msg) -> {}));
+    }
+
     @Test
-    void branchesLiveInMemoryAndAreGoneAfterARestartWhilePastReadsRemain() throws Exception {
+    void branchesAndTheCallsMadeInThemSurviveARestartAndMergeOrDiscardAfterIt() throws Exception {
         long tx;
+        int[] keep;
+        List<HistoryCodec.Branch> kept;
         try (Node node = open()) {
             play(node, 4, 0);
             tx = moveTx(node, 1);
             node.call(M, "try_line", List.of(str("keep"), cells(8)));
-            assertThat(node.branches(M)).hasSize(1);
+            node.call(M, "extend_line", List.of(str("keep"), u8(2)));
+            node.call(M, "try_line", List.of(str("drop"), cells(1)));
+            node.call(M, "preview", List.of(u8(6))); // forked and discarded in one transaction: nothing kept
+            keep = boardIn(node, "keep");
+            kept = node.branches(M);
+            assertThat(kept).extracting(HistoryCodec.Branch::name).containsExactly("keep", "drop");
         }
-        try (Node node = Node.open(NodeConfig.at(dir).withLogSink((m, msg) -> {}))) {
-            assertThat(node.branches(M)).isEmpty();
+        try (Node node = reopen()) {
+            assertThat(node.branches(M)).isEqualTo(kept);
+            assertThat(boardIn(node, "keep")).containsExactly(keep); // rebuilt from the fork and its two calls
+            assertThat(boardIn(node, "drop")).containsExactly(2, 1, 0, 0, 1, 0, 0, 0, 0);
+            assertThat(boardAt(node, tx)).containsExactly(0, 0, 0, 0, 1, 0, 0, 0, 0);
+            node.call(M, "extend_line", List.of(str("keep"), u8(6)));
+            node.call(M, "drop_line", List.of(str("drop")));
+        }
+        try (Node node = reopen()) {
+            assertThat(node.branches(M))
+                    .containsExactly(new HistoryCodec.Branch("keep", kept.get(0).fromTx(), 3));
+            assertThat(boardIn(node, "keep")).containsExactly(2, 0, 2, 0, 1, 0, 1, 0, 1);
+            node.call(M, "merge_line", List.of(str("keep")));
+            waitFor(() -> noted(node, "keep"));
+            assertThat(mainBoard(node)).containsExactly(2, 0, 2, 0, 1, 0, 1, 0, 1);
+            node.call(M, "try_line", List.of(str("person"), cells(5)));
+        }
+        try (Node node = reopen()) {
+            assertThat(node.branches(M)).extracting(HistoryCodec.Branch::name).containsExactly("person");
+            node.discardBranch(M, "person");
+        }
+        try (Node node = reopen()) {
+            assertThat(node.branches(M)).isEmpty(); // discarded and merged branches stay gone
             assertThatThrownBy(() -> boardIn(node, "keep"))
                     .isInstanceOf(CallException.class)
                     .hasMessageContaining("has no branch 'keep'");
-            assertThat(boardAt(node, tx)).containsExactly(0, 0, 0, 0, 1, 0, 0, 0, 0);
+        }
+    }
+
+    @Test
+    void aRemovedModulesBranchesGoWithIt() throws Exception {
+        try (Node node = open()) {
+            play(node, 4);
+            node.call(M, "try_line", List.of(str("a"), cells(8)));
+            node.unload(M); // an unloaded module keeps its data, and its branches
+            node.load("tictactoe.wasm", ExampleCommand.exampleWasm(M));
+            assertThat(node.branches(M)).extracting(HistoryCodec.Branch::name).containsExactly("a");
+            node.remove(M);
+            node.load("tictactoe.wasm", ExampleCommand.exampleWasm(M));
+            assertThat(node.branches(M)).isEmpty();
+        }
+        try (Node node = reopen()) {
+            assertThat(node.branches(M)).isEmpty();
+        }
+    }
+
+    @Test
+    void aDamagedBranchFileIsSetAsideAndTheNodeStartsWithItsMainTimelineWhole() throws Exception {
+        List<List<byte[]>> rows;
+        try (Node node = open()) {
+            play(node, 4, 0);
+            node.call(M, "try_line", List.of(str("torn"), cells(8)));
+            node.call(M, "try_line", List.of(str("tail"), cells(1)));
+            node.call(M, "extend_line", List.of(str("tail"), u8(2)));
+            rows = allRows(node);
+        }
+        Path branches = dir.resolve("branches").resolve(M);
+        Path base = branches.resolve("b-torn").resolve("base");
+        byte[] b = java.nio.file.Files.readAllBytes(base);
+        java.nio.file.Files.write(base, Arrays.copyOf(b, b.length / 2)); // half written
+        Path calls = branches.resolve("b-tail").resolve("calls");
+        byte[] c = java.nio.file.Files.readAllBytes(calls);
+        java.nio.file.Files.write(calls, Arrays.copyOf(c, c.length - 3)); // the last call torn
+        try (Node node = reopen()) {
+            assertSameRows(allRows(node), rows);
+            assertThat(node.branches(M)).extracting(HistoryCodec.Branch::name).containsExactly("tail");
+            assertThat(node.branches(M).getFirst().calls()).isEqualTo(1); // the call before the torn one
+            assertThat(boardIn(node, "tail")).containsExactly(2, 1, 0, 0, 1, 0, 0, 0, 0);
+            assertThat(java.nio.file.Files.list(branches)
+                            .map(p -> p.getFileName().toString()))
+                    .anyMatch(n -> n.startsWith("bad-") && n.endsWith("-torn"));
+            node.call(M, "try_line", List.of(str("torn"), cells(8))); // the name is free again
+            node.call(M, "extend_line", List.of(str("tail"), u8(2)));
+        }
+        try (Node node = reopen()) {
+            assertThat(node.branches(M))
+                    .extracting(HistoryCodec.Branch::name, HistoryCodec.Branch::calls)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple("tail", 2),
+                            org.assertj.core.groups.Tuple.tuple("torn", 1));
+        }
+    }
+
+    @Test
+    void aDiscardWhoseTransactionTheLogLostGivesTheBranchBack() throws Exception {
+        try (Node node = open()) {
+            play(node, 4);
+            node.call(M, "try_line", List.of(str("a"), cells(8)));
+        }
+        // as a crash would leave it: the discard's files renamed, its transaction not in the log
+        Path branches = dir.resolve("branches").resolve(M);
+        java.nio.file.Files.move(branches.resolve("b-a"), branches.resolve("gone-1000000-a"));
+        try (Node node = reopen()) {
+            assertThat(node.branches(M)).extracting(HistoryCodec.Branch::name).containsExactly("a");
+            assertThat(boardIn(node, "a")).containsExactly(0, 0, 0, 0, 1, 0, 0, 0, 2);
         }
     }
 

@@ -40,13 +40,19 @@ class TxLogCommandTest {
         node.load(CliEndToEndTest.bank().build());
         node.call("hello", "hello", List.of(str("ann")));
         bankTx = node.call("bank", "record", List.of()).txId();
-        server = NodeServer.start(
-                node,
+        server = serve(node, "logged", "n");
+    }
+
+    /** Serves {@code served} on loopback as {@code name}, registered with the CLI as {@code as}. */
+    private NodeServer serve(Node served, String name, String as) throws java.io.IOException {
+        NodeServer s = NodeServer.start(
+                served,
                 NetworkConfig.defaults()
-                        .withNodeName("logged")
+                        .withNodeName(name)
                         .withAdminToken(token)
-                        .withTokens(TokenStore.open(home.resolve("node-data"))));
-        run("node", "add", "n", server.address(), "--token", token.value()).ok();
+                        .withTokens(TokenStore.open(home.resolve(name + "-tokens"))));
+        run("node", "add", as, s.address(), "--token", token.value()).ok();
+        return s;
     }
 
     @AfterEach
@@ -184,6 +190,45 @@ class TxLogCommandTest {
             follower.join(10_000);
         }
         assertThat(follower.isAlive()).isFalse();
+    }
+
+    /** What the world answered a transaction's File calls, as its record keeps them: from a live node and a stopped one. */
+    @Test
+    void showsWhatTheWorldAnsweredATransactionsCallsLiveAndStopped() throws Exception {
+        Path data = home.resolve("notes-data");
+        Node notes = Node.open(NodeConfig.at(data).withLogSink((m, msg) -> {}));
+        NodeServer served = null;
+        long tx;
+        String live;
+        try {
+            notes.load("notes.wasm", ExampleCommand.exampleWasm("notes"));
+            tx = notes.call("notes", "save", List.of(str("todo"), str("buy milk")))
+                    .txId();
+            served = serve(notes, "notes", "files");
+            live = run("log", "files", "--from-tx", "" + tx, "--limit", "1")
+                    .ok()
+                    .out();
+            assertThat(live)
+                    .contains("notes.save")
+                    .contains("\n  answer file WriteFile: ok\n")
+                    .contains("\n  answer file Metadata: ok: file, 8 bytes\n");
+            JsonNode j = new ObjectMapper()
+                    .readTree(run("log", "files", "--from-tx", "" + tx, "--limit", "1", "--json")
+                            .ok()
+                            .out());
+            var inputs = new ArrayList<String>();
+            j.get("inputs")
+                    .forEach(i -> inputs.add(
+                            i.get("call").asText() + " -> " + i.get("answer").asText()));
+            assertThat(inputs).contains("file WriteFile -> ok", "file Metadata -> ok: file, 8 bytes");
+        } finally {
+            if (served != null) served.close();
+            notes.close();
+        }
+        assertThat(run("log", "--data-dir", data.toString(), "--from-tx", "" + tx, "--limit", "1")
+                        .ok()
+                        .out())
+                .isEqualTo(live);
     }
 
     private static void awaitOutput(java.io.StringWriter out, String text, java.io.StringWriter err)

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.interstice.abi.codec.Abi;
+import dev.interstice.abi.codec.LoggedInputs;
 import dev.interstice.abi.schema.FieldDef;
 import dev.interstice.abi.schema.ModuleSchema;
 import dev.interstice.abi.schema.TableSchema;
@@ -66,6 +67,7 @@ public final class TxLogText {
             }
             if (!trace.calls().isEmpty()) o.set("calls", calls(trace));
         }
+        if (!e.record().inputs().isEmpty()) o.set("inputs", inputs(e.record().inputs()));
         ArrayNode changes = o.putArray("changes");
         for (Change c : e.record().changes()) changes.add(change(c));
         return o;
@@ -86,6 +88,18 @@ public final class TxLogText {
             if (!c.address().isEmpty()) j.put("address", c.address());
             j.put("module", c.module());
             j.put("reducer", c.reducer());
+        }
+        return a;
+    }
+
+    /** What the world answered the transaction's calls (File, Audio, Network, Gpu), in call order. */
+    private static ArrayNode inputs(List<byte[]> inputs) {
+        ArrayNode a = NODES.arrayNode();
+        for (byte[] in : inputs) {
+            LoggedInputs.Shown s = LoggedInputs.show(in);
+            ObjectNode j = a.addObject();
+            if (!s.call().isEmpty()) j.put("call", s.call());
+            j.put("answer", s.answer());
         }
         return a;
     }
@@ -130,6 +144,10 @@ public final class TxLogText {
                                     + (p.traceNode().isEmpty() ? "" : " on node " + p.traceNode())));
         }
         if (trace != null) for (TxTrace.Call c : trace.calls()) out.println("  " + callLine(c));
+        if (j.has("inputs"))
+            for (JsonNode in : j.get("inputs"))
+                out.println("  answer " + (in.has("call") ? in.get("call").asText() + ": " : "")
+                        + in.get("answer").asText());
         for (JsonNode c : j.get("changes")) {
             JsonNode v = c.has("row") ? c.get("row") : c.get("key");
             String what = v == null ? "" : v.isTextual() ? v.asText() : v.toString(); // bytes: 0x... unquoted

@@ -40,7 +40,8 @@ final class LogPages {
         return new Message.LogPage(
                 r.id(),
                 admin ? entries : entries.stream().map(e -> only(e, module)).toList(),
-                r.traced());
+                r.traced(),
+                r.inputs() && r.traced());
     }
 
     /**
@@ -72,6 +73,8 @@ final class LogPages {
         List<Change> mine = r.changes().stream()
                 .filter(ch -> ch.table().module().equals(module))
                 .toList();
-        return new TxLog.Entry(e.lsn(), new TxRecord(r.txId(), r.timestampMs(), mine, o, r.trace()));
+        // the module's own transactions keep their inputs; another module's are withheld, as are its arguments
+        var inputs = o != null && o.module().equals(module) ? r.inputs() : List.<byte[]>of();
+        return new TxLog.Entry(e.lsn(), new TxRecord(r.txId(), r.timestampMs(), mine, o, r.trace(), inputs));
     }
 }

@@ -1040,8 +1040,9 @@ public final class NodeClient implements AutoCloseable {
                     "node '" + nodeName() + "' speaks protocol " + welcome.major() + "." + welcome.minor()
                             + ", which cannot read its log (1." + MessageCodec.LOG_SINCE_MINOR + " can); update it");
         boolean traced = welcome.minor() >= MessageCodec.TRACE_SINCE_MINOR; // records with their traces
+        boolean inputs = welcome.minor() >= MessageCodec.INPUTS_SINCE_MINOR; // and their inputs
         return expect(
-                        request(id -> new Message.ReadLog(id, fromTx, module, table, limit, traced, "", 0)),
+                        request(id -> new Message.ReadLog(id, fromTx, module, table, limit, traced, "", 0, inputs)),
                         Message.LogPage.class)
                 .entries();
     }
@@ -1057,7 +1058,7 @@ public final class NodeClient implements AutoCloseable {
                     "node '" + nodeName() + "' speaks protocol " + welcome.major() + "." + welcome.minor()
                             + ", which keeps no traces (1." + MessageCodec.TRACE_SINCE_MINOR + " does); update it");
         return expect(
-                        request(id -> new Message.ReadLog(id, fromTx, "", "", limit, true, traceNode, traceTx)),
+                        request(id -> new Message.ReadLog(id, fromTx, "", "", limit, true, traceNode, traceTx, false)),
                         Message.LogPage.class)
                 .entries();
     }

@@ -139,7 +139,7 @@ class MessageCodecTest {
                 .isEqualTo(new TxTrace.Parent("", 7, "", 9));
 
         var oldRead = new Message.ReadLog(4, 1, "", "", 10);
-        var traceRead = new Message.ReadLog(4, 1, "", "", 10, true, "node-a", 7);
+        var traceRead = new Message.ReadLog(4, 1, "", "", 10, true, "node-a", 7, false);
         assertThat(MessageCodec.decode(MessageCodec.encode(oldRead))).isEqualTo(oldRead);
         assertThat(MessageCodec.decode(MessageCodec.encode(traceRead))).isEqualTo(traceRead);
 
@@ -160,6 +160,21 @@ class MessageCodecTest {
         assertThat(old.type()).isEqualTo(63);
         assertThat(old.entries().getFirst().record().trace()).isNull();
         assertThat(old.entries().getFirst().record().origin()).isEqualTo(record.origin());
+
+        // minor 10: a traced read may ask for the records' inputs, answered after the records
+        var inputsRead = new Message.ReadLog(4, 1, "", "", 10, true, "", 0, true);
+        assertThat(MessageCodec.decode(MessageCodec.encode(inputsRead))).isEqualTo(inputsRead);
+        byte[] tracedOnly = MessageCodec.encode(new Message.ReadLog(4, 1, "", "", 10, true, "", 0, false));
+        assertThat(java.util.Arrays.copyOf(MessageCodec.encode(inputsRead), tracedOnly.length))
+                .isEqualTo(tracedOnly); // the flag is appended
+        var withInputs = new TxLog.Entry(
+                9, new TxRecord(5, 100, record.changes(), record.origin(), record.trace(), List.of(B, new byte[] {0})));
+        var inputsPage = (Message.LogPage) MessageCodec.decode(
+                MessageCodec.encode(new Message.LogPage(6, List.of(withInputs, entry), true, true)));
+        assertThat(inputsPage.type()).isEqualTo(67);
+        assertThat(inputsPage.entries().get(0).record().inputs()).containsExactly(B, new byte[] {0});
+        assertThat(inputsPage.entries().get(1).record().inputs()).isEmpty();
+        assertThat(page.entries().getFirst().record().inputs()).isEmpty(); // not asked: not sent
     }
 
     /** A rows reply produced piece by piece (any piece size) is byte for byte its encoding; other messages are encoded once. */

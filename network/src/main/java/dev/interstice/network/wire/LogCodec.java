@@ -139,6 +139,29 @@ final class LogCodec {
         w.writeString(t.table());
     }
 
+    /** After a page's records: each record's inputs ({@code n:varint (len:varint answer)*}), in order. */
+    static void writeInputs(PostcardWriter w, List<TxLog.Entry> entries) {
+        for (TxLog.Entry e : entries) {
+            w.writeVarUsize(e.record().inputs().size());
+            for (byte[] in : e.record().inputs()) bytes(w, in);
+        }
+    }
+
+    /** {@code entries} with the inputs that follow them. */
+    static List<TxLog.Entry> readInputs(PostcardReader r, List<TxLog.Entry> entries) throws ProtocolException {
+        var out = new ArrayList<TxLog.Entry>(entries.size());
+        for (TxLog.Entry e : entries) {
+            int n = r.readVarUsize();
+            if (n > r.remaining()) throw new ProtocolException("a record with " + n + " inputs");
+            var inputs = new ArrayList<byte[]>(n);
+            for (int i = 0; i < n; i++) inputs.add(bytes(r));
+            TxRecord x = e.record();
+            out.add(new TxLog.Entry(
+                    e.lsn(), new TxRecord(x.txId(), x.timestampMs(), x.changes(), x.origin(), x.trace(), inputs)));
+        }
+        return out;
+    }
+
     private static void bytes(PostcardWriter w, byte[] b) {
         w.writeVarUsize(b.length);
         w.writeRaw(b);

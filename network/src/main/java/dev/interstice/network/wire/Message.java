@@ -345,7 +345,8 @@ public sealed interface Message {
      * {@code table} when these are not empty. Admin, or a token allowing {@code rows} on {@code module} (which must then
      * be given: the page shows only that module's changes). {@code traced} (minor >= 7): the client reads records with
      * their traces (answered as type 67) and, when {@code traceTx} is not 0, wants only the records of the trace rooted
-     * at transaction {@code traceTx} of node {@code traceNode} (its full id; empty: the node asked).
+     * at transaction {@code traceTx} of node {@code traceNode} (its full id; empty: the node asked). {@code inputs}
+     * (minor >= 10, with {@code traced}): the client reads each record's inputs too (what the world answered its calls).
      */
     record ReadLog(
             long id,
@@ -355,7 +356,8 @@ public sealed interface Message {
             int limit,
             boolean traced,
             String traceNode,
-            long traceTx)
+            long traceTx,
+            boolean inputs)
             implements Request {
         public ReadLog {
             Objects.requireNonNull(module);
@@ -364,7 +366,7 @@ public sealed interface Message {
         }
 
         public ReadLog(long id, long fromTx, String module, String table, int limit) {
-            this(id, fromTx, module, table, limit, false, "", 0);
+            this(id, fromTx, module, table, limit, false, "", 0, false);
         }
 
         public int type() {
@@ -633,15 +635,22 @@ public sealed interface Message {
 
     /**
      * A page of the node's log ({@link ReadLog}): each record as the storage keeps it (rows as encoded bytes); with
-     * {@code traced} (type 67, to a client that asked so) each record's trace too.
+     * {@code traced} (type 67, to a client that asked so) each record's trace too, and with {@code inputs} (type 67 only,
+     * to a client that asked so) each record's inputs after the records.
      */
-    record LogPage(long id, List<dev.interstice.storage.TxLog.Entry> entries, boolean traced) implements Reply {
+    record LogPage(long id, List<dev.interstice.storage.TxLog.Entry> entries, boolean traced, boolean inputs)
+            implements Reply {
         public LogPage {
             entries = List.copyOf(entries);
+            if (inputs && !traced) throw new IllegalArgumentException("a log page carries inputs only with traces");
+        }
+
+        public LogPage(long id, List<dev.interstice.storage.TxLog.Entry> entries, boolean traced) {
+            this(id, entries, traced, false);
         }
 
         public LogPage(long id, List<dev.interstice.storage.TxLog.Entry> entries) {
-            this(id, entries, false);
+            this(id, entries, false, false);
         }
 
         public int type() {

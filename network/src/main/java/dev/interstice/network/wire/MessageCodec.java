@@ -24,7 +24,9 @@ public final class MessageCodec {
     /** Protocol version spoken by this implementation. A peer with another major version is refused. */
     public static final int MAJOR = 1;
 
-    public static final int MINOR = 9;
+    public static final int MINOR = 10;
+    /** Since this minor {@link Message.ReadLog} may ask for each record's inputs (answered after the records). */
+    public static final int INPUTS_SINCE_MINOR = 10;
     /** Since this minor a durable {@link Message.Call} may be marked sole (acknowledgement byte 2). */
     public static final int SOLE_SINCE_MINOR = 9;
 
@@ -154,6 +156,7 @@ public final class MessageCodec {
                 if (x.traced()) { // absent: a client before 1.7, answered type 63
                     w.writeString(x.traceNode());
                     w.writeVarU64(x.traceTx());
+                    if (x.inputs()) w.writeBool(true); // absent: a client before 1.10
                 }
             }
             case Message.RevokeToken x -> {
@@ -308,6 +311,7 @@ public final class MessageCodec {
                 w.writeVarU64(x.id());
                 w.writeVarUsize(x.entries().size());
                 for (var e : x.entries()) LogCodec.write(w, e, x.traced());
+                if (x.inputs()) LogCodec.writeInputs(w, x.entries());
             }
         }
     }
@@ -483,10 +487,18 @@ public final class MessageCodec {
                     String table = r.readString();
                     int limit = u32(r);
                     if (r.atEnd()) yield new Message.ReadLog(id, from, module, table, limit);
-                    yield new Message.ReadLog(id, from, module, table, limit, true, r.readString(), r.readVarU64());
+                    String traceNode = r.readString();
+                    long traceTx = r.readVarU64();
+                    boolean inputs = !r.atEnd() && r.readBool();
+                    yield new Message.ReadLog(id, from, module, table, limit, true, traceNode, traceTx, inputs);
                 }
                 case 63 -> new Message.LogPage(r.readVarU64(), LogCodec.readAll(r, false));
-                case 67 -> new Message.LogPage(r.readVarU64(), LogCodec.readAll(r, true), true);
+                case 67 -> {
+                    long id = r.readVarU64();
+                    var entries = LogCodec.readAll(r, true);
+                    if (r.atEnd()) yield new Message.LogPage(id, entries, true);
+                    yield new Message.LogPage(id, LogCodec.readInputs(r, entries), true, true);
+                }
                 case 64 ->
                     new Message.GetRowsAsOf(
                             r.readVarU64(), r.readString(), r.readString(), r.readVarU64(), r.readI64());

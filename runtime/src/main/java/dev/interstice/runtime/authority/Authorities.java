@@ -4,6 +4,7 @@ import dev.interstice.abi.codec.AudioCodec;
 import dev.interstice.abi.codec.AuthorityCodec;
 import dev.interstice.abi.codec.ChildCodec;
 import dev.interstice.abi.codec.GpuCodec;
+import dev.interstice.abi.codec.LoggedInputs;
 import dev.interstice.abi.host.AudioCall;
 import dev.interstice.abi.host.ChildCall;
 import dev.interstice.abi.host.FileCall;
@@ -408,17 +409,21 @@ public final class Authorities implements AutoCloseable {
      * a replay, taken from the record.
      */
     private static byte[] input(
-            Frame f, java.util.function.LongFunction<List<byte[]>> logged, java.util.function.Supplier<byte[]> world) {
+            Frame f,
+            Object call,
+            java.util.function.LongFunction<List<byte[]>> logged,
+            java.util.function.Supplier<byte[]> world) {
         Invocation inv = f.invocation();
         List<byte[]> kept = logged == null ? null : logged.apply(inv.tx().id());
         int next = inv.inputs().size();
-        byte[] answer = kept != null && next < kept.size() ? kept.get(next) : world.get();
-        inv.input(answer);
+        // kept labelled with the call it answered, for people reading the log (LoggedInputs)
+        byte[] answer = kept != null && next < kept.size() ? LoggedInputs.answer(kept.get(next)) : world.get();
+        inv.input(LoggedInputs.labelled(call, answer));
         return answer;
     }
 
     public byte[] file(Frame f, FileCall call) {
-        return input(f, replayed, () -> fileAnswer(f, call));
+        return input(f, call, replayed, () -> fileAnswer(f, call));
     }
 
     private byte[] fileAnswer(Frame f, FileCall call) {
@@ -434,7 +439,7 @@ public final class Authorities implements AutoCloseable {
 
     /** Audio calls: their answers depend on the device's pace (a full queue), so they are inputs too. */
     public byte[] audio(Frame f, AudioCall call) {
-        return input(f, replayed, () -> {
+        return input(f, call, replayed, () -> {
             String refused = refusal(f, Authority.AUDIO);
             if (refused != null) return AudioCodec.err(refused);
             return audio.call(f, call);
@@ -451,7 +456,7 @@ public final class Authorities implements AutoCloseable {
 
     /** Network calls: their answers depend on the sockets' state (a connection the peer closed), so they are inputs. */
     public byte[] network(Frame f, NetworkCall call) {
-        return input(f, replayed, () -> {
+        return input(f, call, replayed, () -> {
             String refused = refusal(f, Authority.NETWORK);
             if (refused == null && children.isChild(f.module().name()))
                 refused = grants.networkRefusal(f.module().name(), call);
@@ -468,7 +473,7 @@ public final class Authorities implements AutoCloseable {
      * Gpu is a stand-in that draws nothing and answers what the log kept.
      */
     public byte[] gpu(Frame f, GpuCall call) {
-        return input(f, replayed, () -> {
+        return input(f, call, replayed, () -> {
             String refused = refusal(f, Authority.GPU);
             if (refused != null) return GpuCodec.err(refused);
             GpuAuthority g = gpu;

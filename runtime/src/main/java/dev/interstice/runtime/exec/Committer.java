@@ -67,6 +67,11 @@ final class Committer {
         this.effects = new Effects(commitLog);
     }
 
+    /** Replay only: the next schedule made takes {@code seq} ({@link Executor#nextScheduleSeq}). */
+    void nextScheduleSeq(long seq) {
+        lastScheduleSeq = seq - 1;
+    }
+
     long horizonLsn() {
         return horizonLsn;
     }
@@ -117,7 +122,8 @@ final class Committer {
                 || !inv.systemChanges().isEmpty()
                 || !inv.logFirst().isEmpty()
                 || !inv.remoteCalls().isEmpty()
-                || !tx.counters().isEmpty()) return null;
+                || !tx.counters().isEmpty()
+                || OutsideEvents.startedBy(inv.origin())) return null; // (the world's events are not speculated)
         List<RowChange> changes = tx.netChanges();
         var persistent = new ArrayList<Change>();
         addRows(persistent, changes);
@@ -163,6 +169,8 @@ final class Committer {
         persistent.addAll(inv.systemChanges());
         if (doneScheduleSeq != 0)
             persistent.add(new Change.Delete(SystemTables.SCHEDULES, SystemTables.longBytes(doneScheduleSeq)));
+        if (persistent.isEmpty() && OutsideEvents.startedBy(inv.origin()) && changedUnlogged(changes))
+            inv.logEvenIfEmpty(); // an origin-only record: the replay delivers the event again
         at = stages.note(StageTimes.Stage.BUILD, at);
         long lsn = append(inv, persistent);
         at = stages.note(StageTimes.Stage.APPEND, at);
@@ -190,6 +198,11 @@ final class Committer {
         effects.submit(horizonLsn, inv.afterCommit());
         stages.note(StageTimes.Stage.AFTER, at);
         return new CallResult(tx.id(), lsn);
+    }
+
+    private static boolean changedUnlogged(List<RowChange> changes) {
+        for (RowChange c : changes) if (c.table().schema().persistence() == Persistence.EPHEMERAL) return true;
+        return false;
     }
 
     private static void addRows(List<Change> persistent, List<RowChange> changes) {

@@ -180,6 +180,20 @@ public final class Executor {
      * Replay only ({@code interstice replay}): the next transaction takes id {@code txId} (ids only move forward), as
      * it did on the node whose log is replayed, so that its random seed is the same.
      */
+    /**
+     * Replay only: the next schedule a transaction makes takes sequence number {@code seq}, as in the record replayed.
+     * The number is the node's bookkeeping, not the module's (a restart counts on from the pending schedules, which a
+     * replay, making no restart, cannot see), so the replay takes it from the log as it takes the transaction id.
+     */
+    public void nextScheduleSeq(long seq) {
+        lock.lock();
+        try {
+            committer.nextScheduleSeq(seq);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public void advanceTo(long txId) {
         lock.lock();
         try {

@@ -30,6 +30,8 @@ final class Branch implements AutoCloseable {
     private final NodeConfig scratchConfig;
     private final List<Recorded> calls = new ArrayList<>();
     private Node scratch;
+    /** How many of the calls a persistent node's files hold ({@link BranchFiles}); -1: no files yet. */
+    int onDisk = -1;
     /** The time the scratch node's transactions take: the fork's, then each recorded call's. */
     private volatile long clockMs;
 
@@ -61,6 +63,25 @@ final class Branch implements AutoCloseable {
 
     List<Recorded> calls() {
         return List.copyOf(calls);
+    }
+
+    /** A branch read back from its files: its recorded calls, run again when its state is first needed. */
+    Branch restoredWith(List<Recorded> recorded) {
+        calls.addAll(recorded);
+        onDisk = calls.size();
+        return this;
+    }
+
+    byte[] wasm() {
+        return wasm;
+    }
+
+    List<Change> base() {
+        return base;
+    }
+
+    long forkTimeMs() {
+        return forkTimeMs;
     }
 
     /** The scratch node holding the branch's state, built from its record when it has none. */

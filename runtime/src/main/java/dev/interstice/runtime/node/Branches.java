@@ -48,6 +48,8 @@ final class Branches implements History {
     private final ModuleRegistry registry;
     private final Storage storage;
     private final NodeConfig config;
+    /** A persistent node's branches on disk; null: in memory only. */
+    private final BranchFiles files;
     /** Each module's branches in fork order; under the execution lock. */
     private final Map<String, LinkedHashMap<String, Branch>> byModule = new HashMap<>();
 
@@ -63,6 +65,56 @@ final class Branches implements History {
         this.registry = registry;
         this.storage = storage;
         this.config = config;
+        this.files = storage == null || config.dataDir() == null
+                ? null
+                : new BranchFiles(config.dataDir().resolve("branches"));
+    }
+
+    /**
+     * Takes back the branches kept on disk, as of the recovered log's last transaction {@code lastTxId} (a persistent
+     * node's start); each one's state is rebuilt from its record when first used.
+     */
+    void restore(long lastTxId, String nodeId) {
+        if (files == null) return;
+        for (var r : files.restore(lastTxId, w -> log.warn("branches: {}", w))) {
+            var b = new Branch(r.module(), r.name(), r.fromTx(), r.wasm(), r.base(), r.forkTimeMs(), nodeId, config)
+                    .restoredWith(r.calls());
+            byModule.computeIfAbsent(r.module(), k -> new LinkedHashMap<>()).put(r.name(), b);
+        }
+    }
+
+    /**
+     * Once transaction {@code tx} commits, writes what it did to branch {@code b} to disk, unless the same transaction
+     * took the branch away again (a preview: fork, call, discard) or the node keeps no files.
+     */
+    private void persistAtCommit(Frame f, Branch b) {
+        if (files == null) return;
+        f.invocation().logEvenIfEmpty(); // the log then holds the transaction: restore keeps what it did
+        long tx = f.invocation().tx().id();
+        f.invocation().atCommit(() -> {
+            if (byModule.getOrDefault(b.module, new LinkedHashMap<>()).get(b.name) != b) return;
+            try {
+                b.onDisk = files.sync(b, b.calls(), b.onDisk, tx);
+            } catch (java.io.UncheckedIOException e) {
+                log.warn("{}: the branch is kept in memory only, until the node stops", e.getMessage());
+            }
+        });
+    }
+
+    /** Once the frame's transaction commits, removes the files of branch {@code name} it discarded or merged. */
+    private void goneAtCommit(Frame f, String module, String name) {
+        if (files == null) return;
+        f.invocation().logEvenIfEmpty();
+        long tx = f.invocation().tx().id();
+        f.invocation().atCommit(() -> gone(module, name, tx));
+    }
+
+    private void gone(String module, String name, long tx) {
+        try {
+            files.gone(module, name, tx);
+        } catch (java.io.UncheckedIOException e) {
+            log.warn("{}", e.getMessage());
+        }
     }
 
     // ---- past reads ----
@@ -151,6 +203,7 @@ final class Branches implements History {
             throw new TxException("cannot fork branch '" + name + "': " + e.getMessage());
         }
         mine.put(name, b);
+        persistAtCommit(f, b);
         f.invocation().ifDropped(() -> {
             mine.remove(name, b);
             b.close();
@@ -235,6 +288,7 @@ final class Branches implements History {
             throw new TxException("branch '" + name + "' would hold " + rows + " rows, more than a branch may ("
                     + config.branchLimits().maxRows() + "); the call was undone");
         }
+        persistAtCommit(f, b);
     }
 
     @Override
@@ -251,6 +305,7 @@ final class Branches implements History {
         Branch b = take(f.module().name(), name);
         f.invocation().ifDropped(() -> giveBack(b));
         f.invocation().atCommit(b::close);
+        goneAtCommit(f, b.module, b.name);
     }
 
     @Override
@@ -259,6 +314,7 @@ final class Branches implements History {
         writer(f, "merge");
         Branch b = take(f.module().name(), name);
         f.invocation().ifDropped(() -> giveBack(b));
+        goneAtCommit(f, b.module, b.name);
         var request = f.invocation().asCause(); // the merged calls' parent: they hang under the request in its trace
         f.invocation().afterCommit(() -> {
             if (replaying) {
@@ -304,6 +360,23 @@ final class Branches implements History {
         Branch b = branch(module, name);
         byModule.get(module).remove(name);
         return b;
+    }
+
+    /** Removes a branch for a person (under the execution lock, outside any transaction), its files at once. */
+    Branch takeNow(String module, String name) {
+        Branch b = take(module, name);
+        if (files != null) gone(module, name, 0);
+        return b;
+    }
+
+    /** {@code module} was removed: its branches go too, files included (a module loaded later by that name has none). */
+    void forgetModule(String module) {
+        var mine = byModule.remove(module);
+        if (mine == null) return;
+        for (Branch b : mine.values()) {
+            b.close();
+            if (files != null) gone(module, b.name, 0);
+        }
     }
 
     private void giveBack(Branch b) {

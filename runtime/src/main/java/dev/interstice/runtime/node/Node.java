@@ -127,6 +127,7 @@ public final class Node implements AutoCloseable {
         this.views = new Views(executor, registry);
         this.branches = new Branches(this, executor, registry, storage, config);
         if (recovered != null) {
+            branches.restore(recovered.lastTxId(), meta.nodeId());
             StorageMapping.loadTables(recovered, restored);
             replicas.restore(recovered, restored);
             contentStore.recover(recovered);
@@ -529,6 +530,10 @@ public final class Node implements AutoCloseable {
     public void remove(String module) {
         ensureOpen();
         lifecycle.remove(module);
+        executor.exclusive(() -> {
+            branches.forgetModule(module);
+            return null;
+        });
         contentStore.forgetModule(executor, module);
         executor.dropSchedules(scheduler.removeModule(module)); // a later load of that name starts without them
         supervisor.reset(module);
@@ -1043,7 +1048,7 @@ public final class Node implements AutoCloseable {
     private Branch takeBranch(String module, String branch) {
         return executor.exclusive(() -> {
             try {
-                return branches.take(module, branch);
+                return branches.takeNow(module, branch);
             } catch (dev.interstice.runtime.tx.TxException e) {
                 throw new CallException(CallException.Kind.NOT_FOUND, e.getMessage());
             }
@@ -1100,6 +1105,38 @@ public final class Node implements AutoCloseable {
     void rerender(long txId) {
         executor.advanceTo(txId);
         new dev.interstice.runtime.authority.window.RenderSubscription(executor).runFrame();
+    }
+
+    /**
+     * Replay only: runs a logged schedule's firing again as transaction {@code txId}: the pending schedule {@code seq}
+     * of {@code module.reducer}, made by {@code cause}, as the node's timer ran it (a failure drops the schedule, as it
+     * would have).
+     */
+    void refire(long txId, String module, String reducer, long seq, dev.interstice.storage.TxTrace.Parent cause) {
+        executor.advanceTo(txId);
+        executor.runJob(
+                new Executor.Job(module, reducer, List.of(), CallContext.runtime(id()), "schedule", seq, cause));
+    }
+
+    /**
+     * Replay only: makes a logged rewind again as transaction {@code txId}, from this node's own log (the replay's),
+     * once it is durable; false when that log does not reach {@code to} (a replay started from a later snapshot).
+     */
+    boolean rewindAgain(long txId, String module, long to) {
+        executor.advanceTo(txId);
+        awaitDurable(executor.horizonLsn());
+        try {
+            rewind(module, to);
+            return true;
+        } catch (CallException e) {
+            if (e.kind() == CallException.Kind.NOT_FOUND) return false;
+            throw e;
+        }
+    }
+
+    /** Replay only: the next schedule made takes sequence number {@code seq} ({@link Replay}). */
+    void nextScheduleSeq(long seq) {
+        executor.nextScheduleSeq(seq);
     }
 
     /** Replay only: the next transaction takes id {@code txId} ({@link Replay}). */

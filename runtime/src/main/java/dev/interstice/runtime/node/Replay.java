@@ -33,9 +33,10 @@ import java.util.regex.Pattern;
  * on a scratch node with the same identity (so the same random seeds), each transaction at its logged id and time and
  * each module at the version that ran, and the scratch node's log compared with the original byte for byte.
  *
- * <p>Direct calls and publishes are re-executed; their subscribers then run on the scratch node as they did. What
- * cannot be re-executed here (a peer's replica sync, a remote answer, a schedule, a rewind, a restart's load hooks) is
- * applied as logged (state transfer). The scratch node is never started, so no timer fires on its own. When the kept
+ * <p>Direct calls, publishes, schedules' runs and rewinds are re-executed; their subscribers then run on the scratch
+ * node as they did. What cannot be re-executed here (a peer's replica sync: its input is the other node's state; a
+ * remote answer; a restart's load hooks: the replay makes no restart, so they would not see what they saw) is applied
+ * as logged (state transfer). The scratch node is never started, so no timer fires on its own. When the kept
  * log no longer reaches the node's first transaction, the scratch node starts from the oldest snapshot the log
  * continues ({@link TxLog#replayStart}) and the records after it are replayed.
  */
@@ -149,6 +150,8 @@ public final class Replay {
                 if (r.txId() <= n.lastTxId()) continue; // the scratch node ran it already (a subscriber)
                 TxOrigin o = r.origin();
                 try {
+                    long madeSchedule = madeSchedule(r);
+                    if (madeSchedule != 0) n.nextScheduleSeq(madeSchedule); // as the node numbered it
                     if (o != null && o.trigger().isEmpty()) {
                         n.advanceTo(r.txId());
                         // with its logged cause: the schedules it makes keep it (byte for byte)
@@ -175,14 +178,7 @@ public final class Replay {
                         if (o.trigger().equals("unload")) n.unload(o.module());
                         else n.remove(o.module());
                         reExecuted++;
-                    } else if (o != null && o.trigger().equals("input")) {
-                        n.redeliverInput(r.txId(), args(o)); // the batch's events, every handler, one transaction
-                        reExecuted++;
-                    } else if (o != null && o.trigger().equals("render")) {
-                        n.rerender(r.txId()); // its Gpu calls are answered from the log
-                        reExecuted++;
-                    } else if (o != null && REDELIVERED.contains(o.trigger())) {
-                        n.redeliver(r.txId(), o.module(), o.reducer(), args(o), caller(n, o), o.trigger());
+                    } else if (o != null && ranAgain(n, r, o)) {
                         reExecuted++;
                     } else if (o != null && SUBSCRIBER.matcher(o.trigger()).matches()) {
                         failed = new Divergence(r.txId(), what(o), "the replay did not run this subscriber");
@@ -408,6 +404,47 @@ public final class Replay {
 
     private static CallContext caller(Node n, TxOrigin o) {
         return new CallContext(o.callerNode().isEmpty() ? n.id() : o.callerNode(), o.callerModule());
+    }
+
+    /**
+     * Runs a record the node's own machinery started again, as that machinery did: a delivery from outside (input, a
+     * frame, a file, network or audio event), a schedule's run, a rewind. False when it is none of these (or a rewind
+     * this replay's log cannot make again): the caller goes on.
+     */
+    private static boolean ranAgain(Node n, TxRecord r, TxOrigin o) {
+        String t = o.trigger();
+        if (t.equals("input"))
+            n.redeliverInput(r.txId(), args(o)); // the batch's events, every handler, one transaction
+        else if (t.equals("render")) n.rerender(r.txId()); // its Gpu calls are answered from the log
+        else if (REDELIVERED.contains(t)) n.redeliver(r.txId(), o.module(), o.reducer(), args(o), caller(n, o), t);
+        else if (t.equals("schedule") && firedSchedule(r) != 0)
+            n.refire(r.txId(), o.module(), o.reducer(), firedSchedule(r), parent(r));
+        else return t.equals("rewind") && n.rewindAgain(r.txId(), o.module(), rewoundTo(o));
+        return true;
+    }
+
+    /** The first schedule a record makes (its sequence number), or 0. */
+    private static long madeSchedule(TxRecord r) {
+        long first = 0;
+        for (Change c : r.changes())
+            if (c instanceof Change.Put p && p.table().equals(SystemTables.SCHEDULES)) {
+                long seq = SystemTables.longOf(p.key());
+                if (first == 0 || seq < first) first = seq;
+            }
+        return first;
+    }
+
+    /** The pending schedule a schedule's run removed in its record (its seq), or 0. */
+    private static long firedSchedule(TxRecord r) {
+        for (Change c : r.changes())
+            if (c instanceof Change.Delete d && d.table().equals(SystemTables.SCHEDULES))
+                return SystemTables.longOf(d.key());
+        return 0;
+    }
+
+    /** The transaction a rewind's record made its module's tables as of again (its one argument). */
+    private static long rewoundTo(TxOrigin o) {
+        return ((IntersticeValue.U64) args(o).getFirst()).value();
     }
 
     /** The child record a child's install (a spawn) logs for {@code module} with its code, or null (a publish). */
