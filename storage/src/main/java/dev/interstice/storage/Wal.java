@@ -65,6 +65,9 @@ final class Wal {
     private boolean flushing; // the token: a batch is being written, fsynced and completed
     private boolean rollDue; // a caller's flush filled the segment: the writer thread seals it
     private boolean writerWaiting;
+    /** The writer waits without a timeout (a caller held the token): only a signal wakes it. */
+    private boolean writerUntimed;
+
     private boolean closing;
     private CompletableFuture<Long> rollRequest;
     private long appendedRecords;
@@ -614,7 +617,11 @@ final class Wal {
             rollDue |= roll;
             // A writer that went to sleep while this flush ran waits for this signal: with records pending it must
             // look again (and linger, or flush), or they would wait for the next append (LoadDriverTest found that).
-            if (writerWaiting && (closing || rollDue || rollRequest != null || pendingLen > 0)) work.signal();
+            // One asleep without a timeout must wake even with nothing pending: an append does not wake it (the idle
+            // tick is meant to find it), so a record appended later, with no caller waiting for it, would wait for
+            // the next caller's fsync, however long that takes (ReplayTest found that with a schedule's run).
+            if (writerWaiting && (writerUntimed || closing || rollDue || rollRequest != null || pendingLen > 0))
+                work.signal();
         } finally {
             lock.unlock();
         }
@@ -622,6 +629,7 @@ final class Wal {
 
     private void awaitWork(long nanos) {
         writerWaiting = true;
+        writerUntimed = nanos < 0;
         try {
             if (nanos < 0) work.await();
             else work.awaitNanos(nanos);
@@ -629,6 +637,7 @@ final class Wal {
             // not used to stop the writer; closing is
         } finally {
             writerWaiting = false;
+            writerUntimed = false;
         }
     }
 

@@ -57,6 +57,46 @@ class GroupCommitTest {
         }
     }
 
+    /**
+     * A caller that flushes its own record (awaitDurable with no fsync running) leaves the writer thread able to flush
+     * what is appended next with nobody waiting, within the fast-flush interval: a writer that fell asleep while the
+     * caller's fsync ran used to sleep on until the next caller's flush.
+     */
+    @Test
+    void aRecordNobodyWaitsForIsFlushedAfterACallersOwnFlush() throws Exception {
+        Thread caller = Thread.currentThread();
+        IoHooks slowCallerFsync = new IoHooks() {
+            @Override
+            public void beforeWalForce(Path segment) {
+                // long enough for the idle writer's tick (half the fast-flush interval) to find the caller flushing
+                if (Thread.currentThread() == caller) sleepQuietly(50);
+            }
+        };
+        StorageConfig cfg = StorageConfig.defaults(dir).withFastFlushInterval(Duration.ofMillis(10));
+        try (Storage s = Storage.open(cfg, BOTH, slowCallerFsync)) {
+            for (int round = 0; round < 3; round++) {
+                Thread.sleep(30); // the writer idle, nothing pending
+                long waited = s.append(tx(2 * round + 1, put(LOG, "a" + round, "1")));
+                s.awaitDurable(waited); // this thread takes the batch and fsyncs it itself
+                long unwaited = s.append(tx(2 * round + 2, put(LOG, "b" + round, "2")));
+                long t0 = System.nanoTime();
+                while (s.durableLsn() < unwaited && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(3))
+                    Thread.sleep(1);
+                assertThat(s.durableLsn())
+                        .as("round %d: the record nobody waits for", round)
+                        .isEqualTo(unwaited);
+            }
+        }
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Test
     void fastModeIsFlushedByTheTimer() throws Exception {
         StorageConfig cfg = StorageConfig.defaults(dir).withFastFlushInterval(Duration.ofMillis(10));
