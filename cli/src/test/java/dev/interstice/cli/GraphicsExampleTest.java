@@ -2,18 +2,13 @@ package dev.interstice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.interstice.abi.schema.Authority;
-import dev.interstice.runtime.authority.AuthorityConfig;
 import dev.interstice.runtime.authority.gpu.GpuAuthority;
-import dev.interstice.runtime.authority.window.WindowSettings;
 import dev.interstice.runtime.node.Node;
-import dev.interstice.runtime.node.NodeConfig;
 import dev.interstice.runtime.testing.Displays;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -40,21 +35,9 @@ class GraphicsExampleTest {
     /** The graphics module's log lines. */
     private final List<String> logs = new CopyOnWriteArrayList<>();
 
-    /** A node with a data directory: its log is replayed after the test. */
-    Node windowNode(Path dataDir, int width, int height) {
-        return Node.open(NodeConfig.at(dataDir)
-                .withLogSink((module, line) -> {
-                    if (module.equals("graphics")) logs.add(line);
-                })
-                .withAuthorities(AuthorityConfig.headless()
-                        .withOffered(EnumSet.of(Authority.MODULE, Authority.GPU, Authority.INPUT))
-                        .withWindow(
-                                WindowSettings.window().withTitle("graphics").withSize(width, height))));
-    }
-
     @Test
     void drawsTheTurningTriangleAtTheWindowsSizeAlsoAfterAResize(@TempDir Path dir) throws Exception {
-        try (Node node = windowNode(dir.resolve("node"), 320, 240)) {
+        try (Node node = WindowNodes.open(dir.resolve("node"), "graphics", 320, 240, logs)) {
             node.start();
             node.load("graphics.wasm", ExampleCommand.exampleWasm("graphics"));
             GpuAuthority gpu = node.authorities().gpu().orElseThrow();
