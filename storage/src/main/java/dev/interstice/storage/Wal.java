@@ -65,8 +65,6 @@ final class Wal {
     private boolean flushing; // the token: a batch is being written, fsynced and completed
     private boolean rollDue; // a caller's flush filled the segment: the writer thread seals it
     private boolean writerWaiting;
-    /** The writer waits without a timeout (a caller held the token): only a signal wakes it. */
-    private boolean writerUntimed;
 
     private boolean closing;
     private CompletableFuture<Long> rollRequest;
@@ -474,7 +472,12 @@ final class Wal {
                 }
                 long wait = policy.waitNanos(state(), System.nanoTime());
                 if (wait == GroupCommitPolicy.FLUSH) return takeBatch();
-                awaitWork(wait == GroupCommitPolicy.UNTIL_SIGNALLED ? -1 : wait);
+                // A caller holds the token (its own fsync): the writer keeps its idle tick meanwhile. The end of that
+                // fsync wakes it only if records are pending then, and an append does not wake it, so a record
+                // appended just after with nobody waiting for it (a fast ack, a schedule's run) would otherwise wait
+                // for the next caller's fsync, however long that takes (ReplayTest found that). A signal at every
+                // such fsync's end instead cost a quarter of the 4 x 1 durable rate (docs/benchmarks.md, session 14).
+                awaitWork(wait != GroupCommitPolicy.UNTIL_SIGNALLED ? wait : flushing ? policy.idleNanos() : -1);
             }
         } finally {
             lock.unlock();
@@ -617,11 +620,7 @@ final class Wal {
             rollDue |= roll;
             // A writer that went to sleep while this flush ran waits for this signal: with records pending it must
             // look again (and linger, or flush), or they would wait for the next append (LoadDriverTest found that).
-            // One asleep without a timeout must wake even with nothing pending: an append does not wake it (the idle
-            // tick is meant to find it), so a record appended later, with no caller waiting for it, would wait for
-            // the next caller's fsync, however long that takes (ReplayTest found that with a schedule's run).
-            if (writerWaiting && (writerUntimed || closing || rollDue || rollRequest != null || pendingLen > 0))
-                work.signal();
+            if (writerWaiting && (closing || rollDue || rollRequest != null || pendingLen > 0)) work.signal();
         } finally {
             lock.unlock();
         }
@@ -629,7 +628,6 @@ final class Wal {
 
     private void awaitWork(long nanos) {
         writerWaiting = true;
-        writerUntimed = nanos < 0;
         try {
             if (nanos < 0) work.await();
             else work.awaitNanos(nanos);
@@ -637,7 +635,6 @@ final class Wal {
             // not used to stop the writer; closing is
         } finally {
             writerWaiting = false;
-            writerUntimed = false;
         }
     }
 
