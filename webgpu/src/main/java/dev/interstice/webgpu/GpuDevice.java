@@ -35,6 +35,9 @@ public final class GpuDevice implements AutoCloseable {
     private static final int STYPE_SURFACE_SOURCE_XLIB_WINDOW = 6;
     private static final int STATUS_SUCCESS = 1;
     private static final int PRESENT_FIFO = 1;
+    /** How long a failed adapter request waits before its second round. */
+    private static final long RETRY_MILLIS = 200;
+
     private static final int PRESENT_IMMEDIATE = 3;
     private static final int PRESENT_MAILBOX = 4;
     private static final long MAX_WAIT_NANOS = 10_000_000_000L;
@@ -120,18 +123,31 @@ public final class GpuDevice implements AutoCloseable {
     private void requestAdapterAndDevice() {
         int[][] tries = {{BACKEND_VULKAN, FEATURE_LEVEL_CORE}, {BACKEND_OPENGL, FEATURE_LEVEL_COMPATIBILITY}};
         var messages = new StringBuilder();
-        for (int[] t : tries) {
-            if (requestAdapter(t[0], t[1])) {
-                backend = (t[0] == BACKEND_VULKAN ? "Vulkan" : "OpenGL")
-                        + (t[1] == FEATURE_LEVEL_CORE ? "" : " (compatibility)");
-                break;
+        // twice: Mesa's EGL once failed to initialise on a freshly started Xvfb (EGL_NOT_INITIALIZED) where the same
+        // request succeeded moments later; a machine without any adapter pays one more round of refusals
+        for (int round = 0; round < 2 && adapter.equals(MemorySegment.NULL); round++) {
+            if (round > 0) pause(RETRY_MILLIS);
+            for (int[] t : tries) {
+                if (requestAdapter(t[0], t[1])) {
+                    backend = (t[0] == BACKEND_VULKAN ? "Vulkan" : "OpenGL")
+                            + (t[1] == FEATURE_LEVEL_CORE ? "" : " (compatibility)");
+                    break;
+                }
+                messages.append(messages.isEmpty() ? "" : "; ").append(adapterMessage);
             }
-            messages.append(messages.isEmpty() ? "" : "; ").append(adapterMessage);
         }
         if (adapter.equals(MemorySegment.NULL))
             throw new DawnLibrary.UnavailableException("no WebGPU adapter: " + messages);
         requestDevice();
         queue = call(() -> (MemorySegment) wgpu.deviceGetQueue.invokeExact(device));
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private boolean requestAdapter(int backendType, int featureLevel) {
