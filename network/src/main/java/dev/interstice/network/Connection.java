@@ -269,11 +269,11 @@ final class Connection {
     }
 
     /**
-     * Writes a frame (a reply, or a client's sole call) on the calling thread when nothing is queued or being written (saving the
-     * hand-off to the writer thread); otherwise queues it as {@link #send(MessageBytes, boolean, Runnable)} does. Only
-     * a thread that may wait for this connection calls it: the owner's reader thread (a node's session), whose blocked
-     * write blocks only this connection while the stall check still closes it, or a client's caller of a sole call,
-     * which waits for its answer anyway.
+     * Writes a frame (a reply, or a client's sole call) on the calling thread when nothing is queued or being written
+     * (saving the hand-off to the writer thread); otherwise queues it as {@link #send(MessageBytes, boolean, Runnable)}
+     * does. Only a thread that may wait for this connection calls it: the owner's reader thread (a node's session),
+     * whose blocked write blocks only this connection while the stall check still closes it, or a client's caller of a
+     * sole call, which waits for its answer anyway.
      */
     boolean sendNow(MessageBytes body, Runnable afterWrite) {
         long held = body.heldBytes();

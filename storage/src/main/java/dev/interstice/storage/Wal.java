@@ -65,7 +65,6 @@ final class Wal {
     private boolean flushing; // the token: a batch is being written, fsynced and completed
     private boolean rollDue; // a caller's flush filled the segment: the writer thread seals it
     private boolean writerWaiting;
-
     private boolean closing;
     private CompletableFuture<Long> rollRequest;
     private long appendedRecords;
@@ -475,8 +474,8 @@ final class Wal {
                 // A caller holds the token (its own fsync): the writer keeps its idle tick meanwhile. The end of that
                 // fsync wakes it only if records are pending then, and an append does not wake it, so a record
                 // appended just after with nobody waiting for it (a fast ack, a schedule's run) would otherwise wait
-                // for the next caller's fsync, however long that takes (ReplayTest found that). A signal at every
-                // such fsync's end instead cost a quarter of the 4 x 1 durable rate (docs/benchmarks.md, session 14).
+                // for the next caller's fsync, however long that takes (ReplayTest found that). The tick bounds what
+                // this costs; a signal at every such fsync's end would not be bounded.
                 awaitWork(wait != GroupCommitPolicy.UNTIL_SIGNALLED ? wait : flushing ? policy.idleNanos() : -1);
             }
         } finally {

@@ -35,11 +35,11 @@ public final class GpuDevice implements AutoCloseable {
     private static final int STYPE_SURFACE_SOURCE_XLIB_WINDOW = 6;
     private static final int STATUS_SUCCESS = 1;
     private static final int PRESENT_FIFO = 1;
+    private static final int PRESENT_IMMEDIATE = 3;
+    private static final int PRESENT_MAILBOX = 4;
     /** How long a failed adapter request waits before its second round. */
     private static final long RETRY_MILLIS = 200;
 
-    private static final int PRESENT_IMMEDIATE = 3;
-    private static final int PRESENT_MAILBOX = 4;
     private static final long MAX_WAIT_NANOS = 10_000_000_000L;
 
     /** {@code (status, object, message, userdata1, userdata2)}: the adapter and device requests' callbacks. */
